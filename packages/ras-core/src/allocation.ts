@@ -1,0 +1,319 @@
+import { fail } from './errors.js';
+import { type ExplanationStep, step } from './explanation.js';
+import {
+  assertPence,
+  checkedPence,
+  divide,
+  formatHundredths,
+  formatPounds,
+  multiplyDivide,
+  type Pence,
+  weeksToHundredths,
+} from './money.js';
+import type { Band, CompiledScheme } from './scheme.js';
+import type { Score, SectionScore } from './scoring.js';
+
+/**
+ * Money from outside the council's RAS that makes up an individual budget.
+ * `included` streams (e.g. the Independent Living Fund) pay part of the RAS amount;
+ * `added` streams (Supporting People, NHS joint funding, Access to Work) come on top.
+ */
+export interface FundingStream {
+  readonly key: string;
+  readonly name?: string;
+  readonly mode: 'included' | 'added';
+  /** The stream's amount for the period the budget covers. */
+  readonly annualPence: Pence;
+}
+
+/** What the allocation needs besides the scheme and the points. */
+export interface AllocationOptions {
+  /** Weeks of the year the person is supported at home (default: the scheme's weeks per year). */
+  readonly weeksAtHome?: number;
+  readonly fundingStreams?: readonly FundingStream[];
+  /** The person's assessed weekly contribution (default 0). */
+  readonly weeklyContributionPence?: Pence;
+}
+
+/** Why a case goes to the panel rather than straight from the RAS. */
+export type Referral =
+  | { readonly reason: 'above-ceiling'; readonly ceilingPence: Pence; readonly fullYearPence: Pence; readonly detail: string }
+  | { readonly reason: 'above-top-band'; readonly topBandToPoints: number; readonly totalPoints: number; readonly detail: string };
+
+/** One funding stream as it stands in the budget. */
+export interface StreamShare {
+  readonly key: string;
+  readonly name: string;
+  readonly mode: 'included' | 'added';
+  readonly annualPence: Pence;
+}
+
+/** An indicative personal budget: every figure from points to the net amount the council pays, explained. */
+export interface BudgetCalculation {
+  readonly scheme: { readonly key: string; readonly version: number | null };
+  readonly questionnaire: { readonly key: string; readonly version: number | null } | null;
+  readonly totalPoints: number;
+  readonly sections: readonly Pick<SectionScore, 'key' | 'title' | 'points'>[];
+  readonly method: 'linear' | 'banded';
+  /** The band the points fell in (banded schemes), else `null`. */
+  readonly band: Band | null;
+  /** `true` when the points are below the scheme's floor, so the RAS amount is 0. */
+  readonly belowFloor: boolean;
+  /** The RAS amount for a full year, before pro-rata. */
+  readonly fullYearPence: Pence;
+  readonly weeksCovered: number;
+  readonly weeksPerYear: number;
+  /** The RAS amount for the weeks covered, rounded as the scheme says. */
+  readonly rasAnnualPence: Pence;
+  readonly streams: readonly StreamShare[];
+  /** RAS + added streams: the individual budget. */
+  readonly totalAnnualPence: Pence;
+  /** RAS − included streams: what the council itself funds. */
+  readonly councilAnnualPence: Pence;
+  readonly weeklyContributionPence: Pence;
+  /** Weekly contribution × weeks covered, never more than the council share. */
+  readonly annualContributionPence: Pence;
+  /** Council share − contribution: what the council pays. */
+  readonly netAnnualPence: Pence;
+  readonly referral: Referral | null;
+  readonly explanation: readonly ExplanationStep[];
+}
+
+/** The part of a {@link Score} the allocation reads; a bare `{ totalPoints }` also works. */
+export interface PointsInput {
+  readonly totalPoints: number;
+  readonly sections?: readonly Pick<SectionScore, 'key' | 'title' | 'points'>[];
+  readonly questionnaire?: Score['questionnaire'];
+}
+
+function findBand(bands: readonly Band[], points: number): Band | undefined {
+  let low = 0;
+  let high = bands.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const band = bands[middle] as Band;
+    if (points < band.fromPoints) high = middle - 1;
+    else if (points > band.toPoints) low = middle + 1;
+    else return band;
+  }
+  return undefined;
+}
+
+const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+
+/**
+ * Turns points into an indicative personal budget under a scheme: linear or banded amount, floor,
+ * ceiling referral, pro-rata for weeks at home, rounding, funding streams and the net of the
+ * person's contribution. Every step is in `explanation`.
+ *
+ * @param scheme - from {@link compileScheme}
+ * @param points - a {@link Score} (or `{ totalPoints }`)
+ * @param options - weeks at home, funding streams, weekly contribution
+ * @returns the budget with its breakdown and explanation
+ * @throws RasError `INVALID_MONEY`, `INVALID_NUMBER` or `INVALID_FUNDING_STREAMS` for bad inputs
+ * @example
+ * ```ts
+ * const scheme = compileScheme({ key: 'ld', method: { type: 'linear', poundsPerPointPence: 25_000 } });
+ * const budget = allocateBudget(scheme, { totalPoints: 40 }, { weeklyContributionPence: 2_000 });
+ * budget.rasAnnualPence; // 1_000_000 (£10,000.00)
+ * budget.netAnnualPence; // 896_000
+ * ```
+ */
+export function allocateBudget(scheme: CompiledScheme, points: PointsInput, options: AllocationOptions = {}): BudgetCalculation {
+  const definition = scheme.definition;
+  const totalPoints = points.totalPoints;
+  if (!Number.isSafeInteger(totalPoints) || totalPoints < 0)
+    fail('INVALID_NUMBER', '/totalPoints', 'must be a whole number of points, 0 or more');
+  const explanation: ExplanationStep[] = [];
+  const sections = points.sections ?? [];
+  for (const section of sections) {
+    explanation.push(
+      step(`section:${section.key}`, `${section.title}: ${plural(section.points, 'point', 'points')}.`, section.points, 'points'),
+    );
+  }
+  explanation.push(step('total-points', `Your answers add up to ${plural(totalPoints, 'point', 'points')}.`, totalPoints, 'points'));
+
+  // Full-year amount by the scheme's method.
+  let fullYear: number;
+  let band: Band | null = null;
+  let referral: Referral | null = null;
+  const method = definition.method;
+  if (method.type === 'linear') {
+    fullYear = checkedPence(totalPoints * method.poundsPerPointPence, '/rasAnnualPence');
+    explanation.push(
+      step(
+        'ras-full-year',
+        `Each point is worth ${formatPounds(method.poundsPerPointPence)} a year: ${totalPoints} × ${formatPounds(method.poundsPerPointPence)} = ${formatPounds(fullYear)}.`,
+        fullYear,
+        'pence',
+      ),
+    );
+  } else {
+    const found = findBand(scheme.bands, totalPoints);
+    const bands = scheme.bands;
+    if (found) {
+      band = found;
+      fullYear = found.annualPence;
+      explanation.push(
+        step(
+          'ras-full-year',
+          `${plural(totalPoints, 'point', 'points')} falls in the band ${found.fromPoints}–${found.toPoints} points, worth ${formatPounds(fullYear)} a year.`,
+          fullYear,
+          'pence',
+        ),
+      );
+    } else if (totalPoints < (bands[0] as Band).fromPoints) {
+      fullYear = 0;
+      explanation.push(
+        step(
+          'ras-full-year',
+          `${plural(totalPoints, 'point', 'points')} is below the lowest band, which starts at ${(bands[0] as Band).fromPoints} points: no RAS amount.`,
+          0,
+          'pence',
+        ),
+      );
+    } else {
+      band = bands[bands.length - 1] as Band;
+      fullYear = band.annualPence;
+      const detail = `${plural(totalPoints, 'point', 'points')} is above the top band, which ends at ${band.toPoints} points: the panel decides the budget; the top band's ${formatPounds(fullYear)} is shown.`;
+      referral = { reason: 'above-top-band', topBandToPoints: band.toPoints, totalPoints, detail };
+      explanation.push(step('ras-full-year', detail, fullYear, 'pence'));
+    }
+  }
+
+  const belowFloor = definition.floorPoints !== undefined && totalPoints < definition.floorPoints;
+  if (belowFloor) {
+    fullYear = 0;
+    explanation.push(
+      step(
+        'floor',
+        `${plural(totalPoints, 'point', 'points')} is below the scheme's floor of ${definition.floorPoints} points, so the RAS amount is £0.00; information and advice are offered instead.`,
+        0,
+        'pence',
+      ),
+    );
+  }
+
+  const rounding = definition.rounding ?? 'penny';
+  const perYear = scheme.weeksPerYearHundredths;
+  const weeks = options.weeksAtHome === undefined ? perYear : weeksToHundredths(options.weeksAtHome, '/weeksAtHome');
+  if (weeks > perYear)
+    fail('INVALID_NUMBER', '/weeksAtHome', `must not be more than the ${formatHundredths(perYear)} weeks of the scheme's year`);
+
+  const exactFullYear = fullYear;
+  if (rounding === 'pound' && fullYear % 100 !== 0) {
+    fullYear = divide(fullYear, 100, 'half-up') * 100;
+    explanation.push(step('rounding', `The scheme rounds to whole pounds: ${formatPounds(fullYear)}.`, fullYear, 'pence'));
+  }
+
+  if (definition.ceilingPence !== undefined && fullYear > definition.ceilingPence) {
+    const detail = `${formatPounds(fullYear)} is above the scheme's ceiling of ${formatPounds(definition.ceilingPence)}: the amount is shown, and the Resource Allocation Panel decides the budget.`;
+    referral = { reason: 'above-ceiling', ceilingPence: definition.ceilingPence, fullYearPence: fullYear, detail };
+    explanation.push(step('ceiling', detail, fullYear, 'pence'));
+  }
+
+  let ras = fullYear;
+  if (weeks !== perYear) {
+    // One rounding, at the end: pence (or pounds) of fullYear × weeks ÷ weeksPerYear.
+    ras =
+      rounding === 'pound'
+        ? multiplyDivide(exactFullYear, weeks, perYear * 100, 'half-up') * 100
+        : multiplyDivide(exactFullYear, weeks, perYear, 'half-up');
+    explanation.push(
+      step(
+        'pro-rata',
+        `Support is for ${formatHundredths(weeks)} of ${formatHundredths(perYear)} weeks: ${formatPounds(fullYear)} × ${formatHundredths(weeks)} ÷ ${formatHundredths(perYear)} = ${formatPounds(ras)}${rounding === 'pound' ? ' (to the nearest pound)' : ''}.`,
+        ras,
+        'pence',
+      ),
+    );
+  }
+  explanation.push(step('ras-amount', `Your RAS amount is ${formatPounds(ras)} a year.`, ras, 'pence'));
+
+  // Funding streams: included ones pay part of the RAS amount, added ones come on top.
+  const streams: StreamShare[] = [];
+  let included = 0;
+  let added = 0;
+  const given = options.fundingStreams ?? [];
+  for (let index = 0; index < given.length; index++) {
+    const stream = given[index] as FundingStream;
+    const amount = assertPence(stream.annualPence, `/fundingStreams/${index}/annualPence`);
+    if (stream.mode !== 'included' && stream.mode !== 'added')
+      fail('INVALID_FUNDING_STREAMS', `/fundingStreams/${index}/mode`, 'must be "included" or "added"');
+    const name = stream.name ?? stream.key;
+    streams.push({ key: stream.key, name, mode: stream.mode, annualPence: amount });
+    if (stream.mode === 'included') {
+      included += amount;
+      explanation.push(step(`stream:${stream.key}`, `${name} pays ${formatPounds(amount)} of the RAS amount.`, amount, 'pence'));
+    } else {
+      added += amount;
+      explanation.push(step(`stream:${stream.key}`, `${name} adds ${formatPounds(amount)} on top.`, amount, 'pence'));
+    }
+  }
+  if (included > ras) {
+    fail(
+      'INVALID_FUNDING_STREAMS',
+      '/fundingStreams',
+      `included streams (${formatPounds(included)}) cannot pay more than the RAS amount (${formatPounds(ras)})`,
+    );
+  }
+  const total = checkedPence(ras + added, '/totalAnnualPence');
+  const council = ras - included;
+  if (streams.length > 0) {
+    explanation.push(
+      step(
+        'total',
+        `Your individual budget is ${formatPounds(total)} a year, of which the council funds ${formatPounds(council)}.`,
+        total,
+        'pence',
+      ),
+    );
+  }
+
+  const weekly =
+    options.weeklyContributionPence === undefined ? 0 : assertPence(options.weeklyContributionPence, '/weeklyContributionPence');
+  const owed = multiplyDivide(weekly, weeks, 100, 'half-up');
+  const contribution = Math.min(owed, council);
+  const net = council - contribution;
+  if (weekly > 0) {
+    const capped = owed > council ? ` (capped at the council's share, ${formatPounds(council)})` : '';
+    explanation.push(
+      step(
+        'contribution',
+        `Your assessed contribution is ${formatPounds(weekly)} a week for ${formatHundredths(weeks)} weeks: ${formatPounds(contribution)} a year${capped}.`,
+        contribution,
+        'pence',
+      ),
+    );
+  }
+  explanation.push(
+    step(
+      'net',
+      `The council pays ${formatPounds(net)} a year${weekly > 0 ? ', and you pay your contribution into the same account' : ''}.`,
+      net,
+      'pence',
+    ),
+  );
+
+  return {
+    scheme: { key: definition.key, version: definition.version ?? null },
+    questionnaire: points.questionnaire ?? null,
+    totalPoints,
+    sections,
+    method: method.type,
+    band,
+    belowFloor,
+    fullYearPence: fullYear,
+    weeksCovered: weeks / 100,
+    weeksPerYear: perYear / 100,
+    rasAnnualPence: ras,
+    streams,
+    totalAnnualPence: total,
+    councilAnnualPence: council,
+    weeklyContributionPence: weekly,
+    annualContributionPence: contribution,
+    netAnnualPence: net,
+    referral,
+    explanation,
+  };
+}

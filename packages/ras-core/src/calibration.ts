@@ -1,0 +1,278 @@
+import { type Problem, RasError } from './errors.js';
+import { type ExplanationStep, step } from './explanation.js';
+import { checkedPence, divide, formatHundredths, formatPounds, multiplyDivide, type Pence, percentToBasisPoints } from './money.js';
+
+/** A current case of the desktop exercise: its RAS points and what its support costs today. */
+export interface CalibrationCase {
+  readonly ref: string;
+  readonly points: number;
+  readonly currentAnnualPence: Pence;
+  readonly clientGroup?: string;
+}
+
+/** The desktop exercise's inputs (API `runCalibration`). */
+export interface CalibrationInput {
+  readonly cases: readonly CalibrationCase[];
+  /** The budget to share out; default Σ of current costs. */
+  readonly budgetPence?: Pence;
+  /** The share of the budget kept back as contingency, e.g. `10`. */
+  readonly topSlicePercent: number;
+}
+
+/** One case projected under the new £/point. */
+export interface CalibratedCase {
+  readonly ref: string;
+  readonly points: number;
+  readonly clientGroup: string | null;
+  readonly currentAnnualPence: Pence;
+  readonly projectedAnnualPence: Pence;
+  /** projected − current: positive for a winner, negative for a loser. */
+  readonly differencePence: number;
+}
+
+/** Totals for one client group. */
+export interface ClientGroupTotals {
+  readonly clientGroup: string;
+  readonly cases: number;
+  readonly points: number;
+  readonly currentPence: Pence;
+  readonly projectedPence: Pence;
+  readonly differencePence: number;
+}
+
+/** A case named in the summary, with its difference. */
+export interface NamedDifference {
+  readonly ref: string;
+  readonly differencePence: number;
+}
+
+/** Who gains and who loses, in numbers. */
+export interface CalibrationSummary {
+  readonly winners: number;
+  readonly losers: number;
+  readonly unchanged: number;
+  readonly meanAbsoluteDifferencePence: Pence;
+  readonly medianAbsoluteDifferencePence: Pence;
+  readonly biggestGain: NamedDifference | null;
+  readonly biggestLoss: NamedDifference | null;
+  readonly byClientGroup: readonly ClientGroupTotals[];
+}
+
+/** The result of the desktop exercise. */
+export interface CalibrationResult {
+  readonly caseCount: number;
+  readonly totalPoints: number;
+  readonly currentTotalPence: Pence;
+  readonly budgetPence: Pence;
+  readonly topSlicePercent: number;
+  readonly topSlicePence: Pence;
+  readonly availablePence: Pence;
+  readonly poundsPerPointPence: Pence;
+  readonly projectedTotalPence: Pence;
+  /** Projected total within the available budget; the headroom is what is left. */
+  readonly integrity: { readonly passes: boolean; readonly headroomPence: Pence };
+  readonly cases: readonly CalibratedCase[];
+  readonly summary: CalibrationSummary;
+  /**
+   * How well a straight line through the origin fits today's costs: the least-squares £/point
+   * and its (uncentred) R², as for a regression without intercept. A diagnostic only.
+   */
+  readonly diagnostic: { readonly leastSquaresPoundsPerPointPence: Pence; readonly rSquared: number };
+  readonly explanation: readonly ExplanationStep[];
+}
+
+const MAX_PROBLEMS = 100;
+
+/**
+ * Runs the desktop exercise (RAS4 in seed 002): top-slice the budget, set £/point =
+ * floor(available ÷ Σ points) so the integrity check cannot fail by rounding, and project every
+ * case against what it costs today.
+ *
+ * @param input - the cases, the budget (default Σ current costs) and the top-slice percentage
+ * @returns £/point, the integrity check, every case's projection and a summary
+ * @throws RasError `INVALID_CALIBRATION` for no cases, negative or fractional figures (up to 100 listed) or Σ points = 0
+ * @example
+ * ```ts
+ * const result = calibrate({
+ *   topSlicePercent: 10,
+ *   cases: [
+ *     { ref: 'A', points: 20, currentAnnualPence: 500_000 },
+ *     { ref: 'B', points: 60, currentAnnualPence: 1_500_000 },
+ *   ],
+ * });
+ * result.poundsPerPointPence; // 22_500 (£225.00 a point)
+ * ```
+ */
+export function calibrate(input: CalibrationInput): CalibrationResult {
+  const cases = input.cases;
+  const problems: Problem[] = [];
+  const add = (pointer: string, detail: string) => {
+    if (problems.length < MAX_PROBLEMS) problems.push({ pointer, detail });
+  };
+  if (!Array.isArray(cases) || cases.length === 0)
+    throw new RasError('INVALID_CALIBRATION', [{ pointer: '/cases', detail: 'must list at least one case' }]);
+  const topSliceBasisPoints = percentToBasisPoints(input.topSlicePercent, '/topSlicePercent');
+
+  let totalPoints = 0;
+  let currentTotal = 0;
+  let invalid = 0;
+  for (let index = 0; index < cases.length; index++) {
+    const c = cases[index] as CalibrationCase;
+    const points = c.points;
+    const current = c.currentAnnualPence;
+    let bad = false;
+    if (typeof c.ref !== 'string' || c.ref === '') {
+      add(`/cases/${index}/ref`, 'must be a non-empty reference');
+      bad = true;
+    }
+    if (!Number.isSafeInteger(points) || points < 0) {
+      add(`/cases/${index}/points`, `must be a whole number of points, 0 or more (got ${String(points)})`);
+      bad = true;
+    }
+    if (!Number.isSafeInteger(current) || current < 0) {
+      add(`/cases/${index}/currentAnnualPence`, `must be a whole number of pence, 0 or more (got ${String(current)})`);
+      bad = true;
+    }
+    if (bad) {
+      invalid++;
+      continue;
+    }
+    totalPoints += points;
+    currentTotal += current;
+  }
+  if (invalid > MAX_PROBLEMS)
+    problems.push({ pointer: '/cases', detail: `${invalid} cases are invalid; the first ${MAX_PROBLEMS} problems are listed` });
+  if (problems.length > 0) throw new RasError('INVALID_CALIBRATION', problems);
+  if (totalPoints === 0)
+    throw new RasError('INVALID_CALIBRATION', [
+      { pointer: '/cases', detail: 'the cases add up to 0 points, so no amount per point can be set' },
+    ]);
+  checkedPence(totalPoints, '/cases');
+  checkedPence(currentTotal, '/cases');
+
+  const budget = input.budgetPence ?? currentTotal;
+  if (!Number.isSafeInteger(budget) || budget < 0)
+    throw new RasError('INVALID_CALIBRATION', [{ pointer: '/budgetPence', detail: 'must be a whole number of pence, 0 or more' }]);
+  const topSlice = multiplyDivide(budget, topSliceBasisPoints, 10_000, 'half-up');
+  const available = budget - topSlice;
+  const perPoint = divide(available, totalPoints, 'down');
+
+  const results: CalibratedCase[] = new Array(cases.length);
+  const absolute = new Float64Array(cases.length);
+  const groups = new Map<string, { cases: number; points: number; currentPence: number; projectedPence: number }>();
+  let projectedTotal = 0;
+  let winners = 0;
+  let losers = 0;
+  let absoluteTotal = 0;
+  let gain: NamedDifference | null = null;
+  let loss: NamedDifference | null = null;
+  let sumXY = 0;
+  let sumXX = 0;
+  let sumYY = 0;
+  for (let index = 0; index < cases.length; index++) {
+    const c = cases[index] as CalibrationCase;
+    const projected = c.points * perPoint;
+    const difference = projected - c.currentAnnualPence;
+    const clientGroup = c.clientGroup ?? null;
+    results[index] = {
+      ref: c.ref,
+      points: c.points,
+      clientGroup,
+      currentAnnualPence: c.currentAnnualPence,
+      projectedAnnualPence: projected,
+      differencePence: difference,
+    };
+    projectedTotal += projected;
+    if (difference > 0) {
+      winners++;
+      if (gain === null || difference > gain.differencePence) gain = { ref: c.ref, differencePence: difference };
+    } else if (difference < 0) {
+      losers++;
+      if (loss === null || difference < loss.differencePence) loss = { ref: c.ref, differencePence: difference };
+    }
+    const abs = difference < 0 ? -difference : difference;
+    absolute[index] = abs;
+    absoluteTotal += abs;
+    sumXY += c.points * c.currentAnnualPence;
+    sumXX += c.points * c.points;
+    sumYY += c.currentAnnualPence * c.currentAnnualPence;
+    if (clientGroup !== null) {
+      let group = groups.get(clientGroup);
+      if (!group) {
+        group = { cases: 0, points: 0, currentPence: 0, projectedPence: 0 };
+        groups.set(clientGroup, group);
+      }
+      group.cases++;
+      group.points += c.points;
+      group.currentPence += c.currentAnnualPence;
+      group.projectedPence += projected;
+    }
+  }
+  absolute.sort();
+  const n = cases.length;
+  const middle = n >> 1;
+  const median =
+    n % 2 === 1 ? (absolute[middle] as number) : divide((absolute[middle - 1] as number) + (absolute[middle] as number), 2, 'half-up');
+  const headroom = available - projectedTotal;
+  // Floating point is fine here: the line's slope and R² are diagnostics, rounded for display.
+  const leastSquares = sumXX === 0 ? 0 : Math.round(sumXY / sumXX);
+  const rSquared = sumXX === 0 || sumYY === 0 ? 0 : Math.round(((sumXY * sumXY) / (sumXX * sumYY)) * 10_000) / 10_000;
+
+  const summary: CalibrationSummary = {
+    winners,
+    losers,
+    unchanged: n - winners - losers,
+    meanAbsoluteDifferencePence: divide(checkedPence(absoluteTotal, '/summary'), n, 'half-up'),
+    medianAbsoluteDifferencePence: median,
+    biggestGain: gain,
+    biggestLoss: loss,
+    byClientGroup: [...groups.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([clientGroup, g]) => ({ clientGroup, ...g, differencePence: g.projectedPence - g.currentPence })),
+  };
+  const percentText = formatHundredths(topSliceBasisPoints);
+  const explanation = [
+    step(
+      'budget',
+      `The budget to share is ${formatPounds(budget)}${input.budgetPence === undefined ? ', what the cases cost today' : ''}.`,
+      budget,
+      'pence',
+    ),
+    step('top-slice', `${percentText}% is kept back as contingency: ${formatPounds(topSlice)}.`, topSlice, 'pence'),
+    step('available', `That leaves ${formatPounds(available)} for ${n} cases with ${totalPoints} points in all.`, available, 'pence'),
+    step(
+      'pounds-per-point',
+      `${formatPounds(available)} ÷ ${totalPoints} points = ${formatPounds(perPoint)} a point (rounded down, so the total can never exceed what is available).`,
+      perPoint,
+      'pence',
+    ),
+    step(
+      'projected-total',
+      `At that rate the cases would cost ${formatPounds(projectedTotal)}, leaving ${formatPounds(headroom)} of headroom.`,
+      projectedTotal,
+      'pence',
+    ),
+    step(
+      'winners-losers',
+      `${winners} cases would get more than today, ${losers} less and ${n - winners - losers} the same.`,
+      winners,
+      'count',
+    ),
+  ];
+  return {
+    caseCount: n,
+    totalPoints,
+    currentTotalPence: currentTotal,
+    budgetPence: budget,
+    topSlicePercent: topSliceBasisPoints / 100,
+    topSlicePence: topSlice,
+    availablePence: available,
+    poundsPerPointPence: perPoint,
+    projectedTotalPence: projectedTotal,
+    integrity: { passes: projectedTotal <= available, headroomPence: headroom },
+    cases: results,
+    summary,
+    diagnostic: { leastSquaresPoundsPerPointPence: leastSquares, rSquared },
+    explanation,
+  };
+}

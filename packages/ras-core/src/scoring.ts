@@ -1,0 +1,137 @@
+import { RasError } from './errors.js';
+import { divide } from './money.js';
+import { type Answers, type CompiledQuestion, type CompiledQuestionnaire, validateAnswers } from './questionnaire.js';
+
+/** The points one question gave. */
+export interface QuestionScore {
+  readonly key: string;
+  /** The answer scored, or `null` when the question was not answered. */
+  readonly answer: string | readonly string[] | null;
+  /** Points after the question's cap. */
+  readonly points: number;
+  /** Points before the cap (the sum of the chosen options). */
+  readonly uncappedPoints: number;
+  readonly capped: boolean;
+}
+
+/** The points one section gave, and how they were reached. */
+export interface SectionScore {
+  readonly key: string;
+  readonly title: string;
+  /** Σ of the section's question points. */
+  readonly questionPoints: number;
+  /** The section weight (1 when none was set). */
+  readonly weight: number;
+  /** round-half-up(weight × questionPoints). */
+  readonly weightedPoints: number;
+  readonly maxPoints: number | null;
+  /** min(maxPoints, weightedPoints): what the section adds to the total. */
+  readonly points: number;
+  readonly capped: boolean;
+  readonly questions: readonly QuestionScore[];
+}
+
+/** A scored self-assessment. */
+export interface Score {
+  readonly questionnaire: { readonly key: string; readonly version: number | null };
+  /** Σ of section points. */
+  readonly totalPoints: number;
+  /** `false` when a required question has no answer (the score counts it as 0 points). */
+  readonly complete: boolean;
+  readonly missingQuestionKeys: readonly string[];
+  readonly sections: readonly SectionScore[];
+}
+
+function questionPoints(question: CompiledQuestion, answer: unknown): number {
+  if (!question.multi) {
+    const points = typeof answer === 'string' ? question.points.get(answer) : undefined;
+    if (points === undefined) return -1;
+    return points;
+  }
+  if (!Array.isArray(answer)) return -1;
+  let sum = 0;
+  for (let i = 0; i < answer.length; i++) {
+    const choice: unknown = answer[i];
+    const points = typeof choice === 'string' ? question.points.get(choice) : undefined;
+    if (points === undefined) return -1;
+    for (let j = 0; j < i; j++) if (answer[j] === choice) return -1;
+    sum += points;
+  }
+  return sum;
+}
+
+/**
+ * Scores answers: question points (a multi question adds its chosen options, capped by its
+ * `maxPoints`); section points = min(section `maxPoints`, round-half-up(weight × Σ question
+ * points)); total = Σ section points. Unanswered questions count 0 and make the score incomplete.
+ *
+ * @param questionnaire - from {@link compileQuestionnaire}
+ * @param answers - answers keyed by question key
+ * @returns the total with its breakdown by section and question
+ * @throws RasError `INVALID_ANSWERS` listing every answer that does not fit the questionnaire
+ * @example
+ * ```ts
+ * const score = scoreAnswers(saq, { wash: 'some' });
+ * score.totalPoints; // 5
+ * ```
+ */
+export function scoreAnswers(questionnaire: CompiledQuestionnaire, answers: Answers): Score {
+  let answered = 0;
+  let invalid = false;
+  let totalPoints = 0;
+  const missing: string[] = [];
+  const sections: SectionScore[] = [];
+  for (const section of questionnaire.sections) {
+    let sum = 0;
+    const questions: QuestionScore[] = [];
+    for (const question of section.questions) {
+      const answer = answers[question.key];
+      if (answer === undefined || answer === null) {
+        if (answer === null) answered++;
+        if (question.required) missing.push(question.key);
+        questions.push({ key: question.key, answer: null, points: 0, uncappedPoints: 0, capped: false });
+        continue;
+      }
+      answered++;
+      const uncapped = questionPoints(question, answer);
+      if (uncapped < 0) {
+        invalid = true;
+        continue;
+      }
+      if (question.multi && question.required && (answer as readonly string[]).length === 0) missing.push(question.key);
+      const capped = question.maxPoints !== undefined && uncapped > question.maxPoints;
+      const points = capped ? (question.maxPoints as number) : uncapped;
+      sum += points;
+      questions.push({ key: question.key, answer, points, uncappedPoints: uncapped, capped });
+    }
+    const weightedPoints = divide(sum * section.weightHundredths, 100, 'half-up');
+    const capped = section.maxPoints !== undefined && weightedPoints > section.maxPoints;
+    const points = capped ? (section.maxPoints as number) : weightedPoints;
+    totalPoints += points;
+    sections.push({
+      key: section.key,
+      title: section.title,
+      questionPoints: sum,
+      weight: section.weightHundredths / 100,
+      weightedPoints,
+      maxPoints: section.maxPoints ?? null,
+      points,
+      capped,
+      questions,
+    });
+  }
+  // Answers to questions this questionnaire does not have are caught by counting keys, which
+  // keeps the common path free of a second pass.
+  let keys = 0;
+  for (const key in answers) if (Object.hasOwn(answers, key)) keys++;
+  if (invalid || keys !== answered) {
+    throw new RasError('INVALID_ANSWERS', validateAnswers(questionnaire, answers, { partial: true }));
+  }
+  return {
+    questionnaire: { key: questionnaire.definition.key, version: questionnaire.definition.version ?? null },
+    totalPoints,
+    complete: missing.length === 0,
+    missingQuestionKeys: missing,
+    sections,
+  };
+}
