@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as initial from './202611240900_initial.js';
+
+/**
+ * Every migration, by name. Names sort in the order they run (`yyyymmddhhmm_what`); a new
+ * migration is a new file added here, never an edit to an old one.
+ */
+export const migrations: Readonly<Record<string, Migration>> = {
+  '202611240900_initial': initial,
+};

@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import auth from './plugins/auth.js';
+import database from './plugins/database.js';
+import problemDetails from './plugins/problem-details.js';
+import securityHeaders from './plugins/security-headers.js';
+import openapi from './plugins/swagger.js';
+import { validatorCompiler } from './plugins/validation.js';
+import routes from './routes/index.js';
+import { Problem } from './schemas/common.js';
+
+/** What {@link buildApp} needs: an open database, the parts of the configuration routes use, and a logger. */
+export interface AppOptions {
+  readonly database: Database;
+  readonly config: Pick<Config, 'bootstrapToken'>;
+  /** A pino logger, `true` for the default, `false` (the default) for none, as in tests. */
+  readonly logger?: FastifyBaseLogger | boolean;
+}
+
+/** The app's type, with the TypeBox type provider. */
+export type App = FastifyInstance & { withTypeProvider<T>(): FastifyInstance };
+
+/** Fields that identify a person: never written to logs. */
+export const REDACTED_LOG_PATHS = [
+  'req.headers.authorization',
+  'req.headers["idempotency-key"]',
+  '*.displayName',
+  '*.dateOfBirth',
+  '*.externalIds',
+  '*.agent',
+  '*.answers',
+];
+
+/**
+ * Builds the service as a Fastify instance with every plugin and route registered. It never
+ * listens: `server.ts` does, and tests call `inject()`.
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const logger = options.logger ?? false;
+  const fastifyOptions: FastifyServerOptions = {
+    bodyLimit: 1_048_576,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
+    },
+    requestIdHeader: false,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  };
+  const app = (
+    typeof logger === 'boolean' ? Fastify({ ...fastifyOptions, logger }) : Fastify({ ...fastifyOptions, loggerInstance: logger })
+  ).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.addSchema(Problem);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  await app.register(database, { database: options.database });
+  await app.register(problemDetails);
+  await app.register(securityHeaders);
+  await app.register(auth, { bootstrapToken: options.config.bootstrapToken });
+  await app.register(openapi);
+  await app.register(routes);
+  return app;
+}

@@ -1,0 +1,47 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+const PREFIX = 'ras';
+const PATTERN = /^ras_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/;
+
+/** A freshly minted API key: the plain key is shown once; only the hash is stored. */
+export interface MintedKey {
+  readonly id: string;
+  readonly key: string;
+  readonly secretHash: string;
+}
+
+function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+/**
+ * Mints a key `ras_<id>_<secret>`: the id finds the stored row, the 256-bit random secret is
+ * checked against its SHA-256 hash (a slow password hash adds nothing for secrets this long).
+ */
+export function mintApiKey(id: string): MintedKey {
+  const secret = randomBytes(32).toString('base64url');
+  return { id, key: `${PREFIX}_${id.replaceAll('-', '')}_${secret}`, secretHash: hashSecret(secret) };
+}
+
+/** Splits a presented key into its id and secret, or `null` when it is not shaped like one. */
+export function parseApiKey(key: string): { id: string; secret: string } | null {
+  const match = PATTERN.exec(key);
+  if (!match) return null;
+  const hex = match[1] as string;
+  const id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return { id, secret: match[2] as string };
+}
+
+/** Compares a presented secret with a stored hash in constant time. */
+export function secretMatches(secret: string, storedHash: string): boolean {
+  const presented = Buffer.from(hashSecret(secret), 'hex');
+  const stored = Buffer.from(storedHash, 'hex');
+  return presented.length === stored.length && timingSafeEqual(presented, stored);
+}
+
+/** Compares two strings (e.g. the operator token) in constant time. */
+export function tokensMatch(presented: string, expected: string): boolean {
+  const a = createHash('sha256').update(presented).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}

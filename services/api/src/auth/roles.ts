@@ -1,0 +1,49 @@
+/** The roles an API key can hold (API.md). */
+export const ROLES = ['admin', 'assessor', 'team-manager', 'panel', 'finance', 'portal', 'integration', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Every role: for stateless calculations and reference data a portal needs too. */
+export const ANY_ROLE: readonly Role[] = ROLES;
+/** Roles that read a council's records; a portal reads only the people it created. */
+export const READERS: readonly Role[] = ROLES;
+/** Roles that read council-wide figures but not through a portal. */
+export const STAFF: readonly Role[] = ['admin', 'assessor', 'team-manager', 'panel', 'finance', 'integration', 'auditor'];
+
+/** Who may call a route. */
+export type Access =
+  /** No credentials (health, docs). */
+  | { readonly kind: 'public' }
+  /** Only the operator token from BOOTSTRAP_TOKEN. */
+  | { readonly kind: 'operator' }
+  /** An API key holding at least one of these roles. */
+  | { readonly kind: 'roles'; readonly roles: readonly Role[] };
+
+export const PUBLIC: Access = { kind: 'public' };
+export const OPERATOR: Access = { kind: 'operator' };
+/** An API key with any of `roles`. */
+export function rolesAccess(...roles: readonly Role[]): Access {
+  return { kind: 'roles', roles };
+}
+
+/** An authenticated caller. */
+export type Principal =
+  | {
+      readonly kind: 'key';
+      readonly keyId: string;
+      readonly councilId: string;
+      readonly roles: readonly Role[];
+      /** Set for portal keys: they see only the people they created. */
+      readonly portalKeyId: string | null;
+    }
+  | { readonly kind: 'operator' };
+
+/** The actor recorded in the audit log. */
+export function actorOf(principal: Principal): string {
+  return principal.kind === 'operator' ? 'operator' : `key:${principal.keyId}`;
+}
+
+/** What a request may see: its council, and for a portal key only the people that key created. */
+export interface Scope {
+  readonly councilId: string;
+  readonly portalKeyId: string | null;
+}

@@ -1,0 +1,77 @@
+import { resolve } from 'node:path';
+
+/** The service's configuration, read from the environment once at start. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** A PostgreSQL server; when absent the service runs on embedded PGlite in `dataDir`. */
+  readonly databaseUrl: string | null;
+  readonly dataDir: string;
+  /** The operator token that allows `createCouncil`; the route is off without it. */
+  readonly bootstrapToken: string | null;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Seed the demo council into an empty database (default on). */
+  readonly seedDemo: boolean;
+}
+
+/** Thrown when the environment does not make a valid configuration; lists every problem. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.problems = problems;
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * Reads and checks the configuration from environment variables: PORT (3000), HOST (127.0.0.1),
+ * DATABASE_URL, DATA_DIR (./.data), BOOTSTRAP_TOKEN, LOG_LEVEL (info), SEED_DEMO (true).
+ *
+ * @throws ConfigError naming every variable that is wrong and why
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const text = (name: string) => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+
+  const portText = text('PORT') ?? '3000';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port < 0 || port > 65_535) problems.push(`PORT must be a whole number from 0 to 65535 (got "${portText}")`);
+
+  const databaseUrl = text('DATABASE_URL') ?? null;
+  if (databaseUrl !== null) {
+    let valid = false;
+    try {
+      valid = ['postgres:', 'postgresql:'].includes(new URL(databaseUrl).protocol);
+    } catch {}
+    if (!valid) problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+
+  const bootstrapToken = text('BOOTSTRAP_TOKEN') ?? null;
+  if (bootstrapToken !== null && bootstrapToken.length < 24) {
+    problems.push('BOOTSTRAP_TOKEN must be at least 24 characters long (use e.g. `openssl rand -hex 32`)');
+  }
+
+  const logLevel = (text('LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+
+  const seedText = (text('SEED_DEMO') ?? 'true').toLowerCase();
+  if (!['true', 'false', '1', '0', 'yes', 'no'].includes(seedText)) problems.push(`SEED_DEMO must be true or false (got "${seedText}")`);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    port,
+    host: text('HOST') ?? '127.0.0.1',
+    databaseUrl,
+    dataDir: resolve(text('DATA_DIR') ?? '.data'),
+    bootstrapToken,
+    logLevel: logLevel as Config['logLevel'],
+    seedDemo: ['true', '1', 'yes'].includes(seedText),
+  };
+}

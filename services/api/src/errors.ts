@@ -1,0 +1,76 @@
+/** A field-level problem: the JSON Pointer of the offending input and what is wrong with it. */
+export interface FieldProblem {
+  readonly pointer: string;
+  readonly detail: string;
+}
+
+/**
+ * The one catalogue of error codes the service answers with, each with its HTTP status and
+ * title. Codes are stable: consumers branch on them.
+ */
+export const ERROR_CATALOGUE = {
+  VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
+  MALFORMED_JSON: { status: 400, title: 'The request body is not valid JSON' },
+  INVALID_PAGE_TOKEN: { status: 400, title: 'The page token is not valid' },
+  UNAUTHENTICATED: { status: 401, title: 'Missing or invalid credentials' },
+  FORBIDDEN: { status: 403, title: 'Not allowed for this API key' },
+  NOT_FOUND: { status: 404, title: 'Not found' },
+  ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
+  INVALID_STATE: { status: 409, title: 'Not allowed in the current state' },
+  ALREADY_EXISTS: { status: 409, title: 'Already exists' },
+  PRECONDITION_FAILED: { status: 412, title: 'The resource has changed (If-Match does not match its ETag)' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported content type' },
+  NOT_ACCEPTABLE: { status: 406, title: 'Cannot produce the requested media type' },
+  PRECONDITION_REQUIRED: { status: 428, title: 'If-Match is required for this change' },
+  RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'The Idempotency-Key was used with a different request' },
+  INVALID_QUESTIONNAIRE: { status: 422, title: 'The questionnaire is not valid' },
+  INVALID_SCHEME: { status: 422, title: 'The allocation scheme is not valid' },
+  INVALID_ANSWERS: { status: 422, title: 'The answers do not fit the questionnaire' },
+  INVALID_CALIBRATION: { status: 422, title: 'The desktop exercise cannot be run on these cases' },
+  INVALID_INPUT: { status: 422, title: 'The input breaks a rule' },
+  NO_SCHEME_IN_FORCE: { status: 422, title: 'No allocation scheme is in force for this client group on this date' },
+  ASSESSMENT_NOT_AGREED: { status: 422, title: 'The assessment is not agreed' },
+  NOT_ELIGIBLE: { status: 422, title: 'The person is not eligible for a personal budget' },
+  INTERNAL: { status: 500, title: 'Something went wrong on our side' },
+  SERVICE_UNAVAILABLE: { status: 503, title: 'The service is temporarily unavailable' },
+} as const;
+
+/** A code from {@link ERROR_CATALOGUE}. */
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** An error the service answers with as `application/problem+json`. */
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  readonly code: ErrorCode;
+  readonly statusCode: number;
+  readonly title: string;
+  readonly errors: readonly FieldProblem[] | undefined;
+  readonly headers: Readonly<Record<string, string>> | undefined;
+
+  constructor(code: ErrorCode, detail: string, options: { errors?: readonly FieldProblem[]; headers?: Record<string, string> } = {}) {
+    super(detail);
+    this.code = code;
+    this.statusCode = ERROR_CATALOGUE[code].status;
+    this.title = ERROR_CATALOGUE[code].title;
+    this.errors = options.errors;
+    this.headers = options.headers;
+  }
+}
+
+/** 404 for anything that does not exist or belongs to another council: never reveal which. */
+export function notFound(what: string, id: string): AppError {
+  return new AppError('NOT_FOUND', `No ${what} with id ${id}`);
+}
+
+/** 409 for a transition the resource's state does not allow. */
+export function invalidState(detail: string): AppError {
+  return new AppError('INVALID_STATE', detail);
+}
+
+/** 422 with every field problem listed. */
+export function unprocessable(code: ErrorCode, detail: string, errors?: readonly FieldProblem[]): AppError {
+  return new AppError(code, detail, errors === undefined ? {} : { errors });
+}

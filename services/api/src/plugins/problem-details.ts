@@ -1,0 +1,99 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { RasError } from 'ras-core';
+import { AppError, ERROR_CATALOGUE, type ErrorCode, type FieldProblem } from '../errors.js';
+import { toFieldProblems } from './validation.js';
+
+/** The body of every error answer (RFC 9457). */
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  instance?: string;
+  errors?: readonly FieldProblem[];
+}
+
+const RAS_ERROR_MAP: Record<string, ErrorCode> = {
+  INVALID_QUESTIONNAIRE: 'INVALID_QUESTIONNAIRE',
+  INVALID_ANSWERS: 'INVALID_ANSWERS',
+  INVALID_SCHEME: 'INVALID_SCHEME',
+  INVALID_CALIBRATION: 'INVALID_CALIBRATION',
+};
+
+const FASTIFY_ERROR_MAP: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_JSON',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
+  FST_ERR_CTP_INVALID_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_NOT_ACCEPTABLE: 'NOT_ACCEPTABLE',
+};
+
+function problem(code: ErrorCode, detail: string, request: FastifyRequest, errors?: readonly FieldProblem[]): ProblemBody {
+  const { status, title } = ERROR_CATALOGUE[code];
+  return {
+    type: `/problems/${code.toLowerCase().replaceAll('_', '-')}`,
+    title,
+    status,
+    detail,
+    code,
+    instance: request.url.split('?')[0] as string,
+    ...(errors && errors.length > 0 ? { errors } : {}),
+  };
+}
+
+function isUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  // Connection refused/reset, pool timeouts, and PostgreSQL's admin shutdown / cannot-connect classes.
+  return (
+    (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004'].includes(code)) ||
+    /timeout exceeded when trying to connect|Connection terminated|connection error/i.test(String((error as Error).message))
+  );
+}
+
+/** Maps any thrown error to a problem body; 5xx never carries the error's own words. */
+export function toProblem(error: unknown, request: FastifyRequest): ProblemBody {
+  if (error instanceof AppError) return problem(error.code, error.message, request, error.errors);
+  if (error instanceof RasError) {
+    const code = RAS_ERROR_MAP[error.code] ?? 'INVALID_INPUT';
+    return problem(code, error.message, request, error.problems);
+  }
+  const fastifyError = error as FastifyError & { validation?: unknown[]; validationContext?: string };
+  if (Array.isArray(fastifyError.validation)) {
+    const errors = toFieldProblems(fastifyError.validation as never[], fastifyError.validationContext);
+    return problem('VALIDATION_FAILED', `The request ${fastifyError.validationContext ?? 'body'} is not valid: see errors`, request, errors);
+  }
+  const mapped = typeof fastifyError.code === 'string' ? FASTIFY_ERROR_MAP[fastifyError.code] : undefined;
+  if (mapped === 'UNSUPPORTED_MEDIA_TYPE') return problem(mapped, 'Send the body as application/json', request);
+  if (mapped === 'PAYLOAD_TOO_LARGE') return problem(mapped, 'The request body is larger than this operation accepts', request);
+  if (mapped) return problem(mapped, fastifyError.message, request);
+  if (fastifyError.statusCode === 429) return problem('RATE_LIMITED', 'Too many requests for this API key; retry after the time in Retry-After', request);
+  if (isUnavailable(error)) return problem('SERVICE_UNAVAILABLE', 'The database is not reachable; retry shortly', request);
+  const status = fastifyError.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) return problem('VALIDATION_FAILED', fastifyError.message, request);
+  return problem('INTERNAL', 'The request could not be completed. It has been logged with its request id.', request);
+}
+
+/** One error handler for the whole service: problem+json for every 4xx and 5xx, including unknown routes. */
+export default fp(
+  async function problemDetails(app: FastifyInstance) {
+    app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+      const body = toProblem(error, request);
+      if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+      else request.log.info({ code: body.code, status: body.status }, 'request refused');
+      if (error instanceof AppError && error.headers) reply.headers(error.headers);
+      if (body.status === 503) reply.header('retry-after', '5');
+      const retryAfter = (error as { headers?: Record<string, unknown> }).headers?.['retry-after'];
+      if (body.status === 429 && retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+      return reply.code(body.status).type('application/problem+json').serializer(JSON.stringify).send(body);
+    });
+    app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
+      const body = problem('ROUTE_NOT_FOUND', `There is no route ${request.method} ${request.url.split('?')[0]}`, request);
+      return reply.code(404).type('application/problem+json').serializer(JSON.stringify).send(body);
+    });
+  },
+  { name: 'problem-details' },
+);

@@ -1,0 +1,17 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { CompiledRules } from '../rules/compiled-rules.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Compiled questionnaire and scheme versions, cached (they never change). */
+    rules: CompiledRules;
+  }
+}
+
+export default fp(
+  async function rules(app: FastifyInstance) {
+    app.decorate('rules', new CompiledRules(app.db));
+  },
+  { name: 'rules', dependencies: ['database'] },
+);

@@ -1,0 +1,58 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Access } from '../auth/roles.js';
+import { SERVICE_VERSION } from '../version.js';
+
+const DESCRIPTION = `The headless personal budget service: self-assessment to an indicative personal budget, explained.
+
+Money is integer pence everywhere. Errors are \`application/problem+json\` with a stable \`code\`
+and, for bad input, \`errors: [{ pointer, detail }]\`. Creating POSTs accept \`Idempotency-Key\`;
+updates and transitions require \`If-Match\` with the resource's \`ETag\`. Lists take \`pageSize\`
+and \`pageToken\` and answer \`{ items, nextPageToken }\`.`;
+
+function accessNote(access: Access | undefined): string {
+  if (!access || access.kind === 'public') return 'No credentials needed.';
+  if (access.kind === 'operator') return 'Needs the operator token (BOOTSTRAP_TOKEN) as the bearer token.';
+  return `Roles: ${access.roles.join(', ')}.`;
+}
+
+/** Generates the OpenAPI document from the route schemas and serves Swagger UI at /docs. */
+export default fp(
+  async function openapi(app: FastifyInstance) {
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: { title: 'RAS personal budget service', version: SERVICE_VERSION, description: DESCRIPTION, license: { name: 'Apache-2.0', identifier: 'Apache-2.0' } },
+        servers: [{ url: '/' }],
+        components: {
+          securitySchemes: {
+            apiKey: { type: 'http', scheme: 'bearer', description: 'An API key (`ras_…`) or, for createCouncil, the operator token' },
+          },
+        },
+        tags: [
+          { name: 'operations', description: 'Health, readiness and version' },
+          { name: 'platform', description: 'Councils and API keys' },
+          { name: 'rules', description: 'Questionnaires, allocation schemes and the desktop exercise' },
+          { name: 'calculations', description: 'Stateless calculations: nothing stored, no personal data needed' },
+          { name: 'people', description: 'People and their record-system identifiers' },
+          { name: 'assessments', description: 'Self-assessments, submission and moderation' },
+          { name: 'budgets', description: 'Indicative and agreed personal budgets' },
+        ],
+      },
+      refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+      transform: ({ schema, url, route }) => {
+        const access = route.config?.access;
+        if (!schema) return { schema, url };
+        const transformed: Record<string, unknown> = { ...schema };
+        if (access && access.kind !== 'public') transformed.security = [{ apiKey: [] }];
+        const description = typeof schema.description === 'string' ? `${schema.description}\n\n` : '';
+        transformed.description = `${description}${accessNote(access)}`;
+        return { schema: transformed as typeof schema, url };
+      },
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  },
+  { name: 'openapi' },
+);

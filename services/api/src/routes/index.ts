@@ -1,0 +1,36 @@
+import type { FastifyInstance } from 'fastify';
+import rules from '../plugins/rules.js';
+import operationsRoutes from './operations/routes.js';
+import allocationSchemeRoutes from './v1/allocation-schemes/routes.js';
+import apiKeyRoutes from './v1/api-keys/routes.js';
+import assessmentRoutes from './v1/assessments/routes.js';
+import budgetRoutes from './v1/budgets/routes.js';
+import calculationRoutes from './v1/calculations/routes.js';
+import calibrationRoutes from './v1/calibrations/routes.js';
+import councilRoutes from './v1/councils/routes.js';
+import peopleRoutes from './v1/people/routes.js';
+import questionnaireRoutes from './v1/questionnaires/routes.js';
+
+/** Every route of the service: operations at the root, the API under /v1. */
+export default async function routes(app: FastifyInstance): Promise<void> {
+  await app.register(rules);
+  await app.register(operationsRoutes);
+  await app.register(
+    async (v1) => {
+      for (const resource of [
+        councilRoutes,
+        apiKeyRoutes,
+        questionnaireRoutes,
+        allocationSchemeRoutes,
+        calibrationRoutes,
+        calculationRoutes,
+        peopleRoutes,
+        assessmentRoutes,
+        budgetRoutes,
+      ]) {
+        await v1.register(resource);
+      }
+    },
+    { prefix: '/v1' },
+  );
+}

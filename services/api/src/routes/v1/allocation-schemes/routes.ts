@@ -1,0 +1,159 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { type AllocationScheme as SchemeDefinition, DEFAULT_CLAWBACK, validateScheme } from 'ras-core';
+import { Type } from 'typebox';
+import { READERS, rolesAccess } from '../../../auth/roles.js';
+import type { AllocationScheme } from '../../../db/schema.js';
+import { notFound, unprocessable } from '../../../errors.js';
+import { iso } from '../../../http/iso.js';
+import { pageRequest, toPage } from '../../../http/pagination.js';
+import { councilOf } from '../../../plugins/auth.js';
+import { createOnce } from '../../../plugins/idempotency.js';
+import { describeScheme, renderSchemeDescription } from '../../../rules/scheme-description.js';
+import { CalendarDate, IdParams, IdempotencyHeaders, Key, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
+import { findCouncil } from '../councils/repository.js';
+import { findQuestionnaire } from '../questionnaires/repository.js';
+import { findScheme, insertSchemeVersion, listSchemes } from './repository.js';
+import { ClientGroup, SchemeBody, SchemeDescription, SchemeResource } from './schemas.js';
+
+export function toScheme(row: AllocationScheme) {
+  const definition = row.definition as SchemeDefinition;
+  return {
+    id: row.id,
+    key: row.key,
+    version: row.version,
+    questionnaireId: row.questionnaire_id,
+    clientGroups: row.client_groups,
+    effectiveFrom: row.effective_from,
+    effectiveTo: row.effective_to,
+    method: definition.method,
+    floorPoints: definition.floorPoints ?? null,
+    ceilingPence: definition.ceilingPence ?? null,
+    topSlicePercent: definition.topSlicePercent ?? null,
+    clawback: definition.clawback ?? DEFAULT_CLAWBACK,
+    weeksPerYear: definition.weeksPerYear ?? 52,
+    rounding: definition.rounding ?? 'penny',
+    createdAt: iso(row.created_at),
+  };
+}
+
+/** Allocation schemes: immutable versions of how points become money, chosen by client group and date. */
+const schemeRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/allocation-schemes',
+    {
+      config: { access: rolesAccess('admin') },
+      schema: {
+        operationId: 'createAllocationScheme',
+        tags: ['rules'],
+        summary: 'Create a new version of an allocation scheme',
+        description: 'Linear (pence per point) or banded. Bands must be contiguous and must not overlap. Every problem is listed.',
+        headers: IdempotencyHeaders,
+        body: SchemeBody,
+        response: { 201: SchemeResource, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const councilId = councilOf(request);
+      const { key, questionnaireId, clientGroups, effectiveFrom, effectiveTo, ...money } = request.body;
+      const problems = validateScheme(request.body);
+      const questionnaire = await findQuestionnaire(app.db, councilId, questionnaireId);
+      if (!questionnaire) problems.push({ pointer: '/questionnaireId', detail: 'is not a questionnaire of this council' });
+      if (problems.length > 0) throw unprocessable('INVALID_SCHEME', `The scheme has ${problems.length} problem(s): see errors`, problems);
+      return createOnce(request, reply, async (tx, changes) => {
+        const row = await insertSchemeVersion(tx, councilId, { key, questionnaireId, clientGroups, effectiveFrom, effectiveTo: effectiveTo ?? null, definition: money });
+        const body = toScheme(row);
+        changes.record({ action: 'allocation-scheme.created', entityType: 'allocation-scheme', entityId: row.id, after: body });
+        return { body, headers: { location: `/v1/allocation-schemes/${row.id}` } };
+      });
+    },
+  );
+
+  app.get(
+    '/allocation-schemes/:id',
+    {
+      config: { access: rolesAccess(...READERS) },
+      schema: {
+        operationId: 'getAllocationScheme',
+        tags: ['rules'],
+        summary: 'Get an allocation scheme version',
+        params: IdParams,
+        response: { 200: SchemeResource, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const row = await findScheme(app.db, councilOf(request), request.params.id);
+      if (!row) throw notFound('allocation scheme', request.params.id);
+      return toScheme(row);
+    },
+  );
+
+  app.get(
+    '/allocation-schemes',
+    {
+      config: { access: rolesAccess(...READERS) },
+      schema: {
+        operationId: 'listAllocationSchemes',
+        tags: ['rules'],
+        summary: 'List allocation scheme versions, oldest first',
+        querystring: Type.Object(
+          { key: Type.Optional(Key), clientGroup: Type.Optional(ClientGroup), effectiveOn: Type.Optional(CalendarDate), ...PageQuery },
+          { additionalProperties: false },
+        ),
+        response: { 200: Page(SchemeResource), ...problemResponses },
+      },
+    },
+    async (request) => {
+      const page = pageRequest(request.query);
+      const { key, clientGroup, effectiveOn } = request.query;
+      const rows = await listSchemes(app.db, councilOf(request), { key, clientGroup, effectiveOn }, page.after, page.size + 1);
+      return toPage(rows, page, toScheme);
+    },
+  );
+
+  app.get(
+    '/allocation-schemes/:id/description',
+    {
+      config: { access: rolesAccess(...READERS) },
+      schema: {
+        operationId: 'describeAllocationScheme',
+        tags: ['rules'],
+        summary: 'The scheme in plain English (JSON or HTML)',
+        description:
+          'Generated from the scheme itself, fit to publish as the council’s algorithmic transparency record. HTML with `Accept: text/html` or `?format=html`.',
+        params: IdParams,
+        querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('html')])) }, { additionalProperties: false }),
+        produces: ['application/json', 'text/html'],
+        response: {
+          200: {
+            content: {
+              'application/json': { schema: SchemeDescription },
+              'text/html': { schema: Type.String({ description: 'A self-contained HTML page' }) },
+            },
+          },
+          ...problemResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const councilId = councilOf(request);
+      const scheme = await findScheme(app.db, councilId, request.params.id);
+      if (!scheme) throw notFound('allocation scheme', request.params.id);
+      const [questionnaire, council] = await Promise.all([findQuestionnaire(app.db, councilId, scheme.questionnaire_id), findCouncil(app.db, councilId)]);
+      if (!questionnaire || !council) throw notFound('allocation scheme', request.params.id);
+      const description = describeScheme(council.name, scheme, questionnaire);
+      if (wantsHtml(request.query.format, request.headers.accept)) {
+        return reply.type('text/html; charset=utf-8').header('cache-control', 'private, max-age=300').send(renderSchemeDescription(description));
+      }
+      return description;
+    },
+  );
+};
+
+/** HTML when asked by `format`, or when the Accept header prefers it over JSON. */
+export function wantsHtml(format: string | undefined, accept: string | undefined): boolean {
+  if (format !== undefined) return format === 'html';
+  if (!accept) return false;
+  return accept.includes('text/html') && !accept.includes('application/json');
+}
+
+export default schemeRoutes;

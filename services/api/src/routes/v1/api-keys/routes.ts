@@ -1,0 +1,99 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { councilOf } from '../../../plugins/auth.js';
+import { rolesAccess } from '../../../auth/roles.js';
+import { AppError, notFound } from '../../../errors.js';
+import { pageRequest, toPage } from '../../../http/pagination.js';
+import { write } from '../../../http/write.js';
+import { createOnce } from '../../../plugins/idempotency.js';
+import { IdempotencyHeaders, IdParams, Page, PageQuery, Text, problemResponses } from '../../../schemas/common.js';
+import { findApiKeyForUpdate, insertApiKey, listApiKeys, revokeApiKey } from '../councils/repository.js';
+import { toApiKeySummary } from '../councils/representation.js';
+import { ApiKeySummary, NewApiKey, Role } from '../councils/schemas.js';
+
+const CreateApiKeyBody = Type.Object(
+  { name: Text(200), roles: Type.Array(Role, { minItems: 1, maxItems: 8, uniqueItems: true }) },
+  { additionalProperties: false },
+);
+
+/** API keys: random, shown once, stored as hashes; each holds roles within one council. */
+const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/api-keys',
+    {
+      config: { access: rolesAccess('admin') },
+      schema: {
+        operationId: 'createApiKey',
+        tags: ['platform'],
+        summary: 'Create an API key',
+        description: 'The key is in the response once and never again. A portal key cannot hold other roles: it sees only the people it created.',
+        headers: IdempotencyHeaders,
+        body: CreateApiKeyBody,
+        response: { 201: NewApiKey, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const { name, roles } = request.body;
+      if (roles.includes('portal') && roles.length > 1) {
+        throw new AppError('INVALID_INPUT', 'A portal key sees only its own people, so it cannot also hold council-wide roles', {
+          errors: [{ pointer: '/roles', detail: 'portal cannot be combined with other roles' }],
+        });
+      }
+      const councilId = councilOf(request);
+      return createOnce(request, reply, async (tx, changes) => {
+        const { row, key } = await insertApiKey(tx, councilId, name, roles, `key:${request.principal.kind === 'key' ? request.principal.keyId : 'operator'}`);
+        const summary = toApiKeySummary(row);
+        changes.record({ action: 'api-key.created', entityType: 'api-key', entityId: row.id, after: summary });
+        return { body: { ...summary, key }, headers: { location: `/v1/api-keys/${row.id}` } };
+      });
+    },
+  );
+
+  app.get(
+    '/api-keys',
+    {
+      config: { access: rolesAccess('admin', 'auditor') },
+      schema: {
+        operationId: 'listApiKeys',
+        tags: ['platform'],
+        summary: "List the council's API keys (never the keys themselves)",
+        querystring: Type.Object(PageQuery, { additionalProperties: false }),
+        response: { 200: Page(ApiKeySummary), ...problemResponses },
+      },
+    },
+    async (request) => {
+      const page = pageRequest(request.query);
+      const rows = await listApiKeys(app.db, councilOf(request), page.after, page.size + 1);
+      return toPage(rows, page, toApiKeySummary);
+    },
+  );
+
+  app.delete(
+    '/api-keys/:id',
+    {
+      config: { access: rolesAccess('admin') },
+      schema: {
+        operationId: 'revokeApiKey',
+        tags: ['platform'],
+        summary: 'Revoke an API key',
+        description: 'At once on this instance; other instances refuse the key within 5 seconds.',
+        params: IdParams,
+        response: { 204: Type.Null(), ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const councilId = councilOf(request);
+      await write(request, async (tx, changes) => {
+        const before = await findApiKeyForUpdate(tx, councilId, request.params.id);
+        if (!before) throw notFound('API key', request.params.id);
+        if (before.revoked_at !== null) return;
+        const after = await revokeApiKey(tx, councilId, request.params.id);
+        changes.record({ action: 'api-key.revoked', entityType: 'api-key', entityId: after.id, before: toApiKeySummary(before), after: toApiKeySummary(after) });
+      });
+      app.forgetApiKey(request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+};
+
+export default apiKeyRoutes;

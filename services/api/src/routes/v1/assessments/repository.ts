@@ -1,0 +1,73 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Scope } from '../../../auth/roles.js';
+import type { Assessment, AssessmentUpdate, DB } from '../../../db/schema.js';
+import { newId } from '../../../ids.js';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+/** The assessments a scope may see: the council's, narrowed to a portal key's own people. */
+function visibleAssessments(db: Db, scope: Scope) {
+  let query = db.selectFrom('assessments').selectAll().where('council_id', '=', scope.councilId);
+  const portalKeyId = scope.portalKeyId;
+  if (portalKeyId !== null) {
+    query = query.where('person_id', 'in', (eb) =>
+      eb.selectFrom('people').select('id').where('council_id', '=', scope.councilId).where('created_by_key_id', '=', portalKeyId),
+    );
+  }
+  return query;
+}
+
+export interface NewAssessmentFields {
+  readonly personId: string;
+  readonly questionnaireId: string;
+  readonly completedWith: readonly string[];
+  readonly answers: unknown;
+  readonly createdByKeyId: string | null;
+}
+
+export function insertAssessment(tx: Transaction<DB>, councilId: string, fields: NewAssessmentFields): Promise<Assessment> {
+  return tx
+    .insertInto('assessments')
+    .values({
+      id: newId(),
+      council_id: councilId,
+      person_id: fields.personId,
+      questionnaire_id: fields.questionnaireId,
+      status: 'draft',
+      completed_with: [...fields.completedWith],
+      answers: JSON.stringify(fields.answers),
+      created_by_key_id: fields.createdByKeyId,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function findAssessment(db: Db, scope: Scope, id: string, options: { forUpdate?: boolean } = {}): Promise<Assessment | undefined> {
+  let query = visibleAssessments(db, scope).where('id', '=', id);
+  if (options.forUpdate) query = query.forUpdate();
+  return query.executeTakeFirst();
+}
+
+/** Applies a change and bumps the version (the ETag). */
+export function updateAssessment(tx: Transaction<DB>, councilId: string, id: string, change: AssessmentUpdate): Promise<Assessment> {
+  return tx
+    .updateTable('assessments')
+    .set((eb) => ({ ...change, version: eb('version', '+', 1), updated_at: new Date() }))
+    .where('council_id', '=', councilId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export interface AssessmentFilter {
+  readonly personId?: string | undefined;
+  readonly status?: Assessment['status'] | undefined;
+}
+
+export function listAssessments(db: Db, scope: Scope, filter: AssessmentFilter, after: string | null, limit: number): Promise<Assessment[]> {
+  let query = visibleAssessments(db, scope);
+  if (filter.personId !== undefined) query = query.where('person_id', '=', filter.personId);
+  if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+  if (after !== null) query = query.where('id', '>', after);
+  return query.orderBy('id').limit(limit).execute();
+}

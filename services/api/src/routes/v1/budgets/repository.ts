@@ -1,0 +1,71 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Scope } from '../../../auth/roles.js';
+import type { Budget, DB } from '../../../db/schema.js';
+import { newId } from '../../../ids.js';
+import type { CalculatedBudget } from '../../../rules/calculate-budget.js';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+function visibleBudgets(db: Db, scope: Scope) {
+  let query = db.selectFrom('budgets').selectAll().where('council_id', '=', scope.councilId);
+  const portalKeyId = scope.portalKeyId;
+  if (portalKeyId !== null) {
+    query = query.where('person_id', 'in', (eb) =>
+      eb.selectFrom('people').select('id').where('council_id', '=', scope.councilId).where('created_by_key_id', '=', portalKeyId),
+    );
+  }
+  return query;
+}
+
+export interface NewBudgetFields {
+  readonly personId: string;
+  readonly assessmentId: string;
+  readonly schemeId: string;
+  readonly startDate: string;
+  readonly calculation: CalculatedBudget;
+}
+
+export function insertBudget(tx: Transaction<DB>, councilId: string, fields: NewBudgetFields): Promise<Budget> {
+  const calculation = fields.calculation;
+  return tx
+    .insertInto('budgets')
+    .values({
+      id: newId(),
+      council_id: councilId,
+      person_id: fields.personId,
+      assessment_id: fields.assessmentId,
+      scheme_id: fields.schemeId,
+      status: 'indicative',
+      start_date: fields.startDate,
+      ras_annual_pence: calculation.rasAnnualPence,
+      total_annual_pence: calculation.totalAnnualPence,
+      council_annual_pence: calculation.councilAnnualPence,
+      annual_contribution_pence: calculation.annualContributionPence,
+      net_annual_pence: calculation.netAnnualPence,
+      referral: calculation.referral === null ? null : JSON.stringify(calculation.referral),
+      calculation: JSON.stringify(calculation),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function findBudget(db: Db, scope: Scope, id: string, options: { forUpdate?: boolean } = {}): Promise<Budget | undefined> {
+  let query = visibleBudgets(db, scope).where('id', '=', id);
+  if (options.forUpdate) query = query.forUpdate();
+  return query.executeTakeFirst();
+}
+
+export interface BudgetFilter {
+  readonly personId?: string | undefined;
+  readonly assessmentId?: string | undefined;
+  readonly status?: Budget['status'] | undefined;
+}
+
+export function listBudgets(db: Db, scope: Scope, filter: BudgetFilter, after: string | null, limit: number): Promise<Budget[]> {
+  let query = visibleBudgets(db, scope);
+  if (filter.personId !== undefined) query = query.where('person_id', '=', filter.personId);
+  if (filter.assessmentId !== undefined) query = query.where('assessment_id', '=', filter.assessmentId);
+  if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+  if (after !== null) query = query.where('id', '>', after);
+  return query.orderBy('id').limit(limit).execute();
+}

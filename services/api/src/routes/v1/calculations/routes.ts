@@ -1,0 +1,83 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { CARE_ACT_2014_RULES, calculateClawback, calculateContribution } from 'ras-core';
+import { ANY_ROLE, rolesAccess } from '../../../auth/roles.js';
+import { AppError } from '../../../errors.js';
+import { councilOf } from '../../../plugins/auth.js';
+import { calculateBudget } from '../../../rules/calculate-budget.js';
+import { problemResponses } from '../../../schemas/common.js';
+import {
+  BudgetCalculation,
+  CalculateBudgetBody,
+  CalculateClawbackBody,
+  CalculateContributionBody,
+  ClawbackResult,
+  ContributionResult,
+} from './schemas.js';
+
+/** Stateless calculations: any role, nothing stored, no personal data needed. */
+const calculationRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const config = { access: rolesAccess(...ANY_ROLE) };
+
+  app.post(
+    '/calculations/budget',
+    {
+      config,
+      schema: {
+        operationId: 'calculateBudget',
+        tags: ['calculations'],
+        summary: 'Score answers and work out the indicative budget under a scheme',
+        description: 'Unanswered required questions count 0 points and are listed in missingQuestionKeys; answers that do not fit the questionnaire are a 422 listing each.',
+        body: CalculateBudgetBody,
+        response: { 200: BudgetCalculation, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const councilId = councilOf(request);
+      const { schemeId, ...input } = request.body;
+      const scheme = await app.rules.scheme(councilId, schemeId);
+      if (!scheme) throw new AppError('INVALID_INPUT', `No allocation scheme with id ${schemeId}`, { errors: [{ pointer: '/schemeId', detail: 'is not a scheme of this council' }] });
+      const questionnaire = await app.rules.questionnaire(councilId, scheme.row.questionnaire_id);
+      if (!questionnaire) throw new Error(`scheme ${scheme.row.id} names a missing questionnaire`);
+      return calculateBudget(questionnaire, scheme, input);
+    },
+  );
+
+  app.post(
+    '/calculations/contribution',
+    {
+      config,
+      schema: {
+        operationId: 'calculateContribution',
+        tags: ['calculations'],
+        summary: 'Care Act 2014 non-residential weekly charge',
+        description: 'Thresholds default to £14,250 / £23,250 and £1 a week per £250 or part; pass rules to use others.',
+        body: CalculateContributionBody,
+        response: { 200: ContributionResult, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { rules, ...input } = request.body;
+      return calculateContribution(input, rules ?? CARE_ACT_2014_RULES);
+    },
+  );
+
+  app.post(
+    '/calculations/clawback',
+    {
+      config,
+      schema: {
+        operationId: 'calculateClawback',
+        tags: ['calculations'],
+        summary: 'Unspent money the council may reclaim at an annual review',
+        body: CalculateClawbackBody,
+        response: { 200: ClawbackResult, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { clawback, ...figures } = request.body;
+      return calculateClawback({ ...figures, rule: clawback });
+    },
+  );
+};
+
+export default calculationRoutes;

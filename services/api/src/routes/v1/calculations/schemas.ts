@@ -1,0 +1,139 @@
+import { Type } from 'typebox';
+import { ExplanationStep, Id, Key, Nullable, Pence, Text, Weeks } from '../../../schemas/common.js';
+import { Clawback, SchemeRef } from '../allocation-schemes/schemas.js';
+import { QuestionnaireRef } from '../questionnaires/schemas.js';
+
+/** Answers keyed by question key: an option key, or a list of option keys for a multi question. */
+export const Answers = Type.Record(Type.String({ maxLength: 100 }), Type.Union([Type.String({ maxLength: 100 }), Type.Array(Type.String({ maxLength: 100 }), { maxItems: 50 })]), {
+  maxProperties: 1000,
+  description: 'Keyed by question key: "optionKey" for single, ["a", "c"] for multi',
+});
+
+export const FundingStream = Type.Object(
+  {
+    key: Key,
+    name: Type.Optional(Text(200)),
+    mode: Type.Union([Type.Literal('included'), Type.Literal('added')], { description: 'included: pays part of the RAS amount (e.g. ILF); added: on top' }),
+    annualPence: Pence('The stream for the period the budget covers'),
+  },
+  { additionalProperties: false },
+);
+
+export const BudgetInputs = {
+  weeksAtHome: Type.Optional(Weeks('Weeks of the year supported at home; default the whole year')),
+  fundingStreams: Type.Optional(Type.Array(FundingStream, { maxItems: 20 })),
+  weeklyContributionPence: Type.Optional(Pence('The person’s assessed weekly contribution')),
+};
+
+export const CalculateBudgetBody = Type.Object({ schemeId: Id, answers: Answers, ...BudgetInputs }, { additionalProperties: false });
+
+const QuestionScore = Type.Object({
+  key: Type.String(),
+  answer: Nullable(Type.Union([Type.String(), Type.Array(Type.String())])),
+  points: Type.Integer(),
+  uncappedPoints: Type.Integer(),
+  capped: Type.Boolean(),
+});
+
+export const SectionScore = Type.Object({
+  key: Type.String(),
+  title: Type.String(),
+  questionPoints: Type.Integer(),
+  weight: Type.Number(),
+  weightedPoints: Type.Integer(),
+  maxPoints: Nullable(Type.Integer()),
+  points: Type.Integer(),
+  capped: Type.Boolean(),
+  questions: Type.Array(QuestionScore),
+});
+
+export const Referral = Nullable(
+  Type.Object({
+    reason: Type.Union([Type.Literal('above-ceiling'), Type.Literal('above-top-band')]),
+    detail: Type.String(),
+    ceilingPence: Type.Optional(Pence()),
+    fullYearPence: Type.Optional(Pence()),
+    topBandToPoints: Type.Optional(Type.Integer()),
+    totalPoints: Type.Optional(Type.Integer()),
+  }),
+);
+
+/** Everything from points to the net amount, as calculateBudget and budgets carry it. */
+export const BudgetCalculation = Type.Object({
+  questionnaire: QuestionnaireRef,
+  scheme: SchemeRef,
+  totalPoints: Type.Integer(),
+  complete: Type.Boolean({ description: 'false when required questions are unanswered (they count 0 points)' }),
+  missingQuestionKeys: Type.Array(Type.String()),
+  sections: Type.Array(SectionScore),
+  method: Type.Union([Type.Literal('linear'), Type.Literal('banded')]),
+  band: Nullable(Type.Object({ fromPoints: Type.Integer(), toPoints: Type.Integer(), annualPence: Pence() })),
+  belowFloor: Type.Boolean(),
+  fullYearPence: Pence('The RAS amount for a full year, before pro-rata'),
+  weeksCovered: Type.Number(),
+  weeksPerYear: Type.Number(),
+  rasAnnualPence: Pence(),
+  streams: Type.Array(Type.Object({ key: Type.String(), name: Type.String(), mode: Type.Union([Type.Literal('included'), Type.Literal('added')]), annualPence: Pence() })),
+  totalAnnualPence: Pence('RAS + added streams'),
+  councilAnnualPence: Pence('RAS − included streams'),
+  weeklyContributionPence: Pence(),
+  annualContributionPence: Pence(),
+  netAnnualPence: Pence('What the council pays: council share − contribution'),
+  referral: Referral,
+  explanation: Type.Array(ExplanationStep),
+});
+
+export const ContributionRules = Type.Object(
+  {
+    lowerCapitalLimitPence: Pence('Default £14,250'),
+    upperCapitalLimitPence: Pence('Default £23,250'),
+    tariffStepPence: Pence('Default £250'),
+    tariffPerStepPence: Pence('Default £1'),
+  },
+  { additionalProperties: false },
+);
+
+export const CalculateContributionBody = Type.Object(
+  {
+    weeklyIncomePence: Pence(),
+    capitalPence: Pence(),
+    weeklyHousingCostsPence: Pence(),
+    weeklyDisabilityRelatedExpenditurePence: Pence(),
+    weeklyMinimumIncomeGuaranteePence: Pence(),
+    weeklyCostOfCarePence: Pence(),
+    rules: Type.Optional(ContributionRules),
+  },
+  { additionalProperties: false },
+);
+
+export const ContributionResult = Type.Object({
+  weeklyContributionPence: Pence(),
+  tariffIncomePence: Pence(),
+  assessableIncomePence: Pence(),
+  fullCost: Type.Boolean(),
+  explanation: Type.Array(ExplanationStep),
+});
+
+export const CalculateClawbackBody = Type.Object(
+  {
+    annualPence: Pence('The annual budget'),
+    periodWeeks: Type.Optional(Weeks('Weeks the period lasted; default a whole year')),
+    weeksPerYear: Type.Optional(Weeks('Default 52')),
+    councilPaidPence: Pence(),
+    personPaidPence: Type.Optional(Pence()),
+    contributionDuePence: Type.Optional(Pence('What the person owed; anything paid above it is refunded first')),
+    spentPence: Pence(),
+    clawback: Clawback,
+  },
+  { additionalProperties: false },
+);
+
+export const ClawbackResult = Type.Object({
+  paidInPence: Pence(),
+  underspendPence: Pence(),
+  contributionRefundPence: Pence(),
+  allowancePence: Pence(),
+  clawbackPence: Pence(),
+  explanation: Type.Array(ExplanationStep),
+});
+

@@ -1,0 +1,95 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { type CalibrationInput, type CalibrationResult, calibrate, renderCalibrationReport } from 'ras-core';
+import { Type } from 'typebox';
+import { actorOf, rolesAccess } from '../../../auth/roles.js';
+import type { Calibration } from '../../../db/schema.js';
+import { notFound } from '../../../errors.js';
+import { iso } from '../../../http/iso.js';
+import { councilOf } from '../../../plugins/auth.js';
+import { createOnce } from '../../../plugins/idempotency.js';
+import { IdParams, IdempotencyHeaders, problemResponses } from '../../../schemas/common.js';
+import { findCouncil } from '../councils/repository.js';
+import { findCalibration, insertCalibration } from './repository.js';
+import { CalibrationResource, MAX_CASES, RunCalibrationBody } from './schemas.js';
+
+function toCalibration(row: Calibration) {
+  return { ...(row.result as CalibrationResult), id: row.id, createdAt: iso(row.created_at) };
+}
+
+const READ = rolesAccess('admin', 'finance', 'auditor');
+
+/** The desktop exercise: set pounds per point from current cases, and the report for committee. */
+const calibrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/calibrations',
+    {
+      config: { access: rolesAccess('admin', 'finance') },
+      bodyLimit: 10 * 1_048_576,
+      schema: {
+        operationId: 'runCalibration',
+        tags: ['rules'],
+        summary: 'Run the desktop exercise on current cases',
+        description: `£/point = floor((budget − top slice) ÷ Σ points), so the integrity check can never fail by rounding. Up to ${MAX_CASES} cases; larger exercises with the \`ras calibrate\` CLI.`,
+        headers: IdempotencyHeaders,
+        body: RunCalibrationBody,
+        response: { 201: CalibrationResource, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const councilId = councilOf(request);
+      const result = calibrate(request.body as CalibrationInput);
+      return createOnce(request, reply, async (tx, changes) => {
+        const row = await insertCalibration(tx, councilId, result, actorOf(request.principal));
+        changes.record({
+          action: 'calibration.created',
+          entityType: 'calibration',
+          entityId: row.id,
+          after: { id: row.id, caseCount: result.caseCount, budgetPence: result.budgetPence, poundsPerPointPence: result.poundsPerPointPence, integrity: result.integrity },
+        });
+        return { body: toCalibration(row), headers: { location: `/v1/calibrations/${row.id}` } };
+      });
+    },
+  );
+
+  app.get(
+    '/calibrations/:id',
+    {
+      config: { access: READ },
+      schema: { operationId: 'getCalibration', tags: ['rules'], summary: 'Get a desktop exercise', params: IdParams, response: { 200: CalibrationResource, ...problemResponses } },
+    },
+    async (request) => {
+      const row = await findCalibration(app.db, councilOf(request), request.params.id);
+      if (!row) throw notFound('calibration', request.params.id);
+      return toCalibration(row);
+    },
+  );
+
+  app.get(
+    '/calibrations/:id/report',
+    {
+      config: { access: READ },
+      schema: {
+        operationId: 'getCalibrationReport',
+        tags: ['rules'],
+        summary: 'The desktop exercise as a self-contained HTML report for committee',
+        params: IdParams,
+        produces: ['text/html'],
+        response: { 200: { content: { 'text/html': { schema: Type.String({ description: 'A self-contained HTML page with the points-vs-cost chart' }) } } }, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const councilId = councilOf(request);
+      const row = await findCalibration(app.db, councilId, request.params.id);
+      if (!row) throw notFound('calibration', request.params.id);
+      const council = await findCouncil(app.db, councilId);
+      const html = renderCalibrationReport(row.result as CalibrationResult, {
+        title: 'Desktop exercise: setting the amount per point',
+        council: council?.name ?? '',
+        generatedOn: iso(row.created_at).slice(0, 10),
+      });
+      return reply.type('text/html; charset=utf-8').send(html);
+    },
+  );
+};
+
+export default calibrationRoutes;

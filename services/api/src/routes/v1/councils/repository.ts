@@ -1,0 +1,46 @@
+import type { Kysely, Transaction } from 'kysely';
+import { mintApiKey } from '../../../auth/api-key.js';
+import type { Role } from '../../../auth/roles.js';
+import type { ApiKey, Council, DB } from '../../../db/schema.js';
+import { newId } from '../../../ids.js';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+export function insertCouncil(db: Db, name: string, settings: Record<string, unknown>): Promise<Council> {
+  return db.insertInto('councils').values({ id: newId(), name, settings: JSON.stringify(settings) }).returningAll().executeTakeFirstOrThrow();
+}
+
+export function findCouncil(db: Db, id: string): Promise<Council | undefined> {
+  return db.selectFrom('councils').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Creates a key and returns the row with the plain key, which is never stored. */
+export async function insertApiKey(db: Db, councilId: string, name: string, roles: readonly Role[], createdBy: string): Promise<{ row: ApiKey; key: string }> {
+  const minted = mintApiKey(newId());
+  const row = await db
+    .insertInto('api_keys')
+    .values({ id: minted.id, council_id: councilId, name, roles: [...roles], secret_hash: minted.secretHash, created_by: createdBy })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { row, key: minted.key };
+}
+
+export function listApiKeys(db: Db, councilId: string, after: string | null, limit: number): Promise<ApiKey[]> {
+  let query = db.selectFrom('api_keys').selectAll().where('council_id', '=', councilId);
+  if (after !== null) query = query.where('id', '>', after);
+  return query.orderBy('id').limit(limit).execute();
+}
+
+export function findApiKeyForUpdate(db: Db, councilId: string, id: string): Promise<ApiKey | undefined> {
+  return db.selectFrom('api_keys').selectAll().where('council_id', '=', councilId).where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export function revokeApiKey(db: Db, councilId: string, id: string): Promise<ApiKey> {
+  return db
+    .updateTable('api_keys')
+    .set({ revoked_at: new Date() })
+    .where('council_id', '=', councilId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}

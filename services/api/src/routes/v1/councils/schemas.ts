@@ -1,0 +1,38 @@
+import { Type } from 'typebox';
+import { ROLES } from '../../../auth/roles.js';
+import { Id, Text, Timestamp } from '../../../schemas/common.js';
+
+export const CouncilSettings = Type.Object(
+  {
+    paymentFrequency: Type.Optional(Type.Union([Type.Literal('monthly'), Type.Literal('four-weekly')], { description: 'How the net budget is paid (default monthly)' })),
+    contributionCollection: Type.Optional(
+      Type.Union([Type.Literal('net'), Type.Literal('gross')], { description: 'net: deducted at source (default); gross: the council pays the whole budget and invoices the contribution' }),
+    ),
+    firstReviewAfterWeeks: Type.Optional(Type.Integer({ minimum: 1, maximum: 52, description: 'Weeks from the start of a budget to its first review (default 4)' })),
+  },
+  { additionalProperties: false },
+);
+
+export const CreateCouncilBody = Type.Object({ name: Text(200), settings: Type.Optional(CouncilSettings) }, { additionalProperties: false });
+
+export const Council = Type.Object({ id: Id, name: Type.String(), settings: CouncilSettings, createdAt: Timestamp });
+
+export const Role = Type.Enum(ROLES);
+
+export const ApiKeySummary = Type.Object({
+  id: Id,
+  name: Type.String(),
+  roles: Type.Array(Role),
+  createdAt: Timestamp,
+  revokedAt: Type.Union([Timestamp, Type.Null()]),
+});
+
+export const NewApiKey = Type.Object({
+  id: Id,
+  name: Type.String(),
+  roles: Type.Array(Role),
+  createdAt: Timestamp,
+  key: Type.String({ description: 'The API key. Shown once: only its hash is stored.' }),
+});
+
+export const CreateCouncilResponse = Type.Object({ council: Council, adminKey: NewApiKey });

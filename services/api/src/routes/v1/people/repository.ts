@@ -1,0 +1,139 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Scope } from '../../../auth/roles.js';
+import type { DB, Person } from '../../../db/schema.js';
+import { newId } from '../../../ids.js';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+/** A person with their record-system identifiers. */
+export interface PersonRecord {
+  readonly person: Person;
+  readonly externalIds: Readonly<Record<string, string>>;
+}
+
+export interface PersonFields {
+  readonly clientGroup: string;
+  readonly displayName: string | null;
+  readonly dateOfBirth: string | null;
+  readonly agent: unknown;
+}
+
+/** The people a scope may see: the council's, narrowed to a portal key's own. */
+function visiblePeople(db: Db, scope: Scope) {
+  let query = db.selectFrom('people').selectAll().where('council_id', '=', scope.councilId);
+  if (scope.portalKeyId !== null) query = query.where('created_by_key_id', '=', scope.portalKeyId);
+  return query;
+}
+
+async function withExternalIds(db: Db, councilId: string, people: readonly Person[]): Promise<PersonRecord[]> {
+  if (people.length === 0) return [];
+  const rows = await db
+    .selectFrom('person_external_ids')
+    .select(['person_id', 'system', 'value'])
+    .where('council_id', '=', councilId)
+    .where(
+      'person_id',
+      'in',
+      people.map((person) => person.id),
+    )
+    .execute();
+  const byPerson = new Map<string, Record<string, string>>();
+  for (const row of rows) {
+    const ids = byPerson.get(row.person_id) ?? {};
+    ids[row.system] = row.value;
+    byPerson.set(row.person_id, ids);
+  }
+  return people.map((person) => ({ person, externalIds: byPerson.get(person.id) ?? {} }));
+}
+
+/** Whom an external id already belongs to in the council, if anyone. */
+export async function findExternalIdOwners(db: Db, councilId: string, externalIds: Readonly<Record<string, string>>): Promise<{ system: string; value: string; personId: string }[]> {
+  const pairs = Object.entries(externalIds);
+  if (pairs.length === 0) return [];
+  const rows = await db
+    .selectFrom('person_external_ids')
+    .select(['system', 'value', 'person_id'])
+    .where('council_id', '=', councilId)
+    .where((eb) => eb.or(pairs.map(([system, value]) => eb.and([eb('system', '=', system), eb('value', '=', value)]))))
+    .execute();
+  return rows.map((row) => ({ system: row.system, value: row.value, personId: row.person_id }));
+}
+
+export async function insertPerson(tx: Transaction<DB>, councilId: string, fields: PersonFields, externalIds: Readonly<Record<string, string>>, createdByKeyId: string | null): Promise<PersonRecord> {
+  const person = await tx
+    .insertInto('people')
+    .values({
+      id: newId(),
+      council_id: councilId,
+      client_group: fields.clientGroup,
+      display_name: fields.displayName,
+      date_of_birth: fields.dateOfBirth,
+      agent: fields.agent === null ? null : JSON.stringify(fields.agent),
+      created_by_key_id: createdByKeyId,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await replaceExternalIds(tx, councilId, person.id, externalIds);
+  return { person, externalIds: { ...externalIds } };
+}
+
+export async function replaceExternalIds(tx: Transaction<DB>, councilId: string, personId: string, externalIds: Readonly<Record<string, string>>): Promise<void> {
+  await tx.deleteFrom('person_external_ids').where('council_id', '=', councilId).where('person_id', '=', personId).execute();
+  const pairs = Object.entries(externalIds);
+  if (pairs.length > 0) {
+    await tx
+      .insertInto('person_external_ids')
+      .values(pairs.map(([system, value]) => ({ council_id: councilId, person_id: personId, system, value })))
+      .execute();
+  }
+}
+
+export async function updatePerson(tx: Transaction<DB>, councilId: string, id: string, fields: PersonFields): Promise<Person> {
+  return tx
+    .updateTable('people')
+    .set((eb) => ({
+      client_group: fields.clientGroup,
+      display_name: fields.displayName,
+      date_of_birth: fields.dateOfBirth,
+      agent: fields.agent === null ? null : JSON.stringify(fields.agent),
+      version: eb('version', '+', 1),
+      updated_at: new Date(),
+    }))
+    .where('council_id', '=', councilId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function findPerson(db: Db, scope: Scope, id: string, options: { forUpdate?: boolean } = {}): Promise<PersonRecord | undefined> {
+  let query = visiblePeople(db, scope).where('id', '=', id);
+  if (options.forUpdate) query = query.forUpdate();
+  const person = await query.executeTakeFirst();
+  if (!person) return undefined;
+  const [record] = await withExternalIds(db, scope.councilId, [person]);
+  return record;
+}
+
+export interface PeopleFilter {
+  readonly externalId?: { readonly system: string; readonly value: string } | undefined;
+  readonly clientGroup?: string | undefined;
+}
+
+export async function listPeople(db: Db, scope: Scope, filter: PeopleFilter, after: string | null, limit: number): Promise<PersonRecord[]> {
+  let query = visiblePeople(db, scope);
+  const externalId = filter.externalId;
+  if (externalId) {
+    query = query.where('id', 'in', (eb) =>
+      eb
+        .selectFrom('person_external_ids')
+        .select('person_id')
+        .where('council_id', '=', scope.councilId)
+        .where('system', '=', externalId.system)
+        .where('value', '=', externalId.value),
+    );
+  }
+  if (filter.clientGroup !== undefined) query = query.where('client_group', '=', filter.clientGroup);
+  if (after !== null) query = query.where('id', '>', after);
+  const people = await query.orderBy('id').limit(limit).execute();
+  return withExternalIds(db, scope.councilId, people);
+}

@@ -1,0 +1,164 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { READERS, rolesAccess } from '../../../auth/roles.js';
+import { AppError, notFound } from '../../../errors.js';
+import { assertVersion, etag, requireIfMatch } from '../../../http/etag.js';
+import { iso } from '../../../http/iso.js';
+import { pageRequest, toPage } from '../../../http/pagination.js';
+import { write } from '../../../http/write.js';
+import { scopeOf } from '../../../plugins/auth.js';
+import { createOnce } from '../../../plugins/idempotency.js';
+import { IdParams, IdempotencyHeaders, IfMatchHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
+import { type PersonRecord, findExternalIdOwners, findPerson, insertPerson, listPeople, replaceExternalIds, updatePerson } from './repository.js';
+import { CreatePersonBody, PersonResource, UpdatePersonBody } from './schemas.js';
+
+export function toPerson({ person, externalIds }: PersonRecord) {
+  return {
+    id: person.id,
+    externalIds,
+    clientGroup: person.client_group,
+    displayName: person.display_name,
+    dateOfBirth: person.date_of_birth,
+    agent: person.agent as { name: string; relationship: string; contact?: string } | null,
+    version: person.version,
+    createdAt: iso(person.created_at),
+    updatedAt: iso(person.updated_at),
+  };
+}
+
+/** What audit records and events say about a person: identifiers, never personal details. */
+function personEvent(record: PersonRecord) {
+  return { id: record.person.id, externalIds: record.externalIds, clientGroup: record.person.client_group, version: record.person.version };
+}
+
+const WRITERS = rolesAccess('admin', 'assessor', 'integration', 'portal');
+
+function duplicateIdError(clashes: readonly { system: string; value: string }[]): AppError {
+  return new AppError('ALREADY_EXISTS', 'A person with this record-system id already exists in the council', {
+    errors: clashes.map((clash) => ({ pointer: `/externalIds/${clash.system}`, detail: `${clash.value} already belongs to another person` })),
+  });
+}
+
+/** People: who budgets are for, with their record-system identifiers. */
+const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/people',
+    {
+      config: { access: WRITERS },
+      schema: {
+        operationId: 'createPerson',
+        tags: ['people'],
+        summary: 'Register a person',
+        description: 'A portal key sees only the people it created.',
+        headers: IdempotencyHeaders,
+        body: CreatePersonBody,
+        response: { 201: PersonResource, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const scope = scopeOf(request);
+      const body = request.body;
+      const externalIds = body.externalIds ?? {};
+      return createOnce(request, reply, async (tx, changes) => {
+        const clashes = await findExternalIdOwners(tx, scope.councilId, externalIds);
+        if (clashes.length > 0) throw duplicateIdError(clashes);
+        const fields = { clientGroup: body.clientGroup, displayName: body.displayName ?? null, dateOfBirth: body.dateOfBirth ?? null, agent: body.agent ?? null };
+        const record = await insertPerson(tx, scope.councilId, fields, externalIds, request.principal.kind === 'key' ? request.principal.keyId : null);
+        changes.record({ action: 'person.created', entityType: 'person', entityId: record.person.id, after: personEvent(record) });
+        return { body: toPerson(record), headers: { location: `/v1/people/${record.person.id}`, etag: etag(record.person.version) } };
+      });
+    },
+  );
+
+  app.get(
+    '/people/:id',
+    {
+      config: { access: rolesAccess(...READERS) },
+      schema: { operationId: 'getPerson', tags: ['people'], summary: 'Get a person', params: IdParams, response: { 200: PersonResource, ...problemResponses } },
+    },
+    async (request, reply) => {
+      const record = await findPerson(app.db, scopeOf(request), request.params.id);
+      if (!record) throw notFound('person', request.params.id);
+      reply.header('etag', etag(record.person.version));
+      return toPerson(record);
+    },
+  );
+
+  app.patch(
+    '/people/:id',
+    {
+      config: { access: WRITERS },
+      schema: {
+        operationId: 'updatePerson',
+        tags: ['people'],
+        summary: 'Change a person’s details',
+        description: 'Fields sent replace the stored ones (externalIds as a whole); null clears a field. Needs If-Match.',
+        params: IdParams,
+        headers: IfMatchHeaders,
+        body: UpdatePersonBody,
+        response: { 200: PersonResource, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const expected = requireIfMatch(request);
+      const scope = scopeOf(request);
+      const body = request.body;
+      const record = await write(request, async (tx, changes) => {
+        const before = await findPerson(tx, scope, request.params.id, { forUpdate: true });
+        if (!before) throw notFound('person', request.params.id);
+        assertVersion(expected, before.person.version);
+        const externalIds = body.externalIds ?? before.externalIds;
+        if (body.externalIds) {
+          const clashes = (await findExternalIdOwners(tx, scope.councilId, externalIds)).filter((clash) => clash.personId !== before.person.id);
+          if (clashes.length > 0) throw duplicateIdError(clashes);
+          await replaceExternalIds(tx, scope.councilId, before.person.id, externalIds);
+        }
+        const person = await updatePerson(tx, scope.councilId, before.person.id, {
+          clientGroup: body.clientGroup ?? before.person.client_group,
+          displayName: body.displayName === undefined ? before.person.display_name : body.displayName,
+          dateOfBirth: body.dateOfBirth === undefined ? before.person.date_of_birth : body.dateOfBirth,
+          agent: body.agent === undefined ? before.person.agent : body.agent,
+        });
+        const after = { person, externalIds };
+        changes.record({ action: 'person.updated', entityType: 'person', entityId: person.id, before: personEvent(before), after: personEvent(after) });
+        return after;
+      });
+      reply.header('etag', etag(record.person.version));
+      return toPerson(record);
+    },
+  );
+
+  app.get(
+    '/people',
+    {
+      config: { access: rolesAccess(...READERS) },
+      schema: {
+        operationId: 'listPeople',
+        tags: ['people'],
+        summary: 'List people, oldest first; look one up by record-system id',
+        querystring: Type.Object(
+          {
+            externalId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*:.+$', maxLength: 210, description: 'system:value, e.g. carefirst:CF123456' })),
+            clientGroup: Type.Optional(Type.String({ maxLength: 100 })),
+            ...PageQuery,
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Page(PersonResource), ...problemResponses },
+      },
+    },
+    async (request) => {
+      const page = pageRequest(request.query);
+      const { externalId, clientGroup } = request.query;
+      let lookup: { system: string; value: string } | undefined;
+      if (externalId !== undefined) {
+        const colon = externalId.indexOf(':');
+        lookup = { system: externalId.slice(0, colon), value: externalId.slice(colon + 1) };
+      }
+      const rows = await listPeople(app.db, scopeOf(request), { externalId: lookup, clientGroup }, page.after, page.size + 1);
+      return toPage(rows, page, toPerson, (row) => row.person.id);
+    },
+  );
+};
+
+export default peopleRoutes;

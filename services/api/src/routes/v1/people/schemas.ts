@@ -1,0 +1,50 @@
+import { Type } from 'typebox';
+import { CalendarDate, Id, Key, Nullable, Text, Timestamp } from '../../../schemas/common.js';
+
+export const ExternalIds = Type.Record(Key, Type.String({ minLength: 1, maxLength: 100 }), {
+  maxProperties: 10,
+  description: 'Record-system identifiers by system, e.g. { "carefirst": "CF123456" }; unique per system within the council',
+});
+
+export const Agent = Type.Object(
+  {
+    name: Text(200),
+    relationship: Text(100),
+    contact: Type.Optional(Text(300)),
+  },
+  { additionalProperties: false, description: 'Someone who acts for the person (family member, advocate, deputy)' },
+);
+
+export const CreatePersonBody = Type.Object(
+  {
+    externalIds: Type.Optional(ExternalIds),
+    clientGroup: Text(100),
+    displayName: Type.Optional(Text(200)),
+    dateOfBirth: Type.Optional(CalendarDate),
+    agent: Type.Optional(Agent),
+  },
+  { additionalProperties: false },
+);
+
+export const UpdatePersonBody = Type.Object(
+  {
+    externalIds: Type.Optional(ExternalIds),
+    clientGroup: Type.Optional(Text(100)),
+    displayName: Type.Optional(Nullable(Text(200))),
+    dateOfBirth: Type.Optional(Nullable(CalendarDate)),
+    agent: Type.Optional(Nullable(Agent)),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const PersonResource = Type.Object({
+  id: Id,
+  externalIds: Type.Record(Type.String(), Type.String()),
+  clientGroup: Type.String(),
+  displayName: Nullable(Type.String()),
+  dateOfBirth: Nullable(CalendarDate),
+  agent: Nullable(Type.Object({ name: Type.String(), relationship: Type.String(), contact: Type.Optional(Type.String()) })),
+  version: Type.Integer(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});

@@ -1,0 +1,83 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { type QuestionnaireDefinition, validateQuestionnaire } from 'ras-core';
+import { Type } from 'typebox';
+import { READERS, rolesAccess } from '../../../auth/roles.js';
+import type { Questionnaire } from '../../../db/schema.js';
+import { notFound, unprocessable } from '../../../errors.js';
+import { iso } from '../../../http/iso.js';
+import { pageRequest, toPage } from '../../../http/pagination.js';
+import { councilOf } from '../../../plugins/auth.js';
+import { createOnce } from '../../../plugins/idempotency.js';
+import { IdParams, IdempotencyHeaders, Key, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
+import { findQuestionnaire, insertQuestionnaireVersion, listQuestionnaires } from './repository.js';
+import { QuestionnaireBody, QuestionnaireResource } from './schemas.js';
+
+export function toQuestionnaire(row: Questionnaire) {
+  const definition = row.definition as Pick<QuestionnaireDefinition, 'sections'>;
+  return { id: row.id, key: row.key, version: row.version, title: row.title, sections: definition.sections, createdAt: iso(row.created_at) };
+}
+
+/** Questionnaires: immutable versions of a council's self-assessment. */
+const questionnaireRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/questionnaires',
+    {
+      config: { access: rolesAccess('admin') },
+      schema: {
+        operationId: 'createQuestionnaire',
+        tags: ['rules'],
+        summary: 'Create a new version of a questionnaire',
+        description: 'Each create with the same key makes the next version; published versions never change. Every problem in the definition is listed.',
+        headers: IdempotencyHeaders,
+        body: QuestionnaireBody,
+        response: { 201: QuestionnaireResource, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const problems = validateQuestionnaire(request.body);
+      if (problems.length > 0) throw unprocessable('INVALID_QUESTIONNAIRE', `The questionnaire has ${problems.length} problem(s): see errors`, problems);
+      const councilId = councilOf(request);
+      const { key, title, sections } = request.body;
+      return createOnce(request, reply, async (tx, changes) => {
+        const row = await insertQuestionnaireVersion(tx, councilId, key, title, { sections });
+        const body = toQuestionnaire(row);
+        changes.record({ action: 'questionnaire.created', entityType: 'questionnaire', entityId: row.id, after: { id: row.id, key, version: row.version, title } });
+        return { body, headers: { location: `/v1/questionnaires/${row.id}` } };
+      });
+    },
+  );
+
+  app.get(
+    '/questionnaires/:id',
+    {
+      config: { access: rolesAccess(...READERS) },
+      schema: { operationId: 'getQuestionnaire', tags: ['rules'], summary: 'Get a questionnaire version', params: IdParams, response: { 200: QuestionnaireResource, ...problemResponses } },
+    },
+    async (request) => {
+      const row = await findQuestionnaire(app.db, councilOf(request), request.params.id);
+      if (!row) throw notFound('questionnaire', request.params.id);
+      return toQuestionnaire(row);
+    },
+  );
+
+  app.get(
+    '/questionnaires',
+    {
+      config: { access: rolesAccess(...READERS) },
+      schema: {
+        operationId: 'listQuestionnaires',
+        tags: ['rules'],
+        summary: 'List questionnaire versions, oldest first',
+        querystring: Type.Object({ key: Type.Optional(Key), ...PageQuery }, { additionalProperties: false }),
+        response: { 200: Page(QuestionnaireResource), ...problemResponses },
+      },
+    },
+    async (request) => {
+      const page = pageRequest(request.query);
+      const rows = await listQuestionnaires(app.db, councilOf(request), { key: request.query.key }, page.after, page.size + 1);
+      return toPage(rows, page, toQuestionnaire);
+    },
+  );
+};
+
+export default questionnaireRoutes;

@@ -1,0 +1,33 @@
+import { type AllocationOptions, type Answers, type FundingStream, allocateBudget, scoreAnswers } from 'ras-core';
+import type { LoadedQuestionnaire, LoadedScheme } from './compiled-rules.js';
+
+/** What a budget calculation takes besides the rules. */
+export interface BudgetInput {
+  readonly answers: Answers;
+  readonly weeksAtHome?: number | undefined;
+  readonly fundingStreams?: readonly FundingStream[] | undefined;
+  readonly weeklyContributionPence?: number | undefined;
+}
+
+/**
+ * Scores answers and allocates the budget, naming the questionnaire and scheme versions used.
+ * The maths is ras-core's; this only joins it to stored rules.
+ */
+export function calculateBudget(questionnaire: LoadedQuestionnaire, scheme: LoadedScheme, input: BudgetInput) {
+  const score = scoreAnswers(questionnaire.compiled, input.answers);
+  const options: { -readonly [K in keyof AllocationOptions]: AllocationOptions[K] } = {};
+  if (input.weeksAtHome !== undefined) options.weeksAtHome = input.weeksAtHome;
+  if (input.fundingStreams !== undefined) options.fundingStreams = input.fundingStreams;
+  if (input.weeklyContributionPence !== undefined) options.weeklyContributionPence = input.weeklyContributionPence;
+  const budget = allocateBudget(scheme.compiled, score, options);
+  return {
+    ...budget,
+    questionnaire: { id: questionnaire.row.id, key: questionnaire.row.key, version: questionnaire.row.version },
+    scheme: { id: scheme.row.id, key: scheme.row.key, version: scheme.row.version },
+    complete: score.complete,
+    missingQuestionKeys: score.missingQuestionKeys,
+  };
+}
+
+/** A calculated budget, as stored on a budget and returned by calculateBudget. */
+export type CalculatedBudget = ReturnType<typeof calculateBudget>;

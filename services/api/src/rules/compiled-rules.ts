@@ -1,0 +1,73 @@
+import type { Kysely } from 'kysely';
+import { type AllocationScheme as SchemeDefinition, type CompiledQuestionnaire, type CompiledScheme, type QuestionnaireDefinition, compileQuestionnaire, compileScheme } from 'ras-core';
+import type { AllocationScheme, DB, Questionnaire } from '../db/schema.js';
+import { findScheme } from '../routes/v1/allocation-schemes/repository.js';
+import { findQuestionnaire } from '../routes/v1/questionnaires/repository.js';
+
+/** A questionnaire version ready to score, with the row it came from. */
+export interface LoadedQuestionnaire {
+  readonly row: Questionnaire;
+  readonly compiled: CompiledQuestionnaire;
+}
+
+/** A scheme version ready to allocate, with the row it came from. */
+export interface LoadedScheme {
+  readonly row: AllocationScheme;
+  readonly compiled: CompiledScheme;
+}
+
+const MAX_ENTRIES = 2_000;
+
+/** Compiles a questionnaire row (validated when it was created). */
+export function loadQuestionnaire(row: Questionnaire): LoadedQuestionnaire {
+  const definition = { ...(row.definition as QuestionnaireDefinition), key: row.key, title: row.title, version: row.version };
+  return { row, compiled: compileQuestionnaire(definition) };
+}
+
+/** Compiles a scheme row (validated when it was created). */
+export function loadScheme(row: AllocationScheme): LoadedScheme {
+  const definition = { ...(row.definition as SchemeDefinition), key: row.key, version: row.version };
+  return { row, compiled: compileScheme(definition) };
+}
+
+/**
+ * Questionnaire and scheme versions never change once created, so each is read and compiled once
+ * and kept: a budget calculation then costs no database read for its rules. Entries are keyed by
+ * council and id, so a lookup never crosses councils.
+ */
+export class CompiledRules {
+  readonly #entries = new Map<string, Promise<LoadedQuestionnaire | LoadedScheme | undefined>>();
+  readonly #db: Kysely<DB>;
+
+  constructor(db: Kysely<DB>) {
+    this.#db = db;
+  }
+
+  questionnaire(councilId: string, id: string): Promise<LoadedQuestionnaire | undefined> {
+    return this.#get(`q:${councilId}:${id}`, async () => {
+      const row = await findQuestionnaire(this.#db, councilId, id);
+      return row && loadQuestionnaire(row);
+    }) as Promise<LoadedQuestionnaire | undefined>;
+  }
+
+  scheme(councilId: string, id: string): Promise<LoadedScheme | undefined> {
+    return this.#get(`s:${councilId}:${id}`, async () => {
+      const row = await findScheme(this.#db, councilId, id);
+      return row && loadScheme(row);
+    }) as Promise<LoadedScheme | undefined>;
+  }
+
+  #get(key: string, load: () => Promise<LoadedQuestionnaire | LoadedScheme | undefined>): Promise<LoadedQuestionnaire | LoadedScheme | undefined> {
+    const cached = this.#entries.get(key);
+    if (cached) return cached;
+    const loading = load().then((loaded) => {
+      // Only found rules are kept: an id that does not exist yet may exist later.
+      if (loaded === undefined) this.#entries.delete(key);
+      return loaded;
+    });
+    loading.catch(() => this.#entries.delete(key));
+    if (this.#entries.size >= MAX_ENTRIES) this.#entries.delete(this.#entries.keys().next().value as string);
+    this.#entries.set(key, loading);
+    return loading;
+  }
+}

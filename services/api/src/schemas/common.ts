@@ -1,0 +1,79 @@
+import { type TSchema, Type } from 'typebox';
+
+/** Integer pence: whole, 0 or more, and small enough to count exactly. */
+export const Pence = (description?: string) =>
+  Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, ...(description ? { description } : {}) });
+
+/** Integer pence that may be negative (differences, headroom). */
+export const SignedPence = (description?: string) =>
+  Type.Integer({ minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER, ...(description ? { description } : {}) });
+
+/** A percentage; ras-core refuses more than 2 decimal places (JSON Schema's multipleOf is unreliable on binary floats). */
+export const Percent = (description?: string) =>
+  Type.Number({ minimum: 0, maximum: 100, description: `${description ? `${description}. ` : ''}At most 2 decimal places.` });
+
+/** A number of weeks with at most 2 decimal places. */
+export const Weeks = (description?: string, maximum = 53) =>
+  Type.Number({ minimum: 0, maximum, description: `${description ? `${description}. ` : ''}At most 2 decimal places.` });
+
+export const Id = Type.String({ format: 'uuid', description: 'Identifier (UUID)' });
+export const CalendarDate = Type.String({ format: 'date', description: 'Calendar date, YYYY-MM-DD' });
+export const Timestamp = Type.String({ format: 'date-time', description: 'RFC 3339 timestamp, UTC' });
+
+/** A short piece of text from a person: trimmed length limits keep bodies bounded. */
+export const Text = (maxLength = 500, minLength = 1) => Type.String({ minLength, maxLength });
+/** A stable machine key such as a questionnaire, section or option key. */
+export const Key = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*$', description: 'Letters, digits and _ . : -' });
+
+export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
+
+export const FieldProblem = Type.Object({ pointer: Type.String(), detail: Type.String() });
+
+/** RFC 9457 problem details, as every 4xx and 5xx answer carries. */
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    code: Type.String({ description: 'Stable UPPER_SNAKE error code' }),
+    instance: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(FieldProblem)),
+  },
+  { $id: 'Problem', title: 'Problem' },
+);
+
+/** The shared error responses every route declares. */
+export const problemResponses = {
+  '4xx': Type.Ref('Problem'),
+  '5xx': Type.Ref('Problem'),
+} as const;
+
+export const PageQuery = {
+  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50, description: 'Items per page (default 50, max 200)' })),
+  pageToken: Type.Optional(Type.String({ maxLength: 200, description: 'Opaque token from nextPageToken' })),
+};
+
+/** A page of a list: `{ items, nextPageToken }`. */
+export const Page = <T extends TSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item), nextPageToken: Type.Union([Type.String(), Type.Null()]) });
+
+/** An explanation step: a sentence and the figure it arrives at. */
+export const ExplanationStep = Type.Object({
+  key: Type.String(),
+  text: Type.String(),
+  value: Type.Number(),
+  unit: Type.Union([Type.Literal('points'), Type.Literal('pence'), Type.Literal('weeks'), Type.Literal('percent'), Type.Literal('count')]),
+});
+
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const IfMatchHeaders = Type.Object({
+  'if-match': Type.Optional(Type.String({ description: 'The ETag from the last read; required (428 without, 412 on mismatch)' })),
+});
+
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({ minLength: 1, maxLength: 200, description: 'Makes a retry return the first response (24 h); reuse with a different body is 422' }),
+  ),
+});

@@ -1,0 +1,79 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../../src/app.js';
+import { type Database, openDatabase } from '../../src/db/database.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+
+export const BOOTSTRAP_TOKEN = 'test-operator-token-0123456789abcdef';
+
+/**
+ * The database the suite runs on: PGlite in memory by default, or the PostgreSQL server named by
+ * DATABASE_URL (CI runs both). Tests never assume an empty database: each makes its own council.
+ */
+export async function openTestDatabase(): Promise<Database> {
+  const url = process.env.DATABASE_URL;
+  const database = await openDatabase(url ? { kind: 'postgres', url, poolSize: 5 } : { kind: 'pglite', dataDir: null });
+  await migrateToLatest(database.db);
+  return database;
+}
+
+/** A council made for one test file, with its admin key. */
+export interface TestCouncil {
+  readonly id: string;
+  readonly adminKey: string;
+}
+
+/** A running app over a test database, with helpers to call it. */
+export interface TestApp {
+  readonly app: FastifyInstance;
+  readonly database: Database;
+  /** Calls the API with a bearer key and a JSON body. */
+  call(method: string, url: string, options?: { key?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
+  /** Creates a council through the API and returns its admin key. */
+  council(name?: string): Promise<TestCouncil>;
+  /** Creates an API key with roles in a council. */
+  key(adminKey: string, roles: readonly string[], name?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function createTestApp(options: { bootstrapToken?: string | null } = {}): Promise<TestApp> {
+  const database = await openTestDatabase();
+  const app = await buildApp({ database, config: { bootstrapToken: options.bootstrapToken === undefined ? BOOTSTRAP_TOKEN : options.bootstrapToken } });
+  await app.ready();
+  const call: TestApp['call'] = (method, url, { key, body, headers } = {}) =>
+    app.inject({
+      method: method as 'GET',
+      url,
+      headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+    });
+  let councils = 0;
+  return {
+    app,
+    database,
+    call,
+    async council(name) {
+      councils += 1;
+      const response = await call('POST', '/v1/councils', { key: BOOTSTRAP_TOKEN, body: { name: name ?? `Test council ${councils} ${Date.now()}` } });
+      if (response.statusCode !== 201) throw new Error(`createCouncil failed: ${response.statusCode} ${response.body}`);
+      const body = response.json() as { council: { id: string }; adminKey: { key: string } };
+      return { id: body.council.id, adminKey: body.adminKey.key };
+    },
+    async key(adminKey, roles, name = roles.join('+')) {
+      const response = await call('POST', '/v1/api-keys', { key: adminKey, body: { name, roles } });
+      if (response.statusCode !== 201) throw new Error(`createApiKey failed: ${response.statusCode} ${response.body}`);
+      return (response.json() as { key: string }).key;
+    },
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+/** Parses a problem+json answer and checks its shape. */
+export function problemOf(response: LightMyRequestResponse): { code: string; status: number; detail: string; title: string; type: string; errors?: { pointer: string; detail: string }[] } {
+  if (!String(response.headers['content-type']).startsWith('application/problem+json')) {
+    throw new Error(`expected problem+json, got ${response.headers['content-type']}: ${response.body}`);
+  }
+  return response.json();
+}
