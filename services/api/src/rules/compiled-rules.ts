@@ -43,16 +43,21 @@ export class CompiledRules {
     this.#db = db;
   }
 
-  questionnaire(councilId: string, id: string): Promise<LoadedQuestionnaire | undefined> {
+  /**
+   * @param db - pass the transaction when inside one: PGlite has a single connection, so a read
+   *   outside the transaction would wait for it forever.
+   */
+  questionnaire(councilId: string, id: string, db: Kysely<DB> = this.#db): Promise<LoadedQuestionnaire | undefined> {
     return this.#get(`q:${councilId}:${id}`, async () => {
-      const row = await findQuestionnaire(this.#db, councilId, id);
+      const row = await findQuestionnaire(db, councilId, id);
       return row && loadQuestionnaire(row);
     }) as Promise<LoadedQuestionnaire | undefined>;
   }
 
-  scheme(councilId: string, id: string): Promise<LoadedScheme | undefined> {
+  /** @param db - the transaction when inside one (see {@link CompiledRules.questionnaire}). */
+  scheme(councilId: string, id: string, db: Kysely<DB> = this.#db): Promise<LoadedScheme | undefined> {
     return this.#get(`s:${councilId}:${id}`, async () => {
-      const row = await findScheme(this.#db, councilId, id);
+      const row = await findScheme(db, councilId, id);
       return row && loadScheme(row);
     }) as Promise<LoadedScheme | undefined>;
   }

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
 import { type Answers, scoreAnswers, validateAnswers } from 'ras-core';
 import { Type } from 'typebox';
 import { READERS, type Scope, actorOf, rolesAccess } from '../../../auth/roles.js';
-import type { Assessment } from '../../../db/schema.js';
+import type { Assessment, DB } from '../../../db/schema.js';
 import { invalidState, notFound, unprocessable } from '../../../errors.js';
 import { assertVersion, etag, requireIfMatch } from '../../../http/etag.js';
 import { iso } from '../../../http/iso.js';
@@ -45,8 +46,8 @@ function assessmentEvent(row: Assessment) {
   return { id: row.id, personId: row.person_id, questionnaireId: row.questionnaire_id, status: row.status, totalPoints: row.total_points, version: row.version };
 }
 
-async function questionnaireOf(app: FastifyInstance, councilId: string, id: string): Promise<LoadedQuestionnaire> {
-  const loaded = await app.rules.questionnaire(councilId, id);
+async function questionnaireOf(app: FastifyInstance, councilId: string, id: string, db: Kysely<DB> = app.db): Promise<LoadedQuestionnaire> {
+  const loaded = await app.rules.questionnaire(councilId, id, db);
   if (!loaded) throw new Error(`questionnaire ${id} is missing`);
   return loaded;
 }
@@ -176,7 +177,7 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const row = await write(request, async (tx, changes) => {
         const before = await lockForChange(tx, scope, request.params.id, expected);
         if (before.status !== 'draft') throw invalidState(`Answers can only change while the assessment is a draft; it is ${before.status}`);
-        checkAnswers(await questionnaireOf(app, scope.councilId, before.questionnaire_id), request.body.answers, true);
+        checkAnswers(await questionnaireOf(app, scope.councilId, before.questionnaire_id, tx), request.body.answers, true);
         const after = await updateAssessment(tx, scope.councilId, before.id, { answers: JSON.stringify(request.body.answers) });
         changes.record({ action: 'assessment.answers-saved', entityType: 'assessment', entityId: after.id, before: assessmentEvent(before), after: assessmentEvent(after) });
         return after;
@@ -206,7 +207,7 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const row = await write(request, async (tx, changes) => {
         const before = await lockForChange(tx, scope, request.params.id, expected);
         if (before.status !== 'draft') throw invalidState(`Only a draft can be submitted; the assessment is ${before.status}`);
-        const questionnaire = await questionnaireOf(app, scope.councilId, before.questionnaire_id);
+        const questionnaire = await questionnaireOf(app, scope.councilId, before.questionnaire_id, tx);
         checkAnswers(questionnaire, before.answers, false);
         const score = scoreAnswers(questionnaire.compiled, before.answers as Answers);
         const after = await updateAssessment(tx, scope.councilId, before.id, {
@@ -262,7 +263,7 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const row = await write(request, async (tx, changes) => {
         const before = await lockForChange(tx, scope, request.params.id, expected);
         if (before.status !== 'submitted') throw invalidState(`Only a submitted assessment can be moderated; it is ${before.status}`);
-        const questionnaire = await questionnaireOf(app, scope.councilId, before.questionnaire_id);
+        const questionnaire = await questionnaireOf(app, scope.councilId, before.questionnaire_id, tx);
         const original = before.answers as Record<string, AnswerValue>;
         const answers: Record<string, AnswerValue> = { ...original };
         for (const amendment of amendments) answers[amendment.questionKey] = amendment.answer;

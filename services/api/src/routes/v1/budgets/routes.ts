@@ -92,7 +92,8 @@ const budgetRoutes: FastifyPluginAsyncTypebox = async (app) => {
             { pointer: '/startDate', detail: `no scheme for "${clientGroup}" is in force on this date` },
           ]);
         }
-        const [scheme, questionnaire] = await Promise.all([app.rules.scheme(scope.councilId, schemeRow.id), app.rules.questionnaire(scope.councilId, assessment.questionnaire_id)]);
+        const scheme = await app.rules.scheme(scope.councilId, schemeRow.id, tx);
+        const questionnaire = await app.rules.questionnaire(scope.councilId, assessment.questionnaire_id, tx);
         if (!scheme || !questionnaire) throw new Error('rules vanished');
         const calculation = calculateBudget(questionnaire, scheme, { answers: assessment.answers as Record<string, string>, ...input });
         const row = await insertBudget(tx, scope.councilId, { personId: assessment.person_id, assessmentId, schemeId: schemeRow.id, startDate, calculation });

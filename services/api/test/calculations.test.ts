@@ -1,0 +1,198 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SMALL_QUESTIONNAIRE } from './helpers/fixtures.js';
+import { type TestApp, createTestApp, problemOf } from './helpers/test-app.js';
+
+// Figures worked out by hand from the small questionnaire:
+//   care (weight 1.5, cap 20): washing none 0 / some 3 / lots 9; aids (multi, cap 5) hoist 4, rail 2
+//   community: out alone 0 / with 5 / never 12
+const HIGH = { washing: 'lots', aids: ['hoist', 'rail'], out: 'with' }; // care 9+min(5,6)=14 → 21 → cap 20; +5 = 25 points
+const LOW = { washing: 'some', aids: [], out: 'never' }; // care 3 → 4.5 → 5 (half up); +12 = 17 points
+
+let t: TestApp;
+let adminKey: string;
+let portalKey: string;
+let questionnaireId: string;
+
+async function createScheme(body: Record<string, unknown>): Promise<string> {
+  const response = await t.call('POST', '/v1/allocation-schemes', {
+    key: adminKey,
+    body: { key: 'calc', questionnaireId, clientGroups: ['any'], effectiveFrom: '2026-04-01', clawback: { type: 'percent', percent: 20 }, ...body },
+  });
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json().id;
+}
+
+async function budget(body: Record<string, unknown>) {
+  const response = await t.call('POST', '/v1/calculations/budget', { key: portalKey, body });
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json();
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  adminKey = (await t.council()).adminKey;
+  portalKey = await t.key(adminKey, ['portal']);
+  questionnaireId = (await t.call('POST', '/v1/questionnaires', { key: adminKey, body: SMALL_QUESTIONNAIRE })).json().id;
+});
+afterAll(() => t.close());
+
+describe('calculateBudget', () => {
+  it('scores, pro-rates, adds streams and nets off the contribution, naming the versions used', async () => {
+    const schemeId = await createScheme({ method: { type: 'linear', poundsPerPointPence: 25_000 } });
+    const result = await budget({
+      schemeId,
+      answers: HIGH,
+      weeksAtHome: 38,
+      weeklyContributionPence: 2_000,
+      fundingStreams: [
+        { key: 'ilf', name: 'Independent Living Fund', mode: 'included', annualPence: 100_000 },
+        { key: 'sp', name: 'Supporting People', mode: 'added', annualPence: 50_000 },
+      ],
+    });
+    expect(result.totalPoints).toBe(25);
+    expect(result.sections.map((s: { points: number }) => s.points)).toEqual([20, 5]);
+    expect(result.sections[0].questions[1]).toMatchObject({ key: 'aids', points: 5, uncappedPoints: 6, capped: true });
+    expect(result.fullYearPence).toBe(625_000); // 25 × £250
+    expect(result.rasAnnualPence).toBe(456_731); // 625,000 × 38 / 52 = 456,730.77 → half up
+    expect(result.totalAnnualPence).toBe(506_731); // + £500 Supporting People
+    expect(result.councilAnnualPence).toBe(356_731); // − £1,000 ILF
+    expect(result.annualContributionPence).toBe(76_000); // £20 × 38 weeks
+    expect(result.netAnnualPence).toBe(280_731);
+    expect(result.questionnaire).toMatchObject({ id: questionnaireId, version: 1 });
+    expect(result.scheme).toMatchObject({ id: schemeId, key: 'calc' });
+    expect(result.explanation.map((step: { key: string }) => step.key)).toContain('pro-rata');
+    expect(result.explanation.at(-1)).toMatchObject({ key: 'net', value: 280_731, unit: 'pence' });
+  });
+
+  it('applies bands, and refers a total above the top band', async () => {
+    const schemeId = await createScheme({
+      method: {
+        type: 'banded',
+        bands: [
+          { fromPoints: 0, toPoints: 9, annualPence: 150_000 },
+          { fromPoints: 10, toPoints: 19, annualPence: 400_000 },
+          { fromPoints: 20, toPoints: 24, annualPence: 900_000 },
+        ],
+      },
+    });
+    const low = await budget({ schemeId, answers: LOW });
+    expect(low.totalPoints).toBe(17);
+    expect(low.rasAnnualPence).toBe(400_000);
+    expect(low.referral).toBeNull();
+    const high = await budget({ schemeId, answers: HIGH });
+    expect(high.rasAnnualPence).toBe(900_000);
+    expect(high.referral).toMatchObject({ reason: 'above-top-band', topBandToPoints: 24, totalPoints: 25 });
+  });
+
+  it('gives nothing below the floor, and refers above the ceiling while still showing the amount', async () => {
+    const schemeId = await createScheme({ method: { type: 'linear', poundsPerPointPence: 25_000 }, floorPoints: 18, ceilingPence: 500_000 });
+    const low = await budget({ schemeId, answers: LOW });
+    expect(low.belowFloor).toBe(true);
+    expect(low.rasAnnualPence).toBe(0);
+    expect(low.explanation.find((step: { key: string }) => step.key === 'floor')?.text).toContain('floor of 18 points');
+    const high = await budget({ schemeId, answers: HIGH });
+    expect(high.rasAnnualPence).toBe(625_000);
+    expect(high.referral).toMatchObject({ reason: 'above-ceiling', ceilingPence: 500_000, fullYearPence: 625_000 });
+  });
+
+  it('rounds to whole pounds when the scheme says so', async () => {
+    const schemeId = await createScheme({ method: { type: 'linear', poundsPerPointPence: 12_345 }, rounding: 'pound' });
+    const result = await budget({ schemeId, answers: HIGH });
+    expect(result.rasAnnualPence).toBe(308_600); // 25 × £123.45 = £3,086.25 → £3,086
+  });
+
+  it('never lets the contribution exceed the council share', async () => {
+    const schemeId = await createScheme({ method: { type: 'linear', poundsPerPointPence: 1_000 } });
+    const result = await budget({ schemeId, answers: LOW, weeklyContributionPence: 50_000 });
+    expect(result.councilAnnualPence).toBe(17_000);
+    expect(result.annualContributionPence).toBe(17_000);
+    expect(result.netAnnualPence).toBe(0);
+  });
+
+  it('lists every answer that does not fit, and counts missing ones as incomplete', async () => {
+    const schemeId = await createScheme({ method: { type: 'linear', poundsPerPointPence: 1_000 } });
+    const bad = await t.call('POST', '/v1/calculations/budget', {
+      key: portalKey,
+      body: { schemeId, answers: { washing: 'everything', aids: 'hoist', nonsense: 'x' } },
+    });
+    expect(bad.statusCode).toBe(422);
+    const problem = problemOf(bad);
+    expect(problem.code).toBe('INVALID_ANSWERS');
+    expect(problem.errors?.map((error) => error.pointer).sort()).toEqual(['/answers/aids', '/answers/nonsense', '/answers/washing']);
+    const partial = await budget({ schemeId, answers: { washing: 'lots' } });
+    expect(partial.complete).toBe(false);
+    expect(partial.missingQuestionKeys).toEqual(['out']);
+    expect(partial.totalPoints).toBe(14); // 9 × 1.5 = 13.5 → 14
+  });
+
+  it('does not reach another council’s scheme', async () => {
+    const schemeId = await createScheme({ method: { type: 'linear', poundsPerPointPence: 1_000 } });
+    const other = await t.council();
+    const response = await t.call('POST', '/v1/calculations/budget', { key: other.adminKey, body: { schemeId, answers: HIGH } });
+    expect(response.statusCode).toBe(422);
+    expect(problemOf(response).errors?.[0]?.pointer).toBe('/schemeId');
+  });
+});
+
+describe('calculateContribution', () => {
+  const base = {
+    weeklyIncomePence: 30_000,
+    weeklyHousingCostsPence: 1_500,
+    weeklyDisabilityRelatedExpenditurePence: 2_000,
+    weeklyMinimumIncomeGuaranteePence: 22_800,
+    weeklyCostOfCarePence: 10_000,
+  };
+
+  it.each([
+    // capital, tariff, weekly charge: income + tariff − MIG − DRE − housing, capped at the cost of care
+    [1_425_000, 0, 3_700], // at the lower limit: no tariff; 300 − 228 − 20 − 15 = £37
+    [1_425_001, 100, 3_800], // 1p over: one step of £250 or part
+    [2_000_000, 2_300, 6_000], // £5,750 over: 23 steps
+    [2_325_000, 3_600, 7_300], // at the upper limit: 36 steps
+    [2_325_001, 0, 10_000], // over the upper limit: the full cost
+  ])('capital %i pence → tariff %i, charge %i', async (capitalPence, tariff, charge) => {
+    const response = await t.call('POST', '/v1/calculations/contribution', { key: portalKey, body: { ...base, capitalPence } });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ tariffIncomePence: tariff, weeklyContributionPence: charge });
+  });
+
+  it('uses the thresholds it is given', async () => {
+    const response = await t.call('POST', '/v1/calculations/contribution', {
+      key: portalKey,
+      body: { ...base, capitalPence: 1_100_000, rules: { lowerCapitalLimitPence: 1_000_000, upperCapitalLimitPence: 2_000_000, tariffStepPence: 50_000, tariffPerStepPence: 200 } },
+    });
+    expect(response.json().tariffIncomePence).toBe(400); // £1,000 over, 2 steps of £500 at £2
+  });
+});
+
+describe('calculateClawback', () => {
+  it.each([
+    // annual £10,400 over half a year: council paid £5,200, person £260, spent £3,000 → unspent £2,460
+    [{ type: 'percent', percent: 20 }, 104_000, 142_000], // keep 20% × 10,400 × 26/52 = £1,040
+    [{ type: 'weeks', weeks: 8 }, 160_000, 86_000], // keep 8 weeks: 10,400 × 8/52 = £1,600
+  ])('rule %j → allowance %i, clawback %i', async (clawback, allowance, reclaim) => {
+    const response = await t.call('POST', '/v1/calculations/clawback', {
+      key: portalKey,
+      body: { annualPence: 1_040_000, periodWeeks: 26, councilPaidPence: 520_000, personPaidPence: 26_000, spentPence: 300_000, clawback },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ underspendPence: 246_000, allowancePence: allowance, clawbackPence: reclaim });
+  });
+
+  it('never reclaims more than the council paid in', async () => {
+    const response = await t.call('POST', '/v1/calculations/clawback', {
+      key: portalKey,
+      body: { annualPence: 100_000, councilPaidPence: 10_000, personPaidPence: 90_000, spentPence: 0, clawback: { type: 'percent', percent: 0 } },
+    });
+    expect(response.json().clawbackPence).toBe(10_000);
+  });
+
+  it('refuses money that is not whole pence', async () => {
+    const response = await t.call('POST', '/v1/calculations/clawback', {
+      key: portalKey,
+      body: { annualPence: 100.5, councilPaidPence: -1, spentPence: 1e300, clawback: { type: 'percent', percent: 20 } },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(problemOf(response).errors?.map((error) => error.pointer).sort()).toEqual(['/annualPence', '/councilPaidPence', '/spentPence']);
+  });
+});
