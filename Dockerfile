@@ -1,0 +1,37 @@
+# syntax=docker/dockerfile:1
+# The budget service: built in one stage, run as a non-root user in a slim second stage.
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json tsconfig.json tsconfig.base.json ./
+COPY packages/ras-core/package.json packages/ras-core/
+COPY migrations/package.json migrations/
+COPY services/api/package.json services/api/
+RUN npm ci --no-audit --no-fund
+COPY packages/ras-core packages/ras-core
+COPY migrations migrations
+COPY services/api services/api
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000 \
+    DATA_DIR=/data
+WORKDIR /app
+# Workspace packages are linked from node_modules, so they keep their paths.
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules node_modules
+COPY --from=build /app/packages/ras-core/package.json packages/ras-core/
+COPY --from=build /app/packages/ras-core/dist packages/ras-core/dist
+COPY --from=build /app/migrations/package.json migrations/
+COPY --from=build /app/migrations/dist migrations/dist
+COPY --from=build /app/services/api/package.json services/api/
+COPY --from=build /app/services/api/dist services/api/dist
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+EXPOSE 3000
+HEALTHCHECK --interval=15s --timeout=3s --start-period=20s \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/ready').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"]
+CMD ["node", "services/api/dist/server.js"]

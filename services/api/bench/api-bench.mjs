@@ -1,0 +1,162 @@
+#!/usr/bin/env node
+// Benchmarks for the budget service (issue 3), each figure measured side by side in one run:
+//   1. calculateBudget vs a bare Fastify route taking the same body (autocannon, 50 connections)
+//   2. createAssessment on PostgreSQL vs pgbench doing the same inserts (row, audit, outbox)
+//   3. service RSS under that load
+//   4. start-up time on an existing embedded (PGlite) database
+// Run with `npm run bench:api` (builds first). Needs the PostgreSQL server at POSTGRES_ADMIN_URL
+// (default postgres://postgres@127.0.0.1:5432/test) and pgbench on the PATH for part 2.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const server = join(root, 'services/api/dist/server.js');
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 50;
+const adminUrl = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+function start(script, env) {
+  const child = spawn(process.execPath, [script], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const startedAt = performance.now();
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = /listening on (http:\/\/[\d.:]+)/.exec(output);
+      if (match) resolve({ child, url: match[1], output, startupMs: performance.now() - startedAt });
+    });
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}: ${output}`)));
+  });
+}
+
+function stop(child) {
+  return new Promise((resolve) => {
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+  });
+}
+
+function rssMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+async function load(url, options, pid) {
+  let peak = 0;
+  const timer = pid ? setInterval(() => (peak = Math.max(peak, rssMb(pid))), 200) : undefined;
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, ...options });
+  if (timer) clearInterval(timer);
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return { rps: result.requests.average, p99: result.latency.p99, peakRssMb: peak };
+}
+
+async function call(url, path, key, body) {
+  const response = await fetch(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+/** Answers for every question of the demo questionnaire: the first option of each, or one option of a multi. */
+function demoAnswers(questionnaire) {
+  const answers = {};
+  for (const section of questionnaire.sections) {
+    for (const question of section.questions) answers[question.key] = question.type === 'multi' ? [question.options[0].key] : question.options[1]?.key ?? question.options[0].key;
+  }
+  return answers;
+}
+
+const results = [];
+const row = (measure, ours, yardstick, ratio, target, pass) => results.push({ measure, ours, yardstick, ratio, target, pass });
+
+// --- 1 and 4: PGlite, calculateBudget vs bare route, then restart on the existing data.
+const dataDir = mkdtempSync(join(tmpdir(), 'ras-bench-'));
+try {
+  const first = await start(server, { DATA_DIR: dataDir, PORT: '0' });
+  const credentials = JSON.parse(readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8'));
+  const key = credentials.adminKey.key;
+  const questionnaire = await (await fetch(`${first.url}/v1/questionnaires/${credentials.questionnaireId}`, { headers: { authorization: `Bearer ${key}` } })).json();
+  const body = JSON.stringify({ schemeId: credentials.allocationSchemeId, answers: demoAnswers(questionnaire), weeksAtHome: 40, weeklyContributionPence: 1500 });
+  const bare = await start(join(root, 'services/api/bench/bare-server.mjs'), {});
+  const request = { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body };
+  // Warm both up, then measure one after the other on the same machine.
+  await load(`${bare.url}/bare`, { ...request, duration: 2 });
+  await load(`${first.url}/v1/calculations/budget`, { ...request, duration: 2 });
+  const bareResult = await load(`${bare.url}/bare`, request);
+  const calc = await load(`${first.url}/v1/calculations/budget`, request, first.child.pid);
+  await stop(bare.child);
+  row('calculateBudget req/s (50 connections)', calc.rps.toFixed(0), `${bareResult.rps.toFixed(0)} (bare fastify)`, `${((calc.rps / bareResult.rps) * 100).toFixed(0)}%`, '≥ 60%', calc.rps / bareResult.rps >= 0.6);
+  row('calculateBudget p99 latency', `${calc.p99} ms`, `${bareResult.p99} ms (bare)`, '', '< 20 ms', calc.p99 < 20);
+  row('service peak RSS, calculateBudget load', `${calc.peakRssMb.toFixed(0)} MB`, '', '', '< 200 MB', calc.peakRssMb < 200);
+  await stop(first.child);
+
+  const restarts = [];
+  for (let i = 0; i < 3; i++) {
+    const again = await start(server, { DATA_DIR: dataDir, PORT: '0' });
+    const ready = await fetch(`${again.url}/ready`);
+    if (!ready.ok) throw new Error('not ready after restart');
+    restarts.push(again.startupMs);
+    await stop(again.child);
+  }
+  restarts.sort((a, b) => a - b);
+  const median = restarts[1];
+  row('start-up on an existing PGlite database (median of 3)', `${(median / 1000).toFixed(2)} s`, '', '', '< 3 s', median < 3000);
+} finally {
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+// --- 2 and 3: PostgreSQL, createAssessment vs pgbench doing the same inserts.
+const dbName = `ras_bench_${Date.now()}`;
+const admin = new pg.Client({ connectionString: adminUrl });
+await admin.connect();
+await admin.query(`create database ${dbName}`);
+const dbUrl = new URL(adminUrl);
+dbUrl.pathname = `/${dbName}`;
+const pgDataDir = mkdtempSync(join(tmpdir(), 'ras-bench-pg-'));
+try {
+  const service = await start(server, { DATABASE_URL: dbUrl.toString(), DATA_DIR: pgDataDir, PORT: '0' });
+  const credentials = JSON.parse(readFileSync(join(pgDataDir, 'demo-credentials.json'), 'utf8'));
+  const key = credentials.adminKey.key;
+  const person = await call(service.url, '/v1/people', key, { clientGroup: 'older-people' });
+  const questionnaire = await (await fetch(`${service.url}/v1/questionnaires/${credentials.questionnaireId}`, { headers: { authorization: `Bearer ${key}` } })).json();
+  const answers = demoAnswers(questionnaire);
+  const body = JSON.stringify({ personId: person.id, questionnaireId: credentials.questionnaireId, completedWith: ['family'], answers });
+  await load(`${service.url}/v1/assessments`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body, duration: 2 });
+  const ours = await load(`${service.url}/v1/assessments`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body }, service.child.pid);
+  await stop(service.child);
+
+  // The same writes as one createAssessment: the row, its audit record, the event number and the event.
+  const script = join(pgDataDir, 'create-assessment.sql');
+  const json = JSON.stringify(answers).replaceAll("'", "''");
+  writeFileSync(
+    script,
+    `BEGIN;
+INSERT INTO assessments (id, council_id, person_id, questionnaire_id, status, completed_with, answers) VALUES (gen_random_uuid(), :'council', :'person', :'questionnaire', 'draft', '{family}', '${json}'::jsonb);
+INSERT INTO audit_log (id, council_id, actor, action, entity_type, entity_id, after) VALUES (gen_random_uuid(), :'council', 'bench', 'assessment.created', 'assessment', gen_random_uuid(), '{"status":"draft"}');
+UPDATE councils SET event_seq = event_seq + 1 WHERE id = :'council' RETURNING event_seq \\gset
+INSERT INTO events (council_id, seq, id, type, entity_type, entity_id, payload) VALUES (:'council', :event_seq, gen_random_uuid(), 'assessment.created', 'assessment', gen_random_uuid(), '{"status":"draft"}');
+COMMIT;
+`,
+  );
+  const output = execFileSync(
+    'pgbench',
+    ['-n', '-c', String(CONNECTIONS), '-j', '2', '-T', String(DURATION), '-f', script, '-D', `council=${credentials.council.id}`, '-D', `person=${person.id}`, '-D', `questionnaire=${credentials.questionnaireId}`, dbUrl.toString()],
+    { encoding: 'utf8' },
+  );
+  const tps = Number(/tps = ([\d.]+)/.exec(output)?.[1]);
+  row('createAssessment on PostgreSQL, writes/s', ours.rps.toFixed(0), `${tps.toFixed(0)} (pgbench, same inserts)`, `${((ours.rps / tps) * 100).toFixed(0)}%`, '≥ 25%', ours.rps / tps >= 0.25);
+  row('createAssessment p99 latency', `${ours.p99} ms`, '', '', '', true);
+  row('service peak RSS, createAssessment load', `${ours.peakRssMb.toFixed(0)} MB`, '', '', '< 200 MB', ours.peakRssMb < 200);
+} finally {
+  rmSync(pgDataDir, { recursive: true, force: true });
+  await admin.query(`drop database if exists ${dbName} with (force)`);
+  await admin.end();
+}
+
+process.stdout.write(`\nBudget service benchmarks: ${DURATION} s per run, ${CONNECTIONS} connections, Node ${process.version}\n\n`);
+process.stdout.write('| Measure | Ours | Yardstick (same run) | Ratio | Target | Pass |\n|---|---|---|---|---|---|\n');
+for (const r of results) process.stdout.write(`| ${r.measure} | ${r.ours} | ${r.yardstick} | ${r.ratio} | ${r.target} | ${r.pass ? 'yes' : 'NO'} |\n`);
