@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as initial from './202611240900_initial.js';
+import * as plansMoneyReviews from './202611241400_plans_money_reviews.js';
 
 /**
  * Every migration, by name. Names sort in the order they run (`yyyymmddhhmm_what`); a new
@@ -7,4 +8,5 @@ import * as initial from './202611240900_initial.js';
  */
 export const migrations: Readonly<Record<string, Migration>> = {
   '202611240900_initial': initial,
+  '202611241400_plans_money_reviews': plansMoneyReviews,
 };

@@ -33,6 +33,11 @@ export interface AllocationOptions {
   readonly fundingStreams?: readonly FundingStream[];
   /** The person's assessed weekly contribution (default 0). */
   readonly weeklyContributionPence?: Pence;
+  /**
+   * An annual amount the Resource Allocation Panel agreed outside the RAS (after a referral or an
+   * upheld appeal). It replaces the RAS amount in every total; the RAS figure is still shown.
+   */
+  readonly panelAmount?: { readonly annualPence: Pence; readonly reason: string };
 }
 
 /** Why a case goes to the panel rather than straight from the RAS. */
@@ -65,10 +70,12 @@ export interface BudgetCalculation {
   readonly weeksPerYear: number;
   /** The RAS amount for the weeks covered, rounded as the scheme says. */
   readonly rasAnnualPence: Pence;
+  /** The amount the panel agreed outside the RAS, when it did; it replaces rasAnnualPence in the totals. */
+  readonly panelAmount: { readonly annualPence: Pence; readonly reason: string } | null;
   readonly streams: readonly StreamShare[];
-  /** RAS + added streams: the individual budget. */
+  /** RAS (or panel) amount + added streams: the individual budget. */
   readonly totalAnnualPence: Pence;
-  /** RAS − included streams: what the council itself funds. */
+  /** RAS (or panel) amount − included streams: what the council itself funds. */
   readonly councilAnnualPence: Pence;
   readonly weeklyContributionPence: Pence;
   /** Weekly contribution × weeks covered, never more than the council share. */
@@ -230,6 +237,15 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
   }
   explanation.push(step('ras-amount', `Your RAS amount is ${formatPounds(ras)} a year.`, ras, 'pence'));
 
+  // The panel may agree an amount outside the RAS; it then stands in for the RAS amount below.
+  let base = ras;
+  let panelAmount: BudgetCalculation['panelAmount'] = null;
+  if (options.panelAmount !== undefined) {
+    base = assertPence(options.panelAmount.annualPence, '/panelAmount/annualPence');
+    panelAmount = { annualPence: base, reason: options.panelAmount.reason };
+    explanation.push(step('panel-amount', `The Resource Allocation Panel agreed ${formatPounds(base)} a year outside the RAS: ${options.panelAmount.reason}`, base, 'pence'));
+  }
+
   // Funding streams: included ones pay part of the RAS amount, added ones come on top.
   const streams: StreamShare[] = [];
   let included = 0;
@@ -244,21 +260,21 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
     streams.push({ key: stream.key, name, mode: stream.mode, annualPence: amount });
     if (stream.mode === 'included') {
       included += amount;
-      explanation.push(step(`stream:${stream.key}`, `${name} pays ${formatPounds(amount)} of the RAS amount.`, amount, 'pence'));
+      explanation.push(step(`stream:${stream.key}`, `${name} pays ${formatPounds(amount)} of the ${panelAmount ? 'agreed' : 'RAS'} amount.`, amount, 'pence'));
     } else {
       added += amount;
       explanation.push(step(`stream:${stream.key}`, `${name} adds ${formatPounds(amount)} on top.`, amount, 'pence'));
     }
   }
-  if (included > ras) {
+  if (included > base) {
     fail(
       'INVALID_FUNDING_STREAMS',
       '/fundingStreams',
-      `included streams (${formatPounds(included)}) cannot pay more than the RAS amount (${formatPounds(ras)})`,
+      `included streams (${formatPounds(included)}) cannot pay more than the ${panelAmount ? 'agreed' : 'RAS'} amount (${formatPounds(base)})`,
     );
   }
-  const total = checkedPence(ras + added, '/totalAnnualPence');
-  const council = ras - included;
+  const total = checkedPence(base + added, '/totalAnnualPence');
+  const council = base - included;
   if (streams.length > 0) {
     explanation.push(
       step(
@@ -307,6 +323,7 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
     weeksCovered: weeks / 100,
     weeksPerYear: perYear / 100,
     rasAnnualPence: ras,
+    panelAmount,
     streams,
     totalAnnualPence: total,
     councilAnnualPence: council,

@@ -105,6 +105,11 @@ export interface AssessmentTable {
 
 export interface BudgetTable {
   id: string;
+  contribution_collection: 'net' | 'gross' | null;
+  panel_annual_pence: number | null;
+  panel_reason: string | null;
+  agreed_at: NullableTimestamp;
+  end_date: string | null;
   council_id: string;
   person_id: string;
   assessment_id: string;
@@ -158,6 +163,128 @@ export interface EventTable {
   occurred_at: Timestamp;
 }
 
+export interface FinancialAssessmentTable {
+  id: string;
+  council_id: string;
+  person_id: string;
+  effective_from: string;
+  method: 'entered' | 'calculated';
+  weekly_contribution_pence: number;
+  calculation: NullableJson;
+  notes: string | null;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export type PlanStage = 'coordinator' | 'team-manager' | 'risk-enablement' | 'panel';
+
+export interface SupportPlanTable {
+  id: string;
+  council_id: string;
+  budget_id: string;
+  person_id: string;
+  status: 'draft' | 'submitted' | 'returned' | 'approved' | 'rejected';
+  stage: PlanStage | null;
+  plan: Json;
+  exception: NullableJson;
+  created_by_key_id: string | null;
+  submitted_at: NullableTimestamp;
+  decided_at: NullableTimestamp;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PlanDecisionTable {
+  id: string;
+  council_id: string;
+  plan_id: string;
+  stage: PlanStage;
+  outcome: 'approve' | 'return' | 'reject';
+  reasons: string;
+  plan_version: number;
+  decided_by: string;
+  decided_at: Timestamp;
+}
+
+export interface PaymentAgreementTable {
+  id: string;
+  council_id: string;
+  budget_id: string;
+  plan_id: string;
+  start_date: string;
+  frequency: 'monthly' | 'four-weekly';
+  collection: 'net' | 'gross';
+  financial_assessment_id: string | null;
+  weekly_contribution_pence: number;
+  gross_annual_pence: number;
+  contribution_annual_pence: number;
+  net_annual_pence: number;
+  created_at: Timestamp;
+}
+
+export interface PaymentInstalmentTable {
+  council_id: string;
+  agreement_id: string;
+  number: number;
+  due_date: string;
+  amount_pence: number;
+}
+
+export type TransactionKind = 'council-payment' | 'contribution' | 'spend' | 'refund' | 'adjustment' | 'clawback' | 'contribution-refund' | 'reversal';
+
+export interface BudgetTransactionTable {
+  id: string;
+  council_id: string;
+  budget_id: string;
+  kind: TransactionKind;
+  direction: 1 | -1;
+  amount_pence: number;
+  occurred_on: string;
+  category: string | null;
+  plan_line: number | null;
+  managed_by: string | null;
+  instalment_number: number | null;
+  description: string | null;
+  reverses_id: string | null;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export interface ReviewTable {
+  id: string;
+  council_id: string;
+  budget_id: string;
+  person_id: string;
+  kind: 'first' | 'annual' | 'interim';
+  due_date: string;
+  status: 'scheduled' | 'completed' | 'cancelled';
+  outcome: NullableJson;
+  clawback: NullableJson;
+  completed_at: NullableTimestamp;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AppealTable {
+  id: string;
+  council_id: string;
+  person_id: string;
+  subject: 'budget' | 'plan-decision';
+  budget_id: string | null;
+  plan_id: string | null;
+  decision_id: string | null;
+  lodged_by: 'person' | 'agent' | 'portal';
+  reason: string;
+  status: 'lodged' | 'upheld' | 'not-upheld';
+  decision: NullableJson;
+  created_by_key_id: string | null;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 /** The whole database, as Kysely sees it. */
 export interface DB {
   councils: CouncilTable;
@@ -172,6 +299,14 @@ export interface DB {
   idempotency_keys: IdempotencyKeyTable;
   audit_log: AuditLogTable;
   events: EventTable;
+  financial_assessments: FinancialAssessmentTable;
+  support_plans: SupportPlanTable;
+  plan_decisions: PlanDecisionTable;
+  payment_agreements: PaymentAgreementTable;
+  payment_instalments: PaymentInstalmentTable;
+  budget_transactions: BudgetTransactionTable;
+  reviews: ReviewTable;
+  appeals: AppealTable;
 }
 
 export type Council = Selectable<CouncilTable>;
@@ -185,3 +320,15 @@ export type PersonUpdate = Updateable<PersonTable>;
 export type Assessment = Selectable<AssessmentTable>;
 export type AssessmentUpdate = Updateable<AssessmentTable>;
 export type Budget = Selectable<BudgetTable>;
+export type BudgetUpdate = Updateable<BudgetTable>;
+export type FinancialAssessment = Selectable<FinancialAssessmentTable>;
+export type SupportPlanRow = Selectable<SupportPlanTable>;
+export type SupportPlanUpdate = Updateable<SupportPlanTable>;
+export type PlanDecision = Selectable<PlanDecisionTable>;
+export type PaymentAgreement = Selectable<PaymentAgreementTable>;
+export type PaymentInstalment = Selectable<PaymentInstalmentTable>;
+export type BudgetTransaction = Selectable<BudgetTransactionTable>;
+export type Review = Selectable<ReviewTable>;
+export type ReviewUpdate = Updateable<ReviewTable>;
+export type Appeal = Selectable<AppealTable>;
+export type AppealUpdate = Updateable<AppealTable>;

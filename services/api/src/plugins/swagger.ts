@@ -39,6 +39,8 @@ export default fp(
           { name: 'people', description: 'People and their record-system identifiers' },
           { name: 'assessments', description: 'Self-assessments, submission and moderation' },
           { name: 'budgets', description: 'Indicative and agreed personal budgets' },
+          { name: 'plans', description: 'Support plans, their decisions, and appeals' },
+          { name: 'money', description: 'Financial assessments, payment agreements and the budget account' },
         ],
       },
       refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },

@@ -2,6 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import rules from '../plugins/rules.js';
 import operationsRoutes from './operations/routes.js';
 import allocationSchemeRoutes from './v1/allocation-schemes/routes.js';
+import appealRoutes from './v1/appeals/routes.js';
+import budgetAccountRoutes from './v1/budget-accounts/routes.js';
+import financialAssessmentRoutes from './v1/financial-assessments/routes.js';
+import supportPlanRoutes from './v1/support-plans/routes.js';
 import apiKeyRoutes from './v1/api-keys/routes.js';
 import assessmentRoutes from './v1/assessments/routes.js';
 import budgetRoutes from './v1/budgets/routes.js';
@@ -27,6 +31,10 @@ export default async function routes(app: FastifyInstance): Promise<void> {
         peopleRoutes,
         assessmentRoutes,
         budgetRoutes,
+        financialAssessmentRoutes,
+        supportPlanRoutes,
+        budgetAccountRoutes,
+        appealRoutes,
       ]) {
         await v1.register(resource);
       }

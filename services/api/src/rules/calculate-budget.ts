@@ -7,6 +7,7 @@ export interface BudgetInput {
   readonly weeksAtHome?: number | undefined;
   readonly fundingStreams?: readonly FundingStream[] | undefined;
   readonly weeklyContributionPence?: number | undefined;
+  readonly panelAmount?: { readonly annualPence: number; readonly reason: string } | undefined;
 }
 
 /**
@@ -19,6 +20,7 @@ export function calculateBudget(questionnaire: LoadedQuestionnaire, scheme: Load
   if (input.weeksAtHome !== undefined) options.weeksAtHome = input.weeksAtHome;
   if (input.fundingStreams !== undefined) options.fundingStreams = input.fundingStreams;
   if (input.weeklyContributionPence !== undefined) options.weeklyContributionPence = input.weeklyContributionPence;
+  if (input.panelAmount !== undefined) options.panelAmount = input.panelAmount;
   const budget = allocateBudget(scheme.compiled, score, options);
   return {
     ...budget,

@@ -37,7 +37,12 @@ export interface TestApp {
 
 export async function createTestApp(options: { bootstrapToken?: string | null } = {}): Promise<TestApp> {
   const database = await openTestDatabase();
-  const app = await buildApp({ database, config: { bootstrapToken: options.bootstrapToken === undefined ? BOOTSTRAP_TOKEN : options.bootstrapToken } });
+  const app = await buildApp({
+    database,
+    config: { bootstrapToken: options.bootstrapToken === undefined ? BOOTSTRAP_TOKEN : options.bootstrapToken },
+    // TEST_LOG=1 shows the service's log, e.g. the error behind a 500.
+    logger: process.env.TEST_LOG === '1',
+  });
   await app.ready();
   const call: TestApp['call'] = (method, url, { key, body, headers } = {}) =>
     app.inject({

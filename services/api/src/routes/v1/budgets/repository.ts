@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Scope } from '../../../auth/roles.js';
-import type { Budget, DB } from '../../../db/schema.js';
+import type { Budget, BudgetUpdate, DB } from '../../../db/schema.js';
 import { newId } from '../../../ids.js';
 import type { CalculatedBudget } from '../../../rules/calculate-budget.js';
 
@@ -17,16 +17,29 @@ function visibleBudgets(db: Db, scope: Scope) {
   return query;
 }
 
+/** The columns a calculation sets on a budget row. */
+export function budgetFigures(calculation: CalculatedBudget) {
+  return {
+    ras_annual_pence: calculation.rasAnnualPence,
+    total_annual_pence: calculation.totalAnnualPence,
+    council_annual_pence: calculation.councilAnnualPence,
+    annual_contribution_pence: calculation.annualContributionPence,
+    net_annual_pence: calculation.netAnnualPence,
+    referral: calculation.referral === null ? null : JSON.stringify(calculation.referral),
+    calculation: JSON.stringify(calculation),
+  };
+}
+
 export interface NewBudgetFields {
   readonly personId: string;
   readonly assessmentId: string;
   readonly schemeId: string;
   readonly startDate: string;
   readonly calculation: CalculatedBudget;
+  readonly contributionCollection: 'net' | 'gross' | null;
 }
 
 export function insertBudget(tx: Transaction<DB>, councilId: string, fields: NewBudgetFields): Promise<Budget> {
-  const calculation = fields.calculation;
   return tx
     .insertInto('budgets')
     .values({
@@ -37,13 +50,8 @@ export function insertBudget(tx: Transaction<DB>, councilId: string, fields: New
       scheme_id: fields.schemeId,
       status: 'indicative',
       start_date: fields.startDate,
-      ras_annual_pence: calculation.rasAnnualPence,
-      total_annual_pence: calculation.totalAnnualPence,
-      council_annual_pence: calculation.councilAnnualPence,
-      annual_contribution_pence: calculation.annualContributionPence,
-      net_annual_pence: calculation.netAnnualPence,
-      referral: calculation.referral === null ? null : JSON.stringify(calculation.referral),
-      calculation: JSON.stringify(calculation),
+      ...budgetFigures(fields.calculation),
+      contribution_collection: fields.contributionCollection,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -68,4 +76,15 @@ export function listBudgets(db: Db, scope: Scope, filter: BudgetFilter, after: s
   if (filter.status !== undefined) query = query.where('status', '=', filter.status);
   if (after !== null) query = query.where('id', '>', after);
   return query.orderBy('id').limit(limit).execute();
+}
+
+/** Applies a change and bumps the version (the ETag). */
+export function updateBudget(tx: Transaction<DB>, councilId: string, id: string, change: BudgetUpdate): Promise<Budget> {
+  return tx
+    .updateTable('budgets')
+    .set((eb) => ({ ...change, version: eb('version', '+', 1), updated_at: new Date() }))
+    .where('council_id', '=', councilId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }

@@ -12,6 +12,7 @@ import { type CalculatedBudget, calculateBudget } from '../../../rules/calculate
 import { Id, IdParams, IdempotencyHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
 import { findSchemeInForce } from '../allocation-schemes/repository.js';
 import { findAssessment } from '../assessments/repository.js';
+import { financialAssessmentInForce } from '../financial-assessments/repository.js';
 import { findPerson } from '../people/repository.js';
 import { findBudget, insertBudget, listBudgets } from './repository.js';
 import { BudgetResource, BudgetStatus, CreateBudgetBody } from './schemas.js';
@@ -24,6 +25,8 @@ export function toBudget(row: Budget) {
     assessmentId: row.assessment_id,
     status: row.status,
     startDate: row.start_date,
+    contributionCollection: row.contribution_collection,
+    agreedAt: iso(row.agreed_at),
     version: row.version,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
@@ -68,7 +71,7 @@ const budgetRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const scope = scopeOf(request);
-      const { assessmentId, startDate, ...input } = request.body;
+      const { assessmentId, startDate, contributionCollection, ...input } = request.body;
       return createOnce(request, reply, async (tx, changes) => {
         const assessment = await findAssessment(tx, scope, assessmentId, { forUpdate: true });
         if (!assessment) throw unprocessable('INVALID_INPUT', 'The assessment does not exist', [{ pointer: '/assessmentId', detail: 'is not an assessment you can see' }]);
@@ -95,8 +98,17 @@ const budgetRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const scheme = await app.rules.scheme(scope.councilId, schemeRow.id, tx);
         const questionnaire = await app.rules.questionnaire(scope.councilId, assessment.questionnaire_id, tx);
         if (!scheme || !questionnaire) throw new Error('rules vanished');
-        const calculation = calculateBudget(questionnaire, scheme, { answers: assessment.answers as Record<string, string>, ...input });
-        const row = await insertBudget(tx, scope.councilId, { personId: assessment.person_id, assessmentId, schemeId: schemeRow.id, startDate, calculation });
+        // The contribution is the one given, else the financial assessment in force on the start date.
+        const weeklyContributionPence = input.weeklyContributionPence ?? (await financialAssessmentInForce(tx, scope.councilId, assessment.person_id, startDate))?.weekly_contribution_pence;
+        const calculation = calculateBudget(questionnaire, scheme, { answers: assessment.answers as Record<string, string>, ...input, weeklyContributionPence });
+        const row = await insertBudget(tx, scope.councilId, {
+          personId: assessment.person_id,
+          assessmentId,
+          schemeId: schemeRow.id,
+          startDate,
+          calculation,
+          contributionCollection: (contributionCollection as 'net' | 'gross' | undefined) ?? null,
+        });
         changes.record({ action: 'budget.created', entityType: 'budget', entityId: row.id, after: budgetEvent(row) });
         return { body: toBudget(row), headers: { location: `/v1/budgets/${row.id}`, etag: etag(row.version) } };
       });

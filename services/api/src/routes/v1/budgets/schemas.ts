@@ -1,11 +1,15 @@
 import { Type } from 'typebox';
-import { CalendarDate, Id, Timestamp } from '../../../schemas/common.js';
+import { CalendarDate, Id, Nullable, Timestamp } from '../../../schemas/common.js';
 import { BudgetCalculation, BudgetInputs } from '../calculations/schemas.js';
 
 export const BudgetStatus = Type.Union([Type.Literal('indicative'), Type.Literal('agreed'), Type.Literal('ended'), Type.Literal('superseded')]);
 
+export const ContributionCollection = Type.Enum(['net', 'gross'], {
+  description: 'Who collects the contribution: net (deducted at source, the council default unless set) or gross (the council pays all and invoices)',
+});
+
 export const CreateBudgetBody = Type.Object(
-  { assessmentId: Id, startDate: CalendarDate, ...BudgetInputs },
+  { assessmentId: Id, startDate: CalendarDate, ...BudgetInputs, contributionCollection: Type.Optional(ContributionCollection) },
   { additionalProperties: false },
 );
 
@@ -16,6 +20,8 @@ export const BudgetResource = Type.Object({
   status: BudgetStatus,
   startDate: CalendarDate,
   ...BudgetCalculation.properties,
+  contributionCollection: Nullable(ContributionCollection),
+  agreedAt: Nullable(Timestamp),
   version: Type.Integer(),
   createdAt: Timestamp,
   updatedAt: Timestamp,

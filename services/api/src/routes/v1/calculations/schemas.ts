@@ -73,6 +73,7 @@ export const BudgetCalculation = Type.Object({
   weeksCovered: Type.Number(),
   weeksPerYear: Type.Number(),
   rasAnnualPence: Pence(),
+  panelAmount: Nullable(Type.Object({ annualPence: Pence(), reason: Type.String() }, { description: 'An amount the panel agreed outside the RAS; it replaces rasAnnualPence in the totals' })),
   streams: Type.Array(Type.Object({ key: Type.String(), name: Type.String(), mode: Type.Union([Type.Literal('included'), Type.Literal('added')]), annualPence: Pence() })),
   totalAnnualPence: Pence('RAS + added streams'),
   councilAnnualPence: Pence('RAS − included streams'),

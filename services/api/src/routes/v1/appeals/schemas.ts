@@ -1,0 +1,42 @@
+import { Type } from 'typebox';
+import { Id, Nullable, Pence, Text, Timestamp } from '../../../schemas/common.js';
+
+export const AppealStatus = Type.Enum(['lodged', 'upheld', 'not-upheld']);
+
+export const CreateAppealBody = Type.Object(
+  {
+    subject: Type.Enum(['budget', 'plan-decision'], { description: 'budget: the amount; plan-decision: a decision on a support plan' }),
+    budgetId: Type.Optional(Id),
+    decisionId: Type.Optional(Id),
+    reason: Text(4000),
+    lodgedBy: Type.Optional(Type.Enum(['person', 'agent'], { description: 'Who is appealing (a portal key always lodges as portal)' })),
+  },
+  { additionalProperties: false },
+);
+
+export const DecideAppealBody = Type.Object(
+  {
+    outcome: Type.Enum(['upheld', 'not-upheld']),
+    reasons: Text(4000),
+    agreedAnnualPence: Type.Optional(Pence('For an upheld budget appeal: the annual amount the panel agrees outside the RAS')),
+  },
+  { additionalProperties: false },
+);
+
+export const AppealResource = Type.Object({
+  id: Id,
+  personId: Id,
+  subject: Type.Enum(['budget', 'plan-decision']),
+  budgetId: Nullable(Id),
+  planId: Nullable(Id),
+  decisionId: Nullable(Id),
+  lodgedBy: Type.Enum(['person', 'agent', 'portal']),
+  reason: Type.String(),
+  status: AppealStatus,
+  decision: Nullable(
+    Type.Object({ outcome: Type.Enum(['upheld', 'not-upheld']), reasons: Type.String(), agreedAnnualPence: Nullable(Pence()), decidedBy: Type.String(), decidedAt: Timestamp }),
+  ),
+  version: Type.Integer(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});

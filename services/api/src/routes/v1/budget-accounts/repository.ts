@@ -1,0 +1,106 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { BudgetTransaction, DB, PaymentAgreement, PaymentInstalment, TransactionKind } from '../../../db/schema.js';
+import { newId } from '../../../ids.js';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+export interface NewAgreement {
+  readonly budgetId: string;
+  readonly planId: string;
+  readonly startDate: string;
+  readonly frequency: PaymentAgreement['frequency'];
+  readonly collection: PaymentAgreement['collection'];
+  readonly financialAssessmentId: string | null;
+  readonly weeklyContributionPence: number;
+  readonly grossAnnualPence: number;
+  readonly contributionAnnualPence: number;
+  readonly netAnnualPence: number;
+  readonly instalments: readonly { number: number; dueDate: string; amountPence: number }[];
+}
+
+export async function insertAgreement(tx: Transaction<DB>, councilId: string, fields: NewAgreement): Promise<{ agreement: PaymentAgreement; instalments: PaymentInstalment[] }> {
+  const agreement = await tx
+    .insertInto('payment_agreements')
+    .values({
+      id: newId(),
+      council_id: councilId,
+      budget_id: fields.budgetId,
+      plan_id: fields.planId,
+      start_date: fields.startDate,
+      frequency: fields.frequency,
+      collection: fields.collection,
+      financial_assessment_id: fields.financialAssessmentId,
+      weekly_contribution_pence: fields.weeklyContributionPence,
+      gross_annual_pence: fields.grossAnnualPence,
+      contribution_annual_pence: fields.contributionAnnualPence,
+      net_annual_pence: fields.netAnnualPence,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const instalments = await tx
+    .insertInto('payment_instalments')
+    .values(fields.instalments.map((instalment) => ({ council_id: councilId, agreement_id: agreement.id, number: instalment.number, due_date: instalment.dueDate, amount_pence: instalment.amountPence })))
+    .returningAll()
+    .execute();
+  return { agreement, instalments };
+}
+
+export async function findAgreement(db: Db, councilId: string, budgetId: string): Promise<{ agreement: PaymentAgreement; instalments: PaymentInstalment[] } | undefined> {
+  const agreement = await db.selectFrom('payment_agreements').selectAll().where('council_id', '=', councilId).where('budget_id', '=', budgetId).executeTakeFirst();
+  if (!agreement) return undefined;
+  const instalments = await db
+    .selectFrom('payment_instalments')
+    .selectAll()
+    .where('council_id', '=', councilId)
+    .where('agreement_id', '=', agreement.id)
+    .orderBy('number')
+    .execute();
+  return { agreement, instalments };
+}
+
+export interface NewTransaction {
+  readonly budgetId: string;
+  readonly kind: TransactionKind;
+  readonly direction: 1 | -1;
+  readonly amountPence: number;
+  readonly occurredOn: string;
+  readonly category: string | null;
+  readonly planLine: number | null;
+  readonly managedBy: string | null;
+  readonly instalmentNumber: number | null;
+  readonly description: string | null;
+  readonly reversesId: string | null;
+  readonly createdBy: string;
+}
+
+export function insertTransaction(tx: Transaction<DB>, councilId: string, fields: NewTransaction): Promise<BudgetTransaction> {
+  return tx
+    .insertInto('budget_transactions')
+    .values({
+      id: newId(),
+      council_id: councilId,
+      budget_id: fields.budgetId,
+      kind: fields.kind,
+      direction: fields.direction,
+      amount_pence: fields.amountPence,
+      occurred_on: fields.occurredOn,
+      category: fields.category,
+      plan_line: fields.planLine,
+      managed_by: fields.managedBy,
+      instalment_number: fields.instalmentNumber,
+      description: fields.description,
+      reverses_id: fields.reversesId,
+      created_by: fields.createdBy,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Every entry of a budget's ledger, oldest first. Entries are never edited or deleted. */
+export function listTransactions(db: Db, councilId: string, budgetId: string): Promise<BudgetTransaction[]> {
+  return db.selectFrom('budget_transactions').selectAll().where('council_id', '=', councilId).where('budget_id', '=', budgetId).orderBy('id').execute();
+}
+
+export function findTransaction(db: Db, councilId: string, budgetId: string, id: string): Promise<BudgetTransaction | undefined> {
+  return db.selectFrom('budget_transactions').selectAll().where('council_id', '=', councilId).where('budget_id', '=', budgetId).where('id', '=', id).executeTakeFirst();
+}

@@ -1,0 +1,33 @@
+import type { FastifyInstance } from 'fastify';
+import type { Transaction } from 'kysely';
+import type { Answers } from 'ras-core';
+import type { Scope } from '../../../auth/roles.js';
+import type { Budget, DB } from '../../../db/schema.js';
+import { type CalculatedBudget, calculateBudget } from '../../../rules/calculate-budget.js';
+import { findAssessment } from '../assessments/repository.js';
+
+/** What a recalculation may change; everything else comes from the budget as first calculated. */
+export interface Recalculation {
+  readonly weeklyContributionPence: number;
+  readonly panelAmount?: { readonly annualPence: number; readonly reason: string } | undefined;
+}
+
+/**
+ * Works a budget out again with ras-core from its assessment, scheme, weeks and funding streams,
+ * with a new weekly contribution and (when the panel set one) an amount outside the RAS.
+ */
+export async function recalculateBudget(app: FastifyInstance, tx: Transaction<DB>, scope: Scope, budget: Budget, change: Recalculation): Promise<CalculatedBudget> {
+  const previous = budget.calculation as CalculatedBudget;
+  const assessment = await findAssessment(tx, { councilId: scope.councilId, portalKeyId: null }, budget.assessment_id);
+  const scheme = await app.rules.scheme(scope.councilId, budget.scheme_id, tx);
+  const questionnaire = assessment && (await app.rules.questionnaire(scope.councilId, assessment.questionnaire_id, tx));
+  if (!assessment || !scheme || !questionnaire) throw new Error(`budget ${budget.id} has lost its assessment or rules`);
+  const panelAmount = change.panelAmount ?? (budget.panel_annual_pence === null ? undefined : { annualPence: budget.panel_annual_pence, reason: budget.panel_reason ?? '' });
+  return calculateBudget(questionnaire, scheme, {
+    answers: assessment.answers as Answers,
+    weeksAtHome: previous.weeksCovered,
+    fundingStreams: previous.streams,
+    weeklyContributionPence: change.weeklyContributionPence,
+    panelAmount,
+  });
+}

@@ -1,0 +1,98 @@
+import type { FastifyInstance } from 'fastify';
+import type { Transaction } from 'kysely';
+import { reviewDates, schedulePayments } from 'ras-core';
+import type { Scope } from '../../../auth/roles.js';
+import type { Changes } from '../../../db/changes.js';
+import type { DB, SupportPlanRow } from '../../../db/schema.js';
+import { invalidState } from '../../../errors.js';
+import { insertAgreement } from '../budget-accounts/repository.js';
+import { budgetEvent } from '../budgets/routes.js';
+import { findBudget, budgetFigures, updateBudget } from '../budgets/repository.js';
+import { recalculateBudget } from '../budgets/recalculate.js';
+import { findCouncil } from '../councils/repository.js';
+import { financialAssessmentInForce } from '../financial-assessments/repository.js';
+import { insertReviews } from '../reviews/repository.js';
+
+/** The settings a council may set (councils.settings), with their defaults. */
+export interface CouncilSettings {
+  readonly paymentFrequency: 'monthly' | 'four-weekly';
+  readonly contributionCollection: 'net' | 'gross';
+  readonly firstReviewAfterWeeks: number;
+}
+
+export async function councilSettings(tx: Transaction<DB>, councilId: string): Promise<CouncilSettings> {
+  const council = await findCouncil(tx, councilId);
+  const settings = (council?.settings ?? {}) as Partial<CouncilSettings>;
+  return {
+    paymentFrequency: settings.paymentFrequency ?? 'monthly',
+    contributionCollection: settings.contributionCollection ?? 'net',
+    firstReviewAfterWeeks: settings.firstReviewAfterWeeks ?? 4,
+  };
+}
+
+/**
+ * What panel approval does, inside the decision's transaction: the budget becomes agreed from the
+ * start date, with the contribution from the financial assessment in force then; a payment
+ * agreement fixes gross, contribution and net and the instalments (adding up exactly); the first
+ * and annual reviews are scheduled. Audit records and events go with each.
+ */
+export async function agreeBudget(app: FastifyInstance, tx: Transaction<DB>, changes: Changes, scope: Scope, plan: SupportPlanRow, startDate: string): Promise<void> {
+  const budget = await findBudget(tx, { councilId: scope.councilId, portalKeyId: null }, plan.budget_id, { forUpdate: true });
+  if (!budget) throw new Error(`plan ${plan.id} has lost its budget`);
+  if (budget.status !== 'indicative') throw invalidState(`The budget is already ${budget.status}`);
+  const settings = await councilSettings(tx, scope.councilId);
+  const financial = await financialAssessmentInForce(tx, scope.councilId, budget.person_id, startDate);
+  const weekly = financial?.weekly_contribution_pence ?? 0;
+  const calculation = await recalculateBudget(app, tx, scope, budget, { weeklyContributionPence: weekly });
+  const agreed = await updateBudget(tx, scope.councilId, budget.id, { status: 'agreed', start_date: startDate, agreed_at: new Date(), ...budgetFigures(calculation) });
+  changes.record({ action: 'budget.agreed', entityType: 'budget', entityId: budget.id, before: budgetEvent(budget), after: budgetEvent(agreed) });
+
+  const collection = budget.contribution_collection ?? settings.contributionCollection;
+  // Net: the council pays its share less the contribution, which the person pays into the
+  // account. Gross: the council pays its whole share and invoices the contribution.
+  const scheduled = collection === 'net' ? calculation.netAnnualPence : calculation.councilAnnualPence;
+  const instalments = schedulePayments(scheduled, startDate, { frequency: settings.paymentFrequency });
+  const { agreement } = await insertAgreement(tx, scope.councilId, {
+    budgetId: budget.id,
+    planId: plan.id,
+    startDate,
+    frequency: settings.paymentFrequency,
+    collection,
+    financialAssessmentId: financial?.id ?? null,
+    weeklyContributionPence: weekly,
+    grossAnnualPence: calculation.councilAnnualPence,
+    contributionAnnualPence: calculation.annualContributionPence,
+    netAnnualPence: calculation.netAnnualPence,
+    instalments,
+  });
+  changes.record({
+    action: 'payment-agreement.created',
+    entityType: 'payment-agreement',
+    entityId: agreement.id,
+    after: {
+      id: agreement.id,
+      budgetId: budget.id,
+      startDate,
+      collection,
+      frequency: agreement.frequency,
+      grossAnnualPence: agreement.gross_annual_pence,
+      contributionAnnualPence: agreement.contribution_annual_pence,
+      netAnnualPence: agreement.net_annual_pence,
+      instalments: instalments.length,
+    },
+  });
+
+  const reviews = await insertReviews(
+    tx,
+    scope.councilId,
+    reviewDates(startDate, { firstAfterWeeks: settings.firstReviewAfterWeeks }).map((review) => ({ budgetId: budget.id, personId: budget.person_id, kind: review.kind, dueDate: review.dueDate })),
+  );
+  for (const review of reviews) {
+    changes.record({
+      action: 'review.scheduled',
+      entityType: 'review',
+      entityId: review.id,
+      after: { id: review.id, budgetId: budget.id, personId: budget.person_id, kind: review.kind, dueDate: review.due_date },
+    });
+  }
+}

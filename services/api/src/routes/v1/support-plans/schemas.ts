@@ -1,0 +1,89 @@
+import { Type } from 'typebox';
+import { CalendarDate, ExplanationStep, Id, Key, Nullable, Pence, SignedPence, Text, Timestamp } from '../../../schemas/common.js';
+
+export const ManagedBy = Type.Enum(['direct-payment', 'indirect-payment', 'trust', 'individual-service-fund', 'council-arranged'], {
+  description: 'The five ways of managing a personal budget',
+});
+export const PlanStage = Type.Enum(['coordinator', 'team-manager', 'risk-enablement', 'panel']);
+export const PlanStatus = Type.Enum(['draft', 'submitted', 'returned', 'approved', 'rejected']);
+
+const Outcome = Type.Object({ key: Key, description: Text(2000) }, { additionalProperties: false });
+const Line = Type.Object(
+  {
+    description: Text(500),
+    outcomeKeys: Type.Array(Key, { maxItems: 20, uniqueItems: true }),
+    provider: Text(300, 0),
+    managedBy: ManagedBy,
+    costType: Type.Enum(['weekly', 'annual', 'one-off']),
+    amountPence: Type.Integer({ minimum: 0, maximum: 100_000_000, description: 'Pence, per week, per year or once as costType says (at most £1,000,000)' }),
+  },
+  { additionalProperties: false },
+);
+const Contingency = Type.Object(
+  { amountPence: Pence('Set aside for the unexpected'), plan: Text(2000, 0), emergencyCover: Text(2000, 0) },
+  { additionalProperties: false },
+);
+const Risk = Type.Object({ description: Text(2000), mitigation: Text(2000, 0), resolved: Type.Boolean() }, { additionalProperties: false });
+
+/** The plan's own content, as the person writes it. */
+export const PlanContent = {
+  outcomes: Type.Array(Outcome, { maxItems: 50 }),
+  lines: Type.Array(Line, { maxItems: 200 }),
+  contingency: Contingency,
+  risks: Type.Array(Risk, { maxItems: 50 }),
+  budgetHolder: Text(300, 0),
+  supportManager: Text(300, 0),
+};
+
+export const CreatePlanBody = Type.Object({ budgetId: Id, ...PlanContent }, { additionalProperties: false });
+export const UpdatePlanBody = Type.Object(PlanContent, { additionalProperties: false });
+
+export const DecisionBody = Type.Object(
+  {
+    stage: PlanStage,
+    outcome: Type.Enum(['approve', 'return', 'reject']),
+    reasons: Text(4000),
+    startDate: Type.Optional(CalendarDate),
+    exceptionReason: Type.Optional(Text(2000)),
+  },
+  { additionalProperties: false, description: 'startDate is needed for panel approval; exceptionReason to approve a plan over budget' },
+);
+
+const Costing = Type.Object({
+  lines: Type.Array(Type.Object({ index: Type.Integer(), description: Type.String(), managedBy: ManagedBy, annualCostPence: Pence() })),
+  annualCostPence: Pence(),
+  contingencyPence: Pence(),
+  budgetPence: Pence(),
+  withinBudget: Type.Boolean(),
+  headroomPence: SignedPence(),
+  byManagementOption: Type.Record(Type.String(), Pence()),
+  explanation: Type.Array(ExplanationStep),
+});
+
+export const Decision = Type.Object({
+  id: Id,
+  stage: PlanStage,
+  outcome: Type.Enum(['approve', 'return', 'reject']),
+  reasons: Type.String(),
+  planVersion: Type.Integer(),
+  decidedBy: Type.String(),
+  decidedAt: Timestamp,
+});
+
+export const PlanResource = Type.Object({
+  id: Id,
+  budgetId: Id,
+  personId: Id,
+  status: PlanStatus,
+  stage: Nullable(PlanStage),
+  ...PlanContent,
+  costing: Costing,
+  checklist: Type.Array(Type.Object({ key: Type.String(), passed: Type.Boolean(), detail: Type.String() })),
+  exception: Nullable(Type.Object({ reason: Type.String(), overBudgetPence: Pence() })),
+  decisions: Type.Array(Decision),
+  submittedAt: Nullable(Timestamp),
+  decidedAt: Nullable(Timestamp),
+  version: Type.Integer(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
