@@ -4,6 +4,7 @@ import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createLogger } from './logger.js';
 import { seedDemoCouncil } from './seed/demo-council.js';
+import { WebhookRelay } from './webhooks/relay.js';
 
 /** Starts the service: configuration, database, migrations, demo seed, listen, graceful shutdown. */
 async function main(): Promise<void> {
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
 
   const seeded = config.seedDemo ? await seedDemoCouncil(database.db, config.dataDir) : null;
   const app = await buildApp({ database, config, logger });
+  const relay = new WebhookRelay(database.db, {}, app.log);
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -38,6 +40,7 @@ async function main(): Promise<void> {
     force.unref();
     try {
       await app.close();
+      await relay.stop();
       await database.close();
       process.exit(0);
     } catch (error) {
@@ -49,6 +52,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
 
   const address = await app.listen({ port: config.port, host: config.host });
+  relay.start();
   const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
   const lines = [
     `RAS budget service listening on ${address} (${where}), ready in ${Math.round(performance.now() - startedAt)} ms`,

@@ -285,6 +285,38 @@ export interface AppealTable {
   updated_at: Timestamp;
 }
 
+export interface WebhookTable {
+  id: string;
+  council_id: string;
+  url: string;
+  description: string | null;
+  event_types: string[] | null;
+  secret: string;
+  status: 'active' | 'paused' | 'deleted';
+  paused_reason: string | null;
+  cursor: number;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface WebhookDeliveryTable {
+  id: string;
+  council_id: string;
+  webhook_id: string;
+  event_seq: number;
+  event_id: string;
+  status: 'pending' | 'delivered';
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  claimed_until: NullableTimestamp;
+  first_failed_at: NullableTimestamp;
+  last_status_code: number | null;
+  last_error: string | null;
+  delivered_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
 /** The whole database, as Kysely sees it. */
 export interface DB {
   councils: CouncilTable;
@@ -307,6 +339,8 @@ export interface DB {
   budget_transactions: BudgetTransactionTable;
   reviews: ReviewTable;
   appeals: AppealTable;
+  webhooks: WebhookTable;
+  webhook_deliveries: WebhookDeliveryTable;
 }
 
 export type Council = Selectable<CouncilTable>;
@@ -332,3 +366,6 @@ export type Review = Selectable<ReviewTable>;
 export type ReviewUpdate = Updateable<ReviewTable>;
 export type Appeal = Selectable<AppealTable>;
 export type AppealUpdate = Updateable<AppealTable>;
+export type Webhook = Selectable<WebhookTable>;
+export type WebhookDelivery = Selectable<WebhookDeliveryTable>;
+export type EventRow = Selectable<EventTable>;

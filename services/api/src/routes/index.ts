@@ -4,7 +4,10 @@ import operationsRoutes from './operations/routes.js';
 import allocationSchemeRoutes from './v1/allocation-schemes/routes.js';
 import appealRoutes from './v1/appeals/routes.js';
 import budgetAccountRoutes from './v1/budget-accounts/routes.js';
+import eventRoutes from './v1/events/routes.js';
 import financialAssessmentRoutes from './v1/financial-assessments/routes.js';
+import reviewRoutes from './v1/reviews/routes.js';
+import webhookRoutes from './v1/webhooks/routes.js';
 import supportPlanRoutes from './v1/support-plans/routes.js';
 import apiKeyRoutes from './v1/api-keys/routes.js';
 import assessmentRoutes from './v1/assessments/routes.js';
@@ -35,6 +38,9 @@ export default async function routes(app: FastifyInstance): Promise<void> {
         supportPlanRoutes,
         budgetAccountRoutes,
         appealRoutes,
+        reviewRoutes,
+        eventRoutes,
+        webhookRoutes,
       ]) {
         await v1.register(resource);
       }

@@ -12,7 +12,7 @@ import { createOnce } from '../../../plugins/idempotency.js';
 import { Id, IdParams, IdempotencyHeaders, IfMatchHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
 import { recalculateBudget } from '../budgets/recalculate.js';
 import { budgetFigures, findBudget, updateBudget } from '../budgets/repository.js';
-import { budgetEvent } from '../budgets/routes.js';
+import { budgetEvent } from '../budgets/representation.js';
 import { findDecision, findPlan, updatePlan } from '../support-plans/repository.js';
 import { findAppeal, insertAppeal, listAppeals, updateAppeal } from './repository.js';
 import { AppealResource, AppealStatus, CreateAppealBody, DecideAppealBody } from './schemas.js';

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { Scope } from '../../../auth/roles.js';
 import type { DB, Review, ReviewUpdate } from '../../../db/schema.js';
 import { newId } from '../../../ids.js';
 
@@ -29,4 +30,47 @@ export function updateReview(tx: Transaction<DB>, councilId: string, id: string,
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+export function insertReview(tx: Transaction<DB>, councilId: string, review: { budgetId: string; personId: string; kind: Review['kind']; dueDate: string }): Promise<Review> {
+  return insertReviews(tx, councilId, [review]).then((rows) => rows[0] as Review);
+}
+
+function visibleReviews(db: Db, scope: Scope) {
+  let query = db.selectFrom('reviews').selectAll().where('council_id', '=', scope.councilId);
+  const portalKeyId = scope.portalKeyId;
+  if (portalKeyId !== null) {
+    query = query.where('person_id', 'in', (eb) =>
+      eb.selectFrom('people').select('id').where('council_id', '=', scope.councilId).where('created_by_key_id', '=', portalKeyId),
+    );
+  }
+  return query;
+}
+
+export function findReview(db: Db, scope: Scope, id: string, options: { forUpdate?: boolean } = {}): Promise<Review | undefined> {
+  let query = visibleReviews(db, scope).where('id', '=', id);
+  if (options.forUpdate) query = query.forUpdate();
+  return query.executeTakeFirst();
+}
+
+export interface ReviewFilter {
+  readonly budgetId?: string | undefined;
+  readonly personId?: string | undefined;
+  readonly kind?: Review['kind'] | undefined;
+  readonly status?: Review['status'] | undefined;
+  readonly dueBefore?: string | undefined;
+  /** Scheduled reviews due before this date (today, for "overdue"). */
+  readonly overdueOn?: string | undefined;
+}
+
+export function listReviews(db: Db, scope: Scope, filter: ReviewFilter, after: string | null, limit: number): Promise<Review[]> {
+  let query = visibleReviews(db, scope);
+  if (filter.budgetId !== undefined) query = query.where('budget_id', '=', filter.budgetId);
+  if (filter.personId !== undefined) query = query.where('person_id', '=', filter.personId);
+  if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind);
+  if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+  if (filter.dueBefore !== undefined) query = query.where('due_date', '<', filter.dueBefore);
+  if (filter.overdueOn !== undefined) query = query.where('status', '=', 'scheduled').where('due_date', '<', filter.overdueOn);
+  if (after !== null) query = query.where('id', '>', after);
+  return query.orderBy('id').limit(limit).execute();
 }

@@ -6,7 +6,7 @@ import type { Changes } from '../../../db/changes.js';
 import type { DB, SupportPlanRow } from '../../../db/schema.js';
 import { invalidState } from '../../../errors.js';
 import { insertAgreement } from '../budget-accounts/repository.js';
-import { budgetEvent } from '../budgets/routes.js';
+import { budgetEvent } from '../budgets/representation.js';
 import { findBudget, budgetFigures, updateBudget } from '../budgets/repository.js';
 import { recalculateBudget } from '../budgets/recalculate.js';
 import { findCouncil } from '../councils/repository.js';

@@ -1,0 +1,38 @@
+import type { Budget } from '../../../db/schema.js';
+import { iso } from '../../../http/iso.js';
+import type { CalculatedBudget } from '../../../rules/calculate-budget.js';
+
+export function toBudget(row: Budget) {
+  return {
+    ...(row.calculation as CalculatedBudget),
+    id: row.id,
+    personId: row.person_id,
+    assessmentId: row.assessment_id,
+    status: row.status,
+    startDate: row.start_date,
+    contributionCollection: row.contribution_collection,
+    agreedAt: iso(row.agreed_at),
+    version: row.version,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+/** What audit records and events say about a budget: its figures and state. */
+export function budgetEvent(row: Budget) {
+  return {
+    id: row.id,
+    personId: row.person_id,
+    assessmentId: row.assessment_id,
+    schemeId: row.scheme_id,
+    status: row.status,
+    startDate: row.start_date,
+    rasAnnualPence: row.ras_annual_pence,
+    totalAnnualPence: row.total_annual_pence,
+    councilAnnualPence: row.council_annual_pence,
+    annualContributionPence: row.annual_contribution_pence,
+    netAnnualPence: row.net_annual_pence,
+    referral: (row.referral as { reason: string } | null)?.reason ?? null,
+    version: row.version,
+  };
+}

@@ -1,0 +1,65 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { rolesAccess } from '../../../auth/roles.js';
+import type { EventRow } from '../../../db/schema.js';
+import { iso } from '../../../http/iso.js';
+import { councilOf } from '../../../plugins/auth.js';
+import { Id, Nullable, Timestamp, problemResponses } from '../../../schemas/common.js';
+import { listEventsAfter } from './repository.js';
+
+export const EventResource = Type.Object({
+  id: Id,
+  seq: Type.Integer({ description: 'Position in the council’s event stream; gap-free and in commit order' }),
+  type: Type.String({ description: 'e.g. budget.agreed' }),
+  entityType: Type.String(),
+  entityId: Id,
+  occurredAt: Timestamp,
+  data: Type.Unknown(),
+});
+
+/** The shape of an event, in the feed and in webhook deliveries. */
+export function toEvent(row: EventRow) {
+  return { id: row.id, seq: row.seq, type: row.type, entityType: row.entity_type, entityId: row.entity_id, occurredAt: iso(row.occurred_at), data: row.payload };
+}
+
+/** The event feed: every state change in the council, in order, never skipping one. */
+const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/events',
+    {
+      config: { access: rolesAccess('integration', 'admin', 'auditor') },
+      schema: {
+        operationId: 'listEvents',
+        tags: ['integration'],
+        summary: 'Events after a sequence number, oldest first',
+        description: 'Poll with after=<nextAfter> from the last answer. Sequence numbers are per council, gap-free and in commit order, so a reader never misses an event.',
+        querystring: Type.Object(
+          {
+            after: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'Return events with seq above this' })),
+            pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+            type: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 50, description: 'Only these event types' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            items: Type.Array(EventResource),
+            nextAfter: Type.Integer({ description: 'Pass as after= next time' }),
+            nextPageToken: Nullable(Type.String({ description: 'Set when more events are waiting now' })),
+          }),
+          ...problemResponses,
+        },
+      },
+    },
+    async (request) => {
+      const after = request.query.after ?? 0;
+      const size = request.query.pageSize ?? 100;
+      const rows = await listEventsAfter(app.db, councilOf(request), after, size + 1, request.query.type);
+      const items = rows.slice(0, size).map(toEvent);
+      const nextAfter = items.at(-1)?.seq ?? after;
+      return { items, nextAfter, nextPageToken: rows.length > size ? String(nextAfter) : null };
+    },
+  );
+};
+
+export default eventRoutes;

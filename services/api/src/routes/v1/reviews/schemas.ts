@@ -1,0 +1,101 @@
+import { Type } from 'typebox';
+import { CalendarDate, ExplanationStep, Id, Key, Nullable, Pence, Text, Timestamp } from '../../../schemas/common.js';
+
+/** The nine parts of the process people rate, after the POET survey (seed 001). */
+export const EXPERIENCE_ASPECTS = [
+  'information-and-advice',
+  'assessment',
+  'knowing-the-budget',
+  'planning-support',
+  'agreeing-the-plan',
+  'choosing-support',
+  'control-over-support',
+  'managing-the-money',
+  'changing-support',
+] as const;
+
+const Rating = Type.Integer({ minimum: 1, maximum: 5, description: '1 very poor … 5 very good' });
+export const Experience = Type.Object(Object.fromEntries(EXPERIENCE_ASPECTS.map((aspect) => [aspect, Type.Optional(Rating)])), {
+  additionalProperties: false,
+  description: 'The person’s experience of the process, each of nine aspects rated 1–5 (POET)',
+});
+
+export const Achieved = Type.Enum(['yes', 'partly', 'no']);
+export const ReviewKind = Type.Enum(['first', 'annual', 'interim']);
+export const ReviewStatus = Type.Enum(['scheduled', 'completed', 'cancelled']);
+
+export const ScheduleReviewBody = Type.Object(
+  { budgetId: Id, kind: Type.Enum(['interim', 'annual']), dueDate: CalendarDate },
+  { additionalProperties: false, description: 'Interim reviews, e.g. 3- or 6-monthly where the coordinator recommends' },
+);
+
+export const CompleteReviewBody = Type.Object(
+  {
+    outcomes: Type.Array(Type.Object({ key: Key, achieved: Achieved, note: Type.Optional(Text(2000)) }, { additionalProperties: false }), { maxItems: 50 }),
+    experience: Type.Optional(Experience),
+    spentAsPlanned: Achieved,
+    spendingNote: Type.Optional(Text(2000)),
+    notes: Type.Optional(Text(4000)),
+    completedOn: Type.Optional(CalendarDate),
+    nextAssessmentId: Type.Optional(Id),
+  },
+  { additionalProperties: false, description: 'nextAssessmentId (annual reviews): the new year’s agreed assessment; next year’s indicative budget is created from it' },
+);
+
+export const ClawbackDecisionBody = Type.Object(
+  {
+    decision: Type.Enum(['confirm', 'reduce', 'waive']),
+    amountPence: Type.Optional(Pence('For reduce: the smaller amount to reclaim')),
+    reason: Type.Optional(Text(2000)),
+  },
+  { additionalProperties: false, description: 'Finance decides each recommended clawback: confirm it, reduce it or waive it (with a reason)' },
+);
+
+const Clawback = Type.Object({
+  annualPence: Pence(),
+  periodWeeks: Type.Number(),
+  rule: Type.Object({}, { additionalProperties: true }),
+  paidInPence: Pence(),
+  underspendPence: Pence(),
+  contributionRefundPence: Pence(),
+  allowancePence: Pence(),
+  clawbackPence: Pence(),
+  explanation: Type.Array(ExplanationStep),
+  decision: Nullable(
+    Type.Object({
+      decision: Type.Enum(['confirm', 'reduce', 'waive']),
+      amountPence: Pence(),
+      reason: Nullable(Type.String()),
+      decidedBy: Type.String(),
+      decidedAt: Timestamp,
+      transactionIds: Type.Array(Id),
+    }),
+  ),
+});
+
+export const ReviewResource = Type.Object({
+  id: Id,
+  budgetId: Id,
+  personId: Id,
+  kind: ReviewKind,
+  dueDate: CalendarDate,
+  status: ReviewStatus,
+  overdue: Type.Boolean(),
+  outcome: Nullable(
+    Type.Object({
+      outcomes: Type.Array(Type.Object({ key: Type.String(), description: Type.String(), achieved: Achieved, note: Nullable(Type.String()) })),
+      experience: Type.Record(Type.String(), Type.Integer()),
+      spentAsPlanned: Achieved,
+      spendingNote: Nullable(Type.String()),
+      notes: Nullable(Type.String()),
+      completedOn: CalendarDate,
+      onTime: Type.Boolean(),
+      nextBudgetId: Nullable(Id),
+    }),
+  ),
+  clawback: Nullable(Clawback),
+  completedAt: Nullable(Timestamp),
+  version: Type.Integer(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});

@@ -1,0 +1,222 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { rolesAccess } from '../../../auth/roles.js';
+import type { Webhook, WebhookDelivery } from '../../../db/schema.js';
+import { notFound, unprocessable } from '../../../errors.js';
+import { assertVersion, etag, requireIfMatch } from '../../../http/etag.js';
+import { iso } from '../../../http/iso.js';
+import { pageRequest, toPage } from '../../../http/pagination.js';
+import { write } from '../../../http/write.js';
+import { councilOf } from '../../../plugins/auth.js';
+import { createOnce } from '../../../plugins/idempotency.js';
+import { Id, IdParams, IdempotencyHeaders, IfMatchHeaders, Nullable, Page, PageQuery, Text, Timestamp, problemResponses } from '../../../schemas/common.js';
+import { SIGNATURE_HEADER } from '../../../webhooks/signature.js';
+import { latestSeq } from '../events/repository.js';
+import { findWebhook, insertWebhook, listDeliveries, listWebhooks, updateWebhook } from './repository.js';
+
+const Url = Type.String({ format: 'uri', maxLength: 2000, description: 'An http(s) URL that accepts POSTed JSON' });
+const EventTypes = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 50, uniqueItems: true, description: 'Only these event types (default: all)' });
+
+const WebhookResource = Type.Object({
+  id: Id,
+  url: Type.String(),
+  description: Nullable(Type.String()),
+  eventTypes: Nullable(Type.Array(Type.String())),
+  status: Type.Enum(['active', 'paused']),
+  pausedReason: Nullable(Type.String()),
+  cursor: Type.Integer({ description: 'The last event seq queued for delivery' }),
+  version: Type.Integer(),
+  createdAt: Timestamp,
+});
+
+const DeliveryResource = Type.Object({
+  id: Id,
+  eventId: Id,
+  eventSeq: Type.Integer(),
+  status: Type.Enum(['pending', 'delivered']),
+  attempts: Type.Integer(),
+  nextAttemptAt: Nullable(Timestamp),
+  lastStatusCode: Nullable(Type.Integer()),
+  lastError: Nullable(Type.String()),
+  deliveredAt: Nullable(Timestamp),
+  createdAt: Timestamp,
+});
+
+function toWebhook(row: Webhook) {
+  return {
+    id: row.id,
+    url: row.url,
+    description: row.description,
+    eventTypes: row.event_types,
+    status: row.status === 'paused' ? ('paused' as const) : ('active' as const),
+    pausedReason: row.paused_reason,
+    cursor: row.cursor,
+    version: row.version,
+    createdAt: iso(row.created_at),
+  };
+}
+
+function toDelivery(row: WebhookDelivery) {
+  return {
+    id: row.id,
+    eventId: row.event_id,
+    eventSeq: row.event_seq,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.status === 'pending' ? iso(row.next_attempt_at) : null,
+    lastStatusCode: row.last_status_code,
+    lastError: row.last_error,
+    deliveredAt: iso(row.delivered_at),
+    createdAt: iso(row.created_at),
+  };
+}
+
+function checkUrl(url: string, pointer: string): void {
+  const protocol = new URL(url).protocol;
+  if (protocol !== 'https:' && protocol !== 'http:') throw unprocessable('INVALID_INPUT', 'A webhook URL is http or https', [{ pointer, detail: 'must be an http or https URL' }]);
+}
+
+const ACCESS = rolesAccess('admin', 'integration');
+
+/** Webhooks: signed deliveries of the council's events, at least once, retried for over a day. */
+const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/webhooks',
+    {
+      config: { access: ACCESS },
+      schema: {
+        operationId: 'createWebhook',
+        tags: ['integration'],
+        summary: 'Subscribe a URL to the council’s events',
+        description: `Each delivery is a POST of one event (the listEvents item shape) with headers ${SIGNATURE_HEADER}: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body" with the secret>, Ras-Event-Id and Ras-Event-Type. Any 2xx acknowledges; anything else is retried with exponential backoff for over 24 hours, after which the webhook pauses (events keep queuing). Starts with events after the current one. The secret is shown once.`,
+        headers: IdempotencyHeaders,
+        body: Type.Object({ url: Url, eventTypes: Type.Optional(EventTypes), description: Type.Optional(Text(500)) }, { additionalProperties: false }),
+        response: { 201: Type.Object({ ...WebhookResource.properties, secret: Type.String({ description: 'Shown once: verify signatures with it' }) }), ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const councilId = councilOf(request);
+      checkUrl(request.body.url, '/url');
+      return createOnce(request, reply, async (tx, changes) => {
+        const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+        const row = await insertWebhook(tx, councilId, {
+          url: request.body.url,
+          description: request.body.description ?? null,
+          eventTypes: request.body.eventTypes ?? null,
+          secret,
+          cursor: await latestSeq(tx, councilId),
+        });
+        changes.record({ action: 'webhook.created', entityType: 'webhook', entityId: row.id, after: toWebhook(row), event: false });
+        return { body: { ...toWebhook(row), secret }, headers: { location: `/v1/webhooks/${row.id}`, etag: etag(row.version) } };
+      });
+    },
+  );
+
+  app.get(
+    '/webhooks',
+    {
+      config: { access: ACCESS },
+      schema: { operationId: 'listWebhooks', tags: ['integration'], summary: 'The council’s webhooks', response: { 200: Type.Object({ items: Type.Array(WebhookResource) }), ...problemResponses } },
+    },
+    async (request) => ({ items: (await listWebhooks(app.db, councilOf(request))).map(toWebhook) }),
+  );
+
+  app.get(
+    '/webhooks/:id',
+    {
+      config: { access: ACCESS },
+      schema: { operationId: 'getWebhook', tags: ['integration'], summary: 'Get a webhook', params: IdParams, response: { 200: WebhookResource, ...problemResponses } },
+    },
+    async (request, reply) => {
+      const row = await findWebhook(app.db, councilOf(request), request.params.id);
+      if (!row) throw notFound('webhook', request.params.id);
+      reply.header('etag', etag(row.version));
+      return toWebhook(row);
+    },
+  );
+
+  app.patch(
+    '/webhooks/:id',
+    {
+      config: { access: ACCESS },
+      schema: {
+        operationId: 'updateWebhook',
+        tags: ['integration'],
+        summary: 'Change a webhook, or pause and resume it',
+        description: 'Resuming (status active) delivers everything that queued while it was paused.',
+        params: IdParams,
+        headers: IfMatchHeaders,
+        body: Type.Object(
+          { url: Type.Optional(Url), eventTypes: Type.Optional(Nullable(EventTypes)), description: Type.Optional(Nullable(Text(500))), status: Type.Optional(Type.Enum(['active', 'paused'])) },
+          { additionalProperties: false, minProperties: 1 },
+        ),
+        response: { 200: WebhookResource, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const expected = requireIfMatch(request);
+      const councilId = councilOf(request);
+      const body = request.body;
+      if (body.url !== undefined) checkUrl(body.url, '/url');
+      const row = await write(request, async (tx, changes) => {
+        const before = await findWebhook(tx, councilId, request.params.id, { forUpdate: true });
+        if (!before) throw notFound('webhook', request.params.id);
+        assertVersion(expected, before.version);
+        const status = body.status as 'active' | 'paused' | undefined;
+        const after = await updateWebhook(tx, councilId, before.id, {
+          ...(body.url === undefined ? {} : { url: body.url }),
+          ...(body.eventTypes === undefined ? {} : { event_types: body.eventTypes }),
+          ...(body.description === undefined ? {} : { description: body.description }),
+          ...(status === undefined ? {} : { status, paused_reason: status === 'paused' ? 'paused by the council' : null }),
+        });
+        changes.record({ action: 'webhook.updated', entityType: 'webhook', entityId: after.id, before: toWebhook(before), after: toWebhook(after), event: false });
+        return after;
+      });
+      reply.header('etag', etag(row.version));
+      return toWebhook(row);
+    },
+  );
+
+  app.delete(
+    '/webhooks/:id',
+    {
+      config: { access: ACCESS },
+      schema: { operationId: 'deleteWebhook', tags: ['integration'], summary: 'Stop and remove a webhook (its delivery log is kept)', params: IdParams, response: { 204: Type.Null(), ...problemResponses } },
+    },
+    async (request, reply) => {
+      const councilId = councilOf(request);
+      await write(request, async (tx, changes) => {
+        const before = await findWebhook(tx, councilId, request.params.id, { forUpdate: true });
+        if (!before) throw notFound('webhook', request.params.id);
+        await updateWebhook(tx, councilId, before.id, { status: 'deleted' });
+        changes.record({ action: 'webhook.deleted', entityType: 'webhook', entityId: before.id, before: toWebhook(before), event: false });
+      });
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/webhooks/:id/deliveries',
+    {
+      config: { access: ACCESS },
+      schema: {
+        operationId: 'listWebhookDeliveries',
+        tags: ['integration'],
+        summary: 'The delivery log of a webhook, oldest first',
+        params: IdParams,
+        querystring: Type.Object(PageQuery, { additionalProperties: false }),
+        response: { 200: Page(DeliveryResource), ...problemResponses },
+      },
+    },
+    async (request) => {
+      const councilId = councilOf(request);
+      const webhook = await findWebhook(app.db, councilId, request.params.id);
+      if (!webhook) throw notFound('webhook', request.params.id);
+      const page = pageRequest(request.query);
+      return toPage(await listDeliveries(app.db, councilId, webhook.id, page.after, page.size + 1), page, toDelivery);
+    },
+  );
+};
+
+export default webhookRoutes;

@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ANSWERS_25, type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
+import { agreedBudget } from './helpers/plan.js';
+import { type TestApp, createTestApp, problemOf } from './helpers/test-app.js';
+
+let t: TestApp;
+let council: SetUpCouncil;
+
+async function reviewsOf(budgetId: string) {
+  return (await t.call('GET', `/v1/reviews?budgetId=${budgetId}`, { key: council.keys.assessor })).json().items as { id: string; kind: string; dueDate: string }[];
+}
+
+async function getReview(id: string) {
+  return t.call('GET', `/v1/reviews/${id}`, { key: council.keys.assessor });
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  council = await setUpCouncil(t);
+});
+afterAll(() => t.close());
+
+describe('reviews', () => {
+  it('schedules the first and annual reviews, shows overdue ones, and takes interim ones', async () => {
+    const { budgetId } = await agreedBudget(t, council);
+    const reviews = await reviewsOf(budgetId);
+    expect(reviews.map((r) => [r.kind, r.dueDate])).toEqual([
+      ['first', '2026-05-29'],
+      ['annual', '2027-05-01'],
+    ]);
+    const overdue = (await t.call('GET', `/v1/reviews?budgetId=${budgetId}&overdue=true`, { key: council.keys.auditor })).json().items;
+    const today = new Date().toISOString().slice(0, 10);
+    expect(overdue.map((r: { kind: string }) => r.kind)).toEqual(reviews.filter((r) => r.dueDate < today).map((r) => r.kind));
+    const interim = await t.call('POST', '/v1/reviews', { key: council.keys.assessor, body: { budgetId, kind: 'interim', dueDate: '2026-11-01' } });
+    expect(interim.statusCode).toBe(201);
+    expect((await reviewsOf(budgetId)).map((r) => r.kind).sort()).toEqual(['annual', 'first', 'interim']);
+  });
+
+  it('records outcomes, the person’s experience and spending, and whether it was on time', async () => {
+    const { budgetId } = await agreedBudget(t, council);
+    const first = (await reviewsOf(budgetId)).find((r) => r.kind === 'first')!;
+    const review = await getReview(first.id);
+    const missing = await t.call('POST', `/v1/reviews/${first.id}/completion`, {
+      key: council.keys.assessor,
+      headers: { 'if-match': review.headers.etag as string },
+      body: { outcomes: [{ key: 'home', achieved: 'yes' }, { key: 'garden', achieved: 'no' }], spentAsPlanned: 'yes' },
+    });
+    expect(missing.statusCode).toBe(422);
+    expect(problemOf(missing).errors?.map((e) => e.detail).join(' ')).toMatch(/"work" is not rated.*not an outcome/);
+    const done = await t.call('POST', `/v1/reviews/${first.id}/completion`, {
+      key: council.keys.assessor,
+      headers: { 'if-match': review.headers.etag as string },
+      body: {
+        outcomes: [
+          { key: 'home', achieved: 'yes' },
+          { key: 'work', achieved: 'partly', note: 'Hours cut at the café' },
+        ],
+        experience: { 'information-and-advice': 4, 'knowing-the-budget': 5, 'managing-the-money': 2 },
+        spentAsPlanned: 'partly',
+        completedOn: '2026-05-28',
+      },
+    });
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json()).toMatchObject({ status: 'completed', clawback: null, overdue: false });
+    expect(done.json().outcome).toMatchObject({ onTime: true, spentAsPlanned: 'partly', experience: { 'knowing-the-budget': 5 } });
+    expect(done.json().outcome.outcomes[1]).toEqual({ key: 'work', description: 'Keep my job at the café', achieved: 'partly', note: 'Hours cut at the café' });
+    const bad = await t.call('POST', `/v1/reviews/${first.id}/completion`, {
+      key: council.keys.assessor,
+      headers: { 'if-match': done.headers.etag as string },
+      body: { outcomes: [], spentAsPlanned: 'yes' },
+    });
+    expect(bad.statusCode).toBe(409);
+  });
+
+  it('recommends a clawback at the annual review, which finance confirms into the account', async () => {
+    const { budgetId } = await agreedBudget(t, council, { weeklyContributionPence: 2_000 });
+    const post = (body: Record<string, unknown>) => t.call('POST', `/v1/budgets/${budgetId}/transactions`, { key: council.keys.finance, body: { occurredOn: '2026-06-01', ...body } });
+    // The council paid £5,210 (its net share), the person £1,100 though £1,040 was due; £3,000 was spent.
+    const account = (await t.call('GET', `/v1/budgets/${budgetId}/account`, { key: council.keys.finance })).json();
+    for (const instalment of account.schedule) await post({ kind: 'council-payment', amountPence: instalment.amountPence, instalmentNumber: instalment.number });
+    await post({ kind: 'contribution', amountPence: 110_000 });
+    await post({ kind: 'spend', amountPence: 300_000, category: 'personal-assistant' });
+    const annual = (await reviewsOf(budgetId)).find((r) => r.kind === 'annual')!;
+    const review = await getReview(annual.id);
+    const done = await t.call('POST', `/v1/reviews/${annual.id}/completion`, {
+      key: council.keys.assessor,
+      headers: { 'if-match': review.headers.etag as string },
+      body: { outcomes: [{ key: 'home', achieved: 'yes' }, { key: 'work', achieved: 'yes' }], spentAsPlanned: 'no', completedOn: '2027-05-01' },
+    });
+    expect(done.statusCode, done.body).toBe(200);
+    // Paid in 521,000 + 110,000 = 631,000; spent 300,000: 331,000 unspent. The person overpaid
+    // 110,000 − 104,000 (52 × £20) = 6,000, refunded first. They keep 20% of the council's
+    // £6,250 = 125,000. Clawback: 331,000 − 6,000 − 125,000 = 200,000 (under the 521,000 paid).
+    expect(done.json().clawback).toMatchObject({
+      periodWeeks: 52,
+      underspendPence: 331_000,
+      contributionRefundPence: 6_000,
+      allowancePence: 125_000,
+      clawbackPence: 200_000,
+      decision: null,
+    });
+    const noReason = await t.call('POST', `/v1/reviews/${annual.id}/clawback`, { key: council.keys.finance, headers: { 'if-match': done.headers.etag as string }, body: { decision: 'waive' } });
+    expect(noReason.statusCode).toBe(422);
+    const notFinance = await t.call('POST', `/v1/reviews/${annual.id}/clawback`, { key: council.keys.assessor, headers: { 'if-match': done.headers.etag as string }, body: { decision: 'confirm' } });
+    expect(notFinance.statusCode).toBe(403);
+    const reduced = await t.call('POST', `/v1/reviews/${annual.id}/clawback`, {
+      key: council.keys.finance,
+      headers: { 'if-match': done.headers.etag as string },
+      body: { decision: 'reduce', amountPence: 150_000, reason: 'Replacement boiler due next month' },
+    });
+    expect(reduced.statusCode, reduced.body).toBe(200);
+    expect(reduced.json().clawback.decision).toMatchObject({ decision: 'reduce', amountPence: 150_000 });
+    const after = (await t.call('GET', `/v1/budgets/${budgetId}/account`, { key: council.keys.finance })).json();
+    expect(after).toMatchObject({ clawedBackPence: 150_000, contributionRefundedPence: 6_000, balancePence: 331_000 - 150_000 - 6_000 });
+    const twice = await t.call('POST', `/v1/reviews/${annual.id}/clawback`, { key: council.keys.finance, headers: { 'if-match': reduced.headers.etag as string }, body: { decision: 'confirm' } });
+    expect(twice.statusCode).toBe(409);
+  });
+
+  it('links the new year’s agreed assessment and creates next year’s indicative budget', async () => {
+    const { budgetId, personId } = await agreedBudget(t, council);
+    const created = await t.call('POST', '/v1/assessments', { key: council.keys.assessor, body: { personId, questionnaireId: council.questionnaireId, completedWith: ['self'], answers: ANSWERS_25 } });
+    const submitted = await t.call('POST', `/v1/assessments/${created.json().id}/submit`, { key: council.keys.assessor, headers: { 'if-match': created.headers.etag as string } });
+    await t.call('POST', `/v1/assessments/${created.json().id}/moderation`, {
+      key: council.keys.assessor,
+      headers: { 'if-match': submitted.headers.etag as string },
+      body: { decision: 'agree', eligibility: { eligible: true, basis: 'care-act-2014' } },
+    });
+    const annual = (await reviewsOf(budgetId)).find((r) => r.kind === 'annual')!;
+    const review = await getReview(annual.id);
+    const done = await t.call('POST', `/v1/reviews/${annual.id}/completion`, {
+      key: council.keys.assessor,
+      headers: { 'if-match': review.headers.etag as string },
+      body: { outcomes: [{ key: 'home', achieved: 'yes' }, { key: 'work', achieved: 'no' }], spentAsPlanned: 'yes', nextAssessmentId: created.json().id, completedOn: '2027-04-20' },
+    });
+    expect(done.statusCode, done.body).toBe(200);
+    const nextBudgetId = done.json().outcome.nextBudgetId;
+    const next = (await t.call('GET', `/v1/budgets/${nextBudgetId}`, { key: council.keys.assessor })).json();
+    expect(next).toMatchObject({ status: 'indicative', startDate: '2027-05-01', personId, rasAnnualPence: 625_000 });
+  });
+});
