@@ -1,0 +1,165 @@
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyDelivery } from '../src/webhooks/signature.js';
+import { WebhookRelay } from '../src/webhooks/relay.js';
+import { type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
+import { type TestApp, createTestApp } from './helpers/test-app.js';
+
+let t: TestApp;
+
+/** A webhook receiver that can be told to fail, and remembers what it got. */
+class Receiver {
+  readonly received: { id: string; type: string; seq: number; signatureValid: boolean }[] = [];
+  failing = false;
+  secret = '';
+  #server: Server | undefined;
+
+  async start(): Promise<string> {
+    this.#server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => (body += chunk));
+      request.on('end', () => {
+        if (this.failing) {
+          response.writeHead(503).end();
+          return;
+        }
+        const event = JSON.parse(body);
+        const signature = String(request.headers['ras-signature']);
+        this.received.push({ id: event.id, type: event.type, seq: event.seq, signatureValid: verifyDelivery(this.secret, signature, body) });
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.#server?.address() as AddressInfo).port}/hook`;
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => this.#server?.close(() => resolve()));
+  }
+}
+
+async function makeEvents(council: SetUpCouncil, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) await t.call('POST', '/v1/people', { key: council.keys.admin, body: { clientGroup: 'older-people' } });
+}
+
+async function drain(relays: readonly WebhookRelay[], until: () => boolean, rounds = 200): Promise<void> {
+  for (let round = 0; round < rounds && !until(); round++) {
+    await Promise.all(relays.map((relay) => relay.tick()));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.close());
+
+describe('listEvents', () => {
+  it('pages through a council’s events in order from a cursor, and filters by type', async () => {
+    const council = await setUpCouncil(t);
+    const key = await t.key(council.keys.admin, ['integration']);
+    await makeEvents(council, 3);
+    const all = (await t.call('GET', '/v1/events?after=0&pageSize=500', { key })).json();
+    const seqs = all.items.map((event: { seq: number }) => event.seq);
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+    const firstPage = (await t.call('GET', '/v1/events?after=0&pageSize=2', { key })).json();
+    expect(firstPage.nextAfter).toBe(2);
+    expect(firstPage.nextPageToken).toBe('2');
+    const rest = (await t.call(`GET`, `/v1/events?after=${firstPage.nextAfter}&pageSize=500`, { key })).json();
+    expect([...firstPage.items, ...rest.items].map((e: { id: string }) => e.id)).toEqual(all.items.map((e: { id: string }) => e.id));
+    const people = (await t.call('GET', '/v1/events?type=person.created', { key })).json();
+    expect(people.items).toHaveLength(3);
+    const other = await setUpCouncil(t);
+    const theirs = (await t.call('GET', '/v1/events', { key: await t.key(other.keys.admin, ['integration']) })).json();
+    expect(theirs.items.map((e: { id: string }) => e.id)).not.toContain(all.items[0].id);
+    expect((await t.call('GET', '/v1/events', { key: council.keys.portal })).statusCode).toBe(403);
+  });
+});
+
+describe('webhooks', () => {
+  it('delivers every event once, signed, in spite of a receiver that is down for a while', async () => {
+    const council = await setUpCouncil(t);
+    const receiver = new Receiver();
+    const url = await receiver.start();
+    try {
+      const created = await t.call('POST', '/v1/webhooks', { key: council.keys.admin, body: { url, eventTypes: ['person.created'] } });
+      expect(created.statusCode, created.body).toBe(201);
+      receiver.secret = created.json().secret;
+      receiver.failing = true;
+      await makeEvents(council, 5);
+      const relay = new WebhookRelay(t.database.db, { baseDelayMs: 30, maxDelayMs: 100 });
+      for (let i = 0; i < 5; i++) await relay.tick();
+      expect(receiver.received).toHaveLength(0);
+      receiver.failing = false;
+      await drain([relay], () => receiver.received.length >= 5);
+      expect(receiver.received).toHaveLength(5);
+      expect(new Set(receiver.received.map((r) => r.id)).size).toBe(5);
+      expect(receiver.received.every((r) => r.signatureValid && r.type === 'person.created')).toBe(true);
+      const log = (await t.call('GET', `/v1/webhooks/${created.json().id}/deliveries`, { key: council.keys.admin })).json().items;
+      expect(log).toHaveLength(5);
+      expect(log.every((d: { status: string; attempts: number }) => d.status === 'delivered' && d.attempts > 1)).toBe(true);
+    } finally {
+      await receiver.stop();
+    }
+  });
+
+  it('does not double-deliver when two service instances relay at once', async () => {
+    const council = await setUpCouncil(t);
+    const receiver = new Receiver();
+    const url = await receiver.start();
+    try {
+      receiver.secret = (await t.call('POST', '/v1/webhooks', { key: council.keys.admin, body: { url } })).json().secret;
+      await makeEvents(council, 20);
+      const relays = [new WebhookRelay(t.database.db, { batchSize: 5 }), new WebhookRelay(t.database.db, { batchSize: 5 })];
+      await drain(relays, () => receiver.received.length >= 20);
+      await Promise.all(relays.map((relay) => relay.tick()));
+      expect(receiver.received).toHaveLength(20);
+      expect(new Set(receiver.received.map((r) => r.id)).size).toBe(20);
+    } finally {
+      await receiver.stop();
+    }
+  });
+
+  it('pauses a webhook that keeps failing, keeps queuing, and catches up when resumed', async () => {
+    const council = await setUpCouncil(t);
+    const receiver = new Receiver();
+    const url = await receiver.start();
+    try {
+      const created = await t.call('POST', '/v1/webhooks', { key: council.keys.admin, body: { url } });
+      receiver.secret = created.json().secret;
+      receiver.failing = true;
+      await makeEvents(council, 2);
+      const relay = new WebhookRelay(t.database.db, { baseDelayMs: 10, maxDelayMs: 20, pauseAfterMs: 100 });
+      const webhookUrl = `/v1/webhooks/${created.json().id}`;
+      for (let i = 0; i < 50; i++) {
+        await relay.tick();
+        if ((await t.call('GET', webhookUrl, { key: council.keys.admin })).json().status === 'paused') break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const paused = await t.call('GET', webhookUrl, { key: council.keys.admin });
+      expect(paused.json().status).toBe('paused');
+      expect(paused.json().pausedReason).toContain('failed since');
+      await makeEvents(council, 1);
+      receiver.failing = false;
+      for (let i = 0; i < 3; i++) await relay.tick();
+      expect(receiver.received).toHaveLength(0);
+      const resumed = await t.call('PATCH', webhookUrl, { key: council.keys.admin, headers: { 'if-match': paused.headers.etag as string }, body: { status: 'active' } });
+      expect(resumed.statusCode).toBe(200);
+      await drain([relay], () => receiver.received.length >= 3);
+      expect(receiver.received.map((r) => r.type)).toEqual(['person.created', 'person.created', 'person.created']);
+    } finally {
+      await receiver.stop();
+    }
+  });
+
+  it('refuses a URL that is not http(s) and hides other councils’ webhooks', async () => {
+    const council = await setUpCouncil(t);
+    expect((await t.call('POST', '/v1/webhooks', { key: council.keys.admin, body: { url: 'ftp://example.org/x' } })).statusCode).toBe(422);
+    const created = (await t.call('POST', '/v1/webhooks', { key: council.keys.admin, body: { url: 'https://example.org/hook' } })).json();
+    const other = await setUpCouncil(t);
+    expect((await t.call('GET', `/v1/webhooks/${created.id}`, { key: other.keys.admin })).statusCode).toBe(404);
+    expect((await t.call('DELETE', `/v1/webhooks/${created.id}`, { key: council.keys.admin })).statusCode).toBe(204);
+    expect((await t.call('GET', `/v1/webhooks/${created.id}`, { key: council.keys.admin })).statusCode).toBe(404);
+  });
+});
