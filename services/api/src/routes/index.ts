@@ -5,6 +5,9 @@ import allocationSchemeRoutes from './v1/allocation-schemes/routes.js';
 import appealRoutes from './v1/appeals/routes.js';
 import budgetAccountRoutes from './v1/budget-accounts/routes.js';
 import eventRoutes from './v1/events/routes.js';
+import exportRoutes from './v1/exports/routes.js';
+import importRoutes from './v1/imports/routes.js';
+import reportRoutes from './v1/reports/routes.js';
 import financialAssessmentRoutes from './v1/financial-assessments/routes.js';
 import reviewRoutes from './v1/reviews/routes.js';
 import webhookRoutes from './v1/webhooks/routes.js';
@@ -41,6 +44,9 @@ export default async function routes(app: FastifyInstance): Promise<void> {
         reviewRoutes,
         eventRoutes,
         webhookRoutes,
+        reportRoutes,
+        exportRoutes,
+        importRoutes,
       ]) {
         await v1.register(resource);
       }

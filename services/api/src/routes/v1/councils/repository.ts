@@ -44,3 +44,21 @@ export function revokeApiKey(db: Db, councilId: string, id: string): Promise<Api
     .returningAll()
     .executeTakeFirstOrThrow();
 }
+
+export function findCouncilForUpdate(db: Db, id: string): Promise<Council | undefined> {
+  return db.selectFrom('councils').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export function updateCouncil(db: Db, id: string, change: { name?: string; settings?: Record<string, unknown> }): Promise<Council> {
+  return db
+    .updateTable('councils')
+    .set((eb) => ({
+      ...(change.name === undefined ? {} : { name: change.name }),
+      ...(change.settings === undefined ? {} : { settings: JSON.stringify(change.settings) }),
+      version: eb('version', '+', 1),
+      updated_at: new Date(),
+    }))
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}

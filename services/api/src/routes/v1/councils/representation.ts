@@ -3,7 +3,7 @@ import type { ApiKey, Council } from '../../../db/schema.js';
 import { iso } from '../../../http/iso.js';
 
 export function toCouncil(row: Council) {
-  return { id: row.id, name: row.name, settings: row.settings, createdAt: iso(row.created_at) };
+  return { id: row.id, name: row.name, settings: row.settings, version: row.version, createdAt: iso(row.created_at) };
 }
 
 export function toApiKeySummary(row: ApiKey) {

@@ -1,10 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { OPERATOR } from '../../../auth/roles.js';
+import { OPERATOR, rolesAccess } from '../../../auth/roles.js';
+import { notFound } from '../../../errors.js';
+import { assertVersion, etag, requireIfMatch } from '../../../http/etag.js';
+import { write } from '../../../http/write.js';
+import { councilOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
-import { IdempotencyHeaders, problemResponses } from '../../../schemas/common.js';
-import { insertApiKey, insertCouncil } from './repository.js';
+import { IdempotencyHeaders, IfMatchHeaders, problemResponses } from '../../../schemas/common.js';
+import { findCouncil, findCouncilForUpdate, insertApiKey, insertCouncil, updateCouncil } from './repository.js';
 import { toApiKeySummary, toCouncil } from './representation.js';
-import { CreateCouncilBody, CreateCouncilResponse } from './schemas.js';
+import { Council, CreateCouncilBody, CreateCouncilResponse, UpdateCouncilBody } from './schemas.js';
 
 /** Councils: created by the operator, each with a first admin key. */
 const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -31,6 +35,53 @@ const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
         changes.record({ action: 'api-key.created', entityType: 'api-key', entityId: row.id, after: toApiKeySummary(row), event: false });
         return { body: { council: toCouncil(council), adminKey: { ...toApiKeySummary(row), key } }, headers: { location: `/v1/councils/${council.id}` } };
       });
+    },
+  );
+
+  app.get(
+    '/council',
+    {
+      config: { access: rolesAccess('admin', 'auditor') },
+      schema: { operationId: 'getCouncil', tags: ['platform'], summary: 'The council of the calling key, with its settings', response: { 200: Council, ...problemResponses } },
+    },
+    async (request, reply) => {
+      const council = await findCouncil(app.db, councilOf(request));
+      if (!council) throw notFound('council', councilOf(request));
+      reply.header('etag', etag(council.version));
+      return toCouncil(council);
+    },
+  );
+
+  app.patch(
+    '/council',
+    {
+      config: { access: rolesAccess('admin') },
+      schema: {
+        operationId: 'updateCouncil',
+        tags: ['platform'],
+        summary: 'Change the council’s name or settings (payment frequency, contribution collection, first review, targets)',
+        description: 'settings replaces the stored settings as a whole. Needs If-Match.',
+        headers: IfMatchHeaders,
+        body: UpdateCouncilBody,
+        response: { 200: Council, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const expected = requireIfMatch(request);
+      const councilId = councilOf(request);
+      const after = await write(request, async (tx, changes) => {
+        const before = await findCouncilForUpdate(tx, councilId);
+        if (!before) throw notFound('council', councilId);
+        assertVersion(expected, before.version);
+        const updated = await updateCouncil(tx, councilId, {
+          ...(request.body.name === undefined ? {} : { name: request.body.name }),
+          ...(request.body.settings === undefined ? {} : { settings: request.body.settings }),
+        });
+        changes.record({ action: 'council.updated', entityType: 'council', entityId: councilId, before: toCouncil(before), after: toCouncil(updated) });
+        return updated;
+      });
+      reply.header('etag', etag(after.version));
+      return toCouncil(after);
     },
   );
 };

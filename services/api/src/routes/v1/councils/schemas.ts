@@ -9,13 +9,31 @@ export const CouncilSettings = Type.Object(
       Type.Union([Type.Literal('net'), Type.Literal('gross')], { description: 'net: deducted at source (default); gross: the council pays the whole budget and invoices the contribution' }),
     ),
     firstReviewAfterWeeks: Type.Optional(Type.Integer({ minimum: 1, maximum: 52, description: 'Weeks from the start of a budget to its first review (default 4)' })),
+    targets: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            measure: Type.Literal('self-directed-support-share'),
+            percent: Type.Number({ minimum: 0, maximum: 100 }),
+            by: Type.String({ format: 'date' }),
+            label: Type.Optional(Type.String({ maxLength: 200 })),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 20, description: 'Targets the council sets itself, e.g. 36.2% receiving self-directed support by 2011-12-31' },
+      ),
+    ),
+    regionalReportOptIn: Type.Optional(Type.Boolean({ description: 'Take part in the anonymised regional self-rating report' })),
+    regionalReportNamed: Type.Optional(Type.Boolean({ description: 'May be named in the regional report as a high performer' })),
   },
   { additionalProperties: false },
 );
 
 export const CreateCouncilBody = Type.Object({ name: Text(200), settings: Type.Optional(CouncilSettings) }, { additionalProperties: false });
 
-export const Council = Type.Object({ id: Id, name: Type.String(), settings: CouncilSettings, createdAt: Timestamp });
+export const Council = Type.Object({ id: Id, name: Type.String(), settings: CouncilSettings, version: Type.Integer(), createdAt: Timestamp });
+
+export const UpdateCouncilBody = Type.Object({ name: Type.Optional(Text(200)), settings: Type.Optional(CouncilSettings) }, { additionalProperties: false, minProperties: 1 });
 
 export const Role = Type.Enum(ROLES);
 

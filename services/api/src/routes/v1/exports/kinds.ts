@@ -1,0 +1,211 @@
+import type { Kysely } from 'kysely';
+import type { SupportPlan } from 'ras-core';
+import type { DB } from '../../../db/schema.js';
+import { iso } from '../../../http/iso.js';
+import { DELIVERY_MECHANISM } from '../../../rules/delivery-mechanism.js';
+import { assessmentsPage, budgetsPage, decisionsPage, peoplePage, plansPage, reviewsPage, transactionsPage } from './repository.js';
+
+/** A flat record of an export: the same fields in CSV columns and NDJSON objects. */
+export type ExportRecord = Record<string, string | number | boolean | null>;
+
+interface PageRequest {
+  readonly councilId: string;
+  readonly after: string | null;
+  readonly limit: number;
+  readonly since: Date | null;
+}
+
+/** One kind of export: its columns, and how to read a page of records after a cursor. */
+export interface ExportKind {
+  readonly description: string;
+  readonly columns: readonly string[];
+  page(db: Kysely<DB>, request: PageRequest): Promise<{ records: ExportRecord[]; last: string | null }>;
+}
+
+const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+const ts = (value: Date | string | null) => (value === null ? null : iso(value));
+
+function paged<R extends { id: string }>(read: (db: Kysely<DB>, request: PageRequest) => Promise<R[]>, map: (row: R) => ExportRecord[]) {
+  return async (db: Kysely<DB>, request: PageRequest) => {
+    const rows = await read(db, request);
+    return { records: rows.flatMap(map), last: rows.length === request.limit ? (rows.at(-1) as R).id : null };
+  };
+}
+
+function lines(row: { plan: unknown }) {
+  return ((row.plan as SupportPlan).lines ?? []).map((line, index) => ({ line, index }));
+}
+
+/** Every bulk file a record system can pull. */
+export const EXPORT_KINDS: Record<string, ExportKind> = {
+  people: {
+    description: 'People with their record-system ids',
+    columns: ['id', 'externalIds', 'clientGroup', 'displayName', 'dateOfBirth', 'createdAt', 'updatedAt'],
+    page: paged(peoplePage, (r) => [
+      { id: r.id, externalIds: r.external_ids, clientGroup: r.client_group, displayName: r.display_name, dateOfBirth: r.date_of_birth, createdAt: ts(r.created_at), updatedAt: ts(r.updated_at) },
+    ]),
+  },
+  assessments: {
+    description: 'Assessments with scores and eligibility',
+    columns: ['id', 'personId', 'externalIds', 'questionnaireKey', 'questionnaireVersion', 'status', 'completedWith', 'totalPoints', 'sectionPoints', 'eligible', 'eligibilityBasis', 'facsBand', 'submittedAt', 'agreedAt'],
+    page: paged(assessmentsPage, (r) => {
+      const eligibility = r.eligibility as { eligible: boolean; basis: string; band?: string } | null;
+      return [
+        {
+          id: r.id,
+          personId: r.person_id,
+          externalIds: r.external_ids,
+          questionnaireKey: r.questionnaire_key,
+          questionnaireVersion: r.questionnaire_version,
+          status: r.status,
+          completedWith: r.completed_with.join(';'),
+          totalPoints: r.total_points,
+          sectionPoints: json((r.score as { sections?: unknown } | null)?.sections ?? null),
+          eligible: eligibility?.eligible ?? null,
+          eligibilityBasis: eligibility?.basis ?? null,
+          facsBand: eligibility?.band ?? null,
+          submittedAt: ts(r.submitted_at),
+          agreedAt: ts(r.agreed_at),
+        },
+      ];
+    }),
+  },
+  budgets: {
+    description: 'Indicative and agreed budgets with their figures',
+    columns: [
+      'id',
+      'personId',
+      'externalIds',
+      'assessmentId',
+      'status',
+      'startDate',
+      'schemeKey',
+      'schemeVersion',
+      'rasAnnualPence',
+      'panelAnnualPence',
+      'totalAnnualPence',
+      'councilAnnualPence',
+      'annualContributionPence',
+      'netAnnualPence',
+      'referral',
+      'agreedAt',
+    ],
+    page: paged(budgetsPage, (r) => [
+      {
+        id: r.id,
+        personId: r.person_id,
+        externalIds: r.external_ids,
+        assessmentId: r.assessment_id,
+        status: r.status,
+        startDate: r.start_date,
+        schemeKey: r.scheme_key,
+        schemeVersion: r.scheme_version,
+        rasAnnualPence: r.ras_annual_pence,
+        panelAnnualPence: r.panel_annual_pence,
+        totalAnnualPence: r.total_annual_pence,
+        councilAnnualPence: r.council_annual_pence,
+        annualContributionPence: r.annual_contribution_pence,
+        netAnnualPence: r.net_annual_pence,
+        referral: (r.referral as { reason: string } | null)?.reason ?? null,
+        agreedAt: ts(r.agreed_at),
+      },
+    ]),
+  },
+  plans: {
+    description: 'Support plans, one record per plan line',
+    columns: ['planId', 'budgetId', 'personId', 'externalIds', 'planStatus', 'line', 'description', 'outcomeKeys', 'provider', 'managedBy', 'deliveryMechanism', 'costType', 'amountPence'],
+    page: paged(plansPage, (r) =>
+      lines(r).map(({ line, index }) => ({
+        planId: r.id,
+        budgetId: r.budget_id,
+        personId: r.person_id,
+        externalIds: r.external_ids,
+        planStatus: r.status,
+        line: index,
+        description: line.description,
+        outcomeKeys: line.outcomeKeys.join(';'),
+        provider: line.provider,
+        managedBy: line.managedBy,
+        deliveryMechanism: DELIVERY_MECHANISM[line.managedBy],
+        costType: line.costType,
+        amountPence: line.amountPence,
+      })),
+    ),
+  },
+  decisions: {
+    description: 'Decisions on support plans',
+    columns: ['id', 'planId', 'budgetId', 'personId', 'externalIds', 'stage', 'outcome', 'reasons', 'decidedBy', 'decidedAt'],
+    page: paged(decisionsPage, (r) => [
+      { id: r.id, planId: r.plan_id, budgetId: r.budget_id, personId: r.person_id, externalIds: r.external_ids, stage: r.stage, outcome: r.outcome, reasons: r.reasons, decidedBy: r.decided_by, decidedAt: ts(r.decided_at) },
+    ]),
+  },
+  reviews: {
+    description: 'Reviews with outcomes and clawback',
+    columns: ['id', 'budgetId', 'personId', 'externalIds', 'kind', 'dueDate', 'status', 'completedOn', 'onTime', 'outcomesAchieved', 'outcomesPartly', 'outcomesNot', 'spentAsPlanned', 'recommendedClawbackPence', 'clawbackDecision', 'clawbackPence'],
+    page: paged(reviewsPage, (r) => {
+      const outcome = r.outcome as { completedOn: string; onTime: boolean; spentAsPlanned: string; outcomes: { achieved: string }[] } | null;
+      const clawback = r.clawback as { clawbackPence: number; decision: { decision: string; amountPence: number } | null } | null;
+      const count = (achieved: string) => outcome?.outcomes.filter((o) => o.achieved === achieved).length ?? null;
+      return [
+        {
+          id: r.id,
+          budgetId: r.budget_id,
+          personId: r.person_id,
+          externalIds: r.external_ids,
+          kind: r.kind,
+          dueDate: r.due_date,
+          status: r.status,
+          completedOn: outcome?.completedOn ?? null,
+          onTime: outcome?.onTime ?? null,
+          outcomesAchieved: count('yes'),
+          outcomesPartly: count('partly'),
+          outcomesNot: count('no'),
+          spentAsPlanned: outcome?.spentAsPlanned ?? null,
+          recommendedClawbackPence: clawback?.clawbackPence ?? null,
+          clawbackDecision: clawback?.decision?.decision ?? null,
+          clawbackPence: clawback?.decision?.amountPence ?? null,
+        },
+      ];
+    }),
+  },
+  transactions: {
+    description: 'Every entry of every budget account',
+    columns: ['id', 'budgetId', 'kind', 'direction', 'amountPence', 'occurredOn', 'category', 'planLine', 'managedBy', 'instalmentNumber', 'reversesTransactionId', 'createdAt'],
+    page: paged(transactionsPage, (r) => [
+      {
+        id: r.id,
+        budgetId: r.budget_id,
+        kind: r.kind,
+        direction: r.direction === 1 ? 'in' : 'out',
+        amountPence: r.amount_pence,
+        occurredOn: r.occurred_on,
+        category: r.category,
+        planLine: r.plan_line,
+        managedBy: r.managed_by,
+        instalmentNumber: r.instalment_number,
+        reversesTransactionId: r.reverses_id,
+        createdAt: ts(r.created_at),
+      },
+    ]),
+  },
+  'client-level-data': {
+    description: 'Service lines of approved plans shaped like the statutory client-level data return, with CLD delivery mechanisms',
+    columns: ['LA_Person_Unique_Identifier', 'Client_Group', 'Event_Type', 'Service_Type', 'Service_Component', 'Delivery_Mechanism', 'Event_Start_Date', 'Event_End_Date', 'Unit_Cost_Pence', 'Cost_Frequency'],
+    page: paged(
+      (db, request) => plansPage(db, { ...request, approvedOnly: true }),
+      (r) =>
+        lines(r).map(({ line }) => ({
+          LA_Person_Unique_Identifier: r.external_ids?.split(';')[0]?.split(':').slice(1).join(':') ?? r.person_id,
+          Client_Group: r.client_group,
+          Event_Type: 'Service',
+          Service_Type: 'Long Term Support: Community',
+          Service_Component: line.description,
+          Delivery_Mechanism: DELIVERY_MECHANISM[line.managedBy],
+          Event_Start_Date: r.start_date,
+          Event_End_Date: r.end_date,
+          Unit_Cost_Pence: line.amountPence,
+          Cost_Frequency: line.costType,
+        })),
+    ),
+  },
+};

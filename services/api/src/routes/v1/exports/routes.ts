@@ -1,0 +1,63 @@
+import { Readable } from 'node:stream';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { rolesAccess } from '../../../auth/roles.js';
+import { councilOf } from '../../../plugins/auth.js';
+import { csvField } from '../../../rules/summary-report.js';
+import { Timestamp, problemResponses } from '../../../schemas/common.js';
+import { EXPORT_KINDS, type ExportRecord } from './kinds.js';
+
+const PAGE = 500;
+
+/** Bulk files for record systems: every record of a kind, streamed page by page as CSV or NDJSON. */
+const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/exports/:kind',
+    {
+      config: { access: rolesAccess('integration', 'admin', 'auditor') },
+      schema: {
+        operationId: 'exportRecords',
+        tags: ['integration'],
+        summary: 'Stream every record of a kind as CSV or NDJSON, for nightly reconciliation',
+        description: Object.entries(EXPORT_KINDS)
+          .map(([kind, spec]) => `- \`${kind}\`: ${spec.description}. Fields: ${spec.columns.join(', ')}.`)
+          .join('\n'),
+        params: Type.Object({ kind: Type.Enum(Object.keys(EXPORT_KINDS) as [string, ...string[]]) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { format: Type.Optional(Type.Enum(['csv', 'ndjson'], { description: 'Default ndjson' })), since: Type.Optional(Timestamp) },
+          { additionalProperties: false },
+        ),
+        produces: ['application/x-ndjson', 'text/csv'],
+        response: {
+          200: { content: { 'application/x-ndjson': { schema: Type.String() }, 'text/csv': { schema: Type.String() } } },
+          ...problemResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const councilId = councilOf(request);
+      const spec = EXPORT_KINDS[request.params.kind] as (typeof EXPORT_KINDS)[string];
+      const csv = request.query.format === 'csv';
+      const since = request.query.since ? new Date(request.query.since) : null;
+      const db = app.db;
+      async function* lines(): AsyncGenerator<string> {
+        if (csv) yield `${spec.columns.join(',')}\r\n`;
+        let after: string | null = null;
+        do {
+          const { records, last }: { records: ExportRecord[]; last: string | null } = await spec.page(db, { councilId, after, limit: PAGE, since });
+          let chunk = '';
+          for (const record of records) chunk += csv ? `${spec.columns.map((column) => csvField(record[column])).join(',')}\r\n` : `${JSON.stringify(record)}\n`;
+          if (chunk) yield chunk;
+          after = last;
+        } while (after !== null);
+      }
+      const name = `${request.params.kind}.${csv ? 'csv' : 'ndjson'}`;
+      return reply
+        .type(csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${name}"`)
+        .send(Readable.from(lines()));
+    },
+  );
+};
+
+export default exportRoutes;

@@ -1,0 +1,53 @@
+import { type Kysely, sql } from 'kysely';
+import type { DB } from '../../../db/schema.js';
+
+/** Budgets in force at some point in [from, to], with their approved plan. */
+export function activeBudgets(db: Kysely<DB>, councilId: string, from: string, to: string) {
+  return db
+    .selectFrom('budgets as b')
+    .leftJoin('support_plans as p', (join) => join.onRef('p.budget_id', '=', 'b.id').on('p.status', '=', 'approved'))
+    .select(['b.id', 'b.person_id', 'b.council_annual_pence', 'b.total_annual_pence', 'p.plan', 'p.exception', 'p.decided_at'])
+    .where('b.council_id', '=', councilId)
+    .where('b.status', 'in', ['agreed', 'ended'])
+    .where('b.start_date', '<=', to)
+    .where((eb) => eb.or([eb('b.end_date', 'is', null), eb('b.end_date', '>=', from)]))
+    .execute();
+}
+
+/** Money moved in [from, to] by kind, leaving out reversed entries and the reversals themselves. */
+export function moneyByKind(db: Kysely<DB>, councilId: string, from: string, to: string) {
+  return db
+    .selectFrom('budget_transactions as t')
+    .select(['t.kind', sql<number>`coalesce(sum(t.amount_pence), 0)::bigint`.as('pence')])
+    .where('t.council_id', '=', councilId)
+    .where('t.occurred_on', '>=', from)
+    .where('t.occurred_on', '<=', to)
+    .where('t.kind', '!=', 'reversal')
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('budget_transactions as r').select('r.id').whereRef('r.reverses_id', '=', 't.id'))))
+    .groupBy('t.kind')
+    .execute();
+}
+
+/** Reviews completed in [from, to], with what they recorded. */
+export function completedReviews(db: Kysely<DB>, councilId: string, from: string, to: string) {
+  return db
+    .selectFrom('reviews')
+    .select(['id', 'kind', 'due_date', 'outcome'])
+    .where('council_id', '=', councilId)
+    .where('status', '=', 'completed')
+    .where(sql<string>`(outcome->>'completedOn')`, '>=', from)
+    .where(sql<string>`(outcome->>'completedOn')`, '<=', to)
+    .execute();
+}
+
+/** Reviews still waiting past their due date. */
+export async function overdueReviews(db: Kysely<DB>, councilId: string, today: string): Promise<number> {
+  const row = await db
+    .selectFrom('reviews')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('council_id', '=', councilId)
+    .where('status', '=', 'scheduled')
+    .where('due_date', '<', today)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

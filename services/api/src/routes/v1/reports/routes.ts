@@ -1,0 +1,59 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { STAFF, rolesAccess } from '../../../auth/roles.js';
+import { unprocessable } from '../../../errors.js';
+import { councilOf } from '../../../plugins/auth.js';
+import { type Target, buildSummaryReport, summaryReportCsv } from '../../../rules/summary-report.js';
+import { CalendarDate, problemResponses } from '../../../schemas/common.js';
+import { findCouncil } from '../councils/repository.js';
+import { activeBudgets, completedReviews, moneyByKind, overdueReviews } from './repository.js';
+
+const SummaryReport = Type.Object({}, { additionalProperties: true, description: 'See the JSON example in the README' });
+
+/** Reports: the council's monitoring figures, JSON or CSV. */
+const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/reports/summary',
+    {
+      config: { access: rolesAccess(...STAFF) },
+      schema: {
+        operationId: 'getSummaryReport',
+        tags: ['reports'],
+        summary: 'People with a personal budget, the self-directed support share (ASCOF 3D), money, outcomes, reviews, targets and exceptions',
+        querystring: Type.Object(
+          { from: CalendarDate, to: CalendarDate, format: Type.Optional(Type.Enum(['json', 'csv'], { description: 'Default json' })) },
+          { additionalProperties: false },
+        ),
+        produces: ['application/json', 'text/csv'],
+        response: {
+          200: { content: { 'application/json': { schema: SummaryReport }, 'text/csv': { schema: Type.String() } } },
+          ...problemResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { from, to, format } = request.query;
+      if (to < from) throw unprocessable('INVALID_INPUT', 'The period ends before it starts', [{ pointer: '/query/to', detail: 'must not be before from' }]);
+      const councilId = councilOf(request);
+      const today = new Date().toISOString().slice(0, 10);
+      const [council, budgets, money, reviews, overdue] = await Promise.all([
+        findCouncil(app.db, councilId),
+        activeBudgets(app.db, councilId, from, to),
+        moneyByKind(app.db, councilId, from, to),
+        completedReviews(app.db, councilId, from, to),
+        overdueReviews(app.db, councilId, today),
+      ]);
+      const targets = ((council?.settings as { targets?: Target[] } | undefined)?.targets ?? []) as Target[];
+      const report = buildSummaryReport({ from, to, today, budgets, money, reviews, overdueReviews: overdue, targets });
+      if (format === 'csv') {
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="summary-${from}-${to}.csv"`)
+          .send(summaryReportCsv(report));
+      }
+      return report;
+    },
+  );
+};
+
+export default reportRoutes;

@@ -1,0 +1,140 @@
+import { type ManagementOption, MANAGEMENT_OPTIONS, type SupportPlan, divide } from 'ras-core';
+import { type ManagementMix, managementMix } from './delivery-mechanism.js';
+
+/** A target a council sets itself, e.g. seed 004's 36.2% receiving self-directed support by end 2011. */
+export interface Target {
+  readonly measure: 'self-directed-support-share';
+  readonly percent: number;
+  readonly by: string;
+  readonly label?: string;
+}
+
+/** What the report is built from (read by the reports repository). */
+export interface ReportInput {
+  readonly from: string;
+  readonly to: string;
+  readonly today: string;
+  readonly budgets: readonly { id: string; person_id: string; council_annual_pence: number; plan: unknown; exception: unknown; decided_at: Date | string | null }[];
+  readonly money: readonly { kind: string; pence: number }[];
+  readonly reviews: readonly { kind: string; due_date: string; outcome: unknown }[];
+  readonly overdueReviews: number;
+  readonly targets: readonly Target[];
+}
+
+/** Tenths of a percent, half up: the share as councils report it. */
+function percent(part: number, whole: number): number | null {
+  return whole === 0 ? null : divide(part * 1000, whole, 'half-up') / 10;
+}
+
+/**
+ * The council's monitoring figures for a period: who has a personal budget and how they manage it,
+ * the self-directed support share in the ASCOF 3D sense, money allocated, paid, spent and clawed
+ * back, outcomes, reviews, the person's experience, progress against targets, and exceptions.
+ */
+export function buildSummaryReport(input: ReportInput) {
+  const mixes: Record<ManagementMix, number> = { 'direct-payment-only': 0, 'part-direct-payment': 0, 'managed-personal-budget': 0, 'commissioned-support-only': 0 };
+  const byOption = Object.fromEntries(MANAGEMENT_OPTIONS.map((option) => [option, 0])) as Record<ManagementOption, number>;
+  const people = new Set<string>();
+  let allocated = 0;
+  const exceptions: { budgetId: string; overBudgetPence: number; reason: string }[] = [];
+  for (const budget of input.budgets) {
+    people.add(budget.person_id);
+    allocated += budget.council_annual_pence;
+    const plan = budget.plan as SupportPlan | null;
+    const options = [...new Set((plan?.lines ?? []).map((line) => line.managedBy))];
+    mixes[managementMix(options.length > 0 ? options : ['council-arranged'])] += 1;
+    for (const option of options) byOption[option] += 1;
+    const exception = budget.exception as { reason: string; overBudgetPence: number } | null;
+    const decided = budget.decided_at === null ? null : new Date(budget.decided_at).toISOString().slice(0, 10);
+    if (exception && decided !== null && decided >= input.from && decided <= input.to) exceptions.push({ budgetId: budget.id, ...exception });
+  }
+  const selfDirected = mixes['direct-payment-only'] + mixes['part-direct-payment'] + mixes['managed-personal-budget'];
+  const total = selfDirected + mixes['commissioned-support-only'];
+  const share = percent(selfDirected, total);
+
+  const money = Object.fromEntries(input.money.map((row) => [row.kind, Number(row.pence)]));
+  const pence = (kind: string) => money[kind] ?? 0;
+
+  const outcomes = { yes: 0, partly: 0, no: 0 };
+  const ratings = new Map<string, { sum: number; count: number }>();
+  let onTime = 0;
+  for (const review of input.reviews) {
+    const outcome = review.outcome as {
+      onTime: boolean;
+      outcomes: { achieved: 'yes' | 'partly' | 'no' }[];
+      experience: Record<string, number>;
+    } | null;
+    if (!outcome) continue;
+    if (outcome.onTime) onTime += 1;
+    for (const item of outcome.outcomes) outcomes[item.achieved] += 1;
+    for (const [aspect, rating] of Object.entries(outcome.experience ?? {})) {
+      const entry = ratings.get(aspect) ?? { sum: 0, count: 0 };
+      entry.sum += rating;
+      entry.count += 1;
+      ratings.set(aspect, entry);
+    }
+  }
+  const rated = outcomes.yes + outcomes.partly + outcomes.no;
+
+  return {
+    period: { from: input.from, to: input.to },
+    peopleWithPersonalBudget: people.size,
+    budgetsInForce: input.budgets.length,
+    byManagementMix: mixes,
+    byManagementOption: byOption,
+    selfDirectedSupport: {
+      definition: 'ASCOF 3D: (direct payment only + part direct payment + council-managed personal budget) ÷ (those + commissioned support only)',
+      numerator: selfDirected,
+      denominator: total,
+      percent: share,
+    },
+    money: {
+      allocatedAnnualPence: allocated,
+      councilPaidPence: pence('council-payment'),
+      contributionsReceivedPence: pence('contribution'),
+      spentPence: pence('spend') - pence('refund'),
+      clawedBackPence: pence('clawback'),
+      contributionsRefundedPence: pence('contribution-refund'),
+    },
+    outcomes: { ...outcomes, achievedPercent: percent(outcomes.yes, rated), achievedOrPartlyPercent: percent(outcomes.yes + outcomes.partly, rated) },
+    reviews: { completed: input.reviews.length, onTime, late: input.reviews.length - onTime, onTimePercent: percent(onTime, input.reviews.length), overdueNow: input.overdueReviews },
+    experience: [...ratings.entries()].map(([aspect, { sum, count }]) => ({ aspect, responses: count, averageRating: Math.round((sum / count) * 10) / 10 })),
+    targets: input.targets.map((target) => ({
+      ...target,
+      label: target.label ?? null,
+      actualPercent: share,
+      met: share !== null && share >= target.percent,
+      due: target.by <= input.today,
+    })),
+    exceptions: { count: exceptions.length, plans: exceptions },
+  };
+}
+
+/** The report as a report consumer would want it in a spreadsheet: one measure a row. */
+export function summaryReportCsv(report: ReturnType<typeof buildSummaryReport>): string {
+  const rows: (string | number | null)[][] = [['section', 'measure', 'value']];
+  const add = (section: string, measure: string, value: string | number | null) => rows.push([section, measure, value]);
+  add('period', 'from', report.period.from);
+  add('period', 'to', report.period.to);
+  add('people', 'with a personal budget', report.peopleWithPersonalBudget);
+  for (const [mix, count] of Object.entries(report.byManagementMix)) add('management mix', mix, count);
+  for (const [option, count] of Object.entries(report.byManagementOption)) add('people using', option, count);
+  add('self-directed support', 'numerator', report.selfDirectedSupport.numerator);
+  add('self-directed support', 'denominator', report.selfDirectedSupport.denominator);
+  add('self-directed support', 'percent', report.selfDirectedSupport.percent);
+  for (const [measure, value] of Object.entries(report.money)) add('money', measure, value);
+  for (const [measure, value] of Object.entries(report.outcomes)) add('outcomes', measure, value);
+  for (const [measure, value] of Object.entries(report.reviews)) add('reviews', measure, value);
+  for (const item of report.experience) add('experience', item.aspect, item.averageRating);
+  for (const target of report.targets) add('targets', `${target.label ?? target.measure} ${target.percent}% by ${target.by}`, target.met ? 'met' : 'not met');
+  add('exceptions', 'plans approved over budget', report.exceptions.count);
+  return `${rows.map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
+}
+
+/** One CSV field (RFC 4180), with formula-leading characters defused for spreadsheets. */
+export function csvField(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let text = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
