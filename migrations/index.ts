@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as initial from './202611240900_initial.js';
 import * as plansMoneyReviews from './202611241400_plans_money_reviews.js';
 import * as webhooks from './202611241600_webhooks.js';
+import * as selfReview from './202611241800_self_review.js';
 
 /**
  * Every migration, by name. Names sort in the order they run (`yyyymmddhhmm_what`); a new
@@ -11,4 +12,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '202611240900_initial': initial,
   '202611241400_plans_money_reviews': plansMoneyReviews,
   '202611241600_webhooks': webhooks,
+  '202611241800_self_review': selfReview,
 };

@@ -15,8 +15,8 @@ export type Access =
   | { readonly kind: 'public' }
   /** Only the operator token from BOOTSTRAP_TOKEN. */
   | { readonly kind: 'operator' }
-  /** An API key holding at least one of these roles. */
-  | { readonly kind: 'roles'; readonly roles: readonly Role[] };
+  /** An API key holding at least one of these roles (or, with allowOperator, the operator token). */
+  | { readonly kind: 'roles'; readonly roles: readonly Role[]; readonly allowOperator?: boolean };
 
 export const PUBLIC: Access = { kind: 'public' };
 export const OPERATOR: Access = { kind: 'operator' };

@@ -317,6 +317,43 @@ export interface WebhookDeliveryTable {
   created_at: Timestamp;
 }
 
+export interface CriticalPathProgressTable {
+  council_id: string;
+  framework_version: string;
+  step_number: number;
+  status: 'not-started' | 'in-progress' | 'in-place';
+  status_date: string | null;
+  notes: string | null;
+  answers: Json<Record<string, string>>;
+  version: Generated<number>;
+  updated_by: string;
+  updated_at: Timestamp;
+}
+
+export interface SelfRatingRoundTable {
+  id: string;
+  council_id: string;
+  round_key: string;
+  title: string;
+  closes_on: string;
+  created_at: Timestamp;
+}
+
+export type SelfRatingComponent = 'services-available-to-all' | 'prevention' | 'supporting-recovery' | 'staying-in-control';
+
+export interface SelfRatingTable {
+  council_id: string;
+  round_id: string;
+  component: SelfRatingComponent;
+  rating: number;
+  comment: string | null;
+  proposed_action: string | null;
+  user_comments: Json<string[]>;
+  version: Generated<number>;
+  updated_by: string;
+  updated_at: Timestamp;
+}
+
 /** The whole database, as Kysely sees it. */
 export interface DB {
   councils: CouncilTable;
@@ -341,6 +378,9 @@ export interface DB {
   appeals: AppealTable;
   webhooks: WebhookTable;
   webhook_deliveries: WebhookDeliveryTable;
+  critical_path_progress: CriticalPathProgressTable;
+  self_rating_rounds: SelfRatingRoundTable;
+  self_ratings: SelfRatingTable;
 }
 
 export type Council = Selectable<CouncilTable>;
@@ -369,3 +409,6 @@ export type AppealUpdate = Updateable<AppealTable>;
 export type Webhook = Selectable<WebhookTable>;
 export type WebhookDelivery = Selectable<WebhookDeliveryTable>;
 export type EventRow = Selectable<EventTable>;
+export type CriticalPathProgress = Selectable<CriticalPathProgressTable>;
+export type SelfRatingRound = Selectable<SelfRatingRoundTable>;
+export type SelfRating = Selectable<SelfRatingTable>;

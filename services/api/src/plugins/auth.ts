@@ -114,6 +114,10 @@ export default fp(
         request.principal = { kind: 'operator' };
         return;
       }
+      if (access.allowOperator && options.bootstrapToken !== null && tokensMatch(presented, options.bootstrapToken)) {
+        request.principal = { kind: 'operator' };
+        return;
+      }
       const parsed = parseApiKey(presented);
       const key = parsed ? await loadKey(parsed.id) : null;
       if (!parsed || !key || !secretMatches(parsed.secret, key.secretHash)) throw unauthenticated('The API key is not valid');

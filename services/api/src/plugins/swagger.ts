@@ -15,7 +15,7 @@ and \`pageToken\` and answer \`{ items, nextPageToken }\`.`;
 function accessNote(access: Access | undefined): string {
   if (!access || access.kind === 'public') return 'No credentials needed.';
   if (access.kind === 'operator') return 'Needs the operator token (BOOTSTRAP_TOKEN) as the bearer token.';
-  return `Roles: ${access.roles.join(', ')}.`;
+  return `Roles: ${access.roles.join(', ')}${access.allowOperator ? ', or the operator token' : ''}.`;
 }
 
 /** Generates the OpenAPI document from the route schemas and serves Swagger UI at /docs. */
@@ -44,6 +44,7 @@ export default fp(
           { name: 'reviews', description: 'Reviews, outcomes and clawback' },
           { name: 'reports', description: 'Monitoring and statutory figures' },
           { name: 'integration', description: 'Events, webhooks and bulk files for record systems' },
+          { name: 'self-review', description: 'The Critical Path Framework and the Minimum Process self-rating' },
         ],
       },
       refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },

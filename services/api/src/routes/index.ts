@@ -10,6 +10,7 @@ import importRoutes from './v1/imports/routes.js';
 import reportRoutes from './v1/reports/routes.js';
 import financialAssessmentRoutes from './v1/financial-assessments/routes.js';
 import reviewRoutes from './v1/reviews/routes.js';
+import selfReviewRoutes from './v1/self-review/routes.js';
 import webhookRoutes from './v1/webhooks/routes.js';
 import supportPlanRoutes from './v1/support-plans/routes.js';
 import apiKeyRoutes from './v1/api-keys/routes.js';
@@ -47,6 +48,7 @@ export default async function routes(app: FastifyInstance): Promise<void> {
         reportRoutes,
         exportRoutes,
         importRoutes,
+        selfReviewRoutes,
       ]) {
         await v1.register(resource);
       }

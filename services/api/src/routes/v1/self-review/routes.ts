@@ -1,0 +1,343 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { addMonths } from 'ras-core';
+import { Type } from 'typebox';
+import { actorOf, rolesAccess } from '../../../auth/roles.js';
+import type { CriticalPathProgress, SelfRating, SelfRatingComponent, SelfRatingRound } from '../../../db/schema.js';
+import { AppError, invalidState, notFound, unprocessable } from '../../../errors.js';
+import { assertVersion, etag, requireIfMatch } from '../../../http/etag.js';
+import { iso } from '../../../http/iso.js';
+import { write } from '../../../http/write.js';
+import { councilOf } from '../../../plugins/auth.js';
+import { createOnce } from '../../../plugins/idempotency.js';
+import { type Target, buildSummaryReport } from '../../../rules/summary-report.js';
+import { CalendarDate, IdParams, IdempotencyHeaders, IfMatchHeaders, Key, Nullable, Text, Timestamp, problemResponses } from '../../../schemas/common.js';
+import { CRITICAL_PATH } from '../../../self-review/critical-path.js';
+import { COMPONENTS, buildRegionalReport, regionalReportCsv, renderRegionalReport } from '../../../self-review/regional-report.js';
+import { wantsHtml } from '../allocation-schemes/routes.js';
+import { findCouncil } from '../councils/repository.js';
+import { activeBudgets, completedReviews, moneyByKind, overdueReviews } from '../reports/repository.js';
+import {
+  findProgressForUpdate,
+  findRatingForUpdate,
+  findRound,
+  insertRound,
+  listProgress,
+  listRatings,
+  listRounds,
+  regionalRatings,
+  saveProgress,
+  saveRating,
+} from './repository.js';
+
+const StepStatus = Type.Enum(['not-started', 'in-progress', 'in-place']);
+const Component = Type.Enum(COMPONENTS.map((component) => component.key) as [string, ...string[]]);
+
+const StepProgress = Type.Object({
+  number: Type.Integer(),
+  key: Type.String(),
+  stage: Type.String(),
+  title: Type.String(),
+  actions: Type.Array(Type.String()),
+  examples: Type.Array(Type.String()),
+  questions: Type.Array(Type.Object({ key: Type.String(), text: Type.String(), answer: Nullable(Type.String()) })),
+  status: StepStatus,
+  statusDate: Nullable(CalendarDate),
+  notes: Nullable(Type.String()),
+  version: Nullable(Type.Integer({ description: 'The ETag of the council’s record of this step; null before the first' })),
+  serviceFigures: Type.Array(Type.Object({ key: Type.String(), label: Type.String(), value: Nullable(Type.Number()), unit: Type.String() }), {
+    description: 'What the service itself knows about this step, beside the council’s own words',
+  }),
+});
+
+const RatingResource = Type.Object({
+  component: Component,
+  title: Type.String(),
+  rating: Nullable(Type.Integer({ minimum: 1, maximum: 5 })),
+  comment: Nullable(Type.String()),
+  proposedAction: Nullable(Type.String()),
+  userComments: Type.Array(Type.String()),
+  version: Nullable(Type.Integer()),
+});
+
+const RoundResource = Type.Object({
+  id: Type.String(),
+  roundKey: Type.String(),
+  title: Type.String(),
+  closesOn: CalendarDate,
+  closed: Type.Boolean(),
+  ratings: Type.Array(RatingResource),
+  createdAt: Timestamp,
+});
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+function toRound(round: SelfRatingRound, ratings: readonly SelfRating[]) {
+  return {
+    id: round.id,
+    roundKey: round.round_key,
+    title: round.title,
+    closesOn: round.closes_on,
+    closed: round.closes_on < today(),
+    ratings: COMPONENTS.map(({ key }) => toRating(key, ratings.find((candidate) => candidate.component === key))),
+    createdAt: iso(round.created_at),
+  };
+}
+
+function toRating(component: SelfRatingComponent, rating: SelfRating | undefined) {
+  return {
+    component,
+    title: COMPONENTS.find((candidate) => candidate.key === component)?.title ?? component,
+    rating: rating?.rating ?? null,
+    comment: rating?.comment ?? null,
+    proposedAction: rating?.proposed_action ?? null,
+    userComments: (rating?.user_comments as string[] | undefined) ?? [],
+    version: rating?.version ?? null,
+  };
+}
+
+const WRITE = rolesAccess('admin');
+const READ = rolesAccess('admin', 'auditor');
+
+/** The council's self-review: the Critical Path Framework and the Minimum Process self-rating. */
+const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/critical-path',
+    {
+      config: { access: READ },
+      schema: {
+        operationId: 'getCriticalPath',
+        tags: ['self-review'],
+        summary: 'The 20 Critical Path steps with the council’s answers, notes and status, and the service’s own figures beside them',
+        response: { 200: Type.Object({ version: Type.String(), source: Type.String(), stages: Type.Array(Type.Object({ key: Type.String(), title: Type.String(), steps: Type.Array(Type.Integer()) })), steps: Type.Array(StepProgress) }), ...problemResponses },
+      },
+    },
+    async (request) => {
+      const councilId = councilOf(request);
+      const to = today();
+      const from = addMonths(to, -12);
+      const [progress, budgets, money, reviews, overdue] = await Promise.all([
+        listProgress(app.db, councilId, CRITICAL_PATH.version),
+        activeBudgets(app.db, councilId, from, to),
+        moneyByKind(app.db, councilId, from, to),
+        completedReviews(app.db, councilId, from, to),
+        overdueReviews(app.db, councilId, to),
+      ]);
+      const report = buildSummaryReport({ from, to, today: to, budgets, money, reviews, overdueReviews: overdue, targets: [] as Target[] });
+      const directPayment = report.byManagementOption['direct-payment'] + report.byManagementOption['indirect-payment'] + report.byManagementOption.trust;
+      const share = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 1000) / 10);
+      const figures: Record<number, { key: string; label: string; value: number | null; unit: string }[]> = {
+        9: [
+          { key: 'reviews-on-time', label: 'Reviews completed on time in the last 12 months', value: report.reviews.onTimePercent, unit: 'percent' },
+          { key: 'outcomes-achieved', label: 'Plan outcomes achieved at review in the last 12 months', value: report.outcomes.achievedPercent, unit: 'percent' },
+        ],
+        10: [{ key: 'reviews-overdue', label: 'Reviews overdue now', value: report.reviews.overdueNow, unit: 'count' }],
+        11: [
+          { key: 'direct-payment-share', label: 'People with a personal budget using a direct payment', value: share(directPayment, report.peopleWithPersonalBudget), unit: 'percent' },
+          { key: 'self-directed-support-share', label: 'Self-directed support share (ASCOF 3D)', value: report.selfDirectedSupport.percent, unit: 'percent' },
+        ],
+      };
+      return {
+        version: CRITICAL_PATH.version,
+        source: CRITICAL_PATH.source,
+        stages: CRITICAL_PATH.stages.map((stage) => ({ key: stage.key, title: stage.title, steps: [...stage.steps] })),
+        steps: CRITICAL_PATH.steps.map((step) => {
+          const record = progress.find((row) => row.step_number === step.number) as CriticalPathProgress | undefined;
+          const answers = (record?.answers ?? {}) as Record<string, string>;
+          return {
+            number: step.number,
+            key: step.key,
+            stage: step.stage,
+            title: step.title,
+            actions: [...step.actions],
+            examples: [...step.examples],
+            questions: step.questions.map((question) => ({ key: question.key, text: question.text, answer: answers[question.key] ?? null })),
+            status: record?.status ?? 'not-started',
+            statusDate: record?.status_date ?? null,
+            notes: record?.notes ?? null,
+            version: record?.version ?? null,
+            serviceFigures: figures[step.number] ?? [],
+          };
+        }),
+      };
+    },
+  );
+
+  app.put(
+    '/critical-path/steps/:number',
+    {
+      config: { access: WRITE },
+      schema: {
+        operationId: 'recordCriticalPathStep',
+        tags: ['self-review'],
+        summary: 'Record the council’s status, answers and notes for a Critical Path step',
+        description: 'The first record of a step needs no If-Match; later ones need the version from getCriticalPath as If-Match.',
+        params: Type.Object({ number: Type.Integer({ minimum: 1, maximum: 20 }) }, { additionalProperties: false }),
+        headers: IfMatchHeaders,
+        body: Type.Object(
+          { status: StepStatus, statusDate: Type.Optional(CalendarDate), notes: Type.Optional(Text(10_000)), answers: Type.Optional(Type.Record(Key, Text(10_000))) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ number: Type.Integer(), status: StepStatus, statusDate: Nullable(CalendarDate), notes: Nullable(Type.String()), answers: Type.Record(Type.String(), Type.String()), version: Type.Integer() }), ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const councilId = councilOf(request);
+      const step = CRITICAL_PATH.steps.find((candidate) => candidate.number === request.params.number);
+      if (!step) throw notFound('Critical Path step', String(request.params.number));
+      const answers = request.body.answers ?? {};
+      const unknown = Object.keys(answers).filter((key) => !step.questions.some((question) => question.key === key));
+      if (unknown.length > 0) throw unprocessable('INVALID_INPUT', `Step ${step.number} has no such question`, unknown.map((key) => ({ pointer: `/answers/${key}`, detail: 'is not a question of this step' })));
+      const row = await write(request, async (tx, changes) => {
+        const before = await findProgressForUpdate(tx, councilId, CRITICAL_PATH.version, step.number);
+        if (before) assertVersion(requireIfMatch(request), before.version);
+        const after = await saveProgress(tx, councilId, CRITICAL_PATH.version, step.number, {
+          status: request.body.status as CriticalPathProgress['status'],
+          statusDate: request.body.statusDate ?? null,
+          notes: request.body.notes ?? null,
+          answers,
+          updatedBy: actorOf(request.principal),
+        });
+        changes.record({
+          action: 'critical-path.step-recorded',
+          entityType: 'council',
+          entityId: councilId,
+          before: before ? { step: step.number, status: before.status } : null,
+          after: { step: step.number, status: after.status, statusDate: after.status_date },
+        });
+        return after;
+      });
+      reply.header('etag', etag(row.version));
+      return { number: row.step_number, status: row.status, statusDate: row.status_date, notes: row.notes, answers: row.answers as Record<string, string>, version: row.version };
+    },
+  );
+
+  app.post(
+    '/self-rating-rounds',
+    {
+      config: { access: WRITE },
+      schema: {
+        operationId: 'createSelfRatingRound',
+        tags: ['self-review'],
+        summary: 'Open a round of the Minimum Process self-rating',
+        description: 'roundKey is shared by the councils of a region taking part in the same round (e.g. north-west-2012); the regional report gathers a round by it.',
+        headers: IdempotencyHeaders,
+        body: Type.Object({ roundKey: Key, title: Text(200), closesOn: CalendarDate }, { additionalProperties: false }),
+        response: { 201: RoundResource, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const councilId = councilOf(request);
+      return createOnce(request, reply, async (tx, changes) => {
+        const existing = await tx.selectFrom('self_rating_rounds').select('id').where('council_id', '=', councilId).where('round_key', '=', request.body.roundKey).executeTakeFirst();
+        if (existing) throw new AppError('ALREADY_EXISTS', `The council already has round ${request.body.roundKey}`, { errors: [{ pointer: '/roundKey', detail: 'is already used by this council' }] });
+        const round = await insertRound(tx, councilId, request.body);
+        changes.record({ action: 'self-rating.round-opened', entityType: 'self-rating-round', entityId: round.id, after: { id: round.id, roundKey: round.round_key, closesOn: round.closes_on } });
+        return { body: toRound(round, []), headers: { location: `/v1/self-rating-rounds/${round.id}` } };
+      });
+    },
+  );
+
+  app.get(
+    '/self-rating-rounds',
+    { config: { access: READ }, schema: { operationId: 'listSelfRatingRounds', tags: ['self-review'], summary: 'The council’s self-rating rounds', response: { 200: Type.Object({ items: Type.Array(RoundResource) }), ...problemResponses } } },
+    async (request) => {
+      const councilId = councilOf(request);
+      const rounds = await listRounds(app.db, councilId);
+      return { items: await Promise.all(rounds.map(async (round) => toRound(round, await listRatings(app.db, councilId, round.id)))) };
+    },
+  );
+
+  app.get(
+    '/self-rating-rounds/:id',
+    { config: { access: READ }, schema: { operationId: 'getSelfRatingRound', tags: ['self-review'], summary: 'A self-rating round with its ratings', params: IdParams, response: { 200: RoundResource, ...problemResponses } } },
+    async (request) => {
+      const councilId = councilOf(request);
+      const round = await findRound(app.db, councilId, request.params.id);
+      if (!round) throw notFound('self-rating round', request.params.id);
+      return toRound(round, await listRatings(app.db, councilId, round.id));
+    },
+  );
+
+  app.put(
+    '/self-rating-rounds/:id/ratings/:component',
+    {
+      config: { access: WRITE },
+      schema: {
+        operationId: 'rateComponent',
+        tags: ['self-review'],
+        summary: 'Rate one component 1–5, with the council’s comment, its proposed action and comments from people who use the system',
+        description: 'A rating can change until the round closes (409 after). Changing an existing rating needs If-Match with its version.',
+        params: Type.Object({ id: IdParams.properties.id, component: Component }, { additionalProperties: false }),
+        headers: IfMatchHeaders,
+        body: Type.Object(
+          {
+            rating: Type.Integer({ minimum: 1, maximum: 5 }),
+            comment: Type.Optional(Text(4000)),
+            proposedAction: Type.Optional(Text(4000)),
+            userComments: Type.Optional(Type.Array(Text(2000), { maxItems: 50 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: RatingResource, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const councilId = councilOf(request);
+      const component = request.params.component as SelfRatingComponent;
+      const row = await write(request, async (tx, changes) => {
+        const round = await findRound(tx, councilId, request.params.id);
+        if (!round) throw notFound('self-rating round', request.params.id);
+        if (round.closes_on < today()) throw invalidState(`The round closed on ${round.closes_on}`);
+        const before = await findRatingForUpdate(tx, councilId, round.id, component);
+        if (before) assertVersion(requireIfMatch(request), before.version);
+        const after = await saveRating(tx, councilId, round.id, component, {
+          rating: request.body.rating,
+          comment: request.body.comment ?? null,
+          proposedAction: request.body.proposedAction ?? null,
+          userComments: request.body.userComments ?? [],
+          updatedBy: actorOf(request.principal),
+        });
+        changes.record({ action: 'self-rating.rated', entityType: 'self-rating-round', entityId: round.id, before: before ? { component, rating: before.rating } : null, after: { component, rating: after.rating } });
+        return after;
+      });
+      reply.header('etag', etag(row.version));
+      return toRating(component, row);
+    },
+  );
+
+  app.get(
+    '/reports/regional-self-rating',
+    {
+      config: { access: { kind: 'roles', roles: ['admin', 'auditor'], allowOperator: true } },
+      schema: {
+        operationId: 'getRegionalSelfRatingReport',
+        tags: ['self-review'],
+        summary: 'The anonymised regional report of a self-rating round (JSON, CSV or printable HTML)',
+        description:
+          'Only councils that opted in (settings.regionalReportOptIn) are counted, and they alone may read it (or the operator). High performers are named only where they agreed (settings.regionalReportNamed).',
+        querystring: Type.Object({ roundKey: Key, format: Type.Optional(Type.Enum(['json', 'csv', 'html'])) }, { additionalProperties: false }),
+        produces: ['application/json', 'text/csv', 'text/html'],
+        response: {
+          200: { content: { 'application/json': { schema: Type.Object({}, { additionalProperties: true }) }, 'text/csv': { schema: Type.String() }, 'text/html': { schema: Type.String() } } },
+          ...problemResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const principal = request.principal;
+      if (principal.kind === 'key') {
+        const council = await findCouncil(app.db, principal.councilId);
+        if (!(council?.settings as { regionalReportOptIn?: boolean } | undefined)?.regionalReportOptIn) {
+          throw new AppError('FORBIDDEN', 'Only councils that opted in to the regional report can read it (settings.regionalReportOptIn)');
+        }
+      }
+      const report = buildRegionalReport(request.query.roundKey, await regionalRatings(app.db, request.query.roundKey));
+      const format = request.query.format ?? (wantsHtml(undefined, request.headers.accept) ? 'html' : 'json');
+      if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(regionalReportCsv(report));
+      if (format === 'html') return reply.type('text/html; charset=utf-8').send(renderRegionalReport(report));
+      return report;
+    },
+  );
+};
+
+export default selfReviewRoutes;

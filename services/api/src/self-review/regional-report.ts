@@ -1,0 +1,124 @@
+import type { SelfRatingComponent } from '../db/schema.js';
+import { escapeHtml } from '../html/escape.js';
+import { csvField } from '../rules/summary-report.js';
+
+/** The four components of the Minimum Process self-rating (seed 001), in the order councils rate them. */
+export const COMPONENTS: readonly { key: SelfRatingComponent; title: string }[] = [
+  { key: 'services-available-to-all', title: 'Services available to all' },
+  { key: 'prevention', title: 'Prevention' },
+  { key: 'supporting-recovery', title: 'Supporting recovery and maximising independence' },
+  { key: 'staying-in-control', title: 'Staying in control of support' },
+];
+
+/** A rating as the regional report reads it. */
+export interface RegionalRating {
+  readonly council_id: string;
+  readonly council_name: string;
+  readonly named: boolean;
+  readonly component: string;
+  readonly rating: number;
+  readonly comment: string | null;
+  readonly proposed_action: string | null;
+  readonly user_comments: unknown;
+}
+
+/** Councils rating a component this high or above may be showcased, if they agreed to be named. */
+export const HIGH_PERFORMER_RATING = 4;
+
+/**
+ * Takes a council's own name (and its short form) out of its words, so comments cannot identify
+ * it, and orders comments by their text so the order gives nothing away either.
+ */
+function anonymise(texts: readonly string[], names: readonly string[]): string[] {
+  return texts
+    .map((text) => names.reduce((scrubbed, name) => scrubbed.replace(new RegExp(escapeRegExp(name), 'gi'), '[council]'), text))
+    .sort((a, b) => a.localeCompare(b));
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The anonymised regional report for one round: per component, the spread of ratings and what councils and people said. */
+export function buildRegionalReport(roundKey: string, ratings: readonly RegionalRating[]) {
+  const names = [...new Set(ratings.flatMap((rating) => [rating.council_name, rating.council_name.replace(/\b(council|borough|county|city)\b/gi, '').trim()]))].filter((name) => name.length > 2);
+  const councils = new Set(ratings.map((rating) => rating.council_id));
+  return {
+    roundKey,
+    councils: councils.size,
+    components: COMPONENTS.map(({ key, title }) => {
+      const rows = ratings.filter((rating) => rating.component === key);
+      const distribution = { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 } as Record<'1' | '2' | '3' | '4' | '5', number>;
+      for (const row of rows) distribution[String(row.rating) as '1'] += 1;
+      const mean = rows.length === 0 ? null : Math.round((rows.reduce((sum, row) => sum + row.rating, 0) / rows.length) * 10) / 10;
+      return {
+        component: key,
+        title,
+        responses: rows.length,
+        distribution,
+        meanRating: mean,
+        comments: anonymise(rows.flatMap((row) => (row.comment ? [row.comment] : [])), names),
+        proposedActions: anonymise(rows.flatMap((row) => (row.proposed_action ? [row.proposed_action] : [])), names),
+        userComments: anonymise(rows.flatMap((row) => (Array.isArray(row.user_comments) ? (row.user_comments as string[]) : [])), names),
+        highPerformers: rows
+          .filter((row) => row.rating >= HIGH_PERFORMER_RATING && row.named)
+          .map((row) => row.council_name)
+          .sort(),
+      };
+    }),
+  };
+}
+
+export type RegionalReport = ReturnType<typeof buildRegionalReport>;
+
+export function regionalReportCsv(report: RegionalReport): string {
+  const rows: unknown[][] = [['component', 'measure', 'value']];
+  for (const component of report.components) {
+    for (const [rating, count] of Object.entries(component.distribution)) rows.push([component.title, `rated ${rating}`, count]);
+    rows.push([component.title, 'mean rating', component.meanRating]);
+    for (const comment of component.comments) rows.push([component.title, 'council comment', comment]);
+    for (const action of component.proposedActions) rows.push([component.title, 'proposed action', action]);
+    for (const comment of component.userComments) rows.push([component.title, 'comment from people who use the system', comment]);
+    for (const council of component.highPerformers) rows.push([component.title, 'high performer', council]);
+  }
+  return `${rows.map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
+}
+
+/** The report as a printable, self-contained page. */
+export function renderRegionalReport(report: RegionalReport): string {
+  const list = (title: string, items: readonly string[]) =>
+    items.length === 0 ? '' : `<h3>${escapeHtml(title)}</h3><ul>${items.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>`;
+  const sections = report.components
+    .map(
+      (component) => `<section>
+<h2>${escapeHtml(component.title)}</h2>
+<p>${component.responses} councils rated this; mean rating ${component.meanRating ?? '–'}.</p>
+<table><thead><tr>${[1, 2, 3, 4, 5].map((rating) => `<th scope="col">${rating}</th>`).join('')}</tr></thead>
+<tbody><tr>${Object.values(component.distribution).map((count) => `<td>${count}</td>`).join('')}</tr></tbody></table>
+${list('What councils said', component.comments)}
+${list('Actions councils propose', component.proposedActions)}
+${list('What people who use the system said', component.userComments)}
+${list('Councils showcasing good practice', component.highPerformers)}
+</section>`,
+    )
+    .join('\n');
+  return `<!doctype html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Minimum Process self-rating: regional report (${escapeHtml(report.roundKey)})</title>
+<style>
+body { font-family: system-ui, -apple-system, "Segoe UI", Arial, sans-serif; max-width: 50rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #0b0c0c; }
+h2 { border-top: 1px solid #b1b4b6; padding-top: 1rem; } table { border-collapse: collapse; } th, td { border: 1px solid #b1b4b6; padding: .25rem .75rem; text-align: center; }
+@media print { body { margin: 0; } section { break-inside: avoid; } }
+</style>
+</head>
+<body>
+<h1>Minimum Process self-rating: regional report</h1>
+<p>Round ${escapeHtml(report.roundKey)}: ${report.councils} councils took part. Comments are anonymised; councils are named only where they agreed, as high performers (rated ${HIGH_PERFORMER_RATING} or 5).</p>
+${sections}
+</body>
+</html>
+`;
+}
