@@ -6,16 +6,24 @@ import type { Database } from './db/database.js';
 import auth from './plugins/auth.js';
 import database from './plugins/database.js';
 import problemDetails from './plugins/problem-details.js';
+import rateLimit from './plugins/rate-limit.js';
 import securityHeaders from './plugins/security-headers.js';
 import openapi from './plugins/swagger.js';
 import { validatorCompiler } from './plugins/validation.js';
 import routes from './routes/index.js';
 import { Problem } from './schemas/common.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Whether webhooks may target private and loopback addresses (ALLOW_PRIVATE_WEBHOOKS). */
+    allowPrivateWebhooks: boolean;
+  }
+}
+
 /** What {@link buildApp} needs: an open database, the parts of the configuration routes use, and a logger. */
 export interface AppOptions {
   readonly database: Database;
-  readonly config: Pick<Config, 'bootstrapToken'>;
+  readonly config: Pick<Config, 'bootstrapToken'> & Partial<Pick<Config, 'rateLimitPerMinute' | 'allowPrivateWebhooks'>>;
   /** A pino logger, `true` for the default, `false` (the default) for none, as in tests. */
   readonly logger?: FastifyBaseLogger | boolean;
 }
@@ -59,8 +67,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
   await app.register(database, { database: options.database });
+  app.decorate('allowPrivateWebhooks', options.config.allowPrivateWebhooks ?? false);
   await app.register(problemDetails);
   await app.register(securityHeaders);
+  await app.register(rateLimit, { perMinute: options.config.rateLimitPerMinute ?? 0 });
   await app.register(auth, { bootstrapToken: options.config.bootstrapToken });
   await app.register(openapi);
   await app.register(routes);

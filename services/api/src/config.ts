@@ -12,6 +12,10 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Seed the demo council into an empty database (default on). */
   readonly seedDemo: boolean;
+  /** Requests a minute per API key on this instance; 0 switches the limit off. */
+  readonly rateLimitPerMinute: number;
+  /** Let webhooks call private and loopback addresses (off: a webhook could otherwise probe the council's network). */
+  readonly allowPrivateWebhooks: boolean;
 }
 
 /** Thrown when the environment does not make a valid configuration; lists every problem. */
@@ -29,7 +33,8 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 /**
  * Reads and checks the configuration from environment variables: PORT (3000), HOST (127.0.0.1),
- * DATABASE_URL, DATA_DIR (./.data), BOOTSTRAP_TOKEN, LOG_LEVEL (info), SEED_DEMO (true).
+ * DATABASE_URL, DATA_DIR (./.data), BOOTSTRAP_TOKEN, LOG_LEVEL (info), SEED_DEMO (true),
+ * RATE_LIMIT_PER_MINUTE (1200), ALLOW_PRIVATE_WEBHOOKS (false).
  *
  * @throws ConfigError naming every variable that is wrong and why
  */
@@ -64,6 +69,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const seedText = (text('SEED_DEMO') ?? 'true').toLowerCase();
   if (!['true', 'false', '1', '0', 'yes', 'no'].includes(seedText)) problems.push(`SEED_DEMO must be true or false (got "${seedText}")`);
 
+  const rateText = text('RATE_LIMIT_PER_MINUTE') ?? '1200';
+  if (!/^\d+$/.test(rateText)) problems.push(`RATE_LIMIT_PER_MINUTE must be a whole number, 0 to switch the limit off (got "${rateText}")`);
+
+  const privateText = (text('ALLOW_PRIVATE_WEBHOOKS') ?? 'false').toLowerCase();
+  if (!['true', 'false', '1', '0', 'yes', 'no'].includes(privateText)) problems.push(`ALLOW_PRIVATE_WEBHOOKS must be true or false (got "${privateText}")`);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -73,5 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bootstrapToken,
     logLevel: logLevel as Config['logLevel'],
     seedDemo: ['true', '1', 'yes'].includes(seedText),
+    rateLimitPerMinute: Number(rateText),
+    allowPrivateWebhooks: ['true', '1', 'yes'].includes(privateText),
   };
 }

@@ -26,7 +26,7 @@ async function main(): Promise<void> {
 
   const seeded = config.seedDemo ? await seedDemoCouncil(database.db, config.dataDir) : null;
   const app = await buildApp({ database, config, logger });
-  const relay = new WebhookRelay(database.db, {}, app.log);
+  const relay = new WebhookRelay(database.db, { allowPrivateTargets: config.allowPrivateWebhooks }, app.log);
 
   let closing = false;
   const shutdown = async (signal: string) => {

@@ -88,7 +88,7 @@ describe('webhooks', () => {
       receiver.secret = created.json().secret;
       receiver.failing = true;
       await makeEvents(council, 5);
-      const relay = new WebhookRelay(t.database.db, { baseDelayMs: 30, maxDelayMs: 100 });
+      const relay = new WebhookRelay(t.database.db, { allowPrivateTargets: true, baseDelayMs: 30, maxDelayMs: 100 });
       for (let i = 0; i < 5; i++) await relay.tick();
       expect(receiver.received).toHaveLength(0);
       receiver.failing = false;
@@ -111,7 +111,7 @@ describe('webhooks', () => {
     try {
       receiver.secret = (await t.call('POST', '/v1/webhooks', { key: council.keys.admin, body: { url } })).json().secret;
       await makeEvents(council, 20);
-      const relays = [new WebhookRelay(t.database.db, { batchSize: 5 }), new WebhookRelay(t.database.db, { batchSize: 5 })];
+      const relays = [new WebhookRelay(t.database.db, { allowPrivateTargets: true, batchSize: 5 }), new WebhookRelay(t.database.db, { allowPrivateTargets: true, batchSize: 5 })];
       await drain(relays, () => receiver.received.length >= 20);
       await Promise.all(relays.map((relay) => relay.tick()));
       expect(receiver.received).toHaveLength(20);
@@ -130,7 +130,7 @@ describe('webhooks', () => {
       receiver.secret = created.json().secret;
       receiver.failing = true;
       await makeEvents(council, 2);
-      const relay = new WebhookRelay(t.database.db, { baseDelayMs: 10, maxDelayMs: 20, pauseAfterMs: 100 });
+      const relay = new WebhookRelay(t.database.db, { allowPrivateTargets: true, baseDelayMs: 10, maxDelayMs: 20, pauseAfterMs: 100 });
       const webhookUrl = `/v1/webhooks/${created.json().id}`;
       for (let i = 0; i < 50; i++) {
         await relay.tick();

@@ -4,6 +4,7 @@ import type { DB } from '../db/schema.js';
 import { toEvent } from '../routes/v1/events/routes.js';
 import { type ClaimedDelivery, claimDue, fanOut, markDelivered, markFailed, pauseWebhook } from './delivery-repository.js';
 import { SIGNATURE_HEADER, signDelivery } from './signature.js';
+import { refusedTarget } from './target-policy.js';
 
 /** How the relay paces itself; tests shrink the delays. */
 export interface RelayOptions {
@@ -16,6 +17,8 @@ export interface RelayOptions {
   readonly pauseAfterMs: number;
   readonly leaseMs: number;
   readonly timeoutMs: number;
+  /** Deliver to private and loopback addresses too (ALLOW_PRIVATE_WEBHOOKS; tests). */
+  readonly allowPrivateTargets: boolean;
 }
 
 export const DEFAULT_RELAY_OPTIONS: RelayOptions = {
@@ -26,6 +29,7 @@ export const DEFAULT_RELAY_OPTIONS: RelayOptions = {
   pauseAfterMs: 25 * 3_600_000,
   leaseMs: 30_000,
   timeoutMs: 10_000,
+  allowPrivateTargets: false,
 };
 
 /**
@@ -81,6 +85,9 @@ export class WebhookRelay {
     let statusCode: number | null = null;
     let error = '';
     try {
+      // Checked at every attempt: a host name can be pointed somewhere else after it was accepted.
+      const refused = this.#options.allowPrivateTargets ? null : await refusedTarget(webhook.url);
+      if (refused) throw new Error(`refused: ${refused}`);
       const response = await fetch(webhook.url, {
         method: 'POST',
         headers: {

@@ -35,11 +35,16 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(options: { bootstrapToken?: string | null } = {}): Promise<TestApp> {
+export async function createTestApp(options: { bootstrapToken?: string | null; rateLimitPerMinute?: number } = {}): Promise<TestApp> {
   const database = await openTestDatabase();
   const app = await buildApp({
     database,
-    config: { bootstrapToken: options.bootstrapToken === undefined ? BOOTSTRAP_TOKEN : options.bootstrapToken },
+    config: {
+      bootstrapToken: options.bootstrapToken === undefined ? BOOTSTRAP_TOKEN : options.bootstrapToken,
+      rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
+      // The tests' webhook receivers listen on 127.0.0.1.
+      allowPrivateWebhooks: true,
+    },
     // TEST_LOG=1 shows the service's log, e.g. the error behind a 500.
     logger: process.env.TEST_LOG === '1',
   });

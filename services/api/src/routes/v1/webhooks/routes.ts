@@ -12,6 +12,7 @@ import { councilOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
 import { Id, IdParams, IdempotencyHeaders, IfMatchHeaders, Nullable, Page, PageQuery, Text, Timestamp, problemResponses } from '../../../schemas/common.js';
 import { SIGNATURE_HEADER } from '../../../webhooks/signature.js';
+import { refusedTarget } from '../../../webhooks/target-policy.js';
 import { latestSeq } from '../events/repository.js';
 import { findWebhook, insertWebhook, listDeliveries, listWebhooks, updateWebhook } from './repository.js';
 
@@ -72,9 +73,11 @@ function toDelivery(row: WebhookDelivery) {
   };
 }
 
-function checkUrl(url: string, pointer: string): void {
+async function checkUrl(url: string, pointer: string, allowPrivate: boolean): Promise<void> {
   const protocol = new URL(url).protocol;
   if (protocol !== 'https:' && protocol !== 'http:') throw unprocessable('INVALID_INPUT', 'A webhook URL is http or https', [{ pointer, detail: 'must be an http or https URL' }]);
+  const refused = allowPrivate ? null : await refusedTarget(url);
+  if (refused) throw unprocessable('INVALID_INPUT', `The webhook URL cannot be used: ${refused}`, [{ pointer, detail: 'must reach a public address' }]);
 }
 
 const ACCESS = rolesAccess('admin', 'integration');
@@ -97,7 +100,7 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const councilId = councilOf(request);
-      checkUrl(request.body.url, '/url');
+      await checkUrl(request.body.url, '/url', app.allowPrivateWebhooks);
       return createOnce(request, reply, async (tx, changes) => {
         const secret = `whsec_${randomBytes(32).toString('base64url')}`;
         const row = await insertWebhook(tx, councilId, {
@@ -158,7 +161,7 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const expected = requireIfMatch(request);
       const councilId = councilOf(request);
       const body = request.body;
-      if (body.url !== undefined) checkUrl(body.url, '/url');
+      if (body.url !== undefined) await checkUrl(body.url, '/url', app.allowPrivateWebhooks);
       const row = await write(request, async (tx, changes) => {
         const before = await findWebhook(tx, councilId, request.params.id, { forUpdate: true });
         if (!before) throw notFound('webhook', request.params.id);
