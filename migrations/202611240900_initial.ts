@@ -57,7 +57,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addUniqueConstraint('allocation_schemes_key_version_uq', ['council_id', 'key', 'version'])
     .addCheckConstraint('allocation_schemes_dates_ck', sql`effective_to is null or effective_to >= effective_from`)
     .execute();
-  await db.schema.createIndex('allocation_schemes_in_force_idx').on('allocation_schemes').columns(['council_id', 'effective_from']).execute();
+  await db.schema
+    .createIndex('allocation_schemes_in_force_idx')
+    .on('allocation_schemes')
+    .columns(['council_id', 'effective_from'])
+    .execute();
 
   await db.schema
     .createTable('calibrations')
@@ -142,7 +146,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addCheckConstraint('budgets_council_share_ck', sql`council_annual_pence <= ras_annual_pence and net_annual_pence + annual_contribution_pence = council_annual_pence`)
+    .addCheckConstraint(
+      'budgets_council_share_ck',
+      sql`council_annual_pence <= ras_annual_pence and net_annual_pence + annual_contribution_pence = council_annual_pence`,
+    )
     .execute();
   await db.schema.createIndex('budgets_council_idx').on('budgets').columns(['council_id', 'id']).execute();
   await db.schema.createIndex('budgets_person_idx').on('budgets').columns(['council_id', 'person_id']).execute();

@@ -17,7 +17,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_by', 'text', (c) => c.notNull())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex('financial_assessments_person_idx').on('financial_assessments').columns(['council_id', 'person_id', 'effective_from']).execute();
+  await db.schema
+    .createIndex('financial_assessments_person_idx')
+    .on('financial_assessments')
+    .columns(['council_id', 'person_id', 'effective_from'])
+    .execute();
 
   await db.schema
     .alterTable('budgets')
@@ -105,7 +109,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('council_id', 'uuid', (c) => c.notNull().references('councils.id'))
     .addColumn('budget_id', 'uuid', (c) => c.notNull().references('budgets.id'))
     .addColumn('kind', 'text', (c) =>
-      c.notNull().check(sql`kind in ('council-payment', 'contribution', 'spend', 'refund', 'adjustment', 'clawback', 'contribution-refund', 'reversal')`),
+      c
+        .notNull()
+        .check(
+          sql`kind in ('council-payment', 'contribution', 'spend', 'refund', 'adjustment', 'clawback', 'contribution-refund', 'reversal')`,
+        ),
     )
     // +1 money into the account, −1 money out: fixed by the kind, or chosen for adjustments.
     .addColumn('direction', 'smallint', (c) => c.notNull().check(sql`direction in (-1, 1)`))
@@ -120,7 +128,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_by', 'text', (c) => c.notNull())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex('budget_transactions_budget_idx').on('budget_transactions').columns(['council_id', 'budget_id', 'id']).execute();
+  await db.schema
+    .createIndex('budget_transactions_budget_idx')
+    .on('budget_transactions')
+    .columns(['council_id', 'budget_id', 'id'])
+    .execute();
 
   await db.schema
     .createTable('reviews')
@@ -162,13 +174,25 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['appeals', 'reviews', 'budget_transactions', 'payment_instalments', 'payment_agreements', 'plan_decisions', 'support_plans', 'financial_assessments']) {
+  for (const table of [
+    'appeals',
+    'reviews',
+    'budget_transactions',
+    'payment_instalments',
+    'payment_agreements',
+    'plan_decisions',
+    'support_plans',
+    'financial_assessments',
+  ]) {
     await db.schema.dropTable(table).execute();
   }
   await db.schema.alterTable('budgets').dropConstraint('budgets_council_share_ck').execute();
   await db.schema
     .alterTable('budgets')
-    .addCheckConstraint('budgets_council_share_ck', sql`council_annual_pence <= ras_annual_pence and net_annual_pence + annual_contribution_pence = council_annual_pence`)
+    .addCheckConstraint(
+      'budgets_council_share_ck',
+      sql`council_annual_pence <= ras_annual_pence and net_annual_pence + annual_contribution_pence = council_annual_pence`,
+    )
     .execute();
   await db.schema
     .alterTable('budgets')

@@ -42,7 +42,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addUniqueConstraint('webhook_deliveries_event_uq', ['webhook_id', 'event_id'])
     .execute();
   await db.schema.createIndex('webhook_deliveries_due_idx').on('webhook_deliveries').columns(['status', 'next_attempt_at']).execute();
-  await db.schema.createIndex('webhook_deliveries_webhook_idx').on('webhook_deliveries').columns(['council_id', 'webhook_id', 'id']).execute();
+  await db.schema
+    .createIndex('webhook_deliveries_webhook_idx')
+    .on('webhook_deliveries')
+    .columns(['council_id', 'webhook_id', 'id'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

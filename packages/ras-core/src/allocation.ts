@@ -243,7 +243,14 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
   if (options.panelAmount !== undefined) {
     base = assertPence(options.panelAmount.annualPence, '/panelAmount/annualPence');
     panelAmount = { annualPence: base, reason: options.panelAmount.reason };
-    explanation.push(step('panel-amount', `The Resource Allocation Panel agreed ${formatPounds(base)} a year outside the RAS: ${options.panelAmount.reason}`, base, 'pence'));
+    explanation.push(
+      step(
+        'panel-amount',
+        `The Resource Allocation Panel agreed ${formatPounds(base)} a year outside the RAS: ${options.panelAmount.reason}`,
+        base,
+        'pence',
+      ),
+    );
   }
 
   // Funding streams: included ones pay part of the RAS amount, added ones come on top.
@@ -260,7 +267,14 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
     streams.push({ key: stream.key, name, mode: stream.mode, annualPence: amount });
     if (stream.mode === 'included') {
       included += amount;
-      explanation.push(step(`stream:${stream.key}`, `${name} pays ${formatPounds(amount)} of the ${panelAmount ? 'agreed' : 'RAS'} amount.`, amount, 'pence'));
+      explanation.push(
+        step(
+          `stream:${stream.key}`,
+          `${name} pays ${formatPounds(amount)} of the ${panelAmount ? 'agreed' : 'RAS'} amount.`,
+          amount,
+          'pence',
+        ),
+      );
     } else {
       added += amount;
       explanation.push(step(`stream:${stream.key}`, `${name} adds ${formatPounds(amount)} on top.`, amount, 'pence'));

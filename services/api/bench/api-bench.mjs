@@ -21,7 +21,10 @@ const CONNECTIONS = 50;
 const adminUrl = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 function start(script, env) {
-  const child = spawn(process.execPath, [script], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [script], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const startedAt = performance.now();
   return new Promise((resolve, reject) => {
     let output = '';
@@ -56,7 +59,11 @@ async function load(url, options, pid) {
 }
 
 async function call(url, path, key, body) {
-  const response = await fetch(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
   return response.json();
 }
@@ -65,7 +72,8 @@ async function call(url, path, key, body) {
 function demoAnswers(questionnaire) {
   const answers = {};
   for (const section of questionnaire.sections) {
-    for (const question of section.questions) answers[question.key] = question.type === 'multi' ? [question.options[0].key] : question.options[1]?.key ?? question.options[0].key;
+    for (const question of section.questions)
+      answers[question.key] = question.type === 'multi' ? [question.options[0].key] : (question.options[1]?.key ?? question.options[0].key);
   }
   return answers;
 }
@@ -79,8 +87,15 @@ try {
   const first = await start(server, { DATA_DIR: dataDir, PORT: '0' });
   const credentials = JSON.parse(readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8'));
   const key = credentials.adminKey.key;
-  const questionnaire = await (await fetch(`${first.url}/v1/questionnaires/${credentials.questionnaireId}`, { headers: { authorization: `Bearer ${key}` } })).json();
-  const body = JSON.stringify({ schemeId: credentials.allocationSchemeId, answers: demoAnswers(questionnaire), weeksAtHome: 40, weeklyContributionPence: 1500 });
+  const questionnaire = await (
+    await fetch(`${first.url}/v1/questionnaires/${credentials.questionnaireId}`, { headers: { authorization: `Bearer ${key}` } })
+  ).json();
+  const body = JSON.stringify({
+    schemeId: credentials.allocationSchemeId,
+    answers: demoAnswers(questionnaire),
+    weeksAtHome: 40,
+    weeklyContributionPence: 1500,
+  });
   const bare = await start(join(root, 'services/api/bench/bare-server.mjs'), {});
   const request = { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body };
   // Warm both up, then measure one after the other on the same machine.
@@ -89,7 +104,14 @@ try {
   const bareResult = await load(`${bare.url}/bare`, request);
   const calc = await load(`${first.url}/v1/calculations/budget`, request, first.child.pid);
   await stop(bare.child);
-  row('calculateBudget req/s (50 connections)', calc.rps.toFixed(0), `${bareResult.rps.toFixed(0)} (bare fastify)`, `${((calc.rps / bareResult.rps) * 100).toFixed(0)}%`, '≥ 60%', calc.rps / bareResult.rps >= 0.6);
+  row(
+    'calculateBudget req/s (50 connections)',
+    calc.rps.toFixed(0),
+    `${bareResult.rps.toFixed(0)} (bare fastify)`,
+    `${((calc.rps / bareResult.rps) * 100).toFixed(0)}%`,
+    '≥ 60%',
+    calc.rps / bareResult.rps >= 0.6,
+  );
   row('calculateBudget p99 latency', `${calc.p99} ms`, `${bareResult.p99} ms (bare)`, '', '< 20 ms', calc.p99 < 20);
   row('service peak RSS, calculateBudget load', `${calc.peakRssMb.toFixed(0)} MB`, '', '', '< 200 MB', calc.peakRssMb < 200);
   await stop(first.child);
@@ -122,11 +144,22 @@ try {
   const credentials = JSON.parse(readFileSync(join(pgDataDir, 'demo-credentials.json'), 'utf8'));
   const key = credentials.adminKey.key;
   const person = await call(service.url, '/v1/people', key, { clientGroup: 'older-people' });
-  const questionnaire = await (await fetch(`${service.url}/v1/questionnaires/${credentials.questionnaireId}`, { headers: { authorization: `Bearer ${key}` } })).json();
+  const questionnaire = await (
+    await fetch(`${service.url}/v1/questionnaires/${credentials.questionnaireId}`, { headers: { authorization: `Bearer ${key}` } })
+  ).json();
   const answers = demoAnswers(questionnaire);
   const body = JSON.stringify({ personId: person.id, questionnaireId: credentials.questionnaireId, completedWith: ['family'], answers });
-  await load(`${service.url}/v1/assessments`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body, duration: 2 });
-  const ours = await load(`${service.url}/v1/assessments`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body }, service.child.pid);
+  await load(`${service.url}/v1/assessments`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body,
+    duration: 2,
+  });
+  const ours = await load(
+    `${service.url}/v1/assessments`,
+    { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body },
+    service.child.pid,
+  );
   await stop(service.child);
 
   // The same writes as one createAssessment: the row, its audit record, the event number and the event.
@@ -144,11 +177,35 @@ COMMIT;
   );
   const output = execFileSync(
     'pgbench',
-    ['-n', '-c', String(CONNECTIONS), '-j', '2', '-T', String(DURATION), '-f', script, '-D', `council=${credentials.council.id}`, '-D', `person=${person.id}`, '-D', `questionnaire=${credentials.questionnaireId}`, dbUrl.toString()],
+    [
+      '-n',
+      '-c',
+      String(CONNECTIONS),
+      '-j',
+      '2',
+      '-T',
+      String(DURATION),
+      '-f',
+      script,
+      '-D',
+      `council=${credentials.council.id}`,
+      '-D',
+      `person=${person.id}`,
+      '-D',
+      `questionnaire=${credentials.questionnaireId}`,
+      dbUrl.toString(),
+    ],
     { encoding: 'utf8' },
   );
   const tps = Number(/tps = ([\d.]+)/.exec(output)?.[1]);
-  row('createAssessment on PostgreSQL, writes/s', ours.rps.toFixed(0), `${tps.toFixed(0)} (pgbench, same inserts)`, `${((ours.rps / tps) * 100).toFixed(0)}%`, '≥ 25%', ours.rps / tps >= 0.25);
+  row(
+    'createAssessment on PostgreSQL, writes/s',
+    ours.rps.toFixed(0),
+    `${tps.toFixed(0)} (pgbench, same inserts)`,
+    `${((ours.rps / tps) * 100).toFixed(0)}%`,
+    '≥ 25%',
+    ours.rps / tps >= 0.25,
+  );
   row('createAssessment p99 latency', `${ours.p99} ms`, '', '', '', true);
   row('service peak RSS, createAssessment load', `${ours.peakRssMb.toFixed(0)} MB`, '', '', '< 200 MB', ours.peakRssMb < 200);
 } finally {
@@ -159,4 +216,5 @@ COMMIT;
 
 process.stdout.write(`\nBudget service benchmarks: ${DURATION} s per run, ${CONNECTIONS} connections, Node ${process.version}\n\n`);
 process.stdout.write('| Measure | Ours | Yardstick (same run) | Ratio | Target | Pass |\n|---|---|---|---|---|---|\n');
-for (const r of results) process.stdout.write(`| ${r.measure} | ${r.ours} | ${r.yardstick} | ${r.ratio} | ${r.target} | ${r.pass ? 'yes' : 'NO'} |\n`);
+for (const r of results)
+  process.stdout.write(`| ${r.measure} | ${r.ours} | ${r.yardstick} | ${r.ratio} | ${r.target} | ${r.pass ? 'yes' : 'NO'} |\n`);

@@ -28,9 +28,6 @@ export interface AppOptions {
   readonly logger?: FastifyBaseLogger | boolean;
 }
 
-/** The app's type, with the TypeBox type provider. */
-export type App = FastifyInstance & { withTypeProvider<T>(): FastifyInstance };
-
 /** Fields that identify a person: never written to logs. */
 export const REDACTED_LOG_PATHS = [
   'req.headers.authorization',

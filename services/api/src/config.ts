@@ -47,7 +47,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   const portText = text('PORT') ?? '3000';
   const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port < 0 || port > 65_535) problems.push(`PORT must be a whole number from 0 to 65535 (got "${portText}")`);
+  if (!/^\d+$/.test(portText) || port < 0 || port > 65_535)
+    problems.push(`PORT must be a whole number from 0 to 65535 (got "${portText}")`);
 
   const databaseUrl = text('DATABASE_URL') ?? null;
   if (databaseUrl !== null) {
@@ -64,7 +65,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   const logLevel = (text('LOG_LEVEL') ?? 'info').toLowerCase();
-  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel))
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
 
   const seedText = (text('SEED_DEMO') ?? 'true').toLowerCase();
   if (!['true', 'false', '1', '0', 'yes', 'no'].includes(seedText)) problems.push(`SEED_DEMO must be true or false (got "${seedText}")`);
@@ -73,7 +75,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!/^\d+$/.test(rateText)) problems.push(`RATE_LIMIT_PER_MINUTE must be a whole number, 0 to switch the limit off (got "${rateText}")`);
 
   const privateText = (text('ALLOW_PRIVATE_WEBHOOKS') ?? 'false').toLowerCase();
-  if (!['true', 'false', '1', '0', 'yes', 'no'].includes(privateText)) problems.push(`ALLOW_PRIVATE_WEBHOOKS must be true or false (got "${privateText}")`);
+  if (!['true', 'false', '1', '0', 'yes', 'no'].includes(privateText))
+    problems.push(`ALLOW_PRIVATE_WEBHOOKS must be true or false (got "${privateText}")`);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMALL_QUESTIONNAIRE } from './helpers/fixtures.js';
-import { type TestApp, createTestApp, problemOf } from './helpers/test-app.js';
+import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
 
 // Figures worked out by hand from the small questionnaire:
 //   care (weight 1.5, cap 20): washing none 0 / some 3 / lots 9; aids (multi, cap 5) hoist 4, rail 2
@@ -16,7 +16,14 @@ let questionnaireId: string;
 async function createScheme(body: Record<string, unknown>): Promise<string> {
   const response = await t.call('POST', '/v1/allocation-schemes', {
     key: adminKey,
-    body: { key: 'calc', questionnaireId, clientGroups: ['any'], effectiveFrom: '2026-04-01', clawback: { type: 'percent', percent: 20 }, ...body },
+    body: {
+      key: 'calc',
+      questionnaireId,
+      clientGroups: ['any'],
+      effectiveFrom: '2026-04-01',
+      clawback: { type: 'percent', percent: 20 },
+      ...body,
+    },
   });
   expect(response.statusCode, response.body).toBe(201);
   return response.json().id;
@@ -85,7 +92,11 @@ describe('calculateBudget', () => {
   });
 
   it('gives nothing below the floor, and refers above the ceiling while still showing the amount', async () => {
-    const schemeId = await createScheme({ method: { type: 'linear', poundsPerPointPence: 25_000 }, floorPoints: 18, ceilingPence: 500_000 });
+    const schemeId = await createScheme({
+      method: { type: 'linear', poundsPerPointPence: 25_000 },
+      floorPoints: 18,
+      ceilingPence: 500_000,
+    });
     const low = await budget({ schemeId, answers: LOW });
     expect(low.belowFloor).toBe(true);
     expect(low.rasAnnualPence).toBe(0);
@@ -159,7 +170,11 @@ describe('calculateContribution', () => {
   it('uses the thresholds it is given', async () => {
     const response = await t.call('POST', '/v1/calculations/contribution', {
       key: portalKey,
-      body: { ...base, capitalPence: 1_100_000, rules: { lowerCapitalLimitPence: 1_000_000, upperCapitalLimitPence: 2_000_000, tariffStepPence: 50_000, tariffPerStepPence: 200 } },
+      body: {
+        ...base,
+        capitalPence: 1_100_000,
+        rules: { lowerCapitalLimitPence: 1_000_000, upperCapitalLimitPence: 2_000_000, tariffStepPence: 50_000, tariffPerStepPence: 200 },
+      },
     });
     expect(response.json().tariffIncomePence).toBe(400); // £1,000 over, 2 steps of £500 at £2
   });
@@ -182,7 +197,13 @@ describe('calculateClawback', () => {
   it('never reclaims more than the council paid in', async () => {
     const response = await t.call('POST', '/v1/calculations/clawback', {
       key: portalKey,
-      body: { annualPence: 100_000, councilPaidPence: 10_000, personPaidPence: 90_000, spentPence: 0, clawback: { type: 'percent', percent: 0 } },
+      body: {
+        annualPence: 100_000,
+        councilPaidPence: 10_000,
+        personPaidPence: 90_000,
+        spentPence: 0,
+        clawback: { type: 'percent', percent: 0 },
+      },
     });
     expect(response.json().clawbackPence).toBe(10_000);
   });
@@ -193,6 +214,10 @@ describe('calculateClawback', () => {
       body: { annualPence: 100.5, councilPaidPence: -1, spentPence: 1e300, clawback: { type: 'percent', percent: 20 } },
     });
     expect(response.statusCode).toBe(400);
-    expect(problemOf(response).errors?.map((error) => error.pointer).sort()).toEqual(['/annualPence', '/councilPaidPence', '/spentPence']);
+    expect(
+      problemOf(response)
+        .errors?.map((error) => error.pointer)
+        .sort(),
+    ).toEqual(['/annualPence', '/councilPaidPence', '/spentPence']);
   });
 });

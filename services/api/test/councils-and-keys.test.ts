@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BOOTSTRAP_TOKEN, type TestApp, createTestApp, problemOf } from './helpers/test-app.js';
+import { BOOTSTRAP_TOKEN, createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
 
 let t: TestApp;
 
@@ -88,7 +88,9 @@ describe('API keys', () => {
   });
 
   it('refuses a portal key that also holds staff roles, unknown roles and unknown fields', async () => {
-    const { adminKey } = await t.call('POST', '/v1/councils', { key: BOOTSTRAP_TOKEN, body: { name: 'Roles borough' } }).then((r) => ({ adminKey: r.json().adminKey.key as string }));
+    const { adminKey } = await t
+      .call('POST', '/v1/councils', { key: BOOTSTRAP_TOKEN, body: { name: 'Roles borough' } })
+      .then((r) => ({ adminKey: r.json().adminKey.key as string }));
     const mixed = await t.call('POST', '/v1/api-keys', { key: adminKey, body: { name: 'x', roles: ['portal', 'admin'] } });
     expect(mixed.statusCode).toBe(422);
     expect(problemOf(mixed).errors?.[0]?.pointer).toBe('/roles');

@@ -9,7 +9,16 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 
 describe('docker-compose.yml', () => {
   const compose = parse(readFileSync(`${root}docker-compose.yml`, 'utf8')) as {
-    services: Record<string, { depends_on?: Record<string, { condition: string }>; environment?: Record<string, string>; command?: string[]; build?: string; image?: string }>;
+    services: Record<
+      string,
+      {
+        depends_on?: Record<string, { condition: string }>;
+        environment?: Record<string, string>;
+        command?: string[];
+        build?: string;
+        image?: string;
+      }
+    >;
     volumes: Record<string, unknown>;
   };
 

@@ -1,10 +1,10 @@
-import { type Server, createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyDelivery } from '../src/webhooks/signature.js';
 import { WebhookRelay } from '../src/webhooks/relay.js';
+import { verifyDelivery } from '../src/webhooks/signature.js';
 import { type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
-import { type TestApp, createTestApp } from './helpers/test-app.js';
+import { createTestApp, type TestApp } from './helpers/test-app.js';
 
 let t: TestApp;
 
@@ -13,10 +13,10 @@ class Receiver {
   readonly received: { id: string; type: string; seq: number; signatureValid: boolean }[] = [];
   failing = false;
   secret = '';
-  #server: Server | undefined;
+  readonly #server: Server = createServer((request, response) => this.#handle(request, response));
 
-  async start(): Promise<string> {
-    this.#server = createServer((request, response) => {
+  #handle(request: IncomingMessage, response: ServerResponse): void {
+    {
       let body = '';
       request.on('data', (chunk) => (body += chunk));
       request.on('end', () => {
@@ -26,16 +26,24 @@ class Receiver {
         }
         const event = JSON.parse(body);
         const signature = String(request.headers['ras-signature']);
-        this.received.push({ id: event.id, type: event.type, seq: event.seq, signatureValid: verifyDelivery(this.secret, signature, body) });
+        this.received.push({
+          id: event.id,
+          type: event.type,
+          seq: event.seq,
+          signatureValid: verifyDelivery(this.secret, signature, body),
+        });
         response.writeHead(204).end();
       });
-    });
-    await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.#server?.address() as AddressInfo).port}/hook`;
+    }
+  }
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}/hook`;
   }
 
   stop(): Promise<void> {
-    return new Promise((resolve) => this.#server?.close(() => resolve()));
+    return new Promise((resolve) => this.#server.close(() => resolve()));
   }
 }
 
@@ -111,7 +119,10 @@ describe('webhooks', () => {
     try {
       receiver.secret = (await t.call('POST', '/v1/webhooks', { key: council.keys.admin, body: { url } })).json().secret;
       await makeEvents(council, 20);
-      const relays = [new WebhookRelay(t.database.db, { allowPrivateTargets: true, batchSize: 5 }), new WebhookRelay(t.database.db, { allowPrivateTargets: true, batchSize: 5 })];
+      const relays = [
+        new WebhookRelay(t.database.db, { allowPrivateTargets: true, batchSize: 5 }),
+        new WebhookRelay(t.database.db, { allowPrivateTargets: true, batchSize: 5 }),
+      ];
       await drain(relays, () => receiver.received.length >= 20);
       await Promise.all(relays.map((relay) => relay.tick()));
       expect(receiver.received).toHaveLength(20);
@@ -144,7 +155,11 @@ describe('webhooks', () => {
       receiver.failing = false;
       for (let i = 0; i < 3; i++) await relay.tick();
       expect(receiver.received).toHaveLength(0);
-      const resumed = await t.call('PATCH', webhookUrl, { key: council.keys.admin, headers: { 'if-match': paused.headers.etag as string }, body: { status: 'active' } });
+      const resumed = await t.call('PATCH', webhookUrl, {
+        key: council.keys.admin,
+        headers: { 'if-match': paused.headers.etag as string },
+        body: { status: 'active' },
+      });
       expect(resumed.statusCode).toBe(200);
       await drain([relay], () => receiver.received.length >= 3);
       expect(receiver.received.map((r) => r.type)).toEqual(['person.created', 'person.created', 'person.created']);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMALL_QUESTIONNAIRE } from './helpers/fixtures.js';
-import { type TestApp, createTestApp, problemOf } from './helpers/test-app.js';
+import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
 
 let t: TestApp;
 let adminKey: string;
@@ -19,7 +19,10 @@ async function person(key: string, body: Record<string, unknown> = {}) {
 async function submitted(key: string, personId: string, answers: Record<string, unknown> = ANSWERS) {
   const created = await t.call('POST', '/v1/assessments', { key, body: { personId, questionnaireId, completedWith: ['family'], answers } });
   expect(created.statusCode, created.body).toBe(201);
-  const submit = await t.call('POST', `/v1/assessments/${created.json().id}/submit`, { key, headers: { 'if-match': created.headers.etag as string } });
+  const submit = await t.call('POST', `/v1/assessments/${created.json().id}/submit`, {
+    key,
+    headers: { 'if-match': created.headers.etag as string },
+  });
   expect(submit.statusCode, submit.body).toBe(200);
   return { id: submit.json().id as string, etag: submit.headers.etag as string, body: submit.json() };
 }
@@ -61,7 +64,10 @@ describe('people', () => {
     const created = await person(adminKey, { externalIds: { carefirst: 'CF-1001' }, displayName: 'Alex' });
     const found = (await t.call('GET', '/v1/people?externalId=carefirst:CF-1001', { key: adminKey })).json();
     expect(found.items.map((item: { id: string }) => item.id)).toEqual([created.id]);
-    const duplicate = await t.call('POST', '/v1/people', { key: adminKey, body: { clientGroup: 'older-people', externalIds: { carefirst: 'CF-1001' } } });
+    const duplicate = await t.call('POST', '/v1/people', {
+      key: adminKey,
+      body: { clientGroup: 'older-people', externalIds: { carefirst: 'CF-1001' } },
+    });
     expect(duplicate.statusCode).toBe(409);
     expect(problemOf(duplicate).errors?.[0]?.pointer).toBe('/externalIds/carefirst');
   });
@@ -70,10 +76,18 @@ describe('people', () => {
     const created = await t.call('POST', '/v1/people', { key: adminKey, body: { clientGroup: 'older-people' } });
     const url = `/v1/people/${created.json().id}`;
     expect((await t.call('PATCH', url, { key: adminKey, body: { displayName: 'Sam' } })).statusCode).toBe(428);
-    const updated = await t.call('PATCH', url, { key: adminKey, body: { displayName: 'Sam' }, headers: { 'if-match': created.headers.etag as string } });
+    const updated = await t.call('PATCH', url, {
+      key: adminKey,
+      body: { displayName: 'Sam' },
+      headers: { 'if-match': created.headers.etag as string },
+    });
     expect(updated.statusCode).toBe(200);
     expect(updated.json()).toMatchObject({ displayName: 'Sam', version: 2 });
-    const stale = await t.call('PATCH', url, { key: adminKey, body: { displayName: 'Jo' }, headers: { 'if-match': created.headers.etag as string } });
+    const stale = await t.call('PATCH', url, {
+      key: adminKey,
+      body: { displayName: 'Jo' },
+      headers: { 'if-match': created.headers.etag as string },
+    });
     expect(stale.statusCode).toBe(412);
     expect(problemOf(stale).code).toBe('PRECONDITION_FAILED');
   });
@@ -91,7 +105,10 @@ describe('people', () => {
     const other = await t.council();
     expect((await t.call('GET', `/v1/people/${mine.id}`, { key: other.adminKey })).statusCode).toBe(404);
     // A portal cannot start an assessment for someone else's person either.
-    const attempt = await t.call('POST', '/v1/assessments', { key: portalA, body: { personId: theirs.id, questionnaireId, completedWith: ['self'] } });
+    const attempt = await t.call('POST', '/v1/assessments', {
+      key: portalA,
+      body: { personId: theirs.id, questionnaireId, completedWith: ['self'] },
+    });
     expect(attempt.statusCode).toBe(422);
     expect(problemOf(attempt).errors?.[0]?.pointer).toBe('/personId');
   });
@@ -100,9 +117,15 @@ describe('people', () => {
 describe('assessments', () => {
   it('lists every missing or invalid answer on submit, and keeps the draft', async () => {
     const { id } = await person(adminKey);
-    const created = await t.call('POST', '/v1/assessments', { key: assessorKey, body: { personId: id, questionnaireId, completedWith: ['self', 'advocate'], answers: { washing: 'some' } } });
+    const created = await t.call('POST', '/v1/assessments', {
+      key: assessorKey,
+      body: { personId: id, questionnaireId, completedWith: ['self', 'advocate'], answers: { washing: 'some' } },
+    });
     expect(created.json()).toMatchObject({ status: 'draft', completedWith: ['self', 'advocate'] });
-    const submit = await t.call('POST', `/v1/assessments/${created.json().id}/submit`, { key: assessorKey, headers: { 'if-match': created.headers.etag as string } });
+    const submit = await t.call('POST', `/v1/assessments/${created.json().id}/submit`, {
+      key: assessorKey,
+      headers: { 'if-match': created.headers.etag as string },
+    });
     expect(submit.statusCode).toBe(422);
     expect(problemOf(submit).errors).toEqual([{ pointer: '/answers/out', detail: 'is required and has no answer' }]);
     const save = await t.call('PUT', `/v1/assessments/${created.json().id}/answers`, {
@@ -111,14 +134,21 @@ describe('assessments', () => {
       body: { answers: { washing: 'some', out: 'sometimes', extra: 'x' } },
     });
     expect(save.statusCode).toBe(422);
-    expect(problemOf(save).errors?.map((error) => error.pointer).sort()).toEqual(['/answers/extra', '/answers/out']);
+    expect(
+      problemOf(save)
+        .errors?.map((error) => error.pointer)
+        .sort(),
+    ).toEqual(['/answers/extra', '/answers/out']);
   });
 
   it('moderation keeps the person’s answers, records each amendment with its reason, and the eligibility', async () => {
     const { id: personId } = await person(adminKey);
     const assessment = await submitted(assessorKey, personId);
     expect(assessment.body.score.totalPoints).toBe(25);
-    const noIfMatch = await t.call('POST', `/v1/assessments/${assessment.id}/moderation`, { key: assessorKey, body: { decision: 'agree', eligibility: { eligible: true, basis: 'care-act-2014' } } });
+    const noIfMatch = await t.call('POST', `/v1/assessments/${assessment.id}/moderation`, {
+      key: assessorKey,
+      body: { decision: 'agree', eligibility: { eligible: true, basis: 'care-act-2014' } },
+    });
     expect(noIfMatch.statusCode).toBe(428);
     const notAssessor = await t.call('POST', `/v1/assessments/${assessment.id}/moderation`, {
       key: adminKey,
@@ -140,7 +170,9 @@ describe('assessments', () => {
     expect(body.status).toBe('agreed');
     expect(body.submittedAnswers.out).toBe('with');
     expect(body.answers.out).toBe('never');
-    expect(body.moderation.amendments).toEqual([{ questionKey: 'out', from: 'with', to: 'never', reason: 'Cannot go out without two people, seen at visit' }]);
+    expect(body.moderation.amendments).toEqual([
+      { questionKey: 'out', from: 'with', to: 'never', reason: 'Cannot go out without two people, seen at visit' },
+    ]);
     expect(body.eligibility).toEqual({ eligible: true, basis: 'facs', band: 'substantial' });
     expect(body.score.totalPoints).toBe(32); // 20 + 12
     const again = await t.call('POST', `/v1/assessments/${assessment.id}/moderation`, {
@@ -157,7 +189,11 @@ describe('assessments', () => {
     const response = await t.call('POST', `/v1/assessments/${assessment.id}/moderation`, {
       key: assessorKey,
       headers: { 'if-match': assessment.etag },
-      body: { decision: 'amend', amendments: [{ questionKey: 'aids', answer: 'hoist', reason: 'x' }], eligibility: { eligible: true, basis: 'care-act-2014' } },
+      body: {
+        decision: 'amend',
+        amendments: [{ questionKey: 'aids', answer: 'hoist', reason: 'x' }],
+        eligibility: { eligible: true, basis: 'care-act-2014' },
+      },
     });
     expect(response.statusCode).toBe(422);
     expect(problemOf(response).errors?.[0]?.pointer).toBe('/amendments/0/answer');
@@ -168,7 +204,10 @@ describe('budgets', () => {
   it('sets the indicative budget from an agreed assessment under the scheme in force, with a ceiling referral', async () => {
     const { id: personId } = await person(adminKey, { externalIds: { carefirst: 'CF-2002' } });
     const assessment = await agreed(personId);
-    const response = await t.call('POST', '/v1/budgets', { key: assessorKey, body: { assessmentId: assessment.id, startDate: '2026-05-01', weeksAtHome: 26 } });
+    const response = await t.call('POST', '/v1/budgets', {
+      key: assessorKey,
+      body: { assessmentId: assessment.id, startDate: '2026-05-01', weeksAtHome: 26 },
+    });
     expect(response.statusCode, response.body).toBe(201);
     const budget = response.json();
     expect(budget).toMatchObject({ status: 'indicative', personId, assessmentId: assessment.id, startDate: '2026-05-01', totalPoints: 25 });
@@ -190,7 +229,10 @@ describe('budgets', () => {
     expect(problemOf(notAgreed).code).toBe('ASSESSMENT_NOT_AGREED');
 
     const ineligible = await agreed((await person(adminKey)).id, false);
-    const refused = await t.call('POST', '/v1/budgets', { key: assessorKey, body: { assessmentId: ineligible.id, startDate: '2026-05-01' } });
+    const refused = await t.call('POST', '/v1/budgets', {
+      key: assessorKey,
+      body: { assessmentId: ineligible.id, startDate: '2026-05-01' },
+    });
     expect(problemOf(refused).code).toBe('NOT_ELIGIBLE');
 
     const early = await agreed((await person(adminKey)).id);
@@ -208,7 +250,11 @@ describe('budgets', () => {
     const { id: personId } = await person(adminKey);
     const assessment = await agreed(personId);
     const send = () =>
-      t.call('POST', '/v1/budgets', { key: assessorKey, body: { assessmentId: assessment.id, startDate: '2026-06-01' }, headers: { 'idempotency-key': `budget-${assessment.id}` } });
+      t.call('POST', '/v1/budgets', {
+        key: assessorKey,
+        body: { assessmentId: assessment.id, startDate: '2026-06-01' },
+        headers: { 'idempotency-key': `budget-${assessment.id}` },
+      });
     const [first, second] = await Promise.all([send(), send()]);
     expect(first.statusCode).toBe(201);
     expect(second.statusCode).toBe(201);
@@ -221,26 +267,51 @@ describe('budgets', () => {
     const council = await t.council();
     const q = (await t.call('POST', '/v1/questionnaires', { key: council.adminKey, body: SMALL_QUESTIONNAIRE })).json();
     await t.call('POST', '/v1/people', { key: council.adminKey, body: { clientGroup: 'x' } });
-    const events = await t.database.db.selectFrom('events').select(['seq', 'type']).where('council_id', '=', council.id).orderBy('seq').execute();
+    const events = await t.database.db
+      .selectFrom('events')
+      .select(['seq', 'type'])
+      .where('council_id', '=', council.id)
+      .orderBy('seq')
+      .execute();
     expect(events).toEqual([
       { seq: 1, type: 'council.created' },
       { seq: 2, type: 'questionnaire.created' },
       { seq: 3, type: 'person.created' },
     ]);
-    const audit = await t.database.db.selectFrom('audit_log').select(['action', 'entity_id']).where('council_id', '=', council.id).execute();
-    expect(audit.map((row) => row.action).sort()).toEqual(['api-key.created', 'council.created', 'person.created', 'questionnaire.created']);
+    const audit = await t.database.db
+      .selectFrom('audit_log')
+      .select(['action', 'entity_id'])
+      .where('council_id', '=', council.id)
+      .execute();
+    expect(audit.map((row) => row.action).sort()).toEqual([
+      'api-key.created',
+      'council.created',
+      'person.created',
+      'questionnaire.created',
+    ]);
     expect(audit.find((row) => row.action === 'questionnaire.created')?.entity_id).toBe(q.id);
   });
 
   it('writes nothing when a change fails half way', async () => {
     const council = await t.council();
-    const before = await t.database.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).where('council_id', '=', council.id).executeTakeFirstOrThrow();
+    const before = await t.database.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('council_id', '=', council.id)
+      .executeTakeFirstOrThrow();
     await t.call('POST', '/v1/people', { key: council.adminKey, body: { clientGroup: 'x', externalIds: { carefirst: 'DUP' } } });
-    const duplicate = await t.call('POST', '/v1/people', { key: council.adminKey, body: { clientGroup: 'x', externalIds: { carefirst: 'DUP' } } });
+    const duplicate = await t.call('POST', '/v1/people', {
+      key: council.adminKey,
+      body: { clientGroup: 'x', externalIds: { carefirst: 'DUP' } },
+    });
     expect(duplicate.statusCode).toBe(409);
     const people = await t.database.db.selectFrom('people').select('id').where('council_id', '=', council.id).execute();
     expect(people).toHaveLength(1);
-    const after = await t.database.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).where('council_id', '=', council.id).executeTakeFirstOrThrow();
+    const after = await t.database.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('council_id', '=', council.id)
+      .executeTakeFirstOrThrow();
     expect(Number(after.n) - Number(before.n)).toBe(1);
   });
 });

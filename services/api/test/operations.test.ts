@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestApp, createTestApp, problemOf } from './helpers/test-app.js';
+import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
 
 let t: TestApp;
 let adminKey: string;
@@ -30,7 +30,15 @@ describe('operations endpoints', () => {
     const operationIds = Object.values(openapi.paths as Record<string, Record<string, { operationId?: string }>>).flatMap((path) =>
       Object.values(path).map((operation) => operation.operationId),
     );
-    for (const id of ['createCouncil', 'createApiKey', 'revokeApiKey', 'calculateBudget', 'createBudget', 'moderateAssessment', 'describeAllocationScheme']) {
+    for (const id of [
+      'createCouncil',
+      'createApiKey',
+      'revokeApiKey',
+      'calculateBudget',
+      'createBudget',
+      'moderateAssessment',
+      'describeAllocationScheme',
+    ]) {
       expect(operationIds).toContain(id);
     }
   });

@@ -1,7 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SetUpCouncil, agreedPerson, setUpCouncil } from './helpers/council-setup.js';
-import { type TestApp, createTestApp, problemOf } from './helpers/test-app.js';
+import { agreedPerson, type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
+import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
 
 let t: TestApp;
 let council: SetUpCouncil;
@@ -15,11 +15,36 @@ const PLAN = {
     { key: 'work', description: 'Keep my job at the café' },
   ],
   lines: [
-    { description: 'Personal assistant, 8 hours a week', outcomeKeys: ['home', 'work'], provider: 'Own PA, employed by me', managedBy: 'direct-payment', costType: 'weekly', amountPence: 8_000 },
-    { description: 'Day service on Fridays', outcomeKeys: ['work'], provider: 'Brookside Day Centre', managedBy: 'council-arranged', costType: 'annual', amountPence: 100_000 },
-    { description: 'Kitchen equipment', outcomeKeys: ['home'], provider: 'Local supplier', managedBy: 'individual-service-fund', costType: 'one-off', amountPence: 20_000 },
+    {
+      description: 'Personal assistant, 8 hours a week',
+      outcomeKeys: ['home', 'work'],
+      provider: 'Own PA, employed by me',
+      managedBy: 'direct-payment',
+      costType: 'weekly',
+      amountPence: 8_000,
+    },
+    {
+      description: 'Day service on Fridays',
+      outcomeKeys: ['work'],
+      provider: 'Brookside Day Centre',
+      managedBy: 'council-arranged',
+      costType: 'annual',
+      amountPence: 100_000,
+    },
+    {
+      description: 'Kitchen equipment',
+      outcomeKeys: ['home'],
+      provider: 'Local supplier',
+      managedBy: 'individual-service-fund',
+      costType: 'one-off',
+      amountPence: 20_000,
+    },
   ],
-  contingency: { amountPence: 50_000, plan: 'My sister covers if my PA is off sick', emergencyCover: 'Agency cover through the council out-of-hours team' },
+  contingency: {
+    amountPence: 50_000,
+    plan: 'My sister covers if my PA is off sick',
+    emergencyCover: 'Agency cover through the council out-of-hours team',
+  },
   risks: [{ description: 'Going out alone at night', mitigation: 'Travel buddy scheme', resolved: true }],
   budgetHolder: 'Me, with help from my sister',
   supportManager: 'My sister',
@@ -44,7 +69,12 @@ async function next(previous: LightMyRequestResponse, method: string, url: strin
 }
 
 async function decide(previous: LightMyRequestResponse, stage: string, outcome: string, key: string, extra: Record<string, unknown> = {}) {
-  return next(previous, 'POST', `/v1/support-plans/${previous.json().id}/decisions`, key, { stage, outcome, reasons: `${stage} ${outcome}`, ...extra });
+  return next(previous, 'POST', `/v1/support-plans/${previous.json().id}/decisions`, key, {
+    stage,
+    outcome,
+    reasons: `${stage} ${outcome}`,
+    ...extra,
+  });
 }
 
 /** Takes a plan through submission and every stage to panel approval. */
@@ -70,7 +100,10 @@ describe('financial assessments', () => {
   it('keeps history and uses the one in force on the budget’s start date', async () => {
     const { personId, assessmentId } = await agreedPerson(t, council);
     const url = `/v1/people/${personId}/financial-assessments`;
-    expect((await t.call('POST', url, { key: council.keys.finance, body: { effectiveFrom: '2026-01-01', weeklyContributionPence: 1_000 } })).statusCode).toBe(201);
+    expect(
+      (await t.call('POST', url, { key: council.keys.finance, body: { effectiveFrom: '2026-01-01', weeklyContributionPence: 1_000 } }))
+        .statusCode,
+    ).toBe(201);
     const computed = await t.call('POST', url, {
       key: council.keys.finance,
       body: {
@@ -91,10 +124,14 @@ describe('financial assessments', () => {
     const history = (await t.call('GET', url, { key: council.keys.auditor })).json().items;
     expect(history.map((item: { effectiveFrom: string }) => item.effectiveFrom)).toEqual(['2026-01-01', '2026-06-01']);
 
-    const may = (await t.call('POST', '/v1/budgets', { key: council.keys.assessor, body: { assessmentId, startDate: '2026-05-01' } })).json();
+    const may = (
+      await t.call('POST', '/v1/budgets', { key: council.keys.assessor, body: { assessmentId, startDate: '2026-05-01' } })
+    ).json();
     expect(may.weeklyContributionPence).toBe(1_000);
     expect(may.annualContributionPence).toBe(52_000);
-    const june = (await t.call('POST', '/v1/budgets', { key: council.keys.assessor, body: { assessmentId, startDate: '2026-06-01' } })).json();
+    const june = (
+      await t.call('POST', '/v1/budgets', { key: council.keys.assessor, body: { assessmentId, startDate: '2026-06-01' } })
+    ).json();
     expect(june.weeklyContributionPence).toBe(5_200);
   });
 });
@@ -103,11 +140,25 @@ describe('support plans', () => {
   it('costs a plan against its budget and runs the panel checklist', async () => {
     const { budgetId, personId } = await indicativeBudget();
     const plan = (await createPlan(budgetId)).json();
-    expect(plan.costing).toMatchObject({ annualCostPence: 536_000, contingencyPence: 50_000, budgetPence: 625_000, withinBudget: true, headroomPence: 39_000 });
-    expect(plan.costing.byManagementOption).toMatchObject({ 'direct-payment': 416_000, 'council-arranged': 100_000, 'individual-service-fund': 20_000, trust: 0 });
+    expect(plan.costing).toMatchObject({
+      annualCostPence: 536_000,
+      contingencyPence: 50_000,
+      budgetPence: 625_000,
+      withinBudget: true,
+      headroomPence: 39_000,
+    });
+    expect(plan.costing.byManagementOption).toMatchObject({
+      'direct-payment': 416_000,
+      'council-arranged': 100_000,
+      'individual-service-fund': 20_000,
+      trust: 0,
+    });
     const failed = plan.checklist.filter((item: { passed: boolean }) => !item.passed).map((item: { key: string }) => item.key);
     expect(failed).toEqual(['financial-assessment-done']);
-    await t.call('POST', `/v1/people/${personId}/financial-assessments`, { key: council.keys.finance, body: { effectiveFrom: '2026-01-01', weeklyContributionPence: 0 } });
+    await t.call('POST', `/v1/people/${personId}/financial-assessments`, {
+      key: council.keys.finance,
+      body: { effectiveFrom: '2026-01-01', weeklyContributionPence: 0 },
+    });
     const again = (await t.call('GET', `/v1/support-plans/${plan.id}`, { key: council.keys.auditor })).json();
     expect(again.checklist.every((item: { passed: boolean }) => item.passed)).toBe(true);
   });
@@ -136,15 +187,30 @@ describe('support plans', () => {
 
   it('approves through every stage and, in one step, agrees the budget, fixes the payments and schedules reviews', async () => {
     const { budgetId, personId } = await indicativeBudget();
-    await t.call('POST', `/v1/people/${personId}/financial-assessments`, { key: council.keys.finance, body: { effectiveFrom: '2026-01-01', weeklyContributionPence: 2_000 } });
+    await t.call('POST', `/v1/people/${personId}/financial-assessments`, {
+      key: council.keys.finance,
+      body: { effectiveFrom: '2026-01-01', weeklyContributionPence: 2_000 },
+    });
     const approved = await approve(await createPlan(budgetId));
     expect(approved.json()).toMatchObject({ status: 'approved', stage: null, exception: null });
     expect(approved.json().decisions.map((d: { stage: string }) => d.stage)).toEqual(['coordinator', 'team-manager', 'panel']);
 
     const budget = (await t.call('GET', `/v1/budgets/${budgetId}`, { key: council.keys.finance })).json();
-    expect(budget).toMatchObject({ status: 'agreed', startDate: '2026-05-01', councilAnnualPence: 625_000, annualContributionPence: 104_000, netAnnualPence: 521_000 });
+    expect(budget).toMatchObject({
+      status: 'agreed',
+      startDate: '2026-05-01',
+      councilAnnualPence: 625_000,
+      annualContributionPence: 104_000,
+      netAnnualPence: 521_000,
+    });
     const account = (await t.call('GET', `/v1/budgets/${budgetId}/account`, { key: council.keys.finance })).json();
-    expect(account.agreement).toMatchObject({ collection: 'net', frequency: 'monthly', grossAnnualPence: 625_000, contributionAnnualPence: 104_000, netAnnualPence: 521_000 });
+    expect(account.agreement).toMatchObject({
+      collection: 'net',
+      frequency: 'monthly',
+      grossAnnualPence: 625_000,
+      contributionAnnualPence: 104_000,
+      netAnnualPence: 521_000,
+    });
     // £5,210 in 12: 43,416.67 → 8 instalments of 43,417 and 4 of 43,416, adding up to the penny.
     const amounts = account.schedule.map((i: { amountPence: number }) => i.amountPence);
     expect(amounts).toEqual([...Array(8).fill(43_417), ...Array(4).fill(43_416)]);
@@ -153,9 +219,19 @@ describe('support plans', () => {
     expect(account.schedule[11].dueDate).toBe('2027-04-01');
     expect(account.balancePence).toBe(0);
 
-    const events = await t.database.db.selectFrom('events').select('type').where('council_id', '=', council.id).where('entity_id', 'in', [budgetId]).execute();
+    const events = await t.database.db
+      .selectFrom('events')
+      .select('type')
+      .where('council_id', '=', council.id)
+      .where('entity_id', 'in', [budgetId])
+      .execute();
     expect(events.map((event) => event.type)).toContain('budget.agreed');
-    const reviews = await t.database.db.selectFrom('reviews').select(['kind', 'due_date']).where('budget_id', '=', budgetId).orderBy('due_date').execute();
+    const reviews = await t.database.db
+      .selectFrom('reviews')
+      .select(['kind', 'due_date'])
+      .where('budget_id', '=', budgetId)
+      .orderBy('due_date')
+      .execute();
     expect(reviews).toEqual([
       { kind: 'first', due_date: '2026-05-29' },
       { kind: 'annual', due_date: '2027-05-01' },
@@ -170,20 +246,31 @@ describe('support plans', () => {
     const submitted = await next(plan, 'POST', `/v1/support-plans/${plan.json().id}/submit`, council.keys.assessor);
     expect((await decide(submitted, 'panel', 'approve', council.keys.panel, { startDate: '2026-05-01' })).statusCode).toBe(409);
     expect((await decide(submitted, 'coordinator', 'approve', council.keys.teamManager)).statusCode).toBe(403);
-    const noIfMatch = await t.call('POST', `/v1/support-plans/${plan.json().id}/decisions`, { key: council.keys.assessor, body: { stage: 'coordinator', outcome: 'approve', reasons: 'x' } });
+    const noIfMatch = await t.call('POST', `/v1/support-plans/${plan.json().id}/decisions`, {
+      key: council.keys.assessor,
+      body: { stage: 'coordinator', outcome: 'approve', reasons: 'x' },
+    });
     expect(noIfMatch.statusCode).toBe(428);
   });
 
   it('returns a plan to the person, who changes it and submits again from the start', async () => {
     const { budgetId } = await indicativeBudget();
-    const submitted = await next(await createPlan(budgetId), 'POST', `/v1/support-plans/${(await createPlan(budgetId)).json().id}/submit`, council.keys.assessor).catch(() => null);
+    const submitted = await next(
+      await createPlan(budgetId),
+      'POST',
+      `/v1/support-plans/${(await createPlan(budgetId)).json().id}/submit`,
+      council.keys.assessor,
+    ).catch(() => null);
     expect(submitted).not.toBeNull();
     const plan = await createPlan(budgetId);
     const sent = await next(plan, 'POST', `/v1/support-plans/${plan.json().id}/submit`, council.keys.assessor);
     const coordinator = await decide(sent, 'coordinator', 'approve', council.keys.assessor);
     const returned = await decide(coordinator, 'team-manager', 'return', council.keys.teamManager, { reasons: 'Say who covers weekends' });
     expect(returned.json()).toMatchObject({ status: 'returned', stage: null });
-    const changed = await next(returned, 'PUT', `/v1/support-plans/${plan.json().id}`, council.keys.assessor, { ...PLAN, supportManager: 'My sister and my brother at weekends' });
+    const changed = await next(returned, 'PUT', `/v1/support-plans/${plan.json().id}`, council.keys.assessor, {
+      ...PLAN,
+      supportManager: 'My sister and my brother at weekends',
+    });
     expect(changed.statusCode).toBe(200);
     const again = await next(changed, 'POST', `/v1/support-plans/${plan.json().id}/submit`, council.keys.assessor);
     expect(again.json()).toMatchObject({ status: 'submitted', stage: 'coordinator' });
@@ -200,9 +287,17 @@ describe('support plans', () => {
 
   it('sends a plan with an unresolved risk to the Risk Enablement Panel, and only such a plan', async () => {
     const { budgetId } = await indicativeBudget();
-    const risky = await createPlan(budgetId, { ...PLAN, risks: [{ description: 'Lives alone, epilepsy', mitigation: 'Telecare sensor', resolved: false }] });
+    const risky = await createPlan(budgetId, {
+      ...PLAN,
+      risks: [{ description: 'Lives alone, epilepsy', mitigation: 'Telecare sensor', resolved: false }],
+    });
     const sent = await next(risky, 'POST', `/v1/support-plans/${risky.json().id}/submit`, council.keys.assessor);
-    const manager = await decide(await decide(sent, 'coordinator', 'approve', council.keys.assessor), 'team-manager', 'approve', council.keys.teamManager);
+    const manager = await decide(
+      await decide(sent, 'coordinator', 'approve', council.keys.assessor),
+      'team-manager',
+      'approve',
+      council.keys.teamManager,
+    );
     expect(manager.json().stage).toBe('risk-enablement');
     expect((await decide(manager, 'panel', 'approve', council.keys.panel, { startDate: '2026-05-01' })).statusCode).toBe(409);
     const enabled = await decide(manager, 'risk-enablement', 'approve', council.keys.panel);
@@ -211,7 +306,12 @@ describe('support plans', () => {
     const { budgetId: other } = await indicativeBudget();
     const safe = await createPlan(other);
     const safeSent = await next(safe, 'POST', `/v1/support-plans/${safe.json().id}/submit`, council.keys.assessor);
-    const safeManager = await decide(await decide(safeSent, 'coordinator', 'approve', council.keys.assessor), 'team-manager', 'approve', council.keys.teamManager);
+    const safeManager = await decide(
+      await decide(safeSent, 'coordinator', 'approve', council.keys.assessor),
+      'team-manager',
+      'approve',
+      council.keys.teamManager,
+    );
     expect((await decide(safeManager, 'risk-enablement', 'approve', council.keys.panel)).statusCode).toBe(409);
   });
 
@@ -219,7 +319,12 @@ describe('support plans', () => {
     const { budgetId } = await indicativeBudget();
     const plan = await createPlan(budgetId);
     const sent = await next(plan, 'POST', `/v1/support-plans/${plan.json().id}/submit`, council.keys.assessor);
-    const ready = await decide(await decide(sent, 'coordinator', 'approve', council.keys.assessor), 'team-manager', 'approve', council.keys.teamManager);
+    const ready = await decide(
+      await decide(sent, 'coordinator', 'approve', council.keys.assessor),
+      'team-manager',
+      'approve',
+      council.keys.teamManager,
+    );
     const results = await Promise.all([
       decide(ready, 'panel', 'approve', council.keys.panel, { startDate: '2026-05-01' }),
       decide(ready, 'panel', 'approve', council.keys.panel, { startDate: '2026-05-01' }),
@@ -235,28 +340,45 @@ describe('support plans', () => {
     const plan = await createPlan(budgetId, over);
     expect(plan.json().costing).toMatchObject({ withinBudget: false, headroomPence: -61_000 });
     const sent = await next(plan, 'POST', `/v1/support-plans/${plan.json().id}/submit`, council.keys.assessor);
-    const ready = await decide(await decide(sent, 'coordinator', 'approve', council.keys.assessor), 'team-manager', 'approve', council.keys.teamManager);
+    const ready = await decide(
+      await decide(sent, 'coordinator', 'approve', council.keys.assessor),
+      'team-manager',
+      'approve',
+      council.keys.teamManager,
+    );
     const noDate = await decide(ready, 'panel', 'approve', council.keys.panel);
     expect(problemOf(noDate).errors?.[0]?.pointer).toBe('/startDate');
     const noReason = await decide(ready, 'panel', 'approve', council.keys.panel, { startDate: '2026-05-01' });
     expect(noReason.statusCode).toBe(422);
     expect(problemOf(noReason).errors?.[0]?.pointer).toBe('/exceptionReason');
-    const exception = await decide(ready, 'panel', 'approve', council.keys.panel, { startDate: '2026-05-01', exceptionReason: 'One-off holiday agreed as respite' });
-    expect(exception.json()).toMatchObject({ status: 'approved', exception: { reason: 'One-off holiday agreed as respite', overBudgetPence: 61_000 } });
+    const exception = await decide(ready, 'panel', 'approve', council.keys.panel, {
+      startDate: '2026-05-01',
+      exceptionReason: 'One-off holiday agreed as respite',
+    });
+    expect(exception.json()).toMatchObject({
+      status: 'approved',
+      exception: { reason: 'One-off holiday agreed as respite', overBudgetPence: 61_000 },
+    });
   });
 });
 
 describe('budget account', () => {
   it('records money in and out, reverses mistakes, and keeps the balance equal to the ledger', async () => {
     const { budgetId, personId } = await indicativeBudget();
-    await t.call('POST', `/v1/people/${personId}/financial-assessments`, { key: council.keys.finance, body: { effectiveFrom: '2026-01-01', weeklyContributionPence: 2_000 } });
+    await t.call('POST', `/v1/people/${personId}/financial-assessments`, {
+      key: council.keys.finance,
+      body: { effectiveFrom: '2026-01-01', weeklyContributionPence: 2_000 },
+    });
     await approve(await createPlan(budgetId));
     const url = `/v1/budgets/${budgetId}/transactions`;
-    const post = (body: Record<string, unknown>) => t.call('POST', url, { key: council.keys.finance, body: { occurredOn: '2026-05-01', ...body } });
+    const post = (body: Record<string, unknown>) =>
+      t.call('POST', url, { key: council.keys.finance, body: { occurredOn: '2026-05-01', ...body } });
 
     expect((await post({ kind: 'council-payment', amountPence: 43_417, instalmentNumber: 1 })).statusCode).toBe(201);
     expect((await post({ kind: 'council-payment', amountPence: 43_417, instalmentNumber: 1 })).statusCode).toBe(409);
-    expect(problemOf(await post({ kind: 'council-payment', amountPence: 40_000, instalmentNumber: 2 })).errors?.[0]?.pointer).toBe('/amountPence');
+    expect(problemOf(await post({ kind: 'council-payment', amountPence: 40_000, instalmentNumber: 2 })).errors?.[0]?.pointer).toBe(
+      '/amountPence',
+    );
     expect((await post({ kind: 'contribution', amountPence: 8_667 })).statusCode).toBe(201);
     const spend = (await post({ kind: 'spend', amountPence: 30_000, category: 'personal-assistant', planLine: 0 })).json();
     expect(spend).toMatchObject({ direction: 'out', managedBy: 'direct-payment' });
@@ -274,7 +396,10 @@ describe('budget account', () => {
     expect(account).toMatchObject({ councilPaidPence: 43_417, personPaidPence: 8_667, spentPence: 4_000, adjustmentsPence: 100 });
     expect(account.spendByCategory).toEqual({ 'personal-assistant': -1_000, equipment: 5_000 });
     expect(account.schedule[0]).toMatchObject({ number: 1, status: 'paid' });
-    const ledger = account.transactions.reduce((sum: number, entry: { direction: string; amountPence: number }) => sum + (entry.direction === 'in' ? 1 : -1) * entry.amountPence, 0);
+    const ledger = account.transactions.reduce(
+      (sum: number, entry: { direction: string; amountPence: number }) => sum + (entry.direction === 'in' ? 1 : -1) * entry.amountPence,
+      0,
+    );
     expect(ledger).toBe(account.balancePence);
     expect(account.transactions.find((entry: { id: string }) => entry.id === spend.id).reversedBy).toBe(reversal.json().id);
   });
@@ -289,7 +414,10 @@ describe('budget account', () => {
     const { budgetId } = await indicativeBudget();
     await approve(await createPlan(budgetId));
     const before = await t.database.db.selectFrom('budget_transactions').select('id').where('budget_id', '=', budgetId).execute();
-    const response = await t.call('POST', `/v1/budgets/${budgetId}/transactions`, { key: council.keys.finance, body: { kind: 'spend', amountPence, occurredOn: '2026-05-02' } });
+    const response = await t.call('POST', `/v1/budgets/${budgetId}/transactions`, {
+      key: council.keys.finance,
+      body: { kind: 'spend', amountPence, occurredOn: '2026-05-02' },
+    });
     expect(response.statusCode).toBe(400);
     expect(problemOf(response).errors?.map((e) => e.pointer)).toEqual(['/amountPence']);
     const after = await t.database.db.selectFrom('budget_transactions').select('id').where('budget_id', '=', budgetId).execute();
@@ -298,23 +426,37 @@ describe('budget account', () => {
 
   it('moves no money on an indicative budget, and only finance records it', async () => {
     const { budgetId } = await indicativeBudget();
-    const indicative = await t.call('POST', `/v1/budgets/${budgetId}/transactions`, { key: council.keys.finance, body: { kind: 'spend', amountPence: 100, occurredOn: '2026-05-02' } });
+    const indicative = await t.call('POST', `/v1/budgets/${budgetId}/transactions`, {
+      key: council.keys.finance,
+      body: { kind: 'spend', amountPence: 100, occurredOn: '2026-05-02' },
+    });
     expect(indicative.statusCode).toBe(409);
-    const wrongRole = await t.call('POST', `/v1/budgets/${budgetId}/transactions`, { key: council.keys.assessor, body: { kind: 'spend', amountPence: 100, occurredOn: '2026-05-02' } });
+    const wrongRole = await t.call('POST', `/v1/budgets/${budgetId}/transactions`, {
+      key: council.keys.assessor,
+      body: { kind: 'spend', amountPence: 100, occurredOn: '2026-05-02' },
+    });
     expect(wrongRole.statusCode).toBe(403);
   });
 
   it('pays gross and four-weekly when the council says so: 13 instalments adding up to the council share', async () => {
     const gross = await setUpCouncil(t, { paymentFrequency: 'four-weekly', contributionCollection: 'gross' });
     const { budgetId, personId } = await indicativeBudget(gross);
-    await t.call('POST', `/v1/people/${personId}/financial-assessments`, { key: gross.keys.finance, body: { effectiveFrom: '2026-01-01', weeklyContributionPence: 2_000 } });
+    await t.call('POST', `/v1/people/${personId}/financial-assessments`, {
+      key: gross.keys.finance,
+      body: { effectiveFrom: '2026-01-01', weeklyContributionPence: 2_000 },
+    });
     const plan = await t.call('POST', '/v1/support-plans', { key: gross.keys.assessor, body: { budgetId, ...PLAN } });
     const sent = await next(plan, 'POST', `/v1/support-plans/${plan.json().id}/submit`, gross.keys.assessor);
     const c = await decide(sent, 'coordinator', 'approve', gross.keys.assessor);
     const m = await decide(c, 'team-manager', 'approve', gross.keys.teamManager);
     expect((await decide(m, 'panel', 'approve', gross.keys.panel, { startDate: '2026-05-01' })).statusCode).toBe(200);
     const account = (await t.call('GET', `/v1/budgets/${budgetId}/account`, { key: gross.keys.finance })).json();
-    expect(account.agreement).toMatchObject({ collection: 'gross', frequency: 'four-weekly', grossAnnualPence: 625_000, contributionAnnualPence: 104_000 });
+    expect(account.agreement).toMatchObject({
+      collection: 'gross',
+      frequency: 'four-weekly',
+      grossAnnualPence: 625_000,
+      contributionAnnualPence: 104_000,
+    });
     expect(account.schedule).toHaveLength(13);
     expect(account.schedule.reduce((sum: number, i: { amountPence: number }) => sum + i.amountPence, 0)).toBe(625_000);
     expect(account.schedule[1].dueDate).toBe('2026-05-29');
@@ -324,12 +466,20 @@ describe('budget account', () => {
 describe('appeals', () => {
   it('lets a portal appeal a budget and the panel set an amount outside the RAS', async () => {
     const { personId, assessmentId } = await agreedPerson(t, council, council.keys.portal);
-    const budget = (await t.call('POST', '/v1/budgets', { key: council.keys.assessor, body: { assessmentId, startDate: '2026-05-01' } })).json();
+    const budget = (
+      await t.call('POST', '/v1/budgets', { key: council.keys.assessor, body: { assessmentId, startDate: '2026-05-01' } })
+    ).json();
     expect(budget.personId).toBe(personId);
-    const appeal = await t.call('POST', '/v1/appeals', { key: council.keys.portal, body: { subject: 'budget', budgetId: budget.id, reason: 'My night-time needs are not counted' } });
+    const appeal = await t.call('POST', '/v1/appeals', {
+      key: council.keys.portal,
+      body: { subject: 'budget', budgetId: budget.id, reason: 'My night-time needs are not counted' },
+    });
     expect(appeal.statusCode, appeal.body).toBe(201);
     expect(appeal.json()).toMatchObject({ status: 'lodged', lodgedBy: 'portal' });
-    expect((await next(appeal, 'POST', `/v1/appeals/${appeal.json().id}/decision`, council.keys.assessor, { outcome: 'upheld', reasons: 'x' })).statusCode).toBe(403);
+    expect(
+      (await next(appeal, 'POST', `/v1/appeals/${appeal.json().id}/decision`, council.keys.assessor, { outcome: 'upheld', reasons: 'x' }))
+        .statusCode,
+    ).toBe(403);
     const decided = await next(appeal, 'POST', `/v1/appeals/${appeal.json().id}/decision`, council.keys.panel, {
       outcome: 'upheld',
       reasons: 'Waking night support needed three nights a week',
@@ -351,8 +501,14 @@ describe('appeals', () => {
     const c = await decide(sent, 'coordinator', 'approve', council.keys.assessor);
     const rejected = await decide(c, 'team-manager', 'reject', council.keys.teamManager);
     const decisionId = rejected.json().decisions.at(-1).id;
-    const appeal = await t.call('POST', '/v1/appeals', { key: council.keys.assessor, body: { subject: 'plan-decision', decisionId, reason: 'The plan meets the outcomes', lodgedBy: 'agent' } });
-    const upheld = await next(appeal, 'POST', `/v1/appeals/${appeal.json().id}/decision`, council.keys.panel, { outcome: 'upheld', reasons: 'Rejection did not consider the PA' });
+    const appeal = await t.call('POST', '/v1/appeals', {
+      key: council.keys.assessor,
+      body: { subject: 'plan-decision', decisionId, reason: 'The plan meets the outcomes', lodgedBy: 'agent' },
+    });
+    const upheld = await next(appeal, 'POST', `/v1/appeals/${appeal.json().id}/decision`, council.keys.panel, {
+      outcome: 'upheld',
+      reasons: 'Rejection did not consider the PA',
+    });
     expect(upheld.statusCode).toBe(200);
     const reopened = (await t.call('GET', `/v1/support-plans/${plan.json().id}`, { key: council.keys.assessor })).json();
     expect(reopened).toMatchObject({ status: 'submitted', stage: 'team-manager' });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
-import { PLAN, agreedBudget } from './helpers/plan.js';
-import { type TestApp, createTestApp, problemOf } from './helpers/test-app.js';
+import { agreedBudget, PLAN } from './helpers/plan.js';
+import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
 
 let t: TestApp;
 let council: SetUpCouncil;
@@ -23,16 +23,28 @@ afterAll(() => t.close());
 
 describe('getSummaryReport', () => {
   it('counts people by how they manage their budget and works out the ASCOF 3D share against the council’s targets', async () => {
-    const council2 = (await t.call('GET', '/v1/council', { key: council.keys.admin }));
+    const council2 = await t.call('GET', '/v1/council', { key: council.keys.admin });
     const updated = await t.call('PATCH', '/v1/council', {
       key: council.keys.admin,
       headers: { 'if-match': council2.headers.etag as string },
-      body: { settings: { targets: [{ measure: 'self-directed-support-share', percent: 36.2, by: '2026-12-31', label: 'Seed 004 end-2011 target' }, { measure: 'self-directed-support-share', percent: 80, by: '2027-12-31' }] } },
+      body: {
+        settings: {
+          targets: [
+            { measure: 'self-directed-support-share', percent: 36.2, by: '2026-12-31', label: 'Seed 004 end-2011 target' },
+            { measure: 'self-directed-support-share', percent: 80, by: '2027-12-31' },
+          ],
+        },
+      },
     });
     expect(updated.statusCode, updated.body).toBe(200);
     const report = (await t.call('GET', '/v1/reports/summary?from=2026-04-01&to=2027-03-31', { key: council.keys.auditor })).json();
     expect(report.peopleWithPersonalBudget).toBe(4);
-    expect(report.byManagementMix).toEqual({ 'direct-payment-only': 1, 'part-direct-payment': 1, 'managed-personal-budget': 1, 'commissioned-support-only': 1 });
+    expect(report.byManagementMix).toEqual({
+      'direct-payment-only': 1,
+      'part-direct-payment': 1,
+      'managed-personal-budget': 1,
+      'commissioned-support-only': 1,
+    });
     expect(report.selfDirectedSupport).toMatchObject({ numerator: 3, denominator: 4, percent: 75 });
     expect(report.targets.map((target: { met: boolean }) => target.met)).toEqual([true, false]);
     expect(report.money.allocatedAnnualPence).toBe(4 * 625_000);
@@ -50,17 +62,28 @@ describe('exportRecords', () => {
     const csv = await t.call('GET', '/v1/exports/plans?format=csv', { key: integration });
     expect(csv.statusCode).toBe(200);
     const [header, ...rows] = csv.body.trim().split('\r\n');
-    expect(header).toBe('planId,budgetId,personId,externalIds,planStatus,line,description,outcomeKeys,provider,managedBy,deliveryMechanism,costType,amountPence');
+    expect(header).toBe(
+      'planId,budgetId,personId,externalIds,planStatus,line,description,outcomeKeys,provider,managedBy,deliveryMechanism,costType,amountPence',
+    );
     expect(rows.length).toBe(2 + 3 + 2 + 1);
     expect(rows.some((row) => row.includes('individual-service-fund,CASSR Managed Personal Budget'))).toBe(true);
     for (const kind of ['people', 'assessments', 'budgets', 'plans', 'decisions', 'reviews', 'transactions', 'client-level-data']) {
       const response = await t.call('GET', `/v1/exports/${kind}`, { key: integration });
       expect(response.statusCode, kind).toBe(200);
-      const records = response.body.trim().split('\n').filter(Boolean).map((text) => JSON.parse(text));
+      const records = response.body
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((text) => JSON.parse(text));
       if (kind !== 'transactions') expect(records.length, kind).toBeGreaterThan(0);
     }
-    const cld = (await t.call('GET', '/v1/exports/client-level-data', { key: integration })).body.trim().split('\n').map((text) => JSON.parse(text));
-    expect(new Set(cld.map((record: { Delivery_Mechanism: string }) => record.Delivery_Mechanism))).toEqual(new Set(['Direct Payment', 'CASSR Managed Personal Budget', 'CASSR Commissioned Support']));
+    const cld = (await t.call('GET', '/v1/exports/client-level-data', { key: integration })).body
+      .trim()
+      .split('\n')
+      .map((text) => JSON.parse(text));
+    expect(new Set(cld.map((record: { Delivery_Mechanism: string }) => record.Delivery_Mechanism))).toEqual(
+      new Set(['Direct Payment', 'CASSR Managed Personal Budget', 'CASSR Commissioned Support']),
+    );
     expect((await t.call('GET', '/v1/exports/secrets', { key: integration })).statusCode).toBe(400);
     const other = await setUpCouncil(t);
     const theirs = await t.call('GET', '/v1/exports/people', { key: other.keys.admin });
@@ -95,7 +118,12 @@ describe('importPeople', () => {
   ].join('\n');
 
   async function send(key: string, body: string, query = '', type = 'text/csv') {
-    return t.app.inject({ method: 'POST', url: `/v1/imports/people${query}`, headers: { authorization: `Bearer ${key}`, 'content-type': type }, payload: body });
+    return t.app.inject({
+      method: 'POST',
+      url: `/v1/imports/people${query}`,
+      headers: { authorization: `Bearer ${key}`, 'content-type': type },
+      payload: body,
+    });
   }
 
   it('writes nothing in all-or-nothing mode when a row is bad, and reports every bad row by line', async () => {
@@ -117,7 +145,13 @@ describe('importPeople', () => {
     const ann = (await t.call('GET', '/v1/people?externalId=carefirst:CF-1', { key: c.keys.admin })).json().items[0];
     expect(ann).toMatchObject({ displayName: 'Smith, Ann', dateOfBirth: '1940-02-03', clientGroup: 'older-people' });
     const ndjson = [
-      JSON.stringify({ system: 'carefirst', externalId: 'CF-1', clientGroup: 'physical-disability', displayName: 'Smith, Ann', dateOfBirth: '1940-02-03' }),
+      JSON.stringify({
+        system: 'carefirst',
+        externalId: 'CF-1',
+        clientGroup: 'physical-disability',
+        displayName: 'Smith, Ann',
+        dateOfBirth: '1940-02-03',
+      }),
       JSON.stringify({ system: 'carefirst', externalId: 'CF-2', clientGroup: 'learning-disability', displayName: 'Ben' }),
       JSON.stringify({ system: 'mosaic', externalId: 'M-9', clientGroup: 'mental-health', nhsNumber: '123' }),
       'not json',

@@ -1,13 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANSWERS_25, type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
 import { agreedBudget } from './helpers/plan.js';
-import { type TestApp, createTestApp, problemOf } from './helpers/test-app.js';
+import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
 
 let t: TestApp;
 let council: SetUpCouncil;
 
 async function reviewsOf(budgetId: string) {
-  return (await t.call('GET', `/v1/reviews?budgetId=${budgetId}`, { key: council.keys.assessor })).json().items as { id: string; kind: string; dueDate: string }[];
+  return (await t.call('GET', `/v1/reviews?budgetId=${budgetId}`, { key: council.keys.assessor })).json().items as {
+    id: string;
+    kind: string;
+    dueDate: string;
+  }[];
 }
 
 async function getReview(id: string) {
@@ -31,7 +35,10 @@ describe('reviews', () => {
     const overdue = (await t.call('GET', `/v1/reviews?budgetId=${budgetId}&overdue=true`, { key: council.keys.auditor })).json().items;
     const today = new Date().toISOString().slice(0, 10);
     expect(overdue.map((r: { kind: string }) => r.kind)).toEqual(reviews.filter((r) => r.dueDate < today).map((r) => r.kind));
-    const interim = await t.call('POST', '/v1/reviews', { key: council.keys.assessor, body: { budgetId, kind: 'interim', dueDate: '2026-11-01' } });
+    const interim = await t.call('POST', '/v1/reviews', {
+      key: council.keys.assessor,
+      body: { budgetId, kind: 'interim', dueDate: '2026-11-01' },
+    });
     expect(interim.statusCode).toBe(201);
     expect((await reviewsOf(budgetId)).map((r) => r.kind).sort()).toEqual(['annual', 'first', 'interim']);
   });
@@ -43,10 +50,20 @@ describe('reviews', () => {
     const missing = await t.call('POST', `/v1/reviews/${first.id}/completion`, {
       key: council.keys.assessor,
       headers: { 'if-match': review.headers.etag as string },
-      body: { outcomes: [{ key: 'home', achieved: 'yes' }, { key: 'garden', achieved: 'no' }], spentAsPlanned: 'yes' },
+      body: {
+        outcomes: [
+          { key: 'home', achieved: 'yes' },
+          { key: 'garden', achieved: 'no' },
+        ],
+        spentAsPlanned: 'yes',
+      },
     });
     expect(missing.statusCode).toBe(422);
-    expect(problemOf(missing).errors?.map((e) => e.detail).join(' ')).toMatch(/"work" is not rated.*not an outcome/);
+    expect(
+      problemOf(missing)
+        .errors?.map((e) => e.detail)
+        .join(' '),
+    ).toMatch(/"work" is not rated.*not an outcome/);
     const done = await t.call('POST', `/v1/reviews/${first.id}/completion`, {
       key: council.keys.assessor,
       headers: { 'if-match': review.headers.etag as string },
@@ -63,7 +80,12 @@ describe('reviews', () => {
     expect(done.statusCode, done.body).toBe(200);
     expect(done.json()).toMatchObject({ status: 'completed', clawback: null, overdue: false });
     expect(done.json().outcome).toMatchObject({ onTime: true, spentAsPlanned: 'partly', experience: { 'knowing-the-budget': 5 } });
-    expect(done.json().outcome.outcomes[1]).toEqual({ key: 'work', description: 'Keep my job at the café', achieved: 'partly', note: 'Hours cut at the café' });
+    expect(done.json().outcome.outcomes[1]).toEqual({
+      key: 'work',
+      description: 'Keep my job at the café',
+      achieved: 'partly',
+      note: 'Hours cut at the café',
+    });
     const bad = await t.call('POST', `/v1/reviews/${first.id}/completion`, {
       key: council.keys.assessor,
       headers: { 'if-match': done.headers.etag as string },
@@ -74,10 +96,12 @@ describe('reviews', () => {
 
   it('recommends a clawback at the annual review, which finance confirms into the account', async () => {
     const { budgetId } = await agreedBudget(t, council, { weeklyContributionPence: 2_000 });
-    const post = (body: Record<string, unknown>) => t.call('POST', `/v1/budgets/${budgetId}/transactions`, { key: council.keys.finance, body: { occurredOn: '2026-06-01', ...body } });
+    const post = (body: Record<string, unknown>) =>
+      t.call('POST', `/v1/budgets/${budgetId}/transactions`, { key: council.keys.finance, body: { occurredOn: '2026-06-01', ...body } });
     // The council paid £5,210 (its net share), the person £1,100 though £1,040 was due; £3,000 was spent.
     const account = (await t.call('GET', `/v1/budgets/${budgetId}/account`, { key: council.keys.finance })).json();
-    for (const instalment of account.schedule) await post({ kind: 'council-payment', amountPence: instalment.amountPence, instalmentNumber: instalment.number });
+    for (const instalment of account.schedule)
+      await post({ kind: 'council-payment', amountPence: instalment.amountPence, instalmentNumber: instalment.number });
     await post({ kind: 'contribution', amountPence: 110_000 });
     await post({ kind: 'spend', amountPence: 300_000, category: 'personal-assistant' });
     const annual = (await reviewsOf(budgetId)).find((r) => r.kind === 'annual')!;
@@ -85,7 +109,14 @@ describe('reviews', () => {
     const done = await t.call('POST', `/v1/reviews/${annual.id}/completion`, {
       key: council.keys.assessor,
       headers: { 'if-match': review.headers.etag as string },
-      body: { outcomes: [{ key: 'home', achieved: 'yes' }, { key: 'work', achieved: 'yes' }], spentAsPlanned: 'no', completedOn: '2027-05-01' },
+      body: {
+        outcomes: [
+          { key: 'home', achieved: 'yes' },
+          { key: 'work', achieved: 'yes' },
+        ],
+        spentAsPlanned: 'no',
+        completedOn: '2027-05-01',
+      },
     });
     expect(done.statusCode, done.body).toBe(200);
     // Paid in 521,000 + 110,000 = 631,000; spent 300,000: 331,000 unspent. The person overpaid
@@ -99,9 +130,17 @@ describe('reviews', () => {
       clawbackPence: 200_000,
       decision: null,
     });
-    const noReason = await t.call('POST', `/v1/reviews/${annual.id}/clawback`, { key: council.keys.finance, headers: { 'if-match': done.headers.etag as string }, body: { decision: 'waive' } });
+    const noReason = await t.call('POST', `/v1/reviews/${annual.id}/clawback`, {
+      key: council.keys.finance,
+      headers: { 'if-match': done.headers.etag as string },
+      body: { decision: 'waive' },
+    });
     expect(noReason.statusCode).toBe(422);
-    const notFinance = await t.call('POST', `/v1/reviews/${annual.id}/clawback`, { key: council.keys.assessor, headers: { 'if-match': done.headers.etag as string }, body: { decision: 'confirm' } });
+    const notFinance = await t.call('POST', `/v1/reviews/${annual.id}/clawback`, {
+      key: council.keys.assessor,
+      headers: { 'if-match': done.headers.etag as string },
+      body: { decision: 'confirm' },
+    });
     expect(notFinance.statusCode).toBe(403);
     const reduced = await t.call('POST', `/v1/reviews/${annual.id}/clawback`, {
       key: council.keys.finance,
@@ -112,14 +151,24 @@ describe('reviews', () => {
     expect(reduced.json().clawback.decision).toMatchObject({ decision: 'reduce', amountPence: 150_000 });
     const after = (await t.call('GET', `/v1/budgets/${budgetId}/account`, { key: council.keys.finance })).json();
     expect(after).toMatchObject({ clawedBackPence: 150_000, contributionRefundedPence: 6_000, balancePence: 331_000 - 150_000 - 6_000 });
-    const twice = await t.call('POST', `/v1/reviews/${annual.id}/clawback`, { key: council.keys.finance, headers: { 'if-match': reduced.headers.etag as string }, body: { decision: 'confirm' } });
+    const twice = await t.call('POST', `/v1/reviews/${annual.id}/clawback`, {
+      key: council.keys.finance,
+      headers: { 'if-match': reduced.headers.etag as string },
+      body: { decision: 'confirm' },
+    });
     expect(twice.statusCode).toBe(409);
   });
 
   it('links the new year’s agreed assessment and creates next year’s indicative budget', async () => {
     const { budgetId, personId } = await agreedBudget(t, council);
-    const created = await t.call('POST', '/v1/assessments', { key: council.keys.assessor, body: { personId, questionnaireId: council.questionnaireId, completedWith: ['self'], answers: ANSWERS_25 } });
-    const submitted = await t.call('POST', `/v1/assessments/${created.json().id}/submit`, { key: council.keys.assessor, headers: { 'if-match': created.headers.etag as string } });
+    const created = await t.call('POST', '/v1/assessments', {
+      key: council.keys.assessor,
+      body: { personId, questionnaireId: council.questionnaireId, completedWith: ['self'], answers: ANSWERS_25 },
+    });
+    const submitted = await t.call('POST', `/v1/assessments/${created.json().id}/submit`, {
+      key: council.keys.assessor,
+      headers: { 'if-match': created.headers.etag as string },
+    });
     await t.call('POST', `/v1/assessments/${created.json().id}/moderation`, {
       key: council.keys.assessor,
       headers: { 'if-match': submitted.headers.etag as string },
@@ -130,7 +179,15 @@ describe('reviews', () => {
     const done = await t.call('POST', `/v1/reviews/${annual.id}/completion`, {
       key: council.keys.assessor,
       headers: { 'if-match': review.headers.etag as string },
-      body: { outcomes: [{ key: 'home', achieved: 'yes' }, { key: 'work', achieved: 'no' }], spentAsPlanned: 'yes', nextAssessmentId: created.json().id, completedOn: '2027-04-20' },
+      body: {
+        outcomes: [
+          { key: 'home', achieved: 'yes' },
+          { key: 'work', achieved: 'no' },
+        ],
+        spentAsPlanned: 'yes',
+        nextAssessmentId: created.json().id,
+        completedOn: '2027-04-20',
+      },
     });
     expect(done.statusCode, done.body).toBe(200);
     const nextBudgetId = done.json().outcome.nextBudgetId;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMALL_QUESTIONNAIRE } from './helpers/fixtures.js';
-import { type TestApp, createTestApp, problemOf } from './helpers/test-app.js';
+import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
 
 let t: TestApp;
 let adminKey: string;
@@ -83,7 +83,14 @@ describe('allocation schemes', () => {
   it('stores a linear scheme with its defaults', async () => {
     const response = await t.call('POST', '/v1/allocation-schemes', { key: adminKey, body: scheme() });
     expect(response.statusCode).toBe(201);
-    expect(response.json()).toMatchObject({ key: 'ld', version: 1, weeksPerYear: 52, rounding: 'penny', effectiveTo: null, floorPoints: null });
+    expect(response.json()).toMatchObject({
+      key: 'ld',
+      version: 1,
+      weeksPerYear: 52,
+      rounding: 'penny',
+      effectiveTo: null,
+      floorPoints: null,
+    });
   });
 
   it('refuses bands with a gap and an overlap, naming each', async () => {
@@ -116,7 +123,11 @@ describe('allocation schemes', () => {
       body: scheme({ effectiveFrom: '2026-04-01', effectiveTo: '2026-03-31' }),
     });
     expect(response.statusCode).toBe(422);
-    expect(problemOf(response).errors?.map((error) => error.pointer).sort()).toEqual(['/effectiveTo', '/questionnaireId']);
+    expect(
+      problemOf(response)
+        .errors?.map((error) => error.pointer)
+        .sort(),
+    ).toEqual(['/effectiveTo', '/questionnaireId']);
   });
 
   it('filters by client group and the date a scheme is in force', async () => {
@@ -124,7 +135,9 @@ describe('allocation schemes', () => {
       key: adminKey,
       body: scheme({ key: 'op', clientGroups: ['older-people'], effectiveFrom: '2025-04-01', effectiveTo: '2026-03-31' }),
     });
-    const inForce = (await t.call('GET', '/v1/allocation-schemes?clientGroup=older-people&effectiveOn=2025-12-01', { key: adminKey })).json();
+    const inForce = (
+      await t.call('GET', '/v1/allocation-schemes?clientGroup=older-people&effectiveOn=2025-12-01', { key: adminKey })
+    ).json();
     expect(inForce.items.map((item: { key: string }) => item.key)).toEqual(['op']);
     const later = (await t.call('GET', '/v1/allocation-schemes?clientGroup=older-people&effectiveOn=2026-04-01', { key: adminKey })).json();
     expect(later.items).toEqual([]);
@@ -160,7 +173,10 @@ describe('allocation schemes', () => {
     expect(text).toContain('8 weeks');
     expect(description.bands).toHaveLength(2);
 
-    const html = await t.call('GET', `/v1/allocation-schemes/${created.id}/description`, { key: adminKey, headers: { accept: 'text/html' } });
+    const html = await t.call('GET', `/v1/allocation-schemes/${created.id}/description`, {
+      key: adminKey,
+      headers: { accept: 'text/html' },
+    });
     expect(html.headers['content-type']).toContain('text/html');
     expect(html.body).toContain('<table>');
     expect(html.body).toContain('£6,000.00');

@@ -1,9 +1,9 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REDACTED_LOG_PATHS, buildApp } from '../src/app.js';
-import { type SetUpCouncil, agreedPerson, setUpCouncil } from './helpers/council-setup.js';
-import { BOOTSTRAP_TOKEN, type TestApp, createTestApp, openTestDatabase, problemOf } from './helpers/test-app.js';
+import { buildApp, REDACTED_LOG_PATHS } from '../src/app.js';
+import { agreedPerson, type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
+import { BOOTSTRAP_TOKEN, createTestApp, openTestDatabase, problemOf, type TestApp } from './helpers/test-app.js';
 
 let t: TestApp;
 let a: SetUpCouncil;
@@ -63,7 +63,10 @@ describe('authentication and roles (OWASP API2, API5)', () => {
       ['GET', '/v1/events', 'finance', 403],
     ];
     for (const [method, url, role, status] of matrix) {
-      expect((await t.call(method, url, { key: a.keys[role], body: method === 'POST' ? {} : undefined })).statusCode, `${role} ${method} ${url}`).toBe(status);
+      expect(
+        (await t.call(method, url, { key: a.keys[role], body: method === 'POST' ? {} : undefined })).statusCode,
+        `${role} ${method} ${url}`,
+      ).toBe(status);
     }
   });
 });
@@ -107,7 +110,14 @@ describe('resource limits (OWASP API4)', () => {
   it('bounds strings and arrays', async () => {
     const long = await t.call('POST', '/v1/people', { key: a.keys.admin, body: { clientGroup: 'x'.repeat(101) } });
     expect(problemOf(long).errors?.[0]?.pointer).toBe('/clientGroup');
-    const many = await t.call('POST', '/v1/calculations/budget', { key: a.keys.admin, body: { schemeId: a.schemeId, answers: {}, fundingStreams: Array.from({ length: 21 }, (_, i) => ({ key: `s${i}`, mode: 'added', annualPence: 1 })) } });
+    const many = await t.call('POST', '/v1/calculations/budget', {
+      key: a.keys.admin,
+      body: {
+        schemeId: a.schemeId,
+        answers: {},
+        fundingStreams: Array.from({ length: 21 }, (_, i) => ({ key: `s${i}`, mode: 'added', annualPence: 1 })),
+      },
+    });
     expect(problemOf(many).errors?.[0]?.pointer).toBe('/fundingStreams');
   });
 });
@@ -122,9 +132,27 @@ describe('server-side request forgery (OWASP API7)', () => {
     const database = await openTestDatabase();
     const app = await buildApp({ database, config: { bootstrapToken: BOOTSTRAP_TOKEN } });
     try {
-      const council = (await app.inject({ method: 'POST', url: '/v1/councils', headers: { authorization: `Bearer ${BOOTSTRAP_TOKEN}` }, payload: { name: 'SSRF' } })).json();
-      for (const url of ['http://127.0.0.1:8080/x', 'http://localhost/x', 'http://169.254.169.254/latest/meta-data', 'http://10.1.2.3/x', 'http://[::1]/x']) {
-        const response = await app.inject({ method: 'POST', url: '/v1/webhooks', headers: { authorization: `Bearer ${council.adminKey.key}` }, payload: { url } });
+      const council = (
+        await app.inject({
+          method: 'POST',
+          url: '/v1/councils',
+          headers: { authorization: `Bearer ${BOOTSTRAP_TOKEN}` },
+          payload: { name: 'SSRF' },
+        })
+      ).json();
+      for (const url of [
+        'http://127.0.0.1:8080/x',
+        'http://localhost/x',
+        'http://169.254.169.254/latest/meta-data',
+        'http://10.1.2.3/x',
+        'http://[::1]/x',
+      ]) {
+        const response = await app.inject({
+          method: 'POST',
+          url: '/v1/webhooks',
+          headers: { authorization: `Bearer ${council.adminKey.key}` },
+          payload: { url },
+        });
         expect(response.statusCode, url).toBe(422);
       }
     } finally {
@@ -138,7 +166,14 @@ describe('security misconfiguration and information exposure (OWASP API8)', () =
   it('never shows a stack trace, SQL or internals in an error, and answers 503 when the database is away', async () => {
     const database = await openTestDatabase();
     const app = await buildApp({ database, config: { bootstrapToken: BOOTSTRAP_TOKEN } });
-    const council = (await app.inject({ method: 'POST', url: '/v1/councils', headers: { authorization: `Bearer ${BOOTSTRAP_TOKEN}` }, payload: { name: 'Fragile' } })).json();
+    const council = (
+      await app.inject({
+        method: 'POST',
+        url: '/v1/councils',
+        headers: { authorization: `Bearer ${BOOTSTRAP_TOKEN}` },
+        payload: { name: 'Fragile' },
+      })
+    ).json();
     await database.close();
     const response = await app.inject({ method: 'GET', url: '/v1/people', headers: { authorization: `Bearer ${council.adminKey.key}` } });
     expect(response.statusCode).toBeGreaterThanOrEqual(500);
@@ -152,12 +187,24 @@ describe('security misconfiguration and information exposure (OWASP API8)', () =
     const lines: string[] = [];
     const logger = pino(
       { level: 'info', redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } },
-      new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }),
+      new Writable({
+        write: (chunk, _encoding, done) => {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
     );
     const database = await openTestDatabase();
     const app = await buildApp({ database, config: { bootstrapToken: BOOTSTRAP_TOKEN }, logger });
     try {
-      const council = (await app.inject({ method: 'POST', url: '/v1/councils', headers: { authorization: `Bearer ${BOOTSTRAP_TOKEN}` }, payload: { name: 'Logged' } })).json();
+      const council = (
+        await app.inject({
+          method: 'POST',
+          url: '/v1/councils',
+          headers: { authorization: `Bearer ${BOOTSTRAP_TOKEN}` },
+          payload: { name: 'Logged' },
+        })
+      ).json();
       await app.inject({
         method: 'POST',
         url: '/v1/people',

@@ -104,7 +104,11 @@ export class Changes {
  * Runs `work` in one transaction and writes its audit records and events in the same
  * transaction: a state change, its audit and its event commit together or not at all.
  */
-export async function writeTransaction<T>(db: Kysely<DB>, context: ChangeContext, work: (tx: Transaction<DB>, changes: Changes) => Promise<T>): Promise<T> {
+export async function writeTransaction<T>(
+  db: Kysely<DB>,
+  context: ChangeContext,
+  work: (tx: Transaction<DB>, changes: Changes) => Promise<T>,
+): Promise<T> {
   return db.transaction().execute(async (tx) => {
     const changes = new Changes(context);
     const result = await work(tx, changes);

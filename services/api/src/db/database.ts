@@ -8,7 +8,9 @@ import type { DB } from './schema.js';
 import { OID, parseDate, parseInt8 } from './type-parsers.js';
 
 /** Where the data lives: a PostgreSQL server, or PGlite in a folder (or in memory for tests). */
-export type DatabaseTarget = { readonly kind: 'postgres'; readonly url: string; readonly poolSize?: number } | { readonly kind: 'pglite'; readonly dataDir: string | null };
+export type DatabaseTarget =
+  | { readonly kind: 'postgres'; readonly url: string; readonly poolSize?: number }
+  | { readonly kind: 'pglite'; readonly dataDir: string | null };
 
 /** An open database: Kysely for queries, plus what the service needs to run it. */
 export interface Database {

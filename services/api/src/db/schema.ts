@@ -231,7 +231,15 @@ export interface PaymentInstalmentTable {
   amount_pence: number;
 }
 
-export type TransactionKind = 'council-payment' | 'contribution' | 'spend' | 'refund' | 'adjustment' | 'clawback' | 'contribution-refund' | 'reversal';
+export type TransactionKind =
+  | 'council-payment'
+  | 'contribution'
+  | 'spend'
+  | 'refund'
+  | 'adjustment'
+  | 'clawback'
+  | 'contribution-refund'
+  | 'reversal';
 
 export interface BudgetTransactionTable {
   id: string;

@@ -23,6 +23,9 @@ export function requireIfMatch(request: FastifyRequest): number {
 /** 412 unless the stored version is the one the client saw. */
 export function assertVersion(expected: number, actual: number): void {
   if (expected !== actual) {
-    throw new AppError('PRECONDITION_FAILED', `The resource has changed since you read it (ETag "${actual}", If-Match "${expected}"); read it again`);
+    throw new AppError(
+      'PRECONDITION_FAILED',
+      `The resource has changed since you read it (ETag "${actual}", If-Match "${expected}"); read it again`,
+    );
   }
 }

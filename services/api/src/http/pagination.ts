@@ -20,7 +20,9 @@ export function pageRequest(query: { pageSize?: number; pageToken?: string }): P
     after = undefined;
   }
   if (typeof after !== 'string' || !UUID.test(after)) {
-    throw new AppError('INVALID_PAGE_TOKEN', 'pageToken is not one this service gave out', { errors: [{ pointer: '/query/pageToken', detail: 'is not valid' }] });
+    throw new AppError('INVALID_PAGE_TOKEN', 'pageToken is not one this service gave out', {
+      errors: [{ pointer: '/query/pageToken', detail: 'is not valid' }],
+    });
   }
   return { size, after };
 }
@@ -37,6 +39,7 @@ export function toPage<R, T>(
 ): { items: T[]; nextPageToken: string | null } {
   const items = rows.slice(0, page.size);
   const last = items.at(-1);
-  const nextPageToken = rows.length > page.size && last !== undefined ? Buffer.from(JSON.stringify({ after: idOf(last) })).toString('base64url') : null;
+  const nextPageToken =
+    rows.length > page.size && last !== undefined ? Buffer.from(JSON.stringify({ after: idOf(last) })).toString('base64url') : null;
   return { items: items.map(map), nextPageToken };
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { parseApiKey, secretMatches, tokensMatch } from '../auth/api-key.js';
-import { type Access, PUBLIC, type Principal, type Role, type Scope, actorOf } from '../auth/roles.js';
+import { type Access, actorOf, type Principal, PUBLIC, type Role, type Scope } from '../auth/roles.js';
 import type { ChangeContext } from '../db/changes.js';
 import { AppError } from '../errors.js';
 
@@ -43,7 +43,8 @@ function bearer(request: FastifyRequest): string | null {
   return match ? (match[1] as string) : null;
 }
 
-const unauthenticated = (detail: string) => new AppError('UNAUTHENTICATED', detail, { headers: { 'www-authenticate': 'Bearer realm="ras"' } });
+const unauthenticated = (detail: string) =>
+  new AppError('UNAUTHENTICATED', detail, { headers: { 'www-authenticate': 'Bearer realm="ras"' } });
 
 /** The audit context of a request: its council, its actor and its id. */
 export function changeContext(request: FastifyRequest): ChangeContext {
@@ -77,7 +78,11 @@ export default fp(
       const now = Date.now();
       const cached = cache.get(id);
       if (cached && cached.expiresAt > now) return cached;
-      const row = await app.db.selectFrom('api_keys').select(['council_id', 'roles', 'secret_hash', 'revoked_at']).where('id', '=', id).executeTakeFirst();
+      const row = await app.db
+        .selectFrom('api_keys')
+        .select(['council_id', 'roles', 'secret_hash', 'revoked_at'])
+        .where('id', '=', id)
+        .executeTakeFirst();
       if (!row) return null;
       const entry: CachedKey = {
         councilId: row.council_id,
@@ -109,7 +114,8 @@ export default fp(
       const presented = bearer(request);
       if (presented === null) throw unauthenticated('Send an API key as `Authorization: Bearer <key>`');
       if (access.kind === 'operator') {
-        if (options.bootstrapToken === null) throw new AppError('FORBIDDEN', 'Creating councils is switched off: the service was started without BOOTSTRAP_TOKEN');
+        if (options.bootstrapToken === null)
+          throw new AppError('FORBIDDEN', 'Creating councils is switched off: the service was started without BOOTSTRAP_TOKEN');
         if (!tokensMatch(presented, options.bootstrapToken)) throw unauthenticated('The operator token is not valid');
         request.principal = { kind: 'operator' };
         return;
@@ -123,7 +129,10 @@ export default fp(
       if (!parsed || !key || !secretMatches(parsed.secret, key.secretHash)) throw unauthenticated('The API key is not valid');
       if (key.revoked) throw unauthenticated('The API key has been revoked');
       if (!access.roles.some((role) => key.roles.includes(role))) {
-        throw new AppError('FORBIDDEN', `This operation needs one of the roles: ${access.roles.join(', ')}; the key has ${key.roles.join(', ')}`);
+        throw new AppError(
+          'FORBIDDEN',
+          `This operation needs one of the roles: ${access.roles.join(', ')}; the key has ${key.roles.join(', ')}`,
+        );
       }
       request.principal = {
         kind: 'key',

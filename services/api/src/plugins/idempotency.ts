@@ -49,7 +49,10 @@ export async function createOnce<T>(
     reply.code(201).headers(created.headers ?? {});
     return created.body;
   }
-  if (key.length > 200) throw new AppError('VALIDATION_FAILED', 'Idempotency-Key is too long', { errors: [{ pointer: '/headers/idempotency-key', detail: 'must be at most 200 characters' }] });
+  if (key.length > 200)
+    throw new AppError('VALIDATION_FAILED', 'Idempotency-Key is too long', {
+      errors: [{ pointer: '/headers/idempotency-key', detail: 'must be at most 200 characters' }],
+    });
   const requestHash = createHash('sha256')
     .update(`${request.method} ${request.routeOptions.url ?? request.url}\n${canonical(request.params)}\n${canonical(request.body)}`)
     .digest('hex');
@@ -69,15 +72,27 @@ export async function createOnce<T>(
       .onConflict((oc) =>
         oc
           .columns(['scope', 'key'])
-          .doUpdateSet({ request_hash: requestHash, status_code: 0, expires_at: sql<Date>`now() + make_interval(hours => ${IDEMPOTENCY_TTL_HOURS})` })
+          .doUpdateSet({
+            request_hash: requestHash,
+            status_code: 0,
+            expires_at: sql<Date>`now() + make_interval(hours => ${IDEMPOTENCY_TTL_HOURS})`,
+          })
           .where('idempotency_keys.expires_at', '<', sql<Date>`now()`),
       )
       .returning('key')
       .executeTakeFirst();
     if (!claimed) {
-      const stored = await tx.selectFrom('idempotency_keys').selectAll().where('scope', '=', scope).where('key', '=', key).executeTakeFirstOrThrow();
+      const stored = await tx
+        .selectFrom('idempotency_keys')
+        .selectAll()
+        .where('scope', '=', scope)
+        .where('key', '=', key)
+        .executeTakeFirstOrThrow();
       if (stored.request_hash !== requestHash) {
-        throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request; use a new key for a new request');
+        throw new AppError(
+          'IDEMPOTENCY_KEY_REUSED',
+          'This Idempotency-Key was already used with a different request; use a new key for a new request',
+        );
       }
       return { replay: stored } as const;
     }

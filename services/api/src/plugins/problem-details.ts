@@ -49,7 +49,10 @@ function isUnavailable(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   // Connection refused/reset, pool timeouts, and PostgreSQL's admin shutdown / cannot-connect classes.
   return (
-    (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004'].includes(code)) ||
+    (typeof code === 'string' &&
+      ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004'].includes(
+        code,
+      )) ||
     /timeout exceeded when trying to connect|Connection terminated|connection error/i.test(String((error as Error).message))
   );
 }
@@ -64,13 +67,19 @@ export function toProblem(error: unknown, request: FastifyRequest): ProblemBody 
   const fastifyError = error as FastifyError & { validation?: unknown[]; validationContext?: string };
   if (Array.isArray(fastifyError.validation)) {
     const errors = toFieldProblems(fastifyError.validation as never[], fastifyError.validationContext);
-    return problem('VALIDATION_FAILED', `The request ${fastifyError.validationContext ?? 'body'} is not valid: see errors`, request, errors);
+    return problem(
+      'VALIDATION_FAILED',
+      `The request ${fastifyError.validationContext ?? 'body'} is not valid: see errors`,
+      request,
+      errors,
+    );
   }
   const mapped = typeof fastifyError.code === 'string' ? FASTIFY_ERROR_MAP[fastifyError.code] : undefined;
   if (mapped === 'UNSUPPORTED_MEDIA_TYPE') return problem(mapped, 'Send the body as application/json', request);
   if (mapped === 'PAYLOAD_TOO_LARGE') return problem(mapped, 'The request body is larger than this operation accepts', request);
   if (mapped) return problem(mapped, fastifyError.message, request);
-  if (fastifyError.statusCode === 429) return problem('RATE_LIMITED', 'Too many requests for this API key; retry after the time in Retry-After', request);
+  if (fastifyError.statusCode === 429)
+    return problem('RATE_LIMITED', 'Too many requests for this API key; retry after the time in Retry-After', request);
   if (isUnavailable(error)) return problem('SERVICE_UNAVAILABLE', 'The database is not reachable; retry shortly', request);
   const status = fastifyError.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) return problem('VALIDATION_FAILED', fastifyError.message, request);

@@ -33,7 +33,9 @@ export default fp(
       reply.header('ratelimit-remaining', String(Math.max(0, options.perMinute - window.count)));
       reply.header('ratelimit-reset', String(reset));
       if (window.count > options.perMinute) {
-        throw new AppError('RATE_LIMITED', `More than ${options.perMinute} requests a minute with this key; retry after ${reset} s`, { headers: { 'retry-after': String(reset) } });
+        throw new AppError('RATE_LIMITED', `More than ${options.perMinute} requests a minute with this key; retry after ${reset} s`, {
+          headers: { 'retry-after': String(reset) },
+        });
       }
     });
   },

@@ -24,7 +24,12 @@ export default fp(
     await app.register(swagger, {
       openapi: {
         openapi: '3.1.0',
-        info: { title: 'RAS personal budget service', version: SERVICE_VERSION, description: DESCRIPTION, license: { name: 'Apache-2.0', identifier: 'Apache-2.0' } },
+        info: {
+          title: 'RAS personal budget service',
+          version: SERVICE_VERSION,
+          description: DESCRIPTION,
+          license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+        },
         servers: [{ url: '/' }],
         components: {
           securitySchemes: {

@@ -51,13 +51,17 @@ export function toFieldProblems(errors: readonly SchemaError[], part: string | u
         // TypeBox reports an unknown field twice (false schema, then additionalProperties).
         break;
       case 'required':
-        for (const name of (params.requiredProperties as string[] | undefined) ?? []) add(`${path}/${escape(name)}`, 'is required');
+        for (const name of (params.requiredProperties as string[] | undefined) ?? []) add(`${path}/${escapeKey(name)}`, 'is required');
         break;
       case 'additionalProperties':
-        for (const name of (params.additionalProperties as string[] | undefined) ?? []) add(`${path}/${escape(name)}`, 'is not a known field');
+        for (const name of (params.additionalProperties as string[] | undefined) ?? [])
+          add(`${path}/${escapeKey(name)}`, 'is not a known field');
         break;
       case 'enum':
-        add(path, `must be one of ${((params.allowedValues as unknown[] | undefined) ?? []).map((value) => JSON.stringify(value)).join(', ')}`);
+        add(
+          path,
+          `must be one of ${((params.allowedValues as unknown[] | undefined) ?? []).map((value) => JSON.stringify(value)).join(', ')}`,
+        );
         break;
       case 'format':
         add(path, params.format === 'date' ? 'must be a real date written YYYY-MM-DD' : `must be a valid ${String(params.format)}`);
@@ -70,6 +74,6 @@ export function toFieldProblems(errors: readonly SchemaError[], part: string | u
   return problems;
 }
 
-function escape(name: string): string {
+function escapeKey(name: string): string {
   return name.replaceAll('~', '~0').replaceAll('/', '~1');
 }

@@ -2,25 +2,25 @@ import type { FastifyInstance } from 'fastify';
 import rules from '../plugins/rules.js';
 import operationsRoutes from './operations/routes.js';
 import allocationSchemeRoutes from './v1/allocation-schemes/routes.js';
-import appealRoutes from './v1/appeals/routes.js';
-import budgetAccountRoutes from './v1/budget-accounts/routes.js';
-import eventRoutes from './v1/events/routes.js';
-import exportRoutes from './v1/exports/routes.js';
-import importRoutes from './v1/imports/routes.js';
-import reportRoutes from './v1/reports/routes.js';
-import financialAssessmentRoutes from './v1/financial-assessments/routes.js';
-import reviewRoutes from './v1/reviews/routes.js';
-import selfReviewRoutes from './v1/self-review/routes.js';
-import webhookRoutes from './v1/webhooks/routes.js';
-import supportPlanRoutes from './v1/support-plans/routes.js';
 import apiKeyRoutes from './v1/api-keys/routes.js';
+import appealRoutes from './v1/appeals/routes.js';
 import assessmentRoutes from './v1/assessments/routes.js';
+import budgetAccountRoutes from './v1/budget-accounts/routes.js';
 import budgetRoutes from './v1/budgets/routes.js';
 import calculationRoutes from './v1/calculations/routes.js';
 import calibrationRoutes from './v1/calibrations/routes.js';
 import councilRoutes from './v1/councils/routes.js';
+import eventRoutes from './v1/events/routes.js';
+import exportRoutes from './v1/exports/routes.js';
+import financialAssessmentRoutes from './v1/financial-assessments/routes.js';
+import importRoutes from './v1/imports/routes.js';
 import peopleRoutes from './v1/people/routes.js';
 import questionnaireRoutes from './v1/questionnaires/routes.js';
+import reportRoutes from './v1/reports/routes.js';
+import reviewRoutes from './v1/reviews/routes.js';
+import selfReviewRoutes from './v1/self-review/routes.js';
+import supportPlanRoutes from './v1/support-plans/routes.js';
+import webhookRoutes from './v1/webhooks/routes.js';
 
 /** Every route of the service: operations at the root, the API under /v1. */
 export default async function routes(app: FastifyInstance): Promise<void> {

@@ -19,7 +19,11 @@ export interface AccountSummary {
  * Sums an append-only ledger. A reversal cancels the entry it names, so both drop out of the
  * totals while the balance (Σ direction × amount over every entry) stays the ledger's own sum.
  */
-export function summariseAccount(entries: readonly BudgetTransaction[], instalments: readonly PaymentInstalment[], today: string): AccountSummary {
+export function summariseAccount(
+  entries: readonly BudgetTransaction[],
+  instalments: readonly PaymentInstalment[],
+  today: string,
+): AccountSummary {
   const reversed = new Set(entries.flatMap((entry) => (entry.reverses_id ? [entry.reverses_id] : [])));
   let balance = 0;
   let council = 0;

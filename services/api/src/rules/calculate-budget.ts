@@ -1,4 +1,4 @@
-import { type AllocationOptions, type Answers, type FundingStream, allocateBudget, scoreAnswers } from 'ras-core';
+import { type AllocationOptions, type Answers, allocateBudget, type FundingStream, scoreAnswers } from 'ras-core';
 import type { LoadedQuestionnaire, LoadedScheme } from './compiled-rules.js';
 
 /** What a budget calculation takes besides the rules. */

@@ -1,5 +1,12 @@
 import type { Kysely } from 'kysely';
-import { type AllocationScheme as SchemeDefinition, type CompiledQuestionnaire, type CompiledScheme, type QuestionnaireDefinition, compileQuestionnaire, compileScheme } from 'ras-core';
+import {
+  type CompiledQuestionnaire,
+  type CompiledScheme,
+  compileQuestionnaire,
+  compileScheme,
+  type QuestionnaireDefinition,
+  type AllocationScheme as SchemeDefinition,
+} from 'ras-core';
 import type { AllocationScheme, DB, Questionnaire } from '../db/schema.js';
 import { findScheme } from '../routes/v1/allocation-schemes/repository.js';
 import { findQuestionnaire } from '../routes/v1/questionnaires/repository.js';
@@ -62,7 +69,10 @@ export class CompiledRules {
     }) as Promise<LoadedScheme | undefined>;
   }
 
-  #get(key: string, load: () => Promise<LoadedQuestionnaire | LoadedScheme | undefined>): Promise<LoadedQuestionnaire | LoadedScheme | undefined> {
+  #get(
+    key: string,
+    load: () => Promise<LoadedQuestionnaire | LoadedScheme | undefined>,
+  ): Promise<LoadedQuestionnaire | LoadedScheme | undefined> {
     const cached = this.#entries.get(key);
     if (cached) return cached;
     const loading = load().then((loaded) => {

@@ -1,4 +1,4 @@
-import { type AllocationScheme as SchemeDefinition, type QuestionnaireDefinition, formatPounds } from 'ras-core';
+import { formatPounds, type QuestionnaireDefinition, type AllocationScheme as SchemeDefinition } from 'ras-core';
 import type { AllocationScheme, Questionnaire } from '../db/schema.js';
 import { escapeHtml } from '../html/escape.js';
 
@@ -22,7 +22,9 @@ export function describeScheme(councilName: string, scheme: AllocationScheme, qu
   const saq = questionnaire.definition as Pick<QuestionnaireDefinition, 'sections'>;
   const method = definition.method;
   const weeksPerYear = definition.weeksPerYear ?? 52;
-  const dates = scheme.effective_to ? `from ${scheme.effective_from} to ${scheme.effective_to}` : `from ${scheme.effective_from} until replaced`;
+  const dates = scheme.effective_to
+    ? `from ${scheme.effective_from} to ${scheme.effective_to}`
+    : `from ${scheme.effective_from} until replaced`;
 
   const sectionLines = saq.sections.map((section) => {
     const weight = section.weight !== undefined && section.weight !== 1 ? `, weighted × ${section.weight}` : '';
@@ -43,7 +45,9 @@ export function describeScheme(councilName: string, scheme: AllocationScheme, qu
 
   const limits: string[] = [];
   if (definition.floorPoints !== undefined) {
-    limits.push(`Below ${definition.floorPoints} points there is no budget from this scheme: the person is offered information, advice and other support instead.`);
+    limits.push(
+      `Below ${definition.floorPoints} points there is no budget from this scheme: the person is offered information, advice and other support instead.`,
+    );
   }
   if (definition.ceilingPence !== undefined) {
     limits.push(
@@ -65,7 +69,9 @@ export function describeScheme(councilName: string, scheme: AllocationScheme, qu
     sections: [
       {
         heading: 'Who and when',
-        paragraphs: [`This scheme applies to the client groups ${list(scheme.client_groups)} for budgets starting ${dates}. Where two schemes cover the same date, the one that took effect most recently applies.`],
+        paragraphs: [
+          `This scheme applies to the client groups ${list(scheme.client_groups)} for budgets starting ${dates}. Where two schemes cover the same date, the one that took effect most recently applies.`,
+        ],
       },
       {
         heading: 'From answers to points',
@@ -81,7 +87,9 @@ export function describeScheme(councilName: string, scheme: AllocationScheme, qu
         heading: 'Part of a year and rounding',
         paragraphs: [
           `A budget year has ${weeksPerYear} weeks. Where support is needed for fewer weeks (for example a student at residential college, supported in the weeks at home), the amount is pro-rata: annual amount × weeks ÷ ${weeksPerYear}.`,
-          definition.rounding === 'pound' ? 'Amounts are rounded half up to whole pounds.' : 'Amounts are worked out to the penny, rounding half up.',
+          definition.rounding === 'pound'
+            ? 'Amounts are rounded half up to whole pounds.'
+            : 'Amounts are worked out to the penny, rounding half up.',
         ],
       },
       {
@@ -114,11 +122,16 @@ export function describeScheme(councilName: string, scheme: AllocationScheme, qu
 /** The description as one self-contained, printable HTML page. */
 export function renderSchemeDescription(description: SchemeDescription): string {
   const sections = description.sections
-    .map((section) => `<section><h2>${escapeHtml(section.heading)}</h2>${section.paragraphs.map((text) => `<p>${escapeHtml(text)}</p>`).join('')}</section>`)
+    .map(
+      (section) =>
+        `<section><h2>${escapeHtml(section.heading)}</h2>${section.paragraphs.map((text) => `<p>${escapeHtml(text)}</p>`).join('')}</section>`,
+    )
     .join('\n');
   const bands = description.bands
     ? `<section><h2>Bands</h2><table><thead><tr><th scope="col">Points from</th><th scope="col">Points to</th><th scope="col">Annual amount</th></tr></thead><tbody>${description.bands
-        .map((band) => `<tr><td>${band.fromPoints}</td><td>${band.toPoints}</td><td>${escapeHtml(formatPounds(band.annualPence))}</td></tr>`)
+        .map(
+          (band) => `<tr><td>${band.fromPoints}</td><td>${band.toPoints}</td><td>${escapeHtml(formatPounds(band.annualPence))}</td></tr>`,
+        )
         .join('')}</tbody></table></section>`
     : '';
   return `<!doctype html>

@@ -1,4 +1,4 @@
-import { type ManagementOption, MANAGEMENT_OPTIONS, type SupportPlan, divide } from 'ras-core';
+import { divide, MANAGEMENT_OPTIONS, type ManagementOption, type SupportPlan } from 'ras-core';
 import { type ManagementMix, managementMix } from './delivery-mechanism.js';
 
 /** A target a council sets itself, e.g. seed 004's 36.2% receiving self-directed support by end 2011. */
@@ -14,7 +14,14 @@ export interface ReportInput {
   readonly from: string;
   readonly to: string;
   readonly today: string;
-  readonly budgets: readonly { id: string; person_id: string; council_annual_pence: number; plan: unknown; exception: unknown; decided_at: Date | string | null }[];
+  readonly budgets: readonly {
+    id: string;
+    person_id: string;
+    council_annual_pence: number;
+    plan: unknown;
+    exception: unknown;
+    decided_at: Date | string | null;
+  }[];
   readonly money: readonly { kind: string; pence: number }[];
   readonly reviews: readonly { kind: string; due_date: string; outcome: unknown }[];
   readonly overdueReviews: number;
@@ -32,7 +39,12 @@ function percent(part: number, whole: number): number | null {
  * back, outcomes, reviews, the person's experience, progress against targets, and exceptions.
  */
 export function buildSummaryReport(input: ReportInput) {
-  const mixes: Record<ManagementMix, number> = { 'direct-payment-only': 0, 'part-direct-payment': 0, 'managed-personal-budget': 0, 'commissioned-support-only': 0 };
+  const mixes: Record<ManagementMix, number> = {
+    'direct-payment-only': 0,
+    'part-direct-payment': 0,
+    'managed-personal-budget': 0,
+    'commissioned-support-only': 0,
+  };
   const byOption = Object.fromEntries(MANAGEMENT_OPTIONS.map((option) => [option, 0])) as Record<ManagementOption, number>;
   const people = new Set<string>();
   let allocated = 0;
@@ -46,7 +58,8 @@ export function buildSummaryReport(input: ReportInput) {
     for (const option of options) byOption[option] += 1;
     const exception = budget.exception as { reason: string; overBudgetPence: number } | null;
     const decided = budget.decided_at === null ? null : new Date(budget.decided_at).toISOString().slice(0, 10);
-    if (exception && decided !== null && decided >= input.from && decided <= input.to) exceptions.push({ budgetId: budget.id, ...exception });
+    if (exception && decided !== null && decided >= input.from && decided <= input.to)
+      exceptions.push({ budgetId: budget.id, ...exception });
   }
   const selfDirected = mixes['direct-payment-only'] + mixes['part-direct-payment'] + mixes['managed-personal-budget'];
   const total = selfDirected + mixes['commissioned-support-only'];
@@ -83,7 +96,8 @@ export function buildSummaryReport(input: ReportInput) {
     byManagementMix: mixes,
     byManagementOption: byOption,
     selfDirectedSupport: {
-      definition: 'ASCOF 3D: (direct payment only + part direct payment + council-managed personal budget) ÷ (those + commissioned support only)',
+      definition:
+        'ASCOF 3D: (direct payment only + part direct payment + council-managed personal budget) ÷ (those + commissioned support only)',
       numerator: selfDirected,
       denominator: total,
       percent: share,
@@ -96,9 +110,23 @@ export function buildSummaryReport(input: ReportInput) {
       clawedBackPence: pence('clawback'),
       contributionsRefundedPence: pence('contribution-refund'),
     },
-    outcomes: { ...outcomes, achievedPercent: percent(outcomes.yes, rated), achievedOrPartlyPercent: percent(outcomes.yes + outcomes.partly, rated) },
-    reviews: { completed: input.reviews.length, onTime, late: input.reviews.length - onTime, onTimePercent: percent(onTime, input.reviews.length), overdueNow: input.overdueReviews },
-    experience: [...ratings.entries()].map(([aspect, { sum, count }]) => ({ aspect, responses: count, averageRating: Math.round((sum / count) * 10) / 10 })),
+    outcomes: {
+      ...outcomes,
+      achievedPercent: percent(outcomes.yes, rated),
+      achievedOrPartlyPercent: percent(outcomes.yes + outcomes.partly, rated),
+    },
+    reviews: {
+      completed: input.reviews.length,
+      onTime,
+      late: input.reviews.length - onTime,
+      onTimePercent: percent(onTime, input.reviews.length),
+      overdueNow: input.overdueReviews,
+    },
+    experience: [...ratings.entries()].map(([aspect, { sum, count }]) => ({
+      aspect,
+      responses: count,
+      averageRating: Math.round((sum / count) * 10) / 10,
+    })),
     targets: input.targets.map((target) => ({
       ...target,
       label: target.label ?? null,
@@ -126,7 +154,8 @@ export function summaryReportCsv(report: ReturnType<typeof buildSummaryReport>):
   for (const [measure, value] of Object.entries(report.outcomes)) add('outcomes', measure, value);
   for (const [measure, value] of Object.entries(report.reviews)) add('reviews', measure, value);
   for (const item of report.experience) add('experience', item.aspect, item.averageRating);
-  for (const target of report.targets) add('targets', `${target.label ?? target.measure} ${target.percent}% by ${target.by}`, target.met ? 'met' : 'not met');
+  for (const target of report.targets)
+    add('targets', `${target.label ?? target.measure} ${target.percent}% by ${target.by}`, target.met ? 'met' : 'not met');
   add('exceptions', 'plans approved over budget', report.exceptions.count);
   return `${rows.map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
 }

@@ -23,7 +23,12 @@ export const Timestamp = Type.String({ format: 'date-time', description: 'RFC 33
 /** A short piece of text from a person: trimmed length limits keep bodies bounded. */
 export const Text = (maxLength = 500, minLength = 1) => Type.String({ minLength, maxLength });
 /** A stable machine key such as a questionnaire, section or option key. */
-export const Key = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*$', description: 'Letters, digits and _ . : -' });
+export const Key = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*$',
+  description: 'Letters, digits and _ . : -',
+});
 
 export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
 
@@ -74,6 +79,10 @@ export const IfMatchHeaders = Type.Object({
 
 export const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(
-    Type.String({ minLength: 1, maxLength: 200, description: 'Makes a retry return the first response (24 h); reuse with a different body is 422' }),
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'Makes a retry return the first response (24 h); reuse with a different body is 422',
+    }),
   ),
 });

@@ -38,7 +38,11 @@ export async function seedDemoCouncil(db: Kysely<DB>, dataDir: string): Promise<
   const result = await writeTransaction(db, { councilId: null, actor: 'seed', requestId: null }, async (tx, changes) => {
     await sql`select pg_advisory_xact_lock(hashtextextended('ras:seed-demo', 0))`.execute(tx);
     if (await tx.selectFrom('councils').select('id').limit(1).executeTakeFirst()) return null;
-    const council = await insertCouncil(tx, DEMO_COUNCIL_NAME, { paymentFrequency: 'monthly', contributionCollection: 'net', firstReviewAfterWeeks: 4 });
+    const council = await insertCouncil(tx, DEMO_COUNCIL_NAME, {
+      paymentFrequency: 'monthly',
+      contributionCollection: 'net',
+      firstReviewAfterWeeks: 4,
+    });
     changes.bind(council.id);
     const admin = await insertApiKey(tx, council.id, 'Demo admin key', ['admin'], 'seed');
     const { key, title, sections } = DEMO_QUESTIONNAIRE;
@@ -59,9 +63,24 @@ export async function seedDemoCouncil(db: Kysely<DB>, dataDir: string): Promise<
         rounding: 'penny',
       },
     });
-    changes.record({ action: 'council.created', entityType: 'council', entityId: council.id, after: { id: council.id, name: council.name } });
-    changes.record({ action: 'questionnaire.created', entityType: 'questionnaire', entityId: questionnaire.id, after: { id: questionnaire.id, key, version: 1 } });
-    changes.record({ action: 'allocation-scheme.created', entityType: 'allocation-scheme', entityId: scheme.id, after: { id: scheme.id, key: scheme.key, version: 1 } });
+    changes.record({
+      action: 'council.created',
+      entityType: 'council',
+      entityId: council.id,
+      after: { id: council.id, name: council.name },
+    });
+    changes.record({
+      action: 'questionnaire.created',
+      entityType: 'questionnaire',
+      entityId: questionnaire.id,
+      after: { id: questionnaire.id, key, version: 1 },
+    });
+    changes.record({
+      action: 'allocation-scheme.created',
+      entityType: 'allocation-scheme',
+      entityId: scheme.id,
+      after: { id: scheme.id, key: scheme.key, version: 1 },
+    });
     return { council, admin, questionnaire, scheme };
   });
   if (!result) return null;

@@ -7,7 +7,14 @@ function single(key: string, text: string, options: readonly Statement[]) {
 }
 
 function multi(key: string, text: string, maxPoints: number, options: readonly Statement[]) {
-  return { key, text, type: 'multi' as const, required: false, maxPoints, options: options.map(([k, t, points]) => ({ key: k, text: t, points })) };
+  return {
+    key,
+    text,
+    type: 'multi' as const,
+    required: false,
+    maxPoints,
+    options: options.map(([k, t, points]) => ({ key: k, text: t, points })),
+  };
 }
 
 const HELP_SCALE = (subject: string): Statement[] => [

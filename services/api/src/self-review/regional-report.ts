@@ -41,7 +41,11 @@ function escapeRegExp(text: string): string {
 
 /** The anonymised regional report for one round: per component, the spread of ratings and what councils and people said. */
 export function buildRegionalReport(roundKey: string, ratings: readonly RegionalRating[]) {
-  const names = [...new Set(ratings.flatMap((rating) => [rating.council_name, rating.council_name.replace(/\b(council|borough|county|city)\b/gi, '').trim()]))].filter((name) => name.length > 2);
+  const names = [
+    ...new Set(
+      ratings.flatMap((rating) => [rating.council_name, rating.council_name.replace(/\b(council|borough|county|city)\b/gi, '').trim()]),
+    ),
+  ].filter((name) => name.length > 2);
   const councils = new Set(ratings.map((rating) => rating.council_id));
   return {
     roundKey,
@@ -57,9 +61,18 @@ export function buildRegionalReport(roundKey: string, ratings: readonly Regional
         responses: rows.length,
         distribution,
         meanRating: mean,
-        comments: anonymise(rows.flatMap((row) => (row.comment ? [row.comment] : [])), names),
-        proposedActions: anonymise(rows.flatMap((row) => (row.proposed_action ? [row.proposed_action] : [])), names),
-        userComments: anonymise(rows.flatMap((row) => (Array.isArray(row.user_comments) ? (row.user_comments as string[]) : [])), names),
+        comments: anonymise(
+          rows.flatMap((row) => (row.comment ? [row.comment] : [])),
+          names,
+        ),
+        proposedActions: anonymise(
+          rows.flatMap((row) => (row.proposed_action ? [row.proposed_action] : [])),
+          names,
+        ),
+        userComments: anonymise(
+          rows.flatMap((row) => (Array.isArray(row.user_comments) ? (row.user_comments as string[]) : [])),
+          names,
+        ),
         highPerformers: rows
           .filter((row) => row.rating >= HIGH_PERFORMER_RATING && row.named)
           .map((row) => row.council_name)
@@ -94,7 +107,9 @@ export function renderRegionalReport(report: RegionalReport): string {
 <h2>${escapeHtml(component.title)}</h2>
 <p>${component.responses} councils rated this; mean rating ${component.meanRating ?? '–'}.</p>
 <table><thead><tr>${[1, 2, 3, 4, 5].map((rating) => `<th scope="col">${rating}</th>`).join('')}</tr></thead>
-<tbody><tr>${Object.values(component.distribution).map((count) => `<td>${count}</td>`).join('')}</tr></tbody></table>
+<tbody><tr>${Object.values(component.distribution)
+        .map((count) => `<td>${count}</td>`)
+        .join('')}</tr></tbody></table>
 ${list('What councils said', component.comments)}
 ${list('Actions councils propose', component.proposedActions)}
 ${list('What people who use the system said', component.userComments)}

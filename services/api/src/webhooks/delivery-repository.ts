@@ -9,7 +9,15 @@ import { newId } from '../ids.js';
  */
 export async function fanOut(db: Kysely<DB>, batch: number): Promise<number> {
   return db.transaction().execute(async (tx) => {
-    const webhooks = await tx.selectFrom('webhooks').selectAll().where('status', 'in', ['active', 'paused']).orderBy('id').limit(50).forUpdate().skipLocked().execute();
+    const webhooks = await tx
+      .selectFrom('webhooks')
+      .selectAll()
+      .where('status', 'in', ['active', 'paused'])
+      .orderBy('id')
+      .limit(50)
+      .forUpdate()
+      .skipLocked()
+      .execute();
     let queued = 0;
     for (const webhook of webhooks) {
       const events = await tx
@@ -84,8 +92,20 @@ export async function claimDue(db: Kysely<DB>, limit: number, leaseMs: number): 
     .returningAll()
     .execute();
   if (claimed.length === 0) return [];
-  const webhooks = await db.selectFrom('webhooks').selectAll().where('id', 'in', [...new Set(claimed.map((d) => d.webhook_id))]).execute();
-  const events = await db.selectFrom('events').selectAll().where('id', 'in', claimed.map((d) => d.event_id)).execute();
+  const webhooks = await db
+    .selectFrom('webhooks')
+    .selectAll()
+    .where('id', 'in', [...new Set(claimed.map((d) => d.webhook_id))])
+    .execute();
+  const events = await db
+    .selectFrom('events')
+    .selectAll()
+    .where(
+      'id',
+      'in',
+      claimed.map((d) => d.event_id),
+    )
+    .execute();
   const webhookById = new Map(webhooks.map((w) => [w.id, w]));
   const eventById = new Map(events.map((e) => [e.id, e]));
   return claimed.flatMap((delivery) => {
@@ -98,13 +118,24 @@ export async function claimDue(db: Kysely<DB>, limit: number, leaseMs: number): 
 export async function markDelivered(db: Kysely<DB>, id: string, statusCode: number): Promise<void> {
   await db
     .updateTable('webhook_deliveries')
-    .set((eb) => ({ status: 'delivered', attempts: eb('attempts', '+', 1), last_status_code: statusCode, last_error: null, delivered_at: new Date(), claimed_until: null }))
+    .set((eb) => ({
+      status: 'delivered',
+      attempts: eb('attempts', '+', 1),
+      last_status_code: statusCode,
+      last_error: null,
+      delivered_at: new Date(),
+      claimed_until: null,
+    }))
     .where('id', '=', id)
     .execute();
 }
 
 /** Records a failed attempt and when to try again; returns when the delivery first failed. */
-export async function markFailed(db: Kysely<DB>, id: string, failure: { statusCode: number | null; error: string; retryInMs: number }): Promise<Date> {
+export async function markFailed(
+  db: Kysely<DB>,
+  id: string,
+  failure: { statusCode: number | null; error: string; retryInMs: number },
+): Promise<Date> {
   const row = await db
     .updateTable('webhook_deliveries')
     .set((eb) => ({

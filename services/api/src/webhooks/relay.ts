@@ -117,7 +117,11 @@ export class WebhookRelay {
     const retryInMs = Math.round(backoff * (0.8 + Math.random() * 0.4));
     const firstFailedAt = await markFailed(this.#db, delivery.id, { statusCode, error, retryInMs });
     if (Date.now() - firstFailedAt.getTime() >= pauseAfterMs) {
-      await pauseWebhook(this.#db, webhook.id, `Deliveries have failed since ${firstFailedAt.toISOString()} (last: ${error}); resume to deliver what has queued`);
+      await pauseWebhook(
+        this.#db,
+        webhook.id,
+        `Deliveries have failed since ${firstFailedAt.toISOString()} (last: ${error}); resume to deliver what has queued`,
+      );
       this.#log?.warn({ webhookId: webhook.id }, 'webhook paused after repeated failure');
     }
     return false;

@@ -13,7 +13,13 @@ export function signDelivery(secret: string, timestamp: number, body: string): s
  * Checks a signature header as a receiver should: the MAC matches and the timestamp is recent
  * (default 5 minutes), which stops replays of old deliveries.
  */
-export function verifyDelivery(secret: string, header: string, body: string, nowSeconds = Math.floor(Date.now() / 1000), toleranceSeconds = 300): boolean {
+export function verifyDelivery(
+  secret: string,
+  header: string,
+  body: string,
+  nowSeconds = Math.floor(Date.now() / 1000),
+  toleranceSeconds = 300,
+): boolean {
   const parts = Object.fromEntries(header.split(',').map((part) => part.split('=', 2) as [string, string]));
   const timestamp = Number(parts.t);
   if (!Number.isInteger(timestamp) || Math.abs(nowSeconds - timestamp) > toleranceSeconds || typeof parts.v1 !== 'string') return false;

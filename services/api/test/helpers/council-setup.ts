@@ -14,7 +14,10 @@ export interface SetUpCouncil {
 }
 
 export async function setUpCouncil(t: TestApp, settings: Record<string, unknown> = {}): Promise<SetUpCouncil> {
-  const created = await t.call('POST', '/v1/councils', { key: BOOTSTRAP_TOKEN, body: { name: `Council ${Date.now()} ${Math.random()}`, settings } });
+  const created = await t.call('POST', '/v1/councils', {
+    key: BOOTSTRAP_TOKEN,
+    body: { name: `Council ${Date.now()} ${Math.random()}`, settings },
+  });
   expect(created.statusCode, created.body).toBe(201);
   const admin = created.json().adminKey.key as string;
   const keys = {
@@ -43,11 +46,21 @@ export async function setUpCouncil(t: TestApp, settings: Record<string, unknown>
 }
 
 /** A person with an agreed, eligible assessment worth 25 points; returns the person and assessment ids. */
-export async function agreedPerson(t: TestApp, council: SetUpCouncil, key = council.keys.assessor): Promise<{ personId: string; assessmentId: string }> {
+export async function agreedPerson(
+  t: TestApp,
+  council: SetUpCouncil,
+  key = council.keys.assessor,
+): Promise<{ personId: string; assessmentId: string }> {
   const person = await t.call('POST', '/v1/people', { key, body: { clientGroup: 'learning-disability' } });
   const personId = person.json().id as string;
-  const created = await t.call('POST', '/v1/assessments', { key, body: { personId, questionnaireId: council.questionnaireId, completedWith: ['self'], answers: ANSWERS_25 } });
-  const submitted = await t.call('POST', `/v1/assessments/${created.json().id}/submit`, { key, headers: { 'if-match': created.headers.etag as string } });
+  const created = await t.call('POST', '/v1/assessments', {
+    key,
+    body: { personId, questionnaireId: council.questionnaireId, completedWith: ['self'], answers: ANSWERS_25 },
+  });
+  const submitted = await t.call('POST', `/v1/assessments/${created.json().id}/submit`, {
+    key,
+    headers: { 'if-match': created.headers.etag as string },
+  });
   const agreed = await t.call('POST', `/v1/assessments/${created.json().id}/moderation`, {
     key: council.keys.assessor,
     headers: { 'if-match': submitted.headers.etag as string },

@@ -1,6 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
-import { type SetUpCouncil, agreedPerson } from './council-setup.js';
+import { agreedPerson, type SetUpCouncil } from './council-setup.js';
 import type { TestApp } from './test-app.js';
 
 // The plan from plans-and-money.test.ts: £5,360 a year plus £500 contingency, two outcomes.
@@ -10,9 +10,30 @@ export const PLAN = {
     { key: 'work', description: 'Keep my job at the café' },
   ],
   lines: [
-    { description: 'Personal assistant, 8 hours a week', outcomeKeys: ['home', 'work'], provider: 'Own PA', managedBy: 'direct-payment', costType: 'weekly', amountPence: 8_000 },
-    { description: 'Day service on Fridays', outcomeKeys: ['work'], provider: 'Brookside Day Centre', managedBy: 'council-arranged', costType: 'annual', amountPence: 100_000 },
-    { description: 'Kitchen equipment', outcomeKeys: ['home'], provider: 'Local supplier', managedBy: 'individual-service-fund', costType: 'one-off', amountPence: 20_000 },
+    {
+      description: 'Personal assistant, 8 hours a week',
+      outcomeKeys: ['home', 'work'],
+      provider: 'Own PA',
+      managedBy: 'direct-payment',
+      costType: 'weekly',
+      amountPence: 8_000,
+    },
+    {
+      description: 'Day service on Fridays',
+      outcomeKeys: ['work'],
+      provider: 'Brookside Day Centre',
+      managedBy: 'council-arranged',
+      costType: 'annual',
+      amountPence: 100_000,
+    },
+    {
+      description: 'Kitchen equipment',
+      outcomeKeys: ['home'],
+      provider: 'Local supplier',
+      managedBy: 'individual-service-fund',
+      costType: 'one-off',
+      amountPence: 20_000,
+    },
   ],
   contingency: { amountPence: 50_000, plan: 'My sister covers', emergencyCover: 'Out-of-hours agency cover' },
   risks: [],
@@ -21,7 +42,11 @@ export const PLAN = {
 };
 
 async function step(t: TestApp, previous: LightMyRequestResponse, method: string, url: string, key: string, body?: unknown) {
-  const response = await t.call(method, url, { key, headers: { 'if-match': previous.headers.etag as string }, ...(body === undefined ? {} : { body }) });
+  const response = await t.call(method, url, {
+    key,
+    headers: { 'if-match': previous.headers.etag as string },
+    ...(body === undefined ? {} : { body }),
+  });
   expect(response.statusCode, response.body).toBeLessThan(300);
   return response;
 }
@@ -37,11 +62,27 @@ export async function agreedBudget(t: TestApp, council: SetUpCouncil, options: {
     body: { effectiveFrom: '2026-01-01', weeklyContributionPence: options.weeklyContributionPence ?? 0 },
   });
   const budget = await t.call('POST', '/v1/budgets', { key: council.keys.assessor, body: { assessmentId, startDate: '2026-05-01' } });
-  const plan = await t.call('POST', '/v1/support-plans', { key: council.keys.assessor, body: { budgetId: budget.json().id, ...(options.plan ?? PLAN) } });
+  const plan = await t.call('POST', '/v1/support-plans', {
+    key: council.keys.assessor,
+    body: { budgetId: budget.json().id, ...(options.plan ?? PLAN) },
+  });
   const url = `/v1/support-plans/${plan.json().id}`;
   const submitted = await step(t, plan, 'POST', `${url}/submit`, council.keys.assessor);
-  const c = await step(t, submitted, 'POST', `${url}/decisions`, council.keys.assessor, { stage: 'coordinator', outcome: 'approve', reasons: 'ok' });
-  const m = await step(t, c, 'POST', `${url}/decisions`, council.keys.teamManager, { stage: 'team-manager', outcome: 'approve', reasons: 'ok' });
-  await step(t, m, 'POST', `${url}/decisions`, council.keys.panel, { stage: 'panel', outcome: 'approve', reasons: 'ok', startDate: '2026-05-01' });
+  const c = await step(t, submitted, 'POST', `${url}/decisions`, council.keys.assessor, {
+    stage: 'coordinator',
+    outcome: 'approve',
+    reasons: 'ok',
+  });
+  const m = await step(t, c, 'POST', `${url}/decisions`, council.keys.teamManager, {
+    stage: 'team-manager',
+    outcome: 'approve',
+    reasons: 'ok',
+  });
+  await step(t, m, 'POST', `${url}/decisions`, council.keys.panel, {
+    stage: 'panel',
+    outcome: 'approve',
+    reasons: 'ok',
+    startDate: '2026-05-01',
+  });
   return { personId, assessmentId, budgetId: budget.json().id as string, planId: plan.json().id as string };
 }

@@ -27,7 +27,11 @@ export interface TestApp {
   readonly app: FastifyInstance;
   readonly database: Database;
   /** Calls the API with a bearer key and a JSON body. */
-  call(method: string, url: string, options?: { key?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
+  call(
+    method: string,
+    url: string,
+    options?: { key?: string | null; body?: unknown; headers?: Record<string, string> },
+  ): Promise<LightMyRequestResponse>;
   /** Creates a council through the API and returns its admin key. */
   council(name?: string): Promise<TestCouncil>;
   /** Creates an API key with roles in a council. */
@@ -53,7 +57,11 @@ export async function createTestApp(options: { bootstrapToken?: string | null; r
     app.inject({
       method: method as 'GET',
       url,
-      headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: {
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
       ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
     });
   let councils = 0;
@@ -63,7 +71,10 @@ export async function createTestApp(options: { bootstrapToken?: string | null; r
     call,
     async council(name) {
       councils += 1;
-      const response = await call('POST', '/v1/councils', { key: BOOTSTRAP_TOKEN, body: { name: name ?? `Test council ${councils} ${Date.now()}` } });
+      const response = await call('POST', '/v1/councils', {
+        key: BOOTSTRAP_TOKEN,
+        body: { name: name ?? `Test council ${councils} ${Date.now()}` },
+      });
       if (response.statusCode !== 201) throw new Error(`createCouncil failed: ${response.statusCode} ${response.body}`);
       const body = response.json() as { council: { id: string }; adminKey: { key: string } };
       return { id: body.council.id, adminKey: body.adminKey.key };
@@ -81,7 +92,14 @@ export async function createTestApp(options: { bootstrapToken?: string | null; r
 }
 
 /** Parses a problem+json answer and checks its shape. */
-export function problemOf(response: LightMyRequestResponse): { code: string; status: number; detail: string; title: string; type: string; errors?: { pointer: string; detail: string }[] } {
+export function problemOf(response: LightMyRequestResponse): {
+  code: string;
+  status: number;
+  detail: string;
+  title: string;
+  type: string;
+  errors?: { pointer: string; detail: string }[];
+} {
   if (!String(response.headers['content-type']).startsWith('application/problem+json')) {
     throw new Error(`expected problem+json, got ${response.headers['content-type']}: ${response.body}`);
   }

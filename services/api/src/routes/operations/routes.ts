@@ -53,7 +53,12 @@ const operationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['operations'],
         summary: 'Service version and migration level',
         response: {
-          200: Type.Object({ service: Type.String(), version: Type.String(), migration: Type.Union([Type.String(), Type.Null()]), database: Type.String() }),
+          200: Type.Object({
+            service: Type.String(),
+            version: Type.String(),
+            migration: Type.Union([Type.String(), Type.Null()]),
+            database: Type.String(),
+          }),
           ...problemResponses,
         },
       },

@@ -49,7 +49,13 @@ export function findScheme(db: Db, councilId: string, id: string): Promise<Alloc
  * that took effect most recently wins (a new scheme supersedes an open-ended older one from its
  * start date), then the newest version.
  */
-export function findSchemeInForce(db: Db, councilId: string, clientGroup: string, date: string, questionnaireId: string): Promise<AllocationScheme | undefined> {
+export function findSchemeInForce(
+  db: Db,
+  councilId: string,
+  clientGroup: string,
+  date: string,
+  questionnaireId: string,
+): Promise<AllocationScheme | undefined> {
   return db
     .selectFrom('allocation_schemes')
     .selectAll()
@@ -71,7 +77,13 @@ export interface SchemeFilter {
   readonly effectiveOn?: string | undefined;
 }
 
-export function listSchemes(db: Db, councilId: string, filter: SchemeFilter, after: string | null, limit: number): Promise<AllocationScheme[]> {
+export function listSchemes(
+  db: Db,
+  councilId: string,
+  filter: SchemeFilter,
+  after: string | null,
+  limit: number,
+): Promise<AllocationScheme[]> {
   let query = db.selectFrom('allocation_schemes').selectAll().where('council_id', '=', councilId);
   if (filter.key !== undefined) query = query.where('key', '=', filter.key);
   if (filter.clientGroup !== undefined) query = query.where(sql<boolean>`client_groups @> array[${filter.clientGroup}]::text[]`);

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { type AllocationScheme as SchemeDefinition, DEFAULT_CLAWBACK, validateScheme } from 'ras-core';
+import { DEFAULT_CLAWBACK, type AllocationScheme as SchemeDefinition, validateScheme } from 'ras-core';
 import { Type } from 'typebox';
 import { READERS, rolesAccess } from '../../../auth/roles.js';
 import type { AllocationScheme } from '../../../db/schema.js';
@@ -9,7 +9,7 @@ import { pageRequest, toPage } from '../../../http/pagination.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
 import { describeScheme, renderSchemeDescription } from '../../../rules/scheme-description.js';
-import { CalendarDate, IdParams, IdempotencyHeaders, Key, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
+import { CalendarDate, IdempotencyHeaders, IdParams, Key, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
 import { findCouncil } from '../councils/repository.js';
 import { findQuestionnaire } from '../questionnaires/repository.js';
 import { findScheme, insertSchemeVersion, listSchemes } from './repository.js';
@@ -60,7 +60,14 @@ const schemeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!questionnaire) problems.push({ pointer: '/questionnaireId', detail: 'is not a questionnaire of this council' });
       if (problems.length > 0) throw unprocessable('INVALID_SCHEME', `The scheme has ${problems.length} problem(s): see errors`, problems);
       return createOnce(request, reply, async (tx, changes) => {
-        const row = await insertSchemeVersion(tx, councilId, { key, questionnaireId, clientGroups, effectiveFrom, effectiveTo: effectiveTo ?? null, definition: money });
+        const row = await insertSchemeVersion(tx, councilId, {
+          key,
+          questionnaireId,
+          clientGroups,
+          effectiveFrom,
+          effectiveTo: effectiveTo ?? null,
+          definition: money,
+        });
         const body = toScheme(row);
         changes.record({ action: 'allocation-scheme.created', entityType: 'allocation-scheme', entityId: row.id, after: body });
         return { body, headers: { location: `/v1/allocation-schemes/${row.id}` } };
@@ -121,7 +128,10 @@ const schemeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Generated from the scheme itself, fit to publish as the council’s algorithmic transparency record. HTML with `Accept: text/html` or `?format=html`.',
         params: IdParams,
-        querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('html')])) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('html')])) },
+          { additionalProperties: false },
+        ),
         produces: ['application/json', 'text/html'],
         response: {
           200: {
@@ -138,11 +148,17 @@ const schemeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const councilId = councilOf(request);
       const scheme = await findScheme(app.db, councilId, request.params.id);
       if (!scheme) throw notFound('allocation scheme', request.params.id);
-      const [questionnaire, council] = await Promise.all([findQuestionnaire(app.db, councilId, scheme.questionnaire_id), findCouncil(app.db, councilId)]);
+      const [questionnaire, council] = await Promise.all([
+        findQuestionnaire(app.db, councilId, scheme.questionnaire_id),
+        findCouncil(app.db, councilId),
+      ]);
       if (!questionnaire || !council) throw notFound('allocation scheme', request.params.id);
       const description = describeScheme(council.name, scheme, questionnaire);
       if (wantsHtml(request.query.format, request.headers.accept)) {
-        return reply.type('text/html; charset=utf-8').header('cache-control', 'private, max-age=300').send(renderSchemeDescription(description));
+        return reply
+          .type('text/html; charset=utf-8')
+          .header('cache-control', 'private, max-age=300')
+          .send(renderSchemeDescription(description));
       }
       return description;
     },

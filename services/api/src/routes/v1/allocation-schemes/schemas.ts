@@ -2,7 +2,11 @@ import { Type } from 'typebox';
 import { CalendarDate, Id, Key, Nullable, Pence, Percent, Text, Timestamp, Weeks } from '../../../schemas/common.js';
 
 const Band = Type.Object(
-  { fromPoints: Type.Integer({ minimum: 0 }), toPoints: Type.Integer({ minimum: 0 }), annualPence: Pence('Annual amount for every point total in the band') },
+  {
+    fromPoints: Type.Integer({ minimum: 0 }),
+    toPoints: Type.Integer({ minimum: 0 }),
+    annualPence: Pence('Annual amount for every point total in the band'),
+  },
   { additionalProperties: false },
 );
 
@@ -12,8 +16,14 @@ export const Method = Type.Union([
 ]);
 
 export const Clawback = Type.Union([
-  Type.Object({ type: Type.Literal('percent'), percent: Percent('Share of the annual budget the person keeps') }, { additionalProperties: false }),
-  Type.Object({ type: Type.Literal('weeks'), weeks: Weeks('Weeks of the annual budget the person keeps') }, { additionalProperties: false }),
+  Type.Object(
+    { type: Type.Literal('percent'), percent: Percent('Share of the annual budget the person keeps') },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { type: Type.Literal('weeks'), weeks: Weeks('Weeks of the annual budget the person keeps') },
+    { additionalProperties: false },
+  ),
 ]);
 
 export const ClientGroup = Text(100);
@@ -31,7 +41,9 @@ export const SchemeBody = Type.Object(
     topSlicePercent: Type.Optional(Percent('Share of the budget kept back as contingency in the desktop exercise')),
     clawback: Clawback,
     weeksPerYear: Type.Optional(Weeks('Weeks in a budget year (default 52)')),
-    rounding: Type.Optional(Type.Union([Type.Literal('penny'), Type.Literal('pound')], { description: 'penny (default) or pound: half-up to whole pounds' })),
+    rounding: Type.Optional(
+      Type.Union([Type.Literal('penny'), Type.Literal('pound')], { description: 'penny (default) or pound: half-up to whole pounds' }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { councilOf } from '../../../plugins/auth.js';
 import { rolesAccess } from '../../../auth/roles.js';
 import { AppError, notFound } from '../../../errors.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
 import { write } from '../../../http/write.js';
+import { councilOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
-import { IdempotencyHeaders, IdParams, Page, PageQuery, Text, problemResponses } from '../../../schemas/common.js';
+import { IdempotencyHeaders, IdParams, Page, PageQuery, problemResponses, Text } from '../../../schemas/common.js';
 import { findApiKeyForUpdate, insertApiKey, listApiKeys, revokeApiKey } from '../councils/repository.js';
 import { toApiKeySummary } from '../councils/representation.js';
 import { ApiKeySummary, NewApiKey, Role } from '../councils/schemas.js';
@@ -26,7 +26,8 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'createApiKey',
         tags: ['platform'],
         summary: 'Create an API key',
-        description: 'The key is in the response once and never again. A portal key cannot hold other roles: it sees only the people it created.',
+        description:
+          'The key is in the response once and never again. A portal key cannot hold other roles: it sees only the people it created.',
         headers: IdempotencyHeaders,
         body: CreateApiKeyBody,
         response: { 201: NewApiKey, ...problemResponses },
@@ -41,7 +42,13 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const councilId = councilOf(request);
       return createOnce(request, reply, async (tx, changes) => {
-        const { row, key } = await insertApiKey(tx, councilId, name, roles, `key:${request.principal.kind === 'key' ? request.principal.keyId : 'operator'}`);
+        const { row, key } = await insertApiKey(
+          tx,
+          councilId,
+          name,
+          roles,
+          `key:${request.principal.kind === 'key' ? request.principal.keyId : 'operator'}`,
+        );
         const summary = toApiKeySummary(row);
         changes.record({ action: 'api-key.created', entityType: 'api-key', entityId: row.id, after: summary });
         return { body: { ...summary, key }, headers: { location: `/v1/api-keys/${row.id}` } };
@@ -88,7 +95,13 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (!before) throw notFound('API key', request.params.id);
         if (before.revoked_at !== null) return;
         const after = await revokeApiKey(tx, councilId, request.params.id);
-        changes.record({ action: 'api-key.revoked', entityType: 'api-key', entityId: after.id, before: toApiKeySummary(before), after: toApiKeySummary(after) });
+        changes.record({
+          action: 'api-key.revoked',
+          entityType: 'api-key',
+          entityId: after.id,
+          before: toApiKeySummary(before),
+          after: toApiKeySummary(after),
+        });
       });
       app.forgetApiKey(request.params.id);
       return reply.code(204).send(null);

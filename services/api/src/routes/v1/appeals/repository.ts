@@ -63,7 +63,13 @@ export function updateAppeal(tx: Transaction<DB>, councilId: string, id: string,
     .executeTakeFirstOrThrow();
 }
 
-export function listAppeals(db: Db, scope: Scope, filter: { personId?: string | undefined; status?: Appeal['status'] | undefined }, after: string | null, limit: number): Promise<Appeal[]> {
+export function listAppeals(
+  db: Db,
+  scope: Scope,
+  filter: { personId?: string | undefined; status?: Appeal['status'] | undefined },
+  after: string | null,
+  limit: number,
+): Promise<Appeal[]> {
   let query = visibleAppeals(db, scope);
   if (filter.personId !== undefined) query = query.where('person_id', '=', filter.personId);
   if (filter.status !== undefined) query = query.where('status', '=', filter.status);

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { READERS, actorOf, rolesAccess } from '../../../auth/roles.js';
+import { actorOf, READERS, rolesAccess } from '../../../auth/roles.js';
 import type { Appeal, PlanStage } from '../../../db/schema.js';
 import { invalidState, notFound, unprocessable } from '../../../errors.js';
 import { assertVersion, etag, requireIfMatch } from '../../../http/etag.js';
@@ -9,7 +9,7 @@ import { pageRequest, toPage } from '../../../http/pagination.js';
 import { write } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
-import { Id, IdParams, IdempotencyHeaders, IfMatchHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
+import { Id, IdempotencyHeaders, IdParams, IfMatchHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
 import { recalculateBudget } from '../budgets/recalculate.js';
 import { budgetFigures, findBudget, updateBudget } from '../budgets/repository.js';
 import { budgetEvent } from '../budgets/representation.js';
@@ -36,7 +36,15 @@ function toAppeal(row: Appeal) {
 }
 
 function appealEvent(row: Appeal) {
-  return { id: row.id, personId: row.person_id, subject: row.subject, budgetId: row.budget_id, planId: row.plan_id, status: row.status, version: row.version };
+  return {
+    id: row.id,
+    personId: row.person_id,
+    subject: row.subject,
+    budgetId: row.budget_id,
+    planId: row.plan_id,
+    status: row.status,
+    version: row.version,
+  };
 }
 
 /** Appeals: a person (or their agent, or a portal for them) disagrees with a budget or a plan decision; the panel decides. */
@@ -58,10 +66,14 @@ const appealRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const scope = scopeOf(request);
       const body = request.body;
       if (body.subject === 'budget' && (body.budgetId === undefined || body.decisionId !== undefined)) {
-        throw unprocessable('INVALID_INPUT', 'A budget appeal names the budget', [{ pointer: '/budgetId', detail: 'is required for subject budget (and decisionId is not used)' }]);
+        throw unprocessable('INVALID_INPUT', 'A budget appeal names the budget', [
+          { pointer: '/budgetId', detail: 'is required for subject budget (and decisionId is not used)' },
+        ]);
       }
       if (body.subject === 'plan-decision' && (body.decisionId === undefined || body.budgetId !== undefined)) {
-        throw unprocessable('INVALID_INPUT', 'A plan-decision appeal names the decision', [{ pointer: '/decisionId', detail: 'is required for subject plan-decision (and budgetId is not used)' }]);
+        throw unprocessable('INVALID_INPUT', 'A plan-decision appeal names the decision', [
+          { pointer: '/decisionId', detail: 'is required for subject plan-decision (and budgetId is not used)' },
+        ]);
       }
       return createOnce(request, reply, async (tx, changes) => {
         let personId: string;
@@ -69,13 +81,19 @@ const appealRoutes: FastifyPluginAsyncTypebox = async (app) => {
         let planId: string | null = null;
         if (body.subject === 'budget') {
           const budget = await findBudget(tx, scope, body.budgetId as string);
-          if (!budget) throw unprocessable('INVALID_INPUT', 'The budget does not exist', [{ pointer: '/budgetId', detail: 'is not a budget you can see' }]);
+          if (!budget)
+            throw unprocessable('INVALID_INPUT', 'The budget does not exist', [
+              { pointer: '/budgetId', detail: 'is not a budget you can see' },
+            ]);
           personId = budget.person_id;
           budgetId = budget.id;
         } else {
           const decision = await findDecision(tx, scope.councilId, body.decisionId as string);
           const plan = decision && (await findPlan(tx, scope, decision.plan_id));
-          if (!decision || !plan) throw unprocessable('INVALID_INPUT', 'The decision does not exist', [{ pointer: '/decisionId', detail: 'is not a decision you can see' }]);
+          if (!decision || !plan)
+            throw unprocessable('INVALID_INPUT', 'The decision does not exist', [
+              { pointer: '/decisionId', detail: 'is not a decision you can see' },
+            ]);
           personId = plan.person_id;
           planId = plan.id;
           budgetId = plan.budget_id;
@@ -100,7 +118,13 @@ const appealRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/appeals/:id',
     {
       config: { access: rolesAccess(...READERS) },
-      schema: { operationId: 'getAppeal', tags: ['plans'], summary: 'Get an appeal', params: IdParams, response: { 200: AppealResource, ...problemResponses } },
+      schema: {
+        operationId: 'getAppeal',
+        tags: ['plans'],
+        summary: 'Get an appeal',
+        params: IdParams,
+        response: { 200: AppealResource, ...problemResponses },
+      },
     },
     async (request, reply) => {
       const row = await findAppeal(app.db, scopeOf(request), request.params.id);
@@ -118,13 +142,22 @@ const appealRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listAppeals',
         tags: ['plans'],
         summary: 'List appeals, oldest first',
-        querystring: Type.Object({ personId: Type.Optional(Id), status: Type.Optional(AppealStatus), ...PageQuery }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { personId: Type.Optional(Id), status: Type.Optional(AppealStatus), ...PageQuery },
+          { additionalProperties: false },
+        ),
         response: { 200: Page(AppealResource), ...problemResponses },
       },
     },
     async (request) => {
       const page = pageRequest(request.query);
-      const rows = await listAppeals(app.db, scopeOf(request), { personId: request.query.personId, status: request.query.status as Appeal['status'] | undefined }, page.after, page.size + 1);
+      const rows = await listAppeals(
+        app.db,
+        scopeOf(request),
+        { personId: request.query.personId, status: request.query.status as Appeal['status'] | undefined },
+        page.after,
+        page.size + 1,
+      );
       return toPage(rows, page, toAppeal);
     },
   );
@@ -155,28 +188,60 @@ const appealRoutes: FastifyPluginAsyncTypebox = async (app) => {
         assertVersion(expected, before.version);
         if (before.status !== 'lodged') throw invalidState(`The appeal is already decided (${before.status})`);
         if (agreedAnnualPence !== undefined && (outcome !== 'upheld' || before.subject !== 'budget')) {
-          throw unprocessable('INVALID_INPUT', 'Only an upheld budget appeal sets an agreed amount', [{ pointer: '/agreedAnnualPence', detail: 'applies only to an upheld budget appeal' }]);
+          throw unprocessable('INVALID_INPUT', 'Only an upheld budget appeal sets an agreed amount', [
+            { pointer: '/agreedAnnualPence', detail: 'applies only to an upheld budget appeal' },
+          ]);
         }
         if (outcome === 'upheld' && before.subject === 'budget' && agreedAnnualPence !== undefined) {
           const budget = await findBudget(tx, scope, before.budget_id as string, { forUpdate: true });
           if (!budget) throw notFound('budget', before.budget_id as string);
           if (budget.status !== 'indicative') throw invalidState(`The budget is ${budget.status}: a new amount is set at its review`);
           const panelAmount = { annualPence: agreedAnnualPence, reason: reasons };
-          const calculation = await recalculateBudget(app, tx, scope, budget, { weeklyContributionPence: (budget.calculation as { weeklyContributionPence: number }).weeklyContributionPence, panelAmount });
-          const after = await updateBudget(tx, scope.councilId, budget.id, { panel_annual_pence: agreedAnnualPence, panel_reason: reasons, ...budgetFigures(calculation) });
-          changes.record({ action: 'budget.panel-amount-set', entityType: 'budget', entityId: budget.id, before: budgetEvent(budget), after: { ...budgetEvent(after), appealId: before.id } });
+          const calculation = await recalculateBudget(app, tx, scope, budget, {
+            weeklyContributionPence: (budget.calculation as { weeklyContributionPence: number }).weeklyContributionPence,
+            panelAmount,
+          });
+          const after = await updateBudget(tx, scope.councilId, budget.id, {
+            panel_annual_pence: agreedAnnualPence,
+            panel_reason: reasons,
+            ...budgetFigures(calculation),
+          });
+          changes.record({
+            action: 'budget.panel-amount-set',
+            entityType: 'budget',
+            entityId: budget.id,
+            before: budgetEvent(budget),
+            after: { ...budgetEvent(after), appealId: before.id },
+          });
         }
         if (outcome === 'upheld' && before.subject === 'plan-decision') {
           const decision = await findDecision(tx, scope.councilId, before.decision_id as string);
           const plan = await findPlan(tx, scope, before.plan_id as string, { forUpdate: true });
           if (decision && plan && (plan.status === 'returned' || plan.status === 'rejected')) {
             const reopened = await updatePlan(tx, scope.councilId, plan.id, { status: 'submitted', stage: decision.stage as PlanStage });
-            changes.record({ action: 'support-plan.reopened', entityType: 'support-plan', entityId: plan.id, after: { id: plan.id, status: reopened.status, stage: reopened.stage, appealId: before.id } });
+            changes.record({
+              action: 'support-plan.reopened',
+              entityType: 'support-plan',
+              entityId: plan.id,
+              after: { id: plan.id, status: reopened.status, stage: reopened.stage, appealId: before.id },
+            });
           }
         }
-        const decision = { outcome, reasons, agreedAnnualPence: agreedAnnualPence ?? null, decidedBy: actorOf(request.principal), decidedAt: new Date().toISOString() };
+        const decision = {
+          outcome,
+          reasons,
+          agreedAnnualPence: agreedAnnualPence ?? null,
+          decidedBy: actorOf(request.principal),
+          decidedAt: new Date().toISOString(),
+        };
         const after = await updateAppeal(tx, scope.councilId, before.id, { status: outcome, decision: JSON.stringify(decision) });
-        changes.record({ action: `appeal.${outcome}`, entityType: 'appeal', entityId: after.id, before: appealEvent(before), after: appealEvent(after) });
+        changes.record({
+          action: `appeal.${outcome}`,
+          entityType: 'appeal',
+          entityId: after.id,
+          before: appealEvent(before),
+          after: appealEvent(after),
+        });
         return after;
       });
       reply.header('etag', etag(row.version));

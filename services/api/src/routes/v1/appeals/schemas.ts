@@ -34,7 +34,13 @@ export const AppealResource = Type.Object({
   reason: Type.String(),
   status: AppealStatus,
   decision: Nullable(
-    Type.Object({ outcome: Type.Enum(['upheld', 'not-upheld']), reasons: Type.String(), agreedAnnualPence: Nullable(Pence()), decidedBy: Type.String(), decidedAt: Timestamp }),
+    Type.Object({
+      outcome: Type.Enum(['upheld', 'not-upheld']),
+      reasons: Type.String(),
+      agreedAnnualPence: Nullable(Pence()),
+      decidedBy: Type.String(),
+      decidedAt: Timestamp,
+    }),
   ),
   version: Type.Integer(),
   createdAt: Timestamp,

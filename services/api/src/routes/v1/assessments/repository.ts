@@ -64,7 +64,13 @@ export interface AssessmentFilter {
   readonly status?: Assessment['status'] | undefined;
 }
 
-export function listAssessments(db: Db, scope: Scope, filter: AssessmentFilter, after: string | null, limit: number): Promise<Assessment[]> {
+export function listAssessments(
+  db: Db,
+  scope: Scope,
+  filter: AssessmentFilter,
+  after: string | null,
+  limit: number,
+): Promise<Assessment[]> {
   let query = visibleAssessments(db, scope);
   if (filter.personId !== undefined) query = query.where('person_id', '=', filter.personId);
   if (filter.status !== undefined) query = query.where('status', '=', filter.status);

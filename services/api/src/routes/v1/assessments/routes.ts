@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { type Answers, scoreAnswers, validateAnswers } from 'ras-core';
 import { Type } from 'typebox';
-import { READERS, type Scope, actorOf, rolesAccess } from '../../../auth/roles.js';
+import { actorOf, READERS, rolesAccess, type Scope } from '../../../auth/roles.js';
 import type { Assessment, DB } from '../../../db/schema.js';
 import { invalidState, notFound, unprocessable } from '../../../errors.js';
 import { assertVersion, etag, requireIfMatch } from '../../../http/etag.js';
@@ -13,7 +13,7 @@ import { write } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
 import type { LoadedQuestionnaire } from '../../../rules/compiled-rules.js';
-import { Id, IdParams, IdempotencyHeaders, IfMatchHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
+import { Id, IdempotencyHeaders, IdParams, IfMatchHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
 import { findPerson } from '../people/repository.js';
 import { findAssessment, insertAssessment, listAssessments, updateAssessment } from './repository.js';
 import { AssessmentResource, AssessmentStatus, CreateAssessmentBody, ModerationBody, SaveAnswersBody } from './schemas.js';
@@ -32,7 +32,12 @@ export function toAssessment(row: Assessment, questionnaire: LoadedQuestionnaire
     submittedAnswers: row.submitted_answers as Record<string, AnswerValue> | null,
     moderation: row.moderation as never,
     eligibility: row.eligibility as never,
-    score: { totalPoints: score.totalPoints, complete: score.complete, missingQuestionKeys: score.missingQuestionKeys, sections: score.sections },
+    score: {
+      totalPoints: score.totalPoints,
+      complete: score.complete,
+      missingQuestionKeys: score.missingQuestionKeys,
+      sections: score.sections,
+    },
     submittedAt: iso(row.submitted_at),
     agreedAt: iso(row.agreed_at),
     version: row.version,
@@ -43,7 +48,14 @@ export function toAssessment(row: Assessment, questionnaire: LoadedQuestionnaire
 
 /** What audit records and events carry: status and points, not the answers themselves. */
 function assessmentEvent(row: Assessment) {
-  return { id: row.id, personId: row.person_id, questionnaireId: row.questionnaire_id, status: row.status, totalPoints: row.total_points, version: row.version };
+  return {
+    id: row.id,
+    personId: row.person_id,
+    questionnaireId: row.questionnaire_id,
+    status: row.status,
+    totalPoints: row.total_points,
+    version: row.version,
+  };
 }
 
 async function questionnaireOf(app: FastifyInstance, councilId: string, id: string, db: Kysely<DB> = app.db): Promise<LoadedQuestionnaire> {
@@ -68,7 +80,12 @@ const WRITERS = rolesAccess('admin', 'assessor', 'integration', 'portal');
 /** Self-assessments: draft → submitted → agreed (moderated by a care coordinator). */
 const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /** Loads an assessment for a transition: locked, visible to the scope, at the version the client saw. */
-  async function lockForChange(tx: Parameters<Parameters<typeof write>[1]>[0], scope: Scope, id: string, expected: number): Promise<Assessment> {
+  async function lockForChange(
+    tx: Parameters<Parameters<typeof write>[1]>[0],
+    scope: Scope,
+    id: string,
+    expected: number,
+  ): Promise<Assessment> {
     const row = await findAssessment(tx, scope, id, { forUpdate: true });
     if (!row) throw notFound('assessment', id);
     assertVersion(expected, row.version);
@@ -83,7 +100,8 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'createAssessment',
         tags: ['assessments'],
         summary: 'Start a self-assessment (draft)',
-        description: 'Answers may be saved now or later; they are checked against the questionnaire, missing ones allowed until submission.',
+        description:
+          'Answers may be saved now or later; they are checked against the questionnaire, missing ones allowed until submission.',
         headers: IdempotencyHeaders,
         body: CreateAssessmentBody,
         response: { 201: AssessmentResource, ...problemResponses },
@@ -94,11 +112,17 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { personId, questionnaireId, completedWith } = request.body;
       const answers = request.body.answers ?? {};
       const questionnaire = await app.rules.questionnaire(scope.councilId, questionnaireId);
-      if (!questionnaire) throw unprocessable('INVALID_INPUT', 'The questionnaire does not exist', [{ pointer: '/questionnaireId', detail: 'is not a questionnaire of this council' }]);
+      if (!questionnaire)
+        throw unprocessable('INVALID_INPUT', 'The questionnaire does not exist', [
+          { pointer: '/questionnaireId', detail: 'is not a questionnaire of this council' },
+        ]);
       checkAnswers(questionnaire, answers, true);
       return createOnce(request, reply, async (tx, changes) => {
         const person = await findPerson(tx, scope, personId);
-        if (!person) throw unprocessable('INVALID_INPUT', 'The person does not exist', [{ pointer: '/personId', detail: 'is not a person you can see' }]);
+        if (!person)
+          throw unprocessable('INVALID_INPUT', 'The person does not exist', [
+            { pointer: '/personId', detail: 'is not a person you can see' },
+          ]);
         const row = await insertAssessment(tx, scope.councilId, {
           personId,
           questionnaireId,
@@ -141,17 +165,27 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listAssessments',
         tags: ['assessments'],
         summary: 'List assessments, oldest first',
-        querystring: Type.Object({ personId: Type.Optional(Id), status: Type.Optional(AssessmentStatus), ...PageQuery }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { personId: Type.Optional(Id), status: Type.Optional(AssessmentStatus), ...PageQuery },
+          { additionalProperties: false },
+        ),
         response: { 200: Page(AssessmentResource), ...problemResponses },
       },
     },
     async (request) => {
       const scope = scopeOf(request);
       const page = pageRequest(request.query);
-      const rows = await listAssessments(app.db, scope, { personId: request.query.personId, status: request.query.status }, page.after, page.size + 1);
+      const rows = await listAssessments(
+        app.db,
+        scope,
+        { personId: request.query.personId, status: request.query.status },
+        page.after,
+        page.size + 1,
+      );
       const questionnaires = new Map<string, LoadedQuestionnaire>();
       for (const row of rows) {
-        if (!questionnaires.has(row.questionnaire_id)) questionnaires.set(row.questionnaire_id, await questionnaireOf(app, scope.councilId, row.questionnaire_id));
+        if (!questionnaires.has(row.questionnaire_id))
+          questionnaires.set(row.questionnaire_id, await questionnaireOf(app, scope.councilId, row.questionnaire_id));
       }
       return toPage(rows, page, (row) => toAssessment(row, questionnaires.get(row.questionnaire_id) as LoadedQuestionnaire));
     },
@@ -176,10 +210,17 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const scope = scopeOf(request);
       const row = await write(request, async (tx, changes) => {
         const before = await lockForChange(tx, scope, request.params.id, expected);
-        if (before.status !== 'draft') throw invalidState(`Answers can only change while the assessment is a draft; it is ${before.status}`);
+        if (before.status !== 'draft')
+          throw invalidState(`Answers can only change while the assessment is a draft; it is ${before.status}`);
         checkAnswers(await questionnaireOf(app, scope.councilId, before.questionnaire_id, tx), request.body.answers, true);
         const after = await updateAssessment(tx, scope.councilId, before.id, { answers: JSON.stringify(request.body.answers) });
-        changes.record({ action: 'assessment.answers-saved', entityType: 'assessment', entityId: after.id, before: assessmentEvent(before), after: assessmentEvent(after) });
+        changes.record({
+          action: 'assessment.answers-saved',
+          entityType: 'assessment',
+          entityId: after.id,
+          before: assessmentEvent(before),
+          after: assessmentEvent(after),
+        });
         return after;
       });
       reply.header('etag', etag(row.version));
@@ -216,7 +257,13 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
           submitted_at: new Date(),
           total_points: score.totalPoints,
         });
-        changes.record({ action: 'assessment.submitted', entityType: 'assessment', entityId: after.id, before: assessmentEvent(before), after: assessmentEvent(after) });
+        changes.record({
+          action: 'assessment.submitted',
+          entityType: 'assessment',
+          entityId: after.id,
+          before: assessmentEvent(before),
+          after: assessmentEvent(after),
+        });
         return after;
       });
       reply.header('etag', etag(row.version));
@@ -245,20 +292,28 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { decision, eligibility } = request.body;
       const amendments = request.body.amendments ?? [];
       if (decision === 'agree' && amendments.length > 0) {
-        throw unprocessable('INVALID_INPUT', 'An agreed assessment has no amendments; use decision "amend"', [{ pointer: '/amendments', detail: 'must be empty when decision is agree' }]);
+        throw unprocessable('INVALID_INPUT', 'An agreed assessment has no amendments; use decision "amend"', [
+          { pointer: '/amendments', detail: 'must be empty when decision is agree' },
+        ]);
       }
       if (decision === 'amend' && amendments.length === 0) {
-        throw unprocessable('INVALID_INPUT', 'An amendment needs at least one changed answer', [{ pointer: '/amendments', detail: 'must list at least one amendment' }]);
+        throw unprocessable('INVALID_INPUT', 'An amendment needs at least one changed answer', [
+          { pointer: '/amendments', detail: 'must list at least one amendment' },
+        ]);
       }
       const seen = new Set<string>();
       amendments.forEach((amendment, index) => {
         if (seen.has(amendment.questionKey)) {
-          throw unprocessable('INVALID_INPUT', 'A question is amended twice', [{ pointer: `/amendments/${index}/questionKey`, detail: 'amends the same question twice' }]);
+          throw unprocessable('INVALID_INPUT', 'A question is amended twice', [
+            { pointer: `/amendments/${index}/questionKey`, detail: 'amends the same question twice' },
+          ]);
         }
         seen.add(amendment.questionKey);
       });
       if (eligibility.basis !== 'facs' && eligibility.band !== undefined) {
-        throw unprocessable('INVALID_INPUT', 'A FACS band only applies to basis "facs"', [{ pointer: '/eligibility/band', detail: 'applies only when basis is facs' }]);
+        throw unprocessable('INVALID_INPUT', 'A FACS band only applies to basis "facs"', [
+          { pointer: '/eligibility/band', detail: 'applies only when basis is facs' },
+        ]);
       }
       const row = await write(request, async (tx, changes) => {
         const before = await lockForChange(tx, scope, request.params.id, expected);
@@ -269,13 +324,22 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         for (const amendment of amendments) answers[amendment.questionKey] = amendment.answer;
         const problems = validateAnswers(questionnaire.compiled, answers).map((problem) => {
           const index = amendments.findIndex((amendment) => amendment.questionKey === problem.questionKey);
-          return { pointer: index >= 0 ? `/amendments/${index}/answer` : problem.pointer, detail: `${problem.questionKey}: ${problem.detail}` };
+          return {
+            pointer: index >= 0 ? `/amendments/${index}/answer` : problem.pointer,
+            detail: `${problem.questionKey}: ${problem.detail}`,
+          };
         });
-        if (problems.length > 0) throw unprocessable('INVALID_ANSWERS', 'The amended answers do not fit the questionnaire: see errors', problems);
+        if (problems.length > 0)
+          throw unprocessable('INVALID_ANSWERS', 'The amended answers do not fit the questionnaire: see errors', problems);
         const score = scoreAnswers(questionnaire.compiled, answers);
         const moderation = {
           decision,
-          amendments: amendments.map((amendment) => ({ questionKey: amendment.questionKey, from: original[amendment.questionKey] ?? null, to: amendment.answer, reason: amendment.reason })),
+          amendments: amendments.map((amendment) => ({
+            questionKey: amendment.questionKey,
+            from: original[amendment.questionKey] ?? null,
+            to: amendment.answer,
+            reason: amendment.reason,
+          })),
           moderatedBy: actorOf(request.principal),
           moderatedAt: new Date().toISOString(),
         };

@@ -29,7 +29,9 @@ export const Eligibility = Type.Object(
       description: 'care-act-2014: the national criteria; facs: Fair Access to Care Services bands; local: a council rule',
     }),
     band: Type.Optional(
-      Type.Union([Type.Literal('critical'), Type.Literal('substantial'), Type.Literal('moderate'), Type.Literal('low')], { description: 'The FACS band, when basis is facs' }),
+      Type.Union([Type.Literal('critical'), Type.Literal('substantial'), Type.Literal('moderate'), Type.Literal('low')], {
+        description: 'The FACS band, when basis is facs',
+      }),
     ),
     notes: Type.Optional(Text(2000)),
   },
@@ -40,9 +42,15 @@ export const ModerationBody = Type.Object(
   {
     decision: Type.Union([Type.Literal('agree'), Type.Literal('amend')]),
     amendments: Type.Optional(
-      Type.Array(Type.Object({ questionKey: Type.String({ minLength: 1, maxLength: 100 }), answer: AnswerValue, reason: Text(2000) }, { additionalProperties: false }), {
-        maxItems: 200,
-      }),
+      Type.Array(
+        Type.Object(
+          { questionKey: Type.String({ minLength: 1, maxLength: 100 }), answer: AnswerValue, reason: Text(2000) },
+          { additionalProperties: false },
+        ),
+        {
+          maxItems: 200,
+        },
+      ),
     ),
     eligibility: Eligibility,
   },
@@ -56,11 +64,15 @@ export const AssessmentResource = Type.Object({
   status: AssessmentStatus,
   completedWith: Type.Array(Type.String()),
   answers: Type.Record(Type.String(), AnswerValue, { description: 'The answers in force (after moderation, if amended)' }),
-  submittedAnswers: Nullable(Type.Record(Type.String(), AnswerValue, { description: 'The answers as the person submitted them; moderation never changes these' })),
+  submittedAnswers: Nullable(
+    Type.Record(Type.String(), AnswerValue, { description: 'The answers as the person submitted them; moderation never changes these' }),
+  ),
   moderation: Nullable(
     Type.Object({
       decision: Type.Union([Type.Literal('agree'), Type.Literal('amend')]),
-      amendments: Type.Array(Type.Object({ questionKey: Type.String(), from: Nullable(AnswerValue), to: AnswerValue, reason: Type.String() })),
+      amendments: Type.Array(
+        Type.Object({ questionKey: Type.String(), from: Nullable(AnswerValue), to: AnswerValue, reason: Type.String() }),
+      ),
       moderatedBy: Type.String(),
       moderatedAt: Timestamp,
     }),

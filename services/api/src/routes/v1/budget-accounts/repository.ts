@@ -18,7 +18,11 @@ export interface NewAgreement {
   readonly instalments: readonly { number: number; dueDate: string; amountPence: number }[];
 }
 
-export async function insertAgreement(tx: Transaction<DB>, councilId: string, fields: NewAgreement): Promise<{ agreement: PaymentAgreement; instalments: PaymentInstalment[] }> {
+export async function insertAgreement(
+  tx: Transaction<DB>,
+  councilId: string,
+  fields: NewAgreement,
+): Promise<{ agreement: PaymentAgreement; instalments: PaymentInstalment[] }> {
   const agreement = await tx
     .insertInto('payment_agreements')
     .values({
@@ -39,14 +43,31 @@ export async function insertAgreement(tx: Transaction<DB>, councilId: string, fi
     .executeTakeFirstOrThrow();
   const instalments = await tx
     .insertInto('payment_instalments')
-    .values(fields.instalments.map((instalment) => ({ council_id: councilId, agreement_id: agreement.id, number: instalment.number, due_date: instalment.dueDate, amount_pence: instalment.amountPence })))
+    .values(
+      fields.instalments.map((instalment) => ({
+        council_id: councilId,
+        agreement_id: agreement.id,
+        number: instalment.number,
+        due_date: instalment.dueDate,
+        amount_pence: instalment.amountPence,
+      })),
+    )
     .returningAll()
     .execute();
   return { agreement, instalments };
 }
 
-export async function findAgreement(db: Db, councilId: string, budgetId: string): Promise<{ agreement: PaymentAgreement; instalments: PaymentInstalment[] } | undefined> {
-  const agreement = await db.selectFrom('payment_agreements').selectAll().where('council_id', '=', councilId).where('budget_id', '=', budgetId).executeTakeFirst();
+export async function findAgreement(
+  db: Db,
+  councilId: string,
+  budgetId: string,
+): Promise<{ agreement: PaymentAgreement; instalments: PaymentInstalment[] } | undefined> {
+  const agreement = await db
+    .selectFrom('payment_agreements')
+    .selectAll()
+    .where('council_id', '=', councilId)
+    .where('budget_id', '=', budgetId)
+    .executeTakeFirst();
   if (!agreement) return undefined;
   const instalments = await db
     .selectFrom('payment_instalments')
@@ -98,9 +119,21 @@ export function insertTransaction(tx: Transaction<DB>, councilId: string, fields
 
 /** Every entry of a budget's ledger, oldest first. Entries are never edited or deleted. */
 export function listTransactions(db: Db, councilId: string, budgetId: string): Promise<BudgetTransaction[]> {
-  return db.selectFrom('budget_transactions').selectAll().where('council_id', '=', councilId).where('budget_id', '=', budgetId).orderBy('id').execute();
+  return db
+    .selectFrom('budget_transactions')
+    .selectAll()
+    .where('council_id', '=', councilId)
+    .where('budget_id', '=', budgetId)
+    .orderBy('id')
+    .execute();
 }
 
 export function findTransaction(db: Db, councilId: string, budgetId: string, id: string): Promise<BudgetTransaction | undefined> {
-  return db.selectFrom('budget_transactions').selectAll().where('council_id', '=', councilId).where('budget_id', '=', budgetId).where('id', '=', id).executeTakeFirst();
+  return db
+    .selectFrom('budget_transactions')
+    .selectAll()
+    .where('council_id', '=', councilId)
+    .where('budget_id', '=', budgetId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }

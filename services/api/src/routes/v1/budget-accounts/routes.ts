@@ -1,14 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { SupportPlan } from 'ras-core';
-import { READERS, actorOf, rolesAccess } from '../../../auth/roles.js';
+import { actorOf, READERS, rolesAccess } from '../../../auth/roles.js';
 import type { BudgetTransaction, TransactionKind } from '../../../db/schema.js';
 import { invalidState, notFound, unprocessable } from '../../../errors.js';
 import { iso } from '../../../http/iso.js';
-import { write } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
 import { summariseAccount } from '../../../rules/budget-account.js';
-import { IdParams, IdempotencyHeaders, problemResponses } from '../../../schemas/common.js';
+import { IdempotencyHeaders, IdParams, problemResponses } from '../../../schemas/common.js';
 import { findBudget } from '../budgets/repository.js';
 import { listPlans } from '../support-plans/repository.js';
 import { findAgreement, findTransaction, insertTransaction, listTransactions } from './repository.js';
@@ -64,7 +63,10 @@ const budgetAccountRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const scope = scopeOf(request);
       const budget = await findBudget(app.db, scope, request.params.id);
       if (!budget) throw notFound('budget', request.params.id);
-      const [agreement, entries] = await Promise.all([findAgreement(app.db, scope.councilId, budget.id), listTransactions(app.db, scope.councilId, budget.id)]);
+      const [agreement, entries] = await Promise.all([
+        findAgreement(app.db, scope.councilId, budget.id),
+        listTransactions(app.db, scope.councilId, budget.id),
+      ]);
       const summary = summariseAccount(entries, agreement?.instalments ?? [], today());
       const reversedBy = new Map(entries.flatMap((entry) => (entry.reverses_id ? [[entry.reverses_id, entry.id] as const] : [])));
       const a = agreement?.agreement;
@@ -110,30 +112,46 @@ const budgetAccountRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const body = request.body as typeof request.body & { kind: TransactionKind };
       const problems: { pointer: string; detail: string }[] = [];
       if (body.kind !== 'reversal' && body.amountPence === undefined) problems.push({ pointer: '/amountPence', detail: 'is required' });
-      if (body.kind === 'adjustment' && body.direction === undefined) problems.push({ pointer: '/direction', detail: 'is required for an adjustment: in or out' });
-      if (body.kind !== 'adjustment' && body.direction !== undefined) problems.push({ pointer: '/direction', detail: 'applies only to adjustments' });
-      if (body.kind === 'adjustment' && body.description === undefined) problems.push({ pointer: '/description', detail: 'is required for an adjustment: say why' });
-      if (body.kind === 'reversal' && body.reversesTransactionId === undefined) problems.push({ pointer: '/reversesTransactionId', detail: 'is required for a reversal' });
-      if (body.kind !== 'reversal' && body.reversesTransactionId !== undefined) problems.push({ pointer: '/reversesTransactionId', detail: 'applies only to reversals' });
-      if (body.kind !== 'spend' && body.kind !== 'refund' && body.planLine !== undefined) problems.push({ pointer: '/planLine', detail: 'applies only to spend and refunds' });
-      if (body.kind !== 'council-payment' && body.instalmentNumber !== undefined) problems.push({ pointer: '/instalmentNumber', detail: 'applies only to council payments' });
+      if (body.kind === 'adjustment' && body.direction === undefined)
+        problems.push({ pointer: '/direction', detail: 'is required for an adjustment: in or out' });
+      if (body.kind !== 'adjustment' && body.direction !== undefined)
+        problems.push({ pointer: '/direction', detail: 'applies only to adjustments' });
+      if (body.kind === 'adjustment' && body.description === undefined)
+        problems.push({ pointer: '/description', detail: 'is required for an adjustment: say why' });
+      if (body.kind === 'reversal' && body.reversesTransactionId === undefined)
+        problems.push({ pointer: '/reversesTransactionId', detail: 'is required for a reversal' });
+      if (body.kind !== 'reversal' && body.reversesTransactionId !== undefined)
+        problems.push({ pointer: '/reversesTransactionId', detail: 'applies only to reversals' });
+      if (body.kind !== 'spend' && body.kind !== 'refund' && body.planLine !== undefined)
+        problems.push({ pointer: '/planLine', detail: 'applies only to spend and refunds' });
+      if (body.kind !== 'council-payment' && body.instalmentNumber !== undefined)
+        problems.push({ pointer: '/instalmentNumber', detail: 'applies only to council payments' });
       if (problems.length > 0) throw unprocessable('INVALID_INPUT', 'The transaction does not fit its kind: see errors', problems);
 
       return createOnce(request, reply, async (tx, changes) => {
         const budget = await findBudget(tx, scope, request.params.id, { forUpdate: true });
         if (!budget) throw notFound('budget', request.params.id);
-        if (budget.status === 'indicative' || budget.status === 'superseded') throw invalidState(`Money moves only on an agreed budget; this one is ${budget.status}`);
+        if (budget.status === 'indicative' || budget.status === 'superseded')
+          throw invalidState(`Money moves only on an agreed budget; this one is ${budget.status}`);
         let direction: 1 | -1;
         let amount = body.amountPence as number;
         let managedBy: string | null = null;
         if (body.kind === 'reversal') {
           const original = await findTransaction(tx, scope.councilId, budget.id, body.reversesTransactionId as string);
-          if (!original) throw unprocessable('INVALID_INPUT', 'There is no such entry on this budget', [{ pointer: '/reversesTransactionId', detail: 'is not an entry of this budget' }]);
-          if (original.kind === 'reversal') throw unprocessable('INVALID_INPUT', 'A reversal cannot be reversed; record the entry again', [{ pointer: '/reversesTransactionId', detail: 'is itself a reversal' }]);
+          if (!original)
+            throw unprocessable('INVALID_INPUT', 'There is no such entry on this budget', [
+              { pointer: '/reversesTransactionId', detail: 'is not an entry of this budget' },
+            ]);
+          if (original.kind === 'reversal')
+            throw unprocessable('INVALID_INPUT', 'A reversal cannot be reversed; record the entry again', [
+              { pointer: '/reversesTransactionId', detail: 'is itself a reversal' },
+            ]);
           const already = (await listTransactions(tx, scope.councilId, budget.id)).some((entry) => entry.reverses_id === original.id);
           if (already) throw invalidState('That entry has already been reversed');
           if (body.amountPence !== undefined && body.amountPence !== original.amount_pence) {
-            throw unprocessable('INVALID_INPUT', 'A reversal moves exactly the amount of the entry it reverses', [{ pointer: '/amountPence', detail: `must be ${original.amount_pence} or left out` }]);
+            throw unprocessable('INVALID_INPUT', 'A reversal moves exactly the amount of the entry it reverses', [
+              { pointer: '/amountPence', detail: `must be ${original.amount_pence} or left out` },
+            ]);
           }
           amount = original.amount_pence;
           direction = original.direction === 1 ? -1 : 1;
@@ -143,20 +161,35 @@ const budgetAccountRoutes: FastifyPluginAsyncTypebox = async (app) => {
           direction = DIRECTION[body.kind];
         }
         if (body.planLine !== undefined) {
-          const [plan] = await listPlans(tx, { councilId: scope.councilId, portalKeyId: null }, { budgetId: budget.id, status: 'approved' }, null, 1);
+          const [plan] = await listPlans(
+            tx,
+            { councilId: scope.councilId, portalKeyId: null },
+            { budgetId: budget.id, status: 'approved' },
+            null,
+            1,
+          );
           const line = (plan?.plan as SupportPlan | undefined)?.lines[body.planLine];
-          if (!line) throw unprocessable('INVALID_INPUT', 'The approved plan has no such line', [{ pointer: '/planLine', detail: 'is not a line of the approved plan' }]);
+          if (!line)
+            throw unprocessable('INVALID_INPUT', 'The approved plan has no such line', [
+              { pointer: '/planLine', detail: 'is not a line of the approved plan' },
+            ]);
           managedBy = line.managedBy;
         }
         if (body.instalmentNumber !== undefined) {
           const agreement = await findAgreement(tx, scope.councilId, budget.id);
           const instalment = agreement?.instalments.find((candidate) => candidate.number === body.instalmentNumber);
-          if (!instalment) throw unprocessable('INVALID_INPUT', 'The payment schedule has no such instalment', [{ pointer: '/instalmentNumber', detail: 'is not in the schedule' }]);
+          if (!instalment)
+            throw unprocessable('INVALID_INPUT', 'The payment schedule has no such instalment', [
+              { pointer: '/instalmentNumber', detail: 'is not in the schedule' },
+            ]);
           if (instalment.amount_pence !== amount) {
-            throw unprocessable('INVALID_INPUT', `Instalment ${instalment.number} is ${instalment.amount_pence} pence`, [{ pointer: '/amountPence', detail: `must be ${instalment.amount_pence} for instalment ${instalment.number}` }]);
+            throw unprocessable('INVALID_INPUT', `Instalment ${instalment.number} is ${instalment.amount_pence} pence`, [
+              { pointer: '/amountPence', detail: `must be ${instalment.amount_pence} for instalment ${instalment.number}` },
+            ]);
           }
           const summary = summariseAccount(await listTransactions(tx, scope.councilId, budget.id), agreement?.instalments ?? [], today());
-          if (summary.schedule.find((entry) => entry.number === instalment.number)?.status === 'paid') throw invalidState(`Instalment ${instalment.number} is already paid`);
+          if (summary.schedule.find((entry) => entry.number === instalment.number)?.status === 'paid')
+            throw invalidState(`Instalment ${instalment.number} is already paid`);
         }
         const row = await insertTransaction(tx, scope.councilId, {
           budgetId: budget.id,

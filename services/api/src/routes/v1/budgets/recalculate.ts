@@ -16,13 +16,21 @@ export interface Recalculation {
  * Works a budget out again with ras-core from its assessment, scheme, weeks and funding streams,
  * with a new weekly contribution and (when the panel set one) an amount outside the RAS.
  */
-export async function recalculateBudget(app: FastifyInstance, tx: Transaction<DB>, scope: Scope, budget: Budget, change: Recalculation): Promise<CalculatedBudget> {
+export async function recalculateBudget(
+  app: FastifyInstance,
+  tx: Transaction<DB>,
+  scope: Scope,
+  budget: Budget,
+  change: Recalculation,
+): Promise<CalculatedBudget> {
   const previous = budget.calculation as CalculatedBudget;
   const assessment = await findAssessment(tx, { councilId: scope.councilId, portalKeyId: null }, budget.assessment_id);
   const scheme = await app.rules.scheme(scope.councilId, budget.scheme_id, tx);
   const questionnaire = assessment && (await app.rules.questionnaire(scope.councilId, assessment.questionnaire_id, tx));
   if (!assessment || !scheme || !questionnaire) throw new Error(`budget ${budget.id} has lost its assessment or rules`);
-  const panelAmount = change.panelAmount ?? (budget.panel_annual_pence === null ? undefined : { annualPence: budget.panel_annual_pence, reason: budget.panel_reason ?? '' });
+  const panelAmount =
+    change.panelAmount ??
+    (budget.panel_annual_pence === null ? undefined : { annualPence: budget.panel_annual_pence, reason: budget.panel_reason ?? '' });
   return calculateBudget(questionnaire, scheme, {
     answers: assessment.answers as Answers,
     weeksAtHome: previous.weeksCovered,

@@ -6,10 +6,10 @@ import { etag } from '../../../http/etag.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
-import { Id, IdParams, IdempotencyHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
+import { Id, IdempotencyHeaders, IdParams, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
 import { createIndicativeBudget } from './create.js';
-import { toBudget } from './representation.js';
 import { findBudget, listBudgets } from './repository.js';
+import { toBudget } from './representation.js';
 import { BudgetResource, BudgetStatus, CreateBudgetBody } from './schemas.js';
 
 /** Budgets: the indicative personal budget from an agreed assessment, then its life. */
@@ -48,7 +48,13 @@ const budgetRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/budgets/:id',
     {
       config: { access: rolesAccess(...READERS) },
-      schema: { operationId: 'getBudget', tags: ['budgets'], summary: 'Get a budget with its breakdown', params: IdParams, response: { 200: BudgetResource, ...problemResponses } },
+      schema: {
+        operationId: 'getBudget',
+        tags: ['budgets'],
+        summary: 'Get a budget with its breakdown',
+        params: IdParams,
+        response: { 200: BudgetResource, ...problemResponses },
+      },
     },
     async (request, reply) => {
       const row = await findBudget(app.db, scopeOf(request), request.params.id);

@@ -2,10 +2,16 @@ import { Type } from 'typebox';
 import { CalendarDate, Id, Nullable, Timestamp } from '../../../schemas/common.js';
 import { BudgetCalculation, BudgetInputs } from '../calculations/schemas.js';
 
-export const BudgetStatus = Type.Union([Type.Literal('indicative'), Type.Literal('agreed'), Type.Literal('ended'), Type.Literal('superseded')]);
+export const BudgetStatus = Type.Union([
+  Type.Literal('indicative'),
+  Type.Literal('agreed'),
+  Type.Literal('ended'),
+  Type.Literal('superseded'),
+]);
 
 export const ContributionCollection = Type.Enum(['net', 'gross'], {
-  description: 'Who collects the contribution: net (deducted at source, the council default unless set) or gross (the council pays all and invoices)',
+  description:
+    'Who collects the contribution: net (deducted at source, the council default unless set) or gross (the council pays all and invoices)',
 });
 
 export const CreateBudgetBody = Type.Object(

@@ -26,7 +26,8 @@ const calculationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'calculateBudget',
         tags: ['calculations'],
         summary: 'Score answers and work out the indicative budget under a scheme',
-        description: 'Unanswered required questions count 0 points and are listed in missingQuestionKeys; answers that do not fit the questionnaire are a 422 listing each.',
+        description:
+          'Unanswered required questions count 0 points and are listed in missingQuestionKeys; answers that do not fit the questionnaire are a 422 listing each.',
         body: CalculateBudgetBody,
         response: { 200: BudgetCalculation, ...problemResponses },
       },
@@ -35,7 +36,10 @@ const calculationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const councilId = councilOf(request);
       const { schemeId, ...input } = request.body;
       const scheme = await app.rules.scheme(councilId, schemeId);
-      if (!scheme) throw new AppError('INVALID_INPUT', `No allocation scheme with id ${schemeId}`, { errors: [{ pointer: '/schemeId', detail: 'is not a scheme of this council' }] });
+      if (!scheme)
+        throw new AppError('INVALID_INPUT', `No allocation scheme with id ${schemeId}`, {
+          errors: [{ pointer: '/schemeId', detail: 'is not a scheme of this council' }],
+        });
       const questionnaire = await app.rules.questionnaire(councilId, scheme.row.questionnaire_id);
       if (!questionnaire) throw new Error(`scheme ${scheme.row.id} names a missing questionnaire`);
       return calculateBudget(questionnaire, scheme, input);

@@ -4,16 +4,22 @@ import { Clawback, SchemeRef } from '../allocation-schemes/schemas.js';
 import { QuestionnaireRef } from '../questionnaires/schemas.js';
 
 /** Answers keyed by question key: an option key, or a list of option keys for a multi question. */
-export const Answers = Type.Record(Type.String({ maxLength: 100 }), Type.Union([Type.String({ maxLength: 100 }), Type.Array(Type.String({ maxLength: 100 }), { maxItems: 50 })]), {
-  maxProperties: 1000,
-  description: 'Keyed by question key: "optionKey" for single, ["a", "c"] for multi',
-});
+export const Answers = Type.Record(
+  Type.String({ maxLength: 100 }),
+  Type.Union([Type.String({ maxLength: 100 }), Type.Array(Type.String({ maxLength: 100 }), { maxItems: 50 })]),
+  {
+    maxProperties: 1000,
+    description: 'Keyed by question key: "optionKey" for single, ["a", "c"] for multi',
+  },
+);
 
 export const FundingStream = Type.Object(
   {
     key: Key,
     name: Type.Optional(Text(200)),
-    mode: Type.Union([Type.Literal('included'), Type.Literal('added')], { description: 'included: pays part of the RAS amount (e.g. ILF); added: on top' }),
+    mode: Type.Union([Type.Literal('included'), Type.Literal('added')], {
+      description: 'included: pays part of the RAS amount (e.g. ILF); added: on top',
+    }),
     annualPence: Pence('The stream for the period the budget covers'),
   },
   { additionalProperties: false },
@@ -73,8 +79,20 @@ export const BudgetCalculation = Type.Object({
   weeksCovered: Type.Number(),
   weeksPerYear: Type.Number(),
   rasAnnualPence: Pence(),
-  panelAmount: Nullable(Type.Object({ annualPence: Pence(), reason: Type.String() }, { description: 'An amount the panel agreed outside the RAS; it replaces rasAnnualPence in the totals' })),
-  streams: Type.Array(Type.Object({ key: Type.String(), name: Type.String(), mode: Type.Union([Type.Literal('included'), Type.Literal('added')]), annualPence: Pence() })),
+  panelAmount: Nullable(
+    Type.Object(
+      { annualPence: Pence(), reason: Type.String() },
+      { description: 'An amount the panel agreed outside the RAS; it replaces rasAnnualPence in the totals' },
+    ),
+  ),
+  streams: Type.Array(
+    Type.Object({
+      key: Type.String(),
+      name: Type.String(),
+      mode: Type.Union([Type.Literal('included'), Type.Literal('added')]),
+      annualPence: Pence(),
+    }),
+  ),
   totalAnnualPence: Pence('RAS + added streams'),
   councilAnnualPence: Pence('RAS − included streams'),
   weeklyContributionPence: Pence(),
@@ -137,4 +155,3 @@ export const ClawbackResult = Type.Object({
   clawbackPence: Pence(),
   explanation: Type.Array(ExplanationStep),
 });
-

@@ -5,7 +5,12 @@ import { newId } from '../../../ids.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-export function insertCalibration(tx: Transaction<DB>, councilId: string, result: CalibrationResult, createdBy: string): Promise<Calibration> {
+export function insertCalibration(
+  tx: Transaction<DB>,
+  councilId: string,
+  result: CalibrationResult,
+  createdBy: string,
+): Promise<Calibration> {
   return tx
     .insertInto('calibrations')
     .values({

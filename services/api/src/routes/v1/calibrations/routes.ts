@@ -7,7 +7,7 @@ import { notFound } from '../../../errors.js';
 import { iso } from '../../../http/iso.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
-import { IdParams, IdempotencyHeaders, problemResponses } from '../../../schemas/common.js';
+import { IdempotencyHeaders, IdParams, problemResponses } from '../../../schemas/common.js';
 import { findCouncil } from '../councils/repository.js';
 import { findCalibration, insertCalibration } from './repository.js';
 import { CalibrationResource, MAX_CASES, RunCalibrationBody } from './schemas.js';
@@ -44,7 +44,13 @@ const calibrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
           action: 'calibration.created',
           entityType: 'calibration',
           entityId: row.id,
-          after: { id: row.id, caseCount: result.caseCount, budgetPence: result.budgetPence, poundsPerPointPence: result.poundsPerPointPence, integrity: result.integrity },
+          after: {
+            id: row.id,
+            caseCount: result.caseCount,
+            budgetPence: result.budgetPence,
+            poundsPerPointPence: result.poundsPerPointPence,
+            integrity: result.integrity,
+          },
         });
         return { body: toCalibration(row), headers: { location: `/v1/calibrations/${row.id}` } };
       });
@@ -55,7 +61,13 @@ const calibrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/calibrations/:id',
     {
       config: { access: READ },
-      schema: { operationId: 'getCalibration', tags: ['rules'], summary: 'Get a desktop exercise', params: IdParams, response: { 200: CalibrationResource, ...problemResponses } },
+      schema: {
+        operationId: 'getCalibration',
+        tags: ['rules'],
+        summary: 'Get a desktop exercise',
+        params: IdParams,
+        response: { 200: CalibrationResource, ...problemResponses },
+      },
     },
     async (request) => {
       const row = await findCalibration(app.db, councilOf(request), request.params.id);
@@ -74,7 +86,12 @@ const calibrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'The desktop exercise as a self-contained HTML report for committee',
         params: IdParams,
         produces: ['text/html'],
-        response: { 200: { content: { 'text/html': { schema: Type.String({ description: 'A self-contained HTML page with the points-vs-cost chart' }) } } }, ...problemResponses },
+        response: {
+          200: {
+            content: { 'text/html': { schema: Type.String({ description: 'A self-contained HTML page with the points-vs-cost chart' }) } },
+          },
+          ...problemResponses,
+        },
       },
     },
     async (request, reply) => {

@@ -7,7 +7,11 @@ import { newId } from '../../../ids.js';
 type Db = Kysely<DB> | Transaction<DB>;
 
 export function insertCouncil(db: Db, name: string, settings: Record<string, unknown>): Promise<Council> {
-  return db.insertInto('councils').values({ id: newId(), name, settings: JSON.stringify(settings) }).returningAll().executeTakeFirstOrThrow();
+  return db
+    .insertInto('councils')
+    .values({ id: newId(), name, settings: JSON.stringify(settings) })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export function findCouncil(db: Db, id: string): Promise<Council | undefined> {
@@ -15,7 +19,13 @@ export function findCouncil(db: Db, id: string): Promise<Council | undefined> {
 }
 
 /** Creates a key and returns the row with the plain key, which is never stored. */
-export async function insertApiKey(db: Db, councilId: string, name: string, roles: readonly Role[], createdBy: string): Promise<{ row: ApiKey; key: string }> {
+export async function insertApiKey(
+  db: Db,
+  councilId: string,
+  name: string,
+  roles: readonly Role[],
+  createdBy: string,
+): Promise<{ row: ApiKey; key: string }> {
   const minted = mintApiKey(newId());
   const row = await db
     .insertInto('api_keys')

@@ -33,7 +33,10 @@ const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
         changes.bind(council.id);
         changes.record({ action: 'council.created', entityType: 'council', entityId: council.id, after: toCouncil(council) });
         changes.record({ action: 'api-key.created', entityType: 'api-key', entityId: row.id, after: toApiKeySummary(row), event: false });
-        return { body: { council: toCouncil(council), adminKey: { ...toApiKeySummary(row), key } }, headers: { location: `/v1/councils/${council.id}` } };
+        return {
+          body: { council: toCouncil(council), adminKey: { ...toApiKeySummary(row), key } },
+          headers: { location: `/v1/councils/${council.id}` },
+        };
       });
     },
   );
@@ -42,7 +45,12 @@ const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/council',
     {
       config: { access: rolesAccess('admin', 'auditor') },
-      schema: { operationId: 'getCouncil', tags: ['platform'], summary: 'The council of the calling key, with its settings', response: { 200: Council, ...problemResponses } },
+      schema: {
+        operationId: 'getCouncil',
+        tags: ['platform'],
+        summary: 'The council of the calling key, with its settings',
+        response: { 200: Council, ...problemResponses },
+      },
     },
     async (request, reply) => {
       const council = await findCouncil(app.db, councilOf(request));
@@ -77,7 +85,13 @@ const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ...(request.body.name === undefined ? {} : { name: request.body.name }),
           ...(request.body.settings === undefined ? {} : { settings: request.body.settings }),
         });
-        changes.record({ action: 'council.updated', entityType: 'council', entityId: councilId, before: toCouncil(before), after: toCouncil(updated) });
+        changes.record({
+          action: 'council.updated',
+          entityType: 'council',
+          entityId: councilId,
+          before: toCouncil(before),
+          after: toCouncil(updated),
+        });
         return updated;
       });
       reply.header('etag', etag(after.version));

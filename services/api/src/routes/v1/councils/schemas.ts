@@ -4,11 +4,17 @@ import { Id, Text, Timestamp } from '../../../schemas/common.js';
 
 export const CouncilSettings = Type.Object(
   {
-    paymentFrequency: Type.Optional(Type.Union([Type.Literal('monthly'), Type.Literal('four-weekly')], { description: 'How the net budget is paid (default monthly)' })),
-    contributionCollection: Type.Optional(
-      Type.Union([Type.Literal('net'), Type.Literal('gross')], { description: 'net: deducted at source (default); gross: the council pays the whole budget and invoices the contribution' }),
+    paymentFrequency: Type.Optional(
+      Type.Union([Type.Literal('monthly'), Type.Literal('four-weekly')], { description: 'How the net budget is paid (default monthly)' }),
     ),
-    firstReviewAfterWeeks: Type.Optional(Type.Integer({ minimum: 1, maximum: 52, description: 'Weeks from the start of a budget to its first review (default 4)' })),
+    contributionCollection: Type.Optional(
+      Type.Union([Type.Literal('net'), Type.Literal('gross')], {
+        description: 'net: deducted at source (default); gross: the council pays the whole budget and invoices the contribution',
+      }),
+    ),
+    firstReviewAfterWeeks: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 52, description: 'Weeks from the start of a budget to its first review (default 4)' }),
+    ),
     targets: Type.Optional(
       Type.Array(
         Type.Object(
@@ -29,11 +35,23 @@ export const CouncilSettings = Type.Object(
   { additionalProperties: false },
 );
 
-export const CreateCouncilBody = Type.Object({ name: Text(200), settings: Type.Optional(CouncilSettings) }, { additionalProperties: false });
+export const CreateCouncilBody = Type.Object(
+  { name: Text(200), settings: Type.Optional(CouncilSettings) },
+  { additionalProperties: false },
+);
 
-export const Council = Type.Object({ id: Id, name: Type.String(), settings: CouncilSettings, version: Type.Integer(), createdAt: Timestamp });
+export const Council = Type.Object({
+  id: Id,
+  name: Type.String(),
+  settings: CouncilSettings,
+  version: Type.Integer(),
+  createdAt: Timestamp,
+});
 
-export const UpdateCouncilBody = Type.Object({ name: Type.Optional(Text(200)), settings: Type.Optional(CouncilSettings) }, { additionalProperties: false, minProperties: 1 });
+export const UpdateCouncilBody = Type.Object(
+  { name: Type.Optional(Text(200)), settings: Type.Optional(CouncilSettings) },
+  { additionalProperties: false, minProperties: 1 },
+);
 
 export const Role = Type.Enum(ROLES);
 

@@ -4,7 +4,7 @@ import { rolesAccess } from '../../../auth/roles.js';
 import type { EventRow } from '../../../db/schema.js';
 import { iso } from '../../../http/iso.js';
 import { councilOf } from '../../../plugins/auth.js';
-import { Id, Nullable, Timestamp, problemResponses } from '../../../schemas/common.js';
+import { Id, Nullable, problemResponses, Timestamp } from '../../../schemas/common.js';
 import { listEventsAfter } from './repository.js';
 
 export const EventResource = Type.Object({
@@ -19,7 +19,15 @@ export const EventResource = Type.Object({
 
 /** The shape of an event, in the feed and in webhook deliveries. */
 export function toEvent(row: EventRow) {
-  return { id: row.id, seq: row.seq, type: row.type, entityType: row.entity_type, entityId: row.entity_id, occurredAt: iso(row.occurred_at), data: row.payload };
+  return {
+    id: row.id,
+    seq: row.seq,
+    type: row.type,
+    entityType: row.entity_type,
+    entityId: row.entity_id,
+    occurredAt: iso(row.occurred_at),
+    data: row.payload,
+  };
 }
 
 /** The event feed: every state change in the council, in order, never skipping one. */
@@ -32,7 +40,8 @@ const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listEvents',
         tags: ['integration'],
         summary: 'Events after a sequence number, oldest first',
-        description: 'Poll with after=<nextAfter> from the last answer. Sequence numbers are per council, gap-free and in commit order, so a reader never misses an event.',
+        description:
+          'Poll with after=<nextAfter> from the last answer. Sequence numbers are per council, gap-free and in commit order, so a reader never misses an event.',
         querystring: Type.Object(
           {
             after: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'Return events with seq above this' })),

@@ -42,12 +42,35 @@ export const EXPORT_KINDS: Record<string, ExportKind> = {
     description: 'People with their record-system ids',
     columns: ['id', 'externalIds', 'clientGroup', 'displayName', 'dateOfBirth', 'createdAt', 'updatedAt'],
     page: paged(peoplePage, (r) => [
-      { id: r.id, externalIds: r.external_ids, clientGroup: r.client_group, displayName: r.display_name, dateOfBirth: r.date_of_birth, createdAt: ts(r.created_at), updatedAt: ts(r.updated_at) },
+      {
+        id: r.id,
+        externalIds: r.external_ids,
+        clientGroup: r.client_group,
+        displayName: r.display_name,
+        dateOfBirth: r.date_of_birth,
+        createdAt: ts(r.created_at),
+        updatedAt: ts(r.updated_at),
+      },
     ]),
   },
   assessments: {
     description: 'Assessments with scores and eligibility',
-    columns: ['id', 'personId', 'externalIds', 'questionnaireKey', 'questionnaireVersion', 'status', 'completedWith', 'totalPoints', 'sectionPoints', 'eligible', 'eligibilityBasis', 'facsBand', 'submittedAt', 'agreedAt'],
+    columns: [
+      'id',
+      'personId',
+      'externalIds',
+      'questionnaireKey',
+      'questionnaireVersion',
+      'status',
+      'completedWith',
+      'totalPoints',
+      'sectionPoints',
+      'eligible',
+      'eligibilityBasis',
+      'facsBand',
+      'submittedAt',
+      'agreedAt',
+    ],
     page: paged(assessmentsPage, (r) => {
       const eligibility = r.eligibility as { eligible: boolean; basis: string; band?: string } | null;
       return [
@@ -113,7 +136,21 @@ export const EXPORT_KINDS: Record<string, ExportKind> = {
   },
   plans: {
     description: 'Support plans, one record per plan line',
-    columns: ['planId', 'budgetId', 'personId', 'externalIds', 'planStatus', 'line', 'description', 'outcomeKeys', 'provider', 'managedBy', 'deliveryMechanism', 'costType', 'amountPence'],
+    columns: [
+      'planId',
+      'budgetId',
+      'personId',
+      'externalIds',
+      'planStatus',
+      'line',
+      'description',
+      'outcomeKeys',
+      'provider',
+      'managedBy',
+      'deliveryMechanism',
+      'costType',
+      'amountPence',
+    ],
     page: paged(plansPage, (r) =>
       lines(r).map(({ line, index }) => ({
         planId: r.id,
@@ -136,14 +173,47 @@ export const EXPORT_KINDS: Record<string, ExportKind> = {
     description: 'Decisions on support plans',
     columns: ['id', 'planId', 'budgetId', 'personId', 'externalIds', 'stage', 'outcome', 'reasons', 'decidedBy', 'decidedAt'],
     page: paged(decisionsPage, (r) => [
-      { id: r.id, planId: r.plan_id, budgetId: r.budget_id, personId: r.person_id, externalIds: r.external_ids, stage: r.stage, outcome: r.outcome, reasons: r.reasons, decidedBy: r.decided_by, decidedAt: ts(r.decided_at) },
+      {
+        id: r.id,
+        planId: r.plan_id,
+        budgetId: r.budget_id,
+        personId: r.person_id,
+        externalIds: r.external_ids,
+        stage: r.stage,
+        outcome: r.outcome,
+        reasons: r.reasons,
+        decidedBy: r.decided_by,
+        decidedAt: ts(r.decided_at),
+      },
     ]),
   },
   reviews: {
     description: 'Reviews with outcomes and clawback',
-    columns: ['id', 'budgetId', 'personId', 'externalIds', 'kind', 'dueDate', 'status', 'completedOn', 'onTime', 'outcomesAchieved', 'outcomesPartly', 'outcomesNot', 'spentAsPlanned', 'recommendedClawbackPence', 'clawbackDecision', 'clawbackPence'],
+    columns: [
+      'id',
+      'budgetId',
+      'personId',
+      'externalIds',
+      'kind',
+      'dueDate',
+      'status',
+      'completedOn',
+      'onTime',
+      'outcomesAchieved',
+      'outcomesPartly',
+      'outcomesNot',
+      'spentAsPlanned',
+      'recommendedClawbackPence',
+      'clawbackDecision',
+      'clawbackPence',
+    ],
     page: paged(reviewsPage, (r) => {
-      const outcome = r.outcome as { completedOn: string; onTime: boolean; spentAsPlanned: string; outcomes: { achieved: string }[] } | null;
+      const outcome = r.outcome as {
+        completedOn: string;
+        onTime: boolean;
+        spentAsPlanned: string;
+        outcomes: { achieved: string }[];
+      } | null;
       const clawback = r.clawback as { clawbackPence: number; decision: { decision: string; amountPence: number } | null } | null;
       const count = (achieved: string) => outcome?.outcomes.filter((o) => o.achieved === achieved).length ?? null;
       return [
@@ -170,7 +240,20 @@ export const EXPORT_KINDS: Record<string, ExportKind> = {
   },
   transactions: {
     description: 'Every entry of every budget account',
-    columns: ['id', 'budgetId', 'kind', 'direction', 'amountPence', 'occurredOn', 'category', 'planLine', 'managedBy', 'instalmentNumber', 'reversesTransactionId', 'createdAt'],
+    columns: [
+      'id',
+      'budgetId',
+      'kind',
+      'direction',
+      'amountPence',
+      'occurredOn',
+      'category',
+      'planLine',
+      'managedBy',
+      'instalmentNumber',
+      'reversesTransactionId',
+      'createdAt',
+    ],
     page: paged(transactionsPage, (r) => [
       {
         id: r.id,
@@ -190,7 +273,18 @@ export const EXPORT_KINDS: Record<string, ExportKind> = {
   },
   'client-level-data': {
     description: 'Service lines of approved plans shaped like the statutory client-level data return, with CLD delivery mechanisms',
-    columns: ['LA_Person_Unique_Identifier', 'Client_Group', 'Event_Type', 'Service_Type', 'Service_Component', 'Delivery_Mechanism', 'Event_Start_Date', 'Event_End_Date', 'Unit_Cost_Pence', 'Cost_Frequency'],
+    columns: [
+      'LA_Person_Unique_Identifier',
+      'Client_Group',
+      'Event_Type',
+      'Service_Type',
+      'Service_Component',
+      'Delivery_Mechanism',
+      'Event_Start_Date',
+      'Event_End_Date',
+      'Unit_Cost_Pence',
+      'Cost_Frequency',
+    ],
     page: paged(
       (db, request) => plansPage(db, { ...request, approvedOnly: true }),
       (r) =>

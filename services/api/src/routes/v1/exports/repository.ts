@@ -3,7 +3,9 @@ import type { DB } from '../../../db/schema.js';
 
 /** The record-system ids of a person as `system:value;…`, for reconciling with the record system. */
 const externalIdsOf = (personColumn: string) =>
-  sql<string | null>`(select string_agg(x.system || ':' || x.value, ';' order by x.system) from person_external_ids x where x.person_id = ${sql.ref(personColumn)})`;
+  sql<
+    string | null
+  >`(select string_agg(x.system || ':' || x.value, ';' order by x.system) from person_external_ids x where x.person_id = ${sql.ref(personColumn)})`;
 
 interface Page {
   readonly councilId: string;
@@ -16,7 +18,15 @@ interface Page {
 export function peoplePage(db: Kysely<DB>, page: Page) {
   let query = db
     .selectFrom('people as p')
-    .select(['p.id', 'p.client_group', 'p.display_name', 'p.date_of_birth', 'p.created_at', 'p.updated_at', externalIdsOf('p.id').as('external_ids')])
+    .select([
+      'p.id',
+      'p.client_group',
+      'p.display_name',
+      'p.date_of_birth',
+      'p.created_at',
+      'p.updated_at',
+      externalIdsOf('p.id').as('external_ids'),
+    ])
     .where('p.council_id', '=', page.councilId);
   if (page.since) query = query.where('p.updated_at', '>=', page.since);
   if (page.after) query = query.where('p.id', '>', page.after);
@@ -83,7 +93,18 @@ export function plansPage(db: Kysely<DB>, page: Page & { readonly approvedOnly?:
     .selectFrom('support_plans as p')
     .innerJoin('budgets as b', 'b.id', 'p.budget_id')
     .innerJoin('people as person', 'person.id', 'p.person_id')
-    .select(['p.id', 'p.budget_id', 'p.person_id', externalIdsOf('p.person_id').as('external_ids'), 'person.client_group', 'p.status', 'p.plan', 'b.start_date', 'b.end_date', 'p.updated_at'])
+    .select([
+      'p.id',
+      'p.budget_id',
+      'p.person_id',
+      externalIdsOf('p.person_id').as('external_ids'),
+      'person.client_group',
+      'p.status',
+      'p.plan',
+      'b.start_date',
+      'b.end_date',
+      'p.updated_at',
+    ])
     .where('p.council_id', '=', page.councilId);
   if (page.approvedOnly) query = query.where('p.status', '=', 'approved');
   if (page.since) query = query.where('p.updated_at', '>=', page.since);
@@ -95,7 +116,18 @@ export function decisionsPage(db: Kysely<DB>, page: Page) {
   let query = db
     .selectFrom('plan_decisions as d')
     .innerJoin('support_plans as p', 'p.id', 'd.plan_id')
-    .select(['d.id', 'd.plan_id', 'p.budget_id', 'p.person_id', externalIdsOf('p.person_id').as('external_ids'), 'd.stage', 'd.outcome', 'd.reasons', 'd.decided_by', 'd.decided_at'])
+    .select([
+      'd.id',
+      'd.plan_id',
+      'p.budget_id',
+      'p.person_id',
+      externalIdsOf('p.person_id').as('external_ids'),
+      'd.stage',
+      'd.outcome',
+      'd.reasons',
+      'd.decided_by',
+      'd.decided_at',
+    ])
     .where('d.council_id', '=', page.councilId);
   if (page.since) query = query.where('d.decided_at', '>=', page.since);
   if (page.after) query = query.where('d.id', '>', page.after);
@@ -105,7 +137,18 @@ export function decisionsPage(db: Kysely<DB>, page: Page) {
 export function reviewsPage(db: Kysely<DB>, page: Page) {
   let query = db
     .selectFrom('reviews as r')
-    .select(['r.id', 'r.budget_id', 'r.person_id', externalIdsOf('r.person_id').as('external_ids'), 'r.kind', 'r.due_date', 'r.status', 'r.outcome', 'r.clawback', 'r.updated_at'])
+    .select([
+      'r.id',
+      'r.budget_id',
+      'r.person_id',
+      externalIdsOf('r.person_id').as('external_ids'),
+      'r.kind',
+      'r.due_date',
+      'r.status',
+      'r.outcome',
+      'r.clawback',
+      'r.updated_at',
+    ])
     .where('r.council_id', '=', page.councilId);
   if (page.since) query = query.where('r.updated_at', '>=', page.since);
   if (page.after) query = query.where('r.id', '>', page.after);
@@ -115,7 +158,20 @@ export function reviewsPage(db: Kysely<DB>, page: Page) {
 export function transactionsPage(db: Kysely<DB>, page: Page) {
   let query = db
     .selectFrom('budget_transactions as t')
-    .select(['t.id', 't.budget_id', 't.kind', 't.direction', 't.amount_pence', 't.occurred_on', 't.category', 't.plan_line', 't.managed_by', 't.instalment_number', 't.reverses_id', 't.created_at'])
+    .select([
+      't.id',
+      't.budget_id',
+      't.kind',
+      't.direction',
+      't.amount_pence',
+      't.occurred_on',
+      't.category',
+      't.plan_line',
+      't.managed_by',
+      't.instalment_number',
+      't.reverses_id',
+      't.created_at',
+    ])
     .where('t.council_id', '=', page.councilId);
   if (page.since) query = query.where('t.created_at', '>=', page.since);
   if (page.after) query = query.where('t.id', '>', page.after);

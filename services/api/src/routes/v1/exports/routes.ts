@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { rolesAccess } from '../../../auth/roles.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { csvField } from '../../../rules/summary-report.js';
-import { Timestamp, problemResponses } from '../../../schemas/common.js';
+import { problemResponses, Timestamp } from '../../../schemas/common.js';
 import { EXPORT_KINDS, type ExportRecord } from './kinds.js';
 
 const PAGE = 500;
@@ -44,9 +44,15 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (csv) yield `${spec.columns.join(',')}\r\n`;
         let after: string | null = null;
         do {
-          const { records, last }: { records: ExportRecord[]; last: string | null } = await spec.page(db, { councilId, after, limit: PAGE, since });
+          const { records, last }: { records: ExportRecord[]; last: string | null } = await spec.page(db, {
+            councilId,
+            after,
+            limit: PAGE,
+            since,
+          });
           let chunk = '';
-          for (const record of records) chunk += csv ? `${spec.columns.map((column) => csvField(record[column])).join(',')}\r\n` : `${JSON.stringify(record)}\n`;
+          for (const record of records)
+            chunk += csv ? `${spec.columns.map((column) => csvField(record[column])).join(',')}\r\n` : `${JSON.stringify(record)}\n`;
           if (chunk) yield chunk;
           after = last;
         } while (after !== null);

@@ -14,7 +14,11 @@ export interface NewFinancialAssessment {
   readonly createdBy: string;
 }
 
-export function insertFinancialAssessment(tx: Transaction<DB>, councilId: string, fields: NewFinancialAssessment): Promise<FinancialAssessment> {
+export function insertFinancialAssessment(
+  tx: Transaction<DB>,
+  councilId: string,
+  fields: NewFinancialAssessment,
+): Promise<FinancialAssessment> {
   return tx
     .insertInto('financial_assessments')
     .values({
@@ -44,7 +48,12 @@ export function listFinancialAssessments(db: Db, councilId: string, personId: st
 }
 
 /** The financial assessment in force on a date: the latest to take effect by then (the latest recorded wins a tie). */
-export function financialAssessmentInForce(db: Db, councilId: string, personId: string, date: string): Promise<FinancialAssessment | undefined> {
+export function financialAssessmentInForce(
+  db: Db,
+  councilId: string,
+  personId: string,
+  date: string,
+): Promise<FinancialAssessment | undefined> {
   return db
     .selectFrom('financial_assessments')
     .selectAll()

@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { CARE_ACT_2014_RULES, calculateContribution } from 'ras-core';
 import { Type } from 'typebox';
-import { STAFF, actorOf, rolesAccess } from '../../../auth/roles.js';
+import { actorOf, rolesAccess, STAFF } from '../../../auth/roles.js';
 import type { FinancialAssessment } from '../../../db/schema.js';
 import { notFound, unprocessable } from '../../../errors.js';
 import { iso } from '../../../http/iso.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
-import { IdParams, IdempotencyHeaders, problemResponses } from '../../../schemas/common.js';
+import { IdempotencyHeaders, IdParams, problemResponses } from '../../../schemas/common.js';
 import { findPerson } from '../people/repository.js';
 import { insertFinancialAssessment, listFinancialAssessments } from './repository.js';
 import { FinancialAssessmentResource, RecordFinancialAssessmentBody } from './schemas.js';
@@ -47,7 +47,10 @@ const financialAssessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { effectiveFrom, weeklyContributionPence, calculate, notes } = request.body;
       if ((weeklyContributionPence === undefined) === (calculate === undefined)) {
         throw unprocessable('INVALID_INPUT', 'Send either weeklyContributionPence or calculate, not both or neither', [
-          { pointer: weeklyContributionPence === undefined ? '/weeklyContributionPence' : '/calculate', detail: 'exactly one of weeklyContributionPence and calculate is needed' },
+          {
+            pointer: weeklyContributionPence === undefined ? '/weeklyContributionPence' : '/calculate',
+            detail: 'exactly one of weeklyContributionPence and calculate is needed',
+          },
         ]);
       }
       let weekly = weeklyContributionPence ?? 0;
@@ -76,7 +79,10 @@ const financialAssessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
           entityId: row.id,
           after: { id: row.id, personId: row.person_id, effectiveFrom, method: row.method, weeklyContributionPence: weekly },
         });
-        return { body: toFinancialAssessment(row), headers: { location: `/v1/people/${person.person.id}/financial-assessments/${row.id}` } };
+        return {
+          body: toFinancialAssessment(row),
+          headers: { location: `/v1/people/${person.person.id}/financial-assessments/${row.id}` },
+        };
       });
     },
   );

@@ -9,7 +9,10 @@ export const RecordFinancialAssessmentBody = Type.Object(
     calculate: Type.Optional(CalculateContributionBody),
     notes: Type.Optional(Text(2000)),
   },
-  { additionalProperties: false, description: 'Send either weeklyContributionPence (entered) or calculate (the Care Act calculator works it out)' },
+  {
+    additionalProperties: false,
+    description: 'Send either weeklyContributionPence (entered) or calculate (the Care Act calculator works it out)',
+  },
 );
 
 export const FinancialAssessmentResource = Type.Object({

@@ -10,7 +10,14 @@ import { problemResponses } from '../../../schemas/common.js';
 import { findExternalIdOwners, findPerson, insertPerson, updatePerson } from '../people/repository.js';
 
 const FIELDS = ['system', 'externalId', 'clientGroup', 'displayName', 'dateOfBirth'] as const;
-type ImportRow = { line: number; system: string; externalId: string; clientGroup: string; displayName: string | null; dateOfBirth: string | null };
+type ImportRow = {
+  line: number;
+  system: string;
+  externalId: string;
+  clientGroup: string;
+  displayName: string | null;
+  dateOfBirth: string | null;
+};
 const MAX_ROWS = 50_000;
 
 const ImportReport = Type.Object({
@@ -43,12 +50,17 @@ function readRows(body: string, ndjson: boolean): { rows: ImportRow[]; errors: {
     const [header, ...data] = parseCsv(body);
     const names = header?.fields.map((name) => name.trim()) ?? [];
     const missing = ['system', 'externalId', 'clientGroup'].filter((name) => !names.includes(name));
-    if (missing.length > 0) throw unprocessable('INVALID_INPUT', `The header row lacks ${missing.join(', ')}`, [{ pointer: '/line/1', detail: `the header must name ${FIELDS.join(', ')}` }]);
-    for (const row of data) records.push({ line: row.line, record: Object.fromEntries(names.map((name, i) => [name, row.fields[i] ?? ''])) });
+    if (missing.length > 0)
+      throw unprocessable('INVALID_INPUT', `The header row lacks ${missing.join(', ')}`, [
+        { pointer: '/line/1', detail: `the header must name ${FIELDS.join(', ')}` },
+      ]);
+    for (const row of data)
+      records.push({ line: row.line, record: Object.fromEntries(names.map((name, i) => [name, row.fields[i] ?? ''])) });
   }
   const seen = new Map<string, number>();
   for (const { line, record } of records) {
-    const text = (name: string) => (typeof record[name] === 'string' ? (record[name] as string).trim() : record[name] === undefined || record[name] === null ? '' : null);
+    const text = (name: string) =>
+      typeof record[name] === 'string' ? (record[name] as string).trim() : record[name] === undefined || record[name] === null ? '' : null;
     const reasons: string[] = [];
     const unknown = Object.keys(record).filter((name) => !(FIELDS as readonly string[]).includes(name));
     if (unknown.length > 0) reasons.push(`unknown field ${unknown.join(', ')}`);
@@ -57,11 +69,13 @@ function readRows(body: string, ndjson: boolean): { rows: ImportRow[]; errors: {
     const clientGroup = text('clientGroup');
     const displayName = text('displayName');
     const dateOfBirth = text('dateOfBirth');
-    if (!system || !/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/.test(system)) reasons.push('system must be a record-system name such as carefirst');
+    if (!system || !/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/.test(system))
+      reasons.push('system must be a record-system name such as carefirst');
     if (!externalId || externalId.length > 100) reasons.push('externalId is required (at most 100 characters)');
     if (!clientGroup || clientGroup.length > 100) reasons.push('clientGroup is required (at most 100 characters)');
     if (displayName === null || displayName.length > 200) reasons.push('displayName must be text of at most 200 characters');
-    if (dateOfBirth === null || (dateOfBirth !== '' && !isCalendarDate(dateOfBirth))) reasons.push('dateOfBirth must be a real date written YYYY-MM-DD');
+    if (dateOfBirth === null || (dateOfBirth !== '' && !isCalendarDate(dateOfBirth)))
+      reasons.push('dateOfBirth must be a real date written YYYY-MM-DD');
     const id = `${system}:${externalId}`;
     if (reasons.length === 0 && seen.has(id)) reasons.push(`repeats ${id} from line ${seen.get(id)}`);
     if (reasons.length > 0) {
@@ -69,14 +83,23 @@ function readRows(body: string, ndjson: boolean): { rows: ImportRow[]; errors: {
       continue;
     }
     seen.set(id, line);
-    rows.push({ line, system: system as string, externalId: externalId as string, clientGroup: clientGroup as string, displayName: displayName || null, dateOfBirth: dateOfBirth || null });
+    rows.push({
+      line,
+      system: system as string,
+      externalId: externalId as string,
+      clientGroup: clientGroup as string,
+      displayName: displayName || null,
+      dateOfBirth: dateOfBirth || null,
+    });
   }
   return { rows, errors };
 }
 
 /** Bulk import of people from a record system: upsert by record-system id. */
 const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.addContentTypeParser(['text/csv', 'application/x-ndjson'], { parseAs: 'string', bodyLimit: 20 * 1_048_576 }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser(['text/csv', 'application/x-ndjson'], { parseAs: 'string', bodyLimit: 20 * 1_048_576 }, (_request, body, done) =>
+    done(null, body),
+  );
 
   app.post(
     '/imports/people',
@@ -99,7 +122,8 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const mode = (request.query.mode ?? 'best-effort') as 'all-or-nothing' | 'best-effort';
       const ndjson = String(request.headers['content-type']).startsWith('application/x-ndjson');
       const { rows, errors } = readRows(request.body, ndjson);
-      if (rows.length + errors.length > MAX_ROWS) throw unprocessable('INVALID_INPUT', `At most ${MAX_ROWS} rows per import`, [{ pointer: '/body', detail: 'has too many rows' }]);
+      if (rows.length + errors.length > MAX_ROWS)
+        throw unprocessable('INVALID_INPUT', `At most ${MAX_ROWS} rows per import`, [{ pointer: '/body', detail: 'has too many rows' }]);
       if (mode === 'all-or-nothing' && errors.length > 0) {
         throw new AppError('INVALID_INPUT', `${errors.length} row(s) are bad, so nothing was imported: see errors`, {
           errors: errors.map((error) => ({ pointer: `/line/${error.line}`, detail: error.reason })),
@@ -109,7 +133,8 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await write(request, async (tx, changes) => {
         for (const row of rows) {
           const [owner] = await findExternalIdOwners(tx, scope.councilId, { [row.system]: row.externalId });
-          const existing = owner && (await findPerson(tx, { councilId: scope.councilId, portalKeyId: null }, owner.personId, { forUpdate: true }));
+          const existing =
+            owner && (await findPerson(tx, { councilId: scope.councilId, portalKeyId: null }, owner.personId, { forUpdate: true }));
           if (!existing) {
             const record = await insertPerson(
               tx,
@@ -119,22 +144,42 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
               request.principal.kind === 'key' ? request.principal.keyId : null,
             );
             counts.created++;
-            changes.record({ action: 'person.created', entityType: 'person', entityId: record.person.id, after: { id: record.person.id, externalIds: record.externalIds, clientGroup: row.clientGroup, source: 'import' } });
+            changes.record({
+              action: 'person.created',
+              entityType: 'person',
+              entityId: record.person.id,
+              after: { id: record.person.id, externalIds: record.externalIds, clientGroup: row.clientGroup, source: 'import' },
+            });
             continue;
           }
           const person = existing.person;
-          if (person.client_group === row.clientGroup && person.display_name === row.displayName && person.date_of_birth === row.dateOfBirth) {
+          if (
+            person.client_group === row.clientGroup &&
+            person.display_name === row.displayName &&
+            person.date_of_birth === row.dateOfBirth
+          ) {
             counts.unchanged++;
             continue;
           }
-          const updated = await updatePerson(tx, scope.councilId, person.id, { clientGroup: row.clientGroup, displayName: row.displayName, dateOfBirth: row.dateOfBirth, agent: person.agent });
+          const updated = await updatePerson(tx, scope.councilId, person.id, {
+            clientGroup: row.clientGroup,
+            displayName: row.displayName,
+            dateOfBirth: row.dateOfBirth,
+            agent: person.agent,
+          });
           counts.updated++;
           changes.record({
             action: 'person.updated',
             entityType: 'person',
             entityId: person.id,
             before: { id: person.id, clientGroup: person.client_group, version: person.version },
-            after: { id: person.id, externalIds: existing.externalIds, clientGroup: updated.client_group, version: updated.version, source: 'import' },
+            after: {
+              id: person.id,
+              externalIds: existing.externalIds,
+              clientGroup: updated.client_group,
+              version: updated.version,
+              source: 'import',
+            },
           });
         }
       });

@@ -47,7 +47,11 @@ async function withExternalIds(db: Db, councilId: string, people: readonly Perso
 }
 
 /** Whom an external id already belongs to in the council, if anyone. */
-export async function findExternalIdOwners(db: Db, councilId: string, externalIds: Readonly<Record<string, string>>): Promise<{ system: string; value: string; personId: string }[]> {
+export async function findExternalIdOwners(
+  db: Db,
+  councilId: string,
+  externalIds: Readonly<Record<string, string>>,
+): Promise<{ system: string; value: string; personId: string }[]> {
   const pairs = Object.entries(externalIds);
   if (pairs.length === 0) return [];
   const rows = await db
@@ -59,7 +63,13 @@ export async function findExternalIdOwners(db: Db, councilId: string, externalId
   return rows.map((row) => ({ system: row.system, value: row.value, personId: row.person_id }));
 }
 
-export async function insertPerson(tx: Transaction<DB>, councilId: string, fields: PersonFields, externalIds: Readonly<Record<string, string>>, createdByKeyId: string | null): Promise<PersonRecord> {
+export async function insertPerson(
+  tx: Transaction<DB>,
+  councilId: string,
+  fields: PersonFields,
+  externalIds: Readonly<Record<string, string>>,
+  createdByKeyId: string | null,
+): Promise<PersonRecord> {
   const person = await tx
     .insertInto('people')
     .values({
@@ -77,7 +87,12 @@ export async function insertPerson(tx: Transaction<DB>, councilId: string, field
   return { person, externalIds: { ...externalIds } };
 }
 
-export async function replaceExternalIds(tx: Transaction<DB>, councilId: string, personId: string, externalIds: Readonly<Record<string, string>>): Promise<void> {
+export async function replaceExternalIds(
+  tx: Transaction<DB>,
+  councilId: string,
+  personId: string,
+  externalIds: Readonly<Record<string, string>>,
+): Promise<void> {
   await tx.deleteFrom('person_external_ids').where('council_id', '=', councilId).where('person_id', '=', personId).execute();
   const pairs = Object.entries(externalIds);
   if (pairs.length > 0) {
@@ -105,7 +120,12 @@ export async function updatePerson(tx: Transaction<DB>, councilId: string, id: s
     .executeTakeFirstOrThrow();
 }
 
-export async function findPerson(db: Db, scope: Scope, id: string, options: { forUpdate?: boolean } = {}): Promise<PersonRecord | undefined> {
+export async function findPerson(
+  db: Db,
+  scope: Scope,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<PersonRecord | undefined> {
   let query = visiblePeople(db, scope).where('id', '=', id);
   if (options.forUpdate) query = query.forUpdate();
   const person = await query.executeTakeFirst();

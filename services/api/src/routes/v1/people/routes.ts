@@ -8,8 +8,16 @@ import { pageRequest, toPage } from '../../../http/pagination.js';
 import { write } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
-import { IdParams, IdempotencyHeaders, IfMatchHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
-import { type PersonRecord, findExternalIdOwners, findPerson, insertPerson, listPeople, replaceExternalIds, updatePerson } from './repository.js';
+import { IdempotencyHeaders, IdParams, IfMatchHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
+import {
+  findExternalIdOwners,
+  findPerson,
+  insertPerson,
+  listPeople,
+  type PersonRecord,
+  replaceExternalIds,
+  updatePerson,
+} from './repository.js';
 import { CreatePersonBody, PersonResource, UpdatePersonBody } from './schemas.js';
 
 export function toPerson({ person, externalIds }: PersonRecord) {
@@ -35,7 +43,10 @@ const WRITERS = rolesAccess('admin', 'assessor', 'integration', 'portal');
 
 function duplicateIdError(clashes: readonly { system: string; value: string }[]): AppError {
   return new AppError('ALREADY_EXISTS', 'A person with this record-system id already exists in the council', {
-    errors: clashes.map((clash) => ({ pointer: `/externalIds/${clash.system}`, detail: `${clash.value} already belongs to another person` })),
+    errors: clashes.map((clash) => ({
+      pointer: `/externalIds/${clash.system}`,
+      detail: `${clash.value} already belongs to another person`,
+    })),
   });
 }
 
@@ -62,8 +73,19 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return createOnce(request, reply, async (tx, changes) => {
         const clashes = await findExternalIdOwners(tx, scope.councilId, externalIds);
         if (clashes.length > 0) throw duplicateIdError(clashes);
-        const fields = { clientGroup: body.clientGroup, displayName: body.displayName ?? null, dateOfBirth: body.dateOfBirth ?? null, agent: body.agent ?? null };
-        const record = await insertPerson(tx, scope.councilId, fields, externalIds, request.principal.kind === 'key' ? request.principal.keyId : null);
+        const fields = {
+          clientGroup: body.clientGroup,
+          displayName: body.displayName ?? null,
+          dateOfBirth: body.dateOfBirth ?? null,
+          agent: body.agent ?? null,
+        };
+        const record = await insertPerson(
+          tx,
+          scope.councilId,
+          fields,
+          externalIds,
+          request.principal.kind === 'key' ? request.principal.keyId : null,
+        );
         changes.record({ action: 'person.created', entityType: 'person', entityId: record.person.id, after: personEvent(record) });
         return { body: toPerson(record), headers: { location: `/v1/people/${record.person.id}`, etag: etag(record.person.version) } };
       });
@@ -74,7 +96,13 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/people/:id',
     {
       config: { access: rolesAccess(...READERS) },
-      schema: { operationId: 'getPerson', tags: ['people'], summary: 'Get a person', params: IdParams, response: { 200: PersonResource, ...problemResponses } },
+      schema: {
+        operationId: 'getPerson',
+        tags: ['people'],
+        summary: 'Get a person',
+        params: IdParams,
+        response: { 200: PersonResource, ...problemResponses },
+      },
     },
     async (request, reply) => {
       const record = await findPerson(app.db, scopeOf(request), request.params.id);
@@ -109,7 +137,9 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         assertVersion(expected, before.person.version);
         const externalIds = body.externalIds ?? before.externalIds;
         if (body.externalIds) {
-          const clashes = (await findExternalIdOwners(tx, scope.councilId, externalIds)).filter((clash) => clash.personId !== before.person.id);
+          const clashes = (await findExternalIdOwners(tx, scope.councilId, externalIds)).filter(
+            (clash) => clash.personId !== before.person.id,
+          );
           if (clashes.length > 0) throw duplicateIdError(clashes);
           await replaceExternalIds(tx, scope.councilId, before.person.id, externalIds);
         }
@@ -120,7 +150,13 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
           agent: body.agent === undefined ? before.person.agent : body.agent,
         });
         const after = { person, externalIds };
-        changes.record({ action: 'person.updated', entityType: 'person', entityId: person.id, before: personEvent(before), after: personEvent(after) });
+        changes.record({
+          action: 'person.updated',
+          entityType: 'person',
+          entityId: person.id,
+          before: personEvent(before),
+          after: personEvent(after),
+        });
         return after;
       });
       reply.header('etag', etag(record.person.version));
@@ -138,7 +174,13 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'List people, oldest first; look one up by record-system id',
         querystring: Type.Object(
           {
-            externalId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*:.+$', maxLength: 210, description: 'system:value, e.g. carefirst:CF123456' })),
+            externalId: Type.Optional(
+              Type.String({
+                pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*:.+$',
+                maxLength: 210,
+                description: 'system:value, e.g. carefirst:CF123456',
+              }),
+            ),
             clientGroup: Type.Optional(Type.String({ maxLength: 100 })),
             ...PageQuery,
           },

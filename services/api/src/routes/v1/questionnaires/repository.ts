@@ -8,7 +8,13 @@ type Db = Kysely<DB> | Transaction<DB>;
  * Stores the next version of a questionnaire key. An advisory lock on the council and key makes
  * concurrent creations queue for their version number instead of colliding.
  */
-export async function insertQuestionnaireVersion(tx: Transaction<DB>, councilId: string, key: string, title: string, definition: unknown): Promise<Questionnaire> {
+export async function insertQuestionnaireVersion(
+  tx: Transaction<DB>,
+  councilId: string,
+  key: string,
+  title: string,
+  definition: unknown,
+): Promise<Questionnaire> {
   await sql`select pg_advisory_xact_lock(hashtextextended(${`questionnaire:${councilId}:${key}`}, 0))`.execute(tx);
   const { latest } = await tx
     .selectFrom('questionnaires')
@@ -27,7 +33,13 @@ export function findQuestionnaire(db: Db, councilId: string, id: string): Promis
   return db.selectFrom('questionnaires').selectAll().where('council_id', '=', councilId).where('id', '=', id).executeTakeFirst();
 }
 
-export function listQuestionnaires(db: Db, councilId: string, filter: { key?: string | undefined }, after: string | null, limit: number): Promise<Questionnaire[]> {
+export function listQuestionnaires(
+  db: Db,
+  councilId: string,
+  filter: { key?: string | undefined },
+  after: string | null,
+  limit: number,
+): Promise<Questionnaire[]> {
   let query = db.selectFrom('questionnaires').selectAll().where('council_id', '=', councilId);
   if (filter.key !== undefined) query = query.where('key', '=', filter.key);
   if (after !== null) query = query.where('id', '>', after);

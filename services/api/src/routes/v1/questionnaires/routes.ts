@@ -8,13 +8,20 @@ import { iso } from '../../../http/iso.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
-import { IdParams, IdempotencyHeaders, Key, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
+import { IdempotencyHeaders, IdParams, Key, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
 import { findQuestionnaire, insertQuestionnaireVersion, listQuestionnaires } from './repository.js';
 import { QuestionnaireBody, QuestionnaireResource } from './schemas.js';
 
 export function toQuestionnaire(row: Questionnaire) {
   const definition = row.definition as Pick<QuestionnaireDefinition, 'sections'>;
-  return { id: row.id, key: row.key, version: row.version, title: row.title, sections: definition.sections, createdAt: iso(row.created_at) };
+  return {
+    id: row.id,
+    key: row.key,
+    version: row.version,
+    title: row.title,
+    sections: definition.sections,
+    createdAt: iso(row.created_at),
+  };
 }
 
 /** Questionnaires: immutable versions of a council's self-assessment. */
@@ -27,7 +34,8 @@ const questionnaireRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'createQuestionnaire',
         tags: ['rules'],
         summary: 'Create a new version of a questionnaire',
-        description: 'Each create with the same key makes the next version; published versions never change. Every problem in the definition is listed.',
+        description:
+          'Each create with the same key makes the next version; published versions never change. Every problem in the definition is listed.',
         headers: IdempotencyHeaders,
         body: QuestionnaireBody,
         response: { 201: QuestionnaireResource, ...problemResponses },
@@ -35,13 +43,19 @@ const questionnaireRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const problems = validateQuestionnaire(request.body);
-      if (problems.length > 0) throw unprocessable('INVALID_QUESTIONNAIRE', `The questionnaire has ${problems.length} problem(s): see errors`, problems);
+      if (problems.length > 0)
+        throw unprocessable('INVALID_QUESTIONNAIRE', `The questionnaire has ${problems.length} problem(s): see errors`, problems);
       const councilId = councilOf(request);
       const { key, title, sections } = request.body;
       return createOnce(request, reply, async (tx, changes) => {
         const row = await insertQuestionnaireVersion(tx, councilId, key, title, { sections });
         const body = toQuestionnaire(row);
-        changes.record({ action: 'questionnaire.created', entityType: 'questionnaire', entityId: row.id, after: { id: row.id, key, version: row.version, title } });
+        changes.record({
+          action: 'questionnaire.created',
+          entityType: 'questionnaire',
+          entityId: row.id,
+          after: { id: row.id, key, version: row.version, title },
+        });
         return { body, headers: { location: `/v1/questionnaires/${row.id}` } };
       });
     },
@@ -51,7 +65,13 @@ const questionnaireRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/questionnaires/:id',
     {
       config: { access: rolesAccess(...READERS) },
-      schema: { operationId: 'getQuestionnaire', tags: ['rules'], summary: 'Get a questionnaire version', params: IdParams, response: { 200: QuestionnaireResource, ...problemResponses } },
+      schema: {
+        operationId: 'getQuestionnaire',
+        tags: ['rules'],
+        summary: 'Get a questionnaire version',
+        params: IdParams,
+        response: { 200: QuestionnaireResource, ...problemResponses },
+      },
     },
     async (request) => {
       const row = await findQuestionnaire(app.db, councilOf(request), request.params.id);

@@ -3,7 +3,10 @@ import { Id, Key, Text, Timestamp } from '../../../schemas/common.js';
 
 // Structure and types are checked here; value rules (whole points, weights with 2 decimals,
 // duplicate keys) by ras-core, so that every such problem is listed in one 422.
-const Option = Type.Object({ key: Key, text: Text(1000), points: Type.Number({ description: 'Whole points, 0 or more' }) }, { additionalProperties: false });
+const Option = Type.Object(
+  { key: Key, text: Text(1000), points: Type.Number({ description: 'Whole points, 0 or more' }) },
+  { additionalProperties: false },
+);
 
 const Question = Type.Object(
   {

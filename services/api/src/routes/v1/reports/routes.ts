@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { STAFF, rolesAccess } from '../../../auth/roles.js';
+import { rolesAccess, STAFF } from '../../../auth/roles.js';
 import { unprocessable } from '../../../errors.js';
 import { councilOf } from '../../../plugins/auth.js';
-import { type Target, buildSummaryReport, summaryReportCsv } from '../../../rules/summary-report.js';
+import { buildSummaryReport, summaryReportCsv, type Target } from '../../../rules/summary-report.js';
 import { CalendarDate, problemResponses } from '../../../schemas/common.js';
 import { findCouncil } from '../councils/repository.js';
 import { activeBudgets, completedReviews, moneyByKind, overdueReviews } from './repository.js';
@@ -19,7 +19,8 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'getSummaryReport',
         tags: ['reports'],
-        summary: 'People with a personal budget, the self-directed support share (ASCOF 3D), money, outcomes, reviews, targets and exceptions',
+        summary:
+          'People with a personal budget, the self-directed support share (ASCOF 3D), money, outcomes, reviews, targets and exceptions',
         querystring: Type.Object(
           { from: CalendarDate, to: CalendarDate, format: Type.Optional(Type.Enum(['json', 'csv'], { description: 'Default json' })) },
           { additionalProperties: false },
@@ -33,7 +34,10 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { from, to, format } = request.query;
-      if (to < from) throw unprocessable('INVALID_INPUT', 'The period ends before it starts', [{ pointer: '/query/to', detail: 'must not be before from' }]);
+      if (to < from)
+        throw unprocessable('INVALID_INPUT', 'The period ends before it starts', [
+          { pointer: '/query/to', detail: 'must not be before from' },
+        ]);
       const councilId = councilOf(request);
       const today = new Date().toISOString().slice(0, 10);
       const [council, budgets, money, reviews, overdue] = await Promise.all([

@@ -13,13 +13,30 @@ export function insertReviews(
   if (reviews.length === 0) return Promise.resolve([]);
   return tx
     .insertInto('reviews')
-    .values(reviews.map((review) => ({ id: newId(), council_id: councilId, budget_id: review.budgetId, person_id: review.personId, kind: review.kind, due_date: review.dueDate, status: 'scheduled' as const })))
+    .values(
+      reviews.map((review) => ({
+        id: newId(),
+        council_id: councilId,
+        budget_id: review.budgetId,
+        person_id: review.personId,
+        kind: review.kind,
+        due_date: review.dueDate,
+        status: 'scheduled' as const,
+      })),
+    )
     .returningAll()
     .execute();
 }
 
 export function listReviewsForBudget(db: Db, councilId: string, budgetId: string): Promise<Review[]> {
-  return db.selectFrom('reviews').selectAll().where('council_id', '=', councilId).where('budget_id', '=', budgetId).orderBy('due_date').orderBy('id').execute();
+  return db
+    .selectFrom('reviews')
+    .selectAll()
+    .where('council_id', '=', councilId)
+    .where('budget_id', '=', budgetId)
+    .orderBy('due_date')
+    .orderBy('id')
+    .execute();
 }
 
 export function updateReview(tx: Transaction<DB>, councilId: string, id: string, change: ReviewUpdate): Promise<Review> {
@@ -32,7 +49,11 @@ export function updateReview(tx: Transaction<DB>, councilId: string, id: string,
     .executeTakeFirstOrThrow();
 }
 
-export function insertReview(tx: Transaction<DB>, councilId: string, review: { budgetId: string; personId: string; kind: Review['kind']; dueDate: string }): Promise<Review> {
+export function insertReview(
+  tx: Transaction<DB>,
+  councilId: string,
+  review: { budgetId: string; personId: string; kind: Review['kind']; dueDate: string },
+): Promise<Review> {
   return insertReviews(tx, councilId, [review]).then((rows) => rows[0] as Review);
 }
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { type ClawbackRule, DEFAULT_CLAWBACK, type SupportPlan, addMonths, calculateClawback, daysBetween, multiplyDivide } from 'ras-core';
+import { addMonths, type ClawbackRule, calculateClawback, DEFAULT_CLAWBACK, daysBetween, multiplyDivide, type SupportPlan } from 'ras-core';
 import { Type } from 'typebox';
-import { READERS, actorOf, rolesAccess } from '../../../auth/roles.js';
+import { actorOf, READERS, rolesAccess } from '../../../auth/roles.js';
 import type { Review } from '../../../db/schema.js';
 import { invalidState, notFound, unprocessable } from '../../../errors.js';
 import { assertVersion, etag, requireIfMatch } from '../../../http/etag.js';
@@ -11,11 +11,20 @@ import { write } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
 import { summariseAccount } from '../../../rules/budget-account.js';
-import { CalendarDate, Id, IdParams, IdempotencyHeaders, IfMatchHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
+import {
+  CalendarDate,
+  Id,
+  IdempotencyHeaders,
+  IdParams,
+  IfMatchHeaders,
+  Page,
+  PageQuery,
+  problemResponses,
+} from '../../../schemas/common.js';
+import { findScheme } from '../allocation-schemes/repository.js';
 import { findAgreement, insertTransaction, listTransactions } from '../budget-accounts/repository.js';
 import { createIndicativeBudget } from '../budgets/create.js';
 import { findBudget } from '../budgets/repository.js';
-import { findScheme } from '../allocation-schemes/repository.js';
 import { listPlans } from '../support-plans/repository.js';
 import { findReview, insertReview, listReviews, updateReview } from './repository.js';
 import { ClawbackDecisionBody, CompleteReviewBody, ReviewKind, ReviewResource, ReviewStatus, ScheduleReviewBody } from './schemas.js';
@@ -41,7 +50,15 @@ export function toReview(row: Review) {
 }
 
 function reviewEvent(row: Review) {
-  return { id: row.id, budgetId: row.budget_id, personId: row.person_id, kind: row.kind, dueDate: row.due_date, status: row.status, version: row.version };
+  return {
+    id: row.id,
+    budgetId: row.budget_id,
+    personId: row.person_id,
+    kind: row.kind,
+    dueDate: row.due_date,
+    status: row.status,
+    version: row.version,
+  };
 }
 
 /** Whole weeks (to 2 decimal places, rounded down) from the start of a budget to a date, at most a year. */
@@ -82,7 +99,14 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const rows = await listReviews(
         app.db,
         scopeOf(request),
-        { budgetId, personId, kind: kind as Review['kind'] | undefined, status: status as Review['status'] | undefined, dueBefore, overdueOn: overdue ? today() : undefined },
+        {
+          budgetId,
+          personId,
+          kind: kind as Review['kind'] | undefined,
+          status: status as Review['status'] | undefined,
+          dueBefore,
+          overdueOn: overdue ? today() : undefined,
+        },
         page.after,
         page.size + 1,
       );
@@ -94,7 +118,13 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/reviews/:id',
     {
       config: { access: rolesAccess(...READERS) },
-      schema: { operationId: 'getReview', tags: ['reviews'], summary: 'Get a review', params: IdParams, response: { 200: ReviewResource, ...problemResponses } },
+      schema: {
+        operationId: 'getReview',
+        tags: ['reviews'],
+        summary: 'Get a review',
+        params: IdParams,
+        response: { 200: ReviewResource, ...problemResponses },
+      },
     },
     async (request, reply) => {
       const row = await findReview(app.db, scopeOf(request), request.params.id);
@@ -121,9 +151,17 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const scope = scopeOf(request);
       return createOnce(request, reply, async (tx, changes) => {
         const budget = await findBudget(tx, scope, request.body.budgetId);
-        if (!budget) throw unprocessable('INVALID_INPUT', 'The budget does not exist', [{ pointer: '/budgetId', detail: 'is not a budget you can see' }]);
+        if (!budget)
+          throw unprocessable('INVALID_INPUT', 'The budget does not exist', [
+            { pointer: '/budgetId', detail: 'is not a budget you can see' },
+          ]);
         if (budget.status !== 'agreed') throw invalidState(`Only an agreed budget is reviewed; this one is ${budget.status}`);
-        const row = await insertReview(tx, scope.councilId, { budgetId: budget.id, personId: budget.person_id, kind: request.body.kind as Review['kind'], dueDate: request.body.dueDate });
+        const row = await insertReview(tx, scope.councilId, {
+          budgetId: budget.id,
+          personId: budget.person_id,
+          kind: request.body.kind as Review['kind'],
+          dueDate: request.body.dueDate,
+        });
         changes.record({ action: 'review.scheduled', entityType: 'review', entityId: row.id, after: reviewEvent(row) });
         return { body: toReview(row), headers: { location: `/v1/reviews/${row.id}`, etag: etag(row.version) } };
       });
@@ -157,14 +195,27 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (before.status !== 'scheduled') throw invalidState(`The review is already ${before.status}`);
         const budget = await findBudget(tx, scope, before.budget_id, { forUpdate: true });
         if (!budget) throw notFound('budget', before.budget_id);
-        const [plan] = await listPlans(tx, { councilId: scope.councilId, portalKeyId: null }, { budgetId: budget.id, status: 'approved' }, null, 1);
+        const [plan] = await listPlans(
+          tx,
+          { councilId: scope.councilId, portalKeyId: null },
+          { budgetId: budget.id, status: 'approved' },
+          null,
+          1,
+        );
         const planOutcomes = ((plan?.plan as SupportPlan | undefined)?.outcomes ?? []) as SupportPlan['outcomes'];
         const rated = new Map(body.outcomes.map((outcome) => [outcome.key, outcome]));
         const problems = [
-          ...planOutcomes.filter((outcome) => !rated.has(outcome.key)).map((outcome) => ({ pointer: '/outcomes', detail: `the plan outcome "${outcome.key}" is not rated` })),
-          ...body.outcomes.flatMap((outcome, index) => (planOutcomes.some((p) => p.key === outcome.key) ? [] : [{ pointer: `/outcomes/${index}/key`, detail: 'is not an outcome of the approved plan' }])),
+          ...planOutcomes
+            .filter((outcome) => !rated.has(outcome.key))
+            .map((outcome) => ({ pointer: '/outcomes', detail: `the plan outcome "${outcome.key}" is not rated` })),
+          ...body.outcomes.flatMap((outcome, index) =>
+            planOutcomes.some((p) => p.key === outcome.key)
+              ? []
+              : [{ pointer: `/outcomes/${index}/key`, detail: 'is not an outcome of the approved plan' }],
+          ),
         ];
-        if (body.nextAssessmentId !== undefined && before.kind !== 'annual') problems.push({ pointer: '/nextAssessmentId', detail: 'applies only to an annual review' });
+        if (body.nextAssessmentId !== undefined && before.kind !== 'annual')
+          problems.push({ pointer: '/nextAssessmentId', detail: 'applies only to an annual review' });
         if (problems.length > 0) throw unprocessable('INVALID_INPUT', 'The review does not fit the approved plan: see errors', problems);
 
         const completedOn = body.completedOn ?? today();
@@ -175,9 +226,18 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
           const weeksPerYear = definition.weeksPerYear ?? 52;
           const rule = definition.clawback ?? DEFAULT_CLAWBACK;
           const agreement = await findAgreement(tx, scope.councilId, budget.id);
-          const account = summariseAccount(await listTransactions(tx, scope.councilId, budget.id), agreement?.instalments ?? [], completedOn);
+          const account = summariseAccount(
+            await listTransactions(tx, scope.councilId, budget.id),
+            agreement?.instalments ?? [],
+            completedOn,
+          );
           const periodWeeks = weeksFrom(budget.start_date, completedOn, weeksPerYear);
-          const contributionDuePence = multiplyDivide(agreement?.agreement.weekly_contribution_pence ?? 0, Math.round(periodWeeks * 100), 100, 'half-up');
+          const contributionDuePence = multiplyDivide(
+            agreement?.agreement.weekly_contribution_pence ?? 0,
+            Math.round(periodWeeks * 100),
+            100,
+            'half-up',
+          );
           // The allowance is a share of what the council funds: clawback concerns council money only.
           const result = calculateClawback({
             annualPence: budget.council_annual_pence,
@@ -225,7 +285,12 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
           entityType: 'review',
           entityId: after.id,
           before: reviewEvent(before),
-          after: { ...reviewEvent(after), onTime: outcome.onTime, recommendedClawbackPence: (clawback?.clawbackPence as number | undefined) ?? null, nextBudgetId },
+          after: {
+            ...reviewEvent(after),
+            onTime: outcome.onTime,
+            recommendedClawbackPence: (clawback?.clawbackPence as number | undefined) ?? null,
+            nextBudgetId,
+          },
         });
         return after;
       });
@@ -242,7 +307,8 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'decideClawback',
         tags: ['reviews'],
         summary: 'Finance confirms, reduces or waives a recommended clawback',
-        description: 'Confirm or reduce records the clawback (and any contribution refund) in the budget account. Reduce and waive need a reason. Never automatic.',
+        description:
+          'Confirm or reduce records the clawback (and any contribution refund) in the budget account. Reduce and waive need a reason. Never automatic.',
         params: IdParams,
         headers: IfMatchHeaders,
         body: ClawbackDecisionBody,
@@ -253,19 +319,27 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const expected = requireIfMatch(request);
       const scope = scopeOf(request);
       const { decision, amountPence, reason } = request.body;
-      if (decision !== 'confirm' && reason === undefined) throw unprocessable('INVALID_INPUT', 'Say why the clawback is reduced or waived', [{ pointer: '/reason', detail: `is required to ${decision}` }]);
+      if (decision !== 'confirm' && reason === undefined)
+        throw unprocessable('INVALID_INPUT', 'Say why the clawback is reduced or waived', [
+          { pointer: '/reason', detail: `is required to ${decision}` },
+        ]);
       if ((decision === 'reduce') !== (amountPence !== undefined)) {
-        throw unprocessable('INVALID_INPUT', 'amountPence goes with reduce, and only with reduce', [{ pointer: '/amountPence', detail: decision === 'reduce' ? 'is required to reduce' : 'applies only to reduce' }]);
+        throw unprocessable('INVALID_INPUT', 'amountPence goes with reduce, and only with reduce', [
+          { pointer: '/amountPence', detail: decision === 'reduce' ? 'is required to reduce' : 'applies only to reduce' },
+        ]);
       }
       const row = await write(request, async (tx, changes) => {
         const before = await findReview(tx, scope, request.params.id, { forUpdate: true });
         if (!before) throw notFound('review', request.params.id);
         assertVersion(expected, before.version);
         const recommendation = before.clawback as { clawbackPence: number; contributionRefundPence: number; decision: unknown } | null;
-        if (before.status !== 'completed' || recommendation === null) throw invalidState('Only a completed annual review has a clawback to decide');
+        if (before.status !== 'completed' || recommendation === null)
+          throw invalidState('Only a completed annual review has a clawback to decide');
         if (recommendation.decision !== null) throw invalidState('The clawback has already been decided');
         if (decision === 'reduce' && (amountPence as number) >= recommendation.clawbackPence) {
-          throw unprocessable('INVALID_INPUT', 'A reduced clawback is less than the recommendation', [{ pointer: '/amountPence', detail: `must be less than ${recommendation.clawbackPence}` }]);
+          throw unprocessable('INVALID_INPUT', 'A reduced clawback is less than the recommendation', [
+            { pointer: '/amountPence', detail: `must be less than ${recommendation.clawbackPence}` },
+          ]);
         }
         const amount = decision === 'confirm' ? recommendation.clawbackPence : decision === 'reduce' ? (amountPence as number) : 0;
         const transactionIds: string[] = [];
@@ -287,14 +361,42 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
             createdBy: actorOf(request.principal),
           });
           transactionIds.push(entry.id);
-          changes.record({ action: 'transaction.recorded', entityType: 'budget-transaction', entityId: entry.id, after: { id: entry.id, budgetId: before.budget_id, kind, amountPence: pence } });
+          changes.record({
+            action: 'transaction.recorded',
+            entityType: 'budget-transaction',
+            entityId: entry.id,
+            after: { id: entry.id, budgetId: before.budget_id, kind, amountPence: pence },
+          });
         };
         // The person's overpaid contribution goes back to them whatever finance decides about council money.
-        await record('contribution-refund', recommendation.contributionRefundPence, `Overpaid contribution refunded at review ${before.id}`);
-        await record('clawback', amount, `Clawback ${decision === 'confirm' ? 'confirmed' : 'reduced'} at review ${before.id}${reason ? `: ${reason}` : ''}`);
-        const decided = { decision, amountPence: amount, reason: reason ?? null, decidedBy: actorOf(request.principal), decidedAt: new Date().toISOString(), transactionIds };
-        const after = await updateReview(tx, scope.councilId, before.id, { clawback: JSON.stringify({ ...recommendation, decision: decided }) });
-        changes.record({ action: 'review.clawback-decided', entityType: 'review', entityId: after.id, before: reviewEvent(before), after: { ...reviewEvent(after), decision, amountPence: amount } });
+        await record(
+          'contribution-refund',
+          recommendation.contributionRefundPence,
+          `Overpaid contribution refunded at review ${before.id}`,
+        );
+        await record(
+          'clawback',
+          amount,
+          `Clawback ${decision === 'confirm' ? 'confirmed' : 'reduced'} at review ${before.id}${reason ? `: ${reason}` : ''}`,
+        );
+        const decided = {
+          decision,
+          amountPence: amount,
+          reason: reason ?? null,
+          decidedBy: actorOf(request.principal),
+          decidedAt: new Date().toISOString(),
+          transactionIds,
+        };
+        const after = await updateReview(tx, scope.councilId, before.id, {
+          clawback: JSON.stringify({ ...recommendation, decision: decided }),
+        });
+        changes.record({
+          action: 'review.clawback-decided',
+          entityType: 'review',
+          entityId: after.id,
+          before: reviewEvent(before),
+          after: { ...reviewEvent(after), decision, amountPence: amount },
+        });
         return after;
       });
       reply.header('etag', etag(row.version));

@@ -31,7 +31,9 @@ export const ScheduleReviewBody = Type.Object(
 
 export const CompleteReviewBody = Type.Object(
   {
-    outcomes: Type.Array(Type.Object({ key: Key, achieved: Achieved, note: Type.Optional(Text(2000)) }, { additionalProperties: false }), { maxItems: 50 }),
+    outcomes: Type.Array(Type.Object({ key: Key, achieved: Achieved, note: Type.Optional(Text(2000)) }, { additionalProperties: false }), {
+      maxItems: 50,
+    }),
     experience: Type.Optional(Experience),
     spentAsPlanned: Achieved,
     spendingNote: Type.Optional(Text(2000)),
@@ -39,7 +41,10 @@ export const CompleteReviewBody = Type.Object(
     completedOn: Type.Optional(CalendarDate),
     nextAssessmentId: Type.Optional(Id),
   },
-  { additionalProperties: false, description: 'nextAssessmentId (annual reviews): the new year’s agreed assessment; next year’s indicative budget is created from it' },
+  {
+    additionalProperties: false,
+    description: 'nextAssessmentId (annual reviews): the new year’s agreed assessment; next year’s indicative budget is created from it',
+  },
 );
 
 export const ClawbackDecisionBody = Type.Object(
@@ -48,7 +53,10 @@ export const ClawbackDecisionBody = Type.Object(
     amountPence: Type.Optional(Pence('For reduce: the smaller amount to reclaim')),
     reason: Type.Optional(Text(2000)),
   },
-  { additionalProperties: false, description: 'Finance decides each recommended clawback: confirm it, reduce it or waive it (with a reason)' },
+  {
+    additionalProperties: false,
+    description: 'Finance decides each recommended clawback: confirm it, reduce it or waive it (with a reason)',
+  },
 );
 
 const Clawback = Type.Object({
@@ -83,7 +91,9 @@ export const ReviewResource = Type.Object({
   overdue: Type.Boolean(),
   outcome: Nullable(
     Type.Object({
-      outcomes: Type.Array(Type.Object({ key: Type.String(), description: Type.String(), achieved: Achieved, note: Nullable(Type.String()) })),
+      outcomes: Type.Array(
+        Type.Object({ key: Type.String(), description: Type.String(), achieved: Achieved, note: Nullable(Type.String()) }),
+      ),
       experience: Type.Record(Type.String(), Type.Integer()),
       spentAsPlanned: Achieved,
       spendingNote: Nullable(Type.String()),

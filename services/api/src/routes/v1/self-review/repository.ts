@@ -14,7 +14,12 @@ export function listProgress(db: Db, councilId: string, frameworkVersion: string
     .execute();
 }
 
-export function findProgressForUpdate(tx: Transaction<DB>, councilId: string, frameworkVersion: string, step: number): Promise<CriticalPathProgress | undefined> {
+export function findProgressForUpdate(
+  tx: Transaction<DB>,
+  councilId: string,
+  frameworkVersion: string,
+  step: number,
+): Promise<CriticalPathProgress | undefined> {
   return tx
     .selectFrom('critical_path_progress')
     .selectAll()
@@ -34,19 +39,37 @@ export interface ProgressFields {
 }
 
 /** Records a step's progress, creating the row the first time (a council's row per step). */
-export function saveProgress(tx: Transaction<DB>, councilId: string, frameworkVersion: string, step: number, fields: ProgressFields): Promise<CriticalPathProgress> {
-  const values = { status: fields.status, status_date: fields.statusDate, notes: fields.notes, answers: JSON.stringify(fields.answers), updated_by: fields.updatedBy };
+export function saveProgress(
+  tx: Transaction<DB>,
+  councilId: string,
+  frameworkVersion: string,
+  step: number,
+  fields: ProgressFields,
+): Promise<CriticalPathProgress> {
+  const values = {
+    status: fields.status,
+    status_date: fields.statusDate,
+    notes: fields.notes,
+    answers: JSON.stringify(fields.answers),
+    updated_by: fields.updatedBy,
+  };
   return tx
     .insertInto('critical_path_progress')
     .values({ council_id: councilId, framework_version: frameworkVersion, step_number: step, ...values })
     .onConflict((oc) =>
-      oc.columns(['council_id', 'framework_version', 'step_number']).doUpdateSet((eb) => ({ ...values, version: eb('critical_path_progress.version', '+', 1), updated_at: sql<Date>`now()` })),
+      oc
+        .columns(['council_id', 'framework_version', 'step_number'])
+        .doUpdateSet((eb) => ({ ...values, version: eb('critical_path_progress.version', '+', 1), updated_at: sql<Date>`now()` })),
     )
     .returningAll()
     .executeTakeFirstOrThrow();
 }
 
-export function insertRound(tx: Transaction<DB>, councilId: string, fields: { roundKey: string; title: string; closesOn: string }): Promise<SelfRatingRound> {
+export function insertRound(
+  tx: Transaction<DB>,
+  councilId: string,
+  fields: { roundKey: string; title: string; closesOn: string },
+): Promise<SelfRatingRound> {
   return tx
     .insertInto('self_rating_rounds')
     .values({ id: newId(), council_id: councilId, round_key: fields.roundKey, title: fields.title, closes_on: fields.closesOn })
@@ -59,7 +82,12 @@ export function findRound(db: Db, councilId: string, id: string): Promise<SelfRa
 }
 
 export function findRoundByKey(db: Db, councilId: string, roundKey: string): Promise<SelfRatingRound | undefined> {
-  return db.selectFrom('self_rating_rounds').selectAll().where('council_id', '=', councilId).where('round_key', '=', roundKey).executeTakeFirst();
+  return db
+    .selectFrom('self_rating_rounds')
+    .selectAll()
+    .where('council_id', '=', councilId)
+    .where('round_key', '=', roundKey)
+    .executeTakeFirst();
 }
 
 export function listRounds(db: Db, councilId: string): Promise<SelfRatingRound[]> {
@@ -70,8 +98,20 @@ export function listRatings(db: Db, councilId: string, roundId: string): Promise
   return db.selectFrom('self_ratings').selectAll().where('council_id', '=', councilId).where('round_id', '=', roundId).execute();
 }
 
-export function findRatingForUpdate(tx: Transaction<DB>, councilId: string, roundId: string, component: SelfRatingComponent): Promise<SelfRating | undefined> {
-  return tx.selectFrom('self_ratings').selectAll().where('council_id', '=', councilId).where('round_id', '=', roundId).where('component', '=', component).forUpdate().executeTakeFirst();
+export function findRatingForUpdate(
+  tx: Transaction<DB>,
+  councilId: string,
+  roundId: string,
+  component: SelfRatingComponent,
+): Promise<SelfRating | undefined> {
+  return tx
+    .selectFrom('self_ratings')
+    .selectAll()
+    .where('council_id', '=', councilId)
+    .where('round_id', '=', roundId)
+    .where('component', '=', component)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 export function saveRating(
@@ -81,11 +121,21 @@ export function saveRating(
   component: SelfRatingComponent,
   fields: { rating: number; comment: string | null; proposedAction: string | null; userComments: string[]; updatedBy: string },
 ): Promise<SelfRating> {
-  const values = { rating: fields.rating, comment: fields.comment, proposed_action: fields.proposedAction, user_comments: JSON.stringify(fields.userComments), updated_by: fields.updatedBy };
+  const values = {
+    rating: fields.rating,
+    comment: fields.comment,
+    proposed_action: fields.proposedAction,
+    user_comments: JSON.stringify(fields.userComments),
+    updated_by: fields.updatedBy,
+  };
   return tx
     .insertInto('self_ratings')
     .values({ council_id: councilId, round_id: roundId, component, ...values })
-    .onConflict((oc) => oc.columns(['round_id', 'component']).doUpdateSet((eb) => ({ ...values, version: eb('self_ratings.version', '+', 1), updated_at: sql<Date>`now()` })))
+    .onConflict((oc) =>
+      oc
+        .columns(['round_id', 'component'])
+        .doUpdateSet((eb) => ({ ...values, version: eb('self_ratings.version', '+', 1), updated_at: sql<Date>`now()` })),
+    )
     .returningAll()
     .executeTakeFirstOrThrow();
 }

@@ -9,10 +9,20 @@ import { iso } from '../../../http/iso.js';
 import { write } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
-import { type Target, buildSummaryReport } from '../../../rules/summary-report.js';
-import { CalendarDate, IdParams, IdempotencyHeaders, IfMatchHeaders, Key, Nullable, Text, Timestamp, problemResponses } from '../../../schemas/common.js';
+import { buildSummaryReport, type Target } from '../../../rules/summary-report.js';
+import {
+  CalendarDate,
+  IdempotencyHeaders,
+  IdParams,
+  IfMatchHeaders,
+  Key,
+  Nullable,
+  problemResponses,
+  Text,
+  Timestamp,
+} from '../../../schemas/common.js';
 import { CRITICAL_PATH } from '../../../self-review/critical-path.js';
-import { COMPONENTS, buildRegionalReport, regionalReportCsv, renderRegionalReport } from '../../../self-review/regional-report.js';
+import { buildRegionalReport, COMPONENTS, regionalReportCsv, renderRegionalReport } from '../../../self-review/regional-report.js';
 import { wantsHtml } from '../allocation-schemes/routes.js';
 import { findCouncil } from '../councils/repository.js';
 import { activeBudgets, completedReviews, moneyByKind, overdueReviews } from '../reports/repository.js';
@@ -44,9 +54,12 @@ const StepProgress = Type.Object({
   statusDate: Nullable(CalendarDate),
   notes: Nullable(Type.String()),
   version: Nullable(Type.Integer({ description: 'The ETag of the council’s record of this step; null before the first' })),
-  serviceFigures: Type.Array(Type.Object({ key: Type.String(), label: Type.String(), value: Nullable(Type.Number()), unit: Type.String() }), {
-    description: 'What the service itself knows about this step, beside the council’s own words',
-  }),
+  serviceFigures: Type.Array(
+    Type.Object({ key: Type.String(), label: Type.String(), value: Nullable(Type.Number()), unit: Type.String() }),
+    {
+      description: 'What the service itself knows about this step, beside the council’s own words',
+    },
+  ),
 });
 
 const RatingResource = Type.Object({
@@ -78,7 +91,12 @@ function toRound(round: SelfRatingRound, ratings: readonly SelfRating[]) {
     title: round.title,
     closesOn: round.closes_on,
     closed: round.closes_on < today(),
-    ratings: COMPONENTS.map(({ key }) => toRating(key, ratings.find((candidate) => candidate.component === key))),
+    ratings: COMPONENTS.map(({ key }) =>
+      toRating(
+        key,
+        ratings.find((candidate) => candidate.component === key),
+      ),
+    ),
     createdAt: iso(round.created_at),
   };
 }
@@ -108,7 +126,15 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getCriticalPath',
         tags: ['self-review'],
         summary: 'The 20 Critical Path steps with the council’s answers, notes and status, and the service’s own figures beside them',
-        response: { 200: Type.Object({ version: Type.String(), source: Type.String(), stages: Type.Array(Type.Object({ key: Type.String(), title: Type.String(), steps: Type.Array(Type.Integer()) })), steps: Type.Array(StepProgress) }), ...problemResponses },
+        response: {
+          200: Type.Object({
+            version: Type.String(),
+            source: Type.String(),
+            stages: Type.Array(Type.Object({ key: Type.String(), title: Type.String(), steps: Type.Array(Type.Integer()) })),
+            steps: Type.Array(StepProgress),
+          }),
+          ...problemResponses,
+        },
       },
     },
     async (request) => {
@@ -123,17 +149,38 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         overdueReviews(app.db, councilId, to),
       ]);
       const report = buildSummaryReport({ from, to, today: to, budgets, money, reviews, overdueReviews: overdue, targets: [] as Target[] });
-      const directPayment = report.byManagementOption['direct-payment'] + report.byManagementOption['indirect-payment'] + report.byManagementOption.trust;
+      const directPayment =
+        report.byManagementOption['direct-payment'] + report.byManagementOption['indirect-payment'] + report.byManagementOption.trust;
       const share = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 1000) / 10);
       const figures: Record<number, { key: string; label: string; value: number | null; unit: string }[]> = {
         9: [
-          { key: 'reviews-on-time', label: 'Reviews completed on time in the last 12 months', value: report.reviews.onTimePercent, unit: 'percent' },
-          { key: 'outcomes-achieved', label: 'Plan outcomes achieved at review in the last 12 months', value: report.outcomes.achievedPercent, unit: 'percent' },
+          {
+            key: 'reviews-on-time',
+            label: 'Reviews completed on time in the last 12 months',
+            value: report.reviews.onTimePercent,
+            unit: 'percent',
+          },
+          {
+            key: 'outcomes-achieved',
+            label: 'Plan outcomes achieved at review in the last 12 months',
+            value: report.outcomes.achievedPercent,
+            unit: 'percent',
+          },
         ],
         10: [{ key: 'reviews-overdue', label: 'Reviews overdue now', value: report.reviews.overdueNow, unit: 'count' }],
         11: [
-          { key: 'direct-payment-share', label: 'People with a personal budget using a direct payment', value: share(directPayment, report.peopleWithPersonalBudget), unit: 'percent' },
-          { key: 'self-directed-support-share', label: 'Self-directed support share (ASCOF 3D)', value: report.selfDirectedSupport.percent, unit: 'percent' },
+          {
+            key: 'direct-payment-share',
+            label: 'People with a personal budget using a direct payment',
+            value: share(directPayment, report.peopleWithPersonalBudget),
+            unit: 'percent',
+          },
+          {
+            key: 'self-directed-support-share',
+            label: 'Self-directed support share (ASCOF 3D)',
+            value: report.selfDirectedSupport.percent,
+            unit: 'percent',
+          },
         ],
       };
       return {
@@ -150,7 +197,11 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
             title: step.title,
             actions: [...step.actions],
             examples: [...step.examples],
-            questions: step.questions.map((question) => ({ key: question.key, text: question.text, answer: answers[question.key] ?? null })),
+            questions: step.questions.map((question) => ({
+              key: question.key,
+              text: question.text,
+              answer: answers[question.key] ?? null,
+            })),
             status: record?.status ?? 'not-started',
             statusDate: record?.status_date ?? null,
             notes: record?.notes ?? null,
@@ -174,10 +225,25 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: Type.Object({ number: Type.Integer({ minimum: 1, maximum: 20 }) }, { additionalProperties: false }),
         headers: IfMatchHeaders,
         body: Type.Object(
-          { status: StepStatus, statusDate: Type.Optional(CalendarDate), notes: Type.Optional(Text(10_000)), answers: Type.Optional(Type.Record(Key, Text(10_000))) },
+          {
+            status: StepStatus,
+            statusDate: Type.Optional(CalendarDate),
+            notes: Type.Optional(Text(10_000)),
+            answers: Type.Optional(Type.Record(Key, Text(10_000))),
+          },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ number: Type.Integer(), status: StepStatus, statusDate: Nullable(CalendarDate), notes: Nullable(Type.String()), answers: Type.Record(Type.String(), Type.String()), version: Type.Integer() }), ...problemResponses },
+        response: {
+          200: Type.Object({
+            number: Type.Integer(),
+            status: StepStatus,
+            statusDate: Nullable(CalendarDate),
+            notes: Nullable(Type.String()),
+            answers: Type.Record(Type.String(), Type.String()),
+            version: Type.Integer(),
+          }),
+          ...problemResponses,
+        },
       },
     },
     async (request, reply) => {
@@ -186,7 +252,12 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!step) throw notFound('Critical Path step', String(request.params.number));
       const answers = request.body.answers ?? {};
       const unknown = Object.keys(answers).filter((key) => !step.questions.some((question) => question.key === key));
-      if (unknown.length > 0) throw unprocessable('INVALID_INPUT', `Step ${step.number} has no such question`, unknown.map((key) => ({ pointer: `/answers/${key}`, detail: 'is not a question of this step' })));
+      if (unknown.length > 0)
+        throw unprocessable(
+          'INVALID_INPUT',
+          `Step ${step.number} has no such question`,
+          unknown.map((key) => ({ pointer: `/answers/${key}`, detail: 'is not a question of this step' })),
+        );
       const row = await write(request, async (tx, changes) => {
         const before = await findProgressForUpdate(tx, councilId, CRITICAL_PATH.version, step.number);
         if (before) assertVersion(requireIfMatch(request), before.version);
@@ -207,7 +278,14 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return after;
       });
       reply.header('etag', etag(row.version));
-      return { number: row.step_number, status: row.status, statusDate: row.status_date, notes: row.notes, answers: row.answers as Record<string, string>, version: row.version };
+      return {
+        number: row.step_number,
+        status: row.status,
+        statusDate: row.status_date,
+        notes: row.notes,
+        answers: row.answers as Record<string, string>,
+        version: row.version,
+      };
     },
   );
 
@@ -219,7 +297,8 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'createSelfRatingRound',
         tags: ['self-review'],
         summary: 'Open a round of the Minimum Process self-rating',
-        description: 'roundKey is shared by the councils of a region taking part in the same round (e.g. north-west-2012); the regional report gathers a round by it.',
+        description:
+          'roundKey is shared by the councils of a region taking part in the same round (e.g. north-west-2012); the regional report gathers a round by it.',
         headers: IdempotencyHeaders,
         body: Type.Object({ roundKey: Key, title: Text(200), closesOn: CalendarDate }, { additionalProperties: false }),
         response: { 201: RoundResource, ...problemResponses },
@@ -228,10 +307,23 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const councilId = councilOf(request);
       return createOnce(request, reply, async (tx, changes) => {
-        const existing = await tx.selectFrom('self_rating_rounds').select('id').where('council_id', '=', councilId).where('round_key', '=', request.body.roundKey).executeTakeFirst();
-        if (existing) throw new AppError('ALREADY_EXISTS', `The council already has round ${request.body.roundKey}`, { errors: [{ pointer: '/roundKey', detail: 'is already used by this council' }] });
+        const existing = await tx
+          .selectFrom('self_rating_rounds')
+          .select('id')
+          .where('council_id', '=', councilId)
+          .where('round_key', '=', request.body.roundKey)
+          .executeTakeFirst();
+        if (existing)
+          throw new AppError('ALREADY_EXISTS', `The council already has round ${request.body.roundKey}`, {
+            errors: [{ pointer: '/roundKey', detail: 'is already used by this council' }],
+          });
         const round = await insertRound(tx, councilId, request.body);
-        changes.record({ action: 'self-rating.round-opened', entityType: 'self-rating-round', entityId: round.id, after: { id: round.id, roundKey: round.round_key, closesOn: round.closes_on } });
+        changes.record({
+          action: 'self-rating.round-opened',
+          entityType: 'self-rating-round',
+          entityId: round.id,
+          after: { id: round.id, roundKey: round.round_key, closesOn: round.closes_on },
+        });
         return { body: toRound(round, []), headers: { location: `/v1/self-rating-rounds/${round.id}` } };
       });
     },
@@ -239,7 +331,15 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/self-rating-rounds',
-    { config: { access: READ }, schema: { operationId: 'listSelfRatingRounds', tags: ['self-review'], summary: 'The council’s self-rating rounds', response: { 200: Type.Object({ items: Type.Array(RoundResource) }), ...problemResponses } } },
+    {
+      config: { access: READ },
+      schema: {
+        operationId: 'listSelfRatingRounds',
+        tags: ['self-review'],
+        summary: 'The council’s self-rating rounds',
+        response: { 200: Type.Object({ items: Type.Array(RoundResource) }), ...problemResponses },
+      },
+    },
     async (request) => {
       const councilId = councilOf(request);
       const rounds = await listRounds(app.db, councilId);
@@ -249,7 +349,16 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/self-rating-rounds/:id',
-    { config: { access: READ }, schema: { operationId: 'getSelfRatingRound', tags: ['self-review'], summary: 'A self-rating round with its ratings', params: IdParams, response: { 200: RoundResource, ...problemResponses } } },
+    {
+      config: { access: READ },
+      schema: {
+        operationId: 'getSelfRatingRound',
+        tags: ['self-review'],
+        summary: 'A self-rating round with its ratings',
+        params: IdParams,
+        response: { 200: RoundResource, ...problemResponses },
+      },
+    },
     async (request) => {
       const councilId = councilOf(request);
       const round = await findRound(app.db, councilId, request.params.id);
@@ -297,7 +406,13 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
           userComments: request.body.userComments ?? [],
           updatedBy: actorOf(request.principal),
         });
-        changes.record({ action: 'self-rating.rated', entityType: 'self-rating-round', entityId: round.id, before: before ? { component, rating: before.rating } : null, after: { component, rating: after.rating } });
+        changes.record({
+          action: 'self-rating.rated',
+          entityType: 'self-rating-round',
+          entityId: round.id,
+          before: before ? { component, rating: before.rating } : null,
+          after: { component, rating: after.rating },
+        });
         return after;
       });
       reply.header('etag', etag(row.version));
@@ -315,10 +430,19 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'The anonymised regional report of a self-rating round (JSON, CSV or printable HTML)',
         description:
           'Only councils that opted in (settings.regionalReportOptIn) are counted, and they alone may read it (or the operator). High performers are named only where they agreed (settings.regionalReportNamed).',
-        querystring: Type.Object({ roundKey: Key, format: Type.Optional(Type.Enum(['json', 'csv', 'html'])) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { roundKey: Key, format: Type.Optional(Type.Enum(['json', 'csv', 'html'])) },
+          { additionalProperties: false },
+        ),
         produces: ['application/json', 'text/csv', 'text/html'],
         response: {
-          200: { content: { 'application/json': { schema: Type.Object({}, { additionalProperties: true }) }, 'text/csv': { schema: Type.String() }, 'text/html': { schema: Type.String() } } },
+          200: {
+            content: {
+              'application/json': { schema: Type.Object({}, { additionalProperties: true }) },
+              'text/csv': { schema: Type.String() },
+              'text/html': { schema: Type.String() },
+            },
+          },
           ...problemResponses,
         },
       },

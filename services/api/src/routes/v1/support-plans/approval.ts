@@ -6,9 +6,9 @@ import type { Changes } from '../../../db/changes.js';
 import type { DB, SupportPlanRow } from '../../../db/schema.js';
 import { invalidState } from '../../../errors.js';
 import { insertAgreement } from '../budget-accounts/repository.js';
-import { budgetEvent } from '../budgets/representation.js';
-import { findBudget, budgetFigures, updateBudget } from '../budgets/repository.js';
 import { recalculateBudget } from '../budgets/recalculate.js';
+import { budgetFigures, findBudget, updateBudget } from '../budgets/repository.js';
+import { budgetEvent } from '../budgets/representation.js';
 import { findCouncil } from '../councils/repository.js';
 import { financialAssessmentInForce } from '../financial-assessments/repository.js';
 import { insertReviews } from '../reviews/repository.js';
@@ -36,7 +36,14 @@ export async function councilSettings(tx: Transaction<DB>, councilId: string): P
  * agreement fixes gross, contribution and net and the instalments (adding up exactly); the first
  * and annual reviews are scheduled. Audit records and events go with each.
  */
-export async function agreeBudget(app: FastifyInstance, tx: Transaction<DB>, changes: Changes, scope: Scope, plan: SupportPlanRow, startDate: string): Promise<void> {
+export async function agreeBudget(
+  app: FastifyInstance,
+  tx: Transaction<DB>,
+  changes: Changes,
+  scope: Scope,
+  plan: SupportPlanRow,
+  startDate: string,
+): Promise<void> {
   const budget = await findBudget(tx, { councilId: scope.councilId, portalKeyId: null }, plan.budget_id, { forUpdate: true });
   if (!budget) throw new Error(`plan ${plan.id} has lost its budget`);
   if (budget.status !== 'indicative') throw invalidState(`The budget is already ${budget.status}`);
@@ -44,8 +51,19 @@ export async function agreeBudget(app: FastifyInstance, tx: Transaction<DB>, cha
   const financial = await financialAssessmentInForce(tx, scope.councilId, budget.person_id, startDate);
   const weekly = financial?.weekly_contribution_pence ?? 0;
   const calculation = await recalculateBudget(app, tx, scope, budget, { weeklyContributionPence: weekly });
-  const agreed = await updateBudget(tx, scope.councilId, budget.id, { status: 'agreed', start_date: startDate, agreed_at: new Date(), ...budgetFigures(calculation) });
-  changes.record({ action: 'budget.agreed', entityType: 'budget', entityId: budget.id, before: budgetEvent(budget), after: budgetEvent(agreed) });
+  const agreed = await updateBudget(tx, scope.councilId, budget.id, {
+    status: 'agreed',
+    start_date: startDate,
+    agreed_at: new Date(),
+    ...budgetFigures(calculation),
+  });
+  changes.record({
+    action: 'budget.agreed',
+    entityType: 'budget',
+    entityId: budget.id,
+    before: budgetEvent(budget),
+    after: budgetEvent(agreed),
+  });
 
   const collection = budget.contribution_collection ?? settings.contributionCollection;
   // Net: the council pays its share less the contribution, which the person pays into the
@@ -85,7 +103,12 @@ export async function agreeBudget(app: FastifyInstance, tx: Transaction<DB>, cha
   const reviews = await insertReviews(
     tx,
     scope.councilId,
-    reviewDates(startDate, { firstAfterWeeks: settings.firstReviewAfterWeeks }).map((review) => ({ budgetId: budget.id, personId: budget.person_id, kind: review.kind, dueDate: review.dueDate })),
+    reviewDates(startDate, { firstAfterWeeks: settings.firstReviewAfterWeeks }).map((review) => ({
+      budgetId: budget.id,
+      personId: budget.person_id,
+      kind: review.kind,
+      dueDate: review.dueDate,
+    })),
   );
   for (const review of reviews) {
     changes.record({

@@ -16,7 +16,11 @@ function visiblePlans(db: Db, scope: Scope) {
   return query;
 }
 
-export function insertPlan(tx: Transaction<DB>, councilId: string, fields: { budgetId: string; personId: string; plan: unknown; createdByKeyId: string | null }): Promise<SupportPlanRow> {
+export function insertPlan(
+  tx: Transaction<DB>,
+  councilId: string,
+  fields: { budgetId: string; personId: string; plan: unknown; createdByKeyId: string | null },
+): Promise<SupportPlanRow> {
   return tx
     .insertInto('support_plans')
     .values({
@@ -89,7 +93,14 @@ export function insertDecision(
 
 export function listDecisions(db: Db, councilId: string, planIds: readonly string[]): Promise<PlanDecision[]> {
   if (planIds.length === 0) return Promise.resolve([]);
-  return db.selectFrom('plan_decisions').selectAll().where('council_id', '=', councilId).where('plan_id', 'in', planIds).orderBy('decided_at').orderBy('id').execute();
+  return db
+    .selectFrom('plan_decisions')
+    .selectAll()
+    .where('council_id', '=', councilId)
+    .where('plan_id', 'in', planIds)
+    .orderBy('decided_at')
+    .orderBy('id')
+    .execute();
 }
 
 export function findDecision(db: Db, councilId: string, id: string): Promise<PlanDecision | undefined> {

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Kysely } from 'kysely';
-import { type SupportPlan, costSupportPlan, panelChecklist } from 'ras-core';
+import { costSupportPlan, panelChecklist, type SupportPlan } from 'ras-core';
 import { Type } from 'typebox';
-import { READERS, type Role, type Scope, actorOf, rolesAccess } from '../../../auth/roles.js';
+import { actorOf, READERS, type Role, rolesAccess, type Scope } from '../../../auth/roles.js';
 import type { Budget, DB, PlanDecision, PlanStage, SupportPlanRow } from '../../../db/schema.js';
 import { AppError, invalidState, notFound, unprocessable } from '../../../errors.js';
 import { assertVersion, etag, requireIfMatch } from '../../../http/etag.js';
@@ -12,7 +12,7 @@ import { write } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
 import type { CalculatedBudget } from '../../../rules/calculate-budget.js';
-import { Id, IdParams, IdempotencyHeaders, IfMatchHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
+import { Id, IdempotencyHeaders, IdParams, IfMatchHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
 import { findBudget } from '../budgets/repository.js';
 import { financialAssessmentInForce } from '../financial-assessments/repository.js';
 import { agreeBudget } from './approval.js';
@@ -20,7 +20,12 @@ import { findPlan, insertDecision, insertPlan, listDecisions, listPlans, updateP
 import { CreatePlanBody, DecisionBody, PlanResource, PlanStage as PlanStageSchema, PlanStatus, UpdatePlanBody } from './schemas.js';
 
 /** Who decides at each stage (seed 002 slides 10–15): coordinator, team manager, then the panels. */
-const STAGE_ROLES: Record<PlanStage, Role> = { coordinator: 'assessor', 'team-manager': 'team-manager', 'risk-enablement': 'panel', panel: 'panel' };
+const STAGE_ROLES: Record<PlanStage, Role> = {
+  coordinator: 'assessor',
+  'team-manager': 'team-manager',
+  'risk-enablement': 'panel',
+  panel: 'panel',
+};
 
 /** The stage after an approval; the Risk Enablement Panel sits only, and always, when a risk is unresolved. */
 function nextStage(stage: PlanStage, plan: SupportPlan): PlanStage | 'approved' {
@@ -39,7 +44,11 @@ interface PlanContext {
 /** Costs the plan against its budget and runs the panel checklist (ras-core does both). */
 function assess(plan: SupportPlan, budget: Budget, financialAssessmentDone: boolean) {
   const calculation = budget.calculation as CalculatedBudget;
-  const costing = costSupportPlan(plan, { totalAnnualPence: budget.total_annual_pence, weeksCovered: calculation.weeksCovered, weeksPerYear: calculation.weeksPerYear });
+  const costing = costSupportPlan(plan, {
+    totalAnnualPence: budget.total_annual_pence,
+    weeksCovered: calculation.weeksCovered,
+    weeksPerYear: calculation.weeksPerYear,
+  });
   return { costing, checklist: panelChecklist(plan, costing, { financialAssessmentDone }) };
 }
 
@@ -109,12 +118,23 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { budgetId, ...plan } = request.body;
       return createOnce(request, reply, async (tx, changes) => {
         const budget = await findBudget(tx, scope, budgetId);
-        if (!budget) throw unprocessable('INVALID_INPUT', 'The budget does not exist', [{ pointer: '/budgetId', detail: 'is not a budget you can see' }]);
+        if (!budget)
+          throw unprocessable('INVALID_INPUT', 'The budget does not exist', [
+            { pointer: '/budgetId', detail: 'is not a budget you can see' },
+          ]);
         if (budget.status !== 'indicative') throw invalidState(`A plan is written for an indicative budget; this one is ${budget.status}`);
         assess(plan as SupportPlan, budget, false);
-        const row = await insertPlan(tx, scope.councilId, { budgetId, personId: budget.person_id, plan, createdByKeyId: request.principal.kind === 'key' ? request.principal.keyId : null });
+        const row = await insertPlan(tx, scope.councilId, {
+          budgetId,
+          personId: budget.person_id,
+          plan,
+          createdByKeyId: request.principal.kind === 'key' ? request.principal.keyId : null,
+        });
         changes.record({ action: 'support-plan.created', entityType: 'support-plan', entityId: row.id, after: planEvent(row) });
-        return { body: toPlan(row, await contextOf(tx, scope, row)), headers: { location: `/v1/support-plans/${row.id}`, etag: etag(row.version) } };
+        return {
+          body: toPlan(row, await contextOf(tx, scope, row)),
+          headers: { location: `/v1/support-plans/${row.id}`, etag: etag(row.version) },
+        };
       });
     },
   );
@@ -140,9 +160,16 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const before = await findPlan(tx, scope, request.params.id, { forUpdate: true });
         if (!before) throw notFound('support plan', request.params.id);
         assertVersion(expected, before.version);
-        if (before.status !== 'draft' && before.status !== 'returned') throw invalidState(`Only a draft or returned plan can change; this one is ${before.status}`);
+        if (before.status !== 'draft' && before.status !== 'returned')
+          throw invalidState(`Only a draft or returned plan can change; this one is ${before.status}`);
         const after = await updatePlan(tx, scope.councilId, before.id, { plan: JSON.stringify(request.body) });
-        changes.record({ action: 'support-plan.updated', entityType: 'support-plan', entityId: after.id, before: planEvent(before), after: planEvent(after) });
+        changes.record({
+          action: 'support-plan.updated',
+          entityType: 'support-plan',
+          entityId: after.id,
+          before: planEvent(before),
+          after: planEvent(after),
+        });
         return toPlan(after, await contextOf(tx, scope, after));
       });
       reply.header('etag', etag(body.version));
@@ -180,7 +207,13 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['plans'],
         summary: 'List support plans, oldest first; e.g. the panel’s queue with stage=panel',
         querystring: Type.Object(
-          { budgetId: Type.Optional(Id), personId: Type.Optional(Id), status: Type.Optional(PlanStatus), stage: Type.Optional(PlanStageSchema), ...PageQuery },
+          {
+            budgetId: Type.Optional(Id),
+            personId: Type.Optional(Id),
+            status: Type.Optional(PlanStatus),
+            stage: Type.Optional(PlanStageSchema),
+            ...PageQuery,
+          },
           { additionalProperties: false },
         ),
         response: { 200: Page(PlanResource), ...problemResponses },
@@ -190,7 +223,13 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const scope = scopeOf(request);
       const page = pageRequest(request.query);
       const { budgetId, personId, status, stage } = request.query;
-      const rows = await listPlans(app.db, scope, { budgetId, personId, status, stage: stage as PlanStage | undefined }, page.after, page.size + 1);
+      const rows = await listPlans(
+        app.db,
+        scope,
+        { budgetId, personId, status, stage: stage as PlanStage | undefined },
+        page.after,
+        page.size + 1,
+      );
       const contexts = await Promise.all(rows.slice(0, page.size).map((row) => contextOf(app.db, scope, row)));
       return toPage(rows, page, (row) => toPlan(row, contexts[rows.indexOf(row)] as PlanContext));
     },
@@ -216,7 +255,8 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const before = await findPlan(tx, scope, request.params.id, { forUpdate: true });
         if (!before) throw notFound('support plan', request.params.id);
         assertVersion(expected, before.version);
-        if (before.status !== 'draft' && before.status !== 'returned') throw invalidState(`Only a draft or returned plan can be submitted; this one is ${before.status}`);
+        if (before.status !== 'draft' && before.status !== 'returned')
+          throw invalidState(`Only a draft or returned plan can be submitted; this one is ${before.status}`);
         const plan = before.plan as SupportPlan;
         if (plan.outcomes.length === 0 || plan.lines.length === 0) {
           throw unprocessable('INVALID_INPUT', 'A plan needs at least one outcome and one line before it is submitted', [
@@ -224,8 +264,18 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
             ...(plan.lines.length === 0 ? [{ pointer: '/lines', detail: 'must list at least one line' }] : []),
           ]);
         }
-        const after = await updatePlan(tx, scope.councilId, before.id, { status: 'submitted', stage: 'coordinator', submitted_at: new Date() });
-        changes.record({ action: 'support-plan.submitted', entityType: 'support-plan', entityId: after.id, before: planEvent(before), after: planEvent(after) });
+        const after = await updatePlan(tx, scope.councilId, before.id, {
+          status: 'submitted',
+          stage: 'coordinator',
+          submitted_at: new Date(),
+        });
+        changes.record({
+          action: 'support-plan.submitted',
+          entityType: 'support-plan',
+          entityId: after.id,
+          before: planEvent(before),
+          after: planEvent(after),
+        });
         return toPlan(after, await contextOf(tx, scope, after));
       });
       reply.header('etag', etag(body.version));
@@ -252,7 +302,10 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const expected = requireIfMatch(request);
       const scope = scopeOf(request);
-      const { stage, outcome, reasons, startDate, exceptionReason } = request.body as typeof request.body & { stage: PlanStage; outcome: PlanDecision['outcome'] };
+      const { stage, outcome, reasons, startDate, exceptionReason } = request.body as typeof request.body & {
+        stage: PlanStage;
+        outcome: PlanDecision['outcome'];
+      };
       const principal = request.principal;
       if (principal.kind !== 'key' || !principal.roles.includes(STAGE_ROLES[stage])) {
         throw new AppError('FORBIDDEN', `A ${stage} decision needs the role ${STAGE_ROLES[stage]}`);
@@ -268,25 +321,42 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
         let exception: { reason: string; overBudgetPence: number } | null = null;
         const next = outcome === 'approve' ? nextStage(stage, plan) : null;
         if (next === 'approved') {
-          if (startDate === undefined) throw unprocessable('INVALID_INPUT', 'Panel approval needs the date the budget starts', [{ pointer: '/startDate', detail: 'is required to approve at panel' }]);
+          if (startDate === undefined)
+            throw unprocessable('INVALID_INPUT', 'Panel approval needs the date the budget starts', [
+              { pointer: '/startDate', detail: 'is required to approve at panel' },
+            ]);
           const { costing } = assess(plan, context.budget, context.financialAssessmentDone);
           if (!costing.withinBudget) {
             if (exceptionReason === undefined) {
-              throw unprocessable('INVALID_INPUT', `The plan is ${-costing.headroomPence} pence over budget: approve it only as an exception, with exceptionReason`, [
-                { pointer: '/exceptionReason', detail: 'is required to approve a plan over budget' },
-              ]);
+              throw unprocessable(
+                'INVALID_INPUT',
+                `The plan is ${-costing.headroomPence} pence over budget: approve it only as an exception, with exceptionReason`,
+                [{ pointer: '/exceptionReason', detail: 'is required to approve a plan over budget' }],
+              );
             }
             exception = { reason: exceptionReason, overBudgetPence: -costing.headroomPence };
           }
         }
-        const decision = await insertDecision(tx, scope.councilId, { planId: before.id, stage, outcome, reasons, planVersion: before.version, decidedBy: actorOf(principal) });
+        const decision = await insertDecision(tx, scope.councilId, {
+          planId: before.id,
+          stage,
+          outcome,
+          reasons,
+          planVersion: before.version,
+          decidedBy: actorOf(principal),
+        });
         const change =
           outcome === 'return'
             ? { status: 'returned' as const, stage: null, decided_at: new Date() }
             : outcome === 'reject'
               ? { status: 'rejected' as const, stage: null, decided_at: new Date() }
               : next === 'approved'
-                ? { status: 'approved' as const, stage: null, decided_at: new Date(), exception: exception === null ? null : JSON.stringify(exception) }
+                ? {
+                    status: 'approved' as const,
+                    stage: null,
+                    decided_at: new Date(),
+                    exception: exception === null ? null : JSON.stringify(exception),
+                  }
                 : { stage: next as PlanStage };
         const after = await updatePlan(tx, scope.councilId, before.id, change);
         changes.record({

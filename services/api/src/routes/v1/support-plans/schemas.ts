@@ -15,7 +15,11 @@ const Line = Type.Object(
     provider: Text(300, 0),
     managedBy: ManagedBy,
     costType: Type.Enum(['weekly', 'annual', 'one-off']),
-    amountPence: Type.Integer({ minimum: 0, maximum: 100_000_000, description: 'Pence, per week, per year or once as costType says (at most £1,000,000)' }),
+    amountPence: Type.Integer({
+      minimum: 0,
+      maximum: 100_000_000,
+      description: 'Pence, per week, per year or once as costType says (at most £1,000,000)',
+    }),
   },
   { additionalProperties: false },
 );

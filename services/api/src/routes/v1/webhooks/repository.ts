@@ -4,16 +4,34 @@ import { newId } from '../../../ids.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-export function insertWebhook(tx: Transaction<DB>, councilId: string, fields: { url: string; description: string | null; eventTypes: string[] | null; secret: string; cursor: number }): Promise<Webhook> {
+export function insertWebhook(
+  tx: Transaction<DB>,
+  councilId: string,
+  fields: { url: string; description: string | null; eventTypes: string[] | null; secret: string; cursor: number },
+): Promise<Webhook> {
   return tx
     .insertInto('webhooks')
-    .values({ id: newId(), council_id: councilId, url: fields.url, description: fields.description, event_types: fields.eventTypes, secret: fields.secret, status: 'active', cursor: fields.cursor })
+    .values({
+      id: newId(),
+      council_id: councilId,
+      url: fields.url,
+      description: fields.description,
+      event_types: fields.eventTypes,
+      secret: fields.secret,
+      status: 'active',
+      cursor: fields.cursor,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
 
 export function findWebhook(db: Db, councilId: string, id: string, options: { forUpdate?: boolean } = {}): Promise<Webhook | undefined> {
-  let query = db.selectFrom('webhooks').selectAll().where('council_id', '=', councilId).where('id', '=', id).where('status', '!=', 'deleted');
+  let query = db
+    .selectFrom('webhooks')
+    .selectAll()
+    .where('council_id', '=', councilId)
+    .where('id', '=', id)
+    .where('status', '!=', 'deleted');
   if (options.forUpdate) query = query.forUpdate();
   return query.executeTakeFirst();
 }
@@ -22,7 +40,12 @@ export function listWebhooks(db: Db, councilId: string): Promise<Webhook[]> {
   return db.selectFrom('webhooks').selectAll().where('council_id', '=', councilId).where('status', '!=', 'deleted').orderBy('id').execute();
 }
 
-export function updateWebhook(tx: Transaction<DB>, councilId: string, id: string, change: Partial<Pick<Webhook, 'url' | 'description' | 'event_types' | 'status' | 'paused_reason'>>): Promise<Webhook> {
+export function updateWebhook(
+  tx: Transaction<DB>,
+  councilId: string,
+  id: string,
+  change: Partial<Pick<Webhook, 'url' | 'description' | 'event_types' | 'status' | 'paused_reason'>>,
+): Promise<Webhook> {
   return tx
     .updateTable('webhooks')
     .set((eb) => ({ ...change, version: eb('version', '+', 1), updated_at: new Date() }))
@@ -32,7 +55,13 @@ export function updateWebhook(tx: Transaction<DB>, councilId: string, id: string
     .executeTakeFirstOrThrow();
 }
 
-export function listDeliveries(db: Db, councilId: string, webhookId: string, after: string | null, limit: number): Promise<WebhookDelivery[]> {
+export function listDeliveries(
+  db: Db,
+  councilId: string,
+  webhookId: string,
+  after: string | null,
+  limit: number,
+): Promise<WebhookDelivery[]> {
   let query = db.selectFrom('webhook_deliveries').selectAll().where('council_id', '=', councilId).where('webhook_id', '=', webhookId);
   if (after !== null) query = query.where('id', '>', after);
   return query.orderBy('id').limit(limit).execute();

@@ -10,14 +10,30 @@ import { pageRequest, toPage } from '../../../http/pagination.js';
 import { write } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
-import { Id, IdParams, IdempotencyHeaders, IfMatchHeaders, Nullable, Page, PageQuery, Text, Timestamp, problemResponses } from '../../../schemas/common.js';
+import {
+  Id,
+  IdempotencyHeaders,
+  IdParams,
+  IfMatchHeaders,
+  Nullable,
+  Page,
+  PageQuery,
+  problemResponses,
+  Text,
+  Timestamp,
+} from '../../../schemas/common.js';
 import { SIGNATURE_HEADER } from '../../../webhooks/signature.js';
 import { refusedTarget } from '../../../webhooks/target-policy.js';
 import { latestSeq } from '../events/repository.js';
 import { findWebhook, insertWebhook, listDeliveries, listWebhooks, updateWebhook } from './repository.js';
 
 const Url = Type.String({ format: 'uri', maxLength: 2000, description: 'An http(s) URL that accepts POSTed JSON' });
-const EventTypes = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 50, uniqueItems: true, description: 'Only these event types (default: all)' });
+const EventTypes = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
+  minItems: 1,
+  maxItems: 50,
+  uniqueItems: true,
+  description: 'Only these event types (default: all)',
+});
 
 const WebhookResource = Type.Object({
   id: Id,
@@ -75,9 +91,13 @@ function toDelivery(row: WebhookDelivery) {
 
 async function checkUrl(url: string, pointer: string, allowPrivate: boolean): Promise<void> {
   const protocol = new URL(url).protocol;
-  if (protocol !== 'https:' && protocol !== 'http:') throw unprocessable('INVALID_INPUT', 'A webhook URL is http or https', [{ pointer, detail: 'must be an http or https URL' }]);
+  if (protocol !== 'https:' && protocol !== 'http:')
+    throw unprocessable('INVALID_INPUT', 'A webhook URL is http or https', [{ pointer, detail: 'must be an http or https URL' }]);
   const refused = allowPrivate ? null : await refusedTarget(url);
-  if (refused) throw unprocessable('INVALID_INPUT', `The webhook URL cannot be used: ${refused}`, [{ pointer, detail: 'must reach a public address' }]);
+  if (refused)
+    throw unprocessable('INVALID_INPUT', `The webhook URL cannot be used: ${refused}`, [
+      { pointer, detail: 'must reach a public address' },
+    ]);
 }
 
 const ACCESS = rolesAccess('admin', 'integration');
@@ -94,8 +114,17 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Subscribe a URL to the council’s events',
         description: `Each delivery is a POST of one event (the listEvents item shape) with headers ${SIGNATURE_HEADER}: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body" with the secret>, Ras-Event-Id and Ras-Event-Type. Any 2xx acknowledges; anything else is retried with exponential backoff for over 24 hours, after which the webhook pauses (events keep queuing). Starts with events after the current one. The secret is shown once.`,
         headers: IdempotencyHeaders,
-        body: Type.Object({ url: Url, eventTypes: Type.Optional(EventTypes), description: Type.Optional(Text(500)) }, { additionalProperties: false }),
-        response: { 201: Type.Object({ ...WebhookResource.properties, secret: Type.String({ description: 'Shown once: verify signatures with it' }) }), ...problemResponses },
+        body: Type.Object(
+          { url: Url, eventTypes: Type.Optional(EventTypes), description: Type.Optional(Text(500)) },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({
+            ...WebhookResource.properties,
+            secret: Type.String({ description: 'Shown once: verify signatures with it' }),
+          }),
+          ...problemResponses,
+        },
       },
     },
     async (request, reply) => {
@@ -120,7 +149,12 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/webhooks',
     {
       config: { access: ACCESS },
-      schema: { operationId: 'listWebhooks', tags: ['integration'], summary: 'The council’s webhooks', response: { 200: Type.Object({ items: Type.Array(WebhookResource) }), ...problemResponses } },
+      schema: {
+        operationId: 'listWebhooks',
+        tags: ['integration'],
+        summary: 'The council’s webhooks',
+        response: { 200: Type.Object({ items: Type.Array(WebhookResource) }), ...problemResponses },
+      },
     },
     async (request) => ({ items: (await listWebhooks(app.db, councilOf(request))).map(toWebhook) }),
   );
@@ -129,7 +163,13 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/webhooks/:id',
     {
       config: { access: ACCESS },
-      schema: { operationId: 'getWebhook', tags: ['integration'], summary: 'Get a webhook', params: IdParams, response: { 200: WebhookResource, ...problemResponses } },
+      schema: {
+        operationId: 'getWebhook',
+        tags: ['integration'],
+        summary: 'Get a webhook',
+        params: IdParams,
+        response: { 200: WebhookResource, ...problemResponses },
+      },
     },
     async (request, reply) => {
       const row = await findWebhook(app.db, councilOf(request), request.params.id);
@@ -151,7 +191,12 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: IdParams,
         headers: IfMatchHeaders,
         body: Type.Object(
-          { url: Type.Optional(Url), eventTypes: Type.Optional(Nullable(EventTypes)), description: Type.Optional(Nullable(Text(500))), status: Type.Optional(Type.Enum(['active', 'paused'])) },
+          {
+            url: Type.Optional(Url),
+            eventTypes: Type.Optional(Nullable(EventTypes)),
+            description: Type.Optional(Nullable(Text(500))),
+            status: Type.Optional(Type.Enum(['active', 'paused'])),
+          },
           { additionalProperties: false, minProperties: 1 },
         ),
         response: { 200: WebhookResource, ...problemResponses },
@@ -173,7 +218,14 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ...(body.description === undefined ? {} : { description: body.description }),
           ...(status === undefined ? {} : { status, paused_reason: status === 'paused' ? 'paused by the council' : null }),
         });
-        changes.record({ action: 'webhook.updated', entityType: 'webhook', entityId: after.id, before: toWebhook(before), after: toWebhook(after), event: false });
+        changes.record({
+          action: 'webhook.updated',
+          entityType: 'webhook',
+          entityId: after.id,
+          before: toWebhook(before),
+          after: toWebhook(after),
+          event: false,
+        });
         return after;
       });
       reply.header('etag', etag(row.version));
@@ -185,7 +237,13 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/webhooks/:id',
     {
       config: { access: ACCESS },
-      schema: { operationId: 'deleteWebhook', tags: ['integration'], summary: 'Stop and remove a webhook (its delivery log is kept)', params: IdParams, response: { 204: Type.Null(), ...problemResponses } },
+      schema: {
+        operationId: 'deleteWebhook',
+        tags: ['integration'],
+        summary: 'Stop and remove a webhook (its delivery log is kept)',
+        params: IdParams,
+        response: { 204: Type.Null(), ...problemResponses },
+      },
     },
     async (request, reply) => {
       const councilId = councilOf(request);
