@@ -9,6 +9,7 @@
 
 export * from './allocation.js';
 export * from './calibration.js';
+export * from './calibration-report.js';
 export * from './clawback.js';
 export * from './contribution.js';
 export * from './dates.js';
