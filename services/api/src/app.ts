@@ -59,6 +59,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     typeof logger === 'boolean' ? Fastify({ ...fastifyOptions, logger }) : Fastify({ ...fastifyOptions, loggerInstance: logger })
   ).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
+  // An empty body with a JSON content type (curl -X POST with headers set for the session) is no
+  // body, not malformed JSON: transitions such as submitAssessment take none.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') {
+      done(null, undefined);
+      return;
+    }
+    parseJson(request, body as string, done);
+  });
   app.addSchema(Problem);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

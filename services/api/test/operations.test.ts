@@ -59,6 +59,14 @@ describe('operations endpoints', () => {
     expect(malformed.statusCode).toBe(400);
     expect(problemOf(malformed).code).toBe('MALFORMED_JSON');
 
+    const empty = await t.app.inject({
+      method: 'POST',
+      url: '/v1/calculations/contribution',
+      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+      payload: '',
+    });
+    expect(problemOf(empty)).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+
     const wrongType = await t.app.inject({
       method: 'POST',
       url: '/v1/calculations/contribution',
