@@ -10,7 +10,7 @@ export interface CalibrationReportOptions {
 }
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const escape = (text: string) => text.replace(/[&<>"']/g, (character) => ENTITIES[character] as string);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (character) => ENTITIES[character] as string);
 
 /** The most points drawn on the chart; larger exercises are sampled evenly, and say so. */
 const MAX_PLOTTED = 2_000;
@@ -47,22 +47,29 @@ function chart(result: CalibrationResult): string {
   const y = (value: number) => (MARGIN.top + plotH - (value / yMax) * plotH).toFixed(1);
   const ticks: string[] = [];
   for (let v = 0; v <= xMax; v += xStep) {
-    ticks.push(`<line x1="${x(v)}" y1="${y(0)}" x2="${x(v)}" y2="${(Number(y(0)) + 5).toFixed(1)}" class="axis"/><text x="${x(v)}" y="${HEIGHT - MARGIN.bottom + 18}" text-anchor="middle">${v}</text>`);
+    ticks.push(
+      `<line x1="${x(v)}" y1="${y(0)}" x2="${x(v)}" y2="${(Number(y(0)) + 5).toFixed(1)}" class="axis"/><text x="${x(v)}" y="${HEIGHT - MARGIN.bottom + 18}" text-anchor="middle">${v}</text>`,
+    );
   }
   for (let v = 0; v <= yMax; v += yStep) {
     ticks.push(
-      `<line x1="${MARGIN.left}" y1="${y(v)}" x2="${WIDTH - MARGIN.right}" y2="${y(v)}" class="grid"/><text x="${MARGIN.left - 8}" y="${y(v)}" text-anchor="end" dominant-baseline="middle">${escape(formatPounds(Math.round(v)).replace(/\.00$/, ''))}</text>`,
+      `<line x1="${MARGIN.left}" y1="${y(v)}" x2="${WIDTH - MARGIN.right}" y2="${y(v)}" class="grid"/><text x="${MARGIN.left - 8}" y="${y(v)}" text-anchor="end" dominant-baseline="middle">${escapeHtml(formatPounds(Math.round(v)).replace(/\.00$/, ''))}</text>`,
     );
   }
-  const dots = points.map((c) => `<circle cx="${x(c.points)}" cy="${y(c.currentAnnualPence)}" r="3" class="${c.differencePence >= 0 ? 'winner' : 'loser'}"/>`).join('');
+  const dots = points
+    .map(
+      (c) => `<circle cx="${x(c.points)}" cy="${y(c.currentAnnualPence)}" r="3" class="${c.differencePence >= 0 ? 'winner' : 'loser'}"/>`,
+    )
+    .join('');
   const line = (perPoint: number, cls: string) => {
     const end = Math.min(xMax, perPoint > 0 ? yMax / perPoint : xMax);
     return `<line x1="${x(0)}" y1="${y(0)}" x2="${x(end)}" y2="${y(end * perPoint)}" class="${cls}"/>`;
   };
-  const sampled = result.cases.length > points.length ? `, a sample of ${points.length} of the ${result.cases.length} cases chosen evenly by points` : '';
+  const sampled =
+    result.cases.length > points.length ? `, a sample of ${points.length} of the ${result.cases.length} cases chosen evenly by points` : '';
   return `<svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">
 <title id="chart-title">Points against what each case costs today</title>
-<desc id="chart-desc">Each dot is a case${sampled}: its RAS points across, its current annual cost up. The solid line is the new amount per point (${escape(formatPounds(result.poundsPerPointPence))}); the dashed line is the least-squares fit through the origin (${escape(formatPounds(result.diagnostic.leastSquaresPoundsPerPointPence))}). Dots above the solid line would get less than today; below it, more.</desc>
+<desc id="chart-desc">Each dot is a case${sampled}: its RAS points across, its current annual cost up. The solid line is the new amount per point (${escapeHtml(formatPounds(result.poundsPerPointPence))}); the dashed line is the least-squares fit through the origin (${escapeHtml(formatPounds(result.diagnostic.leastSquaresPoundsPerPointPence))}). Dots above the solid line would get less than today; below it, more.</desc>
 ${ticks.join('\n')}
 <line x1="${MARGIN.left}" y1="${y(0)}" x2="${WIDTH - MARGIN.right}" y2="${y(0)}" class="axis"/>
 <line x1="${MARGIN.left}" y1="${MARGIN.top}" x2="${MARGIN.left}" y2="${y(0)}" class="axis"/>
@@ -77,13 +84,13 @@ function caseRows(cases: readonly CalibratedCase[]): string {
   return cases
     .map(
       (c) =>
-        `<tr><th scope="row">${escape(c.ref)}</th><td>${escape(c.clientGroup ?? '')}</td><td>${c.points}</td><td>${escape(formatPounds(c.currentAnnualPence))}</td><td>${escape(formatPounds(c.projectedAnnualPence))}</td><td class="${c.differencePence >= 0 ? 'up' : 'down'}">${escape(formatPounds(c.differencePence))}</td></tr>`,
+        `<tr><th scope="row">${escapeHtml(c.ref)}</th><td>${escapeHtml(c.clientGroup ?? '')}</td><td>${c.points}</td><td>${escapeHtml(formatPounds(c.currentAnnualPence))}</td><td>${escapeHtml(formatPounds(c.projectedAnnualPence))}</td><td class="${c.differencePence >= 0 ? 'up' : 'down'}">${escapeHtml(formatPounds(c.differencePence))}</td></tr>`,
     )
     .join('\n');
 }
 
 function casesTable(caption: string, cases: readonly CalibratedCase[]): string {
-  return `<table><caption>${escape(caption)}</caption><thead><tr><th scope="col">Case</th><th scope="col">Client group</th><th scope="col">Points</th><th scope="col">Today</th><th scope="col">Projected</th><th scope="col">Difference</th></tr></thead><tbody>
+  return `<table><caption>${escapeHtml(caption)}</caption><thead><tr><th scope="col">Case</th><th scope="col">Client group</th><th scope="col">Points</th><th scope="col">Today</th><th scope="col">Projected</th><th scope="col">Difference</th></tr></thead><tbody>
 ${caseRows(cases)}
 </tbody></table>`;
 }
@@ -103,7 +110,7 @@ ${caseRows(cases)}
  */
 export function renderCalibrationReport(result: CalibrationResult, options: CalibrationReportOptions = {}): string {
   const title = options.title ?? 'Desktop exercise: setting the amount per point';
-  const money = (pence: number) => escape(formatPounds(pence));
+  const money = (pence: number) => escapeHtml(formatPounds(pence));
   const figures: [string, string][] = [
     ['Budget', money(result.budgetPence)],
     [`Top slice (${result.topSlicePercent}%)`, money(result.topSlicePence)],
@@ -112,26 +119,39 @@ export function renderCalibrationReport(result: CalibrationResult, options: Cali
     ['Total points', String(result.totalPoints)],
     ['Amount per point', `<strong>${money(result.poundsPerPointPence)}</strong>`],
     ['Projected cost', money(result.projectedTotalPence)],
-    ['Integrity check', result.integrity.passes ? `passes, ${money(result.integrity.headroomPence)} headroom` : `<strong>fails</strong> by ${money(-result.integrity.headroomPence)}`],
+    [
+      'Integrity check',
+      result.integrity.passes
+        ? `passes, ${money(result.integrity.headroomPence)} headroom`
+        : `<strong>fails</strong> by ${money(-result.integrity.headroomPence)}`,
+    ],
     ['Least-squares £/point (diagnostic)', `${money(result.diagnostic.leastSquaresPoundsPerPointPence)}, R² ${result.diagnostic.rSquared}`],
   ];
   const summary = result.summary;
   const byDifference = [...result.cases].sort((a, b) => b.differencePence - a.differencePence);
   const large = result.cases.length > 2 * TABLE_ROWS;
   const gains = large ? byDifference.slice(0, TABLE_ROWS).filter((c) => c.differencePence > 0) : byDifference;
-  const losses = large ? byDifference.slice(-TABLE_ROWS).reverse().filter((c) => c.differencePence < 0) : [];
+  const losses = large
+    ? byDifference
+        .slice(-TABLE_ROWS)
+        .reverse()
+        .filter((c) => c.differencePence < 0)
+    : [];
   const tables = large
     ? `<p>There are ${result.cases.length} cases: the ${TABLE_ROWS} biggest gains and the ${TABLE_ROWS} biggest losses are listed.</p>${casesTable('Biggest gains', gains)}${casesTable('Biggest losses', losses)}`
     : casesTable('Every case, biggest gain first', gains);
   const groups = summary.byClientGroup
-    .map((g) => `<tr><th scope="row">${escape(g.clientGroup)}</th><td>${g.cases}</td><td>${g.points}</td><td>${money(g.currentPence)}</td><td>${money(g.projectedPence)}</td><td>${money(g.differencePence)}</td></tr>`)
+    .map(
+      (g) =>
+        `<tr><th scope="row">${escapeHtml(g.clientGroup)}</th><td>${g.cases}</td><td>${g.points}</td><td>${money(g.currentPence)}</td><td>${money(g.projectedPence)}</td><td>${money(g.differencePence)}</td></tr>`,
+    )
     .join('');
   return `<!doctype html>
 <html lang="en-GB">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(title)}</title>
+<title>${escapeHtml(title)}</title>
 <style>
 body { font-family: system-ui, -apple-system, "Segoe UI", Arial, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #0b0c0c; line-height: 1.45; }
 h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-top: 1px solid #b1b4b6; padding-top: 1rem; }
@@ -145,10 +165,10 @@ svg { width: 100%; height: auto; font-size: 12px; } .axis { stroke: #0b0c0c; } .
 </style>
 </head>
 <body>
-<h1>${escape(title)}</h1>
-<p>${options.council ? `${escape(options.council)}. ` : ''}${options.generatedOn ? `Prepared ${escape(options.generatedOn)}.` : ''}</p>
+<h1>${escapeHtml(title)}</h1>
+<p>${options.council ? `${escapeHtml(options.council)}. ` : ''}${options.generatedOn ? `Prepared ${escapeHtml(options.generatedOn)}.` : ''}</p>
 <h2>Key figures</h2>
-<dl>${figures.map(([term, value]) => `<dt>${escape(term)}</dt><dd>${value}</dd>`).join('')}</dl>
+<dl>${figures.map(([term, value]) => `<dt>${escapeHtml(term)}</dt><dd>${value}</dd>`).join('')}</dl>
 <h2>Points against cost today</h2>
 ${chart(result)}
 <p>Solid line: the new amount per point. Dashed line: the line that best fits today’s costs (a diagnostic). Green: cases that would get more; red: less.</p>
@@ -159,14 +179,14 @@ ${chart(result)}
 <dt>Unchanged</dt><dd>${summary.unchanged}</dd>
 <dt>Mean difference (either way)</dt><dd>${money(summary.meanAbsoluteDifferencePence)}</dd>
 <dt>Median difference (either way)</dt><dd>${money(summary.medianAbsoluteDifferencePence)}</dd>
-<dt>Biggest gain</dt><dd>${summary.biggestGain ? `${escape(summary.biggestGain.ref)}: ${money(summary.biggestGain.differencePence)}` : 'none'}</dd>
-<dt>Biggest loss</dt><dd>${summary.biggestLoss ? `${escape(summary.biggestLoss.ref)}: ${money(summary.biggestLoss.differencePence)}` : 'none'}</dd>
+<dt>Biggest gain</dt><dd>${summary.biggestGain ? `${escapeHtml(summary.biggestGain.ref)}: ${money(summary.biggestGain.differencePence)}` : 'none'}</dd>
+<dt>Biggest loss</dt><dd>${summary.biggestLoss ? `${escapeHtml(summary.biggestLoss.ref)}: ${money(summary.biggestLoss.differencePence)}` : 'none'}</dd>
 </dl>
 ${groups ? `<table><caption>By client group</caption><thead><tr><th scope="col">Client group</th><th scope="col">Cases</th><th scope="col">Points</th><th scope="col">Today</th><th scope="col">Projected</th><th scope="col">Difference</th></tr></thead><tbody>${groups}</tbody></table>` : ''}
 <h2>Winners and losers</h2>
 ${tables}
 <h2>How the amount per point was set</h2>
-<ol>${result.explanation.map((step) => `<li>${escape(step.text)}</li>`).join('')}</ol>
+<ol>${result.explanation.map((step) => `<li>${escapeHtml(step.text)}</li>`).join('')}</ol>
 </body>
 </html>
 `;
