@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { compileQuestionnaire, RasError, scoreAnswers } from '../src/index.js';
+import { SAQ } from './fixtures.js';
+
+const saq = compileQuestionnaire(SAQ);
+
+describe('scoreAnswers', () => {
+  it.each([
+    // care: (washing + min(5, aids)) × 1.5 half up, capped at 20; community: out
+    [{ washing: 'none', out: 'alone' }, [0, 0], 0],
+    [{ washing: 'some', out: 'alone' }, [5, 0], 5], // 3 × 1.5 = 4.5 → 5
+    [{ washing: 'some', aids: ['rail'], out: 'with' }, [8, 5], 13], // 5 × 1.5 = 7.5 → 8
+    [{ washing: 'lots', aids: ['hoist'], out: 'never' }, [20, 12], 32], // 13 × 1.5 = 19.5 → 20
+    [{ washing: 'lots', aids: ['hoist', 'rail'], out: 'with' }, [20, 5], 25], // 9 + min(5, 6) = 14 × 1.5 = 21 → cap 20
+  ])('%j scores sections %j, total %i', (answers, sections, total) => {
+    const score = scoreAnswers(saq, answers);
+    expect(score.sections.map((section) => section.points)).toEqual(sections);
+    expect(score.totalPoints).toBe(total);
+    expect(score.complete).toBe(true);
+  });
+
+  it('returns the breakdown by section and question, with caps marked', () => {
+    const score = scoreAnswers(saq, { washing: 'lots', aids: ['hoist', 'rail'], out: 'with' });
+    expect(score.questionnaire).toEqual({ key: 'saq', version: 3 });
+    expect(score.sections[0]).toMatchObject({
+      questionPoints: 14,
+      weight: 1.5,
+      weightedPoints: 21,
+      maxPoints: 20,
+      points: 20,
+      capped: true,
+    });
+    expect(score.sections[0]?.questions[1]).toEqual({ key: 'aids', answer: ['hoist', 'rail'], points: 5, uncappedPoints: 6, capped: true });
+    expect(score.sections[1]).toMatchObject({ weight: 1, maxPoints: null, capped: false });
+  });
+
+  it('counts unanswered questions as 0 and says the score is incomplete', () => {
+    const score = scoreAnswers(saq, { washing: 'lots' });
+    expect(score.complete).toBe(false);
+    expect(score.missingQuestionKeys).toEqual(['out']);
+    expect(score.totalPoints).toBe(14); // 9 × 1.5 = 13.5 → 14
+  });
+
+  it('throws INVALID_ANSWERS listing each answer that does not fit', () => {
+    try {
+      scoreAnswers(saq, { washing: 'sometimes', stranger: 'x', out: 'alone' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(RasError);
+      expect((error as RasError).code).toBe('INVALID_ANSWERS');
+      expect((error as RasError).problems.map((problem) => problem.pointer)).toEqual(['/answers/stranger', '/answers/washing']);
+    }
+  });
+});
