@@ -38,6 +38,11 @@ export interface AllocationOptions {
    * upheld appeal). It replaces the RAS amount in every total; the RAS figure is still shown.
    */
   readonly panelAmount?: { readonly annualPence: Pence; readonly reason: string };
+  /**
+   * Write the explanation (default `true`). Bulk work that needs only the figures (re-running a
+   * caseload, the desktop exercise on live data) can leave it out; every figure is the same.
+   */
+  readonly explain?: boolean;
 }
 
 /** Why a case goes to the panel rather than straight from the RAS. */
@@ -132,13 +137,17 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
   if (!Number.isSafeInteger(totalPoints) || totalPoints < 0)
     fail('INVALID_NUMBER', '/totalPoints', 'must be a whole number of points, 0 or more');
   const explanation: ExplanationStep[] = [];
+  // Without words the figures are computed exactly the same way; only the sentences are skipped.
+  const explain = options.explain !== false;
   const sections = points.sections ?? [];
   for (const section of sections) {
-    explanation.push(
-      step(`section:${section.key}`, `${section.title}: ${plural(section.points, 'point', 'points')}.`, section.points, 'points'),
-    );
+    if (explain)
+      explanation.push(
+        step(`section:${section.key}`, `${section.title}: ${plural(section.points, 'point', 'points')}.`, section.points, 'points'),
+      );
   }
-  explanation.push(step('total-points', `Your answers add up to ${plural(totalPoints, 'point', 'points')}.`, totalPoints, 'points'));
+  if (explain)
+    explanation.push(step('total-points', `Your answers add up to ${plural(totalPoints, 'point', 'points')}.`, totalPoints, 'points'));
 
   // Full-year amount by the scheme's method.
   let fullYear: number;
@@ -147,58 +156,62 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
   const method = definition.method;
   if (method.type === 'linear') {
     fullYear = checkedPence(totalPoints * method.poundsPerPointPence, '/rasAnnualPence');
-    explanation.push(
-      step(
-        'ras-full-year',
-        `Each point is worth ${formatPounds(method.poundsPerPointPence)} a year: ${totalPoints} × ${formatPounds(method.poundsPerPointPence)} = ${formatPounds(fullYear)}.`,
-        fullYear,
-        'pence',
-      ),
-    );
+    if (explain)
+      explanation.push(
+        step(
+          'ras-full-year',
+          `Each point is worth ${formatPounds(method.poundsPerPointPence)} a year: ${totalPoints} × ${formatPounds(method.poundsPerPointPence)} = ${formatPounds(fullYear)}.`,
+          fullYear,
+          'pence',
+        ),
+      );
   } else {
     const found = findBand(scheme.bands, totalPoints);
     const bands = scheme.bands;
     if (found) {
       band = found;
       fullYear = found.annualPence;
-      explanation.push(
-        step(
-          'ras-full-year',
-          `${plural(totalPoints, 'point', 'points')} falls in the band ${found.fromPoints}–${found.toPoints} points, worth ${formatPounds(fullYear)} a year.`,
-          fullYear,
-          'pence',
-        ),
-      );
+      if (explain)
+        explanation.push(
+          step(
+            'ras-full-year',
+            `${plural(totalPoints, 'point', 'points')} falls in the band ${found.fromPoints}–${found.toPoints} points, worth ${formatPounds(fullYear)} a year.`,
+            fullYear,
+            'pence',
+          ),
+        );
     } else if (totalPoints < (bands[0] as Band).fromPoints) {
       fullYear = 0;
-      explanation.push(
-        step(
-          'ras-full-year',
-          `${plural(totalPoints, 'point', 'points')} is below the lowest band, which starts at ${(bands[0] as Band).fromPoints} points: no RAS amount.`,
-          0,
-          'pence',
-        ),
-      );
+      if (explain)
+        explanation.push(
+          step(
+            'ras-full-year',
+            `${plural(totalPoints, 'point', 'points')} is below the lowest band, which starts at ${(bands[0] as Band).fromPoints} points: no RAS amount.`,
+            0,
+            'pence',
+          ),
+        );
     } else {
       band = bands[bands.length - 1] as Band;
       fullYear = band.annualPence;
       const detail = `${plural(totalPoints, 'point', 'points')} is above the top band, which ends at ${band.toPoints} points: the panel decides the budget; the top band's ${formatPounds(fullYear)} is shown.`;
       referral = { reason: 'above-top-band', topBandToPoints: band.toPoints, totalPoints, detail };
-      explanation.push(step('ras-full-year', detail, fullYear, 'pence'));
+      if (explain) explanation.push(step('ras-full-year', detail, fullYear, 'pence'));
     }
   }
 
   const belowFloor = definition.floorPoints !== undefined && totalPoints < definition.floorPoints;
   if (belowFloor) {
     fullYear = 0;
-    explanation.push(
-      step(
-        'floor',
-        `${plural(totalPoints, 'point', 'points')} is below the scheme's floor of ${definition.floorPoints} points, so the RAS amount is £0.00; information and advice are offered instead.`,
-        0,
-        'pence',
-      ),
-    );
+    if (explain)
+      explanation.push(
+        step(
+          'floor',
+          `${plural(totalPoints, 'point', 'points')} is below the scheme's floor of ${definition.floorPoints} points, so the RAS amount is £0.00; information and advice are offered instead.`,
+          0,
+          'pence',
+        ),
+      );
   }
 
   const rounding = definition.rounding ?? 'penny';
@@ -210,13 +223,13 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
   const exactFullYear = fullYear;
   if (rounding === 'pound' && fullYear % 100 !== 0) {
     fullYear = divide(fullYear, 100, 'half-up') * 100;
-    explanation.push(step('rounding', `The scheme rounds to whole pounds: ${formatPounds(fullYear)}.`, fullYear, 'pence'));
+    if (explain) explanation.push(step('rounding', `The scheme rounds to whole pounds: ${formatPounds(fullYear)}.`, fullYear, 'pence'));
   }
 
   if (definition.ceilingPence !== undefined && fullYear > definition.ceilingPence) {
     const detail = `${formatPounds(fullYear)} is above the scheme's ceiling of ${formatPounds(definition.ceilingPence)}: the amount is shown, and the Resource Allocation Panel decides the budget.`;
     referral = { reason: 'above-ceiling', ceilingPence: definition.ceilingPence, fullYearPence: fullYear, detail };
-    explanation.push(step('ceiling', detail, fullYear, 'pence'));
+    if (explain) explanation.push(step('ceiling', detail, fullYear, 'pence'));
   }
 
   let ras = fullYear;
@@ -226,16 +239,17 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
       rounding === 'pound'
         ? multiplyDivide(exactFullYear, weeks, perYear * 100, 'half-up') * 100
         : multiplyDivide(exactFullYear, weeks, perYear, 'half-up');
-    explanation.push(
-      step(
-        'pro-rata',
-        `Support is for ${formatHundredths(weeks)} of ${formatHundredths(perYear)} weeks: ${formatPounds(fullYear)} × ${formatHundredths(weeks)} ÷ ${formatHundredths(perYear)} = ${formatPounds(ras)}${rounding === 'pound' ? ' (to the nearest pound)' : ''}.`,
-        ras,
-        'pence',
-      ),
-    );
+    if (explain)
+      explanation.push(
+        step(
+          'pro-rata',
+          `Support is for ${formatHundredths(weeks)} of ${formatHundredths(perYear)} weeks: ${formatPounds(fullYear)} × ${formatHundredths(weeks)} ÷ ${formatHundredths(perYear)} = ${formatPounds(ras)}${rounding === 'pound' ? ' (to the nearest pound)' : ''}.`,
+          ras,
+          'pence',
+        ),
+      );
   }
-  explanation.push(step('ras-amount', `Your RAS amount is ${formatPounds(ras)} a year.`, ras, 'pence'));
+  if (explain) explanation.push(step('ras-amount', `Your RAS amount is ${formatPounds(ras)} a year.`, ras, 'pence'));
 
   // The panel may agree an amount outside the RAS; it then stands in for the RAS amount below.
   let base = ras;
@@ -243,14 +257,15 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
   if (options.panelAmount !== undefined) {
     base = assertPence(options.panelAmount.annualPence, '/panelAmount/annualPence');
     panelAmount = { annualPence: base, reason: options.panelAmount.reason };
-    explanation.push(
-      step(
-        'panel-amount',
-        `The Resource Allocation Panel agreed ${formatPounds(base)} a year outside the RAS: ${options.panelAmount.reason}`,
-        base,
-        'pence',
-      ),
-    );
+    if (explain)
+      explanation.push(
+        step(
+          'panel-amount',
+          `The Resource Allocation Panel agreed ${formatPounds(base)} a year outside the RAS: ${options.panelAmount.reason}`,
+          base,
+          'pence',
+        ),
+      );
   }
 
   // Funding streams: included ones pay part of the RAS amount, added ones come on top.
@@ -267,17 +282,18 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
     streams.push({ key: stream.key, name, mode: stream.mode, annualPence: amount });
     if (stream.mode === 'included') {
       included += amount;
-      explanation.push(
-        step(
-          `stream:${stream.key}`,
-          `${name} pays ${formatPounds(amount)} of the ${panelAmount ? 'agreed' : 'RAS'} amount.`,
-          amount,
-          'pence',
-        ),
-      );
+      if (explain)
+        explanation.push(
+          step(
+            `stream:${stream.key}`,
+            `${name} pays ${formatPounds(amount)} of the ${panelAmount ? 'agreed' : 'RAS'} amount.`,
+            amount,
+            'pence',
+          ),
+        );
     } else {
       added += amount;
-      explanation.push(step(`stream:${stream.key}`, `${name} adds ${formatPounds(amount)} on top.`, amount, 'pence'));
+      if (explain) explanation.push(step(`stream:${stream.key}`, `${name} adds ${formatPounds(amount)} on top.`, amount, 'pence'));
     }
   }
   if (included > base) {
@@ -290,14 +306,15 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
   const total = checkedPence(base + added, '/totalAnnualPence');
   const council = base - included;
   if (streams.length > 0) {
-    explanation.push(
-      step(
-        'total',
-        `Your individual budget is ${formatPounds(total)} a year, of which the council funds ${formatPounds(council)}.`,
-        total,
-        'pence',
-      ),
-    );
+    if (explain)
+      explanation.push(
+        step(
+          'total',
+          `Your individual budget is ${formatPounds(total)} a year, of which the council funds ${formatPounds(council)}.`,
+          total,
+          'pence',
+        ),
+      );
   }
 
   const weekly =
@@ -307,23 +324,25 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
   const net = council - contribution;
   if (weekly > 0) {
     const capped = owed > council ? ` (capped at the council's share, ${formatPounds(council)})` : '';
+    if (explain)
+      explanation.push(
+        step(
+          'contribution',
+          `Your assessed contribution is ${formatPounds(weekly)} a week for ${formatHundredths(weeks)} weeks: ${formatPounds(contribution)} a year${capped}.`,
+          contribution,
+          'pence',
+        ),
+      );
+  }
+  if (explain)
     explanation.push(
       step(
-        'contribution',
-        `Your assessed contribution is ${formatPounds(weekly)} a week for ${formatHundredths(weeks)} weeks: ${formatPounds(contribution)} a year${capped}.`,
-        contribution,
+        'net',
+        `The council pays ${formatPounds(net)} a year${weekly > 0 ? ', and you pay your contribution into the same account' : ''}.`,
+        net,
         'pence',
       ),
     );
-  }
-  explanation.push(
-    step(
-      'net',
-      `The council pays ${formatPounds(net)} a year${weekly > 0 ? ', and you pay your contribution into the same account' : ''}.`,
-      net,
-      'pence',
-    ),
-  );
 
   return {
     scheme: { key: definition.key, version: definition.version ?? null },

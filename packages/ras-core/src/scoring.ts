@@ -31,6 +31,17 @@ export interface SectionScore {
   readonly questions: readonly QuestionScore[];
 }
 
+/** Options for {@link scoreAnswers}. */
+export interface ScoreOptions {
+  /**
+   * Include the per-question breakdown (default `true`). Bulk work that needs only the section
+   * and total points, such as re-running a whole caseload under a new scheme, can leave it out.
+   */
+  readonly questions?: boolean;
+}
+
+const NO_QUESTIONS: QuestionScore[] = [];
+
 /** A scored self-assessment. */
 export interface Score {
   readonly questionnaire: { readonly key: string; readonly version: number | null };
@@ -67,6 +78,7 @@ function questionPoints(question: CompiledQuestion, answer: unknown): number {
  *
  * @param questionnaire - from {@link compileQuestionnaire}
  * @param answers - answers keyed by question key
+ * @param options - `questions: false` leaves out the per-question breakdown
  * @returns the total with its breakdown by section and question
  * @throws RasError `INVALID_ANSWERS` listing every answer that does not fit the questionnaire
  * @example
@@ -75,7 +87,8 @@ function questionPoints(question: CompiledQuestion, answer: unknown): number {
  * score.totalPoints; // 5
  * ```
  */
-export function scoreAnswers(questionnaire: CompiledQuestionnaire, answers: Answers): Score {
+export function scoreAnswers(questionnaire: CompiledQuestionnaire, answers: Answers, options: ScoreOptions = {}): Score {
+  const breakdown = options.questions ?? true;
   let answered = 0;
   let invalid = false;
   let totalPoints = 0;
@@ -83,13 +96,13 @@ export function scoreAnswers(questionnaire: CompiledQuestionnaire, answers: Answ
   const sections: SectionScore[] = [];
   for (const section of questionnaire.sections) {
     let sum = 0;
-    const questions: QuestionScore[] = [];
+    const questions: QuestionScore[] = breakdown ? [] : NO_QUESTIONS;
     for (const question of section.questions) {
       const answer = answers[question.key];
       if (answer === undefined || answer === null) {
         if (answer === null) answered++;
         if (question.required) missing.push(question.key);
-        questions.push({ key: question.key, answer: null, points: 0, uncappedPoints: 0, capped: false });
+        if (breakdown) questions.push({ key: question.key, answer: null, points: 0, uncappedPoints: 0, capped: false });
         continue;
       }
       answered++;
@@ -102,7 +115,7 @@ export function scoreAnswers(questionnaire: CompiledQuestionnaire, answers: Answ
       const capped = question.maxPoints !== undefined && uncapped > question.maxPoints;
       const points = capped ? (question.maxPoints as number) : uncapped;
       sum += points;
-      questions.push({ key: question.key, answer, points, uncappedPoints: uncapped, capped });
+      if (breakdown) questions.push({ key: question.key, answer, points, uncappedPoints: uncapped, capped });
     }
     const weightedPoints = divide(sum * section.weightHundredths, 100, 'half-up');
     const capped = section.maxPoints !== undefined && weightedPoints > section.maxPoints;
@@ -122,9 +135,7 @@ export function scoreAnswers(questionnaire: CompiledQuestionnaire, answers: Answ
   }
   // Answers to questions this questionnaire does not have are caught by counting keys, which
   // keeps the common path free of a second pass.
-  let keys = 0;
-  for (const key in answers) if (Object.hasOwn(answers, key)) keys++;
-  if (invalid || keys !== answered) {
+  if (invalid || Object.keys(answers).length !== answered) {
     throw new RasError('INVALID_ANSWERS', validateAnswers(questionnaire, answers, { partial: true }));
   }
   return {

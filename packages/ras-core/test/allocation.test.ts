@@ -147,6 +147,15 @@ describe('allocateBudget', () => {
     expect(budget.explanation.at(-1)).toMatchObject({ value: budget.netAnnualPence, unit: 'pence' });
   });
 
+  it('computes exactly the same figures without the explanation', () => {
+    const options = { weeksAtHome: 38, weeklyContributionPence: 2_000, fundingStreams: [{ key: 'ilf', mode: 'included' as const, annualPence: 1_000 }] };
+    const { explanation, ...full } = allocateBudget(linear({ ceilingPence: 10 }), { totalPoints: 40 }, options);
+    const { explanation: none, ...bulk } = allocateBudget(linear({ ceilingPence: 10 }), { totalPoints: 40 }, { ...options, explain: false });
+    expect(bulk).toEqual(full);
+    expect(explanation.length).toBeGreaterThan(0);
+    expect(none).toEqual([]);
+  });
+
   it('always keeps the money rules: parts add up, nothing negative, net + contribution = council share', () => {
     fc.assert(
       fc.property(

@@ -52,3 +52,16 @@ describe('scoreAnswers', () => {
     }
   });
 });
+
+describe('scoreAnswers without the per-question breakdown', () => {
+  it('gives the same section and total points for bulk work', () => {
+    for (const answers of [{ washing: 'lots', aids: ['hoist', 'rail'], out: 'with' }, { washing: 'some' }, { washing: 'none', aids: [], out: 'never' }]) {
+      const full = scoreAnswers(saq, answers);
+      const bulk = scoreAnswers(saq, answers, { questions: false });
+      expect(bulk.totalPoints).toBe(full.totalPoints);
+      expect(bulk.sections.map((section) => section.points)).toEqual(full.sections.map((section) => section.points));
+      expect(bulk.missingQuestionKeys).toEqual(full.missingQuestionKeys);
+      expect(bulk.sections.every((section) => section.questions.length === 0)).toBe(true);
+    }
+  });
+});

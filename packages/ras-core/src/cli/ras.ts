@@ -1,0 +1,151 @@
+#!/usr/bin/env node
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { allocateBudget } from '../allocation.js';
+import { calibrate } from '../calibration.js';
+import { renderCalibrationReport } from '../calibration-report.js';
+import { RasError } from '../errors.js';
+import { formatPounds, poundsToPence } from '../money.js';
+import { compileQuestionnaire } from '../questionnaire.js';
+import { compileScheme } from '../scheme.js';
+import { scoreAnswers } from '../scoring.js';
+import { readCases } from './read-cases.js';
+
+const USAGE = `ras: the Resource Allocation System from the command line
+
+  ras score <questionnaire.json> <answers.json>
+      Score answers; prints the score with its breakdown as JSON.
+
+  ras budget <scheme.json> <questionnaire.json> <answers.json> [--weeks-at-home N] [--weekly-contribution 12.50] [--explain]
+      Work out the indicative budget; prints it as JSON (--explain: the steps in words).
+
+  ras calibrate <cases.csv> --top-slice <percent> [--budget <pounds>] [--report <out.html>] [--json <out.json>]
+      Run the desktop exercise on current cases. CSV with a header row: ref, points, and
+      currentAnnualPence (whole pence) or currentAnnual (pounds), optional clientGroup.
+      Prints £/point, the integrity check and who gains and loses; --report writes the HTML
+      report for committee, --json the full result.
+
+Money on the command line is in pounds (12.50); in files and output, in integer pence.
+Exit status: 0 done, 1 the data has problems, 2 the command is wrong.`;
+
+class UsageError extends Error {}
+
+function readJson(path: string | undefined, what: string): unknown {
+  if (!path) throw new UsageError(`Name the ${what} file`);
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`Cannot read the ${what} file ${path}: ${(error as Error).message}`);
+  }
+}
+
+function out(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+function score(args: string[]): void {
+  const [questionnairePath, answersPath] = args;
+  const questionnaire = compileQuestionnaire(readJson(questionnairePath, 'questionnaire') as never);
+  out(JSON.stringify(scoreAnswers(questionnaire, readJson(answersPath, 'answers') as never), null, 2));
+}
+
+function budget(args: string[]): void {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { 'weeks-at-home': { type: 'string' }, 'weekly-contribution': { type: 'string' }, explain: { type: 'boolean' } },
+  });
+  const [schemePath, questionnairePath, answersPath] = positionals;
+  const scheme = compileScheme(readJson(schemePath, 'scheme') as never);
+  const questionnaire = compileQuestionnaire(readJson(questionnairePath, 'questionnaire') as never);
+  const points = scoreAnswers(questionnaire, readJson(answersPath, 'answers') as never);
+  const weeks = values['weeks-at-home'];
+  if (weeks !== undefined && !/^\d+(\.\d{1,2})?$/.test(weeks)) throw new UsageError('--weeks-at-home takes a number of weeks, such as 38');
+  const result = allocateBudget(scheme, points, {
+    ...(weeks === undefined ? {} : { weeksAtHome: Number(weeks) }),
+    ...(values['weekly-contribution'] === undefined
+      ? {}
+      : { weeklyContributionPence: poundsToPence(values['weekly-contribution'], '--weekly-contribution') }),
+  });
+  if (values.explain) out(result.explanation.map((step) => `- ${step.text}`).join('\n'));
+  else out(JSON.stringify(result, null, 2));
+}
+
+async function calibrateCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { 'top-slice': { type: 'string' }, budget: { type: 'string' }, report: { type: 'string' }, json: { type: 'string' } },
+  });
+  const [path] = positionals;
+  if (!path) throw new UsageError('Name the cases CSV file');
+  const topSlice = values['top-slice'];
+  if (topSlice === undefined || !/^\d+(\.\d{1,2})?$/.test(topSlice))
+    throw new UsageError('--top-slice takes the percentage kept back, such as 10 or 12.5');
+  const budgetPence = values.budget === undefined ? undefined : poundsToPence(values.budget, '--budget');
+  const { cases, badRows, badRowCount } = await readCases(path);
+  if (badRowCount > 0) {
+    for (const row of badRows) process.stderr.write(`line ${row.line}: ${row.reason}\n`);
+    if (badRowCount > badRows.length) process.stderr.write(`… and ${badRowCount - badRows.length} more bad rows\n`);
+    process.stderr.write(`${badRowCount} bad rows: nothing calculated. Fix them and run again.\n`);
+    return 1;
+  }
+  const result = calibrate({ cases, topSlicePercent: Number(topSlice), ...(budgetPence === undefined ? {} : { budgetPence }) });
+  const s = result.summary;
+  out(
+    [
+      `Cases:               ${result.caseCount} (${result.totalPoints} points)`,
+      `Budget:              ${formatPounds(result.budgetPence)}`,
+      `Top slice:           ${result.topSlicePercent}% = ${formatPounds(result.topSlicePence)}`,
+      `Available:           ${formatPounds(result.availablePence)}`,
+      `Amount per point:    ${formatPounds(result.poundsPerPointPence)}`,
+      `Projected cost:      ${formatPounds(result.projectedTotalPence)}`,
+      `Integrity check:     ${result.integrity.passes ? 'passes' : 'FAILS'}, headroom ${formatPounds(result.integrity.headroomPence)}`,
+      `Would get more:      ${s.winners}   less: ${s.losers}   same: ${s.unchanged}`,
+      `Mean / median change: ${formatPounds(s.meanAbsoluteDifferencePence)} / ${formatPounds(s.medianAbsoluteDifferencePence)}`,
+      `Least-squares £/pt:  ${formatPounds(result.diagnostic.leastSquaresPoundsPerPointPence)} (R² ${result.diagnostic.rSquared})`,
+    ].join('\n'),
+  );
+  if (values.report) {
+    writeFileSync(values.report, renderCalibrationReport(result, { generatedOn: new Date().toISOString().slice(0, 10) }));
+    out(`Report written to ${values.report}`);
+  }
+  if (values.json) {
+    writeFileSync(values.json, JSON.stringify(result));
+    out(`Result written to ${values.json}`);
+  }
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (!command || command === '--help' || command === '-h' || args.includes('--help')) {
+    out(USAGE);
+    return command ? 0 : 2;
+  }
+  if (command === 'score') score(args);
+  else if (command === 'budget') budget(args);
+  else if (command === 'calibrate') return calibrateCommand(args);
+  else throw new UsageError(`Unknown command "${command}"; try ras --help`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof RasError) {
+      process.stderr.write(
+        `${error.message}\n${error.problems.map((problem) => `  ${problem.pointer || '/'}: ${problem.detail}`).join('\n')}\n`,
+      );
+      process.exitCode = 1;
+    } else if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);
