@@ -31,18 +31,36 @@ const sections = Array.from({ length: 8 }, (_, s) => ({
   ...(s % 3 === 0 ? { weight: 1.5, maxPoints: 40 } : {}),
   questions: Array.from({ length: 5 }, (_, q) =>
     q === 4
-      ? { key: `s${s}q${q}`, text: 'Which apply?', type: 'multi', required: false, maxPoints: 8, options: Array.from({ length: 5 }, (_, o) => ({ key: `o${o}`, text: `Option ${o}`, points: o + 1 })) }
-      : { key: `s${s}q${q}`, text: 'How much help?', type: 'single', options: Array.from({ length: 5 }, (_, o) => ({ key: `o${o}`, text: `Option ${o}`, points: o * 2 })) },
+      ? {
+          key: `s${s}q${q}`,
+          text: 'Which apply?',
+          type: 'multi',
+          required: false,
+          maxPoints: 8,
+          options: Array.from({ length: 5 }, (_, o) => ({ key: `o${o}`, text: `Option ${o}`, points: o + 1 })),
+        }
+      : {
+          key: `s${s}q${q}`,
+          text: 'How much help?',
+          type: 'single',
+          options: Array.from({ length: 5 }, (_, o) => ({ key: `o${o}`, text: `Option ${o}`, points: o * 2 })),
+        },
   ),
 }));
 const questionnaire = compileQuestionnaire({ key: 'bench', title: 'Bench SAQ', sections });
-const scheme = compileScheme({ key: 'bench', method: { type: 'linear', poundsPerPointPence: 22_500 }, floorPoints: 5, ceilingPence: 6_000_000 });
+const scheme = compileScheme({
+  key: 'bench',
+  method: { type: 'linear', poundsPerPointPence: 22_500 },
+  floorPoints: 5,
+  ceilingPence: 6_000_000,
+});
 const rand = random(20261124);
 const answerSets = Array.from({ length: 10_000 }, () => {
   const answers = {};
   for (const section of sections) {
     for (const question of section.questions) {
-      answers[question.key] = question.type === 'multi' ? ['o0', 'o1', 'o2', 'o3', 'o4'].filter(() => rand() < 0.4) : `o${Math.floor(rand() * 5)}`;
+      answers[question.key] =
+        question.type === 'multi' ? ['o0', 'o1', 'o2', 'o3', 'o4'].filter(() => rand() < 0.4) : `o${Math.floor(rand() * 5)}`;
     }
   }
   return answers;
@@ -68,7 +86,12 @@ if (scoreAndAllocate(10_000, true).checksum !== scoreAndAllocate(10_000, false).
 
 const cases = Array.from({ length: 1_000_000 }, (_, i) => {
   const points = 1 + Math.floor(rand() * 150);
-  return { ref: `case-${i}`, points, currentAnnualPence: Math.max(0, points * 20_000 + Math.floor(rand() * 400_000) - 200_000), clientGroup: ['ld', 'op', 'mh', 'pd'][i % 4] };
+  return {
+    ref: `case-${i}`,
+    points,
+    currentAnnualPence: Math.max(0, points * 20_000 + Math.floor(rand() * 400_000) - 200_000),
+    clientGroup: ['ld', 'op', 'mh', 'pd'][i % 4],
+  };
 });
 calibrate({ cases: cases.slice(0, 100_000), topSlicePercent: 10 });
 const calibrations = Array.from({ length: RUNS }, () => {
@@ -80,12 +103,19 @@ const calibrations = Array.from({ length: RUNS }, () => {
 // The CLI on a 1,000,000-row file, as a separate process, for its wall time and peak memory.
 const dir = mkdtempSync(join(tmpdir(), 'ras-bench-'));
 const csv = join(dir, 'cases.csv');
-writeFileSync(csv, `ref,points,currentAnnual,clientGroup\n${cases.map((c) => `${c.ref},${c.points},${(c.currentAnnualPence / 100).toFixed(2)},${c.clientGroup}`).join('\n')}\n`);
+writeFileSync(
+  csv,
+  `ref,points,currentAnnual,clientGroup\n${cases.map((c) => `${c.ref},${c.points},${(c.currentAnnualPence / 100).toFixed(2)},${c.clientGroup}`).join('\n')}\n`,
+);
 const cli = fileURLToPath(new URL('../dist/cli/ras.js', import.meta.url));
 const cliRuns = [];
 for (let i = 0; i < Math.min(RUNS, 3); i++) {
   const start = performance.now();
-  const child = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, 'calibrate', csv, '--top-slice', '10', '--report', join(dir, 'report.html')], { encoding: 'utf8' });
+  const child = spawnSync(
+    '/usr/bin/time',
+    ['-f', '%M', process.execPath, cli, 'calibrate', csv, '--top-slice', '10', '--report', join(dir, 'report.html')],
+    { encoding: 'utf8' },
+  );
   const seconds = (performance.now() - start) / 1000;
   if (child.status !== 0) throw new Error(`ras calibrate failed: ${child.stderr}`);
   const peakKb = Number(child.stderr.trim().split('\n').at(-1));
@@ -94,14 +124,27 @@ for (let i = 0; i < Math.min(RUNS, 3); i++) {
 rmSync(dir, { recursive: true, force: true });
 
 const rows = [
-  ['score + allocate, figures only (bulk), 8 sections / 40 questions (assessments/s, one core)', median(bulkScoring).toFixed(0), '≥ 500,000', median(bulkScoring) >= 500_000],
+  [
+    'score + allocate, figures only (bulk), 8 sections / 40 questions (assessments/s, one core)',
+    median(bulkScoring).toFixed(0),
+    '≥ 500,000',
+    median(bulkScoring) >= 500_000,
+  ],
   ['score + allocate with every breakdown and the explanation (assessments/s, one core)', median(scoring).toFixed(0), '(no target)', true],
   ['calibrate 1,000,000 cases (s)', (median(calibrations) / 1000).toFixed(3), '< 1', median(calibrations) < 1000],
-  ['ras calibrate, 1,000,000-row CSV + HTML report (s)', median(cliRuns.map((r) => r.seconds)).toFixed(2), '< 10', median(cliRuns.map((r) => r.seconds)) < 10],
+  [
+    'ras calibrate, 1,000,000-row CSV + HTML report (s)',
+    median(cliRuns.map((r) => r.seconds)).toFixed(2),
+    '< 10',
+    median(cliRuns.map((r) => r.seconds)) < 10,
+  ],
   ['ras calibrate peak RSS (MB)', median(cliRuns.map((r) => r.peakMb)).toFixed(0), '< 500', median(cliRuns.map((r) => r.peakMb)) < 500],
 ];
-process.stdout.write(`\nras-core benchmarks: Node ${process.version}, median of ${RUNS} runs (CLI: ${cliRuns.length})\n\n| Measure | Result | Target | Pass |\n|---|---|---|---|\n`);
-for (const [measure, result, target, pass] of rows) process.stdout.write(`| ${measure} | ${result} | ${target} | ${pass ? 'yes' : 'NO'} |\n`);
+process.stdout.write(
+  `\nras-core benchmarks: Node ${process.version}, median of ${RUNS} runs (CLI: ${cliRuns.length})\n\n| Measure | Result | Target | Pass |\n|---|---|---|---|\n`,
+);
+for (const [measure, result, target, pass] of rows)
+  process.stdout.write(`| ${measure} | ${result} | ${target} | ${pass ? 'yes' : 'NO'} |\n`);
 process.stdout.write(
   `\nscore + allocate runs, bulk: ${bulkScoring.map((v) => v.toFixed(0)).join(', ')}; full: ${scoring.map((v) => v.toFixed(0)).join(', ')}\ncalibrate runs (ms): ${calibrations.map((v) => v.toFixed(0)).join(', ')}\n`,
 );

@@ -148,9 +148,17 @@ describe('allocateBudget', () => {
   });
 
   it('computes exactly the same figures without the explanation', () => {
-    const options = { weeksAtHome: 38, weeklyContributionPence: 2_000, fundingStreams: [{ key: 'ilf', mode: 'included' as const, annualPence: 1_000 }] };
+    const options = {
+      weeksAtHome: 38,
+      weeklyContributionPence: 2_000,
+      fundingStreams: [{ key: 'ilf', mode: 'included' as const, annualPence: 1_000 }],
+    };
     const { explanation, ...full } = allocateBudget(linear({ ceilingPence: 10 }), { totalPoints: 40 }, options);
-    const { explanation: none, ...bulk } = allocateBudget(linear({ ceilingPence: 10 }), { totalPoints: 40 }, { ...options, explain: false });
+    const { explanation: none, ...bulk } = allocateBudget(
+      linear({ ceilingPence: 10 }),
+      { totalPoints: 40 },
+      { ...options, explain: false },
+    );
     expect(bulk).toEqual(full);
     expect(explanation.length).toBeGreaterThan(0);
     expect(none).toEqual([]);

@@ -55,7 +55,11 @@ describe('scoreAnswers', () => {
 
 describe('scoreAnswers without the per-question breakdown', () => {
   it('gives the same section and total points for bulk work', () => {
-    for (const answers of [{ washing: 'lots', aids: ['hoist', 'rail'], out: 'with' }, { washing: 'some' }, { washing: 'none', aids: [], out: 'never' }]) {
+    for (const answers of [
+      { washing: 'lots', aids: ['hoist', 'rail'], out: 'with' },
+      { washing: 'some' },
+      { washing: 'none', aids: [], out: 'never' },
+    ]) {
       const full = scoreAnswers(saq, answers);
       const bulk = scoreAnswers(saq, answers, { questions: false });
       expect(bulk.totalPoints).toBe(full.totalPoints);

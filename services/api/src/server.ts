@@ -40,6 +40,10 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 10_000);
     force.unref();
+    // Keep-alive connections that were busy when the signal came go idle once their response is
+    // sent; close them as they do, or the server would wait for clients to hang up.
+    const idle = setInterval(() => app.server.closeIdleConnections(), 100);
+    idle.unref();
     try {
       await app.close();
       await relay.stop();

@@ -44,8 +44,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       idleTimeoutMillis: 30_000,
       application_name: 'ras-api',
     });
-    // An idle client losing its connection (a server restart) must not crash the process.
+    // A client losing its connection (a server restart) must not crash the process: the query
+    // in progress fails (and the request answers 503), and the pool makes a new connection later.
     pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,
