@@ -186,27 +186,39 @@ describe('graceful shutdown', () => {
         headers: { authorization: `Bearer ${BOOTSTRAP_TOKEN}`, 'content-type': 'application/json' },
         body: '{"name":"Shutdown"}',
       });
-      const key = ((await council.json()) as { adminKey: { key: string } }).adminKey.key;
+      const key = ((await council.clone().json()) as { adminKey: { key: string } }).adminKey.key;
+      const councilId = ((await council.clone().json()) as { council: { id: string } }).council.id;
+      let signalledAt = Number.POSITIVE_INFINITY;
       const inFlight = Array.from({ length: 30 }, (_, n) =>
         fetch(`${url}/v1/people`, {
           method: 'POST',
           headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
           body: JSON.stringify({ clientGroup: `g${n}` }),
         }).then(
-          (response) => response.status,
-          () => 0,
+          (response) => ({ status: response.status, afterSignal: performance.now() > signalledAt }),
+          () => ({ status: 0, afterSignal: true }),
         ),
       );
       // Signal as soon as the server is answering the batch, with the rest still in flight.
       await Promise.race(inFlight);
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      signalledAt = performance.now();
       child.kill('SIGTERM');
-      const statuses = await Promise.all(inFlight);
-      // Every request gets an answer: those already accepted complete, later ones are refused with
-      // 503; no connection is dropped mid-request.
-      expect(statuses.filter((status) => status === 201).length).toBeGreaterThan(1);
-      expect(statuses.filter((status) => status !== 201 && status !== 503)).toEqual([]);
+      const results = await Promise.all(inFlight);
       expect(await exited).toBe(0);
+      // Requests the server had accepted complete (some after the signal); later ones are refused
+      // (503, or the connection is not accepted); none is cut off half-way: every 201 is stored,
+      // and nothing else is.
+      const created = results.filter((result) => result.status === 201);
+      expect(created.some((result) => result.afterSignal)).toBe(true);
+      expect(results.filter((result) => ![201, 503, 0].includes(result.status))).toEqual([]);
+      const database = await openDatabase(DATABASE_URL ? { kind: 'postgres', url: DATABASE_URL } : { kind: 'pglite', dataDir });
+      try {
+        const stored = await database.db.selectFrom('people').select('id').where('council_id', '=', councilId).execute();
+        expect(stored).toHaveLength(created.length);
+      } finally {
+        await database.close();
+      }
     } finally {
       child.kill('SIGKILL');
       rmSync(dataDir, { recursive: true, force: true });
