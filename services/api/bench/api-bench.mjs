@@ -142,6 +142,63 @@ try {
   const body = JSON.stringify({ personId: person.id, questionnaireId: credentials.questionnaireId, completedWith: ['family'], answers });
   await load(`${service.url}/v1/assessments`, { method: 'POST', headers, body, duration: 2 });
   const ours = await load(`${service.url}/v1/assessments`, { method: 'POST', headers, body }, service.child.pid);
+  // The whole journey, as a mix: person → assessment (answered) → submit → moderate → budget,
+  // each connection walking it over and over with the ids the previous answers gave.
+  const assessorKey = (await call(service.url, '/v1/api-keys', key, { name: 'bench coordinators', roles: ['assessor'] })).key;
+  const assessorHeaders = { 'content-type': 'application/json', authorization: `Bearer ${assessorKey}` };
+  const journey = await load(
+    service.url,
+    {
+      requests: [
+        {
+          method: 'POST',
+          path: '/v1/people',
+          headers: assessorHeaders,
+          body: JSON.stringify({ clientGroup: 'older-people' }),
+          onResponse: (status, body, context) => (context.personId = JSON.parse(body).id),
+        },
+        {
+          method: 'POST',
+          path: '/v1/assessments',
+          headers: assessorHeaders,
+          setupRequest: (request, context) => ({
+            ...request,
+            body: JSON.stringify({
+              personId: context.personId,
+              questionnaireId: credentials.questionnaireId,
+              completedWith: ['self'],
+              answers,
+            }),
+          }),
+          onResponse: (status, body, context) => (context.assessmentId = JSON.parse(body).id),
+        },
+        {
+          method: 'POST',
+          headers: { ...assessorHeaders, 'if-match': '"1"' },
+          setupRequest: (request, context) => ({ ...request, path: `/v1/assessments/${context.assessmentId}/submit` }),
+        },
+        {
+          method: 'POST',
+          headers: { ...assessorHeaders, 'if-match': '"2"' },
+          body: JSON.stringify({ decision: 'agree', eligibility: { eligible: true, basis: 'care-act-2014' } }),
+          setupRequest: (request, context) => ({ ...request, path: `/v1/assessments/${context.assessmentId}/moderation` }),
+        },
+        {
+          method: 'POST',
+          path: '/v1/budgets',
+          headers: assessorHeaders,
+          setupRequest: (request, context) => ({
+            ...request,
+            body: JSON.stringify({ assessmentId: context.assessmentId, startDate: '2026-12-01' }),
+          }),
+        },
+      ],
+    },
+    service.child.pid,
+  );
+  row('whole journey mix on PostgreSQL (5 writes per journey), requests/s', journey.rps.toFixed(0), '', '', '(context)', true);
+  row('whole journey mix p99 latency', `${journey.p99} ms`, '', '', '', true);
+  row('service peak RSS under the journey mix', `${journey.peakRssMb.toFixed(0)} MB`, '', '', '< 200 MB', journey.peakRssMb < 200);
   await stop(service.child);
 
   // The same writes as one createAssessment: the row, its audit record, the event number and the event.

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('loadConfig', () => {
+  it('has working defaults: PGlite in ./.data on 127.0.0.1:3000, no operator token, demo seeded', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', databaseUrl: null, bootstrapToken: null, logLevel: 'info', seedDemo: true, rateLimitPerMinute: 1200, allowPrivateWebhooks: false });
+    expect(config.dataDir).toMatch(/\.data$/);
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      DATABASE_URL: 'postgres://ras:secret@db:5432/ras',
+      DATA_DIR: '/var/lib/ras',
+      BOOTSTRAP_TOKEN: 'a'.repeat(32),
+      LOG_LEVEL: 'WARN',
+      SEED_DEMO: 'no',
+      RATE_LIMIT_PER_MINUTE: '0',
+      ALLOW_PRIVATE_WEBHOOKS: 'true',
+    });
+    expect(config).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      databaseUrl: 'postgres://ras:secret@db:5432/ras',
+      dataDir: '/var/lib/ras',
+      bootstrapToken: 'a'.repeat(32),
+      logLevel: 'warn',
+      seedDemo: false,
+      rateLimitPerMinute: 0,
+      allowPrivateWebhooks: true,
+    });
+  });
+
+  it('names every bad variable at once', () => {
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', BOOTSTRAP_TOKEN: 'short', LOG_LEVEL: 'loud', SEED_DEMO: 'maybe', RATE_LIMIT_PER_MINUTE: '-1' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const message = (error as ConfigError).message;
+      for (const name of ['PORT', 'DATABASE_URL', 'BOOTSTRAP_TOKEN', 'LOG_LEVEL', 'SEED_DEMO', 'RATE_LIMIT_PER_MINUTE']) expect(message).toContain(name);
+      expect((error as ConfigError).problems).toHaveLength(6);
+    }
+  });
+});
