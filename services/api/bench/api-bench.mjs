@@ -155,7 +155,7 @@ try {
           path: '/v1/people',
           headers: assessorHeaders,
           body: JSON.stringify({ clientGroup: 'older-people' }),
-          onResponse: (status, body, context) => (context.personId = JSON.parse(body).id),
+          onResponse: (_status, body, context) => (context.personId = JSON.parse(body).id),
         },
         {
           method: 'POST',
@@ -170,7 +170,7 @@ try {
               answers,
             }),
           }),
-          onResponse: (status, body, context) => (context.assessmentId = JSON.parse(body).id),
+          onResponse: (_status, body, context) => (context.assessmentId = JSON.parse(body).id),
         },
         {
           method: 'POST',

@@ -4,7 +4,16 @@ import { ConfigError, loadConfig } from '../src/config.js';
 describe('loadConfig', () => {
   it('has working defaults: PGlite in ./.data on 127.0.0.1:3000, no operator token, demo seeded', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', databaseUrl: null, bootstrapToken: null, logLevel: 'info', seedDemo: true, rateLimitPerMinute: 1200, allowPrivateWebhooks: false });
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      databaseUrl: null,
+      bootstrapToken: null,
+      logLevel: 'info',
+      seedDemo: true,
+      rateLimitPerMinute: 1200,
+      allowPrivateWebhooks: false,
+    });
     expect(config.dataDir).toMatch(/\.data$/);
   });
 
@@ -35,12 +44,20 @@ describe('loadConfig', () => {
 
   it('names every bad variable at once', () => {
     try {
-      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', BOOTSTRAP_TOKEN: 'short', LOG_LEVEL: 'loud', SEED_DEMO: 'maybe', RATE_LIMIT_PER_MINUTE: '-1' });
+      loadConfig({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        BOOTSTRAP_TOKEN: 'short',
+        LOG_LEVEL: 'loud',
+        SEED_DEMO: 'maybe',
+        RATE_LIMIT_PER_MINUTE: '-1',
+      });
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       const message = (error as ConfigError).message;
-      for (const name of ['PORT', 'DATABASE_URL', 'BOOTSTRAP_TOKEN', 'LOG_LEVEL', 'SEED_DEMO', 'RATE_LIMIT_PER_MINUTE']) expect(message).toContain(name);
+      for (const name of ['PORT', 'DATABASE_URL', 'BOOTSTRAP_TOKEN', 'LOG_LEVEL', 'SEED_DEMO', 'RATE_LIMIT_PER_MINUTE'])
+        expect(message).toContain(name);
       expect((error as ConfigError).problems).toHaveLength(6);
     }
   });

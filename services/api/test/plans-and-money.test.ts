@@ -1,54 +1,15 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agreedPerson, type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
+import { PLAN } from './helpers/plan.js';
 import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
 
 let t: TestApp;
 let council: SetUpCouncil;
 
 // Worked by hand: 25 points × £250 = £6,250 a year (625,000p), the whole of a 52-week year.
-// Plan lines: a PA at £80 a week × 52 = £4,160; a day service at £1,000 a year; equipment £200 once.
-// Costs £5,360, with £500 contingency £5,860: within budget, £390 to spare.
-const PLAN = {
-  outcomes: [
-    { key: 'home', description: 'Stay living in my own flat' },
-    { key: 'work', description: 'Keep my job at the café' },
-  ],
-  lines: [
-    {
-      description: 'Personal assistant, 8 hours a week',
-      outcomeKeys: ['home', 'work'],
-      provider: 'Own PA, employed by me',
-      managedBy: 'direct-payment',
-      costType: 'weekly',
-      amountPence: 8_000,
-    },
-    {
-      description: 'Day service on Fridays',
-      outcomeKeys: ['work'],
-      provider: 'Brookside Day Centre',
-      managedBy: 'council-arranged',
-      costType: 'annual',
-      amountPence: 100_000,
-    },
-    {
-      description: 'Kitchen equipment',
-      outcomeKeys: ['home'],
-      provider: 'Local supplier',
-      managedBy: 'individual-service-fund',
-      costType: 'one-off',
-      amountPence: 20_000,
-    },
-  ],
-  contingency: {
-    amountPence: 50_000,
-    plan: 'My sister covers if my PA is off sick',
-    emergencyCover: 'Agency cover through the council out-of-hours team',
-  },
-  risks: [{ description: 'Going out alone at night', mitigation: 'Travel buddy scheme', resolved: true }],
-  budgetHolder: 'Me, with help from my sister',
-  supportManager: 'My sister',
-};
+// PLAN (helpers/plan.ts): a PA at £80 a week × 52 = £4,160; a day service at £1,000 a year;
+// equipment £200 once. Costs £5,360, with £500 contingency £5,860: within budget, £390 to spare.
 
 async function indicativeBudget(c: SetUpCouncil = council, body: Record<string, unknown> = {}) {
   const { personId, assessmentId } = await agreedPerson(t, c);

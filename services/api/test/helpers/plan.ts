@@ -36,7 +36,7 @@ export const PLAN = {
     },
   ],
   contingency: { amountPence: 50_000, plan: 'My sister covers', emergencyCover: 'Out-of-hours agency cover' },
-  risks: [],
+  risks: [{ description: 'Going out alone at night', mitigation: 'Travel buddy scheme', resolved: true }],
   budgetHolder: 'Me',
   supportManager: 'My sister',
 };

@@ -1,19 +1,13 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Scope } from '../../../auth/roles.js';
+import { visibleTo } from '../../../db/portal-scope.js';
 import type { Appeal, AppealUpdate, DB } from '../../../db/schema.js';
 import { newId } from '../../../ids.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
 function visibleAppeals(db: Db, scope: Scope) {
-  let query = db.selectFrom('appeals').selectAll().where('council_id', '=', scope.councilId);
-  const portalKeyId = scope.portalKeyId;
-  if (portalKeyId !== null) {
-    query = query.where('person_id', 'in', (eb) =>
-      eb.selectFrom('people').select('id').where('council_id', '=', scope.councilId).where('created_by_key_id', '=', portalKeyId),
-    );
-  }
-  return query;
+  return visibleTo(db, 'appeals', scope);
 }
 
 export interface NewAppeal {

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Scope } from '../../../auth/roles.js';
+import { visibleTo } from '../../../db/portal-scope.js';
 import type { Assessment, AssessmentUpdate, DB } from '../../../db/schema.js';
 import { newId } from '../../../ids.js';
 
@@ -7,14 +8,7 @@ type Db = Kysely<DB> | Transaction<DB>;
 
 /** The assessments a scope may see: the council's, narrowed to a portal key's own people. */
 function visibleAssessments(db: Db, scope: Scope) {
-  let query = db.selectFrom('assessments').selectAll().where('council_id', '=', scope.councilId);
-  const portalKeyId = scope.portalKeyId;
-  if (portalKeyId !== null) {
-    query = query.where('person_id', 'in', (eb) =>
-      eb.selectFrom('people').select('id').where('council_id', '=', scope.councilId).where('created_by_key_id', '=', portalKeyId),
-    );
-  }
-  return query;
+  return visibleTo(db, 'assessments', scope);
 }
 
 export interface NewAssessmentFields {

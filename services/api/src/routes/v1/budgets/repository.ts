@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Scope } from '../../../auth/roles.js';
+import { visibleTo } from '../../../db/portal-scope.js';
 import type { Budget, BudgetUpdate, DB } from '../../../db/schema.js';
 import { newId } from '../../../ids.js';
 import type { CalculatedBudget } from '../../../rules/calculate-budget.js';
@@ -7,14 +8,7 @@ import type { CalculatedBudget } from '../../../rules/calculate-budget.js';
 type Db = Kysely<DB> | Transaction<DB>;
 
 function visibleBudgets(db: Db, scope: Scope) {
-  let query = db.selectFrom('budgets').selectAll().where('council_id', '=', scope.councilId);
-  const portalKeyId = scope.portalKeyId;
-  if (portalKeyId !== null) {
-    query = query.where('person_id', 'in', (eb) =>
-      eb.selectFrom('people').select('id').where('council_id', '=', scope.councilId).where('created_by_key_id', '=', portalKeyId),
-    );
-  }
-  return query;
+  return visibleTo(db, 'budgets', scope);
 }
 
 /** The columns a calculation sets on a budget row. */

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Scope } from '../../../auth/roles.js';
+import { visibleTo } from '../../../db/portal-scope.js';
 import type { DB, Review, ReviewUpdate } from '../../../db/schema.js';
 import { newId } from '../../../ids.js';
 
@@ -58,14 +59,7 @@ export function insertReview(
 }
 
 function visibleReviews(db: Db, scope: Scope) {
-  let query = db.selectFrom('reviews').selectAll().where('council_id', '=', scope.councilId);
-  const portalKeyId = scope.portalKeyId;
-  if (portalKeyId !== null) {
-    query = query.where('person_id', 'in', (eb) =>
-      eb.selectFrom('people').select('id').where('council_id', '=', scope.councilId).where('created_by_key_id', '=', portalKeyId),
-    );
-  }
-  return query;
+  return visibleTo(db, 'reviews', scope);
 }
 
 export function findReview(db: Db, scope: Scope, id: string, options: { forUpdate?: boolean } = {}): Promise<Review | undefined> {

@@ -98,6 +98,14 @@ async function contextOf(db: Kysely<DB>, scope: Scope, row: SupportPlanRow): Pro
 
 const WRITERS = rolesAccess('admin', 'assessor', 'integration', 'portal');
 
+/** A plan locked for a change, visible to the scope, at the version the client saw (If-Match). */
+async function lockPlan(tx: Kysely<DB>, scope: Scope, id: string, expected: number): Promise<SupportPlanRow> {
+  const plan = await findPlan(tx, scope, id, { forUpdate: true });
+  if (!plan) throw notFound('support plan', id);
+  assertVersion(expected, plan.version);
+  return plan;
+}
+
 /** Support plans: written by the person, agreed by coordinator, team manager and panel. */
 const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
@@ -157,9 +165,7 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const expected = requireIfMatch(request);
       const scope = scopeOf(request);
       const body = await write(request, async (tx, changes) => {
-        const before = await findPlan(tx, scope, request.params.id, { forUpdate: true });
-        if (!before) throw notFound('support plan', request.params.id);
-        assertVersion(expected, before.version);
+        const before = await lockPlan(tx, scope, request.params.id, expected);
         if (before.status !== 'draft' && before.status !== 'returned')
           throw invalidState(`Only a draft or returned plan can change; this one is ${before.status}`);
         const after = await updatePlan(tx, scope.councilId, before.id, { plan: JSON.stringify(request.body) });
@@ -252,9 +258,7 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const expected = requireIfMatch(request);
       const scope = scopeOf(request);
       const body = await write(request, async (tx, changes) => {
-        const before = await findPlan(tx, scope, request.params.id, { forUpdate: true });
-        if (!before) throw notFound('support plan', request.params.id);
-        assertVersion(expected, before.version);
+        const before = await lockPlan(tx, scope, request.params.id, expected);
         if (before.status !== 'draft' && before.status !== 'returned')
           throw invalidState(`Only a draft or returned plan can be submitted; this one is ${before.status}`);
         const plan = before.plan as SupportPlan;
@@ -311,9 +315,7 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw new AppError('FORBIDDEN', `A ${stage} decision needs the role ${STAGE_ROLES[stage]}`);
       }
       const body = await write(request, async (tx, changes) => {
-        const before = await findPlan(tx, scope, request.params.id, { forUpdate: true });
-        if (!before) throw notFound('support plan', request.params.id);
-        assertVersion(expected, before.version);
+        const before = await lockPlan(tx, scope, request.params.id, expected);
         if (before.status !== 'submitted') throw invalidState(`Only a submitted plan can be decided; this one is ${before.status}`);
         if (before.stage !== stage) throw invalidState(`The plan is waiting for the ${before.stage} decision, not ${stage}`);
         const plan = before.plan as SupportPlan;
