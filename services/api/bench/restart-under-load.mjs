@@ -5,11 +5,11 @@
 // a script to run by hand (`npm run faults:restart`), not part of the suite, which shares the server.
 //   RESTART_COMMAND overrides how the server is restarted (default: pg_ctlcluster <version> main restart).
 import { exec, spawn } from 'node:child_process';
-import { promisify } from 'node:util';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import pg from 'pg';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));

@@ -70,9 +70,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     parseJson(request, body as string, done);
   });
   app.addSchema(Problem);
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-  });
   await app.register(database, { database: options.database });
   app.decorate('allowPrivateWebhooks', options.config.allowPrivateWebhooks ?? false);
   await app.register(problemDetails);

@@ -47,6 +47,8 @@ describe('operations endpoints', () => {
     const response = await t.call('GET', '/v1/nowhere', { key: adminKey });
     expect(response.statusCode).toBe(404);
     expect(problemOf(response)).toMatchObject({ status: 404, code: 'ROUTE_NOT_FOUND' });
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['cache-control']).toBe('no-store');
   });
 
   it('refuses malformed JSON, a wrong content type and an oversized body with problem+json', async () => {
