@@ -1,6 +1,7 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
+import { purgeExpiredIdempotencyKeys } from './db/idempotency-repository.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createLogger } from './logger.js';
 import { seedDemoCouncil } from './seed/demo-council.js';
@@ -29,6 +30,13 @@ async function main(): Promise<void> {
   const seeded = config.seedDemo ? await seedDemoCouncil(database.db, config.dataDir) : null;
   const app = await buildApp({ database, config, logger });
   const relay = new WebhookRelay(database.db, { allowPrivateTargets: config.allowPrivateWebhooks }, app.log);
+  // Idempotency keys answer retries for 24 hours; after that they are only clutter.
+  const purge = setInterval(() => {
+    purgeExpiredIdempotencyKeys(database.db).catch((error: unknown) =>
+      logger.warn({ err: error }, 'purging expired idempotency keys failed'),
+    );
+  }, 3_600_000);
+  purge.unref();
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -42,6 +50,7 @@ async function main(): Promise<void> {
     force.unref();
     // Keep-alive connections that were busy when the signal came go idle once their response is
     // sent; close them as they do, or the server would wait for clients to hang up.
+    clearInterval(purge);
     const idle = setInterval(() => app.server.closeIdleConnections(), 100);
     idle.unref();
     try {

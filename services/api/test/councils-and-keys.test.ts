@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { purgeExpiredIdempotencyKeys } from '../src/db/idempotency-repository.js';
 import { BOOTSTRAP_TOKEN, createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
 
 let t: TestApp;
@@ -53,6 +54,29 @@ describe('createCouncil', () => {
     const different = await t.call('POST', '/v1/councils', { key: BOOTSTRAP_TOKEN, body: { name: 'Another borough' }, headers });
     expect(different.statusCode).toBe(422);
     expect(problemOf(different).code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+});
+
+describe('Idempotency-Key lifetime', () => {
+  it('lets an expired key be used again, and purges expired keys', async () => {
+    const headers = { 'idempotency-key': `expiring-${Date.now()}` };
+    const first = await t.call('POST', '/v1/councils', { key: BOOTSTRAP_TOKEN, body: { name: 'Old borough' }, headers });
+    await t.database.db
+      .updateTable('idempotency_keys')
+      .set({ expires_at: new Date(Date.now() - 1_000) })
+      .where('key', '=', headers['idempotency-key'])
+      .execute();
+    const again = await t.call('POST', '/v1/councils', { key: BOOTSTRAP_TOKEN, body: { name: 'New borough' }, headers });
+    expect(again.statusCode).toBe(201);
+    expect(again.json().council.id).not.toBe(first.json().council.id);
+    await t.database.db
+      .updateTable('idempotency_keys')
+      .set({ expires_at: new Date(Date.now() - 1_000) })
+      .where('key', '=', headers['idempotency-key'])
+      .execute();
+    expect(await purgeExpiredIdempotencyKeys(t.database.db)).toBeGreaterThanOrEqual(1);
+    const left = await t.database.db.selectFrom('idempotency_keys').select('key').where('key', '=', headers['idempotency-key']).execute();
+    expect(left).toEqual([]);
   });
 });
 

@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import { type Changes, writeTransaction } from '../db/changes.js';
+import { claimIdempotencyKey, findIdempotencyKey, storeIdempotentResponse } from '../db/idempotency-repository.js';
 import type { DB } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import { changeContext } from './auth.js';
-
-/** How long a stored response answers retries (API.md: 24 h). */
-export const IDEMPOTENCY_TTL_HOURS = 24;
 
 /** What a creating handler produces: the body, and headers such as Location and ETag. */
 export interface Created<T> {
@@ -58,36 +56,8 @@ export async function createOnce<T>(
     .digest('hex');
   const scope = scopeOf(request);
   const outcome = await writeTransaction(request.server.db, context, async (tx, changes) => {
-    const claimed = await tx
-      .insertInto('idempotency_keys')
-      .values({
-        scope,
-        key,
-        request_hash: requestHash,
-        status_code: 0,
-        headers: '{}',
-        body: 'null',
-        expires_at: sql<Date>`now() + make_interval(hours => ${IDEMPOTENCY_TTL_HOURS})`,
-      })
-      .onConflict((oc) =>
-        oc
-          .columns(['scope', 'key'])
-          .doUpdateSet({
-            request_hash: requestHash,
-            status_code: 0,
-            expires_at: sql<Date>`now() + make_interval(hours => ${IDEMPOTENCY_TTL_HOURS})`,
-          })
-          .where('idempotency_keys.expires_at', '<', sql<Date>`now()`),
-      )
-      .returning('key')
-      .executeTakeFirst();
-    if (!claimed) {
-      const stored = await tx
-        .selectFrom('idempotency_keys')
-        .selectAll()
-        .where('scope', '=', scope)
-        .where('key', '=', key)
-        .executeTakeFirstOrThrow();
+    if (!(await claimIdempotencyKey(tx, scope, key, requestHash))) {
+      const stored = await findIdempotencyKey(tx, scope, key);
       if (stored.request_hash !== requestHash) {
         throw new AppError(
           'IDEMPOTENCY_KEY_REUSED',
@@ -97,12 +67,7 @@ export async function createOnce<T>(
       return { replay: stored } as const;
     }
     const created = await work(tx, changes);
-    await tx
-      .updateTable('idempotency_keys')
-      .set({ status_code: 201, headers: JSON.stringify(created.headers ?? {}), body: JSON.stringify(created.body) })
-      .where('scope', '=', scope)
-      .where('key', '=', key)
-      .execute();
+    await storeIdempotentResponse(tx, scope, key, { status: 201, headers: { ...created.headers }, body: created.body });
     return { created } as const;
   });
   if ('replay' in outcome) {
