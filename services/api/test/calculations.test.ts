@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BudgetCalculation, ClawbackResult, ContributionResult } from '../src/routes/v1/calculations/schemas.js';
+import { expectDocumentedShape } from './helpers/documented-shape.js';
 import { SMALL_QUESTIONNAIRE } from './helpers/fixtures.js';
 import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
 
@@ -32,6 +34,7 @@ async function createScheme(body: Record<string, unknown>): Promise<string> {
 async function budget(body: Record<string, unknown>) {
   const response = await t.call('POST', '/v1/calculations/budget', { key: portalKey, body });
   expect(response.statusCode, response.body).toBe(200);
+  expectDocumentedShape(BudgetCalculation, response.json());
   return response.json();
 }
 
@@ -164,6 +167,7 @@ describe('calculateContribution', () => {
   ])('capital %i pence → tariff %i, charge %i', async (capitalPence, tariff, charge) => {
     const response = await t.call('POST', '/v1/calculations/contribution', { key: portalKey, body: { ...base, capitalPence } });
     expect(response.statusCode).toBe(200);
+    expectDocumentedShape(ContributionResult, response.json());
     expect(response.json()).toMatchObject({ tariffIncomePence: tariff, weeklyContributionPence: charge });
   });
 
@@ -191,6 +195,7 @@ describe('calculateClawback', () => {
       body: { annualPence: 1_040_000, periodWeeks: 26, councilPaidPence: 520_000, personPaidPence: 26_000, spentPence: 300_000, clawback },
     });
     expect(response.statusCode).toBe(200);
+    expectDocumentedShape(ClawbackResult, response.json());
     expect(response.json()).toMatchObject({ underspendPence: 246_000, allowancePence: allowance, clawbackPence: reclaim });
   });
 

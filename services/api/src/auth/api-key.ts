@@ -32,11 +32,10 @@ export function parseApiKey(key: string): { id: string; secret: string } | null 
   return { id, secret: match[2] as string };
 }
 
-/** Compares a presented secret with a stored hash in constant time. */
-export function secretMatches(secret: string, storedHash: string): boolean {
-  const presented = Buffer.from(hashSecret(secret), 'hex');
-  const stored = Buffer.from(storedHash, 'hex');
-  return presented.length === stored.length && timingSafeEqual(presented, stored);
+/** Compares a presented secret with a stored hash (decoded from its hex) in constant time. */
+export function secretMatches(secret: string, storedHash: Buffer): boolean {
+  const presented = createHash('sha256').update(secret).digest();
+  return presented.length === storedHash.length && timingSafeEqual(presented, storedHash);
 }
 
 /** Compares two strings (e.g. the operator token) in constant time. */

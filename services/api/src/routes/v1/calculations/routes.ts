@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { CARE_ACT_2014_RULES, calculateClawback, calculateContribution } from 'ras-core';
 import { ANY_ROLE, rolesAccess } from '../../../auth/roles.js';
 import { AppError } from '../../../errors.js';
+import { plainJson } from '../../../http/plain-json.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { calculateBudget } from '../../../rules/calculate-budget.js';
 import { problemResponses } from '../../../schemas/common.js';
@@ -17,11 +18,13 @@ import {
 /** Stateless calculations: any role, nothing stored, no personal data needed. */
 const calculationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const config = { access: rolesAccess(...ANY_ROLE) };
+  const serializerCompiler = plainJson;
 
   app.post(
     '/calculations/budget',
     {
       config,
+      serializerCompiler,
       schema: {
         operationId: 'calculateBudget',
         tags: ['calculations'],
@@ -50,6 +53,7 @@ const calculationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/calculations/contribution',
     {
       config,
+      serializerCompiler,
       schema: {
         operationId: 'calculateContribution',
         tags: ['calculations'],
@@ -69,6 +73,7 @@ const calculationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/calculations/clawback',
     {
       config,
+      serializerCompiler,
       schema: {
         operationId: 'calculateClawback',
         tags: ['calculations'],
