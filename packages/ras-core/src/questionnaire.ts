@@ -58,6 +58,9 @@ export interface CompiledQuestion {
   readonly required: boolean;
   readonly maxPoints: number | undefined;
   readonly points: ReadonlyMap<string, number>;
+  /** Where the question sits: its section's index, and its own index in questionnaire order. */
+  readonly sectionIndex: number;
+  readonly index: number;
 }
 
 /** @internal A section prepared for fast scoring. */
@@ -79,6 +82,10 @@ export interface CompiledQuestionnaire {
   readonly definition: QuestionnaireDefinition;
   readonly sections: readonly CompiledSection[];
   readonly questions: ReadonlyMap<string, CompiledQuestion>;
+  /** Every question in questionnaire order (`questions[i].index === i`). */
+  readonly ordered: readonly CompiledQuestion[];
+  /** How many questions must be answered. */
+  readonly requiredCount: number;
 }
 
 const MAX_WEIGHT_HUNDREDTHS = 10_000;
@@ -209,7 +216,8 @@ export function compileQuestionnaire(definition: QuestionnaireDefinition): Compi
   const problems = validateQuestionnaire(definition);
   if (problems.length > 0) throw new RasError('INVALID_QUESTIONNAIRE', problems);
   const questions = new Map<string, CompiledQuestion>();
-  const sections = definition.sections.map((section): CompiledSection => {
+  const ordered: CompiledQuestion[] = [];
+  const sections = definition.sections.map((section, sectionIndex): CompiledSection => {
     const compiledQuestions = section.questions.map((question): CompiledQuestion => {
       const compiled: CompiledQuestion = {
         definition: question,
@@ -218,8 +226,11 @@ export function compileQuestionnaire(definition: QuestionnaireDefinition): Compi
         required: question.required ?? true,
         maxPoints: question.maxPoints,
         points: new Map(question.options.map((option) => [option.key, option.points])),
+        sectionIndex,
+        index: ordered.length,
       };
       questions.set(question.key, compiled);
+      ordered.push(compiled);
       return compiled;
     });
     return {
@@ -231,7 +242,8 @@ export function compileQuestionnaire(definition: QuestionnaireDefinition): Compi
       questions: compiledQuestions,
     };
   });
-  return { definition, sections, questions };
+  const requiredCount = ordered.filter((question) => question.required).length;
+  return { definition, sections, questions, ordered, requiredCount };
 }
 
 /** Options for {@link validateAnswers}. */

@@ -89,39 +89,50 @@ function questionPoints(question: CompiledQuestion, answer: unknown): number {
  */
 export function scoreAnswers(questionnaire: CompiledQuestionnaire, answers: Answers, options: ScoreOptions = {}): Score {
   const breakdown = options.questions ?? true;
-  let answered = 0;
+  const ordered = questionnaire.ordered;
+  const sums: number[] = questionnaire.sections.map(() => 0);
+  const scored: QuestionScore[] = breakdown ? new Array(ordered.length) : NO_QUESTIONS;
+  let requiredAnswered = 0;
   let invalid = false;
-  let totalPoints = 0;
-  const missing: string[] = [];
-  const sections: SectionScore[] = [];
-  for (const section of questionnaire.sections) {
-    let sum = 0;
-    const questions: QuestionScore[] = breakdown ? [] : NO_QUESTIONS;
-    for (const question of section.questions) {
-      const answer = answers[question.key];
-      if (answer === undefined || answer === null) {
-        if (answer === null) answered++;
-        if (question.required) missing.push(question.key);
-        if (breakdown) questions.push({ key: question.key, answer: null, points: 0, uncappedPoints: 0, capped: false });
+  let position = 0;
+  // One pass over the answers as given, matched to questions by position: answers usually come
+  // in questionnaire order, and V8 reads an object's values in a for-in loop straight from its
+  // layout. Looking forty different keys up in each object instead goes through a hash-keyed
+  // cache whose collisions make the speed vary from one process to the next (BENCHMARKS.md).
+  for (const key in answers) {
+    let question = ordered[position];
+    if (question?.key !== key) {
+      question = questionnaire.questions.get(key);
+      if (question === undefined) {
+        // Inherited enumerable properties are not answers; anything else is an unknown question.
+        if (Object.hasOwn(answers, key)) invalid = true;
         continue;
       }
-      answered++;
-      const uncapped = questionPoints(question, answer);
-      if (uncapped < 0) {
-        invalid = true;
-        continue;
-      }
-      if (question.multi && question.required && (answer as readonly string[]).length === 0) missing.push(question.key);
-      const capped = question.maxPoints !== undefined && uncapped > question.maxPoints;
-      const points = capped ? (question.maxPoints as number) : uncapped;
-      sum += points;
-      if (breakdown) questions.push({ key: question.key, answer, points, uncappedPoints: uncapped, capped });
     }
+    position = question.index + 1;
+    const answer = answers[key];
+    if (answer === undefined || answer === null) continue;
+    const uncapped = questionPoints(question, answer);
+    if (uncapped < 0) {
+      invalid = true;
+      continue;
+    }
+    if (question.required && !(question.multi && (answer as readonly string[]).length === 0)) requiredAnswered++;
+    const capped = question.maxPoints !== undefined && uncapped > question.maxPoints;
+    const points = capped ? (question.maxPoints as number) : uncapped;
+    sums[question.sectionIndex] = (sums[question.sectionIndex] as number) + points;
+    if (breakdown) scored[question.index] = { key, answer, points, uncappedPoints: uncapped, capped };
+  }
+  if (invalid) throw new RasError('INVALID_ANSWERS', validateAnswers(questionnaire, answers, { partial: true }));
+
+  let totalPoints = 0;
+  const sections = questionnaire.sections.map((section, index): SectionScore => {
+    const sum = sums[index] as number;
     const weightedPoints = divide(sum * section.weightHundredths, 100, 'half-up');
     const capped = section.maxPoints !== undefined && weightedPoints > section.maxPoints;
     const points = capped ? (section.maxPoints as number) : weightedPoints;
     totalPoints += points;
-    sections.push({
+    return {
       key: section.key,
       title: section.title,
       questionPoints: sum,
@@ -130,14 +141,10 @@ export function scoreAnswers(questionnaire: CompiledQuestionnaire, answers: Answ
       maxPoints: section.maxPoints ?? null,
       points,
       capped,
-      questions,
-    });
-  }
-  // Answers to questions this questionnaire does not have are caught by counting keys, which
-  // keeps the common path free of a second pass.
-  if (invalid || Object.keys(answers).length !== answered) {
-    throw new RasError('INVALID_ANSWERS', validateAnswers(questionnaire, answers, { partial: true }));
-  }
+      questions: breakdown ? section.questions.map((question) => scored[question.index] ?? unanswered(question)) : NO_QUESTIONS,
+    };
+  });
+  const missing = requiredAnswered === questionnaire.requiredCount ? [] : missingQuestionKeys(questionnaire, answers);
   return {
     questionnaire: { key: questionnaire.definition.key, version: questionnaire.definition.version ?? null },
     totalPoints,
@@ -145,4 +152,20 @@ export function scoreAnswers(questionnaire: CompiledQuestionnaire, answers: Answ
     missingQuestionKeys: missing,
     sections,
   };
+}
+
+function unanswered(question: CompiledQuestion): QuestionScore {
+  return { key: question.key, answer: null, points: 0, uncappedPoints: 0, capped: false };
+}
+
+/** Required questions with no answer (or no option chosen), in questionnaire order. */
+function missingQuestionKeys(questionnaire: CompiledQuestionnaire, answers: Answers): string[] {
+  const missing: string[] = [];
+  for (const question of questionnaire.ordered) {
+    if (!question.required) continue;
+    const answer = answers[question.key];
+    if (answer === undefined || answer === null || (question.multi && (answer as readonly string[]).length === 0))
+      missing.push(question.key);
+  }
+  return missing;
 }

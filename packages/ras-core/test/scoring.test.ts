@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileQuestionnaire, RasError, scoreAnswers } from '../src/index.js';
 import { SAQ } from './fixtures.js';
@@ -67,5 +68,48 @@ describe('scoreAnswers without the per-question breakdown', () => {
       expect(bulk.missingQuestionKeys).toEqual(full.missingQuestionKeys);
       expect(bulk.sections.every((section) => section.questions.length === 0)).toBe(true);
     }
+  });
+});
+
+describe('scoreAnswers whatever order the answers come in', () => {
+  // Answers in the questionnaire's order take a fast path; any other order must score the same,
+  // and an answer to an unknown question must be refused wherever it sits.
+  const answerFor = {
+    washing: fc.constantFrom('none', 'some', 'lots', null),
+    aids: fc.subarray(['hoist', 'rail', 'none']),
+    out: fc.constantFrom('alone', 'with', 'never'),
+  };
+  const entries = fc.record(answerFor, { requiredKeys: [] }).map((answers) => Object.entries(answers));
+  const scoreOf = (pairs: [string, unknown][]) => {
+    try {
+      return scoreAnswers(saq, Object.fromEntries(pairs) as never);
+    } catch (error) {
+      return (error as RasError).problems;
+    }
+  };
+
+  it('scores a shuffled set of answers exactly as the ordered one', () => {
+    fc.assert(
+      fc.property(entries, fc.infiniteStream(fc.nat()), (pairs, draws) => {
+        const shuffled = [...pairs];
+        for (let i = shuffled.length - 1; i > 0; i--) {
+          const j = (draws.next().value as number) % (i + 1);
+          [shuffled[i], shuffled[j]] = [shuffled[j] as [string, unknown], shuffled[i] as [string, unknown]];
+        }
+        expect(scoreOf(shuffled)).toEqual(scoreOf(pairs));
+      }),
+    );
+  });
+
+  it('refuses an unknown question wherever it sits among the answers', () => {
+    fc.assert(
+      fc.property(entries, fc.nat(), (pairs, at) => {
+        const withStranger = [...pairs];
+        withStranger.splice(at % (pairs.length + 1), 0, ['stranger', 'x']);
+        const problems = scoreOf(withStranger);
+        expect(Array.isArray(problems)).toBe(true);
+        expect((problems as { pointer: string }[]).map((problem) => problem.pointer)).toContain('/answers/stranger');
+      }),
+    );
   });
 });
