@@ -2,7 +2,7 @@
 // One process's figure for score + allocate on an 8-section, 40-question SAQ, printed as JSON
 // for run.js. `node score.js` scores answers parsed from JSON, as they arrive in a request body,
 // a file or a database column; `node score.js built` scores objects built key by key in code,
-// which V8 keeps as hash tables once they pass a dozen or so keys (slower to read).
+// which V8 often keeps as hash tables (these are; slower to read).
 import { allocateBudget, compileQuestionnaire, compileScheme, scoreAnswers } from '../dist/index.js';
 
 const built = process.argv[2] === 'built';

@@ -17,6 +17,8 @@ import pg from 'pg';
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const server = join(root, 'services/api/dist/server.js');
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const CONNECTIONS = 50;
 const adminUrl = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -106,36 +108,53 @@ try {
   const request = { method: 'POST', headers, body: calcBody };
   await load(`${bare.url}/bare`, { ...request, duration: 2 });
   await load(`${service.url}/v1/calculations/budget`, { ...request, duration: 2 });
-  const bareSmall = await load(`${bare.url}/bare`, request);
-  const bareSized = await load(`${bare.url}/sized`, request);
-  const calc = await load(`${service.url}/v1/calculations/budget`, request, service.child.pid);
+  // Rounds of the three, one after the other; each round's ratios are taken within the round,
+  // and the medians over the rounds are reported.
+  const rounds = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const bareSmall = await load(`${bare.url}/bare`, request);
+    const bareSized = await load(`${bare.url}/sized`, request);
+    const calc = await load(`${service.url}/v1/calculations/budget`, request, service.child.pid);
+    rounds.push({ bareSmall, bareSized, calc, small: calc.rps / bareSmall.rps, sized: calc.rps / bareSized.rps });
+  }
   await stop(bare.child);
   const bytes = readFileSync(payload).length;
+  const mid = (pick) => median(rounds.map(pick));
+  const percent = (ratio) => `${(ratio * 100).toFixed(0)}%`;
+  const each = (pick) => rounds.map((r) => percent(pick(r))).join(', ');
   row(
-    'calculateBudget req/s vs a bare route answering a small object',
-    calc.rps.toFixed(0),
-    `${bareSmall.rps.toFixed(0)} (bare fastify)`,
-    `${((calc.rps / bareSmall.rps) * 100).toFixed(0)}%`,
+    `calculateBudget req/s vs a bare route taking the same body and answering the same ${bytes}-byte response`,
+    mid((r) => r.calc.rps).toFixed(0),
+    `${mid((r) => r.bareSized.rps).toFixed(0)} (bare fastify)`,
+    `${percent(mid((r) => r.sized))} (rounds: ${each((r) => r.sized)})`,
     '≥ 60%',
-    calc.rps / bareSmall.rps >= 0.6,
+    mid((r) => r.sized) >= 0.6,
   );
   row(
-    `calculateBudget req/s vs a bare route answering the same ${bytes}-byte response`,
-    calc.rps.toFixed(0),
-    `${bareSized.rps.toFixed(0)} (bare fastify)`,
-    `${((calc.rps / bareSized.rps) * 100).toFixed(0)}%`,
-    '(context)',
-    true,
+    'calculateBudget req/s vs a bare route taking the same body and answering a 24-byte object',
+    mid((r) => r.calc.rps).toFixed(0),
+    `${mid((r) => r.bareSmall.rps).toFixed(0)} (bare fastify)`,
+    `${percent(mid((r) => r.small))} (rounds: ${each((r) => r.small)})`,
+    '≥ 60% (see notes)',
+    mid((r) => r.small) >= 0.6,
   );
+  const calc = { p99: mid((r) => r.calc.p99), peakRssMb: Math.max(...rounds.map((r) => r.calc.peakRssMb)) };
   row(
-    'calculateBudget p99 latency',
+    'calculateBudget p99 latency (median of rounds)',
     `${calc.p99} ms`,
-    `${bareSmall.p99} / ${bareSized.p99} ms (bare small / sized)`,
+    `${mid((r) => r.bareSmall.p99)} / ${mid((r) => r.bareSized.p99)} ms (bare small / sized)`,
     '',
     '< 20 ms',
     calc.p99 < 20,
   );
-  row('service peak RSS under calculateBudget load', `${calc.peakRssMb.toFixed(0)} MB`, '', '', '< 200 MB', calc.peakRssMb < 200);
+  row(
+    'service peak RSS under calculateBudget load (highest of rounds)',
+    `${calc.peakRssMb.toFixed(0)} MB`,
+    '',
+    '',
+    '< 200 MB',
+    calc.peakRssMb < 200,
+  );
 
   // 2 and 3. createAssessment against pgbench doing the same inserts in the same database.
   const person = await call(service.url, '/v1/people', key, { clientGroup: 'older-people' });
@@ -282,7 +301,9 @@ try {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-process.stdout.write(`\nBudget service benchmarks: ${DURATION} s per run, ${CONNECTIONS} connections, Node ${process.version}\n\n`);
+process.stdout.write(
+  `\nBudget service benchmarks: ${DURATION} s per run, ${CONNECTIONS} connections, calculateBudget in ${ROUNDS} rounds, Node ${process.version}\n\n`,
+);
 process.stdout.write('| Measure | Ours | Yardstick (same run) | Ratio | Target | Pass |\n|---|---|---|---|---|---|\n');
 for (const r of results)
   process.stdout.write(`| ${r.measure} | ${r.ours} | ${r.yardstick} | ${r.ratio} | ${r.target} | ${r.pass ? 'yes' : 'NO'} |\n`);
