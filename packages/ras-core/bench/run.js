@@ -8,21 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { calibrate } from '../dist/index.js';
+import { median, random } from './shared.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-/** A seeded PRNG (mulberry32), so every run measures the same work. */
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Score + allocate runs in fresh processes: V8 seeds its string hashing at random per process,
 // and how keys collide in its lookup caches moves the figure from one process to the next, so

@@ -4,21 +4,9 @@
 // a file or a database column; `node score.js built` scores objects built key by key in code,
 // which V8 often keeps as hash tables (these are; slower to read).
 import { allocateBudget, compileQuestionnaire, compileScheme, scoreAnswers } from '../dist/index.js';
+import { median, random } from './shared.js';
 
 const built = process.argv[2] === 'built';
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-/** A seeded PRNG (mulberry32), so every run measures the same work. */
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // An 8-section, 40-question SAQ: weights, caps, and one multi question per section.
 const sections = Array.from({ length: 8 }, (_, s) => ({

@@ -10,8 +10,8 @@ export interface MintedKey {
   readonly secretHash: string;
 }
 
-function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
 }
 
 /**
@@ -20,7 +20,7 @@ function hashSecret(secret: string): string {
  */
 export function mintApiKey(id: string): MintedKey {
   const secret = randomBytes(32).toString('base64url');
-  return { id, key: `${PREFIX}_${id.replaceAll('-', '')}_${secret}`, secretHash: hashSecret(secret) };
+  return { id, key: `${PREFIX}_${id.replaceAll('-', '')}_${secret}`, secretHash: sha256(secret).toString('hex') };
 }
 
 /** Splits a presented key into its id and secret, or `null` when it is not shaped like one. */
@@ -34,15 +34,13 @@ export function parseApiKey(key: string): { id: string; secret: string } | null 
 
 /** Compares a presented secret with a stored hash (decoded from its hex) in constant time. */
 export function secretMatches(secret: string, storedHash: Buffer): boolean {
-  const presented = createHash('sha256').update(secret).digest();
+  const presented = sha256(secret);
   return presented.length === storedHash.length && timingSafeEqual(presented, storedHash);
 }
 
 /** Compares two strings (e.g. the operator token) in constant time. */
 export function tokensMatch(presented: string, expected: string): boolean {
-  const a = createHash('sha256').update(presented).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
+  return timingSafeEqual(sha256(presented), sha256(expected));
 }
 
 /**
