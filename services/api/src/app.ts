@@ -3,9 +3,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
+import { AppError } from './errors.js';
+import { findControlCharacter, mayHoldControlCharacter } from './http/control-characters.js';
 import auth from './plugins/auth.js';
 import database from './plugins/database.js';
-import problemDetails from './plugins/problem-details.js';
+import problemDetails, { clientErrorHandler, frameworkErrors } from './plugins/problem-details.js';
 import rateLimit from './plugins/rate-limit.js';
 import securityHeaders from './plugins/security-headers.js';
 import openapi from './plugins/swagger.js';
@@ -54,6 +56,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     requestIdHeader: false,
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    clientErrorHandler,
+    frameworkErrors,
   };
   const app = (
     typeof logger === 'boolean' ? Fastify({ ...fastifyOptions, logger }) : Fastify({ ...fastifyOptions, loggerInstance: logger })
@@ -67,7 +71,26 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       done(null, undefined);
       return;
     }
-    parseJson(request, body as string, done);
+    if (!mayHoldControlCharacter(body as string)) {
+      parseJson(request, body as string, done);
+      return;
+    }
+    parseJson(request, body as string, (error, value) => {
+      const found = error ? null : findControlCharacter(value);
+      if (found) done(new AppError('VALIDATION_FAILED', 'The request body is not valid: see errors', { errors: [found] }), undefined);
+      else done(error, value);
+    });
+  });
+  // The service reads bodies as sent; a compressed body would be read as if it were plain.
+  app.addHook('onRequest', (request, _reply, done) => {
+    const encoding = request.headers['content-encoding'];
+    const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
+    if (encoding === undefined || !hasBody || encoding.trim().toLowerCase() === 'identity') return done();
+    done(
+      new AppError('UNSUPPORTED_CONTENT_ENCODING', `Content-Encoding ${encoding} is not accepted: send the body uncompressed`, {
+        errors: [{ pointer: '/headers/content-encoding', detail: 'must be absent or identity' }],
+      }),
+    );
   });
   app.addSchema(Problem);
   await app.register(database, { database: options.database });

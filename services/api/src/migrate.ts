@@ -1,10 +1,12 @@
 import { ConfigError, loadConfig } from './config.js';
+import { lockDataDirOrExit } from './db/data-dir-lock.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest, migrationLevel } from './db/migrate.js';
 
 /** `npm run migrate`: applies pending migrations to the configured database and exits. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  const lock = config.databaseUrl ? null : lockDataDirOrExit(config.dataDir);
   const database = await openDatabase(
     config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.dataDir },
   );
@@ -14,6 +16,7 @@ async function main(): Promise<void> {
     process.stdout.write(`Database is at migration ${await migrationLevel(database.db)}\n`);
   } finally {
     await database.close();
+    lock?.release();
   }
 }
 

@@ -1,5 +1,6 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { lockDataDirOrExit } from './db/data-dir-lock.js';
 import { openDatabase } from './db/database.js';
 import { purgeExpiredIdempotencyKeys } from './db/idempotency-repository.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  const lock = config.databaseUrl ? null : lockDataDirOrExit(config.dataDir);
   const database = await openDatabase(
     config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.dataDir },
   );
@@ -57,6 +59,7 @@ async function main(): Promise<void> {
       await app.close();
       await relay.stop();
       await database.close();
+      lock?.release();
       process.exit(0);
     } catch (error) {
       logger.error({ err: error }, 'shutdown failed');

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { RasError } from 'ras-core';
@@ -32,7 +33,8 @@ const FASTIFY_ERROR_MAP: Record<string, ErrorCode> = {
   FST_ERR_NOT_ACCEPTABLE: 'NOT_ACCEPTABLE',
 };
 
-function problem(code: ErrorCode, detail: string, request: FastifyRequest, errors?: readonly FieldProblem[]): ProblemBody {
+/** A problem body for a code; `instance` is the path the request was for (never its query). */
+export function problemBody(code: ErrorCode, detail: string, instance?: string, errors?: readonly FieldProblem[]): ProblemBody {
   const { status, title } = ERROR_CATALOGUE[code];
   return {
     type: `/problems/${code.toLowerCase().replaceAll('_', '-')}`,
@@ -40,9 +42,64 @@ function problem(code: ErrorCode, detail: string, request: FastifyRequest, error
     status,
     detail,
     code,
-    instance: request.url.split('?')[0] as string,
+    ...(instance === undefined ? {} : { instance }),
     ...(errors && errors.length > 0 ? { errors } : {}),
   };
+}
+
+function problem(code: ErrorCode, detail: string, request: FastifyRequest, errors?: readonly FieldProblem[]): ProblemBody {
+  return problemBody(code, detail, request.url.split('?')[0] as string, errors);
+}
+
+/**
+ * What goes to the log about a failed request: the error's type, code and where it was thrown,
+ * with quoted values taken out of its message. A database error quotes the value it could not
+ * take (`invalid input syntax for type date: "…"`, `Key (value)=(…)`), and that value may be a
+ * person's date of birth or record-system id.
+ */
+export function loggableError(error: unknown): Record<string, unknown> {
+  const scrub = (text: string) =>
+    text
+      .replace(/"(?:[^"\\]|\\.)*"/g, '"[redacted]"')
+      .replace(/'(?:[^'\\]|\\.)*'/g, "'[redacted]'")
+      .replace(/\((?:[^()]|\([^()]*\))*\)=\((?:[^()]|\([^()]*\))*\)/g, '(…)=([redacted])');
+  if (!(error instanceof Error)) return { type: typeof error };
+  const { code, routine } = error as Error & { code?: unknown; routine?: unknown };
+  return {
+    type: error.name,
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(typeof routine === 'string' ? { routine } : {}),
+    message: scrub(error.message),
+    stack: scrub(error.stack ?? ''),
+  };
+}
+
+/**
+ * Answers errors that happen before a request reaches Fastify (headers or URL too large for
+ * Node's parser, a malformed request line) with problem+json on the raw socket.
+ */
+export function clientErrorHandler(error: Error & { code?: string; rawPacket?: unknown }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [code, detail]: [ErrorCode, string] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? ['HEADERS_TOO_LARGE', 'The request line and headers together are larger than 16 KiB']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? ['VALIDATION_FAILED', 'The request took too long to arrive']
+        : ['VALIDATION_FAILED', 'The request is not valid HTTP'];
+  const body = JSON.stringify(problemBody(code, detail));
+  const status = ERROR_CATALOGUE[code].status;
+  socket.end(
+    `HTTP/1.1 ${status} ${ERROR_CATALOGUE[code].title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+/** Errors Fastify's router meets before a route is chosen: a malformed URL, a path segment too long. */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const body =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? problem('URI_TOO_LONG', 'A part of the URL path is longer than 200 characters', request)
+      : problem('VALIDATION_FAILED', 'The URL is not valid', request);
+  reply.code(body.status).type('application/problem+json').serializer(JSON.stringify).send(body);
 }
 
 function isUnavailable(error: unknown): boolean {
@@ -91,7 +148,7 @@ export default fp(
   async function problemDetails(app: FastifyInstance) {
     app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
       const body = toProblem(error, request);
-      if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+      if (body.status >= 500) request.log.error({ err: loggableError(error) }, 'request failed');
       else request.log.info({ code: body.code, status: body.status }, 'request refused');
       if (error instanceof AppError && error.headers) reply.headers(error.headers);
       if (body.status === 503) reply.header('retry-after', '5');

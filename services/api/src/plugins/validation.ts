@@ -1,21 +1,94 @@
 import type { FastifySchemaCompiler, FastifySchemaValidationError } from 'fastify';
 import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
-import { Value } from 'typebox/value';
+import { Format } from 'typebox/format';
 import type { FieldProblem } from '../errors.js';
+import { findControlCharacter } from '../http/control-characters.js';
+import { isServiceDate, isServiceTimestamp } from '../http/dates.js';
+
+// Dates the database and ras-core's calendar arithmetic both handle, and nothing else: TypeBox's
+// own formats accept year 0000 (PostgreSQL has no year 0) and RFC 9557 suffixes such as
+// `[Europe/London]` (PostgreSQL cannot read them), which reached the database as 500s.
+Format.Set('date', isServiceDate);
+Format.Set('date-time', isServiceTimestamp);
+
+type JsonSchema = { readonly type?: unknown; readonly items?: JsonSchema; readonly anyOf?: readonly JsonSchema[] } & Record<
+  string,
+  unknown
+>;
+
+const INTEGER = /^-?(?:0|[1-9]\d*)$/;
+const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?$/;
+
+/**
+ * Turns one query, path or header value (text) into the type its schema declares, strictly: an
+ * integer is digits only and exactly representable (`1.5`, `1e1`, `0x10` and
+ * `99999999999999999999` stay text and fail the check), a boolean is `true` or `false`. Anything
+ * that does not convert is left as it came, for the check to name.
+ */
+function convertParameter(schema: JsonSchema | undefined, value: unknown): unknown {
+  if (schema === undefined) return value;
+  if (Array.isArray(value)) return schema.type === 'array' ? value.map((item) => convertParameter(schema.items, item)) : value;
+  if (typeof value !== 'string') return value;
+  if (schema.anyOf) {
+    for (const option of schema.anyOf) {
+      const converted = convertParameter(option, value);
+      if (converted !== value) return converted;
+    }
+    return value;
+  }
+  switch (schema.type) {
+    case 'integer':
+      return INTEGER.test(value) && Number.isSafeInteger(Number(value)) ? Number(value) : value;
+    case 'number':
+      return NUMBER.test(value) && Number.isFinite(Number(value)) ? Number(value) : value;
+    case 'boolean':
+      return value === 'true' ? true : value === 'false' ? false : value;
+    case 'array':
+      return [convertParameter(schema.items, value)];
+    default:
+      return value;
+  }
+}
+
+function convertParameters(schema: JsonSchema, value: unknown): unknown {
+  const properties = schema.properties as Record<string, JsonSchema> | undefined;
+  if (properties === undefined || typeof value !== 'object' || value === null) return value;
+  const converted: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  for (const name of Object.keys(properties)) {
+    if (converted[name] !== undefined) converted[name] = convertParameter(properties[name], converted[name]);
+  }
+  return converted;
+}
 
 /**
  * Compiles route schemas with TypeBox's own compiler. Bodies are checked exactly as sent (no
- * coercion: `"100"` is not 100 pence); query strings, path parameters and headers arrive as text
- * and are converted to the declared types first.
+ * coercion: `"100"` is not 100 pence; control characters in JSON bodies are refused by the body
+ * parser); query strings, path parameters and headers arrive as text, are converted strictly to
+ * the declared types, and may not hold control characters.
  */
 export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
   const check = Compile(schema);
-  const convert = httpPart !== 'body';
+  if (httpPart === 'body' || httpPart === undefined) {
+    return (value: unknown) =>
+      check.Check(value) ? { value } : { error: check.Errors(value) as unknown as FastifySchemaValidationError[] };
+  }
   return (value: unknown) => {
-    const candidate = convert ? Value.Convert(schema, value) : value;
-    if (check.Check(candidate)) return { value: candidate };
-    return { error: check.Errors(candidate) as unknown as FastifySchemaValidationError[] };
+    const candidate = convertParameters(schema as JsonSchema, value);
+    if (!check.Check(candidate)) return { error: check.Errors(candidate) as unknown as FastifySchemaValidationError[] };
+    // Only declared fields are read by routes; a header the route never declared is not its concern.
+    const declared = Object.keys(((schema as JsonSchema).properties as object | undefined) ?? {});
+    for (const name of declared) {
+      const found = findControlCharacter((candidate as Record<string, unknown>)[name], '');
+      if (found) {
+        return {
+          error: [
+            { keyword: 'control', instancePath: `/${name}${found.pointer}`, message: found.detail, params: {} },
+          ] as unknown as FastifySchemaValidationError[],
+        };
+      }
+    }
+    return { value: candidate };
   };
 };
 
@@ -25,6 +98,11 @@ interface SchemaError {
   readonly message?: string;
   readonly params?: Record<string, unknown>;
 }
+
+const FORMAT_DETAIL: Record<string, string> = {
+  date: 'must be a real date from 1900-01-01 to 2199-12-31, written YYYY-MM-DD',
+  'date-time': 'must be an RFC 3339 timestamp from 1900 to 2199, e.g. 2026-11-25T09:30:00Z',
+};
 
 const PART_PREFIX: Record<string, string> = { body: '', querystring: '/query', params: '/path', headers: '/headers' };
 
@@ -64,7 +142,7 @@ export function toFieldProblems(errors: readonly SchemaError[], part: string | u
         );
         break;
       case 'format':
-        add(path, params.format === 'date' ? 'must be a real date written YYYY-MM-DD' : `must be a valid ${String(params.format)}`);
+        add(path, FORMAT_DETAIL[String(params.format)] ?? `must be a valid ${String(params.format)}`);
         break;
       default:
         add(path, error.message ?? 'is not valid');

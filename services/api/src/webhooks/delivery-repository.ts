@@ -66,31 +66,49 @@ export interface ClaimedDelivery {
   readonly event: EventRow;
 }
 
+/** How many due deliveries one claim may take, in all and from any one webhook. */
+export interface ClaimLimits {
+  readonly limit: number;
+  readonly perWebhook: number;
+  readonly leaseMs: number;
+  /** Webhooks this instance is still delivering to: they wait their turn. */
+  readonly skipWebhookIds: readonly string[];
+}
+
 /**
  * Claims due deliveries of active webhooks for one attempt: a lease (claimed_until) taken under
  * SKIP LOCKED, so two instances never attempt the same delivery at once. A lease that runs out
  * (an instance died mid-attempt) makes the delivery due again: delivery is at least once.
+ *
+ * Each webhook has its own place in the queue: at most `perWebhook` of its deliveries (oldest
+ * events first) are taken in a round, and webhooks are served in the order their oldest due
+ * delivery came due. One council's dead endpoint with thousands of deliveries waiting therefore
+ * takes a few places, not the whole round, and every other webhook is still served.
  */
-export async function claimDue(db: Kysely<DB>, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-  const claimed = await db
-    .updateTable('webhook_deliveries')
-    .set({ claimed_until: sql<Date>`now() + make_interval(secs => ${leaseMs / 1000})` })
-    .where('id', 'in', (eb) =>
-      eb
-        .selectFrom('webhook_deliveries as d')
-        .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
-        .select('d.id')
-        .where('d.status', '=', 'pending')
-        .where('w.status', '=', 'active')
-        .where('d.next_attempt_at', '<=', sql<Date>`now()`)
-        .where((eb2) => eb2.or([eb2('d.claimed_until', 'is', null), eb2('d.claimed_until', '<', sql<Date>`now()`)]))
-        .orderBy('d.next_attempt_at')
-        .limit(limit)
-        .forUpdate(['d'])
-        .skipLocked(),
+export async function claimDue(db: Kysely<DB>, limits: ClaimLimits): Promise<ClaimedDelivery[]> {
+  const skip = limits.skipWebhookIds.length === 0 ? sql`` : sql`and w.id not in (${sql.join(limits.skipWebhookIds)})`;
+  const { rows: claimed } = await sql<WebhookDelivery>`
+    update webhook_deliveries
+    set claimed_until = now() + make_interval(secs => ${limits.leaseMs / 1000})
+    where id in (
+      select d.id
+      from webhooks w
+      cross join lateral (
+        select d.id, d.next_attempt_at
+        from webhook_deliveries d
+        where d.webhook_id = w.id
+          and d.status = 'pending'
+          and d.next_attempt_at <= now()
+          and (d.claimed_until is null or d.claimed_until < now())
+        order by d.event_seq
+        limit ${limits.perWebhook}
+        for update skip locked
+      ) d
+      where w.status = 'active' ${skip}
+      order by d.next_attempt_at
+      limit ${limits.limit}
     )
-    .returningAll()
-    .execute();
+    returning *`.execute(db);
   if (claimed.length === 0) return [];
   const webhooks = await db
     .selectFrom('webhooks')

@@ -2,14 +2,16 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { toEvent } from '../routes/v1/events/routes.js';
+import { WebhookSender } from './delivery.js';
 import { type ClaimedDelivery, claimDue, fanOut, markDelivered, markFailed, pauseWebhook } from './delivery-repository.js';
 import { SIGNATURE_HEADER, signDelivery } from './signature.js';
-import { refusedTarget } from './target-policy.js';
 
 /** How the relay paces itself; tests shrink the delays. */
 export interface RelayOptions {
   readonly pollMs: number;
   readonly batchSize: number;
+  /** The most deliveries of one webhook attempted in a round: each webhook keeps its own place in the queue. */
+  readonly perWebhook: number;
   /** First retry delay; each further failure doubles it (with jitter), up to maxDelayMs. */
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
@@ -24,6 +26,7 @@ export interface RelayOptions {
 export const DEFAULT_RELAY_OPTIONS: RelayOptions = {
   pollMs: 1_000,
   batchSize: 200,
+  perWebhook: 20,
   baseDelayMs: 10_000,
   maxDelayMs: 3_600_000,
   pauseAfterMs: 25 * 3_600_000,
@@ -40,6 +43,10 @@ export class WebhookRelay {
   readonly #db: Kysely<DB>;
   readonly #options: RelayOptions;
   readonly #log: FastifyBaseLogger | undefined;
+  readonly #sender: WebhookSender;
+  /** Webhooks with attempts in flight on this instance, and when those attempts settle. */
+  readonly #inFlight = new Map<string, Promise<boolean[]>>();
+  #inFlightDeliveries = 0;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<unknown> | undefined;
   #stopped = true;
@@ -48,6 +55,7 @@ export class WebhookRelay {
     this.#db = db;
     this.#options = { ...DEFAULT_RELAY_OPTIONS, ...options };
     this.#log = log;
+    this.#sender = new WebhookSender({ allowPrivateTargets: this.#options.allowPrivateTargets });
   }
 
   start(): void {
@@ -55,63 +63,86 @@ export class WebhookRelay {
     this.#schedule();
   }
 
-  /** Stops polling and waits for the attempt in flight. */
+  /** Stops polling and waits for the attempts in flight. */
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
     await this.#running;
+    await Promise.all(this.#inFlight.values());
+    this.#sender.close();
   }
 
   #schedule(): void {
     if (this.#stopped) return;
     this.#timer = setTimeout(() => {
-      this.#running = this.tick()
-        .catch((error: unknown) => this.#log?.warn({ err: error }, 'webhook relay tick failed; will retry'))
+      // The polling loop does not wait for slow endpoints: a webhook whose attempts are still in
+      // flight sits out the next rounds, and every other webhook goes on being served.
+      this.#running = this.#round()
+        .catch((error: unknown) => this.#log?.warn({ err: error }, 'webhook relay round failed; will retry'))
         .finally(() => this.#schedule());
     }, this.#options.pollMs);
   }
 
-  /** One round: queue new events, then attempt what is due. */
+  /** One round, waiting for its attempts to finish: queue new events, then attempt what is due. */
   async tick(): Promise<{ queued: number; delivered: number; failed: number }> {
-    const queued = await fanOut(this.#db, this.#options.batchSize);
-    const due = await claimDue(this.#db, this.#options.batchSize, this.#options.leaseMs);
-    const results = await Promise.all(due.map((claimed) => this.#attempt(claimed)));
+    const { queued, attempts } = await this.#round();
+    const results = (await Promise.all(attempts)).flat();
     return { queued, delivered: results.filter(Boolean).length, failed: results.filter((ok) => !ok).length };
+  }
+
+  /** Queues new events and starts the attempts that are due; returns without waiting for them. */
+  async #round(): Promise<{ queued: number; attempts: Promise<boolean[]>[] }> {
+    const queued = await fanOut(this.#db, this.#options.batchSize);
+    const room = this.#options.batchSize - this.#inFlightDeliveries;
+    if (room <= 0) return { queued, attempts: [] };
+    const due = await claimDue(this.#db, {
+      limit: room,
+      perWebhook: this.#options.perWebhook,
+      leaseMs: this.#options.leaseMs,
+      skipWebhookIds: [...this.#inFlight.keys()],
+    });
+    const byWebhook = new Map<string, ClaimedDelivery[]>();
+    for (const claimed of due) byWebhook.set(claimed.webhook.id, [...(byWebhook.get(claimed.webhook.id) ?? []), claimed]);
+    const attempts: Promise<boolean[]>[] = [];
+    for (const [webhookId, deliveries] of byWebhook) {
+      this.#inFlightDeliveries += deliveries.length;
+      const attempt = Promise.all(deliveries.map((claimed) => this.#attempt(claimed)))
+        .catch((error: unknown) => {
+          // The database went away mid-attempt: the leases lapse and the deliveries are tried again.
+          this.#log?.warn({ err: error }, 'webhook delivery could not be recorded; it will be retried');
+          return deliveries.map(() => false);
+        })
+        .finally(() => {
+          this.#inFlight.delete(webhookId);
+          this.#inFlightDeliveries -= deliveries.length;
+        });
+      this.#inFlight.set(webhookId, attempt);
+      attempts.push(attempt);
+    }
+    return { queued, attempts };
   }
 
   async #attempt({ delivery, webhook, event }: ClaimedDelivery): Promise<boolean> {
     const body = JSON.stringify(toEvent(event));
     const timestamp = Math.floor(Date.now() / 1000);
-    let statusCode: number | null = null;
-    let error = '';
-    try {
-      // Checked at every attempt: a host name can be pointed somewhere else after it was accepted.
-      const refused = this.#options.allowPrivateTargets ? null : await refusedTarget(webhook.url);
-      if (refused) throw new Error(`refused: ${refused}`);
-      const response = await fetch(webhook.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'ras-webhooks/1',
-          [SIGNATURE_HEADER]: signDelivery(webhook.secret, timestamp, body),
-          'Ras-Event-Id': event.id,
-          'Ras-Event-Type': event.type,
-          'Ras-Delivery-Id': delivery.id,
-        },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.#options.timeoutMs),
-      });
-      statusCode = response.status;
-      await response.body?.cancel();
-      if (response.ok) {
-        await markDelivered(this.#db, delivery.id, statusCode);
-        return true;
-      }
-      error = `HTTP ${statusCode}`;
-    } catch (caught) {
-      error = caught instanceof Error ? caught.message : String(caught);
+    const outcome = await this.#sender.send(
+      webhook.url,
+      {
+        'content-type': 'application/json',
+        'user-agent': 'ras-webhooks/1',
+        [SIGNATURE_HEADER]: signDelivery(webhook.secret, timestamp, body),
+        'Ras-Event-Id': event.id,
+        'Ras-Event-Type': event.type,
+        'Ras-Delivery-Id': delivery.id,
+      },
+      body,
+      this.#options.timeoutMs,
+    );
+    if (outcome.delivered) {
+      await markDelivered(this.#db, delivery.id, outcome.statusCode);
+      return true;
     }
+    const { statusCode, error } = outcome;
     const { baseDelayMs, maxDelayMs, pauseAfterMs } = this.#options;
     const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.min(delivery.attempts, 30));
     const retryInMs = Math.round(backoff * (0.8 + Math.random() * 0.4));

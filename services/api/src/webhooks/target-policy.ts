@@ -1,35 +1,102 @@
-import { lookup } from 'node:dns/promises';
+import { type LookupAddress, lookup } from 'node:dns';
 import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 /**
- * Addresses a webhook must not reach unless the operator allows it: loopback, private, link-local
- * (cloud metadata), carrier-grade NAT, unique-local and unspecified. Without this, anyone with an
- * integration key could make the service probe the council's internal network.
+ * IPv6 forms that carry an IPv4 address inside them, and where it sits (the byte offset of its
+ * first octet). An address of these forms is as public as the IPv4 address it carries: written
+ * `[::ffff:127.0.0.1]` (which `new URL()` rewrites to `[::ffff:7f00:1]`) it is loopback.
  */
-export function isPrivateAddress(address: string): boolean {
-  if (isIP(address) === 4) {
-    const [a = 0, b = 0] = address.split('.').map(Number);
-    return (
-      a === 0 ||
-      a === 10 ||
-      a === 127 ||
-      (a === 100 && b >= 64 && b <= 127) ||
-      (a === 169 && b === 254) ||
-      (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168)
-    );
+const EMBEDDED_IPV4: Readonly<Record<string, number>> = {
+  ipv4Mapped: 12, // ::ffff:a.b.c.d
+  rfc6145: 12, // ::ffff:0:a.b.c.d, IPv4-translated
+  rfc6052: 12, // 64:ff9b::a.b.c.d, NAT64
+  '6to4': 2, // 2002:aabb:ccdd::
+};
+
+const GLOBAL_UNICAST = ipaddr.IPv6.parse('2000::');
+
+/**
+ * Whether a webhook may connect to an address: a public unicast IPv4 address, a global unicast
+ * IPv6 address (2000::/3, outside every special range ipaddr.js knows), or an IPv6 form carrying
+ * a public IPv4 address (mapped, translated, NAT64, 6to4). Everything else is refused: loopback,
+ * private, link-local (cloud metadata at 169.254.169.254), carrier-grade NAT, unique-local,
+ * unspecified, multicast, reserved, documentation, Teredo, the deprecated IPv4-compatible ::/96
+ * and anything that does not parse. Without this anyone with an integration key could make the
+ * service call into the council's network.
+ */
+export function isPublicAddress(address: string): boolean {
+  const text = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  if (!ipaddr.isValid(text)) return false;
+  const parsed = ipaddr.parse(text);
+  if (parsed.kind() === 'ipv4') return parsed.range() === 'unicast';
+  const v6 = parsed as ipaddr.IPv6;
+  const range = v6.range();
+  const offset = EMBEDDED_IPV4[range];
+  if (offset !== undefined) {
+    // Only the well-known NAT64 prefix 64:ff9b::/96 carries the address in its last 32 bits;
+    // the local-use 64:ff9b:1::/48 is a network of the operator's own.
+    if (range === 'rfc6052' && !v6.match(ipaddr.IPv6.parse('64:ff9b::'), 96)) return false;
+    const bytes = v6.toByteArray().slice(offset, offset + 4);
+    return new ipaddr.IPv4(bytes).range() === 'unicast';
   }
-  const lower = address.toLowerCase();
-  if (lower.startsWith('::ffff:')) return isPrivateAddress(lower.slice(7));
-  return lower === '::' || lower === '::1' || lower.startsWith('fc') || lower.startsWith('fd') || lower.startsWith('fe80');
+  return range === 'unicast' && v6.match(GLOBAL_UNICAST, 3);
 }
 
-/** Why a URL may not be called, or `null` when it may. Resolves the host name, so call it before each delivery. */
+/** Why a webhook may not call a target. One sentence for every reason: it must not tell an internal name that resolves from one that does not. */
+export const REFUSED_TARGET = 'does not resolve to a public address';
+
+/** The error a guarded lookup fails with; delivery records it as "refused". */
+export class RefusedTargetError extends Error {
+  override readonly name = 'RefusedTargetError';
+  readonly code = 'ERR_WEBHOOK_TARGET_REFUSED';
+}
+
+type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+type LookupFunction = (
+  hostname: string,
+  options: { all?: boolean | undefined; family?: number | string | undefined },
+  callback: LookupCallback,
+) => void;
+
+/** Resolves a name to every address it has (the system resolver by default; tests pass their own). */
+export type ResolveAll = (hostname: string, family: 0 | 4 | 6) => Promise<LookupAddress[]>;
+
+const systemResolveAll: ResolveAll = (hostname, family) =>
+  new Promise((resolve, reject) =>
+    lookup(hostname, { all: true, family }, (error, addresses) => (error ? reject(error) : resolve(addresses))),
+  );
+
+/**
+ * A `lookup` for the HTTP agents that deliver webhooks: it resolves the name once and hands the
+ * socket only addresses it has checked, so the address checked is the address connected to (a
+ * name that answers one address to a check and another to the connection, DNS rebinding, gets
+ * nowhere). When any address the name resolves to is not public, the name is refused altogether.
+ */
+export function guardedLookup(resolveAll: ResolveAll = systemResolveAll): LookupFunction {
+  return (hostname, options, callback) => {
+    const family = options.family === 6 || options.family === 'IPv6' ? 6 : options.family === 4 || options.family === 'IPv4' ? 4 : 0;
+    resolveAll(hostname, family).then(
+      (addresses) => {
+        if (addresses.length === 0 || !addresses.every((entry) => isPublicAddress(entry.address)))
+          return callback(new RefusedTargetError(`${hostname} ${REFUSED_TARGET}`), []);
+        if (options.all) return callback(null, addresses);
+        const first = addresses[0] as LookupAddress;
+        callback(null, first.address, first.family);
+      },
+      (error: NodeJS.ErrnoException) => callback(error, []),
+    );
+  };
+}
+
+/**
+ * Why a webhook URL may not be called, or `null` when it may: checked when a webhook is created
+ * or changed. Deliveries check again, at connection time, through {@link guardedLookup}.
+ */
 export async function refusedTarget(url: string): Promise<string | null> {
   const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-  if (host === 'localhost' || host.endsWith('.localhost')) return `${host} is a local address`;
-  const addresses = isIP(host) ? [host] : (await lookup(host, { all: true }).catch(() => [])).map((entry) => entry.address);
-  if (addresses.length === 0) return `${host} does not resolve`;
-  const blocked = addresses.find(isPrivateAddress);
-  return blocked ? `${host} resolves to the private address ${blocked}` : null;
+  if (host === 'localhost' || host.endsWith('.localhost')) return `${host} ${REFUSED_TARGET}`;
+  if (isIP(host)) return isPublicAddress(host) ? null : `${host} ${REFUSED_TARGET}`;
+  const addresses = await systemResolveAll(host, 0).catch(() => []);
+  return addresses.length > 0 && addresses.every((entry) => isPublicAddress(entry.address)) ? null : `${host} ${REFUSED_TARGET}`;
 }

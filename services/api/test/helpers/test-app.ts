@@ -1,4 +1,4 @@
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { type Database, openDatabase } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
@@ -39,7 +39,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(options: { bootstrapToken?: string | null; rateLimitPerMinute?: number } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: { bootstrapToken?: string | null; rateLimitPerMinute?: number; allowPrivateWebhooks?: boolean; logger?: FastifyBaseLogger } = {},
+): Promise<TestApp> {
   const database = await openTestDatabase();
   const app = await buildApp({
     database,
@@ -47,10 +49,10 @@ export async function createTestApp(options: { bootstrapToken?: string | null; r
       bootstrapToken: options.bootstrapToken === undefined ? BOOTSTRAP_TOKEN : options.bootstrapToken,
       rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
       // The tests' webhook receivers listen on 127.0.0.1.
-      allowPrivateWebhooks: true,
+      allowPrivateWebhooks: options.allowPrivateWebhooks ?? true,
     },
     // TEST_LOG=1 shows the service's log, e.g. the error behind a 500.
-    logger: process.env.TEST_LOG === '1',
+    logger: options.logger ?? process.env.TEST_LOG === '1',
   });
   await app.ready();
   const call: TestApp['call'] = (method, url, { key, body, headers } = {}) =>

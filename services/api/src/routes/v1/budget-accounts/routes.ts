@@ -133,6 +133,10 @@ const budgetAccountRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (!budget) throw notFound('budget', request.params.id);
         if (budget.status === 'indicative' || budget.status === 'superseded')
           throw invalidState(`Money moves only on an agreed budget; this one is ${budget.status}`);
+        if (body.occurredOn < budget.start_date)
+          throw unprocessable('INVALID_INPUT', `The budget starts on ${budget.start_date}; money cannot move on it before then`, [
+            { pointer: '/occurredOn', detail: `must be on or after the budget’s start date, ${budget.start_date}` },
+          ]);
         let direction: 1 | -1;
         let amount = body.amountPence as number;
         let managedBy: string | null = null;

@@ -1,0 +1,411 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger, redactUrl } from '../src/logger.js';
+import { loggableError } from '../src/plugins/problem-details.js';
+import { WebhookSender } from '../src/webhooks/delivery.js';
+import { WebhookRelay } from '../src/webhooks/relay.js';
+import { isPublicAddress } from '../src/webhooks/target-policy.js';
+import { type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
+import { agreedBudget } from './helpers/plan.js';
+import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
+
+// Regression tests for the IT health check of issue 12: one describe per attack, each named after
+// it. Every test here failed on the code before the fix (the comment on each says how).
+
+let t: TestApp;
+let council: SetUpCouncil;
+
+beforeAll(async () => {
+  // Webhooks here are held to the production rule: no private or loopback targets.
+  t = await createTestApp({ allowPrivateWebhooks: false });
+  council = await setUpCouncil(t);
+});
+afterAll(() => t.close());
+
+/** A listener on loopback that counts what reaches it. */
+async function loopbackListener(handler?: (respond: (status: number) => void) => void) {
+  const received: string[] = [];
+  const server: Server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => {
+      body += chunk;
+    });
+    request.on('end', () => {
+      received.push(body);
+      const respond = (status: number) => response.writeHead(status).end();
+      if (handler) handler(respond);
+      else respond(200);
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as { port: number }).port;
+  return { port, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+describe('webhook SSRF through IPv6 forms of private addresses (high 1)', () => {
+  // Before: the guard knew only dotted ::ffff:a.b.c.d, and `new URL()` rewrites that to hex, so
+  // every form below but the last was treated as public.
+  const refused = [
+    '::ffff:7f00:1',
+    '0:0:0:0:0:ffff:7f00:1',
+    '::127.0.0.1',
+    '::7f00:1',
+    '64:ff9b::7f00:1',
+    '::ffff:a9fe:a9fe',
+    '::ffff:10.0.0.1',
+    '::ffff:0:7f00:1',
+    '2002:7f00:1::1',
+    '2002:a9fe:a9fe::1',
+    '2001:0:4136:e378:8000:63bf:3fff:fdd2',
+    '64:ff9b:1::a00:1',
+    'fe80::1%eth0',
+    'ff02::1',
+    '2001:db8::1',
+    '100.64.0.1',
+    '192.0.2.10',
+    '198.18.0.1',
+    '0.0.0.0',
+    '255.255.255.255',
+    '::1',
+  ];
+  it.each(refused)('classifies %s as not public', (address) => {
+    expect(isPublicAddress(address)).toBe(false);
+  });
+  it.each(['8.8.8.8', '::ffff:8.8.8.8', '64:ff9b::808:808', '2002:808:808::1', '2606:4700:4700::1111'])(
+    'classifies %s as public',
+    (address) => {
+      expect(isPublicAddress(address)).toBe(true);
+    },
+  );
+
+  it('refuses to create a webhook to any of them, with one message whatever the reason', async () => {
+    for (const host of [
+      '[::ffff:127.0.0.1]',
+      '[0:0:0:0:0:ffff:7f00:1]',
+      '[::127.0.0.1]',
+      '[64:ff9b::7f00:1]',
+      '[::ffff:a9fe:a9fe]',
+      '[::ffff:10.0.0.1]',
+    ]) {
+      const response = await t.call('POST', '/v1/webhooks', { key: council.keys.admin, body: { url: `http://${host}:8080/hook` } });
+      expect(response.statusCode, host).toBe(422);
+      expect(problemOf(response).detail).toContain('does not resolve to a public address');
+      expect(problemOf(response).detail).not.toMatch(/127\.0\.0\.1|10\.0\.0\.1|169\.254/);
+    }
+  });
+
+  it('never delivers to a loopback listener, even for a webhook stored before the fix', async () => {
+    const listener = await loopbackListener();
+    try {
+      const id = '01a20000-0000-7000-8000-00000000aa01';
+      await t.database.db
+        .insertInto('webhooks')
+        .values({
+          id,
+          council_id: council.id,
+          url: `http://[::ffff:7f00:1]:${listener.port}/hook`,
+          description: null,
+          event_types: null,
+          secret: 'whsec_test',
+          status: 'active',
+          paused_reason: null,
+          cursor: 0,
+        })
+        .execute();
+      await t.call('POST', '/v1/people', { key: council.keys.assessor, body: { clientGroup: 'learning-disability' } });
+      const relay = new WebhookRelay(t.database.db, { allowPrivateTargets: false, baseDelayMs: 10, maxDelayMs: 20 });
+      await relay.tick();
+      await relay.tick();
+      await relay.stop();
+      expect(listener.received).toEqual([]);
+      const errors = await t.database.db.selectFrom('webhook_deliveries').select('last_error').where('webhook_id', '=', id).execute();
+      expect(errors.length).toBeGreaterThan(0);
+      expect(new Set(errors.map((row) => row.last_error))).toEqual(new Set(['refused']));
+      await t.database.db.deleteFrom('webhook_deliveries').where('webhook_id', '=', id).execute();
+      await t.database.db.deleteFrom('webhooks').where('id', '=', id).execute();
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it('connects only to the address it checked: a name is resolved once, and a private answer is refused (DNS rebinding)', async () => {
+    // Before: the guard resolved the name, then fetch resolved it again and could get another answer.
+    const listener = await loopbackListener();
+    try {
+      const answers = [[{ address: '127.0.0.1', family: 4 }], [{ address: '93.184.216.34', family: 4 }]];
+      let calls = 0;
+      const sender = new WebhookSender({
+        allowPrivateTargets: false,
+        resolveAll: async () => answers[Math.min(calls++, answers.length - 1)] as never,
+      });
+      const outcome = await sender.send(`http://rebinding.example:${listener.port}/hook`, {}, '{}', 2_000);
+      sender.close();
+      expect(outcome).toEqual({ delivered: false, statusCode: null, error: 'refused' });
+      expect(calls).toBe(1);
+      expect(listener.received).toEqual([]);
+    } finally {
+      await listener.close();
+    }
+  });
+});
+
+describe('the delivery log as a port scanner (high 1)', () => {
+  // Before: last_error held the network error's own words ("connect ECONNREFUSED 10.0.0.5:22",
+  // "certificate has expired", "getaddrinfo ENOTFOUND …"), telling what listens where.
+  it('records refused, timeout or HTTP <status> and nothing else', async () => {
+    const sender = new WebhookSender({ allowPrivateTargets: true });
+    const closed = await loopbackListener();
+    const port = closed.port;
+    await closed.close();
+    expect(await sender.send(`http://127.0.0.1:${port}/`, {}, '{}', 2_000)).toEqual({
+      delivered: false,
+      statusCode: null,
+      error: 'refused',
+    });
+    expect(await sender.send('http://no-such-host.invalid/', {}, '{}', 2_000)).toMatchObject({ error: 'refused' });
+    const slow = await loopbackListener(() => {});
+    expect(await sender.send(`http://127.0.0.1:${slow.port}/`, {}, '{}', 200)).toEqual({
+      delivered: false,
+      statusCode: null,
+      error: 'timeout',
+    });
+    const failing = await loopbackListener((respond) => respond(503));
+    expect(await sender.send(`http://127.0.0.1:${failing.port}/`, {}, '{}', 2_000)).toEqual({
+      delivered: false,
+      statusCode: 503,
+      error: 'HTTP 503',
+    });
+    const ok = await loopbackListener((respond) => respond(204));
+    expect(await sender.send(`http://127.0.0.1:${ok.port}/`, {}, '{"a":1}', 2_000)).toEqual({ delivered: true, statusCode: 204 });
+    expect(ok.received).toEqual(['{"a":1}']);
+    sender.close();
+    await Promise.all([slow.close(), failing.close(), ok.close()]);
+  });
+});
+
+describe('input the schema let through, answered with 500 (medium 6)', () => {
+  // Before: each of these reached PostgreSQL and failed there, as a 500.
+  it('refuses a NUL character in a string with 400 naming the field', async () => {
+    const response = await t.call('POST', '/v1/people', { key: council.keys.admin, body: { clientGroup: 'learning\u0000disability' } });
+    expect(response.statusCode).toBe(400);
+    expect(problemOf(response).errors).toEqual([{ pointer: '/clientGroup', detail: 'must not contain control characters (such as NUL)' }]);
+  });
+
+  it('refuses a NUL character in a map key with 400 naming it', async () => {
+    const response = await t.call('POST', '/v1/people', {
+      key: council.keys.admin,
+      body: { clientGroup: 'learning-disability', externalIds: { 'care\u0000first': '1' } },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(problemOf(response).errors?.[0]?.pointer).toBe('/externalIds/care\u0000first');
+  });
+
+  it('refuses other control characters and a NUL in the query string', async () => {
+    const bell = await t.call('POST', '/v1/people', { key: council.keys.admin, body: { clientGroup: 'x\u0007' } });
+    expect(problemOf(bell).errors?.[0]?.pointer).toBe('/clientGroup');
+    const query = await t.call('GET', '/v1/people?externalId=carefirst:%00', { key: council.keys.admin });
+    expect(query.statusCode).toBe(400);
+    expect(problemOf(query).errors?.[0]?.pointer).toBe('/query/externalId');
+    // Tabs and line breaks are text, not control: a reason may have paragraphs.
+    const tabbed = await t.call('POST', '/v1/people', { key: council.keys.admin, body: { clientGroup: 'a\tb' } });
+    expect(tabbed.statusCode).toBe(201);
+  });
+
+  it.each([
+    ['year 0', '0000-01-01'],
+    ['year 10000', '10000-01-01'],
+    ['before 1900', '1899-12-31'],
+  ])('refuses a date of birth in %s with 400 naming the field', async (_name, date) => {
+    const response = await t.call('POST', '/v1/people', { key: council.keys.admin, body: { clientGroup: 'x', dateOfBirth: date } });
+    expect(response.statusCode).toBe(400);
+    expect(problemOf(response).errors?.[0]).toEqual({
+      pointer: '/dateOfBirth',
+      detail: 'must be a real date from 1900-01-01 to 2199-12-31, written YYYY-MM-DD',
+    });
+  });
+
+  it.each([
+    ['year 0', '0000-01-01T00:00:00Z'],
+    ['an RFC 9557 suffix', '2026-01-01T00:00:00Z[Europe/London]'],
+  ])('refuses a timestamp with %s with 400', async (_name, since) => {
+    const response = await t.call('GET', `/v1/exports/people?since=${encodeURIComponent(since)}`, { key: council.keys.admin });
+    expect(response.statusCode).toBe(400);
+    expect(problemOf(response).errors?.[0]?.pointer).toBe('/query/since');
+  });
+
+  it.each([
+    ['after=99999999999999999999', '/v1/events?after=99999999999999999999', '/query/after'],
+    ['after=1e3', '/v1/events?after=1e3', '/query/after'],
+    ['pageSize=1.5', '/v1/people?pageSize=1.5', '/query/pageSize'],
+    ['pageSize=0x10', '/v1/people?pageSize=0x10', '/query/pageSize'],
+  ])('refuses %s with 400 naming the parameter', async (_name, url, pointer) => {
+    const response = await t.call('GET', url, { key: council.keys.admin });
+    expect(response.statusCode).toBe(400);
+    expect(problemOf(response).errors?.[0]?.pointer).toBe(pointer);
+  });
+
+  it('keeps the rejected value out of the error log', async () => {
+    // Before: a date PostgreSQL refused was logged in the 500's error message.
+    const lines: string[] = [];
+    const sink = new Writable({
+      write: (chunk, _encoding, done) => {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const logged = await createTestApp({ logger: createLogger('info', sink) });
+    try {
+      const admin = (await logged.council()).adminKey;
+      await logged.call('POST', '/v1/people', { key: admin, body: { clientGroup: 'x', dateOfBirth: '0000-02-29' } });
+      await logged.call('GET', '/v1/people?externalId=carefirst:100234', { key: admin });
+      const log = lines.join('\n');
+      expect(log).not.toContain('0000-02-29');
+      expect(log).not.toContain('100234');
+      expect(log).toContain('externalId=[redacted]');
+    } finally {
+      await logged.close();
+    }
+    const error = Object.assign(new Error('invalid input syntax for type date: "1941-03-04"'), { code: '22007' });
+    expect(JSON.stringify(loggableError(error))).not.toContain('1941-03-04');
+    const duplicate = Object.assign(new Error('duplicate key'), { detail: 'Key (system, value)=(carefirst, 100234) already exists.' });
+    expect(JSON.stringify(loggableError(duplicate))).not.toContain('100234');
+  });
+});
+
+describe('record-system ids in request logs (low 7)', () => {
+  // Before: the request URL was logged whole.
+  it('redacts the values of personal query filters and nothing else', () => {
+    expect(redactUrl('/v1/people?externalId=carefirst:100234&pageSize=5')).toBe('/v1/people?externalId=[redacted]&pageSize=5');
+    expect(redactUrl('/v1/people?externalid=x&clientGroup=older-people')).toBe('/v1/people?externalid=[redacted]&clientGroup=older-people');
+    expect(redactUrl('/v1/people')).toBe('/v1/people');
+  });
+});
+
+describe('answers that were not problem+json, and input read wrongly (low 9)', () => {
+  let address: string;
+  beforeAll(async () => {
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    address = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
+  });
+
+  // Before: Node's and Fastify's own JSON bodies ({"error": …}) as application/json.
+  it('answers a URL path segment too long with 414 problem+json', async () => {
+    const response = await fetch(`${address}/v1/people/${'a'.repeat(300)}`);
+    expect(response.status).toBe(414);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect((await response.json()).code).toBe('URI_TOO_LONG');
+  });
+
+  it('answers headers too large with 431 problem+json', async () => {
+    const socket = connect(Number(new URL(address).port), '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write(`GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    let text = '';
+    socket.on('data', (chunk) => {
+      text += chunk;
+    });
+    await once(socket, 'close');
+    expect(text).toMatch(/^HTTP\/1\.1 431 /);
+    expect(text).toContain('Content-Type: application/problem+json');
+    expect(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)).code).toBe('HEADERS_TOO_LARGE');
+  });
+
+  it('refuses a body sent with Content-Encoding: gzip with 415, since it would be read as plain', async () => {
+    const response = await t.call('POST', '/v1/people', {
+      key: council.keys.admin,
+      body: { clientGroup: 'x' },
+      headers: { 'content-encoding': 'gzip' },
+    });
+    expect(response.statusCode).toBe(415);
+    expect(problemOf(response).code).toBe('UNSUPPORTED_CONTENT_ENCODING');
+  });
+
+  it('refuses a transaction dated before its budget starts with 422 naming occurredOn', async () => {
+    const { budgetId } = await agreedBudget(t, council);
+    const response = await t.call('POST', `/v1/budgets/${budgetId}/transactions`, {
+      key: council.keys.finance,
+      body: { kind: 'spend', amountPence: 100, occurredOn: '2026-04-30' },
+    });
+    expect(response.statusCode).toBe(422);
+    expect(problemOf(response).errors?.[0]?.pointer).toBe('/occurredOn');
+    const onTheDay = await t.call('POST', `/v1/budgets/${budgetId}/transactions`, {
+      key: council.keys.finance,
+      body: { kind: 'spend', amountPence: 100, occurredOn: '2026-05-01' },
+    });
+    expect(onTheDay.statusCode).toBe(201);
+  });
+});
+
+describe('two processes on one embedded data directory (high 2)', () => {
+  // Before: the second `npm start` on the same DATA_DIR started and served, and one instance's
+  // acknowledged writes were gone after a restart.
+  const server = fileURLToPath(new URL('../dist/server.js', import.meta.url));
+  const migrate = fileURLToPath(new URL('../dist/migrate.js', import.meta.url));
+  const environment = (dataDir: string) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', SEED_DEMO: 'false' };
+    delete env.DATABASE_URL;
+    return env;
+  };
+  /** Starts the service and resolves when it listens, or rejects with how it exited. */
+  function start(dataDir: string): Promise<{ child: ChildProcess; exited: Promise<number | null> }> {
+    const child = spawn(process.execPath, [server], { env: environment(dataDir), stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    return new Promise((resolve, reject) => {
+      let out = '';
+      let err = '';
+      child.stdout?.on('data', (chunk) => {
+        out += chunk;
+        if (out.includes('listening on')) resolve({ child, exited });
+      });
+      child.stderr?.on('data', (chunk) => {
+        err += chunk;
+      });
+      void exited.then((code) => reject(Object.assign(new Error(err), { code })));
+    });
+  }
+  function run(file: string, dataDir: string): Promise<{ code: number | null; stderr: string }> {
+    const child = spawn(process.execPath, [file], { env: environment(dataDir), stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stderr })));
+  }
+
+  it('refuses a second service or migration on a directory in use, naming the process, and takes over a stale lock', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ras-lock-'));
+    const first = await start(dataDir);
+    try {
+      const pid = first.child.pid as number;
+      const second = await start(dataDir).then(
+        () => ({ code: 0, message: 'it started' }),
+        (error: Error & { code: number }) => ({ code: error.code, message: error.message }),
+      );
+      expect(second.code).toBe(75);
+      expect(second.message).toContain(`pid ${pid}`);
+      expect(second.message).toContain(dataDir);
+      const migration = await run(migrate, dataDir);
+      expect(migration.code).toBe(75);
+      expect(migration.stderr).toContain(`pid ${pid}`);
+    } finally {
+      first.child.kill('SIGKILL');
+      await first.exited;
+    }
+    // kill -9 leaves the lock behind; its process is gone, so the next start takes it over.
+    expect(existsSync(join(dataDir, 'ras.lock'))).toBe(true);
+    const again = await start(dataDir);
+    again.child.kill('SIGTERM');
+    expect(await again.exited).toBe(0);
+    expect(existsSync(join(dataDir, 'ras.lock'))).toBe(false);
+    rmSync(dataDir, { recursive: true, force: true });
+  }, 60_000);
+});
