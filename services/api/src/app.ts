@@ -25,7 +25,8 @@ declare module 'fastify' {
 /** What {@link buildApp} needs: an open database, the parts of the configuration routes use, and a logger. */
 export interface AppOptions {
   readonly database: Database;
-  readonly config: Pick<Config, 'bootstrapToken'> & Partial<Pick<Config, 'rateLimitPerMinute' | 'allowPrivateWebhooks'>>;
+  readonly config: Pick<Config, 'bootstrapToken'> &
+    Partial<Pick<Config, 'rateLimitPerMinute' | 'failedAuthPerMinute' | 'allowPrivateWebhooks'>>;
   /** A pino logger, `true` for the default, `false` (the default) for none, as in tests. */
   readonly logger?: FastifyBaseLogger | boolean;
 }
@@ -97,8 +98,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('allowPrivateWebhooks', options.config.allowPrivateWebhooks ?? false);
   await app.register(problemDetails);
   await app.register(securityHeaders);
+  await app.register(auth, {
+    bootstrapToken: options.config.bootstrapToken,
+    failedAuthPerMinute: options.config.failedAuthPerMinute ?? 0,
+  });
   await app.register(rateLimit, { perMinute: options.config.rateLimitPerMinute ?? 0 });
-  await app.register(auth, { bootstrapToken: options.config.bootstrapToken });
   await app.register(openapi);
   await app.register(routes);
   return app;

@@ -14,6 +14,8 @@ export interface Config {
   readonly seedDemo: boolean;
   /** Requests a minute per API key on this instance; 0 switches the limit off. */
   readonly rateLimitPerMinute: number;
+  /** Failed authentications a minute per client address on this instance before it is refused (429); 0 switches it off. */
+  readonly failedAuthPerMinute: number;
   /** Let webhooks call private and loopback addresses (off: a webhook could otherwise probe the council's network). */
   readonly allowPrivateWebhooks: boolean;
 }
@@ -34,7 +36,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 /**
  * Reads and checks the configuration from environment variables: PORT (3000), HOST (127.0.0.1),
  * DATABASE_URL, DATA_DIR (./.data), BOOTSTRAP_TOKEN, LOG_LEVEL (info), SEED_DEMO (true),
- * RATE_LIMIT_PER_MINUTE (1200), ALLOW_PRIVATE_WEBHOOKS (false).
+ * RATE_LIMIT_PER_MINUTE (1200), AUTH_FAILURES_PER_MINUTE (60), ALLOW_PRIVATE_WEBHOOKS (false).
  *
  * @throws ConfigError naming every variable that is wrong and why
  */
@@ -74,6 +76,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const rateText = text('RATE_LIMIT_PER_MINUTE') ?? '1200';
   if (!/^\d+$/.test(rateText)) problems.push(`RATE_LIMIT_PER_MINUTE must be a whole number, 0 to switch the limit off (got "${rateText}")`);
 
+  const failuresText = text('AUTH_FAILURES_PER_MINUTE') ?? '60';
+  if (!/^\d+$/.test(failuresText))
+    problems.push(`AUTH_FAILURES_PER_MINUTE must be a whole number, 0 to switch the limit off (got "${failuresText}")`);
+
   const privateText = (text('ALLOW_PRIVATE_WEBHOOKS') ?? 'false').toLowerCase();
   if (!['true', 'false', '1', '0', 'yes', 'no'].includes(privateText))
     problems.push(`ALLOW_PRIVATE_WEBHOOKS must be true or false (got "${privateText}")`);
@@ -88,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: logLevel as Config['logLevel'],
     seedDemo: ['true', '1', 'yes'].includes(seedText),
     rateLimitPerMinute: Number(rateText),
+    failedAuthPerMinute: Number(failuresText),
     allowPrivateWebhooks: ['true', '1', 'yes'].includes(privateText),
   };
 }

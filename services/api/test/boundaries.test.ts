@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app.js';
 import { createLogger, redactUrl } from '../src/logger.js';
 import { loggableError } from '../src/plugins/problem-details.js';
 import { WebhookSender } from '../src/webhooks/delivery.js';
@@ -15,7 +17,7 @@ import { WebhookRelay } from '../src/webhooks/relay.js';
 import { isPublicAddress } from '../src/webhooks/target-policy.js';
 import { type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
 import { agreedBudget } from './helpers/plan.js';
-import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
+import { BOOTSTRAP_TOKEN, createTestApp, openTestDatabase, problemOf, type TestApp } from './helpers/test-app.js';
 
 // Regression tests for the IT health check of issue 12: one describe per attack, each named after
 // it. Every test here failed on the code before the fix (the comment on each says how).
@@ -408,4 +410,164 @@ describe('two processes on one embedded data directory (high 2)', () => {
     expect(existsSync(join(dataDir, 'ras.lock'))).toBe(false);
     rmSync(dataDir, { recursive: true, force: true });
   }, 60_000);
+});
+
+describe('rate limits spent by someone without the secret (medium 3)', () => {
+  // Before: requests were counted per key id before the secret was checked, so 1,300 requests
+  // with a forged secret locked the real key out for a minute.
+  it('counts only verified requests against a key, and refuses an address that keeps failing', async () => {
+    const limited = await createTestApp({ rateLimitPerMinute: 5, failedAuthPerMinute: 3 });
+    try {
+      const { adminKey } = await limited.council();
+      const forged = `${adminKey.slice(0, -43)}${'A'.repeat(43)}`;
+      const attacker = (key: string) =>
+        limited.app.inject({
+          method: 'GET',
+          url: '/v1/api-keys',
+          remoteAddress: '203.0.113.9',
+          headers: { authorization: `Bearer ${key}` },
+        });
+      const owner = () =>
+        limited.app.inject({
+          method: 'GET',
+          url: '/v1/api-keys',
+          remoteAddress: '198.51.100.7',
+          headers: { authorization: `Bearer ${adminKey}` },
+        });
+      const statuses: number[] = [];
+      for (let i = 0; i < 20; i++) statuses.push((await attacker(forged)).statusCode);
+      expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
+      expect(new Set(statuses.slice(3))).toEqual(new Set([429]));
+      // The key's own allowance is untouched: five requests, then its own limit.
+      const mine: number[] = [];
+      for (let i = 0; i < 6; i++) mine.push((await owner()).statusCode);
+      expect(mine).toEqual([200, 200, 200, 200, 200, 429]);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('forgets the oldest window when full, never every window at once', async () => {
+    const { FixedWindows } = await import('../src/http/fixed-windows.js');
+    const windows = new FixedWindows(60_000, 3);
+    for (let i = 0; i < 5; i++) windows.hit('busy', 1_000);
+    windows.hit('a', 2_000);
+    windows.hit('b', 3_000);
+    expect(windows.peek('busy', 4_000).count).toBe(5);
+    windows.hit('c', 4_000);
+    // Before: the table was cleared, so 'a' and 'b' (and every limited caller) started again.
+    expect(windows.size).toBe(3);
+    expect(windows.peek('a', 4_000).count).toBe(1);
+    expect(windows.peek('busy', 4_000).count).toBe(0);
+  });
+
+  it('answers a flood of unknown keys from memory, not with a query each', async () => {
+    const database = await openTestDatabase();
+    let keyQueries = 0;
+    const counting = {
+      ...database,
+      db: database.db.withPlugin({
+        transformQuery: (args) => {
+          const node = args.node as { kind: string; from?: { froms: { table: { identifier: { name: string } } }[] } };
+          if (node.kind === 'SelectQueryNode' && node.from?.froms[0]?.table?.identifier?.name === 'api_keys') keyQueries += 1;
+          return args.node;
+        },
+        transformResult: async (args) => args.result,
+      }),
+    };
+    const app = await buildApp({ database: counting, config: { bootstrapToken: null, failedAuthPerMinute: 1_000 } });
+    try {
+      const unknown = 'ras_0123456789abcdef0123456789abcdef_' + 'B'.repeat(43);
+      for (let i = 0; i < 50; i++) {
+        const response = await app.inject({ method: 'GET', url: '/v1/people', headers: { authorization: `Bearer ${unknown}` } });
+        expect(response.statusCode).toBe(401);
+      }
+      expect(keyQueries).toBe(1);
+    } finally {
+      await app.close();
+      await database.close();
+    }
+  });
+});
+
+describe('locking the council out by revoking its last admin key (low 8)', () => {
+  // Before: the revocation went through, and nobody could ever create a key for the council again.
+  it('refuses to revoke the last active admin key with 409, and allows it once there is another', async () => {
+    const own = await t.council();
+    const keys = (await t.call('GET', '/v1/api-keys', { key: own.adminKey })).json().items as { id: string }[];
+    const first = keys[0]?.id as string;
+    const alone = await t.call('DELETE', `/v1/api-keys/${first}`, { key: own.adminKey });
+    expect(alone.statusCode).toBe(409);
+    expect(problemOf(alone).code).toBe('LAST_ADMIN_KEY');
+    const second = await t.key(own.adminKey, ['admin', 'auditor'], 'Second admin');
+    expect((await t.call('DELETE', `/v1/api-keys/${first}`, { key: second })).statusCode).toBe(204);
+    const secondId = (
+      (await t.call('GET', '/v1/api-keys', { key: second })).json().items as { id: string; revokedAt: string | null }[]
+    ).find((key) => key.revokedAt === null)?.id as string;
+    expect(problemOf(await t.call('DELETE', `/v1/api-keys/${secondId}`, { key: second })).code).toBe('LAST_ADMIN_KEY');
+  });
+});
+
+describe.skipIf(!process.env.DATABASE_URL)('a revocation racing a key lookup (low 11)', () => {
+  // Before: a lookup that read the key just before the revocation committed put it back in the
+  // cache, and the revoked key worked for five more seconds. (PostgreSQL only: the lookup is held
+  // between reading the row and caching it, which needs a second connection for the revocation.)
+  it('does not cache what a lookup read before a revocation on this instance', async () => {
+    const database = await openTestDatabase();
+    let gate: Promise<void> | null = null;
+    let reached: () => void = () => {};
+    const atGate = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    let targetHash = '';
+    const held = {
+      ...database,
+      db: database.db.withPlugin({
+        transformQuery: (args) => args.node,
+        transformResult: async (args) => {
+          // The auth lookup reads the hash without the id; the revocation reads the whole row.
+          const row = args.result.rows[0] as { secret_hash?: string; id?: string } | undefined;
+          if (gate && row?.secret_hash === targetHash && row.id === undefined) {
+            reached();
+            await gate;
+          }
+          return args.result;
+        },
+      }),
+    };
+    const app = await buildApp({ database: held, config: { bootstrapToken: BOOTSTRAP_TOKEN } });
+    const call = (key: string, method = 'GET', url = '/v1/people') =>
+      app.inject({ method: method as 'GET', url, headers: { authorization: `Bearer ${key}` } });
+    try {
+      const created = await app.inject({
+        method: 'POST',
+        url: '/v1/councils',
+        headers: { authorization: `Bearer ${BOOTSTRAP_TOKEN}` },
+        payload: { name: `Race ${Date.now()}` },
+      });
+      const admin = created.json().adminKey.key as string;
+      const made = await app.inject({
+        method: 'POST',
+        url: '/v1/api-keys',
+        headers: { authorization: `Bearer ${admin}` },
+        payload: { name: 'doomed', roles: ['assessor'] },
+      });
+      const doomed = made.json() as { id: string; key: string };
+      targetHash = createHash('sha256').update(doomed.key.slice(-43)).digest('hex');
+      let open: () => void = () => {};
+      gate = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      const inFlight = call(doomed.key);
+      await atGate;
+      expect((await call(admin, 'DELETE', `/v1/api-keys/${doomed.id}`)).statusCode).toBe(204);
+      gate = null;
+      open();
+      await inFlight;
+      expect((await call(doomed.key)).statusCode).toBe(401);
+    } finally {
+      await app.close();
+      await database.close();
+    }
+  });
 });

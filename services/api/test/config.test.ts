@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       seedDemo: true,
       rateLimitPerMinute: 1200,
+      failedAuthPerMinute: 60,
       allowPrivateWebhooks: false,
     });
     expect(config.dataDir).toMatch(/\.data$/);
@@ -27,6 +28,7 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'WARN',
       SEED_DEMO: 'no',
       RATE_LIMIT_PER_MINUTE: '0',
+      AUTH_FAILURES_PER_MINUTE: '10',
       ALLOW_PRIVATE_WEBHOOKS: 'true',
     });
     expect(config).toEqual({
@@ -38,6 +40,7 @@ describe('loadConfig', () => {
       logLevel: 'warn',
       seedDemo: false,
       rateLimitPerMinute: 0,
+      failedAuthPerMinute: 10,
       allowPrivateWebhooks: true,
     });
   });
@@ -51,14 +54,23 @@ describe('loadConfig', () => {
         LOG_LEVEL: 'loud',
         SEED_DEMO: 'maybe',
         RATE_LIMIT_PER_MINUTE: '-1',
+        AUTH_FAILURES_PER_MINUTE: 'many',
       });
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       const message = (error as ConfigError).message;
-      for (const name of ['PORT', 'DATABASE_URL', 'BOOTSTRAP_TOKEN', 'LOG_LEVEL', 'SEED_DEMO', 'RATE_LIMIT_PER_MINUTE'])
+      for (const name of [
+        'PORT',
+        'DATABASE_URL',
+        'BOOTSTRAP_TOKEN',
+        'LOG_LEVEL',
+        'SEED_DEMO',
+        'RATE_LIMIT_PER_MINUTE',
+        'AUTH_FAILURES_PER_MINUTE',
+      ])
         expect(message).toContain(name);
-      expect((error as ConfigError).problems).toHaveLength(6);
+      expect((error as ConfigError).problems).toHaveLength(7);
     }
   });
 });

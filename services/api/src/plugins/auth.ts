@@ -4,6 +4,7 @@ import { parseApiKey, secretMatches, textsMatch, tokensMatch } from '../auth/api
 import { type Access, actorOf, type Principal, PUBLIC, type Role, type Scope } from '../auth/roles.js';
 import type { ChangeContext } from '../db/changes.js';
 import { AppError } from '../errors.js';
+import { FixedWindows } from '../http/fixed-windows.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -41,6 +42,8 @@ interface CachedKey {
  */
 export const KEY_CACHE_MS = 5_000;
 const KEY_CACHE_MAX = 10_000;
+/** How long a key id that does not exist is remembered as such. */
+const MISSING_KEY_CACHE_MS = 5_000;
 
 function bearer(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
@@ -73,10 +76,22 @@ export function councilOf(request: FastifyRequest): string {
 }
 
 export default fp(
-  async function auth(app: FastifyInstance, options: { bootstrapToken: string | null }) {
+  async function auth(app: FastifyInstance, options: { bootstrapToken: string | null; failedAuthPerMinute: number }) {
     const cache = new Map<string, CachedKey>();
+    /** Key ids that do not exist, and until when that answer holds: a flood of bad keys is not a flood of queries. */
+    const missing = new Map<string, number>();
+    const failures = new FixedWindows(60_000, 100_000);
+    /**
+     * Bumped by every revocation on this instance. A lookup that was in flight when its key was
+     * revoked may have read the row before the revocation committed, so its answer is not cached.
+     */
+    let revisions = 0;
+    const revokedAt = new Map<string, number>();
     app.decorateRequest('principal', null as never);
     app.decorate('forgetApiKey', (id: string) => {
+      revisions += 1;
+      if (revokedAt.size >= KEY_CACHE_MAX) revokedAt.delete(revokedAt.keys().next().value as string);
+      revokedAt.set(id, revisions);
       cache.delete(id);
     });
 
@@ -86,14 +101,27 @@ export default fp(
       return cached && cached.expiresAt > Date.now() ? cached : undefined;
     }
 
+    function knownMissing(id: string): boolean {
+      const until = missing.get(id);
+      if (until === undefined) return false;
+      if (until > Date.now()) return true;
+      missing.delete(id);
+      return false;
+    }
+
     async function loadKey(id: string): Promise<CachedKey | null> {
-      const now = Date.now();
+      const started = revisions;
       const row = await app.db
         .selectFrom('api_keys')
         .select(['council_id', 'roles', 'secret_hash', 'revoked_at'])
         .where('id', '=', id)
         .executeTakeFirst();
-      if (!row) return null;
+      const now = Date.now();
+      if (!row) {
+        if (missing.size >= KEY_CACHE_MAX) missing.delete(missing.keys().next().value as string);
+        missing.set(id, now + MISSING_KEY_CACHE_MS);
+        return null;
+      }
       const entry: CachedKey = {
         councilId: row.council_id,
         roles: row.roles as Role[],
@@ -102,6 +130,7 @@ export default fp(
         revoked: row.revoked_at !== null,
         expiresAt: now + KEY_CACHE_MS,
       };
+      if ((revokedAt.get(id) ?? -1) > started) return entry;
       if (cache.size >= KEY_CACHE_MAX) cache.delete(cache.keys().next().value as string);
       cache.set(id, entry);
       return entry;
@@ -125,12 +154,12 @@ export default fp(
       key: CachedKey | null,
       { id, secret }: { id: string; secret: string },
     ): AppError | null {
-      if (!key) return unauthenticated('The API key is not valid');
+      if (!key) return failed(request, 'The API key is not valid');
       if (key.verifiedSecret === null || !textsMatch(secret, key.verifiedSecret)) {
-        if (!secretMatches(secret, key.secretHash)) return unauthenticated('The API key is not valid');
+        if (!secretMatches(secret, key.secretHash)) return failed(request, 'The API key is not valid');
         key.verifiedSecret = secret;
       }
-      if (key.revoked) return unauthenticated('The API key has been revoked');
+      if (key.revoked) return failed(request, 'The API key has been revoked');
       if (!access.roles.some((role) => key.roles.includes(role))) {
         return new AppError(
           'FORBIDDEN',
@@ -147,6 +176,22 @@ export default fp(
       return null;
     }
 
+    /** A failed authentication: counted against the client's address, answered 401. */
+    function failed(request: FastifyRequest, detail: string): AppError {
+      if (options.failedAuthPerMinute > 0) failures.hit(request.ip);
+      return unauthenticated(detail);
+    }
+
+    /** 429 when the client's address has failed authentication too often this minute. */
+    function tooManyFailures(request: FastifyRequest): AppError | null {
+      if (options.failedAuthPerMinute <= 0) return null;
+      const { count, resetSeconds } = failures.peek(request.ip);
+      if (count < options.failedAuthPerMinute) return null;
+      return new AppError('RATE_LIMITED', `Too many failed authentications from this address; retry after ${resetSeconds} s`, {
+        headers: { 'retry-after': String(resetSeconds) },
+      });
+    }
+
     // A callback hook rather than an async one: a key found in the cache is checked without a
     // promise, which on a hot calculation endpoint is a measurable share of each request.
     app.addHook('onRequest', (request, _reply, done) => {
@@ -155,21 +200,28 @@ export default fp(
       if (access === undefined || access.kind === 'public') return done();
       const presented = bearer(request);
       if (presented === null) return done(unauthenticated('Send an API key as `Authorization: Bearer <key>`'));
-      if (access.kind === 'operator') {
+      if (access.kind === 'operator' || (access.allowOperator && options.bootstrapToken !== null && !presented.startsWith('ras_'))) {
         if (options.bootstrapToken === null)
           return done(new AppError('FORBIDDEN', 'Creating councils is switched off: the service was started without BOOTSTRAP_TOKEN'));
-        if (!tokensMatch(presented, options.bootstrapToken)) return done(unauthenticated('The operator token is not valid'));
-        request.principal = { kind: 'operator' };
-        return done();
-      }
-      if (access.allowOperator && options.bootstrapToken !== null && tokensMatch(presented, options.bootstrapToken)) {
+        const blocked = tooManyFailures(request);
+        if (blocked) return done(blocked);
+        if (!tokensMatch(presented, options.bootstrapToken)) return done(failed(request, 'The operator token is not valid'));
         request.principal = { kind: 'operator' };
         return done();
       }
       const parsed = parseApiKey(presented);
-      if (!parsed) return done(unauthenticated('The API key is not valid'));
+      if (!parsed) return done(failed(request, 'The API key is not valid'));
       const cached = cachedKey(parsed.id);
-      if (cached) return done(authenticate(request, access, cached, parsed) ?? undefined);
+      const blocked = tooManyFailures(request);
+      if (cached) {
+        // While an address is refused for failures, only a secret verified in the last few
+        // seconds gets through (one comparison in memory): the caller who holds it is not locked
+        // out by a flood from the same address, and the flood gets 429.
+        if (blocked && (cached.verifiedSecret === null || !textsMatch(parsed.secret, cached.verifiedSecret))) return done(blocked);
+        return done(authenticate(request, access, cached, parsed) ?? undefined);
+      }
+      if (blocked) return done(blocked);
+      if (knownMissing(parsed.id)) return done(failed(request, 'The API key is not valid'));
       loadKey(parsed.id).then(
         (key) => done(authenticate(request, access, key, parsed) ?? undefined),
         (error: Error) => done(error),

@@ -40,7 +40,13 @@ export interface TestApp {
 }
 
 export async function createTestApp(
-  options: { bootstrapToken?: string | null; rateLimitPerMinute?: number; allowPrivateWebhooks?: boolean; logger?: FastifyBaseLogger } = {},
+  options: {
+    bootstrapToken?: string | null;
+    rateLimitPerMinute?: number;
+    failedAuthPerMinute?: number;
+    allowPrivateWebhooks?: boolean;
+    logger?: FastifyBaseLogger;
+  } = {},
 ): Promise<TestApp> {
   const database = await openTestDatabase();
   const app = await buildApp({
@@ -48,6 +54,7 @@ export async function createTestApp(
     config: {
       bootstrapToken: options.bootstrapToken === undefined ? BOOTSTRAP_TOKEN : options.bootstrapToken,
       rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
+      failedAuthPerMinute: options.failedAuthPerMinute ?? 0,
       // The tests' webhook receivers listen on 127.0.0.1.
       allowPrivateWebhooks: options.allowPrivateWebhooks ?? true,
     },

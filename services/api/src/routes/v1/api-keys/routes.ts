@@ -7,7 +7,14 @@ import { write } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
 import { IdempotencyHeaders, IdParams, Page, PageQuery, problemResponses, Text } from '../../../schemas/common.js';
-import { findApiKeyForUpdate, insertApiKey, listApiKeys, revokeApiKey } from '../councils/repository.js';
+import {
+  countActiveAdminKeys,
+  findApiKeyForUpdate,
+  findCouncilForUpdate,
+  insertApiKey,
+  listApiKeys,
+  revokeApiKey,
+} from '../councils/repository.js';
 import { toApiKeySummary } from '../councils/representation.js';
 import { ApiKeySummary, NewApiKey, Role } from '../councils/schemas.js';
 
@@ -83,7 +90,8 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'revokeApiKey',
         tags: ['platform'],
         summary: 'Revoke an API key',
-        description: 'At once on this instance; other instances refuse the key within 5 seconds.',
+        description:
+          'At once on this instance; other instances refuse the key within 5 seconds. The council’s last active admin key cannot be revoked (409 LAST_ADMIN_KEY).',
         params: IdParams,
         response: { 204: Type.Null(), ...problemResponses },
       },
@@ -91,9 +99,18 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const councilId = councilOf(request);
       await write(request, async (tx, changes) => {
+        // The council row is locked first, so two admins revoking each other's keys at once
+        // are decided one after the other, and one of them is refused.
+        await findCouncilForUpdate(tx, councilId);
         const before = await findApiKeyForUpdate(tx, councilId, request.params.id);
         if (!before) throw notFound('API key', request.params.id);
         if (before.revoked_at !== null) return;
+        if (before.roles.includes('admin') && (await countActiveAdminKeys(tx, councilId)) <= 1) {
+          throw new AppError(
+            'LAST_ADMIN_KEY',
+            'This is the council’s last active admin key: create another admin key first, or the council could never be administered again',
+          );
+        }
         const after = await revokeApiKey(tx, councilId, request.params.id);
         changes.record({
           action: 'api-key.revoked',

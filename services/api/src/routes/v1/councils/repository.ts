@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import { mintApiKey } from '../../../auth/api-key.js';
 import type { Role } from '../../../auth/roles.js';
 import type { ApiKey, Council, DB } from '../../../db/schema.js';
@@ -53,6 +53,18 @@ export function revokeApiKey(db: Db, councilId: string, id: string): Promise<Api
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/** How many keys of the council hold the admin role and are not revoked. */
+export async function countActiveAdminKeys(db: Db, councilId: string): Promise<number> {
+  const row = await db
+    .selectFrom('api_keys')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('council_id', '=', councilId)
+    .where('revoked_at', 'is', null)
+    .where(sql<boolean>`'admin' = any(roles)`)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
 }
 
 export function findCouncilForUpdate(db: Db, id: string): Promise<Council | undefined> {
