@@ -54,22 +54,24 @@ export class Changes {
     const councilId = this.#councilId;
     if (councilId === null) throw new Error('changes recorded without a council');
     const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
-    await tx
-      .insertInto('audit_log')
-      .values(
-        this.#pending.map((change) => ({
-          id: newId(),
-          council_id: councilId,
-          actor,
-          action: change.action,
-          entity_type: change.entityType,
-          entity_id: change.entityId,
-          before: json(change.before),
-          after: json(change.after),
-          request_id: requestId,
-        })),
-      )
-      .execute();
+    for (const batch of batches(this.#pending)) {
+      await tx
+        .insertInto('audit_log')
+        .values(
+          batch.map((change) => ({
+            id: newId(),
+            council_id: councilId,
+            actor,
+            action: change.action,
+            entity_type: change.entityType,
+            entity_id: change.entityId,
+            before: json(change.before),
+            after: json(change.after),
+            request_id: requestId,
+          })),
+        )
+        .execute();
+    }
     const events = this.#pending.filter((change) => change.event !== false);
     if (events.length > 0) {
       // Numbering events under the council row's lock makes seq order the commit order, so a
@@ -80,24 +82,38 @@ export class Changes {
         .where('id', '=', councilId)
         .returning('event_seq')
         .executeTakeFirstOrThrow();
-      const first = last - events.length + 1;
-      await tx
-        .insertInto('events')
-        .values(
-          events.map((change, index) => ({
-            council_id: councilId,
-            seq: first + index,
-            id: newId(),
-            type: change.action,
-            entity_type: change.entityType,
-            entity_id: change.entityId,
-            payload: JSON.stringify(change.event === undefined ? (change.after ?? null) : change.event),
-          })),
-        )
-        .execute();
+      let seq = last - events.length + 1;
+      for (const batch of batches(events)) {
+        await tx
+          .insertInto('events')
+          .values(
+            batch.map((change) => ({
+              council_id: councilId,
+              seq: seq++,
+              id: newId(),
+              type: change.action,
+              entity_type: change.entityType,
+              entity_id: change.entityId,
+              payload: JSON.stringify(change.event === undefined ? (change.after ?? null) : change.event),
+            })),
+          )
+          .execute();
+      }
     }
     this.#pending.length = 0;
   }
+}
+
+/**
+ * Rows per insert statement: an audit row binds 9 parameters, and PostgreSQL takes at most 65,535
+ * in one statement, so a change of 50,000 people is written in several.
+ */
+const ROWS_PER_STATEMENT = 5_000;
+
+function batches<T>(items: readonly T[]): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < items.length; start += ROWS_PER_STATEMENT) result.push(items.slice(start, start + ROWS_PER_STATEMENT));
+  return result;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Scope } from '../../../auth/roles.js';
 import type { DB, Person } from '../../../db/schema.js';
 import { newId } from '../../../ids.js';
@@ -156,4 +156,109 @@ export async function listPeople(db: Db, scope: Scope, filter: PeopleFilter, aft
   if (after !== null) query = query.where('id', '>', after);
   const people = await query.orderBy('id').limit(limit).execute();
   return withExternalIds(db, scope.councilId, people);
+}
+
+/** One person of a bulk import, as the record system knows them. */
+export interface ImportedPerson {
+  readonly system: string;
+  readonly externalId: string;
+  readonly clientGroup: string;
+  readonly displayName: string | null;
+  readonly dateOfBirth: string | null;
+}
+
+/**
+ * The people of the council who already hold these record-system ids, with every id they hold,
+ * locked for update. One query for the whole batch (the caller keeps batches small enough for
+ * PostgreSQL's 65,535 parameters).
+ */
+export async function findPeopleByExternalIds(
+  tx: Transaction<DB>,
+  councilId: string,
+  pairs: readonly { system: string; value: string }[],
+): Promise<Map<string, PersonRecord>> {
+  const found = new Map<string, PersonRecord>();
+  if (pairs.length === 0) return found;
+  // Two arrays unnested into a table, rather than a thousand (system, value) pairs in an IN list:
+  // two parameters, and an expression PGlite's stack can hold.
+  const { rows: owners } = await sql<{ system: string; value: string; person_id: string }>`
+    select e.system, e.value, e.person_id
+    from person_external_ids e
+    join unnest(${pairs.map((pair) => pair.system)}::text[], ${pairs.map((pair) => pair.value)}::text[]) as wanted(system, value)
+      on e.system = wanted.system and e.value = wanted.value
+    where e.council_id = ${councilId}`.execute(tx);
+  if (owners.length === 0) return found;
+  const people = await tx
+    .selectFrom('people')
+    .selectAll()
+    .where('council_id', '=', councilId)
+    .where('id', 'in', [...new Set(owners.map((owner) => owner.person_id))])
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  const records = new Map((await withExternalIds(tx, councilId, people)).map((record) => [record.person.id, record]));
+  for (const owner of owners) {
+    const record = records.get(owner.person_id);
+    if (record) found.set(`${owner.system}:${owner.value}`, record);
+  }
+  return found;
+}
+
+/** Creates people with one record-system id each, in two statements. */
+export async function insertImportedPeople(
+  tx: Transaction<DB>,
+  councilId: string,
+  people: readonly ImportedPerson[],
+  createdByKeyId: string | null,
+): Promise<Person[]> {
+  if (people.length === 0) return [];
+  const rows = await tx
+    .insertInto('people')
+    .values(
+      people.map((person) => ({
+        id: newId(),
+        council_id: councilId,
+        client_group: person.clientGroup,
+        display_name: person.displayName,
+        date_of_birth: person.dateOfBirth,
+        agent: null,
+        created_by_key_id: createdByKeyId,
+      })),
+    )
+    .returningAll()
+    .execute();
+  await tx
+    .insertInto('person_external_ids')
+    .values(
+      people.map((person, index) => ({
+        council_id: councilId,
+        person_id: (rows[index] as Person).id,
+        system: person.system,
+        value: person.externalId,
+      })),
+    )
+    .execute();
+  return rows;
+}
+
+/** Sets client group, name and date of birth on many people in one statement; returns the rows as they now are. */
+export async function updateImportedPeople(
+  tx: Transaction<DB>,
+  councilId: string,
+  changes: readonly { id: string; person: ImportedPerson }[],
+): Promise<Person[]> {
+  if (changes.length === 0) return [];
+  const values = sql.join(
+    changes.map(
+      ({ id, person }) => sql`(${id}::uuid, ${person.clientGroup}::text, ${person.displayName}::text, ${person.dateOfBirth}::date)`,
+    ),
+  );
+  const { rows } = await sql<Person>`
+    update people as p
+    set client_group = v.client_group, display_name = v.display_name, date_of_birth = v.date_of_birth,
+        version = p.version + 1, updated_at = now()
+    from (values ${values}) as v(id, client_group, display_name, date_of_birth)
+    where p.council_id = ${councilId} and p.id = v.id
+    returning p.*`.execute(tx);
+  return rows;
 }

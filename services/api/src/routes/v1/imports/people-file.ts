@@ -1,0 +1,86 @@
+import { unprocessable } from '../../../errors.js';
+import { hasControlCharacter } from '../../../http/control-characters.js';
+import { isServiceDate } from '../../../http/dates.js';
+import { parseCsv } from '../../../rules/csv.js';
+import type { ImportedPerson } from '../people/repository.js';
+
+/** The fields of a people file, in the order a CSV header usually lists them. */
+export const FIELDS = ['system', 'externalId', 'clientGroup', 'displayName', 'dateOfBirth'] as const;
+
+/** A good row of a people file, with the line it came from. */
+export interface ImportRow extends ImportedPerson {
+  readonly line: number;
+}
+
+/** A row that could not be read, and why. */
+export interface RowError {
+  readonly line: number;
+  readonly reason: string;
+}
+
+/** Reads rows from CSV (header row with the field names) or NDJSON (one object a line); every bad row is reported, not thrown. */
+export function readPeopleFile(body: string, ndjson: boolean): { rows: ImportRow[]; errors: RowError[] } {
+  const rows: ImportRow[] = [];
+  const errors: RowError[] = [];
+  const records: { line: number; record: Record<string, unknown> }[] = [];
+  if (ndjson) {
+    body.split('\n').forEach((text, index) => {
+      if (text.trim() === '') return;
+      try {
+        const value: unknown = JSON.parse(text);
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
+        records.push({ line: index + 1, record: value as Record<string, unknown> });
+      } catch {
+        errors.push({ line: index + 1, reason: 'is not a JSON object' });
+      }
+    });
+  } else {
+    const [header, ...data] = parseCsv(body);
+    const names = header?.fields.map((name) => name.trim()) ?? [];
+    const missing = ['system', 'externalId', 'clientGroup'].filter((name) => !names.includes(name));
+    if (missing.length > 0)
+      throw unprocessable('INVALID_INPUT', `The header row lacks ${missing.join(', ')}`, [
+        { pointer: '/line/1', detail: `the header must name ${FIELDS.join(', ')}` },
+      ]);
+    for (const row of data)
+      records.push({ line: row.line, record: Object.fromEntries(names.map((name, i) => [name, row.fields[i] ?? ''])) });
+  }
+  const seen = new Map<string, number>();
+  for (const { line, record } of records) {
+    const text = (name: string) =>
+      typeof record[name] === 'string' ? (record[name] as string).trim() : record[name] === undefined || record[name] === null ? '' : null;
+    const reasons: string[] = [];
+    const unknown = Object.keys(record).filter((name) => !(FIELDS as readonly string[]).includes(name));
+    if (unknown.length > 0) reasons.push(`unknown field ${unknown.join(', ')}`);
+    const system = text('system');
+    const externalId = text('externalId');
+    const clientGroup = text('clientGroup');
+    const displayName = text('displayName');
+    const dateOfBirth = text('dateOfBirth');
+    if ([system, externalId, clientGroup, displayName, dateOfBirth].some((value) => value !== null && hasControlCharacter(value)))
+      reasons.push('a field holds a control character (such as NUL)');
+    if (!system || !/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/.test(system))
+      reasons.push('system must be a record-system name such as carefirst');
+    if (!externalId || externalId.length > 100) reasons.push('externalId is required (at most 100 characters)');
+    if (!clientGroup || clientGroup.length > 100) reasons.push('clientGroup is required (at most 100 characters)');
+    if (displayName === null || displayName.length > 200) reasons.push('displayName must be text of at most 200 characters');
+    if (dateOfBirth === null || (dateOfBirth !== '' && !isServiceDate(dateOfBirth)))
+      reasons.push('dateOfBirth must be a real date from 1900-01-01 to 2199-12-31, written YYYY-MM-DD');
+    const id = `${system}:${externalId}`;
+    if (reasons.length === 0 && seen.has(id)) reasons.push(`repeats ${id} from line ${seen.get(id)}`);
+    if (reasons.length > 0) {
+      errors.push({ line, reason: reasons.join('; ') });
+      continue;
+    }
+    seen.set(id, line);
+    rows.push({
+      line,
+      system: system as string,
+      externalId: externalId as string,
+      clientGroup: clientGroup as string,
+      displayName: displayName || null,
+      dateOfBirth: dateOfBirth || null,
+    });
+  }
+  return { rows, errors };
+}
