@@ -3,6 +3,7 @@ import * as initial from './202611240900_initial.js';
 import * as plansMoneyReviews from './202611241400_plans_money_reviews.js';
 import * as webhooks from './202611241600_webhooks.js';
 import * as selfReview from './202611241800_self_review.js';
+import * as namedActors from './202611251500_named_actors.js';
 
 /**
  * Every migration, by name. Names sort in the order they run (`yyyymmddhhmm_what`); a new
@@ -13,4 +14,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '202611241400_plans_money_reviews': plansMoneyReviews,
   '202611241600_webhooks': webhooks,
   '202611241800_self_review': selfReview,
+  '202611251500_named_actors': namedActors,
 };

@@ -15,8 +15,8 @@ import { loggableError } from '../src/plugins/problem-details.js';
 import { WebhookSender } from '../src/webhooks/delivery.js';
 import { WebhookRelay } from '../src/webhooks/relay.js';
 import { isPublicAddress } from '../src/webhooks/target-policy.js';
-import { type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
-import { agreedBudget } from './helpers/plan.js';
+import { agreedPerson, type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
+import { agreedBudget, PLAN } from './helpers/plan.js';
 import { BOOTSTRAP_TOKEN, createTestApp, openTestDatabase, problemOf, type TestApp } from './helpers/test-app.js';
 
 // Regression tests for the IT health check of issue 12: one describe per attack, each named after
@@ -640,4 +640,88 @@ describe('importPeople above about 7,000 rows (medium 4)', () => {
       .executeTakeFirstOrThrow();
     expect(sample.display_name).toBe('Renamed 7999');
   }, 60_000);
+});
+
+describe('one key deciding every stage of a plan (medium 5, separation of duties)', () => {
+  // Before: one key holding assessor, team-manager and panel took a plan through every stage
+  // and recorded its payment.
+  async function readyPlan(on: SetUpCouncil, writer: string) {
+    const { assessmentId } = await agreedPerson(t, on);
+    const budget = await t.call('POST', '/v1/budgets', { key: on.keys.assessor, body: { assessmentId, startDate: '2026-05-01' } });
+    const plan = await t.call('POST', '/v1/support-plans', { key: writer, body: { budgetId: budget.json().id, ...PLAN } });
+    const submitted = await t.call('POST', `/v1/support-plans/${plan.json().id}/submit`, {
+      key: writer,
+      headers: { 'if-match': plan.headers.etag as string },
+    });
+    return { budgetId: budget.json().id as string, planId: plan.json().id as string, submitted };
+  }
+  const decide = (planId: string, previous: { headers: Record<string, unknown> }, key: string, body: object, actor?: string) =>
+    t.call('POST', `/v1/support-plans/${planId}/decisions`, {
+      key,
+      headers: { 'if-match': previous.headers.etag as string, ...(actor ? { 'ras-actor': actor } : {}) },
+      body: { outcome: 'approve', reasons: 'ok', ...body },
+    });
+
+  it('lets the coordinator who wrote the plan agree it, and refuses the same key at the next stage with 409 SAME_ACTOR', async () => {
+    const everything = await t.key(council.keys.admin, ['assessor', 'team-manager', 'panel', 'finance'], 'Does it all');
+    const { planId, submitted } = await readyPlan(council, everything);
+    const coordinator = await decide(planId, submitted, everything, { stage: 'coordinator' });
+    expect(coordinator.statusCode, coordinator.body).toBe(200);
+    const manager = await decide(planId, coordinator, everything, { stage: 'team-manager' });
+    expect(manager.statusCode).toBe(409);
+    expect(problemOf(manager).code).toBe('SAME_ACTOR');
+    expect((await decide(planId, coordinator, council.keys.teamManager, { stage: 'team-manager' })).statusCode).toBe(200);
+  });
+
+  it('refuses the same named person through two keys, and records the name on the decision', async () => {
+    const { planId, submitted } = await readyPlan(council, council.keys.assessor);
+    const coordinator = await decide(planId, submitted, council.keys.assessor, { stage: 'coordinator' }, 'carefirst:jsmith');
+    expect(coordinator.json().decisions[0]).toMatchObject({ stage: 'coordinator', actorName: 'carefirst:jsmith' });
+    const same = await decide(planId, coordinator, council.keys.teamManager, { stage: 'team-manager' }, 'carefirst:jsmith');
+    expect(problemOf(same).code).toBe('SAME_ACTOR');
+    const other = await decide(planId, coordinator, council.keys.teamManager, { stage: 'team-manager' }, 'carefirst:apatel');
+    expect(other.statusCode).toBe(200);
+    const audit = await t.database.db
+      .selectFrom('audit_log')
+      .select('actor_name')
+      .where('entity_id', '=', planId)
+      .where('action', '=', 'support-plan.stage-approved')
+      .orderBy('at')
+      .execute();
+    expect(audit.map((row) => row.actor_name)).toEqual(['carefirst:jsmith', 'carefirst:apatel']);
+  });
+
+  it('refuses a council payment recorded by the key that approved the plan at panel', async () => {
+    const panelAndFinance = await t.key(council.keys.admin, ['panel', 'finance'], 'Panel chair who also pays');
+    const { budgetId, planId, submitted } = await readyPlan(council, council.keys.assessor);
+    const coordinator = await decide(planId, submitted, council.keys.assessor, { stage: 'coordinator' });
+    const manager = await decide(planId, coordinator, council.keys.teamManager, { stage: 'team-manager' });
+    const panel = await decide(planId, manager, panelAndFinance, { stage: 'panel', startDate: '2026-05-01' });
+    expect(panel.statusCode, panel.body).toBe(200);
+    const pay = (key: string) =>
+      t.call('POST', `/v1/budgets/${budgetId}/transactions`, {
+        key,
+        body: { kind: 'council-payment', amountPence: 52_084, instalmentNumber: 1, occurredOn: '2026-05-01' },
+      });
+    const refused = await pay(panelAndFinance);
+    expect(refused.statusCode).toBe(409);
+    expect(problemOf(refused).code).toBe('SAME_ACTOR');
+    expect((await pay(council.keys.finance)).statusCode).toBe(201);
+  });
+
+  it('allows one key through every stage when the council relaxes the rule for a small team', async () => {
+    const small = await setUpCouncil(t, { separationOfDuties: 'relaxed' });
+    const everything = await t.key(small.keys.admin, ['assessor', 'team-manager', 'panel'], 'Small team');
+    const { planId, submitted } = await readyPlan(small, everything);
+    const coordinator = await decide(planId, submitted, everything, { stage: 'coordinator' });
+    const manager = await decide(planId, coordinator, everything, { stage: 'team-manager' });
+    const panel = await decide(planId, manager, everything, { stage: 'panel', startDate: '2026-05-01' });
+    expect(panel.json()).toMatchObject({ status: 'approved' });
+  });
+
+  it('refuses a Ras-Actor header that is empty or too long with 400', async () => {
+    const response = await t.call('GET', '/v1/people', { key: council.keys.admin, headers: { 'ras-actor': 'x'.repeat(201) } });
+    expect(response.statusCode).toBe(400);
+    expect(problemOf(response).errors?.[0]?.pointer).toBe('/headers/ras-actor');
+  });
 });

@@ -34,12 +34,23 @@ export type Principal =
       readonly roles: readonly Role[];
       /** Set for portal keys: they see only the people they created. */
       readonly portalKeyId: string | null;
+      /**
+       * The named person acting through the key (the Ras-Actor header), e.g. a record system's
+       * user id when one integration key carries many people's decisions. Recorded with every
+       * change; separation of duties applies to it as to the key.
+       */
+      readonly actorName: string | null;
     }
   | { readonly kind: 'operator' };
 
 /** The actor recorded in the audit log. */
 export function actorOf(principal: Principal): string {
   return principal.kind === 'operator' ? 'operator' : `key:${principal.keyId}`;
+}
+
+/** The named person acting through the key, when the caller gave one. */
+export function actorNameOf(principal: Principal): string | null {
+  return principal.kind === 'key' ? principal.actorName : null;
 }
 
 /** What a request may see: its council, and for a portal key only the people that key created. */

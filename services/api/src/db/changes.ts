@@ -19,6 +19,8 @@ export interface ChangeContext {
   /** `null` until {@link Changes.bind} names it (a council being created). */
   readonly councilId: string | null;
   readonly actor: string;
+  /** The named person acting through the key (Ras-Actor), when given. */
+  readonly actorName?: string | null;
   readonly requestId: string | null;
 }
 
@@ -51,6 +53,7 @@ export class Changes {
   async flush(tx: Transaction<DB>): Promise<void> {
     if (this.#pending.length === 0) return;
     const { actor, requestId } = this.#context;
+    const actorName = this.#context.actorName ?? null;
     const councilId = this.#councilId;
     if (councilId === null) throw new Error('changes recorded without a council');
     const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
@@ -62,6 +65,7 @@ export class Changes {
             id: newId(),
             council_id: councilId,
             actor,
+            actor_name: actorName,
             action: change.action,
             entity_type: change.entityType,
             entity_id: change.entityId,

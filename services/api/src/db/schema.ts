@@ -143,6 +143,7 @@ export interface AuditLogTable {
   id: string;
   council_id: string;
   actor: string;
+  actor_name: Generated<string | null>;
   action: string;
   entity_type: string;
   entity_id: string;
@@ -204,6 +205,8 @@ export interface PlanDecisionTable {
   reasons: string;
   plan_version: number;
   decided_by: string;
+  /** The named person acting through the key (Ras-Actor), when the caller gave one. */
+  actor_name: string | null;
   decided_at: Timestamp;
 }
 

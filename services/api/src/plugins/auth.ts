@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { parseApiKey, secretMatches, textsMatch, tokensMatch } from '../auth/api-key.js';
-import { type Access, actorOf, type Principal, PUBLIC, type Role, type Scope } from '../auth/roles.js';
+import { type Access, actorNameOf, actorOf, type Principal, PUBLIC, type Role, type Scope } from '../auth/roles.js';
 import type { ChangeContext } from '../db/changes.js';
 import { AppError } from '../errors.js';
+import { hasControlCharacter } from '../http/control-characters.js';
 import { FixedWindows } from '../http/fixed-windows.js';
 
 declare module 'fastify' {
@@ -52,13 +53,34 @@ function bearer(request: FastifyRequest): string | null {
   return match ? (match[1] as string) : null;
 }
 
+/** The header naming the person acting through a key. */
+export const ACTOR_HEADER = 'ras-actor';
+
+/** The Ras-Actor header, checked: text of 1 to 200 characters without control characters. */
+function namedActor(request: FastifyRequest): string | null | AppError {
+  const given = request.headers[ACTOR_HEADER];
+  if (given === undefined) return null;
+  const name = typeof given === 'string' ? given.trim() : '';
+  if (name === '' || name.length > 200 || hasControlCharacter(name)) {
+    return new AppError('VALIDATION_FAILED', 'Ras-Actor names the person acting through the key', {
+      errors: [{ pointer: `/headers/${ACTOR_HEADER}`, detail: 'must be text of 1 to 200 characters, once' }],
+    });
+  }
+  return name;
+}
+
 const unauthenticated = (detail: string) =>
   new AppError('UNAUTHENTICATED', detail, { headers: { 'www-authenticate': 'Bearer realm="ras"' } });
 
 /** The audit context of a request: its council, its actor and its id. */
 export function changeContext(request: FastifyRequest): ChangeContext {
   const principal = request.principal;
-  return { councilId: principal.kind === 'key' ? principal.councilId : null, actor: actorOf(principal), requestId: request.id };
+  return {
+    councilId: principal.kind === 'key' ? principal.councilId : null,
+    actor: actorOf(principal),
+    actorName: actorNameOf(principal),
+    requestId: request.id,
+  };
 }
 
 /** What a key-authenticated request may see. */
@@ -166,12 +188,15 @@ export default fp(
           `This operation needs one of the roles: ${access.roles.join(', ')}; the key has ${key.roles.join(', ')}`,
         );
       }
+      const actorName = namedActor(request);
+      if (actorName instanceof AppError) return actorName;
       request.principal = {
         kind: 'key',
         keyId: id,
         councilId: key.councilId,
         roles: key.roles,
         portalKeyId: key.roles.includes('portal') ? id : null,
+        actorName,
       };
       return null;
     }

@@ -86,3 +86,15 @@ export const IdempotencyHeaders = Type.Object({
     }),
   ),
 });
+
+/** The optional header naming the person acting through a key. */
+export const ActorHeader = {
+  'ras-actor': Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description:
+        'The person acting through the key, e.g. the record system’s user id; recorded with the change. Separation of duties applies to it as to the key.',
+    }),
+  ),
+};

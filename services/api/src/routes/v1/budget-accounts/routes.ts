@@ -1,15 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { SupportPlan } from 'ras-core';
-import { actorOf, READERS, rolesAccess } from '../../../auth/roles.js';
+import { Type } from 'typebox';
+import { actorNameOf, actorOf, READERS, rolesAccess } from '../../../auth/roles.js';
+import { assertNotPanelApprover } from '../../../auth/separation-of-duties.js';
 import type { BudgetTransaction, TransactionKind } from '../../../db/schema.js';
 import { invalidState, notFound, unprocessable } from '../../../errors.js';
 import { iso } from '../../../http/iso.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
 import { summariseAccount } from '../../../rules/budget-account.js';
-import { IdempotencyHeaders, IdParams, problemResponses } from '../../../schemas/common.js';
+import { ActorHeader, IdempotencyHeaders, IdParams, problemResponses } from '../../../schemas/common.js';
 import { findBudget } from '../budgets/repository.js';
-import { listPlans } from '../support-plans/repository.js';
+import { councilSettings } from '../support-plans/approval.js';
+import { listDecisions, listPlans } from '../support-plans/repository.js';
 import { findAgreement, findTransaction, insertTransaction, listTransactions } from './repository.js';
 import { AccountResource, RecordTransactionBody, TransactionResource } from './schemas.js';
 
@@ -100,9 +103,10 @@ const budgetAccountRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'recordTransaction',
         tags: ['money'],
         summary: 'Record money into or out of the budget account',
-        description: 'Amounts are positive whole pence. Entries are never edited or deleted: correct one with a reversal naming it.',
+        description:
+          'Amounts are positive whole pence. Entries are never edited or deleted: correct one with a reversal naming it. A council payment may not be recorded by the key (or the person named in Ras-Actor) that approved the plan at panel (409 SAME_ACTOR), unless the council has set separationOfDuties to relaxed.',
         params: IdParams,
-        headers: IdempotencyHeaders,
+        headers: Type.Object({ ...IdempotencyHeaders.properties, ...ActorHeader }),
         body: RecordTransactionBody,
         response: { 201: TransactionResource, ...problemResponses },
       },
@@ -137,6 +141,21 @@ const budgetAccountRoutes: FastifyPluginAsyncTypebox = async (app) => {
           throw unprocessable('INVALID_INPUT', `The budget starts on ${budget.start_date}; money cannot move on it before then`, [
             { pointer: '/occurredOn', detail: `must be on or after the budget’s start date, ${budget.start_date}` },
           ]);
+        if (body.kind === 'council-payment' && (await councilSettings(tx, scope.councilId)).separationOfDuties === 'strict') {
+          const [approved] = await listPlans(
+            tx,
+            { councilId: scope.councilId, portalKeyId: null },
+            { budgetId: budget.id, status: 'approved' },
+            null,
+            1,
+          );
+          const decisions = approved ? await listDecisions(tx, scope.councilId, [approved.id]) : [];
+          const panel = decisions.filter((decision) => decision.stage === 'panel' && decision.outcome === 'approve').at(-1);
+          assertNotPanelApprover(
+            { actor: actorOf(request.principal), actorName: actorNameOf(request.principal) },
+            panel && { actor: panel.decided_by, actorName: panel.actor_name },
+          );
+        }
         let direction: 1 | -1;
         let amount = body.amountPence as number;
         let managedBy: string | null = null;

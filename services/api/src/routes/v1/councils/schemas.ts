@@ -29,6 +29,12 @@ export const CouncilSettings = Type.Object(
         { maxItems: 20, description: 'Targets the council sets itself, e.g. 36.2% receiving self-directed support by 2011-12-31' },
       ),
     ),
+    separationOfDuties: Type.Optional(
+      Type.Enum(['strict', 'relaxed'], {
+        description:
+          'strict (default): the same key, or the same person named in Ras-Actor, may not decide two stages of one support plan (coordinator, team manager, risk enablement, panel), nor record a council payment on a budget whose plan it approved at panel (409 SAME_ACTOR). relaxed: allowed, for teams too small to keep them apart; every decision still records who made it.',
+      }),
+    ),
     regionalReportOptIn: Type.Optional(Type.Boolean({ description: 'Take part in the anonymised regional self-rating report' })),
     regionalReportNamed: Type.Optional(Type.Boolean({ description: 'May be named in the regional report as a high performer' })),
   },

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { reviewDates, schedulePayments } from 'ras-core';
 import type { Scope } from '../../../auth/roles.js';
 import type { Changes } from '../../../db/changes.js';
@@ -18,15 +18,17 @@ export interface CouncilSettings {
   readonly paymentFrequency: 'monthly' | 'four-weekly';
   readonly contributionCollection: 'net' | 'gross';
   readonly firstReviewAfterWeeks: number;
+  readonly separationOfDuties: 'strict' | 'relaxed';
 }
 
-export async function councilSettings(tx: Transaction<DB>, councilId: string): Promise<CouncilSettings> {
+export async function councilSettings(tx: Kysely<DB> | Transaction<DB>, councilId: string): Promise<CouncilSettings> {
   const council = await findCouncil(tx, councilId);
   const settings = (council?.settings ?? {}) as Partial<CouncilSettings>;
   return {
     paymentFrequency: settings.paymentFrequency ?? 'monthly',
     contributionCollection: settings.contributionCollection ?? 'net',
     firstReviewAfterWeeks: settings.firstReviewAfterWeeks ?? 4,
+    separationOfDuties: settings.separationOfDuties ?? 'strict',
   };
 }
 

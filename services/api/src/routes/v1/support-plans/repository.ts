@@ -67,7 +67,15 @@ export function listPlans(db: Db, scope: Scope, filter: PlanFilter, after: strin
 export function insertDecision(
   tx: Transaction<DB>,
   councilId: string,
-  fields: { planId: string; stage: PlanStage; outcome: PlanDecision['outcome']; reasons: string; planVersion: number; decidedBy: string },
+  fields: {
+    planId: string;
+    stage: PlanStage;
+    outcome: PlanDecision['outcome'];
+    reasons: string;
+    planVersion: number;
+    decidedBy: string;
+    actorName: string | null;
+  },
 ): Promise<PlanDecision> {
   return tx
     .insertInto('plan_decisions')
@@ -80,6 +88,7 @@ export function insertDecision(
       reasons: fields.reasons,
       plan_version: fields.planVersion,
       decided_by: fields.decidedBy,
+      actor_name: fields.actorName,
     })
     .returningAll()
     .executeTakeFirstOrThrow();

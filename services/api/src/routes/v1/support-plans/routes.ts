@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Kysely } from 'kysely';
 import { costSupportPlan, panelChecklist, type SupportPlan } from 'ras-core';
 import { Type } from 'typebox';
-import { actorOf, READERS, type Role, rolesAccess, type Scope } from '../../../auth/roles.js';
+import { actorNameOf, actorOf, READERS, type Role, rolesAccess, type Scope } from '../../../auth/roles.js';
+import { assertSeparateStage } from '../../../auth/separation-of-duties.js';
 import type { Budget, DB, PlanDecision, PlanStage, SupportPlanRow } from '../../../db/schema.js';
 import { AppError, invalidState, notFound, unprocessable } from '../../../errors.js';
 import { assertVersion, etag, requireIfMatch } from '../../../http/etag.js';
@@ -12,10 +13,22 @@ import { write } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
 import type { CalculatedBudget } from '../../../rules/calculate-budget.js';
-import { Id, IdempotencyHeaders, IdParams, IfMatchHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
+import {
+  ActorHeader,
+  Id,
+  IdempotencyHeaders,
+  IdParams,
+  IfMatchHeaders,
+  Page,
+  PageQuery,
+  problemResponses,
+} from '../../../schemas/common.js';
+
+const DecisionHeaders = Type.Object({ ...IfMatchHeaders.properties, ...ActorHeader });
+
 import { findBudget } from '../budgets/repository.js';
 import { financialAssessmentInForce } from '../financial-assessments/repository.js';
-import { agreeBudget } from './approval.js';
+import { agreeBudget, councilSettings } from './approval.js';
 import { findPlan, insertDecision, insertPlan, listDecisions, listPlans, updatePlan } from './repository.js';
 import { CreatePlanBody, DecisionBody, PlanResource, PlanStage as PlanStageSchema, PlanStatus, UpdatePlanBody } from './schemas.js';
 
@@ -72,6 +85,7 @@ function toPlan(row: SupportPlanRow, context: PlanContext) {
       reasons: decision.reasons,
       planVersion: decision.plan_version,
       decidedBy: decision.decided_by,
+      actorName: decision.actor_name,
       decidedAt: iso(decision.decided_at),
     })),
     submittedAt: iso(row.submitted_at),
@@ -296,9 +310,9 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['plans'],
         summary: 'Approve, return or reject a submitted plan at its current stage',
         description:
-          'Stages in order: coordinator (role assessor) → team-manager → risk-enablement (only and always when a risk is unresolved) → panel. Out of order is 409. Panel approval needs startDate, and a plan within budget or an exceptionReason; it agrees the budget, fixes the payment agreement and schedules reviews in one transaction.',
+          'Stages in order: coordinator (role assessor) → team-manager → risk-enablement (only and always when a risk is unresolved) → panel. Out of order is 409. Separation of duties: the same key, or the same person named in Ras-Actor, may not decide two stages of one plan (409 SAME_ACTOR) unless the council has set separationOfDuties to relaxed. Panel approval needs startDate, and a plan within budget or an exceptionReason; it agrees the budget, fixes the payment agreement and schedules reviews in one transaction.',
         params: IdParams,
-        headers: IfMatchHeaders,
+        headers: DecisionHeaders,
         body: DecisionBody,
         response: { 200: PlanResource, ...problemResponses },
       },
@@ -320,6 +334,14 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (before.stage !== stage) throw invalidState(`The plan is waiting for the ${before.stage} decision, not ${stage}`);
         const plan = before.plan as SupportPlan;
         const context = await contextOf(tx, scope, before);
+        const decider = { actor: actorOf(principal), actorName: actorNameOf(principal) };
+        if ((await councilSettings(tx, scope.councilId)).separationOfDuties === 'strict') {
+          assertSeparateStage(
+            decider,
+            stage,
+            context.decisions.map((decision) => ({ stage: decision.stage, actor: decision.decided_by, actorName: decision.actor_name })),
+          );
+        }
         let exception: { reason: string; overBudgetPence: number } | null = null;
         const next = outcome === 'approve' ? nextStage(stage, plan) : null;
         if (next === 'approved') {
@@ -345,7 +367,8 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
           outcome,
           reasons,
           planVersion: before.version,
-          decidedBy: actorOf(principal),
+          decidedBy: decider.actor,
+          actorName: decider.actorName,
         });
         const change =
           outcome === 'return'

@@ -70,7 +70,8 @@ export const Decision = Type.Object({
   outcome: Type.Enum(['approve', 'return', 'reject']),
   reasons: Type.String(),
   planVersion: Type.Integer(),
-  decidedBy: Type.String(),
+  decidedBy: Type.String({ description: 'The key that decided: key:<id>' }),
+  actorName: Nullable(Type.String({ description: 'The person named in Ras-Actor, when the caller gave one' })),
   decidedAt: Timestamp,
 });
 
