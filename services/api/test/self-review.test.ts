@@ -122,10 +122,17 @@ describe('Minimum Process self-rating', () => {
 
   it('compiles an anonymised regional report from councils that opted in, naming only agreed high performers', async () => {
     const roundKey = `region-${Date.now()}`;
-    const councils = await Promise.all([setUpCouncil(t), setUpCouncil(t), setUpCouncil(t)]);
-    const [named, anonymous, outside] = councils as [SetUpCouncil, SetUpCouncil, SetUpCouncil];
+    const councils = await Promise.all(Array.from({ length: 6 }, () => setUpCouncil(t)));
+    const [named, anonymous, , , , outside] = councils as SetUpCouncil[] as [
+      SetUpCouncil,
+      SetUpCouncil,
+      SetUpCouncil,
+      SetUpCouncil,
+      SetUpCouncil,
+      SetUpCouncil,
+    ];
     await withSettings(named, { regionalReportOptIn: true, regionalReportNamed: true });
-    await withSettings(anonymous, { regionalReportOptIn: true });
+    for (const council of councils.slice(1, 5)) await withSettings(council, { regionalReportOptIn: true });
     const names = await Promise.all(
       councils.map(async (c) => (await t.call('GET', '/v1/council', { key: c.keys.admin })).json().name as string),
     );
@@ -134,21 +141,20 @@ describe('Minimum Process self-rating', () => {
         key: council.keys.admin,
         body: { roundKey, title: 'Regional round', closesOn: '2030-01-01' },
       });
-      await rate(council, round.json().id, 'staying-in-control', index === 2 ? 1 : 5, {
+      await rate(council, round.json().id, 'staying-in-control', index === 5 ? 1 : index === 4 ? 3 : 5, {
         comment: `${names[index]} runs reviews on time`,
         userComments: [`Council ${index} comment`],
       });
     }
     const report = (await t.call('GET', `/v1/reports/regional-self-rating?roundKey=${roundKey}`, { key: BOOTSTRAP_TOKEN })).json();
-    expect(report.councils).toBe(2);
+    expect(report).toMatchObject({ councils: 5, minimumCouncils: 5, published: true });
     const control = report.components.find((c: { component: string }) => c.component === 'staying-in-control');
-    expect(control.distribution).toEqual({ 1: 0, 2: 0, 3: 0, 4: 0, 5: 2 });
+    expect(control.distribution).toEqual({ 1: 0, 2: 0, 3: 1, 4: 0, 5: 4 });
     expect(control.highPerformers).toEqual([names[0]]);
     const text = JSON.stringify(report);
-    expect(text).not.toContain(names[1]);
-    expect(text).not.toContain(names[2]);
-    expect(text).not.toContain('Council 2 comment');
-    expect(control.comments).toEqual(['[council] runs reviews on time', '[council] runs reviews on time']);
+    for (const name of names.slice(1)) expect(text).not.toContain(name);
+    expect(text).not.toContain('Council 5 comment');
+    expect(control.comments).toEqual(Array(5).fill('[council] runs reviews on time'));
 
     expect((await t.call('GET', `/v1/reports/regional-self-rating?roundKey=${roundKey}`, { key: anonymous.keys.auditor })).statusCode).toBe(
       200,
@@ -161,6 +167,64 @@ describe('Minimum Process self-rating', () => {
     expect(html.body).toContain('Staying in control of support');
     expect(html.body).not.toContain(names[1]);
     const csv = await t.call('GET', `/v1/reports/regional-self-rating?roundKey=${roundKey}&format=csv`, { key: named.keys.admin });
-    expect(csv.body).toContain('Staying in control of support,rated 5,2');
+    expect(csv.body).toContain('Staying in control of support,rated 5,4');
+  });
+
+  it('shows a council only rounds it answered, and no figures until five councils have (issue 12, low 10)', async () => {
+    // Before: any opted-in council could read a round whose key it guessed, and in a round of two
+    // each council could read the other's answers off the report.
+    const roundKey = `small-${Date.now()}`;
+    const [first, second, guesser] = await Promise.all([setUpCouncil(t), setUpCouncil(t), setUpCouncil(t)]);
+    for (const council of [first, second, guesser]) await withSettings(council as SetUpCouncil, { regionalReportOptIn: true });
+    for (const council of [first, second] as SetUpCouncil[]) {
+      const round = await t.call('POST', '/v1/self-rating-rounds', {
+        key: council.keys.admin,
+        body: { roundKey, title: 'Small round', closesOn: '2030-01-01' },
+      });
+      await rate(council, round.json().id, 'prevention', 2, { comment: 'We are behind on prevention' });
+    }
+    const url = `/v1/reports/regional-self-rating?roundKey=${roundKey}`;
+    const guessed = await t.call('GET', url, { key: (guesser as SetUpCouncil).keys.admin });
+    expect(guessed.statusCode).toBe(404);
+    const small = (await t.call('GET', url, { key: (first as SetUpCouncil).keys.admin })).json();
+    expect(small).toMatchObject({ councils: 2, published: false, components: [] });
+    expect(small.note).toContain('3 more needed');
+    expect(JSON.stringify(small)).not.toContain('behind on prevention');
+  });
+
+  it('takes every known council’s name and its short forms out of comments, not only the author’s', async () => {
+    const stamp = Date.now();
+    const wrexham = await t.call('POST', '/v1/councils', {
+      key: BOOTSTRAP_TOKEN,
+      body: { name: `Wrexhamton${stamp} County Borough Council` },
+    });
+    expect(wrexham.statusCode).toBe(201);
+    const { buildRegionalReport } = await import('../src/self-review/regional-report.js');
+    const ratings = Array.from({ length: 5 }, (_, index) => ({
+      council_id: `c${index}`,
+      council_name: `Author ${index} Council`,
+      named: false,
+      component: 'prevention',
+      rating: 3,
+      comment: [
+        `Unlike Wrexhamton${stamp}, we do well`,
+        'East Sussex County Council (ESCC) showed us how',
+        `Ask wrexhamton${stamp} CBC`,
+        'Plain words',
+        'Author 3 did it',
+      ][index] as string,
+      proposed_action: null,
+      user_comments: [],
+    }));
+    const known = [`Wrexhamton${stamp} County Borough Council`, 'East Sussex County Council'];
+    const report = buildRegionalReport('r', ratings, known);
+    const comments = report.components.find((component) => component.component === 'prevention')?.comments;
+    expect(comments).toEqual([
+      '[council] ([council]) showed us how',
+      '[council] did it',
+      'Ask [council] CBC',
+      'Plain words',
+      'Unlike [council], we do well',
+    ]);
   });
 });

@@ -25,60 +25,138 @@ export interface RegionalRating {
 /** Councils rating a component this high or above may be showcased, if they agreed to be named. */
 export const HIGH_PERFORMER_RATING = 4;
 
+/** Figures are shown only when at least this many councils answered a round: in a round of two, each could deduce the other's answers. */
+export const MINIMUM_COUNCILS = 5;
+
+/** Words that say what kind of council it is rather than which: left out of short forms. */
+const GENERIC_WORDS = new Set([
+  'council',
+  'borough',
+  'county',
+  'city',
+  'district',
+  'metropolitan',
+  'royal',
+  'london',
+  'of',
+  'the',
+  'and',
+  'upon',
+  'on',
+  'unitary',
+  'authority',
+  'north',
+  'south',
+  'east',
+  'west',
+  'central',
+  'mid',
+  'new',
+  'great',
+  'greater',
+]);
+
 /**
- * Takes a council's own name (and its short form) out of its words, so comments cannot identify
- * it, and orders comments by their text so the order gives nothing away either.
+ * Every way a comment might name a council: the full name, the name without the words that say
+ * what kind of council it is ("Wrexham County Borough Council" → "Wrexham"), each distinctive word
+ * of four letters or more, and the initials ("East Sussex County Council" → "ESCC").
  */
-function anonymise(texts: readonly string[], names: readonly string[]): string[] {
-  return texts
-    .map((text) => names.reduce((scrubbed, name) => scrubbed.replace(new RegExp(escapeRegExp(name), 'gi'), '[council]'), text))
-    .sort((a, b) => a.localeCompare(b));
+export function councilNameForms(name: string): { words: string[]; initials: string[] } {
+  const words = name.split(/[^\p{L}\p{N}'’-]+/u).filter(Boolean);
+  const distinctive = words.filter((word) => !GENERIC_WORDS.has(word.toLowerCase()));
+  const forms = [name.trim(), distinctive.join(' '), ...distinctive.filter((word) => word.length >= 4)];
+  const initials = words
+    .filter((word) => !['of', 'the', 'and', 'upon', 'on'].includes(word.toLowerCase()))
+    .map((word) => word[0]?.toUpperCase() ?? '')
+    .join('');
+  return { words: forms.filter((form) => form.length >= 3), initials: initials.length >= 3 ? [initials] : [] };
 }
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** The anonymised regional report for one round: per component, the spread of ratings and what councils and people said. */
-export function buildRegionalReport(roundKey: string, ratings: readonly RegionalRating[]) {
-  const names = [
-    ...new Set(
-      ratings.flatMap((rating) => [rating.council_name, rating.council_name.replace(/\b(council|borough|county|city)\b/gi, '').trim()]),
-    ),
-  ].filter((name) => name.length > 2);
+/** One pattern matching every form of every known council's name, as whole words (initials in capitals only). */
+function namePattern(councilNames: readonly string[]): { words: RegExp | null; initials: RegExp | null } {
+  const words = new Set<string>();
+  const initials = new Set<string>();
+  for (const name of councilNames) {
+    const forms = councilNameForms(name);
+    for (const form of forms.words) words.add(form);
+    for (const form of forms.initials) initials.add(form);
+  }
+  // Longest first, so "East Sussex County Council" is taken whole before "Sussex".
+  const alternation = (set: Set<string>) => [...set].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|');
+  return {
+    words: words.size === 0 ? null : new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternation(words)})(?![\\p{L}\\p{N}])`, 'giu'),
+    initials: initials.size === 0 ? null : new RegExp(`\\b(?:${alternation(initials)})\\b`, 'g'),
+  };
+}
+
+/**
+ * Takes every known council's name (and its short forms) out of the words, so comments identify
+ * no council, and orders them by their text so the order gives nothing away either.
+ */
+function anonymise(texts: readonly string[], pattern: ReturnType<typeof namePattern>): string[] {
+  return texts
+    .map((text) => {
+      let scrubbed = pattern.words ? text.replace(pattern.words, '[council]') : text;
+      if (pattern.initials) scrubbed = scrubbed.replace(pattern.initials, '[council]');
+      return scrubbed;
+    })
+    .sort((a, b) => a.localeCompare(b));
+}
+
+/**
+ * The anonymised regional report for one round: per component, the spread of ratings and what
+ * councils and people said. Figures are withheld until {@link MINIMUM_COUNCILS} councils have
+ * answered.
+ *
+ * @param knownCouncilNames - every council the service knows, taking part or not: a comment may name a neighbour
+ */
+export function buildRegionalReport(roundKey: string, ratings: readonly RegionalRating[], knownCouncilNames: readonly string[]) {
+  const pattern = namePattern([...knownCouncilNames, ...ratings.map((rating) => rating.council_name)]);
   const councils = new Set(ratings.map((rating) => rating.council_id));
+  const published = councils.size >= MINIMUM_COUNCILS;
   return {
     roundKey,
     councils: councils.size,
-    components: COMPONENTS.map(({ key, title }) => {
-      const rows = ratings.filter((rating) => rating.component === key);
-      const distribution = { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 } as Record<'1' | '2' | '3' | '4' | '5', number>;
-      for (const row of rows) distribution[String(row.rating) as '1'] += 1;
-      const mean = rows.length === 0 ? null : Math.round((rows.reduce((sum, row) => sum + row.rating, 0) / rows.length) * 10) / 10;
-      return {
-        component: key,
-        title,
-        responses: rows.length,
-        distribution,
-        meanRating: mean,
-        comments: anonymise(
-          rows.flatMap((row) => (row.comment ? [row.comment] : [])),
-          names,
-        ),
-        proposedActions: anonymise(
-          rows.flatMap((row) => (row.proposed_action ? [row.proposed_action] : [])),
-          names,
-        ),
-        userComments: anonymise(
-          rows.flatMap((row) => (Array.isArray(row.user_comments) ? (row.user_comments as string[]) : [])),
-          names,
-        ),
-        highPerformers: rows
-          .filter((row) => row.rating >= HIGH_PERFORMER_RATING && row.named)
-          .map((row) => row.council_name)
-          .sort(),
-      };
-    }),
+    minimumCouncils: MINIMUM_COUNCILS,
+    published,
+    note: published
+      ? `${councils.size} councils answered this round. Comments are anonymised; councils are named only where they agreed, as high performers (rated ${HIGH_PERFORMER_RATING} or 5).`
+      : `Figures are shown once at least ${MINIMUM_COUNCILS} councils have answered this round, so that no council's answers can be worked out from the others'. ${councils.size} ${councils.size === 1 ? 'has' : 'have'} answered so far: ${MINIMUM_COUNCILS - councils.size} more needed.`,
+    components: published
+      ? COMPONENTS.map(({ key, title }) => {
+          const rows = ratings.filter((rating) => rating.component === key);
+          const distribution = { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 } as Record<'1' | '2' | '3' | '4' | '5', number>;
+          for (const row of rows) distribution[String(row.rating) as '1'] += 1;
+          const mean = rows.length === 0 ? null : Math.round((rows.reduce((sum, row) => sum + row.rating, 0) / rows.length) * 10) / 10;
+          return {
+            component: key,
+            title,
+            responses: rows.length,
+            distribution,
+            meanRating: mean,
+            comments: anonymise(
+              rows.flatMap((row) => (row.comment ? [row.comment] : [])),
+              pattern,
+            ),
+            proposedActions: anonymise(
+              rows.flatMap((row) => (row.proposed_action ? [row.proposed_action] : [])),
+              pattern,
+            ),
+            userComments: anonymise(
+              rows.flatMap((row) => (Array.isArray(row.user_comments) ? (row.user_comments as string[]) : [])),
+              pattern,
+            ),
+            highPerformers: rows
+              .filter((row) => row.rating >= HIGH_PERFORMER_RATING && row.named)
+              .map((row) => row.council_name)
+              .sort(),
+          };
+        })
+      : [],
   };
 }
 
@@ -86,6 +164,7 @@ export type RegionalReport = ReturnType<typeof buildRegionalReport>;
 
 export function regionalReportCsv(report: RegionalReport): string {
   const rows: unknown[][] = [['component', 'measure', 'value']];
+  if (!report.published) rows.push(['', 'not published', report.note]);
   for (const component of report.components) {
     for (const [rating, count] of Object.entries(component.distribution)) rows.push([component.title, `rated ${rating}`, count]);
     rows.push([component.title, 'mean rating', component.meanRating]);
@@ -131,7 +210,7 @@ h2 { border-top: 1px solid #b1b4b6; padding-top: 1rem; } table { border-collapse
 </head>
 <body>
 <h1>Minimum Process self-rating: regional report</h1>
-<p>Round ${escapeHtml(report.roundKey)}: ${report.councils} councils took part. Comments are anonymised; councils are named only where they agreed, as high performers (rated ${HIGH_PERFORMER_RATING} or 5).</p>
+<p>Round ${escapeHtml(report.roundKey)}. ${escapeHtml(report.note)}</p>
 ${sections}
 </body>
 </html>

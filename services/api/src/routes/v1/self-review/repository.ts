@@ -164,3 +164,21 @@ export function regionalRatings(db: Db, roundKey: string) {
     .where(sql<boolean>`coalesce((c.settings->>'regionalReportOptIn')::boolean, false)`)
     .execute();
 }
+
+/** Whether the council rated anything in a round with this key. */
+export async function tookPartIn(db: Db, councilId: string, roundKey: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('self_ratings as r')
+    .innerJoin('self_rating_rounds as round', 'round.id', 'r.round_id')
+    .select('r.council_id')
+    .where('r.council_id', '=', councilId)
+    .where('round.round_key', '=', roundKey)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The name of every council the service holds: the regional report scrubs them all from comments. */
+export async function allCouncilNames(db: Db): Promise<string[]> {
+  return (await db.selectFrom('councils').select('name').execute()).map((row) => row.name);
+}

@@ -34,7 +34,9 @@ import {
   listProgress,
   listRatings,
   listRounds,
+  allCouncilNames,
   regionalRatings,
+  tookPartIn,
   saveProgress,
   saveRating,
 } from './repository.js';
@@ -429,7 +431,7 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['self-review'],
         summary: 'The anonymised regional report of a self-rating round (JSON, CSV or printable HTML)',
         description:
-          'Only councils that opted in (settings.regionalReportOptIn) are counted, and they alone may read it (or the operator). High performers are named only where they agreed (settings.regionalReportNamed).',
+          'Only councils that opted in (settings.regionalReportOptIn) are counted, and they alone may read it (or the operator), for rounds they answered themselves (404 otherwise). Figures are shown only once at least 5 councils have answered (published: false says how many more are needed). Every known council’s name and short forms are taken out of comments. High performers are named only where they agreed (settings.regionalReportNamed).',
         querystring: Type.Object(
           { roundKey: Key, format: Type.Optional(Type.Enum(['json', 'csv', 'html'])) },
           { additionalProperties: false },
@@ -454,8 +456,15 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (!(council?.settings as { regionalReportOptIn?: boolean } | undefined)?.regionalReportOptIn) {
           throw new AppError('FORBIDDEN', 'Only councils that opted in to the regional report can read it (settings.regionalReportOptIn)');
         }
+        // A council reads only rounds it answered: a round key guessed is not a way in.
+        if (!(await tookPartIn(app.db, principal.councilId, request.query.roundKey)))
+          throw new AppError('NOT_FOUND', `This council has answered no self-rating round ${request.query.roundKey}`);
       }
-      const report = buildRegionalReport(request.query.roundKey, await regionalRatings(app.db, request.query.roundKey));
+      const report = buildRegionalReport(
+        request.query.roundKey,
+        await regionalRatings(app.db, request.query.roundKey),
+        await allCouncilNames(app.db),
+      );
       const format = request.query.format ?? (wantsHtml(undefined, request.headers.accept) ? 'html' : 'json');
       if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(regionalReportCsv(report));
       if (format === 'html') return reply.type('text/html; charset=utf-8').send(renderRegionalReport(report));
