@@ -10,6 +10,7 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
+import { newId } from '../src/ids.js';
 import { createLogger, redactUrl } from '../src/logger.js';
 import { loggableError } from '../src/plugins/problem-details.js';
 import { WebhookSender } from '../src/webhooks/delivery.js';
@@ -724,4 +725,60 @@ describe('one key deciding every stage of a plan (medium 5, separation of duties
     expect(response.statusCode).toBe(400);
     expect(problemOf(response).errors?.[0]?.pointer).toBe('/headers/ras-actor');
   });
+});
+
+describe("one council's dead webhook endpoint delaying every other council's deliveries (low 11)", () => {
+  // Before: the relay claimed work globally in next-attempt order and waited for every attempt of
+  // a round, so a backlog at one hanging endpoint filled the rounds and held up everyone else.
+  it('gives each webhook its own place in the queue, and does not wait for a hanging endpoint', async () => {
+    const hanging = await loopbackListener(() => {});
+    const healthy = await loopbackListener();
+    const [a, b] = [await t.council(), await t.council()];
+    const hook = async (councilId: string, port: number) => {
+      const id = newId();
+      await t.database.db
+        .insertInto('webhooks')
+        .values({
+          id,
+          council_id: councilId,
+          url: `http://127.0.0.1:${port}/hook`,
+          description: null,
+          event_types: null,
+          secret: 'whsec_test',
+          status: 'active',
+          paused_reason: null,
+          cursor: 0,
+        })
+        .execute();
+      return id;
+    };
+    const hooks = [await hook(a.id, hanging.port), await hook(b.id, healthy.port)];
+    const relay = new WebhookRelay(t.database.db, {
+      allowPrivateTargets: true,
+      pollMs: 20,
+      batchSize: 10,
+      perWebhook: 5,
+      timeoutMs: 2_500,
+    });
+    try {
+      for (let i = 0; i < 30; i++) await t.call('POST', '/v1/people', { key: a.adminKey, body: { clientGroup: 'older-people' } });
+      relay.start();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Council A's endpoint is now holding five attempts open; council B's event comes after them all.
+      await t.call('POST', '/v1/people', { key: b.adminKey, body: { clientGroup: 'older-people' } });
+      const started = Date.now();
+      while (healthy.received.length === 0 && Date.now() - started < 4_000) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(healthy.received.length).toBeGreaterThan(0);
+      expect(Date.now() - started).toBeLessThan(2_000);
+      // At most five of its deliveries were taken, and at most four connections opened to it at once.
+      expect(hanging.received.length).toBe(4);
+    } finally {
+      await Promise.all([hanging.close(), healthy.close()]);
+      await relay.stop();
+      for (const id of hooks) {
+        await t.database.db.deleteFrom('webhook_deliveries').where('webhook_id', '=', id).execute();
+        await t.database.db.deleteFrom('webhooks').where('id', '=', id).execute();
+      }
+    }
+  }, 20_000);
 });

@@ -86,7 +86,11 @@ function namePattern(councilNames: readonly string[]): { words: RegExp | null; i
     for (const form of forms.initials) initials.add(form);
   }
   // Longest first, so "East Sussex County Council" is taken whole before "Sussex".
-  const alternation = (set: Set<string>) => [...set].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|');
+  const alternation = (set: Set<string>) =>
+    [...set]
+      .sort((a, b) => b.length - a.length)
+      .map(escapeRegExp)
+      .join('|');
   return {
     words: words.size === 0 ? null : new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternation(words)})(?![\\p{L}\\p{N}])`, 'giu'),
     initials: initials.size === 0 ? null : new RegExp(`\\b(?:${alternation(initials)})\\b`, 'g'),

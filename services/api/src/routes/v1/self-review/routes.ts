@@ -27,6 +27,7 @@ import { wantsHtml } from '../allocation-schemes/routes.js';
 import { findCouncil } from '../councils/repository.js';
 import { activeBudgets, completedReviews, moneyByKind, overdueReviews } from '../reports/repository.js';
 import {
+  allCouncilNames,
   findProgressForUpdate,
   findRatingForUpdate,
   findRound,
@@ -34,11 +35,10 @@ import {
   listProgress,
   listRatings,
   listRounds,
-  allCouncilNames,
   regionalRatings,
-  tookPartIn,
   saveProgress,
   saveRating,
+  tookPartIn,
 } from './repository.js';
 
 const StepStatus = Type.Enum(['not-started', 'in-progress', 'in-place']);
