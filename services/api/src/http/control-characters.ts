@@ -8,14 +8,23 @@ import type { FieldProblem } from '../errors.js';
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
-/** JSON can carry a control character only as a `\u` escape: if the text has none, the value has none. */
-const ESCAPED_CONTROL = /\\u00(?:[01][0-9a-fA-F]|7[fF])/;
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-export const CONTROL_CHARACTER_DETAIL = 'must not contain control characters (such as NUL)';
+/**
+ * JSON can carry a control character or a lone surrogate only as a `\u` escape (a body decoded
+ * from UTF-8 has neither raw): if the text has no such escape, the value has neither.
+ */
+const ESCAPED_CONTROL = /\\u(?:00[01][0-9a-fA-F]|007[fF]|[dD][89a-fA-F])/;
 
-/** Whether a piece of text holds a control character that is refused. */
+export const CONTROL_CHARACTER_DETAIL = 'must not contain control characters (such as NUL) or unpaired surrogates';
+
+/**
+ * Whether a piece of text holds a control character that is refused, or a lone UTF-16 surrogate
+ * (`"\ud800"` in JSON): no UTF-8 can encode one, and PostgreSQL's jsonb refuses it.
+ */
 export function hasControlCharacter(text: string): boolean {
-  return CONTROL.test(text);
+  return CONTROL.test(text) || LONE_SURROGATE.test(text);
 }
 
 /** Whether the raw text of a JSON body could hold a control character once parsed. */
@@ -32,7 +41,7 @@ function escapeKey(name: string): string {
  * names it with a JSON Pointer (`prefix` first: `/query`, `/headers`). `null` when there is none.
  */
 export function findControlCharacter(value: unknown, prefix = ''): FieldProblem | null {
-  if (typeof value === 'string') return CONTROL.test(value) ? { pointer: prefix, detail: CONTROL_CHARACTER_DETAIL } : null;
+  if (typeof value === 'string') return hasControlCharacter(value) ? { pointer: prefix, detail: CONTROL_CHARACTER_DETAIL } : null;
   if (typeof value !== 'object' || value === null) return null;
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index++) {
@@ -43,7 +52,7 @@ export function findControlCharacter(value: unknown, prefix = ''): FieldProblem 
   }
   for (const key in value) {
     const pointer = `${prefix}/${escapeKey(key)}`;
-    if (CONTROL.test(key)) return { pointer, detail: `is a field name that ${CONTROL_CHARACTER_DETAIL}` };
+    if (hasControlCharacter(key)) return { pointer, detail: `is a field name that ${CONTROL_CHARACTER_DETAIL}` };
     const found = findControlCharacter((value as Record<string, unknown>)[key], pointer);
     if (found) return found;
   }
