@@ -212,6 +212,20 @@ describe('input the schema let through, answered with 500 (medium 6)', () => {
     expect(problemOf(response).errors?.[0]?.pointer).toBe('/externalIds/care\u0000first');
   });
 
+  it('refuses a lone surrogate, which PostgreSQL’s jsonb cannot hold, with 400 naming the field', async () => {
+    // Found by the fuzz test once it learnt these input classes: the agent's JSON reached jsonb as a 500.
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/v1/people',
+      headers: { authorization: `Bearer ${council.keys.admin}`, 'content-type': 'application/json' },
+      payload: '{"clientGroup":"x","agent":{"name":"A","relationship":"\\ud800"}}',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(problemOf(response).errors?.[0]?.pointer).toBe('/agent/relationship');
+    const paired = await t.call('POST', '/v1/people', { key: council.keys.admin, body: { clientGroup: 'x', displayName: 'Zoë 😀' } });
+    expect(paired.statusCode).toBe(201);
+  });
+
   it('refuses other control characters and a NUL in the query string', async () => {
     const bell = await t.call('POST', '/v1/people', { key: council.keys.admin, body: { clientGroup: 'x\u0007' } });
     expect(problemOf(bell).errors?.[0]?.pointer).toBe('/clientGroup');
