@@ -200,7 +200,9 @@ describe('input the schema let through, answered with 500 (medium 6)', () => {
   it('refuses a NUL character in a string with 400 naming the field', async () => {
     const response = await t.call('POST', '/v1/people', { key: council.keys.admin, body: { clientGroup: 'learning\u0000disability' } });
     expect(response.statusCode).toBe(400);
-    expect(problemOf(response).errors).toEqual([{ pointer: '/clientGroup', detail: 'must not contain control characters (such as NUL) or unpaired surrogates' }]);
+    expect(problemOf(response).errors).toEqual([
+      { pointer: '/clientGroup', detail: 'must not contain control characters (such as NUL) or unpaired surrogates' },
+    ]);
   });
 
   it('refuses a NUL character in a map key with 400 naming it', async () => {

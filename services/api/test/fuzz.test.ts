@@ -66,7 +66,9 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('fuzzing every operation', () => {
-  it('never answers 5xx, always answers errors as problem+json, and leaves the data consistent', { timeout: 60_000 + REQUESTS * 10 }, async () => {
+  it('never answers 5xx, always answers errors as problem+json, and leaves the data consistent', {
+    timeout: 60_000 + REQUESTS * 10,
+  }, async () => {
     const openapi = (await t.call('GET', '/openapi.json')).json();
     const list = operations(openapi);
     expect(list.length).toBeGreaterThan(40);
