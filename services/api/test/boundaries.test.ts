@@ -54,6 +54,26 @@ async function loopbackListener(handler?: (respond: (status: number) => void) =>
   return { port, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
+/** A webhook written straight into the database, past the checks createWebhook makes (as one stored before a fix). */
+async function storedWebhook(councilId: string, url: string): Promise<string> {
+  const id = newId();
+  await t.database.db
+    .insertInto('webhooks')
+    .values({
+      id,
+      council_id: councilId,
+      url,
+      description: null,
+      event_types: null,
+      secret: 'whsec_test',
+      status: 'active',
+      paused_reason: null,
+      cursor: 0,
+    })
+    .execute();
+  return id;
+}
+
 describe('webhook SSRF through IPv6 forms of private addresses (high 1)', () => {
   // Before: the guard knew only dotted ::ffff:a.b.c.d, and `new URL()` rewrites that to hex, so
   // every form below but the last was treated as public.
@@ -109,21 +129,7 @@ describe('webhook SSRF through IPv6 forms of private addresses (high 1)', () => 
   it('never delivers to a loopback listener, even for a webhook stored before the fix', async () => {
     const listener = await loopbackListener();
     try {
-      const id = '01a20000-0000-7000-8000-00000000aa01';
-      await t.database.db
-        .insertInto('webhooks')
-        .values({
-          id,
-          council_id: council.id,
-          url: `http://[::ffff:7f00:1]:${listener.port}/hook`,
-          description: null,
-          event_types: null,
-          secret: 'whsec_test',
-          status: 'active',
-          paused_reason: null,
-          cursor: 0,
-        })
-        .execute();
+      const id = await storedWebhook(council.id, `http://[::ffff:7f00:1]:${listener.port}/hook`);
       await t.call('POST', '/v1/people', { key: council.keys.assessor, body: { clientGroup: 'learning-disability' } });
       const relay = new WebhookRelay(t.database.db, { allowPrivateTargets: false, baseDelayMs: 10, maxDelayMs: 20 });
       await relay.tick();
@@ -750,25 +756,10 @@ describe("one council's dead webhook endpoint delaying every other council's del
     const hanging = await loopbackListener(() => {});
     const healthy = await loopbackListener();
     const [a, b] = [await t.council(), await t.council()];
-    const hook = async (councilId: string, port: number) => {
-      const id = newId();
-      await t.database.db
-        .insertInto('webhooks')
-        .values({
-          id,
-          council_id: councilId,
-          url: `http://127.0.0.1:${port}/hook`,
-          description: null,
-          event_types: null,
-          secret: 'whsec_test',
-          status: 'active',
-          paused_reason: null,
-          cursor: 0,
-        })
-        .execute();
-      return id;
-    };
-    const hooks = [await hook(a.id, hanging.port), await hook(b.id, healthy.port)];
+    const hooks = [
+      await storedWebhook(a.id, `http://127.0.0.1:${hanging.port}/hook`),
+      await storedWebhook(b.id, `http://127.0.0.1:${healthy.port}/hook`),
+    ];
     const relay = new WebhookRelay(t.database.db, {
       allowPrivateTargets: true,
       pollMs: 20,
