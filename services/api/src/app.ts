@@ -14,11 +14,12 @@ import openapi from './plugins/swagger.js';
 import { validatorCompiler } from './plugins/validation.js';
 import routes from './routes/index.js';
 import { Problem } from './schemas/common.js';
+import { TargetPolicy } from './webhooks/target-policy.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Whether webhooks may target private and loopback addresses (ALLOW_PRIVATE_WEBHOOKS). */
-    allowPrivateWebhooks: boolean;
+    /** Where webhooks may point (ALLOW_PRIVATE_WEBHOOKS, WEBHOOK_BLOCKED_ADDRESSES). */
+    webhookTargets: TargetPolicy;
   }
 }
 
@@ -26,7 +27,7 @@ declare module 'fastify' {
 export interface AppOptions {
   readonly database: Database;
   readonly config: Pick<Config, 'bootstrapToken'> &
-    Partial<Pick<Config, 'rateLimitPerMinute' | 'failedAuthPerMinute' | 'allowPrivateWebhooks'>>;
+    Partial<Pick<Config, 'rateLimitPerMinute' | 'failedAuthPerMinute' | 'allowPrivateWebhooks' | 'webhookBlockedAddresses' | 'trustProxy'>>;
   /** A pino logger, `true` for the default, `false` (the default) for none, as in tests. */
   readonly logger?: FastifyBaseLogger | boolean;
 }
@@ -59,6 +60,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     clientErrorHandler,
     frameworkErrors,
+    // Behind a load balancer every request comes from its address: limits per client address
+    // need the address it forwards (TRUST_PROXY), or they would treat all clients as one.
+    // A number of hops is supported at run time though the types leave it out.
+    trustProxy: (options.config.trustProxy ?? false) as boolean | string[],
   };
   const app = (
     typeof logger === 'boolean' ? Fastify({ ...fastifyOptions, logger }) : Fastify({ ...fastifyOptions, loggerInstance: logger })
@@ -95,7 +100,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.addSchema(Problem);
   await app.register(database, { database: options.database });
-  app.decorate('allowPrivateWebhooks', options.config.allowPrivateWebhooks ?? false);
+  app.decorate(
+    'webhookTargets',
+    new TargetPolicy({
+      allowPrivate: options.config.allowPrivateWebhooks ?? false,
+      blocked: options.config.webhookBlockedAddresses ?? [],
+    }),
+  );
   await app.register(problemDetails);
   await app.register(securityHeaders);
   await app.register(auth, {

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { parseBlockedAddresses } from './webhooks/target-policy.js';
 
 /** The service's configuration, read from the environment once at start. */
 export interface Config {
@@ -18,6 +19,13 @@ export interface Config {
   readonly failedAuthPerMinute: number;
   /** Let webhooks call private and loopback addresses (off: a webhook could otherwise probe the council's network). */
   readonly allowPrivateWebhooks: boolean;
+  /** Addresses and CIDRs webhooks may never call, on top of the built-in rules (WEBHOOK_BLOCKED_ADDRESSES). */
+  readonly webhookBlockedAddresses: readonly string[];
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client's address (Fastify's trustProxy):
+   * `false` (default, the socket's address), `true`, a number of hops, or addresses and CIDRs.
+   */
+  readonly trustProxy: boolean | number | readonly string[];
 }
 
 /** Thrown when the environment does not make a valid configuration; lists every problem. */
@@ -36,7 +44,8 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 /**
  * Reads and checks the configuration from environment variables: PORT (3000), HOST (127.0.0.1),
  * DATABASE_URL, DATA_DIR (./.data), BOOTSTRAP_TOKEN, LOG_LEVEL (info), SEED_DEMO (true),
- * RATE_LIMIT_PER_MINUTE (1200), AUTH_FAILURES_PER_MINUTE (60), ALLOW_PRIVATE_WEBHOOKS (false).
+ * RATE_LIMIT_PER_MINUTE (1200), AUTH_FAILURES_PER_MINUTE (60), ALLOW_PRIVATE_WEBHOOKS (false),
+ * WEBHOOK_BLOCKED_ADDRESSES (none), TRUST_PROXY (false).
  *
  * @throws ConfigError naming every variable that is wrong and why
  */
@@ -84,6 +93,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!['true', 'false', '1', '0', 'yes', 'no'].includes(privateText))
     problems.push(`ALLOW_PRIVATE_WEBHOOKS must be true or false (got "${privateText}")`);
 
+  const blockedText = text('WEBHOOK_BLOCKED_ADDRESSES');
+  const webhookBlockedAddresses = blockedText === undefined ? [] : blockedText.split(',').map((entry) => entry.trim());
+  try {
+    parseBlockedAddresses(webhookBlockedAddresses);
+  } catch (error) {
+    problems.push(`WEBHOOK_BLOCKED_ADDRESSES must list IP addresses and CIDRs separated by commas: ${(error as Error).message}`);
+  }
+
+  const proxyText = text('TRUST_PROXY') ?? 'false';
+  let trustProxy: Config['trustProxy'] = false;
+  if (['true', 'false'].includes(proxyText.toLowerCase())) trustProxy = proxyText.toLowerCase() === 'true';
+  else if (/^\d{1,2}$/.test(proxyText)) trustProxy = Number(proxyText);
+  else {
+    const entries = proxyText.split(',').map((entry) => entry.trim());
+    if (entries.every((entry) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(entry))) trustProxy = entries;
+    else
+      problems.push(
+        `TRUST_PROXY must be true, false, a number of hops, or proxy addresses and CIDRs separated by commas (got "${proxyText}")`,
+      );
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -96,5 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: Number(rateText),
     failedAuthPerMinute: Number(failuresText),
     allowPrivateWebhooks: ['true', '1', 'yes'].includes(privateText),
+    webhookBlockedAddresses,
+    trustProxy,
   };
 }

@@ -31,7 +31,11 @@ async function main(): Promise<void> {
 
   const seeded = config.seedDemo ? await seedDemoCouncil(database.db, config.dataDir) : null;
   const app = await buildApp({ database, config, logger });
-  const relay = new WebhookRelay(database.db, { allowPrivateTargets: config.allowPrivateWebhooks }, app.log);
+  const relay = new WebhookRelay(
+    database.db,
+    { allowPrivateTargets: config.allowPrivateWebhooks, blockedAddresses: config.webhookBlockedAddresses },
+    app.log,
+  );
   // Idempotency keys answer retries for 24 hours; after that they are only clutter.
   const purge = setInterval(() => {
     purgeExpiredIdempotencyKeys(database.db).catch((error: unknown) =>

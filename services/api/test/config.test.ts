@@ -14,6 +14,8 @@ describe('loadConfig', () => {
       rateLimitPerMinute: 1200,
       failedAuthPerMinute: 60,
       allowPrivateWebhooks: false,
+      webhookBlockedAddresses: [],
+      trustProxy: false,
     });
     expect(config.dataDir).toMatch(/\.data$/);
   });
@@ -30,6 +32,8 @@ describe('loadConfig', () => {
       RATE_LIMIT_PER_MINUTE: '0',
       AUTH_FAILURES_PER_MINUTE: '10',
       ALLOW_PRIVATE_WEBHOOKS: 'true',
+      TRUST_PROXY: '10.0.0.0/8, 192.168.1.1',
+      WEBHOOK_BLOCKED_ADDRESSES: '203.0.113.7, 2001:db8::/32',
     });
     expect(config).toEqual({
       port: 8080,
@@ -42,6 +46,8 @@ describe('loadConfig', () => {
       rateLimitPerMinute: 0,
       failedAuthPerMinute: 10,
       allowPrivateWebhooks: true,
+      webhookBlockedAddresses: ['203.0.113.7', '2001:db8::/32'],
+      trustProxy: ['10.0.0.0/8', '192.168.1.1'],
     });
   });
 
@@ -55,6 +61,8 @@ describe('loadConfig', () => {
         SEED_DEMO: 'maybe',
         RATE_LIMIT_PER_MINUTE: '-1',
         AUTH_FAILURES_PER_MINUTE: 'many',
+        TRUST_PROXY: 'the load balancer',
+        WEBHOOK_BLOCKED_ADDRESSES: '10.0.0.0/99',
       });
       expect.unreachable();
     } catch (error) {
@@ -70,7 +78,7 @@ describe('loadConfig', () => {
         'AUTH_FAILURES_PER_MINUTE',
       ])
         expect(message).toContain(name);
-      expect((error as ConfigError).problems).toHaveLength(7);
+      expect((error as ConfigError).problems).toHaveLength(9);
     }
   });
 });

@@ -8,12 +8,22 @@ export interface Decider {
   readonly actorName: string | null;
 }
 
-/** Whether two deciders are the same: the same key, or the same named person. */
-export function sameDecider(a: Decider, b: Decider): boolean {
-  return a.actor === b.actor || (a.actorName !== null && a.actorName === b.actorName);
+/** A name as people are compared: NFKC, trimmed, without case (`JSmith` and `jsmith` are one person). */
+function person(name: string): string {
+  return name.normalize('NFKC').trim().toLowerCase();
 }
 
-const who = (decider: Decider) => (decider.actorName === null ? 'This key' : `This key or ${decider.actorName}`);
+/**
+ * Whether two deciders are the same person. When both named the person acting (Ras-Actor), the
+ * names decide: one integration key carrying many people's decisions is many people, and one
+ * person through two keys is one. Otherwise the key decides: a key without a name is one person.
+ */
+export function sameDecider(a: Decider, b: Decider): boolean {
+  if (a.actorName !== null && b.actorName !== null) return person(a.actorName) === person(b.actorName);
+  return a.actor === b.actor;
+}
+
+const who = (decider: Decider) => (decider.actorName === null ? 'This key' : decider.actorName);
 
 /**
  * The seeds put a coordinator, a team manager and a panel in sequence because they are different

@@ -12,10 +12,12 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
- * JSON can carry a control character or a lone surrogate only as a `\u` escape (a body decoded
- * from UTF-8 has neither raw): if the text has no such escape, the value has neither.
+ * JSON can carry a C0 control character or a lone surrogate only as a `\u` escape (a body
+ * decoded from UTF-8 has neither raw), and DEL either escaped or raw: if the text has none of
+ * these, the value has none.
  */
-const ESCAPED_CONTROL = /\\u(?:00[01][0-9a-fA-F]|007[fF]|[dD][89a-fA-F])/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: DEL may come raw, since JSON allows it unescaped.
+const ESCAPED_CONTROL = /\\u(?:00[01][0-9a-fA-F]|007[fF]|[dD][89a-fA-F])|\u007F/;
 
 export const CONTROL_CHARACTER_DETAIL = 'must not contain control characters (such as NUL) or unpaired surrogates';
 

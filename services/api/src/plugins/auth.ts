@@ -45,6 +45,8 @@ export const KEY_CACHE_MS = 5_000;
 const KEY_CACHE_MAX = 10_000;
 /** How long a key id that does not exist is remembered as such. */
 const MISSING_KEY_CACHE_MS = 5_000;
+/** How long a key whose secret verified counts as known to this instance. */
+const VERIFIED_KEY_MS = 3_600_000;
 
 function bearer(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
@@ -103,6 +105,9 @@ export default fp(
     /** Key ids that do not exist, and until when that answer holds: a flood of bad keys is not a flood of queries. */
     const missing = new Map<string, number>();
     const failures = new FixedWindows(60_000, 100_000);
+    /** Key ids whose secret verified on this instance lately: still checked from an address refused for failures. */
+    const verified = new Map<string, number>();
+    const knownGood = (id: string) => (verified.get(id) ?? 0) > Date.now();
     /**
      * Bumped by every revocation on this instance. A lookup that was in flight when its key was
      * revoked may have read the row before the revocation committed, so its answer is not cached.
@@ -180,6 +185,8 @@ export default fp(
       if (key.verifiedSecret === null || !textsMatch(secret, key.verifiedSecret)) {
         if (!secretMatches(secret, key.secretHash)) return failed(request, 'The API key is not valid');
         key.verifiedSecret = secret;
+        if (verified.size >= KEY_CACHE_MAX) verified.delete(verified.keys().next().value as string);
+        verified.set(id, Date.now() + VERIFIED_KEY_MS);
       }
       if (key.revoked) return failed(request, 'The API key has been revoked');
       if (!access.roles.some((role) => key.roles.includes(role))) {
@@ -238,17 +245,15 @@ export default fp(
       if (!parsed) return done(failed(request, 'The API key is not valid'));
       const cached = cachedKey(parsed.id);
       const blocked = tooManyFailures(request);
-      if (cached) {
-        // While an address is refused for failures, only a secret verified in the last few
-        // seconds gets through (one comparison in memory): the caller who holds it is not locked
-        // out by a flood from the same address, and the flood gets 429.
-        if (blocked && (cached.verifiedSecret === null || !textsMatch(parsed.secret, cached.verifiedSecret))) return done(blocked);
-        return done(authenticate(request, access, cached, parsed) ?? undefined);
-      }
-      if (blocked) return done(blocked);
-      if (knownMissing(parsed.id)) return done(failed(request, 'The API key is not valid'));
+      // While an address is refused for failures, a key this instance has verified before is still
+      // checked, so a caller behind the same NAT or proxy as a flood keeps working; a failure from
+      // that address then answers 429, and a key id never verified here is refused without a query.
+      const finish = (error: AppError | null) => done(blocked && error?.code === 'UNAUTHENTICATED' ? blocked : (error ?? undefined));
+      if (cached) return finish(authenticate(request, access, cached, parsed));
+      if (blocked && !knownGood(parsed.id)) return done(blocked);
+      if (knownMissing(parsed.id)) return finish(failed(request, 'The API key is not valid'));
       loadKey(parsed.id).then(
-        (key) => done(authenticate(request, access, key, parsed) ?? undefined),
+        (key) => finish(authenticate(request, access, key, parsed)),
         (error: Error) => done(error),
       );
     });

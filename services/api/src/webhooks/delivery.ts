@@ -1,7 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
-import { guardedLookup, isPublicAddress, type ResolveAll } from './target-policy.js';
+import { type ResolveAll, TargetPolicy } from './target-policy.js';
 
 /** What one attempt to deliver came to. The error is one of three words, whatever went wrong. */
 export type DeliveryOutcome =
@@ -16,16 +16,19 @@ export type DeliveryOutcome =
  * would read "connection refused" from "certificate invalid" from "no such host").
  */
 export class WebhookSender {
-  readonly #allowPrivate: boolean;
+  readonly #policy: TargetPolicy;
   readonly #http: HttpAgent;
   readonly #https: HttpsAgent;
 
-  /** @param options.resolveAll - how names are resolved (the system resolver unless a test says otherwise) */
-  constructor(options: { allowPrivateTargets: boolean; resolveAll?: ResolveAll }) {
-    this.#allowPrivate = options.allowPrivateTargets;
-    const lookup = this.#allowPrivate ? undefined : guardedLookup(options.resolveAll);
-    this.#http = new HttpAgent({ keepAlive: true, maxSockets: 4, ...(lookup ? { lookup } : {}) });
-    this.#https = new HttpsAgent({ keepAlive: true, maxSockets: 4, ...(lookup ? { lookup } : {}) });
+  /**
+   * @param options.blockedAddresses - addresses and CIDRs never to call (WEBHOOK_BLOCKED_ADDRESSES)
+   * @param options.resolveAll - how names are resolved (the system resolver unless a test says otherwise)
+   */
+  constructor(options: { allowPrivateTargets: boolean; blockedAddresses?: readonly string[]; resolveAll?: ResolveAll }) {
+    this.#policy = new TargetPolicy({ allowPrivate: options.allowPrivateTargets, blocked: options.blockedAddresses ?? [] });
+    const lookup = this.#policy.lookup(options.resolveAll);
+    this.#http = new HttpAgent({ keepAlive: true, maxSockets: 4, lookup });
+    this.#https = new HttpsAgent({ keepAlive: true, maxSockets: 4, lookup });
   }
 
   /** Sends one delivery: a POST of `body` with `headers`, given up after `timeoutMs`. */
@@ -38,9 +41,8 @@ export class WebhookSender {
     }
     const host = target.hostname.replace(/^\[|\]$/g, '');
     const https = target.protocol === 'https:';
-    if ((!https && target.protocol !== 'http:') || (!this.#allowPrivate && isIP(host) && !isPublicAddress(host)))
-      return Promise.resolve({ delivered: false, statusCode: null, error: 'refused' });
-    if (!this.#allowPrivate && (host === 'localhost' || host.endsWith('.localhost')))
+    // An address written in the URL is never looked up, so it is checked here.
+    if ((!https && target.protocol !== 'http:') || (isIP(host) && !this.#policy.allows(host)))
       return Promise.resolve({ delivered: false, statusCode: null, error: 'refused' });
     return new Promise((resolve) => {
       const signal = AbortSignal.timeout(timeoutMs);

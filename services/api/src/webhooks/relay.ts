@@ -21,6 +21,8 @@ export interface RelayOptions {
   readonly timeoutMs: number;
   /** Deliver to private and loopback addresses too (ALLOW_PRIVATE_WEBHOOKS; tests). */
   readonly allowPrivateTargets: boolean;
+  /** Addresses and CIDRs never to deliver to (WEBHOOK_BLOCKED_ADDRESSES). */
+  readonly blockedAddresses: readonly string[];
 }
 
 export const DEFAULT_RELAY_OPTIONS: RelayOptions = {
@@ -33,6 +35,7 @@ export const DEFAULT_RELAY_OPTIONS: RelayOptions = {
   leaseMs: 30_000,
   timeoutMs: 10_000,
   allowPrivateTargets: false,
+  blockedAddresses: [],
 };
 
 /**
@@ -55,7 +58,10 @@ export class WebhookRelay {
     this.#db = db;
     this.#options = { ...DEFAULT_RELAY_OPTIONS, ...options };
     this.#log = log;
-    this.#sender = new WebhookSender({ allowPrivateTargets: this.#options.allowPrivateTargets });
+    this.#sender = new WebhookSender({
+      allowPrivateTargets: this.#options.allowPrivateTargets,
+      blockedAddresses: this.#options.blockedAddresses,
+    });
   }
 
   start(): void {

@@ -30,6 +30,9 @@ export async function importPeople(
   input: { councilId: string; createdByKeyId: string | null; people: readonly ImportedPerson[] },
 ): Promise<ImportCounts> {
   const counts: ImportCounts = { created: 0, updated: 0, unchanged: 0 };
+  // People already changed by this import: a second row naming the same person by another of
+  // their ids leaves them as the first row made them, whichever batch it falls in.
+  const changedIds = new Set<string>();
   for (let start = 0; start < input.people.length; start += IMPORT_BATCH) {
     const batch = input.people.slice(start, start + IMPORT_BATCH);
     const existing = await findPeopleByExternalIds(
@@ -39,7 +42,6 @@ export async function importPeople(
     );
     const fresh: ImportedPerson[] = [];
     const changed: { id: string; person: ImportedPerson }[] = [];
-    const seenIds = new Set<string>();
     for (const person of batch) {
       const record = existing.get(`${person.system}:${person.externalId}`);
       if (!record) {
@@ -47,15 +49,14 @@ export async function importPeople(
         continue;
       }
       const row = record.person;
-      // Two rows naming one person by two of their ids: the first change wins, the second is unchanged.
       if (
-        seenIds.has(row.id) ||
+        changedIds.has(row.id) ||
         (row.client_group === person.clientGroup && row.display_name === person.displayName && row.date_of_birth === person.dateOfBirth)
       ) {
         counts.unchanged++;
         continue;
       }
-      seenIds.add(row.id);
+      changedIds.add(row.id);
       changed.push({ id: row.id, person });
     }
     const created = await insertImportedPeople(tx, input.councilId, fresh, input.createdByKeyId);

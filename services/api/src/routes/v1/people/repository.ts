@@ -204,7 +204,7 @@ export async function findPeopleByExternalIds(
   return found;
 }
 
-/** Creates people with one record-system id each, in two statements. */
+/** Creates people with one record-system id each, in two statements; returns them in the order given. */
 export async function insertImportedPeople(
   tx: Transaction<DB>,
   councilId: string,
@@ -212,11 +212,14 @@ export async function insertImportedPeople(
   createdByKeyId: string | null,
 ): Promise<Person[]> {
   if (people.length === 0) return [];
+  // Ids are made here, so each record-system id is tied to its person by id, not by the order
+  // RETURNING happens to give rows back in.
+  const ids = people.map(() => newId());
   const rows = await tx
     .insertInto('people')
     .values(
-      people.map((person) => ({
-        id: newId(),
+      people.map((person, index) => ({
+        id: ids[index] as string,
         council_id: councilId,
         client_group: person.clientGroup,
         display_name: person.displayName,
@@ -232,13 +235,14 @@ export async function insertImportedPeople(
     .values(
       people.map((person, index) => ({
         council_id: councilId,
-        person_id: (rows[index] as Person).id,
+        person_id: ids[index] as string,
         system: person.system,
         value: person.externalId,
       })),
     )
     .execute();
-  return rows;
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => byId.get(id) as Person);
 }
 
 /** Sets client group, name and date of birth on many people in one statement; returns the rows as they now are. */

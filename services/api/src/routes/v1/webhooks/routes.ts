@@ -23,7 +23,7 @@ import {
   Timestamp,
 } from '../../../schemas/common.js';
 import { SIGNATURE_HEADER } from '../../../webhooks/signature.js';
-import { refusedTarget } from '../../../webhooks/target-policy.js';
+import type { TargetPolicy } from '../../../webhooks/target-policy.js';
 import { latestSeq } from '../events/repository.js';
 import { findWebhook, insertWebhook, listDeliveries, listWebhooks, updateWebhook } from './repository.js';
 
@@ -89,11 +89,11 @@ function toDelivery(row: WebhookDelivery) {
   };
 }
 
-async function checkUrl(url: string, pointer: string, allowPrivate: boolean): Promise<void> {
+async function checkUrl(url: string, pointer: string, policy: TargetPolicy): Promise<void> {
   const protocol = new URL(url).protocol;
   if (protocol !== 'https:' && protocol !== 'http:')
     throw unprocessable('INVALID_INPUT', 'A webhook URL is http or https', [{ pointer, detail: 'must be an http or https URL' }]);
-  const refused = allowPrivate ? null : await refusedTarget(url);
+  const refused = await policy.refusedUrl(url);
   if (refused)
     throw unprocessable('INVALID_INPUT', `The webhook URL cannot be used: ${refused}`, [
       { pointer, detail: 'must reach a public address' },
@@ -129,7 +129,7 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const councilId = councilOf(request);
-      await checkUrl(request.body.url, '/url', app.allowPrivateWebhooks);
+      await checkUrl(request.body.url, '/url', app.webhookTargets);
       return createOnce(request, reply, async (tx, changes) => {
         const secret = `whsec_${randomBytes(32).toString('base64url')}`;
         const row = await insertWebhook(tx, councilId, {
@@ -206,7 +206,7 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const expected = requireIfMatch(request);
       const councilId = councilOf(request);
       const body = request.body;
-      if (body.url !== undefined) await checkUrl(body.url, '/url', app.allowPrivateWebhooks);
+      if (body.url !== undefined) await checkUrl(body.url, '/url', app.webhookTargets);
       const row = await write(request, async (tx, changes) => {
         const before = await findWebhook(tx, councilId, request.params.id, { forUpdate: true });
         if (!before) throw notFound('webhook', request.params.id);
