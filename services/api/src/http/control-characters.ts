@@ -16,7 +16,6 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * decoded from UTF-8 has neither raw), and DEL either escaped or raw: if the text has none of
  * these, the value has none.
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: DEL may come raw, since JSON allows it unescaped.
 const ESCAPED_CONTROL = /\\u(?:00[01][0-9a-fA-F]|007[fF]|[dD][89a-fA-F])|\u007F/;
 
 export const CONTROL_CHARACTER_DETAIL = 'must not contain control characters (such as NUL) or unpaired surrogates';
