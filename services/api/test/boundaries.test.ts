@@ -259,6 +259,19 @@ describe('input the schema let through, answered with 500 (medium 6)', () => {
     expect(paired.statusCode).toBe(201);
   });
 
+  it('refuses a DEL sent raw, which JSON allows unescaped', async () => {
+    // Found in review: only escaped control characters were looked for.
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/v1/people',
+      headers: { authorization: `Bearer ${council.keys.admin}`, 'content-type': 'application/json' },
+      // The JavaScript escape puts the DEL character itself into the body, not a JSON escape.
+      payload: '{"clientGroup":"x\u007fy"}',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(problemOf(response).errors?.[0]?.pointer).toBe('/clientGroup');
+  });
+
   it('refuses other control characters and a NUL in the query string', async () => {
     const bell = await t.call('POST', '/v1/people', { key: council.keys.admin, body: { clientGroup: 'x\u0007' } });
     expect(problemOf(bell).errors?.[0]?.pointer).toBe('/clientGroup');

@@ -142,7 +142,8 @@ describe('Minimum Process self-rating', () => {
         body: { roundKey, title: 'Regional round', closesOn: '2030-01-01' },
       });
       await rate(council, round.json().id, 'staying-in-control', index === 5 ? 1 : index === 4 ? 3 : 5, {
-        comment: `${names[index]} runs reviews on time`,
+        // Council 1 names council 5, which did not opt in: every known council is scrubbed.
+        comment: index === 1 ? `Like ${names[5]}, ${names[1]} runs reviews on time` : `${names[index]} runs reviews on time`,
         userComments: [`Council ${index} comment`],
       });
     }
@@ -154,7 +155,10 @@ describe('Minimum Process self-rating', () => {
     const text = JSON.stringify(report);
     for (const name of names.slice(1)) expect(text).not.toContain(name);
     expect(text).not.toContain('Council 5 comment');
-    expect(control.comments).toEqual(Array(5).fill('[council] runs reviews on time'));
+    expect(control.comments).toEqual([
+      ...Array(4).fill('[council] runs reviews on time'),
+      'Like [council], [council] runs reviews on time',
+    ]);
 
     expect((await t.call('GET', `/v1/reports/regional-self-rating?roundKey=${roundKey}`, { key: anonymous.keys.auditor })).statusCode).toBe(
       200,
@@ -194,37 +198,55 @@ describe('Minimum Process self-rating', () => {
 
   it('takes every known council’s name and its short forms out of comments, not only the author’s', async () => {
     const stamp = Date.now();
-    const wrexham = await t.call('POST', '/v1/councils', {
-      key: BOOTSTRAP_TOKEN,
-      body: { name: `Wrexhamton${stamp} County Borough Council` },
-    });
-    expect(wrexham.statusCode).toBe(201);
     const { buildRegionalReport } = await import('../src/self-review/regional-report.js');
-    const ratings = Array.from({ length: 5 }, (_, index) => ({
+    const comments = [
+      `Unlike Wrexhamton${stamp}, we do well`,
+      'East Sussex County Council (ESCC) showed us how',
+      `Ask wrexhamton${stamp} CBC`,
+      'Plain words',
+      'Author 3 did it',
+      'We copied Stockton and the e.s.c.c. team',
+      'The City of London and escc agree',
+    ];
+    const ratings = comments.map((comment, index) => ({
       council_id: `c${index}`,
       council_name: `Author ${index} Council`,
       named: false,
       component: 'prevention',
       rating: 3,
-      comment: [
-        `Unlike Wrexhamton${stamp}, we do well`,
-        'East Sussex County Council (ESCC) showed us how',
-        `Ask wrexhamton${stamp} CBC`,
-        'Plain words',
-        'Author 3 did it',
-      ][index] as string,
+      comment,
       proposed_action: null,
       user_comments: [],
     }));
-    const known = [`Wrexhamton${stamp} County Borough Council`, 'East Sussex County Council'];
+    const known = [
+      `Wrexhamton${stamp} County Borough Council`,
+      'East Sussex County Council',
+      'Stockton-on-Tees Borough Council',
+      'City of London',
+    ];
     const report = buildRegionalReport('r', ratings, known);
-    const comments = report.components.find((component) => component.component === 'prevention')?.comments;
-    expect(comments).toEqual([
+    const prevention = report.components.find((component) => component.component === 'prevention');
+    expect(prevention?.comments).toEqual([
       '[council] ([council]) showed us how',
       '[council] did it',
       'Ask [council] CBC',
       'Plain words',
+      'The [council] and [council] agree',
       'Unlike [council], we do well',
+      'We copied [council] and the [council] team',
     ]);
+    // Fewer than five councils rated the other components: no figures, no comments.
+    const control = report.components.find((component) => component.component === 'staying-in-control');
+    expect(control).toMatchObject({ responses: 0, withheld: true, distribution: null, comments: [] });
+    const fewer = buildRegionalReport(
+      'r',
+      ratings.map((rating, index) => ({ ...rating, component: index < 4 ? 'prevention' : 'staying-in-control' })),
+      known,
+    );
+    expect(fewer.components.find((component) => component.component === 'prevention')).toMatchObject({
+      withheld: true,
+      distribution: null,
+    });
+    expect(fewer.components.find((component) => component.component === 'staying-in-control')).toMatchObject({ withheld: true });
   });
 });

@@ -28,23 +28,18 @@ export const HIGH_PERFORMER_RATING = 4;
 /** Figures are shown only when at least this many councils answered a round: in a round of two, each could deduce the other's answers. */
 export const MINIMUM_COUNCILS = 5;
 
-/** Words that say what kind of council it is rather than which: left out of short forms. */
-const GENERIC_WORDS = new Set([
-  'council',
-  'borough',
-  'county',
-  'city',
-  'district',
-  'metropolitan',
-  'royal',
+/** Words that say what kind of council a name is rather than which. */
+const KIND_WORDS = new Set(['council', 'borough', 'county', 'city', 'district', 'metropolitan', 'royal', 'unitary', 'authority']);
+/** Words too common to stand for a council on their own: short forms are made without them. */
+const COMMON_WORDS = new Set([
+  ...KIND_WORDS,
   'london',
   'of',
   'the',
   'and',
   'upon',
   'on',
-  'unitary',
-  'authority',
+  'in',
   'north',
   'south',
   'east',
@@ -55,28 +50,36 @@ const GENERIC_WORDS = new Set([
   'great',
   'greater',
 ]);
+const JOINING_WORDS = new Set(['of', 'the', 'and', 'upon', 'on', 'in']);
 
 /**
  * Every way a comment might name a council: the full name, the name without the words that say
  * what kind of council it is ("Wrexham County Borough Council" → "Wrexham"), each distinctive word
- * of four letters or more, and the initials ("East Sussex County Council" → "ESCC").
+ * of four letters or more, the parts of hyphenated names ("Stockton-on-Tees" → "Stockton"), and
+ * the initials ("East Sussex County Council" → "ESCC"). A name made only of common words ("City of
+ * London") keeps the ones that are not kinds of council ("London"). Scrubbing errs towards too
+ * much: a comment saying "Reading the guidance" loses "Reading" when Reading is a known council.
  */
 export function councilNameForms(name: string): { words: string[]; initials: string[] } {
   const words = name.split(/[^\p{L}\p{N}'’-]+/u).filter(Boolean);
-  const distinctive = words.filter((word) => !GENERIC_WORDS.has(word.toLowerCase()));
-  const forms = [name.trim(), distinctive.join(' '), ...distinctive.filter((word) => word.length >= 4)];
+  const parts = words.flatMap((word) => (word.includes('-') ? [word, ...word.split('-')] : [word])).filter(Boolean);
+  let distinctive = words.filter((word) => !COMMON_WORDS.has(word.toLowerCase()));
+  if (distinctive.length === 0)
+    distinctive = words.filter((word) => !KIND_WORDS.has(word.toLowerCase()) && !JOINING_WORDS.has(word.toLowerCase()));
+  const single = parts.filter((word) => word.length >= 4 && !COMMON_WORDS.has(word.toLowerCase()));
+  const forms = [name.trim(), distinctive.join(' '), ...single, ...(distinctive.length === 1 ? distinctive : [])];
   const initials = words
-    .filter((word) => !['of', 'the', 'and', 'upon', 'on'].includes(word.toLowerCase()))
+    .filter((word) => !JOINING_WORDS.has(word.toLowerCase()))
     .map((word) => word[0]?.toUpperCase() ?? '')
     .join('');
-  return { words: forms.filter((form) => form.length >= 3), initials: initials.length >= 3 ? [initials] : [] };
+  return { words: [...new Set(forms.filter((form) => form.length >= 3))], initials: initials.length >= 3 ? [initials] : [] };
 }
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** One pattern matching every form of every known council's name, as whole words (initials in capitals only). */
+/** One pattern for every form of every known council's name, as whole words; initials with or without dots, in any case. */
 function namePattern(councilNames: readonly string[]): { words: RegExp | null; initials: RegExp | null } {
   const words = new Set<string>();
   const initials = new Set<string>();
@@ -86,14 +89,17 @@ function namePattern(councilNames: readonly string[]): { words: RegExp | null; i
     for (const form of forms.initials) initials.add(form);
   }
   // Longest first, so "East Sussex County Council" is taken whole before "Sussex".
-  const alternation = (set: Set<string>) =>
-    [...set]
-      .sort((a, b) => b.length - a.length)
-      .map(escapeRegExp)
-      .join('|');
+  const byLength = (set: Set<string>) => [...set].sort((a, b) => b.length - a.length);
+  const dotted = (letters: string) => [...letters].map((letter) => `${escapeRegExp(letter)}\\.?`).join('');
   return {
-    words: words.size === 0 ? null : new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternation(words)})(?![\\p{L}\\p{N}])`, 'giu'),
-    initials: initials.size === 0 ? null : new RegExp(`\\b(?:${alternation(initials)})\\b`, 'g'),
+    words:
+      words.size === 0
+        ? null
+        : new RegExp(`(?<![\\p{L}\\p{N}])(?:${byLength(words).map(escapeRegExp).join('|')})(?![\\p{L}\\p{N}])`, 'giu'),
+    initials:
+      initials.size === 0
+        ? null
+        : new RegExp(`(?<![\\p{L}\\p{N}])(?:${byLength(initials).map(dotted).join('|')})(?![\\p{L}\\p{N}])`, 'giu'),
   };
 }
 
@@ -133,6 +139,22 @@ export function buildRegionalReport(roundKey: string, ratings: readonly Regional
     components: published
       ? COMPONENTS.map(({ key, title }) => {
           const rows = ratings.filter((rating) => rating.component === key);
+          // The minimum holds for each component too: two councils rating one component could
+          // each take their own rating away and read the other's.
+          if (new Set(rows.map((row) => row.council_id)).size < MINIMUM_COUNCILS) {
+            return {
+              component: key,
+              title,
+              responses: rows.length,
+              withheld: true,
+              distribution: null,
+              meanRating: null,
+              comments: [],
+              proposedActions: [],
+              userComments: [],
+              highPerformers: [],
+            };
+          }
           const distribution = { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 } as Record<'1' | '2' | '3' | '4' | '5', number>;
           for (const row of rows) distribution[String(row.rating) as '1'] += 1;
           const mean = rows.length === 0 ? null : Math.round((rows.reduce((sum, row) => sum + row.rating, 0) / rows.length) * 10) / 10;
@@ -140,6 +162,7 @@ export function buildRegionalReport(roundKey: string, ratings: readonly Regional
             component: key,
             title,
             responses: rows.length,
+            withheld: false,
             distribution,
             meanRating: mean,
             comments: anonymise(
@@ -170,6 +193,10 @@ export function regionalReportCsv(report: RegionalReport): string {
   const rows: unknown[][] = [['component', 'measure', 'value']];
   if (!report.published) rows.push(['', 'not published', report.note]);
   for (const component of report.components) {
+    if (component.distribution === null) {
+      rows.push([component.title, 'withheld', `fewer than ${report.minimumCouncils} councils rated this`]);
+      continue;
+    }
     for (const [rating, count] of Object.entries(component.distribution)) rows.push([component.title, `rated ${rating}`, count]);
     rows.push([component.title, 'mean rating', component.meanRating]);
     for (const comment of component.comments) rows.push([component.title, 'council comment', comment]);
@@ -185,14 +212,19 @@ export function renderRegionalReport(report: RegionalReport): string {
   const list = (title: string, items: readonly string[]) =>
     items.length === 0 ? '' : `<h3>${escapeHtml(title)}</h3><ul>${items.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>`;
   const sections = report.components
-    .map(
-      (component) => `<section>
+    .map((component) =>
+      component.distribution === null
+        ? `<section>
+<h2>${escapeHtml(component.title)}</h2>
+<p>Fewer than ${report.minimumCouncils} councils rated this, so its figures and comments are not shown.</p>
+</section>`
+        : `<section>
 <h2>${escapeHtml(component.title)}</h2>
 <p>${component.responses} councils rated this; mean rating ${component.meanRating ?? '–'}.</p>
 <table><thead><tr>${[1, 2, 3, 4, 5].map((rating) => `<th scope="col">${rating}</th>`).join('')}</tr></thead>
 <tbody><tr>${Object.values(component.distribution)
-        .map((count) => `<td>${count}</td>`)
-        .join('')}</tr></tbody></table>
+            .map((count) => `<td>${count}</td>`)
+            .join('')}</tr></tbody></table>
 ${list('What councils said', component.comments)}
 ${list('Actions councils propose', component.proposedActions)}
 ${list('What people who use the system said', component.userComments)}
