@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServ
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import { AppError } from './errors.js';
+import { encodedBodyError } from './http/content-encoding.js';
 import { findControlCharacter, mayHoldControlCharacter } from './http/control-characters.js';
 import auth from './plugins/auth.js';
 import database from './plugins/database.js';
@@ -73,6 +74,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // body, not malformed JSON: transitions such as submitAssessment take none.
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const encoded = encodedBodyError(request);
+    if (encoded) {
+      done(encoded, undefined);
+      return;
+    }
     if (body === '') {
       done(null, undefined);
       return;
@@ -86,17 +92,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       if (found) done(new AppError('VALIDATION_FAILED', 'The request body is not valid: see errors', { errors: [found] }), undefined);
       else done(error, value);
     });
-  });
-  // The service reads bodies as sent; a compressed body would be read as if it were plain.
-  app.addHook('onRequest', (request, _reply, done) => {
-    const encoding = request.headers['content-encoding'];
-    const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
-    if (encoding === undefined || !hasBody || encoding.trim().toLowerCase() === 'identity') return done();
-    done(
-      new AppError('UNSUPPORTED_CONTENT_ENCODING', `Content-Encoding ${encoding} is not accepted: send the body uncompressed`, {
-        errors: [{ pointer: '/headers/content-encoding', detail: 'must be absent or identity' }],
-      }),
-    );
   });
   app.addSchema(Problem);
   await app.register(database, { database: options.database });

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { rolesAccess } from '../../../auth/roles.js';
 import { AppError, unprocessable } from '../../../errors.js';
+import { encodedBodyError } from '../../../http/content-encoding.js';
 import { write } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { problemResponses } from '../../../schemas/common.js';
@@ -22,8 +23,14 @@ const ImportReport = Type.Object({
 
 /** Bulk import of people from a record system: upsert by record-system id. */
 const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.addContentTypeParser(['text/csv', 'application/x-ndjson'], { parseAs: 'string', bodyLimit: 20 * 1_048_576 }, (_request, body, done) =>
-    done(null, body),
+  app.addContentTypeParser(
+    ['text/csv', 'application/x-ndjson'],
+    { parseAs: 'string', bodyLimit: 20 * 1_048_576 },
+    (request, body, done) => {
+      const encoded = encodedBodyError(request);
+      if (encoded) done(encoded, undefined);
+      else done(null, body);
+    },
   );
 
   app.post(
