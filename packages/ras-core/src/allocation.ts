@@ -6,6 +6,7 @@ import {
   divide,
   formatHundredths,
   formatPounds,
+  formatQuotient,
   multiplyDivide,
   type Pence,
   weeksToHundredths,
@@ -87,7 +88,10 @@ export interface BudgetCalculation {
   readonly annualContributionPence: Pence;
   /** Council share − contribution: what the council pays. */
   readonly netAnnualPence: Pence;
+  /** The first of `referrals`, kept for callers written before there could be two. */
   readonly referral: Referral | null;
+  /** Every reason the panel decides the budget: above the top band and above the ceiling can both hold. */
+  readonly referrals: readonly Referral[];
   readonly explanation: readonly ExplanationStep[];
 }
 
@@ -152,7 +156,7 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
   // Full-year amount by the scheme's method.
   let fullYear: number;
   let band: Band | null = null;
-  let referral: Referral | null = null;
+  const referrals: Referral[] = [];
   const method = definition.method;
   if (method.type === 'linear') {
     fullYear = checkedPence(totalPoints * method.poundsPerPointPence, '/rasAnnualPence');
@@ -195,7 +199,7 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
       band = bands[bands.length - 1] as Band;
       fullYear = band.annualPence;
       const detail = `${plural(totalPoints, 'point', 'points')} is above the top band, which ends at ${band.toPoints} points: the panel decides the budget; the top band's ${formatPounds(fullYear)} is shown.`;
-      referral = { reason: 'above-top-band', topBandToPoints: band.toPoints, totalPoints, detail };
+      referrals.push({ reason: 'above-top-band', topBandToPoints: band.toPoints, totalPoints, detail });
       if (explain) explanation.push(step('ras-full-year', detail, fullYear, 'pence'));
     }
   }
@@ -228,26 +232,33 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
 
   if (definition.ceilingPence !== undefined && fullYear > definition.ceilingPence) {
     const detail = `${formatPounds(fullYear)} is above the scheme's ceiling of ${formatPounds(definition.ceilingPence)}: the amount is shown, and the Resource Allocation Panel decides the budget.`;
-    referral = { reason: 'above-ceiling', ceilingPence: definition.ceilingPence, fullYearPence: fullYear, detail };
+    referrals.push({ reason: 'above-ceiling', ceilingPence: definition.ceilingPence, fullYearPence: fullYear, detail });
     if (explain) explanation.push(step('ceiling', detail, fullYear, 'pence'));
   }
 
   let ras = fullYear;
   if (weeks !== perYear) {
-    // One rounding, at the end: pence (or pounds) of fullYear × weeks ÷ weeksPerYear.
+    // One rounding, at the end, from the unrounded full-year amount: fullYear × weeks ÷ weeksPerYear.
     ras =
       rounding === 'pound'
         ? multiplyDivide(exactFullYear, weeks, perYear * 100, 'half-up') * 100
         : multiplyDivide(exactFullYear, weeks, perYear, 'half-up');
-    if (explain)
+    if (explain) {
+      const exact = formatQuotient(exactFullYear, weeks, perYear);
+      const unrounded = exactFullYear === fullYear ? '' : ' (the full-year amount before rounding)';
+      const rounded =
+        exact.exact && rounding === 'penny'
+          ? ''
+          : `, which is ${formatPounds(ras)} to the nearest ${rounding === 'pound' ? 'pound' : 'penny'}`;
       explanation.push(
         step(
           'pro-rata',
-          `Support is for ${formatHundredths(weeks)} of ${formatHundredths(perYear)} weeks: ${formatPounds(fullYear)} × ${formatHundredths(weeks)} ÷ ${formatHundredths(perYear)} = ${formatPounds(ras)}${rounding === 'pound' ? ' (to the nearest pound)' : ''}.`,
+          `Support is for ${formatHundredths(weeks)} of ${formatHundredths(perYear)} weeks: ${formatPounds(exactFullYear)}${unrounded} × ${formatHundredths(weeks)} ÷ ${formatHundredths(perYear)} = ${exact.text}${rounded}.`,
           ras,
           'pence',
         ),
       );
+    }
   }
   if (explain) explanation.push(step('ras-amount', `Your RAS amount is ${formatPounds(ras)} a year.`, ras, 'pence'));
 
@@ -363,7 +374,8 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
     weeklyContributionPence: weekly,
     annualContributionPence: contribution,
     netAnnualPence: net,
-    referral,
+    referral: referrals[0] ?? null,
+    referrals,
     explanation,
   };
 }

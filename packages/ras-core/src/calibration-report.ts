@@ -95,6 +95,18 @@ ${caseRows(cases)}
 </tbody></table>`;
 }
 
+function proposalText(result: CalibrationResult): string {
+  const { method, floorPoints, ceilingPence, derived } = result.proposed;
+  const parts = [
+    method.type === 'linear'
+      ? `${formatPounds(method.poundsPerPointPence)} a point${derived ? ' (the rate the budget affords)' : ''}`
+      : `${method.bands.length} bands, ${formatPounds(method.bands[0]?.annualPence ?? 0)} to ${formatPounds(method.bands.at(-1)?.annualPence ?? 0)} a year`,
+  ];
+  if (floorPoints !== undefined) parts.push(`floor ${floorPoints} points`);
+  if (ceilingPence !== undefined) parts.push(`ceiling ${formatPounds(ceilingPence)}`);
+  return parts.join(', ');
+}
+
 /**
  * Renders a desktop exercise as one self-contained HTML page for committee: the key figures, an
  * inline SVG chart of points against today's cost with the £/point line, the winners and losers,
@@ -117,14 +129,23 @@ export function renderCalibrationReport(result: CalibrationResult, options: Cali
     ['Available to allocate', money(result.availablePence)],
     ['Cases', String(result.caseCount)],
     ['Total points', String(result.totalPoints)],
-    ['Amount per point', `<strong>${money(result.poundsPerPointPence)}</strong>`],
-    ['Projected cost', money(result.projectedTotalPence)],
+    ['Amount per point the budget affords', `<strong>${money(result.poundsPerPointPence)}</strong>`],
+    ['Proposed scheme', escapeHtml(proposalText(result))],
+    ['Cost of the cases today', money(result.integrity.currentTotalPence)],
+    ['Projected cost under the proposal', money(result.projectedTotalPence)],
     [
-      'Integrity check',
+      'Integrity test: costs no more than today',
       result.integrity.passes
-        ? `passes, ${money(result.integrity.headroomPence)} headroom`
-        : `<strong>fails</strong> by ${money(-result.integrity.headroomPence)}`,
+        ? `<span class="pass">passes</span>: ${money(-result.integrity.differencePence)} less than today`
+        : `<strong class="fail">fails</strong> by ${money(result.integrity.differencePence)}`,
     ],
+    [
+      'Against the budget available',
+      result.integrity.headroomPence >= 0
+        ? `${money(result.integrity.headroomPence)} headroom`
+        : `<strong class="fail">${money(-result.integrity.headroomPence)} over</strong>`,
+    ],
+    ...(result.referrals > 0 ? ([['Cases above the ceiling (to the panel)', String(result.referrals)]] as [string, string][]) : []),
     ['Least-squares £/point (diagnostic)', `${money(result.diagnostic.leastSquaresPoundsPerPointPence)}, R² ${result.diagnostic.rSquared}`],
   ];
   const summary = result.summary;
@@ -158,7 +179,7 @@ h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { font-size: 1.2rem; margin-t
 dl { display: grid; grid-template-columns: max-content auto; gap: .3rem 1.5rem; } dt { color: #505a5f; } dd { margin: 0; }
 table { border-collapse: collapse; width: 100%; margin: 1rem 0; font-variant-numeric: tabular-nums; } caption { text-align: left; font-weight: 600; padding: .3rem 0; }
 th, td { border-bottom: 1px solid #b1b4b6; padding: .25rem .5rem; text-align: right; } th[scope="row"], td:nth-child(2) { text-align: left; }
-td.up { color: #00703c; } td.down { color: #d4351c; }
+td.up { color: #00703c; } td.down { color: #d4351c; } .fail { color: #d4351c; } .pass { color: #00703c; font-weight: 600; }
 svg { width: 100%; height: auto; font-size: 12px; } .axis { stroke: #0b0c0c; } .grid { stroke: #e5e5e5; } .winner { fill: #00703c; fill-opacity: .6; } .loser { fill: #d4351c; fill-opacity: .6; }
 .rate { stroke: #1d70b8; stroke-width: 2.5; } .fit { stroke: #505a5f; stroke-width: 1.5; stroke-dasharray: 6 4; }
 @media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } table, svg { break-inside: avoid; } }

@@ -1,6 +1,8 @@
+import { allocateBudget } from './allocation.js';
 import { type Problem, RasError } from './errors.js';
 import { type ExplanationStep, step } from './explanation.js';
 import { checkedPence, divide, formatHundredths, formatPounds, multiplyDivide, type Pence, percentToBasisPoints } from './money.js';
+import { type AllocationMethod, type CompiledScheme, compileScheme } from './scheme.js';
 
 /** A current case of the desktop exercise: its RAS points and what its support costs today. */
 export interface CalibrationCase {
@@ -17,6 +19,34 @@ export interface CalibrationInput {
   readonly budgetPence?: Pence;
   /** The share of the budget kept back as contingency, e.g. `10`. */
   readonly topSlicePercent: number;
+  /**
+   * The scheme proposed to committee. Every case is projected under it (floor, bands and rounding
+   * as {@link allocateBudget} applies them; a case above the ceiling keeps its amount and is
+   * counted as a referral). Without it, the derived £/point is the proposal.
+   */
+  readonly proposed?: ProposedScheme;
+}
+
+/** A scheme put to the desktop exercise. */
+export interface ProposedScheme {
+  readonly method: AllocationMethod;
+  readonly floorPoints?: number;
+  readonly ceilingPence?: Pence;
+}
+
+/**
+ * Wrexham's integrity test (seed 002, slide 30): the new system must not cost the authority any
+ * more than the cases cost today.
+ */
+export interface CalibrationIntegrity {
+  /** projected ≤ current: the proposal costs no more than the cohort does today. */
+  readonly passes: boolean;
+  readonly currentTotalPence: Pence;
+  readonly projectedTotalPence: Pence;
+  /** projected − current: above 0, the proposal costs that much more than today. */
+  readonly differencePence: number;
+  /** available − projected: what is left of the budget given after the top slice (negative when over). */
+  readonly headroomPence: number;
 }
 
 /** One case projected under the new £/point. */
@@ -67,10 +97,14 @@ export interface CalibrationResult {
   readonly topSlicePercent: number;
   readonly topSlicePence: Pence;
   readonly availablePence: Pence;
+  /** floor(available ÷ Σ points): the rate the budget affords. */
   readonly poundsPerPointPence: Pence;
+  /** The scheme every case was projected under: the one proposed, else linear at the derived rate. */
+  readonly proposed: ProposedScheme & { readonly derived: boolean };
+  /** Cases whose projection is above the proposed ceiling: the panel would decide them. */
+  readonly referrals: number;
   readonly projectedTotalPence: Pence;
-  /** Projected total within the available budget; the headroom is what is left. */
-  readonly integrity: { readonly passes: boolean; readonly headroomPence: Pence };
+  readonly integrity: CalibrationIntegrity;
   readonly cases: readonly CalibratedCase[];
   readonly summary: CalibrationSummary;
   /**
@@ -84,13 +118,14 @@ export interface CalibrationResult {
 const MAX_PROBLEMS = 100;
 
 /**
- * Runs the desktop exercise (RAS4 in seed 002): top-slice the budget, set £/point =
- * floor(available ÷ Σ points) so the integrity check cannot fail by rounding, and project every
- * case against what it costs today.
+ * Runs the desktop exercise (RAS4 in seed 002): top-slice the budget, derive the £/point the
+ * budget affords (floor(available ÷ Σ points)), project every case under the proposed scheme
+ * (default: linear at that rate) and test the projection against what the cases cost today.
  *
- * @param input - the cases, the budget (default Σ current costs) and the top-slice percentage
- * @returns £/point, the integrity check, every case's projection and a summary
- * @throws RasError `INVALID_CALIBRATION` for no cases, negative or fractional figures (up to 100 listed) or Σ points = 0
+ * @param input - the cases, the budget (default Σ current costs), the top-slice percentage and the proposed scheme
+ * @returns £/point, the integrity test, every case's projection and a summary
+ * @throws RasError `INVALID_CALIBRATION` for no cases, negative or fractional figures (up to 100 listed) or Σ points = 0;
+ *   `INVALID_SCHEME` (pointers under `/proposed`) for a proposed scheme that is not valid
  * @example
  * ```ts
  * const result = calibrate({
@@ -112,6 +147,7 @@ export function calibrate(input: CalibrationInput): CalibrationResult {
   if (!Array.isArray(cases) || cases.length === 0)
     throw new RasError('INVALID_CALIBRATION', [{ pointer: '/cases', detail: 'must list at least one case' }]);
   const topSliceBasisPoints = percentToBasisPoints(input.topSlicePercent, '/topSlicePercent');
+  const proposedScheme = input.proposed === undefined ? undefined : compileProposal(input.proposed);
 
   let totalPoints = 0;
   let currentTotal = 0;
@@ -156,6 +192,8 @@ export function calibrate(input: CalibrationInput): CalibrationResult {
   const topSlice = multiplyDivide(budget, topSliceBasisPoints, 10_000, 'half-up');
   const available = budget - topSlice;
   const perPoint = divide(available, totalPoints, 'down');
+  const scheme = proposedScheme ?? compileScheme({ key: 'proposed', method: { type: 'linear', poundsPerPointPence: perPoint } });
+  let referrals = 0;
 
   const results: CalibratedCase[] = new Array(cases.length);
   const absolute = new Float64Array(cases.length);
@@ -171,7 +209,9 @@ export function calibrate(input: CalibrationInput): CalibrationResult {
   let sumYY = 0;
   for (let index = 0; index < cases.length; index++) {
     const c = cases[index] as CalibrationCase;
-    const projected = c.points * perPoint;
+    const allocation = allocateBudget(scheme, { totalPoints: c.points }, { explain: false });
+    const projected = allocation.rasAnnualPence;
+    if (allocation.referrals.some((referral) => referral.reason === 'above-ceiling')) referrals++;
     const difference = projected - c.currentAnnualPence;
     const clientGroup = c.clientGroup ?? null;
     results[index] = {
@@ -213,7 +253,10 @@ export function calibrate(input: CalibrationInput): CalibrationResult {
   const middle = n >> 1;
   const median =
     n % 2 === 1 ? (absolute[middle] as number) : divide((absolute[middle - 1] as number) + (absolute[middle] as number), 2, 'half-up');
+  checkedPence(projectedTotal, '/projectedTotalPence');
   const headroom = available - projectedTotal;
+  const overToday = projectedTotal - currentTotal;
+  const passes = overToday <= 0;
   // Floating point is fine here: the line's slope and R² are diagnostics, rounded for display.
   const leastSquares = sumXX === 0 ? 0 : Math.round(sumXY / sumXX);
   const rSquared = sumXX === 0 || sumYY === 0 ? 0 : Math.round(((sumXY * sumXY) / (sumXX * sumYY)) * 10_000) / 10_000;
@@ -242,14 +285,27 @@ export function calibrate(input: CalibrationInput): CalibrationResult {
     step('available', `That leaves ${formatPounds(available)} for ${n} cases with ${totalPoints} points in all.`, available, 'pence'),
     step(
       'pounds-per-point',
-      `${formatPounds(available)} ÷ ${totalPoints} points = ${formatPounds(perPoint)} a point (rounded down, so the total can never exceed what is available).`,
+      `${formatPounds(available)} ÷ ${totalPoints} points = ${formatPounds(perPoint)} a point (rounded down, so the total at this rate can never exceed what is available).`,
       perPoint,
       'pence',
     ),
+    step('proposed', describeProposal(scheme, proposedScheme === undefined, totalPoints, projectedTotal), projectedTotal, 'pence'),
     step(
       'projected-total',
-      `At that rate the cases would cost ${formatPounds(projectedTotal)}, leaving ${formatPounds(headroom)} of headroom.`,
+      `Under it the cases would cost ${formatPounds(projectedTotal)}${
+        headroom >= 0
+          ? `, leaving ${formatPounds(headroom)} of the ${formatPounds(available)} available`
+          : `, ${formatPounds(-headroom)} more than the ${formatPounds(available)} available`
+      }${referrals > 0 ? `; ${plural(referrals, 'case is', 'cases are')} above the ceiling and would go to the panel` : ''}.`,
       projectedTotal,
+      'pence',
+    ),
+    step(
+      'integrity',
+      passes
+        ? `The cases cost ${formatPounds(currentTotal)} today; the proposal costs ${formatPounds(-overToday)} less${overToday === 0 ? ' (the same)' : ''}, so it passes the integrity test: it costs the council no more.`
+        : `The cases cost ${formatPounds(currentTotal)} today; the proposal costs ${formatPounds(projectedTotal)} − ${formatPounds(currentTotal)} = ${formatPounds(overToday)} more, so it fails the integrity test.`,
+      overToday,
       'pence',
     ),
     step(
@@ -268,11 +324,65 @@ export function calibrate(input: CalibrationInput): CalibrationResult {
     topSlicePence: topSlice,
     availablePence: available,
     poundsPerPointPence: perPoint,
+    proposed: { ...proposalOf(scheme), derived: proposedScheme === undefined },
+    referrals,
     projectedTotalPence: projectedTotal,
-    integrity: { passes: projectedTotal <= available, headroomPence: headroom },
+    integrity: {
+      passes,
+      currentTotalPence: currentTotal,
+      projectedTotalPence: projectedTotal,
+      differencePence: overToday,
+      headroomPence: headroom,
+    },
     cases: results,
     summary,
     diagnostic: { leastSquaresPoundsPerPointPence: leastSquares, rSquared },
     explanation,
   };
+}
+
+const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+
+/** Checks a proposed scheme as a scheme, with its problems pointed under `/proposed`. */
+function compileProposal(proposed: ProposedScheme): CompiledScheme {
+  try {
+    return compileScheme({ key: 'proposed', ...proposed });
+  } catch (error) {
+    if (error instanceof RasError)
+      throw new RasError(
+        error.code,
+        error.problems.map((problem) => ({ ...problem, pointer: `/proposed${problem.pointer}` })),
+      );
+    throw error;
+  }
+}
+
+function proposalOf(scheme: CompiledScheme): ProposedScheme {
+  const { method, floorPoints, ceilingPence } = scheme.definition;
+  return {
+    method,
+    ...(floorPoints === undefined ? {} : { floorPoints }),
+    ...(ceilingPence === undefined ? {} : { ceilingPence }),
+  };
+}
+
+function describeProposal(scheme: CompiledScheme, derived: boolean, totalPoints: number, projectedTotal: Pence): string {
+  const { method, floorPoints, ceilingPence } = scheme.definition;
+  const parts: string[] = [];
+  if (method.type === 'linear') {
+    parts.push(
+      derived
+        ? `The proposal is that rate, ${formatPounds(method.poundsPerPointPence)} a point`
+        : `The proposed scheme pays ${formatPounds(method.poundsPerPointPence)} a point`,
+    );
+    if (floorPoints === undefined && ceilingPence === undefined)
+      parts[0] += `: ${totalPoints} points × ${formatPounds(method.poundsPerPointPence)} = ${formatPounds(projectedTotal)}`;
+  } else {
+    parts.push(
+      `The proposed scheme has ${plural(method.bands.length, 'band', 'bands')}, from ${formatPounds((method.bands[0] as { annualPence: number }).annualPence)} a year`,
+    );
+  }
+  if (floorPoints !== undefined) parts.push(`nothing below ${floorPoints} points`);
+  if (ceilingPence !== undefined) parts.push(`the panel decides above ${formatPounds(ceilingPence)}`);
+  return `${parts.join('; ')}.`;
 }

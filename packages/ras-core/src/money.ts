@@ -7,7 +7,14 @@ export type Pence = number;
 export type RoundingMode = 'half-up' | 'down' | 'up';
 
 /**
- * Checks that `value` is a whole, non-negative, safe number of pence.
+ * The largest amount ras-core accepts as an input: £1,000,000,000. No personal budget, payment or
+ * cost comes near it, and every sum of a few million such amounts is still exact in a double, so
+ * an amount above it is a mistake (or an attack) rather than money.
+ */
+export const MAX_AMOUNT_PENCE = 100_000_000_000;
+
+/**
+ * Checks that `value` is a whole, non-negative number of pence no more than {@link MAX_AMOUNT_PENCE}.
  *
  * @param value - the amount to check
  * @param pointer - where the amount came from, for the error
@@ -21,6 +28,7 @@ export function assertPence(value: unknown, pointer: string): Pence {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
     fail('INVALID_MONEY', pointer, `must be a whole number of pence, 0 or more (got ${String(value)})`);
   }
+  if (value > MAX_AMOUNT_PENCE) fail('INVALID_MONEY', pointer, `must be no more than ${MAX_AMOUNT_PENCE} pence (£1,000,000,000)`);
   return value;
 }
 
@@ -205,6 +213,35 @@ export function formatPounds(pence: Pence): string {
   const pounds = Math.floor(abs / 100);
   const pennies = abs - pounds * 100;
   return `${sign}£${groupThousands(pounds)}.${pennies < 10 ? '0' : ''}${pennies}`;
+}
+
+/**
+ * Writes a × b ÷ c pence as a person would work it out on paper: exact pounds and pence when it
+ * divides exactly, else four decimal places of pounds cut short with "…", so which way it rounds
+ * can be read off the text (a value shown as …x.4999… is below half a penny).
+ *
+ * @param a - pence (0 or more)
+ * @param b - multiplier (0 or more)
+ * @param c - divisor (above 0)
+ * @returns the text and whether it is exact
+ * @example
+ * ```ts
+ * formatQuotient(625_000, 14, 52); // { text: '£1,682.6923…', exact: false }
+ * ```
+ */
+export function formatQuotient(a: number, b: number, c: number): { readonly text: string; readonly exact: boolean } {
+  const product = BigInt(a) * BigInt(b);
+  const divisor = BigInt(c);
+  if (product % divisor === 0n) {
+    const pence = product / divisor;
+    if (pence <= BigInt(Number.MAX_SAFE_INTEGER)) return { text: formatPounds(Number(pence)), exact: true };
+  }
+  // Hundredths of a penny, cut short (never rounded up, so the "…" always means "a little more").
+  const hundredths = (product * 100n) / divisor;
+  const pounds = hundredths / 10_000n;
+  const fraction = String(hundredths % 10_000n).padStart(4, '0');
+  const exact = (product * 100n) % divisor === 0n;
+  return { text: `£${groupThousands(Number(pounds))}.${fraction}${exact ? '' : '…'}`, exact: false };
 }
 
 // Intl-free on purpose: explanations are built for every calculation and must stay cheap.

@@ -93,6 +93,39 @@ describe('allocateBudget', () => {
     expect(budget.referral).toMatchObject({ reason: 'above-top-band', topBandToPoints: 39 });
   });
 
+  it('keeps both referrals when the points are above the top band and its amount above the ceiling', () => {
+    const scheme = compileScheme({ ...banded.definition, ceilingPence: 800_000 });
+    const budget = allocateBudget(scheme, { totalPoints: 45 });
+    expect(budget.referrals.map((referral) => referral.reason)).toEqual(['above-top-band', 'above-ceiling']);
+    expect(budget.referral?.reason).toBe('above-top-band');
+  });
+
+  it('writes pro-rata with pound rounding as arithmetic a person can redo', () => {
+    // The full year is £5,000.50, which rounds to £5,001. Half a year is worked from the
+    // unrounded amount: £5,000.50 × 26 ÷ 52 = £2,500.25, to the nearest pound £2,500.
+    const scheme = compileScheme({
+      key: 'pounds',
+      rounding: 'pound',
+      method: { type: 'banded', bands: [{ fromPoints: 0, toPoints: 99, annualPence: 500_050 }] },
+    });
+    const budget = allocateBudget(scheme, { totalPoints: 10 }, { weeksAtHome: 26 });
+    expect(budget.rasAnnualPence).toBe(250_000);
+    const text = (key: string) => budget.explanation.find((step) => step.key === key)?.text;
+    expect(text('rounding')).toBe('The scheme rounds to whole pounds: £5,001.00.');
+    expect(text('pro-rata')).toBe(
+      'Support is for 26 of 52 weeks: £5,000.50 (the full-year amount before rounding) × 26 ÷ 52 = £2,500.25, which is £2,500.00 to the nearest pound.',
+    );
+  });
+
+  it('shows a pro-rata that does not divide exactly with its digits, then the penny it rounds to', () => {
+    // £6,250 × 14 ÷ 52 = £1,682.692307…: £1,682.69 to the nearest penny.
+    const budget = allocateBudget(linear(), { totalPoints: 25 }, { weeksAtHome: 14 });
+    expect(budget.rasAnnualPence).toBe(168_269);
+    expect(budget.explanation.find((step) => step.key === 'pro-rata')?.text).toBe(
+      'Support is for 14 of 52 weeks: £6,250.00 × 14 ÷ 52 = £1,682.6923…, which is £1,682.69 to the nearest penny.',
+    );
+  });
+
   it('keeps each funding stream visible: included streams pay part of the RAS amount, added ones come on top', () => {
     const budget = allocateBudget(
       linear(),

@@ -22,7 +22,15 @@ describe('calibrate', () => {
       poundsPerPointPence: 20_250,
       projectedTotalPence: 2_430_000,
     });
-    expect(result.integrity).toEqual({ passes: true, headroomPence: 0 });
+    // The proposal is the derived rate: it costs £24,300 against £27,000 today, £2,700 less.
+    expect(result.integrity).toEqual({
+      passes: true,
+      currentTotalPence: 2_700_000,
+      projectedTotalPence: 2_430_000,
+      differencePence: -270_000,
+      headroomPence: 0,
+    });
+    expect(result.proposed).toEqual({ method: { type: 'linear', poundsPerPointPence: 20_250 }, derived: true });
     expect(result.cases.map((c) => c.differencePence)).toEqual([405_000 - 500_000, 1_215_000 - 1_500_000, 810_000 - 700_000, 0]);
     expect(result.summary).toMatchObject({ winners: 1, losers: 2, unchanged: 1 });
     // |differences| 95,000; 285,000; 110,000; 0 → mean 122,500; median (95,000 + 110,000)/2 = 102,500
@@ -78,7 +86,81 @@ describe('calibrate', () => {
     }
   });
 
-  it('never fails the integrity check, and the headroom is what is left', () => {
+  it('fails a proposed scheme that would cost more than the cases cost today (seed 002, slide 30)', () => {
+    // Three cases costing £51,800.50 today with 190 points in all. Proposed: £300 a point.
+    // Projected 190 × £300 = £57,000.00; £57,000.00 − £51,800.50 = £5,199.50 more: it fails.
+    const cases = [
+      { ref: 'P1', points: 50, currentAnnualPence: 1_500_000 },
+      { ref: 'P2', points: 60, currentAnnualPence: 1_680_050 },
+      { ref: 'P3', points: 80, currentAnnualPence: 2_000_000 },
+    ];
+    const result = calibrate({
+      cases,
+      topSlicePercent: 0,
+      proposed: { method: { type: 'linear', poundsPerPointPence: 30_000 } },
+    });
+    expect(result.integrity).toEqual({
+      passes: false,
+      currentTotalPence: 5_180_050,
+      projectedTotalPence: 5_700_000,
+      differencePence: 519_950,
+      headroomPence: -519_950,
+    });
+    expect(result.cases.map((c) => c.projectedAnnualPence)).toEqual([1_500_000, 1_800_000, 2_400_000]);
+    expect(result.explanation.find((s) => s.key === 'integrity')?.text).toBe(
+      'The cases cost £51,800.50 today; the proposal costs £57,000.00 − £51,800.50 = £5,199.50 more, so it fails the integrity test.',
+    );
+    expect(renderCalibrationReport(result)).toContain('<strong class="fail">fails</strong> by £5,199.50');
+  });
+
+  it('projects a banded proposal with a floor and a ceiling as allocateBudget would', () => {
+    // Bands: 0–29 £5,000; 30–59 £12,000; 60–99 £20,000. Floor 10 points; ceiling £15,000.
+    // D (0 points) is below the floor: £0. A (20) £5,000; C (40) £12,000; B (60) £20,000, above
+    // the ceiling, so it counts and goes to the panel. Projected £37,000 against £27,000 today.
+    const result = calibrate({
+      cases: CASES,
+      topSlicePercent: 10,
+      proposed: {
+        method: {
+          type: 'banded',
+          bands: [
+            { fromPoints: 0, toPoints: 29, annualPence: 500_000 },
+            { fromPoints: 30, toPoints: 59, annualPence: 1_200_000 },
+            { fromPoints: 60, toPoints: 99, annualPence: 2_000_000 },
+          ],
+        },
+        floorPoints: 10,
+        ceilingPence: 1_500_000,
+      },
+    });
+    expect(result.cases.map((c) => c.projectedAnnualPence)).toEqual([500_000, 2_000_000, 1_200_000, 0]);
+    expect(result.referrals).toBe(1);
+    expect(result.integrity).toMatchObject({ passes: false, projectedTotalPence: 3_700_000, differencePence: 1_000_000 });
+    expect(result.poundsPerPointPence).toBe(20_250);
+  });
+
+  it('names a bad proposed scheme’s field under /proposed', () => {
+    try {
+      calibrate({
+        cases: CASES,
+        topSlicePercent: 0,
+        proposed: {
+          method: {
+            type: 'banded',
+            bands: [
+              { fromPoints: 0, toPoints: 10, annualPence: 1 },
+              { fromPoints: 12, toPoints: 20, annualPence: 2 },
+            ],
+          },
+        },
+      });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as RasError).problems[0]?.pointer).toBe('/proposed/method/bands/1/fromPoints');
+    }
+  });
+
+  it('at the derived rate, never spends more than is available, and the headroom is what is left', () => {
     fc.assert(
       fc.property(
         fc.array(

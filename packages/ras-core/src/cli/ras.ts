@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { allocateBudget } from '../allocation.js';
-import { calibrate } from '../calibration.js';
+import { calibrate, type ProposedScheme } from '../calibration.js';
 import { renderCalibrationReport } from '../calibration-report.js';
 import { RasError } from '../errors.js';
 import { formatPounds, poundsToPence } from '../money.js';
@@ -19,14 +19,19 @@ const USAGE = `ras: the Resource Allocation System from the command line
   ras budget <scheme.json> <questionnaire.json> <answers.json> [--weeks-at-home N] [--weekly-contribution 12.50] [--explain]
       Work out the indicative budget; prints it as JSON (--explain: the steps in words).
 
-  ras calibrate <cases.csv> --top-slice <percent> [--budget <pounds>] [--report <out.html>] [--json <out.json>]
+  ras calibrate <cases.csv> --top-slice <percent> [--budget <pounds>] [--proposed <scheme.json>]
+                [--report <out.html>] [--json <out.json>]
       Run the desktop exercise on current cases. CSV with a header row: ref, points, and
       currentAnnualPence (whole pence) or currentAnnual (pounds), optional clientGroup.
-      Prints £/point, the integrity check and who gains and loses; --report writes the HTML
-      report for committee, --json the full result.
+      --proposed names a JSON file { "method": { "type": "linear", "poundsPerPointPence": 30000 }
+      | { "type": "banded", "bands": [...] }, "floorPoints"?, "ceilingPence"? } to project the
+      cases under; without it the rate the budget affords is the proposal.
+      Prints £/point, the integrity test (no dearer than today) and who gains and loses;
+      --report writes the HTML report for committee, --json the full result. Exit status 3 when
+      the proposal fails the integrity test.
 
 Money on the command line is in pounds (12.50); in files and output, in integer pence.
-Exit status: 0 done, 1 the data has problems, 2 the command is wrong.`;
+Exit status: 0 done, 1 the data has problems, 2 the command is wrong, 3 the proposal fails the integrity test.`;
 
 class UsageError extends Error {}
 
@@ -75,7 +80,13 @@ async function calibrateCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { 'top-slice': { type: 'string' }, budget: { type: 'string' }, report: { type: 'string' }, json: { type: 'string' } },
+    options: {
+      'top-slice': { type: 'string' },
+      budget: { type: 'string' },
+      proposed: { type: 'string' },
+      report: { type: 'string' },
+      json: { type: 'string' },
+    },
   });
   const [path] = positionals;
   if (!path) throw new UsageError('Name the cases CSV file');
@@ -90,7 +101,14 @@ async function calibrateCommand(args: string[]): Promise<number> {
     process.stderr.write(`${badRowCount} bad rows: nothing calculated. Fix them and run again.\n`);
     return 1;
   }
-  const result = calibrate({ cases, topSlicePercent: Number(topSlice), ...(budgetPence === undefined ? {} : { budgetPence }) });
+  const proposed = values.proposed === undefined ? undefined : (readJson(values.proposed, 'proposed scheme') as ProposedScheme);
+  const result = calibrate({
+    cases,
+    topSlicePercent: Number(topSlice),
+    ...(budgetPence === undefined ? {} : { budgetPence }),
+    ...(proposed === undefined ? {} : { proposed }),
+  });
+  const integrity = result.integrity;
   const s = result.summary;
   out(
     [
@@ -98,9 +116,15 @@ async function calibrateCommand(args: string[]): Promise<number> {
       `Budget:              ${formatPounds(result.budgetPence)}`,
       `Top slice:           ${result.topSlicePercent}% = ${formatPounds(result.topSlicePence)}`,
       `Available:           ${formatPounds(result.availablePence)}`,
-      `Amount per point:    ${formatPounds(result.poundsPerPointPence)}`,
+      `Amount per point:    ${formatPounds(result.poundsPerPointPence)} (what the budget affords)`,
+      `Proposed scheme:     ${result.proposed.derived ? 'linear at that rate' : values.proposed}`,
+      `Cost today:          ${formatPounds(integrity.currentTotalPence)}`,
       `Projected cost:      ${formatPounds(result.projectedTotalPence)}`,
-      `Integrity check:     ${result.integrity.passes ? 'passes' : 'FAILS'}, headroom ${formatPounds(result.integrity.headroomPence)}`,
+      `Integrity test:      ${
+        integrity.passes
+          ? `passes, ${formatPounds(-integrity.differencePence)} less than today`
+          : `FAILS: ${formatPounds(integrity.differencePence)} more than today`
+      }; headroom against the budget ${formatPounds(integrity.headroomPence)}`,
       `Would get more:      ${s.winners}   less: ${s.losers}   same: ${s.unchanged}`,
       `Mean / median change: ${formatPounds(s.meanAbsoluteDifferencePence)} / ${formatPounds(s.medianAbsoluteDifferencePence)}`,
       `Least-squares £/pt:  ${formatPounds(result.diagnostic.leastSquaresPoundsPerPointPence)} (R² ${result.diagnostic.rSquared})`,
@@ -114,7 +138,7 @@ async function calibrateCommand(args: string[]): Promise<number> {
     writeFileSync(values.json, JSON.stringify(result));
     out(`Result written to ${values.json}`);
   }
-  return 0;
+  return integrity.passes ? 0 : 3;
 }
 
 async function main(argv: string[]): Promise<number> {

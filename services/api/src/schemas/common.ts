@@ -1,10 +1,18 @@
+import { MAX_AMOUNT_PENCE } from 'ras-core';
 import { type TSchema, Type } from 'typebox';
 
-/** Integer pence: whole, 0 or more, and small enough to count exactly. */
+/**
+ * Integer pence: whole, 0 or more, and at most £1,000,000,000 (ras-core's MAX_AMOUNT_PENCE), so
+ * that every sum the service works out from such amounts stays exact.
+ */
 export const Pence = (description?: string) =>
+  Type.Integer({ minimum: 0, maximum: MAX_AMOUNT_PENCE, ...(description ? { description } : {}) });
+
+/** A total of many amounts (a cohort, a report): exact, but not bounded by one amount's limit. */
+export const PenceTotal = (description?: string) =>
   Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, ...(description ? { description } : {}) });
 
-/** Integer pence that may be negative (differences, headroom). */
+/** Integer pence that may be negative (differences, headroom, balances). */
 export const SignedPence = (description?: string) =>
   Type.Integer({ minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER, ...(description ? { description } : {}) });
 

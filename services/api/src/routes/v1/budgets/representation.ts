@@ -3,8 +3,11 @@ import { iso } from '../../../http/iso.js';
 import type { CalculatedBudget } from '../../../rules/calculate-budget.js';
 
 export function toBudget(row: Budget) {
+  const calculation = row.calculation as CalculatedBudget;
   return {
-    ...(row.calculation as CalculatedBudget),
+    ...calculation,
+    // Budgets worked out before a case could carry two referrals stored only the one.
+    referrals: calculation.referrals ?? (calculation.referral ? [calculation.referral] : []),
     id: row.id,
     personId: row.person_id,
     assessmentId: row.assessment_id,

@@ -53,16 +53,16 @@ export const SectionScore = Type.Object({
   questions: Type.Array(QuestionScore),
 });
 
-export const Referral = Nullable(
-  Type.Object({
-    reason: Type.Union([Type.Literal('above-ceiling'), Type.Literal('above-top-band')]),
-    detail: Type.String(),
-    ceilingPence: Type.Optional(Pence()),
-    fullYearPence: Type.Optional(Pence()),
-    topBandToPoints: Type.Optional(Type.Integer()),
-    totalPoints: Type.Optional(Type.Integer()),
-  }),
-);
+const OneReferral = Type.Object({
+  reason: Type.Union([Type.Literal('above-ceiling'), Type.Literal('above-top-band')]),
+  detail: Type.String(),
+  ceilingPence: Type.Optional(Pence()),
+  fullYearPence: Type.Optional(Pence()),
+  topBandToPoints: Type.Optional(Type.Integer()),
+  totalPoints: Type.Optional(Type.Integer()),
+});
+
+export const Referral = Nullable(OneReferral);
 
 /** Everything from points to the net amount, as calculateBudget and budgets carry it. */
 export const BudgetCalculation = Type.Object({
@@ -99,6 +99,7 @@ export const BudgetCalculation = Type.Object({
   annualContributionPence: Pence(),
   netAnnualPence: Pence('What the council pays: council share − contribution'),
   referral: Referral,
+  referrals: Type.Array(OneReferral, { description: 'Every reason the panel decides the budget; referral is the first' }),
   explanation: Type.Array(ExplanationStep),
 });
 

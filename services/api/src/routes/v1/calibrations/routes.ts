@@ -29,7 +29,7 @@ const calibrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'runCalibration',
         tags: ['rules'],
         summary: 'Run the desktop exercise on current cases',
-        description: `£/point = floor((budget − top slice) ÷ Σ points), so the integrity check can never fail by rounding. Up to ${MAX_CASES} cases; larger exercises with the \`ras calibrate\` CLI.`,
+        description: `Derives the £/point the budget affords (floor((budget − top slice) ÷ Σ points)), projects every case under the proposed scheme (default: linear at that rate) and tests the projection against what the cases cost today: integrity.passes is false when the proposal would cost more. Up to ${MAX_CASES} cases; larger exercises with the \`ras calibrate\` CLI.`,
         headers: IdempotencyHeaders,
         body: RunCalibrationBody,
         response: { 201: CalibrationResource, ...problemResponses },
