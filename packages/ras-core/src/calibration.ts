@@ -1,5 +1,5 @@
 import { allocateBudget } from './allocation.js';
-import { type Problem, RasError } from './errors.js';
+import { type Problem, RasError, underPointer } from './errors.js';
 import { type ExplanationStep, step } from './explanation.js';
 import { checkedPence, divide, formatHundredths, formatPounds, multiplyDivide, type Pence, percentToBasisPoints } from './money.js';
 import { type AllocationMethod, type CompiledScheme, compileScheme } from './scheme.js';
@@ -345,16 +345,7 @@ const plural = (count: number, one: string, many: string) => `${count} ${count =
 
 /** Checks a proposed scheme as a scheme, with its problems pointed under `/proposed`. */
 function compileProposal(proposed: ProposedScheme): CompiledScheme {
-  try {
-    return compileScheme({ key: 'proposed', ...proposed });
-  } catch (error) {
-    if (error instanceof RasError)
-      throw new RasError(
-        error.code,
-        error.problems.map((problem) => ({ ...problem, pointer: `/proposed${problem.pointer}` })),
-      );
-    throw error;
-  }
+  return underPointer('/proposed', () => compileScheme({ key: 'proposed', ...proposed }));
 }
 
 function proposalOf(scheme: CompiledScheme): ProposedScheme {

@@ -2,6 +2,7 @@ import { fail } from './errors.js';
 import { type ExplanationStep, step } from './explanation.js';
 import {
   assertPence,
+  checkedPence,
   formatHundredths,
   formatPounds,
   multiplyDivide,
@@ -70,7 +71,7 @@ export function calculateClawback(input: ClawbackInput): ClawbackResult {
   const perYear = weeksToHundredths(input.weeksPerYear ?? 52, '/weeksPerYear');
   if (perYear === 0) fail('INVALID_NUMBER', '/weeksPerYear', 'must be above 0');
   const period = input.periodWeeks === undefined ? perYear : weeksToHundredths(input.periodWeeks, '/periodWeeks');
-  const paidIn = council + person;
+  const paidIn = checkedPence(council + person, '/paidInPence');
   const underspend = Math.max(0, paidIn - spent);
   const due = input.contributionDuePence === undefined ? undefined : assertPence(input.contributionDuePence, '/contributionDuePence');
   const refund = due === undefined ? 0 : Math.min(underspend, Math.max(0, person - due));

@@ -1,5 +1,6 @@
 import { type ExplanationStep, step } from './explanation.js';
-import { assertPence, divide, formatPounds, type Pence } from './money.js';
+import { type Problem, RasError } from './errors.js';
+import { assertPence, checkedPence, divide, formatPounds, type Pence } from './money.js';
 
 /** What the Care Act 2014 non-residential charge is worked out from, all weekly except capital. */
 export interface ContributionInput {
@@ -50,7 +51,8 @@ export interface ContributionResult {
  * @param input - weekly income, capital and allowances
  * @param rules - the thresholds (default {@link CARE_ACT_2014_RULES})
  * @returns the weekly contribution with its explanation
- * @throws RasError `INVALID_MONEY` naming any amount that is not whole pence, 0 or more
+ * @throws RasError `INVALID_MONEY` naming any amount that is not whole pence, 0 to £1bn;
+ *   `INVALID_CHARGING_RULES` when the lower capital limit is above the upper one or the tariff step is £0
  * @example
  * ```ts
  * const result = calculateContribution({
@@ -73,6 +75,14 @@ export function calculateContribution(input: ContributionInput, rules: Contribut
   const upper = assertPence(rules.upperCapitalLimitPence, '/rules/upperCapitalLimitPence');
   const stepPence = assertPence(rules.tariffStepPence, '/rules/tariffStepPence');
   const perStep = assertPence(rules.tariffPerStepPence, '/rules/tariffPerStepPence');
+  const problems: Problem[] = [];
+  if (lower > upper)
+    problems.push({
+      pointer: '/rules/lowerCapitalLimitPence',
+      detail: `must not be above the upper capital limit (${formatPounds(upper)}); are the limits the wrong way round?`,
+    });
+  if (stepPence === 0) problems.push({ pointer: '/rules/tariffStepPence', detail: 'must be above £0: tariff income is £X a week per step' });
+  if (problems.length > 0) throw new RasError('INVALID_CHARGING_RULES', problems);
 
   if (capital > upper) {
     return {
@@ -86,9 +96,9 @@ export function calculateContribution(input: ContributionInput, rules: Contribut
       ],
     };
   }
-  const steps = capital > lower && stepPence > 0 ? divide(capital - lower, stepPence, 'up') : 0;
-  const tariff = steps * perStep;
-  const assessable = Math.max(0, income + tariff - mig - dre - housing);
+  const steps = capital > lower ? divide(capital - lower, stepPence, 'up') : 0;
+  const tariff = checkedPence(steps * perStep, '/tariffIncomePence');
+  const assessable = Math.max(0, checkedPence(income + tariff, '/assessableIncomePence') - mig - dre - housing);
   const weekly = Math.min(cost, assessable);
   const explanation: ExplanationStep[] = [step('income', `Weekly income: ${formatPounds(income)}.`, income, 'pence')];
   explanation.push(

@@ -14,6 +14,8 @@ export const RAS_ERROR_CODES = {
   INVALID_FUNDING_STREAMS: 'The funding streams are invalid',
   INVALID_CALIBRATION: 'The desktop exercise cannot be run on these cases',
   INVALID_SUPPORT_PLAN: 'The support plan is invalid',
+  INVALID_CHARGING_RULES: 'The charging rules do not make sense together',
+  INVALID_ACCOUNT: 'The budget account’s ledger or agreement is inconsistent',
   MONEY_OVERFLOW: 'An amount grew beyond what can be counted exactly in pence',
 } as const;
 
@@ -61,4 +63,26 @@ export class RasError extends Error {
 /** Throws a {@link RasError} with a single problem. */
 export function fail(code: RasErrorCode, pointer: string, detail: string): never {
   throw new RasError(code, [{ pointer, detail }]);
+}
+
+/**
+ * Runs `work` and, if it throws a {@link RasError}, throws it again with every pointer under
+ * `prefix`: for a caller that passes ras-core one part of a larger document.
+ *
+ * @example
+ * ```ts
+ * underPointer('/calculate', () => calculateContribution(inputs, rules)); // errors at /calculate/rules/…
+ * ```
+ */
+export function underPointer<T>(prefix: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof RasError)
+      throw new RasError(
+        error.code,
+        error.problems.map((problem) => ({ ...problem, pointer: `${prefix}${problem.pointer}` })),
+      );
+    throw error;
+  }
 }

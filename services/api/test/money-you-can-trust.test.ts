@@ -78,3 +78,97 @@ describe('1. the desktop exercise tests a proposed scheme against what the cases
     expect(problemOf(run).errors?.[0]?.pointer).toBe('/proposed/method/bands/1/fromPoints');
   });
 });
+
+describe('4. charging rules that make no sense are a 422 naming the field', () => {
+  const inputs = {
+    weeklyIncomePence: 30_000,
+    capitalPence: 1_500_000,
+    weeklyHousingCostsPence: 0,
+    weeklyDisabilityRelatedExpenditurePence: 2_000,
+    weeklyMinimumIncomeGuaranteePence: 22_800,
+    weeklyCostOfCarePence: 40_000,
+  };
+  const rules = { lowerCapitalLimitPence: 1_425_000, upperCapitalLimitPence: 2_325_000, tariffStepPence: 25_000, tariffPerStepPence: 100 };
+
+  it('refuses capital limits the wrong way round', async () => {
+    const response = await t.call('POST', '/v1/calculations/contribution', {
+      key: council.keys.assessor,
+      body: { ...inputs, rules: { ...rules, lowerCapitalLimitPence: 2_325_000, upperCapitalLimitPence: 1_425_000 } },
+    });
+    expect(response.statusCode).toBe(422);
+    expect(problemOf(response).errors).toEqual([
+      expect.objectContaining({ pointer: '/rules/lowerCapitalLimitPence', detail: expect.stringContaining('£14,250.00') }),
+    ]);
+  });
+
+  it('refuses a £0 tariff step, naming it under the financial assessment’s calculate', async () => {
+    const person = (await t.call('POST', '/v1/people', { key: council.keys.assessor, body: { clientGroup: 'learning-disability' } })).json();
+    const response = await t.call('POST', `/v1/people/${person.id}/financial-assessments`, {
+      key: council.keys.finance,
+      body: { effectiveFrom: '2026-04-01', calculate: { ...inputs, rules: { ...rules, tariffStepPence: 0 } } },
+    });
+    expect(response.statusCode).toBe(422);
+    expect(problemOf(response).errors?.map((e) => e.pointer)).toEqual(['/calculate/rules/tariffStepPence']);
+  });
+
+  it('refuses a negative Minimum Income Guarantee at the schema, naming it', async () => {
+    const response = await t.call('POST', '/v1/calculations/contribution', {
+      key: council.keys.assessor,
+      body: { ...inputs, weeklyMinimumIncomeGuaranteePence: -1 },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(problemOf(response).errors?.[0]?.pointer).toBe('/weeklyMinimumIncomeGuaranteePence');
+  });
+});
+
+describe('5. every money figure is exact or the request is refused', () => {
+  it('refuses an amount above £1,000,000,000 with the field named', async () => {
+    const response = await t.call('POST', '/v1/calculations/contribution', {
+      key: council.keys.assessor,
+      body: {
+        weeklyIncomePence: Number.MAX_SAFE_INTEGER,
+        capitalPence: 0,
+        weeklyHousingCostsPence: 0,
+        weeklyDisabilityRelatedExpenditurePence: 0,
+        weeklyMinimumIncomeGuaranteePence: 0,
+        weeklyCostOfCarePence: Number.MAX_SAFE_INTEGER,
+      },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(problemOf(response).errors?.map((e) => e.pointer)).toContain('/weeklyIncomePence');
+  });
+
+  it('refuses the clawback inputs that once came back as 18,014,398,509,481,982 pence', async () => {
+    // Before: councilPaidPence and personPaidPence of 2^53 − 1 each were added in floating point.
+    const response = await t.call('POST', '/v1/calculations/clawback', {
+      key: council.keys.finance,
+      body: {
+        annualPence: 1_000_000,
+        councilPaidPence: Number.MAX_SAFE_INTEGER,
+        personPaidPence: Number.MAX_SAFE_INTEGER,
+        spentPence: 0,
+        clawback: { type: 'percent', percent: 20 },
+      },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(problemOf(response).errors?.map((e) => e.pointer)).toEqual(expect.arrayContaining(['/councilPaidPence', '/personPaidPence']));
+  });
+
+  it('adds the largest amounts it accepts exactly', async () => {
+    // £1bn from the council and £1bn from the person: £2bn paid in, exactly 200,000,000,000 pence.
+    // Nothing spent; 20% of a £1bn year may be kept, so £2bn − £200m = £1.8bn is over, of which
+    // the council may reclaim no more than the £1bn it paid in.
+    const response = await t.call('POST', '/v1/calculations/clawback', {
+      key: council.keys.finance,
+      body: {
+        annualPence: 100_000_000_000,
+        councilPaidPence: 100_000_000_000,
+        personPaidPence: 100_000_000_000,
+        spentPence: 0,
+        clawback: { type: 'percent', percent: 20 },
+      },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json()).toMatchObject({ paidInPence: 200_000_000_000, allowancePence: 20_000_000_000, clawbackPence: 100_000_000_000 });
+  });
+});

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { CARE_ACT_2014_RULES, calculateContribution } from 'ras-core';
+import { CARE_ACT_2014_RULES, calculateContribution, underPointer } from 'ras-core';
 import { Type } from 'typebox';
 import { actorOf, rolesAccess, STAFF } from '../../../auth/roles.js';
 import type { FinancialAssessment } from '../../../db/schema.js';
@@ -57,7 +57,7 @@ const financialAssessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       let calculation: { inputs: unknown; result: unknown } | null = null;
       if (calculate) {
         const { rules, ...inputs } = calculate;
-        const result = calculateContribution(inputs, rules ?? CARE_ACT_2014_RULES);
+        const result = underPointer('/calculate', () => calculateContribution(inputs, rules ?? CARE_ACT_2014_RULES));
         weekly = result.weeklyContributionPence;
         calculation = { inputs: calculate, result };
       }
