@@ -1,3 +1,5 @@
+import { type AccountSummary, COUNCIL_FUNDER, PERSON_FUNDER } from './account.js';
+import { assertCalendarDate, type CalendarDate, daysBetween } from './dates.js';
 import { fail } from './errors.js';
 import { type ExplanationStep, step } from './explanation.js';
 import {
@@ -33,6 +35,8 @@ export interface ClawbackInput {
   readonly spentPence: Pence;
   /** How much underspend the person keeps. */
   readonly rule: ClawbackRule;
+  /** Who paid `councilPaidPence`, for the explanation (default "the council"). */
+  readonly funderName?: string;
 }
 
 /** The clawback worked out at review: a recommendation for finance to confirm, reduce or waive. */
@@ -79,7 +83,7 @@ export function calculateClawback(input: ClawbackInput): ClawbackResult {
   const explanation: ExplanationStep[] = [
     step(
       'paid-in',
-      `Paid into the account: ${formatPounds(council)} by the council${person > 0 ? ` and ${formatPounds(person)} by you` : ''}.`,
+      `Paid into the account: ${formatPounds(council)} by ${input.funderName ?? 'the council'}${person > 0 ? ` and ${formatPounds(person)} by you` : ''}.`,
       paidIn,
       'pence',
     ),
@@ -131,7 +135,7 @@ export function calculateClawback(input: ClawbackInput): ClawbackResult {
       'clawback',
       clawback === 0
         ? 'Nothing is reclaimed.'
-        : `The council may reclaim ${formatPounds(clawback)}${clawback < excess ? `, no more than the ${formatPounds(council)} it paid in` : ''}.`,
+        : `${capitalise(input.funderName ?? 'the council')} may reclaim ${formatPounds(clawback)}${clawback < excess ? `, no more than the ${formatPounds(council)} it paid in` : ''}.`,
       clawback,
       'pence',
     ),
@@ -143,5 +147,148 @@ export function calculateClawback(input: ClawbackInput): ClawbackResult {
     allowancePence: allowance,
     clawbackPence: clawback,
     explanation,
+  };
+}
+
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** A funding stream's part in the agreement: what it pays for the budget year and the rule for its underspend. */
+export interface StreamAgreement {
+  readonly key: string;
+  readonly name?: string;
+  readonly annualPence: Pence;
+  /** How much of this stream's underspend the person keeps (default: the scheme's rule). */
+  readonly rule?: ClawbackRule;
+}
+
+/** What was agreed for a budget year, as the annual clawback needs it. */
+export interface ClawbackAgreement {
+  readonly startDate: CalendarDate;
+  /** Weeks in the budget year (default 52). */
+  readonly weeksPerYear?: number;
+  /** The council's share for the weeks the budget covers, the person's contribution included. */
+  readonly councilAnnualPence: Pence;
+  /** The contribution agreed for the weeks the budget covers (never more than the council's share). */
+  readonly annualContributionPence: Pence;
+  /** The scheme's rule, for the council's money. */
+  readonly rule: ClawbackRule;
+  /** Other funders paying through the council. */
+  readonly streams?: readonly StreamAgreement[];
+}
+
+/** One other funder's underspend at the annual review. */
+export interface FunderClawback extends ClawbackResult {
+  readonly funder: string;
+  readonly name: string;
+  readonly annualPence: Pence;
+  readonly rule: ClawbackRule;
+}
+
+/** The annual review's clawback recommendation: the council's money with the person's contribution, then each other funder's. */
+export interface AnnualClawback extends ClawbackResult {
+  /** Weeks of the budget year the review covers (whole days ÷ 7, to 2 places, rounded down; at most a year). */
+  readonly periodWeeks: number;
+  readonly weeksPerYear: number;
+  /** The council's share the allowance is a share of. */
+  readonly annualPence: Pence;
+  readonly rule: ClawbackRule;
+  /** The agreed contribution for the weeks covered: annual contribution × period ÷ year. */
+  readonly contributionDuePence: Pence;
+  readonly funders: readonly FunderClawback[];
+  /** The council's clawback plus every other funder's. */
+  readonly totalClawbackPence: Pence;
+}
+
+/**
+ * Works out the clawback at the annual review from what was agreed and the account. The person's
+ * contribution due is the agreed contribution for the weeks the budget covers, pro-rata for the
+ * part of the budget year the review covers (so a 14-week budget reviewed after a year owes 14
+ * weeks of contribution, not 52). The council's money and the contribution are one pot, as the
+ * contribution pays part of the council's share; each other funder's money is its own pot with
+ * its own rule. Spending is shared between funders as {@link summariseAccount} shares it.
+ *
+ * @param agreement - the budget year's agreed figures and rules
+ * @param account - the account, from {@link summariseAccount}
+ * @param reviewDate - the date of the review
+ * @returns the recommendation, explained, for finance to confirm, reduce or waive
+ * @throws RasError `INVALID_DATE`, `INVALID_MONEY` or `INVALID_NUMBER` for bad inputs
+ * @example
+ * ```ts
+ * // 14 weeks at £25 a week: £350 due; the person paid £450, so £100 comes back to them first.
+ * annualClawback(
+ *   { startDate: '2026-09-01', councilAnnualPence: 1_135_769, annualContributionPence: 35_000, rule: { type: 'percent', percent: 20 } },
+ *   account, '2027-09-01',
+ * ).contributionRefundPence; // 10_000
+ * ```
+ */
+export function annualClawback(agreement: ClawbackAgreement, account: AccountSummary, reviewDate: CalendarDate): AnnualClawback {
+  const perYear = weeksToHundredths(agreement.weeksPerYear ?? 52, '/weeksPerYear');
+  if (perYear === 0) fail('INVALID_NUMBER', '/weeksPerYear', 'must be above 0');
+  assertCalendarDate(agreement.startDate, '/startDate');
+  assertCalendarDate(reviewDate, '/reviewDate');
+  const annualContribution = assertPence(agreement.annualContributionPence, '/annualContributionPence');
+  const days = Math.max(0, daysBetween(agreement.startDate, reviewDate));
+  const period = Math.min(multiplyDivide(days, 100, 7, 'down'), perYear);
+  const due = multiplyDivide(annualContribution, period, perYear, 'half-up');
+  const pot = (funder: string) => account.funders.find((f) => f.funder === funder);
+  const council = pot(COUNCIL_FUNDER);
+  const person = pot(PERSON_FUNDER);
+  const councilPaid = council?.paidInPence ?? 0;
+  const personPaid = person?.paidInPence ?? 0;
+  const held = (council?.balancePence ?? 0) + (person?.balancePence ?? 0);
+  const main = calculateClawback({
+    annualPence: agreement.councilAnnualPence,
+    periodWeeks: period / 100,
+    weeksPerYear: perYear / 100,
+    councilPaidPence: councilPaid,
+    personPaidPence: personPaid,
+    contributionDuePence: due,
+    // What is unspent is what the pot holds: spending, refunds and adjustments all show there.
+    spentPence: Math.max(0, councilPaid + personPaid - held),
+    rule: agreement.rule,
+  });
+  const proRata = period === perYear ? '' : ` × ${formatHundredths(period)} ÷ ${formatHundredths(perYear)}`;
+  const explanation = [
+    step(
+      'period',
+      `The review on ${reviewDate} covers ${formatHundredths(period)} weeks of the budget year that began on ${agreement.startDate}.`,
+      period,
+      'weeks',
+    ),
+    step(
+      'contribution-due',
+      `Your agreed contribution for the weeks your budget covers is ${formatPounds(annualContribution)}${proRata ? `; for the weeks reviewed, ${formatPounds(annualContribution)}${proRata} = ${formatPounds(due)}` : ''}.`,
+      due,
+      'pence',
+    ),
+    ...main.explanation,
+  ];
+  const funders: FunderClawback[] = (agreement.streams ?? []).flatMap((stream, index) => {
+    const balance = pot(stream.key);
+    if (!balance || balance.paidInPence === 0) return [];
+    const name = stream.name ?? stream.key;
+    const rule = stream.rule ?? agreement.rule;
+    const result = calculateClawback({
+      annualPence: assertPence(stream.annualPence, `/streams/${index}/annualPence`),
+      periodWeeks: period / 100,
+      weeksPerYear: perYear / 100,
+      councilPaidPence: balance.paidInPence,
+      spentPence: Math.max(0, balance.paidInPence - balance.balancePence),
+      rule,
+      funderName: name,
+    });
+    return [{ funder: stream.key, name, annualPence: stream.annualPence, rule, ...result }];
+  });
+  const total = funders.reduce((sum, funder) => sum + funder.clawbackPence, main.clawbackPence);
+  return {
+    ...main,
+    explanation,
+    periodWeeks: period / 100,
+    weeksPerYear: perYear / 100,
+    annualPence: agreement.councilAnnualPence,
+    rule: agreement.rule,
+    contributionDuePence: due,
+    funders,
+    totalClawbackPence: total,
   };
 }

@@ -1,5 +1,5 @@
-import { type ExplanationStep, step } from './explanation.js';
 import { type Problem, RasError } from './errors.js';
+import { type ExplanationStep, step } from './explanation.js';
 import { assertPence, checkedPence, divide, formatPounds, type Pence } from './money.js';
 
 /** What the Care Act 2014 non-residential charge is worked out from, all weekly except capital. */
@@ -81,7 +81,8 @@ export function calculateContribution(input: ContributionInput, rules: Contribut
       pointer: '/rules/lowerCapitalLimitPence',
       detail: `must not be above the upper capital limit (${formatPounds(upper)}); are the limits the wrong way round?`,
     });
-  if (stepPence === 0) problems.push({ pointer: '/rules/tariffStepPence', detail: 'must be above £0: tariff income is £X a week per step' });
+  if (stepPence === 0)
+    problems.push({ pointer: '/rules/tariffStepPence', detail: 'must be above £0: tariff income is £X a week per step' });
   if (problems.length > 0) throw new RasError('INVALID_CHARGING_RULES', problems);
 
   if (capital > upper) {

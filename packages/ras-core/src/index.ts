@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 
+export * from './account.js';
 export * from './allocation.js';
 export * from './calibration.js';
 export * from './calibration-report.js';

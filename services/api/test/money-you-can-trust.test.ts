@@ -102,7 +102,9 @@ describe('4. charging rules that make no sense are a 422 naming the field', () =
   });
 
   it('refuses a £0 tariff step, naming it under the financial assessment’s calculate', async () => {
-    const person = (await t.call('POST', '/v1/people', { key: council.keys.assessor, body: { clientGroup: 'learning-disability' } })).json();
+    const person = (
+      await t.call('POST', '/v1/people', { key: council.keys.assessor, body: { clientGroup: 'learning-disability' } })
+    ).json();
     const response = await t.call('POST', `/v1/people/${person.id}/financial-assessments`, {
       key: council.keys.finance,
       body: { effectiveFrom: '2026-04-01', calculate: { ...inputs, rules: { ...rules, tariffStepPence: 0 } } },
