@@ -4,6 +4,7 @@ import * as plansMoneyReviews from './202611241400_plans_money_reviews.js';
 import * as webhooks from './202611241600_webhooks.js';
 import * as selfReview from './202611241800_self_review.js';
 import * as namedActors from './202611251500_named_actors.js';
+import * as fundersAndPanelReasons from './202611251700_funders_and_panel_reasons.js';
 
 /**
  * Every migration, by name. Names sort in the order they run (`yyyymmddhhmm_what`); a new
@@ -15,4 +16,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '202611241600_webhooks': webhooks,
   '202611241800_self_review': selfReview,
   '202611251500_named_actors': namedActors,
+  '202611251700_funders_and_panel_reasons': fundersAndPanelReasons,
 };

@@ -1,3 +1,4 @@
+import { COUNCIL_FUNDER, PERSON_FUNDER } from './account.js';
 import { fail } from './errors.js';
 import { type ExplanationStep, step } from './explanation.js';
 import {
@@ -11,7 +12,7 @@ import {
   type Pence,
   weeksToHundredths,
 } from './money.js';
-import type { Band, CompiledScheme } from './scheme.js';
+import type { Band, ClawbackRule, CompiledScheme } from './scheme.js';
 import type { Score, SectionScore } from './scoring.js';
 
 /**
@@ -25,6 +26,13 @@ export interface FundingStream {
   readonly mode: 'included' | 'added';
   /** The stream's amount for the period the budget covers. */
   readonly annualPence: Pence;
+  /**
+   * Whether the stream's money is paid into the person's account through the council (default
+   * `true`): it then gets its own instalments and its own line in the account.
+   */
+  readonly paysThroughCouncil?: boolean;
+  /** How much of the stream's underspend the person keeps at the annual review (default: the scheme's rule). */
+  readonly clawback?: ClawbackRule;
 }
 
 /** What the allocation needs besides the scheme and the points. */
@@ -57,6 +65,8 @@ export interface StreamShare {
   readonly name: string;
   readonly mode: 'included' | 'added';
   readonly annualPence: Pence;
+  readonly paysThroughCouncil?: boolean;
+  readonly clawback?: ClawbackRule;
 }
 
 /** An indicative personal budget: every figure from points to the net amount the council pays, explained. */
@@ -290,7 +300,22 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
     if (stream.mode !== 'included' && stream.mode !== 'added')
       fail('INVALID_FUNDING_STREAMS', `/fundingStreams/${index}/mode`, 'must be "included" or "added"');
     const name = stream.name ?? stream.key;
-    streams.push({ key: stream.key, name, mode: stream.mode, annualPence: amount });
+    if (stream.key === COUNCIL_FUNDER || stream.key === PERSON_FUNDER)
+      fail(
+        'INVALID_FUNDING_STREAMS',
+        `/fundingStreams/${index}/key`,
+        `"${stream.key}" names the council or the person, not a funding stream`,
+      );
+    if (given.findIndex((other) => other.key === stream.key) !== index)
+      fail('INVALID_FUNDING_STREAMS', `/fundingStreams/${index}/key`, `"${stream.key}" is listed twice`);
+    streams.push({
+      key: stream.key,
+      name,
+      mode: stream.mode,
+      annualPence: amount,
+      ...(stream.paysThroughCouncil === undefined ? {} : { paysThroughCouncil: stream.paysThroughCouncil }),
+      ...(stream.clawback === undefined ? {} : { clawback: stream.clawback }),
+    });
     if (stream.mode === 'included') {
       included += amount;
       if (explain)
@@ -303,7 +328,7 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
           ),
         );
     } else {
-      added += amount;
+      added = checkedPence(added + amount, '/totalAnnualPence');
       if (explain) explanation.push(step(`stream:${stream.key}`, `${name} adds ${formatPounds(amount)} on top.`, amount, 'pence'));
     }
   }

@@ -1,3 +1,4 @@
+import { COUNCIL_FUNDER } from './account.js';
 import { addDays, addMonths, assertCalendarDate, type CalendarDate } from './dates.js';
 import { fail } from './errors.js';
 import { allocate, assertPence, type Pence } from './money.js';
@@ -48,4 +49,58 @@ export function schedulePayments(amountPence: Pence, startDate: CalendarDate, op
     dueDate: frequency === 'monthly' ? addMonths(startDate, index) : addDays(startDate, 28 * index),
     amountPence: amount,
   }));
+}
+
+/** One funder's amount for the budget year, paid through the council in instalments. */
+export interface FunderAmount {
+  readonly funder: string;
+  readonly annualPence: Pence;
+}
+
+/**
+ * Schedules every funder's money into the account on the same dates: the council's amount (net
+ * or gross, as the agreement collects the contribution) and each funding stream that pays through
+ * the council. Each funder's instalments add up to its amount exactly; a funder with nothing to
+ * pay gets no instalments.
+ *
+ * @param funders - the council first, then each stream paying through the council
+ * @param startDate - the date of the first instalment
+ * @param options - frequency and number of instalments
+ * @returns every funder's instalments, funder by funder, in date order
+ * @example
+ * ```ts
+ * scheduleFunderPayments([{ funder: 'council', annualPence: 1_200_000 }, { funder: 'sp', annualPence: 120_000 }], '2026-05-01')
+ *   .filter((i) => i.funder === 'sp').length; // 12, £100.00 each
+ * ```
+ */
+export function scheduleFunderPayments(
+  funders: readonly FunderAmount[],
+  startDate: CalendarDate,
+  options: ScheduleOptions = {},
+): (Instalment & { readonly funder: string })[] {
+  return funders.flatMap(({ funder, annualPence }, index) =>
+    index > 0 && annualPence === 0
+      ? []
+      : schedulePayments(annualPence, startDate, options).map((instalment) => ({ ...instalment, funder })),
+  );
+}
+
+/**
+ * The funders of an agreed budget paid through the council: the council (net of the contribution
+ * when the person pays it in, else its whole share) and each stream that pays through the council.
+ */
+export function fundersOf(
+  budget: {
+    readonly councilAnnualPence: Pence;
+    readonly netAnnualPence: Pence;
+    readonly streams: readonly { readonly key: string; readonly annualPence: Pence; readonly paysThroughCouncil?: boolean }[];
+  },
+  collection: 'net' | 'gross',
+): FunderAmount[] {
+  return [
+    { funder: COUNCIL_FUNDER, annualPence: collection === 'net' ? budget.netAnnualPence : budget.councilAnnualPence },
+    ...budget.streams
+      .filter((stream) => stream.paysThroughCouncil !== false)
+      .map((stream) => ({ funder: stream.key, annualPence: stream.annualPence })),
+  ];
 }

@@ -42,6 +42,8 @@ export interface SupportPlan {
   readonly risks: readonly PlanRisk[];
   readonly budgetHolder: string;
   readonly supportManager: string;
+  /** How the plan keeps the person healthy, safe and well (seed 002, slide 11). */
+  readonly healthySafeAndWell?: string;
 }
 
 /** The budget a plan is costed against. */
@@ -165,13 +167,15 @@ export interface ChecklistItem {
 export type ChecklistKey =
   | 'outcomes-stated'
   | 'lines-serve-outcomes'
+  | 'healthy-safe-and-well'
   | 'providers-named'
   | 'budget-holder-and-support-manager'
   | 'contingency-stated'
   | 'risks-mitigated'
   | 'no-unresolved-risks'
   | 'within-budget'
-  | 'financial-assessment-done';
+  | 'financial-assessment-done'
+  | 'monthly-payment-schedule';
 
 const blank = (text: string | undefined) => text === undefined || text.trim() === '';
 const list = (items: readonly (string | number)[]) =>
@@ -183,7 +187,7 @@ const list = (items: readonly (string | number)[]) =>
  *
  * @param plan - the support plan
  * @param costing - from {@link costSupportPlan}
- * @param context - whether the person's financial assessment is done
+ * @param context - whether the person's financial assessment is done, and how the council pays (default monthly)
  * @returns one item per criterion, in the panel's order
  * @example
  * ```ts
@@ -194,8 +198,9 @@ const list = (items: readonly (string | number)[]) =>
 export function panelChecklist(
   plan: SupportPlan,
   costing: Pick<PlanCosting, 'withinBudget' | 'headroomPence'>,
-  context: { readonly financialAssessmentDone: boolean },
+  context: { readonly financialAssessmentDone: boolean; readonly paymentFrequency?: 'monthly' | 'four-weekly' },
 ): ChecklistItem[] {
+  const monthly = (context.paymentFrequency ?? 'monthly') === 'monthly';
   const outcomeKeys = new Set(plan.outcomes.map((outcome) => outcome.key));
   const unserved = plan.lines.flatMap((line, index) =>
     line.outcomeKeys.length === 0 || line.outcomeKeys.some((key) => !outcomeKeys.has(key)) ? [index + 1] : [],
@@ -226,6 +231,13 @@ export function panelChecklist(
           : unserved.length === 0
             ? 'every line serves a stated outcome'
             : `lines ${list(unserved)} serve no stated outcome`,
+    },
+    {
+      key: 'healthy-safe-and-well',
+      passed: !blank(plan.healthySafeAndWell),
+      detail: blank(plan.healthySafeAndWell)
+        ? 'the plan does not say how it keeps the person healthy, safe and well'
+        : 'says how it keeps the person healthy, safe and well',
     },
     {
       key: 'providers-named',
@@ -270,5 +282,86 @@ export function panelChecklist(
       passed: context.financialAssessmentDone,
       detail: context.financialAssessmentDone ? 'financial assessment in force' : 'no financial assessment in force',
     },
+    {
+      key: 'monthly-payment-schedule',
+      passed: monthly,
+      detail: monthly
+        ? 'the budget will be paid in 12 monthly instalments'
+        : 'the council pays four-weekly, not on the monthly schedule the panel expects',
+    },
   ];
+}
+
+/** The stages a submitted plan goes through, in order (seed 002 slides 10–15). */
+export type PlanStage = 'coordinator' | 'team-manager' | 'risk-enablement' | 'panel';
+
+/** Who decides at each stage: the coordinator (an assessor), the team manager, then the panels. */
+export const PLAN_STAGE_ROLES: Readonly<Record<PlanStage, 'assessor' | 'team-manager' | 'panel'>> = {
+  coordinator: 'assessor',
+  'team-manager': 'team-manager',
+  'risk-enablement': 'panel',
+  panel: 'panel',
+};
+
+/**
+ * The stage after an approval. The Risk Enablement Panel sits only, and always, when a risk is
+ * unresolved; after the Resource Allocation Panel the plan is approved.
+ *
+ * @example
+ * ```ts
+ * nextPlanStage('team-manager', plan); // 'risk-enablement' when a risk is open, else 'panel'
+ * ```
+ */
+export function nextPlanStage(stage: PlanStage, plan: Pick<SupportPlan, 'risks'>): PlanStage | 'approved' {
+  if (stage === 'coordinator') return 'team-manager';
+  if (stage === 'team-manager') return plan.risks.some((risk) => !risk.resolved) ? 'risk-enablement' : 'panel';
+  if (stage === 'risk-enablement') return 'panel';
+  return 'approved';
+}
+
+/** What stands in for a reason for some failing items. */
+export interface PanelApprovalContext {
+  /** The panel's exception reason for a plan over budget: the reason for `within-budget`. */
+  readonly exceptionReason?: string;
+  /** The Risk Enablement Panel's approval, when it sat: the reason for `no-unresolved-risks`. */
+  readonly riskEnablementReasons?: string;
+}
+
+/**
+ * The reasons a panel approval records against its failing checklist items. Every failing item
+ * needs one: given in `reasons` by item key, or for an over-budget plan the exception reason, or
+ * for an open risk the Risk Enablement Panel's approval.
+ *
+ * @param checklist - from {@link panelChecklist}
+ * @param reasons - the panel's reason for each failing item, by key
+ * @param context - the exception reason and the Risk Enablement Panel's reasons, when given
+ * @returns the reasons to record (by key) and the failing items with none
+ * @example
+ * ```ts
+ * panelApproval(checklist, { 'monthly-payment-schedule': 'Four-weekly suits the provider’s invoices' }).missing; // []
+ * ```
+ */
+export function panelApproval(
+  checklist: readonly ChecklistItem[],
+  reasons: Readonly<Record<string, string>>,
+  context: PanelApprovalContext = {},
+): { readonly reasons: Readonly<Record<string, string>>; readonly missing: readonly ChecklistItem[]; readonly unknown: readonly string[] } {
+  const recorded: Record<string, string> = {};
+  const missing: ChecklistItem[] = [];
+  for (const item of checklist) {
+    if (item.passed) continue;
+    const given = reasons[item.key]?.trim();
+    const implied =
+      item.key === 'within-budget'
+        ? context.exceptionReason
+        : item.key === 'no-unresolved-risks' && context.riskEnablementReasons !== undefined
+          ? `Risk Enablement Panel approved: ${context.riskEnablementReasons}`
+          : undefined;
+    const reason = given || implied;
+    if (reason) recorded[item.key] = reason;
+    else missing.push(item);
+  }
+  const failing = new Set(checklist.filter((item) => !item.passed).map((item) => item.key as string));
+  const unknown = Object.keys(reasons).filter((key) => !failing.has(key));
+  return { reasons: recorded, missing, unknown };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { costSupportPlan, panelChecklist, type SupportPlan } from '../src/index.js';
+import { costSupportPlan, nextPlanStage, panelApproval, panelChecklist, type SupportPlan } from '../src/index.js';
 
 const PLAN: SupportPlan = {
   outcomes: [{ key: 'home', description: 'Stay at home' }],
@@ -19,6 +19,7 @@ const PLAN: SupportPlan = {
   risks: [{ description: 'Falls', mitigation: 'Telecare', resolved: true }],
   budgetHolder: 'Me',
   supportManager: 'My sister',
+  healthySafeAndWell: 'Telecare and a daily call from my sister',
 };
 
 describe('costSupportPlan', () => {
@@ -49,6 +50,7 @@ describe('panelChecklist', () => {
     expect(checklist.map((item) => item.key)).toEqual([
       'outcomes-stated',
       'lines-serve-outcomes',
+      'healthy-safe-and-well',
       'providers-named',
       'budget-holder-and-support-manager',
       'contingency-stated',
@@ -56,6 +58,7 @@ describe('panelChecklist', () => {
       'no-unresolved-risks',
       'within-budget',
       'financial-assessment-done',
+      'monthly-payment-schedule',
     ]);
     expect(checklist.every((item) => item.passed)).toBe(true);
   });
@@ -68,10 +71,58 @@ describe('panelChecklist', () => {
       contingency: { amountPence: 0, plan: '', emergencyCover: 'Agency' },
       risks: [{ description: 'Lives alone', mitigation: '', resolved: false }],
       budgetHolder: '',
+      healthySafeAndWell: ' ',
     };
-    const checklist = panelChecklist(weak, costSupportPlan(weak, { totalAnnualPence: 100_000 }), { financialAssessmentDone: false });
+    const checklist = panelChecklist(weak, costSupportPlan(weak, { totalAnnualPence: 100_000 }), {
+      financialAssessmentDone: false,
+      paymentFrequency: 'four-weekly',
+    });
     expect(checklist.filter((item) => item.passed).map((item) => item.key)).toEqual([]);
     expect(checklist.find((item) => item.key === 'no-unresolved-risks')?.detail).toContain('Risk Enablement Panel');
     expect(checklist.find((item) => item.key === 'contingency-stated')?.detail).toBe('the contingency lacks an amount, a plan');
+  });
+});
+
+describe('panelApproval', () => {
+  const checklist = panelChecklist(
+    { ...PLAN, healthySafeAndWell: '', risks: [{ description: 'Lives alone', mitigation: 'Telecare', resolved: false }] },
+    { withinBudget: false, headroomPence: -1_000 },
+    { financialAssessmentDone: true, paymentFrequency: 'four-weekly' },
+  );
+
+  it('needs a reason for every failing item, taking the exception reason and the Risk Enablement Panel’s approval as theirs', () => {
+    const none = panelApproval(checklist, {});
+    expect(none.missing.map((item) => item.key)).toEqual([
+      'healthy-safe-and-well',
+      'no-unresolved-risks',
+      'within-budget',
+      'monthly-payment-schedule',
+    ]);
+    const given = panelApproval(
+      checklist,
+      { 'healthy-safe-and-well': 'Covered in the care plan', 'monthly-payment-schedule': 'Four-weekly suits the provider' },
+      { exceptionReason: 'Respite agreed', riskEnablementReasons: 'Telecare in place' },
+    );
+    expect(given.missing).toEqual([]);
+    expect(given.reasons).toEqual({
+      'healthy-safe-and-well': 'Covered in the care plan',
+      'no-unresolved-risks': 'Risk Enablement Panel approved: Telecare in place',
+      'within-budget': 'Respite agreed',
+      'monthly-payment-schedule': 'Four-weekly suits the provider',
+    });
+  });
+
+  it('names a reason given for an item that does not fail', () => {
+    expect(panelApproval(checklist, { 'providers-named': 'x' }).unknown).toEqual(['providers-named']);
+  });
+});
+
+describe('nextPlanStage', () => {
+  it('goes coordinator → team manager → panel, through the Risk Enablement Panel only when a risk is open', () => {
+    expect(nextPlanStage('coordinator', PLAN)).toBe('team-manager');
+    expect(nextPlanStage('team-manager', PLAN)).toBe('panel');
+    expect(nextPlanStage('team-manager', { risks: [{ description: 'x', mitigation: 'y', resolved: false }] })).toBe('risk-enablement');
+    expect(nextPlanStage('risk-enablement', PLAN)).toBe('panel');
+    expect(nextPlanStage('panel', PLAN)).toBe('approved');
   });
 });

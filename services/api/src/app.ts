@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import { AppError } from './errors.js';
@@ -21,6 +22,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Where webhooks may point (ALLOW_PRIVATE_WEBHOOKS, WEBHOOK_BLOCKED_ADDRESSES). */
     webhookTargets: TargetPolicy;
+    /** The clock for dates that matter to people (due, overdue, completed on). */
+    clock: Clock;
   }
 }
 
@@ -29,6 +32,8 @@ export interface AppOptions {
   readonly database: Database;
   readonly config: Pick<Config, 'bootstrapToken'> &
     Partial<Pick<Config, 'rateLimitPerMinute' | 'failedAuthPerMinute' | 'allowPrivateWebhooks' | 'webhookBlockedAddresses' | 'trustProxy'>>;
+  /** The clock (default the wall clock); tests stop it on a date worked out by hand. */
+  readonly clock?: Clock;
   /** A pino logger, `true` for the default, `false` (the default) for none, as in tests. */
   readonly logger?: FastifyBaseLogger | boolean;
 }
@@ -94,6 +99,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
   });
   app.addSchema(Problem);
+  app.decorate('clock', options.clock ?? systemClock);
   await app.register(database, { database: options.database });
   app.decorate(
     'webhookTargets',

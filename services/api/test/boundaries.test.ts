@@ -828,7 +828,11 @@ describe('one key deciding every stage of a plan (medium 5, separation of duties
   // Before: one key holding assessor, team-manager and panel took a plan through every stage
   // and recorded its payment.
   async function readyPlan(on: SetUpCouncil, writer: string) {
-    const { assessmentId } = await agreedPerson(t, on);
+    const { assessmentId, personId } = await agreedPerson(t, on);
+    await t.call('POST', `/v1/people/${personId}/financial-assessments`, {
+      key: on.keys.finance,
+      body: { effectiveFrom: '2026-01-01', weeklyContributionPence: 0 },
+    });
     const budget = await t.call('POST', '/v1/budgets', { key: on.keys.assessor, body: { assessmentId, startDate: '2026-05-01' } });
     const plan = await t.call('POST', '/v1/support-plans', { key: writer, body: { budgetId: budget.json().id, ...PLAN } });
     const submitted = await t.call('POST', `/v1/support-plans/${plan.json().id}/submit`, {

@@ -78,7 +78,13 @@ onPostgres('two service instances on one database', () => {
         body: { stage, outcome: 'approve', reasons: 'ok' },
       });
     }
-    const decision = { stage: 'panel', outcome: 'approve', reasons: 'ok', startDate: '2026-05-01' };
+    const decision = {
+      stage: 'panel',
+      outcome: 'approve',
+      reasons: 'ok',
+      startDate: '2026-05-01',
+      checklistReasons: { 'financial-assessment-done': 'Financial assessment booked; no contribution until then' },
+    };
     const [a, b] = await Promise.all([
       t.call('POST', `${url}/decisions`, { key: council.keys.panel, headers: { 'if-match': last.headers.etag as string }, body: decision }),
       onOther('POST', `${url}/decisions`, council.keys.panel, decision, { 'if-match': last.headers.etag as string }),

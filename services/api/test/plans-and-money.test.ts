@@ -13,6 +13,12 @@ let council: SetUpCouncil;
 
 async function indicativeBudget(c: SetUpCouncil = council, body: Record<string, unknown> = {}) {
   const { personId, assessmentId } = await agreedPerson(t, c);
+  // A financial assessment of £0 a week from 2025, so the panel checklist passes; tests that need
+  // a contribution record a later one.
+  await t.call('POST', `/v1/people/${personId}/financial-assessments`, {
+    key: c.keys.finance,
+    body: { effectiveFrom: '2025-01-01', weeklyContributionPence: 0 },
+  });
   const budget = await t.call('POST', '/v1/budgets', { key: c.keys.assessor, body: { assessmentId, startDate: '2026-05-01', ...body } });
   expect(budget.statusCode, budget.body).toBe(201);
   return { personId, budgetId: budget.json().id as string, budget: budget.json() };
@@ -99,7 +105,11 @@ describe('financial assessments', () => {
 
 describe('support plans', () => {
   it('costs a plan against its budget and runs the panel checklist', async () => {
-    const { budgetId, personId } = await indicativeBudget();
+    // Without indicativeBudget's financial assessment, so the checklist has one item to fail.
+    const { personId, assessmentId } = await agreedPerson(t, council);
+    const budgetId = (
+      await t.call('POST', '/v1/budgets', { key: council.keys.assessor, body: { assessmentId, startDate: '2026-05-01' } })
+    ).json().id as string;
     const plan = (await createPlan(budgetId)).json();
     expect(plan.costing).toMatchObject({
       annualCostPence: 536_000,
@@ -410,7 +420,12 @@ describe('budget account', () => {
     const sent = await next(plan, 'POST', `/v1/support-plans/${plan.json().id}/submit`, gross.keys.assessor);
     const c = await decide(sent, 'coordinator', 'approve', gross.keys.assessor);
     const m = await decide(c, 'team-manager', 'approve', gross.keys.teamManager);
-    expect((await decide(m, 'panel', 'approve', gross.keys.panel, { startDate: '2026-05-01' })).statusCode).toBe(200);
+    // Four-weekly is not the monthly schedule the panel checklist expects: the panel says why.
+    const approved = await decide(m, 'panel', 'approve', gross.keys.panel, {
+      startDate: '2026-05-01',
+      checklistReasons: { 'monthly-payment-schedule': 'The council pays every provider four-weekly' },
+    });
+    expect(approved.statusCode, approved.body).toBe(200);
     const account = (await t.call('GET', `/v1/budgets/${budgetId}/account`, { key: gross.keys.finance })).json();
     expect(account.agreement).toMatchObject({
       collection: 'gross',

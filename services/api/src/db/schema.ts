@@ -1,4 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { LedgerKind } from 'ras-core';
+import type { CouncilSettingsInput } from '../schemas/council-settings.js';
 
 /** A timestamp: read as a Date, written as a Date or left to its default. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -10,7 +12,7 @@ type NullableJson = ColumnType<unknown, string | null | undefined, string | null
 export interface CouncilTable {
   id: string;
   name: string;
-  settings: Json<Record<string, unknown>>;
+  settings: Json<CouncilSettingsInput>;
   event_seq: Generated<number>;
   version: Generated<number>;
   created_at: Timestamp;
@@ -207,6 +209,8 @@ export interface PlanDecisionTable {
   decided_by: string;
   /** The named person acting through the key (Ras-Actor), when the caller gave one. */
   actor_name: string | null;
+  /** For a panel approval past failing checklist items: the reason given for each, by item key. */
+  checklist_reasons: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
   decided_at: Timestamp;
 }
 
@@ -229,20 +233,14 @@ export interface PaymentAgreementTable {
 export interface PaymentInstalmentTable {
   council_id: string;
   agreement_id: string;
+  /** council, or the funding stream whose money the council passes on. */
+  funder: Generated<string>;
   number: number;
   due_date: string;
   amount_pence: number;
 }
 
-export type TransactionKind =
-  | 'council-payment'
-  | 'contribution'
-  | 'spend'
-  | 'refund'
-  | 'adjustment'
-  | 'clawback'
-  | 'contribution-refund'
-  | 'reversal';
+export type TransactionKind = LedgerKind;
 
 export interface BudgetTransactionTable {
   id: string;
@@ -256,6 +254,8 @@ export interface BudgetTransactionTable {
   plan_line: number | null;
   managed_by: string | null;
   instalment_number: number | null;
+  /** Whose money: council, person or a funding stream's key. */
+  funder: Generated<string>;
   description: string | null;
   reverses_id: string | null;
   created_by: string;

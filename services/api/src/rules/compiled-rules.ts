@@ -8,8 +8,8 @@ import {
   type AllocationScheme as SchemeDefinition,
 } from 'ras-core';
 import type { AllocationScheme, DB, Questionnaire } from '../db/schema.js';
-import { findScheme } from '../routes/v1/allocation-schemes/repository.js';
-import { findQuestionnaire } from '../routes/v1/questionnaires/repository.js';
+import { findScheme } from '../repositories/allocation-schemes.js';
+import { findQuestionnaire } from '../repositories/questionnaires.js';
 
 /** A questionnaire version ready to score, with the row it came from. */
 export interface LoadedQuestionnaire {

@@ -4,9 +4,9 @@ import { type Kysely, sql } from 'kysely';
 import { validateQuestionnaire } from 'ras-core';
 import { writeTransaction } from '../db/changes.js';
 import type { DB } from '../db/schema.js';
-import { insertSchemeVersion } from '../routes/v1/allocation-schemes/repository.js';
-import { insertApiKey, insertCouncil } from '../routes/v1/councils/repository.js';
-import { insertQuestionnaireVersion } from '../routes/v1/questionnaires/repository.js';
+import { insertSchemeVersion } from '../repositories/allocation-schemes.js';
+import { insertApiKey, insertCouncil } from '../repositories/councils.js';
+import { insertQuestionnaireVersion } from '../repositories/questionnaires.js';
 import { DEMO_QUESTIONNAIRE } from './demo-questionnaire.js';
 
 /** What the seed made, for the start-up message. */

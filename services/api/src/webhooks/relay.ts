@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
-import { toEvent } from '../routes/v1/events/routes.js';
+import { toEvent } from '../events/representation.js';
 import { WebhookSender } from './delivery.js';
 import { type ClaimedDelivery, claimDue, fanOut, markDelivered, markFailed, pauseWebhook } from './delivery-repository.js';
 import { SIGNATURE_HEADER, signDelivery } from './signature.js';

@@ -1,12 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Changes } from '../db/changes.js';
 import type { DB } from '../db/schema.js';
-import {
-  findPeopleByExternalIds,
-  type ImportedPerson,
-  insertImportedPeople,
-  updateImportedPeople,
-} from '../routes/v1/people/repository.js';
+import { findPeopleByExternalIds, type ImportedPerson, insertImportedPeople, updateImportedPeople } from '../repositories/people.js';
 
 /** How many people of an import go to the database in one round of statements. */
 export const IMPORT_BATCH = 1_000;

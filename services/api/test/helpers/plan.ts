@@ -39,6 +39,7 @@ export const PLAN = {
   risks: [{ description: 'Going out alone at night', mitigation: 'Travel buddy scheme', resolved: true }],
   budgetHolder: 'Me',
   supportManager: 'My sister',
+  healthySafeAndWell: 'PA checks medication daily; sister visits at weekends',
 };
 
 async function step(t: TestApp, previous: LightMyRequestResponse, method: string, url: string, key: string, body?: unknown) {

@@ -6,13 +6,14 @@ import type { AllocationScheme } from '../../../db/schema.js';
 import { notFound, unprocessable } from '../../../errors.js';
 import { iso } from '../../../http/iso.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
+import { wantsHtml } from '../../../http/wants-html.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
+import { findScheme, insertSchemeVersion, listSchemes } from '../../../repositories/allocation-schemes.js';
+import { findCouncil } from '../../../repositories/councils.js';
+import { findQuestionnaire } from '../../../repositories/questionnaires.js';
 import { describeScheme, renderSchemeDescription } from '../../../rules/scheme-description.js';
 import { CalendarDate, IdempotencyHeaders, IdParams, Key, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
-import { findCouncil } from '../councils/repository.js';
-import { findQuestionnaire } from '../questionnaires/repository.js';
-import { findScheme, insertSchemeVersion, listSchemes } from './repository.js';
 import { ClientGroup, SchemeBody, SchemeDescription, SchemeResource } from './schemas.js';
 
 export function toScheme(row: AllocationScheme) {
@@ -164,12 +165,5 @@ const schemeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 };
-
-/** HTML when asked by `format`, or when the Accept header prefers it over JSON. */
-export function wantsHtml(format: string | undefined, accept: string | undefined): boolean {
-  if (format !== undefined) return format === 'html';
-  if (!accept) return false;
-  return accept.includes('text/html') && !accept.includes('application/json');
-}
 
 export default schemeRoutes;

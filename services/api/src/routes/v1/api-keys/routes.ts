@@ -6,7 +6,6 @@ import { pageRequest, toPage } from '../../../http/pagination.js';
 import { write } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
-import { IdempotencyHeaders, IdParams, Page, PageQuery, problemResponses, Text } from '../../../schemas/common.js';
 import {
   countActiveAdminKeys,
   findApiKeyForUpdate,
@@ -14,8 +13,9 @@ import {
   insertApiKey,
   listApiKeys,
   revokeApiKey,
-} from '../councils/repository.js';
-import { toApiKeySummary } from '../councils/representation.js';
+} from '../../../repositories/councils.js';
+import { toApiKeySummary } from '../../../representations/councils.js';
+import { IdempotencyHeaders, IdParams, Page, PageQuery, problemResponses, Text } from '../../../schemas/common.js';
 import { ApiKeySummary, NewApiKey, Role } from '../councils/schemas.js';
 
 const CreateApiKeyBody = Type.Object(

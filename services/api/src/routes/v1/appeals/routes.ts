@@ -9,12 +9,12 @@ import { pageRequest, toPage } from '../../../http/pagination.js';
 import { write } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
+import { findAppeal, insertAppeal, listAppeals, updateAppeal } from '../../../repositories/appeals.js';
+import { budgetFigures, findBudget, updateBudget } from '../../../repositories/budgets.js';
+import { findDecision, findPlan, updatePlan } from '../../../repositories/support-plans.js';
+import { budgetEvent } from '../../../representations/budgets.js';
 import { Id, IdempotencyHeaders, IdParams, IfMatchHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
-import { recalculateBudget } from '../budgets/recalculate.js';
-import { budgetFigures, findBudget, updateBudget } from '../budgets/repository.js';
-import { budgetEvent } from '../budgets/representation.js';
-import { findDecision, findPlan, updatePlan } from '../support-plans/repository.js';
-import { findAppeal, insertAppeal, listAppeals, updateAppeal } from './repository.js';
+import { recalculateBudget } from '../../../workflows/recalculate-budget.js';
 import { AppealResource, AppealStatus, CreateAppealBody, DecideAppealBody } from './schemas.js';
 
 function toAppeal(row: Appeal) {
@@ -197,7 +197,7 @@ const appealRoutes: FastifyPluginAsyncTypebox = async (app) => {
           if (!budget) throw notFound('budget', before.budget_id as string);
           if (budget.status !== 'indicative') throw invalidState(`The budget is ${budget.status}: a new amount is set at its review`);
           const panelAmount = { annualPence: agreedAnnualPence, reason: reasons };
-          const calculation = await recalculateBudget(app, tx, scope, budget, {
+          const calculation = await recalculateBudget({ tx, rules: app.rules, scope }, budget, {
             weeklyContributionPence: (budget.calculation as { weeklyContributionPence: number }).weeklyContributionPence,
             panelAmount,
           });

@@ -12,10 +12,10 @@ import { pageRequest, toPage } from '../../../http/pagination.js';
 import { write } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
+import { findAssessment, insertAssessment, listAssessments, updateAssessment } from '../../../repositories/assessments.js';
+import { findPerson } from '../../../repositories/people.js';
 import type { LoadedQuestionnaire } from '../../../rules/compiled-rules.js';
 import { Id, IdempotencyHeaders, IdParams, IfMatchHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
-import { findPerson } from '../people/repository.js';
-import { findAssessment, insertAssessment, listAssessments, updateAssessment } from './repository.js';
 import { AssessmentResource, AssessmentStatus, CreateAssessmentBody, ModerationBody, SaveAnswersBody } from './schemas.js';
 
 type AnswerValue = string | readonly string[];

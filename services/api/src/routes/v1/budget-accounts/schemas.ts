@@ -1,13 +1,19 @@
 import { Type } from 'typebox';
-import { CalendarDate, Id, Nullable, Pence, SignedPence, Text, Timestamp } from '../../../schemas/common.js';
+import { CalendarDate, Id, Nullable, Pence, PenceTotal, SignedPence, Text, Timestamp } from '../../../schemas/common.js';
 
 export const TransactionKind = Type.Enum(
-  ['council-payment', 'contribution', 'spend', 'refund', 'adjustment', 'clawback', 'contribution-refund', 'reversal'],
+  ['council-payment', 'funder-payment', 'contribution', 'spend', 'refund', 'adjustment', 'clawback', 'contribution-refund', 'reversal'],
   {
     description:
-      'Money in: council-payment, contribution, refund. Money out: spend, clawback, contribution-refund. adjustment: either way (direction). reversal: cancels an earlier entry',
+      'Money in: council-payment, funder-payment (a funding stream’s money the council passes on), contribution, refund. Money out: spend, clawback, contribution-refund. adjustment: either way (direction). reversal: cancels an earlier entry',
   },
 );
+
+const Funder = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  description: 'Whose money: council, person, or a funding stream’s key (e.g. supporting-people)',
+});
 
 /** The most one entry may move: larger amounts are refused as mistakes. */
 export const MAX_TRANSACTION_PENCE = 100_000_000;
@@ -27,7 +33,19 @@ export const RecordTransactionBody = Type.Object(
     category: Type.Optional(Text(100)),
     planLine: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: 'The index of the plan line the spend was on' })),
     instalmentNumber: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: 1000, description: 'For a council payment: the scheduled instalment it pays' }),
+      Type.Integer({
+        minimum: 1,
+        maximum: 1000,
+        description:
+          'For a council or funder payment: the instalment it pays (it must pay what the instalment still owes). Without it, a payment is spread over the funder’s unpaid instalments, oldest first',
+      }),
+    ),
+    funder: Type.Optional(
+      Type.String({
+        ...Funder,
+        description:
+          'Whose money. funder-payment: the funding stream (required). clawback: council (default) or the stream it returns to. adjustment: council (default), person or a stream. Implied for the other kinds; spending is shared between funders in proportion to what each paid in',
+      }),
     ),
     reversesTransactionId: Type.Optional(Id),
     description: Type.Optional(Text(1000)),
@@ -39,6 +57,7 @@ export const TransactionResource = Type.Object({
   id: Id,
   budgetId: Id,
   kind: TransactionKind,
+  funder: Funder,
   direction: Type.Enum(['in', 'out']),
   amountPence: Pence(),
   occurredOn: CalendarDate,
@@ -73,20 +92,39 @@ export const AccountResource = Type.Object({
     }),
   ),
   balancePence: SignedPence(),
-  councilPaidPence: Pence(),
-  personPaidPence: Pence(),
+  councilPaidPence: PenceTotal(),
+  personPaidPence: PenceTotal(),
+  fundersPaidPence: PenceTotal('Paid in by funding streams through the council'),
   spentPence: SignedPence(),
   clawedBackPence: Pence(),
   contributionRefundedPence: Pence(),
   adjustmentsPence: SignedPence(),
   spendByCategory: Type.Record(Type.String(), SignedPence()),
   spendByManagementOption: Type.Record(Type.String(), SignedPence()),
+  funders: Type.Array(
+    Type.Object({
+      funder: Funder,
+      name: Type.String(),
+      paidInPence: PenceTotal(),
+      returnedPence: PenceTotal('Given back: clawback, a refunded contribution'),
+      adjustmentsPence: SignedPence(),
+      spentPence: SignedPence('The funder’s share of spending, in proportion to what each funder paid in'),
+      balancePence: SignedPence('paid in − returned + adjustments − spent; the funders’ balances add up to balancePence'),
+      unallocatedPence: PenceTotal('Paid beyond every instalment of this funder'),
+    }),
+    { description: 'One line per funder: the council, the person and each funding stream' },
+  ),
   schedule: Type.Array(
     Type.Object({
+      funder: Funder,
       number: Type.Integer(),
       dueDate: CalendarDate,
       amountPence: Pence(),
-      status: Type.Enum(['paid', 'due', 'upcoming']),
+      paidPence: Pence(),
+      status: Type.Enum(['paid', 'part-paid', 'due', 'upcoming']),
+      payments: Type.Array(Type.Object({ transactionId: Id, amountPence: Pence() }), {
+        description: 'The payments counted against this instalment, oldest first',
+      }),
       paidBy: Nullable(Id),
     }),
   ),

@@ -6,10 +6,10 @@ import { etag } from '../../../http/etag.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
+import { findBudget, listBudgets } from '../../../repositories/budgets.js';
+import { toBudget } from '../../../representations/budgets.js';
 import { Id, IdempotencyHeaders, IdParams, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
-import { createIndicativeBudget } from './create.js';
-import { findBudget, listBudgets } from './repository.js';
-import { toBudget } from './representation.js';
+import { createIndicativeBudget } from '../../../workflows/create-budget.js';
 import { BudgetResource, BudgetStatus, CreateBudgetBody } from './schemas.js';
 
 /** Budgets: the indicative personal budget from an agreed assessment, then its life. */
@@ -33,12 +33,15 @@ const budgetRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const scope = scopeOf(request);
       const { assessmentId, startDate, contributionCollection, ...input } = request.body;
       return createOnce(request, reply, async (tx, changes) => {
-        const row = await createIndicativeBudget(app, tx, changes, scope, {
-          assessmentId,
-          startDate,
-          ...input,
-          contributionCollection: (contributionCollection as 'net' | 'gross' | undefined) ?? null,
-        });
+        const row = await createIndicativeBudget(
+          { tx, changes, rules: app.rules, scope },
+          {
+            assessmentId,
+            startDate,
+            ...input,
+            contributionCollection: (contributionCollection as 'net' | 'gross' | undefined) ?? null,
+          },
+        );
         return { body: toBudget(row), headers: { location: `/v1/budgets/${row.id}`, etag: etag(row.version) } };
       });
     },

@@ -21,6 +21,13 @@ export const FundingStream = Type.Object(
       description: 'included: pays part of the RAS amount (e.g. ILF); added: on top',
     }),
     annualPence: Pence('The stream for the period the budget covers'),
+    paysThroughCouncil: Type.Optional(
+      Type.Boolean({
+        description:
+          'true (default): the council passes the stream’s money into the person’s account, in its own instalments and with its own line in the account; false: the funder pays the person directly',
+      }),
+    ),
+    clawback: Type.Optional(Clawback),
   },
   { additionalProperties: false },
 );
@@ -91,6 +98,8 @@ export const BudgetCalculation = Type.Object({
       name: Type.String(),
       mode: Type.Union([Type.Literal('included'), Type.Literal('added')]),
       annualPence: Pence(),
+      paysThroughCouncil: Type.Optional(Type.Boolean()),
+      clawback: Type.Optional(Clawback),
     }),
   ),
   totalAnnualPence: Pence('RAS + added streams'),

@@ -7,9 +7,9 @@ import { notFound } from '../../../errors.js';
 import { iso } from '../../../http/iso.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
+import { findCalibration, insertCalibration } from '../../../repositories/calibrations.js';
+import { findCouncil } from '../../../repositories/councils.js';
 import { IdempotencyHeaders, IdParams, problemResponses } from '../../../schemas/common.js';
-import { findCouncil } from '../councils/repository.js';
-import { findCalibration, insertCalibration } from './repository.js';
 import { CalibrationResource, MAX_CASES, RunCalibrationBody } from './schemas.js';
 
 function toCalibration(row: Calibration) {

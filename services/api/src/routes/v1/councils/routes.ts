@@ -5,9 +5,9 @@ import { assertVersion, etag, requireIfMatch } from '../../../http/etag.js';
 import { write } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
+import { findCouncil, findCouncilForUpdate, insertApiKey, insertCouncil, updateCouncil } from '../../../repositories/councils.js';
+import { toApiKeySummary, toCouncil } from '../../../representations/councils.js';
 import { IdempotencyHeaders, IfMatchHeaders, problemResponses } from '../../../schemas/common.js';
-import { findCouncil, findCouncilForUpdate, insertApiKey, insertCouncil, updateCouncil } from './repository.js';
-import { toApiKeySummary, toCouncil } from './representation.js';
 import { Council, CreateCouncilBody, CreateCouncilResponse, UpdateCouncilBody } from './schemas.js';
 
 /** Councils: created by the operator, each with a first admin key. */

@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { rolesAccess } from '../../../auth/roles.js';
-import type { EventRow } from '../../../db/schema.js';
-import { iso } from '../../../http/iso.js';
+import { toEvent } from '../../../events/representation.js';
 import { councilOf } from '../../../plugins/auth.js';
+import { listEventsAfter } from '../../../repositories/events.js';
 import { Id, Nullable, problemResponses, Timestamp } from '../../../schemas/common.js';
-import { listEventsAfter } from './repository.js';
 
 export const EventResource = Type.Object({
   id: Id,
@@ -16,19 +15,6 @@ export const EventResource = Type.Object({
   occurredAt: Timestamp,
   data: Type.Unknown(),
 });
-
-/** The shape of an event, in the feed and in webhook deliveries. */
-export function toEvent(row: EventRow) {
-  return {
-    id: row.id,
-    seq: row.seq,
-    type: row.type,
-    entityType: row.entity_type,
-    entityId: row.entity_id,
-    occurredAt: iso(row.occurred_at),
-    data: row.payload,
-  };
-}
 
 /** The event feed: every state change in the council, in order, never skipping one. */
 const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {

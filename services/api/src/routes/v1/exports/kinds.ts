@@ -2,8 +2,16 @@ import type { Kysely } from 'kysely';
 import type { SupportPlan } from 'ras-core';
 import type { DB } from '../../../db/schema.js';
 import { iso } from '../../../http/iso.js';
+import {
+  assessmentsPage,
+  budgetsPage,
+  decisionsPage,
+  peoplePage,
+  plansPage,
+  reviewsPage,
+  transactionsPage,
+} from '../../../repositories/exports.js';
 import { DELIVERY_MECHANISM } from '../../../rules/delivery-mechanism.js';
-import { assessmentsPage, budgetsPage, decisionsPage, peoplePage, plansPage, reviewsPage, transactionsPage } from './repository.js';
 
 /** A flat record of an export: the same fields in CSV columns and NDJSON objects. */
 export type ExportRecord = Record<string, string | number | boolean | null>;

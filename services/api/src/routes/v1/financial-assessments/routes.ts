@@ -7,9 +7,9 @@ import { notFound, unprocessable } from '../../../errors.js';
 import { iso } from '../../../http/iso.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
+import { insertFinancialAssessment, listFinancialAssessments } from '../../../repositories/financial-assessments.js';
+import { findPerson } from '../../../repositories/people.js';
 import { IdempotencyHeaders, IdParams, problemResponses } from '../../../schemas/common.js';
-import { findPerson } from '../people/repository.js';
-import { insertFinancialAssessment, listFinancialAssessments } from './repository.js';
 import { FinancialAssessmentResource, RecordFinancialAssessmentBody } from './schemas.js';
 
 function toFinancialAssessment(row: FinancialAssessment) {

@@ -1,8 +1,8 @@
 import { unprocessable } from '../../../errors.js';
 import { hasControlCharacter } from '../../../http/control-characters.js';
 import { isServiceDate } from '../../../http/dates.js';
+import type { ImportedPerson } from '../../../repositories/people.js';
 import { parseCsv } from '../../../rules/csv.js';
-import type { ImportedPerson } from '../people/repository.js';
 
 /** The fields of a people file, in the order a CSV header usually lists them. */
 export const FIELDS = ['system', 'externalId', 'clientGroup', 'displayName', 'dateOfBirth'] as const;

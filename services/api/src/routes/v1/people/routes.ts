@@ -8,7 +8,6 @@ import { pageRequest, toPage } from '../../../http/pagination.js';
 import { write } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
-import { IdempotencyHeaders, IdParams, IfMatchHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
 import {
   findExternalIdOwners,
   findPerson,
@@ -17,7 +16,8 @@ import {
   type PersonRecord,
   replaceExternalIds,
   updatePerson,
-} from './repository.js';
+} from '../../../repositories/people.js';
+import { IdempotencyHeaders, IdParams, IfMatchHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
 import { CreatePersonBody, PersonResource, UpdatePersonBody } from './schemas.js';
 
 export function toPerson({ person, externalIds }: PersonRecord) {

@@ -8,8 +8,8 @@ import { iso } from '../../../http/iso.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
+import { findQuestionnaire, insertQuestionnaireVersion, listQuestionnaires } from '../../../repositories/questionnaires.js';
 import { IdempotencyHeaders, IdParams, Key, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
-import { findQuestionnaire, insertQuestionnaireVersion, listQuestionnaires } from './repository.js';
 import { QuestionnaireBody, QuestionnaireResource } from './schemas.js';
 
 export function toQuestionnaire(row: Questionnaire) {

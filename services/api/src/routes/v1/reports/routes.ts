@@ -3,10 +3,10 @@ import { Type } from 'typebox';
 import { rolesAccess, STAFF } from '../../../auth/roles.js';
 import { unprocessable } from '../../../errors.js';
 import { councilOf } from '../../../plugins/auth.js';
+import { findCouncil } from '../../../repositories/councils.js';
+import { activeBudgets, completedReviews, moneyByKind, overdueReviews } from '../../../repositories/reports.js';
 import { buildSummaryReport, summaryReportCsv, type Target } from '../../../rules/summary-report.js';
 import { CalendarDate, problemResponses } from '../../../schemas/common.js';
-import { findCouncil } from '../councils/repository.js';
-import { activeBudgets, completedReviews, moneyByKind, overdueReviews } from './repository.js';
 
 const SummaryReport = Type.Object({}, { additionalProperties: true, description: 'See the JSON example in the README' });
 

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { CalendarDate, ExplanationStep, Id, Key, Nullable, Pence, Text, Timestamp } from '../../../schemas/common.js';
+import { CalendarDate, ExplanationStep, Id, Key, Nullable, Pence, PenceTotal, Text, Timestamp } from '../../../schemas/common.js';
 
 /** The nine parts of the process people rate, after the POET survey (seed 001). */
 export const EXPERIENCE_ASPECTS = [
@@ -59,20 +59,42 @@ export const ClawbackDecisionBody = Type.Object(
   },
 );
 
-const Clawback = Type.Object({
+const FunderClawback = Type.Object({
+  funder: Type.String({ description: 'The funding stream’s key' }),
+  name: Type.String(),
   annualPence: Pence(),
-  periodWeeks: Type.Number(),
   rule: Type.Object({}, { additionalProperties: true }),
-  paidInPence: Pence(),
-  underspendPence: Pence(),
-  contributionRefundPence: Pence(),
+  paidInPence: PenceTotal(),
+  underspendPence: PenceTotal(),
   allowancePence: Pence(),
   clawbackPence: Pence(),
+  explanation: Type.Array(ExplanationStep),
+});
+
+const Clawback = Type.Object({
+  annualPence: Pence('The council’s share for the weeks the budget covers'),
+  periodWeeks: Type.Number(),
+  weeksPerYear: Type.Optional(Type.Number()),
+  rule: Type.Object({}, { additionalProperties: true }),
+  contributionDuePence: Type.Optional(
+    Pence('The agreed contribution for the weeks the budget covers, pro-rata for the part of the year reviewed'),
+  ),
+  paidInPence: PenceTotal(),
+  underspendPence: PenceTotal(),
+  contributionRefundPence: Pence(),
+  allowancePence: Pence(),
+  clawbackPence: Pence('The council’s clawback'),
+  funders: Type.Optional(
+    Type.Array(FunderClawback, {
+      description: 'Each funding stream paid through the council, its unspent share returned under its own rule',
+    }),
+  ),
+  totalClawbackPence: Type.Optional(Pence('The council’s clawback plus every funding stream’s')),
   explanation: Type.Array(ExplanationStep),
   decision: Nullable(
     Type.Object({
       decision: Type.Enum(['confirm', 'reduce', 'waive']),
-      amountPence: Pence(),
+      amountPence: Pence('The council’s clawback as decided'),
       reason: Nullable(Type.String()),
       decidedBy: Type.String(),
       decidedAt: Timestamp,

@@ -6,9 +6,26 @@ import type { CriticalPathProgress, SelfRating, SelfRatingComponent, SelfRatingR
 import { AppError, invalidState, notFound, unprocessable } from '../../../errors.js';
 import { assertVersion, etag, requireIfMatch } from '../../../http/etag.js';
 import { iso } from '../../../http/iso.js';
+import { wantsHtml } from '../../../http/wants-html.js';
 import { write } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
+import { findCouncil } from '../../../repositories/councils.js';
+import { activeBudgets, completedReviews, moneyByKind, overdueReviews } from '../../../repositories/reports.js';
+import {
+  allCouncilNames,
+  findProgressForUpdate,
+  findRatingForUpdate,
+  findRound,
+  insertRound,
+  listProgress,
+  listRatings,
+  listRounds,
+  regionalRatings,
+  saveProgress,
+  saveRating,
+  tookPartIn,
+} from '../../../repositories/self-review.js';
 import { buildSummaryReport, type Target } from '../../../rules/summary-report.js';
 import {
   CalendarDate,
@@ -23,23 +40,6 @@ import {
 } from '../../../schemas/common.js';
 import { CRITICAL_PATH } from '../../../self-review/critical-path.js';
 import { buildRegionalReport, COMPONENTS, regionalReportCsv, renderRegionalReport } from '../../../self-review/regional-report.js';
-import { wantsHtml } from '../allocation-schemes/routes.js';
-import { findCouncil } from '../councils/repository.js';
-import { activeBudgets, completedReviews, moneyByKind, overdueReviews } from '../reports/repository.js';
-import {
-  allCouncilNames,
-  findProgressForUpdate,
-  findRatingForUpdate,
-  findRound,
-  insertRound,
-  listProgress,
-  listRatings,
-  listRounds,
-  regionalRatings,
-  saveProgress,
-  saveRating,
-  tookPartIn,
-} from './repository.js';
 
 const StepStatus = Type.Enum(['not-started', 'in-progress', 'in-place']);
 const Component = Type.Enum(COMPONENTS.map((component) => component.key) as [string, ...string[]]);

@@ -37,6 +37,12 @@ export const PlanContent = {
   risks: Type.Array(Risk, { maxItems: 50 }),
   budgetHolder: Text(300, 0),
   supportManager: Text(300, 0),
+  healthySafeAndWell: Type.Optional(
+    Type.String({
+      maxLength: 2000,
+      description: 'How the plan keeps the person healthy, safe and well (seed 002 slide 11); the panel checklist asks for it',
+    }),
+  ),
 };
 
 export const CreatePlanBody = Type.Object({ budgetId: Id, ...PlanContent }, { additionalProperties: false });
@@ -49,8 +55,19 @@ export const DecisionBody = Type.Object(
     reasons: Text(4000),
     startDate: Type.Optional(CalendarDate),
     exceptionReason: Type.Optional(Text(2000)),
+    checklistReasons: Type.Optional(
+      Type.Record(Type.String({ maxLength: 100 }), Text(2000), {
+        maxProperties: 20,
+        description:
+          'Panel approval past failing checklist items: the reason for each failing item, by its key (e.g. "monthly-payment-schedule"). within-budget is covered by exceptionReason, and no-unresolved-risks by the Risk Enablement Panel’s approval',
+      }),
+    ),
   },
-  { additionalProperties: false, description: 'startDate is needed for panel approval; exceptionReason to approve a plan over budget' },
+  {
+    additionalProperties: false,
+    description:
+      'startDate is needed for panel approval; exceptionReason to approve a plan over budget; checklistReasons for every other failing checklist item',
+  },
 );
 
 const Costing = Type.Object({
@@ -72,6 +89,9 @@ export const Decision = Type.Object({
   planVersion: Type.Integer(),
   decidedBy: Type.String({ description: 'The key that decided: key:<id>' }),
   actorName: Nullable(Type.String({ description: 'The person named in Ras-Actor, when the caller gave one' })),
+  checklistReasons: Nullable(
+    Type.Record(Type.String(), Type.String(), { description: 'A panel approval’s reason for each checklist item that failed' }),
+  ),
   decidedAt: Timestamp,
 });
 
@@ -83,7 +103,14 @@ export const PlanResource = Type.Object({
   stage: Nullable(PlanStage),
   ...PlanContent,
   costing: Costing,
-  checklist: Type.Array(Type.Object({ key: Type.String(), passed: Type.Boolean(), detail: Type.String() })),
+  checklist: Type.Array(
+    Type.Object({
+      key: Type.String(),
+      passed: Type.Boolean(),
+      detail: Type.String(),
+      panelReason: Nullable(Type.String({ description: 'Why the panel approved although the item fails' })),
+    }),
+  ),
   exception: Nullable(Type.Object({ reason: Type.String(), overBudgetPence: Pence() })),
   decisions: Type.Array(Decision),
   submittedAt: Nullable(Timestamp),

@@ -10,6 +10,8 @@ import { pageRequest, toPage } from '../../../http/pagination.js';
 import { write } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
+import { latestSeq } from '../../../repositories/events.js';
+import { findWebhook, insertWebhook, listDeliveries, listWebhooks, updateWebhook } from '../../../repositories/webhooks.js';
 import {
   Id,
   IdempotencyHeaders,
@@ -24,8 +26,6 @@ import {
 } from '../../../schemas/common.js';
 import { SIGNATURE_HEADER } from '../../../webhooks/signature.js';
 import type { TargetPolicy } from '../../../webhooks/target-policy.js';
-import { latestSeq } from '../events/repository.js';
-import { findWebhook, insertWebhook, listDeliveries, listWebhooks, updateWebhook } from './repository.js';
 
 const Url = Type.String({ format: 'uri', maxLength: 2000, description: 'An http(s) URL that accepts POSTed JSON' });
 const EventTypes = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { DB } from '../../../db/schema.js';
+import type { DB } from '../db/schema.js';
 
 /** The record-system ids of a person as `system:value;…`, for reconciling with the record system. */
 const externalIdsOf = (personColumn: string) =>

@@ -1,6 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { AllocationScheme, DB } from '../../../db/schema.js';
-import { newId } from '../../../ids.js';
+import type { AllocationScheme, DB } from '../db/schema.js';
+import { newId } from '../ids.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 

@@ -1,10 +1,8 @@
-import type { FastifyInstance } from 'fastify';
-import type { Transaction } from 'kysely';
 import type { Answers } from 'ras-core';
-import type { Scope } from '../../../auth/roles.js';
-import type { Budget, DB } from '../../../db/schema.js';
-import { type CalculatedBudget, calculateBudget } from '../../../rules/calculate-budget.js';
-import { findAssessment } from '../assessments/repository.js';
+import type { Budget } from '../db/schema.js';
+import { findAssessment } from '../repositories/assessments.js';
+import { type CalculatedBudget, calculateBudget } from '../rules/calculate-budget.js';
+import type { WorkflowContext } from './context.js';
 
 /** What a recalculation may change; everything else comes from the budget as first calculated. */
 export interface Recalculation {
@@ -17,16 +15,14 @@ export interface Recalculation {
  * with a new weekly contribution and (when the panel set one) an amount outside the RAS.
  */
 export async function recalculateBudget(
-  app: FastifyInstance,
-  tx: Transaction<DB>,
-  scope: Scope,
+  { tx, rules, scope }: Pick<WorkflowContext, 'tx' | 'rules' | 'scope'>,
   budget: Budget,
   change: Recalculation,
 ): Promise<CalculatedBudget> {
   const previous = budget.calculation as CalculatedBudget;
   const assessment = await findAssessment(tx, { councilId: scope.councilId, portalKeyId: null }, budget.assessment_id);
-  const scheme = await app.rules.scheme(scope.councilId, budget.scheme_id, tx);
-  const questionnaire = assessment && (await app.rules.questionnaire(scope.councilId, assessment.questionnaire_id, tx));
+  const scheme = await rules.scheme(scope.councilId, budget.scheme_id, tx);
+  const questionnaire = assessment && (await rules.questionnaire(scope.councilId, assessment.questionnaire_id, tx));
   if (!assessment || !scheme || !questionnaire) throw new Error(`budget ${budget.id} has lost its assessment or rules`);
   const panelAmount =
     change.panelAmount ??

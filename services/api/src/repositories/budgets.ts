@@ -1,9 +1,9 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Scope } from '../../../auth/roles.js';
-import { visibleTo } from '../../../db/portal-scope.js';
-import type { Budget, BudgetUpdate, DB } from '../../../db/schema.js';
-import { newId } from '../../../ids.js';
-import type { CalculatedBudget } from '../../../rules/calculate-budget.js';
+import type { Scope } from '../auth/roles.js';
+import { visibleTo } from '../db/portal-scope.js';
+import type { Budget, BudgetUpdate, DB } from '../db/schema.js';
+import { newId } from '../ids.js';
+import type { CalculatedBudget } from '../rules/calculate-budget.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 

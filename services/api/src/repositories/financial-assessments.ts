@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { DB, FinancialAssessment } from '../../../db/schema.js';
-import { newId } from '../../../ids.js';
+import type { DB, FinancialAssessment } from '../db/schema.js';
+import { newId } from '../ids.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 

@@ -1,12 +1,13 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import { mintApiKey } from '../../../auth/api-key.js';
-import type { Role } from '../../../auth/roles.js';
-import type { ApiKey, Council, DB } from '../../../db/schema.js';
-import { newId } from '../../../ids.js';
+import { mintApiKey } from '../auth/api-key.js';
+import type { Role } from '../auth/roles.js';
+import type { ApiKey, Council, DB } from '../db/schema.js';
+import { newId } from '../ids.js';
+import type { CouncilSettingsInput } from '../schemas/council-settings.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-export function insertCouncil(db: Db, name: string, settings: Record<string, unknown>): Promise<Council> {
+export function insertCouncil(db: Db, name: string, settings: CouncilSettingsInput): Promise<Council> {
   return db
     .insertInto('councils')
     .values({ id: newId(), name, settings: JSON.stringify(settings) })
@@ -83,4 +84,22 @@ export function updateCouncil(db: Db, id: string, change: { name?: string; setti
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/** A council's settings with every default filled in. */
+export type CouncilSettings = Required<
+  Pick<CouncilSettingsInput, 'paymentFrequency' | 'contributionCollection' | 'firstReviewAfterWeeks' | 'separationOfDuties'>
+> &
+  Pick<CouncilSettingsInput, 'targets' | 'regionalReportOptIn' | 'regionalReportNamed'>;
+
+export async function councilSettings(tx: Kysely<DB> | Transaction<DB>, councilId: string): Promise<CouncilSettings> {
+  const council = await findCouncil(tx, councilId);
+  const settings = council?.settings ?? {};
+  return {
+    ...settings,
+    paymentFrequency: settings.paymentFrequency ?? 'monthly',
+    contributionCollection: settings.contributionCollection ?? 'net',
+    firstReviewAfterWeeks: settings.firstReviewAfterWeeks ?? 4,
+    separationOfDuties: settings.separationOfDuties ?? 'strict',
+  };
 }

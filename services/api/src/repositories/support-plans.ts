@@ -1,8 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Scope } from '../../../auth/roles.js';
-import { visibleTo } from '../../../db/portal-scope.js';
-import type { DB, PlanDecision, PlanStage, SupportPlanRow, SupportPlanUpdate } from '../../../db/schema.js';
-import { newId } from '../../../ids.js';
+import type { Scope } from '../auth/roles.js';
+import { visibleTo } from '../db/portal-scope.js';
+import type { DB, PlanDecision, PlanStage, SupportPlanRow, SupportPlanUpdate } from '../db/schema.js';
+import { newId } from '../ids.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -75,6 +75,7 @@ export function insertDecision(
     planVersion: number;
     decidedBy: string;
     actorName: string | null;
+    checklistReasons?: Readonly<Record<string, string>> | null;
   },
 ): Promise<PlanDecision> {
   return tx
@@ -89,6 +90,7 @@ export function insertDecision(
       plan_version: fields.planVersion,
       decided_by: fields.decidedBy,
       actor_name: fields.actorName,
+      checklist_reasons: fields.checklistReasons ? JSON.stringify(fields.checklistReasons) : null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();

@@ -1,7 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { Scope } from '../../../auth/roles.js';
-import type { DB, Person } from '../../../db/schema.js';
-import { newId } from '../../../ids.js';
+import type { Scope } from '../auth/roles.js';
+import type { DB, Person } from '../db/schema.js';
+import { newId } from '../ids.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 

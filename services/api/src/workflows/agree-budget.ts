@@ -1,36 +1,14 @@
-import type { FastifyInstance } from 'fastify';
-import type { Kysely, Transaction } from 'kysely';
-import { reviewDates, schedulePayments } from 'ras-core';
-import type { Scope } from '../../../auth/roles.js';
-import type { Changes } from '../../../db/changes.js';
-import type { DB, SupportPlanRow } from '../../../db/schema.js';
-import { invalidState } from '../../../errors.js';
-import { insertAgreement } from '../budget-accounts/repository.js';
-import { recalculateBudget } from '../budgets/recalculate.js';
-import { budgetFigures, findBudget, updateBudget } from '../budgets/repository.js';
-import { budgetEvent } from '../budgets/representation.js';
-import { findCouncil } from '../councils/repository.js';
-import { financialAssessmentInForce } from '../financial-assessments/repository.js';
-import { insertReviews } from '../reviews/repository.js';
-
-/** The settings a council may set (councils.settings), with their defaults. */
-export interface CouncilSettings {
-  readonly paymentFrequency: 'monthly' | 'four-weekly';
-  readonly contributionCollection: 'net' | 'gross';
-  readonly firstReviewAfterWeeks: number;
-  readonly separationOfDuties: 'strict' | 'relaxed';
-}
-
-export async function councilSettings(tx: Kysely<DB> | Transaction<DB>, councilId: string): Promise<CouncilSettings> {
-  const council = await findCouncil(tx, councilId);
-  const settings = (council?.settings ?? {}) as Partial<CouncilSettings>;
-  return {
-    paymentFrequency: settings.paymentFrequency ?? 'monthly',
-    contributionCollection: settings.contributionCollection ?? 'net',
-    firstReviewAfterWeeks: settings.firstReviewAfterWeeks ?? 4,
-    separationOfDuties: settings.separationOfDuties ?? 'strict',
-  };
-}
+import { fundersOf, reviewDates, scheduleFunderPayments } from 'ras-core';
+import type { SupportPlanRow } from '../db/schema.js';
+import { invalidState } from '../errors.js';
+import { insertAgreement } from '../repositories/budget-accounts.js';
+import { budgetFigures, findBudget, updateBudget } from '../repositories/budgets.js';
+import { councilSettings } from '../repositories/councils.js';
+import { financialAssessmentInForce } from '../repositories/financial-assessments.js';
+import { insertReviews } from '../repositories/reviews.js';
+import { budgetEvent } from '../representations/budgets.js';
+import type { WorkflowContext } from './context.js';
+import { recalculateBudget } from './recalculate-budget.js';
 
 /**
  * What panel approval does, inside the decision's transaction: the budget becomes agreed from the
@@ -38,25 +16,19 @@ export async function councilSettings(tx: Kysely<DB> | Transaction<DB>, councilI
  * agreement fixes gross, contribution and net and the instalments (adding up exactly); the first
  * and annual reviews are scheduled. Audit records and events go with each.
  */
-export async function agreeBudget(
-  app: FastifyInstance,
-  tx: Transaction<DB>,
-  changes: Changes,
-  scope: Scope,
-  plan: SupportPlanRow,
-  startDate: string,
-): Promise<void> {
+export async function agreeBudget(context: WorkflowContext, plan: SupportPlanRow, startDate: string): Promise<void> {
+  const { tx, changes, scope, clock } = context;
   const budget = await findBudget(tx, { councilId: scope.councilId, portalKeyId: null }, plan.budget_id, { forUpdate: true });
   if (!budget) throw new Error(`plan ${plan.id} has lost its budget`);
   if (budget.status !== 'indicative') throw invalidState(`The budget is already ${budget.status}`);
   const settings = await councilSettings(tx, scope.councilId);
   const financial = await financialAssessmentInForce(tx, scope.councilId, budget.person_id, startDate);
   const weekly = financial?.weekly_contribution_pence ?? 0;
-  const calculation = await recalculateBudget(app, tx, scope, budget, { weeklyContributionPence: weekly });
+  const calculation = await recalculateBudget(context, budget, { weeklyContributionPence: weekly });
   const agreed = await updateBudget(tx, scope.councilId, budget.id, {
     status: 'agreed',
     start_date: startDate,
-    agreed_at: new Date(),
+    agreed_at: clock.now(),
     ...budgetFigures(calculation),
   });
   changes.record({
@@ -70,8 +42,8 @@ export async function agreeBudget(
   const collection = budget.contribution_collection ?? settings.contributionCollection;
   // Net: the council pays its share less the contribution, which the person pays into the
   // account. Gross: the council pays its whole share and invoices the contribution.
-  const scheduled = collection === 'net' ? calculation.netAnnualPence : calculation.councilAnnualPence;
-  const instalments = schedulePayments(scheduled, startDate, { frequency: settings.paymentFrequency });
+  // Funding streams that pay through the council get their own instalments on the same dates.
+  const instalments = scheduleFunderPayments(fundersOf(calculation, collection), startDate, { frequency: settings.paymentFrequency });
   const { agreement } = await insertAgreement(tx, scope.councilId, {
     budgetId: budget.id,
     planId: plan.id,
@@ -99,6 +71,7 @@ export async function agreeBudget(
       contributionAnnualPence: agreement.contribution_annual_pence,
       netAnnualPence: agreement.net_annual_pence,
       instalments: instalments.length,
+      funders: [...new Set(instalments.map((instalment) => instalment.funder))],
     },
   });
 

@@ -1,6 +1,6 @@
-import type { Budget } from '../../../db/schema.js';
-import { iso } from '../../../http/iso.js';
-import type { CalculatedBudget } from '../../../rules/calculate-budget.js';
+import type { Budget } from '../db/schema.js';
+import { iso } from '../http/iso.js';
+import type { CalculatedBudget } from '../rules/calculate-budget.js';
 
 export function toBudget(row: Budget) {
   const calculation = row.calculation as CalculatedBudget;

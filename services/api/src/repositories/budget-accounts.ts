@@ -1,6 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { BudgetTransaction, DB, PaymentAgreement, PaymentInstalment, TransactionKind } from '../../../db/schema.js';
-import { newId } from '../../../ids.js';
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { BudgetTransaction, DB, PaymentAgreement, PaymentInstalment, TransactionKind } from '../db/schema.js';
+import { newId } from '../ids.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -15,7 +15,7 @@ export interface NewAgreement {
   readonly grossAnnualPence: number;
   readonly contributionAnnualPence: number;
   readonly netAnnualPence: number;
-  readonly instalments: readonly { number: number; dueDate: string; amountPence: number }[];
+  readonly instalments: readonly { funder: string; number: number; dueDate: string; amountPence: number }[];
 }
 
 export async function insertAgreement(
@@ -47,6 +47,7 @@ export async function insertAgreement(
       fields.instalments.map((instalment) => ({
         council_id: councilId,
         agreement_id: agreement.id,
+        funder: instalment.funder,
         number: instalment.number,
         due_date: instalment.dueDate,
         amount_pence: instalment.amountPence,
@@ -74,6 +75,8 @@ export async function findAgreement(
     .selectAll()
     .where('council_id', '=', councilId)
     .where('agreement_id', '=', agreement.id)
+    .orderBy(sql`funder <> 'council'`)
+    .orderBy('funder')
     .orderBy('number')
     .execute();
   return { agreement, instalments };
@@ -89,6 +92,8 @@ export interface NewTransaction {
   readonly planLine: number | null;
   readonly managedBy: string | null;
   readonly instalmentNumber: number | null;
+  /** Whose money: council, person or a funding stream's key. */
+  readonly funder: string;
   readonly description: string | null;
   readonly reversesId: string | null;
   readonly createdBy: string;
@@ -109,6 +114,7 @@ export function insertTransaction(tx: Transaction<DB>, councilId: string, fields
       plan_line: fields.planLine,
       managed_by: fields.managedBy,
       instalment_number: fields.instalmentNumber,
+      funder: fields.funder,
       description: fields.description,
       reverses_id: fields.reversesId,
       created_by: fields.createdBy,

@@ -1,17 +1,14 @@
-import type { FastifyInstance } from 'fastify';
-import type { Transaction } from 'kysely';
 import type { FundingStream } from 'ras-core';
-import type { Scope } from '../../../auth/roles.js';
-import type { Changes } from '../../../db/changes.js';
-import type { Budget, DB } from '../../../db/schema.js';
-import { notFound, unprocessable } from '../../../errors.js';
-import { calculateBudget } from '../../../rules/calculate-budget.js';
-import { findSchemeInForce } from '../allocation-schemes/repository.js';
-import { findAssessment } from '../assessments/repository.js';
-import { financialAssessmentInForce } from '../financial-assessments/repository.js';
-import { findPerson } from '../people/repository.js';
-import { insertBudget } from './repository.js';
-import { budgetEvent } from './representation.js';
+import type { Budget } from '../db/schema.js';
+import { notFound, unprocessable } from '../errors.js';
+import { findSchemeInForce } from '../repositories/allocation-schemes.js';
+import { findAssessment } from '../repositories/assessments.js';
+import { insertBudget } from '../repositories/budgets.js';
+import { financialAssessmentInForce } from '../repositories/financial-assessments.js';
+import { findPerson } from '../repositories/people.js';
+import { budgetEvent } from '../representations/budgets.js';
+import { calculateBudget } from '../rules/calculate-budget.js';
+import type { WorkflowContext } from './context.js';
 
 /** What an indicative budget is made from. */
 export interface IndicativeBudgetRequest {
@@ -28,10 +25,7 @@ export interface IndicativeBudgetRequest {
  * start date for the person's client group and the assessment's questionnaire.
  */
 export async function createIndicativeBudget(
-  app: FastifyInstance,
-  tx: Transaction<DB>,
-  changes: Changes,
-  scope: Scope,
+  { tx, changes, rules, scope }: Pick<WorkflowContext, 'tx' | 'changes' | 'rules' | 'scope'>,
   request: IndicativeBudgetRequest,
 ): Promise<Budget> {
   const assessment = await findAssessment(tx, scope, request.assessmentId, { forUpdate: true });
@@ -63,8 +57,8 @@ export async function createIndicativeBudget(
       [{ pointer: '/startDate', detail: `no scheme for "${clientGroup}" is in force on this date` }],
     );
   }
-  const scheme = await app.rules.scheme(scope.councilId, schemeRow.id, tx);
-  const questionnaire = await app.rules.questionnaire(scope.councilId, assessment.questionnaire_id, tx);
+  const scheme = await rules.scheme(scope.councilId, schemeRow.id, tx);
+  const questionnaire = await rules.questionnaire(scope.councilId, assessment.questionnaire_id, tx);
   if (!scheme || !questionnaire) throw new Error('rules vanished');
   // The contribution is the one given, else the financial assessment in force on the start date.
   const weeklyContributionPence =

@@ -1,6 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { CriticalPathProgress, DB, SelfRating, SelfRatingComponent, SelfRatingRound } from '../../../db/schema.js';
-import { newId } from '../../../ids.js';
+import type { CriticalPathProgress, DB, SelfRating, SelfRatingComponent, SelfRatingRound } from '../db/schema.js';
+import { newId } from '../ids.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { DB, EventRow } from '../../../db/schema.js';
+import type { DB, EventRow } from '../db/schema.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { DB } from '../../../db/schema.js';
+import type { DB } from '../db/schema.js';
 
 /** Budgets in force at some point in [from, to], with their approved plan. */
 export function activeBudgets(db: Kysely<DB>, councilId: string, from: string, to: string) {

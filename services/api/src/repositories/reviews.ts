@@ -1,8 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Scope } from '../../../auth/roles.js';
-import { visibleTo } from '../../../db/portal-scope.js';
-import type { DB, Review, ReviewUpdate } from '../../../db/schema.js';
-import { newId } from '../../../ids.js';
+import type { Scope } from '../auth/roles.js';
+import { visibleTo } from '../db/portal-scope.js';
+import type { DB, Review, ReviewUpdate } from '../db/schema.js';
+import { newId } from '../ids.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 

@@ -1,0 +1,141 @@
+import { addMonths, annualClawback, type ClawbackRule, DEFAULT_CLAWBACK, type SupportPlan } from 'ras-core';
+import type { Review } from '../db/schema.js';
+import { invalidState, notFound, unprocessable } from '../errors.js';
+import { assertVersion } from '../http/etag.js';
+import { findScheme } from '../repositories/allocation-schemes.js';
+import { findAgreement, listTransactions } from '../repositories/budget-accounts.js';
+import { findBudget } from '../repositories/budgets.js';
+import { findReview, updateReview } from '../repositories/reviews.js';
+import { listPlans } from '../repositories/support-plans.js';
+import { summariseStoredAccount } from '../representations/budget-accounts.js';
+import { reviewEvent } from '../representations/reviews.js';
+import type { CalculatedBudget } from '../rules/calculate-budget.js';
+import type { WorkflowContext } from './context.js';
+import { createIndicativeBudget } from './create-budget.js';
+
+type Rating = 'yes' | 'partly' | 'no';
+
+/** What the coordinator records at a review. */
+export interface ReviewCompletion {
+  readonly outcomes: readonly { readonly key: string; readonly achieved: Rating; readonly note?: string | undefined }[];
+  readonly experience?: Readonly<Record<string, number | undefined>> | undefined;
+  readonly spentAsPlanned: Rating;
+  readonly spendingNote?: string | undefined;
+  readonly notes?: string | undefined;
+  readonly completedOn?: string | undefined;
+  readonly nextAssessmentId?: string | undefined;
+}
+
+/**
+ * Completes a review: every outcome of the approved plan rated; an annual review works out the
+ * clawback recommendation (ras-core's annualClawback, from the payment agreement and the ledger)
+ * and, given next year's agreed assessment, sets next year's indicative budget.
+ */
+export async function completeReview(
+  context: WorkflowContext,
+  reviewId: string,
+  expectedVersion: number,
+  body: ReviewCompletion,
+): Promise<Review> {
+  const { tx, changes, scope, clock } = context;
+  const before = await findReview(tx, scope, reviewId, { forUpdate: true });
+  if (!before) throw notFound('review', reviewId);
+  assertVersion(expectedVersion, before.version);
+  if (before.status !== 'scheduled') throw invalidState(`The review is already ${before.status}`);
+  const budget = await findBudget(tx, scope, before.budget_id, { forUpdate: true });
+  if (!budget) throw notFound('budget', before.budget_id);
+  const [plan] = await listPlans(
+    tx,
+    { councilId: scope.councilId, portalKeyId: null },
+    { budgetId: budget.id, status: 'approved' },
+    null,
+    1,
+  );
+  const planOutcomes = (plan?.plan as SupportPlan | undefined)?.outcomes ?? [];
+  const rated = new Map(body.outcomes.map((outcome) => [outcome.key, outcome]));
+  const problems = [
+    ...planOutcomes
+      .filter((outcome) => !rated.has(outcome.key))
+      .map((outcome) => ({ pointer: '/outcomes', detail: `the plan outcome "${outcome.key}" is not rated` })),
+    ...body.outcomes.flatMap((outcome, index) =>
+      planOutcomes.some((p) => p.key === outcome.key)
+        ? []
+        : [{ pointer: `/outcomes/${index}/key`, detail: 'is not an outcome of the approved plan' }],
+    ),
+  ];
+  if (body.nextAssessmentId !== undefined && before.kind !== 'annual')
+    problems.push({ pointer: '/nextAssessmentId', detail: 'applies only to an annual review' });
+  if (problems.length > 0) throw unprocessable('INVALID_INPUT', 'The review does not fit the approved plan: see errors', problems);
+
+  const completedOn = body.completedOn ?? clock.today();
+  let clawback: Record<string, unknown> | null = null;
+  if (before.kind === 'annual') {
+    const scheme = await findScheme(tx, scope.councilId, budget.scheme_id);
+    const definition = (scheme?.definition ?? {}) as { clawback?: ClawbackRule; weeksPerYear?: number };
+    const rule = definition.clawback ?? DEFAULT_CLAWBACK;
+    const stored = await findAgreement(tx, scope.councilId, budget.id);
+    const account = summariseStoredAccount(await listTransactions(tx, scope.councilId, budget.id), stored?.instalments ?? [], completedOn);
+    const streams = (budget.calculation as CalculatedBudget).streams ?? [];
+    const result = annualClawback(
+      {
+        startDate: budget.start_date,
+        weeksPerYear: definition.weeksPerYear ?? 52,
+        councilAnnualPence: budget.council_annual_pence,
+        annualContributionPence: stored?.agreement.contribution_annual_pence ?? budget.annual_contribution_pence,
+        rule,
+        streams: streams
+          .filter((stream) => stream.paysThroughCouncil !== false)
+          .map((stream) => ({
+            key: stream.key,
+            name: stream.name,
+            annualPence: stream.annualPence,
+            ...(stream.clawback === undefined ? {} : { rule: stream.clawback }),
+          })),
+      },
+      account,
+      completedOn,
+    );
+    clawback = { ...result, decision: null };
+  }
+  let nextBudgetId: string | null = null;
+  if (body.nextAssessmentId !== undefined) {
+    const next = await createIndicativeBudget(context, {
+      assessmentId: body.nextAssessmentId,
+      startDate: addMonths(budget.start_date, 12),
+      contributionCollection: budget.contribution_collection,
+    });
+    nextBudgetId = next.id;
+  }
+  const outcome = {
+    outcomes: planOutcomes.map((planned) => {
+      const given = rated.get(planned.key);
+      return { key: planned.key, description: planned.description, achieved: given?.achieved ?? 'no', note: given?.note ?? null };
+    }),
+    experience: body.experience ?? {},
+    spentAsPlanned: body.spentAsPlanned,
+    spendingNote: body.spendingNote ?? null,
+    notes: body.notes ?? null,
+    completedOn,
+    onTime: completedOn <= before.due_date,
+    nextBudgetId,
+  };
+  const after = await updateReview(tx, scope.councilId, before.id, {
+    status: 'completed',
+    completed_at: clock.now(),
+    outcome: JSON.stringify(outcome),
+    clawback: clawback === null ? null : JSON.stringify(clawback),
+  });
+  changes.record({
+    action: 'review.completed',
+    entityType: 'review',
+    entityId: after.id,
+    before: reviewEvent(before),
+    after: {
+      ...reviewEvent(after),
+      onTime: outcome.onTime,
+      recommendedClawbackPence: (clawback?.clawbackPence as number | undefined) ?? null,
+      nextBudgetId,
+    },
+  });
+  return after;
+}
