@@ -255,9 +255,9 @@ function shareSpending(spent: number, paidIn: readonly number[]): number[] {
 }
 
 /**
- * Counts payments against instalments: first those naming an instalment, then the rest in ledger
- * order against the oldest instalment with anything left to pay. What no instalment needs is
- * left unallocated.
+ * Counts payments against instalments in ledger order: a payment naming an instalment pays what
+ * that one still owes, and anything else (or any excess) goes to the oldest instalment with
+ * anything left to pay. What no instalment needs is left unallocated.
  */
 function allocatePayments(
   payments: readonly LedgerEntry[],
@@ -273,14 +273,15 @@ function allocatePayments(
     slot.payments.push({ transactionId: entry.id, amountPence: amount });
     if (slot.paid >= slot.instalment.amountPence && slot.paidBy === null) slot.paidBy = entry.id;
   };
-  const spread: LedgerEntry[] = [];
+  // In ledger order, so an instalment shows the payments that paid it as they came in.
   for (const entry of payments) {
-    const named = entry.instalmentNumber == null ? undefined : byKey.get(`${entry.funder}#${entry.instalmentNumber}`);
-    if (named) credit(named, entry, entry.amountPence);
-    else spread.push(entry);
-  }
-  for (const entry of spread) {
     let left = entry.amountPence;
+    const named = entry.instalmentNumber == null ? undefined : byKey.get(`${entry.funder}#${entry.instalmentNumber}`);
+    if (named) {
+      const amount = Math.min(left, Math.max(0, named.instalment.amountPence - named.paid));
+      if (amount > 0) credit(named, entry, amount);
+      left -= amount;
+    }
     for (const slot of slots) {
       if (left === 0) break;
       if (slot.instalment.funder !== entry.funder) continue;

@@ -9,6 +9,7 @@
 
 export * from './account.js';
 export * from './allocation.js';
+export * from './ascof.js';
 export * from './calibration.js';
 export * from './calibration-report.js';
 export * from './clawback.js';

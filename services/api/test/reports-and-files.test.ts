@@ -17,7 +17,7 @@ beforeAll(async () => {
   await agreedBudget(t, council, { plan: { ...PLAN, lines: [line('direct-payment'), line('trust')] } }); // direct payment only
   await agreedBudget(t, council); // part direct payment (DP + council-arranged + ISF)
   await agreedBudget(t, council, { plan: { ...PLAN, lines: [line('individual-service-fund'), line('council-arranged')] } }); // managed personal budget
-  await agreedBudget(t, council, { plan: { ...PLAN, lines: [line('council-arranged')] } }); // commissioned support only
+  await agreedBudget(t, council, { plan: { ...PLAN, lines: [line('council-arranged')] } }); // council-arranged under a personal budget
 });
 afterAll(() => t.close());
 
@@ -42,16 +42,20 @@ describe('getSummaryReport', () => {
     expect(report.byManagementMix).toEqual({
       'direct-payment-only': 1,
       'part-direct-payment': 1,
-      'managed-personal-budget': 1,
-      'commissioned-support-only': 1,
+      'managed-personal-budget': 2,
+      'commissioned-support-only': 0,
     });
-    expect(report.selfDirectedSupport).toMatchObject({ numerator: 3, denominator: 4, percent: 75 });
-    expect(report.targets.map((target: { met: boolean }) => target.met)).toEqual([true, false]);
+    // Everyone with a RAS budget receives self-directed support: 4 of 4 (part 1a); 2 of 4 have a
+    // direct payment, wholly or in part (part 2a).
+    expect(report.selfDirectedSupport).toMatchObject({ numerator: 4, denominator: 4, percent: 100 });
+    expect(report.directPayments).toMatchObject({ numerator: 2, denominator: 4, percent: 50 });
+    expect(report.targets.map((target: { met: boolean }) => target.met)).toEqual([true, true]);
     expect(report.money.allocatedAnnualPence).toBe(4 * 625_000);
     expect(report.reviews.overdueNow).toBeGreaterThanOrEqual(0);
     const csv = await t.call('GET', '/v1/reports/summary?from=2026-04-01&to=2027-03-31&format=csv', { key: council.keys.finance });
     expect(csv.headers['content-type']).toContain('text/csv');
-    expect(csv.body.split('\r\n')).toContain('self-directed support,percent,75');
+    expect(csv.body.split('\r\n')).toContain('self-directed support,percent,100');
+    expect(csv.body.split('\r\n')).toContain('direct payments (ASCOF 3D part 2a),percent,50');
     expect((await t.call('GET', '/v1/reports/summary?from=2026-04-01&to=2027-03-31', { key: council.keys.portal })).statusCode).toBe(403);
     expect((await t.call('GET', '/v1/reports/summary?from=2027-04-01&to=2026-03-31', { key: council.keys.auditor })).statusCode).toBe(422);
   });
@@ -82,7 +86,7 @@ describe('exportRecords', () => {
       .split('\n')
       .map((text) => JSON.parse(text));
     expect(new Set(cld.map((record: { Delivery_Mechanism: string }) => record.Delivery_Mechanism))).toEqual(
-      new Set(['Direct Payment', 'CASSR Managed Personal Budget', 'CASSR Commissioned Support']),
+      new Set(['Direct Payment', 'CASSR Managed Personal Budget']),
     );
     expect((await t.call('GET', '/v1/exports/secrets', { key: integration })).statusCode).toBe(400);
     const other = await setUpCouncil(t);

@@ -1,5 +1,12 @@
-import { divide, MANAGEMENT_OPTIONS, type ManagementOption, type SupportPlan } from 'ras-core';
-import { type ManagementMix, managementMix } from './delivery-mechanism.js';
+import {
+  ascofSelfDirectedSupport,
+  MANAGEMENT_OPTIONS,
+  type ManagementMix,
+  type ManagementOption,
+  managementMix,
+  percentShare as percent,
+  type SupportPlan,
+} from 'ras-core';
 
 /** A target a council sets itself, e.g. seed 004's 36.2% receiving self-directed support by end 2011. */
 export interface Target {
@@ -28,11 +35,6 @@ export interface ReportInput {
   readonly targets: readonly Target[];
 }
 
-/** Tenths of a percent, half up: the share as councils report it. */
-function percent(part: number, whole: number): number | null {
-  return whole === 0 ? null : divide(part * 1000, whole, 'half-up') / 10;
-}
-
 /**
  * The council's monitoring figures for a period: who has a personal budget and how they manage it,
  * the self-directed support share in the ASCOF 3D sense, money allocated, paid, spent and clawed
@@ -54,16 +56,15 @@ export function buildSummaryReport(input: ReportInput) {
     allocated += budget.council_annual_pence;
     const plan = budget.plan as SupportPlan | null;
     const options = [...new Set((plan?.lines ?? []).map((line) => line.managedBy))];
-    mixes[managementMix(options.length > 0 ? options : ['council-arranged'])] += 1;
+    mixes[managementMix(options)] += 1;
     for (const option of options) byOption[option] += 1;
     const exception = budget.exception as { reason: string; overBudgetPence: number } | null;
     const decided = budget.decided_at === null ? null : new Date(budget.decided_at).toISOString().slice(0, 10);
     if (exception && decided !== null && decided >= input.from && decided <= input.to)
       exceptions.push({ budgetId: budget.id, ...exception });
   }
-  const selfDirected = mixes['direct-payment-only'] + mixes['part-direct-payment'] + mixes['managed-personal-budget'];
-  const total = selfDirected + mixes['commissioned-support-only'];
-  const share = percent(selfDirected, total);
+  const ascof = ascofSelfDirectedSupport(mixes);
+  const share = ascof.part1a.percent;
 
   const money = Object.fromEntries(input.money.map((row) => [row.kind, Number(row.pence)]));
   const pence = (kind: string) => money[kind] ?? 0;
@@ -95,13 +96,9 @@ export function buildSummaryReport(input: ReportInput) {
     budgetsInForce: input.budgets.length,
     byManagementMix: mixes,
     byManagementOption: byOption,
-    selfDirectedSupport: {
-      definition:
-        'ASCOF 3D: (direct payment only + part direct payment + council-managed personal budget) ÷ (those + commissioned support only)',
-      numerator: selfDirected,
-      denominator: total,
-      percent: share,
-    },
+    // Part 1a under its old name, for reports read before part 2a was added.
+    selfDirectedSupport: ascof.part1a,
+    directPayments: ascof.part2a,
     money: {
       allocatedAnnualPence: allocated,
       councilPaidPence: pence('council-payment'),
@@ -125,6 +122,7 @@ export function buildSummaryReport(input: ReportInput) {
     experience: [...ratings.entries()].map(([aspect, { sum, count }]) => ({
       aspect,
       responses: count,
+      // A rating of 1–5, not money: one decimal place is what the experience survey reports.
       averageRating: Math.round((sum / count) * 10) / 10,
     })),
     targets: input.targets.map((target) => ({
@@ -150,6 +148,9 @@ export function summaryReportCsv(report: ReturnType<typeof buildSummaryReport>):
   add('self-directed support', 'numerator', report.selfDirectedSupport.numerator);
   add('self-directed support', 'denominator', report.selfDirectedSupport.denominator);
   add('self-directed support', 'percent', report.selfDirectedSupport.percent);
+  add('direct payments (ASCOF 3D part 2a)', 'numerator', report.directPayments.numerator);
+  add('direct payments (ASCOF 3D part 2a)', 'denominator', report.directPayments.denominator);
+  add('direct payments (ASCOF 3D part 2a)', 'percent', report.directPayments.percent);
   for (const [measure, value] of Object.entries(report.money)) add('money', measure, value);
   for (const [measure, value] of Object.entries(report.outcomes)) add('outcomes', measure, value);
   for (const [measure, value] of Object.entries(report.reviews)) add('reviews', measure, value);

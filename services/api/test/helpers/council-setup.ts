@@ -13,7 +13,11 @@ export interface SetUpCouncil {
   readonly schemeId: string;
 }
 
-export async function setUpCouncil(t: TestApp, settings: Record<string, unknown> = {}): Promise<SetUpCouncil> {
+export async function setUpCouncil(
+  t: TestApp,
+  settings: Record<string, unknown> = {},
+  schemeOverrides: Record<string, unknown> = {},
+): Promise<SetUpCouncil> {
   const created = await t.call('POST', '/v1/councils', {
     key: BOOTSTRAP_TOKEN,
     body: { name: `Council ${Date.now()} ${Math.random()}`, settings },
@@ -39,6 +43,7 @@ export async function setUpCouncil(t: TestApp, settings: Record<string, unknown>
       effectiveFrom: '2026-01-01',
       method: { type: 'linear', poundsPerPointPence: 25_000 },
       clawback: { type: 'percent', percent: 20 },
+      ...schemeOverrides,
     },
   });
   expect(scheme.statusCode, scheme.body).toBe(201);

@@ -56,13 +56,21 @@ async function step(t: TestApp, previous: LightMyRequestResponse, method: string
  * An agreed budget of £6,250 a year from 2026-05-01 with an approved plan, the person paying
  * `weeklyContributionPence` a week. Returns the ids.
  */
-export async function agreedBudget(t: TestApp, council: SetUpCouncil, options: { weeklyContributionPence?: number; plan?: object } = {}) {
+export async function agreedBudget(
+  t: TestApp,
+  council: SetUpCouncil,
+  options: { weeklyContributionPence?: number; plan?: object; budget?: Record<string, unknown>; panel?: Record<string, unknown> } = {},
+) {
   const { personId, assessmentId } = await agreedPerson(t, council);
   await t.call('POST', `/v1/people/${personId}/financial-assessments`, {
     key: council.keys.finance,
     body: { effectiveFrom: '2026-01-01', weeklyContributionPence: options.weeklyContributionPence ?? 0 },
   });
-  const budget = await t.call('POST', '/v1/budgets', { key: council.keys.assessor, body: { assessmentId, startDate: '2026-05-01' } });
+  const budget = await t.call('POST', '/v1/budgets', {
+    key: council.keys.assessor,
+    body: { assessmentId, startDate: '2026-05-01', ...options.budget },
+  });
+  expect(budget.statusCode, budget.body).toBe(201);
   const plan = await t.call('POST', '/v1/support-plans', {
     key: council.keys.assessor,
     body: { budgetId: budget.json().id, ...(options.plan ?? PLAN) },
@@ -83,7 +91,8 @@ export async function agreedBudget(t: TestApp, council: SetUpCouncil, options: {
     stage: 'panel',
     outcome: 'approve',
     reasons: 'ok',
-    startDate: '2026-05-01',
+    startDate: (options.budget?.startDate as string | undefined) ?? '2026-05-01',
+    ...options.panel,
   });
   return { personId, assessmentId, budgetId: budget.json().id as string, planId: plan.json().id as string };
 }

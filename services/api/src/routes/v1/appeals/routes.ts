@@ -232,7 +232,7 @@ const appealRoutes: FastifyPluginAsyncTypebox = async (app) => {
           reasons,
           agreedAnnualPence: agreedAnnualPence ?? null,
           decidedBy: actorOf(request.principal),
-          decidedAt: new Date().toISOString(),
+          decidedAt: app.clock.now().toISOString(),
         };
         const after = await updateAppeal(tx, scope.councilId, before.id, { status: outcome, decision: JSON.stringify(decision) });
         changes.record({

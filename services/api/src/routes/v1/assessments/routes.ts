@@ -254,7 +254,7 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const after = await updateAssessment(tx, scope.councilId, before.id, {
           status: 'submitted',
           submitted_answers: JSON.stringify(before.answers),
-          submitted_at: new Date(),
+          submitted_at: app.clock.now(),
           total_points: score.totalPoints,
         });
         changes.record({
@@ -341,7 +341,7 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
             reason: amendment.reason,
           })),
           moderatedBy: actorOf(request.principal),
-          moderatedAt: new Date().toISOString(),
+          moderatedAt: app.clock.now().toISOString(),
         };
         const after = await updateAssessment(tx, scope.councilId, before.id, {
           status: 'agreed',
@@ -350,7 +350,7 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
           eligibility: JSON.stringify(eligibility),
           total_points: score.totalPoints,
           score: JSON.stringify({ totalPoints: score.totalPoints, sections: score.sections.map(({ key, points }) => ({ key, points })) }),
-          agreed_at: new Date(),
+          agreed_at: app.clock.now(),
         });
         changes.record({
           action: 'assessment.agreed',

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { SupportPlan } from 'ras-core';
+import { DELIVERY_MECHANISM, managementMix, type SupportPlan } from 'ras-core';
 import type { DB } from '../../../db/schema.js';
 import { iso } from '../../../http/iso.js';
 import {
@@ -11,7 +11,6 @@ import {
   reviewsPage,
   transactionsPage,
 } from '../../../repositories/exports.js';
-import { DELIVERY_MECHANISM } from '../../../rules/delivery-mechanism.js';
 
 /** A flat record of an export: the same fields in CSV columns and NDJSON objects. */
 export type ExportRecord = Record<string, string | number | boolean | null>;
@@ -292,11 +291,18 @@ export const EXPORT_KINDS: Record<string, ExportKind> = {
       'Event_End_Date',
       'Unit_Cost_Pence',
       'Cost_Frequency',
+      'ASCOF_3D_Self_Directed_Support',
+      'ASCOF_3D_Direct_Payment',
     ],
     page: paged(
       (db, request) => plansPage(db, { ...request, approvedOnly: true }),
-      (r) =>
-        lines(r).map(({ line }) => ({
+      (r) => {
+        // ASCOF 3D counts the person, from every line of their plan: part 1a (self-directed
+        // support, which everyone with a RAS budget receives) and part 2a (a direct payment).
+        const mix = managementMix([...new Set(lines(r).map(({ line }) => line.managedBy))]);
+        const selfDirected = mix === 'commissioned-support-only' ? 'N' : 'Y';
+        const directPayment = mix === 'direct-payment-only' || mix === 'part-direct-payment' ? 'Y' : 'N';
+        return lines(r).map(({ line }) => ({
           LA_Person_Unique_Identifier: r.external_ids?.split(';')[0]?.split(':').slice(1).join(':') ?? r.person_id,
           Client_Group: r.client_group,
           Event_Type: 'Service',
@@ -307,7 +313,10 @@ export const EXPORT_KINDS: Record<string, ExportKind> = {
           Event_End_Date: r.end_date,
           Unit_Cost_Pence: line.amountPence,
           Cost_Frequency: line.costType,
-        })),
+          ASCOF_3D_Self_Directed_Support: selfDirected,
+          ASCOF_3D_Direct_Payment: directPayment,
+        }));
+      },
     ),
   },
 };

@@ -39,7 +39,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { pointer: '/query/to', detail: 'must not be before from' },
         ]);
       const councilId = councilOf(request);
-      const today = new Date().toISOString().slice(0, 10);
+      const today = app.clock.now().toISOString().slice(0, 10);
       const [council, budgets, money, reviews, overdue] = await Promise.all([
         findCouncil(app.db, councilId),
         activeBudgets(app.db, councilId, from, to),

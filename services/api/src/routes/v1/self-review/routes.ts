@@ -84,15 +84,13 @@ const RoundResource = Type.Object({
   createdAt: Timestamp,
 });
 
-const today = () => new Date().toISOString().slice(0, 10);
-
-function toRound(round: SelfRatingRound, ratings: readonly SelfRating[]) {
+function toRound(round: SelfRatingRound, ratings: readonly SelfRating[], today: string) {
   return {
     id: round.id,
     roundKey: round.round_key,
     title: round.title,
     closesOn: round.closes_on,
-    closed: round.closes_on < today(),
+    closed: round.closes_on < today,
     ratings: COMPONENTS.map(({ key }) =>
       toRating(
         key,
@@ -141,7 +139,7 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const councilId = councilOf(request);
-      const to = today();
+      const to = app.clock.today();
       const from = addMonths(to, -12);
       const [progress, budgets, money, reviews, overdue] = await Promise.all([
         listProgress(app.db, councilId, CRITICAL_PATH.version),
@@ -151,9 +149,6 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         overdueReviews(app.db, councilId, to),
       ]);
       const report = buildSummaryReport({ from, to, today: to, budgets, money, reviews, overdueReviews: overdue, targets: [] as Target[] });
-      const directPayment =
-        report.byManagementOption['direct-payment'] + report.byManagementOption['indirect-payment'] + report.byManagementOption.trust;
-      const share = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 1000) / 10);
       const figures: Record<number, { key: string; label: string; value: number | null; unit: string }[]> = {
         9: [
           {
@@ -173,13 +168,13 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         11: [
           {
             key: 'direct-payment-share',
-            label: 'People with a personal budget using a direct payment',
-            value: share(directPayment, report.peopleWithPersonalBudget),
+            label: 'People with a personal budget using a direct payment (ASCOF 3D part 2a)',
+            value: report.directPayments.percent,
             unit: 'percent',
           },
           {
             key: 'self-directed-support-share',
-            label: 'Self-directed support share (ASCOF 3D)',
+            label: 'Self-directed support share (ASCOF 3D part 1a)',
             value: report.selfDirectedSupport.percent,
             unit: 'percent',
           },
@@ -326,7 +321,7 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
           entityId: round.id,
           after: { id: round.id, roundKey: round.round_key, closesOn: round.closes_on },
         });
-        return { body: toRound(round, []), headers: { location: `/v1/self-rating-rounds/${round.id}` } };
+        return { body: toRound(round, [], app.clock.today()), headers: { location: `/v1/self-rating-rounds/${round.id}` } };
       });
     },
   );
@@ -345,7 +340,11 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const councilId = councilOf(request);
       const rounds = await listRounds(app.db, councilId);
-      return { items: await Promise.all(rounds.map(async (round) => toRound(round, await listRatings(app.db, councilId, round.id)))) };
+      return {
+        items: await Promise.all(
+          rounds.map(async (round) => toRound(round, await listRatings(app.db, councilId, round.id), app.clock.today())),
+        ),
+      };
     },
   );
 
@@ -365,7 +364,7 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const councilId = councilOf(request);
       const round = await findRound(app.db, councilId, request.params.id);
       if (!round) throw notFound('self-rating round', request.params.id);
-      return toRound(round, await listRatings(app.db, councilId, round.id));
+      return toRound(round, await listRatings(app.db, councilId, round.id), app.clock.today());
     },
   );
 
@@ -398,7 +397,7 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const row = await write(request, async (tx, changes) => {
         const round = await findRound(tx, councilId, request.params.id);
         if (!round) throw notFound('self-rating round', request.params.id);
-        if (round.closes_on < today()) throw invalidState(`The round closed on ${round.closes_on}`);
+        if (round.closes_on < app.clock.today()) throw invalidState(`The round closed on ${round.closes_on}`);
         const before = await findRatingForUpdate(tx, councilId, round.id, component);
         if (before) assertVersion(requireIfMatch(request), before.version);
         const after = await saveRating(tx, councilId, round.id, component, {

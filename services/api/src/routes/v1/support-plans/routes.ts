@@ -194,7 +194,7 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const after = await updatePlan(tx, scope.councilId, before.id, {
           status: 'submitted',
           stage: 'coordinator',
-          submitted_at: new Date(),
+          submitted_at: app.clock.now(),
         });
         changes.record({
           action: 'support-plan.submitted',
