@@ -1,10 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebhookRelay } from '../src/webhooks/relay.js';
 import { verifyDelivery } from '../src/webhooks/signature.js';
 import { type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
-import { createTestApp, type TestApp } from './helpers/test-app.js';
+import { agreedBudget } from './helpers/plan.js';
+import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
 
 let t: TestApp;
 
@@ -176,5 +178,56 @@ describe('webhooks', () => {
     expect((await t.call('GET', `/v1/webhooks/${created.id}`, { key: other.keys.admin })).statusCode).toBe(404);
     expect((await t.call('DELETE', `/v1/webhooks/${created.id}`, { key: council.keys.admin })).statusCode).toBe(204);
     expect((await t.call('GET', `/v1/webhooks/${created.id}`, { key: council.keys.admin })).statusCode).toBe(404);
+  });
+});
+
+describe('the event catalogue', () => {
+  it('lists every event a journey records, each payload fitting its schema, and refuses a webhook for an unknown type', async () => {
+    const c = await setUpCouncil(t);
+    const { budgetId } = await agreedBudget(t, c, { weeklyContributionPence: 1_000 });
+    await t.call('POST', `/v1/budgets/${budgetId}/transactions`, {
+      key: c.keys.finance,
+      body: { kind: 'council-payment', amountPence: 10_000, occurredOn: '2026-05-01' },
+    });
+    const integration = await t.key(c.keys.admin, ['integration']);
+    const catalogue = (await t.call('GET', '/v1/event-types', { key: integration })).json().items as {
+      type: string;
+      payloadSchema: object;
+    }[];
+    const schemas = new Map(catalogue.map((entry) => [entry.type, entry.payloadSchema]));
+    const events = (await t.call('GET', '/v1/events?pageSize=500', { key: integration })).json().items as { type: string; data: unknown }[];
+    expect(new Set(events.map((event) => event.type))).toEqual(
+      new Set([
+        'council.created',
+        'api-key.created',
+        'questionnaire.created',
+        'allocation-scheme.created',
+        'person.created',
+        'assessment.created',
+        'assessment.submitted',
+        'assessment.agreed',
+        'financial-assessment.recorded',
+        'budget.created',
+        'support-plan.created',
+        'support-plan.submitted',
+        'support-plan.stage-approved',
+        'support-plan.approved',
+        'budget.agreed',
+        'payment-agreement.created',
+        'review.scheduled',
+        'transaction.recorded',
+      ]),
+    );
+    for (const event of events) {
+      const schema = schemas.get(event.type);
+      expect(schema, event.type).toBeDefined();
+      expect(Value.Check(schema as never, event.data), `${event.type}: ${JSON.stringify(event.data)}`).toBe(true);
+    }
+    const refused = await t.call('POST', '/v1/webhooks', {
+      key: integration,
+      body: { url: 'https://example.org/hook', eventTypes: ['budget.agreed', 'budget.aggreed'] },
+    });
+    expect(refused.statusCode).toBe(422);
+    expect(problemOf(refused).errors).toEqual([{ pointer: '/eventTypes/1', detail: expect.stringContaining('budget.aggreed') }]);
   });
 });

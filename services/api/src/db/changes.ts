@@ -1,11 +1,12 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { AuditAction } from '../events/catalogue.js';
 import { newId } from '../ids.js';
 import type { DB } from './schema.js';
 
 /** One state change: what happened to which entity, with its state before and after. */
 export interface Change {
-  /** Also the event type, e.g. `assessment.submitted`. */
-  readonly action: string;
+  /** Also the event type, e.g. `assessment.submitted`: one of the catalogue's. */
+  readonly action: AuditAction;
   readonly entityType: string;
   readonly entityId: string;
   readonly before?: unknown;

@@ -7,6 +7,7 @@ import { councilSettings } from '../repositories/councils.js';
 import { financialAssessmentInForce } from '../repositories/financial-assessments.js';
 import { insertReviews } from '../repositories/reviews.js';
 import { budgetEvent } from '../representations/budgets.js';
+import { reviewEvent } from '../representations/reviews.js';
 import type { WorkflowContext } from './context.js';
 import { recalculateBudget } from './recalculate-budget.js';
 
@@ -90,7 +91,7 @@ export async function agreeBudget(context: WorkflowContext, plan: SupportPlanRow
       action: 'review.scheduled',
       entityType: 'review',
       entityId: review.id,
-      after: { id: review.id, budgetId: budget.id, personId: budget.person_id, kind: review.kind, dueDate: review.due_date },
+      after: reviewEvent(review),
     });
   }
 }

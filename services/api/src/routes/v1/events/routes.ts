@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { rolesAccess } from '../../../auth/roles.js';
+import { EVENT_CATALOGUE, EVENT_TYPES } from '../../../events/catalogue.js';
 import { toEvent } from '../../../events/representation.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { listEventsAfter } from '../../../repositories/events.js';
@@ -16,8 +17,34 @@ export const EventResource = Type.Object({
   data: Type.Unknown(),
 });
 
+const EventTypeResource = Type.Object({
+  type: Type.String({ description: 'e.g. budget.agreed' }),
+  entityType: Type.String(),
+  description: Type.String(),
+  payloadSchema: Type.Unknown({ description: 'The JSON Schema of the event’s data' }),
+});
+
 /** The event feed: every state change in the council, in order, never skipping one. */
 const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/event-types',
+    {
+      config: { access: rolesAccess('integration', 'admin', 'auditor') },
+      schema: {
+        operationId: 'listEventTypes',
+        tags: ['integration'],
+        summary: 'Every event type the feed and webhooks carry, with the JSON Schema of its data',
+        response: { 200: Type.Object({ items: Type.Array(EventTypeResource) }), ...problemResponses },
+      },
+    },
+    async () => ({
+      items: EVENT_TYPES.map((type) => {
+        const { entityType, description, payload } = EVENT_CATALOGUE[type];
+        return { type, entityType, description, payloadSchema: payload };
+      }),
+    }),
+  );
+
   app.get(
     '/events',
     {

@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { rolesAccess } from '../../../auth/roles.js';
 import type { Webhook, WebhookDelivery } from '../../../db/schema.js';
 import { notFound, unprocessable } from '../../../errors.js';
+import { assertKnownEventTypes } from '../../../events/catalogue.js';
 import { assertVersion, etag, requireIfMatch } from '../../../http/etag.js';
 import { iso } from '../../../http/iso.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
@@ -32,7 +33,7 @@ const EventTypes = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
   minItems: 1,
   maxItems: 50,
   uniqueItems: true,
-  description: 'Only these event types (default: all)',
+  description: 'Only these event types (default: all); each must be one listEventTypes names (422 otherwise)',
 });
 
 const WebhookResource = Type.Object({
@@ -130,6 +131,7 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const councilId = councilOf(request);
       await checkUrl(request.body.url, '/url', app.webhookTargets);
+      assertKnownEventTypes(request.body.eventTypes, '/eventTypes');
       return createOnce(request, reply, async (tx, changes) => {
         const secret = `whsec_${randomBytes(32).toString('base64url')}`;
         const row = await insertWebhook(tx, councilId, {
@@ -207,6 +209,7 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const councilId = councilOf(request);
       const body = request.body;
       if (body.url !== undefined) await checkUrl(body.url, '/url', app.webhookTargets);
+      assertKnownEventTypes(body.eventTypes, '/eventTypes');
       const row = await write(request, async (tx, changes) => {
         const before = await findWebhook(tx, councilId, request.params.id, { forUpdate: true });
         if (!before) throw notFound('webhook', request.params.id);

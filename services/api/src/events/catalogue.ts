@@ -1,0 +1,172 @@
+import { type TSchema, Type } from 'typebox';
+import { type FieldProblem, unprocessable } from '../errors.js';
+
+// The one list of what the service records: every event type a consumer can receive (the feed
+// and webhooks), each with the shape of its payload, and the actions that are audited only.
+// Changes.record takes only these names, so a new state change cannot ship without its entry.
+
+const Id = Type.String({ format: 'uuid' });
+const Pence = Type.Integer({ minimum: 0 });
+const open = (properties: Record<string, TSchema>, description: string) =>
+  Type.Object(properties, { additionalProperties: true, description });
+
+const council = open({ id: Id, name: Type.String() }, 'The council: id, name and settings');
+const questionnaire = open({ id: Id, key: Type.String(), version: Type.Integer() }, 'A questionnaire version');
+const scheme = open({ id: Id, key: Type.String(), version: Type.Integer() }, 'An allocation scheme version');
+const person = open({ id: Id, clientGroup: Type.String(), version: Type.Integer() }, 'A person: ids and client group, never their name');
+const assessment = open(
+  {
+    id: Id,
+    personId: Id,
+    questionnaireId: Id,
+    status: Type.String(),
+    totalPoints: Type.Union([Type.Integer(), Type.Null()]),
+    version: Type.Integer(),
+  },
+  'An assessment’s state and points',
+);
+const budget = open(
+  {
+    id: Id,
+    personId: Id,
+    status: Type.String(),
+    startDate: Type.String(),
+    rasAnnualPence: Pence,
+    totalAnnualPence: Pence,
+    councilAnnualPence: Pence,
+    annualContributionPence: Pence,
+    netAnnualPence: Pence,
+    version: Type.Integer(),
+  },
+  'A budget’s figures, in pence',
+);
+const plan = open(
+  { id: Id, budgetId: Id, personId: Id, status: Type.String(), stage: Type.Union([Type.String(), Type.Null()]), version: Type.Integer() },
+  'A support plan’s state; decisions add decision { id, stage, outcome, checklistReasons }',
+);
+const review = open(
+  { id: Id, budgetId: Id, personId: Id, kind: Type.String(), dueDate: Type.String(), status: Type.String(), version: Type.Integer() },
+  'A review; completion adds onTime, recommendedClawbackPence and nextBudgetId; a decision adds decision and amountPence',
+);
+const appeal = open({ id: Id, personId: Id, subject: Type.String(), status: Type.String(), version: Type.Integer() }, 'An appeal');
+
+/** Every event type, with the entity it is about, what it means and its payload's shape. */
+export const EVENT_CATALOGUE = {
+  'council.created': { entityType: 'council', description: 'A council was set up', payload: council },
+  'council.updated': { entityType: 'council', description: 'A council’s name or settings changed', payload: council },
+  'api-key.created': {
+    entityType: 'api-key',
+    description: 'An API key was issued (the council’s first admin key is audited only)',
+    payload: open({ id: Id, roles: Type.Array(Type.String()) }, 'The key’s summary, never its secret'),
+  },
+  'api-key.revoked': {
+    entityType: 'api-key',
+    description: 'An API key was revoked',
+    payload: open({ id: Id, roles: Type.Array(Type.String()) }, 'The key’s summary, never its secret'),
+  },
+  'questionnaire.created': { entityType: 'questionnaire', description: 'A questionnaire version was published', payload: questionnaire },
+  'allocation-scheme.created': { entityType: 'allocation-scheme', description: 'A scheme version was published', payload: scheme },
+  'calibration.created': {
+    entityType: 'calibration',
+    description: 'A desktop exercise was run',
+    payload: open(
+      {
+        id: Id,
+        caseCount: Type.Integer(),
+        budgetPence: Pence,
+        poundsPerPointPence: Pence,
+        integrity: open({ passes: Type.Boolean() }, 'The integrity test'),
+      },
+      'The exercise’s headline figures',
+    ),
+  },
+  'person.created': { entityType: 'person', description: 'A person was added', payload: person },
+  'person.updated': { entityType: 'person', description: 'A person’s record changed', payload: person },
+  'assessment.created': { entityType: 'assessment', description: 'A self-assessment was started', payload: assessment },
+  'assessment.answers-saved': { entityType: 'assessment', description: 'Answers were saved', payload: assessment },
+  'assessment.submitted': { entityType: 'assessment', description: 'A self-assessment was submitted for moderation', payload: assessment },
+  'assessment.agreed': { entityType: 'assessment', description: 'The care coordinator agreed the assessment', payload: assessment },
+  'financial-assessment.recorded': {
+    entityType: 'financial-assessment',
+    description: 'A person’s weekly contribution was assessed',
+    payload: open(
+      { id: Id, personId: Id, effectiveFrom: Type.String(), method: Type.String(), weeklyContributionPence: Pence },
+      'The contribution and when it takes effect',
+    ),
+  },
+  'budget.created': { entityType: 'budget', description: 'An indicative budget was set', payload: budget },
+  'budget.agreed': { entityType: 'budget', description: 'The panel agreed the budget', payload: budget },
+  'budget.panel-amount-set': { entityType: 'budget', description: 'The panel set an amount outside the RAS', payload: budget },
+  'support-plan.created': { entityType: 'support-plan', description: 'A support plan was written', payload: plan },
+  'support-plan.updated': { entityType: 'support-plan', description: 'A support plan was changed', payload: plan },
+  'support-plan.submitted': { entityType: 'support-plan', description: 'A support plan was submitted', payload: plan },
+  'support-plan.reopened': { entityType: 'support-plan', description: 'A returned plan was reopened', payload: plan },
+  'support-plan.stage-approved': { entityType: 'support-plan', description: 'A stage approved the plan; it moves on', payload: plan },
+  'support-plan.approved': { entityType: 'support-plan', description: 'The panel approved the plan', payload: plan },
+  'support-plan.returned': { entityType: 'support-plan', description: 'A stage returned the plan for changes', payload: plan },
+  'support-plan.rejected': { entityType: 'support-plan', description: 'A stage rejected the plan', payload: plan },
+  'payment-agreement.created': {
+    entityType: 'payment-agreement',
+    description: 'The payment agreement and every funder’s instalments were fixed',
+    payload: open(
+      {
+        id: Id,
+        budgetId: Id,
+        startDate: Type.String(),
+        collection: Type.String(),
+        frequency: Type.String(),
+        grossAnnualPence: Pence,
+        contributionAnnualPence: Pence,
+        netAnnualPence: Pence,
+        instalments: Type.Integer(),
+      },
+      'The agreement’s figures; funders lists whose money is scheduled',
+    ),
+  },
+  'transaction.recorded': {
+    entityType: 'budget-transaction',
+    description: 'Money moved into or out of a budget account',
+    payload: open({ id: Id, budgetId: Id, kind: Type.String(), amountPence: Pence }, 'The ledger entry'),
+  },
+  'review.scheduled': { entityType: 'review', description: 'A review was scheduled', payload: review },
+  'review.completed': { entityType: 'review', description: 'A review was completed', payload: review },
+  'review.clawback-decided': { entityType: 'review', description: 'Finance decided the recommended clawback', payload: review },
+  'appeal.lodged': { entityType: 'appeal', description: 'An appeal was lodged', payload: appeal },
+  'appeal.upheld': { entityType: 'appeal', description: 'The panel upheld an appeal', payload: appeal },
+  'appeal.not-upheld': { entityType: 'appeal', description: 'The panel did not uphold an appeal', payload: appeal },
+  'critical-path.step-recorded': {
+    entityType: 'critical-path-step',
+    description: 'Progress on a step of the implementation critical path',
+    payload: open({ step: Type.Integer(), status: Type.String() }, 'The step and its status'),
+  },
+  'self-rating.round-opened': {
+    entityType: 'self-rating-round',
+    description: 'A self-rating round was opened',
+    payload: open({ id: Id, roundKey: Type.String(), closesOn: Type.String() }, 'The round'),
+  },
+  'self-rating.rated': {
+    entityType: 'self-rating-round',
+    description: 'A component was rated',
+    payload: open({ component: Type.String(), rating: Type.Integer() }, 'The rating'),
+  },
+} as const satisfies Record<string, { entityType: string; description: string; payload: TSchema }>;
+
+/** An event type a consumer can receive. */
+export type EventType = keyof typeof EVENT_CATALOGUE;
+
+/** Actions written to the audit log only: they carry secrets or concern delivery itself. */
+export const AUDIT_ONLY_ACTIONS = ['webhook.created', 'webhook.updated', 'webhook.deleted'] as const;
+
+/** Every action Changes.record accepts. */
+export type AuditAction = EventType | (typeof AUDIT_ONLY_ACTIONS)[number];
+
+export const EVENT_TYPES = Object.keys(EVENT_CATALOGUE) as EventType[];
+
+/** 422 naming each event type a subscription lists that the service never sends. */
+export function assertKnownEventTypes(types: readonly string[] | null | undefined, pointer: string): void {
+  if (!types) return;
+  const problems: FieldProblem[] = types.flatMap((type, index) =>
+    type in EVENT_CATALOGUE ? [] : [{ pointer: `${pointer}/${index}`, detail: `"${type}" is not an event type: see listEventTypes` }],
+  );
+  if (problems.length > 0) throw unprocessable('INVALID_INPUT', 'A webhook can subscribe only to event types the service sends', problems);
+}
