@@ -65,7 +65,7 @@ describe('calculateBudget', () => {
     expect(result.fullYearPence).toBe(625_000); // 25 × £250
     expect(result.rasAnnualPence).toBe(456_731); // 625,000 × 38 / 52 = 456,730.77 → half up
     expect(result.totalAnnualPence).toBe(506_731); // + £500 Supporting People
-    expect(result.councilAnnualPence).toBe(356_731); // − £1,000 ILF
+    expect(result.councilAnnualPence).toBe(356_731); // the RAS amount 456,731 − 100,000 ILF (included): not the total, which counts Supporting People on top
     expect(result.annualContributionPence).toBe(76_000); // £20 × 38 weeks
     expect(result.netAnnualPence).toBe(280_731);
     expect(result.questionnaire).toMatchObject({ id: questionnaireId, version: 1 });

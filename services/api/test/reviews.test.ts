@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../src/clock.js';
 import { ANSWERS_25, type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
 import { agreedBudget } from './helpers/plan.js';
 import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
@@ -32,15 +33,44 @@ describe('reviews', () => {
       ['first', '2026-05-29'],
       ['annual', '2027-05-01'],
     ]);
-    const overdue = (await t.call('GET', `/v1/reviews?budgetId=${budgetId}&overdue=true`, { key: council.keys.auditor })).json().items;
-    const today = new Date().toISOString().slice(0, 10);
-    expect(overdue.map((r: { kind: string }) => r.kind)).toEqual(reviews.filter((r) => r.dueDate < today).map((r) => r.kind));
     const interim = await t.call('POST', '/v1/reviews', {
       key: council.keys.assessor,
       body: { budgetId, kind: 'interim', dueDate: '2026-11-01' },
     });
     expect(interim.statusCode).toBe(201);
     expect((await reviewsOf(budgetId)).map((r) => r.kind).sort()).toEqual(['annual', 'first', 'interim']);
+  });
+
+  it('shows a review overdue the day after it was due, on a clock stopped on a date worked out by hand', async () => {
+    // The budget starts 2026-05-01: first review 4 weeks on, 2026-05-29; annual 2027-05-01.
+    // On 2026-05-30 the first is one day overdue and the annual is not yet due.
+    const stopped = await createTestApp({ clock: fixedClock('2026-05-30') });
+    try {
+      const c = await setUpCouncil(stopped);
+      const { budgetId } = await agreedBudget(stopped, c);
+      const list = async (query: string) =>
+        (await stopped.call('GET', `/v1/reviews?budgetId=${budgetId}${query}`, { key: c.keys.auditor })).json().items as {
+          kind: string;
+          overdue: boolean;
+        }[];
+      expect((await list('')).map((r) => [r.kind, r.overdue])).toEqual([
+        ['first', true],
+        ['annual', false],
+      ]);
+      expect((await list('&overdue=true')).map((r) => r.kind)).toEqual(['first']);
+    } finally {
+      await stopped.close();
+    }
+    // On its due date it is not yet overdue.
+    const onTheDay = await createTestApp({ clock: fixedClock('2026-05-29') });
+    try {
+      const c = await setUpCouncil(onTheDay);
+      const { budgetId } = await agreedBudget(onTheDay, c);
+      const overdue = (await onTheDay.call('GET', `/v1/reviews?budgetId=${budgetId}&overdue=true`, { key: c.keys.auditor })).json().items;
+      expect(overdue).toEqual([]);
+    } finally {
+      await onTheDay.close();
+    }
   });
 
   it('records outcomes, the person’s experience and spending, and whether it was on time', async () => {

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger, FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
+import type { Clock } from '../../src/clock.js';
 import { type Database, openDatabase } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 
@@ -46,6 +47,8 @@ export async function createTestApp(
     failedAuthPerMinute?: number;
     allowPrivateWebhooks?: boolean;
     logger?: FastifyBaseLogger;
+    /** Stop the service's clock on a date, so "due" and "overdue" are worked out by hand. */
+    clock?: Clock;
   } = {},
 ): Promise<TestApp> {
   const database = await openTestDatabase();
@@ -58,6 +61,7 @@ export async function createTestApp(
       // The tests' webhook receivers listen on 127.0.0.1.
       allowPrivateWebhooks: options.allowPrivateWebhooks ?? true,
     },
+    ...(options.clock ? { clock: options.clock } : {}),
     // TEST_LOG=1 shows the service's log, e.g. the error behind a 500.
     logger: options.logger ?? process.env.TEST_LOG === '1',
   });
