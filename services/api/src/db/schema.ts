@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { LedgerKind } from 'ras-core';
+import type { AnnualClawback, Answers, CalibrationResult, LedgerKind, Referral, SupportPlan } from 'ras-core';
+import type { CalculatedBudget } from '../rules/calculate-budget.js';
 import type { CouncilSettingsInput } from '../schemas/council-settings.js';
 
 /** A timestamp: read as a Date, written as a Date or left to its default. */
@@ -7,7 +8,7 @@ type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 /** jsonb: read as parsed JSON, written as a JSON string (so arrays never become PostgreSQL arrays). */
 type Json<T = unknown> = ColumnType<T, string, string>;
-type NullableJson = ColumnType<unknown, string | null | undefined, string | null>;
+type NullableJson<T = unknown> = ColumnType<T | null, string | null | undefined, string | null>;
 
 export interface CouncilTable {
   id: string;
@@ -59,7 +60,7 @@ export interface CalibrationTable {
   case_count: number;
   budget_pence: number;
   pounds_per_point_pence: number;
-  result: Json;
+  result: Json<CalibrationResult>;
   created_by: string;
   created_at: Timestamp;
 }
@@ -91,7 +92,7 @@ export interface AssessmentTable {
   questionnaire_id: string;
   status: 'draft' | 'submitted' | 'agreed';
   completed_with: string[];
-  answers: Json;
+  answers: Json<Answers>;
   submitted_answers: NullableJson;
   moderation: NullableJson;
   eligibility: NullableJson;
@@ -123,8 +124,8 @@ export interface BudgetTable {
   council_annual_pence: number;
   annual_contribution_pence: number;
   net_annual_pence: number;
-  referral: NullableJson;
-  calculation: Json;
+  referral: NullableJson<Referral>;
+  calculation: Json<CalculatedBudget>;
   version: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -188,8 +189,8 @@ export interface SupportPlanTable {
   person_id: string;
   status: 'draft' | 'submitted' | 'returned' | 'approved' | 'rejected';
   stage: PlanStage | null;
-  plan: Json;
-  exception: NullableJson;
+  plan: Json<SupportPlan>;
+  exception: NullableJson<{ reason: string; overBudgetPence: number }>;
   created_by_key_id: string | null;
   submitted_at: NullableTimestamp;
   decided_at: NullableTimestamp;
@@ -271,7 +272,7 @@ export interface ReviewTable {
   due_date: string;
   status: 'scheduled' | 'completed' | 'cancelled';
   outcome: NullableJson;
-  clawback: NullableJson;
+  clawback: NullableJson<StoredClawback>;
   completed_at: NullableTimestamp;
   version: Generated<number>;
   created_at: Timestamp;
@@ -393,6 +394,10 @@ export interface DB {
   self_rating_rounds: SelfRatingRoundTable;
   self_ratings: SelfRatingTable;
 }
+
+/** A clawback recommendation as a review stores it, with finance's decision once made. */
+export type StoredClawback = Partial<AnnualClawback> &
+  Pick<AnnualClawback, 'clawbackPence' | 'contributionRefundPence'> & { readonly decision: unknown };
 
 export type Council = Selectable<CouncilTable>;
 export type ApiKey = Selectable<ApiKeyTable>;

@@ -1,7 +1,6 @@
 import { type AccountSummary, type LedgerEntry, type ScheduledPayment, summariseAccount } from 'ras-core';
 import type { Budget, BudgetTransaction, PaymentAgreement, PaymentInstalment } from '../db/schema.js';
 import { iso } from '../http/iso.js';
-import type { CalculatedBudget } from '../rules/calculate-budget.js';
 
 /** Ledger rows as ras-core reads them. */
 export function ledgerOf(rows: readonly BudgetTransaction[]): LedgerEntry[] {
@@ -55,7 +54,7 @@ export function toTransaction(row: BudgetTransaction, reversedBy: string | null 
 
 /** The funders' names: the council, the person, and each funding stream of the budget. */
 export function funderNames(budget: Budget): Record<string, string> {
-  const streams = (budget.calculation as CalculatedBudget).streams ?? [];
+  const streams = budget.calculation.streams ?? [];
   return {
     council: 'The council',
     person: 'The person’s contribution',

@@ -1,9 +1,8 @@
 import type { Budget } from '../db/schema.js';
 import { iso } from '../http/iso.js';
-import type { CalculatedBudget } from '../rules/calculate-budget.js';
 
 export function toBudget(row: Budget) {
-  const calculation = row.calculation as CalculatedBudget;
+  const calculation = row.calculation;
   return {
     ...calculation,
     // Budgets worked out before a case could carry two referrals stored only the one.
@@ -35,7 +34,7 @@ export function budgetEvent(row: Budget) {
     councilAnnualPence: row.council_annual_pence,
     annualContributionPence: row.annual_contribution_pence,
     netAnnualPence: row.net_annual_pence,
-    referral: (row.referral as { reason: string } | null)?.reason ?? null,
+    referral: row.referral?.reason ?? null,
     version: row.version,
   };
 }

@@ -9,7 +9,6 @@ import { findBudget } from '../repositories/budgets.js';
 import { councilSettings } from '../repositories/councils.js';
 import { financialAssessmentInForce } from '../repositories/financial-assessments.js';
 import { findPlan, listDecisions } from '../repositories/support-plans.js';
-import type { CalculatedBudget } from '../rules/calculate-budget.js';
 
 export interface PlanContext {
   readonly budget: Budget;
@@ -20,7 +19,7 @@ export interface PlanContext {
 
 /** Costs the plan against its budget and runs the panel checklist (ras-core does both). */
 export function assess(plan: SupportPlan, context: Omit<PlanContext, 'decisions'>) {
-  const calculation = context.budget.calculation as CalculatedBudget;
+  const calculation = context.budget.calculation;
   const costing = costSupportPlan(plan, {
     totalAnnualPence: context.budget.total_annual_pence,
     weeksCovered: calculation.weeksCovered,
@@ -34,7 +33,7 @@ export function assess(plan: SupportPlan, context: Omit<PlanContext, 'decisions'
 }
 
 export function toPlan(row: SupportPlanRow, context: PlanContext) {
-  const plan = { healthySafeAndWell: '', ...(row.plan as SupportPlan) };
+  const plan = { healthySafeAndWell: '', ...row.plan };
   const { costing, checklist: items } = assess(plan, context);
   // The panel's reason for approving past each failing item, from its approval.
   const approval = context.decisions.filter((decision) => decision.stage === 'panel' && decision.outcome === 'approve').at(-1);
@@ -49,7 +48,7 @@ export function toPlan(row: SupportPlanRow, context: PlanContext) {
     ...plan,
     costing,
     checklist,
-    exception: row.exception as { reason: string; overBudgetPence: number } | null,
+    exception: row.exception,
     decisions: context.decisions.map((decision) => ({
       id: decision.id,
       stage: decision.stage,

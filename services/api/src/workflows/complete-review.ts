@@ -1,4 +1,4 @@
-import { addMonths, annualClawback, type ClawbackRule, DEFAULT_CLAWBACK, type SupportPlan } from 'ras-core';
+import { addMonths, annualClawback, type ClawbackRule, DEFAULT_CLAWBACK } from 'ras-core';
 import type { Review } from '../db/schema.js';
 import { invalidState, notFound, unprocessable } from '../errors.js';
 import { assertVersion } from '../http/etag.js';
@@ -9,7 +9,6 @@ import { findReview, updateReview } from '../repositories/reviews.js';
 import { listPlans } from '../repositories/support-plans.js';
 import { summariseStoredAccount } from '../representations/budget-accounts.js';
 import { reviewEvent } from '../representations/reviews.js';
-import type { CalculatedBudget } from '../rules/calculate-budget.js';
 import type { WorkflowContext } from './context.js';
 import { createIndicativeBudget } from './create-budget.js';
 
@@ -51,7 +50,7 @@ export async function completeReview(
     null,
     1,
   );
-  const planOutcomes = (plan?.plan as SupportPlan | undefined)?.outcomes ?? [];
+  const planOutcomes = plan?.plan.outcomes ?? [];
   const rated = new Map(body.outcomes.map((outcome) => [outcome.key, outcome]));
   const problems = [
     ...planOutcomes
@@ -75,7 +74,7 @@ export async function completeReview(
     const rule = definition.clawback ?? DEFAULT_CLAWBACK;
     const stored = await findAgreement(tx, scope.councilId, budget.id);
     const account = summariseStoredAccount(await listTransactions(tx, scope.councilId, budget.id), stored?.instalments ?? [], completedOn);
-    const streams = (budget.calculation as CalculatedBudget).streams ?? [];
+    const streams = budget.calculation.streams ?? [];
     const result = annualClawback(
       {
         startDate: budget.start_date,

@@ -65,7 +65,7 @@ export async function createIndicativeBudget(
     request.weeklyContributionPence ??
     (await financialAssessmentInForce(tx, scope.councilId, assessment.person_id, request.startDate))?.weekly_contribution_pence;
   const calculation = calculateBudget(questionnaire, scheme, {
-    answers: assessment.answers as Record<string, string>,
+    answers: assessment.answers,
     weeksAtHome: request.weeksAtHome,
     fundingStreams: request.fundingStreams,
     weeklyContributionPence,

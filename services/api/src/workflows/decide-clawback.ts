@@ -1,4 +1,3 @@
-import type { AnnualClawback } from 'ras-core';
 import type { Review } from '../db/schema.js';
 import { invalidState, notFound, unprocessable } from '../errors.js';
 import { assertVersion } from '../http/etag.js';
@@ -13,9 +12,6 @@ export interface ClawbackDecision {
   readonly amountPence?: number | undefined;
   readonly reason?: string | undefined;
 }
-
-type StoredClawback = Partial<AnnualClawback> &
-  Pick<AnnualClawback, 'clawbackPence' | 'contributionRefundPence'> & { readonly decision: unknown };
 
 /**
  * Records finance's decision on an annual review's clawback. Confirm or reduce takes the council's
@@ -42,7 +38,7 @@ export async function decideClawback(
   const before = await findReview(tx, scope, reviewId, { forUpdate: true });
   if (!before) throw notFound('review', reviewId);
   assertVersion(expectedVersion, before.version);
-  const recommendation = before.clawback as StoredClawback | null;
+  const recommendation = before.clawback;
   if (before.status !== 'completed' || recommendation === null)
     throw invalidState('Only a completed annual review has a clawback to decide');
   if (recommendation.decision !== null) throw invalidState('The clawback has already been decided');

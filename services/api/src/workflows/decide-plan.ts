@@ -1,4 +1,4 @@
-import { nextPlanStage, PLAN_STAGE_ROLES, panelApproval, type SupportPlan } from 'ras-core';
+import { nextPlanStage, PLAN_STAGE_ROLES, panelApproval } from 'ras-core';
 import type { Role } from '../auth/roles.js';
 import { assertSeparateStage } from '../auth/separation-of-duties.js';
 import type { PlanDecision, PlanStage, SupportPlanRow } from '../db/schema.js';
@@ -43,7 +43,7 @@ export async function decidePlan(
   const before = await lockPlan(tx, scope, planId, expectedVersion);
   if (before.status !== 'submitted') throw invalidState(`Only a submitted plan can be decided; this one is ${before.status}`);
   if (before.stage !== stage) throw invalidState(`The plan is waiting for the ${before.stage} decision, not ${stage}`);
-  const plan = before.plan as SupportPlan;
+  const plan = before.plan;
   const planContext = await contextOf(tx, scope, before);
   if ((await councilSettings(tx, scope.councilId)).separationOfDuties === 'strict') {
     assertSeparateStage(

@@ -1,4 +1,3 @@
-import type { Answers } from 'ras-core';
 import type { Budget } from '../db/schema.js';
 import { findAssessment } from '../repositories/assessments.js';
 import { type CalculatedBudget, calculateBudget } from '../rules/calculate-budget.js';
@@ -19,7 +18,7 @@ export async function recalculateBudget(
   budget: Budget,
   change: Recalculation,
 ): Promise<CalculatedBudget> {
-  const previous = budget.calculation as CalculatedBudget;
+  const previous = budget.calculation;
   const assessment = await findAssessment(tx, { councilId: scope.councilId, portalKeyId: null }, budget.assessment_id);
   const scheme = await rules.scheme(scope.councilId, budget.scheme_id, tx);
   const questionnaire = assessment && (await rules.questionnaire(scope.councilId, assessment.questionnaire_id, tx));
@@ -28,7 +27,7 @@ export async function recalculateBudget(
     change.panelAmount ??
     (budget.panel_annual_pence === null ? undefined : { annualPence: budget.panel_annual_pence, reason: budget.panel_reason ?? '' });
   return calculateBudget(questionnaire, scheme, {
-    answers: assessment.answers as Answers,
+    answers: assessment.answers,
     weeksAtHome: previous.weeksCovered,
     fundingStreams: previous.streams,
     weeklyContributionPence: change.weeklyContributionPence,

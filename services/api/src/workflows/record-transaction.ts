@@ -1,4 +1,4 @@
-import { COUNCIL_FUNDER, defaultFunder, LEDGER_DIRECTION, type LedgerKind, PERSON_FUNDER, type SupportPlan } from 'ras-core';
+import { COUNCIL_FUNDER, defaultFunder, LEDGER_DIRECTION, type LedgerKind, PERSON_FUNDER } from 'ras-core';
 import { assertNotPanelApprover } from '../auth/separation-of-duties.js';
 import type { BudgetTransaction } from '../db/schema.js';
 import { type FieldProblem, invalidState, notFound, unprocessable } from '../errors.js';
@@ -140,7 +140,7 @@ export async function recordTransaction(context: WorkflowContext, budgetId: stri
     direction = LEDGER_DIRECTION[body.kind];
   }
   if (body.planLine !== undefined) {
-    const line = (approved?.plan as SupportPlan | undefined)?.lines[body.planLine];
+    const line = approved?.plan.lines[body.planLine];
     if (!line)
       throw unprocessable('INVALID_INPUT', 'The approved plan has no such line', [
         { pointer: '/planLine', detail: 'is not a line of the approved plan' },

@@ -198,7 +198,7 @@ const appealRoutes: FastifyPluginAsyncTypebox = async (app) => {
           if (budget.status !== 'indicative') throw invalidState(`The budget is ${budget.status}: a new amount is set at its review`);
           const panelAmount = { annualPence: agreedAnnualPence, reason: reasons };
           const calculation = await recalculateBudget({ tx, rules: app.rules, scope }, budget, {
-            weeklyContributionPence: (budget.calculation as { weeklyContributionPence: number }).weeklyContributionPence,
+            weeklyContributionPence: budget.calculation.weeklyContributionPence,
             panelAmount,
           });
           const after = await updateBudget(tx, scope.councilId, budget.id, {

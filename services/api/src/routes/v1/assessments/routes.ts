@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
-import { type Answers, scoreAnswers, validateAnswers } from 'ras-core';
+import { scoreAnswers, validateAnswers } from 'ras-core';
 import { Type } from 'typebox';
 import { actorOf, READERS, rolesAccess, type Scope } from '../../../auth/roles.js';
 import type { Assessment, DB } from '../../../db/schema.js';
@@ -21,7 +21,7 @@ import { AssessmentResource, AssessmentStatus, CreateAssessmentBody, ModerationB
 type AnswerValue = string | readonly string[];
 
 export function toAssessment(row: Assessment, questionnaire: LoadedQuestionnaire) {
-  const score = scoreAnswers(questionnaire.compiled, row.answers as Answers);
+  const score = scoreAnswers(questionnaire.compiled, row.answers);
   return {
     id: row.id,
     personId: row.person_id,
@@ -250,7 +250,7 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (before.status !== 'draft') throw invalidState(`Only a draft can be submitted; the assessment is ${before.status}`);
         const questionnaire = await questionnaireOf(app, scope.councilId, before.questionnaire_id, tx);
         checkAnswers(questionnaire, before.answers, false);
-        const score = scoreAnswers(questionnaire.compiled, before.answers as Answers);
+        const score = scoreAnswers(questionnaire.compiled, before.answers);
         const after = await updateAssessment(tx, scope.councilId, before.id, {
           status: 'submitted',
           submitted_answers: JSON.stringify(before.answers),

@@ -13,7 +13,7 @@ import { IdempotencyHeaders, IdParams, problemResponses } from '../../../schemas
 import { CalibrationResource, MAX_CASES, RunCalibrationBody } from './schemas.js';
 
 function toCalibration(row: Calibration) {
-  return { ...(row.result as CalibrationResult), id: row.id, createdAt: iso(row.created_at) };
+  return { ...row.result, id: row.id, createdAt: iso(row.created_at) };
 }
 
 const READ = rolesAccess('admin', 'finance', 'auditor');

@@ -184,7 +184,7 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const before = await lockPlan(tx, scope, request.params.id, expected);
         if (before.status !== 'draft' && before.status !== 'returned')
           throw invalidState(`Only a draft or returned plan can be submitted; this one is ${before.status}`);
-        const plan = before.plan as SupportPlan;
+        const plan = before.plan;
         if (plan.outcomes.length === 0 || plan.lines.length === 0) {
           throw unprocessable('INVALID_INPUT', 'A plan needs at least one outcome and one line before it is submitted', [
             ...(plan.outcomes.length === 0 ? [{ pointer: '/outcomes', detail: 'must list at least one outcome' }] : []),
