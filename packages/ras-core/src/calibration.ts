@@ -193,6 +193,13 @@ export function calibrate(input: CalibrationInput): CalibrationResult {
   const available = budget - topSlice;
   const perPoint = divide(available, totalPoints, 'down');
   const scheme = proposedScheme ?? compileScheme({ key: 'proposed', method: { type: 'linear', poundsPerPointPence: perPoint } });
+  const { method: proposedMethod, floorPoints: floor, ceilingPence: ceiling } = scheme.definition;
+  // A full year's amount for the points, as allocateBudget works it out (full year, penny
+  // rounding, so the ceiling only refers). Linear is done inline: a million cases at a time.
+  const project =
+    proposedMethod.type === 'linear'
+      ? (points: number) => (floor !== undefined && points < floor ? 0 : points * proposedMethod.poundsPerPointPence)
+      : (points: number) => allocateBudget(scheme, { totalPoints: points }, { explain: false }).rasAnnualPence;
   let referrals = 0;
 
   const results: CalibratedCase[] = new Array(cases.length);
@@ -209,9 +216,8 @@ export function calibrate(input: CalibrationInput): CalibrationResult {
   let sumYY = 0;
   for (let index = 0; index < cases.length; index++) {
     const c = cases[index] as CalibrationCase;
-    const allocation = allocateBudget(scheme, { totalPoints: c.points }, { explain: false });
-    const projected = allocation.rasAnnualPence;
-    if (allocation.referrals.some((referral) => referral.reason === 'above-ceiling')) referrals++;
+    const projected = project(c.points);
+    if (ceiling !== undefined && projected > ceiling) referrals++;
     const difference = projected - c.currentAnnualPence;
     const clientGroup = c.clientGroup ?? null;
     results[index] = {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { calibrate, RasError, renderCalibrationReport } from '../src/index.js';
+import { allocateBudget, calibrate, compileScheme, RasError, renderCalibrationReport } from '../src/index.js';
 
 const CASES = [
   { ref: 'A', points: 20, currentAnnualPence: 500_000, clientGroup: 'older-people' },
@@ -137,6 +137,40 @@ describe('calibrate', () => {
     expect(result.referrals).toBe(1);
     expect(result.integrity).toMatchObject({ passes: false, projectedTotalPence: 3_700_000, differencePence: 1_000_000 });
     expect(result.poundsPerPointPence).toBe(20_250);
+  });
+
+  it('projects every case exactly as allocateBudget allocates it under the proposal', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            ref: fc.constant('x'),
+            points: fc.integer({ min: 0, max: 200 }),
+            currentAnnualPence: fc.integer({ min: 0, max: 5_000_000 }),
+          }),
+          {
+            minLength: 1,
+            maxLength: 50,
+          },
+        ),
+        fc.integer({ min: 0, max: 100_000 }),
+        fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined }),
+        fc.option(fc.integer({ min: 0, max: 10_000_000 }), { nil: undefined }),
+        (cases, rate, floorPoints, ceilingPence) => {
+          fc.pre(cases.some((c) => c.points > 0));
+          const proposed = {
+            method: { type: 'linear' as const, poundsPerPointPence: rate },
+            ...(floorPoints === undefined ? {} : { floorPoints }),
+            ...(ceilingPence === undefined ? {} : { ceilingPence }),
+          };
+          const result = calibrate({ cases, topSlicePercent: 0, proposed });
+          const scheme = compileScheme({ key: 'p', ...proposed });
+          const allocations = cases.map((c) => allocateBudget(scheme, { totalPoints: c.points }, { explain: false }));
+          expect(result.cases.map((c) => c.projectedAnnualPence)).toEqual(allocations.map((a) => a.rasAnnualPence));
+          expect(result.referrals).toBe(allocations.filter((a) => a.referrals.some((r) => r.reason === 'above-ceiling')).length);
+        },
+      ),
+    );
   });
 
   it('names a bad proposed scheme’s field under /proposed', () => {
