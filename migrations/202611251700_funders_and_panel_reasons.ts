@@ -13,7 +13,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('funder', 'text', (c) => c.notNull().defaultTo('council'))
     .execute();
   await sql`update budget_transactions set funder = 'person' where kind in ('contribution', 'contribution-refund')`.execute(db);
-  await sql`alter table budget_transactions drop constraint if exists budget_transactions_kind_check`.execute(db);
+  // A reversal belongs to the funder of the entry it reverses.
+  await sql`update budget_transactions r set funder = o.funder from budget_transactions o where r.reverses_id = o.id`.execute(db);
+  // The name PostgreSQL (15 and 18) gave the inline check; without if exists, so a different
+  // name fails here rather than leaving the old list of kinds in force.
+  await sql`alter table budget_transactions drop constraint budget_transactions_kind_check`.execute(db);
   await db.schema
     .alterTable('budget_transactions')
     .addCheckConstraint(
@@ -42,6 +46,10 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('payment_instalments').addPrimaryKeyConstraint('payment_instalments_pk', ['agreement_id', 'number']).execute();
   await db.schema.alterTable('payment_instalments').dropColumn('funder').execute();
   await db.schema.alterTable('budget_transactions').dropConstraint('budget_transactions_kind_ck').execute();
+  // Reversals of funder payments first: they point at the payments.
+  await sql`delete from budget_transactions where reverses_id in (select id from budget_transactions where kind = 'funder-payment')`.execute(
+    db,
+  );
   await sql`delete from budget_transactions where kind = 'funder-payment'`.execute(db);
   await db.schema
     .alterTable('budget_transactions')

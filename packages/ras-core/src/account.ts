@@ -120,7 +120,8 @@ const isPayment = (kind: LedgerKind) => kind === 'council-payment' || kind === '
 /**
  * Sums an append-only ledger. A reversal cancels the entry it names, so both drop out of the
  * totals while the balance stays the ledger's own sum. Spending is shared between funders in
- * proportion to what each paid in (largest remainder, so no penny is lost), so the funders'
+ * proportion to what each paid in (rounded down, the pennies left over going one each to the
+ * funders in order, the council first, as {@link allocate} does: none lost), so the funders'
  * balances add up to the balance. Payments count against the funder's instalments: a payment
  * naming an instalment pays that one; any other is spread over the unpaid ones, oldest first.
  *

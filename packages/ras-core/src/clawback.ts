@@ -7,6 +7,7 @@ import {
   checkedPence,
   formatHundredths,
   formatPounds,
+  formatQuotient,
   multiplyDivide,
   type Pence,
   percentToBasisPoints,
@@ -33,6 +34,11 @@ export interface ClawbackInput {
   readonly contributionDuePence?: Pence;
   /** Money spent from the account. */
   readonly spentPence: Pence;
+  /**
+   * What the account holds of this money now, when known: it is then the underspend, as spending,
+   * refunds and adjustments (either way) all show in it, and `spentPence` is only reported.
+   */
+  readonly unspentPence?: number;
   /** How much underspend the person keeps. */
   readonly rule: ClawbackRule;
   /** Who paid `councilPaidPence`, for the explanation (default "the council"). */
@@ -76,7 +82,9 @@ export function calculateClawback(input: ClawbackInput): ClawbackResult {
   if (perYear === 0) fail('INVALID_NUMBER', '/weeksPerYear', 'must be above 0');
   const period = input.periodWeeks === undefined ? perYear : weeksToHundredths(input.periodWeeks, '/periodWeeks');
   const paidIn = checkedPence(council + person, '/paidInPence');
-  const underspend = Math.max(0, paidIn - spent);
+  const held = input.unspentPence;
+  if (held !== undefined && !Number.isSafeInteger(held)) fail('INVALID_MONEY', '/unspentPence', 'must be a whole number of pence');
+  const underspend = Math.max(0, held ?? paidIn - spent);
   const due = input.contributionDuePence === undefined ? undefined : assertPence(input.contributionDuePence, '/contributionDuePence');
   const refund = due === undefined ? 0 : Math.min(underspend, Math.max(0, person - due));
 
@@ -87,8 +95,17 @@ export function calculateClawback(input: ClawbackInput): ClawbackResult {
       paidIn,
       'pence',
     ),
-    step('spent', `Spent: ${formatPounds(spent)}.`, spent, 'pence'),
-    step('underspend', `Unspent: ${formatPounds(underspend)}.`, underspend, 'pence'),
+    held === undefined
+      ? step('spent', `Spent: ${formatPounds(spent)}.`, spent, 'pence')
+      : step(
+          'spent',
+          held <= paidIn
+            ? `Spent, net of refunds and adjustments: ${formatPounds(paidIn - held)}.`
+            : `Refunds and adjustments added ${formatPounds(held - paidIn)} more than was spent.`,
+          paidIn - held,
+          'pence',
+        ),
+    step('underspend', `Unspent${held === undefined ? '' : ', what the account holds'}: ${formatPounds(underspend)}.`, underspend, 'pence'),
   ];
   if (refund > 0) {
     explanation.push(
@@ -148,6 +165,13 @@ export function calculateClawback(input: ClawbackInput): ClawbackResult {
     clawbackPence: clawback,
     explanation,
   };
+}
+
+function contributionDueText(annual: Pence, period: number, perYear: number, due: Pence): string {
+  const whole = `Your agreed contribution for the weeks your budget covers is ${formatPounds(annual)}`;
+  if (period === perYear) return `${whole}.`;
+  const exact = formatQuotient(annual, period, perYear);
+  return `${whole}; for the ${formatHundredths(period)} of ${formatHundredths(perYear)} weeks reviewed, ${formatPounds(annual)} × ${formatHundredths(period)} ÷ ${formatHundredths(perYear)} = ${exact.text}${exact.exact ? '' : `, which is ${formatPounds(due)} to the nearest penny`}.`;
 }
 
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
@@ -245,9 +269,9 @@ export function annualClawback(agreement: ClawbackAgreement, account: AccountSum
     contributionDuePence: due,
     // What is unspent is what the pot holds: spending, refunds and adjustments all show there.
     spentPence: Math.max(0, councilPaid + personPaid - held),
+    unspentPence: held,
     rule: agreement.rule,
   });
-  const proRata = period === perYear ? '' : ` × ${formatHundredths(period)} ÷ ${formatHundredths(perYear)}`;
   const explanation = [
     step(
       'period',
@@ -255,12 +279,7 @@ export function annualClawback(agreement: ClawbackAgreement, account: AccountSum
       period,
       'weeks',
     ),
-    step(
-      'contribution-due',
-      `Your agreed contribution for the weeks your budget covers is ${formatPounds(annualContribution)}${proRata ? `; for the weeks reviewed, ${formatPounds(annualContribution)}${proRata} = ${formatPounds(due)}` : ''}.`,
-      due,
-      'pence',
-    ),
+    step('contribution-due', contributionDueText(annualContribution, period, perYear, due), due, 'pence'),
     ...main.explanation,
   ];
   const funders: FunderClawback[] = (agreement.streams ?? []).flatMap((stream, index) => {
@@ -274,6 +293,7 @@ export function annualClawback(agreement: ClawbackAgreement, account: AccountSum
       weeksPerYear: perYear / 100,
       councilPaidPence: balance.paidInPence,
       spentPence: Math.max(0, balance.paidInPence - balance.balancePence),
+      unspentPence: balance.balancePence,
       rule,
       funderName: name,
     });

@@ -353,7 +353,7 @@ export function panelApproval(
     const given = reasons[item.key]?.trim();
     const implied =
       item.key === 'within-budget'
-        ? context.exceptionReason
+        ? context.exceptionReason?.trim()
         : item.key === 'no-unresolved-risks' && context.riskEnablementReasons !== undefined
           ? `Risk Enablement Panel approved: ${context.riskEnablementReasons}`
           : undefined;

@@ -114,6 +114,46 @@ describe('summariseAccount', () => {
     );
   });
 
+  it('allocates named and unnamed payments of several funders without losing or overpaying a penny', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 1_000_000 }),
+        fc.integer({ min: 0, max: 1_000_000 }),
+        fc.array(
+          fc.record({
+            funder: fc.constantFrom('council', 'sp'),
+            amount: fc.integer({ min: 1, max: 300_000 }),
+            instalment: fc.option(fc.integer({ min: 1, max: 14 }), { nil: undefined }),
+          }),
+          { maxLength: 30 },
+        ),
+        (council, sp, drawn) => {
+          const schedule = [
+            ...schedulePayments(council, '2026-05-01').map((i) => ({ ...i, funder: 'council' })),
+            ...schedulePayments(sp, '2026-05-01').map((i) => ({ ...i, funder: 'sp' })),
+          ];
+          const entries = drawn.map((d, index) =>
+            entry(`p${index}`, d.funder === 'council' ? 'council-payment' : 'funder-payment', d.amount, {
+              funder: d.funder,
+              instalmentNumber: d.instalment ?? null,
+            }),
+          );
+          const summary = summariseAccount(entries, schedule, '2026-05-01');
+          for (const funder of ['council', 'sp']) {
+            const paid = drawn.filter((d) => d.funder === funder).reduce((sum, d) => sum + d.amount, 0);
+            const allocated = summary.schedule.filter((i) => i.funder === funder).reduce((sum, i) => sum + i.paidPence, 0);
+            const unallocated = summary.funders.find((f) => f.funder === funder)?.unallocatedPence ?? 0;
+            expect(allocated + unallocated).toBe(paid);
+          }
+          for (const i of summary.schedule) {
+            expect(i.paidPence).toBeLessThanOrEqual(i.amountPence);
+            expect(i.payments.reduce((sum, p) => sum + p.amountPence, 0)).toBe(i.paidPence);
+          }
+        },
+      ),
+    );
+  });
+
   it('allocates every penny of payments to instalments or leaves it unallocated, never more than an instalment needs', () => {
     fc.assert(
       fc.property(
@@ -135,6 +175,39 @@ describe('summariseAccount', () => {
 
 describe('annualClawback', () => {
   const rule = { type: 'percent', percent: 20 } as const;
+
+  it('counts what the account holds as unspent, adjustments in included', () => {
+    // Council paid £10,000 and adjusted £5,000 in; nothing spent: £15,000 unspent. Allowance 20%
+    // of £10,000 = £2,000; the excess £13,000 is capped at the £10,000 the council paid.
+    const account = summariseAccount(
+      [entry('c', 'council-payment', 1_000_000), { id: 'a', kind: 'adjustment', direction: 1, amountPence: 500_000, funder: 'council' }],
+      [],
+      '2027-05-01',
+    );
+    const result = annualClawback(
+      { startDate: '2026-05-01', councilAnnualPence: 1_000_000, annualContributionPence: 0, rule },
+      account,
+      '2027-05-01',
+    );
+    expect(result).toMatchObject({ underspendPence: 1_500_000, allowancePence: 200_000, clawbackPence: 1_000_000 });
+    expect(result.explanation.find((step) => step.key === 'spent')?.text).toBe(
+      'Refunds and adjustments added £5,000.00 more than was spent.',
+    );
+  });
+
+  it('writes a part-year contribution due as arithmetic to redo', () => {
+    // £350.01 × 13 ÷ 52 = £87.5025: £87.50 to the nearest penny (reviewed after 91 days = 13 weeks).
+    const account = summariseAccount([], [], '2026-07-31');
+    const result = annualClawback(
+      { startDate: '2026-05-01', councilAnnualPence: 1_000_000, annualContributionPence: 35_001, rule },
+      account,
+      '2026-07-31',
+    );
+    expect(result.contributionDuePence).toBe(8_750);
+    expect(result.explanation.find((step) => step.key === 'contribution-due')?.text).toBe(
+      'Your agreed contribution for the weeks your budget covers is £350.01; for the 13 of 52 weeks reviewed, £350.01 × 13 ÷ 52 = £87.5025, which is £87.50 to the nearest penny.',
+    );
+  });
 
   it('takes the contribution due for the weeks the budget covers, refunds the overpayment, then reclaims', () => {
     // A 14-week college budget: council share £11,357.69, contribution £25 × 14 = £350.00, net

@@ -67,6 +67,10 @@ export async function completeReview(
   if (problems.length > 0) throw unprocessable('INVALID_INPUT', 'The review does not fit the approved plan: see errors', problems);
 
   const completedOn = body.completedOn ?? clock.today();
+  if (completedOn < budget.start_date)
+    throw unprocessable('INVALID_INPUT', `The budget started on ${budget.start_date}; a review of it cannot be completed before then`, [
+      { pointer: '/completedOn', detail: `must be on or after ${budget.start_date}` },
+    ]);
   let clawback: Record<string, unknown> | null = null;
   if (before.kind === 'annual') {
     const scheme = await findScheme(tx, scope.councilId, budget.scheme_id);

@@ -1,8 +1,9 @@
 import type { Review } from '../db/schema.js';
 import { invalidState, notFound, unprocessable } from '../errors.js';
 import { assertVersion } from '../http/etag.js';
-import { insertTransaction } from '../repositories/budget-accounts.js';
+import { findAgreement, insertTransaction, listTransactions } from '../repositories/budget-accounts.js';
 import { findReview, updateReview } from '../repositories/reviews.js';
+import { summariseStoredAccount } from '../representations/budget-accounts.js';
 import { reviewEvent } from '../representations/reviews.js';
 import type { WorkflowContext } from './context.js';
 
@@ -17,7 +18,8 @@ export interface ClawbackDecision {
  * Records finance's decision on an annual review's clawback. Confirm or reduce takes the council's
  * money back; the person's overpaid contribution goes back to them, and each funding stream's
  * unspent share to it under its own rule, whatever finance decides about the council's money
- * (neither is the council's to keep). Every movement is a ledger entry with its event.
+ * (neither is the council's to keep). Nothing goes back beyond what each pot holds at the
+ * decision. Every movement is a ledger entry with its event.
  */
 export async function decideClawback(
   context: WorkflowContext,
@@ -47,7 +49,19 @@ export async function decideClawback(
       { pointer: '/amountPence', detail: `must be less than ${recommendation.clawbackPence}` },
     ]);
   }
-  const amount = decision === 'confirm' ? recommendation.clawbackPence : decision === 'reduce' ? (amountPence as number) : 0;
+  const decided = decision === 'confirm' ? recommendation.clawbackPence : decision === 'reduce' ? (amountPence as number) : 0;
+  // The recommendation was worked out when the review was completed; money may have moved since.
+  // Nothing goes back beyond what each pot holds now.
+  const stored = await findAgreement(tx, scope.councilId, before.budget_id);
+  const account = summariseStoredAccount(
+    await listTransactions(tx, scope.councilId, before.budget_id),
+    stored?.instalments ?? [],
+    clock.today(),
+  );
+  const holds = (funder: string) => Math.max(0, account.funders.find((f) => f.funder === funder)?.balancePence ?? 0);
+  const councilPot = Math.max(0, holds('council') + holds('person'));
+  const refund = Math.min(recommendation.contributionRefundPence, councilPot);
+  const amount = Math.min(decided, councilPot - refund);
   const transactionIds: string[] = [];
   const on = clock.today();
   const record = async (kind: 'clawback' | 'contribution-refund', funder: string, pence: number, description: string) => {
@@ -89,15 +103,18 @@ export async function decideClawback(
     amount,
     `Clawback ${decision === 'confirm' ? 'confirmed' : 'reduced'} at review ${before.id}${reason ? `: ${reason}` : ''}`,
   );
-  const decided = {
+  const outcome = {
     decision,
     amountPence: amount,
+    ...(amount < decided || refund < recommendation.contributionRefundPence
+      ? { cappedBecause: 'money was spent after the review, so less was left to return than recommended' }
+      : {}),
     reason: reason ?? null,
     decidedBy: actor.actor,
     decidedAt: clock.now().toISOString(),
     transactionIds,
   };
-  const after = await updateReview(tx, scope.councilId, before.id, { clawback: JSON.stringify({ ...recommendation, decision: decided }) });
+  const after = await updateReview(tx, scope.councilId, before.id, { clawback: JSON.stringify({ ...recommendation, decision: outcome }) });
   changes.record({
     action: 'review.clawback-decided',
     entityType: 'review',

@@ -4,6 +4,7 @@ import { assertSeparateStage } from '../auth/separation-of-duties.js';
 import type { PlanDecision, PlanStage, SupportPlanRow } from '../db/schema.js';
 import { AppError, invalidState, unprocessable } from '../errors.js';
 import { councilSettings } from '../repositories/councils.js';
+import { financialAssessmentInForce } from '../repositories/financial-assessments.js';
 import { insertDecision, updatePlan } from '../repositories/support-plans.js';
 import { assess, contextOf, lockPlan, planEvent } from '../representations/support-plans.js';
 import { agreeBudget } from './agree-budget.js';
@@ -64,8 +65,11 @@ export async function decidePlan(
       throw unprocessable('INVALID_INPUT', 'Panel approval needs the date the budget starts', [
         { pointer: '/startDate', detail: 'is required to approve at panel' },
       ]);
-    const { costing, checklist } = assess(plan, planContext);
-    if (!costing.withinBudget && exceptionReason === undefined) {
+    // The checklist as it stands on the start date the panel agrees: the financial assessment
+    // must be in force then, not only on the date the indicative budget was set for.
+    const financial = await financialAssessmentInForce(tx, scope.councilId, before.person_id, startDate);
+    const { costing, checklist } = assess(plan, { ...planContext, financialAssessmentDone: financial !== undefined });
+    if (!costing.withinBudget && !exceptionReason?.trim()) {
       throw unprocessable(
         'INVALID_INPUT',
         `The plan is ${-costing.headroomPence} pence over budget: approve it only as an exception, with exceptionReason`,

@@ -6,7 +6,7 @@ import { findAgreement, findTransaction, insertTransaction, listTransactions } f
 import { findBudget } from '../repositories/budgets.js';
 import { councilSettings } from '../repositories/councils.js';
 import { listDecisions, listPlans } from '../repositories/support-plans.js';
-import { funderNames, summariseStoredAccount, toTransaction } from '../representations/budget-accounts.js';
+import { summariseStoredAccount, toTransaction } from '../representations/budget-accounts.js';
 import type { WorkflowContext } from './context.js';
 
 /** A transaction as the API takes it. */
@@ -73,9 +73,10 @@ export function transactionProblems(body: TransactionRequest): FieldProblem[] {
 }
 
 /**
- * Records money into or out of a budget account: checks the kind's rules, the funder, the plan
- * line, the instalment (a payment naming one must pay what it still owes) and, under strict
- * separation of duties, that the payer did not approve the plan at panel.
+ * Records money into or out of a budget account: checks the kind's rules, the funder (a stream
+ * only if the council passes its money on), the plan line, the instalment (a payment naming one
+ * must pay what it still owes) and, under strict separation of duties, that whoever puts money in
+ * did not approve the plan at panel.
  */
 export async function recordTransaction(context: WorkflowContext, budgetId: string, body: TransactionRequest) {
   const { tx, changes, scope, clock, actor } = context;
@@ -91,14 +92,9 @@ export async function recordTransaction(context: WorkflowContext, budgetId: stri
     ]);
   const internal = { councilId: scope.councilId, portalKeyId: null };
   const [approved] = await listPlans(tx, internal, { budgetId: budget.id, status: 'approved' }, null, 1);
-  const isPayment = body.kind === 'council-payment' || body.kind === 'funder-payment';
-  if (isPayment && (await councilSettings(tx, scope.councilId)).separationOfDuties === 'strict') {
-    const decisions = approved ? await listDecisions(tx, scope.councilId, [approved.id]) : [];
-    const panel = decisions.filter((decision) => decision.stage === 'panel' && decision.outcome === 'approve').at(-1);
-    assertNotPanelApprover(actor, panel && { actor: panel.decided_by, actorName: panel.actor_name });
-  }
 
-  const streams = Object.keys(funderNames(budget)).filter((key) => key !== COUNCIL_FUNDER && key !== PERSON_FUNDER);
+  // Only streams whose money the council passes on have a line in the account.
+  const streams = (budget.calculation.streams ?? []).filter((stream) => stream.paysThroughCouncil !== false).map((stream) => stream.key);
   const allowed = fundersFor(body.kind, streams);
   let funder = body.funder ?? defaultFunder(body.kind);
   if (allowed !== null && !allowed.includes(funder))
@@ -138,6 +134,13 @@ export async function recordTransaction(context: WorkflowContext, budgetId: stri
     direction = body.direction === 'in' ? 1 : -1;
   } else {
     direction = LEDGER_DIRECTION[body.kind];
+  }
+  // Whoever approved the plan at panel may not put money into its account by any route: a
+  // payment, an adjustment in, or reversing money that went out.
+  if (direction === 1 && body.kind !== 'contribution' && (await councilSettings(tx, scope.councilId)).separationOfDuties === 'strict') {
+    const decisions = approved ? await listDecisions(tx, scope.councilId, [approved.id]) : [];
+    const panel = decisions.filter((decision) => decision.stage === 'panel' && decision.outcome === 'approve').at(-1);
+    assertNotPanelApprover(actor, panel && { actor: panel.decided_by, actorName: panel.actor_name });
   }
   if (body.planLine !== undefined) {
     const line = approved?.plan.lines[body.planLine];

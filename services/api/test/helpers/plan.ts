@@ -59,7 +59,14 @@ async function step(t: TestApp, previous: LightMyRequestResponse, method: string
 export async function agreedBudget(
   t: TestApp,
   council: SetUpCouncil,
-  options: { weeklyContributionPence?: number; plan?: object; budget?: Record<string, unknown>; panel?: Record<string, unknown> } = {},
+  options: {
+    weeklyContributionPence?: number;
+    plan?: object;
+    budget?: Record<string, unknown>;
+    panel?: Record<string, unknown>;
+    /** The key that approves at panel (default the council's panel key). */
+    panelKey?: string;
+  } = {},
 ) {
   const { personId, assessmentId } = await agreedPerson(t, council);
   await t.call('POST', `/v1/people/${personId}/financial-assessments`, {
@@ -87,7 +94,7 @@ export async function agreedBudget(
     outcome: 'approve',
     reasons: 'ok',
   });
-  await step(t, m, 'POST', `${url}/decisions`, council.keys.panel, {
+  await step(t, m, 'POST', `${url}/decisions`, options.panelKey ?? council.keys.panel, {
     stage: 'panel',
     outcome: 'approve',
     reasons: 'ok',

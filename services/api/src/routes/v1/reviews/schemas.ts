@@ -99,6 +99,9 @@ const Clawback = Type.Object({
       decidedBy: Type.String(),
       decidedAt: Timestamp,
       transactionIds: Type.Array(Id),
+      cappedBecause: Type.Optional(
+        Type.String({ description: 'Set when less went back than recommended, because money was spent after the review' }),
+      ),
     }),
   ),
 });
