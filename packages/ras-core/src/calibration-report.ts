@@ -1,5 +1,7 @@
+import { allocateBudget } from './allocation.js';
 import type { CalibratedCase, CalibrationResult } from './calibration.js';
 import { formatPounds } from './money.js';
+import { compileScheme } from './scheme.js';
 
 /** Options for {@link renderCalibrationReport}. */
 export interface CalibrationReportOptions {
@@ -65,17 +67,33 @@ function chart(result: CalibrationResult): string {
     const end = Math.min(xMax, perPoint > 0 ? yMax / perPoint : xMax);
     return `<line x1="${x(0)}" y1="${y(0)}" x2="${x(end)}" y2="${y(end * perPoint)}" class="${cls}"/>`;
   };
+  // The proposed scheme as allocateBudget applies it: a step for each point total (bands, floor),
+  // drawn at up to 400 steps across the chart and clipped at its top.
+  const { derived, ...proposal } = result.proposed;
+  const scheme = compileScheme({ key: 'proposed', ...proposal });
+  const stride = Math.max(1, Math.ceil(xMax / 400));
+  const steps: string[] = [];
+  for (let p = 0; p <= xMax; p += stride) {
+    const amount = Math.min(yMax, allocateBudget(scheme, { totalPoints: p }, { explain: false }).rasAnnualPence);
+    steps.push(`${x(p)},${y(amount)} ${x(Math.min(xMax, p + stride))},${y(amount)}`);
+  }
+  const proposedLine =
+    proposal.method.type === 'linear' && proposal.floorPoints === undefined
+      ? line(proposal.method.poundsPerPointPence, 'rate')
+      : `<polyline points="${steps.join(' ')}" class="rate" fill="none"/>`;
+  const affordable = derived ? '' : line(result.poundsPerPointPence, 'afford');
   const sampled =
     result.cases.length > points.length ? `, a sample of ${points.length} of the ${result.cases.length} cases chosen evenly by points` : '';
   return `<svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">
 <title id="chart-title">Points against what each case costs today</title>
-<desc id="chart-desc">Each dot is a case${sampled}: its RAS points across, its current annual cost up. The solid line is the new amount per point (${escapeHtml(formatPounds(result.poundsPerPointPence))}); the dashed line is the least-squares fit through the origin (${escapeHtml(formatPounds(result.diagnostic.leastSquaresPoundsPerPointPence))}). Dots above the solid line would get less than today; below it, more.</desc>
+<desc id="chart-desc">Each dot is a case${sampled}: its RAS points across, its current annual cost up. The solid line is what the proposed scheme gives each point total (${escapeHtml(proposalText(result))})${derived ? '' : `; the dotted line is the rate the budget affords (${escapeHtml(formatPounds(result.poundsPerPointPence))} a point)`}; the dashed line is the least-squares fit through the origin (${escapeHtml(formatPounds(result.diagnostic.leastSquaresPoundsPerPointPence))}). Dots above the solid line would get less than today; below it, more.</desc>
 ${ticks.join('\n')}
 <line x1="${MARGIN.left}" y1="${y(0)}" x2="${WIDTH - MARGIN.right}" y2="${y(0)}" class="axis"/>
 <line x1="${MARGIN.left}" y1="${MARGIN.top}" x2="${MARGIN.left}" y2="${y(0)}" class="axis"/>
 ${dots}
 ${line(result.diagnostic.leastSquaresPoundsPerPointPence, 'fit')}
-${line(result.poundsPerPointPence, 'rate')}
+${affordable}
+${proposedLine}
 <text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 8}" text-anchor="middle">RAS points</text>
 </svg>`;
 }
@@ -181,7 +199,7 @@ table { border-collapse: collapse; width: 100%; margin: 1rem 0; font-variant-num
 th, td { border-bottom: 1px solid #b1b4b6; padding: .25rem .5rem; text-align: right; } th[scope="row"], td:nth-child(2) { text-align: left; }
 td.up { color: #00703c; } td.down { color: #d4351c; } .fail { color: #d4351c; } .pass { color: #00703c; font-weight: 600; }
 svg { width: 100%; height: auto; font-size: 12px; } .axis { stroke: #0b0c0c; } .grid { stroke: #e5e5e5; } .winner { fill: #00703c; fill-opacity: .6; } .loser { fill: #d4351c; fill-opacity: .6; }
-.rate { stroke: #1d70b8; stroke-width: 2.5; } .fit { stroke: #505a5f; stroke-width: 1.5; stroke-dasharray: 6 4; }
+.rate { stroke: #1d70b8; stroke-width: 2.5; } .fit { stroke: #505a5f; stroke-width: 1.5; stroke-dasharray: 6 4; } .afford { stroke: #505a5f; stroke-width: 1.5; stroke-dasharray: 1 4; stroke-linecap: round; }
 @media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } table, svg { break-inside: avoid; } }
 </style>
 </head>
@@ -192,7 +210,7 @@ svg { width: 100%; height: auto; font-size: 12px; } .axis { stroke: #0b0c0c; } .
 <dl>${figures.map(([term, value]) => `<dt>${escapeHtml(term)}</dt><dd>${value}</dd>`).join('')}</dl>
 <h2>Points against cost today</h2>
 ${chart(result)}
-<p>Solid line: the new amount per point. Dashed line: the line that best fits today’s costs (a diagnostic). Green: cases that would get more; red: less.</p>
+<p>Solid line: what the proposed scheme gives each point total.${result.proposed.derived ? '' : ' Dotted line: the amount per point the budget affords.'} Dashed line: the line that best fits today’s costs (a diagnostic). Green: cases that would get the same or more; red: less.</p>
 <h2>Summary</h2>
 <dl>
 <dt>Would get more</dt><dd>${summary.winners}</dd>
