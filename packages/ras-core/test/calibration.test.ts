@@ -137,6 +137,11 @@ describe('calibrate', () => {
     expect(result.referrals).toBe(1);
     expect(result.integrity).toMatchObject({ passes: false, projectedTotalPence: 3_700_000, differencePence: 1_000_000 });
     expect(result.poundsPerPointPence).toBe(20_250);
+    // The report draws the bands as steps, beside the rate the budget affords.
+    const html = renderCalibrationReport(result);
+    expect(html).toContain('<polyline points="');
+    expect(html).toContain('class="afford"');
+    expect(html).toContain('3 bands, £5,000.00 to £20,000.00 a year, floor 10 points, ceiling £15,000.00');
   });
 
   it('projects every case exactly as allocateBudget allocates it under the proposal', () => {

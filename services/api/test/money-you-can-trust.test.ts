@@ -2,7 +2,7 @@
 // and asserted over HTTP. One describe per case in the issue.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../src/clock.js';
-import { ANSWERS_25, type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
+import { ANSWERS_25, agreedPerson, type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
 import { agreedBudget, PLAN } from './helpers/plan.js';
 import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
 
@@ -479,5 +479,42 @@ describe('found in review', () => {
     });
     expect(decided.json().clawback.decision).toMatchObject({ amountPence: 325_000, cappedBecause: expect.any(String) });
     expect((await t.call('GET', `/v1/budgets/${budgetId}/account`, { key: c.keys.finance })).json().balancePence).toBe(0);
+  });
+
+  it('judges the financial assessment on the start date the panel agrees', async () => {
+    // The person's only financial assessment takes effect on 2026-06-01. Agreed from 2026-05-01,
+    // none is in force, so the panel must say why; agreed from 2026-06-01, the item passes.
+    const c = await setUpCouncil(t);
+    const run = async (startDate: string) => {
+      const { personId, assessmentId } = await agreedPerson(t, c);
+      await t.call('POST', `/v1/people/${personId}/financial-assessments`, {
+        key: c.keys.finance,
+        body: { effectiveFrom: '2026-06-01', weeklyContributionPence: 0 },
+      });
+      const budget = await t.call('POST', '/v1/budgets', { key: c.keys.assessor, body: { assessmentId, startDate: '2026-05-01' } });
+      const plan = await t.call('POST', '/v1/support-plans', { key: c.keys.assessor, body: { budgetId: budget.json().id, ...PLAN } });
+      let last = await t.call('POST', `/v1/support-plans/${plan.json().id}/submit`, {
+        key: c.keys.assessor,
+        headers: { 'if-match': plan.headers.etag as string },
+      });
+      for (const [stage, key] of [
+        ['coordinator', c.keys.assessor],
+        ['team-manager', c.keys.teamManager],
+      ] as const)
+        last = await t.call('POST', `/v1/support-plans/${plan.json().id}/decisions`, {
+          key,
+          headers: { 'if-match': last.headers.etag as string },
+          body: { stage, outcome: 'approve', reasons: 'ok' },
+        });
+      return t.call('POST', `/v1/support-plans/${plan.json().id}/decisions`, {
+        key: c.keys.panel,
+        headers: { 'if-match': last.headers.etag as string },
+        body: { stage: 'panel', outcome: 'approve', reasons: 'ok', startDate },
+      });
+    };
+    const early = await run('2026-05-01');
+    expect(problemOf(early).errors?.map((e) => e.pointer)).toEqual(['/checklistReasons/financial-assessment-done']);
+    const later = await run('2026-06-01');
+    expect(later.statusCode, later.body).toBe(200);
   });
 });
