@@ -1,7 +1,10 @@
 import { divide } from './money.js';
 import type { ManagementOption } from './support-plan.js';
 
-/** How a person's budget is managed overall, from the ways their plan lines are managed. */
+/**
+ * How a person's support is managed overall. `commissioned-support-only` is for people without a
+ * personal budget: reports count it (as 0 here) because ASCOF 3D's denominator includes them.
+ */
 export type ManagementMix = 'direct-payment-only' | 'part-direct-payment' | 'managed-personal-budget' | 'commissioned-support-only';
 
 /** The statutory client-level-data delivery mechanisms (England). */
@@ -26,7 +29,7 @@ export const DELIVERY_MECHANISM: Readonly<Record<ManagementOption, DeliveryMecha
  * Classifies a person by their plan's lines, as ASCOF 3D counts people. With a personal budget,
  * a person with no lines yet still has a council-managed personal budget.
  */
-export function managementMix(options: readonly ManagementOption[]): ManagementMix {
+export function managementMix(options: readonly ManagementOption[]): Exclude<ManagementMix, 'commissioned-support-only'> {
   const mechanisms = options.map((option) => DELIVERY_MECHANISM[option]);
   const direct = mechanisms.filter((mechanism) => mechanism === 'Direct Payment').length;
   if (direct > 0 && direct === mechanisms.length) return 'direct-payment-only';

@@ -1,5 +1,5 @@
 import { allocateBudget } from './allocation.js';
-import type { CalibratedCase, CalibrationResult } from './calibration.js';
+import { type CalibratedCase, type CalibrationResult, describeProposedScheme } from './calibration.js';
 import { formatPounds } from './money.js';
 import { compileScheme } from './scheme.js';
 
@@ -86,7 +86,7 @@ function chart(result: CalibrationResult): string {
     result.cases.length > points.length ? `, a sample of ${points.length} of the ${result.cases.length} cases chosen evenly by points` : '';
   return `<svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">
 <title id="chart-title">Points against what each case costs today</title>
-<desc id="chart-desc">Each dot is a case${sampled}: its RAS points across, its current annual cost up. The solid line is what the proposed scheme gives each point total (${escapeHtml(proposalText(result))})${derived ? '' : `; the dotted line is the rate the budget affords (${escapeHtml(formatPounds(result.poundsPerPointPence))} a point)`}; the dashed line is the least-squares fit through the origin (${escapeHtml(formatPounds(result.diagnostic.leastSquaresPoundsPerPointPence))}). Dots above the solid line would get less than today; below it, more.</desc>
+<desc id="chart-desc">Each dot is a case${sampled}: its RAS points across, its current annual cost up. The solid line is what the proposed scheme gives each point total (${escapeHtml(describeProposedScheme(result.proposed))})${derived ? '' : `; the dotted line is the rate the budget affords (${escapeHtml(formatPounds(result.poundsPerPointPence))} a point)`}; the dashed line is the least-squares fit through the origin (${escapeHtml(formatPounds(result.diagnostic.leastSquaresPoundsPerPointPence))}). Dots above the solid line would get less than today; below it, more.</desc>
 ${ticks.join('\n')}
 <line x1="${MARGIN.left}" y1="${y(0)}" x2="${WIDTH - MARGIN.right}" y2="${y(0)}" class="axis"/>
 <line x1="${MARGIN.left}" y1="${MARGIN.top}" x2="${MARGIN.left}" y2="${y(0)}" class="axis"/>
@@ -113,18 +113,6 @@ ${caseRows(cases)}
 </tbody></table>`;
 }
 
-function proposalText(result: CalibrationResult): string {
-  const { method, floorPoints, ceilingPence, derived } = result.proposed;
-  const parts = [
-    method.type === 'linear'
-      ? `${formatPounds(method.poundsPerPointPence)} a point${derived ? ' (the rate the budget affords)' : ''}`
-      : `${method.bands.length} bands, ${formatPounds(method.bands[0]?.annualPence ?? 0)} to ${formatPounds(method.bands.at(-1)?.annualPence ?? 0)} a year`,
-  ];
-  if (floorPoints !== undefined) parts.push(`floor ${floorPoints} points`);
-  if (ceilingPence !== undefined) parts.push(`ceiling ${formatPounds(ceilingPence)}`);
-  return parts.join(', ');
-}
-
 /**
  * Renders a desktop exercise as one self-contained HTML page for committee: the key figures, an
  * inline SVG chart of points against today's cost with the £/point line, the winners and losers,
@@ -148,7 +136,7 @@ export function renderCalibrationReport(result: CalibrationResult, options: Cali
     ['Cases', String(result.caseCount)],
     ['Total points', String(result.totalPoints)],
     ['Amount per point the budget affords', `<strong>${money(result.poundsPerPointPence)}</strong>`],
-    ['Proposed scheme', escapeHtml(proposalText(result))],
+    ['Proposed scheme', escapeHtml(describeProposedScheme(result.proposed))],
     ['Cost of the cases today', money(result.integrity.currentTotalPence)],
     ['Projected cost under the proposal', money(result.projectedTotalPence)],
     [

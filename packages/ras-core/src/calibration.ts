@@ -295,7 +295,12 @@ export function calibrate(input: CalibrationInput): CalibrationResult {
       perPoint,
       'pence',
     ),
-    step('proposed', describeProposal(scheme, proposedScheme === undefined, totalPoints, projectedTotal), projectedTotal, 'pence'),
+    step(
+      'proposed',
+      describeProposal({ ...proposalOf(scheme), derived: proposedScheme === undefined }, totalPoints, projectedTotal),
+      projectedTotal,
+      'pence',
+    ),
     step(
       'projected-total',
       `Under it the cases would cost ${formatPounds(projectedTotal)}${
@@ -363,23 +368,25 @@ function proposalOf(scheme: CompiledScheme): ProposedScheme {
   };
 }
 
-function describeProposal(scheme: CompiledScheme, derived: boolean, totalPoints: number, projectedTotal: Pence): string {
-  const { method, floorPoints, ceilingPence } = scheme.definition;
-  const parts: string[] = [];
-  if (method.type === 'linear') {
-    parts.push(
-      derived
-        ? `The proposal is that rate, ${formatPounds(method.poundsPerPointPence)} a point`
-        : `The proposed scheme pays ${formatPounds(method.poundsPerPointPence)} a point`,
-    );
-    if (floorPoints === undefined && ceilingPence === undefined)
-      parts[0] += `: ${totalPoints} points × ${formatPounds(method.poundsPerPointPence)} = ${formatPounds(projectedTotal)}`;
-  } else {
-    parts.push(
-      `The proposed scheme has ${plural(method.bands.length, 'band', 'bands')}, from ${formatPounds((method.bands[0] as { annualPence: number }).annualPence)} a year`,
-    );
-  }
-  if (floorPoints !== undefined) parts.push(`nothing below ${floorPoints} points`);
-  if (ceilingPence !== undefined) parts.push(`the panel decides above ${formatPounds(ceilingPence)}`);
-  return `${parts.join('; ')}.`;
+/**
+ * A proposed scheme in a few words, as the report's key figures and the explanation show it:
+ * "£300.00 a point", or "3 bands, £5,000.00 to £20,000.00 a year, floor 10 points, ceiling £19,000.00".
+ */
+export function describeProposedScheme(proposed: ProposedScheme & { readonly derived?: boolean }): string {
+  const { method, floorPoints, ceilingPence, derived } = proposed;
+  const parts = [
+    method.type === 'linear'
+      ? `${formatPounds(method.poundsPerPointPence)} a point${derived ? ' (the rate the budget affords)' : ''}`
+      : `${method.bands.length} bands, ${formatPounds(method.bands[0]?.annualPence ?? 0)} to ${formatPounds(method.bands.at(-1)?.annualPence ?? 0)} a year`,
+  ];
+  if (floorPoints !== undefined) parts.push(`floor ${floorPoints} points`);
+  if (ceilingPence !== undefined) parts.push(`ceiling ${formatPounds(ceilingPence)}`);
+  return parts.join(', ');
+}
+
+function describeProposal(proposed: ProposedScheme & { readonly derived: boolean }, totalPoints: number, projectedTotal: Pence): string {
+  const { method, floorPoints, ceilingPence } = proposed;
+  const simple = method.type === 'linear' && floorPoints === undefined && ceilingPence === undefined;
+  const sum = simple ? `: ${totalPoints} points × ${formatPounds(method.poundsPerPointPence)} = ${formatPounds(projectedTotal)}` : '';
+  return `The proposed scheme is ${describeProposedScheme(proposed)}${sum}.`;
 }

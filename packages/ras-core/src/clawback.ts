@@ -32,11 +32,11 @@ export interface ClawbackInput {
    * refunded to them before any council money is recovered.
    */
   readonly contributionDuePence?: Pence;
-  /** Money spent from the account. */
-  readonly spentPence: Pence;
+  /** Money spent from the account; give this or `unspentPence`. */
+  readonly spentPence?: Pence;
   /**
-   * What the account holds of this money now, when known: it is then the underspend, as spending,
-   * refunds and adjustments (either way) all show in it, and `spentPence` is only reported.
+   * What the account holds of this money now, instead of `spentPence`: it is the underspend, as
+   * spending, refunds and adjustments (either way) all show in it.
    */
   readonly unspentPence?: number;
   /** How much underspend the person keeps. */
@@ -77,13 +77,13 @@ export function calculateClawback(input: ClawbackInput): ClawbackResult {
   const annual = assertPence(input.annualPence, '/annualPence');
   const council = assertPence(input.councilPaidPence, '/councilPaidPence');
   const person = input.personPaidPence === undefined ? 0 : assertPence(input.personPaidPence, '/personPaidPence');
-  const spent = assertPence(input.spentPence, '/spentPence');
+  const held = input.unspentPence;
+  if (held !== undefined && !Number.isSafeInteger(held)) fail('INVALID_MONEY', '/unspentPence', 'must be a whole number of pence');
+  const spent = held === undefined ? assertPence(input.spentPence, '/spentPence') : 0;
   const perYear = weeksToHundredths(input.weeksPerYear ?? 52, '/weeksPerYear');
   if (perYear === 0) fail('INVALID_NUMBER', '/weeksPerYear', 'must be above 0');
   const period = input.periodWeeks === undefined ? perYear : weeksToHundredths(input.periodWeeks, '/periodWeeks');
   const paidIn = checkedPence(council + person, '/paidInPence');
-  const held = input.unspentPence;
-  if (held !== undefined && !Number.isSafeInteger(held)) fail('INVALID_MONEY', '/unspentPence', 'must be a whole number of pence');
   const underspend = Math.max(0, held ?? paidIn - spent);
   const due = input.contributionDuePence === undefined ? undefined : assertPence(input.contributionDuePence, '/contributionDuePence');
   const refund = due === undefined ? 0 : Math.min(underspend, Math.max(0, person - due));
@@ -268,7 +268,6 @@ export function annualClawback(agreement: ClawbackAgreement, account: AccountSum
     personPaidPence: personPaid,
     contributionDuePence: due,
     // What is unspent is what the pot holds: spending, refunds and adjustments all show there.
-    spentPence: Math.max(0, councilPaid + personPaid - held),
     unspentPence: held,
     rule: agreement.rule,
   });
@@ -292,7 +291,6 @@ export function annualClawback(agreement: ClawbackAgreement, account: AccountSum
       periodWeeks: period / 100,
       weeksPerYear: perYear / 100,
       councilPaidPence: balance.paidInPence,
-      spentPence: Math.max(0, balance.paidInPence - balance.balancePence),
       unspentPence: balance.balancePence,
       rule,
       funderName: name,

@@ -143,3 +143,16 @@ export function findTransaction(db: Db, councilId: string, budgetId: string, id:
     .where('id', '=', id)
     .executeTakeFirst();
 }
+
+/** A budget's account as stored: its payment agreement (once agreed), every funder's instalments and the ledger. */
+export interface StoredLedger {
+  readonly agreement: PaymentAgreement | undefined;
+  readonly instalments: readonly PaymentInstalment[];
+  readonly entries: readonly BudgetTransaction[];
+}
+
+/** Reads everything a budget account is summarised from. */
+export async function findLedger(db: Db, councilId: string, budgetId: string): Promise<StoredLedger> {
+  const [stored, entries] = await Promise.all([findAgreement(db, councilId, budgetId), listTransactions(db, councilId, budgetId)]);
+  return { agreement: stored?.agreement, instalments: stored?.instalments ?? [], entries };
+}

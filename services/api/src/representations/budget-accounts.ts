@@ -1,6 +1,7 @@
 import { type AccountSummary, type LedgerEntry, type ScheduledPayment, summariseAccount } from 'ras-core';
-import type { Budget, BudgetTransaction, PaymentAgreement, PaymentInstalment } from '../db/schema.js';
+import type { Budget, BudgetTransaction, PaymentInstalment } from '../db/schema.js';
 import { iso } from '../http/iso.js';
+import type { StoredLedger } from '../repositories/budget-accounts.js';
 
 /** Ledger rows as ras-core reads them. */
 export function ledgerOf(rows: readonly BudgetTransaction[]): LedgerEntry[] {
@@ -23,12 +24,8 @@ export function scheduleOf(rows: readonly PaymentInstalment[]): ScheduledPayment
 }
 
 /** Sums a stored ledger against its stored schedule (ras-core does the sums). */
-export function summariseStoredAccount(
-  rows: readonly BudgetTransaction[],
-  instalments: readonly PaymentInstalment[],
-  today: string,
-): AccountSummary {
-  return summariseAccount(ledgerOf(rows), scheduleOf(instalments), today);
+export function summariseStoredAccount(ledger: StoredLedger, today: string): AccountSummary {
+  return summariseAccount(ledgerOf(ledger.entries), scheduleOf(ledger.instalments), today);
 }
 
 export function toTransaction(row: BudgetTransaction, reversedBy: string | null = null) {
@@ -63,16 +60,12 @@ export function funderNames(budget: Budget): Record<string, string> {
 }
 
 /** The budget account: agreement, every funder's line, the schedule with its allocations, and the ledger. */
-export function toAccount(
-  budget: Budget,
-  stored: { agreement: PaymentAgreement; instalments: PaymentInstalment[] } | undefined,
-  rows: readonly BudgetTransaction[],
-  today: string,
-) {
-  const summary = summariseStoredAccount(rows, stored?.instalments ?? [], today);
+export function toAccount(budget: Budget, ledger: StoredLedger, today: string) {
+  const summary = summariseStoredAccount(ledger, today);
+  const rows = ledger.entries;
   const reversedBy = new Map(rows.flatMap((row) => (row.reverses_id ? [[row.reverses_id, row.id] as const] : [])));
   const names = funderNames(budget);
-  const a = stored?.agreement;
+  const a = ledger.agreement;
   return {
     budgetId: budget.id,
     status: budget.status,

@@ -6,7 +6,7 @@ import { notFound } from '../errors.js';
 import { assertVersion } from '../http/etag.js';
 import { iso } from '../http/iso.js';
 import { findBudget } from '../repositories/budgets.js';
-import { councilSettings } from '../repositories/councils.js';
+import { type CouncilSettings, councilSettings } from '../repositories/councils.js';
 import { financialAssessmentInForce } from '../repositories/financial-assessments.js';
 import { findPlan, listDecisions } from '../repositories/support-plans.js';
 
@@ -33,7 +33,7 @@ export function assess(plan: SupportPlan, context: Omit<PlanContext, 'decisions'
 }
 
 export function toPlan(row: SupportPlanRow, context: PlanContext) {
-  const plan = { healthySafeAndWell: '', ...row.plan };
+  const plan = row.plan;
   const { costing, checklist: items } = assess(plan, context);
   // The panel's reason for approving past each failing item, from its approval.
   const approval = context.decisions.filter((decision) => decision.stage === 'panel' && decision.outcome === 'approve').at(-1);
@@ -72,13 +72,16 @@ export function planEvent(row: SupportPlanRow) {
   return { id: row.id, budgetId: row.budget_id, personId: row.person_id, status: row.status, stage: row.stage, version: row.version };
 }
 
-export async function contextOf(db: Kysely<DB>, scope: Scope, row: SupportPlanRow): Promise<PlanContext> {
+/**
+ * What a plan is shown with. A list passes the council's settings, read once for the page.
+ */
+export async function contextOf(db: Kysely<DB>, scope: Scope, row: SupportPlanRow, known?: CouncilSettings): Promise<PlanContext> {
   const budget = await findBudget(db, { councilId: scope.councilId, portalKeyId: null }, row.budget_id);
   if (!budget) throw new Error(`plan ${row.id} has lost its budget`);
   const [decisions, financial, settings] = await Promise.all([
     listDecisions(db, scope.councilId, [row.id]),
     financialAssessmentInForce(db, scope.councilId, row.person_id, budget.start_date),
-    councilSettings(db, scope.councilId),
+    known ?? councilSettings(db, scope.councilId),
   ]);
   return { budget, decisions, financialAssessmentDone: financial !== undefined, paymentFrequency: settings.paymentFrequency };
 }

@@ -3,7 +3,7 @@ import type { Review } from '../db/schema.js';
 import { invalidState, notFound, unprocessable } from '../errors.js';
 import { assertVersion } from '../http/etag.js';
 import { findScheme } from '../repositories/allocation-schemes.js';
-import { findAgreement, listTransactions } from '../repositories/budget-accounts.js';
+import { findLedger } from '../repositories/budget-accounts.js';
 import { findBudget } from '../repositories/budgets.js';
 import { findReview, updateReview } from '../repositories/reviews.js';
 import { listPlans } from '../repositories/support-plans.js';
@@ -76,15 +76,15 @@ export async function completeReview(
     const scheme = await findScheme(tx, scope.councilId, budget.scheme_id);
     const definition = (scheme?.definition ?? {}) as { clawback?: ClawbackRule; weeksPerYear?: number };
     const rule = definition.clawback ?? DEFAULT_CLAWBACK;
-    const stored = await findAgreement(tx, scope.councilId, budget.id);
-    const account = summariseStoredAccount(await listTransactions(tx, scope.councilId, budget.id), stored?.instalments ?? [], completedOn);
+    const ledger = await findLedger(tx, scope.councilId, budget.id);
+    const account = summariseStoredAccount(ledger, completedOn);
     const streams = budget.calculation.streams ?? [];
     const result = annualClawback(
       {
         startDate: budget.start_date,
         weeksPerYear: definition.weeksPerYear ?? 52,
         councilAnnualPence: budget.council_annual_pence,
-        annualContributionPence: stored?.agreement.contribution_annual_pence ?? budget.annual_contribution_pence,
+        annualContributionPence: ledger.agreement?.contribution_annual_pence ?? budget.annual_contribution_pence,
         rule,
         streams: streams
           .filter((stream) => stream.paysThroughCouncil !== false)

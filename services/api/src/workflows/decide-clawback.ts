@@ -1,7 +1,7 @@
 import type { Review } from '../db/schema.js';
 import { invalidState, notFound, unprocessable } from '../errors.js';
 import { assertVersion } from '../http/etag.js';
-import { findAgreement, insertTransaction, listTransactions } from '../repositories/budget-accounts.js';
+import { findLedger, insertTransaction } from '../repositories/budget-accounts.js';
 import { findReview, updateReview } from '../repositories/reviews.js';
 import { summariseStoredAccount } from '../representations/budget-accounts.js';
 import { reviewEvent } from '../representations/reviews.js';
@@ -52,12 +52,7 @@ export async function decideClawback(
   const decided = decision === 'confirm' ? recommendation.clawbackPence : decision === 'reduce' ? (amountPence as number) : 0;
   // The recommendation was worked out when the review was completed; money may have moved since.
   // Nothing goes back beyond what each pot holds now.
-  const stored = await findAgreement(tx, scope.councilId, before.budget_id);
-  const account = summariseStoredAccount(
-    await listTransactions(tx, scope.councilId, before.budget_id),
-    stored?.instalments ?? [],
-    clock.today(),
-  );
+  const account = summariseStoredAccount(await findLedger(tx, scope.councilId, before.budget_id), clock.today());
   const holds = (funder: string) => Math.max(0, account.funders.find((f) => f.funder === funder)?.balancePence ?? 0);
   const councilPot = Math.max(0, holds('council') + holds('person'));
   const refund = Math.min(recommendation.contributionRefundPence, councilPot);

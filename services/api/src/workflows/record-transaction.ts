@@ -1,8 +1,7 @@
 import { COUNCIL_FUNDER, defaultFunder, LEDGER_DIRECTION, type LedgerKind, PERSON_FUNDER } from 'ras-core';
 import { assertNotPanelApprover } from '../auth/separation-of-duties.js';
-import type { BudgetTransaction } from '../db/schema.js';
 import { type FieldProblem, invalidState, notFound, unprocessable } from '../errors.js';
-import { findAgreement, findTransaction, insertTransaction, listTransactions } from '../repositories/budget-accounts.js';
+import { findLedger, findTransaction, insertTransaction, listTransactions } from '../repositories/budget-accounts.js';
 import { findBudget } from '../repositories/budgets.js';
 import { councilSettings } from '../repositories/councils.js';
 import { listDecisions, listPlans } from '../repositories/support-plans.js';
@@ -109,7 +108,6 @@ export async function recordTransaction(context: WorkflowContext, budgetId: stri
   let direction: 1 | -1;
   let amount = body.amountPence as number;
   let managedBy: string | null = null;
-  let ledger: BudgetTransaction[] | undefined;
   if (body.kind === 'reversal') {
     const original = await findTransaction(tx, scope.councilId, budget.id, body.reversesTransactionId as string);
     if (!original)
@@ -120,8 +118,8 @@ export async function recordTransaction(context: WorkflowContext, budgetId: stri
       throw unprocessable('INVALID_INPUT', 'A reversal cannot be reversed; record the entry again', [
         { pointer: '/reversesTransactionId', detail: 'is itself a reversal' },
       ]);
-    ledger = await listTransactions(tx, scope.councilId, budget.id);
-    if (ledger.some((entry) => entry.reverses_id === original.id)) throw invalidState('That entry has already been reversed');
+    if ((await listTransactions(tx, scope.councilId, budget.id)).some((entry) => entry.reverses_id === original.id))
+      throw invalidState('That entry has already been reversed');
     if (body.amountPence !== undefined && body.amountPence !== original.amount_pence) {
       throw unprocessable('INVALID_INPUT', 'A reversal moves exactly the amount of the entry it reverses', [
         { pointer: '/amountPence', detail: `must be ${original.amount_pence} or left out` },
@@ -151,9 +149,7 @@ export async function recordTransaction(context: WorkflowContext, budgetId: stri
     managedBy = line.managedBy;
   }
   if (body.instalmentNumber !== undefined) {
-    const agreement = await findAgreement(tx, scope.councilId, budget.id);
-    const instalments = agreement?.instalments ?? [];
-    const summary = summariseStoredAccount(ledger ?? (await listTransactions(tx, scope.councilId, budget.id)), instalments, clock.today());
+    const summary = summariseStoredAccount(await findLedger(tx, scope.councilId, budget.id), clock.today());
     const instalment = summary.schedule.find((entry) => entry.funder === funder && entry.number === body.instalmentNumber);
     if (!instalment)
       throw unprocessable('INVALID_INPUT', 'The payment schedule has no such instalment', [

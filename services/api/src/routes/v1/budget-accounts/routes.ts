@@ -5,7 +5,7 @@ import { notFound } from '../../../errors.js';
 import { workflowContext } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
-import { findAgreement, listTransactions } from '../../../repositories/budget-accounts.js';
+import { findLedger } from '../../../repositories/budget-accounts.js';
 import { findBudget } from '../../../repositories/budgets.js';
 import { toAccount } from '../../../representations/budget-accounts.js';
 import { ActorHeader, IdempotencyHeaders, IdParams, problemResponses } from '../../../schemas/common.js';
@@ -30,11 +30,7 @@ const budgetAccountRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const scope = scopeOf(request);
       const budget = await findBudget(app.db, scope, request.params.id);
       if (!budget) throw notFound('budget', request.params.id);
-      const [agreement, entries] = await Promise.all([
-        findAgreement(app.db, scope.councilId, budget.id),
-        listTransactions(app.db, scope.councilId, budget.id),
-      ]);
-      return toAccount(budget, agreement, entries, app.clock.today());
+      return toAccount(budget, await findLedger(app.db, scope.councilId, budget.id), app.clock.today());
     },
   );
 

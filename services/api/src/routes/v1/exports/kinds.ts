@@ -297,10 +297,10 @@ export const EXPORT_KINDS: Record<string, ExportKind> = {
     page: paged(
       (db, request) => plansPage(db, { ...request, approvedOnly: true }),
       (r) => {
-        // ASCOF 3D counts the person, from every line of their plan: part 1a (self-directed
-        // support, which everyone with a RAS budget receives) and part 2a (a direct payment).
+        // ASCOF 3D counts the person, from every line of their plan: part 1a is everyone with a
+        // RAS budget (managementMix never says commissioned support only), part 2a those with a
+        // direct payment, wholly or in part.
         const mix = managementMix([...new Set(lines(r).map(({ line }) => line.managedBy))]);
-        const selfDirected = mix === 'commissioned-support-only' ? 'N' : 'Y';
         const directPayment = mix === 'direct-payment-only' || mix === 'part-direct-payment' ? 'Y' : 'N';
         return lines(r).map(({ line }) => ({
           LA_Person_Unique_Identifier: r.external_ids?.split(';')[0]?.split(':').slice(1).join(':') ?? r.person_id,
@@ -313,7 +313,7 @@ export const EXPORT_KINDS: Record<string, ExportKind> = {
           Event_End_Date: r.end_date,
           Unit_Cost_Pence: line.amountPence,
           Cost_Frequency: line.costType,
-          ASCOF_3D_Self_Directed_Support: selfDirected,
+          ASCOF_3D_Self_Directed_Support: 'Y',
           ASCOF_3D_Direct_Payment: directPayment,
         }));
       },

@@ -10,6 +10,7 @@ import { runWorkflow, write } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
 import { findBudget } from '../../../repositories/budgets.js';
+import { councilSettings } from '../../../repositories/councils.js';
 import { findPlan, insertPlan, listPlans, updatePlan } from '../../../repositories/support-plans.js';
 import { assess, contextOf, lockPlan, type PlanContext, planEvent, toPlan } from '../../../representations/support-plans.js';
 import {
@@ -159,7 +160,8 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
         page.after,
         page.size + 1,
       );
-      const contexts = await Promise.all(rows.slice(0, page.size).map((row) => contextOf(app.db, scope, row)));
+      const settings = await councilSettings(app.db, scope.councilId);
+      const contexts = await Promise.all(rows.slice(0, page.size).map((row) => contextOf(app.db, scope, row, settings)));
       return toPage(rows, page, (row) => toPlan(row, contexts[rows.indexOf(row)] as PlanContext));
     },
   );
