@@ -155,20 +155,31 @@ describe('fuzzing every operation', () => {
       ])
       .execute();
     for (const row of gaps) expect(Number(row.events), row.id).toBe(Number(row.event_seq));
-    // The money in every agreement adds up, and every instalment schedule sums to what it schedules.
+    // The money in every agreement adds up: each funder's instalments sum to what it pays, the
+    // council's to the net (or gross) amount, each stream's to the stream's amount.
     const schedules = await db
       .selectFrom('payment_agreements as a')
       .innerJoin('payment_instalments as i', 'i.agreement_id', 'a.id')
+      .innerJoin('budgets as b', 'b.id', 'a.budget_id')
       .select([
         'a.id',
         'a.collection',
         'a.net_annual_pence',
         'a.gross_annual_pence',
+        'b.calculation',
+        'i.funder',
         (eb) => eb.fn.sum<number>('i.amount_pence').as('scheduled'),
       ])
-      .groupBy(['a.id', 'a.collection', 'a.net_annual_pence', 'a.gross_annual_pence'])
+      .groupBy(['a.id', 'a.collection', 'a.net_annual_pence', 'a.gross_annual_pence', 'b.calculation', 'i.funder'])
       .execute();
-    for (const row of schedules)
-      expect(Number(row.scheduled)).toBe(row.collection === 'net' ? row.net_annual_pence : row.gross_annual_pence);
+    for (const row of schedules) {
+      const expected =
+        row.funder === 'council'
+          ? row.collection === 'net'
+            ? row.net_annual_pence
+            : row.gross_annual_pence
+          : row.calculation.streams.find((stream) => stream.key === row.funder)?.annualPence;
+      expect(Number(row.scheduled), `${row.id} ${row.funder}`).toBe(expected);
+    }
   });
 });
