@@ -4,23 +4,85 @@
  * Pure functions over plain data, money in integer pence, every figure explained. Start with
  * {@link compileQuestionnaire} → {@link scoreAnswers} → {@link compileScheme} → {@link allocateBudget}.
  *
+ * Only what is exported here is the library's API; the helpers the modules share (integer
+ * arithmetic, pointer escaping, date steps) stay inside it.
+ *
  * @packageDocumentation
  */
 
-export * from './account.js';
-export * from './allocation.js';
-export * from './ascof.js';
-export * from './calibration.js';
-export * from './calibration-report.js';
-export * from './clawback.js';
-export * from './contribution.js';
-export * from './dates.js';
-export * from './errors.js';
-export * from './explanation.js';
-export * from './money.js';
-export * from './payment-schedule.js';
-export * from './questionnaire.js';
-export * from './review-dates.js';
-export * from './scheme.js';
-export * from './scoring.js';
-export * from './support-plan.js';
+export type {
+  AccountSummary,
+  FunderBalance,
+  InstalmentStatus,
+  LedgerEntry,
+  LedgerKind,
+  PaymentAllocation,
+  ScheduledPayment,
+} from './account.js';
+export { COUNCIL_FUNDER, defaultFunder, LEDGER_DIRECTION, PERSON_FUNDER, summariseAccount } from './account.js';
+export type { AllocationOptions, BudgetCalculation, FundingStream, PointsInput, Referral, StreamShare } from './allocation.js';
+export { allocateBudget } from './allocation.js';
+export type { AscofPart, DeliveryMechanism, ManagementMix } from './ascof.js';
+export { ascofSelfDirectedSupport, DELIVERY_MECHANISM, managementMix, percentShare } from './ascof.js';
+export type {
+  CalibratedCase,
+  CalibrationCase,
+  CalibrationInput,
+  CalibrationIntegrity,
+  CalibrationResult,
+  CalibrationSummary,
+  ClientGroupTotals,
+  NamedDifference,
+  ProposedScheme,
+} from './calibration.js';
+export { calibrate, describeProposedScheme } from './calibration.js';
+export type { CalibrationReportOptions } from './calibration-report.js';
+export { renderCalibrationReport } from './calibration-report.js';
+export type { AnnualClawback, ClawbackAgreement, ClawbackInput, ClawbackResult, FunderClawback, StreamAgreement } from './clawback.js';
+export { annualClawback, calculateClawback } from './clawback.js';
+export type { ContributionInput, ContributionResult, ContributionRules } from './contribution.js';
+export { CARE_ACT_2014_RULES, calculateContribution } from './contribution.js';
+export type { CalendarDate } from './dates.js';
+export { addMonths, isCalendarDate } from './dates.js';
+export type { Problem, RasErrorCode } from './errors.js';
+export { RAS_ERROR_CODES, RasError, underPointer } from './errors.js';
+export type { ExplanationStep, FigureUnit } from './explanation.js';
+export type { Pence, RoundingMode } from './money.js';
+export { formatPounds, MAX_AMOUNT_PENCE, poundsToPence } from './money.js';
+export type { FunderAmount, Instalment, PaymentFrequency, ScheduleOptions } from './payment-schedule.js';
+export { fundersOf, scheduleFunderPayments, schedulePayments } from './payment-schedule.js';
+export type {
+  AnswerProblem,
+  Answers,
+  CompiledQuestion,
+  CompiledQuestionnaire,
+  CompiledSection,
+  OptionDefinition,
+  QuestionDefinition,
+  QuestionnaireDefinition,
+  SectionDefinition,
+  ValidateAnswersOptions,
+} from './questionnaire.js';
+export { compileQuestionnaire, validateAnswers, validateQuestionnaire } from './questionnaire.js';
+export type { ReviewDateOptions, ScheduledReview } from './review-dates.js';
+export { reviewDates } from './review-dates.js';
+export type { AllocationMethod, AllocationScheme, Band, ClawbackRule, CompiledScheme } from './scheme.js';
+export { compileScheme, DEFAULT_CLAWBACK, validateScheme } from './scheme.js';
+export type { QuestionScore, Score, ScoreOptions, SectionScore } from './scoring.js';
+export { scoreAnswers } from './scoring.js';
+export type {
+  ChecklistItem,
+  ChecklistKey,
+  CostedLine,
+  CostType,
+  ManagementOption,
+  PanelApprovalContext,
+  PlanBudget,
+  PlanCosting,
+  PlanLine,
+  PlanOutcome,
+  PlanRisk,
+  PlanStage,
+  SupportPlan,
+} from './support-plan.js';
+export { costSupportPlan, MANAGEMENT_OPTIONS, nextPlanStage, PLAN_STAGE_ROLES, panelApproval, panelChecklist } from './support-plan.js';

@@ -1,5 +1,6 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebhookRelay } from '../src/webhooks/relay.js';
@@ -10,9 +11,21 @@ import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
 
 let t: TestApp;
 
+/** What an off-the-shelf Standard Webhooks verifier makes of a delivery. */
+function verifiesAsStandardWebhook(secret: string, body: string, headers: IncomingHttpHeaders): boolean {
+  try {
+    new Webhook(secret).verify(body, headers as Record<string, string>);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A webhook receiver that can be told to fail, and remembers what it got. */
 class Receiver {
-  readonly received: { id: string; type: string; seq: number; signatureValid: boolean }[] = [];
+  readonly received: { id: string; type: string; seq: number; signatureValid: boolean; standardValid: boolean; webhookId: string }[] = [];
+  /** The webhook-id of every attempt, failed ones included. */
+  readonly attemptIds: string[] = [];
   failing = false;
   secret = '';
   readonly #server: Server = createServer((request, response) => this.#handle(request, response));
@@ -22,6 +35,7 @@ class Receiver {
       let body = '';
       request.on('data', (chunk) => (body += chunk));
       request.on('end', () => {
+        this.attemptIds.push(String(request.headers['webhook-id']));
         if (this.failing) {
           response.writeHead(503).end();
           return;
@@ -33,6 +47,8 @@ class Receiver {
           type: event.type,
           seq: event.seq,
           signatureValid: verifyDelivery(this.secret, signature, body),
+          standardValid: verifiesAsStandardWebhook(this.secret, body, request.headers),
+          webhookId: String(request.headers['webhook-id']),
         });
         response.writeHead(204).end();
       });
@@ -106,6 +122,12 @@ describe('webhooks', () => {
       expect(receiver.received).toHaveLength(5);
       expect(new Set(receiver.received.map((r) => r.id)).size).toBe(5);
       expect(receiver.received.every((r) => r.signatureValid && r.type === 'person.created')).toBe(true);
+      // Standard Webhooks: the standardwebhooks package verifies every delivery, its webhook-id
+      // is the event id, and every retry of an event carried that same id.
+      expect(receiver.received.every((r) => r.standardValid && r.webhookId === r.id)).toBe(true);
+      expect(receiver.attemptIds.length).toBeGreaterThan(5);
+      expect(new Set(receiver.attemptIds)).toEqual(new Set(receiver.received.map((r) => r.id)));
+      expect(verifiesAsStandardWebhook(receiver.secret, '{"tampered":true}', { 'webhook-id': receiver.received[0]!.id })).toBe(false);
       const log = (await t.call('GET', `/v1/webhooks/${created.json().id}/deliveries`, { key: council.keys.admin })).json().items;
       expect(log).toHaveLength(5);
       expect(log.every((d: { status: string; attempts: number }) => d.status === 'delivered' && d.attempts > 1)).toBe(true);

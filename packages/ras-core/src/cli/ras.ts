@@ -13,6 +13,9 @@ import { readCases } from './read-cases.js';
 
 const USAGE = `ras: the Resource Allocation System from the command line
 
+  ras --version
+      Print the version of ras-core.
+
   ras score <questionnaire.json> <answers.json>
       Score answers; prints the score with its breakdown as JSON.
 
@@ -34,6 +37,11 @@ Money on the command line is in pounds (12.50); in files and output, in integer 
 Exit status: 0 done, 1 the data has problems, 2 the command is wrong, 3 the proposal fails the integrity test.`;
 
 class UsageError extends Error {}
+
+/** The version in ras-core's package.json (dist/cli/ras.js → ../../package.json). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
 
 function readJson(path: string | undefined, what: string): unknown {
   if (!path) throw new UsageError(`Name the ${what} file`);
@@ -143,6 +151,10 @@ async function calibrateCommand(args: string[]): Promise<number> {
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
+  if (command === '--version' || command === '-v') {
+    out(packageVersion());
+    return 0;
+  }
   if (!command || command === '--help' || command === '-h' || args.includes('--help')) {
     out(USAGE);
     return command ? 0 : 2;

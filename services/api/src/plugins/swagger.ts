@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Access } from '../auth/roles.js';
+import { finishDocument, KEYED_EXTENSION, type OperationExamples, PROBLEMS_EXTENSION } from '../openapi/document.js';
+import { problemCodes } from '../openapi/problems.js';
 import { SERVICE_VERSION } from '../version.js';
 
 const DESCRIPTION = `The headless personal budget service: self-assessment to an indicative personal budget, explained.
@@ -11,6 +14,15 @@ Money is integer pence everywhere. Errors are \`application/problem+json\` with 
 and, for bad input, \`errors: [{ pointer, detail }]\`. Creating POSTs accept \`Idempotency-Key\`;
 updates and transitions require \`If-Match\` with the resource's \`ETag\`. Lists take \`pageSize\`
 and \`pageToken\` and answer \`{ items, nextPageToken }\`.`;
+
+/** openapi/examples.json, written by `npm run client:journey -- --examples`; none if it is absent. */
+function operationExamples(): OperationExamples {
+  try {
+    return JSON.parse(readFileSync(new URL('../../../../openapi/examples.json', import.meta.url), 'utf8')) as OperationExamples;
+  } catch {
+    return {};
+  }
+}
 
 function accessNote(access: Access | undefined): string {
   if (!access || access.kind === 'public') return 'No credentials needed.';
@@ -29,6 +41,7 @@ export default fp(
           version: SERVICE_VERSION,
           description: DESCRIPTION,
           license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+          contact: { name: 'RAS maintainers', url: 'https://github.com/ras-personal-budgets/ras/issues' },
         },
         servers: [{ url: '/' }],
         components: {
@@ -53,11 +66,15 @@ export default fp(
         ],
       },
       refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+      transformObject: (documentObject) =>
+        finishDocument((documentObject as { openapiObject: Record<string, unknown> }).openapiObject, operationExamples()) as never,
       transform: ({ schema, url, route }) => {
         const access = route.config?.access;
         if (!schema) return { schema, url };
         const transformed: Record<string, unknown> = { ...schema };
         if (access && access.kind !== 'public') transformed.security = [{ apiKey: [] }];
+        transformed[KEYED_EXTENSION] = access !== undefined && access.kind !== 'public';
+        transformed[PROBLEMS_EXTENSION] = problemCodes(route);
         const description = typeof schema.description === 'string' ? `${schema.description}\n\n` : '';
         transformed.description = `${description}${accessNote(access)}`;
         return { schema: transformed as typeof schema, url };

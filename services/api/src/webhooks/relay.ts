@@ -4,7 +4,7 @@ import type { DB } from '../db/schema.js';
 import { toEvent } from '../events/representation.js';
 import { WebhookSender } from './delivery.js';
 import { type ClaimedDelivery, claimDue, fanOut, markDelivered, markFailed, pauseWebhook } from './delivery-repository.js';
-import { SIGNATURE_HEADER, signDelivery } from './signature.js';
+import { SIGNATURE_HEADER, signDelivery, standardWebhookHeaders } from './signature.js';
 
 /** How the relay paces itself; tests shrink the delays. */
 export interface RelayOptions {
@@ -136,6 +136,7 @@ export class WebhookRelay {
       {
         'content-type': 'application/json',
         'user-agent': 'ras-webhooks/1',
+        ...standardWebhookHeaders(webhook.secret, event.id, timestamp, body),
         [SIGNATURE_HEADER]: signDelivery(webhook.secret, timestamp, body),
         'Ras-Event-Id': event.id,
         'Ras-Event-Type': event.type,

@@ -1,17 +1,47 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** The header carrying a delivery's signature: `t=<unix seconds>,v1=<hex HMAC-SHA256>`. */
+/**
+ * Deliveries are signed as the Standard Webhooks specification says (standardwebhooks.com), so a
+ * receiver can verify them with any off-the-shelf library:
+ *
+ *   webhook-id:        the event's id, the same on every retry (the receiver's idempotency key)
+ *   webhook-timestamp: unix seconds when this attempt was signed
+ *   webhook-signature: `v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`
+ *
+ * keyed with the base64-decoded part of the secret after `whsec_`. The older `Ras-Signature`
+ * header (`t=<timestamp>,v1=<hex HMAC-SHA256 of "<timestamp>.<body>"` keyed with the whole secret
+ * string) is still sent and is deprecated: see CHANGELOG.md.
+ */
+export const STANDARD_HEADERS = { id: 'webhook-id', timestamp: 'webhook-timestamp', signature: 'webhook-signature' } as const;
+
+/** The deprecated header: `t=<unix seconds>,v1=<hex HMAC-SHA256>`. */
 export const SIGNATURE_HEADER = 'Ras-Signature';
 
-/** Signs a delivery body: HMAC-SHA256 over `<timestamp>.<body>` with the webhook's secret. */
+/** A new signing secret: `whsec_` and 32 random bytes in standard base64, as the specification has it. */
+export function signingKeyOf(secret: string): Buffer {
+  // Buffer's base64 decoder also takes the base64url secrets issued before Standard Webhooks.
+  return Buffer.from(secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret, 'base64');
+}
+
+/** The three Standard Webhooks headers for one delivery attempt. */
+export function standardWebhookHeaders(secret: string, id: string, timestamp: number, body: string): Record<string, string> {
+  const signature = createHmac('sha256', signingKeyOf(secret)).update(`${id}.${timestamp}.${body}`).digest('base64');
+  return {
+    [STANDARD_HEADERS.id]: id,
+    [STANDARD_HEADERS.timestamp]: String(timestamp),
+    [STANDARD_HEADERS.signature]: `v1,${signature}`,
+  };
+}
+
+/** Signs a delivery body the deprecated way: HMAC-SHA256 over `<timestamp>.<body>` with the secret. */
 export function signDelivery(secret: string, timestamp: number, body: string): string {
   const mac = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
   return `t=${timestamp},v1=${mac}`;
 }
 
 /**
- * Checks a signature header as a receiver should: the MAC matches and the timestamp is recent
- * (default 5 minutes), which stops replays of old deliveries.
+ * Checks a deprecated signature header as a receiver should: the MAC matches and the timestamp is
+ * recent (default 5 minutes), which stops replays of old deliveries.
  */
 export function verifyDelivery(
   secret: string,

@@ -1,8 +1,10 @@
+import { appendFileSync } from 'node:fs';
 import type { FastifyBaseLogger, FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import type { Clock } from '../../src/clock.js';
 import { type Database, openDatabase } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
+import { problemCodes } from '../../src/openapi/problems.js';
 
 export const BOOTSTRAP_TOKEN = 'test-operator-token-0123456789abcdef';
 
@@ -65,6 +67,7 @@ export async function createTestApp(
     // TEST_LOG=1 shows the service's log, e.g. the error behind a 500.
     logger: options.logger ?? process.env.TEST_LOG === '1',
   });
+  const undeclared = watchUndeclaredProblems(app);
   await app.ready();
   const call: TestApp['call'] = (method, url, { key, body, headers } = {}) =>
     app.inject({
@@ -100,8 +103,35 @@ export async function createTestApp(
     async close() {
       await app.close();
       await database.close();
+      if (undeclared.size > 0) {
+        throw new Error(
+          `Routes answered problems their declaration (config.problems, see openapi/problems.ts) does not list:\n${[...undeclared].join('\n')}`,
+        );
+      }
     },
   };
+}
+
+/**
+ * Every problem a route answers must be one the OpenAPI document declares for it: the whole suite
+ * checks the declarations. Collects each undeclared `operationId status code` (and, with
+ * RECORD_PROBLEMS=file, appends every problem answered to that file).
+ */
+function watchUndeclaredProblems(app: FastifyInstance): Set<string> {
+  const undeclared = new Set<string>();
+  const record = process.env.RECORD_PROBLEMS;
+  app.addHook('onSend', async (request, reply, payload) => {
+    const operationId = request.routeOptions.schema?.operationId;
+    if (!operationId || reply.statusCode < 400 || typeof payload !== 'string') return payload;
+    if (!String(reply.getHeader('content-type')).startsWith('application/problem+json')) return payload;
+    const { code } = JSON.parse(payload) as { code: string };
+    const line = `${operationId} ${reply.statusCode} ${code}`;
+    if (record) appendFileSync(record, `${line}\n`);
+    const declared = problemCodes(request.routeOptions as Parameters<typeof problemCodes>[0]) as string[];
+    if (!declared.includes(code)) undeclared.add(line);
+    return payload;
+  });
+  return undeclared;
 }
 
 /** Parses a problem+json answer and checks its shape. */

@@ -42,7 +42,7 @@ const schemeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/allocation-schemes',
     {
-      config: { access: rolesAccess('admin') },
+      config: { problems: ['NOT_FOUND', 'INVALID_SCHEME', 'INVALID_INPUT'], access: rolesAccess('admin') },
       schema: {
         operationId: 'createAllocationScheme',
         tags: ['rules'],

@@ -10,21 +10,27 @@ const Band = Type.Object(
   { additionalProperties: false },
 );
 
-export const Method = Type.Union([
-  Type.Object({ type: Type.Literal('linear'), poundsPerPointPence: Pence('Pence per point per year') }, { additionalProperties: false }),
-  Type.Object({ type: Type.Literal('banded'), bands: Type.Array(Band, { minItems: 1, maxItems: 200 }) }, { additionalProperties: false }),
-]);
+export const Method = Type.Union(
+  [
+    Type.Object({ type: Type.Literal('linear'), poundsPerPointPence: Pence('Pence per point per year') }, { additionalProperties: false }),
+    Type.Object({ type: Type.Literal('banded'), bands: Type.Array(Band, { minItems: 1, maxItems: 200 }) }, { additionalProperties: false }),
+  ],
+  { title: 'AllocationMethod' },
+);
 
-export const Clawback = Type.Union([
-  Type.Object(
-    { type: Type.Literal('percent'), percent: Percent('Share of the annual budget the person keeps') },
-    { additionalProperties: false },
-  ),
-  Type.Object(
-    { type: Type.Literal('weeks'), weeks: Weeks('Weeks of the annual budget the person keeps') },
-    { additionalProperties: false },
-  ),
-]);
+export const Clawback = Type.Union(
+  [
+    Type.Object(
+      { type: Type.Literal('percent'), percent: Percent('Share of the annual budget the person keeps') },
+      { additionalProperties: false },
+    ),
+    Type.Object(
+      { type: Type.Literal('weeks'), weeks: Weeks('Weeks of the annual budget the person keeps') },
+      { additionalProperties: false },
+    ),
+  ],
+  { title: 'ClawbackRule' },
+);
 
 export const ClientGroup = Text(100);
 
@@ -48,23 +54,26 @@ export const SchemeBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const SchemeResource = Type.Object({
-  id: Id,
-  key: Type.String(),
-  version: Type.Integer({ minimum: 1 }),
-  questionnaireId: Id,
-  clientGroups: Type.Array(Type.String()),
-  effectiveFrom: CalendarDate,
-  effectiveTo: Nullable(CalendarDate),
-  method: Method,
-  floorPoints: Nullable(Type.Integer()),
-  ceilingPence: Nullable(Pence()),
-  topSlicePercent: Nullable(Type.Number()),
-  clawback: Clawback,
-  weeksPerYear: Type.Number(),
-  rounding: Type.Union([Type.Literal('penny'), Type.Literal('pound')]),
-  createdAt: Timestamp,
-});
+export const SchemeResource = Type.Object(
+  {
+    id: Id,
+    key: Type.String(),
+    version: Type.Integer({ minimum: 1 }),
+    questionnaireId: Id,
+    clientGroups: Type.Array(Type.String()),
+    effectiveFrom: CalendarDate,
+    effectiveTo: Nullable(CalendarDate),
+    method: Method,
+    floorPoints: Nullable(Type.Integer()),
+    ceilingPence: Nullable(Pence()),
+    topSlicePercent: Nullable(Type.Number()),
+    clawback: Clawback,
+    weeksPerYear: Type.Number(),
+    rounding: Type.Union([Type.Literal('penny'), Type.Literal('pound')]),
+    createdAt: Timestamp,
+  },
+  { title: 'AllocationScheme' },
+);
 
 /** A reference to the scheme version a result used. */
 export const SchemeRef = Type.Object({ id: Id, key: Type.String(), version: Type.Integer() });

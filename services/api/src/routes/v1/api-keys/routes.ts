@@ -28,7 +28,7 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api-keys',
     {
-      config: { access: rolesAccess('admin') },
+      config: { problems: ['INVALID_INPUT'], access: rolesAccess('admin') },
       schema: {
         operationId: 'createApiKey',
         tags: ['platform'],
@@ -85,7 +85,7 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/api-keys/:id',
     {
-      config: { access: rolesAccess('admin') },
+      config: { problems: ['LAST_ADMIN_KEY'], access: rolesAccess('admin') },
       schema: {
         operationId: 'revokeApiKey',
         tags: ['platform'],

@@ -52,7 +52,10 @@ const appealRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/appeals',
     {
-      config: { access: rolesAccess('portal', 'assessor', 'admin', 'integration') },
+      config: {
+        problems: ['NOT_FOUND', 'INVALID_STATE', 'INVALID_INPUT'],
+        access: rolesAccess('portal', 'assessor', 'admin', 'integration'),
+      },
       schema: {
         operationId: 'createAppeal',
         tags: ['plans'],
@@ -165,7 +168,7 @@ const appealRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/appeals/:id/decision',
     {
-      config: { access: rolesAccess('panel') },
+      config: { problems: ['INVALID_STATE', 'SAME_ACTOR', 'INVALID_INPUT'], access: rolesAccess('panel') },
       schema: {
         operationId: 'decideAppeal',
         tags: ['plans'],

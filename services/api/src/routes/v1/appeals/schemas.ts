@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { Id, Nullable, Pence, Text, Timestamp } from '../../../schemas/common.js';
 
-export const AppealStatus = Type.Enum(['lodged', 'upheld', 'not-upheld']);
+export const AppealStatus = Type.Enum(['lodged', 'upheld', 'not-upheld'], { title: 'AppealStatus' });
 
 export const CreateAppealBody = Type.Object(
   {
@@ -23,26 +23,29 @@ export const DecideAppealBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const AppealResource = Type.Object({
-  id: Id,
-  personId: Id,
-  subject: Type.Enum(['budget', 'plan-decision']),
-  budgetId: Nullable(Id),
-  planId: Nullable(Id),
-  decisionId: Nullable(Id),
-  lodgedBy: Type.Enum(['person', 'agent', 'portal']),
-  reason: Type.String(),
-  status: AppealStatus,
-  decision: Nullable(
-    Type.Object({
-      outcome: Type.Enum(['upheld', 'not-upheld']),
-      reasons: Type.String(),
-      agreedAnnualPence: Nullable(Pence()),
-      decidedBy: Type.String(),
-      decidedAt: Timestamp,
-    }),
-  ),
-  version: Type.Integer(),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-});
+export const AppealResource = Type.Object(
+  {
+    id: Id,
+    personId: Id,
+    subject: Type.Enum(['budget', 'plan-decision']),
+    budgetId: Nullable(Id),
+    planId: Nullable(Id),
+    decisionId: Nullable(Id),
+    lodgedBy: Type.Enum(['person', 'agent', 'portal']),
+    reason: Type.String(),
+    status: AppealStatus,
+    decision: Nullable(
+      Type.Object({
+        outcome: Type.Enum(['upheld', 'not-upheld']),
+        reasons: Type.String(),
+        agreedAnnualPence: Nullable(Pence()),
+        decidedBy: Type.String(),
+        decidedAt: Timestamp,
+      }),
+    ),
+    version: Type.Integer(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { title: 'Appeal' },
+);

@@ -95,7 +95,7 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/assessments',
     {
-      config: { access: WRITERS },
+      config: { problems: ['NOT_FOUND', 'INVALID_INPUT', 'INVALID_ANSWERS'], access: WRITERS },
       schema: {
         operationId: 'createAssessment',
         tags: ['assessments'],
@@ -194,7 +194,7 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/assessments/:id/answers',
     {
-      config: { access: WRITERS },
+      config: { problems: ['INVALID_STATE', 'INVALID_ANSWERS'], access: WRITERS },
       schema: {
         operationId: 'saveAnswers',
         tags: ['assessments'],
@@ -231,7 +231,7 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/assessments/:id/submit',
     {
-      config: { access: WRITERS },
+      config: { problems: ['INVALID_STATE', 'INVALID_ANSWERS'], access: WRITERS },
       schema: {
         operationId: 'submitAssessment',
         tags: ['assessments'],
@@ -274,7 +274,7 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/assessments/:id/moderation',
     {
-      config: { access: rolesAccess('assessor') },
+      config: { problems: ['INVALID_STATE', 'INVALID_INPUT', 'INVALID_ANSWERS'], access: rolesAccess('assessor') },
       schema: {
         operationId: 'moderateAssessment',
         tags: ['assessments'],

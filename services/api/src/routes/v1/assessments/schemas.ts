@@ -11,7 +11,9 @@ export const CompletedWith = Type.Array(Type.Enum(HELPERS), {
   description: 'Who helped the person complete the self-assessment',
 });
 
-export const AssessmentStatus = Type.Union([Type.Literal('draft'), Type.Literal('submitted'), Type.Literal('agreed')]);
+export const AssessmentStatus = Type.Union([Type.Literal('draft'), Type.Literal('submitted'), Type.Literal('agreed')], {
+  title: 'AssessmentStatus',
+});
 
 export const CreateAssessmentBody = Type.Object(
   { personId: Id, questionnaireId: Id, completedWith: CompletedWith, answers: Type.Optional(Answers) },
@@ -57,36 +59,39 @@ export const ModerationBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const AssessmentResource = Type.Object({
-  id: Id,
-  personId: Id,
-  questionnaire: QuestionnaireRef,
-  status: AssessmentStatus,
-  completedWith: Type.Array(Type.String()),
-  answers: Type.Record(Type.String(), AnswerValue, { description: 'The answers in force (after moderation, if amended)' }),
-  submittedAnswers: Nullable(
-    Type.Record(Type.String(), AnswerValue, { description: 'The answers as the person submitted them; moderation never changes these' }),
-  ),
-  moderation: Nullable(
-    Type.Object({
-      decision: Type.Union([Type.Literal('agree'), Type.Literal('amend')]),
-      amendments: Type.Array(
-        Type.Object({ questionKey: Type.String(), from: Nullable(AnswerValue), to: AnswerValue, reason: Type.String() }),
-      ),
-      moderatedBy: Type.String(),
-      moderatedAt: Timestamp,
+export const AssessmentResource = Type.Object(
+  {
+    id: Id,
+    personId: Id,
+    questionnaire: QuestionnaireRef,
+    status: AssessmentStatus,
+    completedWith: Type.Array(Type.String()),
+    answers: Type.Record(Type.String(), AnswerValue, { description: 'The answers in force (after moderation, if amended)' }),
+    submittedAnswers: Nullable(
+      Type.Record(Type.String(), AnswerValue, { description: 'The answers as the person submitted them; moderation never changes these' }),
+    ),
+    moderation: Nullable(
+      Type.Object({
+        decision: Type.Union([Type.Literal('agree'), Type.Literal('amend')]),
+        amendments: Type.Array(
+          Type.Object({ questionKey: Type.String(), from: Nullable(AnswerValue), to: AnswerValue, reason: Type.String() }),
+        ),
+        moderatedBy: Type.String(),
+        moderatedAt: Timestamp,
+      }),
+    ),
+    eligibility: Nullable(Eligibility),
+    score: Type.Object({
+      totalPoints: Type.Integer(),
+      complete: Type.Boolean(),
+      missingQuestionKeys: Type.Array(Type.String()),
+      sections: Type.Array(SectionScore),
     }),
-  ),
-  eligibility: Nullable(Eligibility),
-  score: Type.Object({
-    totalPoints: Type.Integer(),
-    complete: Type.Boolean(),
-    missingQuestionKeys: Type.Array(Type.String()),
-    sections: Type.Array(SectionScore),
-  }),
-  submittedAt: Nullable(Timestamp),
-  agreedAt: Nullable(Timestamp),
-  version: Type.Integer(),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-});
+    submittedAt: Nullable(Timestamp),
+    agreedAt: Nullable(Timestamp),
+    version: Type.Integer(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { title: 'Assessment' },
+);

@@ -37,7 +37,7 @@ const budgetAccountRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/budgets/:id/transactions',
     {
-      config: { access: rolesAccess('finance', 'integration') },
+      config: { problems: ['INVALID_STATE', 'SAME_ACTOR', 'INVALID_INPUT'], access: rolesAccess('finance', 'integration') },
       schema: {
         operationId: 'recordTransaction',
         tags: ['money'],

@@ -4,6 +4,7 @@ import { CalendarDate, Id, Nullable, Pence, PenceTotal, SignedPence, Text, Times
 export const TransactionKind = Type.Enum(
   ['council-payment', 'funder-payment', 'contribution', 'spend', 'refund', 'adjustment', 'clawback', 'contribution-refund', 'reversal'],
   {
+    title: 'TransactionKind',
     description:
       'Money in: council-payment, funder-payment (a funding stream’s money the council passes on), contribution, refund. Money out: spend, clawback, contribution-refund. adjustment: either way (direction). reversal: cancels an earlier entry',
   },
@@ -53,80 +54,86 @@ export const RecordTransactionBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const TransactionResource = Type.Object({
-  id: Id,
-  budgetId: Id,
-  kind: TransactionKind,
-  funder: Funder,
-  direction: Type.Enum(['in', 'out']),
-  amountPence: Pence(),
-  occurredOn: CalendarDate,
-  category: Nullable(Type.String()),
-  planLine: Nullable(Type.Integer()),
-  managedBy: Nullable(Type.String()),
-  instalmentNumber: Nullable(Type.Integer()),
-  reversesTransactionId: Nullable(Id),
-  reversedBy: Nullable(Id),
-  description: Nullable(Type.String()),
-  createdBy: Type.String(),
-  createdAt: Timestamp,
-});
+export const TransactionResource = Type.Object(
+  {
+    id: Id,
+    budgetId: Id,
+    kind: TransactionKind,
+    funder: Funder,
+    direction: Type.Enum(['in', 'out']),
+    amountPence: Pence(),
+    occurredOn: CalendarDate,
+    category: Nullable(Type.String()),
+    planLine: Nullable(Type.Integer()),
+    managedBy: Nullable(Type.String()),
+    instalmentNumber: Nullable(Type.Integer()),
+    reversesTransactionId: Nullable(Id),
+    reversedBy: Nullable(Id),
+    description: Nullable(Type.String()),
+    createdBy: Type.String(),
+    createdAt: Timestamp,
+  },
+  { title: 'Transaction' },
+);
 
-export const AccountResource = Type.Object({
-  budgetId: Id,
-  status: Type.String(),
-  agreement: Nullable(
-    Type.Object({
-      id: Id,
-      startDate: CalendarDate,
-      frequency: Type.Enum(['monthly', 'four-weekly']),
-      collection: Type.Enum(['net', 'gross'], {
-        description:
-          'net: the council pays net and the person pays the contribution in; gross: the council pays its whole share and invoices the contribution',
+export const AccountResource = Type.Object(
+  {
+    budgetId: Id,
+    status: Type.String(),
+    agreement: Nullable(
+      Type.Object({
+        id: Id,
+        startDate: CalendarDate,
+        frequency: Type.Enum(['monthly', 'four-weekly']),
+        collection: Type.Enum(['net', 'gross'], {
+          description:
+            'net: the council pays net and the person pays the contribution in; gross: the council pays its whole share and invoices the contribution',
+        }),
+        weeklyContributionPence: Pence(),
+        grossAnnualPence: Pence(),
+        contributionAnnualPence: Pence(),
+        netAnnualPence: Pence(),
+        financialAssessmentId: Nullable(Id),
       }),
-      weeklyContributionPence: Pence(),
-      grossAnnualPence: Pence(),
-      contributionAnnualPence: Pence(),
-      netAnnualPence: Pence(),
-      financialAssessmentId: Nullable(Id),
-    }),
-  ),
-  balancePence: SignedPence(),
-  councilPaidPence: PenceTotal(),
-  personPaidPence: PenceTotal(),
-  fundersPaidPence: PenceTotal('Paid in by funding streams through the council'),
-  spentPence: SignedPence(),
-  clawedBackPence: Pence(),
-  contributionRefundedPence: Pence(),
-  adjustmentsPence: SignedPence(),
-  spendByCategory: Type.Record(Type.String(), SignedPence()),
-  spendByManagementOption: Type.Record(Type.String(), SignedPence()),
-  funders: Type.Array(
-    Type.Object({
-      funder: Funder,
-      name: Type.String(),
-      paidInPence: PenceTotal(),
-      returnedPence: PenceTotal('Given back: clawback, a refunded contribution'),
-      adjustmentsPence: SignedPence(),
-      spentPence: SignedPence('The funder’s share of spending, in proportion to what each funder paid in'),
-      balancePence: SignedPence('paid in − returned + adjustments − spent; the funders’ balances add up to balancePence'),
-      unallocatedPence: PenceTotal('Paid beyond every instalment of this funder'),
-    }),
-    { description: 'One line per funder: the council, the person and each funding stream' },
-  ),
-  schedule: Type.Array(
-    Type.Object({
-      funder: Funder,
-      number: Type.Integer(),
-      dueDate: CalendarDate,
-      amountPence: Pence(),
-      paidPence: Pence(),
-      status: Type.Enum(['paid', 'part-paid', 'due', 'upcoming']),
-      payments: Type.Array(Type.Object({ transactionId: Id, amountPence: Pence() }), {
-        description: 'The payments counted against this instalment, oldest first',
+    ),
+    balancePence: SignedPence(),
+    councilPaidPence: PenceTotal(),
+    personPaidPence: PenceTotal(),
+    fundersPaidPence: PenceTotal('Paid in by funding streams through the council'),
+    spentPence: SignedPence(),
+    clawedBackPence: Pence(),
+    contributionRefundedPence: Pence(),
+    adjustmentsPence: SignedPence(),
+    spendByCategory: Type.Record(Type.String(), SignedPence()),
+    spendByManagementOption: Type.Record(Type.String(), SignedPence()),
+    funders: Type.Array(
+      Type.Object({
+        funder: Funder,
+        name: Type.String(),
+        paidInPence: PenceTotal(),
+        returnedPence: PenceTotal('Given back: clawback, a refunded contribution'),
+        adjustmentsPence: SignedPence(),
+        spentPence: SignedPence('The funder’s share of spending, in proportion to what each funder paid in'),
+        balancePence: SignedPence('paid in − returned + adjustments − spent; the funders’ balances add up to balancePence'),
+        unallocatedPence: PenceTotal('Paid beyond every instalment of this funder'),
       }),
-      paidBy: Nullable(Id),
-    }),
-  ),
-  transactions: Type.Array(TransactionResource),
-});
+      { description: 'One line per funder: the council, the person and each funding stream' },
+    ),
+    schedule: Type.Array(
+      Type.Object({
+        funder: Funder,
+        number: Type.Integer(),
+        dueDate: CalendarDate,
+        amountPence: Pence(),
+        paidPence: Pence(),
+        status: Type.Enum(['paid', 'part-paid', 'due', 'upcoming']),
+        payments: Type.Array(Type.Object({ transactionId: Id, amountPence: Pence() }), {
+          description: 'The payments counted against this instalment, oldest first',
+        }),
+        paidBy: Nullable(Id),
+      }),
+    ),
+    transactions: Type.Array(TransactionResource),
+  },
+  { title: 'BudgetAccount' },
+);

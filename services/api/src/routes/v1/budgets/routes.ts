@@ -17,7 +17,10 @@ const budgetRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/budgets',
     {
-      config: { access: rolesAccess('admin', 'assessor', 'integration') },
+      config: {
+        problems: ['NOT_FOUND', 'INVALID_INPUT', 'NO_SCHEME_IN_FORCE', 'ASSESSMENT_NOT_AGREED', 'NOT_ELIGIBLE'],
+        access: rolesAccess('admin', 'assessor', 'integration'),
+      },
       schema: {
         operationId: 'createBudget',
         tags: ['budgets'],

@@ -2,14 +2,13 @@ import { Type } from 'typebox';
 import { CalendarDate, Id, Nullable, Timestamp } from '../../../schemas/common.js';
 import { BudgetCalculation, BudgetInputs } from '../calculations/schemas.js';
 
-export const BudgetStatus = Type.Union([
-  Type.Literal('indicative'),
-  Type.Literal('agreed'),
-  Type.Literal('ended'),
-  Type.Literal('superseded'),
-]);
+export const BudgetStatus = Type.Union(
+  [Type.Literal('indicative'), Type.Literal('agreed'), Type.Literal('ended'), Type.Literal('superseded')],
+  { title: 'BudgetStatus' },
+);
 
 export const ContributionCollection = Type.Enum(['net', 'gross'], {
+  title: 'ContributionCollection',
   description:
     'Who collects the contribution: net (deducted at source, the council default unless set) or gross (the council pays all and invoices)',
 });
@@ -19,16 +18,19 @@ export const CreateBudgetBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const BudgetResource = Type.Object({
-  id: Id,
-  personId: Id,
-  assessmentId: Id,
-  status: BudgetStatus,
-  startDate: CalendarDate,
-  ...BudgetCalculation.properties,
-  contributionCollection: Nullable(ContributionCollection),
-  agreedAt: Nullable(Timestamp),
-  version: Type.Integer(),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-});
+export const BudgetResource = Type.Object(
+  {
+    id: Id,
+    personId: Id,
+    assessmentId: Id,
+    status: BudgetStatus,
+    startDate: CalendarDate,
+    ...BudgetCalculation.properties,
+    contributionCollection: Nullable(ContributionCollection),
+    agreedAt: Nullable(Timestamp),
+    version: Type.Integer(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { title: 'Budget' },
+);

@@ -23,7 +23,7 @@ const calculationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/calculations/budget',
     {
-      config,
+      config: { ...config, problems: ['INVALID_INPUT', 'INVALID_QUESTIONNAIRE', 'INVALID_SCHEME', 'INVALID_ANSWERS'] },
       serializerCompiler,
       schema: {
         operationId: 'calculateBudget',
@@ -52,7 +52,7 @@ const calculationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/calculations/contribution',
     {
-      config,
+      config: { ...config, problems: ['INVALID_INPUT'] },
       serializerCompiler,
       schema: {
         operationId: 'calculateContribution',
@@ -72,7 +72,7 @@ const calculationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/calculations/clawback',
     {
-      config,
+      config: { ...config, problems: ['INVALID_INPUT'] },
       serializerCompiler,
       schema: {
         operationId: 'calculateClawback',

@@ -72,45 +72,48 @@ const OneReferral = Type.Object({
 export const Referral = Nullable(OneReferral);
 
 /** Everything from points to the net amount, as calculateBudget and budgets carry it. */
-export const BudgetCalculation = Type.Object({
-  questionnaire: QuestionnaireRef,
-  scheme: SchemeRef,
-  totalPoints: Type.Integer(),
-  complete: Type.Boolean({ description: 'false when required questions are unanswered (they count 0 points)' }),
-  missingQuestionKeys: Type.Array(Type.String()),
-  sections: Type.Array(SectionScore),
-  method: Type.Union([Type.Literal('linear'), Type.Literal('banded')]),
-  band: Nullable(Type.Object({ fromPoints: Type.Integer(), toPoints: Type.Integer(), annualPence: Pence() })),
-  belowFloor: Type.Boolean(),
-  fullYearPence: Pence('The RAS amount for a full year, before pro-rata'),
-  weeksCovered: Type.Number(),
-  weeksPerYear: Type.Number(),
-  rasAnnualPence: Pence(),
-  panelAmount: Nullable(
-    Type.Object(
-      { annualPence: Pence(), reason: Type.String() },
-      { description: 'An amount the panel agreed outside the RAS; it replaces rasAnnualPence in the totals' },
+export const BudgetCalculation = Type.Object(
+  {
+    questionnaire: QuestionnaireRef,
+    scheme: SchemeRef,
+    totalPoints: Type.Integer(),
+    complete: Type.Boolean({ description: 'false when required questions are unanswered (they count 0 points)' }),
+    missingQuestionKeys: Type.Array(Type.String()),
+    sections: Type.Array(SectionScore),
+    method: Type.Union([Type.Literal('linear'), Type.Literal('banded')]),
+    band: Nullable(Type.Object({ fromPoints: Type.Integer(), toPoints: Type.Integer(), annualPence: Pence() })),
+    belowFloor: Type.Boolean(),
+    fullYearPence: Pence('The RAS amount for a full year, before pro-rata'),
+    weeksCovered: Type.Number(),
+    weeksPerYear: Type.Number(),
+    rasAnnualPence: Pence(),
+    panelAmount: Nullable(
+      Type.Object(
+        { annualPence: Pence(), reason: Type.String() },
+        { description: 'An amount the panel agreed outside the RAS; it replaces rasAnnualPence in the totals' },
+      ),
     ),
-  ),
-  streams: Type.Array(
-    Type.Object({
-      key: Type.String(),
-      name: Type.String(),
-      mode: Type.Union([Type.Literal('included'), Type.Literal('added')]),
-      annualPence: Pence(),
-      paysThroughCouncil: Type.Optional(Type.Boolean()),
-      clawback: Type.Optional(Clawback),
-    }),
-  ),
-  totalAnnualPence: Pence('RAS + added streams'),
-  councilAnnualPence: Pence('RAS − included streams'),
-  weeklyContributionPence: Pence(),
-  annualContributionPence: Pence(),
-  netAnnualPence: Pence('What the council pays: council share − contribution'),
-  referral: Referral,
-  referrals: Type.Array(OneReferral, { description: 'Every reason the panel decides the budget; referral is the first' }),
-  explanation: Type.Array(ExplanationStep),
-});
+    streams: Type.Array(
+      Type.Object({
+        key: Type.String(),
+        name: Type.String(),
+        mode: Type.Union([Type.Literal('included'), Type.Literal('added')]),
+        annualPence: Pence(),
+        paysThroughCouncil: Type.Optional(Type.Boolean()),
+        clawback: Type.Optional(Clawback),
+      }),
+    ),
+    totalAnnualPence: Pence('RAS + added streams'),
+    councilAnnualPence: Pence('RAS − included streams'),
+    weeklyContributionPence: Pence(),
+    annualContributionPence: Pence(),
+    netAnnualPence: Pence('What the council pays: council share − contribution'),
+    referral: Referral,
+    referrals: Type.Array(OneReferral, { description: 'Every reason the panel decides the budget; referral is the first' }),
+    explanation: Type.Array(ExplanationStep),
+  },
+  { title: 'BudgetCalculation' },
+);
 
 export const ContributionRules = Type.Object(
   {
@@ -135,13 +138,16 @@ export const CalculateContributionBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const ContributionResult = Type.Object({
-  weeklyContributionPence: Pence(),
-  tariffIncomePence: Pence(),
-  assessableIncomePence: Pence(),
-  fullCost: Type.Boolean(),
-  explanation: Type.Array(ExplanationStep),
-});
+export const ContributionResult = Type.Object(
+  {
+    weeklyContributionPence: Pence(),
+    tariffIncomePence: Pence(),
+    assessableIncomePence: Pence(),
+    fullCost: Type.Boolean(),
+    explanation: Type.Array(ExplanationStep),
+  },
+  { title: 'ContributionCalculation' },
+);
 
 export const CalculateClawbackBody = Type.Object(
   {
@@ -157,11 +163,14 @@ export const CalculateClawbackBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const ClawbackResult = Type.Object({
-  paidInPence: Pence(),
-  underspendPence: Pence(),
-  contributionRefundPence: Pence(),
-  allowancePence: Pence(),
-  clawbackPence: Pence(),
-  explanation: Type.Array(ExplanationStep),
-});
+export const ClawbackResult = Type.Object(
+  {
+    paidInPence: Pence(),
+    underspendPence: Pence(),
+    contributionRefundPence: Pence(),
+    allowancePence: Pence(),
+    clawbackPence: Pence(),
+    explanation: Type.Array(ExplanationStep),
+  },
+  { title: 'ClawbackCalculation' },
+);

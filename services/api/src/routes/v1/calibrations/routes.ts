@@ -23,7 +23,10 @@ const calibrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/calibrations',
     {
-      config: { access: rolesAccess('admin', 'finance') },
+      config: {
+        problems: ['NOT_FOUND', 'INVALID_SCHEME', 'INVALID_CALIBRATION', 'INVALID_INPUT'],
+        access: rolesAccess('admin', 'finance'),
+      },
       bodyLimit: 10 * 1_048_576,
       schema: {
         operationId: 'runCalibration',

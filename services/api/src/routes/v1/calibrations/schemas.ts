@@ -40,67 +40,70 @@ export const RunCalibrationBody = Type.Object(
 
 const Named = Nullable(Type.Object({ ref: Type.String(), differencePence: SignedPence() }));
 
-export const CalibrationResource = Type.Object({
-  id: Id,
-  createdAt: Timestamp,
-  caseCount: Type.Integer(),
-  totalPoints: Type.Integer(),
-  currentTotalPence: PenceTotal(),
-  budgetPence: Pence(),
-  topSlicePercent: Type.Number(),
-  topSlicePence: Pence(),
-  availablePence: Pence(),
-  poundsPerPointPence: Pence('floor(available ÷ Σ points): the rate the budget affords'),
-  proposed: Type.Object(
-    {
-      method: Method,
-      floorPoints: Type.Optional(Type.Integer()),
-      ceilingPence: Type.Optional(Pence()),
-      derived: Type.Boolean({ description: 'true when no scheme was proposed and the derived rate stood in' }),
-    },
-    { description: 'The scheme every case was projected under' },
-  ),
-  referrals: Type.Integer({ description: 'Cases projected above the proposed ceiling: the panel would decide them' }),
-  projectedTotalPence: PenceTotal(),
-  integrity: Type.Object(
-    {
-      passes: Type.Boolean({ description: 'The proposal costs no more than the cases cost today (seed 002, slide 30)' }),
-      currentTotalPence: PenceTotal(),
-      projectedTotalPence: PenceTotal(),
-      differencePence: SignedPence('projected − current: above 0 is what the proposal costs more than today'),
-      headroomPence: SignedPence('available − projected: what is left of the budget given'),
-    },
-    { description: 'Wrexham’s test: the new system does not cost the authority any more money' },
-  ),
-  cases: Type.Array(
-    Type.Object({
-      ref: Type.String(),
-      points: Type.Integer(),
-      clientGroup: Nullable(Type.String()),
-      currentAnnualPence: Pence(),
-      projectedAnnualPence: Pence(),
-      differencePence: SignedPence(),
-    }),
-  ),
-  summary: Type.Object({
-    winners: Type.Integer(),
-    losers: Type.Integer(),
-    unchanged: Type.Integer(),
-    meanAbsoluteDifferencePence: Pence(),
-    medianAbsoluteDifferencePence: Pence(),
-    biggestGain: Named,
-    biggestLoss: Named,
-    byClientGroup: Type.Array(
+export const CalibrationResource = Type.Object(
+  {
+    id: Id,
+    createdAt: Timestamp,
+    caseCount: Type.Integer(),
+    totalPoints: Type.Integer(),
+    currentTotalPence: PenceTotal(),
+    budgetPence: Pence(),
+    topSlicePercent: Type.Number(),
+    topSlicePence: Pence(),
+    availablePence: Pence(),
+    poundsPerPointPence: Pence('floor(available ÷ Σ points): the rate the budget affords'),
+    proposed: Type.Object(
+      {
+        method: Method,
+        floorPoints: Type.Optional(Type.Integer()),
+        ceilingPence: Type.Optional(Pence()),
+        derived: Type.Boolean({ description: 'true when no scheme was proposed and the derived rate stood in' }),
+      },
+      { description: 'The scheme every case was projected under' },
+    ),
+    referrals: Type.Integer({ description: 'Cases projected above the proposed ceiling: the panel would decide them' }),
+    projectedTotalPence: PenceTotal(),
+    integrity: Type.Object(
+      {
+        passes: Type.Boolean({ description: 'The proposal costs no more than the cases cost today (seed 002, slide 30)' }),
+        currentTotalPence: PenceTotal(),
+        projectedTotalPence: PenceTotal(),
+        differencePence: SignedPence('projected − current: above 0 is what the proposal costs more than today'),
+        headroomPence: SignedPence('available − projected: what is left of the budget given'),
+      },
+      { description: 'Wrexham’s test: the new system does not cost the authority any more money' },
+    ),
+    cases: Type.Array(
       Type.Object({
-        clientGroup: Type.String(),
-        cases: Type.Integer(),
+        ref: Type.String(),
         points: Type.Integer(),
-        currentPence: PenceTotal(),
-        projectedPence: PenceTotal(),
+        clientGroup: Nullable(Type.String()),
+        currentAnnualPence: Pence(),
+        projectedAnnualPence: Pence(),
         differencePence: SignedPence(),
       }),
     ),
-  }),
-  diagnostic: Type.Object({ leastSquaresPoundsPerPointPence: Pence(), rSquared: Type.Number() }),
-  explanation: Type.Array(ExplanationStep),
-});
+    summary: Type.Object({
+      winners: Type.Integer(),
+      losers: Type.Integer(),
+      unchanged: Type.Integer(),
+      meanAbsoluteDifferencePence: Pence(),
+      medianAbsoluteDifferencePence: Pence(),
+      biggestGain: Named,
+      biggestLoss: Named,
+      byClientGroup: Type.Array(
+        Type.Object({
+          clientGroup: Type.String(),
+          cases: Type.Integer(),
+          points: Type.Integer(),
+          currentPence: PenceTotal(),
+          projectedPence: PenceTotal(),
+          differencePence: SignedPence(),
+        }),
+      ),
+    }),
+    diagnostic: Type.Object({ leastSquaresPoundsPerPointPence: Pence(), rSquared: Type.Number() }),
+    explanation: Type.Array(ExplanationStep),
+  },
+  { title: 'Calibration' },
+);

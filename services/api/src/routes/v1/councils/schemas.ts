@@ -10,35 +10,44 @@ export const CreateCouncilBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const Council = Type.Object({
-  id: Id,
-  name: Type.String(),
-  settings: CouncilSettings,
-  version: Type.Integer(),
-  createdAt: Timestamp,
-});
+export const Council = Type.Object(
+  {
+    id: Id,
+    name: Type.String(),
+    settings: CouncilSettings,
+    version: Type.Integer(),
+    createdAt: Timestamp,
+  },
+  { title: 'Council' },
+);
 
 export const UpdateCouncilBody = Type.Object(
   { name: Type.Optional(Text(200)), settings: Type.Optional(CouncilSettings) },
   { additionalProperties: false, minProperties: 1 },
 );
 
-export const Role = Type.Enum(ROLES);
+export const Role = Type.Enum(ROLES, { title: 'Role' });
 
-export const ApiKeySummary = Type.Object({
-  id: Id,
-  name: Type.String(),
-  roles: Type.Array(Role),
-  createdAt: Timestamp,
-  revokedAt: Type.Union([Timestamp, Type.Null()]),
-});
+export const ApiKeySummary = Type.Object(
+  {
+    id: Id,
+    name: Type.String(),
+    roles: Type.Array(Role),
+    createdAt: Timestamp,
+    revokedAt: Type.Union([Timestamp, Type.Null()]),
+  },
+  { title: 'ApiKey' },
+);
 
-export const NewApiKey = Type.Object({
-  id: Id,
-  name: Type.String(),
-  roles: Type.Array(Role),
-  createdAt: Timestamp,
-  key: Type.String({ description: 'The API key. Shown once: only its hash is stored.' }),
-});
+export const NewApiKey = Type.Object(
+  {
+    id: Id,
+    name: Type.String(),
+    roles: Type.Array(Role),
+    createdAt: Timestamp,
+    key: Type.String({ description: 'The API key. Shown once: only its hash is stored.' }),
+  },
+  { title: 'NewApiKey' },
+);
 
-export const CreateCouncilResponse = Type.Object({ council: Council, adminKey: NewApiKey });
+export const CreateCouncilResponse = Type.Object({ council: Council, adminKey: NewApiKey }, { title: 'CreatedCouncil' });

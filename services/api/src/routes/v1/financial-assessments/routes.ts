@@ -30,7 +30,7 @@ const financialAssessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/people/:id/financial-assessments',
     {
-      config: { access: rolesAccess('finance', 'assessor', 'admin', 'integration') },
+      config: { problems: ['INVALID_INPUT'], access: rolesAccess('finance', 'assessor', 'admin', 'integration') },
       schema: {
         operationId: 'recordFinancialAssessment',
         tags: ['money'],

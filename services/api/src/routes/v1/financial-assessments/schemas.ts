@@ -15,13 +15,16 @@ export const RecordFinancialAssessmentBody = Type.Object(
   },
 );
 
-export const FinancialAssessmentResource = Type.Object({
-  id: Id,
-  personId: Id,
-  effectiveFrom: CalendarDate,
-  method: Type.Union([Type.Literal('entered'), Type.Literal('calculated')]),
-  weeklyContributionPence: Pence(),
-  calculation: Nullable(Type.Object({ inputs: Type.Object({}, { additionalProperties: true }), result: ContributionResult })),
-  notes: Nullable(Type.String()),
-  createdAt: Timestamp,
-});
+export const FinancialAssessmentResource = Type.Object(
+  {
+    id: Id,
+    personId: Id,
+    effectiveFrom: CalendarDate,
+    method: Type.Union([Type.Literal('entered'), Type.Literal('calculated')]),
+    weeklyContributionPence: Pence(),
+    calculation: Nullable(Type.Object({ inputs: Type.Object({}, { additionalProperties: true }), result: ContributionResult })),
+    notes: Nullable(Type.String()),
+    createdAt: Timestamp,
+  },
+  { title: 'FinancialAssessment' },
+);

@@ -11,15 +11,18 @@ import { FIELDS, readPeopleFile } from './people-file.js';
 
 const MAX_ROWS = 50_000;
 
-const ImportReport = Type.Object({
-  mode: Type.Enum(['all-or-nothing', 'best-effort']),
-  total: Type.Integer(),
-  created: Type.Integer(),
-  updated: Type.Integer(),
-  unchanged: Type.Integer(),
-  failed: Type.Integer(),
-  errors: Type.Array(Type.Object({ line: Type.Integer(), reason: Type.String() })),
-});
+const ImportReport = Type.Object(
+  {
+    mode: Type.Enum(['all-or-nothing', 'best-effort']),
+    total: Type.Integer(),
+    created: Type.Integer(),
+    updated: Type.Integer(),
+    unchanged: Type.Integer(),
+    failed: Type.Integer(),
+    errors: Type.Array(Type.Object({ line: Type.Integer(), reason: Type.String() })),
+  },
+  { title: 'ImportReport' },
+);
 
 /** Bulk import of people from a record system: upsert by record-system id. */
 const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -36,7 +39,7 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/imports/people',
     {
-      config: { access: rolesAccess('integration', 'admin') },
+      config: { problems: ['INVALID_INPUT'], access: rolesAccess('integration', 'admin') },
       bodyLimit: 20 * 1_048_576,
       schema: {
         operationId: 'importPeople',

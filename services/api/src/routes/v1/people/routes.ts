@@ -55,7 +55,7 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/people',
     {
-      config: { access: WRITERS },
+      config: { problems: ['ALREADY_EXISTS', 'INVALID_INPUT'], access: WRITERS },
       schema: {
         operationId: 'createPerson',
         tags: ['people'],
@@ -115,7 +115,7 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/people/:id',
     {
-      config: { access: WRITERS },
+      config: { problems: ['ALREADY_EXISTS', 'INVALID_INPUT'], access: WRITERS },
       schema: {
         operationId: 'updatePerson',
         tags: ['people'],

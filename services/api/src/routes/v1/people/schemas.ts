@@ -37,14 +37,17 @@ export const UpdatePersonBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
-export const PersonResource = Type.Object({
-  id: Id,
-  externalIds: Type.Record(Type.String(), Type.String()),
-  clientGroup: Type.String(),
-  displayName: Nullable(Type.String()),
-  dateOfBirth: Nullable(CalendarDate),
-  agent: Nullable(Type.Object({ name: Type.String(), relationship: Type.String(), contact: Type.Optional(Type.String()) })),
-  version: Type.Integer(),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-});
+export const PersonResource = Type.Object(
+  {
+    id: Id,
+    externalIds: Type.Record(Type.String(), Type.String()),
+    clientGroup: Type.String(),
+    displayName: Nullable(Type.String()),
+    dateOfBirth: Nullable(CalendarDate),
+    agent: Nullable(Type.Object({ name: Type.String(), relationship: Type.String(), contact: Type.Optional(Type.String()) })),
+    version: Type.Integer(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { title: 'Person' },
+);

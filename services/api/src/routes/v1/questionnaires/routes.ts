@@ -29,7 +29,7 @@ const questionnaireRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/questionnaires',
     {
-      config: { access: rolesAccess('admin') },
+      config: { problems: ['INVALID_QUESTIONNAIRE'], access: rolesAccess('admin') },
       schema: {
         operationId: 'createQuestionnaire',
         tags: ['rules'],

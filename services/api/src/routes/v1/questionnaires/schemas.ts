@@ -36,31 +36,34 @@ export const QuestionnaireBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const QuestionnaireResource = Type.Object({
-  id: Id,
-  key: Type.String(),
-  version: Type.Integer({ minimum: 1 }),
-  title: Type.String(),
-  sections: Type.Array(
-    Type.Object({
-      key: Type.String(),
-      title: Type.String(),
-      weight: Type.Optional(Type.Number()),
-      maxPoints: Type.Optional(Type.Number()),
-      questions: Type.Array(
-        Type.Object({
-          key: Type.String(),
-          text: Type.String(),
-          type: Type.Union([Type.Literal('single'), Type.Literal('multi')]),
-          required: Type.Optional(Type.Boolean()),
-          maxPoints: Type.Optional(Type.Number()),
-          options: Type.Array(Type.Object({ key: Type.String(), text: Type.String(), points: Type.Number() })),
-        }),
-      ),
-    }),
-  ),
-  createdAt: Timestamp,
-});
+export const QuestionnaireResource = Type.Object(
+  {
+    id: Id,
+    key: Type.String(),
+    version: Type.Integer({ minimum: 1 }),
+    title: Type.String(),
+    sections: Type.Array(
+      Type.Object({
+        key: Type.String(),
+        title: Type.String(),
+        weight: Type.Optional(Type.Number()),
+        maxPoints: Type.Optional(Type.Number()),
+        questions: Type.Array(
+          Type.Object({
+            key: Type.String(),
+            text: Type.String(),
+            type: Type.Union([Type.Literal('single'), Type.Literal('multi')]),
+            required: Type.Optional(Type.Boolean()),
+            maxPoints: Type.Optional(Type.Number()),
+            options: Type.Array(Type.Object({ key: Type.String(), text: Type.String(), points: Type.Number() })),
+          }),
+        ),
+      }),
+    ),
+    createdAt: Timestamp,
+  },
+  { title: 'Questionnaire' },
+);
 
 /** A reference to the questionnaire version a result used. */
 export const QuestionnaireRef = Type.Object({ id: Id, key: Type.String(), version: Type.Integer() });

@@ -15,7 +15,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/reports/summary',
     {
-      config: { access: rolesAccess(...STAFF) },
+      config: { problems: ['INVALID_INPUT'], access: rolesAccess(...STAFF) },
       schema: {
         operationId: 'getSummaryReport',
         tags: ['reports'],

@@ -94,7 +94,7 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/reviews',
     {
-      config: { access: rolesAccess('assessor') },
+      config: { problems: ['INVALID_STATE', 'INVALID_INPUT'], access: rolesAccess('assessor') },
       schema: {
         operationId: 'scheduleReview',
         tags: ['reviews'],
@@ -128,7 +128,7 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/reviews/:id/completion',
     {
-      config: { access: rolesAccess('assessor') },
+      config: { problems: ['INVALID_STATE', 'INVALID_INPUT'], access: rolesAccess('assessor') },
       schema: {
         operationId: 'completeReview',
         tags: ['reviews'],
@@ -152,7 +152,7 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/reviews/:id/clawback',
     {
-      config: { access: rolesAccess('finance') },
+      config: { problems: ['INVALID_STATE', 'INVALID_INPUT'], access: rolesAccess('finance') },
       schema: {
         operationId: 'decideClawback',
         tags: ['reviews'],

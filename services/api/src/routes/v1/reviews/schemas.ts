@@ -20,9 +20,9 @@ export const Experience = Type.Object(Object.fromEntries(EXPERIENCE_ASPECTS.map(
   description: 'The person’s experience of the process, each of nine aspects rated 1–5 (POET)',
 });
 
-export const Achieved = Type.Enum(['yes', 'partly', 'no']);
-export const ReviewKind = Type.Enum(['first', 'annual', 'interim']);
-export const ReviewStatus = Type.Enum(['scheduled', 'completed', 'cancelled']);
+export const Achieved = Type.Enum(['yes', 'partly', 'no'], { title: 'OutcomeAchieved' });
+export const ReviewKind = Type.Enum(['first', 'annual', 'interim'], { title: 'ReviewKind' });
+export const ReviewStatus = Type.Enum(['scheduled', 'completed', 'cancelled'], { title: 'ReviewStatus' });
 
 export const ScheduleReviewBody = Type.Object(
   { budgetId: Id, kind: Type.Enum(['interim', 'annual']), dueDate: CalendarDate },
@@ -71,66 +71,72 @@ const FunderClawback = Type.Object({
   explanation: Type.Array(ExplanationStep),
 });
 
-const Clawback = Type.Object({
-  annualPence: Pence('The council’s share for the weeks the budget covers'),
-  periodWeeks: Type.Number(),
-  weeksPerYear: Type.Optional(Type.Number()),
-  rule: Type.Object({}, { additionalProperties: true }),
-  contributionDuePence: Type.Optional(
-    Pence('The agreed contribution for the weeks the budget covers, pro-rata for the part of the year reviewed'),
-  ),
-  paidInPence: PenceTotal(),
-  underspendPence: PenceTotal(),
-  contributionRefundPence: Pence(),
-  allowancePence: Pence(),
-  clawbackPence: Pence('The council’s clawback'),
-  funders: Type.Optional(
-    Type.Array(FunderClawback, {
-      description: 'Each funding stream paid through the council, its unspent share returned under its own rule',
-    }),
-  ),
-  totalClawbackPence: Type.Optional(Pence('The council’s clawback plus every funding stream’s')),
-  explanation: Type.Array(ExplanationStep),
-  decision: Nullable(
-    Type.Object({
-      decision: Type.Enum(['confirm', 'reduce', 'waive']),
-      amountPence: Pence('The council’s clawback as decided'),
-      reason: Nullable(Type.String()),
-      decidedBy: Type.String(),
-      decidedAt: Timestamp,
-      transactionIds: Type.Array(Id),
-      cappedBecause: Type.Optional(
-        Type.String({ description: 'Set when less went back than recommended, because money was spent after the review' }),
-      ),
-    }),
-  ),
-});
+const Clawback = Type.Object(
+  {
+    annualPence: Pence('The council’s share for the weeks the budget covers'),
+    periodWeeks: Type.Number(),
+    weeksPerYear: Type.Optional(Type.Number()),
+    rule: Type.Object({}, { additionalProperties: true }),
+    contributionDuePence: Type.Optional(
+      Pence('The agreed contribution for the weeks the budget covers, pro-rata for the part of the year reviewed'),
+    ),
+    paidInPence: PenceTotal(),
+    underspendPence: PenceTotal(),
+    contributionRefundPence: Pence(),
+    allowancePence: Pence(),
+    clawbackPence: Pence('The council’s clawback'),
+    funders: Type.Optional(
+      Type.Array(FunderClawback, {
+        description: 'Each funding stream paid through the council, its unspent share returned under its own rule',
+      }),
+    ),
+    totalClawbackPence: Type.Optional(Pence('The council’s clawback plus every funding stream’s')),
+    explanation: Type.Array(ExplanationStep),
+    decision: Nullable(
+      Type.Object({
+        decision: Type.Enum(['confirm', 'reduce', 'waive']),
+        amountPence: Pence('The council’s clawback as decided'),
+        reason: Nullable(Type.String()),
+        decidedBy: Type.String(),
+        decidedAt: Timestamp,
+        transactionIds: Type.Array(Id),
+        cappedBecause: Type.Optional(
+          Type.String({ description: 'Set when less went back than recommended, because money was spent after the review' }),
+        ),
+      }),
+    ),
+  },
+  { title: 'ReviewClawback' },
+);
 
-export const ReviewResource = Type.Object({
-  id: Id,
-  budgetId: Id,
-  personId: Id,
-  kind: ReviewKind,
-  dueDate: CalendarDate,
-  status: ReviewStatus,
-  overdue: Type.Boolean(),
-  outcome: Nullable(
-    Type.Object({
-      outcomes: Type.Array(
-        Type.Object({ key: Type.String(), description: Type.String(), achieved: Achieved, note: Nullable(Type.String()) }),
-      ),
-      experience: Type.Record(Type.String(), Type.Integer()),
-      spentAsPlanned: Achieved,
-      spendingNote: Nullable(Type.String()),
-      notes: Nullable(Type.String()),
-      completedOn: CalendarDate,
-      onTime: Type.Boolean(),
-      nextBudgetId: Nullable(Id),
-    }),
-  ),
-  clawback: Nullable(Clawback),
-  completedAt: Nullable(Timestamp),
-  version: Type.Integer(),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-});
+export const ReviewResource = Type.Object(
+  {
+    id: Id,
+    budgetId: Id,
+    personId: Id,
+    kind: ReviewKind,
+    dueDate: CalendarDate,
+    status: ReviewStatus,
+    overdue: Type.Boolean(),
+    outcome: Nullable(
+      Type.Object({
+        outcomes: Type.Array(
+          Type.Object({ key: Type.String(), description: Type.String(), achieved: Achieved, note: Nullable(Type.String()) }),
+        ),
+        experience: Type.Record(Type.String(), Type.Integer()),
+        spentAsPlanned: Achieved,
+        spendingNote: Nullable(Type.String()),
+        notes: Nullable(Type.String()),
+        completedOn: CalendarDate,
+        onTime: Type.Boolean(),
+        nextBudgetId: Nullable(Id),
+      }),
+    ),
+    clawback: Nullable(Clawback),
+    completedAt: Nullable(Timestamp),
+    version: Type.Integer(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { title: 'Review' },
+);

@@ -64,25 +64,31 @@ const StepProgress = Type.Object({
   ),
 });
 
-const RatingResource = Type.Object({
-  component: Component,
-  title: Type.String(),
-  rating: Nullable(Type.Integer({ minimum: 1, maximum: 5 })),
-  comment: Nullable(Type.String()),
-  proposedAction: Nullable(Type.String()),
-  userComments: Type.Array(Type.String()),
-  version: Nullable(Type.Integer()),
-});
+const RatingResource = Type.Object(
+  {
+    component: Component,
+    title: Type.String(),
+    rating: Nullable(Type.Integer({ minimum: 1, maximum: 5 })),
+    comment: Nullable(Type.String()),
+    proposedAction: Nullable(Type.String()),
+    userComments: Type.Array(Type.String()),
+    version: Nullable(Type.Integer()),
+  },
+  { title: 'SelfRating' },
+);
 
-const RoundResource = Type.Object({
-  id: Type.String(),
-  roundKey: Type.String(),
-  title: Type.String(),
-  closesOn: CalendarDate,
-  closed: Type.Boolean(),
-  ratings: Type.Array(RatingResource),
-  createdAt: Timestamp,
-});
+const RoundResource = Type.Object(
+  {
+    id: Type.String(),
+    roundKey: Type.String(),
+    title: Type.String(),
+    closesOn: CalendarDate,
+    closed: Type.Boolean(),
+    ratings: Type.Array(RatingResource),
+    createdAt: Timestamp,
+  },
+  { title: 'SelfRatingRound' },
+);
 
 function toRound(round: SelfRatingRound, ratings: readonly SelfRating[], today: string) {
   return {
@@ -213,7 +219,7 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/critical-path/steps/:number',
     {
-      config: { access: WRITE },
+      config: { problems: ['INVALID_INPUT'], access: WRITE },
       schema: {
         operationId: 'recordCriticalPathStep',
         tags: ['self-review'],
@@ -289,7 +295,7 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/self-rating-rounds',
     {
-      config: { access: WRITE },
+      config: { problems: ['ALREADY_EXISTS'], access: WRITE },
       schema: {
         operationId: 'createSelfRatingRound',
         tags: ['self-review'],
@@ -371,7 +377,7 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/self-rating-rounds/:id/ratings/:component',
     {
-      config: { access: WRITE },
+      config: { problems: ['INVALID_STATE', 'INVALID_INPUT'], access: WRITE },
       schema: {
         operationId: 'rateComponent',
         tags: ['self-review'],
@@ -424,7 +430,7 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/reports/regional-self-rating',
     {
-      config: { access: { kind: 'roles', roles: ['admin', 'auditor'], allowOperator: true } },
+      config: { problems: ['NOT_FOUND'], access: { kind: 'roles', roles: ['admin', 'auditor'], allowOperator: true } },
       schema: {
         operationId: 'getRegionalSelfRatingReport',
         tags: ['self-review'],

@@ -35,7 +35,7 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/support-plans',
     {
-      config: { access: WRITERS },
+      config: { problems: ['NOT_FOUND', 'INVALID_STATE', 'INVALID_INPUT'], access: WRITERS },
       schema: {
         operationId: 'createSupportPlan',
         tags: ['plans'],
@@ -74,7 +74,7 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/support-plans/:id',
     {
-      config: { access: WRITERS },
+      config: { problems: ['INVALID_STATE', 'INVALID_INPUT'], access: WRITERS },
       schema: {
         operationId: 'updateSupportPlan',
         tags: ['plans'],
@@ -169,7 +169,7 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/support-plans/:id/submit',
     {
-      config: { access: WRITERS },
+      config: { problems: ['INVALID_STATE', 'INVALID_INPUT'], access: WRITERS },
       schema: {
         operationId: 'submitSupportPlan',
         tags: ['plans'],
@@ -215,7 +215,7 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/support-plans/:id/decisions',
     {
-      config: { access: rolesAccess('assessor', 'team-manager', 'panel') },
+      config: { problems: ['INVALID_STATE', 'SAME_ACTOR', 'INVALID_INPUT'], access: rolesAccess('assessor', 'team-manager', 'panel') },
       schema: {
         operationId: 'decideSupportPlan',
         tags: ['plans'],

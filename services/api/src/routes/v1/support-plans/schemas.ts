@@ -2,10 +2,11 @@ import { Type } from 'typebox';
 import { CalendarDate, ExplanationStep, Id, Key, Nullable, Pence, SignedPence, Text, Timestamp } from '../../../schemas/common.js';
 
 export const ManagedBy = Type.Enum(['direct-payment', 'indirect-payment', 'trust', 'individual-service-fund', 'council-arranged'], {
+  title: 'ManagedBy',
   description: 'The five ways of managing a personal budget',
 });
-export const PlanStage = Type.Enum(['coordinator', 'team-manager', 'risk-enablement', 'panel']);
-export const PlanStatus = Type.Enum(['draft', 'submitted', 'returned', 'approved', 'rejected']);
+export const PlanStage = Type.Enum(['coordinator', 'team-manager', 'risk-enablement', 'panel'], { title: 'PlanStage' });
+export const PlanStatus = Type.Enum(['draft', 'submitted', 'returned', 'approved', 'rejected'], { title: 'SupportPlanStatus' });
 
 const Outcome = Type.Object({ key: Key, description: Text(2000) }, { additionalProperties: false });
 const Line = Type.Object(
@@ -95,27 +96,30 @@ export const Decision = Type.Object({
   decidedAt: Timestamp,
 });
 
-export const PlanResource = Type.Object({
-  id: Id,
-  budgetId: Id,
-  personId: Id,
-  status: PlanStatus,
-  stage: Nullable(PlanStage),
-  ...PlanContent,
-  costing: Costing,
-  checklist: Type.Array(
-    Type.Object({
-      key: Type.String(),
-      passed: Type.Boolean(),
-      detail: Type.String(),
-      panelReason: Nullable(Type.String({ description: 'Why the panel approved although the item fails' })),
-    }),
-  ),
-  exception: Nullable(Type.Object({ reason: Type.String(), overBudgetPence: Pence() })),
-  decisions: Type.Array(Decision),
-  submittedAt: Nullable(Timestamp),
-  decidedAt: Nullable(Timestamp),
-  version: Type.Integer(),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-});
+export const PlanResource = Type.Object(
+  {
+    id: Id,
+    budgetId: Id,
+    personId: Id,
+    status: PlanStatus,
+    stage: Nullable(PlanStage),
+    ...PlanContent,
+    costing: Costing,
+    checklist: Type.Array(
+      Type.Object({
+        key: Type.String(),
+        passed: Type.Boolean(),
+        detail: Type.String(),
+        panelReason: Nullable(Type.String({ description: 'Why the panel approved although the item fails' })),
+      }),
+    ),
+    exception: Nullable(Type.Object({ reason: Type.String(), overBudgetPence: Pence() })),
+    decisions: Type.Array(Decision),
+    submittedAt: Nullable(Timestamp),
+    decidedAt: Nullable(Timestamp),
+    version: Type.Integer(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { title: 'SupportPlan' },
+);

@@ -36,30 +36,36 @@ const EventTypes = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
   description: 'Only these event types (default: all); each must be one listEventTypes names (422 otherwise)',
 });
 
-const WebhookResource = Type.Object({
-  id: Id,
-  url: Type.String(),
-  description: Nullable(Type.String()),
-  eventTypes: Nullable(Type.Array(Type.String())),
-  status: Type.Enum(['active', 'paused']),
-  pausedReason: Nullable(Type.String()),
-  cursor: Type.Integer({ description: 'The last event seq queued for delivery' }),
-  version: Type.Integer(),
-  createdAt: Timestamp,
-});
+const WebhookResource = Type.Object(
+  {
+    id: Id,
+    url: Type.String(),
+    description: Nullable(Type.String()),
+    eventTypes: Nullable(Type.Array(Type.String())),
+    status: Type.Enum(['active', 'paused']),
+    pausedReason: Nullable(Type.String()),
+    cursor: Type.Integer({ description: 'The last event seq queued for delivery' }),
+    version: Type.Integer(),
+    createdAt: Timestamp,
+  },
+  { title: 'Webhook' },
+);
 
-const DeliveryResource = Type.Object({
-  id: Id,
-  eventId: Id,
-  eventSeq: Type.Integer(),
-  status: Type.Enum(['pending', 'delivered']),
-  attempts: Type.Integer(),
-  nextAttemptAt: Nullable(Timestamp),
-  lastStatusCode: Nullable(Type.Integer()),
-  lastError: Nullable(Type.String()),
-  deliveredAt: Nullable(Timestamp),
-  createdAt: Timestamp,
-});
+const DeliveryResource = Type.Object(
+  {
+    id: Id,
+    eventId: Id,
+    eventSeq: Type.Integer(),
+    status: Type.Enum(['pending', 'delivered']),
+    attempts: Type.Integer(),
+    nextAttemptAt: Nullable(Timestamp),
+    lastStatusCode: Nullable(Type.Integer()),
+    lastError: Nullable(Type.String()),
+    deliveredAt: Nullable(Timestamp),
+    createdAt: Timestamp,
+  },
+  { title: 'WebhookDelivery' },
+);
 
 function toWebhook(row: Webhook) {
   return {
@@ -108,12 +114,12 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/webhooks',
     {
-      config: { access: ACCESS },
+      config: { problems: ['INVALID_INPUT'], access: ACCESS },
       schema: {
         operationId: 'createWebhook',
         tags: ['integration'],
         summary: 'Subscribe a URL to the council’s events',
-        description: `Each delivery is a POST of one event (the listEvents item shape) with headers ${SIGNATURE_HEADER}: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body" with the secret>, Ras-Event-Id and Ras-Event-Type. Any 2xx acknowledges; anything else is retried with exponential backoff for over 24 hours, after which the webhook pauses (events keep queuing). Starts with events after the current one. The secret is shown once.`,
+        description: `Each delivery is a POST of one event (the listEvents item shape) signed as Standard Webhooks (standardwebhooks.com) specify: webhook-id (the event id, the same on every retry), webhook-timestamp (unix seconds) and webhook-signature (v1,<base64 HMAC-SHA256 of "id.timestamp.body" keyed with the base64 part of the secret after whsec_>), so any Standard Webhooks library verifies it; also Ras-Event-Id, Ras-Event-Type and the deprecated ${SIGNATURE_HEADER}. Any 2xx acknowledges; anything else is retried with exponential backoff for over 24 hours, after which the webhook pauses (events keep queuing). Starts with events after the current one. The secret is shown once.`,
         headers: IdempotencyHeaders,
         body: Type.Object(
           { url: Url, eventTypes: Type.Optional(EventTypes), description: Type.Optional(Text(500)) },
@@ -133,7 +139,7 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await checkUrl(request.body.url, '/url', app.webhookTargets);
       assertKnownEventTypes(request.body.eventTypes, '/eventTypes');
       return createOnce(request, reply, async (tx, changes) => {
-        const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+        const secret = `whsec_${randomBytes(32).toString('base64')}`;
         const row = await insertWebhook(tx, councilId, {
           url: request.body.url,
           description: request.body.description ?? null,
@@ -184,7 +190,7 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/webhooks/:id',
     {
-      config: { access: ACCESS },
+      config: { problems: ['INVALID_INPUT'], access: ACCESS },
       schema: {
         operationId: 'updateWebhook',
         tags: ['integration'],

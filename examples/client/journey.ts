@@ -1,0 +1,501 @@
+/**
+ * The README journey, through a client generated from openapi/openapi.json (openapi-typescript
+ * types + openapi-fetch): a person from self-assessment to an agreed budget, a plan through its
+ * decisions, money, a review with its clawback, an appeal, and every other operation once, against
+ * a started service with its demo council.
+ *
+ *   RAS_URL=http://127.0.0.1:3000 RAS_CREDENTIALS=.data/demo-credentials.json \
+ *   BOOTSTRAP_TOKEN=… node examples/client/dist/journey.js [--examples openapi/examples.json]
+ *
+ * The service must run with ALLOW_PRIVATE_WEBHOOKS=true (the journey's webhook receiver listens
+ * on 127.0.0.1). With --examples it writes the first request and answer of each operation, which
+ * `npm run openapi` puts into the document as its examples.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { components, paths } from './ras-api.js';
+
+type Budget = components['schemas']['Budget'];
+
+const baseUrl = process.env.RAS_URL ?? 'http://127.0.0.1:3000';
+const credentials = JSON.parse(readFileSync(process.env.RAS_CREDENTIALS ?? '.data/demo-credentials.json', 'utf8')) as {
+  adminKey: { key: string };
+  questionnaireId: string;
+  allocationSchemeId: string;
+};
+const examplesFile = process.argv.includes('--examples') ? process.argv[process.argv.indexOf('--examples') + 1] : undefined;
+
+/** Secrets shown once (API keys, webhook signing secrets) kept out of the examples. */
+const redacted = (text: string) =>
+  text
+    .replace(/(ras_[0-9a-f]{32}_)[A-Za-z0-9_-]+/g, (_, prefix: string) => `${prefix}${'x'.repeat(43)}`)
+    .replace(/whsec_[A-Za-z0-9+/=_-]+/g, `whsec_${'x'.repeat(43)}=`);
+
+/** The first request and answer of each operation, keyed `METHOD /path/{template}`. */
+const examples: Record<string, { request?: unknown; response: unknown; status: number; contentType: string }> = {};
+const sentBodies = new WeakMap<Request, string>();
+const recorder: Middleware = {
+  async onRequest({ request }) {
+    if (examplesFile && request.body) sentBodies.set(request, await request.clone().text());
+    return request;
+  },
+  async onResponse({ request, response, schemaPath }) {
+    const where = `${request.method} ${schemaPath}`;
+    if (!examplesFile || !response.ok || examples[where]) return;
+    const sent = redacted(sentBodies.get(request) ?? '');
+    const body = redacted(await response.clone().text());
+    const contentType = (response.headers.get('content-type') ?? '').split(';')[0] as string;
+    examples[where] = {
+      ...(sent ? { request: request.headers.get('content-type')?.includes('json') ? JSON.parse(sent) : sent } : {}),
+      response: contentType.includes('json') && !contentType.includes('ndjson') ? JSON.parse(body) : body,
+      status: response.status,
+      contentType,
+    };
+  },
+};
+
+/** A client for one key; `as` names the person acting (Ras-Actor). */
+function clientFor(key: string | null, as?: string) {
+  const client = createClient<paths>({
+    baseUrl,
+    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(as ? { 'ras-actor': as } : {}) },
+  });
+  client.use(recorder);
+  return client;
+}
+
+/** The answer's data, or a thrown error carrying the problem the service answered. */
+function ok<T>(result: { data?: T; error?: unknown; response: Response }, what: string): T {
+  if (result.error !== undefined || !result.response.ok) {
+    throw new Error(`${what}: HTTP ${result.response.status} ${JSON.stringify(result.error)}`);
+  }
+  // 204 No Content carries no data.
+  return result.data as T;
+}
+
+const etagOf = (result: { response: Response }) => result.response.headers.get('etag') as string;
+const pounds = (pence: number) => `£${(pence / 100).toLocaleString('en-GB', { minimumFractionDigits: 2 })}`;
+const log = (text: string) => process.stdout.write(`${text}\n`);
+
+const admin = clientFor(credentials.adminKey.key);
+const questionnaireId = credentials.questionnaireId;
+const schemeId = credentials.allocationSchemeId;
+
+// Operations: no key needed.
+const anyone = clientFor(null);
+ok(await anyone.GET('/health'), 'getHealth');
+ok(await anyone.GET('/ready'), 'getReadiness');
+log(`service ${ok(await anyone.GET('/version'), 'getVersion').version}`);
+
+// Platform: the council and its keys.
+const council = await admin.GET('/v1/council');
+log(`council ${ok(council, 'getCouncil').name}`);
+ok(
+  await admin.PATCH('/v1/council', {
+    params: { header: { 'If-Match': etagOf(council) } },
+    body: { settings: { firstReviewAfterWeeks: 4, regionalReportOptIn: true } },
+  }),
+  'updateCouncil',
+);
+const keyFor = async (name: string, role: components['schemas']['Role']) =>
+  ok(await admin.POST('/v1/api-keys', { body: { name, roles: [role] } }), 'createApiKey').key;
+const assessor = clientFor(await keyFor('Care coordinators', 'assessor'), 'coordinator-1');
+const teamManager = clientFor(await keyFor('Team managers', 'team-manager'), 'manager-1');
+const panel = clientFor(await keyFor('Resource Allocation Panel', 'panel'), 'panel-chair');
+const finance = clientFor(await keyFor('Finance', 'finance'), 'finance-1');
+const integration = clientFor(await keyFor('CareFirst bridge', 'integration'));
+const spare = ok(await admin.POST('/v1/api-keys', { body: { name: 'Spare', roles: ['auditor'] } }), 'createApiKey');
+log(`${ok(await admin.GET('/v1/api-keys'), 'listApiKeys').items.length} API keys`);
+ok(await admin.DELETE('/v1/api-keys/{id}', { params: { path: { id: spare.id } } }), 'revokeApiKey');
+
+// Rules: the questionnaire and the scheme in force.
+const questionnaire = ok(await admin.GET('/v1/questionnaires/{id}', { params: { path: { id: questionnaireId } } }), 'getQuestionnaire');
+ok(await admin.GET('/v1/questionnaires', { params: { query: { key: questionnaire.key } } }), 'listQuestionnaires');
+const scheme = ok(await admin.GET('/v1/allocation-schemes/{id}', { params: { path: { id: schemeId } } }), 'getAllocationScheme');
+ok(
+  await admin.GET('/v1/allocation-schemes', { params: { query: { clientGroup: scheme.clientGroups[0] as string } } }),
+  'listAllocationSchemes',
+);
+ok(await admin.GET('/v1/allocation-schemes/{id}/description', { params: { path: { id: schemeId } } }), 'describeAllocationScheme');
+const stamp = Date.now().toString(36);
+const carers = ok(
+  await admin.POST('/v1/questionnaires', {
+    body: {
+      key: `carers-${stamp}`,
+      title: 'Carer’s self-assessment',
+      sections: [
+        {
+          key: 'caring',
+          title: 'Caring',
+          questions: [
+            {
+              key: 'hours',
+              text: 'How many hours a week do you care?',
+              type: 'single',
+              options: [
+                { key: 'under-20', text: 'Under 20', points: 2 },
+                { key: 'over-20', text: '20 or more', points: 6 },
+              ],
+            },
+          ],
+        },
+      ],
+    },
+  }),
+  'createQuestionnaire',
+);
+ok(
+  await admin.POST('/v1/allocation-schemes', {
+    body: {
+      key: `carers-${stamp}`,
+      questionnaireId: carers.id,
+      clientGroups: [`carers-${stamp}`],
+      effectiveFrom: '2026-04-01',
+      method: { type: 'linear', poundsPerPointPence: 10_000 },
+      clawback: { type: 'percent', percent: 20 },
+    },
+  }),
+  'createAllocationScheme',
+);
+
+// Every question answered with its third statement (a portal asks the person).
+const answers = Object.fromEntries(
+  questionnaire.sections.flatMap((section) =>
+    section.questions.map((question) => [
+      question.key,
+      question.type === 'multi' ? [question.options[0]?.key] : question.options[Math.min(2, question.options.length - 1)]?.key,
+    ]),
+  ),
+) as Record<string, string | string[]>;
+
+// Calculations: nothing stored.
+const estimate = ok(
+  await assessor.POST('/v1/calculations/budget', { body: { schemeId, answers, weeksAtHome: 40, weeklyContributionPence: 1_500 } }),
+  'calculateBudget',
+);
+log(`these answers: ${estimate.totalPoints} points, ${pounds(estimate.netAnnualPence)} a year net`);
+ok(
+  await finance.POST('/v1/calculations/contribution', {
+    body: {
+      weeklyIncomePence: 30_000,
+      capitalPence: 1_000_000,
+      weeklyHousingCostsPence: 5_000,
+      weeklyDisabilityRelatedExpenditurePence: 2_000,
+      weeklyMinimumIncomeGuaranteePence: 15_185,
+      weeklyCostOfCarePence: 40_000,
+    },
+  }),
+  'calculateContribution',
+);
+ok(
+  await finance.POST('/v1/calculations/clawback', {
+    body: { annualPence: 1_000_000, councilPaidPence: 1_000_000, spentPence: 600_000, clawback: { type: 'percent', percent: 20 } },
+  }),
+  'calculateClawback',
+);
+
+// The desktop exercise.
+const calibration = ok(
+  await admin.POST('/v1/calibrations', {
+    body: {
+      cases: [
+        { ref: 'A', points: 40, currentAnnualPence: 950_000 },
+        { ref: 'B', points: 75, currentAnnualPence: 1_700_000 },
+        { ref: 'C', points: 20, currentAnnualPence: 420_000 },
+      ],
+      topSlicePercent: 10,
+      proposed: { method: { type: 'linear', poundsPerPointPence: 22_500 }, floorPoints: 5 },
+    },
+  }),
+  'runCalibration',
+);
+ok(await admin.GET('/v1/calibrations/{id}', { params: { path: { id: calibration.id } } }), 'getCalibration');
+ok(await admin.GET('/v1/calibrations/{id}/report', { params: { path: { id: calibration.id } }, parseAs: 'text' }), 'getCalibrationReport');
+
+// A person, known to the record system by their CareFirst id.
+const carefirstId = `JOURNEY-${stamp}`;
+const created = await assessor.POST('/v1/people', {
+  params: { header: { 'Idempotency-Key': `carefirst-${carefirstId}` } },
+  body: { clientGroup: scheme.clientGroups[0] as string, externalIds: { carefirst: carefirstId }, displayName: 'Sam Example' },
+});
+const person = ok(created, 'createPerson');
+ok(await assessor.GET('/v1/people', { params: { query: { externalId: `carefirst:${carefirstId}` } } }), 'listPeople');
+const personRead = await assessor.GET('/v1/people/{id}', { params: { path: { id: person.id } } });
+ok(
+  await assessor.PATCH('/v1/people/{id}', {
+    params: { path: { id: person.id }, header: { 'If-Match': etagOf(personRead) } },
+    body: { displayName: 'Sam' },
+  }),
+  'updatePerson',
+);
+
+// Their self-assessment: draft, answers saved, submitted, agreed.
+const draft = await assessor.POST('/v1/assessments', {
+  body: { personId: person.id, questionnaireId, completedWith: ['family'], answers: {} },
+});
+const assessmentId = ok(draft, 'createAssessment').id;
+const saved = await assessor.PUT('/v1/assessments/{id}/answers', {
+  params: { path: { id: assessmentId }, header: { 'If-Match': etagOf(draft) } },
+  body: { answers },
+});
+ok(saved, 'saveAnswers');
+ok(await assessor.GET('/v1/assessments/{id}', { params: { path: { id: assessmentId } } }), 'getAssessment');
+ok(await assessor.GET('/v1/assessments', { params: { query: { personId: person.id } } }), 'listAssessments');
+const submitted = await assessor.POST('/v1/assessments/{id}/submit', {
+  params: { path: { id: assessmentId }, header: { 'If-Match': etagOf(saved) } },
+});
+log(`assessment ${ok(submitted, 'submitAssessment').status}`);
+const agreed = ok(
+  await assessor.POST('/v1/assessments/{id}/moderation', {
+    params: { path: { id: assessmentId }, header: { 'If-Match': etagOf(submitted) } },
+    body: { decision: 'agree', eligibility: { eligible: true, basis: 'care-act-2014' } },
+  }),
+  'moderateAssessment',
+);
+log(`assessment ${agreed.status}`);
+
+// Their contribution, then the indicative budget under the scheme in force.
+const startDate = '2026-12-01';
+ok(
+  await finance.POST('/v1/people/{id}/financial-assessments', {
+    params: { path: { id: person.id } },
+    body: { effectiveFrom: '2026-04-01', weeklyContributionPence: 1_500 },
+  }),
+  'recordFinancialAssessment',
+);
+ok(await finance.GET('/v1/people/{id}/financial-assessments', { params: { path: { id: person.id } } }), 'listFinancialAssessments');
+const budget: Budget = ok(await assessor.POST('/v1/budgets', { body: { assessmentId, startDate } }), 'createBudget');
+log(`indicative budget ${pounds(budget.rasAnnualPence)}, ${pounds(budget.netAnnualPence)} net of contribution`);
+ok(await assessor.GET('/v1/budgets/{id}', { params: { path: { id: budget.id } } }), 'getBudget');
+ok(await assessor.GET('/v1/budgets', { params: { query: { personId: person.id } } }), 'listBudgets');
+
+// The support plan: written, costed, submitted, and decided stage by stage.
+const weekly = Math.floor(budget.totalAnnualPence / 2 / 52);
+const plan = {
+  outcomes: [
+    { key: 'home', description: 'Stay living in my own flat' },
+    { key: 'work', description: 'Keep my job at the café' },
+  ],
+  lines: [
+    {
+      description: 'Personal assistant',
+      outcomeKeys: ['home', 'work'],
+      provider: 'Own PA',
+      managedBy: 'direct-payment' as const,
+      costType: 'weekly' as const,
+      amountPence: weekly,
+    },
+    {
+      description: 'Day service on Fridays',
+      outcomeKeys: ['work'],
+      provider: 'Brookside Day Centre',
+      managedBy: 'council-arranged' as const,
+      costType: 'annual' as const,
+      amountPence: Math.floor(budget.totalAnnualPence / 4),
+    },
+  ],
+  contingency: { amountPence: 20_000, plan: 'My sister covers', emergencyCover: 'Out-of-hours agency cover' },
+  risks: [{ description: 'Going out alone at night', mitigation: 'Travel buddy scheme', resolved: true }],
+  budgetHolder: 'Me',
+  supportManager: 'My sister',
+  healthySafeAndWell: 'My PA checks my medication daily',
+};
+const planCreated = await assessor.POST('/v1/support-plans', { body: { budgetId: budget.id, ...plan } });
+const planId = ok(planCreated, 'createSupportPlan').id;
+const planUpdated = await assessor.PUT('/v1/support-plans/{id}', {
+  params: { path: { id: planId }, header: { 'If-Match': etagOf(planCreated) } },
+  body: { ...plan, supportManager: 'My sister, Jo' },
+});
+ok(planUpdated, 'updateSupportPlan');
+ok(await assessor.GET('/v1/support-plans/{id}', { params: { path: { id: planId } } }), 'getSupportPlan');
+ok(await assessor.GET('/v1/support-plans', { params: { query: { budgetId: budget.id } } }), 'listSupportPlans');
+const planSubmitted = await assessor.POST('/v1/support-plans/{id}/submit', {
+  params: { path: { id: planId }, header: { 'If-Match': etagOf(planUpdated) } },
+});
+ok(planSubmitted, 'submitSupportPlan');
+let planEtag = etagOf(planSubmitted);
+for (const [client, stage] of [
+  [assessor, 'coordinator'],
+  [teamManager, 'team-manager'],
+  [panel, 'panel'],
+] as const) {
+  const decided = await client.POST('/v1/support-plans/{id}/decisions', {
+    params: { path: { id: planId }, header: { 'If-Match': planEtag } },
+    body: { stage, outcome: 'approve', reasons: `Approved at ${stage}: meets the outcomes`, ...(stage === 'panel' ? { startDate } : {}) },
+  });
+  log(`plan ${ok(decided, 'decideSupportPlan').status} after ${stage}`);
+  planEtag = etagOf(decided);
+}
+
+// Money: the account, and what finance records against it.
+const account = ok(await finance.GET('/v1/budgets/{id}/account', { params: { path: { id: budget.id } } }), 'getBudgetAccount');
+// A year's instalments paid, and nothing spent yet: the annual review will find it unspent.
+for (const instalment of account.schedule) {
+  ok(
+    await finance.POST('/v1/budgets/{id}/transactions', {
+      params: { path: { id: budget.id } },
+      body: {
+        kind: 'council-payment',
+        amountPence: instalment.amountPence,
+        instalmentNumber: instalment.number,
+        occurredOn: instalment.dueDate,
+      },
+    }),
+    'recordTransaction',
+  );
+}
+const first = account.schedule[0];
+log(`account: ${account.schedule.length} instalments, first ${first ? pounds(first.amountPence) : 'none'}`);
+
+// Reviews: the four-week review the plan booked, completed.
+const reviews = ok(await assessor.GET('/v1/reviews', { params: { query: { budgetId: budget.id } } }), 'listReviews');
+ok(await assessor.POST('/v1/reviews', { body: { budgetId: budget.id, kind: 'interim', dueDate: '2027-03-01' } }), 'scheduleReview');
+const interim = reviews.items.find((review) => review.kind === 'interim') ?? reviews.items[0];
+if (interim) {
+  const review = await assessor.GET('/v1/reviews/{id}', { params: { path: { id: interim.id } } });
+  const completed = ok(
+    await assessor.POST('/v1/reviews/{id}/completion', {
+      params: { path: { id: interim.id }, header: { 'If-Match': etagOf(review) } },
+      body: {
+        outcomes: plan.outcomes.map((outcome) => ({ key: outcome.key, achieved: 'yes' as const })),
+        spentAsPlanned: 'yes',
+        completedOn: '2027-01-05',
+      },
+    }),
+    'completeReview',
+  );
+  log(`review ${completed.status}`);
+}
+const annual = reviews.items.find((review) => review.kind === 'annual');
+if (annual) {
+  const review = await assessor.GET('/v1/reviews/{id}', { params: { path: { id: annual.id } } });
+  const completed = await assessor.POST('/v1/reviews/{id}/completion', {
+    params: { path: { id: annual.id }, header: { 'If-Match': etagOf(review) } },
+    body: {
+      outcomes: plan.outcomes.map((outcome) => ({ key: outcome.key, achieved: 'partly' as const })),
+      spentAsPlanned: 'no',
+      spendingNote: 'The PA started late',
+      completedOn: '2027-11-25',
+    },
+  });
+  const recommended = ok(completed, 'completeReview').clawback;
+  log(`annual review: ${recommended ? pounds(recommended.clawbackPence) : 'no'} clawback recommended`);
+  if (recommended) {
+    const decided = ok(
+      await finance.POST('/v1/reviews/{id}/clawback', {
+        params: { path: { id: annual.id }, header: { 'If-Match': etagOf(completed) } },
+        body: {
+          decision: 'reduce',
+          amountPence: Math.floor(recommended.clawbackPence / 2),
+          reason: 'A replacement hoist is due next month',
+        },
+      }),
+      'decideClawback',
+    );
+    log(`clawback decided: ${decided.clawback?.decision?.decision}`);
+  }
+}
+
+// An appeal against the budget, and its decision.
+const appeal = ok(
+  await assessor.POST('/v1/appeals', { body: { subject: 'budget', budgetId: budget.id, reason: 'My night-time needs are not counted' } }),
+  'createAppeal',
+);
+const appealRead = await panel.GET('/v1/appeals/{id}', { params: { path: { id: appeal.id } } });
+ok(await panel.GET('/v1/appeals', { params: { query: { personId: person.id } } }), 'listAppeals');
+ok(
+  await panel.POST('/v1/appeals/{id}/decision', {
+    params: { path: { id: appeal.id }, header: { 'If-Match': etagOf(appealRead) } },
+    body: { outcome: 'not-upheld', reasons: 'Night-time needs are counted in section 4' },
+  }),
+  'decideAppeal',
+);
+
+// Integration: events, a webhook to a local receiver, exports and imports.
+const received: string[] = [];
+const receiver = createServer((request, response) => {
+  request.on('data', () => {});
+  request.on('end', () => {
+    received.push(String(request.headers['webhook-id'] ?? request.headers['ras-signature']));
+    response.writeHead(204).end();
+  });
+});
+await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/ras`;
+ok(await integration.GET('/v1/event-types'), 'listEventTypes');
+log(
+  `${ok(await integration.GET('/v1/events', { params: { query: { pageSize: 20 } } }), 'listEvents').items.length} events on the first page`,
+);
+const webhookCreated = await integration.POST('/v1/webhooks', {
+  body: { url: receiverUrl, eventTypes: ['budget.created', 'budget.agreed'], description: 'CareFirst bridge' },
+});
+const webhook = ok(webhookCreated, 'createWebhook');
+ok(await integration.GET('/v1/webhooks'), 'listWebhooks');
+const webhookRead = await integration.GET('/v1/webhooks/{id}', { params: { path: { id: webhook.id } } });
+ok(webhookRead, 'getWebhook');
+ok(
+  await integration.PATCH('/v1/webhooks/{id}', {
+    params: { path: { id: webhook.id }, header: { 'If-Match': etagOf(webhookRead) } },
+    body: { description: 'CareFirst bridge (live)' },
+  }),
+  'updateWebhook',
+);
+ok(await integration.GET('/v1/webhooks/{id}/deliveries', { params: { path: { id: webhook.id } } }), 'listWebhookDeliveries');
+ok(await integration.DELETE('/v1/webhooks/{id}', { params: { path: { id: webhook.id } } }), 'deleteWebhook');
+receiver.close();
+const exported = ok(
+  await integration.GET('/v1/exports/{kind}', { params: { path: { kind: 'budgets' }, query: { format: 'csv' } }, parseAs: 'text' }),
+  'exportRecords',
+);
+log(`export: ${exported.trim().split('\n').length - 1} budget rows`);
+const imported = ok(
+  await integration.POST('/v1/imports/people', {
+    params: { query: { mode: 'best-effort' } },
+    body: `system,externalId,clientGroup,displayName,dateOfBirth\ncarefirst,IMPORT-${stamp},${scheme.clientGroups[0]},Alex Example,1961-02-03\n` as never,
+    headers: { 'content-type': 'text/csv' },
+    bodySerializer: (body) => body as unknown as string,
+  }),
+  'importPeople',
+);
+log(`import: ${JSON.stringify(imported)}`);
+
+// Monitoring and the council's self-review.
+ok(await admin.GET('/v1/reports/summary', { params: { query: { from: '2026-04-01', to: '2027-03-31' } } }), 'getSummaryReport');
+const criticalPath = await admin.GET('/v1/critical-path');
+ok(criticalPath, 'getCriticalPath');
+ok(
+  await admin.PUT('/v1/critical-path/steps/{number}', {
+    params: { path: { number: 9 }, header: { 'If-Match': etagOf(criticalPath) } },
+    body: { status: 'in-progress', notes: 'Panel terms of reference drafted' },
+  }),
+  'recordCriticalPathStep',
+);
+const round = await admin.POST('/v1/self-rating-rounds', {
+  body: { roundKey: `nw-${stamp}`, title: 'North West self-rating', closesOn: '2099-06-30' },
+});
+const roundId = ok(round, 'createSelfRatingRound').id;
+ok(await admin.GET('/v1/self-rating-rounds'), 'listSelfRatingRounds');
+const roundRead = await admin.GET('/v1/self-rating-rounds/{id}', { params: { path: { id: roundId } } });
+ok(roundRead, 'getSelfRatingRound');
+ok(
+  await admin.PUT('/v1/self-rating-rounds/{id}/ratings/{component}', {
+    params: { path: { id: roundId, component: 'prevention' }, header: { 'If-Match': etagOf(roundRead) } },
+    body: { rating: 3, comment: 'Good advice, patchy follow-up' },
+  }),
+  'rateComponent',
+);
+ok(await admin.GET('/v1/reports/regional-self-rating', { params: { query: { roundKey: `nw-${stamp}` } } }), 'getRegionalSelfRatingReport');
+
+// The operator: a second council.
+if (process.env.BOOTSTRAP_TOKEN) {
+  const operator = clientFor(process.env.BOOTSTRAP_TOKEN);
+  ok(await operator.POST('/v1/councils', { body: { name: `Example Council ${stamp}` } }), 'createCouncil');
+}
+
+if (examplesFile) {
+  writeFileSync(examplesFile, `${JSON.stringify(examples, null, 2)}\n`);
+  log(`wrote ${Object.keys(examples).length} examples to ${examplesFile}`);
+}
+log('journey complete');
