@@ -4007,7 +4007,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The council after the change (change the council’s name or settings (payment frequency, contribution collection, first review, targets)). */
+            /** @description The council: change the council’s name or settings (payment frequency, contribution collection, first review, targets). */
             200: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -9376,7 +9376,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The budget calculation after the change (score answers and work out the indicative budget under a scheme). */
+            /** @description The budget calculation: score answers and work out the indicative budget under a scheme. */
             200: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -10051,7 +10051,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The contribution calculation after the change (care act 2014 non-residential weekly charge). */
+            /** @description The contribution calculation: care Act 2014 non-residential weekly charge. */
             200: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -10266,7 +10266,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The clawback calculation after the change (unspent money the council may reclaim at an annual review). */
+            /** @description The clawback calculation: unspent money the council may reclaim at an annual review. */
             200: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -10998,7 +10998,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The person after the change (change a person’s details). */
+            /** @description The person: change a person’s details. */
             200: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -13139,7 +13139,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The assessment after the change (replace the answers of a draft assessment). */
+            /** @description The assessment: replace the answers of a draft assessment. */
             200: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -13837,7 +13837,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The assessment after the change (submit a draft for moderation). */
+            /** @description The assessment: submit a draft for moderation. */
             200: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -14563,7 +14563,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The assessment after the change (agree or amend a submitted assessment and record eligibility). */
+            /** @description The assessment: agree or amend a submitted assessment and record eligibility. */
             200: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -18849,7 +18849,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The support plan after the change (replace the content of a draft or returned plan). */
+            /** @description The support plan: replace the content of a draft or returned plan. */
             200: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -19283,7 +19283,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The support plan after the change (submit a draft or returned plan for decision (to the coordinator first)). */
+            /** @description The support plan: submit a draft or returned plan for decision (to the coordinator first). */
             200: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -19701,7 +19701,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The support plan after the change (approve, return or reject a submitted plan at its current stage). */
+            /** @description The support plan: approve, return or reject a submitted plan at its current stage. */
             200: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -21249,7 +21249,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The appeal after the change (the panel decides an appeal). */
+            /** @description The appeal: the panel decides an appeal. */
             200: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -22077,7 +22077,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The review after the change (complete a review: outcomes achieved, the person’s experience, and how the money was spent). */
+            /** @description The review: complete a review: outcomes achieved, the person’s experience, and how the money was spent. */
             200: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -22370,7 +22370,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The review after the change (finance confirms, reduces or waives a recommended clawback). */
+            /** @description The review: finance confirms, reduces or waives a recommended clawback. */
             200: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -25417,7 +25417,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The webhook after the change (change a webhook, or pause and resume it). */
+            /** @description The webhook: change a webhook, or pause and resume it. */
             200: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -26187,7 +26187,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The import report after the change (create or update people from a record-system file (csv or ndjson), matched by record-system id). */
+            /** @description The import report: create or update people from a record-system file (CSV or NDJSON), matched by record-system id. */
             200: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -27431,7 +27431,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The record critical path step response after the change (record the council’s status, answers and notes for a critical path step). */
+            /** @description The record critical path step response: record the council’s status, answers and notes for a Critical Path step. */
             200: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -28281,7 +28281,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The self rating after the change (rate one component 1–5, with the council’s comment, its proposed action and comments from people who use the system). */
+            /** @description The self rating: rate one component 1–5, with the council’s comment, its proposed action and comments from people who use the system. */
             200: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];

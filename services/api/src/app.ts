@@ -9,6 +9,7 @@ import { encodedBodyError } from './http/content-encoding.js';
 import { findControlCharacter, mayHoldControlCharacter } from './http/control-characters.js';
 import auth from './plugins/auth.js';
 import database from './plugins/database.js';
+import deprecation from './plugins/deprecation.js';
 import problemDetails, { clientErrorHandler, frameworkErrors } from './plugins/problem-details.js';
 import rateLimit from './plugins/rate-limit.js';
 import securityHeaders from './plugins/security-headers.js';
@@ -115,6 +116,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     failedAuthPerMinute: options.config.failedAuthPerMinute ?? 0,
   });
   await app.register(rateLimit, { perMinute: options.config.rateLimitPerMinute ?? 0 });
+  await app.register(deprecation);
   await app.register(openapi);
   await app.register(routes);
   return app;

@@ -124,7 +124,8 @@ function successDescription(method: string, status: string, operation: Operation
   if (status === '201') return `Created: the new ${what}, with its URL in Location.`;
   if (what.endsWith(' page')) return `A page of ${what.slice(0, -' page'.length)}s, with the token for the next.`;
   if (method === 'get') return `The ${what}.`;
-  return `The ${what} after ${operation.summary ? `the change (${String(operation.summary).toLowerCase()})` : 'the change'}.`;
+  const summary = operation.summary ? String(operation.summary) : '';
+  return summary ? `The ${what}: ${summary.charAt(0).toLowerCase()}${summary.slice(1)}.` : `The ${what}.`;
 }
 
 function problemResponse(codes: readonly ErrorCode[], keyed: boolean): JsonSchema {

@@ -24,6 +24,9 @@ function operationExamples(): OperationExamples {
   }
 }
 
+/** The title of the Swagger UI page at /docs. */
+export const DOCS_TITLE = 'RAS personal budget service: API reference';
+
 function accessNote(access: Access | undefined): string {
   if (!access || access.kind === 'public') return 'No credentials needed.';
   if (access.kind === 'operator') return 'Needs the operator token (BOOTSTRAP_TOKEN) as the bearer token.';
@@ -80,7 +83,20 @@ export default fp(
         return { schema: transformed as typeof schema, url };
       },
     });
-    await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+    await app.register(swaggerUi, {
+      routePrefix: '/docs',
+      staticCSP: true,
+      // The static CSP asks browsers to upgrade every request to https, which breaks the page when
+      // it is served over plain HTTP on a non-loopback address (a council's internal host, a
+      // container): browsers treat only localhost as secure. TLS, where there is any, is the
+      // proxy's business, and Strict-Transport-Security already covers https deployments. Swagger
+      // UI also sets style attributes as it renders (a hash cannot allow those), so its styles,
+      // and only its styles, may be inline; scripts stay limited to its own files and hashes.
+      transformStaticCSP: (header) =>
+        header.replace(/\s*upgrade-insecure-requests;?/, '').replace(/style-src [^;]*;/, "style-src 'self' 'unsafe-inline';"),
+      theme: { title: DOCS_TITLE },
+      uiConfig: { validatorUrl: null },
+    });
   },
   { name: 'openapi' },
 );
