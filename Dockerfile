@@ -1,7 +1,9 @@
 # syntax=docker/dockerfile:1
-# The budget service: built in one stage, run as a non-root user in a slim second stage.
+# The budget service: built in one stage, run as a non-root user in a slim second stage, on the
+# current Node.js LTS line (26, Active LTS since 2026-10-28). The code also runs on Node 20.19+,
+# which CI uses.
 
-FROM node:20-bookworm-slim AS build
+FROM node:26-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.base.json ./
 COPY packages/ras-core/package.json packages/ras-core/
@@ -11,9 +13,10 @@ RUN npm ci --no-audit --no-fund
 COPY packages/ras-core packages/ras-core
 COPY migrations migrations
 COPY services/api services/api
+COPY openapi openapi
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:26-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
@@ -28,6 +31,8 @@ COPY --from=build /app/migrations/package.json migrations/
 COPY --from=build /app/migrations/dist migrations/dist
 COPY --from=build /app/services/api/package.json services/api/
 COPY --from=build /app/services/api/dist services/api/dist
+# The examples /openapi.json and /docs show.
+COPY --from=build /app/openapi/examples.json openapi/examples.json
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

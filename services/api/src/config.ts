@@ -43,7 +43,8 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 /**
  * Reads and checks the configuration from environment variables: PORT (3000), HOST (127.0.0.1),
- * DATABASE_URL, DATA_DIR (./.data), BOOTSTRAP_TOKEN, LOG_LEVEL (info), SEED_DEMO (true),
+ * DATABASE_URL, DATA_DIR (./.data), BOOTSTRAP_TOKEN, LOG_LEVEL (info), SEED_DEMO (true on
+ * embedded PGlite, false with DATABASE_URL),
  * RATE_LIMIT_PER_MINUTE (1200), AUTH_FAILURES_PER_MINUTE (60), ALLOW_PRIVATE_WEBHOOKS (false),
  * WEBHOOK_BLOCKED_ADDRESSES (none), TRUST_PROXY (false).
  *
@@ -79,7 +80,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel))
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
 
-  const seedText = (text('SEED_DEMO') ?? 'true').toLowerCase();
+  // The demo council (and its admin key in a file) is for trying the service on the embedded
+  // database; a PostgreSQL server is a council's own, seeded only when asked.
+  const seedText = (text('SEED_DEMO') ?? (text('DATABASE_URL') ? 'false' : 'true')).toLowerCase();
   if (!['true', 'false', '1', '0', 'yes', 'no'].includes(seedText)) problems.push(`SEED_DEMO must be true or false (got "${seedText}")`);
 
   const rateText = text('RATE_LIMIT_PER_MINUTE') ?? '1200';

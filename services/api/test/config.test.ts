@@ -20,6 +20,11 @@ describe('loadConfig', () => {
     expect(config.dataDir).toMatch(/\.data$/);
   });
 
+  it('seeds the demo council by default only on the embedded database', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://ras:secret@db:5432/ras' }).seedDemo).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'postgres://ras:secret@db:5432/ras', SEED_DEMO: 'true' }).seedDemo).toBe(true);
+  });
+
   it('reads every variable', () => {
     const config = loadConfig({
       PORT: '8080',

@@ -1,4 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -8,7 +11,7 @@ import { parse } from 'yaml';
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
 describe('docker-compose.yml', () => {
-  const compose = parse(readFileSync(`${root}docker-compose.yml`, 'utf8')) as {
+  const compose = parse(readFileSync(`${root}docker-compose.yml`, 'utf8'), { merge: true }) as {
     services: Record<
       string,
       {
@@ -17,6 +20,7 @@ describe('docker-compose.yml', () => {
         command?: string[];
         build?: string;
         image?: string;
+        ports?: string[];
       }
     >;
     volumes: Record<string, unknown>;
@@ -34,9 +38,55 @@ describe('docker-compose.yml', () => {
   it('points the API and the migrations at the compose database', () => {
     const url = compose.services.api?.environment?.DATABASE_URL;
     expect(url).toBe(compose.services.migrate?.environment?.DATABASE_URL);
-    expect(new URL(url as string).hostname).toBe('postgres');
+    expect(new URL((url as string).replace(/\$\{[^}]+\}/g, 'password')).hostname).toBe('postgres');
     expect(compose.services.migrate?.command).toEqual(['node', 'services/api/dist/migrate.js']);
     expect(existsSync(`${root}services/api/src/migrate.ts`)).toBe(true);
+  });
+});
+
+describe('docker-compose.yml for a council', () => {
+  const text = readFileSync(`${root}docker-compose.yml`, 'utf8');
+  const compose = parse(text, { merge: true }) as {
+    services: Record<string, Record<string, unknown> & { environment?: Record<string, string> }>;
+  };
+
+  it('builds one image that the migration job and the API share', () => {
+    const built = Object.entries(compose.services).filter(([, service]) => 'build' in service);
+    expect(built.map(([name]) => name)).toEqual(['api']);
+    expect(compose.services.migrate?.image).toBe(compose.services.api?.image);
+    expect(compose.services.migrate?.pull_policy).toBe('never');
+  });
+
+  it('takes the database password from .env, never from the file, and binds the API to 127.0.0.1', () => {
+    expect(compose.services.postgres?.environment?.POSTGRES_PASSWORD).toMatch(/^\$\{POSTGRES_PASSWORD:\?/);
+    expect(compose.services.api?.environment?.DATABASE_URL).toContain('${POSTGRES_PASSWORD:?');
+    expect(compose.services.api?.ports).toEqual(['127.0.0.1:${RAS_PORT:-3000}:3000']);
+    const example = readFileSync(`${root}.env.example`, 'utf8');
+    for (const name of ['POSTGRES_PASSWORD', 'BOOTSTRAP_TOKEN', 'SEED_DEMO']) expect(example).toMatch(new RegExp(`^${name}=`, 'm'));
+    expect(readFileSync(`${root}.gitignore`, 'utf8')).toMatch(/^\.env$/m);
+    expect(readFileSync(`${root}.dockerignore`, 'utf8')).toMatch(/^\.env$/m);
+  });
+
+  it('seeds no demo council on PostgreSQL unless asked', () => {
+    expect(compose.services.api?.environment?.SEED_DEMO).toBe('${SEED_DEMO:-false}');
+  });
+
+  // docker-compose (Debian's package) validates the file without a Docker engine.
+  const composeBinary = ['/usr/bin/docker-compose', '/usr/local/bin/docker-compose'].find((path) => existsSync(path));
+  it.skipIf(!composeBinary)('is a valid compose file with a password set, and refuses to start without one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ras-compose-'));
+    try {
+      writeFileSync(join(dir, 'docker-compose.yml'), text);
+      const run = () =>
+        execFileSync(composeBinary as string, ['config'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      expect(run).toThrow(/POSTGRES_PASSWORD/);
+      writeFileSync(join(dir, '.env'), 'POSTGRES_PASSWORD=s3cretpassword\nBOOTSTRAP_TOKEN=operator-token-0123456789abcdef\n');
+      const config = parse(run()) as { services: Record<string, { environment: Record<string, string>; ports?: string[] }> };
+      expect(config.services.api?.environment.DATABASE_URL).toBe('postgres://ras:s3cretpassword@postgres:5432/ras');
+      expect(config.services.api?.ports?.[0]).toMatch(/^127\.0\.0\.1:3000:3000/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -47,6 +97,12 @@ describe('Dockerfile', () => {
     const sources = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((match) => (match[1] as string).split(/\s+/));
     expect(sources.length).toBeGreaterThan(3);
     for (const source of sources) expect(existsSync(`${root}${source}`), source).toBe(true);
+  });
+
+  it('builds on the current Node.js LTS line in both stages and ships the document examples', () => {
+    const images = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((match) => match[1]);
+    expect(images).toEqual(['node:26-slim', 'node:26-slim']);
+    expect(dockerfile).toContain('COPY --from=build /app/openapi/examples.json openapi/examples.json');
   });
 
   it('builds in one stage and runs as a non-root user in another', () => {
