@@ -95,7 +95,18 @@ log(`council ${ok(council, 'getCouncil').name}`);
 ok(
   await admin.PATCH('/v1/council', {
     params: { header: { 'If-Match': etagOf(council) } },
-    body: { settings: { firstReviewAfterWeeks: 4, regionalReportOptIn: true } },
+    body: {
+      settings: {
+        firstReviewAfterWeeks: 4,
+        regionalReportOptIn: true,
+        transparency: {
+          publishedSchemeIds: [credentials.allocationSchemeId],
+          contactEmail: 'ras@demo-borough.example.gov.uk',
+          seniorResponsibleOwner: 'Director of Adult Social Services',
+          impactAssessments: [{ name: 'Equalities Impact Assessment 2026', completedOn: '2026-03-01' }],
+        },
+      },
+    },
   }),
   'updateCouncil',
 );
@@ -462,7 +473,7 @@ const imported = ok(
 log(`import: ${JSON.stringify(imported)}`);
 
 // Monitoring and the council's self-review.
-ok(await admin.GET('/v1/reports/summary', { params: { query: { from: '2026-04-01', to: '2027-03-31' } } }), 'getSummaryReport');
+ok(await admin.GET('/v1/reports/summary'), 'getSummaryReport');
 const criticalPath = await admin.GET('/v1/critical-path');
 ok(criticalPath, 'getCriticalPath');
 ok(
@@ -487,6 +498,16 @@ ok(
   'rateComponent',
 );
 ok(await admin.GET('/v1/reports/regional-self-rating', { params: { query: { roundKey: `nw-${stamp}` } } }), 'getRegionalSelfRatingReport');
+
+// The public: the published scheme's algorithmic transparency record, with no key.
+const councilId = ok(await admin.GET('/v1/council'), 'getCouncil').id;
+const record = ok(
+  await anyone.GET('/v1/public/councils/{councilId}/allocation-schemes/{id}/transparency-record', {
+    params: { path: { councilId, id: schemeId } },
+  }),
+  'getTransparencyRecord',
+);
+log(`transparency record: ${typeof record === 'string' ? 'HTML' : record.tier1.name}`);
 
 // The operator: a second council.
 if (process.env.BOOTSTRAP_TOKEN) {

@@ -929,7 +929,9 @@ export interface paths {
         };
         /**
          * Every event type the feed and webhooks carry, with the JSON Schema of its data
-         * @description Roles: integration, admin, auditor.
+         * @description A fixed catalogue answered whole (a few dozen entries), so not paged.
+         *
+         *     Roles: integration, admin, auditor.
          */
         get: operations["listEventTypes"];
         put?: never;
@@ -949,7 +951,7 @@ export interface paths {
         };
         /**
          * Events after a sequence number, oldest first
-         * @description Poll with after=<nextAfter> from the last answer. Sequence numbers are per council, gap-free and in commit order, so a reader never misses an event.
+         * @description A feed, not a paged list: it pages by sequence number rather than pageToken, because a reader keeps its place across days. Poll with after=<nextAfter> from the last answer (pageSize as for lists); nextPageToken is non-null when more events are waiting now. Sequence numbers are per council, gap-free and in commit order, so a reader never misses an event.
          *
          *     Roles: integration, admin, auditor.
          */
@@ -970,7 +972,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The council’s webhooks
+         * The council’s webhooks, oldest first
          * @description Roles: admin, integration.
          */
         get: operations["listWebhooks"];
@@ -1159,7 +1161,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The council’s self-rating rounds
+         * The council’s self-rating rounds, by closing date
          * @description Roles: admin, auditor.
          */
         get: operations["listSelfRatingRounds"];
@@ -1241,6 +1243,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/public/councils/{councilId}/allocation-schemes/{id}/transparency-record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A published scheme’s algorithmic transparency record (UK ATRS Tier 1 and Tier 2), JSON or HTML
+         * @description For the council’s website and the national ATRS repository. The council sets the record’s facts and chooses which schemes to publish in settings.transparency (updateCouncil); the maths is generated from the scheme. HTML with `Accept: text/html` or `?format=html`.
+         *
+         *     No credentials needed.
+         */
+        get: operations["getTransparencyRecord"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1255,9 +1279,19 @@ export interface components {
             code: string;
             instance?: string;
             errors?: {
+                /** @description JSON Pointer to the offending input (/query/…, /path/…, /headers/… outside the body) */
                 pointer: string;
                 detail: string;
+                /** @description For a file import: the line of the file */
+                line?: number;
             }[];
+            /**
+             * Format: uuid
+             * @description ALREADY_EXISTS: the id of the record that already holds the value
+             */
+            existingId?: string;
+            /** @description A value outside a set the council defines: the values allowed */
+            allowed?: string[];
         };
         /** GetHealthResponse */
         GetHealthResponse: {
@@ -1307,6 +1341,47 @@ export interface components {
                  * @enum {string}
                  */
                 separationOfDuties?: "strict" | "relaxed";
+                /** @description Client groups a person may be in beyond those the council’s allocation schemes cover (which count by themselves), e.g. a group whose scheme is not written yet. A person’s clientGroup must be one of them (422 listing them) once the council has any. */
+                clientGroups?: string[];
+                /** @description The council’s algorithmic transparency record metadata (UK ATRS): Tier 1 and Tier 2 facts the scheme cannot supply itself, and which schemes are published */
+                transparency?: {
+                    /** @description Schemes whose transparency record is served publicly (getTransparencyRecord); any other scheme 404s there */
+                    publishedSchemeIds: string[];
+                    /**
+                     * Format: email
+                     * @description Where the public can ask about the RAS
+                     */
+                    contactEmail: string;
+                    /** Format: uri */
+                    website?: string;
+                    /**
+                     * @description Default production
+                     * @enum {string}
+                     */
+                    phase?: "pre-deployment" | "beta" | "production" | "retired";
+                    /** @description Default England */
+                    region?: string;
+                    team?: string;
+                    /** @description A role, e.g. Director of Adult Social Services */
+                    seniorResponsibleOwner?: string;
+                    supplier?: string;
+                    benefits?: string;
+                    /** @description Added to the standard account of moderation and the panel */
+                    humanOversight?: string;
+                    /** @description Replaces the standard risks when given */
+                    risks?: {
+                        risk: string;
+                        mitigation: string;
+                    }[];
+                    impactAssessments?: {
+                        /** @description e.g. Equalities Impact Assessment 2026 */
+                        name: string;
+                        /** Format: date */
+                        completedOn?: string;
+                        /** Format: uri */
+                        link?: string;
+                    }[];
+                };
                 /** @description Take part in the anonymised regional self-rating report */
                 regionalReportOptIn?: boolean;
                 /** @description May be named in the regional report as a high performer */
@@ -1348,6 +1423,47 @@ export interface components {
                  * @enum {string}
                  */
                 separationOfDuties?: "strict" | "relaxed";
+                /** @description Client groups a person may be in beyond those the council’s allocation schemes cover (which count by themselves), e.g. a group whose scheme is not written yet. A person’s clientGroup must be one of them (422 listing them) once the council has any. */
+                clientGroups?: string[];
+                /** @description The council’s algorithmic transparency record metadata (UK ATRS): Tier 1 and Tier 2 facts the scheme cannot supply itself, and which schemes are published */
+                transparency?: {
+                    /** @description Schemes whose transparency record is served publicly (getTransparencyRecord); any other scheme 404s there */
+                    publishedSchemeIds: string[];
+                    /**
+                     * Format: email
+                     * @description Where the public can ask about the RAS
+                     */
+                    contactEmail: string;
+                    /** Format: uri */
+                    website?: string;
+                    /**
+                     * @description Default production
+                     * @enum {string}
+                     */
+                    phase?: "pre-deployment" | "beta" | "production" | "retired";
+                    /** @description Default England */
+                    region?: string;
+                    team?: string;
+                    /** @description A role, e.g. Director of Adult Social Services */
+                    seniorResponsibleOwner?: string;
+                    supplier?: string;
+                    benefits?: string;
+                    /** @description Added to the standard account of moderation and the panel */
+                    humanOversight?: string;
+                    /** @description Replaces the standard risks when given */
+                    risks?: {
+                        risk: string;
+                        mitigation: string;
+                    }[];
+                    impactAssessments?: {
+                        /** @description e.g. Equalities Impact Assessment 2026 */
+                        name: string;
+                        /** Format: date */
+                        completedOn?: string;
+                        /** Format: uri */
+                        link?: string;
+                    }[];
+                };
                 /** @description Take part in the anonymised regional self-rating report */
                 regionalReportOptIn?: boolean;
                 /** @description May be named in the regional report as a high performer */
@@ -1417,6 +1533,47 @@ export interface components {
                  * @enum {string}
                  */
                 separationOfDuties?: "strict" | "relaxed";
+                /** @description Client groups a person may be in beyond those the council’s allocation schemes cover (which count by themselves), e.g. a group whose scheme is not written yet. A person’s clientGroup must be one of them (422 listing them) once the council has any. */
+                clientGroups?: string[];
+                /** @description The council’s algorithmic transparency record metadata (UK ATRS): Tier 1 and Tier 2 facts the scheme cannot supply itself, and which schemes are published */
+                transparency?: {
+                    /** @description Schemes whose transparency record is served publicly (getTransparencyRecord); any other scheme 404s there */
+                    publishedSchemeIds: string[];
+                    /**
+                     * Format: email
+                     * @description Where the public can ask about the RAS
+                     */
+                    contactEmail: string;
+                    /** Format: uri */
+                    website?: string;
+                    /**
+                     * @description Default production
+                     * @enum {string}
+                     */
+                    phase?: "pre-deployment" | "beta" | "production" | "retired";
+                    /** @description Default England */
+                    region?: string;
+                    team?: string;
+                    /** @description A role, e.g. Director of Adult Social Services */
+                    seniorResponsibleOwner?: string;
+                    supplier?: string;
+                    benefits?: string;
+                    /** @description Added to the standard account of moderation and the panel */
+                    humanOversight?: string;
+                    /** @description Replaces the standard risks when given */
+                    risks?: {
+                        risk: string;
+                        mitigation: string;
+                    }[];
+                    impactAssessments?: {
+                        /** @description e.g. Equalities Impact Assessment 2026 */
+                        name: string;
+                        /** Format: date */
+                        completedOn?: string;
+                        /** Format: uri */
+                        link?: string;
+                    }[];
+                };
                 /** @description Take part in the anonymised regional self-rating report */
                 regionalReportOptIn?: boolean;
                 /** @description May be named in the regional report as a high performer */
@@ -1631,8 +1788,8 @@ export interface components {
             items: components["schemas"]["AllocationScheme"][];
             nextPageToken: string | null;
         };
-        /** DescribeAllocationSchemeResponse */
-        DescribeAllocationSchemeResponse: {
+        /** SchemeDescription */
+        SchemeDescription: {
             /**
              * Format: uuid
              * @description Identifier (UUID)
@@ -2439,9 +2596,13 @@ export interface components {
              */
             createdAt: string;
         };
-        /** ListFinancialAssessmentsResponse */
-        ListFinancialAssessmentsResponse: {
+        /**
+         * FinancialAssessmentPage
+         * @description A page of FinancialAssessment items
+         */
+        FinancialAssessmentPage: {
             items: components["schemas"]["FinancialAssessment"][];
+            nextPageToken: string | null;
         };
         /**
          * ManagedBy
@@ -3247,9 +3408,13 @@ export interface components {
              */
             createdAt: string;
         };
-        /** ListWebhooksResponse */
-        ListWebhooksResponse: {
+        /**
+         * WebhookPage
+         * @description A page of Webhook items
+         */
+        WebhookPage: {
             items: components["schemas"]["Webhook"][];
+            nextPageToken: string | null;
         };
         /** UpdateWebhookRequest */
         UpdateWebhookRequest: {
@@ -3298,11 +3463,119 @@ export interface components {
             nextPageToken: string | null;
         };
         /**
-         * GetSummaryReportResponse
-         * @description See the JSON example in the README
+         * AscofMeasure
+         * @description An ASCOF measure: what it counts, and the count
          */
-        GetSummaryReportResponse: {
-            [key: string]: unknown;
+        AscofMeasure: {
+            definition: string;
+            numerator: number;
+            denominator: number;
+            /** @description A percentage to 1 decimal place; null when there is nobody to count */
+            percent: number | null;
+        };
+        /** SummaryReport */
+        SummaryReport: {
+            period: {
+                /**
+                 * Format: date
+                 * @description Calendar date, YYYY-MM-DD
+                 */
+                from: string;
+                /**
+                 * Format: date
+                 * @description Calendar date, YYYY-MM-DD
+                 */
+                to: string;
+            };
+            /** @description People with an agreed budget in force in the period */
+            peopleWithPersonalBudget: number;
+            budgetsInForce: number;
+            /** @description People by how their plan manages the money (ASCOF categories) */
+            byManagementMix: {
+                "direct-payment-only": number;
+                "part-direct-payment": number;
+                "managed-personal-budget": number;
+                "commissioned-support-only": number;
+            };
+            /** @description People using each way of managing money (a person may use several) */
+            byManagementOption: {
+                "direct-payment": number;
+                "indirect-payment": number;
+                trust: number;
+                "individual-service-fund": number;
+                "council-arranged": number;
+            };
+            selfDirectedSupport: components["schemas"]["AscofMeasure"];
+            directPayments: components["schemas"]["AscofMeasure"];
+            money: {
+                /** @description What the council allocates a year to the budgets in force */
+                allocatedAnnualPence: number;
+                councilPaidPence: number;
+                contributionsReceivedPence: number;
+                /** @description Spending less refunds */
+                spentPence: number;
+                clawedBackPence: number;
+                contributionsRefundedPence: number;
+            };
+            outcomes: {
+                yes: number;
+                partly: number;
+                no: number;
+                /** @description A percentage to 1 decimal place; null when there is nobody to count */
+                achievedPercent: number | null;
+                /** @description A percentage to 1 decimal place; null when there is nobody to count */
+                achievedOrPartlyPercent: number | null;
+            };
+            reviews: {
+                completed: number;
+                onTime: number;
+                late: number;
+                /** @description A percentage to 1 decimal place; null when there is nobody to count */
+                onTimePercent: number | null;
+                overdueNow: number;
+            };
+            experience: {
+                aspect: string;
+                responses: number;
+                /** @description Average of 1–5 ratings, to 1 decimal place */
+                averageRating: number;
+            }[];
+            targets: {
+                /** @enum {string} */
+                measure: "self-directed-support-share";
+                percent: number;
+                /**
+                 * Format: date
+                 * @description Calendar date, YYYY-MM-DD
+                 */
+                by: string;
+                label: string | null;
+                /** @description A percentage to 1 decimal place; null when there is nobody to count */
+                actualPercent: number | null;
+                met: boolean;
+                due: boolean;
+            }[];
+            exceptions: {
+                /** @description Plans approved at panel above the budget in the period */
+                count: number;
+                plans: {
+                    /**
+                     * Format: uuid
+                     * @description Identifier (UUID)
+                     */
+                    budgetId: string;
+                    overBudgetPence: number;
+                    reason: string;
+                }[];
+            };
+        };
+        /** ImportRowProblem */
+        ImportRowProblem: {
+            /** @description The line of the file (1 is a CSV header) */
+            line: number;
+            /** @description The field: /line/<n>/<field>, or /line/<n> for the row as a whole */
+            pointer: string;
+            detail: string;
         };
         /** ImportReport */
         ImportReport: {
@@ -3312,11 +3585,10 @@ export interface components {
             created: number;
             updated: number;
             unchanged: number;
+            /** @description Rows not imported */
             failed: number;
-            errors: {
-                line: number;
-                reason: string;
-            }[];
+            /** @description Every problem with every bad row; the same items as a 422 for an all-or-nothing import carries */
+            errors: components["schemas"]["ImportRowProblem"][];
         };
         /** GetCriticalPathResponse */
         GetCriticalPathResponse: {
@@ -3419,9 +3691,13 @@ export interface components {
              */
             createdAt: string;
         };
-        /** ListSelfRatingRoundsResponse */
-        ListSelfRatingRoundsResponse: {
+        /**
+         * SelfRatingRoundPage
+         * @description A page of SelfRatingRound items
+         */
+        SelfRatingRoundPage: {
             items: components["schemas"]["SelfRatingRound"][];
+            nextPageToken: string | null;
         };
         /** RateComponentRequest */
         RateComponentRequest: {
@@ -3433,6 +3709,69 @@ export interface components {
         /** GetRegionalSelfRatingReportResponse */
         GetRegionalSelfRatingReportResponse: {
             [key: string]: unknown;
+        };
+        /** TransparencyRecord */
+        TransparencyRecord: {
+            /** @enum {string} */
+            standard: "UK Algorithmic Transparency Recording Standard";
+            /** @enum {string} */
+            standardVersion: "3.0";
+            /**
+             * Format: uuid
+             * @description Identifier (UUID)
+             */
+            schemeId: string;
+            schemeKey: string;
+            schemeVersion: number;
+            /**
+             * Format: date
+             * @description Calendar date, YYYY-MM-DD
+             */
+            lastUpdated: string;
+            tier1: {
+                name: string;
+                description: string;
+                organisation: string;
+                function: string;
+                phase: string;
+                region: string;
+                contactEmail: string;
+                website: string | null;
+                whatItDoes: string;
+                whyItIsUsed: string;
+            };
+            tier2: {
+                ownerAndResponsibility: {
+                    heading: string;
+                    paragraphs: string[];
+                };
+                descriptionAndRationale: {
+                    heading: string;
+                    paragraphs: string[];
+                };
+                decisionMakingProcess: {
+                    heading: string;
+                    paragraphs: string[];
+                };
+                toolSpecification: {
+                    heading: string;
+                    paragraphs: string[];
+                    maths: components["schemas"]["SchemeDescription"];
+                };
+                risksMitigationsAndImpactAssessments: {
+                    heading: string;
+                    paragraphs: string[];
+                    risks: {
+                        risk: string;
+                        mitigation: string;
+                    }[];
+                    impactAssessments: {
+                        name: string;
+                        completedOn: string | null;
+                        link: string | null;
+                    }[];
+                };
+            };
         };
     };
     responses: never;
@@ -3674,7 +4013,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "Example Council mwwduhjd"
+                 *       "name": "Example Council mwwfu9cl"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateCouncilRequest"];
@@ -3695,20 +4034,20 @@ export interface operations {
                     /**
                      * @example {
                      *       "council": {
-                     *         "id": "01a213b2-e8ed-71b4-8b60-c96484edea67",
-                     *         "name": "Example Council mwwduhjd",
+                     *         "id": "01a213e6-08c8-727f-a05a-dba4d00bed34",
+                     *         "name": "Example Council mwwfu9cl",
                      *         "settings": {},
                      *         "version": 1,
-                     *         "createdAt": "2026-11-25T17:13:41.869Z"
+                     *         "createdAt": "2026-11-25T18:09:32.359Z"
                      *       },
                      *       "adminKey": {
-                     *         "id": "01a213b2-e8ee-7187-a4bd-aa946af3decc",
+                     *         "id": "01a213e6-08c9-76a5-8d4c-0d23e5c73716",
                      *         "name": "First admin key",
                      *         "roles": [
                      *           "admin"
                      *         ],
-                     *         "createdAt": "2026-11-25T17:13:41.869Z",
-                     *         "key": "ras_01a213b2e8ee7187a4bdaa946af3decc_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *         "createdAt": "2026-11-25T18:09:32.359Z",
+                     *         "key": "ras_01a213e608c976a58d4c0d23e5c73716_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *       }
                      *     }
                      */
@@ -3875,7 +4214,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-dc95-76d5-95f6-b82a6710dc5e",
+                     *       "id": "01a213e5-ee4a-7588-9541-ce44d0ccedb9",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "paymentFrequency": "monthly",
@@ -3883,7 +4222,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4
                      *       },
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T17:13:38.708Z"
+                     *       "createdAt": "2026-11-25T18:09:25.574Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -3999,7 +4338,20 @@ export interface operations {
                  * @example {
                  *       "settings": {
                  *         "firstReviewAfterWeeks": 4,
-                 *         "regionalReportOptIn": true
+                 *         "regionalReportOptIn": true,
+                 *         "transparency": {
+                 *           "publishedSchemeIds": [
+                 *             "01a213e5-ee91-75f1-bbef-f03a7f3dc769"
+                 *           ],
+                 *           "contactEmail": "ras@demo-borough.example.gov.uk",
+                 *           "seniorResponsibleOwner": "Director of Adult Social Services",
+                 *           "impactAssessments": [
+                 *             {
+                 *               "name": "Equalities Impact Assessment 2026",
+                 *               "completedOn": "2026-03-01"
+                 *             }
+                 *           ]
+                 *         }
                  *       }
                  *     }
                  */
@@ -4019,14 +4371,27 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-dc95-76d5-95f6-b82a6710dc5e",
+                     *       "id": "01a213e5-ee4a-7588-9541-ce44d0ccedb9",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "firstReviewAfterWeeks": 4,
+                     *         "transparency": {
+                     *           "publishedSchemeIds": [
+                     *             "01a213e5-ee91-75f1-bbef-f03a7f3dc769"
+                     *           ],
+                     *           "contactEmail": "ras@demo-borough.example.gov.uk",
+                     *           "seniorResponsibleOwner": "Director of Adult Social Services",
+                     *           "impactAssessments": [
+                     *             {
+                     *               "name": "Equalities Impact Assessment 2026",
+                     *               "completedOn": "2026-03-01"
+                     *             }
+                     *           ]
+                     *         },
                      *         "regionalReportOptIn": true
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T17:13:38.708Z"
+                     *       "createdAt": "2026-11-25T18:09:25.574Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -4213,66 +4578,66 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a213b2-dc99-73b2-8db3-e61370babcf4",
+                     *           "id": "01a213e5-ee4f-7191-b1d1-d4e051d53d46",
                      *           "name": "Demo admin key",
                      *           "roles": [
                      *             "admin"
                      *           ],
-                     *           "createdAt": "2026-11-25T17:13:38.708Z",
+                     *           "createdAt": "2026-11-25T18:09:25.574Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a213b2-e061-765a-8315-4016e0d938cf",
+                     *           "id": "01a213e5-f78c-7193-b78f-71e6e2a50499",
                      *           "name": "Care coordinators",
                      *           "roles": [
                      *             "assessor"
                      *           ],
-                     *           "createdAt": "2026-11-25T17:13:39.680Z",
+                     *           "createdAt": "2026-11-25T18:09:27.948Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a213b2-e06e-752f-a0f4-f3c898498ab1",
+                     *           "id": "01a213e5-f7b3-71a6-a1a8-a095b53ce776",
                      *           "name": "Team managers",
                      *           "roles": [
                      *             "team-manager"
                      *           ],
-                     *           "createdAt": "2026-11-25T17:13:39.694Z",
+                     *           "createdAt": "2026-11-25T18:09:27.987Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a213b2-e079-7131-9343-85ad2f3ba97d",
+                     *           "id": "01a213e5-f7e2-77da-9a19-710c212f447c",
                      *           "name": "Resource Allocation Panel",
                      *           "roles": [
                      *             "panel"
                      *           ],
-                     *           "createdAt": "2026-11-25T17:13:39.705Z",
+                     *           "createdAt": "2026-11-25T18:09:28.026Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a213b2-e088-735c-90f0-dd560284a4be",
+                     *           "id": "01a213e5-f7fd-74ce-8f8d-4b820e0b3acc",
                      *           "name": "Finance",
                      *           "roles": [
                      *             "finance"
                      *           ],
-                     *           "createdAt": "2026-11-25T17:13:39.720Z",
+                     *           "createdAt": "2026-11-25T18:09:28.061Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a213b2-e092-74c7-bc8a-2a31dd91f243",
+                     *           "id": "01a213e5-f813-7241-a11b-500d427d1de2",
                      *           "name": "CareFirst bridge",
                      *           "roles": [
                      *             "integration"
                      *           ],
-                     *           "createdAt": "2026-11-25T17:13:39.729Z",
+                     *           "createdAt": "2026-11-25T18:09:28.083Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a213b2-e09e-7638-a357-50ec362d36b9",
+                     *           "id": "01a213e5-f83d-756f-9c1b-b1e907ad6759",
                      *           "name": "Spare",
                      *           "roles": [
                      *             "auditor"
                      *           ],
-                     *           "createdAt": "2026-11-25T17:13:39.741Z",
+                     *           "createdAt": "2026-11-25T18:09:28.124Z",
                      *           "revokedAt": null
                      *         }
                      *       ],
@@ -4413,13 +4778,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-e061-765a-8315-4016e0d938cf",
+                     *       "id": "01a213e5-f78c-7193-b78f-71e6e2a50499",
                      *       "name": "Care coordinators",
                      *       "roles": [
                      *         "assessor"
                      *       ],
-                     *       "createdAt": "2026-11-25T17:13:39.680Z",
-                     *       "key": "ras_01a213b2e061765a83154016e0d938cf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *       "createdAt": "2026-11-25T18:09:27.948Z",
+                     *       "key": "ras_01a213e5f78c7193b78f71e6e2a50499_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *     }
                      */
                     "application/json": components["schemas"]["NewApiKey"];
@@ -4754,7 +5119,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a213b2-dca3-74f1-a118-88341ef90233",
+                     *           "id": "01a213e5-ee65-732c-9ab0-e31d140fa583",
                      *           "key": "saq",
                      *           "version": 1,
                      *           "title": "Demo Borough self-assessment questionnaire",
@@ -6002,7 +6367,7 @@ export interface operations {
                      *               "maxPoints": 30
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T17:13:38.708Z"
+                     *           "createdAt": "2026-11-25T18:09:25.574Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -6119,7 +6484,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mwwduhjd",
+                 *       "key": "carers-mwwfu9cl",
                  *       "title": "Carer’s self-assessment",
                  *       "sections": [
                  *         {
@@ -6166,8 +6531,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-e14f-700b-8991-e1069c3b688b",
-                     *       "key": "carers-mwwduhjd",
+                     *       "id": "01a213e5-f9e5-7428-b5da-64dd40e19194",
+                     *       "key": "carers-mwwfu9cl",
                      *       "version": 1,
                      *       "title": "Carer’s self-assessment",
                      *       "sections": [
@@ -6195,7 +6560,7 @@ export interface operations {
                      *           ]
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T17:13:39.917Z"
+                     *       "createdAt": "2026-11-25T18:09:28.544Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -6364,7 +6729,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-dca3-74f1-a118-88341ef90233",
+                     *       "id": "01a213e5-ee65-732c-9ab0-e31d140fa583",
                      *       "key": "saq",
                      *       "version": 1,
                      *       "title": "Demo Borough self-assessment questionnaire",
@@ -7612,7 +7977,7 @@ export interface operations {
                      *           "maxPoints": 30
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T17:13:38.708Z"
+                     *       "createdAt": "2026-11-25T18:09:25.574Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -7774,10 +8139,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a213b2-dcaa-7445-a844-f5098f358b3c",
+                     *           "id": "01a213e5-ee91-75f1-bbef-f03a7f3dc769",
                      *           "key": "adults",
                      *           "version": 1,
-                     *           "questionnaireId": "01a213b2-dca3-74f1-a118-88341ef90233",
+                     *           "questionnaireId": "01a213e5-ee65-732c-9ab0-e31d140fa583",
                      *           "clientGroups": [
                      *             "learning-disability",
                      *             "physical-disability",
@@ -7799,7 +8164,7 @@ export interface operations {
                      *           },
                      *           "weeksPerYear": 52,
                      *           "rounding": "penny",
-                     *           "createdAt": "2026-11-25T17:13:38.708Z"
+                     *           "createdAt": "2026-11-25T18:09:25.574Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -7916,10 +8281,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mwwduhjd",
-                 *       "questionnaireId": "01a213b2-e14f-700b-8991-e1069c3b688b",
+                 *       "key": "carers-mwwfu9cl",
+                 *       "questionnaireId": "01a213e5-f9e5-7428-b5da-64dd40e19194",
                  *       "clientGroups": [
-                 *         "carers-mwwduhjd"
+                 *         "carers-mwwfu9cl"
                  *       ],
                  *       "effectiveFrom": "2026-04-01",
                  *       "method": {
@@ -7950,12 +8315,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-e16d-7616-af59-b54cc1348bd2",
-                     *       "key": "carers-mwwduhjd",
+                     *       "id": "01a213e5-fa13-767d-b4ee-2e72705164dd",
+                     *       "key": "carers-mwwfu9cl",
                      *       "version": 1,
-                     *       "questionnaireId": "01a213b2-e14f-700b-8991-e1069c3b688b",
+                     *       "questionnaireId": "01a213e5-f9e5-7428-b5da-64dd40e19194",
                      *       "clientGroups": [
-                     *         "carers-mwwduhjd"
+                     *         "carers-mwwfu9cl"
                      *       ],
                      *       "effectiveFrom": "2026-04-01",
                      *       "effectiveTo": null,
@@ -7972,7 +8337,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-11-25T17:13:39.946Z"
+                     *       "createdAt": "2026-11-25T18:09:28.593Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -8156,10 +8521,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-dcaa-7445-a844-f5098f358b3c",
+                     *       "id": "01a213e5-ee91-75f1-bbef-f03a7f3dc769",
                      *       "key": "adults",
                      *       "version": 1,
-                     *       "questionnaireId": "01a213b2-dca3-74f1-a118-88341ef90233",
+                     *       "questionnaireId": "01a213e5-ee65-732c-9ab0-e31d140fa583",
                      *       "clientGroups": [
                      *         "learning-disability",
                      *         "physical-disability",
@@ -8181,7 +8546,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-11-25T17:13:38.708Z"
+                     *       "createdAt": "2026-11-25T18:09:25.574Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -8325,7 +8690,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The describe allocation scheme response. */
+            /** @description The scheme description. */
             200: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -8336,7 +8701,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "schemeId": "01a213b2-dcaa-7445-a844-f5098f358b3c",
+                     *       "schemeId": "01a213e5-ee91-75f1-bbef-f03a7f3dc769",
                      *       "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *       "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *       "sections": [
@@ -8404,7 +8769,7 @@ export interface operations {
                      *       "bands": null
                      *     }
                      */
-                    "application/json": components["schemas"]["DescribeAllocationSchemeResponse"];
+                    "application/json": components["schemas"]["SchemeDescription"];
                     "text/html": string;
                 };
             };
@@ -8590,8 +8955,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-e1bf-77e0-95ef-ff09bf124d31",
-                     *       "createdAt": "2026-11-25T17:13:40.030Z",
+                     *       "id": "01a213e5-fabc-71d9-a131-2f50946100f1",
+                     *       "createdAt": "2026-11-25T18:09:28.764Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -8895,8 +9260,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-e1bf-77e0-95ef-ff09bf124d31",
-                     *       "createdAt": "2026-11-25T17:13:40.030Z",
+                     *       "id": "01a213e5-fabc-71d9-a131-2f50946100f1",
+                     *       "createdAt": "2026-11-25T18:09:28.764Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -9321,7 +9686,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a213b2-dcaa-7445-a844-f5098f358b3c",
+                 *       "schemeId": "01a213e5-ee91-75f1-bbef-f03a7f3dc769",
                  *       "answers": {
                  *         "washing": "some",
                  *         "dressing": "some",
@@ -9388,12 +9753,12 @@ export interface operations {
                     /**
                      * @example {
                      *       "scheme": {
-                     *         "id": "01a213b2-dcaa-7445-a844-f5098f358b3c",
+                     *         "id": "01a213e5-ee91-75f1-bbef-f03a7f3dc769",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
                      *       "questionnaire": {
-                     *         "id": "01a213b2-dca3-74f1-a118-88341ef90233",
+                     *         "id": "01a213e5-ee65-732c-9ab0-e31d140fa583",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -10488,17 +10853,17 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a213b2-e21b-77f9-9096-754dfda681b2",
+                     *           "id": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mwwduhjd"
+                     *             "carefirst": "JOURNEY-mwwfu9cl"
                      *           },
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam Example",
                      *           "dateOfBirth": null,
                      *           "agent": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T17:13:40.116Z",
-                     *           "updatedAt": "2026-11-25T17:13:40.116Z"
+                     *           "createdAt": "2026-11-25T18:09:28.961Z",
+                     *           "updatedAt": "2026-11-25T18:09:28.961Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -10617,7 +10982,7 @@ export interface operations {
                  * @example {
                  *       "clientGroup": "learning-disability",
                  *       "externalIds": {
-                 *         "carefirst": "JOURNEY-mwwduhjd"
+                 *         "carefirst": "JOURNEY-mwwfu9cl"
                  *       },
                  *       "displayName": "Sam Example"
                  *     }
@@ -10640,17 +11005,17 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-e21b-77f9-9096-754dfda681b2",
+                     *       "id": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwduhjd"
+                     *         "carefirst": "JOURNEY-mwwfu9cl"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
                      *       "dateOfBirth": null,
                      *       "agent": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T17:13:40.116Z",
-                     *       "updatedAt": "2026-11-25T17:13:40.116Z"
+                     *       "createdAt": "2026-11-25T18:09:28.961Z",
+                     *       "updatedAt": "2026-11-25T18:09:28.961Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -10834,17 +11199,17 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-e21b-77f9-9096-754dfda681b2",
+                     *       "id": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwduhjd"
+                     *         "carefirst": "JOURNEY-mwwfu9cl"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
                      *       "dateOfBirth": null,
                      *       "agent": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T17:13:40.116Z",
-                     *       "updatedAt": "2026-11-25T17:13:40.116Z"
+                     *       "createdAt": "2026-11-25T18:09:28.961Z",
+                     *       "updatedAt": "2026-11-25T18:09:28.961Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -11010,17 +11375,17 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-e21b-77f9-9096-754dfda681b2",
+                     *       "id": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwduhjd"
+                     *         "carefirst": "JOURNEY-mwwfu9cl"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam",
                      *       "dateOfBirth": null,
                      *       "agent": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T17:13:40.116Z",
-                     *       "updatedAt": "2026-11-25T17:13:40.195Z"
+                     *       "createdAt": "2026-11-25T18:09:28.961Z",
+                     *       "updatedAt": "2026-11-25T18:09:29.096Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -11270,10 +11635,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a213b2-e274-7092-99eb-ee91cb4b84a1",
-                     *           "personId": "01a213b2-e21b-77f9-9096-754dfda681b2",
+                     *           "id": "01a213e5-fc2c-760e-b213-07fcfd284647",
+                     *           "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
                      *           "questionnaire": {
-                     *             "id": "01a213b2-dca3-74f1-a118-88341ef90233",
+                     *             "id": "01a213e5-ee65-732c-9ab0-e31d140fa583",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
@@ -11720,8 +12085,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "agreedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-11-25T17:13:40.210Z",
-                     *           "updatedAt": "2026-11-25T17:13:40.278Z"
+                     *           "createdAt": "2026-11-25T18:09:29.129Z",
+                     *           "updatedAt": "2026-11-25T18:09:29.228Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -11838,8 +12203,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "personId": "01a213b2-e21b-77f9-9096-754dfda681b2",
-                 *       "questionnaireId": "01a213b2-dca3-74f1-a118-88341ef90233",
+                 *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                 *       "questionnaireId": "01a213e5-ee65-732c-9ab0-e31d140fa583",
                  *       "completedWith": [
                  *         "family"
                  *       ],
@@ -11864,10 +12229,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-e274-7092-99eb-ee91cb4b84a1",
-                     *       "personId": "01a213b2-e21b-77f9-9096-754dfda681b2",
+                     *       "id": "01a213e5-fc2c-760e-b213-07fcfd284647",
+                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
                      *       "questionnaire": {
-                     *         "id": "01a213b2-dca3-74f1-a118-88341ef90233",
+                     *         "id": "01a213e5-ee65-732c-9ab0-e31d140fa583",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -12304,8 +12669,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T17:13:40.210Z",
-                     *       "updatedAt": "2026-11-25T17:13:40.210Z"
+                     *       "createdAt": "2026-11-25T18:09:29.129Z",
+                     *       "updatedAt": "2026-11-25T18:09:29.129Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -12489,10 +12854,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-e274-7092-99eb-ee91cb4b84a1",
-                     *       "personId": "01a213b2-e21b-77f9-9096-754dfda681b2",
+                     *       "id": "01a213e5-fc2c-760e-b213-07fcfd284647",
+                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
                      *       "questionnaire": {
-                     *         "id": "01a213b2-dca3-74f1-a118-88341ef90233",
+                     *         "id": "01a213e5-ee65-732c-9ab0-e31d140fa583",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -12939,8 +13304,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T17:13:40.210Z",
-                     *       "updatedAt": "2026-11-25T17:13:40.278Z"
+                     *       "createdAt": "2026-11-25T18:09:29.129Z",
+                     *       "updatedAt": "2026-11-25T18:09:29.228Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -13151,10 +13516,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-e274-7092-99eb-ee91cb4b84a1",
-                     *       "personId": "01a213b2-e21b-77f9-9096-754dfda681b2",
+                     *       "id": "01a213e5-fc2c-760e-b213-07fcfd284647",
+                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
                      *       "questionnaire": {
-                     *         "id": "01a213b2-dca3-74f1-a118-88341ef90233",
+                     *         "id": "01a213e5-ee65-732c-9ab0-e31d140fa583",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -13601,8 +13966,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T17:13:40.210Z",
-                     *       "updatedAt": "2026-11-25T17:13:40.278Z"
+                     *       "createdAt": "2026-11-25T18:09:29.129Z",
+                     *       "updatedAt": "2026-11-25T18:09:29.228Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -13849,10 +14214,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-e274-7092-99eb-ee91cb4b84a1",
-                     *       "personId": "01a213b2-e21b-77f9-9096-754dfda681b2",
+                     *       "id": "01a213e5-fc2c-760e-b213-07fcfd284647",
+                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
                      *       "questionnaire": {
-                     *         "id": "01a213b2-dca3-74f1-a118-88341ef90233",
+                     *         "id": "01a213e5-ee65-732c-9ab0-e31d140fa583",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -14341,11 +14706,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-11-25T17:13:40.432Z",
+                     *       "submittedAt": "2026-11-25T18:09:29.520Z",
                      *       "agreedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T17:13:40.210Z",
-                     *       "updatedAt": "2026-11-25T17:13:40.432Z"
+                     *       "createdAt": "2026-11-25T18:09:29.129Z",
+                     *       "updatedAt": "2026-11-25T18:09:29.520Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -14575,10 +14940,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-e274-7092-99eb-ee91cb4b84a1",
-                     *       "personId": "01a213b2-e21b-77f9-9096-754dfda681b2",
+                     *       "id": "01a213e5-fc2c-760e-b213-07fcfd284647",
+                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
                      *       "questionnaire": {
-                     *         "id": "01a213b2-dca3-74f1-a118-88341ef90233",
+                     *         "id": "01a213e5-ee65-732c-9ab0-e31d140fa583",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -14681,8 +15046,8 @@ export interface operations {
                      *       "moderation": {
                      *         "decision": "agree",
                      *         "amendments": [],
-                     *         "moderatedBy": "key:01a213b2-e061-765a-8315-4016e0d938cf",
-                     *         "moderatedAt": "2026-11-25T17:13:40.488Z"
+                     *         "moderatedBy": "key:01a213e5-f78c-7193-b78f-71e6e2a50499",
+                     *         "moderatedAt": "2026-11-25T18:09:29.684Z"
                      *       },
                      *       "eligibility": {
                      *         "eligible": true,
@@ -15075,11 +15440,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-11-25T17:13:40.432Z",
-                     *       "agreedAt": "2026-11-25T17:13:40.488Z",
+                     *       "submittedAt": "2026-11-25T18:09:29.520Z",
+                     *       "agreedAt": "2026-11-25T18:09:29.684Z",
                      *       "version": 4,
-                     *       "createdAt": "2026-11-25T17:13:40.210Z",
-                     *       "updatedAt": "2026-11-25T17:13:40.488Z"
+                     *       "createdAt": "2026-11-25T18:09:29.129Z",
+                     *       "updatedAt": "2026-11-25T18:09:29.684Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -15331,18 +15696,18 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a213b2-e3ef-711a-91e4-b73504222fb5",
-                     *           "personId": "01a213b2-e21b-77f9-9096-754dfda681b2",
-                     *           "assessmentId": "01a213b2-e274-7092-99eb-ee91cb4b84a1",
+                     *           "id": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
+                     *           "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *           "assessmentId": "01a213e5-fc2c-760e-b213-07fcfd284647",
                      *           "status": "indicative",
                      *           "startDate": "2026-12-01",
                      *           "questionnaire": {
-                     *             "id": "01a213b2-dca3-74f1-a118-88341ef90233",
+                     *             "id": "01a213e5-ee65-732c-9ab0-e31d140fa583",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
                      *           "scheme": {
-                     *             "id": "01a213b2-dcaa-7445-a844-f5098f358b3c",
+                     *             "id": "01a213e5-ee91-75f1-bbef-f03a7f3dc769",
                      *             "key": "adults",
                      *             "version": 1
                      *           },
@@ -15830,8 +16195,8 @@ export interface operations {
                      *           "contributionCollection": null,
                      *           "agreedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T17:13:40.585Z",
-                     *           "updatedAt": "2026-11-25T17:13:40.585Z"
+                     *           "createdAt": "2026-11-25T18:09:29.856Z",
+                     *           "updatedAt": "2026-11-25T18:09:29.856Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -15948,7 +16313,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "assessmentId": "01a213b2-e274-7092-99eb-ee91cb4b84a1",
+                 *       "assessmentId": "01a213e5-fc2c-760e-b213-07fcfd284647",
                  *       "startDate": "2026-12-01"
                  *     }
                  */
@@ -15970,18 +16335,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-e3ef-711a-91e4-b73504222fb5",
-                     *       "personId": "01a213b2-e21b-77f9-9096-754dfda681b2",
-                     *       "assessmentId": "01a213b2-e274-7092-99eb-ee91cb4b84a1",
+                     *       "id": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
+                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *       "assessmentId": "01a213e5-fc2c-760e-b213-07fcfd284647",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a213b2-dca3-74f1-a118-88341ef90233",
+                     *         "id": "01a213e5-ee65-732c-9ab0-e31d140fa583",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a213b2-dcaa-7445-a844-f5098f358b3c",
+                     *         "id": "01a213e5-ee91-75f1-bbef-f03a7f3dc769",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -16469,8 +16834,8 @@ export interface operations {
                      *       "contributionCollection": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T17:13:40.585Z",
-                     *       "updatedAt": "2026-11-25T17:13:40.585Z"
+                     *       "createdAt": "2026-11-25T18:09:29.856Z",
+                     *       "updatedAt": "2026-11-25T18:09:29.856Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -16654,18 +17019,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-e3ef-711a-91e4-b73504222fb5",
-                     *       "personId": "01a213b2-e21b-77f9-9096-754dfda681b2",
-                     *       "assessmentId": "01a213b2-e274-7092-99eb-ee91cb4b84a1",
+                     *       "id": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
+                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *       "assessmentId": "01a213e5-fc2c-760e-b213-07fcfd284647",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a213b2-dca3-74f1-a118-88341ef90233",
+                     *         "id": "01a213e5-ee65-732c-9ab0-e31d140fa583",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a213b2-dcaa-7445-a844-f5098f358b3c",
+                     *         "id": "01a213e5-ee91-75f1-bbef-f03a7f3dc769",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -17153,8 +17518,8 @@ export interface operations {
                      *       "contributionCollection": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T17:13:40.585Z",
-                     *       "updatedAt": "2026-11-25T17:13:40.585Z"
+                     *       "createdAt": "2026-11-25T18:09:29.856Z",
+                     *       "updatedAt": "2026-11-25T18:09:29.856Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -17286,7 +17651,12 @@ export interface operations {
     };
     listFinancialAssessments: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (default 50, at most 200). */
+                pageSize?: components["parameters"]["PageSize"];
+                /** @description The `nextPageToken` of the page before; omit it for the first page. */
+                pageToken?: components["parameters"]["PageToken"];
+            };
             header?: never;
             path: {
                 /** @description Identifier (UUID) */
@@ -17296,7 +17666,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The list financial assessments response. */
+            /** @description A page of financial assessments, with the token for the next. */
             200: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -17309,22 +17679,23 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a213b2-e3bd-7268-90d8-f264891e77da",
-                     *           "personId": "01a213b2-e21b-77f9-9096-754dfda681b2",
+                     *           "id": "01a213e5-feb7-714e-86e6-b14797bafd60",
+                     *           "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
                      *           "effectiveFrom": "2026-04-01",
                      *           "method": "entered",
                      *           "weeklyContributionPence": 1500,
                      *           "calculation": null,
                      *           "notes": null,
-                     *           "createdAt": "2026-11-25T17:13:40.539Z"
+                     *           "createdAt": "2026-11-25T18:09:29.773Z"
                      *         }
-                     *       ]
+                     *       ],
+                     *       "nextPageToken": null
                      *     }
                      */
-                    "application/json": components["schemas"]["ListFinancialAssessmentsResponse"];
+                    "application/json": components["schemas"]["FinancialAssessmentPage"];
                 };
             };
-            /** @description VALIDATION_FAILED: The request is not valid. */
+            /** @description VALIDATION_FAILED: The request is not valid. INVALID_PAGE_TOKEN: The page token is not valid. */
             400: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -17335,7 +17706,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code?: "VALIDATION_FAILED" | "INVALID_PAGE_TOKEN";
                     };
                 };
             };
@@ -17487,14 +17858,14 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-e3bd-7268-90d8-f264891e77da",
-                     *       "personId": "01a213b2-e21b-77f9-9096-754dfda681b2",
+                     *       "id": "01a213e5-feb7-714e-86e6-b14797bafd60",
+                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
                      *       "effectiveFrom": "2026-04-01",
                      *       "method": "entered",
                      *       "weeklyContributionPence": 1500,
                      *       "calculation": null,
                      *       "notes": null,
-                     *       "createdAt": "2026-11-25T17:13:40.539Z"
+                     *       "createdAt": "2026-11-25T18:09:29.773Z"
                      *     }
                      */
                     "application/json": components["schemas"]["FinancialAssessment"];
@@ -17702,9 +18073,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a213b2-e47b-721a-b6b8-27c040e36c5d",
-                     *           "budgetId": "01a213b2-e3ef-711a-91e4-b73504222fb5",
-                     *           "personId": "01a213b2-e21b-77f9-9096-754dfda681b2",
+                     *           "id": "01a213e6-0093-77f6-a83b-9a030430af40",
+                     *           "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
+                     *           "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
                      *           "status": "draft",
                      *           "stage": null,
                      *           "outcomes": [
@@ -17887,8 +18258,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "decidedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-11-25T17:13:40.728Z",
-                     *           "updatedAt": "2026-11-25T17:13:40.775Z",
+                     *           "createdAt": "2026-11-25T18:09:30.253Z",
+                     *           "updatedAt": "2026-11-25T18:09:30.337Z",
                      *           "healthySafeAndWell": "My PA checks my medication daily"
                      *         }
                      *       ],
@@ -18006,7 +18377,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a213b2-e3ef-711a-91e4-b73504222fb5",
+                 *       "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
                  *       "outcomes": [
                  *         {
                  *           "key": "home",
@@ -18075,9 +18446,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-e47b-721a-b6b8-27c040e36c5d",
-                     *       "budgetId": "01a213b2-e3ef-711a-91e4-b73504222fb5",
-                     *       "personId": "01a213b2-e21b-77f9-9096-754dfda681b2",
+                     *       "id": "01a213e6-0093-77f6-a83b-9a030430af40",
+                     *       "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
+                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -18260,8 +18631,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T17:13:40.728Z",
-                     *       "updatedAt": "2026-11-25T17:13:40.728Z",
+                     *       "createdAt": "2026-11-25T18:09:30.253Z",
+                     *       "updatedAt": "2026-11-25T18:09:30.253Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -18461,9 +18832,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-e47b-721a-b6b8-27c040e36c5d",
-                     *       "budgetId": "01a213b2-e3ef-711a-91e4-b73504222fb5",
-                     *       "personId": "01a213b2-e21b-77f9-9096-754dfda681b2",
+                     *       "id": "01a213e6-0093-77f6-a83b-9a030430af40",
+                     *       "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
+                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -18646,8 +19017,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T17:13:40.728Z",
-                     *       "updatedAt": "2026-11-25T17:13:40.775Z",
+                     *       "createdAt": "2026-11-25T18:09:30.253Z",
+                     *       "updatedAt": "2026-11-25T18:09:30.337Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -18861,9 +19232,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-e47b-721a-b6b8-27c040e36c5d",
-                     *       "budgetId": "01a213b2-e3ef-711a-91e4-b73504222fb5",
-                     *       "personId": "01a213b2-e21b-77f9-9096-754dfda681b2",
+                     *       "id": "01a213e6-0093-77f6-a83b-9a030430af40",
+                     *       "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
+                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -19046,8 +19417,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T17:13:40.728Z",
-                     *       "updatedAt": "2026-11-25T17:13:40.775Z",
+                     *       "createdAt": "2026-11-25T18:09:30.253Z",
+                     *       "updatedAt": "2026-11-25T18:09:30.337Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -19295,9 +19666,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-e47b-721a-b6b8-27c040e36c5d",
-                     *       "budgetId": "01a213b2-e3ef-711a-91e4-b73504222fb5",
-                     *       "personId": "01a213b2-e21b-77f9-9096-754dfda681b2",
+                     *       "id": "01a213e6-0093-77f6-a83b-9a030430af40",
+                     *       "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
+                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
                      *       "status": "submitted",
                      *       "stage": "coordinator",
                      *       "outcomes": [
@@ -19477,11 +19848,11 @@ export interface operations {
                      *       ],
                      *       "exception": null,
                      *       "decisions": [],
-                     *       "submittedAt": "2026-11-25T17:13:40.901Z",
+                     *       "submittedAt": "2026-11-25T18:09:30.585Z",
                      *       "decidedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T17:13:40.728Z",
-                     *       "updatedAt": "2026-11-25T17:13:40.901Z",
+                     *       "createdAt": "2026-11-25T18:09:30.253Z",
+                     *       "updatedAt": "2026-11-25T18:09:30.585Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -19713,9 +20084,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-e47b-721a-b6b8-27c040e36c5d",
-                     *       "budgetId": "01a213b2-e3ef-711a-91e4-b73504222fb5",
-                     *       "personId": "01a213b2-e21b-77f9-9096-754dfda681b2",
+                     *       "id": "01a213e6-0093-77f6-a83b-9a030430af40",
+                     *       "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
+                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
                      *       "status": "submitted",
                      *       "stage": "team-manager",
                      *       "outcomes": [
@@ -19896,22 +20267,22 @@ export interface operations {
                      *       "exception": null,
                      *       "decisions": [
                      *         {
-                     *           "id": "01a213b2-e54c-7055-aaaf-6ed75ec379d0",
+                     *           "id": "01a213e6-0215-70e4-914b-33d9a00037ce",
                      *           "stage": "coordinator",
                      *           "outcome": "approve",
                      *           "reasons": "Approved at coordinator: meets the outcomes",
                      *           "planVersion": 3,
-                     *           "decidedBy": "key:01a213b2-e061-765a-8315-4016e0d938cf",
+                     *           "decidedBy": "key:01a213e5-f78c-7193-b78f-71e6e2a50499",
                      *           "actorName": "coordinator-1",
                      *           "checklistReasons": null,
-                     *           "decidedAt": "2026-11-25T17:13:40.934Z"
+                     *           "decidedAt": "2026-11-25T18:09:30.630Z"
                      *         }
                      *       ],
-                     *       "submittedAt": "2026-11-25T17:13:40.901Z",
+                     *       "submittedAt": "2026-11-25T18:09:30.585Z",
                      *       "decidedAt": null,
                      *       "version": 4,
-                     *       "createdAt": "2026-11-25T17:13:40.728Z",
-                     *       "updatedAt": "2026-11-25T17:13:40.944Z",
+                     *       "createdAt": "2026-11-25T18:09:30.253Z",
+                     *       "updatedAt": "2026-11-25T18:09:30.648Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -20155,10 +20526,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "budgetId": "01a213b2-e3ef-711a-91e4-b73504222fb5",
+                     *       "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
                      *       "status": "agreed",
                      *       "agreement": {
-                     *         "id": "01a213b2-e59a-7509-8df1-ddeed5864282",
+                     *         "id": "01a213e6-0291-71c5-a517-eb4e85f2873c",
                      *         "startDate": "2026-12-01",
                      *         "frequency": "monthly",
                      *         "collection": "net",
@@ -20166,7 +20537,7 @@ export interface operations {
                      *         "grossAnnualPence": 4027500,
                      *         "contributionAnnualPence": 78000,
                      *         "netAnnualPence": 3949500,
-                     *         "financialAssessmentId": "01a213b2-e3bd-7268-90d8-f264891e77da"
+                     *         "financialAssessmentId": "01a213e5-feb7-714e-86e6-b14797bafd60"
                      *       },
                      *       "balancePence": 0,
                      *       "councilPaidPence": 0,
@@ -20484,8 +20855,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-e5df-70c6-b2f7-78fb1389dabb",
-                     *       "budgetId": "01a213b2-e3ef-711a-91e4-b73504222fb5",
+                     *       "id": "01a213e6-02f9-719e-9498-0ce944a08c1b",
+                     *       "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
                      *       "kind": "council-payment",
                      *       "funder": "council",
                      *       "direction": "in",
@@ -20498,8 +20869,8 @@ export interface operations {
                      *       "reversesTransactionId": null,
                      *       "reversedBy": null,
                      *       "description": null,
-                     *       "createdBy": "key:01a213b2-e088-735c-90f0-dd560284a4be",
-                     *       "createdAt": "2026-11-25T17:13:41.079Z"
+                     *       "createdBy": "key:01a213e5-f7fd-74ce-8f8d-4b820e0b3acc",
+                     *       "createdAt": "2026-11-25T18:09:30.852Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Transaction"];
@@ -20719,10 +21090,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a213b2-e7b7-722b-bba1-f8a6799ecc83",
-                     *           "personId": "01a213b2-e21b-77f9-9096-754dfda681b2",
+                     *           "id": "01a213e6-0645-74e7-862b-3cab1e97f2db",
+                     *           "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
                      *           "subject": "budget",
-                     *           "budgetId": "01a213b2-e3ef-711a-91e4-b73504222fb5",
+                     *           "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
                      *           "planId": null,
                      *           "decisionId": null,
                      *           "lodgedBy": "person",
@@ -20730,8 +21101,8 @@ export interface operations {
                      *           "status": "lodged",
                      *           "decision": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T17:13:41.558Z",
-                     *           "updatedAt": "2026-11-25T17:13:41.558Z"
+                     *           "createdAt": "2026-11-25T18:09:31.714Z",
+                     *           "updatedAt": "2026-11-25T18:09:31.714Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -20849,7 +21220,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "subject": "budget",
-                 *       "budgetId": "01a213b2-e3ef-711a-91e4-b73504222fb5",
+                 *       "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
                  *       "reason": "My night-time needs are not counted"
                  *     }
                  */
@@ -20871,10 +21242,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-e7b7-722b-bba1-f8a6799ecc83",
-                     *       "personId": "01a213b2-e21b-77f9-9096-754dfda681b2",
+                     *       "id": "01a213e6-0645-74e7-862b-3cab1e97f2db",
+                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
                      *       "subject": "budget",
-                     *       "budgetId": "01a213b2-e3ef-711a-91e4-b73504222fb5",
+                     *       "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -20882,8 +21253,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T17:13:41.558Z",
-                     *       "updatedAt": "2026-11-25T17:13:41.558Z"
+                     *       "createdAt": "2026-11-25T18:09:31.714Z",
+                     *       "updatedAt": "2026-11-25T18:09:31.714Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -21082,10 +21453,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-e7b7-722b-bba1-f8a6799ecc83",
-                     *       "personId": "01a213b2-e21b-77f9-9096-754dfda681b2",
+                     *       "id": "01a213e6-0645-74e7-862b-3cab1e97f2db",
+                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
                      *       "subject": "budget",
-                     *       "budgetId": "01a213b2-e3ef-711a-91e4-b73504222fb5",
+                     *       "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -21093,8 +21464,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T17:13:41.558Z",
-                     *       "updatedAt": "2026-11-25T17:13:41.558Z"
+                     *       "createdAt": "2026-11-25T18:09:31.714Z",
+                     *       "updatedAt": "2026-11-25T18:09:31.714Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -21261,10 +21632,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-e7b7-722b-bba1-f8a6799ecc83",
-                     *       "personId": "01a213b2-e21b-77f9-9096-754dfda681b2",
+                     *       "id": "01a213e6-0645-74e7-862b-3cab1e97f2db",
+                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
                      *       "subject": "budget",
-                     *       "budgetId": "01a213b2-e3ef-711a-91e4-b73504222fb5",
+                     *       "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -21274,12 +21645,12 @@ export interface operations {
                      *         "outcome": "not-upheld",
                      *         "reasons": "Night-time needs are counted in section 4",
                      *         "agreedAnnualPence": null,
-                     *         "decidedBy": "key:01a213b2-e079-7131-9343-85ad2f3ba97d",
-                     *         "decidedAt": "2026-11-25T17:13:41.608Z"
+                     *         "decidedBy": "key:01a213e5-f7e2-77da-9a19-710c212f447c",
+                     *         "decidedAt": "2026-11-25T18:09:31.820Z"
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T17:13:41.558Z",
-                     *       "updatedAt": "2026-11-25T17:13:41.608Z"
+                     *       "createdAt": "2026-11-25T18:09:31.714Z",
+                     *       "updatedAt": "2026-11-25T18:09:31.820Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -21535,9 +21906,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a213b2-e5a0-749f-99d5-594aecb2165d",
-                     *           "budgetId": "01a213b2-e3ef-711a-91e4-b73504222fb5",
-                     *           "personId": "01a213b2-e21b-77f9-9096-754dfda681b2",
+                     *           "id": "01a213e6-029b-7645-9109-9be65be82f5b",
+                     *           "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
+                     *           "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
                      *           "kind": "first",
                      *           "dueDate": "2026-12-29",
                      *           "status": "scheduled",
@@ -21546,13 +21917,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T17:13:41.003Z",
-                     *           "updatedAt": "2026-11-25T17:13:41.003Z"
+                     *           "createdAt": "2026-11-25T18:09:30.733Z",
+                     *           "updatedAt": "2026-11-25T18:09:30.733Z"
                      *         },
                      *         {
-                     *           "id": "01a213b2-e5a0-74a0-944d-eb410398cc52",
-                     *           "budgetId": "01a213b2-e3ef-711a-91e4-b73504222fb5",
-                     *           "personId": "01a213b2-e21b-77f9-9096-754dfda681b2",
+                     *           "id": "01a213e6-029b-7646-8fa7-20dec12bc9e9",
+                     *           "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
+                     *           "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
                      *           "kind": "annual",
                      *           "dueDate": "2027-12-01",
                      *           "status": "scheduled",
@@ -21561,8 +21932,8 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T17:13:41.003Z",
-                     *           "updatedAt": "2026-11-25T17:13:41.003Z"
+                     *           "createdAt": "2026-11-25T18:09:30.733Z",
+                     *           "updatedAt": "2026-11-25T18:09:30.733Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -21680,7 +22051,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a213b2-e3ef-711a-91e4-b73504222fb5",
+                 *       "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
                  *       "kind": "interim",
                  *       "dueDate": "2027-03-01"
                  *     }
@@ -21703,9 +22074,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-e6d2-73fe-93c5-321b995c9eb1",
-                     *       "budgetId": "01a213b2-e3ef-711a-91e4-b73504222fb5",
-                     *       "personId": "01a213b2-e21b-77f9-9096-754dfda681b2",
+                     *       "id": "01a213e6-04ba-73c4-8118-ac7b487ebc85",
+                     *       "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
+                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
                      *       "kind": "interim",
                      *       "dueDate": "2027-03-01",
                      *       "status": "scheduled",
@@ -21714,8 +22085,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T17:13:41.328Z",
-                     *       "updatedAt": "2026-11-25T17:13:41.328Z"
+                     *       "createdAt": "2026-11-25T18:09:31.320Z",
+                     *       "updatedAt": "2026-11-25T18:09:31.320Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -21899,9 +22270,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-e5a0-749f-99d5-594aecb2165d",
-                     *       "budgetId": "01a213b2-e3ef-711a-91e4-b73504222fb5",
-                     *       "personId": "01a213b2-e21b-77f9-9096-754dfda681b2",
+                     *       "id": "01a213e6-029b-7645-9109-9be65be82f5b",
+                     *       "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
+                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
                      *       "kind": "first",
                      *       "dueDate": "2026-12-29",
                      *       "status": "scheduled",
@@ -21910,8 +22281,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T17:13:41.003Z",
-                     *       "updatedAt": "2026-11-25T17:13:41.003Z"
+                     *       "createdAt": "2026-11-25T18:09:30.733Z",
+                     *       "updatedAt": "2026-11-25T18:09:30.733Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -22089,9 +22460,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-e5a0-749f-99d5-594aecb2165d",
-                     *       "budgetId": "01a213b2-e3ef-711a-91e4-b73504222fb5",
-                     *       "personId": "01a213b2-e21b-77f9-9096-754dfda681b2",
+                     *       "id": "01a213e6-029b-7645-9109-9be65be82f5b",
+                     *       "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
+                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
                      *       "kind": "first",
                      *       "dueDate": "2026-12-29",
                      *       "status": "completed",
@@ -22120,10 +22491,10 @@ export interface operations {
                      *         "nextBudgetId": null
                      *       },
                      *       "clawback": null,
-                     *       "completedAt": "2026-11-25T17:13:41.412Z",
+                     *       "completedAt": "2026-11-25T18:09:31.458Z",
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T17:13:41.003Z",
-                     *       "updatedAt": "2026-11-25T17:13:41.412Z"
+                     *       "createdAt": "2026-11-25T18:09:30.733Z",
+                     *       "updatedAt": "2026-11-25T18:09:31.458Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -22382,9 +22753,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-e5a0-74a0-944d-eb410398cc52",
-                     *       "budgetId": "01a213b2-e3ef-711a-91e4-b73504222fb5",
-                     *       "personId": "01a213b2-e21b-77f9-9096-754dfda681b2",
+                     *       "id": "01a213e6-029b-7646-8fa7-20dec12bc9e9",
+                     *       "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
+                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
                      *       "kind": "annual",
                      *       "dueDate": "2027-12-01",
                      *       "status": "completed",
@@ -22472,10 +22843,10 @@ export interface operations {
                      *           "decision": "reduce",
                      *           "amountPence": 1577576,
                      *           "reason": "A replacement hoist is due next month",
-                     *           "decidedBy": "key:01a213b2-e088-735c-90f0-dd560284a4be",
-                     *           "decidedAt": "2026-11-25T17:13:41.499Z",
+                     *           "decidedBy": "key:01a213e5-f7fd-74ce-8f8d-4b820e0b3acc",
+                     *           "decidedAt": "2026-11-25T18:09:31.598Z",
                      *           "transactionIds": [
-                     *             "01a213b2-e77a-7448-9283-b624dcc27a71"
+                     *             "01a213e6-05cc-74c5-ac05-cb7af93a8b7d"
                      *           ]
                      *         },
                      *         "weeksPerYear": 52,
@@ -22483,10 +22854,10 @@ export interface operations {
                      *         "funders": [],
                      *         "totalClawbackPence": 3155153
                      *       },
-                     *       "completedAt": "2026-11-25T17:13:41.467Z",
+                     *       "completedAt": "2026-11-25T18:09:31.539Z",
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T17:13:41.003Z",
-                     *       "updatedAt": "2026-11-25T17:13:41.499Z"
+                     *       "createdAt": "2026-11-25T18:09:30.733Z",
+                     *       "updatedAt": "2026-11-25T18:09:31.598Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -24307,204 +24678,217 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a213b2-dcb2-744c-ab40-18be4214ecde",
+                     *           "id": "01a213e5-ee9e-70a6-a4c5-c600c648b34c",
                      *           "seq": 1,
                      *           "type": "council.created",
                      *           "entityType": "council",
-                     *           "entityId": "01a213b2-dc95-76d5-95f6-b82a6710dc5e",
-                     *           "occurredAt": "2026-11-25T17:13:38.708Z",
+                     *           "entityId": "01a213e5-ee4a-7588-9541-ce44d0ccedb9",
+                     *           "occurredAt": "2026-11-25T18:09:25.574Z",
                      *           "data": {
-                     *             "id": "01a213b2-dc95-76d5-95f6-b82a6710dc5e",
+                     *             "id": "01a213e5-ee4a-7588-9541-ce44d0ccedb9",
                      *             "name": "Demo Borough"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213b2-dcb2-744d-9a49-6568e05b7d2f",
+                     *           "id": "01a213e5-ee9e-70a7-891d-41a6b9398bc8",
                      *           "seq": 2,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a213b2-dca3-74f1-a118-88341ef90233",
-                     *           "occurredAt": "2026-11-25T17:13:38.708Z",
+                     *           "entityId": "01a213e5-ee65-732c-9ab0-e31d140fa583",
+                     *           "occurredAt": "2026-11-25T18:09:25.574Z",
                      *           "data": {
-                     *             "id": "01a213b2-dca3-74f1-a118-88341ef90233",
+                     *             "id": "01a213e5-ee65-732c-9ab0-e31d140fa583",
                      *             "key": "saq",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213b2-dcb3-72ca-8704-53c2f46f8b13",
+                     *           "id": "01a213e5-ee9e-70a8-ab58-a55e10ec5bd4",
                      *           "seq": 3,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a213b2-dcaa-7445-a844-f5098f358b3c",
-                     *           "occurredAt": "2026-11-25T17:13:38.708Z",
+                     *           "entityId": "01a213e5-ee91-75f1-bbef-f03a7f3dc769",
+                     *           "occurredAt": "2026-11-25T18:09:25.574Z",
                      *           "data": {
-                     *             "id": "01a213b2-dcaa-7445-a844-f5098f358b3c",
+                     *             "id": "01a213e5-ee91-75f1-bbef-f03a7f3dc769",
                      *             "key": "adults",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213b2-e057-764e-a4f7-5cf7c3417b1a",
+                     *           "id": "01a213e5-f777-7158-b8a4-45544ca54864",
                      *           "seq": 4,
                      *           "type": "council.updated",
                      *           "entityType": "council",
-                     *           "entityId": "01a213b2-dc95-76d5-95f6-b82a6710dc5e",
-                     *           "occurredAt": "2026-11-25T17:13:39.663Z",
+                     *           "entityId": "01a213e5-ee4a-7588-9541-ce44d0ccedb9",
+                     *           "occurredAt": "2026-11-25T18:09:27.906Z",
                      *           "data": {
-                     *             "id": "01a213b2-dc95-76d5-95f6-b82a6710dc5e",
+                     *             "id": "01a213e5-ee4a-7588-9541-ce44d0ccedb9",
                      *             "name": "Demo Borough",
                      *             "version": 2,
                      *             "settings": {
+                     *               "transparency": {
+                     *                 "contactEmail": "ras@demo-borough.example.gov.uk",
+                     *                 "impactAssessments": [
+                     *                   {
+                     *                     "name": "Equalities Impact Assessment 2026",
+                     *                     "completedOn": "2026-03-01"
+                     *                   }
+                     *                 ],
+                     *                 "publishedSchemeIds": [
+                     *                   "01a213e5-ee91-75f1-bbef-f03a7f3dc769"
+                     *                 ],
+                     *                 "seniorResponsibleOwner": "Director of Adult Social Services"
+                     *               },
                      *               "regionalReportOptIn": true,
                      *               "firstReviewAfterWeeks": 4
                      *             },
-                     *             "createdAt": "2026-11-25T17:13:38.708Z"
+                     *             "createdAt": "2026-11-25T18:09:25.574Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213b2-e065-729b-9262-975ee95e742b",
+                     *           "id": "01a213e5-f79b-729e-8968-89b06a16868b",
                      *           "seq": 5,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a213b2-e061-765a-8315-4016e0d938cf",
-                     *           "occurredAt": "2026-11-25T17:13:39.680Z",
+                     *           "entityId": "01a213e5-f78c-7193-b78f-71e6e2a50499",
+                     *           "occurredAt": "2026-11-25T18:09:27.948Z",
                      *           "data": {
-                     *             "id": "01a213b2-e061-765a-8315-4016e0d938cf",
+                     *             "id": "01a213e5-f78c-7193-b78f-71e6e2a50499",
                      *             "name": "Care coordinators",
                      *             "roles": [
                      *               "assessor"
                      *             ],
-                     *             "createdAt": "2026-11-25T17:13:39.680Z",
+                     *             "createdAt": "2026-11-25T18:09:27.948Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213b2-e071-7741-bd77-1cc8da9a298f",
+                     *           "id": "01a213e5-f7c1-735c-b593-858707b338fc",
                      *           "seq": 6,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a213b2-e06e-752f-a0f4-f3c898498ab1",
-                     *           "occurredAt": "2026-11-25T17:13:39.694Z",
+                     *           "entityId": "01a213e5-f7b3-71a6-a1a8-a095b53ce776",
+                     *           "occurredAt": "2026-11-25T18:09:27.987Z",
                      *           "data": {
-                     *             "id": "01a213b2-e06e-752f-a0f4-f3c898498ab1",
+                     *             "id": "01a213e5-f7b3-71a6-a1a8-a095b53ce776",
                      *             "name": "Team managers",
                      *             "roles": [
                      *               "team-manager"
                      *             ],
-                     *             "createdAt": "2026-11-25T17:13:39.694Z",
+                     *             "createdAt": "2026-11-25T18:09:27.987Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213b2-e07f-76a4-9b0d-8e581bd26970",
+                     *           "id": "01a213e5-f7eb-73e4-a01b-31501c33bd02",
                      *           "seq": 7,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a213b2-e079-7131-9343-85ad2f3ba97d",
-                     *           "occurredAt": "2026-11-25T17:13:39.705Z",
+                     *           "entityId": "01a213e5-f7e2-77da-9a19-710c212f447c",
+                     *           "occurredAt": "2026-11-25T18:09:28.026Z",
                      *           "data": {
-                     *             "id": "01a213b2-e079-7131-9343-85ad2f3ba97d",
+                     *             "id": "01a213e5-f7e2-77da-9a19-710c212f447c",
                      *             "name": "Resource Allocation Panel",
                      *             "roles": [
                      *               "panel"
                      *             ],
-                     *             "createdAt": "2026-11-25T17:13:39.705Z",
+                     *             "createdAt": "2026-11-25T18:09:28.026Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213b2-e08b-70c3-af6c-c872fb20afea",
+                     *           "id": "01a213e5-f808-74f1-bcd5-368de0333251",
                      *           "seq": 8,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a213b2-e088-735c-90f0-dd560284a4be",
-                     *           "occurredAt": "2026-11-25T17:13:39.720Z",
+                     *           "entityId": "01a213e5-f7fd-74ce-8f8d-4b820e0b3acc",
+                     *           "occurredAt": "2026-11-25T18:09:28.061Z",
                      *           "data": {
-                     *             "id": "01a213b2-e088-735c-90f0-dd560284a4be",
+                     *             "id": "01a213e5-f7fd-74ce-8f8d-4b820e0b3acc",
                      *             "name": "Finance",
                      *             "roles": [
                      *               "finance"
                      *             ],
-                     *             "createdAt": "2026-11-25T17:13:39.720Z",
+                     *             "createdAt": "2026-11-25T18:09:28.061Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213b2-e095-75dd-8268-580de8951236",
+                     *           "id": "01a213e5-f821-7672-9b76-0c4680a124b0",
                      *           "seq": 9,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a213b2-e092-74c7-bc8a-2a31dd91f243",
-                     *           "occurredAt": "2026-11-25T17:13:39.729Z",
+                     *           "entityId": "01a213e5-f813-7241-a11b-500d427d1de2",
+                     *           "occurredAt": "2026-11-25T18:09:28.083Z",
                      *           "data": {
-                     *             "id": "01a213b2-e092-74c7-bc8a-2a31dd91f243",
+                     *             "id": "01a213e5-f813-7241-a11b-500d427d1de2",
                      *             "name": "CareFirst bridge",
                      *             "roles": [
                      *               "integration"
                      *             ],
-                     *             "createdAt": "2026-11-25T17:13:39.729Z",
+                     *             "createdAt": "2026-11-25T18:09:28.083Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213b2-e0a2-778e-a6e7-f8d4cc56ee4e",
+                     *           "id": "01a213e5-f849-7567-802c-e477508d3ed7",
                      *           "seq": 10,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a213b2-e09e-7638-a357-50ec362d36b9",
-                     *           "occurredAt": "2026-11-25T17:13:39.741Z",
+                     *           "entityId": "01a213e5-f83d-756f-9c1b-b1e907ad6759",
+                     *           "occurredAt": "2026-11-25T18:09:28.124Z",
                      *           "data": {
-                     *             "id": "01a213b2-e09e-7638-a357-50ec362d36b9",
+                     *             "id": "01a213e5-f83d-756f-9c1b-b1e907ad6759",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-11-25T17:13:39.741Z",
+                     *             "createdAt": "2026-11-25T18:09:28.124Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213b2-e0bc-7122-8417-4df7446e7d1e",
+                     *           "id": "01a213e5-f871-75a0-8878-53cff2dd569b",
                      *           "seq": 11,
                      *           "type": "api-key.revoked",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a213b2-e09e-7638-a357-50ec362d36b9",
-                     *           "occurredAt": "2026-11-25T17:13:39.765Z",
+                     *           "entityId": "01a213e5-f83d-756f-9c1b-b1e907ad6759",
+                     *           "occurredAt": "2026-11-25T18:09:28.163Z",
                      *           "data": {
-                     *             "id": "01a213b2-e09e-7638-a357-50ec362d36b9",
+                     *             "id": "01a213e5-f83d-756f-9c1b-b1e907ad6759",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-11-25T17:13:39.741Z",
-                     *             "revokedAt": "2026-11-25T17:13:39.769Z"
+                     *             "createdAt": "2026-11-25T18:09:28.124Z",
+                     *             "revokedAt": "2026-11-25T18:09:28.167Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213b2-e153-7111-b37b-f7207937fa9e",
+                     *           "id": "01a213e5-f9f3-768d-88a2-8077ce8d01dc",
                      *           "seq": 12,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a213b2-e14f-700b-8991-e1069c3b688b",
-                     *           "occurredAt": "2026-11-25T17:13:39.917Z",
+                     *           "entityId": "01a213e5-f9e5-7428-b5da-64dd40e19194",
+                     *           "occurredAt": "2026-11-25T18:09:28.544Z",
                      *           "data": {
-                     *             "id": "01a213b2-e14f-700b-8991-e1069c3b688b",
-                     *             "key": "carers-mwwduhjd",
+                     *             "id": "01a213e5-f9e5-7428-b5da-64dd40e19194",
+                     *             "key": "carers-mwwfu9cl",
                      *             "title": "Carer’s self-assessment",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213b2-e172-7682-856b-19656ccf7f09",
+                     *           "id": "01a213e5-fa1a-763c-a0ef-0fcbe62ad1c2",
                      *           "seq": 13,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a213b2-e16d-7616-af59-b54cc1348bd2",
-                     *           "occurredAt": "2026-11-25T17:13:39.946Z",
+                     *           "entityId": "01a213e5-fa13-767d-b4ee-2e72705164dd",
+                     *           "occurredAt": "2026-11-25T18:09:28.593Z",
                      *           "data": {
-                     *             "id": "01a213b2-e16d-7616-af59-b54cc1348bd2",
-                     *             "key": "carers-mwwduhjd",
+                     *             "id": "01a213e5-fa13-767d-b4ee-2e72705164dd",
+                     *             "key": "carers-mwwfu9cl",
                      *             "method": {
                      *               "type": "linear",
                      *               "poundsPerPointPence": 10000
@@ -24515,28 +24899,28 @@ export interface operations {
                      *               "percent": 20
                      *             },
                      *             "rounding": "penny",
-                     *             "createdAt": "2026-11-25T17:13:39.946Z",
+                     *             "createdAt": "2026-11-25T18:09:28.593Z",
                      *             "effectiveTo": null,
                      *             "floorPoints": null,
                      *             "ceilingPence": null,
                      *             "clientGroups": [
-                     *               "carers-mwwduhjd"
+                     *               "carers-mwwfu9cl"
                      *             ],
                      *             "weeksPerYear": 52,
                      *             "effectiveFrom": "2026-04-01",
-                     *             "questionnaireId": "01a213b2-e14f-700b-8991-e1069c3b688b",
+                     *             "questionnaireId": "01a213e5-f9e5-7428-b5da-64dd40e19194",
                      *             "topSlicePercent": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213b2-e1cc-72ab-a87a-108bd6856acc",
+                     *           "id": "01a213e5-fac5-713b-9474-49bd432c9164",
                      *           "seq": 14,
                      *           "type": "calibration.created",
                      *           "entityType": "calibration",
-                     *           "entityId": "01a213b2-e1bf-77e0-95ef-ff09bf124d31",
-                     *           "occurredAt": "2026-11-25T17:13:40.030Z",
+                     *           "entityId": "01a213e5-fabc-71d9-a131-2f50946100f1",
+                     *           "occurredAt": "2026-11-25T18:09:28.764Z",
                      *           "data": {
-                     *             "id": "01a213b2-e1bf-77e0-95ef-ff09bf124d31",
+                     *             "id": "01a213e5-fabc-71d9-a131-2f50946100f1",
                      *             "caseCount": 3,
                      *             "integrity": {
                      *               "passes": true,
@@ -24550,102 +24934,102 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213b2-e228-7662-a42d-27454dce9502",
+                     *           "id": "01a213e5-fbbd-7405-8ca5-6bfd9c8eb65f",
                      *           "seq": 15,
                      *           "type": "person.created",
                      *           "entityType": "person",
-                     *           "entityId": "01a213b2-e21b-77f9-9096-754dfda681b2",
-                     *           "occurredAt": "2026-11-25T17:13:40.116Z",
+                     *           "entityId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *           "occurredAt": "2026-11-25T18:09:28.961Z",
                      *           "data": {
-                     *             "id": "01a213b2-e21b-77f9-9096-754dfda681b2",
+                     *             "id": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
                      *             "version": 1,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mwwduhjd"
+                     *               "carefirst": "JOURNEY-mwwfu9cl"
                      *             }
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213b2-e266-75db-9342-d0366c4ab6e7",
+                     *           "id": "01a213e5-fc10-72b2-9ad8-cb525f34ed62",
                      *           "seq": 16,
                      *           "type": "person.updated",
                      *           "entityType": "person",
-                     *           "entityId": "01a213b2-e21b-77f9-9096-754dfda681b2",
-                     *           "occurredAt": "2026-11-25T17:13:40.192Z",
+                     *           "entityId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *           "occurredAt": "2026-11-25T18:09:29.087Z",
                      *           "data": {
-                     *             "id": "01a213b2-e21b-77f9-9096-754dfda681b2",
+                     *             "id": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
                      *             "version": 2,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mwwduhjd"
+                     *               "carefirst": "JOURNEY-mwwfu9cl"
                      *             }
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213b2-e27b-73e9-980f-d42614cc6d05",
+                     *           "id": "01a213e5-fc35-700f-b51f-73c0b40c415e",
                      *           "seq": 17,
                      *           "type": "assessment.created",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a213b2-e274-7092-99eb-ee91cb4b84a1",
-                     *           "occurredAt": "2026-11-25T17:13:40.210Z",
+                     *           "entityId": "01a213e5-fc2c-760e-b213-07fcfd284647",
+                     *           "occurredAt": "2026-11-25T18:09:29.129Z",
                      *           "data": {
-                     *             "id": "01a213b2-e274-7092-99eb-ee91cb4b84a1",
+                     *             "id": "01a213e5-fc2c-760e-b213-07fcfd284647",
                      *             "status": "draft",
                      *             "version": 1,
-                     *             "personId": "01a213b2-e21b-77f9-9096-754dfda681b2",
+                     *             "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a213b2-dca3-74f1-a118-88341ef90233"
+                     *             "questionnaireId": "01a213e5-ee65-732c-9ab0-e31d140fa583"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213b2-e2b9-7339-b71a-b8142afaf771",
+                     *           "id": "01a213e5-fc91-747a-98f8-8da60adb7e44",
                      *           "seq": 18,
                      *           "type": "assessment.answers-saved",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a213b2-e274-7092-99eb-ee91cb4b84a1",
-                     *           "occurredAt": "2026-11-25T17:13:40.276Z",
+                     *           "entityId": "01a213e5-fc2c-760e-b213-07fcfd284647",
+                     *           "occurredAt": "2026-11-25T18:09:29.224Z",
                      *           "data": {
-                     *             "id": "01a213b2-e274-7092-99eb-ee91cb4b84a1",
+                     *             "id": "01a213e5-fc2c-760e-b213-07fcfd284647",
                      *             "status": "draft",
                      *             "version": 2,
-                     *             "personId": "01a213b2-e21b-77f9-9096-754dfda681b2",
+                     *             "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a213b2-dca3-74f1-a118-88341ef90233"
+                     *             "questionnaireId": "01a213e5-ee65-732c-9ab0-e31d140fa583"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213b2-e355-74cc-ad34-82d7ae73de24",
+                     *           "id": "01a213e5-fdbc-7722-a238-53fca344f9d0",
                      *           "seq": 19,
                      *           "type": "assessment.submitted",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a213b2-e274-7092-99eb-ee91cb4b84a1",
-                     *           "occurredAt": "2026-11-25T17:13:40.430Z",
+                     *           "entityId": "01a213e5-fc2c-760e-b213-07fcfd284647",
+                     *           "occurredAt": "2026-11-25T18:09:29.513Z",
                      *           "data": {
-                     *             "id": "01a213b2-e274-7092-99eb-ee91cb4b84a1",
+                     *             "id": "01a213e5-fc2c-760e-b213-07fcfd284647",
                      *             "status": "submitted",
                      *             "version": 3,
-                     *             "personId": "01a213b2-e21b-77f9-9096-754dfda681b2",
+                     *             "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a213b2-dca3-74f1-a118-88341ef90233"
+                     *             "questionnaireId": "01a213e5-ee65-732c-9ab0-e31d140fa583"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213b2-e38c-75b2-8cc9-4a5008104dbd",
+                     *           "id": "01a213e5-fe5e-73f7-86d9-bb13665f115a",
                      *           "seq": 20,
                      *           "type": "assessment.agreed",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a213b2-e274-7092-99eb-ee91cb4b84a1",
-                     *           "occurredAt": "2026-11-25T17:13:40.484Z",
+                     *           "entityId": "01a213e5-fc2c-760e-b213-07fcfd284647",
+                     *           "occurredAt": "2026-11-25T18:09:29.670Z",
                      *           "data": {
-                     *             "id": "01a213b2-e274-7092-99eb-ee91cb4b84a1",
+                     *             "id": "01a213e5-fc2c-760e-b213-07fcfd284647",
                      *             "status": "agreed",
                      *             "version": 4,
                      *             "decision": "agree",
                      *             "eligible": true,
-                     *             "personId": "01a213b2-e21b-77f9-9096-754dfda681b2",
+                     *             "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
                      *             "amendments": 0,
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a213b2-dca3-74f1-a118-88341ef90233"
+                     *             "questionnaireId": "01a213e5-ee65-732c-9ab0-e31d140fa583"
                      *           }
                      *         }
                      *       ],
@@ -24752,14 +25136,19 @@ export interface operations {
     };
     listWebhooks: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (default 50, at most 200). */
+                pageSize?: components["parameters"]["PageSize"];
+                /** @description The `nextPageToken` of the page before; omit it for the first page. */
+                pageToken?: components["parameters"]["PageToken"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The list webhooks response. */
+            /** @description A page of webhooks, with the token for the next. */
             200: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -24772,8 +25161,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a213b2-e81b-71d7-81af-3b5941b487d5",
-                     *           "url": "http://127.0.0.1:42107/ras",
+                     *           "id": "01a213e6-06f6-7110-851b-3c916cc44115",
+                     *           "url": "http://127.0.0.1:34463/ras",
                      *           "description": "CareFirst bridge",
                      *           "eventTypes": [
                      *             "budget.created",
@@ -24783,15 +25172,16 @@ export interface operations {
                      *           "pausedReason": null,
                      *           "cursor": 51,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T17:13:41.657Z"
+                     *           "createdAt": "2026-11-25T18:09:31.892Z"
                      *         }
-                     *       ]
+                     *       ],
+                     *       "nextPageToken": null
                      *     }
                      */
-                    "application/json": components["schemas"]["ListWebhooksResponse"];
+                    "application/json": components["schemas"]["WebhookPage"];
                 };
             };
-            /** @description VALIDATION_FAILED: The request is not valid. */
+            /** @description VALIDATION_FAILED: The request is not valid. INVALID_PAGE_TOKEN: The page token is not valid. */
             400: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -24802,7 +25192,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code?: "VALIDATION_FAILED" | "INVALID_PAGE_TOKEN";
                     };
                 };
             };
@@ -24899,7 +25289,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "url": "http://127.0.0.1:42107/ras",
+                 *       "url": "http://127.0.0.1:34463/ras",
                  *       "eventTypes": [
                  *         "budget.created",
                  *         "budget.agreed"
@@ -24925,8 +25315,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-e81b-71d7-81af-3b5941b487d5",
-                     *       "url": "http://127.0.0.1:42107/ras",
+                     *       "id": "01a213e6-06f6-7110-851b-3c916cc44115",
+                     *       "url": "http://127.0.0.1:34463/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -24936,8 +25326,8 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 51,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T17:13:41.657Z",
-                     *       "secret": "whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *       "createdAt": "2026-11-25T18:09:31.892Z",
+                     *       "secret": "whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx="
                      *     }
                      */
                     "application/json": components["schemas"]["CreateWebhookResponse"];
@@ -25106,8 +25496,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-e81b-71d7-81af-3b5941b487d5",
-                     *       "url": "http://127.0.0.1:42107/ras",
+                     *       "id": "01a213e6-06f6-7110-851b-3c916cc44115",
+                     *       "url": "http://127.0.0.1:34463/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -25117,7 +25507,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 51,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T17:13:41.657Z"
+                     *       "createdAt": "2026-11-25T18:09:31.892Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -25429,8 +25819,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-e81b-71d7-81af-3b5941b487d5",
-                     *       "url": "http://127.0.0.1:42107/ras",
+                     *       "id": "01a213e6-06f6-7110-851b-3c916cc44115",
+                     *       "url": "http://127.0.0.1:34463/ras",
                      *       "description": "CareFirst bridge (live)",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -25440,7 +25830,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 51,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T17:13:41.657Z"
+                     *       "createdAt": "2026-11-25T18:09:31.892Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -25806,11 +26196,11 @@ export interface operations {
     };
     getSummaryReport: {
         parameters: {
-            query: {
-                /** @description Calendar date, YYYY-MM-DD */
-                from: string;
-                /** @description Calendar date, YYYY-MM-DD */
-                to: string;
+            query?: {
+                /** @description First day of the period, YYYY-MM-DD (default: 1 April of the financial year holding `to`, or today) */
+                from?: string;
+                /** @description Last day of the period, YYYY-MM-DD (default: 31 March ending the financial year holding `from`) */
+                to?: string;
                 /** @description Default json */
                 format?: "json" | "csv";
             };
@@ -25820,7 +26210,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The get summary report response. */
+            /** @description The summary report. */
             200: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -25892,7 +26282,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["GetSummaryReportResponse"];
+                    "application/json": components["schemas"]["SummaryReport"];
                     "text/csv": string;
                 };
             };
@@ -26033,7 +26423,7 @@ export interface operations {
                     "application/x-ndjson": string;
                     /**
                      * @example id,personId,externalIds,assessmentId,status,startDate,schemeKey,schemeVersion,rasAnnualPence,panelAnnualPence,totalAnnualPence,councilAnnualPence,annualContributionPence,netAnnualPence,referral,agreedAt
-                     *     01a213b2-e3ef-711a-91e4-b73504222fb5,01a213b2-e21b-77f9-9096-754dfda681b2,carefirst:JOURNEY-mwwduhjd,01a213b2-e274-7092-99eb-ee91cb4b84a1,agreed,2026-12-01,adults,1,4027500,,4027500,4027500,78000,3949500,,2026-11-25T17:13:41.014Z
+                     *     01a213e5-ff0a-73ee-84ef-ef47f32563ef,01a213e5-fb9f-73ad-99dd-74aabeb2e32a,"{""carefirst"":""JOURNEY-mwwfu9cl""}",01a213e5-fc2c-760e-b213-07fcfd284647,agreed,2026-12-01,adults,1,4027500,,4027500,4027500,78000,3949500,,2026-11-25T18:09:30.761Z
                      */
                     "text/csv": string;
                 };
@@ -26176,12 +26566,12 @@ export interface operations {
             content: {
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mwwduhjd,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mwwfu9cl,learning-disability,Alex Example,1961-02-03
                  */
                 "text/csv": string;
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mwwduhjd,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mwwfu9cl,learning-disability,Alex Example,1961-02-03
                  */
                 "application/x-ndjson": string;
             };
@@ -27655,14 +28045,19 @@ export interface operations {
     };
     listSelfRatingRounds: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (default 50, at most 200). */
+                pageSize?: components["parameters"]["PageSize"];
+                /** @description The `nextPageToken` of the page before; omit it for the first page. */
+                pageToken?: components["parameters"]["PageToken"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The list self rating rounds response. */
+            /** @description A page of self rating rounds, with the token for the next. */
             200: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -27675,8 +28070,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a213b2-e8ac-762c-b5a1-7c1a37d7676c",
-                     *           "roundKey": "nw-mwwduhjd",
+                     *           "id": "01a213e6-082b-7039-b193-31b5c1912cca",
+                     *           "roundKey": "nw-mwwfu9cl",
                      *           "title": "North West self-rating",
                      *           "closesOn": "2099-06-30",
                      *           "closed": false,
@@ -27718,15 +28113,16 @@ export interface operations {
                      *               "version": null
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T17:13:41.802Z"
+                     *           "createdAt": "2026-11-25T18:09:32.199Z"
                      *         }
-                     *       ]
+                     *       ],
+                     *       "nextPageToken": null
                      *     }
                      */
-                    "application/json": components["schemas"]["ListSelfRatingRoundsResponse"];
+                    "application/json": components["schemas"]["SelfRatingRoundPage"];
                 };
             };
-            /** @description VALIDATION_FAILED: The request is not valid. */
+            /** @description VALIDATION_FAILED: The request is not valid. INVALID_PAGE_TOKEN: The page token is not valid. */
             400: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -27737,7 +28133,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "VALIDATION_FAILED";
+                        code?: "VALIDATION_FAILED" | "INVALID_PAGE_TOKEN";
                     };
                 };
             };
@@ -27834,7 +28230,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "roundKey": "nw-mwwduhjd",
+                 *       "roundKey": "nw-mwwfu9cl",
                  *       "title": "North West self-rating",
                  *       "closesOn": "2099-06-30"
                  *     }
@@ -27856,8 +28252,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-e8ac-762c-b5a1-7c1a37d7676c",
-                     *       "roundKey": "nw-mwwduhjd",
+                     *       "id": "01a213e6-082b-7039-b193-31b5c1912cca",
+                     *       "roundKey": "nw-mwwfu9cl",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -27899,7 +28295,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T17:13:41.802Z"
+                     *       "createdAt": "2026-11-25T18:09:32.199Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -28082,8 +28478,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213b2-e8ac-762c-b5a1-7c1a37d7676c",
-                     *       "roundKey": "nw-mwwduhjd",
+                     *       "id": "01a213e6-082b-7039-b193-31b5c1912cca",
+                     *       "roundKey": "nw-mwwfu9cl",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -28125,7 +28521,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T17:13:41.802Z"
+                     *       "createdAt": "2026-11-25T18:09:32.199Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -28543,7 +28939,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "roundKey": "nw-mwwduhjd",
+                     *       "roundKey": "nw-mwwfu9cl",
                      *       "councils": 1,
                      *       "minimumCouncils": 5,
                      *       "published": false,
@@ -28653,6 +29049,245 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    getTransparencyRecord: {
+        parameters: {
+            query?: {
+                /** @description Default json, or HTML when the browser asks for it */
+                format?: "json" | "html";
+            };
+            header?: never;
+            path: {
+                /** @description Identifier (UUID) */
+                councilId: string;
+                /** @description Identifier (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The transparency record. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "standard": "UK Algorithmic Transparency Recording Standard",
+                     *       "standardVersion": "3.0",
+                     *       "schemeId": "01a213e5-ee91-75f1-bbef-f03a7f3dc769",
+                     *       "schemeKey": "adults",
+                     *       "schemeVersion": 1,
+                     *       "lastUpdated": "2026-11-25",
+                     *       "tier1": {
+                     *         "name": "Demo Borough Resource Allocation System (scheme \"adults\", version 1)",
+                     *         "description": "Turns a person’s answers to a self-assessment questionnaire into an indicative annual personal budget for their care and support, so they know early how much money they have to plan with.",
+                     *         "organisation": "Demo Borough",
+                     *         "function": "Adult social care: personal budgets",
+                     *         "phase": "production",
+                     *         "region": "England",
+                     *         "contactEmail": "ras@demo-borough.example.gov.uk",
+                     *         "website": null,
+                     *         "whatItDoes": "People in the client groups learning-disability, physical-disability, older-people and mental-health answer a self-assessment questionnaire. Each answer carries points; the points add up to a total, and the scheme turns the total into an indicative amount of money a year. It does not decide anyone’s budget on its own.",
+                     *         "whyItIsUsed": "So that people know what money they have before they plan their support, so that budgets follow the same rules for everyone, and so that each figure can be explained step by step."
+                     *       },
+                     *       "tier2": {
+                     *         "ownerAndResponsibility": {
+                     *           "heading": "Owner and responsibility",
+                     *           "paragraphs": [
+                     *             "Owned by Demo Borough.",
+                     *             "Senior responsible owner: Director of Adult Social Services.",
+                     *             "Built on the open-source RAS personal budget service (Apache-2.0); the council sets the questionnaire, the points and the amounts."
+                     *           ]
+                     *         },
+                     *         "descriptionAndRationale": {
+                     *           "heading": "Description and rationale",
+                     *           "paragraphs": [
+                     *             "A rule-based points system: no machine learning, no statistical model and no profiling. The same answers always give the same figure.",
+                     *             "It covers the client groups learning-disability, physical-disability, older-people and mental-health, from 2020-04-01 until replaced."
+                     *           ]
+                     *         },
+                     *         "decisionMakingProcess": {
+                     *           "heading": "Decision-making process",
+                     *           "paragraphs": [
+                     *             "The figure is indicative. A care coordinator goes through the answers with the person and agrees or amends them, recording a reason for every change.",
+                     *             "The person then writes a support plan that spends the money. The plan is agreed by the care coordinator, signed off by a team manager and approved by the Resource Allocation Panel, a group of council staff who can approve a different amount with reasons, including for needs the questionnaire does not fit.",
+                     *             "The person is told the figure and how it was worked out, and can appeal against the budget or a decision on their plan."
+                     *           ]
+                     *         },
+                     *         "toolSpecification": {
+                     *           "heading": "Tool specification: the data and the maths",
+                     *           "paragraphs": [
+                     *             "It uses the person’s answers to the questionnaire \"saq\" (version 1), their client group, the weeks a year they need support and, where it applies, their assessed contribution. No other personal data goes into the figure.",
+                     *             "How the answers become money is set out below, generated from the scheme itself."
+                     *           ],
+                     *           "maths": {
+                     *             "schemeId": "01a213e5-ee91-75f1-bbef-f03a7f3dc769",
+                     *             "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
+                     *             "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
+                     *             "sections": [
+                     *               {
+                     *                 "heading": "Who and when",
+                     *                 "paragraphs": [
+                     *                   "This scheme applies to the client groups learning-disability, physical-disability, older-people and mental-health for budgets starting from 2020-04-01 until replaced. Where two schemes cover the same date, the one that took effect most recently applies."
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "heading": "From answers to points",
+                     *                 "paragraphs": [
+                     *                   "The questionnaire has 8 sections: Personal care (5 questions, at most 40 points), Eating and drinking (5 questions), Looking after my home (5 questions), Family, friends and relationships (5 questions, weighted × 1.5, at most 20 points), Being part of my community (5 questions), Work, learning and volunteering (5 questions), Making decisions and being in control (5 questions) and Staying safe (5 questions, weighted × 1.25, at most 30 points).",
+                     *                   "Each statement a person chooses carries points. Within a section the points are added up, multiplied by the section weight and rounded half up to a whole point, then capped at the section maximum. The total is the sum of the sections.",
+                     *                   "A care coordinator checks the answers with the person and either agrees them or amends them, recording a reason for every change. The person’s own answers are kept."
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "heading": "From points to money",
+                     *                 "paragraphs": [
+                     *                   "Each point is worth £225.00 a year. The indicative budget is the total points multiplied by £225.00.",
+                     *                   "For example, 40 points gives 40 × £225.00 = £9,000.00 a year."
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "heading": "Floor and ceiling",
+                     *                 "paragraphs": [
+                     *                   "Below 5 points there is no budget from this scheme: the person is offered information, advice and other support instead.",
+                     *                   "Where the full-year amount is above £60,000.00, the figure is still worked out and shown, but the case is outside the RAS: the Resource Allocation Panel decides the budget."
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "heading": "Part of a year and rounding",
+                     *                 "paragraphs": [
+                     *                   "A budget year has 52 weeks. Where support is needed for fewer weeks (for example a student at residential college, supported in the weeks at home), the amount is pro-rata: annual amount × weeks ÷ 52.",
+                     *                   "Amounts are worked out to the penny, rounding half up."
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "heading": "Other funding and contributions",
+                     *                 "paragraphs": [
+                     *                   "Some funding streams pay part of the amount (for example the Independent Living Fund); others are added on top (for example Supporting People or NHS joint funding). Each stream is shown separately.",
+                     *                   "The person’s assessed contribution, from their financial assessment, is taken off what the council pays; it can never be more than the council’s share."
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "heading": "Contingency",
+                     *                 "paragraphs": [
+                     *                   "When the amount per point was set, 10% of the budget was kept back as a contingency for new people, transitions and decisions outside the RAS."
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "heading": "Unspent money",
+                     *                 "paragraphs": [
+                     *                   "At the annual review, the person may keep unspent money up to 20% of the annual budget (pro-rata for part of a year). The council may reclaim unspent money above that, never more than it paid in. A finance officer confirms, reduces or waives each reclaim; it is never automatic."
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "heading": "People decide",
+                     *                 "paragraphs": [
+                     *                   "The figure is indicative: it tells the person up front roughly what money they have to plan with. A person writes a support plan; a coordinator, a team manager and the Resource Allocation Panel agree it; the person can appeal any decision."
+                     *                 ]
+                     *               }
+                     *             ],
+                     *             "bands": null
+                     *           }
+                     *         },
+                     *         "risksMitigationsAndImpactAssessments": {
+                     *           "heading": "Risks, mitigations and impact assessments",
+                     *           "paragraphs": [
+                     *             "Impact assessments: Equalities Impact Assessment 2026."
+                     *           ],
+                     *           "risks": [
+                     *             {
+                     *               "risk": "A points system can fit some people’s needs badly, so the figure is too low for them.",
+                     *               "mitigation": "The figure is indicative only. A care coordinator checks the answers with the person, and the Resource Allocation Panel can set a different amount with reasons; the person can appeal."
+                     *             },
+                     *             {
+                     *               "risk": "The amount per point may not match what support costs locally.",
+                     *               "mitigation": "The council tests the amount against what current support costs (the desktop exercise) before using it, and again each year."
+                     *             },
+                     *             {
+                     *               "risk": "Groups of people may be treated differently without good reason.",
+                     *               "mitigation": "The council reviews how budgets fall across groups in its annual equality review."
+                     *             }
+                     *           ],
+                     *           "impactAssessments": [
+                     *             {
+                     *               "name": "Equalities Impact Assessment 2026",
+                     *               "completedOn": "2026-03-01",
+                     *               "link": null
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TransparencyRecord"];
+                    "text/html": string;
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description URI_TOO_LONG: The request URL is too long. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "URI_TOO_LONG";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };

@@ -85,3 +85,14 @@ export function addMonths(date: CalendarDate, months: number): CalendarDate {
 export function daysBetween(from: CalendarDate, to: CalendarDate): number {
   return Math.round((toTime(to) - toTime(from)) / DAY_MS);
 }
+
+/**
+ * The UK financial year (1 April to 31 March) a date falls in: councils report and set budgets by
+ * it. `financialYear('2027-02-10')` is `{ from: '2026-04-01', to: '2027-03-31' }`.
+ */
+export function financialYear(date: CalendarDate): { from: CalendarDate; to: CalendarDate } {
+  assertCalendarDate(date, '');
+  const year = Number(date.slice(0, 4));
+  const start = date.slice(5) >= '04-01' ? year : year - 1;
+  return { from: `${String(start).padStart(4, '0')}-04-01`, to: `${String(start + 1).padStart(4, '0')}-03-31` };
+}

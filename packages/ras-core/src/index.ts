@@ -43,7 +43,7 @@ export { annualClawback, calculateClawback } from './clawback.js';
 export type { ContributionInput, ContributionResult, ContributionRules } from './contribution.js';
 export { CARE_ACT_2014_RULES, calculateContribution } from './contribution.js';
 export type { CalendarDate } from './dates.js';
-export { addMonths, isCalendarDate } from './dates.js';
+export { addMonths, financialYear, isCalendarDate } from './dates.js';
 export type { Problem, RasErrorCode } from './errors.js';
 export { RAS_ERROR_CODES, RasError, underPointer } from './errors.js';
 export type { ExplanationStep, FigureUnit } from './explanation.js';

@@ -46,6 +46,14 @@ export const ERROR_CATALOGUE = {
 /** A code from {@link ERROR_CATALOGUE}. */
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 
+/** The extension members a problem may carry beside the standard ones (see the Problem schema). */
+export interface ProblemExtensions {
+  /** ALREADY_EXISTS: the id of the record that already holds the value. */
+  readonly existingId?: string;
+  /** A value outside a set the council defines: the values allowed. */
+  readonly allowed?: readonly string[];
+}
+
 /** An error the service answers with as `application/problem+json`. */
 export class AppError extends Error {
   override readonly name = 'AppError';
@@ -54,9 +62,16 @@ export class AppError extends Error {
   readonly title: string;
   readonly errors: readonly FieldProblem[] | undefined;
   readonly headers: Readonly<Record<string, string>> | undefined;
+  /** Extension members of the problem body (RFC 9457 §3.2), e.g. `existingId`, `allowed`. */
+  readonly extensions: Readonly<ProblemExtensions> | undefined;
 
-  constructor(code: ErrorCode, detail: string, options: { errors?: readonly FieldProblem[]; headers?: Record<string, string> } = {}) {
+  constructor(
+    code: ErrorCode,
+    detail: string,
+    options: { errors?: readonly FieldProblem[]; headers?: Record<string, string>; extensions?: ProblemExtensions } = {},
+  ) {
     super(detail);
+    this.extensions = options.extensions;
     this.code = code;
     this.statusCode = ERROR_CATALOGUE[code].status;
     this.title = ERROR_CATALOGUE[code].title;

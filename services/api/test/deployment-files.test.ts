@@ -60,6 +60,7 @@ describe('docker-compose.yml for a council', () => {
   it('takes the database password from .env, never from the file, and binds the API to 127.0.0.1', () => {
     expect(compose.services.postgres?.environment?.POSTGRES_PASSWORD).toMatch(/^\$\{POSTGRES_PASSWORD:\?/);
     expect(compose.services.api?.environment?.DATABASE_URL).toContain('${POSTGRES_PASSWORD:?');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: compose's own interpolation, not a template
     expect(compose.services.api?.ports).toEqual(['127.0.0.1:${RAS_PORT:-3000}:3000']);
     const example = readFileSync(`${root}.env.example`, 'utf8');
     for (const name of ['POSTGRES_PASSWORD', 'BOOTSTRAP_TOKEN', 'SEED_DEMO']) expect(example).toMatch(new RegExp(`^${name}=`, 'm'));
@@ -68,6 +69,7 @@ describe('docker-compose.yml for a council', () => {
   });
 
   it('seeds no demo council on PostgreSQL unless asked', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: compose's own interpolation, not a template
     expect(compose.services.api?.environment?.SEED_DEMO).toBe('${SEED_DEMO:-false}');
   });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_CLIENT_GROUPS } from './helpers/council-setup.js';
 import { SMALL_QUESTIONNAIRE } from './helpers/fixtures.js';
 import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
 
@@ -40,7 +41,7 @@ async function agreed(personId: string, eligible = true) {
 
 beforeAll(async () => {
   t = await createTestApp();
-  adminKey = (await t.council()).adminKey;
+  adminKey = (await t.council(undefined, { clientGroups: TEST_CLIENT_GROUPS })).adminKey;
   assessorKey = await t.key(adminKey, ['assessor']);
   questionnaireId = (await t.call('POST', '/v1/questionnaires', { key: adminKey, body: SMALL_QUESTIONNAIRE })).json().id;
   const scheme = await t.call('POST', '/v1/allocation-schemes', {

@@ -135,9 +135,9 @@ describe('importPeople', () => {
     const response = await send(c.keys.admin, file, '?mode=all-or-nothing');
     expect(response.statusCode).toBe(422);
     expect(problemOf(response).errors).toEqual([
-      { pointer: '/line/4', detail: 'externalId is required (at most 100 characters)' },
-      { pointer: '/line/5', detail: 'dateOfBirth must be a real date from 1900-01-01 to 2199-12-31, written YYYY-MM-DD' },
-      { pointer: '/line/6', detail: 'repeats carefirst:CF-1 from line 2' },
+      { line: 4, pointer: '/line/4/externalId', detail: 'is required (at most 100 characters)' },
+      { line: 5, pointer: '/line/5/dateOfBirth', detail: 'must be a real date from 1900-01-01 to 2199-12-31, written YYYY-MM-DD' },
+      { line: 6, pointer: '/line/6', detail: 'repeats carefirst:CF-1 from line 2' },
     ]);
     expect((await t.call('GET', '/v1/people', { key: c.keys.admin })).json().items).toEqual([]);
   });

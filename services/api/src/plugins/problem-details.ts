@@ -2,7 +2,7 @@ import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { RasError } from 'ras-core';
-import { AppError, ERROR_CATALOGUE, type ErrorCode, type FieldProblem } from '../errors.js';
+import { AppError, ERROR_CATALOGUE, type ErrorCode, type FieldProblem, type ProblemExtensions } from '../errors.js';
 import { toFieldProblems } from './validation.js';
 
 /** The body of every error answer (RFC 9457). */
@@ -14,6 +14,8 @@ export interface ProblemBody {
   code: string;
   instance?: string;
   errors?: readonly FieldProblem[];
+  existingId?: string;
+  allowed?: readonly string[];
 }
 
 const RAS_ERROR_MAP: Record<string, ErrorCode> = {
@@ -34,7 +36,13 @@ const FASTIFY_ERROR_MAP: Record<string, ErrorCode> = {
 };
 
 /** A problem body for a code; `instance` is the path the request was for (never its query). */
-export function problemBody(code: ErrorCode, detail: string, instance?: string, errors?: readonly FieldProblem[]): ProblemBody {
+export function problemBody(
+  code: ErrorCode,
+  detail: string,
+  instance?: string,
+  errors?: readonly FieldProblem[],
+  extensions?: ProblemExtensions,
+): ProblemBody {
   const { status, title } = ERROR_CATALOGUE[code];
   return {
     type: `/problems/${code.toLowerCase().replaceAll('_', '-')}`,
@@ -44,11 +52,18 @@ export function problemBody(code: ErrorCode, detail: string, instance?: string, 
     code,
     ...(instance === undefined ? {} : { instance }),
     ...(errors && errors.length > 0 ? { errors } : {}),
+    ...extensions,
   };
 }
 
-function problem(code: ErrorCode, detail: string, request: FastifyRequest, errors?: readonly FieldProblem[]): ProblemBody {
-  return problemBody(code, detail, request.url.split('?')[0] as string, errors);
+function problem(
+  code: ErrorCode,
+  detail: string,
+  request: FastifyRequest,
+  errors?: readonly FieldProblem[],
+  extensions?: ProblemExtensions,
+): ProblemBody {
+  return problemBody(code, detail, request.url.split('?')[0] as string, errors, extensions);
 }
 
 /**
@@ -116,7 +131,7 @@ function isUnavailable(error: unknown): boolean {
 
 /** Maps any thrown error to a problem body; 5xx never carries the error's own words. */
 export function toProblem(error: unknown, request: FastifyRequest): ProblemBody {
-  if (error instanceof AppError) return problem(error.code, error.message, request, error.errors);
+  if (error instanceof AppError) return problem(error.code, error.message, request, error.errors, error.extensions);
   if (error instanceof RasError) {
     const code = RAS_ERROR_MAP[error.code] ?? 'INVALID_INPUT';
     return problem(code, error.message, request, error.problems);

@@ -90,7 +90,7 @@ export function updateCouncil(db: Db, id: string, change: { name?: string; setti
 export type CouncilSettings = Required<
   Pick<CouncilSettingsInput, 'paymentFrequency' | 'contributionCollection' | 'firstReviewAfterWeeks' | 'separationOfDuties'>
 > &
-  Pick<CouncilSettingsInput, 'targets' | 'regionalReportOptIn' | 'regionalReportNamed'>;
+  Pick<CouncilSettingsInput, 'targets' | 'regionalReportOptIn' | 'regionalReportNamed' | 'clientGroups' | 'transparency'>;
 
 export async function councilSettings(tx: Kysely<DB> | Transaction<DB>, councilId: string): Promise<CouncilSettings> {
   const council = await findCouncil(tx, councilId);

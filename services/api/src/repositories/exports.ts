@@ -1,11 +1,14 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../db/schema.js';
 
-/** The record-system ids of a person as `system:value;…`, for reconciling with the record system. */
+/**
+ * The record-system ids of a person as `{ system: value }`, the shape `externalIds` has on a
+ * person, keys in order of system (a CSV export writes it as that JSON object in one column).
+ */
 const externalIdsOf = (personColumn: string) =>
   sql<
-    string | null
-  >`(select string_agg(x.system || ':' || x.value, ';' order by x.system) from person_external_ids x where x.person_id = ${sql.ref(personColumn)})`;
+    Record<string, string>
+  >`(select coalesce(json_object_agg(x.system, x.value order by x.system), '{}'::json) from person_external_ids x where x.person_id = ${sql.ref(personColumn)})`;
 
 interface Page {
   readonly councilId: string;

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB, FinancialAssessment } from '../db/schema.js';
 import { newId } from '../ids.js';
 
@@ -36,15 +36,21 @@ export function insertFinancialAssessment(
     .executeTakeFirstOrThrow();
 }
 
-export function listFinancialAssessments(db: Db, councilId: string, personId: string): Promise<FinancialAssessment[]> {
-  return db
-    .selectFrom('financial_assessments')
-    .selectAll()
-    .where('council_id', '=', councilId)
-    .where('person_id', '=', personId)
-    .orderBy('effective_from')
-    .orderBy('id')
-    .execute();
+/** A page of a person's financial assessments, oldest effective date first: `limit` after the one with id `after`. */
+export function listFinancialAssessments(
+  db: Db,
+  councilId: string,
+  personId: string,
+  after: string | null,
+  limit: number,
+): Promise<FinancialAssessment[]> {
+  let query = db.selectFrom('financial_assessments').selectAll().where('council_id', '=', councilId).where('person_id', '=', personId);
+  if (after !== null) {
+    query = query.where(
+      sql<boolean>`(effective_from, id) > (select f.effective_from, f.id from financial_assessments f where f.id = ${after} and f.council_id = ${councilId})`,
+    );
+  }
+  return query.orderBy('effective_from').orderBy('id').limit(limit).execute();
 }
 
 /** The financial assessment in force on a date: the latest to take effect by then (the latest recorded wins a tie). */

@@ -90,8 +90,15 @@ export function findRoundByKey(db: Db, councilId: string, roundKey: string): Pro
     .executeTakeFirst();
 }
 
-export function listRounds(db: Db, councilId: string): Promise<SelfRatingRound[]> {
-  return db.selectFrom('self_rating_rounds').selectAll().where('council_id', '=', councilId).orderBy('closes_on').orderBy('id').execute();
+/** A page of the council's rounds by closing date: `limit` after the round with id `after`. */
+export function listRounds(db: Db, councilId: string, after: string | null, limit: number): Promise<SelfRatingRound[]> {
+  let query = db.selectFrom('self_rating_rounds').selectAll().where('council_id', '=', councilId);
+  if (after !== null) {
+    query = query.where(
+      sql<boolean>`(closes_on, id) > (select r.closes_on, r.id from self_rating_rounds r where r.id = ${after} and r.council_id = ${councilId})`,
+    );
+  }
+  return query.orderBy('closes_on').orderBy('id').limit(limit).execute();
 }
 
 export function listRatings(db: Db, councilId: string, roundId: string): Promise<SelfRating[]> {

@@ -36,8 +36,11 @@ export function findWebhook(db: Db, councilId: string, id: string, options: { fo
   return query.executeTakeFirst();
 }
 
-export function listWebhooks(db: Db, councilId: string): Promise<Webhook[]> {
-  return db.selectFrom('webhooks').selectAll().where('council_id', '=', councilId).where('status', '!=', 'deleted').orderBy('id').execute();
+/** A page of the council's webhooks, oldest first: `limit` after the one with id `after`. */
+export function listWebhooks(db: Db, councilId: string, after: string | null, limit: number): Promise<Webhook[]> {
+  let query = db.selectFrom('webhooks').selectAll().where('council_id', '=', councilId).where('status', '!=', 'deleted');
+  if (after !== null) query = query.where('id', '>', after);
+  return query.orderBy('id').limit(limit).execute();
 }
 
 export function updateWebhook(

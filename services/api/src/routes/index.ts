@@ -15,6 +15,7 @@ import exportRoutes from './v1/exports/routes.js';
 import financialAssessmentRoutes from './v1/financial-assessments/routes.js';
 import importRoutes from './v1/imports/routes.js';
 import peopleRoutes from './v1/people/routes.js';
+import publicRoutes from './v1/public/routes.js';
 import questionnaireRoutes from './v1/questionnaires/routes.js';
 import reportRoutes from './v1/reports/routes.js';
 import reviewRoutes from './v1/reviews/routes.js';
@@ -49,6 +50,7 @@ export default async function routes(app: FastifyInstance): Promise<void> {
         exportRoutes,
         importRoutes,
         selfReviewRoutes,
+        publicRoutes,
       ]) {
         await v1.register(resource);
       }

@@ -40,7 +40,14 @@ export const Key = Type.String({
 
 export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
 
-export const FieldProblem = Type.Object({ pointer: Type.String(), detail: Type.String() });
+export const FieldProblem = Type.Object(
+  {
+    pointer: Type.String({ description: 'JSON Pointer to the offending input (/query/…, /path/…, /headers/… outside the body)' }),
+    detail: Type.String(),
+    line: Type.Optional(Type.Integer({ description: 'For a file import: the line of the file' })),
+  },
+  { title: 'FieldProblem' },
+);
 
 /** RFC 9457 problem details, as every 4xx and 5xx answer carries. */
 export const Problem = Type.Object(
@@ -52,6 +59,10 @@ export const Problem = Type.Object(
     code: Type.String({ description: 'Stable UPPER_SNAKE error code' }),
     instance: Type.Optional(Type.String()),
     errors: Type.Optional(Type.Array(FieldProblem)),
+    existingId: Type.Optional(
+      Type.String({ format: 'uuid', description: 'ALREADY_EXISTS: the id of the record that already holds the value' }),
+    ),
+    allowed: Type.Optional(Type.Array(Type.String(), { description: 'A value outside a set the council defines: the values allowed' })),
   },
   { $id: 'Problem', title: 'Problem' },
 );

@@ -34,6 +34,65 @@ export const CouncilSettings = Type.Object(
           'strict (default): the same person (the one named in Ras-Actor when both decisions name one, otherwise the same key) may not decide two stages of one support plan (coordinator, team manager, risk enablement, panel), nor record a council payment on a budget whose plan it approved at panel (409 SAME_ACTOR). relaxed: allowed, for teams too small to keep them apart; every decision still records who made it.',
       }),
     ),
+    clientGroups: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*$' }), {
+        maxItems: 100,
+        uniqueItems: true,
+        description:
+          'Client groups a person may be in beyond those the council’s allocation schemes cover (which count by themselves), e.g. a group whose scheme is not written yet. A person’s clientGroup must be one of them (422 listing them) once the council has any.',
+      }),
+    ),
+    transparency: Type.Optional(
+      Type.Object(
+        {
+          publishedSchemeIds: Type.Array(Type.String({ format: 'uuid' }), {
+            maxItems: 200,
+            uniqueItems: true,
+            description: 'Schemes whose transparency record is served publicly (getTransparencyRecord); any other scheme 404s there',
+          }),
+          contactEmail: Type.String({ format: 'email', maxLength: 200, description: 'Where the public can ask about the RAS' }),
+          website: Type.Optional(Type.String({ format: 'uri', maxLength: 500 })),
+          phase: Type.Optional(Type.Enum(['pre-deployment', 'beta', 'production', 'retired'], { description: 'Default production' })),
+          region: Type.Optional(Type.String({ maxLength: 100, description: 'Default England' })),
+          team: Type.Optional(Type.String({ maxLength: 200 })),
+          seniorResponsibleOwner: Type.Optional(
+            Type.String({ maxLength: 200, description: 'A role, e.g. Director of Adult Social Services' }),
+          ),
+          supplier: Type.Optional(Type.String({ maxLength: 1_000 })),
+          benefits: Type.Optional(Type.String({ maxLength: 2_000 })),
+          humanOversight: Type.Optional(
+            Type.String({ maxLength: 2_000, description: 'Added to the standard account of moderation and the panel' }),
+          ),
+          risks: Type.Optional(
+            Type.Array(
+              Type.Object(
+                { risk: Type.String({ maxLength: 1_000 }), mitigation: Type.String({ maxLength: 1_000 }) },
+                { additionalProperties: false },
+              ),
+              { maxItems: 30, description: 'Replaces the standard risks when given' },
+            ),
+          ),
+          impactAssessments: Type.Optional(
+            Type.Array(
+              Type.Object(
+                {
+                  name: Type.String({ maxLength: 200, description: 'e.g. Equalities Impact Assessment 2026' }),
+                  completedOn: Type.Optional(Type.String({ format: 'date' })),
+                  link: Type.Optional(Type.String({ format: 'uri', maxLength: 500 })),
+                },
+                { additionalProperties: false },
+              ),
+              { maxItems: 30 },
+            ),
+          ),
+        },
+        {
+          additionalProperties: false,
+          description:
+            'The council’s algorithmic transparency record metadata (UK ATRS): Tier 1 and Tier 2 facts the scheme cannot supply itself, and which schemes are published',
+        },
+      ),
+    ),
     regionalReportOptIn: Type.Optional(Type.Boolean({ description: 'Take part in the anonymised regional self-rating report' })),
     regionalReportNamed: Type.Optional(Type.Boolean({ description: 'May be named in the regional report as a high performer' })),
   },

@@ -5,6 +5,8 @@ import { BOOTSTRAP_TOKEN, type TestApp } from './test-app.js';
 /** The small questionnaire's answers worth 25 points (see calculations.test.ts). */
 export const ANSWERS_25 = { washing: 'lots', aids: ['hoist', 'rail'], out: 'with' };
 
+export const TEST_CLIENT_GROUPS = ['learning-disability', 'older-people', 'physical-disability', 'mental-health'];
+
 /** A council with a key per role, the small questionnaire and a £250-a-point scheme for learning disability. */
 export interface SetUpCouncil {
   readonly id: string;
@@ -20,7 +22,8 @@ export async function setUpCouncil(
 ): Promise<SetUpCouncil> {
   const created = await t.call('POST', '/v1/councils', {
     key: BOOTSTRAP_TOKEN,
-    body: { name: `Council ${Date.now()} ${Math.random()}`, settings },
+    // The four client groups the tests use; the scheme covers learning disability only.
+    body: { name: `Council ${Date.now()} ${Math.random()}`, settings: { clientGroups: TEST_CLIENT_GROUPS, ...settings } },
   });
   expect(created.statusCode, created.body).toBe(201);
   const admin = created.json().adminKey.key as string;

@@ -35,8 +35,8 @@ export interface TestApp {
     url: string,
     options?: { key?: string | null; body?: unknown; headers?: Record<string, string> },
   ): Promise<LightMyRequestResponse>;
-  /** Creates a council through the API and returns its admin key. */
-  council(name?: string): Promise<TestCouncil>;
+  /** Creates a council through the API (with settings, if given) and returns its admin key. */
+  council(name?: string, settings?: Record<string, unknown>): Promise<TestCouncil>;
   /** Creates an API key with roles in a council. */
   key(adminKey: string, roles: readonly string[], name?: string): Promise<string>;
   close(): Promise<void>;
@@ -85,11 +85,11 @@ export async function createTestApp(
     app,
     database,
     call,
-    async council(name) {
+    async council(name, settings) {
       councils += 1;
       const response = await call('POST', '/v1/councils', {
         key: BOOTSTRAP_TOKEN,
-        body: { name: name ?? `Test council ${councils} ${Date.now()}` },
+        body: { name: name ?? `Test council ${councils} ${Date.now()}`, ...(settings ? { settings } : {}) },
       });
       if (response.statusCode !== 201) throw new Error(`createCouncil failed: ${response.statusCode} ${response.body}`);
       const body = response.json() as { council: { id: string }; adminKey: { key: string } };

@@ -78,10 +78,13 @@ export const SchemeResource = Type.Object(
 /** A reference to the scheme version a result used. */
 export const SchemeRef = Type.Object({ id: Id, key: Type.String(), version: Type.Integer() });
 
-export const SchemeDescription = Type.Object({
-  schemeId: Id,
-  title: Type.String(),
-  summary: Type.String(),
-  sections: Type.Array(Type.Object({ heading: Type.String(), paragraphs: Type.Array(Type.String()) })),
-  bands: Nullable(Type.Array(Type.Object({ fromPoints: Type.Integer(), toPoints: Type.Integer(), annualPence: Pence() }))),
-});
+export const SchemeDescription = Type.Object(
+  {
+    schemeId: Id,
+    title: Type.String(),
+    summary: Type.String(),
+    sections: Type.Array(Type.Object({ heading: Type.String(), paragraphs: Type.Array(Type.String()) })),
+    bands: Nullable(Type.Array(Type.Object({ fromPoints: Type.Integer(), toPoints: Type.Integer(), annualPence: Pence() }))),
+  },
+  { title: 'SchemeDescription' },
+);

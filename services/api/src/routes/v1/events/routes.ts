@@ -34,6 +34,7 @@ const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listEventTypes',
         tags: ['integration'],
         summary: 'Every event type the feed and webhooks carry, with the JSON Schema of its data',
+        description: 'A fixed catalogue answered whole (a few dozen entries), so not paged.',
         response: { 200: Type.Object({ items: Type.Array(EventTypeResource) }), ...problemResponses },
       },
     },
@@ -54,7 +55,7 @@ const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['integration'],
         summary: 'Events after a sequence number, oldest first',
         description:
-          'Poll with after=<nextAfter> from the last answer. Sequence numbers are per council, gap-free and in commit order, so a reader never misses an event.',
+          'A feed, not a paged list: it pages by sequence number rather than pageToken, because a reader keeps its place across days. Poll with after=<nextAfter> from the last answer (pageSize as for lists); nextPageToken is non-null when more events are waiting now. Sequence numbers are per council, gap-free and in commit order, so a reader never misses an event.',
         querystring: Type.Object(
           {
             after: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'Return events with seq above this' })),

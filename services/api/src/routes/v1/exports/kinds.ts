@@ -13,7 +13,8 @@ import {
 } from '../../../repositories/exports.js';
 
 /** A flat record of an export: the same fields in CSV columns and NDJSON objects. */
-export type ExportRecord = Record<string, string | number | boolean | null>;
+/** One exported record: scalar fields, and `externalIds` as `{ system: value }` like a person has. */
+export type ExportRecord = Record<string, string | number | boolean | null | Readonly<Record<string, string>>>;
 
 interface PageRequest {
   readonly councilId: string;
@@ -303,7 +304,8 @@ export const EXPORT_KINDS: Record<string, ExportKind> = {
         const mix = managementMix([...new Set(lines(r).map(({ line }) => line.managedBy))]);
         const directPayment = mix === 'direct-payment-only' || mix === 'part-direct-payment' ? 'Y' : 'N';
         return lines(r).map(({ line }) => ({
-          LA_Person_Unique_Identifier: r.external_ids?.split(';')[0]?.split(':').slice(1).join(':') ?? r.person_id,
+          // The record system's id (the first system by name), as the return identifies people by it.
+          LA_Person_Unique_Identifier: Object.entries(r.external_ids).sort(([a], [b]) => a.localeCompare(b))[0]?.[1] ?? r.person_id,
           Client_Group: r.client_group,
           Event_Type: 'Service',
           Service_Type: 'Long Term Support: Community',

@@ -5,11 +5,12 @@ import { actorOf, rolesAccess, STAFF } from '../../../auth/roles.js';
 import type { FinancialAssessment } from '../../../db/schema.js';
 import { notFound, unprocessable } from '../../../errors.js';
 import { iso } from '../../../http/iso.js';
+import { pageRequest, toPage } from '../../../http/pagination.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
 import { insertFinancialAssessment, listFinancialAssessments } from '../../../repositories/financial-assessments.js';
 import { findPerson } from '../../../repositories/people.js';
-import { IdempotencyHeaders, IdParams, problemResponses } from '../../../schemas/common.js';
+import { IdempotencyHeaders, IdParams, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
 import { FinancialAssessmentResource, RecordFinancialAssessmentBody } from './schemas.js';
 
 function toFinancialAssessment(row: FinancialAssessment) {
@@ -96,15 +97,17 @@ const financialAssessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['money'],
         summary: 'A person’s financial assessments, oldest effective date first',
         params: IdParams,
-        response: { 200: Type.Object({ items: Type.Array(FinancialAssessmentResource) }), ...problemResponses },
+        querystring: Type.Object(PageQuery, { additionalProperties: false }),
+        response: { 200: Page(FinancialAssessmentResource), ...problemResponses },
       },
     },
     async (request) => {
       const scope = scopeOf(request);
       const person = await findPerson(app.db, scope, request.params.id);
       if (!person) throw notFound('person', request.params.id);
-      const rows = await listFinancialAssessments(app.db, scope.councilId, person.person.id);
-      return { items: rows.map(toFinancialAssessment) };
+      const page = pageRequest(request.query);
+      const rows = await listFinancialAssessments(app.db, scope.councilId, person.person.id, page.after, page.size + 1);
+      return toPage(rows, page, toFinancialAssessment);
     },
   );
 };

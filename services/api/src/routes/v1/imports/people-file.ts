@@ -3,6 +3,7 @@ import { hasControlCharacter } from '../../../http/control-characters.js';
 import { isServiceDate } from '../../../http/dates.js';
 import type { ImportedPerson } from '../../../repositories/people.js';
 import { parseCsv } from '../../../rules/csv.js';
+import { clientGroupProblem } from '../../../workflows/client-groups.js';
 
 /** The fields of a people file, in the order a CSV header usually lists them. */
 export const FIELDS = ['system', 'externalId', 'clientGroup', 'displayName', 'dateOfBirth'] as const;
@@ -12,14 +13,27 @@ export interface ImportRow extends ImportedPerson {
   readonly line: number;
 }
 
-/** A row that could not be read, and why. */
+/**
+ * What is wrong with a row: the line, a JSON Pointer to the field (`/line/3/clientGroup`, or
+ * `/line/3` for the row as a whole) and what is wrong with it; a row can have several. The same
+ * shape in the import report and in the 422 an all-or-nothing import answers.
+ */
 export interface RowError {
   readonly line: number;
-  readonly reason: string;
+  readonly pointer: string;
+  readonly detail: string;
 }
 
-/** Reads rows from CSV (header row with the field names) or NDJSON (one object a line); every bad row is reported, not thrown. */
-export function readPeopleFile(body: string, ndjson: boolean): { rows: ImportRow[]; errors: RowError[] } {
+/**
+ * Reads rows from CSV (header row with the field names) or NDJSON (one object a line); every bad
+ * row is reported, not thrown. With `allowedClientGroups` (the council's, when it has any) a row
+ * in another group is bad too.
+ */
+export function readPeopleFile(
+  body: string,
+  ndjson: boolean,
+  allowedClientGroups?: readonly string[],
+): { rows: ImportRow[]; errors: RowError[]; failedRows: number } {
   const rows: ImportRow[] = [];
   const errors: RowError[] = [];
   const records: { line: number; record: Record<string, unknown> }[] = [];
@@ -31,7 +45,7 @@ export function readPeopleFile(body: string, ndjson: boolean): { rows: ImportRow
         if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
         records.push({ line: index + 1, record: value as Record<string, unknown> });
       } catch {
-        errors.push({ line: index + 1, reason: 'is not a JSON object' });
+        errors.push({ line: index + 1, pointer: `/line/${index + 1}`, detail: 'is not a JSON object' });
       }
     });
   } else {
@@ -49,27 +63,34 @@ export function readPeopleFile(body: string, ndjson: boolean): { rows: ImportRow
   for (const { line, record } of records) {
     const text = (name: string) =>
       typeof record[name] === 'string' ? (record[name] as string).trim() : record[name] === undefined || record[name] === null ? '' : null;
-    const reasons: string[] = [];
+    const rowErrors: RowError[] = [];
+    const bad = (field: string | null, detail: string) =>
+      rowErrors.push({ line, pointer: field === null ? `/line/${line}` : `/line/${line}/${field}`, detail });
     const unknown = Object.keys(record).filter((name) => !(FIELDS as readonly string[]).includes(name));
-    if (unknown.length > 0) reasons.push(`unknown field ${unknown.join(', ')}`);
+    for (const name of unknown) bad(name.replaceAll('~', '~0').replaceAll('/', '~1'), 'is not a field of a people file');
     const system = text('system');
     const externalId = text('externalId');
     const clientGroup = text('clientGroup');
     const displayName = text('displayName');
     const dateOfBirth = text('dateOfBirth');
-    if ([system, externalId, clientGroup, displayName, dateOfBirth].some((value) => value !== null && hasControlCharacter(value)))
-      reasons.push('a field holds a control character (such as NUL)');
-    if (!system || !/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/.test(system))
-      reasons.push('system must be a record-system name such as carefirst');
-    if (!externalId || externalId.length > 100) reasons.push('externalId is required (at most 100 characters)');
-    if (!clientGroup || clientGroup.length > 100) reasons.push('clientGroup is required (at most 100 characters)');
-    if (displayName === null || displayName.length > 200) reasons.push('displayName must be text of at most 200 characters');
+    const values = { system, externalId, clientGroup, displayName, dateOfBirth };
+    for (const [field, value] of Object.entries(values)) {
+      if (value !== null && hasControlCharacter(value)) bad(field, 'holds a control character (such as NUL)');
+    }
+    if (!system || !/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/.test(system)) bad('system', 'must be a record-system name such as carefirst');
+    if (!externalId || externalId.length > 100) bad('externalId', 'is required (at most 100 characters)');
+    if (!clientGroup || clientGroup.length > 100) bad('clientGroup', 'is required (at most 100 characters)');
+    else if (allowedClientGroups) {
+      const problem = clientGroupProblem(allowedClientGroups, clientGroup);
+      if (problem) bad('clientGroup', problem);
+    }
+    if (displayName === null || displayName.length > 200) bad('displayName', 'must be text of at most 200 characters');
     if (dateOfBirth === null || (dateOfBirth !== '' && !isServiceDate(dateOfBirth)))
-      reasons.push('dateOfBirth must be a real date from 1900-01-01 to 2199-12-31, written YYYY-MM-DD');
+      bad('dateOfBirth', 'must be a real date from 1900-01-01 to 2199-12-31, written YYYY-MM-DD');
     const id = `${system}:${externalId}`;
-    if (reasons.length === 0 && seen.has(id)) reasons.push(`repeats ${id} from line ${seen.get(id)}`);
-    if (reasons.length > 0) {
-      errors.push({ line, reason: reasons.join('; ') });
+    if (rowErrors.length === 0 && seen.has(id)) bad(null, `repeats ${id} from line ${seen.get(id)}`);
+    if (rowErrors.length > 0) {
+      errors.push(...rowErrors);
       continue;
     }
     seen.set(id, line);
@@ -82,5 +103,5 @@ export function readPeopleFile(body: string, ndjson: boolean): { rows: ImportRow
       dateOfBirth: dateOfBirth || null,
     });
   }
-  return { rows, errors };
+  return { rows, errors, failedRows: new Set(errors.map((error) => error.line)).size };
 }

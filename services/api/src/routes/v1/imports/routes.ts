@@ -6,6 +6,7 @@ import { encodedBodyError } from '../../../http/content-encoding.js';
 import { write } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { problemResponses } from '../../../schemas/common.js';
+import { allowedClientGroups } from '../../../workflows/client-groups.js';
 import { importPeople } from '../../../workflows/import-people.js';
 import { FIELDS, readPeopleFile } from './people-file.js';
 
@@ -18,8 +19,18 @@ const ImportReport = Type.Object(
     created: Type.Integer(),
     updated: Type.Integer(),
     unchanged: Type.Integer(),
-    failed: Type.Integer(),
-    errors: Type.Array(Type.Object({ line: Type.Integer(), reason: Type.String() })),
+    failed: Type.Integer({ description: 'Rows not imported' }),
+    errors: Type.Array(
+      Type.Object(
+        {
+          line: Type.Integer({ description: 'The line of the file (1 is a CSV header)' }),
+          pointer: Type.String({ description: 'The field: /line/<n>/<field>, or /line/<n> for the row as a whole' }),
+          detail: Type.String(),
+        },
+        { title: 'ImportRowProblem' },
+      ),
+      { description: 'Every problem with every bad row; the same items as a 422 for an all-or-nothing import carries' },
+    ),
   },
   { title: 'ImportReport' },
 );
@@ -56,12 +67,14 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const scope = scopeOf(request);
       const mode = (request.query.mode ?? 'best-effort') as 'all-or-nothing' | 'best-effort';
       const ndjson = String(request.headers['content-type']).startsWith('application/x-ndjson');
-      const { rows, errors } = readPeopleFile(request.body, ndjson);
-      if (rows.length + errors.length > MAX_ROWS)
+      const allowed = await allowedClientGroups(app.db, scope.councilId);
+      const { rows, errors, failedRows } = readPeopleFile(request.body, ndjson, allowed);
+      if (rows.length + failedRows > MAX_ROWS)
         throw unprocessable('INVALID_INPUT', `At most ${MAX_ROWS} rows per import`, [{ pointer: '/body', detail: 'has too many rows' }]);
       if (mode === 'all-or-nothing' && errors.length > 0) {
-        throw new AppError('INVALID_INPUT', `${errors.length} row(s) are bad, so nothing was imported: see errors`, {
-          errors: errors.map((error) => ({ pointer: `/line/${error.line}`, detail: error.reason })),
+        throw new AppError('INVALID_INPUT', `${failedRows} row(s) are bad, so nothing was imported: see errors`, {
+          errors,
+          ...(allowed.length > 0 ? { extensions: { allowed } } : {}),
         });
       }
       const counts = await write(request, (tx, changes) =>
@@ -74,7 +87,7 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
         ),
       );
-      return { mode, total: rows.length + errors.length, ...counts, failed: errors.length, errors };
+      return { mode, total: rows.length + failedRows, ...counts, failed: failedRows, errors };
     },
   );
 };

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Kysely, Transaction } from 'kysely';
 import { Type } from 'typebox';
-import { READERS, rolesAccess } from '../../../auth/roles.js';
+import { READERS, rolesAccess, type Scope } from '../../../auth/roles.js';
+import type { DB } from '../../../db/schema.js';
 import { AppError, notFound } from '../../../errors.js';
 import { assertVersion, etag, requireIfMatch } from '../../../http/etag.js';
 import { iso } from '../../../http/iso.js';
@@ -18,7 +20,10 @@ import {
   updatePerson,
 } from '../../../repositories/people.js';
 import { IdempotencyHeaders, IdParams, IfMatchHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
+import { assertClientGroup } from '../../../workflows/client-groups.js';
 import { CreatePersonBody, PersonResource, UpdatePersonBody } from './schemas.js';
+
+type Db = Kysely<DB> | Transaction<DB>;
 
 export function toPerson({ person, externalIds }: PersonRecord) {
   return {
@@ -41,12 +46,18 @@ function personEvent(record: PersonRecord) {
 
 const WRITERS = rolesAccess('admin', 'assessor', 'integration', 'portal');
 
-function duplicateIdError(clashes: readonly { system: string; value: string }[]): AppError {
+/**
+ * 409 naming each clashing id, with `existingId`, the person who holds it, when the caller may see
+ * that person (a portal key sees only the people it created).
+ */
+async function duplicateIdError(db: Db, scope: Scope, clashes: readonly { system: string; value: string; personId: string }[]) {
+  const holder = clashes[0] ? await findPerson(db, scope, clashes[0].personId) : undefined;
   return new AppError('ALREADY_EXISTS', 'A person with this record-system id already exists in the council', {
     errors: clashes.map((clash) => ({
       pointer: `/externalIds/${clash.system}`,
       detail: `${clash.value} already belongs to another person`,
     })),
+    ...(holder ? { extensions: { existingId: holder.person.id } } : {}),
   });
 }
 
@@ -71,8 +82,9 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const body = request.body;
       const externalIds = body.externalIds ?? {};
       return createOnce(request, reply, async (tx, changes) => {
+        await assertClientGroup(tx, scope.councilId, body.clientGroup);
         const clashes = await findExternalIdOwners(tx, scope.councilId, externalIds);
-        if (clashes.length > 0) throw duplicateIdError(clashes);
+        if (clashes.length > 0) throw await duplicateIdError(tx, scope, clashes);
         const fields = {
           clientGroup: body.clientGroup,
           displayName: body.displayName ?? null,
@@ -135,12 +147,15 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const before = await findPerson(tx, scope, request.params.id, { forUpdate: true });
         if (!before) throw notFound('person', request.params.id);
         assertVersion(expected, before.person.version);
+        if (body.clientGroup !== undefined && body.clientGroup !== before.person.client_group) {
+          await assertClientGroup(tx, scope.councilId, body.clientGroup);
+        }
         const externalIds = body.externalIds ?? before.externalIds;
         if (body.externalIds) {
           const clashes = (await findExternalIdOwners(tx, scope.councilId, externalIds)).filter(
             (clash) => clash.personId !== before.person.id,
           );
-          if (clashes.length > 0) throw duplicateIdError(clashes);
+          if (clashes.length > 0) throw await duplicateIdError(tx, scope, clashes);
           await replaceExternalIds(tx, scope.councilId, before.person.id, externalIds);
         }
         const person = await updatePerson(tx, scope.councilId, before.person.id, {

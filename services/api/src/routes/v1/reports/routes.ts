@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { financialYear } from 'ras-core';
 import { Type } from 'typebox';
 import { rolesAccess, STAFF } from '../../../auth/roles.js';
 import { unprocessable } from '../../../errors.js';
@@ -6,9 +7,8 @@ import { councilOf } from '../../../plugins/auth.js';
 import { findCouncil } from '../../../repositories/councils.js';
 import { activeBudgets, completedReviews, moneyByKind, overdueReviews } from '../../../repositories/reports.js';
 import { buildSummaryReport, summaryReportCsv, type Target } from '../../../rules/summary-report.js';
-import { CalendarDate, problemResponses } from '../../../schemas/common.js';
-
-const SummaryReport = Type.Object({}, { additionalProperties: true, description: 'See the JSON example in the README' });
+import { problemResponses } from '../../../schemas/common.js';
+import { SummaryReport } from './schemas.js';
 
 /** Reports: the council's monitoring figures, JSON or CSV. */
 const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -22,7 +22,21 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary:
           'People with a personal budget, the self-directed support share (ASCOF 3D), money, outcomes, reviews, targets and exceptions',
         querystring: Type.Object(
-          { from: CalendarDate, to: CalendarDate, format: Type.Optional(Type.Enum(['json', 'csv'], { description: 'Default json' })) },
+          {
+            from: Type.Optional(
+              Type.String({
+                format: 'date',
+                description: 'First day of the period, YYYY-MM-DD (default: 1 April of the financial year holding `to`, or today)',
+              }),
+            ),
+            to: Type.Optional(
+              Type.String({
+                format: 'date',
+                description: 'Last day of the period, YYYY-MM-DD (default: 31 March ending the financial year holding `from`)',
+              }),
+            ),
+            format: Type.Optional(Type.Enum(['json', 'csv'], { description: 'Default json' })),
+          },
           { additionalProperties: false },
         ),
         produces: ['application/json', 'text/csv'],
@@ -33,13 +47,16 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { from, to, format } = request.query;
+      const { format } = request.query;
+      const today = app.clock.now().toISOString().slice(0, 10);
+      // Without dates, the financial year (1 April to 31 March) the period or today falls in.
+      const from = request.query.from ?? financialYear(request.query.to ?? today).from;
+      const to = request.query.to ?? financialYear(from).to;
       if (to < from)
         throw unprocessable('INVALID_INPUT', 'The period ends before it starts', [
           { pointer: '/query/to', detail: 'must not be before from' },
         ]);
       const councilId = councilOf(request);
-      const today = app.clock.now().toISOString().slice(0, 10);
       const [council, budgets, money, reviews, overdue] = await Promise.all([
         findCouncil(app.db, councilId),
         activeBudgets(app.db, councilId, from, to),

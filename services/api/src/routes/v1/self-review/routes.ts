@@ -6,6 +6,7 @@ import type { CriticalPathProgress, SelfRating, SelfRatingComponent, SelfRatingR
 import { AppError, invalidState, notFound, unprocessable } from '../../../errors.js';
 import { assertVersion, etag, requireIfMatch } from '../../../http/etag.js';
 import { iso } from '../../../http/iso.js';
+import { pageRequest, toPage } from '../../../http/pagination.js';
 import { wantsHtml } from '../../../http/wants-html.js';
 import { write } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
@@ -34,6 +35,8 @@ import {
   IfMatchHeaders,
   Key,
   Nullable,
+  Page,
+  PageQuery,
   problemResponses,
   Text,
   Timestamp,
@@ -339,18 +342,19 @@ const selfReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'listSelfRatingRounds',
         tags: ['self-review'],
-        summary: 'The council’s self-rating rounds',
-        response: { 200: Type.Object({ items: Type.Array(RoundResource) }), ...problemResponses },
+        summary: 'The council’s self-rating rounds, by closing date',
+        querystring: Type.Object(PageQuery, { additionalProperties: false }),
+        response: { 200: Page(RoundResource), ...problemResponses },
       },
     },
     async (request) => {
       const councilId = councilOf(request);
-      const rounds = await listRounds(app.db, councilId);
-      return {
-        items: await Promise.all(
-          rounds.map(async (round) => toRound(round, await listRatings(app.db, councilId, round.id), app.clock.today())),
-        ),
-      };
+      const page = pageRequest(request.query);
+      const listed = toPage(await listRounds(app.db, councilId, page.after, page.size + 1), page, (round) => round);
+      const items = await Promise.all(
+        listed.items.map(async (round) => toRound(round, await listRatings(app.db, councilId, round.id), app.clock.today())),
+      );
+      return { items, nextPageToken: listed.nextPageToken };
     },
   );
 

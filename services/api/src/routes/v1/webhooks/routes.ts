@@ -160,11 +160,15 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'listWebhooks',
         tags: ['integration'],
-        summary: 'The council’s webhooks',
-        response: { 200: Type.Object({ items: Type.Array(WebhookResource) }), ...problemResponses },
+        summary: 'The council’s webhooks, oldest first',
+        querystring: Type.Object(PageQuery, { additionalProperties: false }),
+        response: { 200: Page(WebhookResource), ...problemResponses },
       },
     },
-    async (request) => ({ items: (await listWebhooks(app.db, councilOf(request))).map(toWebhook) }),
+    async (request) => {
+      const page = pageRequest(request.query);
+      return toPage(await listWebhooks(app.db, councilOf(request), page.after, page.size + 1), page, toWebhook);
+    },
   );
 
   app.get(

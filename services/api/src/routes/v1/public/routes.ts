@@ -1,0 +1,64 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { PUBLIC } from '../../../auth/roles.js';
+import { notFound } from '../../../errors.js';
+import { wantsHtml } from '../../../http/wants-html.js';
+import { findScheme } from '../../../repositories/allocation-schemes.js';
+import { councilSettings, findCouncil } from '../../../repositories/councils.js';
+import { findQuestionnaire } from '../../../repositories/questionnaires.js';
+import { renderTransparencyRecord, transparencyRecord } from '../../../rules/transparency-record.js';
+import { Id, problemResponses } from '../../../schemas/common.js';
+import { TransparencyRecord } from './schemas.js';
+
+/**
+ * What anyone may read without a key: the algorithmic transparency record of each scheme a council
+ * chose to publish. Anything not published answers 404, exactly as something that does not exist.
+ */
+const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/public/councils/:councilId/allocation-schemes/:id/transparency-record',
+    {
+      config: { access: PUBLIC },
+      schema: {
+        operationId: 'getTransparencyRecord',
+        tags: ['rules'],
+        summary: 'A published scheme’s algorithmic transparency record (UK ATRS Tier 1 and Tier 2), JSON or HTML',
+        description:
+          'For the council’s website and the national ATRS repository. The council sets the record’s facts and chooses which schemes to publish in settings.transparency (updateCouncil); the maths is generated from the scheme. HTML with `Accept: text/html` or `?format=html`.',
+        params: Type.Object({ councilId: Id, id: Id }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { format: Type.Optional(Type.Enum(['json', 'html'], { description: 'Default json, or HTML when the browser asks for it' })) },
+          { additionalProperties: false },
+        ),
+        produces: ['application/json', 'text/html'],
+        response: {
+          200: {
+            content: {
+              'application/json': { schema: TransparencyRecord },
+              'text/html': { schema: Type.String({ description: 'A self-contained HTML page' }) },
+            },
+          },
+          ...problemResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { councilId, id } = request.params;
+      const [council, settings] = await Promise.all([findCouncil(app.db, councilId), councilSettings(app.db, councilId)]);
+      const transparency = settings.transparency;
+      if (!council || !transparency?.publishedSchemeIds.includes(id)) throw notFound('published allocation scheme', id);
+      const scheme = await findScheme(app.db, councilId, id);
+      const questionnaire = scheme ? await findQuestionnaire(app.db, councilId, scheme.questionnaire_id) : undefined;
+      if (!scheme || !questionnaire) throw notFound('published allocation scheme', id);
+      const record = transparencyRecord(council.name, transparency, scheme, questionnaire);
+      // Public and the same for everyone: caches may keep it for a few minutes.
+      reply.header('cache-control', 'public, max-age=300');
+      if (wantsHtml(request.query.format, request.headers.accept)) {
+        return reply.type('text/html; charset=utf-8').send(renderTransparencyRecord(record));
+      }
+      return record;
+    },
+  );
+};
+
+export default publicRoutes;

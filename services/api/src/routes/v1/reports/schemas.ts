@@ -1,0 +1,75 @@
+import { Type } from 'typebox';
+import { CalendarDate, Id, PenceTotal, SignedPence } from '../../../schemas/common.js';
+
+const Count = (description?: string) => Type.Integer({ minimum: 0, ...(description ? { description } : {}) });
+const Share = Type.Union([Type.Number({ minimum: 0, maximum: 100 }), Type.Null()], {
+  description: 'A percentage to 1 decimal place; null when there is nobody to count',
+});
+
+const AscofPart = Type.Object(
+  { definition: Type.String(), numerator: Count(), denominator: Count(), percent: Share },
+  { title: 'AscofMeasure', description: 'An ASCOF measure: what it counts, and the count' },
+);
+
+/** The council's monitoring figures for a period (getSummaryReport). */
+export const SummaryReport = Type.Object(
+  {
+    period: Type.Object({ from: CalendarDate, to: CalendarDate }),
+    peopleWithPersonalBudget: Count('People with an agreed budget in force in the period'),
+    budgetsInForce: Count(),
+    byManagementMix: Type.Object(
+      {
+        'direct-payment-only': Count(),
+        'part-direct-payment': Count(),
+        'managed-personal-budget': Count(),
+        'commissioned-support-only': Count(),
+      },
+      { description: 'People by how their plan manages the money (ASCOF categories)' },
+    ),
+    byManagementOption: Type.Object(
+      {
+        'direct-payment': Count(),
+        'indirect-payment': Count(),
+        trust: Count(),
+        'individual-service-fund': Count(),
+        'council-arranged': Count(),
+      },
+      { description: 'People using each way of managing money (a person may use several)' },
+    ),
+    selfDirectedSupport: AscofPart,
+    directPayments: AscofPart,
+    money: Type.Object({
+      allocatedAnnualPence: PenceTotal('What the council allocates a year to the budgets in force'),
+      councilPaidPence: PenceTotal(),
+      contributionsReceivedPence: PenceTotal(),
+      spentPence: SignedPence('Spending less refunds'),
+      clawedBackPence: PenceTotal(),
+      contributionsRefundedPence: PenceTotal(),
+    }),
+    outcomes: Type.Object({ yes: Count(), partly: Count(), no: Count(), achievedPercent: Share, achievedOrPartlyPercent: Share }),
+    reviews: Type.Object({ completed: Count(), onTime: Count(), late: Count(), onTimePercent: Share, overdueNow: Count() }),
+    experience: Type.Array(
+      Type.Object({
+        aspect: Type.String(),
+        responses: Count(),
+        averageRating: Type.Number({ minimum: 1, maximum: 5, description: 'Average of 1–5 ratings, to 1 decimal place' }),
+      }),
+    ),
+    targets: Type.Array(
+      Type.Object({
+        measure: Type.Enum(['self-directed-support-share']),
+        percent: Type.Number({ minimum: 0, maximum: 100 }),
+        by: CalendarDate,
+        label: Type.Union([Type.String(), Type.Null()]),
+        actualPercent: Share,
+        met: Type.Boolean(),
+        due: Type.Boolean(),
+      }),
+    ),
+    exceptions: Type.Object({
+      count: Count('Plans approved at panel above the budget in the period'),
+      plans: Type.Array(Type.Object({ budgetId: Id, overBudgetPence: PenceTotal(), reason: Type.String() })),
+    }),
+  },
+  { title: 'SummaryReport' },
+);
