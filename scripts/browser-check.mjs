@@ -31,11 +31,12 @@ function lanAddress() {
 
 const lan = lanAddress();
 const service = await startService({ HOST: lan ? '0.0.0.0' : '127.0.0.1' });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-});
+let browser;
 try {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  });
   const base = lan ? service.url.replace(/\/\/[^:/]+/, `//${lan}`) : service.url;
   if (!lan) process.stdout.write('note: no non-loopback address on this machine; checking over 127.0.0.1\n');
   const demo = JSON.parse(readFileSync(join(service.dataDir, 'demo-credentials.json'), 'utf8'));
@@ -114,6 +115,6 @@ try {
   await reader.screenshot({ path: join(screens, 'scheme-description.png'), fullPage: false });
   check(true, `screenshots in ${screens}`);
 } finally {
-  await browser.close();
+  await browser?.close();
   await service.stop();
 }

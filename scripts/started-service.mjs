@@ -33,7 +33,11 @@ export async function startService(env = {}) {
   });
   const url = await new Promise((resolve, reject) => {
     let seen = '';
-    const timer = setTimeout(() => reject(new Error(`the service did not start in 60 s:\n${seen}`)), 60_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+      reject(new Error(`the service did not start in 60 s:\n${seen}`));
+    }, 60_000);
     child.stdout.on('data', (chunk) => {
       seen += chunk;
       const match = /listening on (http:\/\/[^\s]+)/.exec(seen);

@@ -211,6 +211,8 @@ describe('the public transparency record', () => {
     const record = await t.call('GET', url);
     expect(record.statusCode, record.body).toBe(200);
     expect(record.headers['cache-control']).toBe('public, max-age=300');
+    // JSON or HTML by Accept: a shared cache must keep them apart.
+    expect(record.headers.vary).toBe('accept');
     const body = record.json();
     expect(body).toMatchObject({
       standard: 'UK Algorithmic Transparency Recording Standard',

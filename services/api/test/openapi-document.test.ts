@@ -110,6 +110,9 @@ describe('the OpenAPI document', () => {
     expect(byId.moderateAssessment?.parameters).toContainEqual({ $ref: '#/components/parameters/IfMatch' });
     expect(Object.keys(byId.createBudget?.responses['429']?.headers ?? {})).toContain('Retry-After');
     expect(Object.keys(byId.getReadiness?.responses['503']?.headers ?? {})).toContain('Retry-After');
+    // ETag where a versioned resource answers, not where `version` is the service's own.
+    expect(Object.keys(byId.getBudget?.responses['200']?.headers ?? {})).toContain('ETag');
+    expect(Object.keys(byId.getVersion?.responses['200']?.headers ?? {})).not.toContain('ETag');
     expect(byId.getHealth?.security).toEqual([]);
     expect(byId.getBudget?.security).toEqual([{ apiKey: [] }]);
     expect(document.info.contact).toBeDefined();

@@ -242,8 +242,11 @@ export function finishDocument(document: JsonSchema, examples: OperationExamples
   };
 }
 
-/** A resource carries a version, and its answers an ETag. */
+/**
+ * A resource carries an integer version, and its answers an ETag. (GET /version's `version` is the
+ * service's, a string, and sends none.)
+ */
 function isVersioned(schema: JsonSchema | undefined): boolean {
-  const properties = schema?.properties as JsonSchema | undefined;
-  return properties !== undefined && 'version' in properties && (schema?.required as string[] | undefined)?.includes('version') === true;
+  const version = (schema?.properties as Record<string, JsonSchema> | undefined)?.version;
+  return version?.type === 'integer' && (schema?.required as string[] | undefined)?.includes('version') === true;
 }

@@ -35,7 +35,7 @@ export const CouncilSettings = Type.Object(
       }),
     ),
     clientGroups: Type.Optional(
-      Type.Array(Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*$' }), {
+      Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
         maxItems: 100,
         uniqueItems: true,
         description:

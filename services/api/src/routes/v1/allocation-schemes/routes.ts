@@ -159,6 +159,7 @@ const schemeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return reply
           .type('text/html; charset=utf-8')
           .header('cache-control', 'private, max-age=300')
+          .header('vary', 'accept')
           .send(renderSchemeDescription(description));
       }
       return description;

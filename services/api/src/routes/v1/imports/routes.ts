@@ -74,7 +74,7 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (mode === 'all-or-nothing' && errors.length > 0) {
         throw new AppError('INVALID_INPUT', `${failedRows} row(s) are bad, so nothing was imported: see errors`, {
           errors,
-          ...(allowed.length > 0 ? { extensions: { allowed } } : {}),
+          ...(errors.some((error) => error.pointer.endsWith('/clientGroup') && allowed.length > 0) ? { extensions: { allowed } } : {}),
         });
       }
       const counts = await write(request, (tx, changes) =>

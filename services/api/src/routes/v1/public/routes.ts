@@ -52,7 +52,7 @@ const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!scheme || !questionnaire) throw notFound('published allocation scheme', id);
       const record = transparencyRecord(council.name, transparency, scheme, questionnaire);
       // Public and the same for everyone: caches may keep it for a few minutes.
-      reply.header('cache-control', 'public, max-age=300');
+      reply.header('cache-control', 'public, max-age=300').header('vary', 'accept');
       if (wantsHtml(request.query.format, request.headers.accept)) {
         return reply.type('text/html; charset=utf-8').send(renderTransparencyRecord(record));
       }
