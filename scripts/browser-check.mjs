@@ -7,7 +7,7 @@
 //
 // CHROMIUM names the browser (default /usr/bin/chromium); .ci/run installs Debian's package when
 // it is missing.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,7 @@ function lanAddress() {
   return null;
 }
 
+const started = Date.now();
 const lan = lanAddress();
 const service = await startService({ HOST: lan ? '0.0.0.0' : '127.0.0.1' });
 let browser;
@@ -62,7 +63,8 @@ try {
   await page.fill('.auth-container input[type=text], .auth-container input:not([type])', key);
   await page.click('.auth-btn-wrapper .authorize');
   await page.click('.auth-btn-wrapper .btn-done');
-  check(true, 'Authorize takes the demo admin key');
+  // Swagger UI marks the padlock locked once a scheme holds a value.
+  check((await page.locator('.auth-wrapper .authorize.locked').count()) === 1, 'Authorize takes the demo admin key');
 
   const operation = page.locator('#operations-calculations-calculateBudget');
   await operation.locator('.opblock-summary').click();
@@ -113,7 +115,10 @@ try {
   const description = await reader.goto(`${base}/v1/allocation-schemes/${demo.allocationSchemeId}/description?format=html`);
   check(description?.status() === 200, 'the scheme description opens in the browser');
   await reader.screenshot({ path: join(screens, 'scheme-description.png'), fullPage: false });
-  check(true, `screenshots in ${screens}`);
+  const shots = ['docs-try-it-out.png', 'calibration-report.png', 'scheme-description.png'].filter(
+    (name) => statSync(join(screens, name)).mtimeMs >= started,
+  );
+  check(shots.length === 3, `three screenshots written to ${screens}`);
 } finally {
   await browser?.close();
   await service.stop();

@@ -3,7 +3,7 @@
 // project, and uses it the four ways an embedder would: ESM import, require(), TypeScript (strict,
 // NodeNext) and `npx ras`. Also checks that the internal helpers are not exported, that every
 // source map points at a file in the package, and that the licence travels with it.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -101,8 +101,12 @@ export default pence;
       files: ['embed.ts'],
     }),
   );
-  run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], project);
-  check(true, 'TypeScript (strict, NodeNext, library types checked) compiles against it');
+  const compiled = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], {
+    cwd: project,
+    encoding: 'utf8',
+  });
+  if (compiled.status !== 0) process.stdout.write(compiled.stdout);
+  check(compiled.status === 0, 'TypeScript (strict, NodeNext, library types checked) compiles against it');
 
   const version = run(npm, ['exec', '--offline', '--', 'ras', '--version'], project).trim();
   check(version === JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')).version, `npx ras --version: ${version}`);

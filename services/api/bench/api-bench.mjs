@@ -93,7 +93,7 @@ const dbUrl = new URL(adminUrl);
 dbUrl.pathname = `/${dbName}`;
 const pgDataDir = mkdtempSync(join(tmpdir(), 'ras-bench-pg-'));
 try {
-  const service = await start(server, { DATABASE_URL: dbUrl.toString(), DATA_DIR: pgDataDir, PORT: '0' });
+  const service = await start(server, { DATABASE_URL: dbUrl.toString(), DATA_DIR: pgDataDir, PORT: '0', SEED_DEMO: 'true' });
   const credentials = JSON.parse(readFileSync(join(pgDataDir, 'demo-credentials.json'), 'utf8'));
   const key = credentials.adminKey.key;
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };

@@ -94,10 +94,3 @@ export function listSchemes(
   if (after !== null) query = query.where('id', '>', after);
   return query.orderBy('id').limit(limit).execute();
 }
-
-/** Every client group any of the council's schemes covers, past, present or future. */
-export async function schemeClientGroups(db: Db, councilId: string): Promise<string[]> {
-  const { rows } = await sql<{ client_group: string }>`
-    select distinct unnest(client_groups) as client_group from allocation_schemes where council_id = ${councilId}`.execute(db);
-  return rows.map((row) => row.client_group);
-}

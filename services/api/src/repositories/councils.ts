@@ -103,3 +103,19 @@ export async function councilSettings(tx: Kysely<DB> | Transaction<DB>, councilI
     separationOfDuties: settings.separationOfDuties ?? 'strict',
   };
 }
+
+/**
+ * The client groups a person of the council may be in, sorted: every group any of its allocation
+ * schemes covers (past, present or future) and any in `settings.clientGroups`. One query, as
+ * every createPerson asks.
+ */
+export async function councilClientGroups(db: Kysely<DB> | Transaction<DB>, councilId: string): Promise<string[]> {
+  const { rows } = await sql<{ client_group: string }>`
+    select client_group from (
+      select unnest(client_groups) as client_group from allocation_schemes where council_id = ${councilId}
+      union
+      select jsonb_array_elements_text(coalesce(settings -> 'clientGroups', '[]'::jsonb)) from councils where id = ${councilId}
+    ) groups
+    order by client_group collate "C"`.execute(db);
+  return rows.map((row) => row.client_group);
+}

@@ -1,6 +1,7 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DB, FinancialAssessment } from '../db/schema.js';
 import { newId } from '../ids.js';
+import { afterRow } from './keyset.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -46,9 +47,7 @@ export function listFinancialAssessments(
 ): Promise<FinancialAssessment[]> {
   let query = db.selectFrom('financial_assessments').selectAll().where('council_id', '=', councilId).where('person_id', '=', personId);
   if (after !== null) {
-    query = query.where(
-      sql<boolean>`(effective_from, id) > (select f.effective_from, f.id from financial_assessments f where f.id = ${after} and f.council_id = ${councilId})`,
-    );
+    query = query.where(afterRow('financial_assessments', 'effective_from', after, councilId));
   }
   return query.orderBy('effective_from').orderBy('id').limit(limit).execute();
 }

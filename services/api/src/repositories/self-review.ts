@@ -1,6 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { CriticalPathProgress, DB, SelfRating, SelfRatingComponent, SelfRatingRound } from '../db/schema.js';
 import { newId } from '../ids.js';
+import { afterRow } from './keyset.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -94,9 +95,7 @@ export function findRoundByKey(db: Db, councilId: string, roundKey: string): Pro
 export function listRounds(db: Db, councilId: string, after: string | null, limit: number): Promise<SelfRatingRound[]> {
   let query = db.selectFrom('self_rating_rounds').selectAll().where('council_id', '=', councilId);
   if (after !== null) {
-    query = query.where(
-      sql<boolean>`(closes_on, id) > (select r.closes_on, r.id from self_rating_rounds r where r.id = ${after} and r.council_id = ${councilId})`,
-    );
+    query = query.where(afterRow('self_rating_rounds', 'closes_on', after, councilId));
   }
   return query.orderBy('closes_on').orderBy('id').limit(limit).execute();
 }

@@ -73,6 +73,23 @@ export const problemResponses = {
   '5xx': Type.Ref('Problem'),
 } as const;
 
+/**
+ * The `produces` and `response` of a route answering JSON by default or a self-contained HTML
+ * page (`?format=html` or `Accept: text/html`; see wantsHtml), with the shared problems.
+ */
+export const JsonOrHtml = <T extends TSchema>(json: T) => ({
+  produces: ['application/json', 'text/html'],
+  response: {
+    200: {
+      content: {
+        'application/json': { schema: json },
+        'text/html': { schema: Type.String({ description: 'A self-contained HTML page' }) },
+      },
+    },
+    ...problemResponses,
+  },
+});
+
 export const PageQuery = {
   pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50, description: 'Items per page (default 50, max 200)' })),
   pageToken: Type.Optional(Type.String({ maxLength: 200, description: 'Opaque token from nextPageToken' })),

@@ -13,7 +13,7 @@ import { findScheme, insertSchemeVersion, listSchemes } from '../../../repositor
 import { findCouncil } from '../../../repositories/councils.js';
 import { findQuestionnaire } from '../../../repositories/questionnaires.js';
 import { describeScheme, renderSchemeDescription } from '../../../rules/scheme-description.js';
-import { CalendarDate, IdempotencyHeaders, IdParams, Key, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
+import { CalendarDate, IdempotencyHeaders, IdParams, JsonOrHtml, Key, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
 import { ClientGroup, SchemeBody, SchemeDescription, SchemeResource } from './schemas.js';
 
 export function toScheme(row: AllocationScheme) {
@@ -133,16 +133,7 @@ const schemeRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('html')])) },
           { additionalProperties: false },
         ),
-        produces: ['application/json', 'text/html'],
-        response: {
-          200: {
-            content: {
-              'application/json': { schema: SchemeDescription },
-              'text/html': { schema: Type.String({ description: 'A self-contained HTML page' }) },
-            },
-          },
-          ...problemResponses,
-        },
+        ...JsonOrHtml(SchemeDescription),
       },
     },
     async (request, reply) => {

@@ -5,8 +5,8 @@ import { AppError, unprocessable } from '../../../errors.js';
 import { encodedBodyError } from '../../../http/content-encoding.js';
 import { write } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
+import { councilClientGroups } from '../../../repositories/councils.js';
 import { problemResponses } from '../../../schemas/common.js';
-import { allowedClientGroups } from '../../../workflows/client-groups.js';
 import { importPeople } from '../../../workflows/import-people.js';
 import { FIELDS, readPeopleFile } from './people-file.js';
 
@@ -67,7 +67,7 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const scope = scopeOf(request);
       const mode = (request.query.mode ?? 'best-effort') as 'all-or-nothing' | 'best-effort';
       const ndjson = String(request.headers['content-type']).startsWith('application/x-ndjson');
-      const allowed = await allowedClientGroups(app.db, scope.councilId);
+      const allowed = await councilClientGroups(app.db, scope.councilId);
       const { rows, errors, failedRows } = readPeopleFile(request.body, ndjson, allowed);
       if (rows.length + failedRows > MAX_ROWS)
         throw unprocessable('INVALID_INPUT', `At most ${MAX_ROWS} rows per import`, [{ pointer: '/body', detail: 'has too many rows' }]);

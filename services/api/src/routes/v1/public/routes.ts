@@ -4,10 +4,10 @@ import { PUBLIC } from '../../../auth/roles.js';
 import { notFound } from '../../../errors.js';
 import { wantsHtml } from '../../../http/wants-html.js';
 import { findScheme } from '../../../repositories/allocation-schemes.js';
-import { councilSettings, findCouncil } from '../../../repositories/councils.js';
+import { findCouncil } from '../../../repositories/councils.js';
 import { findQuestionnaire } from '../../../repositories/questionnaires.js';
 import { renderTransparencyRecord, transparencyRecord } from '../../../rules/transparency-record.js';
-import { Id, problemResponses } from '../../../schemas/common.js';
+import { Id, JsonOrHtml } from '../../../schemas/common.js';
 import { TransparencyRecord } from './schemas.js';
 
 /**
@@ -30,22 +30,13 @@ const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { format: Type.Optional(Type.Enum(['json', 'html'], { description: 'Default json, or HTML when the browser asks for it' })) },
           { additionalProperties: false },
         ),
-        produces: ['application/json', 'text/html'],
-        response: {
-          200: {
-            content: {
-              'application/json': { schema: TransparencyRecord },
-              'text/html': { schema: Type.String({ description: 'A self-contained HTML page' }) },
-            },
-          },
-          ...problemResponses,
-        },
+        ...JsonOrHtml(TransparencyRecord),
       },
     },
     async (request, reply) => {
       const { councilId, id } = request.params;
-      const [council, settings] = await Promise.all([findCouncil(app.db, councilId), councilSettings(app.db, councilId)]);
-      const transparency = settings.transparency;
+      const council = await findCouncil(app.db, councilId);
+      const transparency = council?.settings.transparency;
       if (!council || !transparency?.publishedSchemeIds.includes(id)) throw notFound('published allocation scheme', id);
       const scheme = await findScheme(app.db, councilId, id);
       const questionnaire = scheme ? await findQuestionnaire(app.db, councilId, scheme.questionnaire_id) : undefined;
