@@ -276,6 +276,44 @@ ok(
   }),
   'recordFinancialAssessment',
 );
+// From April 2027 the council's own charging policy: the shipped England one with its own
+// standard allowance for disability-related expenditure. The next year's contribution is worked
+// out under it from the person's circumstances.
+const policy = ok(
+  await finance.POST('/v1/charging-policies', {
+    body: {
+      name: 'Charging policy 2027/28',
+      effectiveFrom: '2027-04-01',
+      basedOn: 'england-2025-26',
+      changes: { standardDisabilityRelatedExpenditurePence: 1_085 },
+    },
+  }),
+  'createChargingPolicy',
+);
+ok(await finance.GET('/v1/charging-policies/{id}', { params: { path: { id: policy.id } } }), 'getChargingPolicy');
+ok(await finance.GET('/v1/charging-policies'), 'listChargingPolicies');
+const assessed = ok(
+  await finance.POST('/v1/people/{id}/financial-assessments', {
+    params: { path: { id: person.id } },
+    body: {
+      effectiveFrom: '2027-04-01',
+      circumstances: {
+        household: 'single',
+        ageBand: '25-to-pension-age',
+        premiums: { disability: true },
+        incomes: [
+          { kind: 'employment-support-allowance', weeklyPence: 20_000 },
+          { kind: 'pip-daily-living', weeklyPence: 7_335 },
+        ],
+        capitalPence: 500_000,
+        weeklyHousingCostsPence: 0,
+        weeklyCostOfCarePence: 30_000,
+      },
+    },
+  }),
+  'recordFinancialAssessment',
+);
+log(`contribution from 2027-04-01 under ${assessed.chargingPolicy?.name}: ${pounds(assessed.weeklyContributionPence)} a week`);
 ok(await finance.GET('/v1/people/{id}/financial-assessments', { params: { path: { id: person.id } } }), 'listFinancialAssessments');
 const budget: Budget = ok(await assessor.POST('/v1/budgets', { body: { assessmentId, startDate } }), 'createBudget');
 log(`indicative budget ${pounds(budget.rasAnnualPence)}, ${pounds(budget.netAnnualPence)} net of contribution`);

@@ -608,6 +608,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/charging-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The council’s charging policies, earliest first
+         * @description Only the council’s own; on dates it has none for, the shipped policy for its nation (settings.nation) is in force.
+         *
+         *     Roles: admin, assessor, team-manager, panel, finance, integration, auditor.
+         */
+        get: operations["listChargingPolicies"];
+        put?: never;
+        /**
+         * Set a charging policy version, in force from a date
+         * @description Start from a shipped policy (england-2025-26, wales-2025-26) or one of the council’s own with basedOn, and change what the council decides locally; or send the whole rules. A policy runs from effectiveFrom to effectiveTo, or until the next one starts. Dates that clash with another policy (the same start, or inside one with an end date) are 409 CHARGING_POLICY_OVERLAP with existingId.
+         *
+         *     Roles: finance, admin.
+         */
+        post: operations["createChargingPolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/charging-policies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A charging policy: one of the council’s, or a shipped one by its key
+         * @description Roles: admin, assessor, team-manager, panel, finance, integration, auditor.
+         */
+        get: operations["getChargingPolicy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/people/{id}/financial-assessments": {
         parameters: {
             query?: never;
@@ -622,8 +670,8 @@ export interface paths {
         get: operations["listFinancialAssessments"];
         put?: never;
         /**
-         * Record a financial assessment (entered, or computed by the Care Act calculator)
-         * @description Earlier assessments are kept; the one with the latest effectiveFrom on or before a date is in force on that date.
+         * Record a financial assessment (entered, or worked out under the charging policy in force)
+         * @description With circumstances, the weekly charge is worked out under the council’s charging policy in force on effectiveFrom (its own, else the shipped policy for its nation; 422 NO_CHARGING_POLICY when none is), and the policy’s id and version are kept on the result. Earlier assessments are kept; the one with the latest effectiveFrom on or before a date is in force on that date.
          *
          *     Roles: finance, assessor, admin, integration.
          */
@@ -1316,6 +1364,11 @@ export interface components {
             name: string;
             settings?: {
                 /**
+                 * @description Whose charging law applies (default england): the shipped charging policy for it is in force on any date the council has not set one of its own
+                 * @enum {string}
+                 */
+                nation?: "england" | "wales";
+                /**
                  * @description How the net budget is paid (default monthly)
                  * @enum {string}
                  */
@@ -1397,6 +1450,11 @@ export interface components {
             id: string;
             name: string;
             settings: {
+                /**
+                 * @description Whose charging law applies (default england): the shipped charging policy for it is in force on any date the council has not set one of its own
+                 * @enum {string}
+                 */
+                nation?: "england" | "wales";
                 /**
                  * @description How the net budget is paid (default monthly)
                  * @enum {string}
@@ -1507,6 +1565,11 @@ export interface components {
         UpdateCouncilRequest: {
             name?: string;
             settings?: {
+                /**
+                 * @description Whose charging law applies (default england): the shipped charging policy for it is in force on any date the council has not set one of its own
+                 * @enum {string}
+                 */
+                nation?: "england" | "wales";
                 /**
                  * @description How the net budget is paid (default monthly)
                  * @enum {string}
@@ -2532,8 +2595,477 @@ export interface components {
             nextPageToken: string | null;
         };
         /**
+         * MinimumIncomeGuaranteeTable
+         * @description Weekly amounts
+         */
+        MinimumIncomeGuaranteeTable: {
+            single: {
+                aged18To24Pence: number;
+                aged25ToPensionAgePence: number;
+                pensionAgePence: number;
+            };
+            loneParentPence: number;
+            couple: {
+                /** @description Each member of a couple */
+                adultPence: number;
+                /** @description Each member, one or both over Pension Credit age */
+                pensionAgePence: number;
+            };
+            perChildPence: number;
+            premiums: {
+                disability: {
+                    singlePence: number;
+                    couplePence: number;
+                };
+                enhancedDisability: {
+                    singlePence: number;
+                    couplePence: number;
+                };
+                carerPence: number;
+            };
+        };
+        /** ChargingPolicyRules */
+        ChargingPolicyRules: {
+            /** @enum {string} */
+            nation: "england" | "wales";
+            source: string;
+            capital: {
+                /** @description Capital at or below this is disregarded */
+                lowerCapitalLimitPence: number;
+                /** @description Capital above this means the full cost (or, in Wales, the maximum charge) */
+                upperCapitalLimitPence: number;
+                /** @description Tariff income is charged per this much capital between the limits, or part of it */
+                tariffStepPence: number;
+                /** @description …at this much a week */
+                tariffPerStepPence: number;
+            };
+            weeklyMaximumChargePence: number | null;
+            minimumIncomeGuarantee: components["schemas"]["MinimumIncomeGuaranteeTable"];
+            /** @description Income the charge ignores, by kind; kinds not listed count in full */
+            incomeDisregards: {
+                "state-pension"?: {
+                    /**
+                     * @description full: all of it is ignored; first: the first weeklyPence is ignored
+                     * @enum {string}
+                     */
+                    rule: "full" | "first";
+                    /** @description For rule first: how much a week is ignored */
+                    weeklyPence?: number;
+                };
+                "pension-credit"?: {
+                    /**
+                     * @description full: all of it is ignored; first: the first weeklyPence is ignored
+                     * @enum {string}
+                     */
+                    rule: "full" | "first";
+                    /** @description For rule first: how much a week is ignored */
+                    weeklyPence?: number;
+                };
+                "occupational-pension"?: {
+                    /**
+                     * @description full: all of it is ignored; first: the first weeklyPence is ignored
+                     * @enum {string}
+                     */
+                    rule: "full" | "first";
+                    /** @description For rule first: how much a week is ignored */
+                    weeklyPence?: number;
+                };
+                "universal-credit"?: {
+                    /**
+                     * @description full: all of it is ignored; first: the first weeklyPence is ignored
+                     * @enum {string}
+                     */
+                    rule: "full" | "first";
+                    /** @description For rule first: how much a week is ignored */
+                    weeklyPence?: number;
+                };
+                "employment-support-allowance"?: {
+                    /**
+                     * @description full: all of it is ignored; first: the first weeklyPence is ignored
+                     * @enum {string}
+                     */
+                    rule: "full" | "first";
+                    /** @description For rule first: how much a week is ignored */
+                    weeklyPence?: number;
+                };
+                "income-support"?: {
+                    /**
+                     * @description full: all of it is ignored; first: the first weeklyPence is ignored
+                     * @enum {string}
+                     */
+                    rule: "full" | "first";
+                    /** @description For rule first: how much a week is ignored */
+                    weeklyPence?: number;
+                };
+                "pip-daily-living"?: {
+                    /**
+                     * @description full: all of it is ignored; first: the first weeklyPence is ignored
+                     * @enum {string}
+                     */
+                    rule: "full" | "first";
+                    /** @description For rule first: how much a week is ignored */
+                    weeklyPence?: number;
+                };
+                "pip-mobility"?: {
+                    /**
+                     * @description full: all of it is ignored; first: the first weeklyPence is ignored
+                     * @enum {string}
+                     */
+                    rule: "full" | "first";
+                    /** @description For rule first: how much a week is ignored */
+                    weeklyPence?: number;
+                };
+                "dla-care"?: {
+                    /**
+                     * @description full: all of it is ignored; first: the first weeklyPence is ignored
+                     * @enum {string}
+                     */
+                    rule: "full" | "first";
+                    /** @description For rule first: how much a week is ignored */
+                    weeklyPence?: number;
+                };
+                "dla-mobility"?: {
+                    /**
+                     * @description full: all of it is ignored; first: the first weeklyPence is ignored
+                     * @enum {string}
+                     */
+                    rule: "full" | "first";
+                    /** @description For rule first: how much a week is ignored */
+                    weeklyPence?: number;
+                };
+                "attendance-allowance"?: {
+                    /**
+                     * @description full: all of it is ignored; first: the first weeklyPence is ignored
+                     * @enum {string}
+                     */
+                    rule: "full" | "first";
+                    /** @description For rule first: how much a week is ignored */
+                    weeklyPence?: number;
+                };
+                "carers-allowance"?: {
+                    /**
+                     * @description full: all of it is ignored; first: the first weeklyPence is ignored
+                     * @enum {string}
+                     */
+                    rule: "full" | "first";
+                    /** @description For rule first: how much a week is ignored */
+                    weeklyPence?: number;
+                };
+                earnings?: {
+                    /**
+                     * @description full: all of it is ignored; first: the first weeklyPence is ignored
+                     * @enum {string}
+                     */
+                    rule: "full" | "first";
+                    /** @description For rule first: how much a week is ignored */
+                    weeklyPence?: number;
+                };
+                "war-pension"?: {
+                    /**
+                     * @description full: all of it is ignored; first: the first weeklyPence is ignored
+                     * @enum {string}
+                     */
+                    rule: "full" | "first";
+                    /** @description For rule first: how much a week is ignored */
+                    weeklyPence?: number;
+                };
+                "war-widows-pension"?: {
+                    /**
+                     * @description full: all of it is ignored; first: the first weeklyPence is ignored
+                     * @enum {string}
+                     */
+                    rule: "full" | "first";
+                    /** @description For rule first: how much a week is ignored */
+                    weeklyPence?: number;
+                };
+                "armed-forces-guaranteed-income"?: {
+                    /**
+                     * @description full: all of it is ignored; first: the first weeklyPence is ignored
+                     * @enum {string}
+                     */
+                    rule: "full" | "first";
+                    /** @description For rule first: how much a week is ignored */
+                    weeklyPence?: number;
+                };
+                other?: {
+                    /**
+                     * @description full: all of it is ignored; first: the first weeklyPence is ignored
+                     * @enum {string}
+                     */
+                    rule: "full" | "first";
+                    /** @description For rule first: how much a week is ignored */
+                    weeklyPence?: number;
+                };
+            };
+            /** @description Weekly disability-related expenditure allowed without receipts to a person receiving PIP daily living, DLA care or Attendance Allowance */
+            standardDisabilityRelatedExpenditurePence: number;
+            /** @description A weekly charge below this is not collected */
+            minimumWeeklyChargePence: number;
+            /** @description The yearly fee for arranging a self-funder’s care */
+            arrangementFeePence: number;
+        };
+        /**
+         * CreateChargingPolicy
+         * @description Send basedOn (with any changes), or the whole rules. Without an effectiveTo a policy is in force until the next one starts.
+         */
+        CreateChargingPolicy: {
+            name: string;
+            /**
+             * Format: date
+             * @description Calendar date, YYYY-MM-DD
+             */
+            effectiveFrom: string;
+            /**
+             * Format: date
+             * @description Calendar date, YYYY-MM-DD
+             */
+            effectiveTo?: string;
+            /** @description A shipped policy (england-2025-26, wales-2025-26) or the id of one of the council’s policies; its figures are copied, then changes applied */
+            basedOn?: string;
+            changes?: {
+                source?: string;
+                capital?: {
+                    /** @description Capital at or below this is disregarded */
+                    lowerCapitalLimitPence: number;
+                    /** @description Capital above this means the full cost (or, in Wales, the maximum charge) */
+                    upperCapitalLimitPence: number;
+                    /** @description Tariff income is charged per this much capital between the limits, or part of it */
+                    tariffStepPence: number;
+                    /** @description …at this much a week */
+                    tariffPerStepPence: number;
+                };
+                weeklyMaximumChargePence?: number | null;
+                minimumIncomeGuarantee?: components["schemas"]["MinimumIncomeGuaranteeTable"];
+                /** @description Income the charge ignores, by kind; kinds not listed count in full */
+                incomeDisregards?: {
+                    "state-pension"?: {
+                        /**
+                         * @description full: all of it is ignored; first: the first weeklyPence is ignored
+                         * @enum {string}
+                         */
+                        rule: "full" | "first";
+                        /** @description For rule first: how much a week is ignored */
+                        weeklyPence?: number;
+                    };
+                    "pension-credit"?: {
+                        /**
+                         * @description full: all of it is ignored; first: the first weeklyPence is ignored
+                         * @enum {string}
+                         */
+                        rule: "full" | "first";
+                        /** @description For rule first: how much a week is ignored */
+                        weeklyPence?: number;
+                    };
+                    "occupational-pension"?: {
+                        /**
+                         * @description full: all of it is ignored; first: the first weeklyPence is ignored
+                         * @enum {string}
+                         */
+                        rule: "full" | "first";
+                        /** @description For rule first: how much a week is ignored */
+                        weeklyPence?: number;
+                    };
+                    "universal-credit"?: {
+                        /**
+                         * @description full: all of it is ignored; first: the first weeklyPence is ignored
+                         * @enum {string}
+                         */
+                        rule: "full" | "first";
+                        /** @description For rule first: how much a week is ignored */
+                        weeklyPence?: number;
+                    };
+                    "employment-support-allowance"?: {
+                        /**
+                         * @description full: all of it is ignored; first: the first weeklyPence is ignored
+                         * @enum {string}
+                         */
+                        rule: "full" | "first";
+                        /** @description For rule first: how much a week is ignored */
+                        weeklyPence?: number;
+                    };
+                    "income-support"?: {
+                        /**
+                         * @description full: all of it is ignored; first: the first weeklyPence is ignored
+                         * @enum {string}
+                         */
+                        rule: "full" | "first";
+                        /** @description For rule first: how much a week is ignored */
+                        weeklyPence?: number;
+                    };
+                    "pip-daily-living"?: {
+                        /**
+                         * @description full: all of it is ignored; first: the first weeklyPence is ignored
+                         * @enum {string}
+                         */
+                        rule: "full" | "first";
+                        /** @description For rule first: how much a week is ignored */
+                        weeklyPence?: number;
+                    };
+                    "pip-mobility"?: {
+                        /**
+                         * @description full: all of it is ignored; first: the first weeklyPence is ignored
+                         * @enum {string}
+                         */
+                        rule: "full" | "first";
+                        /** @description For rule first: how much a week is ignored */
+                        weeklyPence?: number;
+                    };
+                    "dla-care"?: {
+                        /**
+                         * @description full: all of it is ignored; first: the first weeklyPence is ignored
+                         * @enum {string}
+                         */
+                        rule: "full" | "first";
+                        /** @description For rule first: how much a week is ignored */
+                        weeklyPence?: number;
+                    };
+                    "dla-mobility"?: {
+                        /**
+                         * @description full: all of it is ignored; first: the first weeklyPence is ignored
+                         * @enum {string}
+                         */
+                        rule: "full" | "first";
+                        /** @description For rule first: how much a week is ignored */
+                        weeklyPence?: number;
+                    };
+                    "attendance-allowance"?: {
+                        /**
+                         * @description full: all of it is ignored; first: the first weeklyPence is ignored
+                         * @enum {string}
+                         */
+                        rule: "full" | "first";
+                        /** @description For rule first: how much a week is ignored */
+                        weeklyPence?: number;
+                    };
+                    "carers-allowance"?: {
+                        /**
+                         * @description full: all of it is ignored; first: the first weeklyPence is ignored
+                         * @enum {string}
+                         */
+                        rule: "full" | "first";
+                        /** @description For rule first: how much a week is ignored */
+                        weeklyPence?: number;
+                    };
+                    earnings?: {
+                        /**
+                         * @description full: all of it is ignored; first: the first weeklyPence is ignored
+                         * @enum {string}
+                         */
+                        rule: "full" | "first";
+                        /** @description For rule first: how much a week is ignored */
+                        weeklyPence?: number;
+                    };
+                    "war-pension"?: {
+                        /**
+                         * @description full: all of it is ignored; first: the first weeklyPence is ignored
+                         * @enum {string}
+                         */
+                        rule: "full" | "first";
+                        /** @description For rule first: how much a week is ignored */
+                        weeklyPence?: number;
+                    };
+                    "war-widows-pension"?: {
+                        /**
+                         * @description full: all of it is ignored; first: the first weeklyPence is ignored
+                         * @enum {string}
+                         */
+                        rule: "full" | "first";
+                        /** @description For rule first: how much a week is ignored */
+                        weeklyPence?: number;
+                    };
+                    "armed-forces-guaranteed-income"?: {
+                        /**
+                         * @description full: all of it is ignored; first: the first weeklyPence is ignored
+                         * @enum {string}
+                         */
+                        rule: "full" | "first";
+                        /** @description For rule first: how much a week is ignored */
+                        weeklyPence?: number;
+                    };
+                    other?: {
+                        /**
+                         * @description full: all of it is ignored; first: the first weeklyPence is ignored
+                         * @enum {string}
+                         */
+                        rule: "full" | "first";
+                        /** @description For rule first: how much a week is ignored */
+                        weeklyPence?: number;
+                    };
+                };
+                /** @description Weekly disability-related expenditure allowed without receipts to a person receiving PIP daily living, DLA care or Attendance Allowance */
+                standardDisabilityRelatedExpenditurePence?: number;
+                /** @description A weekly charge below this is not collected */
+                minimumWeeklyChargePence?: number;
+                /** @description The yearly fee for arranging a self-funder’s care */
+                arrangementFeePence?: number;
+            };
+            rules?: components["schemas"]["ChargingPolicyRules"];
+        };
+        /** ChargingPolicy */
+        ChargingPolicy: {
+            /** @description A UUID for a council’s policy; the key for a shipped one (e.g. england-2025-26) */
+            id: string;
+            version: number | null;
+            /** @description true for a policy that ships with the service, in force when the council has not set its own */
+            shipped: boolean;
+            name: string;
+            /**
+             * Format: date
+             * @description Calendar date, YYYY-MM-DD
+             */
+            effectiveFrom: string;
+            effectiveTo: string | null;
+            basedOn: string | null;
+            rules: components["schemas"]["ChargingPolicyRules"];
+            createdAt: string | null;
+        };
+        /**
+         * ChargingPolicyPage
+         * @description A page of ChargingPolicy items
+         */
+        ChargingPolicyPage: {
+            items: components["schemas"]["ChargingPolicy"][];
+            nextPageToken: string | null;
+        };
+        /** FinancialCircumstances */
+        FinancialCircumstances: {
+            /** @enum {string} */
+            household: "single" | "lone-parent" | "couple";
+            /**
+             * @description Where age puts the person in the MIG table; worked out from the person’s date of birth when left out
+             * @enum {string}
+             */
+            ageBand?: "18-24" | "25-to-pension-age" | "pension-age";
+            premiums?: {
+                disability?: boolean;
+                enhancedDisability?: boolean;
+                carer?: boolean;
+            };
+            children?: number;
+            incomes: {
+                /**
+                 * @description Where a weekly income comes from; the charging policy says which kinds are disregarded
+                 * @enum {string}
+                 */
+                kind: "state-pension" | "pension-credit" | "occupational-pension" | "universal-credit" | "employment-support-allowance" | "income-support" | "pip-daily-living" | "pip-mobility" | "dla-care" | "dla-mobility" | "attendance-allowance" | "carers-allowance" | "earnings" | "war-pension" | "war-widows-pension" | "armed-forces-guaranteed-income" | "other";
+                weeklyPence: number;
+            }[];
+            capitalPence: number;
+            weeklyHousingCostsPence: number;
+            /** @description As evidenced; the standard allowance applies when it is higher */
+            weeklyDisabilityRelatedExpenditurePence?: number;
+            weeklyCostOfCarePence: number;
+            /**
+             * @description full (default): worked out from everything; light-touch: the council is satisfied the person can pay without a full assessment; full-cost: the person chose not to disclose
+             * @enum {string}
+             */
+            basis?: "full" | "light-touch" | "full-cost";
+            /** @description A person paying the full cost whose care the council arranges pays the arrangement fee */
+            councilArrangesCare?: boolean;
+        };
+        /**
          * RecordFinancialAssessmentRequest
-         * @description Send either weeklyContributionPence (entered) or calculate (the Care Act calculator works it out)
+         * @description Send one of: weeklyContributionPence (entered); circumstances (worked out under the council’s charging policy in force on effectiveFrom, whose id and version are kept on the result); calculate (deprecated: the older calculator on figures you worked out)
          */
         RecordFinancialAssessmentRequest: {
             /**
@@ -2543,6 +3075,11 @@ export interface components {
             effectiveFrom: string;
             /** @description The assessed weekly contribution, when entered */
             weeklyContributionPence?: number;
+            circumstances?: components["schemas"]["FinancialCircumstances"];
+            /**
+             * @deprecated
+             * @description Deprecated (use circumstances): figures already worked out (MIG, disability-related expenditure), charged under rules sent here
+             */
             calculate?: {
                 weeklyIncomePence: number;
                 capitalPence: number;
@@ -2562,6 +3099,28 @@ export interface components {
                 };
             };
             notes?: string;
+        };
+        /** FinancialAssessmentResult */
+        FinancialAssessmentResult: {
+            weeklyContributionPence: number;
+            tariffIncomePence: number;
+            assessableIncomePence: number;
+            fullCost: boolean;
+            explanation: {
+                key: string;
+                text: string;
+                value: number;
+                /** @enum {string} */
+                unit: "points" | "pence" | "weeks" | "percent" | "count";
+            }[];
+            /** @enum {string} */
+            basis?: "full" | "light-touch" | "full-cost";
+            weeklyIncomePence?: number;
+            disregardedIncomePence?: number;
+            minimumIncomeGuaranteePence?: number;
+            disabilityRelatedExpenditurePence?: number;
+            cappedAtMaximum?: boolean;
+            arrangementFeePence?: number;
         };
         /** FinancialAssessment */
         FinancialAssessment: {
@@ -2587,7 +3146,13 @@ export interface components {
                 inputs: {
                     [key: string]: unknown;
                 };
-                result: components["schemas"]["ContributionCalculation"];
+                result: components["schemas"]["FinancialAssessmentResult"];
+            } | null;
+            chargingPolicy: {
+                /** @description A council policy’s id, or a shipped policy’s key */
+                id: string;
+                version: number | null;
+                name: string;
             } | null;
             notes: string | null;
             /**
@@ -3952,7 +4517,7 @@ export interface operations {
                      * @example {
                      *       "service": "ras-api",
                      *       "version": "0.1.0",
-                     *       "migration": "202611251700_funders_and_panel_reasons",
+                     *       "migration": "202611260900_charging_policies",
                      *       "database": "pglite"
                      *     }
                      */
@@ -4012,7 +4577,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "Example Council mwwfu9cl"
+                 *       "name": "Example Council mwwi0bg9"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateCouncilRequest"];
@@ -4033,20 +4598,20 @@ export interface operations {
                     /**
                      * @example {
                      *       "council": {
-                     *         "id": "01a213e6-08c8-727f-a05a-dba4d00bed34",
-                     *         "name": "Example Council mwwfu9cl",
+                     *         "id": "01a2141d-9355-7311-9a6e-8f8edb605667",
+                     *         "name": "Example Council mwwi0bg9",
                      *         "settings": {},
                      *         "version": 1,
-                     *         "createdAt": "2026-11-25T18:09:32.359Z"
+                     *         "createdAt": "2026-11-25T19:10:12.309Z"
                      *       },
                      *       "adminKey": {
-                     *         "id": "01a213e6-08c9-76a5-8d4c-0d23e5c73716",
+                     *         "id": "01a2141d-9356-7742-8268-c71411f9de43",
                      *         "name": "First admin key",
                      *         "roles": [
                      *           "admin"
                      *         ],
-                     *         "createdAt": "2026-11-25T18:09:32.359Z",
-                     *         "key": "ras_01a213e608c976a58d4c0d23e5c73716_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *         "createdAt": "2026-11-25T19:10:12.309Z",
+                     *         "key": "ras_01a2141d935677428268c71411f9de43_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *       }
                      *     }
                      */
@@ -4213,7 +4778,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e5-ee4a-7588-9541-ce44d0ccedb9",
+                     *       "id": "01a2141d-8864-776f-adca-2c9f8503a424",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "paymentFrequency": "monthly",
@@ -4221,7 +4786,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4
                      *       },
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T18:09:25.574Z"
+                     *       "createdAt": "2026-11-25T19:10:09.507Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -4340,7 +4905,7 @@ export interface operations {
                  *         "regionalReportOptIn": true,
                  *         "transparency": {
                  *           "publishedSchemeIds": [
-                 *             "01a213e5-ee91-75f1-bbef-f03a7f3dc769"
+                 *             "01a2141d-887b-76d8-9896-3e2f09be72a4"
                  *           ],
                  *           "contactEmail": "ras@demo-borough.example.gov.uk",
                  *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -4370,13 +4935,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e5-ee4a-7588-9541-ce44d0ccedb9",
+                     *       "id": "01a2141d-8864-776f-adca-2c9f8503a424",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "firstReviewAfterWeeks": 4,
                      *         "transparency": {
                      *           "publishedSchemeIds": [
-                     *             "01a213e5-ee91-75f1-bbef-f03a7f3dc769"
+                     *             "01a2141d-887b-76d8-9896-3e2f09be72a4"
                      *           ],
                      *           "contactEmail": "ras@demo-borough.example.gov.uk",
                      *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -4390,7 +4955,7 @@ export interface operations {
                      *         "regionalReportOptIn": true
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T18:09:25.574Z"
+                     *       "createdAt": "2026-11-25T19:10:09.507Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -4577,66 +5142,66 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a213e5-ee4f-7191-b1d1-d4e051d53d46",
+                     *           "id": "01a2141d-8867-7384-8bbb-efe1376ec15c",
                      *           "name": "Demo admin key",
                      *           "roles": [
                      *             "admin"
                      *           ],
-                     *           "createdAt": "2026-11-25T18:09:25.574Z",
+                     *           "createdAt": "2026-11-25T19:10:09.507Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a213e5-f78c-7193-b78f-71e6e2a50499",
+                     *           "id": "01a2141d-8b5e-7751-9111-f3976bf44e11",
                      *           "name": "Care coordinators",
                      *           "roles": [
                      *             "assessor"
                      *           ],
-                     *           "createdAt": "2026-11-25T18:09:27.948Z",
+                     *           "createdAt": "2026-11-25T19:10:10.270Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a213e5-f7b3-71a6-a1a8-a095b53ce776",
+                     *           "id": "01a2141d-8b69-74b0-83ff-254e683fecb9",
                      *           "name": "Team managers",
                      *           "roles": [
                      *             "team-manager"
                      *           ],
-                     *           "createdAt": "2026-11-25T18:09:27.987Z",
+                     *           "createdAt": "2026-11-25T19:10:10.281Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a213e5-f7e2-77da-9a19-710c212f447c",
+                     *           "id": "01a2141d-8b6f-77a8-83e7-849dbfc13c1c",
                      *           "name": "Resource Allocation Panel",
                      *           "roles": [
                      *             "panel"
                      *           ],
-                     *           "createdAt": "2026-11-25T18:09:28.026Z",
+                     *           "createdAt": "2026-11-25T19:10:10.287Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a213e5-f7fd-74ce-8f8d-4b820e0b3acc",
+                     *           "id": "01a2141d-8b75-70b5-87d7-ba4b5f093025",
                      *           "name": "Finance",
                      *           "roles": [
                      *             "finance"
                      *           ],
-                     *           "createdAt": "2026-11-25T18:09:28.061Z",
+                     *           "createdAt": "2026-11-25T19:10:10.293Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a213e5-f813-7241-a11b-500d427d1de2",
+                     *           "id": "01a2141d-8b7b-71cc-aa68-ec465a94cc93",
                      *           "name": "CareFirst bridge",
                      *           "roles": [
                      *             "integration"
                      *           ],
-                     *           "createdAt": "2026-11-25T18:09:28.083Z",
+                     *           "createdAt": "2026-11-25T19:10:10.299Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a213e5-f83d-756f-9c1b-b1e907ad6759",
+                     *           "id": "01a2141d-8b83-73f7-b217-bba2fda1602a",
                      *           "name": "Spare",
                      *           "roles": [
                      *             "auditor"
                      *           ],
-                     *           "createdAt": "2026-11-25T18:09:28.124Z",
+                     *           "createdAt": "2026-11-25T19:10:10.307Z",
                      *           "revokedAt": null
                      *         }
                      *       ],
@@ -4777,13 +5342,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e5-f78c-7193-b78f-71e6e2a50499",
+                     *       "id": "01a2141d-8b5e-7751-9111-f3976bf44e11",
                      *       "name": "Care coordinators",
                      *       "roles": [
                      *         "assessor"
                      *       ],
-                     *       "createdAt": "2026-11-25T18:09:27.948Z",
-                     *       "key": "ras_01a213e5f78c7193b78f71e6e2a50499_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *       "createdAt": "2026-11-25T19:10:10.270Z",
+                     *       "key": "ras_01a2141d8b5e77519111f3976bf44e11_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *     }
                      */
                     "application/json": components["schemas"]["NewApiKey"];
@@ -5118,7 +5683,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a213e5-ee65-732c-9ab0-e31d140fa583",
+                     *           "id": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac",
                      *           "key": "saq",
                      *           "version": 1,
                      *           "title": "Demo Borough self-assessment questionnaire",
@@ -6366,7 +6931,7 @@ export interface operations {
                      *               "maxPoints": 30
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T18:09:25.574Z"
+                     *           "createdAt": "2026-11-25T19:10:09.507Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -6483,7 +7048,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mwwfu9cl",
+                 *       "key": "carers-mwwi0bg9",
                  *       "title": "Carer’s self-assessment",
                  *       "sections": [
                  *         {
@@ -6530,8 +7095,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e5-f9e5-7428-b5da-64dd40e19194",
-                     *       "key": "carers-mwwfu9cl",
+                     *       "id": "01a2141d-8bfe-74e1-8525-16e79d11a41f",
+                     *       "key": "carers-mwwi0bg9",
                      *       "version": 1,
                      *       "title": "Carer’s self-assessment",
                      *       "sections": [
@@ -6559,7 +7124,7 @@ export interface operations {
                      *           ]
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T18:09:28.544Z"
+                     *       "createdAt": "2026-11-25T19:10:10.428Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -6728,7 +7293,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e5-ee65-732c-9ab0-e31d140fa583",
+                     *       "id": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac",
                      *       "key": "saq",
                      *       "version": 1,
                      *       "title": "Demo Borough self-assessment questionnaire",
@@ -7976,7 +8541,7 @@ export interface operations {
                      *           "maxPoints": 30
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T18:09:25.574Z"
+                     *       "createdAt": "2026-11-25T19:10:09.507Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -8138,10 +8703,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a213e5-ee91-75f1-bbef-f03a7f3dc769",
+                     *           "id": "01a2141d-887b-76d8-9896-3e2f09be72a4",
                      *           "key": "adults",
                      *           "version": 1,
-                     *           "questionnaireId": "01a213e5-ee65-732c-9ab0-e31d140fa583",
+                     *           "questionnaireId": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac",
                      *           "clientGroups": [
                      *             "learning-disability",
                      *             "physical-disability",
@@ -8163,7 +8728,7 @@ export interface operations {
                      *           },
                      *           "weeksPerYear": 52,
                      *           "rounding": "penny",
-                     *           "createdAt": "2026-11-25T18:09:25.574Z"
+                     *           "createdAt": "2026-11-25T19:10:09.507Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -8280,10 +8845,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mwwfu9cl",
-                 *       "questionnaireId": "01a213e5-f9e5-7428-b5da-64dd40e19194",
+                 *       "key": "carers-mwwi0bg9",
+                 *       "questionnaireId": "01a2141d-8bfe-74e1-8525-16e79d11a41f",
                  *       "clientGroups": [
-                 *         "carers-mwwfu9cl"
+                 *         "carers-mwwi0bg9"
                  *       ],
                  *       "effectiveFrom": "2026-04-01",
                  *       "method": {
@@ -8314,12 +8879,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e5-fa13-767d-b4ee-2e72705164dd",
-                     *       "key": "carers-mwwfu9cl",
+                     *       "id": "01a2141d-8c12-771a-840c-91a86048461e",
+                     *       "key": "carers-mwwi0bg9",
                      *       "version": 1,
-                     *       "questionnaireId": "01a213e5-f9e5-7428-b5da-64dd40e19194",
+                     *       "questionnaireId": "01a2141d-8bfe-74e1-8525-16e79d11a41f",
                      *       "clientGroups": [
-                     *         "carers-mwwfu9cl"
+                     *         "carers-mwwi0bg9"
                      *       ],
                      *       "effectiveFrom": "2026-04-01",
                      *       "effectiveTo": null,
@@ -8336,7 +8901,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-11-25T18:09:28.593Z"
+                     *       "createdAt": "2026-11-25T19:10:10.449Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -8520,10 +9085,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e5-ee91-75f1-bbef-f03a7f3dc769",
+                     *       "id": "01a2141d-887b-76d8-9896-3e2f09be72a4",
                      *       "key": "adults",
                      *       "version": 1,
-                     *       "questionnaireId": "01a213e5-ee65-732c-9ab0-e31d140fa583",
+                     *       "questionnaireId": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac",
                      *       "clientGroups": [
                      *         "learning-disability",
                      *         "physical-disability",
@@ -8545,7 +9110,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-11-25T18:09:25.574Z"
+                     *       "createdAt": "2026-11-25T19:10:09.507Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -8700,7 +9265,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "schemeId": "01a213e5-ee91-75f1-bbef-f03a7f3dc769",
+                     *       "schemeId": "01a2141d-887b-76d8-9896-3e2f09be72a4",
                      *       "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *       "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *       "sections": [
@@ -8954,8 +9519,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e5-fabc-71d9-a131-2f50946100f1",
-                     *       "createdAt": "2026-11-25T18:09:28.764Z",
+                     *       "id": "01a2141d-8c5d-75ea-ae75-73ff32814009",
+                     *       "createdAt": "2026-11-25T19:10:10.524Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -9259,8 +9824,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e5-fabc-71d9-a131-2f50946100f1",
-                     *       "createdAt": "2026-11-25T18:09:28.764Z",
+                     *       "id": "01a2141d-8c5d-75ea-ae75-73ff32814009",
+                     *       "createdAt": "2026-11-25T19:10:10.524Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -9685,7 +10250,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a213e5-ee91-75f1-bbef-f03a7f3dc769",
+                 *       "schemeId": "01a2141d-887b-76d8-9896-3e2f09be72a4",
                  *       "answers": {
                  *         "washing": "some",
                  *         "dressing": "some",
@@ -9752,12 +10317,12 @@ export interface operations {
                     /**
                      * @example {
                      *       "scheme": {
-                     *         "id": "01a213e5-ee91-75f1-bbef-f03a7f3dc769",
+                     *         "id": "01a2141d-887b-76d8-9896-3e2f09be72a4",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
                      *       "questionnaire": {
-                     *         "id": "01a213e5-ee65-732c-9ab0-e31d140fa583",
+                     *         "id": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -10852,17 +11417,17 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *           "id": "01a2141d-8caa-747e-86e9-81d3351b54fc",
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mwwfu9cl"
+                     *             "carefirst": "JOURNEY-mwwi0bg9"
                      *           },
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam Example",
                      *           "dateOfBirth": null,
                      *           "agent": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T18:09:28.961Z",
-                     *           "updatedAt": "2026-11-25T18:09:28.961Z"
+                     *           "createdAt": "2026-11-25T19:10:10.595Z",
+                     *           "updatedAt": "2026-11-25T19:10:10.595Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -10981,7 +11546,7 @@ export interface operations {
                  * @example {
                  *       "clientGroup": "learning-disability",
                  *       "externalIds": {
-                 *         "carefirst": "JOURNEY-mwwfu9cl"
+                 *         "carefirst": "JOURNEY-mwwi0bg9"
                  *       },
                  *       "displayName": "Sam Example"
                  *     }
@@ -11004,17 +11569,17 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *       "id": "01a2141d-8caa-747e-86e9-81d3351b54fc",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwfu9cl"
+                     *         "carefirst": "JOURNEY-mwwi0bg9"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
                      *       "dateOfBirth": null,
                      *       "agent": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T18:09:28.961Z",
-                     *       "updatedAt": "2026-11-25T18:09:28.961Z"
+                     *       "createdAt": "2026-11-25T19:10:10.595Z",
+                     *       "updatedAt": "2026-11-25T19:10:10.595Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -11198,17 +11763,17 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *       "id": "01a2141d-8caa-747e-86e9-81d3351b54fc",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwfu9cl"
+                     *         "carefirst": "JOURNEY-mwwi0bg9"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
                      *       "dateOfBirth": null,
                      *       "agent": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T18:09:28.961Z",
-                     *       "updatedAt": "2026-11-25T18:09:28.961Z"
+                     *       "createdAt": "2026-11-25T19:10:10.595Z",
+                     *       "updatedAt": "2026-11-25T19:10:10.595Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -11374,17 +11939,17 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *       "id": "01a2141d-8caa-747e-86e9-81d3351b54fc",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwfu9cl"
+                     *         "carefirst": "JOURNEY-mwwi0bg9"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam",
                      *       "dateOfBirth": null,
                      *       "agent": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T18:09:28.961Z",
-                     *       "updatedAt": "2026-11-25T18:09:29.096Z"
+                     *       "createdAt": "2026-11-25T19:10:10.595Z",
+                     *       "updatedAt": "2026-11-25T19:10:10.660Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -11634,10 +12199,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a213e5-fc2c-760e-b213-07fcfd284647",
-                     *           "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *           "id": "01a2141d-8cef-72a4-9ffc-f8f088c3968c",
+                     *           "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
                      *           "questionnaire": {
-                     *             "id": "01a213e5-ee65-732c-9ab0-e31d140fa583",
+                     *             "id": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
@@ -12084,8 +12649,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "agreedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-11-25T18:09:29.129Z",
-                     *           "updatedAt": "2026-11-25T18:09:29.228Z"
+                     *           "createdAt": "2026-11-25T19:10:10.669Z",
+                     *           "updatedAt": "2026-11-25T19:10:10.726Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -12202,8 +12767,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
-                 *       "questionnaireId": "01a213e5-ee65-732c-9ab0-e31d140fa583",
+                 *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                 *       "questionnaireId": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac",
                  *       "completedWith": [
                  *         "family"
                  *       ],
@@ -12228,10 +12793,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e5-fc2c-760e-b213-07fcfd284647",
-                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *       "id": "01a2141d-8cef-72a4-9ffc-f8f088c3968c",
+                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
                      *       "questionnaire": {
-                     *         "id": "01a213e5-ee65-732c-9ab0-e31d140fa583",
+                     *         "id": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -12668,8 +13233,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T18:09:29.129Z",
-                     *       "updatedAt": "2026-11-25T18:09:29.129Z"
+                     *       "createdAt": "2026-11-25T19:10:10.669Z",
+                     *       "updatedAt": "2026-11-25T19:10:10.669Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -12853,10 +13418,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e5-fc2c-760e-b213-07fcfd284647",
-                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *       "id": "01a2141d-8cef-72a4-9ffc-f8f088c3968c",
+                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
                      *       "questionnaire": {
-                     *         "id": "01a213e5-ee65-732c-9ab0-e31d140fa583",
+                     *         "id": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -13303,8 +13868,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T18:09:29.129Z",
-                     *       "updatedAt": "2026-11-25T18:09:29.228Z"
+                     *       "createdAt": "2026-11-25T19:10:10.669Z",
+                     *       "updatedAt": "2026-11-25T19:10:10.726Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -13515,10 +14080,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e5-fc2c-760e-b213-07fcfd284647",
-                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *       "id": "01a2141d-8cef-72a4-9ffc-f8f088c3968c",
+                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
                      *       "questionnaire": {
-                     *         "id": "01a213e5-ee65-732c-9ab0-e31d140fa583",
+                     *         "id": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -13965,8 +14530,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T18:09:29.129Z",
-                     *       "updatedAt": "2026-11-25T18:09:29.228Z"
+                     *       "createdAt": "2026-11-25T19:10:10.669Z",
+                     *       "updatedAt": "2026-11-25T19:10:10.726Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -14213,10 +14778,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e5-fc2c-760e-b213-07fcfd284647",
-                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *       "id": "01a2141d-8cef-72a4-9ffc-f8f088c3968c",
+                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
                      *       "questionnaire": {
-                     *         "id": "01a213e5-ee65-732c-9ab0-e31d140fa583",
+                     *         "id": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -14705,11 +15270,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-11-25T18:09:29.520Z",
+                     *       "submittedAt": "2026-11-25T19:10:10.882Z",
                      *       "agreedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T18:09:29.129Z",
-                     *       "updatedAt": "2026-11-25T18:09:29.520Z"
+                     *       "createdAt": "2026-11-25T19:10:10.669Z",
+                     *       "updatedAt": "2026-11-25T19:10:10.882Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -14939,10 +15504,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e5-fc2c-760e-b213-07fcfd284647",
-                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *       "id": "01a2141d-8cef-72a4-9ffc-f8f088c3968c",
+                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
                      *       "questionnaire": {
-                     *         "id": "01a213e5-ee65-732c-9ab0-e31d140fa583",
+                     *         "id": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -15045,8 +15610,8 @@ export interface operations {
                      *       "moderation": {
                      *         "decision": "agree",
                      *         "amendments": [],
-                     *         "moderatedBy": "key:01a213e5-f78c-7193-b78f-71e6e2a50499",
-                     *         "moderatedAt": "2026-11-25T18:09:29.684Z"
+                     *         "moderatedBy": "key:01a2141d-8b5e-7751-9111-f3976bf44e11",
+                     *         "moderatedAt": "2026-11-25T19:10:10.940Z"
                      *       },
                      *       "eligibility": {
                      *         "eligible": true,
@@ -15439,11 +16004,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-11-25T18:09:29.520Z",
-                     *       "agreedAt": "2026-11-25T18:09:29.684Z",
+                     *       "submittedAt": "2026-11-25T19:10:10.882Z",
+                     *       "agreedAt": "2026-11-25T19:10:10.940Z",
                      *       "version": 4,
-                     *       "createdAt": "2026-11-25T18:09:29.129Z",
-                     *       "updatedAt": "2026-11-25T18:09:29.684Z"
+                     *       "createdAt": "2026-11-25T19:10:10.669Z",
+                     *       "updatedAt": "2026-11-25T19:10:10.940Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -15695,18 +16260,18 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
-                     *           "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
-                     *           "assessmentId": "01a213e5-fc2c-760e-b213-07fcfd284647",
+                     *           "id": "01a2141d-8f22-743a-bbac-907a7841ecca",
+                     *           "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *           "assessmentId": "01a2141d-8cef-72a4-9ffc-f8f088c3968c",
                      *           "status": "indicative",
                      *           "startDate": "2026-12-01",
                      *           "questionnaire": {
-                     *             "id": "01a213e5-ee65-732c-9ab0-e31d140fa583",
+                     *             "id": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
                      *           "scheme": {
-                     *             "id": "01a213e5-ee91-75f1-bbef-f03a7f3dc769",
+                     *             "id": "01a2141d-887b-76d8-9896-3e2f09be72a4",
                      *             "key": "adults",
                      *             "version": 1
                      *           },
@@ -16194,8 +16759,8 @@ export interface operations {
                      *           "contributionCollection": null,
                      *           "agreedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T18:09:29.856Z",
-                     *           "updatedAt": "2026-11-25T18:09:29.856Z"
+                     *           "createdAt": "2026-11-25T19:10:11.227Z",
+                     *           "updatedAt": "2026-11-25T19:10:11.227Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -16312,7 +16877,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "assessmentId": "01a213e5-fc2c-760e-b213-07fcfd284647",
+                 *       "assessmentId": "01a2141d-8cef-72a4-9ffc-f8f088c3968c",
                  *       "startDate": "2026-12-01"
                  *     }
                  */
@@ -16334,18 +16899,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
-                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
-                     *       "assessmentId": "01a213e5-fc2c-760e-b213-07fcfd284647",
+                     *       "id": "01a2141d-8f22-743a-bbac-907a7841ecca",
+                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *       "assessmentId": "01a2141d-8cef-72a4-9ffc-f8f088c3968c",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a213e5-ee65-732c-9ab0-e31d140fa583",
+                     *         "id": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a213e5-ee91-75f1-bbef-f03a7f3dc769",
+                     *         "id": "01a2141d-887b-76d8-9896-3e2f09be72a4",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -16833,8 +17398,8 @@ export interface operations {
                      *       "contributionCollection": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T18:09:29.856Z",
-                     *       "updatedAt": "2026-11-25T18:09:29.856Z"
+                     *       "createdAt": "2026-11-25T19:10:11.227Z",
+                     *       "updatedAt": "2026-11-25T19:10:11.227Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -17018,18 +17583,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
-                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
-                     *       "assessmentId": "01a213e5-fc2c-760e-b213-07fcfd284647",
+                     *       "id": "01a2141d-8f22-743a-bbac-907a7841ecca",
+                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *       "assessmentId": "01a2141d-8cef-72a4-9ffc-f8f088c3968c",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a213e5-ee65-732c-9ab0-e31d140fa583",
+                     *         "id": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a213e5-ee91-75f1-bbef-f03a7f3dc769",
+                     *         "id": "01a2141d-887b-76d8-9896-3e2f09be72a4",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -17517,11 +18082,692 @@ export interface operations {
                      *       "contributionCollection": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T18:09:29.856Z",
-                     *       "updatedAt": "2026-11-25T18:09:29.856Z"
+                     *       "createdAt": "2026-11-25T19:10:11.227Z",
+                     *       "updatedAt": "2026-11-25T19:10:11.227Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description URI_TOO_LONG: The request URL is too long. */
+            414: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "URI_TOO_LONG";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    listChargingPolicies: {
+        parameters: {
+            query?: {
+                /** @description Items per page (default 50, at most 200). */
+                pageSize?: components["parameters"]["PageSize"];
+                /** @description The `nextPageToken` of the page before; omit it for the first page. */
+                pageToken?: components["parameters"]["PageToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of charging policys, with the token for the next. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "01a2141d-8e6a-7129-a021-cf74b01d6fc1",
+                     *           "version": 1,
+                     *           "shipped": false,
+                     *           "name": "Charging policy 2027/28",
+                     *           "effectiveFrom": "2027-04-01",
+                     *           "effectiveTo": null,
+                     *           "basedOn": "england-2025-26",
+                     *           "rules": {
+                     *             "nation": "england",
+                     *             "source": "SI 2014/2672 regs 7, 12, 13 and 25; MIG uprated by LAC(DHSC)(2025)1 (3 February 2025); disregards per Care and Support Statutory Guidance Annex C",
+                     *             "capital": {
+                     *               "lowerCapitalLimitPence": 1425000,
+                     *               "upperCapitalLimitPence": 2325000,
+                     *               "tariffStepPence": 25000,
+                     *               "tariffPerStepPence": 100
+                     *             },
+                     *             "weeklyMaximumChargePence": null,
+                     *             "minimumIncomeGuarantee": {
+                     *               "single": {
+                     *                 "aged18To24Pence": 8915,
+                     *                 "aged25ToPensionAgePence": 11250,
+                     *                 "pensionAgePence": 23255
+                     *               },
+                     *               "loneParentPence": 11250,
+                     *               "couple": {
+                     *                 "adultPence": 8835,
+                     *                 "pensionAgePence": 17755
+                     *               },
+                     *               "perChildPence": 10295,
+                     *               "premiums": {
+                     *                 "disability": {
+                     *                   "singlePence": 4965,
+                     *                   "couplePence": 3540
+                     *                 },
+                     *                 "enhancedDisability": {
+                     *                   "singlePence": 2425,
+                     *                   "couplePence": 1740
+                     *                 },
+                     *                 "carerPence": 5325
+                     *               }
+                     *             },
+                     *             "incomeDisregards": {
+                     *               "pip-mobility": {
+                     *                 "rule": "full"
+                     *               },
+                     *               "dla-mobility": {
+                     *                 "rule": "full"
+                     *               },
+                     *               "earnings": {
+                     *                 "rule": "full"
+                     *               },
+                     *               "war-pension": {
+                     *                 "rule": "full"
+                     *               },
+                     *               "war-widows-pension": {
+                     *                 "rule": "first",
+                     *                 "weeklyPence": 1000
+                     *               },
+                     *               "armed-forces-guaranteed-income": {
+                     *                 "rule": "full"
+                     *               }
+                     *             },
+                     *             "standardDisabilityRelatedExpenditurePence": 1085,
+                     *             "minimumWeeklyChargePence": 0,
+                     *             "arrangementFeePence": 0
+                     *           },
+                     *           "createdAt": "2026-11-25T19:10:11.043Z"
+                     *         }
+                     *       ],
+                     *       "nextPageToken": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ChargingPolicyPage"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. INVALID_PAGE_TOKEN: The page token is not valid. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "INVALID_PAGE_TOKEN";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    createChargingPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID is good). A retry with the same key and body within 24 hours answers the first response again, with `Idempotent-Replayed: true`; the same key with a different body is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Send basedOn (with any changes), or the whole rules. Without an effectiveTo a policy is in force until the next one starts. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Charging policy 2027/28",
+                 *       "effectiveFrom": "2027-04-01",
+                 *       "basedOn": "england-2025-26",
+                 *       "changes": {
+                 *         "standardDisabilityRelatedExpenditurePence": 1085
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateChargingPolicy"];
+            };
+        };
+        responses: {
+            /** @description Created: the new charging policy, with its URL in Location. */
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a2141d-8e6a-7129-a021-cf74b01d6fc1",
+                     *       "version": 1,
+                     *       "shipped": false,
+                     *       "name": "Charging policy 2027/28",
+                     *       "effectiveFrom": "2027-04-01",
+                     *       "effectiveTo": null,
+                     *       "basedOn": "england-2025-26",
+                     *       "rules": {
+                     *         "nation": "england",
+                     *         "source": "SI 2014/2672 regs 7, 12, 13 and 25; MIG uprated by LAC(DHSC)(2025)1 (3 February 2025); disregards per Care and Support Statutory Guidance Annex C",
+                     *         "capital": {
+                     *           "lowerCapitalLimitPence": 1425000,
+                     *           "upperCapitalLimitPence": 2325000,
+                     *           "tariffStepPence": 25000,
+                     *           "tariffPerStepPence": 100
+                     *         },
+                     *         "weeklyMaximumChargePence": null,
+                     *         "minimumIncomeGuarantee": {
+                     *           "single": {
+                     *             "aged18To24Pence": 8915,
+                     *             "aged25ToPensionAgePence": 11250,
+                     *             "pensionAgePence": 23255
+                     *           },
+                     *           "loneParentPence": 11250,
+                     *           "couple": {
+                     *             "adultPence": 8835,
+                     *             "pensionAgePence": 17755
+                     *           },
+                     *           "perChildPence": 10295,
+                     *           "premiums": {
+                     *             "disability": {
+                     *               "singlePence": 4965,
+                     *               "couplePence": 3540
+                     *             },
+                     *             "enhancedDisability": {
+                     *               "singlePence": 2425,
+                     *               "couplePence": 1740
+                     *             },
+                     *             "carerPence": 5325
+                     *           }
+                     *         },
+                     *         "incomeDisregards": {
+                     *           "pip-mobility": {
+                     *             "rule": "full"
+                     *           },
+                     *           "dla-mobility": {
+                     *             "rule": "full"
+                     *           },
+                     *           "earnings": {
+                     *             "rule": "full"
+                     *           },
+                     *           "war-pension": {
+                     *             "rule": "full"
+                     *           },
+                     *           "war-widows-pension": {
+                     *             "rule": "first",
+                     *             "weeklyPence": 1000
+                     *           },
+                     *           "armed-forces-guaranteed-income": {
+                     *             "rule": "full"
+                     *           }
+                     *         },
+                     *         "standardDisabilityRelatedExpenditurePence": 1085,
+                     *         "minimumWeeklyChargePence": 0,
+                     *         "arrangementFeePence": 0
+                     *       },
+                     *       "createdAt": "2026-11-25T19:10:11.043Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ChargingPolicy"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_JSON: The request body is not valid JSON. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description CHARGING_POLICY_OVERLAP: Another charging policy is in force on some of these dates. */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "CHARGING_POLICY_OVERLAP";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is too large. */
+            413: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type. UNSUPPORTED_CONTENT_ENCODING: Unsupported content encoding. */
+            415: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: The Idempotency-Key was used with a different request. INVALID_INPUT: The input breaks a rule. */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "INVALID_INPUT";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    getChargingPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A council policy’s id or a shipped policy’s key */
+                id: string | ("england-2025-26" | "wales-2025-26");
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The charging policy. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a2141d-8e6a-7129-a021-cf74b01d6fc1",
+                     *       "version": 1,
+                     *       "shipped": false,
+                     *       "name": "Charging policy 2027/28",
+                     *       "effectiveFrom": "2027-04-01",
+                     *       "effectiveTo": null,
+                     *       "basedOn": "england-2025-26",
+                     *       "rules": {
+                     *         "nation": "england",
+                     *         "source": "SI 2014/2672 regs 7, 12, 13 and 25; MIG uprated by LAC(DHSC)(2025)1 (3 February 2025); disregards per Care and Support Statutory Guidance Annex C",
+                     *         "capital": {
+                     *           "lowerCapitalLimitPence": 1425000,
+                     *           "upperCapitalLimitPence": 2325000,
+                     *           "tariffStepPence": 25000,
+                     *           "tariffPerStepPence": 100
+                     *         },
+                     *         "weeklyMaximumChargePence": null,
+                     *         "minimumIncomeGuarantee": {
+                     *           "single": {
+                     *             "aged18To24Pence": 8915,
+                     *             "aged25ToPensionAgePence": 11250,
+                     *             "pensionAgePence": 23255
+                     *           },
+                     *           "loneParentPence": 11250,
+                     *           "couple": {
+                     *             "adultPence": 8835,
+                     *             "pensionAgePence": 17755
+                     *           },
+                     *           "perChildPence": 10295,
+                     *           "premiums": {
+                     *             "disability": {
+                     *               "singlePence": 4965,
+                     *               "couplePence": 3540
+                     *             },
+                     *             "enhancedDisability": {
+                     *               "singlePence": 2425,
+                     *               "couplePence": 1740
+                     *             },
+                     *             "carerPence": 5325
+                     *           }
+                     *         },
+                     *         "incomeDisregards": {
+                     *           "pip-mobility": {
+                     *             "rule": "full"
+                     *           },
+                     *           "dla-mobility": {
+                     *             "rule": "full"
+                     *           },
+                     *           "earnings": {
+                     *             "rule": "full"
+                     *           },
+                     *           "war-pension": {
+                     *             "rule": "full"
+                     *           },
+                     *           "war-widows-pension": {
+                     *             "rule": "first",
+                     *             "weeklyPence": 1000
+                     *           },
+                     *           "armed-forces-guaranteed-income": {
+                     *             "rule": "full"
+                     *           }
+                     *         },
+                     *         "standardDisabilityRelatedExpenditurePence": 1085,
+                     *         "minimumWeeklyChargePence": 0,
+                     *         "arrangementFeePence": 0
+                     *       },
+                     *       "createdAt": "2026-11-25T19:10:11.043Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ChargingPolicy"];
                 };
             };
             /** @description VALIDATION_FAILED: The request is not valid. */
@@ -17678,14 +18924,108 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a213e5-feb7-714e-86e6-b14797bafd60",
-                     *           "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *           "id": "01a2141d-8e45-7303-9e2a-24202071a769",
+                     *           "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
                      *           "effectiveFrom": "2026-04-01",
                      *           "method": "entered",
                      *           "weeklyContributionPence": 1500,
                      *           "calculation": null,
+                     *           "chargingPolicy": null,
                      *           "notes": null,
-                     *           "createdAt": "2026-11-25T18:09:29.773Z"
+                     *           "createdAt": "2026-11-25T19:10:11.010Z"
+                     *         },
+                     *         {
+                     *           "id": "01a2141d-8ee5-73fc-9339-41041a9d3509",
+                     *           "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *           "effectiveFrom": "2027-04-01",
+                     *           "method": "calculated",
+                     *           "weeklyContributionPence": 10035,
+                     *           "calculation": {
+                     *             "inputs": {
+                     *               "ageBand": "25-to-pension-age",
+                     *               "incomes": [
+                     *                 {
+                     *                   "kind": "employment-support-allowance",
+                     *                   "weeklyPence": 20000
+                     *                 },
+                     *                 {
+                     *                   "kind": "pip-daily-living",
+                     *                   "weeklyPence": 7335
+                     *                 }
+                     *               ],
+                     *               "premiums": {
+                     *                 "disability": true
+                     *               },
+                     *               "household": "single",
+                     *               "capitalPence": 500000,
+                     *               "weeklyCostOfCarePence": 30000,
+                     *               "weeklyHousingCostsPence": 0
+                     *             },
+                     *             "result": {
+                     *               "weeklyContributionPence": 10035,
+                     *               "tariffIncomePence": 0,
+                     *               "assessableIncomePence": 10035,
+                     *               "fullCost": false,
+                     *               "explanation": [
+                     *                 {
+                     *                   "key": "income",
+                     *                   "text": "Weekly income £273.35: £273.35 counts.",
+                     *                   "value": 27335,
+                     *                   "unit": "pence"
+                     *                 },
+                     *                 {
+                     *                   "key": "minimum-income-guarantee",
+                     *                   "text": "Minimum Income Guarantee: £112.50 for a single person aged 25-to-pension-age + £49.65 disability premium = £162.15 a week.",
+                     *                   "value": 16215,
+                     *                   "unit": "pence"
+                     *                 },
+                     *                 {
+                     *                   "key": "disability-related-expenditure",
+                     *                   "text": "Disability-related expenditure: the standard allowance of £10.85 a week, as you receive a disability benefit.",
+                     *                   "value": 1085,
+                     *                   "unit": "pence"
+                     *                 },
+                     *                 {
+                     *                   "key": "tariff",
+                     *                   "text": "Capital of £5,000.00 is not above £14,250.00, so it is disregarded.",
+                     *                   "value": 0,
+                     *                   "unit": "pence"
+                     *                 },
+                     *                 {
+                     *                   "key": "allowances",
+                     *                   "text": "Less the Minimum Income Guarantee £162.15, disability-related expenditure £10.85 and housing costs £0.00.",
+                     *                   "value": 17300,
+                     *                   "unit": "pence"
+                     *                 },
+                     *                 {
+                     *                   "key": "assessable-income",
+                     *                   "text": "Income that can be charged: £100.35 a week.",
+                     *                   "value": 10035,
+                     *                   "unit": "pence"
+                     *                 },
+                     *                 {
+                     *                   "key": "contribution",
+                     *                   "text": "Your weekly contribution is £100.35.",
+                     *                   "value": 10035,
+                     *                   "unit": "pence"
+                     *                 }
+                     *               ],
+                     *               "basis": "full",
+                     *               "weeklyIncomePence": 27335,
+                     *               "disregardedIncomePence": 0,
+                     *               "minimumIncomeGuaranteePence": 16215,
+                     *               "disabilityRelatedExpenditurePence": 1085,
+                     *               "cappedAtMaximum": false,
+                     *               "arrangementFeePence": 0
+                     *             }
+                     *           },
+                     *           "chargingPolicy": {
+                     *             "id": "01a2141d-8e6a-7129-a021-cf74b01d6fc1",
+                     *             "version": 1,
+                     *             "name": "Charging policy 2027/28"
+                     *           },
+                     *           "notes": null,
+                     *           "createdAt": "2026-11-25T19:10:11.168Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -17831,7 +19171,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description Send either weeklyContributionPence (entered) or calculate (the Care Act calculator works it out) */
+        /** @description Send one of: weeklyContributionPence (entered); circumstances (worked out under the council’s charging policy in force on effectiveFrom, whose id and version are kept on the result); calculate (deprecated: the older calculator on figures you worked out) */
         requestBody: {
             content: {
                 /**
@@ -17857,14 +19197,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e5-feb7-714e-86e6-b14797bafd60",
-                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *       "id": "01a2141d-8e45-7303-9e2a-24202071a769",
+                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
                      *       "effectiveFrom": "2026-04-01",
                      *       "method": "entered",
                      *       "weeklyContributionPence": 1500,
                      *       "calculation": null,
+                     *       "chargingPolicy": null,
                      *       "notes": null,
-                     *       "createdAt": "2026-11-25T18:09:29.773Z"
+                     *       "createdAt": "2026-11-25T19:10:11.010Z"
                      *     }
                      */
                     "application/json": components["schemas"]["FinancialAssessment"];
@@ -17975,7 +19316,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description IDEMPOTENCY_KEY_REUSED: The Idempotency-Key was used with a different request. INVALID_INPUT: The input breaks a rule. */
+            /** @description IDEMPOTENCY_KEY_REUSED: The Idempotency-Key was used with a different request. INVALID_INPUT: The input breaks a rule. NO_CHARGING_POLICY: No charging policy is in force on this date. */
             422: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -17986,7 +19327,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "IDEMPOTENCY_KEY_REUSED" | "INVALID_INPUT";
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "INVALID_INPUT" | "NO_CHARGING_POLICY";
                     };
                 };
             };
@@ -18072,9 +19413,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a213e6-0093-77f6-a83b-9a030430af40",
-                     *           "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
-                     *           "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *           "id": "01a2141d-8fb4-72da-a4d9-d388ad1ee102",
+                     *           "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
+                     *           "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
                      *           "status": "draft",
                      *           "stage": null,
                      *           "outcomes": [
@@ -18257,8 +19598,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "decidedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-11-25T18:09:30.253Z",
-                     *           "updatedAt": "2026-11-25T18:09:30.337Z",
+                     *           "createdAt": "2026-11-25T19:10:11.378Z",
+                     *           "updatedAt": "2026-11-25T19:10:11.414Z",
                      *           "healthySafeAndWell": "My PA checks my medication daily"
                      *         }
                      *       ],
@@ -18376,7 +19717,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
+                 *       "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
                  *       "outcomes": [
                  *         {
                  *           "key": "home",
@@ -18445,9 +19786,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e6-0093-77f6-a83b-9a030430af40",
-                     *       "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
-                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *       "id": "01a2141d-8fb4-72da-a4d9-d388ad1ee102",
+                     *       "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
+                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -18630,8 +19971,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T18:09:30.253Z",
-                     *       "updatedAt": "2026-11-25T18:09:30.253Z",
+                     *       "createdAt": "2026-11-25T19:10:11.378Z",
+                     *       "updatedAt": "2026-11-25T19:10:11.378Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -18831,9 +20172,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e6-0093-77f6-a83b-9a030430af40",
-                     *       "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
-                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *       "id": "01a2141d-8fb4-72da-a4d9-d388ad1ee102",
+                     *       "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
+                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -19016,8 +20357,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T18:09:30.253Z",
-                     *       "updatedAt": "2026-11-25T18:09:30.337Z",
+                     *       "createdAt": "2026-11-25T19:10:11.378Z",
+                     *       "updatedAt": "2026-11-25T19:10:11.414Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -19231,9 +20572,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e6-0093-77f6-a83b-9a030430af40",
-                     *       "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
-                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *       "id": "01a2141d-8fb4-72da-a4d9-d388ad1ee102",
+                     *       "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
+                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -19416,8 +20757,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T18:09:30.253Z",
-                     *       "updatedAt": "2026-11-25T18:09:30.337Z",
+                     *       "createdAt": "2026-11-25T19:10:11.378Z",
+                     *       "updatedAt": "2026-11-25T19:10:11.414Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -19665,9 +21006,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e6-0093-77f6-a83b-9a030430af40",
-                     *       "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
-                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *       "id": "01a2141d-8fb4-72da-a4d9-d388ad1ee102",
+                     *       "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
+                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
                      *       "status": "submitted",
                      *       "stage": "coordinator",
                      *       "outcomes": [
@@ -19847,11 +21188,11 @@ export interface operations {
                      *       ],
                      *       "exception": null,
                      *       "decisions": [],
-                     *       "submittedAt": "2026-11-25T18:09:30.585Z",
+                     *       "submittedAt": "2026-11-25T19:10:11.496Z",
                      *       "decidedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T18:09:30.253Z",
-                     *       "updatedAt": "2026-11-25T18:09:30.585Z",
+                     *       "createdAt": "2026-11-25T19:10:11.378Z",
+                     *       "updatedAt": "2026-11-25T19:10:11.496Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -20083,9 +21424,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e6-0093-77f6-a83b-9a030430af40",
-                     *       "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
-                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *       "id": "01a2141d-8fb4-72da-a4d9-d388ad1ee102",
+                     *       "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
+                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
                      *       "status": "submitted",
                      *       "stage": "team-manager",
                      *       "outcomes": [
@@ -20266,22 +21607,22 @@ export interface operations {
                      *       "exception": null,
                      *       "decisions": [
                      *         {
-                     *           "id": "01a213e6-0215-70e4-914b-33d9a00037ce",
+                     *           "id": "01a2141d-9046-7797-838b-fa808ccb6974",
                      *           "stage": "coordinator",
                      *           "outcome": "approve",
                      *           "reasons": "Approved at coordinator: meets the outcomes",
                      *           "planVersion": 3,
-                     *           "decidedBy": "key:01a213e5-f78c-7193-b78f-71e6e2a50499",
+                     *           "decidedBy": "key:01a2141d-8b5e-7751-9111-f3976bf44e11",
                      *           "actorName": "coordinator-1",
                      *           "checklistReasons": null,
-                     *           "decidedAt": "2026-11-25T18:09:30.630Z"
+                     *           "decidedAt": "2026-11-25T19:10:11.522Z"
                      *         }
                      *       ],
-                     *       "submittedAt": "2026-11-25T18:09:30.585Z",
+                     *       "submittedAt": "2026-11-25T19:10:11.496Z",
                      *       "decidedAt": null,
                      *       "version": 4,
-                     *       "createdAt": "2026-11-25T18:09:30.253Z",
-                     *       "updatedAt": "2026-11-25T18:09:30.648Z",
+                     *       "createdAt": "2026-11-25T19:10:11.378Z",
+                     *       "updatedAt": "2026-11-25T19:10:11.528Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -20525,10 +21866,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
+                     *       "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
                      *       "status": "agreed",
                      *       "agreement": {
-                     *         "id": "01a213e6-0291-71c5-a517-eb4e85f2873c",
+                     *         "id": "01a2141d-9081-70d2-b454-2f38fcd0a2b6",
                      *         "startDate": "2026-12-01",
                      *         "frequency": "monthly",
                      *         "collection": "net",
@@ -20536,7 +21877,7 @@ export interface operations {
                      *         "grossAnnualPence": 4027500,
                      *         "contributionAnnualPence": 78000,
                      *         "netAnnualPence": 3949500,
-                     *         "financialAssessmentId": "01a213e5-feb7-714e-86e6-b14797bafd60"
+                     *         "financialAssessmentId": "01a2141d-8e45-7303-9e2a-24202071a769"
                      *       },
                      *       "balancePence": 0,
                      *       "councilPaidPence": 0,
@@ -20854,8 +22195,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e6-02f9-719e-9498-0ce944a08c1b",
-                     *       "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
+                     *       "id": "01a2141d-90b5-72bd-8194-797495276e8c",
+                     *       "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
                      *       "kind": "council-payment",
                      *       "funder": "council",
                      *       "direction": "in",
@@ -20868,8 +22209,8 @@ export interface operations {
                      *       "reversesTransactionId": null,
                      *       "reversedBy": null,
                      *       "description": null,
-                     *       "createdBy": "key:01a213e5-f7fd-74ce-8f8d-4b820e0b3acc",
-                     *       "createdAt": "2026-11-25T18:09:30.852Z"
+                     *       "createdBy": "key:01a2141d-8b75-70b5-87d7-ba4b5f093025",
+                     *       "createdAt": "2026-11-25T19:10:11.627Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Transaction"];
@@ -21089,10 +22430,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a213e6-0645-74e7-862b-3cab1e97f2db",
-                     *           "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *           "id": "01a2141d-922e-7095-8d82-3d531f44f80e",
+                     *           "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
                      *           "subject": "budget",
-                     *           "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
+                     *           "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
                      *           "planId": null,
                      *           "decisionId": null,
                      *           "lodgedBy": "person",
@@ -21100,8 +22441,8 @@ export interface operations {
                      *           "status": "lodged",
                      *           "decision": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T18:09:31.714Z",
-                     *           "updatedAt": "2026-11-25T18:09:31.714Z"
+                     *           "createdAt": "2026-11-25T19:10:12.013Z",
+                     *           "updatedAt": "2026-11-25T19:10:12.013Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -21219,7 +22560,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "subject": "budget",
-                 *       "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
+                 *       "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
                  *       "reason": "My night-time needs are not counted"
                  *     }
                  */
@@ -21241,10 +22582,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e6-0645-74e7-862b-3cab1e97f2db",
-                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *       "id": "01a2141d-922e-7095-8d82-3d531f44f80e",
+                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
                      *       "subject": "budget",
-                     *       "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
+                     *       "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -21252,8 +22593,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T18:09:31.714Z",
-                     *       "updatedAt": "2026-11-25T18:09:31.714Z"
+                     *       "createdAt": "2026-11-25T19:10:12.013Z",
+                     *       "updatedAt": "2026-11-25T19:10:12.013Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -21452,10 +22793,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e6-0645-74e7-862b-3cab1e97f2db",
-                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *       "id": "01a2141d-922e-7095-8d82-3d531f44f80e",
+                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
                      *       "subject": "budget",
-                     *       "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
+                     *       "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -21463,8 +22804,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T18:09:31.714Z",
-                     *       "updatedAt": "2026-11-25T18:09:31.714Z"
+                     *       "createdAt": "2026-11-25T19:10:12.013Z",
+                     *       "updatedAt": "2026-11-25T19:10:12.013Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -21631,10 +22972,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e6-0645-74e7-862b-3cab1e97f2db",
-                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *       "id": "01a2141d-922e-7095-8d82-3d531f44f80e",
+                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
                      *       "subject": "budget",
-                     *       "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
+                     *       "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -21644,12 +22985,12 @@ export interface operations {
                      *         "outcome": "not-upheld",
                      *         "reasons": "Night-time needs are counted in section 4",
                      *         "agreedAnnualPence": null,
-                     *         "decidedBy": "key:01a213e5-f7e2-77da-9a19-710c212f447c",
-                     *         "decidedAt": "2026-11-25T18:09:31.820Z"
+                     *         "decidedBy": "key:01a2141d-8b6f-77a8-83e7-849dbfc13c1c",
+                     *         "decidedAt": "2026-11-25T19:10:12.049Z"
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T18:09:31.714Z",
-                     *       "updatedAt": "2026-11-25T18:09:31.820Z"
+                     *       "createdAt": "2026-11-25T19:10:12.013Z",
+                     *       "updatedAt": "2026-11-25T19:10:12.050Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -21905,9 +23246,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a213e6-029b-7645-9109-9be65be82f5b",
-                     *           "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
-                     *           "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *           "id": "01a2141d-9086-73aa-ad41-90f7867cb29e",
+                     *           "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
+                     *           "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
                      *           "kind": "first",
                      *           "dueDate": "2026-12-29",
                      *           "status": "scheduled",
@@ -21916,13 +23257,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T18:09:30.733Z",
-                     *           "updatedAt": "2026-11-25T18:09:30.733Z"
+                     *           "createdAt": "2026-11-25T19:10:11.574Z",
+                     *           "updatedAt": "2026-11-25T19:10:11.574Z"
                      *         },
                      *         {
-                     *           "id": "01a213e6-029b-7646-8fa7-20dec12bc9e9",
-                     *           "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
-                     *           "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *           "id": "01a2141d-9086-73ab-bb14-96b10e662918",
+                     *           "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
+                     *           "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
                      *           "kind": "annual",
                      *           "dueDate": "2027-12-01",
                      *           "status": "scheduled",
@@ -21931,8 +23272,8 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T18:09:30.733Z",
-                     *           "updatedAt": "2026-11-25T18:09:30.733Z"
+                     *           "createdAt": "2026-11-25T19:10:11.574Z",
+                     *           "updatedAt": "2026-11-25T19:10:11.574Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -22050,7 +23391,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
+                 *       "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
                  *       "kind": "interim",
                  *       "dueDate": "2027-03-01"
                  *     }
@@ -22073,9 +23414,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e6-04ba-73c4-8118-ac7b487ebc85",
-                     *       "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
-                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *       "id": "01a2141d-916a-7055-b7a3-51363a2e8a84",
+                     *       "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
+                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
                      *       "kind": "interim",
                      *       "dueDate": "2027-03-01",
                      *       "status": "scheduled",
@@ -22084,8 +23425,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T18:09:31.320Z",
-                     *       "updatedAt": "2026-11-25T18:09:31.320Z"
+                     *       "createdAt": "2026-11-25T19:10:11.816Z",
+                     *       "updatedAt": "2026-11-25T19:10:11.816Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -22269,9 +23610,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e6-029b-7645-9109-9be65be82f5b",
-                     *       "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
-                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *       "id": "01a2141d-9086-73aa-ad41-90f7867cb29e",
+                     *       "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
+                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
                      *       "kind": "first",
                      *       "dueDate": "2026-12-29",
                      *       "status": "scheduled",
@@ -22280,8 +23621,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T18:09:30.733Z",
-                     *       "updatedAt": "2026-11-25T18:09:30.733Z"
+                     *       "createdAt": "2026-11-25T19:10:11.574Z",
+                     *       "updatedAt": "2026-11-25T19:10:11.574Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -22459,9 +23800,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e6-029b-7645-9109-9be65be82f5b",
-                     *       "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
-                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *       "id": "01a2141d-9086-73aa-ad41-90f7867cb29e",
+                     *       "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
+                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
                      *       "kind": "first",
                      *       "dueDate": "2026-12-29",
                      *       "status": "completed",
@@ -22490,10 +23831,10 @@ export interface operations {
                      *         "nextBudgetId": null
                      *       },
                      *       "clawback": null,
-                     *       "completedAt": "2026-11-25T18:09:31.458Z",
+                     *       "completedAt": "2026-11-25T19:10:11.883Z",
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T18:09:30.733Z",
-                     *       "updatedAt": "2026-11-25T18:09:31.458Z"
+                     *       "createdAt": "2026-11-25T19:10:11.574Z",
+                     *       "updatedAt": "2026-11-25T19:10:11.883Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -22752,9 +24093,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e6-029b-7646-8fa7-20dec12bc9e9",
-                     *       "budgetId": "01a213e5-ff0a-73ee-84ef-ef47f32563ef",
-                     *       "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *       "id": "01a2141d-9086-73ab-bb14-96b10e662918",
+                     *       "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
+                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
                      *       "kind": "annual",
                      *       "dueDate": "2027-12-01",
                      *       "status": "completed",
@@ -22842,10 +24183,10 @@ export interface operations {
                      *           "decision": "reduce",
                      *           "amountPence": 1577576,
                      *           "reason": "A replacement hoist is due next month",
-                     *           "decidedBy": "key:01a213e5-f7fd-74ce-8f8d-4b820e0b3acc",
-                     *           "decidedAt": "2026-11-25T18:09:31.598Z",
+                     *           "decidedBy": "key:01a2141d-8b75-70b5-87d7-ba4b5f093025",
+                     *           "decidedAt": "2026-11-25T19:10:11.950Z",
                      *           "transactionIds": [
-                     *             "01a213e6-05cc-74c5-ac05-cb7af93a8b7d"
+                     *             "01a2141d-91ed-74b4-8fea-86a60975393d"
                      *           ]
                      *         },
                      *         "weeksPerYear": 52,
@@ -22853,10 +24194,10 @@ export interface operations {
                      *         "funders": [],
                      *         "totalClawbackPence": 3155153
                      *       },
-                     *       "completedAt": "2026-11-25T18:09:31.539Z",
+                     *       "completedAt": "2026-11-25T19:10:11.926Z",
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T18:09:30.733Z",
-                     *       "updatedAt": "2026-11-25T18:09:31.598Z"
+                     *       "createdAt": "2026-11-25T19:10:11.574Z",
+                     *       "updatedAt": "2026-11-25T19:10:11.950Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -23543,6 +24884,41 @@ export interface operations {
                      *           }
                      *         },
                      *         {
+                     *           "type": "charging-policy.created",
+                     *           "entityType": "charging-policy",
+                     *           "description": "A charging policy version was set, in force from its date",
+                     *           "payloadSchema": {
+                     *             "type": "object",
+                     *             "required": [
+                     *               "id",
+                     *               "version",
+                     *               "name",
+                     *               "effectiveFrom",
+                     *               "nation"
+                     *             ],
+                     *             "properties": {
+                     *               "id": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "version": {
+                     *                 "type": "integer"
+                     *               },
+                     *               "name": {
+                     *                 "type": "string"
+                     *               },
+                     *               "effectiveFrom": {
+                     *                 "type": "string"
+                     *               },
+                     *               "nation": {
+                     *                 "type": "string"
+                     *               }
+                     *             },
+                     *             "additionalProperties": true,
+                     *             "description": "The policy’s version and dates; read it for the figures"
+                     *           }
+                     *         },
+                     *         {
                      *           "type": "financial-assessment.recorded",
                      *           "entityType": "financial-assessment",
                      *           "description": "A person’s weekly contribution was assessed",
@@ -23576,7 +24952,7 @@ export interface operations {
                      *               }
                      *             },
                      *             "additionalProperties": true,
-                     *             "description": "The contribution and when it takes effect"
+                     *             "description": "The contribution and when it takes effect; chargingPolicyId and chargingPolicyVersion when worked out under a policy"
                      *           }
                      *         },
                      *         {
@@ -24677,52 +26053,52 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a213e5-ee9e-70a6-a4c5-c600c648b34c",
+                     *           "id": "01a2141d-8882-7079-8785-81f66e65a7a4",
                      *           "seq": 1,
                      *           "type": "council.created",
                      *           "entityType": "council",
-                     *           "entityId": "01a213e5-ee4a-7588-9541-ce44d0ccedb9",
-                     *           "occurredAt": "2026-11-25T18:09:25.574Z",
+                     *           "entityId": "01a2141d-8864-776f-adca-2c9f8503a424",
+                     *           "occurredAt": "2026-11-25T19:10:09.507Z",
                      *           "data": {
-                     *             "id": "01a213e5-ee4a-7588-9541-ce44d0ccedb9",
+                     *             "id": "01a2141d-8864-776f-adca-2c9f8503a424",
                      *             "name": "Demo Borough"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213e5-ee9e-70a7-891d-41a6b9398bc8",
+                     *           "id": "01a2141d-8882-707a-b9f7-057521c6169b",
                      *           "seq": 2,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a213e5-ee65-732c-9ab0-e31d140fa583",
-                     *           "occurredAt": "2026-11-25T18:09:25.574Z",
+                     *           "entityId": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac",
+                     *           "occurredAt": "2026-11-25T19:10:09.507Z",
                      *           "data": {
-                     *             "id": "01a213e5-ee65-732c-9ab0-e31d140fa583",
+                     *             "id": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac",
                      *             "key": "saq",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213e5-ee9e-70a8-ab58-a55e10ec5bd4",
+                     *           "id": "01a2141d-8882-707b-933d-1b06a314dbb5",
                      *           "seq": 3,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a213e5-ee91-75f1-bbef-f03a7f3dc769",
-                     *           "occurredAt": "2026-11-25T18:09:25.574Z",
+                     *           "entityId": "01a2141d-887b-76d8-9896-3e2f09be72a4",
+                     *           "occurredAt": "2026-11-25T19:10:09.507Z",
                      *           "data": {
-                     *             "id": "01a213e5-ee91-75f1-bbef-f03a7f3dc769",
+                     *             "id": "01a2141d-887b-76d8-9896-3e2f09be72a4",
                      *             "key": "adults",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213e5-f777-7158-b8a4-45544ca54864",
+                     *           "id": "01a2141d-8b56-71e1-8250-bb8c3d89acf4",
                      *           "seq": 4,
                      *           "type": "council.updated",
                      *           "entityType": "council",
-                     *           "entityId": "01a213e5-ee4a-7588-9541-ce44d0ccedb9",
-                     *           "occurredAt": "2026-11-25T18:09:27.906Z",
+                     *           "entityId": "01a2141d-8864-776f-adca-2c9f8503a424",
+                     *           "occurredAt": "2026-11-25T19:10:10.258Z",
                      *           "data": {
-                     *             "id": "01a213e5-ee4a-7588-9541-ce44d0ccedb9",
+                     *             "id": "01a2141d-8864-776f-adca-2c9f8503a424",
                      *             "name": "Demo Borough",
                      *             "version": 2,
                      *             "settings": {
@@ -24735,159 +26111,159 @@ export interface operations {
                      *                   }
                      *                 ],
                      *                 "publishedSchemeIds": [
-                     *                   "01a213e5-ee91-75f1-bbef-f03a7f3dc769"
+                     *                   "01a2141d-887b-76d8-9896-3e2f09be72a4"
                      *                 ],
                      *                 "seniorResponsibleOwner": "Director of Adult Social Services"
                      *               },
                      *               "regionalReportOptIn": true,
                      *               "firstReviewAfterWeeks": 4
                      *             },
-                     *             "createdAt": "2026-11-25T18:09:25.574Z"
+                     *             "createdAt": "2026-11-25T19:10:09.507Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213e5-f79b-729e-8968-89b06a16868b",
+                     *           "id": "01a2141d-8b64-72af-9d55-fb85c26b8dba",
                      *           "seq": 5,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a213e5-f78c-7193-b78f-71e6e2a50499",
-                     *           "occurredAt": "2026-11-25T18:09:27.948Z",
+                     *           "entityId": "01a2141d-8b5e-7751-9111-f3976bf44e11",
+                     *           "occurredAt": "2026-11-25T19:10:10.270Z",
                      *           "data": {
-                     *             "id": "01a213e5-f78c-7193-b78f-71e6e2a50499",
+                     *             "id": "01a2141d-8b5e-7751-9111-f3976bf44e11",
                      *             "name": "Care coordinators",
                      *             "roles": [
                      *               "assessor"
                      *             ],
-                     *             "createdAt": "2026-11-25T18:09:27.948Z",
+                     *             "createdAt": "2026-11-25T19:10:10.270Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213e5-f7c1-735c-b593-858707b338fc",
+                     *           "id": "01a2141d-8b6b-73f5-b0ae-686a31a73c4c",
                      *           "seq": 6,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a213e5-f7b3-71a6-a1a8-a095b53ce776",
-                     *           "occurredAt": "2026-11-25T18:09:27.987Z",
+                     *           "entityId": "01a2141d-8b69-74b0-83ff-254e683fecb9",
+                     *           "occurredAt": "2026-11-25T19:10:10.281Z",
                      *           "data": {
-                     *             "id": "01a213e5-f7b3-71a6-a1a8-a095b53ce776",
+                     *             "id": "01a2141d-8b69-74b0-83ff-254e683fecb9",
                      *             "name": "Team managers",
                      *             "roles": [
                      *               "team-manager"
                      *             ],
-                     *             "createdAt": "2026-11-25T18:09:27.987Z",
+                     *             "createdAt": "2026-11-25T19:10:10.281Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213e5-f7eb-73e4-a01b-31501c33bd02",
+                     *           "id": "01a2141d-8b71-756a-9afa-c9c2d366ea78",
                      *           "seq": 7,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a213e5-f7e2-77da-9a19-710c212f447c",
-                     *           "occurredAt": "2026-11-25T18:09:28.026Z",
+                     *           "entityId": "01a2141d-8b6f-77a8-83e7-849dbfc13c1c",
+                     *           "occurredAt": "2026-11-25T19:10:10.287Z",
                      *           "data": {
-                     *             "id": "01a213e5-f7e2-77da-9a19-710c212f447c",
+                     *             "id": "01a2141d-8b6f-77a8-83e7-849dbfc13c1c",
                      *             "name": "Resource Allocation Panel",
                      *             "roles": [
                      *               "panel"
                      *             ],
-                     *             "createdAt": "2026-11-25T18:09:28.026Z",
+                     *             "createdAt": "2026-11-25T19:10:10.287Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213e5-f808-74f1-bcd5-368de0333251",
+                     *           "id": "01a2141d-8b78-7676-825d-8017b377d2ce",
                      *           "seq": 8,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a213e5-f7fd-74ce-8f8d-4b820e0b3acc",
-                     *           "occurredAt": "2026-11-25T18:09:28.061Z",
+                     *           "entityId": "01a2141d-8b75-70b5-87d7-ba4b5f093025",
+                     *           "occurredAt": "2026-11-25T19:10:10.293Z",
                      *           "data": {
-                     *             "id": "01a213e5-f7fd-74ce-8f8d-4b820e0b3acc",
+                     *             "id": "01a2141d-8b75-70b5-87d7-ba4b5f093025",
                      *             "name": "Finance",
                      *             "roles": [
                      *               "finance"
                      *             ],
-                     *             "createdAt": "2026-11-25T18:09:28.061Z",
+                     *             "createdAt": "2026-11-25T19:10:10.293Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213e5-f821-7672-9b76-0c4680a124b0",
+                     *           "id": "01a2141d-8b7e-7140-ac42-1e4d6bfc58b5",
                      *           "seq": 9,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a213e5-f813-7241-a11b-500d427d1de2",
-                     *           "occurredAt": "2026-11-25T18:09:28.083Z",
+                     *           "entityId": "01a2141d-8b7b-71cc-aa68-ec465a94cc93",
+                     *           "occurredAt": "2026-11-25T19:10:10.299Z",
                      *           "data": {
-                     *             "id": "01a213e5-f813-7241-a11b-500d427d1de2",
+                     *             "id": "01a2141d-8b7b-71cc-aa68-ec465a94cc93",
                      *             "name": "CareFirst bridge",
                      *             "roles": [
                      *               "integration"
                      *             ],
-                     *             "createdAt": "2026-11-25T18:09:28.083Z",
+                     *             "createdAt": "2026-11-25T19:10:10.299Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213e5-f849-7567-802c-e477508d3ed7",
+                     *           "id": "01a2141d-8b85-7714-8de3-239447b3c901",
                      *           "seq": 10,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a213e5-f83d-756f-9c1b-b1e907ad6759",
-                     *           "occurredAt": "2026-11-25T18:09:28.124Z",
+                     *           "entityId": "01a2141d-8b83-73f7-b217-bba2fda1602a",
+                     *           "occurredAt": "2026-11-25T19:10:10.307Z",
                      *           "data": {
-                     *             "id": "01a213e5-f83d-756f-9c1b-b1e907ad6759",
+                     *             "id": "01a2141d-8b83-73f7-b217-bba2fda1602a",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-11-25T18:09:28.124Z",
+                     *             "createdAt": "2026-11-25T19:10:10.307Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213e5-f871-75a0-8878-53cff2dd569b",
+                     *           "id": "01a2141d-8b96-7765-9fa0-1c4976434681",
                      *           "seq": 11,
                      *           "type": "api-key.revoked",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a213e5-f83d-756f-9c1b-b1e907ad6759",
-                     *           "occurredAt": "2026-11-25T18:09:28.163Z",
+                     *           "entityId": "01a2141d-8b83-73f7-b217-bba2fda1602a",
+                     *           "occurredAt": "2026-11-25T19:10:10.322Z",
                      *           "data": {
-                     *             "id": "01a213e5-f83d-756f-9c1b-b1e907ad6759",
+                     *             "id": "01a2141d-8b83-73f7-b217-bba2fda1602a",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-11-25T18:09:28.124Z",
-                     *             "revokedAt": "2026-11-25T18:09:28.167Z"
+                     *             "createdAt": "2026-11-25T19:10:10.307Z",
+                     *             "revokedAt": "2026-11-25T19:10:10.323Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213e5-f9f3-768d-88a2-8077ce8d01dc",
+                     *           "id": "01a2141d-8c01-77ed-ae61-1410ebb6ed84",
                      *           "seq": 12,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a213e5-f9e5-7428-b5da-64dd40e19194",
-                     *           "occurredAt": "2026-11-25T18:09:28.544Z",
+                     *           "entityId": "01a2141d-8bfe-74e1-8525-16e79d11a41f",
+                     *           "occurredAt": "2026-11-25T19:10:10.428Z",
                      *           "data": {
-                     *             "id": "01a213e5-f9e5-7428-b5da-64dd40e19194",
-                     *             "key": "carers-mwwfu9cl",
+                     *             "id": "01a2141d-8bfe-74e1-8525-16e79d11a41f",
+                     *             "key": "carers-mwwi0bg9",
                      *             "title": "Carer’s self-assessment",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213e5-fa1a-763c-a0ef-0fcbe62ad1c2",
+                     *           "id": "01a2141d-8c14-7742-9232-4c3469c74862",
                      *           "seq": 13,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a213e5-fa13-767d-b4ee-2e72705164dd",
-                     *           "occurredAt": "2026-11-25T18:09:28.593Z",
+                     *           "entityId": "01a2141d-8c12-771a-840c-91a86048461e",
+                     *           "occurredAt": "2026-11-25T19:10:10.449Z",
                      *           "data": {
-                     *             "id": "01a213e5-fa13-767d-b4ee-2e72705164dd",
-                     *             "key": "carers-mwwfu9cl",
+                     *             "id": "01a2141d-8c12-771a-840c-91a86048461e",
+                     *             "key": "carers-mwwi0bg9",
                      *             "method": {
                      *               "type": "linear",
                      *               "poundsPerPointPence": 10000
@@ -24898,28 +26274,28 @@ export interface operations {
                      *               "percent": 20
                      *             },
                      *             "rounding": "penny",
-                     *             "createdAt": "2026-11-25T18:09:28.593Z",
+                     *             "createdAt": "2026-11-25T19:10:10.449Z",
                      *             "effectiveTo": null,
                      *             "floorPoints": null,
                      *             "ceilingPence": null,
                      *             "clientGroups": [
-                     *               "carers-mwwfu9cl"
+                     *               "carers-mwwi0bg9"
                      *             ],
                      *             "weeksPerYear": 52,
                      *             "effectiveFrom": "2026-04-01",
-                     *             "questionnaireId": "01a213e5-f9e5-7428-b5da-64dd40e19194",
+                     *             "questionnaireId": "01a2141d-8bfe-74e1-8525-16e79d11a41f",
                      *             "topSlicePercent": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213e5-fac5-713b-9474-49bd432c9164",
+                     *           "id": "01a2141d-8c61-727b-9632-54289b993a9e",
                      *           "seq": 14,
                      *           "type": "calibration.created",
                      *           "entityType": "calibration",
-                     *           "entityId": "01a213e5-fabc-71d9-a131-2f50946100f1",
-                     *           "occurredAt": "2026-11-25T18:09:28.764Z",
+                     *           "entityId": "01a2141d-8c5d-75ea-ae75-73ff32814009",
+                     *           "occurredAt": "2026-11-25T19:10:10.524Z",
                      *           "data": {
-                     *             "id": "01a213e5-fabc-71d9-a131-2f50946100f1",
+                     *             "id": "01a2141d-8c5d-75ea-ae75-73ff32814009",
                      *             "caseCount": 3,
                      *             "integrity": {
                      *               "passes": true,
@@ -24933,102 +26309,102 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213e5-fbbd-7405-8ca5-6bfd9c8eb65f",
+                     *           "id": "01a2141d-8cb9-764f-bc17-80831510651f",
                      *           "seq": 15,
                      *           "type": "person.created",
                      *           "entityType": "person",
-                     *           "entityId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
-                     *           "occurredAt": "2026-11-25T18:09:28.961Z",
+                     *           "entityId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *           "occurredAt": "2026-11-25T19:10:10.595Z",
                      *           "data": {
-                     *             "id": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *             "id": "01a2141d-8caa-747e-86e9-81d3351b54fc",
                      *             "version": 1,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mwwfu9cl"
+                     *               "carefirst": "JOURNEY-mwwi0bg9"
                      *             }
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213e5-fc10-72b2-9ad8-cb525f34ed62",
+                     *           "id": "01a2141d-8ce6-7037-9e15-d8bd026c653b",
                      *           "seq": 16,
                      *           "type": "person.updated",
                      *           "entityType": "person",
-                     *           "entityId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
-                     *           "occurredAt": "2026-11-25T18:09:29.087Z",
+                     *           "entityId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *           "occurredAt": "2026-11-25T19:10:10.658Z",
                      *           "data": {
-                     *             "id": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *             "id": "01a2141d-8caa-747e-86e9-81d3351b54fc",
                      *             "version": 2,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mwwfu9cl"
+                     *               "carefirst": "JOURNEY-mwwi0bg9"
                      *             }
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213e5-fc35-700f-b51f-73c0b40c415e",
+                     *           "id": "01a2141d-8cf9-72de-8ecd-287924e009e9",
                      *           "seq": 17,
                      *           "type": "assessment.created",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a213e5-fc2c-760e-b213-07fcfd284647",
-                     *           "occurredAt": "2026-11-25T18:09:29.129Z",
+                     *           "entityId": "01a2141d-8cef-72a4-9ffc-f8f088c3968c",
+                     *           "occurredAt": "2026-11-25T19:10:10.669Z",
                      *           "data": {
-                     *             "id": "01a213e5-fc2c-760e-b213-07fcfd284647",
+                     *             "id": "01a2141d-8cef-72a4-9ffc-f8f088c3968c",
                      *             "status": "draft",
                      *             "version": 1,
-                     *             "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *             "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a213e5-ee65-732c-9ab0-e31d140fa583"
+                     *             "questionnaireId": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213e5-fc91-747a-98f8-8da60adb7e44",
+                     *           "id": "01a2141d-8d29-77e1-9f57-ff29781e772e",
                      *           "seq": 18,
                      *           "type": "assessment.answers-saved",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a213e5-fc2c-760e-b213-07fcfd284647",
-                     *           "occurredAt": "2026-11-25T18:09:29.224Z",
+                     *           "entityId": "01a2141d-8cef-72a4-9ffc-f8f088c3968c",
+                     *           "occurredAt": "2026-11-25T19:10:10.724Z",
                      *           "data": {
-                     *             "id": "01a213e5-fc2c-760e-b213-07fcfd284647",
+                     *             "id": "01a2141d-8cef-72a4-9ffc-f8f088c3968c",
                      *             "status": "draft",
                      *             "version": 2,
-                     *             "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *             "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a213e5-ee65-732c-9ab0-e31d140fa583"
+                     *             "questionnaireId": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213e5-fdbc-7722-a238-53fca344f9d0",
+                     *           "id": "01a2141d-8dc6-738f-9a74-014b3206fcfd",
                      *           "seq": 19,
                      *           "type": "assessment.submitted",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a213e5-fc2c-760e-b213-07fcfd284647",
-                     *           "occurredAt": "2026-11-25T18:09:29.513Z",
+                     *           "entityId": "01a2141d-8cef-72a4-9ffc-f8f088c3968c",
+                     *           "occurredAt": "2026-11-25T19:10:10.879Z",
                      *           "data": {
-                     *             "id": "01a213e5-fc2c-760e-b213-07fcfd284647",
+                     *             "id": "01a2141d-8cef-72a4-9ffc-f8f088c3968c",
                      *             "status": "submitted",
                      *             "version": 3,
-                     *             "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *             "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a213e5-ee65-732c-9ab0-e31d140fa583"
+                     *             "questionnaireId": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a213e5-fe5e-73f7-86d9-bb13665f115a",
+                     *           "id": "01a2141d-8dff-7234-a344-9c1c0e53deba",
                      *           "seq": 20,
                      *           "type": "assessment.agreed",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a213e5-fc2c-760e-b213-07fcfd284647",
-                     *           "occurredAt": "2026-11-25T18:09:29.670Z",
+                     *           "entityId": "01a2141d-8cef-72a4-9ffc-f8f088c3968c",
+                     *           "occurredAt": "2026-11-25T19:10:10.938Z",
                      *           "data": {
-                     *             "id": "01a213e5-fc2c-760e-b213-07fcfd284647",
+                     *             "id": "01a2141d-8cef-72a4-9ffc-f8f088c3968c",
                      *             "status": "agreed",
                      *             "version": 4,
                      *             "decision": "agree",
                      *             "eligible": true,
-                     *             "personId": "01a213e5-fb9f-73ad-99dd-74aabeb2e32a",
+                     *             "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
                      *             "amendments": 0,
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a213e5-ee65-732c-9ab0-e31d140fa583"
+                     *             "questionnaireId": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac"
                      *           }
                      *         }
                      *       ],
@@ -25160,8 +26536,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a213e6-06f6-7110-851b-3c916cc44115",
-                     *           "url": "http://127.0.0.1:34463/ras",
+                     *           "id": "01a2141d-9279-7793-a57b-3f07c4821cdf",
+                     *           "url": "http://127.0.0.1:43907/ras",
                      *           "description": "CareFirst bridge",
                      *           "eventTypes": [
                      *             "budget.created",
@@ -25169,9 +26545,9 @@ export interface operations {
                      *           ],
                      *           "status": "active",
                      *           "pausedReason": null,
-                     *           "cursor": 51,
+                     *           "cursor": 53,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T18:09:31.892Z"
+                     *           "createdAt": "2026-11-25T19:10:12.088Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -25288,7 +26664,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "url": "http://127.0.0.1:34463/ras",
+                 *       "url": "http://127.0.0.1:43907/ras",
                  *       "eventTypes": [
                  *         "budget.created",
                  *         "budget.agreed"
@@ -25314,8 +26690,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e6-06f6-7110-851b-3c916cc44115",
-                     *       "url": "http://127.0.0.1:34463/ras",
+                     *       "id": "01a2141d-9279-7793-a57b-3f07c4821cdf",
+                     *       "url": "http://127.0.0.1:43907/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -25323,9 +26699,9 @@ export interface operations {
                      *       ],
                      *       "status": "active",
                      *       "pausedReason": null,
-                     *       "cursor": 51,
+                     *       "cursor": 53,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T18:09:31.892Z",
+                     *       "createdAt": "2026-11-25T19:10:12.088Z",
                      *       "secret": "whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx="
                      *     }
                      */
@@ -25495,8 +26871,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e6-06f6-7110-851b-3c916cc44115",
-                     *       "url": "http://127.0.0.1:34463/ras",
+                     *       "id": "01a2141d-9279-7793-a57b-3f07c4821cdf",
+                     *       "url": "http://127.0.0.1:43907/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -25504,9 +26880,9 @@ export interface operations {
                      *       ],
                      *       "status": "active",
                      *       "pausedReason": null,
-                     *       "cursor": 51,
+                     *       "cursor": 53,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T18:09:31.892Z"
+                     *       "createdAt": "2026-11-25T19:10:12.088Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -25818,8 +27194,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e6-06f6-7110-851b-3c916cc44115",
-                     *       "url": "http://127.0.0.1:34463/ras",
+                     *       "id": "01a2141d-9279-7793-a57b-3f07c4821cdf",
+                     *       "url": "http://127.0.0.1:43907/ras",
                      *       "description": "CareFirst bridge (live)",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -25827,9 +27203,9 @@ export interface operations {
                      *       ],
                      *       "status": "active",
                      *       "pausedReason": null,
-                     *       "cursor": 51,
+                     *       "cursor": 53,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T18:09:31.892Z"
+                     *       "createdAt": "2026-11-25T19:10:12.088Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -26422,7 +27798,7 @@ export interface operations {
                     "application/x-ndjson": string;
                     /**
                      * @example id,personId,externalIds,assessmentId,status,startDate,schemeKey,schemeVersion,rasAnnualPence,panelAnnualPence,totalAnnualPence,councilAnnualPence,annualContributionPence,netAnnualPence,referral,agreedAt
-                     *     01a213e5-ff0a-73ee-84ef-ef47f32563ef,01a213e5-fb9f-73ad-99dd-74aabeb2e32a,"{""carefirst"":""JOURNEY-mwwfu9cl""}",01a213e5-fc2c-760e-b213-07fcfd284647,agreed,2026-12-01,adults,1,4027500,,4027500,4027500,78000,3949500,,2026-11-25T18:09:30.761Z
+                     *     01a2141d-8f22-743a-bbac-907a7841ecca,01a2141d-8caa-747e-86e9-81d3351b54fc,"{""carefirst"":""JOURNEY-mwwi0bg9""}",01a2141d-8cef-72a4-9ffc-f8f088c3968c,agreed,2026-12-01,adults,1,4027500,,4027500,4027500,78000,3949500,,2026-11-25T19:10:11.583Z
                      */
                     "text/csv": string;
                 };
@@ -26565,12 +27941,12 @@ export interface operations {
             content: {
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mwwfu9cl,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mwwi0bg9,learning-disability,Alex Example,1961-02-03
                  */
                 "text/csv": string;
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mwwfu9cl,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mwwi0bg9,learning-disability,Alex Example,1961-02-03
                  */
                 "application/x-ndjson": string;
             };
@@ -28068,8 +29444,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a213e6-082b-7039-b193-31b5c1912cca",
-                     *           "roundKey": "nw-mwwfu9cl",
+                     *           "id": "01a2141d-9310-76e8-9fda-ce20842adc3f",
+                     *           "roundKey": "nw-mwwi0bg9",
                      *           "title": "North West self-rating",
                      *           "closesOn": "2099-06-30",
                      *           "closed": false,
@@ -28111,7 +29487,7 @@ export interface operations {
                      *               "version": null
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T18:09:32.199Z"
+                     *           "createdAt": "2026-11-25T19:10:12.238Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -28228,7 +29604,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "roundKey": "nw-mwwfu9cl",
+                 *       "roundKey": "nw-mwwi0bg9",
                  *       "title": "North West self-rating",
                  *       "closesOn": "2099-06-30"
                  *     }
@@ -28250,8 +29626,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e6-082b-7039-b193-31b5c1912cca",
-                     *       "roundKey": "nw-mwwfu9cl",
+                     *       "id": "01a2141d-9310-76e8-9fda-ce20842adc3f",
+                     *       "roundKey": "nw-mwwi0bg9",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -28293,7 +29669,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T18:09:32.199Z"
+                     *       "createdAt": "2026-11-25T19:10:12.238Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -28476,8 +29852,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a213e6-082b-7039-b193-31b5c1912cca",
-                     *       "roundKey": "nw-mwwfu9cl",
+                     *       "id": "01a2141d-9310-76e8-9fda-ce20842adc3f",
+                     *       "roundKey": "nw-mwwi0bg9",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -28519,7 +29895,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T18:09:32.199Z"
+                     *       "createdAt": "2026-11-25T19:10:12.238Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -28936,7 +30312,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "roundKey": "nw-mwwfu9cl",
+                     *       "roundKey": "nw-mwwi0bg9",
                      *       "councils": 1,
                      *       "minimumCouncils": 5,
                      *       "published": false,
@@ -29085,7 +30461,7 @@ export interface operations {
                      * @example {
                      *       "standard": "UK Algorithmic Transparency Recording Standard",
                      *       "standardVersion": "3.0",
-                     *       "schemeId": "01a213e5-ee91-75f1-bbef-f03a7f3dc769",
+                     *       "schemeId": "01a2141d-887b-76d8-9896-3e2f09be72a4",
                      *       "schemeKey": "adults",
                      *       "schemeVersion": 1,
                      *       "lastUpdated": "2026-11-25",
@@ -29132,7 +30508,7 @@ export interface operations {
                      *             "How the answers become money is set out below, generated from the scheme itself."
                      *           ],
                      *           "maths": {
-                     *             "schemeId": "01a213e5-ee91-75f1-bbef-f03a7f3dc769",
+                     *             "schemeId": "01a2141d-887b-76d8-9896-3e2f09be72a4",
                      *             "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *             "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *             "sections": [

@@ -38,6 +38,19 @@ export type {
 export { calibrate, describeProposedScheme } from './calibration.js';
 export type { CalibrationReportOptions } from './calibration-report.js';
 export { renderCalibrationReport } from './calibration-report.js';
+export type {
+  AgeBand,
+  AssessmentBasis,
+  ChargeAssessment,
+  ChargingPolicyRules,
+  FinancialCircumstances,
+  IncomeDisregard,
+  IncomeKind,
+  MinimumIncomeGuaranteeTable,
+  Nation,
+  ShippedChargingPolicy,
+} from './charging-policy.js';
+export { ageBandOn, assessCharge, ENGLAND_2025_26, INCOME_KINDS, SHIPPED_CHARGING_POLICIES, WALES_2025_26 } from './charging-policy.js';
 export type { AnnualClawback, ClawbackAgreement, ClawbackInput, ClawbackResult, FunderClawback, StreamAgreement } from './clawback.js';
 export { annualClawback, calculateClawback } from './clawback.js';
 export type { ContributionInput, ContributionResult, ContributionRules } from './contribution.js';

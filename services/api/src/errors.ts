@@ -21,6 +21,7 @@ export const ERROR_CATALOGUE = {
   SAME_ACTOR: { status: 409, title: 'The same person may not decide two stages of one plan (separation of duties)' },
   LAST_ADMIN_KEY: { status: 409, title: 'The council’s last admin key cannot be revoked' },
   ALREADY_EXISTS: { status: 409, title: 'Already exists' },
+  CHARGING_POLICY_OVERLAP: { status: 409, title: 'Another charging policy is in force on some of these dates' },
   PRECONDITION_FAILED: { status: 412, title: 'The resource has changed (If-Match does not match its ETag)' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   URI_TOO_LONG: { status: 414, title: 'The request URL is too long' },
@@ -39,6 +40,7 @@ export const ERROR_CATALOGUE = {
   NO_SCHEME_IN_FORCE: { status: 422, title: 'No allocation scheme is in force for this client group on this date' },
   ASSESSMENT_NOT_AGREED: { status: 422, title: 'The assessment is not agreed' },
   NOT_ELIGIBLE: { status: 422, title: 'The person is not eligible for a personal budget' },
+  NO_CHARGING_POLICY: { status: 422, title: 'No charging policy is in force on this date' },
   INTERNAL: { status: 500, title: 'Something went wrong on our side' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'The service is temporarily unavailable' },
 } as const;

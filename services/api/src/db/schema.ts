@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { AnnualClawback, Answers, CalibrationResult, LedgerKind, Referral, SupportPlan } from 'ras-core';
+import type { AnnualClawback, Answers, CalibrationResult, ChargingPolicyRules, LedgerKind, Referral, SupportPlan } from 'ras-core';
 import type { CalculatedBudget } from '../rules/calculate-budget.js';
 import type { CouncilSettingsInput } from '../schemas/council-settings.js';
 
@@ -175,7 +175,25 @@ export interface FinancialAssessmentTable {
   method: 'entered' | 'calculated';
   weekly_contribution_pence: number;
   calculation: NullableJson;
+  /** The charging policy the calculation used: a council policy's id, or a shipped policy's key. */
+  charging_policy_id: ColumnType<string | null, string | null | undefined, string | null>;
+  charging_policy_version: ColumnType<number | null, number | null | undefined, number | null>;
   notes: string | null;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export interface ChargingPolicyTable {
+  id: string;
+  council_id: string;
+  version: number;
+  name: string;
+  nation: 'england' | 'wales';
+  effective_from: string;
+  effective_to: string | null;
+  /** The shipped policy or council policy it started from, when it did. */
+  based_on: string | null;
+  rules: Json<ChargingPolicyRules>;
   created_by: string;
   created_at: Timestamp;
 }
@@ -381,6 +399,7 @@ export interface DB {
   audit_log: AuditLogTable;
   events: EventTable;
   financial_assessments: FinancialAssessmentTable;
+  charging_policies: ChargingPolicyTable;
   support_plans: SupportPlanTable;
   plan_decisions: PlanDecisionTable;
   payment_agreements: PaymentAgreementTable;
@@ -412,6 +431,7 @@ export type AssessmentUpdate = Updateable<AssessmentTable>;
 export type Budget = Selectable<BudgetTable>;
 export type BudgetUpdate = Updateable<BudgetTable>;
 export type FinancialAssessment = Selectable<FinancialAssessmentTable>;
+export type ChargingPolicy = Selectable<ChargingPolicyTable>;
 export type SupportPlanRow = Selectable<SupportPlanTable>;
 export type SupportPlanUpdate = Updateable<SupportPlanTable>;
 export type PlanDecision = Selectable<PlanDecisionTable>;

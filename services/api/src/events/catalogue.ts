@@ -86,12 +86,20 @@ export const EVENT_CATALOGUE = {
   'assessment.answers-saved': { entityType: 'assessment', description: 'Answers were saved', payload: assessment },
   'assessment.submitted': { entityType: 'assessment', description: 'A self-assessment was submitted for moderation', payload: assessment },
   'assessment.agreed': { entityType: 'assessment', description: 'The care coordinator agreed the assessment', payload: assessment },
+  'charging-policy.created': {
+    entityType: 'charging-policy',
+    description: 'A charging policy version was set, in force from its date',
+    payload: open(
+      { id: Id, version: Type.Integer(), name: Type.String(), effectiveFrom: Type.String(), nation: Type.String() },
+      'The policy’s version and dates; read it for the figures',
+    ),
+  },
   'financial-assessment.recorded': {
     entityType: 'financial-assessment',
     description: 'A person’s weekly contribution was assessed',
     payload: open(
       { id: Id, personId: Id, effectiveFrom: Type.String(), method: Type.String(), weeklyContributionPence: Pence },
-      'The contribution and when it takes effect',
+      'The contribution and when it takes effect; chargingPolicyId and chargingPolicyVersion when worked out under a policy',
     ),
   },
   'budget.created': { entityType: 'budget', description: 'An indicative budget was set', payload: budget },

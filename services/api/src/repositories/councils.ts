@@ -88,7 +88,7 @@ export function updateCouncil(db: Db, id: string, change: { name?: string; setti
 
 /** A council's settings with every default filled in. */
 export type CouncilSettings = Required<
-  Pick<CouncilSettingsInput, 'paymentFrequency' | 'contributionCollection' | 'firstReviewAfterWeeks' | 'separationOfDuties'>
+  Pick<CouncilSettingsInput, 'paymentFrequency' | 'contributionCollection' | 'firstReviewAfterWeeks' | 'separationOfDuties' | 'nation'>
 > &
   Pick<CouncilSettingsInput, 'targets' | 'regionalReportOptIn' | 'regionalReportNamed' | 'clientGroups' | 'transparency'>;
 
@@ -101,6 +101,7 @@ export async function councilSettings(tx: Kysely<DB> | Transaction<DB>, councilI
     contributionCollection: settings.contributionCollection ?? 'net',
     firstReviewAfterWeeks: settings.firstReviewAfterWeeks ?? 4,
     separationOfDuties: settings.separationOfDuties ?? 'strict',
+    nation: settings.nation ?? 'england',
   };
 }
 

@@ -11,6 +11,7 @@ export interface NewFinancialAssessment {
   readonly method: 'entered' | 'calculated';
   readonly weeklyContributionPence: number;
   readonly calculation: unknown;
+  readonly chargingPolicy?: { readonly id: string; readonly version: number | null } | null;
   readonly notes: string | null;
   readonly createdBy: string;
 }
@@ -30,6 +31,8 @@ export function insertFinancialAssessment(
       method: fields.method,
       weekly_contribution_pence: fields.weeklyContributionPence,
       calculation: fields.calculation === null ? null : JSON.stringify(fields.calculation),
+      charging_policy_id: fields.chargingPolicy?.id ?? null,
+      charging_policy_version: fields.chargingPolicy?.version ?? null,
       notes: fields.notes,
       created_by: fields.createdBy,
     })

@@ -9,6 +9,7 @@ import budgetAccountRoutes from './v1/budget-accounts/routes.js';
 import budgetRoutes from './v1/budgets/routes.js';
 import calculationRoutes from './v1/calculations/routes.js';
 import calibrationRoutes from './v1/calibrations/routes.js';
+import chargingPolicyRoutes from './v1/charging-policies/routes.js';
 import councilRoutes from './v1/councils/routes.js';
 import eventRoutes from './v1/events/routes.js';
 import exportRoutes from './v1/exports/routes.js';
@@ -39,6 +40,7 @@ export default async function routes(app: FastifyInstance): Promise<void> {
         peopleRoutes,
         assessmentRoutes,
         budgetRoutes,
+        chargingPolicyRoutes,
         financialAssessmentRoutes,
         supportPlanRoutes,
         budgetAccountRoutes,

@@ -3,6 +3,12 @@ import { type Static, Type } from 'typebox';
 /** What a council may set (councils.settings); every field optional, with the defaults in {@link councilSettings}. */
 export const CouncilSettings = Type.Object(
   {
+    nation: Type.Optional(
+      Type.Enum(['england', 'wales'], {
+        description:
+          'Whose charging law applies (default england): the shipped charging policy for it is in force on any date the council has not set one of its own',
+      }),
+    ),
     paymentFrequency: Type.Optional(
       Type.Union([Type.Literal('monthly'), Type.Literal('four-weekly')], { description: 'How the net budget is paid (default monthly)' }),
     ),

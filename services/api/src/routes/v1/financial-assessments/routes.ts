@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { CARE_ACT_2014_RULES, calculateContribution, underPointer } from 'ras-core';
+import { ageBandOn, assessCharge, CARE_ACT_2014_RULES, calculateContribution, type FinancialCircumstances, underPointer } from 'ras-core';
 import { Type } from 'typebox';
 import { actorOf, rolesAccess, STAFF } from '../../../auth/roles.js';
 import type { FinancialAssessment } from '../../../db/schema.js';
@@ -11,6 +11,7 @@ import { createOnce } from '../../../plugins/idempotency.js';
 import { insertFinancialAssessment, listFinancialAssessments } from '../../../repositories/financial-assessments.js';
 import { findPerson } from '../../../repositories/people.js';
 import { IdempotencyHeaders, IdParams, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
+import { policyInForce } from '../../../workflows/charging-policy.js';
 import { FinancialAssessmentResource, RecordFinancialAssessmentBody } from './schemas.js';
 
 function toFinancialAssessment(row: FinancialAssessment) {
@@ -21,6 +22,14 @@ function toFinancialAssessment(row: FinancialAssessment) {
     method: row.method,
     weeklyContributionPence: row.weekly_contribution_pence,
     calculation: row.calculation as never,
+    chargingPolicy:
+      row.charging_policy_id === null
+        ? null
+        : {
+            id: row.charging_policy_id,
+            version: row.charging_policy_version,
+            name: (row.calculation as { policyName?: string } | null)?.policyName ?? '',
+          },
     notes: row.notes,
     createdAt: iso(row.created_at),
   };
@@ -31,12 +40,13 @@ const financialAssessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/people/:id/financial-assessments',
     {
-      config: { problems: ['INVALID_INPUT'], access: rolesAccess('finance', 'assessor', 'admin', 'integration') },
+      config: { problems: ['INVALID_INPUT', 'NO_CHARGING_POLICY'], access: rolesAccess('finance', 'assessor', 'admin', 'integration') },
       schema: {
         operationId: 'recordFinancialAssessment',
         tags: ['money'],
-        summary: 'Record a financial assessment (entered, or computed by the Care Act calculator)',
-        description: 'Earlier assessments are kept; the one with the latest effectiveFrom on or before a date is in force on that date.',
+        summary: 'Record a financial assessment (entered, or worked out under the charging policy in force)',
+        description:
+          'With circumstances, the weekly charge is worked out under the council’s charging policy in force on effectiveFrom (its own, else the shipped policy for its nation; 422 NO_CHARGING_POLICY when none is), and the policy’s id and version are kept on the result. Earlier assessments are kept; the one with the latest effectiveFrom on or before a date is in force on that date.',
         params: IdParams,
         headers: IdempotencyHeaders,
         body: RecordFinancialAssessmentBody,
@@ -45,32 +55,55 @@ const financialAssessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const scope = scopeOf(request);
-      const { effectiveFrom, weeklyContributionPence, calculate, notes } = request.body;
-      if ((weeklyContributionPence === undefined) === (calculate === undefined)) {
-        throw unprocessable('INVALID_INPUT', 'Send either weeklyContributionPence or calculate, not both or neither', [
+      const { effectiveFrom, weeklyContributionPence, calculate, circumstances, notes } = request.body;
+      const sent = [
+        ['/weeklyContributionPence', weeklyContributionPence],
+        ['/circumstances', circumstances],
+        ['/calculate', calculate],
+      ].filter(([, value]) => value !== undefined);
+      if (sent.length !== 1) {
+        throw unprocessable('INVALID_INPUT', 'Send one of weeklyContributionPence, circumstances or calculate', [
           {
-            pointer: weeklyContributionPence === undefined ? '/weeklyContributionPence' : '/calculate',
-            detail: 'exactly one of weeklyContributionPence and calculate is needed',
+            pointer: (sent[1]?.[0] as string | undefined) ?? '/circumstances',
+            detail: 'exactly one of weeklyContributionPence, circumstances and calculate is needed',
           },
         ]);
-      }
-      let weekly = weeklyContributionPence ?? 0;
-      let calculation: { inputs: unknown; result: unknown } | null = null;
-      if (calculate) {
-        const { rules, ...inputs } = calculate;
-        const result = underPointer('/calculate', () => calculateContribution(inputs, rules ?? CARE_ACT_2014_RULES));
-        weekly = result.weeklyContributionPence;
-        calculation = { inputs: calculate, result };
       }
       return createOnce(request, reply, async (tx, changes) => {
         const person = await findPerson(tx, scope, request.params.id);
         if (!person) throw notFound('person', request.params.id);
+        let weekly = weeklyContributionPence ?? 0;
+        let calculation: { inputs: unknown; result: unknown; policyName?: string } | null = null;
+        let policy: { id: string; version: number | null } | null = null;
+        if (calculate) {
+          const { rules, ...inputs } = calculate;
+          const result = underPointer('/calculate', () => calculateContribution(inputs, rules ?? CARE_ACT_2014_RULES));
+          weekly = result.weeklyContributionPence;
+          calculation = { inputs: calculate, result };
+        }
+        if (circumstances) {
+          const inForce = await policyInForce(tx, scope.councilId, effectiveFrom, '/effectiveFrom');
+          const dateOfBirth = person.person.date_of_birth;
+          if (circumstances.ageBand === undefined && dateOfBirth === null)
+            throw unprocessable('INVALID_INPUT', 'The person has no date of birth, so their MIG age band is needed', [
+              { pointer: '/circumstances/ageBand', detail: 'is required when the person has no date of birth' },
+            ]);
+          const full: FinancialCircumstances = {
+            ...circumstances,
+            ageBand: circumstances.ageBand ?? ageBandOn(dateOfBirth as string, effectiveFrom),
+          };
+          const result = underPointer('/circumstances', () => assessCharge(full, inForce.rules));
+          weekly = result.weeklyContributionPence;
+          calculation = { inputs: full, result, policyName: inForce.name };
+          policy = { id: inForce.id, version: inForce.version };
+        }
         const row = await insertFinancialAssessment(tx, scope.councilId, {
           personId: person.person.id,
           effectiveFrom,
-          method: calculate ? 'calculated' : 'entered',
+          method: weeklyContributionPence === undefined ? 'calculated' : 'entered',
           weeklyContributionPence: weekly,
           calculation,
+          chargingPolicy: policy,
           notes: notes ?? null,
           createdBy: actorOf(request.principal),
         });
@@ -78,7 +111,14 @@ const financialAssessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
           action: 'financial-assessment.recorded',
           entityType: 'financial-assessment',
           entityId: row.id,
-          after: { id: row.id, personId: row.person_id, effectiveFrom, method: row.method, weeklyContributionPence: weekly },
+          after: {
+            id: row.id,
+            personId: row.person_id,
+            effectiveFrom,
+            method: row.method,
+            weeklyContributionPence: weekly,
+            ...(policy ? { chargingPolicyId: policy.id, chargingPolicyVersion: policy.version } : {}),
+          },
         });
         return {
           body: toFinancialAssessment(row),

@@ -1,0 +1,161 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { ChargingPolicyRules } from 'ras-core';
+import { Type } from 'typebox';
+import { actorOf, rolesAccess, STAFF } from '../../../auth/roles.js';
+import { AppError, notFound, unprocessable } from '../../../errors.js';
+import { iso } from '../../../http/iso.js';
+import { pageRequest, toPage } from '../../../http/pagination.js';
+import { scopeOf } from '../../../plugins/auth.js';
+import { createOnce } from '../../../plugins/idempotency.js';
+import {
+  findChargingPolicy,
+  insertChargingPolicy,
+  listChargingPolicies,
+  overlappingChargingPolicy,
+} from '../../../repositories/charging-policies.js';
+import { IdempotencyHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
+import { councilPolicy, isShippedPolicy, type PolicyInForce, shippedPolicy } from '../../../workflows/charging-policy.js';
+import { checkPolicyRules } from './check-rules.js';
+import { ChargingPolicyParams, ChargingPolicyResource, CreateChargingPolicyBody } from './schemas.js';
+
+function toChargingPolicy(policy: PolicyInForce) {
+  return {
+    id: policy.id,
+    version: policy.version,
+    shipped: policy.shipped,
+    name: policy.name,
+    effectiveFrom: policy.effectiveFrom,
+    effectiveTo: policy.effectiveTo,
+    basedOn: policy.basedOn,
+    rules: policy.rules as never,
+    createdAt: policy.createdAt === null ? null : iso(policy.createdAt),
+  };
+}
+
+/** Charging policies: a council's dated charging rules, one version in force on any date. */
+const chargingPolicyRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/charging-policies',
+    {
+      config: { problems: ['INVALID_INPUT', 'CHARGING_POLICY_OVERLAP'], access: rolesAccess('finance', 'admin') },
+      schema: {
+        operationId: 'createChargingPolicy',
+        tags: ['money'],
+        summary: 'Set a charging policy version, in force from a date',
+        description:
+          'Start from a shipped policy (england-2025-26, wales-2025-26) or one of the council’s own with basedOn, and change what the council decides locally; or send the whole rules. A policy runs from effectiveFrom to effectiveTo, or until the next one starts. Dates that clash with another policy (the same start, or inside one with an end date) are 409 CHARGING_POLICY_OVERLAP with existingId.',
+        headers: IdempotencyHeaders,
+        body: CreateChargingPolicyBody,
+        response: { 201: ChargingPolicyResource, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const scope = scopeOf(request);
+      const { name, effectiveFrom, effectiveTo, basedOn, changes, rules } = request.body;
+      if ((basedOn === undefined) === (rules === undefined)) {
+        throw unprocessable('INVALID_INPUT', 'Send either basedOn (with any changes) or the whole rules', [
+          { pointer: basedOn === undefined ? '/basedOn' : '/rules', detail: 'exactly one of basedOn and rules is needed' },
+        ]);
+      }
+      if (changes !== undefined && basedOn === undefined)
+        throw unprocessable('INVALID_INPUT', 'changes apply to the policy named in basedOn', [
+          { pointer: '/changes', detail: 'needs basedOn' },
+        ]);
+      if (effectiveTo !== undefined && effectiveTo < effectiveFrom)
+        throw unprocessable('INVALID_INPUT', 'The policy ends before it starts', [
+          { pointer: '/effectiveTo', detail: `must be on or after ${effectiveFrom}` },
+        ]);
+      return createOnce(request, reply, async (tx, changesLog) => {
+        let base: ChargingPolicyRules | undefined = rules as ChargingPolicyRules | undefined;
+        if (basedOn !== undefined) {
+          const source = isShippedPolicy(basedOn) ? shippedPolicy(basedOn) : await councilPolicyById(tx, scope.councilId, basedOn);
+          if (!source)
+            throw unprocessable('INVALID_INPUT', `There is no charging policy ${basedOn} to start from`, [
+              { pointer: '/basedOn', detail: 'is neither a shipped policy nor one of the council’s' },
+            ]);
+          base = { ...source.rules, ...(changes as Partial<ChargingPolicyRules> | undefined) };
+        }
+        const merged = base as ChargingPolicyRules;
+        checkPolicyRules(merged, basedOn === undefined ? '/rules' : '/changes');
+        const clash = await overlappingChargingPolicy(tx, scope.councilId, effectiveFrom, effectiveTo ?? null);
+        if (clash)
+          throw new AppError(
+            'CHARGING_POLICY_OVERLAP',
+            `Charging policy version ${clash.version} (${clash.name}) is in force from ${clash.effective_from}${clash.effective_to ? ` to ${clash.effective_to}` : ''}, which these dates clash with`,
+            {
+              errors: [{ pointer: '/effectiveFrom', detail: `clashes with version ${clash.version} from ${clash.effective_from}` }],
+              extensions: { existingId: clash.id },
+            },
+          );
+        const row = await insertChargingPolicy(tx, scope.councilId, {
+          name,
+          effectiveFrom,
+          effectiveTo: effectiveTo ?? null,
+          basedOn: basedOn ?? null,
+          rules: merged,
+          createdBy: actorOf(request.principal),
+        });
+        changesLog.record({
+          action: 'charging-policy.created',
+          entityType: 'charging-policy',
+          entityId: row.id,
+          after: { id: row.id, version: row.version, name: row.name, effectiveFrom: row.effective_from, nation: row.nation },
+        });
+        return { body: toChargingPolicy(councilPolicy(row)), headers: { location: `/v1/charging-policies/${row.id}` } };
+      });
+    },
+  );
+
+  app.get(
+    '/charging-policies',
+    {
+      config: { access: rolesAccess(...STAFF) },
+      schema: {
+        operationId: 'listChargingPolicies',
+        tags: ['money'],
+        summary: 'The council’s charging policies, earliest first',
+        description: 'Only the council’s own; on dates it has none for, the shipped policy for its nation (settings.nation) is in force.',
+        querystring: Type.Object(PageQuery, { additionalProperties: false }),
+        response: { 200: Page(ChargingPolicyResource), ...problemResponses },
+      },
+    },
+    async (request) => {
+      const scope = scopeOf(request);
+      const page = pageRequest(request.query);
+      const rows = await listChargingPolicies(app.db, scope.councilId, page.after, page.size + 1);
+      return toPage(rows, page, (row) => toChargingPolicy(councilPolicy(row)));
+    },
+  );
+
+  app.get(
+    '/charging-policies/:id',
+    {
+      config: { access: rolesAccess(...STAFF) },
+      schema: {
+        operationId: 'getChargingPolicy',
+        tags: ['money'],
+        summary: 'A charging policy: one of the council’s, or a shipped one by its key',
+        params: ChargingPolicyParams,
+        response: { 200: ChargingPolicyResource, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const policy = isShippedPolicy(id) ? shippedPolicy(id) : await councilPolicyById(app.db, scopeOf(request).councilId, id);
+      if (!policy) throw notFound('charging policy', id);
+      return toChargingPolicy(policy);
+    },
+  );
+};
+
+async function councilPolicyById(
+  db: Parameters<typeof findChargingPolicy>[0],
+  councilId: string,
+  id: string,
+): Promise<PolicyInForce | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  const row = await findChargingPolicy(db, councilId, id);
+  return row && councilPolicy(row);
+}
+
+export default chargingPolicyRoutes;
