@@ -6,6 +6,7 @@ import * as selfReview from './202611241800_self_review.js';
 import * as namedActors from './202611251500_named_actors.js';
 import * as fundersAndPanelReasons from './202611251700_funders_and_panel_reasons.js';
 import * as chargingPolicies from './202611260900_charging_policies.js';
+import * as upratingRuns from './202611261000_uprating_runs.js';
 
 /**
  * Every migration, by name. Names sort in the order they run (`yyyymmddhhmm_what`); a new
@@ -19,4 +20,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '202611251500_named_actors': namedActors,
   '202611251700_funders_and_panel_reasons': fundersAndPanelReasons,
   '202611260900_charging_policies': chargingPolicies,
+  '202611261000_uprating_runs': upratingRuns,
 };

@@ -1119,7 +1119,7 @@ export interface paths {
          * Stream every record of a kind as CSV or NDJSON, for nightly reconciliation
          * @description - `people`: People with their record-system ids. Fields: id, externalIds, clientGroup, displayName, dateOfBirth, createdAt, updatedAt.
          *     - `assessments`: Assessments with scores and eligibility. Fields: id, personId, externalIds, questionnaireKey, questionnaireVersion, status, completedWith, totalPoints, sectionPoints, eligible, eligibilityBasis, facsBand, submittedAt, agreedAt.
-         *     - `budgets`: Indicative and agreed budgets with their figures. Fields: id, personId, externalIds, assessmentId, status, startDate, schemeKey, schemeVersion, rasAnnualPence, panelAnnualPence, totalAnnualPence, councilAnnualPence, annualContributionPence, netAnnualPence, referral, agreedAt.
+         *     - `budgets`: Indicative and agreed budgets with their figures. Fields: id, personId, externalIds, assessmentId, status, startDate, schemeKey, schemeVersion, rasAnnualPence, panelAnnualPence, outsideRas, totalAnnualPence, councilAnnualPence, annualContributionPence, netAnnualPence, referral, agreedAt.
          *     - `plans`: Support plans, one record per plan line. Fields: planId, budgetId, personId, externalIds, planStatus, line, description, outcomeKeys, provider, managedBy, deliveryMechanism, costType, amountPence.
          *     - `decisions`: Decisions on support plans. Fields: id, planId, budgetId, personId, externalIds, stage, outcome, reasons, decidedBy, decidedAt.
          *     - `reviews`: Reviews with outcomes and clawback. Fields: id, budgetId, personId, externalIds, kind, dueDate, status, completedOn, onTime, outcomesAchieved, outcomesPartly, outcomesNot, spentAsPlanned, recommendedClawbackPence, clawbackDecision, clawbackPence.
@@ -2067,6 +2067,8 @@ export interface components {
                 annualPence: number;
                 reason: string;
             } | null;
+            /** @description true when the figure is the panel’s, outside the RAS (panelAmount is set) */
+            outsideRas: boolean;
             streams: {
                 key: string;
                 name: string;
@@ -2086,8 +2088,9 @@ export interface components {
             netAnnualPence: number;
             referral: {
                 /** @enum {string} */
-                reason: "above-ceiling" | "above-top-band";
+                reason: "above-ceiling" | "above-top-band" | "needs-outside-questionnaire";
                 detail: string;
+                coordinatorReason?: string;
                 ceilingPence?: number;
                 fullYearPence?: number;
                 topBandToPoints?: number;
@@ -2096,8 +2099,9 @@ export interface components {
             /** @description Every reason the panel decides the budget; referral is the first */
             referrals: {
                 /** @enum {string} */
-                reason: "above-ceiling" | "above-top-band";
+                reason: "above-ceiling" | "above-top-band" | "needs-outside-questionnaire";
                 detail: string;
+                coordinatorReason?: string;
                 ceilingPence?: number;
                 fullYearPence?: number;
                 topBandToPoints?: number;
@@ -2444,6 +2448,8 @@ export interface components {
             /** @description The person’s assessed weekly contribution */
             weeklyContributionPence?: number;
             contributionCollection?: components["schemas"]["ContributionCollection"];
+            /** @description The care coordinator’s reason the person’s needs do not fit the questionnaire: the case is referred to the panel, which may set an amount outside the RAS */
+            outsideQuestionnaire?: string;
         };
         /**
          * BudgetStatus
@@ -2529,6 +2535,8 @@ export interface components {
                 annualPence: number;
                 reason: string;
             } | null;
+            /** @description true when the figure is the panel’s, outside the RAS (panelAmount is set) */
+            outsideRas: boolean;
             streams: {
                 key: string;
                 name: string;
@@ -2548,8 +2556,9 @@ export interface components {
             netAnnualPence: number;
             referral: {
                 /** @enum {string} */
-                reason: "above-ceiling" | "above-top-band";
+                reason: "above-ceiling" | "above-top-band" | "needs-outside-questionnaire";
                 detail: string;
+                coordinatorReason?: string;
                 ceilingPence?: number;
                 fullYearPence?: number;
                 topBandToPoints?: number;
@@ -2558,8 +2567,9 @@ export interface components {
             /** @description Every reason the panel decides the budget; referral is the first */
             referrals: {
                 /** @enum {string} */
-                reason: "above-ceiling" | "above-top-band";
+                reason: "above-ceiling" | "above-top-band" | "needs-outside-questionnaire";
                 detail: string;
+                coordinatorReason?: string;
                 ceilingPence?: number;
                 fullYearPence?: number;
                 topBandToPoints?: number;
@@ -3398,6 +3408,12 @@ export interface components {
              */
             startDate?: string;
             exceptionReason?: string;
+            /** @description Panel approval of a referred budget (above the ceiling, above the top band, or needs outside the questionnaire): the amount the panel sets outside the RAS, with its reasons. The plan is costed against it; the budget shows outsideRas */
+            panelAmount?: {
+                /** @description The annual amount the panel sets */
+                annualPence: number;
+                reasons: string;
+            };
             /** @description Panel approval past failing checklist items: the reason for each failing item, by its key (e.g. "monthly-payment-schedule"). within-budget is covered by exceptionReason, and no-unresolved-risks by the Risk Enablement Panel’s approval */
             checklistReasons?: {
                 [key: string]: string;
@@ -4133,6 +4149,17 @@ export interface components {
                     reason: string;
                 }[];
             };
+            /** @description Budgets decided outside the RAS, beside what the RAS would have given */
+            outsideRas: {
+                /** @description Budgets in force the RAS referred to the panel (above the ceiling or top band, or needs outside the questionnaire) */
+                referred: number;
+                /** @description Budgets in force whose amount the panel set outside the RAS */
+                budgets: number;
+                /** @description What the panel set for them, a year */
+                panelAnnualPence: number;
+                /** @description What the RAS said for the same budgets, a year */
+                rasAnnualPence: number;
+            };
         };
         /** ImportRowProblem */
         ImportRowProblem: {
@@ -4577,7 +4604,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "Example Council mwwi0bg9"
+                 *       "name": "Example Council mwwi755d"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateCouncilRequest"];
@@ -4598,20 +4625,20 @@ export interface operations {
                     /**
                      * @example {
                      *       "council": {
-                     *         "id": "01a2141d-9355-7311-9a6e-8f8edb605667",
-                     *         "name": "Example Council mwwi0bg9",
+                     *         "id": "01a21422-6dec-71c3-ba60-4584d7df0fa5",
+                     *         "name": "Example Council mwwi755d",
                      *         "settings": {},
                      *         "version": 1,
-                     *         "createdAt": "2026-11-25T19:10:12.309Z"
+                     *         "createdAt": "2026-11-25T19:15:30.412Z"
                      *       },
                      *       "adminKey": {
-                     *         "id": "01a2141d-9356-7742-8268-c71411f9de43",
+                     *         "id": "01a21422-6ded-70fe-a74c-c76213caeb5b",
                      *         "name": "First admin key",
                      *         "roles": [
                      *           "admin"
                      *         ],
-                     *         "createdAt": "2026-11-25T19:10:12.309Z",
-                     *         "key": "ras_01a2141d935677428268c71411f9de43_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *         "createdAt": "2026-11-25T19:15:30.412Z",
+                     *         "key": "ras_01a214226ded70fea74cc76213caeb5b_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *       }
                      *     }
                      */
@@ -4778,7 +4805,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-8864-776f-adca-2c9f8503a424",
+                     *       "id": "01a21422-6434-7781-8e93-80a46e3ece5f",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "paymentFrequency": "monthly",
@@ -4786,7 +4813,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4
                      *       },
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:10:09.507Z"
+                     *       "createdAt": "2026-11-25T19:15:27.923Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -4905,7 +4932,7 @@ export interface operations {
                  *         "regionalReportOptIn": true,
                  *         "transparency": {
                  *           "publishedSchemeIds": [
-                 *             "01a2141d-887b-76d8-9896-3e2f09be72a4"
+                 *             "01a21422-6444-77f0-afe9-b21b9edd3550"
                  *           ],
                  *           "contactEmail": "ras@demo-borough.example.gov.uk",
                  *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -4935,13 +4962,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-8864-776f-adca-2c9f8503a424",
+                     *       "id": "01a21422-6434-7781-8e93-80a46e3ece5f",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "firstReviewAfterWeeks": 4,
                      *         "transparency": {
                      *           "publishedSchemeIds": [
-                     *             "01a2141d-887b-76d8-9896-3e2f09be72a4"
+                     *             "01a21422-6444-77f0-afe9-b21b9edd3550"
                      *           ],
                      *           "contactEmail": "ras@demo-borough.example.gov.uk",
                      *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -4955,7 +4982,7 @@ export interface operations {
                      *         "regionalReportOptIn": true
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:10:09.507Z"
+                     *       "createdAt": "2026-11-25T19:15:27.923Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -5142,66 +5169,66 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2141d-8867-7384-8bbb-efe1376ec15c",
+                     *           "id": "01a21422-6437-708b-8f3a-4fb1a8162e6b",
                      *           "name": "Demo admin key",
                      *           "roles": [
                      *             "admin"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:10:09.507Z",
+                     *           "createdAt": "2026-11-25T19:15:27.923Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a2141d-8b5e-7751-9111-f3976bf44e11",
+                     *           "id": "01a21422-6728-70b9-b63f-0525d7ffefad",
                      *           "name": "Care coordinators",
                      *           "roles": [
                      *             "assessor"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:10:10.270Z",
+                     *           "createdAt": "2026-11-25T19:15:28.680Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a2141d-8b69-74b0-83ff-254e683fecb9",
+                     *           "id": "01a21422-672f-72d5-8ed5-af3fc3ed0ca2",
                      *           "name": "Team managers",
                      *           "roles": [
                      *             "team-manager"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:10:10.281Z",
+                     *           "createdAt": "2026-11-25T19:15:28.687Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a2141d-8b6f-77a8-83e7-849dbfc13c1c",
+                     *           "id": "01a21422-6736-7374-b5fe-22dc86bfa048",
                      *           "name": "Resource Allocation Panel",
                      *           "roles": [
                      *             "panel"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:10:10.287Z",
+                     *           "createdAt": "2026-11-25T19:15:28.694Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a2141d-8b75-70b5-87d7-ba4b5f093025",
+                     *           "id": "01a21422-673c-7262-9d29-a617384aaecb",
                      *           "name": "Finance",
                      *           "roles": [
                      *             "finance"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:10:10.293Z",
+                     *           "createdAt": "2026-11-25T19:15:28.700Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a2141d-8b7b-71cc-aa68-ec465a94cc93",
+                     *           "id": "01a21422-6746-74b2-b704-8d6d0868688a",
                      *           "name": "CareFirst bridge",
                      *           "roles": [
                      *             "integration"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:10:10.299Z",
+                     *           "createdAt": "2026-11-25T19:15:28.710Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a2141d-8b83-73f7-b217-bba2fda1602a",
+                     *           "id": "01a21422-674c-7561-87f6-83056475fd13",
                      *           "name": "Spare",
                      *           "roles": [
                      *             "auditor"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:10:10.307Z",
+                     *           "createdAt": "2026-11-25T19:15:28.716Z",
                      *           "revokedAt": null
                      *         }
                      *       ],
@@ -5342,13 +5369,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-8b5e-7751-9111-f3976bf44e11",
+                     *       "id": "01a21422-6728-70b9-b63f-0525d7ffefad",
                      *       "name": "Care coordinators",
                      *       "roles": [
                      *         "assessor"
                      *       ],
-                     *       "createdAt": "2026-11-25T19:10:10.270Z",
-                     *       "key": "ras_01a2141d8b5e77519111f3976bf44e11_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *       "createdAt": "2026-11-25T19:15:28.680Z",
+                     *       "key": "ras_01a21422672870b9b63f0525d7ffefad_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *     }
                      */
                     "application/json": components["schemas"]["NewApiKey"];
@@ -5683,7 +5710,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac",
+                     *           "id": "01a21422-643e-73fc-9d72-4d802ac7f758",
                      *           "key": "saq",
                      *           "version": 1,
                      *           "title": "Demo Borough self-assessment questionnaire",
@@ -6931,7 +6958,7 @@ export interface operations {
                      *               "maxPoints": 30
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T19:10:09.507Z"
+                     *           "createdAt": "2026-11-25T19:15:27.923Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -7048,7 +7075,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mwwi0bg9",
+                 *       "key": "carers-mwwi755d",
                  *       "title": "Carer’s self-assessment",
                  *       "sections": [
                  *         {
@@ -7095,8 +7122,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-8bfe-74e1-8525-16e79d11a41f",
-                     *       "key": "carers-mwwi0bg9",
+                     *       "id": "01a21422-67d7-70dd-b7ad-96f14e28caa6",
+                     *       "key": "carers-mwwi755d",
                      *       "version": 1,
                      *       "title": "Carer’s self-assessment",
                      *       "sections": [
@@ -7124,7 +7151,7 @@ export interface operations {
                      *           ]
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T19:10:10.428Z"
+                     *       "createdAt": "2026-11-25T19:15:28.853Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -7293,7 +7320,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac",
+                     *       "id": "01a21422-643e-73fc-9d72-4d802ac7f758",
                      *       "key": "saq",
                      *       "version": 1,
                      *       "title": "Demo Borough self-assessment questionnaire",
@@ -8541,7 +8568,7 @@ export interface operations {
                      *           "maxPoints": 30
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T19:10:09.507Z"
+                     *       "createdAt": "2026-11-25T19:15:27.923Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -8703,10 +8730,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2141d-887b-76d8-9896-3e2f09be72a4",
+                     *           "id": "01a21422-6444-77f0-afe9-b21b9edd3550",
                      *           "key": "adults",
                      *           "version": 1,
-                     *           "questionnaireId": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac",
+                     *           "questionnaireId": "01a21422-643e-73fc-9d72-4d802ac7f758",
                      *           "clientGroups": [
                      *             "learning-disability",
                      *             "physical-disability",
@@ -8728,7 +8755,7 @@ export interface operations {
                      *           },
                      *           "weeksPerYear": 52,
                      *           "rounding": "penny",
-                     *           "createdAt": "2026-11-25T19:10:09.507Z"
+                     *           "createdAt": "2026-11-25T19:15:27.923Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -8845,10 +8872,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mwwi0bg9",
-                 *       "questionnaireId": "01a2141d-8bfe-74e1-8525-16e79d11a41f",
+                 *       "key": "carers-mwwi755d",
+                 *       "questionnaireId": "01a21422-67d7-70dd-b7ad-96f14e28caa6",
                  *       "clientGroups": [
-                 *         "carers-mwwi0bg9"
+                 *         "carers-mwwi755d"
                  *       ],
                  *       "effectiveFrom": "2026-04-01",
                  *       "method": {
@@ -8879,12 +8906,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-8c12-771a-840c-91a86048461e",
-                     *       "key": "carers-mwwi0bg9",
+                     *       "id": "01a21422-67ea-7745-adf6-fa5efd47aea8",
+                     *       "key": "carers-mwwi755d",
                      *       "version": 1,
-                     *       "questionnaireId": "01a2141d-8bfe-74e1-8525-16e79d11a41f",
+                     *       "questionnaireId": "01a21422-67d7-70dd-b7ad-96f14e28caa6",
                      *       "clientGroups": [
-                     *         "carers-mwwi0bg9"
+                     *         "carers-mwwi755d"
                      *       ],
                      *       "effectiveFrom": "2026-04-01",
                      *       "effectiveTo": null,
@@ -8901,7 +8928,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-11-25T19:10:10.449Z"
+                     *       "createdAt": "2026-11-25T19:15:28.872Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -9085,10 +9112,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-887b-76d8-9896-3e2f09be72a4",
+                     *       "id": "01a21422-6444-77f0-afe9-b21b9edd3550",
                      *       "key": "adults",
                      *       "version": 1,
-                     *       "questionnaireId": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac",
+                     *       "questionnaireId": "01a21422-643e-73fc-9d72-4d802ac7f758",
                      *       "clientGroups": [
                      *         "learning-disability",
                      *         "physical-disability",
@@ -9110,7 +9137,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-11-25T19:10:09.507Z"
+                     *       "createdAt": "2026-11-25T19:15:27.923Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -9265,7 +9292,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "schemeId": "01a2141d-887b-76d8-9896-3e2f09be72a4",
+                     *       "schemeId": "01a21422-6444-77f0-afe9-b21b9edd3550",
                      *       "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *       "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *       "sections": [
@@ -9519,8 +9546,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-8c5d-75ea-ae75-73ff32814009",
-                     *       "createdAt": "2026-11-25T19:10:10.524Z",
+                     *       "id": "01a21422-682e-73a7-8af0-d1d31734487a",
+                     *       "createdAt": "2026-11-25T19:15:28.942Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -9824,8 +9851,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-8c5d-75ea-ae75-73ff32814009",
-                     *       "createdAt": "2026-11-25T19:10:10.524Z",
+                     *       "id": "01a21422-682e-73a7-8af0-d1d31734487a",
+                     *       "createdAt": "2026-11-25T19:15:28.942Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -10250,7 +10277,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a2141d-887b-76d8-9896-3e2f09be72a4",
+                 *       "schemeId": "01a21422-6444-77f0-afe9-b21b9edd3550",
                  *       "answers": {
                  *         "washing": "some",
                  *         "dressing": "some",
@@ -10317,12 +10344,12 @@ export interface operations {
                     /**
                      * @example {
                      *       "scheme": {
-                     *         "id": "01a2141d-887b-76d8-9896-3e2f09be72a4",
+                     *         "id": "01a21422-6444-77f0-afe9-b21b9edd3550",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
                      *       "questionnaire": {
-                     *         "id": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac",
+                     *         "id": "01a21422-643e-73fc-9d72-4d802ac7f758",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -10717,6 +10744,7 @@ export interface operations {
                      *       "weeksPerYear": 52,
                      *       "rasAnnualPence": 3098077,
                      *       "panelAmount": null,
+                     *       "outsideRas": false,
                      *       "streams": [],
                      *       "totalAnnualPence": 3098077,
                      *       "councilAnnualPence": 3098077,
@@ -11417,17 +11445,17 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *           "id": "01a21422-687c-74d0-937f-e10551d89127",
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mwwi0bg9"
+                     *             "carefirst": "JOURNEY-mwwi755d"
                      *           },
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam Example",
                      *           "dateOfBirth": null,
                      *           "agent": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:10:10.595Z",
-                     *           "updatedAt": "2026-11-25T19:10:10.595Z"
+                     *           "createdAt": "2026-11-25T19:15:29.013Z",
+                     *           "updatedAt": "2026-11-25T19:15:29.013Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -11546,7 +11574,7 @@ export interface operations {
                  * @example {
                  *       "clientGroup": "learning-disability",
                  *       "externalIds": {
-                 *         "carefirst": "JOURNEY-mwwi0bg9"
+                 *         "carefirst": "JOURNEY-mwwi755d"
                  *       },
                  *       "displayName": "Sam Example"
                  *     }
@@ -11569,17 +11597,17 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *       "id": "01a21422-687c-74d0-937f-e10551d89127",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwi0bg9"
+                     *         "carefirst": "JOURNEY-mwwi755d"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
                      *       "dateOfBirth": null,
                      *       "agent": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:10:10.595Z",
-                     *       "updatedAt": "2026-11-25T19:10:10.595Z"
+                     *       "createdAt": "2026-11-25T19:15:29.013Z",
+                     *       "updatedAt": "2026-11-25T19:15:29.013Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -11763,17 +11791,17 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *       "id": "01a21422-687c-74d0-937f-e10551d89127",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwi0bg9"
+                     *         "carefirst": "JOURNEY-mwwi755d"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
                      *       "dateOfBirth": null,
                      *       "agent": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:10:10.595Z",
-                     *       "updatedAt": "2026-11-25T19:10:10.595Z"
+                     *       "createdAt": "2026-11-25T19:15:29.013Z",
+                     *       "updatedAt": "2026-11-25T19:15:29.013Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -11939,17 +11967,17 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *       "id": "01a21422-687c-74d0-937f-e10551d89127",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwi0bg9"
+                     *         "carefirst": "JOURNEY-mwwi755d"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam",
                      *       "dateOfBirth": null,
                      *       "agent": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:10:10.595Z",
-                     *       "updatedAt": "2026-11-25T19:10:10.660Z"
+                     *       "createdAt": "2026-11-25T19:15:29.013Z",
+                     *       "updatedAt": "2026-11-25T19:15:29.071Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -12199,10 +12227,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2141d-8cef-72a4-9ffc-f8f088c3968c",
-                     *           "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *           "id": "01a21422-68bc-7256-a7be-b1c5fbbf125a",
+                     *           "personId": "01a21422-687c-74d0-937f-e10551d89127",
                      *           "questionnaire": {
-                     *             "id": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac",
+                     *             "id": "01a21422-643e-73fc-9d72-4d802ac7f758",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
@@ -12649,8 +12677,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "agreedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-11-25T19:10:10.669Z",
-                     *           "updatedAt": "2026-11-25T19:10:10.726Z"
+                     *           "createdAt": "2026-11-25T19:15:29.082Z",
+                     *           "updatedAt": "2026-11-25T19:15:29.121Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -12767,8 +12795,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
-                 *       "questionnaireId": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac",
+                 *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
+                 *       "questionnaireId": "01a21422-643e-73fc-9d72-4d802ac7f758",
                  *       "completedWith": [
                  *         "family"
                  *       ],
@@ -12793,10 +12821,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-8cef-72a4-9ffc-f8f088c3968c",
-                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *       "id": "01a21422-68bc-7256-a7be-b1c5fbbf125a",
+                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
                      *       "questionnaire": {
-                     *         "id": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac",
+                     *         "id": "01a21422-643e-73fc-9d72-4d802ac7f758",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -13233,8 +13261,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:10:10.669Z",
-                     *       "updatedAt": "2026-11-25T19:10:10.669Z"
+                     *       "createdAt": "2026-11-25T19:15:29.082Z",
+                     *       "updatedAt": "2026-11-25T19:15:29.082Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -13418,10 +13446,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-8cef-72a4-9ffc-f8f088c3968c",
-                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *       "id": "01a21422-68bc-7256-a7be-b1c5fbbf125a",
+                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
                      *       "questionnaire": {
-                     *         "id": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac",
+                     *         "id": "01a21422-643e-73fc-9d72-4d802ac7f758",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -13868,8 +13896,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:10:10.669Z",
-                     *       "updatedAt": "2026-11-25T19:10:10.726Z"
+                     *       "createdAt": "2026-11-25T19:15:29.082Z",
+                     *       "updatedAt": "2026-11-25T19:15:29.121Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -14080,10 +14108,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-8cef-72a4-9ffc-f8f088c3968c",
-                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *       "id": "01a21422-68bc-7256-a7be-b1c5fbbf125a",
+                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
                      *       "questionnaire": {
-                     *         "id": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac",
+                     *         "id": "01a21422-643e-73fc-9d72-4d802ac7f758",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -14530,8 +14558,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:10:10.669Z",
-                     *       "updatedAt": "2026-11-25T19:10:10.726Z"
+                     *       "createdAt": "2026-11-25T19:15:29.082Z",
+                     *       "updatedAt": "2026-11-25T19:15:29.121Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -14778,10 +14806,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-8cef-72a4-9ffc-f8f088c3968c",
-                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *       "id": "01a21422-68bc-7256-a7be-b1c5fbbf125a",
+                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
                      *       "questionnaire": {
-                     *         "id": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac",
+                     *         "id": "01a21422-643e-73fc-9d72-4d802ac7f758",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -15270,11 +15298,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-11-25T19:10:10.882Z",
+                     *       "submittedAt": "2026-11-25T19:15:29.233Z",
                      *       "agreedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T19:10:10.669Z",
-                     *       "updatedAt": "2026-11-25T19:10:10.882Z"
+                     *       "createdAt": "2026-11-25T19:15:29.082Z",
+                     *       "updatedAt": "2026-11-25T19:15:29.233Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -15504,10 +15532,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-8cef-72a4-9ffc-f8f088c3968c",
-                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *       "id": "01a21422-68bc-7256-a7be-b1c5fbbf125a",
+                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
                      *       "questionnaire": {
-                     *         "id": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac",
+                     *         "id": "01a21422-643e-73fc-9d72-4d802ac7f758",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -15610,8 +15638,8 @@ export interface operations {
                      *       "moderation": {
                      *         "decision": "agree",
                      *         "amendments": [],
-                     *         "moderatedBy": "key:01a2141d-8b5e-7751-9111-f3976bf44e11",
-                     *         "moderatedAt": "2026-11-25T19:10:10.940Z"
+                     *         "moderatedBy": "key:01a21422-6728-70b9-b63f-0525d7ffefad",
+                     *         "moderatedAt": "2026-11-25T19:15:29.283Z"
                      *       },
                      *       "eligibility": {
                      *         "eligible": true,
@@ -16004,11 +16032,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-11-25T19:10:10.882Z",
-                     *       "agreedAt": "2026-11-25T19:10:10.940Z",
+                     *       "submittedAt": "2026-11-25T19:15:29.233Z",
+                     *       "agreedAt": "2026-11-25T19:15:29.284Z",
                      *       "version": 4,
-                     *       "createdAt": "2026-11-25T19:10:10.669Z",
-                     *       "updatedAt": "2026-11-25T19:10:10.940Z"
+                     *       "createdAt": "2026-11-25T19:15:29.082Z",
+                     *       "updatedAt": "2026-11-25T19:15:29.284Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -16260,18 +16288,18 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2141d-8f22-743a-bbac-907a7841ecca",
-                     *           "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
-                     *           "assessmentId": "01a2141d-8cef-72a4-9ffc-f8f088c3968c",
+                     *           "id": "01a21422-6a4d-7113-9375-18fcb418bca4",
+                     *           "personId": "01a21422-687c-74d0-937f-e10551d89127",
+                     *           "assessmentId": "01a21422-68bc-7256-a7be-b1c5fbbf125a",
                      *           "status": "indicative",
                      *           "startDate": "2026-12-01",
                      *           "questionnaire": {
-                     *             "id": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac",
+                     *             "id": "01a21422-643e-73fc-9d72-4d802ac7f758",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
                      *           "scheme": {
-                     *             "id": "01a2141d-887b-76d8-9896-3e2f09be72a4",
+                     *             "id": "01a21422-6444-77f0-afe9-b21b9edd3550",
                      *             "key": "adults",
                      *             "version": 1
                      *           },
@@ -16668,6 +16696,7 @@ export interface operations {
                      *           "weeksPerYear": 52,
                      *           "rasAnnualPence": 4027500,
                      *           "panelAmount": null,
+                     *           "outsideRas": false,
                      *           "streams": [],
                      *           "totalAnnualPence": 4027500,
                      *           "councilAnnualPence": 4027500,
@@ -16759,8 +16788,8 @@ export interface operations {
                      *           "contributionCollection": null,
                      *           "agreedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:10:11.227Z",
-                     *           "updatedAt": "2026-11-25T19:10:11.227Z"
+                     *           "createdAt": "2026-11-25T19:15:29.480Z",
+                     *           "updatedAt": "2026-11-25T19:15:29.480Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -16877,7 +16906,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "assessmentId": "01a2141d-8cef-72a4-9ffc-f8f088c3968c",
+                 *       "assessmentId": "01a21422-68bc-7256-a7be-b1c5fbbf125a",
                  *       "startDate": "2026-12-01"
                  *     }
                  */
@@ -16899,18 +16928,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-8f22-743a-bbac-907a7841ecca",
-                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
-                     *       "assessmentId": "01a2141d-8cef-72a4-9ffc-f8f088c3968c",
+                     *       "id": "01a21422-6a4d-7113-9375-18fcb418bca4",
+                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
+                     *       "assessmentId": "01a21422-68bc-7256-a7be-b1c5fbbf125a",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac",
+                     *         "id": "01a21422-643e-73fc-9d72-4d802ac7f758",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a2141d-887b-76d8-9896-3e2f09be72a4",
+                     *         "id": "01a21422-6444-77f0-afe9-b21b9edd3550",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -17307,6 +17336,7 @@ export interface operations {
                      *       "weeksPerYear": 52,
                      *       "rasAnnualPence": 4027500,
                      *       "panelAmount": null,
+                     *       "outsideRas": false,
                      *       "streams": [],
                      *       "totalAnnualPence": 4027500,
                      *       "councilAnnualPence": 4027500,
@@ -17398,8 +17428,8 @@ export interface operations {
                      *       "contributionCollection": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:10:11.227Z",
-                     *       "updatedAt": "2026-11-25T19:10:11.227Z"
+                     *       "createdAt": "2026-11-25T19:15:29.480Z",
+                     *       "updatedAt": "2026-11-25T19:15:29.480Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -17583,18 +17613,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-8f22-743a-bbac-907a7841ecca",
-                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
-                     *       "assessmentId": "01a2141d-8cef-72a4-9ffc-f8f088c3968c",
+                     *       "id": "01a21422-6a4d-7113-9375-18fcb418bca4",
+                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
+                     *       "assessmentId": "01a21422-68bc-7256-a7be-b1c5fbbf125a",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac",
+                     *         "id": "01a21422-643e-73fc-9d72-4d802ac7f758",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a2141d-887b-76d8-9896-3e2f09be72a4",
+                     *         "id": "01a21422-6444-77f0-afe9-b21b9edd3550",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -17991,6 +18021,7 @@ export interface operations {
                      *       "weeksPerYear": 52,
                      *       "rasAnnualPence": 4027500,
                      *       "panelAmount": null,
+                     *       "outsideRas": false,
                      *       "streams": [],
                      *       "totalAnnualPence": 4027500,
                      *       "councilAnnualPence": 4027500,
@@ -18082,8 +18113,8 @@ export interface operations {
                      *       "contributionCollection": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:10:11.227Z",
-                     *       "updatedAt": "2026-11-25T19:10:11.227Z"
+                     *       "createdAt": "2026-11-25T19:15:29.480Z",
+                     *       "updatedAt": "2026-11-25T19:15:29.480Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -18240,7 +18271,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2141d-8e6a-7129-a021-cf74b01d6fc1",
+                     *           "id": "01a21422-69cd-7328-a672-904063439a87",
                      *           "version": 1,
                      *           "shipped": false,
                      *           "name": "Charging policy 2027/28",
@@ -18306,7 +18337,7 @@ export interface operations {
                      *             "minimumWeeklyChargePence": 0,
                      *             "arrangementFeePence": 0
                      *           },
-                     *           "createdAt": "2026-11-25T19:10:11.043Z"
+                     *           "createdAt": "2026-11-25T19:15:29.353Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -18449,7 +18480,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-8e6a-7129-a021-cf74b01d6fc1",
+                     *       "id": "01a21422-69cd-7328-a672-904063439a87",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -18515,7 +18546,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-11-25T19:10:11.043Z"
+                     *       "createdAt": "2026-11-25T19:15:29.353Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -18698,7 +18729,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-8e6a-7129-a021-cf74b01d6fc1",
+                     *       "id": "01a21422-69cd-7328-a672-904063439a87",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -18764,7 +18795,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-11-25T19:10:11.043Z"
+                     *       "createdAt": "2026-11-25T19:15:29.353Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -18924,19 +18955,19 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2141d-8e45-7303-9e2a-24202071a769",
-                     *           "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *           "id": "01a21422-69b1-7231-ac86-556063b002b6",
+                     *           "personId": "01a21422-687c-74d0-937f-e10551d89127",
                      *           "effectiveFrom": "2026-04-01",
                      *           "method": "entered",
                      *           "weeklyContributionPence": 1500,
                      *           "calculation": null,
                      *           "chargingPolicy": null,
                      *           "notes": null,
-                     *           "createdAt": "2026-11-25T19:10:11.010Z"
+                     *           "createdAt": "2026-11-25T19:15:29.327Z"
                      *         },
                      *         {
-                     *           "id": "01a2141d-8ee5-73fc-9339-41041a9d3509",
-                     *           "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *           "id": "01a21422-6a22-76c2-af4b-8e20e923f582",
+                     *           "personId": "01a21422-687c-74d0-937f-e10551d89127",
                      *           "effectiveFrom": "2027-04-01",
                      *           "method": "calculated",
                      *           "weeklyContributionPence": 10035,
@@ -19020,12 +19051,12 @@ export interface operations {
                      *             }
                      *           },
                      *           "chargingPolicy": {
-                     *             "id": "01a2141d-8e6a-7129-a021-cf74b01d6fc1",
+                     *             "id": "01a21422-69cd-7328-a672-904063439a87",
                      *             "version": 1,
                      *             "name": "Charging policy 2027/28"
                      *           },
                      *           "notes": null,
-                     *           "createdAt": "2026-11-25T19:10:11.168Z"
+                     *           "createdAt": "2026-11-25T19:15:29.440Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -19197,15 +19228,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-8e45-7303-9e2a-24202071a769",
-                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *       "id": "01a21422-69b1-7231-ac86-556063b002b6",
+                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
                      *       "effectiveFrom": "2026-04-01",
                      *       "method": "entered",
                      *       "weeklyContributionPence": 1500,
                      *       "calculation": null,
                      *       "chargingPolicy": null,
                      *       "notes": null,
-                     *       "createdAt": "2026-11-25T19:10:11.010Z"
+                     *       "createdAt": "2026-11-25T19:15:29.327Z"
                      *     }
                      */
                     "application/json": components["schemas"]["FinancialAssessment"];
@@ -19413,9 +19444,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2141d-8fb4-72da-a4d9-d388ad1ee102",
-                     *           "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
-                     *           "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *           "id": "01a21422-6ab1-735b-a98e-c50b1e187c95",
+                     *           "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
+                     *           "personId": "01a21422-687c-74d0-937f-e10551d89127",
                      *           "status": "draft",
                      *           "stage": null,
                      *           "outcomes": [
@@ -19598,8 +19629,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "decidedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-11-25T19:10:11.378Z",
-                     *           "updatedAt": "2026-11-25T19:10:11.414Z",
+                     *           "createdAt": "2026-11-25T19:15:29.582Z",
+                     *           "updatedAt": "2026-11-25T19:15:29.619Z",
                      *           "healthySafeAndWell": "My PA checks my medication daily"
                      *         }
                      *       ],
@@ -19717,7 +19748,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
+                 *       "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
                  *       "outcomes": [
                  *         {
                  *           "key": "home",
@@ -19786,9 +19817,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-8fb4-72da-a4d9-d388ad1ee102",
-                     *       "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
-                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *       "id": "01a21422-6ab1-735b-a98e-c50b1e187c95",
+                     *       "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
+                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -19971,8 +20002,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:10:11.378Z",
-                     *       "updatedAt": "2026-11-25T19:10:11.378Z",
+                     *       "createdAt": "2026-11-25T19:15:29.582Z",
+                     *       "updatedAt": "2026-11-25T19:15:29.582Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -20172,9 +20203,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-8fb4-72da-a4d9-d388ad1ee102",
-                     *       "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
-                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *       "id": "01a21422-6ab1-735b-a98e-c50b1e187c95",
+                     *       "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
+                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -20357,8 +20388,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:10:11.378Z",
-                     *       "updatedAt": "2026-11-25T19:10:11.414Z",
+                     *       "createdAt": "2026-11-25T19:15:29.582Z",
+                     *       "updatedAt": "2026-11-25T19:15:29.619Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -20572,9 +20603,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-8fb4-72da-a4d9-d388ad1ee102",
-                     *       "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
-                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *       "id": "01a21422-6ab1-735b-a98e-c50b1e187c95",
+                     *       "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
+                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -20757,8 +20788,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:10:11.378Z",
-                     *       "updatedAt": "2026-11-25T19:10:11.414Z",
+                     *       "createdAt": "2026-11-25T19:15:29.582Z",
+                     *       "updatedAt": "2026-11-25T19:15:29.619Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -21006,9 +21037,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-8fb4-72da-a4d9-d388ad1ee102",
-                     *       "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
-                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *       "id": "01a21422-6ab1-735b-a98e-c50b1e187c95",
+                     *       "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
+                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
                      *       "status": "submitted",
                      *       "stage": "coordinator",
                      *       "outcomes": [
@@ -21188,11 +21219,11 @@ export interface operations {
                      *       ],
                      *       "exception": null,
                      *       "decisions": [],
-                     *       "submittedAt": "2026-11-25T19:10:11.496Z",
+                     *       "submittedAt": "2026-11-25T19:15:29.697Z",
                      *       "decidedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T19:10:11.378Z",
-                     *       "updatedAt": "2026-11-25T19:10:11.496Z",
+                     *       "createdAt": "2026-11-25T19:15:29.582Z",
+                     *       "updatedAt": "2026-11-25T19:15:29.697Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -21424,9 +21455,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-8fb4-72da-a4d9-d388ad1ee102",
-                     *       "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
-                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *       "id": "01a21422-6ab1-735b-a98e-c50b1e187c95",
+                     *       "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
+                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
                      *       "status": "submitted",
                      *       "stage": "team-manager",
                      *       "outcomes": [
@@ -21607,22 +21638,22 @@ export interface operations {
                      *       "exception": null,
                      *       "decisions": [
                      *         {
-                     *           "id": "01a2141d-9046-7797-838b-fa808ccb6974",
+                     *           "id": "01a21422-6b3d-7155-9e79-b60cc818df17",
                      *           "stage": "coordinator",
                      *           "outcome": "approve",
                      *           "reasons": "Approved at coordinator: meets the outcomes",
                      *           "planVersion": 3,
-                     *           "decidedBy": "key:01a2141d-8b5e-7751-9111-f3976bf44e11",
+                     *           "decidedBy": "key:01a21422-6728-70b9-b63f-0525d7ffefad",
                      *           "actorName": "coordinator-1",
                      *           "checklistReasons": null,
-                     *           "decidedAt": "2026-11-25T19:10:11.522Z"
+                     *           "decidedAt": "2026-11-25T19:15:29.721Z"
                      *         }
                      *       ],
-                     *       "submittedAt": "2026-11-25T19:10:11.496Z",
+                     *       "submittedAt": "2026-11-25T19:15:29.697Z",
                      *       "decidedAt": null,
                      *       "version": 4,
-                     *       "createdAt": "2026-11-25T19:10:11.378Z",
-                     *       "updatedAt": "2026-11-25T19:10:11.528Z",
+                     *       "createdAt": "2026-11-25T19:15:29.582Z",
+                     *       "updatedAt": "2026-11-25T19:15:29.727Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -21866,10 +21897,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
+                     *       "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
                      *       "status": "agreed",
                      *       "agreement": {
-                     *         "id": "01a2141d-9081-70d2-b454-2f38fcd0a2b6",
+                     *         "id": "01a21422-6b76-7055-becd-0007a12406c7",
                      *         "startDate": "2026-12-01",
                      *         "frequency": "monthly",
                      *         "collection": "net",
@@ -21877,7 +21908,7 @@ export interface operations {
                      *         "grossAnnualPence": 4027500,
                      *         "contributionAnnualPence": 78000,
                      *         "netAnnualPence": 3949500,
-                     *         "financialAssessmentId": "01a2141d-8e45-7303-9e2a-24202071a769"
+                     *         "financialAssessmentId": "01a21422-69b1-7231-ac86-556063b002b6"
                      *       },
                      *       "balancePence": 0,
                      *       "councilPaidPence": 0,
@@ -22195,8 +22226,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-90b5-72bd-8194-797495276e8c",
-                     *       "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
+                     *       "id": "01a21422-6ba8-7656-9bd3-2958b34745b7",
+                     *       "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
                      *       "kind": "council-payment",
                      *       "funder": "council",
                      *       "direction": "in",
@@ -22209,8 +22240,8 @@ export interface operations {
                      *       "reversesTransactionId": null,
                      *       "reversedBy": null,
                      *       "description": null,
-                     *       "createdBy": "key:01a2141d-8b75-70b5-87d7-ba4b5f093025",
-                     *       "createdAt": "2026-11-25T19:10:11.627Z"
+                     *       "createdBy": "key:01a21422-673c-7262-9d29-a617384aaecb",
+                     *       "createdAt": "2026-11-25T19:15:29.826Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Transaction"];
@@ -22430,10 +22461,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2141d-922e-7095-8d82-3d531f44f80e",
-                     *           "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *           "id": "01a21422-6d07-73ae-9b5c-b1d532c1cec7",
+                     *           "personId": "01a21422-687c-74d0-937f-e10551d89127",
                      *           "subject": "budget",
-                     *           "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
+                     *           "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
                      *           "planId": null,
                      *           "decisionId": null,
                      *           "lodgedBy": "person",
@@ -22441,8 +22472,8 @@ export interface operations {
                      *           "status": "lodged",
                      *           "decision": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:10:12.013Z",
-                     *           "updatedAt": "2026-11-25T19:10:12.013Z"
+                     *           "createdAt": "2026-11-25T19:15:30.178Z",
+                     *           "updatedAt": "2026-11-25T19:15:30.178Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -22560,7 +22591,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "subject": "budget",
-                 *       "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
+                 *       "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
                  *       "reason": "My night-time needs are not counted"
                  *     }
                  */
@@ -22582,10 +22613,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-922e-7095-8d82-3d531f44f80e",
-                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *       "id": "01a21422-6d07-73ae-9b5c-b1d532c1cec7",
+                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
                      *       "subject": "budget",
-                     *       "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
+                     *       "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -22593,8 +22624,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:10:12.013Z",
-                     *       "updatedAt": "2026-11-25T19:10:12.013Z"
+                     *       "createdAt": "2026-11-25T19:15:30.178Z",
+                     *       "updatedAt": "2026-11-25T19:15:30.178Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -22793,10 +22824,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-922e-7095-8d82-3d531f44f80e",
-                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *       "id": "01a21422-6d07-73ae-9b5c-b1d532c1cec7",
+                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
                      *       "subject": "budget",
-                     *       "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
+                     *       "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -22804,8 +22835,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:10:12.013Z",
-                     *       "updatedAt": "2026-11-25T19:10:12.013Z"
+                     *       "createdAt": "2026-11-25T19:15:30.178Z",
+                     *       "updatedAt": "2026-11-25T19:15:30.178Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -22972,10 +23003,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-922e-7095-8d82-3d531f44f80e",
-                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *       "id": "01a21422-6d07-73ae-9b5c-b1d532c1cec7",
+                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
                      *       "subject": "budget",
-                     *       "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
+                     *       "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -22985,12 +23016,12 @@ export interface operations {
                      *         "outcome": "not-upheld",
                      *         "reasons": "Night-time needs are counted in section 4",
                      *         "agreedAnnualPence": null,
-                     *         "decidedBy": "key:01a2141d-8b6f-77a8-83e7-849dbfc13c1c",
-                     *         "decidedAt": "2026-11-25T19:10:12.049Z"
+                     *         "decidedBy": "key:01a21422-6736-7374-b5fe-22dc86bfa048",
+                     *         "decidedAt": "2026-11-25T19:15:30.218Z"
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:10:12.013Z",
-                     *       "updatedAt": "2026-11-25T19:10:12.050Z"
+                     *       "createdAt": "2026-11-25T19:15:30.178Z",
+                     *       "updatedAt": "2026-11-25T19:15:30.218Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -23246,9 +23277,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2141d-9086-73aa-ad41-90f7867cb29e",
-                     *           "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
-                     *           "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *           "id": "01a21422-6b7a-70eb-b785-b7302ee0c8bd",
+                     *           "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
+                     *           "personId": "01a21422-687c-74d0-937f-e10551d89127",
                      *           "kind": "first",
                      *           "dueDate": "2026-12-29",
                      *           "status": "scheduled",
@@ -23257,13 +23288,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:10:11.574Z",
-                     *           "updatedAt": "2026-11-25T19:10:11.574Z"
+                     *           "createdAt": "2026-11-25T19:15:29.770Z",
+                     *           "updatedAt": "2026-11-25T19:15:29.770Z"
                      *         },
                      *         {
-                     *           "id": "01a2141d-9086-73ab-bb14-96b10e662918",
-                     *           "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
-                     *           "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *           "id": "01a21422-6b7b-72ff-9fd9-781abae2f84c",
+                     *           "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
+                     *           "personId": "01a21422-687c-74d0-937f-e10551d89127",
                      *           "kind": "annual",
                      *           "dueDate": "2027-12-01",
                      *           "status": "scheduled",
@@ -23272,8 +23303,8 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:10:11.574Z",
-                     *           "updatedAt": "2026-11-25T19:10:11.574Z"
+                     *           "createdAt": "2026-11-25T19:15:29.770Z",
+                     *           "updatedAt": "2026-11-25T19:15:29.770Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -23391,7 +23422,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
+                 *       "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
                  *       "kind": "interim",
                  *       "dueDate": "2027-03-01"
                  *     }
@@ -23414,9 +23445,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-916a-7055-b7a3-51363a2e8a84",
-                     *       "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
-                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *       "id": "01a21422-6c4e-7573-939d-6570a9a4b9af",
+                     *       "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
+                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
                      *       "kind": "interim",
                      *       "dueDate": "2027-03-01",
                      *       "status": "scheduled",
@@ -23425,8 +23456,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:10:11.816Z",
-                     *       "updatedAt": "2026-11-25T19:10:11.816Z"
+                     *       "createdAt": "2026-11-25T19:15:29.997Z",
+                     *       "updatedAt": "2026-11-25T19:15:29.997Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -23610,9 +23641,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-9086-73aa-ad41-90f7867cb29e",
-                     *       "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
-                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *       "id": "01a21422-6b7a-70eb-b785-b7302ee0c8bd",
+                     *       "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
+                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
                      *       "kind": "first",
                      *       "dueDate": "2026-12-29",
                      *       "status": "scheduled",
@@ -23621,8 +23652,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:10:11.574Z",
-                     *       "updatedAt": "2026-11-25T19:10:11.574Z"
+                     *       "createdAt": "2026-11-25T19:15:29.770Z",
+                     *       "updatedAt": "2026-11-25T19:15:29.770Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -23800,9 +23831,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-9086-73aa-ad41-90f7867cb29e",
-                     *       "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
-                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *       "id": "01a21422-6b7a-70eb-b785-b7302ee0c8bd",
+                     *       "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
+                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
                      *       "kind": "first",
                      *       "dueDate": "2026-12-29",
                      *       "status": "completed",
@@ -23831,10 +23862,10 @@ export interface operations {
                      *         "nextBudgetId": null
                      *       },
                      *       "clawback": null,
-                     *       "completedAt": "2026-11-25T19:10:11.883Z",
+                     *       "completedAt": "2026-11-25T19:15:30.062Z",
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:10:11.574Z",
-                     *       "updatedAt": "2026-11-25T19:10:11.883Z"
+                     *       "createdAt": "2026-11-25T19:15:29.770Z",
+                     *       "updatedAt": "2026-11-25T19:15:30.062Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -24093,9 +24124,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-9086-73ab-bb14-96b10e662918",
-                     *       "budgetId": "01a2141d-8f22-743a-bbac-907a7841ecca",
-                     *       "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *       "id": "01a21422-6b7b-72ff-9fd9-781abae2f84c",
+                     *       "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
+                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
                      *       "kind": "annual",
                      *       "dueDate": "2027-12-01",
                      *       "status": "completed",
@@ -24183,10 +24214,10 @@ export interface operations {
                      *           "decision": "reduce",
                      *           "amountPence": 1577576,
                      *           "reason": "A replacement hoist is due next month",
-                     *           "decidedBy": "key:01a2141d-8b75-70b5-87d7-ba4b5f093025",
-                     *           "decidedAt": "2026-11-25T19:10:11.950Z",
+                     *           "decidedBy": "key:01a21422-673c-7262-9d29-a617384aaecb",
+                     *           "decidedAt": "2026-11-25T19:15:30.127Z",
                      *           "transactionIds": [
-                     *             "01a2141d-91ed-74b4-8fea-86a60975393d"
+                     *             "01a21422-6cce-74a6-9c45-b6fa286eb541"
                      *           ]
                      *         },
                      *         "weeksPerYear": 52,
@@ -24194,10 +24225,10 @@ export interface operations {
                      *         "funders": [],
                      *         "totalClawbackPence": 3155153
                      *       },
-                     *       "completedAt": "2026-11-25T19:10:11.926Z",
+                     *       "completedAt": "2026-11-25T19:15:30.104Z",
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T19:10:11.574Z",
-                     *       "updatedAt": "2026-11-25T19:10:11.950Z"
+                     *       "createdAt": "2026-11-25T19:15:29.770Z",
+                     *       "updatedAt": "2026-11-25T19:15:30.127Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -26053,52 +26084,52 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2141d-8882-7079-8785-81f66e65a7a4",
+                     *           "id": "01a21422-644b-77e5-a02d-fb705e462841",
                      *           "seq": 1,
                      *           "type": "council.created",
                      *           "entityType": "council",
-                     *           "entityId": "01a2141d-8864-776f-adca-2c9f8503a424",
-                     *           "occurredAt": "2026-11-25T19:10:09.507Z",
+                     *           "entityId": "01a21422-6434-7781-8e93-80a46e3ece5f",
+                     *           "occurredAt": "2026-11-25T19:15:27.923Z",
                      *           "data": {
-                     *             "id": "01a2141d-8864-776f-adca-2c9f8503a424",
+                     *             "id": "01a21422-6434-7781-8e93-80a46e3ece5f",
                      *             "name": "Demo Borough"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2141d-8882-707a-b9f7-057521c6169b",
+                     *           "id": "01a21422-644b-77e6-9aa5-c06b8fd15207",
                      *           "seq": 2,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac",
-                     *           "occurredAt": "2026-11-25T19:10:09.507Z",
+                     *           "entityId": "01a21422-643e-73fc-9d72-4d802ac7f758",
+                     *           "occurredAt": "2026-11-25T19:15:27.923Z",
                      *           "data": {
-                     *             "id": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac",
+                     *             "id": "01a21422-643e-73fc-9d72-4d802ac7f758",
                      *             "key": "saq",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2141d-8882-707b-933d-1b06a314dbb5",
+                     *           "id": "01a21422-644b-77e7-88f8-e7d85b223d99",
                      *           "seq": 3,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a2141d-887b-76d8-9896-3e2f09be72a4",
-                     *           "occurredAt": "2026-11-25T19:10:09.507Z",
+                     *           "entityId": "01a21422-6444-77f0-afe9-b21b9edd3550",
+                     *           "occurredAt": "2026-11-25T19:15:27.923Z",
                      *           "data": {
-                     *             "id": "01a2141d-887b-76d8-9896-3e2f09be72a4",
+                     *             "id": "01a21422-6444-77f0-afe9-b21b9edd3550",
                      *             "key": "adults",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2141d-8b56-71e1-8250-bb8c3d89acf4",
+                     *           "id": "01a21422-671b-70ba-a50f-c5e55db1df9c",
                      *           "seq": 4,
                      *           "type": "council.updated",
                      *           "entityType": "council",
-                     *           "entityId": "01a2141d-8864-776f-adca-2c9f8503a424",
-                     *           "occurredAt": "2026-11-25T19:10:10.258Z",
+                     *           "entityId": "01a21422-6434-7781-8e93-80a46e3ece5f",
+                     *           "occurredAt": "2026-11-25T19:15:28.663Z",
                      *           "data": {
-                     *             "id": "01a2141d-8864-776f-adca-2c9f8503a424",
+                     *             "id": "01a21422-6434-7781-8e93-80a46e3ece5f",
                      *             "name": "Demo Borough",
                      *             "version": 2,
                      *             "settings": {
@@ -26111,159 +26142,159 @@ export interface operations {
                      *                   }
                      *                 ],
                      *                 "publishedSchemeIds": [
-                     *                   "01a2141d-887b-76d8-9896-3e2f09be72a4"
+                     *                   "01a21422-6444-77f0-afe9-b21b9edd3550"
                      *                 ],
                      *                 "seniorResponsibleOwner": "Director of Adult Social Services"
                      *               },
                      *               "regionalReportOptIn": true,
                      *               "firstReviewAfterWeeks": 4
                      *             },
-                     *             "createdAt": "2026-11-25T19:10:09.507Z"
+                     *             "createdAt": "2026-11-25T19:15:27.923Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2141d-8b64-72af-9d55-fb85c26b8dba",
+                     *           "id": "01a21422-672a-70f9-b57c-856d54aa86e2",
                      *           "seq": 5,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2141d-8b5e-7751-9111-f3976bf44e11",
-                     *           "occurredAt": "2026-11-25T19:10:10.270Z",
+                     *           "entityId": "01a21422-6728-70b9-b63f-0525d7ffefad",
+                     *           "occurredAt": "2026-11-25T19:15:28.680Z",
                      *           "data": {
-                     *             "id": "01a2141d-8b5e-7751-9111-f3976bf44e11",
+                     *             "id": "01a21422-6728-70b9-b63f-0525d7ffefad",
                      *             "name": "Care coordinators",
                      *             "roles": [
                      *               "assessor"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:10:10.270Z",
+                     *             "createdAt": "2026-11-25T19:15:28.680Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2141d-8b6b-73f5-b0ae-686a31a73c4c",
+                     *           "id": "01a21422-6731-7076-b3a4-c402ff551497",
                      *           "seq": 6,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2141d-8b69-74b0-83ff-254e683fecb9",
-                     *           "occurredAt": "2026-11-25T19:10:10.281Z",
+                     *           "entityId": "01a21422-672f-72d5-8ed5-af3fc3ed0ca2",
+                     *           "occurredAt": "2026-11-25T19:15:28.687Z",
                      *           "data": {
-                     *             "id": "01a2141d-8b69-74b0-83ff-254e683fecb9",
+                     *             "id": "01a21422-672f-72d5-8ed5-af3fc3ed0ca2",
                      *             "name": "Team managers",
                      *             "roles": [
                      *               "team-manager"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:10:10.281Z",
+                     *             "createdAt": "2026-11-25T19:15:28.687Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2141d-8b71-756a-9afa-c9c2d366ea78",
+                     *           "id": "01a21422-6738-7430-b81b-5366fe876e53",
                      *           "seq": 7,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2141d-8b6f-77a8-83e7-849dbfc13c1c",
-                     *           "occurredAt": "2026-11-25T19:10:10.287Z",
+                     *           "entityId": "01a21422-6736-7374-b5fe-22dc86bfa048",
+                     *           "occurredAt": "2026-11-25T19:15:28.694Z",
                      *           "data": {
-                     *             "id": "01a2141d-8b6f-77a8-83e7-849dbfc13c1c",
+                     *             "id": "01a21422-6736-7374-b5fe-22dc86bfa048",
                      *             "name": "Resource Allocation Panel",
                      *             "roles": [
                      *               "panel"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:10:10.287Z",
+                     *             "createdAt": "2026-11-25T19:15:28.694Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2141d-8b78-7676-825d-8017b377d2ce",
+                     *           "id": "01a21422-6741-7635-9aaa-7e954c93d35f",
                      *           "seq": 8,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2141d-8b75-70b5-87d7-ba4b5f093025",
-                     *           "occurredAt": "2026-11-25T19:10:10.293Z",
+                     *           "entityId": "01a21422-673c-7262-9d29-a617384aaecb",
+                     *           "occurredAt": "2026-11-25T19:15:28.700Z",
                      *           "data": {
-                     *             "id": "01a2141d-8b75-70b5-87d7-ba4b5f093025",
+                     *             "id": "01a21422-673c-7262-9d29-a617384aaecb",
                      *             "name": "Finance",
                      *             "roles": [
                      *               "finance"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:10:10.293Z",
+                     *             "createdAt": "2026-11-25T19:15:28.700Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2141d-8b7e-7140-ac42-1e4d6bfc58b5",
+                     *           "id": "01a21422-6748-72c1-8a7a-b2e1feb00342",
                      *           "seq": 9,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2141d-8b7b-71cc-aa68-ec465a94cc93",
-                     *           "occurredAt": "2026-11-25T19:10:10.299Z",
+                     *           "entityId": "01a21422-6746-74b2-b704-8d6d0868688a",
+                     *           "occurredAt": "2026-11-25T19:15:28.710Z",
                      *           "data": {
-                     *             "id": "01a2141d-8b7b-71cc-aa68-ec465a94cc93",
+                     *             "id": "01a21422-6746-74b2-b704-8d6d0868688a",
                      *             "name": "CareFirst bridge",
                      *             "roles": [
                      *               "integration"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:10:10.299Z",
+                     *             "createdAt": "2026-11-25T19:15:28.710Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2141d-8b85-7714-8de3-239447b3c901",
+                     *           "id": "01a21422-674e-72ff-8991-5468112a9079",
                      *           "seq": 10,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2141d-8b83-73f7-b217-bba2fda1602a",
-                     *           "occurredAt": "2026-11-25T19:10:10.307Z",
+                     *           "entityId": "01a21422-674c-7561-87f6-83056475fd13",
+                     *           "occurredAt": "2026-11-25T19:15:28.716Z",
                      *           "data": {
-                     *             "id": "01a2141d-8b83-73f7-b217-bba2fda1602a",
+                     *             "id": "01a21422-674c-7561-87f6-83056475fd13",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:10:10.307Z",
+                     *             "createdAt": "2026-11-25T19:15:28.716Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2141d-8b96-7765-9fa0-1c4976434681",
+                     *           "id": "01a21422-675e-7253-a25f-30b89514f056",
                      *           "seq": 11,
                      *           "type": "api-key.revoked",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2141d-8b83-73f7-b217-bba2fda1602a",
-                     *           "occurredAt": "2026-11-25T19:10:10.322Z",
+                     *           "entityId": "01a21422-674c-7561-87f6-83056475fd13",
+                     *           "occurredAt": "2026-11-25T19:15:28.730Z",
                      *           "data": {
-                     *             "id": "01a2141d-8b83-73f7-b217-bba2fda1602a",
+                     *             "id": "01a21422-674c-7561-87f6-83056475fd13",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:10:10.307Z",
-                     *             "revokedAt": "2026-11-25T19:10:10.323Z"
+                     *             "createdAt": "2026-11-25T19:15:28.716Z",
+                     *             "revokedAt": "2026-11-25T19:15:28.732Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2141d-8c01-77ed-ae61-1410ebb6ed84",
+                     *           "id": "01a21422-67d9-7451-a4ed-30db8a9afed2",
                      *           "seq": 12,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a2141d-8bfe-74e1-8525-16e79d11a41f",
-                     *           "occurredAt": "2026-11-25T19:10:10.428Z",
+                     *           "entityId": "01a21422-67d7-70dd-b7ad-96f14e28caa6",
+                     *           "occurredAt": "2026-11-25T19:15:28.853Z",
                      *           "data": {
-                     *             "id": "01a2141d-8bfe-74e1-8525-16e79d11a41f",
-                     *             "key": "carers-mwwi0bg9",
+                     *             "id": "01a21422-67d7-70dd-b7ad-96f14e28caa6",
+                     *             "key": "carers-mwwi755d",
                      *             "title": "Carer’s self-assessment",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2141d-8c14-7742-9232-4c3469c74862",
+                     *           "id": "01a21422-67ee-7213-8335-c12aff3a782b",
                      *           "seq": 13,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a2141d-8c12-771a-840c-91a86048461e",
-                     *           "occurredAt": "2026-11-25T19:10:10.449Z",
+                     *           "entityId": "01a21422-67ea-7745-adf6-fa5efd47aea8",
+                     *           "occurredAt": "2026-11-25T19:15:28.872Z",
                      *           "data": {
-                     *             "id": "01a2141d-8c12-771a-840c-91a86048461e",
-                     *             "key": "carers-mwwi0bg9",
+                     *             "id": "01a21422-67ea-7745-adf6-fa5efd47aea8",
+                     *             "key": "carers-mwwi755d",
                      *             "method": {
                      *               "type": "linear",
                      *               "poundsPerPointPence": 10000
@@ -26274,28 +26305,28 @@ export interface operations {
                      *               "percent": 20
                      *             },
                      *             "rounding": "penny",
-                     *             "createdAt": "2026-11-25T19:10:10.449Z",
+                     *             "createdAt": "2026-11-25T19:15:28.872Z",
                      *             "effectiveTo": null,
                      *             "floorPoints": null,
                      *             "ceilingPence": null,
                      *             "clientGroups": [
-                     *               "carers-mwwi0bg9"
+                     *               "carers-mwwi755d"
                      *             ],
                      *             "weeksPerYear": 52,
                      *             "effectiveFrom": "2026-04-01",
-                     *             "questionnaireId": "01a2141d-8bfe-74e1-8525-16e79d11a41f",
+                     *             "questionnaireId": "01a21422-67d7-70dd-b7ad-96f14e28caa6",
                      *             "topSlicePercent": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2141d-8c61-727b-9632-54289b993a9e",
+                     *           "id": "01a21422-6836-72e6-a4d7-776a056c09c5",
                      *           "seq": 14,
                      *           "type": "calibration.created",
                      *           "entityType": "calibration",
-                     *           "entityId": "01a2141d-8c5d-75ea-ae75-73ff32814009",
-                     *           "occurredAt": "2026-11-25T19:10:10.524Z",
+                     *           "entityId": "01a21422-682e-73a7-8af0-d1d31734487a",
+                     *           "occurredAt": "2026-11-25T19:15:28.942Z",
                      *           "data": {
-                     *             "id": "01a2141d-8c5d-75ea-ae75-73ff32814009",
+                     *             "id": "01a21422-682e-73a7-8af0-d1d31734487a",
                      *             "caseCount": 3,
                      *             "integrity": {
                      *               "passes": true,
@@ -26309,102 +26340,102 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2141d-8cb9-764f-bc17-80831510651f",
+                     *           "id": "01a21422-6886-73eb-8173-131ee56006e5",
                      *           "seq": 15,
                      *           "type": "person.created",
                      *           "entityType": "person",
-                     *           "entityId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
-                     *           "occurredAt": "2026-11-25T19:10:10.595Z",
+                     *           "entityId": "01a21422-687c-74d0-937f-e10551d89127",
+                     *           "occurredAt": "2026-11-25T19:15:29.013Z",
                      *           "data": {
-                     *             "id": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *             "id": "01a21422-687c-74d0-937f-e10551d89127",
                      *             "version": 1,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mwwi0bg9"
+                     *               "carefirst": "JOURNEY-mwwi755d"
                      *             }
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2141d-8ce6-7037-9e15-d8bd026c653b",
+                     *           "id": "01a21422-68b1-7256-9844-08ac72e21271",
                      *           "seq": 16,
                      *           "type": "person.updated",
                      *           "entityType": "person",
-                     *           "entityId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
-                     *           "occurredAt": "2026-11-25T19:10:10.658Z",
+                     *           "entityId": "01a21422-687c-74d0-937f-e10551d89127",
+                     *           "occurredAt": "2026-11-25T19:15:29.069Z",
                      *           "data": {
-                     *             "id": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *             "id": "01a21422-687c-74d0-937f-e10551d89127",
                      *             "version": 2,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mwwi0bg9"
+                     *               "carefirst": "JOURNEY-mwwi755d"
                      *             }
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2141d-8cf9-72de-8ecd-287924e009e9",
+                     *           "id": "01a21422-68bf-7258-9154-90545165f84c",
                      *           "seq": 17,
                      *           "type": "assessment.created",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a2141d-8cef-72a4-9ffc-f8f088c3968c",
-                     *           "occurredAt": "2026-11-25T19:10:10.669Z",
+                     *           "entityId": "01a21422-68bc-7256-a7be-b1c5fbbf125a",
+                     *           "occurredAt": "2026-11-25T19:15:29.082Z",
                      *           "data": {
-                     *             "id": "01a2141d-8cef-72a4-9ffc-f8f088c3968c",
+                     *             "id": "01a21422-68bc-7256-a7be-b1c5fbbf125a",
                      *             "status": "draft",
                      *             "version": 1,
-                     *             "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *             "personId": "01a21422-687c-74d0-937f-e10551d89127",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac"
+                     *             "questionnaireId": "01a21422-643e-73fc-9d72-4d802ac7f758"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2141d-8d29-77e1-9f57-ff29781e772e",
+                     *           "id": "01a21422-68e4-75ac-98c5-b15e034a8293",
                      *           "seq": 18,
                      *           "type": "assessment.answers-saved",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a2141d-8cef-72a4-9ffc-f8f088c3968c",
-                     *           "occurredAt": "2026-11-25T19:10:10.724Z",
+                     *           "entityId": "01a21422-68bc-7256-a7be-b1c5fbbf125a",
+                     *           "occurredAt": "2026-11-25T19:15:29.120Z",
                      *           "data": {
-                     *             "id": "01a2141d-8cef-72a4-9ffc-f8f088c3968c",
+                     *             "id": "01a21422-68bc-7256-a7be-b1c5fbbf125a",
                      *             "status": "draft",
                      *             "version": 2,
-                     *             "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *             "personId": "01a21422-687c-74d0-937f-e10551d89127",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac"
+                     *             "questionnaireId": "01a21422-643e-73fc-9d72-4d802ac7f758"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2141d-8dc6-738f-9a74-014b3206fcfd",
+                     *           "id": "01a21422-6955-75d5-a028-d8131abb998f",
                      *           "seq": 19,
                      *           "type": "assessment.submitted",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a2141d-8cef-72a4-9ffc-f8f088c3968c",
-                     *           "occurredAt": "2026-11-25T19:10:10.879Z",
+                     *           "entityId": "01a21422-68bc-7256-a7be-b1c5fbbf125a",
+                     *           "occurredAt": "2026-11-25T19:15:29.232Z",
                      *           "data": {
-                     *             "id": "01a2141d-8cef-72a4-9ffc-f8f088c3968c",
+                     *             "id": "01a21422-68bc-7256-a7be-b1c5fbbf125a",
                      *             "status": "submitted",
                      *             "version": 3,
-                     *             "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *             "personId": "01a21422-687c-74d0-937f-e10551d89127",
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac"
+                     *             "questionnaireId": "01a21422-643e-73fc-9d72-4d802ac7f758"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2141d-8dff-7234-a344-9c1c0e53deba",
+                     *           "id": "01a21422-6986-77b4-b6ee-2faa642e0ec9",
                      *           "seq": 20,
                      *           "type": "assessment.agreed",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a2141d-8cef-72a4-9ffc-f8f088c3968c",
-                     *           "occurredAt": "2026-11-25T19:10:10.938Z",
+                     *           "entityId": "01a21422-68bc-7256-a7be-b1c5fbbf125a",
+                     *           "occurredAt": "2026-11-25T19:15:29.282Z",
                      *           "data": {
-                     *             "id": "01a2141d-8cef-72a4-9ffc-f8f088c3968c",
+                     *             "id": "01a21422-68bc-7256-a7be-b1c5fbbf125a",
                      *             "status": "agreed",
                      *             "version": 4,
                      *             "decision": "agree",
                      *             "eligible": true,
-                     *             "personId": "01a2141d-8caa-747e-86e9-81d3351b54fc",
+                     *             "personId": "01a21422-687c-74d0-937f-e10551d89127",
                      *             "amendments": 0,
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a2141d-886e-77fb-bd15-5df6ce8fc8ac"
+                     *             "questionnaireId": "01a21422-643e-73fc-9d72-4d802ac7f758"
                      *           }
                      *         }
                      *       ],
@@ -26536,8 +26567,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2141d-9279-7793-a57b-3f07c4821cdf",
-                     *           "url": "http://127.0.0.1:43907/ras",
+                     *           "id": "01a21422-6d4a-72a0-88b5-b70a93dcf213",
+                     *           "url": "http://127.0.0.1:44937/ras",
                      *           "description": "CareFirst bridge",
                      *           "eventTypes": [
                      *             "budget.created",
@@ -26547,7 +26578,7 @@ export interface operations {
                      *           "pausedReason": null,
                      *           "cursor": 53,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:10:12.088Z"
+                     *           "createdAt": "2026-11-25T19:15:30.249Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -26664,7 +26695,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "url": "http://127.0.0.1:43907/ras",
+                 *       "url": "http://127.0.0.1:44937/ras",
                  *       "eventTypes": [
                  *         "budget.created",
                  *         "budget.agreed"
@@ -26690,8 +26721,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-9279-7793-a57b-3f07c4821cdf",
-                     *       "url": "http://127.0.0.1:43907/ras",
+                     *       "id": "01a21422-6d4a-72a0-88b5-b70a93dcf213",
+                     *       "url": "http://127.0.0.1:44937/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -26701,7 +26732,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 53,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:10:12.088Z",
+                     *       "createdAt": "2026-11-25T19:15:30.249Z",
                      *       "secret": "whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx="
                      *     }
                      */
@@ -26871,8 +26902,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-9279-7793-a57b-3f07c4821cdf",
-                     *       "url": "http://127.0.0.1:43907/ras",
+                     *       "id": "01a21422-6d4a-72a0-88b5-b70a93dcf213",
+                     *       "url": "http://127.0.0.1:44937/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -26882,7 +26913,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 53,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:10:12.088Z"
+                     *       "createdAt": "2026-11-25T19:15:30.249Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -27194,8 +27225,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-9279-7793-a57b-3f07c4821cdf",
-                     *       "url": "http://127.0.0.1:43907/ras",
+                     *       "id": "01a21422-6d4a-72a0-88b5-b70a93dcf213",
+                     *       "url": "http://127.0.0.1:44937/ras",
                      *       "description": "CareFirst bridge (live)",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -27205,7 +27236,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 53,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:10:12.088Z"
+                     *       "createdAt": "2026-11-25T19:15:30.249Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -27654,6 +27685,12 @@ export interface operations {
                      *       "exceptions": {
                      *         "count": 0,
                      *         "plans": []
+                     *       },
+                     *       "outsideRas": {
+                     *         "referred": 0,
+                     *         "budgets": 0,
+                     *         "panelAnnualPence": 0,
+                     *         "rasAnnualPence": 0
                      *       }
                      *     }
                      */
@@ -27797,8 +27834,8 @@ export interface operations {
                 content: {
                     "application/x-ndjson": string;
                     /**
-                     * @example id,personId,externalIds,assessmentId,status,startDate,schemeKey,schemeVersion,rasAnnualPence,panelAnnualPence,totalAnnualPence,councilAnnualPence,annualContributionPence,netAnnualPence,referral,agreedAt
-                     *     01a2141d-8f22-743a-bbac-907a7841ecca,01a2141d-8caa-747e-86e9-81d3351b54fc,"{""carefirst"":""JOURNEY-mwwi0bg9""}",01a2141d-8cef-72a4-9ffc-f8f088c3968c,agreed,2026-12-01,adults,1,4027500,,4027500,4027500,78000,3949500,,2026-11-25T19:10:11.583Z
+                     * @example id,personId,externalIds,assessmentId,status,startDate,schemeKey,schemeVersion,rasAnnualPence,panelAnnualPence,outsideRas,totalAnnualPence,councilAnnualPence,annualContributionPence,netAnnualPence,referral,agreedAt
+                     *     01a21422-6a4d-7113-9375-18fcb418bca4,01a21422-687c-74d0-937f-e10551d89127,"{""carefirst"":""JOURNEY-mwwi755d""}",01a21422-68bc-7256-a7be-b1c5fbbf125a,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-11-25T19:15:29.779Z
                      */
                     "text/csv": string;
                 };
@@ -27941,12 +27978,12 @@ export interface operations {
             content: {
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mwwi0bg9,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mwwi755d,learning-disability,Alex Example,1961-02-03
                  */
                 "text/csv": string;
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mwwi0bg9,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mwwi755d,learning-disability,Alex Example,1961-02-03
                  */
                 "application/x-ndjson": string;
             };
@@ -29444,8 +29481,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2141d-9310-76e8-9fda-ce20842adc3f",
-                     *           "roundKey": "nw-mwwi0bg9",
+                     *           "id": "01a21422-6db0-76e2-a6c0-120947f8b517",
+                     *           "roundKey": "nw-mwwi755d",
                      *           "title": "North West self-rating",
                      *           "closesOn": "2099-06-30",
                      *           "closed": false,
@@ -29487,7 +29524,7 @@ export interface operations {
                      *               "version": null
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T19:10:12.238Z"
+                     *           "createdAt": "2026-11-25T19:15:30.351Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -29604,7 +29641,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "roundKey": "nw-mwwi0bg9",
+                 *       "roundKey": "nw-mwwi755d",
                  *       "title": "North West self-rating",
                  *       "closesOn": "2099-06-30"
                  *     }
@@ -29626,8 +29663,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-9310-76e8-9fda-ce20842adc3f",
-                     *       "roundKey": "nw-mwwi0bg9",
+                     *       "id": "01a21422-6db0-76e2-a6c0-120947f8b517",
+                     *       "roundKey": "nw-mwwi755d",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -29669,7 +29706,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T19:10:12.238Z"
+                     *       "createdAt": "2026-11-25T19:15:30.351Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -29852,8 +29889,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2141d-9310-76e8-9fda-ce20842adc3f",
-                     *       "roundKey": "nw-mwwi0bg9",
+                     *       "id": "01a21422-6db0-76e2-a6c0-120947f8b517",
+                     *       "roundKey": "nw-mwwi755d",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -29895,7 +29932,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T19:10:12.238Z"
+                     *       "createdAt": "2026-11-25T19:15:30.351Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -30312,7 +30349,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "roundKey": "nw-mwwi0bg9",
+                     *       "roundKey": "nw-mwwi755d",
                      *       "councils": 1,
                      *       "minimumCouncils": 5,
                      *       "published": false,
@@ -30461,7 +30498,7 @@ export interface operations {
                      * @example {
                      *       "standard": "UK Algorithmic Transparency Recording Standard",
                      *       "standardVersion": "3.0",
-                     *       "schemeId": "01a2141d-887b-76d8-9896-3e2f09be72a4",
+                     *       "schemeId": "01a21422-6444-77f0-afe9-b21b9edd3550",
                      *       "schemeKey": "adults",
                      *       "schemeVersion": 1,
                      *       "lastUpdated": "2026-11-25",
@@ -30508,7 +30545,7 @@ export interface operations {
                      *             "How the answers become money is set out below, generated from the scheme itself."
                      *           ],
                      *           "maths": {
-                     *             "schemeId": "01a2141d-887b-76d8-9896-3e2f09be72a4",
+                     *             "schemeId": "01a21422-6444-77f0-afe9-b21b9edd3550",
                      *             "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *             "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *             "sections": [

@@ -10,6 +10,7 @@ import {
   formatQuotient,
   multiplyDivide,
   type Pence,
+  percentToBasisPoints,
   weeksToHundredths,
 } from './money.js';
 import type { Band, ClawbackRule, CompiledScheme } from './scheme.js';
@@ -48,16 +49,37 @@ export interface AllocationOptions {
    */
   readonly panelAmount?: { readonly annualPence: Pence; readonly reason: string };
   /**
+   * The care coordinator's reason when the person's needs do not fit the questionnaire (high-cost
+   * complex needs, seed 000 step 6): the case is referred to the panel whatever the points say.
+   */
+  readonly outsideQuestionnaire?: string;
+  /**
+   * When a caseload is re-run under a new scheme version (uprating), a budget may fall by at most
+   * so much in one year: the shortfall is added as transitional protection, shown on its own.
+   */
+  readonly transitionalProtection?: TransitionalProtection;
+  /**
    * Write the explanation (default `true`). Bulk work that needs only the figures (re-running a
    * caseload, the desktop exercise on live data) can leave it out; every figure is the same.
    */
   readonly explain?: boolean;
 }
 
+/**
+ * A limit on how far a budget may fall in one year: at most `maxDecreasePercent` % and/or
+ * `maxDecreasePence` below `previousAnnualPence` (with both, the smaller fall is allowed).
+ */
+export interface TransitionalProtection {
+  readonly previousAnnualPence: Pence;
+  readonly maxDecreasePercent?: number;
+  readonly maxDecreasePence?: Pence;
+}
+
 /** Why a case goes to the panel rather than straight from the RAS. */
 export type Referral =
   | { readonly reason: 'above-ceiling'; readonly ceilingPence: Pence; readonly fullYearPence: Pence; readonly detail: string }
-  | { readonly reason: 'above-top-band'; readonly topBandToPoints: number; readonly totalPoints: number; readonly detail: string };
+  | { readonly reason: 'above-top-band'; readonly topBandToPoints: number; readonly totalPoints: number; readonly detail: string }
+  | { readonly reason: 'needs-outside-questionnaire'; readonly coordinatorReason: string; readonly detail: string };
 
 /** One funding stream as it stands in the budget. */
 export interface StreamShare {
@@ -88,6 +110,14 @@ export interface BudgetCalculation {
   readonly rasAnnualPence: Pence;
   /** The amount the panel agreed outside the RAS, when it did; it replaces rasAnnualPence in the totals. */
   readonly panelAmount: { readonly annualPence: Pence; readonly reason: string } | null;
+  /** `true` when the figure is the panel's, outside the RAS (`panelAmount` is set). */
+  readonly outsideRas: boolean;
+  /** What transitional protection added to the RAS amount, and from what; `null` when none applied. */
+  readonly transitionalProtection: {
+    readonly previousAnnualPence: Pence;
+    readonly allowedDecreasePence: Pence;
+    readonly protectedPence: Pence;
+  } | null;
   readonly streams: readonly StreamShare[];
   /** RAS (or panel) amount + added streams: the individual budget. */
   readonly totalAnnualPence: Pence;
@@ -271,9 +301,53 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
     }
   }
   if (explain) explanation.push(step('ras-amount', `Your RAS amount is ${formatPounds(ras)} a year.`, ras, 'pence'));
+  if (options.outsideQuestionnaire !== undefined) {
+    const detail = `Your care coordinator says your needs do not fit the questionnaire (${options.outsideQuestionnaire}): the RAS amount is shown, and the Resource Allocation Panel decides the budget.`;
+    referrals.push({ reason: 'needs-outside-questionnaire', coordinatorReason: options.outsideQuestionnaire, detail });
+    if (explain) explanation.push(step('outside-questionnaire', detail, ras, 'pence'));
+  }
+
+  // Transitional protection: a re-run budget falls by no more than the rule allows in one year.
+  let base = ras;
+  let protection: BudgetCalculation['transitionalProtection'] = null;
+  if (options.transitionalProtection !== undefined && options.panelAmount === undefined) {
+    const rule = options.transitionalProtection;
+    const previous = assertPence(rule.previousAnnualPence, '/transitionalProtection/previousAnnualPence');
+    const limits: number[] = [];
+    if (rule.maxDecreasePercent !== undefined)
+      limits.push(
+        multiplyDivide(
+          previous,
+          percentToBasisPoints(rule.maxDecreasePercent, '/transitionalProtection/maxDecreasePercent'),
+          10_000,
+          'down',
+        ),
+      );
+    if (rule.maxDecreasePence !== undefined) limits.push(assertPence(rule.maxDecreasePence, '/transitionalProtection/maxDecreasePence'));
+    if (limits.length === 0)
+      fail(
+        'INVALID_SCHEME',
+        '/transitionalProtection',
+        'needs maxDecreasePercent or maxDecreasePence: how far a budget may fall in a year',
+      );
+    const allowed = Math.min(...limits);
+    const floor = Math.max(0, previous - allowed);
+    if (ras < floor) {
+      protection = { previousAnnualPence: previous, allowedDecreasePence: allowed, protectedPence: floor - ras };
+      base = floor;
+      if (explain)
+        explanation.push(
+          step(
+            'transitional-protection',
+            `Your budget was ${formatPounds(previous)} a year. Transitional protection lets it fall by at most ${formatPounds(allowed)} in one year, so ${formatPounds(floor - ras)} is added: ${formatPounds(floor)} a year.`,
+            floor,
+            'pence',
+          ),
+        );
+    }
+  }
 
   // The panel may agree an amount outside the RAS; it then stands in for the RAS amount below.
-  let base = ras;
   let panelAmount: BudgetCalculation['panelAmount'] = null;
   if (options.panelAmount !== undefined) {
     base = assertPence(options.panelAmount.annualPence, '/panelAmount/annualPence');
@@ -393,6 +467,8 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
     weeksPerYear: perYear / 100,
     rasAnnualPence: ras,
     panelAmount,
+    outsideRas: panelAmount !== null,
+    transitionalProtection: protection,
     streams,
     totalAnnualPence: total,
     councilAnnualPence: council,

@@ -20,7 +20,15 @@ export type {
   ScheduledPayment,
 } from './account.js';
 export { COUNCIL_FUNDER, defaultFunder, LEDGER_DIRECTION, PERSON_FUNDER, summariseAccount } from './account.js';
-export type { AllocationOptions, BudgetCalculation, FundingStream, PointsInput, Referral, StreamShare } from './allocation.js';
+export type {
+  AllocationOptions,
+  BudgetCalculation,
+  FundingStream,
+  PointsInput,
+  Referral,
+  StreamShare,
+  TransitionalProtection,
+} from './allocation.js';
 export { allocateBudget } from './allocation.js';
 export type { AscofPart, DeliveryMechanism, ManagementMix } from './ascof.js';
 export { ascofSelfDirectedSupport, DELIVERY_MECHANISM, managementMix, percentShare } from './ascof.js';
@@ -99,3 +107,5 @@ export type {
   SupportPlan,
 } from './support-plan.js';
 export { costSupportPlan, MANAGEMENT_OPTIONS, nextPlanStage, PLAN_STAGE_ROLES, panelApproval, panelChecklist } from './support-plan.js';
+export type { UpratedBudget, UpratingOutcome, UpratingSummary, UpratingTotals } from './uprating.js';
+export { upratedAnnualPence, upratingOutcome, upratingSummary } from './uprating.js';

@@ -1,5 +1,15 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { AnnualClawback, Answers, CalibrationResult, ChargingPolicyRules, LedgerKind, Referral, SupportPlan } from 'ras-core';
+import type {
+  AnnualClawback,
+  Answers,
+  CalibrationResult,
+  ChargingPolicyRules,
+  LedgerKind,
+  Referral,
+  SupportPlan,
+  UpratingOutcome,
+  UpratingSummary,
+} from 'ras-core';
 import type { CalculatedBudget } from '../rules/calculate-budget.js';
 import type { CouncilSettingsInput } from '../schemas/council-settings.js';
 
@@ -196,6 +206,37 @@ export interface ChargingPolicyTable {
   rules: Json<ChargingPolicyRules>;
   created_by: string;
   created_at: Timestamp;
+}
+
+export interface UpratingRunTable {
+  id: string;
+  council_id: string;
+  /** The new scheme version the caseload is re-run under. */
+  scheme_id: string;
+  /** The earlier versions whose current agreed budgets it re-works. */
+  replaces_scheme_ids: string[];
+  effective_from: string;
+  protection: NullableJson<{ maxDecreasePercent?: number; maxDecreasePence?: number }>;
+  status: 'dry-run' | 'applied';
+  summary: Json<UpratingSummary>;
+  created_by: string;
+  created_at: Timestamp;
+  applied_at: NullableTimestamp;
+  version: Generated<number>;
+}
+
+export interface UpratingRunItemTable {
+  run_id: string;
+  council_id: string;
+  budget_id: string;
+  person_id: string;
+  client_group: string;
+  old_annual_pence: number;
+  new_annual_pence: number;
+  protected_pence: number;
+  outcome: UpratingOutcome;
+  new_budget_id: string | null;
+  review_id: string | null;
 }
 
 export type PlanStage = 'coordinator' | 'team-manager' | 'risk-enablement' | 'panel';
@@ -400,6 +441,8 @@ export interface DB {
   events: EventTable;
   financial_assessments: FinancialAssessmentTable;
   charging_policies: ChargingPolicyTable;
+  uprating_runs: UpratingRunTable;
+  uprating_run_items: UpratingRunItemTable;
   support_plans: SupportPlanTable;
   plan_decisions: PlanDecisionTable;
   payment_agreements: PaymentAgreementTable;
@@ -432,6 +475,8 @@ export type Budget = Selectable<BudgetTable>;
 export type BudgetUpdate = Updateable<BudgetTable>;
 export type FinancialAssessment = Selectable<FinancialAssessmentTable>;
 export type ChargingPolicy = Selectable<ChargingPolicyTable>;
+export type UpratingRun = Selectable<UpratingRunTable>;
+export type UpratingRunItem = Selectable<UpratingRunItemTable>;
 export type SupportPlanRow = Selectable<SupportPlanTable>;
 export type SupportPlanUpdate = Updateable<SupportPlanTable>;
 export type PlanDecision = Selectable<PlanDecisionTable>;

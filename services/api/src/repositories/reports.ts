@@ -6,7 +6,18 @@ export function activeBudgets(db: Kysely<DB>, councilId: string, from: string, t
   return db
     .selectFrom('budgets as b')
     .leftJoin('support_plans as p', (join) => join.onRef('p.budget_id', '=', 'b.id').on('p.status', '=', 'approved'))
-    .select(['b.id', 'b.person_id', 'b.council_annual_pence', 'b.total_annual_pence', 'p.plan', 'p.exception', 'p.decided_at'])
+    .select([
+      'b.id',
+      'b.person_id',
+      'b.council_annual_pence',
+      'b.total_annual_pence',
+      'b.ras_annual_pence',
+      'b.panel_annual_pence',
+      'b.referral',
+      'p.plan',
+      'p.exception',
+      'p.decided_at',
+    ])
     .where('b.council_id', '=', councilId)
     .where('b.status', 'in', ['agreed', 'ended'])
     .where('b.start_date', '<=', to)

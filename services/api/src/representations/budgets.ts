@@ -7,6 +7,7 @@ export function toBudget(row: Budget) {
     ...calculation,
     // Budgets worked out before a case could carry two referrals stored only the one.
     referrals: calculation.referrals ?? (calculation.referral ? [calculation.referral] : []),
+    outsideRas: row.panel_annual_pence !== null,
     id: row.id,
     personId: row.person_id,
     assessmentId: row.assessment_id,
@@ -35,6 +36,7 @@ export function budgetEvent(row: Budget) {
     annualContributionPence: row.annual_contribution_pence,
     netAnnualPence: row.net_annual_pence,
     referral: row.referral?.reason ?? null,
+    outsideRas: row.panel_annual_pence !== null,
     version: row.version,
   };
 }

@@ -8,6 +8,7 @@ export interface BudgetInput {
   readonly fundingStreams?: readonly FundingStream[] | undefined;
   readonly weeklyContributionPence?: number | undefined;
   readonly panelAmount?: { readonly annualPence: number; readonly reason: string } | undefined;
+  readonly outsideQuestionnaire?: string | undefined;
 }
 
 /**
@@ -21,6 +22,7 @@ export function calculateBudget(questionnaire: LoadedQuestionnaire, scheme: Load
   if (input.fundingStreams !== undefined) options.fundingStreams = input.fundingStreams;
   if (input.weeklyContributionPence !== undefined) options.weeklyContributionPence = input.weeklyContributionPence;
   if (input.panelAmount !== undefined) options.panelAmount = input.panelAmount;
+  if (input.outsideQuestionnaire !== undefined) options.outsideQuestionnaire = input.outsideQuestionnaire;
   // The budget is new and ours, so the versions are added to it rather than copied around it:
   // spreading its twenty fields into a new object cost more than allocating it.
   return Object.assign(allocateBudget(scheme.compiled, score, options), {

@@ -25,6 +25,9 @@ export interface ReportInput {
     id: string;
     person_id: string;
     council_annual_pence: number;
+    ras_annual_pence: number;
+    panel_annual_pence: number | null;
+    referral: unknown;
     plan: unknown;
     exception: unknown;
     decided_at: Date | string | null;
@@ -51,9 +54,16 @@ export function buildSummaryReport(input: ReportInput) {
   const people = new Set<string>();
   let allocated = 0;
   const exceptions: { budgetId: string; overBudgetPence: number; reason: string }[] = [];
+  const outsideRas = { referred: 0, budgets: 0, panelAnnualPence: 0, rasAnnualPence: 0 };
   for (const budget of input.budgets) {
     people.add(budget.person_id);
     allocated += budget.council_annual_pence;
+    if (budget.referral !== null) outsideRas.referred += 1;
+    if (budget.panel_annual_pence !== null) {
+      outsideRas.budgets += 1;
+      outsideRas.panelAnnualPence += Number(budget.panel_annual_pence);
+      outsideRas.rasAnnualPence += Number(budget.ras_annual_pence);
+    }
     const plan = budget.plan as SupportPlan | null;
     const options = [...new Set((plan?.lines ?? []).map((line) => line.managedBy))];
     mixes[managementMix(options)] += 1;
@@ -133,6 +143,7 @@ export function buildSummaryReport(input: ReportInput) {
       due: target.by <= input.today,
     })),
     exceptions: { count: exceptions.length, plans: exceptions },
+    outsideRas,
   };
 }
 
@@ -158,6 +169,7 @@ export function summaryReportCsv(report: ReturnType<typeof buildSummaryReport>):
   for (const target of report.targets)
     add('targets', `${target.label ?? target.measure} ${target.percent}% by ${target.by}`, target.met ? 'met' : 'not met');
   add('exceptions', 'plans approved over budget', report.exceptions.count);
+  for (const [measure, value] of Object.entries(report.outsideRas)) add('outside the RAS', measure, value);
   return `${rows.map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
 }
 

@@ -17,6 +17,8 @@ export interface IndicativeBudgetRequest {
   readonly weeksAtHome?: number | undefined;
   readonly fundingStreams?: readonly FundingStream[] | undefined;
   readonly weeklyContributionPence?: number | undefined;
+  /** The coordinator's reason the needs do not fit the questionnaire: the case goes to the panel. */
+  readonly outsideQuestionnaire?: string | undefined;
   readonly contributionCollection: 'net' | 'gross' | null;
 }
 
@@ -69,6 +71,7 @@ export async function createIndicativeBudget(
     weeksAtHome: request.weeksAtHome,
     fundingStreams: request.fundingStreams,
     weeklyContributionPence,
+    outsideQuestionnaire: request.outsideQuestionnaire,
   });
   const row = await insertBudget(tx, scope.councilId, {
     personId: assessment.person_id,

@@ -3,12 +3,14 @@ import type { Role } from '../auth/roles.js';
 import { assertSeparateStage } from '../auth/separation-of-duties.js';
 import type { PlanDecision, PlanStage, SupportPlanRow } from '../db/schema.js';
 import { AppError, invalidState, unprocessable } from '../errors.js';
+import { findBudget } from '../repositories/budgets.js';
 import { councilSettings } from '../repositories/councils.js';
 import { financialAssessmentInForce } from '../repositories/financial-assessments.js';
 import { insertDecision, updatePlan } from '../repositories/support-plans.js';
 import { assess, contextOf, lockPlan, planEvent } from '../representations/support-plans.js';
 import { agreeBudget } from './agree-budget.js';
 import type { WorkflowContext } from './context.js';
+import { setPanelAmount } from './set-panel-amount.js';
 
 /** A decision at one stage of a submitted plan. */
 export interface PlanDecisionRequest {
@@ -19,6 +21,8 @@ export interface PlanDecisionRequest {
   readonly exceptionReason?: string | undefined;
   /** For a panel approval past failing checklist items: the reason for each, by item key. */
   readonly checklistReasons?: Readonly<Record<string, string | undefined>> | undefined;
+  /** For a panel approval of a referred budget: the annual amount the panel sets outside the RAS, with its reasons. */
+  readonly panelAmount?: { readonly annualPence: number; readonly reasons: string } | undefined;
 }
 
 /** Throws 403 unless the key holds the role the stage needs (ras-core's decision chain). */
@@ -45,7 +49,7 @@ export async function decidePlan(
   if (before.status !== 'submitted') throw invalidState(`Only a submitted plan can be decided; this one is ${before.status}`);
   if (before.stage !== stage) throw invalidState(`The plan is waiting for the ${before.stage} decision, not ${stage}`);
   const plan = before.plan;
-  const planContext = await contextOf(tx, scope, before);
+  let planContext = await contextOf(tx, scope, before);
   if ((await councilSettings(tx, scope.councilId)).separationOfDuties === 'strict') {
     assertSeparateStage(
       actor,
@@ -60,11 +64,32 @@ export async function decidePlan(
     throw unprocessable('INVALID_INPUT', 'Checklist reasons go with a panel approval', [
       { pointer: '/checklistReasons', detail: 'applies only to approval at panel' },
     ]);
+  if (request.panelAmount !== undefined && next !== 'approved')
+    throw unprocessable('INVALID_INPUT', 'The panel sets an amount outside the RAS when it approves the plan', [
+      { pointer: '/panelAmount', detail: 'applies only to approval at panel' },
+    ]);
   if (next === 'approved') {
     if (startDate === undefined)
       throw unprocessable('INVALID_INPUT', 'Panel approval needs the date the budget starts', [
         { pointer: '/startDate', detail: 'is required to approve at panel' },
       ]);
+    if (request.panelAmount !== undefined) {
+      // Outside the RAS only where the RAS referred the case (above the ceiling or the top band)
+      // or the coordinator said the needs do not fit the questionnaire. The plan is then costed
+      // against the panel's amount.
+      const { budget } = planContext;
+      const referrals = budget.calculation.referrals ?? (budget.calculation.referral ? [budget.calculation.referral] : []);
+      if (referrals.length === 0)
+        throw unprocessable('INVALID_INPUT', 'The budget was not referred to the panel, so it stays the RAS amount', [
+          {
+            pointer: '/panelAmount',
+            detail: 'applies only to a referred budget (above the ceiling, above the top band, or needs outside the questionnaire)',
+          },
+        ]);
+      const locked = await findBudget(tx, { councilId: scope.councilId, portalKeyId: null }, budget.id, { forUpdate: true });
+      if (!locked) throw new Error(`plan ${before.id} has lost its budget`);
+      planContext = { ...planContext, budget: await setPanelAmount(context, locked, request.panelAmount, { planDecision: true }) };
+    }
     // The checklist as it stands on the start date the panel agrees: the financial assessment
     // must be in force then, not only on the date the indicative budget was set for.
     const financial = await financialAssessmentInForce(tx, scope.councilId, before.person_id, startDate);

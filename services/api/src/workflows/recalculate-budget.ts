@@ -32,5 +32,6 @@ export async function recalculateBudget(
     fundingStreams: previous.streams,
     weeklyContributionPence: change.weeklyContributionPence,
     panelAmount,
+    outsideQuestionnaire: previous.referrals?.find((referral) => referral.reason === 'needs-outside-questionnaire')?.coordinatorReason,
   });
 }

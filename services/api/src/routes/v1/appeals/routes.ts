@@ -10,11 +10,10 @@ import { write } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
 import { findAppeal, insertAppeal, listAppeals, updateAppeal } from '../../../repositories/appeals.js';
-import { budgetFigures, findBudget, updateBudget } from '../../../repositories/budgets.js';
+import { findBudget } from '../../../repositories/budgets.js';
 import { findDecision, findPlan, updatePlan } from '../../../repositories/support-plans.js';
-import { budgetEvent } from '../../../representations/budgets.js';
 import { Id, IdempotencyHeaders, IdParams, IfMatchHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
-import { recalculateBudget } from '../../../workflows/recalculate-budget.js';
+import { setPanelAmount } from '../../../workflows/set-panel-amount.js';
 import { AppealResource, AppealStatus, CreateAppealBody, DecideAppealBody } from './schemas.js';
 
 function toAppeal(row: Appeal) {
@@ -198,24 +197,12 @@ const appealRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (outcome === 'upheld' && before.subject === 'budget' && agreedAnnualPence !== undefined) {
           const budget = await findBudget(tx, scope, before.budget_id as string, { forUpdate: true });
           if (!budget) throw notFound('budget', before.budget_id as string);
-          if (budget.status !== 'indicative') throw invalidState(`The budget is ${budget.status}: a new amount is set at its review`);
-          const panelAmount = { annualPence: agreedAnnualPence, reason: reasons };
-          const calculation = await recalculateBudget({ tx, rules: app.rules, scope }, budget, {
-            weeklyContributionPence: budget.calculation.weeklyContributionPence,
-            panelAmount,
-          });
-          const after = await updateBudget(tx, scope.councilId, budget.id, {
-            panel_annual_pence: agreedAnnualPence,
-            panel_reason: reasons,
-            ...budgetFigures(calculation),
-          });
-          changes.record({
-            action: 'budget.panel-amount-set',
-            entityType: 'budget',
-            entityId: budget.id,
-            before: budgetEvent(budget),
-            after: { ...budgetEvent(after), appealId: before.id },
-          });
+          await setPanelAmount(
+            { tx, rules: app.rules, scope, changes },
+            budget,
+            { annualPence: agreedAnnualPence, reasons },
+            { appealId: before.id },
+          );
         }
         if (outcome === 'upheld' && before.subject === 'plan-decision') {
           const decision = await findDecision(tx, scope.councilId, before.decision_id as string);

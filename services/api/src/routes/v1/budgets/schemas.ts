@@ -14,7 +14,20 @@ export const ContributionCollection = Type.Enum(['net', 'gross'], {
 });
 
 export const CreateBudgetBody = Type.Object(
-  { assessmentId: Id, startDate: CalendarDate, ...BudgetInputs, contributionCollection: Type.Optional(ContributionCollection) },
+  {
+    assessmentId: Id,
+    startDate: CalendarDate,
+    ...BudgetInputs,
+    contributionCollection: Type.Optional(ContributionCollection),
+    outsideQuestionnaire: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 2000,
+        description:
+          'The care coordinator’s reason the person’s needs do not fit the questionnaire: the case is referred to the panel, which may set an amount outside the RAS',
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 

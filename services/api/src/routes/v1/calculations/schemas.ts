@@ -61,8 +61,9 @@ export const SectionScore = Type.Object({
 });
 
 const OneReferral = Type.Object({
-  reason: Type.Union([Type.Literal('above-ceiling'), Type.Literal('above-top-band')]),
+  reason: Type.Enum(['above-ceiling', 'above-top-band', 'needs-outside-questionnaire']),
   detail: Type.String(),
+  coordinatorReason: Type.Optional(Type.String()),
   ceilingPence: Type.Optional(Pence()),
   fullYearPence: Type.Optional(Pence()),
   topBandToPoints: Type.Optional(Type.Integer()),
@@ -93,6 +94,7 @@ export const BudgetCalculation = Type.Object(
         { description: 'An amount the panel agreed outside the RAS; it replaces rasAnnualPence in the totals' },
       ),
     ),
+    outsideRas: Type.Boolean({ description: 'true when the figure is the panel’s, outside the RAS (panelAmount is set)' }),
     streams: Type.Array(
       Type.Object({
         key: Type.String(),

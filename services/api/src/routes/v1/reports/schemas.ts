@@ -70,6 +70,17 @@ export const SummaryReport = Type.Object(
       count: Count('Plans approved at panel above the budget in the period'),
       plans: Type.Array(Type.Object({ budgetId: Id, overBudgetPence: PenceTotal(), reason: Type.String() })),
     }),
+    outsideRas: Type.Object(
+      {
+        referred: Count(
+          'Budgets in force the RAS referred to the panel (above the ceiling or top band, or needs outside the questionnaire)',
+        ),
+        budgets: Count('Budgets in force whose amount the panel set outside the RAS'),
+        panelAnnualPence: PenceTotal('What the panel set for them, a year'),
+        rasAnnualPence: PenceTotal('What the RAS said for the same budgets, a year'),
+      },
+      { description: 'Budgets decided outside the RAS, beside what the RAS would have given' },
+    ),
   },
   { title: 'SummaryReport' },
 );

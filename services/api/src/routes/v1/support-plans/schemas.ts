@@ -56,6 +56,16 @@ export const DecisionBody = Type.Object(
     reasons: Text(4000),
     startDate: Type.Optional(CalendarDate),
     exceptionReason: Type.Optional(Text(2000)),
+    panelAmount: Type.Optional(
+      Type.Object(
+        { annualPence: Pence('The annual amount the panel sets'), reasons: Text(4000) },
+        {
+          additionalProperties: false,
+          description:
+            'Panel approval of a referred budget (above the ceiling, above the top band, or needs outside the questionnaire): the amount the panel sets outside the RAS, with its reasons. The plan is costed against it; the budget shows outsideRas',
+        },
+      ),
+    ),
     checklistReasons: Type.Optional(
       Type.Record(Type.String({ maxLength: 100 }), Text(2000), {
         maxProperties: 20,
