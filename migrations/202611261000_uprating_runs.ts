@@ -4,7 +4,9 @@ import { type Kysely, sql } from 'kysely';
 // - an uprating run re-works every current agreed budget of the schemes a new scheme version
 //   replaces: a dry run first (status dry-run), then applied once (status applied);
 // - one row per budget it re-worked: the old and new figures, the protection, the outcome, and
-//   once applied the new indicative budget and the review booked for it.
+//   once applied the new indicative budget and the review booked for it;
+// - a budget keeps what transitional protection added to its RAS amount, and the council's
+//   share may be that much above the RAS amount.
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -39,9 +41,31 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('review_id', 'uuid')
     .addPrimaryKeyConstraint('uprating_run_items_pk', ['run_id', 'budget_id'])
     .execute();
+
+  await db.schema
+    .alterTable('budgets')
+    .addColumn('protected_annual_pence', 'bigint', (c) => c.notNull().defaultTo(0).check(sql`protected_annual_pence >= 0`))
+    .execute();
+  await db.schema.alterTable('budgets').dropConstraint('budgets_council_share_ck').execute();
+  await db.schema
+    .alterTable('budgets')
+    .addCheckConstraint(
+      'budgets_council_share_ck',
+      sql`council_annual_pence <= coalesce(panel_annual_pence, ras_annual_pence + protected_annual_pence) and net_annual_pence + annual_contribution_pence = council_annual_pence`,
+    )
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable('budgets').dropConstraint('budgets_council_share_ck').execute();
+  await db.schema
+    .alterTable('budgets')
+    .addCheckConstraint(
+      'budgets_council_share_ck',
+      sql`council_annual_pence <= coalesce(panel_annual_pence, ras_annual_pence) and net_annual_pence + annual_contribution_pence = council_annual_pence`,
+    )
+    .execute();
+  await db.schema.alterTable('budgets').dropColumn('protected_annual_pence').execute();
   await db.schema.dropTable('uprating_run_items').execute();
   await db.schema.dropTable('uprating_runs').execute();
 }

@@ -378,6 +378,41 @@ for (const [client, stage] of [
   planEtag = etagOf(decided);
 }
 
+// April's uprating: the scheme's next version pays 3% more a point from 1 April 2027. A dry run
+// over every agreed budget first, then applied: a new indicative budget and a review for each.
+const nextVersion = ok(
+  await admin.POST('/v1/allocation-schemes', {
+    body: {
+      key: scheme.key,
+      questionnaireId: scheme.questionnaireId,
+      clientGroups: scheme.clientGroups,
+      effectiveFrom: '2027-04-01',
+      method: { type: 'linear', poundsPerPointPence: 23_200 },
+      clawback: scheme.clawback,
+      ...(scheme.floorPoints === null ? {} : { floorPoints: scheme.floorPoints }),
+      ...(scheme.ceilingPence === null ? {} : { ceilingPence: scheme.ceilingPence }),
+    },
+  }),
+  'createAllocationScheme',
+);
+const uprating = ok(
+  await finance.POST('/v1/uprating-runs', {
+    body: { schemeId, successorSchemeId: nextVersion.id, transitionalProtection: { maxDecreasePercent: 5 } },
+  }),
+  'createUpratingRun',
+);
+log(
+  `uprating dry run: ${uprating.summary.overall.people} budgets, ${pounds(uprating.summary.overall.costBeforePence)} → ${pounds(uprating.summary.overall.costAfterPence)} a year`,
+);
+ok(await finance.GET('/v1/uprating-runs/{id}', { params: { path: { id: uprating.id } } }), 'getUpratingRun');
+const upratingApplied = ok(
+  await finance.POST('/v1/uprating-runs/{id}/apply', { params: { path: { id: uprating.id } } }),
+  'applyUpratingRun',
+);
+log(
+  `uprating ${upratingApplied.status}: ${upratingApplied.people.items.filter((p) => p.newBudgetId !== null).length} new indicative budgets`,
+);
+
 // Money: the account, and what finance records against it.
 const account = ok(await finance.GET('/v1/budgets/{id}/account', { params: { path: { id: budget.id } } }), 'getBudgetAccount');
 // A year's instalments paid, and nothing spent yet: the annual review will find it unspent.

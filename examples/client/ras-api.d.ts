@@ -336,6 +336,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/uprating-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dry-run a new scheme version over every current agreed budget of the versions it replaces
+         * @description Every agreed budget of the scheme’s versions before the successor, still running when the successor takes effect, is re-worked under it (same answers, weeks, funding streams and contribution) with transitional protection when asked: winners, losers and unchanged by client group, the cost a year before and after, and each person’s old and new figure. Nothing else changes until applyUpratingRun. A scheme with no later version is 422 NO_SUCCESSOR_SCHEME.
+         *
+         *     Roles: finance, admin.
+         */
+        post: operations["createUpratingRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/uprating-runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An uprating run: JSON with each person a page at a time, every person as CSV, or the HTML report with its chart
+         * @description `?format=csv` lists every person; `?format=html` or `Accept: text/html` gives the page for finance and committee.
+         *
+         *     Roles: admin, assessor, team-manager, panel, finance, integration, auditor.
+         */
+        get: operations["getUpratingRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/uprating-runs/{id}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply an uprating: a new indicative budget and a review for each person, once
+         * @description The figures are worked out again (budgets may have changed since the dry run). Each person gets a new indicative budget under the new version from the date it takes effect (one budget.created event each, with any transitional protection shown in it) and an interim review on today’s budget, due that day, where the new one is agreed; a budget the panel set outside the RAS gets the review only. Applying an applied run answers it as it is and changes nothing; another run over the same version once one is applied is 409.
+         *
+         *     Roles: finance, admin.
+         */
+        post: operations["applyUpratingRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/calculations/budget": {
         parameters: {
             query?: never;
@@ -1978,6 +2044,142 @@ export interface components {
                 unit: "points" | "pence" | "weeks" | "percent" | "count";
             }[];
         };
+        /**
+         * CreateUpratingRun
+         * @description schemeId: a scheme version whose current agreed budgets are re-worked (with every earlier version of its key); successorSchemeId: the version to re-work them under, by default the next version of the same key. The run starts as a dry run.
+         */
+        CreateUpratingRun: {
+            /**
+             * Format: uuid
+             * @description Identifier (UUID)
+             */
+            schemeId: string;
+            /**
+             * Format: uuid
+             * @description Identifier (UUID)
+             */
+            successorSchemeId?: string;
+            /** @description At most N% or £X lower in one year; the shortfall is added to the new budget and shown */
+            transitionalProtection?: {
+                /** @description A budget falls by at most this percentage of today’s RAS-based amount in one year. At most 2 decimal places. */
+                maxDecreasePercent?: number;
+                /** @description …and/or by at most this much a year; with both, the smaller fall is allowed */
+                maxDecreasePence?: number;
+            };
+        };
+        /** UpratingTotals */
+        UpratingTotals: {
+            /** @description Budgets re-worked */
+            people: number;
+            /** @description Would get more */
+            winners: number;
+            /** @description Would get less (before transitional protection) */
+            losers: number;
+            /** @description Would get the same */
+            unchanged: number;
+            /** @description Set by the panel outside the RAS: left as they are */
+            outsideRas: number;
+            /** @description Losers transitional protection holds up */
+            protectedPeople: number;
+            /** @description Σ today’s budgets, a year */
+            costBeforePence: number;
+            /** @description Σ budgets after the uprating with protection (panel amounts as they were), a year */
+            costAfterPence: number;
+            /** @description What transitional protection costs, a year */
+            protectedPence: number;
+        };
+        /** UpratingPerson */
+        UpratingPerson: {
+            /**
+             * Format: uuid
+             * @description Identifier (UUID)
+             */
+            budgetId: string;
+            /**
+             * Format: uuid
+             * @description Identifier (UUID)
+             */
+            personId: string;
+            clientGroup: string;
+            /** @description The individual budget today, a year */
+            oldAnnualPence: number;
+            /** @description Under the new version, before protection */
+            newAnnualPence: number;
+            /** @description What transitional protection adds */
+            protectedPence: number;
+            /** @description What the person will have: new + protection (or the panel’s amount, unchanged) */
+            upratedAnnualPence: number;
+            /** @enum {string} */
+            outcome: "winner" | "loser" | "unchanged" | "outside-ras";
+            newBudgetId: string | null;
+            reviewId: string | null;
+        };
+        /** UpratingRun */
+        UpratingRun: {
+            /**
+             * Format: uuid
+             * @description Identifier (UUID)
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description Identifier (UUID)
+             */
+            schemeId: string;
+            replacesSchemeIds: string[];
+            /**
+             * Format: date
+             * @description Calendar date, YYYY-MM-DD
+             */
+            effectiveFrom: string;
+            transitionalProtection: {
+                /** @description A budget falls by at most this percentage of today’s RAS-based amount in one year. At most 2 decimal places. */
+                maxDecreasePercent?: number;
+                /** @description …and/or by at most this much a year; with both, the smaller fall is allowed */
+                maxDecreasePence?: number;
+            } | null;
+            /**
+             * @description dry-run: nothing has changed; applied: new indicative budgets and reviews exist
+             * @enum {string}
+             */
+            status: "dry-run" | "applied";
+            summary: {
+                overall: components["schemas"]["UpratingTotals"];
+                byClientGroup: {
+                    clientGroup: string;
+                    /** @description Budgets re-worked */
+                    people: number;
+                    /** @description Would get more */
+                    winners: number;
+                    /** @description Would get less (before transitional protection) */
+                    losers: number;
+                    /** @description Would get the same */
+                    unchanged: number;
+                    /** @description Set by the panel outside the RAS: left as they are */
+                    outsideRas: number;
+                    /** @description Losers transitional protection holds up */
+                    protectedPeople: number;
+                    /** @description Σ today’s budgets, a year */
+                    costBeforePence: number;
+                    /** @description Σ budgets after the uprating with protection (panel amounts as they were), a year */
+                    costAfterPence: number;
+                    /** @description What transitional protection costs, a year */
+                    protectedPence: number;
+                }[];
+            };
+            /** @description Each person’s old and new figure, a page at a time (pageSize, pageToken); ?format=csv gives them all */
+            people: {
+                items: components["schemas"]["UpratingPerson"][];
+                nextPageToken: string | null;
+            };
+            /**
+             * Format: date-time
+             * @description RFC 3339 timestamp, UTC
+             */
+            createdAt: string;
+            appliedAt: string | null;
+            version: number;
+        };
         /** CalculateBudgetRequest */
         CalculateBudgetRequest: {
             /**
@@ -2069,6 +2271,11 @@ export interface components {
             } | null;
             /** @description true when the figure is the panel’s, outside the RAS (panelAmount is set) */
             outsideRas: boolean;
+            transitionalProtection: {
+                previousAnnualPence: number;
+                allowedDecreasePence: number;
+                protectedPence: number;
+            } | null;
             streams: {
                 key: string;
                 name: string;
@@ -2537,6 +2744,11 @@ export interface components {
             } | null;
             /** @description true when the figure is the panel’s, outside the RAS (panelAmount is set) */
             outsideRas: boolean;
+            transitionalProtection: {
+                previousAnnualPence: number;
+                allowedDecreasePence: number;
+                protectedPence: number;
+            } | null;
             streams: {
                 key: string;
                 name: string;
@@ -4544,7 +4756,7 @@ export interface operations {
                      * @example {
                      *       "service": "ras-api",
                      *       "version": "0.1.0",
-                     *       "migration": "202611260900_charging_policies",
+                     *       "migration": "202611261000_uprating_runs",
                      *       "database": "pglite"
                      *     }
                      */
@@ -4604,7 +4816,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "Example Council mwwi755d"
+                 *       "name": "Example Council mwwiis37"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateCouncilRequest"];
@@ -4625,20 +4837,20 @@ export interface operations {
                     /**
                      * @example {
                      *       "council": {
-                     *         "id": "01a21422-6dec-71c3-ba60-4584d7df0fa5",
-                     *         "name": "Example Council mwwi755d",
+                     *         "id": "01a2142a-b7a9-7486-9590-fea699b94ae4",
+                     *         "name": "Example Council mwwiis37",
                      *         "settings": {},
                      *         "version": 1,
-                     *         "createdAt": "2026-11-25T19:15:30.412Z"
+                     *         "createdAt": "2026-11-25T19:24:33.577Z"
                      *       },
                      *       "adminKey": {
-                     *         "id": "01a21422-6ded-70fe-a74c-c76213caeb5b",
+                     *         "id": "01a2142a-b7aa-737c-bb9b-254fb10b8d80",
                      *         "name": "First admin key",
                      *         "roles": [
                      *           "admin"
                      *         ],
-                     *         "createdAt": "2026-11-25T19:15:30.412Z",
-                     *         "key": "ras_01a214226ded70fea74cc76213caeb5b_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *         "createdAt": "2026-11-25T19:24:33.577Z",
+                     *         "key": "ras_01a2142ab7aa737cbb9b254fb10b8d80_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *       }
                      *     }
                      */
@@ -4805,7 +5017,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-6434-7781-8e93-80a46e3ece5f",
+                     *       "id": "01a2142a-ad05-73db-a787-0bd7254d3ca9",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "paymentFrequency": "monthly",
@@ -4813,7 +5025,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4
                      *       },
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:15:27.923Z"
+                     *       "createdAt": "2026-11-25T19:24:30.852Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -4932,7 +5144,7 @@ export interface operations {
                  *         "regionalReportOptIn": true,
                  *         "transparency": {
                  *           "publishedSchemeIds": [
-                 *             "01a21422-6444-77f0-afe9-b21b9edd3550"
+                 *             "01a2142a-ad15-7779-8960-4faa502efee8"
                  *           ],
                  *           "contactEmail": "ras@demo-borough.example.gov.uk",
                  *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -4962,13 +5174,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-6434-7781-8e93-80a46e3ece5f",
+                     *       "id": "01a2142a-ad05-73db-a787-0bd7254d3ca9",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "firstReviewAfterWeeks": 4,
                      *         "transparency": {
                      *           "publishedSchemeIds": [
-                     *             "01a21422-6444-77f0-afe9-b21b9edd3550"
+                     *             "01a2142a-ad15-7779-8960-4faa502efee8"
                      *           ],
                      *           "contactEmail": "ras@demo-borough.example.gov.uk",
                      *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -4982,7 +5194,7 @@ export interface operations {
                      *         "regionalReportOptIn": true
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:15:27.923Z"
+                     *       "createdAt": "2026-11-25T19:24:30.852Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -5169,66 +5381,66 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21422-6437-708b-8f3a-4fb1a8162e6b",
+                     *           "id": "01a2142a-ad08-7172-b8eb-51b2171ad21b",
                      *           "name": "Demo admin key",
                      *           "roles": [
                      *             "admin"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:15:27.923Z",
+                     *           "createdAt": "2026-11-25T19:24:30.852Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21422-6728-70b9-b63f-0525d7ffefad",
+                     *           "id": "01a2142a-afee-73b7-b2dd-6affa6f44e7a",
                      *           "name": "Care coordinators",
                      *           "roles": [
                      *             "assessor"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:15:28.680Z",
+                     *           "createdAt": "2026-11-25T19:24:31.598Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21422-672f-72d5-8ed5-af3fc3ed0ca2",
+                     *           "id": "01a2142a-affb-7697-a4d6-b481e6ca5a18",
                      *           "name": "Team managers",
                      *           "roles": [
                      *             "team-manager"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:15:28.687Z",
+                     *           "createdAt": "2026-11-25T19:24:31.611Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21422-6736-7374-b5fe-22dc86bfa048",
+                     *           "id": "01a2142a-b002-726b-a968-f20f5f72e5d7",
                      *           "name": "Resource Allocation Panel",
                      *           "roles": [
                      *             "panel"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:15:28.694Z",
+                     *           "createdAt": "2026-11-25T19:24:31.618Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21422-673c-7262-9d29-a617384aaecb",
+                     *           "id": "01a2142a-b008-75cd-9c35-9d9625f63c8b",
                      *           "name": "Finance",
                      *           "roles": [
                      *             "finance"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:15:28.700Z",
+                     *           "createdAt": "2026-11-25T19:24:31.624Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21422-6746-74b2-b704-8d6d0868688a",
+                     *           "id": "01a2142a-b012-773a-aac4-9d254571fc6d",
                      *           "name": "CareFirst bridge",
                      *           "roles": [
                      *             "integration"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:15:28.710Z",
+                     *           "createdAt": "2026-11-25T19:24:31.634Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21422-674c-7561-87f6-83056475fd13",
+                     *           "id": "01a2142a-b029-77b6-9797-ed6c3cdcdd3c",
                      *           "name": "Spare",
                      *           "roles": [
                      *             "auditor"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:15:28.716Z",
+                     *           "createdAt": "2026-11-25T19:24:31.657Z",
                      *           "revokedAt": null
                      *         }
                      *       ],
@@ -5369,13 +5581,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-6728-70b9-b63f-0525d7ffefad",
+                     *       "id": "01a2142a-afee-73b7-b2dd-6affa6f44e7a",
                      *       "name": "Care coordinators",
                      *       "roles": [
                      *         "assessor"
                      *       ],
-                     *       "createdAt": "2026-11-25T19:15:28.680Z",
-                     *       "key": "ras_01a21422672870b9b63f0525d7ffefad_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *       "createdAt": "2026-11-25T19:24:31.598Z",
+                     *       "key": "ras_01a2142aafee73b7b2dd6affa6f44e7a_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *     }
                      */
                     "application/json": components["schemas"]["NewApiKey"];
@@ -5710,7 +5922,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21422-643e-73fc-9d72-4d802ac7f758",
+                     *           "id": "01a2142a-ad10-727d-9c9c-f12908738f75",
                      *           "key": "saq",
                      *           "version": 1,
                      *           "title": "Demo Borough self-assessment questionnaire",
@@ -6958,7 +7170,7 @@ export interface operations {
                      *               "maxPoints": 30
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T19:15:27.923Z"
+                     *           "createdAt": "2026-11-25T19:24:30.852Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -7075,7 +7287,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mwwi755d",
+                 *       "key": "carers-mwwiis37",
                  *       "title": "Carer’s self-assessment",
                  *       "sections": [
                  *         {
@@ -7122,8 +7334,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-67d7-70dd-b7ad-96f14e28caa6",
-                     *       "key": "carers-mwwi755d",
+                     *       "id": "01a2142a-b0b8-75be-b212-d2b1039bf2d8",
+                     *       "key": "carers-mwwiis37",
                      *       "version": 1,
                      *       "title": "Carer’s self-assessment",
                      *       "sections": [
@@ -7151,7 +7363,7 @@ export interface operations {
                      *           ]
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T19:15:28.853Z"
+                     *       "createdAt": "2026-11-25T19:24:31.799Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -7320,7 +7532,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-643e-73fc-9d72-4d802ac7f758",
+                     *       "id": "01a2142a-ad10-727d-9c9c-f12908738f75",
                      *       "key": "saq",
                      *       "version": 1,
                      *       "title": "Demo Borough self-assessment questionnaire",
@@ -8568,7 +8780,7 @@ export interface operations {
                      *           "maxPoints": 30
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T19:15:27.923Z"
+                     *       "createdAt": "2026-11-25T19:24:30.852Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -8730,10 +8942,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21422-6444-77f0-afe9-b21b9edd3550",
+                     *           "id": "01a2142a-ad15-7779-8960-4faa502efee8",
                      *           "key": "adults",
                      *           "version": 1,
-                     *           "questionnaireId": "01a21422-643e-73fc-9d72-4d802ac7f758",
+                     *           "questionnaireId": "01a2142a-ad10-727d-9c9c-f12908738f75",
                      *           "clientGroups": [
                      *             "learning-disability",
                      *             "physical-disability",
@@ -8755,7 +8967,7 @@ export interface operations {
                      *           },
                      *           "weeksPerYear": 52,
                      *           "rounding": "penny",
-                     *           "createdAt": "2026-11-25T19:15:27.923Z"
+                     *           "createdAt": "2026-11-25T19:24:30.852Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -8872,10 +9084,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mwwi755d",
-                 *       "questionnaireId": "01a21422-67d7-70dd-b7ad-96f14e28caa6",
+                 *       "key": "carers-mwwiis37",
+                 *       "questionnaireId": "01a2142a-b0b8-75be-b212-d2b1039bf2d8",
                  *       "clientGroups": [
-                 *         "carers-mwwi755d"
+                 *         "carers-mwwiis37"
                  *       ],
                  *       "effectiveFrom": "2026-04-01",
                  *       "method": {
@@ -8906,12 +9118,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-67ea-7745-adf6-fa5efd47aea8",
-                     *       "key": "carers-mwwi755d",
+                     *       "id": "01a2142a-b0c9-774a-a020-ef30335dd2d7",
+                     *       "key": "carers-mwwiis37",
                      *       "version": 1,
-                     *       "questionnaireId": "01a21422-67d7-70dd-b7ad-96f14e28caa6",
+                     *       "questionnaireId": "01a2142a-b0b8-75be-b212-d2b1039bf2d8",
                      *       "clientGroups": [
-                     *         "carers-mwwi755d"
+                     *         "carers-mwwiis37"
                      *       ],
                      *       "effectiveFrom": "2026-04-01",
                      *       "effectiveTo": null,
@@ -8928,7 +9140,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-11-25T19:15:28.872Z"
+                     *       "createdAt": "2026-11-25T19:24:31.814Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -9112,10 +9324,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-6444-77f0-afe9-b21b9edd3550",
+                     *       "id": "01a2142a-ad15-7779-8960-4faa502efee8",
                      *       "key": "adults",
                      *       "version": 1,
-                     *       "questionnaireId": "01a21422-643e-73fc-9d72-4d802ac7f758",
+                     *       "questionnaireId": "01a2142a-ad10-727d-9c9c-f12908738f75",
                      *       "clientGroups": [
                      *         "learning-disability",
                      *         "physical-disability",
@@ -9137,7 +9349,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-11-25T19:15:27.923Z"
+                     *       "createdAt": "2026-11-25T19:24:30.852Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -9292,7 +9504,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "schemeId": "01a21422-6444-77f0-afe9-b21b9edd3550",
+                     *       "schemeId": "01a2142a-ad15-7779-8960-4faa502efee8",
                      *       "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *       "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *       "sections": [
@@ -9546,8 +9758,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-682e-73a7-8af0-d1d31734487a",
-                     *       "createdAt": "2026-11-25T19:15:28.942Z",
+                     *       "id": "01a2142a-b11b-74ac-82ca-fb6704f1b706",
+                     *       "createdAt": "2026-11-25T19:24:31.898Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -9851,8 +10063,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-682e-73a7-8af0-d1d31734487a",
-                     *       "createdAt": "2026-11-25T19:15:28.942Z",
+                     *       "id": "01a2142a-b11b-74ac-82ca-fb6704f1b706",
+                     *       "createdAt": "2026-11-25T19:24:31.898Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -10266,6 +10478,705 @@ export interface operations {
             };
         };
     };
+    createUpratingRun: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID is good). A retry with the same key and body within 24 hours answers the first response again, with `Idempotent-Replayed: true`; the same key with a different body is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description schemeId: a scheme version whose current agreed budgets are re-worked (with every earlier version of its key); successorSchemeId: the version to re-work them under, by default the next version of the same key. The run starts as a dry run. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "schemeId": "01a2142a-ad15-7779-8960-4faa502efee8",
+                 *       "successorSchemeId": "01a2142a-b4c5-7353-95e9-64906fa969ff",
+                 *       "transitionalProtection": {
+                 *         "maxDecreasePercent": 5
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateUpratingRun"];
+            };
+        };
+        responses: {
+            /** @description Created: the new uprating run, with its URL in Location. */
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a2142a-b4d1-7539-b2b3-e69023c64b6f",
+                     *       "schemeId": "01a2142a-b4c5-7353-95e9-64906fa969ff",
+                     *       "replacesSchemeIds": [
+                     *         "01a2142a-ad15-7779-8960-4faa502efee8"
+                     *       ],
+                     *       "effectiveFrom": "2027-04-01",
+                     *       "transitionalProtection": {
+                     *         "maxDecreasePercent": 5
+                     *       },
+                     *       "status": "dry-run",
+                     *       "summary": {
+                     *         "overall": {
+                     *           "people": 1,
+                     *           "winners": 1,
+                     *           "losers": 0,
+                     *           "unchanged": 0,
+                     *           "outsideRas": 0,
+                     *           "protectedPeople": 0,
+                     *           "costBeforePence": 4027500,
+                     *           "costAfterPence": 4152800,
+                     *           "protectedPence": 0
+                     *         },
+                     *         "byClientGroup": [
+                     *           {
+                     *             "clientGroup": "learning-disability",
+                     *             "people": 1,
+                     *             "winners": 1,
+                     *             "losers": 0,
+                     *             "unchanged": 0,
+                     *             "outsideRas": 0,
+                     *             "protectedPeople": 0,
+                     *             "costBeforePence": 4027500,
+                     *             "costAfterPence": 4152800,
+                     *             "protectedPence": 0
+                     *           }
+                     *         ]
+                     *       },
+                     *       "people": {
+                     *         "items": [
+                     *           {
+                     *             "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
+                     *             "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *             "clientGroup": "learning-disability",
+                     *             "oldAnnualPence": 4027500,
+                     *             "newAnnualPence": 4152800,
+                     *             "protectedPence": 0,
+                     *             "upratedAnnualPence": 4152800,
+                     *             "outcome": "winner",
+                     *             "newBudgetId": null,
+                     *             "reviewId": null
+                     *           }
+                     *         ],
+                     *         "nextPageToken": null
+                     *       },
+                     *       "createdAt": "2026-11-25T19:24:32.842Z",
+                     *       "appliedAt": null,
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UpratingRun"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_JSON: The request body is not valid JSON. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is too large. */
+            413: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type. UNSUPPORTED_CONTENT_ENCODING: Unsupported content encoding. */
+            415: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: The Idempotency-Key was used with a different request. INVALID_INPUT: The input breaks a rule. NO_SUCCESSOR_SCHEME: The allocation scheme has no later version to uprate to. */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "INVALID_INPUT" | "NO_SUCCESSOR_SCHEME";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    getUpratingRun: {
+        parameters: {
+            query?: {
+                format?: "json" | "csv" | "html";
+                /** @description Items per page (default 50, at most 200). */
+                pageSize?: components["parameters"]["PageSize"];
+                /** @description The `nextPageToken` of the page before; omit it for the first page. */
+                pageToken?: components["parameters"]["PageToken"];
+            };
+            header?: never;
+            path: {
+                /** @description Identifier (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The uprating run. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a2142a-b4d1-7539-b2b3-e69023c64b6f",
+                     *       "schemeId": "01a2142a-b4c5-7353-95e9-64906fa969ff",
+                     *       "replacesSchemeIds": [
+                     *         "01a2142a-ad15-7779-8960-4faa502efee8"
+                     *       ],
+                     *       "effectiveFrom": "2027-04-01",
+                     *       "transitionalProtection": {
+                     *         "maxDecreasePercent": 5
+                     *       },
+                     *       "status": "dry-run",
+                     *       "summary": {
+                     *         "overall": {
+                     *           "people": 1,
+                     *           "winners": 1,
+                     *           "losers": 0,
+                     *           "unchanged": 0,
+                     *           "outsideRas": 0,
+                     *           "protectedPeople": 0,
+                     *           "costBeforePence": 4027500,
+                     *           "costAfterPence": 4152800,
+                     *           "protectedPence": 0
+                     *         },
+                     *         "byClientGroup": [
+                     *           {
+                     *             "clientGroup": "learning-disability",
+                     *             "people": 1,
+                     *             "winners": 1,
+                     *             "losers": 0,
+                     *             "unchanged": 0,
+                     *             "outsideRas": 0,
+                     *             "protectedPeople": 0,
+                     *             "costBeforePence": 4027500,
+                     *             "costAfterPence": 4152800,
+                     *             "protectedPence": 0
+                     *           }
+                     *         ]
+                     *       },
+                     *       "people": {
+                     *         "items": [
+                     *           {
+                     *             "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
+                     *             "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *             "clientGroup": "learning-disability",
+                     *             "oldAnnualPence": 4027500,
+                     *             "newAnnualPence": 4152800,
+                     *             "protectedPence": 0,
+                     *             "upratedAnnualPence": 4152800,
+                     *             "outcome": "winner",
+                     *             "newBudgetId": null,
+                     *             "reviewId": null
+                     *           }
+                     *         ],
+                     *         "nextPageToken": null
+                     *       },
+                     *       "createdAt": "2026-11-25T19:24:32.842Z",
+                     *       "appliedAt": null,
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UpratingRun"];
+                    "text/csv": string;
+                    "text/html": string;
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. INVALID_PAGE_TOKEN: The page token is not valid. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "INVALID_PAGE_TOKEN";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description URI_TOO_LONG: The request URL is too long. */
+            414: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "URI_TOO_LONG";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    applyUpratingRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifier (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The uprating run: apply an uprating: a new indicative budget and a review for each person, once. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a2142a-b4d1-7539-b2b3-e69023c64b6f",
+                     *       "schemeId": "01a2142a-b4c5-7353-95e9-64906fa969ff",
+                     *       "replacesSchemeIds": [
+                     *         "01a2142a-ad15-7779-8960-4faa502efee8"
+                     *       ],
+                     *       "effectiveFrom": "2027-04-01",
+                     *       "transitionalProtection": {
+                     *         "maxDecreasePercent": 5
+                     *       },
+                     *       "status": "applied",
+                     *       "summary": {
+                     *         "overall": {
+                     *           "people": 1,
+                     *           "winners": 1,
+                     *           "losers": 0,
+                     *           "unchanged": 0,
+                     *           "outsideRas": 0,
+                     *           "protectedPeople": 0,
+                     *           "costBeforePence": 4027500,
+                     *           "costAfterPence": 4152800,
+                     *           "protectedPence": 0
+                     *         },
+                     *         "byClientGroup": [
+                     *           {
+                     *             "clientGroup": "learning-disability",
+                     *             "people": 1,
+                     *             "winners": 1,
+                     *             "losers": 0,
+                     *             "unchanged": 0,
+                     *             "outsideRas": 0,
+                     *             "protectedPeople": 0,
+                     *             "costBeforePence": 4027500,
+                     *             "costAfterPence": 4152800,
+                     *             "protectedPence": 0
+                     *           }
+                     *         ]
+                     *       },
+                     *       "people": {
+                     *         "items": [
+                     *           {
+                     *             "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
+                     *             "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *             "clientGroup": "learning-disability",
+                     *             "oldAnnualPence": 4027500,
+                     *             "newAnnualPence": 4152800,
+                     *             "protectedPence": 0,
+                     *             "upratedAnnualPence": 4152800,
+                     *             "outcome": "winner",
+                     *             "newBudgetId": "01a2142a-b4fb-7250-9be1-7036ca8557b4",
+                     *             "reviewId": "01a2142a-b4fc-75d2-bb65-e1f0a57539b4"
+                     *           }
+                     *         ],
+                     *         "nextPageToken": null
+                     *       },
+                     *       "createdAt": "2026-11-25T19:24:32.842Z",
+                     *       "appliedAt": "2026-11-25T19:24:32.894Z",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UpratingRun"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description INVALID_STATE: Not allowed in the current state. */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_STATE";
+                    };
+                };
+            };
+            /** @description URI_TOO_LONG: The request URL is too long. */
+            414: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "URI_TOO_LONG";
+                    };
+                };
+            };
+            /** @description INVALID_INPUT: The input breaks a rule. */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_INPUT";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
     calculateBudget: {
         parameters: {
             query?: never;
@@ -10277,7 +11188,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a21422-6444-77f0-afe9-b21b9edd3550",
+                 *       "schemeId": "01a2142a-ad15-7779-8960-4faa502efee8",
                  *       "answers": {
                  *         "washing": "some",
                  *         "dressing": "some",
@@ -10344,12 +11255,12 @@ export interface operations {
                     /**
                      * @example {
                      *       "scheme": {
-                     *         "id": "01a21422-6444-77f0-afe9-b21b9edd3550",
+                     *         "id": "01a2142a-ad15-7779-8960-4faa502efee8",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
                      *       "questionnaire": {
-                     *         "id": "01a21422-643e-73fc-9d72-4d802ac7f758",
+                     *         "id": "01a2142a-ad10-727d-9c9c-f12908738f75",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -10745,6 +11656,7 @@ export interface operations {
                      *       "rasAnnualPence": 3098077,
                      *       "panelAmount": null,
                      *       "outsideRas": false,
+                     *       "transitionalProtection": null,
                      *       "streams": [],
                      *       "totalAnnualPence": 3098077,
                      *       "councilAnnualPence": 3098077,
@@ -11445,17 +12357,17 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21422-687c-74d0-937f-e10551d89127",
+                     *           "id": "01a2142a-b177-7793-b2a9-96ae97f98130",
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mwwi755d"
+                     *             "carefirst": "JOURNEY-mwwiis37"
                      *           },
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam Example",
                      *           "dateOfBirth": null,
                      *           "agent": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:15:29.013Z",
-                     *           "updatedAt": "2026-11-25T19:15:29.013Z"
+                     *           "createdAt": "2026-11-25T19:24:31.984Z",
+                     *           "updatedAt": "2026-11-25T19:24:31.984Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -11574,7 +12486,7 @@ export interface operations {
                  * @example {
                  *       "clientGroup": "learning-disability",
                  *       "externalIds": {
-                 *         "carefirst": "JOURNEY-mwwi755d"
+                 *         "carefirst": "JOURNEY-mwwiis37"
                  *       },
                  *       "displayName": "Sam Example"
                  *     }
@@ -11597,17 +12509,17 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-687c-74d0-937f-e10551d89127",
+                     *       "id": "01a2142a-b177-7793-b2a9-96ae97f98130",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwi755d"
+                     *         "carefirst": "JOURNEY-mwwiis37"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
                      *       "dateOfBirth": null,
                      *       "agent": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:15:29.013Z",
-                     *       "updatedAt": "2026-11-25T19:15:29.013Z"
+                     *       "createdAt": "2026-11-25T19:24:31.984Z",
+                     *       "updatedAt": "2026-11-25T19:24:31.984Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -11791,17 +12703,17 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-687c-74d0-937f-e10551d89127",
+                     *       "id": "01a2142a-b177-7793-b2a9-96ae97f98130",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwi755d"
+                     *         "carefirst": "JOURNEY-mwwiis37"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
                      *       "dateOfBirth": null,
                      *       "agent": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:15:29.013Z",
-                     *       "updatedAt": "2026-11-25T19:15:29.013Z"
+                     *       "createdAt": "2026-11-25T19:24:31.984Z",
+                     *       "updatedAt": "2026-11-25T19:24:31.984Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -11967,17 +12879,17 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-687c-74d0-937f-e10551d89127",
+                     *       "id": "01a2142a-b177-7793-b2a9-96ae97f98130",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwi755d"
+                     *         "carefirst": "JOURNEY-mwwiis37"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam",
                      *       "dateOfBirth": null,
                      *       "agent": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:15:29.013Z",
-                     *       "updatedAt": "2026-11-25T19:15:29.071Z"
+                     *       "createdAt": "2026-11-25T19:24:31.984Z",
+                     *       "updatedAt": "2026-11-25T19:24:32.038Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -12227,10 +13139,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21422-68bc-7256-a7be-b1c5fbbf125a",
-                     *           "personId": "01a21422-687c-74d0-937f-e10551d89127",
+                     *           "id": "01a2142a-b1b2-71bf-a4db-fd5a0bb86783",
+                     *           "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
                      *           "questionnaire": {
-                     *             "id": "01a21422-643e-73fc-9d72-4d802ac7f758",
+                     *             "id": "01a2142a-ad10-727d-9c9c-f12908738f75",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
@@ -12677,8 +13589,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "agreedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-11-25T19:15:29.082Z",
-                     *           "updatedAt": "2026-11-25T19:15:29.121Z"
+                     *           "createdAt": "2026-11-25T19:24:32.049Z",
+                     *           "updatedAt": "2026-11-25T19:24:32.093Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -12795,8 +13707,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
-                 *       "questionnaireId": "01a21422-643e-73fc-9d72-4d802ac7f758",
+                 *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                 *       "questionnaireId": "01a2142a-ad10-727d-9c9c-f12908738f75",
                  *       "completedWith": [
                  *         "family"
                  *       ],
@@ -12821,10 +13733,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-68bc-7256-a7be-b1c5fbbf125a",
-                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
+                     *       "id": "01a2142a-b1b2-71bf-a4db-fd5a0bb86783",
+                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
                      *       "questionnaire": {
-                     *         "id": "01a21422-643e-73fc-9d72-4d802ac7f758",
+                     *         "id": "01a2142a-ad10-727d-9c9c-f12908738f75",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -13261,8 +14173,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:15:29.082Z",
-                     *       "updatedAt": "2026-11-25T19:15:29.082Z"
+                     *       "createdAt": "2026-11-25T19:24:32.049Z",
+                     *       "updatedAt": "2026-11-25T19:24:32.049Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -13446,10 +14358,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-68bc-7256-a7be-b1c5fbbf125a",
-                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
+                     *       "id": "01a2142a-b1b2-71bf-a4db-fd5a0bb86783",
+                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
                      *       "questionnaire": {
-                     *         "id": "01a21422-643e-73fc-9d72-4d802ac7f758",
+                     *         "id": "01a2142a-ad10-727d-9c9c-f12908738f75",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -13896,8 +14808,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:15:29.082Z",
-                     *       "updatedAt": "2026-11-25T19:15:29.121Z"
+                     *       "createdAt": "2026-11-25T19:24:32.049Z",
+                     *       "updatedAt": "2026-11-25T19:24:32.093Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -14108,10 +15020,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-68bc-7256-a7be-b1c5fbbf125a",
-                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
+                     *       "id": "01a2142a-b1b2-71bf-a4db-fd5a0bb86783",
+                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
                      *       "questionnaire": {
-                     *         "id": "01a21422-643e-73fc-9d72-4d802ac7f758",
+                     *         "id": "01a2142a-ad10-727d-9c9c-f12908738f75",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -14558,8 +15470,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:15:29.082Z",
-                     *       "updatedAt": "2026-11-25T19:15:29.121Z"
+                     *       "createdAt": "2026-11-25T19:24:32.049Z",
+                     *       "updatedAt": "2026-11-25T19:24:32.093Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -14806,10 +15718,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-68bc-7256-a7be-b1c5fbbf125a",
-                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
+                     *       "id": "01a2142a-b1b2-71bf-a4db-fd5a0bb86783",
+                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
                      *       "questionnaire": {
-                     *         "id": "01a21422-643e-73fc-9d72-4d802ac7f758",
+                     *         "id": "01a2142a-ad10-727d-9c9c-f12908738f75",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -15298,11 +16210,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-11-25T19:15:29.233Z",
+                     *       "submittedAt": "2026-11-25T19:24:32.205Z",
                      *       "agreedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T19:15:29.082Z",
-                     *       "updatedAt": "2026-11-25T19:15:29.233Z"
+                     *       "createdAt": "2026-11-25T19:24:32.049Z",
+                     *       "updatedAt": "2026-11-25T19:24:32.205Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -15532,10 +16444,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-68bc-7256-a7be-b1c5fbbf125a",
-                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
+                     *       "id": "01a2142a-b1b2-71bf-a4db-fd5a0bb86783",
+                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
                      *       "questionnaire": {
-                     *         "id": "01a21422-643e-73fc-9d72-4d802ac7f758",
+                     *         "id": "01a2142a-ad10-727d-9c9c-f12908738f75",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -15638,8 +16550,8 @@ export interface operations {
                      *       "moderation": {
                      *         "decision": "agree",
                      *         "amendments": [],
-                     *         "moderatedBy": "key:01a21422-6728-70b9-b63f-0525d7ffefad",
-                     *         "moderatedAt": "2026-11-25T19:15:29.283Z"
+                     *         "moderatedBy": "key:01a2142a-afee-73b7-b2dd-6affa6f44e7a",
+                     *         "moderatedAt": "2026-11-25T19:24:32.252Z"
                      *       },
                      *       "eligibility": {
                      *         "eligible": true,
@@ -16032,11 +16944,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-11-25T19:15:29.233Z",
-                     *       "agreedAt": "2026-11-25T19:15:29.284Z",
+                     *       "submittedAt": "2026-11-25T19:24:32.205Z",
+                     *       "agreedAt": "2026-11-25T19:24:32.252Z",
                      *       "version": 4,
-                     *       "createdAt": "2026-11-25T19:15:29.082Z",
-                     *       "updatedAt": "2026-11-25T19:15:29.284Z"
+                     *       "createdAt": "2026-11-25T19:24:32.049Z",
+                     *       "updatedAt": "2026-11-25T19:24:32.252Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -16288,18 +17200,18 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21422-6a4d-7113-9375-18fcb418bca4",
-                     *           "personId": "01a21422-687c-74d0-937f-e10551d89127",
-                     *           "assessmentId": "01a21422-68bc-7256-a7be-b1c5fbbf125a",
+                     *           "id": "01a2142a-b368-75e5-b7aa-14a3db31f674",
+                     *           "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *           "assessmentId": "01a2142a-b1b2-71bf-a4db-fd5a0bb86783",
                      *           "status": "indicative",
                      *           "startDate": "2026-12-01",
                      *           "questionnaire": {
-                     *             "id": "01a21422-643e-73fc-9d72-4d802ac7f758",
+                     *             "id": "01a2142a-ad10-727d-9c9c-f12908738f75",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
                      *           "scheme": {
-                     *             "id": "01a21422-6444-77f0-afe9-b21b9edd3550",
+                     *             "id": "01a2142a-ad15-7779-8960-4faa502efee8",
                      *             "key": "adults",
                      *             "version": 1
                      *           },
@@ -16697,6 +17609,7 @@ export interface operations {
                      *           "rasAnnualPence": 4027500,
                      *           "panelAmount": null,
                      *           "outsideRas": false,
+                     *           "transitionalProtection": null,
                      *           "streams": [],
                      *           "totalAnnualPence": 4027500,
                      *           "councilAnnualPence": 4027500,
@@ -16788,8 +17701,8 @@ export interface operations {
                      *           "contributionCollection": null,
                      *           "agreedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:15:29.480Z",
-                     *           "updatedAt": "2026-11-25T19:15:29.480Z"
+                     *           "createdAt": "2026-11-25T19:24:32.483Z",
+                     *           "updatedAt": "2026-11-25T19:24:32.483Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -16906,7 +17819,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "assessmentId": "01a21422-68bc-7256-a7be-b1c5fbbf125a",
+                 *       "assessmentId": "01a2142a-b1b2-71bf-a4db-fd5a0bb86783",
                  *       "startDate": "2026-12-01"
                  *     }
                  */
@@ -16928,18 +17841,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-6a4d-7113-9375-18fcb418bca4",
-                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
-                     *       "assessmentId": "01a21422-68bc-7256-a7be-b1c5fbbf125a",
+                     *       "id": "01a2142a-b368-75e5-b7aa-14a3db31f674",
+                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *       "assessmentId": "01a2142a-b1b2-71bf-a4db-fd5a0bb86783",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a21422-643e-73fc-9d72-4d802ac7f758",
+                     *         "id": "01a2142a-ad10-727d-9c9c-f12908738f75",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a21422-6444-77f0-afe9-b21b9edd3550",
+                     *         "id": "01a2142a-ad15-7779-8960-4faa502efee8",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -17337,6 +18250,7 @@ export interface operations {
                      *       "rasAnnualPence": 4027500,
                      *       "panelAmount": null,
                      *       "outsideRas": false,
+                     *       "transitionalProtection": null,
                      *       "streams": [],
                      *       "totalAnnualPence": 4027500,
                      *       "councilAnnualPence": 4027500,
@@ -17428,8 +18342,8 @@ export interface operations {
                      *       "contributionCollection": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:15:29.480Z",
-                     *       "updatedAt": "2026-11-25T19:15:29.480Z"
+                     *       "createdAt": "2026-11-25T19:24:32.483Z",
+                     *       "updatedAt": "2026-11-25T19:24:32.483Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -17613,18 +18527,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-6a4d-7113-9375-18fcb418bca4",
-                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
-                     *       "assessmentId": "01a21422-68bc-7256-a7be-b1c5fbbf125a",
+                     *       "id": "01a2142a-b368-75e5-b7aa-14a3db31f674",
+                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *       "assessmentId": "01a2142a-b1b2-71bf-a4db-fd5a0bb86783",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a21422-643e-73fc-9d72-4d802ac7f758",
+                     *         "id": "01a2142a-ad10-727d-9c9c-f12908738f75",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a21422-6444-77f0-afe9-b21b9edd3550",
+                     *         "id": "01a2142a-ad15-7779-8960-4faa502efee8",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -18022,6 +18936,7 @@ export interface operations {
                      *       "rasAnnualPence": 4027500,
                      *       "panelAmount": null,
                      *       "outsideRas": false,
+                     *       "transitionalProtection": null,
                      *       "streams": [],
                      *       "totalAnnualPence": 4027500,
                      *       "councilAnnualPence": 4027500,
@@ -18113,8 +19028,8 @@ export interface operations {
                      *       "contributionCollection": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:15:29.480Z",
-                     *       "updatedAt": "2026-11-25T19:15:29.480Z"
+                     *       "createdAt": "2026-11-25T19:24:32.483Z",
+                     *       "updatedAt": "2026-11-25T19:24:32.483Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -18271,7 +19186,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21422-69cd-7328-a672-904063439a87",
+                     *           "id": "01a2142a-b2dc-72d4-ac41-d6168f249e7c",
                      *           "version": 1,
                      *           "shipped": false,
                      *           "name": "Charging policy 2027/28",
@@ -18337,7 +19252,7 @@ export interface operations {
                      *             "minimumWeeklyChargePence": 0,
                      *             "arrangementFeePence": 0
                      *           },
-                     *           "createdAt": "2026-11-25T19:15:29.353Z"
+                     *           "createdAt": "2026-11-25T19:24:32.342Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -18480,7 +19395,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-69cd-7328-a672-904063439a87",
+                     *       "id": "01a2142a-b2dc-72d4-ac41-d6168f249e7c",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -18546,7 +19461,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-11-25T19:15:29.353Z"
+                     *       "createdAt": "2026-11-25T19:24:32.342Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -18729,7 +19644,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-69cd-7328-a672-904063439a87",
+                     *       "id": "01a2142a-b2dc-72d4-ac41-d6168f249e7c",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -18795,7 +19710,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-11-25T19:15:29.353Z"
+                     *       "createdAt": "2026-11-25T19:24:32.342Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -18955,19 +19870,19 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21422-69b1-7231-ac86-556063b002b6",
-                     *           "personId": "01a21422-687c-74d0-937f-e10551d89127",
+                     *           "id": "01a2142a-b2af-7268-8cb2-328a35347229",
+                     *           "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
                      *           "effectiveFrom": "2026-04-01",
                      *           "method": "entered",
                      *           "weeklyContributionPence": 1500,
                      *           "calculation": null,
                      *           "chargingPolicy": null,
                      *           "notes": null,
-                     *           "createdAt": "2026-11-25T19:15:29.327Z"
+                     *           "createdAt": "2026-11-25T19:24:32.301Z"
                      *         },
                      *         {
-                     *           "id": "01a21422-6a22-76c2-af4b-8e20e923f582",
-                     *           "personId": "01a21422-687c-74d0-937f-e10551d89127",
+                     *           "id": "01a2142a-b338-717f-be3e-0fe761ba2d28",
+                     *           "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
                      *           "effectiveFrom": "2027-04-01",
                      *           "method": "calculated",
                      *           "weeklyContributionPence": 10035,
@@ -19051,12 +19966,12 @@ export interface operations {
                      *             }
                      *           },
                      *           "chargingPolicy": {
-                     *             "id": "01a21422-69cd-7328-a672-904063439a87",
+                     *             "id": "01a2142a-b2dc-72d4-ac41-d6168f249e7c",
                      *             "version": 1,
                      *             "name": "Charging policy 2027/28"
                      *           },
                      *           "notes": null,
-                     *           "createdAt": "2026-11-25T19:15:29.440Z"
+                     *           "createdAt": "2026-11-25T19:24:32.438Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -19228,15 +20143,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-69b1-7231-ac86-556063b002b6",
-                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
+                     *       "id": "01a2142a-b2af-7268-8cb2-328a35347229",
+                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
                      *       "effectiveFrom": "2026-04-01",
                      *       "method": "entered",
                      *       "weeklyContributionPence": 1500,
                      *       "calculation": null,
                      *       "chargingPolicy": null,
                      *       "notes": null,
-                     *       "createdAt": "2026-11-25T19:15:29.327Z"
+                     *       "createdAt": "2026-11-25T19:24:32.301Z"
                      *     }
                      */
                     "application/json": components["schemas"]["FinancialAssessment"];
@@ -19444,9 +20359,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21422-6ab1-735b-a98e-c50b1e187c95",
-                     *           "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
-                     *           "personId": "01a21422-687c-74d0-937f-e10551d89127",
+                     *           "id": "01a2142a-b3e9-7759-8474-f20ae89bf059",
+                     *           "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
+                     *           "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
                      *           "status": "draft",
                      *           "stage": null,
                      *           "outcomes": [
@@ -19629,8 +20544,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "decidedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-11-25T19:15:29.582Z",
-                     *           "updatedAt": "2026-11-25T19:15:29.619Z",
+                     *           "createdAt": "2026-11-25T19:24:32.615Z",
+                     *           "updatedAt": "2026-11-25T19:24:32.651Z",
                      *           "healthySafeAndWell": "My PA checks my medication daily"
                      *         }
                      *       ],
@@ -19748,7 +20663,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
+                 *       "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
                  *       "outcomes": [
                  *         {
                  *           "key": "home",
@@ -19817,9 +20732,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-6ab1-735b-a98e-c50b1e187c95",
-                     *       "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
-                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
+                     *       "id": "01a2142a-b3e9-7759-8474-f20ae89bf059",
+                     *       "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
+                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -20002,8 +20917,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:15:29.582Z",
-                     *       "updatedAt": "2026-11-25T19:15:29.582Z",
+                     *       "createdAt": "2026-11-25T19:24:32.615Z",
+                     *       "updatedAt": "2026-11-25T19:24:32.615Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -20203,9 +21118,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-6ab1-735b-a98e-c50b1e187c95",
-                     *       "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
-                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
+                     *       "id": "01a2142a-b3e9-7759-8474-f20ae89bf059",
+                     *       "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
+                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -20388,8 +21303,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:15:29.582Z",
-                     *       "updatedAt": "2026-11-25T19:15:29.619Z",
+                     *       "createdAt": "2026-11-25T19:24:32.615Z",
+                     *       "updatedAt": "2026-11-25T19:24:32.651Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -20603,9 +21518,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-6ab1-735b-a98e-c50b1e187c95",
-                     *       "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
-                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
+                     *       "id": "01a2142a-b3e9-7759-8474-f20ae89bf059",
+                     *       "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
+                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -20788,8 +21703,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:15:29.582Z",
-                     *       "updatedAt": "2026-11-25T19:15:29.619Z",
+                     *       "createdAt": "2026-11-25T19:24:32.615Z",
+                     *       "updatedAt": "2026-11-25T19:24:32.651Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -21037,9 +21952,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-6ab1-735b-a98e-c50b1e187c95",
-                     *       "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
-                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
+                     *       "id": "01a2142a-b3e9-7759-8474-f20ae89bf059",
+                     *       "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
+                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
                      *       "status": "submitted",
                      *       "stage": "coordinator",
                      *       "outcomes": [
@@ -21219,11 +22134,11 @@ export interface operations {
                      *       ],
                      *       "exception": null,
                      *       "decisions": [],
-                     *       "submittedAt": "2026-11-25T19:15:29.697Z",
+                     *       "submittedAt": "2026-11-25T19:24:32.728Z",
                      *       "decidedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T19:15:29.582Z",
-                     *       "updatedAt": "2026-11-25T19:15:29.697Z",
+                     *       "createdAt": "2026-11-25T19:24:32.615Z",
+                     *       "updatedAt": "2026-11-25T19:24:32.729Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -21455,9 +22370,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-6ab1-735b-a98e-c50b1e187c95",
-                     *       "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
-                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
+                     *       "id": "01a2142a-b3e9-7759-8474-f20ae89bf059",
+                     *       "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
+                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
                      *       "status": "submitted",
                      *       "stage": "team-manager",
                      *       "outcomes": [
@@ -21638,22 +22553,22 @@ export interface operations {
                      *       "exception": null,
                      *       "decisions": [
                      *         {
-                     *           "id": "01a21422-6b3d-7155-9e79-b60cc818df17",
+                     *           "id": "01a2142a-b475-74dc-a0a0-3a0e876d57a7",
                      *           "stage": "coordinator",
                      *           "outcome": "approve",
                      *           "reasons": "Approved at coordinator: meets the outcomes",
                      *           "planVersion": 3,
-                     *           "decidedBy": "key:01a21422-6728-70b9-b63f-0525d7ffefad",
+                     *           "decidedBy": "key:01a2142a-afee-73b7-b2dd-6affa6f44e7a",
                      *           "actorName": "coordinator-1",
                      *           "checklistReasons": null,
-                     *           "decidedAt": "2026-11-25T19:15:29.721Z"
+                     *           "decidedAt": "2026-11-25T19:24:32.753Z"
                      *         }
                      *       ],
-                     *       "submittedAt": "2026-11-25T19:15:29.697Z",
+                     *       "submittedAt": "2026-11-25T19:24:32.728Z",
                      *       "decidedAt": null,
                      *       "version": 4,
-                     *       "createdAt": "2026-11-25T19:15:29.582Z",
-                     *       "updatedAt": "2026-11-25T19:15:29.727Z",
+                     *       "createdAt": "2026-11-25T19:24:32.615Z",
+                     *       "updatedAt": "2026-11-25T19:24:32.759Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -21897,10 +22812,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
+                     *       "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
                      *       "status": "agreed",
                      *       "agreement": {
-                     *         "id": "01a21422-6b76-7055-becd-0007a12406c7",
+                     *         "id": "01a2142a-b4b2-7765-82a5-0c736340495a",
                      *         "startDate": "2026-12-01",
                      *         "frequency": "monthly",
                      *         "collection": "net",
@@ -21908,7 +22823,7 @@ export interface operations {
                      *         "grossAnnualPence": 4027500,
                      *         "contributionAnnualPence": 78000,
                      *         "netAnnualPence": 3949500,
-                     *         "financialAssessmentId": "01a21422-69b1-7231-ac86-556063b002b6"
+                     *         "financialAssessmentId": "01a2142a-b2af-7268-8cb2-328a35347229"
                      *       },
                      *       "balancePence": 0,
                      *       "councilPaidPence": 0,
@@ -22226,8 +23141,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-6ba8-7656-9bd3-2958b34745b7",
-                     *       "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
+                     *       "id": "01a2142a-b531-75a1-aafd-e911d33f8e76",
+                     *       "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
                      *       "kind": "council-payment",
                      *       "funder": "council",
                      *       "direction": "in",
@@ -22240,8 +23155,8 @@ export interface operations {
                      *       "reversesTransactionId": null,
                      *       "reversedBy": null,
                      *       "description": null,
-                     *       "createdBy": "key:01a21422-673c-7262-9d29-a617384aaecb",
-                     *       "createdAt": "2026-11-25T19:15:29.826Z"
+                     *       "createdBy": "key:01a2142a-b008-75cd-9c35-9d9625f63c8b",
+                     *       "createdAt": "2026-11-25T19:24:32.940Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Transaction"];
@@ -22461,10 +23376,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21422-6d07-73ae-9b5c-b1d532c1cec7",
-                     *           "personId": "01a21422-687c-74d0-937f-e10551d89127",
+                     *           "id": "01a2142a-b69a-70fe-bc81-ddf05e9f0fce",
+                     *           "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
                      *           "subject": "budget",
-                     *           "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
+                     *           "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
                      *           "planId": null,
                      *           "decisionId": null,
                      *           "lodgedBy": "person",
@@ -22472,8 +23387,8 @@ export interface operations {
                      *           "status": "lodged",
                      *           "decision": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:15:30.178Z",
-                     *           "updatedAt": "2026-11-25T19:15:30.178Z"
+                     *           "createdAt": "2026-11-25T19:24:33.304Z",
+                     *           "updatedAt": "2026-11-25T19:24:33.304Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -22591,7 +23506,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "subject": "budget",
-                 *       "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
+                 *       "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
                  *       "reason": "My night-time needs are not counted"
                  *     }
                  */
@@ -22613,10 +23528,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-6d07-73ae-9b5c-b1d532c1cec7",
-                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
+                     *       "id": "01a2142a-b69a-70fe-bc81-ddf05e9f0fce",
+                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
                      *       "subject": "budget",
-                     *       "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
+                     *       "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -22624,8 +23539,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:15:30.178Z",
-                     *       "updatedAt": "2026-11-25T19:15:30.178Z"
+                     *       "createdAt": "2026-11-25T19:24:33.304Z",
+                     *       "updatedAt": "2026-11-25T19:24:33.304Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -22824,10 +23739,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-6d07-73ae-9b5c-b1d532c1cec7",
-                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
+                     *       "id": "01a2142a-b69a-70fe-bc81-ddf05e9f0fce",
+                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
                      *       "subject": "budget",
-                     *       "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
+                     *       "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -22835,8 +23750,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:15:30.178Z",
-                     *       "updatedAt": "2026-11-25T19:15:30.178Z"
+                     *       "createdAt": "2026-11-25T19:24:33.304Z",
+                     *       "updatedAt": "2026-11-25T19:24:33.304Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -23003,10 +23918,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-6d07-73ae-9b5c-b1d532c1cec7",
-                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
+                     *       "id": "01a2142a-b69a-70fe-bc81-ddf05e9f0fce",
+                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
                      *       "subject": "budget",
-                     *       "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
+                     *       "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -23016,12 +23931,12 @@ export interface operations {
                      *         "outcome": "not-upheld",
                      *         "reasons": "Night-time needs are counted in section 4",
                      *         "agreedAnnualPence": null,
-                     *         "decidedBy": "key:01a21422-6736-7374-b5fe-22dc86bfa048",
-                     *         "decidedAt": "2026-11-25T19:15:30.218Z"
+                     *         "decidedBy": "key:01a2142a-b002-726b-a968-f20f5f72e5d7",
+                     *         "decidedAt": "2026-11-25T19:24:33.356Z"
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:15:30.178Z",
-                     *       "updatedAt": "2026-11-25T19:15:30.218Z"
+                     *       "createdAt": "2026-11-25T19:24:33.304Z",
+                     *       "updatedAt": "2026-11-25T19:24:33.356Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -23277,9 +24192,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21422-6b7a-70eb-b785-b7302ee0c8bd",
-                     *           "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
-                     *           "personId": "01a21422-687c-74d0-937f-e10551d89127",
+                     *           "id": "01a2142a-b4b6-7251-b99d-4f2265a67e59",
+                     *           "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
+                     *           "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
                      *           "kind": "first",
                      *           "dueDate": "2026-12-29",
                      *           "status": "scheduled",
@@ -23288,13 +24203,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:15:29.770Z",
-                     *           "updatedAt": "2026-11-25T19:15:29.770Z"
+                     *           "createdAt": "2026-11-25T19:24:32.805Z",
+                     *           "updatedAt": "2026-11-25T19:24:32.805Z"
                      *         },
                      *         {
-                     *           "id": "01a21422-6b7b-72ff-9fd9-781abae2f84c",
-                     *           "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
-                     *           "personId": "01a21422-687c-74d0-937f-e10551d89127",
+                     *           "id": "01a2142a-b4b6-7252-a43c-26d01430b5ae",
+                     *           "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
+                     *           "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
                      *           "kind": "annual",
                      *           "dueDate": "2027-12-01",
                      *           "status": "scheduled",
@@ -23303,8 +24218,23 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:15:29.770Z",
-                     *           "updatedAt": "2026-11-25T19:15:29.770Z"
+                     *           "createdAt": "2026-11-25T19:24:32.805Z",
+                     *           "updatedAt": "2026-11-25T19:24:32.805Z"
+                     *         },
+                     *         {
+                     *           "id": "01a2142a-b4fc-75d2-bb65-e1f0a57539b4",
+                     *           "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
+                     *           "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *           "kind": "interim",
+                     *           "dueDate": "2027-04-01",
+                     *           "status": "scheduled",
+                     *           "overdue": false,
+                     *           "outcome": null,
+                     *           "clawback": null,
+                     *           "completedAt": null,
+                     *           "version": 1,
+                     *           "createdAt": "2026-11-25T19:24:32.886Z",
+                     *           "updatedAt": "2026-11-25T19:24:32.886Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -23422,7 +24352,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
+                 *       "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
                  *       "kind": "interim",
                  *       "dueDate": "2027-03-01"
                  *     }
@@ -23445,9 +24375,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-6c4e-7573-939d-6570a9a4b9af",
-                     *       "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
-                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
+                     *       "id": "01a2142a-b5d1-72cc-9133-ed886c26e9fe",
+                     *       "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
+                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
                      *       "kind": "interim",
                      *       "dueDate": "2027-03-01",
                      *       "status": "scheduled",
@@ -23456,8 +24386,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:15:29.997Z",
-                     *       "updatedAt": "2026-11-25T19:15:29.997Z"
+                     *       "createdAt": "2026-11-25T19:24:33.104Z",
+                     *       "updatedAt": "2026-11-25T19:24:33.104Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -23641,19 +24571,19 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-6b7a-70eb-b785-b7302ee0c8bd",
-                     *       "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
-                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
-                     *       "kind": "first",
-                     *       "dueDate": "2026-12-29",
+                     *       "id": "01a2142a-b4fc-75d2-bb65-e1f0a57539b4",
+                     *       "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
+                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *       "kind": "interim",
+                     *       "dueDate": "2027-04-01",
                      *       "status": "scheduled",
                      *       "overdue": false,
                      *       "outcome": null,
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:15:29.770Z",
-                     *       "updatedAt": "2026-11-25T19:15:29.770Z"
+                     *       "createdAt": "2026-11-25T19:24:32.886Z",
+                     *       "updatedAt": "2026-11-25T19:24:32.886Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -23831,11 +24761,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-6b7a-70eb-b785-b7302ee0c8bd",
-                     *       "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
-                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
-                     *       "kind": "first",
-                     *       "dueDate": "2026-12-29",
+                     *       "id": "01a2142a-b4fc-75d2-bb65-e1f0a57539b4",
+                     *       "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
+                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *       "kind": "interim",
+                     *       "dueDate": "2027-04-01",
                      *       "status": "completed",
                      *       "overdue": false,
                      *       "outcome": {
@@ -23858,14 +24788,14 @@ export interface operations {
                      *         "spendingNote": null,
                      *         "notes": null,
                      *         "completedOn": "2027-01-05",
-                     *         "onTime": false,
+                     *         "onTime": true,
                      *         "nextBudgetId": null
                      *       },
                      *       "clawback": null,
-                     *       "completedAt": "2026-11-25T19:15:30.062Z",
+                     *       "completedAt": "2026-11-25T19:24:33.171Z",
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:15:29.770Z",
-                     *       "updatedAt": "2026-11-25T19:15:30.062Z"
+                     *       "createdAt": "2026-11-25T19:24:32.886Z",
+                     *       "updatedAt": "2026-11-25T19:24:33.171Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -24124,9 +25054,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-6b7b-72ff-9fd9-781abae2f84c",
-                     *       "budgetId": "01a21422-6a4d-7113-9375-18fcb418bca4",
-                     *       "personId": "01a21422-687c-74d0-937f-e10551d89127",
+                     *       "id": "01a2142a-b4b6-7252-a43c-26d01430b5ae",
+                     *       "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
+                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
                      *       "kind": "annual",
                      *       "dueDate": "2027-12-01",
                      *       "status": "completed",
@@ -24214,10 +25144,10 @@ export interface operations {
                      *           "decision": "reduce",
                      *           "amountPence": 1577576,
                      *           "reason": "A replacement hoist is due next month",
-                     *           "decidedBy": "key:01a21422-673c-7262-9d29-a617384aaecb",
-                     *           "decidedAt": "2026-11-25T19:15:30.127Z",
+                     *           "decidedBy": "key:01a2142a-b008-75cd-9c35-9d9625f63c8b",
+                     *           "decidedAt": "2026-11-25T19:24:33.245Z",
                      *           "transactionIds": [
-                     *             "01a21422-6cce-74a6-9c45-b6fa286eb541"
+                     *             "01a2142a-b65c-737e-bdc7-bf10778fad2a"
                      *           ]
                      *         },
                      *         "weeksPerYear": 52,
@@ -24225,10 +25155,10 @@ export interface operations {
                      *         "funders": [],
                      *         "totalClawbackPence": 3155153
                      *       },
-                     *       "completedAt": "2026-11-25T19:15:30.104Z",
+                     *       "completedAt": "2026-11-25T19:24:33.217Z",
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T19:15:29.770Z",
-                     *       "updatedAt": "2026-11-25T19:15:30.127Z"
+                     *       "createdAt": "2026-11-25T19:24:32.805Z",
+                     *       "updatedAt": "2026-11-25T19:24:33.246Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -24947,6 +25877,98 @@ export interface operations {
                      *             },
                      *             "additionalProperties": true,
                      *             "description": "The policy’s version and dates; read it for the figures"
+                     *           }
+                     *         },
+                     *         {
+                     *           "type": "uprating-run.created",
+                     *           "entityType": "uprating-run",
+                     *           "description": "An uprating dry run re-worked the caseload under a new scheme version (nothing else changed)",
+                     *           "payloadSchema": {
+                     *             "type": "object",
+                     *             "required": [
+                     *               "id",
+                     *               "schemeId",
+                     *               "effectiveFrom",
+                     *               "status",
+                     *               "people",
+                     *               "costBeforePence",
+                     *               "costAfterPence"
+                     *             ],
+                     *             "properties": {
+                     *               "id": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "schemeId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "effectiveFrom": {
+                     *                 "type": "string"
+                     *               },
+                     *               "status": {
+                     *                 "type": "string"
+                     *               },
+                     *               "people": {
+                     *                 "type": "integer"
+                     *               },
+                     *               "costBeforePence": {
+                     *                 "type": "integer",
+                     *                 "minimum": 0
+                     *               },
+                     *               "costAfterPence": {
+                     *                 "type": "integer",
+                     *                 "minimum": 0
+                     *               }
+                     *             },
+                     *             "additionalProperties": true,
+                     *             "description": "The run and its headline figures"
+                     *           }
+                     *         },
+                     *         {
+                     *           "type": "uprating-run.applied",
+                     *           "entityType": "uprating-run",
+                     *           "description": "An uprating was applied: a new indicative budget and a review for each person (each budget has its own budget.created)",
+                     *           "payloadSchema": {
+                     *             "type": "object",
+                     *             "required": [
+                     *               "id",
+                     *               "schemeId",
+                     *               "effectiveFrom",
+                     *               "status",
+                     *               "people",
+                     *               "costBeforePence",
+                     *               "costAfterPence"
+                     *             ],
+                     *             "properties": {
+                     *               "id": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "schemeId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "effectiveFrom": {
+                     *                 "type": "string"
+                     *               },
+                     *               "status": {
+                     *                 "type": "string"
+                     *               },
+                     *               "people": {
+                     *                 "type": "integer"
+                     *               },
+                     *               "costBeforePence": {
+                     *                 "type": "integer",
+                     *                 "minimum": 0
+                     *               },
+                     *               "costAfterPence": {
+                     *                 "type": "integer",
+                     *                 "minimum": 0
+                     *               }
+                     *             },
+                     *             "additionalProperties": true,
+                     *             "description": "The run and its headline figures"
                      *           }
                      *         },
                      *         {
@@ -26084,52 +27106,52 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21422-644b-77e5-a02d-fb705e462841",
+                     *           "id": "01a2142a-ad1c-73fb-8b2b-cc844d2e0285",
                      *           "seq": 1,
                      *           "type": "council.created",
                      *           "entityType": "council",
-                     *           "entityId": "01a21422-6434-7781-8e93-80a46e3ece5f",
-                     *           "occurredAt": "2026-11-25T19:15:27.923Z",
+                     *           "entityId": "01a2142a-ad05-73db-a787-0bd7254d3ca9",
+                     *           "occurredAt": "2026-11-25T19:24:30.852Z",
                      *           "data": {
-                     *             "id": "01a21422-6434-7781-8e93-80a46e3ece5f",
+                     *             "id": "01a2142a-ad05-73db-a787-0bd7254d3ca9",
                      *             "name": "Demo Borough"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21422-644b-77e6-9aa5-c06b8fd15207",
+                     *           "id": "01a2142a-ad1c-73fc-ac0c-951ab908f72f",
                      *           "seq": 2,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a21422-643e-73fc-9d72-4d802ac7f758",
-                     *           "occurredAt": "2026-11-25T19:15:27.923Z",
+                     *           "entityId": "01a2142a-ad10-727d-9c9c-f12908738f75",
+                     *           "occurredAt": "2026-11-25T19:24:30.852Z",
                      *           "data": {
-                     *             "id": "01a21422-643e-73fc-9d72-4d802ac7f758",
+                     *             "id": "01a2142a-ad10-727d-9c9c-f12908738f75",
                      *             "key": "saq",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21422-644b-77e7-88f8-e7d85b223d99",
+                     *           "id": "01a2142a-ad1c-73fd-a7b7-26a3c820d76d",
                      *           "seq": 3,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a21422-6444-77f0-afe9-b21b9edd3550",
-                     *           "occurredAt": "2026-11-25T19:15:27.923Z",
+                     *           "entityId": "01a2142a-ad15-7779-8960-4faa502efee8",
+                     *           "occurredAt": "2026-11-25T19:24:30.852Z",
                      *           "data": {
-                     *             "id": "01a21422-6444-77f0-afe9-b21b9edd3550",
+                     *             "id": "01a2142a-ad15-7779-8960-4faa502efee8",
                      *             "key": "adults",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21422-671b-70ba-a50f-c5e55db1df9c",
+                     *           "id": "01a2142a-afe7-71f1-b4e4-3e13d7308384",
                      *           "seq": 4,
                      *           "type": "council.updated",
                      *           "entityType": "council",
-                     *           "entityId": "01a21422-6434-7781-8e93-80a46e3ece5f",
-                     *           "occurredAt": "2026-11-25T19:15:28.663Z",
+                     *           "entityId": "01a2142a-ad05-73db-a787-0bd7254d3ca9",
+                     *           "occurredAt": "2026-11-25T19:24:31.587Z",
                      *           "data": {
-                     *             "id": "01a21422-6434-7781-8e93-80a46e3ece5f",
+                     *             "id": "01a2142a-ad05-73db-a787-0bd7254d3ca9",
                      *             "name": "Demo Borough",
                      *             "version": 2,
                      *             "settings": {
@@ -26142,159 +27164,159 @@ export interface operations {
                      *                   }
                      *                 ],
                      *                 "publishedSchemeIds": [
-                     *                   "01a21422-6444-77f0-afe9-b21b9edd3550"
+                     *                   "01a2142a-ad15-7779-8960-4faa502efee8"
                      *                 ],
                      *                 "seniorResponsibleOwner": "Director of Adult Social Services"
                      *               },
                      *               "regionalReportOptIn": true,
                      *               "firstReviewAfterWeeks": 4
                      *             },
-                     *             "createdAt": "2026-11-25T19:15:27.923Z"
+                     *             "createdAt": "2026-11-25T19:24:30.852Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21422-672a-70f9-b57c-856d54aa86e2",
+                     *           "id": "01a2142a-aff5-71f6-a820-037fc5652cce",
                      *           "seq": 5,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21422-6728-70b9-b63f-0525d7ffefad",
-                     *           "occurredAt": "2026-11-25T19:15:28.680Z",
+                     *           "entityId": "01a2142a-afee-73b7-b2dd-6affa6f44e7a",
+                     *           "occurredAt": "2026-11-25T19:24:31.598Z",
                      *           "data": {
-                     *             "id": "01a21422-6728-70b9-b63f-0525d7ffefad",
+                     *             "id": "01a2142a-afee-73b7-b2dd-6affa6f44e7a",
                      *             "name": "Care coordinators",
                      *             "roles": [
                      *               "assessor"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:15:28.680Z",
+                     *             "createdAt": "2026-11-25T19:24:31.598Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21422-6731-7076-b3a4-c402ff551497",
+                     *           "id": "01a2142a-affe-73f8-8257-9a1e10b09e87",
                      *           "seq": 6,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21422-672f-72d5-8ed5-af3fc3ed0ca2",
-                     *           "occurredAt": "2026-11-25T19:15:28.687Z",
+                     *           "entityId": "01a2142a-affb-7697-a4d6-b481e6ca5a18",
+                     *           "occurredAt": "2026-11-25T19:24:31.611Z",
                      *           "data": {
-                     *             "id": "01a21422-672f-72d5-8ed5-af3fc3ed0ca2",
+                     *             "id": "01a2142a-affb-7697-a4d6-b481e6ca5a18",
                      *             "name": "Team managers",
                      *             "roles": [
                      *               "team-manager"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:15:28.687Z",
+                     *             "createdAt": "2026-11-25T19:24:31.611Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21422-6738-7430-b81b-5366fe876e53",
+                     *           "id": "01a2142a-b004-77d3-86ec-20a912914938",
                      *           "seq": 7,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21422-6736-7374-b5fe-22dc86bfa048",
-                     *           "occurredAt": "2026-11-25T19:15:28.694Z",
+                     *           "entityId": "01a2142a-b002-726b-a968-f20f5f72e5d7",
+                     *           "occurredAt": "2026-11-25T19:24:31.618Z",
                      *           "data": {
-                     *             "id": "01a21422-6736-7374-b5fe-22dc86bfa048",
+                     *             "id": "01a2142a-b002-726b-a968-f20f5f72e5d7",
                      *             "name": "Resource Allocation Panel",
                      *             "roles": [
                      *               "panel"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:15:28.694Z",
+                     *             "createdAt": "2026-11-25T19:24:31.618Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21422-6741-7635-9aaa-7e954c93d35f",
+                     *           "id": "01a2142a-b00b-762c-932f-2a8c7685abcd",
                      *           "seq": 8,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21422-673c-7262-9d29-a617384aaecb",
-                     *           "occurredAt": "2026-11-25T19:15:28.700Z",
+                     *           "entityId": "01a2142a-b008-75cd-9c35-9d9625f63c8b",
+                     *           "occurredAt": "2026-11-25T19:24:31.624Z",
                      *           "data": {
-                     *             "id": "01a21422-673c-7262-9d29-a617384aaecb",
+                     *             "id": "01a2142a-b008-75cd-9c35-9d9625f63c8b",
                      *             "name": "Finance",
                      *             "roles": [
                      *               "finance"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:15:28.700Z",
+                     *             "createdAt": "2026-11-25T19:24:31.624Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21422-6748-72c1-8a7a-b2e1feb00342",
+                     *           "id": "01a2142a-b01b-708f-bddf-6c12d4df2c6d",
                      *           "seq": 9,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21422-6746-74b2-b704-8d6d0868688a",
-                     *           "occurredAt": "2026-11-25T19:15:28.710Z",
+                     *           "entityId": "01a2142a-b012-773a-aac4-9d254571fc6d",
+                     *           "occurredAt": "2026-11-25T19:24:31.634Z",
                      *           "data": {
-                     *             "id": "01a21422-6746-74b2-b704-8d6d0868688a",
+                     *             "id": "01a2142a-b012-773a-aac4-9d254571fc6d",
                      *             "name": "CareFirst bridge",
                      *             "roles": [
                      *               "integration"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:15:28.710Z",
+                     *             "createdAt": "2026-11-25T19:24:31.634Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21422-674e-72ff-8991-5468112a9079",
+                     *           "id": "01a2142a-b02d-76bb-ae96-77930a3f6318",
                      *           "seq": 10,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21422-674c-7561-87f6-83056475fd13",
-                     *           "occurredAt": "2026-11-25T19:15:28.716Z",
+                     *           "entityId": "01a2142a-b029-77b6-9797-ed6c3cdcdd3c",
+                     *           "occurredAt": "2026-11-25T19:24:31.657Z",
                      *           "data": {
-                     *             "id": "01a21422-674c-7561-87f6-83056475fd13",
+                     *             "id": "01a2142a-b029-77b6-9797-ed6c3cdcdd3c",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:15:28.716Z",
+                     *             "createdAt": "2026-11-25T19:24:31.657Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21422-675e-7253-a25f-30b89514f056",
+                     *           "id": "01a2142a-b042-754a-9229-bfee34648662",
                      *           "seq": 11,
                      *           "type": "api-key.revoked",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21422-674c-7561-87f6-83056475fd13",
-                     *           "occurredAt": "2026-11-25T19:15:28.730Z",
+                     *           "entityId": "01a2142a-b029-77b6-9797-ed6c3cdcdd3c",
+                     *           "occurredAt": "2026-11-25T19:24:31.676Z",
                      *           "data": {
-                     *             "id": "01a21422-674c-7561-87f6-83056475fd13",
+                     *             "id": "01a2142a-b029-77b6-9797-ed6c3cdcdd3c",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:15:28.716Z",
-                     *             "revokedAt": "2026-11-25T19:15:28.732Z"
+                     *             "createdAt": "2026-11-25T19:24:31.657Z",
+                     *             "revokedAt": "2026-11-25T19:24:31.680Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21422-67d9-7451-a4ed-30db8a9afed2",
+                     *           "id": "01a2142a-b0bb-74da-bdd9-94cdeaf8d152",
                      *           "seq": 12,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a21422-67d7-70dd-b7ad-96f14e28caa6",
-                     *           "occurredAt": "2026-11-25T19:15:28.853Z",
+                     *           "entityId": "01a2142a-b0b8-75be-b212-d2b1039bf2d8",
+                     *           "occurredAt": "2026-11-25T19:24:31.799Z",
                      *           "data": {
-                     *             "id": "01a21422-67d7-70dd-b7ad-96f14e28caa6",
-                     *             "key": "carers-mwwi755d",
+                     *             "id": "01a2142a-b0b8-75be-b212-d2b1039bf2d8",
+                     *             "key": "carers-mwwiis37",
                      *             "title": "Carer’s self-assessment",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21422-67ee-7213-8335-c12aff3a782b",
+                     *           "id": "01a2142a-b0d0-717a-9af2-dd09feb155f7",
                      *           "seq": 13,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a21422-67ea-7745-adf6-fa5efd47aea8",
-                     *           "occurredAt": "2026-11-25T19:15:28.872Z",
+                     *           "entityId": "01a2142a-b0c9-774a-a020-ef30335dd2d7",
+                     *           "occurredAt": "2026-11-25T19:24:31.814Z",
                      *           "data": {
-                     *             "id": "01a21422-67ea-7745-adf6-fa5efd47aea8",
-                     *             "key": "carers-mwwi755d",
+                     *             "id": "01a2142a-b0c9-774a-a020-ef30335dd2d7",
+                     *             "key": "carers-mwwiis37",
                      *             "method": {
                      *               "type": "linear",
                      *               "poundsPerPointPence": 10000
@@ -26305,28 +27327,28 @@ export interface operations {
                      *               "percent": 20
                      *             },
                      *             "rounding": "penny",
-                     *             "createdAt": "2026-11-25T19:15:28.872Z",
+                     *             "createdAt": "2026-11-25T19:24:31.814Z",
                      *             "effectiveTo": null,
                      *             "floorPoints": null,
                      *             "ceilingPence": null,
                      *             "clientGroups": [
-                     *               "carers-mwwi755d"
+                     *               "carers-mwwiis37"
                      *             ],
                      *             "weeksPerYear": 52,
                      *             "effectiveFrom": "2026-04-01",
-                     *             "questionnaireId": "01a21422-67d7-70dd-b7ad-96f14e28caa6",
+                     *             "questionnaireId": "01a2142a-b0b8-75be-b212-d2b1039bf2d8",
                      *             "topSlicePercent": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21422-6836-72e6-a4d7-776a056c09c5",
+                     *           "id": "01a2142a-b11f-7351-a593-40b2928e14a2",
                      *           "seq": 14,
                      *           "type": "calibration.created",
                      *           "entityType": "calibration",
-                     *           "entityId": "01a21422-682e-73a7-8af0-d1d31734487a",
-                     *           "occurredAt": "2026-11-25T19:15:28.942Z",
+                     *           "entityId": "01a2142a-b11b-74ac-82ca-fb6704f1b706",
+                     *           "occurredAt": "2026-11-25T19:24:31.898Z",
                      *           "data": {
-                     *             "id": "01a21422-682e-73a7-8af0-d1d31734487a",
+                     *             "id": "01a2142a-b11b-74ac-82ca-fb6704f1b706",
                      *             "caseCount": 3,
                      *             "integrity": {
                      *               "passes": true,
@@ -26340,102 +27362,102 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21422-6886-73eb-8173-131ee56006e5",
+                     *           "id": "01a2142a-b17c-77f8-bbce-bed6de4c492d",
                      *           "seq": 15,
                      *           "type": "person.created",
                      *           "entityType": "person",
-                     *           "entityId": "01a21422-687c-74d0-937f-e10551d89127",
-                     *           "occurredAt": "2026-11-25T19:15:29.013Z",
+                     *           "entityId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *           "occurredAt": "2026-11-25T19:24:31.984Z",
                      *           "data": {
-                     *             "id": "01a21422-687c-74d0-937f-e10551d89127",
+                     *             "id": "01a2142a-b177-7793-b2a9-96ae97f98130",
                      *             "version": 1,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mwwi755d"
+                     *               "carefirst": "JOURNEY-mwwiis37"
                      *             }
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21422-68b1-7256-9844-08ac72e21271",
+                     *           "id": "01a2142a-b1a8-7217-8594-43650d2318ac",
                      *           "seq": 16,
                      *           "type": "person.updated",
                      *           "entityType": "person",
-                     *           "entityId": "01a21422-687c-74d0-937f-e10551d89127",
-                     *           "occurredAt": "2026-11-25T19:15:29.069Z",
+                     *           "entityId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *           "occurredAt": "2026-11-25T19:24:32.034Z",
                      *           "data": {
-                     *             "id": "01a21422-687c-74d0-937f-e10551d89127",
+                     *             "id": "01a2142a-b177-7793-b2a9-96ae97f98130",
                      *             "version": 2,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mwwi755d"
+                     *               "carefirst": "JOURNEY-mwwiis37"
                      *             }
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21422-68bf-7258-9154-90545165f84c",
+                     *           "id": "01a2142a-b1b6-731f-90d5-7a6b7967975e",
                      *           "seq": 17,
                      *           "type": "assessment.created",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a21422-68bc-7256-a7be-b1c5fbbf125a",
-                     *           "occurredAt": "2026-11-25T19:15:29.082Z",
+                     *           "entityId": "01a2142a-b1b2-71bf-a4db-fd5a0bb86783",
+                     *           "occurredAt": "2026-11-25T19:24:32.049Z",
                      *           "data": {
-                     *             "id": "01a21422-68bc-7256-a7be-b1c5fbbf125a",
+                     *             "id": "01a2142a-b1b2-71bf-a4db-fd5a0bb86783",
                      *             "status": "draft",
                      *             "version": 1,
-                     *             "personId": "01a21422-687c-74d0-937f-e10551d89127",
+                     *             "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a21422-643e-73fc-9d72-4d802ac7f758"
+                     *             "questionnaireId": "01a2142a-ad10-727d-9c9c-f12908738f75"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21422-68e4-75ac-98c5-b15e034a8293",
+                     *           "id": "01a2142a-b1df-757a-805c-b2ddc5f0bbea",
                      *           "seq": 18,
                      *           "type": "assessment.answers-saved",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a21422-68bc-7256-a7be-b1c5fbbf125a",
-                     *           "occurredAt": "2026-11-25T19:15:29.120Z",
+                     *           "entityId": "01a2142a-b1b2-71bf-a4db-fd5a0bb86783",
+                     *           "occurredAt": "2026-11-25T19:24:32.091Z",
                      *           "data": {
-                     *             "id": "01a21422-68bc-7256-a7be-b1c5fbbf125a",
+                     *             "id": "01a2142a-b1b2-71bf-a4db-fd5a0bb86783",
                      *             "status": "draft",
                      *             "version": 2,
-                     *             "personId": "01a21422-687c-74d0-937f-e10551d89127",
+                     *             "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a21422-643e-73fc-9d72-4d802ac7f758"
+                     *             "questionnaireId": "01a2142a-ad10-727d-9c9c-f12908738f75"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21422-6955-75d5-a028-d8131abb998f",
+                     *           "id": "01a2142a-b250-7334-961e-e3384c58a69a",
                      *           "seq": 19,
                      *           "type": "assessment.submitted",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a21422-68bc-7256-a7be-b1c5fbbf125a",
-                     *           "occurredAt": "2026-11-25T19:15:29.232Z",
+                     *           "entityId": "01a2142a-b1b2-71bf-a4db-fd5a0bb86783",
+                     *           "occurredAt": "2026-11-25T19:24:32.203Z",
                      *           "data": {
-                     *             "id": "01a21422-68bc-7256-a7be-b1c5fbbf125a",
+                     *             "id": "01a2142a-b1b2-71bf-a4db-fd5a0bb86783",
                      *             "status": "submitted",
                      *             "version": 3,
-                     *             "personId": "01a21422-687c-74d0-937f-e10551d89127",
+                     *             "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a21422-643e-73fc-9d72-4d802ac7f758"
+                     *             "questionnaireId": "01a2142a-ad10-727d-9c9c-f12908738f75"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21422-6986-77b4-b6ee-2faa642e0ec9",
+                     *           "id": "01a2142a-b27e-7309-9441-921ea7c3a7fd",
                      *           "seq": 20,
                      *           "type": "assessment.agreed",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a21422-68bc-7256-a7be-b1c5fbbf125a",
-                     *           "occurredAt": "2026-11-25T19:15:29.282Z",
+                     *           "entityId": "01a2142a-b1b2-71bf-a4db-fd5a0bb86783",
+                     *           "occurredAt": "2026-11-25T19:24:32.250Z",
                      *           "data": {
-                     *             "id": "01a21422-68bc-7256-a7be-b1c5fbbf125a",
+                     *             "id": "01a2142a-b1b2-71bf-a4db-fd5a0bb86783",
                      *             "status": "agreed",
                      *             "version": 4,
                      *             "decision": "agree",
                      *             "eligible": true,
-                     *             "personId": "01a21422-687c-74d0-937f-e10551d89127",
+                     *             "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
                      *             "amendments": 0,
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a21422-643e-73fc-9d72-4d802ac7f758"
+                     *             "questionnaireId": "01a2142a-ad10-727d-9c9c-f12908738f75"
                      *           }
                      *         }
                      *       ],
@@ -26567,8 +27589,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21422-6d4a-72a0-88b5-b70a93dcf213",
-                     *           "url": "http://127.0.0.1:44937/ras",
+                     *           "id": "01a2142a-b6f3-7181-a54e-104888f06e03",
+                     *           "url": "http://127.0.0.1:41163/ras",
                      *           "description": "CareFirst bridge",
                      *           "eventTypes": [
                      *             "budget.created",
@@ -26576,9 +27598,9 @@ export interface operations {
                      *           ],
                      *           "status": "active",
                      *           "pausedReason": null,
-                     *           "cursor": 53,
+                     *           "cursor": 58,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:15:30.249Z"
+                     *           "createdAt": "2026-11-25T19:24:33.394Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -26695,7 +27717,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "url": "http://127.0.0.1:44937/ras",
+                 *       "url": "http://127.0.0.1:41163/ras",
                  *       "eventTypes": [
                  *         "budget.created",
                  *         "budget.agreed"
@@ -26721,8 +27743,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-6d4a-72a0-88b5-b70a93dcf213",
-                     *       "url": "http://127.0.0.1:44937/ras",
+                     *       "id": "01a2142a-b6f3-7181-a54e-104888f06e03",
+                     *       "url": "http://127.0.0.1:41163/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -26730,9 +27752,9 @@ export interface operations {
                      *       ],
                      *       "status": "active",
                      *       "pausedReason": null,
-                     *       "cursor": 53,
+                     *       "cursor": 58,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:15:30.249Z",
+                     *       "createdAt": "2026-11-25T19:24:33.394Z",
                      *       "secret": "whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx="
                      *     }
                      */
@@ -26902,8 +27924,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-6d4a-72a0-88b5-b70a93dcf213",
-                     *       "url": "http://127.0.0.1:44937/ras",
+                     *       "id": "01a2142a-b6f3-7181-a54e-104888f06e03",
+                     *       "url": "http://127.0.0.1:41163/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -26911,9 +27933,9 @@ export interface operations {
                      *       ],
                      *       "status": "active",
                      *       "pausedReason": null,
-                     *       "cursor": 53,
+                     *       "cursor": 58,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:15:30.249Z"
+                     *       "createdAt": "2026-11-25T19:24:33.394Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -27225,8 +28247,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-6d4a-72a0-88b5-b70a93dcf213",
-                     *       "url": "http://127.0.0.1:44937/ras",
+                     *       "id": "01a2142a-b6f3-7181-a54e-104888f06e03",
+                     *       "url": "http://127.0.0.1:41163/ras",
                      *       "description": "CareFirst bridge (live)",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -27234,9 +28256,9 @@ export interface operations {
                      *       ],
                      *       "status": "active",
                      *       "pausedReason": null,
-                     *       "cursor": 53,
+                     *       "cursor": 58,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:15:30.249Z"
+                     *       "createdAt": "2026-11-25T19:24:33.394Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -27675,9 +28697,9 @@ export interface operations {
                      *       },
                      *       "reviews": {
                      *         "completed": 1,
-                     *         "onTime": 0,
-                     *         "late": 1,
-                     *         "onTimePercent": 0,
+                     *         "onTime": 1,
+                     *         "late": 0,
+                     *         "onTimePercent": 100,
                      *         "overdueNow": 0
                      *       },
                      *       "experience": [],
@@ -27835,7 +28857,8 @@ export interface operations {
                     "application/x-ndjson": string;
                     /**
                      * @example id,personId,externalIds,assessmentId,status,startDate,schemeKey,schemeVersion,rasAnnualPence,panelAnnualPence,outsideRas,totalAnnualPence,councilAnnualPence,annualContributionPence,netAnnualPence,referral,agreedAt
-                     *     01a21422-6a4d-7113-9375-18fcb418bca4,01a21422-687c-74d0-937f-e10551d89127,"{""carefirst"":""JOURNEY-mwwi755d""}",01a21422-68bc-7256-a7be-b1c5fbbf125a,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-11-25T19:15:29.779Z
+                     *     01a2142a-b368-75e5-b7aa-14a3db31f674,01a2142a-b177-7793-b2a9-96ae97f98130,"{""carefirst"":""JOURNEY-mwwiis37""}",01a2142a-b1b2-71bf-a4db-fd5a0bb86783,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-11-25T19:24:32.814Z
+                     *     01a2142a-b4fb-7250-9be1-7036ca8557b4,01a2142a-b177-7793-b2a9-96ae97f98130,"{""carefirst"":""JOURNEY-mwwiis37""}",01a2142a-b1b2-71bf-a4db-fd5a0bb86783,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
                      */
                     "text/csv": string;
                 };
@@ -27978,12 +29001,12 @@ export interface operations {
             content: {
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mwwi755d,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mwwiis37,learning-disability,Alex Example,1961-02-03
                  */
                 "text/csv": string;
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mwwi755d,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mwwiis37,learning-disability,Alex Example,1961-02-03
                  */
                 "application/x-ndjson": string;
             };
@@ -29481,8 +30504,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21422-6db0-76e2-a6c0-120947f8b517",
-                     *           "roundKey": "nw-mwwi755d",
+                     *           "id": "01a2142a-b763-76ee-8153-50bcd081cf25",
+                     *           "roundKey": "nw-mwwiis37",
                      *           "title": "North West self-rating",
                      *           "closesOn": "2099-06-30",
                      *           "closed": false,
@@ -29524,7 +30547,7 @@ export interface operations {
                      *               "version": null
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T19:15:30.351Z"
+                     *           "createdAt": "2026-11-25T19:24:33.506Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -29641,7 +30664,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "roundKey": "nw-mwwi755d",
+                 *       "roundKey": "nw-mwwiis37",
                  *       "title": "North West self-rating",
                  *       "closesOn": "2099-06-30"
                  *     }
@@ -29663,8 +30686,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-6db0-76e2-a6c0-120947f8b517",
-                     *       "roundKey": "nw-mwwi755d",
+                     *       "id": "01a2142a-b763-76ee-8153-50bcd081cf25",
+                     *       "roundKey": "nw-mwwiis37",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -29706,7 +30729,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T19:15:30.351Z"
+                     *       "createdAt": "2026-11-25T19:24:33.506Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -29889,8 +30912,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21422-6db0-76e2-a6c0-120947f8b517",
-                     *       "roundKey": "nw-mwwi755d",
+                     *       "id": "01a2142a-b763-76ee-8153-50bcd081cf25",
+                     *       "roundKey": "nw-mwwiis37",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -29932,7 +30955,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T19:15:30.351Z"
+                     *       "createdAt": "2026-11-25T19:24:33.506Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -30349,7 +31372,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "roundKey": "nw-mwwi755d",
+                     *       "roundKey": "nw-mwwiis37",
                      *       "councils": 1,
                      *       "minimumCouncils": 5,
                      *       "published": false,
@@ -30498,7 +31521,7 @@ export interface operations {
                      * @example {
                      *       "standard": "UK Algorithmic Transparency Recording Standard",
                      *       "standardVersion": "3.0",
-                     *       "schemeId": "01a21422-6444-77f0-afe9-b21b9edd3550",
+                     *       "schemeId": "01a2142a-ad15-7779-8960-4faa502efee8",
                      *       "schemeKey": "adults",
                      *       "schemeVersion": 1,
                      *       "lastUpdated": "2026-11-25",
@@ -30545,7 +31568,7 @@ export interface operations {
                      *             "How the answers become money is set out below, generated from the scheme itself."
                      *           ],
                      *           "maths": {
-                     *             "schemeId": "01a21422-6444-77f0-afe9-b21b9edd3550",
+                     *             "schemeId": "01a2142a-ad15-7779-8960-4faa502efee8",
                      *             "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *             "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *             "sections": [

@@ -1,6 +1,7 @@
 import { allocateBudget } from './allocation.js';
 import { type CalibratedCase, type CalibrationResult, describeProposedScheme } from './calibration.js';
 import { formatPounds } from './money.js';
+import { CHART, escapeHtml, niceStep, REPORT_STYLE } from './report-html.js';
 import { compileScheme } from './scheme.js';
 
 /** Options for {@link renderCalibrationReport}. */
@@ -11,23 +12,12 @@ export interface CalibrationReportOptions {
   readonly generatedOn?: string;
 }
 
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (character) => ENTITIES[character] as string);
-
 /** The most points drawn on the chart; larger exercises are sampled evenly, and say so. */
 const MAX_PLOTTED = 2_000;
 /** Rows in each of the winners and losers tables for large exercises. */
 const TABLE_ROWS = 50;
 
-const WIDTH = 720;
-const HEIGHT = 420;
-const MARGIN = { left: 84, right: 20, top: 20, bottom: 48 };
-
-function niceStep(max: number): number {
-  const raw = max / 5;
-  const magnitude = 10 ** Math.floor(Math.log10(raw || 1));
-  return ([1, 2, 2.5, 5, 10].find((factor) => factor * magnitude >= raw) ?? 10) * magnitude;
-}
+const { width: WIDTH, height: HEIGHT, margin: MARGIN } = CHART;
 
 function sample(cases: readonly CalibratedCase[]): CalibratedCase[] {
   if (cases.length <= MAX_PLOTTED) return [...cases];
@@ -180,15 +170,7 @@ export function renderCalibrationReport(result: CalibrationResult, options: Cali
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
 <style>
-body { font-family: system-ui, -apple-system, "Segoe UI", Arial, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #0b0c0c; line-height: 1.45; }
-h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-top: 1px solid #b1b4b6; padding-top: 1rem; }
-dl { display: grid; grid-template-columns: max-content auto; gap: .3rem 1.5rem; } dt { color: #505a5f; } dd { margin: 0; }
-table { border-collapse: collapse; width: 100%; margin: 1rem 0; font-variant-numeric: tabular-nums; } caption { text-align: left; font-weight: 600; padding: .3rem 0; }
-th, td { border-bottom: 1px solid #b1b4b6; padding: .25rem .5rem; text-align: right; } th[scope="row"], td:nth-child(2) { text-align: left; }
-td.up { color: #00703c; } td.down { color: #d4351c; } .fail { color: #d4351c; } .pass { color: #00703c; font-weight: 600; }
-svg { width: 100%; height: auto; font-size: 12px; } .axis { stroke: #0b0c0c; } .grid { stroke: #e5e5e5; } .winner { fill: #00703c; fill-opacity: .6; } .loser { fill: #d4351c; fill-opacity: .6; }
-.rate { stroke: #1d70b8; stroke-width: 2.5; } .fit { stroke: #505a5f; stroke-width: 1.5; stroke-dasharray: 6 4; } .afford { stroke: #505a5f; stroke-width: 1.5; stroke-dasharray: 1 4; stroke-linecap: round; }
-@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } table, svg { break-inside: avoid; } }
+${REPORT_STYLE}
 </style>
 </head>
 <body>

@@ -109,3 +109,5 @@ export type {
 export { costSupportPlan, MANAGEMENT_OPTIONS, nextPlanStage, PLAN_STAGE_ROLES, panelApproval, panelChecklist } from './support-plan.js';
 export type { UpratedBudget, UpratingOutcome, UpratingSummary, UpratingTotals } from './uprating.js';
 export { upratedAnnualPence, upratingOutcome, upratingSummary } from './uprating.js';
+export type { UpratingReportOptions, UpratingReportRow } from './uprating-report.js';
+export { renderUpratingReport } from './uprating-report.js';

@@ -41,6 +41,7 @@ export const ERROR_CATALOGUE = {
   ASSESSMENT_NOT_AGREED: { status: 422, title: 'The assessment is not agreed' },
   NOT_ELIGIBLE: { status: 422, title: 'The person is not eligible for a personal budget' },
   NO_CHARGING_POLICY: { status: 422, title: 'No charging policy is in force on this date' },
+  NO_SUCCESSOR_SCHEME: { status: 422, title: 'The allocation scheme has no later version to uprate to' },
   INTERNAL: { status: 500, title: 'Something went wrong on our side' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'The service is temporarily unavailable' },
 } as const;

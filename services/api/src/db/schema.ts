@@ -121,6 +121,8 @@ export interface BudgetTable {
   contribution_collection: 'net' | 'gross' | null;
   panel_annual_pence: number | null;
   panel_reason: string | null;
+  /** What transitional protection added to the RAS amount (an uprated budget); 0 otherwise. */
+  protected_annual_pence: ColumnType<number, number | undefined, number>;
   agreed_at: NullableTimestamp;
   end_date: string | null;
   council_id: string;

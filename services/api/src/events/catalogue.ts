@@ -94,6 +94,38 @@ export const EVENT_CATALOGUE = {
       'The policy’s version and dates; read it for the figures',
     ),
   },
+  'uprating-run.created': {
+    entityType: 'uprating-run',
+    description: 'An uprating dry run re-worked the caseload under a new scheme version (nothing else changed)',
+    payload: open(
+      {
+        id: Id,
+        schemeId: Id,
+        effectiveFrom: Type.String(),
+        status: Type.String(),
+        people: Type.Integer(),
+        costBeforePence: Pence,
+        costAfterPence: Pence,
+      },
+      'The run and its headline figures',
+    ),
+  },
+  'uprating-run.applied': {
+    entityType: 'uprating-run',
+    description: 'An uprating was applied: a new indicative budget and a review for each person (each budget has its own budget.created)',
+    payload: open(
+      {
+        id: Id,
+        schemeId: Id,
+        effectiveFrom: Type.String(),
+        status: Type.String(),
+        people: Type.Integer(),
+        costBeforePence: Pence,
+        costAfterPence: Pence,
+      },
+      'The run and its headline figures',
+    ),
+  },
   'financial-assessment.recorded': {
     entityType: 'financial-assessment',
     description: 'A person’s weekly contribution was assessed',

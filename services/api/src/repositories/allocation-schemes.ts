@@ -71,6 +71,17 @@ export function findSchemeInForce(
     .executeTakeFirst();
 }
 
+/** Every version of a scheme key, oldest first. */
+export function schemeVersions(db: Db, councilId: string, key: string): Promise<AllocationScheme[]> {
+  return db
+    .selectFrom('allocation_schemes')
+    .selectAll()
+    .where('council_id', '=', councilId)
+    .where('key', '=', key)
+    .orderBy('version')
+    .execute();
+}
+
 export interface SchemeFilter {
   readonly key?: string | undefined;
   readonly clientGroup?: string | undefined;

@@ -15,6 +15,7 @@ function visibleBudgets(db: Db, scope: Scope) {
 export function budgetFigures(calculation: CalculatedBudget) {
   return {
     ras_annual_pence: calculation.rasAnnualPence,
+    protected_annual_pence: calculation.transitionalProtection?.protectedPence ?? 0,
     total_annual_pence: calculation.totalAnnualPence,
     council_annual_pence: calculation.councilAnnualPence,
     annual_contribution_pence: calculation.annualContributionPence,

@@ -8,6 +8,7 @@ export function toBudget(row: Budget) {
     // Budgets worked out before a case could carry two referrals stored only the one.
     referrals: calculation.referrals ?? (calculation.referral ? [calculation.referral] : []),
     outsideRas: row.panel_annual_pence !== null,
+    transitionalProtection: calculation.transitionalProtection ?? null,
     id: row.id,
     personId: row.person_id,
     assessmentId: row.assessment_id,

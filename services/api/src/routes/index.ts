@@ -22,6 +22,7 @@ import reportRoutes from './v1/reports/routes.js';
 import reviewRoutes from './v1/reviews/routes.js';
 import selfReviewRoutes from './v1/self-review/routes.js';
 import supportPlanRoutes from './v1/support-plans/routes.js';
+import upratingRunRoutes from './v1/uprating-runs/routes.js';
 import webhookRoutes from './v1/webhooks/routes.js';
 
 /** Every route of the service: operations at the root, the API under /v1. */
@@ -36,6 +37,7 @@ export default async function routes(app: FastifyInstance): Promise<void> {
         questionnaireRoutes,
         allocationSchemeRoutes,
         calibrationRoutes,
+        upratingRunRoutes,
         calculationRoutes,
         peopleRoutes,
         assessmentRoutes,

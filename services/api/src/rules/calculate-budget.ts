@@ -1,4 +1,11 @@
-import { type AllocationOptions, type Answers, allocateBudget, type FundingStream, scoreAnswers } from 'ras-core';
+import {
+  type AllocationOptions,
+  type Answers,
+  allocateBudget,
+  type FundingStream,
+  scoreAnswers,
+  type TransitionalProtection,
+} from 'ras-core';
 import type { LoadedQuestionnaire, LoadedScheme } from './compiled-rules.js';
 
 /** What a budget calculation takes besides the rules. */
@@ -9,6 +16,9 @@ export interface BudgetInput {
   readonly weeklyContributionPence?: number | undefined;
   readonly panelAmount?: { readonly annualPence: number; readonly reason: string } | undefined;
   readonly outsideQuestionnaire?: string | undefined;
+  readonly transitionalProtection?: TransitionalProtection | undefined;
+  /** Leave the explanation out (bulk re-runs that need only the figures). */
+  readonly explain?: boolean | undefined;
 }
 
 /**
@@ -23,6 +33,8 @@ export function calculateBudget(questionnaire: LoadedQuestionnaire, scheme: Load
   if (input.weeklyContributionPence !== undefined) options.weeklyContributionPence = input.weeklyContributionPence;
   if (input.panelAmount !== undefined) options.panelAmount = input.panelAmount;
   if (input.outsideQuestionnaire !== undefined) options.outsideQuestionnaire = input.outsideQuestionnaire;
+  if (input.transitionalProtection !== undefined) options.transitionalProtection = input.transitionalProtection;
+  if (input.explain !== undefined) options.explain = input.explain;
   // The budget is new and ours, so the versions are added to it rather than copied around it:
   // spreading its twenty fields into a new object cost more than allocating it.
   return Object.assign(allocateBudget(scheme.compiled, score, options), {

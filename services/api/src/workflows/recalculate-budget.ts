@@ -33,5 +33,12 @@ export async function recalculateBudget(
     weeklyContributionPence: change.weeklyContributionPence,
     panelAmount,
     outsideQuestionnaire: previous.referrals?.find((referral) => referral.reason === 'needs-outside-questionnaire')?.coordinatorReason,
+    // An uprated budget keeps the floor its transitional protection set (the same fall allowed).
+    transitionalProtection: previous.transitionalProtection
+      ? {
+          previousAnnualPence: previous.transitionalProtection.previousAnnualPence,
+          maxDecreasePence: previous.transitionalProtection.allowedDecreasePence,
+        }
+      : undefined,
   });
 }

@@ -58,12 +58,13 @@ export async function agreedPerson(
   t: TestApp,
   council: SetUpCouncil,
   key = council.keys.assessor,
+  options: { clientGroup?: string; answers?: Record<string, unknown> } = {},
 ): Promise<{ personId: string; assessmentId: string }> {
-  const person = await t.call('POST', '/v1/people', { key, body: { clientGroup: 'learning-disability' } });
+  const person = await t.call('POST', '/v1/people', { key, body: { clientGroup: options.clientGroup ?? 'learning-disability' } });
   const personId = person.json().id as string;
   const created = await t.call('POST', '/v1/assessments', {
     key,
-    body: { personId, questionnaireId: council.questionnaireId, completedWith: ['self'], answers: ANSWERS_25 },
+    body: { personId, questionnaireId: council.questionnaireId, completedWith: ['self'], answers: options.answers ?? ANSWERS_25 },
   });
   const submitted = await t.call('POST', `/v1/assessments/${created.json().id}/submit`, {
     key,

@@ -66,9 +66,11 @@ export async function agreedBudget(
     panel?: Record<string, unknown>;
     /** The key that approves at panel (default the council's panel key). */
     panelKey?: string;
+    /** The person's client group and answers (default learning disability, 25 points). */
+    person?: { clientGroup?: string; answers?: Record<string, unknown> };
   } = {},
 ) {
-  const { personId, assessmentId } = await agreedPerson(t, council);
+  const { personId, assessmentId } = await agreedPerson(t, council, council.keys.assessor, options.person);
   await t.call('POST', `/v1/people/${personId}/financial-assessments`, {
     key: council.keys.finance,
     body: { effectiveFrom: '2026-01-01', weeklyContributionPence: options.weeklyContributionPence ?? 0 },

@@ -95,6 +95,15 @@ export const BudgetCalculation = Type.Object(
       ),
     ),
     outsideRas: Type.Boolean({ description: 'true when the figure is the panel’s, outside the RAS (panelAmount is set)' }),
+    transitionalProtection: Nullable(
+      Type.Object(
+        { previousAnnualPence: Pence(), allowedDecreasePence: Pence(), protectedPence: Pence() },
+        {
+          description:
+            'From an uprating run: what transitional protection added to the RAS amount so the budget fell no further than allowed',
+        },
+      ),
+    ),
     streams: Type.Array(
       Type.Object({
         key: Type.String(),
