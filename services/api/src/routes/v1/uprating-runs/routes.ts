@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { renderUpratingReport, type UpratingSummary, upratedAnnualPence } from 'ras-core';
+import { formatPounds, renderUpratingReport, type UpratingSummary, upratedAnnualPence } from 'ras-core';
 import { Type } from 'typebox';
 import { rolesAccess, STAFF } from '../../../auth/roles.js';
 import type { UpratingRun, UpratingRunItem } from '../../../db/schema.js';
@@ -77,7 +77,7 @@ function protectionInWords(protection: UpratingRun['protection']): string | unde
   if (!protection) return undefined;
   const parts = [
     protection.maxDecreasePercent === undefined ? null : `${protection.maxDecreasePercent}%`,
-    protection.maxDecreasePence === undefined ? null : `£${(protection.maxDecreasePence / 100).toFixed(2)}`,
+    protection.maxDecreasePence === undefined ? null : formatPounds(protection.maxDecreasePence),
   ].filter((part) => part !== null);
   return `at most ${parts.join(' or ')} lower in one year`;
 }
