@@ -7,6 +7,7 @@ import * as namedActors from './202611251500_named_actors.js';
 import * as fundersAndPanelReasons from './202611251700_funders_and_panel_reasons.js';
 import * as chargingPolicies from './202611260900_charging_policies.js';
 import * as upratingRuns from './202611261000_uprating_runs.js';
+import * as reviewCycles from './202611261100_review_cycles.js';
 
 /**
  * Every migration, by name. Names sort in the order they run (`yyyymmddhhmm_what`); a new
@@ -21,4 +22,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '202611251700_funders_and_panel_reasons': fundersAndPanelReasons,
   '202611260900_charging_policies': chargingPolicies,
   '202611261000_uprating_runs': upratingRuns,
+  '202611261100_review_cycles': reviewCycles,
 };

@@ -3984,6 +3984,7 @@ export interface components {
              * @description Calendar date, YYYY-MM-DD
              */
             dueDate: string;
+            repeatEveryMonths: number | null;
             status: components["schemas"]["ReviewStatus"];
             overdue: boolean;
             outcome: {
@@ -4006,6 +4007,8 @@ export interface components {
                 completedOn: string;
                 onTime: boolean;
                 nextBudgetId: string | null;
+                nextReviewId?: string | null;
+                reassessmentId?: string | null;
             } | null;
             clawback: components["schemas"]["ReviewClawback"] | null;
             completedAt: string | null;
@@ -4046,6 +4049,8 @@ export interface components {
              * @description Calendar date, YYYY-MM-DD
              */
             dueDate: string;
+            /** @description An interim review that repeats (e.g. 3 or 6): completing one books the next this many months after its due date, until a completion says stopRepeating */
+            repeatEveryMonths?: number;
         };
         /**
          * CompleteReviewRequest
@@ -4092,6 +4097,10 @@ export interface components {
              * @description Identifier (UUID)
              */
             nextAssessmentId?: string;
+            /** @description For a repeating interim review: book no further ones */
+            stopRepeating?: boolean;
+            /** @description The review finds the person’s needs have changed: a new draft assessment is started on the same questionnaire, with the last answers to review (reassessmentId in the outcome) */
+            reassess?: boolean;
         };
         /**
          * DecideClawbackRequest
@@ -4756,7 +4765,7 @@ export interface operations {
                      * @example {
                      *       "service": "ras-api",
                      *       "version": "0.1.0",
-                     *       "migration": "202611261000_uprating_runs",
+                     *       "migration": "202611261100_review_cycles",
                      *       "database": "pglite"
                      *     }
                      */
@@ -4816,7 +4825,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "Example Council mwwiis37"
+                 *       "name": "Example Council mwwir9m6"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateCouncilRequest"];
@@ -4837,20 +4846,20 @@ export interface operations {
                     /**
                      * @example {
                      *       "council": {
-                     *         "id": "01a2142a-b7a9-7486-9590-fea699b94ae4",
-                     *         "name": "Example Council mwwiis37",
+                     *         "id": "01a21430-c1f5-77cf-a6eb-b18cbe0b8f6f",
+                     *         "name": "Example Council mwwir9m6",
                      *         "settings": {},
                      *         "version": 1,
-                     *         "createdAt": "2026-11-25T19:24:33.577Z"
+                     *         "createdAt": "2026-11-25T19:31:09.429Z"
                      *       },
                      *       "adminKey": {
-                     *         "id": "01a2142a-b7aa-737c-bb9b-254fb10b8d80",
+                     *         "id": "01a21430-c1f6-7018-9917-42fff0e6cf0b",
                      *         "name": "First admin key",
                      *         "roles": [
                      *           "admin"
                      *         ],
-                     *         "createdAt": "2026-11-25T19:24:33.577Z",
-                     *         "key": "ras_01a2142ab7aa737cbb9b254fb10b8d80_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *         "createdAt": "2026-11-25T19:31:09.429Z",
+                     *         "key": "ras_01a21430c1f67018991742fff0e6cf0b_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *       }
                      *     }
                      */
@@ -5017,7 +5026,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-ad05-73db-a787-0bd7254d3ca9",
+                     *       "id": "01a21430-b7d6-74a5-b285-1f3960b49d43",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "paymentFrequency": "monthly",
@@ -5025,7 +5034,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4
                      *       },
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:24:30.852Z"
+                     *       "createdAt": "2026-11-25T19:31:06.837Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -5144,7 +5153,7 @@ export interface operations {
                  *         "regionalReportOptIn": true,
                  *         "transparency": {
                  *           "publishedSchemeIds": [
-                 *             "01a2142a-ad15-7779-8960-4faa502efee8"
+                 *             "01a21430-b7e6-7666-9298-3d964c7aa884"
                  *           ],
                  *           "contactEmail": "ras@demo-borough.example.gov.uk",
                  *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -5174,13 +5183,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-ad05-73db-a787-0bd7254d3ca9",
+                     *       "id": "01a21430-b7d6-74a5-b285-1f3960b49d43",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "firstReviewAfterWeeks": 4,
                      *         "transparency": {
                      *           "publishedSchemeIds": [
-                     *             "01a2142a-ad15-7779-8960-4faa502efee8"
+                     *             "01a21430-b7e6-7666-9298-3d964c7aa884"
                      *           ],
                      *           "contactEmail": "ras@demo-borough.example.gov.uk",
                      *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -5194,7 +5203,7 @@ export interface operations {
                      *         "regionalReportOptIn": true
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:24:30.852Z"
+                     *       "createdAt": "2026-11-25T19:31:06.837Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -5381,66 +5390,66 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2142a-ad08-7172-b8eb-51b2171ad21b",
+                     *           "id": "01a21430-b7d9-7142-9ef3-df0d794ad238",
                      *           "name": "Demo admin key",
                      *           "roles": [
                      *             "admin"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:24:30.852Z",
+                     *           "createdAt": "2026-11-25T19:31:06.837Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a2142a-afee-73b7-b2dd-6affa6f44e7a",
+                     *           "id": "01a21430-bad1-70d2-8f83-aa4a40656e67",
                      *           "name": "Care coordinators",
                      *           "roles": [
                      *             "assessor"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:24:31.598Z",
+                     *           "createdAt": "2026-11-25T19:31:07.601Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a2142a-affb-7697-a4d6-b481e6ca5a18",
+                     *           "id": "01a21430-bada-760b-9ea9-32421fbee603",
                      *           "name": "Team managers",
                      *           "roles": [
                      *             "team-manager"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:24:31.611Z",
+                     *           "createdAt": "2026-11-25T19:31:07.610Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a2142a-b002-726b-a968-f20f5f72e5d7",
+                     *           "id": "01a21430-bae1-739b-91ab-a51baf7b9f81",
                      *           "name": "Resource Allocation Panel",
                      *           "roles": [
                      *             "panel"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:24:31.618Z",
+                     *           "createdAt": "2026-11-25T19:31:07.617Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a2142a-b008-75cd-9c35-9d9625f63c8b",
+                     *           "id": "01a21430-bae7-757f-940a-25e26986ea6b",
                      *           "name": "Finance",
                      *           "roles": [
                      *             "finance"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:24:31.624Z",
+                     *           "createdAt": "2026-11-25T19:31:07.623Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a2142a-b012-773a-aac4-9d254571fc6d",
+                     *           "id": "01a21430-baed-73d5-ab87-1dd909b64567",
                      *           "name": "CareFirst bridge",
                      *           "roles": [
                      *             "integration"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:24:31.634Z",
+                     *           "createdAt": "2026-11-25T19:31:07.628Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a2142a-b029-77b6-9797-ed6c3cdcdd3c",
+                     *           "id": "01a21430-baf3-7442-a840-28d1972b5500",
                      *           "name": "Spare",
                      *           "roles": [
                      *             "auditor"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:24:31.657Z",
+                     *           "createdAt": "2026-11-25T19:31:07.635Z",
                      *           "revokedAt": null
                      *         }
                      *       ],
@@ -5581,13 +5590,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-afee-73b7-b2dd-6affa6f44e7a",
+                     *       "id": "01a21430-bad1-70d2-8f83-aa4a40656e67",
                      *       "name": "Care coordinators",
                      *       "roles": [
                      *         "assessor"
                      *       ],
-                     *       "createdAt": "2026-11-25T19:24:31.598Z",
-                     *       "key": "ras_01a2142aafee73b7b2dd6affa6f44e7a_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *       "createdAt": "2026-11-25T19:31:07.601Z",
+                     *       "key": "ras_01a21430bad170d28f83aa4a40656e67_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *     }
                      */
                     "application/json": components["schemas"]["NewApiKey"];
@@ -5922,7 +5931,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2142a-ad10-727d-9c9c-f12908738f75",
+                     *           "id": "01a21430-b7e1-75d6-9719-68c32fc3cefd",
                      *           "key": "saq",
                      *           "version": 1,
                      *           "title": "Demo Borough self-assessment questionnaire",
@@ -7170,7 +7179,7 @@ export interface operations {
                      *               "maxPoints": 30
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T19:24:30.852Z"
+                     *           "createdAt": "2026-11-25T19:31:06.837Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -7287,7 +7296,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mwwiis37",
+                 *       "key": "carers-mwwir9m6",
                  *       "title": "Carer’s self-assessment",
                  *       "sections": [
                  *         {
@@ -7334,8 +7343,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b0b8-75be-b212-d2b1039bf2d8",
-                     *       "key": "carers-mwwiis37",
+                     *       "id": "01a21430-bb72-7077-9a02-c61cc62f3efd",
+                     *       "key": "carers-mwwir9m6",
                      *       "version": 1,
                      *       "title": "Carer’s self-assessment",
                      *       "sections": [
@@ -7363,7 +7372,7 @@ export interface operations {
                      *           ]
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T19:24:31.799Z"
+                     *       "createdAt": "2026-11-25T19:31:07.761Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -7532,7 +7541,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-ad10-727d-9c9c-f12908738f75",
+                     *       "id": "01a21430-b7e1-75d6-9719-68c32fc3cefd",
                      *       "key": "saq",
                      *       "version": 1,
                      *       "title": "Demo Borough self-assessment questionnaire",
@@ -8780,7 +8789,7 @@ export interface operations {
                      *           "maxPoints": 30
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T19:24:30.852Z"
+                     *       "createdAt": "2026-11-25T19:31:06.837Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -8942,10 +8951,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2142a-ad15-7779-8960-4faa502efee8",
+                     *           "id": "01a21430-b7e6-7666-9298-3d964c7aa884",
                      *           "key": "adults",
                      *           "version": 1,
-                     *           "questionnaireId": "01a2142a-ad10-727d-9c9c-f12908738f75",
+                     *           "questionnaireId": "01a21430-b7e1-75d6-9719-68c32fc3cefd",
                      *           "clientGroups": [
                      *             "learning-disability",
                      *             "physical-disability",
@@ -8967,7 +8976,7 @@ export interface operations {
                      *           },
                      *           "weeksPerYear": 52,
                      *           "rounding": "penny",
-                     *           "createdAt": "2026-11-25T19:24:30.852Z"
+                     *           "createdAt": "2026-11-25T19:31:06.837Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -9084,10 +9093,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mwwiis37",
-                 *       "questionnaireId": "01a2142a-b0b8-75be-b212-d2b1039bf2d8",
+                 *       "key": "carers-mwwir9m6",
+                 *       "questionnaireId": "01a21430-bb72-7077-9a02-c61cc62f3efd",
                  *       "clientGroups": [
-                 *         "carers-mwwiis37"
+                 *         "carers-mwwir9m6"
                  *       ],
                  *       "effectiveFrom": "2026-04-01",
                  *       "method": {
@@ -9118,12 +9127,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b0c9-774a-a020-ef30335dd2d7",
-                     *       "key": "carers-mwwiis37",
+                     *       "id": "01a21430-bb84-7654-9203-f0b06dccdba9",
+                     *       "key": "carers-mwwir9m6",
                      *       "version": 1,
-                     *       "questionnaireId": "01a2142a-b0b8-75be-b212-d2b1039bf2d8",
+                     *       "questionnaireId": "01a21430-bb72-7077-9a02-c61cc62f3efd",
                      *       "clientGroups": [
-                     *         "carers-mwwiis37"
+                     *         "carers-mwwir9m6"
                      *       ],
                      *       "effectiveFrom": "2026-04-01",
                      *       "effectiveTo": null,
@@ -9140,7 +9149,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-11-25T19:24:31.814Z"
+                     *       "createdAt": "2026-11-25T19:31:07.779Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -9324,10 +9333,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-ad15-7779-8960-4faa502efee8",
+                     *       "id": "01a21430-b7e6-7666-9298-3d964c7aa884",
                      *       "key": "adults",
                      *       "version": 1,
-                     *       "questionnaireId": "01a2142a-ad10-727d-9c9c-f12908738f75",
+                     *       "questionnaireId": "01a21430-b7e1-75d6-9719-68c32fc3cefd",
                      *       "clientGroups": [
                      *         "learning-disability",
                      *         "physical-disability",
@@ -9349,7 +9358,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-11-25T19:24:30.852Z"
+                     *       "createdAt": "2026-11-25T19:31:06.837Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -9504,7 +9513,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "schemeId": "01a2142a-ad15-7779-8960-4faa502efee8",
+                     *       "schemeId": "01a21430-b7e6-7666-9298-3d964c7aa884",
                      *       "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *       "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *       "sections": [
@@ -9758,8 +9767,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b11b-74ac-82ca-fb6704f1b706",
-                     *       "createdAt": "2026-11-25T19:24:31.898Z",
+                     *       "id": "01a21430-bbc5-779f-b481-27f110b3dda1",
+                     *       "createdAt": "2026-11-25T19:31:07.845Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -10063,8 +10072,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b11b-74ac-82ca-fb6704f1b706",
-                     *       "createdAt": "2026-11-25T19:24:31.898Z",
+                     *       "id": "01a21430-bbc5-779f-b481-27f110b3dda1",
+                     *       "createdAt": "2026-11-25T19:31:07.845Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -10493,8 +10502,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a2142a-ad15-7779-8960-4faa502efee8",
-                 *       "successorSchemeId": "01a2142a-b4c5-7353-95e9-64906fa969ff",
+                 *       "schemeId": "01a21430-b7e6-7666-9298-3d964c7aa884",
+                 *       "successorSchemeId": "01a21430-bf44-75b3-92fe-27dae9a44394",
                  *       "transitionalProtection": {
                  *         "maxDecreasePercent": 5
                  *       }
@@ -10518,10 +10527,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b4d1-7539-b2b3-e69023c64b6f",
-                     *       "schemeId": "01a2142a-b4c5-7353-95e9-64906fa969ff",
+                     *       "id": "01a21430-bf50-71a7-a7d5-0300364073b5",
+                     *       "schemeId": "01a21430-bf44-75b3-92fe-27dae9a44394",
                      *       "replacesSchemeIds": [
-                     *         "01a2142a-ad15-7779-8960-4faa502efee8"
+                     *         "01a21430-b7e6-7666-9298-3d964c7aa884"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -10558,8 +10567,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
-                     *             "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *             "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
+                     *             "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -10572,7 +10581,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-25T19:24:32.842Z",
+                     *       "createdAt": "2026-11-25T19:31:08.746Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -10749,10 +10758,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b4d1-7539-b2b3-e69023c64b6f",
-                     *       "schemeId": "01a2142a-b4c5-7353-95e9-64906fa969ff",
+                     *       "id": "01a21430-bf50-71a7-a7d5-0300364073b5",
+                     *       "schemeId": "01a21430-bf44-75b3-92fe-27dae9a44394",
                      *       "replacesSchemeIds": [
-                     *         "01a2142a-ad15-7779-8960-4faa502efee8"
+                     *         "01a21430-b7e6-7666-9298-3d964c7aa884"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -10789,8 +10798,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
-                     *             "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *             "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
+                     *             "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -10803,7 +10812,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-25T19:24:32.842Z",
+                     *       "createdAt": "2026-11-25T19:31:08.746Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -10961,10 +10970,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b4d1-7539-b2b3-e69023c64b6f",
-                     *       "schemeId": "01a2142a-b4c5-7353-95e9-64906fa969ff",
+                     *       "id": "01a21430-bf50-71a7-a7d5-0300364073b5",
+                     *       "schemeId": "01a21430-bf44-75b3-92fe-27dae9a44394",
                      *       "replacesSchemeIds": [
-                     *         "01a2142a-ad15-7779-8960-4faa502efee8"
+                     *         "01a21430-b7e6-7666-9298-3d964c7aa884"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -11001,22 +11010,22 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
-                     *             "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *             "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
+                     *             "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
                      *             "protectedPence": 0,
                      *             "upratedAnnualPence": 4152800,
                      *             "outcome": "winner",
-                     *             "newBudgetId": "01a2142a-b4fb-7250-9be1-7036ca8557b4",
-                     *             "reviewId": "01a2142a-b4fc-75d2-bb65-e1f0a57539b4"
+                     *             "newBudgetId": "01a21430-bf76-7369-8255-d55e45dfaca1",
+                     *             "reviewId": "01a21430-bf78-71e9-91f3-20dcff98e1e7"
                      *           }
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-25T19:24:32.842Z",
-                     *       "appliedAt": "2026-11-25T19:24:32.894Z",
+                     *       "createdAt": "2026-11-25T19:31:08.746Z",
+                     *       "appliedAt": "2026-11-25T19:31:08.794Z",
                      *       "version": 2
                      *     }
                      */
@@ -11188,7 +11197,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a2142a-ad15-7779-8960-4faa502efee8",
+                 *       "schemeId": "01a21430-b7e6-7666-9298-3d964c7aa884",
                  *       "answers": {
                  *         "washing": "some",
                  *         "dressing": "some",
@@ -11255,12 +11264,12 @@ export interface operations {
                     /**
                      * @example {
                      *       "scheme": {
-                     *         "id": "01a2142a-ad15-7779-8960-4faa502efee8",
+                     *         "id": "01a21430-b7e6-7666-9298-3d964c7aa884",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
                      *       "questionnaire": {
-                     *         "id": "01a2142a-ad10-727d-9c9c-f12908738f75",
+                     *         "id": "01a21430-b7e1-75d6-9719-68c32fc3cefd",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -12357,17 +12366,17 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *           "id": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mwwiis37"
+                     *             "carefirst": "JOURNEY-mwwir9m6"
                      *           },
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam Example",
                      *           "dateOfBirth": null,
                      *           "agent": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:24:31.984Z",
-                     *           "updatedAt": "2026-11-25T19:24:31.984Z"
+                     *           "createdAt": "2026-11-25T19:31:07.926Z",
+                     *           "updatedAt": "2026-11-25T19:31:07.926Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -12486,7 +12495,7 @@ export interface operations {
                  * @example {
                  *       "clientGroup": "learning-disability",
                  *       "externalIds": {
-                 *         "carefirst": "JOURNEY-mwwiis37"
+                 *         "carefirst": "JOURNEY-mwwir9m6"
                  *       },
                  *       "displayName": "Sam Example"
                  *     }
@@ -12509,17 +12518,17 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *       "id": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwiis37"
+                     *         "carefirst": "JOURNEY-mwwir9m6"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
                      *       "dateOfBirth": null,
                      *       "agent": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:24:31.984Z",
-                     *       "updatedAt": "2026-11-25T19:24:31.984Z"
+                     *       "createdAt": "2026-11-25T19:31:07.926Z",
+                     *       "updatedAt": "2026-11-25T19:31:07.926Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -12703,17 +12712,17 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *       "id": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwiis37"
+                     *         "carefirst": "JOURNEY-mwwir9m6"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
                      *       "dateOfBirth": null,
                      *       "agent": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:24:31.984Z",
-                     *       "updatedAt": "2026-11-25T19:24:31.984Z"
+                     *       "createdAt": "2026-11-25T19:31:07.926Z",
+                     *       "updatedAt": "2026-11-25T19:31:07.926Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -12879,17 +12888,17 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *       "id": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwiis37"
+                     *         "carefirst": "JOURNEY-mwwir9m6"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam",
                      *       "dateOfBirth": null,
                      *       "agent": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:24:31.984Z",
-                     *       "updatedAt": "2026-11-25T19:24:32.038Z"
+                     *       "createdAt": "2026-11-25T19:31:07.926Z",
+                     *       "updatedAt": "2026-11-25T19:31:07.973Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -13139,10 +13148,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2142a-b1b2-71bf-a4db-fd5a0bb86783",
-                     *           "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *           "id": "01a21430-bc51-751f-a1e0-33359ead5752",
+                     *           "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *           "questionnaire": {
-                     *             "id": "01a2142a-ad10-727d-9c9c-f12908738f75",
+                     *             "id": "01a21430-b7e1-75d6-9719-68c32fc3cefd",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
@@ -13589,8 +13598,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "agreedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-11-25T19:24:32.049Z",
-                     *           "updatedAt": "2026-11-25T19:24:32.093Z"
+                     *           "createdAt": "2026-11-25T19:31:07.983Z",
+                     *           "updatedAt": "2026-11-25T19:31:08.027Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -13707,8 +13716,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
-                 *       "questionnaireId": "01a2142a-ad10-727d-9c9c-f12908738f75",
+                 *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                 *       "questionnaireId": "01a21430-b7e1-75d6-9719-68c32fc3cefd",
                  *       "completedWith": [
                  *         "family"
                  *       ],
@@ -13733,10 +13742,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b1b2-71bf-a4db-fd5a0bb86783",
-                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *       "id": "01a21430-bc51-751f-a1e0-33359ead5752",
+                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *       "questionnaire": {
-                     *         "id": "01a2142a-ad10-727d-9c9c-f12908738f75",
+                     *         "id": "01a21430-b7e1-75d6-9719-68c32fc3cefd",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -14173,8 +14182,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:24:32.049Z",
-                     *       "updatedAt": "2026-11-25T19:24:32.049Z"
+                     *       "createdAt": "2026-11-25T19:31:07.983Z",
+                     *       "updatedAt": "2026-11-25T19:31:07.983Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -14358,10 +14367,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b1b2-71bf-a4db-fd5a0bb86783",
-                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *       "id": "01a21430-bc51-751f-a1e0-33359ead5752",
+                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *       "questionnaire": {
-                     *         "id": "01a2142a-ad10-727d-9c9c-f12908738f75",
+                     *         "id": "01a21430-b7e1-75d6-9719-68c32fc3cefd",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -14808,8 +14817,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:24:32.049Z",
-                     *       "updatedAt": "2026-11-25T19:24:32.093Z"
+                     *       "createdAt": "2026-11-25T19:31:07.983Z",
+                     *       "updatedAt": "2026-11-25T19:31:08.027Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -15020,10 +15029,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b1b2-71bf-a4db-fd5a0bb86783",
-                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *       "id": "01a21430-bc51-751f-a1e0-33359ead5752",
+                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *       "questionnaire": {
-                     *         "id": "01a2142a-ad10-727d-9c9c-f12908738f75",
+                     *         "id": "01a21430-b7e1-75d6-9719-68c32fc3cefd",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -15470,8 +15479,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:24:32.049Z",
-                     *       "updatedAt": "2026-11-25T19:24:32.093Z"
+                     *       "createdAt": "2026-11-25T19:31:07.983Z",
+                     *       "updatedAt": "2026-11-25T19:31:08.027Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -15718,10 +15727,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b1b2-71bf-a4db-fd5a0bb86783",
-                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *       "id": "01a21430-bc51-751f-a1e0-33359ead5752",
+                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *       "questionnaire": {
-                     *         "id": "01a2142a-ad10-727d-9c9c-f12908738f75",
+                     *         "id": "01a21430-b7e1-75d6-9719-68c32fc3cefd",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -16210,11 +16219,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-11-25T19:24:32.205Z",
+                     *       "submittedAt": "2026-11-25T19:31:08.130Z",
                      *       "agreedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T19:24:32.049Z",
-                     *       "updatedAt": "2026-11-25T19:24:32.205Z"
+                     *       "createdAt": "2026-11-25T19:31:07.983Z",
+                     *       "updatedAt": "2026-11-25T19:31:08.130Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -16444,10 +16453,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b1b2-71bf-a4db-fd5a0bb86783",
-                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *       "id": "01a21430-bc51-751f-a1e0-33359ead5752",
+                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *       "questionnaire": {
-                     *         "id": "01a2142a-ad10-727d-9c9c-f12908738f75",
+                     *         "id": "01a21430-b7e1-75d6-9719-68c32fc3cefd",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -16550,8 +16559,8 @@ export interface operations {
                      *       "moderation": {
                      *         "decision": "agree",
                      *         "amendments": [],
-                     *         "moderatedBy": "key:01a2142a-afee-73b7-b2dd-6affa6f44e7a",
-                     *         "moderatedAt": "2026-11-25T19:24:32.252Z"
+                     *         "moderatedBy": "key:01a21430-bad1-70d2-8f83-aa4a40656e67",
+                     *         "moderatedAt": "2026-11-25T19:31:08.171Z"
                      *       },
                      *       "eligibility": {
                      *         "eligible": true,
@@ -16944,11 +16953,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-11-25T19:24:32.205Z",
-                     *       "agreedAt": "2026-11-25T19:24:32.252Z",
+                     *       "submittedAt": "2026-11-25T19:31:08.130Z",
+                     *       "agreedAt": "2026-11-25T19:31:08.171Z",
                      *       "version": 4,
-                     *       "createdAt": "2026-11-25T19:24:32.049Z",
-                     *       "updatedAt": "2026-11-25T19:24:32.252Z"
+                     *       "createdAt": "2026-11-25T19:31:07.983Z",
+                     *       "updatedAt": "2026-11-25T19:31:08.171Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -17200,18 +17209,18 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2142a-b368-75e5-b7aa-14a3db31f674",
-                     *           "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
-                     *           "assessmentId": "01a2142a-b1b2-71bf-a4db-fd5a0bb86783",
+                     *           "id": "01a21430-bdea-71bd-a630-253165fef18f",
+                     *           "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *           "assessmentId": "01a21430-bc51-751f-a1e0-33359ead5752",
                      *           "status": "indicative",
                      *           "startDate": "2026-12-01",
                      *           "questionnaire": {
-                     *             "id": "01a2142a-ad10-727d-9c9c-f12908738f75",
+                     *             "id": "01a21430-b7e1-75d6-9719-68c32fc3cefd",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
                      *           "scheme": {
-                     *             "id": "01a2142a-ad15-7779-8960-4faa502efee8",
+                     *             "id": "01a21430-b7e6-7666-9298-3d964c7aa884",
                      *             "key": "adults",
                      *             "version": 1
                      *           },
@@ -17701,8 +17710,8 @@ export interface operations {
                      *           "contributionCollection": null,
                      *           "agreedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:24:32.483Z",
-                     *           "updatedAt": "2026-11-25T19:24:32.483Z"
+                     *           "createdAt": "2026-11-25T19:31:08.386Z",
+                     *           "updatedAt": "2026-11-25T19:31:08.386Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -17819,7 +17828,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "assessmentId": "01a2142a-b1b2-71bf-a4db-fd5a0bb86783",
+                 *       "assessmentId": "01a21430-bc51-751f-a1e0-33359ead5752",
                  *       "startDate": "2026-12-01"
                  *     }
                  */
@@ -17841,18 +17850,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b368-75e5-b7aa-14a3db31f674",
-                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
-                     *       "assessmentId": "01a2142a-b1b2-71bf-a4db-fd5a0bb86783",
+                     *       "id": "01a21430-bdea-71bd-a630-253165fef18f",
+                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *       "assessmentId": "01a21430-bc51-751f-a1e0-33359ead5752",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a2142a-ad10-727d-9c9c-f12908738f75",
+                     *         "id": "01a21430-b7e1-75d6-9719-68c32fc3cefd",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a2142a-ad15-7779-8960-4faa502efee8",
+                     *         "id": "01a21430-b7e6-7666-9298-3d964c7aa884",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -18342,8 +18351,8 @@ export interface operations {
                      *       "contributionCollection": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:24:32.483Z",
-                     *       "updatedAt": "2026-11-25T19:24:32.483Z"
+                     *       "createdAt": "2026-11-25T19:31:08.386Z",
+                     *       "updatedAt": "2026-11-25T19:31:08.386Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -18527,18 +18536,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b368-75e5-b7aa-14a3db31f674",
-                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
-                     *       "assessmentId": "01a2142a-b1b2-71bf-a4db-fd5a0bb86783",
+                     *       "id": "01a21430-bdea-71bd-a630-253165fef18f",
+                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *       "assessmentId": "01a21430-bc51-751f-a1e0-33359ead5752",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a2142a-ad10-727d-9c9c-f12908738f75",
+                     *         "id": "01a21430-b7e1-75d6-9719-68c32fc3cefd",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a2142a-ad15-7779-8960-4faa502efee8",
+                     *         "id": "01a21430-b7e6-7666-9298-3d964c7aa884",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -19028,8 +19037,8 @@ export interface operations {
                      *       "contributionCollection": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:24:32.483Z",
-                     *       "updatedAt": "2026-11-25T19:24:32.483Z"
+                     *       "createdAt": "2026-11-25T19:31:08.386Z",
+                     *       "updatedAt": "2026-11-25T19:31:08.386Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -19186,7 +19195,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2142a-b2dc-72d4-ac41-d6168f249e7c",
+                     *           "id": "01a21430-bd59-75b4-9b67-1379641465ce",
                      *           "version": 1,
                      *           "shipped": false,
                      *           "name": "Charging policy 2027/28",
@@ -19252,7 +19261,7 @@ export interface operations {
                      *             "minimumWeeklyChargePence": 0,
                      *             "arrangementFeePence": 0
                      *           },
-                     *           "createdAt": "2026-11-25T19:24:32.342Z"
+                     *           "createdAt": "2026-11-25T19:31:08.244Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -19395,7 +19404,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b2dc-72d4-ac41-d6168f249e7c",
+                     *       "id": "01a21430-bd59-75b4-9b67-1379641465ce",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -19461,7 +19470,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-11-25T19:24:32.342Z"
+                     *       "createdAt": "2026-11-25T19:31:08.244Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -19644,7 +19653,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b2dc-72d4-ac41-d6168f249e7c",
+                     *       "id": "01a21430-bd59-75b4-9b67-1379641465ce",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -19710,7 +19719,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-11-25T19:24:32.342Z"
+                     *       "createdAt": "2026-11-25T19:31:08.244Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -19870,19 +19879,19 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2142a-b2af-7268-8cb2-328a35347229",
-                     *           "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *           "id": "01a21430-bd3b-72d7-8654-e73fd5b74863",
+                     *           "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *           "effectiveFrom": "2026-04-01",
                      *           "method": "entered",
                      *           "weeklyContributionPence": 1500,
                      *           "calculation": null,
                      *           "chargingPolicy": null,
                      *           "notes": null,
-                     *           "createdAt": "2026-11-25T19:24:32.301Z"
+                     *           "createdAt": "2026-11-25T19:31:08.217Z"
                      *         },
                      *         {
-                     *           "id": "01a2142a-b338-717f-be3e-0fe761ba2d28",
-                     *           "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *           "id": "01a21430-bdbd-71aa-aa53-5892aac9deff",
+                     *           "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *           "effectiveFrom": "2027-04-01",
                      *           "method": "calculated",
                      *           "weeklyContributionPence": 10035,
@@ -19966,12 +19975,12 @@ export interface operations {
                      *             }
                      *           },
                      *           "chargingPolicy": {
-                     *             "id": "01a2142a-b2dc-72d4-ac41-d6168f249e7c",
+                     *             "id": "01a21430-bd59-75b4-9b67-1379641465ce",
                      *             "version": 1,
                      *             "name": "Charging policy 2027/28"
                      *           },
                      *           "notes": null,
-                     *           "createdAt": "2026-11-25T19:24:32.438Z"
+                     *           "createdAt": "2026-11-25T19:31:08.346Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -20143,15 +20152,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b2af-7268-8cb2-328a35347229",
-                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *       "id": "01a21430-bd3b-72d7-8654-e73fd5b74863",
+                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *       "effectiveFrom": "2026-04-01",
                      *       "method": "entered",
                      *       "weeklyContributionPence": 1500,
                      *       "calculation": null,
                      *       "chargingPolicy": null,
                      *       "notes": null,
-                     *       "createdAt": "2026-11-25T19:24:32.301Z"
+                     *       "createdAt": "2026-11-25T19:31:08.217Z"
                      *     }
                      */
                     "application/json": components["schemas"]["FinancialAssessment"];
@@ -20359,9 +20368,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2142a-b3e9-7759-8474-f20ae89bf059",
-                     *           "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
-                     *           "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *           "id": "01a21430-be5a-70f0-aa28-2cce45a4afeb",
+                     *           "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
+                     *           "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *           "status": "draft",
                      *           "stage": null,
                      *           "outcomes": [
@@ -20544,8 +20553,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "decidedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-11-25T19:24:32.615Z",
-                     *           "updatedAt": "2026-11-25T19:24:32.651Z",
+                     *           "createdAt": "2026-11-25T19:31:08.504Z",
+                     *           "updatedAt": "2026-11-25T19:31:08.538Z",
                      *           "healthySafeAndWell": "My PA checks my medication daily"
                      *         }
                      *       ],
@@ -20663,7 +20672,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
+                 *       "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
                  *       "outcomes": [
                  *         {
                  *           "key": "home",
@@ -20732,9 +20741,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b3e9-7759-8474-f20ae89bf059",
-                     *       "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
-                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *       "id": "01a21430-be5a-70f0-aa28-2cce45a4afeb",
+                     *       "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
+                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -20917,8 +20926,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:24:32.615Z",
-                     *       "updatedAt": "2026-11-25T19:24:32.615Z",
+                     *       "createdAt": "2026-11-25T19:31:08.504Z",
+                     *       "updatedAt": "2026-11-25T19:31:08.504Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -21118,9 +21127,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b3e9-7759-8474-f20ae89bf059",
-                     *       "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
-                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *       "id": "01a21430-be5a-70f0-aa28-2cce45a4afeb",
+                     *       "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
+                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -21303,8 +21312,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:24:32.615Z",
-                     *       "updatedAt": "2026-11-25T19:24:32.651Z",
+                     *       "createdAt": "2026-11-25T19:31:08.504Z",
+                     *       "updatedAt": "2026-11-25T19:31:08.538Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -21518,9 +21527,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b3e9-7759-8474-f20ae89bf059",
-                     *       "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
-                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *       "id": "01a21430-be5a-70f0-aa28-2cce45a4afeb",
+                     *       "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
+                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -21703,8 +21712,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:24:32.615Z",
-                     *       "updatedAt": "2026-11-25T19:24:32.651Z",
+                     *       "createdAt": "2026-11-25T19:31:08.504Z",
+                     *       "updatedAt": "2026-11-25T19:31:08.538Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -21952,9 +21961,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b3e9-7759-8474-f20ae89bf059",
-                     *       "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
-                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *       "id": "01a21430-be5a-70f0-aa28-2cce45a4afeb",
+                     *       "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
+                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *       "status": "submitted",
                      *       "stage": "coordinator",
                      *       "outcomes": [
@@ -22134,11 +22143,11 @@ export interface operations {
                      *       ],
                      *       "exception": null,
                      *       "decisions": [],
-                     *       "submittedAt": "2026-11-25T19:24:32.728Z",
+                     *       "submittedAt": "2026-11-25T19:31:08.617Z",
                      *       "decidedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T19:24:32.615Z",
-                     *       "updatedAt": "2026-11-25T19:24:32.729Z",
+                     *       "createdAt": "2026-11-25T19:31:08.504Z",
+                     *       "updatedAt": "2026-11-25T19:31:08.617Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -22370,9 +22379,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b3e9-7759-8474-f20ae89bf059",
-                     *       "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
-                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *       "id": "01a21430-be5a-70f0-aa28-2cce45a4afeb",
+                     *       "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
+                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *       "status": "submitted",
                      *       "stage": "team-manager",
                      *       "outcomes": [
@@ -22553,22 +22562,22 @@ export interface operations {
                      *       "exception": null,
                      *       "decisions": [
                      *         {
-                     *           "id": "01a2142a-b475-74dc-a0a0-3a0e876d57a7",
+                     *           "id": "01a21430-beeb-76b1-86e8-254f5d979522",
                      *           "stage": "coordinator",
                      *           "outcome": "approve",
                      *           "reasons": "Approved at coordinator: meets the outcomes",
                      *           "planVersion": 3,
-                     *           "decidedBy": "key:01a2142a-afee-73b7-b2dd-6affa6f44e7a",
+                     *           "decidedBy": "key:01a21430-bad1-70d2-8f83-aa4a40656e67",
                      *           "actorName": "coordinator-1",
                      *           "checklistReasons": null,
-                     *           "decidedAt": "2026-11-25T19:24:32.753Z"
+                     *           "decidedAt": "2026-11-25T19:31:08.646Z"
                      *         }
                      *       ],
-                     *       "submittedAt": "2026-11-25T19:24:32.728Z",
+                     *       "submittedAt": "2026-11-25T19:31:08.617Z",
                      *       "decidedAt": null,
                      *       "version": 4,
-                     *       "createdAt": "2026-11-25T19:24:32.615Z",
-                     *       "updatedAt": "2026-11-25T19:24:32.759Z",
+                     *       "createdAt": "2026-11-25T19:31:08.504Z",
+                     *       "updatedAt": "2026-11-25T19:31:08.652Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -22812,10 +22821,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
+                     *       "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
                      *       "status": "agreed",
                      *       "agreement": {
-                     *         "id": "01a2142a-b4b2-7765-82a5-0c736340495a",
+                     *         "id": "01a21430-bf24-7620-89c1-0dc8f01a6384",
                      *         "startDate": "2026-12-01",
                      *         "frequency": "monthly",
                      *         "collection": "net",
@@ -22823,7 +22832,7 @@ export interface operations {
                      *         "grossAnnualPence": 4027500,
                      *         "contributionAnnualPence": 78000,
                      *         "netAnnualPence": 3949500,
-                     *         "financialAssessmentId": "01a2142a-b2af-7268-8cb2-328a35347229"
+                     *         "financialAssessmentId": "01a21430-bd3b-72d7-8654-e73fd5b74863"
                      *       },
                      *       "balancePence": 0,
                      *       "councilPaidPence": 0,
@@ -23141,8 +23150,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b531-75a1-aafd-e911d33f8e76",
-                     *       "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
+                     *       "id": "01a21430-bfac-76ae-b072-2bfdb5a8098a",
+                     *       "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
                      *       "kind": "council-payment",
                      *       "funder": "council",
                      *       "direction": "in",
@@ -23155,8 +23164,8 @@ export interface operations {
                      *       "reversesTransactionId": null,
                      *       "reversedBy": null,
                      *       "description": null,
-                     *       "createdBy": "key:01a2142a-b008-75cd-9c35-9d9625f63c8b",
-                     *       "createdAt": "2026-11-25T19:24:32.940Z"
+                     *       "createdBy": "key:01a21430-bae7-757f-940a-25e26986ea6b",
+                     *       "createdAt": "2026-11-25T19:31:08.836Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Transaction"];
@@ -23376,10 +23385,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2142a-b69a-70fe-bc81-ddf05e9f0fce",
-                     *           "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *           "id": "01a21430-c10f-71e2-a261-3b97564a2e19",
+                     *           "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *           "subject": "budget",
-                     *           "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
+                     *           "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
                      *           "planId": null,
                      *           "decisionId": null,
                      *           "lodgedBy": "person",
@@ -23387,8 +23396,8 @@ export interface operations {
                      *           "status": "lodged",
                      *           "decision": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:24:33.304Z",
-                     *           "updatedAt": "2026-11-25T19:24:33.304Z"
+                     *           "createdAt": "2026-11-25T19:31:09.194Z",
+                     *           "updatedAt": "2026-11-25T19:31:09.194Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -23506,7 +23515,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "subject": "budget",
-                 *       "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
+                 *       "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
                  *       "reason": "My night-time needs are not counted"
                  *     }
                  */
@@ -23528,10 +23537,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b69a-70fe-bc81-ddf05e9f0fce",
-                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *       "id": "01a21430-c10f-71e2-a261-3b97564a2e19",
+                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *       "subject": "budget",
-                     *       "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
+                     *       "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -23539,8 +23548,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:24:33.304Z",
-                     *       "updatedAt": "2026-11-25T19:24:33.304Z"
+                     *       "createdAt": "2026-11-25T19:31:09.194Z",
+                     *       "updatedAt": "2026-11-25T19:31:09.194Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -23739,10 +23748,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b69a-70fe-bc81-ddf05e9f0fce",
-                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *       "id": "01a21430-c10f-71e2-a261-3b97564a2e19",
+                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *       "subject": "budget",
-                     *       "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
+                     *       "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -23750,8 +23759,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:24:33.304Z",
-                     *       "updatedAt": "2026-11-25T19:24:33.304Z"
+                     *       "createdAt": "2026-11-25T19:31:09.194Z",
+                     *       "updatedAt": "2026-11-25T19:31:09.194Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -23918,10 +23927,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b69a-70fe-bc81-ddf05e9f0fce",
-                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *       "id": "01a21430-c10f-71e2-a261-3b97564a2e19",
+                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *       "subject": "budget",
-                     *       "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
+                     *       "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -23931,12 +23940,12 @@ export interface operations {
                      *         "outcome": "not-upheld",
                      *         "reasons": "Night-time needs are counted in section 4",
                      *         "agreedAnnualPence": null,
-                     *         "decidedBy": "key:01a2142a-b002-726b-a968-f20f5f72e5d7",
-                     *         "decidedAt": "2026-11-25T19:24:33.356Z"
+                     *         "decidedBy": "key:01a21430-bae1-739b-91ab-a51baf7b9f81",
+                     *         "decidedAt": "2026-11-25T19:31:09.232Z"
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:24:33.304Z",
-                     *       "updatedAt": "2026-11-25T19:24:33.356Z"
+                     *       "createdAt": "2026-11-25T19:31:09.194Z",
+                     *       "updatedAt": "2026-11-25T19:31:09.232Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -24192,49 +24201,52 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2142a-b4b6-7251-b99d-4f2265a67e59",
-                     *           "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
-                     *           "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *           "id": "01a21430-bf2e-7797-b6e2-231032755bd4",
+                     *           "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
+                     *           "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *           "kind": "first",
                      *           "dueDate": "2026-12-29",
+                     *           "repeatEveryMonths": null,
                      *           "status": "scheduled",
                      *           "overdue": false,
                      *           "outcome": null,
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:24:32.805Z",
-                     *           "updatedAt": "2026-11-25T19:24:32.805Z"
+                     *           "createdAt": "2026-11-25T19:31:08.694Z",
+                     *           "updatedAt": "2026-11-25T19:31:08.694Z"
                      *         },
                      *         {
-                     *           "id": "01a2142a-b4b6-7252-a43c-26d01430b5ae",
-                     *           "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
-                     *           "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *           "id": "01a21430-bf2e-7798-91d3-692e2db45ca9",
+                     *           "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
+                     *           "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *           "kind": "annual",
                      *           "dueDate": "2027-12-01",
+                     *           "repeatEveryMonths": null,
                      *           "status": "scheduled",
                      *           "overdue": false,
                      *           "outcome": null,
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:24:32.805Z",
-                     *           "updatedAt": "2026-11-25T19:24:32.805Z"
+                     *           "createdAt": "2026-11-25T19:31:08.694Z",
+                     *           "updatedAt": "2026-11-25T19:31:08.694Z"
                      *         },
                      *         {
-                     *           "id": "01a2142a-b4fc-75d2-bb65-e1f0a57539b4",
-                     *           "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
-                     *           "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *           "id": "01a21430-bf78-71e9-91f3-20dcff98e1e7",
+                     *           "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
+                     *           "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *           "kind": "interim",
                      *           "dueDate": "2027-04-01",
+                     *           "repeatEveryMonths": null,
                      *           "status": "scheduled",
                      *           "overdue": false,
                      *           "outcome": null,
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:24:32.886Z",
-                     *           "updatedAt": "2026-11-25T19:24:32.886Z"
+                     *           "createdAt": "2026-11-25T19:31:08.786Z",
+                     *           "updatedAt": "2026-11-25T19:31:08.786Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -24352,7 +24364,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
+                 *       "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
                  *       "kind": "interim",
                  *       "dueDate": "2027-03-01"
                  *     }
@@ -24375,19 +24387,20 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b5d1-72cc-9133-ed886c26e9fe",
-                     *       "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
-                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *       "id": "01a21430-c049-70f2-a9e9-195d105542d0",
+                     *       "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
+                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *       "kind": "interim",
                      *       "dueDate": "2027-03-01",
+                     *       "repeatEveryMonths": null,
                      *       "status": "scheduled",
                      *       "overdue": false,
                      *       "outcome": null,
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:24:33.104Z",
-                     *       "updatedAt": "2026-11-25T19:24:33.104Z"
+                     *       "createdAt": "2026-11-25T19:31:08.999Z",
+                     *       "updatedAt": "2026-11-25T19:31:08.999Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -24571,19 +24584,20 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b4fc-75d2-bb65-e1f0a57539b4",
-                     *       "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
-                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *       "id": "01a21430-bf78-71e9-91f3-20dcff98e1e7",
+                     *       "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
+                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
+                     *       "repeatEveryMonths": null,
                      *       "status": "scheduled",
                      *       "overdue": false,
                      *       "outcome": null,
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:24:32.886Z",
-                     *       "updatedAt": "2026-11-25T19:24:32.886Z"
+                     *       "createdAt": "2026-11-25T19:31:08.786Z",
+                     *       "updatedAt": "2026-11-25T19:31:08.786Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -24761,11 +24775,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b4fc-75d2-bb65-e1f0a57539b4",
-                     *       "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
-                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *       "id": "01a21430-bf78-71e9-91f3-20dcff98e1e7",
+                     *       "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
+                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
+                     *       "repeatEveryMonths": null,
                      *       "status": "completed",
                      *       "overdue": false,
                      *       "outcome": {
@@ -24789,13 +24804,15 @@ export interface operations {
                      *         "notes": null,
                      *         "completedOn": "2027-01-05",
                      *         "onTime": true,
-                     *         "nextBudgetId": null
+                     *         "nextBudgetId": null,
+                     *         "nextReviewId": null,
+                     *         "reassessmentId": null
                      *       },
                      *       "clawback": null,
-                     *       "completedAt": "2026-11-25T19:24:33.171Z",
+                     *       "completedAt": "2026-11-25T19:31:09.070Z",
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:24:32.886Z",
-                     *       "updatedAt": "2026-11-25T19:24:33.171Z"
+                     *       "createdAt": "2026-11-25T19:31:08.786Z",
+                     *       "updatedAt": "2026-11-25T19:31:09.071Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -25054,11 +25071,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b4b6-7252-a43c-26d01430b5ae",
-                     *       "budgetId": "01a2142a-b368-75e5-b7aa-14a3db31f674",
-                     *       "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *       "id": "01a21430-bf2e-7798-91d3-692e2db45ca9",
+                     *       "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
+                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *       "kind": "annual",
                      *       "dueDate": "2027-12-01",
+                     *       "repeatEveryMonths": null,
                      *       "status": "completed",
                      *       "overdue": false,
                      *       "outcome": {
@@ -25082,7 +25100,9 @@ export interface operations {
                      *         "notes": null,
                      *         "completedOn": "2027-11-25",
                      *         "onTime": true,
-                     *         "nextBudgetId": null
+                     *         "nextBudgetId": null,
+                     *         "nextReviewId": null,
+                     *         "reassessmentId": null
                      *       },
                      *       "clawback": {
                      *         "annualPence": 4027500,
@@ -25144,10 +25164,10 @@ export interface operations {
                      *           "decision": "reduce",
                      *           "amountPence": 1577576,
                      *           "reason": "A replacement hoist is due next month",
-                     *           "decidedBy": "key:01a2142a-b008-75cd-9c35-9d9625f63c8b",
-                     *           "decidedAt": "2026-11-25T19:24:33.245Z",
+                     *           "decidedBy": "key:01a21430-bae7-757f-940a-25e26986ea6b",
+                     *           "decidedAt": "2026-11-25T19:31:09.139Z",
                      *           "transactionIds": [
-                     *             "01a2142a-b65c-737e-bdc7-bf10778fad2a"
+                     *             "01a21430-c0d2-77eb-8a7f-b5c8c1098c3b"
                      *           ]
                      *         },
                      *         "weeksPerYear": 52,
@@ -25155,10 +25175,10 @@ export interface operations {
                      *         "funders": [],
                      *         "totalClawbackPence": 3155153
                      *       },
-                     *       "completedAt": "2026-11-25T19:24:33.217Z",
+                     *       "completedAt": "2026-11-25T19:31:09.116Z",
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T19:24:32.805Z",
-                     *       "updatedAt": "2026-11-25T19:24:33.246Z"
+                     *       "createdAt": "2026-11-25T19:31:08.694Z",
+                     *       "updatedAt": "2026-11-25T19:31:09.139Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -27106,52 +27126,52 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2142a-ad1c-73fb-8b2b-cc844d2e0285",
+                     *           "id": "01a21430-b7f0-70e1-842f-00a3dc8a09be",
                      *           "seq": 1,
                      *           "type": "council.created",
                      *           "entityType": "council",
-                     *           "entityId": "01a2142a-ad05-73db-a787-0bd7254d3ca9",
-                     *           "occurredAt": "2026-11-25T19:24:30.852Z",
+                     *           "entityId": "01a21430-b7d6-74a5-b285-1f3960b49d43",
+                     *           "occurredAt": "2026-11-25T19:31:06.837Z",
                      *           "data": {
-                     *             "id": "01a2142a-ad05-73db-a787-0bd7254d3ca9",
+                     *             "id": "01a21430-b7d6-74a5-b285-1f3960b49d43",
                      *             "name": "Demo Borough"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2142a-ad1c-73fc-ac0c-951ab908f72f",
+                     *           "id": "01a21430-b7f1-752f-a3ed-74e0efc83d19",
                      *           "seq": 2,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a2142a-ad10-727d-9c9c-f12908738f75",
-                     *           "occurredAt": "2026-11-25T19:24:30.852Z",
+                     *           "entityId": "01a21430-b7e1-75d6-9719-68c32fc3cefd",
+                     *           "occurredAt": "2026-11-25T19:31:06.837Z",
                      *           "data": {
-                     *             "id": "01a2142a-ad10-727d-9c9c-f12908738f75",
+                     *             "id": "01a21430-b7e1-75d6-9719-68c32fc3cefd",
                      *             "key": "saq",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2142a-ad1c-73fd-a7b7-26a3c820d76d",
+                     *           "id": "01a21430-b7f1-7530-9eb5-a5173d63760b",
                      *           "seq": 3,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a2142a-ad15-7779-8960-4faa502efee8",
-                     *           "occurredAt": "2026-11-25T19:24:30.852Z",
+                     *           "entityId": "01a21430-b7e6-7666-9298-3d964c7aa884",
+                     *           "occurredAt": "2026-11-25T19:31:06.837Z",
                      *           "data": {
-                     *             "id": "01a2142a-ad15-7779-8960-4faa502efee8",
+                     *             "id": "01a21430-b7e6-7666-9298-3d964c7aa884",
                      *             "key": "adults",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2142a-afe7-71f1-b4e4-3e13d7308384",
+                     *           "id": "01a21430-baab-710c-804d-190e74fd67d0",
                      *           "seq": 4,
                      *           "type": "council.updated",
                      *           "entityType": "council",
-                     *           "entityId": "01a2142a-ad05-73db-a787-0bd7254d3ca9",
-                     *           "occurredAt": "2026-11-25T19:24:31.587Z",
+                     *           "entityId": "01a21430-b7d6-74a5-b285-1f3960b49d43",
+                     *           "occurredAt": "2026-11-25T19:31:07.558Z",
                      *           "data": {
-                     *             "id": "01a2142a-ad05-73db-a787-0bd7254d3ca9",
+                     *             "id": "01a21430-b7d6-74a5-b285-1f3960b49d43",
                      *             "name": "Demo Borough",
                      *             "version": 2,
                      *             "settings": {
@@ -27164,159 +27184,159 @@ export interface operations {
                      *                   }
                      *                 ],
                      *                 "publishedSchemeIds": [
-                     *                   "01a2142a-ad15-7779-8960-4faa502efee8"
+                     *                   "01a21430-b7e6-7666-9298-3d964c7aa884"
                      *                 ],
                      *                 "seniorResponsibleOwner": "Director of Adult Social Services"
                      *               },
                      *               "regionalReportOptIn": true,
                      *               "firstReviewAfterWeeks": 4
                      *             },
-                     *             "createdAt": "2026-11-25T19:24:30.852Z"
+                     *             "createdAt": "2026-11-25T19:31:06.837Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2142a-aff5-71f6-a820-037fc5652cce",
+                     *           "id": "01a21430-bad5-725f-96f7-4ec805fb0564",
                      *           "seq": 5,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2142a-afee-73b7-b2dd-6affa6f44e7a",
-                     *           "occurredAt": "2026-11-25T19:24:31.598Z",
+                     *           "entityId": "01a21430-bad1-70d2-8f83-aa4a40656e67",
+                     *           "occurredAt": "2026-11-25T19:31:07.601Z",
                      *           "data": {
-                     *             "id": "01a2142a-afee-73b7-b2dd-6affa6f44e7a",
+                     *             "id": "01a21430-bad1-70d2-8f83-aa4a40656e67",
                      *             "name": "Care coordinators",
                      *             "roles": [
                      *               "assessor"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:24:31.598Z",
+                     *             "createdAt": "2026-11-25T19:31:07.601Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2142a-affe-73f8-8257-9a1e10b09e87",
+                     *           "id": "01a21430-badc-7505-9229-da785fa449b3",
                      *           "seq": 6,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2142a-affb-7697-a4d6-b481e6ca5a18",
-                     *           "occurredAt": "2026-11-25T19:24:31.611Z",
+                     *           "entityId": "01a21430-bada-760b-9ea9-32421fbee603",
+                     *           "occurredAt": "2026-11-25T19:31:07.610Z",
                      *           "data": {
-                     *             "id": "01a2142a-affb-7697-a4d6-b481e6ca5a18",
+                     *             "id": "01a21430-bada-760b-9ea9-32421fbee603",
                      *             "name": "Team managers",
                      *             "roles": [
                      *               "team-manager"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:24:31.611Z",
+                     *             "createdAt": "2026-11-25T19:31:07.610Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2142a-b004-77d3-86ec-20a912914938",
+                     *           "id": "01a21430-bae3-7543-8002-cca70620c395",
                      *           "seq": 7,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2142a-b002-726b-a968-f20f5f72e5d7",
-                     *           "occurredAt": "2026-11-25T19:24:31.618Z",
+                     *           "entityId": "01a21430-bae1-739b-91ab-a51baf7b9f81",
+                     *           "occurredAt": "2026-11-25T19:31:07.617Z",
                      *           "data": {
-                     *             "id": "01a2142a-b002-726b-a968-f20f5f72e5d7",
+                     *             "id": "01a21430-bae1-739b-91ab-a51baf7b9f81",
                      *             "name": "Resource Allocation Panel",
                      *             "roles": [
                      *               "panel"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:24:31.618Z",
+                     *             "createdAt": "2026-11-25T19:31:07.617Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2142a-b00b-762c-932f-2a8c7685abcd",
+                     *           "id": "01a21430-bae9-7164-9570-081e1709ee1b",
                      *           "seq": 8,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2142a-b008-75cd-9c35-9d9625f63c8b",
-                     *           "occurredAt": "2026-11-25T19:24:31.624Z",
+                     *           "entityId": "01a21430-bae7-757f-940a-25e26986ea6b",
+                     *           "occurredAt": "2026-11-25T19:31:07.623Z",
                      *           "data": {
-                     *             "id": "01a2142a-b008-75cd-9c35-9d9625f63c8b",
+                     *             "id": "01a21430-bae7-757f-940a-25e26986ea6b",
                      *             "name": "Finance",
                      *             "roles": [
                      *               "finance"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:24:31.624Z",
+                     *             "createdAt": "2026-11-25T19:31:07.623Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2142a-b01b-708f-bddf-6c12d4df2c6d",
+                     *           "id": "01a21430-baef-7254-8241-0632e202418a",
                      *           "seq": 9,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2142a-b012-773a-aac4-9d254571fc6d",
-                     *           "occurredAt": "2026-11-25T19:24:31.634Z",
+                     *           "entityId": "01a21430-baed-73d5-ab87-1dd909b64567",
+                     *           "occurredAt": "2026-11-25T19:31:07.628Z",
                      *           "data": {
-                     *             "id": "01a2142a-b012-773a-aac4-9d254571fc6d",
+                     *             "id": "01a21430-baed-73d5-ab87-1dd909b64567",
                      *             "name": "CareFirst bridge",
                      *             "roles": [
                      *               "integration"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:24:31.634Z",
+                     *             "createdAt": "2026-11-25T19:31:07.628Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2142a-b02d-76bb-ae96-77930a3f6318",
+                     *           "id": "01a21430-baf5-75f0-9306-6a6bed308a6e",
                      *           "seq": 10,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2142a-b029-77b6-9797-ed6c3cdcdd3c",
-                     *           "occurredAt": "2026-11-25T19:24:31.657Z",
+                     *           "entityId": "01a21430-baf3-7442-a840-28d1972b5500",
+                     *           "occurredAt": "2026-11-25T19:31:07.635Z",
                      *           "data": {
-                     *             "id": "01a2142a-b029-77b6-9797-ed6c3cdcdd3c",
+                     *             "id": "01a21430-baf3-7442-a840-28d1972b5500",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:24:31.657Z",
+                     *             "createdAt": "2026-11-25T19:31:07.635Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2142a-b042-754a-9229-bfee34648662",
+                     *           "id": "01a21430-bb08-71a2-865d-6d97eafc09cb",
                      *           "seq": 11,
                      *           "type": "api-key.revoked",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2142a-b029-77b6-9797-ed6c3cdcdd3c",
-                     *           "occurredAt": "2026-11-25T19:24:31.676Z",
+                     *           "entityId": "01a21430-baf3-7442-a840-28d1972b5500",
+                     *           "occurredAt": "2026-11-25T19:31:07.653Z",
                      *           "data": {
-                     *             "id": "01a2142a-b029-77b6-9797-ed6c3cdcdd3c",
+                     *             "id": "01a21430-baf3-7442-a840-28d1972b5500",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:24:31.657Z",
-                     *             "revokedAt": "2026-11-25T19:24:31.680Z"
+                     *             "createdAt": "2026-11-25T19:31:07.635Z",
+                     *             "revokedAt": "2026-11-25T19:31:07.654Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2142a-b0bb-74da-bdd9-94cdeaf8d152",
+                     *           "id": "01a21430-bb75-7182-8722-a89557008519",
                      *           "seq": 12,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a2142a-b0b8-75be-b212-d2b1039bf2d8",
-                     *           "occurredAt": "2026-11-25T19:24:31.799Z",
+                     *           "entityId": "01a21430-bb72-7077-9a02-c61cc62f3efd",
+                     *           "occurredAt": "2026-11-25T19:31:07.761Z",
                      *           "data": {
-                     *             "id": "01a2142a-b0b8-75be-b212-d2b1039bf2d8",
-                     *             "key": "carers-mwwiis37",
+                     *             "id": "01a21430-bb72-7077-9a02-c61cc62f3efd",
+                     *             "key": "carers-mwwir9m6",
                      *             "title": "Carer’s self-assessment",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2142a-b0d0-717a-9af2-dd09feb155f7",
+                     *           "id": "01a21430-bb86-7185-b89d-a0b5e3120802",
                      *           "seq": 13,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a2142a-b0c9-774a-a020-ef30335dd2d7",
-                     *           "occurredAt": "2026-11-25T19:24:31.814Z",
+                     *           "entityId": "01a21430-bb84-7654-9203-f0b06dccdba9",
+                     *           "occurredAt": "2026-11-25T19:31:07.779Z",
                      *           "data": {
-                     *             "id": "01a2142a-b0c9-774a-a020-ef30335dd2d7",
-                     *             "key": "carers-mwwiis37",
+                     *             "id": "01a21430-bb84-7654-9203-f0b06dccdba9",
+                     *             "key": "carers-mwwir9m6",
                      *             "method": {
                      *               "type": "linear",
                      *               "poundsPerPointPence": 10000
@@ -27327,28 +27347,28 @@ export interface operations {
                      *               "percent": 20
                      *             },
                      *             "rounding": "penny",
-                     *             "createdAt": "2026-11-25T19:24:31.814Z",
+                     *             "createdAt": "2026-11-25T19:31:07.779Z",
                      *             "effectiveTo": null,
                      *             "floorPoints": null,
                      *             "ceilingPence": null,
                      *             "clientGroups": [
-                     *               "carers-mwwiis37"
+                     *               "carers-mwwir9m6"
                      *             ],
                      *             "weeksPerYear": 52,
                      *             "effectiveFrom": "2026-04-01",
-                     *             "questionnaireId": "01a2142a-b0b8-75be-b212-d2b1039bf2d8",
+                     *             "questionnaireId": "01a21430-bb72-7077-9a02-c61cc62f3efd",
                      *             "topSlicePercent": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2142a-b11f-7351-a593-40b2928e14a2",
+                     *           "id": "01a21430-bbc9-77c7-9104-9304eb50a4ad",
                      *           "seq": 14,
                      *           "type": "calibration.created",
                      *           "entityType": "calibration",
-                     *           "entityId": "01a2142a-b11b-74ac-82ca-fb6704f1b706",
-                     *           "occurredAt": "2026-11-25T19:24:31.898Z",
+                     *           "entityId": "01a21430-bbc5-779f-b481-27f110b3dda1",
+                     *           "occurredAt": "2026-11-25T19:31:07.845Z",
                      *           "data": {
-                     *             "id": "01a2142a-b11b-74ac-82ca-fb6704f1b706",
+                     *             "id": "01a21430-bbc5-779f-b481-27f110b3dda1",
                      *             "caseCount": 3,
                      *             "integrity": {
                      *               "passes": true,
@@ -27362,102 +27382,102 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2142a-b17c-77f8-bbce-bed6de4c492d",
+                     *           "id": "01a21430-bc24-7348-982b-bb752a09519b",
                      *           "seq": 15,
                      *           "type": "person.created",
                      *           "entityType": "person",
-                     *           "entityId": "01a2142a-b177-7793-b2a9-96ae97f98130",
-                     *           "occurredAt": "2026-11-25T19:24:31.984Z",
+                     *           "entityId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *           "occurredAt": "2026-11-25T19:31:07.926Z",
                      *           "data": {
-                     *             "id": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *             "id": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *             "version": 1,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mwwiis37"
+                     *               "carefirst": "JOURNEY-mwwir9m6"
                      *             }
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2142a-b1a8-7217-8594-43650d2318ac",
+                     *           "id": "01a21430-bc47-7449-bb7c-8f6a64a77563",
                      *           "seq": 16,
                      *           "type": "person.updated",
                      *           "entityType": "person",
-                     *           "entityId": "01a2142a-b177-7793-b2a9-96ae97f98130",
-                     *           "occurredAt": "2026-11-25T19:24:32.034Z",
+                     *           "entityId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *           "occurredAt": "2026-11-25T19:31:07.971Z",
                      *           "data": {
-                     *             "id": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *             "id": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *             "version": 2,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mwwiis37"
+                     *               "carefirst": "JOURNEY-mwwir9m6"
                      *             }
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2142a-b1b6-731f-90d5-7a6b7967975e",
+                     *           "id": "01a21430-bc54-7787-a24b-9742dc56eaab",
                      *           "seq": 17,
                      *           "type": "assessment.created",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a2142a-b1b2-71bf-a4db-fd5a0bb86783",
-                     *           "occurredAt": "2026-11-25T19:24:32.049Z",
+                     *           "entityId": "01a21430-bc51-751f-a1e0-33359ead5752",
+                     *           "occurredAt": "2026-11-25T19:31:07.983Z",
                      *           "data": {
-                     *             "id": "01a2142a-b1b2-71bf-a4db-fd5a0bb86783",
+                     *             "id": "01a21430-bc51-751f-a1e0-33359ead5752",
                      *             "status": "draft",
                      *             "version": 1,
-                     *             "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *             "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a2142a-ad10-727d-9c9c-f12908738f75"
+                     *             "questionnaireId": "01a21430-b7e1-75d6-9719-68c32fc3cefd"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2142a-b1df-757a-805c-b2ddc5f0bbea",
+                     *           "id": "01a21430-bc7d-77d8-8e2b-bdb1e86bed5d",
                      *           "seq": 18,
                      *           "type": "assessment.answers-saved",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a2142a-b1b2-71bf-a4db-fd5a0bb86783",
-                     *           "occurredAt": "2026-11-25T19:24:32.091Z",
+                     *           "entityId": "01a21430-bc51-751f-a1e0-33359ead5752",
+                     *           "occurredAt": "2026-11-25T19:31:08.025Z",
                      *           "data": {
-                     *             "id": "01a2142a-b1b2-71bf-a4db-fd5a0bb86783",
+                     *             "id": "01a21430-bc51-751f-a1e0-33359ead5752",
                      *             "status": "draft",
                      *             "version": 2,
-                     *             "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *             "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a2142a-ad10-727d-9c9c-f12908738f75"
+                     *             "questionnaireId": "01a21430-b7e1-75d6-9719-68c32fc3cefd"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2142a-b250-7334-961e-e3384c58a69a",
+                     *           "id": "01a21430-bce5-7271-acf6-054ecd09cf91",
                      *           "seq": 19,
                      *           "type": "assessment.submitted",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a2142a-b1b2-71bf-a4db-fd5a0bb86783",
-                     *           "occurredAt": "2026-11-25T19:24:32.203Z",
+                     *           "entityId": "01a21430-bc51-751f-a1e0-33359ead5752",
+                     *           "occurredAt": "2026-11-25T19:31:08.128Z",
                      *           "data": {
-                     *             "id": "01a2142a-b1b2-71bf-a4db-fd5a0bb86783",
+                     *             "id": "01a21430-bc51-751f-a1e0-33359ead5752",
                      *             "status": "submitted",
                      *             "version": 3,
-                     *             "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *             "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a2142a-ad10-727d-9c9c-f12908738f75"
+                     *             "questionnaireId": "01a21430-b7e1-75d6-9719-68c32fc3cefd"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2142a-b27e-7309-9441-921ea7c3a7fd",
+                     *           "id": "01a21430-bd0d-7028-9484-e68c62a6e573",
                      *           "seq": 20,
                      *           "type": "assessment.agreed",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a2142a-b1b2-71bf-a4db-fd5a0bb86783",
-                     *           "occurredAt": "2026-11-25T19:24:32.250Z",
+                     *           "entityId": "01a21430-bc51-751f-a1e0-33359ead5752",
+                     *           "occurredAt": "2026-11-25T19:31:08.169Z",
                      *           "data": {
-                     *             "id": "01a2142a-b1b2-71bf-a4db-fd5a0bb86783",
+                     *             "id": "01a21430-bc51-751f-a1e0-33359ead5752",
                      *             "status": "agreed",
                      *             "version": 4,
                      *             "decision": "agree",
                      *             "eligible": true,
-                     *             "personId": "01a2142a-b177-7793-b2a9-96ae97f98130",
+                     *             "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
                      *             "amendments": 0,
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a2142a-ad10-727d-9c9c-f12908738f75"
+                     *             "questionnaireId": "01a21430-b7e1-75d6-9719-68c32fc3cefd"
                      *           }
                      *         }
                      *       ],
@@ -27589,8 +27609,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2142a-b6f3-7181-a54e-104888f06e03",
-                     *           "url": "http://127.0.0.1:41163/ras",
+                     *           "id": "01a21430-c14d-717b-a9fd-cf21a869834a",
+                     *           "url": "http://127.0.0.1:38809/ras",
                      *           "description": "CareFirst bridge",
                      *           "eventTypes": [
                      *             "budget.created",
@@ -27600,7 +27620,7 @@ export interface operations {
                      *           "pausedReason": null,
                      *           "cursor": 58,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:24:33.394Z"
+                     *           "createdAt": "2026-11-25T19:31:09.260Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -27717,7 +27737,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "url": "http://127.0.0.1:41163/ras",
+                 *       "url": "http://127.0.0.1:38809/ras",
                  *       "eventTypes": [
                  *         "budget.created",
                  *         "budget.agreed"
@@ -27743,8 +27763,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b6f3-7181-a54e-104888f06e03",
-                     *       "url": "http://127.0.0.1:41163/ras",
+                     *       "id": "01a21430-c14d-717b-a9fd-cf21a869834a",
+                     *       "url": "http://127.0.0.1:38809/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -27754,7 +27774,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 58,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:24:33.394Z",
+                     *       "createdAt": "2026-11-25T19:31:09.260Z",
                      *       "secret": "whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx="
                      *     }
                      */
@@ -27924,8 +27944,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b6f3-7181-a54e-104888f06e03",
-                     *       "url": "http://127.0.0.1:41163/ras",
+                     *       "id": "01a21430-c14d-717b-a9fd-cf21a869834a",
+                     *       "url": "http://127.0.0.1:38809/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -27935,7 +27955,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 58,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:24:33.394Z"
+                     *       "createdAt": "2026-11-25T19:31:09.260Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -28247,8 +28267,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b6f3-7181-a54e-104888f06e03",
-                     *       "url": "http://127.0.0.1:41163/ras",
+                     *       "id": "01a21430-c14d-717b-a9fd-cf21a869834a",
+                     *       "url": "http://127.0.0.1:38809/ras",
                      *       "description": "CareFirst bridge (live)",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -28258,7 +28278,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 58,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:24:33.394Z"
+                     *       "createdAt": "2026-11-25T19:31:09.260Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -28857,8 +28877,8 @@ export interface operations {
                     "application/x-ndjson": string;
                     /**
                      * @example id,personId,externalIds,assessmentId,status,startDate,schemeKey,schemeVersion,rasAnnualPence,panelAnnualPence,outsideRas,totalAnnualPence,councilAnnualPence,annualContributionPence,netAnnualPence,referral,agreedAt
-                     *     01a2142a-b368-75e5-b7aa-14a3db31f674,01a2142a-b177-7793-b2a9-96ae97f98130,"{""carefirst"":""JOURNEY-mwwiis37""}",01a2142a-b1b2-71bf-a4db-fd5a0bb86783,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-11-25T19:24:32.814Z
-                     *     01a2142a-b4fb-7250-9be1-7036ca8557b4,01a2142a-b177-7793-b2a9-96ae97f98130,"{""carefirst"":""JOURNEY-mwwiis37""}",01a2142a-b1b2-71bf-a4db-fd5a0bb86783,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
+                     *     01a21430-bdea-71bd-a630-253165fef18f,01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3,"{""carefirst"":""JOURNEY-mwwir9m6""}",01a21430-bc51-751f-a1e0-33359ead5752,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-11-25T19:31:08.704Z
+                     *     01a21430-bf76-7369-8255-d55e45dfaca1,01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3,"{""carefirst"":""JOURNEY-mwwir9m6""}",01a21430-bc51-751f-a1e0-33359ead5752,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
                      */
                     "text/csv": string;
                 };
@@ -29001,12 +29021,12 @@ export interface operations {
             content: {
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mwwiis37,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mwwir9m6,learning-disability,Alex Example,1961-02-03
                  */
                 "text/csv": string;
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mwwiis37,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mwwir9m6,learning-disability,Alex Example,1961-02-03
                  */
                 "application/x-ndjson": string;
             };
@@ -30504,8 +30524,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2142a-b763-76ee-8153-50bcd081cf25",
-                     *           "roundKey": "nw-mwwiis37",
+                     *           "id": "01a21430-c1b4-74ed-9d36-723e284aeab8",
+                     *           "roundKey": "nw-mwwir9m6",
                      *           "title": "North West self-rating",
                      *           "closesOn": "2099-06-30",
                      *           "closed": false,
@@ -30547,7 +30567,7 @@ export interface operations {
                      *               "version": null
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T19:24:33.506Z"
+                     *           "createdAt": "2026-11-25T19:31:09.362Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -30664,7 +30684,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "roundKey": "nw-mwwiis37",
+                 *       "roundKey": "nw-mwwir9m6",
                  *       "title": "North West self-rating",
                  *       "closesOn": "2099-06-30"
                  *     }
@@ -30686,8 +30706,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b763-76ee-8153-50bcd081cf25",
-                     *       "roundKey": "nw-mwwiis37",
+                     *       "id": "01a21430-c1b4-74ed-9d36-723e284aeab8",
+                     *       "roundKey": "nw-mwwir9m6",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -30729,7 +30749,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T19:24:33.506Z"
+                     *       "createdAt": "2026-11-25T19:31:09.362Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -30912,8 +30932,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2142a-b763-76ee-8153-50bcd081cf25",
-                     *       "roundKey": "nw-mwwiis37",
+                     *       "id": "01a21430-c1b4-74ed-9d36-723e284aeab8",
+                     *       "roundKey": "nw-mwwir9m6",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -30955,7 +30975,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T19:24:33.506Z"
+                     *       "createdAt": "2026-11-25T19:31:09.362Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -31372,7 +31392,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "roundKey": "nw-mwwiis37",
+                     *       "roundKey": "nw-mwwir9m6",
                      *       "councils": 1,
                      *       "minimumCouncils": 5,
                      *       "published": false,
@@ -31521,7 +31541,7 @@ export interface operations {
                      * @example {
                      *       "standard": "UK Algorithmic Transparency Recording Standard",
                      *       "standardVersion": "3.0",
-                     *       "schemeId": "01a2142a-ad15-7779-8960-4faa502efee8",
+                     *       "schemeId": "01a21430-b7e6-7666-9298-3d964c7aa884",
                      *       "schemeKey": "adults",
                      *       "schemeVersion": 1,
                      *       "lastUpdated": "2026-11-25",
@@ -31568,7 +31588,7 @@ export interface operations {
                      *             "How the answers become money is set out below, generated from the scheme itself."
                      *           ],
                      *           "maths": {
-                     *             "schemeId": "01a2142a-ad15-7779-8960-4faa502efee8",
+                     *             "schemeId": "01a21430-b7e6-7666-9298-3d964c7aa884",
                      *             "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *             "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *             "sections": [

@@ -41,6 +41,62 @@ describe('reviews', () => {
     expect((await reviewsOf(budgetId)).map((r) => r.kind).sort()).toEqual(['annual', 'first', 'interim']);
   });
 
+  it('repeats an interim review every 3 months until stopped, and starts a re-assessment when needs have changed', async () => {
+    const { budgetId, assessmentId } = await agreedBudget(t, council);
+    const scheduled = await t.call('POST', '/v1/reviews', {
+      key: council.keys.assessor,
+      body: { budgetId, kind: 'interim', dueDate: '2026-08-01', repeatEveryMonths: 3 },
+    });
+    expect(scheduled.statusCode, scheduled.body).toBe(201);
+    expect(scheduled.json()).toMatchObject({ kind: 'interim', repeatEveryMonths: 3 });
+    const rate = {
+      outcomes: [
+        { key: 'home', achieved: 'yes' },
+        { key: 'work', achieved: 'partly' },
+      ],
+      spentAsPlanned: 'yes',
+    };
+    // Completed two days late, the next is still counted from the due date: 1 November.
+    const first = await t.call('POST', `/v1/reviews/${scheduled.json().id}/completion`, {
+      key: council.keys.assessor,
+      headers: { 'if-match': scheduled.headers.etag as string },
+      body: { ...rate, completedOn: '2026-08-03' },
+    });
+    expect(first.statusCode, first.body).toBe(200);
+    const nextId = first.json().outcome.nextReviewId as string;
+    const next = await getReview(nextId);
+    expect(next.json()).toMatchObject({ kind: 'interim', dueDate: '2026-11-01', repeatEveryMonths: 3, status: 'scheduled' });
+
+    // The second finds needs have changed: it stops the cycle and starts a re-assessment.
+    const second = await t.call('POST', `/v1/reviews/${nextId}/completion`, {
+      key: council.keys.assessor,
+      headers: { 'if-match': next.headers.etag as string },
+      body: { ...rate, completedOn: '2026-11-01', stopRepeating: true, reassess: true },
+    });
+    expect(second.statusCode, second.body).toBe(200);
+    expect(second.json().outcome).toMatchObject({ nextReviewId: null });
+    const reassessment = await t.call('GET', `/v1/assessments/${second.json().outcome.reassessmentId}`, { key: council.keys.assessor });
+    const last = await t.call('GET', `/v1/assessments/${assessmentId}`, { key: council.keys.assessor });
+    expect(reassessment.json()).toMatchObject({ status: 'draft', answers: last.json().answers });
+    expect((await reviewsOf(budgetId)).filter((r) => r.kind === 'interim')).toHaveLength(2);
+
+    const annualRepeat = await t.call('POST', '/v1/reviews', {
+      key: council.keys.assessor,
+      body: { budgetId, kind: 'annual', dueDate: '2027-05-01', repeatEveryMonths: 6 },
+    });
+    expect(problemOf(annualRepeat).errors?.[0]?.pointer).toBe('/repeatEveryMonths');
+    const once = await t.call('POST', '/v1/reviews', {
+      key: council.keys.assessor,
+      body: { budgetId, kind: 'interim', dueDate: '2027-01-01' },
+    });
+    const stopOnce = await t.call('POST', `/v1/reviews/${once.json().id}/completion`, {
+      key: council.keys.assessor,
+      headers: { 'if-match': once.headers.etag as string },
+      body: { ...rate, completedOn: '2027-01-01', stopRepeating: true },
+    });
+    expect(problemOf(stopOnce).errors?.[0]?.pointer).toBe('/stopRepeating');
+  });
+
   it('shows a review overdue the day after it was due, on a clock stopped on a date worked out by hand', async () => {
     // The budget starts 2026-05-01: first review 4 weeks on, 2026-05-29; annual 2027-05-01.
     // On 2026-05-30 the first is one day overdue and the annual is not yet due.

@@ -331,6 +331,8 @@ export interface ReviewTable {
   person_id: string;
   kind: 'first' | 'annual' | 'interim';
   due_date: string;
+  /** An interim review that repeats: the next is booked this many months after this one's due date. */
+  repeat_every_months: ColumnType<number | null, number | null | undefined, number | null>;
   status: 'scheduled' | 'completed' | 'cancelled';
   outcome: NullableJson;
   clawback: NullableJson<StoredClawback>;

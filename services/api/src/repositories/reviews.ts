@@ -9,7 +9,7 @@ type Db = Kysely<DB> | Transaction<DB>;
 export function insertReviews(
   tx: Transaction<DB>,
   councilId: string,
-  reviews: readonly { budgetId: string; personId: string; kind: Review['kind']; dueDate: string }[],
+  reviews: readonly { budgetId: string; personId: string; kind: Review['kind']; dueDate: string; repeatEveryMonths?: number | null }[],
 ): Promise<Review[]> {
   if (reviews.length === 0) return Promise.resolve([]);
   return tx
@@ -22,6 +22,7 @@ export function insertReviews(
         person_id: review.personId,
         kind: review.kind,
         due_date: review.dueDate,
+        repeat_every_months: review.repeatEveryMonths ?? null,
         status: 'scheduled' as const,
       })),
     )
@@ -53,7 +54,7 @@ export function updateReview(tx: Transaction<DB>, councilId: string, id: string,
 export function insertReview(
   tx: Transaction<DB>,
   councilId: string,
-  review: { budgetId: string; personId: string; kind: Review['kind']; dueDate: string },
+  review: { budgetId: string; personId: string; kind: Review['kind']; dueDate: string; repeatEveryMonths?: number | null },
 ): Promise<Review> {
   return insertReviews(tx, councilId, [review]).then((rows) => rows[0] as Review);
 }

@@ -9,6 +9,7 @@ export function reviewEvent(row: Review) {
     personId: row.person_id,
     kind: row.kind,
     dueDate: row.due_date,
+    repeatEveryMonths: row.repeat_every_months,
     status: row.status,
     version: row.version,
   };

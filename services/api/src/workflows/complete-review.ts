@@ -3,10 +3,12 @@ import type { Review } from '../db/schema.js';
 import { invalidState, notFound, unprocessable } from '../errors.js';
 import { assertVersion } from '../http/etag.js';
 import { findScheme } from '../repositories/allocation-schemes.js';
+import { findAssessment, insertAssessment } from '../repositories/assessments.js';
 import { findLedger } from '../repositories/budget-accounts.js';
 import { findBudget } from '../repositories/budgets.js';
-import { findReview, updateReview } from '../repositories/reviews.js';
+import { findReview, insertReview, updateReview } from '../repositories/reviews.js';
 import { listPlans } from '../repositories/support-plans.js';
+import { assessmentEvent } from '../representations/assessments.js';
 import { summariseStoredAccount } from '../representations/budget-accounts.js';
 import { reviewEvent } from '../representations/reviews.js';
 import type { WorkflowContext } from './context.js';
@@ -23,6 +25,10 @@ export interface ReviewCompletion {
   readonly notes?: string | undefined;
   readonly completedOn?: string | undefined;
   readonly nextAssessmentId?: string | undefined;
+  /** For a repeating interim review: book no further ones. */
+  readonly stopRepeating?: boolean | undefined;
+  /** Start a re-assessment: a new draft assessment with the last answers to review. */
+  readonly reassess?: boolean | undefined;
 }
 
 /**
@@ -64,6 +70,8 @@ export async function completeReview(
   ];
   if (body.nextAssessmentId !== undefined && before.kind !== 'annual')
     problems.push({ pointer: '/nextAssessmentId', detail: 'applies only to an annual review' });
+  if (body.stopRepeating !== undefined && before.repeat_every_months === null)
+    problems.push({ pointer: '/stopRepeating', detail: 'applies only to a repeating interim review' });
   if (problems.length > 0) throw unprocessable('INVALID_INPUT', 'The review does not fit the approved plan: see errors', problems);
 
   const completedOn = body.completedOn ?? clock.today();
@@ -109,6 +117,49 @@ export async function completeReview(
     });
     nextBudgetId = next.id;
   }
+  // A repeating interim review books the next, counted from this one's due date, while the
+  // budget runs and until a completion stops the cycle.
+  let nextReviewId: string | null = null;
+  if (before.repeat_every_months !== null && body.stopRepeating !== true && budget.status === 'agreed') {
+    const dueDate = addMonths(before.due_date, before.repeat_every_months);
+    if (budget.end_date === null || dueDate <= budget.end_date) {
+      const next = await insertReview(tx, scope.councilId, {
+        budgetId: budget.id,
+        personId: budget.person_id,
+        kind: 'interim',
+        dueDate,
+        repeatEveryMonths: before.repeat_every_months,
+      });
+      nextReviewId = next.id;
+      changes.record({
+        action: 'review.scheduled',
+        entityType: 'review',
+        entityId: next.id,
+        after: { ...reviewEvent(next), previousReviewId: before.id },
+      });
+    }
+  }
+  // A review that finds needs have changed starts a re-assessment on the same questionnaire, with
+  // the last answers for the person and coordinator to go through.
+  let reassessmentId: string | null = null;
+  if (body.reassess === true) {
+    const last = await findAssessment(tx, { councilId: scope.councilId, portalKeyId: null }, budget.assessment_id);
+    if (!last) throw new Error(`budget ${budget.id} has lost its assessment`);
+    const started = await insertAssessment(tx, scope.councilId, {
+      personId: budget.person_id,
+      questionnaireId: last.questionnaire_id,
+      completedWith: last.completed_with,
+      answers: last.answers,
+      createdByKeyId: null,
+    });
+    reassessmentId = started.id;
+    changes.record({
+      action: 'assessment.created',
+      entityType: 'assessment',
+      entityId: started.id,
+      after: { ...assessmentEvent(started), reviewId: before.id },
+    });
+  }
   const outcome = {
     outcomes: planOutcomes.map((planned) => {
       const given = rated.get(planned.key);
@@ -121,6 +172,8 @@ export async function completeReview(
     completedOn,
     onTime: completedOn <= before.due_date,
     nextBudgetId,
+    nextReviewId,
+    reassessmentId,
   };
   const after = await updateReview(tx, scope.councilId, before.id, {
     status: 'completed',
@@ -138,6 +191,8 @@ export async function completeReview(
       onTime: outcome.onTime,
       recommendedClawbackPence: (clawback?.clawbackPence as number | undefined) ?? null,
       nextBudgetId,
+      nextReviewId,
+      reassessmentId,
     },
   });
   return after;

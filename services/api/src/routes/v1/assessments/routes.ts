@@ -14,6 +14,7 @@ import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
 import { findAssessment, insertAssessment, listAssessments, updateAssessment } from '../../../repositories/assessments.js';
 import { findPerson } from '../../../repositories/people.js';
+import { assessmentEvent } from '../../../representations/assessments.js';
 import type { LoadedQuestionnaire } from '../../../rules/compiled-rules.js';
 import { Id, IdempotencyHeaders, IdParams, IfMatchHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
 import { AssessmentResource, AssessmentStatus, CreateAssessmentBody, ModerationBody, SaveAnswersBody } from './schemas.js';
@@ -43,18 +44,6 @@ export function toAssessment(row: Assessment, questionnaire: LoadedQuestionnaire
     version: row.version,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
-  };
-}
-
-/** What audit records and events carry: status and points, not the answers themselves. */
-function assessmentEvent(row: Assessment) {
-  return {
-    id: row.id,
-    personId: row.person_id,
-    questionnaireId: row.questionnaire_id,
-    status: row.status,
-    totalPoints: row.total_points,
-    version: row.version,
   };
 }
 

@@ -113,11 +113,16 @@ const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
             { pointer: '/budgetId', detail: 'is not a budget you can see' },
           ]);
         if (budget.status !== 'agreed') throw invalidState(`Only an agreed budget is reviewed; this one is ${budget.status}`);
+        if (request.body.repeatEveryMonths !== undefined && request.body.kind !== 'interim')
+          throw unprocessable('INVALID_INPUT', 'Only interim reviews repeat; annual ones are booked a year apart already', [
+            { pointer: '/repeatEveryMonths', detail: 'applies only to an interim review' },
+          ]);
         const row = await insertReview(tx, scope.councilId, {
           budgetId: budget.id,
           personId: budget.person_id,
           kind: request.body.kind as Review['kind'],
           dueDate: request.body.dueDate,
+          repeatEveryMonths: request.body.repeatEveryMonths ?? null,
         });
         changes.record({ action: 'review.scheduled', entityType: 'review', entityId: row.id, after: reviewEvent(row) });
         return { body: toReview(row, app.clock.today()), headers: { location: `/v1/reviews/${row.id}`, etag: etag(row.version) } };

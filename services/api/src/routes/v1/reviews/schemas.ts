@@ -25,7 +25,19 @@ export const ReviewKind = Type.Enum(['first', 'annual', 'interim'], { title: 'Re
 export const ReviewStatus = Type.Enum(['scheduled', 'completed', 'cancelled'], { title: 'ReviewStatus' });
 
 export const ScheduleReviewBody = Type.Object(
-  { budgetId: Id, kind: Type.Enum(['interim', 'annual']), dueDate: CalendarDate },
+  {
+    budgetId: Id,
+    kind: Type.Enum(['interim', 'annual']),
+    dueDate: CalendarDate,
+    repeatEveryMonths: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 12,
+        description:
+          'An interim review that repeats (e.g. 3 or 6): completing one books the next this many months after its due date, until a completion says stopRepeating',
+      }),
+    ),
+  },
   { additionalProperties: false, description: 'Interim reviews, e.g. 3- or 6-monthly where the coordinator recommends' },
 );
 
@@ -40,6 +52,13 @@ export const CompleteReviewBody = Type.Object(
     notes: Type.Optional(Text(4000)),
     completedOn: Type.Optional(CalendarDate),
     nextAssessmentId: Type.Optional(Id),
+    stopRepeating: Type.Optional(Type.Boolean({ description: 'For a repeating interim review: book no further ones' })),
+    reassess: Type.Optional(
+      Type.Boolean({
+        description:
+          'The review finds the person’s needs have changed: a new draft assessment is started on the same questionnaire, with the last answers to review (reassessmentId in the outcome)',
+      }),
+    ),
   },
   {
     additionalProperties: false,
@@ -116,6 +135,7 @@ export const ReviewResource = Type.Object(
     personId: Id,
     kind: ReviewKind,
     dueDate: CalendarDate,
+    repeatEveryMonths: Nullable(Type.Integer({ description: 'Repeats every so many months (interim reviews), until stopped' })),
     status: ReviewStatus,
     overdue: Type.Boolean(),
     outcome: Nullable(
@@ -130,6 +150,8 @@ export const ReviewResource = Type.Object(
         completedOn: CalendarDate,
         onTime: Type.Boolean(),
         nextBudgetId: Nullable(Id),
+        nextReviewId: Type.Optional(Nullable(Id)),
+        reassessmentId: Type.Optional(Nullable(Id)),
       }),
     ),
     clawback: Nullable(Clawback),
