@@ -8,6 +8,8 @@ import * as fundersAndPanelReasons from './202611251700_funders_and_panel_reason
 import * as chargingPolicies from './202611260900_charging_policies.js';
 import * as upratingRuns from './202611261000_uprating_runs.js';
 import * as reviewCycles from './202611261100_review_cycles.js';
+import * as directPayments from './202611261200_direct_payments.js';
+import * as carers from './202611261300_carers.js';
 
 /**
  * Every migration, by name. Names sort in the order they run (`yyyymmddhhmm_what`); a new
@@ -23,4 +25,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '202611260900_charging_policies': chargingPolicies,
   '202611261000_uprating_runs': upratingRuns,
   '202611261100_review_cycles': reviewCycles,
+  '202611261200_direct_payments': directPayments,
+  '202611261300_carers': carers,
 };

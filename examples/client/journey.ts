@@ -97,6 +97,7 @@ ok(
     params: { header: { 'If-Match': etagOf(council) } },
     body: {
       settings: {
+        ...ok(council, 'getCouncil').settings,
         firstReviewAfterWeeks: 4,
         regionalReportOptIn: true,
         transparency: {
@@ -413,6 +414,24 @@ log(
   `uprating ${upratingApplied.status}: ${upratingApplied.people.items.filter((p) => p.newBudgetId !== null).length} new indicative budgets`,
 );
 
+// The plan pays part of the budget as a direct payment: the agreement comes before the first payment.
+// The demo council's terms (settings.directPaymentTerms) are the version the holder accepts.
+const agreementTerms = ok(await admin.GET('/v1/council'), 'getCouncil').settings.directPaymentTerms;
+const directPayment = ok(
+  await finance.POST('/v1/direct-payment-agreements', {
+    body: {
+      budgetId: budget.id,
+      termsVersion: agreementTerms?.version ?? '',
+      holder: { type: 'person' },
+      account: { type: 'prepaid-card', reference: 'DB-CARD-0001' },
+      acceptedOn: '2026-11-20',
+      acceptedBy: 'The person, with their sister',
+    },
+  }),
+  'createDirectPaymentAgreement',
+);
+log(`direct payment agreement ${directPayment.status}, terms ${directPayment.terms.version}`);
+
 // Money: the account, and what finance records against it.
 const account = ok(await finance.GET('/v1/budgets/{id}/account', { params: { path: { id: budget.id } } }), 'getBudgetAccount');
 // A year's instalments paid, and nothing spent yet: the annual review will find it unspent.
@@ -432,6 +451,41 @@ for (const instalment of account.schedule) {
 }
 const first = account.schedule[0];
 log(`account: ${account.schedule.length} instalments, first ${first ? pounds(first.amountPence) : 'none'}`);
+
+// December's return from the card account, checked against the ledger; then the quarter's audit.
+const december = first?.amountPence ?? 0;
+const checked = ok(
+  await finance.POST('/v1/direct-payment-agreements/{id}/returns', {
+    params: { path: { id: directPayment.id } },
+    body: {
+      periodFrom: '2026-12-01',
+      periodTo: '2026-12-31',
+      openingBalancePence: 0,
+      moneyInPence: december,
+      moneyOutPence: 0,
+      closingBalancePence: december,
+      receipts: [],
+    },
+  }),
+  'recordAccountReturn',
+);
+log(`December's return ${checked.matches ? 'agrees with' : 'differs from'} the account`);
+ok(await finance.GET('/v1/direct-payment-agreements/{id}', { params: { path: { id: directPayment.id } } }), 'getDirectPaymentAgreement');
+const audit = ok(
+  await finance.POST('/v1/direct-payment-audits', {
+    body: { periodFrom: '2026-12-01', periodTo: '2027-02-28', percent: 100, seed: 'journey' },
+  }),
+  'createAuditSample',
+);
+ok(await finance.GET('/v1/direct-payment-audits/{id}', { params: { path: { id: audit.id } } }), 'getAuditSample');
+const audited = ok(
+  await finance.POST('/v1/direct-payment-audits/{id}/outcomes', {
+    params: { path: { id: audit.id } },
+    body: { agreementId: directPayment.id, outcome: 'satisfactory', notes: 'Statement and card records agree' },
+  }),
+  'recordAuditOutcome',
+);
+log(`audit: ${audited.accounts.length} accounts drawn, ours ${audited.accounts.find((a) => a.agreementId === directPayment.id)?.outcome}`);
 
 // Reviews: the four-week review the plan booked, completed.
 const reviews = ok(await assessor.GET('/v1/reviews', { params: { query: { budgetId: budget.id } } }), 'listReviews');

@@ -880,6 +880,134 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/direct-payment-agreements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record the direct payment agreement for an agreed budget
+         * @description Needed before the first council payment into the account of a budget whose approved plan has direct-payment lines (recordTransaction answers 422 DIRECT_PAYMENT_AGREEMENT_REQUIRED without it). Keeps the council’s terms (settings.directPaymentTerms) as accepted, who holds the money, the account, and who accepted it when. A budget whose plan has no direct-payment line is 422 NO_DIRECT_PAYMENT_LINES; a second agreement is 409 ALREADY_EXISTS with existingId.
+         *
+         *     Roles: finance, admin, assessor.
+         */
+        post: operations["createDirectPaymentAgreement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/direct-payment-agreements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A direct payment agreement, with its returns and how each checked against the ledger
+         * @description Roles: admin, assessor, team-manager, panel, finance, integration, auditor.
+         */
+        get: operations["getDirectPaymentAgreement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/direct-payment-agreements/{id}/returns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record the account holder’s return for a period, checked against the ledger
+         * @description Balance, money in, money out and receipts for the period, checked against the budget account: opening and closing balances, money in and out, that the statement adds up, and that receipts cover the money out; every difference shown. One return per period (409 ALREADY_EXISTS); none for a period whose audit of this account is decided (409 RETURN_PERIOD_AUDITED).
+         *
+         *     Roles: finance, admin, integration, portal.
+         */
+        post: operations["recordAccountReturn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/direct-payment-audits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Draw a period’s audit sample of direct payment accounts
+         * @description A percentage of the accounts in force at random, seeded and reproducible (the same seed and accounts draw the same sample; the seed defaults to the period), plus every account holding more than riskWeeks (default 12) weeks of its budget at the end of the period.
+         *
+         *     Roles: finance, admin.
+         */
+        post: operations["createAuditSample"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/direct-payment-audits/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An audit sample: the accounts drawn, why, and each outcome
+         * @description Roles: admin, assessor, team-manager, panel, finance, integration, auditor.
+         */
+        get: operations["getAuditSample"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/direct-payment-audits/{id}/outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record what the audit of one sampled account found
+         * @description satisfactory or query record the finding; suspend suspends the direct payment agreement, so no council payment goes in (409 DIRECT_PAYMENTS_SUSPENDED); recover raises a debt on the account: a clawback entry of recoveryPence with the notes as its explanation.
+         *
+         *     Roles: finance, admin.
+         */
+        post: operations["recordAuditOutcome"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/appeals": {
         parameters: {
             query?: never;
@@ -1434,6 +1562,13 @@ export interface components {
                  * @enum {string}
                  */
                 nation?: "england" | "wales";
+                /** @description The council’s current direct payment terms; an agreement keeps the version and text it accepted */
+                directPaymentTerms?: {
+                    /** @description e.g. 2026-04 */
+                    version: string;
+                    /** @description The terms a direct payment agreement accepts, as the person is shown them */
+                    text: string;
+                };
                 /**
                  * @description How the net budget is paid (default monthly)
                  * @enum {string}
@@ -1521,6 +1656,13 @@ export interface components {
                  * @enum {string}
                  */
                 nation?: "england" | "wales";
+                /** @description The council’s current direct payment terms; an agreement keeps the version and text it accepted */
+                directPaymentTerms?: {
+                    /** @description e.g. 2026-04 */
+                    version: string;
+                    /** @description The terms a direct payment agreement accepts, as the person is shown them */
+                    text: string;
+                };
                 /**
                  * @description How the net budget is paid (default monthly)
                  * @enum {string}
@@ -1636,6 +1778,13 @@ export interface components {
                  * @enum {string}
                  */
                 nation?: "england" | "wales";
+                /** @description The council’s current direct payment terms; an agreement keeps the version and text it accepted */
+                directPaymentTerms?: {
+                    /** @description e.g. 2026-04 */
+                    version: string;
+                    /** @description The terms a direct payment agreement accepts, as the person is shown them */
+                    text: string;
+                };
                 /**
                  * @description How the net budget is paid (default monthly)
                  * @enum {string}
@@ -1761,6 +1910,8 @@ export interface components {
                     required?: boolean;
                     /** @description multi questions only: the most points the question gives */
                     maxPoints?: number;
+                    /** @description Needs met by unpaid support (family, friends): the question’s points are taken off its section’s points instead of added, never below 0, and the explanation says so */
+                    unpaidSupport?: boolean;
                     options: {
                         /** @description Letters, digits and _ . : - */
                         key: string;
@@ -1793,6 +1944,7 @@ export interface components {
                     type: "single" | "multi";
                     required?: boolean;
                     maxPoints?: number;
+                    unpaidSupport?: boolean;
                     options: {
                         key: string;
                         text: string;
@@ -2239,6 +2391,8 @@ export interface components {
                 key: string;
                 title: string;
                 questionPoints: number;
+                /** @description Question points taken off the section for needs met by unpaid support */
+                unpaidSupportPoints?: number;
                 weight: number;
                 weightedPoints: number;
                 maxPoints: number | null;
@@ -2404,6 +2558,11 @@ export interface components {
                 relationship: string;
                 contact?: string;
             };
+            /**
+             * Format: uuid
+             * @description Identifier (UUID)
+             */
+            caresForPersonId?: string;
         };
         /** Person */
         Person: {
@@ -2423,6 +2582,7 @@ export interface components {
                 relationship: string;
                 contact?: string;
             } | null;
+            caresForPersonId: string | null;
             version: number;
             /**
              * Format: date-time
@@ -2457,6 +2617,7 @@ export interface components {
                 relationship: string;
                 contact?: string;
             } | null;
+            caresForPersonId?: string | null;
         };
         /** CreateAssessmentRequest */
         CreateAssessmentRequest: {
@@ -2550,6 +2711,8 @@ export interface components {
                     key: string;
                     title: string;
                     questionPoints: number;
+                    /** @description Question points taken off the section for needs met by unpaid support */
+                    unpaidSupportPoints?: number;
                     weight: number;
                     weightedPoints: number;
                     maxPoints: number | null;
@@ -2712,6 +2875,8 @@ export interface components {
                 key: string;
                 title: string;
                 questionPoints: number;
+                /** @description Question points taken off the section for needs met by unpaid support */
+                unpaidSupportPoints?: number;
                 weight: number;
                 weightedPoints: number;
                 maxPoints: number | null;
@@ -3792,6 +3957,262 @@ export interface components {
             reversesTransactionId?: string;
             description?: string;
         };
+        /** CreateDirectPaymentAgreement */
+        CreateDirectPaymentAgreement: {
+            /**
+             * Format: uuid
+             * @description Identifier (UUID)
+             */
+            budgetId: string;
+            /** @description The version of the council’s terms (settings.directPaymentTerms) the holder accepted */
+            termsVersion: string;
+            holder: {
+                /**
+                 * @description Who holds and manages the money: the person, someone they nominate, an authorised person acting for someone who lacks capacity, or a user-controlled trust
+                 * @enum {string}
+                 */
+                type: "person" | "nominated-person" | "authorised-person" | "trust";
+                name?: string;
+            };
+            account: {
+                /** @enum {string} */
+                type: "bank" | "prepaid-card";
+                /** @description The account or card reference the finance system pays (the council’s own reference, not a full account number) */
+                reference: string;
+            };
+            /**
+             * Format: date
+             * @description Calendar date, YYYY-MM-DD
+             */
+            acceptedOn: string;
+            acceptedBy: string;
+        };
+        /** AccountReturn */
+        AccountReturn: {
+            /**
+             * Format: uuid
+             * @description Identifier (UUID)
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description Identifier (UUID)
+             */
+            agreementId: string;
+            /**
+             * Format: date
+             * @description Calendar date, YYYY-MM-DD
+             */
+            periodFrom: string;
+            /**
+             * Format: date
+             * @description Calendar date, YYYY-MM-DD
+             */
+            periodTo: string;
+            statement: {
+                openingBalancePence: number;
+                moneyInPence: number;
+                moneyOutPence: number;
+                closingBalancePence: number;
+                receipts: {
+                    reference: string;
+                    amountPence: number;
+                }[];
+            };
+            /** @description true when every check agrees to the penny */
+            matches: boolean;
+            ledger: {
+                openingBalancePence: number;
+                moneyInPence: number;
+                moneyOutPence: number;
+                closingBalancePence: number;
+            };
+            checks: {
+                /** @enum {string} */
+                key: "opening-balance" | "money-in" | "money-out" | "closing-balance" | "statement-adds-up" | "receipts";
+                statementPence: number;
+                expectedPence: number;
+                /** @description statement − expected */
+                differencePence: number;
+                matches: boolean;
+                explanation: string;
+            }[];
+            explanation: {
+                key: string;
+                text: string;
+                value: number;
+                /** @enum {string} */
+                unit: "points" | "pence" | "weeks" | "percent" | "count";
+            }[];
+            /**
+             * Format: date-time
+             * @description RFC 3339 timestamp, UTC
+             */
+            createdAt: string;
+        };
+        /** DirectPaymentAgreement */
+        DirectPaymentAgreement: {
+            /**
+             * Format: uuid
+             * @description Identifier (UUID)
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description Identifier (UUID)
+             */
+            budgetId: string;
+            /**
+             * Format: uuid
+             * @description Identifier (UUID)
+             */
+            personId: string;
+            /**
+             * @description suspended: no council payments until lifted
+             * @enum {string}
+             */
+            status: "active" | "suspended" | "ended";
+            /** @description The terms as accepted */
+            terms: {
+                version: string;
+                text: string;
+            };
+            holder: {
+                type: string;
+                name: string | null;
+            };
+            account: {
+                type: string;
+                reference: string;
+            };
+            /**
+             * Format: date
+             * @description Calendar date, YYYY-MM-DD
+             */
+            acceptedOn: string;
+            acceptedBy: string;
+            returns: components["schemas"]["AccountReturn"][];
+            version: number;
+            /**
+             * Format: date-time
+             * @description RFC 3339 timestamp, UTC
+             */
+            createdAt: string;
+        };
+        /** RecordAccountReturn */
+        RecordAccountReturn: {
+            /**
+             * Format: date
+             * @description Calendar date, YYYY-MM-DD
+             */
+            periodFrom: string;
+            /**
+             * Format: date
+             * @description Calendar date, YYYY-MM-DD
+             */
+            periodTo: string;
+            openingBalancePence: number;
+            moneyInPence: number;
+            moneyOutPence: number;
+            closingBalancePence: number;
+            /** @description Receipts for the money out, by the reference they are kept under */
+            receipts: {
+                reference: string;
+                amountPence: number;
+            }[];
+        };
+        /** CreateAuditSample */
+        CreateAuditSample: {
+            /**
+             * Format: date
+             * @description Calendar date, YYYY-MM-DD
+             */
+            periodFrom: string;
+            /**
+             * Format: date
+             * @description Calendar date, YYYY-MM-DD
+             */
+            periodTo: string;
+            /** @description Accounts drawn at random, rounded up. At most 2 decimal places. */
+            percent: number;
+            /** @description Makes the draw reproducible; default the period */
+            seed?: string;
+            /** @description Every account holding more than this many weeks of its budget is audited too (default 12) */
+            riskWeeks?: number;
+        };
+        /** AuditSample */
+        AuditSample: {
+            /**
+             * Format: uuid
+             * @description Identifier (UUID)
+             */
+            id: string;
+            /**
+             * Format: date
+             * @description Calendar date, YYYY-MM-DD
+             */
+            periodFrom: string;
+            /**
+             * Format: date
+             * @description Calendar date, YYYY-MM-DD
+             */
+            periodTo: string;
+            rule: {
+                percent: number;
+                seed: string;
+                riskWeeks: number;
+            };
+            accounts: {
+                /**
+                 * Format: uuid
+                 * @description Identifier (UUID)
+                 */
+                agreementId: string;
+                reasons: ("random" | "high-balance")[];
+                /** @description The account’s balance at the end of the period */
+                balancePence: number;
+                /** @description riskWeeks of the yearly budget */
+                thresholdPence: number;
+                outcome: ("satisfactory" | "query" | "suspend" | "recover") | null;
+                notes: string | null;
+                recoveryPence: number | null;
+                recoveryTransactionId: string | null;
+                decidedAt: string | null;
+            }[];
+            explanation: {
+                key: string;
+                text: string;
+                value: number;
+                /** @enum {string} */
+                unit: "points" | "pence" | "weeks" | "percent" | "count";
+            }[];
+            /**
+             * Format: date-time
+             * @description RFC 3339 timestamp, UTC
+             */
+            createdAt: string;
+        };
+        /** RecordAuditOutcome */
+        RecordAuditOutcome: {
+            /**
+             * Format: uuid
+             * @description Identifier (UUID)
+             */
+            agreementId: string;
+            /**
+             * @description suspend stops council payments into the account; recover raises a debt on it (a clawback entry with these notes)
+             * @enum {string}
+             */
+            outcome: "satisfactory" | "query" | "suspend" | "recover";
+            notes: string;
+            /** @description For recover: the amount reclaimed */
+            recoveryPence?: number;
+            /**
+             * Format: date
+             * @description Calendar date, YYYY-MM-DD
+             */
+            occurredOn?: string;
+        };
         /** CreateAppealRequest */
         CreateAppealRequest: {
             /**
@@ -4381,6 +4802,17 @@ export interface components {
                 /** @description What the RAS said for the same budgets, a year */
                 rasAnnualPence: number;
             };
+            /** @description Carers’ budgets, and how far unpaid support lowered the cared-for people’s points */
+            carers: {
+                /** @description Carers’ personal budgets in force (the person cares for someone) */
+                carersBudgets: number;
+                /** @description What the council funds of them, a year */
+                carersAnnualPence: number;
+                /** @description Budgets whose points were lowered for needs met by unpaid support */
+                budgetsLessUnpaidSupport: number;
+                /** @description The points taken off them in all */
+                unpaidSupportPoints: number;
+            };
         };
         /** ImportRowProblem */
         ImportRowProblem: {
@@ -4765,7 +5197,7 @@ export interface operations {
                      * @example {
                      *       "service": "ras-api",
                      *       "version": "0.1.0",
-                     *       "migration": "202611261100_review_cycles",
+                     *       "migration": "202611261300_carers",
                      *       "database": "pglite"
                      *     }
                      */
@@ -4825,7 +5257,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "Example Council mwwir9m6"
+                 *       "name": "Example Council mwwjas7s"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateCouncilRequest"];
@@ -4846,20 +5278,20 @@ export interface operations {
                     /**
                      * @example {
                      *       "council": {
-                     *         "id": "01a21430-c1f5-77cf-a6eb-b18cbe0b8f6f",
-                     *         "name": "Example Council mwwir9m6",
+                     *         "id": "01a2143e-a8ae-73f4-b24f-9498a0c5d1a9",
+                     *         "name": "Example Council mwwjas7s",
                      *         "settings": {},
                      *         "version": 1,
-                     *         "createdAt": "2026-11-25T19:31:09.429Z"
+                     *         "createdAt": "2026-11-25T19:46:20.462Z"
                      *       },
                      *       "adminKey": {
-                     *         "id": "01a21430-c1f6-7018-9917-42fff0e6cf0b",
+                     *         "id": "01a2143e-a8b0-75b3-9338-5256b92366c2",
                      *         "name": "First admin key",
                      *         "roles": [
                      *           "admin"
                      *         ],
-                     *         "createdAt": "2026-11-25T19:31:09.429Z",
-                     *         "key": "ras_01a21430c1f67018991742fff0e6cf0b_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *         "createdAt": "2026-11-25T19:46:20.462Z",
+                     *         "key": "ras_01a2143ea8b075b393385256b92366c2_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *       }
                      *     }
                      */
@@ -5026,15 +5458,19 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-b7d6-74a5-b285-1f3960b49d43",
+                     *       "id": "01a2143e-9c22-73b7-a86c-8b3097cda4c3",
                      *       "name": "Demo Borough",
                      *       "settings": {
+                     *         "directPaymentTerms": {
+                     *           "version": "2026-04",
+                     *           "text": "Demo Borough direct payment agreement. I will use the money for the support in my agreed plan, keep it in the account named here, keep receipts for everything I buy, send a statement every quarter, and pay back anything not spent on my plan if the council asks."
+                     *         },
                      *         "paymentFrequency": "monthly",
                      *         "contributionCollection": "net",
                      *         "firstReviewAfterWeeks": 4
                      *       },
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:31:06.837Z"
+                     *       "createdAt": "2026-11-25T19:46:17.248Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -5149,11 +5585,17 @@ export interface operations {
                 /**
                  * @example {
                  *       "settings": {
+                 *         "directPaymentTerms": {
+                 *           "version": "2026-04",
+                 *           "text": "Demo Borough direct payment agreement. I will use the money for the support in my agreed plan, keep it in the account named here, keep receipts for everything I buy, send a statement every quarter, and pay back anything not spent on my plan if the council asks."
+                 *         },
+                 *         "paymentFrequency": "monthly",
+                 *         "contributionCollection": "net",
                  *         "firstReviewAfterWeeks": 4,
                  *         "regionalReportOptIn": true,
                  *         "transparency": {
                  *           "publishedSchemeIds": [
-                 *             "01a21430-b7e6-7666-9298-3d964c7aa884"
+                 *             "01a2143e-9c40-73e4-b4d5-57d1bf30d52a"
                  *           ],
                  *           "contactEmail": "ras@demo-borough.example.gov.uk",
                  *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -5183,13 +5625,19 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-b7d6-74a5-b285-1f3960b49d43",
+                     *       "id": "01a2143e-9c22-73b7-a86c-8b3097cda4c3",
                      *       "name": "Demo Borough",
                      *       "settings": {
+                     *         "directPaymentTerms": {
+                     *           "version": "2026-04",
+                     *           "text": "Demo Borough direct payment agreement. I will use the money for the support in my agreed plan, keep it in the account named here, keep receipts for everything I buy, send a statement every quarter, and pay back anything not spent on my plan if the council asks."
+                     *         },
+                     *         "paymentFrequency": "monthly",
+                     *         "contributionCollection": "net",
                      *         "firstReviewAfterWeeks": 4,
                      *         "transparency": {
                      *           "publishedSchemeIds": [
-                     *             "01a21430-b7e6-7666-9298-3d964c7aa884"
+                     *             "01a2143e-9c40-73e4-b4d5-57d1bf30d52a"
                      *           ],
                      *           "contactEmail": "ras@demo-borough.example.gov.uk",
                      *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -5203,7 +5651,7 @@ export interface operations {
                      *         "regionalReportOptIn": true
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:31:06.837Z"
+                     *       "createdAt": "2026-11-25T19:46:17.248Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -5390,66 +5838,66 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21430-b7d9-7142-9ef3-df0d794ad238",
+                     *           "id": "01a2143e-9c27-741b-aff7-0bf9f7ad0ae9",
                      *           "name": "Demo admin key",
                      *           "roles": [
                      *             "admin"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:31:06.837Z",
+                     *           "createdAt": "2026-11-25T19:46:17.248Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21430-bad1-70d2-8f83-aa4a40656e67",
+                     *           "id": "01a2143e-9f7d-76d8-a3d2-2a5a9e9557d8",
                      *           "name": "Care coordinators",
                      *           "roles": [
                      *             "assessor"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:31:07.601Z",
+                     *           "createdAt": "2026-11-25T19:46:18.108Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21430-bada-760b-9ea9-32421fbee603",
+                     *           "id": "01a2143e-9f87-72c7-9f0e-b01ae57a6bc6",
                      *           "name": "Team managers",
                      *           "roles": [
                      *             "team-manager"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:31:07.610Z",
+                     *           "createdAt": "2026-11-25T19:46:18.119Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21430-bae1-739b-91ab-a51baf7b9f81",
+                     *           "id": "01a2143e-9f90-72bc-a6de-2fa30bde38f6",
                      *           "name": "Resource Allocation Panel",
                      *           "roles": [
                      *             "panel"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:31:07.617Z",
+                     *           "createdAt": "2026-11-25T19:46:18.127Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21430-bae7-757f-940a-25e26986ea6b",
+                     *           "id": "01a2143e-9f99-70b1-82c2-9be39eefe14f",
                      *           "name": "Finance",
                      *           "roles": [
                      *             "finance"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:31:07.623Z",
+                     *           "createdAt": "2026-11-25T19:46:18.137Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21430-baed-73d5-ab87-1dd909b64567",
+                     *           "id": "01a2143e-9fa2-7670-8d7d-7fb9a2b012d5",
                      *           "name": "CareFirst bridge",
                      *           "roles": [
                      *             "integration"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:31:07.628Z",
+                     *           "createdAt": "2026-11-25T19:46:18.146Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21430-baf3-7442-a840-28d1972b5500",
+                     *           "id": "01a2143e-9faa-7676-9945-a849418c145e",
                      *           "name": "Spare",
                      *           "roles": [
                      *             "auditor"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:31:07.635Z",
+                     *           "createdAt": "2026-11-25T19:46:18.153Z",
                      *           "revokedAt": null
                      *         }
                      *       ],
@@ -5590,13 +6038,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-bad1-70d2-8f83-aa4a40656e67",
+                     *       "id": "01a2143e-9f7d-76d8-a3d2-2a5a9e9557d8",
                      *       "name": "Care coordinators",
                      *       "roles": [
                      *         "assessor"
                      *       ],
-                     *       "createdAt": "2026-11-25T19:31:07.601Z",
-                     *       "key": "ras_01a21430bad170d28f83aa4a40656e67_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *       "createdAt": "2026-11-25T19:46:18.108Z",
+                     *       "key": "ras_01a2143e9f7d76d8a3d22a5a9e9557d8_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *     }
                      */
                     "application/json": components["schemas"]["NewApiKey"];
@@ -5931,7 +6379,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21430-b7e1-75d6-9719-68c32fc3cefd",
+                     *           "id": "01a2143e-9c2f-7110-9280-309a386d9732",
                      *           "key": "saq",
                      *           "version": 1,
                      *           "title": "Demo Borough self-assessment questionnaire",
@@ -7179,7 +7627,7 @@ export interface operations {
                      *               "maxPoints": 30
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T19:31:06.837Z"
+                     *           "createdAt": "2026-11-25T19:46:17.248Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -7296,7 +7744,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mwwir9m6",
+                 *       "key": "carers-mwwjas7s",
                  *       "title": "Carer’s self-assessment",
                  *       "sections": [
                  *         {
@@ -7343,8 +7791,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-bb72-7077-9a02-c61cc62f3efd",
-                     *       "key": "carers-mwwir9m6",
+                     *       "id": "01a2143e-a05f-713f-b79d-2d53252cd928",
+                     *       "key": "carers-mwwjas7s",
                      *       "version": 1,
                      *       "title": "Carer’s self-assessment",
                      *       "sections": [
@@ -7372,7 +7820,7 @@ export interface operations {
                      *           ]
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T19:31:07.761Z"
+                     *       "createdAt": "2026-11-25T19:46:18.332Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -7541,7 +7989,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-b7e1-75d6-9719-68c32fc3cefd",
+                     *       "id": "01a2143e-9c2f-7110-9280-309a386d9732",
                      *       "key": "saq",
                      *       "version": 1,
                      *       "title": "Demo Borough self-assessment questionnaire",
@@ -8789,7 +9237,7 @@ export interface operations {
                      *           "maxPoints": 30
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T19:31:06.837Z"
+                     *       "createdAt": "2026-11-25T19:46:17.248Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -8951,10 +9399,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21430-b7e6-7666-9298-3d964c7aa884",
+                     *           "id": "01a2143e-9c40-73e4-b4d5-57d1bf30d52a",
                      *           "key": "adults",
                      *           "version": 1,
-                     *           "questionnaireId": "01a21430-b7e1-75d6-9719-68c32fc3cefd",
+                     *           "questionnaireId": "01a2143e-9c2f-7110-9280-309a386d9732",
                      *           "clientGroups": [
                      *             "learning-disability",
                      *             "physical-disability",
@@ -8976,7 +9424,7 @@ export interface operations {
                      *           },
                      *           "weeksPerYear": 52,
                      *           "rounding": "penny",
-                     *           "createdAt": "2026-11-25T19:31:06.837Z"
+                     *           "createdAt": "2026-11-25T19:46:17.248Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -9093,10 +9541,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mwwir9m6",
-                 *       "questionnaireId": "01a21430-bb72-7077-9a02-c61cc62f3efd",
+                 *       "key": "carers-mwwjas7s",
+                 *       "questionnaireId": "01a2143e-a05f-713f-b79d-2d53252cd928",
                  *       "clientGroups": [
-                 *         "carers-mwwir9m6"
+                 *         "carers-mwwjas7s"
                  *       ],
                  *       "effectiveFrom": "2026-04-01",
                  *       "method": {
@@ -9127,12 +9575,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-bb84-7654-9203-f0b06dccdba9",
-                     *       "key": "carers-mwwir9m6",
+                     *       "id": "01a2143e-a075-733b-a986-5a889fc464fe",
+                     *       "key": "carers-mwwjas7s",
                      *       "version": 1,
-                     *       "questionnaireId": "01a21430-bb72-7077-9a02-c61cc62f3efd",
+                     *       "questionnaireId": "01a2143e-a05f-713f-b79d-2d53252cd928",
                      *       "clientGroups": [
-                     *         "carers-mwwir9m6"
+                     *         "carers-mwwjas7s"
                      *       ],
                      *       "effectiveFrom": "2026-04-01",
                      *       "effectiveTo": null,
@@ -9149,7 +9597,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-11-25T19:31:07.779Z"
+                     *       "createdAt": "2026-11-25T19:46:18.356Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -9333,10 +9781,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-b7e6-7666-9298-3d964c7aa884",
+                     *       "id": "01a2143e-9c40-73e4-b4d5-57d1bf30d52a",
                      *       "key": "adults",
                      *       "version": 1,
-                     *       "questionnaireId": "01a21430-b7e1-75d6-9719-68c32fc3cefd",
+                     *       "questionnaireId": "01a2143e-9c2f-7110-9280-309a386d9732",
                      *       "clientGroups": [
                      *         "learning-disability",
                      *         "physical-disability",
@@ -9358,7 +9806,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-11-25T19:31:06.837Z"
+                     *       "createdAt": "2026-11-25T19:46:17.248Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -9513,7 +9961,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "schemeId": "01a21430-b7e6-7666-9298-3d964c7aa884",
+                     *       "schemeId": "01a2143e-9c40-73e4-b4d5-57d1bf30d52a",
                      *       "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *       "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *       "sections": [
@@ -9767,8 +10215,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-bbc5-779f-b481-27f110b3dda1",
-                     *       "createdAt": "2026-11-25T19:31:07.845Z",
+                     *       "id": "01a2143e-a0c1-7583-a2e6-27e868286712",
+                     *       "createdAt": "2026-11-25T19:46:18.433Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -10072,8 +10520,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-bbc5-779f-b481-27f110b3dda1",
-                     *       "createdAt": "2026-11-25T19:31:07.845Z",
+                     *       "id": "01a2143e-a0c1-7583-a2e6-27e868286712",
+                     *       "createdAt": "2026-11-25T19:46:18.433Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -10502,8 +10950,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a21430-b7e6-7666-9298-3d964c7aa884",
-                 *       "successorSchemeId": "01a21430-bf44-75b3-92fe-27dae9a44394",
+                 *       "schemeId": "01a2143e-9c40-73e4-b4d5-57d1bf30d52a",
+                 *       "successorSchemeId": "01a2143e-a4b3-7695-a019-a34e91760897",
                  *       "transitionalProtection": {
                  *         "maxDecreasePercent": 5
                  *       }
@@ -10527,10 +10975,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-bf50-71a7-a7d5-0300364073b5",
-                     *       "schemeId": "01a21430-bf44-75b3-92fe-27dae9a44394",
+                     *       "id": "01a2143e-a4c4-727b-ae95-1cd11a51b309",
+                     *       "schemeId": "01a2143e-a4b3-7695-a019-a34e91760897",
                      *       "replacesSchemeIds": [
-                     *         "01a21430-b7e6-7666-9298-3d964c7aa884"
+                     *         "01a2143e-9c40-73e4-b4d5-57d1bf30d52a"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -10567,8 +11015,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
-                     *             "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *             "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
+                     *             "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -10581,7 +11029,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-25T19:31:08.746Z",
+                     *       "createdAt": "2026-11-25T19:46:19.452Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -10758,10 +11206,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-bf50-71a7-a7d5-0300364073b5",
-                     *       "schemeId": "01a21430-bf44-75b3-92fe-27dae9a44394",
+                     *       "id": "01a2143e-a4c4-727b-ae95-1cd11a51b309",
+                     *       "schemeId": "01a2143e-a4b3-7695-a019-a34e91760897",
                      *       "replacesSchemeIds": [
-                     *         "01a21430-b7e6-7666-9298-3d964c7aa884"
+                     *         "01a2143e-9c40-73e4-b4d5-57d1bf30d52a"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -10798,8 +11246,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
-                     *             "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *             "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
+                     *             "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -10812,7 +11260,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-25T19:31:08.746Z",
+                     *       "createdAt": "2026-11-25T19:46:19.452Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -10970,10 +11418,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-bf50-71a7-a7d5-0300364073b5",
-                     *       "schemeId": "01a21430-bf44-75b3-92fe-27dae9a44394",
+                     *       "id": "01a2143e-a4c4-727b-ae95-1cd11a51b309",
+                     *       "schemeId": "01a2143e-a4b3-7695-a019-a34e91760897",
                      *       "replacesSchemeIds": [
-                     *         "01a21430-b7e6-7666-9298-3d964c7aa884"
+                     *         "01a2143e-9c40-73e4-b4d5-57d1bf30d52a"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -11010,22 +11458,22 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
-                     *             "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *             "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
+                     *             "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
                      *             "protectedPence": 0,
                      *             "upratedAnnualPence": 4152800,
                      *             "outcome": "winner",
-                     *             "newBudgetId": "01a21430-bf76-7369-8255-d55e45dfaca1",
-                     *             "reviewId": "01a21430-bf78-71e9-91f3-20dcff98e1e7"
+                     *             "newBudgetId": "01a2143e-a4f7-772a-8bbb-ece9a8ddfada",
+                     *             "reviewId": "01a2143e-a4f9-7402-a0af-75d7d3082108"
                      *           }
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-25T19:31:08.746Z",
-                     *       "appliedAt": "2026-11-25T19:31:08.794Z",
+                     *       "createdAt": "2026-11-25T19:46:19.452Z",
+                     *       "appliedAt": "2026-11-25T19:46:19.515Z",
                      *       "version": 2
                      *     }
                      */
@@ -11197,7 +11645,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a21430-b7e6-7666-9298-3d964c7aa884",
+                 *       "schemeId": "01a2143e-9c40-73e4-b4d5-57d1bf30d52a",
                  *       "answers": {
                  *         "washing": "some",
                  *         "dressing": "some",
@@ -11264,12 +11712,12 @@ export interface operations {
                     /**
                      * @example {
                      *       "scheme": {
-                     *         "id": "01a21430-b7e6-7666-9298-3d964c7aa884",
+                     *         "id": "01a2143e-9c40-73e4-b4d5-57d1bf30d52a",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
                      *       "questionnaire": {
-                     *         "id": "01a21430-b7e1-75d6-9719-68c32fc3cefd",
+                     *         "id": "01a2143e-9c2f-7110-9280-309a386d9732",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -11279,6 +11727,7 @@ export interface operations {
                      *           "key": "personal-care",
                      *           "title": "Personal care",
                      *           "questionPoints": 26,
+                     *           "unpaidSupportPoints": 0,
                      *           "weight": 1,
                      *           "weightedPoints": 26,
                      *           "maxPoints": 40,
@@ -11326,6 +11775,7 @@ export interface operations {
                      *           "key": "eating-drinking",
                      *           "title": "Eating and drinking",
                      *           "questionPoints": 26,
+                     *           "unpaidSupportPoints": 0,
                      *           "weight": 1,
                      *           "weightedPoints": 26,
                      *           "maxPoints": null,
@@ -11373,6 +11823,7 @@ export interface operations {
                      *           "key": "home",
                      *           "title": "Looking after my home",
                      *           "questionPoints": 19,
+                     *           "unpaidSupportPoints": 0,
                      *           "weight": 1,
                      *           "weightedPoints": 19,
                      *           "maxPoints": null,
@@ -11422,6 +11873,7 @@ export interface operations {
                      *           "key": "relationships",
                      *           "title": "Family, friends and relationships",
                      *           "questionPoints": 27,
+                     *           "unpaidSupportPoints": 0,
                      *           "weight": 1.5,
                      *           "weightedPoints": 41,
                      *           "maxPoints": 20,
@@ -11469,6 +11921,7 @@ export interface operations {
                      *           "key": "community",
                      *           "title": "Being part of my community",
                      *           "questionPoints": 18,
+                     *           "unpaidSupportPoints": 0,
                      *           "weight": 1,
                      *           "weightedPoints": 18,
                      *           "maxPoints": null,
@@ -11518,6 +11971,7 @@ export interface operations {
                      *           "key": "work-learning",
                      *           "title": "Work, learning and volunteering",
                      *           "questionPoints": 20,
+                     *           "unpaidSupportPoints": 0,
                      *           "weight": 1,
                      *           "weightedPoints": 20,
                      *           "maxPoints": null,
@@ -11565,6 +12019,7 @@ export interface operations {
                      *           "key": "decisions",
                      *           "title": "Making decisions and being in control",
                      *           "questionPoints": 20,
+                     *           "unpaidSupportPoints": 0,
                      *           "weight": 1,
                      *           "weightedPoints": 20,
                      *           "maxPoints": null,
@@ -11612,6 +12067,7 @@ export interface operations {
                      *           "key": "staying-safe",
                      *           "title": "Staying safe",
                      *           "questionPoints": 31,
+                     *           "unpaidSupportPoints": 0,
                      *           "weight": 1.25,
                      *           "weightedPoints": 39,
                      *           "maxPoints": 30,
@@ -12366,17 +12822,18 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *           "id": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mwwir9m6"
+                     *             "carefirst": "JOURNEY-mwwjas7s"
                      *           },
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam Example",
                      *           "dateOfBirth": null,
                      *           "agent": null,
+                     *           "caresForPersonId": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:31:07.926Z",
-                     *           "updatedAt": "2026-11-25T19:31:07.926Z"
+                     *           "createdAt": "2026-11-25T19:46:18.506Z",
+                     *           "updatedAt": "2026-11-25T19:46:18.506Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -12495,7 +12952,7 @@ export interface operations {
                  * @example {
                  *       "clientGroup": "learning-disability",
                  *       "externalIds": {
-                 *         "carefirst": "JOURNEY-mwwir9m6"
+                 *         "carefirst": "JOURNEY-mwwjas7s"
                  *       },
                  *       "displayName": "Sam Example"
                  *     }
@@ -12518,17 +12975,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *       "id": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwir9m6"
+                     *         "carefirst": "JOURNEY-mwwjas7s"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
                      *       "dateOfBirth": null,
                      *       "agent": null,
+                     *       "caresForPersonId": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:31:07.926Z",
-                     *       "updatedAt": "2026-11-25T19:31:07.926Z"
+                     *       "createdAt": "2026-11-25T19:46:18.506Z",
+                     *       "updatedAt": "2026-11-25T19:46:18.506Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -12712,17 +13170,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *       "id": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwir9m6"
+                     *         "carefirst": "JOURNEY-mwwjas7s"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
                      *       "dateOfBirth": null,
                      *       "agent": null,
+                     *       "caresForPersonId": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:31:07.926Z",
-                     *       "updatedAt": "2026-11-25T19:31:07.926Z"
+                     *       "createdAt": "2026-11-25T19:46:18.506Z",
+                     *       "updatedAt": "2026-11-25T19:46:18.506Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -12888,17 +13347,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *       "id": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwir9m6"
+                     *         "carefirst": "JOURNEY-mwwjas7s"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam",
                      *       "dateOfBirth": null,
                      *       "agent": null,
+                     *       "caresForPersonId": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:31:07.926Z",
-                     *       "updatedAt": "2026-11-25T19:31:07.973Z"
+                     *       "createdAt": "2026-11-25T19:46:18.506Z",
+                     *       "updatedAt": "2026-11-25T19:46:18.573Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -13148,10 +13608,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21430-bc51-751f-a1e0-33359ead5752",
-                     *           "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *           "id": "01a2143e-a163-739b-9cf6-e77e47715f78",
+                     *           "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *           "questionnaire": {
-                     *             "id": "01a21430-b7e1-75d6-9719-68c32fc3cefd",
+                     *             "id": "01a2143e-9c2f-7110-9280-309a386d9732",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
@@ -13258,7 +13718,8 @@ export interface operations {
                      *                     "uncappedPoints": 10,
                      *                     "capped": false
                      *                   }
-                     *                 ]
+                     *                 ],
+                     *                 "unpaidSupportPoints": 0
                      *               },
                      *               {
                      *                 "key": "eating-drinking",
@@ -13305,7 +13766,8 @@ export interface operations {
                      *                     "uncappedPoints": 6,
                      *                     "capped": false
                      *                   }
-                     *                 ]
+                     *                 ],
+                     *                 "unpaidSupportPoints": 0
                      *               },
                      *               {
                      *                 "key": "home",
@@ -13354,7 +13816,8 @@ export interface operations {
                      *                     "uncappedPoints": 3,
                      *                     "capped": false
                      *                   }
-                     *                 ]
+                     *                 ],
+                     *                 "unpaidSupportPoints": 0
                      *               },
                      *               {
                      *                 "key": "relationships",
@@ -13401,7 +13864,8 @@ export interface operations {
                      *                     "uncappedPoints": 5,
                      *                     "capped": false
                      *                   }
-                     *                 ]
+                     *                 ],
+                     *                 "unpaidSupportPoints": 0
                      *               },
                      *               {
                      *                 "key": "community",
@@ -13450,7 +13914,8 @@ export interface operations {
                      *                     "uncappedPoints": 2,
                      *                     "capped": false
                      *                   }
-                     *                 ]
+                     *                 ],
+                     *                 "unpaidSupportPoints": 0
                      *               },
                      *               {
                      *                 "key": "work-learning",
@@ -13497,7 +13962,8 @@ export interface operations {
                      *                     "uncappedPoints": 4,
                      *                     "capped": false
                      *                   }
-                     *                 ]
+                     *                 ],
+                     *                 "unpaidSupportPoints": 0
                      *               },
                      *               {
                      *                 "key": "decisions",
@@ -13544,7 +14010,8 @@ export interface operations {
                      *                     "uncappedPoints": 4,
                      *                     "capped": false
                      *                   }
-                     *                 ]
+                     *                 ],
+                     *                 "unpaidSupportPoints": 0
                      *               },
                      *               {
                      *                 "key": "staying-safe",
@@ -13591,15 +14058,16 @@ export interface operations {
                      *                     "uncappedPoints": 6,
                      *                     "capped": false
                      *                   }
-                     *                 ]
+                     *                 ],
+                     *                 "unpaidSupportPoints": 0
                      *               }
                      *             ]
                      *           },
                      *           "submittedAt": null,
                      *           "agreedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-11-25T19:31:07.983Z",
-                     *           "updatedAt": "2026-11-25T19:31:08.027Z"
+                     *           "createdAt": "2026-11-25T19:46:18.592Z",
+                     *           "updatedAt": "2026-11-25T19:46:18.653Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -13716,8 +14184,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
-                 *       "questionnaireId": "01a21430-b7e1-75d6-9719-68c32fc3cefd",
+                 *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                 *       "questionnaireId": "01a2143e-9c2f-7110-9280-309a386d9732",
                  *       "completedWith": [
                  *         "family"
                  *       ],
@@ -13742,10 +14210,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-bc51-751f-a1e0-33359ead5752",
-                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *       "id": "01a2143e-a163-739b-9cf6-e77e47715f78",
+                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *       "questionnaire": {
-                     *         "id": "01a21430-b7e1-75d6-9719-68c32fc3cefd",
+                     *         "id": "01a2143e-9c2f-7110-9280-309a386d9732",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -13846,7 +14314,8 @@ export interface operations {
                      *                 "uncappedPoints": 0,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           },
                      *           {
                      *             "key": "eating-drinking",
@@ -13893,7 +14362,8 @@ export interface operations {
                      *                 "uncappedPoints": 0,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           },
                      *           {
                      *             "key": "home",
@@ -13940,7 +14410,8 @@ export interface operations {
                      *                 "uncappedPoints": 0,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           },
                      *           {
                      *             "key": "relationships",
@@ -13987,7 +14458,8 @@ export interface operations {
                      *                 "uncappedPoints": 0,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           },
                      *           {
                      *             "key": "community",
@@ -14034,7 +14506,8 @@ export interface operations {
                      *                 "uncappedPoints": 0,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           },
                      *           {
                      *             "key": "work-learning",
@@ -14081,7 +14554,8 @@ export interface operations {
                      *                 "uncappedPoints": 0,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           },
                      *           {
                      *             "key": "decisions",
@@ -14128,7 +14602,8 @@ export interface operations {
                      *                 "uncappedPoints": 0,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           },
                      *           {
                      *             "key": "staying-safe",
@@ -14175,15 +14650,16 @@ export interface operations {
                      *                 "uncappedPoints": 0,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           }
                      *         ]
                      *       },
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:31:07.983Z",
-                     *       "updatedAt": "2026-11-25T19:31:07.983Z"
+                     *       "createdAt": "2026-11-25T19:46:18.592Z",
+                     *       "updatedAt": "2026-11-25T19:46:18.592Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -14367,10 +14843,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-bc51-751f-a1e0-33359ead5752",
-                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *       "id": "01a2143e-a163-739b-9cf6-e77e47715f78",
+                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *       "questionnaire": {
-                     *         "id": "01a21430-b7e1-75d6-9719-68c32fc3cefd",
+                     *         "id": "01a2143e-9c2f-7110-9280-309a386d9732",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -14477,7 +14953,8 @@ export interface operations {
                      *                 "uncappedPoints": 10,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           },
                      *           {
                      *             "key": "eating-drinking",
@@ -14524,7 +15001,8 @@ export interface operations {
                      *                 "uncappedPoints": 6,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           },
                      *           {
                      *             "key": "home",
@@ -14573,7 +15051,8 @@ export interface operations {
                      *                 "uncappedPoints": 3,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           },
                      *           {
                      *             "key": "relationships",
@@ -14620,7 +15099,8 @@ export interface operations {
                      *                 "uncappedPoints": 5,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           },
                      *           {
                      *             "key": "community",
@@ -14669,7 +15149,8 @@ export interface operations {
                      *                 "uncappedPoints": 2,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           },
                      *           {
                      *             "key": "work-learning",
@@ -14716,7 +15197,8 @@ export interface operations {
                      *                 "uncappedPoints": 4,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           },
                      *           {
                      *             "key": "decisions",
@@ -14763,7 +15245,8 @@ export interface operations {
                      *                 "uncappedPoints": 4,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           },
                      *           {
                      *             "key": "staying-safe",
@@ -14810,15 +15293,16 @@ export interface operations {
                      *                 "uncappedPoints": 6,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           }
                      *         ]
                      *       },
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:31:07.983Z",
-                     *       "updatedAt": "2026-11-25T19:31:08.027Z"
+                     *       "createdAt": "2026-11-25T19:46:18.592Z",
+                     *       "updatedAt": "2026-11-25T19:46:18.653Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -15029,10 +15513,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-bc51-751f-a1e0-33359ead5752",
-                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *       "id": "01a2143e-a163-739b-9cf6-e77e47715f78",
+                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *       "questionnaire": {
-                     *         "id": "01a21430-b7e1-75d6-9719-68c32fc3cefd",
+                     *         "id": "01a2143e-9c2f-7110-9280-309a386d9732",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -15139,7 +15623,8 @@ export interface operations {
                      *                 "uncappedPoints": 10,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           },
                      *           {
                      *             "key": "eating-drinking",
@@ -15186,7 +15671,8 @@ export interface operations {
                      *                 "uncappedPoints": 6,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           },
                      *           {
                      *             "key": "home",
@@ -15235,7 +15721,8 @@ export interface operations {
                      *                 "uncappedPoints": 3,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           },
                      *           {
                      *             "key": "relationships",
@@ -15282,7 +15769,8 @@ export interface operations {
                      *                 "uncappedPoints": 5,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           },
                      *           {
                      *             "key": "community",
@@ -15331,7 +15819,8 @@ export interface operations {
                      *                 "uncappedPoints": 2,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           },
                      *           {
                      *             "key": "work-learning",
@@ -15378,7 +15867,8 @@ export interface operations {
                      *                 "uncappedPoints": 4,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           },
                      *           {
                      *             "key": "decisions",
@@ -15425,7 +15915,8 @@ export interface operations {
                      *                 "uncappedPoints": 4,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           },
                      *           {
                      *             "key": "staying-safe",
@@ -15472,15 +15963,16 @@ export interface operations {
                      *                 "uncappedPoints": 6,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           }
                      *         ]
                      *       },
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:31:07.983Z",
-                     *       "updatedAt": "2026-11-25T19:31:08.027Z"
+                     *       "createdAt": "2026-11-25T19:46:18.592Z",
+                     *       "updatedAt": "2026-11-25T19:46:18.653Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -15727,10 +16219,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-bc51-751f-a1e0-33359ead5752",
-                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *       "id": "01a2143e-a163-739b-9cf6-e77e47715f78",
+                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *       "questionnaire": {
-                     *         "id": "01a21430-b7e1-75d6-9719-68c32fc3cefd",
+                     *         "id": "01a2143e-9c2f-7110-9280-309a386d9732",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -15882,7 +16374,8 @@ export interface operations {
                      *                 "uncappedPoints": 10,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           },
                      *           {
                      *             "key": "eating-drinking",
@@ -15929,7 +16422,8 @@ export interface operations {
                      *                 "uncappedPoints": 6,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           },
                      *           {
                      *             "key": "home",
@@ -15978,7 +16472,8 @@ export interface operations {
                      *                 "uncappedPoints": 3,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           },
                      *           {
                      *             "key": "relationships",
@@ -16025,7 +16520,8 @@ export interface operations {
                      *                 "uncappedPoints": 5,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           },
                      *           {
                      *             "key": "community",
@@ -16074,7 +16570,8 @@ export interface operations {
                      *                 "uncappedPoints": 2,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           },
                      *           {
                      *             "key": "work-learning",
@@ -16121,7 +16618,8 @@ export interface operations {
                      *                 "uncappedPoints": 4,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           },
                      *           {
                      *             "key": "decisions",
@@ -16168,7 +16666,8 @@ export interface operations {
                      *                 "uncappedPoints": 4,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           },
                      *           {
                      *             "key": "staying-safe",
@@ -16215,15 +16714,16 @@ export interface operations {
                      *                 "uncappedPoints": 6,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-11-25T19:31:08.130Z",
+                     *       "submittedAt": "2026-11-25T19:46:18.782Z",
                      *       "agreedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T19:31:07.983Z",
-                     *       "updatedAt": "2026-11-25T19:31:08.130Z"
+                     *       "createdAt": "2026-11-25T19:46:18.592Z",
+                     *       "updatedAt": "2026-11-25T19:46:18.782Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -16453,10 +16953,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-bc51-751f-a1e0-33359ead5752",
-                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *       "id": "01a2143e-a163-739b-9cf6-e77e47715f78",
+                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *       "questionnaire": {
-                     *         "id": "01a21430-b7e1-75d6-9719-68c32fc3cefd",
+                     *         "id": "01a2143e-9c2f-7110-9280-309a386d9732",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -16559,8 +17059,8 @@ export interface operations {
                      *       "moderation": {
                      *         "decision": "agree",
                      *         "amendments": [],
-                     *         "moderatedBy": "key:01a21430-bad1-70d2-8f83-aa4a40656e67",
-                     *         "moderatedAt": "2026-11-25T19:31:08.171Z"
+                     *         "moderatedBy": "key:01a2143e-9f7d-76d8-a3d2-2a5a9e9557d8",
+                     *         "moderatedAt": "2026-11-25T19:46:18.834Z"
                      *       },
                      *       "eligibility": {
                      *         "eligible": true,
@@ -16616,7 +17116,8 @@ export interface operations {
                      *                 "uncappedPoints": 10,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           },
                      *           {
                      *             "key": "eating-drinking",
@@ -16663,7 +17164,8 @@ export interface operations {
                      *                 "uncappedPoints": 6,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           },
                      *           {
                      *             "key": "home",
@@ -16712,7 +17214,8 @@ export interface operations {
                      *                 "uncappedPoints": 3,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           },
                      *           {
                      *             "key": "relationships",
@@ -16759,7 +17262,8 @@ export interface operations {
                      *                 "uncappedPoints": 5,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           },
                      *           {
                      *             "key": "community",
@@ -16808,7 +17312,8 @@ export interface operations {
                      *                 "uncappedPoints": 2,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           },
                      *           {
                      *             "key": "work-learning",
@@ -16855,7 +17360,8 @@ export interface operations {
                      *                 "uncappedPoints": 4,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           },
                      *           {
                      *             "key": "decisions",
@@ -16902,7 +17408,8 @@ export interface operations {
                      *                 "uncappedPoints": 4,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           },
                      *           {
                      *             "key": "staying-safe",
@@ -16949,15 +17456,16 @@ export interface operations {
                      *                 "uncappedPoints": 6,
                      *                 "capped": false
                      *               }
-                     *             ]
+                     *             ],
+                     *             "unpaidSupportPoints": 0
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-11-25T19:31:08.130Z",
-                     *       "agreedAt": "2026-11-25T19:31:08.171Z",
+                     *       "submittedAt": "2026-11-25T19:46:18.782Z",
+                     *       "agreedAt": "2026-11-25T19:46:18.834Z",
                      *       "version": 4,
-                     *       "createdAt": "2026-11-25T19:31:07.983Z",
-                     *       "updatedAt": "2026-11-25T19:31:08.171Z"
+                     *       "createdAt": "2026-11-25T19:46:18.592Z",
+                     *       "updatedAt": "2026-11-25T19:46:18.835Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -17209,18 +17717,18 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21430-bdea-71bd-a630-253165fef18f",
-                     *           "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
-                     *           "assessmentId": "01a21430-bc51-751f-a1e0-33359ead5752",
+                     *           "id": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
+                     *           "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *           "assessmentId": "01a2143e-a163-739b-9cf6-e77e47715f78",
                      *           "status": "indicative",
                      *           "startDate": "2026-12-01",
                      *           "questionnaire": {
-                     *             "id": "01a21430-b7e1-75d6-9719-68c32fc3cefd",
+                     *             "id": "01a2143e-9c2f-7110-9280-309a386d9732",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
                      *           "scheme": {
-                     *             "id": "01a21430-b7e6-7666-9298-3d964c7aa884",
+                     *             "id": "01a2143e-9c40-73e4-b4d5-57d1bf30d52a",
                      *             "key": "adults",
                      *             "version": 1
                      *           },
@@ -17273,7 +17781,8 @@ export interface operations {
                      *                   "uncappedPoints": 10,
                      *                   "capped": false
                      *                 }
-                     *               ]
+                     *               ],
+                     *               "unpaidSupportPoints": 0
                      *             },
                      *             {
                      *               "key": "eating-drinking",
@@ -17320,7 +17829,8 @@ export interface operations {
                      *                   "uncappedPoints": 6,
                      *                   "capped": false
                      *                 }
-                     *               ]
+                     *               ],
+                     *               "unpaidSupportPoints": 0
                      *             },
                      *             {
                      *               "key": "home",
@@ -17369,7 +17879,8 @@ export interface operations {
                      *                   "uncappedPoints": 3,
                      *                   "capped": false
                      *                 }
-                     *               ]
+                     *               ],
+                     *               "unpaidSupportPoints": 0
                      *             },
                      *             {
                      *               "key": "relationships",
@@ -17416,7 +17927,8 @@ export interface operations {
                      *                   "uncappedPoints": 5,
                      *                   "capped": false
                      *                 }
-                     *               ]
+                     *               ],
+                     *               "unpaidSupportPoints": 0
                      *             },
                      *             {
                      *               "key": "community",
@@ -17465,7 +17977,8 @@ export interface operations {
                      *                   "uncappedPoints": 2,
                      *                   "capped": false
                      *                 }
-                     *               ]
+                     *               ],
+                     *               "unpaidSupportPoints": 0
                      *             },
                      *             {
                      *               "key": "work-learning",
@@ -17512,7 +18025,8 @@ export interface operations {
                      *                   "uncappedPoints": 4,
                      *                   "capped": false
                      *                 }
-                     *               ]
+                     *               ],
+                     *               "unpaidSupportPoints": 0
                      *             },
                      *             {
                      *               "key": "decisions",
@@ -17559,7 +18073,8 @@ export interface operations {
                      *                   "uncappedPoints": 4,
                      *                   "capped": false
                      *                 }
-                     *               ]
+                     *               ],
+                     *               "unpaidSupportPoints": 0
                      *             },
                      *             {
                      *               "key": "staying-safe",
@@ -17606,7 +18121,8 @@ export interface operations {
                      *                   "uncappedPoints": 6,
                      *                   "capped": false
                      *                 }
-                     *               ]
+                     *               ],
+                     *               "unpaidSupportPoints": 0
                      *             }
                      *           ],
                      *           "method": "linear",
@@ -17710,8 +18226,8 @@ export interface operations {
                      *           "contributionCollection": null,
                      *           "agreedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:31:08.386Z",
-                     *           "updatedAt": "2026-11-25T19:31:08.386Z"
+                     *           "createdAt": "2026-11-25T19:46:19.061Z",
+                     *           "updatedAt": "2026-11-25T19:46:19.061Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -17828,7 +18344,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "assessmentId": "01a21430-bc51-751f-a1e0-33359ead5752",
+                 *       "assessmentId": "01a2143e-a163-739b-9cf6-e77e47715f78",
                  *       "startDate": "2026-12-01"
                  *     }
                  */
@@ -17850,18 +18366,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-bdea-71bd-a630-253165fef18f",
-                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
-                     *       "assessmentId": "01a21430-bc51-751f-a1e0-33359ead5752",
+                     *       "id": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
+                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *       "assessmentId": "01a2143e-a163-739b-9cf6-e77e47715f78",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a21430-b7e1-75d6-9719-68c32fc3cefd",
+                     *         "id": "01a2143e-9c2f-7110-9280-309a386d9732",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a21430-b7e6-7666-9298-3d964c7aa884",
+                     *         "id": "01a2143e-9c40-73e4-b4d5-57d1bf30d52a",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -17914,7 +18430,8 @@ export interface operations {
                      *               "uncappedPoints": 10,
                      *               "capped": false
                      *             }
-                     *           ]
+                     *           ],
+                     *           "unpaidSupportPoints": 0
                      *         },
                      *         {
                      *           "key": "eating-drinking",
@@ -17961,7 +18478,8 @@ export interface operations {
                      *               "uncappedPoints": 6,
                      *               "capped": false
                      *             }
-                     *           ]
+                     *           ],
+                     *           "unpaidSupportPoints": 0
                      *         },
                      *         {
                      *           "key": "home",
@@ -18010,7 +18528,8 @@ export interface operations {
                      *               "uncappedPoints": 3,
                      *               "capped": false
                      *             }
-                     *           ]
+                     *           ],
+                     *           "unpaidSupportPoints": 0
                      *         },
                      *         {
                      *           "key": "relationships",
@@ -18057,7 +18576,8 @@ export interface operations {
                      *               "uncappedPoints": 5,
                      *               "capped": false
                      *             }
-                     *           ]
+                     *           ],
+                     *           "unpaidSupportPoints": 0
                      *         },
                      *         {
                      *           "key": "community",
@@ -18106,7 +18626,8 @@ export interface operations {
                      *               "uncappedPoints": 2,
                      *               "capped": false
                      *             }
-                     *           ]
+                     *           ],
+                     *           "unpaidSupportPoints": 0
                      *         },
                      *         {
                      *           "key": "work-learning",
@@ -18153,7 +18674,8 @@ export interface operations {
                      *               "uncappedPoints": 4,
                      *               "capped": false
                      *             }
-                     *           ]
+                     *           ],
+                     *           "unpaidSupportPoints": 0
                      *         },
                      *         {
                      *           "key": "decisions",
@@ -18200,7 +18722,8 @@ export interface operations {
                      *               "uncappedPoints": 4,
                      *               "capped": false
                      *             }
-                     *           ]
+                     *           ],
+                     *           "unpaidSupportPoints": 0
                      *         },
                      *         {
                      *           "key": "staying-safe",
@@ -18247,7 +18770,8 @@ export interface operations {
                      *               "uncappedPoints": 6,
                      *               "capped": false
                      *             }
-                     *           ]
+                     *           ],
+                     *           "unpaidSupportPoints": 0
                      *         }
                      *       ],
                      *       "method": "linear",
@@ -18351,8 +18875,8 @@ export interface operations {
                      *       "contributionCollection": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:31:08.386Z",
-                     *       "updatedAt": "2026-11-25T19:31:08.386Z"
+                     *       "createdAt": "2026-11-25T19:46:19.061Z",
+                     *       "updatedAt": "2026-11-25T19:46:19.061Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -18536,18 +19060,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-bdea-71bd-a630-253165fef18f",
-                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
-                     *       "assessmentId": "01a21430-bc51-751f-a1e0-33359ead5752",
+                     *       "id": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
+                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *       "assessmentId": "01a2143e-a163-739b-9cf6-e77e47715f78",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a21430-b7e1-75d6-9719-68c32fc3cefd",
+                     *         "id": "01a2143e-9c2f-7110-9280-309a386d9732",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a21430-b7e6-7666-9298-3d964c7aa884",
+                     *         "id": "01a2143e-9c40-73e4-b4d5-57d1bf30d52a",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -18600,7 +19124,8 @@ export interface operations {
                      *               "uncappedPoints": 10,
                      *               "capped": false
                      *             }
-                     *           ]
+                     *           ],
+                     *           "unpaidSupportPoints": 0
                      *         },
                      *         {
                      *           "key": "eating-drinking",
@@ -18647,7 +19172,8 @@ export interface operations {
                      *               "uncappedPoints": 6,
                      *               "capped": false
                      *             }
-                     *           ]
+                     *           ],
+                     *           "unpaidSupportPoints": 0
                      *         },
                      *         {
                      *           "key": "home",
@@ -18696,7 +19222,8 @@ export interface operations {
                      *               "uncappedPoints": 3,
                      *               "capped": false
                      *             }
-                     *           ]
+                     *           ],
+                     *           "unpaidSupportPoints": 0
                      *         },
                      *         {
                      *           "key": "relationships",
@@ -18743,7 +19270,8 @@ export interface operations {
                      *               "uncappedPoints": 5,
                      *               "capped": false
                      *             }
-                     *           ]
+                     *           ],
+                     *           "unpaidSupportPoints": 0
                      *         },
                      *         {
                      *           "key": "community",
@@ -18792,7 +19320,8 @@ export interface operations {
                      *               "uncappedPoints": 2,
                      *               "capped": false
                      *             }
-                     *           ]
+                     *           ],
+                     *           "unpaidSupportPoints": 0
                      *         },
                      *         {
                      *           "key": "work-learning",
@@ -18839,7 +19368,8 @@ export interface operations {
                      *               "uncappedPoints": 4,
                      *               "capped": false
                      *             }
-                     *           ]
+                     *           ],
+                     *           "unpaidSupportPoints": 0
                      *         },
                      *         {
                      *           "key": "decisions",
@@ -18886,7 +19416,8 @@ export interface operations {
                      *               "uncappedPoints": 4,
                      *               "capped": false
                      *             }
-                     *           ]
+                     *           ],
+                     *           "unpaidSupportPoints": 0
                      *         },
                      *         {
                      *           "key": "staying-safe",
@@ -18933,7 +19464,8 @@ export interface operations {
                      *               "uncappedPoints": 6,
                      *               "capped": false
                      *             }
-                     *           ]
+                     *           ],
+                     *           "unpaidSupportPoints": 0
                      *         }
                      *       ],
                      *       "method": "linear",
@@ -19037,8 +19569,8 @@ export interface operations {
                      *       "contributionCollection": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:31:08.386Z",
-                     *       "updatedAt": "2026-11-25T19:31:08.386Z"
+                     *       "createdAt": "2026-11-25T19:46:19.061Z",
+                     *       "updatedAt": "2026-11-25T19:46:19.061Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -19195,7 +19727,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21430-bd59-75b4-9b67-1379641465ce",
+                     *           "id": "01a2143e-a29d-7711-91d1-27725cda4386",
                      *           "version": 1,
                      *           "shipped": false,
                      *           "name": "Charging policy 2027/28",
@@ -19261,7 +19793,7 @@ export interface operations {
                      *             "minimumWeeklyChargePence": 0,
                      *             "arrangementFeePence": 0
                      *           },
-                     *           "createdAt": "2026-11-25T19:31:08.244Z"
+                     *           "createdAt": "2026-11-25T19:46:18.905Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -19404,7 +19936,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-bd59-75b4-9b67-1379641465ce",
+                     *       "id": "01a2143e-a29d-7711-91d1-27725cda4386",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -19470,7 +20002,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-11-25T19:31:08.244Z"
+                     *       "createdAt": "2026-11-25T19:46:18.905Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -19653,7 +20185,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-bd59-75b4-9b67-1379641465ce",
+                     *       "id": "01a2143e-a29d-7711-91d1-27725cda4386",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -19719,7 +20251,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-11-25T19:31:08.244Z"
+                     *       "createdAt": "2026-11-25T19:46:18.905Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -19879,19 +20411,19 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21430-bd3b-72d7-8654-e73fd5b74863",
-                     *           "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *           "id": "01a2143e-a281-762d-9502-e3fc7b35c291",
+                     *           "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *           "effectiveFrom": "2026-04-01",
                      *           "method": "entered",
                      *           "weeklyContributionPence": 1500,
                      *           "calculation": null,
                      *           "chargingPolicy": null,
                      *           "notes": null,
-                     *           "createdAt": "2026-11-25T19:31:08.217Z"
+                     *           "createdAt": "2026-11-25T19:46:18.879Z"
                      *         },
                      *         {
-                     *           "id": "01a21430-bdbd-71aa-aa53-5892aac9deff",
-                     *           "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *           "id": "01a2143e-a308-74cc-a4b7-58578f4d9d34",
+                     *           "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *           "effectiveFrom": "2027-04-01",
                      *           "method": "calculated",
                      *           "weeklyContributionPence": 10035,
@@ -19975,12 +20507,12 @@ export interface operations {
                      *             }
                      *           },
                      *           "chargingPolicy": {
-                     *             "id": "01a21430-bd59-75b4-9b67-1379641465ce",
+                     *             "id": "01a2143e-a29d-7711-91d1-27725cda4386",
                      *             "version": 1,
                      *             "name": "Charging policy 2027/28"
                      *           },
                      *           "notes": null,
-                     *           "createdAt": "2026-11-25T19:31:08.346Z"
+                     *           "createdAt": "2026-11-25T19:46:19.013Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -20152,15 +20684,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-bd3b-72d7-8654-e73fd5b74863",
-                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *       "id": "01a2143e-a281-762d-9502-e3fc7b35c291",
+                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *       "effectiveFrom": "2026-04-01",
                      *       "method": "entered",
                      *       "weeklyContributionPence": 1500,
                      *       "calculation": null,
                      *       "chargingPolicy": null,
                      *       "notes": null,
-                     *       "createdAt": "2026-11-25T19:31:08.217Z"
+                     *       "createdAt": "2026-11-25T19:46:18.879Z"
                      *     }
                      */
                     "application/json": components["schemas"]["FinancialAssessment"];
@@ -20368,9 +20900,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21430-be5a-70f0-aa28-2cce45a4afeb",
-                     *           "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
-                     *           "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *           "id": "01a2143e-a3b4-7772-ad56-868569fd2c22",
+                     *           "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
+                     *           "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *           "status": "draft",
                      *           "stage": null,
                      *           "outcomes": [
@@ -20553,8 +21085,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "decidedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-11-25T19:31:08.504Z",
-                     *           "updatedAt": "2026-11-25T19:31:08.538Z",
+                     *           "createdAt": "2026-11-25T19:46:19.185Z",
+                     *           "updatedAt": "2026-11-25T19:46:19.228Z",
                      *           "healthySafeAndWell": "My PA checks my medication daily"
                      *         }
                      *       ],
@@ -20672,7 +21204,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
+                 *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
                  *       "outcomes": [
                  *         {
                  *           "key": "home",
@@ -20741,9 +21273,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-be5a-70f0-aa28-2cce45a4afeb",
-                     *       "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
-                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *       "id": "01a2143e-a3b4-7772-ad56-868569fd2c22",
+                     *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
+                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -20926,8 +21458,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:31:08.504Z",
-                     *       "updatedAt": "2026-11-25T19:31:08.504Z",
+                     *       "createdAt": "2026-11-25T19:46:19.185Z",
+                     *       "updatedAt": "2026-11-25T19:46:19.185Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -21127,9 +21659,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-be5a-70f0-aa28-2cce45a4afeb",
-                     *       "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
-                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *       "id": "01a2143e-a3b4-7772-ad56-868569fd2c22",
+                     *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
+                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -21312,8 +21844,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:31:08.504Z",
-                     *       "updatedAt": "2026-11-25T19:31:08.538Z",
+                     *       "createdAt": "2026-11-25T19:46:19.185Z",
+                     *       "updatedAt": "2026-11-25T19:46:19.228Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -21527,9 +22059,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-be5a-70f0-aa28-2cce45a4afeb",
-                     *       "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
-                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *       "id": "01a2143e-a3b4-7772-ad56-868569fd2c22",
+                     *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
+                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -21712,8 +22244,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:31:08.504Z",
-                     *       "updatedAt": "2026-11-25T19:31:08.538Z",
+                     *       "createdAt": "2026-11-25T19:46:19.185Z",
+                     *       "updatedAt": "2026-11-25T19:46:19.228Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -21961,9 +22493,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-be5a-70f0-aa28-2cce45a4afeb",
-                     *       "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
-                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *       "id": "01a2143e-a3b4-7772-ad56-868569fd2c22",
+                     *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
+                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *       "status": "submitted",
                      *       "stage": "coordinator",
                      *       "outcomes": [
@@ -22143,11 +22675,11 @@ export interface operations {
                      *       ],
                      *       "exception": null,
                      *       "decisions": [],
-                     *       "submittedAt": "2026-11-25T19:31:08.617Z",
+                     *       "submittedAt": "2026-11-25T19:46:19.329Z",
                      *       "decidedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T19:31:08.504Z",
-                     *       "updatedAt": "2026-11-25T19:31:08.617Z",
+                     *       "createdAt": "2026-11-25T19:46:19.185Z",
+                     *       "updatedAt": "2026-11-25T19:46:19.329Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -22379,9 +22911,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-be5a-70f0-aa28-2cce45a4afeb",
-                     *       "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
-                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *       "id": "01a2143e-a3b4-7772-ad56-868569fd2c22",
+                     *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
+                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *       "status": "submitted",
                      *       "stage": "team-manager",
                      *       "outcomes": [
@@ -22562,22 +23094,22 @@ export interface operations {
                      *       "exception": null,
                      *       "decisions": [
                      *         {
-                     *           "id": "01a21430-beeb-76b1-86e8-254f5d979522",
+                     *           "id": "01a2143e-a461-7090-9ea6-eaa032a79071",
                      *           "stage": "coordinator",
                      *           "outcome": "approve",
                      *           "reasons": "Approved at coordinator: meets the outcomes",
                      *           "planVersion": 3,
-                     *           "decidedBy": "key:01a21430-bad1-70d2-8f83-aa4a40656e67",
+                     *           "decidedBy": "key:01a2143e-9f7d-76d8-a3d2-2a5a9e9557d8",
                      *           "actorName": "coordinator-1",
                      *           "checklistReasons": null,
-                     *           "decidedAt": "2026-11-25T19:31:08.646Z"
+                     *           "decidedAt": "2026-11-25T19:46:19.356Z"
                      *         }
                      *       ],
-                     *       "submittedAt": "2026-11-25T19:31:08.617Z",
+                     *       "submittedAt": "2026-11-25T19:46:19.329Z",
                      *       "decidedAt": null,
                      *       "version": 4,
-                     *       "createdAt": "2026-11-25T19:31:08.504Z",
-                     *       "updatedAt": "2026-11-25T19:31:08.652Z",
+                     *       "createdAt": "2026-11-25T19:46:19.185Z",
+                     *       "updatedAt": "2026-11-25T19:46:19.362Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -22821,10 +23353,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
+                     *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
                      *       "status": "agreed",
                      *       "agreement": {
-                     *         "id": "01a21430-bf24-7620-89c1-0dc8f01a6384",
+                     *         "id": "01a2143e-a4a1-7250-aa5d-099298d3bfc4",
                      *         "startDate": "2026-12-01",
                      *         "frequency": "monthly",
                      *         "collection": "net",
@@ -22832,7 +23364,7 @@ export interface operations {
                      *         "grossAnnualPence": 4027500,
                      *         "contributionAnnualPence": 78000,
                      *         "netAnnualPence": 3949500,
-                     *         "financialAssessmentId": "01a21430-bd3b-72d7-8654-e73fd5b74863"
+                     *         "financialAssessmentId": "01a2143e-a281-762d-9502-e3fc7b35c291"
                      *       },
                      *       "balancePence": 0,
                      *       "councilPaidPence": 0,
@@ -23150,8 +23682,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-bfac-76ae-b072-2bfdb5a8098a",
-                     *       "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
+                     *       "id": "01a2143e-a55f-75c1-b0f0-774d0f3bc38a",
+                     *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
                      *       "kind": "council-payment",
                      *       "funder": "council",
                      *       "direction": "in",
@@ -23164,8 +23696,8 @@ export interface operations {
                      *       "reversesTransactionId": null,
                      *       "reversedBy": null,
                      *       "description": null,
-                     *       "createdBy": "key:01a21430-bae7-757f-940a-25e26986ea6b",
-                     *       "createdAt": "2026-11-25T19:31:08.836Z"
+                     *       "createdBy": "key:01a2143e-9f99-70b1-82c2-9be39eefe14f",
+                     *       "createdAt": "2026-11-25T19:46:19.609Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Transaction"];
@@ -23231,7 +23763,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description INVALID_STATE: Not allowed in the current state. SAME_ACTOR: The same person may not decide two stages of one plan (separation of duties). */
+            /** @description INVALID_STATE: Not allowed in the current state. SAME_ACTOR: The same person may not decide two stages of one plan (separation of duties). DIRECT_PAYMENTS_SUSPENDED: Direct payments on this budget are suspended. */
             409: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -23242,7 +23774,867 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_STATE" | "SAME_ACTOR";
+                        code?: "INVALID_STATE" | "SAME_ACTOR" | "DIRECT_PAYMENTS_SUSPENDED";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is too large. */
+            413: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description URI_TOO_LONG: The request URL is too long. */
+            414: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "URI_TOO_LONG";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type. UNSUPPORTED_CONTENT_ENCODING: Unsupported content encoding. */
+            415: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: The Idempotency-Key was used with a different request. INVALID_INPUT: The input breaks a rule. DIRECT_PAYMENT_AGREEMENT_REQUIRED: A direct payment agreement is needed before the first direct payment. */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "INVALID_INPUT" | "DIRECT_PAYMENT_AGREEMENT_REQUIRED";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    createDirectPaymentAgreement: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID is good). A retry with the same key and body within 24 hours answers the first response again, with `Idempotent-Replayed: true`; the same key with a different body is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
+                 *       "termsVersion": "2026-04",
+                 *       "holder": {
+                 *         "type": "person"
+                 *       },
+                 *       "account": {
+                 *         "type": "prepaid-card",
+                 *         "reference": "DB-CARD-0001"
+                 *       },
+                 *       "acceptedOn": "2026-11-20",
+                 *       "acceptedBy": "The person, with their sister"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateDirectPaymentAgreement"];
+            };
+        };
+        responses: {
+            /** @description Created: the new direct payment agreement, with its URL in Location. */
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a2143e-a521-7432-9de4-26dccee91f18",
+                     *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
+                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *       "status": "active",
+                     *       "terms": {
+                     *         "version": "2026-04",
+                     *         "text": "Demo Borough direct payment agreement. I will use the money for the support in my agreed plan, keep it in the account named here, keep receipts for everything I buy, send a statement every quarter, and pay back anything not spent on my plan if the council asks."
+                     *       },
+                     *       "holder": {
+                     *         "type": "person",
+                     *         "name": null
+                     *       },
+                     *       "account": {
+                     *         "type": "prepaid-card",
+                     *         "reference": "DB-CARD-0001"
+                     *       },
+                     *       "acceptedOn": "2026-11-20",
+                     *       "acceptedBy": "The person, with their sister",
+                     *       "returns": [],
+                     *       "version": 1,
+                     *       "createdAt": "2026-11-25T19:46:19.548Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DirectPaymentAgreement"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_JSON: The request body is not valid JSON. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description INVALID_STATE: Not allowed in the current state. ALREADY_EXISTS: Already exists. */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_STATE" | "ALREADY_EXISTS";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is too large. */
+            413: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type. UNSUPPORTED_CONTENT_ENCODING: Unsupported content encoding. */
+            415: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: The Idempotency-Key was used with a different request. INVALID_INPUT: The input breaks a rule. NO_DIRECT_PAYMENT_LINES: The budget’s approved plan has no direct-payment lines. */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "INVALID_INPUT" | "NO_DIRECT_PAYMENT_LINES";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    getDirectPaymentAgreement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifier (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The direct payment agreement. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a2143e-a521-7432-9de4-26dccee91f18",
+                     *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
+                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *       "status": "active",
+                     *       "terms": {
+                     *         "version": "2026-04",
+                     *         "text": "Demo Borough direct payment agreement. I will use the money for the support in my agreed plan, keep it in the account named here, keep receipts for everything I buy, send a statement every quarter, and pay back anything not spent on my plan if the council asks."
+                     *       },
+                     *       "holder": {
+                     *         "type": "person",
+                     *         "name": null
+                     *       },
+                     *       "account": {
+                     *         "type": "prepaid-card",
+                     *         "reference": "DB-CARD-0001"
+                     *       },
+                     *       "acceptedOn": "2026-11-20",
+                     *       "acceptedBy": "The person, with their sister",
+                     *       "returns": [
+                     *         {
+                     *           "id": "01a2143e-a5f2-73c9-8673-fd07f1efb0b5",
+                     *           "agreementId": "01a2143e-a521-7432-9de4-26dccee91f18",
+                     *           "periodFrom": "2026-12-01",
+                     *           "periodTo": "2026-12-31",
+                     *           "statement": {
+                     *             "openingBalancePence": 0,
+                     *             "moneyInPence": 329125,
+                     *             "moneyOutPence": 0,
+                     *             "closingBalancePence": 329125,
+                     *             "receipts": []
+                     *           },
+                     *           "matches": true,
+                     *           "ledger": {
+                     *             "openingBalancePence": 0,
+                     *             "moneyInPence": 329125,
+                     *             "moneyOutPence": 0,
+                     *             "closingBalancePence": 329125
+                     *           },
+                     *           "checks": [
+                     *             {
+                     *               "key": "opening-balance",
+                     *               "statementPence": 0,
+                     *               "expectedPence": 0,
+                     *               "differencePence": 0,
+                     *               "matches": true,
+                     *               "explanation": "Opening balance: £0.00, as in the ledger."
+                     *             },
+                     *             {
+                     *               "key": "money-in",
+                     *               "statementPence": 329125,
+                     *               "expectedPence": 329125,
+                     *               "differencePence": 0,
+                     *               "matches": true,
+                     *               "explanation": "Money in: £3,291.25, as the ledger records."
+                     *             },
+                     *             {
+                     *               "key": "money-out",
+                     *               "statementPence": 0,
+                     *               "expectedPence": 0,
+                     *               "differencePence": 0,
+                     *               "matches": true,
+                     *               "explanation": "Money out: £0.00, as the ledger records."
+                     *             },
+                     *             {
+                     *               "key": "closing-balance",
+                     *               "statementPence": 329125,
+                     *               "expectedPence": 329125,
+                     *               "differencePence": 0,
+                     *               "matches": true,
+                     *               "explanation": "Closing balance: £3,291.25, as in the ledger."
+                     *             },
+                     *             {
+                     *               "key": "statement-adds-up",
+                     *               "statementPence": 329125,
+                     *               "expectedPence": 329125,
+                     *               "differencePence": 0,
+                     *               "matches": true,
+                     *               "explanation": "Closing balance: £3,291.25, as opening + in − out makes it."
+                     *             },
+                     *             {
+                     *               "key": "receipts",
+                     *               "statementPence": 0,
+                     *               "expectedPence": 0,
+                     *               "differencePence": 0,
+                     *               "matches": true,
+                     *               "explanation": "Receipts: £0.00, as the money out."
+                     *             }
+                     *           ],
+                     *           "explanation": [
+                     *             {
+                     *               "key": "return:opening-balance",
+                     *               "text": "Opening balance: £0.00, as in the ledger.",
+                     *               "value": 0,
+                     *               "unit": "pence"
+                     *             },
+                     *             {
+                     *               "key": "return:money-in",
+                     *               "text": "Money in: £3,291.25, as the ledger records.",
+                     *               "value": 0,
+                     *               "unit": "pence"
+                     *             },
+                     *             {
+                     *               "key": "return:money-out",
+                     *               "text": "Money out: £0.00, as the ledger records.",
+                     *               "value": 0,
+                     *               "unit": "pence"
+                     *             },
+                     *             {
+                     *               "key": "return:closing-balance",
+                     *               "text": "Closing balance: £3,291.25, as in the ledger.",
+                     *               "value": 0,
+                     *               "unit": "pence"
+                     *             },
+                     *             {
+                     *               "key": "return:statement-adds-up",
+                     *               "text": "Closing balance: £3,291.25, as opening + in − out makes it.",
+                     *               "value": 0,
+                     *               "unit": "pence"
+                     *             },
+                     *             {
+                     *               "key": "return:receipts",
+                     *               "text": "Receipts: £0.00, as the money out.",
+                     *               "value": 0,
+                     *               "unit": "pence"
+                     *             },
+                     *             {
+                     *               "key": "return",
+                     *               "text": "The return agrees with the account to the penny.",
+                     *               "value": 0,
+                     *               "unit": "count"
+                     *             }
+                     *           ],
+                     *           "createdAt": "2026-11-25T19:46:19.756Z"
+                     *         }
+                     *       ],
+                     *       "version": 1,
+                     *       "createdAt": "2026-11-25T19:46:19.548Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DirectPaymentAgreement"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description URI_TOO_LONG: The request URL is too long. */
+            414: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "URI_TOO_LONG";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    recordAccountReturn: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID is good). A retry with the same key and body within 24 hours answers the first response again, with `Idempotent-Replayed: true`; the same key with a different body is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description Identifier (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "periodFrom": "2026-12-01",
+                 *       "periodTo": "2026-12-31",
+                 *       "openingBalancePence": 0,
+                 *       "moneyInPence": 329125,
+                 *       "moneyOutPence": 0,
+                 *       "closingBalancePence": 329125,
+                 *       "receipts": []
+                 *     }
+                 */
+                "application/json": components["schemas"]["RecordAccountReturn"];
+            };
+        };
+        responses: {
+            /** @description Created: the new account return, with its URL in Location. */
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a2143e-a5f2-73c9-8673-fd07f1efb0b5",
+                     *       "agreementId": "01a2143e-a521-7432-9de4-26dccee91f18",
+                     *       "periodFrom": "2026-12-01",
+                     *       "periodTo": "2026-12-31",
+                     *       "statement": {
+                     *         "openingBalancePence": 0,
+                     *         "moneyInPence": 329125,
+                     *         "moneyOutPence": 0,
+                     *         "closingBalancePence": 329125,
+                     *         "receipts": []
+                     *       },
+                     *       "matches": true,
+                     *       "ledger": {
+                     *         "openingBalancePence": 0,
+                     *         "moneyInPence": 329125,
+                     *         "moneyOutPence": 0,
+                     *         "closingBalancePence": 329125
+                     *       },
+                     *       "checks": [
+                     *         {
+                     *           "key": "opening-balance",
+                     *           "statementPence": 0,
+                     *           "expectedPence": 0,
+                     *           "differencePence": 0,
+                     *           "matches": true,
+                     *           "explanation": "Opening balance: £0.00, as in the ledger."
+                     *         },
+                     *         {
+                     *           "key": "money-in",
+                     *           "statementPence": 329125,
+                     *           "expectedPence": 329125,
+                     *           "differencePence": 0,
+                     *           "matches": true,
+                     *           "explanation": "Money in: £3,291.25, as the ledger records."
+                     *         },
+                     *         {
+                     *           "key": "money-out",
+                     *           "statementPence": 0,
+                     *           "expectedPence": 0,
+                     *           "differencePence": 0,
+                     *           "matches": true,
+                     *           "explanation": "Money out: £0.00, as the ledger records."
+                     *         },
+                     *         {
+                     *           "key": "closing-balance",
+                     *           "statementPence": 329125,
+                     *           "expectedPence": 329125,
+                     *           "differencePence": 0,
+                     *           "matches": true,
+                     *           "explanation": "Closing balance: £3,291.25, as in the ledger."
+                     *         },
+                     *         {
+                     *           "key": "statement-adds-up",
+                     *           "statementPence": 329125,
+                     *           "expectedPence": 329125,
+                     *           "differencePence": 0,
+                     *           "matches": true,
+                     *           "explanation": "Closing balance: £3,291.25, as opening + in − out makes it."
+                     *         },
+                     *         {
+                     *           "key": "receipts",
+                     *           "statementPence": 0,
+                     *           "expectedPence": 0,
+                     *           "differencePence": 0,
+                     *           "matches": true,
+                     *           "explanation": "Receipts: £0.00, as the money out."
+                     *         }
+                     *       ],
+                     *       "explanation": [
+                     *         {
+                     *           "key": "return:opening-balance",
+                     *           "text": "Opening balance: £0.00, as in the ledger.",
+                     *           "value": 0,
+                     *           "unit": "pence"
+                     *         },
+                     *         {
+                     *           "key": "return:money-in",
+                     *           "text": "Money in: £3,291.25, as the ledger records.",
+                     *           "value": 0,
+                     *           "unit": "pence"
+                     *         },
+                     *         {
+                     *           "key": "return:money-out",
+                     *           "text": "Money out: £0.00, as the ledger records.",
+                     *           "value": 0,
+                     *           "unit": "pence"
+                     *         },
+                     *         {
+                     *           "key": "return:closing-balance",
+                     *           "text": "Closing balance: £3,291.25, as in the ledger.",
+                     *           "value": 0,
+                     *           "unit": "pence"
+                     *         },
+                     *         {
+                     *           "key": "return:statement-adds-up",
+                     *           "text": "Closing balance: £3,291.25, as opening + in − out makes it.",
+                     *           "value": 0,
+                     *           "unit": "pence"
+                     *         },
+                     *         {
+                     *           "key": "return:receipts",
+                     *           "text": "Receipts: £0.00, as the money out.",
+                     *           "value": 0,
+                     *           "unit": "pence"
+                     *         },
+                     *         {
+                     *           "key": "return",
+                     *           "text": "The return agrees with the account to the penny.",
+                     *           "value": 0,
+                     *           "unit": "count"
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-11-25T19:46:19.756Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AccountReturn"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_JSON: The request body is not valid JSON. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description ALREADY_EXISTS: Already exists. RETURN_PERIOD_AUDITED: The period has already been audited. */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ALREADY_EXISTS" | "RETURN_PERIOD_AUDITED";
                     };
                 };
             };
@@ -23355,6 +24747,715 @@ export interface operations {
             };
         };
     };
+    createAuditSample: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID is good). A retry with the same key and body within 24 hours answers the first response again, with `Idempotent-Replayed: true`; the same key with a different body is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "periodFrom": "2026-12-01",
+                 *       "periodTo": "2027-02-28",
+                 *       "percent": 100,
+                 *       "seed": "journey"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateAuditSample"];
+            };
+        };
+        responses: {
+            /** @description Created: the new audit sample, with its URL in Location. */
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a2143e-a617-7142-8ca9-f95f1974319f",
+                     *       "periodFrom": "2026-12-01",
+                     *       "periodTo": "2027-02-28",
+                     *       "rule": {
+                     *         "percent": 100,
+                     *         "seed": "journey",
+                     *         "riskWeeks": 12
+                     *       },
+                     *       "accounts": [
+                     *         {
+                     *           "agreementId": "01a2143e-a521-7432-9de4-26dccee91f18",
+                     *           "reasons": [
+                     *             "random",
+                     *             "high-balance"
+                     *           ],
+                     *           "balancePence": 987375,
+                     *           "thresholdPence": 929423,
+                     *           "outcome": null,
+                     *           "notes": null,
+                     *           "recoveryPence": null,
+                     *           "recoveryTransactionId": null,
+                     *           "decidedAt": null
+                     *         }
+                     *       ],
+                     *       "explanation": [
+                     *         {
+                     *           "key": "accounts",
+                     *           "text": "1 direct payment accounts could be audited.",
+                     *           "value": 1,
+                     *           "unit": "count"
+                     *         },
+                     *         {
+                     *           "key": "random",
+                     *           "text": "100% at random (seed \"journey\"), rounded up: 1.",
+                     *           "value": 1,
+                     *           "unit": "count"
+                     *         },
+                     *         {
+                     *           "key": "high-balance",
+                     *           "text": "1 hold more than 12 weeks of their budget.",
+                     *           "value": 1,
+                     *           "unit": "count"
+                     *         },
+                     *         {
+                     *           "key": "sample",
+                     *           "text": "1 accounts are audited.",
+                     *           "value": 1,
+                     *           "unit": "count"
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-11-25T19:46:19.794Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuditSample"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_JSON: The request body is not valid JSON. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is too large. */
+            413: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type. UNSUPPORTED_CONTENT_ENCODING: Unsupported content encoding. */
+            415: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: The Idempotency-Key was used with a different request. INVALID_INPUT: The input breaks a rule. */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "INVALID_INPUT";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    getAuditSample: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifier (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The audit sample. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a2143e-a617-7142-8ca9-f95f1974319f",
+                     *       "periodFrom": "2026-12-01",
+                     *       "periodTo": "2027-02-28",
+                     *       "rule": {
+                     *         "percent": 100,
+                     *         "seed": "journey",
+                     *         "riskWeeks": 12
+                     *       },
+                     *       "accounts": [
+                     *         {
+                     *           "agreementId": "01a2143e-a521-7432-9de4-26dccee91f18",
+                     *           "reasons": [
+                     *             "random",
+                     *             "high-balance"
+                     *           ],
+                     *           "balancePence": 987375,
+                     *           "thresholdPence": 929423,
+                     *           "outcome": null,
+                     *           "notes": null,
+                     *           "recoveryPence": null,
+                     *           "recoveryTransactionId": null,
+                     *           "decidedAt": null
+                     *         }
+                     *       ],
+                     *       "explanation": [
+                     *         {
+                     *           "key": "accounts",
+                     *           "text": "1 direct payment accounts could be audited.",
+                     *           "value": 1,
+                     *           "unit": "count"
+                     *         },
+                     *         {
+                     *           "key": "random",
+                     *           "text": "100% at random (seed \"journey\"), rounded up: 1.",
+                     *           "value": 1,
+                     *           "unit": "count"
+                     *         },
+                     *         {
+                     *           "key": "high-balance",
+                     *           "text": "1 hold more than 12 weeks of their budget.",
+                     *           "value": 1,
+                     *           "unit": "count"
+                     *         },
+                     *         {
+                     *           "key": "sample",
+                     *           "text": "1 accounts are audited.",
+                     *           "value": 1,
+                     *           "unit": "count"
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-11-25T19:46:19.794Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuditSample"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description URI_TOO_LONG: The request URL is too long. */
+            414: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "URI_TOO_LONG";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    recordAuditOutcome: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifier (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "agreementId": "01a2143e-a521-7432-9de4-26dccee91f18",
+                 *       "outcome": "satisfactory",
+                 *       "notes": "Statement and card records agree"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RecordAuditOutcome"];
+            };
+        };
+        responses: {
+            /** @description The audit sample: record what the audit of one sampled account found. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a2143e-a617-7142-8ca9-f95f1974319f",
+                     *       "periodFrom": "2026-12-01",
+                     *       "periodTo": "2027-02-28",
+                     *       "rule": {
+                     *         "percent": 100,
+                     *         "seed": "journey",
+                     *         "riskWeeks": 12
+                     *       },
+                     *       "accounts": [
+                     *         {
+                     *           "agreementId": "01a2143e-a521-7432-9de4-26dccee91f18",
+                     *           "reasons": [
+                     *             "random",
+                     *             "high-balance"
+                     *           ],
+                     *           "balancePence": 987375,
+                     *           "thresholdPence": 929423,
+                     *           "outcome": "satisfactory",
+                     *           "notes": "Statement and card records agree",
+                     *           "recoveryPence": null,
+                     *           "recoveryTransactionId": null,
+                     *           "decidedAt": "2026-11-25T19:46:19.844Z"
+                     *         }
+                     *       ],
+                     *       "explanation": [
+                     *         {
+                     *           "key": "accounts",
+                     *           "text": "1 direct payment accounts could be audited.",
+                     *           "value": 1,
+                     *           "unit": "count"
+                     *         },
+                     *         {
+                     *           "key": "random",
+                     *           "text": "100% at random (seed \"journey\"), rounded up: 1.",
+                     *           "value": 1,
+                     *           "unit": "count"
+                     *         },
+                     *         {
+                     *           "key": "high-balance",
+                     *           "text": "1 hold more than 12 weeks of their budget.",
+                     *           "value": 1,
+                     *           "unit": "count"
+                     *         },
+                     *         {
+                     *           "key": "sample",
+                     *           "text": "1 accounts are audited.",
+                     *           "value": 1,
+                     *           "unit": "count"
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-11-25T19:46:19.794Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuditSample"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_JSON: The request body is not valid JSON. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description INVALID_STATE: Not allowed in the current state. */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_STATE";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is too large. */
+            413: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description URI_TOO_LONG: The request URL is too long. */
+            414: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "URI_TOO_LONG";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type. UNSUPPORTED_CONTENT_ENCODING: Unsupported content encoding. */
+            415: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description INVALID_INPUT: The input breaks a rule. */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_INPUT";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
     listAppeals: {
         parameters: {
             query?: {
@@ -23385,10 +25486,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21430-c10f-71e2-a261-3b97564a2e19",
-                     *           "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *           "id": "01a2143e-a78f-7675-a3bb-a5cf54e86f4c",
+                     *           "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *           "subject": "budget",
-                     *           "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
+                     *           "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
                      *           "planId": null,
                      *           "decisionId": null,
                      *           "lodgedBy": "person",
@@ -23396,8 +25497,8 @@ export interface operations {
                      *           "status": "lodged",
                      *           "decision": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:31:09.194Z",
-                     *           "updatedAt": "2026-11-25T19:31:09.194Z"
+                     *           "createdAt": "2026-11-25T19:46:20.173Z",
+                     *           "updatedAt": "2026-11-25T19:46:20.173Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -23515,7 +25616,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "subject": "budget",
-                 *       "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
+                 *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
                  *       "reason": "My night-time needs are not counted"
                  *     }
                  */
@@ -23537,10 +25638,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-c10f-71e2-a261-3b97564a2e19",
-                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *       "id": "01a2143e-a78f-7675-a3bb-a5cf54e86f4c",
+                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *       "subject": "budget",
-                     *       "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
+                     *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -23548,8 +25649,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:31:09.194Z",
-                     *       "updatedAt": "2026-11-25T19:31:09.194Z"
+                     *       "createdAt": "2026-11-25T19:46:20.173Z",
+                     *       "updatedAt": "2026-11-25T19:46:20.173Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -23748,10 +25849,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-c10f-71e2-a261-3b97564a2e19",
-                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *       "id": "01a2143e-a78f-7675-a3bb-a5cf54e86f4c",
+                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *       "subject": "budget",
-                     *       "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
+                     *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -23759,8 +25860,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:31:09.194Z",
-                     *       "updatedAt": "2026-11-25T19:31:09.194Z"
+                     *       "createdAt": "2026-11-25T19:46:20.173Z",
+                     *       "updatedAt": "2026-11-25T19:46:20.173Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -23927,10 +26028,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-c10f-71e2-a261-3b97564a2e19",
-                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *       "id": "01a2143e-a78f-7675-a3bb-a5cf54e86f4c",
+                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *       "subject": "budget",
-                     *       "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
+                     *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -23940,12 +26041,12 @@ export interface operations {
                      *         "outcome": "not-upheld",
                      *         "reasons": "Night-time needs are counted in section 4",
                      *         "agreedAnnualPence": null,
-                     *         "decidedBy": "key:01a21430-bae1-739b-91ab-a51baf7b9f81",
-                     *         "decidedAt": "2026-11-25T19:31:09.232Z"
+                     *         "decidedBy": "key:01a2143e-9f90-72bc-a6de-2fa30bde38f6",
+                     *         "decidedAt": "2026-11-25T19:46:20.211Z"
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:31:09.194Z",
-                     *       "updatedAt": "2026-11-25T19:31:09.232Z"
+                     *       "createdAt": "2026-11-25T19:46:20.173Z",
+                     *       "updatedAt": "2026-11-25T19:46:20.211Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -24201,9 +26302,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21430-bf2e-7797-b6e2-231032755bd4",
-                     *           "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
-                     *           "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *           "id": "01a2143e-a4a5-7110-81ce-434c098a5463",
+                     *           "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
+                     *           "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *           "kind": "first",
                      *           "dueDate": "2026-12-29",
                      *           "repeatEveryMonths": null,
@@ -24213,13 +26314,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:31:08.694Z",
-                     *           "updatedAt": "2026-11-25T19:31:08.694Z"
+                     *           "createdAt": "2026-11-25T19:46:19.412Z",
+                     *           "updatedAt": "2026-11-25T19:46:19.412Z"
                      *         },
                      *         {
-                     *           "id": "01a21430-bf2e-7798-91d3-692e2db45ca9",
-                     *           "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
-                     *           "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *           "id": "01a2143e-a4a5-7111-a79f-d26c1ecec1a8",
+                     *           "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
+                     *           "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *           "kind": "annual",
                      *           "dueDate": "2027-12-01",
                      *           "repeatEveryMonths": null,
@@ -24229,13 +26330,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:31:08.694Z",
-                     *           "updatedAt": "2026-11-25T19:31:08.694Z"
+                     *           "createdAt": "2026-11-25T19:46:19.412Z",
+                     *           "updatedAt": "2026-11-25T19:46:19.412Z"
                      *         },
                      *         {
-                     *           "id": "01a21430-bf78-71e9-91f3-20dcff98e1e7",
-                     *           "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
-                     *           "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *           "id": "01a2143e-a4f9-7402-a0af-75d7d3082108",
+                     *           "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
+                     *           "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *           "kind": "interim",
                      *           "dueDate": "2027-04-01",
                      *           "repeatEveryMonths": null,
@@ -24245,8 +26346,8 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:31:08.786Z",
-                     *           "updatedAt": "2026-11-25T19:31:08.786Z"
+                     *           "createdAt": "2026-11-25T19:46:19.505Z",
+                     *           "updatedAt": "2026-11-25T19:46:19.505Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -24364,7 +26465,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
+                 *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
                  *       "kind": "interim",
                  *       "dueDate": "2027-03-01"
                  *     }
@@ -24387,9 +26488,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-c049-70f2-a9e9-195d105542d0",
-                     *       "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
-                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *       "id": "01a2143e-a67f-70e2-a8f7-65fb9474991f",
+                     *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
+                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *       "kind": "interim",
                      *       "dueDate": "2027-03-01",
                      *       "repeatEveryMonths": null,
@@ -24399,8 +26500,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:31:08.999Z",
-                     *       "updatedAt": "2026-11-25T19:31:08.999Z"
+                     *       "createdAt": "2026-11-25T19:46:19.902Z",
+                     *       "updatedAt": "2026-11-25T19:46:19.902Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -24584,9 +26685,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-bf78-71e9-91f3-20dcff98e1e7",
-                     *       "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
-                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *       "id": "01a2143e-a4f9-7402-a0af-75d7d3082108",
+                     *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
+                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -24596,8 +26697,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:31:08.786Z",
-                     *       "updatedAt": "2026-11-25T19:31:08.786Z"
+                     *       "createdAt": "2026-11-25T19:46:19.505Z",
+                     *       "updatedAt": "2026-11-25T19:46:19.505Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -24775,9 +26876,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-bf78-71e9-91f3-20dcff98e1e7",
-                     *       "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
-                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *       "id": "01a2143e-a4f9-7402-a0af-75d7d3082108",
+                     *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
+                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -24809,10 +26910,10 @@ export interface operations {
                      *         "reassessmentId": null
                      *       },
                      *       "clawback": null,
-                     *       "completedAt": "2026-11-25T19:31:09.070Z",
+                     *       "completedAt": "2026-11-25T19:46:20.041Z",
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:31:08.786Z",
-                     *       "updatedAt": "2026-11-25T19:31:09.071Z"
+                     *       "createdAt": "2026-11-25T19:46:19.505Z",
+                     *       "updatedAt": "2026-11-25T19:46:20.041Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -25071,9 +27172,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-bf2e-7798-91d3-692e2db45ca9",
-                     *       "budgetId": "01a21430-bdea-71bd-a630-253165fef18f",
-                     *       "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *       "id": "01a2143e-a4a5-7111-a79f-d26c1ecec1a8",
+                     *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
+                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *       "kind": "annual",
                      *       "dueDate": "2027-12-01",
                      *       "repeatEveryMonths": null,
@@ -25164,10 +27265,10 @@ export interface operations {
                      *           "decision": "reduce",
                      *           "amountPence": 1577576,
                      *           "reason": "A replacement hoist is due next month",
-                     *           "decidedBy": "key:01a21430-bae7-757f-940a-25e26986ea6b",
-                     *           "decidedAt": "2026-11-25T19:31:09.139Z",
+                     *           "decidedBy": "key:01a2143e-9f99-70b1-82c2-9be39eefe14f",
+                     *           "decidedAt": "2026-11-25T19:46:20.119Z",
                      *           "transactionIds": [
-                     *             "01a21430-c0d2-77eb-8a7f-b5c8c1098c3b"
+                     *             "01a2143e-a756-7685-8bd2-194e8caf7418"
                      *           ]
                      *         },
                      *         "weeksPerYear": 52,
@@ -25175,10 +27276,10 @@ export interface operations {
                      *         "funders": [],
                      *         "totalClawbackPence": 3155153
                      *       },
-                     *       "completedAt": "2026-11-25T19:31:09.116Z",
+                     *       "completedAt": "2026-11-25T19:46:20.092Z",
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T19:31:08.694Z",
-                     *       "updatedAt": "2026-11-25T19:31:09.139Z"
+                     *       "createdAt": "2026-11-25T19:46:19.412Z",
+                     *       "updatedAt": "2026-11-25T19:46:20.119Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -25989,6 +28090,183 @@ export interface operations {
                      *             },
                      *             "additionalProperties": true,
                      *             "description": "The run and its headline figures"
+                     *           }
+                     *         },
+                     *         {
+                     *           "type": "direct-payment-agreement.created",
+                     *           "entityType": "direct-payment-agreement",
+                     *           "description": "A direct payment agreement was accepted: terms version, who holds the money",
+                     *           "payloadSchema": {
+                     *             "type": "object",
+                     *             "required": [
+                     *               "id",
+                     *               "budgetId",
+                     *               "personId",
+                     *               "status",
+                     *               "termsVersion"
+                     *             ],
+                     *             "properties": {
+                     *               "id": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "budgetId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "personId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "status": {
+                     *                 "type": "string"
+                     *               },
+                     *               "termsVersion": {
+                     *                 "type": "string"
+                     *               }
+                     *             },
+                     *             "additionalProperties": true,
+                     *             "description": "The agreement, never the account reference"
+                     *           }
+                     *         },
+                     *         {
+                     *           "type": "direct-payment-agreement.suspended",
+                     *           "entityType": "direct-payment-agreement",
+                     *           "description": "Direct payments were suspended after an audit: no council payments until lifted",
+                     *           "payloadSchema": {
+                     *             "type": "object",
+                     *             "required": [
+                     *               "id",
+                     *               "budgetId",
+                     *               "personId",
+                     *               "status"
+                     *             ],
+                     *             "properties": {
+                     *               "id": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "budgetId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "personId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "status": {
+                     *                 "type": "string"
+                     *               }
+                     *             },
+                     *             "additionalProperties": true,
+                     *             "description": "The agreement; auditSampleId names the audit"
+                     *           }
+                     *         },
+                     *         {
+                     *           "type": "account-return.recorded",
+                     *           "entityType": "account-return",
+                     *           "description": "A direct payment account’s return for a period was recorded and checked against the ledger",
+                     *           "payloadSchema": {
+                     *             "type": "object",
+                     *             "required": [
+                     *               "id",
+                     *               "agreementId",
+                     *               "periodFrom",
+                     *               "periodTo",
+                     *               "matches"
+                     *             ],
+                     *             "properties": {
+                     *               "id": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "agreementId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "periodFrom": {
+                     *                 "type": "string"
+                     *               },
+                     *               "periodTo": {
+                     *                 "type": "string"
+                     *               },
+                     *               "matches": {
+                     *                 "type": "boolean"
+                     *               }
+                     *             },
+                     *             "additionalProperties": true,
+                     *             "description": "The return and whether it matches"
+                     *           }
+                     *         },
+                     *         {
+                     *           "type": "audit-sample.created",
+                     *           "entityType": "audit-sample",
+                     *           "description": "A period’s audit sample of direct payment accounts was drawn",
+                     *           "payloadSchema": {
+                     *             "type": "object",
+                     *             "required": [
+                     *               "id",
+                     *               "periodFrom",
+                     *               "periodTo",
+                     *               "accounts"
+                     *             ],
+                     *             "properties": {
+                     *               "id": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "periodFrom": {
+                     *                 "type": "string"
+                     *               },
+                     *               "periodTo": {
+                     *                 "type": "string"
+                     *               },
+                     *               "accounts": {
+                     *                 "type": "integer"
+                     *               }
+                     *             },
+                     *             "additionalProperties": true,
+                     *             "description": "The sample"
+                     *           }
+                     *         },
+                     *         {
+                     *           "type": "audit-outcome.recorded",
+                     *           "entityType": "audit-sample",
+                     *           "description": "The audit of one sampled account was decided (satisfactory, query, suspend or recover)",
+                     *           "payloadSchema": {
+                     *             "type": "object",
+                     *             "required": [
+                     *               "id",
+                     *               "agreementId",
+                     *               "outcome",
+                     *               "recoveryPence"
+                     *             ],
+                     *             "properties": {
+                     *               "id": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "agreementId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "outcome": {
+                     *                 "type": "string"
+                     *               },
+                     *               "recoveryPence": {
+                     *                 "anyOf": [
+                     *                   {
+                     *                     "type": "integer",
+                     *                     "minimum": 0
+                     *                   },
+                     *                   {
+                     *                     "type": "null"
+                     *                   }
+                     *                 ]
+                     *               }
+                     *             },
+                     *             "additionalProperties": true,
+                     *             "description": "The outcome; a recovery is also a transaction.recorded"
                      *           }
                      *         },
                      *         {
@@ -27126,52 +29404,52 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21430-b7f0-70e1-842f-00a3dc8a09be",
+                     *           "id": "01a2143e-9c47-7690-b176-19c9161bf5a6",
                      *           "seq": 1,
                      *           "type": "council.created",
                      *           "entityType": "council",
-                     *           "entityId": "01a21430-b7d6-74a5-b285-1f3960b49d43",
-                     *           "occurredAt": "2026-11-25T19:31:06.837Z",
+                     *           "entityId": "01a2143e-9c22-73b7-a86c-8b3097cda4c3",
+                     *           "occurredAt": "2026-11-25T19:46:17.248Z",
                      *           "data": {
-                     *             "id": "01a21430-b7d6-74a5-b285-1f3960b49d43",
+                     *             "id": "01a2143e-9c22-73b7-a86c-8b3097cda4c3",
                      *             "name": "Demo Borough"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21430-b7f1-752f-a3ed-74e0efc83d19",
+                     *           "id": "01a2143e-9c47-7691-b79d-8308abbe5fef",
                      *           "seq": 2,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a21430-b7e1-75d6-9719-68c32fc3cefd",
-                     *           "occurredAt": "2026-11-25T19:31:06.837Z",
+                     *           "entityId": "01a2143e-9c2f-7110-9280-309a386d9732",
+                     *           "occurredAt": "2026-11-25T19:46:17.248Z",
                      *           "data": {
-                     *             "id": "01a21430-b7e1-75d6-9719-68c32fc3cefd",
+                     *             "id": "01a2143e-9c2f-7110-9280-309a386d9732",
                      *             "key": "saq",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21430-b7f1-7530-9eb5-a5173d63760b",
+                     *           "id": "01a2143e-9c47-7692-bb0c-2c8666e6d8ef",
                      *           "seq": 3,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a21430-b7e6-7666-9298-3d964c7aa884",
-                     *           "occurredAt": "2026-11-25T19:31:06.837Z",
+                     *           "entityId": "01a2143e-9c40-73e4-b4d5-57d1bf30d52a",
+                     *           "occurredAt": "2026-11-25T19:46:17.248Z",
                      *           "data": {
-                     *             "id": "01a21430-b7e6-7666-9298-3d964c7aa884",
+                     *             "id": "01a2143e-9c40-73e4-b4d5-57d1bf30d52a",
                      *             "key": "adults",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21430-baab-710c-804d-190e74fd67d0",
+                     *           "id": "01a2143e-9f5f-751b-9758-45ec6b9cb9cc",
                      *           "seq": 4,
                      *           "type": "council.updated",
                      *           "entityType": "council",
-                     *           "entityId": "01a21430-b7d6-74a5-b285-1f3960b49d43",
-                     *           "occurredAt": "2026-11-25T19:31:07.558Z",
+                     *           "entityId": "01a2143e-9c22-73b7-a86c-8b3097cda4c3",
+                     *           "occurredAt": "2026-11-25T19:46:18.074Z",
                      *           "data": {
-                     *             "id": "01a21430-b7d6-74a5-b285-1f3960b49d43",
+                     *             "id": "01a2143e-9c22-73b7-a86c-8b3097cda4c3",
                      *             "name": "Demo Borough",
                      *             "version": 2,
                      *             "settings": {
@@ -27184,159 +29462,165 @@ export interface operations {
                      *                   }
                      *                 ],
                      *                 "publishedSchemeIds": [
-                     *                   "01a21430-b7e6-7666-9298-3d964c7aa884"
+                     *                   "01a2143e-9c40-73e4-b4d5-57d1bf30d52a"
                      *                 ],
                      *                 "seniorResponsibleOwner": "Director of Adult Social Services"
                      *               },
+                     *               "paymentFrequency": "monthly",
+                     *               "directPaymentTerms": {
+                     *                 "text": "Demo Borough direct payment agreement. I will use the money for the support in my agreed plan, keep it in the account named here, keep receipts for everything I buy, send a statement every quarter, and pay back anything not spent on my plan if the council asks.",
+                     *                 "version": "2026-04"
+                     *               },
                      *               "regionalReportOptIn": true,
-                     *               "firstReviewAfterWeeks": 4
+                     *               "firstReviewAfterWeeks": 4,
+                     *               "contributionCollection": "net"
                      *             },
-                     *             "createdAt": "2026-11-25T19:31:06.837Z"
+                     *             "createdAt": "2026-11-25T19:46:17.248Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21430-bad5-725f-96f7-4ec805fb0564",
+                     *           "id": "01a2143e-9f81-76d7-8fee-c60452741f3d",
                      *           "seq": 5,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21430-bad1-70d2-8f83-aa4a40656e67",
-                     *           "occurredAt": "2026-11-25T19:31:07.601Z",
+                     *           "entityId": "01a2143e-9f7d-76d8-a3d2-2a5a9e9557d8",
+                     *           "occurredAt": "2026-11-25T19:46:18.108Z",
                      *           "data": {
-                     *             "id": "01a21430-bad1-70d2-8f83-aa4a40656e67",
+                     *             "id": "01a2143e-9f7d-76d8-a3d2-2a5a9e9557d8",
                      *             "name": "Care coordinators",
                      *             "roles": [
                      *               "assessor"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:31:07.601Z",
+                     *             "createdAt": "2026-11-25T19:46:18.108Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21430-badc-7505-9229-da785fa449b3",
+                     *           "id": "01a2143e-9f8a-7315-af38-a47eafbbf692",
                      *           "seq": 6,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21430-bada-760b-9ea9-32421fbee603",
-                     *           "occurredAt": "2026-11-25T19:31:07.610Z",
+                     *           "entityId": "01a2143e-9f87-72c7-9f0e-b01ae57a6bc6",
+                     *           "occurredAt": "2026-11-25T19:46:18.119Z",
                      *           "data": {
-                     *             "id": "01a21430-bada-760b-9ea9-32421fbee603",
+                     *             "id": "01a2143e-9f87-72c7-9f0e-b01ae57a6bc6",
                      *             "name": "Team managers",
                      *             "roles": [
                      *               "team-manager"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:31:07.610Z",
+                     *             "createdAt": "2026-11-25T19:46:18.119Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21430-bae3-7543-8002-cca70620c395",
+                     *           "id": "01a2143e-9f95-7457-8910-a4dead7469d3",
                      *           "seq": 7,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21430-bae1-739b-91ab-a51baf7b9f81",
-                     *           "occurredAt": "2026-11-25T19:31:07.617Z",
+                     *           "entityId": "01a2143e-9f90-72bc-a6de-2fa30bde38f6",
+                     *           "occurredAt": "2026-11-25T19:46:18.127Z",
                      *           "data": {
-                     *             "id": "01a21430-bae1-739b-91ab-a51baf7b9f81",
+                     *             "id": "01a2143e-9f90-72bc-a6de-2fa30bde38f6",
                      *             "name": "Resource Allocation Panel",
                      *             "roles": [
                      *               "panel"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:31:07.617Z",
+                     *             "createdAt": "2026-11-25T19:46:18.127Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21430-bae9-7164-9570-081e1709ee1b",
+                     *           "id": "01a2143e-9f9b-77e0-a7e1-523a4d5d9a18",
                      *           "seq": 8,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21430-bae7-757f-940a-25e26986ea6b",
-                     *           "occurredAt": "2026-11-25T19:31:07.623Z",
+                     *           "entityId": "01a2143e-9f99-70b1-82c2-9be39eefe14f",
+                     *           "occurredAt": "2026-11-25T19:46:18.137Z",
                      *           "data": {
-                     *             "id": "01a21430-bae7-757f-940a-25e26986ea6b",
+                     *             "id": "01a2143e-9f99-70b1-82c2-9be39eefe14f",
                      *             "name": "Finance",
                      *             "roles": [
                      *               "finance"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:31:07.623Z",
+                     *             "createdAt": "2026-11-25T19:46:18.137Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21430-baef-7254-8241-0632e202418a",
+                     *           "id": "01a2143e-9fa5-7411-9d08-e33ba3fa9036",
                      *           "seq": 9,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21430-baed-73d5-ab87-1dd909b64567",
-                     *           "occurredAt": "2026-11-25T19:31:07.628Z",
+                     *           "entityId": "01a2143e-9fa2-7670-8d7d-7fb9a2b012d5",
+                     *           "occurredAt": "2026-11-25T19:46:18.146Z",
                      *           "data": {
-                     *             "id": "01a21430-baed-73d5-ab87-1dd909b64567",
+                     *             "id": "01a2143e-9fa2-7670-8d7d-7fb9a2b012d5",
                      *             "name": "CareFirst bridge",
                      *             "roles": [
                      *               "integration"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:31:07.628Z",
+                     *             "createdAt": "2026-11-25T19:46:18.146Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21430-baf5-75f0-9306-6a6bed308a6e",
+                     *           "id": "01a2143e-9fad-70b2-9bef-54d02371647c",
                      *           "seq": 10,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21430-baf3-7442-a840-28d1972b5500",
-                     *           "occurredAt": "2026-11-25T19:31:07.635Z",
+                     *           "entityId": "01a2143e-9faa-7676-9945-a849418c145e",
+                     *           "occurredAt": "2026-11-25T19:46:18.153Z",
                      *           "data": {
-                     *             "id": "01a21430-baf3-7442-a840-28d1972b5500",
+                     *             "id": "01a2143e-9faa-7676-9945-a849418c145e",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:31:07.635Z",
+                     *             "createdAt": "2026-11-25T19:46:18.153Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21430-bb08-71a2-865d-6d97eafc09cb",
+                     *           "id": "01a2143e-9fcc-7386-b98d-f09f869466d4",
                      *           "seq": 11,
                      *           "type": "api-key.revoked",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21430-baf3-7442-a840-28d1972b5500",
-                     *           "occurredAt": "2026-11-25T19:31:07.653Z",
+                     *           "entityId": "01a2143e-9faa-7676-9945-a849418c145e",
+                     *           "occurredAt": "2026-11-25T19:46:18.182Z",
                      *           "data": {
-                     *             "id": "01a21430-baf3-7442-a840-28d1972b5500",
+                     *             "id": "01a2143e-9faa-7676-9945-a849418c145e",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:31:07.635Z",
-                     *             "revokedAt": "2026-11-25T19:31:07.654Z"
+                     *             "createdAt": "2026-11-25T19:46:18.153Z",
+                     *             "revokedAt": "2026-11-25T19:46:18.185Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21430-bb75-7182-8722-a89557008519",
+                     *           "id": "01a2143e-a067-72fe-a07e-ce64752cc799",
                      *           "seq": 12,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a21430-bb72-7077-9a02-c61cc62f3efd",
-                     *           "occurredAt": "2026-11-25T19:31:07.761Z",
+                     *           "entityId": "01a2143e-a05f-713f-b79d-2d53252cd928",
+                     *           "occurredAt": "2026-11-25T19:46:18.332Z",
                      *           "data": {
-                     *             "id": "01a21430-bb72-7077-9a02-c61cc62f3efd",
-                     *             "key": "carers-mwwir9m6",
+                     *             "id": "01a2143e-a05f-713f-b79d-2d53252cd928",
+                     *             "key": "carers-mwwjas7s",
                      *             "title": "Carer’s self-assessment",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21430-bb86-7185-b89d-a0b5e3120802",
+                     *           "id": "01a2143e-a07c-731d-a650-4ef6e2706e28",
                      *           "seq": 13,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a21430-bb84-7654-9203-f0b06dccdba9",
-                     *           "occurredAt": "2026-11-25T19:31:07.779Z",
+                     *           "entityId": "01a2143e-a075-733b-a986-5a889fc464fe",
+                     *           "occurredAt": "2026-11-25T19:46:18.356Z",
                      *           "data": {
-                     *             "id": "01a21430-bb84-7654-9203-f0b06dccdba9",
-                     *             "key": "carers-mwwir9m6",
+                     *             "id": "01a2143e-a075-733b-a986-5a889fc464fe",
+                     *             "key": "carers-mwwjas7s",
                      *             "method": {
                      *               "type": "linear",
                      *               "poundsPerPointPence": 10000
@@ -27347,28 +29631,28 @@ export interface operations {
                      *               "percent": 20
                      *             },
                      *             "rounding": "penny",
-                     *             "createdAt": "2026-11-25T19:31:07.779Z",
+                     *             "createdAt": "2026-11-25T19:46:18.356Z",
                      *             "effectiveTo": null,
                      *             "floorPoints": null,
                      *             "ceilingPence": null,
                      *             "clientGroups": [
-                     *               "carers-mwwir9m6"
+                     *               "carers-mwwjas7s"
                      *             ],
                      *             "weeksPerYear": 52,
                      *             "effectiveFrom": "2026-04-01",
-                     *             "questionnaireId": "01a21430-bb72-7077-9a02-c61cc62f3efd",
+                     *             "questionnaireId": "01a2143e-a05f-713f-b79d-2d53252cd928",
                      *             "topSlicePercent": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21430-bbc9-77c7-9104-9304eb50a4ad",
+                     *           "id": "01a2143e-a0c5-70e7-abe4-21b4d9f2316d",
                      *           "seq": 14,
                      *           "type": "calibration.created",
                      *           "entityType": "calibration",
-                     *           "entityId": "01a21430-bbc5-779f-b481-27f110b3dda1",
-                     *           "occurredAt": "2026-11-25T19:31:07.845Z",
+                     *           "entityId": "01a2143e-a0c1-7583-a2e6-27e868286712",
+                     *           "occurredAt": "2026-11-25T19:46:18.433Z",
                      *           "data": {
-                     *             "id": "01a21430-bbc5-779f-b481-27f110b3dda1",
+                     *             "id": "01a2143e-a0c1-7583-a2e6-27e868286712",
                      *             "caseCount": 3,
                      *             "integrity": {
                      *               "passes": true,
@@ -27382,102 +29666,102 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21430-bc24-7348-982b-bb752a09519b",
+                     *           "id": "01a2143e-a11d-732f-9741-b3f39ab3c5a0",
                      *           "seq": 15,
                      *           "type": "person.created",
                      *           "entityType": "person",
-                     *           "entityId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
-                     *           "occurredAt": "2026-11-25T19:31:07.926Z",
+                     *           "entityId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *           "occurredAt": "2026-11-25T19:46:18.506Z",
                      *           "data": {
-                     *             "id": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *             "id": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *             "version": 1,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mwwir9m6"
+                     *               "carefirst": "JOURNEY-mwwjas7s"
                      *             }
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21430-bc47-7449-bb7c-8f6a64a77563",
+                     *           "id": "01a2143e-a151-726b-bdfa-02fc7edf200a",
                      *           "seq": 16,
                      *           "type": "person.updated",
                      *           "entityType": "person",
-                     *           "entityId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
-                     *           "occurredAt": "2026-11-25T19:31:07.971Z",
+                     *           "entityId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *           "occurredAt": "2026-11-25T19:46:18.571Z",
                      *           "data": {
-                     *             "id": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *             "id": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *             "version": 2,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mwwir9m6"
+                     *               "carefirst": "JOURNEY-mwwjas7s"
                      *             }
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21430-bc54-7787-a24b-9742dc56eaab",
+                     *           "id": "01a2143e-a16d-755c-b7f7-cfdc05dcf070",
                      *           "seq": 17,
                      *           "type": "assessment.created",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a21430-bc51-751f-a1e0-33359ead5752",
-                     *           "occurredAt": "2026-11-25T19:31:07.983Z",
+                     *           "entityId": "01a2143e-a163-739b-9cf6-e77e47715f78",
+                     *           "occurredAt": "2026-11-25T19:46:18.592Z",
                      *           "data": {
-                     *             "id": "01a21430-bc51-751f-a1e0-33359ead5752",
+                     *             "id": "01a2143e-a163-739b-9cf6-e77e47715f78",
                      *             "status": "draft",
                      *             "version": 1,
-                     *             "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *             "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a21430-b7e1-75d6-9719-68c32fc3cefd"
+                     *             "questionnaireId": "01a2143e-9c2f-7110-9280-309a386d9732"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21430-bc7d-77d8-8e2b-bdb1e86bed5d",
+                     *           "id": "01a2143e-a19f-75c1-9bfc-b797a273885f",
                      *           "seq": 18,
                      *           "type": "assessment.answers-saved",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a21430-bc51-751f-a1e0-33359ead5752",
-                     *           "occurredAt": "2026-11-25T19:31:08.025Z",
+                     *           "entityId": "01a2143e-a163-739b-9cf6-e77e47715f78",
+                     *           "occurredAt": "2026-11-25T19:46:18.651Z",
                      *           "data": {
-                     *             "id": "01a21430-bc51-751f-a1e0-33359ead5752",
+                     *             "id": "01a2143e-a163-739b-9cf6-e77e47715f78",
                      *             "status": "draft",
                      *             "version": 2,
-                     *             "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *             "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a21430-b7e1-75d6-9719-68c32fc3cefd"
+                     *             "questionnaireId": "01a2143e-9c2f-7110-9280-309a386d9732"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21430-bce5-7271-acf6-054ecd09cf91",
+                     *           "id": "01a2143e-a221-7438-9e0d-f4c539b64d96",
                      *           "seq": 19,
                      *           "type": "assessment.submitted",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a21430-bc51-751f-a1e0-33359ead5752",
-                     *           "occurredAt": "2026-11-25T19:31:08.128Z",
+                     *           "entityId": "01a2143e-a163-739b-9cf6-e77e47715f78",
+                     *           "occurredAt": "2026-11-25T19:46:18.781Z",
                      *           "data": {
-                     *             "id": "01a21430-bc51-751f-a1e0-33359ead5752",
+                     *             "id": "01a2143e-a163-739b-9cf6-e77e47715f78",
                      *             "status": "submitted",
                      *             "version": 3,
-                     *             "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *             "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a21430-b7e1-75d6-9719-68c32fc3cefd"
+                     *             "questionnaireId": "01a2143e-9c2f-7110-9280-309a386d9732"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21430-bd0d-7028-9484-e68c62a6e573",
+                     *           "id": "01a2143e-a255-76f0-bd80-dc05c80d00e3",
                      *           "seq": 20,
                      *           "type": "assessment.agreed",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a21430-bc51-751f-a1e0-33359ead5752",
-                     *           "occurredAt": "2026-11-25T19:31:08.169Z",
+                     *           "entityId": "01a2143e-a163-739b-9cf6-e77e47715f78",
+                     *           "occurredAt": "2026-11-25T19:46:18.833Z",
                      *           "data": {
-                     *             "id": "01a21430-bc51-751f-a1e0-33359ead5752",
+                     *             "id": "01a2143e-a163-739b-9cf6-e77e47715f78",
                      *             "status": "agreed",
                      *             "version": 4,
                      *             "decision": "agree",
                      *             "eligible": true,
-                     *             "personId": "01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3",
+                     *             "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
                      *             "amendments": 0,
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a21430-b7e1-75d6-9719-68c32fc3cefd"
+                     *             "questionnaireId": "01a2143e-9c2f-7110-9280-309a386d9732"
                      *           }
                      *         }
                      *       ],
@@ -27609,8 +29893,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21430-c14d-717b-a9fd-cf21a869834a",
-                     *           "url": "http://127.0.0.1:38809/ras",
+                     *           "id": "01a2143e-a7da-7389-9913-0fe8c4a11c55",
+                     *           "url": "http://127.0.0.1:45999/ras",
                      *           "description": "CareFirst bridge",
                      *           "eventTypes": [
                      *             "budget.created",
@@ -27618,9 +29902,9 @@ export interface operations {
                      *           ],
                      *           "status": "active",
                      *           "pausedReason": null,
-                     *           "cursor": 58,
+                     *           "cursor": 62,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:31:09.260Z"
+                     *           "createdAt": "2026-11-25T19:46:20.249Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -27737,7 +30021,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "url": "http://127.0.0.1:38809/ras",
+                 *       "url": "http://127.0.0.1:45999/ras",
                  *       "eventTypes": [
                  *         "budget.created",
                  *         "budget.agreed"
@@ -27763,8 +30047,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-c14d-717b-a9fd-cf21a869834a",
-                     *       "url": "http://127.0.0.1:38809/ras",
+                     *       "id": "01a2143e-a7da-7389-9913-0fe8c4a11c55",
+                     *       "url": "http://127.0.0.1:45999/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -27772,9 +30056,9 @@ export interface operations {
                      *       ],
                      *       "status": "active",
                      *       "pausedReason": null,
-                     *       "cursor": 58,
+                     *       "cursor": 62,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:31:09.260Z",
+                     *       "createdAt": "2026-11-25T19:46:20.249Z",
                      *       "secret": "whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx="
                      *     }
                      */
@@ -27944,8 +30228,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-c14d-717b-a9fd-cf21a869834a",
-                     *       "url": "http://127.0.0.1:38809/ras",
+                     *       "id": "01a2143e-a7da-7389-9913-0fe8c4a11c55",
+                     *       "url": "http://127.0.0.1:45999/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -27953,9 +30237,9 @@ export interface operations {
                      *       ],
                      *       "status": "active",
                      *       "pausedReason": null,
-                     *       "cursor": 58,
+                     *       "cursor": 62,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:31:09.260Z"
+                     *       "createdAt": "2026-11-25T19:46:20.249Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -28267,8 +30551,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-c14d-717b-a9fd-cf21a869834a",
-                     *       "url": "http://127.0.0.1:38809/ras",
+                     *       "id": "01a2143e-a7da-7389-9913-0fe8c4a11c55",
+                     *       "url": "http://127.0.0.1:45999/ras",
                      *       "description": "CareFirst bridge (live)",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -28276,9 +30560,9 @@ export interface operations {
                      *       ],
                      *       "status": "active",
                      *       "pausedReason": null,
-                     *       "cursor": 58,
+                     *       "cursor": 62,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:31:09.260Z"
+                     *       "createdAt": "2026-11-25T19:46:20.249Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -28733,6 +31017,12 @@ export interface operations {
                      *         "budgets": 0,
                      *         "panelAnnualPence": 0,
                      *         "rasAnnualPence": 0
+                     *       },
+                     *       "carers": {
+                     *         "carersBudgets": 0,
+                     *         "carersAnnualPence": 0,
+                     *         "budgetsLessUnpaidSupport": 0,
+                     *         "unpaidSupportPoints": 0
                      *       }
                      *     }
                      */
@@ -28877,8 +31167,8 @@ export interface operations {
                     "application/x-ndjson": string;
                     /**
                      * @example id,personId,externalIds,assessmentId,status,startDate,schemeKey,schemeVersion,rasAnnualPence,panelAnnualPence,outsideRas,totalAnnualPence,councilAnnualPence,annualContributionPence,netAnnualPence,referral,agreedAt
-                     *     01a21430-bdea-71bd-a630-253165fef18f,01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3,"{""carefirst"":""JOURNEY-mwwir9m6""}",01a21430-bc51-751f-a1e0-33359ead5752,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-11-25T19:31:08.704Z
-                     *     01a21430-bf76-7369-8255-d55e45dfaca1,01a21430-bc1e-72cb-a1b2-9cfe3e27e9a3,"{""carefirst"":""JOURNEY-mwwir9m6""}",01a21430-bc51-751f-a1e0-33359ead5752,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
+                     *     01a2143e-a33a-774c-8bf5-2486f900f9c5,01a2143e-a112-70f4-a4bd-371e214d43f8,"{""carefirst"":""JOURNEY-mwwjas7s""}",01a2143e-a163-739b-9cf6-e77e47715f78,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-11-25T19:46:19.422Z
+                     *     01a2143e-a4f7-772a-8bbb-ece9a8ddfada,01a2143e-a112-70f4-a4bd-371e214d43f8,"{""carefirst"":""JOURNEY-mwwjas7s""}",01a2143e-a163-739b-9cf6-e77e47715f78,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
                      */
                     "text/csv": string;
                 };
@@ -29021,12 +31311,12 @@ export interface operations {
             content: {
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mwwir9m6,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mwwjas7s,learning-disability,Alex Example,1961-02-03
                  */
                 "text/csv": string;
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mwwir9m6,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mwwjas7s,learning-disability,Alex Example,1961-02-03
                  */
                 "application/x-ndjson": string;
             };
@@ -30524,8 +32814,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21430-c1b4-74ed-9d36-723e284aeab8",
-                     *           "roundKey": "nw-mwwir9m6",
+                     *           "id": "01a2143e-a863-744d-8523-e64a80b921eb",
+                     *           "roundKey": "nw-mwwjas7s",
                      *           "title": "North West self-rating",
                      *           "closesOn": "2099-06-30",
                      *           "closed": false,
@@ -30567,7 +32857,7 @@ export interface operations {
                      *               "version": null
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T19:31:09.362Z"
+                     *           "createdAt": "2026-11-25T19:46:20.386Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -30684,7 +32974,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "roundKey": "nw-mwwir9m6",
+                 *       "roundKey": "nw-mwwjas7s",
                  *       "title": "North West self-rating",
                  *       "closesOn": "2099-06-30"
                  *     }
@@ -30706,8 +32996,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-c1b4-74ed-9d36-723e284aeab8",
-                     *       "roundKey": "nw-mwwir9m6",
+                     *       "id": "01a2143e-a863-744d-8523-e64a80b921eb",
+                     *       "roundKey": "nw-mwwjas7s",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -30749,7 +33039,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T19:31:09.362Z"
+                     *       "createdAt": "2026-11-25T19:46:20.386Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -30932,8 +33222,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21430-c1b4-74ed-9d36-723e284aeab8",
-                     *       "roundKey": "nw-mwwir9m6",
+                     *       "id": "01a2143e-a863-744d-8523-e64a80b921eb",
+                     *       "roundKey": "nw-mwwjas7s",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -30975,7 +33265,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T19:31:09.362Z"
+                     *       "createdAt": "2026-11-25T19:46:20.386Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -31392,7 +33682,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "roundKey": "nw-mwwir9m6",
+                     *       "roundKey": "nw-mwwjas7s",
                      *       "councils": 1,
                      *       "minimumCouncils": 5,
                      *       "published": false,
@@ -31541,7 +33831,7 @@ export interface operations {
                      * @example {
                      *       "standard": "UK Algorithmic Transparency Recording Standard",
                      *       "standardVersion": "3.0",
-                     *       "schemeId": "01a21430-b7e6-7666-9298-3d964c7aa884",
+                     *       "schemeId": "01a2143e-9c40-73e4-b4d5-57d1bf30d52a",
                      *       "schemeKey": "adults",
                      *       "schemeVersion": 1,
                      *       "lastUpdated": "2026-11-25",
@@ -31588,7 +33878,7 @@ export interface operations {
                      *             "How the answers become money is set out below, generated from the scheme itself."
                      *           ],
                      *           "maths": {
-                     *             "schemeId": "01a21430-b7e6-7666-9298-3d964c7aa884",
+                     *             "schemeId": "01a2143e-9c40-73e4-b4d5-57d1bf30d52a",
                      *             "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *             "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *             "sections": [

@@ -96,7 +96,7 @@ export interface BudgetCalculation {
   readonly scheme: { readonly key: string; readonly version: number | null };
   readonly questionnaire: { readonly key: string; readonly version: number | null } | null;
   readonly totalPoints: number;
-  readonly sections: readonly Pick<SectionScore, 'key' | 'title' | 'points'>[];
+  readonly sections: readonly (Pick<SectionScore, 'key' | 'title' | 'points'> & Partial<Pick<SectionScore, 'unpaidSupportPoints'>>)[];
   readonly method: 'linear' | 'banded';
   /** The band the points fell in (banded schemes), else `null`. */
   readonly band: Band | null;
@@ -138,7 +138,7 @@ export interface BudgetCalculation {
 /** The part of a {@link Score} the allocation reads; a bare `{ totalPoints }` also works. */
 export interface PointsInput {
   readonly totalPoints: number;
-  readonly sections?: readonly Pick<SectionScore, 'key' | 'title' | 'points'>[];
+  readonly sections?: readonly (Pick<SectionScore, 'key' | 'title' | 'points'> & Partial<Pick<SectionScore, 'unpaidSupportPoints'>>)[];
   readonly questionnaire?: Score['questionnaire'];
 }
 
@@ -187,7 +187,14 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
   for (const section of sections) {
     if (explain)
       explanation.push(
-        step(`section:${section.key}`, `${section.title}: ${plural(section.points, 'point', 'points')}.`, section.points, 'points'),
+        step(
+          `section:${section.key}`,
+          section.unpaidSupportPoints
+            ? `${section.title}: ${plural(section.points, 'point', 'points')}, after ${plural(section.unpaidSupportPoints, 'point', 'points')} taken off for needs your family or friends meet without pay.`
+            : `${section.title}: ${plural(section.points, 'point', 'points')}.`,
+          section.points,
+          'points',
+        ),
       );
   }
   if (explain)

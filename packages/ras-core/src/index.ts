@@ -65,6 +65,17 @@ export type { ContributionInput, ContributionResult, ContributionRules } from '.
 export { CARE_ACT_2014_RULES, calculateContribution } from './contribution.js';
 export type { CalendarDate } from './dates.js';
 export { addMonths, financialYear, isCalendarDate } from './dates.js';
+export type {
+  AccountStatement,
+  AuditCandidate,
+  AuditSampleRule,
+  DatedEntry,
+  PeriodFigures,
+  ReturnCheck,
+  ReturnDifference,
+  SampledAccount,
+} from './direct-payments.js';
+export { checkAccountReturn, ledgerForPeriod, selectAuditSample } from './direct-payments.js';
 export type { Problem, RasErrorCode } from './errors.js';
 export { RAS_ERROR_CODES, RasError, underPointer } from './errors.js';
 export type { ExplanationStep, FigureUnit } from './explanation.js';

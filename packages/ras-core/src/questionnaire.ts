@@ -19,6 +19,12 @@ export interface QuestionDefinition {
   readonly required?: boolean;
   /** For `multi` questions: the most points the question can give. */
   readonly maxPoints?: number;
+  /**
+   * Needs met by unpaid support (family, friends, neighbours): the question's points are taken
+   * off its section's points instead of added, never below 0, and the explanation says so
+   * (seed 000 step 17: a reduction where natural support meets a need).
+   */
+  readonly unpaidSupport?: boolean;
   readonly options: readonly OptionDefinition[];
 }
 
@@ -57,6 +63,8 @@ export interface CompiledQuestion {
   readonly multi: boolean;
   readonly required: boolean;
   readonly maxPoints: number | undefined;
+  /** `true` for an unpaid-support question: its points are taken off the section. */
+  readonly deducts: boolean;
   readonly points: ReadonlyMap<string, number>;
   /** Where the question sits: its section's index, and its own index in questionnaire order. */
   readonly sectionIndex: number;
@@ -168,6 +176,8 @@ export function validateQuestionnaire(definition: unknown): Problem[] {
       if (!isNonEmptyString(question.text)) add(`${qat}/text`, 'must be a non-empty string');
       if (question.type !== 'single' && question.type !== 'multi') add(`${qat}/type`, 'must be "single" or "multi"');
       if (question.required !== undefined && typeof question.required !== 'boolean') add(`${qat}/required`, 'must be true or false');
+      if (question.unpaidSupport !== undefined && typeof question.unpaidSupport !== 'boolean')
+        add(`${qat}/unpaidSupport`, 'must be true or false');
       if (question.maxPoints !== undefined) {
         if (question.type !== 'multi') add(`${qat}/maxPoints`, 'applies only to "multi" questions');
         else if (!isWholePoints(question.maxPoints)) add(`${qat}/maxPoints`, 'must be a whole number of points, 0 or more');
@@ -225,6 +235,7 @@ export function compileQuestionnaire(definition: QuestionnaireDefinition): Compi
         multi: question.type === 'multi',
         required: question.required ?? true,
         maxPoints: question.maxPoints,
+        deducts: question.unpaidSupport === true,
         points: new Map(question.options.map((option) => [option.key, option.points])),
         sectionIndex,
         index: ordered.length,

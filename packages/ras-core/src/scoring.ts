@@ -18,8 +18,10 @@ export interface QuestionScore {
 export interface SectionScore {
   readonly key: string;
   readonly title: string;
-  /** Σ of the section's question points. */
+  /** Σ of the section's question points, less any for unpaid support (never below 0). */
   readonly questionPoints: number;
+  /** Points taken off the section for needs met by unpaid support (0 when none). */
+  readonly unpaidSupportPoints: number;
   /** The section weight (1 when none was set). */
   readonly weight: number;
   /** round-half-up(weight × questionPoints). */
@@ -91,6 +93,7 @@ export function scoreAnswers(questionnaire: CompiledQuestionnaire, answers: Answ
   const breakdown = options.questions ?? true;
   const ordered = questionnaire.ordered;
   const sums: number[] = questionnaire.sections.map(() => 0);
+  const deductions: number[] = questionnaire.sections.map(() => 0);
   const scored: QuestionScore[] = breakdown ? new Array(ordered.length) : NO_QUESTIONS;
   let requiredAnswered = 0;
   let invalid = false;
@@ -120,14 +123,17 @@ export function scoreAnswers(questionnaire: CompiledQuestionnaire, answers: Answ
     if (question.required && !(question.multi && (answer as readonly string[]).length === 0)) requiredAnswered++;
     const capped = question.maxPoints !== undefined && uncapped > question.maxPoints;
     const points = capped ? (question.maxPoints as number) : uncapped;
-    sums[question.sectionIndex] = (sums[question.sectionIndex] as number) + points;
+    if (question.deducts) deductions[question.sectionIndex] = (deductions[question.sectionIndex] as number) + points;
+    else sums[question.sectionIndex] = (sums[question.sectionIndex] as number) + points;
     if (breakdown) scored[question.index] = { key, answer, points, uncappedPoints: uncapped, capped };
   }
   if (invalid) throw new RasError('INVALID_ANSWERS', validateAnswers(questionnaire, answers, { partial: true }));
 
   let totalPoints = 0;
   const sections = questionnaire.sections.map((section, index): SectionScore => {
-    const sum = sums[index] as number;
+    // Unpaid support takes points off the section, never more than the section has.
+    const unpaidSupportPoints = Math.min(sums[index] as number, deductions[index] as number);
+    const sum = (sums[index] as number) - unpaidSupportPoints;
     const weightedPoints = divide(sum * section.weightHundredths, 100, 'half-up');
     const capped = section.maxPoints !== undefined && weightedPoints > section.maxPoints;
     const points = capped ? (section.maxPoints as number) : weightedPoints;
@@ -136,6 +142,7 @@ export function scoreAnswers(questionnaire: CompiledQuestionnaire, answers: Answ
       key: section.key,
       title: section.title,
       questionPoints: sum,
+      unpaidSupportPoints,
       weight: section.weightHundredths / 100,
       weightedPoints,
       maxPoints: section.maxPoints ?? null,

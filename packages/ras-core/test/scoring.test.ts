@@ -113,3 +113,57 @@ describe('scoreAnswers whatever order the answers come in', () => {
     );
   });
 });
+
+describe('unpaid support', () => {
+  // Weight 1.5: (washing − family help, never below 0) × 1.5, half up.
+  const withFamily = compileQuestionnaire({
+    key: 'family',
+    title: 'With family help',
+    sections: [
+      {
+        key: 'care',
+        title: 'Personal care',
+        weight: 1.5,
+        questions: [
+          { key: 'washing', text: 'Washing', type: 'single', options: [{ key: 'lots', text: 'Lots', points: 9 }] },
+          {
+            key: 'family',
+            text: 'Family help without pay',
+            type: 'single',
+            unpaidSupport: true,
+            options: [
+              { key: 'some', text: 'Some', points: 3 },
+              { key: 'all', text: 'All of it', points: 12 },
+            ],
+          },
+        ],
+      },
+    ],
+  });
+
+  it('takes the points off the section before weighting, and never below 0', () => {
+    const some = scoreAnswers(withFamily, { washing: 'lots', family: 'some' });
+    expect(some.sections[0]).toMatchObject({ questionPoints: 6, unpaidSupportPoints: 3, weightedPoints: 9, points: 9 });
+    const all = scoreAnswers(withFamily, { washing: 'lots', family: 'all' });
+    expect(all.sections[0]).toMatchObject({ questionPoints: 0, unpaidSupportPoints: 9, points: 0 });
+    expect(all.totalPoints).toBe(0);
+  });
+
+  it('refuses an unpaidSupport flag that is not true or false', () => {
+    expect(() =>
+      compileQuestionnaire({
+        key: 'x',
+        title: 'x',
+        sections: [
+          {
+            key: 's',
+            title: 's',
+            questions: [
+              { key: 'q', text: 'q', type: 'single', unpaidSupport: 'yes' as never, options: [{ key: 'a', text: 'a', points: 1 }] },
+            ],
+          },
+        ],
+      }),
+    ).toThrow(RasError);
+  });
+});

@@ -22,6 +22,8 @@ export const ERROR_CATALOGUE = {
   LAST_ADMIN_KEY: { status: 409, title: 'The council’s last admin key cannot be revoked' },
   ALREADY_EXISTS: { status: 409, title: 'Already exists' },
   CHARGING_POLICY_OVERLAP: { status: 409, title: 'Another charging policy is in force on some of these dates' },
+  DIRECT_PAYMENTS_SUSPENDED: { status: 409, title: 'Direct payments on this budget are suspended' },
+  RETURN_PERIOD_AUDITED: { status: 409, title: 'The period has already been audited' },
   PRECONDITION_FAILED: { status: 412, title: 'The resource has changed (If-Match does not match its ETag)' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   URI_TOO_LONG: { status: 414, title: 'The request URL is too long' },
@@ -42,6 +44,8 @@ export const ERROR_CATALOGUE = {
   NOT_ELIGIBLE: { status: 422, title: 'The person is not eligible for a personal budget' },
   NO_CHARGING_POLICY: { status: 422, title: 'No charging policy is in force on this date' },
   NO_SUCCESSOR_SCHEME: { status: 422, title: 'The allocation scheme has no later version to uprate to' },
+  NO_DIRECT_PAYMENT_LINES: { status: 422, title: 'The budget’s approved plan has no direct-payment lines' },
+  DIRECT_PAYMENT_AGREEMENT_REQUIRED: { status: 422, title: 'A direct payment agreement is needed before the first direct payment' },
   INTERNAL: { status: 500, title: 'Something went wrong on our side' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'The service is temporarily unavailable' },
 } as const;

@@ -17,7 +17,7 @@ import { loggableError } from '../src/plugins/problem-details.js';
 import { WebhookSender } from '../src/webhooks/delivery.js';
 import { WebhookRelay } from '../src/webhooks/relay.js';
 import { isPublicAddress, TargetPolicy } from '../src/webhooks/target-policy.js';
-import { agreedPerson, type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
+import { agreedPerson, directPaymentAgreement, type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
 import { agreedBudget, PLAN } from './helpers/plan.js';
 import { BOOTSTRAP_TOKEN, createTestApp, openTestDatabase, problemOf, type TestApp } from './helpers/test-app.js';
 
@@ -918,6 +918,7 @@ describe('one key deciding every stage of a plan (medium 5, separation of duties
     const manager = await decide(planId, coordinator, council.keys.teamManager, { stage: 'team-manager' });
     const panel = await decide(planId, manager, panelAndFinance, { stage: 'panel', startDate: '2026-05-01' });
     expect(panel.statusCode, panel.body).toBe(200);
+    await directPaymentAgreement(t, council, budgetId);
     const pay = (key: string) =>
       t.call('POST', `/v1/budgets/${budgetId}/transactions`, {
         key,

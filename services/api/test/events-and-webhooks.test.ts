@@ -236,6 +236,7 @@ describe('the event catalogue', () => {
         'support-plan.approved',
         'budget.agreed',
         'payment-agreement.created',
+        'direct-payment-agreement.created',
         'review.scheduled',
         'transaction.recorded',
       ]),

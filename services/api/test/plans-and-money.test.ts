@@ -1,6 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agreedPerson, type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
+import { agreedPerson, directPaymentAgreement, type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
 import { PLAN } from './helpers/plan.js';
 import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
 
@@ -346,6 +346,7 @@ describe('budget account', () => {
       body: { effectiveFrom: '2026-01-01', weeklyContributionPence: 2_000 },
     });
     await approve(await createPlan(budgetId));
+    await directPaymentAgreement(t, council, budgetId);
     const url = `/v1/budgets/${budgetId}/transactions`;
     const post = (body: Record<string, unknown>) =>
       t.call('POST', url, { key: council.keys.finance, body: { occurredOn: '2026-05-01', ...body } });

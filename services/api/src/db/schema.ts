@@ -1,11 +1,14 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type {
+  AccountStatement,
   AnnualClawback,
   Answers,
+  AuditSampleRule,
   CalibrationResult,
   ChargingPolicyRules,
   LedgerKind,
   Referral,
+  ReturnCheck,
   SupportPlan,
   UpratingOutcome,
   UpratingSummary,
@@ -82,6 +85,8 @@ export interface PersonTable {
   display_name: string | null;
   date_of_birth: string | null;
   agent: NullableJson;
+  /** For a carer: the person they care for. */
+  cares_for_person_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_by_key_id: string | null;
   version: Generated<number>;
   created_at: Timestamp;
@@ -239,6 +244,65 @@ export interface UpratingRunItemTable {
   outcome: UpratingOutcome;
   new_budget_id: string | null;
   review_id: string | null;
+}
+
+export interface DirectPaymentAgreementTable {
+  id: string;
+  council_id: string;
+  budget_id: string;
+  person_id: string;
+  terms_version: string;
+  terms_text: string;
+  holder_type: 'person' | 'nominated-person' | 'authorised-person' | 'trust';
+  holder_name: string | null;
+  account_type: 'bank' | 'prepaid-card';
+  account_reference: string;
+  accepted_on: string;
+  accepted_by: string;
+  status: 'active' | 'suspended' | 'ended';
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface AccountReturnTable {
+  id: string;
+  council_id: string;
+  agreement_id: string;
+  period_from: string;
+  period_to: string;
+  statement: Json<AccountStatement>;
+  check_result: Json<ReturnCheck>;
+  matches: boolean;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export interface AuditSampleTable {
+  id: string;
+  council_id: string;
+  period_from: string;
+  period_to: string;
+  rule: Json<AuditSampleRule>;
+  explanation: Json;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export interface AuditSampleItemTable {
+  sample_id: string;
+  council_id: string;
+  agreement_id: string;
+  reasons: string[];
+  balance_pence: number;
+  threshold_pence: number;
+  outcome: 'satisfactory' | 'query' | 'suspend' | 'recover' | null;
+  notes: string | null;
+  recovery_pence: number | null;
+  recovery_transaction_id: string | null;
+  decided_by: string | null;
+  decided_at: NullableTimestamp;
 }
 
 export type PlanStage = 'coordinator' | 'team-manager' | 'risk-enablement' | 'panel';
@@ -447,6 +511,10 @@ export interface DB {
   charging_policies: ChargingPolicyTable;
   uprating_runs: UpratingRunTable;
   uprating_run_items: UpratingRunItemTable;
+  direct_payment_agreements: DirectPaymentAgreementTable;
+  account_returns: AccountReturnTable;
+  audit_samples: AuditSampleTable;
+  audit_sample_items: AuditSampleItemTable;
   support_plans: SupportPlanTable;
   plan_decisions: PlanDecisionTable;
   payment_agreements: PaymentAgreementTable;
@@ -481,6 +549,10 @@ export type FinancialAssessment = Selectable<FinancialAssessmentTable>;
 export type ChargingPolicy = Selectable<ChargingPolicyTable>;
 export type UpratingRun = Selectable<UpratingRunTable>;
 export type UpratingRunItem = Selectable<UpratingRunItemTable>;
+export type DirectPaymentAgreement = Selectable<DirectPaymentAgreementTable>;
+export type AccountReturn = Selectable<AccountReturnTable>;
+export type AuditSample = Selectable<AuditSampleTable>;
+export type AuditSampleItem = Selectable<AuditSampleItemTable>;
 export type SupportPlanRow = Selectable<SupportPlanTable>;
 export type SupportPlanUpdate = Updateable<SupportPlanTable>;
 export type PlanDecision = Selectable<PlanDecisionTable>;

@@ -126,6 +126,40 @@ export const EVENT_CATALOGUE = {
       'The run and its headline figures',
     ),
   },
+  'direct-payment-agreement.created': {
+    entityType: 'direct-payment-agreement',
+    description: 'A direct payment agreement was accepted: terms version, who holds the money',
+    payload: open(
+      { id: Id, budgetId: Id, personId: Id, status: Type.String(), termsVersion: Type.String() },
+      'The agreement, never the account reference',
+    ),
+  },
+  'direct-payment-agreement.suspended': {
+    entityType: 'direct-payment-agreement',
+    description: 'Direct payments were suspended after an audit: no council payments until lifted',
+    payload: open({ id: Id, budgetId: Id, personId: Id, status: Type.String() }, 'The agreement; auditSampleId names the audit'),
+  },
+  'account-return.recorded': {
+    entityType: 'account-return',
+    description: 'A direct payment account’s return for a period was recorded and checked against the ledger',
+    payload: open(
+      { id: Id, agreementId: Id, periodFrom: Type.String(), periodTo: Type.String(), matches: Type.Boolean() },
+      'The return and whether it matches',
+    ),
+  },
+  'audit-sample.created': {
+    entityType: 'audit-sample',
+    description: 'A period’s audit sample of direct payment accounts was drawn',
+    payload: open({ id: Id, periodFrom: Type.String(), periodTo: Type.String(), accounts: Type.Integer() }, 'The sample'),
+  },
+  'audit-outcome.recorded': {
+    entityType: 'audit-sample',
+    description: 'The audit of one sampled account was decided (satisfactory, query, suspend or recover)',
+    payload: open(
+      { id: Id, agreementId: Id, outcome: Type.String(), recoveryPence: Type.Union([Pence, Type.Null()]) },
+      'The outcome; a recovery is also a transaction.recorded',
+    ),
+  },
   'financial-assessment.recorded': {
     entityType: 'financial-assessment',
     description: 'A person’s weekly contribution was assessed',

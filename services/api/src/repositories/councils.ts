@@ -90,7 +90,10 @@ export function updateCouncil(db: Db, id: string, change: { name?: string; setti
 export type CouncilSettings = Required<
   Pick<CouncilSettingsInput, 'paymentFrequency' | 'contributionCollection' | 'firstReviewAfterWeeks' | 'separationOfDuties' | 'nation'>
 > &
-  Pick<CouncilSettingsInput, 'targets' | 'regionalReportOptIn' | 'regionalReportNamed' | 'clientGroups' | 'transparency'>;
+  Pick<
+    CouncilSettingsInput,
+    'targets' | 'regionalReportOptIn' | 'regionalReportNamed' | 'clientGroups' | 'transparency' | 'directPaymentTerms'
+  >;
 
 export async function councilSettings(tx: Kysely<DB> | Transaction<DB>, councilId: string): Promise<CouncilSettings> {
   const council = await findCouncil(tx, councilId);

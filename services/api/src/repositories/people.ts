@@ -16,6 +16,8 @@ export interface PersonFields {
   readonly displayName: string | null;
   readonly dateOfBirth: string | null;
   readonly agent: unknown;
+  /** For a carer: the person they care for (left as it is when undefined). */
+  readonly caresForPersonId?: string | null | undefined;
 }
 
 /** The people a scope may see: the council's, narrowed to a portal key's own. */
@@ -79,6 +81,7 @@ export async function insertPerson(
       display_name: fields.displayName,
       date_of_birth: fields.dateOfBirth,
       agent: fields.agent === null ? null : JSON.stringify(fields.agent),
+      cares_for_person_id: fields.caresForPersonId ?? null,
       created_by_key_id: createdByKeyId,
     })
     .returningAll()
@@ -111,6 +114,7 @@ export async function updatePerson(tx: Transaction<DB>, councilId: string, id: s
       display_name: fields.displayName,
       date_of_birth: fields.dateOfBirth,
       agent: fields.agent === null ? null : JSON.stringify(fields.agent),
+      ...(fields.caresForPersonId === undefined ? {} : { cares_for_person_id: fields.caresForPersonId }),
       version: eb('version', '+', 1),
       updated_at: new Date(),
     }))

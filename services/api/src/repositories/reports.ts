@@ -6,7 +6,13 @@ export function activeBudgets(db: Kysely<DB>, councilId: string, from: string, t
   return db
     .selectFrom('budgets as b')
     .leftJoin('support_plans as p', (join) => join.onRef('p.budget_id', '=', 'b.id').on('p.status', '=', 'approved'))
+    .innerJoin('people as who', 'who.id', 'b.person_id')
     .select([
+      'who.cares_for_person_id',
+      // Only the points taken off for unpaid support, not the whole calculation.
+      sql<number>`(select coalesce(sum((s ->> 'unpaidSupportPoints')::int), 0) from jsonb_array_elements(b.calculation -> 'sections') s)::int`.as(
+        'unpaid_support_points',
+      ),
       'b.id',
       'b.person_id',
       'b.council_annual_pence',

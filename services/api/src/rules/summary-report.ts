@@ -28,6 +28,8 @@ export interface ReportInput {
     ras_annual_pence: number;
     panel_annual_pence: number | null;
     referral: unknown;
+    cares_for_person_id: string | null;
+    unpaid_support_points: number;
     plan: unknown;
     exception: unknown;
     decided_at: Date | string | null;
@@ -55,10 +57,19 @@ export function buildSummaryReport(input: ReportInput) {
   let allocated = 0;
   const exceptions: { budgetId: string; overBudgetPence: number; reason: string }[] = [];
   const outsideRas = { referred: 0, budgets: 0, panelAnnualPence: 0, rasAnnualPence: 0 };
+  const carers = { carersBudgets: 0, carersAnnualPence: 0, budgetsLessUnpaidSupport: 0, unpaidSupportPoints: 0 };
   for (const budget of input.budgets) {
     people.add(budget.person_id);
     allocated += budget.council_annual_pence;
     if (budget.referral !== null) outsideRas.referred += 1;
+    if (budget.cares_for_person_id !== null) {
+      carers.carersBudgets += 1;
+      carers.carersAnnualPence += Number(budget.council_annual_pence);
+    }
+    if (budget.unpaid_support_points > 0) {
+      carers.budgetsLessUnpaidSupport += 1;
+      carers.unpaidSupportPoints += budget.unpaid_support_points;
+    }
     if (budget.panel_annual_pence !== null) {
       outsideRas.budgets += 1;
       outsideRas.panelAnnualPence += Number(budget.panel_annual_pence);
@@ -144,6 +155,7 @@ export function buildSummaryReport(input: ReportInput) {
     })),
     exceptions: { count: exceptions.length, plans: exceptions },
     outsideRas,
+    carers,
   };
 }
 
@@ -170,6 +182,7 @@ export function summaryReportCsv(report: ReturnType<typeof buildSummaryReport>):
     add('targets', `${target.label ?? target.measure} ${target.percent}% by ${target.by}`, target.met ? 'met' : 'not met');
   add('exceptions', 'plans approved over budget', report.exceptions.count);
   for (const [measure, value] of Object.entries(report.outsideRas)) add('outside the RAS', measure, value);
+  for (const [measure, value] of Object.entries(report.carers)) add('carers and unpaid support', measure, value);
   return `${rows.map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
 }
 

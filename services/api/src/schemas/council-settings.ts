@@ -9,6 +9,22 @@ export const CouncilSettings = Type.Object(
           'Whose charging law applies (default england): the shipped charging policy for it is in force on any date the council has not set one of its own',
       }),
     ),
+    directPaymentTerms: Type.Optional(
+      Type.Object(
+        {
+          version: Type.String({ minLength: 1, maxLength: 50, description: 'e.g. 2026-04' }),
+          text: Type.String({
+            minLength: 1,
+            maxLength: 50_000,
+            description: 'The terms a direct payment agreement accepts, as the person is shown them',
+          }),
+        },
+        {
+          additionalProperties: false,
+          description: 'The council’s current direct payment terms; an agreement keeps the version and text it accepted',
+        },
+      ),
+    ),
     paymentFrequency: Type.Optional(
       Type.Union([Type.Literal('monthly'), Type.Literal('four-weekly')], { description: 'How the net budget is paid (default monthly)' }),
     ),

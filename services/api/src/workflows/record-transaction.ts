@@ -7,6 +7,7 @@ import { councilSettings } from '../repositories/councils.js';
 import { listDecisions, listPlans } from '../repositories/support-plans.js';
 import { summariseStoredAccount, toTransaction } from '../representations/budget-accounts.js';
 import type { WorkflowContext } from './context.js';
+import { assertDirectPaymentsAllowed } from './direct-payments.js';
 
 /** A transaction as the API takes it. */
 export interface TransactionRequest {
@@ -91,6 +92,7 @@ export async function recordTransaction(context: WorkflowContext, budgetId: stri
     ]);
   const internal = { councilId: scope.councilId, portalKeyId: null };
   const [approved] = await listPlans(tx, internal, { budgetId: budget.id, status: 'approved' }, null, 1);
+  if (body.kind === 'council-payment') await assertDirectPaymentsAllowed(context, budget.id, approved);
 
   // Only streams whose money the council passes on have a line in the account.
   const streams = (budget.calculation.streams ?? []).filter((stream) => stream.paysThroughCouncil !== false).map((stream) => stream.key);

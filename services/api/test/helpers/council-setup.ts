@@ -7,6 +7,30 @@ export const ANSWERS_25 = { washing: 'lots', aids: ['hoist', 'rail'], out: 'with
 
 export const TEST_CLIENT_GROUPS = ['learning-disability', 'older-people', 'physical-disability', 'mental-health'];
 
+/** The direct payment terms every test council has; agreements accept this version. */
+export const DIRECT_PAYMENT_TERMS = { version: '2026-04', text: 'I will spend the money on the support in my plan and keep receipts.' };
+
+/**
+ * The direct payment agreement a budget whose plan has direct-payment lines needs before the
+ * first council payment: the person holds the money in a bank account.
+ */
+export async function directPaymentAgreement(t: TestApp, council: SetUpCouncil, budgetId: string, extra: Record<string, unknown> = {}) {
+  const response = await t.call('POST', '/v1/direct-payment-agreements', {
+    key: council.keys.finance,
+    body: {
+      budgetId,
+      termsVersion: DIRECT_PAYMENT_TERMS.version,
+      holder: { type: 'person' },
+      account: { type: 'bank', reference: 'DP-000123' },
+      acceptedOn: '2026-05-01',
+      acceptedBy: 'The person, with their sister',
+      ...extra,
+    },
+  });
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json() as { id: string; status: string };
+}
+
 /** A council with a key per role, the small questionnaire and a £250-a-point scheme for learning disability. */
 export interface SetUpCouncil {
   readonly id: string;
@@ -23,7 +47,10 @@ export async function setUpCouncil(
   const created = await t.call('POST', '/v1/councils', {
     key: BOOTSTRAP_TOKEN,
     // The four client groups the tests use; the scheme covers learning disability only.
-    body: { name: `Council ${Date.now()} ${Math.random()}`, settings: { clientGroups: TEST_CLIENT_GROUPS, ...settings } },
+    body: {
+      name: `Council ${Date.now()} ${Math.random()}`,
+      settings: { clientGroups: TEST_CLIENT_GROUPS, directPaymentTerms: DIRECT_PAYMENT_TERMS, ...settings },
+    },
   });
   expect(created.statusCode, created.body).toBe(201);
   const admin = created.json().adminKey.key as string;

@@ -1,6 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
-import { agreedPerson, type SetUpCouncil } from './council-setup.js';
+import { agreedPerson, directPaymentAgreement, type SetUpCouncil } from './council-setup.js';
 import type { TestApp } from './test-app.js';
 
 // The plan from plans-and-money.test.ts: £5,360 a year plus £500 contingency, two outcomes.
@@ -66,6 +66,8 @@ export async function agreedBudget(
     panel?: Record<string, unknown>;
     /** The key that approves at panel (default the council's panel key). */
     panelKey?: string;
+    /** Leave out the direct payment agreement a plan with direct-payment lines gets (default made). */
+    directPaymentAgreement?: boolean;
     /** The person's client group and answers (default learning disability, 25 points). */
     person?: { clientGroup?: string; answers?: Record<string, unknown> };
   } = {},
@@ -103,5 +105,9 @@ export async function agreedBudget(
     startDate: (options.budget?.startDate as string | undefined) ?? '2026-05-01',
     ...options.panel,
   });
+  // A plan with direct-payment lines needs its agreement before the first council payment.
+  const lines = ((options.plan ?? PLAN) as { lines?: { managedBy: string }[] }).lines ?? [];
+  if (options.directPaymentAgreement !== false && lines.some((line) => line.managedBy === 'direct-payment'))
+    await directPaymentAgreement(t, council, budget.json().id);
   return { personId, assessmentId, budgetId: budget.json().id as string, planId: plan.json().id as string };
 }

@@ -37,7 +37,10 @@ const budgetAccountRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/budgets/:id/transactions',
     {
-      config: { problems: ['INVALID_STATE', 'SAME_ACTOR', 'INVALID_INPUT'], access: rolesAccess('finance', 'integration') },
+      config: {
+        problems: ['INVALID_STATE', 'SAME_ACTOR', 'INVALID_INPUT', 'DIRECT_PAYMENT_AGREEMENT_REQUIRED', 'DIRECT_PAYMENTS_SUSPENDED'],
+        access: rolesAccess('finance', 'integration'),
+      },
       schema: {
         operationId: 'recordTransaction',
         tags: ['money'],

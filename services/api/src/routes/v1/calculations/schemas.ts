@@ -52,6 +52,9 @@ export const SectionScore = Type.Object({
   key: Type.String(),
   title: Type.String(),
   questionPoints: Type.Integer(),
+  unpaidSupportPoints: Type.Optional(
+    Type.Integer({ description: 'Question points taken off the section for needs met by unpaid support' }),
+  ),
   weight: Type.Number(),
   weightedPoints: Type.Integer(),
   maxPoints: Nullable(Type.Integer()),

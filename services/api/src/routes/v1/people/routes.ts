@@ -3,7 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { Type } from 'typebox';
 import { READERS, rolesAccess, type Scope } from '../../../auth/roles.js';
 import type { DB } from '../../../db/schema.js';
-import { AppError, notFound } from '../../../errors.js';
+import { AppError, notFound, unprocessable } from '../../../errors.js';
 import { assertVersion, etag, requireIfMatch } from '../../../http/etag.js';
 import { iso } from '../../../http/iso.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
@@ -33,10 +33,25 @@ export function toPerson({ person, externalIds }: PersonRecord) {
     displayName: person.display_name,
     dateOfBirth: person.date_of_birth,
     agent: person.agent as { name: string; relationship: string; contact?: string } | null,
+    caresForPersonId: person.cares_for_person_id,
     version: person.version,
     createdAt: iso(person.created_at),
     updatedAt: iso(person.updated_at),
   };
+}
+
+/** The person a carer cares for, checked: one the caller can see, and not the carer themself. */
+async function caredFor(db: Db, scope: Scope, id: string | null | undefined, self: string | null): Promise<string | null | undefined> {
+  if (id === undefined || id === null) return id;
+  if (id === self)
+    throw unprocessable('INVALID_INPUT', 'A person cannot be their own carer', [
+      { pointer: '/caresForPersonId', detail: 'is this person' },
+    ]);
+  if (!(await findPerson(db, scope, id)))
+    throw unprocessable('INVALID_INPUT', 'The person cared for does not exist', [
+      { pointer: '/caresForPersonId', detail: 'is not a person you can see' },
+    ]);
+  return id;
 }
 
 /** What audit records and events say about a person: identifiers, never personal details. */
@@ -90,6 +105,7 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
           displayName: body.displayName ?? null,
           dateOfBirth: body.dateOfBirth ?? null,
           agent: body.agent ?? null,
+          caresForPersonId: await caredFor(tx, scope, body.caresForPersonId, null),
         };
         const record = await insertPerson(
           tx,
@@ -163,6 +179,7 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
           displayName: body.displayName === undefined ? before.person.display_name : body.displayName,
           dateOfBirth: body.dateOfBirth === undefined ? before.person.date_of_birth : body.dateOfBirth,
           agent: body.agent === undefined ? before.person.agent : body.agent,
+          caresForPersonId: await caredFor(tx, scope, body.caresForPersonId, before.person.id),
         });
         const after = { person, externalIds };
         changes.record({

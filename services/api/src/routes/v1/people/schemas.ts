@@ -22,6 +22,7 @@ export const CreatePersonBody = Type.Object(
     displayName: Type.Optional(Text(200)),
     dateOfBirth: Type.Optional(CalendarDate),
     agent: Type.Optional(Agent),
+    caresForPersonId: Type.Optional(Id),
   },
   { additionalProperties: false },
 );
@@ -33,6 +34,7 @@ export const UpdatePersonBody = Type.Object(
     displayName: Type.Optional(Nullable(Text(200))),
     dateOfBirth: Type.Optional(Nullable(CalendarDate)),
     agent: Type.Optional(Nullable(Agent)),
+    caresForPersonId: Type.Optional(Nullable(Id)),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -45,6 +47,7 @@ export const PersonResource = Type.Object(
     displayName: Nullable(Type.String()),
     dateOfBirth: Nullable(CalendarDate),
     agent: Nullable(Type.Object({ name: Type.String(), relationship: Type.String(), contact: Type.Optional(Type.String()) })),
+    caresForPersonId: Nullable(Id),
     version: Type.Integer(),
     createdAt: Timestamp,
     updatedAt: Timestamp,

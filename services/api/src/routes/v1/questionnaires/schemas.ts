@@ -15,6 +15,12 @@ const Question = Type.Object(
     type: Type.Union([Type.Literal('single'), Type.Literal('multi')]),
     required: Type.Optional(Type.Boolean({ description: 'Default true' })),
     maxPoints: Type.Optional(Type.Number({ description: 'multi questions only: the most points the question gives' })),
+    unpaidSupport: Type.Optional(
+      Type.Boolean({
+        description:
+          'Needs met by unpaid support (family, friends): the question’s points are taken off its section’s points instead of added, never below 0, and the explanation says so',
+      }),
+    ),
     options: Type.Array(Option, { maxItems: 50 }),
   },
   { additionalProperties: false },
@@ -55,6 +61,7 @@ export const QuestionnaireResource = Type.Object(
             type: Type.Union([Type.Literal('single'), Type.Literal('multi')]),
             required: Type.Optional(Type.Boolean()),
             maxPoints: Type.Optional(Type.Number()),
+            unpaidSupport: Type.Optional(Type.Boolean()),
             options: Type.Array(Type.Object({ key: Type.String(), text: Type.String(), points: Type.Number() })),
           }),
         ),

@@ -81,6 +81,15 @@ export const SummaryReport = Type.Object(
       },
       { description: 'Budgets decided outside the RAS, beside what the RAS would have given' },
     ),
+    carers: Type.Object(
+      {
+        carersBudgets: Count('Carers’ personal budgets in force (the person cares for someone)'),
+        carersAnnualPence: PenceTotal('What the council funds of them, a year'),
+        budgetsLessUnpaidSupport: Count('Budgets whose points were lowered for needs met by unpaid support'),
+        unpaidSupportPoints: Count('The points taken off them in all'),
+      },
+      { description: 'Carers’ budgets, and how far unpaid support lowered the cared-for people’s points' },
+    ),
   },
   { title: 'SummaryReport' },
 );

@@ -1,0 +1,229 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Kysely } from 'kysely';
+import { rolesAccess, STAFF } from '../../../auth/roles.js';
+import type { AccountReturn, AuditSample, DB, DirectPaymentAgreement } from '../../../db/schema.js';
+import { notFound } from '../../../errors.js';
+import { etag } from '../../../http/etag.js';
+import { iso } from '../../../http/iso.js';
+import { runWorkflow, workflowContext } from '../../../http/write.js';
+import { councilOf } from '../../../plugins/auth.js';
+import { createOnce } from '../../../plugins/idempotency.js';
+import { findAuditSample, findDirectPaymentAgreement, listAccountReturns, listAuditItems } from '../../../repositories/direct-payments.js';
+import { IdempotencyHeaders, IdParams, problemResponses } from '../../../schemas/common.js';
+import {
+  createAuditSample,
+  createDirectPaymentAgreement,
+  recordAccountReturn,
+  recordAuditOutcome,
+} from '../../../workflows/direct-payments.js';
+import {
+  AccountReturnResource,
+  AuditSampleResource,
+  CreateAuditSampleBody,
+  CreateDirectPaymentAgreementBody,
+  DirectPaymentAgreementResource,
+  RecordAccountReturnBody,
+  RecordAuditOutcomeBody,
+} from './schemas.js';
+
+function toReturn(row: AccountReturn) {
+  return {
+    id: row.id,
+    agreementId: row.agreement_id,
+    periodFrom: row.period_from,
+    periodTo: row.period_to,
+    statement: row.statement,
+    matches: row.matches,
+    ledger: row.check_result.ledger,
+    checks: row.check_result.checks as never,
+    explanation: row.check_result.explanation as never,
+    createdAt: iso(row.created_at),
+  };
+}
+
+async function toAgreement(db: Kysely<DB>, row: DirectPaymentAgreement) {
+  return {
+    id: row.id,
+    budgetId: row.budget_id,
+    personId: row.person_id,
+    status: row.status,
+    terms: { version: row.terms_version, text: row.terms_text },
+    holder: { type: row.holder_type, name: row.holder_name },
+    account: { type: row.account_type, reference: row.account_reference },
+    acceptedOn: row.accepted_on,
+    acceptedBy: row.accepted_by,
+    returns: (await listAccountReturns(db, row.council_id, row.id)).map(toReturn),
+    version: row.version,
+    createdAt: iso(row.created_at),
+  };
+}
+
+async function toSample(db: Kysely<DB>, sample: AuditSample) {
+  const items = await listAuditItems(db, sample.council_id, sample.id);
+  return {
+    id: sample.id,
+    periodFrom: sample.period_from,
+    periodTo: sample.period_to,
+    rule: { percent: sample.rule.percent, seed: sample.rule.seed, riskWeeks: sample.rule.riskWeeks },
+    accounts: items.map((item) => ({
+      agreementId: item.agreement_id,
+      reasons: item.reasons as ('random' | 'high-balance')[],
+      balancePence: item.balance_pence,
+      thresholdPence: item.threshold_pence,
+      outcome: item.outcome,
+      notes: item.notes,
+      recoveryPence: item.recovery_pence,
+      recoveryTransactionId: item.recovery_transaction_id,
+      decidedAt: item.decided_at === null ? null : iso(item.decided_at),
+    })),
+    explanation: sample.explanation as never,
+    createdAt: iso(sample.created_at),
+  };
+}
+
+const FINANCE = rolesAccess('finance', 'admin');
+
+/** Direct payments: the agreement before the first payment, the holder's returns, and the council's audit. */
+const directPaymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/direct-payment-agreements',
+    {
+      config: {
+        problems: ['INVALID_STATE', 'INVALID_INPUT', 'NO_DIRECT_PAYMENT_LINES', 'ALREADY_EXISTS'],
+        access: rolesAccess('finance', 'admin', 'assessor'),
+      },
+      schema: {
+        operationId: 'createDirectPaymentAgreement',
+        tags: ['money'],
+        summary: 'Record the direct payment agreement for an agreed budget',
+        description:
+          'Needed before the first council payment into the account of a budget whose approved plan has direct-payment lines (recordTransaction answers 422 DIRECT_PAYMENT_AGREEMENT_REQUIRED without it). Keeps the council’s terms (settings.directPaymentTerms) as accepted, who holds the money, the account, and who accepted it when. A budget whose plan has no direct-payment line is 422 NO_DIRECT_PAYMENT_LINES; a second agreement is 409 ALREADY_EXISTS with existingId.',
+        headers: IdempotencyHeaders,
+        body: CreateDirectPaymentAgreementBody,
+        response: { 201: DirectPaymentAgreementResource, ...problemResponses },
+      },
+    },
+    async (request, reply) =>
+      createOnce(request, reply, async (tx, changes) => {
+        const row = await createDirectPaymentAgreement(workflowContext(request, tx, changes), request.body);
+        return {
+          body: await toAgreement(tx, row),
+          headers: { location: `/v1/direct-payment-agreements/${row.id}`, etag: etag(row.version) },
+        };
+      }),
+  );
+
+  app.get(
+    '/direct-payment-agreements/:id',
+    {
+      config: { access: rolesAccess(...STAFF) },
+      schema: {
+        operationId: 'getDirectPaymentAgreement',
+        tags: ['money'],
+        summary: 'A direct payment agreement, with its returns and how each checked against the ledger',
+        params: IdParams,
+        response: { 200: DirectPaymentAgreementResource, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const row = await findDirectPaymentAgreement(app.db, councilOf(request), request.params.id);
+      if (!row) throw notFound('direct payment agreement', request.params.id);
+      reply.header('etag', etag(row.version));
+      return toAgreement(app.db, row);
+    },
+  );
+
+  app.post(
+    '/direct-payment-agreements/:id/returns',
+    {
+      config: {
+        problems: ['INVALID_INPUT', 'ALREADY_EXISTS', 'RETURN_PERIOD_AUDITED'],
+        access: rolesAccess('finance', 'admin', 'integration', 'portal'),
+      },
+      schema: {
+        operationId: 'recordAccountReturn',
+        tags: ['money'],
+        summary: 'Record the account holder’s return for a period, checked against the ledger',
+        description:
+          'Balance, money in, money out and receipts for the period, checked against the budget account: opening and closing balances, money in and out, that the statement adds up, and that receipts cover the money out; every difference shown. One return per period (409 ALREADY_EXISTS); none for a period whose audit of this account is decided (409 RETURN_PERIOD_AUDITED).',
+        params: IdParams,
+        headers: IdempotencyHeaders,
+        body: RecordAccountReturnBody,
+        response: { 201: AccountReturnResource, ...problemResponses },
+      },
+    },
+    async (request, reply) =>
+      createOnce(request, reply, async (tx, changes) => {
+        const row = await recordAccountReturn(workflowContext(request, tx, changes), request.params.id, request.body);
+        return { body: toReturn(row), headers: { location: `/v1/direct-payment-agreements/${row.agreement_id}` } };
+      }),
+  );
+
+  app.post(
+    '/direct-payment-audits',
+    {
+      config: { problems: ['INVALID_INPUT'], access: FINANCE },
+      schema: {
+        operationId: 'createAuditSample',
+        tags: ['money'],
+        summary: 'Draw a period’s audit sample of direct payment accounts',
+        description:
+          'A percentage of the accounts in force at random, seeded and reproducible (the same seed and accounts draw the same sample; the seed defaults to the period), plus every account holding more than riskWeeks (default 12) weeks of its budget at the end of the period.',
+        headers: IdempotencyHeaders,
+        body: CreateAuditSampleBody,
+        response: { 201: AuditSampleResource, ...problemResponses },
+      },
+    },
+    async (request, reply) =>
+      createOnce(request, reply, async (tx, changes) => {
+        const sample = await createAuditSample(workflowContext(request, tx, changes), request.body);
+        return {
+          body: await toSample(tx, sample),
+          headers: { location: `/v1/direct-payment-audits/${sample.id}` },
+        };
+      }),
+  );
+
+  app.get(
+    '/direct-payment-audits/:id',
+    {
+      config: { access: rolesAccess(...STAFF) },
+      schema: {
+        operationId: 'getAuditSample',
+        tags: ['money'],
+        summary: 'An audit sample: the accounts drawn, why, and each outcome',
+        params: IdParams,
+        response: { 200: AuditSampleResource, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const sample = await findAuditSample(app.db, councilOf(request), request.params.id);
+      if (!sample) throw notFound('audit sample', request.params.id);
+      return toSample(app.db, sample);
+    },
+  );
+
+  app.post(
+    '/direct-payment-audits/:id/outcomes',
+    {
+      config: { problems: ['INVALID_STATE', 'INVALID_INPUT'], access: FINANCE },
+      schema: {
+        operationId: 'recordAuditOutcome',
+        tags: ['money'],
+        summary: 'Record what the audit of one sampled account found',
+        description:
+          'satisfactory or query record the finding; suspend suspends the direct payment agreement, so no council payment goes in (409 DIRECT_PAYMENTS_SUSPENDED); recover raises a debt on the account: a clawback entry of recoveryPence with the notes as its explanation.',
+        params: IdParams,
+        body: RecordAuditOutcomeBody,
+        response: { 200: AuditSampleResource, ...problemResponses },
+      },
+    },
+    async (request) => {
+      return runWorkflow(request, async (context) =>
+        toSample(context.tx, await recordAuditOutcome(context, request.params.id, request.body)),
+      );
+    },
+  );
+};
+
+export default directPaymentRoutes;
