@@ -25,6 +25,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
     .execute();
   await db.schema.createIndex('uprating_runs_council_idx').on('uprating_runs').columns(['council_id', 'created_at']).execute();
+  // A caseload is uprated to a version once: a second applied run for it cannot commit.
+  await sql`create unique index uprating_runs_applied_uq on uprating_runs (council_id, scheme_id) where status = 'applied'`.execute(db);
 
   await db.schema
     .createTable('uprating_run_items')
@@ -41,6 +43,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('review_id', 'uuid')
     .addPrimaryKeyConstraint('uprating_run_items_pk', ['run_id', 'budget_id'])
     .execute();
+  await db.schema.createIndex('uprating_run_items_new_budget_idx').on('uprating_run_items').column('new_budget_id').execute();
+  await db.schema.createIndex('uprating_run_items_budget_idx').on('uprating_run_items').column('budget_id').execute();
 
   await db.schema
     .alterTable('budgets')

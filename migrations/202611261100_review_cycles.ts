@@ -7,6 +7,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .alterTable('reviews')
     .addColumn('repeat_every_months', 'integer', (c) => c.check(sql`repeat_every_months between 1 and 12`))
+    // The first due date of the cycle: the next is counted from it, so the day of month never drifts.
+    .addColumn('repeat_from', 'date')
     .execute();
   await db.schema
     .alterTable('reviews')
@@ -16,5 +18,5 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('reviews').dropConstraint('reviews_repeat_interim_ck').execute();
-  await db.schema.alterTable('reviews').dropColumn('repeat_every_months').execute();
+  await db.schema.alterTable('reviews').dropColumn('repeat_from').dropColumn('repeat_every_months').execute();
 }

@@ -486,6 +486,21 @@ const audited = ok(
   'recordAuditOutcome',
 );
 log(`audit: ${audited.accounts.length} accounts drawn, ours ${audited.accounts.find((a) => a.agreementId === directPayment.id)?.outcome}`);
+// A query about the card: payments paused while it is sorted out, then reinstated.
+const agreementNow = await finance.GET('/v1/direct-payment-agreements/{id}', { params: { path: { id: directPayment.id } } });
+const paused = await finance.POST('/v1/direct-payment-agreements/{id}/status', {
+  params: { path: { id: directPayment.id }, header: { 'If-Match': etagOf(agreementNow) } },
+  body: { status: 'suspended', reason: 'The card provider is re-issuing the card' },
+});
+ok(paused, 'changeDirectPaymentAgreementStatus');
+const reinstated = ok(
+  await finance.POST('/v1/direct-payment-agreements/{id}/status', {
+    params: { path: { id: directPayment.id }, header: { 'If-Match': etagOf(paused) } },
+    body: { status: 'active', reason: 'New card issued' },
+  }),
+  'changeDirectPaymentAgreementStatus',
+);
+log(`direct payment agreement ${reinstated.status} again`);
 
 // Reviews: the four-week review the plan booked, completed.
 const reviews = ok(await assessor.GET('/v1/reviews', { params: { query: { budgetId: budget.id } } }), 'listReviews');

@@ -922,6 +922,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/direct-payment-agreements/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Suspend, reinstate or end a direct payment agreement, with the reason
+         * @description Reinstating (active) an agreement an audit suspended lets council payments go in again; ended is final. The same status again, or any change to an ended agreement, is 409. Needs If-Match.
+         *
+         *     Roles: finance, admin.
+         */
+        post: operations["changeDirectPaymentAgreementStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/direct-payment-agreements/{id}/returns": {
         parameters: {
             query?: never;
@@ -4099,6 +4121,15 @@ export interface components {
              */
             createdAt: string;
         };
+        /** ChangeDirectPaymentAgreementStatus */
+        ChangeDirectPaymentAgreementStatus: {
+            /**
+             * @description active reinstates a suspended agreement; ended is final
+             * @enum {string}
+             */
+            status: "active" | "suspended" | "ended";
+            reason: string;
+        };
         /** RecordAccountReturn */
         RecordAccountReturn: {
             /**
@@ -5257,7 +5288,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "Example Council mwwjas7s"
+                 *       "name": "Example Council mwwjocbg"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateCouncilRequest"];
@@ -5278,20 +5309,20 @@ export interface operations {
                     /**
                      * @example {
                      *       "council": {
-                     *         "id": "01a2143e-a8ae-73f4-b24f-9498a0c5d1a9",
-                     *         "name": "Example Council mwwjas7s",
+                     *         "id": "01a21448-4ee4-7580-9bf0-cbc053151eae",
+                     *         "name": "Example Council mwwjocbg",
                      *         "settings": {},
                      *         "version": 1,
-                     *         "createdAt": "2026-11-25T19:46:20.462Z"
+                     *         "createdAt": "2026-11-25T19:56:52.836Z"
                      *       },
                      *       "adminKey": {
-                     *         "id": "01a2143e-a8b0-75b3-9338-5256b92366c2",
+                     *         "id": "01a21448-4ee5-73d4-a034-4ee95234e4c8",
                      *         "name": "First admin key",
                      *         "roles": [
                      *           "admin"
                      *         ],
-                     *         "createdAt": "2026-11-25T19:46:20.462Z",
-                     *         "key": "ras_01a2143ea8b075b393385256b92366c2_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *         "createdAt": "2026-11-25T19:56:52.836Z",
+                     *         "key": "ras_01a214484ee573d4a0344ee95234e4c8_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *       }
                      *     }
                      */
@@ -5458,7 +5489,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-9c22-73b7-a86c-8b3097cda4c3",
+                     *       "id": "01a21448-43e8-76c4-ab3e-996c97eedc8f",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -5470,7 +5501,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4
                      *       },
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:46:17.248Z"
+                     *       "createdAt": "2026-11-25T19:56:50.023Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -5595,7 +5626,7 @@ export interface operations {
                  *         "regionalReportOptIn": true,
                  *         "transparency": {
                  *           "publishedSchemeIds": [
-                 *             "01a2143e-9c40-73e4-b4d5-57d1bf30d52a"
+                 *             "01a21448-43fe-750d-8c26-c524f0d4111d"
                  *           ],
                  *           "contactEmail": "ras@demo-borough.example.gov.uk",
                  *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -5625,7 +5656,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-9c22-73b7-a86c-8b3097cda4c3",
+                     *       "id": "01a21448-43e8-76c4-ab3e-996c97eedc8f",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -5637,7 +5668,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4,
                      *         "transparency": {
                      *           "publishedSchemeIds": [
-                     *             "01a2143e-9c40-73e4-b4d5-57d1bf30d52a"
+                     *             "01a21448-43fe-750d-8c26-c524f0d4111d"
                      *           ],
                      *           "contactEmail": "ras@demo-borough.example.gov.uk",
                      *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -5651,7 +5682,7 @@ export interface operations {
                      *         "regionalReportOptIn": true
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:46:17.248Z"
+                     *       "createdAt": "2026-11-25T19:56:50.023Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -5838,66 +5869,66 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2143e-9c27-741b-aff7-0bf9f7ad0ae9",
+                     *           "id": "01a21448-43eb-76a1-87c8-61e8ff840bcb",
                      *           "name": "Demo admin key",
                      *           "roles": [
                      *             "admin"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:46:17.248Z",
+                     *           "createdAt": "2026-11-25T19:56:50.023Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a2143e-9f7d-76d8-a3d2-2a5a9e9557d8",
+                     *           "id": "01a21448-46b5-702f-a967-b3ad1936960e",
                      *           "name": "Care coordinators",
                      *           "roles": [
                      *             "assessor"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:46:18.108Z",
+                     *           "createdAt": "2026-11-25T19:56:50.741Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a2143e-9f87-72c7-9f0e-b01ae57a6bc6",
+                     *           "id": "01a21448-46be-75fd-a016-a5eb4e7947f3",
                      *           "name": "Team managers",
                      *           "roles": [
                      *             "team-manager"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:46:18.119Z",
+                     *           "createdAt": "2026-11-25T19:56:50.749Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a2143e-9f90-72bc-a6de-2fa30bde38f6",
+                     *           "id": "01a21448-46c4-73b8-b339-66d88292b7e9",
                      *           "name": "Resource Allocation Panel",
                      *           "roles": [
                      *             "panel"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:46:18.127Z",
+                     *           "createdAt": "2026-11-25T19:56:50.756Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a2143e-9f99-70b1-82c2-9be39eefe14f",
+                     *           "id": "01a21448-46cd-72b2-9524-027a65ac3529",
                      *           "name": "Finance",
                      *           "roles": [
                      *             "finance"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:46:18.137Z",
+                     *           "createdAt": "2026-11-25T19:56:50.764Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a2143e-9fa2-7670-8d7d-7fb9a2b012d5",
+                     *           "id": "01a21448-46d5-777d-b7f9-36dd74aa01a5",
                      *           "name": "CareFirst bridge",
                      *           "roles": [
                      *             "integration"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:46:18.146Z",
+                     *           "createdAt": "2026-11-25T19:56:50.773Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a2143e-9faa-7676-9945-a849418c145e",
+                     *           "id": "01a21448-46de-7338-a935-a774d21b5ec4",
                      *           "name": "Spare",
                      *           "roles": [
                      *             "auditor"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:46:18.153Z",
+                     *           "createdAt": "2026-11-25T19:56:50.782Z",
                      *           "revokedAt": null
                      *         }
                      *       ],
@@ -6038,13 +6069,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-9f7d-76d8-a3d2-2a5a9e9557d8",
+                     *       "id": "01a21448-46b5-702f-a967-b3ad1936960e",
                      *       "name": "Care coordinators",
                      *       "roles": [
                      *         "assessor"
                      *       ],
-                     *       "createdAt": "2026-11-25T19:46:18.108Z",
-                     *       "key": "ras_01a2143e9f7d76d8a3d22a5a9e9557d8_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *       "createdAt": "2026-11-25T19:56:50.741Z",
+                     *       "key": "ras_01a2144846b5702fa967b3ad1936960e_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *     }
                      */
                     "application/json": components["schemas"]["NewApiKey"];
@@ -6379,7 +6410,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2143e-9c2f-7110-9280-309a386d9732",
+                     *           "id": "01a21448-43f1-75f8-bfb7-c328513e13b6",
                      *           "key": "saq",
                      *           "version": 1,
                      *           "title": "Demo Borough self-assessment questionnaire",
@@ -7627,7 +7658,7 @@ export interface operations {
                      *               "maxPoints": 30
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T19:46:17.248Z"
+                     *           "createdAt": "2026-11-25T19:56:50.023Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -7744,7 +7775,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mwwjas7s",
+                 *       "key": "carers-mwwjocbg",
                  *       "title": "Carer’s self-assessment",
                  *       "sections": [
                  *         {
@@ -7791,8 +7822,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a05f-713f-b79d-2d53252cd928",
-                     *       "key": "carers-mwwjas7s",
+                     *       "id": "01a21448-4762-7012-afda-05bd34fcc270",
+                     *       "key": "carers-mwwjocbg",
                      *       "version": 1,
                      *       "title": "Carer’s self-assessment",
                      *       "sections": [
@@ -7820,7 +7851,7 @@ export interface operations {
                      *           ]
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T19:46:18.332Z"
+                     *       "createdAt": "2026-11-25T19:56:50.912Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -7989,7 +8020,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-9c2f-7110-9280-309a386d9732",
+                     *       "id": "01a21448-43f1-75f8-bfb7-c328513e13b6",
                      *       "key": "saq",
                      *       "version": 1,
                      *       "title": "Demo Borough self-assessment questionnaire",
@@ -9237,7 +9268,7 @@ export interface operations {
                      *           "maxPoints": 30
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T19:46:17.248Z"
+                     *       "createdAt": "2026-11-25T19:56:50.023Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -9399,10 +9430,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2143e-9c40-73e4-b4d5-57d1bf30d52a",
+                     *           "id": "01a21448-43fe-750d-8c26-c524f0d4111d",
                      *           "key": "adults",
                      *           "version": 1,
-                     *           "questionnaireId": "01a2143e-9c2f-7110-9280-309a386d9732",
+                     *           "questionnaireId": "01a21448-43f1-75f8-bfb7-c328513e13b6",
                      *           "clientGroups": [
                      *             "learning-disability",
                      *             "physical-disability",
@@ -9424,7 +9455,7 @@ export interface operations {
                      *           },
                      *           "weeksPerYear": 52,
                      *           "rounding": "penny",
-                     *           "createdAt": "2026-11-25T19:46:17.248Z"
+                     *           "createdAt": "2026-11-25T19:56:50.023Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -9541,10 +9572,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mwwjas7s",
-                 *       "questionnaireId": "01a2143e-a05f-713f-b79d-2d53252cd928",
+                 *       "key": "carers-mwwjocbg",
+                 *       "questionnaireId": "01a21448-4762-7012-afda-05bd34fcc270",
                  *       "clientGroups": [
-                 *         "carers-mwwjas7s"
+                 *         "carers-mwwjocbg"
                  *       ],
                  *       "effectiveFrom": "2026-04-01",
                  *       "method": {
@@ -9575,12 +9606,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a075-733b-a986-5a889fc464fe",
-                     *       "key": "carers-mwwjas7s",
+                     *       "id": "01a21448-4773-749d-8d46-a6e3191bf19c",
+                     *       "key": "carers-mwwjocbg",
                      *       "version": 1,
-                     *       "questionnaireId": "01a2143e-a05f-713f-b79d-2d53252cd928",
+                     *       "questionnaireId": "01a21448-4762-7012-afda-05bd34fcc270",
                      *       "clientGroups": [
-                     *         "carers-mwwjas7s"
+                     *         "carers-mwwjocbg"
                      *       ],
                      *       "effectiveFrom": "2026-04-01",
                      *       "effectiveTo": null,
@@ -9597,7 +9628,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-11-25T19:46:18.356Z"
+                     *       "createdAt": "2026-11-25T19:56:50.929Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -9781,10 +9812,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-9c40-73e4-b4d5-57d1bf30d52a",
+                     *       "id": "01a21448-43fe-750d-8c26-c524f0d4111d",
                      *       "key": "adults",
                      *       "version": 1,
-                     *       "questionnaireId": "01a2143e-9c2f-7110-9280-309a386d9732",
+                     *       "questionnaireId": "01a21448-43f1-75f8-bfb7-c328513e13b6",
                      *       "clientGroups": [
                      *         "learning-disability",
                      *         "physical-disability",
@@ -9806,7 +9837,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-11-25T19:46:17.248Z"
+                     *       "createdAt": "2026-11-25T19:56:50.023Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -9961,7 +9992,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "schemeId": "01a2143e-9c40-73e4-b4d5-57d1bf30d52a",
+                     *       "schemeId": "01a21448-43fe-750d-8c26-c524f0d4111d",
                      *       "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *       "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *       "sections": [
@@ -10215,8 +10246,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a0c1-7583-a2e6-27e868286712",
-                     *       "createdAt": "2026-11-25T19:46:18.433Z",
+                     *       "id": "01a21448-47ba-7725-a197-7007cd9b2395",
+                     *       "createdAt": "2026-11-25T19:56:51.002Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -10520,8 +10551,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a0c1-7583-a2e6-27e868286712",
-                     *       "createdAt": "2026-11-25T19:46:18.433Z",
+                     *       "id": "01a21448-47ba-7725-a197-7007cd9b2395",
+                     *       "createdAt": "2026-11-25T19:56:51.002Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -10950,8 +10981,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a2143e-9c40-73e4-b4d5-57d1bf30d52a",
-                 *       "successorSchemeId": "01a2143e-a4b3-7695-a019-a34e91760897",
+                 *       "schemeId": "01a21448-43fe-750d-8c26-c524f0d4111d",
+                 *       "successorSchemeId": "01a21448-4b78-71a2-89e8-d2d16c155876",
                  *       "transitionalProtection": {
                  *         "maxDecreasePercent": 5
                  *       }
@@ -10975,10 +11006,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a4c4-727b-ae95-1cd11a51b309",
-                     *       "schemeId": "01a2143e-a4b3-7695-a019-a34e91760897",
+                     *       "id": "01a21448-4b85-7732-9df6-ad989ef90117",
+                     *       "schemeId": "01a21448-4b78-71a2-89e8-d2d16c155876",
                      *       "replacesSchemeIds": [
-                     *         "01a2143e-9c40-73e4-b4d5-57d1bf30d52a"
+                     *         "01a21448-43fe-750d-8c26-c524f0d4111d"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -11015,8 +11046,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
-                     *             "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *             "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
+                     *             "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -11029,7 +11060,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-25T19:46:19.452Z",
+                     *       "createdAt": "2026-11-25T19:56:51.966Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -11206,10 +11237,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a4c4-727b-ae95-1cd11a51b309",
-                     *       "schemeId": "01a2143e-a4b3-7695-a019-a34e91760897",
+                     *       "id": "01a21448-4b85-7732-9df6-ad989ef90117",
+                     *       "schemeId": "01a21448-4b78-71a2-89e8-d2d16c155876",
                      *       "replacesSchemeIds": [
-                     *         "01a2143e-9c40-73e4-b4d5-57d1bf30d52a"
+                     *         "01a21448-43fe-750d-8c26-c524f0d4111d"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -11246,8 +11277,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
-                     *             "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *             "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
+                     *             "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -11260,7 +11291,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-25T19:46:19.452Z",
+                     *       "createdAt": "2026-11-25T19:56:51.966Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -11418,10 +11449,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a4c4-727b-ae95-1cd11a51b309",
-                     *       "schemeId": "01a2143e-a4b3-7695-a019-a34e91760897",
+                     *       "id": "01a21448-4b85-7732-9df6-ad989ef90117",
+                     *       "schemeId": "01a21448-4b78-71a2-89e8-d2d16c155876",
                      *       "replacesSchemeIds": [
-                     *         "01a2143e-9c40-73e4-b4d5-57d1bf30d52a"
+                     *         "01a21448-43fe-750d-8c26-c524f0d4111d"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -11458,22 +11489,22 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
-                     *             "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *             "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
+                     *             "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
                      *             "protectedPence": 0,
                      *             "upratedAnnualPence": 4152800,
                      *             "outcome": "winner",
-                     *             "newBudgetId": "01a2143e-a4f7-772a-8bbb-ece9a8ddfada",
-                     *             "reviewId": "01a2143e-a4f9-7402-a0af-75d7d3082108"
+                     *             "newBudgetId": "01a21448-4bb6-775e-b9f6-84e926e7b987",
+                     *             "reviewId": "01a21448-4bb9-701e-a533-bcab85e8638e"
                      *           }
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-25T19:46:19.452Z",
-                     *       "appliedAt": "2026-11-25T19:46:19.515Z",
+                     *       "createdAt": "2026-11-25T19:56:51.966Z",
+                     *       "appliedAt": "2026-11-25T19:56:52.027Z",
                      *       "version": 2
                      *     }
                      */
@@ -11645,7 +11676,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a2143e-9c40-73e4-b4d5-57d1bf30d52a",
+                 *       "schemeId": "01a21448-43fe-750d-8c26-c524f0d4111d",
                  *       "answers": {
                  *         "washing": "some",
                  *         "dressing": "some",
@@ -11712,12 +11743,12 @@ export interface operations {
                     /**
                      * @example {
                      *       "scheme": {
-                     *         "id": "01a2143e-9c40-73e4-b4d5-57d1bf30d52a",
+                     *         "id": "01a21448-43fe-750d-8c26-c524f0d4111d",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
                      *       "questionnaire": {
-                     *         "id": "01a2143e-9c2f-7110-9280-309a386d9732",
+                     *         "id": "01a21448-43f1-75f8-bfb7-c328513e13b6",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -12822,9 +12853,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *           "id": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mwwjas7s"
+                     *             "carefirst": "JOURNEY-mwwjocbg"
                      *           },
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam Example",
@@ -12832,8 +12863,8 @@ export interface operations {
                      *           "agent": null,
                      *           "caresForPersonId": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:46:18.506Z",
-                     *           "updatedAt": "2026-11-25T19:46:18.506Z"
+                     *           "createdAt": "2026-11-25T19:56:51.067Z",
+                     *           "updatedAt": "2026-11-25T19:56:51.067Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -12952,7 +12983,7 @@ export interface operations {
                  * @example {
                  *       "clientGroup": "learning-disability",
                  *       "externalIds": {
-                 *         "carefirst": "JOURNEY-mwwjas7s"
+                 *         "carefirst": "JOURNEY-mwwjocbg"
                  *       },
                  *       "displayName": "Sam Example"
                  *     }
@@ -12975,9 +13006,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *       "id": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwjas7s"
+                     *         "carefirst": "JOURNEY-mwwjocbg"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -12985,8 +13016,8 @@ export interface operations {
                      *       "agent": null,
                      *       "caresForPersonId": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:46:18.506Z",
-                     *       "updatedAt": "2026-11-25T19:46:18.506Z"
+                     *       "createdAt": "2026-11-25T19:56:51.067Z",
+                     *       "updatedAt": "2026-11-25T19:56:51.067Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -13170,9 +13201,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *       "id": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwjas7s"
+                     *         "carefirst": "JOURNEY-mwwjocbg"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -13180,8 +13211,8 @@ export interface operations {
                      *       "agent": null,
                      *       "caresForPersonId": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:46:18.506Z",
-                     *       "updatedAt": "2026-11-25T19:46:18.506Z"
+                     *       "createdAt": "2026-11-25T19:56:51.067Z",
+                     *       "updatedAt": "2026-11-25T19:56:51.067Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -13347,9 +13378,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *       "id": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwjas7s"
+                     *         "carefirst": "JOURNEY-mwwjocbg"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam",
@@ -13357,8 +13388,8 @@ export interface operations {
                      *       "agent": null,
                      *       "caresForPersonId": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:46:18.506Z",
-                     *       "updatedAt": "2026-11-25T19:46:18.573Z"
+                     *       "createdAt": "2026-11-25T19:56:51.067Z",
+                     *       "updatedAt": "2026-11-25T19:56:51.124Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -13608,10 +13639,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2143e-a163-739b-9cf6-e77e47715f78",
-                     *           "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *           "id": "01a21448-4840-7697-96bd-798bf65eea09",
+                     *           "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *           "questionnaire": {
-                     *             "id": "01a2143e-9c2f-7110-9280-309a386d9732",
+                     *             "id": "01a21448-43f1-75f8-bfb7-c328513e13b6",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
@@ -14066,8 +14097,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "agreedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-11-25T19:46:18.592Z",
-                     *           "updatedAt": "2026-11-25T19:46:18.653Z"
+                     *           "createdAt": "2026-11-25T19:56:51.134Z",
+                     *           "updatedAt": "2026-11-25T19:56:51.182Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -14184,8 +14215,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
-                 *       "questionnaireId": "01a2143e-9c2f-7110-9280-309a386d9732",
+                 *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                 *       "questionnaireId": "01a21448-43f1-75f8-bfb7-c328513e13b6",
                  *       "completedWith": [
                  *         "family"
                  *       ],
@@ -14210,10 +14241,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a163-739b-9cf6-e77e47715f78",
-                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *       "id": "01a21448-4840-7697-96bd-798bf65eea09",
+                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *       "questionnaire": {
-                     *         "id": "01a2143e-9c2f-7110-9280-309a386d9732",
+                     *         "id": "01a21448-43f1-75f8-bfb7-c328513e13b6",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -14658,8 +14689,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:46:18.592Z",
-                     *       "updatedAt": "2026-11-25T19:46:18.592Z"
+                     *       "createdAt": "2026-11-25T19:56:51.134Z",
+                     *       "updatedAt": "2026-11-25T19:56:51.134Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -14843,10 +14874,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a163-739b-9cf6-e77e47715f78",
-                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *       "id": "01a21448-4840-7697-96bd-798bf65eea09",
+                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *       "questionnaire": {
-                     *         "id": "01a2143e-9c2f-7110-9280-309a386d9732",
+                     *         "id": "01a21448-43f1-75f8-bfb7-c328513e13b6",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -15301,8 +15332,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:46:18.592Z",
-                     *       "updatedAt": "2026-11-25T19:46:18.653Z"
+                     *       "createdAt": "2026-11-25T19:56:51.134Z",
+                     *       "updatedAt": "2026-11-25T19:56:51.182Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -15513,10 +15544,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a163-739b-9cf6-e77e47715f78",
-                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *       "id": "01a21448-4840-7697-96bd-798bf65eea09",
+                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *       "questionnaire": {
-                     *         "id": "01a2143e-9c2f-7110-9280-309a386d9732",
+                     *         "id": "01a21448-43f1-75f8-bfb7-c328513e13b6",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -15971,8 +16002,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:46:18.592Z",
-                     *       "updatedAt": "2026-11-25T19:46:18.653Z"
+                     *       "createdAt": "2026-11-25T19:56:51.134Z",
+                     *       "updatedAt": "2026-11-25T19:56:51.182Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -16219,10 +16250,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a163-739b-9cf6-e77e47715f78",
-                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *       "id": "01a21448-4840-7697-96bd-798bf65eea09",
+                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *       "questionnaire": {
-                     *         "id": "01a2143e-9c2f-7110-9280-309a386d9732",
+                     *         "id": "01a21448-43f1-75f8-bfb7-c328513e13b6",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -16719,11 +16750,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-11-25T19:46:18.782Z",
+                     *       "submittedAt": "2026-11-25T19:56:51.293Z",
                      *       "agreedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T19:46:18.592Z",
-                     *       "updatedAt": "2026-11-25T19:46:18.782Z"
+                     *       "createdAt": "2026-11-25T19:56:51.134Z",
+                     *       "updatedAt": "2026-11-25T19:56:51.293Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -16953,10 +16984,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a163-739b-9cf6-e77e47715f78",
-                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *       "id": "01a21448-4840-7697-96bd-798bf65eea09",
+                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *       "questionnaire": {
-                     *         "id": "01a2143e-9c2f-7110-9280-309a386d9732",
+                     *         "id": "01a21448-43f1-75f8-bfb7-c328513e13b6",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -17059,8 +17090,8 @@ export interface operations {
                      *       "moderation": {
                      *         "decision": "agree",
                      *         "amendments": [],
-                     *         "moderatedBy": "key:01a2143e-9f7d-76d8-a3d2-2a5a9e9557d8",
-                     *         "moderatedAt": "2026-11-25T19:46:18.834Z"
+                     *         "moderatedBy": "key:01a21448-46b5-702f-a967-b3ad1936960e",
+                     *         "moderatedAt": "2026-11-25T19:56:51.340Z"
                      *       },
                      *       "eligibility": {
                      *         "eligible": true,
@@ -17461,11 +17492,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-11-25T19:46:18.782Z",
-                     *       "agreedAt": "2026-11-25T19:46:18.834Z",
+                     *       "submittedAt": "2026-11-25T19:56:51.293Z",
+                     *       "agreedAt": "2026-11-25T19:56:51.340Z",
                      *       "version": 4,
-                     *       "createdAt": "2026-11-25T19:46:18.592Z",
-                     *       "updatedAt": "2026-11-25T19:46:18.835Z"
+                     *       "createdAt": "2026-11-25T19:56:51.134Z",
+                     *       "updatedAt": "2026-11-25T19:56:51.340Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -17717,18 +17748,18 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
-                     *           "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
-                     *           "assessmentId": "01a2143e-a163-739b-9cf6-e77e47715f78",
+                     *           "id": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
+                     *           "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *           "assessmentId": "01a21448-4840-7697-96bd-798bf65eea09",
                      *           "status": "indicative",
                      *           "startDate": "2026-12-01",
                      *           "questionnaire": {
-                     *             "id": "01a2143e-9c2f-7110-9280-309a386d9732",
+                     *             "id": "01a21448-43f1-75f8-bfb7-c328513e13b6",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
                      *           "scheme": {
-                     *             "id": "01a2143e-9c40-73e4-b4d5-57d1bf30d52a",
+                     *             "id": "01a21448-43fe-750d-8c26-c524f0d4111d",
                      *             "key": "adults",
                      *             "version": 1
                      *           },
@@ -18226,8 +18257,8 @@ export interface operations {
                      *           "contributionCollection": null,
                      *           "agreedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:46:19.061Z",
-                     *           "updatedAt": "2026-11-25T19:46:19.061Z"
+                     *           "createdAt": "2026-11-25T19:56:51.551Z",
+                     *           "updatedAt": "2026-11-25T19:56:51.551Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -18344,7 +18375,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "assessmentId": "01a2143e-a163-739b-9cf6-e77e47715f78",
+                 *       "assessmentId": "01a21448-4840-7697-96bd-798bf65eea09",
                  *       "startDate": "2026-12-01"
                  *     }
                  */
@@ -18366,18 +18397,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
-                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
-                     *       "assessmentId": "01a2143e-a163-739b-9cf6-e77e47715f78",
+                     *       "id": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
+                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *       "assessmentId": "01a21448-4840-7697-96bd-798bf65eea09",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a2143e-9c2f-7110-9280-309a386d9732",
+                     *         "id": "01a21448-43f1-75f8-bfb7-c328513e13b6",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a2143e-9c40-73e4-b4d5-57d1bf30d52a",
+                     *         "id": "01a21448-43fe-750d-8c26-c524f0d4111d",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -18875,8 +18906,8 @@ export interface operations {
                      *       "contributionCollection": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:46:19.061Z",
-                     *       "updatedAt": "2026-11-25T19:46:19.061Z"
+                     *       "createdAt": "2026-11-25T19:56:51.551Z",
+                     *       "updatedAt": "2026-11-25T19:56:51.551Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -19060,18 +19091,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
-                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
-                     *       "assessmentId": "01a2143e-a163-739b-9cf6-e77e47715f78",
+                     *       "id": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
+                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *       "assessmentId": "01a21448-4840-7697-96bd-798bf65eea09",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a2143e-9c2f-7110-9280-309a386d9732",
+                     *         "id": "01a21448-43f1-75f8-bfb7-c328513e13b6",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a2143e-9c40-73e4-b4d5-57d1bf30d52a",
+                     *         "id": "01a21448-43fe-750d-8c26-c524f0d4111d",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -19569,8 +19600,8 @@ export interface operations {
                      *       "contributionCollection": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:46:19.061Z",
-                     *       "updatedAt": "2026-11-25T19:46:19.061Z"
+                     *       "createdAt": "2026-11-25T19:56:51.551Z",
+                     *       "updatedAt": "2026-11-25T19:56:51.551Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -19727,7 +19758,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2143e-a29d-7711-91d1-27725cda4386",
+                     *           "id": "01a21448-4951-7731-b2d3-d3fd402ab329",
                      *           "version": 1,
                      *           "shipped": false,
                      *           "name": "Charging policy 2027/28",
@@ -19793,7 +19824,7 @@ export interface operations {
                      *             "minimumWeeklyChargePence": 0,
                      *             "arrangementFeePence": 0
                      *           },
-                     *           "createdAt": "2026-11-25T19:46:18.905Z"
+                     *           "createdAt": "2026-11-25T19:56:51.405Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -19936,7 +19967,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a29d-7711-91d1-27725cda4386",
+                     *       "id": "01a21448-4951-7731-b2d3-d3fd402ab329",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -20002,7 +20033,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-11-25T19:46:18.905Z"
+                     *       "createdAt": "2026-11-25T19:56:51.405Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -20185,7 +20216,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a29d-7711-91d1-27725cda4386",
+                     *       "id": "01a21448-4951-7731-b2d3-d3fd402ab329",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -20251,7 +20282,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-11-25T19:46:18.905Z"
+                     *       "createdAt": "2026-11-25T19:56:51.405Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -20411,19 +20442,19 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2143e-a281-762d-9502-e3fc7b35c291",
-                     *           "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *           "id": "01a21448-4938-70da-b0f8-0038b67bcdc1",
+                     *           "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *           "effectiveFrom": "2026-04-01",
                      *           "method": "entered",
                      *           "weeklyContributionPence": 1500,
                      *           "calculation": null,
                      *           "chargingPolicy": null,
                      *           "notes": null,
-                     *           "createdAt": "2026-11-25T19:46:18.879Z"
+                     *           "createdAt": "2026-11-25T19:56:51.382Z"
                      *         },
                      *         {
-                     *           "id": "01a2143e-a308-74cc-a4b7-58578f4d9d34",
-                     *           "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *           "id": "01a21448-49ad-74b4-ad2d-8c301bc8370a",
+                     *           "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *           "effectiveFrom": "2027-04-01",
                      *           "method": "calculated",
                      *           "weeklyContributionPence": 10035,
@@ -20507,12 +20538,12 @@ export interface operations {
                      *             }
                      *           },
                      *           "chargingPolicy": {
-                     *             "id": "01a2143e-a29d-7711-91d1-27725cda4386",
+                     *             "id": "01a21448-4951-7731-b2d3-d3fd402ab329",
                      *             "version": 1,
                      *             "name": "Charging policy 2027/28"
                      *           },
                      *           "notes": null,
-                     *           "createdAt": "2026-11-25T19:46:19.013Z"
+                     *           "createdAt": "2026-11-25T19:56:51.496Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -20684,15 +20715,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a281-762d-9502-e3fc7b35c291",
-                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *       "id": "01a21448-4938-70da-b0f8-0038b67bcdc1",
+                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *       "effectiveFrom": "2026-04-01",
                      *       "method": "entered",
                      *       "weeklyContributionPence": 1500,
                      *       "calculation": null,
                      *       "chargingPolicy": null,
                      *       "notes": null,
-                     *       "createdAt": "2026-11-25T19:46:18.879Z"
+                     *       "createdAt": "2026-11-25T19:56:51.382Z"
                      *     }
                      */
                     "application/json": components["schemas"]["FinancialAssessment"];
@@ -20900,9 +20931,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2143e-a3b4-7772-ad56-868569fd2c22",
-                     *           "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
-                     *           "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *           "id": "01a21448-4a5f-7623-b78f-71f0d4d47ef5",
+                     *           "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
+                     *           "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *           "status": "draft",
                      *           "stage": null,
                      *           "outcomes": [
@@ -21085,8 +21116,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "decidedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-11-25T19:46:19.185Z",
-                     *           "updatedAt": "2026-11-25T19:46:19.228Z",
+                     *           "createdAt": "2026-11-25T19:56:51.676Z",
+                     *           "updatedAt": "2026-11-25T19:56:51.713Z",
                      *           "healthySafeAndWell": "My PA checks my medication daily"
                      *         }
                      *       ],
@@ -21204,7 +21235,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
+                 *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
                  *       "outcomes": [
                  *         {
                  *           "key": "home",
@@ -21273,9 +21304,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a3b4-7772-ad56-868569fd2c22",
-                     *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
-                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *       "id": "01a21448-4a5f-7623-b78f-71f0d4d47ef5",
+                     *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
+                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -21458,8 +21489,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:46:19.185Z",
-                     *       "updatedAt": "2026-11-25T19:46:19.185Z",
+                     *       "createdAt": "2026-11-25T19:56:51.676Z",
+                     *       "updatedAt": "2026-11-25T19:56:51.676Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -21659,9 +21690,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a3b4-7772-ad56-868569fd2c22",
-                     *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
-                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *       "id": "01a21448-4a5f-7623-b78f-71f0d4d47ef5",
+                     *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
+                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -21844,8 +21875,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:46:19.185Z",
-                     *       "updatedAt": "2026-11-25T19:46:19.228Z",
+                     *       "createdAt": "2026-11-25T19:56:51.676Z",
+                     *       "updatedAt": "2026-11-25T19:56:51.713Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -22059,9 +22090,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a3b4-7772-ad56-868569fd2c22",
-                     *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
-                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *       "id": "01a21448-4a5f-7623-b78f-71f0d4d47ef5",
+                     *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
+                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -22244,8 +22275,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:46:19.185Z",
-                     *       "updatedAt": "2026-11-25T19:46:19.228Z",
+                     *       "createdAt": "2026-11-25T19:56:51.676Z",
+                     *       "updatedAt": "2026-11-25T19:56:51.713Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -22493,9 +22524,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a3b4-7772-ad56-868569fd2c22",
-                     *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
-                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *       "id": "01a21448-4a5f-7623-b78f-71f0d4d47ef5",
+                     *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
+                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *       "status": "submitted",
                      *       "stage": "coordinator",
                      *       "outcomes": [
@@ -22675,11 +22706,11 @@ export interface operations {
                      *       ],
                      *       "exception": null,
                      *       "decisions": [],
-                     *       "submittedAt": "2026-11-25T19:46:19.329Z",
+                     *       "submittedAt": "2026-11-25T19:56:51.833Z",
                      *       "decidedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T19:46:19.185Z",
-                     *       "updatedAt": "2026-11-25T19:46:19.329Z",
+                     *       "createdAt": "2026-11-25T19:56:51.676Z",
+                     *       "updatedAt": "2026-11-25T19:56:51.833Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -22911,9 +22942,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a3b4-7772-ad56-868569fd2c22",
-                     *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
-                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *       "id": "01a21448-4a5f-7623-b78f-71f0d4d47ef5",
+                     *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
+                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *       "status": "submitted",
                      *       "stage": "team-manager",
                      *       "outcomes": [
@@ -23094,22 +23125,22 @@ export interface operations {
                      *       "exception": null,
                      *       "decisions": [
                      *         {
-                     *           "id": "01a2143e-a461-7090-9ea6-eaa032a79071",
+                     *           "id": "01a21448-4b23-72ec-bbdb-fc76e0b214d6",
                      *           "stage": "coordinator",
                      *           "outcome": "approve",
                      *           "reasons": "Approved at coordinator: meets the outcomes",
                      *           "planVersion": 3,
-                     *           "decidedBy": "key:01a2143e-9f7d-76d8-a3d2-2a5a9e9557d8",
+                     *           "decidedBy": "key:01a21448-46b5-702f-a967-b3ad1936960e",
                      *           "actorName": "coordinator-1",
                      *           "checklistReasons": null,
-                     *           "decidedAt": "2026-11-25T19:46:19.356Z"
+                     *           "decidedAt": "2026-11-25T19:56:51.871Z"
                      *         }
                      *       ],
-                     *       "submittedAt": "2026-11-25T19:46:19.329Z",
+                     *       "submittedAt": "2026-11-25T19:56:51.833Z",
                      *       "decidedAt": null,
                      *       "version": 4,
-                     *       "createdAt": "2026-11-25T19:46:19.185Z",
-                     *       "updatedAt": "2026-11-25T19:46:19.362Z",
+                     *       "createdAt": "2026-11-25T19:56:51.676Z",
+                     *       "updatedAt": "2026-11-25T19:56:51.876Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -23353,10 +23384,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
+                     *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
                      *       "status": "agreed",
                      *       "agreement": {
-                     *         "id": "01a2143e-a4a1-7250-aa5d-099298d3bfc4",
+                     *         "id": "01a21448-4b62-732e-8d4f-e01c4449a645",
                      *         "startDate": "2026-12-01",
                      *         "frequency": "monthly",
                      *         "collection": "net",
@@ -23364,7 +23395,7 @@ export interface operations {
                      *         "grossAnnualPence": 4027500,
                      *         "contributionAnnualPence": 78000,
                      *         "netAnnualPence": 3949500,
-                     *         "financialAssessmentId": "01a2143e-a281-762d-9502-e3fc7b35c291"
+                     *         "financialAssessmentId": "01a21448-4938-70da-b0f8-0038b67bcdc1"
                      *       },
                      *       "balancePence": 0,
                      *       "councilPaidPence": 0,
@@ -23682,8 +23713,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a55f-75c1-b0f0-774d0f3bc38a",
-                     *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
+                     *       "id": "01a21448-4c0c-750e-b090-0ad3f85750a4",
+                     *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
                      *       "kind": "council-payment",
                      *       "funder": "council",
                      *       "direction": "in",
@@ -23696,8 +23727,8 @@ export interface operations {
                      *       "reversesTransactionId": null,
                      *       "reversedBy": null,
                      *       "description": null,
-                     *       "createdBy": "key:01a2143e-9f99-70b1-82c2-9be39eefe14f",
-                     *       "createdAt": "2026-11-25T19:46:19.609Z"
+                     *       "createdBy": "key:01a21448-46cd-72b2-9524-027a65ac3529",
+                     *       "createdAt": "2026-11-25T19:56:52.102Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Transaction"];
@@ -23901,7 +23932,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
+                 *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
                  *       "termsVersion": "2026-04",
                  *       "holder": {
                  *         "type": "person"
@@ -23932,9 +23963,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a521-7432-9de4-26dccee91f18",
-                     *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
-                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *       "id": "01a21448-4bd8-70db-b703-fc8bd1cdcc8a",
+                     *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
+                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *       "status": "active",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -23952,7 +23983,7 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [],
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:46:19.548Z"
+                     *       "createdAt": "2026-11-25T19:56:52.052Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -24136,9 +24167,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a521-7432-9de4-26dccee91f18",
-                     *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
-                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *       "id": "01a21448-4bd8-70db-b703-fc8bd1cdcc8a",
+                     *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
+                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *       "status": "active",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -24156,8 +24187,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a2143e-a5f2-73c9-8673-fd07f1efb0b5",
-                     *           "agreementId": "01a2143e-a521-7432-9de4-26dccee91f18",
+                     *           "id": "01a21448-4c8e-71bc-b15b-b0d91ec8f050",
+                     *           "agreementId": "01a21448-4bd8-70db-b703-fc8bd1cdcc8a",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -24268,11 +24299,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T19:46:19.756Z"
+                     *           "createdAt": "2026-11-25T19:56:52.232Z"
                      *         }
                      *       ],
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:46:19.548Z"
+                     *       "createdAt": "2026-11-25T19:56:52.052Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -24402,6 +24433,384 @@ export interface operations {
             };
         };
     };
+    changeDirectPaymentAgreementStatus: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` from your last read of the resource. Required for changes: without it the answer is 428 PRECONDITION_REQUIRED, and 412 PRECONDITION_FAILED if the resource has changed since. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description Identifier (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "status": "suspended",
+                 *       "reason": "The card provider is re-issuing the card"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ChangeDirectPaymentAgreementStatus"];
+            };
+        };
+        responses: {
+            /** @description The direct payment agreement: suspend, reinstate or end a direct payment agreement, with the reason. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a21448-4bd8-70db-b703-fc8bd1cdcc8a",
+                     *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
+                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *       "status": "suspended",
+                     *       "terms": {
+                     *         "version": "2026-04",
+                     *         "text": "Demo Borough direct payment agreement. I will use the money for the support in my agreed plan, keep it in the account named here, keep receipts for everything I buy, send a statement every quarter, and pay back anything not spent on my plan if the council asks."
+                     *       },
+                     *       "holder": {
+                     *         "type": "person",
+                     *         "name": null
+                     *       },
+                     *       "account": {
+                     *         "type": "prepaid-card",
+                     *         "reference": "DB-CARD-0001"
+                     *       },
+                     *       "acceptedOn": "2026-11-20",
+                     *       "acceptedBy": "The person, with their sister",
+                     *       "returns": [
+                     *         {
+                     *           "id": "01a21448-4c8e-71bc-b15b-b0d91ec8f050",
+                     *           "agreementId": "01a21448-4bd8-70db-b703-fc8bd1cdcc8a",
+                     *           "periodFrom": "2026-12-01",
+                     *           "periodTo": "2026-12-31",
+                     *           "statement": {
+                     *             "openingBalancePence": 0,
+                     *             "moneyInPence": 329125,
+                     *             "moneyOutPence": 0,
+                     *             "closingBalancePence": 329125,
+                     *             "receipts": []
+                     *           },
+                     *           "matches": true,
+                     *           "ledger": {
+                     *             "openingBalancePence": 0,
+                     *             "moneyInPence": 329125,
+                     *             "moneyOutPence": 0,
+                     *             "closingBalancePence": 329125
+                     *           },
+                     *           "checks": [
+                     *             {
+                     *               "key": "opening-balance",
+                     *               "statementPence": 0,
+                     *               "expectedPence": 0,
+                     *               "differencePence": 0,
+                     *               "matches": true,
+                     *               "explanation": "Opening balance: £0.00, as in the ledger."
+                     *             },
+                     *             {
+                     *               "key": "money-in",
+                     *               "statementPence": 329125,
+                     *               "expectedPence": 329125,
+                     *               "differencePence": 0,
+                     *               "matches": true,
+                     *               "explanation": "Money in: £3,291.25, as the ledger records."
+                     *             },
+                     *             {
+                     *               "key": "money-out",
+                     *               "statementPence": 0,
+                     *               "expectedPence": 0,
+                     *               "differencePence": 0,
+                     *               "matches": true,
+                     *               "explanation": "Money out: £0.00, as the ledger records."
+                     *             },
+                     *             {
+                     *               "key": "closing-balance",
+                     *               "statementPence": 329125,
+                     *               "expectedPence": 329125,
+                     *               "differencePence": 0,
+                     *               "matches": true,
+                     *               "explanation": "Closing balance: £3,291.25, as in the ledger."
+                     *             },
+                     *             {
+                     *               "key": "statement-adds-up",
+                     *               "statementPence": 329125,
+                     *               "expectedPence": 329125,
+                     *               "differencePence": 0,
+                     *               "matches": true,
+                     *               "explanation": "Closing balance: £3,291.25, as opening + in − out makes it."
+                     *             },
+                     *             {
+                     *               "key": "receipts",
+                     *               "statementPence": 0,
+                     *               "expectedPence": 0,
+                     *               "differencePence": 0,
+                     *               "matches": true,
+                     *               "explanation": "Receipts: £0.00, as the money out."
+                     *             }
+                     *           ],
+                     *           "explanation": [
+                     *             {
+                     *               "key": "return:opening-balance",
+                     *               "text": "Opening balance: £0.00, as in the ledger.",
+                     *               "value": 0,
+                     *               "unit": "pence"
+                     *             },
+                     *             {
+                     *               "key": "return:money-in",
+                     *               "text": "Money in: £3,291.25, as the ledger records.",
+                     *               "value": 0,
+                     *               "unit": "pence"
+                     *             },
+                     *             {
+                     *               "key": "return:money-out",
+                     *               "text": "Money out: £0.00, as the ledger records.",
+                     *               "value": 0,
+                     *               "unit": "pence"
+                     *             },
+                     *             {
+                     *               "key": "return:closing-balance",
+                     *               "text": "Closing balance: £3,291.25, as in the ledger.",
+                     *               "value": 0,
+                     *               "unit": "pence"
+                     *             },
+                     *             {
+                     *               "key": "return:statement-adds-up",
+                     *               "text": "Closing balance: £3,291.25, as opening + in − out makes it.",
+                     *               "value": 0,
+                     *               "unit": "pence"
+                     *             },
+                     *             {
+                     *               "key": "return:receipts",
+                     *               "text": "Receipts: £0.00, as the money out.",
+                     *               "value": 0,
+                     *               "unit": "pence"
+                     *             },
+                     *             {
+                     *               "key": "return",
+                     *               "text": "The return agrees with the account to the penny.",
+                     *               "value": 0,
+                     *               "unit": "count"
+                     *             }
+                     *           ],
+                     *           "createdAt": "2026-11-25T19:56:52.232Z"
+                     *         }
+                     *       ],
+                     *       "version": 2,
+                     *       "createdAt": "2026-11-25T19:56:52.052Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DirectPaymentAgreement"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_JSON: The request body is not valid JSON. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description INVALID_STATE: Not allowed in the current state. */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_STATE";
+                    };
+                };
+            };
+            /** @description PRECONDITION_FAILED: The resource has changed (If-Match does not match its ETag). */
+            412: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PRECONDITION_FAILED";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is too large. */
+            413: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description URI_TOO_LONG: The request URL is too long. */
+            414: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "URI_TOO_LONG";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type. UNSUPPORTED_CONTENT_ENCODING: Unsupported content encoding. */
+            415: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description PRECONDITION_REQUIRED: If-Match is required for this change. */
+            428: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PRECONDITION_REQUIRED";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
     recordAccountReturn: {
         parameters: {
             query?: never;
@@ -24445,8 +24854,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a5f2-73c9-8673-fd07f1efb0b5",
-                     *       "agreementId": "01a2143e-a521-7432-9de4-26dccee91f18",
+                     *       "id": "01a21448-4c8e-71bc-b15b-b0d91ec8f050",
+                     *       "agreementId": "01a21448-4bd8-70db-b703-fc8bd1cdcc8a",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2026-12-31",
                      *       "statement": {
@@ -24557,7 +24966,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T19:46:19.756Z"
+                     *       "createdAt": "2026-11-25T19:56:52.232Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AccountReturn"];
@@ -24784,7 +25193,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a617-7142-8ca9-f95f1974319f",
+                     *       "id": "01a21448-4cb2-707a-b1b3-f389438c0b8d",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -24794,7 +25203,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a2143e-a521-7432-9de4-26dccee91f18",
+                     *           "agreementId": "01a21448-4bd8-70db-b703-fc8bd1cdcc8a",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -24834,7 +25243,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T19:46:19.794Z"
+                     *       "createdAt": "2026-11-25T19:56:52.270Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -25002,7 +25411,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a617-7142-8ca9-f95f1974319f",
+                     *       "id": "01a21448-4cb2-707a-b1b3-f389438c0b8d",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -25012,7 +25421,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a2143e-a521-7432-9de4-26dccee91f18",
+                     *           "agreementId": "01a21448-4bd8-70db-b703-fc8bd1cdcc8a",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -25052,7 +25461,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T19:46:19.794Z"
+                     *       "createdAt": "2026-11-25T19:56:52.270Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -25196,7 +25605,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "agreementId": "01a2143e-a521-7432-9de4-26dccee91f18",
+                 *       "agreementId": "01a21448-4bd8-70db-b703-fc8bd1cdcc8a",
                  *       "outcome": "satisfactory",
                  *       "notes": "Statement and card records agree"
                  *     }
@@ -25216,7 +25625,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a617-7142-8ca9-f95f1974319f",
+                     *       "id": "01a21448-4cb2-707a-b1b3-f389438c0b8d",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -25226,7 +25635,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a2143e-a521-7432-9de4-26dccee91f18",
+                     *           "agreementId": "01a21448-4bd8-70db-b703-fc8bd1cdcc8a",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -25237,7 +25646,7 @@ export interface operations {
                      *           "notes": "Statement and card records agree",
                      *           "recoveryPence": null,
                      *           "recoveryTransactionId": null,
-                     *           "decidedAt": "2026-11-25T19:46:19.844Z"
+                     *           "decidedAt": "2026-11-25T19:56:52.307Z"
                      *         }
                      *       ],
                      *       "explanation": [
@@ -25266,7 +25675,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T19:46:19.794Z"
+                     *       "createdAt": "2026-11-25T19:56:52.270Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -25486,10 +25895,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2143e-a78f-7675-a3bb-a5cf54e86f4c",
-                     *           "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *           "id": "01a21448-4df0-741b-afd6-ecf9811c2b4e",
+                     *           "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *           "subject": "budget",
-                     *           "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
+                     *           "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
                      *           "planId": null,
                      *           "decisionId": null,
                      *           "lodgedBy": "person",
@@ -25497,8 +25906,8 @@ export interface operations {
                      *           "status": "lodged",
                      *           "decision": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:46:20.173Z",
-                     *           "updatedAt": "2026-11-25T19:46:20.173Z"
+                     *           "createdAt": "2026-11-25T19:56:52.591Z",
+                     *           "updatedAt": "2026-11-25T19:56:52.591Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -25616,7 +26025,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "subject": "budget",
-                 *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
+                 *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
                  *       "reason": "My night-time needs are not counted"
                  *     }
                  */
@@ -25638,10 +26047,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a78f-7675-a3bb-a5cf54e86f4c",
-                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *       "id": "01a21448-4df0-741b-afd6-ecf9811c2b4e",
+                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *       "subject": "budget",
-                     *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
+                     *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -25649,8 +26058,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:46:20.173Z",
-                     *       "updatedAt": "2026-11-25T19:46:20.173Z"
+                     *       "createdAt": "2026-11-25T19:56:52.591Z",
+                     *       "updatedAt": "2026-11-25T19:56:52.591Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -25849,10 +26258,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a78f-7675-a3bb-a5cf54e86f4c",
-                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *       "id": "01a21448-4df0-741b-afd6-ecf9811c2b4e",
+                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *       "subject": "budget",
-                     *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
+                     *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -25860,8 +26269,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:46:20.173Z",
-                     *       "updatedAt": "2026-11-25T19:46:20.173Z"
+                     *       "createdAt": "2026-11-25T19:56:52.591Z",
+                     *       "updatedAt": "2026-11-25T19:56:52.591Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -26028,10 +26437,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a78f-7675-a3bb-a5cf54e86f4c",
-                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *       "id": "01a21448-4df0-741b-afd6-ecf9811c2b4e",
+                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *       "subject": "budget",
-                     *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
+                     *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -26041,12 +26450,12 @@ export interface operations {
                      *         "outcome": "not-upheld",
                      *         "reasons": "Night-time needs are counted in section 4",
                      *         "agreedAnnualPence": null,
-                     *         "decidedBy": "key:01a2143e-9f90-72bc-a6de-2fa30bde38f6",
-                     *         "decidedAt": "2026-11-25T19:46:20.211Z"
+                     *         "decidedBy": "key:01a21448-46c4-73b8-b339-66d88292b7e9",
+                     *         "decidedAt": "2026-11-25T19:56:52.625Z"
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:46:20.173Z",
-                     *       "updatedAt": "2026-11-25T19:46:20.211Z"
+                     *       "createdAt": "2026-11-25T19:56:52.591Z",
+                     *       "updatedAt": "2026-11-25T19:56:52.625Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -26302,9 +26711,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2143e-a4a5-7110-81ce-434c098a5463",
-                     *           "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
-                     *           "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *           "id": "01a21448-4b66-75e6-bc45-f527a5e71fe1",
+                     *           "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
+                     *           "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *           "kind": "first",
                      *           "dueDate": "2026-12-29",
                      *           "repeatEveryMonths": null,
@@ -26314,13 +26723,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:46:19.412Z",
-                     *           "updatedAt": "2026-11-25T19:46:19.412Z"
+                     *           "createdAt": "2026-11-25T19:56:51.922Z",
+                     *           "updatedAt": "2026-11-25T19:56:51.922Z"
                      *         },
                      *         {
-                     *           "id": "01a2143e-a4a5-7111-a79f-d26c1ecec1a8",
-                     *           "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
-                     *           "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *           "id": "01a21448-4b66-75e7-b784-0672d02aa009",
+                     *           "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
+                     *           "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *           "kind": "annual",
                      *           "dueDate": "2027-12-01",
                      *           "repeatEveryMonths": null,
@@ -26330,13 +26739,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:46:19.412Z",
-                     *           "updatedAt": "2026-11-25T19:46:19.412Z"
+                     *           "createdAt": "2026-11-25T19:56:51.922Z",
+                     *           "updatedAt": "2026-11-25T19:56:51.922Z"
                      *         },
                      *         {
-                     *           "id": "01a2143e-a4f9-7402-a0af-75d7d3082108",
-                     *           "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
-                     *           "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *           "id": "01a21448-4bb9-701e-a533-bcab85e8638e",
+                     *           "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
+                     *           "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *           "kind": "interim",
                      *           "dueDate": "2027-04-01",
                      *           "repeatEveryMonths": null,
@@ -26346,8 +26755,8 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:46:19.505Z",
-                     *           "updatedAt": "2026-11-25T19:46:19.505Z"
+                     *           "createdAt": "2026-11-25T19:56:52.013Z",
+                     *           "updatedAt": "2026-11-25T19:56:52.013Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -26465,7 +26874,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
+                 *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
                  *       "kind": "interim",
                  *       "dueDate": "2027-03-01"
                  *     }
@@ -26488,9 +26897,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a67f-70e2-a8f7-65fb9474991f",
-                     *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
-                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *       "id": "01a21448-4d25-7458-9559-9d23935e4551",
+                     *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
+                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *       "kind": "interim",
                      *       "dueDate": "2027-03-01",
                      *       "repeatEveryMonths": null,
@@ -26500,8 +26909,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:46:19.902Z",
-                     *       "updatedAt": "2026-11-25T19:46:19.902Z"
+                     *       "createdAt": "2026-11-25T19:56:52.388Z",
+                     *       "updatedAt": "2026-11-25T19:56:52.388Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -26685,9 +27094,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a4f9-7402-a0af-75d7d3082108",
-                     *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
-                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *       "id": "01a21448-4bb9-701e-a533-bcab85e8638e",
+                     *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
+                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -26697,8 +27106,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:46:19.505Z",
-                     *       "updatedAt": "2026-11-25T19:46:19.505Z"
+                     *       "createdAt": "2026-11-25T19:56:52.013Z",
+                     *       "updatedAt": "2026-11-25T19:56:52.013Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -26876,9 +27285,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a4f9-7402-a0af-75d7d3082108",
-                     *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
-                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *       "id": "01a21448-4bb9-701e-a533-bcab85e8638e",
+                     *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
+                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -26910,10 +27319,10 @@ export interface operations {
                      *         "reassessmentId": null
                      *       },
                      *       "clawback": null,
-                     *       "completedAt": "2026-11-25T19:46:20.041Z",
+                     *       "completedAt": "2026-11-25T19:56:52.457Z",
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:46:19.505Z",
-                     *       "updatedAt": "2026-11-25T19:46:20.041Z"
+                     *       "createdAt": "2026-11-25T19:56:52.013Z",
+                     *       "updatedAt": "2026-11-25T19:56:52.457Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -27172,9 +27581,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a4a5-7111-a79f-d26c1ecec1a8",
-                     *       "budgetId": "01a2143e-a33a-774c-8bf5-2486f900f9c5",
-                     *       "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *       "id": "01a21448-4b66-75e7-b784-0672d02aa009",
+                     *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
+                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *       "kind": "annual",
                      *       "dueDate": "2027-12-01",
                      *       "repeatEveryMonths": null,
@@ -27265,10 +27674,10 @@ export interface operations {
                      *           "decision": "reduce",
                      *           "amountPence": 1577576,
                      *           "reason": "A replacement hoist is due next month",
-                     *           "decidedBy": "key:01a2143e-9f99-70b1-82c2-9be39eefe14f",
-                     *           "decidedAt": "2026-11-25T19:46:20.119Z",
+                     *           "decidedBy": "key:01a21448-46cd-72b2-9524-027a65ac3529",
+                     *           "decidedAt": "2026-11-25T19:56:52.536Z",
                      *           "transactionIds": [
-                     *             "01a2143e-a756-7685-8bd2-194e8caf7418"
+                     *             "01a21448-4db7-75db-9553-45983757b2f3"
                      *           ]
                      *         },
                      *         "weeksPerYear": 52,
@@ -27276,10 +27685,10 @@ export interface operations {
                      *         "funders": [],
                      *         "totalClawbackPence": 3155153
                      *       },
-                     *       "completedAt": "2026-11-25T19:46:20.092Z",
+                     *       "completedAt": "2026-11-25T19:56:52.513Z",
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T19:46:19.412Z",
-                     *       "updatedAt": "2026-11-25T19:46:20.119Z"
+                     *       "createdAt": "2026-11-25T19:56:51.922Z",
+                     *       "updatedAt": "2026-11-25T19:56:52.536Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -28163,6 +28572,72 @@ export interface operations {
                      *           }
                      *         },
                      *         {
+                     *           "type": "direct-payment-agreement.reinstated",
+                     *           "entityType": "direct-payment-agreement",
+                     *           "description": "A suspended direct payment agreement was reinstated: council payments may go in again",
+                     *           "payloadSchema": {
+                     *             "type": "object",
+                     *             "required": [
+                     *               "id",
+                     *               "budgetId",
+                     *               "personId",
+                     *               "status"
+                     *             ],
+                     *             "properties": {
+                     *               "id": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "budgetId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "personId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "status": {
+                     *                 "type": "string"
+                     *               }
+                     *             },
+                     *             "additionalProperties": true,
+                     *             "description": "The agreement and the reason"
+                     *           }
+                     *         },
+                     *         {
+                     *           "type": "direct-payment-agreement.ended",
+                     *           "entityType": "direct-payment-agreement",
+                     *           "description": "A direct payment agreement ended",
+                     *           "payloadSchema": {
+                     *             "type": "object",
+                     *             "required": [
+                     *               "id",
+                     *               "budgetId",
+                     *               "personId",
+                     *               "status"
+                     *             ],
+                     *             "properties": {
+                     *               "id": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "budgetId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "personId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "status": {
+                     *                 "type": "string"
+                     *               }
+                     *             },
+                     *             "additionalProperties": true,
+                     *             "description": "The agreement and the reason"
+                     *           }
+                     *         },
+                     *         {
                      *           "type": "account-return.recorded",
                      *           "entityType": "account-return",
                      *           "description": "A direct payment account’s return for a period was recorded and checked against the ledger",
@@ -28371,6 +28846,67 @@ export interface operations {
                      *           "type": "budget.agreed",
                      *           "entityType": "budget",
                      *           "description": "The panel agreed the budget",
+                     *           "payloadSchema": {
+                     *             "type": "object",
+                     *             "required": [
+                     *               "id",
+                     *               "personId",
+                     *               "status",
+                     *               "startDate",
+                     *               "rasAnnualPence",
+                     *               "totalAnnualPence",
+                     *               "councilAnnualPence",
+                     *               "annualContributionPence",
+                     *               "netAnnualPence",
+                     *               "version"
+                     *             ],
+                     *             "properties": {
+                     *               "id": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "personId": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "status": {
+                     *                 "type": "string"
+                     *               },
+                     *               "startDate": {
+                     *                 "type": "string"
+                     *               },
+                     *               "rasAnnualPence": {
+                     *                 "type": "integer",
+                     *                 "minimum": 0
+                     *               },
+                     *               "totalAnnualPence": {
+                     *                 "type": "integer",
+                     *                 "minimum": 0
+                     *               },
+                     *               "councilAnnualPence": {
+                     *                 "type": "integer",
+                     *                 "minimum": 0
+                     *               },
+                     *               "annualContributionPence": {
+                     *                 "type": "integer",
+                     *                 "minimum": 0
+                     *               },
+                     *               "netAnnualPence": {
+                     *                 "type": "integer",
+                     *                 "minimum": 0
+                     *               },
+                     *               "version": {
+                     *                 "type": "integer"
+                     *               }
+                     *             },
+                     *             "additionalProperties": true,
+                     *             "description": "A budget’s figures, in pence"
+                     *           }
+                     *         },
+                     *         {
+                     *           "type": "budget.ended",
+                     *           "entityType": "budget",
+                     *           "description": "A budget ended: replaced by the one an uprating made, once that was agreed, from the day before it starts",
                      *           "payloadSchema": {
                      *             "type": "object",
                      *             "required": [
@@ -29404,52 +29940,52 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2143e-9c47-7690-b176-19c9161bf5a6",
+                     *           "id": "01a21448-4404-72da-a7ed-6605cb9891da",
                      *           "seq": 1,
                      *           "type": "council.created",
                      *           "entityType": "council",
-                     *           "entityId": "01a2143e-9c22-73b7-a86c-8b3097cda4c3",
-                     *           "occurredAt": "2026-11-25T19:46:17.248Z",
+                     *           "entityId": "01a21448-43e8-76c4-ab3e-996c97eedc8f",
+                     *           "occurredAt": "2026-11-25T19:56:50.023Z",
                      *           "data": {
-                     *             "id": "01a2143e-9c22-73b7-a86c-8b3097cda4c3",
+                     *             "id": "01a21448-43e8-76c4-ab3e-996c97eedc8f",
                      *             "name": "Demo Borough"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2143e-9c47-7691-b79d-8308abbe5fef",
+                     *           "id": "01a21448-4404-72db-9c7b-25bc8b1ca480",
                      *           "seq": 2,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a2143e-9c2f-7110-9280-309a386d9732",
-                     *           "occurredAt": "2026-11-25T19:46:17.248Z",
+                     *           "entityId": "01a21448-43f1-75f8-bfb7-c328513e13b6",
+                     *           "occurredAt": "2026-11-25T19:56:50.023Z",
                      *           "data": {
-                     *             "id": "01a2143e-9c2f-7110-9280-309a386d9732",
+                     *             "id": "01a21448-43f1-75f8-bfb7-c328513e13b6",
                      *             "key": "saq",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2143e-9c47-7692-bb0c-2c8666e6d8ef",
+                     *           "id": "01a21448-4404-72dc-9bff-047826684545",
                      *           "seq": 3,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a2143e-9c40-73e4-b4d5-57d1bf30d52a",
-                     *           "occurredAt": "2026-11-25T19:46:17.248Z",
+                     *           "entityId": "01a21448-43fe-750d-8c26-c524f0d4111d",
+                     *           "occurredAt": "2026-11-25T19:56:50.023Z",
                      *           "data": {
-                     *             "id": "01a2143e-9c40-73e4-b4d5-57d1bf30d52a",
+                     *             "id": "01a21448-43fe-750d-8c26-c524f0d4111d",
                      *             "key": "adults",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2143e-9f5f-751b-9758-45ec6b9cb9cc",
+                     *           "id": "01a21448-469f-74a2-ade8-b848014725ff",
                      *           "seq": 4,
                      *           "type": "council.updated",
                      *           "entityType": "council",
-                     *           "entityId": "01a2143e-9c22-73b7-a86c-8b3097cda4c3",
-                     *           "occurredAt": "2026-11-25T19:46:18.074Z",
+                     *           "entityId": "01a21448-43e8-76c4-ab3e-996c97eedc8f",
+                     *           "occurredAt": "2026-11-25T19:56:50.715Z",
                      *           "data": {
-                     *             "id": "01a2143e-9c22-73b7-a86c-8b3097cda4c3",
+                     *             "id": "01a21448-43e8-76c4-ab3e-996c97eedc8f",
                      *             "name": "Demo Borough",
                      *             "version": 2,
                      *             "settings": {
@@ -29462,7 +29998,7 @@ export interface operations {
                      *                   }
                      *                 ],
                      *                 "publishedSchemeIds": [
-                     *                   "01a2143e-9c40-73e4-b4d5-57d1bf30d52a"
+                     *                   "01a21448-43fe-750d-8c26-c524f0d4111d"
                      *                 ],
                      *                 "seniorResponsibleOwner": "Director of Adult Social Services"
                      *               },
@@ -29475,152 +30011,152 @@ export interface operations {
                      *               "firstReviewAfterWeeks": 4,
                      *               "contributionCollection": "net"
                      *             },
-                     *             "createdAt": "2026-11-25T19:46:17.248Z"
+                     *             "createdAt": "2026-11-25T19:56:50.023Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2143e-9f81-76d7-8fee-c60452741f3d",
+                     *           "id": "01a21448-46b8-73c5-9257-f9d3bc548c15",
                      *           "seq": 5,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2143e-9f7d-76d8-a3d2-2a5a9e9557d8",
-                     *           "occurredAt": "2026-11-25T19:46:18.108Z",
+                     *           "entityId": "01a21448-46b5-702f-a967-b3ad1936960e",
+                     *           "occurredAt": "2026-11-25T19:56:50.741Z",
                      *           "data": {
-                     *             "id": "01a2143e-9f7d-76d8-a3d2-2a5a9e9557d8",
+                     *             "id": "01a21448-46b5-702f-a967-b3ad1936960e",
                      *             "name": "Care coordinators",
                      *             "roles": [
                      *               "assessor"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:46:18.108Z",
+                     *             "createdAt": "2026-11-25T19:56:50.741Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2143e-9f8a-7315-af38-a47eafbbf692",
+                     *           "id": "01a21448-46c0-777b-8e07-14dd2c29c5d6",
                      *           "seq": 6,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2143e-9f87-72c7-9f0e-b01ae57a6bc6",
-                     *           "occurredAt": "2026-11-25T19:46:18.119Z",
+                     *           "entityId": "01a21448-46be-75fd-a016-a5eb4e7947f3",
+                     *           "occurredAt": "2026-11-25T19:56:50.749Z",
                      *           "data": {
-                     *             "id": "01a2143e-9f87-72c7-9f0e-b01ae57a6bc6",
+                     *             "id": "01a21448-46be-75fd-a016-a5eb4e7947f3",
                      *             "name": "Team managers",
                      *             "roles": [
                      *               "team-manager"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:46:18.119Z",
+                     *             "createdAt": "2026-11-25T19:56:50.749Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2143e-9f95-7457-8910-a4dead7469d3",
+                     *           "id": "01a21448-46c8-7544-b68b-c6e0cc35d869",
                      *           "seq": 7,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2143e-9f90-72bc-a6de-2fa30bde38f6",
-                     *           "occurredAt": "2026-11-25T19:46:18.127Z",
+                     *           "entityId": "01a21448-46c4-73b8-b339-66d88292b7e9",
+                     *           "occurredAt": "2026-11-25T19:56:50.756Z",
                      *           "data": {
-                     *             "id": "01a2143e-9f90-72bc-a6de-2fa30bde38f6",
+                     *             "id": "01a21448-46c4-73b8-b339-66d88292b7e9",
                      *             "name": "Resource Allocation Panel",
                      *             "roles": [
                      *               "panel"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:46:18.127Z",
+                     *             "createdAt": "2026-11-25T19:56:50.756Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2143e-9f9b-77e0-a7e1-523a4d5d9a18",
+                     *           "id": "01a21448-46cf-7771-8615-a2856fd02924",
                      *           "seq": 8,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2143e-9f99-70b1-82c2-9be39eefe14f",
-                     *           "occurredAt": "2026-11-25T19:46:18.137Z",
+                     *           "entityId": "01a21448-46cd-72b2-9524-027a65ac3529",
+                     *           "occurredAt": "2026-11-25T19:56:50.764Z",
                      *           "data": {
-                     *             "id": "01a2143e-9f99-70b1-82c2-9be39eefe14f",
+                     *             "id": "01a21448-46cd-72b2-9524-027a65ac3529",
                      *             "name": "Finance",
                      *             "roles": [
                      *               "finance"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:46:18.137Z",
+                     *             "createdAt": "2026-11-25T19:56:50.764Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2143e-9fa5-7411-9d08-e33ba3fa9036",
+                     *           "id": "01a21448-46d9-75cf-80ba-ae34d083a961",
                      *           "seq": 9,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2143e-9fa2-7670-8d7d-7fb9a2b012d5",
-                     *           "occurredAt": "2026-11-25T19:46:18.146Z",
+                     *           "entityId": "01a21448-46d5-777d-b7f9-36dd74aa01a5",
+                     *           "occurredAt": "2026-11-25T19:56:50.773Z",
                      *           "data": {
-                     *             "id": "01a2143e-9fa2-7670-8d7d-7fb9a2b012d5",
+                     *             "id": "01a21448-46d5-777d-b7f9-36dd74aa01a5",
                      *             "name": "CareFirst bridge",
                      *             "roles": [
                      *               "integration"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:46:18.146Z",
+                     *             "createdAt": "2026-11-25T19:56:50.773Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2143e-9fad-70b2-9bef-54d02371647c",
+                     *           "id": "01a21448-46e1-7467-9b66-1313edda8146",
                      *           "seq": 10,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2143e-9faa-7676-9945-a849418c145e",
-                     *           "occurredAt": "2026-11-25T19:46:18.153Z",
+                     *           "entityId": "01a21448-46de-7338-a935-a774d21b5ec4",
+                     *           "occurredAt": "2026-11-25T19:56:50.782Z",
                      *           "data": {
-                     *             "id": "01a2143e-9faa-7676-9945-a849418c145e",
+                     *             "id": "01a21448-46de-7338-a935-a774d21b5ec4",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:46:18.153Z",
+                     *             "createdAt": "2026-11-25T19:56:50.782Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2143e-9fcc-7386-b98d-f09f869466d4",
+                     *           "id": "01a21448-46f7-714d-8246-cafd4974a8ac",
                      *           "seq": 11,
                      *           "type": "api-key.revoked",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2143e-9faa-7676-9945-a849418c145e",
-                     *           "occurredAt": "2026-11-25T19:46:18.182Z",
+                     *           "entityId": "01a21448-46de-7338-a935-a774d21b5ec4",
+                     *           "occurredAt": "2026-11-25T19:56:50.803Z",
                      *           "data": {
-                     *             "id": "01a2143e-9faa-7676-9945-a849418c145e",
+                     *             "id": "01a21448-46de-7338-a935-a774d21b5ec4",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:46:18.153Z",
-                     *             "revokedAt": "2026-11-25T19:46:18.185Z"
+                     *             "createdAt": "2026-11-25T19:56:50.782Z",
+                     *             "revokedAt": "2026-11-25T19:56:50.805Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2143e-a067-72fe-a07e-ce64752cc799",
+                     *           "id": "01a21448-4767-767c-9f6e-86219b85ac5c",
                      *           "seq": 12,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a2143e-a05f-713f-b79d-2d53252cd928",
-                     *           "occurredAt": "2026-11-25T19:46:18.332Z",
+                     *           "entityId": "01a21448-4762-7012-afda-05bd34fcc270",
+                     *           "occurredAt": "2026-11-25T19:56:50.912Z",
                      *           "data": {
-                     *             "id": "01a2143e-a05f-713f-b79d-2d53252cd928",
-                     *             "key": "carers-mwwjas7s",
+                     *             "id": "01a21448-4762-7012-afda-05bd34fcc270",
+                     *             "key": "carers-mwwjocbg",
                      *             "title": "Carer’s self-assessment",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2143e-a07c-731d-a650-4ef6e2706e28",
+                     *           "id": "01a21448-477c-747a-a406-3ba075c80a43",
                      *           "seq": 13,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a2143e-a075-733b-a986-5a889fc464fe",
-                     *           "occurredAt": "2026-11-25T19:46:18.356Z",
+                     *           "entityId": "01a21448-4773-749d-8d46-a6e3191bf19c",
+                     *           "occurredAt": "2026-11-25T19:56:50.929Z",
                      *           "data": {
-                     *             "id": "01a2143e-a075-733b-a986-5a889fc464fe",
-                     *             "key": "carers-mwwjas7s",
+                     *             "id": "01a21448-4773-749d-8d46-a6e3191bf19c",
+                     *             "key": "carers-mwwjocbg",
                      *             "method": {
                      *               "type": "linear",
                      *               "poundsPerPointPence": 10000
@@ -29631,28 +30167,28 @@ export interface operations {
                      *               "percent": 20
                      *             },
                      *             "rounding": "penny",
-                     *             "createdAt": "2026-11-25T19:46:18.356Z",
+                     *             "createdAt": "2026-11-25T19:56:50.929Z",
                      *             "effectiveTo": null,
                      *             "floorPoints": null,
                      *             "ceilingPence": null,
                      *             "clientGroups": [
-                     *               "carers-mwwjas7s"
+                     *               "carers-mwwjocbg"
                      *             ],
                      *             "weeksPerYear": 52,
                      *             "effectiveFrom": "2026-04-01",
-                     *             "questionnaireId": "01a2143e-a05f-713f-b79d-2d53252cd928",
+                     *             "questionnaireId": "01a21448-4762-7012-afda-05bd34fcc270",
                      *             "topSlicePercent": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2143e-a0c5-70e7-abe4-21b4d9f2316d",
+                     *           "id": "01a21448-47be-74b7-aab6-9bd90f69cfa9",
                      *           "seq": 14,
                      *           "type": "calibration.created",
                      *           "entityType": "calibration",
-                     *           "entityId": "01a2143e-a0c1-7583-a2e6-27e868286712",
-                     *           "occurredAt": "2026-11-25T19:46:18.433Z",
+                     *           "entityId": "01a21448-47ba-7725-a197-7007cd9b2395",
+                     *           "occurredAt": "2026-11-25T19:56:51.002Z",
                      *           "data": {
-                     *             "id": "01a2143e-a0c1-7583-a2e6-27e868286712",
+                     *             "id": "01a21448-47ba-7725-a197-7007cd9b2395",
                      *             "caseCount": 3,
                      *             "integrity": {
                      *               "passes": true,
@@ -29666,102 +30202,104 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2143e-a11d-732f-9741-b3f39ab3c5a0",
+                     *           "id": "01a21448-480e-716b-bedd-b0a0f20e8568",
                      *           "seq": 15,
                      *           "type": "person.created",
                      *           "entityType": "person",
-                     *           "entityId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
-                     *           "occurredAt": "2026-11-25T19:46:18.506Z",
+                     *           "entityId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *           "occurredAt": "2026-11-25T19:56:51.067Z",
                      *           "data": {
-                     *             "id": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *             "id": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *             "version": 1,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mwwjas7s"
-                     *             }
+                     *               "carefirst": "JOURNEY-mwwjocbg"
+                     *             },
+                     *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2143e-a151-726b-bdfa-02fc7edf200a",
+                     *           "id": "01a21448-4836-76ee-b77c-9ac9622e8cbe",
                      *           "seq": 16,
                      *           "type": "person.updated",
                      *           "entityType": "person",
-                     *           "entityId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
-                     *           "occurredAt": "2026-11-25T19:46:18.571Z",
+                     *           "entityId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *           "occurredAt": "2026-11-25T19:56:51.122Z",
                      *           "data": {
-                     *             "id": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *             "id": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *             "version": 2,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mwwjas7s"
-                     *             }
+                     *               "carefirst": "JOURNEY-mwwjocbg"
+                     *             },
+                     *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2143e-a16d-755c-b7f7-cfdc05dcf070",
+                     *           "id": "01a21448-4844-7590-a780-21cc097bda97",
                      *           "seq": 17,
                      *           "type": "assessment.created",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a2143e-a163-739b-9cf6-e77e47715f78",
-                     *           "occurredAt": "2026-11-25T19:46:18.592Z",
+                     *           "entityId": "01a21448-4840-7697-96bd-798bf65eea09",
+                     *           "occurredAt": "2026-11-25T19:56:51.134Z",
                      *           "data": {
-                     *             "id": "01a2143e-a163-739b-9cf6-e77e47715f78",
+                     *             "id": "01a21448-4840-7697-96bd-798bf65eea09",
                      *             "status": "draft",
                      *             "version": 1,
-                     *             "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *             "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a2143e-9c2f-7110-9280-309a386d9732"
+                     *             "questionnaireId": "01a21448-43f1-75f8-bfb7-c328513e13b6"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2143e-a19f-75c1-9bfc-b797a273885f",
+                     *           "id": "01a21448-4870-7665-8f28-adaf18f7e061",
                      *           "seq": 18,
                      *           "type": "assessment.answers-saved",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a2143e-a163-739b-9cf6-e77e47715f78",
-                     *           "occurredAt": "2026-11-25T19:46:18.651Z",
+                     *           "entityId": "01a21448-4840-7697-96bd-798bf65eea09",
+                     *           "occurredAt": "2026-11-25T19:56:51.180Z",
                      *           "data": {
-                     *             "id": "01a2143e-a163-739b-9cf6-e77e47715f78",
+                     *             "id": "01a21448-4840-7697-96bd-798bf65eea09",
                      *             "status": "draft",
                      *             "version": 2,
-                     *             "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *             "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a2143e-9c2f-7110-9280-309a386d9732"
+                     *             "questionnaireId": "01a21448-43f1-75f8-bfb7-c328513e13b6"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2143e-a221-7438-9e0d-f4c539b64d96",
+                     *           "id": "01a21448-48df-76fb-8728-3f4821ba47fd",
                      *           "seq": 19,
                      *           "type": "assessment.submitted",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a2143e-a163-739b-9cf6-e77e47715f78",
-                     *           "occurredAt": "2026-11-25T19:46:18.781Z",
+                     *           "entityId": "01a21448-4840-7697-96bd-798bf65eea09",
+                     *           "occurredAt": "2026-11-25T19:56:51.292Z",
                      *           "data": {
-                     *             "id": "01a2143e-a163-739b-9cf6-e77e47715f78",
+                     *             "id": "01a21448-4840-7697-96bd-798bf65eea09",
                      *             "status": "submitted",
                      *             "version": 3,
-                     *             "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *             "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a2143e-9c2f-7110-9280-309a386d9732"
+                     *             "questionnaireId": "01a21448-43f1-75f8-bfb7-c328513e13b6"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2143e-a255-76f0-bd80-dc05c80d00e3",
+                     *           "id": "01a21448-490e-70ab-9352-da3cbbf00c9f",
                      *           "seq": 20,
                      *           "type": "assessment.agreed",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a2143e-a163-739b-9cf6-e77e47715f78",
-                     *           "occurredAt": "2026-11-25T19:46:18.833Z",
+                     *           "entityId": "01a21448-4840-7697-96bd-798bf65eea09",
+                     *           "occurredAt": "2026-11-25T19:56:51.338Z",
                      *           "data": {
-                     *             "id": "01a2143e-a163-739b-9cf6-e77e47715f78",
+                     *             "id": "01a21448-4840-7697-96bd-798bf65eea09",
                      *             "status": "agreed",
                      *             "version": 4,
                      *             "decision": "agree",
                      *             "eligible": true,
-                     *             "personId": "01a2143e-a112-70f4-a4bd-371e214d43f8",
+                     *             "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
                      *             "amendments": 0,
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a2143e-9c2f-7110-9280-309a386d9732"
+                     *             "questionnaireId": "01a21448-43f1-75f8-bfb7-c328513e13b6"
                      *           }
                      *         }
                      *       ],
@@ -29893,8 +30431,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2143e-a7da-7389-9913-0fe8c4a11c55",
-                     *           "url": "http://127.0.0.1:45999/ras",
+                     *           "id": "01a21448-4e33-77f4-ad72-3b5bdb2d1bad",
+                     *           "url": "http://127.0.0.1:37659/ras",
                      *           "description": "CareFirst bridge",
                      *           "eventTypes": [
                      *             "budget.created",
@@ -29902,9 +30440,9 @@ export interface operations {
                      *           ],
                      *           "status": "active",
                      *           "pausedReason": null,
-                     *           "cursor": 62,
+                     *           "cursor": 64,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:46:20.249Z"
+                     *           "createdAt": "2026-11-25T19:56:52.658Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -30021,7 +30559,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "url": "http://127.0.0.1:45999/ras",
+                 *       "url": "http://127.0.0.1:37659/ras",
                  *       "eventTypes": [
                  *         "budget.created",
                  *         "budget.agreed"
@@ -30047,8 +30585,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a7da-7389-9913-0fe8c4a11c55",
-                     *       "url": "http://127.0.0.1:45999/ras",
+                     *       "id": "01a21448-4e33-77f4-ad72-3b5bdb2d1bad",
+                     *       "url": "http://127.0.0.1:37659/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -30056,9 +30594,9 @@ export interface operations {
                      *       ],
                      *       "status": "active",
                      *       "pausedReason": null,
-                     *       "cursor": 62,
+                     *       "cursor": 64,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:46:20.249Z",
+                     *       "createdAt": "2026-11-25T19:56:52.658Z",
                      *       "secret": "whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx="
                      *     }
                      */
@@ -30228,8 +30766,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a7da-7389-9913-0fe8c4a11c55",
-                     *       "url": "http://127.0.0.1:45999/ras",
+                     *       "id": "01a21448-4e33-77f4-ad72-3b5bdb2d1bad",
+                     *       "url": "http://127.0.0.1:37659/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -30237,9 +30775,9 @@ export interface operations {
                      *       ],
                      *       "status": "active",
                      *       "pausedReason": null,
-                     *       "cursor": 62,
+                     *       "cursor": 64,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:46:20.249Z"
+                     *       "createdAt": "2026-11-25T19:56:52.658Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -30551,8 +31089,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a7da-7389-9913-0fe8c4a11c55",
-                     *       "url": "http://127.0.0.1:45999/ras",
+                     *       "id": "01a21448-4e33-77f4-ad72-3b5bdb2d1bad",
+                     *       "url": "http://127.0.0.1:37659/ras",
                      *       "description": "CareFirst bridge (live)",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -30560,9 +31098,9 @@ export interface operations {
                      *       ],
                      *       "status": "active",
                      *       "pausedReason": null,
-                     *       "cursor": 62,
+                     *       "cursor": 64,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:46:20.249Z"
+                     *       "createdAt": "2026-11-25T19:56:52.658Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -31167,8 +31705,8 @@ export interface operations {
                     "application/x-ndjson": string;
                     /**
                      * @example id,personId,externalIds,assessmentId,status,startDate,schemeKey,schemeVersion,rasAnnualPence,panelAnnualPence,outsideRas,totalAnnualPence,councilAnnualPence,annualContributionPence,netAnnualPence,referral,agreedAt
-                     *     01a2143e-a33a-774c-8bf5-2486f900f9c5,01a2143e-a112-70f4-a4bd-371e214d43f8,"{""carefirst"":""JOURNEY-mwwjas7s""}",01a2143e-a163-739b-9cf6-e77e47715f78,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-11-25T19:46:19.422Z
-                     *     01a2143e-a4f7-772a-8bbb-ece9a8ddfada,01a2143e-a112-70f4-a4bd-371e214d43f8,"{""carefirst"":""JOURNEY-mwwjas7s""}",01a2143e-a163-739b-9cf6-e77e47715f78,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
+                     *     01a21448-49e7-76e1-9ad5-2c5d0dd913f7,01a21448-4803-742c-a227-8d8c0db668d4,"{""carefirst"":""JOURNEY-mwwjocbg""}",01a21448-4840-7697-96bd-798bf65eea09,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-11-25T19:56:51.934Z
+                     *     01a21448-4bb6-775e-b9f6-84e926e7b987,01a21448-4803-742c-a227-8d8c0db668d4,"{""carefirst"":""JOURNEY-mwwjocbg""}",01a21448-4840-7697-96bd-798bf65eea09,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
                      */
                     "text/csv": string;
                 };
@@ -31311,12 +31849,12 @@ export interface operations {
             content: {
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mwwjas7s,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mwwjocbg,learning-disability,Alex Example,1961-02-03
                  */
                 "text/csv": string;
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mwwjas7s,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mwwjocbg,learning-disability,Alex Example,1961-02-03
                  */
                 "application/x-ndjson": string;
             };
@@ -32814,8 +33352,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2143e-a863-744d-8523-e64a80b921eb",
-                     *           "roundKey": "nw-mwwjas7s",
+                     *           "id": "01a21448-4ea4-770a-a0db-724b7d2c152d",
+                     *           "roundKey": "nw-mwwjocbg",
                      *           "title": "North West self-rating",
                      *           "closesOn": "2099-06-30",
                      *           "closed": false,
@@ -32857,7 +33395,7 @@ export interface operations {
                      *               "version": null
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T19:46:20.386Z"
+                     *           "createdAt": "2026-11-25T19:56:52.770Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -32974,7 +33512,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "roundKey": "nw-mwwjas7s",
+                 *       "roundKey": "nw-mwwjocbg",
                  *       "title": "North West self-rating",
                  *       "closesOn": "2099-06-30"
                  *     }
@@ -32996,8 +33534,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a863-744d-8523-e64a80b921eb",
-                     *       "roundKey": "nw-mwwjas7s",
+                     *       "id": "01a21448-4ea4-770a-a0db-724b7d2c152d",
+                     *       "roundKey": "nw-mwwjocbg",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -33039,7 +33577,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T19:46:20.386Z"
+                     *       "createdAt": "2026-11-25T19:56:52.770Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -33222,8 +33760,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2143e-a863-744d-8523-e64a80b921eb",
-                     *       "roundKey": "nw-mwwjas7s",
+                     *       "id": "01a21448-4ea4-770a-a0db-724b7d2c152d",
+                     *       "roundKey": "nw-mwwjocbg",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -33265,7 +33803,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T19:46:20.386Z"
+                     *       "createdAt": "2026-11-25T19:56:52.770Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -33682,7 +34220,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "roundKey": "nw-mwwjas7s",
+                     *       "roundKey": "nw-mwwjocbg",
                      *       "councils": 1,
                      *       "minimumCouncils": 5,
                      *       "published": false,
@@ -33831,7 +34369,7 @@ export interface operations {
                      * @example {
                      *       "standard": "UK Algorithmic Transparency Recording Standard",
                      *       "standardVersion": "3.0",
-                     *       "schemeId": "01a2143e-9c40-73e4-b4d5-57d1bf30d52a",
+                     *       "schemeId": "01a21448-43fe-750d-8c26-c524f0d4111d",
                      *       "schemeKey": "adults",
                      *       "schemeVersion": 1,
                      *       "lastUpdated": "2026-11-25",
@@ -33878,7 +34416,7 @@ export interface operations {
                      *             "How the answers become money is set out below, generated from the scheme itself."
                      *           ],
                      *           "maths": {
-                     *             "schemeId": "01a2143e-9c40-73e4-b4d5-57d1bf30d52a",
+                     *             "schemeId": "01a21448-43fe-750d-8c26-c524f0d4111d",
                      *             "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *             "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *             "sections": [

@@ -75,6 +75,29 @@ export interface TransitionalProtection {
   readonly maxDecreasePence?: Pence;
 }
 
+/**
+ * How far a budget of `previousAnnualPence` may fall in one year under a protection rule: the
+ * smaller of the percentage (rounded down, in the person's favour) and the amount.
+ *
+ * @throws RasError naming `/transitionalProtection/...` for a bad limit or none at all
+ */
+export function allowedDecreasePence(previousAnnualPence: Pence, rule: Omit<TransitionalProtection, 'previousAnnualPence'>): Pence {
+  const limits: number[] = [];
+  if (rule.maxDecreasePercent !== undefined)
+    limits.push(
+      multiplyDivide(
+        previousAnnualPence,
+        percentToBasisPoints(rule.maxDecreasePercent, '/transitionalProtection/maxDecreasePercent'),
+        10_000,
+        'down',
+      ),
+    );
+  if (rule.maxDecreasePence !== undefined) limits.push(assertPence(rule.maxDecreasePence, '/transitionalProtection/maxDecreasePence'));
+  if (limits.length === 0)
+    fail('INVALID_NUMBER', '/transitionalProtection', 'needs maxDecreasePercent or maxDecreasePence: how far a budget may fall in a year');
+  return Math.min(...limits);
+}
+
 /** Why a case goes to the panel rather than straight from the RAS. */
 export type Referral =
   | { readonly reason: 'above-ceiling'; readonly ceilingPence: Pence; readonly fullYearPence: Pence; readonly detail: string }
@@ -96,7 +119,8 @@ export interface BudgetCalculation {
   readonly scheme: { readonly key: string; readonly version: number | null };
   readonly questionnaire: { readonly key: string; readonly version: number | null } | null;
   readonly totalPoints: number;
-  readonly sections: readonly (Pick<SectionScore, 'key' | 'title' | 'points'> & Partial<Pick<SectionScore, 'unpaidSupportPoints'>>)[];
+  readonly sections: readonly (Pick<SectionScore, 'key' | 'title' | 'points'> &
+    Partial<Pick<SectionScore, 'unpaidSupportPoints' | 'weight'>>)[];
   readonly method: 'linear' | 'banded';
   /** The band the points fell in (banded schemes), else `null`. */
   readonly band: Band | null;
@@ -138,7 +162,8 @@ export interface BudgetCalculation {
 /** The part of a {@link Score} the allocation reads; a bare `{ totalPoints }` also works. */
 export interface PointsInput {
   readonly totalPoints: number;
-  readonly sections?: readonly (Pick<SectionScore, 'key' | 'title' | 'points'> & Partial<Pick<SectionScore, 'unpaidSupportPoints'>>)[];
+  readonly sections?: readonly (Pick<SectionScore, 'key' | 'title' | 'points'> &
+    Partial<Pick<SectionScore, 'unpaidSupportPoints' | 'weight'>>)[];
   readonly questionnaire?: Score['questionnaire'];
 }
 
@@ -190,7 +215,7 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
         step(
           `section:${section.key}`,
           section.unpaidSupportPoints
-            ? `${section.title}: ${plural(section.points, 'point', 'points')}, after ${plural(section.unpaidSupportPoints, 'point', 'points')} taken off for needs your family or friends meet without pay.`
+            ? `${section.title}: ${plural(section.points, 'point', 'points')}, after ${plural(section.unpaidSupportPoints, 'point', 'points')} ${section.weight !== undefined && section.weight !== 1 ? `(before the section’s weight of ${section.weight}) ` : ''}taken off for needs your family or friends meet without pay.`
             : `${section.title}: ${plural(section.points, 'point', 'points')}.`,
           section.points,
           'points',
@@ -320,24 +345,7 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
   if (options.transitionalProtection !== undefined && options.panelAmount === undefined) {
     const rule = options.transitionalProtection;
     const previous = assertPence(rule.previousAnnualPence, '/transitionalProtection/previousAnnualPence');
-    const limits: number[] = [];
-    if (rule.maxDecreasePercent !== undefined)
-      limits.push(
-        multiplyDivide(
-          previous,
-          percentToBasisPoints(rule.maxDecreasePercent, '/transitionalProtection/maxDecreasePercent'),
-          10_000,
-          'down',
-        ),
-      );
-    if (rule.maxDecreasePence !== undefined) limits.push(assertPence(rule.maxDecreasePence, '/transitionalProtection/maxDecreasePence'));
-    if (limits.length === 0)
-      fail(
-        'INVALID_SCHEME',
-        '/transitionalProtection',
-        'needs maxDecreasePercent or maxDecreasePence: how far a budget may fall in a year',
-      );
-    const allowed = Math.min(...limits);
+    const allowed = allowedDecreasePence(previous, rule);
     const floor = Math.max(0, previous - allowed);
     if (ras < floor) {
       protection = { previousAnnualPence: previous, allowedDecreasePence: allowed, protectedPence: floor - ras };

@@ -1,5 +1,5 @@
 import { type ContributionRules, calculateContribution } from './contribution.js';
-import { assertCalendarDate, type CalendarDate } from './dates.js';
+import { addMonths, assertCalendarDate, type CalendarDate } from './dates.js';
 import { type Problem, RasError } from './errors.js';
 import { type ExplanationStep, step } from './explanation.js';
 import { assertPence, checkedPence, formatPounds, type Pence } from './money.js';
@@ -186,20 +186,40 @@ export const SHIPPED_CHARGING_POLICIES = {
 } as const satisfies Record<string, { effectiveFrom: CalendarDate; rules: ChargingPolicyRules }>;
 export type ShippedChargingPolicy = keyof typeof SHIPPED_CHARGING_POLICIES;
 
-/** Pension Credit qualifying age: 66 for everyone reaching it from October 2020 until the rise to 67 from 2026 to 2028. */
-const PENSION_CREDIT_AGE = 66;
+/**
+ * The day a person born on `dateOfBirth` reaches Pension Credit qualifying age (State Pension
+ * age, Pensions Act 2014 s.26 and Schedule 12): 66 for those born 6 October 1954 to 5 April 1960;
+ * 66 and 1 to 11 months for those born 6 April 1960 to 5 March 1961, a month more for each
+ * later month of birth (counted from the 6th); 67 for those born 6 March 1961 to 5 April 1977.
+ * People born earlier reached it before 2021, so before any date the shipped policies cover;
+ * they are treated as reaching it at 66 at the latest. The rise to 68 is not yet law.
+ */
+export function pensionCreditAgeDate(dateOfBirth: CalendarDate): CalendarDate {
+  const born = assertCalendarDate(dateOfBirth, '/dateOfBirth');
+  let months = 66 * 12;
+  if (born >= '1961-03-06') months = 67 * 12;
+  else if (born >= '1960-04-06') {
+    const year = Number(born.slice(0, 4));
+    const month = Number(born.slice(5, 7));
+    const day = Number(born.slice(8, 10));
+    // Which month-long window from 6 April 1960 the birthday falls in: 0 for 6 April–5 May 1960.
+    const window = (year - 1960) * 12 + (month - 4) - (day >= 6 ? 0 : 1);
+    months = 66 * 12 + window + 1;
+  }
+  return addMonths(born, months);
+}
 
 /**
- * The MIG age band of a person born on `dateOfBirth`, on `date`.
+ * The MIG age band of a person born on `dateOfBirth`, on `date`: 25 on their 25th birthday, and
+ * pension age from the day they reach Pension Credit qualifying age ({@link pensionCreditAgeDate}).
  *
  * @throws RasError `INVALID_DATE` for a date that is not YYYY-MM-DD
  */
 export function ageBandOn(dateOfBirth: CalendarDate, date: CalendarDate): AgeBand {
   const born = assertCalendarDate(dateOfBirth, '/dateOfBirth');
   const on = assertCalendarDate(date, '/date');
-  let age = Number(on.slice(0, 4)) - Number(born.slice(0, 4));
-  if (on.slice(5) < born.slice(5)) age -= 1;
-  return age < 25 ? '18-24' : age < PENSION_CREDIT_AGE ? '25-to-pension-age' : 'pension-age';
+  if (on >= pensionCreditAgeDate(born)) return 'pension-age';
+  return on >= addMonths(born, 25 * 12) ? '25-to-pension-age' : '18-24';
 }
 
 /** The weekly MIG for these circumstances, with the sentence that explains it. */

@@ -1,3 +1,4 @@
+import { type AccountSummary, COUNCIL_FUNDER } from './account.js';
 import type { CalendarDate } from './dates.js';
 import { type ExplanationStep, step } from './explanation.js';
 import {
@@ -238,4 +239,14 @@ export function selectAuditSample(
       step('sample', `${sampled.length} accounts are audited.`, sampled.length, 'count'),
     ],
   };
+}
+
+/**
+ * The most an audit can recover from an account for the council: what the council paid in less
+ * what has already gone back to it (clawback, earlier recoveries). A recovery may take the
+ * account below 0 (a debt the holder owes) but never past the council's own money.
+ */
+export function recoverablePence(summary: AccountSummary): Pence {
+  const council = summary.funders.find((funder) => funder.funder === COUNCIL_FUNDER);
+  return council ? Math.max(0, council.paidInPence - council.returnedPence) : 0;
 }

@@ -29,7 +29,7 @@ export type {
   StreamShare,
   TransitionalProtection,
 } from './allocation.js';
-export { allocateBudget } from './allocation.js';
+export { allocateBudget, allowedDecreasePence } from './allocation.js';
 export type { AscofPart, DeliveryMechanism, ManagementMix } from './ascof.js';
 export { ascofSelfDirectedSupport, DELIVERY_MECHANISM, managementMix, percentShare } from './ascof.js';
 export type {
@@ -58,13 +58,21 @@ export type {
   Nation,
   ShippedChargingPolicy,
 } from './charging-policy.js';
-export { ageBandOn, assessCharge, ENGLAND_2025_26, INCOME_KINDS, SHIPPED_CHARGING_POLICIES, WALES_2025_26 } from './charging-policy.js';
+export {
+  ageBandOn,
+  assessCharge,
+  ENGLAND_2025_26,
+  INCOME_KINDS,
+  pensionCreditAgeDate,
+  SHIPPED_CHARGING_POLICIES,
+  WALES_2025_26,
+} from './charging-policy.js';
 export type { AnnualClawback, ClawbackAgreement, ClawbackInput, ClawbackResult, FunderClawback, StreamAgreement } from './clawback.js';
 export { annualClawback, calculateClawback } from './clawback.js';
 export type { ContributionInput, ContributionResult, ContributionRules } from './contribution.js';
 export { CARE_ACT_2014_RULES, calculateContribution } from './contribution.js';
 export type { CalendarDate } from './dates.js';
-export { addMonths, financialYear, isCalendarDate } from './dates.js';
+export { addDays, addMonths, financialYear, isCalendarDate } from './dates.js';
 export type {
   AccountStatement,
   AuditCandidate,
@@ -75,7 +83,7 @@ export type {
   ReturnDifference,
   SampledAccount,
 } from './direct-payments.js';
-export { checkAccountReturn, ledgerForPeriod, selectAuditSample } from './direct-payments.js';
+export { checkAccountReturn, ledgerForPeriod, recoverablePence, selectAuditSample } from './direct-payments.js';
 export type { Problem, RasErrorCode } from './errors.js';
 export { RAS_ERROR_CODES, RasError, underPointer } from './errors.js';
 export type { ExplanationStep, FigureUnit } from './explanation.js';
@@ -97,7 +105,7 @@ export type {
 } from './questionnaire.js';
 export { compileQuestionnaire, validateAnswers, validateQuestionnaire } from './questionnaire.js';
 export type { ReviewDateOptions, ScheduledReview } from './review-dates.js';
-export { reviewDates } from './review-dates.js';
+export { nextReviewInCycle, reviewDates } from './review-dates.js';
 export type { AllocationMethod, AllocationScheme, Band, ClawbackRule, CompiledScheme } from './scheme.js';
 export { compileScheme, DEFAULT_CLAWBACK, validateScheme } from './scheme.js';
 export type { QuestionScore, Score, ScoreOptions, SectionScore } from './scoring.js';
@@ -118,7 +126,7 @@ export type {
   SupportPlan,
 } from './support-plan.js';
 export { costSupportPlan, MANAGEMENT_OPTIONS, nextPlanStage, PLAN_STAGE_ROLES, panelApproval, panelChecklist } from './support-plan.js';
-export type { UpratedBudget, UpratingOutcome, UpratingSummary, UpratingTotals } from './uprating.js';
-export { upratedAnnualPence, upratingOutcome, upratingSummary } from './uprating.js';
+export type { CurrentFigures, UpratedBudget, UpratingOutcome, UpratingSummary, UpratingTotals } from './uprating.js';
+export { protectedBasePence, upratedAnnualPence, upratedBudget, upratingOutcome, upratingSummary } from './uprating.js';
 export type { UpratingReportOptions, UpratingReportRow } from './uprating-report.js';
 export { renderUpratingReport } from './uprating-report.js';

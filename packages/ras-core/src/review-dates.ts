@@ -39,3 +39,23 @@ export function reviewDates(startDate: CalendarDate, options: ReviewDateOptions 
   for (let year = 1; year <= years; year++) reviews.push({ kind: 'annual', dueDate: addMonths(startDate, 12 * year) });
   return reviews;
 }
+
+/**
+ * The next review of a cycle that repeats every `everyMonths` months from `firstDueDate`, after
+ * the one due on `dueDate`: counted from the first, so a cycle that starts on 31 January comes
+ * back to the 31st whenever a month has one (31 January, 30 April, 31 July), rather than drifting
+ * to the 30th for good.
+ *
+ * @example
+ * ```ts
+ * nextReviewInCycle('2027-01-31', '2027-04-30', 3); // '2027-07-31'
+ * ```
+ */
+export function nextReviewInCycle(firstDueDate: CalendarDate, dueDate: CalendarDate, everyMonths: number): CalendarDate {
+  const first = assertCalendarDate(firstDueDate, '/firstDueDate');
+  const due = assertCalendarDate(dueDate, '/dueDate');
+  if (!Number.isSafeInteger(everyMonths) || everyMonths < 1 || everyMonths > 12)
+    fail('INVALID_NUMBER', '/repeatEveryMonths', 'must be a whole number of months from 1 to 12');
+  const monthsSoFar = (Number(due.slice(0, 4)) - Number(first.slice(0, 4))) * 12 + Number(due.slice(5, 7)) - Number(first.slice(5, 7));
+  return addMonths(first, monthsSoFar + everyMonths);
+}

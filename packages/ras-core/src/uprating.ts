@@ -37,6 +37,39 @@ export interface UpratingSummary {
   readonly byClientGroup: readonly (UpratingTotals & { readonly clientGroup: string })[];
 }
 
+/** What a current budget brings to a re-run: its figures today, and its group. */
+export interface CurrentFigures {
+  readonly clientGroup: string;
+  readonly totalAnnualPence: Pence;
+  readonly rasAnnualPence: Pence;
+  /** What transitional protection already adds to it (from an earlier uprating), else 0. */
+  readonly protectedPence: Pence;
+  readonly outsideRas: boolean;
+}
+
+/**
+ * The amount transitional protection holds a budget up from: today's RAS amount with whatever
+ * protection it already has (a panel amount is never re-worked).
+ */
+export function protectedBasePence(current: CurrentFigures): Pence {
+  return checkedPence(current.rasAnnualPence + current.protectedPence, '/previousAnnualPence');
+}
+
+/** One budget's figures in an uprating: today's, and the new version's with its protection apart. */
+export function upratedBudget(
+  current: CurrentFigures,
+  reworked: { readonly totalAnnualPence: Pence; readonly transitionalProtection: { readonly protectedPence: Pence } | null },
+): UpratedBudget {
+  const protectedPence = reworked.transitionalProtection?.protectedPence ?? 0;
+  return {
+    clientGroup: current.clientGroup,
+    oldAnnualPence: current.totalAnnualPence,
+    newAnnualPence: reworked.totalAnnualPence - protectedPence,
+    protectedPence,
+    outsideRas: current.outsideRas,
+  };
+}
+
 /** The figure a person has after the uprating: the new one with its protection, or the panel's as it was. */
 export function upratedAnnualPence(budget: UpratedBudget): Pence {
   return budget.outsideRas ? budget.oldAnnualPence : checkedPence(budget.newAnnualPence + budget.protectedPence, '/newAnnualPence');

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ageBandOn, assessCharge, ENGLAND_2025_26, type FinancialCircumstances, RasError, WALES_2025_26 } from '../src/index.js';
+import {
+  ageBandOn,
+  assessCharge,
+  ENGLAND_2025_26,
+  type FinancialCircumstances,
+  pensionCreditAgeDate,
+  RasError,
+  WALES_2025_26,
+} from '../src/index.js';
 
 const base: FinancialCircumstances = {
   household: 'single',
@@ -145,8 +153,20 @@ describe('ageBandOn', () => {
   it('puts a birthday on the boundary in the older band', () => {
     expect(ageBandOn('2001-04-07', '2026-04-06')).toBe('18-24');
     expect(ageBandOn('2001-04-07', '2026-04-07')).toBe('25-to-pension-age');
-    expect(ageBandOn('1960-01-01', '2026-01-01')).toBe('pension-age');
-    expect(ageBandOn('1960-01-02', '2026-01-01')).toBe('25-to-pension-age');
+    expect(ageBandOn('1959-01-01', '2025-01-01')).toBe('pension-age');
+    expect(ageBandOn('1959-01-02', '2025-01-01')).toBe('25-to-pension-age');
+  });
+
+  it('follows the rise in Pension Credit age from 66 to 67 for people born from 6 April 1960', () => {
+    expect(pensionCreditAgeDate('1960-04-05')).toBe('2026-04-05'); // 66
+    expect(pensionCreditAgeDate('1960-04-06')).toBe('2026-05-06'); // 66 and 1 month
+    expect(pensionCreditAgeDate('1960-05-05')).toBe('2026-06-05'); // still the first window: 66 and 1 month
+    expect(pensionCreditAgeDate('1960-05-10')).toBe('2026-07-10'); // 66 and 2 months
+    expect(pensionCreditAgeDate('1961-03-05')).toBe('2028-02-05'); // 66 and 11 months
+    expect(pensionCreditAgeDate('1961-03-06')).toBe('2028-03-06'); // 67
+    // Born 10 May 1960: 66 on 10 May 2026, but not at Pension Credit age until 10 July 2026.
+    expect(ageBandOn('1960-05-10', '2026-06-01')).toBe('25-to-pension-age');
+    expect(ageBandOn('1960-05-10', '2026-07-10')).toBe('pension-age');
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allocateBudget, compileScheme, RasError, upratingSummary } from '../src/index.js';
+import { allocateBudget, compileScheme, nextReviewInCycle, RasError, upratingSummary } from '../src/index.js';
 
 const scheme = compileScheme({ key: 'ld', version: 2, method: { type: 'linear', poundsPerPointPence: 20_000 } });
 
@@ -78,5 +78,13 @@ describe('upratingSummary', () => {
       ['learning-disability', 2_300_000, 2_300_000],
       ['older-people', 1_300_000, 1_240_000],
     ]);
+  });
+});
+
+describe('nextReviewInCycle', () => {
+  it('counts each review of a cycle from the first, so the 31st comes back', () => {
+    expect(nextReviewInCycle('2027-01-31', '2027-01-31', 3)).toBe('2027-04-30');
+    expect(nextReviewInCycle('2027-01-31', '2027-04-30', 3)).toBe('2027-07-31');
+    expect(nextReviewInCycle('2026-08-01', '2026-11-01', 6)).toBe('2027-05-01');
   });
 });

@@ -242,6 +242,54 @@ describe('direct payment agreements, returns and audit', () => {
     });
     expect(late.statusCode).toBe(409);
     expect(problemOf(late)).toMatchObject({ code: 'RETURN_PERIOD_AUDITED', errors: [{ pointer: '/periodFrom' }] });
+    // The council paid £1,041.68 into A and has had £50 back: it can recover at most £991.68 more.
+    const next = await t.call('POST', '/v1/direct-payment-audits', {
+      key: council.keys.finance,
+      body: { periodFrom: '2026-07-01', periodTo: '2026-09-30', percent: 100 },
+    });
+    const tooMuch = await t.call('POST', `/v1/direct-payment-audits/${next.json().id}/outcomes`, {
+      key: council.keys.finance,
+      body: { agreementId: dpa, outcome: 'recover', recoveryPence: 99_169, notes: 'More than the council put in' },
+    });
+    expect(tooMuch.statusCode).toBe(422);
+    expect(problemOf(tooMuch).errors?.[0]).toMatchObject({ pointer: '/recoveryPence', detail: 'must be from 1 to 99168' });
+    // A portal key sees only its own people's accounts.
+    const portal = await t.call('POST', `/v1/direct-payment-agreements/${dpa}/returns`, {
+      key: council.keys.portal,
+      body: {
+        periodFrom: '2026-10-01',
+        periodTo: '2026-10-31',
+        openingBalancePence: 0,
+        moneyInPence: 0,
+        moneyOutPence: 0,
+        closingBalancePence: 0,
+        receipts: [],
+      },
+    });
+    expect(portal.statusCode).toBe(404);
+    // Reinstated, B's payments go in again.
+    const b0 = await t.call('GET', `/v1/direct-payment-agreements/${dpb}`, { key: council.keys.finance });
+    const reinstated = await t.call('POST', `/v1/direct-payment-agreements/${dpb}/status`, {
+      key: council.keys.finance,
+      headers: { 'if-match': b0.headers.etag as string },
+      body: { status: 'active', reason: 'Plan reviewed: the money will be used for respite' },
+    });
+    expect(reinstated.statusCode, reinstated.body).toBe(200);
+    expect(reinstated.json().status).toBe('active');
+    const resumed = await money(b.budgetId, {
+      kind: 'council-payment',
+      amountPence: fifth?.amountPence,
+      instalmentNumber: 5,
+      occurredOn: fifth?.dueDate,
+    });
+    expect(resumed.statusCode, resumed.body).toBe(201);
+    const again = await t.call('POST', `/v1/direct-payment-agreements/${dpb}/status`, {
+      key: council.keys.finance,
+      headers: { 'if-match': reinstated.headers.etag as string },
+      body: { status: 'active', reason: 'again' },
+    });
+    expect(again.statusCode).toBe(409);
+
     const read = (await t.call('GET', `/v1/direct-payment-audits/${everyone.json().id}`, { key: council.keys.auditor })).json();
     expect(read.accounts.find((x: { agreementId: string }) => x.agreementId === dpa)).toMatchObject({
       outcome: 'recover',

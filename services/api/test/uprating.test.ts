@@ -170,6 +170,9 @@ describe('uprating: a new scheme version re-run over the caseload', () => {
     }
     const agreed = (await t.call('GET', `/v1/budgets/${person.newBudgetId}`, { key: council.keys.finance })).json();
     expect(agreed).toMatchObject({ status: 'agreed', totalAnnualPence: 562_500, transitionalProtection: { protectedPence: 62_500 } });
+    // The budget it replaces ends the day before; a later run would not re-work it again.
+    const replaced = (await t.call('GET', `/v1/budgets/${budgets.a}`, { key: council.keys.finance })).json();
+    expect(replaced.status).toBe('ended');
 
     const review = (await t.call('GET', `/v1/reviews/${person.reviewId}`, { key: council.keys.finance })).json();
     expect(review).toMatchObject({ budgetId: budgets.a, kind: 'interim', dueDate: '2027-04-01', status: 'scheduled' });
@@ -201,6 +204,12 @@ describe('uprating: a new scheme version re-run over the caseload', () => {
       body: { schemeId: successorId, successorSchemeId: council.schemeId },
     });
     expect(problemOf(backwards).errors?.[0]?.pointer).toBe('/successorSchemeId');
+    const badPercent = await t.call('POST', '/v1/uprating-runs', {
+      key: council.keys.finance,
+      body: { schemeId: council.schemeId, transitionalProtection: { maxDecreasePercent: 2.555 } },
+    });
+    expect(badPercent.statusCode).toBe(422);
+    expect(problemOf(badPercent).errors?.[0]?.pointer).toBe('/transitionalProtection/maxDecreasePercent');
     const noLimit = await t.call('POST', '/v1/uprating-runs', {
       key: council.keys.finance,
       body: { schemeId: council.schemeId, transitionalProtection: {} },

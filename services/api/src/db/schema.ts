@@ -397,6 +397,8 @@ export interface ReviewTable {
   due_date: string;
   /** An interim review that repeats: the next is booked this many months after this one's due date. */
   repeat_every_months: ColumnType<number | null, number | null | undefined, number | null>;
+  /** The first due date of a repeating cycle, which the next is counted from. */
+  repeat_from: ColumnType<string | null, string | null | undefined, string | null>;
   status: 'scheduled' | 'completed' | 'cancelled';
   outcome: NullableJson;
   clawback: NullableJson<StoredClawback>;

@@ -139,6 +139,16 @@ export const EVENT_CATALOGUE = {
     description: 'Direct payments were suspended after an audit: no council payments until lifted',
     payload: open({ id: Id, budgetId: Id, personId: Id, status: Type.String() }, 'The agreement; auditSampleId names the audit'),
   },
+  'direct-payment-agreement.reinstated': {
+    entityType: 'direct-payment-agreement',
+    description: 'A suspended direct payment agreement was reinstated: council payments may go in again',
+    payload: open({ id: Id, budgetId: Id, personId: Id, status: Type.String() }, 'The agreement and the reason'),
+  },
+  'direct-payment-agreement.ended': {
+    entityType: 'direct-payment-agreement',
+    description: 'A direct payment agreement ended',
+    payload: open({ id: Id, budgetId: Id, personId: Id, status: Type.String() }, 'The agreement and the reason'),
+  },
   'account-return.recorded': {
     entityType: 'account-return',
     description: 'A direct payment account’s return for a period was recorded and checked against the ledger',
@@ -170,6 +180,11 @@ export const EVENT_CATALOGUE = {
   },
   'budget.created': { entityType: 'budget', description: 'An indicative budget was set', payload: budget },
   'budget.agreed': { entityType: 'budget', description: 'The panel agreed the budget', payload: budget },
+  'budget.ended': {
+    entityType: 'budget',
+    description: 'A budget ended: replaced by the one an uprating made, once that was agreed, from the day before it starts',
+    payload: budget,
+  },
   'budget.panel-amount-set': { entityType: 'budget', description: 'The panel set an amount outside the RAS', payload: budget },
   'support-plan.created': { entityType: 'support-plan', description: 'A support plan was written', payload: plan },
   'support-plan.updated': { entityType: 'support-plan', description: 'A support plan was changed', payload: plan },

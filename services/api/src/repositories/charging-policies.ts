@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { ChargingPolicyRules } from 'ras-core';
 import type { ChargingPolicy, DB } from '../db/schema.js';
 import { newId } from '../ids.js';
@@ -16,11 +16,15 @@ export interface NewChargingPolicy {
 }
 
 /**
- * Adds a council's next charging policy version. The council row is locked first so two at once
- * cannot take the same version number or both pass the overlap check.
+ * Queues changes to a council's charging policies: taken before the overlap check, so two new
+ * policies at once cannot both pass it or take the same version number.
  */
+export async function lockChargingPolicies(tx: Transaction<DB>, councilId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`charging-policies:${councilId}`}, 0))`.execute(tx);
+}
+
+/** Adds a council's next charging policy version (after {@link lockChargingPolicies}). */
 export async function insertChargingPolicy(tx: Transaction<DB>, councilId: string, fields: NewChargingPolicy): Promise<ChargingPolicy> {
-  await tx.selectFrom('councils').select('id').where('id', '=', councilId).forUpdate().executeTakeFirst();
   const { max } = await tx
     .selectFrom('charging_policies')
     .select((eb) => eb.fn.max<number | null>('version').as('max'))

@@ -1,5 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AccountStatement, AuditSampleRule, ReturnCheck, SampledAccount } from 'ras-core';
+import type { Scope } from '../auth/roles.js';
+import { visibleTo } from '../db/portal-scope.js';
 import type { AccountReturn, AuditSample, AuditSampleItem, DB, DirectPaymentAgreement } from '../db/schema.js';
 import { newId } from '../ids.js';
 
@@ -32,13 +34,14 @@ export function insertDirectPaymentAgreement(
     .executeTakeFirstOrThrow();
 }
 
+/** An agreement the scope may see: the council's, and for a portal key only its own people's. */
 export function findDirectPaymentAgreement(
   db: Db,
-  councilId: string,
+  scope: Scope,
   id: string,
   options: { forUpdate?: boolean } = {},
 ): Promise<DirectPaymentAgreement | undefined> {
-  let query = db.selectFrom('direct_payment_agreements').selectAll().where('council_id', '=', councilId).where('id', '=', id);
+  let query = visibleTo(db, 'direct_payment_agreements', scope).where('id', '=', id);
   if (options.forUpdate) query = query.forUpdate();
   return query.executeTakeFirst();
 }

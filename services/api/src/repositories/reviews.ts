@@ -9,7 +9,14 @@ type Db = Kysely<DB> | Transaction<DB>;
 export function insertReviews(
   tx: Transaction<DB>,
   councilId: string,
-  reviews: readonly { budgetId: string; personId: string; kind: Review['kind']; dueDate: string; repeatEveryMonths?: number | null }[],
+  reviews: readonly {
+    budgetId: string;
+    personId: string;
+    kind: Review['kind'];
+    dueDate: string;
+    repeatEveryMonths?: number | null;
+    repeatFrom?: string | null;
+  }[],
 ): Promise<Review[]> {
   if (reviews.length === 0) return Promise.resolve([]);
   return tx
@@ -23,6 +30,7 @@ export function insertReviews(
         kind: review.kind,
         due_date: review.dueDate,
         repeat_every_months: review.repeatEveryMonths ?? null,
+        repeat_from: review.repeatEveryMonths ? (review.repeatFrom ?? review.dueDate) : null,
         status: 'scheduled' as const,
       })),
     )
@@ -54,7 +62,14 @@ export function updateReview(tx: Transaction<DB>, councilId: string, id: string,
 export function insertReview(
   tx: Transaction<DB>,
   councilId: string,
-  review: { budgetId: string; personId: string; kind: Review['kind']; dueDate: string; repeatEveryMonths?: number | null },
+  review: {
+    budgetId: string;
+    personId: string;
+    kind: Review['kind'];
+    dueDate: string;
+    repeatEveryMonths?: number | null;
+    repeatFrom?: string | null;
+  },
 ): Promise<Review> {
   return insertReviews(tx, councilId, [review]).then((rows) => rows[0] as Review);
 }

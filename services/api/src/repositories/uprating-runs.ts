@@ -51,6 +51,10 @@ export async function currentBudgetsOf(
        and b.status = 'agreed'
        and b.scheme_id = any(${sql.val([...schemeIds])}::uuid[])
        and (b.end_date is null or b.end_date >= ${effectiveFrom})
+       -- A budget an applied run has already re-worked waits for its new one to be agreed.
+       and not exists (
+         select 1 from uprating_run_items i join uprating_runs r on r.id = i.run_id
+          where i.budget_id = b.id and r.status = 'applied')
      order by b.id`.execute(db);
   return rows.map((row) => ({ ...row, weeks_covered: Number(row.weeks_covered) }));
 }
@@ -155,4 +159,20 @@ export function appliedRunFor(db: Db, councilId: string, schemeId: string): Prom
     .where('scheme_id', '=', schemeId)
     .where('status', '=', 'applied')
     .executeTakeFirst();
+}
+
+/** The budget an uprated indicative budget replaces, when an applied run made it. */
+export async function replacedByUprating(db: Db, councilId: string, newBudgetId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('uprating_run_items')
+    .select('budget_id')
+    .where('council_id', '=', councilId)
+    .where('new_budget_id', '=', newBudgetId)
+    .executeTakeFirst();
+  return row?.budget_id;
+}
+
+/** Queues runs over one scheme key, so two cannot both pass the "applied once" check. */
+export async function lockUpratingOf(tx: Transaction<DB>, councilId: string, schemeKey: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`uprating:${councilId}:${schemeKey}`}, 0))`.execute(tx);
 }

@@ -1,4 +1,4 @@
-import { fundersOf, reviewDates, scheduleFunderPayments } from 'ras-core';
+import { addDays, fundersOf, reviewDates, scheduleFunderPayments } from 'ras-core';
 import type { SupportPlanRow } from '../db/schema.js';
 import { invalidState } from '../errors.js';
 import { insertAgreement } from '../repositories/budget-accounts.js';
@@ -6,6 +6,7 @@ import { budgetFigures, findBudget, updateBudget } from '../repositories/budgets
 import { councilSettings } from '../repositories/councils.js';
 import { financialAssessmentInForce } from '../repositories/financial-assessments.js';
 import { insertReviews } from '../repositories/reviews.js';
+import { replacedByUprating } from '../repositories/uprating-runs.js';
 import { budgetEvent } from '../representations/budgets.js';
 import { reviewEvent } from '../representations/reviews.js';
 import type { WorkflowContext } from './context.js';
@@ -39,6 +40,22 @@ export async function agreeBudget(context: WorkflowContext, plan: SupportPlanRow
     before: budgetEvent(budget),
     after: budgetEvent(agreed),
   });
+  // A budget an uprating made replaces the one it re-worked: that one ends the day before (its
+  // account stays open for the last reconciliation and clawback).
+  const replaced = await replacedByUprating(tx, scope.councilId, budget.id);
+  if (replaced) {
+    const old = await findBudget(tx, { councilId: scope.councilId, portalKeyId: null }, replaced, { forUpdate: true });
+    if (old && old.status === 'agreed') {
+      const ended = await updateBudget(tx, scope.councilId, old.id, { status: 'ended', end_date: addDays(startDate, -1) });
+      changes.record({
+        action: 'budget.ended',
+        entityType: 'budget',
+        entityId: old.id,
+        before: budgetEvent(old),
+        after: { ...budgetEvent(ended), endDate: ended.end_date, replacedBy: budget.id },
+      });
+    }
+  }
 
   const collection = budget.contribution_collection ?? settings.contributionCollection;
   // Net: the council pays its share less the contribution, which the person pays into the

@@ -1,4 +1,4 @@
-import { addMonths, annualClawback, type ClawbackRule, DEFAULT_CLAWBACK } from 'ras-core';
+import { addMonths, annualClawback, type ClawbackRule, DEFAULT_CLAWBACK, nextReviewInCycle } from 'ras-core';
 import type { Review } from '../db/schema.js';
 import { invalidState, notFound, unprocessable } from '../errors.js';
 import { assertVersion } from '../http/etag.js';
@@ -121,7 +121,7 @@ export async function completeReview(
   // budget runs and until a completion stops the cycle.
   let nextReviewId: string | null = null;
   if (before.repeat_every_months !== null && body.stopRepeating !== true && budget.status === 'agreed') {
-    const dueDate = addMonths(before.due_date, before.repeat_every_months);
+    const dueDate = nextReviewInCycle(before.repeat_from ?? before.due_date, before.due_date, before.repeat_every_months);
     if (budget.end_date === null || dueDate <= budget.end_date) {
       const next = await insertReview(tx, scope.councilId, {
         budgetId: budget.id,
@@ -129,6 +129,7 @@ export async function completeReview(
         kind: 'interim',
         dueDate,
         repeatEveryMonths: before.repeat_every_months,
+        repeatFrom: before.repeat_from ?? before.due_date,
       });
       nextReviewId = next.id;
       changes.record({

@@ -1,6 +1,7 @@
-import { type AccountStatement, checkAccountReturn, ledgerForPeriod, selectAuditSample } from 'ras-core';
+import { type AccountStatement, checkAccountReturn, ledgerForPeriod, recoverablePence, selectAuditSample } from 'ras-core';
 import type { AccountReturn, AuditSample, DirectPaymentAgreement, SupportPlanRow } from '../db/schema.js';
 import { AppError, invalidState, notFound, unprocessable } from '../errors.js';
+import { assertVersion } from '../http/etag.js';
 import { findLedger, insertTransaction, listTransactions } from '../repositories/budget-accounts.js';
 import { findBudget } from '../repositories/budgets.js';
 import { councilSettings } from '../repositories/councils.js';
@@ -163,7 +164,7 @@ export async function recordAccountReturn(context: Context, agreementId: string,
     throw unprocessable('INVALID_INPUT', 'The period ends before it starts', [
       { pointer: '/periodTo', detail: `must be on or after ${request.periodFrom}` },
     ]);
-  const agreement = await findDirectPaymentAgreement(tx, scope.councilId, agreementId, { forUpdate: true });
+  const agreement = await findDirectPaymentAgreement(tx, scope, agreementId, { forUpdate: true });
   if (!agreement) throw notFound('direct payment agreement', agreementId);
   const audited = await auditedOverlap(tx, scope.councilId, agreement.id, request.periodFrom, request.periodTo);
   if (audited)
@@ -292,17 +293,19 @@ export async function recordAuditOutcome(context: Context, sampleId: string, req
     throw unprocessable('INVALID_INPUT', 'A recovery needs its amount, and only a recovery has one', [
       { pointer: '/recoveryPence', detail: request.outcome === 'recover' ? 'is required to recover' : 'applies only to recover' },
     ]);
-  const agreement = await findDirectPaymentAgreement(tx, scope.councilId, item.agreement_id, { forUpdate: true });
+  const agreement = await findDirectPaymentAgreement(tx, scope, item.agreement_id, { forUpdate: true });
   if (!agreement) throw new Error(`audit item lost its agreement ${item.agreement_id}`);
   let recoveryTransactionId: string | null = null;
   if (request.outcome === 'recover') {
     const amount = request.recoveryPence as number;
     const ledger = await findLedger(tx, scope.councilId, agreement.budget_id);
-    const summary = summariseStoredAccount(ledger, clock.today());
-    if (amount <= 0 || amount > summary.councilPaidPence)
-      throw unprocessable('INVALID_INPUT', `The council paid ${summary.councilPaidPence} pence into the account; it can recover no more`, [
-        { pointer: '/recoveryPence', detail: `must be from 1 to ${summary.councilPaidPence}` },
-      ]);
+    const recoverable = recoverablePence(summariseStoredAccount(ledger, clock.today()));
+    if (amount <= 0 || amount > recoverable)
+      throw unprocessable(
+        'INVALID_INPUT',
+        `The council has ${recoverable} pence of its own money in the account (paid in, less what came back); it can recover no more`,
+        [{ pointer: '/recoveryPence', detail: `must be from 1 to ${recoverable}` }],
+      );
     const budget = await findBudget(tx, scope, agreement.budget_id);
     const occurredOn = request.occurredOn ?? clock.today();
     if (budget && occurredOn < budget.start_date)
@@ -351,4 +354,43 @@ export async function recordAuditOutcome(context: Context, sampleId: string, req
     after: { id: sample.id, agreementId: decided.agreement_id, outcome: decided.outcome, recoveryPence: decided.recovery_pence },
   });
   return sample;
+}
+
+/** A change of an agreement's status as the API takes it. */
+export interface StatusChange {
+  readonly status: 'active' | 'suspended' | 'ended';
+  readonly reason: string;
+}
+
+/**
+ * Suspends, reinstates or ends a direct payment agreement, with the reason: reinstating one an
+ * audit suspended lets council payments go in again; an ended agreement stays ended (a new plan
+ * and budget get a new agreement).
+ */
+export async function changeAgreementStatus(
+  context: Context,
+  agreementId: string,
+  expectedVersion: number,
+  change: StatusChange,
+): Promise<DirectPaymentAgreement> {
+  const { tx, scope, changes } = context;
+  const before = await findDirectPaymentAgreement(tx, scope, agreementId, { forUpdate: true });
+  if (!before) throw notFound('direct payment agreement', agreementId);
+  assertVersion(expectedVersion, before.version);
+  if (before.status === 'ended') throw invalidState('The agreement has ended; a new budget gets a new agreement');
+  if (before.status === change.status) throw invalidState(`The agreement is already ${change.status}`);
+  const after = await setAgreementStatus(tx, scope.councilId, before.id, change.status);
+  changes.record({
+    action:
+      change.status === 'active'
+        ? 'direct-payment-agreement.reinstated'
+        : change.status === 'suspended'
+          ? 'direct-payment-agreement.suspended'
+          : 'direct-payment-agreement.ended',
+    entityType: 'direct-payment-agreement',
+    entityId: after.id,
+    before: agreementEvent(before),
+    after: { ...agreementEvent(after), reason: change.reason },
+  });
+  return after;
 }

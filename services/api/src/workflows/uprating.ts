@@ -1,4 +1,13 @@
-import { RasError, type UpratedBudget, type UpratingSummary, upratingOutcome, upratingSummary } from 'ras-core';
+import {
+  allowedDecreasePence,
+  protectedBasePence,
+  RasError,
+  type UpratedBudget,
+  type UpratingSummary,
+  upratedBudget,
+  upratingOutcome,
+  upratingSummary,
+} from 'ras-core';
 import type { AllocationScheme, UpratingRun, UpratingRunItem } from '../db/schema.js';
 import { AppError, invalidState, unprocessable } from '../errors.js';
 import { newId } from '../ids.js';
@@ -11,6 +20,7 @@ import {
   currentBudgetsOf,
   findUpratingRun,
   insertUpratingRun,
+  lockUpratingOf,
   replaceUpratingItems,
   updateUpratingRun,
 } from '../repositories/uprating-runs.js';
@@ -100,6 +110,13 @@ async function rework(
   const protection = request.transitionalProtection;
   return budgets.map((budget) => {
     const outsideQuestionnaire = budget.referrals?.find((referral) => referral.reason === 'needs-outside-questionnaire');
+    const current = {
+      clientGroup: budget.client_group,
+      totalAnnualPence: budget.total_annual_pence,
+      rasAnnualPence: budget.ras_annual_pence,
+      protectedPence: budget.protected_pence ?? 0,
+      outsideRas: budget.panel_annual_pence !== null,
+    };
     let calculation: CalculatedBudget;
     try {
       calculation = calculateBudget(questionnaire, scheme, {
@@ -110,10 +127,7 @@ async function rework(
         outsideQuestionnaire:
           outsideQuestionnaire?.reason === 'needs-outside-questionnaire' ? outsideQuestionnaire.coordinatorReason : undefined,
         // Protection holds today's RAS-based amount (with any protection it already has) up.
-        transitionalProtection: protection && {
-          previousAnnualPence: budget.ras_annual_pence + (budget.protected_pence ?? 0),
-          ...protection,
-        },
+        transitionalProtection: protection && { previousAnnualPence: protectedBasePence(current), ...protection },
         explain,
       });
     } catch (error) {
@@ -124,18 +138,7 @@ async function rework(
         [{ pointer: '/schemeId', detail: `budget ${budget.id}: ${error.problems[0]?.detail ?? error.message}` }],
       );
     }
-    const protectedPence = calculation.transitionalProtection?.protectedPence ?? 0;
-    return {
-      budget,
-      calculation,
-      figures: {
-        clientGroup: budget.client_group,
-        oldAnnualPence: budget.total_annual_pence,
-        newAnnualPence: calculation.totalAnnualPence - protectedPence,
-        protectedPence,
-        outsideRas: budget.panel_annual_pence !== null,
-      },
-    };
+    return { budget, calculation, figures: upratedBudget(current, calculation) };
   });
 }
 
@@ -172,6 +175,8 @@ function runEvent(run: UpratingRun) {
  * losers and unchanged by client group, and each person's old and new figure. Nothing else changes.
  */
 export async function createUpratingRun(context: Context, request: UpratingRequest): Promise<UpratingRun> {
+  // A bad protection rule is named before any budget is read (a RasError is a 422 naming the field).
+  if (request.transitionalProtection) allowedDecreasePence(0, request.transitionalProtection);
   const { successor, replaces } = await schemesOf(context, request);
   const reworked = await rework(context, successor, replaces, request, false);
   const run = await insertUpratingRun(context.tx, context.scope.councilId, {
@@ -204,6 +209,7 @@ export async function applyUpratingRun(context: Context, runId: string): Promise
   const replaces = (await schemeVersions(tx, scope.councilId, successor.key)).filter((version) =>
     run.replaces_scheme_ids.includes(version.id),
   );
+  await lockUpratingOf(tx, scope.councilId, successor.key);
   const already = await appliedRunFor(tx, scope.councilId, run.scheme_id);
   if (already) throw invalidState(`Uprating run ${already.id} already applied version ${successor.version}; a caseload is uprated once`);
   const request: UpratingRequest = { schemeId: successor.id, transitionalProtection: run.protection ?? undefined };

@@ -11,6 +11,7 @@ import {
   findChargingPolicy,
   insertChargingPolicy,
   listChargingPolicies,
+  lockChargingPolicies,
   overlappingChargingPolicy,
 } from '../../../repositories/charging-policies.js';
 import { IdempotencyHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
@@ -77,6 +78,7 @@ const chargingPolicyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }
         const merged = base as ChargingPolicyRules;
         checkPolicyRules(merged, basedOn === undefined ? '/rules' : '/changes');
+        await lockChargingPolicies(tx, scope.councilId);
         const clash = await overlappingChargingPolicy(tx, scope.councilId, effectiveFrom, effectiveTo ?? null);
         if (clash)
           throw new AppError(
@@ -153,7 +155,7 @@ async function councilPolicyById(
   councilId: string,
   id: string,
 ): Promise<PolicyInForce | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
   const row = await findChargingPolicy(db, councilId, id);
   return row && councilPolicy(row);
 }

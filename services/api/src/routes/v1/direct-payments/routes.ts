@@ -3,14 +3,15 @@ import type { Kysely } from 'kysely';
 import { rolesAccess, STAFF } from '../../../auth/roles.js';
 import type { AccountReturn, AuditSample, DB, DirectPaymentAgreement } from '../../../db/schema.js';
 import { notFound } from '../../../errors.js';
-import { etag } from '../../../http/etag.js';
+import { etag, requireIfMatch } from '../../../http/etag.js';
 import { iso } from '../../../http/iso.js';
 import { runWorkflow, workflowContext } from '../../../http/write.js';
-import { councilOf } from '../../../plugins/auth.js';
+import { councilOf, scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
 import { findAuditSample, findDirectPaymentAgreement, listAccountReturns, listAuditItems } from '../../../repositories/direct-payments.js';
-import { IdempotencyHeaders, IdParams, problemResponses } from '../../../schemas/common.js';
+import { IdempotencyHeaders, IdParams, IfMatchHeaders, problemResponses } from '../../../schemas/common.js';
 import {
+  changeAgreementStatus,
   createAuditSample,
   createDirectPaymentAgreement,
   recordAccountReturn,
@@ -19,6 +20,7 @@ import {
 import {
   AccountReturnResource,
   AuditSampleResource,
+  ChangeAgreementStatusBody,
   CreateAuditSampleBody,
   CreateDirectPaymentAgreementBody,
   DirectPaymentAgreementResource,
@@ -126,10 +128,36 @@ const directPaymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const row = await findDirectPaymentAgreement(app.db, councilOf(request), request.params.id);
+      const row = await findDirectPaymentAgreement(app.db, scopeOf(request), request.params.id);
       if (!row) throw notFound('direct payment agreement', request.params.id);
       reply.header('etag', etag(row.version));
       return toAgreement(app.db, row);
+    },
+  );
+
+  app.post(
+    '/direct-payment-agreements/:id/status',
+    {
+      config: { problems: ['INVALID_STATE'], access: FINANCE },
+      schema: {
+        operationId: 'changeDirectPaymentAgreementStatus',
+        tags: ['money'],
+        summary: 'Suspend, reinstate or end a direct payment agreement, with the reason',
+        description:
+          'Reinstating (active) an agreement an audit suspended lets council payments go in again; ended is final. The same status again, or any change to an ended agreement, is 409. Needs If-Match.',
+        params: IdParams,
+        headers: IfMatchHeaders,
+        body: ChangeAgreementStatusBody,
+        response: { 200: DirectPaymentAgreementResource, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const expected = requireIfMatch(request);
+      const body = await runWorkflow(request, async (context) =>
+        toAgreement(context.tx, await changeAgreementStatus(context, request.params.id, expected, request.body)),
+      );
+      reply.header('etag', etag(body.version));
+      return body;
     },
   );
 

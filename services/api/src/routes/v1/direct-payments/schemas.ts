@@ -160,3 +160,11 @@ export const RecordAuditOutcomeBody = Type.Object(
   },
   { additionalProperties: false, title: 'RecordAuditOutcome' },
 );
+
+export const ChangeAgreementStatusBody = Type.Object(
+  {
+    status: Type.Enum(['active', 'suspended', 'ended'], { description: 'active reinstates a suspended agreement; ended is final' }),
+    reason: Text(2000),
+  },
+  { additionalProperties: false, title: 'ChangeDirectPaymentAgreementStatus' },
+);

@@ -56,7 +56,13 @@ async function caredFor(db: Db, scope: Scope, id: string | null | undefined, sel
 
 /** What audit records and events say about a person: identifiers, never personal details. */
 function personEvent(record: PersonRecord) {
-  return { id: record.person.id, externalIds: record.externalIds, clientGroup: record.person.client_group, version: record.person.version };
+  return {
+    id: record.person.id,
+    externalIds: record.externalIds,
+    clientGroup: record.person.client_group,
+    caresForPersonId: record.person.cares_for_person_id,
+    version: record.person.version,
+  };
 }
 
 const WRITERS = rolesAccess('admin', 'assessor', 'integration', 'portal');
