@@ -7,7 +7,7 @@ const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
 export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (character) => ENTITIES[character] as string);
 
 /** The chart's width and height in SVG units, and its margins. */
-export const CHART = { width: 720, height: 420, margin: { left: 84, right: 20, top: 20, bottom: 48 } } as const;
+export const CHART = { width: 720, height: 420, margin: { left: 84, right: 40, top: 20, bottom: 48 } } as const;
 
 /** A round axis step (1, 2, 2.5 or 5 × a power of ten) giving about five ticks up to `max`. */
 export function niceStep(max: number): number {
@@ -21,7 +21,7 @@ export const REPORT_STYLE = `body { font-family: system-ui, -apple-system, "Sego
 h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-top: 1px solid #b1b4b6; padding-top: 1rem; }
 dl { display: grid; grid-template-columns: max-content auto; gap: .3rem 1.5rem; } dt { color: #505a5f; } dd { margin: 0; }
 table { border-collapse: collapse; width: 100%; margin: 1rem 0; font-variant-numeric: tabular-nums; } caption { text-align: left; font-weight: 600; padding: .3rem 0; }
-th, td { border-bottom: 1px solid #b1b4b6; padding: .25rem .5rem; text-align: right; } th[scope="row"], td:nth-child(2) { text-align: left; }
+th, td { border-bottom: 1px solid #b1b4b6; padding: .25rem .5rem; text-align: right; } td { white-space: nowrap; } th[scope="row"], td:nth-child(2) { text-align: left; }
 td.up { color: #00703c; } td.down { color: #d4351c; } .fail { color: #d4351c; } .pass { color: #00703c; font-weight: 600; }
 svg { width: 100%; height: auto; font-size: 12px; } .axis { stroke: #0b0c0c; } .grid { stroke: #e5e5e5; } .winner { fill: #00703c; fill-opacity: .6; } .loser { fill: #d4351c; fill-opacity: .6; } .same { fill: #505a5f; fill-opacity: .6; }
 .rate { stroke: #1d70b8; stroke-width: 2.5; } .fit { stroke: #505a5f; stroke-width: 1.5; stroke-dasharray: 6 4; } .afford { stroke: #505a5f; stroke-width: 1.5; stroke-dasharray: 1 4; stroke-linecap: round; }
