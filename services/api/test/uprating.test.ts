@@ -173,6 +173,15 @@ describe('uprating: a new scheme version re-run over the caseload', () => {
     // The budget it replaces ends the day before; a later run would not re-work it again.
     const replaced = (await t.call('GET', `/v1/budgets/${budgets.a}`, { key: council.keys.finance })).json();
     expect(replaced.status).toBe('ended');
+    // Its last instalment falls after it ended (2027-03-31): paid by the new budget, not this one.
+    const oldAccount = (await t.call('GET', `/v1/budgets/${budgets.a}/account`, { key: council.keys.finance })).json();
+    const last = oldAccount.schedule.find((i: { funder: string; dueDate: string }) => i.funder === 'council' && i.dueDate > '2027-03-31');
+    expect(last).toBeDefined();
+    const late = await t.call('POST', `/v1/budgets/${budgets.a}/transactions`, {
+      key: council.keys.finance,
+      body: { kind: 'council-payment', amountPence: last.amountPence, instalmentNumber: last.number, occurredOn: '2027-03-31' },
+    });
+    expect(late.statusCode).toBe(409);
 
     const review = (await t.call('GET', `/v1/reviews/${person.reviewId}`, { key: council.keys.finance })).json();
     expect(review).toMatchObject({ budgetId: budgets.a, kind: 'interim', dueDate: '2027-04-01', status: 'scheduled' });

@@ -93,6 +93,9 @@ export async function recordTransaction(context: WorkflowContext, budgetId: stri
   const internal = { councilId: scope.councilId, portalKeyId: null };
   const [approved] = await listPlans(tx, internal, { budgetId: budget.id, status: 'approved' }, null, 1);
   if (body.kind === 'council-payment') await assertDirectPaymentsAllowed(context, budget.id, approved);
+  // A budget that ended (replaced by an uprated one) takes no payments for after its end.
+  if ((body.kind === 'council-payment' || body.kind === 'funder-payment') && budget.end_date !== null && body.occurredOn > budget.end_date)
+    throw invalidState(`The budget ended on ${budget.end_date}: payments after that go to the budget that replaced it`);
 
   // Only streams whose money the council passes on have a line in the account.
   const streams = (budget.calculation.streams ?? []).filter((stream) => stream.paysThroughCouncil !== false).map((stream) => stream.key);
@@ -158,6 +161,8 @@ export async function recordTransaction(context: WorkflowContext, budgetId: stri
         { pointer: '/instalmentNumber', detail: `is not in ${funder === COUNCIL_FUNDER ? 'the council’s' : `${funder}’s`} schedule` },
       ]);
     if (instalment.status === 'paid') throw invalidState(`Instalment ${instalment.number} is already paid`);
+    if (budget.end_date !== null && instalment.dueDate > budget.end_date)
+      throw invalidState(`Instalment ${instalment.number} falls due after the budget ended on ${budget.end_date}`);
     const owing = instalment.amountPence - instalment.paidPence;
     if (owing !== amount) {
       throw unprocessable('INVALID_INPUT', `Instalment ${instalment.number} has ${owing} pence still to pay`, [
