@@ -96,3 +96,16 @@ export function financialYear(date: CalendarDate): { from: CalendarDate; to: Cal
   const start = date.slice(5) >= '04-01' ? year : year - 1;
   return { from: `${String(start).padStart(4, '0')}-04-01`, to: `${String(start + 1).padStart(4, '0')}-03-31` };
 }
+
+/**
+ * The day before a date: where something that a new thing replaces from `date` ends.
+ *
+ * @throws RasError `INVALID_DATE` for a date that is not YYYY-MM-DD
+ * @example
+ * ```ts
+ * dayBefore('2027-03-01'); // '2027-02-28'
+ * ```
+ */
+export function dayBefore(date: CalendarDate): CalendarDate {
+  return addDays(assertCalendarDate(date, '/date'), -1);
+}

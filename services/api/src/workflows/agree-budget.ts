@@ -1,4 +1,4 @@
-import { addDays, fundersOf, reviewDates, scheduleFunderPayments } from 'ras-core';
+import { dayBefore, fundersOf, reviewDates, scheduleFunderPayments } from 'ras-core';
 import type { SupportPlanRow } from '../db/schema.js';
 import { invalidState } from '../errors.js';
 import { insertAgreement } from '../repositories/budget-accounts.js';
@@ -46,7 +46,7 @@ export async function agreeBudget(context: WorkflowContext, plan: SupportPlanRow
   if (replaced) {
     const old = await findBudget(tx, { councilId: scope.councilId, portalKeyId: null }, replaced, { forUpdate: true });
     if (old && old.status === 'agreed') {
-      const ended = await updateBudget(tx, scope.councilId, old.id, { status: 'ended', end_date: addDays(startDate, -1) });
+      const ended = await updateBudget(tx, scope.councilId, old.id, { status: 'ended', end_date: dayBefore(startDate) });
       changes.record({
         action: 'budget.ended',
         entityType: 'budget',
