@@ -1,7 +1,7 @@
 import { allocateBudget } from './allocation.js';
 import { type CalibratedCase, type CalibrationResult, describeProposedScheme } from './calibration.js';
 import { formatPounds } from './money.js';
-import { CHART, escapeHtml, niceStep, REPORT_STYLE } from './report-html.js';
+import { CHART, escapeHtml, niceStep, reportPage } from './report-html.js';
 import { compileScheme } from './scheme.js';
 
 /** Options for {@link renderCalibrationReport}. */
@@ -163,22 +163,9 @@ export function renderCalibrationReport(result: CalibrationResult, options: Cali
         `<tr><th scope="row">${escapeHtml(g.clientGroup)}</th><td>${g.cases}</td><td>${g.points}</td><td>${money(g.currentPence)}</td><td>${money(g.projectedPence)}</td><td>${money(g.differencePence)}</td></tr>`,
     )
     .join('');
-  return `<!doctype html>
-<html lang="en-GB">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>
-${REPORT_STYLE}
-</style>
-</head>
-<body>
-<h1>${escapeHtml(title)}</h1>
-<p>${options.council ? `${escapeHtml(options.council)}. ` : ''}${options.generatedOn ? `Prepared ${escapeHtml(options.generatedOn)}.` : ''}</p>
-<h2>Key figures</h2>
-<dl>${figures.map(([term, value]) => `<dt>${escapeHtml(term)}</dt><dd>${value}</dd>`).join('')}</dl>
-<h2>Points against cost today</h2>
+  return reportPage(
+    { title, council: options.council, generatedOn: options.generatedOn, figures },
+    `<h2>Points against cost today</h2>
 ${chart(result)}
 <p>Solid line: what the proposed scheme gives each point total.${result.proposed.derived ? '' : ' Dotted line: the amount per point the budget affords.'} Dashed line: the line that best fits today’s costs (a diagnostic). Green: cases that would get the same or more; red: less.</p>
 <h2>Summary</h2>
@@ -196,7 +183,6 @@ ${groups ? `<table><caption>By client group</caption><thead><tr><th scope="col">
 ${tables}
 <h2>How the amount per point was set</h2>
 <ol>${result.explanation.map((step) => `<li>${escapeHtml(step.text)}</li>`).join('')}</ol>
-</body>
-</html>
-`;
+`,
+  );
 }

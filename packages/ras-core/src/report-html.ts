@@ -26,3 +26,38 @@ td.up { color: #00703c; } td.down { color: #d4351c; } .fail { color: #d4351c; } 
 svg { width: 100%; height: auto; font-size: 12px; } .axis { stroke: #0b0c0c; } .grid { stroke: #e5e5e5; } .winner { fill: #00703c; fill-opacity: .6; } .loser { fill: #d4351c; fill-opacity: .6; } .same { fill: #505a5f; fill-opacity: .6; }
 .rate { stroke: #1d70b8; stroke-width: 2.5; } .fit { stroke: #505a5f; stroke-width: 1.5; stroke-dasharray: 6 4; } .afford { stroke: #505a5f; stroke-width: 1.5; stroke-dasharray: 1 4; stroke-linecap: round; }
 @media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } table, svg { break-inside: avoid; } }`;
+
+/** What every report page opens with: its title, who it is for and when, and the key figures. */
+export interface ReportHead {
+  readonly title: string;
+  readonly council?: string | undefined;
+  readonly generatedOn?: string | undefined;
+  /** Term and value (already HTML) pairs for the "Key figures" list. */
+  readonly figures: readonly (readonly [string, string])[];
+}
+
+/**
+ * One self-contained report page: the head (title, council, date, key figures) and then `body`
+ * (already HTML), with the shared stylesheet. No scripts, fonts or images from anywhere else.
+ */
+export function reportPage(head: ReportHead, body: string): string {
+  return `<!doctype html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(head.title)}</title>
+<style>
+${REPORT_STYLE}
+</style>
+</head>
+<body>
+<h1>${escapeHtml(head.title)}</h1>
+<p>${head.council ? `${escapeHtml(head.council)}. ` : ''}${head.generatedOn ? `Prepared ${escapeHtml(head.generatedOn)}.` : ''}</p>
+<h2>Key figures</h2>
+<dl>${head.figures.map(([term, value]) => `<dt>${escapeHtml(term)}</dt><dd>${value}</dd>`).join('')}</dl>
+${body}
+</body>
+</html>
+`;
+}

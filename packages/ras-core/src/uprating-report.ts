@@ -1,5 +1,5 @@
 import { formatPounds } from './money.js';
-import { CHART, escapeHtml, niceStep, REPORT_STYLE } from './report-html.js';
+import { CHART, escapeHtml, niceStep, reportPage } from './report-html.js';
 import { type UpratedBudget, type UpratingSummary, type UpratingTotals, upratedAnnualPence, upratingOutcome } from './uprating.js';
 
 /** One person in the report: their budget re-run, and a reference the council recognises. */
@@ -109,22 +109,9 @@ export function renderUpratingReport(summary: UpratingSummary, rows: readonly Up
     )
     .join('\n');
   const header = `<thead><tr><th scope="col">Client group</th><th scope="col">People</th><th scope="col">More</th><th scope="col">Less</th><th scope="col">Same</th><th scope="col">Panel</th><th scope="col">Cost today</th><th scope="col">Cost after</th><th scope="col">Change</th><th scope="col">Protection</th></tr></thead>`;
-  return `<!doctype html>
-<html lang="en-GB">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>
-${REPORT_STYLE}
-</style>
-</head>
-<body>
-<h1>${escapeHtml(title)}</h1>
-<p>${options.council ? `${escapeHtml(options.council)}. ` : ''}${options.generatedOn ? `Prepared ${escapeHtml(options.generatedOn)}.` : ''}</p>
-<h2>Key figures</h2>
-<dl>${figures.map(([term, value]) => `<dt>${escapeHtml(term)}</dt><dd>${value}</dd>`).join('')}</dl>
-<h2>Budgets today and after</h2>
+  return reportPage(
+    { title, council: options.council, generatedOn: options.generatedOn, figures },
+    `<h2>Budgets today and after</h2>
 ${chart(rows)}
 <p>Green: people who would get more; red: less; grey: the same. The blue diagonal is “no change”.</p>
 <h2>By client group</h2>
@@ -140,7 +127,6 @@ ${
 ${lossRows}
 </tbody></table>`
 }
-</body>
-</html>
-`;
+`,
+  );
 }

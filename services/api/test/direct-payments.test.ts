@@ -128,7 +128,7 @@ describe('direct payment agreements, returns and audit', () => {
     expect([may, june]).toEqual([52_084, 52_084]);
     await money(a.budgetId, { kind: 'spend', amountPence: 30_000, planLine: 0, occurredOn: '2026-05-20' });
     await money(a.budgetId, { kind: 'spend', amountPence: 20_000, planLine: 0, occurredOn: '2026-06-15' });
-    const dpa = await findAgreement(a.budgetId);
+    const dpa = a.directPaymentAgreementId as string;
 
     // May's return agrees to the penny: £0 + £520.84 − £300 = £220.84.
     const mayReturn = await t.call('POST', `/v1/direct-payment-agreements/${dpa}/returns`, {
@@ -175,7 +175,7 @@ describe('direct payment agreements, returns and audit', () => {
     // Budget B: four instalments in and nothing spent: £2,083.36, above 12 weeks of £6,250 (£1,442.30).
     const b = await agreedBudget(t, council);
     await payInstalments(b.budgetId, 4);
-    const dpb = await findAgreement(b.budgetId);
+    const dpb = b.directPaymentAgreementId as string;
 
     // With 0% at random, only B's high balance is drawn; with 100%, both (and the earlier test's accounts).
     const risky = await t.call('POST', '/v1/direct-payment-audits', {
@@ -297,11 +297,3 @@ describe('direct payment agreements, returns and audit', () => {
     });
   });
 });
-
-async function findAgreement(budgetId: string): Promise<string> {
-  const events = (await t.call('GET', '/v1/events?type=direct-payment-agreement.created&pageSize=200', { key: council.keys.admin })).json()
-    .items;
-  const event = events.find((e: { data: { budgetId: string } }) => e.data.budgetId === budgetId);
-  expect(event, `agreement for ${budgetId}`).toBeDefined();
-  return event.data.id as string;
-}

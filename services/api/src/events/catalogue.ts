@@ -48,6 +48,18 @@ const review = open(
   { id: Id, budgetId: Id, personId: Id, kind: Type.String(), dueDate: Type.String(), status: Type.String(), version: Type.Integer() },
   'A review; completion adds onTime, recommendedClawbackPence and nextBudgetId; a decision adds decision and amountPence',
 );
+const upratingRun = open(
+  {
+    id: Id,
+    schemeId: Id,
+    effectiveFrom: Type.String(),
+    status: Type.String(),
+    people: Type.Integer(),
+    costBeforePence: Pence,
+    costAfterPence: Pence,
+  },
+  'The run and its headline figures',
+);
 const appeal = open({ id: Id, personId: Id, subject: Type.String(), status: Type.String(), version: Type.Integer() }, 'An appeal');
 
 /** Every event type, with the entity it is about, what it means and its payload's shape. */
@@ -97,34 +109,12 @@ export const EVENT_CATALOGUE = {
   'uprating-run.created': {
     entityType: 'uprating-run',
     description: 'An uprating dry run re-worked the caseload under a new scheme version (nothing else changed)',
-    payload: open(
-      {
-        id: Id,
-        schemeId: Id,
-        effectiveFrom: Type.String(),
-        status: Type.String(),
-        people: Type.Integer(),
-        costBeforePence: Pence,
-        costAfterPence: Pence,
-      },
-      'The run and its headline figures',
-    ),
+    payload: upratingRun,
   },
   'uprating-run.applied': {
     entityType: 'uprating-run',
     description: 'An uprating was applied: a new indicative budget and a review for each person (each budget has its own budget.created)',
-    payload: open(
-      {
-        id: Id,
-        schemeId: Id,
-        effectiveFrom: Type.String(),
-        status: Type.String(),
-        people: Type.Integer(),
-        costBeforePence: Pence,
-        costAfterPence: Pence,
-      },
-      'The run and its headline figures',
-    ),
+    payload: upratingRun,
   },
   'direct-payment-agreement.created': {
     entityType: 'direct-payment-agreement',

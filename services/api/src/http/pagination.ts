@@ -1,4 +1,5 @@
 import { AppError } from '../errors.js';
+import { isUuid } from '../ids.js';
 
 /** A page request after validation. */
 export interface PageRequest {
@@ -6,8 +7,6 @@ export interface PageRequest {
   /** List items after this id (ids are time-ordered). */
   readonly after: string | null;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Reads `pageSize` and the opaque `pageToken`. */
 export function pageRequest(query: { pageSize?: number; pageToken?: string }): PageRequest {
@@ -19,7 +18,7 @@ export function pageRequest(query: { pageSize?: number; pageToken?: string }): P
   } catch {
     after = undefined;
   }
-  if (typeof after !== 'string' || !UUID.test(after)) {
+  if (typeof after !== 'string' || !isUuid(after)) {
     throw new AppError('INVALID_PAGE_TOKEN', 'pageToken is not one this service gave out', {
       errors: [{ pointer: '/query/pageToken', detail: 'is not valid' }],
     });

@@ -6,18 +6,17 @@ import { newId } from '../ids.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-export function insertReviews(
-  tx: Transaction<DB>,
-  councilId: string,
-  reviews: readonly {
-    budgetId: string;
-    personId: string;
-    kind: Review['kind'];
-    dueDate: string;
-    repeatEveryMonths?: number | null;
-    repeatFrom?: string | null;
-  }[],
-): Promise<Review[]> {
+/** A review to book; one that repeats counts its cycle from `repeatFrom` (default its due date). */
+export interface NewReview {
+  readonly budgetId: string;
+  readonly personId: string;
+  readonly kind: Review['kind'];
+  readonly dueDate: string;
+  readonly repeatEveryMonths?: number | null;
+  readonly repeatFrom?: string | null;
+}
+
+export function insertReviews(tx: Transaction<DB>, councilId: string, reviews: readonly NewReview[]): Promise<Review[]> {
   if (reviews.length === 0) return Promise.resolve([]);
   return tx
     .insertInto('reviews')
@@ -59,18 +58,7 @@ export function updateReview(tx: Transaction<DB>, councilId: string, id: string,
     .executeTakeFirstOrThrow();
 }
 
-export function insertReview(
-  tx: Transaction<DB>,
-  councilId: string,
-  review: {
-    budgetId: string;
-    personId: string;
-    kind: Review['kind'];
-    dueDate: string;
-    repeatEveryMonths?: number | null;
-    repeatFrom?: string | null;
-  },
-): Promise<Review> {
+export function insertReview(tx: Transaction<DB>, councilId: string, review: NewReview): Promise<Review> {
   return insertReviews(tx, councilId, [review]).then((rows) => rows[0] as Review);
 }
 

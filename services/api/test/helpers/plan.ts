@@ -107,7 +107,15 @@ export async function agreedBudget(
   });
   // A plan with direct-payment lines needs its agreement before the first council payment.
   const lines = ((options.plan ?? PLAN) as { lines?: { managedBy: string }[] }).lines ?? [];
-  if (options.directPaymentAgreement !== false && lines.some((line) => line.managedBy === 'direct-payment'))
-    await directPaymentAgreement(t, council, budget.json().id);
-  return { personId, assessmentId, budgetId: budget.json().id as string, planId: plan.json().id as string };
+  const agreement =
+    options.directPaymentAgreement !== false && lines.some((line) => line.managedBy === 'direct-payment')
+      ? await directPaymentAgreement(t, council, budget.json().id)
+      : null;
+  return {
+    personId,
+    assessmentId,
+    budgetId: budget.json().id as string,
+    planId: plan.json().id as string,
+    directPaymentAgreementId: agreement?.id ?? null,
+  };
 }

@@ -5,6 +5,7 @@ import { actorOf, rolesAccess, STAFF } from '../../../auth/roles.js';
 import { AppError, notFound, unprocessable } from '../../../errors.js';
 import { iso } from '../../../http/iso.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
+import { isUuid } from '../../../ids.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
 import {
@@ -155,7 +156,7 @@ async function councilPolicyById(
   councilId: string,
   id: string,
 ): Promise<PolicyInForce | undefined> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const row = await findChargingPolicy(db, councilId, id);
   return row && councilPolicy(row);
 }

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { CalendarDate, ExplanationStep, Id, Nullable, Pence, SignedPence, Text, Timestamp } from '../../../schemas/common.js';
+import { CalendarDate, ExplanationStep, Id, Nullable, Pence, Percent, SignedPence, Text, Timestamp } from '../../../schemas/common.js';
 
 export const CreateDirectPaymentAgreementBody = Type.Object(
   {
@@ -110,7 +110,7 @@ export const CreateAuditSampleBody = Type.Object(
   {
     periodFrom: CalendarDate,
     periodTo: CalendarDate,
-    percent: Type.Number({ minimum: 0, maximum: 100, description: 'Accounts drawn at random, rounded up. At most 2 decimal places.' }),
+    percent: Percent('Accounts drawn at random, rounded up'),
     seed: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Makes the draw reproducible; default the period' })),
     riskWeeks: Type.Optional(
       Type.Number({
