@@ -19,6 +19,12 @@ import type { components, paths } from './ras-api.js';
 
 type Budget = components['schemas']['Budget'];
 
+/** A stored figure worked out again must match to the penny. */
+function proven(check: components['schemas']['Verification']): void {
+  if (!check.matches) throw new Error(`${check.kind} ${check.id} does not re-prove itself: ${check.differences.join('; ')}`);
+  log(`${check.kind} worked out again: ${check.status}`);
+}
+
 const baseUrl = process.env.RAS_URL ?? 'http://127.0.0.1:3000';
 const credentials = JSON.parse(readFileSync(process.env.RAS_CREDENTIALS ?? '.data/demo-credentials.json', 'utf8')) as {
   adminKey: { key: string };
@@ -315,10 +321,19 @@ const assessed = ok(
   'recordFinancialAssessment',
 );
 log(`contribution from 2027-04-01 under ${assessed.chargingPolicy?.name}: ${pounds(assessed.weeklyContributionPence)} a week`);
+const contributionCheck = ok(
+  await finance.GET('/v1/people/{id}/financial-assessments/{financialAssessmentId}/verification', {
+    params: { path: { id: person.id, financialAssessmentId: assessed.id } },
+  }),
+  'verifyFinancialAssessment',
+);
+proven(contributionCheck);
 ok(await finance.GET('/v1/people/{id}/financial-assessments', { params: { path: { id: person.id } } }), 'listFinancialAssessments');
 const budget: Budget = ok(await assessor.POST('/v1/budgets', { body: { assessmentId, startDate } }), 'createBudget');
 log(`indicative budget ${pounds(budget.rasAnnualPence)}, ${pounds(budget.netAnnualPence)} net of contribution`);
 ok(await assessor.GET('/v1/budgets/{id}', { params: { path: { id: budget.id } } }), 'getBudget');
+const budgetCheck = ok(await finance.GET('/v1/budgets/{id}/verification', { params: { path: { id: budget.id } } }), 'verifyBudget');
+proven(budgetCheck);
 ok(await assessor.GET('/v1/budgets', { params: { query: { personId: person.id } } }), 'listBudgets');
 
 // The support plan: written, costed, submitted, and decided stage by stage.
@@ -548,6 +563,11 @@ if (annual) {
       'decideClawback',
     );
     log(`clawback decided: ${decided.clawback?.decision?.decision}`);
+    const clawbackCheck = ok(
+      await finance.GET('/v1/reviews/{id}/clawback/verification', { params: { path: { id: annual.id } } }),
+      'verifyClawback',
+    );
+    proven(clawbackCheck);
   }
 }
 

@@ -1184,6 +1184,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/budgets/{id}/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Work a budget out again and say whether it matches to the penny
+         * @description Works the stored figure out again with ras-core from its stored inputs and the rule versions it names, and answers whether it matches to the penny, with both figures for any that do not. Nothing is changed. A budget is worked out from its assessment’s answers, the questionnaire and scheme versions, weeks, funding streams, contribution, any panel amount and any transitional protection.
+         *
+         *     Roles: admin, assessor, team-manager, panel, finance, integration, auditor.
+         */
+        get: operations["verifyBudget"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/people/{id}/financial-assessments/{financialAssessmentId}/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Work a contribution out again under the charging policy version it names
+         * @description Works the stored figure out again with ras-core from its stored inputs and the rule versions it names, and answers whether it matches to the penny, with both figures for any that do not. Nothing is changed. An entered contribution has status `entered`.
+         *
+         *     Roles: admin, assessor, team-manager, panel, finance, integration, auditor.
+         */
+        get: operations["verifyFinancialAssessment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reviews/{id}/clawback/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Work an annual review’s clawback out again, and check its decision against the ledger
+         * @description Works the stored figure out again with ras-core from its stored inputs and the rule versions it names, and answers whether it matches to the penny, with both figures for any that do not. Nothing is changed. The recommendation is worked out from the inputs kept with it and the scheme version’s rule; a decision must take back no more than was recommended, and the ledger must hold exactly the entries it names.
+         *
+         *     Roles: admin, assessor, team-manager, panel, finance, integration, auditor.
+         */
+        get: operations["verifyClawback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/event-types": {
         parameters: {
             query?: never;
@@ -2132,6 +2198,26 @@ export interface components {
                 ceilingPence?: number;
             };
         };
+        /**
+         * TraceParameter
+         * @description A parameter or input a step used, with the value it had
+         */
+        TraceParameter: {
+            /** @description `<versioned source> / <path>`, e.g. `scheme adults v3 / method.poundsPerPointPence` or `input / weeksAtHome` */
+            name: string;
+            value: number | string | boolean | null;
+        };
+        /** ExplanationStep */
+        ExplanationStep: {
+            key: string;
+            text: string;
+            value: number;
+            /** @enum {string} */
+            unit: "points" | "pence" | "weeks" | "percent" | "count";
+            /** @description The rule the step applied, e.g. `ras.linear` (README: "A structured trace") */
+            rule?: string;
+            parameters?: components["schemas"]["TraceParameter"][];
+        };
         /** Calibration */
         Calibration: {
             /**
@@ -2210,13 +2296,7 @@ export interface components {
                 leastSquaresPoundsPerPointPence: number;
                 rSquared: number;
             };
-            explanation: {
-                key: string;
-                text: string;
-                value: number;
-                /** @enum {string} */
-                unit: "points" | "pence" | "weeks" | "percent" | "count";
-            }[];
+            explanation: components["schemas"]["ExplanationStep"][];
         };
         /**
          * CreateUpratingRun
@@ -2490,13 +2570,7 @@ export interface components {
                 topBandToPoints?: number;
                 totalPoints?: number;
             }[];
-            explanation: {
-                key: string;
-                text: string;
-                value: number;
-                /** @enum {string} */
-                unit: "points" | "pence" | "weeks" | "percent" | "count";
-            }[];
+            explanation: components["schemas"]["ExplanationStep"][];
         };
         /** CalculateContributionRequest */
         CalculateContributionRequest: {
@@ -2523,13 +2597,7 @@ export interface components {
             tariffIncomePence: number;
             assessableIncomePence: number;
             fullCost: boolean;
-            explanation: {
-                key: string;
-                text: string;
-                value: number;
-                /** @enum {string} */
-                unit: "points" | "pence" | "weeks" | "percent" | "count";
-            }[];
+            explanation: components["schemas"]["ExplanationStep"][];
         };
         /** CalculateClawbackRequest */
         CalculateClawbackRequest: {
@@ -2553,13 +2621,7 @@ export interface components {
             contributionRefundPence: number;
             allowancePence: number;
             clawbackPence: number;
-            explanation: {
-                key: string;
-                text: string;
-                value: number;
-                /** @enum {string} */
-                unit: "points" | "pence" | "weeks" | "percent" | "count";
-            }[];
+            explanation: components["schemas"]["ExplanationStep"][];
         };
         /** CreatePersonRequest */
         CreatePersonRequest: {
@@ -2974,13 +3036,7 @@ export interface components {
                 topBandToPoints?: number;
                 totalPoints?: number;
             }[];
-            explanation: {
-                key: string;
-                text: string;
-                value: number;
-                /** @enum {string} */
-                unit: "points" | "pence" | "weeks" | "percent" | "count";
-            }[];
+            explanation: components["schemas"]["ExplanationStep"][];
             contributionCollection: components["schemas"]["ContributionCollection"] | null;
             agreedAt: string | null;
             version: number;
@@ -3515,13 +3571,7 @@ export interface components {
             tariffIncomePence: number;
             assessableIncomePence: number;
             fullCost: boolean;
-            explanation: {
-                key: string;
-                text: string;
-                value: number;
-                /** @enum {string} */
-                unit: "points" | "pence" | "weeks" | "percent" | "count";
-            }[];
+            explanation: components["schemas"]["ExplanationStep"][];
             /** @enum {string} */
             basis?: "full" | "light-touch" | "full-cost";
             weeklyIncomePence?: number;
@@ -3696,13 +3746,7 @@ export interface components {
                 byManagementOption: {
                     [key: string]: number;
                 };
-                explanation: {
-                    key: string;
-                    text: string;
-                    value: number;
-                    /** @enum {string} */
-                    unit: "points" | "pence" | "weeks" | "percent" | "count";
-                }[];
+                explanation: components["schemas"]["ExplanationStep"][];
             };
             checklist: {
                 key: string;
@@ -4059,13 +4103,7 @@ export interface components {
                 matches: boolean;
                 explanation: string;
             }[];
-            explanation: {
-                key: string;
-                text: string;
-                value: number;
-                /** @enum {string} */
-                unit: "points" | "pence" | "weeks" | "percent" | "count";
-            }[];
+            explanation: components["schemas"]["ExplanationStep"][];
             /**
              * Format: date-time
              * @description RFC 3339 timestamp, UTC
@@ -4210,13 +4248,7 @@ export interface components {
                 recoveryTransactionId: string | null;
                 decidedAt: string | null;
             }[];
-            explanation: {
-                key: string;
-                text: string;
-                value: number;
-                /** @enum {string} */
-                unit: "points" | "pence" | "weeks" | "percent" | "count";
-            }[];
+            explanation: components["schemas"]["ExplanationStep"][];
             /**
              * Format: date-time
              * @description RFC 3339 timestamp, UTC
@@ -4379,23 +4411,11 @@ export interface components {
                 underspendPence: number;
                 allowancePence: number;
                 clawbackPence: number;
-                explanation: {
-                    key: string;
-                    text: string;
-                    value: number;
-                    /** @enum {string} */
-                    unit: "points" | "pence" | "weeks" | "percent" | "count";
-                }[];
+                explanation: components["schemas"]["ExplanationStep"][];
             }[];
             /** @description The council’s clawback plus every funding stream’s */
             totalClawbackPence?: number;
-            explanation: {
-                key: string;
-                text: string;
-                value: number;
-                /** @enum {string} */
-                unit: "points" | "pence" | "weeks" | "percent" | "count";
-            }[];
+            explanation: components["schemas"]["ExplanationStep"][];
             decision: {
                 /** @enum {string} */
                 decision: "confirm" | "reduce" | "waive";
@@ -4564,6 +4584,39 @@ export interface components {
             /** @description For reduce: the smaller amount to reclaim */
             amountPence?: number;
             reason?: string;
+        };
+        /** Verification */
+        Verification: {
+            /**
+             * @description What was worked out again
+             * @enum {string}
+             */
+            kind: "budget" | "financial-assessment" | "clawback";
+            /**
+             * Format: uuid
+             * @description Identifier (UUID)
+             */
+            id: string;
+            /**
+             * @description `entered`: a contribution typed in rather than worked out, so there is nothing to recompute
+             * @enum {string}
+             */
+            status: "matches" | "differs" | "entered";
+            /** @description Every figure worked out again equals the stored one, to the penny */
+            matches: boolean;
+            /** @description The rule versions and sources the figure was worked out from */
+            basis: {
+                [key: string]: number | string | null;
+            };
+            /** @description Each stored figure beside the same figure worked out again by ras-core */
+            checks: {
+                figure: string;
+                stored: number | string | null;
+                recomputed: number | string | null;
+                matches: boolean;
+            }[];
+            /** @description The figures that differ, with both values (empty when all match) */
+            differences: string[];
         };
         /** ListEventTypesResponse */
         ListEventTypesResponse: {
@@ -5288,7 +5341,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "Example Council mwwjocbg"
+                 *       "name": "Example Council mwwllmuq"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateCouncilRequest"];
@@ -5309,20 +5362,20 @@ export interface operations {
                     /**
                      * @example {
                      *       "council": {
-                     *         "id": "01a21448-4ee4-7580-9bf0-cbc053151eae",
-                     *         "name": "Example Council mwwjocbg",
+                     *         "id": "01a21479-a3ae-7697-870b-1feb48b7f1e2",
+                     *         "name": "Example Council mwwllmuq",
                      *         "settings": {},
                      *         "version": 1,
-                     *         "createdAt": "2026-11-25T19:56:52.836Z"
+                     *         "createdAt": "2026-11-25T20:50:45.805Z"
                      *       },
                      *       "adminKey": {
-                     *         "id": "01a21448-4ee5-73d4-a034-4ee95234e4c8",
+                     *         "id": "01a21479-a3af-7134-85ce-a9a205028489",
                      *         "name": "First admin key",
                      *         "roles": [
                      *           "admin"
                      *         ],
-                     *         "createdAt": "2026-11-25T19:56:52.836Z",
-                     *         "key": "ras_01a214484ee573d4a0344ee95234e4c8_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *         "createdAt": "2026-11-25T20:50:45.805Z",
+                     *         "key": "ras_01a21479a3af713485cea9a205028489_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *       }
                      *     }
                      */
@@ -5489,7 +5542,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-43e8-76c4-ab3e-996c97eedc8f",
+                     *       "id": "01a21479-9810-77a7-8aab-68c59bfbfa10",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -5501,7 +5554,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4
                      *       },
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:56:50.023Z"
+                     *       "createdAt": "2026-11-25T20:50:42.831Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -5626,7 +5679,7 @@ export interface operations {
                  *         "regionalReportOptIn": true,
                  *         "transparency": {
                  *           "publishedSchemeIds": [
-                 *             "01a21448-43fe-750d-8c26-c524f0d4111d"
+                 *             "01a21479-981f-75e8-88a6-d3f1af035a2b"
                  *           ],
                  *           "contactEmail": "ras@demo-borough.example.gov.uk",
                  *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -5656,7 +5709,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-43e8-76c4-ab3e-996c97eedc8f",
+                     *       "id": "01a21479-9810-77a7-8aab-68c59bfbfa10",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -5668,7 +5721,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4,
                      *         "transparency": {
                      *           "publishedSchemeIds": [
-                     *             "01a21448-43fe-750d-8c26-c524f0d4111d"
+                     *             "01a21479-981f-75e8-88a6-d3f1af035a2b"
                      *           ],
                      *           "contactEmail": "ras@demo-borough.example.gov.uk",
                      *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -5682,7 +5735,7 @@ export interface operations {
                      *         "regionalReportOptIn": true
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:56:50.023Z"
+                     *       "createdAt": "2026-11-25T20:50:42.831Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -5869,66 +5922,66 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21448-43eb-76a1-87c8-61e8ff840bcb",
+                     *           "id": "01a21479-9813-73ac-bc9d-8429e4a4fe83",
                      *           "name": "Demo admin key",
                      *           "roles": [
                      *             "admin"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:56:50.023Z",
+                     *           "createdAt": "2026-11-25T20:50:42.831Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21448-46b5-702f-a967-b3ad1936960e",
+                     *           "id": "01a21479-9b4e-77bf-a862-7196b49a2afe",
                      *           "name": "Care coordinators",
                      *           "roles": [
                      *             "assessor"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:56:50.741Z",
+                     *           "createdAt": "2026-11-25T20:50:43.662Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21448-46be-75fd-a016-a5eb4e7947f3",
+                     *           "id": "01a21479-9b59-7488-bdc1-0ce012a70ded",
                      *           "name": "Team managers",
                      *           "roles": [
                      *             "team-manager"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:56:50.749Z",
+                     *           "createdAt": "2026-11-25T20:50:43.673Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21448-46c4-73b8-b339-66d88292b7e9",
+                     *           "id": "01a21479-9b60-760e-8dc3-aa2340f7593c",
                      *           "name": "Resource Allocation Panel",
                      *           "roles": [
                      *             "panel"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:56:50.756Z",
+                     *           "createdAt": "2026-11-25T20:50:43.679Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21448-46cd-72b2-9524-027a65ac3529",
+                     *           "id": "01a21479-9b66-7613-b621-87654d0d8a0b",
                      *           "name": "Finance",
                      *           "roles": [
                      *             "finance"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:56:50.764Z",
+                     *           "createdAt": "2026-11-25T20:50:43.686Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21448-46d5-777d-b7f9-36dd74aa01a5",
+                     *           "id": "01a21479-9b6d-777b-8bf7-0b7addc8f4f6",
                      *           "name": "CareFirst bridge",
                      *           "roles": [
                      *             "integration"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:56:50.773Z",
+                     *           "createdAt": "2026-11-25T20:50:43.691Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21448-46de-7338-a935-a774d21b5ec4",
+                     *           "id": "01a21479-9b76-70d8-a6ad-6a7b81b2a5ee",
                      *           "name": "Spare",
                      *           "roles": [
                      *             "auditor"
                      *           ],
-                     *           "createdAt": "2026-11-25T19:56:50.782Z",
+                     *           "createdAt": "2026-11-25T20:50:43.702Z",
                      *           "revokedAt": null
                      *         }
                      *       ],
@@ -6069,13 +6122,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-46b5-702f-a967-b3ad1936960e",
+                     *       "id": "01a21479-9b4e-77bf-a862-7196b49a2afe",
                      *       "name": "Care coordinators",
                      *       "roles": [
                      *         "assessor"
                      *       ],
-                     *       "createdAt": "2026-11-25T19:56:50.741Z",
-                     *       "key": "ras_01a2144846b5702fa967b3ad1936960e_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *       "createdAt": "2026-11-25T20:50:43.662Z",
+                     *       "key": "ras_01a214799b4e77bfa8627196b49a2afe_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *     }
                      */
                     "application/json": components["schemas"]["NewApiKey"];
@@ -6410,7 +6463,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21448-43f1-75f8-bfb7-c328513e13b6",
+                     *           "id": "01a21479-981a-713b-b852-562574a37785",
                      *           "key": "saq",
                      *           "version": 1,
                      *           "title": "Demo Borough self-assessment questionnaire",
@@ -7658,7 +7711,7 @@ export interface operations {
                      *               "maxPoints": 30
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T19:56:50.023Z"
+                     *           "createdAt": "2026-11-25T20:50:42.831Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -7775,7 +7828,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mwwjocbg",
+                 *       "key": "carers-mwwllmuq",
                  *       "title": "Carer’s self-assessment",
                  *       "sections": [
                  *         {
@@ -7822,8 +7875,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4762-7012-afda-05bd34fcc270",
-                     *       "key": "carers-mwwjocbg",
+                     *       "id": "01a21479-9bf7-779c-ba13-6ee3b038afb8",
+                     *       "key": "carers-mwwllmuq",
                      *       "version": 1,
                      *       "title": "Carer’s self-assessment",
                      *       "sections": [
@@ -7851,7 +7904,7 @@ export interface operations {
                      *           ]
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T19:56:50.912Z"
+                     *       "createdAt": "2026-11-25T20:50:43.829Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -8020,7 +8073,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-43f1-75f8-bfb7-c328513e13b6",
+                     *       "id": "01a21479-981a-713b-b852-562574a37785",
                      *       "key": "saq",
                      *       "version": 1,
                      *       "title": "Demo Borough self-assessment questionnaire",
@@ -9268,7 +9321,7 @@ export interface operations {
                      *           "maxPoints": 30
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T19:56:50.023Z"
+                     *       "createdAt": "2026-11-25T20:50:42.831Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -9430,10 +9483,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21448-43fe-750d-8c26-c524f0d4111d",
+                     *           "id": "01a21479-981f-75e8-88a6-d3f1af035a2b",
                      *           "key": "adults",
                      *           "version": 1,
-                     *           "questionnaireId": "01a21448-43f1-75f8-bfb7-c328513e13b6",
+                     *           "questionnaireId": "01a21479-981a-713b-b852-562574a37785",
                      *           "clientGroups": [
                      *             "learning-disability",
                      *             "physical-disability",
@@ -9455,7 +9508,7 @@ export interface operations {
                      *           },
                      *           "weeksPerYear": 52,
                      *           "rounding": "penny",
-                     *           "createdAt": "2026-11-25T19:56:50.023Z"
+                     *           "createdAt": "2026-11-25T20:50:42.831Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -9572,10 +9625,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mwwjocbg",
-                 *       "questionnaireId": "01a21448-4762-7012-afda-05bd34fcc270",
+                 *       "key": "carers-mwwllmuq",
+                 *       "questionnaireId": "01a21479-9bf7-779c-ba13-6ee3b038afb8",
                  *       "clientGroups": [
-                 *         "carers-mwwjocbg"
+                 *         "carers-mwwllmuq"
                  *       ],
                  *       "effectiveFrom": "2026-04-01",
                  *       "method": {
@@ -9606,12 +9659,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4773-749d-8d46-a6e3191bf19c",
-                     *       "key": "carers-mwwjocbg",
+                     *       "id": "01a21479-9c06-7079-9106-b2bab143e65c",
+                     *       "key": "carers-mwwllmuq",
                      *       "version": 1,
-                     *       "questionnaireId": "01a21448-4762-7012-afda-05bd34fcc270",
+                     *       "questionnaireId": "01a21479-9bf7-779c-ba13-6ee3b038afb8",
                      *       "clientGroups": [
-                     *         "carers-mwwjocbg"
+                     *         "carers-mwwllmuq"
                      *       ],
                      *       "effectiveFrom": "2026-04-01",
                      *       "effectiveTo": null,
@@ -9628,7 +9681,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-11-25T19:56:50.929Z"
+                     *       "createdAt": "2026-11-25T20:50:43.845Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -9812,10 +9865,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-43fe-750d-8c26-c524f0d4111d",
+                     *       "id": "01a21479-981f-75e8-88a6-d3f1af035a2b",
                      *       "key": "adults",
                      *       "version": 1,
-                     *       "questionnaireId": "01a21448-43f1-75f8-bfb7-c328513e13b6",
+                     *       "questionnaireId": "01a21479-981a-713b-b852-562574a37785",
                      *       "clientGroups": [
                      *         "learning-disability",
                      *         "physical-disability",
@@ -9837,7 +9890,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-11-25T19:56:50.023Z"
+                     *       "createdAt": "2026-11-25T20:50:42.831Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -9992,7 +10045,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "schemeId": "01a21448-43fe-750d-8c26-c524f0d4111d",
+                     *       "schemeId": "01a21479-981f-75e8-88a6-d3f1af035a2b",
                      *       "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *       "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *       "sections": [
@@ -10246,8 +10299,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-47ba-7725-a197-7007cd9b2395",
-                     *       "createdAt": "2026-11-25T19:56:51.002Z",
+                     *       "id": "01a21479-9c4d-73f7-9e54-c92f43b29330",
+                     *       "createdAt": "2026-11-25T20:50:43.917Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -10551,8 +10604,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-47ba-7725-a197-7007cd9b2395",
-                     *       "createdAt": "2026-11-25T19:56:51.002Z",
+                     *       "id": "01a21479-9c4d-73f7-9e54-c92f43b29330",
+                     *       "createdAt": "2026-11-25T20:50:43.917Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -10836,7 +10889,7 @@ export interface operations {
                      *     h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-top: 1px solid #b1b4b6; padding-top: 1rem; }
                      *     dl { display: grid; grid-template-columns: max-content auto; gap: .3rem 1.5rem; } dt { color: #505a5f; } dd { margin: 0; }
                      *     table { border-collapse: collapse; width: 100%; margin: 1rem 0; font-variant-numeric: tabular-nums; } caption { text-align: left; font-weight: 600; padding: .3rem 0; }
-                     *     th, td { border-bottom: 1px solid #b1b4b6; padding: .25rem .5rem; text-align: right; } th[scope="row"], td:nth-child(2) { text-align: left; }
+                     *     th, td { border-bottom: 1px solid #b1b4b6; padding: .25rem .5rem; text-align: right; } td { white-space: nowrap; } th[scope="row"], td:nth-child(2) { text-align: left; }
                      *     td.up { color: #00703c; } td.down { color: #d4351c; } .fail { color: #d4351c; } .pass { color: #00703c; font-weight: 600; }
                      */
                     "text/html": string;
@@ -10981,8 +11034,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a21448-43fe-750d-8c26-c524f0d4111d",
-                 *       "successorSchemeId": "01a21448-4b78-71a2-89e8-d2d16c155876",
+                 *       "schemeId": "01a21479-981f-75e8-88a6-d3f1af035a2b",
+                 *       "successorSchemeId": "01a21479-9fdb-7626-a3d3-95b8c103396b",
                  *       "transitionalProtection": {
                  *         "maxDecreasePercent": 5
                  *       }
@@ -11006,10 +11059,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4b85-7732-9df6-ad989ef90117",
-                     *       "schemeId": "01a21448-4b78-71a2-89e8-d2d16c155876",
+                     *       "id": "01a21479-9fe8-76df-aae2-25a3496fdee4",
+                     *       "schemeId": "01a21479-9fdb-7626-a3d3-95b8c103396b",
                      *       "replacesSchemeIds": [
-                     *         "01a21448-43fe-750d-8c26-c524f0d4111d"
+                     *         "01a21479-981f-75e8-88a6-d3f1af035a2b"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -11046,8 +11099,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
-                     *             "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *             "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
+                     *             "personId": "01a21479-9c90-7599-af45-0488605785f9",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -11060,7 +11113,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-25T19:56:51.966Z",
+                     *       "createdAt": "2026-11-25T20:50:44.832Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -11237,10 +11290,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4b85-7732-9df6-ad989ef90117",
-                     *       "schemeId": "01a21448-4b78-71a2-89e8-d2d16c155876",
+                     *       "id": "01a21479-9fe8-76df-aae2-25a3496fdee4",
+                     *       "schemeId": "01a21479-9fdb-7626-a3d3-95b8c103396b",
                      *       "replacesSchemeIds": [
-                     *         "01a21448-43fe-750d-8c26-c524f0d4111d"
+                     *         "01a21479-981f-75e8-88a6-d3f1af035a2b"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -11277,8 +11330,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
-                     *             "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *             "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
+                     *             "personId": "01a21479-9c90-7599-af45-0488605785f9",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -11291,7 +11344,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-25T19:56:51.966Z",
+                     *       "createdAt": "2026-11-25T20:50:44.832Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -11449,10 +11502,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4b85-7732-9df6-ad989ef90117",
-                     *       "schemeId": "01a21448-4b78-71a2-89e8-d2d16c155876",
+                     *       "id": "01a21479-9fe8-76df-aae2-25a3496fdee4",
+                     *       "schemeId": "01a21479-9fdb-7626-a3d3-95b8c103396b",
                      *       "replacesSchemeIds": [
-                     *         "01a21448-43fe-750d-8c26-c524f0d4111d"
+                     *         "01a21479-981f-75e8-88a6-d3f1af035a2b"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -11489,22 +11542,22 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
-                     *             "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *             "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
+                     *             "personId": "01a21479-9c90-7599-af45-0488605785f9",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
                      *             "protectedPence": 0,
                      *             "upratedAnnualPence": 4152800,
                      *             "outcome": "winner",
-                     *             "newBudgetId": "01a21448-4bb6-775e-b9f6-84e926e7b987",
-                     *             "reviewId": "01a21448-4bb9-701e-a533-bcab85e8638e"
+                     *             "newBudgetId": "01a21479-a01c-75a3-9b4a-755cb7b24481",
+                     *             "reviewId": "01a21479-a021-7348-94fa-8041240db6b9"
                      *           }
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-25T19:56:51.966Z",
-                     *       "appliedAt": "2026-11-25T19:56:52.027Z",
+                     *       "createdAt": "2026-11-25T20:50:44.832Z",
+                     *       "appliedAt": "2026-11-25T20:50:44.899Z",
                      *       "version": 2
                      *     }
                      */
@@ -11676,7 +11729,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a21448-43fe-750d-8c26-c524f0d4111d",
+                 *       "schemeId": "01a21479-981f-75e8-88a6-d3f1af035a2b",
                  *       "answers": {
                  *         "washing": "some",
                  *         "dressing": "some",
@@ -11743,12 +11796,12 @@ export interface operations {
                     /**
                      * @example {
                      *       "scheme": {
-                     *         "id": "01a21448-43fe-750d-8c26-c524f0d4111d",
+                     *         "id": "01a21479-981f-75e8-88a6-d3f1af035a2b",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
                      *       "questionnaire": {
-                     *         "id": "01a21448-43f1-75f8-bfb7-c328513e13b6",
+                     *         "id": "01a21479-981a-713b-b852-562574a37785",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -12166,85 +12219,193 @@ export interface operations {
                      *           "key": "section:personal-care",
                      *           "text": "Personal care: 26 points.",
                      *           "value": 26,
-                     *           "unit": "points"
+                     *           "unit": "points",
+                     *           "rule": "ras.section-points",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.personal-care",
+                     *               "value": 26
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "section:eating-drinking",
                      *           "text": "Eating and drinking: 26 points.",
                      *           "value": 26,
-                     *           "unit": "points"
+                     *           "unit": "points",
+                     *           "rule": "ras.section-points",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.eating-drinking",
+                     *               "value": 26
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "section:home",
                      *           "text": "Looking after my home: 19 points.",
                      *           "value": 19,
-                     *           "unit": "points"
+                     *           "unit": "points",
+                     *           "rule": "ras.section-points",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.home",
+                     *               "value": 19
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "section:relationships",
                      *           "text": "Family, friends and relationships: 20 points.",
                      *           "value": 20,
-                     *           "unit": "points"
+                     *           "unit": "points",
+                     *           "rule": "ras.section-points",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.relationships",
+                     *               "value": 20
+                     *             },
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.relationships.weight",
+                     *               "value": 1.5
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "section:community",
                      *           "text": "Being part of my community: 18 points.",
                      *           "value": 18,
-                     *           "unit": "points"
+                     *           "unit": "points",
+                     *           "rule": "ras.section-points",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.community",
+                     *               "value": 18
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "section:work-learning",
                      *           "text": "Work, learning and volunteering: 20 points.",
                      *           "value": 20,
-                     *           "unit": "points"
+                     *           "unit": "points",
+                     *           "rule": "ras.section-points",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.work-learning",
+                     *               "value": 20
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "section:decisions",
                      *           "text": "Making decisions and being in control: 20 points.",
                      *           "value": 20,
-                     *           "unit": "points"
+                     *           "unit": "points",
+                     *           "rule": "ras.section-points",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.decisions",
+                     *               "value": 20
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "section:staying-safe",
                      *           "text": "Staying safe: 30 points.",
                      *           "value": 30,
-                     *           "unit": "points"
+                     *           "unit": "points",
+                     *           "rule": "ras.section-points",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.staying-safe",
+                     *               "value": 30
+                     *             },
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.staying-safe.weight",
+                     *               "value": 1.25
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "total-points",
                      *           "text": "Your answers add up to 179 points.",
                      *           "value": 179,
-                     *           "unit": "points"
+                     *           "unit": "points",
+                     *           "rule": "ras.total-points",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "questionnaire saq v1 / totalPoints",
+                     *               "value": 179
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "ras-full-year",
                      *           "text": "Each point is worth £225.00 a year: 179 × £225.00 = £40,275.00.",
                      *           "value": 4027500,
-                     *           "unit": "pence"
+                     *           "unit": "pence",
+                     *           "rule": "ras.linear",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "scheme adults v1 / method.poundsPerPointPence",
+                     *               "value": 22500
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "pro-rata",
                      *           "text": "Support is for 40 of 52 weeks: £40,275.00 × 40 ÷ 52 = £30,980.7692…, which is £30,980.77 to the nearest penny.",
                      *           "value": 3098077,
-                     *           "unit": "pence"
+                     *           "unit": "pence",
+                     *           "rule": "ras.pro-rata",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "input / weeksAtHome",
+                     *               "value": 40
+                     *             },
+                     *             {
+                     *               "name": "scheme adults v1 / weeksPerYear",
+                     *               "value": 52
+                     *             },
+                     *             {
+                     *               "name": "scheme adults v1 / rounding",
+                     *               "value": "penny"
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "ras-amount",
                      *           "text": "Your RAS amount is £30,980.77 a year.",
                      *           "value": 3098077,
-                     *           "unit": "pence"
+                     *           "unit": "pence",
+                     *           "rule": "ras.amount",
+                     *           "parameters": []
                      *         },
                      *         {
                      *           "key": "contribution",
                      *           "text": "Your assessed contribution is £15.00 a week for 40 weeks: £600.00 a year.",
                      *           "value": 60000,
-                     *           "unit": "pence"
+                     *           "unit": "pence",
+                     *           "rule": "ras.contribution",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "input / weeklyContributionPence",
+                     *               "value": 1500
+                     *             },
+                     *             {
+                     *               "name": "input / weeksAtHome",
+                     *               "value": 40
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "net",
                      *           "text": "The council pays £30,380.77 a year, and you pay your contribution into the same account.",
                      *           "value": 3038077,
-                     *           "unit": "pence"
+                     *           "unit": "pence",
+                     *           "rule": "ras.net",
+                     *           "parameters": []
                      *         }
                      *       ],
                      *       "complete": true,
@@ -12436,31 +12597,73 @@ export interface operations {
                      *           "key": "income",
                      *           "text": "Weekly income: £300.00.",
                      *           "value": 30000,
-                     *           "unit": "pence"
+                     *           "unit": "pence",
+                     *           "rule": "charge.income",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "input / weeklyIncomePence",
+                     *               "value": 30000
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "tariff",
                      *           "text": "Capital of £10,000.00 is not above £14,250.00, so it is disregarded.",
                      *           "value": 0,
-                     *           "unit": "pence"
+                     *           "unit": "pence",
+                     *           "rule": "charge.tariff-income",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "input / capitalPence",
+                     *               "value": 1000000
+                     *             },
+                     *             {
+                     *               "name": "charging rules care-act-2014 / capital.lowerCapitalLimitPence",
+                     *               "value": 1425000
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "allowances",
                      *           "text": "Less the Minimum Income Guarantee £151.85, disability-related expenditure £20.00 and housing costs £50.00.",
                      *           "value": 22185,
-                     *           "unit": "pence"
+                     *           "unit": "pence",
+                     *           "rule": "charge.allowances",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "input / weeklyMinimumIncomeGuaranteePence",
+                     *               "value": 15185
+                     *             },
+                     *             {
+                     *               "name": "input / weeklyDisabilityRelatedExpenditurePence",
+                     *               "value": 2000
+                     *             },
+                     *             {
+                     *               "name": "input / weeklyHousingCostsPence",
+                     *               "value": 5000
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "assessable-income",
                      *           "text": "Income that can be charged: £78.15 a week.",
                      *           "value": 7815,
-                     *           "unit": "pence"
+                     *           "unit": "pence",
+                     *           "rule": "charge.assessable-income",
+                     *           "parameters": []
                      *         },
                      *         {
                      *           "key": "contribution",
                      *           "text": "Your weekly contribution is £78.15.",
                      *           "value": 7815,
-                     *           "unit": "pence"
+                     *           "unit": "pence",
+                     *           "rule": "charge.contribution",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "input / weeklyCostOfCarePence",
+                     *               "value": 40000
+                     *             }
+                     *           ]
                      *         }
                      *       ]
                      *     }
@@ -12652,31 +12855,64 @@ export interface operations {
                      *           "key": "paid-in",
                      *           "text": "Paid into the account: £10,000.00 by the council.",
                      *           "value": 1000000,
-                     *           "unit": "pence"
+                     *           "unit": "pence",
+                     *           "rule": "clawback.paid-in",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "account / paidInPence",
+                     *               "value": 1000000
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "spent",
                      *           "text": "Spent: £6,000.00.",
                      *           "value": 600000,
-                     *           "unit": "pence"
+                     *           "unit": "pence",
+                     *           "rule": "clawback.spent",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "input / spentPence",
+                     *               "value": 600000
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "underspend",
                      *           "text": "Unspent: £4,000.00.",
                      *           "value": 400000,
-                     *           "unit": "pence"
+                     *           "unit": "pence",
+                     *           "rule": "clawback.underspend",
+                     *           "parameters": []
                      *         },
                      *         {
                      *           "key": "allowance",
                      *           "text": "You may keep up to 20% of your £10,000.00 annual budget: £2,000.00.",
                      *           "value": 200000,
-                     *           "unit": "pence"
+                     *           "unit": "pence",
+                     *           "rule": "clawback.allowance-percent",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "clawback rule / clawback.percent",
+                     *               "value": 20
+                     *             },
+                     *             {
+                     *               "name": "input / annualPence",
+                     *               "value": 1000000
+                     *             },
+                     *             {
+                     *               "name": "input / periodWeeks",
+                     *               "value": 52
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "clawback",
                      *           "text": "The council may reclaim £2,000.00.",
                      *           "value": 200000,
-                     *           "unit": "pence"
+                     *           "unit": "pence",
+                     *           "rule": "clawback.recommended",
+                     *           "parameters": []
                      *         }
                      *       ]
                      *     }
@@ -12853,9 +13089,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *           "id": "01a21479-9c90-7599-af45-0488605785f9",
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mwwjocbg"
+                     *             "carefirst": "JOURNEY-mwwllmuq"
                      *           },
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam Example",
@@ -12863,8 +13099,8 @@ export interface operations {
                      *           "agent": null,
                      *           "caresForPersonId": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:56:51.067Z",
-                     *           "updatedAt": "2026-11-25T19:56:51.067Z"
+                     *           "createdAt": "2026-11-25T20:50:43.978Z",
+                     *           "updatedAt": "2026-11-25T20:50:43.978Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -12983,7 +13219,7 @@ export interface operations {
                  * @example {
                  *       "clientGroup": "learning-disability",
                  *       "externalIds": {
-                 *         "carefirst": "JOURNEY-mwwjocbg"
+                 *         "carefirst": "JOURNEY-mwwllmuq"
                  *       },
                  *       "displayName": "Sam Example"
                  *     }
@@ -13006,9 +13242,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *       "id": "01a21479-9c90-7599-af45-0488605785f9",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwjocbg"
+                     *         "carefirst": "JOURNEY-mwwllmuq"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -13016,8 +13252,8 @@ export interface operations {
                      *       "agent": null,
                      *       "caresForPersonId": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:56:51.067Z",
-                     *       "updatedAt": "2026-11-25T19:56:51.067Z"
+                     *       "createdAt": "2026-11-25T20:50:43.978Z",
+                     *       "updatedAt": "2026-11-25T20:50:43.978Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -13201,9 +13437,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *       "id": "01a21479-9c90-7599-af45-0488605785f9",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwjocbg"
+                     *         "carefirst": "JOURNEY-mwwllmuq"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -13211,8 +13447,8 @@ export interface operations {
                      *       "agent": null,
                      *       "caresForPersonId": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:56:51.067Z",
-                     *       "updatedAt": "2026-11-25T19:56:51.067Z"
+                     *       "createdAt": "2026-11-25T20:50:43.978Z",
+                     *       "updatedAt": "2026-11-25T20:50:43.978Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -13378,9 +13614,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *       "id": "01a21479-9c90-7599-af45-0488605785f9",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwjocbg"
+                     *         "carefirst": "JOURNEY-mwwllmuq"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam",
@@ -13388,8 +13624,8 @@ export interface operations {
                      *       "agent": null,
                      *       "caresForPersonId": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:56:51.067Z",
-                     *       "updatedAt": "2026-11-25T19:56:51.124Z"
+                     *       "createdAt": "2026-11-25T20:50:43.978Z",
+                     *       "updatedAt": "2026-11-25T20:50:44.027Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -13639,10 +13875,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21448-4840-7697-96bd-798bf65eea09",
-                     *           "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *           "id": "01a21479-9cca-758e-8a89-18f19d3168fb",
+                     *           "personId": "01a21479-9c90-7599-af45-0488605785f9",
                      *           "questionnaire": {
-                     *             "id": "01a21448-43f1-75f8-bfb7-c328513e13b6",
+                     *             "id": "01a21479-981a-713b-b852-562574a37785",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
@@ -14097,8 +14333,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "agreedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-11-25T19:56:51.134Z",
-                     *           "updatedAt": "2026-11-25T19:56:51.182Z"
+                     *           "createdAt": "2026-11-25T20:50:44.040Z",
+                     *           "updatedAt": "2026-11-25T20:50:44.087Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -14215,8 +14451,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
-                 *       "questionnaireId": "01a21448-43f1-75f8-bfb7-c328513e13b6",
+                 *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                 *       "questionnaireId": "01a21479-981a-713b-b852-562574a37785",
                  *       "completedWith": [
                  *         "family"
                  *       ],
@@ -14241,10 +14477,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4840-7697-96bd-798bf65eea09",
-                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *       "id": "01a21479-9cca-758e-8a89-18f19d3168fb",
+                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
                      *       "questionnaire": {
-                     *         "id": "01a21448-43f1-75f8-bfb7-c328513e13b6",
+                     *         "id": "01a21479-981a-713b-b852-562574a37785",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -14689,8 +14925,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:56:51.134Z",
-                     *       "updatedAt": "2026-11-25T19:56:51.134Z"
+                     *       "createdAt": "2026-11-25T20:50:44.040Z",
+                     *       "updatedAt": "2026-11-25T20:50:44.040Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -14874,10 +15110,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4840-7697-96bd-798bf65eea09",
-                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *       "id": "01a21479-9cca-758e-8a89-18f19d3168fb",
+                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
                      *       "questionnaire": {
-                     *         "id": "01a21448-43f1-75f8-bfb7-c328513e13b6",
+                     *         "id": "01a21479-981a-713b-b852-562574a37785",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -15332,8 +15568,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:56:51.134Z",
-                     *       "updatedAt": "2026-11-25T19:56:51.182Z"
+                     *       "createdAt": "2026-11-25T20:50:44.040Z",
+                     *       "updatedAt": "2026-11-25T20:50:44.087Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -15544,10 +15780,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4840-7697-96bd-798bf65eea09",
-                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *       "id": "01a21479-9cca-758e-8a89-18f19d3168fb",
+                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
                      *       "questionnaire": {
-                     *         "id": "01a21448-43f1-75f8-bfb7-c328513e13b6",
+                     *         "id": "01a21479-981a-713b-b852-562574a37785",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -16002,8 +16238,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:56:51.134Z",
-                     *       "updatedAt": "2026-11-25T19:56:51.182Z"
+                     *       "createdAt": "2026-11-25T20:50:44.040Z",
+                     *       "updatedAt": "2026-11-25T20:50:44.087Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -16250,10 +16486,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4840-7697-96bd-798bf65eea09",
-                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *       "id": "01a21479-9cca-758e-8a89-18f19d3168fb",
+                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
                      *       "questionnaire": {
-                     *         "id": "01a21448-43f1-75f8-bfb7-c328513e13b6",
+                     *         "id": "01a21479-981a-713b-b852-562574a37785",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -16750,11 +16986,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-11-25T19:56:51.293Z",
+                     *       "submittedAt": "2026-11-25T20:50:44.186Z",
                      *       "agreedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T19:56:51.134Z",
-                     *       "updatedAt": "2026-11-25T19:56:51.293Z"
+                     *       "createdAt": "2026-11-25T20:50:44.040Z",
+                     *       "updatedAt": "2026-11-25T20:50:44.186Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -16984,10 +17220,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4840-7697-96bd-798bf65eea09",
-                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *       "id": "01a21479-9cca-758e-8a89-18f19d3168fb",
+                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
                      *       "questionnaire": {
-                     *         "id": "01a21448-43f1-75f8-bfb7-c328513e13b6",
+                     *         "id": "01a21479-981a-713b-b852-562574a37785",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -17090,8 +17326,8 @@ export interface operations {
                      *       "moderation": {
                      *         "decision": "agree",
                      *         "amendments": [],
-                     *         "moderatedBy": "key:01a21448-46b5-702f-a967-b3ad1936960e",
-                     *         "moderatedAt": "2026-11-25T19:56:51.340Z"
+                     *         "moderatedBy": "key:01a21479-9b4e-77bf-a862-7196b49a2afe",
+                     *         "moderatedAt": "2026-11-25T20:50:44.226Z"
                      *       },
                      *       "eligibility": {
                      *         "eligible": true,
@@ -17492,11 +17728,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-11-25T19:56:51.293Z",
-                     *       "agreedAt": "2026-11-25T19:56:51.340Z",
+                     *       "submittedAt": "2026-11-25T20:50:44.186Z",
+                     *       "agreedAt": "2026-11-25T20:50:44.226Z",
                      *       "version": 4,
-                     *       "createdAt": "2026-11-25T19:56:51.134Z",
-                     *       "updatedAt": "2026-11-25T19:56:51.340Z"
+                     *       "createdAt": "2026-11-25T20:50:44.040Z",
+                     *       "updatedAt": "2026-11-25T20:50:44.226Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -17748,18 +17984,18 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
-                     *           "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
-                     *           "assessmentId": "01a21448-4840-7697-96bd-798bf65eea09",
+                     *           "id": "01a21479-9e92-7272-ad4e-d04682d030f2",
+                     *           "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *           "assessmentId": "01a21479-9cca-758e-8a89-18f19d3168fb",
                      *           "status": "indicative",
                      *           "startDate": "2026-12-01",
                      *           "questionnaire": {
-                     *             "id": "01a21448-43f1-75f8-bfb7-c328513e13b6",
+                     *             "id": "01a21479-981a-713b-b852-562574a37785",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
                      *           "scheme": {
-                     *             "id": "01a21448-43fe-750d-8c26-c524f0d4111d",
+                     *             "id": "01a21479-981f-75e8-88a6-d3f1af035a2b",
                      *             "key": "adults",
                      *             "version": 1
                      *           },
@@ -18179,86 +18415,179 @@ export interface operations {
                      *               "key": "section:personal-care",
                      *               "text": "Personal care: 26 points.",
                      *               "value": 26,
-                     *               "unit": "points"
+                     *               "unit": "points",
+                     *               "rule": "ras.section-points",
+                     *               "parameters": [
+                     *                 {
+                     *                   "name": "questionnaire saq v1 / sections.personal-care",
+                     *                   "value": 26
+                     *                 }
+                     *               ]
                      *             },
                      *             {
                      *               "key": "section:eating-drinking",
                      *               "text": "Eating and drinking: 26 points.",
                      *               "value": 26,
-                     *               "unit": "points"
+                     *               "unit": "points",
+                     *               "rule": "ras.section-points",
+                     *               "parameters": [
+                     *                 {
+                     *                   "name": "questionnaire saq v1 / sections.eating-drinking",
+                     *                   "value": 26
+                     *                 }
+                     *               ]
                      *             },
                      *             {
                      *               "key": "section:home",
                      *               "text": "Looking after my home: 19 points.",
                      *               "value": 19,
-                     *               "unit": "points"
+                     *               "unit": "points",
+                     *               "rule": "ras.section-points",
+                     *               "parameters": [
+                     *                 {
+                     *                   "name": "questionnaire saq v1 / sections.home",
+                     *                   "value": 19
+                     *                 }
+                     *               ]
                      *             },
                      *             {
                      *               "key": "section:relationships",
                      *               "text": "Family, friends and relationships: 20 points.",
                      *               "value": 20,
-                     *               "unit": "points"
+                     *               "unit": "points",
+                     *               "rule": "ras.section-points",
+                     *               "parameters": [
+                     *                 {
+                     *                   "name": "questionnaire saq v1 / sections.relationships",
+                     *                   "value": 20
+                     *                 },
+                     *                 {
+                     *                   "name": "questionnaire saq v1 / sections.relationships.weight",
+                     *                   "value": 1.5
+                     *                 }
+                     *               ]
                      *             },
                      *             {
                      *               "key": "section:community",
                      *               "text": "Being part of my community: 18 points.",
                      *               "value": 18,
-                     *               "unit": "points"
+                     *               "unit": "points",
+                     *               "rule": "ras.section-points",
+                     *               "parameters": [
+                     *                 {
+                     *                   "name": "questionnaire saq v1 / sections.community",
+                     *                   "value": 18
+                     *                 }
+                     *               ]
                      *             },
                      *             {
                      *               "key": "section:work-learning",
                      *               "text": "Work, learning and volunteering: 20 points.",
                      *               "value": 20,
-                     *               "unit": "points"
+                     *               "unit": "points",
+                     *               "rule": "ras.section-points",
+                     *               "parameters": [
+                     *                 {
+                     *                   "name": "questionnaire saq v1 / sections.work-learning",
+                     *                   "value": 20
+                     *                 }
+                     *               ]
                      *             },
                      *             {
                      *               "key": "section:decisions",
                      *               "text": "Making decisions and being in control: 20 points.",
                      *               "value": 20,
-                     *               "unit": "points"
+                     *               "unit": "points",
+                     *               "rule": "ras.section-points",
+                     *               "parameters": [
+                     *                 {
+                     *                   "name": "questionnaire saq v1 / sections.decisions",
+                     *                   "value": 20
+                     *                 }
+                     *               ]
                      *             },
                      *             {
                      *               "key": "section:staying-safe",
                      *               "text": "Staying safe: 30 points.",
                      *               "value": 30,
-                     *               "unit": "points"
+                     *               "unit": "points",
+                     *               "rule": "ras.section-points",
+                     *               "parameters": [
+                     *                 {
+                     *                   "name": "questionnaire saq v1 / sections.staying-safe",
+                     *                   "value": 30
+                     *                 },
+                     *                 {
+                     *                   "name": "questionnaire saq v1 / sections.staying-safe.weight",
+                     *                   "value": 1.25
+                     *                 }
+                     *               ]
                      *             },
                      *             {
                      *               "key": "total-points",
                      *               "text": "Your answers add up to 179 points.",
                      *               "value": 179,
-                     *               "unit": "points"
+                     *               "unit": "points",
+                     *               "rule": "ras.total-points",
+                     *               "parameters": [
+                     *                 {
+                     *                   "name": "questionnaire saq v1 / totalPoints",
+                     *                   "value": 179
+                     *                 }
+                     *               ]
                      *             },
                      *             {
                      *               "key": "ras-full-year",
                      *               "text": "Each point is worth £225.00 a year: 179 × £225.00 = £40,275.00.",
                      *               "value": 4027500,
-                     *               "unit": "pence"
+                     *               "unit": "pence",
+                     *               "rule": "ras.linear",
+                     *               "parameters": [
+                     *                 {
+                     *                   "name": "scheme adults v1 / method.poundsPerPointPence",
+                     *                   "value": 22500
+                     *                 }
+                     *               ]
                      *             },
                      *             {
                      *               "key": "ras-amount",
                      *               "text": "Your RAS amount is £40,275.00 a year.",
                      *               "value": 4027500,
-                     *               "unit": "pence"
+                     *               "unit": "pence",
+                     *               "rule": "ras.amount",
+                     *               "parameters": []
                      *             },
                      *             {
                      *               "key": "contribution",
                      *               "text": "Your assessed contribution is £15.00 a week for 52 weeks: £780.00 a year.",
                      *               "value": 78000,
-                     *               "unit": "pence"
+                     *               "unit": "pence",
+                     *               "rule": "ras.contribution",
+                     *               "parameters": [
+                     *                 {
+                     *                   "name": "input / weeklyContributionPence",
+                     *                   "value": 1500
+                     *                 },
+                     *                 {
+                     *                   "name": "input / weeksAtHome",
+                     *                   "value": 52
+                     *                 }
+                     *               ]
                      *             },
                      *             {
                      *               "key": "net",
                      *               "text": "The council pays £39,495.00 a year, and you pay your contribution into the same account.",
                      *               "value": 3949500,
-                     *               "unit": "pence"
+                     *               "unit": "pence",
+                     *               "rule": "ras.net",
+                     *               "parameters": []
                      *             }
                      *           ],
                      *           "contributionCollection": null,
                      *           "agreedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:56:51.551Z",
-                     *           "updatedAt": "2026-11-25T19:56:51.551Z"
+                     *           "createdAt": "2026-11-25T20:50:44.492Z",
+                     *           "updatedAt": "2026-11-25T20:50:44.492Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -18375,7 +18704,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "assessmentId": "01a21448-4840-7697-96bd-798bf65eea09",
+                 *       "assessmentId": "01a21479-9cca-758e-8a89-18f19d3168fb",
                  *       "startDate": "2026-12-01"
                  *     }
                  */
@@ -18397,18 +18726,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
-                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
-                     *       "assessmentId": "01a21448-4840-7697-96bd-798bf65eea09",
+                     *       "id": "01a21479-9e92-7272-ad4e-d04682d030f2",
+                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *       "assessmentId": "01a21479-9cca-758e-8a89-18f19d3168fb",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a21448-43f1-75f8-bfb7-c328513e13b6",
+                     *         "id": "01a21479-981a-713b-b852-562574a37785",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a21448-43fe-750d-8c26-c524f0d4111d",
+                     *         "id": "01a21479-981f-75e8-88a6-d3f1af035a2b",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -18828,86 +19157,179 @@ export interface operations {
                      *           "key": "section:personal-care",
                      *           "text": "Personal care: 26 points.",
                      *           "value": 26,
-                     *           "unit": "points"
+                     *           "unit": "points",
+                     *           "rule": "ras.section-points",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.personal-care",
+                     *               "value": 26
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "section:eating-drinking",
                      *           "text": "Eating and drinking: 26 points.",
                      *           "value": 26,
-                     *           "unit": "points"
+                     *           "unit": "points",
+                     *           "rule": "ras.section-points",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.eating-drinking",
+                     *               "value": 26
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "section:home",
                      *           "text": "Looking after my home: 19 points.",
                      *           "value": 19,
-                     *           "unit": "points"
+                     *           "unit": "points",
+                     *           "rule": "ras.section-points",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.home",
+                     *               "value": 19
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "section:relationships",
                      *           "text": "Family, friends and relationships: 20 points.",
                      *           "value": 20,
-                     *           "unit": "points"
+                     *           "unit": "points",
+                     *           "rule": "ras.section-points",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.relationships",
+                     *               "value": 20
+                     *             },
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.relationships.weight",
+                     *               "value": 1.5
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "section:community",
                      *           "text": "Being part of my community: 18 points.",
                      *           "value": 18,
-                     *           "unit": "points"
+                     *           "unit": "points",
+                     *           "rule": "ras.section-points",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.community",
+                     *               "value": 18
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "section:work-learning",
                      *           "text": "Work, learning and volunteering: 20 points.",
                      *           "value": 20,
-                     *           "unit": "points"
+                     *           "unit": "points",
+                     *           "rule": "ras.section-points",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.work-learning",
+                     *               "value": 20
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "section:decisions",
                      *           "text": "Making decisions and being in control: 20 points.",
                      *           "value": 20,
-                     *           "unit": "points"
+                     *           "unit": "points",
+                     *           "rule": "ras.section-points",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.decisions",
+                     *               "value": 20
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "section:staying-safe",
                      *           "text": "Staying safe: 30 points.",
                      *           "value": 30,
-                     *           "unit": "points"
+                     *           "unit": "points",
+                     *           "rule": "ras.section-points",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.staying-safe",
+                     *               "value": 30
+                     *             },
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.staying-safe.weight",
+                     *               "value": 1.25
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "total-points",
                      *           "text": "Your answers add up to 179 points.",
                      *           "value": 179,
-                     *           "unit": "points"
+                     *           "unit": "points",
+                     *           "rule": "ras.total-points",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "questionnaire saq v1 / totalPoints",
+                     *               "value": 179
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "ras-full-year",
                      *           "text": "Each point is worth £225.00 a year: 179 × £225.00 = £40,275.00.",
                      *           "value": 4027500,
-                     *           "unit": "pence"
+                     *           "unit": "pence",
+                     *           "rule": "ras.linear",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "scheme adults v1 / method.poundsPerPointPence",
+                     *               "value": 22500
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "ras-amount",
                      *           "text": "Your RAS amount is £40,275.00 a year.",
                      *           "value": 4027500,
-                     *           "unit": "pence"
+                     *           "unit": "pence",
+                     *           "rule": "ras.amount",
+                     *           "parameters": []
                      *         },
                      *         {
                      *           "key": "contribution",
                      *           "text": "Your assessed contribution is £15.00 a week for 52 weeks: £780.00 a year.",
                      *           "value": 78000,
-                     *           "unit": "pence"
+                     *           "unit": "pence",
+                     *           "rule": "ras.contribution",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "input / weeklyContributionPence",
+                     *               "value": 1500
+                     *             },
+                     *             {
+                     *               "name": "input / weeksAtHome",
+                     *               "value": 52
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "net",
                      *           "text": "The council pays £39,495.00 a year, and you pay your contribution into the same account.",
                      *           "value": 3949500,
-                     *           "unit": "pence"
+                     *           "unit": "pence",
+                     *           "rule": "ras.net",
+                     *           "parameters": []
                      *         }
                      *       ],
                      *       "contributionCollection": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:56:51.551Z",
-                     *       "updatedAt": "2026-11-25T19:56:51.551Z"
+                     *       "createdAt": "2026-11-25T20:50:44.492Z",
+                     *       "updatedAt": "2026-11-25T20:50:44.492Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -19091,18 +19513,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
-                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
-                     *       "assessmentId": "01a21448-4840-7697-96bd-798bf65eea09",
+                     *       "id": "01a21479-9e92-7272-ad4e-d04682d030f2",
+                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *       "assessmentId": "01a21479-9cca-758e-8a89-18f19d3168fb",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a21448-43f1-75f8-bfb7-c328513e13b6",
+                     *         "id": "01a21479-981a-713b-b852-562574a37785",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a21448-43fe-750d-8c26-c524f0d4111d",
+                     *         "id": "01a21479-981f-75e8-88a6-d3f1af035a2b",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -19522,86 +19944,179 @@ export interface operations {
                      *           "key": "section:personal-care",
                      *           "text": "Personal care: 26 points.",
                      *           "value": 26,
-                     *           "unit": "points"
+                     *           "unit": "points",
+                     *           "rule": "ras.section-points",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.personal-care",
+                     *               "value": 26
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "section:eating-drinking",
                      *           "text": "Eating and drinking: 26 points.",
                      *           "value": 26,
-                     *           "unit": "points"
+                     *           "unit": "points",
+                     *           "rule": "ras.section-points",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.eating-drinking",
+                     *               "value": 26
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "section:home",
                      *           "text": "Looking after my home: 19 points.",
                      *           "value": 19,
-                     *           "unit": "points"
+                     *           "unit": "points",
+                     *           "rule": "ras.section-points",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.home",
+                     *               "value": 19
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "section:relationships",
                      *           "text": "Family, friends and relationships: 20 points.",
                      *           "value": 20,
-                     *           "unit": "points"
+                     *           "unit": "points",
+                     *           "rule": "ras.section-points",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.relationships",
+                     *               "value": 20
+                     *             },
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.relationships.weight",
+                     *               "value": 1.5
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "section:community",
                      *           "text": "Being part of my community: 18 points.",
                      *           "value": 18,
-                     *           "unit": "points"
+                     *           "unit": "points",
+                     *           "rule": "ras.section-points",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.community",
+                     *               "value": 18
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "section:work-learning",
                      *           "text": "Work, learning and volunteering: 20 points.",
                      *           "value": 20,
-                     *           "unit": "points"
+                     *           "unit": "points",
+                     *           "rule": "ras.section-points",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.work-learning",
+                     *               "value": 20
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "section:decisions",
                      *           "text": "Making decisions and being in control: 20 points.",
                      *           "value": 20,
-                     *           "unit": "points"
+                     *           "unit": "points",
+                     *           "rule": "ras.section-points",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.decisions",
+                     *               "value": 20
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "section:staying-safe",
                      *           "text": "Staying safe: 30 points.",
                      *           "value": 30,
-                     *           "unit": "points"
+                     *           "unit": "points",
+                     *           "rule": "ras.section-points",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.staying-safe",
+                     *               "value": 30
+                     *             },
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.staying-safe.weight",
+                     *               "value": 1.25
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "total-points",
                      *           "text": "Your answers add up to 179 points.",
                      *           "value": 179,
-                     *           "unit": "points"
+                     *           "unit": "points",
+                     *           "rule": "ras.total-points",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "questionnaire saq v1 / totalPoints",
+                     *               "value": 179
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "ras-full-year",
                      *           "text": "Each point is worth £225.00 a year: 179 × £225.00 = £40,275.00.",
                      *           "value": 4027500,
-                     *           "unit": "pence"
+                     *           "unit": "pence",
+                     *           "rule": "ras.linear",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "scheme adults v1 / method.poundsPerPointPence",
+                     *               "value": 22500
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "ras-amount",
                      *           "text": "Your RAS amount is £40,275.00 a year.",
                      *           "value": 4027500,
-                     *           "unit": "pence"
+                     *           "unit": "pence",
+                     *           "rule": "ras.amount",
+                     *           "parameters": []
                      *         },
                      *         {
                      *           "key": "contribution",
                      *           "text": "Your assessed contribution is £15.00 a week for 52 weeks: £780.00 a year.",
                      *           "value": 78000,
-                     *           "unit": "pence"
+                     *           "unit": "pence",
+                     *           "rule": "ras.contribution",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "input / weeklyContributionPence",
+                     *               "value": 1500
+                     *             },
+                     *             {
+                     *               "name": "input / weeksAtHome",
+                     *               "value": 52
+                     *             }
+                     *           ]
                      *         },
                      *         {
                      *           "key": "net",
                      *           "text": "The council pays £39,495.00 a year, and you pay your contribution into the same account.",
                      *           "value": 3949500,
-                     *           "unit": "pence"
+                     *           "unit": "pence",
+                     *           "rule": "ras.net",
+                     *           "parameters": []
                      *         }
                      *       ],
                      *       "contributionCollection": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:56:51.551Z",
-                     *       "updatedAt": "2026-11-25T19:56:51.551Z"
+                     *       "createdAt": "2026-11-25T20:50:44.492Z",
+                     *       "updatedAt": "2026-11-25T20:50:44.492Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -19758,7 +20273,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21448-4951-7731-b2d3-d3fd402ab329",
+                     *           "id": "01a21479-9dcd-7634-af72-3d1364696052",
                      *           "version": 1,
                      *           "shipped": false,
                      *           "name": "Charging policy 2027/28",
@@ -19824,7 +20339,7 @@ export interface operations {
                      *             "minimumWeeklyChargePence": 0,
                      *             "arrangementFeePence": 0
                      *           },
-                     *           "createdAt": "2026-11-25T19:56:51.405Z"
+                     *           "createdAt": "2026-11-25T20:50:44.296Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -19967,7 +20482,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4951-7731-b2d3-d3fd402ab329",
+                     *       "id": "01a21479-9dcd-7634-af72-3d1364696052",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -20033,7 +20548,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-11-25T19:56:51.405Z"
+                     *       "createdAt": "2026-11-25T20:50:44.296Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -20216,7 +20731,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4951-7731-b2d3-d3fd402ab329",
+                     *       "id": "01a21479-9dcd-7634-af72-3d1364696052",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -20282,7 +20797,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-11-25T19:56:51.405Z"
+                     *       "createdAt": "2026-11-25T20:50:44.296Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -20442,19 +20957,19 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21448-4938-70da-b0f8-0038b67bcdc1",
-                     *           "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *           "id": "01a21479-9db1-707e-b956-27c0ec641339",
+                     *           "personId": "01a21479-9c90-7599-af45-0488605785f9",
                      *           "effectiveFrom": "2026-04-01",
                      *           "method": "entered",
                      *           "weeklyContributionPence": 1500,
                      *           "calculation": null,
                      *           "chargingPolicy": null,
                      *           "notes": null,
-                     *           "createdAt": "2026-11-25T19:56:51.382Z"
+                     *           "createdAt": "2026-11-25T20:50:44.272Z"
                      *         },
                      *         {
-                     *           "id": "01a21448-49ad-74b4-ad2d-8c301bc8370a",
-                     *           "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *           "id": "01a21479-9e3b-756c-ba15-ea6f99dacbdf",
+                     *           "personId": "01a21479-9c90-7599-af45-0488605785f9",
                      *           "effectiveFrom": "2027-04-01",
                      *           "method": "calculated",
                      *           "weeklyContributionPence": 10035,
@@ -20489,43 +21004,115 @@ export interface operations {
                      *                   "key": "income",
                      *                   "text": "Weekly income £273.35: £273.35 counts.",
                      *                   "value": 27335,
-                     *                   "unit": "pence"
+                     *                   "unit": "pence",
+                     *                   "rule": "charge.income",
+                     *                   "parameters": [
+                     *                     {
+                     *                       "name": "input / incomes",
+                     *                       "value": 27335
+                     *                     }
+                     *                   ]
                      *                 },
                      *                 {
                      *                   "key": "minimum-income-guarantee",
                      *                   "text": "Minimum Income Guarantee: £112.50 for a single person aged 25-to-pension-age + £49.65 disability premium = £162.15 a week.",
                      *                   "value": 16215,
-                     *                   "unit": "pence"
+                     *                   "unit": "pence",
+                     *                   "rule": "charge.minimum-income-guarantee",
+                     *                   "parameters": [
+                     *                     {
+                     *                       "name": "input / household",
+                     *                       "value": "single"
+                     *                     },
+                     *                     {
+                     *                       "name": "input / ageBand",
+                     *                       "value": "25-to-pension-age"
+                     *                     },
+                     *                     {
+                     *                       "name": "charging policy \"Charging policy 2027/28\" v1 / minimumIncomeGuarantee.single.aged25ToPensionAgePence",
+                     *                       "value": 11250
+                     *                     },
+                     *                     {
+                     *                       "name": "charging policy \"Charging policy 2027/28\" v1 / minimumIncomeGuarantee.premiums.disability.singlePence",
+                     *                       "value": 4965
+                     *                     }
+                     *                   ]
                      *                 },
                      *                 {
                      *                   "key": "disability-related-expenditure",
                      *                   "text": "Disability-related expenditure: the standard allowance of £10.85 a week, as you receive a disability benefit.",
                      *                   "value": 1085,
-                     *                   "unit": "pence"
+                     *                   "unit": "pence",
+                     *                   "rule": "charge.disability-related-expenditure",
+                     *                   "parameters": [
+                     *                     {
+                     *                       "name": "charging policy \"Charging policy 2027/28\" v1 / standardDisabilityRelatedExpenditurePence",
+                     *                       "value": 1085
+                     *                     },
+                     *                     {
+                     *                       "name": "input / weeklyDisabilityRelatedExpenditurePence",
+                     *                       "value": 0
+                     *                     }
+                     *                   ]
                      *                 },
                      *                 {
                      *                   "key": "tariff",
                      *                   "text": "Capital of £5,000.00 is not above £14,250.00, so it is disregarded.",
                      *                   "value": 0,
-                     *                   "unit": "pence"
+                     *                   "unit": "pence",
+                     *                   "rule": "charge.tariff-income",
+                     *                   "parameters": [
+                     *                     {
+                     *                       "name": "input / capitalPence",
+                     *                       "value": 500000
+                     *                     },
+                     *                     {
+                     *                       "name": "charging policy \"Charging policy 2027/28\" v1 / capital.lowerCapitalLimitPence",
+                     *                       "value": 1425000
+                     *                     }
+                     *                   ]
                      *                 },
                      *                 {
                      *                   "key": "allowances",
                      *                   "text": "Less the Minimum Income Guarantee £162.15, disability-related expenditure £10.85 and housing costs £0.00.",
                      *                   "value": 17300,
-                     *                   "unit": "pence"
+                     *                   "unit": "pence",
+                     *                   "rule": "charge.allowances",
+                     *                   "parameters": [
+                     *                     {
+                     *                       "name": "input / weeklyMinimumIncomeGuaranteePence",
+                     *                       "value": 16215
+                     *                     },
+                     *                     {
+                     *                       "name": "input / weeklyDisabilityRelatedExpenditurePence",
+                     *                       "value": 1085
+                     *                     },
+                     *                     {
+                     *                       "name": "input / weeklyHousingCostsPence",
+                     *                       "value": 0
+                     *                     }
+                     *                   ]
                      *                 },
                      *                 {
                      *                   "key": "assessable-income",
                      *                   "text": "Income that can be charged: £100.35 a week.",
                      *                   "value": 10035,
-                     *                   "unit": "pence"
+                     *                   "unit": "pence",
+                     *                   "rule": "charge.assessable-income",
+                     *                   "parameters": []
                      *                 },
                      *                 {
                      *                   "key": "contribution",
                      *                   "text": "Your weekly contribution is £100.35.",
                      *                   "value": 10035,
-                     *                   "unit": "pence"
+                     *                   "unit": "pence",
+                     *                   "rule": "charge.contribution",
+                     *                   "parameters": [
+                     *                     {
+                     *                       "name": "input / weeklyCostOfCarePence",
+                     *                       "value": 30000
+                     *                     }
+                     *                   ]
                      *                 }
                      *               ],
                      *               "basis": "full",
@@ -20538,12 +21125,12 @@ export interface operations {
                      *             }
                      *           },
                      *           "chargingPolicy": {
-                     *             "id": "01a21448-4951-7731-b2d3-d3fd402ab329",
+                     *             "id": "01a21479-9dcd-7634-af72-3d1364696052",
                      *             "version": 1,
                      *             "name": "Charging policy 2027/28"
                      *           },
                      *           "notes": null,
-                     *           "createdAt": "2026-11-25T19:56:51.496Z"
+                     *           "createdAt": "2026-11-25T20:50:44.408Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -20715,15 +21302,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4938-70da-b0f8-0038b67bcdc1",
-                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *       "id": "01a21479-9db1-707e-b956-27c0ec641339",
+                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
                      *       "effectiveFrom": "2026-04-01",
                      *       "method": "entered",
                      *       "weeklyContributionPence": 1500,
                      *       "calculation": null,
                      *       "chargingPolicy": null,
                      *       "notes": null,
-                     *       "createdAt": "2026-11-25T19:56:51.382Z"
+                     *       "createdAt": "2026-11-25T20:50:44.272Z"
                      *     }
                      */
                     "application/json": components["schemas"]["FinancialAssessment"];
@@ -20931,9 +21518,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21448-4a5f-7623-b78f-71f0d4d47ef5",
-                     *           "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
-                     *           "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *           "id": "01a21479-9f08-7067-8f00-c5ff6984d2b4",
+                     *           "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
+                     *           "personId": "01a21479-9c90-7599-af45-0488605785f9",
                      *           "status": "draft",
                      *           "stage": null,
                      *           "outcomes": [
@@ -21116,8 +21703,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "decidedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-11-25T19:56:51.676Z",
-                     *           "updatedAt": "2026-11-25T19:56:51.713Z",
+                     *           "createdAt": "2026-11-25T20:50:44.615Z",
+                     *           "updatedAt": "2026-11-25T20:50:44.647Z",
                      *           "healthySafeAndWell": "My PA checks my medication daily"
                      *         }
                      *       ],
@@ -21235,7 +21822,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
+                 *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
                  *       "outcomes": [
                  *         {
                  *           "key": "home",
@@ -21304,9 +21891,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4a5f-7623-b78f-71f0d4d47ef5",
-                     *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
-                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *       "id": "01a21479-9f08-7067-8f00-c5ff6984d2b4",
+                     *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
+                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -21489,8 +22076,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:56:51.676Z",
-                     *       "updatedAt": "2026-11-25T19:56:51.676Z",
+                     *       "createdAt": "2026-11-25T20:50:44.615Z",
+                     *       "updatedAt": "2026-11-25T20:50:44.615Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -21690,9 +22277,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4a5f-7623-b78f-71f0d4d47ef5",
-                     *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
-                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *       "id": "01a21479-9f08-7067-8f00-c5ff6984d2b4",
+                     *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
+                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -21875,8 +22462,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:56:51.676Z",
-                     *       "updatedAt": "2026-11-25T19:56:51.713Z",
+                     *       "createdAt": "2026-11-25T20:50:44.615Z",
+                     *       "updatedAt": "2026-11-25T20:50:44.647Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -22090,9 +22677,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4a5f-7623-b78f-71f0d4d47ef5",
-                     *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
-                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *       "id": "01a21479-9f08-7067-8f00-c5ff6984d2b4",
+                     *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
+                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -22275,8 +22862,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:56:51.676Z",
-                     *       "updatedAt": "2026-11-25T19:56:51.713Z",
+                     *       "createdAt": "2026-11-25T20:50:44.615Z",
+                     *       "updatedAt": "2026-11-25T20:50:44.647Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -22524,9 +23111,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4a5f-7623-b78f-71f0d4d47ef5",
-                     *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
-                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *       "id": "01a21479-9f08-7067-8f00-c5ff6984d2b4",
+                     *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
+                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
                      *       "status": "submitted",
                      *       "stage": "coordinator",
                      *       "outcomes": [
@@ -22706,11 +23293,11 @@ export interface operations {
                      *       ],
                      *       "exception": null,
                      *       "decisions": [],
-                     *       "submittedAt": "2026-11-25T19:56:51.833Z",
+                     *       "submittedAt": "2026-11-25T20:50:44.722Z",
                      *       "decidedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T19:56:51.676Z",
-                     *       "updatedAt": "2026-11-25T19:56:51.833Z",
+                     *       "createdAt": "2026-11-25T20:50:44.615Z",
+                     *       "updatedAt": "2026-11-25T20:50:44.722Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -22942,9 +23529,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4a5f-7623-b78f-71f0d4d47ef5",
-                     *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
-                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *       "id": "01a21479-9f08-7067-8f00-c5ff6984d2b4",
+                     *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
+                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
                      *       "status": "submitted",
                      *       "stage": "team-manager",
                      *       "outcomes": [
@@ -23125,22 +23712,22 @@ export interface operations {
                      *       "exception": null,
                      *       "decisions": [
                      *         {
-                     *           "id": "01a21448-4b23-72ec-bbdb-fc76e0b214d6",
+                     *           "id": "01a21479-9f93-7771-9900-81409df72311",
                      *           "stage": "coordinator",
                      *           "outcome": "approve",
                      *           "reasons": "Approved at coordinator: meets the outcomes",
                      *           "planVersion": 3,
-                     *           "decidedBy": "key:01a21448-46b5-702f-a967-b3ad1936960e",
+                     *           "decidedBy": "key:01a21479-9b4e-77bf-a862-7196b49a2afe",
                      *           "actorName": "coordinator-1",
                      *           "checklistReasons": null,
-                     *           "decidedAt": "2026-11-25T19:56:51.871Z"
+                     *           "decidedAt": "2026-11-25T20:50:44.751Z"
                      *         }
                      *       ],
-                     *       "submittedAt": "2026-11-25T19:56:51.833Z",
+                     *       "submittedAt": "2026-11-25T20:50:44.722Z",
                      *       "decidedAt": null,
                      *       "version": 4,
-                     *       "createdAt": "2026-11-25T19:56:51.676Z",
-                     *       "updatedAt": "2026-11-25T19:56:51.876Z",
+                     *       "createdAt": "2026-11-25T20:50:44.615Z",
+                     *       "updatedAt": "2026-11-25T20:50:44.756Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -23384,10 +23971,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
+                     *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
                      *       "status": "agreed",
                      *       "agreement": {
-                     *         "id": "01a21448-4b62-732e-8d4f-e01c4449a645",
+                     *         "id": "01a21479-9fca-717d-a01a-0af3deccd5de",
                      *         "startDate": "2026-12-01",
                      *         "frequency": "monthly",
                      *         "collection": "net",
@@ -23395,7 +23982,7 @@ export interface operations {
                      *         "grossAnnualPence": 4027500,
                      *         "contributionAnnualPence": 78000,
                      *         "netAnnualPence": 3949500,
-                     *         "financialAssessmentId": "01a21448-4938-70da-b0f8-0038b67bcdc1"
+                     *         "financialAssessmentId": "01a21479-9db1-707e-b956-27c0ec641339"
                      *       },
                      *       "balancePence": 0,
                      *       "councilPaidPence": 0,
@@ -23713,8 +24300,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4c0c-750e-b090-0ad3f85750a4",
-                     *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
+                     *       "id": "01a21479-a06c-705c-9a7e-f7f3eaaca61c",
+                     *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
                      *       "kind": "council-payment",
                      *       "funder": "council",
                      *       "direction": "in",
@@ -23727,8 +24314,8 @@ export interface operations {
                      *       "reversesTransactionId": null,
                      *       "reversedBy": null,
                      *       "description": null,
-                     *       "createdBy": "key:01a21448-46cd-72b2-9524-027a65ac3529",
-                     *       "createdAt": "2026-11-25T19:56:52.102Z"
+                     *       "createdBy": "key:01a21479-9b66-7613-b621-87654d0d8a0b",
+                     *       "createdAt": "2026-11-25T20:50:44.967Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Transaction"];
@@ -23932,7 +24519,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
+                 *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
                  *       "termsVersion": "2026-04",
                  *       "holder": {
                  *         "type": "person"
@@ -23963,9 +24550,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4bd8-70db-b703-fc8bd1cdcc8a",
-                     *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
-                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *       "id": "01a21479-a03c-728d-96de-32f9805fddfb",
+                     *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
+                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
                      *       "status": "active",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -23983,7 +24570,7 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [],
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:56:52.052Z"
+                     *       "createdAt": "2026-11-25T20:50:44.921Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -24167,9 +24754,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4bd8-70db-b703-fc8bd1cdcc8a",
-                     *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
-                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *       "id": "01a21479-a03c-728d-96de-32f9805fddfb",
+                     *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
+                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
                      *       "status": "active",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -24187,8 +24774,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a21448-4c8e-71bc-b15b-b0d91ec8f050",
-                     *           "agreementId": "01a21448-4bd8-70db-b703-fc8bd1cdcc8a",
+                     *           "id": "01a21479-a0fe-7052-8c64-df53b02494cf",
+                     *           "agreementId": "01a21479-a03c-728d-96de-32f9805fddfb",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -24299,11 +24886,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T19:56:52.232Z"
+                     *           "createdAt": "2026-11-25T20:50:45.114Z"
                      *         }
                      *       ],
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:56:52.052Z"
+                     *       "createdAt": "2026-11-25T20:50:44.921Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -24470,9 +25057,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4bd8-70db-b703-fc8bd1cdcc8a",
-                     *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
-                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *       "id": "01a21479-a03c-728d-96de-32f9805fddfb",
+                     *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
+                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
                      *       "status": "suspended",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -24490,8 +25077,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a21448-4c8e-71bc-b15b-b0d91ec8f050",
-                     *           "agreementId": "01a21448-4bd8-70db-b703-fc8bd1cdcc8a",
+                     *           "id": "01a21479-a0fe-7052-8c64-df53b02494cf",
+                     *           "agreementId": "01a21479-a03c-728d-96de-32f9805fddfb",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -24602,11 +25189,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T19:56:52.232Z"
+                     *           "createdAt": "2026-11-25T20:50:45.114Z"
                      *         }
                      *       ],
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:56:52.052Z"
+                     *       "createdAt": "2026-11-25T20:50:44.921Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -24854,8 +25441,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4c8e-71bc-b15b-b0d91ec8f050",
-                     *       "agreementId": "01a21448-4bd8-70db-b703-fc8bd1cdcc8a",
+                     *       "id": "01a21479-a0fe-7052-8c64-df53b02494cf",
+                     *       "agreementId": "01a21479-a03c-728d-96de-32f9805fddfb",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2026-12-31",
                      *       "statement": {
@@ -24966,7 +25553,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T19:56:52.232Z"
+                     *       "createdAt": "2026-11-25T20:50:45.114Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AccountReturn"];
@@ -25193,7 +25780,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4cb2-707a-b1b3-f389438c0b8d",
+                     *       "id": "01a21479-a125-7046-98b9-79dbf59c6fe4",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -25203,7 +25790,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a21448-4bd8-70db-b703-fc8bd1cdcc8a",
+                     *           "agreementId": "01a21479-a03c-728d-96de-32f9805fddfb",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -25243,7 +25830,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T19:56:52.270Z"
+                     *       "createdAt": "2026-11-25T20:50:45.153Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -25411,7 +25998,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4cb2-707a-b1b3-f389438c0b8d",
+                     *       "id": "01a21479-a125-7046-98b9-79dbf59c6fe4",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -25421,7 +26008,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a21448-4bd8-70db-b703-fc8bd1cdcc8a",
+                     *           "agreementId": "01a21479-a03c-728d-96de-32f9805fddfb",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -25461,7 +26048,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T19:56:52.270Z"
+                     *       "createdAt": "2026-11-25T20:50:45.153Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -25605,7 +26192,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "agreementId": "01a21448-4bd8-70db-b703-fc8bd1cdcc8a",
+                 *       "agreementId": "01a21479-a03c-728d-96de-32f9805fddfb",
                  *       "outcome": "satisfactory",
                  *       "notes": "Statement and card records agree"
                  *     }
@@ -25625,7 +26212,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4cb2-707a-b1b3-f389438c0b8d",
+                     *       "id": "01a21479-a125-7046-98b9-79dbf59c6fe4",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -25635,7 +26222,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a21448-4bd8-70db-b703-fc8bd1cdcc8a",
+                     *           "agreementId": "01a21479-a03c-728d-96de-32f9805fddfb",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -25646,7 +26233,7 @@ export interface operations {
                      *           "notes": "Statement and card records agree",
                      *           "recoveryPence": null,
                      *           "recoveryTransactionId": null,
-                     *           "decidedAt": "2026-11-25T19:56:52.307Z"
+                     *           "decidedAt": "2026-11-25T20:50:45.191Z"
                      *         }
                      *       ],
                      *       "explanation": [
@@ -25675,7 +26262,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T19:56:52.270Z"
+                     *       "createdAt": "2026-11-25T20:50:45.153Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -25895,10 +26482,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21448-4df0-741b-afd6-ecf9811c2b4e",
-                     *           "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *           "id": "01a21479-a2a3-752c-8ee9-aeb4dfc984a7",
+                     *           "personId": "01a21479-9c90-7599-af45-0488605785f9",
                      *           "subject": "budget",
-                     *           "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
+                     *           "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
                      *           "planId": null,
                      *           "decisionId": null,
                      *           "lodgedBy": "person",
@@ -25906,8 +26493,8 @@ export interface operations {
                      *           "status": "lodged",
                      *           "decision": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:56:52.591Z",
-                     *           "updatedAt": "2026-11-25T19:56:52.591Z"
+                     *           "createdAt": "2026-11-25T20:50:45.537Z",
+                     *           "updatedAt": "2026-11-25T20:50:45.537Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -26025,7 +26612,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "subject": "budget",
-                 *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
+                 *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
                  *       "reason": "My night-time needs are not counted"
                  *     }
                  */
@@ -26047,10 +26634,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4df0-741b-afd6-ecf9811c2b4e",
-                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *       "id": "01a21479-a2a3-752c-8ee9-aeb4dfc984a7",
+                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
                      *       "subject": "budget",
-                     *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
+                     *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -26058,8 +26645,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:56:52.591Z",
-                     *       "updatedAt": "2026-11-25T19:56:52.591Z"
+                     *       "createdAt": "2026-11-25T20:50:45.537Z",
+                     *       "updatedAt": "2026-11-25T20:50:45.537Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -26258,10 +26845,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4df0-741b-afd6-ecf9811c2b4e",
-                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *       "id": "01a21479-a2a3-752c-8ee9-aeb4dfc984a7",
+                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
                      *       "subject": "budget",
-                     *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
+                     *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -26269,8 +26856,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:56:52.591Z",
-                     *       "updatedAt": "2026-11-25T19:56:52.591Z"
+                     *       "createdAt": "2026-11-25T20:50:45.537Z",
+                     *       "updatedAt": "2026-11-25T20:50:45.537Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -26437,10 +27024,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4df0-741b-afd6-ecf9811c2b4e",
-                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *       "id": "01a21479-a2a3-752c-8ee9-aeb4dfc984a7",
+                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
                      *       "subject": "budget",
-                     *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
+                     *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -26450,12 +27037,12 @@ export interface operations {
                      *         "outcome": "not-upheld",
                      *         "reasons": "Night-time needs are counted in section 4",
                      *         "agreedAnnualPence": null,
-                     *         "decidedBy": "key:01a21448-46c4-73b8-b339-66d88292b7e9",
-                     *         "decidedAt": "2026-11-25T19:56:52.625Z"
+                     *         "decidedBy": "key:01a21479-9b60-760e-8dc3-aa2340f7593c",
+                     *         "decidedAt": "2026-11-25T20:50:45.577Z"
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:56:52.591Z",
-                     *       "updatedAt": "2026-11-25T19:56:52.625Z"
+                     *       "createdAt": "2026-11-25T20:50:45.537Z",
+                     *       "updatedAt": "2026-11-25T20:50:45.577Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -26711,9 +27298,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21448-4b66-75e6-bc45-f527a5e71fe1",
-                     *           "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
-                     *           "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *           "id": "01a21479-9fce-7549-9668-f9a84965b716",
+                     *           "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
+                     *           "personId": "01a21479-9c90-7599-af45-0488605785f9",
                      *           "kind": "first",
                      *           "dueDate": "2026-12-29",
                      *           "repeatEveryMonths": null,
@@ -26723,13 +27310,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:56:51.922Z",
-                     *           "updatedAt": "2026-11-25T19:56:51.922Z"
+                     *           "createdAt": "2026-11-25T20:50:44.798Z",
+                     *           "updatedAt": "2026-11-25T20:50:44.798Z"
                      *         },
                      *         {
-                     *           "id": "01a21448-4b66-75e7-b784-0672d02aa009",
-                     *           "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
-                     *           "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *           "id": "01a21479-9fce-754a-8e3e-6353f561931d",
+                     *           "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
+                     *           "personId": "01a21479-9c90-7599-af45-0488605785f9",
                      *           "kind": "annual",
                      *           "dueDate": "2027-12-01",
                      *           "repeatEveryMonths": null,
@@ -26739,13 +27326,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:56:51.922Z",
-                     *           "updatedAt": "2026-11-25T19:56:51.922Z"
+                     *           "createdAt": "2026-11-25T20:50:44.798Z",
+                     *           "updatedAt": "2026-11-25T20:50:44.798Z"
                      *         },
                      *         {
-                     *           "id": "01a21448-4bb9-701e-a533-bcab85e8638e",
-                     *           "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
-                     *           "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *           "id": "01a21479-a021-7348-94fa-8041240db6b9",
+                     *           "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
+                     *           "personId": "01a21479-9c90-7599-af45-0488605785f9",
                      *           "kind": "interim",
                      *           "dueDate": "2027-04-01",
                      *           "repeatEveryMonths": null,
@@ -26755,8 +27342,8 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:56:52.013Z",
-                     *           "updatedAt": "2026-11-25T19:56:52.013Z"
+                     *           "createdAt": "2026-11-25T20:50:44.885Z",
+                     *           "updatedAt": "2026-11-25T20:50:44.885Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -26874,7 +27461,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
+                 *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
                  *       "kind": "interim",
                  *       "dueDate": "2027-03-01"
                  *     }
@@ -26897,9 +27484,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4d25-7458-9559-9d23935e4551",
-                     *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
-                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *       "id": "01a21479-a19e-7616-af91-2ff552889cac",
+                     *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
+                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
                      *       "kind": "interim",
                      *       "dueDate": "2027-03-01",
                      *       "repeatEveryMonths": null,
@@ -26909,8 +27496,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:56:52.388Z",
-                     *       "updatedAt": "2026-11-25T19:56:52.388Z"
+                     *       "createdAt": "2026-11-25T20:50:45.277Z",
+                     *       "updatedAt": "2026-11-25T20:50:45.277Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -27094,9 +27681,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4bb9-701e-a533-bcab85e8638e",
-                     *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
-                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *       "id": "01a21479-a021-7348-94fa-8041240db6b9",
+                     *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
+                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -27106,8 +27693,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:56:52.013Z",
-                     *       "updatedAt": "2026-11-25T19:56:52.013Z"
+                     *       "createdAt": "2026-11-25T20:50:44.885Z",
+                     *       "updatedAt": "2026-11-25T20:50:44.885Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -27285,9 +27872,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4bb9-701e-a533-bcab85e8638e",
-                     *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
-                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *       "id": "01a21479-a021-7348-94fa-8041240db6b9",
+                     *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
+                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -27319,10 +27906,10 @@ export interface operations {
                      *         "reassessmentId": null
                      *       },
                      *       "clawback": null,
-                     *       "completedAt": "2026-11-25T19:56:52.457Z",
+                     *       "completedAt": "2026-11-25T20:50:45.349Z",
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:56:52.013Z",
-                     *       "updatedAt": "2026-11-25T19:56:52.457Z"
+                     *       "createdAt": "2026-11-25T20:50:44.885Z",
+                     *       "updatedAt": "2026-11-25T20:50:45.349Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -27581,9 +28168,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4b66-75e7-b784-0672d02aa009",
-                     *       "budgetId": "01a21448-49e7-76e1-9ad5-2c5d0dd913f7",
-                     *       "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *       "id": "01a21479-9fce-754a-8e3e-6353f561931d",
+                     *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
+                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
                      *       "kind": "annual",
                      *       "dueDate": "2027-12-01",
                      *       "repeatEveryMonths": null,
@@ -27631,53 +28218,104 @@ export interface operations {
                      *             "key": "period",
                      *             "text": "The review on 2027-11-25 covers 51.28 weeks of the budget year that began on 2026-12-01.",
                      *             "value": 5128,
-                     *             "unit": "weeks"
+                     *             "unit": "weeks",
+                     *             "rule": "clawback.period",
+                     *             "parameters": [
+                     *               {
+                     *                 "name": "input / startDate",
+                     *                 "value": "2026-12-01"
+                     *               },
+                     *               {
+                     *                 "name": "input / reviewDate",
+                     *                 "value": "2027-11-25"
+                     *               }
+                     *             ]
                      *           },
                      *           {
                      *             "key": "contribution-due",
                      *             "text": "Your agreed contribution for the weeks your budget covers is £780.00; for the 51.28 of 52 weeks reviewed, £780.00 × 51.28 ÷ 52 = £769.20.",
                      *             "value": 76920,
-                     *             "unit": "pence"
+                     *             "unit": "pence",
+                     *             "rule": "clawback.contribution-due",
+                     *             "parameters": [
+                     *               {
+                     *                 "name": "input / annualContributionPence",
+                     *                 "value": 78000
+                     *               }
+                     *             ]
                      *           },
                      *           {
                      *             "key": "paid-in",
                      *             "text": "Paid into the account: £39,495.00 by the council.",
                      *             "value": 3949500,
-                     *             "unit": "pence"
+                     *             "unit": "pence",
+                     *             "rule": "clawback.paid-in",
+                     *             "parameters": [
+                     *               {
+                     *                 "name": "account / paidInPence",
+                     *                 "value": 3949500
+                     *               }
+                     *             ]
                      *           },
                      *           {
                      *             "key": "spent",
                      *             "text": "Spent, net of refunds and adjustments: £0.00.",
                      *             "value": 0,
-                     *             "unit": "pence"
+                     *             "unit": "pence",
+                     *             "rule": "clawback.spent",
+                     *             "parameters": [
+                     *               {
+                     *                 "name": "account / balancePence",
+                     *                 "value": 3949500
+                     *               }
+                     *             ]
                      *           },
                      *           {
                      *             "key": "underspend",
                      *             "text": "Unspent, what the account holds: £39,495.00.",
                      *             "value": 3949500,
-                     *             "unit": "pence"
+                     *             "unit": "pence",
+                     *             "rule": "clawback.underspend",
+                     *             "parameters": []
                      *           },
                      *           {
                      *             "key": "allowance",
                      *             "text": "You may keep up to 20% of your £40,275.00 annual budget, pro-rata for 51.28 of 52 weeks: £7,943.47.",
                      *             "value": 794347,
-                     *             "unit": "pence"
+                     *             "unit": "pence",
+                     *             "rule": "clawback.allowance-percent",
+                     *             "parameters": [
+                     *               {
+                     *                 "name": "scheme adults v1 / clawback.percent",
+                     *                 "value": 20
+                     *               },
+                     *               {
+                     *                 "name": "input / annualPence",
+                     *                 "value": 4027500
+                     *               },
+                     *               {
+                     *                 "name": "input / periodWeeks",
+                     *                 "value": 51.28
+                     *               }
+                     *             ]
                      *           },
                      *           {
                      *             "key": "clawback",
                      *             "text": "The council may reclaim £31,551.53.",
                      *             "value": 3155153,
-                     *             "unit": "pence"
+                     *             "unit": "pence",
+                     *             "rule": "clawback.recommended",
+                     *             "parameters": []
                      *           }
                      *         ],
                      *         "decision": {
                      *           "decision": "reduce",
                      *           "amountPence": 1577576,
                      *           "reason": "A replacement hoist is due next month",
-                     *           "decidedBy": "key:01a21448-46cd-72b2-9524-027a65ac3529",
-                     *           "decidedAt": "2026-11-25T19:56:52.536Z",
+                     *           "decidedBy": "key:01a21479-9b66-7613-b621-87654d0d8a0b",
+                     *           "decidedAt": "2026-11-25T20:50:45.450Z",
                      *           "transactionIds": [
-                     *             "01a21448-4db7-75db-9553-45983757b2f3"
+                     *             "01a21479-a249-728a-b68d-351d7ea89575"
                      *           ]
                      *         },
                      *         "weeksPerYear": 52,
@@ -27685,10 +28323,10 @@ export interface operations {
                      *         "funders": [],
                      *         "totalClawbackPence": 3155153
                      *       },
-                     *       "completedAt": "2026-11-25T19:56:52.513Z",
+                     *       "completedAt": "2026-11-25T20:50:45.417Z",
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T19:56:51.922Z",
-                     *       "updatedAt": "2026-11-25T19:56:52.536Z"
+                     *       "createdAt": "2026-11-25T20:50:44.798Z",
+                     *       "updatedAt": "2026-11-25T20:50:45.450Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -27856,6 +28494,638 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code?: "PRECONDITION_REQUIRED";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    verifyBudget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifier (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The verification. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "kind": "budget",
+                     *       "id": "01a21479-9e92-7272-ad4e-d04682d030f2",
+                     *       "status": "matches",
+                     *       "matches": true,
+                     *       "basis": {
+                     *         "questionnaire": "saq v1",
+                     *         "questionnaireId": "01a21479-981a-713b-b852-562574a37785",
+                     *         "scheme": "adults v1",
+                     *         "schemeId": "01a21479-981f-75e8-88a6-d3f1af035a2b"
+                     *       },
+                     *       "checks": [
+                     *         {
+                     *           "figure": "schemeId",
+                     *           "stored": "01a21479-981f-75e8-88a6-d3f1af035a2b",
+                     *           "recomputed": "01a21479-981f-75e8-88a6-d3f1af035a2b",
+                     *           "matches": true
+                     *         },
+                     *         {
+                     *           "figure": "questionnaireId",
+                     *           "stored": "01a21479-981a-713b-b852-562574a37785",
+                     *           "recomputed": "01a21479-981a-713b-b852-562574a37785",
+                     *           "matches": true
+                     *         },
+                     *         {
+                     *           "figure": "totalPoints",
+                     *           "stored": 179,
+                     *           "recomputed": 179,
+                     *           "matches": true
+                     *         },
+                     *         {
+                     *           "figure": "fullYearPence",
+                     *           "stored": 4027500,
+                     *           "recomputed": 4027500,
+                     *           "matches": true
+                     *         },
+                     *         {
+                     *           "figure": "rasAnnualPence",
+                     *           "stored": 4027500,
+                     *           "recomputed": 4027500,
+                     *           "matches": true
+                     *         },
+                     *         {
+                     *           "figure": "protectedAnnualPence",
+                     *           "stored": 0,
+                     *           "recomputed": 0,
+                     *           "matches": true
+                     *         },
+                     *         {
+                     *           "figure": "totalAnnualPence",
+                     *           "stored": 4027500,
+                     *           "recomputed": 4027500,
+                     *           "matches": true
+                     *         },
+                     *         {
+                     *           "figure": "councilAnnualPence",
+                     *           "stored": 4027500,
+                     *           "recomputed": 4027500,
+                     *           "matches": true
+                     *         },
+                     *         {
+                     *           "figure": "annualContributionPence",
+                     *           "stored": 78000,
+                     *           "recomputed": 78000,
+                     *           "matches": true
+                     *         },
+                     *         {
+                     *           "figure": "netAnnualPence",
+                     *           "stored": 3949500,
+                     *           "recomputed": 3949500,
+                     *           "matches": true
+                     *         },
+                     *         {
+                     *           "figure": "referrals",
+                     *           "stored": null,
+                     *           "recomputed": null,
+                     *           "matches": true
+                     *         },
+                     *         {
+                     *           "figure": "calculation.netAnnualPence",
+                     *           "stored": 3949500,
+                     *           "recomputed": 3949500,
+                     *           "matches": true
+                     *         }
+                     *       ],
+                     *       "differences": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Verification"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description URI_TOO_LONG: The request URL is too long. */
+            414: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "URI_TOO_LONG";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    verifyFinancialAssessment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifier (UUID) */
+                id: string;
+                /** @description Identifier (UUID) */
+                financialAssessmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The verification. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "kind": "financial-assessment",
+                     *       "id": "01a21479-9e3b-756c-ba15-ea6f99dacbdf",
+                     *       "status": "matches",
+                     *       "matches": true,
+                     *       "basis": {
+                     *         "chargingPolicyId": "01a21479-9dcd-7634-af72-3d1364696052",
+                     *         "chargingPolicyVersion": 1,
+                     *         "chargingPolicy": "Charging policy 2027/28"
+                     *       },
+                     *       "checks": [
+                     *         {
+                     *           "figure": "weeklyContributionPence",
+                     *           "stored": 10035,
+                     *           "recomputed": 10035,
+                     *           "matches": true
+                     *         },
+                     *         {
+                     *           "figure": "calculation.result.weeklyContributionPence",
+                     *           "stored": 10035,
+                     *           "recomputed": 10035,
+                     *           "matches": true
+                     *         }
+                     *       ],
+                     *       "differences": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Verification"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description URI_TOO_LONG: The request URL is too long. */
+            414: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "URI_TOO_LONG";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    verifyClawback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifier (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The verification. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "kind": "clawback",
+                     *       "id": "01a21479-9fce-754a-8e3e-6353f561931d",
+                     *       "status": "matches",
+                     *       "matches": true,
+                     *       "basis": {
+                     *         "scheme": "scheme adults v1",
+                     *         "reviewDate": "2027-11-25"
+                     *       },
+                     *       "checks": [
+                     *         {
+                     *           "figure": "rule",
+                     *           "stored": "{\"type\":\"percent\",\"percent\":20}",
+                     *           "recomputed": "{\"type\":\"percent\",\"percent\":20}",
+                     *           "matches": true
+                     *         },
+                     *         {
+                     *           "figure": "underspendPence",
+                     *           "stored": 3949500,
+                     *           "recomputed": 3949500,
+                     *           "matches": true
+                     *         },
+                     *         {
+                     *           "figure": "contributionRefundPence",
+                     *           "stored": 0,
+                     *           "recomputed": 0,
+                     *           "matches": true
+                     *         },
+                     *         {
+                     *           "figure": "allowancePence",
+                     *           "stored": 794347,
+                     *           "recomputed": 794347,
+                     *           "matches": true
+                     *         },
+                     *         {
+                     *           "figure": "clawbackPence",
+                     *           "stored": 3155153,
+                     *           "recomputed": 3155153,
+                     *           "matches": true
+                     *         },
+                     *         {
+                     *           "figure": "totalClawbackPence",
+                     *           "stored": 3155153,
+                     *           "recomputed": 3155153,
+                     *           "matches": true
+                     *         },
+                     *         {
+                     *           "figure": "decision.amountPence (in the ledger)",
+                     *           "stored": 1577576,
+                     *           "recomputed": 1577576,
+                     *           "matches": true
+                     *         },
+                     *         {
+                     *           "figure": "decision.transactions found",
+                     *           "stored": 1,
+                     *           "recomputed": 1,
+                     *           "matches": true
+                     *         },
+                     *         {
+                     *           "figure": "decision within recommendation",
+                     *           "stored": "yes",
+                     *           "recomputed": "yes",
+                     *           "matches": true
+                     *         }
+                     *       ],
+                     *       "differences": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Verification"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description URI_TOO_LONG: The request URL is too long. */
+            414: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "URI_TOO_LONG";
                     };
                 };
             };
@@ -29940,52 +31210,52 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21448-4404-72da-a7ed-6605cb9891da",
+                     *           "id": "01a21479-9825-71da-a28e-b8425b64a029",
                      *           "seq": 1,
                      *           "type": "council.created",
                      *           "entityType": "council",
-                     *           "entityId": "01a21448-43e8-76c4-ab3e-996c97eedc8f",
-                     *           "occurredAt": "2026-11-25T19:56:50.023Z",
+                     *           "entityId": "01a21479-9810-77a7-8aab-68c59bfbfa10",
+                     *           "occurredAt": "2026-11-25T20:50:42.831Z",
                      *           "data": {
-                     *             "id": "01a21448-43e8-76c4-ab3e-996c97eedc8f",
+                     *             "id": "01a21479-9810-77a7-8aab-68c59bfbfa10",
                      *             "name": "Demo Borough"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21448-4404-72db-9c7b-25bc8b1ca480",
+                     *           "id": "01a21479-9825-71db-ab23-6b2c284c36d1",
                      *           "seq": 2,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a21448-43f1-75f8-bfb7-c328513e13b6",
-                     *           "occurredAt": "2026-11-25T19:56:50.023Z",
+                     *           "entityId": "01a21479-981a-713b-b852-562574a37785",
+                     *           "occurredAt": "2026-11-25T20:50:42.831Z",
                      *           "data": {
-                     *             "id": "01a21448-43f1-75f8-bfb7-c328513e13b6",
+                     *             "id": "01a21479-981a-713b-b852-562574a37785",
                      *             "key": "saq",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21448-4404-72dc-9bff-047826684545",
+                     *           "id": "01a21479-9825-71dc-8a13-84dcb3211b31",
                      *           "seq": 3,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a21448-43fe-750d-8c26-c524f0d4111d",
-                     *           "occurredAt": "2026-11-25T19:56:50.023Z",
+                     *           "entityId": "01a21479-981f-75e8-88a6-d3f1af035a2b",
+                     *           "occurredAt": "2026-11-25T20:50:42.831Z",
                      *           "data": {
-                     *             "id": "01a21448-43fe-750d-8c26-c524f0d4111d",
+                     *             "id": "01a21479-981f-75e8-88a6-d3f1af035a2b",
                      *             "key": "adults",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21448-469f-74a2-ade8-b848014725ff",
+                     *           "id": "01a21479-9b36-7444-9610-0c6e1e0a88e8",
                      *           "seq": 4,
                      *           "type": "council.updated",
                      *           "entityType": "council",
-                     *           "entityId": "01a21448-43e8-76c4-ab3e-996c97eedc8f",
-                     *           "occurredAt": "2026-11-25T19:56:50.715Z",
+                     *           "entityId": "01a21479-9810-77a7-8aab-68c59bfbfa10",
+                     *           "occurredAt": "2026-11-25T20:50:43.634Z",
                      *           "data": {
-                     *             "id": "01a21448-43e8-76c4-ab3e-996c97eedc8f",
+                     *             "id": "01a21479-9810-77a7-8aab-68c59bfbfa10",
                      *             "name": "Demo Borough",
                      *             "version": 2,
                      *             "settings": {
@@ -29998,7 +31268,7 @@ export interface operations {
                      *                   }
                      *                 ],
                      *                 "publishedSchemeIds": [
-                     *                   "01a21448-43fe-750d-8c26-c524f0d4111d"
+                     *                   "01a21479-981f-75e8-88a6-d3f1af035a2b"
                      *                 ],
                      *                 "seniorResponsibleOwner": "Director of Adult Social Services"
                      *               },
@@ -30011,152 +31281,152 @@ export interface operations {
                      *               "firstReviewAfterWeeks": 4,
                      *               "contributionCollection": "net"
                      *             },
-                     *             "createdAt": "2026-11-25T19:56:50.023Z"
+                     *             "createdAt": "2026-11-25T20:50:42.831Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21448-46b8-73c5-9257-f9d3bc548c15",
+                     *           "id": "01a21479-9b50-77b0-ba2e-5c0981fc39ce",
                      *           "seq": 5,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21448-46b5-702f-a967-b3ad1936960e",
-                     *           "occurredAt": "2026-11-25T19:56:50.741Z",
+                     *           "entityId": "01a21479-9b4e-77bf-a862-7196b49a2afe",
+                     *           "occurredAt": "2026-11-25T20:50:43.662Z",
                      *           "data": {
-                     *             "id": "01a21448-46b5-702f-a967-b3ad1936960e",
+                     *             "id": "01a21479-9b4e-77bf-a862-7196b49a2afe",
                      *             "name": "Care coordinators",
                      *             "roles": [
                      *               "assessor"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:56:50.741Z",
+                     *             "createdAt": "2026-11-25T20:50:43.662Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21448-46c0-777b-8e07-14dd2c29c5d6",
+                     *           "id": "01a21479-9b5c-714e-989f-a98b59225191",
                      *           "seq": 6,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21448-46be-75fd-a016-a5eb4e7947f3",
-                     *           "occurredAt": "2026-11-25T19:56:50.749Z",
+                     *           "entityId": "01a21479-9b59-7488-bdc1-0ce012a70ded",
+                     *           "occurredAt": "2026-11-25T20:50:43.673Z",
                      *           "data": {
-                     *             "id": "01a21448-46be-75fd-a016-a5eb4e7947f3",
+                     *             "id": "01a21479-9b59-7488-bdc1-0ce012a70ded",
                      *             "name": "Team managers",
                      *             "roles": [
                      *               "team-manager"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:56:50.749Z",
+                     *             "createdAt": "2026-11-25T20:50:43.673Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21448-46c8-7544-b68b-c6e0cc35d869",
+                     *           "id": "01a21479-9b61-7465-95b9-3adae750bb96",
                      *           "seq": 7,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21448-46c4-73b8-b339-66d88292b7e9",
-                     *           "occurredAt": "2026-11-25T19:56:50.756Z",
+                     *           "entityId": "01a21479-9b60-760e-8dc3-aa2340f7593c",
+                     *           "occurredAt": "2026-11-25T20:50:43.679Z",
                      *           "data": {
-                     *             "id": "01a21448-46c4-73b8-b339-66d88292b7e9",
+                     *             "id": "01a21479-9b60-760e-8dc3-aa2340f7593c",
                      *             "name": "Resource Allocation Panel",
                      *             "roles": [
                      *               "panel"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:56:50.756Z",
+                     *             "createdAt": "2026-11-25T20:50:43.679Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21448-46cf-7771-8615-a2856fd02924",
+                     *           "id": "01a21479-9b67-7716-b599-42bfd3dd0624",
                      *           "seq": 8,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21448-46cd-72b2-9524-027a65ac3529",
-                     *           "occurredAt": "2026-11-25T19:56:50.764Z",
+                     *           "entityId": "01a21479-9b66-7613-b621-87654d0d8a0b",
+                     *           "occurredAt": "2026-11-25T20:50:43.686Z",
                      *           "data": {
-                     *             "id": "01a21448-46cd-72b2-9524-027a65ac3529",
+                     *             "id": "01a21479-9b66-7613-b621-87654d0d8a0b",
                      *             "name": "Finance",
                      *             "roles": [
                      *               "finance"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:56:50.764Z",
+                     *             "createdAt": "2026-11-25T20:50:43.686Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21448-46d9-75cf-80ba-ae34d083a961",
+                     *           "id": "01a21479-9b6f-73c4-91e2-b523a3741e3d",
                      *           "seq": 9,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21448-46d5-777d-b7f9-36dd74aa01a5",
-                     *           "occurredAt": "2026-11-25T19:56:50.773Z",
+                     *           "entityId": "01a21479-9b6d-777b-8bf7-0b7addc8f4f6",
+                     *           "occurredAt": "2026-11-25T20:50:43.691Z",
                      *           "data": {
-                     *             "id": "01a21448-46d5-777d-b7f9-36dd74aa01a5",
+                     *             "id": "01a21479-9b6d-777b-8bf7-0b7addc8f4f6",
                      *             "name": "CareFirst bridge",
                      *             "roles": [
                      *               "integration"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:56:50.773Z",
+                     *             "createdAt": "2026-11-25T20:50:43.691Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21448-46e1-7467-9b66-1313edda8146",
+                     *           "id": "01a21479-9b79-7464-8346-c71c99eaeb6e",
                      *           "seq": 10,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21448-46de-7338-a935-a774d21b5ec4",
-                     *           "occurredAt": "2026-11-25T19:56:50.782Z",
+                     *           "entityId": "01a21479-9b76-70d8-a6ad-6a7b81b2a5ee",
+                     *           "occurredAt": "2026-11-25T20:50:43.702Z",
                      *           "data": {
-                     *             "id": "01a21448-46de-7338-a935-a774d21b5ec4",
+                     *             "id": "01a21479-9b76-70d8-a6ad-6a7b81b2a5ee",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:56:50.782Z",
+                     *             "createdAt": "2026-11-25T20:50:43.702Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21448-46f7-714d-8246-cafd4974a8ac",
+                     *           "id": "01a21479-9b89-70cb-a0cc-a7df60093944",
                      *           "seq": 11,
                      *           "type": "api-key.revoked",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21448-46de-7338-a935-a774d21b5ec4",
-                     *           "occurredAt": "2026-11-25T19:56:50.803Z",
+                     *           "entityId": "01a21479-9b76-70d8-a6ad-6a7b81b2a5ee",
+                     *           "occurredAt": "2026-11-25T20:50:43.717Z",
                      *           "data": {
-                     *             "id": "01a21448-46de-7338-a935-a774d21b5ec4",
+                     *             "id": "01a21479-9b76-70d8-a6ad-6a7b81b2a5ee",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-11-25T19:56:50.782Z",
-                     *             "revokedAt": "2026-11-25T19:56:50.805Z"
+                     *             "createdAt": "2026-11-25T20:50:43.702Z",
+                     *             "revokedAt": "2026-11-25T20:50:43.718Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21448-4767-767c-9f6e-86219b85ac5c",
+                     *           "id": "01a21479-9bf9-7663-93a3-e2fe0cd26922",
                      *           "seq": 12,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a21448-4762-7012-afda-05bd34fcc270",
-                     *           "occurredAt": "2026-11-25T19:56:50.912Z",
+                     *           "entityId": "01a21479-9bf7-779c-ba13-6ee3b038afb8",
+                     *           "occurredAt": "2026-11-25T20:50:43.829Z",
                      *           "data": {
-                     *             "id": "01a21448-4762-7012-afda-05bd34fcc270",
-                     *             "key": "carers-mwwjocbg",
+                     *             "id": "01a21479-9bf7-779c-ba13-6ee3b038afb8",
+                     *             "key": "carers-mwwllmuq",
                      *             "title": "Carer’s self-assessment",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21448-477c-747a-a406-3ba075c80a43",
+                     *           "id": "01a21479-9c0c-744c-8b62-ea5193f7afde",
                      *           "seq": 13,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a21448-4773-749d-8d46-a6e3191bf19c",
-                     *           "occurredAt": "2026-11-25T19:56:50.929Z",
+                     *           "entityId": "01a21479-9c06-7079-9106-b2bab143e65c",
+                     *           "occurredAt": "2026-11-25T20:50:43.845Z",
                      *           "data": {
-                     *             "id": "01a21448-4773-749d-8d46-a6e3191bf19c",
-                     *             "key": "carers-mwwjocbg",
+                     *             "id": "01a21479-9c06-7079-9106-b2bab143e65c",
+                     *             "key": "carers-mwwllmuq",
                      *             "method": {
                      *               "type": "linear",
                      *               "poundsPerPointPence": 10000
@@ -30167,28 +31437,28 @@ export interface operations {
                      *               "percent": 20
                      *             },
                      *             "rounding": "penny",
-                     *             "createdAt": "2026-11-25T19:56:50.929Z",
+                     *             "createdAt": "2026-11-25T20:50:43.845Z",
                      *             "effectiveTo": null,
                      *             "floorPoints": null,
                      *             "ceilingPence": null,
                      *             "clientGroups": [
-                     *               "carers-mwwjocbg"
+                     *               "carers-mwwllmuq"
                      *             ],
                      *             "weeksPerYear": 52,
                      *             "effectiveFrom": "2026-04-01",
-                     *             "questionnaireId": "01a21448-4762-7012-afda-05bd34fcc270",
+                     *             "questionnaireId": "01a21479-9bf7-779c-ba13-6ee3b038afb8",
                      *             "topSlicePercent": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21448-47be-74b7-aab6-9bd90f69cfa9",
+                     *           "id": "01a21479-9c50-7505-baa0-c2c3efd69b24",
                      *           "seq": 14,
                      *           "type": "calibration.created",
                      *           "entityType": "calibration",
-                     *           "entityId": "01a21448-47ba-7725-a197-7007cd9b2395",
-                     *           "occurredAt": "2026-11-25T19:56:51.002Z",
+                     *           "entityId": "01a21479-9c4d-73f7-9e54-c92f43b29330",
+                     *           "occurredAt": "2026-11-25T20:50:43.917Z",
                      *           "data": {
-                     *             "id": "01a21448-47ba-7725-a197-7007cd9b2395",
+                     *             "id": "01a21479-9c4d-73f7-9e54-c92f43b29330",
                      *             "caseCount": 3,
                      *             "integrity": {
                      *               "passes": true,
@@ -30202,104 +31472,104 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21448-480e-716b-bedd-b0a0f20e8568",
+                     *           "id": "01a21479-9c96-7793-bef3-1788535db226",
                      *           "seq": 15,
                      *           "type": "person.created",
                      *           "entityType": "person",
-                     *           "entityId": "01a21448-4803-742c-a227-8d8c0db668d4",
-                     *           "occurredAt": "2026-11-25T19:56:51.067Z",
+                     *           "entityId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *           "occurredAt": "2026-11-25T20:50:43.978Z",
                      *           "data": {
-                     *             "id": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *             "id": "01a21479-9c90-7599-af45-0488605785f9",
                      *             "version": 1,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mwwjocbg"
+                     *               "carefirst": "JOURNEY-mwwllmuq"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21448-4836-76ee-b77c-9ac9622e8cbe",
+                     *           "id": "01a21479-9cbd-71cc-992e-8a4ce70217f3",
                      *           "seq": 16,
                      *           "type": "person.updated",
                      *           "entityType": "person",
-                     *           "entityId": "01a21448-4803-742c-a227-8d8c0db668d4",
-                     *           "occurredAt": "2026-11-25T19:56:51.122Z",
+                     *           "entityId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *           "occurredAt": "2026-11-25T20:50:44.025Z",
                      *           "data": {
-                     *             "id": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *             "id": "01a21479-9c90-7599-af45-0488605785f9",
                      *             "version": 2,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mwwjocbg"
+                     *               "carefirst": "JOURNEY-mwwllmuq"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21448-4844-7590-a780-21cc097bda97",
+                     *           "id": "01a21479-9cd1-7304-b980-2407d93b981f",
                      *           "seq": 17,
                      *           "type": "assessment.created",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a21448-4840-7697-96bd-798bf65eea09",
-                     *           "occurredAt": "2026-11-25T19:56:51.134Z",
+                     *           "entityId": "01a21479-9cca-758e-8a89-18f19d3168fb",
+                     *           "occurredAt": "2026-11-25T20:50:44.040Z",
                      *           "data": {
-                     *             "id": "01a21448-4840-7697-96bd-798bf65eea09",
+                     *             "id": "01a21479-9cca-758e-8a89-18f19d3168fb",
                      *             "status": "draft",
                      *             "version": 1,
-                     *             "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *             "personId": "01a21479-9c90-7599-af45-0488605785f9",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a21448-43f1-75f8-bfb7-c328513e13b6"
+                     *             "questionnaireId": "01a21479-981a-713b-b852-562574a37785"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21448-4870-7665-8f28-adaf18f7e061",
+                     *           "id": "01a21479-9cf9-74f8-a126-95964b63a899",
                      *           "seq": 18,
                      *           "type": "assessment.answers-saved",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a21448-4840-7697-96bd-798bf65eea09",
-                     *           "occurredAt": "2026-11-25T19:56:51.180Z",
+                     *           "entityId": "01a21479-9cca-758e-8a89-18f19d3168fb",
+                     *           "occurredAt": "2026-11-25T20:50:44.085Z",
                      *           "data": {
-                     *             "id": "01a21448-4840-7697-96bd-798bf65eea09",
+                     *             "id": "01a21479-9cca-758e-8a89-18f19d3168fb",
                      *             "status": "draft",
                      *             "version": 2,
-                     *             "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *             "personId": "01a21479-9c90-7599-af45-0488605785f9",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a21448-43f1-75f8-bfb7-c328513e13b6"
+                     *             "questionnaireId": "01a21479-981a-713b-b852-562574a37785"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21448-48df-76fb-8728-3f4821ba47fd",
+                     *           "id": "01a21479-9d5c-778a-8ca7-d72d4ab9cf1b",
                      *           "seq": 19,
                      *           "type": "assessment.submitted",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a21448-4840-7697-96bd-798bf65eea09",
-                     *           "occurredAt": "2026-11-25T19:56:51.292Z",
+                     *           "entityId": "01a21479-9cca-758e-8a89-18f19d3168fb",
+                     *           "occurredAt": "2026-11-25T20:50:44.184Z",
                      *           "data": {
-                     *             "id": "01a21448-4840-7697-96bd-798bf65eea09",
+                     *             "id": "01a21479-9cca-758e-8a89-18f19d3168fb",
                      *             "status": "submitted",
                      *             "version": 3,
-                     *             "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *             "personId": "01a21479-9c90-7599-af45-0488605785f9",
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a21448-43f1-75f8-bfb7-c328513e13b6"
+                     *             "questionnaireId": "01a21479-981a-713b-b852-562574a37785"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21448-490e-70ab-9352-da3cbbf00c9f",
+                     *           "id": "01a21479-9d84-7266-b906-d54e2fe07bc1",
                      *           "seq": 20,
                      *           "type": "assessment.agreed",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a21448-4840-7697-96bd-798bf65eea09",
-                     *           "occurredAt": "2026-11-25T19:56:51.338Z",
+                     *           "entityId": "01a21479-9cca-758e-8a89-18f19d3168fb",
+                     *           "occurredAt": "2026-11-25T20:50:44.224Z",
                      *           "data": {
-                     *             "id": "01a21448-4840-7697-96bd-798bf65eea09",
+                     *             "id": "01a21479-9cca-758e-8a89-18f19d3168fb",
                      *             "status": "agreed",
                      *             "version": 4,
                      *             "decision": "agree",
                      *             "eligible": true,
-                     *             "personId": "01a21448-4803-742c-a227-8d8c0db668d4",
+                     *             "personId": "01a21479-9c90-7599-af45-0488605785f9",
                      *             "amendments": 0,
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a21448-43f1-75f8-bfb7-c328513e13b6"
+                     *             "questionnaireId": "01a21479-981a-713b-b852-562574a37785"
                      *           }
                      *         }
                      *       ],
@@ -30431,8 +31701,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21448-4e33-77f4-ad72-3b5bdb2d1bad",
-                     *           "url": "http://127.0.0.1:37659/ras",
+                     *           "id": "01a21479-a2f0-7368-80a8-3d0915d6ce06",
+                     *           "url": "http://127.0.0.1:40329/ras",
                      *           "description": "CareFirst bridge",
                      *           "eventTypes": [
                      *             "budget.created",
@@ -30442,7 +31712,7 @@ export interface operations {
                      *           "pausedReason": null,
                      *           "cursor": 64,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T19:56:52.658Z"
+                     *           "createdAt": "2026-11-25T20:50:45.615Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -30559,7 +31829,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "url": "http://127.0.0.1:37659/ras",
+                 *       "url": "http://127.0.0.1:40329/ras",
                  *       "eventTypes": [
                  *         "budget.created",
                  *         "budget.agreed"
@@ -30585,8 +31855,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4e33-77f4-ad72-3b5bdb2d1bad",
-                     *       "url": "http://127.0.0.1:37659/ras",
+                     *       "id": "01a21479-a2f0-7368-80a8-3d0915d6ce06",
+                     *       "url": "http://127.0.0.1:40329/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -30596,7 +31866,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 64,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:56:52.658Z",
+                     *       "createdAt": "2026-11-25T20:50:45.615Z",
                      *       "secret": "whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx="
                      *     }
                      */
@@ -30766,8 +32036,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4e33-77f4-ad72-3b5bdb2d1bad",
-                     *       "url": "http://127.0.0.1:37659/ras",
+                     *       "id": "01a21479-a2f0-7368-80a8-3d0915d6ce06",
+                     *       "url": "http://127.0.0.1:40329/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -30777,7 +32047,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 64,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T19:56:52.658Z"
+                     *       "createdAt": "2026-11-25T20:50:45.615Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -31089,8 +32359,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4e33-77f4-ad72-3b5bdb2d1bad",
-                     *       "url": "http://127.0.0.1:37659/ras",
+                     *       "id": "01a21479-a2f0-7368-80a8-3d0915d6ce06",
+                     *       "url": "http://127.0.0.1:40329/ras",
                      *       "description": "CareFirst bridge (live)",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -31100,7 +32370,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 64,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T19:56:52.658Z"
+                     *       "createdAt": "2026-11-25T20:50:45.615Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -31705,8 +32975,8 @@ export interface operations {
                     "application/x-ndjson": string;
                     /**
                      * @example id,personId,externalIds,assessmentId,status,startDate,schemeKey,schemeVersion,rasAnnualPence,panelAnnualPence,outsideRas,totalAnnualPence,councilAnnualPence,annualContributionPence,netAnnualPence,referral,agreedAt
-                     *     01a21448-49e7-76e1-9ad5-2c5d0dd913f7,01a21448-4803-742c-a227-8d8c0db668d4,"{""carefirst"":""JOURNEY-mwwjocbg""}",01a21448-4840-7697-96bd-798bf65eea09,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-11-25T19:56:51.934Z
-                     *     01a21448-4bb6-775e-b9f6-84e926e7b987,01a21448-4803-742c-a227-8d8c0db668d4,"{""carefirst"":""JOURNEY-mwwjocbg""}",01a21448-4840-7697-96bd-798bf65eea09,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
+                     *     01a21479-9e92-7272-ad4e-d04682d030f2,01a21479-9c90-7599-af45-0488605785f9,"{""carefirst"":""JOURNEY-mwwllmuq""}",01a21479-9cca-758e-8a89-18f19d3168fb,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-11-25T20:50:44.806Z
+                     *     01a21479-a01c-75a3-9b4a-755cb7b24481,01a21479-9c90-7599-af45-0488605785f9,"{""carefirst"":""JOURNEY-mwwllmuq""}",01a21479-9cca-758e-8a89-18f19d3168fb,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
                      */
                     "text/csv": string;
                 };
@@ -31849,12 +33119,12 @@ export interface operations {
             content: {
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mwwjocbg,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mwwllmuq,learning-disability,Alex Example,1961-02-03
                  */
                 "text/csv": string;
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mwwjocbg,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mwwllmuq,learning-disability,Alex Example,1961-02-03
                  */
                 "application/x-ndjson": string;
             };
@@ -33352,8 +34622,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21448-4ea4-770a-a0db-724b7d2c152d",
-                     *           "roundKey": "nw-mwwjocbg",
+                     *           "id": "01a21479-a35d-7378-9c37-ad1db21ba100",
+                     *           "roundKey": "nw-mwwllmuq",
                      *           "title": "North West self-rating",
                      *           "closesOn": "2099-06-30",
                      *           "closed": false,
@@ -33395,7 +34665,7 @@ export interface operations {
                      *               "version": null
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T19:56:52.770Z"
+                     *           "createdAt": "2026-11-25T20:50:45.724Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -33512,7 +34782,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "roundKey": "nw-mwwjocbg",
+                 *       "roundKey": "nw-mwwllmuq",
                  *       "title": "North West self-rating",
                  *       "closesOn": "2099-06-30"
                  *     }
@@ -33534,8 +34804,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4ea4-770a-a0db-724b7d2c152d",
-                     *       "roundKey": "nw-mwwjocbg",
+                     *       "id": "01a21479-a35d-7378-9c37-ad1db21ba100",
+                     *       "roundKey": "nw-mwwllmuq",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -33577,7 +34847,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T19:56:52.770Z"
+                     *       "createdAt": "2026-11-25T20:50:45.724Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -33760,8 +35030,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21448-4ea4-770a-a0db-724b7d2c152d",
-                     *       "roundKey": "nw-mwwjocbg",
+                     *       "id": "01a21479-a35d-7378-9c37-ad1db21ba100",
+                     *       "roundKey": "nw-mwwllmuq",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -33803,7 +35073,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T19:56:52.770Z"
+                     *       "createdAt": "2026-11-25T20:50:45.724Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -34220,7 +35490,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "roundKey": "nw-mwwjocbg",
+                     *       "roundKey": "nw-mwwllmuq",
                      *       "councils": 1,
                      *       "minimumCouncils": 5,
                      *       "published": false,
@@ -34369,7 +35639,7 @@ export interface operations {
                      * @example {
                      *       "standard": "UK Algorithmic Transparency Recording Standard",
                      *       "standardVersion": "3.0",
-                     *       "schemeId": "01a21448-43fe-750d-8c26-c524f0d4111d",
+                     *       "schemeId": "01a21479-981f-75e8-88a6-d3f1af035a2b",
                      *       "schemeKey": "adults",
                      *       "schemeVersion": 1,
                      *       "lastUpdated": "2026-11-25",
@@ -34416,7 +35686,7 @@ export interface operations {
                      *             "How the answers become money is set out below, generated from the scheme itself."
                      *           ],
                      *           "maths": {
-                     *             "schemeId": "01a21448-43fe-750d-8c26-c524f0d4111d",
+                     *             "schemeId": "01a21479-981f-75e8-88a6-d3f1af035a2b",
                      *             "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *             "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *             "sections": [

@@ -1,6 +1,6 @@
 import { COUNCIL_FUNDER, PERSON_FUNDER } from './account.js';
 import { fail } from './errors.js';
-import { type ExplanationStep, step } from './explanation.js';
+import { type ExplanationStep, INPUT, step, traced, traceSource } from './explanation.js';
 import {
   assertPence,
   checkedPence,
@@ -209,6 +209,11 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
   // Without words the figures are computed exactly the same way; only the sentences are skipped.
   const explain = options.explain !== false;
   const sections = points.sections ?? [];
+  // The trace names every figure's source by version, so a figure can be followed to the published rule.
+  const schemeSource = traceSource('scheme', definition.key, definition.version);
+  const questionnaireSource = points.questionnaire
+    ? traceSource('questionnaire', points.questionnaire.key, points.questionnaire.version)
+    : INPUT;
   for (const section of sections) {
     if (explain)
       explanation.push(
@@ -219,11 +224,25 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
             : `${section.title}: ${plural(section.points, 'point', 'points')}.`,
           section.points,
           'points',
+          'ras.section-points',
+          [
+            traced(questionnaireSource, `sections.${section.key}`, section.points),
+            ...(section.unpaidSupportPoints
+              ? [traced(questionnaireSource, `sections.${section.key}.unpaidSupport`, section.unpaidSupportPoints)]
+              : []),
+            ...(section.weight !== undefined && section.weight !== 1
+              ? [traced(questionnaireSource, `sections.${section.key}.weight`, section.weight)]
+              : []),
+          ],
         ),
       );
   }
   if (explain)
-    explanation.push(step('total-points', `Your answers add up to ${plural(totalPoints, 'point', 'points')}.`, totalPoints, 'points'));
+    explanation.push(
+      step('total-points', `Your answers add up to ${plural(totalPoints, 'point', 'points')}.`, totalPoints, 'points', 'ras.total-points', [
+        traced(questionnaireSource, 'totalPoints', totalPoints),
+      ]),
+    );
 
   // Full-year amount by the scheme's method.
   let fullYear: number;
@@ -239,6 +258,8 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
           `Each point is worth ${formatPounds(method.poundsPerPointPence)} a year: ${totalPoints} × ${formatPounds(method.poundsPerPointPence)} = ${formatPounds(fullYear)}.`,
           fullYear,
           'pence',
+          'ras.linear',
+          [traced(schemeSource, 'method.poundsPerPointPence', method.poundsPerPointPence)],
         ),
       );
   } else {
@@ -254,6 +275,8 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
             `${plural(totalPoints, 'point', 'points')} falls in the band ${found.fromPoints}–${found.toPoints} points, worth ${formatPounds(fullYear)} a year.`,
             fullYear,
             'pence',
+            'ras.band',
+            [traced(schemeSource, `method.bands[${found.fromPoints}-${found.toPoints}].annualPence`, fullYear)],
           ),
         );
     } else if (totalPoints < (bands[0] as Band).fromPoints) {
@@ -265,6 +288,8 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
             `${plural(totalPoints, 'point', 'points')} is below the lowest band, which starts at ${(bands[0] as Band).fromPoints} points: no RAS amount.`,
             0,
             'pence',
+            'ras.below-bands',
+            [traced(schemeSource, 'method.bands[0].fromPoints', (bands[0] as Band).fromPoints)],
           ),
         );
     } else {
@@ -272,7 +297,12 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
       fullYear = band.annualPence;
       const detail = `${plural(totalPoints, 'point', 'points')} is above the top band, which ends at ${band.toPoints} points: the panel decides the budget; the top band's ${formatPounds(fullYear)} is shown.`;
       referrals.push({ reason: 'above-top-band', topBandToPoints: band.toPoints, totalPoints, detail });
-      if (explain) explanation.push(step('ras-full-year', detail, fullYear, 'pence'));
+      if (explain)
+        explanation.push(
+          step('ras-full-year', detail, fullYear, 'pence', 'ras.above-top-band', [
+            traced(schemeSource, `method.bands[${band.fromPoints}-${band.toPoints}].annualPence`, fullYear),
+          ]),
+        );
     }
   }
 
@@ -286,6 +316,8 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
           `${plural(totalPoints, 'point', 'points')} is below the scheme's floor of ${definition.floorPoints} points, so the RAS amount is £0.00; information and advice are offered instead.`,
           0,
           'pence',
+          'ras.floor',
+          [traced(schemeSource, 'floorPoints', definition.floorPoints ?? null)],
         ),
       );
   }
@@ -299,13 +331,21 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
   const exactFullYear = fullYear;
   if (rounding === 'pound' && fullYear % 100 !== 0) {
     fullYear = divide(fullYear, 100, 'half-up') * 100;
-    if (explain) explanation.push(step('rounding', `The scheme rounds to whole pounds: ${formatPounds(fullYear)}.`, fullYear, 'pence'));
+    if (explain)
+      explanation.push(
+        step('rounding', `The scheme rounds to whole pounds: ${formatPounds(fullYear)}.`, fullYear, 'pence', 'ras.rounding', [
+          traced(schemeSource, 'rounding', rounding),
+        ]),
+      );
   }
 
   if (definition.ceilingPence !== undefined && fullYear > definition.ceilingPence) {
     const detail = `${formatPounds(fullYear)} is above the scheme's ceiling of ${formatPounds(definition.ceilingPence)}: the amount is shown, and the Resource Allocation Panel decides the budget.`;
     referrals.push({ reason: 'above-ceiling', ceilingPence: definition.ceilingPence, fullYearPence: fullYear, detail });
-    if (explain) explanation.push(step('ceiling', detail, fullYear, 'pence'));
+    if (explain)
+      explanation.push(
+        step('ceiling', detail, fullYear, 'pence', 'ras.ceiling', [traced(schemeSource, 'ceilingPence', definition.ceilingPence)]),
+      );
   }
 
   let ras = fullYear;
@@ -328,15 +368,26 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
           `Support is for ${formatHundredths(weeks)} of ${formatHundredths(perYear)} weeks: ${formatPounds(exactFullYear)}${unrounded} × ${formatHundredths(weeks)} ÷ ${formatHundredths(perYear)} = ${exact.text}${rounded}.`,
           ras,
           'pence',
+          'ras.pro-rata',
+          [
+            traced(INPUT, 'weeksAtHome', weeks / 100),
+            traced(schemeSource, 'weeksPerYear', perYear / 100),
+            traced(schemeSource, 'rounding', rounding),
+          ],
         ),
       );
     }
   }
-  if (explain) explanation.push(step('ras-amount', `Your RAS amount is ${formatPounds(ras)} a year.`, ras, 'pence'));
+  if (explain) explanation.push(step('ras-amount', `Your RAS amount is ${formatPounds(ras)} a year.`, ras, 'pence', 'ras.amount'));
   if (options.outsideQuestionnaire !== undefined) {
     const detail = `Your care coordinator says your needs do not fit the questionnaire (${options.outsideQuestionnaire}): the RAS amount is shown, and the Resource Allocation Panel decides the budget.`;
     referrals.push({ reason: 'needs-outside-questionnaire', coordinatorReason: options.outsideQuestionnaire, detail });
-    if (explain) explanation.push(step('outside-questionnaire', detail, ras, 'pence'));
+    if (explain)
+      explanation.push(
+        step('outside-questionnaire', detail, ras, 'pence', 'ras.outside-questionnaire', [
+          traced(INPUT, 'outsideQuestionnaire', options.outsideQuestionnaire),
+        ]),
+      );
   }
 
   // Transitional protection: a re-run budget falls by no more than the rule allows in one year.
@@ -357,6 +408,16 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
             `Your budget was ${formatPounds(previous)} a year. Transitional protection lets it fall by at most ${formatPounds(allowed)} in one year, so ${formatPounds(floor - ras)} is added: ${formatPounds(floor)} a year.`,
             floor,
             'pence',
+            'ras.transitional-protection',
+            [
+              traced(INPUT, 'transitionalProtection.previousAnnualPence', previous),
+              ...(rule.maxDecreasePercent === undefined
+                ? []
+                : [traced(INPUT, 'transitionalProtection.maxDecreasePercent', rule.maxDecreasePercent)]),
+              ...(rule.maxDecreasePence === undefined
+                ? []
+                : [traced(INPUT, 'transitionalProtection.maxDecreasePence', rule.maxDecreasePence)]),
+            ],
           ),
         );
     }
@@ -374,6 +435,8 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
           `The Resource Allocation Panel agreed ${formatPounds(base)} a year outside the RAS: ${options.panelAmount.reason}`,
           base,
           'pence',
+          'ras.panel-amount',
+          [traced(INPUT, 'panelAmount.annualPence', base)],
         ),
       );
   }
@@ -414,11 +477,18 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
             `${name} pays ${formatPounds(amount)} of the ${panelAmount ? 'agreed' : 'RAS'} amount.`,
             amount,
             'pence',
+            'ras.stream-included',
+            [traced(INPUT, `fundingStreams.${stream.key}.annualPence`, amount)],
           ),
         );
     } else {
       added = checkedPence(added + amount, '/totalAnnualPence');
-      if (explain) explanation.push(step(`stream:${stream.key}`, `${name} adds ${formatPounds(amount)} on top.`, amount, 'pence'));
+      if (explain)
+        explanation.push(
+          step(`stream:${stream.key}`, `${name} adds ${formatPounds(amount)} on top.`, amount, 'pence', 'ras.stream-added', [
+            traced(INPUT, `fundingStreams.${stream.key}.annualPence`, amount),
+          ]),
+        );
     }
   }
   if (included > base) {
@@ -438,6 +508,7 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
           `Your individual budget is ${formatPounds(total)} a year, of which the council funds ${formatPounds(council)}.`,
           total,
           'pence',
+          'ras.total',
         ),
       );
   }
@@ -456,6 +527,8 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
           `Your assessed contribution is ${formatPounds(weekly)} a week for ${formatHundredths(weeks)} weeks: ${formatPounds(contribution)} a year${capped}.`,
           contribution,
           'pence',
+          'ras.contribution',
+          [traced(INPUT, 'weeklyContributionPence', weekly), traced(INPUT, 'weeksAtHome', weeks / 100)],
         ),
       );
   }
@@ -466,6 +539,7 @@ export function allocateBudget(scheme: CompiledScheme, points: PointsInput, opti
         `The council pays ${formatPounds(net)} a year${weekly > 0 ? ', and you pay your contribution into the same account' : ''}.`,
         net,
         'pence',
+        'ras.net',
       ),
     );
 

@@ -1,7 +1,7 @@
 import { type ContributionRules, calculateContribution } from './contribution.js';
 import { addMonths, assertCalendarDate, type CalendarDate } from './dates.js';
 import { type Problem, RasError } from './errors.js';
-import { type ExplanationStep, step } from './explanation.js';
+import { type ExplanationStep, INPUT, step, type TraceParameter, traced } from './explanation.js';
 import { assertPence, checkedPence, formatPounds, type Pence } from './money.js';
 
 /** Which charging law applies: England (Care Act 2014) or Wales (Social Services and Well-being (Wales) Act 2014). */
@@ -223,49 +223,62 @@ export function ageBandOn(dateOfBirth: CalendarDate, date: CalendarDate): AgeBan
 }
 
 /** The weekly MIG for these circumstances, with the sentence that explains it. */
-function minimumIncomeGuarantee(circumstances: FinancialCircumstances, table: MinimumIncomeGuaranteeTable): { pence: Pence; text: string } {
+function minimumIncomeGuarantee(
+  circumstances: FinancialCircumstances,
+  table: MinimumIncomeGuaranteeTable,
+  source: string,
+): { pence: Pence; text: string; used: TraceParameter[] } {
   const parts: string[] = [];
+  const used: TraceParameter[] = [];
+  const use = (path: string, value: number) => {
+    used.push(traced(source, `minimumIncomeGuarantee.${path}`, value));
+    return value;
+  };
   const pensionAge = circumstances.ageBand === 'pension-age';
   let pence: number;
   if (circumstances.household === 'couple') {
-    pence = pensionAge ? table.couple.pensionAgePence : table.couple.adultPence;
+    pence = pensionAge ? use('couple.pensionAgePence', table.couple.pensionAgePence) : use('couple.adultPence', table.couple.adultPence);
     parts.push(`${formatPounds(pence)} for a member of a couple${pensionAge ? ' over Pension Credit age' : ''}`);
   } else if (circumstances.household === 'lone-parent' && !pensionAge) {
-    pence = table.loneParentPence;
+    pence = use('loneParentPence', table.loneParentPence);
     parts.push(`${formatPounds(pence)} for a lone parent`);
   } else {
     pence =
       circumstances.ageBand === '18-24'
-        ? table.single.aged18To24Pence
+        ? use('single.aged18To24Pence', table.single.aged18To24Pence)
         : pensionAge
-          ? table.single.pensionAgePence
-          : table.single.aged25ToPensionAgePence;
+          ? use('single.pensionAgePence', table.single.pensionAgePence)
+          : use('single.aged25ToPensionAgePence', table.single.aged25ToPensionAgePence);
     parts.push(`${formatPounds(pence)} for a single person aged ${pensionAge ? 'over Pension Credit age' : circumstances.ageBand}`);
   }
   const couple = circumstances.household === 'couple';
   const premiums = circumstances.premiums ?? {};
   // Premiums for disability stop at Pension Credit age: the pension-age amount already allows for them.
   if (premiums.disability && !pensionAge) {
-    const premium = couple ? table.premiums.disability.couplePence : table.premiums.disability.singlePence;
+    const premium = couple
+      ? use('premiums.disability.couplePence', table.premiums.disability.couplePence)
+      : use('premiums.disability.singlePence', table.premiums.disability.singlePence);
     pence += premium;
     parts.push(`${formatPounds(premium)} disability premium`);
   }
   if (premiums.enhancedDisability && !pensionAge) {
-    const premium = couple ? table.premiums.enhancedDisability.couplePence : table.premiums.enhancedDisability.singlePence;
+    const premium = couple
+      ? use('premiums.enhancedDisability.couplePence', table.premiums.enhancedDisability.couplePence)
+      : use('premiums.enhancedDisability.singlePence', table.premiums.enhancedDisability.singlePence);
     pence += premium;
     parts.push(`${formatPounds(premium)} enhanced disability premium`);
   }
   if (premiums.carer) {
-    pence += table.premiums.carerPence;
+    pence += use('premiums.carerPence', table.premiums.carerPence);
     parts.push(`${formatPounds(table.premiums.carerPence)} carer premium`);
   }
   const children = circumstances.children ?? 0;
   if (children > 0) {
-    const forChildren = children * table.perChildPence;
+    const forChildren = children * use('perChildPence', table.perChildPence);
     pence += forChildren;
     parts.push(`${children} × ${formatPounds(table.perChildPence)} for children`);
   }
-  return { pence: checkedPence(pence, '/minimumIncomeGuaranteePence'), text: parts.join(' + ') };
+  return { pence: checkedPence(pence, '/minimumIncomeGuaranteePence'), text: parts.join(' + '), used };
 }
 
 function checkRules(rules: ChargingPolicyRules): void {
@@ -328,7 +341,11 @@ function checkRules(rules: ChargingPolicyRules): void {
  * charge.weeklyContributionPence; // 3_785 (£200 − £162.15; PIP mobility is disregarded)
  * ```
  */
-export function assessCharge(circumstances: FinancialCircumstances, rules: ChargingPolicyRules): ChargeAssessment {
+export function assessCharge(
+  circumstances: FinancialCircumstances,
+  rules: ChargingPolicyRules,
+  source = 'charging policy',
+): ChargeAssessment {
   checkRules(rules);
   const cost = assertPence(circumstances.weeklyCostOfCarePence, '/weeklyCostOfCarePence');
   const basis = circumstances.basis ?? 'full';
@@ -351,7 +368,7 @@ export function assessCharge(circumstances: FinancialCircumstances, rules: Charg
     }
   });
   const counted = gross - disregarded;
-  const mig = minimumIncomeGuarantee(circumstances, rules.minimumIncomeGuarantee);
+  const mig = minimumIncomeGuarantee(circumstances, rules.minimumIncomeGuarantee, source);
   const receivesDisabilityBenefit = circumstances.incomes.some(
     (income) => DISABILITY_BENEFITS.includes(income.kind) && income.weeklyPence > 0,
   );
@@ -377,6 +394,8 @@ export function assessCharge(circumstances: FinancialCircumstances, rules: Charg
           : `You chose not to have a full financial assessment, so you pay the full cost of your care, ${formatPounds(cost)} a week.`,
         cost,
         'pence',
+        'charge.basis',
+        [traced(INPUT, 'basis', basis), traced(INPUT, 'weeklyCostOfCarePence', cost)],
       ),
     );
   } else {
@@ -386,8 +405,25 @@ export function assessCharge(circumstances: FinancialCircumstances, rules: Charg
         `Weekly income ${formatPounds(gross)}${disregarded > 0 ? `, less ${formatPounds(disregarded)} the charging policy ignores (${disregardTexts.join('; ')})` : ''}: ${formatPounds(counted)} counts.`,
         counted,
         'pence',
+        'charge.income',
+        [
+          traced(INPUT, 'incomes', gross),
+          ...circumstances.incomes.flatMap((income) => {
+            const disregard = rules.incomeDisregards[income.kind];
+            return disregard === undefined
+              ? []
+              : [traced(source, `incomeDisregards.${income.kind}`, disregard.rule === 'full' ? 'full' : disregard.weeklyPence)];
+          }),
+        ],
       ),
-      step('minimum-income-guarantee', `Minimum Income Guarantee: ${mig.text} = ${formatPounds(mig.pence)} a week.`, mig.pence, 'pence'),
+      step(
+        'minimum-income-guarantee',
+        `Minimum Income Guarantee: ${mig.text} = ${formatPounds(mig.pence)} a week.`,
+        mig.pence,
+        'pence',
+        'charge.minimum-income-guarantee',
+        [traced(INPUT, 'household', circumstances.household), traced(INPUT, 'ageBand', circumstances.ageBand), ...mig.used],
+      ),
       step(
         'disability-related-expenditure',
         claimedDre > standardDre
@@ -397,6 +433,11 @@ export function assessCharge(circumstances: FinancialCircumstances, rules: Charg
             : 'No disability-related expenditure is allowed.',
         dre,
         'pence',
+        'charge.disability-related-expenditure',
+        [
+          traced(source, 'standardDisabilityRelatedExpenditurePence', rules.standardDisabilityRelatedExpenditurePence),
+          traced(INPUT, 'weeklyDisabilityRelatedExpenditurePence', claimedDre),
+        ],
       ),
     );
     const contribution = calculateContribution(
@@ -409,6 +450,7 @@ export function assessCharge(circumstances: FinancialCircumstances, rules: Charg
         weeklyCostOfCarePence: cost,
       },
       rules.capital,
+      source,
     );
     explanation.push(...contribution.explanation.filter((s) => s.key !== 'income'));
     weekly = contribution.weeklyContributionPence;
@@ -427,6 +469,8 @@ export function assessCharge(circumstances: FinancialCircumstances, rules: Charg
         `The weekly maximum charge is ${formatPounds(maximum)}, so you pay ${formatPounds(maximum)} a week.`,
         maximum,
         'pence',
+        'charge.weekly-maximum',
+        [traced(source, 'weeklyMaximumChargePence', maximum)],
       ),
     );
   }
@@ -437,6 +481,8 @@ export function assessCharge(circumstances: FinancialCircumstances, rules: Charg
         `A charge under ${formatPounds(rules.minimumWeeklyChargePence)} a week is not collected, so you pay nothing.`,
         0,
         'pence',
+        'charge.minimum-charge',
+        [traced(source, 'minimumWeeklyChargePence', rules.minimumWeeklyChargePence)],
       ),
     );
     weekly = 0;
@@ -449,6 +495,8 @@ export function assessCharge(circumstances: FinancialCircumstances, rules: Charg
         `As the council arranges your care while you pay its full cost, there is a yearly arrangement fee of ${formatPounds(arrangementFee)}.`,
         arrangementFee,
         'pence',
+        'charge.arrangement-fee',
+        [traced(source, 'arrangementFeePence', arrangementFee)],
       ),
     );
   return {

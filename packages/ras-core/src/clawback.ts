@@ -1,7 +1,7 @@
 import { type AccountSummary, COUNCIL_FUNDER, PERSON_FUNDER } from './account.js';
 import { assertCalendarDate, type CalendarDate, daysBetween } from './dates.js';
 import { fail } from './errors.js';
-import { type ExplanationStep, step } from './explanation.js';
+import { type ExplanationStep, INPUT, step, traced } from './explanation.js';
 import {
   assertPence,
   checkedPence,
@@ -43,6 +43,8 @@ export interface ClawbackInput {
   readonly rule: ClawbackRule;
   /** Who paid `councilPaidPence`, for the explanation (default "the council"). */
   readonly funderName?: string;
+  /** Where `rule` is published, for the trace, e.g. `scheme adults v3` (default `clawback rule`). */
+  readonly ruleSource?: string;
 }
 
 /** The clawback worked out at review: a recommendation for finance to confirm, reduce or waive. */
@@ -88,15 +90,18 @@ export function calculateClawback(input: ClawbackInput): ClawbackResult {
   const due = input.contributionDuePence === undefined ? undefined : assertPence(input.contributionDuePence, '/contributionDuePence');
   const refund = due === undefined ? 0 : Math.min(underspend, Math.max(0, person - due));
 
+  const ruleSource = input.ruleSource ?? 'clawback rule';
   const explanation: ExplanationStep[] = [
     step(
       'paid-in',
       `Paid into the account: ${formatPounds(council)} by ${input.funderName ?? 'the council'}${person > 0 ? ` and ${formatPounds(person)} by you` : ''}.`,
       paidIn,
       'pence',
+      'clawback.paid-in',
+      [traced('account', 'paidInPence', paidIn)],
     ),
     held === undefined
-      ? step('spent', `Spent: ${formatPounds(spent)}.`, spent, 'pence')
+      ? step('spent', `Spent: ${formatPounds(spent)}.`, spent, 'pence', 'clawback.spent', [traced(INPUT, 'spentPence', spent)])
       : step(
           'spent',
           held <= paidIn
@@ -104,8 +109,16 @@ export function calculateClawback(input: ClawbackInput): ClawbackResult {
             : `Refunds and adjustments added ${formatPounds(held - paidIn)} more than was spent.`,
           paidIn - held,
           'pence',
+          'clawback.spent',
+          [traced('account', 'balancePence', held)],
         ),
-    step('underspend', `Unspent${held === undefined ? '' : ', what the account holds'}: ${formatPounds(underspend)}.`, underspend, 'pence'),
+    step(
+      'underspend',
+      `Unspent${held === undefined ? '' : ', what the account holds'}: ${formatPounds(underspend)}.`,
+      underspend,
+      'pence',
+      'clawback.underspend',
+    ),
   ];
   if (refund > 0) {
     explanation.push(
@@ -114,6 +127,8 @@ export function calculateClawback(input: ClawbackInput): ClawbackResult {
         `You paid ${formatPounds(refund)} more than your assessed contribution; it is refunded to you first.`,
         refund,
         'pence',
+        'clawback.contribution-refund',
+        [traced(INPUT, 'contributionDuePence', due ?? 0)],
       ),
     );
   }
@@ -129,6 +144,12 @@ export function calculateClawback(input: ClawbackInput): ClawbackResult {
         `You may keep up to ${formatHundredths(basisPoints)}% of your ${formatPounds(annual)} annual budget${proRata}: ${formatPounds(allowance)}.`,
         allowance,
         'pence',
+        'clawback.allowance-percent',
+        [
+          traced(ruleSource, 'clawback.percent', rule.percent),
+          traced(INPUT, 'annualPence', annual),
+          traced(INPUT, 'periodWeeks', period / 100),
+        ],
       ),
     );
   } else if (rule.type === 'weeks') {
@@ -140,6 +161,8 @@ export function calculateClawback(input: ClawbackInput): ClawbackResult {
         `You may keep up to ${formatHundredths(weeks)} weeks of your ${formatPounds(annual)} annual budget: ${formatPounds(allowance)}.`,
         allowance,
         'pence',
+        'clawback.allowance-weeks',
+        [traced(ruleSource, 'clawback.weeks', rule.weeks), traced(INPUT, 'annualPence', annual)],
       ),
     );
   } else {
@@ -155,6 +178,7 @@ export function calculateClawback(input: ClawbackInput): ClawbackResult {
         : `${capitalise(input.funderName ?? 'the council')} may reclaim ${formatPounds(clawback)}${clawback < excess ? `, no more than the ${formatPounds(council)} it paid in` : ''}.`,
       clawback,
       'pence',
+      'clawback.recommended',
     ),
   );
   return {
@@ -198,6 +222,8 @@ export interface ClawbackAgreement {
   readonly rule: ClawbackRule;
   /** Other funders paying through the council. */
   readonly streams?: readonly StreamAgreement[];
+  /** Where `rule` is published, for the trace, e.g. `scheme adults v3` (default `clawback rule`). */
+  readonly ruleSource?: string;
 }
 
 /** One other funder's underspend at the annual review. */
@@ -270,6 +296,7 @@ export function annualClawback(agreement: ClawbackAgreement, account: AccountSum
     // What is unspent is what the pot holds: spending, refunds and adjustments all show there.
     unspentPence: held,
     rule: agreement.rule,
+    ...(agreement.ruleSource === undefined ? {} : { ruleSource: agreement.ruleSource }),
   });
   const explanation = [
     step(
@@ -277,8 +304,12 @@ export function annualClawback(agreement: ClawbackAgreement, account: AccountSum
       `The review on ${reviewDate} covers ${formatHundredths(period)} weeks of the budget year that began on ${agreement.startDate}.`,
       period,
       'weeks',
+      'clawback.period',
+      [traced(INPUT, 'startDate', agreement.startDate), traced(INPUT, 'reviewDate', reviewDate)],
     ),
-    step('contribution-due', contributionDueText(annualContribution, period, perYear, due), due, 'pence'),
+    step('contribution-due', contributionDueText(annualContribution, period, perYear, due), due, 'pence', 'clawback.contribution-due', [
+      traced(INPUT, 'annualContributionPence', annualContribution),
+    ]),
     ...main.explanation,
   ];
   const funders: FunderClawback[] = (agreement.streams ?? []).flatMap((stream, index) => {
@@ -294,6 +325,7 @@ export function annualClawback(agreement: ClawbackAgreement, account: AccountSum
       unspentPence: balance.balancePence,
       rule,
       funderName: name,
+      ruleSource: stream.rule ? `funding stream ${stream.key}` : (agreement.ruleSource ?? 'clawback rule'),
     });
     return [{ funder: stream.key, name, annualPence: stream.annualPence, rule, ...result }];
   });

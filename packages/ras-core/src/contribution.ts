@@ -1,5 +1,5 @@
 import { type Problem, RasError } from './errors.js';
-import { type ExplanationStep, step } from './explanation.js';
+import { type ExplanationStep, INPUT, step, traced } from './explanation.js';
 import { assertPence, checkedPence, divide, formatPounds, type Pence } from './money.js';
 
 /** What the Care Act 2014 non-residential charge is worked out from, all weekly except capital. */
@@ -64,7 +64,11 @@ export interface ContributionResult {
  * result.weeklyContributionPence; // 5_500
  * ```
  */
-export function calculateContribution(input: ContributionInput, rules: ContributionRules = CARE_ACT_2014_RULES): ContributionResult {
+export function calculateContribution(
+  input: ContributionInput,
+  rules: ContributionRules = CARE_ACT_2014_RULES,
+  source = 'charging rules care-act-2014',
+): ContributionResult {
   const income = assertPence(input.weeklyIncomePence, '/weeklyIncomePence');
   const capital = assertPence(input.capitalPence, '/capitalPence');
   const housing = assertPence(input.weeklyHousingCostsPence, '/weeklyHousingCostsPence');
@@ -92,8 +96,22 @@ export function calculateContribution(input: ContributionInput, rules: Contribut
       assessableIncomePence: 0,
       fullCost: true,
       explanation: [
-        step('capital', `Capital of ${formatPounds(capital)} is above the upper limit of ${formatPounds(upper)}.`, capital, 'pence'),
-        step('contribution', `So you pay the full weekly cost of your care: ${formatPounds(cost)} a week.`, cost, 'pence'),
+        step(
+          'capital',
+          `Capital of ${formatPounds(capital)} is above the upper limit of ${formatPounds(upper)}.`,
+          capital,
+          'pence',
+          'charge.capital-above-upper-limit',
+          [traced(INPUT, 'capitalPence', capital), traced(source, 'capital.upperCapitalLimitPence', upper)],
+        ),
+        step(
+          'contribution',
+          `So you pay the full weekly cost of your care: ${formatPounds(cost)} a week.`,
+          cost,
+          'pence',
+          'charge.full-cost',
+          [traced(INPUT, 'weeklyCostOfCarePence', cost)],
+        ),
       ],
     };
   }
@@ -101,7 +119,11 @@ export function calculateContribution(input: ContributionInput, rules: Contribut
   const tariff = checkedPence(steps * perStep, '/tariffIncomePence');
   const assessable = Math.max(0, checkedPence(income + tariff, '/assessableIncomePence') - mig - dre - housing);
   const weekly = Math.min(cost, assessable);
-  const explanation: ExplanationStep[] = [step('income', `Weekly income: ${formatPounds(income)}.`, income, 'pence')];
+  const explanation: ExplanationStep[] = [
+    step('income', `Weekly income: ${formatPounds(income)}.`, income, 'pence', 'charge.income', [
+      traced(INPUT, 'weeklyIncomePence', income),
+    ]),
+  ];
   explanation.push(
     capital > lower
       ? step(
@@ -109,8 +131,22 @@ export function calculateContribution(input: ContributionInput, rules: Contribut
           `Capital of ${formatPounds(capital)} is ${formatPounds(capital - lower)} above ${formatPounds(lower)}: ${steps} × ${formatPounds(perStep)} for each ${formatPounds(stepPence)} or part = ${formatPounds(tariff)} a week tariff income.`,
           tariff,
           'pence',
+          'charge.tariff-income',
+          [
+            traced(INPUT, 'capitalPence', capital),
+            traced(source, 'capital.lowerCapitalLimitPence', lower),
+            traced(source, 'capital.tariffStepPence', stepPence),
+            traced(source, 'capital.tariffPerStepPence', perStep),
+          ],
         )
-      : step('tariff', `Capital of ${formatPounds(capital)} is not above ${formatPounds(lower)}, so it is disregarded.`, 0, 'pence'),
+      : step(
+          'tariff',
+          `Capital of ${formatPounds(capital)} is not above ${formatPounds(lower)}, so it is disregarded.`,
+          0,
+          'pence',
+          'charge.tariff-income',
+          [traced(INPUT, 'capitalPence', capital), traced(source, 'capital.lowerCapitalLimitPence', lower)],
+        ),
   );
   explanation.push(
     step(
@@ -118,8 +154,20 @@ export function calculateContribution(input: ContributionInput, rules: Contribut
       `Less the Minimum Income Guarantee ${formatPounds(mig)}, disability-related expenditure ${formatPounds(dre)} and housing costs ${formatPounds(housing)}.`,
       mig + dre + housing,
       'pence',
+      'charge.allowances',
+      [
+        traced(INPUT, 'weeklyMinimumIncomeGuaranteePence', mig),
+        traced(INPUT, 'weeklyDisabilityRelatedExpenditurePence', dre),
+        traced(INPUT, 'weeklyHousingCostsPence', housing),
+      ],
     ),
-    step('assessable-income', `Income that can be charged: ${formatPounds(assessable)} a week.`, assessable, 'pence'),
+    step(
+      'assessable-income',
+      `Income that can be charged: ${formatPounds(assessable)} a week.`,
+      assessable,
+      'pence',
+      'charge.assessable-income',
+    ),
     step(
       'contribution',
       weekly < assessable
@@ -127,6 +175,8 @@ export function calculateContribution(input: ContributionInput, rules: Contribut
         : `Your weekly contribution is ${formatPounds(weekly)}.`,
       weekly,
       'pence',
+      'charge.contribution',
+      [traced(INPUT, 'weeklyCostOfCarePence', cost)],
     ),
   );
   return { weeklyContributionPence: weekly, tariffIncomePence: tariff, assessableIncomePence: assessable, fullCost: false, explanation };

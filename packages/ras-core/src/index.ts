@@ -86,7 +86,7 @@ export type {
 export { checkAccountReturn, ledgerForPeriod, recoverablePence, selectAuditSample } from './direct-payments.js';
 export type { Problem, RasErrorCode } from './errors.js';
 export { RAS_ERROR_CODES, RasError, underPointer } from './errors.js';
-export type { ExplanationStep, FigureUnit } from './explanation.js';
+export type { ExplanationStep, FigureUnit, TraceParameter } from './explanation.js';
 export type { Pence, RoundingMode } from './money.js';
 export { formatPounds, MAX_AMOUNT_PENCE, poundsToPence } from './money.js';
 export type { FunderAmount, Instalment, PaymentFrequency, ScheduleOptions } from './payment-schedule.js';

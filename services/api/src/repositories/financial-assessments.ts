@@ -73,3 +73,14 @@ export function financialAssessmentInForce(
     .limit(1)
     .executeTakeFirst();
 }
+
+/** One of a person's financial assessments. */
+export function findFinancialAssessment(db: Db, councilId: string, personId: string, id: string): Promise<FinancialAssessment | undefined> {
+  return db
+    .selectFrom('financial_assessments')
+    .selectAll()
+    .where('council_id', '=', councilId)
+    .where('person_id', '=', personId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}

@@ -24,6 +24,7 @@ import reviewRoutes from './v1/reviews/routes.js';
 import selfReviewRoutes from './v1/self-review/routes.js';
 import supportPlanRoutes from './v1/support-plans/routes.js';
 import upratingRunRoutes from './v1/uprating-runs/routes.js';
+import verificationRoutes from './v1/verifications/routes.js';
 import webhookRoutes from './v1/webhooks/routes.js';
 
 /** Every route of the service: operations at the root, the API under /v1. */
@@ -50,6 +51,7 @@ export default async function routes(app: FastifyInstance): Promise<void> {
         directPaymentRoutes,
         appealRoutes,
         reviewRoutes,
+        verificationRoutes,
         eventRoutes,
         webhookRoutes,
         reportRoutes,

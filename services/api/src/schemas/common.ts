@@ -100,12 +100,33 @@ export const Page = <T extends TSchema>(item: T) =>
   Type.Object({ items: Type.Array(item), nextPageToken: Type.Union([Type.String(), Type.Null()]) });
 
 /** An explanation step: a sentence and the figure it arrives at. */
-export const ExplanationStep = Type.Object({
-  key: Type.String(),
-  text: Type.String(),
-  value: Type.Number(),
-  unit: Type.Union([Type.Literal('points'), Type.Literal('pence'), Type.Literal('weeks'), Type.Literal('percent'), Type.Literal('count')]),
-});
+export const TraceParameter = Type.Object(
+  {
+    name: Type.String({
+      description: '`<versioned source> / <path>`, e.g. `scheme adults v3 / method.poundsPerPointPence` or `input / weeksAtHome`',
+    }),
+    value: Type.Union([Type.Number(), Type.String(), Type.Boolean(), Type.Null()]),
+  },
+  { title: 'TraceParameter', description: 'A parameter or input a step used, with the value it had' },
+);
+
+export const ExplanationStep = Type.Object(
+  {
+    key: Type.String(),
+    text: Type.String(),
+    value: Type.Number(),
+    unit: Type.Union([
+      Type.Literal('points'),
+      Type.Literal('pence'),
+      Type.Literal('weeks'),
+      Type.Literal('percent'),
+      Type.Literal('count'),
+    ]),
+    rule: Type.Optional(Type.String({ description: 'The rule the step applied, e.g. `ras.linear` (README: "A structured trace")' })),
+    parameters: Type.Optional(Type.Array(TraceParameter)),
+  },
+  { title: 'ExplanationStep' },
+);
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 

@@ -42,6 +42,11 @@ export function shippedPolicy(key: ShippedChargingPolicy): PolicyInForce {
   };
 }
 
+/** The policy as the trace names it: `charging policy england-2025-26`, or a council's by name and version. */
+export function policyTraceSource(policy: PolicyInForce): string {
+  return policy.shipped ? `charging policy ${policy.id}` : `charging policy "${policy.name}" v${policy.version}`;
+}
+
 export function councilPolicy(row: ChargingPolicy): PolicyInForce {
   return {
     id: row.id,

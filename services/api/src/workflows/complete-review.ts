@@ -1,4 +1,4 @@
-import { addMonths, annualClawback, type ClawbackRule, DEFAULT_CLAWBACK, nextReviewInCycle } from 'ras-core';
+import { addMonths, annualClawback, nextReviewInCycle } from 'ras-core';
 import type { Review } from '../db/schema.js';
 import { invalidState, notFound, unprocessable } from '../errors.js';
 import { assertVersion } from '../http/etag.js';
@@ -11,6 +11,7 @@ import { listPlans } from '../repositories/support-plans.js';
 import { assessmentEvent } from '../representations/assessments.js';
 import { summariseStoredAccount } from '../representations/budget-accounts.js';
 import { reviewEvent } from '../representations/reviews.js';
+import { type ClawbackInputs, clawbackAgreement, clawbackFunders } from './clawback-inputs.js';
 import type { WorkflowContext } from './context.js';
 import { createIndicativeBudget } from './create-budget.js';
 
@@ -82,31 +83,16 @@ export async function completeReview(
   let clawback: Record<string, unknown> | null = null;
   if (before.kind === 'annual') {
     const scheme = await findScheme(tx, scope.councilId, budget.scheme_id);
-    const definition = (scheme?.definition ?? {}) as { clawback?: ClawbackRule; weeksPerYear?: number };
-    const rule = definition.clawback ?? DEFAULT_CLAWBACK;
     const ledger = await findLedger(tx, scope.councilId, budget.id);
     const account = summariseStoredAccount(ledger, completedOn);
-    const streams = budget.calculation.streams ?? [];
-    const result = annualClawback(
-      {
-        startDate: budget.start_date,
-        weeksPerYear: definition.weeksPerYear ?? 52,
-        councilAnnualPence: budget.council_annual_pence,
-        annualContributionPence: ledger.agreement?.contribution_annual_pence ?? budget.annual_contribution_pence,
-        rule,
-        streams: streams
-          .filter((stream) => stream.paysThroughCouncil !== false)
-          .map((stream) => ({
-            key: stream.key,
-            name: stream.name,
-            annualPence: stream.annualPence,
-            ...(stream.clawback === undefined ? {} : { rule: stream.clawback }),
-          })),
-      },
-      account,
-      completedOn,
-    );
-    clawback = { ...result, decision: null };
+    const inputs: ClawbackInputs = {
+      agreement: clawbackAgreement(budget, ledger.agreement, scheme),
+      reviewDate: completedOn,
+      funders: clawbackFunders(account),
+    };
+    const result = annualClawback(inputs.agreement, account, completedOn);
+    // The inputs are kept with the figure, so verifyClawback can work it out again later.
+    clawback = { ...result, inputs, decision: null };
   }
   let nextBudgetId: string | null = null;
   if (body.nextAssessmentId !== undefined) {

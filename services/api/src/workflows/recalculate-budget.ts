@@ -1,4 +1,5 @@
-import type { Budget } from '../db/schema.js';
+import type { Kysely } from 'kysely';
+import type { Budget, DB } from '../db/schema.js';
 import { findAssessment } from '../repositories/assessments.js';
 import { type CalculatedBudget, calculateBudget } from '../rules/calculate-budget.js';
 import type { WorkflowContext } from './context.js';
@@ -14,7 +15,7 @@ export interface Recalculation {
  * with a new weekly contribution and (when the panel set one) an amount outside the RAS.
  */
 export async function recalculateBudget(
-  { tx, rules, scope }: Pick<WorkflowContext, 'tx' | 'rules' | 'scope'>,
+  { tx, rules, scope }: Pick<WorkflowContext, 'rules' | 'scope'> & { readonly tx: Kysely<DB> },
   budget: Budget,
   change: Recalculation,
 ): Promise<CalculatedBudget> {

@@ -5,6 +5,8 @@ import type { Clock } from '../../src/clock.js';
 import { type Database, openDatabase } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { problemCodes } from '../../src/openapi/problems.js';
+import { CompiledRules } from '../../src/rules/compiled-rules.js';
+import { verifyStoredFigures } from '../../src/workflows/verify-figures.js';
 
 export const BOOTSTRAP_TOKEN = 'test-operator-token-0123456789abcdef';
 
@@ -81,6 +83,7 @@ export async function createTestApp(
       ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
     });
   let councils = 0;
+  const made: string[] = [];
   return {
     app,
     database,
@@ -93,6 +96,7 @@ export async function createTestApp(
       });
       if (response.statusCode !== 201) throw new Error(`createCouncil failed: ${response.statusCode} ${response.body}`);
       const body = response.json() as { council: { id: string }; adminKey: { key: string } };
+      made.push(body.council.id);
       return { id: body.council.id, adminKey: body.adminKey.key };
     },
     async key(adminKey, roles, name = roles.join('+')) {
@@ -101,6 +105,20 @@ export async function createTestApp(
       return (response.json() as { key: string }).key;
     },
     async close() {
+      // Every figure the file stored must re-prove itself (verify:figures). In-memory PGlite holds
+      // only this file's records; on a shared PostgreSQL database, only the councils it made.
+      const shared = Boolean(process.env.DATABASE_URL);
+      if (!shared || made.length > 0) {
+        const summary = await verifyStoredFigures(database.db, new CompiledRules(database.db), shared ? made : undefined);
+        if (process.env.VERIFY_FIGURES_LOG) appendFileSync(process.env.VERIFY_FIGURES_LOG, `${JSON.stringify(summary)}\n`);
+        if (summary.differing.length > 0) {
+          await app.close();
+          await database.close();
+          throw new Error(
+            `Stored figures that do not re-prove themselves:\n${summary.differing.map((v) => `${v.kind} ${v.id}: ${v.differences.join('; ')}`).join('\n')}`,
+          );
+        }
+      }
       await app.close();
       await database.close();
       if (undeclared.size > 0) {

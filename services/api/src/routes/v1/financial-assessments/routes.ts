@@ -11,7 +11,7 @@ import { createOnce } from '../../../plugins/idempotency.js';
 import { insertFinancialAssessment, listFinancialAssessments } from '../../../repositories/financial-assessments.js';
 import { findPerson } from '../../../repositories/people.js';
 import { IdempotencyHeaders, IdParams, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
-import { policyInForce } from '../../../workflows/charging-policy.js';
+import { policyInForce, policyTraceSource } from '../../../workflows/charging-policy.js';
 import { FinancialAssessmentResource, RecordFinancialAssessmentBody } from './schemas.js';
 
 function toFinancialAssessment(row: FinancialAssessment) {
@@ -92,7 +92,7 @@ const financialAssessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
             ...circumstances,
             ageBand: circumstances.ageBand ?? ageBandOn(dateOfBirth as string, effectiveFrom),
           };
-          const result = underPointer('/circumstances', () => assessCharge(full, inForce.rules));
+          const result = underPointer('/circumstances', () => assessCharge(full, inForce.rules, policyTraceSource(inForce)));
           weekly = result.weeklyContributionPence;
           calculation = { inputs: full, result, policyName: inForce.name };
           policy = { id: inForce.id, version: inForce.version };

@@ -1,0 +1,342 @@
+import { divide, type Pence } from './money.js';
+
+/**
+ * The fairness report's maths: how agreed budgets fall across groups of people, with a count and a
+ * 95% interval for every figure, and small groups suppressed so no one can be picked out.
+ *
+ * Intervals: rates use the exact Clopper–Pearson interval (from the binomial distribution, never
+ * narrower than it should be); money figures (a mean, a ratio of totals) use the percentile
+ * bootstrap with a fixed number of resamples and a fixed seed, so the same caseload always gives
+ * the same interval. Money stays in whole pence: every mean and ratio is rounded half-up once.
+ */
+
+/** The ways the report groups people. */
+export const FAIRNESS_DIMENSIONS = ['clientGroup', 'primarySupportReason', 'ageBand', 'sex', 'ethnicGroup'] as const;
+export type FairnessDimension = (typeof FAIRNESS_DIMENSIONS)[number];
+
+/** One person's agreed budget in the period, with what happened to it. */
+export interface FairnessCase {
+  /** The person's group on each dimension; `null` is "not known" (it is reported as a group of its own). */
+  readonly groups: Readonly<Record<FairnessDimension, string | null>>;
+  readonly totalPoints: number;
+  /** The RAS figure (with any transitional protection), before any panel decision. */
+  readonly rasAnnualPence: Pence;
+  /** The amount agreed in place of the RAS figure: the panel's, when it set one, else the RAS figure. */
+  readonly agreedAnnualPence: Pence;
+  /** The individual budget (the agreed amount plus added funding streams). */
+  readonly budgetAnnualPence: Pence;
+  /** The RAS figure was above the scheme's ceiling, so the panel decided the budget. */
+  readonly ceilingReferral: boolean;
+  /** The appeal against the budget, if one was lodged. */
+  readonly appeal: 'lodged' | 'upheld' | 'not-upheld' | null;
+  /** At an annual review: whether clawback was recommended; `null` when no annual review has been completed. */
+  readonly clawback: boolean | null;
+}
+
+/** A figure, its 95% interval, and how many people it is worked out from. */
+export interface Estimate {
+  readonly value: number;
+  readonly low: number;
+  readonly high: number;
+  readonly count: number;
+}
+
+/** A rate: events out of people, as a percentage to one decimal place, with its exact interval. */
+export interface Rate extends Estimate {
+  readonly events: number;
+}
+
+/** Every figure for one group (or for everyone). */
+export interface GroupFigures {
+  readonly people: number;
+  /** Individual budget per person, pence (mean, bootstrap interval). */
+  readonly budgetPerPersonPence: Estimate;
+  /** Agreed amount per point, pence (total agreed ÷ total points, bootstrap interval); `null` when no one has points. */
+  readonly moneyPerPointPence: Estimate | null;
+  /** How often the panel moved a budget from its RAS figure. */
+  readonly panelMoved: Rate;
+  /** How far, on average, among the budgets it moved: agreed − RAS, pence (signed); `null` when it moved none. */
+  readonly panelShiftPence: Estimate | null;
+  readonly appeals: Rate;
+  /** Of the appeals decided, how many were upheld. */
+  readonly appealsUpheld: Rate;
+  /** Of the annual reviews completed, how many recommended clawback. */
+  readonly clawback: Rate;
+  readonly ceilingReferrals: Rate;
+}
+
+/** One group's row: its figures, or `null` when suppressed. */
+export interface FairnessGroup {
+  readonly key: string | null;
+  /** `true` when the group has fewer than the threshold, or was suppressed so that one that has could not be worked out from the total. */
+  readonly suppressed: boolean;
+  readonly suppressedBecause: 'fewer-than-threshold' | 'protects-another-group' | null;
+  readonly figures: GroupFigures | null;
+}
+
+export interface FairnessDimensionReport {
+  readonly dimension: FairnessDimension;
+  readonly groups: readonly FairnessGroup[];
+}
+
+export interface FairnessOptions {
+  /** Groups with fewer people are suppressed (default 5). */
+  readonly threshold?: number;
+  /** Bootstrap resamples (default 1,000). */
+  readonly resamples?: number;
+  /** Bootstrap seed (default "fairness"): the same seed and caseload give the same intervals. */
+  readonly seed?: string;
+}
+
+export interface FairnessAnalysis {
+  readonly everyone: GroupFigures | null;
+  readonly dimensions: readonly FairnessDimensionReport[];
+  readonly method: {
+    readonly threshold: number;
+    readonly confidence: 95;
+    readonly rates: 'exact Clopper–Pearson';
+    readonly money: 'percentile bootstrap';
+    readonly resamples: number;
+    readonly seed: string;
+  };
+}
+
+/** FNV-1a of the seed, then mulberry32: a small, fast, repeatable generator of numbers in [0, 1). */
+function generator(seed: string): () => number {
+  let state = 0x811c9dc5;
+  for (let i = 0; i < seed.length; i++) state = Math.imul(state ^ seed.charCodeAt(i), 0x01000193) >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** log Γ(x), Lanczos approximation (g = 7), for x > 0. */
+function logGamma(x: number): number {
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
+    -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const z = x - 1;
+  let sum = c[0] as number;
+  for (let i = 1; i < 9; i++) sum += (c[i] as number) / (z + i);
+  const t = z + 7.5;
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
+}
+
+/** The continued fraction of the incomplete beta function (modified Lentz). */
+function betaFraction(a: number, b: number, x: number): number {
+  const tiny = 1e-300;
+  let c = 1;
+  let d = 1 - ((a + b) * x) / (a + 1);
+  if (Math.abs(d) < tiny) d = tiny;
+  d = 1 / d;
+  let h = d;
+  for (let m = 1; m <= 300; m++) {
+    const m2 = 2 * m;
+    let aa = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    h *= d * c;
+    aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const delta = d * c;
+    h *= delta;
+    if (Math.abs(delta - 1) < 1e-12) break;
+  }
+  return h;
+}
+
+/** The regularised incomplete beta function I_x(a, b). */
+function incompleteBeta(x: number, a: number, b: number): number {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
+  return x < (a + 1) / (a + b + 2) ? (front * betaFraction(a, b, x)) / a : 1 - (front * betaFraction(b, a, 1 - x)) / b;
+}
+
+/** The p-quantile of Beta(a, b), by bisection (60 halvings: far below a tenth of a percent). */
+function betaQuantile(p: number, a: number, b: number): number {
+  let low = 0;
+  let high = 1;
+  for (let i = 0; i < 60; i++) {
+    const middle = (low + high) / 2;
+    if (incompleteBeta(middle, a, b) < p) low = middle;
+    else high = middle;
+  }
+  return (low + high) / 2;
+}
+
+const percent = (fraction: number) => Math.round(fraction * 1000) / 10;
+
+/**
+ * `events` out of `count` as a percentage with its exact (Clopper–Pearson) 95% interval.
+ *
+ * @example
+ * ```ts
+ * clopperPearson(0, 10); // { value: 0, low: 0, high: 30.8, count: 10, events: 0 }
+ * ```
+ */
+export function clopperPearson(events: number, count: number): Rate {
+  if (count === 0) return { value: 0, low: 0, high: 0, count, events };
+  const low = events === 0 ? 0 : betaQuantile(0.025, events, count - events + 1);
+  const high = events === count ? 1 : betaQuantile(0.975, events + 1, count - events);
+  return { value: percent(events / count), low: percent(low), high: percent(high), count, events };
+}
+
+/** The 2.5th and 97.5th percentiles of sorted values (nearest rank). */
+function percentiles(sorted: readonly number[]): [number, number] {
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number;
+  return [at(0.025), at(0.975)];
+}
+
+/**
+ * A ratio of totals, Σ numerator ÷ Σ denominator, in whole units (half-up), with a percentile
+ * bootstrap interval over people. A mean is the ratio with every denominator 1.
+ */
+function bootstrapRatio(
+  numerators: readonly number[],
+  denominators: readonly number[],
+  resamples: number,
+  random: () => number,
+): Estimate | null {
+  const n = numerators.length;
+  const ratio = (top: number, bottom: number) =>
+    bottom === 0 ? null : top < 0 ? -divide(-top, bottom, 'half-up') : divide(top, bottom, 'half-up');
+  const value = ratio(
+    numerators.reduce((sum, x) => sum + x, 0),
+    denominators.reduce((sum, x) => sum + x, 0),
+  );
+  if (value === null) return null;
+  const draws: number[] = [];
+  for (let r = 0; r < resamples; r++) {
+    let top = 0;
+    let bottom = 0;
+    for (let i = 0; i < n; i++) {
+      const pick = Math.floor(random() * n);
+      top += numerators[pick] as number;
+      bottom += denominators[pick] as number;
+    }
+    const drawn = ratio(top, bottom);
+    if (drawn !== null) draws.push(drawn);
+  }
+  draws.sort((a, b) => a - b);
+  const [low, high] = draws.length === 0 ? [value, value] : percentiles(draws);
+  return { value, low, high, count: n };
+}
+
+function figuresOf(cases: readonly FairnessCase[], resamples: number, random: () => number): GroupFigures {
+  const ones = cases.map(() => 1);
+  const moved = cases.filter((c) => c.agreedAnnualPence !== c.rasAnnualPence);
+  const decided = cases.filter((c) => c.appeal === 'upheld' || c.appeal === 'not-upheld');
+  const reviewed = cases.filter((c) => c.clawback !== null);
+  const budgetPerPerson = bootstrapRatio(
+    cases.map((c) => c.budgetAnnualPence),
+    ones,
+    resamples,
+    random,
+  ) as Estimate;
+  return {
+    people: cases.length,
+    budgetPerPersonPence: budgetPerPerson,
+    moneyPerPointPence: bootstrapRatio(
+      cases.map((c) => c.agreedAnnualPence),
+      cases.map((c) => c.totalPoints),
+      resamples,
+      random,
+    ),
+    panelMoved: clopperPearson(moved.length, cases.length),
+    panelShiftPence:
+      moved.length === 0
+        ? null
+        : bootstrapRatio(
+            moved.map((c) => c.agreedAnnualPence - c.rasAnnualPence),
+            moved.map(() => 1),
+            resamples,
+            random,
+          ),
+    appeals: clopperPearson(cases.filter((c) => c.appeal !== null).length, cases.length),
+    appealsUpheld: clopperPearson(decided.filter((c) => c.appeal === 'upheld').length, decided.length),
+    clawback: clopperPearson(reviewed.filter((c) => c.clawback === true).length, reviewed.length),
+    ceilingReferrals: clopperPearson(cases.filter((c) => c.ceilingReferral).length, cases.length),
+  };
+}
+
+/**
+ * Which groups of one dimension to suppress: every group under the threshold, and then, so that
+ * no suppressed group can be worked out by subtracting the others from the total, the smallest
+ * remaining groups until at least two are suppressed and together they hold at least the threshold.
+ */
+export function groupsToSuppress(
+  sizes: ReadonlyMap<string | null, number>,
+  threshold: number,
+): Map<string | null, FairnessGroup['suppressedBecause']> {
+  const suppressed = new Map<string | null, FairnessGroup['suppressedBecause']>();
+  for (const [key, size] of sizes) if (size < threshold) suppressed.set(key, 'fewer-than-threshold');
+  if (suppressed.size === 0) return suppressed;
+  const rest = [...sizes].filter(([key]) => !suppressed.has(key)).sort((a, b) => a[1] - b[1]);
+  const hidden = () => [...suppressed.keys()].reduce((sum, key) => sum + (sizes.get(key) ?? 0), 0);
+  while (rest.length > 0 && (suppressed.size < 2 || hidden() < threshold)) {
+    const [key] = rest.shift() as [string | null, number];
+    suppressed.set(key, 'protects-another-group');
+  }
+  return suppressed;
+}
+
+/**
+ * Works out the fairness report's figures over a caseload: for everyone, and for each group on
+ * each dimension (people whose group is not known form a group of their own), with groups under
+ * the threshold suppressed and, where needed, one more so that none can be recovered from totals.
+ *
+ * @example
+ * ```ts
+ * const analysis = analyseFairness(cases);
+ * analysis.dimensions.find((d) => d.dimension === 'sex')?.groups;
+ * ```
+ */
+export function analyseFairness(cases: readonly FairnessCase[], options: FairnessOptions = {}): FairnessAnalysis {
+  const threshold = options.threshold ?? 5;
+  const resamples = options.resamples ?? 1_000;
+  const seed = options.seed ?? 'fairness';
+  const random = generator(seed);
+  const dimensions = FAIRNESS_DIMENSIONS.map((dimension) => {
+    const byGroup = new Map<string | null, FairnessCase[]>();
+    for (const c of cases) {
+      const key = c.groups[dimension];
+      const list = byGroup.get(key);
+      if (list) list.push(c);
+      else byGroup.set(key, [c]);
+    }
+    const sizes = new Map([...byGroup].map(([key, list]) => [key, list.length]));
+    const suppressed = groupsToSuppress(sizes, threshold);
+    const keys = [...byGroup.keys()].sort((a, b) => (a === null ? 1 : b === null ? -1 : a.localeCompare(b)));
+    return {
+      dimension,
+      groups: keys.map((key) => {
+        const because = suppressed.get(key) ?? null;
+        return {
+          key,
+          suppressed: because !== null,
+          suppressedBecause: because,
+          figures: because === null ? figuresOf(byGroup.get(key) as FairnessCase[], resamples, random) : null,
+        };
+      }),
+    };
+  });
+  return {
+    everyone: cases.length < threshold ? null : figuresOf(cases, resamples, random),
+    dimensions,
+    method: { threshold, confidence: 95, rates: 'exact Clopper–Pearson', money: 'percentile bootstrap', resamples, seed },
+  };
+}

@@ -1,0 +1,351 @@
+import { formatPounds, type Pence } from './money.js';
+import { escapeHtml } from './report-html.js';
+
+/** The letters the service writes to a person. */
+export const LETTER_KINDS = ['indicative-budget', 'plan-decision', 'clawback-recommendation', 'uprating'] as const;
+export type LetterKind = (typeof LETTER_KINDS)[number];
+
+/** A paragraph, shown always or only when a condition of the letter holds. */
+export type LetterParagraph = string | { readonly when: LetterCondition; readonly text: string };
+
+/** Conditions a paragraph can depend on. */
+export const LETTER_CONDITIONS = [
+  'has-contribution',
+  'no-contribution',
+  'has-added-streams',
+  'approved',
+  'returned',
+  'rejected',
+  'has-clawback',
+  'no-clawback',
+  'protected',
+  'went-up',
+  'went-down',
+] as const;
+export type LetterCondition = (typeof LETTER_CONDITIONS)[number];
+
+/**
+ * One letter's words in one language. `{{placeholders}}` are filled with the person's own figures
+ * (see {@link LETTER_PLACEHOLDERS}); a council supplies its own text per language (Welsh councils
+ * must offer Welsh) in the same shape.
+ */
+export interface LetterTemplate {
+  readonly subject: string;
+  readonly greeting: string;
+  readonly paragraphs: readonly LetterParagraph[];
+  readonly pictureHeading: string;
+  /** The picture's labels: the RAS (or agreed) amount, added streams, the person's part, the council's. */
+  readonly picture: {
+    readonly rasAmount: string;
+    readonly councilPays: string;
+    readonly contribution: string;
+    readonly otherFunders: string;
+    readonly addedStreams: string;
+  };
+  readonly explanationHeading: string;
+  readonly disagreeHeading: string;
+  readonly disagree: readonly LetterParagraph[];
+  readonly signOff: string;
+}
+
+/** Every placeholder a template may use; anything else is refused when a council sets its templates. */
+export const LETTER_PLACEHOLDERS = [
+  'name',
+  'council',
+  'date',
+  'reference',
+  'respondBy',
+  'budget',
+  'rasAmount',
+  'councilPays',
+  'contribution',
+  'weeklyContribution',
+  'addedStreams',
+  'startDate',
+  'outcome',
+  'reasons',
+  'unspent',
+  'allowance',
+  'clawback',
+  'oldBudget',
+  'newBudget',
+  'protected',
+] as const;
+export type LetterPlaceholder = (typeof LETTER_PLACEHOLDERS)[number];
+
+/** The English letters that ship. Short sentences and everyday words: a reading age of 11 at most (tested). */
+export const ENGLISH_LETTERS: Readonly<Record<LetterKind, LetterTemplate>> = {
+  'indicative-budget': {
+    subject: 'Your personal budget',
+    greeting: 'Dear {{name}},',
+    paragraphs: [
+      'Thank you for telling us about your needs.',
+      'We think you need about {{budget}} a year for your support. This is your first budget figure. It is not the final one.',
+      'Next, you make a plan with us. The plan says how you want to use the money.',
+      {
+        when: 'has-contribution',
+        text: 'You pay {{contribution}} a year towards it. That is {{weeklyContribution}} a week. The council pays {{councilPays}}.',
+      },
+      { when: 'no-contribution', text: 'You do not have to pay towards it. The council pays {{councilPays}}.' },
+    ],
+    pictureHeading: 'Where the money comes from',
+    picture: {
+      rasAmount: 'Your budget from us',
+      councilPays: 'The council pays',
+      contribution: 'You pay',
+      otherFunders: 'Other help pays',
+      addedStreams: 'Extra help on top',
+    },
+    explanationHeading: 'How we worked it out',
+    disagreeHeading: 'If you do not agree',
+    disagree: [
+      'Tell us by {{respondBy}}.',
+      'Call or write to your care worker. Say what you think we missed.',
+      'A friend, a family member or an advocate can help you. You can ask us for an advocate.',
+    ],
+    signOff: 'From {{council}}',
+  },
+  'plan-decision': {
+    subject: 'The decision on your support plan',
+    greeting: 'Dear {{name}},',
+    paragraphs: [
+      'We looked at your support plan on {{date}}.',
+      { when: 'approved', text: 'We said yes to your plan. Your money starts on {{startDate}}.' },
+      { when: 'returned', text: 'We need you to change your plan. Then we will look at it again.' },
+      { when: 'rejected', text: 'We said no to your plan.' },
+      'This is why: {{reasons}}',
+      'Your budget is {{budget}} a year. The council pays {{councilPays}}.',
+    ],
+    pictureHeading: 'Where the money comes from',
+    picture: {
+      rasAmount: 'Your budget from us',
+      councilPays: 'The council pays',
+      contribution: 'You pay',
+      otherFunders: 'Other help pays',
+      addedStreams: 'Extra help on top',
+    },
+    explanationHeading: 'How we worked out your budget',
+    disagreeHeading: 'If you do not agree',
+    disagree: [
+      'Tell us by {{respondBy}}.',
+      'Call or write to your care worker. You can ask us to look at the decision again.',
+      'A friend, a family member or an advocate can help you.',
+    ],
+    signOff: 'From {{council}}',
+  },
+  'clawback-recommendation': {
+    subject: 'Money left in your budget account',
+    greeting: 'Dear {{name}},',
+    paragraphs: [
+      'We looked at your budget account for the year on {{date}}.',
+      'You had {{unspent}} left over.',
+      'You can keep up to {{allowance}} of it.',
+      { when: 'has-clawback', text: 'We plan to take back {{clawback}}. Our money team will decide. We will write to you again.' },
+      { when: 'no-clawback', text: 'You can keep all of it. We will not take any money back.' },
+    ],
+    pictureHeading: 'Where the money comes from',
+    picture: {
+      rasAmount: 'Your budget from us',
+      councilPays: 'The council pays',
+      contribution: 'You pay',
+      otherFunders: 'Other help pays',
+      addedStreams: 'Extra help on top',
+    },
+    explanationHeading: 'How we worked it out',
+    disagreeHeading: 'If you do not agree',
+    disagree: [
+      'Tell us by {{respondBy}}.',
+      'You may still have bills to pay. Tell us about them. We can take back less.',
+      'A friend, a family member or an advocate can help you.',
+    ],
+    signOff: 'From {{council}}',
+  },
+  uprating: {
+    subject: 'A change to your budget',
+    greeting: 'Dear {{name}},',
+    paragraphs: [
+      'Each year we check how we set budgets. This year we made a change.',
+      'Your budget was {{oldBudget}} a year. From {{startDate}} it will be {{newBudget}} a year.',
+      { when: 'protected', text: 'A budget can only go down a little in one year. So we have added {{protected}} to yours.' },
+      'We will talk with you about your plan.',
+    ],
+    pictureHeading: 'Where the money will come from',
+    picture: {
+      rasAmount: 'Your budget from us',
+      councilPays: 'The council pays',
+      contribution: 'You pay',
+      otherFunders: 'Other help pays',
+      addedStreams: 'Extra help on top',
+    },
+    explanationHeading: 'How we worked it out',
+    disagreeHeading: 'If you do not agree',
+    disagree: [
+      'Tell us by {{respondBy}}.',
+      'Call or write to your care worker. Say what you think we missed.',
+      'A friend, a family member or an advocate can help you.',
+    ],
+    signOff: 'From {{council}}',
+  },
+};
+
+/** Where a budget's money comes from, for the picture: every part in pence. */
+export interface MoneyPicture {
+  /** The RAS amount (or the amount the panel agreed in its place). */
+  readonly rasAmountPence: Pence;
+  /** Of it: what the council pays, what the person pays, what other funders (included streams) pay. */
+  readonly councilPaysPence: Pence;
+  readonly contributionPence: Pence;
+  readonly otherFundersPence: Pence;
+  /** Funding streams on top of it. */
+  readonly addedStreamsPence: Pence;
+}
+
+/** What one letter says: its filled-in words, the picture and the explanation, ready to lay out as HTML or PDF. */
+export interface LetterContent {
+  readonly kind: LetterKind;
+  readonly language: string;
+  readonly council: string;
+  readonly reference: string;
+  readonly date: string;
+  readonly subject: string;
+  readonly greeting: string;
+  readonly paragraphs: readonly string[];
+  readonly pictureHeading: string;
+  readonly picture: readonly { readonly key: keyof MoneyPicture; readonly label: string; readonly pence: Pence }[] | null;
+  readonly rasAmountLabel: string;
+  readonly explanationHeading: string;
+  /** The stored explanation's sentences, as they were when the figure was worked out. */
+  readonly explanation: readonly string[];
+  readonly disagreeHeading: string;
+  readonly disagree: readonly string[];
+  readonly signOff: string;
+}
+
+/** What a letter is filled in from. */
+export interface LetterFacts {
+  readonly kind: LetterKind;
+  readonly language: string;
+  readonly values: Readonly<Partial<Record<LetterPlaceholder, string>>>;
+  readonly conditions: readonly LetterCondition[];
+  readonly picture: MoneyPicture | null;
+  readonly explanation: readonly string[];
+}
+
+const PLACEHOLDER = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
+
+/** The placeholders a text uses that are not in {@link LETTER_PLACEHOLDERS}. */
+export function unknownPlaceholders(text: string): string[] {
+  return [...text.matchAll(PLACEHOLDER)]
+    .map((match) => match[1] as string)
+    .filter((name) => !(LETTER_PLACEHOLDERS as readonly string[]).includes(name));
+}
+
+function fill(text: string, values: LetterFacts['values']): string {
+  return text.replace(PLACEHOLDER, (_, name: string) => values[name as LetterPlaceholder] ?? '');
+}
+
+/** Fills a template in with a person's facts: the words of the letter, the picture and the explanation. */
+export function letterContent(template: LetterTemplate, facts: LetterFacts): LetterContent {
+  const chosen = (paragraphs: readonly LetterParagraph[]) =>
+    paragraphs
+      .filter((p) => typeof p === 'string' || facts.conditions.includes(p.when))
+      .map((p) => fill(typeof p === 'string' ? p : p.text, facts.values));
+  const picture = facts.picture;
+  return {
+    kind: facts.kind,
+    language: facts.language,
+    council: facts.values.council ?? '',
+    reference: facts.values.reference ?? '',
+    date: facts.values.date ?? '',
+    subject: fill(template.subject, facts.values),
+    greeting: fill(template.greeting, facts.values),
+    paragraphs: chosen(template.paragraphs),
+    pictureHeading: template.pictureHeading,
+    picture:
+      picture === null
+        ? null
+        : (
+            [
+              ['councilPaysPence', template.picture.councilPays, picture.councilPaysPence],
+              ['contributionPence', template.picture.contribution, picture.contributionPence],
+              ['otherFundersPence', template.picture.otherFunders, picture.otherFundersPence],
+              ['addedStreamsPence', template.picture.addedStreams, picture.addedStreamsPence],
+            ] as const
+          )
+            .filter(([, , pence]) => pence > 0)
+            .map(([key, label, pence]) => ({ key, label, pence })),
+    rasAmountLabel: picture === null ? '' : `${template.picture.rasAmount}: ${formatPounds(picture.rasAmountPence)}`,
+    explanationHeading: template.explanationHeading,
+    explanation: facts.explanation,
+    disagreeHeading: template.disagreeHeading,
+    disagree: chosen(template.disagree),
+    signOff: fill(template.signOff, facts.values),
+  };
+}
+
+/** The picture's colours: dark enough for white text, and told apart by their labels as well as colour. */
+export const PICTURE_COLOURS: Readonly<Record<keyof MoneyPicture, string>> = {
+  rasAmountPence: '#0b0c0c',
+  councilPaysPence: '#1d70b8',
+  contributionPence: '#b58840',
+  otherFundersPence: '#4c2c92',
+  addedStreamsPence: '#00703c',
+};
+
+/** The stacked bar of where the money comes from, as SVG, with a bracket over the RAS amount. */
+export function moneyPictureSvg(content: LetterContent): string {
+  const parts = content.picture ?? [];
+  const total = parts.reduce((sum, part) => sum + part.pence, 0);
+  if (total === 0) return '';
+  const width = 640;
+  const barY = 46;
+  const barHeight = 44;
+  let x = 0;
+  const rasParts = parts.filter((part) => part.key !== 'addedStreamsPence').reduce((sum, part) => sum + part.pence, 0);
+  const rasWidth = (width * rasParts) / total;
+  const segments = parts.map((part, index) => {
+    const w = (width * part.pence) / total;
+    const segment = `<rect x="${x}" y="${barY}" width="${w}" height="${barHeight}" fill="${PICTURE_COLOURS[part.key]}"/>`;
+    const legendY = barY + barHeight + 28 + index * 26;
+    const legend = `<rect x="0" y="${legendY - 14}" width="18" height="18" fill="${PICTURE_COLOURS[part.key]}"/><text x="28" y="${legendY}">${escapeHtml(part.label)}: ${formatPounds(part.pence)}</text>`;
+    x += w;
+    return segment + legend;
+  });
+  const height = barY + barHeight + 20 + parts.length * 26;
+  return `<svg class="money" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(content.pictureHeading)}"><path d="M1 34 V26 H${rasWidth - 1} V34" fill="none" stroke="#0b0c0c" stroke-width="2"/><text x="0" y="16">${escapeHtml(content.rasAmountLabel)}</text>${segments.join('')}</svg>`;
+}
+
+const LETTER_STYLE = `@page { size: A4; margin: 20mm; }
+body { font-family: Arial, "Helvetica Neue", Helvetica, sans-serif; font-size: 14pt; line-height: 1.5; color: #0b0c0c; max-width: 42rem; margin: 2rem auto; padding: 0 1rem; }
+header { display: flex; justify-content: space-between; gap: 2rem; } header p { margin: 0; }
+h1 { font-size: 1.5em; margin: 1.5rem 0 1rem; } h2 { font-size: 1.15em; margin-top: 1.5rem; }
+svg.money { width: 100%; height: auto; font-size: 16px; margin: .5rem 0; } ol { padding-left: 1.4rem; } li { margin-bottom: .3rem; }
+@media print { body { margin: 0; max-width: none; } section { break-inside: avoid; } }`;
+
+/** The letter as one self-contained page that prints on A4. */
+export function renderLetterHtml(content: LetterContent): string {
+  const paragraphs = (list: readonly string[]) => list.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n');
+  return `<!doctype html>
+<html lang="${escapeHtml(content.language)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(content.subject)}</title>
+<style>
+${LETTER_STYLE}
+</style>
+</head>
+<body>
+<header><p><strong>${escapeHtml(content.council)}</strong></p><p>${escapeHtml(content.date)}<br>${escapeHtml(content.reference)}</p></header>
+<h1>${escapeHtml(content.subject)}</h1>
+<p>${escapeHtml(content.greeting)}</p>
+${paragraphs(content.paragraphs)}
+${content.picture && content.picture.length > 0 ? `<section><h2>${escapeHtml(content.pictureHeading)}</h2>\n${moneyPictureSvg(content)}</section>` : ''}
+<section><h2>${escapeHtml(content.disagreeHeading)}</h2>
+${paragraphs(content.disagree)}</section>
+${content.explanation.length > 0 ? `<section><h2>${escapeHtml(content.explanationHeading)}</h2>\n<ol>${content.explanation.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ol></section>` : ''}
+<p>${escapeHtml(content.signOff)}</p>
+</body>
+</html>
+`;
+}
