@@ -10,6 +10,7 @@ import * as upratingRuns from './202611261000_uprating_runs.js';
 import * as reviewCycles from './202611261100_review_cycles.js';
 import * as directPayments from './202611261200_direct_payments.js';
 import * as carers from './202611261300_carers.js';
+import * as equalityMonitoring from './202611261400_equality_monitoring.js';
 
 /**
  * Every migration, by name. Names sort in the order they run (`yyyymmddhhmm_what`); a new
@@ -27,4 +28,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '202611261100_review_cycles': reviewCycles,
   '202611261200_direct_payments': directPayments,
   '202611261300_carers': carers,
+  '202611261400_equality_monitoring': equalityMonitoring,
 };

@@ -248,6 +248,16 @@ ok(
   }),
   'updatePerson',
 );
+// Equality monitoring (special-category data): the coordinator records it with the person's
+// consent; only admin and auditor keys read it back, and every read is audited.
+ok(
+  await assessor.PUT('/v1/people/{id}/equality-monitoring', {
+    params: { path: { id: person.id }, header: { 'If-Match': '"0"' } },
+    body: { sex: 'female', ethnicity: 'white-british', religion: 'prefer-not-to-say', primarySupportReason: 'learning-disability' },
+  }),
+  'recordEqualityMonitoring',
+);
+ok(await admin.GET('/v1/people/{id}/equality-monitoring', { params: { path: { id: person.id } } }), 'getEqualityMonitoring');
 
 // Their self-assessment: draft, answers saved, submitted, agreed.
 const draft = await assessor.POST('/v1/assessments', {
@@ -636,6 +646,9 @@ log(`import: ${JSON.stringify(imported)}`);
 
 // Monitoring and the council's self-review.
 ok(await admin.GET('/v1/reports/summary'), 'getSummaryReport');
+// JSON is the default; the same operation answers CSV and HTML, so the generated type is their union.
+const fairness = ok(await admin.GET('/v1/reports/fairness'), 'getFairnessReport') as components['schemas']['FairnessReport'];
+log(`fairness report: ${fairness.everyone?.people ?? 'fewer than 5'} agreed budgets this year`);
 const criticalPath = await admin.GET('/v1/critical-path');
 ok(criticalPath, 'getCriticalPath');
 ok(

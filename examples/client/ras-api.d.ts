@@ -518,6 +518,34 @@ export interface paths {
         patch: operations["updatePerson"];
         trace?: never;
     };
+    "/v1/people/{id}/equality-monitoring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a person’s equality monitoring (audited)
+         * @description Special-category data under UK GDPR (Article 9): read only by admin and auditor keys, and by a portal key for the people it created; every read and write is audited, and no event or webhook carries it. The age band is worked out from the date of birth today.
+         *
+         *     Roles: admin, auditor, portal.
+         */
+        get: operations["getEqualityMonitoring"];
+        /**
+         * Record a person’s equality monitoring answers, replacing the last
+         * @description Special-category data under UK GDPR (Article 9): read only by admin and auditor keys, and by a portal key for the people it created; every read and write is audited, and no event or webhook carries it. Every field is optional: one left out or null is unknown, and `prefer-not-to-say` is an answer. Send If-Match: "0" the first time.
+         *
+         *     Roles: admin, assessor, integration, portal.
+         */
+        put: operations["recordEqualityMonitoring"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/assessments": {
         parameters: {
             query?: never;
@@ -1382,6 +1410,28 @@ export interface paths {
          * @description Roles: admin, assessor, team-manager, panel, finance, integration, auditor.
          */
         get: operations["getSummaryReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/fairness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How agreed budgets fall across groups: the evidence for the council’s annual equality review
+         * @description For the budgets agreed in the period: budget per person and money per point, how often and how far panels moved budgets from the RAS figure, appeal rates and outcomes, clawback at review and ceiling referrals, by client group, primary support reason, age band, sex and ethnic group. Every figure has its count and a 95% interval (exact Clopper–Pearson for rates, percentile bootstrap for money); groups under 5 people are suppressed, with one more where needed so none can be recovered from the totals. `?format=csv` gives a row per group; `?format=html` or `Accept: text/html` the page with charts.
+         *
+         *     Roles: admin, assessor, team-manager, panel, finance, integration, auditor.
+         */
+        get: operations["getFairnessReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2702,6 +2752,79 @@ export interface components {
                 contact?: string;
             } | null;
             caresForPersonId?: string | null;
+        };
+        /**
+         * Sex
+         * @description As the 2021 census asked it. `female`: Female; `male`: Male; `prefer-not-to-say`: Prefer not to say
+         * @enum {string}
+         */
+        Sex: "female" | "male" | "prefer-not-to-say";
+        /**
+         * Ethnicity
+         * @description The ONS 2021 census categories for England and Wales. `asian-bangladeshi`: Asian, Asian British or Asian Welsh: Bangladeshi; `asian-chinese`: Asian, Asian British or Asian Welsh: Chinese; `asian-indian`: Asian, Asian British or Asian Welsh: Indian; `asian-pakistani`: Asian, Asian British or Asian Welsh: Pakistani; `asian-other`: Asian, Asian British or Asian Welsh: Other Asian; `black-african`: Black, Black British, Black Welsh, Caribbean or African: African; `black-caribbean`: Black, Black British, Black Welsh, Caribbean or African: Caribbean; `black-other`: Black, Black British, Black Welsh, Caribbean or African: Other Black; `mixed-white-and-asian`: Mixed or Multiple: White and Asian; `mixed-white-and-black-african`: Mixed or Multiple: White and Black African; `mixed-white-and-black-caribbean`: Mixed or Multiple: White and Black Caribbean; `mixed-other`: Mixed or Multiple: Other Mixed or Multiple; `white-british`: White: English, Welsh, Scottish, Northern Irish or British; `white-irish`: White: Irish; `white-gypsy-or-irish-traveller`: White: Gypsy or Irish Traveller; `white-roma`: White: Roma; `white-other`: White: Other White; `other-arab`: Other ethnic group: Arab; `other-any`: Other ethnic group: Any other ethnic group; `prefer-not-to-say`: Prefer not to say
+         * @enum {string}
+         */
+        Ethnicity: "asian-bangladeshi" | "asian-chinese" | "asian-indian" | "asian-pakistani" | "asian-other" | "black-african" | "black-caribbean" | "black-other" | "mixed-white-and-asian" | "mixed-white-and-black-african" | "mixed-white-and-black-caribbean" | "mixed-other" | "white-british" | "white-irish" | "white-gypsy-or-irish-traveller" | "white-roma" | "white-other" | "other-arab" | "other-any" | "prefer-not-to-say";
+        /**
+         * EthnicGroup
+         * @description The ONS 2021 high-level group, derived from ethnicity. `asian`: Asian, Asian British or Asian Welsh; `black`: Black, Black British, Black Welsh, Caribbean or African; `mixed`: Mixed or Multiple ethnic groups; `white`: White; `other`: Other ethnic group; `prefer-not-to-say`: Prefer not to say
+         * @enum {string}
+         */
+        EthnicGroup: "asian" | "black" | "mixed" | "white" | "other" | "prefer-not-to-say";
+        /**
+         * Religion
+         * @description As the 2021 census asked it. `no-religion`: No religion; `christian`: Christian; `buddhist`: Buddhist; `hindu`: Hindu; `jewish`: Jewish; `muslim`: Muslim; `sikh`: Sikh; `other-religion`: Any other religion; `prefer-not-to-say`: Prefer not to say
+         * @enum {string}
+         */
+        Religion: "no-religion" | "christian" | "buddhist" | "hindu" | "jewish" | "muslim" | "sikh" | "other-religion" | "prefer-not-to-say";
+        /**
+         * SexualOrientation
+         * @description As the 2021 census asked it. `straight-or-heterosexual`: Straight or heterosexual; `gay-or-lesbian`: Gay or lesbian; `bisexual`: Bisexual; `other-sexual-orientation`: Other sexual orientation; `prefer-not-to-say`: Prefer not to say
+         * @enum {string}
+         */
+        SexualOrientation: "straight-or-heterosexual" | "gay-or-lesbian" | "bisexual" | "other-sexual-orientation" | "prefer-not-to-say";
+        /**
+         * PrimarySupportReason
+         * @description The Client Level Data (CLD) categories. `physical-access-and-mobility-only`: Physical Support: Access and mobility only; `physical-personal-care`: Physical Support: Personal care support; `sensory-visual`: Sensory Support: Support for visual impairment; `sensory-hearing`: Sensory Support: Support for hearing impairment; `sensory-dual`: Sensory Support: Support for dual impairment; `memory-and-cognition`: Support with Memory and Cognition; `learning-disability`: Learning Disability Support; `mental-health`: Mental Health Support; `social-substance-misuse`: Social Support: Substance misuse support; `social-asylum-seeker`: Social Support: Asylum seeker support; `social-isolation-or-other`: Social Support: Support for social isolation or other
+         * @enum {string}
+         */
+        PrimarySupportReason: "physical-access-and-mobility-only" | "physical-personal-care" | "sensory-visual" | "sensory-hearing" | "sensory-dual" | "memory-and-cognition" | "learning-disability" | "mental-health" | "social-substance-misuse" | "social-asylum-seeker" | "social-isolation-or-other";
+        /**
+         * MonitoringAgeBand
+         * @description Ten-year bands from 18
+         * @enum {string}
+         */
+        MonitoringAgeBand: "18-24" | "25-34" | "35-44" | "45-54" | "55-64" | "65-74" | "75-84" | "85+";
+        /** EqualityMonitoring */
+        EqualityMonitoring: {
+            /**
+             * Format: uuid
+             * @description Identifier (UUID)
+             */
+            personId: string;
+            /** @description false until answers are first recorded (every field is then null: unknown) */
+            recorded: boolean;
+            sex: components["schemas"]["Sex"] | null;
+            ethnicity: components["schemas"]["Ethnicity"] | null;
+            ethnicGroup: components["schemas"]["EthnicGroup"] | null;
+            religion: components["schemas"]["Religion"] | null;
+            sexualOrientation: components["schemas"]["SexualOrientation"] | null;
+            primarySupportReason: components["schemas"]["PrimarySupportReason"] | null;
+            ageBand: components["schemas"]["MonitoringAgeBand"] | null;
+            /** @description 0 until recorded; send it back in If-Match to record */
+            version: number;
+            updatedAt: string | null;
+        };
+        /**
+         * RecordEqualityMonitoring
+         * @description Every answer, replacing the last: null (or left out) is unknown; `prefer-not-to-say` is an answer
+         */
+        RecordEqualityMonitoring: {
+            sex?: components["schemas"]["Sex"] | null;
+            ethnicity?: components["schemas"]["Ethnicity"] | null;
+            religion?: components["schemas"]["Religion"] | null;
+            sexualOrientation?: components["schemas"]["SexualOrientation"] | null;
+            primarySupportReason?: components["schemas"]["PrimarySupportReason"] | null;
         };
         /** CreateAssessmentRequest */
         CreateAssessmentRequest: {
@@ -4898,6 +5021,80 @@ export interface components {
                 unpaidSupportPoints: number;
             };
         };
+        /**
+         * FairnessEstimate
+         * @description A money figure in pence with its 95% percentile-bootstrap interval
+         */
+        FairnessEstimate: {
+            value: number;
+            low: number;
+            high: number;
+            /** @description People the figure is worked out from */
+            count: number;
+        };
+        /**
+         * FairnessRate
+         * @description events of count as a percentage, with its exact (Clopper–Pearson) 95% interval
+         */
+        FairnessRate: {
+            /** @description Percent, to one decimal place */
+            value: number;
+            low: number;
+            high: number;
+            events: number;
+            count: number;
+        };
+        /** FairnessFigures */
+        FairnessFigures: {
+            people: number;
+            budgetPerPersonPence: components["schemas"]["FairnessEstimate"];
+            moneyPerPointPence: components["schemas"]["FairnessEstimate"] | null;
+            panelMoved: components["schemas"]["FairnessRate"];
+            /** @description Among budgets the panel moved: agreed − RAS figure, signed */
+            panelShiftPence: components["schemas"]["FairnessEstimate"] | null;
+            appeals: components["schemas"]["FairnessRate"];
+            appealsUpheld: components["schemas"]["FairnessRate"];
+            clawback: components["schemas"]["FairnessRate"];
+            ceilingReferrals: components["schemas"]["FairnessRate"];
+        };
+        /** FairnessReport */
+        FairnessReport: {
+            period: {
+                /** Format: date */
+                from: string;
+                /** Format: date */
+                to: string;
+            };
+            method: {
+                /** @description Groups with fewer people are suppressed */
+                threshold: number;
+                /** @enum {number} */
+                confidence: 95;
+                /** @enum {string} */
+                rates: "exact Clopper–Pearson";
+                /** @enum {string} */
+                money: "percentile bootstrap";
+                resamples: number;
+                seed: string;
+            };
+            /** @description What the report can and cannot show, in plain English */
+            limits: string[];
+            everyone: components["schemas"]["FairnessFigures"] | null;
+            dimensions: {
+                /** @enum {string} */
+                dimension: "clientGroup" | "primarySupportReason" | "ageBand" | "sex" | "ethnicGroup";
+                title: string;
+                groups: {
+                    /** @description null: not known */
+                    key: string | null;
+                    label: string;
+                    suppressed: boolean;
+                    suppressedBecause: ("fewer-than-threshold" | "protects-another-group") | null;
+                    /** @description null when suppressed */
+                    figures: components["schemas"]["FairnessFigures"] | null;
+                }[];
+            }[];
+        };
         /** ImportRowProblem */
         ImportRowProblem: {
             /** @description The line of the file (1 is a CSV header) */
@@ -5281,7 +5478,7 @@ export interface operations {
                      * @example {
                      *       "service": "ras-api",
                      *       "version": "0.1.0",
-                     *       "migration": "202611261300_carers",
+                     *       "migration": "202611261400_equality_monitoring",
                      *       "database": "pglite"
                      *     }
                      */
@@ -5341,7 +5538,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "Example Council mwwllmuq"
+                 *       "name": "Example Council mwwlxht0"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateCouncilRequest"];
@@ -5362,20 +5559,20 @@ export interface operations {
                     /**
                      * @example {
                      *       "council": {
-                     *         "id": "01a21479-a3ae-7697-870b-1feb48b7f1e2",
-                     *         "name": "Example Council mwwllmuq",
+                     *         "id": "01a21482-15e7-7500-b5d6-9b7b29625ab5",
+                     *         "name": "Example Council mwwlxht0",
                      *         "settings": {},
                      *         "version": 1,
-                     *         "createdAt": "2026-11-25T20:50:45.805Z"
+                     *         "createdAt": "2026-11-25T20:59:59.335Z"
                      *       },
                      *       "adminKey": {
-                     *         "id": "01a21479-a3af-7134-85ce-a9a205028489",
+                     *         "id": "01a21482-15e8-77ce-a2c8-0f4370ad4f0f",
                      *         "name": "First admin key",
                      *         "roles": [
                      *           "admin"
                      *         ],
-                     *         "createdAt": "2026-11-25T20:50:45.805Z",
-                     *         "key": "ras_01a21479a3af713485cea9a205028489_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *         "createdAt": "2026-11-25T20:59:59.335Z",
+                     *         "key": "ras_01a2148215e877cea2c80f4370ad4f0f_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *       }
                      *     }
                      */
@@ -5542,7 +5739,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-9810-77a7-8aab-68c59bfbfa10",
+                     *       "id": "01a21482-0998-7687-9a1e-fba6e3c3bd49",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -5554,7 +5751,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4
                      *       },
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T20:50:42.831Z"
+                     *       "createdAt": "2026-11-25T20:59:56.183Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -5679,7 +5876,7 @@ export interface operations {
                  *         "regionalReportOptIn": true,
                  *         "transparency": {
                  *           "publishedSchemeIds": [
-                 *             "01a21479-981f-75e8-88a6-d3f1af035a2b"
+                 *             "01a21482-09ae-727b-ac9b-f2b57b7e35af"
                  *           ],
                  *           "contactEmail": "ras@demo-borough.example.gov.uk",
                  *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -5709,7 +5906,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-9810-77a7-8aab-68c59bfbfa10",
+                     *       "id": "01a21482-0998-7687-9a1e-fba6e3c3bd49",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -5721,7 +5918,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4,
                      *         "transparency": {
                      *           "publishedSchemeIds": [
-                     *             "01a21479-981f-75e8-88a6-d3f1af035a2b"
+                     *             "01a21482-09ae-727b-ac9b-f2b57b7e35af"
                      *           ],
                      *           "contactEmail": "ras@demo-borough.example.gov.uk",
                      *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -5735,7 +5932,7 @@ export interface operations {
                      *         "regionalReportOptIn": true
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T20:50:42.831Z"
+                     *       "createdAt": "2026-11-25T20:59:56.183Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -5922,66 +6119,66 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21479-9813-73ac-bc9d-8429e4a4fe83",
+                     *           "id": "01a21482-099b-7472-a541-13911286824b",
                      *           "name": "Demo admin key",
                      *           "roles": [
                      *             "admin"
                      *           ],
-                     *           "createdAt": "2026-11-25T20:50:42.831Z",
+                     *           "createdAt": "2026-11-25T20:59:56.183Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21479-9b4e-77bf-a862-7196b49a2afe",
+                     *           "id": "01a21482-0cba-73e9-8786-7a6735b18a28",
                      *           "name": "Care coordinators",
                      *           "roles": [
                      *             "assessor"
                      *           ],
-                     *           "createdAt": "2026-11-25T20:50:43.662Z",
+                     *           "createdAt": "2026-11-25T20:59:56.986Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21479-9b59-7488-bdc1-0ce012a70ded",
+                     *           "id": "01a21482-0cc5-754e-a13c-3fe70758e701",
                      *           "name": "Team managers",
                      *           "roles": [
                      *             "team-manager"
                      *           ],
-                     *           "createdAt": "2026-11-25T20:50:43.673Z",
+                     *           "createdAt": "2026-11-25T20:59:56.996Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21479-9b60-760e-8dc3-aa2340f7593c",
+                     *           "id": "01a21482-0ccb-7432-903b-e76b47ef7385",
                      *           "name": "Resource Allocation Panel",
                      *           "roles": [
                      *             "panel"
                      *           ],
-                     *           "createdAt": "2026-11-25T20:50:43.679Z",
+                     *           "createdAt": "2026-11-25T20:59:57.003Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21479-9b66-7613-b621-87654d0d8a0b",
+                     *           "id": "01a21482-0cd6-75b9-a95c-8383cd4e415f",
                      *           "name": "Finance",
                      *           "roles": [
                      *             "finance"
                      *           ],
-                     *           "createdAt": "2026-11-25T20:50:43.686Z",
+                     *           "createdAt": "2026-11-25T20:59:57.014Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21479-9b6d-777b-8bf7-0b7addc8f4f6",
+                     *           "id": "01a21482-0cdc-7761-844a-3a2d3eea273d",
                      *           "name": "CareFirst bridge",
                      *           "roles": [
                      *             "integration"
                      *           ],
-                     *           "createdAt": "2026-11-25T20:50:43.691Z",
+                     *           "createdAt": "2026-11-25T20:59:57.020Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21479-9b76-70d8-a6ad-6a7b81b2a5ee",
+                     *           "id": "01a21482-0ce5-7279-9657-bc6133150fba",
                      *           "name": "Spare",
                      *           "roles": [
                      *             "auditor"
                      *           ],
-                     *           "createdAt": "2026-11-25T20:50:43.702Z",
+                     *           "createdAt": "2026-11-25T20:59:57.029Z",
                      *           "revokedAt": null
                      *         }
                      *       ],
@@ -6122,13 +6319,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-9b4e-77bf-a862-7196b49a2afe",
+                     *       "id": "01a21482-0cba-73e9-8786-7a6735b18a28",
                      *       "name": "Care coordinators",
                      *       "roles": [
                      *         "assessor"
                      *       ],
-                     *       "createdAt": "2026-11-25T20:50:43.662Z",
-                     *       "key": "ras_01a214799b4e77bfa8627196b49a2afe_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *       "createdAt": "2026-11-25T20:59:56.986Z",
+                     *       "key": "ras_01a214820cba73e987867a6735b18a28_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *     }
                      */
                     "application/json": components["schemas"]["NewApiKey"];
@@ -6463,7 +6660,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21479-981a-713b-b852-562574a37785",
+                     *           "id": "01a21482-09a2-775c-b31f-365b95d5bac5",
                      *           "key": "saq",
                      *           "version": 1,
                      *           "title": "Demo Borough self-assessment questionnaire",
@@ -7711,7 +7908,7 @@ export interface operations {
                      *               "maxPoints": 30
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T20:50:42.831Z"
+                     *           "createdAt": "2026-11-25T20:59:56.183Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -7828,7 +8025,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mwwllmuq",
+                 *       "key": "carers-mwwlxht0",
                  *       "title": "Carer’s self-assessment",
                  *       "sections": [
                  *         {
@@ -7875,8 +8072,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-9bf7-779c-ba13-6ee3b038afb8",
-                     *       "key": "carers-mwwllmuq",
+                     *       "id": "01a21482-0d6f-774a-bf11-c0dfb7ff5f0c",
+                     *       "key": "carers-mwwlxht0",
                      *       "version": 1,
                      *       "title": "Carer’s self-assessment",
                      *       "sections": [
@@ -7904,7 +8101,7 @@ export interface operations {
                      *           ]
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T20:50:43.829Z"
+                     *       "createdAt": "2026-11-25T20:59:57.165Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -8073,7 +8270,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-981a-713b-b852-562574a37785",
+                     *       "id": "01a21482-09a2-775c-b31f-365b95d5bac5",
                      *       "key": "saq",
                      *       "version": 1,
                      *       "title": "Demo Borough self-assessment questionnaire",
@@ -9321,7 +9518,7 @@ export interface operations {
                      *           "maxPoints": 30
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T20:50:42.831Z"
+                     *       "createdAt": "2026-11-25T20:59:56.183Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -9483,10 +9680,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21479-981f-75e8-88a6-d3f1af035a2b",
+                     *           "id": "01a21482-09ae-727b-ac9b-f2b57b7e35af",
                      *           "key": "adults",
                      *           "version": 1,
-                     *           "questionnaireId": "01a21479-981a-713b-b852-562574a37785",
+                     *           "questionnaireId": "01a21482-09a2-775c-b31f-365b95d5bac5",
                      *           "clientGroups": [
                      *             "learning-disability",
                      *             "physical-disability",
@@ -9508,7 +9705,7 @@ export interface operations {
                      *           },
                      *           "weeksPerYear": 52,
                      *           "rounding": "penny",
-                     *           "createdAt": "2026-11-25T20:50:42.831Z"
+                     *           "createdAt": "2026-11-25T20:59:56.183Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -9625,10 +9822,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mwwllmuq",
-                 *       "questionnaireId": "01a21479-9bf7-779c-ba13-6ee3b038afb8",
+                 *       "key": "carers-mwwlxht0",
+                 *       "questionnaireId": "01a21482-0d6f-774a-bf11-c0dfb7ff5f0c",
                  *       "clientGroups": [
-                 *         "carers-mwwllmuq"
+                 *         "carers-mwwlxht0"
                  *       ],
                  *       "effectiveFrom": "2026-04-01",
                  *       "method": {
@@ -9659,12 +9856,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-9c06-7079-9106-b2bab143e65c",
-                     *       "key": "carers-mwwllmuq",
+                     *       "id": "01a21482-0d80-7685-8f89-5bc533216fa6",
+                     *       "key": "carers-mwwlxht0",
                      *       "version": 1,
-                     *       "questionnaireId": "01a21479-9bf7-779c-ba13-6ee3b038afb8",
+                     *       "questionnaireId": "01a21482-0d6f-774a-bf11-c0dfb7ff5f0c",
                      *       "clientGroups": [
-                     *         "carers-mwwllmuq"
+                     *         "carers-mwwlxht0"
                      *       ],
                      *       "effectiveFrom": "2026-04-01",
                      *       "effectiveTo": null,
@@ -9681,7 +9878,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-11-25T20:50:43.845Z"
+                     *       "createdAt": "2026-11-25T20:59:57.182Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -9865,10 +10062,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-981f-75e8-88a6-d3f1af035a2b",
+                     *       "id": "01a21482-09ae-727b-ac9b-f2b57b7e35af",
                      *       "key": "adults",
                      *       "version": 1,
-                     *       "questionnaireId": "01a21479-981a-713b-b852-562574a37785",
+                     *       "questionnaireId": "01a21482-09a2-775c-b31f-365b95d5bac5",
                      *       "clientGroups": [
                      *         "learning-disability",
                      *         "physical-disability",
@@ -9890,7 +10087,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-11-25T20:50:42.831Z"
+                     *       "createdAt": "2026-11-25T20:59:56.183Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -10045,7 +10242,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "schemeId": "01a21479-981f-75e8-88a6-d3f1af035a2b",
+                     *       "schemeId": "01a21482-09ae-727b-ac9b-f2b57b7e35af",
                      *       "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *       "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *       "sections": [
@@ -10299,8 +10496,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-9c4d-73f7-9e54-c92f43b29330",
-                     *       "createdAt": "2026-11-25T20:50:43.917Z",
+                     *       "id": "01a21482-0dc0-73a6-ad23-9e7f47661717",
+                     *       "createdAt": "2026-11-25T20:59:57.247Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -10604,8 +10801,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-9c4d-73f7-9e54-c92f43b29330",
-                     *       "createdAt": "2026-11-25T20:50:43.917Z",
+                     *       "id": "01a21482-0dc0-73a6-ad23-9e7f47661717",
+                     *       "createdAt": "2026-11-25T20:59:57.247Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -11034,8 +11231,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a21479-981f-75e8-88a6-d3f1af035a2b",
-                 *       "successorSchemeId": "01a21479-9fdb-7626-a3d3-95b8c103396b",
+                 *       "schemeId": "01a21482-09ae-727b-ac9b-f2b57b7e35af",
+                 *       "successorSchemeId": "01a21482-11d0-7414-933d-0bb740255c89",
                  *       "transitionalProtection": {
                  *         "maxDecreasePercent": 5
                  *       }
@@ -11059,10 +11256,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-9fe8-76df-aae2-25a3496fdee4",
-                     *       "schemeId": "01a21479-9fdb-7626-a3d3-95b8c103396b",
+                     *       "id": "01a21482-11db-708d-b060-f8ea738f1fa7",
+                     *       "schemeId": "01a21482-11d0-7414-933d-0bb740255c89",
                      *       "replacesSchemeIds": [
-                     *         "01a21479-981f-75e8-88a6-d3f1af035a2b"
+                     *         "01a21482-09ae-727b-ac9b-f2b57b7e35af"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -11099,8 +11296,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
-                     *             "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *             "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
+                     *             "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -11113,7 +11310,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-25T20:50:44.832Z",
+                     *       "createdAt": "2026-11-25T20:59:58.293Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -11290,10 +11487,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-9fe8-76df-aae2-25a3496fdee4",
-                     *       "schemeId": "01a21479-9fdb-7626-a3d3-95b8c103396b",
+                     *       "id": "01a21482-11db-708d-b060-f8ea738f1fa7",
+                     *       "schemeId": "01a21482-11d0-7414-933d-0bb740255c89",
                      *       "replacesSchemeIds": [
-                     *         "01a21479-981f-75e8-88a6-d3f1af035a2b"
+                     *         "01a21482-09ae-727b-ac9b-f2b57b7e35af"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -11330,8 +11527,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
-                     *             "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *             "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
+                     *             "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -11344,7 +11541,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-25T20:50:44.832Z",
+                     *       "createdAt": "2026-11-25T20:59:58.293Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -11502,10 +11699,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-9fe8-76df-aae2-25a3496fdee4",
-                     *       "schemeId": "01a21479-9fdb-7626-a3d3-95b8c103396b",
+                     *       "id": "01a21482-11db-708d-b060-f8ea738f1fa7",
+                     *       "schemeId": "01a21482-11d0-7414-933d-0bb740255c89",
                      *       "replacesSchemeIds": [
-                     *         "01a21479-981f-75e8-88a6-d3f1af035a2b"
+                     *         "01a21482-09ae-727b-ac9b-f2b57b7e35af"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -11542,22 +11739,22 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
-                     *             "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *             "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
+                     *             "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
                      *             "protectedPence": 0,
                      *             "upratedAnnualPence": 4152800,
                      *             "outcome": "winner",
-                     *             "newBudgetId": "01a21479-a01c-75a3-9b4a-755cb7b24481",
-                     *             "reviewId": "01a21479-a021-7348-94fa-8041240db6b9"
+                     *             "newBudgetId": "01a21482-120a-73dc-a0c0-0e19a3dc8c25",
+                     *             "reviewId": "01a21482-120d-76ed-a1f6-019cc276b631"
                      *           }
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-25T20:50:44.832Z",
-                     *       "appliedAt": "2026-11-25T20:50:44.899Z",
+                     *       "createdAt": "2026-11-25T20:59:58.293Z",
+                     *       "appliedAt": "2026-11-25T20:59:58.351Z",
                      *       "version": 2
                      *     }
                      */
@@ -11729,7 +11926,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a21479-981f-75e8-88a6-d3f1af035a2b",
+                 *       "schemeId": "01a21482-09ae-727b-ac9b-f2b57b7e35af",
                  *       "answers": {
                  *         "washing": "some",
                  *         "dressing": "some",
@@ -11796,12 +11993,12 @@ export interface operations {
                     /**
                      * @example {
                      *       "scheme": {
-                     *         "id": "01a21479-981f-75e8-88a6-d3f1af035a2b",
+                     *         "id": "01a21482-09ae-727b-ac9b-f2b57b7e35af",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
                      *       "questionnaire": {
-                     *         "id": "01a21479-981a-713b-b852-562574a37785",
+                     *         "id": "01a21482-09a2-775c-b31f-365b95d5bac5",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -13089,9 +13286,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21479-9c90-7599-af45-0488605785f9",
+                     *           "id": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mwwllmuq"
+                     *             "carefirst": "JOURNEY-mwwlxht0"
                      *           },
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam Example",
@@ -13099,8 +13296,8 @@ export interface operations {
                      *           "agent": null,
                      *           "caresForPersonId": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T20:50:43.978Z",
-                     *           "updatedAt": "2026-11-25T20:50:43.978Z"
+                     *           "createdAt": "2026-11-25T20:59:57.312Z",
+                     *           "updatedAt": "2026-11-25T20:59:57.312Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -13219,7 +13416,7 @@ export interface operations {
                  * @example {
                  *       "clientGroup": "learning-disability",
                  *       "externalIds": {
-                 *         "carefirst": "JOURNEY-mwwllmuq"
+                 *         "carefirst": "JOURNEY-mwwlxht0"
                  *       },
                  *       "displayName": "Sam Example"
                  *     }
@@ -13242,9 +13439,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-9c90-7599-af45-0488605785f9",
+                     *       "id": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwllmuq"
+                     *         "carefirst": "JOURNEY-mwwlxht0"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -13252,8 +13449,8 @@ export interface operations {
                      *       "agent": null,
                      *       "caresForPersonId": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T20:50:43.978Z",
-                     *       "updatedAt": "2026-11-25T20:50:43.978Z"
+                     *       "createdAt": "2026-11-25T20:59:57.312Z",
+                     *       "updatedAt": "2026-11-25T20:59:57.312Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -13437,9 +13634,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-9c90-7599-af45-0488605785f9",
+                     *       "id": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwllmuq"
+                     *         "carefirst": "JOURNEY-mwwlxht0"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -13447,8 +13644,8 @@ export interface operations {
                      *       "agent": null,
                      *       "caresForPersonId": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T20:50:43.978Z",
-                     *       "updatedAt": "2026-11-25T20:50:43.978Z"
+                     *       "createdAt": "2026-11-25T20:59:57.312Z",
+                     *       "updatedAt": "2026-11-25T20:59:57.312Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -13614,9 +13811,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-9c90-7599-af45-0488605785f9",
+                     *       "id": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwllmuq"
+                     *         "carefirst": "JOURNEY-mwwlxht0"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam",
@@ -13624,8 +13821,8 @@ export interface operations {
                      *       "agent": null,
                      *       "caresForPersonId": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T20:50:43.978Z",
-                     *       "updatedAt": "2026-11-25T20:50:44.027Z"
+                     *       "createdAt": "2026-11-25T20:59:57.312Z",
+                     *       "updatedAt": "2026-11-25T20:59:57.369Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -13845,6 +14042,410 @@ export interface operations {
             };
         };
     };
+    getEqualityMonitoring: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifier (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The equality monitoring. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *       "recorded": true,
+                     *       "sex": "female",
+                     *       "ethnicity": "white-british",
+                     *       "ethnicGroup": "white",
+                     *       "religion": "prefer-not-to-say",
+                     *       "sexualOrientation": null,
+                     *       "primarySupportReason": "learning-disability",
+                     *       "ageBand": null,
+                     *       "version": 1,
+                     *       "updatedAt": "2026-11-25T20:59:57.391Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EqualityMonitoring"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description URI_TOO_LONG: The request URL is too long. */
+            414: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "URI_TOO_LONG";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    recordEqualityMonitoring: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` from your last read of the resource. Required for changes: without it the answer is 428 PRECONDITION_REQUIRED, and 412 PRECONDITION_FAILED if the resource has changed since. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description Identifier (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description Every answer, replacing the last: null (or left out) is unknown; `prefer-not-to-say` is an answer */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "sex": "female",
+                 *       "ethnicity": "white-british",
+                 *       "religion": "prefer-not-to-say",
+                 *       "primarySupportReason": "learning-disability"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RecordEqualityMonitoring"];
+            };
+        };
+        responses: {
+            /** @description The equality monitoring: record a person’s equality monitoring answers, replacing the last. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *       "recorded": true,
+                     *       "sex": "female",
+                     *       "ethnicity": "white-british",
+                     *       "ethnicGroup": "white",
+                     *       "religion": "prefer-not-to-say",
+                     *       "sexualOrientation": null,
+                     *       "primarySupportReason": "learning-disability",
+                     *       "ageBand": null,
+                     *       "version": 1,
+                     *       "updatedAt": "2026-11-25T20:59:57.391Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EqualityMonitoring"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_JSON: The request body is not valid JSON. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description PRECONDITION_FAILED: The resource has changed (If-Match does not match its ETag). */
+            412: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PRECONDITION_FAILED";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is too large. */
+            413: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description URI_TOO_LONG: The request URL is too long. */
+            414: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "URI_TOO_LONG";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type. UNSUPPORTED_CONTENT_ENCODING: Unsupported content encoding. */
+            415: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description PRECONDITION_REQUIRED: If-Match is required for this change. */
+            428: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PRECONDITION_REQUIRED";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
     listAssessments: {
         parameters: {
             query?: {
@@ -13875,10 +14476,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21479-9cca-758e-8a89-18f19d3168fb",
-                     *           "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *           "id": "01a21482-0e6f-709e-8ab2-97af7b21fc6d",
+                     *           "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *           "questionnaire": {
-                     *             "id": "01a21479-981a-713b-b852-562574a37785",
+                     *             "id": "01a21482-09a2-775c-b31f-365b95d5bac5",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
@@ -14333,8 +14934,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "agreedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-11-25T20:50:44.040Z",
-                     *           "updatedAt": "2026-11-25T20:50:44.087Z"
+                     *           "createdAt": "2026-11-25T20:59:57.421Z",
+                     *           "updatedAt": "2026-11-25T20:59:57.480Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -14451,8 +15052,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
-                 *       "questionnaireId": "01a21479-981a-713b-b852-562574a37785",
+                 *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                 *       "questionnaireId": "01a21482-09a2-775c-b31f-365b95d5bac5",
                  *       "completedWith": [
                  *         "family"
                  *       ],
@@ -14477,10 +15078,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-9cca-758e-8a89-18f19d3168fb",
-                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *       "id": "01a21482-0e6f-709e-8ab2-97af7b21fc6d",
+                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *       "questionnaire": {
-                     *         "id": "01a21479-981a-713b-b852-562574a37785",
+                     *         "id": "01a21482-09a2-775c-b31f-365b95d5bac5",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -14925,8 +15526,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T20:50:44.040Z",
-                     *       "updatedAt": "2026-11-25T20:50:44.040Z"
+                     *       "createdAt": "2026-11-25T20:59:57.421Z",
+                     *       "updatedAt": "2026-11-25T20:59:57.421Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -15110,10 +15711,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-9cca-758e-8a89-18f19d3168fb",
-                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *       "id": "01a21482-0e6f-709e-8ab2-97af7b21fc6d",
+                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *       "questionnaire": {
-                     *         "id": "01a21479-981a-713b-b852-562574a37785",
+                     *         "id": "01a21482-09a2-775c-b31f-365b95d5bac5",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -15568,8 +16169,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T20:50:44.040Z",
-                     *       "updatedAt": "2026-11-25T20:50:44.087Z"
+                     *       "createdAt": "2026-11-25T20:59:57.421Z",
+                     *       "updatedAt": "2026-11-25T20:59:57.480Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -15780,10 +16381,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-9cca-758e-8a89-18f19d3168fb",
-                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *       "id": "01a21482-0e6f-709e-8ab2-97af7b21fc6d",
+                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *       "questionnaire": {
-                     *         "id": "01a21479-981a-713b-b852-562574a37785",
+                     *         "id": "01a21482-09a2-775c-b31f-365b95d5bac5",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -16238,8 +16839,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T20:50:44.040Z",
-                     *       "updatedAt": "2026-11-25T20:50:44.087Z"
+                     *       "createdAt": "2026-11-25T20:59:57.421Z",
+                     *       "updatedAt": "2026-11-25T20:59:57.480Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -16486,10 +17087,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-9cca-758e-8a89-18f19d3168fb",
-                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *       "id": "01a21482-0e6f-709e-8ab2-97af7b21fc6d",
+                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *       "questionnaire": {
-                     *         "id": "01a21479-981a-713b-b852-562574a37785",
+                     *         "id": "01a21482-09a2-775c-b31f-365b95d5bac5",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -16986,11 +17587,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-11-25T20:50:44.186Z",
+                     *       "submittedAt": "2026-11-25T20:59:57.614Z",
                      *       "agreedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T20:50:44.040Z",
-                     *       "updatedAt": "2026-11-25T20:50:44.186Z"
+                     *       "createdAt": "2026-11-25T20:59:57.421Z",
+                     *       "updatedAt": "2026-11-25T20:59:57.614Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -17220,10 +17821,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-9cca-758e-8a89-18f19d3168fb",
-                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *       "id": "01a21482-0e6f-709e-8ab2-97af7b21fc6d",
+                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *       "questionnaire": {
-                     *         "id": "01a21479-981a-713b-b852-562574a37785",
+                     *         "id": "01a21482-09a2-775c-b31f-365b95d5bac5",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -17326,8 +17927,8 @@ export interface operations {
                      *       "moderation": {
                      *         "decision": "agree",
                      *         "amendments": [],
-                     *         "moderatedBy": "key:01a21479-9b4e-77bf-a862-7196b49a2afe",
-                     *         "moderatedAt": "2026-11-25T20:50:44.226Z"
+                     *         "moderatedBy": "key:01a21482-0cba-73e9-8786-7a6735b18a28",
+                     *         "moderatedAt": "2026-11-25T20:59:57.657Z"
                      *       },
                      *       "eligibility": {
                      *         "eligible": true,
@@ -17728,11 +18329,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-11-25T20:50:44.186Z",
-                     *       "agreedAt": "2026-11-25T20:50:44.226Z",
+                     *       "submittedAt": "2026-11-25T20:59:57.614Z",
+                     *       "agreedAt": "2026-11-25T20:59:57.657Z",
                      *       "version": 4,
-                     *       "createdAt": "2026-11-25T20:50:44.040Z",
-                     *       "updatedAt": "2026-11-25T20:50:44.226Z"
+                     *       "createdAt": "2026-11-25T20:59:57.421Z",
+                     *       "updatedAt": "2026-11-25T20:59:57.657Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -17984,18 +18585,18 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21479-9e92-7272-ad4e-d04682d030f2",
-                     *           "personId": "01a21479-9c90-7599-af45-0488605785f9",
-                     *           "assessmentId": "01a21479-9cca-758e-8a89-18f19d3168fb",
+                     *           "id": "01a21482-1051-73da-80cd-c248c00f191c",
+                     *           "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *           "assessmentId": "01a21482-0e6f-709e-8ab2-97af7b21fc6d",
                      *           "status": "indicative",
                      *           "startDate": "2026-12-01",
                      *           "questionnaire": {
-                     *             "id": "01a21479-981a-713b-b852-562574a37785",
+                     *             "id": "01a21482-09a2-775c-b31f-365b95d5bac5",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
                      *           "scheme": {
-                     *             "id": "01a21479-981f-75e8-88a6-d3f1af035a2b",
+                     *             "id": "01a21482-09ae-727b-ac9b-f2b57b7e35af",
                      *             "key": "adults",
                      *             "version": 1
                      *           },
@@ -18586,8 +19187,8 @@ export interface operations {
                      *           "contributionCollection": null,
                      *           "agreedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T20:50:44.492Z",
-                     *           "updatedAt": "2026-11-25T20:50:44.492Z"
+                     *           "createdAt": "2026-11-25T20:59:57.901Z",
+                     *           "updatedAt": "2026-11-25T20:59:57.901Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -18704,7 +19305,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "assessmentId": "01a21479-9cca-758e-8a89-18f19d3168fb",
+                 *       "assessmentId": "01a21482-0e6f-709e-8ab2-97af7b21fc6d",
                  *       "startDate": "2026-12-01"
                  *     }
                  */
@@ -18726,18 +19327,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-9e92-7272-ad4e-d04682d030f2",
-                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
-                     *       "assessmentId": "01a21479-9cca-758e-8a89-18f19d3168fb",
+                     *       "id": "01a21482-1051-73da-80cd-c248c00f191c",
+                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *       "assessmentId": "01a21482-0e6f-709e-8ab2-97af7b21fc6d",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a21479-981a-713b-b852-562574a37785",
+                     *         "id": "01a21482-09a2-775c-b31f-365b95d5bac5",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a21479-981f-75e8-88a6-d3f1af035a2b",
+                     *         "id": "01a21482-09ae-727b-ac9b-f2b57b7e35af",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -19328,8 +19929,8 @@ export interface operations {
                      *       "contributionCollection": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T20:50:44.492Z",
-                     *       "updatedAt": "2026-11-25T20:50:44.492Z"
+                     *       "createdAt": "2026-11-25T20:59:57.901Z",
+                     *       "updatedAt": "2026-11-25T20:59:57.901Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -19513,18 +20114,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-9e92-7272-ad4e-d04682d030f2",
-                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
-                     *       "assessmentId": "01a21479-9cca-758e-8a89-18f19d3168fb",
+                     *       "id": "01a21482-1051-73da-80cd-c248c00f191c",
+                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *       "assessmentId": "01a21482-0e6f-709e-8ab2-97af7b21fc6d",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a21479-981a-713b-b852-562574a37785",
+                     *         "id": "01a21482-09a2-775c-b31f-365b95d5bac5",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a21479-981f-75e8-88a6-d3f1af035a2b",
+                     *         "id": "01a21482-09ae-727b-ac9b-f2b57b7e35af",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -20115,8 +20716,8 @@ export interface operations {
                      *       "contributionCollection": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T20:50:44.492Z",
-                     *       "updatedAt": "2026-11-25T20:50:44.492Z"
+                     *       "createdAt": "2026-11-25T20:59:57.901Z",
+                     *       "updatedAt": "2026-11-25T20:59:57.901Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -20273,7 +20874,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21479-9dcd-7634-af72-3d1364696052",
+                     *           "id": "01a21482-0fb9-7726-b396-a3c90a1d8e6c",
                      *           "version": 1,
                      *           "shipped": false,
                      *           "name": "Charging policy 2027/28",
@@ -20339,7 +20940,7 @@ export interface operations {
                      *             "minimumWeeklyChargePence": 0,
                      *             "arrangementFeePence": 0
                      *           },
-                     *           "createdAt": "2026-11-25T20:50:44.296Z"
+                     *           "createdAt": "2026-11-25T20:59:57.748Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -20482,7 +21083,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-9dcd-7634-af72-3d1364696052",
+                     *       "id": "01a21482-0fb9-7726-b396-a3c90a1d8e6c",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -20548,7 +21149,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-11-25T20:50:44.296Z"
+                     *       "createdAt": "2026-11-25T20:59:57.748Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -20731,7 +21332,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-9dcd-7634-af72-3d1364696052",
+                     *       "id": "01a21482-0fb9-7726-b396-a3c90a1d8e6c",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -20797,7 +21398,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-11-25T20:50:44.296Z"
+                     *       "createdAt": "2026-11-25T20:59:57.748Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -20957,19 +21558,19 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21479-9db1-707e-b956-27c0ec641339",
-                     *           "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *           "id": "01a21482-0f8c-76b3-b55e-33ecb9dfe645",
+                     *           "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *           "effectiveFrom": "2026-04-01",
                      *           "method": "entered",
                      *           "weeklyContributionPence": 1500,
                      *           "calculation": null,
                      *           "chargingPolicy": null,
                      *           "notes": null,
-                     *           "createdAt": "2026-11-25T20:50:44.272Z"
+                     *           "createdAt": "2026-11-25T20:59:57.705Z"
                      *         },
                      *         {
-                     *           "id": "01a21479-9e3b-756c-ba15-ea6f99dacbdf",
-                     *           "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *           "id": "01a21482-1017-7269-98e2-127f49803070",
+                     *           "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *           "effectiveFrom": "2027-04-01",
                      *           "method": "calculated",
                      *           "weeklyContributionPence": 10035,
@@ -21125,12 +21726,12 @@ export interface operations {
                      *             }
                      *           },
                      *           "chargingPolicy": {
-                     *             "id": "01a21479-9dcd-7634-af72-3d1364696052",
+                     *             "id": "01a21482-0fb9-7726-b396-a3c90a1d8e6c",
                      *             "version": 1,
                      *             "name": "Charging policy 2027/28"
                      *           },
                      *           "notes": null,
-                     *           "createdAt": "2026-11-25T20:50:44.408Z"
+                     *           "createdAt": "2026-11-25T20:59:57.844Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -21302,15 +21903,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-9db1-707e-b956-27c0ec641339",
-                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *       "id": "01a21482-0f8c-76b3-b55e-33ecb9dfe645",
+                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *       "effectiveFrom": "2026-04-01",
                      *       "method": "entered",
                      *       "weeklyContributionPence": 1500,
                      *       "calculation": null,
                      *       "chargingPolicy": null,
                      *       "notes": null,
-                     *       "createdAt": "2026-11-25T20:50:44.272Z"
+                     *       "createdAt": "2026-11-25T20:59:57.705Z"
                      *     }
                      */
                     "application/json": components["schemas"]["FinancialAssessment"];
@@ -21518,9 +22119,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21479-9f08-7067-8f00-c5ff6984d2b4",
-                     *           "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
-                     *           "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *           "id": "01a21482-10e0-7411-b49e-51906903ff15",
+                     *           "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
+                     *           "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *           "status": "draft",
                      *           "stage": null,
                      *           "outcomes": [
@@ -21703,8 +22304,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "decidedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-11-25T20:50:44.615Z",
-                     *           "updatedAt": "2026-11-25T20:50:44.647Z",
+                     *           "createdAt": "2026-11-25T20:59:58.046Z",
+                     *           "updatedAt": "2026-11-25T20:59:58.083Z",
                      *           "healthySafeAndWell": "My PA checks my medication daily"
                      *         }
                      *       ],
@@ -21822,7 +22423,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
+                 *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
                  *       "outcomes": [
                  *         {
                  *           "key": "home",
@@ -21891,9 +22492,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-9f08-7067-8f00-c5ff6984d2b4",
-                     *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
-                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *       "id": "01a21482-10e0-7411-b49e-51906903ff15",
+                     *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
+                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -22076,8 +22677,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T20:50:44.615Z",
-                     *       "updatedAt": "2026-11-25T20:50:44.615Z",
+                     *       "createdAt": "2026-11-25T20:59:58.046Z",
+                     *       "updatedAt": "2026-11-25T20:59:58.046Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -22277,9 +22878,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-9f08-7067-8f00-c5ff6984d2b4",
-                     *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
-                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *       "id": "01a21482-10e0-7411-b49e-51906903ff15",
+                     *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
+                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -22462,8 +23063,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T20:50:44.615Z",
-                     *       "updatedAt": "2026-11-25T20:50:44.647Z",
+                     *       "createdAt": "2026-11-25T20:59:58.046Z",
+                     *       "updatedAt": "2026-11-25T20:59:58.083Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -22677,9 +23278,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-9f08-7067-8f00-c5ff6984d2b4",
-                     *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
-                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *       "id": "01a21482-10e0-7411-b49e-51906903ff15",
+                     *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
+                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -22862,8 +23463,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T20:50:44.615Z",
-                     *       "updatedAt": "2026-11-25T20:50:44.647Z",
+                     *       "createdAt": "2026-11-25T20:59:58.046Z",
+                     *       "updatedAt": "2026-11-25T20:59:58.083Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -23111,9 +23712,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-9f08-7067-8f00-c5ff6984d2b4",
-                     *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
-                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *       "id": "01a21482-10e0-7411-b49e-51906903ff15",
+                     *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
+                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *       "status": "submitted",
                      *       "stage": "coordinator",
                      *       "outcomes": [
@@ -23293,11 +23894,11 @@ export interface operations {
                      *       ],
                      *       "exception": null,
                      *       "decisions": [],
-                     *       "submittedAt": "2026-11-25T20:50:44.722Z",
+                     *       "submittedAt": "2026-11-25T20:59:58.172Z",
                      *       "decidedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T20:50:44.615Z",
-                     *       "updatedAt": "2026-11-25T20:50:44.722Z",
+                     *       "createdAt": "2026-11-25T20:59:58.046Z",
+                     *       "updatedAt": "2026-11-25T20:59:58.172Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -23529,9 +24130,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-9f08-7067-8f00-c5ff6984d2b4",
-                     *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
-                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *       "id": "01a21482-10e0-7411-b49e-51906903ff15",
+                     *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
+                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *       "status": "submitted",
                      *       "stage": "team-manager",
                      *       "outcomes": [
@@ -23712,22 +24313,22 @@ export interface operations {
                      *       "exception": null,
                      *       "decisions": [
                      *         {
-                     *           "id": "01a21479-9f93-7771-9900-81409df72311",
+                     *           "id": "01a21482-117f-7028-9937-23f3e449e779",
                      *           "stage": "coordinator",
                      *           "outcome": "approve",
                      *           "reasons": "Approved at coordinator: meets the outcomes",
                      *           "planVersion": 3,
-                     *           "decidedBy": "key:01a21479-9b4e-77bf-a862-7196b49a2afe",
+                     *           "decidedBy": "key:01a21482-0cba-73e9-8786-7a6735b18a28",
                      *           "actorName": "coordinator-1",
                      *           "checklistReasons": null,
-                     *           "decidedAt": "2026-11-25T20:50:44.751Z"
+                     *           "decidedAt": "2026-11-25T20:59:58.203Z"
                      *         }
                      *       ],
-                     *       "submittedAt": "2026-11-25T20:50:44.722Z",
+                     *       "submittedAt": "2026-11-25T20:59:58.172Z",
                      *       "decidedAt": null,
                      *       "version": 4,
-                     *       "createdAt": "2026-11-25T20:50:44.615Z",
-                     *       "updatedAt": "2026-11-25T20:50:44.756Z",
+                     *       "createdAt": "2026-11-25T20:59:58.046Z",
+                     *       "updatedAt": "2026-11-25T20:59:58.208Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -23971,10 +24572,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
+                     *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
                      *       "status": "agreed",
                      *       "agreement": {
-                     *         "id": "01a21479-9fca-717d-a01a-0af3deccd5de",
+                     *         "id": "01a21482-11bb-70e9-aed6-4455cbdeb669",
                      *         "startDate": "2026-12-01",
                      *         "frequency": "monthly",
                      *         "collection": "net",
@@ -23982,7 +24583,7 @@ export interface operations {
                      *         "grossAnnualPence": 4027500,
                      *         "contributionAnnualPence": 78000,
                      *         "netAnnualPence": 3949500,
-                     *         "financialAssessmentId": "01a21479-9db1-707e-b956-27c0ec641339"
+                     *         "financialAssessmentId": "01a21482-0f8c-76b3-b55e-33ecb9dfe645"
                      *       },
                      *       "balancePence": 0,
                      *       "councilPaidPence": 0,
@@ -24300,8 +24901,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-a06c-705c-9a7e-f7f3eaaca61c",
-                     *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
+                     *       "id": "01a21482-125c-77a9-a9af-42b3261ad649",
+                     *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
                      *       "kind": "council-payment",
                      *       "funder": "council",
                      *       "direction": "in",
@@ -24314,8 +24915,8 @@ export interface operations {
                      *       "reversesTransactionId": null,
                      *       "reversedBy": null,
                      *       "description": null,
-                     *       "createdBy": "key:01a21479-9b66-7613-b621-87654d0d8a0b",
-                     *       "createdAt": "2026-11-25T20:50:44.967Z"
+                     *       "createdBy": "key:01a21482-0cd6-75b9-a95c-8383cd4e415f",
+                     *       "createdAt": "2026-11-25T20:59:58.422Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Transaction"];
@@ -24519,7 +25120,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
+                 *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
                  *       "termsVersion": "2026-04",
                  *       "holder": {
                  *         "type": "person"
@@ -24550,9 +25151,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-a03c-728d-96de-32f9805fddfb",
-                     *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
-                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *       "id": "01a21482-1229-7319-900c-104cc16d92cd",
+                     *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
+                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *       "status": "active",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -24570,7 +25171,7 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [],
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T20:50:44.921Z"
+                     *       "createdAt": "2026-11-25T20:59:58.373Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -24754,9 +25355,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-a03c-728d-96de-32f9805fddfb",
-                     *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
-                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *       "id": "01a21482-1229-7319-900c-104cc16d92cd",
+                     *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
+                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *       "status": "active",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -24774,8 +25375,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a21479-a0fe-7052-8c64-df53b02494cf",
-                     *           "agreementId": "01a21479-a03c-728d-96de-32f9805fddfb",
+                     *           "id": "01a21482-12e6-7262-ad03-b407b4dcbcb1",
+                     *           "agreementId": "01a21482-1229-7319-900c-104cc16d92cd",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -24886,11 +25487,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T20:50:45.114Z"
+                     *           "createdAt": "2026-11-25T20:59:58.562Z"
                      *         }
                      *       ],
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T20:50:44.921Z"
+                     *       "createdAt": "2026-11-25T20:59:58.373Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -25057,9 +25658,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-a03c-728d-96de-32f9805fddfb",
-                     *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
-                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *       "id": "01a21482-1229-7319-900c-104cc16d92cd",
+                     *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
+                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *       "status": "suspended",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -25077,8 +25678,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a21479-a0fe-7052-8c64-df53b02494cf",
-                     *           "agreementId": "01a21479-a03c-728d-96de-32f9805fddfb",
+                     *           "id": "01a21482-12e6-7262-ad03-b407b4dcbcb1",
+                     *           "agreementId": "01a21482-1229-7319-900c-104cc16d92cd",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -25189,11 +25790,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T20:50:45.114Z"
+                     *           "createdAt": "2026-11-25T20:59:58.562Z"
                      *         }
                      *       ],
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T20:50:44.921Z"
+                     *       "createdAt": "2026-11-25T20:59:58.373Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -25441,8 +26042,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-a0fe-7052-8c64-df53b02494cf",
-                     *       "agreementId": "01a21479-a03c-728d-96de-32f9805fddfb",
+                     *       "id": "01a21482-12e6-7262-ad03-b407b4dcbcb1",
+                     *       "agreementId": "01a21482-1229-7319-900c-104cc16d92cd",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2026-12-31",
                      *       "statement": {
@@ -25553,7 +26154,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T20:50:45.114Z"
+                     *       "createdAt": "2026-11-25T20:59:58.562Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AccountReturn"];
@@ -25780,7 +26381,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-a125-7046-98b9-79dbf59c6fe4",
+                     *       "id": "01a21482-130e-771c-b2b3-dbfd4df7a668",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -25790,7 +26391,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a21479-a03c-728d-96de-32f9805fddfb",
+                     *           "agreementId": "01a21482-1229-7319-900c-104cc16d92cd",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -25830,7 +26431,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T20:50:45.153Z"
+                     *       "createdAt": "2026-11-25T20:59:58.601Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -25998,7 +26599,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-a125-7046-98b9-79dbf59c6fe4",
+                     *       "id": "01a21482-130e-771c-b2b3-dbfd4df7a668",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -26008,7 +26609,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a21479-a03c-728d-96de-32f9805fddfb",
+                     *           "agreementId": "01a21482-1229-7319-900c-104cc16d92cd",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -26048,7 +26649,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T20:50:45.153Z"
+                     *       "createdAt": "2026-11-25T20:59:58.601Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -26192,7 +26793,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "agreementId": "01a21479-a03c-728d-96de-32f9805fddfb",
+                 *       "agreementId": "01a21482-1229-7319-900c-104cc16d92cd",
                  *       "outcome": "satisfactory",
                  *       "notes": "Statement and card records agree"
                  *     }
@@ -26212,7 +26813,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-a125-7046-98b9-79dbf59c6fe4",
+                     *       "id": "01a21482-130e-771c-b2b3-dbfd4df7a668",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -26222,7 +26823,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a21479-a03c-728d-96de-32f9805fddfb",
+                     *           "agreementId": "01a21482-1229-7319-900c-104cc16d92cd",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -26233,7 +26834,7 @@ export interface operations {
                      *           "notes": "Statement and card records agree",
                      *           "recoveryPence": null,
                      *           "recoveryTransactionId": null,
-                     *           "decidedAt": "2026-11-25T20:50:45.191Z"
+                     *           "decidedAt": "2026-11-25T20:59:58.644Z"
                      *         }
                      *       ],
                      *       "explanation": [
@@ -26262,7 +26863,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T20:50:45.153Z"
+                     *       "createdAt": "2026-11-25T20:59:58.601Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -26482,10 +27083,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21479-a2a3-752c-8ee9-aeb4dfc984a7",
-                     *           "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *           "id": "01a21482-146a-7372-a7ad-b9b36077fedc",
+                     *           "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *           "subject": "budget",
-                     *           "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
+                     *           "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
                      *           "planId": null,
                      *           "decisionId": null,
                      *           "lodgedBy": "person",
@@ -26493,8 +27094,8 @@ export interface operations {
                      *           "status": "lodged",
                      *           "decision": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T20:50:45.537Z",
-                     *           "updatedAt": "2026-11-25T20:50:45.537Z"
+                     *           "createdAt": "2026-11-25T20:59:58.952Z",
+                     *           "updatedAt": "2026-11-25T20:59:58.952Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -26612,7 +27213,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "subject": "budget",
-                 *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
+                 *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
                  *       "reason": "My night-time needs are not counted"
                  *     }
                  */
@@ -26634,10 +27235,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-a2a3-752c-8ee9-aeb4dfc984a7",
-                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *       "id": "01a21482-146a-7372-a7ad-b9b36077fedc",
+                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *       "subject": "budget",
-                     *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
+                     *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -26645,8 +27246,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T20:50:45.537Z",
-                     *       "updatedAt": "2026-11-25T20:50:45.537Z"
+                     *       "createdAt": "2026-11-25T20:59:58.952Z",
+                     *       "updatedAt": "2026-11-25T20:59:58.952Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -26845,10 +27446,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-a2a3-752c-8ee9-aeb4dfc984a7",
-                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *       "id": "01a21482-146a-7372-a7ad-b9b36077fedc",
+                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *       "subject": "budget",
-                     *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
+                     *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -26856,8 +27457,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T20:50:45.537Z",
-                     *       "updatedAt": "2026-11-25T20:50:45.537Z"
+                     *       "createdAt": "2026-11-25T20:59:58.952Z",
+                     *       "updatedAt": "2026-11-25T20:59:58.952Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -27024,10 +27625,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-a2a3-752c-8ee9-aeb4dfc984a7",
-                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *       "id": "01a21482-146a-7372-a7ad-b9b36077fedc",
+                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *       "subject": "budget",
-                     *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
+                     *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -27037,12 +27638,12 @@ export interface operations {
                      *         "outcome": "not-upheld",
                      *         "reasons": "Night-time needs are counted in section 4",
                      *         "agreedAnnualPence": null,
-                     *         "decidedBy": "key:01a21479-9b60-760e-8dc3-aa2340f7593c",
-                     *         "decidedAt": "2026-11-25T20:50:45.577Z"
+                     *         "decidedBy": "key:01a21482-0ccb-7432-903b-e76b47ef7385",
+                     *         "decidedAt": "2026-11-25T20:59:58.996Z"
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T20:50:45.537Z",
-                     *       "updatedAt": "2026-11-25T20:50:45.577Z"
+                     *       "createdAt": "2026-11-25T20:59:58.952Z",
+                     *       "updatedAt": "2026-11-25T20:59:58.996Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -27298,9 +27899,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21479-9fce-7549-9668-f9a84965b716",
-                     *           "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
-                     *           "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *           "id": "01a21482-11bf-7569-b966-009bc5c90c1e",
+                     *           "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
+                     *           "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *           "kind": "first",
                      *           "dueDate": "2026-12-29",
                      *           "repeatEveryMonths": null,
@@ -27310,13 +27911,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T20:50:44.798Z",
-                     *           "updatedAt": "2026-11-25T20:50:44.798Z"
+                     *           "createdAt": "2026-11-25T20:59:58.255Z",
+                     *           "updatedAt": "2026-11-25T20:59:58.255Z"
                      *         },
                      *         {
-                     *           "id": "01a21479-9fce-754a-8e3e-6353f561931d",
-                     *           "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
-                     *           "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *           "id": "01a21482-11bf-756a-b491-826adccff09d",
+                     *           "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
+                     *           "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *           "kind": "annual",
                      *           "dueDate": "2027-12-01",
                      *           "repeatEveryMonths": null,
@@ -27326,13 +27927,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T20:50:44.798Z",
-                     *           "updatedAt": "2026-11-25T20:50:44.798Z"
+                     *           "createdAt": "2026-11-25T20:59:58.255Z",
+                     *           "updatedAt": "2026-11-25T20:59:58.255Z"
                      *         },
                      *         {
-                     *           "id": "01a21479-a021-7348-94fa-8041240db6b9",
-                     *           "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
-                     *           "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *           "id": "01a21482-120d-76ed-a1f6-019cc276b631",
+                     *           "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
+                     *           "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *           "kind": "interim",
                      *           "dueDate": "2027-04-01",
                      *           "repeatEveryMonths": null,
@@ -27342,8 +27943,8 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T20:50:44.885Z",
-                     *           "updatedAt": "2026-11-25T20:50:44.885Z"
+                     *           "createdAt": "2026-11-25T20:59:58.340Z",
+                     *           "updatedAt": "2026-11-25T20:59:58.340Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -27461,7 +28062,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
+                 *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
                  *       "kind": "interim",
                  *       "dueDate": "2027-03-01"
                  *     }
@@ -27484,9 +28085,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-a19e-7616-af91-2ff552889cac",
-                     *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
-                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *       "id": "01a21482-138b-71b6-b4d7-cffef0b45d81",
+                     *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
+                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *       "kind": "interim",
                      *       "dueDate": "2027-03-01",
                      *       "repeatEveryMonths": null,
@@ -27496,8 +28097,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T20:50:45.277Z",
-                     *       "updatedAt": "2026-11-25T20:50:45.277Z"
+                     *       "createdAt": "2026-11-25T20:59:58.729Z",
+                     *       "updatedAt": "2026-11-25T20:59:58.729Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -27681,9 +28282,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-a021-7348-94fa-8041240db6b9",
-                     *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
-                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *       "id": "01a21482-120d-76ed-a1f6-019cc276b631",
+                     *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
+                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -27693,8 +28294,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T20:50:44.885Z",
-                     *       "updatedAt": "2026-11-25T20:50:44.885Z"
+                     *       "createdAt": "2026-11-25T20:59:58.340Z",
+                     *       "updatedAt": "2026-11-25T20:59:58.340Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -27872,9 +28473,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-a021-7348-94fa-8041240db6b9",
-                     *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
-                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *       "id": "01a21482-120d-76ed-a1f6-019cc276b631",
+                     *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
+                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -27906,10 +28507,10 @@ export interface operations {
                      *         "reassessmentId": null
                      *       },
                      *       "clawback": null,
-                     *       "completedAt": "2026-11-25T20:50:45.349Z",
+                     *       "completedAt": "2026-11-25T20:59:58.805Z",
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T20:50:44.885Z",
-                     *       "updatedAt": "2026-11-25T20:50:45.349Z"
+                     *       "createdAt": "2026-11-25T20:59:58.340Z",
+                     *       "updatedAt": "2026-11-25T20:59:58.805Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -28168,9 +28769,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-9fce-754a-8e3e-6353f561931d",
-                     *       "budgetId": "01a21479-9e92-7272-ad4e-d04682d030f2",
-                     *       "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *       "id": "01a21482-11bf-756a-b491-826adccff09d",
+                     *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
+                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *       "kind": "annual",
                      *       "dueDate": "2027-12-01",
                      *       "repeatEveryMonths": null,
@@ -28312,10 +28913,10 @@ export interface operations {
                      *           "decision": "reduce",
                      *           "amountPence": 1577576,
                      *           "reason": "A replacement hoist is due next month",
-                     *           "decidedBy": "key:01a21479-9b66-7613-b621-87654d0d8a0b",
-                     *           "decidedAt": "2026-11-25T20:50:45.450Z",
+                     *           "decidedBy": "key:01a21482-0cd6-75b9-a95c-8383cd4e415f",
+                     *           "decidedAt": "2026-11-25T20:59:58.882Z",
                      *           "transactionIds": [
-                     *             "01a21479-a249-728a-b68d-351d7ea89575"
+                     *             "01a21482-1421-771c-8ab8-47272150abd8"
                      *           ]
                      *         },
                      *         "weeksPerYear": 52,
@@ -28323,10 +28924,10 @@ export interface operations {
                      *         "funders": [],
                      *         "totalClawbackPence": 3155153
                      *       },
-                     *       "completedAt": "2026-11-25T20:50:45.417Z",
+                     *       "completedAt": "2026-11-25T20:59:58.854Z",
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T20:50:44.798Z",
-                     *       "updatedAt": "2026-11-25T20:50:45.450Z"
+                     *       "createdAt": "2026-11-25T20:59:58.255Z",
+                     *       "updatedAt": "2026-11-25T20:59:58.882Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -28570,26 +29171,26 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "budget",
-                     *       "id": "01a21479-9e92-7272-ad4e-d04682d030f2",
+                     *       "id": "01a21482-1051-73da-80cd-c248c00f191c",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
                      *         "questionnaire": "saq v1",
-                     *         "questionnaireId": "01a21479-981a-713b-b852-562574a37785",
+                     *         "questionnaireId": "01a21482-09a2-775c-b31f-365b95d5bac5",
                      *         "scheme": "adults v1",
-                     *         "schemeId": "01a21479-981f-75e8-88a6-d3f1af035a2b"
+                     *         "schemeId": "01a21482-09ae-727b-ac9b-f2b57b7e35af"
                      *       },
                      *       "checks": [
                      *         {
                      *           "figure": "schemeId",
-                     *           "stored": "01a21479-981f-75e8-88a6-d3f1af035a2b",
-                     *           "recomputed": "01a21479-981f-75e8-88a6-d3f1af035a2b",
+                     *           "stored": "01a21482-09ae-727b-ac9b-f2b57b7e35af",
+                     *           "recomputed": "01a21482-09ae-727b-ac9b-f2b57b7e35af",
                      *           "matches": true
                      *         },
                      *         {
                      *           "figure": "questionnaireId",
-                     *           "stored": "01a21479-981a-713b-b852-562574a37785",
-                     *           "recomputed": "01a21479-981a-713b-b852-562574a37785",
+                     *           "stored": "01a21482-09a2-775c-b31f-365b95d5bac5",
+                     *           "recomputed": "01a21482-09a2-775c-b31f-365b95d5bac5",
                      *           "matches": true
                      *         },
                      *         {
@@ -28809,11 +29410,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "financial-assessment",
-                     *       "id": "01a21479-9e3b-756c-ba15-ea6f99dacbdf",
+                     *       "id": "01a21482-1017-7269-98e2-127f49803070",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
-                     *         "chargingPolicyId": "01a21479-9dcd-7634-af72-3d1364696052",
+                     *         "chargingPolicyId": "01a21482-0fb9-7726-b396-a3c90a1d8e6c",
                      *         "chargingPolicyVersion": 1,
                      *         "chargingPolicy": "Charging policy 2027/28"
                      *       },
@@ -28985,7 +29586,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "clawback",
-                     *       "id": "01a21479-9fce-754a-8e3e-6353f561931d",
+                     *       "id": "01a21482-11bf-756a-b491-826adccff09d",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
@@ -31210,52 +31811,52 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21479-9825-71da-a28e-b8425b64a029",
+                     *           "id": "01a21482-09b7-7190-836e-0c63e89fca3a",
                      *           "seq": 1,
                      *           "type": "council.created",
                      *           "entityType": "council",
-                     *           "entityId": "01a21479-9810-77a7-8aab-68c59bfbfa10",
-                     *           "occurredAt": "2026-11-25T20:50:42.831Z",
+                     *           "entityId": "01a21482-0998-7687-9a1e-fba6e3c3bd49",
+                     *           "occurredAt": "2026-11-25T20:59:56.183Z",
                      *           "data": {
-                     *             "id": "01a21479-9810-77a7-8aab-68c59bfbfa10",
+                     *             "id": "01a21482-0998-7687-9a1e-fba6e3c3bd49",
                      *             "name": "Demo Borough"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21479-9825-71db-ab23-6b2c284c36d1",
+                     *           "id": "01a21482-09b7-7191-a707-73092f10ea49",
                      *           "seq": 2,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a21479-981a-713b-b852-562574a37785",
-                     *           "occurredAt": "2026-11-25T20:50:42.831Z",
+                     *           "entityId": "01a21482-09a2-775c-b31f-365b95d5bac5",
+                     *           "occurredAt": "2026-11-25T20:59:56.183Z",
                      *           "data": {
-                     *             "id": "01a21479-981a-713b-b852-562574a37785",
+                     *             "id": "01a21482-09a2-775c-b31f-365b95d5bac5",
                      *             "key": "saq",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21479-9825-71dc-8a13-84dcb3211b31",
+                     *           "id": "01a21482-09b7-7192-a5cf-30709b1567f8",
                      *           "seq": 3,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a21479-981f-75e8-88a6-d3f1af035a2b",
-                     *           "occurredAt": "2026-11-25T20:50:42.831Z",
+                     *           "entityId": "01a21482-09ae-727b-ac9b-f2b57b7e35af",
+                     *           "occurredAt": "2026-11-25T20:59:56.183Z",
                      *           "data": {
-                     *             "id": "01a21479-981f-75e8-88a6-d3f1af035a2b",
+                     *             "id": "01a21482-09ae-727b-ac9b-f2b57b7e35af",
                      *             "key": "adults",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21479-9b36-7444-9610-0c6e1e0a88e8",
+                     *           "id": "01a21482-0ca4-7178-9d6b-f7f3ce6e81a4",
                      *           "seq": 4,
                      *           "type": "council.updated",
                      *           "entityType": "council",
-                     *           "entityId": "01a21479-9810-77a7-8aab-68c59bfbfa10",
-                     *           "occurredAt": "2026-11-25T20:50:43.634Z",
+                     *           "entityId": "01a21482-0998-7687-9a1e-fba6e3c3bd49",
+                     *           "occurredAt": "2026-11-25T20:59:56.960Z",
                      *           "data": {
-                     *             "id": "01a21479-9810-77a7-8aab-68c59bfbfa10",
+                     *             "id": "01a21482-0998-7687-9a1e-fba6e3c3bd49",
                      *             "name": "Demo Borough",
                      *             "version": 2,
                      *             "settings": {
@@ -31268,7 +31869,7 @@ export interface operations {
                      *                   }
                      *                 ],
                      *                 "publishedSchemeIds": [
-                     *                   "01a21479-981f-75e8-88a6-d3f1af035a2b"
+                     *                   "01a21482-09ae-727b-ac9b-f2b57b7e35af"
                      *                 ],
                      *                 "seniorResponsibleOwner": "Director of Adult Social Services"
                      *               },
@@ -31281,152 +31882,152 @@ export interface operations {
                      *               "firstReviewAfterWeeks": 4,
                      *               "contributionCollection": "net"
                      *             },
-                     *             "createdAt": "2026-11-25T20:50:42.831Z"
+                     *             "createdAt": "2026-11-25T20:59:56.183Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21479-9b50-77b0-ba2e-5c0981fc39ce",
+                     *           "id": "01a21482-0cbe-70a8-b131-a2fb422b2fc7",
                      *           "seq": 5,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21479-9b4e-77bf-a862-7196b49a2afe",
-                     *           "occurredAt": "2026-11-25T20:50:43.662Z",
+                     *           "entityId": "01a21482-0cba-73e9-8786-7a6735b18a28",
+                     *           "occurredAt": "2026-11-25T20:59:56.986Z",
                      *           "data": {
-                     *             "id": "01a21479-9b4e-77bf-a862-7196b49a2afe",
+                     *             "id": "01a21482-0cba-73e9-8786-7a6735b18a28",
                      *             "name": "Care coordinators",
                      *             "roles": [
                      *               "assessor"
                      *             ],
-                     *             "createdAt": "2026-11-25T20:50:43.662Z",
+                     *             "createdAt": "2026-11-25T20:59:56.986Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21479-9b5c-714e-989f-a98b59225191",
+                     *           "id": "01a21482-0cc7-74a8-a66f-4af55adb513c",
                      *           "seq": 6,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21479-9b59-7488-bdc1-0ce012a70ded",
-                     *           "occurredAt": "2026-11-25T20:50:43.673Z",
+                     *           "entityId": "01a21482-0cc5-754e-a13c-3fe70758e701",
+                     *           "occurredAt": "2026-11-25T20:59:56.996Z",
                      *           "data": {
-                     *             "id": "01a21479-9b59-7488-bdc1-0ce012a70ded",
+                     *             "id": "01a21482-0cc5-754e-a13c-3fe70758e701",
                      *             "name": "Team managers",
                      *             "roles": [
                      *               "team-manager"
                      *             ],
-                     *             "createdAt": "2026-11-25T20:50:43.673Z",
+                     *             "createdAt": "2026-11-25T20:59:56.996Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21479-9b61-7465-95b9-3adae750bb96",
+                     *           "id": "01a21482-0cd0-776e-b9ed-04f76f4c52c6",
                      *           "seq": 7,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21479-9b60-760e-8dc3-aa2340f7593c",
-                     *           "occurredAt": "2026-11-25T20:50:43.679Z",
+                     *           "entityId": "01a21482-0ccb-7432-903b-e76b47ef7385",
+                     *           "occurredAt": "2026-11-25T20:59:57.003Z",
                      *           "data": {
-                     *             "id": "01a21479-9b60-760e-8dc3-aa2340f7593c",
+                     *             "id": "01a21482-0ccb-7432-903b-e76b47ef7385",
                      *             "name": "Resource Allocation Panel",
                      *             "roles": [
                      *               "panel"
                      *             ],
-                     *             "createdAt": "2026-11-25T20:50:43.679Z",
+                     *             "createdAt": "2026-11-25T20:59:57.003Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21479-9b67-7716-b599-42bfd3dd0624",
+                     *           "id": "01a21482-0cd8-719e-b3d1-6ef0771ce3d7",
                      *           "seq": 8,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21479-9b66-7613-b621-87654d0d8a0b",
-                     *           "occurredAt": "2026-11-25T20:50:43.686Z",
+                     *           "entityId": "01a21482-0cd6-75b9-a95c-8383cd4e415f",
+                     *           "occurredAt": "2026-11-25T20:59:57.014Z",
                      *           "data": {
-                     *             "id": "01a21479-9b66-7613-b621-87654d0d8a0b",
+                     *             "id": "01a21482-0cd6-75b9-a95c-8383cd4e415f",
                      *             "name": "Finance",
                      *             "roles": [
                      *               "finance"
                      *             ],
-                     *             "createdAt": "2026-11-25T20:50:43.686Z",
+                     *             "createdAt": "2026-11-25T20:59:57.014Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21479-9b6f-73c4-91e2-b523a3741e3d",
+                     *           "id": "01a21482-0cdf-7524-be8c-c57a62844fa9",
                      *           "seq": 9,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21479-9b6d-777b-8bf7-0b7addc8f4f6",
-                     *           "occurredAt": "2026-11-25T20:50:43.691Z",
+                     *           "entityId": "01a21482-0cdc-7761-844a-3a2d3eea273d",
+                     *           "occurredAt": "2026-11-25T20:59:57.020Z",
                      *           "data": {
-                     *             "id": "01a21479-9b6d-777b-8bf7-0b7addc8f4f6",
+                     *             "id": "01a21482-0cdc-7761-844a-3a2d3eea273d",
                      *             "name": "CareFirst bridge",
                      *             "roles": [
                      *               "integration"
                      *             ],
-                     *             "createdAt": "2026-11-25T20:50:43.691Z",
+                     *             "createdAt": "2026-11-25T20:59:57.020Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21479-9b79-7464-8346-c71c99eaeb6e",
+                     *           "id": "01a21482-0ce8-7658-a1db-bbdb061a89cb",
                      *           "seq": 10,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21479-9b76-70d8-a6ad-6a7b81b2a5ee",
-                     *           "occurredAt": "2026-11-25T20:50:43.702Z",
+                     *           "entityId": "01a21482-0ce5-7279-9657-bc6133150fba",
+                     *           "occurredAt": "2026-11-25T20:59:57.029Z",
                      *           "data": {
-                     *             "id": "01a21479-9b76-70d8-a6ad-6a7b81b2a5ee",
+                     *             "id": "01a21482-0ce5-7279-9657-bc6133150fba",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-11-25T20:50:43.702Z",
+                     *             "createdAt": "2026-11-25T20:59:57.029Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21479-9b89-70cb-a0cc-a7df60093944",
+                     *           "id": "01a21482-0cf8-77cf-9742-5160adf82079",
                      *           "seq": 11,
                      *           "type": "api-key.revoked",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21479-9b76-70d8-a6ad-6a7b81b2a5ee",
-                     *           "occurredAt": "2026-11-25T20:50:43.717Z",
+                     *           "entityId": "01a21482-0ce5-7279-9657-bc6133150fba",
+                     *           "occurredAt": "2026-11-25T20:59:57.045Z",
                      *           "data": {
-                     *             "id": "01a21479-9b76-70d8-a6ad-6a7b81b2a5ee",
+                     *             "id": "01a21482-0ce5-7279-9657-bc6133150fba",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-11-25T20:50:43.702Z",
-                     *             "revokedAt": "2026-11-25T20:50:43.718Z"
+                     *             "createdAt": "2026-11-25T20:59:57.029Z",
+                     *             "revokedAt": "2026-11-25T20:59:57.047Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21479-9bf9-7663-93a3-e2fe0cd26922",
+                     *           "id": "01a21482-0d71-7510-bdc2-6db7b4ede141",
                      *           "seq": 12,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a21479-9bf7-779c-ba13-6ee3b038afb8",
-                     *           "occurredAt": "2026-11-25T20:50:43.829Z",
+                     *           "entityId": "01a21482-0d6f-774a-bf11-c0dfb7ff5f0c",
+                     *           "occurredAt": "2026-11-25T20:59:57.165Z",
                      *           "data": {
-                     *             "id": "01a21479-9bf7-779c-ba13-6ee3b038afb8",
-                     *             "key": "carers-mwwllmuq",
+                     *             "id": "01a21482-0d6f-774a-bf11-c0dfb7ff5f0c",
+                     *             "key": "carers-mwwlxht0",
                      *             "title": "Carer’s self-assessment",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21479-9c0c-744c-8b62-ea5193f7afde",
+                     *           "id": "01a21482-0d89-7741-ac41-d5b7b9e6bf83",
                      *           "seq": 13,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a21479-9c06-7079-9106-b2bab143e65c",
-                     *           "occurredAt": "2026-11-25T20:50:43.845Z",
+                     *           "entityId": "01a21482-0d80-7685-8f89-5bc533216fa6",
+                     *           "occurredAt": "2026-11-25T20:59:57.182Z",
                      *           "data": {
-                     *             "id": "01a21479-9c06-7079-9106-b2bab143e65c",
-                     *             "key": "carers-mwwllmuq",
+                     *             "id": "01a21482-0d80-7685-8f89-5bc533216fa6",
+                     *             "key": "carers-mwwlxht0",
                      *             "method": {
                      *               "type": "linear",
                      *               "poundsPerPointPence": 10000
@@ -31437,28 +32038,28 @@ export interface operations {
                      *               "percent": 20
                      *             },
                      *             "rounding": "penny",
-                     *             "createdAt": "2026-11-25T20:50:43.845Z",
+                     *             "createdAt": "2026-11-25T20:59:57.182Z",
                      *             "effectiveTo": null,
                      *             "floorPoints": null,
                      *             "ceilingPence": null,
                      *             "clientGroups": [
-                     *               "carers-mwwllmuq"
+                     *               "carers-mwwlxht0"
                      *             ],
                      *             "weeksPerYear": 52,
                      *             "effectiveFrom": "2026-04-01",
-                     *             "questionnaireId": "01a21479-9bf7-779c-ba13-6ee3b038afb8",
+                     *             "questionnaireId": "01a21482-0d6f-774a-bf11-c0dfb7ff5f0c",
                      *             "topSlicePercent": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21479-9c50-7505-baa0-c2c3efd69b24",
+                     *           "id": "01a21482-0dc4-7507-88fe-a8b3663d5cda",
                      *           "seq": 14,
                      *           "type": "calibration.created",
                      *           "entityType": "calibration",
-                     *           "entityId": "01a21479-9c4d-73f7-9e54-c92f43b29330",
-                     *           "occurredAt": "2026-11-25T20:50:43.917Z",
+                     *           "entityId": "01a21482-0dc0-73a6-ad23-9e7f47661717",
+                     *           "occurredAt": "2026-11-25T20:59:57.247Z",
                      *           "data": {
-                     *             "id": "01a21479-9c4d-73f7-9e54-c92f43b29330",
+                     *             "id": "01a21482-0dc0-73a6-ad23-9e7f47661717",
                      *             "caseCount": 3,
                      *             "integrity": {
                      *               "passes": true,
@@ -31472,104 +32073,104 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21479-9c96-7793-bef3-1788535db226",
+                     *           "id": "01a21482-0e0c-77e2-92b1-1face7118d6a",
                      *           "seq": 15,
                      *           "type": "person.created",
                      *           "entityType": "person",
-                     *           "entityId": "01a21479-9c90-7599-af45-0488605785f9",
-                     *           "occurredAt": "2026-11-25T20:50:43.978Z",
+                     *           "entityId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *           "occurredAt": "2026-11-25T20:59:57.312Z",
                      *           "data": {
-                     *             "id": "01a21479-9c90-7599-af45-0488605785f9",
+                     *             "id": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *             "version": 1,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mwwllmuq"
+                     *               "carefirst": "JOURNEY-mwwlxht0"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21479-9cbd-71cc-992e-8a4ce70217f3",
+                     *           "id": "01a21482-0e3c-7170-aa6f-d3e4b8546b50",
                      *           "seq": 16,
                      *           "type": "person.updated",
                      *           "entityType": "person",
-                     *           "entityId": "01a21479-9c90-7599-af45-0488605785f9",
-                     *           "occurredAt": "2026-11-25T20:50:44.025Z",
+                     *           "entityId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *           "occurredAt": "2026-11-25T20:59:57.367Z",
                      *           "data": {
-                     *             "id": "01a21479-9c90-7599-af45-0488605785f9",
+                     *             "id": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *             "version": 2,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mwwllmuq"
+                     *               "carefirst": "JOURNEY-mwwlxht0"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21479-9cd1-7304-b980-2407d93b981f",
+                     *           "id": "01a21482-0e74-75f6-8578-5d60272218ea",
                      *           "seq": 17,
                      *           "type": "assessment.created",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a21479-9cca-758e-8a89-18f19d3168fb",
-                     *           "occurredAt": "2026-11-25T20:50:44.040Z",
+                     *           "entityId": "01a21482-0e6f-709e-8ab2-97af7b21fc6d",
+                     *           "occurredAt": "2026-11-25T20:59:57.421Z",
                      *           "data": {
-                     *             "id": "01a21479-9cca-758e-8a89-18f19d3168fb",
+                     *             "id": "01a21482-0e6f-709e-8ab2-97af7b21fc6d",
                      *             "status": "draft",
                      *             "version": 1,
-                     *             "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *             "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a21479-981a-713b-b852-562574a37785"
+                     *             "questionnaireId": "01a21482-09a2-775c-b31f-365b95d5bac5"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21479-9cf9-74f8-a126-95964b63a899",
+                     *           "id": "01a21482-0eab-7319-9f39-2a33e8ee5254",
                      *           "seq": 18,
                      *           "type": "assessment.answers-saved",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a21479-9cca-758e-8a89-18f19d3168fb",
-                     *           "occurredAt": "2026-11-25T20:50:44.085Z",
+                     *           "entityId": "01a21482-0e6f-709e-8ab2-97af7b21fc6d",
+                     *           "occurredAt": "2026-11-25T20:59:57.478Z",
                      *           "data": {
-                     *             "id": "01a21479-9cca-758e-8a89-18f19d3168fb",
+                     *             "id": "01a21482-0e6f-709e-8ab2-97af7b21fc6d",
                      *             "status": "draft",
                      *             "version": 2,
-                     *             "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *             "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a21479-981a-713b-b852-562574a37785"
+                     *             "questionnaireId": "01a21482-09a2-775c-b31f-365b95d5bac5"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21479-9d5c-778a-8ca7-d72d4ab9cf1b",
+                     *           "id": "01a21482-0f30-7394-ba47-228ce5f35eae",
                      *           "seq": 19,
                      *           "type": "assessment.submitted",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a21479-9cca-758e-8a89-18f19d3168fb",
-                     *           "occurredAt": "2026-11-25T20:50:44.184Z",
+                     *           "entityId": "01a21482-0e6f-709e-8ab2-97af7b21fc6d",
+                     *           "occurredAt": "2026-11-25T20:59:57.613Z",
                      *           "data": {
-                     *             "id": "01a21479-9cca-758e-8a89-18f19d3168fb",
+                     *             "id": "01a21482-0e6f-709e-8ab2-97af7b21fc6d",
                      *             "status": "submitted",
                      *             "version": 3,
-                     *             "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *             "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a21479-981a-713b-b852-562574a37785"
+                     *             "questionnaireId": "01a21482-09a2-775c-b31f-365b95d5bac5"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21479-9d84-7266-b906-d54e2fe07bc1",
+                     *           "id": "01a21482-0f5b-76f7-bd3e-b429937af8d8",
                      *           "seq": 20,
                      *           "type": "assessment.agreed",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a21479-9cca-758e-8a89-18f19d3168fb",
-                     *           "occurredAt": "2026-11-25T20:50:44.224Z",
+                     *           "entityId": "01a21482-0e6f-709e-8ab2-97af7b21fc6d",
+                     *           "occurredAt": "2026-11-25T20:59:57.655Z",
                      *           "data": {
-                     *             "id": "01a21479-9cca-758e-8a89-18f19d3168fb",
+                     *             "id": "01a21482-0e6f-709e-8ab2-97af7b21fc6d",
                      *             "status": "agreed",
                      *             "version": 4,
                      *             "decision": "agree",
                      *             "eligible": true,
-                     *             "personId": "01a21479-9c90-7599-af45-0488605785f9",
+                     *             "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
                      *             "amendments": 0,
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a21479-981a-713b-b852-562574a37785"
+                     *             "questionnaireId": "01a21482-09a2-775c-b31f-365b95d5bac5"
                      *           }
                      *         }
                      *       ],
@@ -31701,8 +32302,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21479-a2f0-7368-80a8-3d0915d6ce06",
-                     *           "url": "http://127.0.0.1:40329/ras",
+                     *           "id": "01a21482-14c2-76fb-a941-a3c81ff9c7ad",
+                     *           "url": "http://127.0.0.1:42653/ras",
                      *           "description": "CareFirst bridge",
                      *           "eventTypes": [
                      *             "budget.created",
@@ -31712,7 +32313,7 @@ export interface operations {
                      *           "pausedReason": null,
                      *           "cursor": 64,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T20:50:45.615Z"
+                     *           "createdAt": "2026-11-25T20:59:59.041Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -31829,7 +32430,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "url": "http://127.0.0.1:40329/ras",
+                 *       "url": "http://127.0.0.1:42653/ras",
                  *       "eventTypes": [
                  *         "budget.created",
                  *         "budget.agreed"
@@ -31855,8 +32456,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-a2f0-7368-80a8-3d0915d6ce06",
-                     *       "url": "http://127.0.0.1:40329/ras",
+                     *       "id": "01a21482-14c2-76fb-a941-a3c81ff9c7ad",
+                     *       "url": "http://127.0.0.1:42653/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -31866,7 +32467,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 64,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T20:50:45.615Z",
+                     *       "createdAt": "2026-11-25T20:59:59.041Z",
                      *       "secret": "whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx="
                      *     }
                      */
@@ -32036,8 +32637,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-a2f0-7368-80a8-3d0915d6ce06",
-                     *       "url": "http://127.0.0.1:40329/ras",
+                     *       "id": "01a21482-14c2-76fb-a941-a3c81ff9c7ad",
+                     *       "url": "http://127.0.0.1:42653/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -32047,7 +32648,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 64,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T20:50:45.615Z"
+                     *       "createdAt": "2026-11-25T20:59:59.041Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -32359,8 +32960,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-a2f0-7368-80a8-3d0915d6ce06",
-                     *       "url": "http://127.0.0.1:40329/ras",
+                     *       "id": "01a21482-14c2-76fb-a941-a3c81ff9c7ad",
+                     *       "url": "http://127.0.0.1:42653/ras",
                      *       "description": "CareFirst bridge (live)",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -32370,7 +32971,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 64,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T20:50:45.615Z"
+                     *       "createdAt": "2026-11-25T20:59:59.041Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -32947,6 +33548,235 @@ export interface operations {
             };
         };
     };
+    getFairnessReport: {
+        parameters: {
+            query?: {
+                /** @description First day of the period (default: the financial year holding `to`, or today) */
+                from?: string;
+                /** @description Last day of the period (default: 31 March ending the financial year holding `from`) */
+                to?: string;
+                /** @description Default json */
+                format?: "json" | "csv" | "html";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The fairness report. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "period": {
+                     *         "from": "2026-04-01",
+                     *         "to": "2027-03-31"
+                     *       },
+                     *       "method": {
+                     *         "threshold": 5,
+                     *         "confidence": 95,
+                     *         "rates": "exact Clopper–Pearson",
+                     *         "money": "percentile bootstrap",
+                     *         "resamples": 1000,
+                     *         "seed": "fairness"
+                     *       },
+                     *       "limits": [
+                     *         "This report counts the 1 budgets agreed from 2026-04-01 to 2027-03-31. It compares groups of people. It cannot say why a group’s figures differ: the RAS sets budgets from needs, and needs differ between groups, so a difference is a question to look into, not proof of unfairness.",
+                     *         "Equality monitoring is optional. People who did not answer are shown as “Not known” (0 of 1 for ethnic group); people who preferred not to say are a group of their own. Where many are not known, the figures for the other groups may not stand for them.",
+                     *         "Small groups give wide intervals. Where two groups’ intervals overlap, the report cannot show that they differ. Groups of fewer than 5 people are not shown, and where one group alone would be hidden another is hidden too, so that no group can be worked out by subtracting the others from the total.",
+                     *         "Money per point is the agreed amount (the RAS figure with any transitional protection, or the panel’s amount in its place) divided by points. Budget per person adds funding streams on top. Appeals, clawback at the annual review and ceiling referrals are counted as they stand today for these budgets."
+                     *       ],
+                     *       "everyone": null,
+                     *       "dimensions": [
+                     *         {
+                     *           "dimension": "clientGroup",
+                     *           "title": "Client group",
+                     *           "groups": [
+                     *             {
+                     *               "key": "learning-disability",
+                     *               "label": "learning-disability",
+                     *               "suppressed": true,
+                     *               "suppressedBecause": "fewer-than-threshold",
+                     *               "figures": null
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "dimension": "primarySupportReason",
+                     *           "title": "Primary support reason",
+                     *           "groups": [
+                     *             {
+                     *               "key": "learning-disability",
+                     *               "label": "Learning Disability Support",
+                     *               "suppressed": true,
+                     *               "suppressedBecause": "fewer-than-threshold",
+                     *               "figures": null
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "dimension": "ageBand",
+                     *           "title": "Age band",
+                     *           "groups": [
+                     *             {
+                     *               "key": null,
+                     *               "label": "Not known",
+                     *               "suppressed": true,
+                     *               "suppressedBecause": "fewer-than-threshold",
+                     *               "figures": null
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "dimension": "sex",
+                     *           "title": "Sex",
+                     *           "groups": [
+                     *             {
+                     *               "key": "female",
+                     *               "label": "Female",
+                     *               "suppressed": true,
+                     *               "suppressedBecause": "fewer-than-threshold",
+                     *               "figures": null
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "dimension": "ethnicGroup",
+                     *           "title": "Ethnic group",
+                     *           "groups": [
+                     *             {
+                     *               "key": "white",
+                     *               "label": "White",
+                     *               "suppressed": true,
+                     *               "suppressedBecause": "fewer-than-threshold",
+                     *               "figures": null
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FairnessReport"];
+                    "text/csv": string;
+                    "text/html": string;
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description INVALID_INPUT: The input breaks a rule. */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_INPUT";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
     exportRecords: {
         parameters: {
             query?: {
@@ -32954,6 +33784,8 @@ export interface operations {
                 format?: "csv" | "ndjson";
                 /** @description RFC 3339 timestamp, UTC */
                 since?: string;
+                /** @description people only, admin keys only: add the equality monitoring columns (special-category data; the export is audited). Never included otherwise. */
+                includeEquality?: boolean;
             };
             header?: never;
             path: {
@@ -32975,8 +33807,8 @@ export interface operations {
                     "application/x-ndjson": string;
                     /**
                      * @example id,personId,externalIds,assessmentId,status,startDate,schemeKey,schemeVersion,rasAnnualPence,panelAnnualPence,outsideRas,totalAnnualPence,councilAnnualPence,annualContributionPence,netAnnualPence,referral,agreedAt
-                     *     01a21479-9e92-7272-ad4e-d04682d030f2,01a21479-9c90-7599-af45-0488605785f9,"{""carefirst"":""JOURNEY-mwwllmuq""}",01a21479-9cca-758e-8a89-18f19d3168fb,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-11-25T20:50:44.806Z
-                     *     01a21479-a01c-75a3-9b4a-755cb7b24481,01a21479-9c90-7599-af45-0488605785f9,"{""carefirst"":""JOURNEY-mwwllmuq""}",01a21479-9cca-758e-8a89-18f19d3168fb,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
+                     *     01a21482-1051-73da-80cd-c248c00f191c,01a21482-0e06-704a-addc-4ca2eea32a1c,"{""carefirst"":""JOURNEY-mwwlxht0""}",01a21482-0e6f-709e-8ab2-97af7b21fc6d,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-11-25T20:59:58.264Z
+                     *     01a21482-120a-73dc-a0c0-0e19a3dc8c25,01a21482-0e06-704a-addc-4ca2eea32a1c,"{""carefirst"":""JOURNEY-mwwlxht0""}",01a21482-0e6f-709e-8ab2-97af7b21fc6d,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
                      */
                     "text/csv": string;
                 };
@@ -33056,6 +33888,21 @@ export interface operations {
                     };
                 };
             };
+            /** @description INVALID_INPUT: The input breaks a rule. */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_INPUT";
+                    };
+                };
+            };
             /** @description RATE_LIMITED: Too many requests. */
             429: {
                 headers: {
@@ -33119,12 +33966,12 @@ export interface operations {
             content: {
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mwwllmuq,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mwwlxht0,learning-disability,Alex Example,1961-02-03
                  */
                 "text/csv": string;
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mwwllmuq,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mwwlxht0,learning-disability,Alex Example,1961-02-03
                  */
                 "application/x-ndjson": string;
             };
@@ -34622,8 +35469,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21479-a35d-7378-9c37-ad1db21ba100",
-                     *           "roundKey": "nw-mwwllmuq",
+                     *           "id": "01a21482-158f-7596-9f87-4a3e6932f23d",
+                     *           "roundKey": "nw-mwwlxht0",
                      *           "title": "North West self-rating",
                      *           "closesOn": "2099-06-30",
                      *           "closed": false,
@@ -34665,7 +35512,7 @@ export interface operations {
                      *               "version": null
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T20:50:45.724Z"
+                     *           "createdAt": "2026-11-25T20:59:59.245Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -34782,7 +35629,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "roundKey": "nw-mwwllmuq",
+                 *       "roundKey": "nw-mwwlxht0",
                  *       "title": "North West self-rating",
                  *       "closesOn": "2099-06-30"
                  *     }
@@ -34804,8 +35651,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-a35d-7378-9c37-ad1db21ba100",
-                     *       "roundKey": "nw-mwwllmuq",
+                     *       "id": "01a21482-158f-7596-9f87-4a3e6932f23d",
+                     *       "roundKey": "nw-mwwlxht0",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -34847,7 +35694,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T20:50:45.724Z"
+                     *       "createdAt": "2026-11-25T20:59:59.245Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -35030,8 +35877,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21479-a35d-7378-9c37-ad1db21ba100",
-                     *       "roundKey": "nw-mwwllmuq",
+                     *       "id": "01a21482-158f-7596-9f87-4a3e6932f23d",
+                     *       "roundKey": "nw-mwwlxht0",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -35073,7 +35920,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T20:50:45.724Z"
+                     *       "createdAt": "2026-11-25T20:59:59.245Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -35490,7 +36337,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "roundKey": "nw-mwwllmuq",
+                     *       "roundKey": "nw-mwwlxht0",
                      *       "councils": 1,
                      *       "minimumCouncils": 5,
                      *       "published": false,
@@ -35639,7 +36486,7 @@ export interface operations {
                      * @example {
                      *       "standard": "UK Algorithmic Transparency Recording Standard",
                      *       "standardVersion": "3.0",
-                     *       "schemeId": "01a21479-981f-75e8-88a6-d3f1af035a2b",
+                     *       "schemeId": "01a21482-09ae-727b-ac9b-f2b57b7e35af",
                      *       "schemeKey": "adults",
                      *       "schemeVersion": 1,
                      *       "lastUpdated": "2026-11-25",
@@ -35686,7 +36533,7 @@ export interface operations {
                      *             "How the answers become money is set out below, generated from the scheme itself."
                      *           ],
                      *           "maths": {
-                     *             "schemeId": "01a21479-981f-75e8-88a6-d3f1af035a2b",
+                     *             "schemeId": "01a21482-09ae-727b-ac9b-f2b57b7e35af",
                      *             "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *             "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *             "sections": [

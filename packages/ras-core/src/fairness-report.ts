@@ -4,8 +4,8 @@ import { escapeHtml, niceStep, reportPage } from './report-html.js';
 
 /** What the page needs besides the figures: names for the groups, the council and the period. */
 export interface FairnessReportOptions {
-  readonly council?: string;
-  readonly generatedOn?: string;
+  readonly council?: string | undefined;
+  readonly generatedOn?: string | undefined;
   readonly period: { readonly from: string; readonly to: string };
   /** A label for each group key by dimension (keys without one are shown as they are). */
   readonly labels?: Partial<Record<FairnessDimension, Readonly<Record<string, string>>>>;

@@ -19,10 +19,12 @@ export interface FairnessCase {
   /** The person's group on each dimension; `null` is "not known" (it is reported as a group of its own). */
   readonly groups: Readonly<Record<FairnessDimension, string | null>>;
   readonly totalPoints: number;
-  /** The RAS figure (with any transitional protection), before any panel decision. */
+  /** The RAS amount, before any transitional protection or panel decision. */
   readonly rasAnnualPence: Pence;
-  /** The amount agreed in place of the RAS figure: the panel's, when it set one, else the RAS figure. */
-  readonly agreedAnnualPence: Pence;
+  /** What transitional protection added to it (default 0). */
+  readonly protectedPence?: Pence;
+  /** The amount the panel agreed in place of the RAS figure, when it set one. */
+  readonly panelAnnualPence: Pence | null;
   /** The individual budget (the agreed amount plus added funding streams). */
   readonly budgetAnnualPence: Pence;
   /** The RAS figure was above the scheme's ceiling, so the panel decided the budget. */
@@ -236,9 +238,13 @@ function bootstrapRatio(
   return { value, low, high, count: n };
 }
 
+/** The RAS figure a case started from (with protection) and the amount agreed in its place. */
+const rasFigure = (c: FairnessCase) => c.rasAnnualPence + (c.protectedPence ?? 0);
+const agreedAmount = (c: FairnessCase) => c.panelAnnualPence ?? rasFigure(c);
+
 function figuresOf(cases: readonly FairnessCase[], resamples: number, random: () => number): GroupFigures {
   const ones = cases.map(() => 1);
-  const moved = cases.filter((c) => c.agreedAnnualPence !== c.rasAnnualPence);
+  const moved = cases.filter((c) => agreedAmount(c) !== rasFigure(c));
   const decided = cases.filter((c) => c.appeal === 'upheld' || c.appeal === 'not-upheld');
   const reviewed = cases.filter((c) => c.clawback !== null);
   const budgetPerPerson = bootstrapRatio(
@@ -251,7 +257,7 @@ function figuresOf(cases: readonly FairnessCase[], resamples: number, random: ()
     people: cases.length,
     budgetPerPersonPence: budgetPerPerson,
     moneyPerPointPence: bootstrapRatio(
-      cases.map((c) => c.agreedAnnualPence),
+      cases.map(agreedAmount),
       cases.map((c) => c.totalPoints),
       resamples,
       random,
@@ -261,7 +267,7 @@ function figuresOf(cases: readonly FairnessCase[], resamples: number, random: ()
       moved.length === 0
         ? null
         : bootstrapRatio(
-            moved.map((c) => c.agreedAnnualPence - c.rasAnnualPence),
+            moved.map((c) => agreedAmount(c) - rasFigure(c)),
             moved.map(() => 1),
             resamples,
             random,

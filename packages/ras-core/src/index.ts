@@ -84,9 +84,56 @@ export type {
   SampledAccount,
 } from './direct-payments.js';
 export { checkAccountReturn, ledgerForPeriod, recoverablePence, selectAuditSample } from './direct-payments.js';
+export type { MonitoringAgeBand } from './equality.js';
+export {
+  AGE_BANDS,
+  ageOn,
+  ETHNIC_GROUPS,
+  ETHNICITY,
+  ethnicGroupOf,
+  monitoringAgeBand,
+  PRIMARY_SUPPORT_REASON,
+  RELIGION,
+  SEX,
+  SEXUAL_ORIENTATION,
+} from './equality.js';
 export type { Problem, RasErrorCode } from './errors.js';
 export { RAS_ERROR_CODES, RasError, underPointer } from './errors.js';
 export type { ExplanationStep, FigureUnit, TraceParameter } from './explanation.js';
+export type {
+  Estimate,
+  FairnessAnalysis,
+  FairnessCase,
+  FairnessDimension,
+  FairnessDimensionReport,
+  FairnessGroup,
+  FairnessOptions,
+  GroupFigures,
+  Rate,
+} from './fairness.js';
+export { analyseFairness, clopperPearson, FAIRNESS_DIMENSIONS, groupsToSuppress } from './fairness.js';
+export type { FairnessReportOptions } from './fairness-report.js';
+export { DIMENSION_TITLES, renderFairnessReport } from './fairness-report.js';
+export type {
+  LetterCondition,
+  LetterContent,
+  LetterFacts,
+  LetterKind,
+  LetterParagraph,
+  LetterPlaceholder,
+  LetterTemplate,
+  MoneyPicture,
+} from './letters.js';
+export {
+  ENGLISH_LETTERS,
+  LETTER_CONDITIONS,
+  LETTER_KINDS,
+  LETTER_PLACEHOLDERS,
+  letterContent,
+  moneyPictureSvg,
+  renderLetterHtml,
+  unknownPlaceholders,
+} from './letters.js';
 export type { Pence, RoundingMode } from './money.js';
 export { formatPounds, MAX_AMOUNT_PENCE, poundsToPence } from './money.js';
 export type { FunderAmount, Instalment, PaymentFrequency, ScheduleOptions } from './payment-schedule.js';

@@ -93,6 +93,20 @@ export interface PersonTable {
   updated_at: Timestamp;
 }
 
+/** Equality monitoring: special-category data, kept apart from the person and read only by admin, auditor and the person's portal. */
+export interface EqualityMonitoringTable {
+  person_id: string;
+  council_id: string;
+  sex: string | null;
+  ethnicity: string | null;
+  religion: string | null;
+  sexual_orientation: string | null;
+  primary_support_reason: string | null;
+  version: Generated<number>;
+  updated_by: string;
+  updated_at: Timestamp;
+}
+
 export interface PersonExternalIdTable {
   council_id: string;
   person_id: string;
@@ -504,6 +518,7 @@ export interface DB {
   calibrations: CalibrationTable;
   people: PersonTable;
   person_external_ids: PersonExternalIdTable;
+  equality_monitoring: EqualityMonitoringTable;
   assessments: AssessmentTable;
   budgets: BudgetTable;
   idempotency_keys: IdempotencyKeyTable;
@@ -541,6 +556,7 @@ export type Questionnaire = Selectable<QuestionnaireTable>;
 export type AllocationScheme = Selectable<AllocationSchemeTable>;
 export type Calibration = Selectable<CalibrationTable>;
 export type Person = Selectable<PersonTable>;
+export type EqualityMonitoring = Selectable<EqualityMonitoringTable>;
 export type NewPerson = Insertable<PersonTable>;
 export type PersonUpdate = Updateable<PersonTable>;
 export type Assessment = Selectable<AssessmentTable>;

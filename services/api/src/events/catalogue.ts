@@ -233,8 +233,19 @@ export const EVENT_CATALOGUE = {
 /** An event type a consumer can receive. */
 export type EventType = keyof typeof EVENT_CATALOGUE;
 
-/** Actions written to the audit log only: they carry secrets or concern delivery itself. */
-export const AUDIT_ONLY_ACTIONS = ['webhook.created', 'webhook.updated', 'webhook.deleted'] as const;
+/**
+ * Actions written to the audit log only: they carry secrets, concern delivery itself, or touch
+ * special-category data (equality monitoring: every read, write and export is audited, and no
+ * event carries it to a webhook).
+ */
+export const AUDIT_ONLY_ACTIONS = [
+  'webhook.created',
+  'webhook.updated',
+  'webhook.deleted',
+  'equality-monitoring.read',
+  'equality-monitoring.recorded',
+  'equality-monitoring.exported',
+] as const;
 
 /** Every action Changes.record accepts. */
 export type AuditAction = EventType | (typeof AUDIT_ONLY_ACTIONS)[number];

@@ -12,6 +12,7 @@ import calibrationRoutes from './v1/calibrations/routes.js';
 import chargingPolicyRoutes from './v1/charging-policies/routes.js';
 import councilRoutes from './v1/councils/routes.js';
 import directPaymentRoutes from './v1/direct-payments/routes.js';
+import equalityMonitoringRoutes from './v1/equality-monitoring/routes.js';
 import eventRoutes from './v1/events/routes.js';
 import exportRoutes from './v1/exports/routes.js';
 import financialAssessmentRoutes from './v1/financial-assessments/routes.js';
@@ -42,6 +43,7 @@ export default async function routes(app: FastifyInstance): Promise<void> {
         upratingRunRoutes,
         calculationRoutes,
         peopleRoutes,
+        equalityMonitoringRoutes,
         assessmentRoutes,
         budgetRoutes,
         chargingPolicyRoutes,

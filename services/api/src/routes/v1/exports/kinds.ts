@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { DELIVERY_MECHANISM, managementMix, type SupportPlan } from 'ras-core';
 import type { DB } from '../../../db/schema.js';
 import { iso } from '../../../http/iso.js';
+import { equalityMonitoringOf } from '../../../repositories/equality-monitoring.js';
 import {
   assessmentsPage,
   budgetsPage,
@@ -42,6 +43,36 @@ function paged<R extends { id: string }>(read: (db: Kysely<DB>, request: PageReq
 
 function lines(row: { plan: unknown }) {
   return ((row.plan as SupportPlan).lines ?? []).map((line, index) => ({ line, index }));
+}
+
+/** The people export with each person's equality monitoring beside them (an admin's, audited). */
+export function withEqualityMonitoring(kind: ExportKind): ExportKind {
+  return {
+    description: kind.description,
+    columns: [...kind.columns, 'sex', 'ethnicity', 'religion', 'sexualOrientation', 'primarySupportReason'],
+    page: async (db, request) => {
+      const page = await kind.page(db, request);
+      const monitoring = await equalityMonitoringOf(
+        db,
+        request.councilId,
+        page.records.map((record) => record.id as string),
+      );
+      return {
+        last: page.last,
+        records: page.records.map((record) => {
+          const row = monitoring.get(record.id as string);
+          return {
+            ...record,
+            sex: row?.sex ?? null,
+            ethnicity: row?.ethnicity ?? null,
+            religion: row?.religion ?? null,
+            sexualOrientation: row?.sexual_orientation ?? null,
+            primarySupportReason: row?.primary_support_reason ?? null,
+          };
+        }),
+      };
+    },
+  };
 }
 
 /** Every bulk file a record system can pull. */

@@ -2,10 +2,12 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { rolesAccess } from '../../../auth/roles.js';
+import { AppError, unprocessable } from '../../../errors.js';
+import { write } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { csvField } from '../../../rules/summary-report.js';
 import { problemResponses, Timestamp } from '../../../schemas/common.js';
-import { EXPORT_KINDS, type ExportRecord } from './kinds.js';
+import { EXPORT_KINDS, type ExportRecord, withEqualityMonitoring } from './kinds.js';
 
 const PAGE = 500;
 
@@ -14,7 +16,7 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/exports/:kind',
     {
-      config: { access: rolesAccess('integration', 'admin', 'auditor') },
+      config: { access: rolesAccess('integration', 'admin', 'auditor'), problems: ['INVALID_INPUT'] },
       schema: {
         operationId: 'exportRecords',
         tags: ['integration'],
@@ -24,7 +26,16 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           .join('\n'),
         params: Type.Object({ kind: Type.Enum(Object.keys(EXPORT_KINDS) as [string, ...string[]]) }, { additionalProperties: false }),
         querystring: Type.Object(
-          { format: Type.Optional(Type.Enum(['csv', 'ndjson'], { description: 'Default ndjson' })), since: Type.Optional(Timestamp) },
+          {
+            format: Type.Optional(Type.Enum(['csv', 'ndjson'], { description: 'Default ndjson' })),
+            since: Type.Optional(Timestamp),
+            includeEquality: Type.Optional(
+              Type.Boolean({
+                description:
+                  'people only, admin keys only: add the equality monitoring columns (special-category data; the export is audited). Never included otherwise.',
+              }),
+            ),
+          },
           { additionalProperties: false },
         ),
         produces: ['application/x-ndjson', 'text/csv'],
@@ -36,7 +47,26 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const councilId = councilOf(request);
-      const spec = EXPORT_KINDS[request.params.kind] as (typeof EXPORT_KINDS)[string];
+      let spec = EXPORT_KINDS[request.params.kind] as (typeof EXPORT_KINDS)[string];
+      if (request.query.includeEquality === true) {
+        if (request.params.kind !== 'people')
+          throw unprocessable('INVALID_INPUT', 'Equality monitoring is exported only with people', [
+            { pointer: '/includeEquality', detail: 'applies only to the people export' },
+          ]);
+        if (request.principal.kind !== 'key' || !request.principal.roles.includes('admin'))
+          throw new AppError('FORBIDDEN', 'Only an admin key may export equality monitoring (special-category data)');
+        spec = withEqualityMonitoring(spec);
+        // Audited before the first byte: who took special-category data out, and when.
+        await write(request, async (_tx, changes) =>
+          changes.record({
+            action: 'equality-monitoring.exported',
+            entityType: 'council',
+            entityId: councilId,
+            after: { kind: 'people', format: request.query.format ?? 'ndjson', since: request.query.since ?? null },
+            event: false,
+          }),
+        );
+      }
       const csv = request.query.format === 'csv';
       const since = request.query.since ? new Date(request.query.since) : null;
       const db = app.db;

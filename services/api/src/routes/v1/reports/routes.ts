@@ -1,14 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { financialYear } from 'ras-core';
+import { financialYear, renderFairnessReport } from 'ras-core';
 import { Type } from 'typebox';
 import { rolesAccess, STAFF } from '../../../auth/roles.js';
 import { unprocessable } from '../../../errors.js';
+import { wantsHtml } from '../../../http/wants-html.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { findCouncil } from '../../../repositories/councils.js';
+import { agreedBudgetsForFairness } from '../../../repositories/fairness.js';
 import { activeBudgets, completedReviews, moneyByKind, overdueReviews } from '../../../repositories/reports.js';
+import { buildFairnessReport, FAIRNESS_CSV_COLUMNS, fairnessReportCsv, GROUP_LABELS } from '../../../rules/fairness-report.js';
 import { buildSummaryReport, summaryReportCsv, type Target } from '../../../rules/summary-report.js';
 import { problemResponses } from '../../../schemas/common.js';
-import { SummaryReport } from './schemas.js';
+import { FairnessReport, SummaryReport } from './schemas.js';
 
 /** Reports: the council's monitoring figures, JSON or CSV. */
 const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -73,6 +76,75 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           .send(summaryReportCsv(report));
       }
       return report;
+    },
+  );
+
+  app.get(
+    '/reports/fairness',
+    {
+      config: { problems: ['INVALID_INPUT'], access: rolesAccess(...STAFF) },
+      schema: {
+        operationId: 'getFairnessReport',
+        tags: ['reports'],
+        summary: 'How agreed budgets fall across groups: the evidence for the council’s annual equality review',
+        description:
+          'For the budgets agreed in the period: budget per person and money per point, how often and how far panels moved budgets from the RAS figure, appeal rates and outcomes, clawback at review and ceiling referrals, by client group, primary support reason, age band, sex and ethnic group. Every figure has its count and a 95% interval (exact Clopper–Pearson for rates, percentile bootstrap for money); groups under 5 people are suppressed, with one more where needed so none can be recovered from the totals. `?format=csv` gives a row per group; `?format=html` or `Accept: text/html` the page with charts.',
+        querystring: Type.Object(
+          {
+            from: Type.Optional(
+              Type.String({ format: 'date', description: 'First day of the period (default: the financial year holding `to`, or today)' }),
+            ),
+            to: Type.Optional(
+              Type.String({
+                format: 'date',
+                description: 'Last day of the period (default: 31 March ending the financial year holding `from`)',
+              }),
+            ),
+            format: Type.Optional(Type.Enum(['json', 'csv', 'html'], { description: 'Default json' })),
+          },
+          { additionalProperties: false },
+        ),
+        produces: ['application/json', 'text/csv', 'text/html'],
+        response: {
+          200: {
+            content: {
+              'application/json': { schema: FairnessReport },
+              'text/csv': { schema: Type.String({ description: `One row per group: ${FAIRNESS_CSV_COLUMNS.join(', ')}` }) },
+              'text/html': { schema: Type.String({ description: 'A self-contained HTML page with a chart per grouping' }) },
+            },
+          },
+          ...problemResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const today = app.clock.today();
+      const from = request.query.from ?? financialYear(request.query.to ?? today).from;
+      const to = request.query.to ?? financialYear(from).to;
+      if (to < from)
+        throw unprocessable('INVALID_INPUT', 'The period ends before it starts', [
+          { pointer: '/query/to', detail: 'must not be before from' },
+        ]);
+      const councilId = councilOf(request);
+      const [council, rows] = await Promise.all([findCouncil(app.db, councilId), agreedBudgetsForFairness(app.db, councilId, from, to)]);
+      const { analysis, ...report } = buildFairnessReport(rows, from, to);
+      const format = request.query.format;
+      if (format === 'csv')
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="fairness-${from}-${to}.csv"`)
+          .send(fairnessReportCsv(report));
+      if (wantsHtml(format, request.headers.accept)) {
+        const html = renderFairnessReport(analysis, {
+          council: council?.name,
+          generatedOn: today,
+          period: { from, to },
+          labels: GROUP_LABELS,
+          limits: report.limits,
+        });
+        return reply.type('text/html; charset=utf-8').header('vary', 'accept').send(html);
+      }
+      return reply.header('vary', 'accept').send(report);
     },
   );
 };

@@ -93,3 +93,69 @@ export const SummaryReport = Type.Object(
   },
   { title: 'SummaryReport' },
 );
+
+const Estimate = Type.Object(
+  {
+    value: Type.Integer(),
+    low: Type.Integer(),
+    high: Type.Integer(),
+    count: Type.Integer({ description: 'People the figure is worked out from' }),
+  },
+  { title: 'FairnessEstimate', description: 'A money figure in pence with its 95% percentile-bootstrap interval' },
+);
+const Rate = Type.Object(
+  {
+    value: Type.Number({ description: 'Percent, to one decimal place' }),
+    low: Type.Number(),
+    high: Type.Number(),
+    events: Type.Integer(),
+    count: Type.Integer(),
+  },
+  { title: 'FairnessRate', description: 'events of count as a percentage, with its exact (Clopper–Pearson) 95% interval' },
+);
+const GroupFigures = Type.Object(
+  {
+    people: Type.Integer(),
+    budgetPerPersonPence: Estimate,
+    moneyPerPointPence: Type.Union([Estimate, Type.Null()]),
+    panelMoved: Rate,
+    panelShiftPence: Type.Union([Estimate, Type.Null()], { description: 'Among budgets the panel moved: agreed − RAS figure, signed' }),
+    appeals: Rate,
+    appealsUpheld: Rate,
+    clawback: Rate,
+    ceilingReferrals: Rate,
+  },
+  { title: 'FairnessFigures' },
+);
+
+export const FairnessReport = Type.Object(
+  {
+    period: Type.Object({ from: Type.String({ format: 'date' }), to: Type.String({ format: 'date' }) }),
+    method: Type.Object({
+      threshold: Type.Integer({ description: 'Groups with fewer people are suppressed' }),
+      confidence: Type.Literal(95),
+      rates: Type.Literal('exact Clopper–Pearson'),
+      money: Type.Literal('percentile bootstrap'),
+      resamples: Type.Integer(),
+      seed: Type.String(),
+    }),
+    limits: Type.Array(Type.String(), { description: 'What the report can and cannot show, in plain English' }),
+    everyone: Type.Union([GroupFigures, Type.Null()]),
+    dimensions: Type.Array(
+      Type.Object({
+        dimension: Type.Enum(['clientGroup', 'primarySupportReason', 'ageBand', 'sex', 'ethnicGroup']),
+        title: Type.String(),
+        groups: Type.Array(
+          Type.Object({
+            key: Type.Union([Type.String(), Type.Null()], { description: 'null: not known' }),
+            label: Type.String(),
+            suppressed: Type.Boolean(),
+            suppressedBecause: Type.Union([Type.Enum(['fewer-than-threshold', 'protects-another-group']), Type.Null()]),
+            figures: Type.Union([GroupFigures, Type.Null()], { description: 'null when suppressed' }),
+          }),
+        ),
+      }),
+    ),
+  },
+  { title: 'FairnessReport' },
+);

@@ -1,0 +1,60 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { DB, EqualityMonitoring } from '../db/schema.js';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+/** The equality monitoring answers that can be recorded, by column. */
+export interface EqualityAnswers {
+  readonly sex: string | null;
+  readonly ethnicity: string | null;
+  readonly religion: string | null;
+  readonly sexual_orientation: string | null;
+  readonly primary_support_reason: string | null;
+}
+
+/** A person's equality monitoring, if any was recorded. */
+export function findEqualityMonitoring(db: Db, councilId: string, personId: string, options: { forUpdate?: boolean } = {}) {
+  let query = db.selectFrom('equality_monitoring').selectAll().where('council_id', '=', councilId).where('person_id', '=', personId);
+  if (options.forUpdate) query = query.forUpdate();
+  return query.executeTakeFirst();
+}
+
+/** Records a person's answers in full (a field left out is unknown), numbering the version. */
+export async function saveEqualityMonitoring(
+  tx: Transaction<DB>,
+  councilId: string,
+  personId: string,
+  answers: EqualityAnswers,
+  updatedBy: string,
+  existing: EqualityMonitoring | undefined,
+): Promise<EqualityMonitoring> {
+  if (existing === undefined)
+    return tx
+      .insertInto('equality_monitoring')
+      .values({ person_id: personId, council_id: councilId, ...answers, updated_by: updatedBy })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  return tx
+    .updateTable('equality_monitoring')
+    .set((eb) => ({ ...answers, updated_by: updatedBy, updated_at: new Date(), version: eb('version', '+', 1) }))
+    .where('council_id', '=', councilId)
+    .where('person_id', '=', personId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** The equality monitoring of many people of a council, by person id (for an admin's export). */
+export async function equalityMonitoringOf(
+  db: Db,
+  councilId: string,
+  personIds: readonly string[],
+): Promise<Map<string, EqualityMonitoring>> {
+  if (personIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('equality_monitoring')
+    .selectAll()
+    .where('council_id', '=', councilId)
+    .where('person_id', 'in', personIds)
+    .execute();
+  return new Map(rows.map((row) => [row.person_id, row]));
+}

@@ -1,0 +1,75 @@
+import { type Kysely, sql } from 'kysely';
+import type { DB } from '../db/schema.js';
+
+/** One agreed budget in the period, with its person's groups and what happened to it afterwards. */
+export interface FairnessRow {
+  readonly budget_id: string;
+  readonly start_date: string;
+  readonly client_group: string;
+  readonly date_of_birth: string | null;
+  readonly sex: string | null;
+  readonly ethnicity: string | null;
+  readonly primary_support_reason: string | null;
+  readonly total_points: number;
+  readonly ras_annual_pence: number;
+  readonly protected_annual_pence: number;
+  readonly panel_annual_pence: number | null;
+  readonly total_annual_pence: number;
+  readonly ceiling_referral: boolean;
+  readonly appeal_status: 'lodged' | 'upheld' | 'not-upheld' | null;
+  /** The latest completed annual review's recommended clawback, pence; null when none was completed. */
+  readonly clawback_pence: number | null;
+}
+
+/**
+ * Every budget of a council agreed in the period (`from` to `to`, inclusive; agreed budgets that
+ * were later ended by an uprating count, as they were agreed), with the person's groups, the
+ * latest appeal against it and the latest annual review's clawback.
+ */
+export function agreedBudgetsForFairness(db: Kysely<DB>, councilId: string, from: string, to: string): Promise<FairnessRow[]> {
+  return db
+    .selectFrom('budgets as b')
+    .innerJoin('people as p', 'p.id', 'b.person_id')
+    .leftJoin('equality_monitoring as e', 'e.person_id', 'b.person_id')
+    .select([
+      'b.id as budget_id',
+      'b.start_date',
+      'p.client_group',
+      'p.date_of_birth',
+      'e.sex',
+      'e.ethnicity',
+      'e.primary_support_reason',
+      'b.ras_annual_pence',
+      'b.protected_annual_pence',
+      'b.panel_annual_pence',
+      'b.total_annual_pence',
+      sql<number>`(b.calculation->>'totalPoints')::integer`.as('total_points'),
+      sql<boolean>`coalesce(b.calculation->'referrals' @> '[{"reason":"above-ceiling"}]'::jsonb, false)`.as('ceiling_referral'),
+      (eb) =>
+        eb
+          .selectFrom('appeals as a')
+          .select('a.status')
+          .whereRef('a.budget_id', '=', 'b.id')
+          .where('a.subject', '=', 'budget')
+          .orderBy('a.created_at', 'desc')
+          .limit(1)
+          .as('appeal_status'),
+      (eb) =>
+        eb
+          .selectFrom('reviews as r')
+          .select(sql<number>`(r.clawback->>'clawbackPence')::bigint`.as('clawback_pence'))
+          .whereRef('r.budget_id', '=', 'b.id')
+          .where('r.kind', '=', 'annual')
+          .where('r.status', '=', 'completed')
+          .where('r.clawback', 'is not', null)
+          .orderBy('r.completed_at', 'desc')
+          .limit(1)
+          .as('clawback_pence'),
+    ])
+    .where('b.council_id', '=', councilId)
+    .where('b.agreed_at', 'is not', null)
+    .where(sql<string>`(b.agreed_at at time zone 'UTC')::date`, '>=', from)
+    .where(sql<string>`(b.agreed_at at time zone 'UTC')::date`, '<=', to)
+    .orderBy('b.id')
+    .execute() as Promise<FairnessRow[]>;
+}

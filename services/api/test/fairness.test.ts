@@ -1,0 +1,255 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
+import { agreedBudget } from './helpers/plan.js';
+import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
+
+let t: TestApp;
+let council: SetUpCouncil;
+
+/** 32 points: care capped at 20, getting out 12. At £250 a point, £8,000: above the £7,500 ceiling. */
+const ANSWERS_32 = { washing: 'lots', aids: ['hoist', 'rail'], out: 'never' };
+
+/**
+ * The seeded caseload, worked by hand below. Everyone is in learning disability; 25 points is
+ * £6,250.00. People 5 and 6 score 32 points (£8,000.00, above the ceiling) and the panel agrees
+ * £7,600.00 instead. People 1 and 2 appeal their budget.
+ */
+const CASELOAD: { sex?: string; ethnicity?: string; dateOfBirth?: string; psr?: string; high?: boolean; appeal?: boolean }[] = [
+  { sex: 'female', ethnicity: 'white-british', dateOfBirth: '1990-06-01', psr: 'learning-disability', appeal: true },
+  { sex: 'female', ethnicity: 'white-british', dateOfBirth: '1990-06-01', psr: 'learning-disability', appeal: true },
+  { sex: 'female', ethnicity: 'white-british', dateOfBirth: '1990-06-01', psr: 'learning-disability' },
+  { sex: 'female', ethnicity: 'white-british', dateOfBirth: '1990-06-01', psr: 'learning-disability' },
+  { sex: 'female', ethnicity: 'asian-indian', dateOfBirth: '1950-01-01', psr: 'learning-disability', high: true },
+  { sex: 'female', ethnicity: 'asian-indian', dateOfBirth: '1950-01-01', psr: 'learning-disability', high: true },
+  { sex: 'male', ethnicity: 'white-british', dateOfBirth: '1990-06-01', psr: 'learning-disability' },
+  { sex: 'male', ethnicity: 'white-british', dateOfBirth: '1990-06-01', psr: 'learning-disability' },
+  { sex: 'male', ethnicity: 'white-british', dateOfBirth: '1990-06-01', psr: 'learning-disability' },
+  { sex: 'male', ethnicity: 'asian-indian', dateOfBirth: '1950-01-01', psr: 'learning-disability' },
+  { sex: 'male', ethnicity: 'asian-indian', dateOfBirth: '1950-01-01', psr: 'learning-disability' },
+  { sex: 'prefer-not-to-say', ethnicity: 'asian-indian' },
+  { sex: 'prefer-not-to-say', ethnicity: 'asian-indian' },
+  { dateOfBirth: '1990-06-01' },
+];
+
+const personIds: string[] = [];
+
+async function record(key: string, personId: string, body: Record<string, unknown>, version = 0) {
+  return t.call('PUT', `/v1/people/${personId}/equality-monitoring`, { key, headers: { 'if-match': `"${version}"` }, body });
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  council = await setUpCouncil(t, {}, { ceilingPence: 750_000 });
+  for (const person of CASELOAD) {
+    const { personId, budgetId } = await agreedBudget(t, council, {
+      ...(person.high
+        ? {
+            person: { answers: ANSWERS_32 },
+            panel: { panelAmount: { annualPence: 760_000, reasons: 'The night support costs less than the RAS figure' } },
+          }
+        : {}),
+    });
+    personIds.push(personId);
+    if (person.dateOfBirth) {
+      const current = await t.call('GET', `/v1/people/${personId}`, { key: council.keys.assessor });
+      const patched = await t.call('PATCH', `/v1/people/${personId}`, {
+        key: council.keys.assessor,
+        headers: { 'if-match': current.headers.etag as string },
+        body: { dateOfBirth: person.dateOfBirth },
+      });
+      expect(patched.statusCode, patched.body).toBe(200);
+    }
+    if (person.sex || person.ethnicity || person.psr) {
+      const recorded = await record(council.keys.assessor, personId, {
+        ...(person.sex ? { sex: person.sex } : {}),
+        ...(person.ethnicity ? { ethnicity: person.ethnicity } : {}),
+        ...(person.psr ? { primarySupportReason: person.psr } : {}),
+      });
+      expect(recorded.statusCode, recorded.body).toBe(200);
+    }
+    if (person.appeal) {
+      const appeal = await t.call('POST', '/v1/appeals', {
+        key: council.keys.assessor,
+        body: { subject: 'budget', budgetId, reason: 'My night-time needs are not counted' },
+      });
+      expect(appeal.statusCode, appeal.body).toBe(201);
+    }
+  }
+});
+afterAll(() => t.close());
+
+describe('equality monitoring', () => {
+  it('is read only by admin, auditor and the person’s own portal, tells "prefer not to say" from unknown, and audits every read', async () => {
+    const [first] = personIds as [string];
+    const url = `/v1/people/${first}/equality-monitoring`;
+    const read = await t.call('GET', url, { key: council.keys.auditor });
+    expect(read.statusCode, read.body).toBe(200);
+    // Born 1 June 1990: 36 on today's date in the suite's years.
+    expect(read.json()).toMatchObject({
+      recorded: true,
+      sex: 'female',
+      ethnicity: 'white-british',
+      ethnicGroup: 'white',
+      religion: null,
+      primarySupportReason: 'learning-disability',
+      version: 1,
+    });
+    expect(read.json().ageBand).toMatch(/^(35-44)$/);
+    for (const key of [council.keys.assessor, council.keys.finance, council.keys.panel, council.keys.teamManager])
+      expect((await t.call('GET', url, { key })).statusCode).toBe(403);
+    const other = await setUpCouncil(t);
+    expect((await t.call('GET', url, { key: other.keys.admin })).statusCode).toBe(404);
+
+    // Prefer not to say is an answer; a field left out is unknown.
+    const twelfth = personIds[11] as string;
+    const pnts = (await t.call('GET', `/v1/people/${twelfth}/equality-monitoring`, { key: council.keys.admin })).json();
+    expect(pnts).toMatchObject({ sex: 'prefer-not-to-say', religion: null, sexualOrientation: null });
+    const unknown = (await t.call('GET', `/v1/people/${personIds[13]}/equality-monitoring`, { key: council.keys.admin })).json();
+    expect(unknown).toMatchObject({ recorded: false, sex: null, version: 0 });
+
+    // A stale version is refused; a bad category names its field.
+    expect((await record(council.keys.admin, twelfth, { sex: 'male' }, 0)).statusCode).toBe(412);
+    const bad = await record(council.keys.admin, twelfth, { ethnicity: 'martian' }, 1);
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.stringify(problemOf(bad))).toContain('ethnicity');
+
+    // Every read is in the audit log, with who read it; the audit log never holds the answers.
+    const audit = await t.database.db
+      .selectFrom('audit_log')
+      .select(['action', 'actor', 'after'])
+      .where('entity_id', '=', first)
+      .where('action', 'like', 'equality-monitoring.%')
+      .orderBy('at')
+      .execute();
+    expect(audit.map((row) => row.action)).toEqual(['equality-monitoring.recorded', 'equality-monitoring.read']);
+    expect(JSON.stringify(audit)).not.toContain('white-british');
+    // And no event carries it to a webhook.
+    const events = await t.database.db.selectFrom('events').select('type').where('type', 'like', 'equality%').execute();
+    expect(events).toEqual([]);
+  });
+
+  it('lets a portal write and read back only its own people', async () => {
+    const portal = council.keys.portal;
+    const own = await t.call('POST', '/v1/people', { key: portal, body: { clientGroup: 'learning-disability' } });
+    const ownId = own.json().id as string;
+    const written = await record(portal, ownId, { sex: 'male', religion: 'no-religion', sexualOrientation: 'prefer-not-to-say' });
+    expect(written.statusCode, written.body).toBe(200);
+    expect((await t.call('GET', `/v1/people/${ownId}/equality-monitoring`, { key: portal })).json()).toMatchObject({
+      religion: 'no-religion',
+      sexualOrientation: 'prefer-not-to-say',
+    });
+    expect((await t.call('GET', `/v1/people/${personIds[0]}/equality-monitoring`, { key: portal })).statusCode).toBe(404);
+    expect((await record(portal, personIds[0] as string, { sex: 'male' }, 1)).statusCode).toBe(404);
+  });
+
+  it('is in an export only when an admin asks for it', async () => {
+    const plain = await t.call('GET', '/v1/exports/people?format=csv', { key: council.keys.admin });
+    expect(plain.body.split('\r\n')[0]).not.toContain('ethnicity');
+    const asked = await t.call('GET', '/v1/exports/people?format=csv&includeEquality=true', { key: council.keys.admin });
+    expect(asked.statusCode, asked.body).toBe(200);
+    expect(asked.body.split('\r\n')[0]).toBe(
+      'id,externalIds,clientGroup,displayName,dateOfBirth,createdAt,updatedAt,sex,ethnicity,religion,sexualOrientation,primarySupportReason',
+    );
+    expect(asked.body).toContain('white-british');
+    const integration = await t.key(council.keys.admin, ['integration']);
+    expect((await t.call('GET', '/v1/exports/people?includeEquality=true', { key: integration })).statusCode).toBe(403);
+    expect((await t.call('GET', '/v1/exports/people?includeEquality=true', { key: council.keys.auditor })).statusCode).toBe(403);
+    const budgets = await t.call('GET', '/v1/exports/budgets?includeEquality=true', { key: council.keys.admin });
+    expect(problemOf(budgets).errors?.[0]?.pointer).toBe('/includeEquality');
+    const exported = await t.database.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('council_id', '=', council.id)
+      .where('action', '=', 'equality-monitoring.exported')
+      .execute();
+    expect(exported).toHaveLength(1);
+  });
+});
+
+describe('the fairness report', () => {
+  it('gives each group’s figures with counts and intervals, worked by hand, and suppresses small groups beyond recovery', async () => {
+    const response = await t.call('GET', '/v1/reports/fairness', { key: council.keys.auditor });
+    expect(response.statusCode, response.body).toBe(200);
+    const report = response.json();
+    const dimension = (name: string) => report.dimensions.find((d: { dimension: string }) => d.dimension === name);
+    const group = (name: string, key: string | null) => dimension(name).groups.find((g: { key: string | null }) => g.key === key);
+
+    // Everyone: 12 × £6,250.00 + 2 × £7,600.00 = £90,200.00 over 14 people = £6,442.857… → £6,442.86.
+    // Money per point: £90,200.00 over 12 × 25 + 2 × 32 = 364 points = £247.802… → £247.80.
+    expect(report.everyone.people).toBe(14);
+    expect(report.everyone.budgetPerPersonPence).toMatchObject({ value: 644_286, count: 14 });
+    expect(report.everyone.moneyPerPointPence).toMatchObject({ value: 24_780, count: 14 });
+    // The panel moved 2 of 14 (14.3%), each by −£400.00; exact 95% interval 1.8% to 42.8%.
+    expect(report.everyone.panelMoved).toEqual({ value: 14.3, low: 1.8, high: 42.8, events: 2, count: 14 });
+    expect(report.everyone.panelShiftPence).toEqual({ value: -40_000, low: -40_000, high: -40_000, count: 2 });
+    expect(report.everyone.ceilingReferrals).toMatchObject({ events: 2, count: 14 });
+    expect(report.everyone.appeals).toMatchObject({ value: 14.3, events: 2, count: 14 });
+    expect(report.everyone.clawback).toMatchObject({ events: 0, count: 0 });
+    // Intervals hold their figure.
+    const b = report.everyone.budgetPerPersonPence;
+    expect(b.low).toBeLessThanOrEqual(b.value);
+    expect(b.high).toBeGreaterThanOrEqual(b.value);
+
+    // Women: (4 × £6,250.00 + 2 × £7,600.00) ÷ 6 = £6,700.00; per point £40,200.00 ÷ 164 = £245.12.
+    const women = group('sex', 'female');
+    expect(women).toMatchObject({ label: 'Female', suppressed: false });
+    expect(women.figures.budgetPerPersonPence).toMatchObject({ value: 670_000, count: 6 });
+    expect(women.figures.moneyPerPointPence.value).toBe(24_512);
+    expect(women.figures.panelMoved).toMatchObject({ value: 33.3, events: 2, count: 6 });
+    expect(women.figures.appeals).toMatchObject({ events: 2, count: 6 });
+    // Prefer not to say (2) and not known (1) are under 5; hidden together they are 3, which the
+    // total less the women would give away, so the men (5) are hidden too.
+    expect(group('sex', 'prefer-not-to-say')).toMatchObject({ suppressed: true, suppressedBecause: 'fewer-than-threshold', figures: null });
+    expect(group('sex', null)).toMatchObject({ label: 'Not known', suppressed: true, suppressedBecause: 'fewer-than-threshold' });
+    expect(group('sex', 'male')).toMatchObject({ suppressed: true, suppressedBecause: 'protects-another-group', figures: null });
+
+    // Ethnic group: White 7 (all £6,250.00 at £250.00 a point) shown; not known (1) hidden, and so Asian (6) too.
+    expect(group('ethnicGroup', 'white').figures.budgetPerPersonPence).toEqual({ value: 625_000, low: 625_000, high: 625_000, count: 7 });
+    expect(group('ethnicGroup', 'white').figures.moneyPerPointPence.value).toBe(25_000);
+    expect(group('ethnicGroup', null).suppressedBecause).toBe('fewer-than-threshold');
+    expect(group('ethnicGroup', 'asian').suppressedBecause).toBe('protects-another-group');
+    // Age band on the budget's start date (1 May 2026): 35–44 is 8 people; 75–84 (4) and not known (2) are hidden, 6 together.
+    expect(group('ageBand', '35-44').figures.people).toBe(8);
+    expect(group('ageBand', '75-84').suppressedBecause).toBe('fewer-than-threshold');
+    expect(group('ageBand', null).suppressedBecause).toBe('fewer-than-threshold');
+    // Primary support reason: not known (3) is hidden, and the only other group with it.
+    expect(dimension('primarySupportReason').groups.every((g: { suppressed: boolean }) => g.suppressed)).toBe(true);
+    expect(group('clientGroup', 'learning-disability').figures.people).toBe(14);
+
+    // No hidden group can be had by subtraction: on every dimension at least two are hidden, holding 5 or more.
+    for (const d of report.dimensions) {
+      const hidden = d.groups.filter((g: { suppressed: boolean }) => g.suppressed);
+      if (hidden.length === 0) continue;
+      const shown = d.groups
+        .filter((g: { suppressed: boolean }) => !g.suppressed)
+        .reduce((n: number, g: { figures: { people: number } }) => n + g.figures.people, 0);
+      expect(hidden.length).toBeGreaterThanOrEqual(2);
+      expect(14 - shown).toBeGreaterThanOrEqual(5);
+    }
+    expect(report.method).toMatchObject({ threshold: 5, rates: 'exact Clopper–Pearson', money: 'percentile bootstrap', resamples: 1_000 });
+    expect(report.limits[0]).toContain('14 budgets agreed');
+    // The same caseload gives the same intervals.
+    expect((await t.call('GET', '/v1/reports/fairness', { key: council.keys.auditor })).json()).toEqual(report);
+  });
+
+  it('answers as CSV with suppressed rows empty, and as an HTML page with charts', async () => {
+    const csv = await t.call('GET', '/v1/reports/fairness?format=csv', { key: council.keys.finance });
+    expect(csv.headers['content-type']).toContain('text/csv');
+    const rows = csv.body.trim().split('\r\n');
+    expect(rows[0]).toMatch(/^dimension,group,label,suppressed,people,budgetPerPersonPence,/);
+    const men = rows.find((row) => row.startsWith('sex,male,'));
+    expect(men).toMatch(/^sex,male,Male,true,,,,/);
+    expect(rows.find((row) => row.startsWith('sex,female,'))).toContain('Female,false,6,670000,');
+    expect(rows.at(-1)).toMatch(/^everyone,everyone,Everyone,false,14,644286,/);
+
+    const html = await t.call('GET', '/v1/reports/fairness', { key: council.keys.finance, headers: { accept: 'text/html' } });
+    expect(html.headers['content-type']).toContain('text/html');
+    expect(html.body).toContain('What this report can and cannot show');
+    expect(html.body).toContain('<svg');
+    expect(html.body).toContain('Suppressed: so that a smaller group cannot be worked out from the total');
+    // A portal key gets no council-wide figures; a bad period names its field.
+    expect((await t.call('GET', '/v1/reports/fairness', { key: council.keys.portal })).statusCode).toBe(403);
+    const backwards = await t.call('GET', '/v1/reports/fairness?from=2027-01-01&to=2026-01-01', { key: council.keys.finance });
+    expect(problemOf(backwards).errors?.[0]?.pointer).toBe('/query/to');
+  });
+});
