@@ -88,10 +88,10 @@ try {
   await page.screenshot({ path: join(screens, 'docs-try-it-out.png'), mask: [operation.locator('.curl-command')] });
 
   // The two pages a council shows people: the desktop exercise report and the scheme in words.
-  const api = async (method, path, payload) => {
+  const api = async (method, path, payload, headers = {}, as = key) => {
     const response = await fetch(`${service.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${as}`, 'content-type': 'application/json', ...headers },
       body: payload === undefined ? undefined : JSON.stringify(payload),
     });
     if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
@@ -115,10 +115,55 @@ try {
   const description = await reader.goto(`${base}/v1/allocation-schemes/${demo.allocationSchemeId}/description?format=html`);
   check(description?.status() === 200, 'the scheme description opens in the browser');
   await reader.screenshot({ path: join(screens, 'scheme-description.png'), fullPage: false });
-  const shots = ['docs-try-it-out.png', 'calibration-report.png', 'scheme-description.png'].filter(
+
+  // A letter to a person, as they would see it: Sam's indicative budget in the demo council.
+  const assessor = (await api('POST', '/v1/api-keys', { name: 'Browser check coordinator', roles: ['assessor'] })).key;
+  const questionnaire = await api('GET', `/v1/questionnaires/${demo.questionnaireId}`);
+  const answers = Object.fromEntries(
+    questionnaire.sections.flatMap((section) =>
+      section.questions.map((q) => [q.key, q.type === 'multi' ? [q.options[0].key] : q.options[Math.min(2, q.options.length - 1)].key]),
+    ),
+  );
+  const scheme = await api('GET', `/v1/allocation-schemes/${demo.allocationSchemeId}`);
+  const person = await api('POST', '/v1/people', { clientGroup: scheme.clientGroups[0], displayName: 'Sam' }, {}, assessor);
+  const assessment = await api(
+    'POST',
+    '/v1/assessments',
+    { personId: person.id, questionnaireId: demo.questionnaireId, completedWith: ['self'], answers },
+    {},
+    assessor,
+  );
+  const submitted = await api(
+    'POST',
+    `/v1/assessments/${assessment.id}/submit`,
+    undefined,
+    { 'if-match': `"${assessment.version}"` },
+    assessor,
+  );
+  await api(
+    'POST',
+    `/v1/assessments/${assessment.id}/moderation`,
+    { decision: 'agree', eligibility: { eligible: true, basis: 'care-act-2014' } },
+    { 'if-match': `"${submitted.version}"` },
+    assessor,
+  );
+  await api(
+    'POST',
+    `/v1/people/${person.id}/financial-assessments`,
+    { effectiveFrom: scheme.effectiveFrom, weeklyContributionPence: 4_500 },
+    {},
+    key,
+  );
+  const budget = await api('POST', '/v1/budgets', { assessmentId: assessment.id, startDate: scheme.effectiveFrom }, {}, assessor);
+  const letter = await reader.goto(`${base}/v1/letters/indicative-budget/${budget.id}`);
+  check(letter?.status() === 200, 'the indicative budget letter opens in the browser');
+  check((await reader.locator('svg.money rect').count()) >= 2, 'the letter draws where the money comes from');
+  await reader.setViewportSize({ width: 900, height: 1300 });
+  await reader.screenshot({ path: join(screens, 'letter-indicative-budget.png'), fullPage: true });
+  const shots = ['docs-try-it-out.png', 'calibration-report.png', 'scheme-description.png', 'letter-indicative-budget.png'].filter(
     (name) => statSync(join(screens, name)).mtimeMs >= started,
   );
-  check(shots.length === 3, `three screenshots written to ${screens}`);
+  check(shots.length === 4, `four screenshots written to ${screens}`);
 } finally {
   await browser?.close();
   await service.stop();

@@ -342,6 +342,12 @@ ok(await finance.GET('/v1/people/{id}/financial-assessments', { params: { path: 
 const budget: Budget = ok(await assessor.POST('/v1/budgets', { body: { assessmentId, startDate } }), 'createBudget');
 log(`indicative budget ${pounds(budget.rasAnnualPence)}, ${pounds(budget.netAnnualPence)} net of contribution`);
 ok(await assessor.GET('/v1/budgets/{id}', { params: { path: { id: budget.id } } }), 'getBudget');
+// The letter the person gets: their figures in plain words, a picture, and what to do by when.
+const letter = ok(
+  await assessor.GET('/v1/letters/{kind}/{id}', { params: { path: { kind: 'indicative-budget', id: budget.id } }, parseAs: 'text' }),
+  'getLetter',
+);
+log(`letter: ${letter.match(/<h1>([^<]+)<\/h1>/)?.[1]}`);
 const budgetCheck = ok(await finance.GET('/v1/budgets/{id}/verification', { params: { path: { id: budget.id } } }), 'verifyBudget');
 proven(budgetCheck);
 ok(await assessor.GET('/v1/budgets', { params: { query: { personId: person.id } } }), 'listBudgets');

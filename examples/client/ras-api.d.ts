@@ -1440,6 +1440,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/letters/{kind}/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A letter to the person about their budget, plan decision, clawback or uprating, as HTML or PDF
+         * @description Written from what is stored (the person’s figures and the budget’s explanation) in plain English, or in the council’s own words in another language (settings.letters.templates; Welsh councils supply Welsh). It says where the money comes from in a picture, and what to do by when if the person disagrees. `id` is a budget (indicative-budget, uprating), a support plan (plan-decision: its latest decision) or an annual review (clawback-recommendation). `?format=pdf` or `Accept: application/pdf` gives an A4 PDF. 422 NO_LETTER_TEMPLATE when the council has no template in that language; 409 when there is nothing to write about yet (no decision, no clawback, not an uprated budget).
+         *
+         *     Roles: admin, assessor, team-manager, panel, finance, portal, integration, auditor.
+         */
+        get: operations["getLetter"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/exports/{kind}": {
         parameters: {
             query?: never;
@@ -1691,6 +1713,37 @@ export interface components {
             migration: string | null;
             database: string;
         };
+        /**
+         * LetterTemplate
+         * @description A letter’s words. {{placeholders}} are filled with the person’s figures: name, council, date, reference, respondBy, budget, rasAmount, councilPays, contribution, weeklyContribution, addedStreams, startDate, outcome, reasons, unspent, allowance, clawback, oldBudget, newBudget, protected. A paragraph { when, text } is shown only when its condition holds.
+         */
+        LetterTemplate: {
+            subject: string;
+            greeting: string;
+            /** @description Said in place of {{name}} when the person has no name on record */
+            nameUnknown?: string;
+            paragraphs: (string | {
+                /** @enum {string} */
+                when: "has-contribution" | "no-contribution" | "has-added-streams" | "approved" | "returned" | "rejected" | "has-clawback" | "no-clawback" | "protected" | "went-up" | "went-down";
+                text: string;
+            })[];
+            pictureHeading: string;
+            picture: {
+                rasAmount: string;
+                councilPays: string;
+                contribution: string;
+                otherFunders: string;
+                addedStreams: string;
+            };
+            explanationHeading: string;
+            disagreeHeading: string;
+            disagree: (string | {
+                /** @enum {string} */
+                when: "has-contribution" | "no-contribution" | "has-added-streams" | "approved" | "returned" | "rejected" | "has-clawback" | "no-clawback" | "protected" | "went-up" | "went-down";
+                text: string;
+            })[];
+            signOff: string;
+        };
         /** CreateCouncilRequest */
         CreateCouncilRequest: {
             name: string;
@@ -1773,6 +1826,22 @@ export interface components {
                         /** Format: uri */
                         link?: string;
                     }[];
+                };
+                /** @description Letters to the person: language, reply time and the council’s own templates */
+                letters?: {
+                    /** @description The language a letter is written in when none is asked for (default en) */
+                    defaultLanguage?: string;
+                    /** @description Days a person has to say they disagree, from the letter’s date (default 28) */
+                    respondWithinDays?: number;
+                    /** @description The council’s own letters by language (ISO 639-1, e.g. cy for Welsh) and kind. English ships; a council’s own English templates replace it. Welsh councils supply their Welsh text here. */
+                    templates?: {
+                        [key: string]: {
+                            "indicative-budget"?: components["schemas"]["LetterTemplate"];
+                            "plan-decision"?: components["schemas"]["LetterTemplate"];
+                            "clawback-recommendation"?: components["schemas"]["LetterTemplate"];
+                            uprating?: components["schemas"]["LetterTemplate"];
+                        };
+                    };
                 };
                 /** @description Take part in the anonymised regional self-rating report */
                 regionalReportOptIn?: boolean;
@@ -1867,6 +1936,22 @@ export interface components {
                         /** Format: uri */
                         link?: string;
                     }[];
+                };
+                /** @description Letters to the person: language, reply time and the council’s own templates */
+                letters?: {
+                    /** @description The language a letter is written in when none is asked for (default en) */
+                    defaultLanguage?: string;
+                    /** @description Days a person has to say they disagree, from the letter’s date (default 28) */
+                    respondWithinDays?: number;
+                    /** @description The council’s own letters by language (ISO 639-1, e.g. cy for Welsh) and kind. English ships; a council’s own English templates replace it. Welsh councils supply their Welsh text here. */
+                    templates?: {
+                        [key: string]: {
+                            "indicative-budget"?: components["schemas"]["LetterTemplate"];
+                            "plan-decision"?: components["schemas"]["LetterTemplate"];
+                            "clawback-recommendation"?: components["schemas"]["LetterTemplate"];
+                            uprating?: components["schemas"]["LetterTemplate"];
+                        };
+                    };
                 };
                 /** @description Take part in the anonymised regional self-rating report */
                 regionalReportOptIn?: boolean;
@@ -1989,6 +2074,22 @@ export interface components {
                         /** Format: uri */
                         link?: string;
                     }[];
+                };
+                /** @description Letters to the person: language, reply time and the council’s own templates */
+                letters?: {
+                    /** @description The language a letter is written in when none is asked for (default en) */
+                    defaultLanguage?: string;
+                    /** @description Days a person has to say they disagree, from the letter’s date (default 28) */
+                    respondWithinDays?: number;
+                    /** @description The council’s own letters by language (ISO 639-1, e.g. cy for Welsh) and kind. English ships; a council’s own English templates replace it. Welsh councils supply their Welsh text here. */
+                    templates?: {
+                        [key: string]: {
+                            "indicative-budget"?: components["schemas"]["LetterTemplate"];
+                            "plan-decision"?: components["schemas"]["LetterTemplate"];
+                            "clawback-recommendation"?: components["schemas"]["LetterTemplate"];
+                            uprating?: components["schemas"]["LetterTemplate"];
+                        };
+                    };
                 };
                 /** @description Take part in the anonymised regional self-rating report */
                 regionalReportOptIn?: boolean;
@@ -5538,7 +5639,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "Example Council mwwlxht0"
+                 *       "name": "Example Council mwwm8k1f"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateCouncilRequest"];
@@ -5559,20 +5660,20 @@ export interface operations {
                     /**
                      * @example {
                      *       "council": {
-                     *         "id": "01a21482-15e7-7500-b5d6-9b7b29625ab5",
-                     *         "name": "Example Council mwwlxht0",
+                     *         "id": "01a21489-f52f-7691-9c8c-35b8ccf1660e",
+                     *         "name": "Example Council mwwm8k1f",
                      *         "settings": {},
                      *         "version": 1,
-                     *         "createdAt": "2026-11-25T20:59:59.335Z"
+                     *         "createdAt": "2026-11-25T21:08:35.246Z"
                      *       },
                      *       "adminKey": {
-                     *         "id": "01a21482-15e8-77ce-a2c8-0f4370ad4f0f",
+                     *         "id": "01a21489-f52f-7692-b447-aea70fa76598",
                      *         "name": "First admin key",
                      *         "roles": [
                      *           "admin"
                      *         ],
-                     *         "createdAt": "2026-11-25T20:59:59.335Z",
-                     *         "key": "ras_01a2148215e877cea2c80f4370ad4f0f_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *         "createdAt": "2026-11-25T21:08:35.246Z",
+                     *         "key": "ras_01a21489f52f7692b447aea70fa76598_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *       }
                      *     }
                      */
@@ -5654,7 +5755,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description IDEMPOTENCY_KEY_REUSED: The Idempotency-Key was used with a different request. */
+            /** @description IDEMPOTENCY_KEY_REUSED: The Idempotency-Key was used with a different request. INVALID_INPUT: The input breaks a rule. */
             422: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -5665,7 +5766,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "IDEMPOTENCY_KEY_REUSED";
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "INVALID_INPUT";
                     };
                 };
             };
@@ -5739,7 +5840,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-0998-7687-9a1e-fba6e3c3bd49",
+                     *       "id": "01a21489-e99f-7147-a831-37c12447258b",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -5751,7 +5852,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4
                      *       },
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T20:59:56.183Z"
+                     *       "createdAt": "2026-11-25T21:08:32.286Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -5876,7 +5977,7 @@ export interface operations {
                  *         "regionalReportOptIn": true,
                  *         "transparency": {
                  *           "publishedSchemeIds": [
-                 *             "01a21482-09ae-727b-ac9b-f2b57b7e35af"
+                 *             "01a21489-e9ac-7053-b139-8cd456a20288"
                  *           ],
                  *           "contactEmail": "ras@demo-borough.example.gov.uk",
                  *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -5906,7 +6007,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-0998-7687-9a1e-fba6e3c3bd49",
+                     *       "id": "01a21489-e99f-7147-a831-37c12447258b",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -5918,7 +6019,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4,
                      *         "transparency": {
                      *           "publishedSchemeIds": [
-                     *             "01a21482-09ae-727b-ac9b-f2b57b7e35af"
+                     *             "01a21489-e9ac-7053-b139-8cd456a20288"
                      *           ],
                      *           "contactEmail": "ras@demo-borough.example.gov.uk",
                      *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -5932,7 +6033,7 @@ export interface operations {
                      *         "regionalReportOptIn": true
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T20:59:56.183Z"
+                     *       "createdAt": "2026-11-25T21:08:32.286Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -6028,6 +6129,21 @@ export interface operations {
                     };
                 };
             };
+            /** @description INVALID_INPUT: The input breaks a rule. */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_INPUT";
+                    };
+                };
+            };
             /** @description PRECONDITION_REQUIRED: If-Match is required for this change. */
             428: {
                 headers: {
@@ -6119,66 +6235,66 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21482-099b-7472-a541-13911286824b",
+                     *           "id": "01a21489-e9a2-7461-b533-f421b52dfed3",
                      *           "name": "Demo admin key",
                      *           "roles": [
                      *             "admin"
                      *           ],
-                     *           "createdAt": "2026-11-25T20:59:56.183Z",
+                     *           "createdAt": "2026-11-25T21:08:32.286Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21482-0cba-73e9-8786-7a6735b18a28",
+                     *           "id": "01a21489-ece7-749a-bec3-1545e2312b16",
                      *           "name": "Care coordinators",
                      *           "roles": [
                      *             "assessor"
                      *           ],
-                     *           "createdAt": "2026-11-25T20:59:56.986Z",
+                     *           "createdAt": "2026-11-25T21:08:33.127Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21482-0cc5-754e-a13c-3fe70758e701",
+                     *           "id": "01a21489-ecf1-707f-a07c-97e510b39e50",
                      *           "name": "Team managers",
                      *           "roles": [
                      *             "team-manager"
                      *           ],
-                     *           "createdAt": "2026-11-25T20:59:56.996Z",
+                     *           "createdAt": "2026-11-25T21:08:33.137Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21482-0ccb-7432-903b-e76b47ef7385",
+                     *           "id": "01a21489-ecf8-70cf-92e4-a88ed79d3690",
                      *           "name": "Resource Allocation Panel",
                      *           "roles": [
                      *             "panel"
                      *           ],
-                     *           "createdAt": "2026-11-25T20:59:57.003Z",
+                     *           "createdAt": "2026-11-25T21:08:33.144Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21482-0cd6-75b9-a95c-8383cd4e415f",
+                     *           "id": "01a21489-ecfe-75aa-88b8-eacedb923307",
                      *           "name": "Finance",
                      *           "roles": [
                      *             "finance"
                      *           ],
-                     *           "createdAt": "2026-11-25T20:59:57.014Z",
+                     *           "createdAt": "2026-11-25T21:08:33.150Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21482-0cdc-7761-844a-3a2d3eea273d",
+                     *           "id": "01a21489-ed04-763b-b4fc-ab1c8b715c85",
                      *           "name": "CareFirst bridge",
                      *           "roles": [
                      *             "integration"
                      *           ],
-                     *           "createdAt": "2026-11-25T20:59:57.020Z",
+                     *           "createdAt": "2026-11-25T21:08:33.156Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21482-0ce5-7279-9657-bc6133150fba",
+                     *           "id": "01a21489-ed0b-76ef-8084-68d6b77f724b",
                      *           "name": "Spare",
                      *           "roles": [
                      *             "auditor"
                      *           ],
-                     *           "createdAt": "2026-11-25T20:59:57.029Z",
+                     *           "createdAt": "2026-11-25T21:08:33.163Z",
                      *           "revokedAt": null
                      *         }
                      *       ],
@@ -6319,13 +6435,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-0cba-73e9-8786-7a6735b18a28",
+                     *       "id": "01a21489-ece7-749a-bec3-1545e2312b16",
                      *       "name": "Care coordinators",
                      *       "roles": [
                      *         "assessor"
                      *       ],
-                     *       "createdAt": "2026-11-25T20:59:56.986Z",
-                     *       "key": "ras_01a214820cba73e987867a6735b18a28_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *       "createdAt": "2026-11-25T21:08:33.127Z",
+                     *       "key": "ras_01a21489ece7749abec31545e2312b16_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *     }
                      */
                     "application/json": components["schemas"]["NewApiKey"];
@@ -6660,7 +6776,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21482-09a2-775c-b31f-365b95d5bac5",
+                     *           "id": "01a21489-e9a8-75d1-aeeb-771992259542",
                      *           "key": "saq",
                      *           "version": 1,
                      *           "title": "Demo Borough self-assessment questionnaire",
@@ -7908,7 +8024,7 @@ export interface operations {
                      *               "maxPoints": 30
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T20:59:56.183Z"
+                     *           "createdAt": "2026-11-25T21:08:32.286Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -8025,7 +8141,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mwwlxht0",
+                 *       "key": "carers-mwwm8k1f",
                  *       "title": "Carer’s self-assessment",
                  *       "sections": [
                  *         {
@@ -8072,8 +8188,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-0d6f-774a-bf11-c0dfb7ff5f0c",
-                     *       "key": "carers-mwwlxht0",
+                     *       "id": "01a21489-ed78-74b1-bbc3-d4901c9f1a45",
+                     *       "key": "carers-mwwm8k1f",
                      *       "version": 1,
                      *       "title": "Carer’s self-assessment",
                      *       "sections": [
@@ -8101,7 +8217,7 @@ export interface operations {
                      *           ]
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T20:59:57.165Z"
+                     *       "createdAt": "2026-11-25T21:08:33.271Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -8270,7 +8386,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-09a2-775c-b31f-365b95d5bac5",
+                     *       "id": "01a21489-e9a8-75d1-aeeb-771992259542",
                      *       "key": "saq",
                      *       "version": 1,
                      *       "title": "Demo Borough self-assessment questionnaire",
@@ -9518,7 +9634,7 @@ export interface operations {
                      *           "maxPoints": 30
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T20:59:56.183Z"
+                     *       "createdAt": "2026-11-25T21:08:32.286Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -9680,10 +9796,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21482-09ae-727b-ac9b-f2b57b7e35af",
+                     *           "id": "01a21489-e9ac-7053-b139-8cd456a20288",
                      *           "key": "adults",
                      *           "version": 1,
-                     *           "questionnaireId": "01a21482-09a2-775c-b31f-365b95d5bac5",
+                     *           "questionnaireId": "01a21489-e9a8-75d1-aeeb-771992259542",
                      *           "clientGroups": [
                      *             "learning-disability",
                      *             "physical-disability",
@@ -9705,7 +9821,7 @@ export interface operations {
                      *           },
                      *           "weeksPerYear": 52,
                      *           "rounding": "penny",
-                     *           "createdAt": "2026-11-25T20:59:56.183Z"
+                     *           "createdAt": "2026-11-25T21:08:32.286Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -9822,10 +9938,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mwwlxht0",
-                 *       "questionnaireId": "01a21482-0d6f-774a-bf11-c0dfb7ff5f0c",
+                 *       "key": "carers-mwwm8k1f",
+                 *       "questionnaireId": "01a21489-ed78-74b1-bbc3-d4901c9f1a45",
                  *       "clientGroups": [
-                 *         "carers-mwwlxht0"
+                 *         "carers-mwwm8k1f"
                  *       ],
                  *       "effectiveFrom": "2026-04-01",
                  *       "method": {
@@ -9856,12 +9972,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-0d80-7685-8f89-5bc533216fa6",
-                     *       "key": "carers-mwwlxht0",
+                     *       "id": "01a21489-ed8a-77f1-a0ef-514d0b8f2e08",
+                     *       "key": "carers-mwwm8k1f",
                      *       "version": 1,
-                     *       "questionnaireId": "01a21482-0d6f-774a-bf11-c0dfb7ff5f0c",
+                     *       "questionnaireId": "01a21489-ed78-74b1-bbc3-d4901c9f1a45",
                      *       "clientGroups": [
-                     *         "carers-mwwlxht0"
+                     *         "carers-mwwm8k1f"
                      *       ],
                      *       "effectiveFrom": "2026-04-01",
                      *       "effectiveTo": null,
@@ -9878,7 +9994,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-11-25T20:59:57.182Z"
+                     *       "createdAt": "2026-11-25T21:08:33.288Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -10062,10 +10178,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-09ae-727b-ac9b-f2b57b7e35af",
+                     *       "id": "01a21489-e9ac-7053-b139-8cd456a20288",
                      *       "key": "adults",
                      *       "version": 1,
-                     *       "questionnaireId": "01a21482-09a2-775c-b31f-365b95d5bac5",
+                     *       "questionnaireId": "01a21489-e9a8-75d1-aeeb-771992259542",
                      *       "clientGroups": [
                      *         "learning-disability",
                      *         "physical-disability",
@@ -10087,7 +10203,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-11-25T20:59:56.183Z"
+                     *       "createdAt": "2026-11-25T21:08:32.286Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -10242,7 +10358,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "schemeId": "01a21482-09ae-727b-ac9b-f2b57b7e35af",
+                     *       "schemeId": "01a21489-e9ac-7053-b139-8cd456a20288",
                      *       "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *       "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *       "sections": [
@@ -10496,8 +10612,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-0dc0-73a6-ad23-9e7f47661717",
-                     *       "createdAt": "2026-11-25T20:59:57.247Z",
+                     *       "id": "01a21489-edc2-77f0-9b77-20b6a38226ac",
+                     *       "createdAt": "2026-11-25T21:08:33.346Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -10801,8 +10917,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-0dc0-73a6-ad23-9e7f47661717",
-                     *       "createdAt": "2026-11-25T20:59:57.247Z",
+                     *       "id": "01a21489-edc2-77f0-9b77-20b6a38226ac",
+                     *       "createdAt": "2026-11-25T21:08:33.346Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -11231,8 +11347,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a21482-09ae-727b-ac9b-f2b57b7e35af",
-                 *       "successorSchemeId": "01a21482-11d0-7414-933d-0bb740255c89",
+                 *       "schemeId": "01a21489-e9ac-7053-b139-8cd456a20288",
+                 *       "successorSchemeId": "01a21489-f150-762f-8e3d-41633e8e6ec9",
                  *       "transitionalProtection": {
                  *         "maxDecreasePercent": 5
                  *       }
@@ -11256,10 +11372,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-11db-708d-b060-f8ea738f1fa7",
-                     *       "schemeId": "01a21482-11d0-7414-933d-0bb740255c89",
+                     *       "id": "01a21489-f161-725a-b56a-4090fb278077",
+                     *       "schemeId": "01a21489-f150-762f-8e3d-41633e8e6ec9",
                      *       "replacesSchemeIds": [
-                     *         "01a21482-09ae-727b-ac9b-f2b57b7e35af"
+                     *         "01a21489-e9ac-7053-b139-8cd456a20288"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -11296,8 +11412,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
-                     *             "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *             "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
+                     *             "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -11310,7 +11426,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-25T20:59:58.293Z",
+                     *       "createdAt": "2026-11-25T21:08:34.267Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -11487,10 +11603,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-11db-708d-b060-f8ea738f1fa7",
-                     *       "schemeId": "01a21482-11d0-7414-933d-0bb740255c89",
+                     *       "id": "01a21489-f161-725a-b56a-4090fb278077",
+                     *       "schemeId": "01a21489-f150-762f-8e3d-41633e8e6ec9",
                      *       "replacesSchemeIds": [
-                     *         "01a21482-09ae-727b-ac9b-f2b57b7e35af"
+                     *         "01a21489-e9ac-7053-b139-8cd456a20288"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -11527,8 +11643,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
-                     *             "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *             "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
+                     *             "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -11541,7 +11657,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-25T20:59:58.293Z",
+                     *       "createdAt": "2026-11-25T21:08:34.267Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -11699,10 +11815,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-11db-708d-b060-f8ea738f1fa7",
-                     *       "schemeId": "01a21482-11d0-7414-933d-0bb740255c89",
+                     *       "id": "01a21489-f161-725a-b56a-4090fb278077",
+                     *       "schemeId": "01a21489-f150-762f-8e3d-41633e8e6ec9",
                      *       "replacesSchemeIds": [
-                     *         "01a21482-09ae-727b-ac9b-f2b57b7e35af"
+                     *         "01a21489-e9ac-7053-b139-8cd456a20288"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -11739,22 +11855,22 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
-                     *             "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *             "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
+                     *             "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
                      *             "protectedPence": 0,
                      *             "upratedAnnualPence": 4152800,
                      *             "outcome": "winner",
-                     *             "newBudgetId": "01a21482-120a-73dc-a0c0-0e19a3dc8c25",
-                     *             "reviewId": "01a21482-120d-76ed-a1f6-019cc276b631"
+                     *             "newBudgetId": "01a21489-f18b-7300-bc55-6bab0175bf80",
+                     *             "reviewId": "01a21489-f18e-7186-a809-f22268a21dd3"
                      *           }
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-25T20:59:58.293Z",
-                     *       "appliedAt": "2026-11-25T20:59:58.351Z",
+                     *       "createdAt": "2026-11-25T21:08:34.267Z",
+                     *       "appliedAt": "2026-11-25T21:08:34.320Z",
                      *       "version": 2
                      *     }
                      */
@@ -11926,7 +12042,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a21482-09ae-727b-ac9b-f2b57b7e35af",
+                 *       "schemeId": "01a21489-e9ac-7053-b139-8cd456a20288",
                  *       "answers": {
                  *         "washing": "some",
                  *         "dressing": "some",
@@ -11993,12 +12109,12 @@ export interface operations {
                     /**
                      * @example {
                      *       "scheme": {
-                     *         "id": "01a21482-09ae-727b-ac9b-f2b57b7e35af",
+                     *         "id": "01a21489-e9ac-7053-b139-8cd456a20288",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
                      *       "questionnaire": {
-                     *         "id": "01a21482-09a2-775c-b31f-365b95d5bac5",
+                     *         "id": "01a21489-e9a8-75d1-aeeb-771992259542",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -13286,9 +13402,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *           "id": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mwwlxht0"
+                     *             "carefirst": "JOURNEY-mwwm8k1f"
                      *           },
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam Example",
@@ -13296,8 +13412,8 @@ export interface operations {
                      *           "agent": null,
                      *           "caresForPersonId": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T20:59:57.312Z",
-                     *           "updatedAt": "2026-11-25T20:59:57.312Z"
+                     *           "createdAt": "2026-11-25T21:08:33.400Z",
+                     *           "updatedAt": "2026-11-25T21:08:33.400Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -13416,7 +13532,7 @@ export interface operations {
                  * @example {
                  *       "clientGroup": "learning-disability",
                  *       "externalIds": {
-                 *         "carefirst": "JOURNEY-mwwlxht0"
+                 *         "carefirst": "JOURNEY-mwwm8k1f"
                  *       },
                  *       "displayName": "Sam Example"
                  *     }
@@ -13439,9 +13555,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *       "id": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwlxht0"
+                     *         "carefirst": "JOURNEY-mwwm8k1f"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -13449,8 +13565,8 @@ export interface operations {
                      *       "agent": null,
                      *       "caresForPersonId": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T20:59:57.312Z",
-                     *       "updatedAt": "2026-11-25T20:59:57.312Z"
+                     *       "createdAt": "2026-11-25T21:08:33.400Z",
+                     *       "updatedAt": "2026-11-25T21:08:33.400Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -13634,9 +13750,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *       "id": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwlxht0"
+                     *         "carefirst": "JOURNEY-mwwm8k1f"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -13644,8 +13760,8 @@ export interface operations {
                      *       "agent": null,
                      *       "caresForPersonId": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T20:59:57.312Z",
-                     *       "updatedAt": "2026-11-25T20:59:57.312Z"
+                     *       "createdAt": "2026-11-25T21:08:33.400Z",
+                     *       "updatedAt": "2026-11-25T21:08:33.400Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -13811,9 +13927,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *       "id": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwlxht0"
+                     *         "carefirst": "JOURNEY-mwwm8k1f"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam",
@@ -13821,8 +13937,8 @@ export interface operations {
                      *       "agent": null,
                      *       "caresForPersonId": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T20:59:57.312Z",
-                     *       "updatedAt": "2026-11-25T20:59:57.369Z"
+                     *       "createdAt": "2026-11-25T21:08:33.400Z",
+                     *       "updatedAt": "2026-11-25T21:08:33.466Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -14066,7 +14182,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *       "recorded": true,
                      *       "sex": "female",
                      *       "ethnicity": "white-british",
@@ -14076,7 +14192,7 @@ export interface operations {
                      *       "primarySupportReason": "learning-disability",
                      *       "ageBand": null,
                      *       "version": 1,
-                     *       "updatedAt": "2026-11-25T20:59:57.391Z"
+                     *       "updatedAt": "2026-11-25T21:08:33.479Z"
                      *     }
                      */
                     "application/json": components["schemas"]["EqualityMonitoring"];
@@ -14246,7 +14362,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *       "recorded": true,
                      *       "sex": "female",
                      *       "ethnicity": "white-british",
@@ -14256,7 +14372,7 @@ export interface operations {
                      *       "primarySupportReason": "learning-disability",
                      *       "ageBand": null,
                      *       "version": 1,
-                     *       "updatedAt": "2026-11-25T20:59:57.391Z"
+                     *       "updatedAt": "2026-11-25T21:08:33.479Z"
                      *     }
                      */
                     "application/json": components["schemas"]["EqualityMonitoring"];
@@ -14476,10 +14592,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21482-0e6f-709e-8ab2-97af7b21fc6d",
-                     *           "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *           "id": "01a21489-ee6b-7045-9c7d-4548387e5b26",
+                     *           "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *           "questionnaire": {
-                     *             "id": "01a21482-09a2-775c-b31f-365b95d5bac5",
+                     *             "id": "01a21489-e9a8-75d1-aeeb-771992259542",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
@@ -14934,8 +15050,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "agreedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-11-25T20:59:57.421Z",
-                     *           "updatedAt": "2026-11-25T20:59:57.480Z"
+                     *           "createdAt": "2026-11-25T21:08:33.513Z",
+                     *           "updatedAt": "2026-11-25T21:08:33.564Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -15052,8 +15168,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
-                 *       "questionnaireId": "01a21482-09a2-775c-b31f-365b95d5bac5",
+                 *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                 *       "questionnaireId": "01a21489-e9a8-75d1-aeeb-771992259542",
                  *       "completedWith": [
                  *         "family"
                  *       ],
@@ -15078,10 +15194,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-0e6f-709e-8ab2-97af7b21fc6d",
-                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *       "id": "01a21489-ee6b-7045-9c7d-4548387e5b26",
+                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *       "questionnaire": {
-                     *         "id": "01a21482-09a2-775c-b31f-365b95d5bac5",
+                     *         "id": "01a21489-e9a8-75d1-aeeb-771992259542",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -15526,8 +15642,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T20:59:57.421Z",
-                     *       "updatedAt": "2026-11-25T20:59:57.421Z"
+                     *       "createdAt": "2026-11-25T21:08:33.513Z",
+                     *       "updatedAt": "2026-11-25T21:08:33.513Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -15711,10 +15827,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-0e6f-709e-8ab2-97af7b21fc6d",
-                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *       "id": "01a21489-ee6b-7045-9c7d-4548387e5b26",
+                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *       "questionnaire": {
-                     *         "id": "01a21482-09a2-775c-b31f-365b95d5bac5",
+                     *         "id": "01a21489-e9a8-75d1-aeeb-771992259542",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -16169,8 +16285,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T20:59:57.421Z",
-                     *       "updatedAt": "2026-11-25T20:59:57.480Z"
+                     *       "createdAt": "2026-11-25T21:08:33.513Z",
+                     *       "updatedAt": "2026-11-25T21:08:33.564Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -16381,10 +16497,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-0e6f-709e-8ab2-97af7b21fc6d",
-                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *       "id": "01a21489-ee6b-7045-9c7d-4548387e5b26",
+                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *       "questionnaire": {
-                     *         "id": "01a21482-09a2-775c-b31f-365b95d5bac5",
+                     *         "id": "01a21489-e9a8-75d1-aeeb-771992259542",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -16839,8 +16955,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T20:59:57.421Z",
-                     *       "updatedAt": "2026-11-25T20:59:57.480Z"
+                     *       "createdAt": "2026-11-25T21:08:33.513Z",
+                     *       "updatedAt": "2026-11-25T21:08:33.564Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -17087,10 +17203,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-0e6f-709e-8ab2-97af7b21fc6d",
-                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *       "id": "01a21489-ee6b-7045-9c7d-4548387e5b26",
+                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *       "questionnaire": {
-                     *         "id": "01a21482-09a2-775c-b31f-365b95d5bac5",
+                     *         "id": "01a21489-e9a8-75d1-aeeb-771992259542",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -17587,11 +17703,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-11-25T20:59:57.614Z",
+                     *       "submittedAt": "2026-11-25T21:08:33.662Z",
                      *       "agreedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T20:59:57.421Z",
-                     *       "updatedAt": "2026-11-25T20:59:57.614Z"
+                     *       "createdAt": "2026-11-25T21:08:33.513Z",
+                     *       "updatedAt": "2026-11-25T21:08:33.662Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -17821,10 +17937,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-0e6f-709e-8ab2-97af7b21fc6d",
-                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *       "id": "01a21489-ee6b-7045-9c7d-4548387e5b26",
+                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *       "questionnaire": {
-                     *         "id": "01a21482-09a2-775c-b31f-365b95d5bac5",
+                     *         "id": "01a21489-e9a8-75d1-aeeb-771992259542",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -17927,8 +18043,8 @@ export interface operations {
                      *       "moderation": {
                      *         "decision": "agree",
                      *         "amendments": [],
-                     *         "moderatedBy": "key:01a21482-0cba-73e9-8786-7a6735b18a28",
-                     *         "moderatedAt": "2026-11-25T20:59:57.657Z"
+                     *         "moderatedBy": "key:01a21489-ece7-749a-bec3-1545e2312b16",
+                     *         "moderatedAt": "2026-11-25T21:08:33.699Z"
                      *       },
                      *       "eligibility": {
                      *         "eligible": true,
@@ -18329,11 +18445,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-11-25T20:59:57.614Z",
-                     *       "agreedAt": "2026-11-25T20:59:57.657Z",
+                     *       "submittedAt": "2026-11-25T21:08:33.662Z",
+                     *       "agreedAt": "2026-11-25T21:08:33.699Z",
                      *       "version": 4,
-                     *       "createdAt": "2026-11-25T20:59:57.421Z",
-                     *       "updatedAt": "2026-11-25T20:59:57.657Z"
+                     *       "createdAt": "2026-11-25T21:08:33.513Z",
+                     *       "updatedAt": "2026-11-25T21:08:33.699Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -18585,18 +18701,18 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21482-1051-73da-80cd-c248c00f191c",
-                     *           "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
-                     *           "assessmentId": "01a21482-0e6f-709e-8ab2-97af7b21fc6d",
+                     *           "id": "01a21489-effc-7480-a3b6-7f8674e19847",
+                     *           "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *           "assessmentId": "01a21489-ee6b-7045-9c7d-4548387e5b26",
                      *           "status": "indicative",
                      *           "startDate": "2026-12-01",
                      *           "questionnaire": {
-                     *             "id": "01a21482-09a2-775c-b31f-365b95d5bac5",
+                     *             "id": "01a21489-e9a8-75d1-aeeb-771992259542",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
                      *           "scheme": {
-                     *             "id": "01a21482-09ae-727b-ac9b-f2b57b7e35af",
+                     *             "id": "01a21489-e9ac-7053-b139-8cd456a20288",
                      *             "key": "adults",
                      *             "version": 1
                      *           },
@@ -19187,8 +19303,8 @@ export interface operations {
                      *           "contributionCollection": null,
                      *           "agreedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T20:59:57.901Z",
-                     *           "updatedAt": "2026-11-25T20:59:57.901Z"
+                     *           "createdAt": "2026-11-25T21:08:33.912Z",
+                     *           "updatedAt": "2026-11-25T21:08:33.912Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -19305,7 +19421,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "assessmentId": "01a21482-0e6f-709e-8ab2-97af7b21fc6d",
+                 *       "assessmentId": "01a21489-ee6b-7045-9c7d-4548387e5b26",
                  *       "startDate": "2026-12-01"
                  *     }
                  */
@@ -19327,18 +19443,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-1051-73da-80cd-c248c00f191c",
-                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
-                     *       "assessmentId": "01a21482-0e6f-709e-8ab2-97af7b21fc6d",
+                     *       "id": "01a21489-effc-7480-a3b6-7f8674e19847",
+                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *       "assessmentId": "01a21489-ee6b-7045-9c7d-4548387e5b26",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a21482-09a2-775c-b31f-365b95d5bac5",
+                     *         "id": "01a21489-e9a8-75d1-aeeb-771992259542",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a21482-09ae-727b-ac9b-f2b57b7e35af",
+                     *         "id": "01a21489-e9ac-7053-b139-8cd456a20288",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -19929,8 +20045,8 @@ export interface operations {
                      *       "contributionCollection": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T20:59:57.901Z",
-                     *       "updatedAt": "2026-11-25T20:59:57.901Z"
+                     *       "createdAt": "2026-11-25T21:08:33.912Z",
+                     *       "updatedAt": "2026-11-25T21:08:33.912Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -20114,18 +20230,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-1051-73da-80cd-c248c00f191c",
-                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
-                     *       "assessmentId": "01a21482-0e6f-709e-8ab2-97af7b21fc6d",
+                     *       "id": "01a21489-effc-7480-a3b6-7f8674e19847",
+                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *       "assessmentId": "01a21489-ee6b-7045-9c7d-4548387e5b26",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a21482-09a2-775c-b31f-365b95d5bac5",
+                     *         "id": "01a21489-e9a8-75d1-aeeb-771992259542",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a21482-09ae-727b-ac9b-f2b57b7e35af",
+                     *         "id": "01a21489-e9ac-7053-b139-8cd456a20288",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -20716,8 +20832,8 @@ export interface operations {
                      *       "contributionCollection": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T20:59:57.901Z",
-                     *       "updatedAt": "2026-11-25T20:59:57.901Z"
+                     *       "createdAt": "2026-11-25T21:08:33.912Z",
+                     *       "updatedAt": "2026-11-25T21:08:33.912Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -20874,7 +20990,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21482-0fb9-7726-b396-a3c90a1d8e6c",
+                     *           "id": "01a21489-ef70-75f7-8c93-6e6a479d14b1",
                      *           "version": 1,
                      *           "shipped": false,
                      *           "name": "Charging policy 2027/28",
@@ -20940,7 +21056,7 @@ export interface operations {
                      *             "minimumWeeklyChargePence": 0,
                      *             "arrangementFeePence": 0
                      *           },
-                     *           "createdAt": "2026-11-25T20:59:57.748Z"
+                     *           "createdAt": "2026-11-25T21:08:33.772Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -21083,7 +21199,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-0fb9-7726-b396-a3c90a1d8e6c",
+                     *       "id": "01a21489-ef70-75f7-8c93-6e6a479d14b1",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -21149,7 +21265,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-11-25T20:59:57.748Z"
+                     *       "createdAt": "2026-11-25T21:08:33.772Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -21332,7 +21448,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-0fb9-7726-b396-a3c90a1d8e6c",
+                     *       "id": "01a21489-ef70-75f7-8c93-6e6a479d14b1",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -21398,7 +21514,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-11-25T20:59:57.748Z"
+                     *       "createdAt": "2026-11-25T21:08:33.772Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -21558,19 +21674,19 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21482-0f8c-76b3-b55e-33ecb9dfe645",
-                     *           "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *           "id": "01a21489-ef53-705d-ac44-00913b5ac8eb",
+                     *           "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *           "effectiveFrom": "2026-04-01",
                      *           "method": "entered",
                      *           "weeklyContributionPence": 1500,
                      *           "calculation": null,
                      *           "chargingPolicy": null,
                      *           "notes": null,
-                     *           "createdAt": "2026-11-25T20:59:57.705Z"
+                     *           "createdAt": "2026-11-25T21:08:33.743Z"
                      *         },
                      *         {
-                     *           "id": "01a21482-1017-7269-98e2-127f49803070",
-                     *           "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *           "id": "01a21489-efbd-743b-a899-0c5d846ec855",
+                     *           "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *           "effectiveFrom": "2027-04-01",
                      *           "method": "calculated",
                      *           "weeklyContributionPence": 10035,
@@ -21726,12 +21842,12 @@ export interface operations {
                      *             }
                      *           },
                      *           "chargingPolicy": {
-                     *             "id": "01a21482-0fb9-7726-b396-a3c90a1d8e6c",
+                     *             "id": "01a21489-ef70-75f7-8c93-6e6a479d14b1",
                      *             "version": 1,
                      *             "name": "Charging policy 2027/28"
                      *           },
                      *           "notes": null,
-                     *           "createdAt": "2026-11-25T20:59:57.844Z"
+                     *           "createdAt": "2026-11-25T21:08:33.851Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -21903,15 +22019,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-0f8c-76b3-b55e-33ecb9dfe645",
-                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *       "id": "01a21489-ef53-705d-ac44-00913b5ac8eb",
+                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *       "effectiveFrom": "2026-04-01",
                      *       "method": "entered",
                      *       "weeklyContributionPence": 1500,
                      *       "calculation": null,
                      *       "chargingPolicy": null,
                      *       "notes": null,
-                     *       "createdAt": "2026-11-25T20:59:57.705Z"
+                     *       "createdAt": "2026-11-25T21:08:33.743Z"
                      *     }
                      */
                     "application/json": components["schemas"]["FinancialAssessment"];
@@ -22119,9 +22235,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21482-10e0-7411-b49e-51906903ff15",
-                     *           "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
-                     *           "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *           "id": "01a21489-f089-7390-ab57-7b5f8aae635d",
+                     *           "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
+                     *           "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *           "status": "draft",
                      *           "stage": null,
                      *           "outcomes": [
@@ -22304,8 +22420,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "decidedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-11-25T20:59:58.046Z",
-                     *           "updatedAt": "2026-11-25T20:59:58.083Z",
+                     *           "createdAt": "2026-11-25T21:08:34.055Z",
+                     *           "updatedAt": "2026-11-25T21:08:34.085Z",
                      *           "healthySafeAndWell": "My PA checks my medication daily"
                      *         }
                      *       ],
@@ -22423,7 +22539,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
+                 *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
                  *       "outcomes": [
                  *         {
                  *           "key": "home",
@@ -22492,9 +22608,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-10e0-7411-b49e-51906903ff15",
-                     *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
-                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *       "id": "01a21489-f089-7390-ab57-7b5f8aae635d",
+                     *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
+                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -22677,8 +22793,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T20:59:58.046Z",
-                     *       "updatedAt": "2026-11-25T20:59:58.046Z",
+                     *       "createdAt": "2026-11-25T21:08:34.055Z",
+                     *       "updatedAt": "2026-11-25T21:08:34.055Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -22878,9 +22994,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-10e0-7411-b49e-51906903ff15",
-                     *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
-                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *       "id": "01a21489-f089-7390-ab57-7b5f8aae635d",
+                     *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
+                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -23063,8 +23179,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T20:59:58.046Z",
-                     *       "updatedAt": "2026-11-25T20:59:58.083Z",
+                     *       "createdAt": "2026-11-25T21:08:34.055Z",
+                     *       "updatedAt": "2026-11-25T21:08:34.085Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -23278,9 +23394,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-10e0-7411-b49e-51906903ff15",
-                     *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
-                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *       "id": "01a21489-f089-7390-ab57-7b5f8aae635d",
+                     *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
+                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -23463,8 +23579,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T20:59:58.046Z",
-                     *       "updatedAt": "2026-11-25T20:59:58.083Z",
+                     *       "createdAt": "2026-11-25T21:08:34.055Z",
+                     *       "updatedAt": "2026-11-25T21:08:34.085Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -23712,9 +23828,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-10e0-7411-b49e-51906903ff15",
-                     *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
-                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *       "id": "01a21489-f089-7390-ab57-7b5f8aae635d",
+                     *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
+                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *       "status": "submitted",
                      *       "stage": "coordinator",
                      *       "outcomes": [
@@ -23894,11 +24010,11 @@ export interface operations {
                      *       ],
                      *       "exception": null,
                      *       "decisions": [],
-                     *       "submittedAt": "2026-11-25T20:59:58.172Z",
+                     *       "submittedAt": "2026-11-25T21:08:34.163Z",
                      *       "decidedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T20:59:58.046Z",
-                     *       "updatedAt": "2026-11-25T20:59:58.172Z",
+                     *       "createdAt": "2026-11-25T21:08:34.055Z",
+                     *       "updatedAt": "2026-11-25T21:08:34.163Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -24130,9 +24246,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-10e0-7411-b49e-51906903ff15",
-                     *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
-                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *       "id": "01a21489-f089-7390-ab57-7b5f8aae635d",
+                     *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
+                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *       "status": "submitted",
                      *       "stage": "team-manager",
                      *       "outcomes": [
@@ -24313,22 +24429,22 @@ export interface operations {
                      *       "exception": null,
                      *       "decisions": [
                      *         {
-                     *           "id": "01a21482-117f-7028-9937-23f3e449e779",
+                     *           "id": "01a21489-f10f-7298-9891-35deb552f78d",
                      *           "stage": "coordinator",
                      *           "outcome": "approve",
                      *           "reasons": "Approved at coordinator: meets the outcomes",
                      *           "planVersion": 3,
-                     *           "decidedBy": "key:01a21482-0cba-73e9-8786-7a6735b18a28",
+                     *           "decidedBy": "key:01a21489-ece7-749a-bec3-1545e2312b16",
                      *           "actorName": "coordinator-1",
                      *           "checklistReasons": null,
-                     *           "decidedAt": "2026-11-25T20:59:58.203Z"
+                     *           "decidedAt": "2026-11-25T21:08:34.187Z"
                      *         }
                      *       ],
-                     *       "submittedAt": "2026-11-25T20:59:58.172Z",
+                     *       "submittedAt": "2026-11-25T21:08:34.163Z",
                      *       "decidedAt": null,
                      *       "version": 4,
-                     *       "createdAt": "2026-11-25T20:59:58.046Z",
-                     *       "updatedAt": "2026-11-25T20:59:58.208Z",
+                     *       "createdAt": "2026-11-25T21:08:34.055Z",
+                     *       "updatedAt": "2026-11-25T21:08:34.192Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -24572,10 +24688,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
+                     *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
                      *       "status": "agreed",
                      *       "agreement": {
-                     *         "id": "01a21482-11bb-70e9-aed6-4455cbdeb669",
+                     *         "id": "01a21489-f141-73bd-928b-7fc1c7462256",
                      *         "startDate": "2026-12-01",
                      *         "frequency": "monthly",
                      *         "collection": "net",
@@ -24583,7 +24699,7 @@ export interface operations {
                      *         "grossAnnualPence": 4027500,
                      *         "contributionAnnualPence": 78000,
                      *         "netAnnualPence": 3949500,
-                     *         "financialAssessmentId": "01a21482-0f8c-76b3-b55e-33ecb9dfe645"
+                     *         "financialAssessmentId": "01a21489-ef53-705d-ac44-00913b5ac8eb"
                      *       },
                      *       "balancePence": 0,
                      *       "councilPaidPence": 0,
@@ -24901,8 +25017,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-125c-77a9-a9af-42b3261ad649",
-                     *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
+                     *       "id": "01a21489-f1e0-71c5-a980-99b57f1b4832",
+                     *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
                      *       "kind": "council-payment",
                      *       "funder": "council",
                      *       "direction": "in",
@@ -24915,8 +25031,8 @@ export interface operations {
                      *       "reversesTransactionId": null,
                      *       "reversedBy": null,
                      *       "description": null,
-                     *       "createdBy": "key:01a21482-0cd6-75b9-a95c-8383cd4e415f",
-                     *       "createdAt": "2026-11-25T20:59:58.422Z"
+                     *       "createdBy": "key:01a21489-ecfe-75aa-88b8-eacedb923307",
+                     *       "createdAt": "2026-11-25T21:08:34.395Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Transaction"];
@@ -25120,7 +25236,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
+                 *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
                  *       "termsVersion": "2026-04",
                  *       "holder": {
                  *         "type": "person"
@@ -25151,9 +25267,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-1229-7319-900c-104cc16d92cd",
-                     *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
-                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *       "id": "01a21489-f1ab-74e8-abd0-13b1cded799e",
+                     *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
+                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *       "status": "active",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -25171,7 +25287,7 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [],
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T20:59:58.373Z"
+                     *       "createdAt": "2026-11-25T21:08:34.343Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -25355,9 +25471,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-1229-7319-900c-104cc16d92cd",
-                     *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
-                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *       "id": "01a21489-f1ab-74e8-abd0-13b1cded799e",
+                     *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
+                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *       "status": "active",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -25375,8 +25491,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a21482-12e6-7262-ad03-b407b4dcbcb1",
-                     *           "agreementId": "01a21482-1229-7319-900c-104cc16d92cd",
+                     *           "id": "01a21489-f262-7247-9be3-3608ae817a6b",
+                     *           "agreementId": "01a21489-f1ab-74e8-abd0-13b1cded799e",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -25487,11 +25603,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T20:59:58.562Z"
+                     *           "createdAt": "2026-11-25T21:08:34.526Z"
                      *         }
                      *       ],
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T20:59:58.373Z"
+                     *       "createdAt": "2026-11-25T21:08:34.343Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -25658,9 +25774,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-1229-7319-900c-104cc16d92cd",
-                     *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
-                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *       "id": "01a21489-f1ab-74e8-abd0-13b1cded799e",
+                     *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
+                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *       "status": "suspended",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -25678,8 +25794,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a21482-12e6-7262-ad03-b407b4dcbcb1",
-                     *           "agreementId": "01a21482-1229-7319-900c-104cc16d92cd",
+                     *           "id": "01a21489-f262-7247-9be3-3608ae817a6b",
+                     *           "agreementId": "01a21489-f1ab-74e8-abd0-13b1cded799e",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -25790,11 +25906,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T20:59:58.562Z"
+                     *           "createdAt": "2026-11-25T21:08:34.526Z"
                      *         }
                      *       ],
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T20:59:58.373Z"
+                     *       "createdAt": "2026-11-25T21:08:34.343Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -26042,8 +26158,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-12e6-7262-ad03-b407b4dcbcb1",
-                     *       "agreementId": "01a21482-1229-7319-900c-104cc16d92cd",
+                     *       "id": "01a21489-f262-7247-9be3-3608ae817a6b",
+                     *       "agreementId": "01a21489-f1ab-74e8-abd0-13b1cded799e",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2026-12-31",
                      *       "statement": {
@@ -26154,7 +26270,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T20:59:58.562Z"
+                     *       "createdAt": "2026-11-25T21:08:34.526Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AccountReturn"];
@@ -26381,7 +26497,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-130e-771c-b2b3-dbfd4df7a668",
+                     *       "id": "01a21489-f28d-7029-83f6-9f8b24fd903b",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -26391,7 +26507,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a21482-1229-7319-900c-104cc16d92cd",
+                     *           "agreementId": "01a21489-f1ab-74e8-abd0-13b1cded799e",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -26431,7 +26547,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T20:59:58.601Z"
+                     *       "createdAt": "2026-11-25T21:08:34.568Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -26599,7 +26715,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-130e-771c-b2b3-dbfd4df7a668",
+                     *       "id": "01a21489-f28d-7029-83f6-9f8b24fd903b",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -26609,7 +26725,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a21482-1229-7319-900c-104cc16d92cd",
+                     *           "agreementId": "01a21489-f1ab-74e8-abd0-13b1cded799e",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -26649,7 +26765,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T20:59:58.601Z"
+                     *       "createdAt": "2026-11-25T21:08:34.568Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -26793,7 +26909,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "agreementId": "01a21482-1229-7319-900c-104cc16d92cd",
+                 *       "agreementId": "01a21489-f1ab-74e8-abd0-13b1cded799e",
                  *       "outcome": "satisfactory",
                  *       "notes": "Statement and card records agree"
                  *     }
@@ -26813,7 +26929,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-130e-771c-b2b3-dbfd4df7a668",
+                     *       "id": "01a21489-f28d-7029-83f6-9f8b24fd903b",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -26823,7 +26939,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a21482-1229-7319-900c-104cc16d92cd",
+                     *           "agreementId": "01a21489-f1ab-74e8-abd0-13b1cded799e",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -26834,7 +26950,7 @@ export interface operations {
                      *           "notes": "Statement and card records agree",
                      *           "recoveryPence": null,
                      *           "recoveryTransactionId": null,
-                     *           "decidedAt": "2026-11-25T20:59:58.644Z"
+                     *           "decidedAt": "2026-11-25T21:08:34.615Z"
                      *         }
                      *       ],
                      *       "explanation": [
@@ -26863,7 +26979,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T20:59:58.601Z"
+                     *       "createdAt": "2026-11-25T21:08:34.568Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -27083,10 +27199,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21482-146a-7372-a7ad-b9b36077fedc",
-                     *           "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *           "id": "01a21489-f3fa-7468-843d-d1825a333803",
+                     *           "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *           "subject": "budget",
-                     *           "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
+                     *           "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
                      *           "planId": null,
                      *           "decisionId": null,
                      *           "lodgedBy": "person",
@@ -27094,8 +27210,8 @@ export interface operations {
                      *           "status": "lodged",
                      *           "decision": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T20:59:58.952Z",
-                     *           "updatedAt": "2026-11-25T20:59:58.952Z"
+                     *           "createdAt": "2026-11-25T21:08:34.937Z",
+                     *           "updatedAt": "2026-11-25T21:08:34.937Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -27213,7 +27329,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "subject": "budget",
-                 *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
+                 *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
                  *       "reason": "My night-time needs are not counted"
                  *     }
                  */
@@ -27235,10 +27351,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-146a-7372-a7ad-b9b36077fedc",
-                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *       "id": "01a21489-f3fa-7468-843d-d1825a333803",
+                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *       "subject": "budget",
-                     *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
+                     *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -27246,8 +27362,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T20:59:58.952Z",
-                     *       "updatedAt": "2026-11-25T20:59:58.952Z"
+                     *       "createdAt": "2026-11-25T21:08:34.937Z",
+                     *       "updatedAt": "2026-11-25T21:08:34.937Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -27446,10 +27562,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-146a-7372-a7ad-b9b36077fedc",
-                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *       "id": "01a21489-f3fa-7468-843d-d1825a333803",
+                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *       "subject": "budget",
-                     *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
+                     *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -27457,8 +27573,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T20:59:58.952Z",
-                     *       "updatedAt": "2026-11-25T20:59:58.952Z"
+                     *       "createdAt": "2026-11-25T21:08:34.937Z",
+                     *       "updatedAt": "2026-11-25T21:08:34.937Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -27625,10 +27741,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-146a-7372-a7ad-b9b36077fedc",
-                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *       "id": "01a21489-f3fa-7468-843d-d1825a333803",
+                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *       "subject": "budget",
-                     *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
+                     *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -27638,12 +27754,12 @@ export interface operations {
                      *         "outcome": "not-upheld",
                      *         "reasons": "Night-time needs are counted in section 4",
                      *         "agreedAnnualPence": null,
-                     *         "decidedBy": "key:01a21482-0ccb-7432-903b-e76b47ef7385",
-                     *         "decidedAt": "2026-11-25T20:59:58.996Z"
+                     *         "decidedBy": "key:01a21489-ecf8-70cf-92e4-a88ed79d3690",
+                     *         "decidedAt": "2026-11-25T21:08:34.975Z"
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T20:59:58.952Z",
-                     *       "updatedAt": "2026-11-25T20:59:58.996Z"
+                     *       "createdAt": "2026-11-25T21:08:34.937Z",
+                     *       "updatedAt": "2026-11-25T21:08:34.975Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -27899,9 +28015,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21482-11bf-7569-b966-009bc5c90c1e",
-                     *           "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
-                     *           "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *           "id": "01a21489-f145-7549-b960-78c13e7c4271",
+                     *           "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
+                     *           "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *           "kind": "first",
                      *           "dueDate": "2026-12-29",
                      *           "repeatEveryMonths": null,
@@ -27911,13 +28027,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T20:59:58.255Z",
-                     *           "updatedAt": "2026-11-25T20:59:58.255Z"
+                     *           "createdAt": "2026-11-25T21:08:34.231Z",
+                     *           "updatedAt": "2026-11-25T21:08:34.231Z"
                      *         },
                      *         {
-                     *           "id": "01a21482-11bf-756a-b491-826adccff09d",
-                     *           "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
-                     *           "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *           "id": "01a21489-f145-754a-84b8-9840ccdb114b",
+                     *           "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
+                     *           "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *           "kind": "annual",
                      *           "dueDate": "2027-12-01",
                      *           "repeatEveryMonths": null,
@@ -27927,13 +28043,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T20:59:58.255Z",
-                     *           "updatedAt": "2026-11-25T20:59:58.255Z"
+                     *           "createdAt": "2026-11-25T21:08:34.231Z",
+                     *           "updatedAt": "2026-11-25T21:08:34.231Z"
                      *         },
                      *         {
-                     *           "id": "01a21482-120d-76ed-a1f6-019cc276b631",
-                     *           "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
-                     *           "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *           "id": "01a21489-f18e-7186-a809-f22268a21dd3",
+                     *           "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
+                     *           "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *           "kind": "interim",
                      *           "dueDate": "2027-04-01",
                      *           "repeatEveryMonths": null,
@@ -27943,8 +28059,8 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T20:59:58.340Z",
-                     *           "updatedAt": "2026-11-25T20:59:58.340Z"
+                     *           "createdAt": "2026-11-25T21:08:34.311Z",
+                     *           "updatedAt": "2026-11-25T21:08:34.311Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -28062,7 +28178,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
+                 *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
                  *       "kind": "interim",
                  *       "dueDate": "2027-03-01"
                  *     }
@@ -28085,9 +28201,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-138b-71b6-b4d7-cffef0b45d81",
-                     *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
-                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *       "id": "01a21489-f316-74ae-a32a-843ad404f8b4",
+                     *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
+                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *       "kind": "interim",
                      *       "dueDate": "2027-03-01",
                      *       "repeatEveryMonths": null,
@@ -28097,8 +28213,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T20:59:58.729Z",
-                     *       "updatedAt": "2026-11-25T20:59:58.729Z"
+                     *       "createdAt": "2026-11-25T21:08:34.709Z",
+                     *       "updatedAt": "2026-11-25T21:08:34.709Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -28282,9 +28398,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-120d-76ed-a1f6-019cc276b631",
-                     *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
-                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *       "id": "01a21489-f18e-7186-a809-f22268a21dd3",
+                     *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
+                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -28294,8 +28410,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T20:59:58.340Z",
-                     *       "updatedAt": "2026-11-25T20:59:58.340Z"
+                     *       "createdAt": "2026-11-25T21:08:34.311Z",
+                     *       "updatedAt": "2026-11-25T21:08:34.311Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -28473,9 +28589,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-120d-76ed-a1f6-019cc276b631",
-                     *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
-                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *       "id": "01a21489-f18e-7186-a809-f22268a21dd3",
+                     *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
+                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -28507,10 +28623,10 @@ export interface operations {
                      *         "reassessmentId": null
                      *       },
                      *       "clawback": null,
-                     *       "completedAt": "2026-11-25T20:59:58.805Z",
+                     *       "completedAt": "2026-11-25T21:08:34.788Z",
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T20:59:58.340Z",
-                     *       "updatedAt": "2026-11-25T20:59:58.805Z"
+                     *       "createdAt": "2026-11-25T21:08:34.311Z",
+                     *       "updatedAt": "2026-11-25T21:08:34.788Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -28769,9 +28885,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-11bf-756a-b491-826adccff09d",
-                     *       "budgetId": "01a21482-1051-73da-80cd-c248c00f191c",
-                     *       "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *       "id": "01a21489-f145-754a-84b8-9840ccdb114b",
+                     *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
+                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *       "kind": "annual",
                      *       "dueDate": "2027-12-01",
                      *       "repeatEveryMonths": null,
@@ -28913,10 +29029,10 @@ export interface operations {
                      *           "decision": "reduce",
                      *           "amountPence": 1577576,
                      *           "reason": "A replacement hoist is due next month",
-                     *           "decidedBy": "key:01a21482-0cd6-75b9-a95c-8383cd4e415f",
-                     *           "decidedAt": "2026-11-25T20:59:58.882Z",
+                     *           "decidedBy": "key:01a21489-ecfe-75aa-88b8-eacedb923307",
+                     *           "decidedAt": "2026-11-25T21:08:34.863Z",
                      *           "transactionIds": [
-                     *             "01a21482-1421-771c-8ab8-47272150abd8"
+                     *             "01a21489-f3af-74a7-a45c-d1723e86000e"
                      *           ]
                      *         },
                      *         "weeksPerYear": 52,
@@ -28924,10 +29040,10 @@ export interface operations {
                      *         "funders": [],
                      *         "totalClawbackPence": 3155153
                      *       },
-                     *       "completedAt": "2026-11-25T20:59:58.854Z",
+                     *       "completedAt": "2026-11-25T21:08:34.834Z",
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T20:59:58.255Z",
-                     *       "updatedAt": "2026-11-25T20:59:58.882Z"
+                     *       "createdAt": "2026-11-25T21:08:34.231Z",
+                     *       "updatedAt": "2026-11-25T21:08:34.864Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -29171,26 +29287,26 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "budget",
-                     *       "id": "01a21482-1051-73da-80cd-c248c00f191c",
+                     *       "id": "01a21489-effc-7480-a3b6-7f8674e19847",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
                      *         "questionnaire": "saq v1",
-                     *         "questionnaireId": "01a21482-09a2-775c-b31f-365b95d5bac5",
+                     *         "questionnaireId": "01a21489-e9a8-75d1-aeeb-771992259542",
                      *         "scheme": "adults v1",
-                     *         "schemeId": "01a21482-09ae-727b-ac9b-f2b57b7e35af"
+                     *         "schemeId": "01a21489-e9ac-7053-b139-8cd456a20288"
                      *       },
                      *       "checks": [
                      *         {
                      *           "figure": "schemeId",
-                     *           "stored": "01a21482-09ae-727b-ac9b-f2b57b7e35af",
-                     *           "recomputed": "01a21482-09ae-727b-ac9b-f2b57b7e35af",
+                     *           "stored": "01a21489-e9ac-7053-b139-8cd456a20288",
+                     *           "recomputed": "01a21489-e9ac-7053-b139-8cd456a20288",
                      *           "matches": true
                      *         },
                      *         {
                      *           "figure": "questionnaireId",
-                     *           "stored": "01a21482-09a2-775c-b31f-365b95d5bac5",
-                     *           "recomputed": "01a21482-09a2-775c-b31f-365b95d5bac5",
+                     *           "stored": "01a21489-e9a8-75d1-aeeb-771992259542",
+                     *           "recomputed": "01a21489-e9a8-75d1-aeeb-771992259542",
                      *           "matches": true
                      *         },
                      *         {
@@ -29410,11 +29526,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "financial-assessment",
-                     *       "id": "01a21482-1017-7269-98e2-127f49803070",
+                     *       "id": "01a21489-efbd-743b-a899-0c5d846ec855",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
-                     *         "chargingPolicyId": "01a21482-0fb9-7726-b396-a3c90a1d8e6c",
+                     *         "chargingPolicyId": "01a21489-ef70-75f7-8c93-6e6a479d14b1",
                      *         "chargingPolicyVersion": 1,
                      *         "chargingPolicy": "Charging policy 2027/28"
                      *       },
@@ -29586,7 +29702,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "clawback",
-                     *       "id": "01a21482-11bf-756a-b491-826adccff09d",
+                     *       "id": "01a21489-f145-754a-84b8-9840ccdb114b",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
@@ -31811,52 +31927,52 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21482-09b7-7190-836e-0c63e89fca3a",
+                     *           "id": "01a21489-e9b3-70ad-9cee-b35216537acd",
                      *           "seq": 1,
                      *           "type": "council.created",
                      *           "entityType": "council",
-                     *           "entityId": "01a21482-0998-7687-9a1e-fba6e3c3bd49",
-                     *           "occurredAt": "2026-11-25T20:59:56.183Z",
+                     *           "entityId": "01a21489-e99f-7147-a831-37c12447258b",
+                     *           "occurredAt": "2026-11-25T21:08:32.286Z",
                      *           "data": {
-                     *             "id": "01a21482-0998-7687-9a1e-fba6e3c3bd49",
+                     *             "id": "01a21489-e99f-7147-a831-37c12447258b",
                      *             "name": "Demo Borough"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21482-09b7-7191-a707-73092f10ea49",
+                     *           "id": "01a21489-e9b4-72bc-852e-7b0901ce33ef",
                      *           "seq": 2,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a21482-09a2-775c-b31f-365b95d5bac5",
-                     *           "occurredAt": "2026-11-25T20:59:56.183Z",
+                     *           "entityId": "01a21489-e9a8-75d1-aeeb-771992259542",
+                     *           "occurredAt": "2026-11-25T21:08:32.286Z",
                      *           "data": {
-                     *             "id": "01a21482-09a2-775c-b31f-365b95d5bac5",
+                     *             "id": "01a21489-e9a8-75d1-aeeb-771992259542",
                      *             "key": "saq",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21482-09b7-7192-a5cf-30709b1567f8",
+                     *           "id": "01a21489-e9b4-72bd-a74e-8e5f0ccdd6a2",
                      *           "seq": 3,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a21482-09ae-727b-ac9b-f2b57b7e35af",
-                     *           "occurredAt": "2026-11-25T20:59:56.183Z",
+                     *           "entityId": "01a21489-e9ac-7053-b139-8cd456a20288",
+                     *           "occurredAt": "2026-11-25T21:08:32.286Z",
                      *           "data": {
-                     *             "id": "01a21482-09ae-727b-ac9b-f2b57b7e35af",
+                     *             "id": "01a21489-e9ac-7053-b139-8cd456a20288",
                      *             "key": "adults",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21482-0ca4-7178-9d6b-f7f3ce6e81a4",
+                     *           "id": "01a21489-ecb8-715c-9c77-bc0898370cc8",
                      *           "seq": 4,
                      *           "type": "council.updated",
                      *           "entityType": "council",
-                     *           "entityId": "01a21482-0998-7687-9a1e-fba6e3c3bd49",
-                     *           "occurredAt": "2026-11-25T20:59:56.960Z",
+                     *           "entityId": "01a21489-e99f-7147-a831-37c12447258b",
+                     *           "occurredAt": "2026-11-25T21:08:33.076Z",
                      *           "data": {
-                     *             "id": "01a21482-0998-7687-9a1e-fba6e3c3bd49",
+                     *             "id": "01a21489-e99f-7147-a831-37c12447258b",
                      *             "name": "Demo Borough",
                      *             "version": 2,
                      *             "settings": {
@@ -31869,7 +31985,7 @@ export interface operations {
                      *                   }
                      *                 ],
                      *                 "publishedSchemeIds": [
-                     *                   "01a21482-09ae-727b-ac9b-f2b57b7e35af"
+                     *                   "01a21489-e9ac-7053-b139-8cd456a20288"
                      *                 ],
                      *                 "seniorResponsibleOwner": "Director of Adult Social Services"
                      *               },
@@ -31882,152 +31998,152 @@ export interface operations {
                      *               "firstReviewAfterWeeks": 4,
                      *               "contributionCollection": "net"
                      *             },
-                     *             "createdAt": "2026-11-25T20:59:56.183Z"
+                     *             "createdAt": "2026-11-25T21:08:32.286Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21482-0cbe-70a8-b131-a2fb422b2fc7",
+                     *           "id": "01a21489-ece9-72a1-bdb2-85aa34932eb0",
                      *           "seq": 5,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21482-0cba-73e9-8786-7a6735b18a28",
-                     *           "occurredAt": "2026-11-25T20:59:56.986Z",
+                     *           "entityId": "01a21489-ece7-749a-bec3-1545e2312b16",
+                     *           "occurredAt": "2026-11-25T21:08:33.127Z",
                      *           "data": {
-                     *             "id": "01a21482-0cba-73e9-8786-7a6735b18a28",
+                     *             "id": "01a21489-ece7-749a-bec3-1545e2312b16",
                      *             "name": "Care coordinators",
                      *             "roles": [
                      *               "assessor"
                      *             ],
-                     *             "createdAt": "2026-11-25T20:59:56.986Z",
+                     *             "createdAt": "2026-11-25T21:08:33.127Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21482-0cc7-74a8-a66f-4af55adb513c",
+                     *           "id": "01a21489-ecf3-72cc-ab83-f0bb4d565c5b",
                      *           "seq": 6,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21482-0cc5-754e-a13c-3fe70758e701",
-                     *           "occurredAt": "2026-11-25T20:59:56.996Z",
+                     *           "entityId": "01a21489-ecf1-707f-a07c-97e510b39e50",
+                     *           "occurredAt": "2026-11-25T21:08:33.137Z",
                      *           "data": {
-                     *             "id": "01a21482-0cc5-754e-a13c-3fe70758e701",
+                     *             "id": "01a21489-ecf1-707f-a07c-97e510b39e50",
                      *             "name": "Team managers",
                      *             "roles": [
                      *               "team-manager"
                      *             ],
-                     *             "createdAt": "2026-11-25T20:59:56.996Z",
+                     *             "createdAt": "2026-11-25T21:08:33.137Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21482-0cd0-776e-b9ed-04f76f4c52c6",
+                     *           "id": "01a21489-ecf9-77d7-bcab-2df5dca226a8",
                      *           "seq": 7,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21482-0ccb-7432-903b-e76b47ef7385",
-                     *           "occurredAt": "2026-11-25T20:59:57.003Z",
+                     *           "entityId": "01a21489-ecf8-70cf-92e4-a88ed79d3690",
+                     *           "occurredAt": "2026-11-25T21:08:33.144Z",
                      *           "data": {
-                     *             "id": "01a21482-0ccb-7432-903b-e76b47ef7385",
+                     *             "id": "01a21489-ecf8-70cf-92e4-a88ed79d3690",
                      *             "name": "Resource Allocation Panel",
                      *             "roles": [
                      *               "panel"
                      *             ],
-                     *             "createdAt": "2026-11-25T20:59:57.003Z",
+                     *             "createdAt": "2026-11-25T21:08:33.144Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21482-0cd8-719e-b3d1-6ef0771ce3d7",
+                     *           "id": "01a21489-ed00-73a3-80c4-e6f31b05e91e",
                      *           "seq": 8,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21482-0cd6-75b9-a95c-8383cd4e415f",
-                     *           "occurredAt": "2026-11-25T20:59:57.014Z",
+                     *           "entityId": "01a21489-ecfe-75aa-88b8-eacedb923307",
+                     *           "occurredAt": "2026-11-25T21:08:33.150Z",
                      *           "data": {
-                     *             "id": "01a21482-0cd6-75b9-a95c-8383cd4e415f",
+                     *             "id": "01a21489-ecfe-75aa-88b8-eacedb923307",
                      *             "name": "Finance",
                      *             "roles": [
                      *               "finance"
                      *             ],
-                     *             "createdAt": "2026-11-25T20:59:57.014Z",
+                     *             "createdAt": "2026-11-25T21:08:33.150Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21482-0cdf-7524-be8c-c57a62844fa9",
+                     *           "id": "01a21489-ed07-711a-a928-746dd2924ba6",
                      *           "seq": 9,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21482-0cdc-7761-844a-3a2d3eea273d",
-                     *           "occurredAt": "2026-11-25T20:59:57.020Z",
+                     *           "entityId": "01a21489-ed04-763b-b4fc-ab1c8b715c85",
+                     *           "occurredAt": "2026-11-25T21:08:33.156Z",
                      *           "data": {
-                     *             "id": "01a21482-0cdc-7761-844a-3a2d3eea273d",
+                     *             "id": "01a21489-ed04-763b-b4fc-ab1c8b715c85",
                      *             "name": "CareFirst bridge",
                      *             "roles": [
                      *               "integration"
                      *             ],
-                     *             "createdAt": "2026-11-25T20:59:57.020Z",
+                     *             "createdAt": "2026-11-25T21:08:33.156Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21482-0ce8-7658-a1db-bbdb061a89cb",
+                     *           "id": "01a21489-ed0d-7358-9de8-0966e98dad23",
                      *           "seq": 10,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21482-0ce5-7279-9657-bc6133150fba",
-                     *           "occurredAt": "2026-11-25T20:59:57.029Z",
+                     *           "entityId": "01a21489-ed0b-76ef-8084-68d6b77f724b",
+                     *           "occurredAt": "2026-11-25T21:08:33.163Z",
                      *           "data": {
-                     *             "id": "01a21482-0ce5-7279-9657-bc6133150fba",
+                     *             "id": "01a21489-ed0b-76ef-8084-68d6b77f724b",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-11-25T20:59:57.029Z",
+                     *             "createdAt": "2026-11-25T21:08:33.163Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21482-0cf8-77cf-9742-5160adf82079",
+                     *           "id": "01a21489-ed22-75d5-909e-33622ebd19b4",
                      *           "seq": 11,
                      *           "type": "api-key.revoked",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21482-0ce5-7279-9657-bc6133150fba",
-                     *           "occurredAt": "2026-11-25T20:59:57.045Z",
+                     *           "entityId": "01a21489-ed0b-76ef-8084-68d6b77f724b",
+                     *           "occurredAt": "2026-11-25T21:08:33.179Z",
                      *           "data": {
-                     *             "id": "01a21482-0ce5-7279-9657-bc6133150fba",
+                     *             "id": "01a21489-ed0b-76ef-8084-68d6b77f724b",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-11-25T20:59:57.029Z",
-                     *             "revokedAt": "2026-11-25T20:59:57.047Z"
+                     *             "createdAt": "2026-11-25T21:08:33.163Z",
+                     *             "revokedAt": "2026-11-25T21:08:33.183Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21482-0d71-7510-bdc2-6db7b4ede141",
+                     *           "id": "01a21489-ed7a-748f-b94e-dcc75dc26fcc",
                      *           "seq": 12,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a21482-0d6f-774a-bf11-c0dfb7ff5f0c",
-                     *           "occurredAt": "2026-11-25T20:59:57.165Z",
+                     *           "entityId": "01a21489-ed78-74b1-bbc3-d4901c9f1a45",
+                     *           "occurredAt": "2026-11-25T21:08:33.271Z",
                      *           "data": {
-                     *             "id": "01a21482-0d6f-774a-bf11-c0dfb7ff5f0c",
-                     *             "key": "carers-mwwlxht0",
+                     *             "id": "01a21489-ed78-74b1-bbc3-d4901c9f1a45",
+                     *             "key": "carers-mwwm8k1f",
                      *             "title": "Carer’s self-assessment",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21482-0d89-7741-ac41-d5b7b9e6bf83",
+                     *           "id": "01a21489-ed8e-76b2-9a70-5c7deb551263",
                      *           "seq": 13,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a21482-0d80-7685-8f89-5bc533216fa6",
-                     *           "occurredAt": "2026-11-25T20:59:57.182Z",
+                     *           "entityId": "01a21489-ed8a-77f1-a0ef-514d0b8f2e08",
+                     *           "occurredAt": "2026-11-25T21:08:33.288Z",
                      *           "data": {
-                     *             "id": "01a21482-0d80-7685-8f89-5bc533216fa6",
-                     *             "key": "carers-mwwlxht0",
+                     *             "id": "01a21489-ed8a-77f1-a0ef-514d0b8f2e08",
+                     *             "key": "carers-mwwm8k1f",
                      *             "method": {
                      *               "type": "linear",
                      *               "poundsPerPointPence": 10000
@@ -32038,28 +32154,28 @@ export interface operations {
                      *               "percent": 20
                      *             },
                      *             "rounding": "penny",
-                     *             "createdAt": "2026-11-25T20:59:57.182Z",
+                     *             "createdAt": "2026-11-25T21:08:33.288Z",
                      *             "effectiveTo": null,
                      *             "floorPoints": null,
                      *             "ceilingPence": null,
                      *             "clientGroups": [
-                     *               "carers-mwwlxht0"
+                     *               "carers-mwwm8k1f"
                      *             ],
                      *             "weeksPerYear": 52,
                      *             "effectiveFrom": "2026-04-01",
-                     *             "questionnaireId": "01a21482-0d6f-774a-bf11-c0dfb7ff5f0c",
+                     *             "questionnaireId": "01a21489-ed78-74b1-bbc3-d4901c9f1a45",
                      *             "topSlicePercent": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21482-0dc4-7507-88fe-a8b3663d5cda",
+                     *           "id": "01a21489-edc5-76ea-82bd-39cbdaedb2bd",
                      *           "seq": 14,
                      *           "type": "calibration.created",
                      *           "entityType": "calibration",
-                     *           "entityId": "01a21482-0dc0-73a6-ad23-9e7f47661717",
-                     *           "occurredAt": "2026-11-25T20:59:57.247Z",
+                     *           "entityId": "01a21489-edc2-77f0-9b77-20b6a38226ac",
+                     *           "occurredAt": "2026-11-25T21:08:33.346Z",
                      *           "data": {
-                     *             "id": "01a21482-0dc0-73a6-ad23-9e7f47661717",
+                     *             "id": "01a21489-edc2-77f0-9b77-20b6a38226ac",
                      *             "caseCount": 3,
                      *             "integrity": {
                      *               "passes": true,
@@ -32073,104 +32189,104 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21482-0e0c-77e2-92b1-1face7118d6a",
+                     *           "id": "01a21489-ee09-71a4-99c9-eff9e8845ff6",
                      *           "seq": 15,
                      *           "type": "person.created",
                      *           "entityType": "person",
-                     *           "entityId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
-                     *           "occurredAt": "2026-11-25T20:59:57.312Z",
+                     *           "entityId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *           "occurredAt": "2026-11-25T21:08:33.400Z",
                      *           "data": {
-                     *             "id": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *             "id": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *             "version": 1,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mwwlxht0"
+                     *               "carefirst": "JOURNEY-mwwm8k1f"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21482-0e3c-7170-aa6f-d3e4b8546b50",
+                     *           "id": "01a21489-ee3d-70a3-8ec3-0959ee12fb66",
                      *           "seq": 16,
                      *           "type": "person.updated",
                      *           "entityType": "person",
-                     *           "entityId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
-                     *           "occurredAt": "2026-11-25T20:59:57.367Z",
+                     *           "entityId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *           "occurredAt": "2026-11-25T21:08:33.462Z",
                      *           "data": {
-                     *             "id": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *             "id": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *             "version": 2,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mwwlxht0"
+                     *               "carefirst": "JOURNEY-mwwm8k1f"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21482-0e74-75f6-8578-5d60272218ea",
+                     *           "id": "01a21489-ee70-77a6-816a-be27b74d74b4",
                      *           "seq": 17,
                      *           "type": "assessment.created",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a21482-0e6f-709e-8ab2-97af7b21fc6d",
-                     *           "occurredAt": "2026-11-25T20:59:57.421Z",
+                     *           "entityId": "01a21489-ee6b-7045-9c7d-4548387e5b26",
+                     *           "occurredAt": "2026-11-25T21:08:33.513Z",
                      *           "data": {
-                     *             "id": "01a21482-0e6f-709e-8ab2-97af7b21fc6d",
+                     *             "id": "01a21489-ee6b-7045-9c7d-4548387e5b26",
                      *             "status": "draft",
                      *             "version": 1,
-                     *             "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *             "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a21482-09a2-775c-b31f-365b95d5bac5"
+                     *             "questionnaireId": "01a21489-e9a8-75d1-aeeb-771992259542"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21482-0eab-7319-9f39-2a33e8ee5254",
+                     *           "id": "01a21489-ee9e-704c-a878-4175a9e13e4c",
                      *           "seq": 18,
                      *           "type": "assessment.answers-saved",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a21482-0e6f-709e-8ab2-97af7b21fc6d",
-                     *           "occurredAt": "2026-11-25T20:59:57.478Z",
+                     *           "entityId": "01a21489-ee6b-7045-9c7d-4548387e5b26",
+                     *           "occurredAt": "2026-11-25T21:08:33.562Z",
                      *           "data": {
-                     *             "id": "01a21482-0e6f-709e-8ab2-97af7b21fc6d",
+                     *             "id": "01a21489-ee6b-7045-9c7d-4548387e5b26",
                      *             "status": "draft",
                      *             "version": 2,
-                     *             "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *             "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a21482-09a2-775c-b31f-365b95d5bac5"
+                     *             "questionnaireId": "01a21489-e9a8-75d1-aeeb-771992259542"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21482-0f30-7394-ba47-228ce5f35eae",
+                     *           "id": "01a21489-ef01-7079-9aef-867d9c042dd4",
                      *           "seq": 19,
                      *           "type": "assessment.submitted",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a21482-0e6f-709e-8ab2-97af7b21fc6d",
-                     *           "occurredAt": "2026-11-25T20:59:57.613Z",
+                     *           "entityId": "01a21489-ee6b-7045-9c7d-4548387e5b26",
+                     *           "occurredAt": "2026-11-25T21:08:33.660Z",
                      *           "data": {
-                     *             "id": "01a21482-0e6f-709e-8ab2-97af7b21fc6d",
+                     *             "id": "01a21489-ee6b-7045-9c7d-4548387e5b26",
                      *             "status": "submitted",
                      *             "version": 3,
-                     *             "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *             "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a21482-09a2-775c-b31f-365b95d5bac5"
+                     *             "questionnaireId": "01a21489-e9a8-75d1-aeeb-771992259542"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21482-0f5b-76f7-bd3e-b429937af8d8",
+                     *           "id": "01a21489-ef25-744f-9f94-dc4b53f155de",
                      *           "seq": 20,
                      *           "type": "assessment.agreed",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a21482-0e6f-709e-8ab2-97af7b21fc6d",
-                     *           "occurredAt": "2026-11-25T20:59:57.655Z",
+                     *           "entityId": "01a21489-ee6b-7045-9c7d-4548387e5b26",
+                     *           "occurredAt": "2026-11-25T21:08:33.698Z",
                      *           "data": {
-                     *             "id": "01a21482-0e6f-709e-8ab2-97af7b21fc6d",
+                     *             "id": "01a21489-ee6b-7045-9c7d-4548387e5b26",
                      *             "status": "agreed",
                      *             "version": 4,
                      *             "decision": "agree",
                      *             "eligible": true,
-                     *             "personId": "01a21482-0e06-704a-addc-4ca2eea32a1c",
+                     *             "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
                      *             "amendments": 0,
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a21482-09a2-775c-b31f-365b95d5bac5"
+                     *             "questionnaireId": "01a21489-e9a8-75d1-aeeb-771992259542"
                      *           }
                      *         }
                      *       ],
@@ -32302,8 +32418,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21482-14c2-76fb-a941-a3c81ff9c7ad",
-                     *           "url": "http://127.0.0.1:42653/ras",
+                     *           "id": "01a21489-f44d-73dc-bdeb-4bef0cd9c734",
+                     *           "url": "http://127.0.0.1:45145/ras",
                      *           "description": "CareFirst bridge",
                      *           "eventTypes": [
                      *             "budget.created",
@@ -32313,7 +32429,7 @@ export interface operations {
                      *           "pausedReason": null,
                      *           "cursor": 64,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T20:59:59.041Z"
+                     *           "createdAt": "2026-11-25T21:08:35.020Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -32430,7 +32546,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "url": "http://127.0.0.1:42653/ras",
+                 *       "url": "http://127.0.0.1:45145/ras",
                  *       "eventTypes": [
                  *         "budget.created",
                  *         "budget.agreed"
@@ -32456,8 +32572,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-14c2-76fb-a941-a3c81ff9c7ad",
-                     *       "url": "http://127.0.0.1:42653/ras",
+                     *       "id": "01a21489-f44d-73dc-bdeb-4bef0cd9c734",
+                     *       "url": "http://127.0.0.1:45145/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -32467,7 +32583,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 64,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T20:59:59.041Z",
+                     *       "createdAt": "2026-11-25T21:08:35.020Z",
                      *       "secret": "whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx="
                      *     }
                      */
@@ -32637,8 +32753,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-14c2-76fb-a941-a3c81ff9c7ad",
-                     *       "url": "http://127.0.0.1:42653/ras",
+                     *       "id": "01a21489-f44d-73dc-bdeb-4bef0cd9c734",
+                     *       "url": "http://127.0.0.1:45145/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -32648,7 +32764,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 64,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T20:59:59.041Z"
+                     *       "createdAt": "2026-11-25T21:08:35.020Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -32960,8 +33076,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-14c2-76fb-a941-a3c81ff9c7ad",
-                     *       "url": "http://127.0.0.1:42653/ras",
+                     *       "id": "01a21489-f44d-73dc-bdeb-4bef0cd9c734",
+                     *       "url": "http://127.0.0.1:45145/ras",
                      *       "description": "CareFirst bridge (live)",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -32971,7 +33087,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 64,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T20:59:59.041Z"
+                     *       "createdAt": "2026-11-25T21:08:35.020Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -33777,6 +33893,214 @@ export interface operations {
             };
         };
     };
+    getLetter: {
+        parameters: {
+            query?: {
+                /** @description ISO 639-1, e.g. en or cy (default: settings.letters.defaultLanguage, else en) */
+                language?: string;
+                /** @description Default html (or PDF when Accept asks for it) */
+                format?: "html" | "pdf";
+            };
+            header?: never;
+            path: {
+                kind: "indicative-budget" | "plan-decision" | "clawback-recommendation" | "uprating";
+                /** @description Identifier (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The answer. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example <!doctype html>
+                     *     <html lang="en">
+                     *     <head>
+                     *     <meta charset="utf-8">
+                     *     <meta name="viewport" content="width=device-width, initial-scale=1">
+                     *     <title>Your personal budget</title>
+                     *     <style>
+                     *     @page { size: A4; margin: 20mm; }
+                     *     body { font-family: Arial, "Helvetica Neue", Helvetica, sans-serif; font-size: 14pt; line-height: 1.5; color: #0b0c0c; max-width: 42rem; margin: 2rem auto; padding: 0 1rem; }
+                     *     header { display: flex; justify-content: space-between; gap: 2rem; } header p { margin: 0; }
+                     *     h1 { font-size: 1.5em; margin: 1.5rem 0 1rem; } h2 { font-size: 1.15em; margin-top: 1.5rem; }
+                     *     svg.money { width: 100%; height: auto; font-size: 16px; margin: .5rem 0; } ol { padding-left: 1.4rem; } li { margin-bottom: .3rem; }
+                     *     @media print { body { margin: 0; max-width: none; } section { break-inside: avoid; } }
+                     *     </style>
+                     *     </head>
+                     *     <body>
+                     *     <header><p><strong>Demo Borough</strong></p><p>25 November 2026<br>indicative-budget 01a21489-effc-7480-a3b6-7f8674e19847</p></header>
+                     *     <h1>Your personal budget</h1>
+                     *     <p>Dear Sam,</p>
+                     *     <p>Thank you for telling us about your needs.</p>
+                     *     <p>We think you need about £40,275.00 a year for your support. This is your first budget figure. It is not the final one.</p>
+                     */
+                    "text/html": string;
+                    "application/pdf": string;
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description INVALID_STATE: Not allowed in the current state. */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_STATE";
+                    };
+                };
+            };
+            /** @description URI_TOO_LONG: The request URL is too long. */
+            414: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "URI_TOO_LONG";
+                    };
+                };
+            };
+            /** @description NO_LETTER_TEMPLATE: The council has no template for this letter in this language. */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NO_LETTER_TEMPLATE";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
     exportRecords: {
         parameters: {
             query?: {
@@ -33807,8 +34131,8 @@ export interface operations {
                     "application/x-ndjson": string;
                     /**
                      * @example id,personId,externalIds,assessmentId,status,startDate,schemeKey,schemeVersion,rasAnnualPence,panelAnnualPence,outsideRas,totalAnnualPence,councilAnnualPence,annualContributionPence,netAnnualPence,referral,agreedAt
-                     *     01a21482-1051-73da-80cd-c248c00f191c,01a21482-0e06-704a-addc-4ca2eea32a1c,"{""carefirst"":""JOURNEY-mwwlxht0""}",01a21482-0e6f-709e-8ab2-97af7b21fc6d,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-11-25T20:59:58.264Z
-                     *     01a21482-120a-73dc-a0c0-0e19a3dc8c25,01a21482-0e06-704a-addc-4ca2eea32a1c,"{""carefirst"":""JOURNEY-mwwlxht0""}",01a21482-0e6f-709e-8ab2-97af7b21fc6d,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
+                     *     01a21489-effc-7480-a3b6-7f8674e19847,01a21489-ee00-70e4-87f1-bff7ac317afd,"{""carefirst"":""JOURNEY-mwwm8k1f""}",01a21489-ee6b-7045-9c7d-4548387e5b26,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-11-25T21:08:34.238Z
+                     *     01a21489-f18b-7300-bc55-6bab0175bf80,01a21489-ee00-70e4-87f1-bff7ac317afd,"{""carefirst"":""JOURNEY-mwwm8k1f""}",01a21489-ee6b-7045-9c7d-4548387e5b26,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
                      */
                     "text/csv": string;
                 };
@@ -33966,12 +34290,12 @@ export interface operations {
             content: {
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mwwlxht0,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mwwm8k1f,learning-disability,Alex Example,1961-02-03
                  */
                 "text/csv": string;
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mwwlxht0,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mwwm8k1f,learning-disability,Alex Example,1961-02-03
                  */
                 "application/x-ndjson": string;
             };
@@ -35469,8 +35793,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21482-158f-7596-9f87-4a3e6932f23d",
-                     *           "roundKey": "nw-mwwlxht0",
+                     *           "id": "01a21489-f4ea-721c-b6a9-bc65d610b6a0",
+                     *           "roundKey": "nw-mwwm8k1f",
                      *           "title": "North West self-rating",
                      *           "closesOn": "2099-06-30",
                      *           "closed": false,
@@ -35512,7 +35836,7 @@ export interface operations {
                      *               "version": null
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T20:59:59.245Z"
+                     *           "createdAt": "2026-11-25T21:08:35.176Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -35629,7 +35953,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "roundKey": "nw-mwwlxht0",
+                 *       "roundKey": "nw-mwwm8k1f",
                  *       "title": "North West self-rating",
                  *       "closesOn": "2099-06-30"
                  *     }
@@ -35651,8 +35975,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-158f-7596-9f87-4a3e6932f23d",
-                     *       "roundKey": "nw-mwwlxht0",
+                     *       "id": "01a21489-f4ea-721c-b6a9-bc65d610b6a0",
+                     *       "roundKey": "nw-mwwm8k1f",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -35694,7 +36018,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T20:59:59.245Z"
+                     *       "createdAt": "2026-11-25T21:08:35.176Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -35877,8 +36201,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21482-158f-7596-9f87-4a3e6932f23d",
-                     *       "roundKey": "nw-mwwlxht0",
+                     *       "id": "01a21489-f4ea-721c-b6a9-bc65d610b6a0",
+                     *       "roundKey": "nw-mwwm8k1f",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -35920,7 +36244,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T20:59:59.245Z"
+                     *       "createdAt": "2026-11-25T21:08:35.176Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -36337,7 +36661,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "roundKey": "nw-mwwlxht0",
+                     *       "roundKey": "nw-mwwm8k1f",
                      *       "councils": 1,
                      *       "minimumCouncils": 5,
                      *       "published": false,
@@ -36486,7 +36810,7 @@ export interface operations {
                      * @example {
                      *       "standard": "UK Algorithmic Transparency Recording Standard",
                      *       "standardVersion": "3.0",
-                     *       "schemeId": "01a21482-09ae-727b-ac9b-f2b57b7e35af",
+                     *       "schemeId": "01a21489-e9ac-7053-b139-8cd456a20288",
                      *       "schemeKey": "adults",
                      *       "schemeVersion": 1,
                      *       "lastUpdated": "2026-11-25",
@@ -36533,7 +36857,7 @@ export interface operations {
                      *             "How the answers become money is set out below, generated from the scheme itself."
                      *           ],
                      *           "maths": {
-                     *             "schemeId": "01a21482-09ae-727b-ac9b-f2b57b7e35af",
+                     *             "schemeId": "01a21489-e9ac-7053-b139-8cd456a20288",
                      *             "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *             "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *             "sections": [

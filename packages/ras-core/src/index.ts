@@ -130,8 +130,13 @@ export {
   LETTER_KINDS,
   LETTER_PLACEHOLDERS,
   letterContent,
+  letterDate,
+  letterTemplateProblems,
+  moneyPictureOf,
   moneyPictureSvg,
+  PICTURE_COLOURS,
   renderLetterHtml,
+  replyBy,
   unknownPlaceholders,
 } from './letters.js';
 export type { Pence, RoundingMode } from './money.js';

@@ -1,3 +1,4 @@
+import { addDays, assertCalendarDate, type CalendarDate } from './dates.js';
 import { formatPounds, type Pence } from './money.js';
 import { escapeHtml } from './report-html.js';
 
@@ -32,6 +33,8 @@ export type LetterCondition = (typeof LETTER_CONDITIONS)[number];
 export interface LetterTemplate {
   readonly subject: string;
   readonly greeting: string;
+  /** Said in place of `{{name}}` when the person has no name on record (default "Sir or Madam"). */
+  readonly nameUnknown?: string;
   readonly paragraphs: readonly LetterParagraph[];
   readonly pictureHeading: string;
   /** The picture's labels: the RAS (or agreed) amount, added streams, the person's part, the council's. */
@@ -198,6 +201,64 @@ export interface MoneyPicture {
   readonly otherFundersPence: Pence;
   /** Funding streams on top of it. */
   readonly addedStreamsPence: Pence;
+}
+
+const MONTHS: Readonly<Record<string, readonly string[]>> = {
+  en: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
+  cy: ['Ionawr', 'Chwefror', 'Mawrth', 'Ebrill', 'Mai', 'Mehefin', 'Gorffennaf', 'Awst', 'Medi', 'Hydref', 'Tachwedd', 'Rhagfyr'],
+};
+
+/** A date as a letter writes it: `25 November 2026` (English), `25 Tachwedd 2026` (Welsh); other languages in English. */
+export function letterDate(date: CalendarDate, language: string): string {
+  assertCalendarDate(date, '/date');
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return `${day} ${(MONTHS[language] ?? MONTHS.en)?.[month - 1]} ${year}`;
+}
+
+/** The last day to say you disagree: `days` after the letter's date. */
+export function replyBy(date: CalendarDate, days: number): CalendarDate {
+  return addDays(assertCalendarDate(date, '/date'), days);
+}
+
+/** Where a budget's money comes from, from its calculation: the agreed amount split between its payers, and streams on top. */
+export function moneyPictureOf(budget: {
+  readonly councilAnnualPence: Pence;
+  readonly annualContributionPence: Pence;
+  readonly netAnnualPence: Pence;
+  readonly streams: readonly { readonly mode: 'included' | 'added'; readonly annualPence: Pence }[];
+}): MoneyPicture {
+  const sum = (mode: 'included' | 'added') =>
+    budget.streams.filter((stream) => stream.mode === mode).reduce((total, stream) => total + stream.annualPence, 0);
+  const included = sum('included');
+  return {
+    rasAmountPence: budget.councilAnnualPence + included,
+    councilPaysPence: budget.netAnnualPence,
+    contributionPence: budget.annualContributionPence,
+    otherFundersPence: included,
+    addedStreamsPence: sum('added'),
+  };
+}
+
+/** Every problem with a council's template: placeholders the service does not fill, by JSON Pointer under `pointer`. */
+export function letterTemplateProblems(template: LetterTemplate, pointer: string): { pointer: string; detail: string }[] {
+  const problems: { pointer: string; detail: string }[] = [];
+  const check = (text: string, at: string) => {
+    for (const name of unknownPlaceholders(text))
+      problems.push({
+        pointer: at,
+        detail: `{{${name}}} is not a placeholder the service fills; use one of ${LETTER_PLACEHOLDERS.join(', ')}`,
+      });
+  };
+  check(template.subject, `${pointer}/subject`);
+  check(template.greeting, `${pointer}/greeting`);
+  check(template.signOff, `${pointer}/signOff`);
+  const paragraphs = (list: readonly LetterParagraph[], at: string) => {
+    for (const [index, p] of list.entries())
+      check(typeof p === 'string' ? p : p.text, typeof p === 'string' ? `${at}/${index}` : `${at}/${index}/text`);
+  };
+  paragraphs(template.paragraphs, `${pointer}/paragraphs`);
+  paragraphs(template.disagree, `${pointer}/disagree`);
+  return problems;
 }
 
 /** What one letter says: its filled-in words, the picture and the explanation, ready to lay out as HTML or PDF. */

@@ -44,6 +44,7 @@ export const ERROR_CATALOGUE = {
   NOT_ELIGIBLE: { status: 422, title: 'The person is not eligible for a personal budget' },
   NO_CHARGING_POLICY: { status: 422, title: 'No charging policy is in force on this date' },
   NO_SUCCESSOR_SCHEME: { status: 422, title: 'The allocation scheme has no later version to uprate to' },
+  NO_LETTER_TEMPLATE: { status: 422, title: 'The council has no template for this letter in this language' },
   NO_DIRECT_PAYMENT_LINES: { status: 422, title: 'The budget’s approved plan has no direct-payment lines' },
   DIRECT_PAYMENT_AGREEMENT_REQUIRED: { status: 422, title: 'A direct payment agreement is needed before the first direct payment' },
   INTERNAL: { status: 500, title: 'Something went wrong on our side' },

@@ -147,6 +147,14 @@ describe('uprating: a new scheme version re-run over the caseload', () => {
     expect(newBudget.explanation.find((s: { key: string }) => s.key === 'transitional-protection').text).toContain(
       '£625.00 is added: £5,625.00 a year',
     );
+    // The letter to the person: old and new figures, and the protection in plain words.
+    const letter = await t.call('GET', `/v1/letters/uprating/${person.newBudgetId}`, { key: council.keys.finance });
+    expect(letter.statusCode, letter.body).toBe(200);
+    expect(letter.body).toContain('Your budget was £6,250.00 a year. From 1 April 2027 it will be £5,625.00 a year.');
+    expect(letter.body).toContain('So we have added £625.00 to yours.');
+    // A budget no uprating run made has no uprating letter.
+    const notUprated = await t.call('GET', `/v1/letters/uprating/${budgets.a}`, { key: council.keys.finance });
+    expect(notUprated.statusCode).toBe(409);
     // Agreed at panel, the new budget keeps its protection.
     const plan = await t.call('POST', '/v1/support-plans', {
       key: council.keys.assessor,

@@ -64,6 +64,7 @@ export default fp(
           { name: 'money', description: 'Financial assessments, payment agreements and the budget account' },
           { name: 'reviews', description: 'Reviews, outcomes and clawback' },
           { name: 'reports', description: 'Monitoring and statutory figures' },
+          { name: 'letters', description: 'Letters to the person: their figures in plain words, HTML or PDF, per council and language' },
           { name: 'integration', description: 'Events, webhooks and bulk files for record systems' },
           { name: 'self-review', description: 'The Critical Path Framework and the Minimum Process self-rating' },
         ],

@@ -92,7 +92,7 @@ export type CouncilSettings = Required<
 > &
   Pick<
     CouncilSettingsInput,
-    'targets' | 'regionalReportOptIn' | 'regionalReportNamed' | 'clientGroups' | 'transparency' | 'directPaymentTerms'
+    'targets' | 'regionalReportOptIn' | 'regionalReportNamed' | 'clientGroups' | 'transparency' | 'directPaymentTerms' | 'letters'
   >;
 
 export async function councilSettings(tx: Kysely<DB> | Transaction<DB>, councilId: string): Promise<CouncilSettings> {

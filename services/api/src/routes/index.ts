@@ -17,6 +17,7 @@ import eventRoutes from './v1/events/routes.js';
 import exportRoutes from './v1/exports/routes.js';
 import financialAssessmentRoutes from './v1/financial-assessments/routes.js';
 import importRoutes from './v1/imports/routes.js';
+import letterRoutes from './v1/letters/routes.js';
 import peopleRoutes from './v1/people/routes.js';
 import publicRoutes from './v1/public/routes.js';
 import questionnaireRoutes from './v1/questionnaires/routes.js';
@@ -57,6 +58,7 @@ export default async function routes(app: FastifyInstance): Promise<void> {
         eventRoutes,
         webhookRoutes,
         reportRoutes,
+        letterRoutes,
         exportRoutes,
         importRoutes,
         selfReviewRoutes,

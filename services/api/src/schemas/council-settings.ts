@@ -1,4 +1,37 @@
+import { LETTER_CONDITIONS, LETTER_KINDS } from 'ras-core';
 import { type Static, Type } from 'typebox';
+
+const LetterText = Type.String({ minLength: 1, maxLength: 2_000 });
+const LetterParagraph = Type.Union([
+  LetterText,
+  Type.Object({ when: Type.Enum([...LETTER_CONDITIONS]), text: LetterText }, { additionalProperties: false }),
+]);
+/** One letter's words in one language: the shape of ras-core's LetterTemplate. */
+export const LetterTemplate = Type.Object(
+  {
+    subject: LetterText,
+    greeting: LetterText,
+    nameUnknown: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 100, description: 'Said in place of {{name}} when the person has no name on record' }),
+    ),
+    paragraphs: Type.Array(LetterParagraph, { maxItems: 30 }),
+    pictureHeading: LetterText,
+    picture: Type.Object(
+      { rasAmount: LetterText, councilPays: LetterText, contribution: LetterText, otherFunders: LetterText, addedStreams: LetterText },
+      { additionalProperties: false },
+    ),
+    explanationHeading: LetterText,
+    disagreeHeading: LetterText,
+    disagree: Type.Array(LetterParagraph, { maxItems: 30 }),
+    signOff: LetterText,
+  },
+  {
+    additionalProperties: false,
+    title: 'LetterTemplate',
+    description:
+      'A letter’s words. {{placeholders}} are filled with the person’s figures: name, council, date, reference, respondBy, budget, rasAmount, councilPays, contribution, weeklyContribution, addedStreams, startDate, outcome, reasons, unspent, allowance, clawback, oldBudget, newBudget, protected. A paragraph { when, text } is shown only when its condition holds.',
+  },
+);
 
 /** What a council may set (councils.settings); every field optional, with the defaults in {@link councilSettings}. */
 export const CouncilSettings = Type.Object(
@@ -113,6 +146,38 @@ export const CouncilSettings = Type.Object(
           description:
             'The council’s algorithmic transparency record metadata (UK ATRS): Tier 1 and Tier 2 facts the scheme cannot supply itself, and which schemes are published',
         },
+      ),
+    ),
+    letters: Type.Optional(
+      Type.Object(
+        {
+          defaultLanguage: Type.Optional(
+            Type.String({
+              pattern: '^[a-z]{2,3}$',
+              description: 'The language a letter is written in when none is asked for (default en)',
+            }),
+          ),
+          respondWithinDays: Type.Optional(
+            Type.Integer({
+              minimum: 7,
+              maximum: 90,
+              description: 'Days a person has to say they disagree, from the letter’s date (default 28)',
+            }),
+          ),
+          templates: Type.Optional(
+            Type.Record(
+              Type.String({ pattern: '^[a-z]{2,3}$' }),
+              Type.Object(Object.fromEntries(LETTER_KINDS.map((kind) => [kind, Type.Optional(LetterTemplate)])), {
+                additionalProperties: false,
+              }),
+              {
+                description:
+                  'The council’s own letters by language (ISO 639-1, e.g. cy for Welsh) and kind. English ships; a council’s own English templates replace it. Welsh councils supply their Welsh text here.',
+              },
+            ),
+          ),
+        },
+        { additionalProperties: false, description: 'Letters to the person: language, reply time and the council’s own templates' },
       ),
     ),
     regionalReportOptIn: Type.Optional(Type.Boolean({ description: 'Take part in the anonymised regional self-rating report' })),

@@ -1,0 +1,150 @@
+import type { Kysely } from 'kysely';
+import {
+  type BudgetCalculation,
+  ENGLISH_LETTERS,
+  formatPounds,
+  type LetterCondition,
+  type LetterContent,
+  type LetterKind,
+  type LetterPlaceholder,
+  type LetterTemplate,
+  letterContent,
+  letterDate,
+  moneyPictureOf,
+  replyBy,
+} from 'ras-core';
+import type { Scope } from '../auth/roles.js';
+import type { Budget, DB } from '../db/schema.js';
+import { invalidState, notFound, unprocessable } from '../errors.js';
+import { findBudget } from '../repositories/budgets.js';
+import { councilSettings, findCouncil } from '../repositories/councils.js';
+import { findPerson } from '../repositories/people.js';
+import { findReview } from '../repositories/reviews.js';
+import { findPlan, listDecisions } from '../repositories/support-plans.js';
+import { replacedByUprating } from '../repositories/uprating-runs.js';
+
+/** What a letter is read with: the database and whose data it is. */
+export interface LetterContext {
+  readonly db: Kysely<DB>;
+  readonly scope: Scope;
+}
+
+const OUTCOME: Record<'approve' | 'return' | 'reject', LetterCondition> = { approve: 'approved', return: 'returned', reject: 'rejected' };
+
+/** The template for a kind in a language: the council's own, else (English only) the one that ships. */
+async function templateFor(db: Kysely<DB>, councilId: string, kind: LetterKind, language: string | undefined) {
+  const letters = (await councilSettings(db, councilId)).letters ?? {};
+  const chosen = language ?? letters.defaultLanguage ?? 'en';
+  const own = letters.templates?.[chosen]?.[kind] as LetterTemplate | undefined;
+  const template = own ?? (chosen === 'en' ? ENGLISH_LETTERS[kind] : undefined);
+  if (!template)
+    throw unprocessable('NO_LETTER_TEMPLATE', `The council has no "${kind}" letter in "${chosen}"`, [
+      {
+        pointer: '/query/language',
+        detail: `has no template: an admin adds it at settings.letters.templates.${chosen}.${kind} (English ships)`,
+      },
+    ]);
+  return { template, language: chosen, respondWithinDays: letters.respondWithinDays ?? 28 };
+}
+
+/** The figures every letter about a budget can use, and its picture. */
+function budgetFacts(budget: Budget) {
+  const calculation = budget.calculation as BudgetCalculation;
+  const picture = moneyPictureOf(calculation);
+  const values: Partial<Record<LetterPlaceholder, string>> = {
+    budget: formatPounds(budget.total_annual_pence),
+    rasAmount: formatPounds(picture.rasAmountPence),
+    councilPays: formatPounds(budget.net_annual_pence),
+    contribution: formatPounds(budget.annual_contribution_pence),
+    weeklyContribution: formatPounds(calculation.weeklyContributionPence),
+    addedStreams: formatPounds(picture.addedStreamsPence),
+    startDate: budget.start_date,
+  };
+  const conditions: LetterCondition[] = [
+    budget.annual_contribution_pence > 0 ? 'has-contribution' : 'no-contribution',
+    ...(picture.addedStreamsPence > 0 ? (['has-added-streams'] as const) : []),
+  ];
+  return { values, conditions, picture, explanation: calculation.explanation.map((s) => s.text) };
+}
+
+/**
+ * Writes a letter to the person from what is stored: their own figures, the budget's stored
+ * explanation, and the council's template in the language asked for. Nothing is worked out again.
+ *
+ * - `indicative-budget`: `id` is a budget.
+ * - `plan-decision`: `id` is a support plan; the letter is about its latest decision.
+ * - `clawback-recommendation`: `id` is an annual review with a clawback worked out.
+ * - `uprating`: `id` is a budget an applied uprating run made; the letter compares it with the one it replaces.
+ */
+export async function writeLetter({ db, scope }: LetterContext, kind: LetterKind, id: string, language?: string): Promise<LetterContent> {
+  let budget: Budget | undefined;
+  let date: string;
+  let values: Partial<Record<LetterPlaceholder, string>> = {};
+  const conditions: LetterCondition[] = [];
+  let explanation: readonly string[] | undefined;
+  if (kind === 'plan-decision') {
+    const plan = await findPlan(db, scope, id);
+    if (!plan) throw notFound('support plan', id);
+    const decision = (await listDecisions(db, scope.councilId, [plan.id])).at(-1);
+    if (!decision) throw invalidState('The support plan has no decision yet, so there is no decision letter');
+    budget = await findBudget(db, scope, plan.budget_id);
+    date = decision.decided_at.toISOString().slice(0, 10);
+    values = { reasons: decision.reasons, outcome: decision.outcome };
+    conditions.push(OUTCOME[decision.outcome]);
+  } else if (kind === 'clawback-recommendation') {
+    const review = await findReview(db, scope, id);
+    if (!review) throw notFound('review', id);
+    const clawback = review.clawback;
+    if (review.status !== 'completed' || clawback === null || review.completed_at === null)
+      throw invalidState('Only a completed annual review has a clawback recommendation to write about');
+    budget = await findBudget(db, scope, review.budget_id);
+    date = review.completed_at.toISOString().slice(0, 10);
+    values = {
+      unspent: formatPounds(clawback.underspendPence ?? 0),
+      allowance: formatPounds(clawback.allowancePence ?? 0),
+      clawback: formatPounds(clawback.clawbackPence),
+    };
+    conditions.push(clawback.clawbackPence > 0 ? 'has-clawback' : 'no-clawback');
+    explanation = (clawback.explanation ?? []).map((s) => s.text);
+  } else {
+    budget = await findBudget(db, scope, id);
+    if (!budget) throw notFound('budget', id);
+    date = budget.created_at.toISOString().slice(0, 10);
+    if (kind === 'uprating') {
+      const replacedId = await replacedByUprating(db, scope.councilId, budget.id);
+      const replaced = replacedId && (await findBudget(db, scope, replacedId));
+      if (!replaced) throw invalidState('The budget was not made by an uprating run, so there is no uprating letter');
+      const protectedPence = budget.protected_annual_pence;
+      values = {
+        oldBudget: formatPounds(replaced.total_annual_pence),
+        newBudget: formatPounds(budget.total_annual_pence),
+        protected: formatPounds(protectedPence),
+      };
+      if (protectedPence > 0) conditions.push('protected');
+      if (budget.total_annual_pence !== replaced.total_annual_pence)
+        conditions.push(budget.total_annual_pence > replaced.total_annual_pence ? 'went-up' : 'went-down');
+    }
+  }
+  if (!budget) throw notFound('budget', id);
+  const person = await findPerson(db, scope, budget.person_id);
+  const council = await findCouncil(db, scope.councilId);
+  const chosen = await templateFor(db, scope.councilId, kind, language);
+  const facts = budgetFacts(budget);
+  return letterContent(chosen.template, {
+    kind,
+    language: chosen.language,
+    values: {
+      ...facts.values,
+      ...values,
+      startDate: letterDate(budget.start_date, chosen.language),
+      name: person?.person.display_name ?? chosen.template.nameUnknown ?? 'Sir or Madam',
+      council: council?.name ?? '',
+      date: letterDate(date, chosen.language),
+      reference: `${kind} ${id}`,
+      respondBy: letterDate(replyBy(date, chosen.respondWithinDays), chosen.language),
+    },
+    conditions: [...facts.conditions, ...conditions],
+    picture: facts.picture,
+    explanation: explanation ?? facts.explanation,
+  });
+}
