@@ -251,7 +251,7 @@ ok(
 // Equality monitoring (special-category data): the coordinator records it with the person's
 // consent; only admin and auditor keys read it back, and every read is audited.
 ok(
-  await assessor.PUT('/v1/people/{id}/equality-monitoring', {
+  await assessor.PATCH('/v1/people/{id}/equality-monitoring', {
     params: { path: { id: person.id }, header: { 'If-Match': '"0"' } },
     body: { sex: 'female', ethnicity: 'white-british', religion: 'prefer-not-to-say', primarySupportReason: 'learning-disability' },
   }),

@@ -532,18 +532,18 @@ export interface paths {
          *     Roles: admin, auditor, portal.
          */
         get: operations["getEqualityMonitoring"];
-        /**
-         * Record a person’s equality monitoring answers, replacing the last
-         * @description Special-category data under UK GDPR (Article 9): read only by admin and auditor keys, and by a portal key for the people it created; every read and write is audited, and no event or webhook carries it. Every field is optional: one left out or null is unknown, and `prefer-not-to-say` is an answer. Send If-Match: "0" the first time.
-         *
-         *     Roles: admin, assessor, integration, portal.
-         */
-        put: operations["recordEqualityMonitoring"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Record a person’s equality monitoring answers
+         * @description Special-category data under UK GDPR (Article 9): read only by admin and auditor keys, and by a portal key for the people it created; every read and write is audited, and no event or webhook carries it. A field sent is recorded; a field left out keeps its answer, so a key that cannot read the answers cannot erase them by leaving them out; null makes it unknown again. `prefer-not-to-say` is an answer. Send If-Match: "0" the first time.
+         *
+         *     Roles: admin, assessor, integration, portal.
+         */
+        patch: operations["recordEqualityMonitoring"];
         trace?: never;
     };
     "/v1/assessments": {
@@ -1427,7 +1427,7 @@ export interface paths {
         };
         /**
          * How agreed budgets fall across groups: the evidence for the council’s annual equality review
-         * @description For the budgets agreed in the period: budget per person and money per point, how often and how far panels moved budgets from the RAS figure, appeal rates and outcomes, clawback at review and ceiling referrals, by client group, primary support reason, age band, sex and ethnic group. Every figure has its count and a 95% interval (exact Clopper–Pearson for rates, percentile bootstrap for money); groups under 5 people are suppressed, with one more where needed so none can be recovered from the totals. `?format=csv` gives a row per group; `?format=html` or `Accept: text/html` the page with charts.
+         * @description For the budgets agreed in the period: budget per person and money per point, how often and how far panels moved budgets from the RAS figure, appeal rates and outcomes, clawback at review and ceiling referrals, by client group, primary support reason, age band, sex and ethnic group. Every figure has its count and a 95% interval (exact Clopper–Pearson for rates, percentile bootstrap for money); groups under 5 people are suppressed, with more hidden where needed so none can be recovered from the totals. The period is one whole financial year that has ended (422 naming from or to otherwise), so that two reports cannot be subtracted to single out a few budgets. `?format=csv` gives a row per group; `?format=html` or `Accept: text/html` the page with charts.
          *
          *     Roles: admin, assessor, team-manager, panel, finance, integration, auditor.
          */
@@ -1724,7 +1724,7 @@ export interface components {
             nameUnknown?: string;
             paragraphs: (string | {
                 /** @enum {string} */
-                when: "has-contribution" | "no-contribution" | "has-added-streams" | "approved" | "returned" | "rejected" | "has-clawback" | "no-clawback" | "protected" | "went-up" | "went-down";
+                when: "indicative" | "agreed" | "has-contribution" | "no-contribution" | "has-added-streams" | "approved" | "returned" | "rejected" | "has-clawback" | "no-clawback" | "has-refund" | "awaiting-decision" | "decided" | "protected" | "went-up" | "went-down";
                 text: string;
             })[];
             pictureHeading: string;
@@ -1739,7 +1739,7 @@ export interface components {
             disagreeHeading: string;
             disagree: (string | {
                 /** @enum {string} */
-                when: "has-contribution" | "no-contribution" | "has-added-streams" | "approved" | "returned" | "rejected" | "has-clawback" | "no-clawback" | "protected" | "went-up" | "went-down";
+                when: "indicative" | "agreed" | "has-contribution" | "no-contribution" | "has-added-streams" | "approved" | "returned" | "rejected" | "has-clawback" | "no-clawback" | "has-refund" | "awaiting-decision" | "decided" | "protected" | "went-up" | "went-down";
                 text: string;
             })[];
             signOff: string;
@@ -2918,7 +2918,7 @@ export interface components {
         };
         /**
          * RecordEqualityMonitoring
-         * @description Every answer, replacing the last: null (or left out) is unknown; `prefer-not-to-say` is an answer
+         * @description The answers to record; one left out keeps its answer. null (or left out) is unknown; `prefer-not-to-say` is an answer
          */
         RecordEqualityMonitoring: {
             sex?: components["schemas"]["Sex"] | null;
@@ -5151,11 +5151,13 @@ export interface components {
             budgetPerPersonPence: components["schemas"]["FairnessEstimate"];
             moneyPerPointPence: components["schemas"]["FairnessEstimate"] | null;
             panelMoved: components["schemas"]["FairnessRate"];
-            /** @description Among budgets the panel moved: agreed − RAS figure, signed */
+            /** @description Among budgets the panel moved: agreed − RAS figure, signed; null when it moved none or when suppressed */
             panelShiftPence: components["schemas"]["FairnessEstimate"] | null;
             appeals: components["schemas"]["FairnessRate"];
-            appealsUpheld: components["schemas"]["FairnessRate"];
-            clawback: components["schemas"]["FairnessRate"];
+            /** @description Of decided appeals, how many were upheld; null when suppressed */
+            appealsUpheld: components["schemas"]["FairnessRate"] | null;
+            /** @description Of completed annual reviews, how many recommended clawback; null when suppressed */
+            clawback: components["schemas"]["FairnessRate"] | null;
             ceilingReferrals: components["schemas"]["FairnessRate"];
         };
         /** FairnessReport */
@@ -5190,7 +5192,6 @@ export interface components {
                     key: string | null;
                     label: string;
                     suppressed: boolean;
-                    suppressedBecause: ("fewer-than-threshold" | "protects-another-group") | null;
                     /** @description null when suppressed */
                     figures: components["schemas"]["FairnessFigures"] | null;
                 }[];
@@ -5639,7 +5640,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "Example Council mwwm8k1f"
+                 *       "name": "Example Council mwwmq4qy"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateCouncilRequest"];
@@ -5660,20 +5661,20 @@ export interface operations {
                     /**
                      * @example {
                      *       "council": {
-                     *         "id": "01a21489-f52f-7691-9c8c-35b8ccf1660e",
-                     *         "name": "Example Council mwwm8k1f",
+                     *         "id": "01a21496-7861-76e1-9ee8-2cc5cd219000",
+                     *         "name": "Example Council mwwmq4qy",
                      *         "settings": {},
                      *         "version": 1,
-                     *         "createdAt": "2026-11-25T21:08:35.246Z"
+                     *         "createdAt": "2026-11-25T21:22:15.265Z"
                      *       },
                      *       "adminKey": {
-                     *         "id": "01a21489-f52f-7692-b447-aea70fa76598",
+                     *         "id": "01a21496-7862-7646-a516-4065f62819f7",
                      *         "name": "First admin key",
                      *         "roles": [
                      *           "admin"
                      *         ],
-                     *         "createdAt": "2026-11-25T21:08:35.246Z",
-                     *         "key": "ras_01a21489f52f7692b447aea70fa76598_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *         "createdAt": "2026-11-25T21:22:15.265Z",
+                     *         "key": "ras_01a2149678627646a5164065f62819f7_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *       }
                      *     }
                      */
@@ -5840,7 +5841,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-e99f-7147-a831-37c12447258b",
+                     *       "id": "01a21496-6c97-7491-8885-9e3581f51a57",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -5852,7 +5853,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4
                      *       },
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T21:08:32.286Z"
+                     *       "createdAt": "2026-11-25T21:22:12.246Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -5977,7 +5978,7 @@ export interface operations {
                  *         "regionalReportOptIn": true,
                  *         "transparency": {
                  *           "publishedSchemeIds": [
-                 *             "01a21489-e9ac-7053-b139-8cd456a20288"
+                 *             "01a21496-6ca6-70d8-8221-3bd780e99d8f"
                  *           ],
                  *           "contactEmail": "ras@demo-borough.example.gov.uk",
                  *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -6007,7 +6008,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-e99f-7147-a831-37c12447258b",
+                     *       "id": "01a21496-6c97-7491-8885-9e3581f51a57",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -6019,7 +6020,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4,
                      *         "transparency": {
                      *           "publishedSchemeIds": [
-                     *             "01a21489-e9ac-7053-b139-8cd456a20288"
+                     *             "01a21496-6ca6-70d8-8221-3bd780e99d8f"
                      *           ],
                      *           "contactEmail": "ras@demo-borough.example.gov.uk",
                      *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -6033,7 +6034,7 @@ export interface operations {
                      *         "regionalReportOptIn": true
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T21:08:32.286Z"
+                     *       "createdAt": "2026-11-25T21:22:12.246Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -6235,66 +6236,66 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21489-e9a2-7461-b533-f421b52dfed3",
+                     *           "id": "01a21496-6c99-7198-a5f0-3350978d82f3",
                      *           "name": "Demo admin key",
                      *           "roles": [
                      *             "admin"
                      *           ],
-                     *           "createdAt": "2026-11-25T21:08:32.286Z",
+                     *           "createdAt": "2026-11-25T21:22:12.246Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21489-ece7-749a-bec3-1545e2312b16",
+                     *           "id": "01a21496-7003-72b1-8684-a7aca034ebf8",
                      *           "name": "Care coordinators",
                      *           "roles": [
                      *             "assessor"
                      *           ],
-                     *           "createdAt": "2026-11-25T21:08:33.127Z",
+                     *           "createdAt": "2026-11-25T21:22:13.122Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21489-ecf1-707f-a07c-97e510b39e50",
+                     *           "id": "01a21496-700a-7348-b0ed-ee708893dfca",
                      *           "name": "Team managers",
                      *           "roles": [
                      *             "team-manager"
                      *           ],
-                     *           "createdAt": "2026-11-25T21:08:33.137Z",
+                     *           "createdAt": "2026-11-25T21:22:13.130Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21489-ecf8-70cf-92e4-a88ed79d3690",
+                     *           "id": "01a21496-700f-7522-9baf-0e58fb0062e7",
                      *           "name": "Resource Allocation Panel",
                      *           "roles": [
                      *             "panel"
                      *           ],
-                     *           "createdAt": "2026-11-25T21:08:33.144Z",
+                     *           "createdAt": "2026-11-25T21:22:13.135Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21489-ecfe-75aa-88b8-eacedb923307",
+                     *           "id": "01a21496-7015-74b8-afcc-26d2767fb64f",
                      *           "name": "Finance",
                      *           "roles": [
                      *             "finance"
                      *           ],
-                     *           "createdAt": "2026-11-25T21:08:33.150Z",
+                     *           "createdAt": "2026-11-25T21:22:13.141Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21489-ed04-763b-b4fc-ab1c8b715c85",
+                     *           "id": "01a21496-701b-75c0-96de-c1825ccb79ac",
                      *           "name": "CareFirst bridge",
                      *           "roles": [
                      *             "integration"
                      *           ],
-                     *           "createdAt": "2026-11-25T21:08:33.156Z",
+                     *           "createdAt": "2026-11-25T21:22:13.147Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21489-ed0b-76ef-8084-68d6b77f724b",
+                     *           "id": "01a21496-7022-77fe-bb64-358d1be19240",
                      *           "name": "Spare",
                      *           "roles": [
                      *             "auditor"
                      *           ],
-                     *           "createdAt": "2026-11-25T21:08:33.163Z",
+                     *           "createdAt": "2026-11-25T21:22:13.153Z",
                      *           "revokedAt": null
                      *         }
                      *       ],
@@ -6435,13 +6436,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-ece7-749a-bec3-1545e2312b16",
+                     *       "id": "01a21496-7003-72b1-8684-a7aca034ebf8",
                      *       "name": "Care coordinators",
                      *       "roles": [
                      *         "assessor"
                      *       ],
-                     *       "createdAt": "2026-11-25T21:08:33.127Z",
-                     *       "key": "ras_01a21489ece7749abec31545e2312b16_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *       "createdAt": "2026-11-25T21:22:13.122Z",
+                     *       "key": "ras_01a21496700372b18684a7aca034ebf8_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *     }
                      */
                     "application/json": components["schemas"]["NewApiKey"];
@@ -6776,7 +6777,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21489-e9a8-75d1-aeeb-771992259542",
+                     *           "id": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
                      *           "key": "saq",
                      *           "version": 1,
                      *           "title": "Demo Borough self-assessment questionnaire",
@@ -8024,7 +8025,7 @@ export interface operations {
                      *               "maxPoints": 30
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T21:08:32.286Z"
+                     *           "createdAt": "2026-11-25T21:22:12.246Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -8141,7 +8142,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mwwm8k1f",
+                 *       "key": "carers-mwwmq4qy",
                  *       "title": "Carer’s self-assessment",
                  *       "sections": [
                  *         {
@@ -8188,8 +8189,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-ed78-74b1-bbc3-d4901c9f1a45",
-                     *       "key": "carers-mwwm8k1f",
+                     *       "id": "01a21496-7091-7617-8c18-df795bc4cf1c",
+                     *       "key": "carers-mwwmq4qy",
                      *       "version": 1,
                      *       "title": "Carer’s self-assessment",
                      *       "sections": [
@@ -8217,7 +8218,7 @@ export interface operations {
                      *           ]
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T21:08:33.271Z"
+                     *       "createdAt": "2026-11-25T21:22:13.264Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -8386,7 +8387,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-e9a8-75d1-aeeb-771992259542",
+                     *       "id": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
                      *       "key": "saq",
                      *       "version": 1,
                      *       "title": "Demo Borough self-assessment questionnaire",
@@ -9634,7 +9635,7 @@ export interface operations {
                      *           "maxPoints": 30
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T21:08:32.286Z"
+                     *       "createdAt": "2026-11-25T21:22:12.246Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -9796,10 +9797,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21489-e9ac-7053-b139-8cd456a20288",
+                     *           "id": "01a21496-6ca6-70d8-8221-3bd780e99d8f",
                      *           "key": "adults",
                      *           "version": 1,
-                     *           "questionnaireId": "01a21489-e9a8-75d1-aeeb-771992259542",
+                     *           "questionnaireId": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
                      *           "clientGroups": [
                      *             "learning-disability",
                      *             "physical-disability",
@@ -9821,7 +9822,7 @@ export interface operations {
                      *           },
                      *           "weeksPerYear": 52,
                      *           "rounding": "penny",
-                     *           "createdAt": "2026-11-25T21:08:32.286Z"
+                     *           "createdAt": "2026-11-25T21:22:12.246Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -9938,10 +9939,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mwwm8k1f",
-                 *       "questionnaireId": "01a21489-ed78-74b1-bbc3-d4901c9f1a45",
+                 *       "key": "carers-mwwmq4qy",
+                 *       "questionnaireId": "01a21496-7091-7617-8c18-df795bc4cf1c",
                  *       "clientGroups": [
-                 *         "carers-mwwm8k1f"
+                 *         "carers-mwwmq4qy"
                  *       ],
                  *       "effectiveFrom": "2026-04-01",
                  *       "method": {
@@ -9972,12 +9973,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-ed8a-77f1-a0ef-514d0b8f2e08",
-                     *       "key": "carers-mwwm8k1f",
+                     *       "id": "01a21496-709d-75ba-bfde-9a99974609b1",
+                     *       "key": "carers-mwwmq4qy",
                      *       "version": 1,
-                     *       "questionnaireId": "01a21489-ed78-74b1-bbc3-d4901c9f1a45",
+                     *       "questionnaireId": "01a21496-7091-7617-8c18-df795bc4cf1c",
                      *       "clientGroups": [
-                     *         "carers-mwwm8k1f"
+                     *         "carers-mwwmq4qy"
                      *       ],
                      *       "effectiveFrom": "2026-04-01",
                      *       "effectiveTo": null,
@@ -9994,7 +9995,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-11-25T21:08:33.288Z"
+                     *       "createdAt": "2026-11-25T21:22:13.276Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -10178,10 +10179,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-e9ac-7053-b139-8cd456a20288",
+                     *       "id": "01a21496-6ca6-70d8-8221-3bd780e99d8f",
                      *       "key": "adults",
                      *       "version": 1,
-                     *       "questionnaireId": "01a21489-e9a8-75d1-aeeb-771992259542",
+                     *       "questionnaireId": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
                      *       "clientGroups": [
                      *         "learning-disability",
                      *         "physical-disability",
@@ -10203,7 +10204,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-11-25T21:08:32.286Z"
+                     *       "createdAt": "2026-11-25T21:22:12.246Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -10358,7 +10359,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "schemeId": "01a21489-e9ac-7053-b139-8cd456a20288",
+                     *       "schemeId": "01a21496-6ca6-70d8-8221-3bd780e99d8f",
                      *       "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *       "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *       "sections": [
@@ -10612,8 +10613,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-edc2-77f0-9b77-20b6a38226ac",
-                     *       "createdAt": "2026-11-25T21:08:33.346Z",
+                     *       "id": "01a21496-70e7-774d-8821-9ce13885a121",
+                     *       "createdAt": "2026-11-25T21:22:13.351Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -10917,8 +10918,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-edc2-77f0-9b77-20b6a38226ac",
-                     *       "createdAt": "2026-11-25T21:08:33.346Z",
+                     *       "id": "01a21496-70e7-774d-8821-9ce13885a121",
+                     *       "createdAt": "2026-11-25T21:22:13.351Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -11347,8 +11348,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a21489-e9ac-7053-b139-8cd456a20288",
-                 *       "successorSchemeId": "01a21489-f150-762f-8e3d-41633e8e6ec9",
+                 *       "schemeId": "01a21496-6ca6-70d8-8221-3bd780e99d8f",
+                 *       "successorSchemeId": "01a21496-749c-71ff-80cb-a394c8c51b5c",
                  *       "transitionalProtection": {
                  *         "maxDecreasePercent": 5
                  *       }
@@ -11372,10 +11373,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-f161-725a-b56a-4090fb278077",
-                     *       "schemeId": "01a21489-f150-762f-8e3d-41633e8e6ec9",
+                     *       "id": "01a21496-74a9-73fd-8b8b-e2ca01176f2b",
+                     *       "schemeId": "01a21496-749c-71ff-80cb-a394c8c51b5c",
                      *       "replacesSchemeIds": [
-                     *         "01a21489-e9ac-7053-b139-8cd456a20288"
+                     *         "01a21496-6ca6-70d8-8221-3bd780e99d8f"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -11412,8 +11413,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
-                     *             "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *             "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
+                     *             "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -11426,7 +11427,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-25T21:08:34.267Z",
+                     *       "createdAt": "2026-11-25T21:22:14.306Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -11603,10 +11604,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-f161-725a-b56a-4090fb278077",
-                     *       "schemeId": "01a21489-f150-762f-8e3d-41633e8e6ec9",
+                     *       "id": "01a21496-74a9-73fd-8b8b-e2ca01176f2b",
+                     *       "schemeId": "01a21496-749c-71ff-80cb-a394c8c51b5c",
                      *       "replacesSchemeIds": [
-                     *         "01a21489-e9ac-7053-b139-8cd456a20288"
+                     *         "01a21496-6ca6-70d8-8221-3bd780e99d8f"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -11643,8 +11644,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
-                     *             "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *             "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
+                     *             "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -11657,7 +11658,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-25T21:08:34.267Z",
+                     *       "createdAt": "2026-11-25T21:22:14.306Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -11815,10 +11816,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-f161-725a-b56a-4090fb278077",
-                     *       "schemeId": "01a21489-f150-762f-8e3d-41633e8e6ec9",
+                     *       "id": "01a21496-74a9-73fd-8b8b-e2ca01176f2b",
+                     *       "schemeId": "01a21496-749c-71ff-80cb-a394c8c51b5c",
                      *       "replacesSchemeIds": [
-                     *         "01a21489-e9ac-7053-b139-8cd456a20288"
+                     *         "01a21496-6ca6-70d8-8221-3bd780e99d8f"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -11855,22 +11856,22 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
-                     *             "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *             "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
+                     *             "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
                      *             "protectedPence": 0,
                      *             "upratedAnnualPence": 4152800,
                      *             "outcome": "winner",
-                     *             "newBudgetId": "01a21489-f18b-7300-bc55-6bab0175bf80",
-                     *             "reviewId": "01a21489-f18e-7186-a809-f22268a21dd3"
+                     *             "newBudgetId": "01a21496-74d4-7792-acc8-5d17217e05cc",
+                     *             "reviewId": "01a21496-74d7-7418-9eec-b16e97c1440c"
                      *           }
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-25T21:08:34.267Z",
-                     *       "appliedAt": "2026-11-25T21:08:34.320Z",
+                     *       "createdAt": "2026-11-25T21:22:14.306Z",
+                     *       "appliedAt": "2026-11-25T21:22:14.360Z",
                      *       "version": 2
                      *     }
                      */
@@ -12042,7 +12043,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a21489-e9ac-7053-b139-8cd456a20288",
+                 *       "schemeId": "01a21496-6ca6-70d8-8221-3bd780e99d8f",
                  *       "answers": {
                  *         "washing": "some",
                  *         "dressing": "some",
@@ -12109,12 +12110,12 @@ export interface operations {
                     /**
                      * @example {
                      *       "scheme": {
-                     *         "id": "01a21489-e9ac-7053-b139-8cd456a20288",
+                     *         "id": "01a21496-6ca6-70d8-8221-3bd780e99d8f",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
                      *       "questionnaire": {
-                     *         "id": "01a21489-e9a8-75d1-aeeb-771992259542",
+                     *         "id": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -13402,9 +13403,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *           "id": "01a21496-712b-75de-b063-8e4295758def",
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mwwm8k1f"
+                     *             "carefirst": "JOURNEY-mwwmq4qy"
                      *           },
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam Example",
@@ -13412,8 +13413,8 @@ export interface operations {
                      *           "agent": null,
                      *           "caresForPersonId": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T21:08:33.400Z",
-                     *           "updatedAt": "2026-11-25T21:08:33.400Z"
+                     *           "createdAt": "2026-11-25T21:22:13.410Z",
+                     *           "updatedAt": "2026-11-25T21:22:13.410Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -13532,7 +13533,7 @@ export interface operations {
                  * @example {
                  *       "clientGroup": "learning-disability",
                  *       "externalIds": {
-                 *         "carefirst": "JOURNEY-mwwm8k1f"
+                 *         "carefirst": "JOURNEY-mwwmq4qy"
                  *       },
                  *       "displayName": "Sam Example"
                  *     }
@@ -13555,9 +13556,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *       "id": "01a21496-712b-75de-b063-8e4295758def",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwm8k1f"
+                     *         "carefirst": "JOURNEY-mwwmq4qy"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -13565,8 +13566,8 @@ export interface operations {
                      *       "agent": null,
                      *       "caresForPersonId": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T21:08:33.400Z",
-                     *       "updatedAt": "2026-11-25T21:08:33.400Z"
+                     *       "createdAt": "2026-11-25T21:22:13.410Z",
+                     *       "updatedAt": "2026-11-25T21:22:13.410Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -13750,9 +13751,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *       "id": "01a21496-712b-75de-b063-8e4295758def",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwm8k1f"
+                     *         "carefirst": "JOURNEY-mwwmq4qy"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -13760,8 +13761,8 @@ export interface operations {
                      *       "agent": null,
                      *       "caresForPersonId": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T21:08:33.400Z",
-                     *       "updatedAt": "2026-11-25T21:08:33.400Z"
+                     *       "createdAt": "2026-11-25T21:22:13.410Z",
+                     *       "updatedAt": "2026-11-25T21:22:13.410Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -13927,9 +13928,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *       "id": "01a21496-712b-75de-b063-8e4295758def",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwm8k1f"
+                     *         "carefirst": "JOURNEY-mwwmq4qy"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam",
@@ -13937,8 +13938,8 @@ export interface operations {
                      *       "agent": null,
                      *       "caresForPersonId": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T21:08:33.400Z",
-                     *       "updatedAt": "2026-11-25T21:08:33.466Z"
+                     *       "createdAt": "2026-11-25T21:22:13.410Z",
+                     *       "updatedAt": "2026-11-25T21:22:13.472Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -14182,7 +14183,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *       "recorded": true,
                      *       "sex": "female",
                      *       "ethnicity": "white-british",
@@ -14192,7 +14193,7 @@ export interface operations {
                      *       "primarySupportReason": "learning-disability",
                      *       "ageBand": null,
                      *       "version": 1,
-                     *       "updatedAt": "2026-11-25T21:08:33.479Z"
+                     *       "updatedAt": "2026-11-25T21:22:13.494Z"
                      *     }
                      */
                     "application/json": components["schemas"]["EqualityMonitoring"];
@@ -14335,7 +14336,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description Every answer, replacing the last: null (or left out) is unknown; `prefer-not-to-say` is an answer */
+        /** @description The answers to record; one left out keeps its answer. null (or left out) is unknown; `prefer-not-to-say` is an answer */
         requestBody: {
             content: {
                 /**
@@ -14350,7 +14351,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The equality monitoring: record a person’s equality monitoring answers, replacing the last. */
+            /** @description The equality monitoring: record a person’s equality monitoring answers. */
             200: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -14362,7 +14363,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *       "recorded": true,
                      *       "sex": "female",
                      *       "ethnicity": "white-british",
@@ -14372,7 +14373,7 @@ export interface operations {
                      *       "primarySupportReason": "learning-disability",
                      *       "ageBand": null,
                      *       "version": 1,
-                     *       "updatedAt": "2026-11-25T21:08:33.479Z"
+                     *       "updatedAt": "2026-11-25T21:22:13.494Z"
                      *     }
                      */
                     "application/json": components["schemas"]["EqualityMonitoring"];
@@ -14592,10 +14593,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21489-ee6b-7045-9c7d-4548387e5b26",
-                     *           "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *           "id": "01a21496-7192-763d-a624-51bcc603afb9",
+                     *           "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *           "questionnaire": {
-                     *             "id": "01a21489-e9a8-75d1-aeeb-771992259542",
+                     *             "id": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
@@ -15050,8 +15051,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "agreedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-11-25T21:08:33.513Z",
-                     *           "updatedAt": "2026-11-25T21:08:33.564Z"
+                     *           "createdAt": "2026-11-25T21:22:13.520Z",
+                     *           "updatedAt": "2026-11-25T21:22:13.565Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -15168,8 +15169,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
-                 *       "questionnaireId": "01a21489-e9a8-75d1-aeeb-771992259542",
+                 *       "personId": "01a21496-712b-75de-b063-8e4295758def",
+                 *       "questionnaireId": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
                  *       "completedWith": [
                  *         "family"
                  *       ],
@@ -15194,10 +15195,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-ee6b-7045-9c7d-4548387e5b26",
-                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *       "id": "01a21496-7192-763d-a624-51bcc603afb9",
+                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *       "questionnaire": {
-                     *         "id": "01a21489-e9a8-75d1-aeeb-771992259542",
+                     *         "id": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -15642,8 +15643,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T21:08:33.513Z",
-                     *       "updatedAt": "2026-11-25T21:08:33.513Z"
+                     *       "createdAt": "2026-11-25T21:22:13.520Z",
+                     *       "updatedAt": "2026-11-25T21:22:13.520Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -15827,10 +15828,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-ee6b-7045-9c7d-4548387e5b26",
-                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *       "id": "01a21496-7192-763d-a624-51bcc603afb9",
+                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *       "questionnaire": {
-                     *         "id": "01a21489-e9a8-75d1-aeeb-771992259542",
+                     *         "id": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -16285,8 +16286,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T21:08:33.513Z",
-                     *       "updatedAt": "2026-11-25T21:08:33.564Z"
+                     *       "createdAt": "2026-11-25T21:22:13.520Z",
+                     *       "updatedAt": "2026-11-25T21:22:13.565Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -16497,10 +16498,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-ee6b-7045-9c7d-4548387e5b26",
-                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *       "id": "01a21496-7192-763d-a624-51bcc603afb9",
+                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *       "questionnaire": {
-                     *         "id": "01a21489-e9a8-75d1-aeeb-771992259542",
+                     *         "id": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -16955,8 +16956,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T21:08:33.513Z",
-                     *       "updatedAt": "2026-11-25T21:08:33.564Z"
+                     *       "createdAt": "2026-11-25T21:22:13.520Z",
+                     *       "updatedAt": "2026-11-25T21:22:13.565Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -17203,10 +17204,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-ee6b-7045-9c7d-4548387e5b26",
-                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *       "id": "01a21496-7192-763d-a624-51bcc603afb9",
+                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *       "questionnaire": {
-                     *         "id": "01a21489-e9a8-75d1-aeeb-771992259542",
+                     *         "id": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -17703,11 +17704,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-11-25T21:08:33.662Z",
+                     *       "submittedAt": "2026-11-25T21:22:13.681Z",
                      *       "agreedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T21:08:33.513Z",
-                     *       "updatedAt": "2026-11-25T21:08:33.662Z"
+                     *       "createdAt": "2026-11-25T21:22:13.520Z",
+                     *       "updatedAt": "2026-11-25T21:22:13.681Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -17937,10 +17938,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-ee6b-7045-9c7d-4548387e5b26",
-                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *       "id": "01a21496-7192-763d-a624-51bcc603afb9",
+                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *       "questionnaire": {
-                     *         "id": "01a21489-e9a8-75d1-aeeb-771992259542",
+                     *         "id": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -18043,8 +18044,8 @@ export interface operations {
                      *       "moderation": {
                      *         "decision": "agree",
                      *         "amendments": [],
-                     *         "moderatedBy": "key:01a21489-ece7-749a-bec3-1545e2312b16",
-                     *         "moderatedAt": "2026-11-25T21:08:33.699Z"
+                     *         "moderatedBy": "key:01a21496-7003-72b1-8684-a7aca034ebf8",
+                     *         "moderatedAt": "2026-11-25T21:22:13.724Z"
                      *       },
                      *       "eligibility": {
                      *         "eligible": true,
@@ -18445,11 +18446,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-11-25T21:08:33.662Z",
-                     *       "agreedAt": "2026-11-25T21:08:33.699Z",
+                     *       "submittedAt": "2026-11-25T21:22:13.681Z",
+                     *       "agreedAt": "2026-11-25T21:22:13.724Z",
                      *       "version": 4,
-                     *       "createdAt": "2026-11-25T21:08:33.513Z",
-                     *       "updatedAt": "2026-11-25T21:08:33.699Z"
+                     *       "createdAt": "2026-11-25T21:22:13.520Z",
+                     *       "updatedAt": "2026-11-25T21:22:13.724Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -18701,18 +18702,18 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21489-effc-7480-a3b6-7f8674e19847",
-                     *           "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
-                     *           "assessmentId": "01a21489-ee6b-7045-9c7d-4548387e5b26",
+                     *           "id": "01a21496-734b-71b9-9db9-e18a74032337",
+                     *           "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *           "assessmentId": "01a21496-7192-763d-a624-51bcc603afb9",
                      *           "status": "indicative",
                      *           "startDate": "2026-12-01",
                      *           "questionnaire": {
-                     *             "id": "01a21489-e9a8-75d1-aeeb-771992259542",
+                     *             "id": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
                      *           "scheme": {
-                     *             "id": "01a21489-e9ac-7053-b139-8cd456a20288",
+                     *             "id": "01a21496-6ca6-70d8-8221-3bd780e99d8f",
                      *             "key": "adults",
                      *             "version": 1
                      *           },
@@ -19303,8 +19304,8 @@ export interface operations {
                      *           "contributionCollection": null,
                      *           "agreedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T21:08:33.912Z",
-                     *           "updatedAt": "2026-11-25T21:08:33.912Z"
+                     *           "createdAt": "2026-11-25T21:22:13.958Z",
+                     *           "updatedAt": "2026-11-25T21:22:13.958Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -19421,7 +19422,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "assessmentId": "01a21489-ee6b-7045-9c7d-4548387e5b26",
+                 *       "assessmentId": "01a21496-7192-763d-a624-51bcc603afb9",
                  *       "startDate": "2026-12-01"
                  *     }
                  */
@@ -19443,18 +19444,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-effc-7480-a3b6-7f8674e19847",
-                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
-                     *       "assessmentId": "01a21489-ee6b-7045-9c7d-4548387e5b26",
+                     *       "id": "01a21496-734b-71b9-9db9-e18a74032337",
+                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *       "assessmentId": "01a21496-7192-763d-a624-51bcc603afb9",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a21489-e9a8-75d1-aeeb-771992259542",
+                     *         "id": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a21489-e9ac-7053-b139-8cd456a20288",
+                     *         "id": "01a21496-6ca6-70d8-8221-3bd780e99d8f",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -20045,8 +20046,8 @@ export interface operations {
                      *       "contributionCollection": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T21:08:33.912Z",
-                     *       "updatedAt": "2026-11-25T21:08:33.912Z"
+                     *       "createdAt": "2026-11-25T21:22:13.958Z",
+                     *       "updatedAt": "2026-11-25T21:22:13.958Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -20230,18 +20231,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-effc-7480-a3b6-7f8674e19847",
-                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
-                     *       "assessmentId": "01a21489-ee6b-7045-9c7d-4548387e5b26",
+                     *       "id": "01a21496-734b-71b9-9db9-e18a74032337",
+                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *       "assessmentId": "01a21496-7192-763d-a624-51bcc603afb9",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a21489-e9a8-75d1-aeeb-771992259542",
+                     *         "id": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a21489-e9ac-7053-b139-8cd456a20288",
+                     *         "id": "01a21496-6ca6-70d8-8221-3bd780e99d8f",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -20832,8 +20833,8 @@ export interface operations {
                      *       "contributionCollection": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T21:08:33.912Z",
-                     *       "updatedAt": "2026-11-25T21:08:33.912Z"
+                     *       "createdAt": "2026-11-25T21:22:13.958Z",
+                     *       "updatedAt": "2026-11-25T21:22:13.958Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -20990,7 +20991,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21489-ef70-75f7-8c93-6e6a479d14b1",
+                     *           "id": "01a21496-72b6-7731-97bb-9fe45acfd037",
                      *           "version": 1,
                      *           "shipped": false,
                      *           "name": "Charging policy 2027/28",
@@ -21056,7 +21057,7 @@ export interface operations {
                      *             "minimumWeeklyChargePence": 0,
                      *             "arrangementFeePence": 0
                      *           },
-                     *           "createdAt": "2026-11-25T21:08:33.772Z"
+                     *           "createdAt": "2026-11-25T21:22:13.809Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -21199,7 +21200,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-ef70-75f7-8c93-6e6a479d14b1",
+                     *       "id": "01a21496-72b6-7731-97bb-9fe45acfd037",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -21265,7 +21266,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-11-25T21:08:33.772Z"
+                     *       "createdAt": "2026-11-25T21:22:13.809Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -21448,7 +21449,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-ef70-75f7-8c93-6e6a479d14b1",
+                     *       "id": "01a21496-72b6-7731-97bb-9fe45acfd037",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -21514,7 +21515,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-11-25T21:08:33.772Z"
+                     *       "createdAt": "2026-11-25T21:22:13.809Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -21674,19 +21675,19 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21489-ef53-705d-ac44-00913b5ac8eb",
-                     *           "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *           "id": "01a21496-7295-71d1-9a5b-24fb2cbf878a",
+                     *           "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *           "effectiveFrom": "2026-04-01",
                      *           "method": "entered",
                      *           "weeklyContributionPence": 1500,
                      *           "calculation": null,
                      *           "chargingPolicy": null,
                      *           "notes": null,
-                     *           "createdAt": "2026-11-25T21:08:33.743Z"
+                     *           "createdAt": "2026-11-25T21:22:13.779Z"
                      *         },
                      *         {
-                     *           "id": "01a21489-efbd-743b-a899-0c5d846ec855",
-                     *           "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *           "id": "01a21496-7304-7304-b3cf-61922ec55b2b",
+                     *           "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *           "effectiveFrom": "2027-04-01",
                      *           "method": "calculated",
                      *           "weeklyContributionPence": 10035,
@@ -21842,12 +21843,12 @@ export interface operations {
                      *             }
                      *           },
                      *           "chargingPolicy": {
-                     *             "id": "01a21489-ef70-75f7-8c93-6e6a479d14b1",
+                     *             "id": "01a21496-72b6-7731-97bb-9fe45acfd037",
                      *             "version": 1,
                      *             "name": "Charging policy 2027/28"
                      *           },
                      *           "notes": null,
-                     *           "createdAt": "2026-11-25T21:08:33.851Z"
+                     *           "createdAt": "2026-11-25T21:22:13.889Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -22019,15 +22020,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-ef53-705d-ac44-00913b5ac8eb",
-                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *       "id": "01a21496-7295-71d1-9a5b-24fb2cbf878a",
+                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *       "effectiveFrom": "2026-04-01",
                      *       "method": "entered",
                      *       "weeklyContributionPence": 1500,
                      *       "calculation": null,
                      *       "chargingPolicy": null,
                      *       "notes": null,
-                     *       "createdAt": "2026-11-25T21:08:33.743Z"
+                     *       "createdAt": "2026-11-25T21:22:13.779Z"
                      *     }
                      */
                     "application/json": components["schemas"]["FinancialAssessment"];
@@ -22235,9 +22236,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21489-f089-7390-ab57-7b5f8aae635d",
-                     *           "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
-                     *           "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *           "id": "01a21496-73d3-74cd-9a3c-494560ca3f85",
+                     *           "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
+                     *           "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *           "status": "draft",
                      *           "stage": null,
                      *           "outcomes": [
@@ -22420,8 +22421,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "decidedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-11-25T21:08:34.055Z",
-                     *           "updatedAt": "2026-11-25T21:08:34.085Z",
+                     *           "createdAt": "2026-11-25T21:22:14.097Z",
+                     *           "updatedAt": "2026-11-25T21:22:14.130Z",
                      *           "healthySafeAndWell": "My PA checks my medication daily"
                      *         }
                      *       ],
@@ -22539,7 +22540,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
+                 *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
                  *       "outcomes": [
                  *         {
                  *           "key": "home",
@@ -22608,9 +22609,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-f089-7390-ab57-7b5f8aae635d",
-                     *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
-                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *       "id": "01a21496-73d3-74cd-9a3c-494560ca3f85",
+                     *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
+                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -22793,8 +22794,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T21:08:34.055Z",
-                     *       "updatedAt": "2026-11-25T21:08:34.055Z",
+                     *       "createdAt": "2026-11-25T21:22:14.097Z",
+                     *       "updatedAt": "2026-11-25T21:22:14.097Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -22994,9 +22995,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-f089-7390-ab57-7b5f8aae635d",
-                     *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
-                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *       "id": "01a21496-73d3-74cd-9a3c-494560ca3f85",
+                     *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
+                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -23179,8 +23180,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T21:08:34.055Z",
-                     *       "updatedAt": "2026-11-25T21:08:34.085Z",
+                     *       "createdAt": "2026-11-25T21:22:14.097Z",
+                     *       "updatedAt": "2026-11-25T21:22:14.130Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -23394,9 +23395,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-f089-7390-ab57-7b5f8aae635d",
-                     *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
-                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *       "id": "01a21496-73d3-74cd-9a3c-494560ca3f85",
+                     *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
+                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -23579,8 +23580,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T21:08:34.055Z",
-                     *       "updatedAt": "2026-11-25T21:08:34.085Z",
+                     *       "createdAt": "2026-11-25T21:22:14.097Z",
+                     *       "updatedAt": "2026-11-25T21:22:14.130Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -23828,9 +23829,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-f089-7390-ab57-7b5f8aae635d",
-                     *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
-                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *       "id": "01a21496-73d3-74cd-9a3c-494560ca3f85",
+                     *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
+                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *       "status": "submitted",
                      *       "stage": "coordinator",
                      *       "outcomes": [
@@ -24010,11 +24011,11 @@ export interface operations {
                      *       ],
                      *       "exception": null,
                      *       "decisions": [],
-                     *       "submittedAt": "2026-11-25T21:08:34.163Z",
+                     *       "submittedAt": "2026-11-25T21:22:14.209Z",
                      *       "decidedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T21:08:34.055Z",
-                     *       "updatedAt": "2026-11-25T21:08:34.163Z",
+                     *       "createdAt": "2026-11-25T21:22:14.097Z",
+                     *       "updatedAt": "2026-11-25T21:22:14.209Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -24246,9 +24247,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-f089-7390-ab57-7b5f8aae635d",
-                     *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
-                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *       "id": "01a21496-73d3-74cd-9a3c-494560ca3f85",
+                     *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
+                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *       "status": "submitted",
                      *       "stage": "team-manager",
                      *       "outcomes": [
@@ -24429,22 +24430,22 @@ export interface operations {
                      *       "exception": null,
                      *       "decisions": [
                      *         {
-                     *           "id": "01a21489-f10f-7298-9891-35deb552f78d",
+                     *           "id": "01a21496-7459-777b-9e0b-7f4c240d5aab",
                      *           "stage": "coordinator",
                      *           "outcome": "approve",
                      *           "reasons": "Approved at coordinator: meets the outcomes",
                      *           "planVersion": 3,
-                     *           "decidedBy": "key:01a21489-ece7-749a-bec3-1545e2312b16",
+                     *           "decidedBy": "key:01a21496-7003-72b1-8684-a7aca034ebf8",
                      *           "actorName": "coordinator-1",
                      *           "checklistReasons": null,
-                     *           "decidedAt": "2026-11-25T21:08:34.187Z"
+                     *           "decidedAt": "2026-11-25T21:22:14.230Z"
                      *         }
                      *       ],
-                     *       "submittedAt": "2026-11-25T21:08:34.163Z",
+                     *       "submittedAt": "2026-11-25T21:22:14.209Z",
                      *       "decidedAt": null,
                      *       "version": 4,
-                     *       "createdAt": "2026-11-25T21:08:34.055Z",
-                     *       "updatedAt": "2026-11-25T21:08:34.192Z",
+                     *       "createdAt": "2026-11-25T21:22:14.097Z",
+                     *       "updatedAt": "2026-11-25T21:22:14.235Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -24688,10 +24689,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
+                     *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
                      *       "status": "agreed",
                      *       "agreement": {
-                     *         "id": "01a21489-f141-73bd-928b-7fc1c7462256",
+                     *         "id": "01a21496-748e-7577-9f28-68568dae7b3e",
                      *         "startDate": "2026-12-01",
                      *         "frequency": "monthly",
                      *         "collection": "net",
@@ -24699,7 +24700,7 @@ export interface operations {
                      *         "grossAnnualPence": 4027500,
                      *         "contributionAnnualPence": 78000,
                      *         "netAnnualPence": 3949500,
-                     *         "financialAssessmentId": "01a21489-ef53-705d-ac44-00913b5ac8eb"
+                     *         "financialAssessmentId": "01a21496-7295-71d1-9a5b-24fb2cbf878a"
                      *       },
                      *       "balancePence": 0,
                      *       "councilPaidPence": 0,
@@ -25017,8 +25018,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-f1e0-71c5-a980-99b57f1b4832",
-                     *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
+                     *       "id": "01a21496-7525-70b6-9b26-ee0995de2b70",
+                     *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
                      *       "kind": "council-payment",
                      *       "funder": "council",
                      *       "direction": "in",
@@ -25031,8 +25032,8 @@ export interface operations {
                      *       "reversesTransactionId": null,
                      *       "reversedBy": null,
                      *       "description": null,
-                     *       "createdBy": "key:01a21489-ecfe-75aa-88b8-eacedb923307",
-                     *       "createdAt": "2026-11-25T21:08:34.395Z"
+                     *       "createdBy": "key:01a21496-7015-74b8-afcc-26d2767fb64f",
+                     *       "createdAt": "2026-11-25T21:22:14.432Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Transaction"];
@@ -25236,7 +25237,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
+                 *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
                  *       "termsVersion": "2026-04",
                  *       "holder": {
                  *         "type": "person"
@@ -25267,9 +25268,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-f1ab-74e8-abd0-13b1cded799e",
-                     *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
-                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *       "id": "01a21496-74f7-70e6-a8e0-c59baebb7d8d",
+                     *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
+                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *       "status": "active",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -25287,7 +25288,7 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [],
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T21:08:34.343Z"
+                     *       "createdAt": "2026-11-25T21:22:14.385Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -25471,9 +25472,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-f1ab-74e8-abd0-13b1cded799e",
-                     *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
-                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *       "id": "01a21496-74f7-70e6-a8e0-c59baebb7d8d",
+                     *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
+                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *       "status": "active",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -25491,8 +25492,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a21489-f262-7247-9be3-3608ae817a6b",
-                     *           "agreementId": "01a21489-f1ab-74e8-abd0-13b1cded799e",
+                     *           "id": "01a21496-759c-77d6-945b-5929f64494f0",
+                     *           "agreementId": "01a21496-74f7-70e6-a8e0-c59baebb7d8d",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -25603,11 +25604,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T21:08:34.526Z"
+                     *           "createdAt": "2026-11-25T21:22:14.553Z"
                      *         }
                      *       ],
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T21:08:34.343Z"
+                     *       "createdAt": "2026-11-25T21:22:14.385Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -25774,9 +25775,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-f1ab-74e8-abd0-13b1cded799e",
-                     *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
-                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *       "id": "01a21496-74f7-70e6-a8e0-c59baebb7d8d",
+                     *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
+                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *       "status": "suspended",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -25794,8 +25795,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a21489-f262-7247-9be3-3608ae817a6b",
-                     *           "agreementId": "01a21489-f1ab-74e8-abd0-13b1cded799e",
+                     *           "id": "01a21496-759c-77d6-945b-5929f64494f0",
+                     *           "agreementId": "01a21496-74f7-70e6-a8e0-c59baebb7d8d",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -25906,11 +25907,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T21:08:34.526Z"
+                     *           "createdAt": "2026-11-25T21:22:14.553Z"
                      *         }
                      *       ],
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T21:08:34.343Z"
+                     *       "createdAt": "2026-11-25T21:22:14.385Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -26158,8 +26159,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-f262-7247-9be3-3608ae817a6b",
-                     *       "agreementId": "01a21489-f1ab-74e8-abd0-13b1cded799e",
+                     *       "id": "01a21496-759c-77d6-945b-5929f64494f0",
+                     *       "agreementId": "01a21496-74f7-70e6-a8e0-c59baebb7d8d",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2026-12-31",
                      *       "statement": {
@@ -26270,7 +26271,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T21:08:34.526Z"
+                     *       "createdAt": "2026-11-25T21:22:14.553Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AccountReturn"];
@@ -26497,7 +26498,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-f28d-7029-83f6-9f8b24fd903b",
+                     *       "id": "01a21496-75c1-7682-aac8-84da4c0f679e",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -26507,7 +26508,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a21489-f1ab-74e8-abd0-13b1cded799e",
+                     *           "agreementId": "01a21496-74f7-70e6-a8e0-c59baebb7d8d",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -26547,7 +26548,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T21:08:34.568Z"
+                     *       "createdAt": "2026-11-25T21:22:14.588Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -26715,7 +26716,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-f28d-7029-83f6-9f8b24fd903b",
+                     *       "id": "01a21496-75c1-7682-aac8-84da4c0f679e",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -26725,7 +26726,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a21489-f1ab-74e8-abd0-13b1cded799e",
+                     *           "agreementId": "01a21496-74f7-70e6-a8e0-c59baebb7d8d",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -26765,7 +26766,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T21:08:34.568Z"
+                     *       "createdAt": "2026-11-25T21:22:14.588Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -26909,7 +26910,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "agreementId": "01a21489-f1ab-74e8-abd0-13b1cded799e",
+                 *       "agreementId": "01a21496-74f7-70e6-a8e0-c59baebb7d8d",
                  *       "outcome": "satisfactory",
                  *       "notes": "Statement and card records agree"
                  *     }
@@ -26929,7 +26930,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-f28d-7029-83f6-9f8b24fd903b",
+                     *       "id": "01a21496-75c1-7682-aac8-84da4c0f679e",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -26939,7 +26940,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a21489-f1ab-74e8-abd0-13b1cded799e",
+                     *           "agreementId": "01a21496-74f7-70e6-a8e0-c59baebb7d8d",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -26950,7 +26951,7 @@ export interface operations {
                      *           "notes": "Statement and card records agree",
                      *           "recoveryPence": null,
                      *           "recoveryTransactionId": null,
-                     *           "decidedAt": "2026-11-25T21:08:34.615Z"
+                     *           "decidedAt": "2026-11-25T21:22:14.621Z"
                      *         }
                      *       ],
                      *       "explanation": [
@@ -26979,7 +26980,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T21:08:34.568Z"
+                     *       "createdAt": "2026-11-25T21:22:14.588Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -27199,10 +27200,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21489-f3fa-7468-843d-d1825a333803",
-                     *           "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *           "id": "01a21496-7724-7747-8a9f-a28f807a9adf",
+                     *           "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *           "subject": "budget",
-                     *           "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
+                     *           "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
                      *           "planId": null,
                      *           "decisionId": null,
                      *           "lodgedBy": "person",
@@ -27210,8 +27211,8 @@ export interface operations {
                      *           "status": "lodged",
                      *           "decision": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T21:08:34.937Z",
-                     *           "updatedAt": "2026-11-25T21:08:34.937Z"
+                     *           "createdAt": "2026-11-25T21:22:14.947Z",
+                     *           "updatedAt": "2026-11-25T21:22:14.947Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -27329,7 +27330,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "subject": "budget",
-                 *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
+                 *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
                  *       "reason": "My night-time needs are not counted"
                  *     }
                  */
@@ -27351,10 +27352,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-f3fa-7468-843d-d1825a333803",
-                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *       "id": "01a21496-7724-7747-8a9f-a28f807a9adf",
+                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *       "subject": "budget",
-                     *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
+                     *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -27362,8 +27363,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T21:08:34.937Z",
-                     *       "updatedAt": "2026-11-25T21:08:34.937Z"
+                     *       "createdAt": "2026-11-25T21:22:14.947Z",
+                     *       "updatedAt": "2026-11-25T21:22:14.947Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -27562,10 +27563,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-f3fa-7468-843d-d1825a333803",
-                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *       "id": "01a21496-7724-7747-8a9f-a28f807a9adf",
+                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *       "subject": "budget",
-                     *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
+                     *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -27573,8 +27574,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T21:08:34.937Z",
-                     *       "updatedAt": "2026-11-25T21:08:34.937Z"
+                     *       "createdAt": "2026-11-25T21:22:14.947Z",
+                     *       "updatedAt": "2026-11-25T21:22:14.947Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -27741,10 +27742,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-f3fa-7468-843d-d1825a333803",
-                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *       "id": "01a21496-7724-7747-8a9f-a28f807a9adf",
+                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *       "subject": "budget",
-                     *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
+                     *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -27754,12 +27755,12 @@ export interface operations {
                      *         "outcome": "not-upheld",
                      *         "reasons": "Night-time needs are counted in section 4",
                      *         "agreedAnnualPence": null,
-                     *         "decidedBy": "key:01a21489-ecf8-70cf-92e4-a88ed79d3690",
-                     *         "decidedAt": "2026-11-25T21:08:34.975Z"
+                     *         "decidedBy": "key:01a21496-700f-7522-9baf-0e58fb0062e7",
+                     *         "decidedAt": "2026-11-25T21:22:14.980Z"
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T21:08:34.937Z",
-                     *       "updatedAt": "2026-11-25T21:08:34.975Z"
+                     *       "createdAt": "2026-11-25T21:22:14.947Z",
+                     *       "updatedAt": "2026-11-25T21:22:14.980Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -28015,9 +28016,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21489-f145-7549-b960-78c13e7c4271",
-                     *           "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
-                     *           "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *           "id": "01a21496-7491-71db-945d-92a16fa4687b",
+                     *           "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
+                     *           "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *           "kind": "first",
                      *           "dueDate": "2026-12-29",
                      *           "repeatEveryMonths": null,
@@ -28027,13 +28028,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T21:08:34.231Z",
-                     *           "updatedAt": "2026-11-25T21:08:34.231Z"
+                     *           "createdAt": "2026-11-25T21:22:14.275Z",
+                     *           "updatedAt": "2026-11-25T21:22:14.275Z"
                      *         },
                      *         {
-                     *           "id": "01a21489-f145-754a-84b8-9840ccdb114b",
-                     *           "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
-                     *           "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *           "id": "01a21496-7491-71dc-bd8f-4cd6c8435935",
+                     *           "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
+                     *           "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *           "kind": "annual",
                      *           "dueDate": "2027-12-01",
                      *           "repeatEveryMonths": null,
@@ -28043,13 +28044,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T21:08:34.231Z",
-                     *           "updatedAt": "2026-11-25T21:08:34.231Z"
+                     *           "createdAt": "2026-11-25T21:22:14.275Z",
+                     *           "updatedAt": "2026-11-25T21:22:14.275Z"
                      *         },
                      *         {
-                     *           "id": "01a21489-f18e-7186-a809-f22268a21dd3",
-                     *           "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
-                     *           "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *           "id": "01a21496-74d7-7418-9eec-b16e97c1440c",
+                     *           "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
+                     *           "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *           "kind": "interim",
                      *           "dueDate": "2027-04-01",
                      *           "repeatEveryMonths": null,
@@ -28059,8 +28060,8 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T21:08:34.311Z",
-                     *           "updatedAt": "2026-11-25T21:08:34.311Z"
+                     *           "createdAt": "2026-11-25T21:22:14.350Z",
+                     *           "updatedAt": "2026-11-25T21:22:14.350Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -28178,7 +28179,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
+                 *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
                  *       "kind": "interim",
                  *       "dueDate": "2027-03-01"
                  *     }
@@ -28201,9 +28202,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-f316-74ae-a32a-843ad404f8b4",
-                     *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
-                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *       "id": "01a21496-7639-74f8-8769-d5ea003bcfb4",
+                     *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
+                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *       "kind": "interim",
                      *       "dueDate": "2027-03-01",
                      *       "repeatEveryMonths": null,
@@ -28213,8 +28214,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T21:08:34.709Z",
-                     *       "updatedAt": "2026-11-25T21:08:34.709Z"
+                     *       "createdAt": "2026-11-25T21:22:14.711Z",
+                     *       "updatedAt": "2026-11-25T21:22:14.711Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -28398,9 +28399,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-f18e-7186-a809-f22268a21dd3",
-                     *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
-                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *       "id": "01a21496-74d7-7418-9eec-b16e97c1440c",
+                     *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
+                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -28410,8 +28411,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T21:08:34.311Z",
-                     *       "updatedAt": "2026-11-25T21:08:34.311Z"
+                     *       "createdAt": "2026-11-25T21:22:14.350Z",
+                     *       "updatedAt": "2026-11-25T21:22:14.350Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -28589,9 +28590,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-f18e-7186-a809-f22268a21dd3",
-                     *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
-                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *       "id": "01a21496-74d7-7418-9eec-b16e97c1440c",
+                     *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
+                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -28623,10 +28624,10 @@ export interface operations {
                      *         "reassessmentId": null
                      *       },
                      *       "clawback": null,
-                     *       "completedAt": "2026-11-25T21:08:34.788Z",
+                     *       "completedAt": "2026-11-25T21:22:14.792Z",
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T21:08:34.311Z",
-                     *       "updatedAt": "2026-11-25T21:08:34.788Z"
+                     *       "createdAt": "2026-11-25T21:22:14.350Z",
+                     *       "updatedAt": "2026-11-25T21:22:14.792Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -28885,9 +28886,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-f145-754a-84b8-9840ccdb114b",
-                     *       "budgetId": "01a21489-effc-7480-a3b6-7f8674e19847",
-                     *       "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *       "id": "01a21496-7491-71dc-bd8f-4cd6c8435935",
+                     *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
+                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *       "kind": "annual",
                      *       "dueDate": "2027-12-01",
                      *       "repeatEveryMonths": null,
@@ -29029,10 +29030,10 @@ export interface operations {
                      *           "decision": "reduce",
                      *           "amountPence": 1577576,
                      *           "reason": "A replacement hoist is due next month",
-                     *           "decidedBy": "key:01a21489-ecfe-75aa-88b8-eacedb923307",
-                     *           "decidedAt": "2026-11-25T21:08:34.863Z",
+                     *           "decidedBy": "key:01a21496-7015-74b8-afcc-26d2767fb64f",
+                     *           "decidedAt": "2026-11-25T21:22:14.871Z",
                      *           "transactionIds": [
-                     *             "01a21489-f3af-74a7-a45c-d1723e86000e"
+                     *             "01a21496-76d7-74c0-9453-2310dec21c31"
                      *           ]
                      *         },
                      *         "weeksPerYear": 52,
@@ -29040,10 +29041,10 @@ export interface operations {
                      *         "funders": [],
                      *         "totalClawbackPence": 3155153
                      *       },
-                     *       "completedAt": "2026-11-25T21:08:34.834Z",
+                     *       "completedAt": "2026-11-25T21:22:14.851Z",
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T21:08:34.231Z",
-                     *       "updatedAt": "2026-11-25T21:08:34.864Z"
+                     *       "createdAt": "2026-11-25T21:22:14.275Z",
+                     *       "updatedAt": "2026-11-25T21:22:14.871Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -29287,26 +29288,26 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "budget",
-                     *       "id": "01a21489-effc-7480-a3b6-7f8674e19847",
+                     *       "id": "01a21496-734b-71b9-9db9-e18a74032337",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
                      *         "questionnaire": "saq v1",
-                     *         "questionnaireId": "01a21489-e9a8-75d1-aeeb-771992259542",
+                     *         "questionnaireId": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
                      *         "scheme": "adults v1",
-                     *         "schemeId": "01a21489-e9ac-7053-b139-8cd456a20288"
+                     *         "schemeId": "01a21496-6ca6-70d8-8221-3bd780e99d8f"
                      *       },
                      *       "checks": [
                      *         {
                      *           "figure": "schemeId",
-                     *           "stored": "01a21489-e9ac-7053-b139-8cd456a20288",
-                     *           "recomputed": "01a21489-e9ac-7053-b139-8cd456a20288",
+                     *           "stored": "01a21496-6ca6-70d8-8221-3bd780e99d8f",
+                     *           "recomputed": "01a21496-6ca6-70d8-8221-3bd780e99d8f",
                      *           "matches": true
                      *         },
                      *         {
                      *           "figure": "questionnaireId",
-                     *           "stored": "01a21489-e9a8-75d1-aeeb-771992259542",
-                     *           "recomputed": "01a21489-e9a8-75d1-aeeb-771992259542",
+                     *           "stored": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
+                     *           "recomputed": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
                      *           "matches": true
                      *         },
                      *         {
@@ -29361,6 +29362,30 @@ export interface operations {
                      *           "figure": "referrals",
                      *           "stored": null,
                      *           "recomputed": null,
+                     *           "matches": true
+                     *         },
+                     *         {
+                     *           "figure": "calculation.rasAnnualPence",
+                     *           "stored": 4027500,
+                     *           "recomputed": 4027500,
+                     *           "matches": true
+                     *         },
+                     *         {
+                     *           "figure": "calculation.totalAnnualPence",
+                     *           "stored": 4027500,
+                     *           "recomputed": 4027500,
+                     *           "matches": true
+                     *         },
+                     *         {
+                     *           "figure": "calculation.councilAnnualPence",
+                     *           "stored": 4027500,
+                     *           "recomputed": 4027500,
+                     *           "matches": true
+                     *         },
+                     *         {
+                     *           "figure": "calculation.annualContributionPence",
+                     *           "stored": 78000,
+                     *           "recomputed": 78000,
                      *           "matches": true
                      *         },
                      *         {
@@ -29526,11 +29551,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "financial-assessment",
-                     *       "id": "01a21489-efbd-743b-a899-0c5d846ec855",
+                     *       "id": "01a21496-7304-7304-b3cf-61922ec55b2b",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
-                     *         "chargingPolicyId": "01a21489-ef70-75f7-8c93-6e6a479d14b1",
+                     *         "chargingPolicyId": "01a21496-72b6-7731-97bb-9fe45acfd037",
                      *         "chargingPolicyVersion": 1,
                      *         "chargingPolicy": "Charging policy 2027/28"
                      *       },
@@ -29702,7 +29727,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "clawback",
-                     *       "id": "01a21489-f145-754a-84b8-9840ccdb114b",
+                     *       "id": "01a21496-7491-71dc-bd8f-4cd6c8435935",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
@@ -31927,52 +31952,52 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21489-e9b3-70ad-9cee-b35216537acd",
+                     *           "id": "01a21496-6cae-763e-b924-019cb41d908b",
                      *           "seq": 1,
                      *           "type": "council.created",
                      *           "entityType": "council",
-                     *           "entityId": "01a21489-e99f-7147-a831-37c12447258b",
-                     *           "occurredAt": "2026-11-25T21:08:32.286Z",
+                     *           "entityId": "01a21496-6c97-7491-8885-9e3581f51a57",
+                     *           "occurredAt": "2026-11-25T21:22:12.246Z",
                      *           "data": {
-                     *             "id": "01a21489-e99f-7147-a831-37c12447258b",
+                     *             "id": "01a21496-6c97-7491-8885-9e3581f51a57",
                      *             "name": "Demo Borough"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21489-e9b4-72bc-852e-7b0901ce33ef",
+                     *           "id": "01a21496-6cae-763f-b47f-5048640fdc0e",
                      *           "seq": 2,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a21489-e9a8-75d1-aeeb-771992259542",
-                     *           "occurredAt": "2026-11-25T21:08:32.286Z",
+                     *           "entityId": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
+                     *           "occurredAt": "2026-11-25T21:22:12.246Z",
                      *           "data": {
-                     *             "id": "01a21489-e9a8-75d1-aeeb-771992259542",
+                     *             "id": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
                      *             "key": "saq",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21489-e9b4-72bd-a74e-8e5f0ccdd6a2",
+                     *           "id": "01a21496-6cae-7640-8299-dd14f34b2c2b",
                      *           "seq": 3,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a21489-e9ac-7053-b139-8cd456a20288",
-                     *           "occurredAt": "2026-11-25T21:08:32.286Z",
+                     *           "entityId": "01a21496-6ca6-70d8-8221-3bd780e99d8f",
+                     *           "occurredAt": "2026-11-25T21:22:12.246Z",
                      *           "data": {
-                     *             "id": "01a21489-e9ac-7053-b139-8cd456a20288",
+                     *             "id": "01a21496-6ca6-70d8-8221-3bd780e99d8f",
                      *             "key": "adults",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21489-ecb8-715c-9c77-bc0898370cc8",
+                     *           "id": "01a21496-6fc5-76e0-9f87-fccddb1a0aca",
                      *           "seq": 4,
                      *           "type": "council.updated",
                      *           "entityType": "council",
-                     *           "entityId": "01a21489-e99f-7147-a831-37c12447258b",
-                     *           "occurredAt": "2026-11-25T21:08:33.076Z",
+                     *           "entityId": "01a21496-6c97-7491-8885-9e3581f51a57",
+                     *           "occurredAt": "2026-11-25T21:22:13.020Z",
                      *           "data": {
-                     *             "id": "01a21489-e99f-7147-a831-37c12447258b",
+                     *             "id": "01a21496-6c97-7491-8885-9e3581f51a57",
                      *             "name": "Demo Borough",
                      *             "version": 2,
                      *             "settings": {
@@ -31985,7 +32010,7 @@ export interface operations {
                      *                   }
                      *                 ],
                      *                 "publishedSchemeIds": [
-                     *                   "01a21489-e9ac-7053-b139-8cd456a20288"
+                     *                   "01a21496-6ca6-70d8-8221-3bd780e99d8f"
                      *                 ],
                      *                 "seniorResponsibleOwner": "Director of Adult Social Services"
                      *               },
@@ -31998,152 +32023,152 @@ export interface operations {
                      *               "firstReviewAfterWeeks": 4,
                      *               "contributionCollection": "net"
                      *             },
-                     *             "createdAt": "2026-11-25T21:08:32.286Z"
+                     *             "createdAt": "2026-11-25T21:22:12.246Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21489-ece9-72a1-bdb2-85aa34932eb0",
+                     *           "id": "01a21496-7005-7222-93df-8d79450cf1f8",
                      *           "seq": 5,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21489-ece7-749a-bec3-1545e2312b16",
-                     *           "occurredAt": "2026-11-25T21:08:33.127Z",
+                     *           "entityId": "01a21496-7003-72b1-8684-a7aca034ebf8",
+                     *           "occurredAt": "2026-11-25T21:22:13.122Z",
                      *           "data": {
-                     *             "id": "01a21489-ece7-749a-bec3-1545e2312b16",
+                     *             "id": "01a21496-7003-72b1-8684-a7aca034ebf8",
                      *             "name": "Care coordinators",
                      *             "roles": [
                      *               "assessor"
                      *             ],
-                     *             "createdAt": "2026-11-25T21:08:33.127Z",
+                     *             "createdAt": "2026-11-25T21:22:13.122Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21489-ecf3-72cc-ab83-f0bb4d565c5b",
+                     *           "id": "01a21496-700c-77d0-b677-aca0cbdc74d0",
                      *           "seq": 6,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21489-ecf1-707f-a07c-97e510b39e50",
-                     *           "occurredAt": "2026-11-25T21:08:33.137Z",
+                     *           "entityId": "01a21496-700a-7348-b0ed-ee708893dfca",
+                     *           "occurredAt": "2026-11-25T21:22:13.130Z",
                      *           "data": {
-                     *             "id": "01a21489-ecf1-707f-a07c-97e510b39e50",
+                     *             "id": "01a21496-700a-7348-b0ed-ee708893dfca",
                      *             "name": "Team managers",
                      *             "roles": [
                      *               "team-manager"
                      *             ],
-                     *             "createdAt": "2026-11-25T21:08:33.137Z",
+                     *             "createdAt": "2026-11-25T21:22:13.130Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21489-ecf9-77d7-bcab-2df5dca226a8",
+                     *           "id": "01a21496-7011-76a4-aef0-4e394f418c58",
                      *           "seq": 7,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21489-ecf8-70cf-92e4-a88ed79d3690",
-                     *           "occurredAt": "2026-11-25T21:08:33.144Z",
+                     *           "entityId": "01a21496-700f-7522-9baf-0e58fb0062e7",
+                     *           "occurredAt": "2026-11-25T21:22:13.135Z",
                      *           "data": {
-                     *             "id": "01a21489-ecf8-70cf-92e4-a88ed79d3690",
+                     *             "id": "01a21496-700f-7522-9baf-0e58fb0062e7",
                      *             "name": "Resource Allocation Panel",
                      *             "roles": [
                      *               "panel"
                      *             ],
-                     *             "createdAt": "2026-11-25T21:08:33.144Z",
+                     *             "createdAt": "2026-11-25T21:22:13.135Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21489-ed00-73a3-80c4-e6f31b05e91e",
+                     *           "id": "01a21496-7017-76ad-8ff1-48ce1ef96c88",
                      *           "seq": 8,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21489-ecfe-75aa-88b8-eacedb923307",
-                     *           "occurredAt": "2026-11-25T21:08:33.150Z",
+                     *           "entityId": "01a21496-7015-74b8-afcc-26d2767fb64f",
+                     *           "occurredAt": "2026-11-25T21:22:13.141Z",
                      *           "data": {
-                     *             "id": "01a21489-ecfe-75aa-88b8-eacedb923307",
+                     *             "id": "01a21496-7015-74b8-afcc-26d2767fb64f",
                      *             "name": "Finance",
                      *             "roles": [
                      *               "finance"
                      *             ],
-                     *             "createdAt": "2026-11-25T21:08:33.150Z",
+                     *             "createdAt": "2026-11-25T21:22:13.141Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21489-ed07-711a-a928-746dd2924ba6",
+                     *           "id": "01a21496-701d-712f-a982-9f68d3c71d1d",
                      *           "seq": 9,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21489-ed04-763b-b4fc-ab1c8b715c85",
-                     *           "occurredAt": "2026-11-25T21:08:33.156Z",
+                     *           "entityId": "01a21496-701b-75c0-96de-c1825ccb79ac",
+                     *           "occurredAt": "2026-11-25T21:22:13.147Z",
                      *           "data": {
-                     *             "id": "01a21489-ed04-763b-b4fc-ab1c8b715c85",
+                     *             "id": "01a21496-701b-75c0-96de-c1825ccb79ac",
                      *             "name": "CareFirst bridge",
                      *             "roles": [
                      *               "integration"
                      *             ],
-                     *             "createdAt": "2026-11-25T21:08:33.156Z",
+                     *             "createdAt": "2026-11-25T21:22:13.147Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21489-ed0d-7358-9de8-0966e98dad23",
+                     *           "id": "01a21496-7023-7554-aff1-2be3b2764b0d",
                      *           "seq": 10,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21489-ed0b-76ef-8084-68d6b77f724b",
-                     *           "occurredAt": "2026-11-25T21:08:33.163Z",
+                     *           "entityId": "01a21496-7022-77fe-bb64-358d1be19240",
+                     *           "occurredAt": "2026-11-25T21:22:13.153Z",
                      *           "data": {
-                     *             "id": "01a21489-ed0b-76ef-8084-68d6b77f724b",
+                     *             "id": "01a21496-7022-77fe-bb64-358d1be19240",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-11-25T21:08:33.163Z",
+                     *             "createdAt": "2026-11-25T21:22:13.153Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21489-ed22-75d5-909e-33622ebd19b4",
+                     *           "id": "01a21496-7039-7549-8841-6fe3b93e4b4c",
                      *           "seq": 11,
                      *           "type": "api-key.revoked",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21489-ed0b-76ef-8084-68d6b77f724b",
-                     *           "occurredAt": "2026-11-25T21:08:33.179Z",
+                     *           "entityId": "01a21496-7022-77fe-bb64-358d1be19240",
+                     *           "occurredAt": "2026-11-25T21:22:13.169Z",
                      *           "data": {
-                     *             "id": "01a21489-ed0b-76ef-8084-68d6b77f724b",
+                     *             "id": "01a21496-7022-77fe-bb64-358d1be19240",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-11-25T21:08:33.163Z",
-                     *             "revokedAt": "2026-11-25T21:08:33.183Z"
+                     *             "createdAt": "2026-11-25T21:22:13.153Z",
+                     *             "revokedAt": "2026-11-25T21:22:13.173Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21489-ed7a-748f-b94e-dcc75dc26fcc",
+                     *           "id": "01a21496-7093-70f8-b70f-2c72dba0b040",
                      *           "seq": 12,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a21489-ed78-74b1-bbc3-d4901c9f1a45",
-                     *           "occurredAt": "2026-11-25T21:08:33.271Z",
+                     *           "entityId": "01a21496-7091-7617-8c18-df795bc4cf1c",
+                     *           "occurredAt": "2026-11-25T21:22:13.264Z",
                      *           "data": {
-                     *             "id": "01a21489-ed78-74b1-bbc3-d4901c9f1a45",
-                     *             "key": "carers-mwwm8k1f",
+                     *             "id": "01a21496-7091-7617-8c18-df795bc4cf1c",
+                     *             "key": "carers-mwwmq4qy",
                      *             "title": "Carer’s self-assessment",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21489-ed8e-76b2-9a70-5c7deb551263",
+                     *           "id": "01a21496-709f-726c-bb8a-c5a81ac0b03a",
                      *           "seq": 13,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a21489-ed8a-77f1-a0ef-514d0b8f2e08",
-                     *           "occurredAt": "2026-11-25T21:08:33.288Z",
+                     *           "entityId": "01a21496-709d-75ba-bfde-9a99974609b1",
+                     *           "occurredAt": "2026-11-25T21:22:13.276Z",
                      *           "data": {
-                     *             "id": "01a21489-ed8a-77f1-a0ef-514d0b8f2e08",
-                     *             "key": "carers-mwwm8k1f",
+                     *             "id": "01a21496-709d-75ba-bfde-9a99974609b1",
+                     *             "key": "carers-mwwmq4qy",
                      *             "method": {
                      *               "type": "linear",
                      *               "poundsPerPointPence": 10000
@@ -32154,28 +32179,28 @@ export interface operations {
                      *               "percent": 20
                      *             },
                      *             "rounding": "penny",
-                     *             "createdAt": "2026-11-25T21:08:33.288Z",
+                     *             "createdAt": "2026-11-25T21:22:13.276Z",
                      *             "effectiveTo": null,
                      *             "floorPoints": null,
                      *             "ceilingPence": null,
                      *             "clientGroups": [
-                     *               "carers-mwwm8k1f"
+                     *               "carers-mwwmq4qy"
                      *             ],
                      *             "weeksPerYear": 52,
                      *             "effectiveFrom": "2026-04-01",
-                     *             "questionnaireId": "01a21489-ed78-74b1-bbc3-d4901c9f1a45",
+                     *             "questionnaireId": "01a21496-7091-7617-8c18-df795bc4cf1c",
                      *             "topSlicePercent": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21489-edc5-76ea-82bd-39cbdaedb2bd",
+                     *           "id": "01a21496-70ea-715c-96ef-e63ba46abc7b",
                      *           "seq": 14,
                      *           "type": "calibration.created",
                      *           "entityType": "calibration",
-                     *           "entityId": "01a21489-edc2-77f0-9b77-20b6a38226ac",
-                     *           "occurredAt": "2026-11-25T21:08:33.346Z",
+                     *           "entityId": "01a21496-70e7-774d-8821-9ce13885a121",
+                     *           "occurredAt": "2026-11-25T21:22:13.351Z",
                      *           "data": {
-                     *             "id": "01a21489-edc2-77f0-9b77-20b6a38226ac",
+                     *             "id": "01a21496-70e7-774d-8821-9ce13885a121",
                      *             "caseCount": 3,
                      *             "integrity": {
                      *               "passes": true,
@@ -32189,104 +32214,104 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21489-ee09-71a4-99c9-eff9e8845ff6",
+                     *           "id": "01a21496-7133-718a-906e-55fda460efd4",
                      *           "seq": 15,
                      *           "type": "person.created",
                      *           "entityType": "person",
-                     *           "entityId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
-                     *           "occurredAt": "2026-11-25T21:08:33.400Z",
+                     *           "entityId": "01a21496-712b-75de-b063-8e4295758def",
+                     *           "occurredAt": "2026-11-25T21:22:13.410Z",
                      *           "data": {
-                     *             "id": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *             "id": "01a21496-712b-75de-b063-8e4295758def",
                      *             "version": 1,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mwwm8k1f"
+                     *               "carefirst": "JOURNEY-mwwmq4qy"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21489-ee3d-70a3-8ec3-0959ee12fb66",
+                     *           "id": "01a21496-7163-7044-b00f-377d88ba6333",
                      *           "seq": 16,
                      *           "type": "person.updated",
                      *           "entityType": "person",
-                     *           "entityId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
-                     *           "occurredAt": "2026-11-25T21:08:33.462Z",
+                     *           "entityId": "01a21496-712b-75de-b063-8e4295758def",
+                     *           "occurredAt": "2026-11-25T21:22:13.467Z",
                      *           "data": {
-                     *             "id": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *             "id": "01a21496-712b-75de-b063-8e4295758def",
                      *             "version": 2,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mwwm8k1f"
+                     *               "carefirst": "JOURNEY-mwwmq4qy"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21489-ee70-77a6-816a-be27b74d74b4",
+                     *           "id": "01a21496-7195-7695-83f3-51b338590b69",
                      *           "seq": 17,
                      *           "type": "assessment.created",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a21489-ee6b-7045-9c7d-4548387e5b26",
-                     *           "occurredAt": "2026-11-25T21:08:33.513Z",
+                     *           "entityId": "01a21496-7192-763d-a624-51bcc603afb9",
+                     *           "occurredAt": "2026-11-25T21:22:13.520Z",
                      *           "data": {
-                     *             "id": "01a21489-ee6b-7045-9c7d-4548387e5b26",
+                     *             "id": "01a21496-7192-763d-a624-51bcc603afb9",
                      *             "status": "draft",
                      *             "version": 1,
-                     *             "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *             "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a21489-e9a8-75d1-aeeb-771992259542"
+                     *             "questionnaireId": "01a21496-6ca0-707e-9a2d-57a3722fbef7"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21489-ee9e-704c-a878-4175a9e13e4c",
+                     *           "id": "01a21496-71bf-7354-b7ee-db0508d76d77",
                      *           "seq": 18,
                      *           "type": "assessment.answers-saved",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a21489-ee6b-7045-9c7d-4548387e5b26",
-                     *           "occurredAt": "2026-11-25T21:08:33.562Z",
+                     *           "entityId": "01a21496-7192-763d-a624-51bcc603afb9",
+                     *           "occurredAt": "2026-11-25T21:22:13.563Z",
                      *           "data": {
-                     *             "id": "01a21489-ee6b-7045-9c7d-4548387e5b26",
+                     *             "id": "01a21496-7192-763d-a624-51bcc603afb9",
                      *             "status": "draft",
                      *             "version": 2,
-                     *             "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *             "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a21489-e9a8-75d1-aeeb-771992259542"
+                     *             "questionnaireId": "01a21496-6ca0-707e-9a2d-57a3722fbef7"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21489-ef01-7079-9aef-867d9c042dd4",
+                     *           "id": "01a21496-7233-7390-aeba-4e631f8072e6",
                      *           "seq": 19,
                      *           "type": "assessment.submitted",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a21489-ee6b-7045-9c7d-4548387e5b26",
-                     *           "occurredAt": "2026-11-25T21:08:33.660Z",
+                     *           "entityId": "01a21496-7192-763d-a624-51bcc603afb9",
+                     *           "occurredAt": "2026-11-25T21:22:13.679Z",
                      *           "data": {
-                     *             "id": "01a21489-ee6b-7045-9c7d-4548387e5b26",
+                     *             "id": "01a21496-7192-763d-a624-51bcc603afb9",
                      *             "status": "submitted",
                      *             "version": 3,
-                     *             "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *             "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a21489-e9a8-75d1-aeeb-771992259542"
+                     *             "questionnaireId": "01a21496-6ca0-707e-9a2d-57a3722fbef7"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21489-ef25-744f-9f94-dc4b53f155de",
+                     *           "id": "01a21496-725e-7331-9b02-c9021a8acd4b",
                      *           "seq": 20,
                      *           "type": "assessment.agreed",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a21489-ee6b-7045-9c7d-4548387e5b26",
-                     *           "occurredAt": "2026-11-25T21:08:33.698Z",
+                     *           "entityId": "01a21496-7192-763d-a624-51bcc603afb9",
+                     *           "occurredAt": "2026-11-25T21:22:13.722Z",
                      *           "data": {
-                     *             "id": "01a21489-ee6b-7045-9c7d-4548387e5b26",
+                     *             "id": "01a21496-7192-763d-a624-51bcc603afb9",
                      *             "status": "agreed",
                      *             "version": 4,
                      *             "decision": "agree",
                      *             "eligible": true,
-                     *             "personId": "01a21489-ee00-70e4-87f1-bff7ac317afd",
+                     *             "personId": "01a21496-712b-75de-b063-8e4295758def",
                      *             "amendments": 0,
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a21489-e9a8-75d1-aeeb-771992259542"
+                     *             "questionnaireId": "01a21496-6ca0-707e-9a2d-57a3722fbef7"
                      *           }
                      *         }
                      *       ],
@@ -32418,8 +32443,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21489-f44d-73dc-bdeb-4bef0cd9c734",
-                     *           "url": "http://127.0.0.1:45145/ras",
+                     *           "id": "01a21496-775e-731c-b0f9-1b849da10307",
+                     *           "url": "http://127.0.0.1:39533/ras",
                      *           "description": "CareFirst bridge",
                      *           "eventTypes": [
                      *             "budget.created",
@@ -32429,7 +32454,7 @@ export interface operations {
                      *           "pausedReason": null,
                      *           "cursor": 64,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T21:08:35.020Z"
+                     *           "createdAt": "2026-11-25T21:22:15.005Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -32546,7 +32571,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "url": "http://127.0.0.1:45145/ras",
+                 *       "url": "http://127.0.0.1:39533/ras",
                  *       "eventTypes": [
                  *         "budget.created",
                  *         "budget.agreed"
@@ -32572,8 +32597,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-f44d-73dc-bdeb-4bef0cd9c734",
-                     *       "url": "http://127.0.0.1:45145/ras",
+                     *       "id": "01a21496-775e-731c-b0f9-1b849da10307",
+                     *       "url": "http://127.0.0.1:39533/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -32583,7 +32608,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 64,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T21:08:35.020Z",
+                     *       "createdAt": "2026-11-25T21:22:15.005Z",
                      *       "secret": "whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx="
                      *     }
                      */
@@ -32753,8 +32778,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-f44d-73dc-bdeb-4bef0cd9c734",
-                     *       "url": "http://127.0.0.1:45145/ras",
+                     *       "id": "01a21496-775e-731c-b0f9-1b849da10307",
+                     *       "url": "http://127.0.0.1:39533/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -32764,7 +32789,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 64,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T21:08:35.020Z"
+                     *       "createdAt": "2026-11-25T21:22:15.005Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -33076,8 +33101,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-f44d-73dc-bdeb-4bef0cd9c734",
-                     *       "url": "http://127.0.0.1:45145/ras",
+                     *       "id": "01a21496-775e-731c-b0f9-1b849da10307",
+                     *       "url": "http://127.0.0.1:39533/ras",
                      *       "description": "CareFirst bridge (live)",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -33087,7 +33112,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 64,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T21:08:35.020Z"
+                     *       "createdAt": "2026-11-25T21:22:15.005Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -33692,8 +33717,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "period": {
-                     *         "from": "2026-04-01",
-                     *         "to": "2027-03-31"
+                     *         "from": "2025-04-01",
+                     *         "to": "2026-03-31"
                      *       },
                      *       "method": {
                      *         "threshold": 5,
@@ -33704,9 +33729,9 @@ export interface operations {
                      *         "seed": "fairness"
                      *       },
                      *       "limits": [
-                     *         "This report counts the 1 budgets agreed from 2026-04-01 to 2027-03-31. It compares groups of people. It cannot say why a group’s figures differ: the RAS sets budgets from needs, and needs differ between groups, so a difference is a question to look into, not proof of unfairness.",
-                     *         "Equality monitoring is optional. People who did not answer are shown as “Not known” (0 of 1 for ethnic group); people who preferred not to say are a group of their own. Where many are not known, the figures for the other groups may not stand for them.",
-                     *         "Small groups give wide intervals. Where two groups’ intervals overlap, the report cannot show that they differ. Groups of fewer than 5 people are not shown, and where one group alone would be hidden another is hidden too, so that no group can be worked out by subtracting the others from the total.",
+                     *         "This report counts the 0 budgets agreed from 2025-04-01 to 2026-03-31. It compares groups of people. It cannot say why a group’s figures differ: the RAS sets budgets from needs, and needs differ between groups, so a difference is a question to look into, not proof of unfairness.",
+                     *         "Equality monitoring is optional. People who did not answer are shown as “Not known” (0 of 0 for ethnic group); people who preferred not to say are a group of their own. Where many are not known, the figures for the other groups may not stand for them.",
+                     *         "Small groups give wide intervals. Where two groups’ intervals overlap, the report cannot show that they differ. Groups of fewer than 5 people are not shown, and more are hidden until those hidden hold at least 5 people between them, so that no group can be worked out by subtracting the others from the total; figures over only some of a group (budgets the panel moved, decided appeals, completed annual reviews) are hidden the same way. Reports are for whole quarters or financial years that have ended, so two reports cannot be subtracted to single out the budgets agreed on one day.",
                      *         "Money per point is the agreed amount (the RAS figure with any transitional protection, or the panel’s amount in its place) divided by points. Budget per person adds funding streams on top. Appeals, clawback at the annual review and ceiling referrals are counted as they stand today for these budgets."
                      *       ],
                      *       "everyone": null,
@@ -33714,67 +33739,27 @@ export interface operations {
                      *         {
                      *           "dimension": "clientGroup",
                      *           "title": "Client group",
-                     *           "groups": [
-                     *             {
-                     *               "key": "learning-disability",
-                     *               "label": "learning-disability",
-                     *               "suppressed": true,
-                     *               "suppressedBecause": "fewer-than-threshold",
-                     *               "figures": null
-                     *             }
-                     *           ]
+                     *           "groups": []
                      *         },
                      *         {
                      *           "dimension": "primarySupportReason",
                      *           "title": "Primary support reason",
-                     *           "groups": [
-                     *             {
-                     *               "key": "learning-disability",
-                     *               "label": "Learning Disability Support",
-                     *               "suppressed": true,
-                     *               "suppressedBecause": "fewer-than-threshold",
-                     *               "figures": null
-                     *             }
-                     *           ]
+                     *           "groups": []
                      *         },
                      *         {
                      *           "dimension": "ageBand",
                      *           "title": "Age band",
-                     *           "groups": [
-                     *             {
-                     *               "key": null,
-                     *               "label": "Not known",
-                     *               "suppressed": true,
-                     *               "suppressedBecause": "fewer-than-threshold",
-                     *               "figures": null
-                     *             }
-                     *           ]
+                     *           "groups": []
                      *         },
                      *         {
                      *           "dimension": "sex",
                      *           "title": "Sex",
-                     *           "groups": [
-                     *             {
-                     *               "key": "female",
-                     *               "label": "Female",
-                     *               "suppressed": true,
-                     *               "suppressedBecause": "fewer-than-threshold",
-                     *               "figures": null
-                     *             }
-                     *           ]
+                     *           "groups": []
                      *         },
                      *         {
                      *           "dimension": "ethnicGroup",
                      *           "title": "Ethnic group",
-                     *           "groups": [
-                     *             {
-                     *               "key": "white",
-                     *               "label": "White",
-                     *               "suppressed": true,
-                     *               "suppressedBecause": "fewer-than-threshold",
-                     *               "figures": null
-                     *             }
-                     *           ]
+                     *           "groups": []
                      *         }
                      *       ]
                      *     }
@@ -33937,11 +33922,12 @@ export interface operations {
                      *     </style>
                      *     </head>
                      *     <body>
-                     *     <header><p><strong>Demo Borough</strong></p><p>25 November 2026<br>indicative-budget 01a21489-effc-7480-a3b6-7f8674e19847</p></header>
+                     *     <header><p><strong>Demo Borough</strong></p><p>25 November 2026<br>indicative-budget 01a21496-734b-71b9-9db9-e18a74032337</p></header>
                      *     <h1>Your personal budget</h1>
                      *     <p>Dear Sam,</p>
                      *     <p>Thank you for telling us about your needs.</p>
-                     *     <p>We think you need about £40,275.00 a year for your support. This is your first budget figure. It is not the final one.</p>
+                     *     <p>We think you need about £40,275.00 a year for your support.</p>
+                     *     <p>This is your first budget figure. It is not the final one.</p>
                      */
                     "text/html": string;
                     "application/pdf": string;
@@ -34131,8 +34117,8 @@ export interface operations {
                     "application/x-ndjson": string;
                     /**
                      * @example id,personId,externalIds,assessmentId,status,startDate,schemeKey,schemeVersion,rasAnnualPence,panelAnnualPence,outsideRas,totalAnnualPence,councilAnnualPence,annualContributionPence,netAnnualPence,referral,agreedAt
-                     *     01a21489-effc-7480-a3b6-7f8674e19847,01a21489-ee00-70e4-87f1-bff7ac317afd,"{""carefirst"":""JOURNEY-mwwm8k1f""}",01a21489-ee6b-7045-9c7d-4548387e5b26,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-11-25T21:08:34.238Z
-                     *     01a21489-f18b-7300-bc55-6bab0175bf80,01a21489-ee00-70e4-87f1-bff7ac317afd,"{""carefirst"":""JOURNEY-mwwm8k1f""}",01a21489-ee6b-7045-9c7d-4548387e5b26,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
+                     *     01a21496-734b-71b9-9db9-e18a74032337,01a21496-712b-75de-b063-8e4295758def,"{""carefirst"":""JOURNEY-mwwmq4qy""}",01a21496-7192-763d-a624-51bcc603afb9,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-11-25T21:22:14.282Z
+                     *     01a21496-74d4-7792-acc8-5d17217e05cc,01a21496-712b-75de-b063-8e4295758def,"{""carefirst"":""JOURNEY-mwwmq4qy""}",01a21496-7192-763d-a624-51bcc603afb9,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
                      */
                     "text/csv": string;
                 };
@@ -34290,12 +34276,12 @@ export interface operations {
             content: {
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mwwm8k1f,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mwwmq4qy,learning-disability,Alex Example,1961-02-03
                  */
                 "text/csv": string;
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mwwm8k1f,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mwwmq4qy,learning-disability,Alex Example,1961-02-03
                  */
                 "application/x-ndjson": string;
             };
@@ -35793,8 +35779,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21489-f4ea-721c-b6a9-bc65d610b6a0",
-                     *           "roundKey": "nw-mwwm8k1f",
+                     *           "id": "01a21496-77f0-7349-9b32-dadc0f464e2a",
+                     *           "roundKey": "nw-mwwmq4qy",
                      *           "title": "North West self-rating",
                      *           "closesOn": "2099-06-30",
                      *           "closed": false,
@@ -35836,7 +35822,7 @@ export interface operations {
                      *               "version": null
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T21:08:35.176Z"
+                     *           "createdAt": "2026-11-25T21:22:15.151Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -35953,7 +35939,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "roundKey": "nw-mwwm8k1f",
+                 *       "roundKey": "nw-mwwmq4qy",
                  *       "title": "North West self-rating",
                  *       "closesOn": "2099-06-30"
                  *     }
@@ -35975,8 +35961,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-f4ea-721c-b6a9-bc65d610b6a0",
-                     *       "roundKey": "nw-mwwm8k1f",
+                     *       "id": "01a21496-77f0-7349-9b32-dadc0f464e2a",
+                     *       "roundKey": "nw-mwwmq4qy",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -36018,7 +36004,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T21:08:35.176Z"
+                     *       "createdAt": "2026-11-25T21:22:15.151Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -36201,8 +36187,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21489-f4ea-721c-b6a9-bc65d610b6a0",
-                     *       "roundKey": "nw-mwwm8k1f",
+                     *       "id": "01a21496-77f0-7349-9b32-dadc0f464e2a",
+                     *       "roundKey": "nw-mwwmq4qy",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -36244,7 +36230,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T21:08:35.176Z"
+                     *       "createdAt": "2026-11-25T21:22:15.151Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -36661,7 +36647,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "roundKey": "nw-mwwm8k1f",
+                     *       "roundKey": "nw-mwwmq4qy",
                      *       "councils": 1,
                      *       "minimumCouncils": 5,
                      *       "published": false,
@@ -36810,7 +36796,7 @@ export interface operations {
                      * @example {
                      *       "standard": "UK Algorithmic Transparency Recording Standard",
                      *       "standardVersion": "3.0",
-                     *       "schemeId": "01a21489-e9ac-7053-b139-8cd456a20288",
+                     *       "schemeId": "01a21496-6ca6-70d8-8221-3bd780e99d8f",
                      *       "schemeKey": "adults",
                      *       "schemeVersion": 1,
                      *       "lastUpdated": "2026-11-25",
@@ -36857,7 +36843,7 @@ export interface operations {
                      *             "How the answers become money is set out below, generated from the scheme itself."
                      *           ],
                      *           "maths": {
-                     *             "schemeId": "01a21489-e9ac-7053-b139-8cd456a20288",
+                     *             "schemeId": "01a21496-6ca6-70d8-8221-3bd780e99d8f",
                      *             "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *             "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *             "sections": [

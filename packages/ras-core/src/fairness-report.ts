@@ -25,15 +25,12 @@ const money = (estimate: Estimate | null) =>
   estimate === null
     ? '–'
     : `${formatPounds(estimate.value)} <small>(${formatPounds(estimate.low)} to ${formatPounds(estimate.high)})</small>`;
-const rate = (r: Rate) => (r.count === 0 ? '–' : `${r.value}% <small>(${r.low}–${r.high}%; ${r.events} of ${r.count})</small>`);
+const rate = (r: Rate | null) =>
+  r === null ? 'suppressed' : r.count === 0 ? '–' : `${r.value}% <small>(${r.low}–${r.high}%; ${r.events} of ${r.count})</small>`;
 
-function row(label: string, f: GroupFigures | null, suppressedBecause: string | null): string {
+function row(label: string, f: GroupFigures | null): string {
   if (f === null)
-    return `<tr><th scope="row">${escapeHtml(label)}</th><td colspan="7" class="suppressed">Suppressed: ${
-      suppressedBecause === 'fewer-than-threshold'
-        ? 'fewer than the threshold of people'
-        : 'so that a smaller group cannot be worked out from the total'
-    }</td></tr>`;
+    return `<tr><th scope="row">${escapeHtml(label)}</th><td colspan="7" class="suppressed">Suppressed: too few people, or hidden so that a small group cannot be worked out from the total</td></tr>`;
   return `<tr><th scope="row">${escapeHtml(label)}</th><td>${f.people}</td><td>${money(f.budgetPerPersonPence)}</td><td>${money(f.moneyPerPointPence)}</td><td>${rate(f.panelMoved)}</td><td>${money(f.panelShiftPence)}</td><td>${rate(f.appeals)}</td><td>${rate(f.clawback)}</td></tr>`;
 }
 
@@ -83,8 +80,8 @@ export function renderFairnessReport(analysis: FairnessAnalysis, options: Fairne
     return `<h2>${DIMENSION_TITLES[d.dimension]}</h2>
 ${chart(bars)}
 <table><caption>${DIMENSION_TITLES[d.dimension]}: every figure with its 95% interval and count</caption>${header}<tbody>
-${d.groups.map((g) => row(label(d.dimension, g.key), g.figures, g.suppressedBecause)).join('\n')}
-${row('Everyone', everyone, 'fewer-than-threshold')}
+${d.groups.map((g) => row(label(d.dimension, g.key), g.figures)).join('\n')}
+${row('Everyone', everyone)}
 </tbody></table>`;
   });
   const m = analysis.method;
@@ -104,7 +101,7 @@ ${row('Everyone', everyone, 'fewer-than-threshold')}
     `${STYLE}
 <h2>What this report can and cannot show</h2>
 ${options.limits.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`).join('\n')}
-<p>Intervals are 95%: rates use the exact Clopper–Pearson interval; money uses the percentile bootstrap (${m.resamples} resamples, seed “${escapeHtml(m.seed)}”). Groups of fewer than ${m.threshold} people are suppressed, and where one group alone would be suppressed another is too, so that no group can be worked out by subtracting the others from the total.</p>
+<p>Intervals are 95%: rates use the exact Clopper–Pearson interval; money uses the percentile bootstrap (${m.resamples} resamples, seed “${escapeHtml(m.seed)}”). Groups of fewer than ${m.threshold} people are suppressed, and more are hidden until those hidden hold at least ${m.threshold} people between them, so that no group can be worked out by subtracting the others from the total. Figures over only some of a group (the budgets the panel moved, decided appeals, completed annual reviews) are suppressed in the same way on their own. Which hidden groups are the small ones is not said.</p>
 ${sections.join('\n')}`,
   );
 }

@@ -1,3 +1,5 @@
+import { assertCalendarDate, type CalendarDate, dayBefore, financialYear } from './dates.js';
+import { fail } from './errors.js';
 import { divide, type Pence } from './money.js';
 
 /**
@@ -57,22 +59,36 @@ export interface GroupFigures {
   readonly moneyPerPointPence: Estimate | null;
   /** How often the panel moved a budget from its RAS figure. */
   readonly panelMoved: Rate;
-  /** How far, on average, among the budgets it moved: agreed − RAS, pence (signed); `null` when it moved none. */
+  /**
+   * How far, on average, among the budgets it moved: agreed − RAS, pence (signed). `null` when it
+   * moved none, or when the few it moved are suppressed (see {@link SUBSET_FIGURES}).
+   */
   readonly panelShiftPence: Estimate | null;
   readonly appeals: Rate;
-  /** Of the appeals decided, how many were upheld. */
-  readonly appealsUpheld: Rate;
-  /** Of the annual reviews completed, how many recommended clawback. */
-  readonly clawback: Rate;
+  /** Of the appeals decided, how many were upheld; `null` when suppressed. */
+  readonly appealsUpheld: Rate | null;
+  /** Of the annual reviews completed, how many recommended clawback; `null` when suppressed. */
+  readonly clawback: Rate | null;
   readonly ceilingReferrals: Rate;
 }
+
+/**
+ * The figures worked out over only some of a group's people (those the panel moved, whose appeal
+ * was decided, whose annual review is done): each is suppressed on its own when those people are
+ * fewer than the threshold, with the same protection against subtraction as whole groups.
+ */
+export const SUBSET_FIGURES = ['panelShiftPence', 'appealsUpheld', 'clawback'] as const;
+type SubsetFigure = (typeof SUBSET_FIGURES)[number];
 
 /** One group's row: its figures, or `null` when suppressed. */
 export interface FairnessGroup {
   readonly key: string | null;
-  /** `true` when the group has fewer than the threshold, or was suppressed so that one that has could not be worked out from the total. */
+  /**
+   * `true` when the group has fewer people than the threshold, or was hidden so that one that has
+   * could not be worked out from the total. Which of the two is not said: saying it would tell a
+   * reader which hidden group is the small one.
+   */
   readonly suppressed: boolean;
-  readonly suppressedBecause: 'fewer-than-threshold' | 'protects-another-group' | null;
   readonly figures: GroupFigures | null;
 }
 
@@ -101,6 +117,34 @@ export interface FairnessAnalysis {
     readonly resamples: number;
     readonly seed: string;
   };
+}
+
+/**
+ * The period a fairness report may cover: one whole financial year that has ended (default: the
+ * last one before `today`). Only one kind of period, never overlapping and never still open, so
+ * that two reports cannot be subtracted to single out the budgets agreed in a day or a quarter,
+ * which would undo the suppression.
+ *
+ * @throws RasError `INVALID_DATE` naming `/query/from` or `/query/to` for any other period
+ */
+export function fairnessPeriod(today: CalendarDate, from?: CalendarDate, to?: CalendarDate): { from: CalendarDate; to: CalendarDate } {
+  const last = financialYear(dayBefore(financialYear(today).from));
+  const year = financialYear(assertCalendarDate(from ?? (to === undefined ? last.from : financialYear(to).from), '/query/from'));
+  if (from !== undefined && from !== year.from)
+    fail(
+      'INVALID_DATE',
+      '/query/from',
+      `must be the first day of a financial year (${year.from}): the report covers whole financial years`,
+    );
+  if (to !== undefined && to !== year.to)
+    fail('INVALID_DATE', '/query/to', `must be ${year.to}, the last day of the financial year from ${year.from}`);
+  if (year.to >= today)
+    fail(
+      'INVALID_DATE',
+      to === undefined ? '/query/from' : '/query/to',
+      `the financial year to ${year.to} has not ended: the report covers ended years only`,
+    );
+  return year;
 }
 
 /** FNV-1a of the seed, then mulberry32: a small, fast, repeatable generator of numbers in [0, 1). */
@@ -181,20 +225,23 @@ function betaQuantile(p: number, a: number, b: number): number {
 }
 
 const percent = (fraction: number) => Math.round(fraction * 1000) / 10;
+// An interval is rounded outwards, so that rounding never makes it narrower than it is.
+const percentDown = (fraction: number) => Math.floor(fraction * 1000 + 1e-9) / 10;
+const percentUp = (fraction: number) => Math.ceil(fraction * 1000 - 1e-9) / 10;
 
 /**
  * `events` out of `count` as a percentage with its exact (Clopper–Pearson) 95% interval.
  *
  * @example
  * ```ts
- * clopperPearson(0, 10); // { value: 0, low: 0, high: 30.8, count: 10, events: 0 }
+ * clopperPearson(0, 10); // { value: 0, low: 0, high: 30.9, count: 10, events: 0 }
  * ```
  */
 export function clopperPearson(events: number, count: number): Rate {
   if (count === 0) return { value: 0, low: 0, high: 0, count, events };
   const low = events === 0 ? 0 : betaQuantile(0.025, events, count - events + 1);
   const high = events === count ? 1 : betaQuantile(0.975, events + 1, count - events);
-  return { value: percent(events / count), low: percent(low), high: percent(high), count, events };
+  return { value: percent(events / count), low: percentDown(low), high: percentUp(high), count, events };
 }
 
 /** The 2.5th and 97.5th percentiles of sorted values (nearest rank). */
@@ -280,24 +327,32 @@ function figuresOf(cases: readonly FairnessCase[], resamples: number, random: ()
 }
 
 /**
- * Which groups of one dimension to suppress: every group under the threshold, and then, so that
- * no suppressed group can be worked out by subtracting the others from the total, the smallest
- * remaining groups until at least two are suppressed and together they hold at least the threshold.
+ * Which groups of one dimension to suppress: every group with people but fewer than the threshold,
+ * and then, so that no suppressed group can be worked out by subtracting the others from the
+ * total, the smallest remaining groups until those hidden hold at least the threshold between them
+ * (or none at all). `hidden` names groups already hidden for another reason.
  */
 export function groupsToSuppress(
   sizes: ReadonlyMap<string | null, number>,
   threshold: number,
-): Map<string | null, FairnessGroup['suppressedBecause']> {
-  const suppressed = new Map<string | null, FairnessGroup['suppressedBecause']>();
-  for (const [key, size] of sizes) if (size < threshold) suppressed.set(key, 'fewer-than-threshold');
-  if (suppressed.size === 0) return suppressed;
-  const rest = [...sizes].filter(([key]) => !suppressed.has(key)).sort((a, b) => a[1] - b[1]);
-  const hidden = () => [...suppressed.keys()].reduce((sum, key) => sum + (sizes.get(key) ?? 0), 0);
-  while (rest.length > 0 && (suppressed.size < 2 || hidden() < threshold)) {
-    const [key] = rest.shift() as [string | null, number];
-    suppressed.set(key, 'protects-another-group');
-  }
+  hidden: ReadonlySet<string | null> = new Set(),
+): Set<string | null> {
+  const suppressed = new Set<string | null>(hidden);
+  for (const [key, size] of sizes) if (size > 0 && size < threshold) suppressed.add(key);
+  const held = () => [...suppressed].reduce((sum, key) => sum + (sizes.get(key) ?? 0), 0);
+  const rest = [...sizes].filter(([key, size]) => !suppressed.has(key) && size > 0).sort((a, b) => a[1] - b[1]);
+  while (rest.length > 0 && held() > 0 && held() < threshold) suppressed.add((rest.shift() as [string | null, number])[0]);
   return suppressed;
+}
+
+/** How many people each subset figure is worked out from. */
+function subsetCount(figures: GroupFigures, figure: SubsetFigure): number {
+  return figures[figure]?.count ?? 0;
+}
+
+/** Hides a subset figure: the rest of the group's figures stay. */
+function withoutFigure(figures: GroupFigures, figure: SubsetFigure): GroupFigures {
+  return { ...figures, [figure]: null };
 }
 
 /**
@@ -316,6 +371,11 @@ export function analyseFairness(cases: readonly FairnessCase[], options: Fairnes
   const resamples = options.resamples ?? 1_000;
   const seed = options.seed ?? 'fairness';
   const random = generator(seed);
+  let everyone = cases.length < threshold ? null : figuresOf(cases, resamples, random);
+  for (const figure of SUBSET_FIGURES) {
+    const count = everyone ? subsetCount(everyone, figure) : 0;
+    if (everyone && count > 0 && count < threshold) everyone = withoutFigure(everyone, figure);
+  }
   const dimensions = FAIRNESS_DIMENSIONS.map((dimension) => {
     const byGroup = new Map<string | null, FairnessCase[]>();
     for (const c of cases) {
@@ -324,24 +384,26 @@ export function analyseFairness(cases: readonly FairnessCase[], options: Fairnes
       if (list) list.push(c);
       else byGroup.set(key, [c]);
     }
-    const sizes = new Map([...byGroup].map(([key, list]) => [key, list.length]));
-    const suppressed = groupsToSuppress(sizes, threshold);
     const keys = [...byGroup.keys()].sort((a, b) => (a === null ? 1 : b === null ? -1 : a.localeCompare(b)));
+    const suppressed = groupsToSuppress(new Map([...byGroup].map(([key, list]) => [key, list.length])), threshold);
+    // Every group's figures are worked out (the subset counts of hidden groups are needed below), then hidden.
+    const figures = new Map(keys.map((key) => [key, figuresOf(byGroup.get(key) as FairnessCase[], resamples, random)]));
+    const shown = new Map<string | null, GroupFigures>();
+    for (const key of keys) if (!suppressed.has(key)) shown.set(key, figures.get(key) as GroupFigures);
+    for (const figure of SUBSET_FIGURES) {
+      const sizes = new Map(keys.map((key) => [key, subsetCount(figures.get(key) as GroupFigures, figure)]));
+      for (const key of groupsToSuppress(sizes, threshold, suppressed)) {
+        const visible = shown.get(key);
+        if (visible) shown.set(key, withoutFigure(visible, figure));
+      }
+    }
     return {
       dimension,
-      groups: keys.map((key) => {
-        const because = suppressed.get(key) ?? null;
-        return {
-          key,
-          suppressed: because !== null,
-          suppressedBecause: because,
-          figures: because === null ? figuresOf(byGroup.get(key) as FairnessCase[], resamples, random) : null,
-        };
-      }),
+      groups: keys.map((key) => ({ key, suppressed: !shown.has(key), figures: shown.get(key) ?? null })),
     };
   });
   return {
-    everyone: cases.length < threshold ? null : figuresOf(cases, resamples, random),
+    everyone,
     dimensions,
     method: { threshold, confidence: 95, rates: 'exact Clopper–Pearson', money: 'percentile bootstrap', resamples, seed },
   };

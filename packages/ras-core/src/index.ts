@@ -111,7 +111,7 @@ export type {
   GroupFigures,
   Rate,
 } from './fairness.js';
-export { analyseFairness, clopperPearson, FAIRNESS_DIMENSIONS, groupsToSuppress } from './fairness.js';
+export { analyseFairness, clopperPearson, FAIRNESS_DIMENSIONS, fairnessPeriod, groupsToSuppress, SUBSET_FIGURES } from './fairness.js';
 export type { FairnessReportOptions } from './fairness-report.js';
 export { DIMENSION_TITLES, renderFairnessReport } from './fairness-report.js';
 export type {

@@ -11,6 +11,8 @@ export type LetterParagraph = string | { readonly when: LetterCondition; readonl
 
 /** Conditions a paragraph can depend on. */
 export const LETTER_CONDITIONS = [
+  'indicative',
+  'agreed',
   'has-contribution',
   'no-contribution',
   'has-added-streams',
@@ -19,6 +21,9 @@ export const LETTER_CONDITIONS = [
   'rejected',
   'has-clawback',
   'no-clawback',
+  'has-refund',
+  'awaiting-decision',
+  'decided',
   'protected',
   'went-up',
   'went-down',
@@ -70,6 +75,8 @@ export const LETTER_PLACEHOLDERS = [
   'unspent',
   'allowance',
   'clawback',
+  'refund',
+  'decidedAmount',
   'oldBudget',
   'newBudget',
   'protected',
@@ -83,8 +90,10 @@ export const ENGLISH_LETTERS: Readonly<Record<LetterKind, LetterTemplate>> = {
     greeting: 'Dear {{name}},',
     paragraphs: [
       'Thank you for telling us about your needs.',
-      'We think you need about {{budget}} a year for your support. This is your first budget figure. It is not the final one.',
-      'Next, you make a plan with us. The plan says how you want to use the money.',
+      'We think you need about {{budget}} a year for your support.',
+      { when: 'indicative', text: 'This is your first budget figure. It is not the final one.' },
+      { when: 'indicative', text: 'Next, you make a plan with us. The plan says how you want to use the money.' },
+      { when: 'agreed', text: 'Your budget has been agreed. It starts on {{startDate}}.' },
       {
         when: 'has-contribution',
         text: 'You pay {{contribution}} a year towards it. That is {{weeklyContribution}} a week. The council pays {{councilPays}}.',
@@ -143,8 +152,11 @@ export const ENGLISH_LETTERS: Readonly<Record<LetterKind, LetterTemplate>> = {
       'We looked at your budget account for the year on {{date}}.',
       'You had {{unspent}} left over.',
       'You can keep up to {{allowance}} of it.',
-      { when: 'has-clawback', text: 'We plan to take back {{clawback}}. Our money team will decide. We will write to you again.' },
-      { when: 'no-clawback', text: 'You can keep all of it. We will not take any money back.' },
+      { when: 'has-refund', text: 'You paid {{refund}} more than you needed to. We will pay it back to you.' },
+      { when: 'has-clawback', text: 'We can take back up to {{clawback}}.' },
+      { when: 'awaiting-decision', text: 'Our money team will decide. We will write to you again.' },
+      { when: 'decided', text: 'Our money team has decided to take back {{decidedAmount}}.' },
+      { when: 'no-clawback', text: 'We will not take any money back.' },
     ],
     pictureHeading: 'Where the money comes from',
     picture: {

@@ -34,11 +34,15 @@ const CASELOAD: { sex?: string; ethnicity?: string; dateOfBirth?: string; psr?: 
 const personIds: string[] = [];
 
 async function record(key: string, personId: string, body: Record<string, unknown>, version = 0) {
-  return t.call('PUT', `/v1/people/${personId}/equality-monitoring`, { key, headers: { 'if-match': `"${version}"` }, body });
+  return t.call('PATCH', `/v1/people/${personId}/equality-monitoring`, { key, headers: { 'if-match': `"${version}"` }, body });
 }
 
+/** A clock the test moves: budgets are agreed in August 2026, and reported once that financial year has ended. */
+let now = new Date('2026-08-15T12:00:00Z');
+const clock = { now: () => new Date(now), today: () => now.toISOString().slice(0, 10) };
+
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ clock });
   council = await setUpCouncil(t, {}, { ceilingPence: 750_000 });
   for (const person of CASELOAD) {
     const { personId, budgetId } = await agreedBudget(t, council, {
@@ -75,6 +79,8 @@ beforeAll(async () => {
       expect(appeal.statusCode, appeal.body).toBe(201);
     }
   }
+  // The year 2026/27 ends on 31 March 2027; the report can be had from 1 April.
+  now = new Date('2027-04-10T12:00:00Z');
 });
 afterAll(() => t.close());
 
@@ -84,7 +90,7 @@ describe('equality monitoring', () => {
     const url = `/v1/people/${first}/equality-monitoring`;
     const read = await t.call('GET', url, { key: council.keys.auditor });
     expect(read.statusCode, read.body).toBe(200);
-    // Born 1 June 1990: 36 on today's date in the suite's years.
+    // Born 1 June 1990: 36 on 10 April 2027.
     expect(read.json()).toMatchObject({
       recorded: true,
       sex: 'female',
@@ -94,7 +100,7 @@ describe('equality monitoring', () => {
       primarySupportReason: 'learning-disability',
       version: 1,
     });
-    expect(read.json().ageBand).toMatch(/^(35-44)$/);
+    expect(read.json().ageBand).toBe('35-44');
     for (const key of [council.keys.assessor, council.keys.finance, council.keys.panel, council.keys.teamManager])
       expect((await t.call('GET', url, { key })).statusCode).toBe(403);
     const other = await setUpCouncil(t);
@@ -109,7 +115,12 @@ describe('equality monitoring', () => {
 
     // A stale version is refused; a bad category names its field.
     expect((await record(council.keys.admin, twelfth, { sex: 'male' }, 0)).statusCode).toBe(412);
-    const bad = await record(council.keys.admin, twelfth, { ethnicity: 'martian' }, 1);
+    // A field left out keeps its answer; null makes it unknown again.
+    const changed = await record(council.keys.assessor, twelfth, { religion: 'sikh' }, 1);
+    expect(changed.json()).toMatchObject({ sex: 'prefer-not-to-say', ethnicity: 'asian-indian', religion: 'sikh', version: 2 });
+    const cleared = await record(council.keys.assessor, twelfth, { religion: null }, 2);
+    expect(cleared.json()).toMatchObject({ sex: 'prefer-not-to-say', religion: null, version: 3 });
+    const bad = await record(council.keys.admin, twelfth, { ethnicity: 'martian' }, 3);
     expect(bad.statusCode).toBe(400);
     expect(JSON.stringify(problemOf(bad))).toContain('ethnicity');
 
@@ -179,12 +190,14 @@ describe('the fairness report', () => {
     expect(report.everyone.people).toBe(14);
     expect(report.everyone.budgetPerPersonPence).toMatchObject({ value: 644_286, count: 14 });
     expect(report.everyone.moneyPerPointPence).toMatchObject({ value: 24_780, count: 14 });
-    // The panel moved 2 of 14 (14.3%), each by −£400.00; exact 95% interval 1.8% to 42.8%.
-    expect(report.everyone.panelMoved).toEqual({ value: 14.3, low: 1.8, high: 42.8, events: 2, count: 14 });
-    expect(report.everyone.panelShiftPence).toEqual({ value: -40_000, low: -40_000, high: -40_000, count: 2 });
+    // The panel moved 2 of 14 (14.3%); the exact 95% interval is 1.78% to 42.81%, rounded outwards.
+    expect(report.everyone.panelMoved).toEqual({ value: 14.3, low: 1.7, high: 42.9, events: 2, count: 14 });
+    // How far it moved them (−£400.00 each) is a figure about 2 people: suppressed.
+    expect(report.everyone.panelShiftPence).toBeNull();
     expect(report.everyone.ceilingReferrals).toMatchObject({ events: 2, count: 14 });
     expect(report.everyone.appeals).toMatchObject({ value: 14.3, events: 2, count: 14 });
     expect(report.everyone.clawback).toMatchObject({ events: 0, count: 0 });
+    expect(report.period).toEqual({ from: '2026-04-01', to: '2027-03-31' });
     // Intervals hold their figure.
     const b = report.everyone.budgetPerPersonPence;
     expect(b.low).toBeLessThanOrEqual(b.value);
@@ -196,27 +209,33 @@ describe('the fairness report', () => {
     expect(women.figures.budgetPerPersonPence).toMatchObject({ value: 670_000, count: 6 });
     expect(women.figures.moneyPerPointPence.value).toBe(24_512);
     expect(women.figures.panelMoved).toMatchObject({ value: 33.3, events: 2, count: 6 });
+    expect(women.figures.panelShiftPence).toBeNull();
     expect(women.figures.appeals).toMatchObject({ events: 2, count: 6 });
     // Prefer not to say (2) and not known (1) are under 5; hidden together they are 3, which the
-    // total less the women would give away, so the men (5) are hidden too.
-    expect(group('sex', 'prefer-not-to-say')).toMatchObject({ suppressed: true, suppressedBecause: 'fewer-than-threshold', figures: null });
-    expect(group('sex', null)).toMatchObject({ label: 'Not known', suppressed: true, suppressedBecause: 'fewer-than-threshold' });
-    expect(group('sex', 'male')).toMatchObject({ suppressed: true, suppressedBecause: 'protects-another-group', figures: null });
+    // total less the women would give away, so the men (5) are hidden too. Which is which is not said.
+    expect(group('sex', 'prefer-not-to-say')).toEqual({
+      key: 'prefer-not-to-say',
+      label: 'Prefer not to say',
+      suppressed: true,
+      figures: null,
+    });
+    expect(group('sex', null)).toMatchObject({ label: 'Not known', suppressed: true, figures: null });
+    expect(group('sex', 'male')).toMatchObject({ suppressed: true, figures: null });
 
     // Ethnic group: White 7 (all £6,250.00 at £250.00 a point) shown; not known (1) hidden, and so Asian (6) too.
     expect(group('ethnicGroup', 'white').figures.budgetPerPersonPence).toEqual({ value: 625_000, low: 625_000, high: 625_000, count: 7 });
     expect(group('ethnicGroup', 'white').figures.moneyPerPointPence.value).toBe(25_000);
-    expect(group('ethnicGroup', null).suppressedBecause).toBe('fewer-than-threshold');
-    expect(group('ethnicGroup', 'asian').suppressedBecause).toBe('protects-another-group');
+    expect(group('ethnicGroup', null).suppressed).toBe(true);
+    expect(group('ethnicGroup', 'asian').suppressed).toBe(true);
     // Age band on the budget's start date (1 May 2026): 35–44 is 8 people; 75–84 (4) and not known (2) are hidden, 6 together.
     expect(group('ageBand', '35-44').figures.people).toBe(8);
-    expect(group('ageBand', '75-84').suppressedBecause).toBe('fewer-than-threshold');
-    expect(group('ageBand', null).suppressedBecause).toBe('fewer-than-threshold');
+    expect(group('ageBand', '75-84').suppressed).toBe(true);
+    expect(group('ageBand', null).suppressed).toBe(true);
     // Primary support reason: not known (3) is hidden, and the only other group with it.
     expect(dimension('primarySupportReason').groups.every((g: { suppressed: boolean }) => g.suppressed)).toBe(true);
     expect(group('clientGroup', 'learning-disability').figures.people).toBe(14);
 
-    // No hidden group can be had by subtraction: on every dimension at least two are hidden, holding 5 or more.
+    // No hidden group can be had by subtraction: on every dimension those hidden hold 5 or more.
     for (const d of report.dimensions) {
       const hidden = d.groups.filter((g: { suppressed: boolean }) => g.suppressed);
       if (hidden.length === 0) continue;
@@ -246,10 +265,19 @@ describe('the fairness report', () => {
     expect(html.headers['content-type']).toContain('text/html');
     expect(html.body).toContain('What this report can and cannot show');
     expect(html.body).toContain('<svg');
-    expect(html.body).toContain('Suppressed: so that a smaller group cannot be worked out from the total');
-    // A portal key gets no council-wide figures; a bad period names its field.
+    expect(html.body).toContain('Suppressed: too few people, or hidden so that a small group cannot be worked out from the total');
+    // A portal key gets no council-wide figures.
     expect((await t.call('GET', '/v1/reports/fairness', { key: council.keys.portal })).statusCode).toBe(403);
-    const backwards = await t.call('GET', '/v1/reports/fairness?from=2027-01-01&to=2026-01-01', { key: council.keys.finance });
-    expect(problemOf(backwards).errors?.[0]?.pointer).toBe('/query/to');
+  });
+
+  it('covers only whole financial years that have ended, so two reports cannot be subtracted', async () => {
+    const ask = (query: string) => t.call('GET', `/v1/reports/fairness?${query}`, { key: council.keys.finance });
+    expect((await ask('from=2026-04-01&to=2027-03-31')).statusCode).toBe(200);
+    expect((await ask('from=2026-04-01')).json().period).toEqual({ from: '2026-04-01', to: '2027-03-31' });
+    // A quarter, or a day off the year, would let a reader subtract two reports.
+    expect(problemOf(await ask('from=2026-07-01&to=2026-09-30')).errors?.[0]?.pointer).toBe('/query/from');
+    expect(problemOf(await ask('from=2026-04-01&to=2027-03-30')).errors?.[0]?.pointer).toBe('/query/to');
+    // The year still running (2027/28 on 10 April 2027) cannot be reported yet.
+    expect(problemOf(await ask('from=2027-04-01')).errors?.[0]?.pointer).toBe('/query/from');
   });
 });

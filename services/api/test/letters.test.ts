@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
-import { agreedBudget } from './helpers/plan.js';
+import { agreedPerson, type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
+import { agreedBudget, PLAN } from './helpers/plan.js';
 import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
 
 let t: TestApp;
@@ -88,6 +88,9 @@ describe('letters to the person', () => {
     expect(html).toContain('Dear Sir or Madam,');
     // 25 points × £250 = £6,250.00; £10 a week for 52 weeks = £520.00; the council pays £5,730.00.
     expect(html).toContain('We think you need about £6,250.00 a year for your support.');
+    // The budget is agreed (its plan went through panel), so the letter does not call it a first figure.
+    expect(html).toContain('Your budget has been agreed. It starts on 1 May 2026.');
+    expect(html).not.toContain('It is not the final one.');
     expect(html).toContain('You pay £520.00 a year towards it. That is £10.00 a week. The council pays £5,730.00.');
     expect(html).not.toContain('You do not have to pay towards it');
     // The picture: the RAS amount split between the council and the person.
@@ -166,6 +169,23 @@ describe('letters to the person', () => {
     expect(decision.body).toContain('This is why: ok');
     expect(decision.body).not.toContain('We said no');
 
+    // A plan approved only by the coordinator has no decision to write to the person about yet.
+    const { personId, assessmentId } = await agreedPerson(t, council);
+    expect(personId).toBeTruthy();
+    const early = await t.call('POST', '/v1/budgets', { key: council.keys.assessor, body: { assessmentId, startDate: '2026-05-01' } });
+    const plan = await t.call('POST', '/v1/support-plans', { key: council.keys.assessor, body: { budgetId: early.json().id, ...PLAN } });
+    const submitted = await t.call('POST', `/v1/support-plans/${plan.json().id}/submit`, {
+      key: council.keys.assessor,
+      headers: { 'if-match': plan.headers.etag as string },
+    });
+    const coordinator = await t.call('POST', `/v1/support-plans/${plan.json().id}/decisions`, {
+      key: council.keys.assessor,
+      headers: { 'if-match': submitted.headers.etag as string },
+      body: { stage: 'coordinator', outcome: 'approve', reasons: 'ok' },
+    });
+    expect(coordinator.statusCode, coordinator.body).toBe(200);
+    expect((await t.call('GET', `/v1/letters/plan-decision/${plan.json().id}`, { key: council.keys.assessor })).statusCode).toBe(409);
+
     const pay = (body: Record<string, unknown>) =>
       t.call('POST', `/v1/budgets/${budgetId}/transactions`, { key: council.keys.finance, body: { occurredOn: '2026-05-01', ...body } });
     await pay({ kind: 'council-payment', amountPence: 625_000 });
@@ -192,7 +212,10 @@ describe('letters to the person', () => {
     // £6,250.00 paid, £3,000.00 spent: £3,250.00 unspent; 20% (£1,250.00) kept; £2,000.00 back.
     expect(clawback.body).toContain('You had £3,250.00 left over.');
     expect(clawback.body).toContain('You can keep up to £1,250.00 of it.');
-    expect(clawback.body).toContain('We plan to take back £2,000.00.');
+    expect(clawback.body).toContain('We can take back up to £2,000.00.');
+    expect(clawback.body).toContain('Our money team will decide.');
+    // Dated on the review's own date, 1 May 2027.
+    expect(clawback.body).toContain('We looked at your budget account for the year on 1 May 2027.');
     expect(clawback.body).toContain('<li>Unspent, what the account holds: £3,250.00.</li>');
 
     // A portal key sees only the letters of people it created; another council sees none.

@@ -19,7 +19,10 @@ export function findEqualityMonitoring(db: Db, councilId: string, personId: stri
   return query.executeTakeFirst();
 }
 
-/** Records a person's answers in full (a field left out is unknown), numbering the version. */
+/**
+ * Records a person's answers, numbering the version. The person's `updated_at` moves too, so an
+ * admin's export of changes since a time (`since`) brings the new answers.
+ */
 export async function saveEqualityMonitoring(
   tx: Transaction<DB>,
   councilId: string,
@@ -28,6 +31,7 @@ export async function saveEqualityMonitoring(
   updatedBy: string,
   existing: EqualityMonitoring | undefined,
 ): Promise<EqualityMonitoring> {
+  await tx.updateTable('people').set({ updated_at: new Date() }).where('council_id', '=', councilId).where('id', '=', personId).execute();
   if (existing === undefined)
     return tx
       .insertInto('equality_monitoring')

@@ -22,13 +22,15 @@ export interface FairnessRow {
 }
 
 /**
- * Every budget of a council agreed in the period (`from` to `to`, inclusive; agreed budgets that
- * were later ended by an uprating count, as they were agreed), with the person's groups, the
- * latest appeal against it and the latest annual review's clawback.
+ * Each person with a budget of the council agreed in the period (`from` to `to`, inclusive), once:
+ * their latest budget agreed in it (one later ended by an uprating counts, as it was agreed), with
+ * their groups, the latest appeal against that budget and its latest annual review's clawback. One
+ * row per person, so a person with two budgets in a year is never counted twice.
  */
 export function agreedBudgetsForFairness(db: Kysely<DB>, councilId: string, from: string, to: string): Promise<FairnessRow[]> {
   return db
     .selectFrom('budgets as b')
+    .distinctOn('b.person_id')
     .innerJoin('people as p', 'p.id', 'b.person_id')
     .leftJoin('equality_monitoring as e', 'e.person_id', 'b.person_id')
     .select([
@@ -70,6 +72,8 @@ export function agreedBudgetsForFairness(db: Kysely<DB>, councilId: string, from
     .where('b.agreed_at', 'is not', null)
     .where(sql<string>`(b.agreed_at at time zone 'UTC')::date`, '>=', from)
     .where(sql<string>`(b.agreed_at at time zone 'UTC')::date`, '<=', to)
-    .orderBy('b.id')
+    .orderBy('b.person_id')
+    .orderBy('b.agreed_at', 'desc')
+    .orderBy('b.id', 'desc')
     .execute() as Promise<FairnessRow[]>;
 }

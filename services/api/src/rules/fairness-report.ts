@@ -49,7 +49,7 @@ export function fairnessLimits(from: string, to: string, people: number, unknown
   return [
     `This report counts the ${people} budgets agreed from ${from} to ${to}. It compares groups of people. It cannot say why a group’s figures differ: the RAS sets budgets from needs, and needs differ between groups, so a difference is a question to look into, not proof of unfairness.`,
     `Equality monitoring is optional. People who did not answer are shown as “Not known” (${unknownEthnicity} of ${people} for ethnic group); people who preferred not to say are a group of their own. Where many are not known, the figures for the other groups may not stand for them.`,
-    `Small groups give wide intervals. Where two groups’ intervals overlap, the report cannot show that they differ. Groups of fewer than ${threshold} people are not shown, and where one group alone would be hidden another is hidden too, so that no group can be worked out by subtracting the others from the total.`,
+    `Small groups give wide intervals. Where two groups’ intervals overlap, the report cannot show that they differ. Groups of fewer than ${threshold} people are not shown, and more are hidden until those hidden hold at least ${threshold} people between them, so that no group can be worked out by subtracting the others from the total; figures over only some of a group (budgets the panel moved, decided appeals, completed annual reviews) are hidden the same way. Reports are for whole quarters or financial years that have ended, so two reports cannot be subtracted to single out the budgets agreed on one day.`,
     'Money per point is the agreed amount (the RAS figure with any transitional protection, or the panel’s amount in its place) divided by points. Budget per person adds funding streams on top. Appeals, clawback at the annual review and ceiling referrals are counted as they stand today for these budgets.',
   ];
 }
@@ -96,7 +96,7 @@ function figureCells(figures: GroupFigures | null): unknown[] {
   if (figures === null)
     return [null, ...ESTIMATES.flatMap(() => [null, null, null]), ...RATES.flatMap(() => [null, null, null, null, null])];
   const estimate = (e: Estimate | null) => (e === null ? [null, null, null] : [e.value, e.low, e.high]);
-  const rate = (r: Rate) => [r.value, r.low, r.high, r.events, r.count];
+  const rate = (r: Rate | null) => (r === null ? [null, null, null, null, null] : [r.value, r.low, r.high, r.events, r.count]);
   return [figures.people, ...ESTIMATES.flatMap((name) => estimate(figures[name])), ...RATES.flatMap((name) => rate(figures[name]))];
 }
 

@@ -61,6 +61,7 @@ function budgetFacts(budget: Budget) {
     startDate: budget.start_date,
   };
   const conditions: LetterCondition[] = [
+    budget.status === 'indicative' ? 'indicative' : 'agreed',
     budget.annual_contribution_pence > 0 ? 'has-contribution' : 'no-contribution',
     ...(picture.addedStreamsPence > 0 ? (['has-added-streams'] as const) : []),
   ];
@@ -79,12 +80,18 @@ function budgetFacts(budget: Budget) {
 export async function writeLetter({ db, scope }: LetterContext, kind: LetterKind, id: string, language?: string): Promise<LetterContent> {
   let budget: Budget | undefined;
   let date: string;
+  // Counted from when the letter's news was recorded, so the reply date is never already past.
+  let recordedOn: string | undefined;
   let values: Partial<Record<LetterPlaceholder, string>> = {};
   const conditions: LetterCondition[] = [];
   let explanation: readonly string[] | undefined;
   if (kind === 'plan-decision') {
     const plan = await findPlan(db, scope, id);
     if (!plan) throw notFound('support plan', id);
+    // Only a decision that ends a round is written to the person: approved at the last stage,
+    // returned to change, or rejected. An approval at an earlier stage is not yet a decision.
+    if (plan.status !== 'approved' && plan.status !== 'returned' && plan.status !== 'rejected')
+      throw invalidState(`The support plan is ${plan.status}: there is no decision to write about yet`);
     const decision = (await listDecisions(db, scope.councilId, [plan.id])).at(-1);
     if (!decision) throw invalidState('The support plan has no decision yet, so there is no decision letter');
     budget = await findBudget(db, scope, plan.budget_id);
@@ -98,13 +105,25 @@ export async function writeLetter({ db, scope }: LetterContext, kind: LetterKind
     if (review.status !== 'completed' || clawback === null || review.completed_at === null)
       throw invalidState('Only a completed annual review has a clawback recommendation to write about');
     budget = await findBudget(db, scope, review.budget_id);
-    date = review.completed_at.toISOString().slice(0, 10);
+    // The review's own date (it may be recorded days later), as the recommendation used it.
+    const stored = clawback as typeof clawback & {
+      inputs?: { reviewDate?: string };
+      decision: { amountPence: number } | null;
+    };
+    recordedOn = review.completed_at.toISOString().slice(0, 10);
+    date = stored.inputs?.reviewDate ?? (review.outcome as { completedOn?: string } | null)?.completedOn ?? recordedOn;
+    // Every funder's share comes back, not only the council's.
+    const total = clawback.totalClawbackPence ?? clawback.clawbackPence;
     values = {
       unspent: formatPounds(clawback.underspendPence ?? 0),
       allowance: formatPounds(clawback.allowancePence ?? 0),
-      clawback: formatPounds(clawback.clawbackPence),
+      clawback: formatPounds(total),
+      refund: formatPounds(clawback.contributionRefundPence),
+      decidedAmount: formatPounds(stored.decision?.amountPence ?? 0),
     };
-    conditions.push(clawback.clawbackPence > 0 ? 'has-clawback' : 'no-clawback');
+    conditions.push(total > 0 ? 'has-clawback' : 'no-clawback');
+    if (clawback.contributionRefundPence > 0) conditions.push('has-refund');
+    if (total > 0) conditions.push(stored.decision ? 'decided' : 'awaiting-decision');
     explanation = (clawback.explanation ?? []).map((s) => s.text);
   } else {
     budget = await findBudget(db, scope, id);
@@ -141,7 +160,10 @@ export async function writeLetter({ db, scope }: LetterContext, kind: LetterKind
       council: council?.name ?? '',
       date: letterDate(date, chosen.language),
       reference: `${kind} ${id}`,
-      respondBy: letterDate(replyBy(date, chosen.respondWithinDays), chosen.language),
+      respondBy: letterDate(
+        replyBy(recordedOn !== undefined && recordedOn > date ? recordedOn : date, chosen.respondWithinDays),
+        chosen.language,
+      ),
     },
     conditions: [...facts.conditions, ...conditions],
     picture: facts.picture,

@@ -95,6 +95,11 @@ export async function verifyBudget({ db, rules, scope }: VerifyContext, budget: 
       ['annualContributionPence', budget.annual_contribution_pence, again.annualContributionPence],
       ['netAnnualPence', budget.net_annual_pence, again.netAnnualPence],
       ['referrals', referrals(stored), referrals(again)],
+      // The calculation the budget shows (and its letters read) must agree with the row.
+      ['calculation.rasAnnualPence', stored.rasAnnualPence, again.rasAnnualPence],
+      ['calculation.totalAnnualPence', stored.totalAnnualPence, again.totalAnnualPence],
+      ['calculation.councilAnnualPence', stored.councilAnnualPence, again.councilAnnualPence],
+      ['calculation.annualContributionPence', stored.annualContributionPence, again.annualContributionPence],
       ['calculation.netAnnualPence', stored.netAnnualPence, again.netAnnualPence],
     ],
   );
@@ -162,7 +167,7 @@ export async function verifyClawback({ db, scope }: VerifyContext, review: Revie
   // Reviews completed before the inputs were kept: the account as its entries stood at completion.
   const completedAt = review.completed_at;
   if (completedAt === null) throw new Error(`review ${review.id} has a clawback but was never completed`);
-  const reviewDate = completedAt.toISOString().slice(0, 10);
+  const reviewDate = (review.outcome as { completedOn?: string } | null)?.completedOn ?? completedAt.toISOString().slice(0, 10);
   const inputs: ClawbackInputs = stored.inputs ?? {
     agreement: clawbackAgreement(budget, ledger.agreement, scheme),
     reviewDate,

@@ -108,19 +108,18 @@ export async function createTestApp(
       // Every figure the file stored must re-prove itself (verify:figures). In-memory PGlite holds
       // only this file's records; on a shared PostgreSQL database, only the councils it made.
       const shared = Boolean(process.env.DATABASE_URL);
-      if (!shared || made.length > 0) {
-        const summary = await verifyStoredFigures(database.db, new CompiledRules(database.db), shared ? made : undefined);
-        if (process.env.VERIFY_FIGURES_LOG) appendFileSync(process.env.VERIFY_FIGURES_LOG, `${JSON.stringify(summary)}\n`);
-        if (summary.differing.length > 0) {
-          await app.close();
-          await database.close();
-          throw new Error(
-            `Stored figures that do not re-prove themselves:\n${summary.differing.map((v) => `${v.kind} ${v.id}: ${v.differences.join('; ')}`).join('\n')}`,
-          );
+      let differing: string[] = [];
+      try {
+        if (!shared || made.length > 0) {
+          const summary = await verifyStoredFigures(database.db, new CompiledRules(database.db), shared ? made : undefined);
+          if (process.env.VERIFY_FIGURES_LOG) appendFileSync(process.env.VERIFY_FIGURES_LOG, `${JSON.stringify(summary)}\n`);
+          differing = summary.differing.map((v) => `${v.kind} ${v.id}: ${v.differences.join('; ')}`);
         }
+      } finally {
+        await app.close();
+        await database.close();
       }
-      await app.close();
-      await database.close();
+      if (differing.length > 0) throw new Error(`Stored figures that do not re-prove themselves:\n${differing.join('\n')}`);
       if (undeclared.size > 0) {
         throw new Error(
           `Routes answered problems their declaration (config.problems, see openapi/problems.ts) does not list:\n${[...undeclared].join('\n')}`,

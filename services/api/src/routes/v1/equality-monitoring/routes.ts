@@ -67,15 +67,15 @@ const equalityMonitoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  app.put(
+  app.patch(
     '/people/:id/equality-monitoring',
     {
       config: { access: rolesAccess('admin', 'assessor', 'integration', 'portal') },
       schema: {
         operationId: 'recordEqualityMonitoring',
         tags: ['people'],
-        summary: 'Record a person’s equality monitoring answers, replacing the last',
-        description: `${SPECIAL_CATEGORY} Every field is optional: one left out or null is unknown, and \`prefer-not-to-say\` is an answer. Send If-Match: "0" the first time.`,
+        summary: 'Record a person’s equality monitoring answers',
+        description: `${SPECIAL_CATEGORY} A field sent is recorded; a field left out keeps its answer, so a key that cannot read the answers cannot erase them by leaving them out; null makes it unknown again. \`prefer-not-to-say\` is an answer. Send If-Match: "0" the first time.`,
         params: IdParams,
         headers: IfMatchHeaders,
         body: RecordEqualityMonitoringBody,
@@ -85,18 +85,20 @@ const equalityMonitoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const scope = scopeOf(request);
       const expected = requireIfMatch(request);
-      const answers = {
-        sex: request.body.sex ?? null,
-        ethnicity: request.body.ethnicity ?? null,
-        religion: request.body.religion ?? null,
-        sexual_orientation: request.body.sexualOrientation ?? null,
-        primary_support_reason: request.body.primarySupportReason ?? null,
-      };
       const body = await write(request, async (tx, changes) => {
         const person = await findPerson(tx, scope, request.params.id);
         if (!person) throw notFound('person', request.params.id);
         const before = await findEqualityMonitoring(tx, scope.councilId, person.person.id, { forUpdate: true });
         assertVersion(expected, before?.version ?? 0);
+        const sent = request.body;
+        const answers = {
+          sex: sent.sex === undefined ? (before?.sex ?? null) : sent.sex,
+          ethnicity: sent.ethnicity === undefined ? (before?.ethnicity ?? null) : sent.ethnicity,
+          religion: sent.religion === undefined ? (before?.religion ?? null) : sent.religion,
+          sexual_orientation: sent.sexualOrientation === undefined ? (before?.sexual_orientation ?? null) : sent.sexualOrientation,
+          primary_support_reason:
+            sent.primarySupportReason === undefined ? (before?.primary_support_reason ?? null) : sent.primarySupportReason,
+        };
         const row = await saveEqualityMonitoring(tx, scope.councilId, person.person.id, answers, actorOf(request.principal), before);
         // The audit log names which answers are known, never the answers themselves.
         changes.record({
@@ -105,9 +107,7 @@ const equalityMonitoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
           entityId: person.person.id,
           after: {
             personId: person.person.id,
-            known: Object.entries(request.body)
-              .filter(([, value]) => value !== null && value !== undefined)
-              .map(([field]) => field),
+            changed: Object.keys(sent),
             version: row.version,
           },
           event: false,

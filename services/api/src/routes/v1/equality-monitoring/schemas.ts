@@ -38,7 +38,12 @@ export const RecordEqualityMonitoringBody = Type.Object(
     sexualOrientation: Type.Optional(Nullable(SexualOrientation)),
     primarySupportReason: Type.Optional(Nullable(PrimarySupportReason)),
   },
-  { additionalProperties: false, title: 'RecordEqualityMonitoring', description: `Every answer, replacing the last: ${UNKNOWN}` },
+  {
+    additionalProperties: false,
+    minProperties: 1,
+    title: 'RecordEqualityMonitoring',
+    description: `The answers to record; one left out keeps its answer. ${UNKNOWN}`,
+  },
 );
 
 export const EqualityMonitoringResource = Type.Object(

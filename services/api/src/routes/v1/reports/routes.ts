@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { financialYear, renderFairnessReport } from 'ras-core';
+import { fairnessPeriod, financialYear, renderFairnessReport } from 'ras-core';
 import { Type } from 'typebox';
 import { rolesAccess, STAFF } from '../../../auth/roles.js';
 import { unprocessable } from '../../../errors.js';
@@ -88,7 +88,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['reports'],
         summary: 'How agreed budgets fall across groups: the evidence for the council’s annual equality review',
         description:
-          'For the budgets agreed in the period: budget per person and money per point, how often and how far panels moved budgets from the RAS figure, appeal rates and outcomes, clawback at review and ceiling referrals, by client group, primary support reason, age band, sex and ethnic group. Every figure has its count and a 95% interval (exact Clopper–Pearson for rates, percentile bootstrap for money); groups under 5 people are suppressed, with one more where needed so none can be recovered from the totals. `?format=csv` gives a row per group; `?format=html` or `Accept: text/html` the page with charts.',
+          'For the budgets agreed in the period: budget per person and money per point, how often and how far panels moved budgets from the RAS figure, appeal rates and outcomes, clawback at review and ceiling referrals, by client group, primary support reason, age band, sex and ethnic group. Every figure has its count and a 95% interval (exact Clopper–Pearson for rates, percentile bootstrap for money); groups under 5 people are suppressed, with more hidden where needed so none can be recovered from the totals. The period is one whole financial year that has ended (422 naming from or to otherwise), so that two reports cannot be subtracted to single out a few budgets. `?format=csv` gives a row per group; `?format=html` or `Accept: text/html` the page with charts.',
         querystring: Type.Object(
           {
             from: Type.Optional(
@@ -119,12 +119,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const today = app.clock.today();
-      const from = request.query.from ?? financialYear(request.query.to ?? today).from;
-      const to = request.query.to ?? financialYear(from).to;
-      if (to < from)
-        throw unprocessable('INVALID_INPUT', 'The period ends before it starts', [
-          { pointer: '/query/to', detail: 'must not be before from' },
-        ]);
+      const { from, to } = fairnessPeriod(today, request.query.from, request.query.to);
       const councilId = councilOf(request);
       const [council, rows] = await Promise.all([findCouncil(app.db, councilId), agreedBudgetsForFairness(app.db, councilId, from, to)]);
       const { analysis, ...report } = buildFairnessReport(rows, from, to);
