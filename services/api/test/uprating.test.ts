@@ -147,6 +147,15 @@ describe('uprating: a new scheme version re-run over the caseload', () => {
     expect(newBudget.explanation.find((s: { key: string }) => s.key === 'transitional-protection').text).toContain(
       '£625.00 is added: £5,625.00 a year',
     );
+    // The protection re-proves itself from the replaced budget and the run's rule (10% of £6,250.00).
+    const verified = (await t.call('GET', `/v1/budgets/${person.newBudgetId}/verification`, { key: council.keys.finance })).json();
+    expect(verified.status).toBe('matches');
+    expect(verified.checks).toContainEqual({
+      figure: 'transitionalProtection.allowedDecreasePence',
+      stored: 62_500,
+      recomputed: 62_500,
+      matches: true,
+    });
     // The letter to the person: old and new figures, and the protection in plain words.
     const letter = await t.call('GET', `/v1/letters/uprating/${person.newBudgetId}`, { key: council.keys.finance });
     expect(letter.statusCode, letter.body).toBe(200);

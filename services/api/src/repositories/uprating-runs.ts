@@ -176,3 +176,18 @@ export async function replacedByUprating(db: Db, councilId: string, newBudgetId:
 export async function lockUpratingOf(tx: Transaction<DB>, councilId: string, schemeKey: string): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtextextended(${`uprating:${councilId}:${schemeKey}`}, 0))`.execute(tx);
 }
+
+/** For a budget an applied uprating run made: the budget it replaces and the run's protection rule. */
+export function upratingOrigin(
+  db: Db,
+  councilId: string,
+  newBudgetId: string,
+): Promise<{ budget_id: string; protection: UpratingRun['protection'] } | undefined> {
+  return db
+    .selectFrom('uprating_run_items as i')
+    .innerJoin('uprating_runs as r', 'r.id', 'i.run_id')
+    .select(['i.budget_id', 'r.protection'])
+    .where('i.council_id', '=', councilId)
+    .where('i.new_budget_id', '=', newBudgetId)
+    .executeTakeFirst();
+}

@@ -40,6 +40,9 @@ export function renderLetterPdf(content: LetterContent): Promise<Buffer> {
   const parts = content.picture ?? [];
   const total = parts.reduce((sum, part) => sum + part.pence, 0);
   if (total > 0) {
+    // The picture is drawn at fixed positions, so it starts on a new page when it would not fit.
+    const needed = 90 + parts.length * 22;
+    if (doc.y + needed > doc.page.height - doc.page.margins.bottom) doc.addPage();
     heading(content.pictureHeading);
     doc.font('body').fontSize(12).text(content.rasAmountLabel, { width });
     const top = doc.y + 6;

@@ -1,10 +1,20 @@
 import type { Kysely } from 'kysely';
-import { annualClawback, assessCharge, CARE_ACT_2014_RULES, calculateContribution, type FinancialCircumstances } from 'ras-core';
+import {
+  allowedDecreasePence,
+  annualClawback,
+  assessCharge,
+  CARE_ACT_2014_RULES,
+  calculateContribution,
+  type FinancialCircumstances,
+  protectedBasePence,
+} from 'ras-core';
 import type { Scope } from '../auth/roles.js';
 import type { Budget, DB, FinancialAssessment, Review } from '../db/schema.js';
 import { findScheme } from '../repositories/allocation-schemes.js';
 import { findLedger } from '../repositories/budget-accounts.js';
+import { findBudget } from '../repositories/budgets.js';
 import { findChargingPolicy } from '../repositories/charging-policies.js';
+import { upratingOrigin } from '../repositories/uprating-runs.js';
 import { summariseStoredAccount } from '../representations/budget-accounts.js';
 import type { CompiledRules } from '../rules/compiled-rules.js';
 import { councilPolicy, isShippedPolicy, type PolicyInForce, shippedPolicy } from './charging-policy.js';
@@ -72,6 +82,7 @@ function verification(
 export async function verifyBudget({ db, rules, scope }: VerifyContext, budget: Budget): Promise<Verification> {
   const stored = budget.calculation;
   const again = await recalculateBudget({ tx: db, rules, scope }, budget, { weeklyContributionPence: stored.weeklyContributionPence });
+  const protection = await protectionChecks(db, scope, budget);
   const referrals = (calculation: { referrals?: readonly { reason: string }[] }) =>
     (calculation.referrals ?? []).map((referral) => referral.reason).join(',') || null;
   return verification(
@@ -101,8 +112,35 @@ export async function verifyBudget({ db, rules, scope }: VerifyContext, budget: 
       ['calculation.councilAnnualPence', stored.councilAnnualPence, again.councilAnnualPence],
       ['calculation.annualContributionPence', stored.annualContributionPence, again.annualContributionPence],
       ['calculation.netAnnualPence', stored.netAnnualPence, again.netAnnualPence],
+      ...protection,
     ],
   );
+}
+
+/**
+ * For a budget an uprating run made, its protection is an input the re-run cannot check by itself:
+ * the amount it protects must be the replaced budget's RAS amount with its own protection, and the
+ * fall allowed must follow from the run's rule.
+ */
+async function protectionChecks(db: Kysely<DB>, scope: Scope, budget: Budget): Promise<[string, number | null, number | null][]> {
+  const origin = await upratingOrigin(db, scope.councilId, budget.id);
+  const stored = budget.calculation.transitionalProtection ?? null;
+  if (!origin?.protection) return [];
+  const replaced = await findBudget(db, scope, origin.budget_id);
+  if (!replaced) return [['transitionalProtection.previousAnnualPence', stored?.previousAnnualPence ?? null, null]];
+  const previous = protectedBasePence({
+    clientGroup: '',
+    totalAnnualPence: replaced.total_annual_pence,
+    rasAnnualPence: replaced.ras_annual_pence,
+    protectedPence: replaced.protected_annual_pence,
+    outsideRas: replaced.panel_annual_pence !== null,
+  });
+  // No protection was needed when the new figure did not fall far: nothing more to check.
+  if (stored === null) return [];
+  return [
+    ['transitionalProtection.previousAnnualPence', stored.previousAnnualPence, previous],
+    ['transitionalProtection.allowedDecreasePence', stored.allowedDecreasePence, allowedDecreasePence(previous, origin.protection)],
+  ];
 }
 
 /** The charging policy a financial assessment names, as it stands (versions never change). */
