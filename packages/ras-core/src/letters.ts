@@ -83,6 +83,15 @@ export const LETTER_PLACEHOLDERS = [
 ] as const;
 export type LetterPlaceholder = (typeof LETTER_PLACEHOLDERS)[number];
 
+const PICTURE_LABELS: LetterTemplate['picture'] = {
+  rasAmount: 'Your budget from us',
+  councilPays: 'The council pays',
+  contribution: 'You pay',
+  otherFunders: 'Other help pays',
+  addedStreams: 'Extra help on top',
+};
+const HELP = 'A friend, a family member or an advocate can help you.';
+
 /** The English letters that ship. Short sentences and everyday words: a reading age of 11 at most (tested). */
 export const ENGLISH_LETTERS: Readonly<Record<LetterKind, LetterTemplate>> = {
   'indicative-budget': {
@@ -101,13 +110,7 @@ export const ENGLISH_LETTERS: Readonly<Record<LetterKind, LetterTemplate>> = {
       { when: 'no-contribution', text: 'You do not have to pay towards it. The council pays {{councilPays}}.' },
     ],
     pictureHeading: 'Where the money comes from',
-    picture: {
-      rasAmount: 'Your budget from us',
-      councilPays: 'The council pays',
-      contribution: 'You pay',
-      otherFunders: 'Other help pays',
-      addedStreams: 'Extra help on top',
-    },
+    picture: PICTURE_LABELS,
     explanationHeading: 'How we worked it out',
     disagreeHeading: 'If you do not agree',
     disagree: [
@@ -129,19 +132,13 @@ export const ENGLISH_LETTERS: Readonly<Record<LetterKind, LetterTemplate>> = {
       'Your budget is {{budget}} a year. The council pays {{councilPays}}.',
     ],
     pictureHeading: 'Where the money comes from',
-    picture: {
-      rasAmount: 'Your budget from us',
-      councilPays: 'The council pays',
-      contribution: 'You pay',
-      otherFunders: 'Other help pays',
-      addedStreams: 'Extra help on top',
-    },
+    picture: PICTURE_LABELS,
     explanationHeading: 'How we worked out your budget',
     disagreeHeading: 'If you do not agree',
     disagree: [
       'Tell us by {{respondBy}}.',
       'Call or write to your care worker. You can ask us to look at the decision again.',
-      'A friend, a family member or an advocate can help you.',
+      HELP,
     ],
     signOff: 'From {{council}}',
   },
@@ -159,19 +156,13 @@ export const ENGLISH_LETTERS: Readonly<Record<LetterKind, LetterTemplate>> = {
       { when: 'no-clawback', text: 'We will not take any money back.' },
     ],
     pictureHeading: 'Where the money comes from',
-    picture: {
-      rasAmount: 'Your budget from us',
-      councilPays: 'The council pays',
-      contribution: 'You pay',
-      otherFunders: 'Other help pays',
-      addedStreams: 'Extra help on top',
-    },
+    picture: PICTURE_LABELS,
     explanationHeading: 'How we worked it out',
     disagreeHeading: 'If you do not agree',
     disagree: [
       'Tell us by {{respondBy}}.',
       'You may still have bills to pay. Tell us about them. We can take back less.',
-      'A friend, a family member or an advocate can help you.',
+      HELP,
     ],
     signOff: 'From {{council}}',
   },
@@ -185,19 +176,13 @@ export const ENGLISH_LETTERS: Readonly<Record<LetterKind, LetterTemplate>> = {
       'We will talk with you about your plan.',
     ],
     pictureHeading: 'Where the money will come from',
-    picture: {
-      rasAmount: 'Your budget from us',
-      councilPays: 'The council pays',
-      contribution: 'You pay',
-      otherFunders: 'Other help pays',
-      addedStreams: 'Extra help on top',
-    },
+    picture: PICTURE_LABELS,
     explanationHeading: 'How we worked it out',
     disagreeHeading: 'If you do not agree',
     disagree: [
       'Tell us by {{respondBy}}.',
       'Call or write to your care worker. Say what you think we missed.',
-      'A friend, a family member or an advocate can help you.',
+      HELP,
     ],
     signOff: 'From {{council}}',
   },

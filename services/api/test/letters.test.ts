@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agreedPerson, type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
-import { agreedBudget, PLAN } from './helpers/plan.js';
+import { agreedBudget, PLAN, reviewedYear } from './helpers/plan.js';
 import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
 
 let t: TestApp;
@@ -186,27 +186,9 @@ describe('letters to the person', () => {
     expect(coordinator.statusCode, coordinator.body).toBe(200);
     expect((await t.call('GET', `/v1/letters/plan-decision/${plan.json().id}`, { key: council.keys.assessor })).statusCode).toBe(409);
 
-    const pay = (body: Record<string, unknown>) =>
-      t.call('POST', `/v1/budgets/${budgetId}/transactions`, { key: council.keys.finance, body: { occurredOn: '2026-05-01', ...body } });
-    await pay({ kind: 'council-payment', amountPence: 625_000 });
-    await pay({ kind: 'spend', amountPence: 300_000, category: 'personal-assistant' });
     const [annual] = (await t.call('GET', `/v1/reviews?budgetId=${budgetId}&kind=annual`, { key: council.keys.assessor })).json().items;
-    const notYet = await t.call('GET', `/v1/letters/clawback-recommendation/${annual.id}`, { key: council.keys.assessor });
-    expect(notYet.statusCode).toBe(409);
-    const current = await t.call('GET', `/v1/reviews/${annual.id}`, { key: council.keys.assessor });
-    const completed = await t.call('POST', `/v1/reviews/${annual.id}/completion`, {
-      key: council.keys.assessor,
-      headers: { 'if-match': current.headers.etag as string },
-      body: {
-        outcomes: [
-          { key: 'home', achieved: 'yes' },
-          { key: 'work', achieved: 'yes' },
-        ],
-        spentAsPlanned: 'partly',
-        completedOn: '2027-05-01',
-      },
-    });
-    expect(completed.statusCode, completed.body).toBe(200);
+    expect((await t.call('GET', `/v1/letters/clawback-recommendation/${annual.id}`, { key: council.keys.assessor })).statusCode).toBe(409);
+    await reviewedYear(t, council, budgetId);
     const clawback = await t.call('GET', `/v1/letters/clawback-recommendation/${annual.id}`, { key: council.keys.finance });
     expect(clawback.statusCode, clawback.body).toBe(200);
     // £6,250.00 paid, £3,000.00 spent: £3,250.00 unspent; 20% (£1,250.00) kept; £2,000.00 back.

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
-import { agreedBudget } from './helpers/plan.js';
+import { agreedBudget, reviewedYear } from './helpers/plan.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
 
 let t: TestApp;
@@ -111,25 +111,8 @@ describe('figures that re-prove themselves', () => {
 
   it('works a clawback out again from the inputs kept with it, and checks the decision against the ledger', async () => {
     const { budgetId } = await agreedBudget(t, council);
-    const pay = (body: Record<string, unknown>) =>
-      t.call('POST', `/v1/budgets/${budgetId}/transactions`, { key: council.keys.finance, body: { occurredOn: '2026-05-01', ...body } });
-    expect((await pay({ kind: 'council-payment', amountPence: 625_000 })).statusCode).toBe(201);
-    expect((await pay({ kind: 'spend', amountPence: 300_000, category: 'personal-assistant' })).statusCode).toBe(201);
-    const [annual] = (await t.call('GET', `/v1/reviews?budgetId=${budgetId}&kind=annual`, { key: council.keys.assessor })).json().items;
-    const current = await t.call('GET', `/v1/reviews/${annual.id}`, { key: council.keys.assessor });
-    const completed = await t.call('POST', `/v1/reviews/${annual.id}/completion`, {
-      key: council.keys.assessor,
-      headers: { 'if-match': current.headers.etag as string },
-      body: {
-        outcomes: [
-          { key: 'home', achieved: 'yes' },
-          { key: 'work', achieved: 'yes' },
-        ],
-        spentAsPlanned: 'partly',
-        completedOn: '2027-05-01',
-      },
-    });
-    expect(completed.statusCode, completed.body).toBe(200);
+    const { reviewId, completed } = await reviewedYear(t, council, budgetId);
+    const annual = { id: reviewId };
     // Unspent £3,250.00; 20% of £6,250.00 = £1,250.00 kept; £2,000.00 reclaimed.
     expect(completed.json().clawback.clawbackPence).toBe(200_000);
     const allowance = completed.json().clawback.explanation.find((s: { key: string }) => s.key === 'allowance');

@@ -119,3 +119,31 @@ export async function agreedBudget(
     directPaymentAgreementId: agreement?.id ?? null,
   };
 }
+
+/**
+ * An agreed budget's first year: the council pays its £6,250.00 in, £3,000.00 is spent, and the
+ * annual review is completed on 1 May 2027 (so £3,250.00 is unspent and £2,000.00 recommended back
+ * under a 20% rule). Returns the review and the completion's answer.
+ */
+export async function reviewedYear(t: TestApp, council: SetUpCouncil, budgetId: string) {
+  const pay = (body: Record<string, unknown>) =>
+    t.call('POST', `/v1/budgets/${budgetId}/transactions`, { key: council.keys.finance, body: { occurredOn: '2026-05-01', ...body } });
+  expect((await pay({ kind: 'council-payment', amountPence: 625_000 })).statusCode).toBe(201);
+  expect((await pay({ kind: 'spend', amountPence: 300_000, category: 'personal-assistant' })).statusCode).toBe(201);
+  const [annual] = (await t.call('GET', `/v1/reviews?budgetId=${budgetId}&kind=annual`, { key: council.keys.assessor })).json().items;
+  const current = await t.call('GET', `/v1/reviews/${annual.id}`, { key: council.keys.assessor });
+  const completed = await t.call('POST', `/v1/reviews/${annual.id}/completion`, {
+    key: council.keys.assessor,
+    headers: { 'if-match': current.headers.etag as string },
+    body: {
+      outcomes: [
+        { key: 'home', achieved: 'yes' },
+        { key: 'work', achieved: 'yes' },
+      ],
+      spentAsPlanned: 'partly',
+      completedOn: '2027-05-01',
+    },
+  });
+  expect(completed.statusCode, completed.body).toBe(200);
+  return { reviewId: annual.id as string, completed };
+}
