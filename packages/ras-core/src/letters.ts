@@ -135,11 +135,7 @@ export const ENGLISH_LETTERS: Readonly<Record<LetterKind, LetterTemplate>> = {
     picture: PICTURE_LABELS,
     explanationHeading: 'How we worked out your budget',
     disagreeHeading: 'If you do not agree',
-    disagree: [
-      'Tell us by {{respondBy}}.',
-      'Call or write to your care worker. You can ask us to look at the decision again.',
-      HELP,
-    ],
+    disagree: ['Tell us by {{respondBy}}.', 'Call or write to your care worker. You can ask us to look at the decision again.', HELP],
     signOff: 'From {{council}}',
   },
   'clawback-recommendation': {
@@ -159,11 +155,7 @@ export const ENGLISH_LETTERS: Readonly<Record<LetterKind, LetterTemplate>> = {
     picture: PICTURE_LABELS,
     explanationHeading: 'How we worked it out',
     disagreeHeading: 'If you do not agree',
-    disagree: [
-      'Tell us by {{respondBy}}.',
-      'You may still have bills to pay. Tell us about them. We can take back less.',
-      HELP,
-    ],
+    disagree: ['Tell us by {{respondBy}}.', 'You may still have bills to pay. Tell us about them. We can take back less.', HELP],
     signOff: 'From {{council}}',
   },
   uprating: {
@@ -179,11 +171,7 @@ export const ENGLISH_LETTERS: Readonly<Record<LetterKind, LetterTemplate>> = {
     picture: PICTURE_LABELS,
     explanationHeading: 'How we worked it out',
     disagreeHeading: 'If you do not agree',
-    disagree: [
-      'Tell us by {{respondBy}}.',
-      'Call or write to your care worker. Say what you think we missed.',
-      HELP,
-    ],
+    disagree: ['Tell us by {{respondBy}}.', 'Call or write to your care worker. Say what you think we missed.', HELP],
     signOff: 'From {{council}}',
   },
 };
