@@ -1,4 +1,4 @@
-import { type AccountSummary, COUNCIL_FUNDER, PERSON_FUNDER } from './account.js';
+import { COUNCIL_FUNDER, type FunderBalance, PERSON_FUNDER } from './account.js';
 import { assertCalendarDate, type CalendarDate, daysBetween } from './dates.js';
 import { fail } from './errors.js';
 import { type ExplanationStep, INPUT, step, traced } from './explanation.js';
@@ -258,7 +258,7 @@ export interface AnnualClawback extends ClawbackResult {
  * its own rule. Spending is shared between funders as {@link summariseAccount} shares it.
  *
  * @param agreement - the budget year's agreed figures and rules
- * @param account - the account, from {@link summariseAccount}
+ * @param account - the account, from {@link summariseAccount} (only each funder's money in and balance is read)
  * @param reviewDate - the date of the review
  * @returns the recommendation, explained, for finance to confirm, reduce or waive
  * @throws RasError `INVALID_DATE`, `INVALID_MONEY` or `INVALID_NUMBER` for bad inputs
@@ -271,7 +271,11 @@ export interface AnnualClawback extends ClawbackResult {
  * ).contributionRefundPence; // 10_000
  * ```
  */
-export function annualClawback(agreement: ClawbackAgreement, account: AccountSummary, reviewDate: CalendarDate): AnnualClawback {
+export function annualClawback(
+  agreement: ClawbackAgreement,
+  account: { readonly funders: readonly Pick<FunderBalance, 'funder' | 'paidInPence' | 'balancePence'>[] },
+  reviewDate: CalendarDate,
+): AnnualClawback {
   const perYear = weeksToHundredths(agreement.weeksPerYear ?? 52, '/weeksPerYear');
   if (perYear === 0) fail('INVALID_NUMBER', '/weeksPerYear', 'must be above 0');
   assertCalendarDate(agreement.startDate, '/startDate');

@@ -289,11 +289,18 @@ function bootstrapRatio(
 const rasFigure = (c: FairnessCase) => c.rasAnnualPence + (c.protectedPence ?? 0);
 const agreedAmount = (c: FairnessCase) => c.panelAnnualPence ?? rasFigure(c);
 
+/** The people each subset figure is worked out over: budgets the panel moved, decided appeals, completed reviews. */
+function subsets(cases: readonly FairnessCase[]): Record<SubsetFigure, FairnessCase[]> {
+  return {
+    panelShiftPence: cases.filter((c) => agreedAmount(c) !== rasFigure(c)),
+    appealsUpheld: cases.filter((c) => c.appeal === 'upheld' || c.appeal === 'not-upheld'),
+    clawback: cases.filter((c) => c.clawback !== null),
+  };
+}
+
 function figuresOf(cases: readonly FairnessCase[], resamples: number, random: () => number): GroupFigures {
   const ones = cases.map(() => 1);
-  const moved = cases.filter((c) => agreedAmount(c) !== rasFigure(c));
-  const decided = cases.filter((c) => c.appeal === 'upheld' || c.appeal === 'not-upheld');
-  const reviewed = cases.filter((c) => c.clawback !== null);
+  const { panelShiftPence: moved, appealsUpheld: decided, clawback: reviewed } = subsets(cases);
   const budgetPerPerson = bootstrapRatio(
     cases.map((c) => c.budgetAnnualPence),
     ones,
@@ -345,11 +352,6 @@ export function groupsToSuppress(
   return suppressed;
 }
 
-/** How many people each subset figure is worked out from. */
-function subsetCount(figures: GroupFigures, figure: SubsetFigure): number {
-  return figures[figure]?.count ?? 0;
-}
-
 /** Hides a subset figure: the rest of the group's figures stay. */
 function withoutFigure(figures: GroupFigures, figure: SubsetFigure): GroupFigures {
   return { ...figures, [figure]: null };
@@ -372,8 +374,9 @@ export function analyseFairness(cases: readonly FairnessCase[], options: Fairnes
   const seed = options.seed ?? 'fairness';
   const random = generator(seed);
   let everyone = cases.length < threshold ? null : figuresOf(cases, resamples, random);
+  const everyonesSubsets = subsets(cases);
   for (const figure of SUBSET_FIGURES) {
-    const count = everyone ? subsetCount(everyone, figure) : 0;
+    const count = everyonesSubsets[figure].length;
     if (everyone && count > 0 && count < threshold) everyone = withoutFigure(everyone, figure);
   }
   const dimensions = FAIRNESS_DIMENSIONS.map((dimension) => {
@@ -386,12 +389,12 @@ export function analyseFairness(cases: readonly FairnessCase[], options: Fairnes
     }
     const keys = [...byGroup.keys()].sort((a, b) => (a === null ? 1 : b === null ? -1 : a.localeCompare(b)));
     const suppressed = groupsToSuppress(new Map([...byGroup].map(([key, list]) => [key, list.length])), threshold);
-    // Every group's figures are worked out (the subset counts of hidden groups are needed below), then hidden.
-    const figures = new Map(keys.map((key) => [key, figuresOf(byGroup.get(key) as FairnessCase[], resamples, random)]));
     const shown = new Map<string | null, GroupFigures>();
-    for (const key of keys) if (!suppressed.has(key)) shown.set(key, figures.get(key) as GroupFigures);
+    for (const key of keys) if (!suppressed.has(key)) shown.set(key, figuresOf(byGroup.get(key) as FairnessCase[], resamples, random));
+    // Hidden groups' subset sizes count too: they are what subtraction from the total would give.
+    const groupSubsets = new Map(keys.map((key) => [key, subsets(byGroup.get(key) as FairnessCase[])]));
     for (const figure of SUBSET_FIGURES) {
-      const sizes = new Map(keys.map((key) => [key, subsetCount(figures.get(key) as GroupFigures, figure)]));
+      const sizes = new Map(keys.map((key) => [key, groupSubsets.get(key)?.[figure].length ?? 0]));
       for (const key of groupsToSuppress(sizes, threshold, suppressed)) {
         const visible = shown.get(key);
         if (visible) shown.set(key, withoutFigure(visible, figure));

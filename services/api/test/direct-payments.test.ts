@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIRECT_PAYMENT_TERMS, type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
+import { DIRECT_PAYMENT_TERMS, requestDirectPaymentAgreement, type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
 import { agreedBudget, PLAN } from './helpers/plan.js';
 import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
 
@@ -98,17 +98,7 @@ describe('direct payment agreements, returns and audit', () => {
   it('refuses an agreement for a budget whose plan has no direct-payment lines', async () => {
     const arranged = { ...PLAN, lines: PLAN.lines.map((line) => ({ ...line, managedBy: 'council-arranged' })) };
     const { budgetId } = await agreedBudget(t, council, { plan: arranged });
-    const refused = await t.call('POST', '/v1/direct-payment-agreements', {
-      key: council.keys.finance,
-      body: {
-        budgetId,
-        termsVersion: DIRECT_PAYMENT_TERMS.version,
-        holder: { type: 'person' },
-        account: { type: 'bank', reference: 'x' },
-        acceptedOn: '2026-05-01',
-        acceptedBy: 'x',
-      },
-    });
+    const refused = await requestDirectPaymentAgreement(t, council, budgetId);
     expect(refused.statusCode).toBe(422);
     expect(problemOf(refused)).toMatchObject({ code: 'NO_DIRECT_PAYMENT_LINES', errors: [{ pointer: '/budgetId' }] });
     // Council-arranged support needs no agreement to be paid.

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../src/clock.js';
 import { ANSWERS_25, agreedPerson, type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
-import { agreedBudget, PLAN } from './helpers/plan.js';
+import { agreedBudget, completeAnnualReview, PLAN } from './helpers/plan.js';
 import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
 
 let t: TestApp;
@@ -184,24 +184,6 @@ async function money(key: string, budgetId: string, body: Record<string, unknown
   return t.call('POST', `/v1/budgets/${budgetId}/transactions`, { key, body: { occurredOn: '2026-05-01', ...body } });
 }
 
-/** Completes a budget's annual review on the date given, rating every outcome of PLAN. */
-async function completeAnnualReview(key: string, budgetId: string, completedOn: string) {
-  const [review] = (await t.call('GET', `/v1/reviews?budgetId=${budgetId}&kind=annual`, { key })).json().items;
-  const current = await t.call('GET', `/v1/reviews/${review.id}`, { key });
-  return t.call('POST', `/v1/reviews/${review.id}/completion`, {
-    key,
-    headers: { 'if-match': current.headers.etag as string },
-    body: {
-      outcomes: [
-        { key: 'home', achieved: 'yes' },
-        { key: 'work', achieved: 'partly' },
-      ],
-      spentAsPlanned: 'yes',
-      completedOn,
-    },
-  });
-}
-
 describe('2. ASCOF 3D counts a council-managed personal budget as self-directed support', () => {
   it('gives six on direct payments and four all council-arranged 100% (part 1a) and 60% (part 2a), and each person in the CLD export', async () => {
     const c = await setUpCouncil(t);
@@ -249,7 +231,7 @@ describe('3. clawback at review takes the contribution due for the weeks the bud
     // Unspent: £11,457.69 − £7,000.00 = £4,457.69. Due: £350.00, so £100.00 is refunded first.
     // Allowance: 20% of £11,357.69 = £2,271.54 (half-up). Reclaim £4,457.69 − £100.00 − £2,271.54
     // = £2,086.15. (Before: the due contribution was £25 × 52 = £1,300, so no refund and £2,186.15.)
-    const completed = await completeAnnualReview(college.keys.assessor, budgetId, '2027-05-01');
+    const completed = await completeAnnualReview(t, college.keys.assessor, budgetId, '2027-05-01');
     expect(completed.statusCode, completed.body).toBe(200);
     expect(completed.json().clawback).toMatchObject({
       periodWeeks: 52,
@@ -317,7 +299,7 @@ describe('6. each funder has its line in the account, its instalments and its ow
     expect(account.schedule.every((i: { status: string }) => i.status === 'paid')).toBe(true);
     // At the annual review: the council's £3,125.00 unspent less 20% of £6,250.00 = £1,250.00
     // kept, so £1,875.00 reclaimed; Supporting People keeps 0%, so its £600.00 goes back.
-    const completed = await completeAnnualReview(c.keys.assessor, budgetId, '2027-05-01');
+    const completed = await completeAnnualReview(t, c.keys.assessor, budgetId, '2027-05-01');
     expect(completed.json().clawback).toMatchObject({
       clawbackPence: 187_500,
       allowancePence: 125_000,
@@ -458,7 +440,7 @@ describe('found in review', () => {
   it('refuses to complete a review before its budget starts', async () => {
     const c = await setUpCouncil(t);
     const { budgetId } = await agreedBudget(t, c);
-    const early = await completeAnnualReview(c.keys.assessor, budgetId, '2026-04-30');
+    const early = await completeAnnualReview(t, c.keys.assessor, budgetId, '2026-04-30');
     expect(problemOf(early).errors?.[0]?.pointer).toBe('/completedOn');
   });
 
@@ -467,7 +449,7 @@ describe('found in review', () => {
     const { budgetId } = await agreedBudget(t, c);
     // £6,250.00 paid, nothing spent: 20% (£1,250.00) kept, £5,000.00 recommended for reclaim.
     await money(c.keys.finance, budgetId, { kind: 'council-payment', amountPence: 625_000 });
-    const completed = await completeAnnualReview(c.keys.assessor, budgetId, '2027-05-01');
+    const completed = await completeAnnualReview(t, c.keys.assessor, budgetId, '2027-05-01');
     expect(completed.json().clawback.clawbackPence).toBe(500_000);
     // £3,000.00 is spent before finance decides: the account holds £3,250.00, so that is all
     // that can go back.

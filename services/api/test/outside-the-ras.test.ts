@@ -24,6 +24,17 @@ async function next(previous: LightMyRequestResponse, url: string, key: string, 
   return response;
 }
 
+/** The panel approves a plan at its stage, setting its own amount. */
+function panelApproves(plan: LightMyRequestResponse, url: string, c: SetUpCouncil, panelAmount: { annualPence: number; reasons: string }) {
+  return next(plan, `${url}/decisions`, c.keys.panel, {
+    stage: 'panel',
+    outcome: 'approve',
+    reasons: 'ok',
+    startDate: '2026-05-01',
+    panelAmount,
+  });
+}
+
 /** A plan for a new indicative budget, taken to the panel stage; returns the plan answer and the budget id. */
 async function atPanel(c: SetUpCouncil, budgetBody: Record<string, unknown> = {}) {
   const { personId, assessmentId } = await agreedPerson(t, c);
@@ -92,12 +103,9 @@ describe('outside the RAS: the panel sets an amount as part of its decision', ()
   it('costs the plan against the panel’s amount: below the plan’s cost it is an exception', async () => {
     const { plan, url } = await atPanel(ceiling);
     // PLAN costs £5,360 with £500 contingency: £5,860. A panel amount of £5,500 leaves it £360 over.
-    const over = await next(plan, `${url}/decisions`, ceiling.keys.panel, {
-      stage: 'panel',
-      outcome: 'approve',
-      reasons: 'ok',
-      startDate: '2026-05-01',
-      panelAmount: { annualPence: 550_000, reasons: 'Less than the RAS: a day service is funded by health' },
+    const over = await panelApproves(plan, url, ceiling, {
+      annualPence: 550_000,
+      reasons: 'Less than the RAS: a day service is funded by health',
     });
     expect(over.statusCode).toBe(422);
     expect(problemOf(over).errors?.[0]?.pointer).toBe('/exceptionReason');
@@ -111,12 +119,9 @@ describe('outside the RAS: the panel sets an amount as part of its decision', ()
     const reason = 'Complex health needs: nursing at home every night';
     const { plan, url, budget } = await atPanel(plain, { outsideQuestionnaire: reason });
     expect(budget.referrals).toEqual([expect.objectContaining({ reason: 'needs-outside-questionnaire', coordinatorReason: reason })]);
-    const approved = await next(plan, `${url}/decisions`, plain.keys.panel, {
-      stage: 'panel',
-      outcome: 'approve',
-      reasons: 'ok',
-      startDate: '2026-05-01',
-      panelAmount: { annualPence: 1_250_000, reasons: 'Nursing costs agreed with the health board' },
+    const approved = await panelApproves(plan, url, plain, {
+      annualPence: 1_250_000,
+      reasons: 'Nursing costs agreed with the health board',
     });
     expect(approved.statusCode, approved.body).toBe(200);
     const agreed = (await t.call('GET', `/v1/budgets/${budget.id}`, { key: plain.keys.finance })).json();
@@ -126,13 +131,7 @@ describe('outside the RAS: the panel sets an amount as part of its decision', ()
 
   it('refuses a panel amount for a budget that was not referred, or at a stage before the panel', async () => {
     const { plan, url } = await atPanel(plain);
-    const notReferred = await next(plan, `${url}/decisions`, plain.keys.panel, {
-      stage: 'panel',
-      outcome: 'approve',
-      reasons: 'ok',
-      startDate: '2026-05-01',
-      panelAmount: { annualPence: 700_000, reasons: 'More' },
-    });
+    const notReferred = await panelApproves(plan, url, plain, { annualPence: 700_000, reasons: 'More' });
     expect(notReferred.statusCode).toBe(422);
     expect(problemOf(notReferred).errors?.[0]?.pointer).toBe('/panelAmount');
 

@@ -4,7 +4,6 @@ import {
   type Estimate,
   ETHNIC_GROUPS,
   ethnicGroupOf,
-  type FairnessAnalysis,
   type FairnessCase,
   type FairnessDimension,
   type GroupFigures,
@@ -109,5 +108,3 @@ export function fairnessReportCsv(report: Omit<FairnessReport, 'analysis'>): str
   lines.push(['everyone', 'everyone', 'Everyone', report.everyone === null, ...figureCells(report.everyone)].map(csvField).join(','));
   return `${lines.join('\r\n')}\r\n`;
 }
-
-export type { FairnessAnalysis };

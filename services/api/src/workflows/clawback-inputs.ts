@@ -56,8 +56,3 @@ export function clawbackAgreement(
 export function clawbackFunders(account: AccountSummary): ClawbackInputs['funders'] {
   return account.funders.map(({ funder, paidInPence, balancePence }) => ({ funder, paidInPence, balancePence }));
 }
-
-/** An account summary holding only what the annual clawback reads (the funders' money in and balances). */
-export function accountOfFunders(funders: ClawbackInputs['funders']): AccountSummary {
-  return { funders } as unknown as AccountSummary;
-}

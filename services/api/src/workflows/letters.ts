@@ -58,7 +58,6 @@ function budgetFacts(budget: Budget) {
     contribution: formatPounds(budget.annual_contribution_pence),
     weeklyContribution: formatPounds(calculation.weeklyContributionPence),
     addedStreams: formatPounds(picture.addedStreamsPence),
-    startDate: budget.start_date,
   };
   const conditions: LetterCondition[] = [
     budget.status === 'indicative' ? 'indicative' : 'agreed',

@@ -18,7 +18,7 @@ import { upratingOrigin } from '../repositories/uprating-runs.js';
 import { summariseStoredAccount } from '../representations/budget-accounts.js';
 import type { CompiledRules } from '../rules/compiled-rules.js';
 import { councilPolicy, isShippedPolicy, type PolicyInForce, shippedPolicy } from './charging-policy.js';
-import { accountOfFunders, type ClawbackInputs, clawbackAgreement, clawbackFunders, schemeClawbackRule } from './clawback-inputs.js';
+import { type ClawbackInputs, clawbackAgreement, clawbackFunders, schemeClawbackRule } from './clawback-inputs.js';
 import { recalculateBudget } from './recalculate-budget.js';
 
 /** One stored figure beside the same figure worked out again. */
@@ -213,7 +213,7 @@ export async function verifyClawback({ db, scope }: VerifyContext, review: Revie
       summariseStoredAccount({ ...ledger, entries: ledger.entries.filter((entry) => entry.created_at <= completedAt) }, reviewDate),
     ),
   };
-  const again = annualClawback({ ...inputs.agreement, rule }, accountOfFunders(inputs.funders), inputs.reviewDate);
+  const again = annualClawback({ ...inputs.agreement, rule }, { funders: inputs.funders }, inputs.reviewDate);
   const pairs: [string, number | string | null, number | string | null][] = [
     ['rule', JSON.stringify(stored.rule ?? null), JSON.stringify(rule)],
     ['underspendPence', stored.underspendPence ?? null, again.underspendPence],

@@ -15,7 +15,14 @@ export const DIRECT_PAYMENT_TERMS = { version: '2026-04', text: 'I will spend th
  * first council payment: the person holds the money in a bank account.
  */
 export async function directPaymentAgreement(t: TestApp, council: SetUpCouncil, budgetId: string, extra: Record<string, unknown> = {}) {
-  const response = await t.call('POST', '/v1/direct-payment-agreements', {
+  const response = await requestDirectPaymentAgreement(t, council, budgetId, extra);
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json() as { id: string; status: string };
+}
+
+/** Asks for that agreement (with `extra` fields changed) and returns the answer, whatever it is. */
+export function requestDirectPaymentAgreement(t: TestApp, council: SetUpCouncil, budgetId: string, extra: Record<string, unknown> = {}) {
+  return t.call('POST', '/v1/direct-payment-agreements', {
     key: council.keys.finance,
     body: {
       budgetId,
@@ -27,8 +34,6 @@ export async function directPaymentAgreement(t: TestApp, council: SetUpCouncil, 
       ...extra,
     },
   });
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json() as { id: string; status: string };
 }
 
 /** A council with a key per role, the small questionnaire and a £250-a-point scheme for learning disability. */

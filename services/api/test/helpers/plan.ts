@@ -130,20 +130,25 @@ export async function reviewedYear(t: TestApp, council: SetUpCouncil, budgetId: 
     t.call('POST', `/v1/budgets/${budgetId}/transactions`, { key: council.keys.finance, body: { occurredOn: '2026-05-01', ...body } });
   expect((await pay({ kind: 'council-payment', amountPence: 625_000 })).statusCode).toBe(201);
   expect((await pay({ kind: 'spend', amountPence: 300_000, category: 'personal-assistant' })).statusCode).toBe(201);
-  const [annual] = (await t.call('GET', `/v1/reviews?budgetId=${budgetId}&kind=annual`, { key: council.keys.assessor })).json().items;
-  const current = await t.call('GET', `/v1/reviews/${annual.id}`, { key: council.keys.assessor });
-  const completed = await t.call('POST', `/v1/reviews/${annual.id}/completion`, {
-    key: council.keys.assessor,
+  const completed = await completeAnnualReview(t, council.keys.assessor, budgetId, '2027-05-01');
+  expect(completed.statusCode, completed.body).toBe(200);
+  return { reviewId: completed.json().id as string, completed };
+}
+
+/** Completes a budget's annual review on the date given, rating every outcome of PLAN. */
+export async function completeAnnualReview(t: TestApp, key: string, budgetId: string, completedOn: string) {
+  const [review] = (await t.call('GET', `/v1/reviews?budgetId=${budgetId}&kind=annual`, { key })).json().items;
+  const current = await t.call('GET', `/v1/reviews/${review.id}`, { key });
+  return t.call('POST', `/v1/reviews/${review.id}/completion`, {
+    key,
     headers: { 'if-match': current.headers.etag as string },
     body: {
       outcomes: [
         { key: 'home', achieved: 'yes' },
-        { key: 'work', achieved: 'yes' },
+        { key: 'work', achieved: 'partly' },
       ],
-      spentAsPlanned: 'partly',
-      completedOn: '2027-05-01',
+      spentAsPlanned: 'yes',
+      completedOn,
     },
   });
-  expect(completed.statusCode, completed.body).toBe(200);
-  return { reviewId: annual.id as string, completed };
 }
