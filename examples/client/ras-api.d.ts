@@ -413,7 +413,7 @@ export interface paths {
         put?: never;
         /**
          * Score answers and work out the indicative budget under a scheme
-         * @description Unanswered required questions count 0 points and are listed in missingQuestionKeys; answers that do not fit the questionnaire are a 422 listing each.
+         * @description Unanswered required questions count 0 points and are listed in missingQuestionKeys; answers that do not fit the questionnaire are a 422 listing each. With `view=summary` the answer leaves out the sections and the explanation (a BudgetCalculationSummary).
          *
          *     Roles: admin, assessor, team-manager, panel, finance, portal, integration, auditor.
          */
@@ -2722,6 +2722,96 @@ export interface components {
                 totalPoints?: number;
             }[];
             explanation: components["schemas"]["ExplanationStep"][];
+        };
+        /**
+         * BudgetCalculationSummary
+         * @description The figures of a calculation without its sections or explanation (`?view=summary`)
+         */
+        BudgetCalculationSummary: {
+            questionnaire: {
+                /**
+                 * Format: uuid
+                 * @description Identifier (UUID)
+                 */
+                id: string;
+                key: string;
+                version: number;
+            };
+            scheme: {
+                /**
+                 * Format: uuid
+                 * @description Identifier (UUID)
+                 */
+                id: string;
+                key: string;
+                version: number;
+            };
+            totalPoints: number;
+            /** @description false when required questions are unanswered (they count 0 points) */
+            complete: boolean;
+            missingQuestionKeys: string[];
+            /** @enum {string} */
+            method: "linear" | "banded";
+            band: {
+                fromPoints: number;
+                toPoints: number;
+                annualPence: number;
+            } | null;
+            belowFloor: boolean;
+            /** @description The RAS amount for a full year, before pro-rata */
+            fullYearPence: number;
+            weeksCovered: number;
+            weeksPerYear: number;
+            rasAnnualPence: number;
+            panelAmount: {
+                annualPence: number;
+                reason: string;
+            } | null;
+            /** @description true when the figure is the panel’s, outside the RAS (panelAmount is set) */
+            outsideRas: boolean;
+            transitionalProtection: {
+                previousAnnualPence: number;
+                allowedDecreasePence: number;
+                protectedPence: number;
+            } | null;
+            streams: {
+                key: string;
+                name: string;
+                /** @enum {string} */
+                mode: "included" | "added";
+                annualPence: number;
+                paysThroughCouncil?: boolean;
+                clawback?: components["schemas"]["ClawbackRule"];
+            }[];
+            /** @description RAS + added streams */
+            totalAnnualPence: number;
+            /** @description RAS − included streams */
+            councilAnnualPence: number;
+            weeklyContributionPence: number;
+            annualContributionPence: number;
+            /** @description What the council pays: council share − contribution */
+            netAnnualPence: number;
+            referral: {
+                /** @enum {string} */
+                reason: "above-ceiling" | "above-top-band" | "needs-outside-questionnaire";
+                detail: string;
+                coordinatorReason?: string;
+                ceilingPence?: number;
+                fullYearPence?: number;
+                topBandToPoints?: number;
+                totalPoints?: number;
+            } | null;
+            /** @description Every reason the panel decides the budget; referral is the first */
+            referrals: {
+                /** @enum {string} */
+                reason: "above-ceiling" | "above-top-band" | "needs-outside-questionnaire";
+                detail: string;
+                coordinatorReason?: string;
+                ceilingPence?: number;
+                fullYearPence?: number;
+                topBandToPoints?: number;
+                totalPoints?: number;
+            }[];
         };
         /** CalculateContributionRequest */
         CalculateContributionRequest: {
@@ -12034,7 +12124,10 @@ export interface operations {
     };
     calculateBudget: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description full (default): every section, question and explanation step; summary: points, amounts, referrals and versions only, for portals that show the figure */
+                view?: "full" | "summary";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -12098,7 +12191,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The budget calculation: score answers and work out the indicative budget under a scheme. */
+            /** @description The answer: score answers and work out the indicative budget under a scheme. */
             200: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -12726,7 +12819,7 @@ export interface operations {
                      *       "missingQuestionKeys": []
                      *     }
                      */
-                    "application/json": components["schemas"]["BudgetCalculation"];
+                    "application/json": components["schemas"]["BudgetCalculation"] | components["schemas"]["BudgetCalculationSummary"];
                 };
             };
             /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_JSON: The request body is not valid JSON. */

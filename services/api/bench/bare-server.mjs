@@ -1,12 +1,18 @@
-// The yardsticks for calculateBudget: bare Fastify routes that parse the same JSON body, with
-// nothing else (no auth, no schemas, no database). /bare answers a small object; /sized answers
-// a stored copy of a real calculateBudget response, so payload size is the same as ours.
+// The yardsticks for the request path: bare Fastify routes that parse the same JSON body, with
+// nothing else (no auth, schemas, hooks or database). /sized/<name> sends the bytes of a real
+// answer, serialised once at start-up (BARE_PAYLOADS: name=file,…), so the only work per request
+// is taking the body and writing those bytes; /bare answers a 24-byte object; /health is GET.
 import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 
-const sized = process.env.BARE_PAYLOAD ? JSON.parse(readFileSync(process.env.BARE_PAYLOAD, 'utf8')) : { ok: true };
 const app = Fastify({ logger: false });
+for (const entry of (process.env.BARE_PAYLOADS ?? '').split(',').filter(Boolean)) {
+  const [name, file] = entry.split('=');
+  const bytes = readFileSync(file, 'utf8');
+  app.post(`/sized/${name}`, async (_request, reply) => reply.type('application/json; charset=utf-8').send(bytes));
+}
 app.post('/bare', async (request) => ({ ok: true, answers: Object.keys(request.body.answers ?? {}).length }));
-app.post('/sized', async () => sized);
-const address = await app.listen({ port: 0, host: '127.0.0.1' });
+app.get('/health', async () => ({ status: 'ok' }));
+const address = await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' });
 process.stdout.write(`listening on ${address}\n`);
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => app.close().then(() => process.exit(0)));

@@ -1,6 +1,17 @@
-import pino, { type DestinationStream, type Logger } from 'pino';
-import { REDACTED_LOG_PATHS } from './app.js';
+import type { FastifyBaseLogger } from 'fastify';
+import pino, { type Bindings, type ChildLoggerOptions, type DestinationStream, type Logger } from 'pino';
 import type { Config } from './config.js';
+
+/** Fields that identify a person: never written to logs. */
+export const REDACTED_LOG_PATHS = [
+  'req.headers.authorization',
+  'req.headers["idempotency-key"]',
+  '*.displayName',
+  '*.dateOfBirth',
+  '*.externalIds',
+  '*.agent',
+  '*.answers',
+];
 
 /**
  * The service's pino logger: JSON lines, personal fields redacted, and request URLs with the
@@ -50,4 +61,72 @@ export function redactUrl(url: string): string {
     })
     .join('&');
   return `${url.slice(0, mark)}?${query}`;
+}
+
+type LevelName = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+
+/**
+ * A request's logger that becomes a pino child only when it first writes a line. Fastify makes a
+ * child logger for every request (binding its id); pino's child copies the bindings through the
+ * serializers and redaction, which under load was the largest single cost every request paid,
+ * even at `warn` when nothing is written (BENCHMARKS.md, issue 16). Lines are the same as the
+ * child's: the child is made, with the same bindings, the first time one is enabled.
+ */
+export class RequestLogger {
+  readonly #parent: FastifyBaseLogger;
+  readonly #bindings: Bindings;
+  readonly #options: ChildLoggerOptions;
+  #child: FastifyBaseLogger | undefined;
+
+  constructor(parent: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions) {
+    this.#parent = parent;
+    this.#bindings = bindings;
+    this.#options = options;
+  }
+
+  #real(): FastifyBaseLogger {
+    this.#child ??= this.#parent.child(this.#bindings, this.#options);
+    return this.#child;
+  }
+
+  get level(): string {
+    return (this.#child ?? this.#parent).level;
+  }
+
+  set level(level: string) {
+    this.#real().level = level;
+  }
+
+  isLevelEnabled(level: string): boolean {
+    return ((this.#child ?? this.#parent) as Logger).isLevelEnabled(level);
+  }
+
+  #write(level: LevelName, args: unknown[]): void {
+    if (!this.isLevelEnabled(level)) return;
+    (this.#real()[level] as (...args: unknown[]) => void)(...args);
+  }
+
+  fatal(...args: unknown[]): void {
+    this.#write('fatal', args);
+  }
+  error(...args: unknown[]): void {
+    this.#write('error', args);
+  }
+  warn(...args: unknown[]): void {
+    this.#write('warn', args);
+  }
+  info(...args: unknown[]): void {
+    this.#write('info', args);
+  }
+  debug(...args: unknown[]): void {
+    this.#write('debug', args);
+  }
+  trace(...args: unknown[]): void {
+    this.#write('trace', args);
+  }
+  silent(): void {}
+
+  child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
+    return this.#real().child(bindings, options);
+  }
 }

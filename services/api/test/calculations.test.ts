@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BudgetCalculation, ClawbackResult, ContributionResult } from '../src/routes/v1/calculations/schemas.js';
+import { BudgetCalculation, BudgetCalculationSummary, ClawbackResult, ContributionResult } from '../src/routes/v1/calculations/schemas.js';
 import { expectDocumentedShape } from './helpers/documented-shape.js';
 import { SMALL_QUESTIONNAIRE } from './helpers/fixtures.js';
 import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
@@ -72,6 +72,27 @@ describe('calculateBudget', () => {
     expect(result.scheme).toMatchObject({ id: schemeId, key: 'calc' });
     expect(result.explanation.map((step: { key: string }) => step.key)).toContain('pro-rata');
     expect(result.explanation.at(-1)).toMatchObject({ key: 'net', value: 280_731, unit: 'pence' });
+  });
+
+  it('answers the same figures without the breakdown or explanation when asked for a summary', async () => {
+    const schemeId = await createScheme({ method: { type: 'linear', poundsPerPointPence: 25_000 }, ceilingPence: 500_000 });
+    const body = { schemeId, answers: HIGH, weeksAtHome: 38, weeklyContributionPence: 2_000 };
+    const full = await budget(body);
+    const response = await t.call('POST', '/v1/calculations/budget?view=summary', { key: portalKey, body });
+    expect(response.statusCode, response.body).toBe(200);
+    const summary = response.json();
+    expectDocumentedShape(BudgetCalculationSummary, summary);
+    expect(summary).not.toHaveProperty('sections');
+    expect(summary).not.toHaveProperty('explanation');
+    const { sections: _sections, explanation: _explanation, ...figures } = full;
+    expect(summary).toEqual(figures);
+    expect(summary).toMatchObject({ totalPoints: 25, rasAnnualPence: 456_731, netAnnualPence: 380_731 });
+    expect(summary.referrals.map((referral: { reason: string }) => referral.reason)).toEqual(['above-ceiling']);
+    expect(response.body.length).toBeLessThan(JSON.stringify(full).length / 2);
+
+    const unknown = await t.call('POST', '/v1/calculations/budget?view=short', { key: portalKey, body });
+    expect(unknown.statusCode).toBe(400);
+    expect(problemOf(unknown).errors[0].pointer).toBe('/query/view');
   });
 
   it('applies bands, and refers a total above the top band', async () => {

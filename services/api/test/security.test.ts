@@ -219,7 +219,8 @@ describe('security misconfiguration and information exposure (OWASP API8)', () =
         headers: { authorization: `Bearer ${council.adminKey.key}` },
       });
       const log = lines.join('\n');
-      expect(log).toContain('incoming request');
+      expect(log).toContain('request completed');
+      expect(log).toContain('"statusCode":201');
       expect(log).not.toContain(council.adminKey.key);
       expect(log).not.toContain(BOOTSTRAP_TOKEN);
       expect(log).not.toContain('Margaret Jones');

@@ -129,6 +129,25 @@ export const BudgetCalculation = Type.Object(
   { title: 'BudgetCalculation' },
 );
 
+/** `?view=summary`: the figures without the per-question breakdown or the explanation. */
+export const BudgetCalculationSummary = Type.Omit(BudgetCalculation, ['sections', 'explanation'], {
+  title: 'BudgetCalculationSummary',
+  description: 'The figures of a calculation without its sections or explanation (`?view=summary`)',
+});
+
+export const CalculationView = Type.Object(
+  {
+    view: Type.Optional(
+      Type.Union([Type.Literal('full'), Type.Literal('summary')], {
+        default: 'full',
+        description:
+          'full (default): every section, question and explanation step; summary: points, amounts, referrals and versions only, for portals that show the figure',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const ContributionRules = Type.Object(
   {
     lowerCapitalLimitPence: Pence('Default £14,250'),
