@@ -194,6 +194,12 @@ const estimate = ok(
   'calculateBudget',
 );
 log(`these answers: ${estimate.totalPoints} points, ${pounds(estimate.netAnnualPence)} a year net`);
+// A portal showing only the figure asks for the summary: no sections, no explanation.
+const summary = ok(
+  await assessor.POST('/v1/calculations/budget', { params: { query: { view: 'summary' } }, body: { schemeId, answers } }),
+  'calculateBudget',
+);
+log(`the summary: ${pounds(summary.rasAnnualPence)} a year from the RAS, ${'explanation' in summary ? 'with' : 'without'} the explanation`);
 ok(
   await finance.POST('/v1/calculations/contribution', {
     body: {
