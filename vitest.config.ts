@@ -11,6 +11,8 @@ export default defineConfig({
   },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts'],
+    // Migrates once for the suite; each test file then starts from a copy (test/global-setup.ts).
+    globalSetup: ['services/api/test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

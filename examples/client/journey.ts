@@ -42,6 +42,8 @@ const redacted = (text: string) =>
 /** The first request and answer of each operation, keyed `METHOD /path/{template}`. */
 const examples: Record<string, { request?: unknown; response: unknown; status: number; contentType: string }> = {};
 const sentBodies = new WeakMap<Request, string>();
+/** JSON, not NDJSON (which is kept as the text it is). */
+const isJson = (contentType: string) => contentType.includes('json') && !contentType.includes('ndjson');
 const recorder: Middleware = {
   async onRequest({ request }) {
     if (examplesFile && request.body) sentBodies.set(request, await request.clone().text());
@@ -54,8 +56,8 @@ const recorder: Middleware = {
     const body = redacted(await response.clone().text());
     const contentType = (response.headers.get('content-type') ?? '').split(';')[0] as string;
     examples[where] = {
-      ...(sent ? { request: request.headers.get('content-type')?.includes('json') ? JSON.parse(sent) : sent } : {}),
-      response: contentType.includes('json') && !contentType.includes('ndjson') ? JSON.parse(body) : body,
+      ...(sent ? { request: isJson(request.headers.get('content-type') ?? '') ? JSON.parse(sent) : sent } : {}),
+      response: isJson(contentType) ? JSON.parse(body) : body,
       status: response.status,
       contentType,
     };
@@ -200,6 +202,27 @@ const summary = ok(
   'calculateBudget',
 );
 log(`the summary: ${pounds(summary.rasAnnualPence)} a year from the RAS, ${'explanation' in summary ? 'with' : 'without'} the explanation`);
+// Many at once (a caseload for uprating or the desktop exercise): NDJSON in, one line out for each.
+const batch = ok(
+  await assessor.POST('/v1/calculations/budgets', {
+    params: { query: { view: 'summary' } },
+    body: [
+      JSON.stringify({ ref: 'case-1', schemeId, answers }),
+      JSON.stringify({ ref: 'case-2', schemeId, answers, weeksAtHome: 26 }),
+    ].join('\n') as never,
+    headers: { 'content-type': 'application/x-ndjson' },
+    bodySerializer: (body) => body as unknown as string,
+    parseAs: 'text',
+  }),
+  'calculateBudgets',
+);
+log(
+  `batch: ${batch
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line).calculation?.rasAnnualPence)
+    .join(' and ')} pence a year`,
+);
 ok(
   await finance.POST('/v1/calculations/contribution', {
     body: {

@@ -424,6 +424,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/calculations/budgets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Work out many budgets in one request: NDJSON in, NDJSON out, streamed
+         * @description One BudgetLine a line (a calculateBudget body, with your own `ref` if you like), at most 1,000,000 lines. The answer is one line for every line sent, in the same order, written as the lines are read: `{"line": n, "ref": …, "calculation": {…}}`, or for a bad line `{"line": n, "ref": …, "problem": {…}}` with the problem calculateBudget would have answered; the lines after a bad one are answered as usual. Blank lines are skipped. `view=summary` leaves out sections and explanations, as for calculateBudget. For uprating or the desktop exercise over a whole caseload.
+         *
+         *     Roles: admin, assessor, team-manager, panel, finance, portal, integration, auditor.
+         */
+        post: operations["calculateBudgets"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/calculations/contribution": {
         parameters: {
             query?: never;
@@ -1502,7 +1524,7 @@ export interface paths {
         put?: never;
         /**
          * Create or update people from a record-system file (CSV or NDJSON), matched by record-system id
-         * @description Fields: system, externalId, clientGroup, displayName, dateOfBirth (CSV with a header row, or one JSON object a line). A person whose system:externalId exists is updated; otherwise created. Every bad row is reported with its line and reason. mode=all-or-nothing writes nothing if any row is bad (422); best-effort (default) writes the good rows. At most 50000 rows.
+         * @description Fields: system, externalId, clientGroup, displayName, dateOfBirth (CSV with a header row, or one JSON object a line). A person whose system:externalId exists is updated; otherwise created. Every bad row is reported with its line and reason. mode=all-or-nothing writes nothing if any row is bad (422); best-effort (default) writes the good rows. At most 100000 rows.
          *
          *     Roles: integration, admin.
          */
@@ -2813,6 +2835,11 @@ export interface components {
                 totalPoints?: number;
             }[];
         };
+        /**
+         * BudgetCalculationAnswer
+         * @description A BudgetCalculation, or with `view=summary` a BudgetCalculationSummary
+         */
+        BudgetCalculationAnswer: components["schemas"]["BudgetCalculation"] | components["schemas"]["BudgetCalculationSummary"];
         /** CalculateContributionRequest */
         CalculateContributionRequest: {
             weeklyIncomePence: number;
@@ -5730,7 +5757,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "Example Council mwwmq4qy"
+                 *       "name": "Example Council mwwpzoco"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateCouncilRequest"];
@@ -5751,20 +5778,20 @@ export interface operations {
                     /**
                      * @example {
                      *       "council": {
-                     *         "id": "01a21496-7861-76e1-9ee8-2cc5cd219000",
-                     *         "name": "Example Council mwwmq4qy",
+                     *         "id": "01a214ea-2853-748d-8e8f-bfbb780cd793",
+                     *         "name": "Example Council mwwpzoco",
                      *         "settings": {},
                      *         "version": 1,
-                     *         "createdAt": "2026-11-25T21:22:15.265Z"
+                     *         "createdAt": "2026-11-25T22:53:39.794Z"
                      *       },
                      *       "adminKey": {
-                     *         "id": "01a21496-7862-7646-a516-4065f62819f7",
+                     *         "id": "01a214ea-2854-70ba-bbda-e813c9fb515b",
                      *         "name": "First admin key",
                      *         "roles": [
                      *           "admin"
                      *         ],
-                     *         "createdAt": "2026-11-25T21:22:15.265Z",
-                     *         "key": "ras_01a2149678627646a5164065f62819f7_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *         "createdAt": "2026-11-25T22:53:39.794Z",
+                     *         "key": "ras_01a214ea285470babbdae813c9fb515b_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *       }
                      *     }
                      */
@@ -5931,7 +5958,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-6c97-7491-8885-9e3581f51a57",
+                     *       "id": "01a214ea-19ff-7211-8a7f-d1fd793abe11",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -5943,7 +5970,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4
                      *       },
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T21:22:12.246Z"
+                     *       "createdAt": "2026-11-25T22:53:36.120Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -6068,7 +6095,7 @@ export interface operations {
                  *         "regionalReportOptIn": true,
                  *         "transparency": {
                  *           "publishedSchemeIds": [
-                 *             "01a21496-6ca6-70d8-8221-3bd780e99d8f"
+                 *             "01a214ea-1a59-727f-9418-cc07ad647d70"
                  *           ],
                  *           "contactEmail": "ras@demo-borough.example.gov.uk",
                  *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -6098,7 +6125,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-6c97-7491-8885-9e3581f51a57",
+                     *       "id": "01a214ea-19ff-7211-8a7f-d1fd793abe11",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -6110,7 +6137,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4,
                      *         "transparency": {
                      *           "publishedSchemeIds": [
-                     *             "01a21496-6ca6-70d8-8221-3bd780e99d8f"
+                     *             "01a214ea-1a59-727f-9418-cc07ad647d70"
                      *           ],
                      *           "contactEmail": "ras@demo-borough.example.gov.uk",
                      *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -6124,7 +6151,7 @@ export interface operations {
                      *         "regionalReportOptIn": true
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T21:22:12.246Z"
+                     *       "createdAt": "2026-11-25T22:53:36.120Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -6326,66 +6353,66 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21496-6c99-7198-a5f0-3350978d82f3",
+                     *           "id": "01a214ea-1a14-7533-8638-90929393faee",
                      *           "name": "Demo admin key",
                      *           "roles": [
                      *             "admin"
                      *           ],
-                     *           "createdAt": "2026-11-25T21:22:12.246Z",
+                     *           "createdAt": "2026-11-25T22:53:36.120Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21496-7003-72b1-8684-a7aca034ebf8",
+                     *           "id": "01a214ea-1d90-76a6-8fee-c696732c7db6",
                      *           "name": "Care coordinators",
                      *           "roles": [
                      *             "assessor"
                      *           ],
-                     *           "createdAt": "2026-11-25T21:22:13.122Z",
+                     *           "createdAt": "2026-11-25T22:53:37.036Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21496-700a-7348-b0ed-ee708893dfca",
+                     *           "id": "01a214ea-1daf-73a7-ada3-173ae15c0206",
                      *           "name": "Team managers",
                      *           "roles": [
                      *             "team-manager"
                      *           ],
-                     *           "createdAt": "2026-11-25T21:22:13.130Z",
+                     *           "createdAt": "2026-11-25T22:53:37.070Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21496-700f-7522-9baf-0e58fb0062e7",
+                     *           "id": "01a214ea-1dc2-753a-bb08-02e3181da8ad",
                      *           "name": "Resource Allocation Panel",
                      *           "roles": [
                      *             "panel"
                      *           ],
-                     *           "createdAt": "2026-11-25T21:22:13.135Z",
+                     *           "createdAt": "2026-11-25T22:53:37.090Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21496-7015-74b8-afcc-26d2767fb64f",
+                     *           "id": "01a214ea-1dd2-740f-a89c-f871c81f12f2",
                      *           "name": "Finance",
                      *           "roles": [
                      *             "finance"
                      *           ],
-                     *           "createdAt": "2026-11-25T21:22:13.141Z",
+                     *           "createdAt": "2026-11-25T22:53:37.106Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21496-701b-75c0-96de-c1825ccb79ac",
+                     *           "id": "01a214ea-1de5-7465-87f8-f5a46ff1177c",
                      *           "name": "CareFirst bridge",
                      *           "roles": [
                      *             "integration"
                      *           ],
-                     *           "createdAt": "2026-11-25T21:22:13.147Z",
+                     *           "createdAt": "2026-11-25T22:53:37.124Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a21496-7022-77fe-bb64-358d1be19240",
+                     *           "id": "01a214ea-1e09-733a-a3e3-095cf28c4217",
                      *           "name": "Spare",
                      *           "roles": [
                      *             "auditor"
                      *           ],
-                     *           "createdAt": "2026-11-25T21:22:13.153Z",
+                     *           "createdAt": "2026-11-25T22:53:37.161Z",
                      *           "revokedAt": null
                      *         }
                      *       ],
@@ -6526,13 +6553,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-7003-72b1-8684-a7aca034ebf8",
+                     *       "id": "01a214ea-1d90-76a6-8fee-c696732c7db6",
                      *       "name": "Care coordinators",
                      *       "roles": [
                      *         "assessor"
                      *       ],
-                     *       "createdAt": "2026-11-25T21:22:13.122Z",
-                     *       "key": "ras_01a21496700372b18684a7aca034ebf8_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *       "createdAt": "2026-11-25T22:53:37.036Z",
+                     *       "key": "ras_01a214ea1d9076a68feec696732c7db6_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *     }
                      */
                     "application/json": components["schemas"]["NewApiKey"];
@@ -6867,7 +6894,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
+                     *           "id": "01a214ea-1a33-745d-a77b-95608ba25898",
                      *           "key": "saq",
                      *           "version": 1,
                      *           "title": "Demo Borough self-assessment questionnaire",
@@ -8115,7 +8142,7 @@ export interface operations {
                      *               "maxPoints": 30
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T21:22:12.246Z"
+                     *           "createdAt": "2026-11-25T22:53:36.120Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -8232,7 +8259,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mwwmq4qy",
+                 *       "key": "carers-mwwpzoco",
                  *       "title": "Carer’s self-assessment",
                  *       "sections": [
                  *         {
@@ -8279,8 +8306,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-7091-7617-8c18-df795bc4cf1c",
-                     *       "key": "carers-mwwmq4qy",
+                     *       "id": "01a214ea-1f12-738a-8d44-61801fe28d08",
+                     *       "key": "carers-mwwpzoco",
                      *       "version": 1,
                      *       "title": "Carer’s self-assessment",
                      *       "sections": [
@@ -8308,7 +8335,7 @@ export interface operations {
                      *           ]
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T21:22:13.264Z"
+                     *       "createdAt": "2026-11-25T22:53:37.424Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -8477,7 +8504,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
+                     *       "id": "01a214ea-1a33-745d-a77b-95608ba25898",
                      *       "key": "saq",
                      *       "version": 1,
                      *       "title": "Demo Borough self-assessment questionnaire",
@@ -9725,7 +9752,7 @@ export interface operations {
                      *           "maxPoints": 30
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T21:22:12.246Z"
+                     *       "createdAt": "2026-11-25T22:53:36.120Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -9887,10 +9914,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21496-6ca6-70d8-8221-3bd780e99d8f",
+                     *           "id": "01a214ea-1a59-727f-9418-cc07ad647d70",
                      *           "key": "adults",
                      *           "version": 1,
-                     *           "questionnaireId": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
+                     *           "questionnaireId": "01a214ea-1a33-745d-a77b-95608ba25898",
                      *           "clientGroups": [
                      *             "learning-disability",
                      *             "physical-disability",
@@ -9912,7 +9939,7 @@ export interface operations {
                      *           },
                      *           "weeksPerYear": 52,
                      *           "rounding": "penny",
-                     *           "createdAt": "2026-11-25T21:22:12.246Z"
+                     *           "createdAt": "2026-11-25T22:53:36.120Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -10029,10 +10056,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mwwmq4qy",
-                 *       "questionnaireId": "01a21496-7091-7617-8c18-df795bc4cf1c",
+                 *       "key": "carers-mwwpzoco",
+                 *       "questionnaireId": "01a214ea-1f12-738a-8d44-61801fe28d08",
                  *       "clientGroups": [
-                 *         "carers-mwwmq4qy"
+                 *         "carers-mwwpzoco"
                  *       ],
                  *       "effectiveFrom": "2026-04-01",
                  *       "method": {
@@ -10063,12 +10090,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-709d-75ba-bfde-9a99974609b1",
-                     *       "key": "carers-mwwmq4qy",
+                     *       "id": "01a214ea-1f23-70a3-9fc2-4f3919c8f9bc",
+                     *       "key": "carers-mwwpzoco",
                      *       "version": 1,
-                     *       "questionnaireId": "01a21496-7091-7617-8c18-df795bc4cf1c",
+                     *       "questionnaireId": "01a214ea-1f12-738a-8d44-61801fe28d08",
                      *       "clientGroups": [
-                     *         "carers-mwwmq4qy"
+                     *         "carers-mwwpzoco"
                      *       ],
                      *       "effectiveFrom": "2026-04-01",
                      *       "effectiveTo": null,
@@ -10085,7 +10112,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-11-25T21:22:13.276Z"
+                     *       "createdAt": "2026-11-25T22:53:37.440Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -10269,10 +10296,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-6ca6-70d8-8221-3bd780e99d8f",
+                     *       "id": "01a214ea-1a59-727f-9418-cc07ad647d70",
                      *       "key": "adults",
                      *       "version": 1,
-                     *       "questionnaireId": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
+                     *       "questionnaireId": "01a214ea-1a33-745d-a77b-95608ba25898",
                      *       "clientGroups": [
                      *         "learning-disability",
                      *         "physical-disability",
@@ -10294,7 +10321,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-11-25T21:22:12.246Z"
+                     *       "createdAt": "2026-11-25T22:53:36.120Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -10449,7 +10476,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "schemeId": "01a21496-6ca6-70d8-8221-3bd780e99d8f",
+                     *       "schemeId": "01a214ea-1a59-727f-9418-cc07ad647d70",
                      *       "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *       "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *       "sections": [
@@ -10703,8 +10730,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-70e7-774d-8821-9ce13885a121",
-                     *       "createdAt": "2026-11-25T21:22:13.351Z",
+                     *       "id": "01a214ea-1f76-77cf-b006-567209fc0b6c",
+                     *       "createdAt": "2026-11-25T22:53:37.526Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -11008,8 +11035,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-70e7-774d-8821-9ce13885a121",
-                     *       "createdAt": "2026-11-25T21:22:13.351Z",
+                     *       "id": "01a214ea-1f76-77cf-b006-567209fc0b6c",
+                     *       "createdAt": "2026-11-25T22:53:37.526Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -11438,8 +11465,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a21496-6ca6-70d8-8221-3bd780e99d8f",
-                 *       "successorSchemeId": "01a21496-749c-71ff-80cb-a394c8c51b5c",
+                 *       "schemeId": "01a214ea-1a59-727f-9418-cc07ad647d70",
+                 *       "successorSchemeId": "01a214ea-23e4-735b-a797-83fa308e5073",
                  *       "transitionalProtection": {
                  *         "maxDecreasePercent": 5
                  *       }
@@ -11463,10 +11490,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-74a9-73fd-8b8b-e2ca01176f2b",
-                     *       "schemeId": "01a21496-749c-71ff-80cb-a394c8c51b5c",
+                     *       "id": "01a214ea-23f2-73fd-84bd-fe524052e4eb",
+                     *       "schemeId": "01a214ea-23e4-735b-a797-83fa308e5073",
                      *       "replacesSchemeIds": [
-                     *         "01a21496-6ca6-70d8-8221-3bd780e99d8f"
+                     *         "01a214ea-1a59-727f-9418-cc07ad647d70"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -11503,8 +11530,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
-                     *             "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *             "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
+                     *             "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -11517,7 +11544,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-25T21:22:14.306Z",
+                     *       "createdAt": "2026-11-25T22:53:38.667Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -11694,10 +11721,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-74a9-73fd-8b8b-e2ca01176f2b",
-                     *       "schemeId": "01a21496-749c-71ff-80cb-a394c8c51b5c",
+                     *       "id": "01a214ea-23f2-73fd-84bd-fe524052e4eb",
+                     *       "schemeId": "01a214ea-23e4-735b-a797-83fa308e5073",
                      *       "replacesSchemeIds": [
-                     *         "01a21496-6ca6-70d8-8221-3bd780e99d8f"
+                     *         "01a214ea-1a59-727f-9418-cc07ad647d70"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -11734,8 +11761,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
-                     *             "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *             "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
+                     *             "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -11748,7 +11775,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-25T21:22:14.306Z",
+                     *       "createdAt": "2026-11-25T22:53:38.667Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -11906,10 +11933,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-74a9-73fd-8b8b-e2ca01176f2b",
-                     *       "schemeId": "01a21496-749c-71ff-80cb-a394c8c51b5c",
+                     *       "id": "01a214ea-23f2-73fd-84bd-fe524052e4eb",
+                     *       "schemeId": "01a214ea-23e4-735b-a797-83fa308e5073",
                      *       "replacesSchemeIds": [
-                     *         "01a21496-6ca6-70d8-8221-3bd780e99d8f"
+                     *         "01a214ea-1a59-727f-9418-cc07ad647d70"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -11946,22 +11973,22 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
-                     *             "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *             "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
+                     *             "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
                      *             "protectedPence": 0,
                      *             "upratedAnnualPence": 4152800,
                      *             "outcome": "winner",
-                     *             "newBudgetId": "01a21496-74d4-7792-acc8-5d17217e05cc",
-                     *             "reviewId": "01a21496-74d7-7418-9eec-b16e97c1440c"
+                     *             "newBudgetId": "01a214ea-241a-7648-af13-b91c27cd7100",
+                     *             "reviewId": "01a214ea-2422-777b-b3b5-b773d583ea13"
                      *           }
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-25T21:22:14.306Z",
-                     *       "appliedAt": "2026-11-25T21:22:14.360Z",
+                     *       "createdAt": "2026-11-25T22:53:38.667Z",
+                     *       "appliedAt": "2026-11-25T22:53:38.726Z",
                      *       "version": 2
                      *     }
                      */
@@ -12136,7 +12163,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a21496-6ca6-70d8-8221-3bd780e99d8f",
+                 *       "schemeId": "01a214ea-1a59-727f-9418-cc07ad647d70",
                  *       "answers": {
                  *         "washing": "some",
                  *         "dressing": "some",
@@ -12191,7 +12218,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The answer: score answers and work out the indicative budget under a scheme. */
+            /** @description A BudgetCalculation, or with `view=summary` a BudgetCalculationSummary */
             200: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -12203,12 +12230,12 @@ export interface operations {
                     /**
                      * @example {
                      *       "scheme": {
-                     *         "id": "01a21496-6ca6-70d8-8221-3bd780e99d8f",
+                     *         "id": "01a214ea-1a59-727f-9418-cc07ad647d70",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
                      *       "questionnaire": {
-                     *         "id": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
+                     *         "id": "01a214ea-1a33-745d-a77b-95608ba25898",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -12819,7 +12846,7 @@ export interface operations {
                      *       "missingQuestionKeys": []
                      *     }
                      */
-                    "application/json": components["schemas"]["BudgetCalculation"] | components["schemas"]["BudgetCalculationSummary"];
+                    "application/json": components["schemas"]["BudgetCalculationAnswer"];
                 };
             };
             /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_JSON: The request body is not valid JSON. */
@@ -12909,6 +12936,161 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code?: "INVALID_QUESTIONNAIRE" | "INVALID_SCHEME" | "INVALID_ANSWERS" | "INVALID_INPUT";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    calculateBudgets: {
+        parameters: {
+            query?: {
+                /** @description full (default): every section, question and explanation step; summary: points, amounts, referrals and versions only, for portals that show the figure */
+                view?: "full" | "summary";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description BudgetLine objects, one a line (NDJSON) */
+        requestBody: {
+            content: {
+                /** @example {"ref":"case-1","schemeId":"01a214ea-1a59-727f-9418-cc07ad647d70","answers":{"washing":"some","dressing":"some","toileting":"some","moving":"some","night":"waking","preparing":"some","eating":"some","diet":"complex","shopping":"some","weight":"risk","cleaning":"some","laundry":"some","bills":"some","safety-home":"some","adaptations":["hoist"],"family":"some","friends":"some","caring-role":"much","carer":"breakdown","isolation":"often","getting-out":"some","transport":"some","activities":"some","groups":"some","barriers":["mobility"],"work":"some","learning":"some","volunteering":"some","travel-training":"some","routine":"some","everyday":"some","big":"some","communication":"some","money":"some","health":"some","risks-home":"some","risks-out":"some","exploitation":"yes","behaviour":"frequent","falls":"many"}} */
+                "application/x-ndjson": string;
+            };
+        };
+        responses: {
+            /** @description One line for every line sent, in order */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {"line":1,"ref":"case-1","calculation":{"scheme":{"id":"01a214ea-1a59-727f-9418-cc07ad647d70","key":"adults","version":1},"questionnaire":{"id":"01a214ea-1a33-745d-a77b-95608ba25898","key":"saq","version":1},"totalPoints":179,"complete":true,"missingQuestionKeys":[],"method":"linear","band":null,"belowFloor":false,"fullYearPence":4027500,"weeksCovered":52,"weeksPerYear":52,"rasAnnualPence":4027500,"panelAmount":null,"outsideRas":false,"transitionalProtection":null,"streams":[],"totalAnnualPence":4027500,"councilAnnualPence":4027500,"weeklyContributionPence":0,"annualContributionPence":0,"netAnnualPence":4027500,"referral":null,"referrals":[]}} */
+                    "application/x-ndjson": string;
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_JSON: The request body is not valid JSON. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is too large. */
+            413: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type. UNSUPPORTED_CONTENT_ENCODING: Unsupported content encoding. */
+            415: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_CONTENT_ENCODING";
                     };
                 };
             };
@@ -13496,9 +13678,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21496-712b-75de-b063-8e4295758def",
+                     *           "id": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mwwmq4qy"
+                     *             "carefirst": "JOURNEY-mwwpzoco"
                      *           },
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam Example",
@@ -13506,8 +13688,8 @@ export interface operations {
                      *           "agent": null,
                      *           "caresForPersonId": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T21:22:13.410Z",
-                     *           "updatedAt": "2026-11-25T21:22:13.410Z"
+                     *           "createdAt": "2026-11-25T22:53:37.614Z",
+                     *           "updatedAt": "2026-11-25T22:53:37.614Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -13626,7 +13808,7 @@ export interface operations {
                  * @example {
                  *       "clientGroup": "learning-disability",
                  *       "externalIds": {
-                 *         "carefirst": "JOURNEY-mwwmq4qy"
+                 *         "carefirst": "JOURNEY-mwwpzoco"
                  *       },
                  *       "displayName": "Sam Example"
                  *     }
@@ -13649,9 +13831,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-712b-75de-b063-8e4295758def",
+                     *       "id": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwmq4qy"
+                     *         "carefirst": "JOURNEY-mwwpzoco"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -13659,8 +13841,8 @@ export interface operations {
                      *       "agent": null,
                      *       "caresForPersonId": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T21:22:13.410Z",
-                     *       "updatedAt": "2026-11-25T21:22:13.410Z"
+                     *       "createdAt": "2026-11-25T22:53:37.614Z",
+                     *       "updatedAt": "2026-11-25T22:53:37.614Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -13844,9 +14026,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-712b-75de-b063-8e4295758def",
+                     *       "id": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwmq4qy"
+                     *         "carefirst": "JOURNEY-mwwpzoco"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -13854,8 +14036,8 @@ export interface operations {
                      *       "agent": null,
                      *       "caresForPersonId": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T21:22:13.410Z",
-                     *       "updatedAt": "2026-11-25T21:22:13.410Z"
+                     *       "createdAt": "2026-11-25T22:53:37.614Z",
+                     *       "updatedAt": "2026-11-25T22:53:37.614Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -14021,9 +14203,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-712b-75de-b063-8e4295758def",
+                     *       "id": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwmq4qy"
+                     *         "carefirst": "JOURNEY-mwwpzoco"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam",
@@ -14031,8 +14213,8 @@ export interface operations {
                      *       "agent": null,
                      *       "caresForPersonId": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T21:22:13.410Z",
-                     *       "updatedAt": "2026-11-25T21:22:13.472Z"
+                     *       "createdAt": "2026-11-25T22:53:37.614Z",
+                     *       "updatedAt": "2026-11-25T22:53:37.670Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -14276,7 +14458,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *       "recorded": true,
                      *       "sex": "female",
                      *       "ethnicity": "white-british",
@@ -14286,7 +14468,7 @@ export interface operations {
                      *       "primarySupportReason": "learning-disability",
                      *       "ageBand": null,
                      *       "version": 1,
-                     *       "updatedAt": "2026-11-25T21:22:13.494Z"
+                     *       "updatedAt": "2026-11-25T22:53:37.678Z"
                      *     }
                      */
                     "application/json": components["schemas"]["EqualityMonitoring"];
@@ -14456,7 +14638,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *       "recorded": true,
                      *       "sex": "female",
                      *       "ethnicity": "white-british",
@@ -14466,7 +14648,7 @@ export interface operations {
                      *       "primarySupportReason": "learning-disability",
                      *       "ageBand": null,
                      *       "version": 1,
-                     *       "updatedAt": "2026-11-25T21:22:13.494Z"
+                     *       "updatedAt": "2026-11-25T22:53:37.678Z"
                      *     }
                      */
                     "application/json": components["schemas"]["EqualityMonitoring"];
@@ -14686,10 +14868,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21496-7192-763d-a624-51bcc603afb9",
-                     *           "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *           "id": "01a214ea-203a-72f9-b27b-18b926e74ba5",
+                     *           "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *           "questionnaire": {
-                     *             "id": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
+                     *             "id": "01a214ea-1a33-745d-a77b-95608ba25898",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
@@ -15144,8 +15326,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "agreedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-11-25T21:22:13.520Z",
-                     *           "updatedAt": "2026-11-25T21:22:13.565Z"
+                     *           "createdAt": "2026-11-25T22:53:37.720Z",
+                     *           "updatedAt": "2026-11-25T22:53:37.809Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -15262,8 +15444,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "personId": "01a21496-712b-75de-b063-8e4295758def",
-                 *       "questionnaireId": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
+                 *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                 *       "questionnaireId": "01a214ea-1a33-745d-a77b-95608ba25898",
                  *       "completedWith": [
                  *         "family"
                  *       ],
@@ -15288,10 +15470,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-7192-763d-a624-51bcc603afb9",
-                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *       "id": "01a214ea-203a-72f9-b27b-18b926e74ba5",
+                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *       "questionnaire": {
-                     *         "id": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
+                     *         "id": "01a214ea-1a33-745d-a77b-95608ba25898",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -15736,8 +15918,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T21:22:13.520Z",
-                     *       "updatedAt": "2026-11-25T21:22:13.520Z"
+                     *       "createdAt": "2026-11-25T22:53:37.720Z",
+                     *       "updatedAt": "2026-11-25T22:53:37.720Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -15921,10 +16103,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-7192-763d-a624-51bcc603afb9",
-                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *       "id": "01a214ea-203a-72f9-b27b-18b926e74ba5",
+                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *       "questionnaire": {
-                     *         "id": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
+                     *         "id": "01a214ea-1a33-745d-a77b-95608ba25898",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -16379,8 +16561,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T21:22:13.520Z",
-                     *       "updatedAt": "2026-11-25T21:22:13.565Z"
+                     *       "createdAt": "2026-11-25T22:53:37.720Z",
+                     *       "updatedAt": "2026-11-25T22:53:37.809Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -16591,10 +16773,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-7192-763d-a624-51bcc603afb9",
-                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *       "id": "01a214ea-203a-72f9-b27b-18b926e74ba5",
+                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *       "questionnaire": {
-                     *         "id": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
+                     *         "id": "01a214ea-1a33-745d-a77b-95608ba25898",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -17049,8 +17231,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T21:22:13.520Z",
-                     *       "updatedAt": "2026-11-25T21:22:13.565Z"
+                     *       "createdAt": "2026-11-25T22:53:37.720Z",
+                     *       "updatedAt": "2026-11-25T22:53:37.809Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -17297,10 +17479,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-7192-763d-a624-51bcc603afb9",
-                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *       "id": "01a214ea-203a-72f9-b27b-18b926e74ba5",
+                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *       "questionnaire": {
-                     *         "id": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
+                     *         "id": "01a214ea-1a33-745d-a77b-95608ba25898",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -17797,11 +17979,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-11-25T21:22:13.681Z",
+                     *       "submittedAt": "2026-11-25T22:53:37.895Z",
                      *       "agreedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T21:22:13.520Z",
-                     *       "updatedAt": "2026-11-25T21:22:13.681Z"
+                     *       "createdAt": "2026-11-25T22:53:37.720Z",
+                     *       "updatedAt": "2026-11-25T22:53:37.895Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -18031,10 +18213,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-7192-763d-a624-51bcc603afb9",
-                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *       "id": "01a214ea-203a-72f9-b27b-18b926e74ba5",
+                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *       "questionnaire": {
-                     *         "id": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
+                     *         "id": "01a214ea-1a33-745d-a77b-95608ba25898",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -18137,8 +18319,8 @@ export interface operations {
                      *       "moderation": {
                      *         "decision": "agree",
                      *         "amendments": [],
-                     *         "moderatedBy": "key:01a21496-7003-72b1-8684-a7aca034ebf8",
-                     *         "moderatedAt": "2026-11-25T21:22:13.724Z"
+                     *         "moderatedBy": "key:01a214ea-1d90-76a6-8fee-c696732c7db6",
+                     *         "moderatedAt": "2026-11-25T22:53:37.924Z"
                      *       },
                      *       "eligibility": {
                      *         "eligible": true,
@@ -18539,11 +18721,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-11-25T21:22:13.681Z",
-                     *       "agreedAt": "2026-11-25T21:22:13.724Z",
+                     *       "submittedAt": "2026-11-25T22:53:37.895Z",
+                     *       "agreedAt": "2026-11-25T22:53:37.924Z",
                      *       "version": 4,
-                     *       "createdAt": "2026-11-25T21:22:13.520Z",
-                     *       "updatedAt": "2026-11-25T21:22:13.724Z"
+                     *       "createdAt": "2026-11-25T22:53:37.720Z",
+                     *       "updatedAt": "2026-11-25T22:53:37.924Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -18795,18 +18977,18 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21496-734b-71b9-9db9-e18a74032337",
-                     *           "personId": "01a21496-712b-75de-b063-8e4295758def",
-                     *           "assessmentId": "01a21496-7192-763d-a624-51bcc603afb9",
+                     *           "id": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
+                     *           "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *           "assessmentId": "01a214ea-203a-72f9-b27b-18b926e74ba5",
                      *           "status": "indicative",
                      *           "startDate": "2026-12-01",
                      *           "questionnaire": {
-                     *             "id": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
+                     *             "id": "01a214ea-1a33-745d-a77b-95608ba25898",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
                      *           "scheme": {
-                     *             "id": "01a21496-6ca6-70d8-8221-3bd780e99d8f",
+                     *             "id": "01a214ea-1a59-727f-9418-cc07ad647d70",
                      *             "key": "adults",
                      *             "version": 1
                      *           },
@@ -19397,8 +19579,8 @@ export interface operations {
                      *           "contributionCollection": null,
                      *           "agreedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T21:22:13.958Z",
-                     *           "updatedAt": "2026-11-25T21:22:13.958Z"
+                     *           "createdAt": "2026-11-25T22:53:38.257Z",
+                     *           "updatedAt": "2026-11-25T22:53:38.257Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -19515,7 +19697,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "assessmentId": "01a21496-7192-763d-a624-51bcc603afb9",
+                 *       "assessmentId": "01a214ea-203a-72f9-b27b-18b926e74ba5",
                  *       "startDate": "2026-12-01"
                  *     }
                  */
@@ -19537,18 +19719,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-734b-71b9-9db9-e18a74032337",
-                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
-                     *       "assessmentId": "01a21496-7192-763d-a624-51bcc603afb9",
+                     *       "id": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
+                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *       "assessmentId": "01a214ea-203a-72f9-b27b-18b926e74ba5",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
+                     *         "id": "01a214ea-1a33-745d-a77b-95608ba25898",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a21496-6ca6-70d8-8221-3bd780e99d8f",
+                     *         "id": "01a214ea-1a59-727f-9418-cc07ad647d70",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -20139,8 +20321,8 @@ export interface operations {
                      *       "contributionCollection": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T21:22:13.958Z",
-                     *       "updatedAt": "2026-11-25T21:22:13.958Z"
+                     *       "createdAt": "2026-11-25T22:53:38.257Z",
+                     *       "updatedAt": "2026-11-25T22:53:38.257Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -20324,18 +20506,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-734b-71b9-9db9-e18a74032337",
-                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
-                     *       "assessmentId": "01a21496-7192-763d-a624-51bcc603afb9",
+                     *       "id": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
+                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *       "assessmentId": "01a214ea-203a-72f9-b27b-18b926e74ba5",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
+                     *         "id": "01a214ea-1a33-745d-a77b-95608ba25898",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a21496-6ca6-70d8-8221-3bd780e99d8f",
+                     *         "id": "01a214ea-1a59-727f-9418-cc07ad647d70",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -20926,8 +21108,8 @@ export interface operations {
                      *       "contributionCollection": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T21:22:13.958Z",
-                     *       "updatedAt": "2026-11-25T21:22:13.958Z"
+                     *       "createdAt": "2026-11-25T22:53:38.257Z",
+                     *       "updatedAt": "2026-11-25T22:53:38.257Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -21084,7 +21266,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21496-72b6-7731-97bb-9fe45acfd037",
+                     *           "id": "01a214ea-216a-71f6-80a4-da47ed9ff2cc",
                      *           "version": 1,
                      *           "shipped": false,
                      *           "name": "Charging policy 2027/28",
@@ -21150,7 +21332,7 @@ export interface operations {
                      *             "minimumWeeklyChargePence": 0,
                      *             "arrangementFeePence": 0
                      *           },
-                     *           "createdAt": "2026-11-25T21:22:13.809Z"
+                     *           "createdAt": "2026-11-25T22:53:38.016Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -21293,7 +21475,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-72b6-7731-97bb-9fe45acfd037",
+                     *       "id": "01a214ea-216a-71f6-80a4-da47ed9ff2cc",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -21359,7 +21541,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-11-25T21:22:13.809Z"
+                     *       "createdAt": "2026-11-25T22:53:38.016Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -21542,7 +21724,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-72b6-7731-97bb-9fe45acfd037",
+                     *       "id": "01a214ea-216a-71f6-80a4-da47ed9ff2cc",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -21608,7 +21790,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-11-25T21:22:13.809Z"
+                     *       "createdAt": "2026-11-25T22:53:38.016Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -21768,19 +21950,19 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21496-7295-71d1-9a5b-24fb2cbf878a",
-                     *           "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *           "id": "01a214ea-212b-734d-8d2b-ccb4db3ce0b1",
+                     *           "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *           "effectiveFrom": "2026-04-01",
                      *           "method": "entered",
                      *           "weeklyContributionPence": 1500,
                      *           "calculation": null,
                      *           "chargingPolicy": null,
                      *           "notes": null,
-                     *           "createdAt": "2026-11-25T21:22:13.779Z"
+                     *           "createdAt": "2026-11-25T22:53:37.961Z"
                      *         },
                      *         {
-                     *           "id": "01a21496-7304-7304-b3cf-61922ec55b2b",
-                     *           "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *           "id": "01a214ea-21e9-71a6-b321-7b10d6942e05",
+                     *           "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *           "effectiveFrom": "2027-04-01",
                      *           "method": "calculated",
                      *           "weeklyContributionPence": 10035,
@@ -21936,12 +22118,12 @@ export interface operations {
                      *             }
                      *           },
                      *           "chargingPolicy": {
-                     *             "id": "01a21496-72b6-7731-97bb-9fe45acfd037",
+                     *             "id": "01a214ea-216a-71f6-80a4-da47ed9ff2cc",
                      *             "version": 1,
                      *             "name": "Charging policy 2027/28"
                      *           },
                      *           "notes": null,
-                     *           "createdAt": "2026-11-25T21:22:13.889Z"
+                     *           "createdAt": "2026-11-25T22:53:38.149Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -22113,15 +22295,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-7295-71d1-9a5b-24fb2cbf878a",
-                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *       "id": "01a214ea-212b-734d-8d2b-ccb4db3ce0b1",
+                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *       "effectiveFrom": "2026-04-01",
                      *       "method": "entered",
                      *       "weeklyContributionPence": 1500,
                      *       "calculation": null,
                      *       "chargingPolicy": null,
                      *       "notes": null,
-                     *       "createdAt": "2026-11-25T21:22:13.779Z"
+                     *       "createdAt": "2026-11-25T22:53:37.961Z"
                      *     }
                      */
                     "application/json": components["schemas"]["FinancialAssessment"];
@@ -22329,9 +22511,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21496-73d3-74cd-9a3c-494560ca3f85",
-                     *           "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
-                     *           "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *           "id": "01a214ea-230c-77a8-871b-f3f931af6e30",
+                     *           "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
+                     *           "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *           "status": "draft",
                      *           "stage": null,
                      *           "outcomes": [
@@ -22514,8 +22696,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "decidedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-11-25T21:22:14.097Z",
-                     *           "updatedAt": "2026-11-25T21:22:14.130Z",
+                     *           "createdAt": "2026-11-25T22:53:38.440Z",
+                     *           "updatedAt": "2026-11-25T22:53:38.499Z",
                      *           "healthySafeAndWell": "My PA checks my medication daily"
                      *         }
                      *       ],
@@ -22633,7 +22815,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
+                 *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
                  *       "outcomes": [
                  *         {
                  *           "key": "home",
@@ -22702,9 +22884,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-73d3-74cd-9a3c-494560ca3f85",
-                     *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
-                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *       "id": "01a214ea-230c-77a8-871b-f3f931af6e30",
+                     *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
+                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -22887,8 +23069,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T21:22:14.097Z",
-                     *       "updatedAt": "2026-11-25T21:22:14.097Z",
+                     *       "createdAt": "2026-11-25T22:53:38.440Z",
+                     *       "updatedAt": "2026-11-25T22:53:38.440Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -23088,9 +23270,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-73d3-74cd-9a3c-494560ca3f85",
-                     *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
-                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *       "id": "01a214ea-230c-77a8-871b-f3f931af6e30",
+                     *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
+                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -23273,8 +23455,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T21:22:14.097Z",
-                     *       "updatedAt": "2026-11-25T21:22:14.130Z",
+                     *       "createdAt": "2026-11-25T22:53:38.440Z",
+                     *       "updatedAt": "2026-11-25T22:53:38.499Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -23488,9 +23670,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-73d3-74cd-9a3c-494560ca3f85",
-                     *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
-                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *       "id": "01a214ea-230c-77a8-871b-f3f931af6e30",
+                     *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
+                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -23673,8 +23855,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T21:22:14.097Z",
-                     *       "updatedAt": "2026-11-25T21:22:14.130Z",
+                     *       "createdAt": "2026-11-25T22:53:38.440Z",
+                     *       "updatedAt": "2026-11-25T22:53:38.499Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -23922,9 +24104,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-73d3-74cd-9a3c-494560ca3f85",
-                     *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
-                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *       "id": "01a214ea-230c-77a8-871b-f3f931af6e30",
+                     *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
+                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *       "status": "submitted",
                      *       "stage": "coordinator",
                      *       "outcomes": [
@@ -24104,11 +24286,11 @@ export interface operations {
                      *       ],
                      *       "exception": null,
                      *       "decisions": [],
-                     *       "submittedAt": "2026-11-25T21:22:14.209Z",
+                     *       "submittedAt": "2026-11-25T22:53:38.566Z",
                      *       "decidedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T21:22:14.097Z",
-                     *       "updatedAt": "2026-11-25T21:22:14.209Z",
+                     *       "createdAt": "2026-11-25T22:53:38.440Z",
+                     *       "updatedAt": "2026-11-25T22:53:38.566Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -24340,9 +24522,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-73d3-74cd-9a3c-494560ca3f85",
-                     *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
-                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *       "id": "01a214ea-230c-77a8-871b-f3f931af6e30",
+                     *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
+                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *       "status": "submitted",
                      *       "stage": "team-manager",
                      *       "outcomes": [
@@ -24523,22 +24705,22 @@ export interface operations {
                      *       "exception": null,
                      *       "decisions": [
                      *         {
-                     *           "id": "01a21496-7459-777b-9e0b-7f4c240d5aab",
+                     *           "id": "01a214ea-2397-7780-b15f-3c19518d8791",
                      *           "stage": "coordinator",
                      *           "outcome": "approve",
                      *           "reasons": "Approved at coordinator: meets the outcomes",
                      *           "planVersion": 3,
-                     *           "decidedBy": "key:01a21496-7003-72b1-8684-a7aca034ebf8",
+                     *           "decidedBy": "key:01a214ea-1d90-76a6-8fee-c696732c7db6",
                      *           "actorName": "coordinator-1",
                      *           "checklistReasons": null,
-                     *           "decidedAt": "2026-11-25T21:22:14.230Z"
+                     *           "decidedAt": "2026-11-25T22:53:38.576Z"
                      *         }
                      *       ],
-                     *       "submittedAt": "2026-11-25T21:22:14.209Z",
+                     *       "submittedAt": "2026-11-25T22:53:38.566Z",
                      *       "decidedAt": null,
                      *       "version": 4,
-                     *       "createdAt": "2026-11-25T21:22:14.097Z",
-                     *       "updatedAt": "2026-11-25T21:22:14.235Z",
+                     *       "createdAt": "2026-11-25T22:53:38.440Z",
+                     *       "updatedAt": "2026-11-25T22:53:38.587Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -24782,10 +24964,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
+                     *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
                      *       "status": "agreed",
                      *       "agreement": {
-                     *         "id": "01a21496-748e-7577-9f28-68568dae7b3e",
+                     *         "id": "01a214ea-23ca-76c8-ad2c-00eb6bf3caec",
                      *         "startDate": "2026-12-01",
                      *         "frequency": "monthly",
                      *         "collection": "net",
@@ -24793,7 +24975,7 @@ export interface operations {
                      *         "grossAnnualPence": 4027500,
                      *         "contributionAnnualPence": 78000,
                      *         "netAnnualPence": 3949500,
-                     *         "financialAssessmentId": "01a21496-7295-71d1-9a5b-24fb2cbf878a"
+                     *         "financialAssessmentId": "01a214ea-212b-734d-8d2b-ccb4db3ce0b1"
                      *       },
                      *       "balancePence": 0,
                      *       "councilPaidPence": 0,
@@ -25111,8 +25293,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-7525-70b6-9b26-ee0995de2b70",
-                     *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
+                     *       "id": "01a214ea-24b5-74a6-ba55-ab35a761d8ac",
+                     *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
                      *       "kind": "council-payment",
                      *       "funder": "council",
                      *       "direction": "in",
@@ -25125,8 +25307,8 @@ export interface operations {
                      *       "reversesTransactionId": null,
                      *       "reversedBy": null,
                      *       "description": null,
-                     *       "createdBy": "key:01a21496-7015-74b8-afcc-26d2767fb64f",
-                     *       "createdAt": "2026-11-25T21:22:14.432Z"
+                     *       "createdBy": "key:01a214ea-1dd2-740f-a89c-f871c81f12f2",
+                     *       "createdAt": "2026-11-25T22:53:38.853Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Transaction"];
@@ -25330,7 +25512,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
+                 *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
                  *       "termsVersion": "2026-04",
                  *       "holder": {
                  *         "type": "person"
@@ -25361,9 +25543,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-74f7-70e6-a8e0-c59baebb7d8d",
-                     *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
-                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *       "id": "01a214ea-2442-743a-b022-7ef24074583e",
+                     *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
+                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *       "status": "active",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -25381,7 +25563,7 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [],
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T21:22:14.385Z"
+                     *       "createdAt": "2026-11-25T22:53:38.749Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -25565,9 +25747,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-74f7-70e6-a8e0-c59baebb7d8d",
-                     *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
-                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *       "id": "01a214ea-2442-743a-b022-7ef24074583e",
+                     *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
+                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *       "status": "active",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -25585,8 +25767,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a21496-759c-77d6-945b-5929f64494f0",
-                     *           "agreementId": "01a21496-74f7-70e6-a8e0-c59baebb7d8d",
+                     *           "id": "01a214ea-2581-72b1-a217-eb9b9e4d45b1",
+                     *           "agreementId": "01a214ea-2442-743a-b022-7ef24074583e",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -25697,11 +25879,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T21:22:14.553Z"
+                     *           "createdAt": "2026-11-25T22:53:39.067Z"
                      *         }
                      *       ],
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T21:22:14.385Z"
+                     *       "createdAt": "2026-11-25T22:53:38.749Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -25868,9 +26050,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-74f7-70e6-a8e0-c59baebb7d8d",
-                     *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
-                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *       "id": "01a214ea-2442-743a-b022-7ef24074583e",
+                     *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
+                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *       "status": "suspended",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -25888,8 +26070,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a21496-759c-77d6-945b-5929f64494f0",
-                     *           "agreementId": "01a21496-74f7-70e6-a8e0-c59baebb7d8d",
+                     *           "id": "01a214ea-2581-72b1-a217-eb9b9e4d45b1",
+                     *           "agreementId": "01a214ea-2442-743a-b022-7ef24074583e",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -26000,11 +26182,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T21:22:14.553Z"
+                     *           "createdAt": "2026-11-25T22:53:39.067Z"
                      *         }
                      *       ],
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T21:22:14.385Z"
+                     *       "createdAt": "2026-11-25T22:53:38.749Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -26252,8 +26434,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-759c-77d6-945b-5929f64494f0",
-                     *       "agreementId": "01a21496-74f7-70e6-a8e0-c59baebb7d8d",
+                     *       "id": "01a214ea-2581-72b1-a217-eb9b9e4d45b1",
+                     *       "agreementId": "01a214ea-2442-743a-b022-7ef24074583e",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2026-12-31",
                      *       "statement": {
@@ -26364,7 +26546,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T21:22:14.553Z"
+                     *       "createdAt": "2026-11-25T22:53:39.067Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AccountReturn"];
@@ -26591,7 +26773,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-75c1-7682-aac8-84da4c0f679e",
+                     *       "id": "01a214ea-25a6-7553-9332-216485f33761",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -26601,7 +26783,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a21496-74f7-70e6-a8e0-c59baebb7d8d",
+                     *           "agreementId": "01a214ea-2442-743a-b022-7ef24074583e",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -26641,7 +26823,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T21:22:14.588Z"
+                     *       "createdAt": "2026-11-25T22:53:39.105Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -26809,7 +26991,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-75c1-7682-aac8-84da4c0f679e",
+                     *       "id": "01a214ea-25a6-7553-9332-216485f33761",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -26819,7 +27001,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a21496-74f7-70e6-a8e0-c59baebb7d8d",
+                     *           "agreementId": "01a214ea-2442-743a-b022-7ef24074583e",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -26859,7 +27041,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T21:22:14.588Z"
+                     *       "createdAt": "2026-11-25T22:53:39.105Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -27003,7 +27185,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "agreementId": "01a21496-74f7-70e6-a8e0-c59baebb7d8d",
+                 *       "agreementId": "01a214ea-2442-743a-b022-7ef24074583e",
                  *       "outcome": "satisfactory",
                  *       "notes": "Statement and card records agree"
                  *     }
@@ -27023,7 +27205,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-75c1-7682-aac8-84da4c0f679e",
+                     *       "id": "01a214ea-25a6-7553-9332-216485f33761",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -27033,7 +27215,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a21496-74f7-70e6-a8e0-c59baebb7d8d",
+                     *           "agreementId": "01a214ea-2442-743a-b022-7ef24074583e",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -27044,7 +27226,7 @@ export interface operations {
                      *           "notes": "Statement and card records agree",
                      *           "recoveryPence": null,
                      *           "recoveryTransactionId": null,
-                     *           "decidedAt": "2026-11-25T21:22:14.621Z"
+                     *           "decidedAt": "2026-11-25T22:53:39.143Z"
                      *         }
                      *       ],
                      *       "explanation": [
@@ -27073,7 +27255,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T21:22:14.588Z"
+                     *       "createdAt": "2026-11-25T22:53:39.105Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -27293,10 +27475,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21496-7724-7747-8a9f-a28f807a9adf",
-                     *           "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *           "id": "01a214ea-26b8-75fb-b66c-399aa3f5d46b",
+                     *           "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *           "subject": "budget",
-                     *           "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
+                     *           "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
                      *           "planId": null,
                      *           "decisionId": null,
                      *           "lodgedBy": "person",
@@ -27304,8 +27486,8 @@ export interface operations {
                      *           "status": "lodged",
                      *           "decision": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T21:22:14.947Z",
-                     *           "updatedAt": "2026-11-25T21:22:14.947Z"
+                     *           "createdAt": "2026-11-25T22:53:39.382Z",
+                     *           "updatedAt": "2026-11-25T22:53:39.382Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -27423,7 +27605,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "subject": "budget",
-                 *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
+                 *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
                  *       "reason": "My night-time needs are not counted"
                  *     }
                  */
@@ -27445,10 +27627,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-7724-7747-8a9f-a28f807a9adf",
-                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *       "id": "01a214ea-26b8-75fb-b66c-399aa3f5d46b",
+                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *       "subject": "budget",
-                     *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
+                     *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -27456,8 +27638,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T21:22:14.947Z",
-                     *       "updatedAt": "2026-11-25T21:22:14.947Z"
+                     *       "createdAt": "2026-11-25T22:53:39.382Z",
+                     *       "updatedAt": "2026-11-25T22:53:39.382Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -27656,10 +27838,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-7724-7747-8a9f-a28f807a9adf",
-                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *       "id": "01a214ea-26b8-75fb-b66c-399aa3f5d46b",
+                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *       "subject": "budget",
-                     *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
+                     *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -27667,8 +27849,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T21:22:14.947Z",
-                     *       "updatedAt": "2026-11-25T21:22:14.947Z"
+                     *       "createdAt": "2026-11-25T22:53:39.382Z",
+                     *       "updatedAt": "2026-11-25T22:53:39.382Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -27835,10 +28017,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-7724-7747-8a9f-a28f807a9adf",
-                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *       "id": "01a214ea-26b8-75fb-b66c-399aa3f5d46b",
+                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *       "subject": "budget",
-                     *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
+                     *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -27848,12 +28030,12 @@ export interface operations {
                      *         "outcome": "not-upheld",
                      *         "reasons": "Night-time needs are counted in section 4",
                      *         "agreedAnnualPence": null,
-                     *         "decidedBy": "key:01a21496-700f-7522-9baf-0e58fb0062e7",
-                     *         "decidedAt": "2026-11-25T21:22:14.980Z"
+                     *         "decidedBy": "key:01a214ea-1dc2-753a-bb08-02e3181da8ad",
+                     *         "decidedAt": "2026-11-25T22:53:39.433Z"
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T21:22:14.947Z",
-                     *       "updatedAt": "2026-11-25T21:22:14.980Z"
+                     *       "createdAt": "2026-11-25T22:53:39.382Z",
+                     *       "updatedAt": "2026-11-25T22:53:39.433Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -28109,9 +28291,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21496-7491-71db-945d-92a16fa4687b",
-                     *           "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
-                     *           "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *           "id": "01a214ea-23d0-714f-a879-50b1f05d3c3a",
+                     *           "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
+                     *           "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *           "kind": "first",
                      *           "dueDate": "2026-12-29",
                      *           "repeatEveryMonths": null,
@@ -28121,13 +28303,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T21:22:14.275Z",
-                     *           "updatedAt": "2026-11-25T21:22:14.275Z"
+                     *           "createdAt": "2026-11-25T22:53:38.621Z",
+                     *           "updatedAt": "2026-11-25T22:53:38.621Z"
                      *         },
                      *         {
-                     *           "id": "01a21496-7491-71dc-bd8f-4cd6c8435935",
-                     *           "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
-                     *           "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *           "id": "01a214ea-23d0-7150-a7b5-c4de1c69b77b",
+                     *           "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
+                     *           "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *           "kind": "annual",
                      *           "dueDate": "2027-12-01",
                      *           "repeatEveryMonths": null,
@@ -28137,13 +28319,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T21:22:14.275Z",
-                     *           "updatedAt": "2026-11-25T21:22:14.275Z"
+                     *           "createdAt": "2026-11-25T22:53:38.621Z",
+                     *           "updatedAt": "2026-11-25T22:53:38.621Z"
                      *         },
                      *         {
-                     *           "id": "01a21496-74d7-7418-9eec-b16e97c1440c",
-                     *           "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
-                     *           "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *           "id": "01a214ea-2422-777b-b3b5-b773d583ea13",
+                     *           "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
+                     *           "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *           "kind": "interim",
                      *           "dueDate": "2027-04-01",
                      *           "repeatEveryMonths": null,
@@ -28153,8 +28335,8 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T21:22:14.350Z",
-                     *           "updatedAt": "2026-11-25T21:22:14.350Z"
+                     *           "createdAt": "2026-11-25T22:53:38.707Z",
+                     *           "updatedAt": "2026-11-25T22:53:38.707Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -28272,7 +28454,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
+                 *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
                  *       "kind": "interim",
                  *       "dueDate": "2027-03-01"
                  *     }
@@ -28295,9 +28477,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-7639-74f8-8769-d5ea003bcfb4",
-                     *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
-                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *       "id": "01a214ea-2625-73b9-8fcd-21548af41dc2",
+                     *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
+                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *       "kind": "interim",
                      *       "dueDate": "2027-03-01",
                      *       "repeatEveryMonths": null,
@@ -28307,8 +28489,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T21:22:14.711Z",
-                     *       "updatedAt": "2026-11-25T21:22:14.711Z"
+                     *       "createdAt": "2026-11-25T22:53:39.235Z",
+                     *       "updatedAt": "2026-11-25T22:53:39.235Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -28492,9 +28674,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-74d7-7418-9eec-b16e97c1440c",
-                     *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
-                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *       "id": "01a214ea-2422-777b-b3b5-b773d583ea13",
+                     *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
+                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -28504,8 +28686,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T21:22:14.350Z",
-                     *       "updatedAt": "2026-11-25T21:22:14.350Z"
+                     *       "createdAt": "2026-11-25T22:53:38.707Z",
+                     *       "updatedAt": "2026-11-25T22:53:38.707Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -28683,9 +28865,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-74d7-7418-9eec-b16e97c1440c",
-                     *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
-                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *       "id": "01a214ea-2422-777b-b3b5-b773d583ea13",
+                     *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
+                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -28717,10 +28899,10 @@ export interface operations {
                      *         "reassessmentId": null
                      *       },
                      *       "clawback": null,
-                     *       "completedAt": "2026-11-25T21:22:14.792Z",
+                     *       "completedAt": "2026-11-25T22:53:39.298Z",
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T21:22:14.350Z",
-                     *       "updatedAt": "2026-11-25T21:22:14.792Z"
+                     *       "createdAt": "2026-11-25T22:53:38.707Z",
+                     *       "updatedAt": "2026-11-25T22:53:39.298Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -28979,9 +29161,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-7491-71dc-bd8f-4cd6c8435935",
-                     *       "budgetId": "01a21496-734b-71b9-9db9-e18a74032337",
-                     *       "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *       "id": "01a214ea-23d0-7150-a7b5-c4de1c69b77b",
+                     *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
+                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *       "kind": "annual",
                      *       "dueDate": "2027-12-01",
                      *       "repeatEveryMonths": null,
@@ -29123,10 +29305,10 @@ export interface operations {
                      *           "decision": "reduce",
                      *           "amountPence": 1577576,
                      *           "reason": "A replacement hoist is due next month",
-                     *           "decidedBy": "key:01a21496-7015-74b8-afcc-26d2767fb64f",
-                     *           "decidedAt": "2026-11-25T21:22:14.871Z",
+                     *           "decidedBy": "key:01a214ea-1dd2-740f-a89c-f871c81f12f2",
+                     *           "decidedAt": "2026-11-25T22:53:39.359Z",
                      *           "transactionIds": [
-                     *             "01a21496-76d7-74c0-9453-2310dec21c31"
+                     *             "01a214ea-269e-7345-bea9-63e34f7dd0a4"
                      *           ]
                      *         },
                      *         "weeksPerYear": 52,
@@ -29134,10 +29316,10 @@ export interface operations {
                      *         "funders": [],
                      *         "totalClawbackPence": 3155153
                      *       },
-                     *       "completedAt": "2026-11-25T21:22:14.851Z",
+                     *       "completedAt": "2026-11-25T22:53:39.330Z",
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T21:22:14.275Z",
-                     *       "updatedAt": "2026-11-25T21:22:14.871Z"
+                     *       "createdAt": "2026-11-25T22:53:38.621Z",
+                     *       "updatedAt": "2026-11-25T22:53:39.359Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -29381,26 +29563,26 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "budget",
-                     *       "id": "01a21496-734b-71b9-9db9-e18a74032337",
+                     *       "id": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
                      *         "questionnaire": "saq v1",
-                     *         "questionnaireId": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
+                     *         "questionnaireId": "01a214ea-1a33-745d-a77b-95608ba25898",
                      *         "scheme": "adults v1",
-                     *         "schemeId": "01a21496-6ca6-70d8-8221-3bd780e99d8f"
+                     *         "schemeId": "01a214ea-1a59-727f-9418-cc07ad647d70"
                      *       },
                      *       "checks": [
                      *         {
                      *           "figure": "schemeId",
-                     *           "stored": "01a21496-6ca6-70d8-8221-3bd780e99d8f",
-                     *           "recomputed": "01a21496-6ca6-70d8-8221-3bd780e99d8f",
+                     *           "stored": "01a214ea-1a59-727f-9418-cc07ad647d70",
+                     *           "recomputed": "01a214ea-1a59-727f-9418-cc07ad647d70",
                      *           "matches": true
                      *         },
                      *         {
                      *           "figure": "questionnaireId",
-                     *           "stored": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
-                     *           "recomputed": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
+                     *           "stored": "01a214ea-1a33-745d-a77b-95608ba25898",
+                     *           "recomputed": "01a214ea-1a33-745d-a77b-95608ba25898",
                      *           "matches": true
                      *         },
                      *         {
@@ -29644,11 +29826,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "financial-assessment",
-                     *       "id": "01a21496-7304-7304-b3cf-61922ec55b2b",
+                     *       "id": "01a214ea-21e9-71a6-b321-7b10d6942e05",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
-                     *         "chargingPolicyId": "01a21496-72b6-7731-97bb-9fe45acfd037",
+                     *         "chargingPolicyId": "01a214ea-216a-71f6-80a4-da47ed9ff2cc",
                      *         "chargingPolicyVersion": 1,
                      *         "chargingPolicy": "Charging policy 2027/28"
                      *       },
@@ -29820,7 +30002,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "clawback",
-                     *       "id": "01a21496-7491-71dc-bd8f-4cd6c8435935",
+                     *       "id": "01a214ea-23d0-7150-a7b5-c4de1c69b77b",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
@@ -32045,52 +32227,52 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21496-6cae-763e-b924-019cb41d908b",
+                     *           "id": "01a214ea-1a81-72ef-a5dc-c9ce4eabd73c",
                      *           "seq": 1,
                      *           "type": "council.created",
                      *           "entityType": "council",
-                     *           "entityId": "01a21496-6c97-7491-8885-9e3581f51a57",
-                     *           "occurredAt": "2026-11-25T21:22:12.246Z",
+                     *           "entityId": "01a214ea-19ff-7211-8a7f-d1fd793abe11",
+                     *           "occurredAt": "2026-11-25T22:53:36.120Z",
                      *           "data": {
-                     *             "id": "01a21496-6c97-7491-8885-9e3581f51a57",
+                     *             "id": "01a214ea-19ff-7211-8a7f-d1fd793abe11",
                      *             "name": "Demo Borough"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21496-6cae-763f-b47f-5048640fdc0e",
+                     *           "id": "01a214ea-1a81-72f0-bb25-c0ab8bd5788d",
                      *           "seq": 2,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
-                     *           "occurredAt": "2026-11-25T21:22:12.246Z",
+                     *           "entityId": "01a214ea-1a33-745d-a77b-95608ba25898",
+                     *           "occurredAt": "2026-11-25T22:53:36.120Z",
                      *           "data": {
-                     *             "id": "01a21496-6ca0-707e-9a2d-57a3722fbef7",
+                     *             "id": "01a214ea-1a33-745d-a77b-95608ba25898",
                      *             "key": "saq",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21496-6cae-7640-8299-dd14f34b2c2b",
+                     *           "id": "01a214ea-1a81-72f1-bd7d-ea441fce265b",
                      *           "seq": 3,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a21496-6ca6-70d8-8221-3bd780e99d8f",
-                     *           "occurredAt": "2026-11-25T21:22:12.246Z",
+                     *           "entityId": "01a214ea-1a59-727f-9418-cc07ad647d70",
+                     *           "occurredAt": "2026-11-25T22:53:36.120Z",
                      *           "data": {
-                     *             "id": "01a21496-6ca6-70d8-8221-3bd780e99d8f",
+                     *             "id": "01a214ea-1a59-727f-9418-cc07ad647d70",
                      *             "key": "adults",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21496-6fc5-76e0-9f87-fccddb1a0aca",
+                     *           "id": "01a214ea-1d7b-7350-a772-4559d4a48453",
                      *           "seq": 4,
                      *           "type": "council.updated",
                      *           "entityType": "council",
-                     *           "entityId": "01a21496-6c97-7491-8885-9e3581f51a57",
-                     *           "occurredAt": "2026-11-25T21:22:13.020Z",
+                     *           "entityId": "01a214ea-19ff-7211-8a7f-d1fd793abe11",
+                     *           "occurredAt": "2026-11-25T22:53:37.014Z",
                      *           "data": {
-                     *             "id": "01a21496-6c97-7491-8885-9e3581f51a57",
+                     *             "id": "01a214ea-19ff-7211-8a7f-d1fd793abe11",
                      *             "name": "Demo Borough",
                      *             "version": 2,
                      *             "settings": {
@@ -32103,7 +32285,7 @@ export interface operations {
                      *                   }
                      *                 ],
                      *                 "publishedSchemeIds": [
-                     *                   "01a21496-6ca6-70d8-8221-3bd780e99d8f"
+                     *                   "01a214ea-1a59-727f-9418-cc07ad647d70"
                      *                 ],
                      *                 "seniorResponsibleOwner": "Director of Adult Social Services"
                      *               },
@@ -32116,152 +32298,152 @@ export interface operations {
                      *               "firstReviewAfterWeeks": 4,
                      *               "contributionCollection": "net"
                      *             },
-                     *             "createdAt": "2026-11-25T21:22:12.246Z"
+                     *             "createdAt": "2026-11-25T22:53:36.120Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21496-7005-7222-93df-8d79450cf1f8",
+                     *           "id": "01a214ea-1d9a-77f1-8b1f-7995c6ec24c4",
                      *           "seq": 5,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21496-7003-72b1-8684-a7aca034ebf8",
-                     *           "occurredAt": "2026-11-25T21:22:13.122Z",
+                     *           "entityId": "01a214ea-1d90-76a6-8fee-c696732c7db6",
+                     *           "occurredAt": "2026-11-25T22:53:37.036Z",
                      *           "data": {
-                     *             "id": "01a21496-7003-72b1-8684-a7aca034ebf8",
+                     *             "id": "01a214ea-1d90-76a6-8fee-c696732c7db6",
                      *             "name": "Care coordinators",
                      *             "roles": [
                      *               "assessor"
                      *             ],
-                     *             "createdAt": "2026-11-25T21:22:13.122Z",
+                     *             "createdAt": "2026-11-25T22:53:37.036Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21496-700c-77d0-b677-aca0cbdc74d0",
+                     *           "id": "01a214ea-1db5-76c8-9860-b8146feda249",
                      *           "seq": 6,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21496-700a-7348-b0ed-ee708893dfca",
-                     *           "occurredAt": "2026-11-25T21:22:13.130Z",
+                     *           "entityId": "01a214ea-1daf-73a7-ada3-173ae15c0206",
+                     *           "occurredAt": "2026-11-25T22:53:37.070Z",
                      *           "data": {
-                     *             "id": "01a21496-700a-7348-b0ed-ee708893dfca",
+                     *             "id": "01a214ea-1daf-73a7-ada3-173ae15c0206",
                      *             "name": "Team managers",
                      *             "roles": [
                      *               "team-manager"
                      *             ],
-                     *             "createdAt": "2026-11-25T21:22:13.130Z",
+                     *             "createdAt": "2026-11-25T22:53:37.070Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21496-7011-76a4-aef0-4e394f418c58",
+                     *           "id": "01a214ea-1dc5-75c5-90c1-726353990368",
                      *           "seq": 7,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21496-700f-7522-9baf-0e58fb0062e7",
-                     *           "occurredAt": "2026-11-25T21:22:13.135Z",
+                     *           "entityId": "01a214ea-1dc2-753a-bb08-02e3181da8ad",
+                     *           "occurredAt": "2026-11-25T22:53:37.090Z",
                      *           "data": {
-                     *             "id": "01a21496-700f-7522-9baf-0e58fb0062e7",
+                     *             "id": "01a214ea-1dc2-753a-bb08-02e3181da8ad",
                      *             "name": "Resource Allocation Panel",
                      *             "roles": [
                      *               "panel"
                      *             ],
-                     *             "createdAt": "2026-11-25T21:22:13.135Z",
+                     *             "createdAt": "2026-11-25T22:53:37.090Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21496-7017-76ad-8ff1-48ce1ef96c88",
+                     *           "id": "01a214ea-1dda-7195-81d1-4cfec12ca73c",
                      *           "seq": 8,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21496-7015-74b8-afcc-26d2767fb64f",
-                     *           "occurredAt": "2026-11-25T21:22:13.141Z",
+                     *           "entityId": "01a214ea-1dd2-740f-a89c-f871c81f12f2",
+                     *           "occurredAt": "2026-11-25T22:53:37.106Z",
                      *           "data": {
-                     *             "id": "01a21496-7015-74b8-afcc-26d2767fb64f",
+                     *             "id": "01a214ea-1dd2-740f-a89c-f871c81f12f2",
                      *             "name": "Finance",
                      *             "roles": [
                      *               "finance"
                      *             ],
-                     *             "createdAt": "2026-11-25T21:22:13.141Z",
+                     *             "createdAt": "2026-11-25T22:53:37.106Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21496-701d-712f-a982-9f68d3c71d1d",
+                     *           "id": "01a214ea-1dec-7586-9ca6-3685c8625ca6",
                      *           "seq": 9,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21496-701b-75c0-96de-c1825ccb79ac",
-                     *           "occurredAt": "2026-11-25T21:22:13.147Z",
+                     *           "entityId": "01a214ea-1de5-7465-87f8-f5a46ff1177c",
+                     *           "occurredAt": "2026-11-25T22:53:37.124Z",
                      *           "data": {
-                     *             "id": "01a21496-701b-75c0-96de-c1825ccb79ac",
+                     *             "id": "01a214ea-1de5-7465-87f8-f5a46ff1177c",
                      *             "name": "CareFirst bridge",
                      *             "roles": [
                      *               "integration"
                      *             ],
-                     *             "createdAt": "2026-11-25T21:22:13.147Z",
+                     *             "createdAt": "2026-11-25T22:53:37.124Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21496-7023-7554-aff1-2be3b2764b0d",
+                     *           "id": "01a214ea-1e18-71fa-9727-8731c4fa602b",
                      *           "seq": 10,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21496-7022-77fe-bb64-358d1be19240",
-                     *           "occurredAt": "2026-11-25T21:22:13.153Z",
+                     *           "entityId": "01a214ea-1e09-733a-a3e3-095cf28c4217",
+                     *           "occurredAt": "2026-11-25T22:53:37.161Z",
                      *           "data": {
-                     *             "id": "01a21496-7022-77fe-bb64-358d1be19240",
+                     *             "id": "01a214ea-1e09-733a-a3e3-095cf28c4217",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-11-25T21:22:13.153Z",
+                     *             "createdAt": "2026-11-25T22:53:37.161Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21496-7039-7549-8841-6fe3b93e4b4c",
+                     *           "id": "01a214ea-1e53-77db-8706-eb4dc04d95a8",
                      *           "seq": 11,
                      *           "type": "api-key.revoked",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a21496-7022-77fe-bb64-358d1be19240",
-                     *           "occurredAt": "2026-11-25T21:22:13.169Z",
+                     *           "entityId": "01a214ea-1e09-733a-a3e3-095cf28c4217",
+                     *           "occurredAt": "2026-11-25T22:53:37.230Z",
                      *           "data": {
-                     *             "id": "01a21496-7022-77fe-bb64-358d1be19240",
+                     *             "id": "01a214ea-1e09-733a-a3e3-095cf28c4217",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-11-25T21:22:13.153Z",
-                     *             "revokedAt": "2026-11-25T21:22:13.173Z"
+                     *             "createdAt": "2026-11-25T22:53:37.161Z",
+                     *             "revokedAt": "2026-11-25T22:53:37.232Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21496-7093-70f8-b70f-2c72dba0b040",
+                     *           "id": "01a214ea-1f15-725d-83c9-46c3343c5023",
                      *           "seq": 12,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a21496-7091-7617-8c18-df795bc4cf1c",
-                     *           "occurredAt": "2026-11-25T21:22:13.264Z",
+                     *           "entityId": "01a214ea-1f12-738a-8d44-61801fe28d08",
+                     *           "occurredAt": "2026-11-25T22:53:37.424Z",
                      *           "data": {
-                     *             "id": "01a21496-7091-7617-8c18-df795bc4cf1c",
-                     *             "key": "carers-mwwmq4qy",
+                     *             "id": "01a214ea-1f12-738a-8d44-61801fe28d08",
+                     *             "key": "carers-mwwpzoco",
                      *             "title": "Carer’s self-assessment",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21496-709f-726c-bb8a-c5a81ac0b03a",
+                     *           "id": "01a214ea-1f2c-77b1-91f4-a0a8ea55459f",
                      *           "seq": 13,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a21496-709d-75ba-bfde-9a99974609b1",
-                     *           "occurredAt": "2026-11-25T21:22:13.276Z",
+                     *           "entityId": "01a214ea-1f23-70a3-9fc2-4f3919c8f9bc",
+                     *           "occurredAt": "2026-11-25T22:53:37.440Z",
                      *           "data": {
-                     *             "id": "01a21496-709d-75ba-bfde-9a99974609b1",
-                     *             "key": "carers-mwwmq4qy",
+                     *             "id": "01a214ea-1f23-70a3-9fc2-4f3919c8f9bc",
+                     *             "key": "carers-mwwpzoco",
                      *             "method": {
                      *               "type": "linear",
                      *               "poundsPerPointPence": 10000
@@ -32272,28 +32454,28 @@ export interface operations {
                      *               "percent": 20
                      *             },
                      *             "rounding": "penny",
-                     *             "createdAt": "2026-11-25T21:22:13.276Z",
+                     *             "createdAt": "2026-11-25T22:53:37.440Z",
                      *             "effectiveTo": null,
                      *             "floorPoints": null,
                      *             "ceilingPence": null,
                      *             "clientGroups": [
-                     *               "carers-mwwmq4qy"
+                     *               "carers-mwwpzoco"
                      *             ],
                      *             "weeksPerYear": 52,
                      *             "effectiveFrom": "2026-04-01",
-                     *             "questionnaireId": "01a21496-7091-7617-8c18-df795bc4cf1c",
+                     *             "questionnaireId": "01a214ea-1f12-738a-8d44-61801fe28d08",
                      *             "topSlicePercent": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21496-70ea-715c-96ef-e63ba46abc7b",
+                     *           "id": "01a214ea-1f7d-733b-82fd-036f06fa3406",
                      *           "seq": 14,
                      *           "type": "calibration.created",
                      *           "entityType": "calibration",
-                     *           "entityId": "01a21496-70e7-774d-8821-9ce13885a121",
-                     *           "occurredAt": "2026-11-25T21:22:13.351Z",
+                     *           "entityId": "01a214ea-1f76-77cf-b006-567209fc0b6c",
+                     *           "occurredAt": "2026-11-25T22:53:37.526Z",
                      *           "data": {
-                     *             "id": "01a21496-70e7-774d-8821-9ce13885a121",
+                     *             "id": "01a214ea-1f76-77cf-b006-567209fc0b6c",
                      *             "caseCount": 3,
                      *             "integrity": {
                      *               "passes": true,
@@ -32307,104 +32489,104 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21496-7133-718a-906e-55fda460efd4",
+                     *           "id": "01a214ea-1fdd-7711-b313-7764d581c114",
                      *           "seq": 15,
                      *           "type": "person.created",
                      *           "entityType": "person",
-                     *           "entityId": "01a21496-712b-75de-b063-8e4295758def",
-                     *           "occurredAt": "2026-11-25T21:22:13.410Z",
+                     *           "entityId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *           "occurredAt": "2026-11-25T22:53:37.614Z",
                      *           "data": {
-                     *             "id": "01a21496-712b-75de-b063-8e4295758def",
+                     *             "id": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *             "version": 1,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mwwmq4qy"
+                     *               "carefirst": "JOURNEY-mwwpzoco"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21496-7163-7044-b00f-377d88ba6333",
+                     *           "id": "01a214ea-2008-763d-9b3c-cb3abe94fc76",
                      *           "seq": 16,
                      *           "type": "person.updated",
                      *           "entityType": "person",
-                     *           "entityId": "01a21496-712b-75de-b063-8e4295758def",
-                     *           "occurredAt": "2026-11-25T21:22:13.467Z",
+                     *           "entityId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *           "occurredAt": "2026-11-25T22:53:37.668Z",
                      *           "data": {
-                     *             "id": "01a21496-712b-75de-b063-8e4295758def",
+                     *             "id": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *             "version": 2,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mwwmq4qy"
+                     *               "carefirst": "JOURNEY-mwwpzoco"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21496-7195-7695-83f3-51b338590b69",
+                     *           "id": "01a214ea-2040-7258-afca-a0333e8ecd64",
                      *           "seq": 17,
                      *           "type": "assessment.created",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a21496-7192-763d-a624-51bcc603afb9",
-                     *           "occurredAt": "2026-11-25T21:22:13.520Z",
+                     *           "entityId": "01a214ea-203a-72f9-b27b-18b926e74ba5",
+                     *           "occurredAt": "2026-11-25T22:53:37.720Z",
                      *           "data": {
-                     *             "id": "01a21496-7192-763d-a624-51bcc603afb9",
+                     *             "id": "01a214ea-203a-72f9-b27b-18b926e74ba5",
                      *             "status": "draft",
                      *             "version": 1,
-                     *             "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *             "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a21496-6ca0-707e-9a2d-57a3722fbef7"
+                     *             "questionnaireId": "01a214ea-1a33-745d-a77b-95608ba25898"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21496-71bf-7354-b7ee-db0508d76d77",
+                     *           "id": "01a214ea-2094-7466-93ba-eeba96d966fd",
                      *           "seq": 18,
                      *           "type": "assessment.answers-saved",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a21496-7192-763d-a624-51bcc603afb9",
-                     *           "occurredAt": "2026-11-25T21:22:13.563Z",
+                     *           "entityId": "01a214ea-203a-72f9-b27b-18b926e74ba5",
+                     *           "occurredAt": "2026-11-25T22:53:37.806Z",
                      *           "data": {
-                     *             "id": "01a21496-7192-763d-a624-51bcc603afb9",
+                     *             "id": "01a214ea-203a-72f9-b27b-18b926e74ba5",
                      *             "status": "draft",
                      *             "version": 2,
-                     *             "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *             "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a21496-6ca0-707e-9a2d-57a3722fbef7"
+                     *             "questionnaireId": "01a214ea-1a33-745d-a77b-95608ba25898"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21496-7233-7390-aeba-4e631f8072e6",
+                     *           "id": "01a214ea-20ec-7611-b81f-2d023f62b2ab",
                      *           "seq": 19,
                      *           "type": "assessment.submitted",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a21496-7192-763d-a624-51bcc603afb9",
-                     *           "occurredAt": "2026-11-25T21:22:13.679Z",
+                     *           "entityId": "01a214ea-203a-72f9-b27b-18b926e74ba5",
+                     *           "occurredAt": "2026-11-25T22:53:37.890Z",
                      *           "data": {
-                     *             "id": "01a21496-7192-763d-a624-51bcc603afb9",
+                     *             "id": "01a214ea-203a-72f9-b27b-18b926e74ba5",
                      *             "status": "submitted",
                      *             "version": 3,
-                     *             "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *             "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a21496-6ca0-707e-9a2d-57a3722fbef7"
+                     *             "questionnaireId": "01a214ea-1a33-745d-a77b-95608ba25898"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a21496-725e-7331-9b02-c9021a8acd4b",
+                     *           "id": "01a214ea-2107-7132-b36d-b250811bf07a",
                      *           "seq": 20,
                      *           "type": "assessment.agreed",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a21496-7192-763d-a624-51bcc603afb9",
-                     *           "occurredAt": "2026-11-25T21:22:13.722Z",
+                     *           "entityId": "01a214ea-203a-72f9-b27b-18b926e74ba5",
+                     *           "occurredAt": "2026-11-25T22:53:37.922Z",
                      *           "data": {
-                     *             "id": "01a21496-7192-763d-a624-51bcc603afb9",
+                     *             "id": "01a214ea-203a-72f9-b27b-18b926e74ba5",
                      *             "status": "agreed",
                      *             "version": 4,
                      *             "decision": "agree",
                      *             "eligible": true,
-                     *             "personId": "01a21496-712b-75de-b063-8e4295758def",
+                     *             "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
                      *             "amendments": 0,
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a21496-6ca0-707e-9a2d-57a3722fbef7"
+                     *             "questionnaireId": "01a214ea-1a33-745d-a77b-95608ba25898"
                      *           }
                      *         }
                      *       ],
@@ -32536,8 +32718,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21496-775e-731c-b0f9-1b849da10307",
-                     *           "url": "http://127.0.0.1:39533/ras",
+                     *           "id": "01a214ea-2716-73cb-bdc7-1da8cb49c139",
+                     *           "url": "http://127.0.0.1:45711/ras",
                      *           "description": "CareFirst bridge",
                      *           "eventTypes": [
                      *             "budget.created",
@@ -32547,7 +32729,7 @@ export interface operations {
                      *           "pausedReason": null,
                      *           "cursor": 64,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T21:22:15.005Z"
+                     *           "createdAt": "2026-11-25T22:53:39.477Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -32664,7 +32846,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "url": "http://127.0.0.1:39533/ras",
+                 *       "url": "http://127.0.0.1:45711/ras",
                  *       "eventTypes": [
                  *         "budget.created",
                  *         "budget.agreed"
@@ -32690,8 +32872,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-775e-731c-b0f9-1b849da10307",
-                     *       "url": "http://127.0.0.1:39533/ras",
+                     *       "id": "01a214ea-2716-73cb-bdc7-1da8cb49c139",
+                     *       "url": "http://127.0.0.1:45711/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -32701,7 +32883,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 64,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T21:22:15.005Z",
+                     *       "createdAt": "2026-11-25T22:53:39.477Z",
                      *       "secret": "whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx="
                      *     }
                      */
@@ -32871,8 +33053,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-775e-731c-b0f9-1b849da10307",
-                     *       "url": "http://127.0.0.1:39533/ras",
+                     *       "id": "01a214ea-2716-73cb-bdc7-1da8cb49c139",
+                     *       "url": "http://127.0.0.1:45711/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -32882,7 +33064,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 64,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T21:22:15.005Z"
+                     *       "createdAt": "2026-11-25T22:53:39.477Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -33194,8 +33376,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-775e-731c-b0f9-1b849da10307",
-                     *       "url": "http://127.0.0.1:39533/ras",
+                     *       "id": "01a214ea-2716-73cb-bdc7-1da8cb49c139",
+                     *       "url": "http://127.0.0.1:45711/ras",
                      *       "description": "CareFirst bridge (live)",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -33205,7 +33387,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 64,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T21:22:15.005Z"
+                     *       "createdAt": "2026-11-25T22:53:39.477Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -34015,7 +34197,7 @@ export interface operations {
                      *     </style>
                      *     </head>
                      *     <body>
-                     *     <header><p><strong>Demo Borough</strong></p><p>25 November 2026<br>indicative-budget 01a21496-734b-71b9-9db9-e18a74032337</p></header>
+                     *     <header><p><strong>Demo Borough</strong></p><p>25 November 2026<br>indicative-budget 01a214ea-2259-71d5-a2fc-58bd93c3353a</p></header>
                      *     <h1>Your personal budget</h1>
                      *     <p>Dear Sam,</p>
                      *     <p>Thank you for telling us about your needs.</p>
@@ -34210,8 +34392,8 @@ export interface operations {
                     "application/x-ndjson": string;
                     /**
                      * @example id,personId,externalIds,assessmentId,status,startDate,schemeKey,schemeVersion,rasAnnualPence,panelAnnualPence,outsideRas,totalAnnualPence,councilAnnualPence,annualContributionPence,netAnnualPence,referral,agreedAt
-                     *     01a21496-734b-71b9-9db9-e18a74032337,01a21496-712b-75de-b063-8e4295758def,"{""carefirst"":""JOURNEY-mwwmq4qy""}",01a21496-7192-763d-a624-51bcc603afb9,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-11-25T21:22:14.282Z
-                     *     01a21496-74d4-7792-acc8-5d17217e05cc,01a21496-712b-75de-b063-8e4295758def,"{""carefirst"":""JOURNEY-mwwmq4qy""}",01a21496-7192-763d-a624-51bcc603afb9,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
+                     *     01a214ea-2259-71d5-a2fc-58bd93c3353a,01a214ea-1fd6-7655-919d-85f4b990a16a,"{""carefirst"":""JOURNEY-mwwpzoco""}",01a214ea-203a-72f9-b27b-18b926e74ba5,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-11-25T22:53:38.631Z
+                     *     01a214ea-241a-7648-af13-b91c27cd7100,01a214ea-1fd6-7655-919d-85f4b990a16a,"{""carefirst"":""JOURNEY-mwwpzoco""}",01a214ea-203a-72f9-b27b-18b926e74ba5,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
                      */
                     "text/csv": string;
                 };
@@ -34369,12 +34551,12 @@ export interface operations {
             content: {
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mwwmq4qy,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mwwpzoco,learning-disability,Alex Example,1961-02-03
                  */
                 "text/csv": string;
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mwwmq4qy,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mwwpzoco,learning-disability,Alex Example,1961-02-03
                  */
                 "application/x-ndjson": string;
             };
@@ -35872,8 +36054,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a21496-77f0-7349-9b32-dadc0f464e2a",
-                     *           "roundKey": "nw-mwwmq4qy",
+                     *           "id": "01a214ea-27e5-71fb-9774-08dd033d4d21",
+                     *           "roundKey": "nw-mwwpzoco",
                      *           "title": "North West self-rating",
                      *           "closesOn": "2099-06-30",
                      *           "closed": false,
@@ -35915,7 +36097,7 @@ export interface operations {
                      *               "version": null
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T21:22:15.151Z"
+                     *           "createdAt": "2026-11-25T22:53:39.683Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -36032,7 +36214,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "roundKey": "nw-mwwmq4qy",
+                 *       "roundKey": "nw-mwwpzoco",
                  *       "title": "North West self-rating",
                  *       "closesOn": "2099-06-30"
                  *     }
@@ -36054,8 +36236,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-77f0-7349-9b32-dadc0f464e2a",
-                     *       "roundKey": "nw-mwwmq4qy",
+                     *       "id": "01a214ea-27e5-71fb-9774-08dd033d4d21",
+                     *       "roundKey": "nw-mwwpzoco",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -36097,7 +36279,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T21:22:15.151Z"
+                     *       "createdAt": "2026-11-25T22:53:39.683Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -36280,8 +36462,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a21496-77f0-7349-9b32-dadc0f464e2a",
-                     *       "roundKey": "nw-mwwmq4qy",
+                     *       "id": "01a214ea-27e5-71fb-9774-08dd033d4d21",
+                     *       "roundKey": "nw-mwwpzoco",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -36323,7 +36505,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T21:22:15.151Z"
+                     *       "createdAt": "2026-11-25T22:53:39.683Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -36740,7 +36922,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "roundKey": "nw-mwwmq4qy",
+                     *       "roundKey": "nw-mwwpzoco",
                      *       "councils": 1,
                      *       "minimumCouncils": 5,
                      *       "published": false,
@@ -36889,7 +37071,7 @@ export interface operations {
                      * @example {
                      *       "standard": "UK Algorithmic Transparency Recording Standard",
                      *       "standardVersion": "3.0",
-                     *       "schemeId": "01a21496-6ca6-70d8-8221-3bd780e99d8f",
+                     *       "schemeId": "01a214ea-1a59-727f-9418-cc07ad647d70",
                      *       "schemeKey": "adults",
                      *       "schemeVersion": 1,
                      *       "lastUpdated": "2026-11-25",
@@ -36936,7 +37118,7 @@ export interface operations {
                      *             "How the answers become money is set out below, generated from the scheme itself."
                      *           ],
                      *           "maths": {
-                     *             "schemeId": "01a21496-6ca6-70d8-8221-3bd780e99d8f",
+                     *             "schemeId": "01a214ea-1a59-727f-9418-cc07ad647d70",
                      *             "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *             "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *             "sections": [

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { Logger } from 'pino';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import { AppError } from './errors.js';
 import { encodedBodyError } from './http/content-encoding.js';
 import { findControlCharacter, mayHoldControlCharacter } from './http/control-characters.js';
-import { RequestLogger } from './logger.js';
+import { cachedSerializers } from './http/serializer-cache.js';
+import { AccessLog, RequestLogger } from './logger.js';
 import auth from './plugins/auth.js';
 import database from './plugins/database.js';
 import deprecation from './plugins/deprecation.js';
@@ -55,6 +55,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     requestIdHeader: false,
     return503OnClosing: true,
+    schemaController: { compilersFactory: { buildSerializer: cachedSerializers() } },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     clientErrorHandler,
     frameworkErrors,
@@ -69,19 +70,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       : Fastify({
           ...fastifyOptions,
           loggerInstance: logger,
-          // One line a request, when it is answered (below), instead of Fastify's two.
-          disableRequestLogging: true,
+          logController: new AccessLog(),
           childLoggerFactory: (parent, bindings, childOptions) => new RequestLogger(parent, bindings, childOptions),
         })
   ).withTypeProvider<TypeBoxTypeProvider>();
-  if (typeof logger !== 'boolean' && (logger as Logger).isLevelEnabled('info')) {
-    // The access log: method, URL (personal query values redacted by the logger's serializer),
-    // status and time taken, one line a request.
-    app.addHook('onResponse', (request, reply, done) => {
-      request.log.info({ req: request, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime }, 'request completed');
-      done();
-    });
-  }
   app.setValidatorCompiler(validatorCompiler);
   // An empty body with a JSON content type (curl -X POST with headers set for the session) is no
   // body, not malformed JSON: transitions such as submitAssessment take none.

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BudgetCalculation, BudgetCalculationSummary, ClawbackResult, ContributionResult } from '../src/routes/v1/calculations/schemas.js';
+import { Problem } from '../src/schemas/common.js';
 import { expectDocumentedShape } from './helpers/documented-shape.js';
 import { SMALL_QUESTIONNAIRE } from './helpers/fixtures.js';
 import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
@@ -166,6 +167,104 @@ describe('calculateBudget', () => {
     const response = await t.call('POST', '/v1/calculations/budget', { key: other.adminKey, body: { schemeId, answers: HIGH } });
     expect(response.statusCode).toBe(422);
     expect(problemOf(response).errors?.[0]?.pointer).toBe('/schemeId');
+  });
+});
+
+describe('calculateBudgets', () => {
+  const batch = (lines: string, query = '') =>
+    t.app.inject({
+      method: 'POST',
+      url: `/v1/calculations/budgets${query}`,
+      headers: { authorization: `Bearer ${portalKey}`, 'content-type': 'application/x-ndjson' },
+      payload: lines,
+    });
+  const answersOf = (body: string) =>
+    body
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line));
+
+  it('answers every line in order, each bad line with its problem, and carries on after it', async () => {
+    const schemeId = await createScheme({ method: { type: 'linear', poundsPerPointPence: 25_000 } });
+    const other = await t.council();
+    const otherQuestionnaire = (await t.call('POST', '/v1/questionnaires', { key: other.adminKey, body: SMALL_QUESTIONNAIRE })).json().id;
+    const otherScheme = (
+      await t.call('POST', '/v1/allocation-schemes', {
+        key: other.adminKey,
+        body: {
+          key: 'theirs',
+          questionnaireId: otherQuestionnaire,
+          clientGroups: ['any'],
+          effectiveFrom: '2026-04-01',
+          method: { type: 'linear', poundsPerPointPence: 25_000 },
+          clawback: { type: 'percent', percent: 20 },
+        },
+      })
+    ).json().id;
+    const lines = [
+      JSON.stringify({ ref: 'case-1', schemeId, answers: HIGH, weeksAtHome: 38, weeklyContributionPence: 2_000 }),
+      '{"schemeId": ',
+      '',
+      JSON.stringify({ ref: 'case-3', schemeId, answers: { washing: 'a-lot' } }),
+      JSON.stringify({ ref: 'case-4', schemeId, answers: LOW, weeksAtHome: 'all' }),
+      JSON.stringify({ ref: 'case-5', schemeId: otherScheme, answers: LOW }),
+      JSON.stringify({ schemeId, answers: LOW }),
+    ].join('\r\n');
+    const response = await batch(lines);
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.headers['content-type']).toBe('application/x-ndjson; charset=utf-8');
+    const answers = answersOf(response.body);
+    expect(answers.map((answer) => [answer.line, answer.ref, answer.problem?.code ?? 'ok'])).toEqual([
+      [1, 'case-1', 'ok'],
+      [2, undefined, 'MALFORMED_JSON'],
+      [4, 'case-3', 'INVALID_ANSWERS'],
+      [5, 'case-4', 'VALIDATION_FAILED'],
+      [6, 'case-5', 'INVALID_INPUT'],
+      [7, undefined, 'ok'],
+    ]);
+    // The same answer calculateBudget gives for the same body.
+    const single = await budget({ schemeId, answers: HIGH, weeksAtHome: 38, weeklyContributionPence: 2_000 });
+    expect(answers[0].calculation).toEqual(single);
+    expect(answers[0].calculation.netAnnualPence).toBe(380_731);
+    expect(answers[5].calculation.totalPoints).toBe(17);
+    expect(answers[2].problem.errors[0]).toMatchObject({ pointer: '/answers/washing' });
+    expect(answers[3].problem.errors).toEqual([{ pointer: '/weeksAtHome', detail: expect.any(String) }]);
+    // Another council's scheme is not found, as for calculateBudget.
+    expect(answers[4].problem.errors).toEqual([{ pointer: '/schemeId', detail: 'is not a scheme of this council' }]);
+    for (const answer of answers.filter((a) => a.problem)) expectDocumentedShape(Problem, answer.problem);
+  });
+
+  it('answers summaries when asked, and a line too long to read as too long', async () => {
+    const schemeId = await createScheme({ method: { type: 'linear', poundsPerPointPence: 25_000 } });
+    const good = JSON.stringify({ schemeId, answers: HIGH });
+    const long = JSON.stringify({ schemeId, answers: HIGH, ref: 'x'.repeat(1_100_000) });
+    const response = await batch([good, long, good].join('\n'), '?view=summary');
+    expect(response.statusCode, response.body.slice(0, 300)).toBe(200);
+    const answers = answersOf(response.body);
+    expect(answers.map((answer) => answer.problem?.code ?? 'ok')).toEqual(['ok', 'PAYLOAD_TOO_LARGE', 'ok']);
+    expectDocumentedShape(BudgetCalculationSummary, answers[0].calculation);
+    expect(answers[2].calculation).toMatchObject({ totalPoints: 25, rasAnnualPence: 625_000 });
+    expect(answers[2].calculation).not.toHaveProperty('explanation');
+  });
+
+  it('refuses a compressed batch it cannot read, a batch sent as JSON, and a key it does not know', async () => {
+    const compressed = await t.app.inject({
+      method: 'POST',
+      url: '/v1/calculations/budgets',
+      headers: { authorization: `Bearer ${portalKey}`, 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' },
+      payload: 'x',
+    });
+    expect(compressed.statusCode).toBe(415);
+    const json = await t.call('POST', '/v1/calculations/budgets', { key: portalKey, body: { schemeId: 'x', answers: {} } });
+    expect(json.statusCode).toBe(415);
+    expect(problemOf(json).code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    const anonymous = await t.app.inject({
+      method: 'POST',
+      url: '/v1/calculations/budgets',
+      headers: { 'content-type': 'application/x-ndjson' },
+      payload: '{}',
+    });
+    expect(anonymous.statusCode).toBe(401);
   });
 });
 

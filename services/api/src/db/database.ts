@@ -4,13 +4,19 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect.js';
+import { copyPgliteTemplate, PGLITE_SETTINGS } from './pglite-template.js';
 import type { DB } from './schema.js';
 import { OID, parseDate, parseInt8 } from './type-parsers.js';
 
 /** Where the data lives: a PostgreSQL server, or PGlite in a folder (or in memory for tests). */
 export type DatabaseTarget =
   | { readonly kind: 'postgres'; readonly url: string; readonly poolSize?: number }
-  | { readonly kind: 'pglite'; readonly dataDir: string | null };
+  | {
+      readonly kind: 'pglite';
+      readonly dataDir: string | null;
+      /** A data directory dump (PGlite's `dumpDataDir`) to start an in-memory database from: the tests' migrated copy. */
+      readonly loadDataDir?: Blob;
+    };
 
 /** An open database: Kysely for queries, plus what the service needs to run it. */
 export interface Database {
@@ -61,10 +67,14 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   let dataDir: string | undefined;
   if (target.dataDir !== null) {
     dataDir = join(target.dataDir, 'pgdata');
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(target.dataDir, { recursive: true });
+    // A first start copies the migrated template the build made, when there is one.
+    if (!(await copyPgliteTemplate(dataDir))) mkdirSync(dataDir, { recursive: true });
   }
   const pglite = await PGlite.create({
     ...(dataDir === undefined ? {} : { dataDir }),
+    ...(target.loadDataDir === undefined ? {} : { loadDataDir: target.loadDataDir }),
+    postgresqlconf: [...PGLITE_SETTINGS],
     parsers: { [OID.int8]: parseInt8, [OID.date]: parseDate },
   });
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });

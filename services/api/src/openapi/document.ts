@@ -193,7 +193,9 @@ export function finishDocument(document: JsonSchema, examples: OperationExamples
       for (const [type, media] of Object.entries(operation.requestBody?.content ?? {})) {
         media.schema = registry.body(normaliseSchema(media.schema), `${name}Request`, `${where} request`);
         const sent = example?.request;
-        if (sent !== undefined && (typeof sent === 'string') === !type.includes('json')) Object.assign(media, { example: shortened(sent) });
+        // Text (CSV, NDJSON) is kept as text; JSON as the value it is.
+        const text = !type.includes('json') || type.includes('ndjson');
+        if (sent !== undefined && (typeof sent === 'string') === text) Object.assign(media, { example: shortened(sent) });
       }
 
       const responses: Operation['responses'] = {};

@@ -56,6 +56,16 @@ export function problemBody(
   };
 }
 
+/**
+ * The problem for an error the service raises on purpose (an AppError, or a RasError from the
+ * calculation), or `null` for anything else: also what a batch answers for one bad line.
+ */
+export function refusal(error: unknown, instance: string): ProblemBody | null {
+  if (error instanceof AppError) return problemBody(error.code, error.message, instance, error.errors, error.extensions);
+  if (error instanceof RasError) return problemBody(RAS_ERROR_MAP[error.code] ?? 'INVALID_INPUT', error.message, instance, error.problems);
+  return null;
+}
+
 function problem(
   code: ErrorCode,
   detail: string,
@@ -131,11 +141,8 @@ function isUnavailable(error: unknown): boolean {
 
 /** Maps any thrown error to a problem body; 5xx never carries the error's own words. */
 export function toProblem(error: unknown, request: FastifyRequest): ProblemBody {
-  if (error instanceof AppError) return problem(error.code, error.message, request, error.errors, error.extensions);
-  if (error instanceof RasError) {
-    const code = RAS_ERROR_MAP[error.code] ?? 'INVALID_INPUT';
-    return problem(code, error.message, request, error.problems);
-  }
+  const known = refusal(error, request.url.split('?')[0] as string);
+  if (known) return known;
   const fastifyError = error as FastifyError & { validation?: unknown[]; validationContext?: string };
   if (Array.isArray(fastifyError.validation)) {
     const errors = toFieldProblems(fastifyError.validation as never[], fastifyError.validationContext);

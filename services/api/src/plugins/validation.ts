@@ -68,12 +68,21 @@ function convertParameters(schema: JsonSchema, value: unknown): unknown {
  * the declared types, and may not hold control characters.
  */
 export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
-  const check = Compile(schema);
+  // Compiled when a route is first called, not when it is registered: compiling every route's
+  // schemas was a fifth of the time from start to ready (BENCHMARKS.md, issue 16).
+  let compiled: ReturnType<typeof Compile> | undefined;
+  const checker = () => {
+    compiled ??= Compile(schema);
+    return compiled;
+  };
   if (httpPart === 'body' || httpPart === undefined) {
-    return (value: unknown) =>
-      check.Check(value) ? { value } : { error: check.Errors(value) as unknown as FastifySchemaValidationError[] };
+    return (value: unknown) => {
+      const check = checker();
+      return check.Check(value) ? { value } : { error: check.Errors(value) as unknown as FastifySchemaValidationError[] };
+    };
   }
   return (value: unknown) => {
+    const check = checker();
     const candidate = convertParameters(schema as JsonSchema, value);
     if (!check.Check(candidate)) return { error: check.Errors(candidate) as unknown as FastifySchemaValidationError[] };
     // Only declared fields are read by routes; a header the route never declared is not its concern.

@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import PDFDocument from 'pdfkit';
 import { formatPounds, type LetterContent, PICTURE_COLOURS } from 'ras-core';
 
 // DejaVu Sans covers Welsh (ŵ, ŷ) and every Latin script: PDF's own Helvetica does not.
@@ -11,7 +10,10 @@ const BOLD = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf');
  * The letter as an A4 PDF, laid out from the same content as the HTML: 12-point text or larger,
  * left-aligned, the money picture drawn as a bar with its legend.
  */
-export function renderLetterPdf(content: LetterContent): Promise<Buffer> {
+export async function renderLetterPdf(content: LetterContent): Promise<Buffer> {
+  // Loaded on the first PDF rather than at start: pdfkit and its font tables are about 13 MB of
+  // an idle instance's memory, and most instances never write a PDF (BENCHMARKS.md, issue 16).
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({
     size: 'A4',
     margin: 56,

@@ -1,5 +1,6 @@
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import type { FastifyBaseLogger, FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { inject } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import type { Clock } from '../../src/clock.js';
 import { type Database, openDatabase } from '../../src/db/database.js';
@@ -16,9 +17,27 @@ export const BOOTSTRAP_TOKEN = 'test-operator-token-0123456789abcdef';
  */
 export async function openTestDatabase(): Promise<Database> {
   const url = process.env.DATABASE_URL;
-  const database = await openDatabase(url ? { kind: 'postgres', url, poolSize: 5 } : { kind: 'pglite', dataDir: null });
+  const database = await openDatabase(url ? { kind: 'postgres', url, poolSize: 5 } : { kind: 'pglite', dataDir: null, ...migratedDump() });
+  // Nothing to do when the suite's set-up migrated already (test/global-setup.ts).
   await migrateToLatest(database.db);
   return database;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The migrated PGlite data directory the suite's set-up dumped, or `null` on PostgreSQL. */
+    pgliteDump: string | null;
+  }
+}
+
+let dump: Blob | undefined;
+
+/** The migrated database every in-memory PGlite of this worker starts from, read once. */
+function migratedDump(): { loadDataDir?: Blob } {
+  const file = inject('pgliteDump');
+  if (!file) return {};
+  dump ??= new Blob([readFileSync(file)]);
+  return { loadDataDir: dump };
 }
 
 /** A council made for one test file, with its admin key. */

@@ -40,6 +40,19 @@ export const BudgetInputs = {
 
 export const CalculateBudgetBody = Type.Object({ schemeId: Id, answers: Answers, ...BudgetInputs }, { additionalProperties: false });
 
+/** One line of a calculateBudgets request: a calculateBudget body, with the caller's own reference. */
+export const BudgetLine = Type.Object(
+  {
+    ref: Type.Optional(
+      Type.String({ maxLength: 200, description: 'Your reference for the line (a case number), given back with its answer' }),
+    ),
+    schemeId: Id,
+    answers: Answers,
+    ...BudgetInputs,
+  },
+  { additionalProperties: false, title: 'BudgetLine' },
+);
+
 const QuestionScore = Type.Object({
   key: Type.String(),
   answer: Nullable(Type.Union([Type.String(), Type.Array(Type.String())])),
@@ -133,6 +146,12 @@ export const BudgetCalculation = Type.Object(
 export const BudgetCalculationSummary = Type.Omit(BudgetCalculation, ['sections', 'explanation'], {
   title: 'BudgetCalculationSummary',
   description: 'The figures of a calculation without its sections or explanation (`?view=summary`)',
+});
+
+/** What calculateBudget answers: the whole calculation, or its summary with `?view=summary`. */
+export const BudgetCalculationAnswer = Type.Union([BudgetCalculation, BudgetCalculationSummary], {
+  title: 'BudgetCalculationAnswer',
+  description: 'A BudgetCalculation, or with `view=summary` a BudgetCalculationSummary',
 });
 
 export const CalculationView = Type.Object(

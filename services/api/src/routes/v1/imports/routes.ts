@@ -10,7 +10,7 @@ import { problemResponses } from '../../../schemas/common.js';
 import { importPeople } from '../../../workflows/import-people.js';
 import { FIELDS, readPeopleFile } from './people-file.js';
 
-const MAX_ROWS = 50_000;
+const MAX_ROWS = 100_000;
 
 const ImportReport = Type.Object(
   {
