@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -13,6 +14,13 @@ export default defineConfig({
     include: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts'],
     // Migrates once for the suite; each test file then starts from a copy (test/global-setup.ts).
     globalSetup: ['services/api/test/global-setup.ts'],
+    // Files run side by side on every core (Vitest's default leaves one idle): a file spends most
+    // of its time in its own database, so two files on two cores take about half as long.
+    maxWorkers: availableParallelism(),
+    // A worker keeps the modules it has loaded from one file to the next instead of loading the
+    // whole service again for each (about a second a file). Tests share no state through modules:
+    // each file builds its own app over its own database.
+    isolate: false,
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
