@@ -3,6 +3,22 @@ import { randomBytes } from 'node:crypto';
 let lastMs = 0;
 let sequence = 0;
 
+// Random bytes drawn 4 KiB at a time, as crypto.randomUUID does: one call into the system's
+// generator for 256 ids rather than two for each (a fifth of a bulk import's own time).
+const POOL_BYTES = 4_096;
+let pool = randomBytes(POOL_BYTES);
+let offset = 0;
+
+function random(length: number): Buffer {
+  if (offset + length > POOL_BYTES) {
+    pool = randomBytes(POOL_BYTES);
+    offset = 0;
+  }
+  const bytes = pool.subarray(offset, offset + length);
+  offset += length;
+  return bytes;
+}
+
 /**
  * A UUID version 7 (RFC 9562): time-ordered, so ids sort in creation order and keyset pagination
  * over them lists resources oldest first. Ids made in the same millisecond stay ordered by a
@@ -15,9 +31,10 @@ export function newId(now: number = Date.now()): string {
     now = lastMs;
   } else {
     lastMs = now;
-    sequence = randomBytes(2).readUInt16BE(0) & 0x7ff;
+    sequence = random(2).readUInt16BE(0) & 0x7ff;
   }
-  const bytes = randomBytes(16);
+  // A copy: the id's bytes are written over, and the pool is shared.
+  const bytes = Buffer.from(random(16));
   bytes.writeUIntBE(now, 0, 6);
   bytes[6] = 0x70 | (sequence >> 8);
   bytes[7] = sequence & 0xff;

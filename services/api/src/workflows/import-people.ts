@@ -4,7 +4,7 @@ import type { DB } from '../db/schema.js';
 import { findPeopleByExternalIds, type ImportedPerson, insertImportedPeople, updateImportedPeople } from '../repositories/people.js';
 
 /** How many people of an import go to the database in one round of statements. */
-export const IMPORT_BATCH = 1_000;
+export const IMPORT_BATCH = 5_000;
 
 /** What an import did. */
 export interface ImportCounts {
