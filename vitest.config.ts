@@ -16,7 +16,7 @@ export default defineConfig({
     globalSetup: ['services/api/test/global-setup.ts'],
     // Files run side by side on every core (Vitest's default leaves one idle): a file spends most
     // of its time in its own database, so two files on two cores take about half as long.
-    maxWorkers: availableParallelism(),
+    maxWorkers: Math.min(availableParallelism(), 4),
     // A worker keeps the modules it has loaded from one file to the next instead of loading the
     // whole service again for each (about a second a file). Tests share no state through modules:
     // each file builds its own app over its own database.

@@ -24,6 +24,8 @@ async function main(): Promise<void> {
   const opening = openDatabase(
     config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.dataDir },
   );
+  // Awaited below; until then a failure to open must not surface as an unhandled rejection.
+  opening.catch(() => {});
   const [{ buildApp }, { purgeExpiredIdempotencyKeys }, { migrateToLatest }, { seedDemoCouncil }, { WebhookRelay }] = await Promise.all([
     import('./app.js'),
     import('./db/idempotency-repository.js'),

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONTROL_CHARACTER_DETAIL } from '../src/http/control-characters.js';
 import { BudgetCalculation, BudgetCalculationSummary, ClawbackResult, ContributionResult } from '../src/routes/v1/calculations/schemas.js';
 import { Problem } from '../src/schemas/common.js';
 import { expectDocumentedShape } from './helpers/documented-shape.js';
@@ -204,6 +205,7 @@ describe('calculateBudgets', () => {
     const lines = [
       JSON.stringify({ ref: 'case-1', schemeId, answers: HIGH, weeksAtHome: 38, weeklyContributionPence: 2_000 }),
       '{"schemeId": ',
+      JSON.stringify({ ref: 'case-bell', schemeId, answers: { ...LOW, washing: 'some\u0007' } }),
       '',
       JSON.stringify({ ref: 'case-3', schemeId, answers: { washing: 'a-lot' } }),
       JSON.stringify({ ref: 'case-4', schemeId, answers: LOW, weeksAtHome: 'all' }),
@@ -217,20 +219,22 @@ describe('calculateBudgets', () => {
     expect(answers.map((answer) => [answer.line, answer.ref, answer.problem?.code ?? 'ok'])).toEqual([
       [1, 'case-1', 'ok'],
       [2, undefined, 'MALFORMED_JSON'],
-      [4, 'case-3', 'INVALID_ANSWERS'],
-      [5, 'case-4', 'VALIDATION_FAILED'],
-      [6, 'case-5', 'INVALID_INPUT'],
-      [7, undefined, 'ok'],
+      [3, 'case-bell', 'VALIDATION_FAILED'],
+      [5, 'case-3', 'INVALID_ANSWERS'],
+      [6, 'case-4', 'VALIDATION_FAILED'],
+      [7, 'case-5', 'INVALID_INPUT'],
+      [8, undefined, 'ok'],
     ]);
     // The same answer calculateBudget gives for the same body.
     const single = await budget({ schemeId, answers: HIGH, weeksAtHome: 38, weeklyContributionPence: 2_000 });
     expect(answers[0].calculation).toEqual(single);
     expect(answers[0].calculation.netAnnualPence).toBe(380_731);
-    expect(answers[5].calculation.totalPoints).toBe(17);
-    expect(answers[2].problem.errors[0]).toMatchObject({ pointer: '/answers/washing' });
-    expect(answers[3].problem.errors).toEqual([{ pointer: '/weeksAtHome', detail: expect.any(String) }]);
+    expect(answers[6].calculation.totalPoints).toBe(17);
+    expect(answers[2].problem.errors).toEqual([{ pointer: '/answers/washing', detail: CONTROL_CHARACTER_DETAIL }]);
+    expect(answers[3].problem.errors[0]).toMatchObject({ pointer: '/answers/washing' });
+    expect(answers[4].problem.errors).toEqual([{ pointer: '/weeksAtHome', detail: expect.any(String) }]);
     // Another council's scheme is not found, as for calculateBudget.
-    expect(answers[4].problem.errors).toEqual([{ pointer: '/schemeId', detail: 'is not a scheme of this council' }]);
+    expect(answers[5].problem.errors).toEqual([{ pointer: '/schemeId', detail: 'is not a scheme of this council' }]);
     for (const answer of answers.filter((a) => a.problem)) expectDocumentedShape(Problem, answer.problem);
   });
 
@@ -258,6 +262,14 @@ describe('calculateBudgets', () => {
     const json = await t.call('POST', '/v1/calculations/budgets', { key: portalKey, body: { schemeId: 'x', answers: {} } });
     expect(json.statusCode).toBe(415);
     expect(problemOf(json).code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    // Only the batch reads NDJSON: calculateBudget does not.
+    const single = await t.app.inject({
+      method: 'POST',
+      url: '/v1/calculations/budget',
+      headers: { authorization: `Bearer ${portalKey}`, 'content-type': 'application/x-ndjson' },
+      payload: '{}',
+    });
+    expect(single.statusCode).toBe(415);
     const anonymous = await t.app.inject({
       method: 'POST',
       url: '/v1/calculations/budgets',

@@ -59,28 +59,7 @@ export class Changes {
     if (councilId === null) throw new Error('changes recorded without a council');
     const pending = this.#pending;
     const events = pending.filter((change) => change.event !== false);
-    const bulk = pending.length >= ARRAY_ROWS;
-    if (bulk) {
-      for (const batch of batches(pending)) await insertAuditArrays(tx, { councilId, actor, actorName, requestId }, batch);
-    } else {
-      await tx
-        .insertInto('audit_log')
-        .values(
-          pending.map((change) => ({
-            id: newId(),
-            council_id: councilId,
-            actor,
-            actor_name: actorName,
-            action: change.action,
-            entity_type: change.entityType,
-            entity_id: change.entityId,
-            before: json(change.before),
-            after: json(change.after),
-            request_id: requestId,
-          })),
-        )
-        .execute();
-    }
+    for (const batch of batches(pending)) await insertAuditArrays(tx, { councilId, actor, actorName, requestId }, batch);
     if (events.length > 0) {
       // Numbering events under the council row's lock makes seq order the commit order, so a
       // reader paging by seq never skips an event that commits late.
@@ -90,28 +69,10 @@ export class Changes {
         .where('id', '=', councilId)
         .returning('event_seq')
         .executeTakeFirstOrThrow();
-      const first = last - events.length + 1;
-      if (bulk) {
-        let seq = first;
-        for (const batch of batches(events)) {
-          await insertEventArrays(tx, councilId, seq, batch);
-          seq += batch.length;
-        }
-      } else {
-        await tx
-          .insertInto('events')
-          .values(
-            events.map((change, index) => ({
-              council_id: councilId,
-              seq: first + index,
-              id: newId(),
-              type: change.action,
-              entity_type: change.entityType,
-              entity_id: change.entityId,
-              payload: eventPayload(change),
-            })),
-          )
-          .execute();
+      let seq = last - events.length + 1;
+      for (const batch of batches(events)) {
+        await insertEventArrays(tx, councilId, seq, batch);
+        seq += batch.length;
       }
     }
     this.#pending.length = 0;
@@ -119,14 +80,11 @@ export class Changes {
 }
 
 /**
- * From this many changes on, audit rows and events go in as one statement over arrays
- * (`unnest`), a handful of parameters whatever the count, rather than ten a row: a 100,000-row
- * import binds 10 parameters, not a million, and PostgreSQL's limit of 65,535 a statement never
- * comes near. Fewer go in as plain VALUES, the quickest for the one or two a request makes.
+ * Audit rows and events go in as one statement over arrays (`unnest`): a handful of parameters
+ * whatever the count, rather than ten a row, so a 100,000-row import binds ten arrays, not a
+ * million parameters, and PostgreSQL's limit of 65,535 a statement never comes near.
  */
-const ARRAY_ROWS = 100;
-
-/** Rows a statement over arrays carries, so no one statement's text runs to hundreds of megabytes. */
+/** Rows a statement carries, so no one statement's parameters run to hundreds of megabytes. */
 const ROWS_PER_STATEMENT = 20_000;
 
 function batches<T>(items: readonly T[]): T[][] {

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cp, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { migrations } from '@ras/migrations';
@@ -10,39 +11,54 @@ import { PGliteDialect } from './pglite-dialect.js';
 import type { DB } from './schema.js';
 
 /**
- * PostgreSQL settings for the embedded database. `shared_buffers` defaults to 128 MB, all of it
- * held in the process's WebAssembly heap; 16 MB takes an idle instance from about 410 MB resident
- * to under 300 MB (BENCHMARKS.md, issue 16). PGlite reads its files through the operating
- * system, which caches them, so a demo council or the test suite does not notice. PGlite's
- * own `initialMemory` is already at its floor (128 MB, which its build requires), so it is left.
+ * How the embedded PostgreSQL starts: PGlite's own parameters, with `shared_buffers` at 16 MB.
+ * Its default of 128 MB sits in the process's WebAssembly heap; 16 MB takes an idle instance from
+ * about 410 MB resident to under 300 MB (BENCHMARKS.md, issue 16). PGlite reads its files through
+ * the operating system, which caches them, so a demo council or the test suite does not notice.
+ * Given as start parameters, not as `postgresqlconf`, which would replace the data directory's
+ * whole postgresql.conf (its time zone and locale settings with it). PGlite's `initialMemory` is
+ * already at the floor its build requires (128 MB), so it is left.
  */
-export const PGLITE_SETTINGS: readonly string[] = ['shared_buffers=16MB'];
+export const PGLITE_START_PARAMETERS: readonly string[] = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
 
 /**
- * A data directory with every migration applied, made once by `npm run build` (or `npm run
- * pglite:template`): a first start copies it instead of running PostgreSQL's initdb and the
- * migrations, which took about 4 s and left the initdb heap behind (820 MB resident after a first
- * start). It lives beside the build, in `services/api/dist`, and is never committed.
+ * A data directory with every migration applied, made once by `npm run build`: a first start
+ * copies it instead of running PostgreSQL's initdb and the migrations, which took about 4 s and
+ * left the initdb heap behind (820 MB resident after a first start). It lives beside the build,
+ * in `services/api/dist`, and is never committed. Its manifest names the PGlite release that
+ * made it and the migrations it holds; a template from another release is not used.
  */
 const TEMPLATE = fileURLToPath(new URL('../../dist/pglite-template/', import.meta.url));
 const TEMPLATE_DATA = join(TEMPLATE, 'pgdata');
-const TEMPLATE_MIGRATIONS = join(TEMPLATE, 'migrations.json');
+const TEMPLATE_MANIFEST = join(TEMPLATE, 'manifest.json');
 
-/** The migrations the template holds, or `null` when there is none. */
-function templateMigrations(): string[] | null {
-  if (!existsSync(join(TEMPLATE_DATA, 'PG_VERSION')) || !existsSync(TEMPLATE_MIGRATIONS)) return null;
+interface Manifest {
+  readonly pglite: string;
+  readonly migrations: readonly string[];
+}
+
+/** The installed PGlite's version (its package does not export package.json, so it is found beside its entry point). */
+function pgliteVersion(): string {
+  const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+  return (JSON.parse(readFileSync(join(dirname(entry), '..', 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** The template's manifest, or `null` when there is no usable template. */
+function templateManifest(): Manifest | null {
+  if (!existsSync(join(TEMPLATE_DATA, 'PG_VERSION')) || !existsSync(TEMPLATE_MANIFEST)) return null;
   try {
-    return JSON.parse(readFileSync(TEMPLATE_MIGRATIONS, 'utf8')) as string[];
+    const manifest = JSON.parse(readFileSync(TEMPLATE_MANIFEST, 'utf8')) as Manifest;
+    return manifest.pglite === pgliteVersion() && Array.isArray(manifest.migrations) ? manifest : null;
   } catch {
     return null;
   }
 }
 
-/** Whether the template holds exactly the migrations this build has. */
+/** Whether the template was made by this PGlite and holds exactly the migrations this build has. */
 export function pgliteTemplateIsCurrent(): boolean {
-  const held = templateMigrations();
+  const held = templateManifest()?.migrations;
   const known = Object.keys(migrations);
-  return held !== null && held.length === known.length && held.every((name, i) => name === known[i]);
+  return held !== undefined && held.length === known.length && held.every((name, i) => name === known[i]);
 }
 
 /** Makes the template (when it is missing or out of date): a fresh database, migrated. */
@@ -52,34 +68,51 @@ export async function writePgliteTemplate(): Promise<boolean> {
   const building = `${TEMPLATE.replace(/\/$/, '')}.${process.pid}`;
   rmSync(building, { recursive: true, force: true });
   mkdirSync(building, { recursive: true });
-  const pglite = await PGlite.create({ dataDir: join(building, 'pgdata'), postgresqlconf: [...PGLITE_SETTINGS] });
+  const pglite = await PGlite.create({ dataDir: join(building, 'pgdata'), startParams: [...PGLITE_START_PARAMETERS] });
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
   await migrateToLatest(db);
   await db.destroy();
   await pglite.close();
-  writeFileSync(join(building, 'migrations.json'), JSON.stringify(Object.keys(migrations)));
+  // PostgreSQL writes its files for its own user only; the service may run as another (the
+  // container's `node` user copying what the build's root made), and copies them before use.
+  readableByAll(building);
+  const manifest: Manifest = { pglite: pgliteVersion(), migrations: Object.keys(migrations) };
+  writeFileSync(join(building, 'manifest.json'), JSON.stringify(manifest));
   rmSync(TEMPLATE, { recursive: true, force: true });
   renameSync(building, TEMPLATE);
   return true;
 }
 
+function readableByAll(path: string): void {
+  const directory = statSync(path).isDirectory();
+  chmodSync(path, directory ? 0o755 : 0o644);
+  if (directory) for (const entry of readdirSync(path)) readableByAll(join(path, entry));
+}
+
 /**
- * Fills an empty PGlite data directory from the template, when the template holds no migration
- * this build does not know (any newer ones are applied by the usual migration on start).
+ * Fills an empty PGlite data directory from the template, when there is one from this PGlite
+ * holding no migration this build does not know (newer ones are applied by the usual migration on
+ * start). Anything that goes wrong while copying leaves the directory empty, and PGlite then
+ * makes the database itself, as it would with no template.
  *
  * @returns whether it did: `false` for a directory that already holds a database, or no template
  */
 export async function copyPgliteTemplate(dataDir: string): Promise<boolean> {
   if (existsSync(join(dataDir, 'PG_VERSION'))) return false;
-  const held = templateMigrations();
+  const held = templateManifest()?.migrations;
   const known = new Set(Object.keys(migrations));
-  if (held === null || !held.every((name) => known.has(name))) return false;
+  if (held === undefined || !held.every((name) => known.has(name))) return false;
   // Copied beside the directory and renamed into place: a start stopped half-way through the copy
   // leaves an empty directory, which the next start fills again, never half a database.
   const copying = `${dataDir.replace(/\/$/, '')}.copying`;
-  await rm(copying, { recursive: true, force: true });
-  await cp(TEMPLATE_DATA, copying, { recursive: true });
-  await rm(dataDir, { recursive: true, force: true });
-  await rename(copying, dataDir);
-  return true;
+  try {
+    await rm(copying, { recursive: true, force: true });
+    await cp(TEMPLATE_DATA, copying, { recursive: true });
+    await rm(dataDir, { recursive: true, force: true });
+    await rename(copying, dataDir);
+    return true;
+  } catch {
+    await rm(copying, { recursive: true, force: true }).catch(() => {});
+    return false;
+  }
 }

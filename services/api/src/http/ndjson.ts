@@ -9,18 +9,20 @@ export const TOO_LONG = null;
 /**
  * The lines of a text stream, as they arrive, a chunk's worth at a time (a promise a line would
  * cost more than reading one): each line without its `\n` (or `\r\n`), or {@link TOO_LONG}. A last
- * line without a newline counts. Memory stays at about one chunk and one line, however long the
- * stream.
+ * line without a newline counts. What is held is a chunk's lines and the start of the next line
+ * (at most {@link MAX_LINE_CHARACTERS}), however long the stream.
  */
 export async function* textLines(stream: AsyncIterable<Buffer | string>): AsyncGenerator<(string | typeof TOO_LONG)[]> {
   const decoder = new StringDecoder('utf8');
   let rest = '';
   let skipping = false;
   for await (const chunk of stream) {
+    const carried = rest.length;
     const text = rest + (typeof chunk === 'string' ? chunk : decoder.write(chunk));
     const lines: (string | typeof TOO_LONG)[] = [];
     let start = 0;
-    let end = text.indexOf('\n');
+    // What was carried over holds no newline: the search starts after it.
+    let end = text.indexOf('\n', carried);
     while (end !== -1) {
       if (skipping || end - start > MAX_LINE_CHARACTERS) {
         lines.push(TOO_LONG);

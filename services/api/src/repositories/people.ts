@@ -183,7 +183,7 @@ export async function findPeopleByExternalIds(
 ): Promise<Map<string, PersonRecord>> {
   const found = new Map<string, PersonRecord>();
   if (pairs.length === 0) return found;
-  // Two arrays unnested into a table, rather than a thousand (system, value) pairs in an IN list:
+  // Two arrays unnested into a table, rather than a batch's (system, value) pairs in an IN list:
   // two parameters, and an expression PGlite's stack can hold.
   const { rows: owners } = await sql<{ system: string; value: string; person_id: string }>`
     select e.system, e.value, e.person_id

@@ -6,7 +6,7 @@ import {
   scoreAnswers,
   type TransitionalProtection,
 } from 'ras-core';
-import type { LoadedQuestionnaire, LoadedScheme } from './compiled-rules.js';
+import type { CompiledRules, LoadedQuestionnaire, LoadedScheme } from './compiled-rules.js';
 
 /** What a budget calculation takes besides the rules. */
 export interface BudgetInput {
@@ -79,4 +79,37 @@ export function budgetSummary(calculation: CalculatedBudget) {
     referral: calculation.referral,
     referrals: calculation.referrals,
   };
+}
+
+/** A scheme version with the questionnaire it scores, ready to calculate with. */
+export interface BudgetRules {
+  readonly scheme: LoadedScheme;
+  readonly questionnaire: LoadedQuestionnaire;
+}
+
+/** A council's scheme and its questionnaire, from the cache; `null` when the council has no such scheme. */
+export async function budgetRules(rules: CompiledRules, councilId: string, schemeId: string): Promise<BudgetRules | null> {
+  const scheme = await rules.scheme(councilId, schemeId);
+  if (!scheme) return null;
+  const questionnaire = await rules.questionnaire(councilId, scheme.row.questionnaire_id);
+  if (!questionnaire) throw new Error(`scheme ${scheme.row.id} names a missing questionnaire`);
+  return { scheme, questionnaire };
+}
+
+/** calculateBudget's and calculateBudgets' answer for one request: the whole calculation, or its summary. */
+export function budgetAnswer(
+  rules: BudgetRules,
+  body: Pick<BudgetInput, 'answers' | 'weeksAtHome' | 'fundingStreams' | 'weeklyContributionPence'>,
+  summary: boolean,
+) {
+  // The body's fields are named rather than spread: copying an object less one key was a
+  // measurable part of calculateBudget's own time (BENCHMARKS.md, issue 16).
+  const calculation = calculateBudget(rules.questionnaire, rules.scheme, {
+    answers: body.answers,
+    weeksAtHome: body.weeksAtHome,
+    fundingStreams: body.fundingStreams,
+    weeklyContributionPence: body.weeklyContributionPence,
+    explain: !summary,
+  });
+  return summary ? budgetSummary(calculation) : calculation;
 }

@@ -17,7 +17,7 @@ export interface ImportCounts {
  * Creates or updates people from a record system's file, matched by record-system id, inside the
  * caller's one transaction: all or nothing. Rows go in batches of {@link IMPORT_BATCH}, each a
  * handful of set-based statements, so no statement comes near PostgreSQL's limit of 65,535
- * parameters (a single statement for 7,000 rows did) and 50,000 rows take seconds, not minutes.
+ * parameters (a single statement for 7,000 rows did) and 100,000 rows take seconds, not minutes.
  * Every person created or changed gets an audit record and an event.
  */
 export async function importPeople(

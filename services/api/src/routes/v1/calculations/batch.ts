@@ -1,14 +1,18 @@
 import { Compile } from 'typebox/compile';
 import type { ErrorCode, FieldProblem } from '../../../errors.js';
-import { TOO_LONG } from '../../../http/ndjson.js';
+import { findControlCharacter, mayHoldControlCharacter } from '../../../http/control-characters.js';
+import { MAX_LINE_CHARACTERS, TOO_LONG } from '../../../http/ndjson.js';
 import { type ProblemBody, problemBody, refusal } from '../../../plugins/problem-details.js';
 import { toFieldProblems } from '../../../plugins/validation.js';
-import { budgetSummary, calculateBudget } from '../../../rules/calculate-budget.js';
-import type { CompiledRules, LoadedQuestionnaire, LoadedScheme } from '../../../rules/compiled-rules.js';
+import { type BudgetRules, budgetAnswer, budgetRules } from '../../../rules/calculate-budget.js';
+import type { CompiledRules } from '../../../rules/compiled-rules.js';
 import { BudgetLine } from './schemas.js';
 
 /** Lines one calculateBudgets request may carry. */
 export const MAX_BATCH_LINES = 1_000_000;
+
+/** Different schemes one request may name: each is looked up once, and the lookups are kept for the request. */
+export const MAX_BATCH_SCHEMES = 100;
 
 /** Where a batch answers from, for the `instance` of each line's problem. */
 const INSTANCE = '/v1/calculations/budgets';
@@ -18,9 +22,12 @@ const PIECE = 65_536;
 
 const checkLine = Compile(BudgetLine);
 
-interface Rules {
-  readonly scheme: LoadedScheme;
-  readonly questionnaire: LoadedQuestionnaire;
+interface BatchContext {
+  readonly councilId: string;
+  readonly rules: CompiledRules;
+  readonly summary: boolean;
+  /** Logs an error nobody meant (the line is answered 500, and the batch goes on). */
+  readonly log: (error: unknown) => void;
 }
 
 /**
@@ -29,28 +36,32 @@ interface Rules {
  * request, a scheme the council does not have, answers that do not fit) answers
  * `{"line":n,"ref":…,"problem":{…}}` with the problem a single calculateBudget would have given,
  * and the lines after it are answered as usual. Blank lines are skipped (their numbers still
- * count). Each scheme is looked up once a request.
+ * count). Lines past {@link MAX_BATCH_LINES} are read and not answered, after one line saying so:
+ * stopping the reading would reset the connection before the answer is through.
  */
 export async function* calculateBudgetLines(
   input: AsyncIterable<(string | typeof TOO_LONG)[]>,
-  context: { readonly councilId: string; readonly rules: CompiledRules; readonly summary: boolean },
+  context: BatchContext,
 ): AsyncGenerator<string> {
-  const schemes = new Map<string, Rules | null>();
+  const schemes = new Map<string, BudgetRules | null>();
   let number = 0;
   let out = '';
   for await (const lines of input) {
     for (const line of lines) {
       number += 1;
       if (number > MAX_BATCH_LINES) {
-        yield `${out}${problemLine(number, '', 'PAYLOAD_TOO_LARGE', `At most ${MAX_BATCH_LINES.toLocaleString('en-GB')} lines a request: this line and any after it were not read`)}\n`;
-        return;
+        if (number === MAX_BATCH_LINES + 1) {
+          const detail = `At most ${MAX_BATCH_LINES.toLocaleString('en-GB')} lines a request: this line and those after it are not answered`;
+          out += `${problemLine(number, '', 'PAYLOAD_TOO_LARGE', detail)}\n`;
+        }
+        continue;
       }
       if (line !== TOO_LONG && line.trim() === '') continue;
       out += `${await answer(line, number, schemes, context)}\n`;
-    }
-    if (out.length >= PIECE) {
-      yield out;
-      out = '';
+      if (out.length >= PIECE) {
+        yield out;
+        out = '';
+      }
     }
   }
   if (out !== '') yield out;
@@ -59,62 +70,65 @@ export async function* calculateBudgetLines(
 async function answer(
   line: string | typeof TOO_LONG,
   number: number,
-  schemes: Map<string, Rules | null>,
-  context: { readonly councilId: string; readonly rules: CompiledRules; readonly summary: boolean },
+  schemes: Map<string, BudgetRules | null>,
+  context: BatchContext,
 ): Promise<string> {
-  if (line === TOO_LONG) return problemLine(number, '', 'PAYLOAD_TOO_LARGE', 'The line is longer than 1 MiB');
+  if (line === TOO_LONG) {
+    return problemLine(
+      number,
+      '',
+      'PAYLOAD_TOO_LARGE',
+      `The line is longer than ${MAX_LINE_CHARACTERS.toLocaleString('en-GB')} characters`,
+    );
+  }
   let value: unknown;
   try {
     value = JSON.parse(line);
   } catch {
     return problemLine(number, '', 'MALFORMED_JSON', 'The line is not valid JSON');
   }
+  // As calculateBudget's body parser does: no control characters in any text.
+  const control = mayHoldControlCharacter(line) ? findControlCharacter(value) : null;
+  if (control) return problemLine(number, refOf(value), 'VALIDATION_FAILED', 'The line is not valid: see errors', [control]);
   if (!checkLine.Check(value)) {
-    const ref = refOf(value);
-    return problemLine(
-      number,
-      ref,
-      'VALIDATION_FAILED',
-      'The line is not valid: see errors',
-      toFieldProblems(checkLine.Errors(value) as never[], 'body'),
-    );
+    const errors = toFieldProblems(checkLine.Errors(value) as never[], 'body');
+    return problemLine(number, refOf(value), 'VALIDATION_FAILED', 'The line is not valid: see errors', errors);
   }
   const ref = value.ref === undefined ? '' : `,"ref":${JSON.stringify(value.ref)}`;
-  let rules = schemes.get(value.schemeId);
-  if (rules === undefined) {
-    rules = await load(context, value.schemeId);
-    schemes.set(value.schemeId, rules);
-  }
-  if (rules === null) {
-    return problemLine(number, ref, 'INVALID_INPUT', `No allocation scheme with id ${value.schemeId}`, [
-      { pointer: '/schemeId', detail: 'is not a scheme of this council' },
-    ]);
-  }
   try {
-    const calculation = calculateBudget(rules.questionnaire, rules.scheme, {
-      answers: value.answers,
-      weeksAtHome: value.weeksAtHome,
-      fundingStreams: value.fundingStreams,
-      weeklyContributionPence: value.weeklyContributionPence,
-      explain: !context.summary,
-    });
-    return `{"line":${number}${ref},"calculation":${JSON.stringify(context.summary ? budgetSummary(calculation) : calculation)}}`;
+    let rules = schemes.get(value.schemeId);
+    if (rules === undefined) {
+      if (schemes.size >= MAX_BATCH_SCHEMES) {
+        return problemLine(number, ref, 'INVALID_INPUT', `At most ${MAX_BATCH_SCHEMES} different schemes a request`, [
+          { pointer: '/schemeId', detail: 'is one scheme too many for this request' },
+        ]);
+      }
+      rules = await budgetRules(context.rules, context.councilId, value.schemeId);
+      schemes.set(value.schemeId, rules);
+    }
+    if (rules === null) {
+      return problemLine(number, ref, 'INVALID_INPUT', `No allocation scheme with id ${value.schemeId}`, [
+        { pointer: '/schemeId', detail: 'is not a scheme of this council' },
+      ]);
+    }
+    return `{"line":${number}${ref},"calculation":${JSON.stringify(budgetAnswer(rules, value, context.summary))}}`;
   } catch (error) {
     const problem = refusal(error, INSTANCE);
-    if (problem === null) throw error;
-    // As a single calculateBudget's answer has it: each error's pointer and detail (a RasError's
-    // problems also carry the question key, which the Problem schema leaves out).
-    const errors = problem.errors?.map(({ pointer, detail }) => ({ pointer, detail }));
-    return `{"line":${number}${ref},"problem":${JSON.stringify(errors ? { ...problem, errors } : problem)}}`;
+    if (problem === null) {
+      // Logged, answered as a single request would be (no internals), and the batch goes on.
+      context.log(error);
+      return problemLine(number, ref, 'INTERNAL', 'The line could not be calculated. It has been logged.');
+    }
+    return `{"line":${number}${ref},"problem":${JSON.stringify(documented(problem))}}`;
   }
 }
 
-async function load(context: { readonly councilId: string; readonly rules: CompiledRules }, schemeId: string): Promise<Rules | null> {
-  const scheme = await context.rules.scheme(context.councilId, schemeId);
-  if (!scheme) return null;
-  const questionnaire = await context.rules.questionnaire(context.councilId, scheme.row.questionnaire_id);
-  if (!questionnaire) throw new Error(`scheme ${scheme.row.id} names a missing questionnaire`);
-  return { scheme, questionnaire };
+/**
+ * A problem as calculateBudget's answer has it: each error's pointer and detail (a RasError's
+ * problems also carry the question key, which the Problem schema leaves out).
+ */
+function documented(problem: ProblemBody): ProblemBody {
+  return problem.errors ? { ...problem, errors: problem.errors.map(({ pointer, detail }) => ({ pointer, detail })) } : problem;
 }
 
 /** The caller's `ref` of a line that failed validation, when it is at least text. */
@@ -124,6 +138,5 @@ function refOf(value: unknown): string {
 }
 
 function problemLine(number: number, ref: string, code: ErrorCode, detail: string, errors?: readonly FieldProblem[]): string {
-  const problem: ProblemBody = problemBody(code, detail, INSTANCE, errors);
-  return `{"line":${number}${ref},"problem":${JSON.stringify(problem)}}`;
+  return `{"line":${number}${ref},"problem":${JSON.stringify(problemBody(code, detail, INSTANCE, errors))}}`;
 }

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { CARE_ACT_2014_RULES, calculateClawback, calculateContribution } from 'ras-core';
 import { Type } from 'typebox';
 import { ANY_ROLE, rolesAccess } from '../../../auth/roles.js';
@@ -8,8 +8,9 @@ import { encodedBodyError } from '../../../http/content-encoding.js';
 import { textLines } from '../../../http/ndjson.js';
 import { plainJson } from '../../../http/plain-json.js';
 import { councilOf } from '../../../plugins/auth.js';
+import { loggableError } from '../../../plugins/problem-details.js';
 import { validatorCompiler } from '../../../plugins/validation.js';
-import { budgetSummary, calculateBudget } from '../../../rules/calculate-budget.js';
+import { budgetAnswer, budgetRules } from '../../../rules/calculate-budget.js';
 import { problemResponses } from '../../../schemas/common.js';
 import { calculateBudgetLines, MAX_BATCH_LINES } from './batch.js';
 import {
@@ -44,74 +45,65 @@ const calculationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const councilId = councilOf(request);
-      const body = request.body;
-      const scheme = await app.rules.scheme(councilId, body.schemeId);
-      if (!scheme)
-        throw new AppError('INVALID_INPUT', `No allocation scheme with id ${body.schemeId}`, {
+      const rules = await budgetRules(app.rules, councilOf(request), request.body.schemeId);
+      if (!rules)
+        throw new AppError('INVALID_INPUT', `No allocation scheme with id ${request.body.schemeId}`, {
           errors: [{ pointer: '/schemeId', detail: 'is not a scheme of this council' }],
         });
-      const questionnaire = await app.rules.questionnaire(councilId, scheme.row.questionnaire_id);
-      if (!questionnaire) throw new Error(`scheme ${scheme.row.id} names a missing questionnaire`);
-      // The body's fields are named rather than spread: copying an object less one key was a
-      // measurable part of this route's own time (BENCHMARKS.md, issue 16).
-      const summary = request.query.view === 'summary';
-      const calculation = calculateBudget(questionnaire, scheme, {
-        answers: body.answers,
-        weeksAtHome: body.weeksAtHome,
-        fundingStreams: body.fundingStreams,
-        weeklyContributionPence: body.weeklyContributionPence,
-        explain: !summary,
-      });
-      return summary ? budgetSummary(calculation) : calculation;
+      return budgetAnswer(rules, request.body, request.query.view === 'summary');
     },
   );
 
-  // A batch arrives as a stream and is answered as one: lines are read, calculated and written as
-  // they come, so a million lines need no more memory than one (calculateBudgetLines).
-  app.addContentTypeParser('application/x-ndjson', (request, payload, done) => {
-    const encoded = encodedBodyError(request);
-    if (encoded) done(encoded, undefined);
-    else done(null, payload);
-  });
+  // In a scope of its own, so only this route reads NDJSON: the others answer it 415.
+  await app.register(async (scope) => {
+    const batches = scope.withTypeProvider<TypeBoxTypeProvider>();
+    // A batch arrives as a stream and is answered as one: lines are read, calculated and written as
+    // they come, so a million lines need no more memory than one (calculateBudgetLines).
+    batches.addContentTypeParser('application/x-ndjson', (request, payload, done) => {
+      const encoded = encodedBodyError(request);
+      if (encoded) done(encoded, undefined);
+      else done(null, payload);
+    });
 
-  app.post(
-    '/calculations/budgets',
-    {
-      config: { ...config, problems: ['UNSUPPORTED_MEDIA_TYPE', 'UNSUPPORTED_CONTENT_ENCODING'] },
-      // The body is a stream, checked line by line as it is read; the query is checked as usual.
-      validatorCompiler: (route) => (route.httpPart === 'body' ? (value: unknown) => ({ value }) : validatorCompiler(route)),
-      schema: {
-        operationId: 'calculateBudgets',
-        tags: ['calculations'],
-        summary: 'Work out many budgets in one request: NDJSON in, NDJSON out, streamed',
-        description: `One BudgetLine a line (a calculateBudget body, with your own \`ref\` if you like), at most ${MAX_BATCH_LINES.toLocaleString('en-GB')} lines. The answer is one line for every line sent, in the same order, written as the lines are read: \`{"line": n, "ref": …, "calculation": {…}}\`, or for a bad line \`{"line": n, "ref": …, "problem": {…}}\` with the problem calculateBudget would have answered; the lines after a bad one are answered as usual. Blank lines are skipped. \`view=summary\` leaves out sections and explanations, as for calculateBudget. For uprating or the desktop exercise over a whole caseload.`,
-        consumes: ['application/x-ndjson'],
-        querystring: CalculationView,
-        body: Type.String({ description: 'BudgetLine objects, one a line (NDJSON)' }),
-        produces: ['application/x-ndjson'],
-        response: {
-          200: {
-            description: 'One line for every line sent, in order',
-            content: { 'application/x-ndjson': { schema: Type.String({ description: 'BudgetLineAnswer objects, one a line' }) } },
+    batches.post(
+      '/calculations/budgets',
+      {
+        config: { ...config, problems: ['UNSUPPORTED_MEDIA_TYPE', 'UNSUPPORTED_CONTENT_ENCODING'] },
+        // The body is a stream, checked line by line as it is read; the query is checked as usual.
+        validatorCompiler: (route) => (route.httpPart === 'body' ? (value: unknown) => ({ value }) : validatorCompiler(route)),
+        schema: {
+          operationId: 'calculateBudgets',
+          tags: ['calculations'],
+          summary: 'Work out many budgets in one request: NDJSON in, NDJSON out, streamed',
+          description: `One BudgetLine a line (a calculateBudget body, with your own \`ref\` if you like), at most ${MAX_BATCH_LINES.toLocaleString('en-GB')} lines. The answer is one line for every line sent, in the same order, written as the lines are read: \`{"line": n, "ref": …, "calculation": {…}}\`, or for a bad line \`{"line": n, "ref": …, "problem": {…}}\` with the problem calculateBudget would have answered; the lines after a bad one are answered as usual. Blank lines are skipped. \`view=summary\` leaves out sections and explanations, as for calculateBudget. For uprating or the desktop exercise over a whole caseload.`,
+          consumes: ['application/x-ndjson'],
+          querystring: CalculationView,
+          body: Type.String({ description: 'BudgetLine objects, one a line (NDJSON)' }),
+          produces: ['application/x-ndjson'],
+          response: {
+            200: {
+              description: 'One line for every line sent, in order',
+              content: { 'application/x-ndjson': { schema: Type.String({ description: 'BudgetLineAnswer objects, one a line' }) } },
+            },
+            ...problemResponses,
           },
-          ...problemResponses,
         },
       },
-    },
-    async (request, reply) => {
-      // Any other content type fastify could read (JSON) arrives parsed, not as a stream.
-      const body: unknown = request.body;
-      if (!(body instanceof Readable))
-        throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the lines as application/x-ndjson, one BudgetLine a line');
-      const lines = calculateBudgetLines(textLines(body), {
-        councilId: councilOf(request),
-        rules: app.rules,
-        summary: request.query.view === 'summary',
-      });
-      return reply.type('application/x-ndjson; charset=utf-8').send(Readable.from(lines));
-    },
-  );
+      async (request, reply) => {
+        // Any other content type fastify could read (JSON) arrives parsed, not as a stream.
+        const body: unknown = request.body;
+        if (!(body instanceof Readable))
+          throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the lines as application/x-ndjson, one BudgetLine a line');
+        const lines = calculateBudgetLines(textLines(body), {
+          councilId: councilOf(request),
+          rules: app.rules,
+          summary: request.query.view === 'summary',
+          log: (error) => request.log.error({ err: loggableError(error) }, 'a calculateBudgets line failed'),
+        });
+        return reply.type('application/x-ndjson; charset=utf-8').send(Readable.from(lines));
+      },
+    );
+  });
 
   app.post(
     '/calculations/contribution',
