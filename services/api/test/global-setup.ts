@@ -6,7 +6,7 @@ import { Kysely } from 'kysely';
 import type { TestProject } from 'vitest/node';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { PGliteDialect } from '../src/db/pglite-dialect.js';
-import { PGLITE_START_PARAMETERS } from '../src/db/pglite-template.js';
+import { PGLITE_INITDB_PARAMETERS, PGLITE_START_PARAMETERS } from '../src/db/pglite-template.js';
 import type { DB } from '../src/db/schema.js';
 import { openTestDatabase } from './helpers/test-app.js';
 
@@ -23,7 +23,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
     project.provide('pgliteDump', null);
     return () => {};
   }
-  const pglite = await PGlite.create({ startParams: [...PGLITE_START_PARAMETERS] });
+  const pglite = await PGlite.create({ initDbStartParams: [...PGLITE_INITDB_PARAMETERS], startParams: [...PGLITE_START_PARAMETERS] });
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
   await migrateToLatest(db);
   const dump = await pglite.dumpDataDir('none');

@@ -4,7 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect.js';
-import { copyPgliteTemplate, PGLITE_START_PARAMETERS } from './pglite-template.js';
+import { copyPgliteTemplate, PGLITE_INITDB_PARAMETERS, PGLITE_START_PARAMETERS } from './pglite-template.js';
 import type { DB } from './schema.js';
 import { OID, parseDate, parseInt8 } from './type-parsers.js';
 
@@ -74,6 +74,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   const pglite = await PGlite.create({
     ...(dataDir === undefined ? {} : { dataDir }),
     ...(target.loadDataDir === undefined ? {} : { loadDataDir: target.loadDataDir }),
+    initDbStartParams: [...PGLITE_INITDB_PARAMETERS],
     startParams: [...PGLITE_START_PARAMETERS],
     parsers: { [OID.int8]: parseInt8, [OID.date]: parseDate },
   });
