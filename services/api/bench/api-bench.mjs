@@ -133,13 +133,25 @@ async function streamBatch(url, key, line, count, pid) {
 const results = [];
 const row = (measure, ours, yardstick, ratio, target, pass) => results.push({ measure, ours, yardstick, ratio, target, pass });
 
+/** A fresh database on the PostgreSQL server, with its URL and a way to drop it. */
+async function scratchDatabase(prefix) {
+  const name = `${prefix}_${Date.now()}`;
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  await client.query(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url,
+    drop: async () => {
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}
+
 // --- 1, 2 and 3: the service on PostgreSQL.
-const dbName = `ras_bench_${Date.now()}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`create database ${dbName}`);
-const dbUrl = new URL(adminUrl);
-dbUrl.pathname = `/${dbName}`;
+const { url: dbUrl, drop: dropBenchDatabase } = await scratchDatabase('ras_bench');
 const pgDataDir = mkdtempSync(join(tmpdir(), 'ras-bench-pg-'));
 try {
   const service = await start(server, { DATABASE_URL: dbUrl.toString(), DATA_DIR: pgDataDir, PORT: '0', SEED_DEMO: 'true' });
@@ -409,8 +421,7 @@ COMMIT;
   } else await stop(service.child);
 } finally {
   rmSync(pgDataDir, { recursive: true, force: true });
-  await admin.query(`drop database if exists ${dbName} with (force)`);
-  await admin.end();
+  await dropBenchDatabase();
 }
 
 // --- 4: the embedded default: start-up to listening and idle memory, on a first start (an empty
@@ -497,17 +508,11 @@ if (PARTS.has('import')) {
       rmSync(dataDir, { recursive: true, force: true });
     }
   };
-  const importDb = `ras_bench_import_${Date.now()}`;
-  const importAdmin = new pg.Client({ connectionString: adminUrl });
-  await importAdmin.connect();
-  await importAdmin.query(`create database ${importDb}`);
-  const importUrl = new URL(adminUrl);
-  importUrl.pathname = `/${importDb}`;
+  const importDatabase = await scratchDatabase('ras_bench_import');
   try {
-    await timeImport({ DATABASE_URL: importUrl.toString() }, 'PostgreSQL', 20);
+    await timeImport({ DATABASE_URL: importDatabase.url.toString() }, 'PostgreSQL', 20);
   } finally {
-    await importAdmin.query(`drop database if exists ${importDb} with (force)`);
-    await importAdmin.end();
+    await importDatabase.drop();
   }
   await timeImport({}, 'PGlite', 60);
 }

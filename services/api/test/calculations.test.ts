@@ -172,13 +172,9 @@ describe('calculateBudget', () => {
 });
 
 describe('calculateBudgets', () => {
-  const batch = (lines: string, query = '') =>
-    t.app.inject({
-      method: 'POST',
-      url: `/v1/calculations/budgets${query}`,
-      headers: { authorization: `Bearer ${portalKey}`, 'content-type': 'application/x-ndjson' },
-      payload: lines,
-    });
+  const send = (url: string, payload: string, headers: Record<string, string> = {}) =>
+    t.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-ndjson', ...headers }, payload });
+  const batch = (lines: string, query = '') => send(`/v1/calculations/budgets${query}`, lines, { authorization: `Bearer ${portalKey}` });
   const answersOf = (body: string) =>
     body
       .split('\n')
@@ -252,30 +248,15 @@ describe('calculateBudgets', () => {
   });
 
   it('refuses a compressed batch it cannot read, a batch sent as JSON, and a key it does not know', async () => {
-    const compressed = await t.app.inject({
-      method: 'POST',
-      url: '/v1/calculations/budgets',
-      headers: { authorization: `Bearer ${portalKey}`, 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' },
-      payload: 'x',
-    });
+    const compressed = await send('/v1/calculations/budgets', 'x', { authorization: `Bearer ${portalKey}`, 'content-encoding': 'gzip' });
     expect(compressed.statusCode).toBe(415);
     const json = await t.call('POST', '/v1/calculations/budgets', { key: portalKey, body: { schemeId: 'x', answers: {} } });
     expect(json.statusCode).toBe(415);
     expect(problemOf(json).code).toBe('UNSUPPORTED_MEDIA_TYPE');
     // Only the batch reads NDJSON: calculateBudget does not.
-    const single = await t.app.inject({
-      method: 'POST',
-      url: '/v1/calculations/budget',
-      headers: { authorization: `Bearer ${portalKey}`, 'content-type': 'application/x-ndjson' },
-      payload: '{}',
-    });
+    const single = await send('/v1/calculations/budget', '{}', { authorization: `Bearer ${portalKey}` });
     expect(single.statusCode).toBe(415);
-    const anonymous = await t.app.inject({
-      method: 'POST',
-      url: '/v1/calculations/budgets',
-      headers: { 'content-type': 'application/x-ndjson' },
-      payload: '{}',
-    });
+    const anonymous = await send('/v1/calculations/budgets', '{}');
     expect(anonymous.statusCode).toBe(401);
   });
 });

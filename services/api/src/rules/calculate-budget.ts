@@ -53,7 +53,7 @@ export type CalculatedBudget = ReturnType<typeof calculateBudget>;
  * portal shows when it shows the amount. Named field by field (a rest copy of twenty-odd fields
  * cost more than the calculation); the tests check it equals the full answer less those two.
  */
-export function budgetSummary(calculation: CalculatedBudget) {
+function budgetSummary(calculation: CalculatedBudget) {
   return {
     scheme: calculation.scheme,
     questionnaire: calculation.questionnaire,
