@@ -11,6 +11,7 @@ import * as reviewCycles from './202611261100_review_cycles.js';
 import * as directPayments from './202611261200_direct_payments.js';
 import * as carers from './202611261300_carers.js';
 import * as equalityMonitoring from './202611261400_equality_monitoring.js';
+import * as paymentRuns from './202611261500_payment_runs.js';
 
 /**
  * Every migration, by name. Names sort in the order they run (`yyyymmddhhmm_what`); a new
@@ -29,4 +30,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '202611261200_direct_payments': directPayments,
   '202611261300_carers': carers,
   '202611261400_equality_monitoring': equalityMonitoring,
+  '202611261500_payment_runs': paymentRuns,
 };

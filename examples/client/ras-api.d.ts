@@ -1080,6 +1080,114 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/payment-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Prepare the payment run for a date: every council instalment due and not yet paid, by payee
+         * @description Every council instalment due on or before runDate and not yet paid (a part-paid one owes the rest), on every agreed budget still running on its date, grouped by payee: the direct payment account for a budget whose approved plan has direct-payment lines, otherwise the council’s own account for the budgets it arranges. Suspended direct payments and held budgets are left out and counted. Nothing is paid until confirmPaymentRun. Idempotent per council and date: a date with a prepared run answers it (200); a date with a confirmed run is 409 PAYMENT_RUN_CONFIRMED; a run while another date’s run is open is 409 PAYMENT_RUN_OPEN; during an uprating being applied, 409 UPRATING_IN_PROGRESS; a direct-payment budget without its agreement is 422 DIRECT_PAYMENT_AGREEMENT_REQUIRED naming each (hold it or record the agreement).
+         *
+         *     Roles: finance, admin.
+         */
+        post: operations["createPaymentRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payment-runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A payment run: its control count, total, payees, what it held out, and what confirmation paid or skipped
+         * @description Roles: finance, admin, auditor.
+         */
+        get: operations["getPaymentRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payment-runs/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The payment run’s file for the finance system: CSV, or a Bacs Standard 18 style fixed-width file
+         * @description format=csv (default): one row per instalment (record = payment), each payee’s rows followed by its payee-total row, and a last control row with the control count and total; columns record, run_id, run_date, payee_kind, payee_reference, payee_name, budget_id, person_id, instalment_number, due_date, count, amount_pence; money in integer pence. format=bacs: a UHL1 label, one 100-character credit record (code 99) per direct-payment payee, a contra record (code 17) for the total and a UTL1 trailer with values and counts, from settings.paymentFile (422 PAYMENT_FILE_SETTINGS_MISSING without it); each payee’s account reference must be a sort code and account number (422 PAYEE_BANK_DETAILS_MISSING names those that are not). Budgets the council arranges stay in its own account and are in the CSV only. Skipped items are in neither.
+         *
+         *     Roles: finance, admin, auditor.
+         */
+        get: operations["getPaymentRunFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payment-runs/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm a payment run: each payment recorded on its budget’s ledger against its instalment
+         * @description Each payment becomes a council-payment transaction naming its instalment (with its transaction.recorded event), 1,000 to a database transaction, and the run ends with payment-run.confirmed. Each is checked again as it is recorded; one whose budget or instalment changed since the run was prepared is skipped with the reason. A confirmation interrupted part-way leaves every batch either wholly recorded or not at all, and confirming again carries on where it stopped. Confirming a confirmed run answers it as it is; a cancelled run is 409.
+         *
+         *     Roles: finance, admin.
+         */
+        post: operations["confirmPaymentRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payment-runs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a prepared payment run (nothing was paid); the date is free for a new run
+         * @description A run being confirmed or confirmed is 409 INVALID_STATE; cancelling a cancelled run answers it as it is.
+         *
+         *     Roles: finance, admin.
+         */
+        post: operations["cancelPaymentRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/appeals": {
         parameters: {
             query?: never;
@@ -1782,6 +1890,18 @@ export interface components {
                     /** @description The terms a direct payment agreement accepts, as the person is shown them */
                     text: string;
                 };
+                /** @description Who the payment run’s Bacs file comes from (getPaymentRunFile?format=bacs); the CSV needs none of it */
+                paymentFile?: {
+                    /** @description The council’s six-digit Bacs service user number (SUN) */
+                    serviceUserNumber: string;
+                    /** @description Shown on each payee’s statement with the payment reference (18 characters) */
+                    originatorName: string;
+                    /** @description The account the payment run pays from */
+                    sortCode: string;
+                    accountNumber: string;
+                    /** @description The finance system’s reference for the council’s own account that holds budgets the council arranges (default MANAGED-BUDGETS) */
+                    managedAccountReference?: string;
+                };
                 /**
                  * @description How the net budget is paid (default monthly)
                  * @enum {string}
@@ -1891,6 +2011,18 @@ export interface components {
                     version: string;
                     /** @description The terms a direct payment agreement accepts, as the person is shown them */
                     text: string;
+                };
+                /** @description Who the payment run’s Bacs file comes from (getPaymentRunFile?format=bacs); the CSV needs none of it */
+                paymentFile?: {
+                    /** @description The council’s six-digit Bacs service user number (SUN) */
+                    serviceUserNumber: string;
+                    /** @description Shown on each payee’s statement with the payment reference (18 characters) */
+                    originatorName: string;
+                    /** @description The account the payment run pays from */
+                    sortCode: string;
+                    accountNumber: string;
+                    /** @description The finance system’s reference for the council’s own account that holds budgets the council arranges (default MANAGED-BUDGETS) */
+                    managedAccountReference?: string;
                 };
                 /**
                  * @description How the net budget is paid (default monthly)
@@ -2029,6 +2161,18 @@ export interface components {
                     version: string;
                     /** @description The terms a direct payment agreement accepts, as the person is shown them */
                     text: string;
+                };
+                /** @description Who the payment run’s Bacs file comes from (getPaymentRunFile?format=bacs); the CSV needs none of it */
+                paymentFile?: {
+                    /** @description The council’s six-digit Bacs service user number (SUN) */
+                    serviceUserNumber: string;
+                    /** @description Shown on each payee’s statement with the payment reference (18 characters) */
+                    originatorName: string;
+                    /** @description The account the payment run pays from */
+                    sortCode: string;
+                    accountNumber: string;
+                    /** @description The finance system’s reference for the council’s own account that holds budgets the council arranges (default MANAGED-BUDGETS) */
+                    managedAccountReference?: string;
                 };
                 /**
                  * @description How the net budget is paid (default monthly)
@@ -4617,6 +4761,100 @@ export interface components {
              */
             occurredOn?: string;
         };
+        /**
+         * CreatePaymentRun
+         * @description runDate: pay every council instalment due on or before this date (at most 35 days ahead).
+         */
+        CreatePaymentRun: {
+            /**
+             * Format: date
+             * @description Calendar date, YYYY-MM-DD
+             */
+            runDate: string;
+            /** @description Budgets finance holds out of this run (counted in held.onHold), for example one still waiting for its direct payment agreement */
+            holdBudgetIds?: string[];
+        };
+        /** PaymentRun */
+        PaymentRun: {
+            /**
+             * Format: uuid
+             * @description Identifier (UUID)
+             */
+            id: string;
+            /**
+             * Format: date
+             * @description Calendar date, YYYY-MM-DD
+             */
+            runDate: string;
+            /**
+             * @description prepared: nothing paid yet; confirming: payments being recorded (confirm again to finish after an interruption); confirmed; cancelled
+             * @enum {string}
+             */
+            status: "prepared" | "confirming" | "confirmed" | "cancelled";
+            /** @description The control count: instalments the run pays, as prepared */
+            payments: number;
+            /** @description Payees the run pays, as prepared */
+            payees: number;
+            /** @description Σ the run’s payments, as prepared */
+            totalPence: number;
+            /** @description The prepared payments by where they go */
+            byPayeeKind: {
+                /** @description Paid to direct payment accounts: the money that leaves the council (the Bacs file) */
+                directPayment: {
+                    /** @description Instalments */
+                    payments: number;
+                    amountPence: number;
+                };
+                /** @description Paid into the council’s own account for the budgets it arranges (the CSV only) */
+                managedAccount: {
+                    /** @description Instalments */
+                    payments: number;
+                    amountPence: number;
+                };
+            };
+            /** @description Owing instalments the run leaves out */
+            held: {
+                /** @description Instalments left out because direct payments on the budget are suspended */
+                suspended: number;
+                /** @description Instalments of budgets finance held out (holdBudgetIds) */
+                onHold: number;
+            };
+            /** @description Recorded on the ledger as council payments */
+            paid: {
+                /** @description Instalments */
+                payments: number;
+                amountPence: number;
+            };
+            /** @description Not paid at confirmation, each with its reason in the CSV: the budget or instalment changed since the run was prepared */
+            skipped: {
+                /** @description Instalments */
+                payments: number;
+                amountPence: number;
+            };
+            /** @description Not yet recorded */
+            pending: {
+                /** @description Instalments */
+                payments: number;
+                amountPence: number;
+            };
+            /** @description Where to fetch the files */
+            files: {
+                /** @description getPaymentRunFile?format=csv */
+                csv: string;
+                /** @description getPaymentRunFile?format=bacs */
+                bacs: string;
+            };
+            createdBy: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 timestamp, UTC
+             */
+            createdAt: string;
+            confirmedBy: string | null;
+            confirmedAt: string | null;
+            cancelledAt: string | null;
+            version: number;
+        };
         /** CreateAppealRequest */
         CreateAppealRequest: {
             /**
@@ -5697,7 +5935,7 @@ export interface operations {
                      * @example {
                      *       "service": "ras-api",
                      *       "version": "0.1.0",
-                     *       "migration": "202611261400_equality_monitoring",
+                     *       "migration": "202611261500_payment_runs",
                      *       "database": "pglite"
                      *     }
                      */
@@ -5757,7 +5995,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "Example Council mwwpzoco"
+                 *       "name": "Example Council mwwtvbss"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateCouncilRequest"];
@@ -5778,20 +6016,20 @@ export interface operations {
                     /**
                      * @example {
                      *       "council": {
-                     *         "id": "01a214ea-2853-748d-8e8f-bfbb780cd793",
-                     *         "name": "Example Council mwwpzoco",
+                     *         "id": "01a2154d-8fc3-7776-b409-a3482183a3de",
+                     *         "name": "Example Council mwwtvbss",
                      *         "settings": {},
                      *         "version": 1,
-                     *         "createdAt": "2026-11-25T22:53:39.794Z"
+                     *         "createdAt": "2026-11-26T00:42:14.339Z"
                      *       },
                      *       "adminKey": {
-                     *         "id": "01a214ea-2854-70ba-bbda-e813c9fb515b",
+                     *         "id": "01a2154d-8fc3-7777-b225-85f1f761a040",
                      *         "name": "First admin key",
                      *         "roles": [
                      *           "admin"
                      *         ],
-                     *         "createdAt": "2026-11-25T22:53:39.794Z",
-                     *         "key": "ras_01a214ea285470babbdae813c9fb515b_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *         "createdAt": "2026-11-26T00:42:14.339Z",
+                     *         "key": "ras_01a2154d8fc37777b22585f1f761a040_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *       }
                      *     }
                      */
@@ -5958,19 +6196,25 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-19ff-7211-8a7f-d1fd793abe11",
+                     *       "id": "01a2154d-87dd-77fc-9129-aa2d9a6a4119",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
                      *           "version": "2026-04",
                      *           "text": "Demo Borough direct payment agreement. I will use the money for the support in my agreed plan, keep it in the account named here, keep receipts for everything I buy, send a statement every quarter, and pay back anything not spent on my plan if the council asks."
                      *         },
+                     *         "paymentFile": {
+                     *           "serviceUserNumber": "900001",
+                     *           "originatorName": "DEMO BOROUGH",
+                     *           "sortCode": "40-00-00",
+                     *           "accountNumber": "10000001"
+                     *         },
                      *         "paymentFrequency": "monthly",
                      *         "contributionCollection": "net",
                      *         "firstReviewAfterWeeks": 4
                      *       },
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T22:53:36.120Z"
+                     *       "createdAt": "2026-11-26T00:42:12.316Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -6089,13 +6333,19 @@ export interface operations {
                  *           "version": "2026-04",
                  *           "text": "Demo Borough direct payment agreement. I will use the money for the support in my agreed plan, keep it in the account named here, keep receipts for everything I buy, send a statement every quarter, and pay back anything not spent on my plan if the council asks."
                  *         },
+                 *         "paymentFile": {
+                 *           "serviceUserNumber": "900001",
+                 *           "originatorName": "DEMO BOROUGH",
+                 *           "sortCode": "40-00-00",
+                 *           "accountNumber": "10000001"
+                 *         },
                  *         "paymentFrequency": "monthly",
                  *         "contributionCollection": "net",
                  *         "firstReviewAfterWeeks": 4,
                  *         "regionalReportOptIn": true,
                  *         "transparency": {
                  *           "publishedSchemeIds": [
-                 *             "01a214ea-1a59-727f-9418-cc07ad647d70"
+                 *             "01a2154d-8819-767f-91c4-a67126d03e10"
                  *           ],
                  *           "contactEmail": "ras@demo-borough.example.gov.uk",
                  *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -6125,19 +6375,25 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-19ff-7211-8a7f-d1fd793abe11",
+                     *       "id": "01a2154d-87dd-77fc-9129-aa2d9a6a4119",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
                      *           "version": "2026-04",
                      *           "text": "Demo Borough direct payment agreement. I will use the money for the support in my agreed plan, keep it in the account named here, keep receipts for everything I buy, send a statement every quarter, and pay back anything not spent on my plan if the council asks."
                      *         },
+                     *         "paymentFile": {
+                     *           "serviceUserNumber": "900001",
+                     *           "originatorName": "DEMO BOROUGH",
+                     *           "sortCode": "40-00-00",
+                     *           "accountNumber": "10000001"
+                     *         },
                      *         "paymentFrequency": "monthly",
                      *         "contributionCollection": "net",
                      *         "firstReviewAfterWeeks": 4,
                      *         "transparency": {
                      *           "publishedSchemeIds": [
-                     *             "01a214ea-1a59-727f-9418-cc07ad647d70"
+                     *             "01a2154d-8819-767f-91c4-a67126d03e10"
                      *           ],
                      *           "contactEmail": "ras@demo-borough.example.gov.uk",
                      *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -6151,7 +6407,7 @@ export interface operations {
                      *         "regionalReportOptIn": true
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T22:53:36.120Z"
+                     *       "createdAt": "2026-11-26T00:42:12.316Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -6353,66 +6609,66 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a214ea-1a14-7533-8638-90929393faee",
+                     *           "id": "01a2154d-87ee-73bc-a4f3-0d2fcbd2f03f",
                      *           "name": "Demo admin key",
                      *           "roles": [
                      *             "admin"
                      *           ],
-                     *           "createdAt": "2026-11-25T22:53:36.120Z",
+                     *           "createdAt": "2026-11-26T00:42:12.316Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a214ea-1d90-76a6-8fee-c696732c7db6",
+                     *           "id": "01a2154d-89cd-723d-889f-4f6d776e99e4",
                      *           "name": "Care coordinators",
                      *           "roles": [
                      *             "assessor"
                      *           ],
-                     *           "createdAt": "2026-11-25T22:53:37.036Z",
+                     *           "createdAt": "2026-11-26T00:42:12.813Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a214ea-1daf-73a7-ada3-173ae15c0206",
+                     *           "id": "01a2154d-89da-7163-949b-5123dfa314f9",
                      *           "name": "Team managers",
                      *           "roles": [
                      *             "team-manager"
                      *           ],
-                     *           "createdAt": "2026-11-25T22:53:37.070Z",
+                     *           "createdAt": "2026-11-26T00:42:12.826Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a214ea-1dc2-753a-bb08-02e3181da8ad",
+                     *           "id": "01a2154d-89e4-7496-91b6-69bff668af4e",
                      *           "name": "Resource Allocation Panel",
                      *           "roles": [
                      *             "panel"
                      *           ],
-                     *           "createdAt": "2026-11-25T22:53:37.090Z",
+                     *           "createdAt": "2026-11-26T00:42:12.835Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a214ea-1dd2-740f-a89c-f871c81f12f2",
+                     *           "id": "01a2154d-89ec-7343-adcc-59d03198b783",
                      *           "name": "Finance",
                      *           "roles": [
                      *             "finance"
                      *           ],
-                     *           "createdAt": "2026-11-25T22:53:37.106Z",
+                     *           "createdAt": "2026-11-26T00:42:12.844Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a214ea-1de5-7465-87f8-f5a46ff1177c",
+                     *           "id": "01a2154d-89f5-7250-af7e-cbcb49842a9e",
                      *           "name": "CareFirst bridge",
                      *           "roles": [
                      *             "integration"
                      *           ],
-                     *           "createdAt": "2026-11-25T22:53:37.124Z",
+                     *           "createdAt": "2026-11-26T00:42:12.853Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a214ea-1e09-733a-a3e3-095cf28c4217",
+                     *           "id": "01a2154d-89fb-75ab-b20f-60aed75e6330",
                      *           "name": "Spare",
                      *           "roles": [
                      *             "auditor"
                      *           ],
-                     *           "createdAt": "2026-11-25T22:53:37.161Z",
+                     *           "createdAt": "2026-11-26T00:42:12.859Z",
                      *           "revokedAt": null
                      *         }
                      *       ],
@@ -6553,13 +6809,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-1d90-76a6-8fee-c696732c7db6",
+                     *       "id": "01a2154d-89cd-723d-889f-4f6d776e99e4",
                      *       "name": "Care coordinators",
                      *       "roles": [
                      *         "assessor"
                      *       ],
-                     *       "createdAt": "2026-11-25T22:53:37.036Z",
-                     *       "key": "ras_01a214ea1d9076a68feec696732c7db6_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *       "createdAt": "2026-11-26T00:42:12.813Z",
+                     *       "key": "ras_01a2154d89cd723d889f4f6d776e99e4_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *     }
                      */
                     "application/json": components["schemas"]["NewApiKey"];
@@ -6894,7 +7150,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a214ea-1a33-745d-a77b-95608ba25898",
+                     *           "id": "01a2154d-8803-7156-bce7-fcf11eeddaea",
                      *           "key": "saq",
                      *           "version": 1,
                      *           "title": "Demo Borough self-assessment questionnaire",
@@ -8142,7 +8398,7 @@ export interface operations {
                      *               "maxPoints": 30
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T22:53:36.120Z"
+                     *           "createdAt": "2026-11-26T00:42:12.316Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -8259,7 +8515,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mwwpzoco",
+                 *       "key": "carers-mwwtvbss",
                  *       "title": "Carer’s self-assessment",
                  *       "sections": [
                  *         {
@@ -8306,8 +8562,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-1f12-738a-8d44-61801fe28d08",
-                     *       "key": "carers-mwwpzoco",
+                     *       "id": "01a2154d-8a80-7555-a030-a0cab504a2f6",
+                     *       "key": "carers-mwwtvbss",
                      *       "version": 1,
                      *       "title": "Carer’s self-assessment",
                      *       "sections": [
@@ -8335,7 +8591,7 @@ export interface operations {
                      *           ]
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T22:53:37.424Z"
+                     *       "createdAt": "2026-11-26T00:42:12.991Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -8504,7 +8760,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-1a33-745d-a77b-95608ba25898",
+                     *       "id": "01a2154d-8803-7156-bce7-fcf11eeddaea",
                      *       "key": "saq",
                      *       "version": 1,
                      *       "title": "Demo Borough self-assessment questionnaire",
@@ -9752,7 +10008,7 @@ export interface operations {
                      *           "maxPoints": 30
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T22:53:36.120Z"
+                     *       "createdAt": "2026-11-26T00:42:12.316Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -9914,10 +10170,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a214ea-1a59-727f-9418-cc07ad647d70",
+                     *           "id": "01a2154d-8819-767f-91c4-a67126d03e10",
                      *           "key": "adults",
                      *           "version": 1,
-                     *           "questionnaireId": "01a214ea-1a33-745d-a77b-95608ba25898",
+                     *           "questionnaireId": "01a2154d-8803-7156-bce7-fcf11eeddaea",
                      *           "clientGroups": [
                      *             "learning-disability",
                      *             "physical-disability",
@@ -9939,7 +10195,7 @@ export interface operations {
                      *           },
                      *           "weeksPerYear": 52,
                      *           "rounding": "penny",
-                     *           "createdAt": "2026-11-25T22:53:36.120Z"
+                     *           "createdAt": "2026-11-26T00:42:12.316Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -10056,10 +10312,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mwwpzoco",
-                 *       "questionnaireId": "01a214ea-1f12-738a-8d44-61801fe28d08",
+                 *       "key": "carers-mwwtvbss",
+                 *       "questionnaireId": "01a2154d-8a80-7555-a030-a0cab504a2f6",
                  *       "clientGroups": [
-                 *         "carers-mwwpzoco"
+                 *         "carers-mwwtvbss"
                  *       ],
                  *       "effectiveFrom": "2026-04-01",
                  *       "method": {
@@ -10090,12 +10346,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-1f23-70a3-9fc2-4f3919c8f9bc",
-                     *       "key": "carers-mwwpzoco",
+                     *       "id": "01a2154d-8a8f-76e5-bcc6-e30db82ea314",
+                     *       "key": "carers-mwwtvbss",
                      *       "version": 1,
-                     *       "questionnaireId": "01a214ea-1f12-738a-8d44-61801fe28d08",
+                     *       "questionnaireId": "01a2154d-8a80-7555-a030-a0cab504a2f6",
                      *       "clientGroups": [
-                     *         "carers-mwwpzoco"
+                     *         "carers-mwwtvbss"
                      *       ],
                      *       "effectiveFrom": "2026-04-01",
                      *       "effectiveTo": null,
@@ -10112,7 +10368,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-11-25T22:53:37.440Z"
+                     *       "createdAt": "2026-11-26T00:42:13.004Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -10296,10 +10552,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-1a59-727f-9418-cc07ad647d70",
+                     *       "id": "01a2154d-8819-767f-91c4-a67126d03e10",
                      *       "key": "adults",
                      *       "version": 1,
-                     *       "questionnaireId": "01a214ea-1a33-745d-a77b-95608ba25898",
+                     *       "questionnaireId": "01a2154d-8803-7156-bce7-fcf11eeddaea",
                      *       "clientGroups": [
                      *         "learning-disability",
                      *         "physical-disability",
@@ -10321,7 +10577,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-11-25T22:53:36.120Z"
+                     *       "createdAt": "2026-11-26T00:42:12.316Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -10476,7 +10732,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "schemeId": "01a214ea-1a59-727f-9418-cc07ad647d70",
+                     *       "schemeId": "01a2154d-8819-767f-91c4-a67126d03e10",
                      *       "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *       "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *       "sections": [
@@ -10730,8 +10986,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-1f76-77cf-b006-567209fc0b6c",
-                     *       "createdAt": "2026-11-25T22:53:37.526Z",
+                     *       "id": "01a2154d-8ab7-73f9-8485-fd7f6a76c31d",
+                     *       "createdAt": "2026-11-26T00:42:13.047Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -11035,8 +11291,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-1f76-77cf-b006-567209fc0b6c",
-                     *       "createdAt": "2026-11-25T22:53:37.526Z",
+                     *       "id": "01a2154d-8ab7-73f9-8485-fd7f6a76c31d",
+                     *       "createdAt": "2026-11-26T00:42:13.047Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -11465,8 +11721,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a214ea-1a59-727f-9418-cc07ad647d70",
-                 *       "successorSchemeId": "01a214ea-23e4-735b-a797-83fa308e5073",
+                 *       "schemeId": "01a2154d-8819-767f-91c4-a67126d03e10",
+                 *       "successorSchemeId": "01a2154d-8d18-73e0-921d-de7f5178d4c9",
                  *       "transitionalProtection": {
                  *         "maxDecreasePercent": 5
                  *       }
@@ -11490,10 +11746,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-23f2-73fd-84bd-fe524052e4eb",
-                     *       "schemeId": "01a214ea-23e4-735b-a797-83fa308e5073",
+                     *       "id": "01a2154d-8d20-7547-ae3e-5d38cb3dceb4",
+                     *       "schemeId": "01a2154d-8d18-73e0-921d-de7f5178d4c9",
                      *       "replacesSchemeIds": [
-                     *         "01a214ea-1a59-727f-9418-cc07ad647d70"
+                     *         "01a2154d-8819-767f-91c4-a67126d03e10"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -11530,8 +11786,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
-                     *             "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *             "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
+                     *             "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -11544,7 +11800,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-25T22:53:38.667Z",
+                     *       "createdAt": "2026-11-26T00:42:13.660Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -11721,10 +11977,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-23f2-73fd-84bd-fe524052e4eb",
-                     *       "schemeId": "01a214ea-23e4-735b-a797-83fa308e5073",
+                     *       "id": "01a2154d-8d20-7547-ae3e-5d38cb3dceb4",
+                     *       "schemeId": "01a2154d-8d18-73e0-921d-de7f5178d4c9",
                      *       "replacesSchemeIds": [
-                     *         "01a214ea-1a59-727f-9418-cc07ad647d70"
+                     *         "01a2154d-8819-767f-91c4-a67126d03e10"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -11761,8 +12017,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
-                     *             "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *             "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
+                     *             "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -11775,7 +12031,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-25T22:53:38.667Z",
+                     *       "createdAt": "2026-11-26T00:42:13.660Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -11933,10 +12189,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-23f2-73fd-84bd-fe524052e4eb",
-                     *       "schemeId": "01a214ea-23e4-735b-a797-83fa308e5073",
+                     *       "id": "01a2154d-8d20-7547-ae3e-5d38cb3dceb4",
+                     *       "schemeId": "01a2154d-8d18-73e0-921d-de7f5178d4c9",
                      *       "replacesSchemeIds": [
-                     *         "01a214ea-1a59-727f-9418-cc07ad647d70"
+                     *         "01a2154d-8819-767f-91c4-a67126d03e10"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -11973,22 +12229,22 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
-                     *             "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *             "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
+                     *             "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
                      *             "protectedPence": 0,
                      *             "upratedAnnualPence": 4152800,
                      *             "outcome": "winner",
-                     *             "newBudgetId": "01a214ea-241a-7648-af13-b91c27cd7100",
-                     *             "reviewId": "01a214ea-2422-777b-b3b5-b773d583ea13"
+                     *             "newBudgetId": "01a2154d-8d3b-7544-902f-6587dfaacbef",
+                     *             "reviewId": "01a2154d-8d3d-725b-8570-2c763ca62ff8"
                      *           }
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-25T22:53:38.667Z",
-                     *       "appliedAt": "2026-11-25T22:53:38.726Z",
+                     *       "createdAt": "2026-11-26T00:42:13.660Z",
+                     *       "appliedAt": "2026-11-26T00:42:13.696Z",
                      *       "version": 2
                      *     }
                      */
@@ -12163,7 +12419,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a214ea-1a59-727f-9418-cc07ad647d70",
+                 *       "schemeId": "01a2154d-8819-767f-91c4-a67126d03e10",
                  *       "answers": {
                  *         "washing": "some",
                  *         "dressing": "some",
@@ -12230,12 +12486,12 @@ export interface operations {
                     /**
                      * @example {
                      *       "scheme": {
-                     *         "id": "01a214ea-1a59-727f-9418-cc07ad647d70",
+                     *         "id": "01a2154d-8819-767f-91c4-a67126d03e10",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
                      *       "questionnaire": {
-                     *         "id": "01a214ea-1a33-745d-a77b-95608ba25898",
+                     *         "id": "01a2154d-8803-7156-bce7-fcf11eeddaea",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -13001,7 +13257,7 @@ export interface operations {
         /** @description BudgetLine objects, one a line (NDJSON) */
         requestBody: {
             content: {
-                /** @example {"ref":"case-1","schemeId":"01a214ea-1a59-727f-9418-cc07ad647d70","answers":{"washing":"some","dressing":"some","toileting":"some","moving":"some","night":"waking","preparing":"some","eating":"some","diet":"complex","shopping":"some","weight":"risk","cleaning":"some","laundry":"some","bills":"some","safety-home":"some","adaptations":["hoist"],"family":"some","friends":"some","caring-role":"much","carer":"breakdown","isolation":"often","getting-out":"some","transport":"some","activities":"some","groups":"some","barriers":["mobility"],"work":"some","learning":"some","volunteering":"some","travel-training":"some","routine":"some","everyday":"some","big":"some","communication":"some","money":"some","health":"some","risks-home":"some","risks-out":"some","exploitation":"yes","behaviour":"frequent","falls":"many"}} */
+                /** @example {"ref":"case-1","schemeId":"01a2154d-8819-767f-91c4-a67126d03e10","answers":{"washing":"some","dressing":"some","toileting":"some","moving":"some","night":"waking","preparing":"some","eating":"some","diet":"complex","shopping":"some","weight":"risk","cleaning":"some","laundry":"some","bills":"some","safety-home":"some","adaptations":["hoist"],"family":"some","friends":"some","caring-role":"much","carer":"breakdown","isolation":"often","getting-out":"some","transport":"some","activities":"some","groups":"some","barriers":["mobility"],"work":"some","learning":"some","volunteering":"some","travel-training":"some","routine":"some","everyday":"some","big":"some","communication":"some","money":"some","health":"some","risks-home":"some","risks-out":"some","exploitation":"yes","behaviour":"frequent","falls":"many"}} */
                 "application/x-ndjson": string;
             };
         };
@@ -13015,7 +13271,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /** @example {"line":1,"ref":"case-1","calculation":{"scheme":{"id":"01a214ea-1a59-727f-9418-cc07ad647d70","key":"adults","version":1},"questionnaire":{"id":"01a214ea-1a33-745d-a77b-95608ba25898","key":"saq","version":1},"totalPoints":179,"complete":true,"missingQuestionKeys":[],"method":"linear","band":null,"belowFloor":false,"fullYearPence":4027500,"weeksCovered":52,"weeksPerYear":52,"rasAnnualPence":4027500,"panelAmount":null,"outsideRas":false,"transitionalProtection":null,"streams":[],"totalAnnualPence":4027500,"councilAnnualPence":4027500,"weeklyContributionPence":0,"annualContributionPence":0,"netAnnualPence":4027500,"referral":null,"referrals":[]}} */
+                    /** @example {"line":1,"ref":"case-1","calculation":{"scheme":{"id":"01a2154d-8819-767f-91c4-a67126d03e10","key":"adults","version":1},"questionnaire":{"id":"01a2154d-8803-7156-bce7-fcf11eeddaea","key":"saq","version":1},"totalPoints":179,"complete":true,"missingQuestionKeys":[],"method":"linear","band":null,"belowFloor":false,"fullYearPence":4027500,"weeksCovered":52,"weeksPerYear":52,"rasAnnualPence":4027500,"panelAmount":null,"outsideRas":false,"transitionalProtection":null,"streams":[],"totalAnnualPence":4027500,"councilAnnualPence":4027500,"weeklyContributionPence":0,"annualContributionPence":0,"netAnnualPence":4027500,"referral":null,"referrals":[]}} */
                     "application/x-ndjson": string;
                 };
             };
@@ -13678,9 +13934,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *           "id": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mwwpzoco"
+                     *             "carefirst": "JOURNEY-mwwtvbss"
                      *           },
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam Example",
@@ -13688,8 +13944,8 @@ export interface operations {
                      *           "agent": null,
                      *           "caresForPersonId": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T22:53:37.614Z",
-                     *           "updatedAt": "2026-11-25T22:53:37.614Z"
+                     *           "createdAt": "2026-11-26T00:42:13.086Z",
+                     *           "updatedAt": "2026-11-26T00:42:13.086Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -13808,7 +14064,7 @@ export interface operations {
                  * @example {
                  *       "clientGroup": "learning-disability",
                  *       "externalIds": {
-                 *         "carefirst": "JOURNEY-mwwpzoco"
+                 *         "carefirst": "JOURNEY-mwwtvbss"
                  *       },
                  *       "displayName": "Sam Example"
                  *     }
@@ -13831,9 +14087,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *       "id": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwpzoco"
+                     *         "carefirst": "JOURNEY-mwwtvbss"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -13841,8 +14097,8 @@ export interface operations {
                      *       "agent": null,
                      *       "caresForPersonId": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T22:53:37.614Z",
-                     *       "updatedAt": "2026-11-25T22:53:37.614Z"
+                     *       "createdAt": "2026-11-26T00:42:13.086Z",
+                     *       "updatedAt": "2026-11-26T00:42:13.086Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -14026,9 +14282,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *       "id": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwpzoco"
+                     *         "carefirst": "JOURNEY-mwwtvbss"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -14036,8 +14292,8 @@ export interface operations {
                      *       "agent": null,
                      *       "caresForPersonId": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T22:53:37.614Z",
-                     *       "updatedAt": "2026-11-25T22:53:37.614Z"
+                     *       "createdAt": "2026-11-26T00:42:13.086Z",
+                     *       "updatedAt": "2026-11-26T00:42:13.086Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -14203,9 +14459,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *       "id": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwpzoco"
+                     *         "carefirst": "JOURNEY-mwwtvbss"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam",
@@ -14213,8 +14469,8 @@ export interface operations {
                      *       "agent": null,
                      *       "caresForPersonId": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T22:53:37.614Z",
-                     *       "updatedAt": "2026-11-25T22:53:37.670Z"
+                     *       "createdAt": "2026-11-26T00:42:13.086Z",
+                     *       "updatedAt": "2026-11-26T00:42:13.133Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -14458,7 +14714,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *       "recorded": true,
                      *       "sex": "female",
                      *       "ethnicity": "white-british",
@@ -14468,7 +14724,7 @@ export interface operations {
                      *       "primarySupportReason": "learning-disability",
                      *       "ageBand": null,
                      *       "version": 1,
-                     *       "updatedAt": "2026-11-25T22:53:37.678Z"
+                     *       "updatedAt": "2026-11-26T00:42:13.142Z"
                      *     }
                      */
                     "application/json": components["schemas"]["EqualityMonitoring"];
@@ -14638,7 +14894,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *       "recorded": true,
                      *       "sex": "female",
                      *       "ethnicity": "white-british",
@@ -14648,7 +14904,7 @@ export interface operations {
                      *       "primarySupportReason": "learning-disability",
                      *       "ageBand": null,
                      *       "version": 1,
-                     *       "updatedAt": "2026-11-25T22:53:37.678Z"
+                     *       "updatedAt": "2026-11-26T00:42:13.142Z"
                      *     }
                      */
                     "application/json": components["schemas"]["EqualityMonitoring"];
@@ -14868,10 +15124,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a214ea-203a-72f9-b27b-18b926e74ba5",
-                     *           "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *           "id": "01a2154d-8b2c-7308-bda3-3753dd01d3e5",
+                     *           "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *           "questionnaire": {
-                     *             "id": "01a214ea-1a33-745d-a77b-95608ba25898",
+                     *             "id": "01a2154d-8803-7156-bce7-fcf11eeddaea",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
@@ -15326,8 +15582,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "agreedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-11-25T22:53:37.720Z",
-                     *           "updatedAt": "2026-11-25T22:53:37.809Z"
+                     *           "createdAt": "2026-11-26T00:42:13.163Z",
+                     *           "updatedAt": "2026-11-26T00:42:13.215Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -15444,8 +15700,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
-                 *       "questionnaireId": "01a214ea-1a33-745d-a77b-95608ba25898",
+                 *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                 *       "questionnaireId": "01a2154d-8803-7156-bce7-fcf11eeddaea",
                  *       "completedWith": [
                  *         "family"
                  *       ],
@@ -15470,10 +15726,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-203a-72f9-b27b-18b926e74ba5",
-                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *       "id": "01a2154d-8b2c-7308-bda3-3753dd01d3e5",
+                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *       "questionnaire": {
-                     *         "id": "01a214ea-1a33-745d-a77b-95608ba25898",
+                     *         "id": "01a2154d-8803-7156-bce7-fcf11eeddaea",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -15918,8 +16174,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T22:53:37.720Z",
-                     *       "updatedAt": "2026-11-25T22:53:37.720Z"
+                     *       "createdAt": "2026-11-26T00:42:13.163Z",
+                     *       "updatedAt": "2026-11-26T00:42:13.163Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -16103,10 +16359,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-203a-72f9-b27b-18b926e74ba5",
-                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *       "id": "01a2154d-8b2c-7308-bda3-3753dd01d3e5",
+                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *       "questionnaire": {
-                     *         "id": "01a214ea-1a33-745d-a77b-95608ba25898",
+                     *         "id": "01a2154d-8803-7156-bce7-fcf11eeddaea",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -16561,8 +16817,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T22:53:37.720Z",
-                     *       "updatedAt": "2026-11-25T22:53:37.809Z"
+                     *       "createdAt": "2026-11-26T00:42:13.163Z",
+                     *       "updatedAt": "2026-11-26T00:42:13.215Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -16773,10 +17029,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-203a-72f9-b27b-18b926e74ba5",
-                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *       "id": "01a2154d-8b2c-7308-bda3-3753dd01d3e5",
+                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *       "questionnaire": {
-                     *         "id": "01a214ea-1a33-745d-a77b-95608ba25898",
+                     *         "id": "01a2154d-8803-7156-bce7-fcf11eeddaea",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -17231,8 +17487,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T22:53:37.720Z",
-                     *       "updatedAt": "2026-11-25T22:53:37.809Z"
+                     *       "createdAt": "2026-11-26T00:42:13.163Z",
+                     *       "updatedAt": "2026-11-26T00:42:13.215Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -17479,10 +17735,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-203a-72f9-b27b-18b926e74ba5",
-                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *       "id": "01a2154d-8b2c-7308-bda3-3753dd01d3e5",
+                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *       "questionnaire": {
-                     *         "id": "01a214ea-1a33-745d-a77b-95608ba25898",
+                     *         "id": "01a2154d-8803-7156-bce7-fcf11eeddaea",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -17979,11 +18235,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-11-25T22:53:37.895Z",
+                     *       "submittedAt": "2026-11-26T00:42:13.276Z",
                      *       "agreedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T22:53:37.720Z",
-                     *       "updatedAt": "2026-11-25T22:53:37.895Z"
+                     *       "createdAt": "2026-11-26T00:42:13.163Z",
+                     *       "updatedAt": "2026-11-26T00:42:13.276Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -18213,10 +18469,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-203a-72f9-b27b-18b926e74ba5",
-                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *       "id": "01a2154d-8b2c-7308-bda3-3753dd01d3e5",
+                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *       "questionnaire": {
-                     *         "id": "01a214ea-1a33-745d-a77b-95608ba25898",
+                     *         "id": "01a2154d-8803-7156-bce7-fcf11eeddaea",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -18319,8 +18575,8 @@ export interface operations {
                      *       "moderation": {
                      *         "decision": "agree",
                      *         "amendments": [],
-                     *         "moderatedBy": "key:01a214ea-1d90-76a6-8fee-c696732c7db6",
-                     *         "moderatedAt": "2026-11-25T22:53:37.924Z"
+                     *         "moderatedBy": "key:01a2154d-89cd-723d-889f-4f6d776e99e4",
+                     *         "moderatedAt": "2026-11-26T00:42:13.284Z"
                      *       },
                      *       "eligibility": {
                      *         "eligible": true,
@@ -18721,11 +18977,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-11-25T22:53:37.895Z",
-                     *       "agreedAt": "2026-11-25T22:53:37.924Z",
+                     *       "submittedAt": "2026-11-26T00:42:13.276Z",
+                     *       "agreedAt": "2026-11-26T00:42:13.284Z",
                      *       "version": 4,
-                     *       "createdAt": "2026-11-25T22:53:37.720Z",
-                     *       "updatedAt": "2026-11-25T22:53:37.924Z"
+                     *       "createdAt": "2026-11-26T00:42:13.163Z",
+                     *       "updatedAt": "2026-11-26T00:42:13.284Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -18977,18 +19233,18 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
-                     *           "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
-                     *           "assessmentId": "01a214ea-203a-72f9-b27b-18b926e74ba5",
+                     *           "id": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
+                     *           "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *           "assessmentId": "01a2154d-8b2c-7308-bda3-3753dd01d3e5",
                      *           "status": "indicative",
                      *           "startDate": "2026-12-01",
                      *           "questionnaire": {
-                     *             "id": "01a214ea-1a33-745d-a77b-95608ba25898",
+                     *             "id": "01a2154d-8803-7156-bce7-fcf11eeddaea",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
                      *           "scheme": {
-                     *             "id": "01a214ea-1a59-727f-9418-cc07ad647d70",
+                     *             "id": "01a2154d-8819-767f-91c4-a67126d03e10",
                      *             "key": "adults",
                      *             "version": 1
                      *           },
@@ -19579,8 +19835,8 @@ export interface operations {
                      *           "contributionCollection": null,
                      *           "agreedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T22:53:38.257Z",
-                     *           "updatedAt": "2026-11-25T22:53:38.257Z"
+                     *           "createdAt": "2026-11-26T00:42:13.455Z",
+                     *           "updatedAt": "2026-11-26T00:42:13.455Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -19697,7 +19953,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "assessmentId": "01a214ea-203a-72f9-b27b-18b926e74ba5",
+                 *       "assessmentId": "01a2154d-8b2c-7308-bda3-3753dd01d3e5",
                  *       "startDate": "2026-12-01"
                  *     }
                  */
@@ -19719,18 +19975,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
-                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
-                     *       "assessmentId": "01a214ea-203a-72f9-b27b-18b926e74ba5",
+                     *       "id": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
+                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *       "assessmentId": "01a2154d-8b2c-7308-bda3-3753dd01d3e5",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a214ea-1a33-745d-a77b-95608ba25898",
+                     *         "id": "01a2154d-8803-7156-bce7-fcf11eeddaea",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a214ea-1a59-727f-9418-cc07ad647d70",
+                     *         "id": "01a2154d-8819-767f-91c4-a67126d03e10",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -20321,8 +20577,8 @@ export interface operations {
                      *       "contributionCollection": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T22:53:38.257Z",
-                     *       "updatedAt": "2026-11-25T22:53:38.257Z"
+                     *       "createdAt": "2026-11-26T00:42:13.455Z",
+                     *       "updatedAt": "2026-11-26T00:42:13.455Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -20506,18 +20762,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
-                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
-                     *       "assessmentId": "01a214ea-203a-72f9-b27b-18b926e74ba5",
+                     *       "id": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
+                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *       "assessmentId": "01a2154d-8b2c-7308-bda3-3753dd01d3e5",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a214ea-1a33-745d-a77b-95608ba25898",
+                     *         "id": "01a2154d-8803-7156-bce7-fcf11eeddaea",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a214ea-1a59-727f-9418-cc07ad647d70",
+                     *         "id": "01a2154d-8819-767f-91c4-a67126d03e10",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -21108,8 +21364,8 @@ export interface operations {
                      *       "contributionCollection": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T22:53:38.257Z",
-                     *       "updatedAt": "2026-11-25T22:53:38.257Z"
+                     *       "createdAt": "2026-11-26T00:42:13.455Z",
+                     *       "updatedAt": "2026-11-26T00:42:13.455Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -21266,7 +21522,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a214ea-216a-71f6-80a4-da47ed9ff2cc",
+                     *           "id": "01a2154d-8bde-702c-b57b-c0a14b4ccc6d",
                      *           "version": 1,
                      *           "shipped": false,
                      *           "name": "Charging policy 2027/28",
@@ -21332,7 +21588,7 @@ export interface operations {
                      *             "minimumWeeklyChargePence": 0,
                      *             "arrangementFeePence": 0
                      *           },
-                     *           "createdAt": "2026-11-25T22:53:38.016Z"
+                     *           "createdAt": "2026-11-26T00:42:13.339Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -21475,7 +21731,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-216a-71f6-80a4-da47ed9ff2cc",
+                     *       "id": "01a2154d-8bde-702c-b57b-c0a14b4ccc6d",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -21541,7 +21797,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-11-25T22:53:38.016Z"
+                     *       "createdAt": "2026-11-26T00:42:13.339Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -21724,7 +21980,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-216a-71f6-80a4-da47ed9ff2cc",
+                     *       "id": "01a2154d-8bde-702c-b57b-c0a14b4ccc6d",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -21790,7 +22046,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-11-25T22:53:38.016Z"
+                     *       "createdAt": "2026-11-26T00:42:13.339Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -21950,19 +22206,19 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a214ea-212b-734d-8d2b-ccb4db3ce0b1",
-                     *           "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *           "id": "01a2154d-8bbd-7406-8efe-b5ee2b2082ac",
+                     *           "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *           "effectiveFrom": "2026-04-01",
                      *           "method": "entered",
                      *           "weeklyContributionPence": 1500,
                      *           "calculation": null,
                      *           "chargingPolicy": null,
                      *           "notes": null,
-                     *           "createdAt": "2026-11-25T22:53:37.961Z"
+                     *           "createdAt": "2026-11-26T00:42:13.308Z"
                      *         },
                      *         {
-                     *           "id": "01a214ea-21e9-71a6-b321-7b10d6942e05",
-                     *           "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *           "id": "01a2154d-8c19-7106-a970-4449c20c4da2",
+                     *           "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *           "effectiveFrom": "2027-04-01",
                      *           "method": "calculated",
                      *           "weeklyContributionPence": 10035,
@@ -22118,12 +22374,12 @@ export interface operations {
                      *             }
                      *           },
                      *           "chargingPolicy": {
-                     *             "id": "01a214ea-216a-71f6-80a4-da47ed9ff2cc",
+                     *             "id": "01a2154d-8bde-702c-b57b-c0a14b4ccc6d",
                      *             "version": 1,
                      *             "name": "Charging policy 2027/28"
                      *           },
                      *           "notes": null,
-                     *           "createdAt": "2026-11-25T22:53:38.149Z"
+                     *           "createdAt": "2026-11-26T00:42:13.398Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -22295,15 +22551,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-212b-734d-8d2b-ccb4db3ce0b1",
-                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *       "id": "01a2154d-8bbd-7406-8efe-b5ee2b2082ac",
+                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *       "effectiveFrom": "2026-04-01",
                      *       "method": "entered",
                      *       "weeklyContributionPence": 1500,
                      *       "calculation": null,
                      *       "chargingPolicy": null,
                      *       "notes": null,
-                     *       "createdAt": "2026-11-25T22:53:37.961Z"
+                     *       "createdAt": "2026-11-26T00:42:13.308Z"
                      *     }
                      */
                     "application/json": components["schemas"]["FinancialAssessment"];
@@ -22511,9 +22767,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a214ea-230c-77a8-871b-f3f931af6e30",
-                     *           "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
-                     *           "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *           "id": "01a2154d-8ca6-711e-9315-d4bfddfc14cd",
+                     *           "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
+                     *           "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *           "status": "draft",
                      *           "stage": null,
                      *           "outcomes": [
@@ -22696,8 +22952,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "decidedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-11-25T22:53:38.440Z",
-                     *           "updatedAt": "2026-11-25T22:53:38.499Z",
+                     *           "createdAt": "2026-11-26T00:42:13.541Z",
+                     *           "updatedAt": "2026-11-26T00:42:13.574Z",
                      *           "healthySafeAndWell": "My PA checks my medication daily"
                      *         }
                      *       ],
@@ -22815,7 +23071,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
+                 *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
                  *       "outcomes": [
                  *         {
                  *           "key": "home",
@@ -22884,9 +23140,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-230c-77a8-871b-f3f931af6e30",
-                     *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
-                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *       "id": "01a2154d-8ca6-711e-9315-d4bfddfc14cd",
+                     *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
+                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -23069,8 +23325,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T22:53:38.440Z",
-                     *       "updatedAt": "2026-11-25T22:53:38.440Z",
+                     *       "createdAt": "2026-11-26T00:42:13.541Z",
+                     *       "updatedAt": "2026-11-26T00:42:13.541Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -23270,9 +23526,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-230c-77a8-871b-f3f931af6e30",
-                     *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
-                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *       "id": "01a2154d-8ca6-711e-9315-d4bfddfc14cd",
+                     *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
+                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -23455,8 +23711,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T22:53:38.440Z",
-                     *       "updatedAt": "2026-11-25T22:53:38.499Z",
+                     *       "createdAt": "2026-11-26T00:42:13.541Z",
+                     *       "updatedAt": "2026-11-26T00:42:13.574Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -23670,9 +23926,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-230c-77a8-871b-f3f931af6e30",
-                     *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
-                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *       "id": "01a2154d-8ca6-711e-9315-d4bfddfc14cd",
+                     *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
+                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -23855,8 +24111,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T22:53:38.440Z",
-                     *       "updatedAt": "2026-11-25T22:53:38.499Z",
+                     *       "createdAt": "2026-11-26T00:42:13.541Z",
+                     *       "updatedAt": "2026-11-26T00:42:13.574Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -24104,9 +24360,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-230c-77a8-871b-f3f931af6e30",
-                     *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
-                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *       "id": "01a2154d-8ca6-711e-9315-d4bfddfc14cd",
+                     *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
+                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *       "status": "submitted",
                      *       "stage": "coordinator",
                      *       "outcomes": [
@@ -24286,11 +24542,11 @@ export interface operations {
                      *       ],
                      *       "exception": null,
                      *       "decisions": [],
-                     *       "submittedAt": "2026-11-25T22:53:38.566Z",
+                     *       "submittedAt": "2026-11-26T00:42:13.610Z",
                      *       "decidedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T22:53:38.440Z",
-                     *       "updatedAt": "2026-11-25T22:53:38.566Z",
+                     *       "createdAt": "2026-11-26T00:42:13.541Z",
+                     *       "updatedAt": "2026-11-26T00:42:13.610Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -24522,9 +24778,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-230c-77a8-871b-f3f931af6e30",
-                     *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
-                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *       "id": "01a2154d-8ca6-711e-9315-d4bfddfc14cd",
+                     *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
+                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *       "status": "submitted",
                      *       "stage": "team-manager",
                      *       "outcomes": [
@@ -24705,22 +24961,22 @@ export interface operations {
                      *       "exception": null,
                      *       "decisions": [
                      *         {
-                     *           "id": "01a214ea-2397-7780-b15f-3c19518d8791",
+                     *           "id": "01a2154d-8cf4-7111-8628-8f93edd43eea",
                      *           "stage": "coordinator",
                      *           "outcome": "approve",
                      *           "reasons": "Approved at coordinator: meets the outcomes",
                      *           "planVersion": 3,
-                     *           "decidedBy": "key:01a214ea-1d90-76a6-8fee-c696732c7db6",
+                     *           "decidedBy": "key:01a2154d-89cd-723d-889f-4f6d776e99e4",
                      *           "actorName": "coordinator-1",
                      *           "checklistReasons": null,
-                     *           "decidedAt": "2026-11-25T22:53:38.576Z"
+                     *           "decidedAt": "2026-11-26T00:42:13.618Z"
                      *         }
                      *       ],
-                     *       "submittedAt": "2026-11-25T22:53:38.566Z",
+                     *       "submittedAt": "2026-11-26T00:42:13.610Z",
                      *       "decidedAt": null,
                      *       "version": 4,
-                     *       "createdAt": "2026-11-25T22:53:38.440Z",
-                     *       "updatedAt": "2026-11-25T22:53:38.587Z",
+                     *       "createdAt": "2026-11-26T00:42:13.541Z",
+                     *       "updatedAt": "2026-11-26T00:42:13.621Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -24964,10 +25220,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
+                     *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
                      *       "status": "agreed",
                      *       "agreement": {
-                     *         "id": "01a214ea-23ca-76c8-ad2c-00eb6bf3caec",
+                     *         "id": "01a2154d-8d0b-73aa-9e93-a55964991f87",
                      *         "startDate": "2026-12-01",
                      *         "frequency": "monthly",
                      *         "collection": "net",
@@ -24975,10 +25231,10 @@ export interface operations {
                      *         "grossAnnualPence": 4027500,
                      *         "contributionAnnualPence": 78000,
                      *         "netAnnualPence": 3949500,
-                     *         "financialAssessmentId": "01a214ea-212b-734d-8d2b-ccb4db3ce0b1"
+                     *         "financialAssessmentId": "01a2154d-8bbd-7406-8efe-b5ee2b2082ac"
                      *       },
-                     *       "balancePence": 0,
-                     *       "councilPaidPence": 0,
+                     *       "balancePence": 329125,
+                     *       "councilPaidPence": 329125,
                      *       "personPaidPence": 0,
                      *       "fundersPaidPence": 0,
                      *       "spentPence": 0,
@@ -24991,11 +25247,11 @@ export interface operations {
                      *         {
                      *           "funder": "council",
                      *           "name": "The council",
-                     *           "paidInPence": 0,
+                     *           "paidInPence": 329125,
                      *           "returnedPence": 0,
                      *           "adjustmentsPence": 0,
                      *           "spentPence": 0,
-                     *           "balancePence": 0,
+                     *           "balancePence": 329125,
                      *           "unallocatedPence": 0
                      *         }
                      *       ],
@@ -25005,10 +25261,15 @@ export interface operations {
                      *           "number": 1,
                      *           "dueDate": "2026-12-01",
                      *           "amountPence": 329125,
-                     *           "paidPence": 0,
-                     *           "status": "upcoming",
-                     *           "payments": [],
-                     *           "paidBy": null
+                     *           "paidPence": 329125,
+                     *           "status": "paid",
+                     *           "payments": [
+                     *             {
+                     *               "transactionId": "01a2154d-8d92-7493-8210-61c2b4de8bbf",
+                     *               "amountPence": 329125
+                     *             }
+                     *           ],
+                     *           "paidBy": "01a2154d-8d92-7493-8210-61c2b4de8bbf"
                      *         },
                      *         {
                      *           "funder": "council",
@@ -25121,7 +25382,26 @@ export interface operations {
                      *           "paidBy": null
                      *         }
                      *       ],
-                     *       "transactions": []
+                     *       "transactions": [
+                     *         {
+                     *           "id": "01a2154d-8d92-7493-8210-61c2b4de8bbf",
+                     *           "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
+                     *           "kind": "council-payment",
+                     *           "funder": "council",
+                     *           "direction": "in",
+                     *           "amountPence": 329125,
+                     *           "occurredOn": "2026-12-01",
+                     *           "category": null,
+                     *           "planLine": null,
+                     *           "managedBy": null,
+                     *           "instalmentNumber": 1,
+                     *           "reversesTransactionId": null,
+                     *           "reversedBy": null,
+                     *           "description": "Payment run 2026-12-01",
+                     *           "createdBy": "key:01a2154d-89ec-7343-adcc-59d03198b783",
+                     *           "createdAt": "2026-11-26T00:42:13.773Z"
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["BudgetAccount"];
@@ -25272,8 +25552,8 @@ export interface operations {
                  * @example {
                  *       "kind": "council-payment",
                  *       "amountPence": 329125,
-                 *       "instalmentNumber": 1,
-                 *       "occurredOn": "2026-12-01"
+                 *       "instalmentNumber": 2,
+                 *       "occurredOn": "2027-01-01"
                  *     }
                  */
                 "application/json": components["schemas"]["RecordTransactionRequest"];
@@ -25293,22 +25573,22 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-24b5-74a6-ba55-ab35a761d8ac",
-                     *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
+                     *       "id": "01a2154d-8dbe-76f5-b289-50020173e08f",
+                     *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
                      *       "kind": "council-payment",
                      *       "funder": "council",
                      *       "direction": "in",
                      *       "amountPence": 329125,
-                     *       "occurredOn": "2026-12-01",
+                     *       "occurredOn": "2027-01-01",
                      *       "category": null,
                      *       "planLine": null,
                      *       "managedBy": null,
-                     *       "instalmentNumber": 1,
+                     *       "instalmentNumber": 2,
                      *       "reversesTransactionId": null,
                      *       "reversedBy": null,
                      *       "description": null,
-                     *       "createdBy": "key:01a214ea-1dd2-740f-a89c-f871c81f12f2",
-                     *       "createdAt": "2026-11-25T22:53:38.853Z"
+                     *       "createdBy": "key:01a2154d-89ec-7343-adcc-59d03198b783",
+                     *       "createdAt": "2026-11-26T00:42:13.817Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Transaction"];
@@ -25512,7 +25792,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
+                 *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
                  *       "termsVersion": "2026-04",
                  *       "holder": {
                  *         "type": "person"
@@ -25543,9 +25823,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-2442-743a-b022-7ef24074583e",
-                     *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
-                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *       "id": "01a2154d-8d4c-7611-9d1e-c41d04358ff5",
+                     *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
+                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *       "status": "active",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -25563,7 +25843,7 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [],
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T22:53:38.749Z"
+                     *       "createdAt": "2026-11-26T00:42:13.706Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -25747,9 +26027,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-2442-743a-b022-7ef24074583e",
-                     *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
-                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *       "id": "01a2154d-8d4c-7611-9d1e-c41d04358ff5",
+                     *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
+                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *       "status": "active",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -25767,8 +26047,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a214ea-2581-72b1-a217-eb9b9e4d45b1",
-                     *           "agreementId": "01a214ea-2442-743a-b022-7ef24074583e",
+                     *           "id": "01a2154d-8e1a-74ea-a561-391be7571aaf",
+                     *           "agreementId": "01a2154d-8d4c-7611-9d1e-c41d04358ff5",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -25879,11 +26159,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T22:53:39.067Z"
+                     *           "createdAt": "2026-11-26T00:42:13.910Z"
                      *         }
                      *       ],
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T22:53:38.749Z"
+                     *       "createdAt": "2026-11-26T00:42:13.706Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -26050,9 +26330,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-2442-743a-b022-7ef24074583e",
-                     *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
-                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *       "id": "01a2154d-8d4c-7611-9d1e-c41d04358ff5",
+                     *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
+                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *       "status": "suspended",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -26070,8 +26350,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a214ea-2581-72b1-a217-eb9b9e4d45b1",
-                     *           "agreementId": "01a214ea-2442-743a-b022-7ef24074583e",
+                     *           "id": "01a2154d-8e1a-74ea-a561-391be7571aaf",
+                     *           "agreementId": "01a2154d-8d4c-7611-9d1e-c41d04358ff5",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -26182,11 +26462,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T22:53:39.067Z"
+                     *           "createdAt": "2026-11-26T00:42:13.910Z"
                      *         }
                      *       ],
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T22:53:38.749Z"
+                     *       "createdAt": "2026-11-26T00:42:13.706Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -26434,8 +26714,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-2581-72b1-a217-eb9b9e4d45b1",
-                     *       "agreementId": "01a214ea-2442-743a-b022-7ef24074583e",
+                     *       "id": "01a2154d-8e1a-74ea-a561-391be7571aaf",
+                     *       "agreementId": "01a2154d-8d4c-7611-9d1e-c41d04358ff5",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2026-12-31",
                      *       "statement": {
@@ -26546,7 +26826,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T22:53:39.067Z"
+                     *       "createdAt": "2026-11-26T00:42:13.910Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AccountReturn"];
@@ -26773,7 +27053,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-25a6-7553-9332-216485f33761",
+                     *       "id": "01a2154d-8e2c-7462-a097-8faed41f6670",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -26783,7 +27063,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a214ea-2442-743a-b022-7ef24074583e",
+                     *           "agreementId": "01a2154d-8d4c-7611-9d1e-c41d04358ff5",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -26823,7 +27103,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T22:53:39.105Z"
+                     *       "createdAt": "2026-11-26T00:42:13.929Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -26991,7 +27271,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-25a6-7553-9332-216485f33761",
+                     *       "id": "01a2154d-8e2c-7462-a097-8faed41f6670",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -27001,7 +27281,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a214ea-2442-743a-b022-7ef24074583e",
+                     *           "agreementId": "01a2154d-8d4c-7611-9d1e-c41d04358ff5",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -27041,7 +27321,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T22:53:39.105Z"
+                     *       "createdAt": "2026-11-26T00:42:13.929Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -27185,7 +27465,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "agreementId": "01a214ea-2442-743a-b022-7ef24074583e",
+                 *       "agreementId": "01a2154d-8d4c-7611-9d1e-c41d04358ff5",
                  *       "outcome": "satisfactory",
                  *       "notes": "Statement and card records agree"
                  *     }
@@ -27205,7 +27485,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-25a6-7553-9332-216485f33761",
+                     *       "id": "01a2154d-8e2c-7462-a097-8faed41f6670",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -27215,7 +27495,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a214ea-2442-743a-b022-7ef24074583e",
+                     *           "agreementId": "01a2154d-8d4c-7611-9d1e-c41d04358ff5",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -27226,7 +27506,7 @@ export interface operations {
                      *           "notes": "Statement and card records agree",
                      *           "recoveryPence": null,
                      *           "recoveryTransactionId": null,
-                     *           "decidedAt": "2026-11-25T22:53:39.143Z"
+                     *           "decidedAt": "2026-11-26T00:42:13.954Z"
                      *         }
                      *       ],
                      *       "explanation": [
@@ -27255,7 +27535,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T22:53:39.105Z"
+                     *       "createdAt": "2026-11-26T00:42:13.929Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -27445,6 +27725,1043 @@ export interface operations {
             };
         };
     };
+    createPaymentRun: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID is good). A retry with the same key and body within 24 hours answers the first response again, with `Idempotent-Replayed: true`; the same key with a different body is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description runDate: pay every council instalment due on or before this date (at most 35 days ahead). */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "runDate": "2026-11-30"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreatePaymentRun"];
+            };
+        };
+        responses: {
+            /** @description The payment run: prepare the payment run for a date: every council instalment due and not yet paid, by payee. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentRun"];
+                };
+            };
+            /** @description Created: the new payment run, with its URL in Location. */
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a2154d-8d60-72c7-a10e-8c505039ad30",
+                     *       "runDate": "2026-11-30",
+                     *       "status": "prepared",
+                     *       "payments": 0,
+                     *       "payees": 0,
+                     *       "totalPence": 0,
+                     *       "byPayeeKind": {
+                     *         "directPayment": {
+                     *           "payments": 0,
+                     *           "amountPence": 0
+                     *         },
+                     *         "managedAccount": {
+                     *           "payments": 0,
+                     *           "amountPence": 0
+                     *         }
+                     *       },
+                     *       "held": {
+                     *         "suspended": 0,
+                     *         "onHold": 0
+                     *       },
+                     *       "paid": {
+                     *         "payments": 0,
+                     *         "amountPence": 0
+                     *       },
+                     *       "skipped": {
+                     *         "payments": 0,
+                     *         "amountPence": 0
+                     *       },
+                     *       "pending": {
+                     *         "payments": 0,
+                     *         "amountPence": 0
+                     *       },
+                     *       "files": {
+                     *         "csv": "/v1/payment-runs/01a2154d-8d60-72c7-a10e-8c505039ad30/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a2154d-8d60-72c7-a10e-8c505039ad30/file?format=bacs"
+                     *       },
+                     *       "createdBy": "key:01a2154d-89ec-7343-adcc-59d03198b783",
+                     *       "createdAt": "2026-11-26T00:42:13.722Z",
+                     *       "confirmedBy": null,
+                     *       "confirmedAt": null,
+                     *       "cancelledAt": null,
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PaymentRun"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_JSON: The request body is not valid JSON. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description PAYMENT_RUN_CONFIRMED: A payment run for this date is already confirmed. PAYMENT_RUN_OPEN: Another payment run of the council is open: confirm or cancel it first. UPRATING_IN_PROGRESS: An uprating is being applied to the council’s budgets: try again when it has finished. */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYMENT_RUN_CONFIRMED" | "PAYMENT_RUN_OPEN" | "UPRATING_IN_PROGRESS";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is too large. */
+            413: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type. UNSUPPORTED_CONTENT_ENCODING: Unsupported content encoding. */
+            415: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: The Idempotency-Key was used with a different request. INVALID_INPUT: The input breaks a rule. DIRECT_PAYMENT_AGREEMENT_REQUIRED: A direct payment agreement is needed before the first direct payment. */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "INVALID_INPUT" | "DIRECT_PAYMENT_AGREEMENT_REQUIRED";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    getPaymentRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifier (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The payment run. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a2154d-8d7e-7335-85f1-e99a4542513b",
+                     *       "runDate": "2026-12-01",
+                     *       "status": "prepared",
+                     *       "payments": 1,
+                     *       "payees": 1,
+                     *       "totalPence": 329125,
+                     *       "byPayeeKind": {
+                     *         "directPayment": {
+                     *           "payments": 1,
+                     *           "amountPence": 329125
+                     *         },
+                     *         "managedAccount": {
+                     *           "payments": 0,
+                     *           "amountPence": 0
+                     *         }
+                     *       },
+                     *       "held": {
+                     *         "suspended": 0,
+                     *         "onHold": 0
+                     *       },
+                     *       "paid": {
+                     *         "payments": 0,
+                     *         "amountPence": 0
+                     *       },
+                     *       "skipped": {
+                     *         "payments": 0,
+                     *         "amountPence": 0
+                     *       },
+                     *       "pending": {
+                     *         "payments": 1,
+                     *         "amountPence": 329125
+                     *       },
+                     *       "files": {
+                     *         "csv": "/v1/payment-runs/01a2154d-8d7e-7335-85f1-e99a4542513b/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a2154d-8d7e-7335-85f1-e99a4542513b/file?format=bacs"
+                     *       },
+                     *       "createdBy": "key:01a2154d-89ec-7343-adcc-59d03198b783",
+                     *       "createdAt": "2026-11-26T00:42:13.750Z",
+                     *       "confirmedBy": null,
+                     *       "confirmedAt": null,
+                     *       "cancelledAt": null,
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PaymentRun"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description URI_TOO_LONG: The request URL is too long. */
+            414: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "URI_TOO_LONG";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    getPaymentRunFile: {
+        parameters: {
+            query?: {
+                format?: "csv" | "bacs";
+            };
+            header?: never;
+            path: {
+                /** @description Identifier (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The answer. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example record,run_id,run_date,payee_kind,payee_reference,payee_name,budget_id,person_id,instalment_number,due_date,count,amount_pence
+                     *     payment,01a2154d-8d7e-7335-85f1-e99a4542513b,2026-12-01,direct-payment,DB-CARD-0001,Sam,01a2154d-8c52-7767-bf6f-738423b3d4b5,01a2154d-8ae9-7230-a8e7-43ee7b447063,1,2026-12-01,1,329125
+                     *     payee-total,01a2154d-8d7e-7335-85f1-e99a4542513b,2026-12-01,direct-payment,DB-CARD-0001,Sam,,,,,1,329125
+                     *     control,01a2154d-8d7e-7335-85f1-e99a4542513b,2026-12-01,,,,,,,,1,329125
+                     */
+                    "text/csv": string;
+                    "text/plain": string;
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description URI_TOO_LONG: The request URL is too long. */
+            414: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "URI_TOO_LONG";
+                    };
+                };
+            };
+            /** @description PAYMENT_FILE_SETTINGS_MISSING: The council has not set its Bacs originator details (settings.paymentFile). PAYEE_BANK_DETAILS_MISSING: A payee’s account reference is not a sort code and account number. */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYMENT_FILE_SETTINGS_MISSING" | "PAYEE_BANK_DETAILS_MISSING";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    confirmPaymentRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifier (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The payment run: confirm a payment run: each payment recorded on its budget’s ledger against its instalment. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a2154d-8d7e-7335-85f1-e99a4542513b",
+                     *       "runDate": "2026-12-01",
+                     *       "status": "confirmed",
+                     *       "payments": 1,
+                     *       "payees": 1,
+                     *       "totalPence": 329125,
+                     *       "byPayeeKind": {
+                     *         "directPayment": {
+                     *           "payments": 1,
+                     *           "amountPence": 329125
+                     *         },
+                     *         "managedAccount": {
+                     *           "payments": 0,
+                     *           "amountPence": 0
+                     *         }
+                     *       },
+                     *       "held": {
+                     *         "suspended": 0,
+                     *         "onHold": 0
+                     *       },
+                     *       "paid": {
+                     *         "payments": 1,
+                     *         "amountPence": 329125
+                     *       },
+                     *       "skipped": {
+                     *         "payments": 0,
+                     *         "amountPence": 0
+                     *       },
+                     *       "pending": {
+                     *         "payments": 0,
+                     *         "amountPence": 0
+                     *       },
+                     *       "files": {
+                     *         "csv": "/v1/payment-runs/01a2154d-8d7e-7335-85f1-e99a4542513b/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a2154d-8d7e-7335-85f1-e99a4542513b/file?format=bacs"
+                     *       },
+                     *       "createdBy": "key:01a2154d-89ec-7343-adcc-59d03198b783",
+                     *       "createdAt": "2026-11-26T00:42:13.750Z",
+                     *       "confirmedBy": "key:01a2154d-89ec-7343-adcc-59d03198b783",
+                     *       "confirmedAt": "2026-11-26T00:42:13.782Z",
+                     *       "cancelledAt": null,
+                     *       "version": 3
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PaymentRun"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description INVALID_STATE: Not allowed in the current state. SAME_ACTOR: The same person may not decide two stages of one plan (separation of duties). UPRATING_IN_PROGRESS: An uprating is being applied to the council’s budgets: try again when it has finished. */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_STATE" | "SAME_ACTOR" | "UPRATING_IN_PROGRESS";
+                    };
+                };
+            };
+            /** @description URI_TOO_LONG: The request URL is too long. */
+            414: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "URI_TOO_LONG";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    cancelPaymentRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifier (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The payment run: cancel a prepared payment run (nothing was paid); the date is free for a new run. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a2154d-8d60-72c7-a10e-8c505039ad30",
+                     *       "runDate": "2026-11-30",
+                     *       "status": "cancelled",
+                     *       "payments": 0,
+                     *       "payees": 0,
+                     *       "totalPence": 0,
+                     *       "byPayeeKind": {
+                     *         "directPayment": {
+                     *           "payments": 0,
+                     *           "amountPence": 0
+                     *         },
+                     *         "managedAccount": {
+                     *           "payments": 0,
+                     *           "amountPence": 0
+                     *         }
+                     *       },
+                     *       "held": {
+                     *         "suspended": 0,
+                     *         "onHold": 0
+                     *       },
+                     *       "paid": {
+                     *         "payments": 0,
+                     *         "amountPence": 0
+                     *       },
+                     *       "skipped": {
+                     *         "payments": 0,
+                     *         "amountPence": 0
+                     *       },
+                     *       "pending": {
+                     *         "payments": 0,
+                     *         "amountPence": 0
+                     *       },
+                     *       "files": {
+                     *         "csv": "/v1/payment-runs/01a2154d-8d60-72c7-a10e-8c505039ad30/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a2154d-8d60-72c7-a10e-8c505039ad30/file?format=bacs"
+                     *       },
+                     *       "createdBy": "key:01a2154d-89ec-7343-adcc-59d03198b783",
+                     *       "createdAt": "2026-11-26T00:42:13.722Z",
+                     *       "confirmedBy": null,
+                     *       "confirmedAt": null,
+                     *       "cancelledAt": "2026-11-26T00:42:13.745Z",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PaymentRun"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description INVALID_STATE: Not allowed in the current state. */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_STATE";
+                    };
+                };
+            };
+            /** @description URI_TOO_LONG: The request URL is too long. */
+            414: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "URI_TOO_LONG";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
     listAppeals: {
         parameters: {
             query?: {
@@ -27475,10 +28792,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a214ea-26b8-75fb-b66c-399aa3f5d46b",
-                     *           "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *           "id": "01a2154d-8ed2-705c-ae79-54d00eae64bc",
+                     *           "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *           "subject": "budget",
-                     *           "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
+                     *           "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
                      *           "planId": null,
                      *           "decisionId": null,
                      *           "lodgedBy": "person",
@@ -27486,8 +28803,8 @@ export interface operations {
                      *           "status": "lodged",
                      *           "decision": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T22:53:39.382Z",
-                     *           "updatedAt": "2026-11-25T22:53:39.382Z"
+                     *           "createdAt": "2026-11-26T00:42:14.097Z",
+                     *           "updatedAt": "2026-11-26T00:42:14.097Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -27605,7 +28922,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "subject": "budget",
-                 *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
+                 *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
                  *       "reason": "My night-time needs are not counted"
                  *     }
                  */
@@ -27627,10 +28944,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-26b8-75fb-b66c-399aa3f5d46b",
-                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *       "id": "01a2154d-8ed2-705c-ae79-54d00eae64bc",
+                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *       "subject": "budget",
-                     *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
+                     *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -27638,8 +28955,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T22:53:39.382Z",
-                     *       "updatedAt": "2026-11-25T22:53:39.382Z"
+                     *       "createdAt": "2026-11-26T00:42:14.097Z",
+                     *       "updatedAt": "2026-11-26T00:42:14.097Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -27838,10 +29155,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-26b8-75fb-b66c-399aa3f5d46b",
-                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *       "id": "01a2154d-8ed2-705c-ae79-54d00eae64bc",
+                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *       "subject": "budget",
-                     *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
+                     *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -27849,8 +29166,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T22:53:39.382Z",
-                     *       "updatedAt": "2026-11-25T22:53:39.382Z"
+                     *       "createdAt": "2026-11-26T00:42:14.097Z",
+                     *       "updatedAt": "2026-11-26T00:42:14.097Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -28017,10 +29334,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-26b8-75fb-b66c-399aa3f5d46b",
-                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *       "id": "01a2154d-8ed2-705c-ae79-54d00eae64bc",
+                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *       "subject": "budget",
-                     *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
+                     *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -28030,12 +29347,12 @@ export interface operations {
                      *         "outcome": "not-upheld",
                      *         "reasons": "Night-time needs are counted in section 4",
                      *         "agreedAnnualPence": null,
-                     *         "decidedBy": "key:01a214ea-1dc2-753a-bb08-02e3181da8ad",
-                     *         "decidedAt": "2026-11-25T22:53:39.433Z"
+                     *         "decidedBy": "key:01a2154d-89e4-7496-91b6-69bff668af4e",
+                     *         "decidedAt": "2026-11-26T00:42:14.122Z"
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T22:53:39.382Z",
-                     *       "updatedAt": "2026-11-25T22:53:39.433Z"
+                     *       "createdAt": "2026-11-26T00:42:14.097Z",
+                     *       "updatedAt": "2026-11-26T00:42:14.122Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -28291,9 +29608,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a214ea-23d0-714f-a879-50b1f05d3c3a",
-                     *           "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
-                     *           "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *           "id": "01a2154d-8d0e-7236-9b87-ded9319f0893",
+                     *           "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
+                     *           "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *           "kind": "first",
                      *           "dueDate": "2026-12-29",
                      *           "repeatEveryMonths": null,
@@ -28303,13 +29620,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T22:53:38.621Z",
-                     *           "updatedAt": "2026-11-25T22:53:38.621Z"
+                     *           "createdAt": "2026-11-26T00:42:13.635Z",
+                     *           "updatedAt": "2026-11-26T00:42:13.635Z"
                      *         },
                      *         {
-                     *           "id": "01a214ea-23d0-7150-a7b5-c4de1c69b77b",
-                     *           "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
-                     *           "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *           "id": "01a2154d-8d0e-7237-af53-05827dbd79fc",
+                     *           "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
+                     *           "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *           "kind": "annual",
                      *           "dueDate": "2027-12-01",
                      *           "repeatEveryMonths": null,
@@ -28319,13 +29636,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T22:53:38.621Z",
-                     *           "updatedAt": "2026-11-25T22:53:38.621Z"
+                     *           "createdAt": "2026-11-26T00:42:13.635Z",
+                     *           "updatedAt": "2026-11-26T00:42:13.635Z"
                      *         },
                      *         {
-                     *           "id": "01a214ea-2422-777b-b3b5-b773d583ea13",
-                     *           "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
-                     *           "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *           "id": "01a2154d-8d3d-725b-8570-2c763ca62ff8",
+                     *           "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
+                     *           "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *           "kind": "interim",
                      *           "dueDate": "2027-04-01",
                      *           "repeatEveryMonths": null,
@@ -28335,8 +29652,8 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T22:53:38.707Z",
-                     *           "updatedAt": "2026-11-25T22:53:38.707Z"
+                     *           "createdAt": "2026-11-26T00:42:13.685Z",
+                     *           "updatedAt": "2026-11-26T00:42:13.685Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -28454,7 +29771,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
+                 *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
                  *       "kind": "interim",
                  *       "dueDate": "2027-03-01"
                  *     }
@@ -28477,9 +29794,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-2625-73b9-8fcd-21548af41dc2",
-                     *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
-                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *       "id": "01a2154d-8e7a-763a-8f46-453ab4f66bb8",
+                     *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
+                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *       "kind": "interim",
                      *       "dueDate": "2027-03-01",
                      *       "repeatEveryMonths": null,
@@ -28489,8 +29806,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T22:53:39.235Z",
-                     *       "updatedAt": "2026-11-25T22:53:39.235Z"
+                     *       "createdAt": "2026-11-26T00:42:14.008Z",
+                     *       "updatedAt": "2026-11-26T00:42:14.008Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -28674,9 +29991,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-2422-777b-b3b5-b773d583ea13",
-                     *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
-                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *       "id": "01a2154d-8d3d-725b-8570-2c763ca62ff8",
+                     *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
+                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -28686,8 +30003,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T22:53:38.707Z",
-                     *       "updatedAt": "2026-11-25T22:53:38.707Z"
+                     *       "createdAt": "2026-11-26T00:42:13.685Z",
+                     *       "updatedAt": "2026-11-26T00:42:13.685Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -28865,9 +30182,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-2422-777b-b3b5-b773d583ea13",
-                     *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
-                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *       "id": "01a2154d-8d3d-725b-8570-2c763ca62ff8",
+                     *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
+                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -28899,10 +30216,10 @@ export interface operations {
                      *         "reassessmentId": null
                      *       },
                      *       "clawback": null,
-                     *       "completedAt": "2026-11-25T22:53:39.298Z",
+                     *       "completedAt": "2026-11-26T00:42:14.047Z",
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T22:53:38.707Z",
-                     *       "updatedAt": "2026-11-25T22:53:39.298Z"
+                     *       "createdAt": "2026-11-26T00:42:13.685Z",
+                     *       "updatedAt": "2026-11-26T00:42:14.047Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -29161,9 +30478,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-23d0-7150-a7b5-c4de1c69b77b",
-                     *       "budgetId": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
-                     *       "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *       "id": "01a2154d-8d0e-7237-af53-05827dbd79fc",
+                     *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
+                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *       "kind": "annual",
                      *       "dueDate": "2027-12-01",
                      *       "repeatEveryMonths": null,
@@ -29305,10 +30622,10 @@ export interface operations {
                      *           "decision": "reduce",
                      *           "amountPence": 1577576,
                      *           "reason": "A replacement hoist is due next month",
-                     *           "decidedBy": "key:01a214ea-1dd2-740f-a89c-f871c81f12f2",
-                     *           "decidedAt": "2026-11-25T22:53:39.359Z",
+                     *           "decidedBy": "key:01a2154d-89ec-7343-adcc-59d03198b783",
+                     *           "decidedAt": "2026-11-26T00:42:14.085Z",
                      *           "transactionIds": [
-                     *             "01a214ea-269e-7345-bea9-63e34f7dd0a4"
+                     *             "01a2154d-8ec4-7459-9917-6e6ddc58e681"
                      *           ]
                      *         },
                      *         "weeksPerYear": 52,
@@ -29316,10 +30633,10 @@ export interface operations {
                      *         "funders": [],
                      *         "totalClawbackPence": 3155153
                      *       },
-                     *       "completedAt": "2026-11-25T22:53:39.330Z",
+                     *       "completedAt": "2026-11-26T00:42:14.060Z",
                      *       "version": 3,
-                     *       "createdAt": "2026-11-25T22:53:38.621Z",
-                     *       "updatedAt": "2026-11-25T22:53:39.359Z"
+                     *       "createdAt": "2026-11-26T00:42:13.635Z",
+                     *       "updatedAt": "2026-11-26T00:42:14.085Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -29563,26 +30880,26 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "budget",
-                     *       "id": "01a214ea-2259-71d5-a2fc-58bd93c3353a",
+                     *       "id": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
                      *         "questionnaire": "saq v1",
-                     *         "questionnaireId": "01a214ea-1a33-745d-a77b-95608ba25898",
+                     *         "questionnaireId": "01a2154d-8803-7156-bce7-fcf11eeddaea",
                      *         "scheme": "adults v1",
-                     *         "schemeId": "01a214ea-1a59-727f-9418-cc07ad647d70"
+                     *         "schemeId": "01a2154d-8819-767f-91c4-a67126d03e10"
                      *       },
                      *       "checks": [
                      *         {
                      *           "figure": "schemeId",
-                     *           "stored": "01a214ea-1a59-727f-9418-cc07ad647d70",
-                     *           "recomputed": "01a214ea-1a59-727f-9418-cc07ad647d70",
+                     *           "stored": "01a2154d-8819-767f-91c4-a67126d03e10",
+                     *           "recomputed": "01a2154d-8819-767f-91c4-a67126d03e10",
                      *           "matches": true
                      *         },
                      *         {
                      *           "figure": "questionnaireId",
-                     *           "stored": "01a214ea-1a33-745d-a77b-95608ba25898",
-                     *           "recomputed": "01a214ea-1a33-745d-a77b-95608ba25898",
+                     *           "stored": "01a2154d-8803-7156-bce7-fcf11eeddaea",
+                     *           "recomputed": "01a2154d-8803-7156-bce7-fcf11eeddaea",
                      *           "matches": true
                      *         },
                      *         {
@@ -29826,11 +31143,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "financial-assessment",
-                     *       "id": "01a214ea-21e9-71a6-b321-7b10d6942e05",
+                     *       "id": "01a2154d-8c19-7106-a970-4449c20c4da2",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
-                     *         "chargingPolicyId": "01a214ea-216a-71f6-80a4-da47ed9ff2cc",
+                     *         "chargingPolicyId": "01a2154d-8bde-702c-b57b-c0a14b4ccc6d",
                      *         "chargingPolicyVersion": 1,
                      *         "chargingPolicy": "Charging policy 2027/28"
                      *       },
@@ -30002,7 +31319,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "clawback",
-                     *       "id": "01a214ea-23d0-7150-a7b5-c4de1c69b77b",
+                     *       "id": "01a2154d-8d0e-7237-af53-05827dbd79fc",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
@@ -30786,6 +32103,126 @@ export interface operations {
                      *             },
                      *             "additionalProperties": true,
                      *             "description": "The run and its headline figures"
+                     *           }
+                     *         },
+                     *         {
+                     *           "type": "payment-run.created",
+                     *           "entityType": "payment-run",
+                     *           "description": "A payment run was prepared: every council instalment due by its date and not yet paid (nothing paid yet)",
+                     *           "payloadSchema": {
+                     *             "type": "object",
+                     *             "required": [
+                     *               "id",
+                     *               "runDate",
+                     *               "status",
+                     *               "payments",
+                     *               "payees",
+                     *               "totalPence"
+                     *             ],
+                     *             "properties": {
+                     *               "id": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "runDate": {
+                     *                 "type": "string"
+                     *               },
+                     *               "status": {
+                     *                 "type": "string"
+                     *               },
+                     *               "payments": {
+                     *                 "type": "integer"
+                     *               },
+                     *               "payees": {
+                     *                 "type": "integer"
+                     *               },
+                     *               "totalPence": {
+                     *                 "type": "integer",
+                     *                 "minimum": 0
+                     *               }
+                     *             },
+                     *             "additionalProperties": true,
+                     *             "description": "The run, its control count and total"
+                     *           }
+                     *         },
+                     *         {
+                     *           "type": "payment-run.confirmed",
+                     *           "entityType": "payment-run",
+                     *           "description": "A payment run was confirmed: each payment is on its ledger (each with its own transaction.recorded)",
+                     *           "payloadSchema": {
+                     *             "type": "object",
+                     *             "required": [
+                     *               "id",
+                     *               "runDate",
+                     *               "status",
+                     *               "payments",
+                     *               "payees",
+                     *               "totalPence"
+                     *             ],
+                     *             "properties": {
+                     *               "id": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "runDate": {
+                     *                 "type": "string"
+                     *               },
+                     *               "status": {
+                     *                 "type": "string"
+                     *               },
+                     *               "payments": {
+                     *                 "type": "integer"
+                     *               },
+                     *               "payees": {
+                     *                 "type": "integer"
+                     *               },
+                     *               "totalPence": {
+                     *                 "type": "integer",
+                     *                 "minimum": 0
+                     *               }
+                     *             },
+                     *             "additionalProperties": true,
+                     *             "description": "The run, its control count and total"
+                     *           }
+                     *         },
+                     *         {
+                     *           "type": "payment-run.cancelled",
+                     *           "entityType": "payment-run",
+                     *           "description": "A prepared payment run was cancelled before anything was paid",
+                     *           "payloadSchema": {
+                     *             "type": "object",
+                     *             "required": [
+                     *               "id",
+                     *               "runDate",
+                     *               "status",
+                     *               "payments",
+                     *               "payees",
+                     *               "totalPence"
+                     *             ],
+                     *             "properties": {
+                     *               "id": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "runDate": {
+                     *                 "type": "string"
+                     *               },
+                     *               "status": {
+                     *                 "type": "string"
+                     *               },
+                     *               "payments": {
+                     *                 "type": "integer"
+                     *               },
+                     *               "payees": {
+                     *                 "type": "integer"
+                     *               },
+                     *               "totalPence": {
+                     *                 "type": "integer",
+                     *                 "minimum": 0
+                     *               }
+                     *             },
+                     *             "additionalProperties": true,
+                     *             "description": "The run, its control count and total"
                      *           }
                      *         },
                      *         {
@@ -32227,55 +33664,61 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a214ea-1a81-72ef-a5dc-c9ce4eabd73c",
+                     *           "id": "01a2154d-8832-71ef-a4d9-bf7b3e63eabe",
                      *           "seq": 1,
                      *           "type": "council.created",
                      *           "entityType": "council",
-                     *           "entityId": "01a214ea-19ff-7211-8a7f-d1fd793abe11",
-                     *           "occurredAt": "2026-11-25T22:53:36.120Z",
+                     *           "entityId": "01a2154d-87dd-77fc-9129-aa2d9a6a4119",
+                     *           "occurredAt": "2026-11-26T00:42:12.316Z",
                      *           "data": {
-                     *             "id": "01a214ea-19ff-7211-8a7f-d1fd793abe11",
+                     *             "id": "01a2154d-87dd-77fc-9129-aa2d9a6a4119",
                      *             "name": "Demo Borough"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a214ea-1a81-72f0-bb25-c0ab8bd5788d",
+                     *           "id": "01a2154d-8832-71f0-9338-0405119e95f6",
                      *           "seq": 2,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a214ea-1a33-745d-a77b-95608ba25898",
-                     *           "occurredAt": "2026-11-25T22:53:36.120Z",
+                     *           "entityId": "01a2154d-8803-7156-bce7-fcf11eeddaea",
+                     *           "occurredAt": "2026-11-26T00:42:12.316Z",
                      *           "data": {
-                     *             "id": "01a214ea-1a33-745d-a77b-95608ba25898",
+                     *             "id": "01a2154d-8803-7156-bce7-fcf11eeddaea",
                      *             "key": "saq",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a214ea-1a81-72f1-bd7d-ea441fce265b",
+                     *           "id": "01a2154d-8832-71f1-81f4-30c199416669",
                      *           "seq": 3,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a214ea-1a59-727f-9418-cc07ad647d70",
-                     *           "occurredAt": "2026-11-25T22:53:36.120Z",
+                     *           "entityId": "01a2154d-8819-767f-91c4-a67126d03e10",
+                     *           "occurredAt": "2026-11-26T00:42:12.316Z",
                      *           "data": {
-                     *             "id": "01a214ea-1a59-727f-9418-cc07ad647d70",
+                     *             "id": "01a2154d-8819-767f-91c4-a67126d03e10",
                      *             "key": "adults",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a214ea-1d7b-7350-a772-4559d4a48453",
+                     *           "id": "01a2154d-89c4-7680-b7a1-c0a970282eaf",
                      *           "seq": 4,
                      *           "type": "council.updated",
                      *           "entityType": "council",
-                     *           "entityId": "01a214ea-19ff-7211-8a7f-d1fd793abe11",
-                     *           "occurredAt": "2026-11-25T22:53:37.014Z",
+                     *           "entityId": "01a2154d-87dd-77fc-9129-aa2d9a6a4119",
+                     *           "occurredAt": "2026-11-26T00:42:12.799Z",
                      *           "data": {
-                     *             "id": "01a214ea-19ff-7211-8a7f-d1fd793abe11",
+                     *             "id": "01a2154d-87dd-77fc-9129-aa2d9a6a4119",
                      *             "name": "Demo Borough",
                      *             "version": 2,
                      *             "settings": {
+                     *               "paymentFile": {
+                     *                 "sortCode": "40-00-00",
+                     *                 "accountNumber": "10000001",
+                     *                 "originatorName": "DEMO BOROUGH",
+                     *                 "serviceUserNumber": "900001"
+                     *               },
                      *               "transparency": {
                      *                 "contactEmail": "ras@demo-borough.example.gov.uk",
                      *                 "impactAssessments": [
@@ -32285,7 +33728,7 @@ export interface operations {
                      *                   }
                      *                 ],
                      *                 "publishedSchemeIds": [
-                     *                   "01a214ea-1a59-727f-9418-cc07ad647d70"
+                     *                   "01a2154d-8819-767f-91c4-a67126d03e10"
                      *                 ],
                      *                 "seniorResponsibleOwner": "Director of Adult Social Services"
                      *               },
@@ -32298,152 +33741,152 @@ export interface operations {
                      *               "firstReviewAfterWeeks": 4,
                      *               "contributionCollection": "net"
                      *             },
-                     *             "createdAt": "2026-11-25T22:53:36.120Z"
+                     *             "createdAt": "2026-11-26T00:42:12.316Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a214ea-1d9a-77f1-8b1f-7995c6ec24c4",
+                     *           "id": "01a2154d-89cf-7380-a9b9-6d656d3fcbbf",
                      *           "seq": 5,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a214ea-1d90-76a6-8fee-c696732c7db6",
-                     *           "occurredAt": "2026-11-25T22:53:37.036Z",
+                     *           "entityId": "01a2154d-89cd-723d-889f-4f6d776e99e4",
+                     *           "occurredAt": "2026-11-26T00:42:12.813Z",
                      *           "data": {
-                     *             "id": "01a214ea-1d90-76a6-8fee-c696732c7db6",
+                     *             "id": "01a2154d-89cd-723d-889f-4f6d776e99e4",
                      *             "name": "Care coordinators",
                      *             "roles": [
                      *               "assessor"
                      *             ],
-                     *             "createdAt": "2026-11-25T22:53:37.036Z",
+                     *             "createdAt": "2026-11-26T00:42:12.813Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a214ea-1db5-76c8-9860-b8146feda249",
+                     *           "id": "01a2154d-89df-71a1-95fb-3ae8da56af9c",
                      *           "seq": 6,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a214ea-1daf-73a7-ada3-173ae15c0206",
-                     *           "occurredAt": "2026-11-25T22:53:37.070Z",
+                     *           "entityId": "01a2154d-89da-7163-949b-5123dfa314f9",
+                     *           "occurredAt": "2026-11-26T00:42:12.826Z",
                      *           "data": {
-                     *             "id": "01a214ea-1daf-73a7-ada3-173ae15c0206",
+                     *             "id": "01a2154d-89da-7163-949b-5123dfa314f9",
                      *             "name": "Team managers",
                      *             "roles": [
                      *               "team-manager"
                      *             ],
-                     *             "createdAt": "2026-11-25T22:53:37.070Z",
+                     *             "createdAt": "2026-11-26T00:42:12.826Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a214ea-1dc5-75c5-90c1-726353990368",
+                     *           "id": "01a2154d-89e7-720f-a7d4-2d06b3807adf",
                      *           "seq": 7,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a214ea-1dc2-753a-bb08-02e3181da8ad",
-                     *           "occurredAt": "2026-11-25T22:53:37.090Z",
+                     *           "entityId": "01a2154d-89e4-7496-91b6-69bff668af4e",
+                     *           "occurredAt": "2026-11-26T00:42:12.835Z",
                      *           "data": {
-                     *             "id": "01a214ea-1dc2-753a-bb08-02e3181da8ad",
+                     *             "id": "01a2154d-89e4-7496-91b6-69bff668af4e",
                      *             "name": "Resource Allocation Panel",
                      *             "roles": [
                      *               "panel"
                      *             ],
-                     *             "createdAt": "2026-11-25T22:53:37.090Z",
+                     *             "createdAt": "2026-11-26T00:42:12.835Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a214ea-1dda-7195-81d1-4cfec12ca73c",
+                     *           "id": "01a2154d-89f0-75aa-af27-cf978e8b4d08",
                      *           "seq": 8,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a214ea-1dd2-740f-a89c-f871c81f12f2",
-                     *           "occurredAt": "2026-11-25T22:53:37.106Z",
+                     *           "entityId": "01a2154d-89ec-7343-adcc-59d03198b783",
+                     *           "occurredAt": "2026-11-26T00:42:12.844Z",
                      *           "data": {
-                     *             "id": "01a214ea-1dd2-740f-a89c-f871c81f12f2",
+                     *             "id": "01a2154d-89ec-7343-adcc-59d03198b783",
                      *             "name": "Finance",
                      *             "roles": [
                      *               "finance"
                      *             ],
-                     *             "createdAt": "2026-11-25T22:53:37.106Z",
+                     *             "createdAt": "2026-11-26T00:42:12.844Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a214ea-1dec-7586-9ca6-3685c8625ca6",
+                     *           "id": "01a2154d-89f8-725b-bed1-f688be9cd832",
                      *           "seq": 9,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a214ea-1de5-7465-87f8-f5a46ff1177c",
-                     *           "occurredAt": "2026-11-25T22:53:37.124Z",
+                     *           "entityId": "01a2154d-89f5-7250-af7e-cbcb49842a9e",
+                     *           "occurredAt": "2026-11-26T00:42:12.853Z",
                      *           "data": {
-                     *             "id": "01a214ea-1de5-7465-87f8-f5a46ff1177c",
+                     *             "id": "01a2154d-89f5-7250-af7e-cbcb49842a9e",
                      *             "name": "CareFirst bridge",
                      *             "roles": [
                      *               "integration"
                      *             ],
-                     *             "createdAt": "2026-11-25T22:53:37.124Z",
+                     *             "createdAt": "2026-11-26T00:42:12.853Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a214ea-1e18-71fa-9727-8731c4fa602b",
+                     *           "id": "01a2154d-89ff-7028-b1df-5eeff1e24962",
                      *           "seq": 10,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a214ea-1e09-733a-a3e3-095cf28c4217",
-                     *           "occurredAt": "2026-11-25T22:53:37.161Z",
+                     *           "entityId": "01a2154d-89fb-75ab-b20f-60aed75e6330",
+                     *           "occurredAt": "2026-11-26T00:42:12.859Z",
                      *           "data": {
-                     *             "id": "01a214ea-1e09-733a-a3e3-095cf28c4217",
+                     *             "id": "01a2154d-89fb-75ab-b20f-60aed75e6330",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-11-25T22:53:37.161Z",
+                     *             "createdAt": "2026-11-26T00:42:12.859Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a214ea-1e53-77db-8706-eb4dc04d95a8",
+                     *           "id": "01a2154d-8a12-76f3-9268-bab2ad85bbfe",
                      *           "seq": 11,
                      *           "type": "api-key.revoked",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a214ea-1e09-733a-a3e3-095cf28c4217",
-                     *           "occurredAt": "2026-11-25T22:53:37.230Z",
+                     *           "entityId": "01a2154d-89fb-75ab-b20f-60aed75e6330",
+                     *           "occurredAt": "2026-11-26T00:42:12.875Z",
                      *           "data": {
-                     *             "id": "01a214ea-1e09-733a-a3e3-095cf28c4217",
+                     *             "id": "01a2154d-89fb-75ab-b20f-60aed75e6330",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-11-25T22:53:37.161Z",
-                     *             "revokedAt": "2026-11-25T22:53:37.232Z"
+                     *             "createdAt": "2026-11-26T00:42:12.859Z",
+                     *             "revokedAt": "2026-11-26T00:42:12.877Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a214ea-1f15-725d-83c9-46c3343c5023",
+                     *           "id": "01a2154d-8a82-710a-95c2-6111c52c691d",
                      *           "seq": 12,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a214ea-1f12-738a-8d44-61801fe28d08",
-                     *           "occurredAt": "2026-11-25T22:53:37.424Z",
+                     *           "entityId": "01a2154d-8a80-7555-a030-a0cab504a2f6",
+                     *           "occurredAt": "2026-11-26T00:42:12.991Z",
                      *           "data": {
-                     *             "id": "01a214ea-1f12-738a-8d44-61801fe28d08",
-                     *             "key": "carers-mwwpzoco",
+                     *             "id": "01a2154d-8a80-7555-a030-a0cab504a2f6",
+                     *             "key": "carers-mwwtvbss",
                      *             "title": "Carer’s self-assessment",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a214ea-1f2c-77b1-91f4-a0a8ea55459f",
+                     *           "id": "01a2154d-8a91-7384-a97e-1119805734e1",
                      *           "seq": 13,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a214ea-1f23-70a3-9fc2-4f3919c8f9bc",
-                     *           "occurredAt": "2026-11-25T22:53:37.440Z",
+                     *           "entityId": "01a2154d-8a8f-76e5-bcc6-e30db82ea314",
+                     *           "occurredAt": "2026-11-26T00:42:13.004Z",
                      *           "data": {
-                     *             "id": "01a214ea-1f23-70a3-9fc2-4f3919c8f9bc",
-                     *             "key": "carers-mwwpzoco",
+                     *             "id": "01a2154d-8a8f-76e5-bcc6-e30db82ea314",
+                     *             "key": "carers-mwwtvbss",
                      *             "method": {
                      *               "type": "linear",
                      *               "poundsPerPointPence": 10000
@@ -32454,28 +33897,28 @@ export interface operations {
                      *               "percent": 20
                      *             },
                      *             "rounding": "penny",
-                     *             "createdAt": "2026-11-25T22:53:37.440Z",
+                     *             "createdAt": "2026-11-26T00:42:13.004Z",
                      *             "effectiveTo": null,
                      *             "floorPoints": null,
                      *             "ceilingPence": null,
                      *             "clientGroups": [
-                     *               "carers-mwwpzoco"
+                     *               "carers-mwwtvbss"
                      *             ],
                      *             "weeksPerYear": 52,
                      *             "effectiveFrom": "2026-04-01",
-                     *             "questionnaireId": "01a214ea-1f12-738a-8d44-61801fe28d08",
+                     *             "questionnaireId": "01a2154d-8a80-7555-a030-a0cab504a2f6",
                      *             "topSlicePercent": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a214ea-1f7d-733b-82fd-036f06fa3406",
+                     *           "id": "01a2154d-8abb-7745-971b-306a502ba456",
                      *           "seq": 14,
                      *           "type": "calibration.created",
                      *           "entityType": "calibration",
-                     *           "entityId": "01a214ea-1f76-77cf-b006-567209fc0b6c",
-                     *           "occurredAt": "2026-11-25T22:53:37.526Z",
+                     *           "entityId": "01a2154d-8ab7-73f9-8485-fd7f6a76c31d",
+                     *           "occurredAt": "2026-11-26T00:42:13.047Z",
                      *           "data": {
-                     *             "id": "01a214ea-1f76-77cf-b006-567209fc0b6c",
+                     *             "id": "01a2154d-8ab7-73f9-8485-fd7f6a76c31d",
                      *             "caseCount": 3,
                      *             "integrity": {
                      *               "passes": true,
@@ -32489,104 +33932,104 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a214ea-1fdd-7711-b313-7764d581c114",
+                     *           "id": "01a2154d-8aed-7635-b0ef-0c1908406eab",
                      *           "seq": 15,
                      *           "type": "person.created",
                      *           "entityType": "person",
-                     *           "entityId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
-                     *           "occurredAt": "2026-11-25T22:53:37.614Z",
+                     *           "entityId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *           "occurredAt": "2026-11-26T00:42:13.086Z",
                      *           "data": {
-                     *             "id": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *             "id": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *             "version": 1,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mwwpzoco"
+                     *               "carefirst": "JOURNEY-mwwtvbss"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a214ea-2008-763d-9b3c-cb3abe94fc76",
+                     *           "id": "01a2154d-8b0f-7142-af51-7b39aed3a1ca",
                      *           "seq": 16,
                      *           "type": "person.updated",
                      *           "entityType": "person",
-                     *           "entityId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
-                     *           "occurredAt": "2026-11-25T22:53:37.668Z",
+                     *           "entityId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *           "occurredAt": "2026-11-26T00:42:13.131Z",
                      *           "data": {
-                     *             "id": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *             "id": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *             "version": 2,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mwwpzoco"
+                     *               "carefirst": "JOURNEY-mwwtvbss"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a214ea-2040-7258-afca-a0333e8ecd64",
+                     *           "id": "01a2154d-8b31-72a4-83b3-d903ec573191",
                      *           "seq": 17,
                      *           "type": "assessment.created",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a214ea-203a-72f9-b27b-18b926e74ba5",
-                     *           "occurredAt": "2026-11-25T22:53:37.720Z",
+                     *           "entityId": "01a2154d-8b2c-7308-bda3-3753dd01d3e5",
+                     *           "occurredAt": "2026-11-26T00:42:13.163Z",
                      *           "data": {
-                     *             "id": "01a214ea-203a-72f9-b27b-18b926e74ba5",
+                     *             "id": "01a2154d-8b2c-7308-bda3-3753dd01d3e5",
                      *             "status": "draft",
                      *             "version": 1,
-                     *             "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *             "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a214ea-1a33-745d-a77b-95608ba25898"
+                     *             "questionnaireId": "01a2154d-8803-7156-bce7-fcf11eeddaea"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a214ea-2094-7466-93ba-eeba96d966fd",
+                     *           "id": "01a2154d-8b69-7547-aec3-a073b5082ae1",
                      *           "seq": 18,
                      *           "type": "assessment.answers-saved",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a214ea-203a-72f9-b27b-18b926e74ba5",
-                     *           "occurredAt": "2026-11-25T22:53:37.806Z",
+                     *           "entityId": "01a2154d-8b2c-7308-bda3-3753dd01d3e5",
+                     *           "occurredAt": "2026-11-26T00:42:13.214Z",
                      *           "data": {
-                     *             "id": "01a214ea-203a-72f9-b27b-18b926e74ba5",
+                     *             "id": "01a2154d-8b2c-7308-bda3-3753dd01d3e5",
                      *             "status": "draft",
                      *             "version": 2,
-                     *             "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *             "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a214ea-1a33-745d-a77b-95608ba25898"
+                     *             "questionnaireId": "01a2154d-8803-7156-bce7-fcf11eeddaea"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a214ea-20ec-7611-b81f-2d023f62b2ab",
+                     *           "id": "01a2154d-8b9e-77b8-878d-11bd871a5de4",
                      *           "seq": 19,
                      *           "type": "assessment.submitted",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a214ea-203a-72f9-b27b-18b926e74ba5",
-                     *           "occurredAt": "2026-11-25T22:53:37.890Z",
+                     *           "entityId": "01a2154d-8b2c-7308-bda3-3753dd01d3e5",
+                     *           "occurredAt": "2026-11-26T00:42:13.274Z",
                      *           "data": {
-                     *             "id": "01a214ea-203a-72f9-b27b-18b926e74ba5",
+                     *             "id": "01a2154d-8b2c-7308-bda3-3753dd01d3e5",
                      *             "status": "submitted",
                      *             "version": 3,
-                     *             "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *             "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a214ea-1a33-745d-a77b-95608ba25898"
+                     *             "questionnaireId": "01a2154d-8803-7156-bce7-fcf11eeddaea"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a214ea-2107-7132-b36d-b250811bf07a",
+                     *           "id": "01a2154d-8baa-7480-89bb-6b3c2744a72f",
                      *           "seq": 20,
                      *           "type": "assessment.agreed",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a214ea-203a-72f9-b27b-18b926e74ba5",
-                     *           "occurredAt": "2026-11-25T22:53:37.922Z",
+                     *           "entityId": "01a2154d-8b2c-7308-bda3-3753dd01d3e5",
+                     *           "occurredAt": "2026-11-26T00:42:13.284Z",
                      *           "data": {
-                     *             "id": "01a214ea-203a-72f9-b27b-18b926e74ba5",
+                     *             "id": "01a2154d-8b2c-7308-bda3-3753dd01d3e5",
                      *             "status": "agreed",
                      *             "version": 4,
                      *             "decision": "agree",
                      *             "eligible": true,
-                     *             "personId": "01a214ea-1fd6-7655-919d-85f4b990a16a",
+                     *             "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
                      *             "amendments": 0,
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a214ea-1a33-745d-a77b-95608ba25898"
+                     *             "questionnaireId": "01a2154d-8803-7156-bce7-fcf11eeddaea"
                      *           }
                      *         }
                      *       ],
@@ -32718,8 +34161,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a214ea-2716-73cb-bdc7-1da8cb49c139",
-                     *           "url": "http://127.0.0.1:45711/ras",
+                     *           "id": "01a2154d-8f02-705c-a8b9-ce9259aa6818",
+                     *           "url": "http://127.0.0.1:33545/ras",
                      *           "description": "CareFirst bridge",
                      *           "eventTypes": [
                      *             "budget.created",
@@ -32727,9 +34170,9 @@ export interface operations {
                      *           ],
                      *           "status": "active",
                      *           "pausedReason": null,
-                     *           "cursor": 64,
+                     *           "cursor": 68,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-25T22:53:39.477Z"
+                     *           "createdAt": "2026-11-26T00:42:14.145Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -32846,7 +34289,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "url": "http://127.0.0.1:45711/ras",
+                 *       "url": "http://127.0.0.1:33545/ras",
                  *       "eventTypes": [
                  *         "budget.created",
                  *         "budget.agreed"
@@ -32872,8 +34315,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-2716-73cb-bdc7-1da8cb49c139",
-                     *       "url": "http://127.0.0.1:45711/ras",
+                     *       "id": "01a2154d-8f02-705c-a8b9-ce9259aa6818",
+                     *       "url": "http://127.0.0.1:33545/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -32881,9 +34324,9 @@ export interface operations {
                      *       ],
                      *       "status": "active",
                      *       "pausedReason": null,
-                     *       "cursor": 64,
+                     *       "cursor": 68,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T22:53:39.477Z",
+                     *       "createdAt": "2026-11-26T00:42:14.145Z",
                      *       "secret": "whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx="
                      *     }
                      */
@@ -33053,8 +34496,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-2716-73cb-bdc7-1da8cb49c139",
-                     *       "url": "http://127.0.0.1:45711/ras",
+                     *       "id": "01a2154d-8f02-705c-a8b9-ce9259aa6818",
+                     *       "url": "http://127.0.0.1:33545/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -33062,9 +34505,9 @@ export interface operations {
                      *       ],
                      *       "status": "active",
                      *       "pausedReason": null,
-                     *       "cursor": 64,
+                     *       "cursor": 68,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-25T22:53:39.477Z"
+                     *       "createdAt": "2026-11-26T00:42:14.145Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -33376,8 +34819,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-2716-73cb-bdc7-1da8cb49c139",
-                     *       "url": "http://127.0.0.1:45711/ras",
+                     *       "id": "01a2154d-8f02-705c-a8b9-ce9259aa6818",
+                     *       "url": "http://127.0.0.1:33545/ras",
                      *       "description": "CareFirst bridge (live)",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -33385,9 +34828,9 @@ export interface operations {
                      *       ],
                      *       "status": "active",
                      *       "pausedReason": null,
-                     *       "cursor": 64,
+                     *       "cursor": 68,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-25T22:53:39.477Z"
+                     *       "createdAt": "2026-11-26T00:42:14.145Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -34197,7 +35640,7 @@ export interface operations {
                      *     </style>
                      *     </head>
                      *     <body>
-                     *     <header><p><strong>Demo Borough</strong></p><p>25 November 2026<br>indicative-budget 01a214ea-2259-71d5-a2fc-58bd93c3353a</p></header>
+                     *     <header><p><strong>Demo Borough</strong></p><p>26 November 2026<br>indicative-budget 01a2154d-8c52-7767-bf6f-738423b3d4b5</p></header>
                      *     <h1>Your personal budget</h1>
                      *     <p>Dear Sam,</p>
                      *     <p>Thank you for telling us about your needs.</p>
@@ -34392,8 +35835,8 @@ export interface operations {
                     "application/x-ndjson": string;
                     /**
                      * @example id,personId,externalIds,assessmentId,status,startDate,schemeKey,schemeVersion,rasAnnualPence,panelAnnualPence,outsideRas,totalAnnualPence,councilAnnualPence,annualContributionPence,netAnnualPence,referral,agreedAt
-                     *     01a214ea-2259-71d5-a2fc-58bd93c3353a,01a214ea-1fd6-7655-919d-85f4b990a16a,"{""carefirst"":""JOURNEY-mwwpzoco""}",01a214ea-203a-72f9-b27b-18b926e74ba5,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-11-25T22:53:38.631Z
-                     *     01a214ea-241a-7648-af13-b91c27cd7100,01a214ea-1fd6-7655-919d-85f4b990a16a,"{""carefirst"":""JOURNEY-mwwpzoco""}",01a214ea-203a-72f9-b27b-18b926e74ba5,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
+                     *     01a2154d-8c52-7767-bf6f-738423b3d4b5,01a2154d-8ae9-7230-a8e7-43ee7b447063,"{""carefirst"":""JOURNEY-mwwtvbss""}",01a2154d-8b2c-7308-bda3-3753dd01d3e5,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-11-26T00:42:13.641Z
+                     *     01a2154d-8d3b-7544-902f-6587dfaacbef,01a2154d-8ae9-7230-a8e7-43ee7b447063,"{""carefirst"":""JOURNEY-mwwtvbss""}",01a2154d-8b2c-7308-bda3-3753dd01d3e5,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
                      */
                     "text/csv": string;
                 };
@@ -34551,12 +35994,12 @@ export interface operations {
             content: {
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mwwpzoco,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mwwtvbss,learning-disability,Alex Example,1961-02-03
                  */
                 "text/csv": string;
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mwwpzoco,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mwwtvbss,learning-disability,Alex Example,1961-02-03
                  */
                 "application/x-ndjson": string;
             };
@@ -36054,8 +37497,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a214ea-27e5-71fb-9774-08dd033d4d21",
-                     *           "roundKey": "nw-mwwpzoco",
+                     *           "id": "01a2154d-8f80-7076-81f1-f822dca729d6",
+                     *           "roundKey": "nw-mwwtvbss",
                      *           "title": "North West self-rating",
                      *           "closesOn": "2099-06-30",
                      *           "closed": false,
@@ -36097,7 +37540,7 @@ export interface operations {
                      *               "version": null
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-25T22:53:39.683Z"
+                     *           "createdAt": "2026-11-26T00:42:14.271Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -36214,7 +37657,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "roundKey": "nw-mwwpzoco",
+                 *       "roundKey": "nw-mwwtvbss",
                  *       "title": "North West self-rating",
                  *       "closesOn": "2099-06-30"
                  *     }
@@ -36236,8 +37679,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-27e5-71fb-9774-08dd033d4d21",
-                     *       "roundKey": "nw-mwwpzoco",
+                     *       "id": "01a2154d-8f80-7076-81f1-f822dca729d6",
+                     *       "roundKey": "nw-mwwtvbss",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -36279,7 +37722,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T22:53:39.683Z"
+                     *       "createdAt": "2026-11-26T00:42:14.271Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -36462,8 +37905,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a214ea-27e5-71fb-9774-08dd033d4d21",
-                     *       "roundKey": "nw-mwwpzoco",
+                     *       "id": "01a2154d-8f80-7076-81f1-f822dca729d6",
+                     *       "roundKey": "nw-mwwtvbss",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -36505,7 +37948,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-25T22:53:39.683Z"
+                     *       "createdAt": "2026-11-26T00:42:14.271Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -36922,7 +38365,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "roundKey": "nw-mwwpzoco",
+                     *       "roundKey": "nw-mwwtvbss",
                      *       "councils": 1,
                      *       "minimumCouncils": 5,
                      *       "published": false,
@@ -37071,10 +38514,10 @@ export interface operations {
                      * @example {
                      *       "standard": "UK Algorithmic Transparency Recording Standard",
                      *       "standardVersion": "3.0",
-                     *       "schemeId": "01a214ea-1a59-727f-9418-cc07ad647d70",
+                     *       "schemeId": "01a2154d-8819-767f-91c4-a67126d03e10",
                      *       "schemeKey": "adults",
                      *       "schemeVersion": 1,
-                     *       "lastUpdated": "2026-11-25",
+                     *       "lastUpdated": "2026-11-26",
                      *       "tier1": {
                      *         "name": "Demo Borough Resource Allocation System (scheme \"adults\", version 1)",
                      *         "description": "Turns a person’s answers to a self-assessment questionnaire into an indicative annual personal budget for their care and support, so they know early how much money they have to plan with.",
@@ -37118,7 +38561,7 @@ export interface operations {
                      *             "How the answers become money is set out below, generated from the scheme itself."
                      *           ],
                      *           "maths": {
-                     *             "schemeId": "01a214ea-1a59-727f-9418-cc07ad647d70",
+                     *             "schemeId": "01a2154d-8819-767f-91c4-a67126d03e10",
                      *             "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *             "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *             "sections": [

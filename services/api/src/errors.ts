@@ -23,6 +23,9 @@ export const ERROR_CATALOGUE = {
   ALREADY_EXISTS: { status: 409, title: 'Already exists' },
   CHARGING_POLICY_OVERLAP: { status: 409, title: 'Another charging policy is in force on some of these dates' },
   DIRECT_PAYMENTS_SUSPENDED: { status: 409, title: 'Direct payments on this budget are suspended' },
+  PAYMENT_RUN_CONFIRMED: { status: 409, title: 'A payment run for this date is already confirmed' },
+  PAYMENT_RUN_OPEN: { status: 409, title: 'Another payment run of the council is open: confirm or cancel it first' },
+  UPRATING_IN_PROGRESS: { status: 409, title: 'An uprating is being applied to the council’s budgets: try again when it has finished' },
   RETURN_PERIOD_AUDITED: { status: 409, title: 'The period has already been audited' },
   PRECONDITION_FAILED: { status: 412, title: 'The resource has changed (If-Match does not match its ETag)' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
@@ -47,6 +50,8 @@ export const ERROR_CATALOGUE = {
   NO_LETTER_TEMPLATE: { status: 422, title: 'The council has no template for this letter in this language' },
   NO_DIRECT_PAYMENT_LINES: { status: 422, title: 'The budget’s approved plan has no direct-payment lines' },
   DIRECT_PAYMENT_AGREEMENT_REQUIRED: { status: 422, title: 'A direct payment agreement is needed before the first direct payment' },
+  PAYMENT_FILE_SETTINGS_MISSING: { status: 422, title: 'The council has not set its Bacs originator details (settings.paymentFile)' },
+  PAYEE_BANK_DETAILS_MISSING: { status: 422, title: 'A payee’s account reference is not a sort code and account number' },
   INTERNAL: { status: 500, title: 'Something went wrong on our side' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'The service is temporarily unavailable' },
 } as const;

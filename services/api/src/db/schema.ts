@@ -509,6 +509,53 @@ export interface SelfRatingTable {
   updated_at: Timestamp;
 }
 
+/** What a prepared payment run left out, and why: counts by reason. */
+export interface PaymentRunHeld {
+  readonly suspended: number;
+  readonly onHold: number;
+}
+
+/** A council's payment run for one date (issue 17). */
+export interface PaymentRunTable {
+  id: string;
+  council_id: string;
+  run_date: string;
+  /** prepared → confirming (batches being recorded) → confirmed; or prepared → cancelled. */
+  status: 'prepared' | 'confirming' | 'confirmed' | 'cancelled';
+  /** The control count: instalments paid by the run. */
+  payments: number;
+  payees: number;
+  total_pence: number;
+  held: Json<PaymentRunHeld>;
+  created_by: string;
+  created_at: Timestamp;
+  confirmed_by: string | null;
+  confirmed_at: NullableTimestamp;
+  cancelled_by: string | null;
+  cancelled_at: NullableTimestamp;
+  version: Generated<number>;
+}
+
+export type PayeeKind = 'direct-payment' | 'managed-account';
+
+/** One instalment a run pays, to whom, and the ledger entry that paid it. */
+export interface PaymentRunItemTable {
+  run_id: string;
+  council_id: string;
+  budget_id: string;
+  person_id: string;
+  instalment_number: number;
+  due_date: string;
+  amount_pence: number;
+  payee_kind: PayeeKind;
+  payee_reference: string;
+  payee_name: string;
+  direct_payment_agreement_id: string | null;
+  status: 'pending' | 'paid' | 'skipped';
+  skipped_reason: string | null;
+  transaction_id: string | null;
+}
+
 /** The whole database, as Kysely sees it. */
 export interface DB {
   councils: CouncilTable;
@@ -528,6 +575,8 @@ export interface DB {
   charging_policies: ChargingPolicyTable;
   uprating_runs: UpratingRunTable;
   uprating_run_items: UpratingRunItemTable;
+  payment_runs: PaymentRunTable;
+  payment_run_items: PaymentRunItemTable;
   direct_payment_agreements: DirectPaymentAgreementTable;
   account_returns: AccountReturnTable;
   audit_samples: AuditSampleTable;
@@ -567,6 +616,8 @@ export type FinancialAssessment = Selectable<FinancialAssessmentTable>;
 export type ChargingPolicy = Selectable<ChargingPolicyTable>;
 export type UpratingRun = Selectable<UpratingRunTable>;
 export type UpratingRunItem = Selectable<UpratingRunItemTable>;
+export type PaymentRun = Selectable<PaymentRunTable>;
+export type PaymentRunItem = Selectable<PaymentRunItemTable>;
 export type DirectPaymentAgreement = Selectable<DirectPaymentAgreementTable>;
 export type AccountReturn = Selectable<AccountReturnTable>;
 export type AuditSample = Selectable<AuditSampleTable>;

@@ -60,6 +60,17 @@ const upratingRun = open(
   },
   'The run and its headline figures',
 );
+const paymentRun = open(
+  {
+    id: Id,
+    runDate: Type.String(),
+    status: Type.String(),
+    payments: Type.Integer(),
+    payees: Type.Integer(),
+    totalPence: Pence,
+  },
+  'The run, its control count and total',
+);
 const appeal = open({ id: Id, personId: Id, subject: Type.String(), status: Type.String(), version: Type.Integer() }, 'An appeal');
 
 /** Every event type, with the entity it is about, what it means and its payload's shape. */
@@ -115,6 +126,21 @@ export const EVENT_CATALOGUE = {
     entityType: 'uprating-run',
     description: 'An uprating was applied: a new indicative budget and a review for each person (each budget has its own budget.created)',
     payload: upratingRun,
+  },
+  'payment-run.created': {
+    entityType: 'payment-run',
+    description: 'A payment run was prepared: every council instalment due by its date and not yet paid (nothing paid yet)',
+    payload: paymentRun,
+  },
+  'payment-run.confirmed': {
+    entityType: 'payment-run',
+    description: 'A payment run was confirmed: each payment is on its ledger (each with its own transaction.recorded)',
+    payload: paymentRun,
+  },
+  'payment-run.cancelled': {
+    entityType: 'payment-run',
+    description: 'A prepared payment run was cancelled before anything was paid',
+    payload: paymentRun,
   },
   'direct-payment-agreement.created': {
     entityType: 'direct-payment-agreement',

@@ -9,6 +9,8 @@ import { changeContext } from './auth.js';
 
 /** What a creating handler produces: the body, and headers such as Location and ETag. */
 export interface Created<T> {
+  /** 201 unless the request found what it would have created (200). */
+  readonly status?: 200 | 201;
   readonly body: T;
   readonly headers?: Readonly<Record<string, string>>;
 }
@@ -44,7 +46,7 @@ export async function createOnce<T>(
   const context = changeContext(request);
   if (typeof key !== 'string' || key === '') {
     const created = await writeTransaction(request.server.db, context, work);
-    reply.code(201).headers(created.headers ?? {});
+    reply.code(created.status ?? 201).headers(created.headers ?? {});
     return created.body;
   }
   if (key.length > 200)
@@ -67,13 +69,13 @@ export async function createOnce<T>(
       return { replay: stored } as const;
     }
     const created = await work(tx, changes);
-    await storeIdempotentResponse(tx, scope, key, { status: 201, headers: { ...created.headers }, body: created.body });
+    await storeIdempotentResponse(tx, scope, key, { status: created.status ?? 201, headers: { ...created.headers }, body: created.body });
     return { created } as const;
   });
   if ('replay' in outcome) {
     reply.code(outcome.replay.status_code).headers(outcome.replay.headers).header('idempotent-replayed', 'true');
     return outcome.replay.body as T;
   }
-  reply.code(201).headers(outcome.created.headers ?? {});
+  reply.code(outcome.created.status ?? 201).headers(outcome.created.headers ?? {});
   return outcome.created.body;
 }

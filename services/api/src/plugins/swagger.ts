@@ -61,7 +61,7 @@ export default fp(
           { name: 'assessments', description: 'Self-assessments, submission and moderation' },
           { name: 'budgets', description: 'Indicative and agreed personal budgets' },
           { name: 'plans', description: 'Support plans, their decisions, and appeals' },
-          { name: 'money', description: 'Financial assessments, payment agreements and the budget account' },
+          { name: 'money', description: 'Financial assessments, payment agreements, the budget account and the payment run' },
           { name: 'reviews', description: 'Reviews, outcomes and clawback' },
           { name: 'reports', description: 'Monitoring and statutory figures' },
           { name: 'letters', description: 'Letters to the person: their figures in plain words, HTML or PDF, per council and language' },

@@ -92,7 +92,14 @@ export type CouncilSettings = Required<
 > &
   Pick<
     CouncilSettingsInput,
-    'targets' | 'regionalReportOptIn' | 'regionalReportNamed' | 'clientGroups' | 'transparency' | 'directPaymentTerms' | 'letters'
+    | 'targets'
+    | 'regionalReportOptIn'
+    | 'regionalReportNamed'
+    | 'clientGroups'
+    | 'transparency'
+    | 'directPaymentTerms'
+    | 'letters'
+    | 'paymentFile'
   >;
 
 export async function councilSettings(tx: Kysely<DB> | Transaction<DB>, councilId: string): Promise<CouncilSettings> {

@@ -18,6 +18,7 @@ import exportRoutes from './v1/exports/routes.js';
 import financialAssessmentRoutes from './v1/financial-assessments/routes.js';
 import importRoutes from './v1/imports/routes.js';
 import letterRoutes from './v1/letters/routes.js';
+import paymentRunRoutes from './v1/payment-runs/routes.js';
 import peopleRoutes from './v1/people/routes.js';
 import publicRoutes from './v1/public/routes.js';
 import questionnaireRoutes from './v1/questionnaires/routes.js';
@@ -52,6 +53,7 @@ export default async function routes(app: FastifyInstance): Promise<void> {
         supportPlanRoutes,
         budgetAccountRoutes,
         directPaymentRoutes,
+        paymentRunRoutes,
         appealRoutes,
         reviewRoutes,
         verificationRoutes,

@@ -58,6 +58,32 @@ export const CouncilSettings = Type.Object(
         },
       ),
     ),
+    paymentFile: Type.Optional(
+      Type.Object(
+        {
+          serviceUserNumber: Type.String({ pattern: '^[0-9]{6}$', description: 'The council’s six-digit Bacs service user number (SUN)' }),
+          originatorName: Type.String({
+            minLength: 1,
+            maxLength: 18,
+            description: 'Shown on each payee’s statement with the payment reference (18 characters)',
+          }),
+          sortCode: Type.String({ pattern: '^[0-9]{2}-?[0-9]{2}-?[0-9]{2}$', description: 'The account the payment run pays from' }),
+          accountNumber: Type.String({ pattern: '^[0-9]{8}$' }),
+          managedAccountReference: Type.Optional(
+            Type.String({
+              minLength: 1,
+              maxLength: 50,
+              description:
+                'The finance system’s reference for the council’s own account that holds budgets the council arranges (default MANAGED-BUDGETS)',
+            }),
+          ),
+        },
+        {
+          additionalProperties: false,
+          description: 'Who the payment run’s Bacs file comes from (getPaymentRunFile?format=bacs); the CSV needs none of it',
+        },
+      ),
+    ),
     paymentFrequency: Type.Optional(
       Type.Union([Type.Literal('monthly'), Type.Literal('four-weekly')], { description: 'How the net budget is paid (default monthly)' }),
     ),
@@ -171,6 +197,8 @@ export const CouncilSettings = Type.Object(
                 additionalProperties: false,
               }),
               {
+                // Without it a key outside the pattern would pass unchecked.
+                additionalProperties: false,
                 description:
                   'The council’s own letters by language (ISO 639-1, e.g. cy for Welsh) and kind. English ships; a council’s own English templates replace it. Welsh councils supply their Welsh text here.',
               },

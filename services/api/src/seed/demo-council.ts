@@ -42,6 +42,7 @@ export async function seedDemoCouncil(db: Kysely<DB>, dataDir: string): Promise<
       paymentFrequency: 'monthly',
       contributionCollection: 'net',
       firstReviewAfterWeeks: 4,
+      paymentFile: { serviceUserNumber: '900001', originatorName: 'DEMO BOROUGH', sortCode: '40-00-00', accountNumber: '10000001' },
       directPaymentTerms: {
         version: '2026-04',
         text: 'Demo Borough direct payment agreement. I will use the money for the support in my agreed plan, keep it in the account named here, keep receipts for everything I buy, send a statement every quarter, and pay back anything not spent on my plan if the council asks.',

@@ -13,6 +13,7 @@ import { AppError, invalidState, unprocessable } from '../errors.js';
 import { newId } from '../ids.js';
 import { findScheme, schemeVersions } from '../repositories/allocation-schemes.js';
 import { budgetFigures } from '../repositories/budgets.js';
+import { lockCouncilUprating } from '../repositories/payment-runs.js';
 import { insertReviews } from '../repositories/reviews.js';
 import {
   appliedRunFor,
@@ -210,6 +211,8 @@ export async function applyUpratingRun(context: Context, runId: string): Promise
     run.replaces_scheme_ids.includes(version.id),
   );
   await lockUpratingOf(tx, scope.councilId, successor.key);
+  // Payment runs wait for (or refuse to start during) an uprating of the council's budgets.
+  await lockCouncilUprating(tx, scope.councilId);
   const already = await appliedRunFor(tx, scope.councilId, run.scheme_id);
   if (already) throw invalidState(`Uprating run ${already.id} already applied version ${successor.version}; a caseload is uprated once`);
   const request: UpratingRequest = { schemeId: successor.id, transitionalProtection: run.protection ?? undefined };

@@ -1,0 +1,347 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { LedgerEntry, ScheduledPayment } from 'ras-core';
+import type { DB, PayeeKind, PaymentRun, PaymentRunHeld, PaymentRunItem } from '../db/schema.js';
+import { newId } from '../ids.js';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+/**
+ * Budgets with a council instalment that may be owing on a run date: agreed, running on the
+ * instalment's date, and with named council payments (not reversed) short of the instalment. Named
+ * payments alone covering an instalment always pay it (the account counts a named payment against
+ * its instalment first), so this finds every owing instalment and a few that unnamed payments
+ * have covered; the exact count is ras-core's, over each candidate's ledger.
+ */
+export async function budgetsWithInstalmentsDue(db: Db, councilId: string, runDate: string): Promise<string[]> {
+  const { rows } = await sql<{ budget_id: string }>`
+    with named as (
+      select t.budget_id, t.instalment_number, sum(t.amount_pence) as paid
+        from budget_transactions t
+       where t.council_id = ${councilId} and t.kind = 'council-payment' and t.funder = 'council'
+         and t.instalment_number is not null
+         and not exists (select 1 from budget_transactions r where r.reverses_id = t.id)
+       group by t.budget_id, t.instalment_number
+    )
+    select distinct b.id as budget_id
+      from payment_instalments i
+      join payment_agreements pa on pa.id = i.agreement_id
+      join budgets b on b.id = pa.budget_id
+      left join named n on n.budget_id = b.id and n.instalment_number = i.number
+     where i.council_id = ${councilId} and i.funder = 'council' and i.due_date <= ${runDate}
+       and b.status = 'agreed' and (b.end_date is null or i.due_date <= b.end_date)
+       and coalesce(n.paid, 0) < i.amount_pence
+     order by b.id`.execute(db);
+  return rows.map((row) => row.budget_id);
+}
+
+/** What a run needs of each budget: who it pays and the budget's dates. */
+export interface RunBudget {
+  readonly budget_id: string;
+  readonly person_id: string;
+  readonly display_name: string | null;
+  readonly end_date: string | null;
+  readonly status: string;
+  /** The approved plan has a line managed as a direct payment. */
+  readonly direct_payment: boolean;
+  readonly agreement_id: string | null;
+  readonly agreement_status: 'active' | 'suspended' | 'ended' | null;
+  readonly holder_name: string | null;
+  readonly account_reference: string | null;
+}
+
+/** Each budget's payee facts, in budget order. */
+export async function runBudgets(db: Db, councilId: string, budgetIds: readonly string[], lock = false): Promise<RunBudget[]> {
+  if (budgetIds.length === 0) return [];
+  const { rows } = await sql<RunBudget>`
+    select b.id as budget_id, b.person_id, p.display_name, b.end_date, b.status,
+           exists (select 1 from support_plans sp
+                    where sp.council_id = b.council_id and sp.budget_id = b.id and sp.status = 'approved'
+                      and sp.plan -> 'lines' @> '[{"managedBy": "direct-payment"}]'::jsonb) as direct_payment,
+           d.id as agreement_id, d.status as agreement_status, d.holder_name, d.account_reference
+      from budgets b
+      join people p on p.id = b.person_id
+      left join direct_payment_agreements d on d.budget_id = b.id
+     where b.council_id = ${councilId} and b.id = any(${sql.val([...budgetIds])}::uuid[])
+     order by b.id
+     ${lock ? sql`for update of b` : sql``}`.execute(db);
+  return rows;
+}
+
+/** Each budget's council payments (not reversed, ledger order) and council instalments. */
+export async function councilPaymentsOf(
+  db: Db,
+  councilId: string,
+  budgetIds: readonly string[],
+): Promise<Map<string, { entries: LedgerEntry[]; instalments: ScheduledPayment[] }>> {
+  const byBudget = new Map<string, { entries: LedgerEntry[]; instalments: ScheduledPayment[] }>();
+  if (budgetIds.length === 0) return byBudget;
+  const ids = sql.val([...budgetIds]);
+  const [payments, instalments] = await Promise.all([
+    sql<{ id: string; budget_id: string; amount_pence: number; instalment_number: number | null }>`
+      select t.id, t.budget_id, t.amount_pence, t.instalment_number
+        from budget_transactions t
+       where t.council_id = ${councilId} and t.budget_id = any(${ids}::uuid[])
+         and t.kind = 'council-payment' and t.funder = 'council'
+         and not exists (select 1 from budget_transactions r where r.reverses_id = t.id)
+       order by t.budget_id, t.id`.execute(db),
+    sql<{ budget_id: string; number: number; due_date: string; amount_pence: number }>`
+      select pa.budget_id, i.number, i.due_date, i.amount_pence
+        from payment_instalments i
+        join payment_agreements pa on pa.id = i.agreement_id
+       where i.council_id = ${councilId} and pa.budget_id = any(${ids}::uuid[]) and i.funder = 'council'
+       order by pa.budget_id, i.number`.execute(db),
+  ]);
+  const of = (budgetId: string) => {
+    let found = byBudget.get(budgetId);
+    if (!found) {
+      found = { entries: [], instalments: [] };
+      byBudget.set(budgetId, found);
+    }
+    return found;
+  };
+  for (const row of payments.rows)
+    of(row.budget_id).entries.push({
+      id: row.id,
+      kind: 'council-payment',
+      direction: 1,
+      amountPence: row.amount_pence,
+      funder: 'council',
+      instalmentNumber: row.instalment_number,
+    });
+  for (const row of instalments.rows)
+    of(row.budget_id).instalments.push({ funder: 'council', number: row.number, dueDate: row.due_date, amountPence: row.amount_pence });
+  return byBudget;
+}
+
+export interface NewRun {
+  readonly runDate: string;
+  readonly payments: number;
+  readonly payees: number;
+  readonly totalPence: number;
+  readonly held: PaymentRunHeld;
+  readonly createdBy: string;
+}
+
+export function insertPaymentRun(tx: Transaction<DB>, councilId: string, run: NewRun): Promise<PaymentRun> {
+  return tx
+    .insertInto('payment_runs')
+    .values({
+      id: newId(),
+      council_id: councilId,
+      run_date: run.runDate,
+      status: 'prepared',
+      payments: run.payments,
+      payees: run.payees,
+      total_pence: run.totalPence,
+      held: JSON.stringify(run.held),
+      created_by: run.createdBy,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export type NewRunItem = Omit<PaymentRunItem, 'run_id' | 'council_id' | 'status' | 'skipped_reason' | 'transaction_id'>;
+
+/** A run's items, as arrays (one statement for thousands of rows). */
+export async function insertRunItems(tx: Transaction<DB>, councilId: string, runId: string, items: readonly NewRunItem[]): Promise<void> {
+  for (let start = 0; start < items.length; start += 10_000) {
+    const batch = items.slice(start, start + 10_000);
+    const column = <K extends keyof NewRunItem>(key: K) => batch.map((item) => item[key]);
+    await sql`
+      insert into payment_run_items (run_id, council_id, budget_id, person_id, instalment_number, due_date, amount_pence,
+                                     payee_kind, payee_reference, payee_name, direct_payment_agreement_id, status)
+      select ${runId}::uuid, ${councilId}::uuid, budget_id, person_id, instalment_number, due_date, amount_pence,
+             payee_kind, payee_reference, payee_name, direct_payment_agreement_id, 'pending'
+        from unnest(${column('budget_id')}::uuid[], ${column('person_id')}::uuid[], ${column('instalment_number')}::integer[],
+                    ${column('due_date')}::date[], ${column('amount_pence')}::bigint[], ${column('payee_kind')}::text[],
+                    ${column('payee_reference')}::text[], ${column('payee_name')}::text[],
+                    ${column('direct_payment_agreement_id')}::uuid[])
+          as item(budget_id, person_id, instalment_number, due_date, amount_pence, payee_kind, payee_reference, payee_name,
+                  direct_payment_agreement_id)`.execute(tx);
+  }
+}
+
+export function findPaymentRun(db: Db, councilId: string, id: string, options: { forUpdate?: boolean } = {}) {
+  let query = db.selectFrom('payment_runs').selectAll().where('council_id', '=', councilId).where('id', '=', id);
+  if (options.forUpdate) query = query.forUpdate();
+  return query.executeTakeFirst();
+}
+
+/** The council's live (not cancelled) run for a date, or its open run on any date. */
+export function liveRuns(db: Db, councilId: string, runDate: string): Promise<PaymentRun[]> {
+  return db
+    .selectFrom('payment_runs')
+    .selectAll()
+    .where('council_id', '=', councilId)
+    .where((eb) => eb.or([eb('run_date', '=', runDate), eb('status', 'in', ['prepared', 'confirming'])]))
+    .where('status', '<>', 'cancelled')
+    .execute();
+}
+
+export function updatePaymentRun(
+  tx: Transaction<DB>,
+  councilId: string,
+  id: string,
+  change: Partial<
+    Pick<PaymentRun, 'status' | 'confirmed_by' | 'confirmed_at' | 'cancelled_by' | 'cancelled_at' | 'payments' | 'payees' | 'total_pence'>
+  > & {
+    held?: PaymentRunHeld;
+  },
+): Promise<PaymentRun> {
+  const { held, ...rest } = change;
+  return tx
+    .updateTable('payment_runs')
+    .set((eb) => ({ ...rest, ...(held ? { held: JSON.stringify(held) } : {}), version: eb('version', '+', 1) }))
+    .where('council_id', '=', councilId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** A run's items in budget order; `status` to pick pending, paid or skipped ones. */
+export function listRunItems(
+  db: Db,
+  councilId: string,
+  runId: string,
+  options: { status?: PaymentRunItem['status']; afterBudgetId?: string | null; limit?: number | null } = {},
+): Promise<PaymentRunItem[]> {
+  let query = db
+    .selectFrom('payment_run_items')
+    .selectAll()
+    .where('council_id', '=', councilId)
+    .where('run_id', '=', runId)
+    .orderBy('budget_id')
+    .orderBy('instalment_number');
+  if (options.status) query = query.where('status', '=', options.status);
+  if (options.afterBudgetId) query = query.where('budget_id', '>', options.afterBudgetId);
+  if (options.limit) query = query.limit(options.limit);
+  return query.execute();
+}
+
+/** Marks items paid (with their ledger entries) or skipped (with why), as arrays. */
+export async function settleRunItems(
+  tx: Transaction<DB>,
+  councilId: string,
+  runId: string,
+  settled: readonly { budgetId: string; instalmentNumber: number; transactionId: string | null; skippedReason: string | null }[],
+): Promise<void> {
+  if (settled.length === 0) return;
+  await sql`
+    update payment_run_items i
+       set status = case when s.transaction_id is null then 'skipped' else 'paid' end,
+           transaction_id = s.transaction_id, skipped_reason = s.skipped_reason
+      from unnest(${settled.map((s) => s.budgetId)}::uuid[], ${settled.map((s) => s.instalmentNumber)}::integer[],
+                  ${settled.map((s) => s.transactionId)}::uuid[], ${settled.map((s) => s.skippedReason)}::text[])
+        as s(budget_id, instalment_number, transaction_id, skipped_reason)
+     where i.council_id = ${councilId} and i.run_id = ${runId}
+       and i.budget_id = s.budget_id and i.instalment_number = s.instalment_number`.execute(tx);
+}
+
+/** Council payments a run records, as arrays, each naming its instalment. */
+export async function insertRunPayments(
+  tx: Transaction<DB>,
+  councilId: string,
+  payments: readonly { id: string; budgetId: string; instalmentNumber: number; amountPence: number }[],
+  occurredOn: string,
+  description: string,
+  createdBy: string,
+): Promise<void> {
+  if (payments.length === 0) return;
+  await sql`
+    insert into budget_transactions (id, council_id, budget_id, kind, direction, amount_pence, occurred_on, instalment_number,
+                                     funder, description, created_by)
+    select p.id, ${councilId}::uuid, p.budget_id, 'council-payment', 1, p.amount_pence, ${occurredOn}::date, p.instalment_number,
+           'council', ${description}::text, ${createdBy}::text
+      from unnest(${payments.map((p) => p.id)}::uuid[], ${payments.map((p) => p.budgetId)}::uuid[],
+                  ${payments.map((p) => p.amountPence)}::bigint[], ${payments.map((p) => p.instalmentNumber)}::integer[])
+        as p(id, budget_id, amount_pence, instalment_number)`.execute(tx);
+}
+
+/**
+ * Whether an uprating is being applied to the council's budgets now: the apply holds this lock
+ * for its whole transaction ({@link lockCouncilUprating}). Trying it takes it when free, which
+ * keeps an apply from starting until the caller's transaction ends.
+ */
+export async function upratingBeingApplied(tx: Transaction<DB>, councilId: string): Promise<boolean> {
+  const { rows } = await sql<{ free: boolean }>`
+    select pg_try_advisory_xact_lock(hashtextextended(${`uprating-apply:${councilId}`}, 0)) as free`.execute(tx);
+  return rows[0]?.free !== true;
+}
+
+/** Taken while a council's run is prepared, so two requests for one date make one run. */
+export async function lockPaymentRuns(tx: Transaction<DB>, councilId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`payment-run:${councilId}`}, 0))`.execute(tx);
+}
+
+/** Which of these ids are budgets of the council. */
+export async function budgetsOfCouncil(db: Db, councilId: string, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('budgets')
+    .select('id')
+    .where('council_id', '=', councilId)
+    .where('id', 'in', [...ids])
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+/** Held by an uprating being applied, for the length of its transaction. */
+export async function lockCouncilUprating(tx: Transaction<DB>, councilId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`uprating-apply:${councilId}`}, 0))`.execute(tx);
+}
+
+/** The panel's approvers of the approved plans of a run's budgets, for separation of duties. */
+export async function panelApproversOf(
+  db: Db,
+  councilId: string,
+  runId: string,
+): Promise<{ budget_id: string; decided_by: string; actor_name: string | null }[]> {
+  const { rows } = await sql<{ budget_id: string; decided_by: string; actor_name: string | null }>`
+    select distinct sp.budget_id, d.decided_by, d.actor_name
+      from payment_run_items i
+      join support_plans sp on sp.council_id = i.council_id and sp.budget_id = i.budget_id and sp.status = 'approved'
+      join plan_decisions d on d.council_id = sp.council_id and d.plan_id = sp.id and d.stage = 'panel' and d.outcome = 'approve'
+     where i.council_id = ${councilId} and i.run_id = ${runId} and i.status = 'pending'`.execute(db);
+  return rows;
+}
+
+export type { PayeeKind };
+
+/** A run's items counted by status (pending, paid, skipped) and by payee kind, with their money. */
+export async function runItemCounts(
+  db: Db,
+  councilId: string,
+  runId: string,
+): Promise<Record<PaymentRunItem['status'] | PayeeKind, { payments: number; amountPence: number }>> {
+  const { rows } = await sql<{
+    status: PaymentRunItem['status'] | null;
+    payee_kind: PayeeKind | null;
+    payments: number;
+    amount_pence: number;
+  }>`
+    select status, payee_kind, count(*)::int as payments, coalesce(sum(amount_pence), 0)::bigint as amount_pence
+      from payment_run_items where council_id = ${councilId} and run_id = ${runId}
+     group by grouping sets ((status), (payee_kind))`.execute(db);
+  const none = () => ({ payments: 0, amountPence: 0 });
+  const counts = { pending: none(), paid: none(), skipped: none(), 'direct-payment': none(), 'managed-account': none() };
+  for (const row of rows) {
+    const key = row.status ?? row.payee_kind;
+    if (key) counts[key] = { payments: row.payments, amountPence: row.amount_pence };
+  }
+  return counts;
+}
+
+/** The items a run's file carries (every one not skipped), payee by payee. */
+export function fileItems(db: Db, councilId: string, runId: string): Promise<PaymentRunItem[]> {
+  return db
+    .selectFrom('payment_run_items')
+    .selectAll()
+    .where('council_id', '=', councilId)
+    .where('run_id', '=', runId)
+    .where('status', '<>', 'skipped')
+    .orderBy('payee_kind')
+    .orderBy('payee_reference')
+    .orderBy('budget_id')
+    .orderBy('instalment_number')
+    .execute();
+}

@@ -1,0 +1,209 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { bacsStandard18 } from 'ras-core';
+import { Type } from 'typebox';
+import { rolesAccess } from '../../../auth/roles.js';
+import type { PaymentRun } from '../../../db/schema.js';
+import { AppError, notFound } from '../../../errors.js';
+import { etag } from '../../../http/etag.js';
+import { iso } from '../../../http/iso.js';
+import { runWorkflow, workflowContext } from '../../../http/write.js';
+import { councilOf } from '../../../plugins/auth.js';
+import { createOnce } from '../../../plugins/idempotency.js';
+import { councilSettings } from '../../../repositories/councils.js';
+import { fileItems, findPaymentRun, runItemCounts } from '../../../repositories/payment-runs.js';
+import { bacsCredits, PAYMENT_RUN_CSV_COLUMNS, paymentRunCsv } from '../../../rules/payment-run-file.js';
+import { IdempotencyHeaders, IdParams, problemResponses } from '../../../schemas/common.js';
+import { cancelPaymentRun, confirmPaymentRun, createPaymentRun } from '../../../workflows/payment-run.js';
+import { CreatePaymentRunBody, PaymentRunResource } from './schemas.js';
+
+type Counts = Awaited<ReturnType<typeof runItemCounts>>;
+
+function toPaymentRun(run: PaymentRun, counts: Counts) {
+  return {
+    id: run.id,
+    runDate: run.run_date,
+    status: run.status,
+    payments: run.payments,
+    payees: run.payees,
+    totalPence: run.total_pence,
+    byPayeeKind: { directPayment: counts['direct-payment'], managedAccount: counts['managed-account'] },
+    held: run.held,
+    paid: counts.paid,
+    skipped: counts.skipped,
+    pending: counts.pending,
+    files: { csv: `/v1/payment-runs/${run.id}/file?format=csv`, bacs: `/v1/payment-runs/${run.id}/file?format=bacs` },
+    createdBy: run.created_by,
+    createdAt: iso(run.created_at),
+    confirmedBy: run.confirmed_by,
+    confirmedAt: run.confirmed_at === null ? null : iso(run.confirmed_at),
+    cancelledAt: run.cancelled_at === null ? null : iso(run.cancelled_at),
+    version: run.version,
+  };
+}
+
+const FINANCE = rolesAccess('finance', 'admin');
+/** Payee names and account references: finance's, and the auditor's to check. */
+const FINANCE_READERS = rolesAccess('finance', 'admin', 'auditor');
+
+/** Payment runs: the month-end list of what the council pays, its files, and the ledger entries once confirmed. */
+const paymentRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const answer = async (run: PaymentRun) => toPaymentRun(run, await runItemCounts(app.db, run.council_id, run.id));
+
+  app.post(
+    '/payment-runs',
+    {
+      config: {
+        problems: [
+          'INVALID_INPUT',
+          'DIRECT_PAYMENT_AGREEMENT_REQUIRED',
+          'PAYMENT_RUN_CONFIRMED',
+          'PAYMENT_RUN_OPEN',
+          'UPRATING_IN_PROGRESS',
+        ],
+        access: FINANCE,
+      },
+      schema: {
+        operationId: 'createPaymentRun',
+        tags: ['money'],
+        summary: 'Prepare the payment run for a date: every council instalment due and not yet paid, by payee',
+        description:
+          'Every council instalment due on or before runDate and not yet paid (a part-paid one owes the rest), on every agreed budget still running on its date, grouped by payee: the direct payment account for a budget whose approved plan has direct-payment lines, otherwise the council’s own account for the budgets it arranges. Suspended direct payments and held budgets are left out and counted. Nothing is paid until confirmPaymentRun. Idempotent per council and date: a date with a prepared run answers it (200); a date with a confirmed run is 409 PAYMENT_RUN_CONFIRMED; a run while another date’s run is open is 409 PAYMENT_RUN_OPEN; during an uprating being applied, 409 UPRATING_IN_PROGRESS; a direct-payment budget without its agreement is 422 DIRECT_PAYMENT_AGREEMENT_REQUIRED naming each (hold it or record the agreement).',
+        headers: IdempotencyHeaders,
+        body: CreatePaymentRunBody,
+        response: { 200: PaymentRunResource, 201: PaymentRunResource, ...problemResponses },
+      },
+    },
+    async (request, reply) =>
+      createOnce(request, reply, async (tx, changes) => {
+        const { run, created } = await createPaymentRun(workflowContext(request, tx, changes), request.body);
+        return {
+          status: created ? 201 : 200,
+          body: toPaymentRun(run, await runItemCounts(tx, run.council_id, run.id)),
+          headers: { location: `/v1/payment-runs/${run.id}`, etag: etag(run.version) },
+        };
+      }),
+  );
+
+  app.get(
+    '/payment-runs/:id',
+    {
+      config: { access: FINANCE_READERS },
+      schema: {
+        operationId: 'getPaymentRun',
+        tags: ['money'],
+        summary: 'A payment run: its control count, total, payees, what it held out, and what confirmation paid or skipped',
+        params: IdParams,
+        response: { 200: PaymentRunResource, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const run = await findPaymentRun(app.db, councilOf(request), request.params.id);
+      if (!run) throw notFound('payment run', request.params.id);
+      reply.header('etag', etag(run.version));
+      return answer(run);
+    },
+  );
+
+  app.get(
+    '/payment-runs/:id/file',
+    {
+      config: { access: FINANCE_READERS, problems: ['PAYMENT_FILE_SETTINGS_MISSING', 'PAYEE_BANK_DETAILS_MISSING'] },
+      schema: {
+        operationId: 'getPaymentRunFile',
+        tags: ['money'],
+        summary: 'The payment run’s file for the finance system: CSV, or a Bacs Standard 18 style fixed-width file',
+        description: `format=csv (default): one row per instalment (record = payment), each payee’s rows followed by its payee-total row, and a last control row with the control count and total; columns ${PAYMENT_RUN_CSV_COLUMNS.join(', ')}; money in integer pence. format=bacs: a UHL1 label, one 100-character credit record (code 99) per direct-payment payee, a contra record (code 17) for the total and a UTL1 trailer with values and counts, from settings.paymentFile (422 PAYMENT_FILE_SETTINGS_MISSING without it); each payee’s account reference must be a sort code and account number (422 PAYEE_BANK_DETAILS_MISSING names those that are not). Budgets the council arranges stay in its own account and are in the CSV only. Skipped items are in neither.`,
+        params: IdParams,
+        querystring: Type.Object({ format: Type.Optional(Type.Enum(['csv', 'bacs'])) }, { additionalProperties: false }),
+        produces: ['text/csv', 'text/plain'],
+        response: {
+          200: {
+            content: {
+              'text/csv': { schema: Type.String({ description: 'The run as CSV' }) },
+              'text/plain': { schema: Type.String({ description: 'The Bacs Standard 18 style file' }) },
+            },
+          },
+          ...problemResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const councilId = councilOf(request);
+      const run = await findPaymentRun(app.db, councilId, request.params.id);
+      if (!run) throw notFound('payment run', request.params.id);
+      const items = await fileItems(app.db, councilId, run.id);
+      const name = `payment-run-${run.run_date}`;
+      if (request.query.format !== 'bacs')
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${name}.csv"`)
+          .send(paymentRunCsv(run, items));
+      const originator = (await councilSettings(app.db, councilId)).paymentFile;
+      if (!originator)
+        throw new AppError('PAYMENT_FILE_SETTINGS_MISSING', 'Set the council’s Bacs originator details (settings.paymentFile) first', {
+          errors: [{ pointer: '/query/format', detail: 'bacs needs settings.paymentFile; csv does not' }],
+        });
+      const { credits, unreadable } = bacsCredits(run, items);
+      if (unreadable.length > 0)
+        throw new AppError(
+          'PAYEE_BANK_DETAILS_MISSING',
+          `${unreadable.length} payee account reference(s) are not a sort code and account number; use format=csv, which the finance system matches by reference`,
+          { errors: unreadable.slice(0, 100).map((reference) => ({ pointer: '/query/format', detail: `payee reference "${reference}"` })) },
+        );
+      const file = bacsStandard18(
+        {
+          serviceUserNumber: originator.serviceUserNumber,
+          name: originator.originatorName,
+          sortCode: originator.sortCode,
+          accountNumber: originator.accountNumber,
+        },
+        credits,
+        run.run_date,
+      );
+      return reply.type('text/plain; charset=us-ascii').header('content-disposition', `attachment; filename="${name}.bacs"`).send(file);
+    },
+  );
+
+  app.post(
+    '/payment-runs/:id/confirm',
+    {
+      config: { problems: ['INVALID_STATE', 'UPRATING_IN_PROGRESS', 'SAME_ACTOR'], access: FINANCE },
+      schema: {
+        operationId: 'confirmPaymentRun',
+        tags: ['money'],
+        summary: 'Confirm a payment run: each payment recorded on its budget’s ledger against its instalment',
+        description:
+          'Each payment becomes a council-payment transaction naming its instalment (with its transaction.recorded event), 1,000 to a database transaction, and the run ends with payment-run.confirmed. Each is checked again as it is recorded; one whose budget or instalment changed since the run was prepared is skipped with the reason. A confirmation interrupted part-way leaves every batch either wholly recorded or not at all, and confirming again carries on where it stopped. Confirming a confirmed run answers it as it is; a cancelled run is 409.',
+        params: IdParams,
+        response: { 200: PaymentRunResource, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const run = await confirmPaymentRun((work) => runWorkflow(request, work), request.params.id);
+      reply.header('etag', etag(run.version));
+      return answer(run);
+    },
+  );
+
+  app.post(
+    '/payment-runs/:id/cancel',
+    {
+      config: { problems: ['INVALID_STATE'], access: FINANCE },
+      schema: {
+        operationId: 'cancelPaymentRun',
+        tags: ['money'],
+        summary: 'Cancel a prepared payment run (nothing was paid); the date is free for a new run',
+        description: 'A run being confirmed or confirmed is 409 INVALID_STATE; cancelling a cancelled run answers it as it is.',
+        params: IdParams,
+        response: { 200: PaymentRunResource, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const run = await runWorkflow(request, (context) => cancelPaymentRun(context, request.params.id));
+      reply.header('etag', etag(run.version));
+      return answer(run);
+    },
+  );
+};
+
+export default paymentRunRoutes;

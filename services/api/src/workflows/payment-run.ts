@@ -1,0 +1,317 @@
+import { addDays, instalmentsOwing, totalPaymentRun } from 'ras-core';
+import { sameDecider } from '../auth/separation-of-duties.js';
+import type { PaymentRun, PaymentRunHeld } from '../db/schema.js';
+import { AppError, invalidState, notFound, unprocessable } from '../errors.js';
+import { newId } from '../ids.js';
+import { councilSettings } from '../repositories/councils.js';
+import {
+  budgetsOfCouncil,
+  budgetsWithInstalmentsDue,
+  councilPaymentsOf,
+  findPaymentRun,
+  insertPaymentRun,
+  insertRunItems,
+  insertRunPayments,
+  listRunItems,
+  liveRuns,
+  lockPaymentRuns,
+  type NewRunItem,
+  panelApproversOf,
+  type RunBudget,
+  runBudgets,
+  settleRunItems,
+  updatePaymentRun,
+  upratingBeingApplied,
+} from '../repositories/payment-runs.js';
+import { payeeKey } from '../rules/payment-run-file.js';
+import type { WorkflowContext } from './context.js';
+
+/** What a payment run is asked for. */
+export interface PaymentRunRequest {
+  /** Pay every council instalment due on or before this date. */
+  readonly runDate: string;
+  /** Budgets finance holds out of this run (for example, one waiting for its direct payment agreement). */
+  readonly holdBudgetIds?: readonly string[] | undefined;
+}
+
+/** How far ahead a run may be prepared: a month-end run is prepared a few days before. */
+export const MAX_DAYS_AHEAD = 35;
+/** The reference of the council's own account for budgets it arranges, unless settings name it. */
+export const MANAGED_ACCOUNT_REFERENCE = 'MANAGED-BUDGETS';
+/** Payments recorded in one transaction when a run is confirmed. */
+export const CONFIRM_BATCH = 1_000;
+
+/** The payee a budget's money goes to: the direct payment account, or the council's managed account. */
+function payeeOf(budget: RunBudget, managedReference: string) {
+  if (budget.direct_payment)
+    return {
+      payee_kind: 'direct-payment' as const,
+      payee_reference: budget.account_reference as string,
+      payee_name: budget.holder_name ?? budget.display_name ?? 'Direct payment holder',
+      direct_payment_agreement_id: budget.agreement_id,
+    };
+  return {
+    payee_kind: 'managed-account' as const,
+    payee_reference: managedReference,
+    payee_name: 'Budgets the council arranges',
+    direct_payment_agreement_id: null,
+  };
+}
+
+export function paymentRunEvent(run: PaymentRun) {
+  return {
+    id: run.id,
+    runDate: run.run_date,
+    status: run.status,
+    payments: run.payments,
+    payees: run.payees,
+    totalPence: run.total_pence,
+  };
+}
+
+async function assertNoUprating(context: Pick<WorkflowContext, 'tx' | 'scope'>): Promise<void> {
+  if (await upratingBeingApplied(context.tx, context.scope.councilId))
+    throw new AppError(
+      'UPRATING_IN_PROGRESS',
+      'An uprating is being applied to the council’s budgets; run the payments when it has finished',
+    );
+}
+
+/**
+ * Prepares a council's payment run for a date: every council instalment due by then and not yet
+ * paid, on every agreed budget still running, grouped by payee, with the control count and total.
+ * Suspended direct payments and budgets finance holds are left out and counted. Nothing is paid
+ * until the run is confirmed. A date with a prepared run answers that run (`created: false`).
+ */
+export async function createPaymentRun(
+  context: WorkflowContext,
+  request: PaymentRunRequest,
+): Promise<{ run: PaymentRun; created: boolean }> {
+  const { tx, scope, clock, changes, actor } = context;
+  const latest = addDays(clock.today(), MAX_DAYS_AHEAD);
+  if (request.runDate > latest)
+    throw unprocessable('INVALID_INPUT', `A payment run is prepared at most ${MAX_DAYS_AHEAD} days ahead`, [
+      { pointer: '/runDate', detail: `must be on or before ${latest}` },
+    ]);
+  // One council's runs are prepared one at a time, so two requests for a date make one run.
+  await lockPaymentRuns(tx, scope.councilId);
+  await assertNoUprating(context);
+  for (const run of await liveRuns(tx, scope.councilId, request.runDate)) {
+    if (run.run_date === request.runDate) {
+      if (run.status === 'confirmed')
+        throw new AppError(
+          'PAYMENT_RUN_CONFIRMED',
+          `The payment run for ${request.runDate} was confirmed; its payments are on the ledger`,
+          {
+            errors: [{ pointer: '/runDate', detail: `has confirmed run ${run.id}` }],
+            extensions: { existingId: run.id },
+          },
+        );
+      return { run, created: false };
+    }
+    throw new AppError('PAYMENT_RUN_OPEN', `The payment run for ${run.run_date} is ${run.status}: confirm or cancel it first`, {
+      errors: [{ pointer: '/runDate', detail: `run ${run.id} for ${run.run_date} is still open` }],
+      extensions: { existingId: run.id },
+    });
+  }
+  const hold = new Set(request.holdBudgetIds ?? []);
+  const known = new Set(await budgetsOfCouncil(tx, scope.councilId, [...hold]));
+  const unknown = [...hold].filter((id) => !known.has(id));
+  if (unknown.length > 0)
+    throw unprocessable(
+      'INVALID_INPUT',
+      'Only the council’s own budgets can be held',
+      unknown.map((id) => ({ pointer: '/holdBudgetIds', detail: `${id} is not a budget of the council` })),
+    );
+  const candidates = await budgetsWithInstalmentsDue(tx, scope.councilId, request.runDate);
+  const [budgets, ledgers, settings] = await Promise.all([
+    runBudgets(tx, scope.councilId, candidates),
+    councilPaymentsOf(tx, scope.councilId, candidates),
+    councilSettings(tx, scope.councilId),
+  ]);
+  const managedReference = settings.paymentFile?.managedAccountReference ?? MANAGED_ACCOUNT_REFERENCE;
+  const held = { suspended: 0, onHold: 0 } satisfies PaymentRunHeld;
+  const missingAgreement: string[] = [];
+  const items: NewRunItem[] = [];
+  for (const budget of budgets) {
+    const ledger = ledgers.get(budget.budget_id);
+    if (!ledger) continue;
+    const owing = instalmentsOwing(ledger.entries, ledger.instalments, request.runDate).filter(
+      (instalment) => budget.end_date === null || instalment.dueDate <= budget.end_date,
+    );
+    if (owing.length === 0) continue;
+    if (hold.has(budget.budget_id)) {
+      held.onHold += owing.length;
+      continue;
+    }
+    if (budget.direct_payment && budget.agreement_id === null) {
+      missingAgreement.push(budget.budget_id);
+      continue;
+    }
+    if (budget.direct_payment && budget.agreement_status === 'suspended') {
+      held.suspended += owing.length;
+      continue;
+    }
+    const payee = payeeOf(budget, managedReference);
+    for (const instalment of owing)
+      items.push({
+        budget_id: budget.budget_id,
+        person_id: budget.person_id,
+        instalment_number: instalment.number,
+        due_date: instalment.dueDate,
+        amount_pence: instalment.owingPence,
+        ...payee,
+      });
+  }
+  if (missingAgreement.length > 0)
+    throw unprocessable(
+      'DIRECT_PAYMENT_AGREEMENT_REQUIRED',
+      `${missingAgreement.length} budget(s) paid as direct payments have no direct payment agreement: record each (createDirectPaymentAgreement) or hold it out of the run (holdBudgetIds)`,
+      missingAgreement
+        .slice(0, 100)
+        .map((id) => ({ pointer: '/holdBudgetIds', detail: `budget ${id} needs its direct payment agreement` })),
+    );
+  const totals = totalPaymentRun(items.map((item) => ({ payeeKey: payeeKey(item), amountPence: item.amount_pence })));
+  const run = await insertPaymentRun(tx, scope.councilId, {
+    runDate: request.runDate,
+    payments: totals.payments,
+    payees: totals.payees.length,
+    totalPence: totals.totalPence,
+    held,
+    createdBy: actor.actor,
+  });
+  await insertRunItems(tx, scope.councilId, run.id, items);
+  changes.record({ action: 'payment-run.created', entityType: 'payment-run', entityId: run.id, after: paymentRunEvent(run) });
+  return { run, created: true };
+}
+
+/** Runs one unit of work in its own transaction (with its audit rows and events). */
+export type InTransaction = <T>(work: (context: WorkflowContext) => Promise<T>) => Promise<T>;
+
+/**
+ * Confirms a run: each payment recorded as a `council-payment` naming its instalment, a batch of
+ * {@link CONFIRM_BATCH} per transaction, each with its audit rows and events. Every payment is
+ * checked again as it is recorded (the budget still running, direct payments not suspended, the
+ * instalment still owing exactly that much); one that is not is skipped with the reason. A run
+ * whose confirmation stopped part-way (a restart, a failed batch) carries on where it stopped when
+ * confirmed again; confirming a confirmed run answers it as it is.
+ */
+export async function confirmPaymentRun(inTransaction: InTransaction, runId: string): Promise<PaymentRun> {
+  const started = await inTransaction(async (context) => {
+    const { tx, scope, actor } = context;
+    const run = await findPaymentRun(tx, scope.councilId, runId, { forUpdate: true });
+    if (!run) throw notFound('payment run', runId);
+    if (run.status === 'confirmed') return run;
+    if (run.status === 'cancelled') throw invalidState('The payment run was cancelled; prepare a new one');
+    await assertNoUprating(context);
+    if ((await councilSettings(tx, scope.councilId)).separationOfDuties === 'strict') {
+      const clash = (await panelApproversOf(tx, scope.councilId, run.id)).find((approval) =>
+        sameDecider({ actor: approval.decided_by, actorName: approval.actor_name }, actor),
+      );
+      if (clash)
+        throw new AppError(
+          'SAME_ACTOR',
+          `This key approved the plan of budget ${clash.budget_id} at panel, so it may not also confirm the council's payments into it (settings.separationOfDuties)`,
+        );
+    }
+    if (run.status === 'confirming') return run;
+    return updatePaymentRun(tx, scope.councilId, run.id, { status: 'confirming', confirmed_by: actor.actor });
+  });
+  if (started.status === 'confirmed') return started;
+  while ((await inTransaction((context) => confirmBatch(context, runId))) > 0);
+  return inTransaction(async (context) => {
+    const { tx, scope, clock, changes } = context;
+    const run = await findPaymentRun(tx, scope.councilId, runId, { forUpdate: true });
+    if (!run) throw notFound('payment run', runId);
+    if (run.status !== 'confirming') return run;
+    const confirmed = await updatePaymentRun(tx, scope.councilId, run.id, { status: 'confirmed', confirmed_at: clock.now() });
+    changes.record({
+      action: 'payment-run.confirmed',
+      entityType: 'payment-run',
+      entityId: run.id,
+      before: paymentRunEvent(run),
+      after: paymentRunEvent(confirmed),
+    });
+    return confirmed;
+  });
+}
+
+/** Records the next batch of a confirming run's payments; the number of items settled (0 when none are left). */
+async function confirmBatch(context: WorkflowContext, runId: string): Promise<number> {
+  const { tx, scope, changes, actor } = context;
+  const run = await findPaymentRun(tx, scope.councilId, runId, { forUpdate: true });
+  if (!run || run.status !== 'confirming') return 0;
+  await assertNoUprating(context);
+  const items = await listRunItems(tx, scope.councilId, run.id, { status: 'pending', limit: CONFIRM_BATCH });
+  if (items.length === 0) return 0;
+  const budgetIds = [...new Set(items.map((item) => item.budget_id))];
+  // Locked in id order, as every other writer of a budget's ledger locks the budget first.
+  const budgets = new Map((await runBudgets(tx, scope.councilId, budgetIds, true)).map((budget) => [budget.budget_id, budget]));
+  const ledgers = await councilPaymentsOf(tx, scope.councilId, budgetIds);
+  const payments: { id: string; budgetId: string; instalmentNumber: number; amountPence: number }[] = [];
+  const settled = items.map((item) => {
+    const skip = (reason: string) => ({
+      budgetId: item.budget_id,
+      instalmentNumber: item.instalment_number,
+      transactionId: null,
+      skippedReason: reason,
+    });
+    const budget = budgets.get(item.budget_id);
+    if (!budget || budget.status !== 'agreed') return skip('the budget is no longer agreed');
+    if (budget.end_date !== null && item.due_date > budget.end_date) return skip(`the budget ended on ${budget.end_date}`);
+    if (budget.direct_payment && budget.agreement_id === null) return skip('the budget has no direct payment agreement');
+    if (budget.direct_payment && budget.agreement_status === 'suspended') return skip('direct payments on the budget are suspended');
+    const ledger = ledgers.get(item.budget_id);
+    const owing = ledger
+      ? instalmentsOwing(ledger.entries, ledger.instalments, item.due_date).find((i) => i.number === item.instalment_number)
+      : undefined;
+    if (owing?.owingPence !== item.amount_pence)
+      return skip(`instalment ${item.instalment_number} now owes ${owing?.owingPence ?? 0} pence, not ${item.amount_pence}`);
+    const payment = { id: newId(), budgetId: item.budget_id, instalmentNumber: item.instalment_number, amountPence: item.amount_pence };
+    payments.push(payment);
+    return { budgetId: item.budget_id, instalmentNumber: item.instalment_number, transactionId: payment.id, skippedReason: null };
+  });
+  await insertRunPayments(tx, scope.councilId, payments, run.run_date, `Payment run ${run.run_date}`, actor.actor);
+  await settleRunItems(tx, scope.councilId, run.id, settled);
+  for (const payment of payments)
+    changes.record({
+      action: 'transaction.recorded',
+      entityType: 'budget-transaction',
+      entityId: payment.id,
+      after: {
+        id: payment.id,
+        budgetId: payment.budgetId,
+        kind: 'council-payment',
+        funder: 'council',
+        direction: 'in',
+        amountPence: payment.amountPence,
+        occurredOn: run.run_date,
+        instalmentNumber: payment.instalmentNumber,
+        paymentRunId: run.id,
+      },
+    });
+  return items.length;
+}
+
+/** Cancels a prepared run: nothing was paid, and the date is free for a new run. */
+export async function cancelPaymentRun(context: WorkflowContext, runId: string): Promise<PaymentRun> {
+  const { tx, scope, clock, changes, actor } = context;
+  const run = await findPaymentRun(tx, scope.councilId, runId, { forUpdate: true });
+  if (!run) throw notFound('payment run', runId);
+  if (run.status === 'cancelled') return run;
+  if (run.status !== 'prepared')
+    throw invalidState(`The payment run is ${run.status}: its payments are being or have been recorded, so it cannot be cancelled`);
+  const cancelled = await updatePaymentRun(tx, scope.councilId, run.id, {
+    status: 'cancelled',
+    cancelled_by: actor.actor,
+    cancelled_at: clock.now(),
+  });
+  changes.record({
+    action: 'payment-run.cancelled',
+    entityType: 'payment-run',
+    entityId: run.id,
+    before: paymentRunEvent(run),
+    after: paymentRunEvent(cancelled),
+  });
+  return cancelled;
+}
