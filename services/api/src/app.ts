@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServ
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
+import type { ReadRouter } from './db/replica.js';
 import { AppError } from './errors.js';
 import { encodedBodyError } from './http/content-encoding.js';
 import { findControlCharacter, mayHoldControlCharacter } from './http/control-characters.js';
@@ -33,6 +34,8 @@ declare module 'fastify' {
 /** What {@link buildApp} needs: an open database, the parts of the configuration routes use, and a logger. */
 export interface AppOptions {
   readonly database: Database;
+  /** Where reports and exports read (a replica router); the primary when absent. */
+  readonly reads?: ReadRouter;
   readonly config: Pick<Config, 'bootstrapToken'> &
     Partial<Pick<Config, 'rateLimitPerMinute' | 'failedAuthPerMinute' | 'allowPrivateWebhooks' | 'webhookBlockedAddresses' | 'trustProxy'>>;
   /** The clock (default the wall clock); tests stop it on a date worked out by hand. */
@@ -100,7 +103,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.addSchema(Problem);
   app.decorate('clock', options.clock ?? systemClock);
-  await app.register(database, { database: options.database });
+  await app.register(database, { database: options.database, reads: options.reads });
   app.decorate(
     'webhookTargets',
     new TargetPolicy({

@@ -7,6 +7,10 @@ export interface Config {
   readonly host: string;
   /** A PostgreSQL server; when absent the service runs on embedded PGlite in `dataDir`. */
   readonly databaseUrl: string | null;
+  /** A streaming replica of DATABASE_URL for reports and exports (DATABASE_REPLICA_URL). */
+  readonly databaseReplicaUrl: string | null;
+  /** How far behind the replica may be before the primary answers instead (REPLICA_MAX_LAG_SECONDS, 30). */
+  readonly replicaMaxLagSeconds: number;
   readonly dataDir: string;
   /** The operator token that allows `createCouncil`; the route is off without it. */
   readonly bootstrapToken: string | null;
@@ -43,7 +47,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 /**
  * Reads and checks the configuration from environment variables: PORT (3000), HOST (127.0.0.1),
- * DATABASE_URL, DATA_DIR (./.data), BOOTSTRAP_TOKEN, LOG_LEVEL (info), SEED_DEMO (true on
+ * DATABASE_URL, DATABASE_REPLICA_URL, REPLICA_MAX_LAG_SECONDS (30), DATA_DIR (./.data), BOOTSTRAP_TOKEN, LOG_LEVEL (info), SEED_DEMO (true on
  * embedded PGlite, false with DATABASE_URL),
  * RATE_LIMIT_PER_MINUTE (1200), AUTH_FAILURES_PER_MINUTE (60), ALLOW_PRIVATE_WEBHOOKS (false),
  * WEBHOOK_BLOCKED_ADDRESSES (none), TRUST_PROXY (false).
@@ -70,6 +74,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     } catch {}
     if (!valid) problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
   }
+
+  const databaseReplicaUrl = text('DATABASE_REPLICA_URL') ?? null;
+  if (databaseReplicaUrl !== null) {
+    let valid = false;
+    try {
+      valid = ['postgres:', 'postgresql:'].includes(new URL(databaseReplicaUrl).protocol);
+    } catch {}
+    if (!valid) problems.push('DATABASE_REPLICA_URL must be a postgres:// or postgresql:// URL');
+    if (databaseUrl === null) problems.push('DATABASE_REPLICA_URL is a replica of DATABASE_URL: set DATABASE_URL too');
+  }
+  const lagText = text('REPLICA_MAX_LAG_SECONDS') ?? '30';
+  if (!/^\d{1,5}$/.test(lagText)) problems.push(`REPLICA_MAX_LAG_SECONDS must be a whole number of seconds (got "${lagText}")`);
 
   const bootstrapToken = text('BOOTSTRAP_TOKEN') ?? null;
   if (bootstrapToken !== null && bootstrapToken.length < 24) {
@@ -122,6 +138,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     host: text('HOST') ?? '127.0.0.1',
     databaseUrl,
+    databaseReplicaUrl,
+    replicaMaxLagSeconds: Number(lagText),
     dataDir: resolve(text('DATA_DIR') ?? '.data'),
     bootstrapToken,
     logLevel: logLevel as Config['logLevel'],

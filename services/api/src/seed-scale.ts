@@ -29,14 +29,17 @@ const { values: options } = parseArgs({
     people: { type: 'string', default: '550000' },
     largest: { type: 'string', default: '25000' },
     keys: { type: 'string', default: 'scale-keys.json' },
+    'pending-plans': { type: 'string', default: '5000' },
   },
 });
 const COUNCILS = Number(options.councils);
 const PEOPLE = Number(options.people);
 const LARGEST = Math.min(Number(options.largest), PEOPLE);
+/** People in the largest council whose plans wait for the panel: what the approvals benchmark decides. */
+const PENDING = Math.min(Number(options['pending-plans']), Math.floor(LARGEST / 2));
 const TERMS = { version: '2026-04', text: 'I will spend the money on the support in my plan and keep receipts.' };
 /** The template people: answers, contribution and how the plan is managed, cycled over everyone. */
-const TEMPLATES = [
+const TEMPLATES: { level: number; contribution: number; direct: boolean; pending?: boolean }[] = [
   { level: 0, contribution: 0, direct: true },
   { level: 1, contribution: 2_500, direct: true },
   { level: 2, contribution: 0, direct: false },
@@ -44,6 +47,8 @@ const TEMPLATES = [
   { level: 4, contribution: 0, direct: true },
   { level: 5, contribution: 4_000, direct: false },
   { level: 2, contribution: 0, direct: true },
+  // The last waits for the panel, agreed by coordinator and team manager: cloned only PENDING times.
+  { level: 1, contribution: 0, direct: false, pending: true },
 ];
 
 /** People per council: the largest first, the rest falling away as council sizes do, adding up exactly. */
@@ -208,7 +213,8 @@ async function main(): Promise<void> {
       ['coordinator', assessor],
       ['team-manager', manager],
       ['panel', panel],
-    ] as const)
+    ] as const) {
+      if (template.pending && stage === 'panel') break;
       plan = await call(
         'POST',
         `${url}/decisions`,
@@ -218,7 +224,8 @@ async function main(): Promise<void> {
           'if-match': plan.etag,
         },
       );
-    if (template.direct)
+    }
+    if (template.direct && !template.pending)
       await call('POST', '/v1/direct-payment-agreements', first.financeKey, {
         budgetId: budget.id,
         termsVersion: TERMS.version,
@@ -233,13 +240,14 @@ async function main(): Promise<void> {
   await app.close();
 
   await cloneEveryone(db, councils, templates, templateStart, thisMonth, lap);
+  const benchKeys = { assessor, panel };
   await sql`analyze`.execute(db);
   lap('analyze');
 
   const keysFile = options.keys as string;
   writeFileSync(
     keysFile,
-    `${JSON.stringify({ note: 'Keys of the seed:scale benchmark database. Synthetic data only.', databaseUrl: url, councils: councils.map(({ questionnaireId, schemeId, ...council }) => council) }, null, 2)}\n`,
+    `${JSON.stringify({ note: 'Keys of the seed:scale benchmark database. Synthetic data only.', databaseUrl: url, benchKeys, councils: councils.map(({ questionnaireId, schemeId, ...council }) => council) }, null, 2)}\n`,
     { mode: 0o600 },
   );
   chmodSync(keysFile, 0o600);
@@ -278,15 +286,25 @@ async function cloneEveryone(
     db,
   );
   let n = 0;
+  const regular = templates.length - 1;
+  const pending = templates.length - 1;
   for (const [index, council] of councils.entries()) {
-    const count = index === 0 ? council.people - templates.length : council.people;
+    const count = index === 0 ? council.people - templates.length - PENDING : council.people;
     await sql`
       insert into seed_people
       select ${n}::bigint + i, ${council.id}::uuid, ${council.questionnaireId}::uuid, ${council.schemeId}::uuid,
-             (${n}::bigint + i) % ${templates.length}, ((${n}::bigint + i) % 12)::int,
+             (${n}::bigint + i) % ${regular}, ((${n}::bigint + i) % 12)::int,
              (${thisMonth}::date - make_interval(months => ((${n}::bigint + i) % 12)::int))::date
         from generate_series(1, ${count}::int) i`.execute(db);
     n += count;
+    if (index === 0) {
+      // Plans waiting for the panel, starting this month.
+      await sql`
+        insert into seed_people
+        select ${n}::bigint + i, ${council.id}::uuid, ${council.questionnaireId}::uuid, ${council.schemeId}::uuid, ${pending}, 0, ${thisMonth}::date
+          from generate_series(1, ${PENDING}::int) i`.execute(db);
+      n += PENDING;
+    }
   }
   await sql`analyze seed_people`.execute(db);
   lap(`${n} people to clone`);
@@ -327,7 +345,8 @@ async function cloneEveryone(
                              contribution_collection, panel_annual_pence, panel_reason, agreed_at, end_date, created_at, updated_at)
         select ${id(4)}, p.council_id, ${id(1)}, ${id(2)}, p.scheme_id, t.status, p.start, t.ras_annual_pence, t.protected_annual_pence,
                t.total_annual_pence, t.council_annual_pence, t.annual_contribution_pence, t.net_annual_pence, t.referral, t.calculation,
-               t.contribution_collection, t.panel_annual_pence, t.panel_reason, ${when}, null, ${when}, ${when}
+               t.contribution_collection, t.panel_annual_pence, t.panel_reason,
+               case when t.agreed_at is null then null else ${when} end, null, ${when}, ${when}
         ${from} join budgets t on t.id = st.budget_id`,
   );
   await clone(

@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from './config.js';
 import { lockDataDirOrExit } from './db/data-dir-lock.js';
 import { openDatabase } from './db/database.js';
+import { ReadRouter } from './db/replica.js';
 import { createLogger } from './logger.js';
 
 /** Starts the service: configuration, database, migrations, demo seed, listen, graceful shutdown. */
@@ -38,7 +39,9 @@ async function main(): Promise<void> {
   for (const migration of applied) logger.info({ migration: migration.migrationName, status: migration.status }, 'migration');
 
   const seeded = config.seedDemo ? await seedDemoCouncil(database.db, config.dataDir) : null;
-  const app = await buildApp({ database, config, logger });
+  const replica = config.databaseReplicaUrl ? await openDatabase({ kind: 'postgres', url: config.databaseReplicaUrl, poolSize: 4 }) : null;
+  const reads = new ReadRouter(database.db, replica, config.replicaMaxLagSeconds);
+  const app = await buildApp({ database, config, logger, reads });
   const relay = new WebhookRelay(
     database.db,
     { allowPrivateTargets: config.allowPrivateWebhooks, blockedAddresses: config.webhookBlockedAddresses },
@@ -70,6 +73,7 @@ async function main(): Promise<void> {
     try {
       await app.close();
       await relay.stop();
+      await reads.close();
       await database.close();
       lock?.release();
       process.exit(0);

@@ -16,6 +16,8 @@ describe('loadConfig', () => {
       allowPrivateWebhooks: false,
       webhookBlockedAddresses: [],
       trustProxy: false,
+      databaseReplicaUrl: null,
+      replicaMaxLagSeconds: 30,
     });
     expect(config.dataDir).toMatch(/\.data$/);
   });
@@ -39,11 +41,15 @@ describe('loadConfig', () => {
       ALLOW_PRIVATE_WEBHOOKS: 'true',
       TRUST_PROXY: '10.0.0.0/8, 192.168.1.1',
       WEBHOOK_BLOCKED_ADDRESSES: '203.0.113.7, 2001:db8::/32',
+      DATABASE_REPLICA_URL: 'postgres://ras:secret@replica:5432/ras',
+      REPLICA_MAX_LAG_SECONDS: '10',
     });
     expect(config).toEqual({
       port: 8080,
       host: '0.0.0.0',
       databaseUrl: 'postgres://ras:secret@db:5432/ras',
+      databaseReplicaUrl: 'postgres://ras:secret@replica:5432/ras',
+      replicaMaxLagSeconds: 10,
       dataDir: '/var/lib/ras',
       bootstrapToken: 'a'.repeat(32),
       logLevel: 'warn',
@@ -68,6 +74,8 @@ describe('loadConfig', () => {
         AUTH_FAILURES_PER_MINUTE: 'many',
         TRUST_PROXY: 'the load balancer',
         WEBHOOK_BLOCKED_ADDRESSES: '10.0.0.0/99',
+        DATABASE_REPLICA_URL: 'replica',
+        REPLICA_MAX_LAG_SECONDS: 'soon',
       });
       expect.unreachable();
     } catch (error) {
@@ -81,9 +89,11 @@ describe('loadConfig', () => {
         'SEED_DEMO',
         'RATE_LIMIT_PER_MINUTE',
         'AUTH_FAILURES_PER_MINUTE',
+        'DATABASE_REPLICA_URL',
+        'REPLICA_MAX_LAG_SECONDS',
       ])
         expect(message).toContain(name);
-      expect((error as ConfigError).problems).toHaveLength(9);
+      expect((error as ConfigError).problems).toHaveLength(11);
     }
   });
 });

@@ -69,7 +69,8 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const csv = request.query.format === 'csv';
       const since = request.query.since ? new Date(request.query.since) : null;
-      const db = app.db;
+      // Exports read every record of a kind: the replica when there is one and it is caught up.
+      const db = await app.reads.reader();
       async function* lines(): AsyncGenerator<string> {
         if (csv) yield `${spec.columns.join(',')}\r\n`;
         let after: string | null = null;

@@ -60,12 +60,14 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { pointer: '/query/to', detail: 'must not be before from' },
         ]);
       const councilId = councilOf(request);
+      // Reports read ranges and bear a little lag: the replica when there is one (ARCHITECTURE.md).
+      const reader = await app.reads.reader();
       const [council, budgets, money, reviews, overdue] = await Promise.all([
-        findCouncil(app.db, councilId),
-        activeBudgets(app.db, councilId, from, to),
-        moneyByKind(app.db, councilId, from, to),
-        completedReviews(app.db, councilId, from, to),
-        overdueReviews(app.db, councilId, today),
+        findCouncil(reader, councilId),
+        activeBudgets(reader, councilId, from, to),
+        moneyByKind(reader, councilId, from, to),
+        completedReviews(reader, councilId, from, to),
+        overdueReviews(reader, councilId, today),
       ]);
       const targets = ((council?.settings as { targets?: Target[] } | undefined)?.targets ?? []) as Target[];
       const report = buildSummaryReport({ from, to, today, budgets, money, reviews, overdueReviews: overdue, targets });
@@ -121,7 +123,9 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const today = app.clock.today();
       const { from, to } = fairnessPeriod(today, request.query.from, request.query.to);
       const councilId = councilOf(request);
-      const [council, rows] = await Promise.all([findCouncil(app.db, councilId), agreedBudgetsForFairness(app.db, councilId, from, to)]);
+      // Reports read ranges and bear a little lag: the replica when there is one (ARCHITECTURE.md).
+      const reader = await app.reads.reader();
+      const [council, rows] = await Promise.all([findCouncil(reader, councilId), agreedBudgetsForFairness(reader, councilId, from, to)]);
       const { analysis, ...report } = buildFairnessReport(rows, from, to);
       const format = request.query.format;
       if (format === 'csv')

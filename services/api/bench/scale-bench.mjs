@@ -1,0 +1,239 @@
+#!/usr/bin/env node
+import { spawn } from 'node:child_process';
+// National scale (issue 17): the figures on the seed:scale data set. Needs DATABASE_URL (the
+// seeded database) and SCALE_KEYS (the keys file seed:scale wrote, default scale-keys.json).
+// Run with `npm run bench:scale` after `npm run seed:scale`. It changes the database: the last
+// part confirms every council's payment run and the approvals part approves plans, so seed again
+// for a second full run (BENCH_PARTS=account,report,export,events,uprating leaves it as it is).
+//
+// Parts (BENCH_PARTS, comma-separated, default all):
+// - account: getBudgetAccount over HTTP in the largest council, random agreed budgets, 10 connections, 10 s
+// - report: getSummaryReport for the largest council, 3 rounds
+// - export: exportRecords budgets (NDJSON) for the largest council, with the process's peak RSS
+// - events: listEvents paging through the largest council's whole feed, 500 a page
+// - uprating: createUpratingRun (dry run) over the largest council under a next scheme version
+// - payments: createPaymentRun + both files for the largest council, then every council; then confirm them all
+// - approvals: panel approvals of the plans seed:scale left waiting, 20 at once (after the payments)
+// - explain: EXPLAIN (ANALYZE, BUFFERS) of the payment run's and the account's queries
+import { readFileSync } from 'node:fs';
+import { sql } from 'kysely';
+import { buildApp } from '../dist/app.js';
+import { openDatabase } from '../dist/db/database.js';
+import { budgetsWithInstalmentsDue } from '../dist/repositories/payment-runs.js';
+
+const url = process.env.DATABASE_URL;
+if (!url) throw new Error('bench:scale reads the seed:scale database: set DATABASE_URL');
+const keys = JSON.parse(readFileSync(process.env.SCALE_KEYS ?? 'scale-keys.json', 'utf8'));
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'account,report,export,events,uprating,approvals,payments,explain').split(','));
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const rssMb = () => Math.round(process.memoryUsage().rss / 1_048_576);
+
+const database = await openDatabase({ kind: 'postgres', url, poolSize: 10 });
+const db = database.db;
+const app = await buildApp({ database, config: { bootstrapToken: null, rateLimitPerMinute: 0, failedAuthPerMinute: 0 }, logger: false });
+const address = await app.listen({ port: 0, host: '127.0.0.1' });
+const largest = keys.councils[0];
+console.log(`largest council: ${largest.name}, ${largest.people} people; ${keys.councils.length} councils`);
+
+async function call(method, path, key, body, headers = {}) {
+  const response = await app.inject({
+    method,
+    url: path,
+    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+  });
+  if (response.statusCode >= 300) throw new Error(`${method} ${path}: ${response.statusCode} ${response.body.slice(0, 500)}`);
+  return response;
+}
+async function timed(what, work) {
+  const started = performance.now();
+  const result = await work();
+  const ms = performance.now() - started;
+  console.log(`${what}: ${seconds(ms)}`);
+  return { ms, result };
+}
+
+if (PARTS.has('account')) {
+  const { rows } =
+    await sql`select id from budgets where council_id = ${largest.id} and status = 'agreed' order by random() limit 5000`.execute(db);
+  const { rows: size } =
+    await sql`select count(*)::int as budgets, (select count(*)::int from budget_transactions where council_id = ${largest.id}) as ledger
+                                     from budgets where council_id = ${largest.id}`.execute(db);
+  // The load comes from another process, so the service's event loop is its own.
+  const paths = JSON.stringify(rows.map((row) => `/v1/budgets/${row.id}/account`));
+  const loader = `
+    const autocannon = require('autocannon');
+    const paths = ${paths};
+    let i = 0;
+    autocannon({ url: '${address}', connections: 10, duration: 10, headers: { authorization: 'Bearer ${largest.financeKey}' },
+      requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: paths[i++ % paths.length] }) }] },
+      (error, result) => { if (error) throw error; process.stdout.write(JSON.stringify(result)); });`;
+  const child = spawn(process.execPath, ['-e', loader], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => {
+    output += chunk;
+  });
+  await new Promise((resolve) => child.on('exit', resolve));
+  const result = JSON.parse(output);
+  console.log(
+    `getBudgetAccount (${size[0].budgets} budgets, ${size[0].ledger} ledger rows in the council): ${Math.round(result.requests.average)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, non-2xx ${result.non2xx}`,
+  );
+}
+
+if (PARTS.has('report')) {
+  const rounds = [];
+  for (let round = 0; round < 3; round++)
+    rounds.push((await timed('getSummaryReport, largest council', () => call('GET', '/v1/reports/summary', largest.adminKey))).ms);
+  console.log(`getSummaryReport median ${seconds(median(rounds))}`);
+}
+
+if (PARTS.has('export')) {
+  const before = rssMb();
+  let peak = before;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, rssMb());
+  }, 50);
+  const { ms, result } = await timed('exportRecords budgets, largest council', () =>
+    call('GET', '/v1/exports/budgets?format=ndjson', largest.adminKey),
+  );
+  clearInterval(sampler);
+  const lines = result.body.split('\n').filter(Boolean).length;
+  console.log(
+    `export: ${lines} budgets, ${(result.rawPayload.length / 1_048_576).toFixed(1)} MB in ${seconds(ms)}; RSS ${before} → peak ${peak} MB (inject buffers the body)`,
+  );
+}
+
+if (PARTS.has('events')) {
+  let after = 0;
+  let pages = 0;
+  let events = 0;
+  const pageTimes = [];
+  const started = performance.now();
+  for (;;) {
+    const t0 = performance.now();
+    const page = (await call('GET', `/v1/events?after=${after}&pageSize=500`, largest.adminKey)).json();
+    pageTimes.push(performance.now() - t0);
+    pages++;
+    events += page.items.length;
+    if (page.items.length === 0) break;
+    after = page.nextAfter;
+  }
+  pageTimes.sort((a, b) => a - b);
+  console.log(
+    `listEvents: ${events} events in ${pages} pages of 500, ${seconds(performance.now() - started)}; page p50 ${pageTimes[Math.floor(pages / 2)].toFixed(1)} ms, p99 ${pageTimes[Math.floor(pages * 0.99)].toFixed(1)} ms`,
+  );
+}
+
+if (PARTS.has('uprating')) {
+  const scheme = (await call('GET', '/v1/allocation-schemes', largest.adminKey)).json().items[0];
+  const existing = (await call('GET', '/v1/allocation-schemes', largest.adminKey)).json().items.find((s) => s.version > scheme.version);
+  const next =
+    existing ??
+    (
+      await call('POST', '/v1/allocation-schemes', largest.adminKey, {
+        key: scheme.key,
+        questionnaireId: scheme.questionnaireId,
+        clientGroups: scheme.clientGroups,
+        effectiveFrom: '2027-04-01',
+        method: { type: 'linear', poundsPerPointPence: 23_200 },
+        floorPoints: scheme.floorPoints,
+        ceilingPence: scheme.ceilingPence,
+        clawback: scheme.clawback,
+      })
+    ).json();
+  const { result } = await timed('createUpratingRun (dry run), largest council', () =>
+    call('POST', '/v1/uprating-runs', largest.financeKey, { schemeId: scheme.id, successorSchemeId: next.id }),
+  );
+  console.log(`uprating dry run: ${result.json().summary.overall.people} budgets`);
+}
+
+if (PARTS.has('explain')) {
+  const runDate = new Date().toISOString().slice(0, 10);
+  // What the payment run asks first, and what an account reads: the plans PostgreSQL chose.
+  const explain = async (what, query) => {
+    const { rows } = await sql`explain (analyze, buffers) ${query}`.execute(db);
+    console.log(`\nEXPLAIN (ANALYZE, BUFFERS) ${what}\n${rows.map((row) => row['QUERY PLAN']).join('\n')}`);
+  };
+  await explain(
+    'the payment run’s candidates, largest council',
+    sql`with named as (
+      select t.budget_id, t.instalment_number, sum(t.amount_pence) as paid from budget_transactions t
+       where t.council_id = ${largest.id} and t.kind = 'council-payment' and t.funder = 'council' and t.instalment_number is not null
+         and not exists (select 1 from budget_transactions r where r.reverses_id = t.id)
+       group by t.budget_id, t.instalment_number)
+    select distinct b.id from payment_instalments i join payment_agreements pa on pa.id = i.agreement_id join budgets b on b.id = pa.budget_id
+      left join named n on n.budget_id = b.id and n.instalment_number = i.number
+     where i.council_id = ${largest.id} and i.funder = 'council' and i.due_date <= ${runDate}
+       and b.status = 'agreed' and (b.end_date is null or i.due_date <= b.end_date) and coalesce(n.paid, 0) < i.amount_pence`,
+  );
+  const { rows } = await sql`select id from budgets where council_id = ${largest.id} and status = 'agreed' limit 1`.execute(db);
+  await explain(
+    'one budget’s ledger (getBudgetAccount)',
+    sql`select * from budget_transactions where council_id = ${largest.id} and budget_id = ${rows[0].id} order by id`,
+  );
+  console.log(`(candidates found by the repository: ${(await budgetsWithInstalmentsDue(db, largest.id, runDate)).length})`);
+}
+
+if (PARTS.has('payments')) {
+  const today = new Date();
+  const runDate = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + 1, 0)).toISOString().slice(0, 10);
+  const runs = [];
+  const runOne = async (council) => {
+    const started = performance.now();
+    const run = (await call('POST', '/v1/payment-runs', council.financeKey, { runDate })).json();
+    const csv = await call('GET', `/v1/payment-runs/${run.id}/file?format=csv`, council.financeKey);
+    const bacs = await call('GET', `/v1/payment-runs/${run.id}/file?format=bacs`, council.financeKey);
+    const ms = performance.now() - started;
+    runs.push({ council, run, ms });
+    return { run, ms, csvBytes: csv.rawPayload.length, bacsBytes: bacs.rawPayload.length };
+  };
+  const first = await runOne(largest);
+  console.log(
+    `payment run ${runDate}, largest council: ${first.run.payments} payments to ${first.run.payees} payees, £${(first.run.totalPence / 100).toFixed(2)}; run + CSV (${first.csvBytes} bytes) + Bacs (${first.bacsBytes} bytes) in ${seconds(first.ms)}`,
+  );
+  const started = performance.now();
+  for (const council of keys.councils.slice(1)) await runOne(council);
+  const all = performance.now() - started + first.ms;
+  const payments = runs.reduce((sum, r) => sum + r.run.payments, 0);
+  console.log(
+    `every council's run and files: ${runs.length} councils, ${payments} payments, ${seconds(all)} (slowest ${seconds(Math.max(...runs.map((r) => r.ms)))})`,
+  );
+  const confirmStarted = performance.now();
+  const { ms: largestConfirm } = await timed('confirmPaymentRun, largest council', () =>
+    call('POST', `/v1/payment-runs/${runs[0].run.id}/confirm`, largest.financeKey),
+  );
+  for (const { council, run } of runs.slice(1)) await call('POST', `/v1/payment-runs/${run.id}/confirm`, council.financeKey);
+  console.log(
+    `confirming every run: ${seconds(performance.now() - confirmStarted)} (largest ${seconds(largestConfirm)}); ${payments} ledger entries with events`,
+  );
+}
+
+if (PARTS.has('approvals')) {
+  const { rows } =
+    await sql`select id, version from support_plans where council_id = ${largest.id} and status = 'submitted' and stage = 'panel'
+                              order by id limit 3000`.execute(db);
+  const thisMonth = `${new Date().toISOString().slice(0, 8)}01`;
+  let next = 0;
+  let failed = 0;
+  const worker = async () => {
+    while (next < rows.length) {
+      const plan = rows[next++];
+      const response = await app.inject({
+        method: 'POST',
+        url: `/v1/support-plans/${plan.id}/decisions`,
+        headers: { authorization: `Bearer ${keys.benchKeys.panel}`, 'content-type': 'application/json', 'if-match': `"${plan.version}"` },
+        payload: JSON.stringify({ stage: 'panel', outcome: 'approve', reasons: 'Meets the outcomes', startDate: thisMonth }),
+      });
+      if (response.statusCode !== 200) {
+        failed++;
+        if (failed < 3) console.log(response.body.slice(0, 300));
+      }
+    }
+  };
+  const { ms } = await timed(`panel approvals of ${rows.length} plans, 20 at once`, () => Promise.all(Array.from({ length: 20 }, worker)));
+  console.log(`approvals: ${Math.round((rows.length / ms) * 1000)} a second (${failed} failed)`);
+}
+
+await app.close();
+await database.close();
