@@ -12,6 +12,7 @@ import * as directPayments from './202611261200_direct_payments.js';
 import * as carers from './202611261300_carers.js';
 import * as equalityMonitoring from './202611261400_equality_monitoring.js';
 import * as paymentRuns from './202611261500_payment_runs.js';
+import * as unpaidSupportPoints from './202611261600_unpaid_support_points.js';
 
 /**
  * Every migration, by name. Names sort in the order they run (`yyyymmddhhmm_what`); a new
@@ -31,4 +32,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '202611261300_carers': carers,
   '202611261400_equality_monitoring': equalityMonitoring,
   '202611261500_payment_runs': paymentRuns,
+  '202611261600_unpaid_support_points': unpaidSupportPoints,
 };

@@ -12,7 +12,8 @@
  * scale-keys.json, owner-only): this is a benchmark database, not a place for real data.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Kysely, sql } from 'kysely';
 import { addMonths } from 'ras-core';
@@ -245,6 +246,7 @@ async function main(): Promise<void> {
   lap('analyze');
 
   const keysFile = options.keys as string;
+  mkdirSync(dirname(keysFile), { recursive: true });
   writeFileSync(
     keysFile,
     `${JSON.stringify({ note: 'Keys of the seed:scale benchmark database. Synthetic data only.', databaseUrl: url, benchKeys, councils: councils.map(({ questionnaireId, schemeId, ...council }) => council) }, null, 2)}\n`,
@@ -340,10 +342,10 @@ async function cloneEveryone(
   );
   await clone(
     'budgets',
-    sql`insert into budgets (id, council_id, person_id, assessment_id, scheme_id, status, start_date, ras_annual_pence, protected_annual_pence,
+    sql`insert into budgets (id, council_id, person_id, assessment_id, scheme_id, status, start_date, ras_annual_pence, protected_annual_pence, unpaid_support_points,
                              total_annual_pence, council_annual_pence, annual_contribution_pence, net_annual_pence, referral, calculation,
                              contribution_collection, panel_annual_pence, panel_reason, agreed_at, end_date, created_at, updated_at)
-        select ${id(4)}, p.council_id, ${id(1)}, ${id(2)}, p.scheme_id, t.status, p.start, t.ras_annual_pence, t.protected_annual_pence,
+        select ${id(4)}, p.council_id, ${id(1)}, ${id(2)}, p.scheme_id, t.status, p.start, t.ras_annual_pence, t.protected_annual_pence, t.unpaid_support_points,
                t.total_annual_pence, t.council_annual_pence, t.annual_contribution_pence, t.net_annual_pence, t.referral, t.calculation,
                t.contribution_collection, t.panel_annual_pence, t.panel_reason,
                case when t.agreed_at is null then null else ${when} end, null, ${when}, ${when}

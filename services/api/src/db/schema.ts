@@ -142,6 +142,8 @@ export interface BudgetTable {
   panel_reason: string | null;
   /** What transitional protection added to the RAS amount (an uprated budget); 0 otherwise. */
   protected_annual_pence: ColumnType<number, number | undefined, number>;
+  /** Σ the points the calculation's sections took off for unpaid support (from the calculation). */
+  unpaid_support_points: ColumnType<number, number | undefined, number>;
   agreed_at: NullableTimestamp;
   end_date: string | null;
   council_id: string;

@@ -20,6 +20,8 @@ export function budgetFigures(calculation: CalculatedBudget) {
     council_annual_pence: calculation.councilAnnualPence,
     annual_contribution_pence: calculation.annualContributionPence,
     net_annual_pence: calculation.netAnnualPence,
+    // Kept beside the calculation so the summary report need not unpack it (BENCHMARKS.md, issue 17).
+    unpaid_support_points: calculation.sections.reduce((sum, section) => sum + (section.unpaidSupportPoints ?? 0), 0),
     referral: calculation.referral === null ? null : JSON.stringify(calculation.referral),
     calculation: JSON.stringify(calculation),
   };

@@ -12,14 +12,15 @@ type Db = Kysely<DB> | Transaction<DB>;
  * its instalment first), so this finds every owing instalment and a few that unnamed payments
  * have covered; the exact count is ras-core's, over each candidate's ledger.
  */
-export async function budgetsWithInstalmentsDue(db: Db, councilId: string, runDate: string): Promise<string[]> {
-  const { rows } = await sql<{ budget_id: string }>`
+export function instalmentsDueQuery(councilId: string, runDate: string) {
+  return sql<{ budget_id: string }>`
     with named as (
       select t.budget_id, t.instalment_number, sum(t.amount_pence) as paid
         from budget_transactions t
        where t.council_id = ${councilId} and t.kind = 'council-payment' and t.funder = 'council'
          and t.instalment_number is not null
-         and not exists (select 1 from budget_transactions r where r.reverses_id = t.id)
+         and not exists (select 1 from budget_transactions r
+                          where r.council_id = t.council_id and r.kind = 'reversal' and r.reverses_id = t.id)
        group by t.budget_id, t.instalment_number
     )
     select distinct b.id as budget_id
@@ -30,7 +31,11 @@ export async function budgetsWithInstalmentsDue(db: Db, councilId: string, runDa
      where i.council_id = ${councilId} and i.funder = 'council' and i.due_date <= ${runDate}
        and b.status = 'agreed' and (b.end_date is null or i.due_date <= b.end_date)
        and coalesce(n.paid, 0) < i.amount_pence
-     order by b.id`.execute(db);
+     order by b.id`;
+}
+
+export async function budgetsWithInstalmentsDue(db: Db, councilId: string, runDate: string): Promise<string[]> {
+  const { rows } = await instalmentsDueQuery(councilId, runDate).execute(db);
   return rows.map((row) => row.budget_id);
 }
 
@@ -82,7 +87,8 @@ export async function councilPaymentsOf(
         from budget_transactions t
        where t.council_id = ${councilId} and t.budget_id = any(${ids}::uuid[])
          and t.kind = 'council-payment' and t.funder = 'council'
-         and not exists (select 1 from budget_transactions r where r.reverses_id = t.id)
+         and not exists (select 1 from budget_transactions r
+                          where r.council_id = t.council_id and r.kind = 'reversal' and r.reverses_id = t.id)
        order by t.budget_id, t.id`.execute(db),
     sql<{ budget_id: string; number: number; due_date: string; amount_pence: number }>`
       select pa.budget_id, i.number, i.due_date, i.amount_pence
@@ -241,8 +247,7 @@ export async function settleRunItems(
 export async function insertRunPayments(
   tx: Transaction<DB>,
   councilId: string,
-  payments: readonly { id: string; budgetId: string; instalmentNumber: number; amountPence: number }[],
-  occurredOn: string,
+  payments: readonly { id: string; budgetId: string; instalmentNumber: number; amountPence: number; occurredOn: string }[],
   description: string,
   createdBy: string,
 ): Promise<void> {
@@ -250,11 +255,12 @@ export async function insertRunPayments(
   await sql`
     insert into budget_transactions (id, council_id, budget_id, kind, direction, amount_pence, occurred_on, instalment_number,
                                      funder, description, created_by)
-    select p.id, ${councilId}::uuid, p.budget_id, 'council-payment', 1, p.amount_pence, ${occurredOn}::date, p.instalment_number,
+    select p.id, ${councilId}::uuid, p.budget_id, 'council-payment', 1, p.amount_pence, p.occurred_on, p.instalment_number,
            'council', ${description}::text, ${createdBy}::text
       from unnest(${payments.map((p) => p.id)}::uuid[], ${payments.map((p) => p.budgetId)}::uuid[],
-                  ${payments.map((p) => p.amountPence)}::bigint[], ${payments.map((p) => p.instalmentNumber)}::integer[])
-        as p(id, budget_id, amount_pence, instalment_number)`.execute(tx);
+                  ${payments.map((p) => p.amountPence)}::bigint[], ${payments.map((p) => p.instalmentNumber)}::integer[],
+                  ${payments.map((p) => p.occurredOn)}::date[])
+        as p(id, budget_id, amount_pence, instalment_number, occurred_on)`.execute(tx);
 }
 
 /**

@@ -248,7 +248,7 @@ async function confirmBatch(context: WorkflowContext, runId: string): Promise<nu
   // Locked in id order, as every other writer of a budget's ledger locks the budget first.
   const budgets = new Map((await runBudgets(tx, scope.councilId, budgetIds, true)).map((budget) => [budget.budget_id, budget]));
   const ledgers = await councilPaymentsOf(tx, scope.councilId, budgetIds);
-  const payments: { id: string; budgetId: string; instalmentNumber: number; amountPence: number }[] = [];
+  const payments: { id: string; budgetId: string; instalmentNumber: number; amountPence: number; occurredOn: string }[] = [];
   const settled = items.map((item) => {
     const skip = (reason: string) => ({
       budgetId: item.budget_id,
@@ -267,11 +267,20 @@ async function confirmBatch(context: WorkflowContext, runId: string): Promise<nu
       : undefined;
     if (owing?.owingPence !== item.amount_pence)
       return skip(`instalment ${item.instalment_number} now owes ${owing?.owingPence ?? 0} pence, not ${item.amount_pence}`);
-    const payment = { id: newId(), budgetId: item.budget_id, instalmentNumber: item.instalment_number, amountPence: item.amount_pence };
+    // Paid on the run's date; on a budget that ended before it (an uprating replaced it), on its
+    // last day, as no money moves on a budget after it ends.
+    const occurredOn = budget.end_date !== null && budget.end_date < run.run_date ? budget.end_date : run.run_date;
+    const payment = {
+      id: newId(),
+      budgetId: item.budget_id,
+      instalmentNumber: item.instalment_number,
+      amountPence: item.amount_pence,
+      occurredOn,
+    };
     payments.push(payment);
     return { budgetId: item.budget_id, instalmentNumber: item.instalment_number, transactionId: payment.id, skippedReason: null };
   });
-  await insertRunPayments(tx, scope.councilId, payments, run.run_date, `Payment run ${run.run_date}`, actor.actor);
+  await insertRunPayments(tx, scope.councilId, payments, `Payment run ${run.run_date}`, actor.actor);
   await settleRunItems(tx, scope.councilId, run.id, settled);
   for (const payment of payments)
     changes.record({
@@ -285,7 +294,7 @@ async function confirmBatch(context: WorkflowContext, runId: string): Promise<nu
         funder: 'council',
         direction: 'in',
         amountPence: payment.amountPence,
-        occurredOn: run.run_date,
+        occurredOn: payment.occurredOn,
         instalmentNumber: payment.instalmentNumber,
         paymentRunId: run.id,
       },
