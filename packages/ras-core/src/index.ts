@@ -72,7 +72,7 @@ export { annualClawback, calculateClawback } from './clawback.js';
 export type { ContributionInput, ContributionResult, ContributionRules } from './contribution.js';
 export { CARE_ACT_2014_RULES, calculateContribution } from './contribution.js';
 export type { CalendarDate } from './dates.js';
-export { addDays, addMonths, dayBefore, financialYear, isCalendarDate } from './dates.js';
+export { addMonths, dayBefore, financialYear, isCalendarDate } from './dates.js';
 export type {
   AccountStatement,
   AuditCandidate,
@@ -142,7 +142,7 @@ export {
 export type { Pence, RoundingMode } from './money.js';
 export { formatPounds, MAX_AMOUNT_PENCE, poundsToPence } from './money.js';
 export type { BacsCredit, BacsOriginator, OwingInstalment, PayeeTotal, PaymentRunTotals, RunPayment } from './payment-run.js';
-export { bacsStandard18, instalmentsOwing, totalPaymentRun } from './payment-run.js';
+export { bacsStandard18, instalmentsOwing, latestRunDate, MAX_RUN_DAYS_AHEAD, totalPaymentRun } from './payment-run.js';
 export type { FunderAmount, Instalment, PaymentFrequency, ScheduleOptions } from './payment-schedule.js';
 export { fundersOf, scheduleFunderPayments, schedulePayments } from './payment-schedule.js';
 export type {

@@ -1,7 +1,26 @@
 import { COUNCIL_FUNDER, type LedgerEntry, type ScheduledPayment, summariseAccount } from './account.js';
-import { assertCalendarDate, type CalendarDate } from './dates.js';
+import { addDays, assertCalendarDate, type CalendarDate } from './dates.js';
 import { fail } from './errors.js';
 import { assertPence, checkedPence, type Pence } from './money.js';
+
+/** How far ahead a payment run may be prepared: a month-end run is prepared days before, not months. */
+export const MAX_RUN_DAYS_AHEAD = 35;
+
+/**
+ * The latest date a payment run may be prepared for today: paying instalments months before they
+ * fall due is a mistake, not a payment run.
+ *
+ * @param today - today's date
+ * @returns today plus {@link MAX_RUN_DAYS_AHEAD} days
+ * @example
+ * ```ts
+ * latestRunDate('2026-11-26'); // '2026-12-31'
+ * ```
+ */
+export function latestRunDate(today: CalendarDate): CalendarDate {
+  assertCalendarDate(today, '/today');
+  return addDays(today, MAX_RUN_DAYS_AHEAD);
+}
 
 /** An instalment of the council's money a payment run pays: what it still owes. */
 export interface OwingInstalment {

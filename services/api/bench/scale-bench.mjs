@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 // - report: getSummaryReport for the largest council, 3 rounds
 // - export: exportRecords budgets (NDJSON, streamed over HTTP) for the largest council, with the process's peak RSS
 // - events: listEvents paging through the largest council's whole feed, 500 a page
+// - regional: getRegionalSelfRatingReport across every council (the round is set up on first use)
 // - uprating: createUpratingRun (dry run) over the largest council under a next scheme version
 // - payments: createPaymentRun + both files for the largest council, then every council; then confirm them all
 // - approvals: panel approvals of the plans seed:scale left waiting, 20 at once (after the payments)
@@ -27,7 +28,7 @@ import { moneyByKindQuery } from '../dist/repositories/reports.js';
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error('bench:scale reads the seed:scale database: set DATABASE_URL');
 const keys = JSON.parse(readFileSync(process.env.SCALE_KEYS ?? 'scale-keys.json', 'utf8'));
-const PARTS = new Set((process.env.BENCH_PARTS ?? 'account,report,export,events,uprating,approvals,payments,explain').split(','));
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'account,report,export,events,regional,uprating,explain,payments,approvals').split(','));
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
 const rssMb = () => Math.round(process.memoryUsage().rss / 1_048_576);
@@ -63,27 +64,34 @@ if (PARTS.has('account')) {
   const { rows: size } =
     await sql`select count(*)::int as budgets, (select count(*)::int from budget_transactions where council_id = ${largest.id}) as ledger
                                      from budgets where council_id = ${largest.id}`.execute(db);
-  // The load comes from another process, so the service's event loop is its own.
+  // The load comes from another process, so the service's event loop is its own: first as fast
+  // as 10 connections go (the machine's limit: the service, PostgreSQL and the load share 2
+  // cores), then one caller at a time, for the latency a caller sees without queueing.
   const pathsFile = join(tmpdir(), `ras-scale-bench-${process.pid}.json`);
   writeFileSync(pathsFile, JSON.stringify(rows.map((row) => `/v1/budgets/${row.id}/account`)));
-  const loader = `
-    const autocannon = require('autocannon');
-    const paths = JSON.parse(require('node:fs').readFileSync(${JSON.stringify(pathsFile)}, 'utf8'));
-    let i = 0;
-    autocannon({ url: '${address}', connections: 10, duration: 10, headers: { authorization: 'Bearer ${largest.financeKey}' },
-      requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: paths[i++ % paths.length] }) }] },
-      (error, result) => { if (error) throw error; process.stdout.write(JSON.stringify(result)); });`;
-  const child = spawn(process.execPath, ['-e', loader], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let output = '';
-  child.stdout.on('data', (chunk) => {
-    output += chunk;
-  });
-  await new Promise((resolve) => child.on('exit', resolve));
+  const load = async (connections) => {
+    const loader = `
+      const autocannon = require('autocannon');
+      const paths = JSON.parse(require('node:fs').readFileSync(${JSON.stringify(pathsFile)}, 'utf8'));
+      let i = 0;
+      autocannon({ url: '${address}', connections: ${connections}, duration: 10,
+        headers: { authorization: 'Bearer ${largest.financeKey}' },
+        requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: paths[i++ % paths.length] }) }] },
+        (error, result) => { if (error) throw error; process.stdout.write(JSON.stringify(result)); });`;
+    const child = spawn(process.execPath, ['-e', loader], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    await new Promise((resolve) => child.on('exit', resolve));
+    const result = JSON.parse(output);
+    console.log(
+      `getBudgetAccount, ${connections} connection(s) (${size[0].budgets} budgets, ${size[0].ledger} ledger rows in the council): ${Math.round(result.requests.average)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, non-2xx ${result.non2xx}`,
+    );
+  };
+  await load(10);
+  await load(1);
   rmSync(pathsFile);
-  const result = JSON.parse(output);
-  console.log(
-    `getBudgetAccount (${size[0].budgets} budgets, ${size[0].ledger} ledger rows in the council): ${Math.round(result.requests.average)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, non-2xx ${result.non2xx}`,
-  );
 }
 
 if (PARTS.has('report')) {
@@ -136,6 +144,45 @@ if (PARTS.has('events')) {
   );
 }
 
+if (PARTS.has('regional')) {
+  // Every council opts in and rates each component in one round (set up here once, not timed),
+  // then the one report read across councils.
+  const roundKey = 'england-scale';
+  const components = ['services-available-to-all', 'prevention', 'supporting-recovery', 'staying-in-control'];
+  for (const [index, council] of keys.councils.entries()) {
+    const current = await call('GET', '/v1/council', council.adminKey);
+    const body = current.json();
+    if (!body.settings.regionalReportOptIn)
+      await call(
+        'PATCH',
+        '/v1/council',
+        council.adminKey,
+        { settings: { ...body.settings, regionalReportOptIn: true } },
+        { 'if-match': current.headers.etag },
+      );
+    const rounds = (await call('GET', '/v1/self-rating-rounds', council.adminKey)).json().items;
+    if (rounds.some((round) => round.roundKey === roundKey)) continue;
+    const round = (
+      await call('POST', '/v1/self-rating-rounds', council.adminKey, { roundKey, title: 'England at scale', closesOn: '2099-03-31' })
+    ).json();
+    for (const [k, component] of components.entries())
+      await call('PUT', `/v1/self-rating-rounds/${round.id}/ratings/${component}`, council.adminKey, {
+        rating: ((index + k) % 5) + 1,
+        comment: `${council.name} has work to do here`,
+      });
+  }
+  const rounds = [];
+  for (let round = 0; round < 3; round++)
+    rounds.push(
+      (
+        await timed(`getRegionalSelfRatingReport, ${keys.councils.length} councils`, () =>
+          call('GET', `/v1/reports/regional-self-rating?roundKey=${roundKey}`, largest.adminKey),
+        )
+      ).ms,
+    );
+  console.log(`regional report median ${seconds(median(rounds))}`);
+}
+
 if (PARTS.has('uprating')) {
   const scheme = (await call('GET', '/v1/allocation-schemes', largest.adminKey)).json().items[0];
   const existing = (await call('GET', '/v1/allocation-schemes', largest.adminKey)).json().items.find((s) => s.version > scheme.version);
@@ -168,7 +215,7 @@ if (PARTS.has('explain')) {
   };
   await explain('the payment run’s candidates, largest council', instalmentsDueQuery(largest.id, runDate));
   await explain('the summary report’s money by kind, largest council', moneyByKindQuery(db, largest.id, '2026-04-01', '2027-03-31'));
-  const { rows } = await sql`select id from budgets where council_id = ${largest.id} and status = 'agreed' limit 1`.execute(db);
+  const { rows } = await sql`select budget_id as id from budget_transactions where council_id = ${largest.id} limit 1`.execute(db);
   await explain(
     'one budget’s ledger (getBudgetAccount)',
     sql`select * from budget_transactions where council_id = ${largest.id} and budget_id = ${rows[0].id} order by id`,

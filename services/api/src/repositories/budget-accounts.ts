@@ -63,22 +63,26 @@ export async function findAgreement(
   councilId: string,
   budgetId: string,
 ): Promise<{ agreement: PaymentAgreement; instalments: PaymentInstalment[] } | undefined> {
-  const agreement = await db
-    .selectFrom('payment_agreements')
-    .selectAll()
-    .where('council_id', '=', councilId)
-    .where('budget_id', '=', budgetId)
-    .executeTakeFirst();
+  // Both at once: the instalments are found through the agreement's budget, not its id.
+  const [agreement, instalments] = await Promise.all([
+    db
+      .selectFrom('payment_agreements')
+      .selectAll()
+      .where('council_id', '=', councilId)
+      .where('budget_id', '=', budgetId)
+      .executeTakeFirst(),
+    db
+      .selectFrom('payment_instalments as i')
+      .innerJoin('payment_agreements as a', 'a.id', 'i.agreement_id')
+      .selectAll('i')
+      .where('a.council_id', '=', councilId)
+      .where('a.budget_id', '=', budgetId)
+      .orderBy(sql`i.funder <> 'council'`)
+      .orderBy('i.funder')
+      .orderBy('i.number')
+      .execute(),
+  ]);
   if (!agreement) return undefined;
-  const instalments = await db
-    .selectFrom('payment_instalments')
-    .selectAll()
-    .where('council_id', '=', councilId)
-    .where('agreement_id', '=', agreement.id)
-    .orderBy(sql`funder <> 'council'`)
-    .orderBy('funder')
-    .orderBy('number')
-    .execute();
   return { agreement, instalments };
 }
 

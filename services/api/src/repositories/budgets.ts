@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Scope } from '../auth/roles.js';
 import { visibleTo } from '../db/portal-scope.js';
 import type { Budget, BudgetUpdate, DB } from '../db/schema.js';
@@ -58,6 +58,24 @@ export function findBudget(db: Db, scope: Scope, id: string, options: { forUpdat
   let query = visibleBudgets(db, scope).where('id', '=', id);
   if (options.forUpdate) query = query.forUpdate();
   return query.executeTakeFirst();
+}
+
+/** What a budget account shows of its budget: not the calculation, only its funding streams' names. */
+export interface AccountBudget {
+  readonly id: string;
+  readonly status: Budget['status'];
+  readonly streams: readonly { readonly key: string; readonly name: string }[] | null;
+}
+
+/**
+ * The budget behind an account, without unpacking its calculation (several kilobytes of JSON a
+ * read, most of getBudgetAccount's time at national scale: BENCHMARKS.md, issue 17).
+ */
+export function findAccountBudget(db: Db, scope: Scope, id: string): Promise<AccountBudget | undefined> {
+  return visibleBudgets(db, scope)
+    .select(['id', 'status', sql<AccountBudget['streams']>`calculation -> 'streams'`.as('streams')])
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 export interface BudgetFilter {

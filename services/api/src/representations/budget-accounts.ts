@@ -1,7 +1,8 @@
 import { type AccountSummary, type LedgerEntry, type ScheduledPayment, summariseAccount } from 'ras-core';
-import type { Budget, BudgetTransaction, PaymentInstalment } from '../db/schema.js';
+import type { BudgetTransaction, PaymentInstalment } from '../db/schema.js';
 import { iso } from '../http/iso.js';
 import type { StoredLedger } from '../repositories/budget-accounts.js';
+import type { AccountBudget } from '../repositories/budgets.js';
 
 /** Ledger rows as ras-core reads them. */
 export function ledgerOf(rows: readonly BudgetTransaction[]): LedgerEntry[] {
@@ -50,8 +51,8 @@ export function toTransaction(row: BudgetTransaction, reversedBy: string | null 
 }
 
 /** The funders' names: the council, the person, and each funding stream of the budget. */
-export function funderNames(budget: Budget): Record<string, string> {
-  const streams = budget.calculation.streams ?? [];
+export function funderNames(budget: AccountBudget): Record<string, string> {
+  const streams = budget.streams ?? [];
   return {
     council: 'The council',
     person: 'The person’s contribution',
@@ -60,7 +61,7 @@ export function funderNames(budget: Budget): Record<string, string> {
 }
 
 /** The budget account: agreement, every funder's line, the schedule with its allocations, and the ledger. */
-export function toAccount(budget: Budget, ledger: StoredLedger, today: string) {
+export function toAccount(budget: AccountBudget, ledger: StoredLedger, today: string) {
   const summary = summariseStoredAccount(ledger, today);
   const rows = ledger.entries;
   const reversedBy = new Map(rows.flatMap((row) => (row.reverses_id ? [[row.reverses_id, row.id] as const] : [])));

@@ -1,4 +1,4 @@
-import { addDays, instalmentsOwing, totalPaymentRun } from 'ras-core';
+import { instalmentsOwing, latestRunDate, MAX_RUN_DAYS_AHEAD, totalPaymentRun } from 'ras-core';
 import { sameDecider } from '../auth/separation-of-duties.js';
 import type { PaymentRun, PaymentRunHeld } from '../db/schema.js';
 import { AppError, invalidState, notFound, unprocessable } from '../errors.js';
@@ -34,8 +34,6 @@ export interface PaymentRunRequest {
   readonly holdBudgetIds?: readonly string[] | undefined;
 }
 
-/** How far ahead a run may be prepared: a month-end run is prepared a few days before. */
-export const MAX_DAYS_AHEAD = 35;
 /** The reference of the council's own account for budgets it arranges, unless settings name it. */
 export const MANAGED_ACCOUNT_REFERENCE = 'MANAGED-BUDGETS';
 /** Payments recorded in one transaction when a run is confirmed. */
@@ -88,9 +86,9 @@ export async function createPaymentRun(
   request: PaymentRunRequest,
 ): Promise<{ run: PaymentRun; created: boolean }> {
   const { tx, scope, clock, changes, actor } = context;
-  const latest = addDays(clock.today(), MAX_DAYS_AHEAD);
+  const latest = latestRunDate(clock.today());
   if (request.runDate > latest)
-    throw unprocessable('INVALID_INPUT', `A payment run is prepared at most ${MAX_DAYS_AHEAD} days ahead`, [
+    throw unprocessable('INVALID_INPUT', `A payment run is prepared at most ${MAX_RUN_DAYS_AHEAD} days ahead`, [
       { pointer: '/runDate', detail: `must be on or before ${latest}` },
     ]);
   // One council's runs are prepared one at a time, so two requests for a date make one run.

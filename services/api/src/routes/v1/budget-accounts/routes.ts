@@ -6,7 +6,7 @@ import { workflowContext } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
 import { findLedger } from '../../../repositories/budget-accounts.js';
-import { findBudget } from '../../../repositories/budgets.js';
+import { findAccountBudget } from '../../../repositories/budgets.js';
 import { toAccount } from '../../../representations/budget-accounts.js';
 import { ActorHeader, IdempotencyHeaders, IdParams, problemResponses } from '../../../schemas/common.js';
 import { recordTransaction, type TransactionRequest } from '../../../workflows/record-transaction.js';
@@ -28,9 +28,14 @@ const budgetAccountRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const scope = scopeOf(request);
-      const budget = await findBudget(app.db, scope, request.params.id);
+      // The ledger is read beside the budget rather than after it (one round trip, not two); it is
+      // used only when the budget is one this key may see.
+      const [budget, ledger] = await Promise.all([
+        findAccountBudget(app.db, scope, request.params.id),
+        findLedger(app.db, scope.councilId, request.params.id),
+      ]);
       if (!budget) throw notFound('budget', request.params.id);
-      return toAccount(budget, await findLedger(app.db, scope.councilId, budget.id), app.clock.today());
+      return toAccount(budget, ledger, app.clock.today());
     },
   );
 
