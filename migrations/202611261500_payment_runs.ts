@@ -23,6 +23,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('payees', 'integer', (c) => c.notNull().check(sql`payees >= 0`))
     .addColumn('total_pence', 'bigint', (c) => c.notNull().check(sql`total_pence >= 0`))
     .addColumn('held', 'jsonb', (c) => c.notNull())
+    // The budgets finance held out: the same date asked again with other holds is another run.
+    .addColumn('hold_budget_ids', sql`uuid[]`, (c) => c.notNull().defaultTo(sql`'{}'::uuid[]`))
     .addColumn('created_by', 'text', (c) => c.notNull())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('confirmed_by', 'text')

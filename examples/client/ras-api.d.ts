@@ -1131,7 +1131,7 @@ export interface paths {
         };
         /**
          * The payment run’s file for the finance system: CSV, or a Bacs Standard 18 style fixed-width file
-         * @description format=csv (default): one row per instalment (record = payment), each payee’s rows followed by its payee-total row, and a last control row with the control count and total; columns record, run_id, run_date, payee_kind, payee_reference, payee_name, budget_id, person_id, instalment_number, due_date, count, amount_pence; money in integer pence. format=bacs: a UHL1 label, one 100-character credit record (code 99) per direct-payment payee, a contra record (code 17) for the total and a UTL1 trailer with values and counts, from settings.paymentFile (422 PAYMENT_FILE_SETTINGS_MISSING without it); each payee’s account reference must be a sort code and account number (422 PAYEE_BANK_DETAILS_MISSING names those that are not). Budgets the council arranges stay in its own account and are in the CSV only. Skipped items are in neither.
+         * @description format=csv (default): one row per instalment (record = payment), each payee’s rows followed by its payee-total row, and a last control row with the control count and total; columns record, run_id, run_date, payee_kind, payee_reference, payee_name, budget_id, person_id, instalment_number, due_date, count, amount_pence; money in integer pence. format=bacs: a UHL1 label, one 100-character credit record (code 99) per direct-payment payee, a contra record (code 17) for the total and a UTL1 trailer with values and counts, from settings.paymentFile (422 PAYMENT_FILE_SETTINGS_MISSING without it); each payee’s account reference must be a sort code and account number (422 PAYEE_BANK_DETAILS_MISSING names those that are not). Budgets the council arranges stay in its own account and are in the CSV only. Skipped items are in neither. The CSV of a prepared run is the list to check before confirming; the Bacs file is given only once the run is confirmed (409 INVALID_STATE before), so it pays exactly what the ledger records; a cancelled run has no file (409).
          *
          *     Roles: finance, admin, auditor.
          */
@@ -28260,6 +28260,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description INVALID_STATE: Not allowed in the current state. */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_STATE";
                     };
                 };
             };

@@ -82,7 +82,7 @@ describe('the payment run', () => {
     ]);
     const stranger = '01900000-0000-7000-8000-000000000000';
     expect(problemOf(await createRun({ runDate: '2026-07-31', holdBudgetIds: [stranger] })).errors).toEqual([
-      { pointer: '/holdBudgetIds', detail: `${stranger} is not a budget of the council` },
+      { pointer: '/holdBudgetIds/0', detail: `${stranger} is not a budget of the council` },
     ]);
     expect((await createRun({ runDate: '2026-07-31' }, council.keys.assessor)).statusCode).toBe(403);
   });
@@ -105,9 +105,15 @@ describe('the payment run', () => {
       pending: { payments: 8, amountPence: 386_672 },
     });
     // The same date again is the same run: idempotent per council and date.
-    const again = await createRun({ runDate: '2026-07-31' });
+    const again = await createRun({ runDate: '2026-07-31', holdBudgetIds: [budgets.d] });
     expect(again.statusCode).toBe(200);
     expect(again.json().id).toBe(runId);
+    // The same date with other holds would pay (or hold) other budgets: cancel and prepare again.
+    expect(problemOf(await createRun({ runDate: '2026-07-31' }))).toMatchObject({
+      status: 409,
+      code: 'PAYMENT_RUN_OPEN',
+      existingId: runId,
+    });
     // Another date while this one is open would pay the same instalments twice.
     const other = await createRun({ runDate: '2026-07-30' });
     expect(problemOf(other)).toMatchObject({ status: 409, code: 'PAYMENT_RUN_OPEN', existingId: runId });
@@ -147,7 +153,48 @@ describe('the payment run', () => {
     expect(rows.at(-1)).toEqual(['control', runId, '2026-07-31', '', '', '', '', '', '', '', '8', '386672']);
   });
 
-  it('writes a Bacs Standard 18 style file of the direct payments, with the contra and trailer totals', async () => {
+  it('confirms: each payment on its ledger against its instalment, skipping what changed since', async () => {
+    // B's third instalment is paid by hand after the run was prepared: the run must not pay it again.
+    expect((await pay(budgets.b, { amountPence: 52_084, instalmentNumber: 3, occurredOn: '2026-07-01' })).statusCode).toBe(201);
+    // Until it is confirmed, the Bacs file (the one that moves money) is not given.
+    expect(problemOf(await t.call('GET', `/v1/payment-runs/${runId}/file?format=bacs`, { key: council.keys.finance })).code).toBe(
+      'INVALID_STATE',
+    );
+    const before = (await t.call('GET', '/v1/events?pageSize=200', { key: council.keys.admin })).json().items.length;
+    const confirmed = await t.call('POST', `/v1/payment-runs/${runId}/confirm`, { key: council.keys.finance });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    expect(confirmed.json()).toMatchObject({
+      status: 'confirmed',
+      paid: { payments: 7, amountPence: 334_588 },
+      skipped: { payments: 1, amountPence: 52_084 },
+      pending: { payments: 0, amountPence: 0 },
+    });
+    const account = (await t.call('GET', `/v1/budgets/${budgets.a}/account`, { key: council.keys.finance })).json();
+    expect(account.councilPaidPence).toBe(52_084 + 30_000 + 74_168);
+    const schedule = account.schedule.filter((i: { funder: string }) => i.funder === 'council').slice(0, 4);
+    expect(schedule.map((i: { status: string }) => i.status)).toEqual(['paid', 'paid', 'paid', 'upcoming']);
+    const fromRun = account.transactions.filter((entry: { description: string | null }) => entry.description === 'Payment run 2026-07-31');
+    expect(fromRun.map((entry: { instalmentNumber: number; amountPence: number }) => [entry.instalmentNumber, entry.amountPence])).toEqual([
+      [2, 22_084],
+      [3, 52_084],
+    ]);
+    const events = (await t.call('GET', '/v1/events?pageSize=200', { key: council.keys.admin })).json().items.slice(before);
+    expect(events.filter((event: { type: string }) => event.type === 'transaction.recorded')).toHaveLength(7);
+    expect(events.at(-1)).toMatchObject({
+      type: 'payment-run.confirmed',
+      data: { payments: 8, totalPence: 386_672, paidPayments: 7, paidPence: 334_588, skippedPayments: 1 },
+    });
+    // The skipped instalment is out of the file, and the file after confirmation still adds up.
+    const csv = (await t.call('GET', `/v1/payment-runs/${runId}/file`, { key: council.keys.finance })).body;
+    expect(csv.trimEnd().split('\r\n').at(-1)).toBe(`control,${runId},2026-07-31,,,,,,,,7,334588`);
+    // Confirming again changes nothing; the date cannot be run again.
+    const again = await t.call('POST', `/v1/payment-runs/${runId}/confirm`, { key: council.keys.finance });
+    expect(again.json().paid).toEqual({ payments: 7, amountPence: 334_588 });
+    expect(problemOf(await createRun({ runDate: '2026-07-31' }))).toMatchObject({ status: 409, code: 'PAYMENT_RUN_CONFIRMED' });
+    expect(problemOf(await t.call('POST', `/v1/payment-runs/${runId}/cancel`, { key: council.keys.finance })).code).toBe('INVALID_STATE');
+  });
+
+  it('writes a Bacs Standard 18 style file of the confirmed direct payments, with the contra and trailer totals', async () => {
     const bacs = await t.call('GET', `/v1/payment-runs/${runId}/file?format=bacs`, { key: council.keys.finance });
     expect(bacs.statusCode, bacs.body).toBe(200);
     const records = bacs.body.split('\r\n').slice(0, -1);
@@ -189,46 +236,15 @@ describe('the payment run', () => {
     expect(records).toHaveLength(4);
   });
 
-  it('confirms: each payment on its ledger against its instalment, skipping what changed since', async () => {
-    // B's third instalment is paid by hand after the run was prepared: the run must not pay it again.
-    expect((await pay(budgets.b, { amountPence: 52_084, instalmentNumber: 3, occurredOn: '2026-07-01' })).statusCode).toBe(201);
-    const before = (await t.call('GET', '/v1/events?pageSize=200', { key: council.keys.admin })).json().items.length;
-    const confirmed = await t.call('POST', `/v1/payment-runs/${runId}/confirm`, { key: council.keys.finance });
-    expect(confirmed.statusCode, confirmed.body).toBe(200);
-    expect(confirmed.json()).toMatchObject({
-      status: 'confirmed',
-      paid: { payments: 7, amountPence: 334_588 },
-      skipped: { payments: 1, amountPence: 52_084 },
-      pending: { payments: 0, amountPence: 0 },
-    });
-    const account = (await t.call('GET', `/v1/budgets/${budgets.a}/account`, { key: council.keys.finance })).json();
-    expect(account.councilPaidPence).toBe(52_084 + 30_000 + 74_168);
-    const schedule = account.schedule.filter((i: { funder: string }) => i.funder === 'council').slice(0, 4);
-    expect(schedule.map((i: { status: string }) => i.status)).toEqual(['paid', 'paid', 'paid', 'upcoming']);
-    const fromRun = account.transactions.filter((entry: { description: string | null }) => entry.description === 'Payment run 2026-07-31');
-    expect(fromRun.map((entry: { instalmentNumber: number; amountPence: number }) => [entry.instalmentNumber, entry.amountPence])).toEqual([
-      [2, 22_084],
-      [3, 52_084],
-    ]);
-    const events = (await t.call('GET', '/v1/events?pageSize=200', { key: council.keys.admin })).json().items.slice(before);
-    expect(events.filter((event: { type: string }) => event.type === 'transaction.recorded')).toHaveLength(7);
-    expect(events.at(-1).type).toBe('payment-run.confirmed');
-    // The skipped instalment is out of the file, and the file after confirmation still adds up.
-    const csv = (await t.call('GET', `/v1/payment-runs/${runId}/file`, { key: council.keys.finance })).body;
-    expect(csv.trimEnd().split('\r\n').at(-1)).toBe(`control,${runId},2026-07-31,,,,,,,,7,334588`);
-    // Confirming again changes nothing; the date cannot be run again.
-    const again = await t.call('POST', `/v1/payment-runs/${runId}/confirm`, { key: council.keys.finance });
-    expect(again.json().paid).toEqual({ payments: 7, amountPence: 334_588 });
-    expect(problemOf(await createRun({ runDate: '2026-07-31' }))).toMatchObject({ status: 409, code: 'PAYMENT_RUN_CONFIRMED' });
-    expect(problemOf(await t.call('POST', `/v1/payment-runs/${runId}/cancel`, { key: council.keys.finance })).code).toBe('INVALID_STATE');
-  });
-
   it('cancels a prepared run, freeing its date, and pays nothing', async () => {
     // August: instalment 4 of A, B and E (52,084 each); C suspended and D held, 4 each.
     const created = await createRun({ runDate: '2026-08-03', holdBudgetIds: [budgets.d] });
     expect(created.json()).toMatchObject({ payments: 3, payees: 2, totalPence: 156_252, held: { suspended: 4, onHold: 4 } });
     const cancelled = await t.call('POST', `/v1/payment-runs/${created.json().id}/cancel`, { key: council.keys.finance });
     expect(cancelled.json()).toMatchObject({ status: 'cancelled', paid: { payments: 0 } });
+    expect(problemOf(await t.call('GET', `/v1/payment-runs/${created.json().id}/file`, { key: council.keys.finance })).code).toBe(
+      'INVALID_STATE',
+    );
     const next = await createRun({ runDate: '2026-08-03', holdBudgetIds: [budgets.d] });
     expect(next.statusCode).toBe(201);
     expect(next.json().id).not.toBe(created.json().id);
@@ -245,8 +261,68 @@ describe('the payment run', () => {
     // Without its Bacs details a council still gets the CSV.
     const created = await t.call('POST', '/v1/payment-runs', { key: other.keys.finance, body: { runDate: '2026-07-31' } });
     expect(created.json()).toMatchObject({ payments: 0, totalPence: 0 });
+    await t.call('POST', `/v1/payment-runs/${created.json().id}/confirm`, { key: other.keys.finance });
     const bacs = await t.call('GET', `/v1/payment-runs/${created.json().id}/file?format=bacs`, { key: other.keys.finance });
     expect(problemOf(bacs).code).toBe('PAYMENT_FILE_SETTINGS_MISSING');
+  });
+});
+
+describe('a budget replaced part-way through the year by an uprating', () => {
+  // X runs from 1 May. A new scheme version from 15 July (the same £250 a point) is applied and
+  // X's new budget Y agreed, so X ends on 14 July still owing instalments 1–3 (3 × 52,084), and Y
+  // owes its first, due 15 July (52,084). The run for 31 July pays all four, 208,336 pence, one
+  // payee; X's are recorded on its last day, as no money moves on a budget after it ends.
+  it('pays what fell due before the old budget ended, on its last day', async () => {
+    const other = await setUpCouncil(t);
+    const x = await agreedBudget(t, other, { plan: MANAGED_PLAN });
+    const scheme = (await t.call('GET', `/v1/allocation-schemes/${other.schemeId}`, { key: other.keys.admin })).json();
+    const successor = await t.call('POST', '/v1/allocation-schemes', {
+      key: other.keys.admin,
+      body: {
+        key: scheme.key,
+        questionnaireId: other.questionnaireId,
+        clientGroups: scheme.clientGroups,
+        effectiveFrom: '2026-07-15',
+        method: { type: 'linear', poundsPerPointPence: 25_000 },
+        clawback: { type: 'percent', percent: 20 },
+      },
+    });
+    expect(successor.statusCode, successor.body).toBe(201);
+    const dryRun = await t.call('POST', '/v1/uprating-runs', { key: other.keys.finance, body: { schemeId: other.schemeId } });
+    const applied = await t.call('POST', `/v1/uprating-runs/${dryRun.json().id}/apply`, { key: other.keys.finance });
+    const y = applied.json().people.items[0].newBudgetId as string;
+    const plan = await t.call('POST', '/v1/support-plans', { key: other.keys.assessor, body: { budgetId: y, ...MANAGED_PLAN } });
+    let step = await t.call('POST', `/v1/support-plans/${plan.json().id}/submit`, {
+      key: other.keys.assessor,
+      headers: { 'if-match': plan.headers.etag as string },
+    });
+    for (const [stage, key, extra] of [
+      ['coordinator', other.keys.assessor, {}],
+      ['team-manager', other.keys.teamManager, {}],
+      ['panel', other.keys.panel, { startDate: '2026-07-15' }],
+    ] as const) {
+      step = await t.call('POST', `/v1/support-plans/${plan.json().id}/decisions`, {
+        key,
+        headers: { 'if-match': step.headers.etag as string },
+        body: { stage, outcome: 'approve', reasons: 'ok', ...extra },
+      });
+      expect(step.statusCode, step.body).toBe(200);
+    }
+    expect((await t.call('GET', `/v1/budgets/${x.budgetId}`, { key: other.keys.finance })).json().status).toBe('ended');
+    const run = await t.call('POST', '/v1/payment-runs', { key: other.keys.finance, body: { runDate: '2026-07-31' } });
+    expect(run.json()).toMatchObject({ payments: 4, payees: 1, totalPence: 208_336 });
+    const confirmed = await t.call('POST', `/v1/payment-runs/${run.json().id}/confirm`, { key: other.keys.finance });
+    expect(confirmed.json().paid).toEqual({ payments: 4, amountPence: 208_336 });
+    const entries = async (budgetId: string) =>
+      (await t.call('GET', `/v1/budgets/${budgetId}/account`, { key: other.keys.finance }))
+        .json()
+        .transactions.map((entry: { instalmentNumber: number; occurredOn: string }) => [entry.instalmentNumber, entry.occurredOn]);
+    expect(await entries(x.budgetId)).toEqual([
+      [1, '2026-07-14'],
+      [2, '2026-07-14'],
+      [3, '2026-07-14'],
+    ]);
+    expect(await entries(y)).toEqual([[1, '2026-07-31']]);
   });
 });
 

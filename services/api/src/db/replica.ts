@@ -17,9 +17,12 @@ export interface ReaderState {
 /**
  * Sends the heavy readers (reports and exports: large ranges, a little lag does them no harm) to a
  * streaming replica, and everything else to the primary. The replica is used only while it is
- * in recovery (a real standby) and no more than `maxLagSeconds` behind; otherwise, or when it
- * cannot be reached, the primary answers. A replica that has replayed all it received counts as
- * caught up whatever its last replay time: an idle primary sends nothing to replay.
+ * in recovery (a real standby), its WAL receiver is streaming and heard from the primary within
+ * `maxLagSeconds` (the primary's status messages come every 10 seconds when idle), and it is no
+ * more than `maxLagSeconds` behind in replay; otherwise, or when it cannot be reached, the
+ * primary answers. A replica that has replayed all it received counts as caught up whatever its
+ * last replay time (an idle primary sends nothing to replay), but only while it is still receiving:
+ * a replica cut off from its primary has replayed everything it will ever get.
  */
 export class ReadRouter {
   readonly #primary: Kysely<DB>;
@@ -51,12 +54,16 @@ export class ReadRouter {
 
   async #check(replica: Kysely<DB>): Promise<ReaderState> {
     try {
-      const { rows } = await sql<{ standby: boolean; lag: string | null }>`
+      const { rows } = await sql<{ standby: boolean; lag: string | null; streaming: boolean; silent: string | null }>`
         select pg_is_in_recovery() as standby,
                case when pg_last_wal_receive_lsn() is not distinct from pg_last_wal_replay_lsn() then 0
-                    else extract(epoch from now() - pg_last_xact_replay_timestamp()) end as lag`.execute(replica);
+                    else extract(epoch from now() - pg_last_xact_replay_timestamp()) end as lag,
+               coalesce((select status = 'streaming' from pg_stat_wal_receiver), false) as streaming,
+               (select extract(epoch from now() - last_msg_receipt_time) from pg_stat_wal_receiver) as silent`.execute(replica);
       const row = rows[0];
       if (!row?.standby) return { using: 'primary', reason: 'DATABASE_REPLICA_URL is not a standby', lagSeconds: null };
+      if (!row.streaming || row.silent === null || Number(row.silent) > this.#maxLagSeconds)
+        return { using: 'primary', reason: 'the replica is not receiving from the primary', lagSeconds: null };
       const lag = row.lag === null ? null : Number(row.lag);
       if (lag === null || lag > this.#maxLagSeconds)
         return { using: 'primary', reason: `the replica is ${lag ?? 'an unknown number of'} seconds behind`, lagSeconds: lag };
@@ -66,7 +73,34 @@ export class ReadRouter {
     }
   }
 
+  /**
+   * Runs a read on the reader; if the replica fails to answer (it went away since it was last
+   * looked at), marks it unfit and runs the read again on the primary.
+   */
+  async read<T>(work: (db: Kysely<DB>) => Promise<T>): Promise<T> {
+    const db = await this.reader();
+    if (db === this.#primary) return work(db);
+    try {
+      return await work(db);
+    } catch (error) {
+      if (!isConnectionError(error)) throw error;
+      this.#state = { using: 'primary', reason: `the replica failed: ${(error as Error).message}`, lagSeconds: null };
+      this.#checkedAt = Date.now();
+      return work(this.#primary);
+    }
+  }
+
   async close(): Promise<void> {
     await this.#replica?.close();
   }
+}
+
+/** A failure to reach the server (refused, reset, shut down, timed out), not a query's own error. */
+function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: string }).code ?? '';
+  const message = error instanceof Error ? error.message : '';
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08006', '08001', '08003'].includes(code) ||
+    /Connection terminated|timeout exceeded when trying to connect/i.test(message)
+  );
 }

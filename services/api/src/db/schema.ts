@@ -529,6 +529,7 @@ export interface PaymentRunTable {
   payees: number;
   total_pence: number;
   held: Json<PaymentRunHeld>;
+  hold_budget_ids: ColumnType<string[], string[] | undefined, string[]>;
   created_by: string;
   created_at: Timestamp;
   confirmed_by: string | null;

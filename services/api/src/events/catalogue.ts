@@ -68,8 +68,13 @@ const paymentRun = open(
     payments: Type.Integer(),
     payees: Type.Integer(),
     totalPence: Pence,
+    paidPayments: Type.Optional(Type.Integer({ description: 'Once confirmed: instalments recorded on the ledger' })),
+    paidPence: Type.Optional(Pence),
+    skippedPayments: Type.Optional(
+      Type.Integer({ description: 'Once confirmed: instalments skipped because they changed since the run was prepared' }),
+    ),
   },
-  'The run, its control count and total',
+  'The run, its control count and total (as prepared); once confirmed, what was paid and skipped',
 );
 const appeal = open({ id: Id, personId: Id, subject: Type.String(), status: Type.String(), version: Type.Integer() }, 'An appeal');
 
@@ -271,6 +276,7 @@ export const AUDIT_ONLY_ACTIONS = [
   'equality-monitoring.read',
   'equality-monitoring.recorded',
   'equality-monitoring.exported',
+  'payment-run.confirmation-started',
 ] as const;
 
 /** Every action Changes.record accepts. */

@@ -25,11 +25,13 @@ export function instalmentsDueQuery(councilId: string, runDate: string) {
     )
     select distinct b.id as budget_id
       from payment_instalments i
-      join payment_agreements pa on pa.id = i.agreement_id
-      join budgets b on b.id = pa.budget_id
+      -- Joined within the council, so each join reads only the council's rows.
+      join payment_agreements pa on pa.council_id = i.council_id and pa.id = i.agreement_id
+      join budgets b on b.council_id = pa.council_id and b.id = pa.budget_id
       left join named n on n.budget_id = b.id and n.instalment_number = i.number
      where i.council_id = ${councilId} and i.funder = 'council' and i.due_date <= ${runDate}
-       and b.status = 'agreed' and (b.end_date is null or i.due_date <= b.end_date)
+       -- An ended budget (replaced by an uprated one) still owes what fell due before it ended.
+       and b.status in ('agreed', 'ended') and (b.end_date is null or i.due_date <= b.end_date)
        and coalesce(n.paid, 0) < i.amount_pence
      order by b.id`;
 }
@@ -93,7 +95,7 @@ export async function councilPaymentsOf(
     sql<{ budget_id: string; number: number; due_date: string; amount_pence: number }>`
       select pa.budget_id, i.number, i.due_date, i.amount_pence
         from payment_instalments i
-        join payment_agreements pa on pa.id = i.agreement_id
+        join payment_agreements pa on pa.council_id = i.council_id and pa.id = i.agreement_id
        where i.council_id = ${councilId} and pa.budget_id = any(${ids}::uuid[]) and i.funder = 'council'
        order by pa.budget_id, i.number`.execute(db),
   ]);
@@ -121,6 +123,7 @@ export async function councilPaymentsOf(
 
 export interface NewRun {
   readonly runDate: string;
+  readonly holdBudgetIds: readonly string[];
   readonly payments: number;
   readonly payees: number;
   readonly totalPence: number;
@@ -140,6 +143,7 @@ export function insertPaymentRun(tx: Transaction<DB>, councilId: string, run: Ne
       payees: run.payees,
       total_pence: run.totalPence,
       held: JSON.stringify(run.held),
+      hold_budget_ids: [...run.holdBudgetIds].sort(),
       created_by: run.createdBy,
     })
     .returningAll()
@@ -265,12 +269,13 @@ export async function insertRunPayments(
 
 /**
  * Whether an uprating is being applied to the council's budgets now: the apply holds this lock
- * for its whole transaction ({@link lockCouncilUprating}). Trying it takes it when free, which
- * keeps an apply from starting until the caller's transaction ends.
+ * exclusively for its whole transaction ({@link lockCouncilUprating}). Trying it takes it shared
+ * when free, which keeps an apply from starting until the caller's transaction ends.
  */
 export async function upratingBeingApplied(tx: Transaction<DB>, councilId: string): Promise<boolean> {
+  // Shared: payment runs of the council do not stop each other, only an uprating's exclusive lock.
   const { rows } = await sql<{ free: boolean }>`
-    select pg_try_advisory_xact_lock(hashtextextended(${`uprating-apply:${councilId}`}, 0)) as free`.execute(tx);
+    select pg_try_advisory_xact_lock_shared(hashtextextended(${`uprating-apply:${councilId}`}, 0)) as free`.execute(tx);
   return rows[0]?.free !== true;
 }
 

@@ -19,6 +19,7 @@ import {
   panelApproversOf,
   type RunBudget,
   runBudgets,
+  runItemCounts,
   settleRunItems,
   updatePaymentRun,
   upratingBeingApplied,
@@ -105,6 +106,16 @@ export async function createPaymentRun(
             extensions: { existingId: run.id },
           },
         );
+      // The same request again is the same run; other holds would pay (or hold) other budgets.
+      if ([...(request.holdBudgetIds ?? [])].sort().join() !== run.hold_budget_ids.join())
+        throw new AppError(
+          'PAYMENT_RUN_OPEN',
+          `The run for ${request.runDate} holds other budgets: cancel it and prepare it again with these`,
+          {
+            errors: [{ pointer: '/holdBudgetIds', detail: `differ from those of run ${run.id}` }],
+            extensions: { existingId: run.id },
+          },
+        );
       return { run, created: false };
     }
     throw new AppError('PAYMENT_RUN_OPEN', `The payment run for ${run.run_date} is ${run.status}: confirm or cancel it first`, {
@@ -119,7 +130,10 @@ export async function createPaymentRun(
     throw unprocessable(
       'INVALID_INPUT',
       'Only the council’s own budgets can be held',
-      unknown.map((id) => ({ pointer: '/holdBudgetIds', detail: `${id} is not a budget of the council` })),
+      unknown.map((id) => ({
+        pointer: `/holdBudgetIds/${request.holdBudgetIds?.indexOf(id)}`,
+        detail: `${id} is not a budget of the council`,
+      })),
     );
   const candidates = await budgetsWithInstalmentsDue(tx, scope.councilId, request.runDate);
   const [budgets, ledgers, settings] = await Promise.all([
@@ -172,6 +186,7 @@ export async function createPaymentRun(
   const totals = totalPaymentRun(items.map((item) => ({ payeeKey: payeeKey(item), amountPence: item.amount_pence })));
   const run = await insertPaymentRun(tx, scope.councilId, {
     runDate: request.runDate,
+    holdBudgetIds: [...hold],
     payments: totals.payments,
     payees: totals.payees.length,
     totalPence: totals.totalPence,
@@ -213,7 +228,17 @@ export async function confirmPaymentRun(inTransaction: InTransaction, runId: str
         );
     }
     if (run.status === 'confirming') return run;
-    return updatePaymentRun(tx, scope.councilId, run.id, { status: 'confirming', confirmed_by: actor.actor });
+    const confirming = await updatePaymentRun(tx, scope.councilId, run.id, { status: 'confirming', confirmed_by: actor.actor });
+    // Who started it, even if it stops part-way: an audit row, no event (consumers see each payment).
+    context.changes.record({
+      action: 'payment-run.confirmation-started',
+      entityType: 'payment-run',
+      entityId: run.id,
+      before: paymentRunEvent(run),
+      after: paymentRunEvent(confirming),
+      event: false,
+    });
+    return confirming;
   });
   if (started.status === 'confirmed') return started;
   while ((await inTransaction((context) => confirmBatch(context, runId))) > 0);
@@ -223,12 +248,18 @@ export async function confirmPaymentRun(inTransaction: InTransaction, runId: str
     if (!run) throw notFound('payment run', runId);
     if (run.status !== 'confirming') return run;
     const confirmed = await updatePaymentRun(tx, scope.councilId, run.id, { status: 'confirmed', confirmed_at: clock.now() });
+    const counts = await runItemCounts(tx, scope.councilId, run.id);
     changes.record({
       action: 'payment-run.confirmed',
       entityType: 'payment-run',
       entityId: run.id,
       before: paymentRunEvent(run),
-      after: paymentRunEvent(confirmed),
+      after: {
+        ...paymentRunEvent(confirmed),
+        paidPayments: counts.paid.payments,
+        paidPence: counts.paid.amountPence,
+        skippedPayments: counts.skipped.payments,
+      },
     });
     return confirmed;
   });
@@ -255,7 +286,7 @@ async function confirmBatch(context: WorkflowContext, runId: string): Promise<nu
       skippedReason: reason,
     });
     const budget = budgets.get(item.budget_id);
-    if (!budget || budget.status !== 'agreed') return skip('the budget is no longer agreed');
+    if (!budget || (budget.status !== 'agreed' && budget.status !== 'ended')) return skip('the budget is no longer agreed');
     if (budget.end_date !== null && item.due_date > budget.end_date) return skip(`the budget ended on ${budget.end_date}`);
     if (budget.direct_payment && budget.agreement_id === null) return skip('the budget has no direct payment agreement');
     if (budget.direct_payment && budget.agreement_status === 'suspended') return skip('direct payments on the budget are suspended');

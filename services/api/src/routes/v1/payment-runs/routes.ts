@@ -3,7 +3,7 @@ import { bacsStandard18 } from 'ras-core';
 import { Type } from 'typebox';
 import { rolesAccess } from '../../../auth/roles.js';
 import type { PaymentRun } from '../../../db/schema.js';
-import { AppError, notFound } from '../../../errors.js';
+import { AppError, invalidState, notFound } from '../../../errors.js';
 import { etag } from '../../../http/etag.js';
 import { iso } from '../../../http/iso.js';
 import { runWorkflow, workflowContext } from '../../../http/write.js';
@@ -107,12 +107,12 @@ const paymentRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/payment-runs/:id/file',
     {
-      config: { access: FINANCE_READERS, problems: ['PAYMENT_FILE_SETTINGS_MISSING', 'PAYEE_BANK_DETAILS_MISSING'] },
+      config: { access: FINANCE_READERS, problems: ['INVALID_STATE', 'PAYMENT_FILE_SETTINGS_MISSING', 'PAYEE_BANK_DETAILS_MISSING'] },
       schema: {
         operationId: 'getPaymentRunFile',
         tags: ['money'],
         summary: 'The payment run’s file for the finance system: CSV, or a Bacs Standard 18 style fixed-width file',
-        description: `format=csv (default): one row per instalment (record = payment), each payee’s rows followed by its payee-total row, and a last control row with the control count and total; columns ${PAYMENT_RUN_CSV_COLUMNS.join(', ')}; money in integer pence. format=bacs: a UHL1 label, one 100-character credit record (code 99) per direct-payment payee, a contra record (code 17) for the total and a UTL1 trailer with values and counts, from settings.paymentFile (422 PAYMENT_FILE_SETTINGS_MISSING without it); each payee’s account reference must be a sort code and account number (422 PAYEE_BANK_DETAILS_MISSING names those that are not). Budgets the council arranges stay in its own account and are in the CSV only. Skipped items are in neither.`,
+        description: `format=csv (default): one row per instalment (record = payment), each payee’s rows followed by its payee-total row, and a last control row with the control count and total; columns ${PAYMENT_RUN_CSV_COLUMNS.join(', ')}; money in integer pence. format=bacs: a UHL1 label, one 100-character credit record (code 99) per direct-payment payee, a contra record (code 17) for the total and a UTL1 trailer with values and counts, from settings.paymentFile (422 PAYMENT_FILE_SETTINGS_MISSING without it); each payee’s account reference must be a sort code and account number (422 PAYEE_BANK_DETAILS_MISSING names those that are not). Budgets the council arranges stay in its own account and are in the CSV only. Skipped items are in neither. The CSV of a prepared run is the list to check before confirming; the Bacs file is given only once the run is confirmed (409 INVALID_STATE before), so it pays exactly what the ledger records; a cancelled run has no file (409).`,
         params: IdParams,
         querystring: Type.Object({ format: Type.Optional(Type.Enum(['csv', 'bacs'])) }, { additionalProperties: false }),
         produces: ['text/csv', 'text/plain'],
@@ -131,6 +131,10 @@ const paymentRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const councilId = councilOf(request);
       const run = await findPaymentRun(app.db, councilId, request.params.id);
       if (!run) throw notFound('payment run', request.params.id);
+      if (run.status === 'cancelled') throw invalidState('The payment run was cancelled: it pays nothing, and has no file');
+      // The file that moves money is the ledger's, once confirmed; before that the CSV is for checking.
+      if (request.query.format === 'bacs' && run.status !== 'confirmed')
+        throw invalidState(`The payment run is ${run.status}: confirm it first, so the Bacs file pays exactly what the ledger records`);
       const items = await fileItems(app.db, councilId, run.id);
       const name = `payment-run-${run.run_date}`;
       if (request.query.format !== 'bacs')

@@ -61,14 +61,15 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ]);
       const councilId = councilOf(request);
       // Reports read ranges and bear a little lag: the replica when there is one (ARCHITECTURE.md).
-      const reader = await app.reads.reader();
-      const [council, budgets, money, reviews, overdue] = await Promise.all([
-        findCouncil(reader, councilId),
-        activeBudgets(reader, councilId, from, to),
-        moneyByKind(reader, councilId, from, to),
-        completedReviews(reader, councilId, from, to),
-        overdueReviews(reader, councilId, today),
-      ]);
+      const [council, budgets, money, reviews, overdue] = await app.reads.read((reader) =>
+        Promise.all([
+          findCouncil(reader, councilId),
+          activeBudgets(reader, councilId, from, to),
+          moneyByKind(reader, councilId, from, to),
+          completedReviews(reader, councilId, from, to),
+          overdueReviews(reader, councilId, today),
+        ]),
+      );
       const targets = ((council?.settings as { targets?: Target[] } | undefined)?.targets ?? []) as Target[];
       const report = buildSummaryReport({ from, to, today, budgets, money, reviews, overdueReviews: overdue, targets });
       if (format === 'csv') {
@@ -124,8 +125,9 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { from, to } = fairnessPeriod(today, request.query.from, request.query.to);
       const councilId = councilOf(request);
       // Reports read ranges and bear a little lag: the replica when there is one (ARCHITECTURE.md).
-      const reader = await app.reads.reader();
-      const [council, rows] = await Promise.all([findCouncil(reader, councilId), agreedBudgetsForFairness(reader, councilId, from, to)]);
+      const [council, rows] = await app.reads.read((reader) =>
+        Promise.all([findCouncil(reader, councilId), agreedBudgetsForFairness(reader, councilId, from, to)]),
+      );
       const { analysis, ...report } = buildFairnessReport(rows, from, to);
       const format = request.query.format;
       if (format === 'csv')
