@@ -167,7 +167,9 @@ describe('webhooks', () => {
       await makeEvents(council, 2);
       const relay = new WebhookRelay(t.database.db, { allowPrivateTargets: true, baseDelayMs: 10, maxDelayMs: 20, pauseAfterMs: 100 });
       const webhookUrl = `/v1/webhooks/${created.json().id}`;
-      for (let i = 0; i < 50; i++) {
+      // Until paused, or 10 s: on the shared PostgreSQL database a tick also serves other files'
+      // webhooks, so a fixed number of ticks was sometimes too few under load.
+      for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
         await relay.tick();
         if ((await t.call('GET', webhookUrl, { key: council.keys.admin })).json().status === 'paused') break;
         await new Promise((resolve) => setTimeout(resolve, 20));
