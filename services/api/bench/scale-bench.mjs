@@ -24,6 +24,7 @@ import { buildApp } from '../dist/app.js';
 import { openDatabase } from '../dist/db/database.js';
 import { budgetsWithInstalmentsDue, instalmentsDueQuery } from '../dist/repositories/payment-runs.js';
 import { moneyByKindQuery } from '../dist/repositories/reports.js';
+import { caller } from './inject.mjs';
 
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error('bench:scale reads the seed:scale database: set DATABASE_URL');
@@ -40,16 +41,7 @@ const address = await app.listen({ port: 0, host: '127.0.0.1' });
 const largest = keys.councils[0];
 console.log(`largest council: ${largest.name}, ${largest.people} people; ${keys.councils.length} councils`);
 
-async function call(method, path, key, body, headers = {}) {
-  const response = await app.inject({
-    method,
-    url: path,
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-    ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
-  });
-  if (response.statusCode >= 300) throw new Error(`${method} ${path}: ${response.statusCode} ${response.body.slice(0, 500)}`);
-  return response;
-}
+const call = caller(app);
 async function timed(what, work) {
   const started = performance.now();
   const result = await work();

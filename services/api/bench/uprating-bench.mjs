@@ -11,6 +11,7 @@ import { sql } from 'kysely';
 import { buildApp } from '../dist/app.js';
 import { openDatabase } from '../dist/db/database.js';
 import { migrateToLatest } from '../dist/db/migrate.js';
+import { caller } from './inject.mjs';
 
 const BUDGETS = Number(process.env.BENCH_BUDGETS ?? 25_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -27,16 +28,8 @@ const app = await buildApp({
 });
 await app.ready();
 
-async function call(method, path, key, body, headers = {}) {
-  const response = await app.inject({
-    method,
-    url: path,
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-    ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
-  });
-  if (response.statusCode >= 300) throw new Error(`${method} ${path}: ${response.statusCode} ${response.body}`);
-  return response.json();
-}
+const inject = caller(app);
+const call = async (...args) => (await inject(...args)).json();
 
 const created = await call('POST', '/v1/councils', TOKEN, { name: `Uprating bench ${Date.now()}` });
 const admin = created.adminKey.key;

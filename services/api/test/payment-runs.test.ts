@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../src/clock.js';
 import { directPaymentAgreement, type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
-import { agreedBudget, PLAN } from './helpers/plan.js';
+import { agreedBudget, approvedPlan, PLAN } from './helpers/plan.js';
 import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
 
 // A small council worked by hand. Every budget is £6,250.00 a year from 1 May 2026 with no
@@ -291,23 +291,7 @@ describe('a budget replaced part-way through the year by an uprating', () => {
     const dryRun = await t.call('POST', '/v1/uprating-runs', { key: other.keys.finance, body: { schemeId: other.schemeId } });
     const applied = await t.call('POST', `/v1/uprating-runs/${dryRun.json().id}/apply`, { key: other.keys.finance });
     const y = applied.json().people.items[0].newBudgetId as string;
-    const plan = await t.call('POST', '/v1/support-plans', { key: other.keys.assessor, body: { budgetId: y, ...MANAGED_PLAN } });
-    let step = await t.call('POST', `/v1/support-plans/${plan.json().id}/submit`, {
-      key: other.keys.assessor,
-      headers: { 'if-match': plan.headers.etag as string },
-    });
-    for (const [stage, key, extra] of [
-      ['coordinator', other.keys.assessor, {}],
-      ['team-manager', other.keys.teamManager, {}],
-      ['panel', other.keys.panel, { startDate: '2026-07-15' }],
-    ] as const) {
-      step = await t.call('POST', `/v1/support-plans/${plan.json().id}/decisions`, {
-        key,
-        headers: { 'if-match': step.headers.etag as string },
-        body: { stage, outcome: 'approve', reasons: 'ok', ...extra },
-      });
-      expect(step.statusCode, step.body).toBe(200);
-    }
+    await approvedPlan(t, other, y, MANAGED_PLAN, { startDate: '2026-07-15' });
     expect((await t.call('GET', `/v1/budgets/${x.budgetId}`, { key: other.keys.finance })).json().status).toBe('ended');
     const run = await t.call('POST', '/v1/payment-runs', { key: other.keys.finance, body: { runDate: '2026-07-31' } });
     expect(run.json()).toMatchObject({ payments: 4, payees: 1, totalPence: 208_336 });

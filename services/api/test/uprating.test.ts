@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
-import { agreedBudget, PLAN } from './helpers/plan.js';
+import { agreedBudget, approvedPlan, PLAN } from './helpers/plan.js';
 import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
 
 let t: TestApp;
@@ -165,26 +165,7 @@ describe('uprating: a new scheme version re-run over the caseload', () => {
     const notUprated = await t.call('GET', `/v1/letters/uprating/${budgets.a}`, { key: council.keys.finance });
     expect(notUprated.statusCode).toBe(409);
     // Agreed at panel, the new budget keeps its protection.
-    const plan = await t.call('POST', '/v1/support-plans', {
-      key: council.keys.assessor,
-      body: { budgetId: person.newBudgetId, ...SMALL_PLAN },
-    });
-    let step = await t.call('POST', `/v1/support-plans/${plan.json().id}/submit`, {
-      key: council.keys.assessor,
-      headers: { 'if-match': plan.headers.etag as string },
-    });
-    for (const [stage, key, extra] of [
-      ['coordinator', council.keys.assessor, {}],
-      ['team-manager', council.keys.teamManager, {}],
-      ['panel', council.keys.panel, { startDate: '2027-04-01' }],
-    ] as const) {
-      step = await t.call('POST', `/v1/support-plans/${plan.json().id}/decisions`, {
-        key,
-        headers: { 'if-match': step.headers.etag as string },
-        body: { stage, outcome: 'approve', reasons: 'ok', ...extra },
-      });
-      expect(step.statusCode, step.body).toBe(200);
-    }
+    await approvedPlan(t, council, person.newBudgetId, SMALL_PLAN, { startDate: '2027-04-01' });
     const agreed = (await t.call('GET', `/v1/budgets/${person.newBudgetId}`, { key: council.keys.finance })).json();
     expect(agreed).toMatchObject({ status: 'agreed', totalAnnualPence: 562_500, transitionalProtection: { protectedPence: 62_500 } });
     // The budget it replaces ends the day before; a later run would not re-work it again.

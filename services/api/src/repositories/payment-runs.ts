@@ -316,8 +316,6 @@ export async function panelApproversOf(
   return rows;
 }
 
-export type { PayeeKind };
-
 /** A run's items counted by status (pending, paid, skipped) and by payee kind, with their money. */
 export async function runItemCounts(
   db: Db,

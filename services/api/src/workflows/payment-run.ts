@@ -24,6 +24,7 @@ import {
   updatePaymentRun,
   upratingBeingApplied,
 } from '../repositories/payment-runs.js';
+import { paymentRunEvent } from '../representations/payment-runs.js';
 import { payeeKey } from '../rules/payment-run-file.js';
 import type { WorkflowContext } from './context.js';
 
@@ -36,9 +37,9 @@ export interface PaymentRunRequest {
 }
 
 /** The reference of the council's own account for budgets it arranges, unless settings name it. */
-export const MANAGED_ACCOUNT_REFERENCE = 'MANAGED-BUDGETS';
+const MANAGED_ACCOUNT_REFERENCE = 'MANAGED-BUDGETS';
 /** Payments recorded in one transaction when a run is confirmed. */
-export const CONFIRM_BATCH = 1_000;
+const CONFIRM_BATCH = 1_000;
 
 /** The payee a budget's money goes to: the direct payment account, or the council's managed account. */
 function payeeOf(budget: RunBudget, managedReference: string) {
@@ -54,17 +55,6 @@ function payeeOf(budget: RunBudget, managedReference: string) {
     payee_reference: managedReference,
     payee_name: 'Budgets the council arranges',
     direct_payment_agreement_id: null,
-  };
-}
-
-export function paymentRunEvent(run: PaymentRun) {
-  return {
-    id: run.id,
-    runDate: run.run_date,
-    status: run.status,
-    payments: run.payments,
-    payees: run.payees,
-    totalPence: run.total_pence,
   };
 }
 

@@ -53,6 +53,30 @@ async function step(t: TestApp, previous: LightMyRequestResponse, method: string
 }
 
 /**
+ * A support plan for a budget, written, submitted and approved at every stage (coordinator, team
+ * manager, panel from `startDate`), which agrees the budget. Returns the plan's id.
+ */
+export async function approvedPlan(
+  t: TestApp,
+  council: SetUpCouncil,
+  budgetId: string,
+  plan: object,
+  options: { startDate: string; panelKey?: string; panel?: Record<string, unknown> },
+): Promise<string> {
+  const written = await t.call('POST', '/v1/support-plans', { key: council.keys.assessor, body: { budgetId, ...plan } });
+  expect(written.statusCode, written.body).toBe(201);
+  const url = `/v1/support-plans/${written.json().id}`;
+  let last = await step(t, written, 'POST', `${url}/submit`, council.keys.assessor);
+  for (const [stage, key, extra] of [
+    ['coordinator', council.keys.assessor, {}],
+    ['team-manager', council.keys.teamManager, {}],
+    ['panel', options.panelKey ?? council.keys.panel, { startDate: options.startDate, ...options.panel }],
+  ] as const)
+    last = await step(t, last, 'POST', `${url}/decisions`, key, { stage, outcome: 'approve', reasons: 'ok', ...extra });
+  return written.json().id as string;
+}
+
+/**
  * An agreed budget of £6,250 a year from 2026-05-01 with an approved plan, the person paying
  * `weeklyContributionPence` a week. Returns the ids.
  */
@@ -82,28 +106,10 @@ export async function agreedBudget(
     body: { assessmentId, startDate: '2026-05-01', ...options.budget },
   });
   expect(budget.statusCode, budget.body).toBe(201);
-  const plan = await t.call('POST', '/v1/support-plans', {
-    key: council.keys.assessor,
-    body: { budgetId: budget.json().id, ...(options.plan ?? PLAN) },
-  });
-  const url = `/v1/support-plans/${plan.json().id}`;
-  const submitted = await step(t, plan, 'POST', `${url}/submit`, council.keys.assessor);
-  const c = await step(t, submitted, 'POST', `${url}/decisions`, council.keys.assessor, {
-    stage: 'coordinator',
-    outcome: 'approve',
-    reasons: 'ok',
-  });
-  const m = await step(t, c, 'POST', `${url}/decisions`, council.keys.teamManager, {
-    stage: 'team-manager',
-    outcome: 'approve',
-    reasons: 'ok',
-  });
-  await step(t, m, 'POST', `${url}/decisions`, options.panelKey ?? council.keys.panel, {
-    stage: 'panel',
-    outcome: 'approve',
-    reasons: 'ok',
+  const planId = await approvedPlan(t, council, budget.json().id, options.plan ?? PLAN, {
     startDate: (options.budget?.startDate as string | undefined) ?? '2026-05-01',
-    ...options.panel,
+    ...(options.panelKey ? { panelKey: options.panelKey } : {}),
+    ...(options.panel ? { panel: options.panel } : {}),
   });
   // A plan with direct-payment lines needs its agreement before the first council payment.
   const lines = ((options.plan ?? PLAN) as { lines?: { managedBy: string }[] }).lines ?? [];
@@ -115,7 +121,7 @@ export async function agreedBudget(
     personId,
     assessmentId,
     budgetId: budget.json().id as string,
-    planId: plan.json().id as string,
+    planId,
     directPaymentAgreementId: agreement?.id ?? null,
   };
 }

@@ -5,41 +5,16 @@ import { rolesAccess } from '../../../auth/roles.js';
 import type { PaymentRun } from '../../../db/schema.js';
 import { AppError, invalidState, notFound } from '../../../errors.js';
 import { etag } from '../../../http/etag.js';
-import { iso } from '../../../http/iso.js';
 import { runWorkflow, workflowContext } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
 import { councilSettings } from '../../../repositories/councils.js';
 import { fileItems, findPaymentRun, runItemCounts } from '../../../repositories/payment-runs.js';
+import { toPaymentRun } from '../../../representations/payment-runs.js';
 import { bacsCredits, PAYMENT_RUN_CSV_COLUMNS, paymentRunCsv } from '../../../rules/payment-run-file.js';
 import { IdempotencyHeaders, IdParams, problemResponses } from '../../../schemas/common.js';
 import { cancelPaymentRun, confirmPaymentRun, createPaymentRun } from '../../../workflows/payment-run.js';
 import { CreatePaymentRunBody, PaymentRunResource } from './schemas.js';
-
-type Counts = Awaited<ReturnType<typeof runItemCounts>>;
-
-function toPaymentRun(run: PaymentRun, counts: Counts) {
-  return {
-    id: run.id,
-    runDate: run.run_date,
-    status: run.status,
-    payments: run.payments,
-    payees: run.payees,
-    totalPence: run.total_pence,
-    byPayeeKind: { directPayment: counts['direct-payment'], managedAccount: counts['managed-account'] },
-    held: run.held,
-    paid: counts.paid,
-    skipped: counts.skipped,
-    pending: counts.pending,
-    files: { csv: `/v1/payment-runs/${run.id}/file?format=csv`, bacs: `/v1/payment-runs/${run.id}/file?format=bacs` },
-    createdBy: run.created_by,
-    createdAt: iso(run.created_at),
-    confirmedBy: run.confirmed_by,
-    confirmedAt: run.confirmed_at === null ? null : iso(run.confirmed_at),
-    cancelledAt: run.cancelled_at === null ? null : iso(run.cancelled_at),
-    version: run.version,
-  };
-}
 
 const FINANCE = rolesAccess('finance', 'admin');
 /** Payee names and account references: finance's, and the auditor's to check. */
