@@ -156,6 +156,35 @@ describe('webhooks', () => {
     }
   });
 
+  it('fans out to a webhook behind fifty others with nothing new (national scale)', async () => {
+    // Before: each round took the first 50 webhooks by id whether or not they had new events, so
+    // the 51st never received anything once 50 earlier ones existed.
+    const quiet = await setUpCouncil(t);
+    const idle = new Receiver();
+    const idleUrl = await idle.start();
+    const busy = await setUpCouncil(t);
+    const receiver = new Receiver();
+    const url = await receiver.start();
+    try {
+      for (let i = 0; i < 50; i++) {
+        const made = await t.call('POST', '/v1/webhooks', { key: quiet.keys.admin, body: { url: `${idleUrl}?hook=${i}` } });
+        expect(made.statusCode, made.body).toBe(201);
+      }
+      const relay = new WebhookRelay(t.database.db, { allowPrivateTargets: true });
+      await relay.tick();
+      receiver.secret = (await t.call('POST', '/v1/webhooks', { key: busy.keys.admin, body: { url } })).json().secret;
+      await makeEvents(busy, 3);
+      await drain([relay], () => receiver.received.length >= 3);
+      expect(receiver.received).toHaveLength(3);
+      expect(idle.received).toHaveLength(0);
+      for (const hook of (await t.call('GET', '/v1/webhooks?pageSize=200', { key: quiet.keys.admin })).json().items)
+        await t.call('DELETE', `/v1/webhooks/${hook.id}`, { key: quiet.keys.admin });
+    } finally {
+      await receiver.stop();
+      await idle.stop();
+    }
+  });
+
   it('pauses a webhook that keeps failing, keeps queuing, and catches up when resumed', async () => {
     const council = await setUpCouncil(t);
     const receiver = new Receiver();
@@ -167,8 +196,7 @@ describe('webhooks', () => {
       await makeEvents(council, 2);
       const relay = new WebhookRelay(t.database.db, { allowPrivateTargets: true, baseDelayMs: 10, maxDelayMs: 20, pauseAfterMs: 100 });
       const webhookUrl = `/v1/webhooks/${created.json().id}`;
-      // Until paused, or 10 s: on the shared PostgreSQL database a tick also serves other files'
-      // webhooks, so a fixed number of ticks was sometimes too few under load.
+      // Until paused, or 10 s (a deadline, not a count of ticks, so a slow machine still gets there).
       for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
         await relay.tick();
         if ((await t.call('GET', webhookUrl, { key: council.keys.admin })).json().status === 'paused') break;

@@ -9,11 +9,18 @@ import { newId } from '../ids.js';
  */
 export async function fanOut(db: Kysely<DB>, batch: number): Promise<number> {
   return db.transaction().execute(async (tx) => {
+    // Only webhooks with events past their cursor: taking the first 50 of all of them served the
+    // same 50 every round, and a deployment with more (150 councils) never fanned out to the rest.
     const webhooks = await tx
-      .selectFrom('webhooks')
-      .selectAll()
-      .where('status', 'in', ['active', 'paused'])
-      .orderBy('id')
+      .selectFrom('webhooks as w')
+      .selectAll('w')
+      .where('w.status', 'in', ['active', 'paused'])
+      .where((eb) =>
+        eb.exists(
+          eb.selectFrom('events as e').select('e.seq').whereRef('e.council_id', '=', 'w.council_id').whereRef('e.seq', '>', 'w.cursor'),
+        ),
+      )
+      .orderBy('w.id')
       .limit(50)
       .forUpdate()
       .skipLocked()
