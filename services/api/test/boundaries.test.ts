@@ -30,7 +30,8 @@ let council: SetUpCouncil;
 
 beforeAll(async () => {
   // Webhooks here are held to the production rule: no private or loopback targets.
-  t = await createTestApp({ allowPrivateWebhooks: false });
+  // Its webhook relays serve every council in their database: on PostgreSQL, one of this file's own.
+  t = await createTestApp({ allowPrivateWebhooks: false, ownDatabase: true });
   council = await setUpCouncil(t);
 });
 afterAll(() => t.close());

@@ -1,5 +1,6 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import type { FastifyBaseLogger, FastifyInstance, LightMyRequestResponse } from 'fastify';
+import pg from 'pg';
 import { inject } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import type { Clock } from '../../src/clock.js';
@@ -15,12 +16,40 @@ export const BOOTSTRAP_TOKEN = 'test-operator-token-0123456789abcdef';
  * The database the suite runs on: PGlite in memory by default, or the PostgreSQL server named by
  * DATABASE_URL (CI runs both). Tests never assume an empty database: each makes its own council.
  */
-export async function openTestDatabase(): Promise<Database> {
+export async function openTestDatabase(options: { own?: boolean } = {}): Promise<Database> {
   const url = process.env.DATABASE_URL;
+  if (url && options.own) return ownPostgresDatabase(url);
   const database = await openDatabase(url ? { kind: 'postgres', url, poolSize: 5 } : { kind: 'pglite', dataDir: null, ...migratedDump() });
   // Nothing to do when the suite's set-up migrated already (test/global-setup.ts).
   await migrateToLatest(database.db);
   return database;
+}
+
+/**
+ * A database of the file's own on the PostgreSQL server, migrated, and dropped when closed: for a
+ * file whose webhook relays serve every council in the database they are given, so that another
+ * file's relays never claim its deliveries, nor its relays another file's.
+ */
+async function ownPostgresDatabase(sharedUrl: string): Promise<Database> {
+  const name = `ras_test_own_${process.pid}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: sharedUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(sharedUrl);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 5 });
+  await migrateToLatest(database.db);
+  return {
+    ...database,
+    async close() {
+      await database.close();
+      const dropper = new pg.Client({ connectionString: sharedUrl });
+      await dropper.connect();
+      await dropper.query(`drop database if exists ${name} with (force)`);
+      await dropper.end();
+    },
+  };
 }
 
 declare module 'vitest' {
@@ -72,9 +101,11 @@ export async function createTestApp(
     logger?: FastifyBaseLogger;
     /** Stop the service's clock on a date, so "due" and "overdue" are worked out by hand. */
     clock?: Clock;
+    /** On PostgreSQL, a database of the file's own rather than the suite's shared one. */
+    ownDatabase?: boolean;
   } = {},
 ): Promise<TestApp> {
-  const database = await openTestDatabase();
+  const database = await openTestDatabase({ own: options.ownDatabase ?? false });
   const app = await buildApp({
     database,
     config: {
@@ -126,7 +157,7 @@ export async function createTestApp(
     async close() {
       // Every figure the file stored must re-prove itself (verify:figures). In-memory PGlite holds
       // only this file's records; on a shared PostgreSQL database, only the councils it made.
-      const shared = Boolean(process.env.DATABASE_URL);
+      const shared = Boolean(process.env.DATABASE_URL) && !options.ownDatabase;
       let differing: string[] = [];
       try {
         if (!shared || made.length > 0) {
