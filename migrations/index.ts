@@ -13,6 +13,7 @@ import * as carers from './202611261300_carers.js';
 import * as equalityMonitoring from './202611261400_equality_monitoring.js';
 import * as paymentRuns from './202611261500_payment_runs.js';
 import * as unpaidSupportPoints from './202611261600_unpaid_support_points.js';
+import * as informationGovernance from './202611270900_information_governance.js';
 
 /**
  * Every migration, by name. Names sort in the order they run (`yyyymmddhhmm_what`); a new
@@ -33,4 +34,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '202611261400_equality_monitoring': equalityMonitoring,
   '202611261500_payment_runs': paymentRuns,
   '202611261600_unpaid_support_points': unpaidSupportPoints,
+  '202611270900_information_governance': informationGovernance,
 };

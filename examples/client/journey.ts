@@ -739,6 +739,63 @@ const record = ok(
 );
 log(`transparency record: ${typeof record === 'string' ? 'HTML' : record.tier1.name}`);
 
+// Data protection. The council keeps records eight years after support ends (its statutory
+// minimum), then erases them. Sam's support ends; someone registered in error is erased now, once
+// the legal hold placed while a complaint was open is released. The DPO answers Sam's subject
+// access request, sees who read Sam's record, and prints the facts for the DPIA.
+const councilNow = await admin.GET('/v1/council');
+ok(
+  await admin.PATCH('/v1/council', {
+    params: { header: { 'If-Match': etagOf(councilNow) } },
+    body: {
+      settings: {
+        ...ok(councilNow, 'getCouncil').settings,
+        dataProtection: {
+          controller: 'Demo Borough Council',
+          dpoContact: 'dpo@demo-borough.example.gov.uk',
+          retention: { personRecordYears: 8, auditRecordYears: 10, statutoryMinimumYears: 8 },
+          redactInSubjectAccess: ['staff-names', 'carers'],
+          processors: [{ name: 'Example Hosting Ltd', purpose: 'Runs the service and its database', location: 'UK' }],
+        },
+      },
+    },
+  }),
+  'updateCouncil',
+);
+const budgetNow = await teamManager.GET('/v1/budgets/{id}', { params: { path: { id: budget.id } } });
+const ended = ok(
+  await teamManager.POST('/v1/budgets/{id}/end', {
+    params: { path: { id: budget.id }, header: { 'If-Match': etagOf(budgetNow) } },
+    body: { endDate: '2027-09-30', reason: 'Moved to another council area' },
+  }),
+  'endBudget',
+);
+log(`budget ${ended.status} on ${ended.endDate}`);
+const mistaken = ok(
+  await assessor.POST('/v1/people', { body: { clientGroup: scheme.clientGroups[0] as string, displayName: 'Registered in error' } }),
+  'createPerson',
+);
+ok(
+  await admin.PUT('/v1/people/{id}/legal-hold', {
+    params: { path: { id: mistaken.id } },
+    body: { reason: 'Complaint ref C-1042 open' },
+  }),
+  'placeLegalHold',
+);
+ok(await admin.DELETE('/v1/people/{id}/legal-hold', { params: { path: { id: mistaken.id } } }), 'releaseLegalHold');
+const erasure = ok(
+  await admin.POST('/v1/people/{id}/erasure', { params: { path: { id: mistaken.id } }, body: { note: 'Registered in error: ticket 88' } }),
+  'erasePerson',
+);
+log(`person ${erasure.id} erased (${erasure.reason})`);
+const dryRun = ok(await admin.POST('/v1/erasure-runs', { body: { dryRun: true } }), 'runRetentionErasure');
+log(`retention: ${dryRun.due.length} due, ${dryRun.held.length} held, ${dryRun.retained} kept`);
+const subjectAccess = ok(await admin.GET('/v1/people/{id}/record', { params: { path: { id: person.id } } }), 'exportPersonRecord');
+log(`subject access: ${typeof subjectAccess === 'string' ? 'HTML' : `${Object.keys(subjectAccess.sections).length} sections`}`);
+const reads = ok(await admin.GET('/v1/access-log', { params: { query: { personId: person.id } } }), 'listAccessLog');
+log(`${reads.items.length} reads of Sam's record logged`);
+ok(await admin.GET('/v1/dpia', { parseAs: 'text' }), 'getDpiaPack');
+
 // The operator: a second council.
 if (process.env.BOOTSTRAP_TOKEN) {
   const operator = clientFor(process.env.BOOTSTRAP_TOKEN);

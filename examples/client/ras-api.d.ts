@@ -724,6 +724,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/budgets/{id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End an agreed budget: support stops on a date
+         * @description For a person who moved away, died or no longer needs support. Council instalments due after endDate are not paid; the account stays open for the last review. The person’s retention period counts from the end. Needs If-Match.
+         *
+         *     Roles: admin, team-manager.
+         */
+        post: operations["endBudget"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/charging-policies": {
         parameters: {
             query?: never;
@@ -1643,6 +1665,144 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/people/{id}/record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everything held about one person, for a subject access request
+         * @description Every record of the person (assessments and answers, budgets with explanations, plans and decisions, financial assessments, payments and the account, direct payments, reviews, appeals, letters), the events that name them, the audit trail of who changed what and the access log of who read what. JSON (one document) or `?format=html` (a readable page). Streamed as it is read. Other people’s details are `[redacted]` where settings.dataProtection.redactInSubjectAccess marks them. The export is itself logged as a read.
+         *
+         *     Roles: admin, auditor.
+         */
+        get: operations["exportPersonRecord"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/people/{id}/legal-hold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Place a legal hold on a person’s records
+         * @description While it stands, nothing erases the person: not the retention job, not erasePerson (409 LEGAL_HOLD). Placing it again replaces the reason. The reason is kept in the audit trail; the event names only the person.
+         *
+         *     Roles: admin.
+         */
+        put: operations["placeLegalHold"];
+        post?: never;
+        /**
+         * Release a person’s legal hold
+         * @description The retention policy applies again from the next run. 409 INVALID_STATE when there is no hold.
+         *
+         *     Roles: admin.
+         */
+        delete: operations["releaseLegalHold"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/people/{id}/erasure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase one person’s personal data now
+         * @description For a granted erasure request, or a person the council decides to erase before their retention date. Personal fields become nothing, free text is removed from their records and from the audit trail and events about them, and their record-system ids are deleted, so no import can re-link them; amounts, points, dates and codes stay, so reports do not change. All or nothing, with a person.erased event. 409 LEGAL_HOLD under a legal hold, SUPPORT_CONTINUES while an agreed budget has not ended, PERSON_ERASED when already erased.
+         *
+         *     Roles: admin.
+         */
+        post: operations["erasePerson"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/erasure-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply the retention policy: list, or erase, everyone past their date
+         * @description Under settings.dataProtection.retention (409 INVALID_STATE when none is set): a person is due once personRecordYears have passed since their last activity and no agreed budget of theirs is current. `dryRun: true` lists who is due and who a legal hold keeps, and changes nothing. Otherwise each due person is erased in a transaction of their own, with an audit row and a person.erased event: a run stopped part-way leaves each person untouched or wholly erased, and the next run carries on. The service runs this daily itself for councils that set scheduledErasure.
+         *
+         *     Roles: admin.
+         */
+        post: operations["runRetentionErasure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/access-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who read whose record, special-category data or money, oldest first
+         * @description Append-only: one entry per person a read showed (a list shows many), or one for a read across many people (an export, a payment file) with personId null. Never the data itself. Filter by person, key and time. Reads are written in batches within a fraction of a second; this list writes any waiting first.
+         *
+         *     Roles: admin, auditor.
+         */
+        get: operations["listAccessLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dpia": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The factual part of a data protection impact assessment, from the running service
+         * @description An HTML page: the personal data items held and what erasure leaves of each, which roles can read each kind (from the routes as registered), the retention rules in force, webhooks registered, exports run in the last year, erasures and legal holds, and the processors (the service’s database and the council’s own list in settings.dataProtection.processors).
+         *
+         *     Roles: admin, auditor.
+         */
+        get: operations["getDpiaPack"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/critical-path": {
         parameters: {
             query?: never;
@@ -1985,6 +2145,33 @@ export interface components {
                         };
                     };
                 };
+                /** @description Data protection: retention, subject access redaction and the DPIA pack */
+                dataProtection?: {
+                    /** @description The data controller, as the DPIA names it */
+                    controller?: string;
+                    /** @description How to reach the Data Protection Officer */
+                    dpoContact?: string;
+                    /** @description How long records are kept. Past it, a person’s personal fields are erased; anonymous money and outcome figures are kept for ever */
+                    retention?: {
+                        /** @description Years a person’s records are kept after their last budget ended (or their last activity, if none was agreed) */
+                        personRecordYears: number;
+                        /** @description Years the audit trail and access log are kept; at least personRecordYears */
+                        auditRecordYears: number;
+                        /** @description The shortest period the council’s statutory guidance allows; a shorter period is refused (422) */
+                        statutoryMinimumYears: number;
+                        /** @description Let the service’s daily job erase people past their date (default false: erasure runs only when an admin asks) */
+                        scheduledErasure?: boolean;
+                    };
+                    /** @description Other people’s personal data a subject access export shows as [redacted]: named staff (Ras-Actor), carers linked to the person, and the person’s agent */
+                    redactInSubjectAccess?: ("staff-names" | "carers" | "agents")[];
+                    /** @description Processors acting for the council (hosting, support), as the DPIA lists them */
+                    processors?: {
+                        name: string;
+                        purpose: string;
+                        /** @description Where it processes data, e.g. UK */
+                        location?: string;
+                    }[];
+                };
                 /** @description Take part in the anonymised regional self-rating report */
                 regionalReportOptIn?: boolean;
                 /** @description May be named in the regional report as a high performer */
@@ -2106,6 +2293,33 @@ export interface components {
                             uprating?: components["schemas"]["LetterTemplate"];
                         };
                     };
+                };
+                /** @description Data protection: retention, subject access redaction and the DPIA pack */
+                dataProtection?: {
+                    /** @description The data controller, as the DPIA names it */
+                    controller?: string;
+                    /** @description How to reach the Data Protection Officer */
+                    dpoContact?: string;
+                    /** @description How long records are kept. Past it, a person’s personal fields are erased; anonymous money and outcome figures are kept for ever */
+                    retention?: {
+                        /** @description Years a person’s records are kept after their last budget ended (or their last activity, if none was agreed) */
+                        personRecordYears: number;
+                        /** @description Years the audit trail and access log are kept; at least personRecordYears */
+                        auditRecordYears: number;
+                        /** @description The shortest period the council’s statutory guidance allows; a shorter period is refused (422) */
+                        statutoryMinimumYears: number;
+                        /** @description Let the service’s daily job erase people past their date (default false: erasure runs only when an admin asks) */
+                        scheduledErasure?: boolean;
+                    };
+                    /** @description Other people’s personal data a subject access export shows as [redacted]: named staff (Ras-Actor), carers linked to the person, and the person’s agent */
+                    redactInSubjectAccess?: ("staff-names" | "carers" | "agents")[];
+                    /** @description Processors acting for the council (hosting, support), as the DPIA lists them */
+                    processors?: {
+                        name: string;
+                        purpose: string;
+                        /** @description Where it processes data, e.g. UK */
+                        location?: string;
+                    }[];
                 };
                 /** @description Take part in the anonymised regional self-rating report */
                 regionalReportOptIn?: boolean;
@@ -2256,6 +2470,33 @@ export interface components {
                             uprating?: components["schemas"]["LetterTemplate"];
                         };
                     };
+                };
+                /** @description Data protection: retention, subject access redaction and the DPIA pack */
+                dataProtection?: {
+                    /** @description The data controller, as the DPIA names it */
+                    controller?: string;
+                    /** @description How to reach the Data Protection Officer */
+                    dpoContact?: string;
+                    /** @description How long records are kept. Past it, a person’s personal fields are erased; anonymous money and outcome figures are kept for ever */
+                    retention?: {
+                        /** @description Years a person’s records are kept after their last budget ended (or their last activity, if none was agreed) */
+                        personRecordYears: number;
+                        /** @description Years the audit trail and access log are kept; at least personRecordYears */
+                        auditRecordYears: number;
+                        /** @description The shortest period the council’s statutory guidance allows; a shorter period is refused (422) */
+                        statutoryMinimumYears: number;
+                        /** @description Let the service’s daily job erase people past their date (default false: erasure runs only when an admin asks) */
+                        scheduledErasure?: boolean;
+                    };
+                    /** @description Other people’s personal data a subject access export shows as [redacted]: named staff (Ras-Actor), carers linked to the person, and the person’s agent */
+                    redactInSubjectAccess?: ("staff-names" | "carers" | "agents")[];
+                    /** @description Processors acting for the council (hosting, support), as the DPIA lists them */
+                    processors?: {
+                        name: string;
+                        purpose: string;
+                        /** @description Where it processes data, e.g. UK */
+                        location?: string;
+                    }[];
                 };
                 /** @description Take part in the anonymised regional self-rating report */
                 regionalReportOptIn?: boolean;
@@ -3079,6 +3320,9 @@ export interface components {
                 contact?: string;
             } | null;
             caresForPersonId: string | null;
+            /** @description A legal hold stands: nothing erases the person until it is released */
+            underLegalHold: boolean;
+            erasedAt: string | null;
             version: number;
             /**
              * Format: date-time
@@ -3524,6 +3768,7 @@ export interface components {
             explanation: components["schemas"]["ExplanationStep"][];
             contributionCollection: components["schemas"]["ContributionCollection"] | null;
             agreedAt: string | null;
+            endDate: string | null;
             version: number;
             /**
              * Format: date-time
@@ -3543,6 +3788,18 @@ export interface components {
         BudgetPage: {
             items: components["schemas"]["Budget"][];
             nextPageToken: string | null;
+        };
+        /**
+         * EndBudgetRequest
+         * @description The last day of support, and why (kept in the audit trail; removed if the person is later erased). Council payments due after it are not made
+         */
+        EndBudgetRequest: {
+            /**
+             * Format: date
+             * @description Calendar date, YYYY-MM-DD
+             */
+            endDate: string;
+            reason: string;
         };
         /**
          * MinimumIncomeGuaranteeTable
@@ -5573,6 +5830,171 @@ export interface components {
             /** @description Every problem with every bad row; the same items as a 422 for an all-or-nothing import carries */
             errors: components["schemas"]["ImportRowProblem"][];
         };
+        /**
+         * PersonRecord
+         * @description Everything the service holds about one person (a subject access request), streamed
+         */
+        PersonRecord: {
+            /**
+             * Format: date-time
+             * @description RFC 3339 timestamp, UTC
+             */
+            generatedAt: string;
+            council: string;
+            /**
+             * Format: uuid
+             * @description Identifier (UUID)
+             */
+            personId: string;
+            /** @description The kinds of other people’s data shown as [redacted] */
+            redacted: string[];
+            /** @description Every record, as stored (camelCase names, pence, ISO dates): person, equalityMonitoring, carers, assessments, budgets, supportPlans, planDecisions, financialAssessments, paymentAgreements, paymentInstalments, directPaymentAgreements, accountReturns, payments, reviews, appeals, letters, ledger, events, auditTrail, accessLog */
+            sections: {
+                person: {
+                    [key: string]: unknown;
+                };
+                equalityMonitoring: {
+                    [key: string]: unknown;
+                } | null;
+            } & {
+                [key: string]: {
+                    [key: string]: unknown;
+                }[];
+            };
+        };
+        /**
+         * PlaceLegalHoldRequest
+         * @description Why the records must be kept (litigation, an inquiry, a safeguarding review)
+         */
+        PlaceLegalHoldRequest: {
+            reason: string;
+        };
+        /** LegalHoldState */
+        LegalHoldState: {
+            /**
+             * Format: uuid
+             * @description Identifier (UUID)
+             */
+            personId: string;
+            legalHold: {
+                reason: string;
+                placedBy: string;
+                /**
+                 * Format: date-time
+                 * @description RFC 3339 timestamp, UTC
+                 */
+                placedAt: string;
+            } | null;
+            version: number;
+        };
+        /**
+         * ErasePersonRequest
+         * @description Why the council is erasing now rather than when the retention period ends (e.g. the reference of a granted erasure request). Kept in the audit trail; say nothing personal in it
+         */
+        ErasePersonRequest: {
+            note: string;
+        };
+        /** PersonErasure */
+        PersonErasure: {
+            /**
+             * Format: uuid
+             * @description Identifier (UUID)
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 timestamp, UTC
+             */
+            erasedAt: string;
+            /** @enum {string} */
+            reason: "retention" | "request";
+        };
+        /** RunRetentionErasureRequest */
+        RunRetentionErasureRequest: {
+            /** @description true: list who would be erased and who a legal hold keeps; nothing changes */
+            dryRun: boolean;
+        };
+        /** ErasureRun */
+        ErasureRun: {
+            /**
+             * Format: date
+             * @description Calendar date, YYYY-MM-DD
+             */
+            asOf: string;
+            dryRun: boolean;
+            policy: {
+                personRecordYears: number;
+                auditRecordYears: number;
+                statutoryMinimumYears: number;
+                scheduledErasure?: boolean;
+            };
+            /** @description People past their date: erased by this run, or by one without dryRun */
+            due: {
+                /**
+                 * Format: uuid
+                 * @description Identifier (UUID)
+                 */
+                personId: string;
+                /**
+                 * Format: date
+                 * @description Calendar date, YYYY-MM-DD
+                 */
+                lastActivity: string;
+                retainUntil: string | null;
+            }[];
+            /** @description People a legal hold keeps */
+            held: {
+                /**
+                 * Format: uuid
+                 * @description Identifier (UUID)
+                 */
+                personId: string;
+                /**
+                 * Format: date
+                 * @description Calendar date, YYYY-MM-DD
+                 */
+                lastActivity: string;
+                retainUntil: string | null;
+            }[];
+            /** @description People still within their period, or still supported */
+            retained: number;
+            erased: string[];
+            skipped: {
+                /**
+                 * Format: uuid
+                 * @description Identifier (UUID)
+                 */
+                personId: string;
+                code: string;
+                detail: string;
+            }[];
+        };
+        /** AccessLogEntry */
+        AccessLogEntry: {
+            /**
+             * Format: uuid
+             * @description Identifier (UUID)
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 timestamp, UTC
+             */
+            at: string;
+            keyId: string | null;
+            actorName: string | null;
+            operationId: string;
+            personId: string | null;
+            what: ("record" | "special-category" | "money")[];
+            entityType: string | null;
+            entityId: string | null;
+            requestId: string | null;
+        };
+        /** AccessLogPage */
+        AccessLogPage: {
+            items: components["schemas"]["AccessLogEntry"][];
+            nextPageToken: string | null;
+        };
         /** GetCriticalPathResponse */
         GetCriticalPathResponse: {
             version: string;
@@ -5935,7 +6357,7 @@ export interface operations {
                      * @example {
                      *       "service": "ras-api",
                      *       "version": "0.1.0",
-                     *       "migration": "202611261500_payment_runs",
+                     *       "migration": "202611270900_information_governance",
                      *       "database": "pglite"
                      *     }
                      */
@@ -5995,7 +6417,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "Example Council mwwtvbss"
+                 *       "name": "Example Council mwwxujyc"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateCouncilRequest"];
@@ -6016,20 +6438,20 @@ export interface operations {
                     /**
                      * @example {
                      *       "council": {
-                     *         "id": "01a2154d-8fc3-7776-b409-a3482183a3de",
-                     *         "name": "Example Council mwwtvbss",
+                     *         "id": "01a215b3-8efe-7532-9373-3f44242500d1",
+                     *         "name": "Example Council mwwxujyc",
                      *         "settings": {},
                      *         "version": 1,
-                     *         "createdAt": "2026-11-26T00:42:14.339Z"
+                     *         "createdAt": "2026-11-26T02:33:38.813Z"
                      *       },
                      *       "adminKey": {
-                     *         "id": "01a2154d-8fc3-7777-b225-85f1f761a040",
+                     *         "id": "01a215b3-8efe-7533-b335-9a7c3679363d",
                      *         "name": "First admin key",
                      *         "roles": [
                      *           "admin"
                      *         ],
-                     *         "createdAt": "2026-11-26T00:42:14.339Z",
-                     *         "key": "ras_01a2154d8fc37777b22585f1f761a040_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *         "createdAt": "2026-11-26T02:33:38.813Z",
+                     *         "key": "ras_01a215b38efe7533b3359a7c3679363d_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *       }
                      *     }
                      */
@@ -6111,7 +6533,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description IDEMPOTENCY_KEY_REUSED: The Idempotency-Key was used with a different request. INVALID_INPUT: The input breaks a rule. */
+            /** @description IDEMPOTENCY_KEY_REUSED: The Idempotency-Key was used with a different request. INVALID_INPUT: The input breaks a rule. RETENTION_BELOW_STATUTORY_MINIMUM: A retention period is shorter than the statutory minimum the council declared. */
             422: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -6122,7 +6544,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "IDEMPOTENCY_KEY_REUSED" | "INVALID_INPUT";
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "INVALID_INPUT" | "RETENTION_BELOW_STATUTORY_MINIMUM";
                     };
                 };
             };
@@ -6196,7 +6618,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-87dd-77fc-9129-aa2d9a6a4119",
+                     *       "id": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -6214,7 +6636,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4
                      *       },
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T00:42:12.316Z"
+                     *       "createdAt": "2026-11-26T02:33:33.571Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -6345,7 +6767,7 @@ export interface operations {
                  *         "regionalReportOptIn": true,
                  *         "transparency": {
                  *           "publishedSchemeIds": [
-                 *             "01a2154d-8819-767f-91c4-a67126d03e10"
+                 *             "01a215b3-7ae6-7030-a504-f4b8d96a2109"
                  *           ],
                  *           "contactEmail": "ras@demo-borough.example.gov.uk",
                  *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -6375,7 +6797,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-87dd-77fc-9129-aa2d9a6a4119",
+                     *       "id": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -6393,7 +6815,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4,
                      *         "transparency": {
                      *           "publishedSchemeIds": [
-                     *             "01a2154d-8819-767f-91c4-a67126d03e10"
+                     *             "01a215b3-7ae6-7030-a504-f4b8d96a2109"
                      *           ],
                      *           "contactEmail": "ras@demo-borough.example.gov.uk",
                      *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -6407,7 +6829,7 @@ export interface operations {
                      *         "regionalReportOptIn": true
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T00:42:12.316Z"
+                     *       "createdAt": "2026-11-26T02:33:33.571Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -6503,7 +6925,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description INVALID_INPUT: The input breaks a rule. */
+            /** @description INVALID_INPUT: The input breaks a rule. RETENTION_BELOW_STATUTORY_MINIMUM: A retention period is shorter than the statutory minimum the council declared. */
             422: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -6514,7 +6936,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_INPUT";
+                        code?: "INVALID_INPUT" | "RETENTION_BELOW_STATUTORY_MINIMUM";
                     };
                 };
             };
@@ -6609,66 +7031,66 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2154d-87ee-73bc-a4f3-0d2fcbd2f03f",
+                     *           "id": "01a215b3-7aa7-7309-b1eb-82f54f107577",
                      *           "name": "Demo admin key",
                      *           "roles": [
                      *             "admin"
                      *           ],
-                     *           "createdAt": "2026-11-26T00:42:12.316Z",
+                     *           "createdAt": "2026-11-26T02:33:33.571Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a2154d-89cd-723d-889f-4f6d776e99e4",
+                     *           "id": "01a215b3-8005-769d-860e-4f57b3957bfb",
                      *           "name": "Care coordinators",
                      *           "roles": [
                      *             "assessor"
                      *           ],
-                     *           "createdAt": "2026-11-26T00:42:12.813Z",
+                     *           "createdAt": "2026-11-26T02:33:34.981Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a2154d-89da-7163-949b-5123dfa314f9",
+                     *           "id": "01a215b3-8027-71e0-8cb5-3694fd00bbce",
                      *           "name": "Team managers",
                      *           "roles": [
                      *             "team-manager"
                      *           ],
-                     *           "createdAt": "2026-11-26T00:42:12.826Z",
+                     *           "createdAt": "2026-11-26T02:33:35.015Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a2154d-89e4-7496-91b6-69bff668af4e",
+                     *           "id": "01a215b3-8037-757d-a74d-cc3c41fed471",
                      *           "name": "Resource Allocation Panel",
                      *           "roles": [
                      *             "panel"
                      *           ],
-                     *           "createdAt": "2026-11-26T00:42:12.835Z",
+                     *           "createdAt": "2026-11-26T02:33:35.031Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a2154d-89ec-7343-adcc-59d03198b783",
+                     *           "id": "01a215b3-804a-7130-8c7e-35f14ac3d52e",
                      *           "name": "Finance",
                      *           "roles": [
                      *             "finance"
                      *           ],
-                     *           "createdAt": "2026-11-26T00:42:12.844Z",
+                     *           "createdAt": "2026-11-26T02:33:35.049Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a2154d-89f5-7250-af7e-cbcb49842a9e",
+                     *           "id": "01a215b3-8063-7372-89a2-4b9a193a697a",
                      *           "name": "CareFirst bridge",
                      *           "roles": [
                      *             "integration"
                      *           ],
-                     *           "createdAt": "2026-11-26T00:42:12.853Z",
+                     *           "createdAt": "2026-11-26T02:33:35.075Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a2154d-89fb-75ab-b20f-60aed75e6330",
+                     *           "id": "01a215b3-8076-77c2-983a-4fefbf4a659f",
                      *           "name": "Spare",
                      *           "roles": [
                      *             "auditor"
                      *           ],
-                     *           "createdAt": "2026-11-26T00:42:12.859Z",
+                     *           "createdAt": "2026-11-26T02:33:35.094Z",
                      *           "revokedAt": null
                      *         }
                      *       ],
@@ -6809,13 +7231,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-89cd-723d-889f-4f6d776e99e4",
+                     *       "id": "01a215b3-8005-769d-860e-4f57b3957bfb",
                      *       "name": "Care coordinators",
                      *       "roles": [
                      *         "assessor"
                      *       ],
-                     *       "createdAt": "2026-11-26T00:42:12.813Z",
-                     *       "key": "ras_01a2154d89cd723d889f4f6d776e99e4_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *       "createdAt": "2026-11-26T02:33:34.981Z",
+                     *       "key": "ras_01a215b38005769d860e4f57b3957bfb_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *     }
                      */
                     "application/json": components["schemas"]["NewApiKey"];
@@ -7150,7 +7572,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2154d-8803-7156-bce7-fcf11eeddaea",
+                     *           "id": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
                      *           "key": "saq",
                      *           "version": 1,
                      *           "title": "Demo Borough self-assessment questionnaire",
@@ -8398,7 +8820,7 @@ export interface operations {
                      *               "maxPoints": 30
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-26T00:42:12.316Z"
+                     *           "createdAt": "2026-11-26T02:33:33.571Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -8515,7 +8937,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mwwtvbss",
+                 *       "key": "carers-mwwxujyc",
                  *       "title": "Carer’s self-assessment",
                  *       "sections": [
                  *         {
@@ -8562,8 +8984,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8a80-7555-a030-a0cab504a2f6",
-                     *       "key": "carers-mwwtvbss",
+                     *       "id": "01a215b3-81aa-7205-909d-f7dbba22c459",
+                     *       "key": "carers-mwwxujyc",
                      *       "version": 1,
                      *       "title": "Carer’s self-assessment",
                      *       "sections": [
@@ -8591,7 +9013,7 @@ export interface operations {
                      *           ]
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-26T00:42:12.991Z"
+                     *       "createdAt": "2026-11-26T02:33:35.399Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -8760,7 +9182,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8803-7156-bce7-fcf11eeddaea",
+                     *       "id": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
                      *       "key": "saq",
                      *       "version": 1,
                      *       "title": "Demo Borough self-assessment questionnaire",
@@ -10008,7 +10430,7 @@ export interface operations {
                      *           "maxPoints": 30
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-26T00:42:12.316Z"
+                     *       "createdAt": "2026-11-26T02:33:33.571Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -10170,10 +10592,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2154d-8819-767f-91c4-a67126d03e10",
+                     *           "id": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
                      *           "key": "adults",
                      *           "version": 1,
-                     *           "questionnaireId": "01a2154d-8803-7156-bce7-fcf11eeddaea",
+                     *           "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
                      *           "clientGroups": [
                      *             "learning-disability",
                      *             "physical-disability",
@@ -10195,7 +10617,7 @@ export interface operations {
                      *           },
                      *           "weeksPerYear": 52,
                      *           "rounding": "penny",
-                     *           "createdAt": "2026-11-26T00:42:12.316Z"
+                     *           "createdAt": "2026-11-26T02:33:33.571Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -10312,10 +10734,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mwwtvbss",
-                 *       "questionnaireId": "01a2154d-8a80-7555-a030-a0cab504a2f6",
+                 *       "key": "carers-mwwxujyc",
+                 *       "questionnaireId": "01a215b3-81aa-7205-909d-f7dbba22c459",
                  *       "clientGroups": [
-                 *         "carers-mwwtvbss"
+                 *         "carers-mwwxujyc"
                  *       ],
                  *       "effectiveFrom": "2026-04-01",
                  *       "method": {
@@ -10346,12 +10768,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8a8f-76e5-bcc6-e30db82ea314",
-                     *       "key": "carers-mwwtvbss",
+                     *       "id": "01a215b3-81c9-73bc-b3c6-7aa2ee4cbea8",
+                     *       "key": "carers-mwwxujyc",
                      *       "version": 1,
-                     *       "questionnaireId": "01a2154d-8a80-7555-a030-a0cab504a2f6",
+                     *       "questionnaireId": "01a215b3-81aa-7205-909d-f7dbba22c459",
                      *       "clientGroups": [
-                     *         "carers-mwwtvbss"
+                     *         "carers-mwwxujyc"
                      *       ],
                      *       "effectiveFrom": "2026-04-01",
                      *       "effectiveTo": null,
@@ -10368,7 +10790,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-11-26T00:42:13.004Z"
+                     *       "createdAt": "2026-11-26T02:33:35.431Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -10552,10 +10974,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8819-767f-91c4-a67126d03e10",
+                     *       "id": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
                      *       "key": "adults",
                      *       "version": 1,
-                     *       "questionnaireId": "01a2154d-8803-7156-bce7-fcf11eeddaea",
+                     *       "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
                      *       "clientGroups": [
                      *         "learning-disability",
                      *         "physical-disability",
@@ -10577,7 +10999,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-11-26T00:42:12.316Z"
+                     *       "createdAt": "2026-11-26T02:33:33.571Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -10732,7 +11154,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "schemeId": "01a2154d-8819-767f-91c4-a67126d03e10",
+                     *       "schemeId": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
                      *       "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *       "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *       "sections": [
@@ -10986,8 +11408,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8ab7-73f9-8485-fd7f6a76c31d",
-                     *       "createdAt": "2026-11-26T00:42:13.047Z",
+                     *       "id": "01a215b3-823a-7312-9db0-5ad019e5999f",
+                     *       "createdAt": "2026-11-26T02:33:35.546Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -11291,8 +11713,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8ab7-73f9-8485-fd7f6a76c31d",
-                     *       "createdAt": "2026-11-26T00:42:13.047Z",
+                     *       "id": "01a215b3-823a-7312-9db0-5ad019e5999f",
+                     *       "createdAt": "2026-11-26T02:33:35.546Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -11721,8 +12143,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a2154d-8819-767f-91c4-a67126d03e10",
-                 *       "successorSchemeId": "01a2154d-8d18-73e0-921d-de7f5178d4c9",
+                 *       "schemeId": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
+                 *       "successorSchemeId": "01a215b3-87ae-779e-9a97-df403780a78d",
                  *       "transitionalProtection": {
                  *         "maxDecreasePercent": 5
                  *       }
@@ -11746,10 +12168,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8d20-7547-ae3e-5d38cb3dceb4",
-                     *       "schemeId": "01a2154d-8d18-73e0-921d-de7f5178d4c9",
+                     *       "id": "01a215b3-87c7-724f-9825-b745d25570cd",
+                     *       "schemeId": "01a215b3-87ae-779e-9a97-df403780a78d",
                      *       "replacesSchemeIds": [
-                     *         "01a2154d-8819-767f-91c4-a67126d03e10"
+                     *         "01a215b3-7ae6-7030-a504-f4b8d96a2109"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -11786,8 +12208,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
-                     *             "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -11800,7 +12222,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-26T00:42:13.660Z",
+                     *       "createdAt": "2026-11-26T02:33:36.955Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -11977,10 +12399,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8d20-7547-ae3e-5d38cb3dceb4",
-                     *       "schemeId": "01a2154d-8d18-73e0-921d-de7f5178d4c9",
+                     *       "id": "01a215b3-87c7-724f-9825-b745d25570cd",
+                     *       "schemeId": "01a215b3-87ae-779e-9a97-df403780a78d",
                      *       "replacesSchemeIds": [
-                     *         "01a2154d-8819-767f-91c4-a67126d03e10"
+                     *         "01a215b3-7ae6-7030-a504-f4b8d96a2109"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -12017,8 +12439,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
-                     *             "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -12031,7 +12453,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-26T00:42:13.660Z",
+                     *       "createdAt": "2026-11-26T02:33:36.955Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -12189,10 +12611,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8d20-7547-ae3e-5d38cb3dceb4",
-                     *       "schemeId": "01a2154d-8d18-73e0-921d-de7f5178d4c9",
+                     *       "id": "01a215b3-87c7-724f-9825-b745d25570cd",
+                     *       "schemeId": "01a215b3-87ae-779e-9a97-df403780a78d",
                      *       "replacesSchemeIds": [
-                     *         "01a2154d-8819-767f-91c4-a67126d03e10"
+                     *         "01a215b3-7ae6-7030-a504-f4b8d96a2109"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -12229,22 +12651,22 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
-                     *             "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
                      *             "protectedPence": 0,
                      *             "upratedAnnualPence": 4152800,
                      *             "outcome": "winner",
-                     *             "newBudgetId": "01a2154d-8d3b-7544-902f-6587dfaacbef",
-                     *             "reviewId": "01a2154d-8d3d-725b-8570-2c763ca62ff8"
+                     *             "newBudgetId": "01a215b3-8806-7159-b10e-5867fa1fa3b6",
+                     *             "reviewId": "01a215b3-880e-713c-a2fb-7b987f31be3c"
                      *           }
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-26T00:42:13.660Z",
-                     *       "appliedAt": "2026-11-26T00:42:13.696Z",
+                     *       "createdAt": "2026-11-26T02:33:36.955Z",
+                     *       "appliedAt": "2026-11-26T02:33:37.042Z",
                      *       "version": 2
                      *     }
                      */
@@ -12419,7 +12841,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a2154d-8819-767f-91c4-a67126d03e10",
+                 *       "schemeId": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
                  *       "answers": {
                  *         "washing": "some",
                  *         "dressing": "some",
@@ -12486,12 +12908,12 @@ export interface operations {
                     /**
                      * @example {
                      *       "scheme": {
-                     *         "id": "01a2154d-8819-767f-91c4-a67126d03e10",
+                     *         "id": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
                      *       "questionnaire": {
-                     *         "id": "01a2154d-8803-7156-bce7-fcf11eeddaea",
+                     *         "id": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -13257,7 +13679,7 @@ export interface operations {
         /** @description BudgetLine objects, one a line (NDJSON) */
         requestBody: {
             content: {
-                /** @example {"ref":"case-1","schemeId":"01a2154d-8819-767f-91c4-a67126d03e10","answers":{"washing":"some","dressing":"some","toileting":"some","moving":"some","night":"waking","preparing":"some","eating":"some","diet":"complex","shopping":"some","weight":"risk","cleaning":"some","laundry":"some","bills":"some","safety-home":"some","adaptations":["hoist"],"family":"some","friends":"some","caring-role":"much","carer":"breakdown","isolation":"often","getting-out":"some","transport":"some","activities":"some","groups":"some","barriers":["mobility"],"work":"some","learning":"some","volunteering":"some","travel-training":"some","routine":"some","everyday":"some","big":"some","communication":"some","money":"some","health":"some","risks-home":"some","risks-out":"some","exploitation":"yes","behaviour":"frequent","falls":"many"}} */
+                /** @example {"ref":"case-1","schemeId":"01a215b3-7ae6-7030-a504-f4b8d96a2109","answers":{"washing":"some","dressing":"some","toileting":"some","moving":"some","night":"waking","preparing":"some","eating":"some","diet":"complex","shopping":"some","weight":"risk","cleaning":"some","laundry":"some","bills":"some","safety-home":"some","adaptations":["hoist"],"family":"some","friends":"some","caring-role":"much","carer":"breakdown","isolation":"often","getting-out":"some","transport":"some","activities":"some","groups":"some","barriers":["mobility"],"work":"some","learning":"some","volunteering":"some","travel-training":"some","routine":"some","everyday":"some","big":"some","communication":"some","money":"some","health":"some","risks-home":"some","risks-out":"some","exploitation":"yes","behaviour":"frequent","falls":"many"}} */
                 "application/x-ndjson": string;
             };
         };
@@ -13271,7 +13693,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /** @example {"line":1,"ref":"case-1","calculation":{"scheme":{"id":"01a2154d-8819-767f-91c4-a67126d03e10","key":"adults","version":1},"questionnaire":{"id":"01a2154d-8803-7156-bce7-fcf11eeddaea","key":"saq","version":1},"totalPoints":179,"complete":true,"missingQuestionKeys":[],"method":"linear","band":null,"belowFloor":false,"fullYearPence":4027500,"weeksCovered":52,"weeksPerYear":52,"rasAnnualPence":4027500,"panelAmount":null,"outsideRas":false,"transitionalProtection":null,"streams":[],"totalAnnualPence":4027500,"councilAnnualPence":4027500,"weeklyContributionPence":0,"annualContributionPence":0,"netAnnualPence":4027500,"referral":null,"referrals":[]}} */
+                    /** @example {"line":1,"ref":"case-1","calculation":{"scheme":{"id":"01a215b3-7ae6-7030-a504-f4b8d96a2109","key":"adults","version":1},"questionnaire":{"id":"01a215b3-7ac8-73c3-9af2-7b6783b3b9ee","key":"saq","version":1},"totalPoints":179,"complete":true,"missingQuestionKeys":[],"method":"linear","band":null,"belowFloor":false,"fullYearPence":4027500,"weeksCovered":52,"weeksPerYear":52,"rasAnnualPence":4027500,"panelAmount":null,"outsideRas":false,"transitionalProtection":null,"streams":[],"totalAnnualPence":4027500,"councilAnnualPence":4027500,"weeklyContributionPence":0,"annualContributionPence":0,"netAnnualPence":4027500,"referral":null,"referrals":[]}} */
                     "application/x-ndjson": string;
                 };
             };
@@ -13934,18 +14356,20 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *           "id": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mwwtvbss"
+                     *             "carefirst": "JOURNEY-mwwxujyc"
                      *           },
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam Example",
                      *           "dateOfBirth": null,
                      *           "agent": null,
                      *           "caresForPersonId": null,
+                     *           "underLegalHold": false,
+                     *           "erasedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-26T00:42:13.086Z",
-                     *           "updatedAt": "2026-11-26T00:42:13.086Z"
+                     *           "createdAt": "2026-11-26T02:33:35.633Z",
+                     *           "updatedAt": "2026-11-26T02:33:35.633Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -14064,7 +14488,7 @@ export interface operations {
                  * @example {
                  *       "clientGroup": "learning-disability",
                  *       "externalIds": {
-                 *         "carefirst": "JOURNEY-mwwtvbss"
+                 *         "carefirst": "JOURNEY-mwwxujyc"
                  *       },
                  *       "displayName": "Sam Example"
                  *     }
@@ -14087,18 +14511,20 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *       "id": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwtvbss"
+                     *         "carefirst": "JOURNEY-mwwxujyc"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
                      *       "dateOfBirth": null,
                      *       "agent": null,
                      *       "caresForPersonId": null,
+                     *       "underLegalHold": false,
+                     *       "erasedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T00:42:13.086Z",
-                     *       "updatedAt": "2026-11-26T00:42:13.086Z"
+                     *       "createdAt": "2026-11-26T02:33:35.633Z",
+                     *       "updatedAt": "2026-11-26T02:33:35.633Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -14282,18 +14708,20 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *       "id": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwtvbss"
+                     *         "carefirst": "JOURNEY-mwwxujyc"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
                      *       "dateOfBirth": null,
                      *       "agent": null,
                      *       "caresForPersonId": null,
+                     *       "underLegalHold": false,
+                     *       "erasedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T00:42:13.086Z",
-                     *       "updatedAt": "2026-11-26T00:42:13.086Z"
+                     *       "createdAt": "2026-11-26T02:33:35.633Z",
+                     *       "updatedAt": "2026-11-26T02:33:35.633Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -14459,18 +14887,20 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *       "id": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwtvbss"
+                     *         "carefirst": "JOURNEY-mwwxujyc"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam",
                      *       "dateOfBirth": null,
                      *       "agent": null,
                      *       "caresForPersonId": null,
+                     *       "underLegalHold": false,
+                     *       "erasedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T00:42:13.086Z",
-                     *       "updatedAt": "2026-11-26T00:42:13.133Z"
+                     *       "createdAt": "2026-11-26T02:33:35.633Z",
+                     *       "updatedAt": "2026-11-26T02:33:35.749Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -14536,7 +14966,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description ALREADY_EXISTS: Already exists. */
+            /** @description ALREADY_EXISTS: Already exists. PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. */
             409: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -14547,7 +14977,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ALREADY_EXISTS";
+                        code?: "ALREADY_EXISTS" | "PERSON_ERASED";
                     };
                 };
             };
@@ -14714,7 +15144,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *       "recorded": true,
                      *       "sex": "female",
                      *       "ethnicity": "white-british",
@@ -14724,7 +15154,7 @@ export interface operations {
                      *       "primarySupportReason": "learning-disability",
                      *       "ageBand": null,
                      *       "version": 1,
-                     *       "updatedAt": "2026-11-26T00:42:13.142Z"
+                     *       "updatedAt": "2026-11-26T02:33:35.767Z"
                      *     }
                      */
                     "application/json": components["schemas"]["EqualityMonitoring"];
@@ -14894,7 +15324,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *       "recorded": true,
                      *       "sex": "female",
                      *       "ethnicity": "white-british",
@@ -14904,7 +15334,7 @@ export interface operations {
                      *       "primarySupportReason": "learning-disability",
                      *       "ageBand": null,
                      *       "version": 1,
-                     *       "updatedAt": "2026-11-26T00:42:13.142Z"
+                     *       "updatedAt": "2026-11-26T02:33:35.767Z"
                      *     }
                      */
                     "application/json": components["schemas"]["EqualityMonitoring"];
@@ -14967,6 +15397,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PERSON_ERASED";
                     };
                 };
             };
@@ -15124,10 +15569,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2154d-8b2c-7308-bda3-3753dd01d3e5",
-                     *           "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *           "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *           "questionnaire": {
-                     *             "id": "01a2154d-8803-7156-bce7-fcf11eeddaea",
+                     *             "id": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
@@ -15582,8 +16027,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "agreedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-11-26T00:42:13.163Z",
-                     *           "updatedAt": "2026-11-26T00:42:13.215Z"
+                     *           "createdAt": "2026-11-26T02:33:35.825Z",
+                     *           "updatedAt": "2026-11-26T02:33:35.950Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -15700,8 +16145,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
-                 *       "questionnaireId": "01a2154d-8803-7156-bce7-fcf11eeddaea",
+                 *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                 *       "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
                  *       "completedWith": [
                  *         "family"
                  *       ],
@@ -15726,10 +16171,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8b2c-7308-bda3-3753dd01d3e5",
-                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *       "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *       "questionnaire": {
-                     *         "id": "01a2154d-8803-7156-bce7-fcf11eeddaea",
+                     *         "id": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -16174,8 +16619,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T00:42:13.163Z",
-                     *       "updatedAt": "2026-11-26T00:42:13.163Z"
+                     *       "createdAt": "2026-11-26T02:33:35.825Z",
+                     *       "updatedAt": "2026-11-26T02:33:35.825Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -16238,6 +16683,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PERSON_ERASED";
                     };
                 };
             };
@@ -16359,10 +16819,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8b2c-7308-bda3-3753dd01d3e5",
-                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *       "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *       "questionnaire": {
-                     *         "id": "01a2154d-8803-7156-bce7-fcf11eeddaea",
+                     *         "id": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -16817,8 +17277,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T00:42:13.163Z",
-                     *       "updatedAt": "2026-11-26T00:42:13.215Z"
+                     *       "createdAt": "2026-11-26T02:33:35.825Z",
+                     *       "updatedAt": "2026-11-26T02:33:35.950Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -17029,10 +17489,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8b2c-7308-bda3-3753dd01d3e5",
-                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *       "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *       "questionnaire": {
-                     *         "id": "01a2154d-8803-7156-bce7-fcf11eeddaea",
+                     *         "id": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -17487,8 +17947,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T00:42:13.163Z",
-                     *       "updatedAt": "2026-11-26T00:42:13.215Z"
+                     *       "createdAt": "2026-11-26T02:33:35.825Z",
+                     *       "updatedAt": "2026-11-26T02:33:35.950Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -17735,10 +18195,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8b2c-7308-bda3-3753dd01d3e5",
-                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *       "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *       "questionnaire": {
-                     *         "id": "01a2154d-8803-7156-bce7-fcf11eeddaea",
+                     *         "id": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -18235,11 +18695,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-11-26T00:42:13.276Z",
+                     *       "submittedAt": "2026-11-26T02:33:36.085Z",
                      *       "agreedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-11-26T00:42:13.163Z",
-                     *       "updatedAt": "2026-11-26T00:42:13.276Z"
+                     *       "createdAt": "2026-11-26T02:33:35.825Z",
+                     *       "updatedAt": "2026-11-26T02:33:36.085Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -18469,10 +18929,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8b2c-7308-bda3-3753dd01d3e5",
-                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *       "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *       "questionnaire": {
-                     *         "id": "01a2154d-8803-7156-bce7-fcf11eeddaea",
+                     *         "id": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -18575,8 +19035,8 @@ export interface operations {
                      *       "moderation": {
                      *         "decision": "agree",
                      *         "amendments": [],
-                     *         "moderatedBy": "key:01a2154d-89cd-723d-889f-4f6d776e99e4",
-                     *         "moderatedAt": "2026-11-26T00:42:13.284Z"
+                     *         "moderatedBy": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *         "moderatedAt": "2026-11-26T02:33:36.115Z"
                      *       },
                      *       "eligibility": {
                      *         "eligible": true,
@@ -18977,11 +19437,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-11-26T00:42:13.276Z",
-                     *       "agreedAt": "2026-11-26T00:42:13.284Z",
+                     *       "submittedAt": "2026-11-26T02:33:36.085Z",
+                     *       "agreedAt": "2026-11-26T02:33:36.116Z",
                      *       "version": 4,
-                     *       "createdAt": "2026-11-26T00:42:13.163Z",
-                     *       "updatedAt": "2026-11-26T00:42:13.284Z"
+                     *       "createdAt": "2026-11-26T02:33:35.825Z",
+                     *       "updatedAt": "2026-11-26T02:33:36.116Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -19233,18 +19693,18 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
-                     *           "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
-                     *           "assessmentId": "01a2154d-8b2c-7308-bda3-3753dd01d3e5",
+                     *           "id": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "assessmentId": "01a215b3-8354-7710-96e9-ab58250f63b7",
                      *           "status": "indicative",
                      *           "startDate": "2026-12-01",
                      *           "questionnaire": {
-                     *             "id": "01a2154d-8803-7156-bce7-fcf11eeddaea",
+                     *             "id": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
                      *           "scheme": {
-                     *             "id": "01a2154d-8819-767f-91c4-a67126d03e10",
+                     *             "id": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
                      *             "key": "adults",
                      *             "version": 1
                      *           },
@@ -19834,9 +20294,10 @@ export interface operations {
                      *           ],
                      *           "contributionCollection": null,
                      *           "agreedAt": null,
+                     *           "endDate": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-26T00:42:13.455Z",
-                     *           "updatedAt": "2026-11-26T00:42:13.455Z"
+                     *           "createdAt": "2026-11-26T02:33:36.462Z",
+                     *           "updatedAt": "2026-11-26T02:33:36.462Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -19953,7 +20414,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "assessmentId": "01a2154d-8b2c-7308-bda3-3753dd01d3e5",
+                 *       "assessmentId": "01a215b3-8354-7710-96e9-ab58250f63b7",
                  *       "startDate": "2026-12-01"
                  *     }
                  */
@@ -19975,18 +20436,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
-                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
-                     *       "assessmentId": "01a2154d-8b2c-7308-bda3-3753dd01d3e5",
+                     *       "id": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *       "assessmentId": "01a215b3-8354-7710-96e9-ab58250f63b7",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a2154d-8803-7156-bce7-fcf11eeddaea",
+                     *         "id": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a2154d-8819-767f-91c4-a67126d03e10",
+                     *         "id": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -20576,9 +21037,10 @@ export interface operations {
                      *       ],
                      *       "contributionCollection": null,
                      *       "agreedAt": null,
+                     *       "endDate": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T00:42:13.455Z",
-                     *       "updatedAt": "2026-11-26T00:42:13.455Z"
+                     *       "createdAt": "2026-11-26T02:33:36.462Z",
+                     *       "updatedAt": "2026-11-26T02:33:36.462Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -20641,6 +21103,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PERSON_ERASED";
                     };
                 };
             };
@@ -20762,18 +21239,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
-                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
-                     *       "assessmentId": "01a2154d-8b2c-7308-bda3-3753dd01d3e5",
+                     *       "id": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *       "assessmentId": "01a215b3-8354-7710-96e9-ab58250f63b7",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a2154d-8803-7156-bce7-fcf11eeddaea",
+                     *         "id": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a2154d-8819-767f-91c4-a67126d03e10",
+                     *         "id": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -21363,9 +21840,10 @@ export interface operations {
                      *       ],
                      *       "contributionCollection": null,
                      *       "agreedAt": null,
+                     *       "endDate": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T00:42:13.455Z",
-                     *       "updatedAt": "2026-11-26T00:42:13.455Z"
+                     *       "createdAt": "2026-11-26T02:33:36.462Z",
+                     *       "updatedAt": "2026-11-26T02:33:36.462Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -21495,6 +21973,868 @@ export interface operations {
             };
         };
     };
+    endBudget: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` from your last read of the resource. Required for changes: without it the answer is 428 PRECONDITION_REQUIRED, and 412 PRECONDITION_FAILED if the resource has changed since. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description Identifier (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The last day of support, and why (kept in the audit trail; removed if the person is later erased). Council payments due after it are not made */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "endDate": "2027-09-30",
+                 *       "reason": "Moved to another council area"
+                 *     }
+                 */
+                "application/json": components["schemas"]["EndBudgetRequest"];
+            };
+        };
+        responses: {
+            /** @description The budget: end an agreed budget: support stops on a date. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *       "assessmentId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *       "status": "ended",
+                     *       "startDate": "2026-12-01",
+                     *       "questionnaire": {
+                     *         "id": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
+                     *         "key": "saq",
+                     *         "version": 1
+                     *       },
+                     *       "scheme": {
+                     *         "id": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
+                     *         "key": "adults",
+                     *         "version": 1
+                     *       },
+                     *       "totalPoints": 179,
+                     *       "complete": true,
+                     *       "missingQuestionKeys": [],
+                     *       "sections": [
+                     *         {
+                     *           "key": "personal-care",
+                     *           "title": "Personal care",
+                     *           "questionPoints": 26,
+                     *           "weight": 1,
+                     *           "weightedPoints": 26,
+                     *           "maxPoints": 40,
+                     *           "points": 26,
+                     *           "capped": false,
+                     *           "questions": [
+                     *             {
+                     *               "key": "washing",
+                     *               "answer": "some",
+                     *               "points": 4,
+                     *               "uncappedPoints": 4,
+                     *               "capped": false
+                     *             },
+                     *             {
+                     *               "key": "dressing",
+                     *               "answer": "some",
+                     *               "points": 4,
+                     *               "uncappedPoints": 4,
+                     *               "capped": false
+                     *             },
+                     *             {
+                     *               "key": "toileting",
+                     *               "answer": "some",
+                     *               "points": 4,
+                     *               "uncappedPoints": 4,
+                     *               "capped": false
+                     *             },
+                     *             {
+                     *               "key": "moving",
+                     *               "answer": "some",
+                     *               "points": 4,
+                     *               "uncappedPoints": 4,
+                     *               "capped": false
+                     *             },
+                     *             {
+                     *               "key": "night",
+                     *               "answer": "waking",
+                     *               "points": 10,
+                     *               "uncappedPoints": 10,
+                     *               "capped": false
+                     *             }
+                     *           ],
+                     *           "unpaidSupportPoints": 0
+                     *         },
+                     *         {
+                     *           "key": "eating-drinking",
+                     *           "title": "Eating and drinking",
+                     *           "questionPoints": 26,
+                     *           "weight": 1,
+                     *           "weightedPoints": 26,
+                     *           "maxPoints": null,
+                     *           "points": 26,
+                     *           "capped": false,
+                     *           "questions": [
+                     *             {
+                     *               "key": "preparing",
+                     *               "answer": "some",
+                     *               "points": 4,
+                     *               "uncappedPoints": 4,
+                     *               "capped": false
+                     *             },
+                     *             {
+                     *               "key": "eating",
+                     *               "answer": "some",
+                     *               "points": 4,
+                     *               "uncappedPoints": 4,
+                     *               "capped": false
+                     *             },
+                     *             {
+                     *               "key": "diet",
+                     *               "answer": "complex",
+                     *               "points": 8,
+                     *               "uncappedPoints": 8,
+                     *               "capped": false
+                     *             },
+                     *             {
+                     *               "key": "shopping",
+                     *               "answer": "some",
+                     *               "points": 4,
+                     *               "uncappedPoints": 4,
+                     *               "capped": false
+                     *             },
+                     *             {
+                     *               "key": "weight",
+                     *               "answer": "risk",
+                     *               "points": 6,
+                     *               "uncappedPoints": 6,
+                     *               "capped": false
+                     *             }
+                     *           ],
+                     *           "unpaidSupportPoints": 0
+                     *         },
+                     *         {
+                     *           "key": "home",
+                     *           "title": "Looking after my home",
+                     *           "questionPoints": 19,
+                     *           "weight": 1,
+                     *           "weightedPoints": 19,
+                     *           "maxPoints": null,
+                     *           "points": 19,
+                     *           "capped": false,
+                     *           "questions": [
+                     *             {
+                     *               "key": "cleaning",
+                     *               "answer": "some",
+                     *               "points": 4,
+                     *               "uncappedPoints": 4,
+                     *               "capped": false
+                     *             },
+                     *             {
+                     *               "key": "laundry",
+                     *               "answer": "some",
+                     *               "points": 4,
+                     *               "uncappedPoints": 4,
+                     *               "capped": false
+                     *             },
+                     *             {
+                     *               "key": "bills",
+                     *               "answer": "some",
+                     *               "points": 4,
+                     *               "uncappedPoints": 4,
+                     *               "capped": false
+                     *             },
+                     *             {
+                     *               "key": "safety-home",
+                     *               "answer": "some",
+                     *               "points": 4,
+                     *               "uncappedPoints": 4,
+                     *               "capped": false
+                     *             },
+                     *             {
+                     *               "key": "adaptations",
+                     *               "answer": [
+                     *                 "hoist"
+                     *               ],
+                     *               "points": 3,
+                     *               "uncappedPoints": 3,
+                     *               "capped": false
+                     *             }
+                     *           ],
+                     *           "unpaidSupportPoints": 0
+                     *         },
+                     *         {
+                     *           "key": "relationships",
+                     *           "title": "Family, friends and relationships",
+                     *           "questionPoints": 27,
+                     *           "weight": 1.5,
+                     *           "weightedPoints": 41,
+                     *           "maxPoints": 20,
+                     *           "points": 20,
+                     *           "capped": true,
+                     *           "questions": [
+                     *             {
+                     *               "key": "family",
+                     *               "answer": "some",
+                     *               "points": 4,
+                     *               "uncappedPoints": 4,
+                     *               "capped": false
+                     *             },
+                     *             {
+                     *               "key": "friends",
+                     *               "answer": "some",
+                     *               "points": 4,
+                     *               "uncappedPoints": 4,
+                     *               "capped": false
+                     *             },
+                     *             {
+                     *               "key": "caring-role",
+                     *               "answer": "much",
+                     *               "points": 6,
+                     *               "uncappedPoints": 6,
+                     *               "capped": false
+                     *             },
+                     *             {
+                     *               "key": "carer",
+                     *               "answer": "breakdown",
+                     *               "points": 8,
+                     *               "uncappedPoints": 8,
+                     *               "capped": false
+                     *             },
+                     *             {
+                     *               "key": "isolation",
+                     *               "answer": "often",
+                     *               "points": 5,
+                     *               "uncappedPoints": 5,
+                     *               "capped": false
+                     *             }
+                     *           ],
+                     *           "unpaidSupportPoints": 0
+                     *         },
+                     *         {
+                     *           "key": "community",
+                     *           "title": "Being part of my community",
+                     *           "questionPoints": 18,
+                     *           "weight": 1,
+                     *           "weightedPoints": 18,
+                     *           "maxPoints": null,
+                     *           "points": 18,
+                     *           "capped": false,
+                     *           "questions": [
+                     *             {
+                     *               "key": "getting-out",
+                     *               "answer": "some",
+                     *               "points": 4,
+                     *               "uncappedPoints": 4,
+                     *               "capped": false
+                     *             },
+                     *             {
+                     *               "key": "transport",
+                     *               "answer": "some",
+                     *               "points": 4,
+                     *               "uncappedPoints": 4,
+                     *               "capped": false
+                     *             },
+                     *             {
+                     *               "key": "activities",
+                     *               "answer": "some",
+                     *               "points": 4,
+                     *               "uncappedPoints": 4,
+                     *               "capped": false
+                     *             },
+                     *             {
+                     *               "key": "groups",
+                     *               "answer": "some",
+                     *               "points": 4,
+                     *               "uncappedPoints": 4,
+                     *               "capped": false
+                     *             },
+                     *             {
+                     *               "key": "barriers",
+                     *               "answer": [
+                     *                 "mobility"
+                     *               ],
+                     *               "points": 2,
+                     *               "uncappedPoints": 2,
+                     *               "capped": false
+                     *             }
+                     *           ],
+                     *           "unpaidSupportPoints": 0
+                     *         },
+                     *         {
+                     *           "key": "work-learning",
+                     *           "title": "Work, learning and volunteering",
+                     *           "questionPoints": 20,
+                     *           "weight": 1,
+                     *           "weightedPoints": 20,
+                     *           "maxPoints": null,
+                     *           "points": 20,
+                     *           "capped": false,
+                     *           "questions": [
+                     *             {
+                     *               "key": "work",
+                     *               "answer": "some",
+                     *               "points": 4,
+                     *               "uncappedPoints": 4,
+                     *               "capped": false
+                     *             },
+                     *             {
+                     *               "key": "learning",
+                     *               "answer": "some",
+                     *               "points": 4,
+                     *               "uncappedPoints": 4,
+                     *               "capped": false
+                     *             },
+                     *             {
+                     *               "key": "volunteering",
+                     *               "answer": "some",
+                     *               "points": 4,
+                     *               "uncappedPoints": 4,
+                     *               "capped": false
+                     *             },
+                     *             {
+                     *               "key": "travel-training",
+                     *               "answer": "some",
+                     *               "points": 4,
+                     *               "uncappedPoints": 4,
+                     *               "capped": false
+                     *             },
+                     *             {
+                     *               "key": "routine",
+                     *               "answer": "some",
+                     *               "points": 4,
+                     *               "uncappedPoints": 4,
+                     *               "capped": false
+                     *             }
+                     *           ],
+                     *           "unpaidSupportPoints": 0
+                     *         },
+                     *         {
+                     *           "key": "decisions",
+                     *           "title": "Making decisions and being in control",
+                     *           "questionPoints": 20,
+                     *           "weight": 1,
+                     *           "weightedPoints": 20,
+                     *           "maxPoints": null,
+                     *           "points": 20,
+                     *           "capped": false,
+                     *           "questions": [
+                     *             {
+                     *               "key": "everyday",
+                     *               "answer": "some",
+                     *               "points": 4,
+                     *               "uncappedPoints": 4,
+                     *               "capped": false
+                     *             },
+                     *             {
+                     *               "key": "big",
+                     *               "answer": "some",
+                     *               "points": 4,
+                     *               "uncappedPoints": 4,
+                     *               "capped": false
+                     *             },
+                     *             {
+                     *               "key": "communication",
+                     *               "answer": "some",
+                     *               "points": 4,
+                     *               "uncappedPoints": 4,
+                     *               "capped": false
+                     *             },
+                     *             {
+                     *               "key": "money",
+                     *               "answer": "some",
+                     *               "points": 4,
+                     *               "uncappedPoints": 4,
+                     *               "capped": false
+                     *             },
+                     *             {
+                     *               "key": "health",
+                     *               "answer": "some",
+                     *               "points": 4,
+                     *               "uncappedPoints": 4,
+                     *               "capped": false
+                     *             }
+                     *           ],
+                     *           "unpaidSupportPoints": 0
+                     *         },
+                     *         {
+                     *           "key": "staying-safe",
+                     *           "title": "Staying safe",
+                     *           "questionPoints": 31,
+                     *           "weight": 1.25,
+                     *           "weightedPoints": 39,
+                     *           "maxPoints": 30,
+                     *           "points": 30,
+                     *           "capped": true,
+                     *           "questions": [
+                     *             {
+                     *               "key": "risks-home",
+                     *               "answer": "some",
+                     *               "points": 4,
+                     *               "uncappedPoints": 4,
+                     *               "capped": false
+                     *             },
+                     *             {
+                     *               "key": "risks-out",
+                     *               "answer": "some",
+                     *               "points": 4,
+                     *               "uncappedPoints": 4,
+                     *               "capped": false
+                     *             },
+                     *             {
+                     *               "key": "exploitation",
+                     *               "answer": "yes",
+                     *               "points": 7,
+                     *               "uncappedPoints": 7,
+                     *               "capped": false
+                     *             },
+                     *             {
+                     *               "key": "behaviour",
+                     *               "answer": "frequent",
+                     *               "points": 10,
+                     *               "uncappedPoints": 10,
+                     *               "capped": false
+                     *             },
+                     *             {
+                     *               "key": "falls",
+                     *               "answer": "many",
+                     *               "points": 6,
+                     *               "uncappedPoints": 6,
+                     *               "capped": false
+                     *             }
+                     *           ],
+                     *           "unpaidSupportPoints": 0
+                     *         }
+                     *       ],
+                     *       "method": "linear",
+                     *       "band": null,
+                     *       "belowFloor": false,
+                     *       "fullYearPence": 4027500,
+                     *       "weeksCovered": 52,
+                     *       "weeksPerYear": 52,
+                     *       "rasAnnualPence": 4027500,
+                     *       "panelAmount": null,
+                     *       "outsideRas": false,
+                     *       "transitionalProtection": null,
+                     *       "streams": [],
+                     *       "totalAnnualPence": 4027500,
+                     *       "councilAnnualPence": 4027500,
+                     *       "weeklyContributionPence": 1500,
+                     *       "annualContributionPence": 78000,
+                     *       "netAnnualPence": 3949500,
+                     *       "referral": null,
+                     *       "referrals": [],
+                     *       "explanation": [
+                     *         {
+                     *           "key": "section:personal-care",
+                     *           "text": "Personal care: 26 points.",
+                     *           "value": 26,
+                     *           "unit": "points",
+                     *           "rule": "ras.section-points",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.personal-care",
+                     *               "value": 26
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "key": "section:eating-drinking",
+                     *           "text": "Eating and drinking: 26 points.",
+                     *           "value": 26,
+                     *           "unit": "points",
+                     *           "rule": "ras.section-points",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.eating-drinking",
+                     *               "value": 26
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "key": "section:home",
+                     *           "text": "Looking after my home: 19 points.",
+                     *           "value": 19,
+                     *           "unit": "points",
+                     *           "rule": "ras.section-points",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.home",
+                     *               "value": 19
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "key": "section:relationships",
+                     *           "text": "Family, friends and relationships: 20 points.",
+                     *           "value": 20,
+                     *           "unit": "points",
+                     *           "rule": "ras.section-points",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.relationships",
+                     *               "value": 20
+                     *             },
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.relationships.weight",
+                     *               "value": 1.5
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "key": "section:community",
+                     *           "text": "Being part of my community: 18 points.",
+                     *           "value": 18,
+                     *           "unit": "points",
+                     *           "rule": "ras.section-points",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.community",
+                     *               "value": 18
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "key": "section:work-learning",
+                     *           "text": "Work, learning and volunteering: 20 points.",
+                     *           "value": 20,
+                     *           "unit": "points",
+                     *           "rule": "ras.section-points",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.work-learning",
+                     *               "value": 20
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "key": "section:decisions",
+                     *           "text": "Making decisions and being in control: 20 points.",
+                     *           "value": 20,
+                     *           "unit": "points",
+                     *           "rule": "ras.section-points",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.decisions",
+                     *               "value": 20
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "key": "section:staying-safe",
+                     *           "text": "Staying safe: 30 points.",
+                     *           "value": 30,
+                     *           "unit": "points",
+                     *           "rule": "ras.section-points",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.staying-safe",
+                     *               "value": 30
+                     *             },
+                     *             {
+                     *               "name": "questionnaire saq v1 / sections.staying-safe.weight",
+                     *               "value": 1.25
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "key": "total-points",
+                     *           "text": "Your answers add up to 179 points.",
+                     *           "value": 179,
+                     *           "unit": "points",
+                     *           "rule": "ras.total-points",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "questionnaire saq v1 / totalPoints",
+                     *               "value": 179
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "key": "ras-full-year",
+                     *           "text": "Each point is worth £225.00 a year: 179 × £225.00 = £40,275.00.",
+                     *           "value": 4027500,
+                     *           "unit": "pence",
+                     *           "rule": "ras.linear",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "scheme adults v1 / method.poundsPerPointPence",
+                     *               "value": 22500
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "key": "ras-amount",
+                     *           "text": "Your RAS amount is £40,275.00 a year.",
+                     *           "value": 4027500,
+                     *           "unit": "pence",
+                     *           "rule": "ras.amount",
+                     *           "parameters": []
+                     *         },
+                     *         {
+                     *           "key": "contribution",
+                     *           "text": "Your assessed contribution is £15.00 a week for 52 weeks: £780.00 a year.",
+                     *           "value": 78000,
+                     *           "unit": "pence",
+                     *           "rule": "ras.contribution",
+                     *           "parameters": [
+                     *             {
+                     *               "name": "input / weeklyContributionPence",
+                     *               "value": 1500
+                     *             },
+                     *             {
+                     *               "name": "input / weeksAtHome",
+                     *               "value": 52
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "key": "net",
+                     *           "text": "The council pays £39,495.00 a year, and you pay your contribution into the same account.",
+                     *           "value": 3949500,
+                     *           "unit": "pence",
+                     *           "rule": "ras.net",
+                     *           "parameters": []
+                     *         }
+                     *       ],
+                     *       "contributionCollection": null,
+                     *       "agreedAt": "2026-11-26T02:33:36.898Z",
+                     *       "endDate": "2027-09-30",
+                     *       "version": 3,
+                     *       "createdAt": "2026-11-26T02:33:36.462Z",
+                     *       "updatedAt": "2026-11-26T02:33:38.623Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Budget"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_JSON: The request body is not valid JSON. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description INVALID_STATE: Not allowed in the current state. */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_STATE";
+                    };
+                };
+            };
+            /** @description PRECONDITION_FAILED: The resource has changed (If-Match does not match its ETag). */
+            412: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PRECONDITION_FAILED";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is too large. */
+            413: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description URI_TOO_LONG: The request URL is too long. */
+            414: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "URI_TOO_LONG";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type. UNSUPPORTED_CONTENT_ENCODING: Unsupported content encoding. */
+            415: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description INVALID_INPUT: The input breaks a rule. */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_INPUT";
+                    };
+                };
+            };
+            /** @description PRECONDITION_REQUIRED: If-Match is required for this change. */
+            428: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PRECONDITION_REQUIRED";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
     listChargingPolicies: {
         parameters: {
             query?: {
@@ -21522,7 +22862,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2154d-8bde-702c-b57b-c0a14b4ccc6d",
+                     *           "id": "01a215b3-84d4-73de-bfd0-d998a88b2d70",
                      *           "version": 1,
                      *           "shipped": false,
                      *           "name": "Charging policy 2027/28",
@@ -21588,7 +22928,7 @@ export interface operations {
                      *             "minimumWeeklyChargePence": 0,
                      *             "arrangementFeePence": 0
                      *           },
-                     *           "createdAt": "2026-11-26T00:42:13.339Z"
+                     *           "createdAt": "2026-11-26T02:33:36.204Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -21731,7 +23071,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8bde-702c-b57b-c0a14b4ccc6d",
+                     *       "id": "01a215b3-84d4-73de-bfd0-d998a88b2d70",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -21797,7 +23137,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-11-26T00:42:13.339Z"
+                     *       "createdAt": "2026-11-26T02:33:36.204Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -21980,7 +23320,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8bde-702c-b57b-c0a14b4ccc6d",
+                     *       "id": "01a215b3-84d4-73de-bfd0-d998a88b2d70",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -22046,7 +23386,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-11-26T00:42:13.339Z"
+                     *       "createdAt": "2026-11-26T02:33:36.204Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -22206,19 +23546,19 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2154d-8bbd-7406-8efe-b5ee2b2082ac",
-                     *           "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *           "id": "01a215b3-8499-7575-8386-e098fcf21733",
+                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *           "effectiveFrom": "2026-04-01",
                      *           "method": "entered",
                      *           "weeklyContributionPence": 1500,
                      *           "calculation": null,
                      *           "chargingPolicy": null,
                      *           "notes": null,
-                     *           "createdAt": "2026-11-26T00:42:13.308Z"
+                     *           "createdAt": "2026-11-26T02:33:36.150Z"
                      *         },
                      *         {
-                     *           "id": "01a2154d-8c19-7106-a970-4449c20c4da2",
-                     *           "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *           "id": "01a215b3-8553-7206-a0fc-b5a0e20d2909",
+                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *           "effectiveFrom": "2027-04-01",
                      *           "method": "calculated",
                      *           "weeklyContributionPence": 10035,
@@ -22374,12 +23714,12 @@ export interface operations {
                      *             }
                      *           },
                      *           "chargingPolicy": {
-                     *             "id": "01a2154d-8bde-702c-b57b-c0a14b4ccc6d",
+                     *             "id": "01a215b3-84d4-73de-bfd0-d998a88b2d70",
                      *             "version": 1,
                      *             "name": "Charging policy 2027/28"
                      *           },
                      *           "notes": null,
-                     *           "createdAt": "2026-11-26T00:42:13.398Z"
+                     *           "createdAt": "2026-11-26T02:33:36.334Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -22551,15 +23891,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8bbd-7406-8efe-b5ee2b2082ac",
-                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *       "id": "01a215b3-8499-7575-8386-e098fcf21733",
+                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *       "effectiveFrom": "2026-04-01",
                      *       "method": "entered",
                      *       "weeklyContributionPence": 1500,
                      *       "calculation": null,
                      *       "chargingPolicy": null,
                      *       "notes": null,
-                     *       "createdAt": "2026-11-26T00:42:13.308Z"
+                     *       "createdAt": "2026-11-26T02:33:36.150Z"
                      *     }
                      */
                     "application/json": components["schemas"]["FinancialAssessment"];
@@ -22622,6 +23962,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PERSON_ERASED";
                     };
                 };
             };
@@ -22767,9 +24122,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2154d-8ca6-711e-9315-d4bfddfc14cd",
-                     *           "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
-                     *           "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *           "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *           "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *           "status": "draft",
                      *           "stage": null,
                      *           "outcomes": [
@@ -22952,8 +24307,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "decidedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-11-26T00:42:13.541Z",
-                     *           "updatedAt": "2026-11-26T00:42:13.574Z",
+                     *           "createdAt": "2026-11-26T02:33:36.648Z",
+                     *           "updatedAt": "2026-11-26T02:33:36.704Z",
                      *           "healthySafeAndWell": "My PA checks my medication daily"
                      *         }
                      *       ],
@@ -23071,7 +24426,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
+                 *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
                  *       "outcomes": [
                  *         {
                  *           "key": "home",
@@ -23140,9 +24495,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8ca6-711e-9315-d4bfddfc14cd",
-                     *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
-                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *       "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -23325,8 +24680,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T00:42:13.541Z",
-                     *       "updatedAt": "2026-11-26T00:42:13.541Z",
+                     *       "createdAt": "2026-11-26T02:33:36.648Z",
+                     *       "updatedAt": "2026-11-26T02:33:36.648Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -23526,9 +24881,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8ca6-711e-9315-d4bfddfc14cd",
-                     *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
-                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *       "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -23711,8 +25066,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T00:42:13.541Z",
-                     *       "updatedAt": "2026-11-26T00:42:13.574Z",
+                     *       "createdAt": "2026-11-26T02:33:36.648Z",
+                     *       "updatedAt": "2026-11-26T02:33:36.704Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -23926,9 +25281,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8ca6-711e-9315-d4bfddfc14cd",
-                     *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
-                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *       "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -24111,8 +25466,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T00:42:13.541Z",
-                     *       "updatedAt": "2026-11-26T00:42:13.574Z",
+                     *       "createdAt": "2026-11-26T02:33:36.648Z",
+                     *       "updatedAt": "2026-11-26T02:33:36.704Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -24360,9 +25715,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8ca6-711e-9315-d4bfddfc14cd",
-                     *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
-                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *       "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *       "status": "submitted",
                      *       "stage": "coordinator",
                      *       "outcomes": [
@@ -24542,11 +25897,11 @@ export interface operations {
                      *       ],
                      *       "exception": null,
                      *       "decisions": [],
-                     *       "submittedAt": "2026-11-26T00:42:13.610Z",
+                     *       "submittedAt": "2026-11-26T02:33:36.788Z",
                      *       "decidedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-11-26T00:42:13.541Z",
-                     *       "updatedAt": "2026-11-26T00:42:13.610Z",
+                     *       "createdAt": "2026-11-26T02:33:36.648Z",
+                     *       "updatedAt": "2026-11-26T02:33:36.789Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -24778,9 +26133,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8ca6-711e-9315-d4bfddfc14cd",
-                     *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
-                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *       "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *       "status": "submitted",
                      *       "stage": "team-manager",
                      *       "outcomes": [
@@ -24961,22 +26316,22 @@ export interface operations {
                      *       "exception": null,
                      *       "decisions": [
                      *         {
-                     *           "id": "01a2154d-8cf4-7111-8628-8f93edd43eea",
+                     *           "id": "01a215b3-8739-76e0-bd94-eea1ddac3d84",
                      *           "stage": "coordinator",
                      *           "outcome": "approve",
                      *           "reasons": "Approved at coordinator: meets the outcomes",
                      *           "planVersion": 3,
-                     *           "decidedBy": "key:01a2154d-89cd-723d-889f-4f6d776e99e4",
+                     *           "decidedBy": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
                      *           "actorName": "coordinator-1",
                      *           "checklistReasons": null,
-                     *           "decidedAt": "2026-11-26T00:42:13.618Z"
+                     *           "decidedAt": "2026-11-26T02:33:36.807Z"
                      *         }
                      *       ],
-                     *       "submittedAt": "2026-11-26T00:42:13.610Z",
+                     *       "submittedAt": "2026-11-26T02:33:36.788Z",
                      *       "decidedAt": null,
                      *       "version": 4,
-                     *       "createdAt": "2026-11-26T00:42:13.541Z",
-                     *       "updatedAt": "2026-11-26T00:42:13.621Z",
+                     *       "createdAt": "2026-11-26T02:33:36.648Z",
+                     *       "updatedAt": "2026-11-26T02:33:36.829Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -25220,10 +26575,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
+                     *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
                      *       "status": "agreed",
                      *       "agreement": {
-                     *         "id": "01a2154d-8d0b-73aa-9e93-a55964991f87",
+                     *         "id": "01a215b3-8787-70db-9a87-e4f03b77bf36",
                      *         "startDate": "2026-12-01",
                      *         "frequency": "monthly",
                      *         "collection": "net",
@@ -25231,7 +26586,7 @@ export interface operations {
                      *         "grossAnnualPence": 4027500,
                      *         "contributionAnnualPence": 78000,
                      *         "netAnnualPence": 3949500,
-                     *         "financialAssessmentId": "01a2154d-8bbd-7406-8efe-b5ee2b2082ac"
+                     *         "financialAssessmentId": "01a215b3-8499-7575-8386-e098fcf21733"
                      *       },
                      *       "balancePence": 329125,
                      *       "councilPaidPence": 329125,
@@ -25265,11 +26620,11 @@ export interface operations {
                      *           "status": "paid",
                      *           "payments": [
                      *             {
-                     *               "transactionId": "01a2154d-8d92-7493-8210-61c2b4de8bbf",
+                     *               "transactionId": "01a215b3-88ca-76c6-886c-3a580774f146",
                      *               "amountPence": 329125
                      *             }
                      *           ],
-                     *           "paidBy": "01a2154d-8d92-7493-8210-61c2b4de8bbf"
+                     *           "paidBy": "01a215b3-88ca-76c6-886c-3a580774f146"
                      *         },
                      *         {
                      *           "funder": "council",
@@ -25384,8 +26739,8 @@ export interface operations {
                      *       ],
                      *       "transactions": [
                      *         {
-                     *           "id": "01a2154d-8d92-7493-8210-61c2b4de8bbf",
-                     *           "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
+                     *           "id": "01a215b3-88ca-76c6-886c-3a580774f146",
+                     *           "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
                      *           "kind": "council-payment",
                      *           "funder": "council",
                      *           "direction": "in",
@@ -25398,8 +26753,8 @@ export interface operations {
                      *           "reversesTransactionId": null,
                      *           "reversedBy": null,
                      *           "description": "Payment run 2026-12-01",
-                     *           "createdBy": "key:01a2154d-89ec-7343-adcc-59d03198b783",
-                     *           "createdAt": "2026-11-26T00:42:13.773Z"
+                     *           "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *           "createdAt": "2026-11-26T02:33:37.220Z"
                      *         }
                      *       ]
                      *     }
@@ -25573,8 +26928,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8dbe-76f5-b289-50020173e08f",
-                     *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
+                     *       "id": "01a215b3-892c-7030-b12b-dd4b60a4585d",
+                     *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
                      *       "kind": "council-payment",
                      *       "funder": "council",
                      *       "direction": "in",
@@ -25587,8 +26942,8 @@ export interface operations {
                      *       "reversesTransactionId": null,
                      *       "reversedBy": null,
                      *       "description": null,
-                     *       "createdBy": "key:01a2154d-89ec-7343-adcc-59d03198b783",
-                     *       "createdAt": "2026-11-26T00:42:13.817Z"
+                     *       "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *       "createdAt": "2026-11-26T02:33:37.313Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Transaction"];
@@ -25792,7 +27147,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
+                 *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
                  *       "termsVersion": "2026-04",
                  *       "holder": {
                  *         "type": "person"
@@ -25823,9 +27178,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8d4c-7611-9d1e-c41d04358ff5",
-                     *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
-                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *       "id": "01a215b3-8834-7713-9246-b0695f60523e",
+                     *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *       "status": "active",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -25843,7 +27198,7 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [],
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T00:42:13.706Z"
+                     *       "createdAt": "2026-11-26T02:33:37.068Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -26027,9 +27382,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8d4c-7611-9d1e-c41d04358ff5",
-                     *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
-                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *       "id": "01a215b3-8834-7713-9246-b0695f60523e",
+                     *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *       "status": "active",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -26047,8 +27402,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a2154d-8e1a-74ea-a561-391be7571aaf",
-                     *           "agreementId": "01a2154d-8d4c-7611-9d1e-c41d04358ff5",
+                     *           "id": "01a215b3-8a2e-757e-a934-a40716a1f065",
+                     *           "agreementId": "01a215b3-8834-7713-9246-b0695f60523e",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -26159,11 +27514,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-26T00:42:13.910Z"
+                     *           "createdAt": "2026-11-26T02:33:37.574Z"
                      *         }
                      *       ],
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T00:42:13.706Z"
+                     *       "createdAt": "2026-11-26T02:33:37.068Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -26330,9 +27685,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8d4c-7611-9d1e-c41d04358ff5",
-                     *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
-                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *       "id": "01a215b3-8834-7713-9246-b0695f60523e",
+                     *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *       "status": "suspended",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -26350,8 +27705,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a2154d-8e1a-74ea-a561-391be7571aaf",
-                     *           "agreementId": "01a2154d-8d4c-7611-9d1e-c41d04358ff5",
+                     *           "id": "01a215b3-8a2e-757e-a934-a40716a1f065",
+                     *           "agreementId": "01a215b3-8834-7713-9246-b0695f60523e",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -26462,11 +27817,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-26T00:42:13.910Z"
+                     *           "createdAt": "2026-11-26T02:33:37.574Z"
                      *         }
                      *       ],
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T00:42:13.706Z"
+                     *       "createdAt": "2026-11-26T02:33:37.068Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -26714,8 +28069,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8e1a-74ea-a561-391be7571aaf",
-                     *       "agreementId": "01a2154d-8d4c-7611-9d1e-c41d04358ff5",
+                     *       "id": "01a215b3-8a2e-757e-a934-a40716a1f065",
+                     *       "agreementId": "01a215b3-8834-7713-9246-b0695f60523e",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2026-12-31",
                      *       "statement": {
@@ -26826,7 +28181,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-26T00:42:13.910Z"
+                     *       "createdAt": "2026-11-26T02:33:37.574Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AccountReturn"];
@@ -27053,7 +28408,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8e2c-7462-a097-8faed41f6670",
+                     *       "id": "01a215b3-8a6d-723c-88a6-6e8689774dff",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -27063,7 +28418,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a2154d-8d4c-7611-9d1e-c41d04358ff5",
+                     *           "agreementId": "01a215b3-8834-7713-9246-b0695f60523e",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -27103,7 +28458,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-26T00:42:13.929Z"
+                     *       "createdAt": "2026-11-26T02:33:37.637Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -27271,7 +28626,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8e2c-7462-a097-8faed41f6670",
+                     *       "id": "01a215b3-8a6d-723c-88a6-6e8689774dff",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -27281,7 +28636,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a2154d-8d4c-7611-9d1e-c41d04358ff5",
+                     *           "agreementId": "01a215b3-8834-7713-9246-b0695f60523e",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -27321,7 +28676,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-26T00:42:13.929Z"
+                     *       "createdAt": "2026-11-26T02:33:37.637Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -27465,7 +28820,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "agreementId": "01a2154d-8d4c-7611-9d1e-c41d04358ff5",
+                 *       "agreementId": "01a215b3-8834-7713-9246-b0695f60523e",
                  *       "outcome": "satisfactory",
                  *       "notes": "Statement and card records agree"
                  *     }
@@ -27485,7 +28840,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8e2c-7462-a097-8faed41f6670",
+                     *       "id": "01a215b3-8a6d-723c-88a6-6e8689774dff",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -27495,7 +28850,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a2154d-8d4c-7611-9d1e-c41d04358ff5",
+                     *           "agreementId": "01a215b3-8834-7713-9246-b0695f60523e",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -27506,7 +28861,7 @@ export interface operations {
                      *           "notes": "Statement and card records agree",
                      *           "recoveryPence": null,
                      *           "recoveryTransactionId": null,
-                     *           "decidedAt": "2026-11-26T00:42:13.954Z"
+                     *           "decidedAt": "2026-11-26T02:33:37.688Z"
                      *         }
                      *       ],
                      *       "explanation": [
@@ -27535,7 +28890,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-26T00:42:13.929Z"
+                     *       "createdAt": "2026-11-26T02:33:37.637Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -27774,7 +29129,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8d60-72c7-a10e-8c505039ad30",
+                     *       "id": "01a215b3-8868-71b6-9937-e2aafd8a9306",
                      *       "runDate": "2026-11-30",
                      *       "status": "prepared",
                      *       "payments": 0,
@@ -27807,11 +29162,11 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a2154d-8d60-72c7-a10e-8c505039ad30/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a2154d-8d60-72c7-a10e-8c505039ad30/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a215b3-8868-71b6-9937-e2aafd8a9306/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a215b3-8868-71b6-9937-e2aafd8a9306/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a2154d-89ec-7343-adcc-59d03198b783",
-                     *       "createdAt": "2026-11-26T00:42:13.722Z",
+                     *       "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *       "createdAt": "2026-11-26T02:33:37.116Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
                      *       "cancelledAt": null,
@@ -27999,7 +29354,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8d7e-7335-85f1-e99a4542513b",
+                     *       "id": "01a215b3-8895-7515-89cf-e5b4d7bb4e09",
                      *       "runDate": "2026-12-01",
                      *       "status": "prepared",
                      *       "payments": 1,
@@ -28032,11 +29387,11 @@ export interface operations {
                      *         "amountPence": 329125
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a2154d-8d7e-7335-85f1-e99a4542513b/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a2154d-8d7e-7335-85f1-e99a4542513b/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a215b3-8895-7515-89cf-e5b4d7bb4e09/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a215b3-8895-7515-89cf-e5b4d7bb4e09/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a2154d-89ec-7343-adcc-59d03198b783",
-                     *       "createdAt": "2026-11-26T00:42:13.750Z",
+                     *       "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *       "createdAt": "2026-11-26T02:33:37.163Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
                      *       "cancelledAt": null,
@@ -28195,9 +29550,9 @@ export interface operations {
                 content: {
                     /**
                      * @example record,run_id,run_date,payee_kind,payee_reference,payee_name,budget_id,person_id,instalment_number,due_date,count,amount_pence
-                     *     payment,01a2154d-8d7e-7335-85f1-e99a4542513b,2026-12-01,direct-payment,DB-CARD-0001,Sam,01a2154d-8c52-7767-bf6f-738423b3d4b5,01a2154d-8ae9-7230-a8e7-43ee7b447063,1,2026-12-01,1,329125
-                     *     payee-total,01a2154d-8d7e-7335-85f1-e99a4542513b,2026-12-01,direct-payment,DB-CARD-0001,Sam,,,,,1,329125
-                     *     control,01a2154d-8d7e-7335-85f1-e99a4542513b,2026-12-01,,,,,,,,1,329125
+                     *     payment,01a215b3-8895-7515-89cf-e5b4d7bb4e09,2026-12-01,direct-payment,DB-CARD-0001,Sam,01a215b3-85d5-7783-a443-0580ef625c95,01a215b3-82a1-7611-8eba-06e6eee5e090,1,2026-12-01,1,329125
+                     *     payee-total,01a215b3-8895-7515-89cf-e5b4d7bb4e09,2026-12-01,direct-payment,DB-CARD-0001,Sam,,,,,1,329125
+                     *     control,01a215b3-8895-7515-89cf-e5b4d7bb4e09,2026-12-01,,,,,,,,1,329125
                      */
                     "text/csv": string;
                     "text/plain": string;
@@ -28381,7 +29736,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8d7e-7335-85f1-e99a4542513b",
+                     *       "id": "01a215b3-8895-7515-89cf-e5b4d7bb4e09",
                      *       "runDate": "2026-12-01",
                      *       "status": "confirmed",
                      *       "payments": 1,
@@ -28414,13 +29769,13 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a2154d-8d7e-7335-85f1-e99a4542513b/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a2154d-8d7e-7335-85f1-e99a4542513b/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a215b3-8895-7515-89cf-e5b4d7bb4e09/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a215b3-8895-7515-89cf-e5b4d7bb4e09/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a2154d-89ec-7343-adcc-59d03198b783",
-                     *       "createdAt": "2026-11-26T00:42:13.750Z",
-                     *       "confirmedBy": "key:01a2154d-89ec-7343-adcc-59d03198b783",
-                     *       "confirmedAt": "2026-11-26T00:42:13.782Z",
+                     *       "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *       "createdAt": "2026-11-26T02:33:37.163Z",
+                     *       "confirmedBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *       "confirmedAt": "2026-11-26T02:33:37.236Z",
                      *       "cancelledAt": null,
                      *       "version": 3
                      *     }
@@ -28591,7 +29946,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8d60-72c7-a10e-8c505039ad30",
+                     *       "id": "01a215b3-8868-71b6-9937-e2aafd8a9306",
                      *       "runDate": "2026-11-30",
                      *       "status": "cancelled",
                      *       "payments": 0,
@@ -28624,14 +29979,14 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a2154d-8d60-72c7-a10e-8c505039ad30/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a2154d-8d60-72c7-a10e-8c505039ad30/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a215b3-8868-71b6-9937-e2aafd8a9306/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a215b3-8868-71b6-9937-e2aafd8a9306/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a2154d-89ec-7343-adcc-59d03198b783",
-                     *       "createdAt": "2026-11-26T00:42:13.722Z",
+                     *       "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *       "createdAt": "2026-11-26T02:33:37.116Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
-                     *       "cancelledAt": "2026-11-26T00:42:13.745Z",
+                     *       "cancelledAt": "2026-11-26T02:33:37.152Z",
                      *       "version": 2
                      *     }
                      */
@@ -28807,10 +30162,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2154d-8ed2-705c-ae79-54d00eae64bc",
-                     *           "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *           "id": "01a215b3-8c03-70c7-9c9c-1de64aeb6803",
+                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *           "subject": "budget",
-                     *           "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
+                     *           "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
                      *           "planId": null,
                      *           "decisionId": null,
                      *           "lodgedBy": "person",
@@ -28818,8 +30173,8 @@ export interface operations {
                      *           "status": "lodged",
                      *           "decision": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-26T00:42:14.097Z",
-                     *           "updatedAt": "2026-11-26T00:42:14.097Z"
+                     *           "createdAt": "2026-11-26T02:33:38.048Z",
+                     *           "updatedAt": "2026-11-26T02:33:38.048Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -28937,7 +30292,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "subject": "budget",
-                 *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
+                 *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
                  *       "reason": "My night-time needs are not counted"
                  *     }
                  */
@@ -28959,10 +30314,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8ed2-705c-ae79-54d00eae64bc",
-                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *       "id": "01a215b3-8c03-70c7-9c9c-1de64aeb6803",
+                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *       "subject": "budget",
-                     *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
+                     *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -28970,8 +30325,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T00:42:14.097Z",
-                     *       "updatedAt": "2026-11-26T00:42:14.097Z"
+                     *       "createdAt": "2026-11-26T02:33:38.048Z",
+                     *       "updatedAt": "2026-11-26T02:33:38.048Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -29170,10 +30525,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8ed2-705c-ae79-54d00eae64bc",
-                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *       "id": "01a215b3-8c03-70c7-9c9c-1de64aeb6803",
+                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *       "subject": "budget",
-                     *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
+                     *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -29181,8 +30536,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T00:42:14.097Z",
-                     *       "updatedAt": "2026-11-26T00:42:14.097Z"
+                     *       "createdAt": "2026-11-26T02:33:38.048Z",
+                     *       "updatedAt": "2026-11-26T02:33:38.048Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -29349,10 +30704,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8ed2-705c-ae79-54d00eae64bc",
-                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *       "id": "01a215b3-8c03-70c7-9c9c-1de64aeb6803",
+                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *       "subject": "budget",
-                     *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
+                     *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -29362,12 +30717,12 @@ export interface operations {
                      *         "outcome": "not-upheld",
                      *         "reasons": "Night-time needs are counted in section 4",
                      *         "agreedAnnualPence": null,
-                     *         "decidedBy": "key:01a2154d-89e4-7496-91b6-69bff668af4e",
-                     *         "decidedAt": "2026-11-26T00:42:14.122Z"
+                     *         "decidedBy": "key:01a215b3-8037-757d-a74d-cc3c41fed471",
+                     *         "decidedAt": "2026-11-26T02:33:38.103Z"
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T00:42:14.097Z",
-                     *       "updatedAt": "2026-11-26T00:42:14.122Z"
+                     *       "createdAt": "2026-11-26T02:33:38.048Z",
+                     *       "updatedAt": "2026-11-26T02:33:38.104Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -29623,9 +30978,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2154d-8d0e-7236-9b87-ded9319f0893",
-                     *           "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
-                     *           "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *           "id": "01a215b3-878f-712e-9e41-e4fe08b15f64",
+                     *           "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *           "kind": "first",
                      *           "dueDate": "2026-12-29",
                      *           "repeatEveryMonths": null,
@@ -29635,13 +30990,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-26T00:42:13.635Z",
-                     *           "updatedAt": "2026-11-26T00:42:13.635Z"
+                     *           "createdAt": "2026-11-26T02:33:36.884Z",
+                     *           "updatedAt": "2026-11-26T02:33:36.884Z"
                      *         },
                      *         {
-                     *           "id": "01a2154d-8d0e-7237-af53-05827dbd79fc",
-                     *           "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
-                     *           "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *           "id": "01a215b3-878f-712f-a5a6-db054202ed8d",
+                     *           "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *           "kind": "annual",
                      *           "dueDate": "2027-12-01",
                      *           "repeatEveryMonths": null,
@@ -29651,13 +31006,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-26T00:42:13.635Z",
-                     *           "updatedAt": "2026-11-26T00:42:13.635Z"
+                     *           "createdAt": "2026-11-26T02:33:36.884Z",
+                     *           "updatedAt": "2026-11-26T02:33:36.884Z"
                      *         },
                      *         {
-                     *           "id": "01a2154d-8d3d-725b-8570-2c763ca62ff8",
-                     *           "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
-                     *           "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *           "id": "01a215b3-880e-713c-a2fb-7b987f31be3c",
+                     *           "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *           "kind": "interim",
                      *           "dueDate": "2027-04-01",
                      *           "repeatEveryMonths": null,
@@ -29667,8 +31022,8 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-26T00:42:13.685Z",
-                     *           "updatedAt": "2026-11-26T00:42:13.685Z"
+                     *           "createdAt": "2026-11-26T02:33:37.015Z",
+                     *           "updatedAt": "2026-11-26T02:33:37.015Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -29786,7 +31141,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
+                 *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
                  *       "kind": "interim",
                  *       "dueDate": "2027-03-01"
                  *     }
@@ -29809,9 +31164,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8e7a-763a-8f46-453ab4f66bb8",
-                     *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
-                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *       "id": "01a215b3-8b22-7759-a0f0-ffc4ab8fa95e",
+                     *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *       "kind": "interim",
                      *       "dueDate": "2027-03-01",
                      *       "repeatEveryMonths": null,
@@ -29821,8 +31176,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T00:42:14.008Z",
-                     *       "updatedAt": "2026-11-26T00:42:14.008Z"
+                     *       "createdAt": "2026-11-26T02:33:37.824Z",
+                     *       "updatedAt": "2026-11-26T02:33:37.824Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -30006,9 +31361,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8d3d-725b-8570-2c763ca62ff8",
-                     *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
-                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *       "id": "01a215b3-880e-713c-a2fb-7b987f31be3c",
+                     *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -30018,8 +31373,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T00:42:13.685Z",
-                     *       "updatedAt": "2026-11-26T00:42:13.685Z"
+                     *       "createdAt": "2026-11-26T02:33:37.015Z",
+                     *       "updatedAt": "2026-11-26T02:33:37.015Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -30197,9 +31552,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8d3d-725b-8570-2c763ca62ff8",
-                     *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
-                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *       "id": "01a215b3-880e-713c-a2fb-7b987f31be3c",
+                     *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -30231,10 +31586,10 @@ export interface operations {
                      *         "reassessmentId": null
                      *       },
                      *       "clawback": null,
-                     *       "completedAt": "2026-11-26T00:42:14.047Z",
+                     *       "completedAt": "2026-11-26T02:33:37.925Z",
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T00:42:13.685Z",
-                     *       "updatedAt": "2026-11-26T00:42:14.047Z"
+                     *       "createdAt": "2026-11-26T02:33:37.015Z",
+                     *       "updatedAt": "2026-11-26T02:33:37.925Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -30493,9 +31848,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8d0e-7237-af53-05827dbd79fc",
-                     *       "budgetId": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
-                     *       "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *       "id": "01a215b3-878f-712f-a5a6-db054202ed8d",
+                     *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *       "kind": "annual",
                      *       "dueDate": "2027-12-01",
                      *       "repeatEveryMonths": null,
@@ -30637,10 +31992,10 @@ export interface operations {
                      *           "decision": "reduce",
                      *           "amountPence": 1577576,
                      *           "reason": "A replacement hoist is due next month",
-                     *           "decidedBy": "key:01a2154d-89ec-7343-adcc-59d03198b783",
-                     *           "decidedAt": "2026-11-26T00:42:14.085Z",
+                     *           "decidedBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *           "decidedAt": "2026-11-26T02:33:38.015Z",
                      *           "transactionIds": [
-                     *             "01a2154d-8ec4-7459-9917-6e6ddc58e681"
+                     *             "01a215b3-8bde-700a-b4b1-d7a2828cbbf4"
                      *           ]
                      *         },
                      *         "weeksPerYear": 52,
@@ -30648,10 +32003,10 @@ export interface operations {
                      *         "funders": [],
                      *         "totalClawbackPence": 3155153
                      *       },
-                     *       "completedAt": "2026-11-26T00:42:14.060Z",
+                     *       "completedAt": "2026-11-26T02:33:37.957Z",
                      *       "version": 3,
-                     *       "createdAt": "2026-11-26T00:42:13.635Z",
-                     *       "updatedAt": "2026-11-26T00:42:14.085Z"
+                     *       "createdAt": "2026-11-26T02:33:36.884Z",
+                     *       "updatedAt": "2026-11-26T02:33:38.016Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -30895,26 +32250,26 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "budget",
-                     *       "id": "01a2154d-8c52-7767-bf6f-738423b3d4b5",
+                     *       "id": "01a215b3-85d5-7783-a443-0580ef625c95",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
                      *         "questionnaire": "saq v1",
-                     *         "questionnaireId": "01a2154d-8803-7156-bce7-fcf11eeddaea",
+                     *         "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
                      *         "scheme": "adults v1",
-                     *         "schemeId": "01a2154d-8819-767f-91c4-a67126d03e10"
+                     *         "schemeId": "01a215b3-7ae6-7030-a504-f4b8d96a2109"
                      *       },
                      *       "checks": [
                      *         {
                      *           "figure": "schemeId",
-                     *           "stored": "01a2154d-8819-767f-91c4-a67126d03e10",
-                     *           "recomputed": "01a2154d-8819-767f-91c4-a67126d03e10",
+                     *           "stored": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
+                     *           "recomputed": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
                      *           "matches": true
                      *         },
                      *         {
                      *           "figure": "questionnaireId",
-                     *           "stored": "01a2154d-8803-7156-bce7-fcf11eeddaea",
-                     *           "recomputed": "01a2154d-8803-7156-bce7-fcf11eeddaea",
+                     *           "stored": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
+                     *           "recomputed": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
                      *           "matches": true
                      *         },
                      *         {
@@ -31068,6 +32423,21 @@ export interface operations {
                     };
                 };
             };
+            /** @description PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PERSON_ERASED";
+                    };
+                };
+            };
             /** @description URI_TOO_LONG: The request URL is too long. */
             414: {
                 headers: {
@@ -31158,11 +32528,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "financial-assessment",
-                     *       "id": "01a2154d-8c19-7106-a970-4449c20c4da2",
+                     *       "id": "01a215b3-8553-7206-a0fc-b5a0e20d2909",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
-                     *         "chargingPolicyId": "01a2154d-8bde-702c-b57b-c0a14b4ccc6d",
+                     *         "chargingPolicyId": "01a215b3-84d4-73de-bfd0-d998a88b2d70",
                      *         "chargingPolicyVersion": 1,
                      *         "chargingPolicy": "Charging policy 2027/28"
                      *       },
@@ -31243,6 +32613,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PERSON_ERASED";
                     };
                 };
             };
@@ -31334,7 +32719,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "clawback",
-                     *       "id": "01a2154d-8d0e-7237-af53-05827dbd79fc",
+                     *       "id": "01a215b3-878f-712f-a5a6-db054202ed8d",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
@@ -31460,6 +32845,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PERSON_ERASED";
                     };
                 };
             };
@@ -31799,6 +33199,71 @@ export interface operations {
                      *             },
                      *             "additionalProperties": true,
                      *             "description": "A person: ids and client group, never their name"
+                     *           }
+                     *         },
+                     *         {
+                     *           "type": "person.erased",
+                     *           "entityType": "person",
+                     *           "description": "A person’s personal data was erased (their retention period passed, or the council granted a request): erase any copy you hold. Anonymous figures stay",
+                     *           "payloadSchema": {
+                     *             "type": "object",
+                     *             "required": [
+                     *               "id",
+                     *               "erasedAt",
+                     *               "reason"
+                     *             ],
+                     *             "properties": {
+                     *               "id": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               },
+                     *               "erasedAt": {
+                     *                 "type": "string"
+                     *               },
+                     *               "reason": {
+                     *                 "type": "string"
+                     *               }
+                     *             },
+                     *             "additionalProperties": true,
+                     *             "description": "The person’s id, when, and why: retention or request"
+                     *           }
+                     *         },
+                     *         {
+                     *           "type": "person.legal-hold-placed",
+                     *           "entityType": "person",
+                     *           "description": "A legal hold was placed on a person’s records: nothing erases them until it is released",
+                     *           "payloadSchema": {
+                     *             "type": "object",
+                     *             "required": [
+                     *               "id"
+                     *             ],
+                     *             "properties": {
+                     *               "id": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               }
+                     *             },
+                     *             "additionalProperties": true,
+                     *             "description": "The person’s id; the reason is in the audit trail"
+                     *           }
+                     *         },
+                     *         {
+                     *           "type": "person.legal-hold-released",
+                     *           "entityType": "person",
+                     *           "description": "A legal hold on a person’s records was released: the retention policy applies again",
+                     *           "payloadSchema": {
+                     *             "type": "object",
+                     *             "required": [
+                     *               "id"
+                     *             ],
+                     *             "properties": {
+                     *               "id": {
+                     *                 "type": "string",
+                     *                 "format": "uuid"
+                     *               }
+                     *             },
+                     *             "additionalProperties": true,
+                     *             "description": "The person’s id"
                      *           }
                      *         },
                      *         {
@@ -32154,10 +33619,22 @@ export interface operations {
                      *               "totalPence": {
                      *                 "type": "integer",
                      *                 "minimum": 0
+                     *               },
+                     *               "paidPayments": {
+                     *                 "type": "integer",
+                     *                 "description": "Once confirmed: instalments recorded on the ledger"
+                     *               },
+                     *               "paidPence": {
+                     *                 "type": "integer",
+                     *                 "minimum": 0
+                     *               },
+                     *               "skippedPayments": {
+                     *                 "type": "integer",
+                     *                 "description": "Once confirmed: instalments skipped because they changed since the run was prepared"
                      *               }
                      *             },
                      *             "additionalProperties": true,
-                     *             "description": "The run, its control count and total"
+                     *             "description": "The run, its control count and total (as prepared); once confirmed, what was paid and skipped"
                      *           }
                      *         },
                      *         {
@@ -32194,10 +33671,22 @@ export interface operations {
                      *               "totalPence": {
                      *                 "type": "integer",
                      *                 "minimum": 0
+                     *               },
+                     *               "paidPayments": {
+                     *                 "type": "integer",
+                     *                 "description": "Once confirmed: instalments recorded on the ledger"
+                     *               },
+                     *               "paidPence": {
+                     *                 "type": "integer",
+                     *                 "minimum": 0
+                     *               },
+                     *               "skippedPayments": {
+                     *                 "type": "integer",
+                     *                 "description": "Once confirmed: instalments skipped because they changed since the run was prepared"
                      *               }
                      *             },
                      *             "additionalProperties": true,
-                     *             "description": "The run, its control count and total"
+                     *             "description": "The run, its control count and total (as prepared); once confirmed, what was paid and skipped"
                      *           }
                      *         },
                      *         {
@@ -32234,10 +33723,22 @@ export interface operations {
                      *               "totalPence": {
                      *                 "type": "integer",
                      *                 "minimum": 0
+                     *               },
+                     *               "paidPayments": {
+                     *                 "type": "integer",
+                     *                 "description": "Once confirmed: instalments recorded on the ledger"
+                     *               },
+                     *               "paidPence": {
+                     *                 "type": "integer",
+                     *                 "minimum": 0
+                     *               },
+                     *               "skippedPayments": {
+                     *                 "type": "integer",
+                     *                 "description": "Once confirmed: instalments skipped because they changed since the run was prepared"
                      *               }
                      *             },
                      *             "additionalProperties": true,
-                     *             "description": "The run, its control count and total"
+                     *             "description": "The run, its control count and total (as prepared); once confirmed, what was paid and skipped"
                      *           }
                      *         },
                      *         {
@@ -32645,7 +34146,7 @@ export interface operations {
                      *         {
                      *           "type": "budget.ended",
                      *           "entityType": "budget",
-                     *           "description": "A budget ended: replaced by the one an uprating made, once that was agreed, from the day before it starts",
+                     *           "description": "A budget ended: replaced by the one an uprating made (from the day before it starts), or ended by the council (endBudget: the person moved away, died or no longer needs support)",
                      *           "payloadSchema": {
                      *             "type": "object",
                      *             "required": [
@@ -33679,52 +35180,52 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2154d-8832-71ef-a4d9-bf7b3e63eabe",
+                     *           "id": "01a215b3-7b09-725c-9ff5-0d9e3f6de995",
                      *           "seq": 1,
                      *           "type": "council.created",
                      *           "entityType": "council",
-                     *           "entityId": "01a2154d-87dd-77fc-9129-aa2d9a6a4119",
-                     *           "occurredAt": "2026-11-26T00:42:12.316Z",
+                     *           "entityId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *           "occurredAt": "2026-11-26T02:33:33.571Z",
                      *           "data": {
-                     *             "id": "01a2154d-87dd-77fc-9129-aa2d9a6a4119",
+                     *             "id": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
                      *             "name": "Demo Borough"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2154d-8832-71f0-9338-0405119e95f6",
+                     *           "id": "01a215b3-7b09-725d-8cb6-ce0e8a927331",
                      *           "seq": 2,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a2154d-8803-7156-bce7-fcf11eeddaea",
-                     *           "occurredAt": "2026-11-26T00:42:12.316Z",
+                     *           "entityId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
+                     *           "occurredAt": "2026-11-26T02:33:33.571Z",
                      *           "data": {
-                     *             "id": "01a2154d-8803-7156-bce7-fcf11eeddaea",
+                     *             "id": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
                      *             "key": "saq",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2154d-8832-71f1-81f4-30c199416669",
+                     *           "id": "01a215b3-7b09-725e-8ab6-792445e6b2ed",
                      *           "seq": 3,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a2154d-8819-767f-91c4-a67126d03e10",
-                     *           "occurredAt": "2026-11-26T00:42:12.316Z",
+                     *           "entityId": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
+                     *           "occurredAt": "2026-11-26T02:33:33.571Z",
                      *           "data": {
-                     *             "id": "01a2154d-8819-767f-91c4-a67126d03e10",
+                     *             "id": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
                      *             "key": "adults",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2154d-89c4-7680-b7a1-c0a970282eaf",
+                     *           "id": "01a215b3-7fe4-73c8-8894-fe88eb278e07",
                      *           "seq": 4,
                      *           "type": "council.updated",
                      *           "entityType": "council",
-                     *           "entityId": "01a2154d-87dd-77fc-9129-aa2d9a6a4119",
-                     *           "occurredAt": "2026-11-26T00:42:12.799Z",
+                     *           "entityId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *           "occurredAt": "2026-11-26T02:33:34.932Z",
                      *           "data": {
-                     *             "id": "01a2154d-87dd-77fc-9129-aa2d9a6a4119",
+                     *             "id": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
                      *             "name": "Demo Borough",
                      *             "version": 2,
                      *             "settings": {
@@ -33743,7 +35244,7 @@ export interface operations {
                      *                   }
                      *                 ],
                      *                 "publishedSchemeIds": [
-                     *                   "01a2154d-8819-767f-91c4-a67126d03e10"
+                     *                   "01a215b3-7ae6-7030-a504-f4b8d96a2109"
                      *                 ],
                      *                 "seniorResponsibleOwner": "Director of Adult Social Services"
                      *               },
@@ -33756,152 +35257,152 @@ export interface operations {
                      *               "firstReviewAfterWeeks": 4,
                      *               "contributionCollection": "net"
                      *             },
-                     *             "createdAt": "2026-11-26T00:42:12.316Z"
+                     *             "createdAt": "2026-11-26T02:33:33.571Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2154d-89cf-7380-a9b9-6d656d3fcbbf",
+                     *           "id": "01a215b3-8013-77ed-8823-37edc0f64fd4",
                      *           "seq": 5,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2154d-89cd-723d-889f-4f6d776e99e4",
-                     *           "occurredAt": "2026-11-26T00:42:12.813Z",
+                     *           "entityId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *           "occurredAt": "2026-11-26T02:33:34.981Z",
                      *           "data": {
-                     *             "id": "01a2154d-89cd-723d-889f-4f6d776e99e4",
+                     *             "id": "01a215b3-8005-769d-860e-4f57b3957bfb",
                      *             "name": "Care coordinators",
                      *             "roles": [
                      *               "assessor"
                      *             ],
-                     *             "createdAt": "2026-11-26T00:42:12.813Z",
+                     *             "createdAt": "2026-11-26T02:33:34.981Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2154d-89df-71a1-95fb-3ae8da56af9c",
+                     *           "id": "01a215b3-802f-7667-9219-b3f63521bf98",
                      *           "seq": 6,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2154d-89da-7163-949b-5123dfa314f9",
-                     *           "occurredAt": "2026-11-26T00:42:12.826Z",
+                     *           "entityId": "01a215b3-8027-71e0-8cb5-3694fd00bbce",
+                     *           "occurredAt": "2026-11-26T02:33:35.015Z",
                      *           "data": {
-                     *             "id": "01a2154d-89da-7163-949b-5123dfa314f9",
+                     *             "id": "01a215b3-8027-71e0-8cb5-3694fd00bbce",
                      *             "name": "Team managers",
                      *             "roles": [
                      *               "team-manager"
                      *             ],
-                     *             "createdAt": "2026-11-26T00:42:12.826Z",
+                     *             "createdAt": "2026-11-26T02:33:35.015Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2154d-89e7-720f-a7d4-2d06b3807adf",
+                     *           "id": "01a215b3-8040-703f-a074-ad8eb94016ae",
                      *           "seq": 7,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2154d-89e4-7496-91b6-69bff668af4e",
-                     *           "occurredAt": "2026-11-26T00:42:12.835Z",
+                     *           "entityId": "01a215b3-8037-757d-a74d-cc3c41fed471",
+                     *           "occurredAt": "2026-11-26T02:33:35.031Z",
                      *           "data": {
-                     *             "id": "01a2154d-89e4-7496-91b6-69bff668af4e",
+                     *             "id": "01a215b3-8037-757d-a74d-cc3c41fed471",
                      *             "name": "Resource Allocation Panel",
                      *             "roles": [
                      *               "panel"
                      *             ],
-                     *             "createdAt": "2026-11-26T00:42:12.835Z",
+                     *             "createdAt": "2026-11-26T02:33:35.031Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2154d-89f0-75aa-af27-cf978e8b4d08",
+                     *           "id": "01a215b3-8058-77f9-8696-e97242b8a6b2",
                      *           "seq": 8,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2154d-89ec-7343-adcc-59d03198b783",
-                     *           "occurredAt": "2026-11-26T00:42:12.844Z",
+                     *           "entityId": "01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *           "occurredAt": "2026-11-26T02:33:35.049Z",
                      *           "data": {
-                     *             "id": "01a2154d-89ec-7343-adcc-59d03198b783",
+                     *             "id": "01a215b3-804a-7130-8c7e-35f14ac3d52e",
                      *             "name": "Finance",
                      *             "roles": [
                      *               "finance"
                      *             ],
-                     *             "createdAt": "2026-11-26T00:42:12.844Z",
+                     *             "createdAt": "2026-11-26T02:33:35.049Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2154d-89f8-725b-bed1-f688be9cd832",
+                     *           "id": "01a215b3-806b-77f1-92b7-0bd0ee66269b",
                      *           "seq": 9,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2154d-89f5-7250-af7e-cbcb49842a9e",
-                     *           "occurredAt": "2026-11-26T00:42:12.853Z",
+                     *           "entityId": "01a215b3-8063-7372-89a2-4b9a193a697a",
+                     *           "occurredAt": "2026-11-26T02:33:35.075Z",
                      *           "data": {
-                     *             "id": "01a2154d-89f5-7250-af7e-cbcb49842a9e",
+                     *             "id": "01a215b3-8063-7372-89a2-4b9a193a697a",
                      *             "name": "CareFirst bridge",
                      *             "roles": [
                      *               "integration"
                      *             ],
-                     *             "createdAt": "2026-11-26T00:42:12.853Z",
+                     *             "createdAt": "2026-11-26T02:33:35.075Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2154d-89ff-7028-b1df-5eeff1e24962",
+                     *           "id": "01a215b3-807a-7464-8bf9-7f1f56dd532a",
                      *           "seq": 10,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2154d-89fb-75ab-b20f-60aed75e6330",
-                     *           "occurredAt": "2026-11-26T00:42:12.859Z",
+                     *           "entityId": "01a215b3-8076-77c2-983a-4fefbf4a659f",
+                     *           "occurredAt": "2026-11-26T02:33:35.094Z",
                      *           "data": {
-                     *             "id": "01a2154d-89fb-75ab-b20f-60aed75e6330",
+                     *             "id": "01a215b3-8076-77c2-983a-4fefbf4a659f",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-11-26T00:42:12.859Z",
+                     *             "createdAt": "2026-11-26T02:33:35.094Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2154d-8a12-76f3-9268-bab2ad85bbfe",
+                     *           "id": "01a215b3-80a7-719e-b517-13ed0e00f8c8",
                      *           "seq": 11,
                      *           "type": "api-key.revoked",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2154d-89fb-75ab-b20f-60aed75e6330",
-                     *           "occurredAt": "2026-11-26T00:42:12.875Z",
+                     *           "entityId": "01a215b3-8076-77c2-983a-4fefbf4a659f",
+                     *           "occurredAt": "2026-11-26T02:33:35.135Z",
                      *           "data": {
-                     *             "id": "01a2154d-89fb-75ab-b20f-60aed75e6330",
+                     *             "id": "01a215b3-8076-77c2-983a-4fefbf4a659f",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-11-26T00:42:12.859Z",
-                     *             "revokedAt": "2026-11-26T00:42:12.877Z"
+                     *             "createdAt": "2026-11-26T02:33:35.094Z",
+                     *             "revokedAt": "2026-11-26T02:33:35.139Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2154d-8a82-710a-95c2-6111c52c691d",
+                     *           "id": "01a215b3-81ae-7284-8293-6a3460238ce9",
                      *           "seq": 12,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a2154d-8a80-7555-a030-a0cab504a2f6",
-                     *           "occurredAt": "2026-11-26T00:42:12.991Z",
+                     *           "entityId": "01a215b3-81aa-7205-909d-f7dbba22c459",
+                     *           "occurredAt": "2026-11-26T02:33:35.399Z",
                      *           "data": {
-                     *             "id": "01a2154d-8a80-7555-a030-a0cab504a2f6",
-                     *             "key": "carers-mwwtvbss",
+                     *             "id": "01a215b3-81aa-7205-909d-f7dbba22c459",
+                     *             "key": "carers-mwwxujyc",
                      *             "title": "Carer’s self-assessment",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2154d-8a91-7384-a97e-1119805734e1",
+                     *           "id": "01a215b3-81d1-710a-ac2c-b7ca92c1840d",
                      *           "seq": 13,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a2154d-8a8f-76e5-bcc6-e30db82ea314",
-                     *           "occurredAt": "2026-11-26T00:42:13.004Z",
+                     *           "entityId": "01a215b3-81c9-73bc-b3c6-7aa2ee4cbea8",
+                     *           "occurredAt": "2026-11-26T02:33:35.431Z",
                      *           "data": {
-                     *             "id": "01a2154d-8a8f-76e5-bcc6-e30db82ea314",
-                     *             "key": "carers-mwwtvbss",
+                     *             "id": "01a215b3-81c9-73bc-b3c6-7aa2ee4cbea8",
+                     *             "key": "carers-mwwxujyc",
                      *             "method": {
                      *               "type": "linear",
                      *               "poundsPerPointPence": 10000
@@ -33912,28 +35413,28 @@ export interface operations {
                      *               "percent": 20
                      *             },
                      *             "rounding": "penny",
-                     *             "createdAt": "2026-11-26T00:42:13.004Z",
+                     *             "createdAt": "2026-11-26T02:33:35.431Z",
                      *             "effectiveTo": null,
                      *             "floorPoints": null,
                      *             "ceilingPence": null,
                      *             "clientGroups": [
-                     *               "carers-mwwtvbss"
+                     *               "carers-mwwxujyc"
                      *             ],
                      *             "weeksPerYear": 52,
                      *             "effectiveFrom": "2026-04-01",
-                     *             "questionnaireId": "01a2154d-8a80-7555-a030-a0cab504a2f6",
+                     *             "questionnaireId": "01a215b3-81aa-7205-909d-f7dbba22c459",
                      *             "topSlicePercent": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2154d-8abb-7745-971b-306a502ba456",
+                     *           "id": "01a215b3-824d-714c-9397-2486464d9c93",
                      *           "seq": 14,
                      *           "type": "calibration.created",
                      *           "entityType": "calibration",
-                     *           "entityId": "01a2154d-8ab7-73f9-8485-fd7f6a76c31d",
-                     *           "occurredAt": "2026-11-26T00:42:13.047Z",
+                     *           "entityId": "01a215b3-823a-7312-9db0-5ad019e5999f",
+                     *           "occurredAt": "2026-11-26T02:33:35.546Z",
                      *           "data": {
-                     *             "id": "01a2154d-8ab7-73f9-8485-fd7f6a76c31d",
+                     *             "id": "01a215b3-823a-7312-9db0-5ad019e5999f",
                      *             "caseCount": 3,
                      *             "integrity": {
                      *               "passes": true,
@@ -33947,104 +35448,104 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2154d-8aed-7635-b0ef-0c1908406eab",
+                     *           "id": "01a215b3-82ae-7686-a1d3-95901262e9d0",
                      *           "seq": 15,
                      *           "type": "person.created",
                      *           "entityType": "person",
-                     *           "entityId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
-                     *           "occurredAt": "2026-11-26T00:42:13.086Z",
+                     *           "entityId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "occurredAt": "2026-11-26T02:33:35.633Z",
                      *           "data": {
-                     *             "id": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *             "id": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *             "version": 1,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mwwtvbss"
+                     *               "carefirst": "JOURNEY-mwwxujyc"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2154d-8b0f-7142-af51-7b39aed3a1ca",
+                     *           "id": "01a215b3-830d-751a-9bd9-ac0ef6fbda63",
                      *           "seq": 16,
                      *           "type": "person.updated",
                      *           "entityType": "person",
-                     *           "entityId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
-                     *           "occurredAt": "2026-11-26T00:42:13.131Z",
+                     *           "entityId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "occurredAt": "2026-11-26T02:33:35.746Z",
                      *           "data": {
-                     *             "id": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *             "id": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *             "version": 2,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mwwtvbss"
+                     *               "carefirst": "JOURNEY-mwwxujyc"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2154d-8b31-72a4-83b3-d903ec573191",
+                     *           "id": "01a215b3-835d-7799-beaf-40ce60b777c6",
                      *           "seq": 17,
                      *           "type": "assessment.created",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a2154d-8b2c-7308-bda3-3753dd01d3e5",
-                     *           "occurredAt": "2026-11-26T00:42:13.163Z",
+                     *           "entityId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *           "occurredAt": "2026-11-26T02:33:35.825Z",
                      *           "data": {
-                     *             "id": "01a2154d-8b2c-7308-bda3-3753dd01d3e5",
+                     *             "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
                      *             "status": "draft",
                      *             "version": 1,
-                     *             "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a2154d-8803-7156-bce7-fcf11eeddaea"
+                     *             "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2154d-8b69-7547-aec3-a073b5082ae1",
+                     *           "id": "01a215b3-83d4-76cc-aecd-67da422968a3",
                      *           "seq": 18,
                      *           "type": "assessment.answers-saved",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a2154d-8b2c-7308-bda3-3753dd01d3e5",
-                     *           "occurredAt": "2026-11-26T00:42:13.214Z",
+                     *           "entityId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *           "occurredAt": "2026-11-26T02:33:35.929Z",
                      *           "data": {
-                     *             "id": "01a2154d-8b2c-7308-bda3-3753dd01d3e5",
+                     *             "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
                      *             "status": "draft",
                      *             "version": 2,
-                     *             "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a2154d-8803-7156-bce7-fcf11eeddaea"
+                     *             "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2154d-8b9e-77b8-878d-11bd871a5de4",
+                     *           "id": "01a215b3-845d-75ac-9fd5-7fc89b673fec",
                      *           "seq": 19,
                      *           "type": "assessment.submitted",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a2154d-8b2c-7308-bda3-3753dd01d3e5",
-                     *           "occurredAt": "2026-11-26T00:42:13.274Z",
+                     *           "entityId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *           "occurredAt": "2026-11-26T02:33:36.083Z",
                      *           "data": {
-                     *             "id": "01a2154d-8b2c-7308-bda3-3753dd01d3e5",
+                     *             "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
                      *             "status": "submitted",
                      *             "version": 3,
-                     *             "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a2154d-8803-7156-bce7-fcf11eeddaea"
+                     *             "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2154d-8baa-7480-89bb-6b3c2744a72f",
+                     *           "id": "01a215b3-847a-7457-a3a9-82e4ea1628aa",
                      *           "seq": 20,
                      *           "type": "assessment.agreed",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a2154d-8b2c-7308-bda3-3753dd01d3e5",
-                     *           "occurredAt": "2026-11-26T00:42:13.284Z",
+                     *           "entityId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *           "occurredAt": "2026-11-26T02:33:36.113Z",
                      *           "data": {
-                     *             "id": "01a2154d-8b2c-7308-bda3-3753dd01d3e5",
+                     *             "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
                      *             "status": "agreed",
                      *             "version": 4,
                      *             "decision": "agree",
                      *             "eligible": true,
-                     *             "personId": "01a2154d-8ae9-7230-a8e7-43ee7b447063",
+                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
                      *             "amendments": 0,
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a2154d-8803-7156-bce7-fcf11eeddaea"
+                     *             "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee"
                      *           }
                      *         }
                      *       ],
@@ -34176,8 +35677,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2154d-8f02-705c-a8b9-ce9259aa6818",
-                     *           "url": "http://127.0.0.1:33545/ras",
+                     *           "id": "01a215b3-8c78-7046-99d4-42e15ddba295",
+                     *           "url": "http://127.0.0.1:46439/ras",
                      *           "description": "CareFirst bridge",
                      *           "eventTypes": [
                      *             "budget.created",
@@ -34187,7 +35688,7 @@ export interface operations {
                      *           "pausedReason": null,
                      *           "cursor": 68,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-26T00:42:14.145Z"
+                     *           "createdAt": "2026-11-26T02:33:38.166Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -34304,7 +35805,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "url": "http://127.0.0.1:33545/ras",
+                 *       "url": "http://127.0.0.1:46439/ras",
                  *       "eventTypes": [
                  *         "budget.created",
                  *         "budget.agreed"
@@ -34330,8 +35831,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8f02-705c-a8b9-ce9259aa6818",
-                     *       "url": "http://127.0.0.1:33545/ras",
+                     *       "id": "01a215b3-8c78-7046-99d4-42e15ddba295",
+                     *       "url": "http://127.0.0.1:46439/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -34341,7 +35842,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 68,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T00:42:14.145Z",
+                     *       "createdAt": "2026-11-26T02:33:38.166Z",
                      *       "secret": "whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx="
                      *     }
                      */
@@ -34511,8 +36012,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8f02-705c-a8b9-ce9259aa6818",
-                     *       "url": "http://127.0.0.1:33545/ras",
+                     *       "id": "01a215b3-8c78-7046-99d4-42e15ddba295",
+                     *       "url": "http://127.0.0.1:46439/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -34522,7 +36023,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 68,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T00:42:14.145Z"
+                     *       "createdAt": "2026-11-26T02:33:38.166Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -34834,8 +36335,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8f02-705c-a8b9-ce9259aa6818",
-                     *       "url": "http://127.0.0.1:33545/ras",
+                     *       "id": "01a215b3-8c78-7046-99d4-42e15ddba295",
+                     *       "url": "http://127.0.0.1:46439/ras",
                      *       "description": "CareFirst bridge (live)",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -34845,7 +36346,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 68,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T00:42:14.145Z"
+                     *       "createdAt": "2026-11-26T02:33:38.166Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -35655,7 +37156,7 @@ export interface operations {
                      *     </style>
                      *     </head>
                      *     <body>
-                     *     <header><p><strong>Demo Borough</strong></p><p>26 November 2026<br>indicative-budget 01a2154d-8c52-7767-bf6f-738423b3d4b5</p></header>
+                     *     <header><p><strong>Demo Borough</strong></p><p>26 November 2026<br>indicative-budget 01a215b3-85d5-7783-a443-0580ef625c95</p></header>
                      *     <h1>Your personal budget</h1>
                      *     <p>Dear Sam,</p>
                      *     <p>Thank you for telling us about your needs.</p>
@@ -35850,8 +37351,8 @@ export interface operations {
                     "application/x-ndjson": string;
                     /**
                      * @example id,personId,externalIds,assessmentId,status,startDate,schemeKey,schemeVersion,rasAnnualPence,panelAnnualPence,outsideRas,totalAnnualPence,councilAnnualPence,annualContributionPence,netAnnualPence,referral,agreedAt
-                     *     01a2154d-8c52-7767-bf6f-738423b3d4b5,01a2154d-8ae9-7230-a8e7-43ee7b447063,"{""carefirst"":""JOURNEY-mwwtvbss""}",01a2154d-8b2c-7308-bda3-3753dd01d3e5,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-11-26T00:42:13.641Z
-                     *     01a2154d-8d3b-7544-902f-6587dfaacbef,01a2154d-8ae9-7230-a8e7-43ee7b447063,"{""carefirst"":""JOURNEY-mwwtvbss""}",01a2154d-8b2c-7308-bda3-3753dd01d3e5,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
+                     *     01a215b3-85d5-7783-a443-0580ef625c95,01a215b3-82a1-7611-8eba-06e6eee5e090,"{""carefirst"":""JOURNEY-mwwxujyc""}",01a215b3-8354-7710-96e9-ab58250f63b7,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-11-26T02:33:36.898Z
+                     *     01a215b3-8806-7159-b10e-5867fa1fa3b6,01a215b3-82a1-7611-8eba-06e6eee5e090,"{""carefirst"":""JOURNEY-mwwxujyc""}",01a215b3-8354-7710-96e9-ab58250f63b7,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
                      */
                     "text/csv": string;
                 };
@@ -36009,12 +37510,12 @@ export interface operations {
             content: {
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mwwtvbss,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mwwxujyc,learning-disability,Alex Example,1961-02-03
                  */
                 "text/csv": string;
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mwwtvbss,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mwwxujyc,learning-disability,Alex Example,1961-02-03
                  */
                 "application/x-ndjson": string;
             };
@@ -36130,6 +37631,6533 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code?: "INVALID_INPUT";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    exportPersonRecord: {
+        parameters: {
+            query?: {
+                /** @description Default json; `Accept: text/html` also gives the page */
+                format?: "json" | "html";
+            };
+            header?: never;
+            path: {
+                /** @description Identifier (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The person record. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "generatedAt": "2026-11-26T02:33:38.742Z",
+                     *       "council": "Demo Borough",
+                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *       "redacted": [
+                     *         "staff-names",
+                     *         "carers"
+                     *       ],
+                     *       "sections": {
+                     *         "person": {
+                     *           "id": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *           "clientGroup": "learning-disability",
+                     *           "displayName": "Sam",
+                     *           "dateOfBirth": null,
+                     *           "agent": null,
+                     *           "createdByKeyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *           "version": 2,
+                     *           "createdAt": "2026-11-26T02:33:35.633Z",
+                     *           "updatedAt": "2026-11-26T02:33:35.773Z",
+                     *           "caresForPersonId": null,
+                     *           "erasedAt": null,
+                     *           "legalHold": null,
+                     *           "externalIds": {
+                     *             "carefirst": "JOURNEY-mwwxujyc"
+                     *           }
+                     *         },
+                     *         "equalityMonitoring": {
+                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *           "sex": "female",
+                     *           "ethnicity": "white-british",
+                     *           "religion": "prefer-not-to-say",
+                     *           "sexualOrientation": null,
+                     *           "primarySupportReason": "learning-disability",
+                     *           "version": 1,
+                     *           "updatedBy": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *           "updatedAt": "2026-11-26T02:33:35.767Z"
+                     *         },
+                     *         "carers": [],
+                     *         "assessments": [
+                     *           {
+                     *             "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
+                     *             "status": "agreed",
+                     *             "completedWith": [
+                     *               "family"
+                     *             ],
+                     *             "answers": {
+                     *               "big": "some",
+                     *               "diet": "complex",
+                     *               "work": "some",
+                     *               "bills": "some",
+                     *               "carer": "breakdown",
+                     *               "falls": "many",
+                     *               "money": "some",
+                     *               "night": "waking",
+                     *               "eating": "some",
+                     *               "family": "some",
+                     *               "groups": "some",
+                     *               "health": "some",
+                     *               "moving": "some",
+                     *               "weight": "risk",
+                     *               "friends": "some",
+                     *               "laundry": "some",
+                     *               "routine": "some",
+                     *               "washing": "some",
+                     *               "barriers": [
+                     *                 "mobility"
+                     *               ],
+                     *               "cleaning": "some",
+                     *               "dressing": "some",
+                     *               "everyday": "some",
+                     *               "learning": "some",
+                     *               "shopping": "some",
+                     *               "behaviour": "frequent",
+                     *               "isolation": "often",
+                     *               "preparing": "some",
+                     *               "risks-out": "some",
+                     *               "toileting": "some",
+                     *               "transport": "some",
+                     *               "activities": "some",
+                     *               "risks-home": "some",
+                     *               "adaptations": [
+                     *                 "hoist"
+                     *               ],
+                     *               "caring-role": "much",
+                     *               "getting-out": "some",
+                     *               "safety-home": "some",
+                     *               "exploitation": "yes",
+                     *               "volunteering": "some",
+                     *               "communication": "some",
+                     *               "travel-training": "some"
+                     *             },
+                     *             "submittedAnswers": {
+                     *               "big": "some",
+                     *               "diet": "complex",
+                     *               "work": "some",
+                     *               "bills": "some",
+                     *               "carer": "breakdown",
+                     *               "falls": "many",
+                     *               "money": "some",
+                     *               "night": "waking",
+                     *               "eating": "some",
+                     *               "family": "some",
+                     *               "groups": "some",
+                     *               "health": "some",
+                     *               "moving": "some",
+                     *               "weight": "risk",
+                     *               "friends": "some",
+                     *               "laundry": "some",
+                     *               "routine": "some",
+                     *               "washing": "some",
+                     *               "barriers": [
+                     *                 "mobility"
+                     *               ],
+                     *               "cleaning": "some",
+                     *               "dressing": "some",
+                     *               "everyday": "some",
+                     *               "learning": "some",
+                     *               "shopping": "some",
+                     *               "behaviour": "frequent",
+                     *               "isolation": "often",
+                     *               "preparing": "some",
+                     *               "risks-out": "some",
+                     *               "toileting": "some",
+                     *               "transport": "some",
+                     *               "activities": "some",
+                     *               "risks-home": "some",
+                     *               "adaptations": [
+                     *                 "hoist"
+                     *               ],
+                     *               "caring-role": "much",
+                     *               "getting-out": "some",
+                     *               "safety-home": "some",
+                     *               "exploitation": "yes",
+                     *               "volunteering": "some",
+                     *               "communication": "some",
+                     *               "travel-training": "some"
+                     *             },
+                     *             "moderation": {
+                     *               "decision": "agree",
+                     *               "amendments": [],
+                     *               "moderatedAt": "2026-11-26T02:33:36.115Z",
+                     *               "moderatedBy": "key:01a215b3-8005-769d-860e-4f57b3957bfb"
+                     *             },
+                     *             "eligibility": {
+                     *               "basis": "care-act-2014",
+                     *               "eligible": true
+                     *             },
+                     *             "totalPoints": 179,
+                     *             "score": {
+                     *               "sections": [
+                     *                 {
+                     *                   "key": "personal-care",
+                     *                   "points": 26
+                     *                 },
+                     *                 {
+                     *                   "key": "eating-drinking",
+                     *                   "points": 26
+                     *                 },
+                     *                 {
+                     *                   "key": "home",
+                     *                   "points": 19
+                     *                 },
+                     *                 {
+                     *                   "key": "relationships",
+                     *                   "points": 20
+                     *                 },
+                     *                 {
+                     *                   "key": "community",
+                     *                   "points": 18
+                     *                 },
+                     *                 {
+                     *                   "key": "work-learning",
+                     *                   "points": 20
+                     *                 },
+                     *                 {
+                     *                   "key": "decisions",
+                     *                   "points": 20
+                     *                 },
+                     *                 {
+                     *                   "key": "staying-safe",
+                     *                   "points": 30
+                     *                 }
+                     *               ],
+                     *               "totalPoints": 179
+                     *             },
+                     *             "createdByKeyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "submittedAt": "2026-11-26T02:33:36.085Z",
+                     *             "agreedAt": "2026-11-26T02:33:36.116Z",
+                     *             "version": 4,
+                     *             "createdAt": "2026-11-26T02:33:35.825Z",
+                     *             "updatedAt": "2026-11-26T02:33:36.116Z"
+                     *           }
+                     *         ],
+                     *         "budgets": [
+                     *           {
+                     *             "id": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "assessmentId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *             "schemeId": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
+                     *             "status": "ended",
+                     *             "startDate": "2026-12-01",
+                     *             "rasAnnualPence": 4027500,
+                     *             "totalAnnualPence": 4027500,
+                     *             "councilAnnualPence": 4027500,
+                     *             "annualContributionPence": 78000,
+                     *             "netAnnualPence": 3949500,
+                     *             "referral": null,
+                     *             "calculation": {
+                     *               "band": null,
+                     *               "method": "linear",
+                     *               "scheme": {
+                     *                 "id": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
+                     *                 "key": "adults",
+                     *                 "version": 1
+                     *               },
+                     *               "streams": [],
+                     *               "complete": true,
+                     *               "referral": null,
+                     *               "sections": [
+                     *                 {
+                     *                   "key": "personal-care",
+                     *                   "title": "Personal care",
+                     *                   "capped": false,
+                     *                   "points": 26,
+                     *                   "weight": 1,
+                     *                   "maxPoints": 40,
+                     *                   "questions": [
+                     *                     {
+                     *                       "key": "washing",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "dressing",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "toileting",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "moving",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "night",
+                     *                       "answer": "waking",
+                     *                       "capped": false,
+                     *                       "points": 10,
+                     *                       "uncappedPoints": 10
+                     *                     }
+                     *                   ],
+                     *                   "questionPoints": 26,
+                     *                   "weightedPoints": 26,
+                     *                   "unpaidSupportPoints": 0
+                     *                 },
+                     *                 {
+                     *                   "key": "eating-drinking",
+                     *                   "title": "Eating and drinking",
+                     *                   "capped": false,
+                     *                   "points": 26,
+                     *                   "weight": 1,
+                     *                   "maxPoints": null,
+                     *                   "questions": [
+                     *                     {
+                     *                       "key": "preparing",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "eating",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "diet",
+                     *                       "answer": "complex",
+                     *                       "capped": false,
+                     *                       "points": 8,
+                     *                       "uncappedPoints": 8
+                     *                     },
+                     *                     {
+                     *                       "key": "shopping",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "weight",
+                     *                       "answer": "risk",
+                     *                       "capped": false,
+                     *                       "points": 6,
+                     *                       "uncappedPoints": 6
+                     *                     }
+                     *                   ],
+                     *                   "questionPoints": 26,
+                     *                   "weightedPoints": 26,
+                     *                   "unpaidSupportPoints": 0
+                     *                 },
+                     *                 {
+                     *                   "key": "home",
+                     *                   "title": "Looking after my home",
+                     *                   "capped": false,
+                     *                   "points": 19,
+                     *                   "weight": 1,
+                     *                   "maxPoints": null,
+                     *                   "questions": [
+                     *                     {
+                     *                       "key": "cleaning",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "laundry",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "bills",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "safety-home",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "adaptations",
+                     *                       "answer": [
+                     *                         "hoist"
+                     *                       ],
+                     *                       "capped": false,
+                     *                       "points": 3,
+                     *                       "uncappedPoints": 3
+                     *                     }
+                     *                   ],
+                     *                   "questionPoints": 19,
+                     *                   "weightedPoints": 19,
+                     *                   "unpaidSupportPoints": 0
+                     *                 },
+                     *                 {
+                     *                   "key": "relationships",
+                     *                   "title": "Family, friends and relationships",
+                     *                   "capped": true,
+                     *                   "points": 20,
+                     *                   "weight": 1.5,
+                     *                   "maxPoints": 20,
+                     *                   "questions": [
+                     *                     {
+                     *                       "key": "family",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "friends",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "caring-role",
+                     *                       "answer": "much",
+                     *                       "capped": false,
+                     *                       "points": 6,
+                     *                       "uncappedPoints": 6
+                     *                     },
+                     *                     {
+                     *                       "key": "carer",
+                     *                       "answer": "breakdown",
+                     *                       "capped": false,
+                     *                       "points": 8,
+                     *                       "uncappedPoints": 8
+                     *                     },
+                     *                     {
+                     *                       "key": "isolation",
+                     *                       "answer": "often",
+                     *                       "capped": false,
+                     *                       "points": 5,
+                     *                       "uncappedPoints": 5
+                     *                     }
+                     *                   ],
+                     *                   "questionPoints": 27,
+                     *                   "weightedPoints": 41,
+                     *                   "unpaidSupportPoints": 0
+                     *                 },
+                     *                 {
+                     *                   "key": "community",
+                     *                   "title": "Being part of my community",
+                     *                   "capped": false,
+                     *                   "points": 18,
+                     *                   "weight": 1,
+                     *                   "maxPoints": null,
+                     *                   "questions": [
+                     *                     {
+                     *                       "key": "getting-out",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "transport",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "activities",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "groups",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "barriers",
+                     *                       "answer": [
+                     *                         "mobility"
+                     *                       ],
+                     *                       "capped": false,
+                     *                       "points": 2,
+                     *                       "uncappedPoints": 2
+                     *                     }
+                     *                   ],
+                     *                   "questionPoints": 18,
+                     *                   "weightedPoints": 18,
+                     *                   "unpaidSupportPoints": 0
+                     *                 },
+                     *                 {
+                     *                   "key": "work-learning",
+                     *                   "title": "Work, learning and volunteering",
+                     *                   "capped": false,
+                     *                   "points": 20,
+                     *                   "weight": 1,
+                     *                   "maxPoints": null,
+                     *                   "questions": [
+                     *                     {
+                     *                       "key": "work",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "learning",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "volunteering",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "travel-training",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "routine",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     }
+                     *                   ],
+                     *                   "questionPoints": 20,
+                     *                   "weightedPoints": 20,
+                     *                   "unpaidSupportPoints": 0
+                     *                 },
+                     *                 {
+                     *                   "key": "decisions",
+                     *                   "title": "Making decisions and being in control",
+                     *                   "capped": false,
+                     *                   "points": 20,
+                     *                   "weight": 1,
+                     *                   "maxPoints": null,
+                     *                   "questions": [
+                     *                     {
+                     *                       "key": "everyday",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "big",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "communication",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "money",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "health",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     }
+                     *                   ],
+                     *                   "questionPoints": 20,
+                     *                   "weightedPoints": 20,
+                     *                   "unpaidSupportPoints": 0
+                     *                 },
+                     *                 {
+                     *                   "key": "staying-safe",
+                     *                   "title": "Staying safe",
+                     *                   "capped": true,
+                     *                   "points": 30,
+                     *                   "weight": 1.25,
+                     *                   "maxPoints": 30,
+                     *                   "questions": [
+                     *                     {
+                     *                       "key": "risks-home",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "risks-out",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "exploitation",
+                     *                       "answer": "yes",
+                     *                       "capped": false,
+                     *                       "points": 7,
+                     *                       "uncappedPoints": 7
+                     *                     },
+                     *                     {
+                     *                       "key": "behaviour",
+                     *                       "answer": "frequent",
+                     *                       "capped": false,
+                     *                       "points": 10,
+                     *                       "uncappedPoints": 10
+                     *                     },
+                     *                     {
+                     *                       "key": "falls",
+                     *                       "answer": "many",
+                     *                       "capped": false,
+                     *                       "points": 6,
+                     *                       "uncappedPoints": 6
+                     *                     }
+                     *                   ],
+                     *                   "questionPoints": 31,
+                     *                   "weightedPoints": 39,
+                     *                   "unpaidSupportPoints": 0
+                     *                 }
+                     *               ],
+                     *               "referrals": [],
+                     *               "belowFloor": false,
+                     *               "outsideRas": false,
+                     *               "explanation": [
+                     *                 {
+                     *                   "key": "section:personal-care",
+                     *                   "rule": "ras.section-points",
+                     *                   "text": "Personal care: 26 points.",
+                     *                   "unit": "points",
+                     *                   "value": 26,
+                     *                   "parameters": [
+                     *                     {
+                     *                       "name": "questionnaire saq v1 / sections.personal-care",
+                     *                       "value": 26
+                     *                     }
+                     *                   ]
+                     *                 },
+                     *                 {
+                     *                   "key": "section:eating-drinking",
+                     *                   "rule": "ras.section-points",
+                     *                   "text": "Eating and drinking: 26 points.",
+                     *                   "unit": "points",
+                     *                   "value": 26,
+                     *                   "parameters": [
+                     *                     {
+                     *                       "name": "questionnaire saq v1 / sections.eating-drinking",
+                     *                       "value": 26
+                     *                     }
+                     *                   ]
+                     *                 },
+                     *                 {
+                     *                   "key": "section:home",
+                     *                   "rule": "ras.section-points",
+                     *                   "text": "Looking after my home: 19 points.",
+                     *                   "unit": "points",
+                     *                   "value": 19,
+                     *                   "parameters": [
+                     *                     {
+                     *                       "name": "questionnaire saq v1 / sections.home",
+                     *                       "value": 19
+                     *                     }
+                     *                   ]
+                     *                 },
+                     *                 {
+                     *                   "key": "section:relationships",
+                     *                   "rule": "ras.section-points",
+                     *                   "text": "Family, friends and relationships: 20 points.",
+                     *                   "unit": "points",
+                     *                   "value": 20,
+                     *                   "parameters": [
+                     *                     {
+                     *                       "name": "questionnaire saq v1 / sections.relationships",
+                     *                       "value": 20
+                     *                     },
+                     *                     {
+                     *                       "name": "questionnaire saq v1 / sections.relationships.weight",
+                     *                       "value": 1.5
+                     *                     }
+                     *                   ]
+                     *                 },
+                     *                 {
+                     *                   "key": "section:community",
+                     *                   "rule": "ras.section-points",
+                     *                   "text": "Being part of my community: 18 points.",
+                     *                   "unit": "points",
+                     *                   "value": 18,
+                     *                   "parameters": [
+                     *                     {
+                     *                       "name": "questionnaire saq v1 / sections.community",
+                     *                       "value": 18
+                     *                     }
+                     *                   ]
+                     *                 },
+                     *                 {
+                     *                   "key": "section:work-learning",
+                     *                   "rule": "ras.section-points",
+                     *                   "text": "Work, learning and volunteering: 20 points.",
+                     *                   "unit": "points",
+                     *                   "value": 20,
+                     *                   "parameters": [
+                     *                     {
+                     *                       "name": "questionnaire saq v1 / sections.work-learning",
+                     *                       "value": 20
+                     *                     }
+                     *                   ]
+                     *                 },
+                     *                 {
+                     *                   "key": "section:decisions",
+                     *                   "rule": "ras.section-points",
+                     *                   "text": "Making decisions and being in control: 20 points.",
+                     *                   "unit": "points",
+                     *                   "value": 20,
+                     *                   "parameters": [
+                     *                     {
+                     *                       "name": "questionnaire saq v1 / sections.decisions",
+                     *                       "value": 20
+                     *                     }
+                     *                   ]
+                     *                 },
+                     *                 {
+                     *                   "key": "section:staying-safe",
+                     *                   "rule": "ras.section-points",
+                     *                   "text": "Staying safe: 30 points.",
+                     *                   "unit": "points",
+                     *                   "value": 30,
+                     *                   "parameters": [
+                     *                     {
+                     *                       "name": "questionnaire saq v1 / sections.staying-safe",
+                     *                       "value": 30
+                     *                     },
+                     *                     {
+                     *                       "name": "questionnaire saq v1 / sections.staying-safe.weight",
+                     *                       "value": 1.25
+                     *                     }
+                     *                   ]
+                     *                 },
+                     *                 {
+                     *                   "key": "total-points",
+                     *                   "rule": "ras.total-points",
+                     *                   "text": "Your answers add up to 179 points.",
+                     *                   "unit": "points",
+                     *                   "value": 179,
+                     *                   "parameters": [
+                     *                     {
+                     *                       "name": "questionnaire saq v1 / totalPoints",
+                     *                       "value": 179
+                     *                     }
+                     *                   ]
+                     *                 },
+                     *                 {
+                     *                   "key": "ras-full-year",
+                     *                   "rule": "ras.linear",
+                     *                   "text": "Each point is worth £225.00 a year: 179 × £225.00 = £40,275.00.",
+                     *                   "unit": "pence",
+                     *                   "value": 4027500,
+                     *                   "parameters": [
+                     *                     {
+                     *                       "name": "scheme adults v1 / method.poundsPerPointPence",
+                     *                       "value": 22500
+                     *                     }
+                     *                   ]
+                     *                 },
+                     *                 {
+                     *                   "key": "ras-amount",
+                     *                   "rule": "ras.amount",
+                     *                   "text": "Your RAS amount is £40,275.00 a year.",
+                     *                   "unit": "pence",
+                     *                   "value": 4027500,
+                     *                   "parameters": []
+                     *                 },
+                     *                 {
+                     *                   "key": "contribution",
+                     *                   "rule": "ras.contribution",
+                     *                   "text": "Your assessed contribution is £15.00 a week for 52 weeks: £780.00 a year.",
+                     *                   "unit": "pence",
+                     *                   "value": 78000,
+                     *                   "parameters": [
+                     *                     {
+                     *                       "name": "input / weeklyContributionPence",
+                     *                       "value": 1500
+                     *                     },
+                     *                     {
+                     *                       "name": "input / weeksAtHome",
+                     *                       "value": 52
+                     *                     }
+                     *                   ]
+                     *                 },
+                     *                 {
+                     *                   "key": "net",
+                     *                   "rule": "ras.net",
+                     *                   "text": "The council pays £39,495.00 a year, and you pay your contribution into the same account.",
+                     *                   "unit": "pence",
+                     *                   "value": 3949500,
+                     *                   "parameters": []
+                     *                 }
+                     *               ],
+                     *               "panelAmount": null,
+                     *               "totalPoints": 179,
+                     *               "weeksCovered": 52,
+                     *               "weeksPerYear": 52,
+                     *               "fullYearPence": 4027500,
+                     *               "questionnaire": {
+                     *                 "id": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
+                     *                 "key": "saq",
+                     *                 "version": 1
+                     *               },
+                     *               "netAnnualPence": 3949500,
+                     *               "rasAnnualPence": 4027500,
+                     *               "totalAnnualPence": 4027500,
+                     *               "councilAnnualPence": 4027500,
+                     *               "missingQuestionKeys": [],
+                     *               "transitionalProtection": null,
+                     *               "annualContributionPence": 78000,
+                     *               "weeklyContributionPence": 1500
+                     *             },
+                     *             "version": 3,
+                     *             "createdAt": "2026-11-26T02:33:36.462Z",
+                     *             "updatedAt": "2026-11-26T02:33:38.623Z",
+                     *             "contributionCollection": null,
+                     *             "panelAnnualPence": null,
+                     *             "panelReason": null,
+                     *             "agreedAt": "2026-11-26T02:33:36.898Z",
+                     *             "endDate": "2027-09-30",
+                     *             "protectedAnnualPence": 0,
+                     *             "unpaidSupportPoints": 0,
+                     *             "monitoringAgeBand": null,
+                     *             "endReason": "Moved to another council area"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8806-7159-b10e-5867fa1fa3b6",
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "assessmentId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *             "schemeId": "01a215b3-87ae-779e-9a97-df403780a78d",
+                     *             "status": "indicative",
+                     *             "startDate": "2027-04-01",
+                     *             "rasAnnualPence": 4152800,
+                     *             "totalAnnualPence": 4152800,
+                     *             "councilAnnualPence": 4152800,
+                     *             "annualContributionPence": 78000,
+                     *             "netAnnualPence": 4074800,
+                     *             "referral": null,
+                     *             "calculation": {
+                     *               "band": null,
+                     *               "method": "linear",
+                     *               "scheme": {
+                     *                 "id": "01a215b3-87ae-779e-9a97-df403780a78d",
+                     *                 "key": "adults",
+                     *                 "version": 2
+                     *               },
+                     *               "streams": [],
+                     *               "complete": true,
+                     *               "referral": null,
+                     *               "sections": [
+                     *                 {
+                     *                   "key": "personal-care",
+                     *                   "title": "Personal care",
+                     *                   "capped": false,
+                     *                   "points": 26,
+                     *                   "weight": 1,
+                     *                   "maxPoints": 40,
+                     *                   "questions": [
+                     *                     {
+                     *                       "key": "washing",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "dressing",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "toileting",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "moving",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "night",
+                     *                       "answer": "waking",
+                     *                       "capped": false,
+                     *                       "points": 10,
+                     *                       "uncappedPoints": 10
+                     *                     }
+                     *                   ],
+                     *                   "questionPoints": 26,
+                     *                   "weightedPoints": 26,
+                     *                   "unpaidSupportPoints": 0
+                     *                 },
+                     *                 {
+                     *                   "key": "eating-drinking",
+                     *                   "title": "Eating and drinking",
+                     *                   "capped": false,
+                     *                   "points": 26,
+                     *                   "weight": 1,
+                     *                   "maxPoints": null,
+                     *                   "questions": [
+                     *                     {
+                     *                       "key": "preparing",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "eating",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "diet",
+                     *                       "answer": "complex",
+                     *                       "capped": false,
+                     *                       "points": 8,
+                     *                       "uncappedPoints": 8
+                     *                     },
+                     *                     {
+                     *                       "key": "shopping",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "weight",
+                     *                       "answer": "risk",
+                     *                       "capped": false,
+                     *                       "points": 6,
+                     *                       "uncappedPoints": 6
+                     *                     }
+                     *                   ],
+                     *                   "questionPoints": 26,
+                     *                   "weightedPoints": 26,
+                     *                   "unpaidSupportPoints": 0
+                     *                 },
+                     *                 {
+                     *                   "key": "home",
+                     *                   "title": "Looking after my home",
+                     *                   "capped": false,
+                     *                   "points": 19,
+                     *                   "weight": 1,
+                     *                   "maxPoints": null,
+                     *                   "questions": [
+                     *                     {
+                     *                       "key": "cleaning",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "laundry",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "bills",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "safety-home",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "adaptations",
+                     *                       "answer": [
+                     *                         "hoist"
+                     *                       ],
+                     *                       "capped": false,
+                     *                       "points": 3,
+                     *                       "uncappedPoints": 3
+                     *                     }
+                     *                   ],
+                     *                   "questionPoints": 19,
+                     *                   "weightedPoints": 19,
+                     *                   "unpaidSupportPoints": 0
+                     *                 },
+                     *                 {
+                     *                   "key": "relationships",
+                     *                   "title": "Family, friends and relationships",
+                     *                   "capped": true,
+                     *                   "points": 20,
+                     *                   "weight": 1.5,
+                     *                   "maxPoints": 20,
+                     *                   "questions": [
+                     *                     {
+                     *                       "key": "family",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "friends",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "caring-role",
+                     *                       "answer": "much",
+                     *                       "capped": false,
+                     *                       "points": 6,
+                     *                       "uncappedPoints": 6
+                     *                     },
+                     *                     {
+                     *                       "key": "carer",
+                     *                       "answer": "breakdown",
+                     *                       "capped": false,
+                     *                       "points": 8,
+                     *                       "uncappedPoints": 8
+                     *                     },
+                     *                     {
+                     *                       "key": "isolation",
+                     *                       "answer": "often",
+                     *                       "capped": false,
+                     *                       "points": 5,
+                     *                       "uncappedPoints": 5
+                     *                     }
+                     *                   ],
+                     *                   "questionPoints": 27,
+                     *                   "weightedPoints": 41,
+                     *                   "unpaidSupportPoints": 0
+                     *                 },
+                     *                 {
+                     *                   "key": "community",
+                     *                   "title": "Being part of my community",
+                     *                   "capped": false,
+                     *                   "points": 18,
+                     *                   "weight": 1,
+                     *                   "maxPoints": null,
+                     *                   "questions": [
+                     *                     {
+                     *                       "key": "getting-out",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "transport",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "activities",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "groups",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "barriers",
+                     *                       "answer": [
+                     *                         "mobility"
+                     *                       ],
+                     *                       "capped": false,
+                     *                       "points": 2,
+                     *                       "uncappedPoints": 2
+                     *                     }
+                     *                   ],
+                     *                   "questionPoints": 18,
+                     *                   "weightedPoints": 18,
+                     *                   "unpaidSupportPoints": 0
+                     *                 },
+                     *                 {
+                     *                   "key": "work-learning",
+                     *                   "title": "Work, learning and volunteering",
+                     *                   "capped": false,
+                     *                   "points": 20,
+                     *                   "weight": 1,
+                     *                   "maxPoints": null,
+                     *                   "questions": [
+                     *                     {
+                     *                       "key": "work",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "learning",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "volunteering",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "travel-training",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "routine",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     }
+                     *                   ],
+                     *                   "questionPoints": 20,
+                     *                   "weightedPoints": 20,
+                     *                   "unpaidSupportPoints": 0
+                     *                 },
+                     *                 {
+                     *                   "key": "decisions",
+                     *                   "title": "Making decisions and being in control",
+                     *                   "capped": false,
+                     *                   "points": 20,
+                     *                   "weight": 1,
+                     *                   "maxPoints": null,
+                     *                   "questions": [
+                     *                     {
+                     *                       "key": "everyday",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "big",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "communication",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "money",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "health",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     }
+                     *                   ],
+                     *                   "questionPoints": 20,
+                     *                   "weightedPoints": 20,
+                     *                   "unpaidSupportPoints": 0
+                     *                 },
+                     *                 {
+                     *                   "key": "staying-safe",
+                     *                   "title": "Staying safe",
+                     *                   "capped": true,
+                     *                   "points": 30,
+                     *                   "weight": 1.25,
+                     *                   "maxPoints": 30,
+                     *                   "questions": [
+                     *                     {
+                     *                       "key": "risks-home",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "risks-out",
+                     *                       "answer": "some",
+                     *                       "capped": false,
+                     *                       "points": 4,
+                     *                       "uncappedPoints": 4
+                     *                     },
+                     *                     {
+                     *                       "key": "exploitation",
+                     *                       "answer": "yes",
+                     *                       "capped": false,
+                     *                       "points": 7,
+                     *                       "uncappedPoints": 7
+                     *                     },
+                     *                     {
+                     *                       "key": "behaviour",
+                     *                       "answer": "frequent",
+                     *                       "capped": false,
+                     *                       "points": 10,
+                     *                       "uncappedPoints": 10
+                     *                     },
+                     *                     {
+                     *                       "key": "falls",
+                     *                       "answer": "many",
+                     *                       "capped": false,
+                     *                       "points": 6,
+                     *                       "uncappedPoints": 6
+                     *                     }
+                     *                   ],
+                     *                   "questionPoints": 31,
+                     *                   "weightedPoints": 39,
+                     *                   "unpaidSupportPoints": 0
+                     *                 }
+                     *               ],
+                     *               "referrals": [],
+                     *               "belowFloor": false,
+                     *               "outsideRas": false,
+                     *               "explanation": [
+                     *                 {
+                     *                   "key": "section:personal-care",
+                     *                   "rule": "ras.section-points",
+                     *                   "text": "Personal care: 26 points.",
+                     *                   "unit": "points",
+                     *                   "value": 26,
+                     *                   "parameters": [
+                     *                     {
+                     *                       "name": "questionnaire saq v1 / sections.personal-care",
+                     *                       "value": 26
+                     *                     }
+                     *                   ]
+                     *                 },
+                     *                 {
+                     *                   "key": "section:eating-drinking",
+                     *                   "rule": "ras.section-points",
+                     *                   "text": "Eating and drinking: 26 points.",
+                     *                   "unit": "points",
+                     *                   "value": 26,
+                     *                   "parameters": [
+                     *                     {
+                     *                       "name": "questionnaire saq v1 / sections.eating-drinking",
+                     *                       "value": 26
+                     *                     }
+                     *                   ]
+                     *                 },
+                     *                 {
+                     *                   "key": "section:home",
+                     *                   "rule": "ras.section-points",
+                     *                   "text": "Looking after my home: 19 points.",
+                     *                   "unit": "points",
+                     *                   "value": 19,
+                     *                   "parameters": [
+                     *                     {
+                     *                       "name": "questionnaire saq v1 / sections.home",
+                     *                       "value": 19
+                     *                     }
+                     *                   ]
+                     *                 },
+                     *                 {
+                     *                   "key": "section:relationships",
+                     *                   "rule": "ras.section-points",
+                     *                   "text": "Family, friends and relationships: 20 points.",
+                     *                   "unit": "points",
+                     *                   "value": 20,
+                     *                   "parameters": [
+                     *                     {
+                     *                       "name": "questionnaire saq v1 / sections.relationships",
+                     *                       "value": 20
+                     *                     },
+                     *                     {
+                     *                       "name": "questionnaire saq v1 / sections.relationships.weight",
+                     *                       "value": 1.5
+                     *                     }
+                     *                   ]
+                     *                 },
+                     *                 {
+                     *                   "key": "section:community",
+                     *                   "rule": "ras.section-points",
+                     *                   "text": "Being part of my community: 18 points.",
+                     *                   "unit": "points",
+                     *                   "value": 18,
+                     *                   "parameters": [
+                     *                     {
+                     *                       "name": "questionnaire saq v1 / sections.community",
+                     *                       "value": 18
+                     *                     }
+                     *                   ]
+                     *                 },
+                     *                 {
+                     *                   "key": "section:work-learning",
+                     *                   "rule": "ras.section-points",
+                     *                   "text": "Work, learning and volunteering: 20 points.",
+                     *                   "unit": "points",
+                     *                   "value": 20,
+                     *                   "parameters": [
+                     *                     {
+                     *                       "name": "questionnaire saq v1 / sections.work-learning",
+                     *                       "value": 20
+                     *                     }
+                     *                   ]
+                     *                 },
+                     *                 {
+                     *                   "key": "section:decisions",
+                     *                   "rule": "ras.section-points",
+                     *                   "text": "Making decisions and being in control: 20 points.",
+                     *                   "unit": "points",
+                     *                   "value": 20,
+                     *                   "parameters": [
+                     *                     {
+                     *                       "name": "questionnaire saq v1 / sections.decisions",
+                     *                       "value": 20
+                     *                     }
+                     *                   ]
+                     *                 },
+                     *                 {
+                     *                   "key": "section:staying-safe",
+                     *                   "rule": "ras.section-points",
+                     *                   "text": "Staying safe: 30 points.",
+                     *                   "unit": "points",
+                     *                   "value": 30,
+                     *                   "parameters": [
+                     *                     {
+                     *                       "name": "questionnaire saq v1 / sections.staying-safe",
+                     *                       "value": 30
+                     *                     },
+                     *                     {
+                     *                       "name": "questionnaire saq v1 / sections.staying-safe.weight",
+                     *                       "value": 1.25
+                     *                     }
+                     *                   ]
+                     *                 },
+                     *                 {
+                     *                   "key": "total-points",
+                     *                   "rule": "ras.total-points",
+                     *                   "text": "Your answers add up to 179 points.",
+                     *                   "unit": "points",
+                     *                   "value": 179,
+                     *                   "parameters": [
+                     *                     {
+                     *                       "name": "questionnaire saq v1 / totalPoints",
+                     *                       "value": 179
+                     *                     }
+                     *                   ]
+                     *                 },
+                     *                 {
+                     *                   "key": "ras-full-year",
+                     *                   "rule": "ras.linear",
+                     *                   "text": "Each point is worth £232.00 a year: 179 × £232.00 = £41,528.00.",
+                     *                   "unit": "pence",
+                     *                   "value": 4152800,
+                     *                   "parameters": [
+                     *                     {
+                     *                       "name": "scheme adults v2 / method.poundsPerPointPence",
+                     *                       "value": 23200
+                     *                     }
+                     *                   ]
+                     *                 },
+                     *                 {
+                     *                   "key": "ras-amount",
+                     *                   "rule": "ras.amount",
+                     *                   "text": "Your RAS amount is £41,528.00 a year.",
+                     *                   "unit": "pence",
+                     *                   "value": 4152800,
+                     *                   "parameters": []
+                     *                 },
+                     *                 {
+                     *                   "key": "contribution",
+                     *                   "rule": "ras.contribution",
+                     *                   "text": "Your assessed contribution is £15.00 a week for 52 weeks: £780.00 a year.",
+                     *                   "unit": "pence",
+                     *                   "value": 78000,
+                     *                   "parameters": [
+                     *                     {
+                     *                       "name": "input / weeklyContributionPence",
+                     *                       "value": 1500
+                     *                     },
+                     *                     {
+                     *                       "name": "input / weeksAtHome",
+                     *                       "value": 52
+                     *                     }
+                     *                   ]
+                     *                 },
+                     *                 {
+                     *                   "key": "net",
+                     *                   "rule": "ras.net",
+                     *                   "text": "The council pays £40,748.00 a year, and you pay your contribution into the same account.",
+                     *                   "unit": "pence",
+                     *                   "value": 4074800,
+                     *                   "parameters": []
+                     *                 }
+                     *               ],
+                     *               "panelAmount": null,
+                     *               "totalPoints": 179,
+                     *               "weeksCovered": 52,
+                     *               "weeksPerYear": 52,
+                     *               "fullYearPence": 4152800,
+                     *               "questionnaire": {
+                     *                 "id": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
+                     *                 "key": "saq",
+                     *                 "version": 1
+                     *               },
+                     *               "netAnnualPence": 4074800,
+                     *               "rasAnnualPence": 4152800,
+                     *               "totalAnnualPence": 4152800,
+                     *               "councilAnnualPence": 4152800,
+                     *               "missingQuestionKeys": [],
+                     *               "transitionalProtection": null,
+                     *               "annualContributionPence": 78000,
+                     *               "weeklyContributionPence": 1500
+                     *             },
+                     *             "version": 1,
+                     *             "createdAt": "2026-11-26T02:33:37.015Z",
+                     *             "updatedAt": "2026-11-26T02:33:37.015Z",
+                     *             "contributionCollection": null,
+                     *             "panelAnnualPence": null,
+                     *             "panelReason": null,
+                     *             "agreedAt": null,
+                     *             "endDate": null,
+                     *             "protectedAnnualPence": 0,
+                     *             "unpaidSupportPoints": 0,
+                     *             "monitoringAgeBand": null,
+                     *             "endReason": null
+                     *           }
+                     *         ],
+                     *         "supportPlans": [
+                     *           {
+                     *             "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "status": "approved",
+                     *             "stage": null,
+                     *             "plan": {
+                     *               "lines": [
+                     *                 {
+                     *                   "costType": "weekly",
+                     *                   "provider": "Own PA",
+                     *                   "managedBy": "direct-payment",
+                     *                   "amountPence": 38725,
+                     *                   "description": "Personal assistant",
+                     *                   "outcomeKeys": [
+                     *                     "home",
+                     *                     "work"
+                     *                   ]
+                     *                 },
+                     *                 {
+                     *                   "costType": "annual",
+                     *                   "provider": "Brookside Day Centre",
+                     *                   "managedBy": "council-arranged",
+                     *                   "amountPence": 1006875,
+                     *                   "description": "Day service on Fridays",
+                     *                   "outcomeKeys": [
+                     *                     "work"
+                     *                   ]
+                     *                 }
+                     *               ],
+                     *               "risks": [
+                     *                 {
+                     *                   "resolved": true,
+                     *                   "mitigation": "Travel buddy scheme",
+                     *                   "description": "Going out alone at night"
+                     *                 }
+                     *               ],
+                     *               "outcomes": [
+                     *                 {
+                     *                   "key": "home",
+                     *                   "description": "Stay living in my own flat"
+                     *                 },
+                     *                 {
+                     *                   "key": "work",
+                     *                   "description": "Keep my job at the café"
+                     *                 }
+                     *               ],
+                     *               "contingency": {
+                     *                 "plan": "My sister covers",
+                     *                 "amountPence": 20000,
+                     *                 "emergencyCover": "Out-of-hours agency cover"
+                     *               },
+                     *               "budgetHolder": "Me",
+                     *               "supportManager": "My sister, Jo",
+                     *               "healthySafeAndWell": "My PA checks my medication daily"
+                     *             },
+                     *             "exception": null,
+                     *             "createdByKeyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "submittedAt": "2026-11-26T02:33:36.788Z",
+                     *             "decidedAt": "2026-11-26T02:33:36.892Z",
+                     *             "version": 6,
+                     *             "createdAt": "2026-11-26T02:33:36.648Z",
+                     *             "updatedAt": "2026-11-26T02:33:36.892Z"
+                     *           }
+                     *         ],
+                     *         "planDecisions": [
+                     *           {
+                     *             "id": "01a215b3-8739-76e0-bd94-eea1ddac3d84",
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "planId": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *             "stage": "coordinator",
+                     *             "outcome": "approve",
+                     *             "reasons": "Approved at coordinator: meets the outcomes",
+                     *             "planVersion": 3,
+                     *             "decidedBy": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "decidedAt": "2026-11-26T02:33:36.807Z",
+                     *             "actorName": "[redacted]",
+                     *             "checklistReasons": null
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8758-779e-8edb-6c6646a54a5c",
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "planId": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *             "stage": "team-manager",
+                     *             "outcome": "approve",
+                     *             "reasons": "Approved at team-manager: meets the outcomes",
+                     *             "planVersion": 4,
+                     *             "decidedBy": "key:01a215b3-8027-71e0-8cb5-3694fd00bbce",
+                     *             "decidedAt": "2026-11-26T02:33:36.851Z",
+                     *             "actorName": "[redacted]",
+                     *             "checklistReasons": null
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-877b-7026-a57f-1bc9d82b3a46",
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "planId": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *             "stage": "panel",
+                     *             "outcome": "approve",
+                     *             "reasons": "Approved at panel: meets the outcomes",
+                     *             "planVersion": 5,
+                     *             "decidedBy": "key:01a215b3-8037-757d-a74d-cc3c41fed471",
+                     *             "decidedAt": "2026-11-26T02:33:36.884Z",
+                     *             "actorName": "[redacted]",
+                     *             "checklistReasons": null
+                     *           }
+                     *         ],
+                     *         "financialAssessments": [
+                     *           {
+                     *             "id": "01a215b3-8499-7575-8386-e098fcf21733",
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "effectiveFrom": "2026-04-01",
+                     *             "method": "entered",
+                     *             "weeklyContributionPence": 1500,
+                     *             "calculation": null,
+                     *             "notes": null,
+                     *             "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "createdAt": "2026-11-26T02:33:36.150Z",
+                     *             "chargingPolicyId": null,
+                     *             "chargingPolicyVersion": null
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8553-7206-a0fc-b5a0e20d2909",
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "effectiveFrom": "2027-04-01",
+                     *             "method": "calculated",
+                     *             "weeklyContributionPence": 10035,
+                     *             "calculation": {
+                     *               "inputs": {
+                     *                 "ageBand": "25-to-pension-age",
+                     *                 "incomes": [
+                     *                   {
+                     *                     "kind": "employment-support-allowance",
+                     *                     "weeklyPence": 20000
+                     *                   },
+                     *                   {
+                     *                     "kind": "pip-daily-living",
+                     *                     "weeklyPence": 7335
+                     *                   }
+                     *                 ],
+                     *                 "premiums": {
+                     *                   "disability": true
+                     *                 },
+                     *                 "household": "single",
+                     *                 "capitalPence": 500000,
+                     *                 "weeklyCostOfCarePence": 30000,
+                     *                 "weeklyHousingCostsPence": 0
+                     *               },
+                     *               "result": {
+                     *                 "basis": "full",
+                     *                 "fullCost": false,
+                     *                 "explanation": [
+                     *                   {
+                     *                     "key": "income",
+                     *                     "rule": "charge.income",
+                     *                     "text": "Weekly income £273.35: £273.35 counts.",
+                     *                     "unit": "pence",
+                     *                     "value": 27335,
+                     *                     "parameters": [
+                     *                       {
+                     *                         "name": "input / incomes",
+                     *                         "value": 27335
+                     *                       }
+                     *                     ]
+                     *                   },
+                     *                   {
+                     *                     "key": "minimum-income-guarantee",
+                     *                     "rule": "charge.minimum-income-guarantee",
+                     *                     "text": "Minimum Income Guarantee: £112.50 for a single person aged 25-to-pension-age + £49.65 disability premium = £162.15 a week.",
+                     *                     "unit": "pence",
+                     *                     "value": 16215,
+                     *                     "parameters": [
+                     *                       {
+                     *                         "name": "input / household",
+                     *                         "value": "single"
+                     *                       },
+                     *                       {
+                     *                         "name": "input / ageBand",
+                     *                         "value": "25-to-pension-age"
+                     *                       },
+                     *                       {
+                     *                         "name": "charging policy \"Charging policy 2027/28\" v1 / minimumIncomeGuarantee.single.aged25ToPensionAgePence",
+                     *                         "value": 11250
+                     *                       },
+                     *                       {
+                     *                         "name": "charging policy \"Charging policy 2027/28\" v1 / minimumIncomeGuarantee.premiums.disability.singlePence",
+                     *                         "value": 4965
+                     *                       }
+                     *                     ]
+                     *                   },
+                     *                   {
+                     *                     "key": "disability-related-expenditure",
+                     *                     "rule": "charge.disability-related-expenditure",
+                     *                     "text": "Disability-related expenditure: the standard allowance of £10.85 a week, as you receive a disability benefit.",
+                     *                     "unit": "pence",
+                     *                     "value": 1085,
+                     *                     "parameters": [
+                     *                       {
+                     *                         "name": "charging policy \"Charging policy 2027/28\" v1 / standardDisabilityRelatedExpenditurePence",
+                     *                         "value": 1085
+                     *                       },
+                     *                       {
+                     *                         "name": "input / weeklyDisabilityRelatedExpenditurePence",
+                     *                         "value": 0
+                     *                       }
+                     *                     ]
+                     *                   },
+                     *                   {
+                     *                     "key": "tariff",
+                     *                     "rule": "charge.tariff-income",
+                     *                     "text": "Capital of £5,000.00 is not above £14,250.00, so it is disregarded.",
+                     *                     "unit": "pence",
+                     *                     "value": 0,
+                     *                     "parameters": [
+                     *                       {
+                     *                         "name": "input / capitalPence",
+                     *                         "value": 500000
+                     *                       },
+                     *                       {
+                     *                         "name": "charging policy \"Charging policy 2027/28\" v1 / capital.lowerCapitalLimitPence",
+                     *                         "value": 1425000
+                     *                       }
+                     *                     ]
+                     *                   },
+                     *                   {
+                     *                     "key": "allowances",
+                     *                     "rule": "charge.allowances",
+                     *                     "text": "Less the Minimum Income Guarantee £162.15, disability-related expenditure £10.85 and housing costs £0.00.",
+                     *                     "unit": "pence",
+                     *                     "value": 17300,
+                     *                     "parameters": [
+                     *                       {
+                     *                         "name": "input / weeklyMinimumIncomeGuaranteePence",
+                     *                         "value": 16215
+                     *                       },
+                     *                       {
+                     *                         "name": "input / weeklyDisabilityRelatedExpenditurePence",
+                     *                         "value": 1085
+                     *                       },
+                     *                       {
+                     *                         "name": "input / weeklyHousingCostsPence",
+                     *                         "value": 0
+                     *                       }
+                     *                     ]
+                     *                   },
+                     *                   {
+                     *                     "key": "assessable-income",
+                     *                     "rule": "charge.assessable-income",
+                     *                     "text": "Income that can be charged: £100.35 a week.",
+                     *                     "unit": "pence",
+                     *                     "value": 10035,
+                     *                     "parameters": []
+                     *                   },
+                     *                   {
+                     *                     "key": "contribution",
+                     *                     "rule": "charge.contribution",
+                     *                     "text": "Your weekly contribution is £100.35.",
+                     *                     "unit": "pence",
+                     *                     "value": 10035,
+                     *                     "parameters": [
+                     *                       {
+                     *                         "name": "input / weeklyCostOfCarePence",
+                     *                         "value": 30000
+                     *                       }
+                     *                     ]
+                     *                   }
+                     *                 ],
+                     *                 "cappedAtMaximum": false,
+                     *                 "tariffIncomePence": 0,
+                     *                 "weeklyIncomePence": 27335,
+                     *                 "arrangementFeePence": 0,
+                     *                 "assessableIncomePence": 10035,
+                     *                 "disregardedIncomePence": 0,
+                     *                 "weeklyContributionPence": 10035,
+                     *                 "minimumIncomeGuaranteePence": 16215,
+                     *                 "disabilityRelatedExpenditurePence": 1085
+                     *               },
+                     *               "policyName": "Charging policy 2027/28"
+                     *             },
+                     *             "notes": null,
+                     *             "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "createdAt": "2026-11-26T02:33:36.334Z",
+                     *             "chargingPolicyId": "01a215b3-84d4-73de-bfd0-d998a88b2d70",
+                     *             "chargingPolicyVersion": 1
+                     *           }
+                     *         ],
+                     *         "paymentAgreements": [
+                     *           {
+                     *             "id": "01a215b3-8787-70db-9a87-e4f03b77bf36",
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "planId": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *             "startDate": "2026-12-01",
+                     *             "frequency": "monthly",
+                     *             "collection": "net",
+                     *             "financialAssessmentId": "01a215b3-8499-7575-8386-e098fcf21733",
+                     *             "weeklyContributionPence": 1500,
+                     *             "grossAnnualPence": 4027500,
+                     *             "contributionAnnualPence": 78000,
+                     *             "netAnnualPence": 3949500,
+                     *             "createdAt": "2026-11-26T02:33:36.884Z"
+                     *           }
+                     *         ],
+                     *         "paymentInstalments": [
+                     *           {
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "agreementId": "01a215b3-8787-70db-9a87-e4f03b77bf36",
+                     *             "number": 1,
+                     *             "dueDate": "2026-12-01",
+                     *             "amountPence": 329125,
+                     *             "funder": "council"
+                     *           },
+                     *           {
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "agreementId": "01a215b3-8787-70db-9a87-e4f03b77bf36",
+                     *             "number": 2,
+                     *             "dueDate": "2027-01-01",
+                     *             "amountPence": 329125,
+                     *             "funder": "council"
+                     *           },
+                     *           {
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "agreementId": "01a215b3-8787-70db-9a87-e4f03b77bf36",
+                     *             "number": 3,
+                     *             "dueDate": "2027-02-01",
+                     *             "amountPence": 329125,
+                     *             "funder": "council"
+                     *           },
+                     *           {
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "agreementId": "01a215b3-8787-70db-9a87-e4f03b77bf36",
+                     *             "number": 4,
+                     *             "dueDate": "2027-03-01",
+                     *             "amountPence": 329125,
+                     *             "funder": "council"
+                     *           },
+                     *           {
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "agreementId": "01a215b3-8787-70db-9a87-e4f03b77bf36",
+                     *             "number": 5,
+                     *             "dueDate": "2027-04-01",
+                     *             "amountPence": 329125,
+                     *             "funder": "council"
+                     *           },
+                     *           {
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "agreementId": "01a215b3-8787-70db-9a87-e4f03b77bf36",
+                     *             "number": 6,
+                     *             "dueDate": "2027-05-01",
+                     *             "amountPence": 329125,
+                     *             "funder": "council"
+                     *           },
+                     *           {
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "agreementId": "01a215b3-8787-70db-9a87-e4f03b77bf36",
+                     *             "number": 7,
+                     *             "dueDate": "2027-06-01",
+                     *             "amountPence": 329125,
+                     *             "funder": "council"
+                     *           },
+                     *           {
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "agreementId": "01a215b3-8787-70db-9a87-e4f03b77bf36",
+                     *             "number": 8,
+                     *             "dueDate": "2027-07-01",
+                     *             "amountPence": 329125,
+                     *             "funder": "council"
+                     *           },
+                     *           {
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "agreementId": "01a215b3-8787-70db-9a87-e4f03b77bf36",
+                     *             "number": 9,
+                     *             "dueDate": "2027-08-01",
+                     *             "amountPence": 329125,
+                     *             "funder": "council"
+                     *           },
+                     *           {
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "agreementId": "01a215b3-8787-70db-9a87-e4f03b77bf36",
+                     *             "number": 10,
+                     *             "dueDate": "2027-09-01",
+                     *             "amountPence": 329125,
+                     *             "funder": "council"
+                     *           },
+                     *           {
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "agreementId": "01a215b3-8787-70db-9a87-e4f03b77bf36",
+                     *             "number": 11,
+                     *             "dueDate": "2027-10-01",
+                     *             "amountPence": 329125,
+                     *             "funder": "council"
+                     *           },
+                     *           {
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "agreementId": "01a215b3-8787-70db-9a87-e4f03b77bf36",
+                     *             "number": 12,
+                     *             "dueDate": "2027-11-01",
+                     *             "amountPence": 329125,
+                     *             "funder": "council"
+                     *           }
+                     *         ],
+                     *         "directPaymentAgreements": [
+                     *           {
+                     *             "id": "01a215b3-8834-7713-9246-b0695f60523e",
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "termsVersion": "2026-04",
+                     *             "termsText": "Demo Borough direct payment agreement. I will use the money for the support in my agreed plan, keep it in the account named here, keep receipts for everything I buy, send a statement every quarter, and pay back anything not spent on my plan if the council asks.",
+                     *             "holderType": "person",
+                     *             "holderName": null,
+                     *             "accountType": "prepaid-card",
+                     *             "accountReference": "DB-CARD-0001",
+                     *             "acceptedOn": "2026-11-20",
+                     *             "acceptedBy": "The person, with their sister",
+                     *             "status": "active",
+                     *             "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "createdAt": "2026-11-26T02:33:37.068Z",
+                     *             "updatedAt": "2026-11-26T02:33:37.717Z",
+                     *             "version": 3
+                     *           }
+                     *         ],
+                     *         "accountReturns": [
+                     *           {
+                     *             "id": "01a215b3-8a2e-757e-a934-a40716a1f065",
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "agreementId": "01a215b3-8834-7713-9246-b0695f60523e",
+                     *             "periodFrom": "2026-12-01",
+                     *             "periodTo": "2026-12-31",
+                     *             "statement": {
+                     *               "receipts": [],
+                     *               "moneyInPence": 329125,
+                     *               "moneyOutPence": 0,
+                     *               "closingBalancePence": 329125,
+                     *               "openingBalancePence": 0
+                     *             },
+                     *             "checkResult": {
+                     *               "checks": [
+                     *                 {
+                     *                   "key": "opening-balance",
+                     *                   "matches": true,
+                     *                   "explanation": "Opening balance: £0.00, as in the ledger.",
+                     *                   "expectedPence": 0,
+                     *                   "statementPence": 0,
+                     *                   "differencePence": 0
+                     *                 },
+                     *                 {
+                     *                   "key": "money-in",
+                     *                   "matches": true,
+                     *                   "explanation": "Money in: £3,291.25, as the ledger records.",
+                     *                   "expectedPence": 329125,
+                     *                   "statementPence": 329125,
+                     *                   "differencePence": 0
+                     *                 },
+                     *                 {
+                     *                   "key": "money-out",
+                     *                   "matches": true,
+                     *                   "explanation": "Money out: £0.00, as the ledger records.",
+                     *                   "expectedPence": 0,
+                     *                   "statementPence": 0,
+                     *                   "differencePence": 0
+                     *                 },
+                     *                 {
+                     *                   "key": "closing-balance",
+                     *                   "matches": true,
+                     *                   "explanation": "Closing balance: £3,291.25, as in the ledger.",
+                     *                   "expectedPence": 329125,
+                     *                   "statementPence": 329125,
+                     *                   "differencePence": 0
+                     *                 },
+                     *                 {
+                     *                   "key": "statement-adds-up",
+                     *                   "matches": true,
+                     *                   "explanation": "Closing balance: £3,291.25, as opening + in − out makes it.",
+                     *                   "expectedPence": 329125,
+                     *                   "statementPence": 329125,
+                     *                   "differencePence": 0
+                     *                 },
+                     *                 {
+                     *                   "key": "receipts",
+                     *                   "matches": true,
+                     *                   "explanation": "Receipts: £0.00, as the money out.",
+                     *                   "expectedPence": 0,
+                     *                   "statementPence": 0,
+                     *                   "differencePence": 0
+                     *                 }
+                     *               ],
+                     *               "ledger": {
+                     *                 "moneyInPence": 329125,
+                     *                 "moneyOutPence": 0,
+                     *                 "closingBalancePence": 329125,
+                     *                 "openingBalancePence": 0
+                     *               },
+                     *               "matches": true,
+                     *               "explanation": [
+                     *                 {
+                     *                   "key": "return:opening-balance",
+                     *                   "text": "Opening balance: £0.00, as in the ledger.",
+                     *                   "unit": "pence",
+                     *                   "value": 0
+                     *                 },
+                     *                 {
+                     *                   "key": "return:money-in",
+                     *                   "text": "Money in: £3,291.25, as the ledger records.",
+                     *                   "unit": "pence",
+                     *                   "value": 0
+                     *                 },
+                     *                 {
+                     *                   "key": "return:money-out",
+                     *                   "text": "Money out: £0.00, as the ledger records.",
+                     *                   "unit": "pence",
+                     *                   "value": 0
+                     *                 },
+                     *                 {
+                     *                   "key": "return:closing-balance",
+                     *                   "text": "Closing balance: £3,291.25, as in the ledger.",
+                     *                   "unit": "pence",
+                     *                   "value": 0
+                     *                 },
+                     *                 {
+                     *                   "key": "return:statement-adds-up",
+                     *                   "text": "Closing balance: £3,291.25, as opening + in − out makes it.",
+                     *                   "unit": "pence",
+                     *                   "value": 0
+                     *                 },
+                     *                 {
+                     *                   "key": "return:receipts",
+                     *                   "text": "Receipts: £0.00, as the money out.",
+                     *                   "unit": "pence",
+                     *                   "value": 0
+                     *                 },
+                     *                 {
+                     *                   "key": "return",
+                     *                   "text": "The return agrees with the account to the penny.",
+                     *                   "unit": "count",
+                     *                   "value": 0
+                     *                 }
+                     *               ]
+                     *             },
+                     *             "matches": true,
+                     *             "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "createdAt": "2026-11-26T02:33:37.574Z"
+                     *           }
+                     *         ],
+                     *         "payments": [
+                     *           {
+                     *             "runId": "01a215b3-8895-7515-89cf-e5b4d7bb4e09",
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "instalmentNumber": 1,
+                     *             "dueDate": "2026-12-01",
+                     *             "amountPence": 329125,
+                     *             "payeeKind": "direct-payment",
+                     *             "payeeReference": "DB-CARD-0001",
+                     *             "payeeName": "Sam",
+                     *             "directPaymentAgreementId": "01a215b3-8834-7713-9246-b0695f60523e",
+                     *             "status": "paid",
+                     *             "skippedReason": null,
+                     *             "transactionId": "01a215b3-88ca-76c6-886c-3a580774f146"
+                     *           }
+                     *         ],
+                     *         "reviews": [
+                     *           {
+                     *             "id": "01a215b3-878f-712e-9e41-e4fe08b15f64",
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "kind": "first",
+                     *             "dueDate": "2026-12-29",
+                     *             "status": "scheduled",
+                     *             "outcome": null,
+                     *             "clawback": null,
+                     *             "completedAt": null,
+                     *             "version": 1,
+                     *             "createdAt": "2026-11-26T02:33:36.884Z",
+                     *             "updatedAt": "2026-11-26T02:33:36.884Z",
+                     *             "repeatEveryMonths": null,
+                     *             "repeatFrom": null
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-878f-712f-a5a6-db054202ed8d",
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "kind": "annual",
+                     *             "dueDate": "2027-12-01",
+                     *             "status": "completed",
+                     *             "outcome": {
+                     *               "notes": null,
+                     *               "onTime": true,
+                     *               "outcomes": [
+                     *                 {
+                     *                   "key": "home",
+                     *                   "note": null,
+                     *                   "achieved": "partly",
+                     *                   "description": "Stay living in my own flat"
+                     *                 },
+                     *                 {
+                     *                   "key": "work",
+                     *                   "note": null,
+                     *                   "achieved": "partly",
+                     *                   "description": "Keep my job at the café"
+                     *                 }
+                     *               ],
+                     *               "experience": {},
+                     *               "completedOn": "2027-11-25",
+                     *               "nextBudgetId": null,
+                     *               "nextReviewId": null,
+                     *               "spendingNote": "The PA started late",
+                     *               "reassessmentId": null,
+                     *               "spentAsPlanned": "no"
+                     *             },
+                     *             "clawback": {
+                     *               "rule": {
+                     *                 "type": "percent",
+                     *                 "percent": 20
+                     *               },
+                     *               "inputs": {
+                     *                 "funders": [
+                     *                   {
+                     *                     "funder": "council",
+                     *                     "paidInPence": 3949500,
+                     *                     "balancePence": 3949500
+                     *                   }
+                     *                 ],
+                     *                 "agreement": {
+                     *                   "rule": {
+                     *                     "type": "percent",
+                     *                     "percent": 20
+                     *                   },
+                     *                   "streams": [],
+                     *                   "startDate": "2026-12-01",
+                     *                   "ruleSource": "scheme adults v1",
+                     *                   "weeksPerYear": 52,
+                     *                   "councilAnnualPence": 4027500,
+                     *                   "annualContributionPence": 78000
+                     *                 },
+                     *                 "reviewDate": "2027-11-25"
+                     *               },
+                     *               "funders": [],
+                     *               "decision": {
+                     *                 "reason": "A replacement hoist is due next month",
+                     *                 "decision": "reduce",
+                     *                 "decidedAt": "2026-11-26T02:33:38.015Z",
+                     *                 "decidedBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *                 "amountPence": 1577576,
+                     *                 "transactionIds": [
+                     *                   "01a215b3-8bde-700a-b4b1-d7a2828cbbf4"
+                     *                 ]
+                     *               },
+                     *               "annualPence": 4027500,
+                     *               "explanation": [
+                     *                 {
+                     *                   "key": "period",
+                     *                   "rule": "clawback.period",
+                     *                   "text": "The review on 2027-11-25 covers 51.28 weeks of the budget year that began on 2026-12-01.",
+                     *                   "unit": "weeks",
+                     *                   "value": 5128,
+                     *                   "parameters": [
+                     *                     {
+                     *                       "name": "input / startDate",
+                     *                       "value": "2026-12-01"
+                     *                     },
+                     *                     {
+                     *                       "name": "input / reviewDate",
+                     *                       "value": "2027-11-25"
+                     *                     }
+                     *                   ]
+                     *                 },
+                     *                 {
+                     *                   "key": "contribution-due",
+                     *                   "rule": "clawback.contribution-due",
+                     *                   "text": "Your agreed contribution for the weeks your budget covers is £780.00; for the 51.28 of 52 weeks reviewed, £780.00 × 51.28 ÷ 52 = £769.20.",
+                     *                   "unit": "pence",
+                     *                   "value": 76920,
+                     *                   "parameters": [
+                     *                     {
+                     *                       "name": "input / annualContributionPence",
+                     *                       "value": 78000
+                     *                     }
+                     *                   ]
+                     *                 },
+                     *                 {
+                     *                   "key": "paid-in",
+                     *                   "rule": "clawback.paid-in",
+                     *                   "text": "Paid into the account: £39,495.00 by the council.",
+                     *                   "unit": "pence",
+                     *                   "value": 3949500,
+                     *                   "parameters": [
+                     *                     {
+                     *                       "name": "account / paidInPence",
+                     *                       "value": 3949500
+                     *                     }
+                     *                   ]
+                     *                 },
+                     *                 {
+                     *                   "key": "spent",
+                     *                   "rule": "clawback.spent",
+                     *                   "text": "Spent, net of refunds and adjustments: £0.00.",
+                     *                   "unit": "pence",
+                     *                   "value": 0,
+                     *                   "parameters": [
+                     *                     {
+                     *                       "name": "account / balancePence",
+                     *                       "value": 3949500
+                     *                     }
+                     *                   ]
+                     *                 },
+                     *                 {
+                     *                   "key": "underspend",
+                     *                   "rule": "clawback.underspend",
+                     *                   "text": "Unspent, what the account holds: £39,495.00.",
+                     *                   "unit": "pence",
+                     *                   "value": 3949500,
+                     *                   "parameters": []
+                     *                 },
+                     *                 {
+                     *                   "key": "allowance",
+                     *                   "rule": "clawback.allowance-percent",
+                     *                   "text": "You may keep up to 20% of your £40,275.00 annual budget, pro-rata for 51.28 of 52 weeks: £7,943.47.",
+                     *                   "unit": "pence",
+                     *                   "value": 794347,
+                     *                   "parameters": [
+                     *                     {
+                     *                       "name": "scheme adults v1 / clawback.percent",
+                     *                       "value": 20
+                     *                     },
+                     *                     {
+                     *                       "name": "input / annualPence",
+                     *                       "value": 4027500
+                     *                     },
+                     *                     {
+                     *                       "name": "input / periodWeeks",
+                     *                       "value": 51.28
+                     *                     }
+                     *                   ]
+                     *                 },
+                     *                 {
+                     *                   "key": "clawback",
+                     *                   "rule": "clawback.recommended",
+                     *                   "text": "The council may reclaim £31,551.53.",
+                     *                   "unit": "pence",
+                     *                   "value": 3155153,
+                     *                   "parameters": []
+                     *                 }
+                     *               ],
+                     *               "paidInPence": 3949500,
+                     *               "periodWeeks": 51.28,
+                     *               "weeksPerYear": 52,
+                     *               "clawbackPence": 3155153,
+                     *               "allowancePence": 794347,
+                     *               "underspendPence": 3949500,
+                     *               "totalClawbackPence": 3155153,
+                     *               "contributionDuePence": 76920,
+                     *               "contributionRefundPence": 0
+                     *             },
+                     *             "completedAt": "2026-11-26T02:33:37.957Z",
+                     *             "version": 3,
+                     *             "createdAt": "2026-11-26T02:33:36.884Z",
+                     *             "updatedAt": "2026-11-26T02:33:38.016Z",
+                     *             "repeatEveryMonths": null,
+                     *             "repeatFrom": null
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-880e-713c-a2fb-7b987f31be3c",
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "kind": "interim",
+                     *             "dueDate": "2027-04-01",
+                     *             "status": "completed",
+                     *             "outcome": {
+                     *               "notes": null,
+                     *               "onTime": true,
+                     *               "outcomes": [
+                     *                 {
+                     *                   "key": "home",
+                     *                   "note": null,
+                     *                   "achieved": "yes",
+                     *                   "description": "Stay living in my own flat"
+                     *                 },
+                     *                 {
+                     *                   "key": "work",
+                     *                   "note": null,
+                     *                   "achieved": "yes",
+                     *                   "description": "Keep my job at the café"
+                     *                 }
+                     *               ],
+                     *               "experience": {},
+                     *               "completedOn": "2027-01-05",
+                     *               "nextBudgetId": null,
+                     *               "nextReviewId": null,
+                     *               "spendingNote": null,
+                     *               "reassessmentId": null,
+                     *               "spentAsPlanned": "yes"
+                     *             },
+                     *             "clawback": null,
+                     *             "completedAt": "2026-11-26T02:33:37.925Z",
+                     *             "version": 2,
+                     *             "createdAt": "2026-11-26T02:33:37.015Z",
+                     *             "updatedAt": "2026-11-26T02:33:37.925Z",
+                     *             "repeatEveryMonths": null,
+                     *             "repeatFrom": null
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8b22-7759-a0f0-ffc4ab8fa95e",
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "kind": "interim",
+                     *             "dueDate": "2027-03-01",
+                     *             "status": "scheduled",
+                     *             "outcome": null,
+                     *             "clawback": null,
+                     *             "completedAt": null,
+                     *             "version": 1,
+                     *             "createdAt": "2026-11-26T02:33:37.824Z",
+                     *             "updatedAt": "2026-11-26T02:33:37.824Z",
+                     *             "repeatEveryMonths": null,
+                     *             "repeatFrom": null
+                     *           }
+                     *         ],
+                     *         "appeals": [
+                     *           {
+                     *             "id": "01a215b3-8c03-70c7-9c9c-1de64aeb6803",
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "subject": "budget",
+                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "planId": null,
+                     *             "decisionId": null,
+                     *             "lodgedBy": "person",
+                     *             "reason": "My night-time needs are not counted",
+                     *             "status": "not-upheld",
+                     *             "decision": {
+                     *               "outcome": "not-upheld",
+                     *               "reasons": "Night-time needs are counted in section 4",
+                     *               "decidedAt": "2026-11-26T02:33:38.103Z",
+                     *               "decidedBy": "key:01a215b3-8037-757d-a74d-cc3c41fed471",
+                     *               "agreedAnnualPence": null
+                     *             },
+                     *             "createdByKeyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "version": 2,
+                     *             "createdAt": "2026-11-26T02:33:38.048Z",
+                     *             "updatedAt": "2026-11-26T02:33:38.104Z"
+                     *           }
+                     *         ],
+                     *         "letters": [
+                     *           {
+                     *             "kind": "indicative-budget",
+                     *             "id": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "href": "/v1/letters/indicative-budget/01a215b3-85d5-7783-a443-0580ef625c95"
+                     *           },
+                     *           {
+                     *             "kind": "indicative-budget",
+                     *             "id": "01a215b3-8806-7159-b10e-5867fa1fa3b6",
+                     *             "href": "/v1/letters/indicative-budget/01a215b3-8806-7159-b10e-5867fa1fa3b6"
+                     *           },
+                     *           {
+                     *             "kind": "plan-decision",
+                     *             "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *             "href": "/v1/letters/plan-decision/01a215b3-868c-72da-a3f0-ff9fcdfde227"
+                     *           },
+                     *           {
+                     *             "kind": "clawback-recommendation",
+                     *             "id": "01a215b3-878f-712f-a5a6-db054202ed8d",
+                     *             "href": "/v1/letters/clawback-recommendation/01a215b3-878f-712f-a5a6-db054202ed8d"
+                     *           }
+                     *         ],
+                     *         "ledger": [
+                     *           {
+                     *             "id": "01a215b3-8bde-700a-b4b1-d7a2828cbbf4",
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "kind": "clawback",
+                     *             "direction": -1,
+                     *             "amountPence": 1577576,
+                     *             "occurredOn": "2026-11-26",
+                     *             "category": null,
+                     *             "planLine": null,
+                     *             "managedBy": null,
+                     *             "instalmentNumber": null,
+                     *             "description": "Clawback reduced at review 01a215b3-878f-712f-a5a6-db054202ed8d: A replacement hoist is due next month",
+                     *             "reversesId": null,
+                     *             "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "createdAt": "2026-11-26T02:33:38.005Z",
+                     *             "funder": "council"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-88ca-76c6-886c-3a580774f146",
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "kind": "council-payment",
+                     *             "direction": 1,
+                     *             "amountPence": 329125,
+                     *             "occurredOn": "2026-12-01",
+                     *             "category": null,
+                     *             "planLine": null,
+                     *             "managedBy": null,
+                     *             "instalmentNumber": 1,
+                     *             "description": "Payment run 2026-12-01",
+                     *             "reversesId": null,
+                     *             "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "createdAt": "2026-11-26T02:33:37.220Z",
+                     *             "funder": "council"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-892c-7030-b12b-dd4b60a4585d",
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "kind": "council-payment",
+                     *             "direction": 1,
+                     *             "amountPence": 329125,
+                     *             "occurredOn": "2027-01-01",
+                     *             "category": null,
+                     *             "planLine": null,
+                     *             "managedBy": null,
+                     *             "instalmentNumber": 2,
+                     *             "description": null,
+                     *             "reversesId": null,
+                     *             "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "createdAt": "2026-11-26T02:33:37.313Z",
+                     *             "funder": "council"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-894e-776e-9e63-3d984e28c588",
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "kind": "council-payment",
+                     *             "direction": 1,
+                     *             "amountPence": 329125,
+                     *             "occurredOn": "2027-02-01",
+                     *             "category": null,
+                     *             "planLine": null,
+                     *             "managedBy": null,
+                     *             "instalmentNumber": 3,
+                     *             "description": null,
+                     *             "reversesId": null,
+                     *             "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "createdAt": "2026-11-26T02:33:37.349Z",
+                     *             "funder": "council"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8969-7189-a12b-bc81a63bbaa0",
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "kind": "council-payment",
+                     *             "direction": 1,
+                     *             "amountPence": 329125,
+                     *             "occurredOn": "2027-03-01",
+                     *             "category": null,
+                     *             "planLine": null,
+                     *             "managedBy": null,
+                     *             "instalmentNumber": 4,
+                     *             "description": null,
+                     *             "reversesId": null,
+                     *             "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "createdAt": "2026-11-26T02:33:37.374Z",
+                     *             "funder": "council"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-898f-738d-be42-aa84ce246a23",
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "kind": "council-payment",
+                     *             "direction": 1,
+                     *             "amountPence": 329125,
+                     *             "occurredOn": "2027-04-01",
+                     *             "category": null,
+                     *             "planLine": null,
+                     *             "managedBy": null,
+                     *             "instalmentNumber": 5,
+                     *             "description": null,
+                     *             "reversesId": null,
+                     *             "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "createdAt": "2026-11-26T02:33:37.414Z",
+                     *             "funder": "council"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-89a1-74a8-b83a-9b2bd5e01185",
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "kind": "council-payment",
+                     *             "direction": 1,
+                     *             "amountPence": 329125,
+                     *             "occurredOn": "2027-05-01",
+                     *             "category": null,
+                     *             "planLine": null,
+                     *             "managedBy": null,
+                     *             "instalmentNumber": 6,
+                     *             "description": null,
+                     *             "reversesId": null,
+                     *             "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "createdAt": "2026-11-26T02:33:37.433Z",
+                     *             "funder": "council"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-89b7-70f4-9981-25da0f2175e6",
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "kind": "council-payment",
+                     *             "direction": 1,
+                     *             "amountPence": 329125,
+                     *             "occurredOn": "2027-06-01",
+                     *             "category": null,
+                     *             "planLine": null,
+                     *             "managedBy": null,
+                     *             "instalmentNumber": 7,
+                     *             "description": null,
+                     *             "reversesId": null,
+                     *             "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "createdAt": "2026-11-26T02:33:37.455Z",
+                     *             "funder": "council"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-89ca-74ba-b7ef-8b861634c54a",
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "kind": "council-payment",
+                     *             "direction": 1,
+                     *             "amountPence": 329125,
+                     *             "occurredOn": "2027-07-01",
+                     *             "category": null,
+                     *             "planLine": null,
+                     *             "managedBy": null,
+                     *             "instalmentNumber": 8,
+                     *             "description": null,
+                     *             "reversesId": null,
+                     *             "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "createdAt": "2026-11-26T02:33:37.471Z",
+                     *             "funder": "council"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-89dc-745e-bbc1-337f92cb76a6",
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "kind": "council-payment",
+                     *             "direction": 1,
+                     *             "amountPence": 329125,
+                     *             "occurredOn": "2027-08-01",
+                     *             "category": null,
+                     *             "planLine": null,
+                     *             "managedBy": null,
+                     *             "instalmentNumber": 9,
+                     *             "description": null,
+                     *             "reversesId": null,
+                     *             "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "createdAt": "2026-11-26T02:33:37.490Z",
+                     *             "funder": "council"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-89ef-7589-9d97-e6b6dc22f2b3",
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "kind": "council-payment",
+                     *             "direction": 1,
+                     *             "amountPence": 329125,
+                     *             "occurredOn": "2027-09-01",
+                     *             "category": null,
+                     *             "planLine": null,
+                     *             "managedBy": null,
+                     *             "instalmentNumber": 10,
+                     *             "description": null,
+                     *             "reversesId": null,
+                     *             "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "createdAt": "2026-11-26T02:33:37.509Z",
+                     *             "funder": "council"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8a03-770f-8571-730cdfe49e9d",
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "kind": "council-payment",
+                     *             "direction": 1,
+                     *             "amountPence": 329125,
+                     *             "occurredOn": "2027-10-01",
+                     *             "category": null,
+                     *             "planLine": null,
+                     *             "managedBy": null,
+                     *             "instalmentNumber": 11,
+                     *             "description": null,
+                     *             "reversesId": null,
+                     *             "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "createdAt": "2026-11-26T02:33:37.528Z",
+                     *             "funder": "council"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8a1b-74d8-af09-5cd9c627d3a2",
+                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "kind": "council-payment",
+                     *             "direction": 1,
+                     *             "amountPence": 329125,
+                     *             "occurredOn": "2027-11-01",
+                     *             "category": null,
+                     *             "planLine": null,
+                     *             "managedBy": null,
+                     *             "instalmentNumber": 12,
+                     *             "description": null,
+                     *             "reversesId": null,
+                     *             "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "createdAt": "2026-11-26T02:33:37.548Z",
+                     *             "funder": "council"
+                     *           }
+                     *         ],
+                     *         "events": [
+                     *           {
+                     *             "seq": 15,
+                     *             "id": "01a215b3-82ae-7686-a1d3-95901262e9d0",
+                     *             "type": "person.created",
+                     *             "entityType": "person",
+                     *             "entityId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "payload": {
+                     *               "id": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "version": 1,
+                     *               "clientGroup": "learning-disability",
+                     *               "externalIds": {
+                     *                 "carefirst": "JOURNEY-mwwxujyc"
+                     *               },
+                     *               "caresForPersonId": null
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:35.633Z"
+                     *           },
+                     *           {
+                     *             "seq": 16,
+                     *             "id": "01a215b3-830d-751a-9bd9-ac0ef6fbda63",
+                     *             "type": "person.updated",
+                     *             "entityType": "person",
+                     *             "entityId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "payload": {
+                     *               "id": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "version": 2,
+                     *               "clientGroup": "learning-disability",
+                     *               "externalIds": {
+                     *                 "carefirst": "JOURNEY-mwwxujyc"
+                     *               },
+                     *               "caresForPersonId": null
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:35.746Z"
+                     *           },
+                     *           {
+                     *             "seq": 17,
+                     *             "id": "01a215b3-835d-7799-beaf-40ce60b777c6",
+                     *             "type": "assessment.created",
+                     *             "entityType": "assessment",
+                     *             "entityId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *             "payload": {
+                     *               "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "status": "draft",
+                     *               "version": 1,
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "totalPoints": null,
+                     *               "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee"
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:35.825Z"
+                     *           },
+                     *           {
+                     *             "seq": 18,
+                     *             "id": "01a215b3-83d4-76cc-aecd-67da422968a3",
+                     *             "type": "assessment.answers-saved",
+                     *             "entityType": "assessment",
+                     *             "entityId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *             "payload": {
+                     *               "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "status": "draft",
+                     *               "version": 2,
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "totalPoints": null,
+                     *               "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee"
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:35.929Z"
+                     *           },
+                     *           {
+                     *             "seq": 19,
+                     *             "id": "01a215b3-845d-75ac-9fd5-7fc89b673fec",
+                     *             "type": "assessment.submitted",
+                     *             "entityType": "assessment",
+                     *             "entityId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *             "payload": {
+                     *               "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "status": "submitted",
+                     *               "version": 3,
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "totalPoints": 179,
+                     *               "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee"
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:36.083Z"
+                     *           },
+                     *           {
+                     *             "seq": 20,
+                     *             "id": "01a215b3-847a-7457-a3a9-82e4ea1628aa",
+                     *             "type": "assessment.agreed",
+                     *             "entityType": "assessment",
+                     *             "entityId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *             "payload": {
+                     *               "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "status": "agreed",
+                     *               "version": 4,
+                     *               "decision": "agree",
+                     *               "eligible": true,
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "amendments": 0,
+                     *               "totalPoints": 179,
+                     *               "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee"
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:36.113Z"
+                     *           },
+                     *           {
+                     *             "seq": 21,
+                     *             "id": "01a215b3-849e-753f-85dd-55aa7a38a510",
+                     *             "type": "financial-assessment.recorded",
+                     *             "entityType": "financial-assessment",
+                     *             "entityId": "01a215b3-8499-7575-8386-e098fcf21733",
+                     *             "payload": {
+                     *               "id": "01a215b3-8499-7575-8386-e098fcf21733",
+                     *               "method": "entered",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "effectiveFrom": "2026-04-01",
+                     *               "weeklyContributionPence": 1500
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:36.150Z"
+                     *           },
+                     *           {
+                     *             "seq": 23,
+                     *             "id": "01a215b3-8557-76e5-95c6-713bde4de459",
+                     *             "type": "financial-assessment.recorded",
+                     *             "entityType": "financial-assessment",
+                     *             "entityId": "01a215b3-8553-7206-a0fc-b5a0e20d2909",
+                     *             "payload": {
+                     *               "id": "01a215b3-8553-7206-a0fc-b5a0e20d2909",
+                     *               "method": "calculated",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "effectiveFrom": "2027-04-01",
+                     *               "chargingPolicyId": "01a215b3-84d4-73de-bfd0-d998a88b2d70",
+                     *               "chargingPolicyVersion": 1,
+                     *               "weeklyContributionPence": 10035
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:36.334Z"
+                     *           },
+                     *           {
+                     *             "seq": 24,
+                     *             "id": "01a215b3-85e1-731e-9b92-278da36e4ab9",
+                     *             "type": "budget.created",
+                     *             "entityType": "budget",
+                     *             "entityId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "payload": {
+                     *               "id": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "status": "indicative",
+                     *               "version": 1,
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "referral": null,
+                     *               "schemeId": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
+                     *               "startDate": "2026-12-01",
+                     *               "outsideRas": false,
+                     *               "assessmentId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "netAnnualPence": 3949500,
+                     *               "rasAnnualPence": 4027500,
+                     *               "totalAnnualPence": 4027500,
+                     *               "councilAnnualPence": 4027500,
+                     *               "annualContributionPence": 78000
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:36.462Z"
+                     *           },
+                     *           {
+                     *             "seq": 25,
+                     *             "id": "01a215b3-8695-7432-9943-79ba36c62131",
+                     *             "type": "support-plan.created",
+                     *             "entityType": "support-plan",
+                     *             "entityId": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *             "payload": {
+                     *               "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *               "stage": null,
+                     *               "status": "draft",
+                     *               "version": 1,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:36.648Z"
+                     *           },
+                     *           {
+                     *             "seq": 26,
+                     *             "id": "01a215b3-86c6-71dc-912c-feae7357cd4d",
+                     *             "type": "support-plan.updated",
+                     *             "entityType": "support-plan",
+                     *             "entityId": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *             "payload": {
+                     *               "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *               "stage": null,
+                     *               "status": "draft",
+                     *               "version": 2,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:36.702Z"
+                     *           },
+                     *           {
+                     *             "seq": 27,
+                     *             "id": "01a215b3-871c-74b2-8083-1a72fff7de96",
+                     *             "type": "support-plan.submitted",
+                     *             "entityType": "support-plan",
+                     *             "entityId": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *             "payload": {
+                     *               "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *               "stage": "coordinator",
+                     *               "status": "submitted",
+                     *               "version": 3,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:36.786Z"
+                     *           },
+                     *           {
+                     *             "seq": 28,
+                     *             "id": "01a215b3-8747-74fa-be85-85f8c02732b7",
+                     *             "type": "support-plan.stage-approved",
+                     *             "entityType": "support-plan",
+                     *             "entityId": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *             "payload": {
+                     *               "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *               "stage": "team-manager",
+                     *               "status": "submitted",
+                     *               "version": 4,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "decision": {
+                     *                 "id": "01a215b3-8739-76e0-bd94-eea1ddac3d84",
+                     *                 "stage": "coordinator",
+                     *                 "outcome": "approve",
+                     *                 "checklistReasons": null
+                     *               },
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "exception": null
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:36.807Z"
+                     *           },
+                     *           {
+                     *             "seq": 29,
+                     *             "id": "01a215b3-875f-7047-ac3a-19c1fc8cbaa4",
+                     *             "type": "support-plan.stage-approved",
+                     *             "entityType": "support-plan",
+                     *             "entityId": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *             "payload": {
+                     *               "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *               "stage": "panel",
+                     *               "status": "submitted",
+                     *               "version": 5,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "decision": {
+                     *                 "id": "01a215b3-8758-779e-8edb-6c6646a54a5c",
+                     *                 "stage": "team-manager",
+                     *                 "outcome": "approve",
+                     *                 "checklistReasons": null
+                     *               },
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "exception": null
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:36.851Z"
+                     *           },
+                     *           {
+                     *             "seq": 30,
+                     *             "id": "01a215b3-87a0-769a-884f-39dfbfb6d5ab",
+                     *             "type": "support-plan.approved",
+                     *             "entityType": "support-plan",
+                     *             "entityId": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *             "payload": {
+                     *               "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *               "stage": null,
+                     *               "status": "approved",
+                     *               "version": 6,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "decision": {
+                     *                 "id": "01a215b3-877b-7026-a57f-1bc9d82b3a46",
+                     *                 "stage": "panel",
+                     *                 "outcome": "approve",
+                     *                 "checklistReasons": null
+                     *               },
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "exception": null
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:36.884Z"
+                     *           },
+                     *           {
+                     *             "seq": 31,
+                     *             "id": "01a215b3-87a0-769b-ae40-180e39020cc3",
+                     *             "type": "budget.agreed",
+                     *             "entityType": "budget",
+                     *             "entityId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "payload": {
+                     *               "id": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "status": "agreed",
+                     *               "version": 2,
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "referral": null,
+                     *               "schemeId": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
+                     *               "startDate": "2026-12-01",
+                     *               "outsideRas": false,
+                     *               "assessmentId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "netAnnualPence": 3949500,
+                     *               "rasAnnualPence": 4027500,
+                     *               "totalAnnualPence": 4027500,
+                     *               "councilAnnualPence": 4027500,
+                     *               "annualContributionPence": 78000
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:36.884Z"
+                     *           },
+                     *           {
+                     *             "seq": 32,
+                     *             "id": "01a215b3-87a0-769c-96df-f234fbea2460",
+                     *             "type": "payment-agreement.created",
+                     *             "entityType": "payment-agreement",
+                     *             "entityId": "01a215b3-8787-70db-9a87-e4f03b77bf36",
+                     *             "payload": {
+                     *               "id": "01a215b3-8787-70db-9a87-e4f03b77bf36",
+                     *               "funders": [
+                     *                 "council"
+                     *               ],
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "frequency": "monthly",
+                     *               "startDate": "2026-12-01",
+                     *               "collection": "net",
+                     *               "instalments": 12,
+                     *               "netAnnualPence": 3949500,
+                     *               "grossAnnualPence": 4027500,
+                     *               "contributionAnnualPence": 78000
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:36.884Z"
+                     *           },
+                     *           {
+                     *             "seq": 33,
+                     *             "id": "01a215b3-87a0-769d-827a-2426991c0db6",
+                     *             "type": "review.scheduled",
+                     *             "entityType": "review",
+                     *             "entityId": "01a215b3-878f-712e-9e41-e4fe08b15f64",
+                     *             "payload": {
+                     *               "id": "01a215b3-878f-712e-9e41-e4fe08b15f64",
+                     *               "kind": "first",
+                     *               "status": "scheduled",
+                     *               "dueDate": "2026-12-29",
+                     *               "version": 1,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "repeatEveryMonths": null
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:36.884Z"
+                     *           },
+                     *           {
+                     *             "seq": 34,
+                     *             "id": "01a215b3-87a0-769e-825d-31dde77e6629",
+                     *             "type": "review.scheduled",
+                     *             "entityType": "review",
+                     *             "entityId": "01a215b3-878f-712f-a5a6-db054202ed8d",
+                     *             "payload": {
+                     *               "id": "01a215b3-878f-712f-a5a6-db054202ed8d",
+                     *               "kind": "annual",
+                     *               "status": "scheduled",
+                     *               "dueDate": "2027-12-01",
+                     *               "version": 1,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "repeatEveryMonths": null
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:36.884Z"
+                     *           },
+                     *           {
+                     *             "seq": 37,
+                     *             "id": "01a215b3-881a-7072-a764-c787a1d1adf5",
+                     *             "type": "budget.created",
+                     *             "entityType": "budget",
+                     *             "entityId": "01a215b3-8806-7159-b10e-5867fa1fa3b6",
+                     *             "payload": {
+                     *               "id": "01a215b3-8806-7159-b10e-5867fa1fa3b6",
+                     *               "status": "indicative",
+                     *               "version": 1,
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "referral": null,
+                     *               "schemeId": "01a215b3-87ae-779e-9a97-df403780a78d",
+                     *               "startDate": "2027-04-01",
+                     *               "assessmentId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "upratingRunId": "01a215b3-87c7-724f-9825-b745d25570cd",
+                     *               "netAnnualPence": 4074800,
+                     *               "rasAnnualPence": 4152800,
+                     *               "replacesBudgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "totalAnnualPence": 4152800,
+                     *               "councilAnnualPence": 4152800,
+                     *               "annualContributionPence": 78000,
+                     *               "transitionalProtectionPence": 0
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:37.015Z"
+                     *           },
+                     *           {
+                     *             "seq": 38,
+                     *             "id": "01a215b3-881a-7073-9d55-d4166cae6197",
+                     *             "type": "review.scheduled",
+                     *             "entityType": "review",
+                     *             "entityId": "01a215b3-880e-713c-a2fb-7b987f31be3c",
+                     *             "payload": {
+                     *               "id": "01a215b3-880e-713c-a2fb-7b987f31be3c",
+                     *               "kind": "interim",
+                     *               "status": "scheduled",
+                     *               "dueDate": "2027-04-01",
+                     *               "version": 1,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "upratingRunId": "01a215b3-87c7-724f-9825-b745d25570cd",
+                     *               "repeatEveryMonths": null
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:37.015Z"
+                     *           },
+                     *           {
+                     *             "seq": 40,
+                     *             "id": "01a215b3-883a-713c-87fa-dae88f081b0c",
+                     *             "type": "direct-payment-agreement.created",
+                     *             "entityType": "direct-payment-agreement",
+                     *             "entityId": "01a215b3-8834-7713-9246-b0695f60523e",
+                     *             "payload": {
+                     *               "id": "01a215b3-8834-7713-9246-b0695f60523e",
+                     *               "status": "active",
+                     *               "version": 1,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "holderType": "person",
+                     *               "termsVersion": "2026-04"
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:37.068Z"
+                     *           },
+                     *           {
+                     *             "seq": 44,
+                     *             "id": "01a215b3-88d0-71e0-a059-417778ebdd79",
+                     *             "type": "transaction.recorded",
+                     *             "entityType": "budget-transaction",
+                     *             "entityId": "01a215b3-88ca-76c6-886c-3a580774f146",
+                     *             "payload": {
+                     *               "id": "01a215b3-88ca-76c6-886c-3a580774f146",
+                     *               "kind": "council-payment",
+                     *               "funder": "council",
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "direction": "in",
+                     *               "occurredOn": "2026-12-01",
+                     *               "amountPence": 329125,
+                     *               "paymentRunId": "01a215b3-8895-7515-89cf-e5b4d7bb4e09",
+                     *               "instalmentNumber": 1
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:37.220Z"
+                     *           },
+                     *           {
+                     *             "seq": 46,
+                     *             "id": "01a215b3-8930-7445-9b74-62b3b9f6b71a",
+                     *             "type": "transaction.recorded",
+                     *             "entityType": "budget-transaction",
+                     *             "entityId": "01a215b3-892c-7030-b12b-dd4b60a4585d",
+                     *             "payload": {
+                     *               "id": "01a215b3-892c-7030-b12b-dd4b60a4585d",
+                     *               "kind": "council-payment",
+                     *               "funder": "council",
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "category": null,
+                     *               "planLine": null,
+                     *               "createdAt": "2026-11-26T02:33:37.313Z",
+                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "direction": "in",
+                     *               "managedBy": null,
+                     *               "occurredOn": "2027-01-01",
+                     *               "reversedBy": null,
+                     *               "amountPence": 329125,
+                     *               "description": null,
+                     *               "instalmentNumber": 2,
+                     *               "reversesTransactionId": null
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:37.313Z"
+                     *           },
+                     *           {
+                     *             "seq": 47,
+                     *             "id": "01a215b3-8956-75de-817c-01473bf45868",
+                     *             "type": "transaction.recorded",
+                     *             "entityType": "budget-transaction",
+                     *             "entityId": "01a215b3-894e-776e-9e63-3d984e28c588",
+                     *             "payload": {
+                     *               "id": "01a215b3-894e-776e-9e63-3d984e28c588",
+                     *               "kind": "council-payment",
+                     *               "funder": "council",
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "category": null,
+                     *               "planLine": null,
+                     *               "createdAt": "2026-11-26T02:33:37.349Z",
+                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "direction": "in",
+                     *               "managedBy": null,
+                     *               "occurredOn": "2027-02-01",
+                     *               "reversedBy": null,
+                     *               "amountPence": 329125,
+                     *               "description": null,
+                     *               "instalmentNumber": 3,
+                     *               "reversesTransactionId": null
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:37.349Z"
+                     *           },
+                     *           {
+                     *             "seq": 48,
+                     *             "id": "01a215b3-896c-7157-ba9a-f6fc9d4c3b00",
+                     *             "type": "transaction.recorded",
+                     *             "entityType": "budget-transaction",
+                     *             "entityId": "01a215b3-8969-7189-a12b-bc81a63bbaa0",
+                     *             "payload": {
+                     *               "id": "01a215b3-8969-7189-a12b-bc81a63bbaa0",
+                     *               "kind": "council-payment",
+                     *               "funder": "council",
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "category": null,
+                     *               "planLine": null,
+                     *               "createdAt": "2026-11-26T02:33:37.374Z",
+                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "direction": "in",
+                     *               "managedBy": null,
+                     *               "occurredOn": "2027-03-01",
+                     *               "reversedBy": null,
+                     *               "amountPence": 329125,
+                     *               "description": null,
+                     *               "instalmentNumber": 4,
+                     *               "reversesTransactionId": null
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:37.374Z"
+                     *           },
+                     *           {
+                     *             "seq": 49,
+                     *             "id": "01a215b3-8993-7716-81cc-009200c9ffb2",
+                     *             "type": "transaction.recorded",
+                     *             "entityType": "budget-transaction",
+                     *             "entityId": "01a215b3-898f-738d-be42-aa84ce246a23",
+                     *             "payload": {
+                     *               "id": "01a215b3-898f-738d-be42-aa84ce246a23",
+                     *               "kind": "council-payment",
+                     *               "funder": "council",
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "category": null,
+                     *               "planLine": null,
+                     *               "createdAt": "2026-11-26T02:33:37.414Z",
+                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "direction": "in",
+                     *               "managedBy": null,
+                     *               "occurredOn": "2027-04-01",
+                     *               "reversedBy": null,
+                     *               "amountPence": 329125,
+                     *               "description": null,
+                     *               "instalmentNumber": 5,
+                     *               "reversesTransactionId": null
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:37.414Z"
+                     *           },
+                     *           {
+                     *             "seq": 50,
+                     *             "id": "01a215b3-89a4-7352-8607-4626c6dd6c8d",
+                     *             "type": "transaction.recorded",
+                     *             "entityType": "budget-transaction",
+                     *             "entityId": "01a215b3-89a1-74a8-b83a-9b2bd5e01185",
+                     *             "payload": {
+                     *               "id": "01a215b3-89a1-74a8-b83a-9b2bd5e01185",
+                     *               "kind": "council-payment",
+                     *               "funder": "council",
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "category": null,
+                     *               "planLine": null,
+                     *               "createdAt": "2026-11-26T02:33:37.433Z",
+                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "direction": "in",
+                     *               "managedBy": null,
+                     *               "occurredOn": "2027-05-01",
+                     *               "reversedBy": null,
+                     *               "amountPence": 329125,
+                     *               "description": null,
+                     *               "instalmentNumber": 6,
+                     *               "reversesTransactionId": null
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:37.433Z"
+                     *           },
+                     *           {
+                     *             "seq": 51,
+                     *             "id": "01a215b3-89ba-77e0-9c37-5938d9fa07c1",
+                     *             "type": "transaction.recorded",
+                     *             "entityType": "budget-transaction",
+                     *             "entityId": "01a215b3-89b7-70f4-9981-25da0f2175e6",
+                     *             "payload": {
+                     *               "id": "01a215b3-89b7-70f4-9981-25da0f2175e6",
+                     *               "kind": "council-payment",
+                     *               "funder": "council",
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "category": null,
+                     *               "planLine": null,
+                     *               "createdAt": "2026-11-26T02:33:37.455Z",
+                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "direction": "in",
+                     *               "managedBy": null,
+                     *               "occurredOn": "2027-06-01",
+                     *               "reversedBy": null,
+                     *               "amountPence": 329125,
+                     *               "description": null,
+                     *               "instalmentNumber": 7,
+                     *               "reversesTransactionId": null
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:37.455Z"
+                     *           },
+                     *           {
+                     *             "seq": 52,
+                     *             "id": "01a215b3-89cd-721c-8248-70ae045f1c26",
+                     *             "type": "transaction.recorded",
+                     *             "entityType": "budget-transaction",
+                     *             "entityId": "01a215b3-89ca-74ba-b7ef-8b861634c54a",
+                     *             "payload": {
+                     *               "id": "01a215b3-89ca-74ba-b7ef-8b861634c54a",
+                     *               "kind": "council-payment",
+                     *               "funder": "council",
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "category": null,
+                     *               "planLine": null,
+                     *               "createdAt": "2026-11-26T02:33:37.471Z",
+                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "direction": "in",
+                     *               "managedBy": null,
+                     *               "occurredOn": "2027-07-01",
+                     *               "reversedBy": null,
+                     *               "amountPence": 329125,
+                     *               "description": null,
+                     *               "instalmentNumber": 8,
+                     *               "reversesTransactionId": null
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:37.471Z"
+                     *           },
+                     *           {
+                     *             "seq": 53,
+                     *             "id": "01a215b3-89df-7112-9fa0-81bc213bc489",
+                     *             "type": "transaction.recorded",
+                     *             "entityType": "budget-transaction",
+                     *             "entityId": "01a215b3-89dc-745e-bbc1-337f92cb76a6",
+                     *             "payload": {
+                     *               "id": "01a215b3-89dc-745e-bbc1-337f92cb76a6",
+                     *               "kind": "council-payment",
+                     *               "funder": "council",
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "category": null,
+                     *               "planLine": null,
+                     *               "createdAt": "2026-11-26T02:33:37.490Z",
+                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "direction": "in",
+                     *               "managedBy": null,
+                     *               "occurredOn": "2027-08-01",
+                     *               "reversedBy": null,
+                     *               "amountPence": 329125,
+                     *               "description": null,
+                     *               "instalmentNumber": 9,
+                     *               "reversesTransactionId": null
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:37.490Z"
+                     *           },
+                     *           {
+                     *             "seq": 54,
+                     *             "id": "01a215b3-89f2-7693-8845-ead32f3e2f81",
+                     *             "type": "transaction.recorded",
+                     *             "entityType": "budget-transaction",
+                     *             "entityId": "01a215b3-89ef-7589-9d97-e6b6dc22f2b3",
+                     *             "payload": {
+                     *               "id": "01a215b3-89ef-7589-9d97-e6b6dc22f2b3",
+                     *               "kind": "council-payment",
+                     *               "funder": "council",
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "category": null,
+                     *               "planLine": null,
+                     *               "createdAt": "2026-11-26T02:33:37.509Z",
+                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "direction": "in",
+                     *               "managedBy": null,
+                     *               "occurredOn": "2027-09-01",
+                     *               "reversedBy": null,
+                     *               "amountPence": 329125,
+                     *               "description": null,
+                     *               "instalmentNumber": 10,
+                     *               "reversesTransactionId": null
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:37.509Z"
+                     *           },
+                     *           {
+                     *             "seq": 55,
+                     *             "id": "01a215b3-8a06-7250-8b15-894b8909929b",
+                     *             "type": "transaction.recorded",
+                     *             "entityType": "budget-transaction",
+                     *             "entityId": "01a215b3-8a03-770f-8571-730cdfe49e9d",
+                     *             "payload": {
+                     *               "id": "01a215b3-8a03-770f-8571-730cdfe49e9d",
+                     *               "kind": "council-payment",
+                     *               "funder": "council",
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "category": null,
+                     *               "planLine": null,
+                     *               "createdAt": "2026-11-26T02:33:37.528Z",
+                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "direction": "in",
+                     *               "managedBy": null,
+                     *               "occurredOn": "2027-10-01",
+                     *               "reversedBy": null,
+                     *               "amountPence": 329125,
+                     *               "description": null,
+                     *               "instalmentNumber": 11,
+                     *               "reversesTransactionId": null
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:37.528Z"
+                     *           },
+                     *           {
+                     *             "seq": 56,
+                     *             "id": "01a215b3-8a1f-7544-89ce-fb08c02f04a7",
+                     *             "type": "transaction.recorded",
+                     *             "entityType": "budget-transaction",
+                     *             "entityId": "01a215b3-8a1b-74d8-af09-5cd9c627d3a2",
+                     *             "payload": {
+                     *               "id": "01a215b3-8a1b-74d8-af09-5cd9c627d3a2",
+                     *               "kind": "council-payment",
+                     *               "funder": "council",
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "category": null,
+                     *               "planLine": null,
+                     *               "createdAt": "2026-11-26T02:33:37.548Z",
+                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "direction": "in",
+                     *               "managedBy": null,
+                     *               "occurredOn": "2027-11-01",
+                     *               "reversedBy": null,
+                     *               "amountPence": 329125,
+                     *               "description": null,
+                     *               "instalmentNumber": 12,
+                     *               "reversesTransactionId": null
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:37.548Z"
+                     *           },
+                     *           {
+                     *             "seq": 57,
+                     *             "id": "01a215b3-8a33-7775-81a2-2c23c08a49e8",
+                     *             "type": "account-return.recorded",
+                     *             "entityType": "account-return",
+                     *             "entityId": "01a215b3-8a2e-757e-a934-a40716a1f065",
+                     *             "payload": {
+                     *               "id": "01a215b3-8a2e-757e-a934-a40716a1f065",
+                     *               "matches": true,
+                     *               "periodTo": "2026-12-31",
+                     *               "periodFrom": "2026-12-01",
+                     *               "agreementId": "01a215b3-8834-7713-9246-b0695f60523e"
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:37.574Z"
+                     *           },
+                     *           {
+                     *             "seq": 60,
+                     *             "id": "01a215b3-8aae-731d-9ec4-66ed45542d07",
+                     *             "type": "direct-payment-agreement.suspended",
+                     *             "entityType": "direct-payment-agreement",
+                     *             "entityId": "01a215b3-8834-7713-9246-b0695f60523e",
+                     *             "payload": {
+                     *               "id": "01a215b3-8834-7713-9246-b0695f60523e",
+                     *               "reason": "The card provider is re-issuing the card",
+                     *               "status": "suspended",
+                     *               "version": 2,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "holderType": "person",
+                     *               "termsVersion": "2026-04"
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:37.703Z"
+                     *           },
+                     *           {
+                     *             "seq": 61,
+                     *             "id": "01a215b3-8ab9-7527-b6cc-777adc90fd72",
+                     *             "type": "direct-payment-agreement.reinstated",
+                     *             "entityType": "direct-payment-agreement",
+                     *             "entityId": "01a215b3-8834-7713-9246-b0695f60523e",
+                     *             "payload": {
+                     *               "id": "01a215b3-8834-7713-9246-b0695f60523e",
+                     *               "reason": "New card issued",
+                     *               "status": "active",
+                     *               "version": 3,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "holderType": "person",
+                     *               "termsVersion": "2026-04"
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:37.715Z"
+                     *           },
+                     *           {
+                     *             "seq": 62,
+                     *             "id": "01a215b3-8b26-7742-8986-4cd8a2d726d3",
+                     *             "type": "review.scheduled",
+                     *             "entityType": "review",
+                     *             "entityId": "01a215b3-8b22-7759-a0f0-ffc4ab8fa95e",
+                     *             "payload": {
+                     *               "id": "01a215b3-8b22-7759-a0f0-ffc4ab8fa95e",
+                     *               "kind": "interim",
+                     *               "status": "scheduled",
+                     *               "dueDate": "2027-03-01",
+                     *               "version": 1,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "repeatEveryMonths": null
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:37.824Z"
+                     *           },
+                     *           {
+                     *             "seq": 63,
+                     *             "id": "01a215b3-8b88-7258-afdc-b1a37bd3fa80",
+                     *             "type": "review.completed",
+                     *             "entityType": "review",
+                     *             "entityId": "01a215b3-880e-713c-a2fb-7b987f31be3c",
+                     *             "payload": {
+                     *               "id": "01a215b3-880e-713c-a2fb-7b987f31be3c",
+                     *               "kind": "interim",
+                     *               "onTime": true,
+                     *               "status": "completed",
+                     *               "dueDate": "2027-04-01",
+                     *               "version": 2,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "nextBudgetId": null,
+                     *               "nextReviewId": null,
+                     *               "reassessmentId": null,
+                     *               "repeatEveryMonths": null,
+                     *               "recommendedClawbackPence": null
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:37.920Z"
+                     *           },
+                     *           {
+                     *             "seq": 64,
+                     *             "id": "01a215b3-8ba9-756a-841a-70dd8013e36a",
+                     *             "type": "review.completed",
+                     *             "entityType": "review",
+                     *             "entityId": "01a215b3-878f-712f-a5a6-db054202ed8d",
+                     *             "payload": {
+                     *               "id": "01a215b3-878f-712f-a5a6-db054202ed8d",
+                     *               "kind": "annual",
+                     *               "onTime": true,
+                     *               "status": "completed",
+                     *               "dueDate": "2027-12-01",
+                     *               "version": 2,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "nextBudgetId": null,
+                     *               "nextReviewId": null,
+                     *               "reassessmentId": null,
+                     *               "repeatEveryMonths": null,
+                     *               "recommendedClawbackPence": 3155153
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:37.949Z"
+                     *           },
+                     *           {
+                     *             "seq": 65,
+                     *             "id": "01a215b3-8be4-77ac-a599-c95d458ad846",
+                     *             "type": "transaction.recorded",
+                     *             "entityType": "budget-transaction",
+                     *             "entityId": "01a215b3-8bde-700a-b4b1-d7a2828cbbf4",
+                     *             "payload": {
+                     *               "id": "01a215b3-8bde-700a-b4b1-d7a2828cbbf4",
+                     *               "kind": "clawback",
+                     *               "funder": "council",
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "amountPence": 1577576
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:38.005Z"
+                     *           },
+                     *           {
+                     *             "seq": 66,
+                     *             "id": "01a215b3-8be4-77ad-824e-edf13b8e83ed",
+                     *             "type": "review.clawback-decided",
+                     *             "entityType": "review",
+                     *             "entityId": "01a215b3-878f-712f-a5a6-db054202ed8d",
+                     *             "payload": {
+                     *               "id": "01a215b3-878f-712f-a5a6-db054202ed8d",
+                     *               "kind": "annual",
+                     *               "status": "completed",
+                     *               "dueDate": "2027-12-01",
+                     *               "version": 3,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "decision": "reduce",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "amountPence": 1577576,
+                     *               "repeatEveryMonths": null
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:38.005Z"
+                     *           },
+                     *           {
+                     *             "seq": 67,
+                     *             "id": "01a215b3-8c07-76d5-bc26-cf4193286a1b",
+                     *             "type": "appeal.lodged",
+                     *             "entityType": "appeal",
+                     *             "entityId": "01a215b3-8c03-70c7-9c9c-1de64aeb6803",
+                     *             "payload": {
+                     *               "id": "01a215b3-8c03-70c7-9c9c-1de64aeb6803",
+                     *               "planId": null,
+                     *               "status": "lodged",
+                     *               "subject": "budget",
+                     *               "version": 1,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:38.048Z"
+                     *           },
+                     *           {
+                     *             "seq": 68,
+                     *             "id": "01a215b3-8c3b-7329-a2f2-01f7f9789522",
+                     *             "type": "appeal.not-upheld",
+                     *             "entityType": "appeal",
+                     *             "entityId": "01a215b3-8c03-70c7-9c9c-1de64aeb6803",
+                     *             "payload": {
+                     *               "id": "01a215b3-8c03-70c7-9c9c-1de64aeb6803",
+                     *               "planId": null,
+                     *               "status": "not-upheld",
+                     *               "subject": "budget",
+                     *               "version": 2,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:38.102Z"
+                     *           },
+                     *           {
+                     *             "seq": 74,
+                     *             "id": "01a215b3-8e44-7343-a06c-5eeb674f255d",
+                     *             "type": "budget.ended",
+                     *             "entityType": "budget",
+                     *             "entityId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "payload": {
+                     *               "id": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "status": "ended",
+                     *               "endDate": "2027-09-30",
+                     *               "version": 3,
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "referral": null,
+                     *               "schemeId": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
+                     *               "startDate": "2026-12-01",
+                     *               "outsideRas": false,
+                     *               "assessmentId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "netAnnualPence": 3949500,
+                     *               "rasAnnualPence": 4027500,
+                     *               "totalAnnualPence": 4027500,
+                     *               "councilAnnualPence": 4027500,
+                     *               "annualContributionPence": 78000
+                     *             },
+                     *             "occurredAt": "2026-11-26T02:33:38.620Z"
+                     *           }
+                     *         ],
+                     *         "auditTrail": [
+                     *           {
+                     *             "id": "01a215b3-82a9-7081-a1cd-0e8e50aa908f",
+                     *             "actor": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "actorName": "[redacted]",
+                     *             "action": "person.created",
+                     *             "entityType": "person",
+                     *             "entityId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "before": null,
+                     *             "after": {
+                     *               "id": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "version": 1,
+                     *               "clientGroup": "learning-disability",
+                     *               "externalIds": {
+                     *                 "carefirst": "JOURNEY-mwwxujyc"
+                     *               },
+                     *               "caresForPersonId": null
+                     *             },
+                     *             "at": "2026-11-26T02:33:35.633Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-830b-7538-b9f9-9441957d9580",
+                     *             "actor": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "actorName": "[redacted]",
+                     *             "action": "person.updated",
+                     *             "entityType": "person",
+                     *             "entityId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "before": {
+                     *               "id": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "version": 1,
+                     *               "clientGroup": "learning-disability",
+                     *               "externalIds": {
+                     *                 "carefirst": "JOURNEY-mwwxujyc"
+                     *               },
+                     *               "caresForPersonId": null
+                     *             },
+                     *             "after": {
+                     *               "id": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "version": 2,
+                     *               "clientGroup": "learning-disability",
+                     *               "externalIds": {
+                     *                 "carefirst": "JOURNEY-mwwxujyc"
+                     *               },
+                     *               "caresForPersonId": null
+                     *             },
+                     *             "at": "2026-11-26T02:33:35.746Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8320-73fb-897d-42586901449d",
+                     *             "actor": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "actorName": "[redacted]",
+                     *             "action": "equality-monitoring.recorded",
+                     *             "entityType": "person",
+                     *             "entityId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "before": null,
+                     *             "after": {
+                     *               "changed": [
+                     *                 "sex",
+                     *                 "ethnicity",
+                     *                 "religion",
+                     *                 "primarySupportReason"
+                     *               ],
+                     *               "version": 1,
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *             },
+                     *             "at": "2026-11-26T02:33:35.767Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8343-705b-b186-f28a68bb0cb3",
+                     *             "actor": "key:01a215b3-7aa7-7309-b1eb-82f54f107577",
+                     *             "actorName": null,
+                     *             "action": "equality-monitoring.read",
+                     *             "entityType": "person",
+                     *             "entityId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "before": null,
+                     *             "after": {
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "recorded": true
+                     *             },
+                     *             "at": "2026-11-26T02:33:35.805Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8358-7090-b425-35b413e82174",
+                     *             "actor": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "actorName": "[redacted]",
+                     *             "action": "assessment.created",
+                     *             "entityType": "assessment",
+                     *             "entityId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *             "before": null,
+                     *             "after": {
+                     *               "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "status": "draft",
+                     *               "version": 1,
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "totalPoints": null,
+                     *               "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee"
+                     *             },
+                     *             "at": "2026-11-26T02:33:35.825Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-83d0-709a-86a7-a782afe9a982",
+                     *             "actor": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "actorName": "[redacted]",
+                     *             "action": "assessment.answers-saved",
+                     *             "entityType": "assessment",
+                     *             "entityId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *             "before": {
+                     *               "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "status": "draft",
+                     *               "version": 1,
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "totalPoints": null,
+                     *               "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee"
+                     *             },
+                     *             "after": {
+                     *               "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "status": "draft",
+                     *               "version": 2,
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "totalPoints": null,
+                     *               "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee"
+                     *             },
+                     *             "at": "2026-11-26T02:33:35.929Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-845b-7794-849a-09684dd70b3c",
+                     *             "actor": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "actorName": "[redacted]",
+                     *             "action": "assessment.submitted",
+                     *             "entityType": "assessment",
+                     *             "entityId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *             "before": {
+                     *               "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "status": "draft",
+                     *               "version": 2,
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "totalPoints": null,
+                     *               "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee"
+                     *             },
+                     *             "after": {
+                     *               "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "status": "submitted",
+                     *               "version": 3,
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "totalPoints": 179,
+                     *               "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee"
+                     *             },
+                     *             "at": "2026-11-26T02:33:36.083Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8475-76c4-8c10-b279b45178cd",
+                     *             "actor": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "actorName": "[redacted]",
+                     *             "action": "assessment.agreed",
+                     *             "entityType": "assessment",
+                     *             "entityId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *             "before": {
+                     *               "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "status": "submitted",
+                     *               "version": 3,
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "totalPoints": 179,
+                     *               "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee"
+                     *             },
+                     *             "after": {
+                     *               "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "status": "agreed",
+                     *               "version": 4,
+                     *               "decision": "agree",
+                     *               "eligible": true,
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "amendments": 0,
+                     *               "totalPoints": 179,
+                     *               "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee"
+                     *             },
+                     *             "at": "2026-11-26T02:33:36.113Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-849c-72d7-9a7a-833fc1188734",
+                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "actorName": "[redacted]",
+                     *             "action": "financial-assessment.recorded",
+                     *             "entityType": "financial-assessment",
+                     *             "entityId": "01a215b3-8499-7575-8386-e098fcf21733",
+                     *             "before": null,
+                     *             "after": {
+                     *               "id": "01a215b3-8499-7575-8386-e098fcf21733",
+                     *               "method": "entered",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "effectiveFrom": "2026-04-01",
+                     *               "weeklyContributionPence": 1500
+                     *             },
+                     *             "at": "2026-11-26T02:33:36.150Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8555-72bc-b160-6b9b0b64700d",
+                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "actorName": "[redacted]",
+                     *             "action": "financial-assessment.recorded",
+                     *             "entityType": "financial-assessment",
+                     *             "entityId": "01a215b3-8553-7206-a0fc-b5a0e20d2909",
+                     *             "before": null,
+                     *             "after": {
+                     *               "id": "01a215b3-8553-7206-a0fc-b5a0e20d2909",
+                     *               "method": "calculated",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "effectiveFrom": "2027-04-01",
+                     *               "chargingPolicyId": "01a215b3-84d4-73de-bfd0-d998a88b2d70",
+                     *               "chargingPolicyVersion": 1,
+                     *               "weeklyContributionPence": 10035
+                     *             },
+                     *             "at": "2026-11-26T02:33:36.334Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-85df-77cb-9ab6-c55f2a5d29d6",
+                     *             "actor": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "actorName": "[redacted]",
+                     *             "action": "budget.created",
+                     *             "entityType": "budget",
+                     *             "entityId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "before": null,
+                     *             "after": {
+                     *               "id": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "status": "indicative",
+                     *               "version": 1,
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "referral": null,
+                     *               "schemeId": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
+                     *               "startDate": "2026-12-01",
+                     *               "outsideRas": false,
+                     *               "assessmentId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "netAnnualPence": 3949500,
+                     *               "rasAnnualPence": 4027500,
+                     *               "totalAnnualPence": 4027500,
+                     *               "councilAnnualPence": 4027500,
+                     *               "annualContributionPence": 78000
+                     *             },
+                     *             "at": "2026-11-26T02:33:36.462Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8694-777c-84f0-4ec4675d8abb",
+                     *             "actor": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "actorName": "[redacted]",
+                     *             "action": "support-plan.created",
+                     *             "entityType": "support-plan",
+                     *             "entityId": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *             "before": null,
+                     *             "after": {
+                     *               "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *               "stage": null,
+                     *               "status": "draft",
+                     *               "version": 1,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *             },
+                     *             "at": "2026-11-26T02:33:36.648Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-86c4-7291-86e0-f50aa0748813",
+                     *             "actor": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "actorName": "[redacted]",
+                     *             "action": "support-plan.updated",
+                     *             "entityType": "support-plan",
+                     *             "entityId": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *             "before": {
+                     *               "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *               "stage": null,
+                     *               "status": "draft",
+                     *               "version": 1,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *             },
+                     *             "after": {
+                     *               "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *               "stage": null,
+                     *               "status": "draft",
+                     *               "version": 2,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *             },
+                     *             "at": "2026-11-26T02:33:36.702Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-871a-741a-bd7a-f04a8c33ed20",
+                     *             "actor": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "actorName": "[redacted]",
+                     *             "action": "support-plan.submitted",
+                     *             "entityType": "support-plan",
+                     *             "entityId": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *             "before": {
+                     *               "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *               "stage": null,
+                     *               "status": "draft",
+                     *               "version": 2,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *             },
+                     *             "after": {
+                     *               "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *               "stage": "coordinator",
+                     *               "status": "submitted",
+                     *               "version": 3,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *             },
+                     *             "at": "2026-11-26T02:33:36.786Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8745-716c-b8f5-df20d0e9f4bc",
+                     *             "actor": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "actorName": "[redacted]",
+                     *             "action": "support-plan.stage-approved",
+                     *             "entityType": "support-plan",
+                     *             "entityId": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *             "before": {
+                     *               "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *               "stage": "coordinator",
+                     *               "status": "submitted",
+                     *               "version": 3,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *             },
+                     *             "after": {
+                     *               "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *               "stage": "team-manager",
+                     *               "status": "submitted",
+                     *               "version": 4,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "decision": {
+                     *                 "id": "01a215b3-8739-76e0-bd94-eea1ddac3d84",
+                     *                 "stage": "coordinator",
+                     *                 "outcome": "approve",
+                     *                 "checklistReasons": null
+                     *               },
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "exception": null
+                     *             },
+                     *             "at": "2026-11-26T02:33:36.807Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-875e-77f7-88bc-f26f83ca78c2",
+                     *             "actor": "key:01a215b3-8027-71e0-8cb5-3694fd00bbce",
+                     *             "actorName": "[redacted]",
+                     *             "action": "support-plan.stage-approved",
+                     *             "entityType": "support-plan",
+                     *             "entityId": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *             "before": {
+                     *               "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *               "stage": "team-manager",
+                     *               "status": "submitted",
+                     *               "version": 4,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *             },
+                     *             "after": {
+                     *               "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *               "stage": "panel",
+                     *               "status": "submitted",
+                     *               "version": 5,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "decision": {
+                     *                 "id": "01a215b3-8758-779e-8edb-6c6646a54a5c",
+                     *                 "stage": "team-manager",
+                     *                 "outcome": "approve",
+                     *                 "checklistReasons": null
+                     *               },
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "exception": null
+                     *             },
+                     *             "at": "2026-11-26T02:33:36.851Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-879c-7390-96b9-dcd7912454f9",
+                     *             "actor": "key:01a215b3-8037-757d-a74d-cc3c41fed471",
+                     *             "actorName": "[redacted]",
+                     *             "action": "support-plan.approved",
+                     *             "entityType": "support-plan",
+                     *             "entityId": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *             "before": {
+                     *               "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *               "stage": "panel",
+                     *               "status": "submitted",
+                     *               "version": 5,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *             },
+                     *             "after": {
+                     *               "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *               "stage": null,
+                     *               "status": "approved",
+                     *               "version": 6,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "decision": {
+                     *                 "id": "01a215b3-877b-7026-a57f-1bc9d82b3a46",
+                     *                 "stage": "panel",
+                     *                 "outcome": "approve",
+                     *                 "checklistReasons": null
+                     *               },
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "exception": null
+                     *             },
+                     *             "at": "2026-11-26T02:33:36.884Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-879c-7391-bc4a-dc07d4e7ca5d",
+                     *             "actor": "key:01a215b3-8037-757d-a74d-cc3c41fed471",
+                     *             "actorName": "[redacted]",
+                     *             "action": "budget.agreed",
+                     *             "entityType": "budget",
+                     *             "entityId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "before": {
+                     *               "id": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "status": "indicative",
+                     *               "version": 1,
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "referral": null,
+                     *               "schemeId": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
+                     *               "startDate": "2026-12-01",
+                     *               "outsideRas": false,
+                     *               "assessmentId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "netAnnualPence": 3949500,
+                     *               "rasAnnualPence": 4027500,
+                     *               "totalAnnualPence": 4027500,
+                     *               "councilAnnualPence": 4027500,
+                     *               "annualContributionPence": 78000
+                     *             },
+                     *             "after": {
+                     *               "id": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "status": "agreed",
+                     *               "version": 2,
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "referral": null,
+                     *               "schemeId": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
+                     *               "startDate": "2026-12-01",
+                     *               "outsideRas": false,
+                     *               "assessmentId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "netAnnualPence": 3949500,
+                     *               "rasAnnualPence": 4027500,
+                     *               "totalAnnualPence": 4027500,
+                     *               "councilAnnualPence": 4027500,
+                     *               "annualContributionPence": 78000
+                     *             },
+                     *             "at": "2026-11-26T02:33:36.884Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-879c-7392-847e-77f49c630553",
+                     *             "actor": "key:01a215b3-8037-757d-a74d-cc3c41fed471",
+                     *             "actorName": "[redacted]",
+                     *             "action": "payment-agreement.created",
+                     *             "entityType": "payment-agreement",
+                     *             "entityId": "01a215b3-8787-70db-9a87-e4f03b77bf36",
+                     *             "before": null,
+                     *             "after": {
+                     *               "id": "01a215b3-8787-70db-9a87-e4f03b77bf36",
+                     *               "funders": [
+                     *                 "council"
+                     *               ],
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "frequency": "monthly",
+                     *               "startDate": "2026-12-01",
+                     *               "collection": "net",
+                     *               "instalments": 12,
+                     *               "netAnnualPence": 3949500,
+                     *               "grossAnnualPence": 4027500,
+                     *               "contributionAnnualPence": 78000
+                     *             },
+                     *             "at": "2026-11-26T02:33:36.884Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-879c-7393-aade-3c9067488ac4",
+                     *             "actor": "key:01a215b3-8037-757d-a74d-cc3c41fed471",
+                     *             "actorName": "[redacted]",
+                     *             "action": "review.scheduled",
+                     *             "entityType": "review",
+                     *             "entityId": "01a215b3-878f-712e-9e41-e4fe08b15f64",
+                     *             "before": null,
+                     *             "after": {
+                     *               "id": "01a215b3-878f-712e-9e41-e4fe08b15f64",
+                     *               "kind": "first",
+                     *               "status": "scheduled",
+                     *               "dueDate": "2026-12-29",
+                     *               "version": 1,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "repeatEveryMonths": null
+                     *             },
+                     *             "at": "2026-11-26T02:33:36.884Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-879c-7394-ad7c-1c7191778c29",
+                     *             "actor": "key:01a215b3-8037-757d-a74d-cc3c41fed471",
+                     *             "actorName": "[redacted]",
+                     *             "action": "review.scheduled",
+                     *             "entityType": "review",
+                     *             "entityId": "01a215b3-878f-712f-a5a6-db054202ed8d",
+                     *             "before": null,
+                     *             "after": {
+                     *               "id": "01a215b3-878f-712f-a5a6-db054202ed8d",
+                     *               "kind": "annual",
+                     *               "status": "scheduled",
+                     *               "dueDate": "2027-12-01",
+                     *               "version": 1,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "repeatEveryMonths": null
+                     *             },
+                     *             "at": "2026-11-26T02:33:36.884Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8814-70d9-bae6-65dcc9ec021a",
+                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "actorName": "[redacted]",
+                     *             "action": "budget.created",
+                     *             "entityType": "budget",
+                     *             "entityId": "01a215b3-8806-7159-b10e-5867fa1fa3b6",
+                     *             "before": null,
+                     *             "after": {
+                     *               "id": "01a215b3-8806-7159-b10e-5867fa1fa3b6",
+                     *               "status": "indicative",
+                     *               "version": 1,
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "referral": null,
+                     *               "schemeId": "01a215b3-87ae-779e-9a97-df403780a78d",
+                     *               "startDate": "2027-04-01",
+                     *               "assessmentId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "upratingRunId": "01a215b3-87c7-724f-9825-b745d25570cd",
+                     *               "netAnnualPence": 4074800,
+                     *               "rasAnnualPence": 4152800,
+                     *               "replacesBudgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "totalAnnualPence": 4152800,
+                     *               "councilAnnualPence": 4152800,
+                     *               "annualContributionPence": 78000,
+                     *               "transitionalProtectionPence": 0
+                     *             },
+                     *             "at": "2026-11-26T02:33:37.015Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8814-70da-a628-b7359ad59c94",
+                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "actorName": "[redacted]",
+                     *             "action": "review.scheduled",
+                     *             "entityType": "review",
+                     *             "entityId": "01a215b3-880e-713c-a2fb-7b987f31be3c",
+                     *             "before": null,
+                     *             "after": {
+                     *               "id": "01a215b3-880e-713c-a2fb-7b987f31be3c",
+                     *               "kind": "interim",
+                     *               "status": "scheduled",
+                     *               "dueDate": "2027-04-01",
+                     *               "version": 1,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "upratingRunId": "01a215b3-87c7-724f-9825-b745d25570cd",
+                     *               "repeatEveryMonths": null
+                     *             },
+                     *             "at": "2026-11-26T02:33:37.015Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8838-768e-bd66-34ff5f609ed0",
+                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "actorName": "[redacted]",
+                     *             "action": "direct-payment-agreement.created",
+                     *             "entityType": "direct-payment-agreement",
+                     *             "entityId": "01a215b3-8834-7713-9246-b0695f60523e",
+                     *             "before": null,
+                     *             "after": {
+                     *               "id": "01a215b3-8834-7713-9246-b0695f60523e",
+                     *               "status": "active",
+                     *               "version": 1,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "holderType": "person",
+                     *               "termsVersion": "2026-04"
+                     *             },
+                     *             "at": "2026-11-26T02:33:37.068Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-88ce-7429-b9fd-106a948501ae",
+                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "actorName": "[redacted]",
+                     *             "action": "transaction.recorded",
+                     *             "entityType": "budget-transaction",
+                     *             "entityId": "01a215b3-88ca-76c6-886c-3a580774f146",
+                     *             "before": null,
+                     *             "after": {
+                     *               "id": "01a215b3-88ca-76c6-886c-3a580774f146",
+                     *               "kind": "council-payment",
+                     *               "funder": "council",
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "direction": "in",
+                     *               "occurredOn": "2026-12-01",
+                     *               "amountPence": 329125,
+                     *               "paymentRunId": "01a215b3-8895-7515-89cf-e5b4d7bb4e09",
+                     *               "instalmentNumber": 1
+                     *             },
+                     *             "at": "2026-11-26T02:33:37.220Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-892e-7480-b112-d622d76eefd0",
+                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "actorName": "[redacted]",
+                     *             "action": "transaction.recorded",
+                     *             "entityType": "budget-transaction",
+                     *             "entityId": "01a215b3-892c-7030-b12b-dd4b60a4585d",
+                     *             "before": null,
+                     *             "after": {
+                     *               "id": "01a215b3-892c-7030-b12b-dd4b60a4585d",
+                     *               "kind": "council-payment",
+                     *               "funder": "council",
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "category": null,
+                     *               "planLine": null,
+                     *               "createdAt": "2026-11-26T02:33:37.313Z",
+                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "direction": "in",
+                     *               "managedBy": null,
+                     *               "occurredOn": "2027-01-01",
+                     *               "reversedBy": null,
+                     *               "amountPence": 329125,
+                     *               "description": null,
+                     *               "instalmentNumber": 2,
+                     *               "reversesTransactionId": null
+                     *             },
+                     *             "at": "2026-11-26T02:33:37.313Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8951-70e3-a50b-fe90e6facdc5",
+                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "actorName": "[redacted]",
+                     *             "action": "transaction.recorded",
+                     *             "entityType": "budget-transaction",
+                     *             "entityId": "01a215b3-894e-776e-9e63-3d984e28c588",
+                     *             "before": null,
+                     *             "after": {
+                     *               "id": "01a215b3-894e-776e-9e63-3d984e28c588",
+                     *               "kind": "council-payment",
+                     *               "funder": "council",
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "category": null,
+                     *               "planLine": null,
+                     *               "createdAt": "2026-11-26T02:33:37.349Z",
+                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "direction": "in",
+                     *               "managedBy": null,
+                     *               "occurredOn": "2027-02-01",
+                     *               "reversedBy": null,
+                     *               "amountPence": 329125,
+                     *               "description": null,
+                     *               "instalmentNumber": 3,
+                     *               "reversesTransactionId": null
+                     *             },
+                     *             "at": "2026-11-26T02:33:37.349Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-896a-7362-9593-056263d28e8c",
+                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "actorName": "[redacted]",
+                     *             "action": "transaction.recorded",
+                     *             "entityType": "budget-transaction",
+                     *             "entityId": "01a215b3-8969-7189-a12b-bc81a63bbaa0",
+                     *             "before": null,
+                     *             "after": {
+                     *               "id": "01a215b3-8969-7189-a12b-bc81a63bbaa0",
+                     *               "kind": "council-payment",
+                     *               "funder": "council",
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "category": null,
+                     *               "planLine": null,
+                     *               "createdAt": "2026-11-26T02:33:37.374Z",
+                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "direction": "in",
+                     *               "managedBy": null,
+                     *               "occurredOn": "2027-03-01",
+                     *               "reversedBy": null,
+                     *               "amountPence": 329125,
+                     *               "description": null,
+                     *               "instalmentNumber": 4,
+                     *               "reversesTransactionId": null
+                     *             },
+                     *             "at": "2026-11-26T02:33:37.374Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8991-7681-8e82-ce4a3de47c5a",
+                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "actorName": "[redacted]",
+                     *             "action": "transaction.recorded",
+                     *             "entityType": "budget-transaction",
+                     *             "entityId": "01a215b3-898f-738d-be42-aa84ce246a23",
+                     *             "before": null,
+                     *             "after": {
+                     *               "id": "01a215b3-898f-738d-be42-aa84ce246a23",
+                     *               "kind": "council-payment",
+                     *               "funder": "council",
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "category": null,
+                     *               "planLine": null,
+                     *               "createdAt": "2026-11-26T02:33:37.414Z",
+                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "direction": "in",
+                     *               "managedBy": null,
+                     *               "occurredOn": "2027-04-01",
+                     *               "reversedBy": null,
+                     *               "amountPence": 329125,
+                     *               "description": null,
+                     *               "instalmentNumber": 5,
+                     *               "reversesTransactionId": null
+                     *             },
+                     *             "at": "2026-11-26T02:33:37.414Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-89a3-77e0-af60-4a2cd7a19fbd",
+                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "actorName": "[redacted]",
+                     *             "action": "transaction.recorded",
+                     *             "entityType": "budget-transaction",
+                     *             "entityId": "01a215b3-89a1-74a8-b83a-9b2bd5e01185",
+                     *             "before": null,
+                     *             "after": {
+                     *               "id": "01a215b3-89a1-74a8-b83a-9b2bd5e01185",
+                     *               "kind": "council-payment",
+                     *               "funder": "council",
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "category": null,
+                     *               "planLine": null,
+                     *               "createdAt": "2026-11-26T02:33:37.433Z",
+                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "direction": "in",
+                     *               "managedBy": null,
+                     *               "occurredOn": "2027-05-01",
+                     *               "reversedBy": null,
+                     *               "amountPence": 329125,
+                     *               "description": null,
+                     *               "instalmentNumber": 6,
+                     *               "reversesTransactionId": null
+                     *             },
+                     *             "at": "2026-11-26T02:33:37.433Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-89b9-74ef-beae-49a512dd88ee",
+                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "actorName": "[redacted]",
+                     *             "action": "transaction.recorded",
+                     *             "entityType": "budget-transaction",
+                     *             "entityId": "01a215b3-89b7-70f4-9981-25da0f2175e6",
+                     *             "before": null,
+                     *             "after": {
+                     *               "id": "01a215b3-89b7-70f4-9981-25da0f2175e6",
+                     *               "kind": "council-payment",
+                     *               "funder": "council",
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "category": null,
+                     *               "planLine": null,
+                     *               "createdAt": "2026-11-26T02:33:37.455Z",
+                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "direction": "in",
+                     *               "managedBy": null,
+                     *               "occurredOn": "2027-06-01",
+                     *               "reversedBy": null,
+                     *               "amountPence": 329125,
+                     *               "description": null,
+                     *               "instalmentNumber": 7,
+                     *               "reversesTransactionId": null
+                     *             },
+                     *             "at": "2026-11-26T02:33:37.455Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-89cb-71a0-8958-6686091cefe5",
+                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "actorName": "[redacted]",
+                     *             "action": "transaction.recorded",
+                     *             "entityType": "budget-transaction",
+                     *             "entityId": "01a215b3-89ca-74ba-b7ef-8b861634c54a",
+                     *             "before": null,
+                     *             "after": {
+                     *               "id": "01a215b3-89ca-74ba-b7ef-8b861634c54a",
+                     *               "kind": "council-payment",
+                     *               "funder": "council",
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "category": null,
+                     *               "planLine": null,
+                     *               "createdAt": "2026-11-26T02:33:37.471Z",
+                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "direction": "in",
+                     *               "managedBy": null,
+                     *               "occurredOn": "2027-07-01",
+                     *               "reversedBy": null,
+                     *               "amountPence": 329125,
+                     *               "description": null,
+                     *               "instalmentNumber": 8,
+                     *               "reversesTransactionId": null
+                     *             },
+                     *             "at": "2026-11-26T02:33:37.471Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-89dd-751f-a736-45e66c8b2f34",
+                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "actorName": "[redacted]",
+                     *             "action": "transaction.recorded",
+                     *             "entityType": "budget-transaction",
+                     *             "entityId": "01a215b3-89dc-745e-bbc1-337f92cb76a6",
+                     *             "before": null,
+                     *             "after": {
+                     *               "id": "01a215b3-89dc-745e-bbc1-337f92cb76a6",
+                     *               "kind": "council-payment",
+                     *               "funder": "council",
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "category": null,
+                     *               "planLine": null,
+                     *               "createdAt": "2026-11-26T02:33:37.490Z",
+                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "direction": "in",
+                     *               "managedBy": null,
+                     *               "occurredOn": "2027-08-01",
+                     *               "reversedBy": null,
+                     *               "amountPence": 329125,
+                     *               "description": null,
+                     *               "instalmentNumber": 9,
+                     *               "reversesTransactionId": null
+                     *             },
+                     *             "at": "2026-11-26T02:33:37.490Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-89f0-75bb-9ff0-7d637ebd59fa",
+                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "actorName": "[redacted]",
+                     *             "action": "transaction.recorded",
+                     *             "entityType": "budget-transaction",
+                     *             "entityId": "01a215b3-89ef-7589-9d97-e6b6dc22f2b3",
+                     *             "before": null,
+                     *             "after": {
+                     *               "id": "01a215b3-89ef-7589-9d97-e6b6dc22f2b3",
+                     *               "kind": "council-payment",
+                     *               "funder": "council",
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "category": null,
+                     *               "planLine": null,
+                     *               "createdAt": "2026-11-26T02:33:37.509Z",
+                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "direction": "in",
+                     *               "managedBy": null,
+                     *               "occurredOn": "2027-09-01",
+                     *               "reversedBy": null,
+                     *               "amountPence": 329125,
+                     *               "description": null,
+                     *               "instalmentNumber": 10,
+                     *               "reversesTransactionId": null
+                     *             },
+                     *             "at": "2026-11-26T02:33:37.509Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8a04-7384-950b-6b4731536148",
+                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "actorName": "[redacted]",
+                     *             "action": "transaction.recorded",
+                     *             "entityType": "budget-transaction",
+                     *             "entityId": "01a215b3-8a03-770f-8571-730cdfe49e9d",
+                     *             "before": null,
+                     *             "after": {
+                     *               "id": "01a215b3-8a03-770f-8571-730cdfe49e9d",
+                     *               "kind": "council-payment",
+                     *               "funder": "council",
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "category": null,
+                     *               "planLine": null,
+                     *               "createdAt": "2026-11-26T02:33:37.528Z",
+                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "direction": "in",
+                     *               "managedBy": null,
+                     *               "occurredOn": "2027-10-01",
+                     *               "reversedBy": null,
+                     *               "amountPence": 329125,
+                     *               "description": null,
+                     *               "instalmentNumber": 11,
+                     *               "reversesTransactionId": null
+                     *             },
+                     *             "at": "2026-11-26T02:33:37.528Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8a1d-7106-bb19-38707338227f",
+                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "actorName": "[redacted]",
+                     *             "action": "transaction.recorded",
+                     *             "entityType": "budget-transaction",
+                     *             "entityId": "01a215b3-8a1b-74d8-af09-5cd9c627d3a2",
+                     *             "before": null,
+                     *             "after": {
+                     *               "id": "01a215b3-8a1b-74d8-af09-5cd9c627d3a2",
+                     *               "kind": "council-payment",
+                     *               "funder": "council",
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "category": null,
+                     *               "planLine": null,
+                     *               "createdAt": "2026-11-26T02:33:37.548Z",
+                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "direction": "in",
+                     *               "managedBy": null,
+                     *               "occurredOn": "2027-11-01",
+                     *               "reversedBy": null,
+                     *               "amountPence": 329125,
+                     *               "description": null,
+                     *               "instalmentNumber": 12,
+                     *               "reversesTransactionId": null
+                     *             },
+                     *             "at": "2026-11-26T02:33:37.548Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8a31-7415-8d45-4d7e1b592d3a",
+                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "actorName": "[redacted]",
+                     *             "action": "account-return.recorded",
+                     *             "entityType": "account-return",
+                     *             "entityId": "01a215b3-8a2e-757e-a934-a40716a1f065",
+                     *             "before": null,
+                     *             "after": {
+                     *               "id": "01a215b3-8a2e-757e-a934-a40716a1f065",
+                     *               "matches": true,
+                     *               "periodTo": "2026-12-31",
+                     *               "periodFrom": "2026-12-01",
+                     *               "agreementId": "01a215b3-8834-7713-9246-b0695f60523e"
+                     *             },
+                     *             "at": "2026-11-26T02:33:37.574Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8aac-70ff-9575-ef06fb4aa869",
+                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "actorName": "[redacted]",
+                     *             "action": "direct-payment-agreement.suspended",
+                     *             "entityType": "direct-payment-agreement",
+                     *             "entityId": "01a215b3-8834-7713-9246-b0695f60523e",
+                     *             "before": {
+                     *               "id": "01a215b3-8834-7713-9246-b0695f60523e",
+                     *               "status": "active",
+                     *               "version": 1,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "holderType": "person",
+                     *               "termsVersion": "2026-04"
+                     *             },
+                     *             "after": {
+                     *               "id": "01a215b3-8834-7713-9246-b0695f60523e",
+                     *               "reason": "The card provider is re-issuing the card",
+                     *               "status": "suspended",
+                     *               "version": 2,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "holderType": "person",
+                     *               "termsVersion": "2026-04"
+                     *             },
+                     *             "at": "2026-11-26T02:33:37.703Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8ab7-7387-bbe3-32eedc280622",
+                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "actorName": "[redacted]",
+                     *             "action": "direct-payment-agreement.reinstated",
+                     *             "entityType": "direct-payment-agreement",
+                     *             "entityId": "01a215b3-8834-7713-9246-b0695f60523e",
+                     *             "before": {
+                     *               "id": "01a215b3-8834-7713-9246-b0695f60523e",
+                     *               "status": "suspended",
+                     *               "version": 2,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "holderType": "person",
+                     *               "termsVersion": "2026-04"
+                     *             },
+                     *             "after": {
+                     *               "id": "01a215b3-8834-7713-9246-b0695f60523e",
+                     *               "reason": "New card issued",
+                     *               "status": "active",
+                     *               "version": 3,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "holderType": "person",
+                     *               "termsVersion": "2026-04"
+                     *             },
+                     *             "at": "2026-11-26T02:33:37.715Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8b24-7473-85b1-6b5f34d5f6e2",
+                     *             "actor": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "actorName": "[redacted]",
+                     *             "action": "review.scheduled",
+                     *             "entityType": "review",
+                     *             "entityId": "01a215b3-8b22-7759-a0f0-ffc4ab8fa95e",
+                     *             "before": null,
+                     *             "after": {
+                     *               "id": "01a215b3-8b22-7759-a0f0-ffc4ab8fa95e",
+                     *               "kind": "interim",
+                     *               "status": "scheduled",
+                     *               "dueDate": "2027-03-01",
+                     *               "version": 1,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "repeatEveryMonths": null
+                     *             },
+                     *             "at": "2026-11-26T02:33:37.824Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8b86-7120-9bd8-38248730d758",
+                     *             "actor": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "actorName": "[redacted]",
+                     *             "action": "review.completed",
+                     *             "entityType": "review",
+                     *             "entityId": "01a215b3-880e-713c-a2fb-7b987f31be3c",
+                     *             "before": {
+                     *               "id": "01a215b3-880e-713c-a2fb-7b987f31be3c",
+                     *               "kind": "interim",
+                     *               "status": "scheduled",
+                     *               "dueDate": "2027-04-01",
+                     *               "version": 1,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "repeatEveryMonths": null
+                     *             },
+                     *             "after": {
+                     *               "id": "01a215b3-880e-713c-a2fb-7b987f31be3c",
+                     *               "kind": "interim",
+                     *               "onTime": true,
+                     *               "status": "completed",
+                     *               "dueDate": "2027-04-01",
+                     *               "version": 2,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "nextBudgetId": null,
+                     *               "nextReviewId": null,
+                     *               "reassessmentId": null,
+                     *               "repeatEveryMonths": null,
+                     *               "recommendedClawbackPence": null
+                     *             },
+                     *             "at": "2026-11-26T02:33:37.920Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8ba7-779c-8d42-31f3baf84cca",
+                     *             "actor": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "actorName": "[redacted]",
+                     *             "action": "review.completed",
+                     *             "entityType": "review",
+                     *             "entityId": "01a215b3-878f-712f-a5a6-db054202ed8d",
+                     *             "before": {
+                     *               "id": "01a215b3-878f-712f-a5a6-db054202ed8d",
+                     *               "kind": "annual",
+                     *               "status": "scheduled",
+                     *               "dueDate": "2027-12-01",
+                     *               "version": 1,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "repeatEveryMonths": null
+                     *             },
+                     *             "after": {
+                     *               "id": "01a215b3-878f-712f-a5a6-db054202ed8d",
+                     *               "kind": "annual",
+                     *               "onTime": true,
+                     *               "status": "completed",
+                     *               "dueDate": "2027-12-01",
+                     *               "version": 2,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "nextBudgetId": null,
+                     *               "nextReviewId": null,
+                     *               "reassessmentId": null,
+                     *               "repeatEveryMonths": null,
+                     *               "recommendedClawbackPence": 3155153
+                     *             },
+                     *             "at": "2026-11-26T02:33:37.949Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8be2-718f-acd7-c0b4a35f56af",
+                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "actorName": "[redacted]",
+                     *             "action": "transaction.recorded",
+                     *             "entityType": "budget-transaction",
+                     *             "entityId": "01a215b3-8bde-700a-b4b1-d7a2828cbbf4",
+                     *             "before": null,
+                     *             "after": {
+                     *               "id": "01a215b3-8bde-700a-b4b1-d7a2828cbbf4",
+                     *               "kind": "clawback",
+                     *               "funder": "council",
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "amountPence": 1577576
+                     *             },
+                     *             "at": "2026-11-26T02:33:38.005Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8be3-72c3-a6b6-dbca563d7620",
+                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "actorName": "[redacted]",
+                     *             "action": "review.clawback-decided",
+                     *             "entityType": "review",
+                     *             "entityId": "01a215b3-878f-712f-a5a6-db054202ed8d",
+                     *             "before": {
+                     *               "id": "01a215b3-878f-712f-a5a6-db054202ed8d",
+                     *               "kind": "annual",
+                     *               "status": "completed",
+                     *               "dueDate": "2027-12-01",
+                     *               "version": 2,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "repeatEveryMonths": null
+                     *             },
+                     *             "after": {
+                     *               "id": "01a215b3-878f-712f-a5a6-db054202ed8d",
+                     *               "kind": "annual",
+                     *               "status": "completed",
+                     *               "dueDate": "2027-12-01",
+                     *               "version": 3,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "decision": "reduce",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "amountPence": 1577576,
+                     *               "repeatEveryMonths": null
+                     *             },
+                     *             "at": "2026-11-26T02:33:38.005Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8c06-71b8-a618-cda5a178512d",
+                     *             "actor": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "actorName": "[redacted]",
+                     *             "action": "appeal.lodged",
+                     *             "entityType": "appeal",
+                     *             "entityId": "01a215b3-8c03-70c7-9c9c-1de64aeb6803",
+                     *             "before": null,
+                     *             "after": {
+                     *               "id": "01a215b3-8c03-70c7-9c9c-1de64aeb6803",
+                     *               "planId": null,
+                     *               "status": "lodged",
+                     *               "subject": "budget",
+                     *               "version": 1,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *             },
+                     *             "at": "2026-11-26T02:33:38.048Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8c39-71fc-8340-24da0c77dbf6",
+                     *             "actor": "key:01a215b3-8037-757d-a74d-cc3c41fed471",
+                     *             "actorName": "[redacted]",
+                     *             "action": "appeal.not-upheld",
+                     *             "entityType": "appeal",
+                     *             "entityId": "01a215b3-8c03-70c7-9c9c-1de64aeb6803",
+                     *             "before": {
+                     *               "id": "01a215b3-8c03-70c7-9c9c-1de64aeb6803",
+                     *               "planId": null,
+                     *               "status": "lodged",
+                     *               "subject": "budget",
+                     *               "version": 1,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *             },
+                     *             "after": {
+                     *               "id": "01a215b3-8c03-70c7-9c9c-1de64aeb6803",
+                     *               "planId": null,
+                     *               "status": "not-upheld",
+                     *               "subject": "budget",
+                     *               "version": 2,
+                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *             },
+                     *             "at": "2026-11-26T02:33:38.102Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8e40-77ef-a701-a7132c3cfb34",
+                     *             "actor": "key:01a215b3-8027-71e0-8cb5-3694fd00bbce",
+                     *             "actorName": "[redacted]",
+                     *             "action": "budget.ended",
+                     *             "entityType": "budget",
+                     *             "entityId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "before": {
+                     *               "id": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "status": "agreed",
+                     *               "version": 2,
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "referral": null,
+                     *               "schemeId": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
+                     *               "startDate": "2026-12-01",
+                     *               "outsideRas": false,
+                     *               "assessmentId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "netAnnualPence": 3949500,
+                     *               "rasAnnualPence": 4027500,
+                     *               "totalAnnualPence": 4027500,
+                     *               "councilAnnualPence": 4027500,
+                     *               "annualContributionPence": 78000
+                     *             },
+                     *             "after": {
+                     *               "id": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "reason": "Moved to another council area",
+                     *               "status": "ended",
+                     *               "endDate": "2027-09-30",
+                     *               "version": 3,
+                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "referral": null,
+                     *               "schemeId": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
+                     *               "startDate": "2026-12-01",
+                     *               "outsideRas": false,
+                     *               "assessmentId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "netAnnualPence": 3949500,
+                     *               "rasAnnualPence": 4027500,
+                     *               "totalAnnualPence": 4027500,
+                     *               "councilAnnualPence": 4027500,
+                     *               "annualContributionPence": 78000
+                     *             },
+                     *             "at": "2026-11-26T02:33:38.620Z"
+                     *           }
+                     *         ],
+                     *         "accessLog": [
+                     *           {
+                     *             "id": "01a215b3-82f6-7580-8b02-a750bf2ae9d3",
+                     *             "at": "2026-11-26T02:33:35.734Z",
+                     *             "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "listPeople",
+                     *             "what": [
+                     *               "record"
+                     *             ],
+                     *             "entityType": null,
+                     *             "entityId": null
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-82fc-76eb-9c66-aa9c0881b90b",
+                     *             "at": "2026-11-26T02:33:35.740Z",
+                     *             "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "getPerson",
+                     *             "what": [
+                     *               "record"
+                     *             ],
+                     *             "entityType": "getPerson",
+                     *             "entityId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-834b-7736-80d2-9e5ed452640e",
+                     *             "at": "2026-11-26T02:33:35.819Z",
+                     *             "keyId": "01a215b3-7aa7-7309-b1eb-82f54f107577",
+                     *             "actorName": null,
+                     *             "operationId": "getEqualityMonitoring",
+                     *             "what": [
+                     *               "special-category"
+                     *             ],
+                     *             "entityType": "getEqualityMonitoring",
+                     *             "entityId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8407-705a-89f8-1dad9c52538c",
+                     *             "at": "2026-11-26T02:33:36.007Z",
+                     *             "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "getAssessment",
+                     *             "what": [
+                     *               "record",
+                     *               "special-category"
+                     *             ],
+                     *             "entityType": "getAssessment",
+                     *             "entityId": "01a215b3-8354-7710-96e9-ab58250f63b7"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-844e-7147-8cbf-838f4836709d",
+                     *             "at": "2026-11-26T02:33:36.078Z",
+                     *             "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "listAssessments",
+                     *             "what": [
+                     *               "record",
+                     *               "special-category"
+                     *             ],
+                     *             "entityType": null,
+                     *             "entityId": null
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-858a-7637-8940-8b95b974b5f5",
+                     *             "at": "2026-11-26T02:33:36.394Z",
+                     *             "keyId": "01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "verifyFinancialAssessment",
+                     *             "what": [
+                     *               "money"
+                     *             ],
+                     *             "entityType": "verifyFinancialAssessment",
+                     *             "entityId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-85c6-70dc-b25d-66f2006a171b",
+                     *             "at": "2026-11-26T02:33:36.454Z",
+                     *             "keyId": "01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "listFinancialAssessments",
+                     *             "what": [
+                     *               "money"
+                     *             ],
+                     *             "entityType": "listFinancialAssessments",
+                     *             "entityId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8618-77c3-add9-cd3915eb0307",
+                     *             "at": "2026-11-26T02:33:36.536Z",
+                     *             "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "getBudget",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "getBudget",
+                     *             "entityId": "01a215b3-85d5-7783-a443-0580ef625c95"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8624-7751-aed4-ebc8c2db9cd5",
+                     *             "at": "2026-11-26T02:33:36.548Z",
+                     *             "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "getLetter",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "getLetter",
+                     *             "entityId": "01a215b3-85d5-7783-a443-0580ef625c95"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8633-7304-bd39-7810a87a2ad2",
+                     *             "at": "2026-11-26T02:33:36.563Z",
+                     *             "keyId": "01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "verifyBudget",
+                     *             "what": [
+                     *               "money"
+                     *             ],
+                     *             "entityType": "verifyBudget",
+                     *             "entityId": "01a215b3-85d5-7783-a443-0580ef625c95"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8671-74ed-805c-aac7a8f8039d",
+                     *             "at": "2026-11-26T02:33:36.625Z",
+                     *             "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "listBudgets",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": null,
+                     *             "entityId": null
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-86d1-7233-8bab-bfb35741c572",
+                     *             "at": "2026-11-26T02:33:36.721Z",
+                     *             "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "getSupportPlan",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "getSupportPlan",
+                     *             "entityId": "01a215b3-868c-72da-a3f0-ff9fcdfde227"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-870d-7274-ac2c-0d599ed7437e",
+                     *             "at": "2026-11-26T02:33:36.781Z",
+                     *             "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "listSupportPlans",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": null,
+                     *             "entityId": null
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-891b-73ad-b457-2680eb923b62",
+                     *             "at": "2026-11-26T02:33:37.307Z",
+                     *             "keyId": "01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "getBudgetAccount",
+                     *             "what": [
+                     *               "money"
+                     *             ],
+                     *             "entityType": "getBudgetAccount",
+                     *             "entityId": "01a215b3-85d5-7783-a443-0580ef625c95"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8a5c-7386-924c-7d2b41fe5c09",
+                     *             "at": "2026-11-26T02:33:37.628Z",
+                     *             "keyId": "01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "getDirectPaymentAgreement",
+                     *             "what": [
+                     *               "money"
+                     *             ],
+                     *             "entityType": "getDirectPaymentAgreement",
+                     *             "entityId": "01a215b3-8834-7713-9246-b0695f60523e"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8aa3-7087-b71d-f7294346e0c0",
+                     *             "at": "2026-11-26T02:33:37.699Z",
+                     *             "keyId": "01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "getDirectPaymentAgreement",
+                     *             "what": [
+                     *               "money"
+                     *             ],
+                     *             "entityType": "getDirectPaymentAgreement",
+                     *             "entityId": "01a215b3-8834-7713-9246-b0695f60523e"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8b0f-7573-b7c8-a0b9fe04d487",
+                     *             "at": "2026-11-26T02:33:37.807Z",
+                     *             "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "listReviews",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": null,
+                     *             "entityId": null
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8b79-7057-a0bd-0abe5ebccdfa",
+                     *             "at": "2026-11-26T02:33:37.913Z",
+                     *             "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "getReview",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "getReview",
+                     *             "entityId": "01a215b3-880e-713c-a2fb-7b987f31be3c"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8b9a-71b1-ad99-6746ab8824c9",
+                     *             "at": "2026-11-26T02:33:37.946Z",
+                     *             "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "getReview",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "getReview",
+                     *             "entityId": "01a215b3-878f-712f-a5a6-db054202ed8d"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8bfa-7605-8179-87ee94fb7f49",
+                     *             "at": "2026-11-26T02:33:38.042Z",
+                     *             "keyId": "01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "verifyClawback",
+                     *             "what": [
+                     *               "money"
+                     *             ],
+                     *             "entityType": "verifyClawback",
+                     *             "entityId": "01a215b3-878f-712f-a5a6-db054202ed8d"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8c1c-7789-a987-5bc19b7b007f",
+                     *             "at": "2026-11-26T02:33:38.076Z",
+                     *             "keyId": "01a215b3-8037-757d-a74d-cc3c41fed471",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "getAppeal",
+                     *             "what": [
+                     *               "record"
+                     *             ],
+                     *             "entityType": "getAppeal",
+                     *             "entityId": "01a215b3-8c03-70c7-9c9c-1de64aeb6803"
+                     *           },
+                     *           {
+                     *             "id": "01a215b3-8c31-772d-a45b-ada50c9f27e5",
+                     *             "at": "2026-11-26T02:33:38.097Z",
+                     *             "keyId": "01a215b3-8037-757d-a74d-cc3c41fed471",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "listAppeals",
+                     *             "what": [
+                     *               "record"
+                     *             ],
+                     *             "entityType": null,
+                     *             "entityId": null
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PersonRecord"];
+                    "text/html": string;
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description URI_TOO_LONG: The request URL is too long. */
+            414: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "URI_TOO_LONG";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    placeLegalHold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifier (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description Why the records must be kept (litigation, an inquiry, a safeguarding review) */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "Complaint ref C-1042 open"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PlaceLegalHoldRequest"];
+            };
+        };
+        responses: {
+            /** @description The legal hold state: place a legal hold on a person’s records. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "personId": "01a215b3-8e4f-75d5-812e-e7ace25eab06",
+                     *       "legalHold": {
+                     *         "reason": "Complaint ref C-1042 open",
+                     *         "placedBy": "key:01a215b3-7aa7-7309-b1eb-82f54f107577",
+                     *         "placedAt": "2026-11-26T02:33:38.651Z"
+                     *       },
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["LegalHoldState"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_JSON: The request body is not valid JSON. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PERSON_ERASED";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is too large. */
+            413: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description URI_TOO_LONG: The request URL is too long. */
+            414: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "URI_TOO_LONG";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type. UNSUPPORTED_CONTENT_ENCODING: Unsupported content encoding. */
+            415: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    releaseLegalHold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifier (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The legal hold state: release a person’s legal hold. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "personId": "01a215b3-8e4f-75d5-812e-e7ace25eab06",
+                     *       "legalHold": null,
+                     *       "version": 3
+                     *     }
+                     */
+                    "application/json": components["schemas"]["LegalHoldState"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description INVALID_STATE: Not allowed in the current state. PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_STATE" | "PERSON_ERASED";
+                    };
+                };
+            };
+            /** @description URI_TOO_LONG: The request URL is too long. */
+            414: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "URI_TOO_LONG";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    erasePerson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifier (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description Why the council is erasing now rather than when the retention period ends (e.g. the reference of a granted erasure request). Kept in the audit trail; say nothing personal in it */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "note": "Registered in error: ticket 88"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErasePersonRequest"];
+            };
+        };
+        responses: {
+            /** @description The person erasure: erase one person’s personal data now. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01a215b3-8e4f-75d5-812e-e7ace25eab06",
+                     *       "erasedAt": "2026-11-26T02:33:38.712Z",
+                     *       "reason": "request"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PersonErasure"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_JSON: The request body is not valid JSON. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description LEGAL_HOLD: The person’s records are under a legal hold: they cannot be erased until it is released. PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. SUPPORT_CONTINUES: The person still has a current budget: end it before erasing their records. */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "LEGAL_HOLD" | "PERSON_ERASED" | "SUPPORT_CONTINUES";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is too large. */
+            413: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description URI_TOO_LONG: The request URL is too long. */
+            414: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "URI_TOO_LONG";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type. UNSUPPORTED_CONTENT_ENCODING: Unsupported content encoding. */
+            415: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    runRetentionErasure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "dryRun": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["RunRetentionErasureRequest"];
+            };
+        };
+        responses: {
+            /** @description The erasure run: apply the retention policy: list, or erase, everyone past their date. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "asOf": "2026-11-26",
+                     *       "dryRun": true,
+                     *       "policy": {
+                     *         "personRecordYears": 8,
+                     *         "auditRecordYears": 10,
+                     *         "statutoryMinimumYears": 8
+                     *       },
+                     *       "due": [],
+                     *       "held": [],
+                     *       "retained": 2,
+                     *       "erased": [],
+                     *       "skipped": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErasureRun"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_JSON: The request body is not valid JSON. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description INVALID_STATE: Not allowed in the current state. */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INVALID_STATE";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The request body is too large. */
+            413: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type. UNSUPPORTED_CONTENT_ENCODING: Unsupported content encoding. */
+            415: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_CONTENT_ENCODING";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    listAccessLog: {
+        parameters: {
+            query?: {
+                /** @description Identifier (UUID) */
+                personId?: string;
+                /** @description Identifier (UUID) */
+                keyId?: string;
+                /** @description RFC 3339 timestamp, UTC */
+                from?: string;
+                /** @description RFC 3339 timestamp, UTC */
+                to?: string;
+                /** @description Items per page (default 50, at most 200). */
+                pageSize?: components["parameters"]["PageSize"];
+                /** @description The `nextPageToken` of the page before; omit it for the first page. */
+                pageToken?: components["parameters"]["PageToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of access logs, with the token for the next. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "01a215b3-82f6-7580-8b02-a750bf2ae9d3",
+                     *           "at": "2026-11-26T02:33:35.734Z",
+                     *           "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *           "actorName": "coordinator-1",
+                     *           "operationId": "listPeople",
+                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "what": [
+                     *             "record"
+                     *           ],
+                     *           "entityType": null,
+                     *           "entityId": null,
+                     *           "requestId": "e6456f24-950c-46dc-884d-8af851388d74"
+                     *         },
+                     *         {
+                     *           "id": "01a215b3-82fc-76eb-9c66-aa9c0881b90b",
+                     *           "at": "2026-11-26T02:33:35.740Z",
+                     *           "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *           "actorName": "coordinator-1",
+                     *           "operationId": "getPerson",
+                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "what": [
+                     *             "record"
+                     *           ],
+                     *           "entityType": "getPerson",
+                     *           "entityId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "requestId": "686f4df7-94e3-4082-9ad0-9f135a593263"
+                     *         },
+                     *         {
+                     *           "id": "01a215b3-834b-7736-80d2-9e5ed452640e",
+                     *           "at": "2026-11-26T02:33:35.819Z",
+                     *           "keyId": "01a215b3-7aa7-7309-b1eb-82f54f107577",
+                     *           "actorName": null,
+                     *           "operationId": "getEqualityMonitoring",
+                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "what": [
+                     *             "special-category"
+                     *           ],
+                     *           "entityType": "getEqualityMonitoring",
+                     *           "entityId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "requestId": "f94aa7e6-cde5-49bd-971e-3dad3c76a582"
+                     *         },
+                     *         {
+                     *           "id": "01a215b3-8407-705a-89f8-1dad9c52538c",
+                     *           "at": "2026-11-26T02:33:36.007Z",
+                     *           "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *           "actorName": "coordinator-1",
+                     *           "operationId": "getAssessment",
+                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "what": [
+                     *             "record",
+                     *             "special-category"
+                     *           ],
+                     *           "entityType": "getAssessment",
+                     *           "entityId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *           "requestId": "7f0d54f0-68c5-44f3-8565-85bc121608ba"
+                     *         },
+                     *         {
+                     *           "id": "01a215b3-844e-7147-8cbf-838f4836709d",
+                     *           "at": "2026-11-26T02:33:36.078Z",
+                     *           "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *           "actorName": "coordinator-1",
+                     *           "operationId": "listAssessments",
+                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "what": [
+                     *             "record",
+                     *             "special-category"
+                     *           ],
+                     *           "entityType": null,
+                     *           "entityId": null,
+                     *           "requestId": "cc3e3496-75d3-43f6-b744-077fc7daa7ea"
+                     *         },
+                     *         {
+                     *           "id": "01a215b3-858a-7637-8940-8b95b974b5f5",
+                     *           "at": "2026-11-26T02:33:36.394Z",
+                     *           "keyId": "01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *           "actorName": "finance-1",
+                     *           "operationId": "verifyFinancialAssessment",
+                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "what": [
+                     *             "money"
+                     *           ],
+                     *           "entityType": "verifyFinancialAssessment",
+                     *           "entityId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "requestId": "5bd8a9bb-65e0-4923-b87a-cf27486fe8ad"
+                     *         },
+                     *         {
+                     *           "id": "01a215b3-85c6-70dc-b25d-66f2006a171b",
+                     *           "at": "2026-11-26T02:33:36.454Z",
+                     *           "keyId": "01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *           "actorName": "finance-1",
+                     *           "operationId": "listFinancialAssessments",
+                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "what": [
+                     *             "money"
+                     *           ],
+                     *           "entityType": "listFinancialAssessments",
+                     *           "entityId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "requestId": "49c09125-aae1-4e9e-b66b-e156931516e7"
+                     *         },
+                     *         {
+                     *           "id": "01a215b3-8618-77c3-add9-cd3915eb0307",
+                     *           "at": "2026-11-26T02:33:36.536Z",
+                     *           "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *           "actorName": "coordinator-1",
+                     *           "operationId": "getBudget",
+                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "getBudget",
+                     *           "entityId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *           "requestId": "43e73ab0-dc93-4ffd-9853-c97a7dd36a1f"
+                     *         },
+                     *         {
+                     *           "id": "01a215b3-8624-7751-aed4-ebc8c2db9cd5",
+                     *           "at": "2026-11-26T02:33:36.548Z",
+                     *           "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *           "actorName": "coordinator-1",
+                     *           "operationId": "getLetter",
+                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "getLetter",
+                     *           "entityId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *           "requestId": "cdec5261-f1a5-40f9-b2f7-eeac13e22651"
+                     *         },
+                     *         {
+                     *           "id": "01a215b3-8633-7304-bd39-7810a87a2ad2",
+                     *           "at": "2026-11-26T02:33:36.563Z",
+                     *           "keyId": "01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *           "actorName": "finance-1",
+                     *           "operationId": "verifyBudget",
+                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "what": [
+                     *             "money"
+                     *           ],
+                     *           "entityType": "verifyBudget",
+                     *           "entityId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *           "requestId": "8d84b571-6562-4071-8fea-26af1ec66bdd"
+                     *         },
+                     *         {
+                     *           "id": "01a215b3-8671-74ed-805c-aac7a8f8039d",
+                     *           "at": "2026-11-26T02:33:36.625Z",
+                     *           "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *           "actorName": "coordinator-1",
+                     *           "operationId": "listBudgets",
+                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": null,
+                     *           "entityId": null,
+                     *           "requestId": "f8d8a759-ef90-4346-b362-dd77e9144df2"
+                     *         },
+                     *         {
+                     *           "id": "01a215b3-86d1-7233-8bab-bfb35741c572",
+                     *           "at": "2026-11-26T02:33:36.721Z",
+                     *           "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *           "actorName": "coordinator-1",
+                     *           "operationId": "getSupportPlan",
+                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "getSupportPlan",
+                     *           "entityId": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *           "requestId": "24273b0a-5784-415c-b70f-a7a4eaa85cfe"
+                     *         },
+                     *         {
+                     *           "id": "01a215b3-870d-7274-ac2c-0d599ed7437e",
+                     *           "at": "2026-11-26T02:33:36.781Z",
+                     *           "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *           "actorName": "coordinator-1",
+                     *           "operationId": "listSupportPlans",
+                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": null,
+                     *           "entityId": null,
+                     *           "requestId": "0f67f17a-3a6e-4e9a-92b9-b31532ba5fe6"
+                     *         },
+                     *         {
+                     *           "id": "01a215b3-891b-73ad-b457-2680eb923b62",
+                     *           "at": "2026-11-26T02:33:37.307Z",
+                     *           "keyId": "01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *           "actorName": "finance-1",
+                     *           "operationId": "getBudgetAccount",
+                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "what": [
+                     *             "money"
+                     *           ],
+                     *           "entityType": "getBudgetAccount",
+                     *           "entityId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *           "requestId": "7b38b05d-1858-4920-994a-2962e5d57f4b"
+                     *         },
+                     *         {
+                     *           "id": "01a215b3-8a5c-7386-924c-7d2b41fe5c09",
+                     *           "at": "2026-11-26T02:33:37.628Z",
+                     *           "keyId": "01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *           "actorName": "finance-1",
+                     *           "operationId": "getDirectPaymentAgreement",
+                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "what": [
+                     *             "money"
+                     *           ],
+                     *           "entityType": "getDirectPaymentAgreement",
+                     *           "entityId": "01a215b3-8834-7713-9246-b0695f60523e",
+                     *           "requestId": "3340d271-c9f7-42b4-8333-1138cf37abe1"
+                     *         },
+                     *         {
+                     *           "id": "01a215b3-8aa3-7087-b71d-f7294346e0c0",
+                     *           "at": "2026-11-26T02:33:37.699Z",
+                     *           "keyId": "01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *           "actorName": "finance-1",
+                     *           "operationId": "getDirectPaymentAgreement",
+                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "what": [
+                     *             "money"
+                     *           ],
+                     *           "entityType": "getDirectPaymentAgreement",
+                     *           "entityId": "01a215b3-8834-7713-9246-b0695f60523e",
+                     *           "requestId": "76ef16a0-50da-4c5e-a6d7-53a6cd7fb9a8"
+                     *         },
+                     *         {
+                     *           "id": "01a215b3-8b0f-7573-b7c8-a0b9fe04d487",
+                     *           "at": "2026-11-26T02:33:37.807Z",
+                     *           "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *           "actorName": "coordinator-1",
+                     *           "operationId": "listReviews",
+                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": null,
+                     *           "entityId": null,
+                     *           "requestId": "bbf03ce3-2989-4814-867d-a37c12635c6e"
+                     *         },
+                     *         {
+                     *           "id": "01a215b3-8b79-7057-a0bd-0abe5ebccdfa",
+                     *           "at": "2026-11-26T02:33:37.913Z",
+                     *           "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *           "actorName": "coordinator-1",
+                     *           "operationId": "getReview",
+                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "getReview",
+                     *           "entityId": "01a215b3-880e-713c-a2fb-7b987f31be3c",
+                     *           "requestId": "b13af304-c7da-46a5-bcb5-769c9e134030"
+                     *         },
+                     *         {
+                     *           "id": "01a215b3-8b9a-71b1-ad99-6746ab8824c9",
+                     *           "at": "2026-11-26T02:33:37.946Z",
+                     *           "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *           "actorName": "coordinator-1",
+                     *           "operationId": "getReview",
+                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "getReview",
+                     *           "entityId": "01a215b3-878f-712f-a5a6-db054202ed8d",
+                     *           "requestId": "18f2d56f-ac94-443e-b8aa-58f71f7140de"
+                     *         },
+                     *         {
+                     *           "id": "01a215b3-8bfa-7605-8179-87ee94fb7f49",
+                     *           "at": "2026-11-26T02:33:38.042Z",
+                     *           "keyId": "01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *           "actorName": "finance-1",
+                     *           "operationId": "verifyClawback",
+                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "what": [
+                     *             "money"
+                     *           ],
+                     *           "entityType": "verifyClawback",
+                     *           "entityId": "01a215b3-878f-712f-a5a6-db054202ed8d",
+                     *           "requestId": "1b40059d-1d49-4730-b714-aa7769dc010f"
+                     *         },
+                     *         {
+                     *           "id": "01a215b3-8c1c-7789-a987-5bc19b7b007f",
+                     *           "at": "2026-11-26T02:33:38.076Z",
+                     *           "keyId": "01a215b3-8037-757d-a74d-cc3c41fed471",
+                     *           "actorName": "panel-chair",
+                     *           "operationId": "getAppeal",
+                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "what": [
+                     *             "record"
+                     *           ],
+                     *           "entityType": "getAppeal",
+                     *           "entityId": "01a215b3-8c03-70c7-9c9c-1de64aeb6803",
+                     *           "requestId": "379b7da7-d186-42b2-8fca-156aa2af8d44"
+                     *         },
+                     *         {
+                     *           "id": "01a215b3-8c31-772d-a45b-ada50c9f27e5",
+                     *           "at": "2026-11-26T02:33:38.097Z",
+                     *           "keyId": "01a215b3-8037-757d-a74d-cc3c41fed471",
+                     *           "actorName": "panel-chair",
+                     *           "operationId": "listAppeals",
+                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "what": [
+                     *             "record"
+                     *           ],
+                     *           "entityType": null,
+                     *           "entityId": null,
+                     *           "requestId": "6b2f7c8c-6c31-409f-b27d-725ed1b295a6"
+                     *         },
+                     *         {
+                     *           "id": "01a215b3-8e38-722c-9c6f-14bd0ab117a8",
+                     *           "at": "2026-11-26T02:33:38.616Z",
+                     *           "keyId": "01a215b3-8027-71e0-8cb5-3694fd00bbce",
+                     *           "actorName": "manager-1",
+                     *           "operationId": "getBudget",
+                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "getBudget",
+                     *           "entityId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *           "requestId": "ce28aa03-f0c9-4631-895f-a93b13ed40e3"
+                     *         },
+                     *         {
+                     *           "id": "01a215b3-8ed7-7797-8562-43641c9a9a60",
+                     *           "at": "2026-11-26T02:33:38.775Z",
+                     *           "keyId": "01a215b3-7aa7-7309-b1eb-82f54f107577",
+                     *           "actorName": null,
+                     *           "operationId": "exportPersonRecord",
+                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "what": [
+                     *             "record",
+                     *             "special-category",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "exportPersonRecord",
+                     *           "entityId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "requestId": "5807c792-3b76-4705-84c6-6c9d23f66875"
+                     *         }
+                     *       ],
+                     *       "nextPageToken": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AccessLogPage"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. INVALID_PAGE_TOKEN: The page token is not valid. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "INVALID_PAGE_TOKEN";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description INTERNAL: Something went wrong on our side. */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    getDpiaPack: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The answer. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example <!doctype html>
+                     *     <html lang="en-GB">
+                     *     <head>
+                     *     <meta charset="utf-8">
+                     *     <meta name="viewport" content="width=device-width, initial-scale=1">
+                     *     <title>Demo Borough: data protection impact assessment, the facts</title>
+                     *     <style>
+                     *     body { font-family: system-ui, -apple-system, "Segoe UI", Arial, sans-serif; max-width: 64rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #0b0c0c; }
+                     *     h1 { font-size: 1.6rem; } h2 { font-size: 1.3rem; margin-top: 2rem; border-top: 2px solid #0b0c0c; padding-top: 1rem; }
+                     *     h3 { font-size: 1.05rem; margin-top: 1.2rem; }
+                     *     dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; } dt { font-weight: 600; } dd { margin: 0; overflow-wrap: anywhere; }
+                     *     table { border-collapse: collapse; margin: .5rem 0 1rem; } th, td { border: 1px solid #b1b4b6; padding: .25rem .5rem; text-align: left; vertical-align: top; }
+                     *     td.money, th.money { text-align: right; font-variant-numeric: tabular-nums; }
+                     *     pre { white-space: pre-wrap; margin: 0; font-size: .85rem; }
+                     *     .record { border-left: 4px solid #b1b4b6; padding-left: .8rem; margin: 1rem 0; }
+                     *     .note { color: #505a5f; }
+                     *     @media print { body { margin: 0; max-width: none; } }
+                     *     </style>
+                     *     </head>
+                     *     <body>
+                     */
+                    "text/html": string;
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED: Missing or invalid credentials. */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN: Not allowed for this API key. */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
                     };
                 };
             };
@@ -37512,8 +45540,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2154d-8f80-7076-81f1-f822dca729d6",
-                     *           "roundKey": "nw-mwwtvbss",
+                     *           "id": "01a215b3-8d9b-740f-9b64-3af8b8757603",
+                     *           "roundKey": "nw-mwwxujyc",
                      *           "title": "North West self-rating",
                      *           "closesOn": "2099-06-30",
                      *           "closed": false,
@@ -37555,7 +45583,7 @@ export interface operations {
                      *               "version": null
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-26T00:42:14.271Z"
+                     *           "createdAt": "2026-11-26T02:33:38.454Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -37672,7 +45700,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "roundKey": "nw-mwwtvbss",
+                 *       "roundKey": "nw-mwwxujyc",
                  *       "title": "North West self-rating",
                  *       "closesOn": "2099-06-30"
                  *     }
@@ -37694,8 +45722,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8f80-7076-81f1-f822dca729d6",
-                     *       "roundKey": "nw-mwwtvbss",
+                     *       "id": "01a215b3-8d9b-740f-9b64-3af8b8757603",
+                     *       "roundKey": "nw-mwwxujyc",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -37737,7 +45765,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-26T00:42:14.271Z"
+                     *       "createdAt": "2026-11-26T02:33:38.454Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -37920,8 +45948,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2154d-8f80-7076-81f1-f822dca729d6",
-                     *       "roundKey": "nw-mwwtvbss",
+                     *       "id": "01a215b3-8d9b-740f-9b64-3af8b8757603",
+                     *       "roundKey": "nw-mwwxujyc",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -37963,7 +45991,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-26T00:42:14.271Z"
+                     *       "createdAt": "2026-11-26T02:33:38.454Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -38380,7 +46408,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "roundKey": "nw-mwwtvbss",
+                     *       "roundKey": "nw-mwwxujyc",
                      *       "councils": 1,
                      *       "minimumCouncils": 5,
                      *       "published": false,
@@ -38529,7 +46557,7 @@ export interface operations {
                      * @example {
                      *       "standard": "UK Algorithmic Transparency Recording Standard",
                      *       "standardVersion": "3.0",
-                     *       "schemeId": "01a2154d-8819-767f-91c4-a67126d03e10",
+                     *       "schemeId": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
                      *       "schemeKey": "adults",
                      *       "schemeVersion": 1,
                      *       "lastUpdated": "2026-11-26",
@@ -38576,7 +46604,7 @@ export interface operations {
                      *             "How the answers become money is set out below, generated from the scheme itself."
                      *           ],
                      *           "maths": {
-                     *             "schemeId": "01a2154d-8819-767f-91c4-a67126d03e10",
+                     *             "schemeId": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
                      *             "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *             "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *             "sections": [

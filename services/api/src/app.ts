@@ -10,6 +10,7 @@ import { encodedBodyError } from './http/content-encoding.js';
 import { findControlCharacter, mayHoldControlCharacter } from './http/control-characters.js';
 import { cachedSerializers } from './http/serializer-cache.js';
 import { AccessLog, RequestLogger } from './logger.js';
+import accessLog from './plugins/access-log.js';
 import auth from './plugins/auth.js';
 import database from './plugins/database.js';
 import deprecation from './plugins/deprecation.js';
@@ -40,6 +41,8 @@ export interface AppOptions {
     Partial<Pick<Config, 'rateLimitPerMinute' | 'failedAuthPerMinute' | 'allowPrivateWebhooks' | 'webhookBlockedAddresses' | 'trustProxy'>>;
   /** The clock (default the wall clock); tests stop it on a date worked out by hand. */
   readonly clock?: Clock;
+  /** `false` only to measure what logging reads costs (the access-log benchmark); reads are logged otherwise. */
+  readonly accessLog?: boolean;
   /** A pino logger, `true` for the default, `false` (the default) for none, as in tests. */
   readonly logger?: FastifyBaseLogger | boolean;
 }
@@ -120,6 +123,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(rateLimit, { perMinute: options.config.rateLimitPerMinute ?? 0 });
   await app.register(deprecation);
   await app.register(openapi);
+  await app.register(accessLog, { enabled: options.accessLog !== false });
   await app.register(routes);
   return app;
 }

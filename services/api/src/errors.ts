@@ -26,6 +26,9 @@ export const ERROR_CATALOGUE = {
   PAYMENT_RUN_CONFIRMED: { status: 409, title: 'A payment run for this date is already confirmed' },
   PAYMENT_RUN_OPEN: { status: 409, title: 'Another payment run of the council is open: confirm or cancel it first' },
   UPRATING_IN_PROGRESS: { status: 409, title: 'An uprating is being applied to the council’s budgets: try again when it has finished' },
+  LEGAL_HOLD: { status: 409, title: 'The person’s records are under a legal hold: they cannot be erased until it is released' },
+  PERSON_ERASED: { status: 409, title: 'The person’s personal data has been erased: their record can no longer change' },
+  SUPPORT_CONTINUES: { status: 409, title: 'The person still has a current budget: end it before erasing their records' },
   RETURN_PERIOD_AUDITED: { status: 409, title: 'The period has already been audited' },
   PRECONDITION_FAILED: { status: 412, title: 'The resource has changed (If-Match does not match its ETag)' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
@@ -52,6 +55,10 @@ export const ERROR_CATALOGUE = {
   DIRECT_PAYMENT_AGREEMENT_REQUIRED: { status: 422, title: 'A direct payment agreement is needed before the first direct payment' },
   PAYMENT_FILE_SETTINGS_MISSING: { status: 422, title: 'The council has not set its Bacs originator details (settings.paymentFile)' },
   PAYEE_BANK_DETAILS_MISSING: { status: 422, title: 'A payee’s account reference is not a sort code and account number' },
+  RETENTION_BELOW_STATUTORY_MINIMUM: {
+    status: 422,
+    title: 'A retention period is shorter than the statutory minimum the council declared',
+  },
   INTERNAL: { status: 500, title: 'Something went wrong on our side' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'The service is temporarily unavailable' },
 } as const;

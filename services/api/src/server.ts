@@ -27,12 +27,20 @@ async function main(): Promise<void> {
   );
   // Awaited below; until then a failure to open must not surface as an unhandled rejection.
   opening.catch(() => {});
-  const [{ buildApp }, { purgeExpiredIdempotencyKeys }, { migrateToLatest }, { seedDemoCouncil }, { WebhookRelay }] = await Promise.all([
+  const [
+    { buildApp },
+    { purgeExpiredIdempotencyKeys },
+    { migrateToLatest },
+    { seedDemoCouncil },
+    { WebhookRelay },
+    { runScheduledErasure },
+  ] = await Promise.all([
     import('./app.js'),
     import('./db/idempotency-repository.js'),
     import('./db/migrate.js'),
     import('./seed/demo-council.js'),
     import('./webhooks/relay.js'),
+    import('./workflows/erasure.js'),
   ]);
   const database = await opening;
   const applied = await migrateToLatest(database.db);
@@ -54,6 +62,17 @@ async function main(): Promise<void> {
     );
   }, 3_600_000);
   purge.unref();
+  // Retention: once a day (and once at start), erase people past their date in councils that
+  // asked for it (settings.dataProtection.retention.scheduledErasure).
+  const eraseDue = () =>
+    runScheduledErasure(database.db, { rules: app.rules, clock: app.clock })
+      .then((results) => {
+        for (const result of results) logger.info(result, 'retention: erased people past their date');
+      })
+      .catch((error: unknown) => logger.error({ err: error }, 'retention: the scheduled erasure failed'));
+  const retention = setInterval(eraseDue, 86_400_000);
+  retention.unref();
+  setTimeout(eraseDue, 60_000).unref();
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -68,6 +87,7 @@ async function main(): Promise<void> {
     // Keep-alive connections that were busy when the signal came go idle once their response is
     // sent; close them as they do, or the server would wait for clients to hang up.
     clearInterval(purge);
+    clearInterval(retention);
     const idle = setInterval(() => app.server.closeIdleConnections(), 100);
     idle.unref();
     try {

@@ -38,6 +38,11 @@ export class ReadRouter {
     this.#state = { using: 'primary', reason: replica ? 'not checked yet' : 'no DATABASE_REPLICA_URL', lagSeconds: null };
   }
 
+  /** Whether a replica is configured at all (DATABASE_REPLICA_URL). */
+  get hasReplica(): boolean {
+    return this.#replica !== null;
+  }
+
   get state(): ReaderState {
     return this.#state;
   }

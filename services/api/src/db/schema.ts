@@ -88,9 +88,20 @@ export interface PersonTable {
   /** For a carer: the person they care for. */
   cares_for_person_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_by_key_id: string | null;
+  /** When the person's personal fields were erased (issue 18); the anonymous figures stay. */
+  erased_at: NullableTimestamp;
+  /** While set, nothing erases the person. */
+  legal_hold: NullableJson<LegalHold>;
   version: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+/** Why a person's records must be kept whatever the retention policy says, and who said so. */
+export interface LegalHold {
+  readonly reason: string;
+  readonly placedBy: string;
+  readonly placedAt: string;
 }
 
 /** Equality monitoring: special-category data, kept apart from the person and read only by admin, auditor and the person's portal. */
@@ -146,6 +157,10 @@ export interface BudgetTable {
   unpaid_support_points: ColumnType<number, number | undefined, number>;
   agreed_at: NullableTimestamp;
   end_date: string | null;
+  /** Why an agreed budget ended (endBudget), or null for one an uprating replaced. */
+  end_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The equality age band on the start date, kept when the person is erased (the fairness report needs it). */
+  monitoring_age_band: ColumnType<string | null, string | null | undefined, string | null>;
   council_id: string;
   person_id: string;
   assessment_id: string;
@@ -559,6 +574,22 @@ export interface PaymentRunItemTable {
   transaction_id: string | null;
 }
 
+/** One read of a person's record, special-category fields or money (issue 18): never the data itself. */
+export interface AccessLogTable {
+  id: string;
+  council_id: string;
+  at: Timestamp;
+  key_id: string | null;
+  actor_name: string | null;
+  operation_id: string;
+  /** null for a read across many people (an export, a payment file). */
+  person_id: string | null;
+  what: string[];
+  entity_type: string | null;
+  entity_id: string | null;
+  request_id: string | null;
+}
+
 /** The whole database, as Kysely sees it. */
 export interface DB {
   councils: CouncilTable;
@@ -596,6 +627,7 @@ export interface DB {
   critical_path_progress: CriticalPathProgressTable;
   self_rating_rounds: SelfRatingRoundTable;
   self_ratings: SelfRatingTable;
+  access_log: AccessLogTable;
 }
 
 /** A clawback recommendation as a review stores it, with finance's decision once made. */
@@ -641,3 +673,4 @@ export type EventRow = Selectable<EventTable>;
 export type CriticalPathProgress = Selectable<CriticalPathProgressTable>;
 export type SelfRatingRound = Selectable<SelfRatingRoundTable>;
 export type SelfRating = Selectable<SelfRatingTable>;
+export type AccessLogRow = Selectable<AccessLogTable>;

@@ -110,6 +110,22 @@ export const EVENT_CATALOGUE = {
   },
   'person.created': { entityType: 'person', description: 'A person was added', payload: person },
   'person.updated': { entityType: 'person', description: 'A person’s record changed', payload: person },
+  'person.erased': {
+    entityType: 'person',
+    description:
+      'A person’s personal data was erased (their retention period passed, or the council granted a request): erase any copy you hold. Anonymous figures stay',
+    payload: open({ id: Id, erasedAt: Type.String(), reason: Type.String() }, 'The person’s id, when, and why: retention or request'),
+  },
+  'person.legal-hold-placed': {
+    entityType: 'person',
+    description: 'A legal hold was placed on a person’s records: nothing erases them until it is released',
+    payload: open({ id: Id }, 'The person’s id; the reason is in the audit trail'),
+  },
+  'person.legal-hold-released': {
+    entityType: 'person',
+    description: 'A legal hold on a person’s records was released: the retention policy applies again',
+    payload: open({ id: Id }, 'The person’s id'),
+  },
   'assessment.created': { entityType: 'assessment', description: 'A self-assessment was started', payload: assessment },
   'assessment.answers-saved': { entityType: 'assessment', description: 'Answers were saved', payload: assessment },
   'assessment.submitted': { entityType: 'assessment', description: 'A self-assessment was submitted for moderation', payload: assessment },
@@ -203,7 +219,8 @@ export const EVENT_CATALOGUE = {
   'budget.agreed': { entityType: 'budget', description: 'The panel agreed the budget', payload: budget },
   'budget.ended': {
     entityType: 'budget',
-    description: 'A budget ended: replaced by the one an uprating made, once that was agreed, from the day before it starts',
+    description:
+      'A budget ended: replaced by the one an uprating made (from the day before it starts), or ended by the council (endBudget: the person moved away, died or no longer needs support)',
     payload: budget,
   },
   'budget.panel-amount-set': { entityType: 'budget', description: 'The panel set an amount outside the RAS', payload: budget },

@@ -67,6 +67,7 @@ export default fp(
           { name: 'letters', description: 'Letters to the person: their figures in plain words, HTML or PDF, per council and language' },
           { name: 'integration', description: 'Events, webhooks and bulk files for record systems' },
           { name: 'self-review', description: 'The Critical Path Framework and the Minimum Process self-rating' },
+          { name: 'data-protection', description: 'Subject access, legal holds, retention and erasure, who read what, and the DPIA pack' },
         ],
       },
       refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },

@@ -100,6 +100,7 @@ export type CouncilSettings = Required<
     | 'directPaymentTerms'
     | 'letters'
     | 'paymentFile'
+    | 'dataProtection'
   >;
 
 export async function councilSettings(tx: Kysely<DB> | Transaction<DB>, councilId: string): Promise<CouncilSettings> {

@@ -7,6 +7,8 @@ export interface FairnessRow {
   readonly start_date: string;
   readonly client_group: string;
   readonly date_of_birth: string | null;
+  /** The age band on the start date, kept on the budget when the person was erased. */
+  readonly monitoring_age_band: string | null;
   readonly sex: string | null;
   readonly ethnicity: string | null;
   readonly primary_support_reason: string | null;
@@ -38,6 +40,7 @@ export function agreedBudgetsForFairness(db: Kysely<DB>, councilId: string, from
       'b.start_date',
       'p.client_group',
       'p.date_of_birth',
+      'b.monitoring_age_band',
       'e.sex',
       'e.ethnicity',
       'e.primary_support_reason',

@@ -16,6 +16,7 @@ export function toBudget(row: Budget) {
     startDate: row.start_date,
     contributionCollection: row.contribution_collection,
     agreedAt: iso(row.agreed_at),
+    endDate: row.end_date,
     version: row.version,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),

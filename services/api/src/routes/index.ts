@@ -11,6 +11,7 @@ import calculationRoutes from './v1/calculations/routes.js';
 import calibrationRoutes from './v1/calibrations/routes.js';
 import chargingPolicyRoutes from './v1/charging-policies/routes.js';
 import councilRoutes from './v1/councils/routes.js';
+import dataProtectionRoutes from './v1/data-protection/routes.js';
 import directPaymentRoutes from './v1/direct-payments/routes.js';
 import equalityMonitoringRoutes from './v1/equality-monitoring/routes.js';
 import eventRoutes from './v1/events/routes.js';
@@ -63,6 +64,7 @@ export default async function routes(app: FastifyInstance): Promise<void> {
         letterRoutes,
         exportRoutes,
         importRoutes,
+        dataProtectionRoutes,
         selfReviewRoutes,
         publicRoutes,
       ]) {

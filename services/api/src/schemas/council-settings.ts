@@ -208,6 +208,70 @@ export const CouncilSettings = Type.Object(
         { additionalProperties: false, description: 'Letters to the person: language, reply time and the council’s own templates' },
       ),
     ),
+    dataProtection: Type.Optional(
+      Type.Object(
+        {
+          controller: Type.Optional(
+            Type.String({ minLength: 1, maxLength: 200, description: 'The data controller, as the DPIA names it' }),
+          ),
+          dpoContact: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'How to reach the Data Protection Officer' })),
+          retention: Type.Optional(
+            Type.Object(
+              {
+                personRecordYears: Type.Integer({
+                  minimum: 1,
+                  maximum: 100,
+                  description:
+                    'Years a person’s records are kept after their last budget ended (or their last activity, if none was agreed)',
+                }),
+                auditRecordYears: Type.Integer({
+                  minimum: 1,
+                  maximum: 100,
+                  description: 'Years the audit trail and access log are kept; at least personRecordYears',
+                }),
+                statutoryMinimumYears: Type.Integer({
+                  minimum: 1,
+                  maximum: 100,
+                  description: 'The shortest period the council’s statutory guidance allows; a shorter period is refused (422)',
+                }),
+                scheduledErasure: Type.Optional(
+                  Type.Boolean({
+                    description:
+                      'Let the service’s daily job erase people past their date (default false: erasure runs only when an admin asks)',
+                  }),
+                ),
+              },
+              {
+                additionalProperties: false,
+                description:
+                  'How long records are kept. Past it, a person’s personal fields are erased; anonymous money and outcome figures are kept for ever',
+              },
+            ),
+          ),
+          redactInSubjectAccess: Type.Optional(
+            Type.Array(Type.Enum(['staff-names', 'carers', 'agents']), {
+              uniqueItems: true,
+              description:
+                'Other people’s personal data a subject access export shows as [redacted]: named staff (Ras-Actor), carers linked to the person, and the person’s agent',
+            }),
+          ),
+          processors: Type.Optional(
+            Type.Array(
+              Type.Object(
+                {
+                  name: Type.String({ minLength: 1, maxLength: 200 }),
+                  purpose: Type.String({ minLength: 1, maxLength: 500 }),
+                  location: Type.Optional(Type.String({ maxLength: 200, description: 'Where it processes data, e.g. UK' })),
+                },
+                { additionalProperties: false },
+              ),
+              { maxItems: 30, description: 'Processors acting for the council (hosting, support), as the DPIA lists them' },
+            ),
+          ),
+        },
+        { additionalProperties: false, description: 'Data protection: retention, subject access redaction and the DPIA pack' },
+      ),
+    ),
     regionalReportOptIn: Type.Optional(Type.Boolean({ description: 'Take part in the anonymised regional self-rating report' })),
     regionalReportNamed: Type.Optional(Type.Boolean({ description: 'May be named in the regional report as a high performer' })),
   },

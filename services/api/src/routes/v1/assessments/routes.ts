@@ -17,12 +17,17 @@ import { findPerson } from '../../../repositories/people.js';
 import { assessmentEvent } from '../../../representations/assessments.js';
 import type { LoadedQuestionnaire } from '../../../rules/compiled-rules.js';
 import { Id, IdempotencyHeaders, IdParams, IfMatchHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
+import { assertNotErased } from '../../../workflows/erasure.js';
 import { AssessmentResource, AssessmentStatus, CreateAssessmentBody, ModerationBody, SaveAnswersBody } from './schemas.js';
 
 type AnswerValue = string | readonly string[];
 
 export function toAssessment(row: Assessment, questionnaire: LoadedQuestionnaire) {
-  const score = scoreAnswers(questionnaire.compiled, row.answers);
+  // An erased person's answers are gone: the points stored when the assessment was agreed stand.
+  const erased = row.total_points !== null && Object.keys(row.answers ?? {}).length === 0;
+  const score = erased
+    ? { totalPoints: row.total_points as number, complete: true, missingQuestionKeys: [], sections: [] }
+    : scoreAnswers(questionnaire.compiled, row.answers);
   return {
     id: row.id,
     personId: row.person_id,
@@ -84,7 +89,7 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/assessments',
     {
-      config: { problems: ['NOT_FOUND', 'INVALID_INPUT', 'INVALID_ANSWERS'], access: WRITERS },
+      config: { problems: ['NOT_FOUND', 'INVALID_INPUT', 'INVALID_ANSWERS', 'PERSON_ERASED'], access: WRITERS },
       schema: {
         operationId: 'createAssessment',
         tags: ['assessments'],
@@ -112,6 +117,7 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
           throw unprocessable('INVALID_INPUT', 'The person does not exist', [
             { pointer: '/personId', detail: 'is not a person you can see' },
           ]);
+        assertNotErased(person.person);
         const row = await insertAssessment(tx, scope.councilId, {
           personId,
           questionnaireId,

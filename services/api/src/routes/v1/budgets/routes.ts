@@ -2,15 +2,17 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { READERS, rolesAccess } from '../../../auth/roles.js';
 import { notFound } from '../../../errors.js';
-import { etag } from '../../../http/etag.js';
+import { assertVersion, etag, requireIfMatch } from '../../../http/etag.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
+import { runWorkflow } from '../../../http/write.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
 import { findBudget, listBudgets } from '../../../repositories/budgets.js';
 import { toBudget } from '../../../representations/budgets.js';
-import { Id, IdempotencyHeaders, IdParams, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
+import { Id, IdempotencyHeaders, IdParams, IfMatchHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
 import { createIndicativeBudget } from '../../../workflows/create-budget.js';
-import { BudgetResource, BudgetStatus, CreateBudgetBody } from './schemas.js';
+import { endBudget } from '../../../workflows/end-budget.js';
+import { BudgetResource, BudgetStatus, CreateBudgetBody, EndBudgetBody } from './schemas.js';
 
 /** Budgets: the indicative personal budget from an agreed assessment, then its life. */
 const budgetRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -18,7 +20,7 @@ const budgetRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/budgets',
     {
       config: {
-        problems: ['NOT_FOUND', 'INVALID_INPUT', 'NO_SCHEME_IN_FORCE', 'ASSESSMENT_NOT_AGREED', 'NOT_ELIGIBLE'],
+        problems: ['NOT_FOUND', 'INVALID_INPUT', 'NO_SCHEME_IN_FORCE', 'ASSESSMENT_NOT_AGREED', 'NOT_ELIGIBLE', 'PERSON_ERASED'],
         access: rolesAccess('admin', 'assessor', 'integration'),
       },
       schema: {
@@ -65,6 +67,32 @@ const budgetRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const row = await findBudget(app.db, scopeOf(request), request.params.id);
       if (!row) throw notFound('budget', request.params.id);
+      reply.header('etag', etag(row.version));
+      return toBudget(row);
+    },
+  );
+
+  app.post(
+    '/budgets/:id/end',
+    {
+      config: { problems: ['INVALID_STATE', 'INVALID_INPUT'], access: rolesAccess('admin', 'team-manager') },
+      schema: {
+        operationId: 'endBudget',
+        tags: ['budgets'],
+        summary: 'End an agreed budget: support stops on a date',
+        description:
+          'For a person who moved away, died or no longer needs support. Council instalments due after endDate are not paid; the account stays open for the last review. The person’s retention period counts from the end. Needs If-Match.',
+        params: IdParams,
+        headers: IfMatchHeaders,
+        body: EndBudgetBody,
+        response: { 200: BudgetResource, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const expected = requireIfMatch(request);
+      const row = await runWorkflow(request, (context) =>
+        endBudget(context, request.params.id, (version) => assertVersion(expected, version), request.body.endDate, request.body.reason),
+      );
       reply.header('etag', etag(row.version));
       return toBudget(row);
     },

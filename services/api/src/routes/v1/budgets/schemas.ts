@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { CalendarDate, Id, Nullable, Timestamp } from '../../../schemas/common.js';
+import { CalendarDate, Id, Nullable, Text, Timestamp } from '../../../schemas/common.js';
 import { BudgetCalculation, BudgetInputs } from '../calculations/schemas.js';
 
 export const BudgetStatus = Type.Union(
@@ -41,9 +41,22 @@ export const BudgetResource = Type.Object(
     ...BudgetCalculation.properties,
     contributionCollection: Nullable(ContributionCollection),
     agreedAt: Nullable(Timestamp),
+    endDate: Nullable(CalendarDate),
     version: Type.Integer(),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },
   { title: 'Budget' },
+);
+
+export const EndBudgetBody = Type.Object(
+  {
+    endDate: CalendarDate,
+    reason: Text(500),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'The last day of support, and why (kept in the audit trail; removed if the person is later erased). Council payments due after it are not made',
+  },
 );

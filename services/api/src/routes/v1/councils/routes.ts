@@ -7,7 +7,7 @@ import { councilOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
 import { findCouncil, findCouncilForUpdate, insertApiKey, insertCouncil, updateCouncil } from '../../../repositories/councils.js';
 import { toApiKeySummary, toCouncil } from '../../../representations/councils.js';
-import { assertLetterTemplates } from '../../../rules/letter-settings.js';
+import { assertCouncilSettings } from '../../../rules/council-settings.js';
 import { IdempotencyHeaders, IfMatchHeaders, problemResponses } from '../../../schemas/common.js';
 import { Council, CreateCouncilBody, CreateCouncilResponse, UpdateCouncilBody } from './schemas.js';
 
@@ -16,7 +16,7 @@ const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/councils',
     {
-      config: { access: OPERATOR, problems: ['INVALID_INPUT'] },
+      config: { access: OPERATOR, problems: ['INVALID_INPUT', 'RETENTION_BELOW_STATUTORY_MINIMUM'] },
       schema: {
         operationId: 'createCouncil',
         tags: ['platform'],
@@ -28,7 +28,7 @@ const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      assertLetterTemplates(request.body.settings);
+      assertCouncilSettings(request.body.settings);
       return createOnce(request, reply, async (tx, changes) => {
         const council = await insertCouncil(tx, request.body.name, request.body.settings ?? {});
         const { row, key } = await insertApiKey(tx, council.id, 'First admin key', ['admin'], 'operator');
@@ -65,7 +65,7 @@ const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/council',
     {
-      config: { access: rolesAccess('admin'), problems: ['INVALID_INPUT'] },
+      config: { access: rolesAccess('admin'), problems: ['INVALID_INPUT', 'RETENTION_BELOW_STATUTORY_MINIMUM'] },
       schema: {
         operationId: 'updateCouncil',
         tags: ['platform'],
@@ -79,7 +79,7 @@ const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const expected = requireIfMatch(request);
       const councilId = councilOf(request);
-      assertLetterTemplates(request.body.settings);
+      assertCouncilSettings(request.body.settings);
       const after = await write(request, async (tx, changes) => {
         const before = await findCouncilForUpdate(tx, councilId);
         if (!before) throw notFound('council', councilId);

@@ -12,6 +12,7 @@ import { insertFinancialAssessment, listFinancialAssessments } from '../../../re
 import { findPerson } from '../../../repositories/people.js';
 import { IdempotencyHeaders, IdParams, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
 import { policyInForce, policyTraceSource } from '../../../workflows/charging-policy.js';
+import { assertNotErased } from '../../../workflows/erasure.js';
 import { FinancialAssessmentResource, RecordFinancialAssessmentBody } from './schemas.js';
 
 function toFinancialAssessment(row: FinancialAssessment) {
@@ -40,7 +41,10 @@ const financialAssessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/people/:id/financial-assessments',
     {
-      config: { problems: ['INVALID_INPUT', 'NO_CHARGING_POLICY'], access: rolesAccess('finance', 'assessor', 'admin', 'integration') },
+      config: {
+        problems: ['INVALID_INPUT', 'NO_CHARGING_POLICY', 'PERSON_ERASED'],
+        access: rolesAccess('finance', 'assessor', 'admin', 'integration'),
+      },
       schema: {
         operationId: 'recordFinancialAssessment',
         tags: ['money'],
@@ -72,6 +76,7 @@ const financialAssessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return createOnce(request, reply, async (tx, changes) => {
         const person = await findPerson(tx, scope, request.params.id);
         if (!person) throw notFound('person', request.params.id);
+        assertNotErased(person.person);
         let weekly = weeklyContributionPence ?? 0;
         let calculation: { inputs: unknown; result: unknown; policyName?: string } | null = null;
         let policy: { id: string; version: number | null } | null = null;

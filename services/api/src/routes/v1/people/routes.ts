@@ -21,6 +21,7 @@ import {
 } from '../../../repositories/people.js';
 import { IdempotencyHeaders, IdParams, IfMatchHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
 import { assertClientGroup } from '../../../workflows/client-groups.js';
+import { assertNotErased } from '../../../workflows/erasure.js';
 import { CreatePersonBody, PersonResource, UpdatePersonBody } from './schemas.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -34,6 +35,8 @@ export function toPerson({ person, externalIds }: PersonRecord) {
     dateOfBirth: person.date_of_birth,
     agent: person.agent as { name: string; relationship: string; contact?: string } | null,
     caresForPersonId: person.cares_for_person_id,
+    underLegalHold: person.legal_hold !== null,
+    erasedAt: iso(person.erased_at),
     version: person.version,
     createdAt: iso(person.created_at),
     updatedAt: iso(person.updated_at),
@@ -149,7 +152,7 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/people/:id',
     {
-      config: { problems: ['ALREADY_EXISTS', 'INVALID_INPUT'], access: WRITERS },
+      config: { problems: ['ALREADY_EXISTS', 'INVALID_INPUT', 'PERSON_ERASED'], access: WRITERS },
       schema: {
         operationId: 'updatePerson',
         tags: ['people'],
@@ -169,6 +172,7 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const before = await findPerson(tx, scope, request.params.id, { forUpdate: true });
         if (!before) throw notFound('person', request.params.id);
         assertVersion(expected, before.person.version);
+        assertNotErased(before.person);
         if (body.clientGroup !== undefined && body.clientGroup !== before.person.client_group) {
           await assertClientGroup(tx, scope.councilId, body.clientGroup);
         }

@@ -48,6 +48,8 @@ export const PersonResource = Type.Object(
     dateOfBirth: Nullable(CalendarDate),
     agent: Nullable(Type.Object({ name: Type.String(), relationship: Type.String(), contact: Type.Optional(Type.String()) })),
     caresForPersonId: Nullable(Id),
+    underLegalHold: Type.Boolean({ description: 'A legal hold stands: nothing erases the person until it is released' }),
+    erasedAt: Nullable(Timestamp),
     version: Type.Integer(),
     createdAt: Timestamp,
     updatedAt: Timestamp,

@@ -5,8 +5,10 @@ import { notFound } from '../../../errors.js';
 import { scopeOf } from '../../../plugins/auth.js';
 import { findBudget } from '../../../repositories/budgets.js';
 import { findFinancialAssessment } from '../../../repositories/financial-assessments.js';
+import { findPerson } from '../../../repositories/people.js';
 import { findReview } from '../../../repositories/reviews.js';
 import { Id, IdParams, problemResponses } from '../../../schemas/common.js';
+import { assertNotErased } from '../../../workflows/erasure.js';
 import { verifyBudget, verifyClawback, verifyFinancialAssessment } from '../../../workflows/verify-figures.js';
 import { VerificationResource } from './schemas.js';
 
@@ -16,11 +18,16 @@ const RECOMPUTE =
 /** Figures that re-prove themselves: budgets, contributions and clawbacks worked out again. */
 const verificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const context = (request: Parameters<typeof scopeOf>[0]) => ({ db: app.db, rules: app.rules, scope: scopeOf(request) });
+  /** An erased person's inputs are gone: their figures stand but cannot be worked out again. */
+  const refuseErased = async (request: Parameters<typeof scopeOf>[0], personId: string) => {
+    const person = await findPerson(app.db, scopeOf(request), personId);
+    if (person) assertNotErased(person.person);
+  };
 
   app.get(
     '/budgets/:id/verification',
     {
-      config: { access: rolesAccess(...STAFF) },
+      config: { access: rolesAccess(...STAFF), problems: ['PERSON_ERASED'] },
       schema: {
         operationId: 'verifyBudget',
         tags: ['budgets'],
@@ -33,6 +40,7 @@ const verificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const budget = await findBudget(app.db, scopeOf(request), request.params.id);
       if (!budget) throw notFound('budget', request.params.id);
+      await refuseErased(request, budget.person_id);
       return verifyBudget(context(request), budget);
     },
   );
@@ -40,7 +48,7 @@ const verificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/people/:id/financial-assessments/:financialAssessmentId/verification',
     {
-      config: { access: rolesAccess(...STAFF) },
+      config: { access: rolesAccess(...STAFF), problems: ['PERSON_ERASED'] },
       schema: {
         operationId: 'verifyFinancialAssessment',
         tags: ['money'],
@@ -54,6 +62,7 @@ const verificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const scope = scopeOf(request);
       const row = await findFinancialAssessment(app.db, scope.councilId, request.params.id, request.params.financialAssessmentId);
       if (!row) throw notFound('financial assessment', request.params.financialAssessmentId);
+      await refuseErased(request, row.person_id);
       return verifyFinancialAssessment(context(request), row);
     },
   );
@@ -61,7 +70,7 @@ const verificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/reviews/:id/clawback/verification',
     {
-      config: { access: rolesAccess(...STAFF) },
+      config: { access: rolesAccess(...STAFF), problems: ['PERSON_ERASED'] },
       schema: {
         operationId: 'verifyClawback',
         tags: ['reviews'],
@@ -77,6 +86,7 @@ const verificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!review || review.clawback === null) throw notFound('clawback', request.params.id);
       const budget = await findBudget(app.db, scope, review.budget_id);
       if (!budget) throw notFound('clawback', request.params.id);
+      await refuseErased(request, budget.person_id);
       return verifyClawback(context(request), review, budget);
     },
   );

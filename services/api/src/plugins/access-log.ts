@@ -1,0 +1,226 @@
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Kysely } from 'kysely';
+import type { Clock } from '../clock.js';
+import type { DB } from '../db/schema.js';
+import { newId } from '../ids.js';
+import { type AccessEntry, insertAccessEntries } from '../repositories/access-log.js';
+
+/** What a read showed: the person's record, their special-category fields (needs, equality), their money. */
+export type AccessKind = 'record' | 'special-category' | 'money';
+
+/** How an operation that shows personal data is logged. */
+export interface PersonalDataRead {
+  readonly what: readonly AccessKind[];
+  /** Reads many people at once (an export, a payment file): one line for the read, with no person. */
+  readonly bulk?: true;
+}
+
+/**
+ * Every operation that shows a person's record, special-category fields or money, and what it
+ * shows: the one list the access log and the DPIA pack read. A test fails when an operation
+ * answers with a person's data and is missing here.
+ */
+export const PERSONAL_DATA_READS: Readonly<Record<string, PersonalDataRead>> = {
+  listPeople: { what: ['record'] },
+  getPerson: { what: ['record'] },
+  getEqualityMonitoring: { what: ['special-category'] },
+  listAssessments: { what: ['record', 'special-category'] },
+  getAssessment: { what: ['record', 'special-category'] },
+  listBudgets: { what: ['record', 'money'] },
+  getBudget: { what: ['record', 'money'] },
+  verifyBudget: { what: ['money'] },
+  listFinancialAssessments: { what: ['money'] },
+  verifyFinancialAssessment: { what: ['money'] },
+  listSupportPlans: { what: ['record', 'money'] },
+  getSupportPlan: { what: ['record', 'money'] },
+  getBudgetAccount: { what: ['money'] },
+  getDirectPaymentAgreement: { what: ['money'] },
+  listAppeals: { what: ['record'] },
+  getAppeal: { what: ['record'] },
+  listReviews: { what: ['record', 'money'] },
+  getReview: { what: ['record', 'money'] },
+  verifyClawback: { what: ['money'] },
+  getLetter: { what: ['record', 'money'] },
+  exportPersonRecord: { what: ['record', 'special-category', 'money'] },
+  exportRecords: { what: ['record', 'money'], bulk: true },
+  getPaymentRunFile: { what: ['money'], bulk: true },
+  getUpratingRun: { what: ['record', 'money'], bulk: true },
+  listEvents: { what: ['money'], bulk: true },
+};
+
+/** A registered route that shows personal data, as the running service has it. */
+export interface PersonalDataRoute {
+  readonly operationId: string;
+  readonly method: string;
+  readonly url: string;
+  readonly roles: readonly string[];
+  readonly read: PersonalDataRead;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The access log's writer: reads are queued here and written in batches. */
+    accessLog: AccessLogWriter;
+    /** Every registered operation that shows personal data, with who may call it (for the DPIA pack). */
+    personalDataRoutes: PersonalDataRoute[];
+  }
+  interface FastifyRequest {
+    /** The people a list response showed, gathered as it is serialised. */
+    peopleShown: string[] | null;
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Queues reads and writes them in batches: a read's own path only pushes to an array, and one
+ * insert carries up to `batchSize` reads, every `intervalMs` or sooner when a batch fills. A
+ * failed write keeps its reads for the next (up to `maxQueued`, past which the oldest are
+ * dropped and the drop is logged as an error: the log of reads must never take the service down).
+ */
+export class AccessLogWriter {
+  readonly #db: Kysely<DB>;
+  readonly #log: FastifyBaseLogger;
+  readonly #batchSize: number;
+  readonly #intervalMs: number;
+  readonly #maxQueued: number;
+  #queue: AccessEntry[] = [];
+  #timer: NodeJS.Timeout | null = null;
+  #writing: Promise<void> = Promise.resolve();
+
+  constructor(db: Kysely<DB>, log: FastifyBaseLogger, options: { batchSize?: number; intervalMs?: number; maxQueued?: number } = {}) {
+    this.#db = db;
+    this.#log = log;
+    this.#batchSize = options.batchSize ?? 1_000;
+    this.#intervalMs = options.intervalMs ?? 200;
+    this.#maxQueued = options.maxQueued ?? 200_000;
+  }
+
+  /** Reads waiting to be written. */
+  get queued(): number {
+    return this.#queue.length;
+  }
+
+  add(entries: readonly AccessEntry[]): void {
+    if (entries.length === 0) return;
+    this.#queue.push(...entries);
+    if (this.#queue.length > this.#maxQueued) {
+      const dropped = this.#queue.length - this.#maxQueued;
+      this.#queue.splice(0, dropped);
+      this.#log.error({ dropped }, 'access log: the database has not taken reads for a while; the oldest were dropped');
+    }
+    if (this.#queue.length >= this.#batchSize) void this.flush();
+    else if (this.#timer === null) {
+      this.#timer = setTimeout(() => void this.flush(), this.#intervalMs);
+      this.#timer.unref();
+    }
+  }
+
+  /** Writes everything queued so far; resolves once it is in the database (or has failed and been re-queued). */
+  flush(): Promise<void> {
+    if (this.#timer !== null) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
+    }
+    this.#writing = this.#writing.then(async () => {
+      while (this.#queue.length > 0) {
+        const batch = this.#queue.splice(0, this.#batchSize);
+        try {
+          await insertAccessEntries(this.#db, batch);
+        } catch (error) {
+          this.#queue.unshift(...batch);
+          this.#log.error({ err: error, queued: this.#queue.length }, 'access log: writing reads failed; they stay queued');
+          if (this.#timer === null) {
+            this.#timer = setTimeout(() => void this.flush(), this.#intervalMs * 10);
+            this.#timer.unref();
+          }
+          return;
+        }
+      }
+    });
+    return this.#writing;
+  }
+}
+
+function idsFrom(payload: unknown, key: 'id' | 'personId'): string[] {
+  const items = (payload as { items?: unknown } | null)?.items;
+  if (!Array.isArray(items)) return [];
+  const ids: string[] = [];
+  for (const item of items) {
+    const id = (item as Record<string, unknown> | null)?.[key];
+    if (typeof id === 'string') ids.push(id);
+  }
+  return ids;
+}
+
+/** The reads of a response, one per person shown (or one for a bulk read or an entity read). */
+function entriesOf(request: FastifyRequest, read: PersonalDataRead, clock: Clock): AccessEntry[] {
+  const principal = request.principal;
+  if (principal?.kind !== 'key') return [];
+  const operationId = request.routeOptions.schema?.operationId as string;
+  const params = (request.params ?? {}) as Record<string, unknown>;
+  const entityId = typeof params.id === 'string' && UUID.test(params.id) ? params.id : null;
+  const base = {
+    councilId: principal.councilId,
+    at: clock.now(),
+    keyId: principal.keyId,
+    actorName: principal.actorName,
+    operationId,
+    what: read.what,
+    entityType: read.bulk ? ((params.kind as string | undefined) ?? operationId) : entityId === null ? null : operationId,
+    requestId: request.id,
+  };
+  if (read.bulk) return [{ ...base, id: newId(), personId: null, entityId }];
+  const people = request.peopleShown;
+  if (people !== null) return [...new Set(people)].map((personId) => ({ ...base, id: newId(), personId, entityId }));
+  return entityId === null ? [] : [{ ...base, id: newId(), personId: null, entityId }];
+}
+
+/**
+ * Logs each successful read of personal data: the people a list showed (gathered from the
+ * response as it is serialised), or the entity a single read named (its person found when the
+ * batch is written). Streamed responses are logged when the stream starts.
+ */
+export default fp(
+  async function accessLog(app: FastifyInstance, options: { writer?: AccessLogWriter; enabled?: boolean }) {
+    const writer = options.writer ?? new AccessLogWriter(app.db, app.log);
+    app.decorate('accessLog', writer);
+    const registered: PersonalDataRoute[] = [];
+    app.decorate('personalDataRoutes', registered);
+    app.decorateRequest('peopleShown', null);
+    app.addHook('onClose', async () => writer.flush());
+    app.addHook('onRoute', (route) => {
+      const operationId = (route.schema as { operationId?: string } | undefined)?.operationId;
+      const read = operationId === undefined ? undefined : PERSONAL_DATA_READS[operationId];
+      if (!read || operationId === undefined) return;
+      const access = route.config?.access;
+      registered.push({
+        operationId,
+        method: String(route.method),
+        url: route.url,
+        roles: access?.kind === 'roles' ? access.roles : [],
+        read,
+      });
+      if (options.enabled === false) return;
+      const preSerialization = async (request: FastifyRequest, _reply: FastifyReply, payload: unknown) => {
+        const ids = operationId === 'listPeople' ? idsFrom(payload, 'id') : idsFrom(payload, 'personId');
+        if (ids.length > 0 || Array.isArray((payload as { items?: unknown } | null)?.items)) request.peopleShown = ids;
+        else if (typeof (payload as { personId?: unknown } | null)?.personId === 'string')
+          request.peopleShown = [(payload as { personId: string }).personId];
+        return payload;
+      };
+      const onResponse = async (request: FastifyRequest, reply: FastifyReply) => {
+        if (reply.statusCode >= 300) return;
+        writer.add(entriesOf(request, read, app.clock));
+      };
+      route.preSerialization = [...hooksOf(route.preSerialization), preSerialization];
+      route.onResponse = [...hooksOf(route.onResponse), onResponse];
+    });
+  },
+  { name: 'access-log', dependencies: ['database'] },
+);
+
+function hooksOf<T>(hooks: T | T[] | undefined): T[] {
+  return hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks];
+}

@@ -1,0 +1,310 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { DB, LegalHold } from '../db/schema.js';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+/** Every record that belongs to one person, by entity type as the audit trail names it. */
+export interface PersonEntities {
+  readonly budgets: readonly { readonly id: string; readonly start_date: string }[];
+  readonly ids: Readonly<Record<string, readonly string[]>>;
+}
+
+/** The ids of everything that is the person's: their budgets and what hangs off them. */
+export async function findPersonEntities(db: Db, councilId: string, personId: string): Promise<PersonEntities> {
+  const ofPerson = <
+    T extends 'assessments' | 'support_plans' | 'financial_assessments' | 'reviews' | 'appeals' | 'direct_payment_agreements',
+  >(
+    table: T,
+  ) =>
+    sql<{ id: string }>`select id from ${sql.table(table)} where council_id = ${councilId} and person_id = ${personId} order by id`
+      .execute(db)
+      .then((result) => result.rows.map((row) => row.id));
+  const budgets = await db
+    .selectFrom('budgets')
+    .select(['id', 'start_date'])
+    .where('council_id', '=', councilId)
+    .where('person_id', '=', personId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  const budgetIds = budgets.map((budget) => budget.id);
+  const agreements = await ofPerson('direct_payment_agreements');
+  const byBudget = (table: 'payment_agreements' | 'budget_transactions') =>
+    budgetIds.length === 0
+      ? Promise.resolve([])
+      : db
+          .selectFrom(table)
+          .select('id')
+          .where('council_id', '=', councilId)
+          .where('budget_id', 'in', budgetIds)
+          .execute()
+          .then((rows) => rows.map((row) => row.id));
+  return {
+    budgets,
+    ids: {
+      person: [personId],
+      assessment: await ofPerson('assessments'),
+      budget: budgetIds,
+      'support-plan': await ofPerson('support_plans'),
+      'financial-assessment': await ofPerson('financial_assessments'),
+      review: await ofPerson('reviews'),
+      appeal: await ofPerson('appeals'),
+      'direct-payment-agreement': agreements,
+      'account-return':
+        agreements.length === 0
+          ? []
+          : (
+              await db
+                .selectFrom('account_returns')
+                .select('id')
+                .where('council_id', '=', councilId)
+                .where('agreement_id', 'in', agreements)
+                .execute()
+            ).map((row) => row.id),
+      'payment-agreement': await byBudget('payment_agreements'),
+      'budget-transaction': await byBudget('budget_transactions'),
+    },
+  };
+}
+
+/** [entity type, id] pairs, for the audit trail's (entity_type, entity_id) index. */
+function pairs(entities: PersonEntities): { types: string[]; ids: string[] } {
+  const types: string[] = [];
+  const ids: string[] = [];
+  for (const [type, list] of Object.entries(entities.ids))
+    for (const id of list) {
+      types.push(type);
+      ids.push(id);
+    }
+  return { types, ids };
+}
+
+/** The audit rows about a person's records, oldest first, a page at a time (keyed by the audit row's id). */
+export function auditRowsAbout(db: Db, councilId: string, entities: PersonEntities, after: { at: Date; id: string } | null, limit: number) {
+  const { types, ids } = pairs(entities);
+  return sql<{
+    id: string;
+    actor: string;
+    actor_name: string | null;
+    action: string;
+    entity_type: string;
+    entity_id: string;
+    before: unknown;
+    after: unknown;
+    at: Date;
+  }>`
+    select id, actor, actor_name, action, entity_type, entity_id, before, after, at from audit_log
+     where council_id = ${councilId}
+       and (entity_type, entity_id) in (select t, i from unnest(${types}::text[], ${ids}::uuid[]) as e(t, i))
+       ${after === null ? sql`` : sql`and (at, id) > (${after.at}::timestamptz, ${after.id}::uuid)`}
+     order by at, id
+     limit ${limit}`
+    .execute(db)
+    .then((result) => result.rows);
+}
+
+/** The events about a person's records, in feed order, a page at a time. */
+export function eventsAbout(db: Db, councilId: string, entities: PersonEntities, afterSeq: number, limit: number) {
+  const { ids } = pairs(entities);
+  return sql<{ seq: string; id: string; type: string; entity_type: string; entity_id: string; payload: unknown; occurred_at: Date }>`
+    select seq, id, type, entity_type, entity_id, payload, occurred_at from events
+     where council_id = ${councilId} and entity_id = any(${ids}::uuid[]) and seq > ${afterSeq}
+     order by seq
+     limit ${limit}`
+    .execute(db)
+    .then((result) => result.rows);
+}
+
+/** What retention needs to know of each person not yet erased, from the dates their records carry. */
+export interface RetentionRow {
+  readonly person_id: string;
+  readonly last_activity: string;
+  readonly support_continues: boolean;
+  readonly legal_hold: boolean;
+}
+
+/**
+ * Each of a council's people not yet erased, with the last date anything happened to them (a
+ * budget started, ended or changed, money moved, an assessment, review or appeal changed, a
+ * financial assessment took effect, the record itself changed) and whether support continues (an
+ * agreed budget with no end, or an end after `today`).
+ */
+export function retentionRows(db: Db, councilId: string, today: string): Promise<RetentionRow[]> {
+  return sql<RetentionRow>`
+    select p.id as person_id,
+           to_char(greatest(
+             (p.updated_at at time zone 'UTC')::date,
+             (select max(greatest(b.start_date, coalesce(b.end_date, b.start_date), (b.updated_at at time zone 'UTC')::date))
+                from budgets b where b.council_id = p.council_id and b.person_id = p.id),
+             (select max(t.occurred_on) from budget_transactions t join budgets b on b.id = t.budget_id
+               where b.council_id = p.council_id and b.person_id = p.id and t.council_id = p.council_id),
+             (select max((a.updated_at at time zone 'UTC')::date) from assessments a where a.council_id = p.council_id and a.person_id = p.id),
+             (select max((r.updated_at at time zone 'UTC')::date) from reviews r
+               where r.council_id = p.council_id and r.person_id = p.id and r.status <> 'scheduled'),
+             (select max((ap.updated_at at time zone 'UTC')::date) from appeals ap where ap.council_id = p.council_id and ap.person_id = p.id),
+             (select max(f.effective_from) from financial_assessments f where f.council_id = p.council_id and f.person_id = p.id)
+           ), 'YYYY-MM-DD') as last_activity,
+           exists (select 1 from budgets b where b.council_id = p.council_id and b.person_id = p.id
+                     and b.status = 'agreed' and (b.end_date is null or b.end_date >= ${today}::date)) as support_continues,
+           p.legal_hold is not null as legal_hold
+      from people p
+     where p.council_id = ${councilId} and p.erased_at is null
+     order by p.id`
+    .execute(db)
+    .then((result) => result.rows);
+}
+
+/** Whether the person has an agreed budget that has not ended by `today`. */
+export async function supportContinues(db: Db, councilId: string, personId: string, today: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('budgets')
+    .select('id')
+    .where('council_id', '=', councilId)
+    .where('person_id', '=', personId)
+    .where('status', '=', 'agreed')
+    .where((eb) => eb.or([eb('end_date', 'is', null), eb('end_date', '>=', today)]))
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Sets or clears a person's legal hold; returns the person's new version. */
+export async function setLegalHold(tx: Transaction<DB>, councilId: string, personId: string, hold: LegalHold | null): Promise<number> {
+  const row = await tx
+    .updateTable('people')
+    .set((eb) => ({ legal_hold: hold === null ? null : JSON.stringify(hold), version: eb('version', '+', 1), updated_at: sql`now()` }))
+    .where('council_id', '=', councilId)
+    .where('id', '=', personId)
+    .returning('version')
+    .executeTakeFirstOrThrow();
+  return row.version;
+}
+
+/** A JSON column's rows rewritten: `rows` holds each row's key and the new value of each column. */
+async function rewriteJson(
+  tx: Transaction<DB>,
+  table: string,
+  columns: readonly string[],
+  rows: readonly { key: string; values: readonly unknown[] }[],
+  key = 'id',
+  keyType = 'uuid',
+): Promise<void> {
+  if (rows.length === 0) return;
+  const arrays = columns.map((_, index) => sql`${rows.map((row) => JSON.stringify(row.values[index] ?? null))}::text[]`);
+  const names = columns.map((column) => sql.ref(column));
+  await sql`
+    update ${sql.table(table)} as target
+       set ${sql.join(columns.map((column) => sql`${sql.ref(column)} = nullif(v.${sql.ref(column)}, 'null')::jsonb`))}
+      from unnest(${rows.map((row) => row.key)}::${sql.raw(keyType)}[], ${sql.join(arrays)}) as v(${sql.ref(key)}, ${sql.join(names)})
+     where target.${sql.ref(key)} = v.${sql.ref(key)}`.execute(tx);
+}
+
+/** Reads the JSON columns of rows, anonymises them and writes them back. */
+async function anonymiseJson(
+  tx: Transaction<DB>,
+  anonymise: (value: unknown) => unknown,
+  table: string,
+  columns: readonly string[],
+  where: ReturnType<typeof sql>,
+  key = 'id',
+  keyType = 'uuid',
+): Promise<void> {
+  const { rows } = await sql<Record<string, unknown>>`
+    select ${sql.ref(key)}::text as key, ${sql.join(columns.map((column) => sql.ref(column)))} from ${sql.table(table)} where ${where}`.execute(
+    tx,
+  );
+  await rewriteJson(
+    tx,
+    table,
+    columns,
+    rows.map((row) => ({ key: row.key as string, values: columns.map((column) => anonymise(row[column])) })),
+    key,
+    keyType,
+  );
+}
+
+/**
+ * Erases one person inside the caller's transaction: personal fields become nothing, free text in
+ * their records and in the audit trail and events about them is stripped, their record-system ids
+ * are deleted (so an import can never re-link them), and idempotent replies that held their
+ * record are dropped. Figures, codes, dates and ids stay, so reports over past years do not change.
+ */
+export async function erasePersonRows(
+  tx: Transaction<DB>,
+  councilId: string,
+  personId: string,
+  entities: PersonEntities,
+  anonymise: (value: unknown) => unknown,
+  ageBands: ReadonlyMap<string, string | null>,
+  erasedAt: Date,
+): Promise<void> {
+  const c = councilId;
+  const p = personId;
+  const budgetIds = entities.ids.budget ?? [];
+  const agreementIds = entities.ids['direct-payment-agreement'] ?? [];
+  const planIds = entities.ids['support-plan'] ?? [];
+  const reviewIds = entities.ids.review ?? [];
+  const inList = (ids: readonly string[]) => sql`(select unnest(${ids}::uuid[]))`;
+
+  for (const [budgetId, band] of ageBands)
+    await sql`update budgets set monitoring_age_band = ${band} where council_id = ${c} and id = ${budgetId}`.execute(tx);
+  await sql`update people set display_name = null, date_of_birth = null, agent = null, erased_at = ${erasedAt},
+              version = version + 1, updated_at = now() where council_id = ${c} and id = ${p}`.execute(tx);
+  await sql`delete from person_external_ids where council_id = ${c} and person_id = ${p}`.execute(tx);
+  await sql`update equality_monitoring set religion = null, sexual_orientation = null where council_id = ${c} and person_id = ${p}`.execute(
+    tx,
+  );
+  await sql`update assessments set answers = '{}'::jsonb, submitted_answers = null where council_id = ${c} and person_id = ${p}`.execute(
+    tx,
+  );
+  await anonymiseJson(tx, anonymise, 'assessments', ['moderation', 'eligibility', 'score'], sql`council_id = ${c} and person_id = ${p}`);
+  await sql`update budgets set panel_reason = null, end_reason = null where council_id = ${c} and person_id = ${p}`.execute(tx);
+  await anonymiseJson(tx, anonymise, 'budgets', ['calculation', 'referral'], sql`council_id = ${c} and person_id = ${p}`);
+  await anonymiseJson(tx, anonymise, 'support_plans', ['plan', 'exception'], sql`council_id = ${c} and person_id = ${p}`);
+  await sql`update plan_decisions set reasons = '', checklist_reasons = null where council_id = ${c} and plan_id in ${inList(planIds)}`.execute(
+    tx,
+  );
+  await sql`update financial_assessments set notes = null where council_id = ${c} and person_id = ${p}`.execute(tx);
+  await anonymiseJson(tx, anonymise, 'financial_assessments', ['calculation'], sql`council_id = ${c} and person_id = ${p}`);
+  await sql`update budget_transactions set description = null where council_id = ${c} and budget_id in ${inList(budgetIds)}`.execute(tx);
+  await sql`update direct_payment_agreements set holder_name = null, account_reference = '', accepted_by = ''
+             where council_id = ${c} and person_id = ${p}`.execute(tx);
+  await anonymiseJson(
+    tx,
+    anonymise,
+    'account_returns',
+    ['statement', 'check_result'],
+    sql`council_id = ${c} and agreement_id in ${inList(agreementIds)}`,
+  );
+  await sql`update audit_sample_items set notes = null where council_id = ${c} and agreement_id in ${inList(agreementIds)}`.execute(tx);
+  await sql`update payment_run_items set payee_name = '', payee_reference = ''
+             where council_id = ${c} and person_id = ${p} and payee_kind = 'direct-payment'`.execute(tx);
+  await anonymiseJson(tx, anonymise, 'reviews', ['outcome', 'clawback'], sql`council_id = ${c} and id in ${inList(reviewIds)}`);
+  await sql`update appeals set reason = '' where council_id = ${c} and person_id = ${p}`.execute(tx);
+  await anonymiseJson(tx, anonymise, 'appeals', ['decision'], sql`council_id = ${c} and person_id = ${p}`);
+
+  const { types, ids } = pairs(entities);
+  await anonymiseJson(
+    tx,
+    anonymise,
+    'audit_log',
+    ['before', 'after'],
+    sql`council_id = ${c} and (entity_type, entity_id) in (select t, i from unnest(${types}::text[], ${ids}::uuid[]) as e(t, i))`,
+  );
+  const { rows: events } = await sql<{ seq: string; payload: unknown }>`
+    select seq::text as seq, payload from events where council_id = ${c} and entity_id = any(${ids}::uuid[])`.execute(tx);
+  if (events.length > 0)
+    await sql`
+      update events e set payload = v.payload::jsonb
+        from unnest(${events.map((event) => event.seq)}::bigint[], ${events.map((event) => JSON.stringify(anonymise(event.payload)))}::text[])
+             as v(seq, payload)
+       where e.council_id = ${c} and e.seq = v.seq`.execute(tx);
+  // A retried request within 24 hours would otherwise answer with the record as it was.
+  await sql`delete from idempotency_keys where body::text like ${`%${p}%`}`.execute(tx);
+}
+
+/** The councils that let the service's daily job erase people past their date. */
+export async function councilsWithScheduledErasure(db: Db): Promise<string[]> {
+  const { rows } = await sql<{ id: string }>`
+    select id from councils where settings -> 'dataProtection' -> 'retention' ->> 'scheduledErasure' = 'true' order by id`.execute(db);
+  return rows.map((row) => row.id);
+}

@@ -1,0 +1,106 @@
+import { type Kysely, sql } from 'kysely';
+import type { DB } from '../db/schema.js';
+import { auditRowsAbout, eventsAbout, type PersonEntities } from './erasure.js';
+
+type Row = Record<string, unknown>;
+
+/** The tables a person's records live in, each with the column that ties a row to them. */
+export type RecordTable =
+  | 'assessments'
+  | 'budgets'
+  | 'support_plans'
+  | 'plan_decisions'
+  | 'financial_assessments'
+  | 'payment_agreements'
+  | 'payment_instalments'
+  | 'direct_payment_agreements'
+  | 'account_returns'
+  | 'reviews'
+  | 'appeals'
+  | 'payment_run_items'
+  | 'equality_monitoring'
+  | 'person_external_ids';
+
+/** Every row of `table` of the council whose `column` is one of `values`, in a stable order. */
+export async function rowsWhere(
+  db: Kysely<DB>,
+  table: RecordTable,
+  councilId: string,
+  column: string,
+  values: readonly string[],
+): Promise<Row[]> {
+  if (values.length === 0) return [];
+  const order =
+    table === 'payment_instalments' ? sql`agreement_id, funder, number` : table === 'person_external_ids' ? sql`system` : sql`1`;
+  const { rows } = await sql<Row>`
+    select * from ${sql.table(table)}
+     where council_id = ${councilId} and ${sql.ref(column)}::text = any(${values}::text[])
+     order by ${order}`.execute(db);
+  return rows;
+}
+
+/** The people who care for this person (carers record whom they care for). */
+export async function carersOf(db: Kysely<DB>, councilId: string, personId: string): Promise<Row[]> {
+  const { rows } = await sql<Row>`
+    select id, client_group, display_name, date_of_birth, erased_at from people
+     where council_id = ${councilId} and cares_for_person_id = ${personId} order by id`.execute(db);
+  return rows;
+}
+
+const PAGE = 1_000;
+
+/** The person's ledger, oldest first, read a page at a time so ten years of rows are never all held. */
+export async function* ledgerOf(db: Kysely<DB>, councilId: string, budgetIds: readonly string[]): AsyncGenerator<Row[]> {
+  if (budgetIds.length === 0) return;
+  let after: { on: string; id: string } | null = null;
+  for (;;) {
+    const { rows }: { rows: Row[] } = await sql<Row>`
+      select * from budget_transactions
+       where council_id = ${councilId} and budget_id = any(${budgetIds}::uuid[])
+         ${after === null ? sql`` : sql`and (occurred_on, id) > (${after.on}::date, ${after.id}::uuid)`}
+       order by occurred_on, id limit ${PAGE}`.execute(db);
+    if (rows.length > 0) yield rows;
+    if (rows.length < PAGE) return;
+    const last = rows[rows.length - 1] as { occurred_on: string; id: string };
+    after = { on: last.occurred_on, id: last.id };
+  }
+}
+
+/** The events about the person's records, in feed order, a page at a time. */
+export async function* eventsOf(db: Kysely<DB>, councilId: string, entities: PersonEntities): AsyncGenerator<Row[]> {
+  let after = 0;
+  for (;;) {
+    const rows = await eventsAbout(db, councilId, entities, after, PAGE);
+    if (rows.length > 0) yield rows;
+    if (rows.length < PAGE) return;
+    after = Number((rows[rows.length - 1] as { seq: string }).seq);
+  }
+}
+
+/** The audit trail of the person's records, oldest first, a page at a time. */
+export async function* auditTrailOf(db: Kysely<DB>, councilId: string, entities: PersonEntities): AsyncGenerator<Row[]> {
+  let after: { at: Date; id: string } | null = null;
+  for (;;) {
+    const rows = await auditRowsAbout(db, councilId, entities, after, PAGE);
+    if (rows.length > 0) yield rows;
+    if (rows.length < PAGE) return;
+    const last = rows[rows.length - 1] as { at: Date; id: string };
+    after = { at: last.at, id: last.id };
+  }
+}
+
+/** Who read the person's record, oldest first, a page at a time. */
+export async function* readsOf(db: Kysely<DB>, councilId: string, personId: string): AsyncGenerator<Row[]> {
+  let after: { at: Date; id: string } | null = null;
+  for (;;) {
+    const { rows }: { rows: Row[] } = await sql<Row>`
+      select id, at, key_id, actor_name, operation_id, what, entity_type, entity_id from access_log
+       where council_id = ${councilId} and person_id = ${personId}
+         ${after === null ? sql`` : sql`and (at, id) > (${after.at}::timestamptz, ${after.id}::uuid)`}
+       order by at, id limit ${PAGE}`.execute(db);
+    if (rows.length > 0) yield rows;
+    if (rows.length < PAGE) return;
+    const last = rows[rows.length - 1] as { at: Date; id: string };
+    after = { at: last.at, id: last.id };
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * What the service holds about a person, and what erasure does to each item: the one list the
+ * erasure, the subject access export and the DPIA pack are built from.
+ */
+export type DataCategory = 'identity' | 'special-category' | 'financial' | 'record';
+
+export interface PersonalDataItem {
+  readonly item: string;
+  readonly where: string;
+  readonly category: DataCategory;
+  /** What an erasure leaves of it. */
+  readonly onErasure: string;
+}
+
+export const PERSONAL_DATA_ITEMS: readonly PersonalDataItem[] = [
+  { item: 'Name, date of birth, agent (name, relationship, contact)', where: 'people', category: 'identity', onErasure: 'removed' },
+  {
+    item: 'Record-system identifiers (e.g. CareFirst id)',
+    where: 'person_external_ids',
+    category: 'identity',
+    onErasure: 'removed, so no import can re-link them',
+  },
+  {
+    item: 'Carer link (the person a carer cares for)',
+    where: 'people',
+    category: 'record',
+    onErasure: 'kept as an id between two erased or anonymous records',
+  },
+  {
+    item: 'Equality monitoring: sex, ethnicity, religion, sexual orientation, primary support reason',
+    where: 'equality_monitoring',
+    category: 'special-category',
+    onErasure: 'religion and sexual orientation removed; sex, ethnicity and support reason kept, anonymous, for the fairness report',
+  },
+  {
+    item: 'Self-assessment answers, moderation and eligibility reasons (health and care needs)',
+    where: 'assessments',
+    category: 'special-category',
+    onErasure: 'answers and free text removed; points by section kept',
+  },
+  {
+    item: 'Budget calculation and its explanation, panel reasons',
+    where: 'budgets',
+    category: 'record',
+    onErasure: 'free text removed; figures in pence, points, dates and the age band at the start kept',
+  },
+  {
+    item: 'Support plan: what support, from whom, outcomes wanted',
+    where: 'support_plans, plan_decisions',
+    category: 'record',
+    onErasure: 'free text removed; amounts and categories kept',
+  },
+  {
+    item: 'Financial assessment: income, capital, notes',
+    where: 'financial_assessments',
+    category: 'financial',
+    onErasure: 'notes and free text removed; the weekly contribution kept',
+  },
+  {
+    item: 'Budget account: payments, spending, descriptions',
+    where: 'budget_transactions, payment_agreements',
+    category: 'financial',
+    onErasure: 'descriptions removed; amounts and dates kept',
+  },
+  {
+    item: 'Direct payment holder, bank or card account reference',
+    where: 'direct_payment_agreements, payment_run_items, account_returns',
+    category: 'financial',
+    onErasure: 'removed; amounts kept',
+  },
+  {
+    item: 'Reviews: outcomes achieved, notes, clawback decisions',
+    where: 'reviews',
+    category: 'record',
+    onErasure: 'notes removed; outcomes met and amounts kept',
+  },
+  { item: 'Appeals: the reason given and the decision', where: 'appeals', category: 'record', onErasure: 'free text removed; status kept' },
+  {
+    item: 'Audit trail and events about these records',
+    where: 'audit_log, events',
+    category: 'record',
+    onErasure: 'payloads stripped to ids, codes, dates and figures; who did what kept',
+  },
+  {
+    item: 'Who read the record',
+    where: 'access_log',
+    category: 'record',
+    onErasure: 'kept (names no personal data of the person); append-only',
+  },
+];
+
+/** Keys whose values name or describe a person whatever their form, so erasure always removes them. */
+const ALWAYS_REMOVED = new Set([
+  'displayName',
+  'dateOfBirth',
+  'agent',
+  'name',
+  'contact',
+  'holderName',
+  'accountReference',
+  'payeeName',
+  'payeeReference',
+  'acceptedBy',
+  'externalIds',
+  'answers',
+  'submittedAnswers',
+  'religion',
+  'sexualOrientation',
+  'email',
+  'phone',
+  'address',
+  'postcode',
+]);
+
+/** A code, an id, a date or a time: what a record keeps once free text is gone. */
+const CODE = /^(?:[a-z0-9][a-z0-9_.:-]*|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d{4}-\d{2}-\d{2}(?:T[0-9:.]+Z?)?)$/;
+
+/**
+ * A JSON value with everything personal taken out and the anonymous figures left: numbers,
+ * booleans, codes (lower-case tokens such as `above-ceiling`), ids and dates stay; free text
+ * (anything with a space or a capital) and the {@link ALWAYS_REMOVED} keys become null.
+ *
+ * @example
+ * ```ts
+ * anonymise({ description: 'PA for Zeb', amountPence: 5000, category: 'personal-assistant' });
+ * // { description: null, amountPence: 5000, category: 'personal-assistant' }
+ * ```
+ */
+export function anonymise(value: unknown): unknown {
+  if (value === null || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (typeof value === 'string') return value.length <= 100 && CODE.test(value) ? value : null;
+  if (Array.isArray(value)) return value.map(anonymise);
+  if (typeof value === 'object') {
+    const result: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) result[key] = ALWAYS_REMOVED.has(key) ? null : anonymise(inner);
+    return result;
+  }
+  return null;
+}

@@ -1,0 +1,212 @@
+import type { Kysely } from 'kysely';
+import { monitoringAgeBand, type RetentionPolicy, retentionStatus } from 'ras-core';
+import { writeTransaction } from '../db/changes.js';
+import type { DB, LegalHold, Person } from '../db/schema.js';
+import { AppError, invalidState, notFound } from '../errors.js';
+import { councilSettings } from '../repositories/councils.js';
+import {
+  councilsWithScheduledErasure,
+  erasePersonRows,
+  findPersonEntities,
+  retentionRows,
+  setLegalHold,
+  supportContinues,
+} from '../repositories/erasure.js';
+import { findPerson } from '../repositories/people.js';
+import { anonymise } from '../rules/personal-data.js';
+import type { WorkflowContext } from './context.js';
+
+/** Why a person was erased: their retention period passed, or the council granted a request to erase. */
+export type ErasureReason = 'retention' | 'request';
+
+/** 409 for any change to a person whose personal data was erased: their record is closed for good. */
+export function assertNotErased(person: Person): void {
+  if (person.erased_at !== null)
+    throw new AppError('PERSON_ERASED', `The person’s personal data was erased on ${person.erased_at.toISOString().slice(0, 10)}`);
+}
+
+/** The person, locked, refused when already erased. */
+async function livePerson(context: WorkflowContext, personId: string): Promise<Person> {
+  const record = await findPerson(context.tx, context.scope, personId, { forUpdate: true });
+  if (!record) throw notFound('person', personId);
+  assertNotErased(record.person);
+  return record.person;
+}
+
+/**
+ * Erases one person in the caller's transaction: all of it or, if anything fails, none of it.
+ * Refused under a legal hold, and while an agreed budget of theirs is current (it is still being
+ * paid and reviewed). The age band on each budget's start is kept for the fairness report before
+ * the date of birth goes.
+ */
+export async function erasePerson(
+  context: WorkflowContext,
+  personId: string,
+  reason: ErasureReason,
+  note: string | null,
+): Promise<{ id: string; erasedAt: string; reason: ErasureReason }> {
+  const { tx, changes, scope, clock } = context;
+  const person = await livePerson(context, personId);
+  const hold = person.legal_hold;
+  if (hold !== null)
+    throw new AppError('LEGAL_HOLD', `The person’s records are under a legal hold placed on ${hold.placedAt.slice(0, 10)}: ${hold.reason}`);
+  if (await supportContinues(tx, scope.councilId, personId, clock.today()))
+    throw new AppError('SUPPORT_CONTINUES', 'The person has an agreed budget that has not ended: end it first');
+  const entities = await findPersonEntities(tx, scope.councilId, personId);
+  const dateOfBirth = person.date_of_birth;
+  const ageBands = new Map(
+    dateOfBirth === null ? [] : entities.budgets.map((budget) => [budget.id, monitoringAgeBand(dateOfBirth, budget.start_date)] as const),
+  );
+  const now = clock.now();
+  await erasePersonRows(tx, scope.councilId, personId, entities, anonymise, ageBands, now);
+  const erased = { id: personId, erasedAt: now.toISOString(), reason };
+  changes.record({
+    action: 'person.erased',
+    entityType: 'person',
+    entityId: personId,
+    after: { ...erased, note, records: Object.values(entities.ids).reduce((sum, ids) => sum + ids.length, 0) },
+    event: erased,
+  });
+  return erased;
+}
+
+/** Places (or restates) a legal hold: nothing erases the person while it stands. */
+export async function placeLegalHold(
+  context: WorkflowContext,
+  personId: string,
+  reason: string,
+): Promise<{ hold: LegalHold; version: number }> {
+  const person = await livePerson(context, personId);
+  const hold: LegalHold = { reason, placedBy: context.actor.actorName ?? context.actor.actor, placedAt: context.clock.now().toISOString() };
+  const version = await setLegalHold(context.tx, context.scope.councilId, personId, hold);
+  context.changes.record({
+    action: 'person.legal-hold-placed',
+    entityType: 'person',
+    entityId: personId,
+    before: { id: personId, legalHold: person.legal_hold },
+    after: { id: personId, legalHold: hold },
+    // Consumers learn that a hold stands; why is for the audit trail.
+    event: { id: personId },
+  });
+  return { hold, version };
+}
+
+/** Releases a legal hold; the person's retention applies again from the next run. */
+export async function releaseLegalHold(context: WorkflowContext, personId: string, reason: string | null): Promise<number> {
+  const person = await livePerson(context, personId);
+  if (person.legal_hold === null) throw invalidState('The person is not under a legal hold');
+  const version = await setLegalHold(context.tx, context.scope.councilId, personId, null);
+  context.changes.record({
+    action: 'person.legal-hold-released',
+    entityType: 'person',
+    entityId: personId,
+    before: { id: personId, legalHold: person.legal_hold },
+    after: { id: personId, legalHold: null, reason },
+    event: { id: personId },
+  });
+  return version;
+}
+
+/** One person as a retention review sees them. */
+export interface RetentionCase {
+  readonly personId: string;
+  readonly lastActivity: string;
+  readonly retainUntil: string | null;
+}
+
+/** Who a council's retention policy makes due for erasure today, and who a legal hold keeps. */
+export interface RetentionReview {
+  readonly asOf: string;
+  readonly policy: RetentionPolicy;
+  readonly due: readonly RetentionCase[];
+  readonly held: readonly RetentionCase[];
+  readonly retained: number;
+}
+
+/** The council's retention policy, or 409 when it has set none. */
+export async function retentionPolicyOf(db: Kysely<DB>, councilId: string): Promise<RetentionPolicy> {
+  const policy = (await councilSettings(db, councilId)).dataProtection?.retention;
+  if (!policy) throw invalidState('The council has not set a retention policy (settings.dataProtection.retention)');
+  return policy;
+}
+
+/** Applies the policy to every person not yet erased, as of `today`. Nothing changes. */
+export async function reviewRetention(db: Kysely<DB>, councilId: string, policy: RetentionPolicy, today: string): Promise<RetentionReview> {
+  const due: RetentionCase[] = [];
+  const held: RetentionCase[] = [];
+  let retained = 0;
+  for (const row of await retentionRows(db, councilId, today)) {
+    const status = retentionStatus(
+      { lastActivity: row.last_activity, supportContinues: row.support_continues, legalHold: row.legal_hold, erased: false },
+      policy,
+      today,
+    );
+    const found = { personId: row.person_id, lastActivity: row.last_activity };
+    if (status.status === 'due') due.push({ ...found, retainUntil: status.retainUntil });
+    else if (status.status === 'held') held.push({ ...found, retainUntil: status.retainUntil });
+    else retained++;
+  }
+  return { asOf: today, policy, due, held, retained };
+}
+
+/** What an erasure run did: who was erased, and who was skipped because something changed since the review. */
+export interface ErasureRunResult {
+  readonly erased: readonly string[];
+  readonly skipped: readonly { readonly personId: string; readonly code: string; readonly detail: string }[];
+}
+
+/**
+ * Erases everyone the review found due, each in a transaction of their own with its audit row and
+ * `person.erased` event: a run stopped part-way leaves each person untouched or wholly erased,
+ * and the next run carries on. A person who became held or supported since is skipped.
+ */
+export async function eraseDuePeople(
+  db: Kysely<DB>,
+  base: Omit<WorkflowContext, 'tx' | 'changes'>,
+  review: RetentionReview,
+  requestId: string | null,
+): Promise<ErasureRunResult> {
+  const erased: string[] = [];
+  const skipped: { personId: string; code: string; detail: string }[] = [];
+  for (const candidate of review.due) {
+    try {
+      await writeTransaction(
+        db,
+        { councilId: base.scope.councilId, actor: base.actor.actor, actorName: base.actor.actorName, requestId },
+        (tx, changes) => erasePerson({ ...base, tx, changes }, candidate.personId, 'retention', null),
+      );
+      erased.push(candidate.personId);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      skipped.push({ personId: candidate.personId, code: error.code, detail: error.message });
+    }
+  }
+  return { erased, skipped };
+}
+
+/** The actor the daily job records in the audit trail. */
+export const RETENTION_JOB_ACTOR = 'retention-job';
+
+/**
+ * The daily job: for each council that set `scheduledErasure`, erases everyone past their date.
+ * Two instances running at once erase nobody twice: each person is locked and checked again.
+ */
+export async function runScheduledErasure(
+  db: Kysely<DB>,
+  base: Omit<WorkflowContext, 'tx' | 'changes' | 'scope' | 'actor'>,
+): Promise<{ councilId: string; erased: number; skipped: number }[]> {
+  const results: { councilId: string; erased: number; skipped: number }[] = [];
+  for (const councilId of await councilsWithScheduledErasure(db)) {
+    const policy = await retentionPolicyOf(db, councilId);
+    const review = await reviewRetention(db, councilId, policy, base.clock.today());
+    if (review.due.length === 0) continue;
+    const result = await eraseDuePeople(
+      db,
+      { ...base, scope: { councilId, portalKeyId: null }, actor: { actor: RETENTION_JOB_ACTOR, actorName: null } },
+      review,
+      null,
+    );
+    results.push({ councilId, erased: result.erased.length, skipped: result.skipped.length });
+  }
+  return results;
+}
