@@ -160,10 +160,25 @@ try {
   check((await reader.locator('svg.money rect').count()) >= 2, 'the letter draws where the money comes from');
   await reader.setViewportSize({ width: 900, height: 1300 });
   await reader.screenshot({ path: join(screens, 'letter-indicative-budget.png'), fullPage: true });
-  const shots = ['docs-try-it-out.png', 'calibration-report.png', 'scheme-description.png', 'letter-indicative-budget.png'].filter(
-    (name) => statSync(join(screens, name)).mtimeMs >= started,
-  );
-  check(shots.length === 4, `four screenshots written to ${screens}`);
+
+  // What a Data Protection Officer prints: Sam's subject access page and the council's DPIA facts.
+  const record = await reader.goto(`${base}/v1/people/${person.id}/record?format=html`);
+  check(record?.status() === 200, 'the subject access page opens in the browser');
+  check((await reader.locator('h2#accessLog').count()) === 1, 'the subject access page says who looked at the record');
+  await reader.screenshot({ path: join(screens, 'subject-access.png'), fullPage: false });
+  const dpia = await reader.goto(`${base}/v1/dpia`);
+  check(dpia?.status() === 200, 'the DPIA pack opens in the browser');
+  await reader.screenshot({ path: join(screens, 'dpia-pack.png'), fullPage: false });
+  const names = [
+    'docs-try-it-out.png',
+    'calibration-report.png',
+    'scheme-description.png',
+    'letter-indicative-budget.png',
+    'subject-access.png',
+    'dpia-pack.png',
+  ];
+  const shots = names.filter((name) => statSync(join(screens, name)).mtimeMs >= started);
+  check(shots.length === names.length, `${names.length} screenshots written to ${screens}`);
 } finally {
   await browser?.close();
   await service.stop();

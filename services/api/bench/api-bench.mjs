@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { scratchDatabase } from './scratch-database.mjs';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const server = join(root, 'services/api/dist/server.js');
@@ -22,7 +23,6 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 const CONNECTIONS = 50;
 // BENCH_PARTS=request-path,writes,embedded runs only those parts (default: all).
 const PARTS = new Set((process.env.BENCH_PARTS ?? 'request-path,batch,writes,embedded,import').split(','));
-const adminUrl = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 function start(script, env) {
   const child = spawn(process.execPath, [script], {
@@ -132,23 +132,6 @@ async function streamBatch(url, key, line, count, pid) {
 
 const results = [];
 const row = (measure, ours, yardstick, ratio, target, pass) => results.push({ measure, ours, yardstick, ratio, target, pass });
-
-/** A fresh database on the PostgreSQL server, with its URL and a way to drop it. */
-async function scratchDatabase(prefix) {
-  const name = `${prefix}_${Date.now()}`;
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  await client.query(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url,
-    drop: async () => {
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
-    },
-  };
-}
 
 // --- 1, 2 and 3: the service on PostgreSQL.
 const { url: dbUrl, drop: dropBenchDatabase } = await scratchDatabase('ras_bench');

@@ -14,6 +14,8 @@ export interface PersonalDataRead {
   readonly what: readonly AccessKind[];
   /** Reads many people at once (an export, a payment file): one line for the read, with no person. */
   readonly bulk?: true;
+  /** The route's `:id` is the person (so no lookup is needed to name them). */
+  readonly idIsPerson?: true;
 }
 
 /**
@@ -23,15 +25,15 @@ export interface PersonalDataRead {
  */
 export const PERSONAL_DATA_READS: Readonly<Record<string, PersonalDataRead>> = {
   listPeople: { what: ['record'] },
-  getPerson: { what: ['record'] },
-  getEqualityMonitoring: { what: ['special-category'] },
+  getPerson: { what: ['record'], idIsPerson: true },
+  getEqualityMonitoring: { what: ['special-category'], idIsPerson: true },
   listAssessments: { what: ['record', 'special-category'] },
   getAssessment: { what: ['record', 'special-category'] },
   listBudgets: { what: ['record', 'money'] },
   getBudget: { what: ['record', 'money'] },
   verifyBudget: { what: ['money'] },
-  listFinancialAssessments: { what: ['money'] },
-  verifyFinancialAssessment: { what: ['money'] },
+  listFinancialAssessments: { what: ['money'], idIsPerson: true },
+  verifyFinancialAssessment: { what: ['money'], idIsPerson: true },
   listSupportPlans: { what: ['record', 'money'] },
   getSupportPlan: { what: ['record', 'money'] },
   getBudgetAccount: { what: ['money'] },
@@ -42,7 +44,7 @@ export const PERSONAL_DATA_READS: Readonly<Record<string, PersonalDataRead>> = {
   getReview: { what: ['record', 'money'] },
   verifyClawback: { what: ['money'] },
   getLetter: { what: ['record', 'money'] },
-  exportPersonRecord: { what: ['record', 'special-category', 'money'] },
+  exportPersonRecord: { what: ['record', 'special-category', 'money'], idIsPerson: true },
   exportRecords: { what: ['record', 'money'], bulk: true },
   getPaymentRunFile: { what: ['money'], bulk: true },
   getUpratingRun: { what: ['record', 'money'], bulk: true },
@@ -71,6 +73,8 @@ declare module 'fastify' {
   }
 }
 
+type HookDone = (error: Error | null, payload: unknown) => void;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
@@ -88,6 +92,7 @@ export class AccessLogWriter {
   #queue: AccessEntry[] = [];
   #timer: NodeJS.Timeout | null = null;
   #writing: Promise<void> = Promise.resolve();
+  #busy = false;
 
   constructor(db: Kysely<DB>, log: FastifyBaseLogger, options: { batchSize?: number; intervalMs?: number; maxQueued?: number } = {}) {
     this.#db = db;
@@ -104,42 +109,63 @@ export class AccessLogWriter {
 
   add(entries: readonly AccessEntry[]): void {
     if (entries.length === 0) return;
-    this.#queue.push(...entries);
+    for (const entry of entries) this.#queue.push(entry);
     if (this.#queue.length > this.#maxQueued) {
       const dropped = this.#queue.length - this.#maxQueued;
       this.#queue.splice(0, dropped);
       this.#log.error({ dropped }, 'access log: the database has not taken reads for a while; the oldest were dropped');
     }
-    if (this.#queue.length >= this.#batchSize) void this.flush();
-    else if (this.#timer === null) {
-      this.#timer = setTimeout(() => void this.flush(), this.#intervalMs);
-      this.#timer.unref();
-    }
+    // One write at a time: while one is under way, reads queue for the next.
+    if (this.#busy) return;
+    if (this.#queue.length >= this.#batchSize) void this.#write(false);
+    else this.#schedule(this.#intervalMs);
   }
 
   /** Writes everything queued so far; resolves once it is in the database (or has failed and been re-queued). */
   flush(): Promise<void> {
+    return this.#write(true);
+  }
+
+  /**
+   * Writes what is queued: everything (`all`), or whole batches and then what is left only if the
+   * timer fired. Reads that arrive during a write wait for the next timer or a full batch rather
+   * than being chased one insert at a time.
+   */
+  #write(all: boolean): Promise<void> {
     if (this.#timer !== null) {
       clearTimeout(this.#timer);
       this.#timer = null;
     }
-    this.#writing = this.#writing.then(async () => {
-      while (this.#queue.length > 0) {
+    this.#writing = this.#writing.then(() => this.#drain(all));
+    return this.#writing;
+  }
+
+  async #drain(all: boolean): Promise<void> {
+    this.#busy = true;
+    try {
+      let first = true;
+      while (this.#queue.length > 0 && (all || first || this.#queue.length >= this.#batchSize)) {
+        first = false;
         const batch = this.#queue.splice(0, this.#batchSize);
         try {
           await insertAccessEntries(this.#db, batch);
         } catch (error) {
           this.#queue.unshift(...batch);
           this.#log.error({ err: error, queued: this.#queue.length }, 'access log: writing reads failed; they stay queued');
-          if (this.#timer === null) {
-            this.#timer = setTimeout(() => void this.flush(), this.#intervalMs * 10);
-            this.#timer.unref();
-          }
+          this.#schedule(this.#intervalMs * 10);
           return;
         }
       }
-    });
-    return this.#writing;
+      if (this.#queue.length > 0) this.#schedule(this.#intervalMs);
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  #schedule(delayMs: number): void {
+    if (this.#timer !== null) return;
+    this.#timer = setTimeout(() => void this.#write(false), delayMs);
+    this.#timer.unref();
   }
 }
 
@@ -172,6 +198,7 @@ function entriesOf(request: FastifyRequest, read: PersonalDataRead, clock: Clock
     requestId: request.id,
   };
   if (read.bulk) return [{ ...base, id: newId(), personId: null, entityId }];
+  if (read.idIsPerson && entityId !== null) return [{ ...base, id: newId(), personId: entityId, entityId }];
   const people = request.peopleShown;
   if (people !== null) return [...new Set(people)].map((personId) => ({ ...base, id: newId(), personId, entityId }));
   return entityId === null ? [] : [{ ...base, id: newId(), personId: null, entityId }];
@@ -203,19 +230,21 @@ export default fp(
         read,
       });
       if (options.enabled === false) return;
-      const preSerialization = async (request: FastifyRequest, _reply: FastifyReply, payload: unknown) => {
-        const ids = operationId === 'listPeople' ? idsFrom(payload, 'id') : idsFrom(payload, 'personId');
-        if (ids.length > 0 || Array.isArray((payload as { items?: unknown } | null)?.items)) request.peopleShown = ids;
-        else if (typeof (payload as { personId?: unknown } | null)?.personId === 'string')
-          request.peopleShown = [(payload as { personId: string }).personId];
-        return payload;
+      // A list shows many people: gather them from the response as it is serialised. A single
+      // read names its entity, and the writer finds the person from it, off the read's path.
+      if (operationId.startsWith('list')) {
+        const key = operationId === 'listPeople' ? 'id' : 'personId';
+        const preSerialization = (request: FastifyRequest, _reply: FastifyReply, payload: unknown, done: HookDone) => {
+          request.peopleShown = idsFrom(payload, key);
+          done(null, payload);
+        };
+        route.preSerialization = [...hooksOf(route.preSerialization), preSerialization as never];
+      }
+      const onResponse = (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+        if (reply.statusCode < 300) writer.add(entriesOf(request, read, app.clock));
+        done();
       };
-      const onResponse = async (request: FastifyRequest, reply: FastifyReply) => {
-        if (reply.statusCode >= 300) return;
-        writer.add(entriesOf(request, read, app.clock));
-      };
-      route.preSerialization = [...hooksOf(route.preSerialization), preSerialization];
-      route.onResponse = [...hooksOf(route.onResponse), onResponse];
+      route.onResponse = [...hooksOf(route.onResponse), onResponse as never];
     });
   },
   { name: 'access-log', dependencies: ['database'] },
