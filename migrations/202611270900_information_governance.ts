@@ -33,16 +33,22 @@ export async function up(db: Kysely<any>): Promise<void> {
     db,
   );
   await sql`create index access_log_key_idx on access_log (council_id, key_id, at desc, id desc)`.execute(db);
-  // Append-only: no role of the service's may change or remove what was read, when, by whom.
+  // Append-only: nothing changes or removes what was read, when, by whom. The one exception is
+  // the retention run removing entries older than the council's audit retention period, which it
+  // says by setting ras.retention_purge for its own transaction.
   await sql`
     create function access_log_append_only() returns trigger language plpgsql as $$
     begin
+      if tg_op = 'DELETE' and current_setting('ras.retention_purge', true) = 'on' then
+        return old;
+      end if;
       raise exception 'access_log is append-only' using errcode = 'insufficient_privilege';
     end $$`.execute(db);
   await sql`create trigger access_log_append_only before update or delete on access_log
             for each row execute function access_log_append_only()`.execute(db);
   await sql`create trigger access_log_no_truncate before truncate on access_log
             for each statement execute function access_log_append_only()`.execute(db);
+  await sql`create index audit_log_at_idx on audit_log (council_id, at)`.execute(db);
 
   // A subject access request and an erasure find the events that name a person's records.
   await sql`create index events_entity_idx on events (council_id, entity_id)`.execute(db);
@@ -56,6 +62,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop index support_plans_person_idx`.execute(db);
   await sql`drop index reviews_person_idx`.execute(db);
   await sql`drop index events_entity_idx`.execute(db);
+  await sql`drop index audit_log_at_idx`.execute(db);
   await db.schema.dropTable('access_log').execute();
   await sql`drop function access_log_append_only()`.execute(db);
   await db.schema.alterTable('budgets').dropColumn('monitoring_age_band').dropColumn('end_reason').execute();

@@ -1748,7 +1748,7 @@ export interface paths {
         put?: never;
         /**
          * Apply the retention policy: list, or erase, everyone past their date
-         * @description Under settings.dataProtection.retention (409 INVALID_STATE when none is set): a person is due once personRecordYears have passed since their last activity and no agreed budget of theirs is current. `dryRun: true` lists who is due and who a legal hold keeps, and changes nothing. Otherwise each due person is erased in a transaction of their own, with an audit row and a person.erased event: a run stopped part-way leaves each person untouched or wholly erased, and the next run carries on. The service runs this daily itself for councils that set scheduledErasure.
+         * @description Under settings.dataProtection.retention (409 INVALID_STATE when none is set): a person is due once personRecordYears have passed since their last activity and no agreed budget of theirs is current; audit records and access log entries are kept auditRecordYears, then removed. `dryRun: true` lists who is due and who a legal hold keeps, counts the audit records past their period, and changes nothing. Otherwise each due person is erased in a transaction of their own, with an audit row and a person.erased event: a run stopped part-way leaves each person untouched or wholly erased, and the next run carries on. The service runs this daily itself for councils that set scheduledErasure.
          *
          *     Roles: admin.
          */
@@ -5968,6 +5968,17 @@ export interface components {
                 code: string;
                 detail: string;
             }[];
+            /** @description Audit records and access log entries from before `before` (past auditRecordYears): removed, or in a dry run counted */
+            auditRecords: {
+                /**
+                 * Format: date
+                 * @description Calendar date, YYYY-MM-DD
+                 */
+                before: string;
+                auditRecords: number;
+                accessLog: number;
+                removed: boolean;
+            };
         };
         /** AccessLogEntry */
         AccessLogEntry: {
@@ -6417,7 +6428,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "Example Council mwwxujyc"
+                 *       "name": "Example Council mwwyw5jf"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateCouncilRequest"];
@@ -6438,20 +6449,20 @@ export interface operations {
                     /**
                      * @example {
                      *       "council": {
-                     *         "id": "01a215b3-8efe-7532-9373-3f44242500d1",
-                     *         "name": "Example Council mwwxujyc",
+                     *         "id": "01a215ce-50c4-7037-adb9-995da0c1cc88",
+                     *         "name": "Example Council mwwyw5jf",
                      *         "settings": {},
                      *         "version": 1,
-                     *         "createdAt": "2026-11-26T02:33:38.813Z"
+                     *         "createdAt": "2026-11-26T03:02:52.356Z"
                      *       },
                      *       "adminKey": {
-                     *         "id": "01a215b3-8efe-7533-b335-9a7c3679363d",
+                     *         "id": "01a215ce-50c5-7750-a099-b81a536a5050",
                      *         "name": "First admin key",
                      *         "roles": [
                      *           "admin"
                      *         ],
-                     *         "createdAt": "2026-11-26T02:33:38.813Z",
-                     *         "key": "ras_01a215b38efe7533b3359a7c3679363d_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *         "createdAt": "2026-11-26T03:02:52.356Z",
+                     *         "key": "ras_01a215ce50c57750a099b81a536a5050_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *       }
                      *     }
                      */
@@ -6618,7 +6629,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *       "id": "01a215ce-4067-77b2-a186-77184d21ff15",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -6636,7 +6647,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4
                      *       },
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T02:33:33.571Z"
+                     *       "createdAt": "2026-11-26T03:02:48.162Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -6767,7 +6778,7 @@ export interface operations {
                  *         "regionalReportOptIn": true,
                  *         "transparency": {
                  *           "publishedSchemeIds": [
-                 *             "01a215b3-7ae6-7030-a504-f4b8d96a2109"
+                 *             "01a215ce-40b7-72a6-beb3-246753a90e6b"
                  *           ],
                  *           "contactEmail": "ras@demo-borough.example.gov.uk",
                  *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -6797,7 +6808,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *       "id": "01a215ce-4067-77b2-a186-77184d21ff15",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -6815,7 +6826,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4,
                      *         "transparency": {
                      *           "publishedSchemeIds": [
-                     *             "01a215b3-7ae6-7030-a504-f4b8d96a2109"
+                     *             "01a215ce-40b7-72a6-beb3-246753a90e6b"
                      *           ],
                      *           "contactEmail": "ras@demo-borough.example.gov.uk",
                      *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -6829,7 +6840,7 @@ export interface operations {
                      *         "regionalReportOptIn": true
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T02:33:33.571Z"
+                     *       "createdAt": "2026-11-26T03:02:48.162Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -7031,66 +7042,66 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215b3-7aa7-7309-b1eb-82f54f107577",
+                     *           "id": "01a215ce-4080-764f-b5a9-d8d0d0ebfb65",
                      *           "name": "Demo admin key",
                      *           "roles": [
                      *             "admin"
                      *           ],
-                     *           "createdAt": "2026-11-26T02:33:33.571Z",
+                     *           "createdAt": "2026-11-26T03:02:48.162Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *           "id": "01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *           "name": "Care coordinators",
                      *           "roles": [
                      *             "assessor"
                      *           ],
-                     *           "createdAt": "2026-11-26T02:33:34.981Z",
+                     *           "createdAt": "2026-11-26T03:02:49.311Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a215b3-8027-71e0-8cb5-3694fd00bbce",
+                     *           "id": "01a215ce-44f7-7654-9318-64922a2dcdcd",
                      *           "name": "Team managers",
                      *           "roles": [
                      *             "team-manager"
                      *           ],
-                     *           "createdAt": "2026-11-26T02:33:35.015Z",
+                     *           "createdAt": "2026-11-26T03:02:49.334Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a215b3-8037-757d-a74d-cc3c41fed471",
+                     *           "id": "01a215ce-4500-7544-ae6a-472ce30700c2",
                      *           "name": "Resource Allocation Panel",
                      *           "roles": [
                      *             "panel"
                      *           ],
-                     *           "createdAt": "2026-11-26T02:33:35.031Z",
+                     *           "createdAt": "2026-11-26T03:02:49.344Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *           "id": "01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *           "name": "Finance",
                      *           "roles": [
                      *             "finance"
                      *           ],
-                     *           "createdAt": "2026-11-26T02:33:35.049Z",
+                     *           "createdAt": "2026-11-26T03:02:49.360Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a215b3-8063-7372-89a2-4b9a193a697a",
+                     *           "id": "01a215ce-4522-7753-a33b-b3504ad3d4ae",
                      *           "name": "CareFirst bridge",
                      *           "roles": [
                      *             "integration"
                      *           ],
-                     *           "createdAt": "2026-11-26T02:33:35.075Z",
+                     *           "createdAt": "2026-11-26T03:02:49.378Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a215b3-8076-77c2-983a-4fefbf4a659f",
+                     *           "id": "01a215ce-452d-7775-8428-8b85c8ae7732",
                      *           "name": "Spare",
                      *           "roles": [
                      *             "auditor"
                      *           ],
-                     *           "createdAt": "2026-11-26T02:33:35.094Z",
+                     *           "createdAt": "2026-11-26T03:02:49.389Z",
                      *           "revokedAt": null
                      *         }
                      *       ],
@@ -7231,13 +7242,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *       "id": "01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *       "name": "Care coordinators",
                      *       "roles": [
                      *         "assessor"
                      *       ],
-                     *       "createdAt": "2026-11-26T02:33:34.981Z",
-                     *       "key": "ras_01a215b38005769d860e4f57b3957bfb_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *       "createdAt": "2026-11-26T03:02:49.311Z",
+                     *       "key": "ras_01a215ce44e073ec9d33751a868ea67c_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *     }
                      */
                     "application/json": components["schemas"]["NewApiKey"];
@@ -7572,7 +7583,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
+                     *           "id": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
                      *           "key": "saq",
                      *           "version": 1,
                      *           "title": "Demo Borough self-assessment questionnaire",
@@ -8820,7 +8831,7 @@ export interface operations {
                      *               "maxPoints": 30
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-26T02:33:33.571Z"
+                     *           "createdAt": "2026-11-26T03:02:48.162Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -8937,7 +8948,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mwwxujyc",
+                 *       "key": "carers-mwwyw5jf",
                  *       "title": "Carer’s self-assessment",
                  *       "sections": [
                  *         {
@@ -8984,8 +8995,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-81aa-7205-909d-f7dbba22c459",
-                     *       "key": "carers-mwwxujyc",
+                     *       "id": "01a215ce-4618-7498-b4c4-8152e9d0d7ea",
+                     *       "key": "carers-mwwyw5jf",
                      *       "version": 1,
                      *       "title": "Carer’s self-assessment",
                      *       "sections": [
@@ -9013,7 +9024,7 @@ export interface operations {
                      *           ]
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-26T02:33:35.399Z"
+                     *       "createdAt": "2026-11-26T03:02:49.622Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -9182,7 +9193,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
+                     *       "id": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
                      *       "key": "saq",
                      *       "version": 1,
                      *       "title": "Demo Borough self-assessment questionnaire",
@@ -10430,7 +10441,7 @@ export interface operations {
                      *           "maxPoints": 30
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-26T02:33:33.571Z"
+                     *       "createdAt": "2026-11-26T03:02:48.162Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -10592,10 +10603,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
+                     *           "id": "01a215ce-40b7-72a6-beb3-246753a90e6b",
                      *           "key": "adults",
                      *           "version": 1,
-                     *           "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
+                     *           "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
                      *           "clientGroups": [
                      *             "learning-disability",
                      *             "physical-disability",
@@ -10617,7 +10628,7 @@ export interface operations {
                      *           },
                      *           "weeksPerYear": 52,
                      *           "rounding": "penny",
-                     *           "createdAt": "2026-11-26T02:33:33.571Z"
+                     *           "createdAt": "2026-11-26T03:02:48.162Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -10734,10 +10745,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mwwxujyc",
-                 *       "questionnaireId": "01a215b3-81aa-7205-909d-f7dbba22c459",
+                 *       "key": "carers-mwwyw5jf",
+                 *       "questionnaireId": "01a215ce-4618-7498-b4c4-8152e9d0d7ea",
                  *       "clientGroups": [
-                 *         "carers-mwwxujyc"
+                 *         "carers-mwwyw5jf"
                  *       ],
                  *       "effectiveFrom": "2026-04-01",
                  *       "method": {
@@ -10768,12 +10779,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-81c9-73bc-b3c6-7aa2ee4cbea8",
-                     *       "key": "carers-mwwxujyc",
+                     *       "id": "01a215ce-4632-77e4-b6fa-51ce6301fb03",
+                     *       "key": "carers-mwwyw5jf",
                      *       "version": 1,
-                     *       "questionnaireId": "01a215b3-81aa-7205-909d-f7dbba22c459",
+                     *       "questionnaireId": "01a215ce-4618-7498-b4c4-8152e9d0d7ea",
                      *       "clientGroups": [
-                     *         "carers-mwwxujyc"
+                     *         "carers-mwwyw5jf"
                      *       ],
                      *       "effectiveFrom": "2026-04-01",
                      *       "effectiveTo": null,
@@ -10790,7 +10801,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-11-26T02:33:35.431Z"
+                     *       "createdAt": "2026-11-26T03:02:49.645Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -10974,10 +10985,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
+                     *       "id": "01a215ce-40b7-72a6-beb3-246753a90e6b",
                      *       "key": "adults",
                      *       "version": 1,
-                     *       "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
+                     *       "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
                      *       "clientGroups": [
                      *         "learning-disability",
                      *         "physical-disability",
@@ -10999,7 +11010,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-11-26T02:33:33.571Z"
+                     *       "createdAt": "2026-11-26T03:02:48.162Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -11154,7 +11165,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "schemeId": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
+                     *       "schemeId": "01a215ce-40b7-72a6-beb3-246753a90e6b",
                      *       "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *       "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *       "sections": [
@@ -11408,8 +11419,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-823a-7312-9db0-5ad019e5999f",
-                     *       "createdAt": "2026-11-26T02:33:35.546Z",
+                     *       "id": "01a215ce-4682-706d-8c3a-80f0e9b398c6",
+                     *       "createdAt": "2026-11-26T03:02:49.729Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -11713,8 +11724,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-823a-7312-9db0-5ad019e5999f",
-                     *       "createdAt": "2026-11-26T02:33:35.546Z",
+                     *       "id": "01a215ce-4682-706d-8c3a-80f0e9b398c6",
+                     *       "createdAt": "2026-11-26T03:02:49.729Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -12143,8 +12154,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
-                 *       "successorSchemeId": "01a215b3-87ae-779e-9a97-df403780a78d",
+                 *       "schemeId": "01a215ce-40b7-72a6-beb3-246753a90e6b",
+                 *       "successorSchemeId": "01a215ce-4ad9-7170-8e24-9f5e89c6915a",
                  *       "transitionalProtection": {
                  *         "maxDecreasePercent": 5
                  *       }
@@ -12168,10 +12179,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-87c7-724f-9825-b745d25570cd",
-                     *       "schemeId": "01a215b3-87ae-779e-9a97-df403780a78d",
+                     *       "id": "01a215ce-4aeb-750b-9541-4bcf0722dc86",
+                     *       "schemeId": "01a215ce-4ad9-7170-8e24-9f5e89c6915a",
                      *       "replacesSchemeIds": [
-                     *         "01a215b3-7ae6-7030-a504-f4b8d96a2109"
+                     *         "01a215ce-40b7-72a6-beb3-246753a90e6b"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -12208,8 +12219,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -12222,7 +12233,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-26T02:33:36.955Z",
+                     *       "createdAt": "2026-11-26T03:02:50.851Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -12399,10 +12410,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-87c7-724f-9825-b745d25570cd",
-                     *       "schemeId": "01a215b3-87ae-779e-9a97-df403780a78d",
+                     *       "id": "01a215ce-4aeb-750b-9541-4bcf0722dc86",
+                     *       "schemeId": "01a215ce-4ad9-7170-8e24-9f5e89c6915a",
                      *       "replacesSchemeIds": [
-                     *         "01a215b3-7ae6-7030-a504-f4b8d96a2109"
+                     *         "01a215ce-40b7-72a6-beb3-246753a90e6b"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -12439,8 +12450,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -12453,7 +12464,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-26T02:33:36.955Z",
+                     *       "createdAt": "2026-11-26T03:02:50.851Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -12611,10 +12622,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-87c7-724f-9825-b745d25570cd",
-                     *       "schemeId": "01a215b3-87ae-779e-9a97-df403780a78d",
+                     *       "id": "01a215ce-4aeb-750b-9541-4bcf0722dc86",
+                     *       "schemeId": "01a215ce-4ad9-7170-8e24-9f5e89c6915a",
                      *       "replacesSchemeIds": [
-                     *         "01a215b3-7ae6-7030-a504-f4b8d96a2109"
+                     *         "01a215ce-40b7-72a6-beb3-246753a90e6b"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -12651,22 +12662,22 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
                      *             "protectedPence": 0,
                      *             "upratedAnnualPence": 4152800,
                      *             "outcome": "winner",
-                     *             "newBudgetId": "01a215b3-8806-7159-b10e-5867fa1fa3b6",
-                     *             "reviewId": "01a215b3-880e-713c-a2fb-7b987f31be3c"
+                     *             "newBudgetId": "01a215ce-4b20-7737-b83b-0433057c57ea",
+                     *             "reviewId": "01a215ce-4b22-70dd-be30-64e8e5596ec3"
                      *           }
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-26T02:33:36.955Z",
-                     *       "appliedAt": "2026-11-26T02:33:37.042Z",
+                     *       "createdAt": "2026-11-26T03:02:50.851Z",
+                     *       "appliedAt": "2026-11-26T03:02:50.917Z",
                      *       "version": 2
                      *     }
                      */
@@ -12841,7 +12852,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
+                 *       "schemeId": "01a215ce-40b7-72a6-beb3-246753a90e6b",
                  *       "answers": {
                  *         "washing": "some",
                  *         "dressing": "some",
@@ -12908,12 +12919,12 @@ export interface operations {
                     /**
                      * @example {
                      *       "scheme": {
-                     *         "id": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
+                     *         "id": "01a215ce-40b7-72a6-beb3-246753a90e6b",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
                      *       "questionnaire": {
-                     *         "id": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
+                     *         "id": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -13679,7 +13690,7 @@ export interface operations {
         /** @description BudgetLine objects, one a line (NDJSON) */
         requestBody: {
             content: {
-                /** @example {"ref":"case-1","schemeId":"01a215b3-7ae6-7030-a504-f4b8d96a2109","answers":{"washing":"some","dressing":"some","toileting":"some","moving":"some","night":"waking","preparing":"some","eating":"some","diet":"complex","shopping":"some","weight":"risk","cleaning":"some","laundry":"some","bills":"some","safety-home":"some","adaptations":["hoist"],"family":"some","friends":"some","caring-role":"much","carer":"breakdown","isolation":"often","getting-out":"some","transport":"some","activities":"some","groups":"some","barriers":["mobility"],"work":"some","learning":"some","volunteering":"some","travel-training":"some","routine":"some","everyday":"some","big":"some","communication":"some","money":"some","health":"some","risks-home":"some","risks-out":"some","exploitation":"yes","behaviour":"frequent","falls":"many"}} */
+                /** @example {"ref":"case-1","schemeId":"01a215ce-40b7-72a6-beb3-246753a90e6b","answers":{"washing":"some","dressing":"some","toileting":"some","moving":"some","night":"waking","preparing":"some","eating":"some","diet":"complex","shopping":"some","weight":"risk","cleaning":"some","laundry":"some","bills":"some","safety-home":"some","adaptations":["hoist"],"family":"some","friends":"some","caring-role":"much","carer":"breakdown","isolation":"often","getting-out":"some","transport":"some","activities":"some","groups":"some","barriers":["mobility"],"work":"some","learning":"some","volunteering":"some","travel-training":"some","routine":"some","everyday":"some","big":"some","communication":"some","money":"some","health":"some","risks-home":"some","risks-out":"some","exploitation":"yes","behaviour":"frequent","falls":"many"}} */
                 "application/x-ndjson": string;
             };
         };
@@ -13693,7 +13704,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /** @example {"line":1,"ref":"case-1","calculation":{"scheme":{"id":"01a215b3-7ae6-7030-a504-f4b8d96a2109","key":"adults","version":1},"questionnaire":{"id":"01a215b3-7ac8-73c3-9af2-7b6783b3b9ee","key":"saq","version":1},"totalPoints":179,"complete":true,"missingQuestionKeys":[],"method":"linear","band":null,"belowFloor":false,"fullYearPence":4027500,"weeksCovered":52,"weeksPerYear":52,"rasAnnualPence":4027500,"panelAmount":null,"outsideRas":false,"transitionalProtection":null,"streams":[],"totalAnnualPence":4027500,"councilAnnualPence":4027500,"weeklyContributionPence":0,"annualContributionPence":0,"netAnnualPence":4027500,"referral":null,"referrals":[]}} */
+                    /** @example {"line":1,"ref":"case-1","calculation":{"scheme":{"id":"01a215ce-40b7-72a6-beb3-246753a90e6b","key":"adults","version":1},"questionnaire":{"id":"01a215ce-40a0-7319-8fa1-0213e0d7eaa3","key":"saq","version":1},"totalPoints":179,"complete":true,"missingQuestionKeys":[],"method":"linear","band":null,"belowFloor":false,"fullYearPence":4027500,"weeksCovered":52,"weeksPerYear":52,"rasAnnualPence":4027500,"panelAmount":null,"outsideRas":false,"transitionalProtection":null,"streams":[],"totalAnnualPence":4027500,"councilAnnualPence":4027500,"weeklyContributionPence":0,"annualContributionPence":0,"netAnnualPence":4027500,"referral":null,"referrals":[]}} */
                     "application/x-ndjson": string;
                 };
             };
@@ -14356,9 +14367,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "id": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mwwxujyc"
+                     *             "carefirst": "JOURNEY-mwwyw5jf"
                      *           },
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam Example",
@@ -14368,8 +14379,8 @@ export interface operations {
                      *           "underLegalHold": false,
                      *           "erasedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-26T02:33:35.633Z",
-                     *           "updatedAt": "2026-11-26T02:33:35.633Z"
+                     *           "createdAt": "2026-11-26T03:02:49.806Z",
+                     *           "updatedAt": "2026-11-26T03:02:49.806Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -14488,7 +14499,7 @@ export interface operations {
                  * @example {
                  *       "clientGroup": "learning-disability",
                  *       "externalIds": {
-                 *         "carefirst": "JOURNEY-mwwxujyc"
+                 *         "carefirst": "JOURNEY-mwwyw5jf"
                  *       },
                  *       "displayName": "Sam Example"
                  *     }
@@ -14511,9 +14522,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *       "id": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwxujyc"
+                     *         "carefirst": "JOURNEY-mwwyw5jf"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -14523,8 +14534,8 @@ export interface operations {
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T02:33:35.633Z",
-                     *       "updatedAt": "2026-11-26T02:33:35.633Z"
+                     *       "createdAt": "2026-11-26T03:02:49.806Z",
+                     *       "updatedAt": "2026-11-26T03:02:49.806Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -14708,9 +14719,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *       "id": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwxujyc"
+                     *         "carefirst": "JOURNEY-mwwyw5jf"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -14720,8 +14731,8 @@ export interface operations {
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T02:33:35.633Z",
-                     *       "updatedAt": "2026-11-26T02:33:35.633Z"
+                     *       "createdAt": "2026-11-26T03:02:49.806Z",
+                     *       "updatedAt": "2026-11-26T03:02:49.806Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -14887,9 +14898,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *       "id": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwxujyc"
+                     *         "carefirst": "JOURNEY-mwwyw5jf"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam",
@@ -14899,8 +14910,8 @@ export interface operations {
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T02:33:35.633Z",
-                     *       "updatedAt": "2026-11-26T02:33:35.749Z"
+                     *       "createdAt": "2026-11-26T03:02:49.806Z",
+                     *       "updatedAt": "2026-11-26T03:02:49.891Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -15144,7 +15155,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *       "recorded": true,
                      *       "sex": "female",
                      *       "ethnicity": "white-british",
@@ -15154,7 +15165,7 @@ export interface operations {
                      *       "primarySupportReason": "learning-disability",
                      *       "ageBand": null,
                      *       "version": 1,
-                     *       "updatedAt": "2026-11-26T02:33:35.767Z"
+                     *       "updatedAt": "2026-11-26T03:02:49.905Z"
                      *     }
                      */
                     "application/json": components["schemas"]["EqualityMonitoring"];
@@ -15324,7 +15335,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *       "recorded": true,
                      *       "sex": "female",
                      *       "ethnicity": "white-british",
@@ -15334,7 +15345,7 @@ export interface operations {
                      *       "primarySupportReason": "learning-disability",
                      *       "ageBand": null,
                      *       "version": 1,
-                     *       "updatedAt": "2026-11-26T02:33:35.767Z"
+                     *       "updatedAt": "2026-11-26T03:02:49.905Z"
                      *     }
                      */
                     "application/json": components["schemas"]["EqualityMonitoring"];
@@ -15569,10 +15580,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
-                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *           "questionnaire": {
-                     *             "id": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
+                     *             "id": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
@@ -16027,8 +16038,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "agreedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-11-26T02:33:35.825Z",
-                     *           "updatedAt": "2026-11-26T02:33:35.950Z"
+                     *           "createdAt": "2026-11-26T03:02:49.945Z",
+                     *           "updatedAt": "2026-11-26T03:02:50.017Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -16145,8 +16156,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                 *       "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
+                 *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                 *       "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
                  *       "completedWith": [
                  *         "family"
                  *       ],
@@ -16171,10 +16182,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
-                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *       "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *       "questionnaire": {
-                     *         "id": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
+                     *         "id": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -16619,8 +16630,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T02:33:35.825Z",
-                     *       "updatedAt": "2026-11-26T02:33:35.825Z"
+                     *       "createdAt": "2026-11-26T03:02:49.945Z",
+                     *       "updatedAt": "2026-11-26T03:02:49.945Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -16819,10 +16830,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
-                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *       "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *       "questionnaire": {
-                     *         "id": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
+                     *         "id": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -17277,8 +17288,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T02:33:35.825Z",
-                     *       "updatedAt": "2026-11-26T02:33:35.950Z"
+                     *       "createdAt": "2026-11-26T03:02:49.945Z",
+                     *       "updatedAt": "2026-11-26T03:02:50.017Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -17489,10 +17500,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
-                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *       "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *       "questionnaire": {
-                     *         "id": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
+                     *         "id": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -17947,8 +17958,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T02:33:35.825Z",
-                     *       "updatedAt": "2026-11-26T02:33:35.950Z"
+                     *       "createdAt": "2026-11-26T03:02:49.945Z",
+                     *       "updatedAt": "2026-11-26T03:02:50.017Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -18195,10 +18206,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
-                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *       "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *       "questionnaire": {
-                     *         "id": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
+                     *         "id": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -18695,11 +18706,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-11-26T02:33:36.085Z",
+                     *       "submittedAt": "2026-11-26T03:02:50.130Z",
                      *       "agreedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-11-26T02:33:35.825Z",
-                     *       "updatedAt": "2026-11-26T02:33:36.085Z"
+                     *       "createdAt": "2026-11-26T03:02:49.945Z",
+                     *       "updatedAt": "2026-11-26T03:02:50.130Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -18929,10 +18940,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
-                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *       "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *       "questionnaire": {
-                     *         "id": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
+                     *         "id": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -19035,8 +19046,8 @@ export interface operations {
                      *       "moderation": {
                      *         "decision": "agree",
                      *         "amendments": [],
-                     *         "moderatedBy": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
-                     *         "moderatedAt": "2026-11-26T02:33:36.115Z"
+                     *         "moderatedBy": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *         "moderatedAt": "2026-11-26T03:02:50.164Z"
                      *       },
                      *       "eligibility": {
                      *         "eligible": true,
@@ -19437,11 +19448,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-11-26T02:33:36.085Z",
-                     *       "agreedAt": "2026-11-26T02:33:36.116Z",
+                     *       "submittedAt": "2026-11-26T03:02:50.130Z",
+                     *       "agreedAt": "2026-11-26T03:02:50.164Z",
                      *       "version": 4,
-                     *       "createdAt": "2026-11-26T02:33:35.825Z",
-                     *       "updatedAt": "2026-11-26T02:33:36.116Z"
+                     *       "createdAt": "2026-11-26T03:02:49.945Z",
+                     *       "updatedAt": "2026-11-26T03:02:50.164Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -19693,18 +19704,18 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *           "assessmentId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *           "id": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "assessmentId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
                      *           "status": "indicative",
                      *           "startDate": "2026-12-01",
                      *           "questionnaire": {
-                     *             "id": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
+                     *             "id": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
                      *           "scheme": {
-                     *             "id": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
+                     *             "id": "01a215ce-40b7-72a6-beb3-246753a90e6b",
                      *             "key": "adults",
                      *             "version": 1
                      *           },
@@ -20296,8 +20307,8 @@ export interface operations {
                      *           "agreedAt": null,
                      *           "endDate": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-26T02:33:36.462Z",
-                     *           "updatedAt": "2026-11-26T02:33:36.462Z"
+                     *           "createdAt": "2026-11-26T03:02:50.423Z",
+                     *           "updatedAt": "2026-11-26T03:02:50.423Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -20414,7 +20425,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "assessmentId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                 *       "assessmentId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
                  *       "startDate": "2026-12-01"
                  *     }
                  */
@@ -20436,18 +20447,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *       "assessmentId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *       "id": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *       "assessmentId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
+                     *         "id": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
+                     *         "id": "01a215ce-40b7-72a6-beb3-246753a90e6b",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -21039,8 +21050,8 @@ export interface operations {
                      *       "agreedAt": null,
                      *       "endDate": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T02:33:36.462Z",
-                     *       "updatedAt": "2026-11-26T02:33:36.462Z"
+                     *       "createdAt": "2026-11-26T03:02:50.423Z",
+                     *       "updatedAt": "2026-11-26T03:02:50.423Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -21239,18 +21250,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *       "assessmentId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *       "id": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *       "assessmentId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
+                     *         "id": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
+                     *         "id": "01a215ce-40b7-72a6-beb3-246753a90e6b",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -21842,8 +21853,8 @@ export interface operations {
                      *       "agreedAt": null,
                      *       "endDate": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T02:33:36.462Z",
-                     *       "updatedAt": "2026-11-26T02:33:36.462Z"
+                     *       "createdAt": "2026-11-26T03:02:50.423Z",
+                     *       "updatedAt": "2026-11-26T03:02:50.423Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -22011,18 +22022,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *       "assessmentId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *       "id": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *       "assessmentId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
                      *       "status": "ended",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
+                     *         "id": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
+                     *         "id": "01a215ce-40b7-72a6-beb3-246753a90e6b",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -22611,11 +22622,11 @@ export interface operations {
                      *         }
                      *       ],
                      *       "contributionCollection": null,
-                     *       "agreedAt": "2026-11-26T02:33:36.898Z",
+                     *       "agreedAt": "2026-11-26T03:02:50.806Z",
                      *       "endDate": "2027-09-30",
                      *       "version": 3,
-                     *       "createdAt": "2026-11-26T02:33:36.462Z",
-                     *       "updatedAt": "2026-11-26T02:33:38.623Z"
+                     *       "createdAt": "2026-11-26T03:02:50.423Z",
+                     *       "updatedAt": "2026-11-26T03:02:52.166Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -22862,7 +22873,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215b3-84d4-73de-bfd0-d998a88b2d70",
+                     *           "id": "01a215ce-4888-702d-a315-6b734bdb4189",
                      *           "version": 1,
                      *           "shipped": false,
                      *           "name": "Charging policy 2027/28",
@@ -22928,7 +22939,7 @@ export interface operations {
                      *             "minimumWeeklyChargePence": 0,
                      *             "arrangementFeePence": 0
                      *           },
-                     *           "createdAt": "2026-11-26T02:33:36.204Z"
+                     *           "createdAt": "2026-11-26T03:02:50.242Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -23071,7 +23082,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-84d4-73de-bfd0-d998a88b2d70",
+                     *       "id": "01a215ce-4888-702d-a315-6b734bdb4189",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -23137,7 +23148,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-11-26T02:33:36.204Z"
+                     *       "createdAt": "2026-11-26T03:02:50.242Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -23320,7 +23331,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-84d4-73de-bfd0-d998a88b2d70",
+                     *       "id": "01a215ce-4888-702d-a315-6b734bdb4189",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -23386,7 +23397,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-11-26T02:33:36.204Z"
+                     *       "createdAt": "2026-11-26T03:02:50.242Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -23546,19 +23557,19 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215b3-8499-7575-8386-e098fcf21733",
-                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "id": "01a215ce-4852-74e4-ab88-aa0c4781c37a",
+                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *           "effectiveFrom": "2026-04-01",
                      *           "method": "entered",
                      *           "weeklyContributionPence": 1500,
                      *           "calculation": null,
                      *           "chargingPolicy": null,
                      *           "notes": null,
-                     *           "createdAt": "2026-11-26T02:33:36.150Z"
+                     *           "createdAt": "2026-11-26T03:02:50.192Z"
                      *         },
                      *         {
-                     *           "id": "01a215b3-8553-7206-a0fc-b5a0e20d2909",
-                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "id": "01a215ce-48e1-737a-97bb-c00831865052",
+                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *           "effectiveFrom": "2027-04-01",
                      *           "method": "calculated",
                      *           "weeklyContributionPence": 10035,
@@ -23714,12 +23725,12 @@ export interface operations {
                      *             }
                      *           },
                      *           "chargingPolicy": {
-                     *             "id": "01a215b3-84d4-73de-bfd0-d998a88b2d70",
+                     *             "id": "01a215ce-4888-702d-a315-6b734bdb4189",
                      *             "version": 1,
                      *             "name": "Charging policy 2027/28"
                      *           },
                      *           "notes": null,
-                     *           "createdAt": "2026-11-26T02:33:36.334Z"
+                     *           "createdAt": "2026-11-26T03:02:50.333Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -23891,15 +23902,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-8499-7575-8386-e098fcf21733",
-                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *       "id": "01a215ce-4852-74e4-ab88-aa0c4781c37a",
+                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *       "effectiveFrom": "2026-04-01",
                      *       "method": "entered",
                      *       "weeklyContributionPence": 1500,
                      *       "calculation": null,
                      *       "chargingPolicy": null,
                      *       "notes": null,
-                     *       "createdAt": "2026-11-26T02:33:36.150Z"
+                     *       "createdAt": "2026-11-26T03:02:50.192Z"
                      *     }
                      */
                     "application/json": components["schemas"]["FinancialAssessment"];
@@ -24122,9 +24133,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
-                     *           "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *           "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *           "status": "draft",
                      *           "stage": null,
                      *           "outcomes": [
@@ -24307,8 +24318,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "decidedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-11-26T02:33:36.648Z",
-                     *           "updatedAt": "2026-11-26T02:33:36.704Z",
+                     *           "createdAt": "2026-11-26T03:02:50.606Z",
+                     *           "updatedAt": "2026-11-26T03:02:50.663Z",
                      *           "healthySafeAndWell": "My PA checks my medication daily"
                      *         }
                      *       ],
@@ -24426,7 +24437,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                 *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                  *       "outcomes": [
                  *         {
                  *           "key": "home",
@@ -24495,9 +24506,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
-                     *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *       "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -24680,8 +24691,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T02:33:36.648Z",
-                     *       "updatedAt": "2026-11-26T02:33:36.648Z",
+                     *       "createdAt": "2026-11-26T03:02:50.606Z",
+                     *       "updatedAt": "2026-11-26T03:02:50.606Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -24881,9 +24892,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
-                     *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *       "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -25066,8 +25077,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T02:33:36.648Z",
-                     *       "updatedAt": "2026-11-26T02:33:36.704Z",
+                     *       "createdAt": "2026-11-26T03:02:50.606Z",
+                     *       "updatedAt": "2026-11-26T03:02:50.663Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -25281,9 +25292,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
-                     *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *       "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -25466,8 +25477,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T02:33:36.648Z",
-                     *       "updatedAt": "2026-11-26T02:33:36.704Z",
+                     *       "createdAt": "2026-11-26T03:02:50.606Z",
+                     *       "updatedAt": "2026-11-26T03:02:50.663Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -25715,9 +25726,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
-                     *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *       "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *       "status": "submitted",
                      *       "stage": "coordinator",
                      *       "outcomes": [
@@ -25897,11 +25908,11 @@ export interface operations {
                      *       ],
                      *       "exception": null,
                      *       "decisions": [],
-                     *       "submittedAt": "2026-11-26T02:33:36.788Z",
+                     *       "submittedAt": "2026-11-26T03:02:50.732Z",
                      *       "decidedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-11-26T02:33:36.648Z",
-                     *       "updatedAt": "2026-11-26T02:33:36.789Z",
+                     *       "createdAt": "2026-11-26T03:02:50.606Z",
+                     *       "updatedAt": "2026-11-26T03:02:50.732Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -26133,9 +26144,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
-                     *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *       "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *       "status": "submitted",
                      *       "stage": "team-manager",
                      *       "outcomes": [
@@ -26316,22 +26327,22 @@ export interface operations {
                      *       "exception": null,
                      *       "decisions": [
                      *         {
-                     *           "id": "01a215b3-8739-76e0-bd94-eea1ddac3d84",
+                     *           "id": "01a215ce-4a7f-7330-8724-56a0f9a568f9",
                      *           "stage": "coordinator",
                      *           "outcome": "approve",
                      *           "reasons": "Approved at coordinator: meets the outcomes",
                      *           "planVersion": 3,
-                     *           "decidedBy": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *           "decidedBy": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *           "actorName": "coordinator-1",
                      *           "checklistReasons": null,
-                     *           "decidedAt": "2026-11-26T02:33:36.807Z"
+                     *           "decidedAt": "2026-11-26T03:02:50.745Z"
                      *         }
                      *       ],
-                     *       "submittedAt": "2026-11-26T02:33:36.788Z",
+                     *       "submittedAt": "2026-11-26T03:02:50.732Z",
                      *       "decidedAt": null,
                      *       "version": 4,
-                     *       "createdAt": "2026-11-26T02:33:36.648Z",
-                     *       "updatedAt": "2026-11-26T02:33:36.829Z",
+                     *       "createdAt": "2026-11-26T03:02:50.606Z",
+                     *       "updatedAt": "2026-11-26T03:02:50.753Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -26575,10 +26586,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *       "status": "agreed",
                      *       "agreement": {
-                     *         "id": "01a215b3-8787-70db-9a87-e4f03b77bf36",
+                     *         "id": "01a215ce-4abb-7033-a199-b82f499a399b",
                      *         "startDate": "2026-12-01",
                      *         "frequency": "monthly",
                      *         "collection": "net",
@@ -26586,7 +26597,7 @@ export interface operations {
                      *         "grossAnnualPence": 4027500,
                      *         "contributionAnnualPence": 78000,
                      *         "netAnnualPence": 3949500,
-                     *         "financialAssessmentId": "01a215b3-8499-7575-8386-e098fcf21733"
+                     *         "financialAssessmentId": "01a215ce-4852-74e4-ab88-aa0c4781c37a"
                      *       },
                      *       "balancePence": 329125,
                      *       "councilPaidPence": 329125,
@@ -26620,11 +26631,11 @@ export interface operations {
                      *           "status": "paid",
                      *           "payments": [
                      *             {
-                     *               "transactionId": "01a215b3-88ca-76c6-886c-3a580774f146",
+                     *               "transactionId": "01a215ce-4bca-74b1-ab84-31a2c5d79ef7",
                      *               "amountPence": 329125
                      *             }
                      *           ],
-                     *           "paidBy": "01a215b3-88ca-76c6-886c-3a580774f146"
+                     *           "paidBy": "01a215ce-4bca-74b1-ab84-31a2c5d79ef7"
                      *         },
                      *         {
                      *           "funder": "council",
@@ -26739,8 +26750,8 @@ export interface operations {
                      *       ],
                      *       "transactions": [
                      *         {
-                     *           "id": "01a215b3-88ca-76c6-886c-3a580774f146",
-                     *           "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *           "id": "01a215ce-4bca-74b1-ab84-31a2c5d79ef7",
+                     *           "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *           "kind": "council-payment",
                      *           "funder": "council",
                      *           "direction": "in",
@@ -26753,8 +26764,8 @@ export interface operations {
                      *           "reversesTransactionId": null,
                      *           "reversedBy": null,
                      *           "description": "Payment run 2026-12-01",
-                     *           "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
-                     *           "createdAt": "2026-11-26T02:33:37.220Z"
+                     *           "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *           "createdAt": "2026-11-26T03:02:51.077Z"
                      *         }
                      *       ]
                      *     }
@@ -26928,8 +26939,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-892c-7030-b12b-dd4b60a4585d",
-                     *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *       "id": "01a215ce-4c1f-757c-8fb6-bdc38fc475b8",
+                     *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *       "kind": "council-payment",
                      *       "funder": "council",
                      *       "direction": "in",
@@ -26942,8 +26953,8 @@ export interface operations {
                      *       "reversesTransactionId": null,
                      *       "reversedBy": null,
                      *       "description": null,
-                     *       "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
-                     *       "createdAt": "2026-11-26T02:33:37.313Z"
+                     *       "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *       "createdAt": "2026-11-26T03:02:51.158Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Transaction"];
@@ -27147,7 +27158,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                 *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                  *       "termsVersion": "2026-04",
                  *       "holder": {
                  *         "type": "person"
@@ -27178,9 +27189,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-8834-7713-9246-b0695f60523e",
-                     *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *       "id": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *       "status": "active",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -27198,7 +27209,7 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [],
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T02:33:37.068Z"
+                     *       "createdAt": "2026-11-26T03:02:50.934Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -27382,9 +27393,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-8834-7713-9246-b0695f60523e",
-                     *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *       "id": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *       "status": "active",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -27402,8 +27413,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a215b3-8a2e-757e-a934-a40716a1f065",
-                     *           "agreementId": "01a215b3-8834-7713-9246-b0695f60523e",
+                     *           "id": "01a215ce-4ce4-7486-aa94-ea623ccb886f",
+                     *           "agreementId": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -27514,11 +27525,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-26T02:33:37.574Z"
+                     *           "createdAt": "2026-11-26T03:02:51.358Z"
                      *         }
                      *       ],
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T02:33:37.068Z"
+                     *       "createdAt": "2026-11-26T03:02:50.934Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -27685,9 +27696,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-8834-7713-9246-b0695f60523e",
-                     *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *       "id": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *       "status": "suspended",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -27705,8 +27716,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a215b3-8a2e-757e-a934-a40716a1f065",
-                     *           "agreementId": "01a215b3-8834-7713-9246-b0695f60523e",
+                     *           "id": "01a215ce-4ce4-7486-aa94-ea623ccb886f",
+                     *           "agreementId": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -27817,11 +27828,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-26T02:33:37.574Z"
+                     *           "createdAt": "2026-11-26T03:02:51.358Z"
                      *         }
                      *       ],
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T02:33:37.068Z"
+                     *       "createdAt": "2026-11-26T03:02:50.934Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -28069,8 +28080,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-8a2e-757e-a934-a40716a1f065",
-                     *       "agreementId": "01a215b3-8834-7713-9246-b0695f60523e",
+                     *       "id": "01a215ce-4ce4-7486-aa94-ea623ccb886f",
+                     *       "agreementId": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2026-12-31",
                      *       "statement": {
@@ -28181,7 +28192,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-26T02:33:37.574Z"
+                     *       "createdAt": "2026-11-26T03:02:51.358Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AccountReturn"];
@@ -28408,7 +28419,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-8a6d-723c-88a6-6e8689774dff",
+                     *       "id": "01a215ce-4d05-7241-9987-1d58790438ec",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -28418,7 +28429,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a215b3-8834-7713-9246-b0695f60523e",
+                     *           "agreementId": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -28458,7 +28469,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-26T02:33:37.637Z"
+                     *       "createdAt": "2026-11-26T03:02:51.392Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -28626,7 +28637,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-8a6d-723c-88a6-6e8689774dff",
+                     *       "id": "01a215ce-4d05-7241-9987-1d58790438ec",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -28636,7 +28647,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a215b3-8834-7713-9246-b0695f60523e",
+                     *           "agreementId": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -28676,7 +28687,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-26T02:33:37.637Z"
+                     *       "createdAt": "2026-11-26T03:02:51.392Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -28820,7 +28831,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "agreementId": "01a215b3-8834-7713-9246-b0695f60523e",
+                 *       "agreementId": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
                  *       "outcome": "satisfactory",
                  *       "notes": "Statement and card records agree"
                  *     }
@@ -28840,7 +28851,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-8a6d-723c-88a6-6e8689774dff",
+                     *       "id": "01a215ce-4d05-7241-9987-1d58790438ec",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -28850,7 +28861,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a215b3-8834-7713-9246-b0695f60523e",
+                     *           "agreementId": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -28861,7 +28872,7 @@ export interface operations {
                      *           "notes": "Statement and card records agree",
                      *           "recoveryPence": null,
                      *           "recoveryTransactionId": null,
-                     *           "decidedAt": "2026-11-26T02:33:37.688Z"
+                     *           "decidedAt": "2026-11-26T03:02:51.427Z"
                      *         }
                      *       ],
                      *       "explanation": [
@@ -28890,7 +28901,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-26T02:33:37.637Z"
+                     *       "createdAt": "2026-11-26T03:02:51.392Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -29129,7 +29140,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-8868-71b6-9937-e2aafd8a9306",
+                     *       "id": "01a215ce-4b63-75c3-b90a-6bfefc2dbe2f",
                      *       "runDate": "2026-11-30",
                      *       "status": "prepared",
                      *       "payments": 0,
@@ -29162,11 +29173,11 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a215b3-8868-71b6-9937-e2aafd8a9306/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a215b3-8868-71b6-9937-e2aafd8a9306/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a215ce-4b63-75c3-b90a-6bfefc2dbe2f/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a215ce-4b63-75c3-b90a-6bfefc2dbe2f/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
-                     *       "createdAt": "2026-11-26T02:33:37.116Z",
+                     *       "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *       "createdAt": "2026-11-26T03:02:50.967Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
                      *       "cancelledAt": null,
@@ -29354,7 +29365,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-8895-7515-89cf-e5b4d7bb4e09",
+                     *       "id": "01a215ce-4b95-7092-ae4c-d8dc2fddb8d6",
                      *       "runDate": "2026-12-01",
                      *       "status": "prepared",
                      *       "payments": 1,
@@ -29387,11 +29398,11 @@ export interface operations {
                      *         "amountPence": 329125
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a215b3-8895-7515-89cf-e5b4d7bb4e09/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a215b3-8895-7515-89cf-e5b4d7bb4e09/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a215ce-4b95-7092-ae4c-d8dc2fddb8d6/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a215ce-4b95-7092-ae4c-d8dc2fddb8d6/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
-                     *       "createdAt": "2026-11-26T02:33:37.163Z",
+                     *       "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *       "createdAt": "2026-11-26T03:02:51.011Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
                      *       "cancelledAt": null,
@@ -29550,9 +29561,9 @@ export interface operations {
                 content: {
                     /**
                      * @example record,run_id,run_date,payee_kind,payee_reference,payee_name,budget_id,person_id,instalment_number,due_date,count,amount_pence
-                     *     payment,01a215b3-8895-7515-89cf-e5b4d7bb4e09,2026-12-01,direct-payment,DB-CARD-0001,Sam,01a215b3-85d5-7783-a443-0580ef625c95,01a215b3-82a1-7611-8eba-06e6eee5e090,1,2026-12-01,1,329125
-                     *     payee-total,01a215b3-8895-7515-89cf-e5b4d7bb4e09,2026-12-01,direct-payment,DB-CARD-0001,Sam,,,,,1,329125
-                     *     control,01a215b3-8895-7515-89cf-e5b4d7bb4e09,2026-12-01,,,,,,,,1,329125
+                     *     payment,01a215ce-4b95-7092-ae4c-d8dc2fddb8d6,2026-12-01,direct-payment,DB-CARD-0001,Sam,01a215ce-493e-759a-a1a8-270c9edf7d2c,01a215ce-46d8-7606-a832-a17609d94e27,1,2026-12-01,1,329125
+                     *     payee-total,01a215ce-4b95-7092-ae4c-d8dc2fddb8d6,2026-12-01,direct-payment,DB-CARD-0001,Sam,,,,,1,329125
+                     *     control,01a215ce-4b95-7092-ae4c-d8dc2fddb8d6,2026-12-01,,,,,,,,1,329125
                      */
                     "text/csv": string;
                     "text/plain": string;
@@ -29736,7 +29747,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-8895-7515-89cf-e5b4d7bb4e09",
+                     *       "id": "01a215ce-4b95-7092-ae4c-d8dc2fddb8d6",
                      *       "runDate": "2026-12-01",
                      *       "status": "confirmed",
                      *       "payments": 1,
@@ -29769,13 +29780,13 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a215b3-8895-7515-89cf-e5b4d7bb4e09/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a215b3-8895-7515-89cf-e5b4d7bb4e09/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a215ce-4b95-7092-ae4c-d8dc2fddb8d6/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a215ce-4b95-7092-ae4c-d8dc2fddb8d6/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
-                     *       "createdAt": "2026-11-26T02:33:37.163Z",
-                     *       "confirmedBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
-                     *       "confirmedAt": "2026-11-26T02:33:37.236Z",
+                     *       "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *       "createdAt": "2026-11-26T03:02:51.011Z",
+                     *       "confirmedBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *       "confirmedAt": "2026-11-26T03:02:51.093Z",
                      *       "cancelledAt": null,
                      *       "version": 3
                      *     }
@@ -29946,7 +29957,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-8868-71b6-9937-e2aafd8a9306",
+                     *       "id": "01a215ce-4b63-75c3-b90a-6bfefc2dbe2f",
                      *       "runDate": "2026-11-30",
                      *       "status": "cancelled",
                      *       "payments": 0,
@@ -29979,14 +29990,14 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a215b3-8868-71b6-9937-e2aafd8a9306/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a215b3-8868-71b6-9937-e2aafd8a9306/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a215ce-4b63-75c3-b90a-6bfefc2dbe2f/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a215ce-4b63-75c3-b90a-6bfefc2dbe2f/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
-                     *       "createdAt": "2026-11-26T02:33:37.116Z",
+                     *       "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *       "createdAt": "2026-11-26T03:02:50.967Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
-                     *       "cancelledAt": "2026-11-26T02:33:37.152Z",
+                     *       "cancelledAt": "2026-11-26T03:02:51.003Z",
                      *       "version": 2
                      *     }
                      */
@@ -30162,10 +30173,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215b3-8c03-70c7-9c9c-1de64aeb6803",
-                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "id": "01a215ce-4e34-718d-aa47-89fb3c87e30c",
+                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *           "subject": "budget",
-                     *           "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *           "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *           "planId": null,
                      *           "decisionId": null,
                      *           "lodgedBy": "person",
@@ -30173,8 +30184,8 @@ export interface operations {
                      *           "status": "lodged",
                      *           "decision": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-26T02:33:38.048Z",
-                     *           "updatedAt": "2026-11-26T02:33:38.048Z"
+                     *           "createdAt": "2026-11-26T03:02:51.698Z",
+                     *           "updatedAt": "2026-11-26T03:02:51.698Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -30292,7 +30303,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "subject": "budget",
-                 *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                 *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                  *       "reason": "My night-time needs are not counted"
                  *     }
                  */
@@ -30314,10 +30325,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-8c03-70c7-9c9c-1de64aeb6803",
-                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *       "id": "01a215ce-4e34-718d-aa47-89fb3c87e30c",
+                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *       "subject": "budget",
-                     *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -30325,8 +30336,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T02:33:38.048Z",
-                     *       "updatedAt": "2026-11-26T02:33:38.048Z"
+                     *       "createdAt": "2026-11-26T03:02:51.698Z",
+                     *       "updatedAt": "2026-11-26T03:02:51.698Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -30525,10 +30536,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-8c03-70c7-9c9c-1de64aeb6803",
-                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *       "id": "01a215ce-4e34-718d-aa47-89fb3c87e30c",
+                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *       "subject": "budget",
-                     *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -30536,8 +30547,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T02:33:38.048Z",
-                     *       "updatedAt": "2026-11-26T02:33:38.048Z"
+                     *       "createdAt": "2026-11-26T03:02:51.698Z",
+                     *       "updatedAt": "2026-11-26T03:02:51.698Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -30704,10 +30715,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-8c03-70c7-9c9c-1de64aeb6803",
-                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *       "id": "01a215ce-4e34-718d-aa47-89fb3c87e30c",
+                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *       "subject": "budget",
-                     *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -30717,12 +30728,12 @@ export interface operations {
                      *         "outcome": "not-upheld",
                      *         "reasons": "Night-time needs are counted in section 4",
                      *         "agreedAnnualPence": null,
-                     *         "decidedBy": "key:01a215b3-8037-757d-a74d-cc3c41fed471",
-                     *         "decidedAt": "2026-11-26T02:33:38.103Z"
+                     *         "decidedBy": "key:01a215ce-4500-7544-ae6a-472ce30700c2",
+                     *         "decidedAt": "2026-11-26T03:02:51.749Z"
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T02:33:38.048Z",
-                     *       "updatedAt": "2026-11-26T02:33:38.104Z"
+                     *       "createdAt": "2026-11-26T03:02:51.698Z",
+                     *       "updatedAt": "2026-11-26T03:02:51.749Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -30978,9 +30989,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215b3-878f-712e-9e41-e4fe08b15f64",
-                     *           "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "id": "01a215ce-4ac3-71c9-9c75-44988d7b8959",
+                     *           "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *           "kind": "first",
                      *           "dueDate": "2026-12-29",
                      *           "repeatEveryMonths": null,
@@ -30990,13 +31001,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-26T02:33:36.884Z",
-                     *           "updatedAt": "2026-11-26T02:33:36.884Z"
+                     *           "createdAt": "2026-11-26T03:02:50.796Z",
+                     *           "updatedAt": "2026-11-26T03:02:50.796Z"
                      *         },
                      *         {
-                     *           "id": "01a215b3-878f-712f-a5a6-db054202ed8d",
-                     *           "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "id": "01a215ce-4ac3-71ca-afed-19924561cce7",
+                     *           "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *           "kind": "annual",
                      *           "dueDate": "2027-12-01",
                      *           "repeatEveryMonths": null,
@@ -31006,13 +31017,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-26T02:33:36.884Z",
-                     *           "updatedAt": "2026-11-26T02:33:36.884Z"
+                     *           "createdAt": "2026-11-26T03:02:50.796Z",
+                     *           "updatedAt": "2026-11-26T03:02:50.796Z"
                      *         },
                      *         {
-                     *           "id": "01a215b3-880e-713c-a2fb-7b987f31be3c",
-                     *           "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "id": "01a215ce-4b22-70dd-be30-64e8e5596ec3",
+                     *           "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *           "kind": "interim",
                      *           "dueDate": "2027-04-01",
                      *           "repeatEveryMonths": null,
@@ -31022,8 +31033,8 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-26T02:33:37.015Z",
-                     *           "updatedAt": "2026-11-26T02:33:37.015Z"
+                     *           "createdAt": "2026-11-26T03:02:50.906Z",
+                     *           "updatedAt": "2026-11-26T03:02:50.906Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -31141,7 +31152,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                 *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                  *       "kind": "interim",
                  *       "dueDate": "2027-03-01"
                  *     }
@@ -31164,9 +31175,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-8b22-7759-a0f0-ffc4ab8fa95e",
-                     *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *       "id": "01a215ce-4d87-7532-b7ae-3847a7bdbdf5",
+                     *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *       "kind": "interim",
                      *       "dueDate": "2027-03-01",
                      *       "repeatEveryMonths": null,
@@ -31176,8 +31187,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T02:33:37.824Z",
-                     *       "updatedAt": "2026-11-26T02:33:37.824Z"
+                     *       "createdAt": "2026-11-26T03:02:51.524Z",
+                     *       "updatedAt": "2026-11-26T03:02:51.524Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -31361,9 +31372,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-880e-713c-a2fb-7b987f31be3c",
-                     *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *       "id": "01a215ce-4b22-70dd-be30-64e8e5596ec3",
+                     *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -31373,8 +31384,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T02:33:37.015Z",
-                     *       "updatedAt": "2026-11-26T02:33:37.015Z"
+                     *       "createdAt": "2026-11-26T03:02:50.906Z",
+                     *       "updatedAt": "2026-11-26T03:02:50.906Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -31552,9 +31563,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-880e-713c-a2fb-7b987f31be3c",
-                     *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *       "id": "01a215ce-4b22-70dd-be30-64e8e5596ec3",
+                     *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -31586,10 +31597,10 @@ export interface operations {
                      *         "reassessmentId": null
                      *       },
                      *       "clawback": null,
-                     *       "completedAt": "2026-11-26T02:33:37.925Z",
+                     *       "completedAt": "2026-11-26T03:02:51.593Z",
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T02:33:37.015Z",
-                     *       "updatedAt": "2026-11-26T02:33:37.925Z"
+                     *       "createdAt": "2026-11-26T03:02:50.906Z",
+                     *       "updatedAt": "2026-11-26T03:02:51.594Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -31848,9 +31859,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-878f-712f-a5a6-db054202ed8d",
-                     *       "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *       "id": "01a215ce-4ac3-71ca-afed-19924561cce7",
+                     *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *       "kind": "annual",
                      *       "dueDate": "2027-12-01",
                      *       "repeatEveryMonths": null,
@@ -31992,10 +32003,10 @@ export interface operations {
                      *           "decision": "reduce",
                      *           "amountPence": 1577576,
                      *           "reason": "A replacement hoist is due next month",
-                     *           "decidedBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
-                     *           "decidedAt": "2026-11-26T02:33:38.015Z",
+                     *           "decidedBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *           "decidedAt": "2026-11-26T03:02:51.671Z",
                      *           "transactionIds": [
-                     *             "01a215b3-8bde-700a-b4b1-d7a2828cbbf4"
+                     *             "01a215ce-4e16-775e-b5e0-92d649078b62"
                      *           ]
                      *         },
                      *         "weeksPerYear": 52,
@@ -32003,10 +32014,10 @@ export interface operations {
                      *         "funders": [],
                      *         "totalClawbackPence": 3155153
                      *       },
-                     *       "completedAt": "2026-11-26T02:33:37.957Z",
+                     *       "completedAt": "2026-11-26T03:02:51.636Z",
                      *       "version": 3,
-                     *       "createdAt": "2026-11-26T02:33:36.884Z",
-                     *       "updatedAt": "2026-11-26T02:33:38.016Z"
+                     *       "createdAt": "2026-11-26T03:02:50.796Z",
+                     *       "updatedAt": "2026-11-26T03:02:51.671Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -32250,26 +32261,26 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "budget",
-                     *       "id": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *       "id": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
                      *         "questionnaire": "saq v1",
-                     *         "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
+                     *         "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
                      *         "scheme": "adults v1",
-                     *         "schemeId": "01a215b3-7ae6-7030-a504-f4b8d96a2109"
+                     *         "schemeId": "01a215ce-40b7-72a6-beb3-246753a90e6b"
                      *       },
                      *       "checks": [
                      *         {
                      *           "figure": "schemeId",
-                     *           "stored": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
-                     *           "recomputed": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
+                     *           "stored": "01a215ce-40b7-72a6-beb3-246753a90e6b",
+                     *           "recomputed": "01a215ce-40b7-72a6-beb3-246753a90e6b",
                      *           "matches": true
                      *         },
                      *         {
                      *           "figure": "questionnaireId",
-                     *           "stored": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
-                     *           "recomputed": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
+                     *           "stored": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
+                     *           "recomputed": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
                      *           "matches": true
                      *         },
                      *         {
@@ -32528,11 +32539,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "financial-assessment",
-                     *       "id": "01a215b3-8553-7206-a0fc-b5a0e20d2909",
+                     *       "id": "01a215ce-48e1-737a-97bb-c00831865052",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
-                     *         "chargingPolicyId": "01a215b3-84d4-73de-bfd0-d998a88b2d70",
+                     *         "chargingPolicyId": "01a215ce-4888-702d-a315-6b734bdb4189",
                      *         "chargingPolicyVersion": 1,
                      *         "chargingPolicy": "Charging policy 2027/28"
                      *       },
@@ -32719,7 +32730,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "clawback",
-                     *       "id": "01a215b3-878f-712f-a5a6-db054202ed8d",
+                     *       "id": "01a215ce-4ac3-71ca-afed-19924561cce7",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
@@ -35180,52 +35191,52 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215b3-7b09-725c-9ff5-0d9e3f6de995",
+                     *           "id": "01a215ce-40d9-7594-ad2d-e358b389a65b",
                      *           "seq": 1,
                      *           "type": "council.created",
                      *           "entityType": "council",
-                     *           "entityId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *           "occurredAt": "2026-11-26T02:33:33.571Z",
+                     *           "entityId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *           "occurredAt": "2026-11-26T03:02:48.162Z",
                      *           "data": {
-                     *             "id": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "id": "01a215ce-4067-77b2-a186-77184d21ff15",
                      *             "name": "Demo Borough"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215b3-7b09-725d-8cb6-ce0e8a927331",
+                     *           "id": "01a215ce-40d9-7595-85c7-293a3bfa1bbf",
                      *           "seq": 2,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
-                     *           "occurredAt": "2026-11-26T02:33:33.571Z",
+                     *           "entityId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
+                     *           "occurredAt": "2026-11-26T03:02:48.162Z",
                      *           "data": {
-                     *             "id": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
+                     *             "id": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
                      *             "key": "saq",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215b3-7b09-725e-8ab6-792445e6b2ed",
+                     *           "id": "01a215ce-40d9-7596-bdc8-9565fc4ecb41",
                      *           "seq": 3,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
-                     *           "occurredAt": "2026-11-26T02:33:33.571Z",
+                     *           "entityId": "01a215ce-40b7-72a6-beb3-246753a90e6b",
+                     *           "occurredAt": "2026-11-26T03:02:48.162Z",
                      *           "data": {
-                     *             "id": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
+                     *             "id": "01a215ce-40b7-72a6-beb3-246753a90e6b",
                      *             "key": "adults",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215b3-7fe4-73c8-8894-fe88eb278e07",
+                     *           "id": "01a215ce-44ca-703e-bb49-cf6996fc8884",
                      *           "seq": 4,
                      *           "type": "council.updated",
                      *           "entityType": "council",
-                     *           "entityId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *           "occurredAt": "2026-11-26T02:33:34.932Z",
+                     *           "entityId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *           "occurredAt": "2026-11-26T03:02:49.280Z",
                      *           "data": {
-                     *             "id": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *             "id": "01a215ce-4067-77b2-a186-77184d21ff15",
                      *             "name": "Demo Borough",
                      *             "version": 2,
                      *             "settings": {
@@ -35244,7 +35255,7 @@ export interface operations {
                      *                   }
                      *                 ],
                      *                 "publishedSchemeIds": [
-                     *                   "01a215b3-7ae6-7030-a504-f4b8d96a2109"
+                     *                   "01a215ce-40b7-72a6-beb3-246753a90e6b"
                      *                 ],
                      *                 "seniorResponsibleOwner": "Director of Adult Social Services"
                      *               },
@@ -35257,152 +35268,152 @@ export interface operations {
                      *               "firstReviewAfterWeeks": 4,
                      *               "contributionCollection": "net"
                      *             },
-                     *             "createdAt": "2026-11-26T02:33:33.571Z"
+                     *             "createdAt": "2026-11-26T03:02:48.162Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215b3-8013-77ed-8823-37edc0f64fd4",
+                     *           "id": "01a215ce-44e4-73e4-94ac-2757df3b575a",
                      *           "seq": 5,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a215b3-8005-769d-860e-4f57b3957bfb",
-                     *           "occurredAt": "2026-11-26T02:33:34.981Z",
+                     *           "entityId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *           "occurredAt": "2026-11-26T03:02:49.311Z",
                      *           "data": {
-                     *             "id": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "id": "01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *             "name": "Care coordinators",
                      *             "roles": [
                      *               "assessor"
                      *             ],
-                     *             "createdAt": "2026-11-26T02:33:34.981Z",
+                     *             "createdAt": "2026-11-26T03:02:49.311Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215b3-802f-7667-9219-b3f63521bf98",
+                     *           "id": "01a215ce-44fa-7600-8af2-a2056af51071",
                      *           "seq": 6,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a215b3-8027-71e0-8cb5-3694fd00bbce",
-                     *           "occurredAt": "2026-11-26T02:33:35.015Z",
+                     *           "entityId": "01a215ce-44f7-7654-9318-64922a2dcdcd",
+                     *           "occurredAt": "2026-11-26T03:02:49.334Z",
                      *           "data": {
-                     *             "id": "01a215b3-8027-71e0-8cb5-3694fd00bbce",
+                     *             "id": "01a215ce-44f7-7654-9318-64922a2dcdcd",
                      *             "name": "Team managers",
                      *             "roles": [
                      *               "team-manager"
                      *             ],
-                     *             "createdAt": "2026-11-26T02:33:35.015Z",
+                     *             "createdAt": "2026-11-26T03:02:49.334Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215b3-8040-703f-a074-ad8eb94016ae",
+                     *           "id": "01a215ce-4508-7668-8d28-075018f0b53c",
                      *           "seq": 7,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a215b3-8037-757d-a74d-cc3c41fed471",
-                     *           "occurredAt": "2026-11-26T02:33:35.031Z",
+                     *           "entityId": "01a215ce-4500-7544-ae6a-472ce30700c2",
+                     *           "occurredAt": "2026-11-26T03:02:49.344Z",
                      *           "data": {
-                     *             "id": "01a215b3-8037-757d-a74d-cc3c41fed471",
+                     *             "id": "01a215ce-4500-7544-ae6a-472ce30700c2",
                      *             "name": "Resource Allocation Panel",
                      *             "roles": [
                      *               "panel"
                      *             ],
-                     *             "createdAt": "2026-11-26T02:33:35.031Z",
+                     *             "createdAt": "2026-11-26T03:02:49.344Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215b3-8058-77f9-8696-e97242b8a6b2",
+                     *           "id": "01a215ce-4517-779a-b8eb-15a19c4da56e",
                      *           "seq": 8,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a215b3-804a-7130-8c7e-35f14ac3d52e",
-                     *           "occurredAt": "2026-11-26T02:33:35.049Z",
+                     *           "entityId": "01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *           "occurredAt": "2026-11-26T03:02:49.360Z",
                      *           "data": {
-                     *             "id": "01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "id": "01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *             "name": "Finance",
                      *             "roles": [
                      *               "finance"
                      *             ],
-                     *             "createdAt": "2026-11-26T02:33:35.049Z",
+                     *             "createdAt": "2026-11-26T03:02:49.360Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215b3-806b-77f1-92b7-0bd0ee66269b",
+                     *           "id": "01a215ce-4527-70f8-aa93-350a86b3900a",
                      *           "seq": 9,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a215b3-8063-7372-89a2-4b9a193a697a",
-                     *           "occurredAt": "2026-11-26T02:33:35.075Z",
+                     *           "entityId": "01a215ce-4522-7753-a33b-b3504ad3d4ae",
+                     *           "occurredAt": "2026-11-26T03:02:49.378Z",
                      *           "data": {
-                     *             "id": "01a215b3-8063-7372-89a2-4b9a193a697a",
+                     *             "id": "01a215ce-4522-7753-a33b-b3504ad3d4ae",
                      *             "name": "CareFirst bridge",
                      *             "roles": [
                      *               "integration"
                      *             ],
-                     *             "createdAt": "2026-11-26T02:33:35.075Z",
+                     *             "createdAt": "2026-11-26T03:02:49.378Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215b3-807a-7464-8bf9-7f1f56dd532a",
+                     *           "id": "01a215ce-4536-7163-bbe5-8f575e8d3966",
                      *           "seq": 10,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a215b3-8076-77c2-983a-4fefbf4a659f",
-                     *           "occurredAt": "2026-11-26T02:33:35.094Z",
+                     *           "entityId": "01a215ce-452d-7775-8428-8b85c8ae7732",
+                     *           "occurredAt": "2026-11-26T03:02:49.389Z",
                      *           "data": {
-                     *             "id": "01a215b3-8076-77c2-983a-4fefbf4a659f",
+                     *             "id": "01a215ce-452d-7775-8428-8b85c8ae7732",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-11-26T02:33:35.094Z",
+                     *             "createdAt": "2026-11-26T03:02:49.389Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215b3-80a7-719e-b517-13ed0e00f8c8",
+                     *           "id": "01a215ce-455a-733d-9710-90adf04aa4f1",
                      *           "seq": 11,
                      *           "type": "api-key.revoked",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a215b3-8076-77c2-983a-4fefbf4a659f",
-                     *           "occurredAt": "2026-11-26T02:33:35.135Z",
+                     *           "entityId": "01a215ce-452d-7775-8428-8b85c8ae7732",
+                     *           "occurredAt": "2026-11-26T03:02:49.425Z",
                      *           "data": {
-                     *             "id": "01a215b3-8076-77c2-983a-4fefbf4a659f",
+                     *             "id": "01a215ce-452d-7775-8428-8b85c8ae7732",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-11-26T02:33:35.094Z",
-                     *             "revokedAt": "2026-11-26T02:33:35.139Z"
+                     *             "createdAt": "2026-11-26T03:02:49.389Z",
+                     *             "revokedAt": "2026-11-26T03:02:49.427Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215b3-81ae-7284-8293-6a3460238ce9",
+                     *           "id": "01a215ce-4620-7563-b845-f35795e2d31f",
                      *           "seq": 12,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a215b3-81aa-7205-909d-f7dbba22c459",
-                     *           "occurredAt": "2026-11-26T02:33:35.399Z",
+                     *           "entityId": "01a215ce-4618-7498-b4c4-8152e9d0d7ea",
+                     *           "occurredAt": "2026-11-26T03:02:49.622Z",
                      *           "data": {
-                     *             "id": "01a215b3-81aa-7205-909d-f7dbba22c459",
-                     *             "key": "carers-mwwxujyc",
+                     *             "id": "01a215ce-4618-7498-b4c4-8152e9d0d7ea",
+                     *             "key": "carers-mwwyw5jf",
                      *             "title": "Carer’s self-assessment",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215b3-81d1-710a-ac2c-b7ca92c1840d",
+                     *           "id": "01a215ce-4637-77af-878a-f844698c1a49",
                      *           "seq": 13,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a215b3-81c9-73bc-b3c6-7aa2ee4cbea8",
-                     *           "occurredAt": "2026-11-26T02:33:35.431Z",
+                     *           "entityId": "01a215ce-4632-77e4-b6fa-51ce6301fb03",
+                     *           "occurredAt": "2026-11-26T03:02:49.645Z",
                      *           "data": {
-                     *             "id": "01a215b3-81c9-73bc-b3c6-7aa2ee4cbea8",
-                     *             "key": "carers-mwwxujyc",
+                     *             "id": "01a215ce-4632-77e4-b6fa-51ce6301fb03",
+                     *             "key": "carers-mwwyw5jf",
                      *             "method": {
                      *               "type": "linear",
                      *               "poundsPerPointPence": 10000
@@ -35413,28 +35424,28 @@ export interface operations {
                      *               "percent": 20
                      *             },
                      *             "rounding": "penny",
-                     *             "createdAt": "2026-11-26T02:33:35.431Z",
+                     *             "createdAt": "2026-11-26T03:02:49.645Z",
                      *             "effectiveTo": null,
                      *             "floorPoints": null,
                      *             "ceilingPence": null,
                      *             "clientGroups": [
-                     *               "carers-mwwxujyc"
+                     *               "carers-mwwyw5jf"
                      *             ],
                      *             "weeksPerYear": 52,
                      *             "effectiveFrom": "2026-04-01",
-                     *             "questionnaireId": "01a215b3-81aa-7205-909d-f7dbba22c459",
+                     *             "questionnaireId": "01a215ce-4618-7498-b4c4-8152e9d0d7ea",
                      *             "topSlicePercent": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215b3-824d-714c-9397-2486464d9c93",
+                     *           "id": "01a215ce-4686-7287-abd8-7e7001475ec9",
                      *           "seq": 14,
                      *           "type": "calibration.created",
                      *           "entityType": "calibration",
-                     *           "entityId": "01a215b3-823a-7312-9db0-5ad019e5999f",
-                     *           "occurredAt": "2026-11-26T02:33:35.546Z",
+                     *           "entityId": "01a215ce-4682-706d-8c3a-80f0e9b398c6",
+                     *           "occurredAt": "2026-11-26T03:02:49.729Z",
                      *           "data": {
-                     *             "id": "01a215b3-823a-7312-9db0-5ad019e5999f",
+                     *             "id": "01a215ce-4682-706d-8c3a-80f0e9b398c6",
                      *             "caseCount": 3,
                      *             "integrity": {
                      *               "passes": true,
@@ -35448,104 +35459,104 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215b3-82ae-7686-a1d3-95901262e9d0",
+                     *           "id": "01a215ce-46e3-758b-ab26-b072984b7cd2",
                      *           "seq": 15,
                      *           "type": "person.created",
                      *           "entityType": "person",
-                     *           "entityId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *           "occurredAt": "2026-11-26T02:33:35.633Z",
+                     *           "entityId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "occurredAt": "2026-11-26T03:02:49.806Z",
                      *           "data": {
-                     *             "id": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "id": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *             "version": 1,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mwwxujyc"
+                     *               "carefirst": "JOURNEY-mwwyw5jf"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215b3-830d-751a-9bd9-ac0ef6fbda63",
+                     *           "id": "01a215ce-472b-7273-9cec-e7f67ecc659b",
                      *           "seq": 16,
                      *           "type": "person.updated",
                      *           "entityType": "person",
-                     *           "entityId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *           "occurredAt": "2026-11-26T02:33:35.746Z",
+                     *           "entityId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "occurredAt": "2026-11-26T03:02:49.888Z",
                      *           "data": {
-                     *             "id": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "id": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *             "version": 2,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mwwxujyc"
+                     *               "carefirst": "JOURNEY-mwwyw5jf"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215b3-835d-7799-beaf-40ce60b777c6",
+                     *           "id": "01a215ce-4762-7496-8a09-33fb71ff47a9",
                      *           "seq": 17,
                      *           "type": "assessment.created",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a215b3-8354-7710-96e9-ab58250f63b7",
-                     *           "occurredAt": "2026-11-26T02:33:35.825Z",
+                     *           "entityId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *           "occurredAt": "2026-11-26T03:02:49.945Z",
                      *           "data": {
-                     *             "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *             "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
                      *             "status": "draft",
                      *             "version": 1,
-                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee"
+                     *             "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215b3-83d4-76cc-aecd-67da422968a3",
+                     *           "id": "01a215ce-47a5-713c-abc2-b3bd1a1328f8",
                      *           "seq": 18,
                      *           "type": "assessment.answers-saved",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a215b3-8354-7710-96e9-ab58250f63b7",
-                     *           "occurredAt": "2026-11-26T02:33:35.929Z",
+                     *           "entityId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *           "occurredAt": "2026-11-26T03:02:50.010Z",
                      *           "data": {
-                     *             "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *             "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
                      *             "status": "draft",
                      *             "version": 2,
-                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee"
+                     *             "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215b3-845d-75ac-9fd5-7fc89b673fec",
+                     *           "id": "01a215ce-4818-7153-bdf0-98c1e92aabd5",
                      *           "seq": 19,
                      *           "type": "assessment.submitted",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a215b3-8354-7710-96e9-ab58250f63b7",
-                     *           "occurredAt": "2026-11-26T02:33:36.083Z",
+                     *           "entityId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *           "occurredAt": "2026-11-26T03:02:50.128Z",
                      *           "data": {
-                     *             "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *             "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
                      *             "status": "submitted",
                      *             "version": 3,
-                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee"
+                     *             "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215b3-847a-7457-a3a9-82e4ea1628aa",
+                     *           "id": "01a215ce-483a-7667-8929-9c5ad592daa1",
                      *           "seq": 20,
                      *           "type": "assessment.agreed",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a215b3-8354-7710-96e9-ab58250f63b7",
-                     *           "occurredAt": "2026-11-26T02:33:36.113Z",
+                     *           "entityId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *           "occurredAt": "2026-11-26T03:02:50.160Z",
                      *           "data": {
-                     *             "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *             "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
                      *             "status": "agreed",
                      *             "version": 4,
                      *             "decision": "agree",
                      *             "eligible": true,
-                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *             "amendments": 0,
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee"
+                     *             "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3"
                      *           }
                      *         }
                      *       ],
@@ -35677,8 +35688,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215b3-8c78-7046-99d4-42e15ddba295",
-                     *           "url": "http://127.0.0.1:46439/ras",
+                     *           "id": "01a215ce-4e8f-7218-a96f-967916f0fe12",
+                     *           "url": "http://127.0.0.1:36369/ras",
                      *           "description": "CareFirst bridge",
                      *           "eventTypes": [
                      *             "budget.created",
@@ -35688,7 +35699,7 @@ export interface operations {
                      *           "pausedReason": null,
                      *           "cursor": 68,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-26T02:33:38.166Z"
+                     *           "createdAt": "2026-11-26T03:02:51.789Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -35805,7 +35816,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "url": "http://127.0.0.1:46439/ras",
+                 *       "url": "http://127.0.0.1:36369/ras",
                  *       "eventTypes": [
                  *         "budget.created",
                  *         "budget.agreed"
@@ -35831,8 +35842,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-8c78-7046-99d4-42e15ddba295",
-                     *       "url": "http://127.0.0.1:46439/ras",
+                     *       "id": "01a215ce-4e8f-7218-a96f-967916f0fe12",
+                     *       "url": "http://127.0.0.1:36369/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -35842,7 +35853,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 68,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T02:33:38.166Z",
+                     *       "createdAt": "2026-11-26T03:02:51.789Z",
                      *       "secret": "whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx="
                      *     }
                      */
@@ -36012,8 +36023,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-8c78-7046-99d4-42e15ddba295",
-                     *       "url": "http://127.0.0.1:46439/ras",
+                     *       "id": "01a215ce-4e8f-7218-a96f-967916f0fe12",
+                     *       "url": "http://127.0.0.1:36369/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -36023,7 +36034,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 68,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T02:33:38.166Z"
+                     *       "createdAt": "2026-11-26T03:02:51.789Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -36335,8 +36346,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-8c78-7046-99d4-42e15ddba295",
-                     *       "url": "http://127.0.0.1:46439/ras",
+                     *       "id": "01a215ce-4e8f-7218-a96f-967916f0fe12",
+                     *       "url": "http://127.0.0.1:36369/ras",
                      *       "description": "CareFirst bridge (live)",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -36346,7 +36357,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 68,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T02:33:38.166Z"
+                     *       "createdAt": "2026-11-26T03:02:51.789Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -37156,7 +37167,7 @@ export interface operations {
                      *     </style>
                      *     </head>
                      *     <body>
-                     *     <header><p><strong>Demo Borough</strong></p><p>26 November 2026<br>indicative-budget 01a215b3-85d5-7783-a443-0580ef625c95</p></header>
+                     *     <header><p><strong>Demo Borough</strong></p><p>26 November 2026<br>indicative-budget 01a215ce-493e-759a-a1a8-270c9edf7d2c</p></header>
                      *     <h1>Your personal budget</h1>
                      *     <p>Dear Sam,</p>
                      *     <p>Thank you for telling us about your needs.</p>
@@ -37351,8 +37362,8 @@ export interface operations {
                     "application/x-ndjson": string;
                     /**
                      * @example id,personId,externalIds,assessmentId,status,startDate,schemeKey,schemeVersion,rasAnnualPence,panelAnnualPence,outsideRas,totalAnnualPence,councilAnnualPence,annualContributionPence,netAnnualPence,referral,agreedAt
-                     *     01a215b3-85d5-7783-a443-0580ef625c95,01a215b3-82a1-7611-8eba-06e6eee5e090,"{""carefirst"":""JOURNEY-mwwxujyc""}",01a215b3-8354-7710-96e9-ab58250f63b7,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-11-26T02:33:36.898Z
-                     *     01a215b3-8806-7159-b10e-5867fa1fa3b6,01a215b3-82a1-7611-8eba-06e6eee5e090,"{""carefirst"":""JOURNEY-mwwxujyc""}",01a215b3-8354-7710-96e9-ab58250f63b7,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
+                     *     01a215ce-493e-759a-a1a8-270c9edf7d2c,01a215ce-46d8-7606-a832-a17609d94e27,"{""carefirst"":""JOURNEY-mwwyw5jf""}",01a215ce-475d-7026-bddc-62c3aacee2cf,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-11-26T03:02:50.806Z
+                     *     01a215ce-4b20-7737-b83b-0433057c57ea,01a215ce-46d8-7606-a832-a17609d94e27,"{""carefirst"":""JOURNEY-mwwyw5jf""}",01a215ce-475d-7026-bddc-62c3aacee2cf,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
                      */
                     "text/csv": string;
                 };
@@ -37510,12 +37521,12 @@ export interface operations {
             content: {
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mwwxujyc,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mwwyw5jf,learning-disability,Alex Example,1961-02-03
                  */
                 "text/csv": string;
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mwwxujyc,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mwwyw5jf,learning-disability,Alex Example,1961-02-03
                  */
                 "application/x-ndjson": string;
             };
@@ -37709,51 +37720,51 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "generatedAt": "2026-11-26T02:33:38.742Z",
+                     *       "generatedAt": "2026-11-26T03:02:52.263Z",
                      *       "council": "Demo Borough",
-                     *       "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *       "redacted": [
                      *         "staff-names",
                      *         "carers"
                      *       ],
                      *       "sections": {
                      *         "person": {
-                     *           "id": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *           "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *           "id": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam",
                      *           "dateOfBirth": null,
                      *           "agent": null,
-                     *           "createdByKeyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *           "createdByKeyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *           "version": 2,
-                     *           "createdAt": "2026-11-26T02:33:35.633Z",
-                     *           "updatedAt": "2026-11-26T02:33:35.773Z",
+                     *           "createdAt": "2026-11-26T03:02:49.806Z",
+                     *           "updatedAt": "2026-11-26T03:02:49.909Z",
                      *           "caresForPersonId": null,
                      *           "erasedAt": null,
                      *           "legalHold": null,
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mwwxujyc"
+                     *             "carefirst": "JOURNEY-mwwyw5jf"
                      *           }
                      *         },
                      *         "equalityMonitoring": {
-                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *           "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
+                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
                      *           "sex": "female",
                      *           "ethnicity": "white-british",
                      *           "religion": "prefer-not-to-say",
                      *           "sexualOrientation": null,
                      *           "primarySupportReason": "learning-disability",
                      *           "version": 1,
-                     *           "updatedBy": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
-                     *           "updatedAt": "2026-11-26T02:33:35.767Z"
+                     *           "updatedBy": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *           "updatedAt": "2026-11-26T03:02:49.905Z"
                      *         },
                      *         "carers": [],
                      *         "assessments": [
                      *           {
-                     *             "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *             "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
+                     *             "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *             "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
                      *             "status": "agreed",
                      *             "completedWith": [
                      *               "family"
@@ -37853,8 +37864,8 @@ export interface operations {
                      *             "moderation": {
                      *               "decision": "agree",
                      *               "amendments": [],
-                     *               "moderatedAt": "2026-11-26T02:33:36.115Z",
-                     *               "moderatedBy": "key:01a215b3-8005-769d-860e-4f57b3957bfb"
+                     *               "moderatedAt": "2026-11-26T03:02:50.164Z",
+                     *               "moderatedBy": "key:01a215ce-44e0-73ec-9d33-751a868ea67c"
                      *             },
                      *             "eligibility": {
                      *               "basis": "care-act-2014",
@@ -37898,21 +37909,21 @@ export interface operations {
                      *               ],
                      *               "totalPoints": 179
                      *             },
-                     *             "createdByKeyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
-                     *             "submittedAt": "2026-11-26T02:33:36.085Z",
-                     *             "agreedAt": "2026-11-26T02:33:36.116Z",
+                     *             "createdByKeyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "submittedAt": "2026-11-26T03:02:50.130Z",
+                     *             "agreedAt": "2026-11-26T03:02:50.164Z",
                      *             "version": 4,
-                     *             "createdAt": "2026-11-26T02:33:35.825Z",
-                     *             "updatedAt": "2026-11-26T02:33:36.116Z"
+                     *             "createdAt": "2026-11-26T03:02:49.945Z",
+                     *             "updatedAt": "2026-11-26T03:02:50.164Z"
                      *           }
                      *         ],
                      *         "budgets": [
                      *           {
-                     *             "id": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *             "assessmentId": "01a215b3-8354-7710-96e9-ab58250f63b7",
-                     *             "schemeId": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
+                     *             "id": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *             "assessmentId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *             "schemeId": "01a215ce-40b7-72a6-beb3-246753a90e6b",
                      *             "status": "ended",
                      *             "startDate": "2026-12-01",
                      *             "rasAnnualPence": 4027500,
@@ -37925,7 +37936,7 @@ export interface operations {
                      *               "band": null,
                      *               "method": "linear",
                      *               "scheme": {
-                     *                 "id": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
+                     *                 "id": "01a215ce-40b7-72a6-beb3-246753a90e6b",
                      *                 "key": "adults",
                      *                 "version": 1
                      *               },
@@ -38504,7 +38515,7 @@ export interface operations {
                      *               "weeksPerYear": 52,
                      *               "fullYearPence": 4027500,
                      *               "questionnaire": {
-                     *                 "id": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
+                     *                 "id": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
                      *                 "key": "saq",
                      *                 "version": 1
                      *               },
@@ -38518,12 +38529,12 @@ export interface operations {
                      *               "weeklyContributionPence": 1500
                      *             },
                      *             "version": 3,
-                     *             "createdAt": "2026-11-26T02:33:36.462Z",
-                     *             "updatedAt": "2026-11-26T02:33:38.623Z",
+                     *             "createdAt": "2026-11-26T03:02:50.423Z",
+                     *             "updatedAt": "2026-11-26T03:02:52.166Z",
                      *             "contributionCollection": null,
                      *             "panelAnnualPence": null,
                      *             "panelReason": null,
-                     *             "agreedAt": "2026-11-26T02:33:36.898Z",
+                     *             "agreedAt": "2026-11-26T03:02:50.806Z",
                      *             "endDate": "2027-09-30",
                      *             "protectedAnnualPence": 0,
                      *             "unpaidSupportPoints": 0,
@@ -38531,11 +38542,11 @@ export interface operations {
                      *             "endReason": "Moved to another council area"
                      *           },
                      *           {
-                     *             "id": "01a215b3-8806-7159-b10e-5867fa1fa3b6",
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *             "assessmentId": "01a215b3-8354-7710-96e9-ab58250f63b7",
-                     *             "schemeId": "01a215b3-87ae-779e-9a97-df403780a78d",
+                     *             "id": "01a215ce-4b20-7737-b83b-0433057c57ea",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *             "assessmentId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *             "schemeId": "01a215ce-4ad9-7170-8e24-9f5e89c6915a",
                      *             "status": "indicative",
                      *             "startDate": "2027-04-01",
                      *             "rasAnnualPence": 4152800,
@@ -38548,7 +38559,7 @@ export interface operations {
                      *               "band": null,
                      *               "method": "linear",
                      *               "scheme": {
-                     *                 "id": "01a215b3-87ae-779e-9a97-df403780a78d",
+                     *                 "id": "01a215ce-4ad9-7170-8e24-9f5e89c6915a",
                      *                 "key": "adults",
                      *                 "version": 2
                      *               },
@@ -39127,7 +39138,7 @@ export interface operations {
                      *               "weeksPerYear": 52,
                      *               "fullYearPence": 4152800,
                      *               "questionnaire": {
-                     *                 "id": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee",
+                     *                 "id": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
                      *                 "key": "saq",
                      *                 "version": 1
                      *               },
@@ -39141,8 +39152,8 @@ export interface operations {
                      *               "weeklyContributionPence": 1500
                      *             },
                      *             "version": 1,
-                     *             "createdAt": "2026-11-26T02:33:37.015Z",
-                     *             "updatedAt": "2026-11-26T02:33:37.015Z",
+                     *             "createdAt": "2026-11-26T03:02:50.906Z",
+                     *             "updatedAt": "2026-11-26T03:02:50.906Z",
                      *             "contributionCollection": null,
                      *             "panelAnnualPence": null,
                      *             "panelReason": null,
@@ -39156,10 +39167,10 @@ export interface operations {
                      *         ],
                      *         "supportPlans": [
                      *           {
-                     *             "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *             "status": "approved",
                      *             "stage": null,
                      *             "plan": {
@@ -39213,74 +39224,74 @@ export interface operations {
                      *               "healthySafeAndWell": "My PA checks my medication daily"
                      *             },
                      *             "exception": null,
-                     *             "createdByKeyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
-                     *             "submittedAt": "2026-11-26T02:33:36.788Z",
-                     *             "decidedAt": "2026-11-26T02:33:36.892Z",
+                     *             "createdByKeyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "submittedAt": "2026-11-26T03:02:50.732Z",
+                     *             "decidedAt": "2026-11-26T03:02:50.802Z",
                      *             "version": 6,
-                     *             "createdAt": "2026-11-26T02:33:36.648Z",
-                     *             "updatedAt": "2026-11-26T02:33:36.892Z"
+                     *             "createdAt": "2026-11-26T03:02:50.606Z",
+                     *             "updatedAt": "2026-11-26T03:02:50.802Z"
                      *           }
                      *         ],
                      *         "planDecisions": [
                      *           {
-                     *             "id": "01a215b3-8739-76e0-bd94-eea1ddac3d84",
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "planId": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *             "id": "01a215ce-4a7f-7330-8724-56a0f9a568f9",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "planId": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
                      *             "stage": "coordinator",
                      *             "outcome": "approve",
                      *             "reasons": "Approved at coordinator: meets the outcomes",
                      *             "planVersion": 3,
-                     *             "decidedBy": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
-                     *             "decidedAt": "2026-11-26T02:33:36.807Z",
+                     *             "decidedBy": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "decidedAt": "2026-11-26T03:02:50.745Z",
                      *             "actorName": "[redacted]",
                      *             "checklistReasons": null
                      *           },
                      *           {
-                     *             "id": "01a215b3-8758-779e-8edb-6c6646a54a5c",
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "planId": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *             "id": "01a215ce-4a97-7730-8961-d6f56fd526d9",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "planId": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
                      *             "stage": "team-manager",
                      *             "outcome": "approve",
                      *             "reasons": "Approved at team-manager: meets the outcomes",
                      *             "planVersion": 4,
-                     *             "decidedBy": "key:01a215b3-8027-71e0-8cb5-3694fd00bbce",
-                     *             "decidedAt": "2026-11-26T02:33:36.851Z",
+                     *             "decidedBy": "key:01a215ce-44f7-7654-9318-64922a2dcdcd",
+                     *             "decidedAt": "2026-11-26T03:02:50.770Z",
                      *             "actorName": "[redacted]",
                      *             "checklistReasons": null
                      *           },
                      *           {
-                     *             "id": "01a215b3-877b-7026-a57f-1bc9d82b3a46",
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "planId": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *             "id": "01a215ce-4ab1-7535-b2e7-b613b528a277",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "planId": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
                      *             "stage": "panel",
                      *             "outcome": "approve",
                      *             "reasons": "Approved at panel: meets the outcomes",
                      *             "planVersion": 5,
-                     *             "decidedBy": "key:01a215b3-8037-757d-a74d-cc3c41fed471",
-                     *             "decidedAt": "2026-11-26T02:33:36.884Z",
+                     *             "decidedBy": "key:01a215ce-4500-7544-ae6a-472ce30700c2",
+                     *             "decidedAt": "2026-11-26T03:02:50.796Z",
                      *             "actorName": "[redacted]",
                      *             "checklistReasons": null
                      *           }
                      *         ],
                      *         "financialAssessments": [
                      *           {
-                     *             "id": "01a215b3-8499-7575-8386-e098fcf21733",
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "id": "01a215ce-4852-74e4-ab88-aa0c4781c37a",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *             "effectiveFrom": "2026-04-01",
                      *             "method": "entered",
                      *             "weeklyContributionPence": 1500,
                      *             "calculation": null,
                      *             "notes": null,
-                     *             "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
-                     *             "createdAt": "2026-11-26T02:33:36.150Z",
+                     *             "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "createdAt": "2026-11-26T03:02:50.192Z",
                      *             "chargingPolicyId": null,
                      *             "chargingPolicyVersion": null
                      *           },
                      *           {
-                     *             "id": "01a215b3-8553-7206-a0fc-b5a0e20d2909",
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "id": "01a215ce-48e1-737a-97bb-c00831865052",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *             "effectiveFrom": "2027-04-01",
                      *             "method": "calculated",
                      *             "weeklyContributionPence": 10035,
@@ -39437,121 +39448,121 @@ export interface operations {
                      *               "policyName": "Charging policy 2027/28"
                      *             },
                      *             "notes": null,
-                     *             "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
-                     *             "createdAt": "2026-11-26T02:33:36.334Z",
-                     *             "chargingPolicyId": "01a215b3-84d4-73de-bfd0-d998a88b2d70",
+                     *             "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "createdAt": "2026-11-26T03:02:50.333Z",
+                     *             "chargingPolicyId": "01a215ce-4888-702d-a315-6b734bdb4189",
                      *             "chargingPolicyVersion": 1
                      *           }
                      *         ],
                      *         "paymentAgreements": [
                      *           {
-                     *             "id": "01a215b3-8787-70db-9a87-e4f03b77bf36",
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *             "planId": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *             "id": "01a215ce-4abb-7033-a199-b82f499a399b",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *             "planId": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
                      *             "startDate": "2026-12-01",
                      *             "frequency": "monthly",
                      *             "collection": "net",
-                     *             "financialAssessmentId": "01a215b3-8499-7575-8386-e098fcf21733",
+                     *             "financialAssessmentId": "01a215ce-4852-74e4-ab88-aa0c4781c37a",
                      *             "weeklyContributionPence": 1500,
                      *             "grossAnnualPence": 4027500,
                      *             "contributionAnnualPence": 78000,
                      *             "netAnnualPence": 3949500,
-                     *             "createdAt": "2026-11-26T02:33:36.884Z"
+                     *             "createdAt": "2026-11-26T03:02:50.796Z"
                      *           }
                      *         ],
                      *         "paymentInstalments": [
                      *           {
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "agreementId": "01a215b3-8787-70db-9a87-e4f03b77bf36",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "agreementId": "01a215ce-4abb-7033-a199-b82f499a399b",
                      *             "number": 1,
                      *             "dueDate": "2026-12-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "agreementId": "01a215b3-8787-70db-9a87-e4f03b77bf36",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "agreementId": "01a215ce-4abb-7033-a199-b82f499a399b",
                      *             "number": 2,
                      *             "dueDate": "2027-01-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "agreementId": "01a215b3-8787-70db-9a87-e4f03b77bf36",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "agreementId": "01a215ce-4abb-7033-a199-b82f499a399b",
                      *             "number": 3,
                      *             "dueDate": "2027-02-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "agreementId": "01a215b3-8787-70db-9a87-e4f03b77bf36",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "agreementId": "01a215ce-4abb-7033-a199-b82f499a399b",
                      *             "number": 4,
                      *             "dueDate": "2027-03-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "agreementId": "01a215b3-8787-70db-9a87-e4f03b77bf36",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "agreementId": "01a215ce-4abb-7033-a199-b82f499a399b",
                      *             "number": 5,
                      *             "dueDate": "2027-04-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "agreementId": "01a215b3-8787-70db-9a87-e4f03b77bf36",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "agreementId": "01a215ce-4abb-7033-a199-b82f499a399b",
                      *             "number": 6,
                      *             "dueDate": "2027-05-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "agreementId": "01a215b3-8787-70db-9a87-e4f03b77bf36",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "agreementId": "01a215ce-4abb-7033-a199-b82f499a399b",
                      *             "number": 7,
                      *             "dueDate": "2027-06-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "agreementId": "01a215b3-8787-70db-9a87-e4f03b77bf36",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "agreementId": "01a215ce-4abb-7033-a199-b82f499a399b",
                      *             "number": 8,
                      *             "dueDate": "2027-07-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "agreementId": "01a215b3-8787-70db-9a87-e4f03b77bf36",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "agreementId": "01a215ce-4abb-7033-a199-b82f499a399b",
                      *             "number": 9,
                      *             "dueDate": "2027-08-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "agreementId": "01a215b3-8787-70db-9a87-e4f03b77bf36",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "agreementId": "01a215ce-4abb-7033-a199-b82f499a399b",
                      *             "number": 10,
                      *             "dueDate": "2027-09-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "agreementId": "01a215b3-8787-70db-9a87-e4f03b77bf36",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "agreementId": "01a215ce-4abb-7033-a199-b82f499a399b",
                      *             "number": 11,
                      *             "dueDate": "2027-10-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "agreementId": "01a215b3-8787-70db-9a87-e4f03b77bf36",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "agreementId": "01a215ce-4abb-7033-a199-b82f499a399b",
                      *             "number": 12,
                      *             "dueDate": "2027-11-01",
                      *             "amountPence": 329125,
@@ -39560,10 +39571,10 @@ export interface operations {
                      *         ],
                      *         "directPaymentAgreements": [
                      *           {
-                     *             "id": "01a215b3-8834-7713-9246-b0695f60523e",
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "id": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *             "termsVersion": "2026-04",
                      *             "termsText": "Demo Borough direct payment agreement. I will use the money for the support in my agreed plan, keep it in the account named here, keep receipts for everything I buy, send a statement every quarter, and pay back anything not spent on my plan if the council asks.",
                      *             "holderType": "person",
@@ -39573,17 +39584,17 @@ export interface operations {
                      *             "acceptedOn": "2026-11-20",
                      *             "acceptedBy": "The person, with their sister",
                      *             "status": "active",
-                     *             "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
-                     *             "createdAt": "2026-11-26T02:33:37.068Z",
-                     *             "updatedAt": "2026-11-26T02:33:37.717Z",
+                     *             "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "createdAt": "2026-11-26T03:02:50.934Z",
+                     *             "updatedAt": "2026-11-26T03:02:51.448Z",
                      *             "version": 3
                      *           }
                      *         ],
                      *         "accountReturns": [
                      *           {
-                     *             "id": "01a215b3-8a2e-757e-a934-a40716a1f065",
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "agreementId": "01a215b3-8834-7713-9246-b0695f60523e",
+                     *             "id": "01a215ce-4ce4-7486-aa94-ea623ccb886f",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "agreementId": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
                      *             "periodFrom": "2026-12-01",
                      *             "periodTo": "2026-12-31",
                      *             "statement": {
@@ -39697,34 +39708,34 @@ export interface operations {
                      *               ]
                      *             },
                      *             "matches": true,
-                     *             "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
-                     *             "createdAt": "2026-11-26T02:33:37.574Z"
+                     *             "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "createdAt": "2026-11-26T03:02:51.358Z"
                      *           }
                      *         ],
                      *         "payments": [
                      *           {
-                     *             "runId": "01a215b3-8895-7515-89cf-e5b4d7bb4e09",
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "runId": "01a215ce-4b95-7092-ae4c-d8dc2fddb8d6",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *             "instalmentNumber": 1,
                      *             "dueDate": "2026-12-01",
                      *             "amountPence": 329125,
                      *             "payeeKind": "direct-payment",
                      *             "payeeReference": "DB-CARD-0001",
                      *             "payeeName": "Sam",
-                     *             "directPaymentAgreementId": "01a215b3-8834-7713-9246-b0695f60523e",
+                     *             "directPaymentAgreementId": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
                      *             "status": "paid",
                      *             "skippedReason": null,
-                     *             "transactionId": "01a215b3-88ca-76c6-886c-3a580774f146"
+                     *             "transactionId": "01a215ce-4bca-74b1-ab84-31a2c5d79ef7"
                      *           }
                      *         ],
                      *         "reviews": [
                      *           {
-                     *             "id": "01a215b3-878f-712e-9e41-e4fe08b15f64",
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "id": "01a215ce-4ac3-71c9-9c75-44988d7b8959",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *             "kind": "first",
                      *             "dueDate": "2026-12-29",
                      *             "status": "scheduled",
@@ -39732,16 +39743,16 @@ export interface operations {
                      *             "clawback": null,
                      *             "completedAt": null,
                      *             "version": 1,
-                     *             "createdAt": "2026-11-26T02:33:36.884Z",
-                     *             "updatedAt": "2026-11-26T02:33:36.884Z",
+                     *             "createdAt": "2026-11-26T03:02:50.796Z",
+                     *             "updatedAt": "2026-11-26T03:02:50.796Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a215b3-878f-712f-a5a6-db054202ed8d",
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "id": "01a215ce-4ac3-71ca-afed-19924561cce7",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *             "kind": "annual",
                      *             "dueDate": "2027-12-01",
                      *             "status": "completed",
@@ -39801,11 +39812,11 @@ export interface operations {
                      *               "decision": {
                      *                 "reason": "A replacement hoist is due next month",
                      *                 "decision": "reduce",
-                     *                 "decidedAt": "2026-11-26T02:33:38.015Z",
-                     *                 "decidedBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *                 "decidedAt": "2026-11-26T03:02:51.671Z",
+                     *                 "decidedBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *                 "amountPence": 1577576,
                      *                 "transactionIds": [
-                     *                   "01a215b3-8bde-700a-b4b1-d7a2828cbbf4"
+                     *                   "01a215ce-4e16-775e-b5e0-92d649078b62"
                      *                 ]
                      *               },
                      *               "annualPence": 4027500,
@@ -39914,18 +39925,18 @@ export interface operations {
                      *               "contributionDuePence": 76920,
                      *               "contributionRefundPence": 0
                      *             },
-                     *             "completedAt": "2026-11-26T02:33:37.957Z",
+                     *             "completedAt": "2026-11-26T03:02:51.636Z",
                      *             "version": 3,
-                     *             "createdAt": "2026-11-26T02:33:36.884Z",
-                     *             "updatedAt": "2026-11-26T02:33:38.016Z",
+                     *             "createdAt": "2026-11-26T03:02:50.796Z",
+                     *             "updatedAt": "2026-11-26T03:02:51.671Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a215b3-880e-713c-a2fb-7b987f31be3c",
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "id": "01a215ce-4b22-70dd-be30-64e8e5596ec3",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *             "kind": "interim",
                      *             "dueDate": "2027-04-01",
                      *             "status": "completed",
@@ -39955,18 +39966,18 @@ export interface operations {
                      *               "spentAsPlanned": "yes"
                      *             },
                      *             "clawback": null,
-                     *             "completedAt": "2026-11-26T02:33:37.925Z",
+                     *             "completedAt": "2026-11-26T03:02:51.593Z",
                      *             "version": 2,
-                     *             "createdAt": "2026-11-26T02:33:37.015Z",
-                     *             "updatedAt": "2026-11-26T02:33:37.925Z",
+                     *             "createdAt": "2026-11-26T03:02:50.906Z",
+                     *             "updatedAt": "2026-11-26T03:02:51.594Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a215b3-8b22-7759-a0f0-ffc4ab8fa95e",
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "id": "01a215ce-4d87-7532-b7ae-3847a7bdbdf5",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *             "kind": "interim",
                      *             "dueDate": "2027-03-01",
                      *             "status": "scheduled",
@@ -39974,19 +39985,19 @@ export interface operations {
                      *             "clawback": null,
                      *             "completedAt": null,
                      *             "version": 1,
-                     *             "createdAt": "2026-11-26T02:33:37.824Z",
-                     *             "updatedAt": "2026-11-26T02:33:37.824Z",
+                     *             "createdAt": "2026-11-26T03:02:51.524Z",
+                     *             "updatedAt": "2026-11-26T03:02:51.524Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           }
                      *         ],
                      *         "appeals": [
                      *           {
-                     *             "id": "01a215b3-8c03-70c7-9c9c-1de64aeb6803",
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "id": "01a215ce-4e34-718d-aa47-89fb3c87e30c",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *             "subject": "budget",
-                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *             "planId": null,
                      *             "decisionId": null,
                      *             "lodgedBy": "person",
@@ -39995,43 +40006,43 @@ export interface operations {
                      *             "decision": {
                      *               "outcome": "not-upheld",
                      *               "reasons": "Night-time needs are counted in section 4",
-                     *               "decidedAt": "2026-11-26T02:33:38.103Z",
-                     *               "decidedBy": "key:01a215b3-8037-757d-a74d-cc3c41fed471",
+                     *               "decidedAt": "2026-11-26T03:02:51.749Z",
+                     *               "decidedBy": "key:01a215ce-4500-7544-ae6a-472ce30700c2",
                      *               "agreedAnnualPence": null
                      *             },
-                     *             "createdByKeyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "createdByKeyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *             "version": 2,
-                     *             "createdAt": "2026-11-26T02:33:38.048Z",
-                     *             "updatedAt": "2026-11-26T02:33:38.104Z"
+                     *             "createdAt": "2026-11-26T03:02:51.698Z",
+                     *             "updatedAt": "2026-11-26T03:02:51.749Z"
                      *           }
                      *         ],
                      *         "letters": [
                      *           {
                      *             "kind": "indicative-budget",
-                     *             "id": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *             "href": "/v1/letters/indicative-budget/01a215b3-85d5-7783-a443-0580ef625c95"
+                     *             "id": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *             "href": "/v1/letters/indicative-budget/01a215ce-493e-759a-a1a8-270c9edf7d2c"
                      *           },
                      *           {
                      *             "kind": "indicative-budget",
-                     *             "id": "01a215b3-8806-7159-b10e-5867fa1fa3b6",
-                     *             "href": "/v1/letters/indicative-budget/01a215b3-8806-7159-b10e-5867fa1fa3b6"
+                     *             "id": "01a215ce-4b20-7737-b83b-0433057c57ea",
+                     *             "href": "/v1/letters/indicative-budget/01a215ce-4b20-7737-b83b-0433057c57ea"
                      *           },
                      *           {
                      *             "kind": "plan-decision",
-                     *             "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
-                     *             "href": "/v1/letters/plan-decision/01a215b3-868c-72da-a3f0-ff9fcdfde227"
+                     *             "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *             "href": "/v1/letters/plan-decision/01a215ce-49f1-776a-badb-ba3c13f6f92d"
                      *           },
                      *           {
                      *             "kind": "clawback-recommendation",
-                     *             "id": "01a215b3-878f-712f-a5a6-db054202ed8d",
-                     *             "href": "/v1/letters/clawback-recommendation/01a215b3-878f-712f-a5a6-db054202ed8d"
+                     *             "id": "01a215ce-4ac3-71ca-afed-19924561cce7",
+                     *             "href": "/v1/letters/clawback-recommendation/01a215ce-4ac3-71ca-afed-19924561cce7"
                      *           }
                      *         ],
                      *         "ledger": [
                      *           {
-                     *             "id": "01a215b3-8bde-700a-b4b1-d7a2828cbbf4",
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "id": "01a215ce-4e16-775e-b5e0-92d649078b62",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *             "kind": "clawback",
                      *             "direction": -1,
                      *             "amountPence": 1577576,
@@ -40040,16 +40051,16 @@ export interface operations {
                      *             "planLine": null,
                      *             "managedBy": null,
                      *             "instalmentNumber": null,
-                     *             "description": "Clawback reduced at review 01a215b3-878f-712f-a5a6-db054202ed8d: A replacement hoist is due next month",
+                     *             "description": "Clawback reduced at review 01a215ce-4ac3-71ca-afed-19924561cce7: A replacement hoist is due next month",
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
-                     *             "createdAt": "2026-11-26T02:33:38.005Z",
+                     *             "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "createdAt": "2026-11-26T03:02:51.665Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a215b3-88ca-76c6-886c-3a580774f146",
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "id": "01a215ce-4bca-74b1-ab84-31a2c5d79ef7",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40060,14 +40071,14 @@ export interface operations {
                      *             "instalmentNumber": 1,
                      *             "description": "Payment run 2026-12-01",
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
-                     *             "createdAt": "2026-11-26T02:33:37.220Z",
+                     *             "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "createdAt": "2026-11-26T03:02:51.077Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a215b3-892c-7030-b12b-dd4b60a4585d",
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "id": "01a215ce-4c1f-757c-8fb6-bdc38fc475b8",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40078,14 +40089,14 @@ export interface operations {
                      *             "instalmentNumber": 2,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
-                     *             "createdAt": "2026-11-26T02:33:37.313Z",
+                     *             "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "createdAt": "2026-11-26T03:02:51.158Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a215b3-894e-776e-9e63-3d984e28c588",
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "id": "01a215ce-4c3a-73cc-b591-42b47cc1e978",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40096,14 +40107,14 @@ export interface operations {
                      *             "instalmentNumber": 3,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
-                     *             "createdAt": "2026-11-26T02:33:37.349Z",
+                     *             "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "createdAt": "2026-11-26T03:02:51.186Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a215b3-8969-7189-a12b-bc81a63bbaa0",
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "id": "01a215ce-4c48-716b-a6e8-f524ef17e577",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40114,14 +40125,14 @@ export interface operations {
                      *             "instalmentNumber": 4,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
-                     *             "createdAt": "2026-11-26T02:33:37.374Z",
+                     *             "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "createdAt": "2026-11-26T03:02:51.201Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a215b3-898f-738d-be42-aa84ce246a23",
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "id": "01a215ce-4c57-7016-9076-72615dbb1866",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40132,14 +40143,14 @@ export interface operations {
                      *             "instalmentNumber": 5,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
-                     *             "createdAt": "2026-11-26T02:33:37.414Z",
+                     *             "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "createdAt": "2026-11-26T03:02:51.216Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a215b3-89a1-74a8-b83a-9b2bd5e01185",
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "id": "01a215ce-4c66-7787-9e9e-28b80441aec9",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40150,14 +40161,14 @@ export interface operations {
                      *             "instalmentNumber": 6,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
-                     *             "createdAt": "2026-11-26T02:33:37.433Z",
+                     *             "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "createdAt": "2026-11-26T03:02:51.231Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a215b3-89b7-70f4-9981-25da0f2175e6",
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "id": "01a215ce-4c7a-73a0-9780-ed1a1e302550",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40168,14 +40179,14 @@ export interface operations {
                      *             "instalmentNumber": 7,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
-                     *             "createdAt": "2026-11-26T02:33:37.455Z",
+                     *             "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "createdAt": "2026-11-26T03:02:51.250Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a215b3-89ca-74ba-b7ef-8b861634c54a",
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "id": "01a215ce-4c8a-77a1-b377-4274e63f0106",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40186,14 +40197,14 @@ export interface operations {
                      *             "instalmentNumber": 8,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
-                     *             "createdAt": "2026-11-26T02:33:37.471Z",
+                     *             "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "createdAt": "2026-11-26T03:02:51.267Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a215b3-89dc-745e-bbc1-337f92cb76a6",
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "id": "01a215ce-4c9b-77a2-9397-e7de4db5ee9c",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40204,14 +40215,14 @@ export interface operations {
                      *             "instalmentNumber": 9,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
-                     *             "createdAt": "2026-11-26T02:33:37.490Z",
+                     *             "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "createdAt": "2026-11-26T03:02:51.284Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a215b3-89ef-7589-9d97-e6b6dc22f2b3",
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "id": "01a215ce-4cae-729f-a6dc-ff315c9fc14d",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40222,14 +40233,14 @@ export interface operations {
                      *             "instalmentNumber": 10,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
-                     *             "createdAt": "2026-11-26T02:33:37.509Z",
+                     *             "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "createdAt": "2026-11-26T03:02:51.303Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a215b3-8a03-770f-8571-730cdfe49e9d",
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "id": "01a215ce-4cbb-7339-9370-d48edfa71c60",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40240,14 +40251,14 @@ export interface operations {
                      *             "instalmentNumber": 11,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
-                     *             "createdAt": "2026-11-26T02:33:37.528Z",
+                     *             "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "createdAt": "2026-11-26T03:02:51.316Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a215b3-8a1b-74d8-af09-5cd9c627d3a2",
-                     *             "councilId": "01a215b3-7a85-74f6-8d84-6a220bb2414c",
-                     *             "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "id": "01a215ce-4ccc-7546-ae27-ac82e3a3d471",
+                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40258,322 +40269,322 @@ export interface operations {
                      *             "instalmentNumber": 12,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
-                     *             "createdAt": "2026-11-26T02:33:37.548Z",
+                     *             "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "createdAt": "2026-11-26T03:02:51.330Z",
                      *             "funder": "council"
                      *           }
                      *         ],
                      *         "events": [
                      *           {
                      *             "seq": 15,
-                     *             "id": "01a215b3-82ae-7686-a1d3-95901262e9d0",
+                     *             "id": "01a215ce-46e3-758b-ab26-b072984b7cd2",
                      *             "type": "person.created",
                      *             "entityType": "person",
-                     *             "entityId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "entityId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *             "payload": {
-                     *               "id": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "id": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mwwxujyc"
+                     *                 "carefirst": "JOURNEY-mwwyw5jf"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T02:33:35.633Z"
+                     *             "occurredAt": "2026-11-26T03:02:49.806Z"
                      *           },
                      *           {
                      *             "seq": 16,
-                     *             "id": "01a215b3-830d-751a-9bd9-ac0ef6fbda63",
+                     *             "id": "01a215ce-472b-7273-9cec-e7f67ecc659b",
                      *             "type": "person.updated",
                      *             "entityType": "person",
-                     *             "entityId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "entityId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *             "payload": {
-                     *               "id": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "id": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "version": 2,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mwwxujyc"
+                     *                 "carefirst": "JOURNEY-mwwyw5jf"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T02:33:35.746Z"
+                     *             "occurredAt": "2026-11-26T03:02:49.888Z"
                      *           },
                      *           {
                      *             "seq": 17,
-                     *             "id": "01a215b3-835d-7799-beaf-40ce60b777c6",
+                     *             "id": "01a215ce-4762-7496-8a09-33fb71ff47a9",
                      *             "type": "assessment.created",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *             "entityId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
                      *             "payload": {
-                     *               "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee"
+                     *               "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3"
                      *             },
-                     *             "occurredAt": "2026-11-26T02:33:35.825Z"
+                     *             "occurredAt": "2026-11-26T03:02:49.945Z"
                      *           },
                      *           {
                      *             "seq": 18,
-                     *             "id": "01a215b3-83d4-76cc-aecd-67da422968a3",
+                     *             "id": "01a215ce-47a5-713c-abc2-b3bd1a1328f8",
                      *             "type": "assessment.answers-saved",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *             "entityId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
                      *             "payload": {
-                     *               "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee"
+                     *               "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3"
                      *             },
-                     *             "occurredAt": "2026-11-26T02:33:35.929Z"
+                     *             "occurredAt": "2026-11-26T03:02:50.010Z"
                      *           },
                      *           {
                      *             "seq": 19,
-                     *             "id": "01a215b3-845d-75ac-9fd5-7fc89b673fec",
+                     *             "id": "01a215ce-4818-7153-bdf0-98c1e92aabd5",
                      *             "type": "assessment.submitted",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *             "entityId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
                      *             "payload": {
-                     *               "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee"
+                     *               "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3"
                      *             },
-                     *             "occurredAt": "2026-11-26T02:33:36.083Z"
+                     *             "occurredAt": "2026-11-26T03:02:50.128Z"
                      *           },
                      *           {
                      *             "seq": 20,
-                     *             "id": "01a215b3-847a-7457-a3a9-82e4ea1628aa",
+                     *             "id": "01a215ce-483a-7667-8929-9c5ad592daa1",
                      *             "type": "assessment.agreed",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *             "entityId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
                      *             "payload": {
-                     *               "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
                      *               "status": "agreed",
                      *               "version": 4,
                      *               "decision": "agree",
                      *               "eligible": true,
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "amendments": 0,
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee"
+                     *               "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3"
                      *             },
-                     *             "occurredAt": "2026-11-26T02:33:36.113Z"
+                     *             "occurredAt": "2026-11-26T03:02:50.160Z"
                      *           },
                      *           {
                      *             "seq": 21,
-                     *             "id": "01a215b3-849e-753f-85dd-55aa7a38a510",
+                     *             "id": "01a215ce-485d-7449-af5b-121ad1541944",
                      *             "type": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a215b3-8499-7575-8386-e098fcf21733",
+                     *             "entityId": "01a215ce-4852-74e4-ab88-aa0c4781c37a",
                      *             "payload": {
-                     *               "id": "01a215b3-8499-7575-8386-e098fcf21733",
+                     *               "id": "01a215ce-4852-74e4-ab88-aa0c4781c37a",
                      *               "method": "entered",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "effectiveFrom": "2026-04-01",
                      *               "weeklyContributionPence": 1500
                      *             },
-                     *             "occurredAt": "2026-11-26T02:33:36.150Z"
+                     *             "occurredAt": "2026-11-26T03:02:50.192Z"
                      *           },
                      *           {
                      *             "seq": 23,
-                     *             "id": "01a215b3-8557-76e5-95c6-713bde4de459",
+                     *             "id": "01a215ce-48e4-764f-849c-50f291333bbf",
                      *             "type": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a215b3-8553-7206-a0fc-b5a0e20d2909",
+                     *             "entityId": "01a215ce-48e1-737a-97bb-c00831865052",
                      *             "payload": {
-                     *               "id": "01a215b3-8553-7206-a0fc-b5a0e20d2909",
+                     *               "id": "01a215ce-48e1-737a-97bb-c00831865052",
                      *               "method": "calculated",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "effectiveFrom": "2027-04-01",
-                     *               "chargingPolicyId": "01a215b3-84d4-73de-bfd0-d998a88b2d70",
+                     *               "chargingPolicyId": "01a215ce-4888-702d-a315-6b734bdb4189",
                      *               "chargingPolicyVersion": 1,
                      *               "weeklyContributionPence": 10035
                      *             },
-                     *             "occurredAt": "2026-11-26T02:33:36.334Z"
+                     *             "occurredAt": "2026-11-26T03:02:50.333Z"
                      *           },
                      *           {
                      *             "seq": 24,
-                     *             "id": "01a215b3-85e1-731e-9b92-278da36e4ab9",
+                     *             "id": "01a215ce-4947-715a-b57e-c2619cc5ce7b",
                      *             "type": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "entityId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *             "payload": {
-                     *               "id": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "id": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "referral": null,
-                     *               "schemeId": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
+                     *               "schemeId": "01a215ce-40b7-72a6-beb3-246753a90e6b",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "assessmentId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-11-26T02:33:36.462Z"
+                     *             "occurredAt": "2026-11-26T03:02:50.423Z"
                      *           },
                      *           {
                      *             "seq": 25,
-                     *             "id": "01a215b3-8695-7432-9943-79ba36c62131",
+                     *             "id": "01a215ce-49f8-70cc-a975-2495a2f77ebf",
                      *             "type": "support-plan.created",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *             "entityId": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
                      *             "payload": {
-                     *               "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *               "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27"
                      *             },
-                     *             "occurredAt": "2026-11-26T02:33:36.648Z"
+                     *             "occurredAt": "2026-11-26T03:02:50.606Z"
                      *           },
                      *           {
                      *             "seq": 26,
-                     *             "id": "01a215b3-86c6-71dc-912c-feae7357cd4d",
+                     *             "id": "01a215ce-4a2d-7297-b0da-8cf87aec2efd",
                      *             "type": "support-plan.updated",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *             "entityId": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
                      *             "payload": {
-                     *               "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *               "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27"
                      *             },
-                     *             "occurredAt": "2026-11-26T02:33:36.702Z"
+                     *             "occurredAt": "2026-11-26T03:02:50.661Z"
                      *           },
                      *           {
                      *             "seq": 27,
-                     *             "id": "01a215b3-871c-74b2-8083-1a72fff7de96",
+                     *             "id": "01a215ce-4a71-761c-b29c-4db84761c57b",
                      *             "type": "support-plan.submitted",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *             "entityId": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
                      *             "payload": {
-                     *               "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *               "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27"
                      *             },
-                     *             "occurredAt": "2026-11-26T02:33:36.786Z"
+                     *             "occurredAt": "2026-11-26T03:02:50.730Z"
                      *           },
                      *           {
                      *             "seq": 28,
-                     *             "id": "01a215b3-8747-74fa-be85-85f8c02732b7",
+                     *             "id": "01a215ce-4a88-729a-9348-4f027013c742",
                      *             "type": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *             "entityId": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
                      *             "payload": {
-                     *               "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *               "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "decision": {
-                     *                 "id": "01a215b3-8739-76e0-bd94-eea1ddac3d84",
+                     *                 "id": "01a215ce-4a7f-7330-8724-56a0f9a568f9",
                      *                 "stage": "coordinator",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-11-26T02:33:36.807Z"
+                     *             "occurredAt": "2026-11-26T03:02:50.745Z"
                      *           },
                      *           {
                      *             "seq": 29,
-                     *             "id": "01a215b3-875f-7047-ac3a-19c1fc8cbaa4",
+                     *             "id": "01a215ce-4a9f-7549-8df3-78616f89d9a5",
                      *             "type": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *             "entityId": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
                      *             "payload": {
-                     *               "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *               "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "decision": {
-                     *                 "id": "01a215b3-8758-779e-8edb-6c6646a54a5c",
+                     *                 "id": "01a215ce-4a97-7730-8961-d6f56fd526d9",
                      *                 "stage": "team-manager",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-11-26T02:33:36.851Z"
+                     *             "occurredAt": "2026-11-26T03:02:50.770Z"
                      *           },
                      *           {
                      *             "seq": 30,
-                     *             "id": "01a215b3-87a0-769a-884f-39dfbfb6d5ab",
+                     *             "id": "01a215ce-4ace-7182-84de-0c15c3ce70fe",
                      *             "type": "support-plan.approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *             "entityId": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
                      *             "payload": {
-                     *               "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *               "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 6,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "decision": {
-                     *                 "id": "01a215b3-877b-7026-a57f-1bc9d82b3a46",
+                     *                 "id": "01a215ce-4ab1-7535-b2e7-b613b528a277",
                      *                 "stage": "panel",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-11-26T02:33:36.884Z"
+                     *             "occurredAt": "2026-11-26T03:02:50.796Z"
                      *           },
                      *           {
                      *             "seq": 31,
-                     *             "id": "01a215b3-87a0-769b-ae40-180e39020cc3",
+                     *             "id": "01a215ce-4ace-7183-83fa-bf3b34237a02",
                      *             "type": "budget.agreed",
                      *             "entityType": "budget",
-                     *             "entityId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "entityId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *             "payload": {
-                     *               "id": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "id": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "referral": null,
-                     *               "schemeId": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
+                     *               "schemeId": "01a215ce-40b7-72a6-beb3-246753a90e6b",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "assessmentId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-11-26T02:33:36.884Z"
+                     *             "occurredAt": "2026-11-26T03:02:50.796Z"
                      *           },
                      *           {
                      *             "seq": 32,
-                     *             "id": "01a215b3-87a0-769c-96df-f234fbea2460",
+                     *             "id": "01a215ce-4ace-7184-8b08-1c3db22c4d3d",
                      *             "type": "payment-agreement.created",
                      *             "entityType": "payment-agreement",
-                     *             "entityId": "01a215b3-8787-70db-9a87-e4f03b77bf36",
+                     *             "entityId": "01a215ce-4abb-7033-a199-b82f499a399b",
                      *             "payload": {
-                     *               "id": "01a215b3-8787-70db-9a87-e4f03b77bf36",
+                     *               "id": "01a215ce-4abb-7033-a199-b82f499a399b",
                      *               "funders": [
                      *                 "council"
                      *               ],
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "frequency": "monthly",
                      *               "startDate": "2026-12-01",
                      *               "collection": "net",
@@ -40582,140 +40593,334 @@ export interface operations {
                      *               "grossAnnualPence": 4027500,
                      *               "contributionAnnualPence": 78000
                      *             },
-                     *             "occurredAt": "2026-11-26T02:33:36.884Z"
+                     *             "occurredAt": "2026-11-26T03:02:50.796Z"
                      *           },
                      *           {
                      *             "seq": 33,
-                     *             "id": "01a215b3-87a0-769d-827a-2426991c0db6",
+                     *             "id": "01a215ce-4ace-7185-91d3-9f5000fd4c1d",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a215b3-878f-712e-9e41-e4fe08b15f64",
+                     *             "entityId": "01a215ce-4ac3-71c9-9c75-44988d7b8959",
                      *             "payload": {
-                     *               "id": "01a215b3-878f-712e-9e41-e4fe08b15f64",
+                     *               "id": "01a215ce-4ac3-71c9-9c75-44988d7b8959",
                      *               "kind": "first",
                      *               "status": "scheduled",
                      *               "dueDate": "2026-12-29",
                      *               "version": 1,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-11-26T02:33:36.884Z"
+                     *             "occurredAt": "2026-11-26T03:02:50.796Z"
                      *           },
                      *           {
                      *             "seq": 34,
-                     *             "id": "01a215b3-87a0-769e-825d-31dde77e6629",
+                     *             "id": "01a215ce-4ace-7186-8173-1064bb0cc6c9",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a215b3-878f-712f-a5a6-db054202ed8d",
+                     *             "entityId": "01a215ce-4ac3-71ca-afed-19924561cce7",
                      *             "payload": {
-                     *               "id": "01a215b3-878f-712f-a5a6-db054202ed8d",
+                     *               "id": "01a215ce-4ac3-71ca-afed-19924561cce7",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-11-26T02:33:36.884Z"
+                     *             "occurredAt": "2026-11-26T03:02:50.796Z"
                      *           },
                      *           {
                      *             "seq": 37,
-                     *             "id": "01a215b3-881a-7072-a764-c787a1d1adf5",
+                     *             "id": "01a215ce-4b27-771d-936d-c2bc05c3897e",
                      *             "type": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a215b3-8806-7159-b10e-5867fa1fa3b6",
+                     *             "entityId": "01a215ce-4b20-7737-b83b-0433057c57ea",
                      *             "payload": {
-                     *               "id": "01a215b3-8806-7159-b10e-5867fa1fa3b6",
+                     *               "id": "01a215ce-4b20-7737-b83b-0433057c57ea",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "referral": null,
-                     *               "schemeId": "01a215b3-87ae-779e-9a97-df403780a78d",
+                     *               "schemeId": "01a215ce-4ad9-7170-8e24-9f5e89c6915a",
                      *               "startDate": "2027-04-01",
-                     *               "assessmentId": "01a215b3-8354-7710-96e9-ab58250f63b7",
-                     *               "upratingRunId": "01a215b3-87c7-724f-9825-b745d25570cd",
+                     *               "assessmentId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *               "upratingRunId": "01a215ce-4aeb-750b-9541-4bcf0722dc86",
                      *               "netAnnualPence": 4074800,
                      *               "rasAnnualPence": 4152800,
-                     *               "replacesBudgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "replacesBudgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "totalAnnualPence": 4152800,
                      *               "councilAnnualPence": 4152800,
                      *               "annualContributionPence": 78000,
                      *               "transitionalProtectionPence": 0
                      *             },
-                     *             "occurredAt": "2026-11-26T02:33:37.015Z"
+                     *             "occurredAt": "2026-11-26T03:02:50.906Z"
                      *           },
                      *           {
                      *             "seq": 38,
-                     *             "id": "01a215b3-881a-7073-9d55-d4166cae6197",
+                     *             "id": "01a215ce-4b27-771e-bf43-4be42547384d",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a215b3-880e-713c-a2fb-7b987f31be3c",
+                     *             "entityId": "01a215ce-4b22-70dd-be30-64e8e5596ec3",
                      *             "payload": {
-                     *               "id": "01a215b3-880e-713c-a2fb-7b987f31be3c",
+                     *               "id": "01a215ce-4b22-70dd-be30-64e8e5596ec3",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *               "upratingRunId": "01a215b3-87c7-724f-9825-b745d25570cd",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "upratingRunId": "01a215ce-4aeb-750b-9541-4bcf0722dc86",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-11-26T02:33:37.015Z"
+                     *             "occurredAt": "2026-11-26T03:02:50.906Z"
                      *           },
                      *           {
                      *             "seq": 40,
-                     *             "id": "01a215b3-883a-713c-87fa-dae88f081b0c",
+                     *             "id": "01a215ce-4b41-75d0-b3f8-d04625939f59",
                      *             "type": "direct-payment-agreement.created",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a215b3-8834-7713-9246-b0695f60523e",
+                     *             "entityId": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
                      *             "payload": {
-                     *               "id": "01a215b3-8834-7713-9246-b0695f60523e",
+                     *               "id": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "occurredAt": "2026-11-26T02:33:37.068Z"
+                     *             "occurredAt": "2026-11-26T03:02:50.934Z"
+                     *           },
+                     *           {
+                     *             "seq": 57,
+                     *             "id": "01a215ce-4ce7-71ea-a0f7-93c711d654ce",
+                     *             "type": "account-return.recorded",
+                     *             "entityType": "account-return",
+                     *             "entityId": "01a215ce-4ce4-7486-aa94-ea623ccb886f",
+                     *             "payload": {
+                     *               "id": "01a215ce-4ce4-7486-aa94-ea623ccb886f",
+                     *               "matches": true,
+                     *               "periodTo": "2026-12-31",
+                     *               "periodFrom": "2026-12-01",
+                     *               "agreementId": "01a215ce-4b3b-734f-a87e-4f67c3db7010"
+                     *             },
+                     *             "occurredAt": "2026-11-26T03:02:51.358Z"
+                     *           },
+                     *           {
+                     *             "seq": 60,
+                     *             "id": "01a215ce-4d32-70a9-a1a3-ae1b13895810",
+                     *             "type": "direct-payment-agreement.suspended",
+                     *             "entityType": "direct-payment-agreement",
+                     *             "entityId": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *             "payload": {
+                     *               "id": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *               "reason": "The card provider is re-issuing the card",
+                     *               "status": "suspended",
+                     *               "version": 2,
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "holderType": "person",
+                     *               "termsVersion": "2026-04"
+                     *             },
+                     *             "occurredAt": "2026-11-26T03:02:51.438Z"
+                     *           },
+                     *           {
+                     *             "seq": 61,
+                     *             "id": "01a215ce-4d3c-7751-8a09-234fb0304e36",
+                     *             "type": "direct-payment-agreement.reinstated",
+                     *             "entityType": "direct-payment-agreement",
+                     *             "entityId": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *             "payload": {
+                     *               "id": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *               "reason": "New card issued",
+                     *               "status": "active",
+                     *               "version": 3,
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "holderType": "person",
+                     *               "termsVersion": "2026-04"
+                     *             },
+                     *             "occurredAt": "2026-11-26T03:02:51.447Z"
+                     *           },
+                     *           {
+                     *             "seq": 62,
+                     *             "id": "01a215ce-4d89-76e3-bdf9-abbeb23ba160",
+                     *             "type": "review.scheduled",
+                     *             "entityType": "review",
+                     *             "entityId": "01a215ce-4d87-7532-b7ae-3847a7bdbdf5",
+                     *             "payload": {
+                     *               "id": "01a215ce-4d87-7532-b7ae-3847a7bdbdf5",
+                     *               "kind": "interim",
+                     *               "status": "scheduled",
+                     *               "dueDate": "2027-03-01",
+                     *               "version": 1,
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "repeatEveryMonths": null
+                     *             },
+                     *             "occurredAt": "2026-11-26T03:02:51.524Z"
+                     *           },
+                     *           {
+                     *             "seq": 63,
+                     *             "id": "01a215ce-4dcc-763a-9c88-96e448d3137b",
+                     *             "type": "review.completed",
+                     *             "entityType": "review",
+                     *             "entityId": "01a215ce-4b22-70dd-be30-64e8e5596ec3",
+                     *             "payload": {
+                     *               "id": "01a215ce-4b22-70dd-be30-64e8e5596ec3",
+                     *               "kind": "interim",
+                     *               "onTime": true,
+                     *               "status": "completed",
+                     *               "dueDate": "2027-04-01",
+                     *               "version": 2,
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "nextBudgetId": null,
+                     *               "nextReviewId": null,
+                     *               "reassessmentId": null,
+                     *               "repeatEveryMonths": null,
+                     *               "recommendedClawbackPence": null
+                     *             },
+                     *             "occurredAt": "2026-11-26T03:02:51.590Z"
+                     *           },
+                     *           {
+                     *             "seq": 64,
+                     *             "id": "01a215ce-4df8-723d-ba49-2b5d18ec6461",
+                     *             "type": "review.completed",
+                     *             "entityType": "review",
+                     *             "entityId": "01a215ce-4ac3-71ca-afed-19924561cce7",
+                     *             "payload": {
+                     *               "id": "01a215ce-4ac3-71ca-afed-19924561cce7",
+                     *               "kind": "annual",
+                     *               "onTime": true,
+                     *               "status": "completed",
+                     *               "dueDate": "2027-12-01",
+                     *               "version": 2,
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "nextBudgetId": null,
+                     *               "nextReviewId": null,
+                     *               "reassessmentId": null,
+                     *               "repeatEveryMonths": null,
+                     *               "recommendedClawbackPence": 3155153
+                     *             },
+                     *             "occurredAt": "2026-11-26T03:02:51.629Z"
+                     *           },
+                     *           {
+                     *             "seq": 66,
+                     *             "id": "01a215ce-4e1b-7383-8636-6f3a2d8f4913",
+                     *             "type": "review.clawback-decided",
+                     *             "entityType": "review",
+                     *             "entityId": "01a215ce-4ac3-71ca-afed-19924561cce7",
+                     *             "payload": {
+                     *               "id": "01a215ce-4ac3-71ca-afed-19924561cce7",
+                     *               "kind": "annual",
+                     *               "status": "completed",
+                     *               "dueDate": "2027-12-01",
+                     *               "version": 3,
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "decision": "reduce",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "amountPence": 1577576,
+                     *               "repeatEveryMonths": null
+                     *             },
+                     *             "occurredAt": "2026-11-26T03:02:51.665Z"
+                     *           },
+                     *           {
+                     *             "seq": 67,
+                     *             "id": "01a215ce-4e37-73c1-b595-b6f1e2a63b3c",
+                     *             "type": "appeal.lodged",
+                     *             "entityType": "appeal",
+                     *             "entityId": "01a215ce-4e34-718d-aa47-89fb3c87e30c",
+                     *             "payload": {
+                     *               "id": "01a215ce-4e34-718d-aa47-89fb3c87e30c",
+                     *               "planId": null,
+                     *               "status": "lodged",
+                     *               "subject": "budget",
+                     *               "version": 1,
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27"
+                     *             },
+                     *             "occurredAt": "2026-11-26T03:02:51.698Z"
+                     *           },
+                     *           {
+                     *             "seq": 68,
+                     *             "id": "01a215ce-4e68-778d-8a7f-f6c8f4ae3b44",
+                     *             "type": "appeal.not-upheld",
+                     *             "entityType": "appeal",
+                     *             "entityId": "01a215ce-4e34-718d-aa47-89fb3c87e30c",
+                     *             "payload": {
+                     *               "id": "01a215ce-4e34-718d-aa47-89fb3c87e30c",
+                     *               "planId": null,
+                     *               "status": "not-upheld",
+                     *               "subject": "budget",
+                     *               "version": 2,
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27"
+                     *             },
+                     *             "occurredAt": "2026-11-26T03:02:51.748Z"
+                     *           },
+                     *           {
+                     *             "seq": 74,
+                     *             "id": "01a215ce-5009-7419-a41e-1d58257ad7ed",
+                     *             "type": "budget.ended",
+                     *             "entityType": "budget",
+                     *             "entityId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *             "payload": {
+                     *               "id": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "status": "ended",
+                     *               "endDate": "2027-09-30",
+                     *               "version": 3,
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "referral": null,
+                     *               "schemeId": "01a215ce-40b7-72a6-beb3-246753a90e6b",
+                     *               "startDate": "2026-12-01",
+                     *               "outsideRas": false,
+                     *               "assessmentId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *               "netAnnualPence": 3949500,
+                     *               "rasAnnualPence": 4027500,
+                     *               "totalAnnualPence": 4027500,
+                     *               "councilAnnualPence": 4027500,
+                     *               "annualContributionPence": 78000
+                     *             },
+                     *             "occurredAt": "2026-11-26T03:02:52.164Z"
                      *           },
                      *           {
                      *             "seq": 44,
-                     *             "id": "01a215b3-88d0-71e0-a059-417778ebdd79",
+                     *             "id": "01a215ce-4bd2-778f-a729-92efe41c7dd5",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215b3-88ca-76c6-886c-3a580774f146",
+                     *             "entityId": "01a215ce-4bca-74b1-ab84-31a2c5d79ef7",
                      *             "payload": {
-                     *               "id": "01a215b3-88ca-76c6-886c-3a580774f146",
+                     *               "id": "01a215ce-4bca-74b1-ab84-31a2c5d79ef7",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "direction": "in",
                      *               "occurredOn": "2026-12-01",
                      *               "amountPence": 329125,
-                     *               "paymentRunId": "01a215b3-8895-7515-89cf-e5b4d7bb4e09",
+                     *               "paymentRunId": "01a215ce-4b95-7092-ae4c-d8dc2fddb8d6",
                      *               "instalmentNumber": 1
                      *             },
-                     *             "occurredAt": "2026-11-26T02:33:37.220Z"
+                     *             "occurredAt": "2026-11-26T03:02:51.077Z"
                      *           },
                      *           {
                      *             "seq": 46,
-                     *             "id": "01a215b3-8930-7445-9b74-62b3b9f6b71a",
+                     *             "id": "01a215ce-4c22-726a-861a-1bb5f72261fe",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215b3-892c-7030-b12b-dd4b60a4585d",
+                     *             "entityId": "01a215ce-4c1f-757c-8fb6-bdc38fc475b8",
                      *             "payload": {
-                     *               "id": "01a215b3-892c-7030-b12b-dd4b60a4585d",
+                     *               "id": "01a215ce-4c1f-757c-8fb6-bdc38fc475b8",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T02:33:37.313Z",
-                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "createdAt": "2026-11-26T03:02:51.158Z",
+                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-01-01",
@@ -40725,23 +40930,23 @@ export interface operations {
                      *               "instalmentNumber": 2,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T02:33:37.313Z"
+                     *             "occurredAt": "2026-11-26T03:02:51.158Z"
                      *           },
                      *           {
                      *             "seq": 47,
-                     *             "id": "01a215b3-8956-75de-817c-01473bf45868",
+                     *             "id": "01a215ce-4c3c-7740-9182-19d260df7c25",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215b3-894e-776e-9e63-3d984e28c588",
+                     *             "entityId": "01a215ce-4c3a-73cc-b591-42b47cc1e978",
                      *             "payload": {
-                     *               "id": "01a215b3-894e-776e-9e63-3d984e28c588",
+                     *               "id": "01a215ce-4c3a-73cc-b591-42b47cc1e978",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T02:33:37.349Z",
-                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "createdAt": "2026-11-26T03:02:51.186Z",
+                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-02-01",
@@ -40751,23 +40956,23 @@ export interface operations {
                      *               "instalmentNumber": 3,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T02:33:37.349Z"
+                     *             "occurredAt": "2026-11-26T03:02:51.186Z"
                      *           },
                      *           {
                      *             "seq": 48,
-                     *             "id": "01a215b3-896c-7157-ba9a-f6fc9d4c3b00",
+                     *             "id": "01a215ce-4c4a-75d9-8f2e-4f0080426698",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215b3-8969-7189-a12b-bc81a63bbaa0",
+                     *             "entityId": "01a215ce-4c48-716b-a6e8-f524ef17e577",
                      *             "payload": {
-                     *               "id": "01a215b3-8969-7189-a12b-bc81a63bbaa0",
+                     *               "id": "01a215ce-4c48-716b-a6e8-f524ef17e577",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T02:33:37.374Z",
-                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "createdAt": "2026-11-26T03:02:51.201Z",
+                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-03-01",
@@ -40777,23 +40982,23 @@ export interface operations {
                      *               "instalmentNumber": 4,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T02:33:37.374Z"
+                     *             "occurredAt": "2026-11-26T03:02:51.201Z"
                      *           },
                      *           {
                      *             "seq": 49,
-                     *             "id": "01a215b3-8993-7716-81cc-009200c9ffb2",
+                     *             "id": "01a215ce-4c59-743c-861f-1c8d94142fc9",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215b3-898f-738d-be42-aa84ce246a23",
+                     *             "entityId": "01a215ce-4c57-7016-9076-72615dbb1866",
                      *             "payload": {
-                     *               "id": "01a215b3-898f-738d-be42-aa84ce246a23",
+                     *               "id": "01a215ce-4c57-7016-9076-72615dbb1866",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T02:33:37.414Z",
-                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "createdAt": "2026-11-26T03:02:51.216Z",
+                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-04-01",
@@ -40803,23 +41008,23 @@ export interface operations {
                      *               "instalmentNumber": 5,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T02:33:37.414Z"
+                     *             "occurredAt": "2026-11-26T03:02:51.216Z"
                      *           },
                      *           {
                      *             "seq": 50,
-                     *             "id": "01a215b3-89a4-7352-8607-4626c6dd6c8d",
+                     *             "id": "01a215ce-4c6a-75a6-ab66-ec8597538fef",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215b3-89a1-74a8-b83a-9b2bd5e01185",
+                     *             "entityId": "01a215ce-4c66-7787-9e9e-28b80441aec9",
                      *             "payload": {
-                     *               "id": "01a215b3-89a1-74a8-b83a-9b2bd5e01185",
+                     *               "id": "01a215ce-4c66-7787-9e9e-28b80441aec9",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T02:33:37.433Z",
-                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "createdAt": "2026-11-26T03:02:51.231Z",
+                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-05-01",
@@ -40829,23 +41034,23 @@ export interface operations {
                      *               "instalmentNumber": 6,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T02:33:37.433Z"
+                     *             "occurredAt": "2026-11-26T03:02:51.231Z"
                      *           },
                      *           {
                      *             "seq": 51,
-                     *             "id": "01a215b3-89ba-77e0-9c37-5938d9fa07c1",
+                     *             "id": "01a215ce-4c7c-7188-946a-7eb86f0e311c",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215b3-89b7-70f4-9981-25da0f2175e6",
+                     *             "entityId": "01a215ce-4c7a-73a0-9780-ed1a1e302550",
                      *             "payload": {
-                     *               "id": "01a215b3-89b7-70f4-9981-25da0f2175e6",
+                     *               "id": "01a215ce-4c7a-73a0-9780-ed1a1e302550",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T02:33:37.455Z",
-                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "createdAt": "2026-11-26T03:02:51.250Z",
+                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-06-01",
@@ -40855,23 +41060,23 @@ export interface operations {
                      *               "instalmentNumber": 7,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T02:33:37.455Z"
+                     *             "occurredAt": "2026-11-26T03:02:51.250Z"
                      *           },
                      *           {
                      *             "seq": 52,
-                     *             "id": "01a215b3-89cd-721c-8248-70ae045f1c26",
+                     *             "id": "01a215ce-4c8e-77a3-b6c0-1311eee6108c",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215b3-89ca-74ba-b7ef-8b861634c54a",
+                     *             "entityId": "01a215ce-4c8a-77a1-b377-4274e63f0106",
                      *             "payload": {
-                     *               "id": "01a215b3-89ca-74ba-b7ef-8b861634c54a",
+                     *               "id": "01a215ce-4c8a-77a1-b377-4274e63f0106",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T02:33:37.471Z",
-                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "createdAt": "2026-11-26T03:02:51.267Z",
+                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-07-01",
@@ -40881,23 +41086,23 @@ export interface operations {
                      *               "instalmentNumber": 8,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T02:33:37.471Z"
+                     *             "occurredAt": "2026-11-26T03:02:51.267Z"
                      *           },
                      *           {
                      *             "seq": 53,
-                     *             "id": "01a215b3-89df-7112-9fa0-81bc213bc489",
+                     *             "id": "01a215ce-4ca2-7504-bda5-b3344c700996",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215b3-89dc-745e-bbc1-337f92cb76a6",
+                     *             "entityId": "01a215ce-4c9b-77a2-9397-e7de4db5ee9c",
                      *             "payload": {
-                     *               "id": "01a215b3-89dc-745e-bbc1-337f92cb76a6",
+                     *               "id": "01a215ce-4c9b-77a2-9397-e7de4db5ee9c",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T02:33:37.490Z",
-                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "createdAt": "2026-11-26T03:02:51.284Z",
+                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-08-01",
@@ -40907,23 +41112,23 @@ export interface operations {
                      *               "instalmentNumber": 9,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T02:33:37.490Z"
+                     *             "occurredAt": "2026-11-26T03:02:51.284Z"
                      *           },
                      *           {
                      *             "seq": 54,
-                     *             "id": "01a215b3-89f2-7693-8845-ead32f3e2f81",
+                     *             "id": "01a215ce-4cb0-7185-bc7d-6708f6adf68a",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215b3-89ef-7589-9d97-e6b6dc22f2b3",
+                     *             "entityId": "01a215ce-4cae-729f-a6dc-ff315c9fc14d",
                      *             "payload": {
-                     *               "id": "01a215b3-89ef-7589-9d97-e6b6dc22f2b3",
+                     *               "id": "01a215ce-4cae-729f-a6dc-ff315c9fc14d",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T02:33:37.509Z",
-                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "createdAt": "2026-11-26T03:02:51.303Z",
+                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-09-01",
@@ -40933,23 +41138,23 @@ export interface operations {
                      *               "instalmentNumber": 10,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T02:33:37.509Z"
+                     *             "occurredAt": "2026-11-26T03:02:51.303Z"
                      *           },
                      *           {
                      *             "seq": 55,
-                     *             "id": "01a215b3-8a06-7250-8b15-894b8909929b",
+                     *             "id": "01a215ce-4cbe-7283-be82-1a3ad203a04e",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215b3-8a03-770f-8571-730cdfe49e9d",
+                     *             "entityId": "01a215ce-4cbb-7339-9370-d48edfa71c60",
                      *             "payload": {
-                     *               "id": "01a215b3-8a03-770f-8571-730cdfe49e9d",
+                     *               "id": "01a215ce-4cbb-7339-9370-d48edfa71c60",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T02:33:37.528Z",
-                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "createdAt": "2026-11-26T03:02:51.316Z",
+                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-10-01",
@@ -40959,23 +41164,23 @@ export interface operations {
                      *               "instalmentNumber": 11,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T02:33:37.528Z"
+                     *             "occurredAt": "2026-11-26T03:02:51.316Z"
                      *           },
                      *           {
                      *             "seq": 56,
-                     *             "id": "01a215b3-8a1f-7544-89ce-fb08c02f04a7",
+                     *             "id": "01a215ce-4ccf-72f7-8de1-a7aa8ecdb6dc",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215b3-8a1b-74d8-af09-5cd9c627d3a2",
+                     *             "entityId": "01a215ce-4ccc-7546-ae27-ac82e3a3d471",
                      *             "payload": {
-                     *               "id": "01a215b3-8a1b-74d8-af09-5cd9c627d3a2",
+                     *               "id": "01a215ce-4ccc-7546-ae27-ac82e3a3d471",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T02:33:37.548Z",
-                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "createdAt": "2026-11-26T03:02:51.330Z",
+                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-11-01",
@@ -40985,272 +41190,78 @@ export interface operations {
                      *               "instalmentNumber": 12,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T02:33:37.548Z"
-                     *           },
-                     *           {
-                     *             "seq": 57,
-                     *             "id": "01a215b3-8a33-7775-81a2-2c23c08a49e8",
-                     *             "type": "account-return.recorded",
-                     *             "entityType": "account-return",
-                     *             "entityId": "01a215b3-8a2e-757e-a934-a40716a1f065",
-                     *             "payload": {
-                     *               "id": "01a215b3-8a2e-757e-a934-a40716a1f065",
-                     *               "matches": true,
-                     *               "periodTo": "2026-12-31",
-                     *               "periodFrom": "2026-12-01",
-                     *               "agreementId": "01a215b3-8834-7713-9246-b0695f60523e"
-                     *             },
-                     *             "occurredAt": "2026-11-26T02:33:37.574Z"
-                     *           },
-                     *           {
-                     *             "seq": 60,
-                     *             "id": "01a215b3-8aae-731d-9ec4-66ed45542d07",
-                     *             "type": "direct-payment-agreement.suspended",
-                     *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a215b3-8834-7713-9246-b0695f60523e",
-                     *             "payload": {
-                     *               "id": "01a215b3-8834-7713-9246-b0695f60523e",
-                     *               "reason": "The card provider is re-issuing the card",
-                     *               "status": "suspended",
-                     *               "version": 2,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *               "holderType": "person",
-                     *               "termsVersion": "2026-04"
-                     *             },
-                     *             "occurredAt": "2026-11-26T02:33:37.703Z"
-                     *           },
-                     *           {
-                     *             "seq": 61,
-                     *             "id": "01a215b3-8ab9-7527-b6cc-777adc90fd72",
-                     *             "type": "direct-payment-agreement.reinstated",
-                     *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a215b3-8834-7713-9246-b0695f60523e",
-                     *             "payload": {
-                     *               "id": "01a215b3-8834-7713-9246-b0695f60523e",
-                     *               "reason": "New card issued",
-                     *               "status": "active",
-                     *               "version": 3,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *               "holderType": "person",
-                     *               "termsVersion": "2026-04"
-                     *             },
-                     *             "occurredAt": "2026-11-26T02:33:37.715Z"
-                     *           },
-                     *           {
-                     *             "seq": 62,
-                     *             "id": "01a215b3-8b26-7742-8986-4cd8a2d726d3",
-                     *             "type": "review.scheduled",
-                     *             "entityType": "review",
-                     *             "entityId": "01a215b3-8b22-7759-a0f0-ffc4ab8fa95e",
-                     *             "payload": {
-                     *               "id": "01a215b3-8b22-7759-a0f0-ffc4ab8fa95e",
-                     *               "kind": "interim",
-                     *               "status": "scheduled",
-                     *               "dueDate": "2027-03-01",
-                     *               "version": 1,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *               "repeatEveryMonths": null
-                     *             },
-                     *             "occurredAt": "2026-11-26T02:33:37.824Z"
-                     *           },
-                     *           {
-                     *             "seq": 63,
-                     *             "id": "01a215b3-8b88-7258-afdc-b1a37bd3fa80",
-                     *             "type": "review.completed",
-                     *             "entityType": "review",
-                     *             "entityId": "01a215b3-880e-713c-a2fb-7b987f31be3c",
-                     *             "payload": {
-                     *               "id": "01a215b3-880e-713c-a2fb-7b987f31be3c",
-                     *               "kind": "interim",
-                     *               "onTime": true,
-                     *               "status": "completed",
-                     *               "dueDate": "2027-04-01",
-                     *               "version": 2,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *               "nextBudgetId": null,
-                     *               "nextReviewId": null,
-                     *               "reassessmentId": null,
-                     *               "repeatEveryMonths": null,
-                     *               "recommendedClawbackPence": null
-                     *             },
-                     *             "occurredAt": "2026-11-26T02:33:37.920Z"
-                     *           },
-                     *           {
-                     *             "seq": 64,
-                     *             "id": "01a215b3-8ba9-756a-841a-70dd8013e36a",
-                     *             "type": "review.completed",
-                     *             "entityType": "review",
-                     *             "entityId": "01a215b3-878f-712f-a5a6-db054202ed8d",
-                     *             "payload": {
-                     *               "id": "01a215b3-878f-712f-a5a6-db054202ed8d",
-                     *               "kind": "annual",
-                     *               "onTime": true,
-                     *               "status": "completed",
-                     *               "dueDate": "2027-12-01",
-                     *               "version": 2,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *               "nextBudgetId": null,
-                     *               "nextReviewId": null,
-                     *               "reassessmentId": null,
-                     *               "repeatEveryMonths": null,
-                     *               "recommendedClawbackPence": 3155153
-                     *             },
-                     *             "occurredAt": "2026-11-26T02:33:37.949Z"
+                     *             "occurredAt": "2026-11-26T03:02:51.330Z"
                      *           },
                      *           {
                      *             "seq": 65,
-                     *             "id": "01a215b3-8be4-77ac-a599-c95d458ad846",
+                     *             "id": "01a215ce-4e1b-7382-94f9-c2e540c343c0",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215b3-8bde-700a-b4b1-d7a2828cbbf4",
+                     *             "entityId": "01a215ce-4e16-775e-b5e0-92d649078b62",
                      *             "payload": {
-                     *               "id": "01a215b3-8bde-700a-b4b1-d7a2828cbbf4",
+                     *               "id": "01a215ce-4e16-775e-b5e0-92d649078b62",
                      *               "kind": "clawback",
                      *               "funder": "council",
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "amountPence": 1577576
                      *             },
-                     *             "occurredAt": "2026-11-26T02:33:38.005Z"
-                     *           },
-                     *           {
-                     *             "seq": 66,
-                     *             "id": "01a215b3-8be4-77ad-824e-edf13b8e83ed",
-                     *             "type": "review.clawback-decided",
-                     *             "entityType": "review",
-                     *             "entityId": "01a215b3-878f-712f-a5a6-db054202ed8d",
-                     *             "payload": {
-                     *               "id": "01a215b3-878f-712f-a5a6-db054202ed8d",
-                     *               "kind": "annual",
-                     *               "status": "completed",
-                     *               "dueDate": "2027-12-01",
-                     *               "version": 3,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "decision": "reduce",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *               "amountPence": 1577576,
-                     *               "repeatEveryMonths": null
-                     *             },
-                     *             "occurredAt": "2026-11-26T02:33:38.005Z"
-                     *           },
-                     *           {
-                     *             "seq": 67,
-                     *             "id": "01a215b3-8c07-76d5-bc26-cf4193286a1b",
-                     *             "type": "appeal.lodged",
-                     *             "entityType": "appeal",
-                     *             "entityId": "01a215b3-8c03-70c7-9c9c-1de64aeb6803",
-                     *             "payload": {
-                     *               "id": "01a215b3-8c03-70c7-9c9c-1de64aeb6803",
-                     *               "planId": null,
-                     *               "status": "lodged",
-                     *               "subject": "budget",
-                     *               "version": 1,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
-                     *             },
-                     *             "occurredAt": "2026-11-26T02:33:38.048Z"
-                     *           },
-                     *           {
-                     *             "seq": 68,
-                     *             "id": "01a215b3-8c3b-7329-a2f2-01f7f9789522",
-                     *             "type": "appeal.not-upheld",
-                     *             "entityType": "appeal",
-                     *             "entityId": "01a215b3-8c03-70c7-9c9c-1de64aeb6803",
-                     *             "payload": {
-                     *               "id": "01a215b3-8c03-70c7-9c9c-1de64aeb6803",
-                     *               "planId": null,
-                     *               "status": "not-upheld",
-                     *               "subject": "budget",
-                     *               "version": 2,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
-                     *             },
-                     *             "occurredAt": "2026-11-26T02:33:38.102Z"
-                     *           },
-                     *           {
-                     *             "seq": 74,
-                     *             "id": "01a215b3-8e44-7343-a06c-5eeb674f255d",
-                     *             "type": "budget.ended",
-                     *             "entityType": "budget",
-                     *             "entityId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *             "payload": {
-                     *               "id": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "status": "ended",
-                     *               "endDate": "2027-09-30",
-                     *               "version": 3,
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *               "referral": null,
-                     *               "schemeId": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
-                     *               "startDate": "2026-12-01",
-                     *               "outsideRas": false,
-                     *               "assessmentId": "01a215b3-8354-7710-96e9-ab58250f63b7",
-                     *               "netAnnualPence": 3949500,
-                     *               "rasAnnualPence": 4027500,
-                     *               "totalAnnualPence": 4027500,
-                     *               "councilAnnualPence": 4027500,
-                     *               "annualContributionPence": 78000
-                     *             },
-                     *             "occurredAt": "2026-11-26T02:33:38.620Z"
+                     *             "occurredAt": "2026-11-26T03:02:51.665Z"
                      *           }
                      *         ],
                      *         "auditTrail": [
                      *           {
-                     *             "id": "01a215b3-82a9-7081-a1cd-0e8e50aa908f",
-                     *             "actor": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "id": "01a215ce-46e2-7337-a3e3-58605a5dc3d2",
+                     *             "actor": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *             "actorName": "[redacted]",
                      *             "action": "person.created",
                      *             "entityType": "person",
-                     *             "entityId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "entityId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "id": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mwwxujyc"
+                     *                 "carefirst": "JOURNEY-mwwyw5jf"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "at": "2026-11-26T02:33:35.633Z"
+                     *             "at": "2026-11-26T03:02:49.806Z"
                      *           },
                      *           {
-                     *             "id": "01a215b3-830b-7538-b9f9-9441957d9580",
-                     *             "actor": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "id": "01a215ce-4724-7345-a4b9-46e3c035ea90",
+                     *             "actor": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *             "actorName": "[redacted]",
                      *             "action": "person.updated",
                      *             "entityType": "person",
-                     *             "entityId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "entityId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *             "before": {
-                     *               "id": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "id": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mwwxujyc"
+                     *                 "carefirst": "JOURNEY-mwwyw5jf"
                      *               },
                      *               "caresForPersonId": null
                      *             },
                      *             "after": {
-                     *               "id": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "id": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "version": 2,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mwwxujyc"
+                     *                 "carefirst": "JOURNEY-mwwyw5jf"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "at": "2026-11-26T02:33:35.746Z"
+                     *             "at": "2026-11-26T03:02:49.888Z"
                      *           },
                      *           {
-                     *             "id": "01a215b3-8320-73fb-897d-42586901449d",
-                     *             "actor": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "id": "01a215ce-4737-7747-8747-5bce28f9681e",
+                     *             "actor": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *             "actorName": "[redacted]",
                      *             "action": "equality-monitoring.recorded",
                      *             "entityType": "person",
-                     *             "entityId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "entityId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *             "before": null,
                      *             "after": {
                      *               "changed": [
@@ -41260,363 +41271,363 @@ export interface operations {
                      *                 "primarySupportReason"
                      *               ],
                      *               "version": 1,
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27"
                      *             },
-                     *             "at": "2026-11-26T02:33:35.767Z"
+                     *             "at": "2026-11-26T03:02:49.905Z"
                      *           },
                      *           {
-                     *             "id": "01a215b3-8343-705b-b186-f28a68bb0cb3",
-                     *             "actor": "key:01a215b3-7aa7-7309-b1eb-82f54f107577",
+                     *             "id": "01a215ce-474d-7479-bbff-888b2a01bba3",
+                     *             "actor": "key:01a215ce-4080-764f-b5a9-d8d0d0ebfb65",
                      *             "actorName": null,
                      *             "action": "equality-monitoring.read",
                      *             "entityType": "person",
-                     *             "entityId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *             "entityId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *             "before": null,
                      *             "after": {
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "recorded": true
                      *             },
-                     *             "at": "2026-11-26T02:33:35.805Z"
+                     *             "at": "2026-11-26T03:02:49.930Z"
                      *           },
                      *           {
-                     *             "id": "01a215b3-8358-7090-b425-35b413e82174",
-                     *             "actor": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "id": "01a215ce-4760-70fa-aaf3-198583f41c58",
+                     *             "actor": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.created",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *             "entityId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee"
+                     *               "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3"
                      *             },
-                     *             "at": "2026-11-26T02:33:35.825Z"
+                     *             "at": "2026-11-26T03:02:49.945Z"
                      *           },
                      *           {
-                     *             "id": "01a215b3-83d0-709a-86a7-a782afe9a982",
-                     *             "actor": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "id": "01a215ce-47a3-70e9-bbde-c4e7b512a91e",
+                     *             "actor": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.answers-saved",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *             "entityId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
                      *             "before": {
-                     *               "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee"
+                     *               "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3"
                      *             },
                      *             "after": {
-                     *               "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee"
+                     *               "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3"
                      *             },
-                     *             "at": "2026-11-26T02:33:35.929Z"
+                     *             "at": "2026-11-26T03:02:50.010Z"
                      *           },
                      *           {
-                     *             "id": "01a215b3-845b-7794-849a-09684dd70b3c",
-                     *             "actor": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "id": "01a215ce-4817-70f8-9944-d8c374ab04c0",
+                     *             "actor": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.submitted",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *             "entityId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
                      *             "before": {
-                     *               "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee"
+                     *               "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3"
                      *             },
                      *             "after": {
-                     *               "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee"
+                     *               "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3"
                      *             },
-                     *             "at": "2026-11-26T02:33:36.083Z"
+                     *             "at": "2026-11-26T03:02:50.128Z"
                      *           },
                      *           {
-                     *             "id": "01a215b3-8475-76c4-8c10-b279b45178cd",
-                     *             "actor": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "id": "01a215ce-4836-737a-9017-bba74856fcf4",
+                     *             "actor": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.agreed",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *             "entityId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
                      *             "before": {
-                     *               "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee"
+                     *               "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3"
                      *             },
                      *             "after": {
-                     *               "id": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
                      *               "status": "agreed",
                      *               "version": 4,
                      *               "decision": "agree",
                      *               "eligible": true,
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "amendments": 0,
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a215b3-7ac8-73c3-9af2-7b6783b3b9ee"
+                     *               "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3"
                      *             },
-                     *             "at": "2026-11-26T02:33:36.113Z"
+                     *             "at": "2026-11-26T03:02:50.160Z"
                      *           },
                      *           {
-                     *             "id": "01a215b3-849c-72d7-9a7a-833fc1188734",
-                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "id": "01a215ce-4857-73a5-87ed-b66732b177dc",
+                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *             "actorName": "[redacted]",
                      *             "action": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a215b3-8499-7575-8386-e098fcf21733",
+                     *             "entityId": "01a215ce-4852-74e4-ab88-aa0c4781c37a",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215b3-8499-7575-8386-e098fcf21733",
+                     *               "id": "01a215ce-4852-74e4-ab88-aa0c4781c37a",
                      *               "method": "entered",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "effectiveFrom": "2026-04-01",
                      *               "weeklyContributionPence": 1500
                      *             },
-                     *             "at": "2026-11-26T02:33:36.150Z"
+                     *             "at": "2026-11-26T03:02:50.192Z"
                      *           },
                      *           {
-                     *             "id": "01a215b3-8555-72bc-b160-6b9b0b64700d",
-                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "id": "01a215ce-48e2-7276-9948-15b2be53fab0",
+                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *             "actorName": "[redacted]",
                      *             "action": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a215b3-8553-7206-a0fc-b5a0e20d2909",
+                     *             "entityId": "01a215ce-48e1-737a-97bb-c00831865052",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215b3-8553-7206-a0fc-b5a0e20d2909",
+                     *               "id": "01a215ce-48e1-737a-97bb-c00831865052",
                      *               "method": "calculated",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "effectiveFrom": "2027-04-01",
-                     *               "chargingPolicyId": "01a215b3-84d4-73de-bfd0-d998a88b2d70",
+                     *               "chargingPolicyId": "01a215ce-4888-702d-a315-6b734bdb4189",
                      *               "chargingPolicyVersion": 1,
                      *               "weeklyContributionPence": 10035
                      *             },
-                     *             "at": "2026-11-26T02:33:36.334Z"
+                     *             "at": "2026-11-26T03:02:50.333Z"
                      *           },
                      *           {
-                     *             "id": "01a215b3-85df-77cb-9ab6-c55f2a5d29d6",
-                     *             "actor": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "id": "01a215ce-4945-7228-b667-fa5cb4cfc99a",
+                     *             "actor": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "entityId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "id": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "referral": null,
-                     *               "schemeId": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
+                     *               "schemeId": "01a215ce-40b7-72a6-beb3-246753a90e6b",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "assessmentId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-11-26T02:33:36.462Z"
+                     *             "at": "2026-11-26T03:02:50.423Z"
                      *           },
                      *           {
-                     *             "id": "01a215b3-8694-777c-84f0-4ec4675d8abb",
-                     *             "actor": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "id": "01a215ce-49f7-73ad-833b-4e65002be2a1",
+                     *             "actor": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.created",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *             "entityId": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *               "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27"
                      *             },
-                     *             "at": "2026-11-26T02:33:36.648Z"
+                     *             "at": "2026-11-26T03:02:50.606Z"
                      *           },
                      *           {
-                     *             "id": "01a215b3-86c4-7291-86e0-f50aa0748813",
-                     *             "actor": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "id": "01a215ce-4a2c-7125-b665-0659d7c5833d",
+                     *             "actor": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.updated",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *             "entityId": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
                      *             "before": {
-                     *               "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *               "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27"
                      *             },
                      *             "after": {
-                     *               "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *               "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27"
                      *             },
-                     *             "at": "2026-11-26T02:33:36.702Z"
+                     *             "at": "2026-11-26T03:02:50.661Z"
                      *           },
                      *           {
-                     *             "id": "01a215b3-871a-741a-bd7a-f04a8c33ed20",
-                     *             "actor": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "id": "01a215ce-4a70-707a-8456-00a1a88720d2",
+                     *             "actor": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.submitted",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *             "entityId": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
                      *             "before": {
-                     *               "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *               "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27"
                      *             },
                      *             "after": {
-                     *               "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *               "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27"
                      *             },
-                     *             "at": "2026-11-26T02:33:36.786Z"
+                     *             "at": "2026-11-26T03:02:50.730Z"
                      *           },
                      *           {
-                     *             "id": "01a215b3-8745-716c-b8f5-df20d0e9f4bc",
-                     *             "actor": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "id": "01a215ce-4a86-761a-a5be-7d2d9b12e46e",
+                     *             "actor": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *             "entityId": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
                      *             "before": {
-                     *               "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *               "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27"
                      *             },
                      *             "after": {
-                     *               "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *               "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "decision": {
-                     *                 "id": "01a215b3-8739-76e0-bd94-eea1ddac3d84",
+                     *                 "id": "01a215ce-4a7f-7330-8724-56a0f9a568f9",
                      *                 "stage": "coordinator",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-11-26T02:33:36.807Z"
+                     *             "at": "2026-11-26T03:02:50.745Z"
                      *           },
                      *           {
-                     *             "id": "01a215b3-875e-77f7-88bc-f26f83ca78c2",
-                     *             "actor": "key:01a215b3-8027-71e0-8cb5-3694fd00bbce",
+                     *             "id": "01a215ce-4a9c-74cf-a791-243c92ddba44",
+                     *             "actor": "key:01a215ce-44f7-7654-9318-64922a2dcdcd",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *             "entityId": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
                      *             "before": {
-                     *               "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *               "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27"
                      *             },
                      *             "after": {
-                     *               "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *               "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "decision": {
-                     *                 "id": "01a215b3-8758-779e-8edb-6c6646a54a5c",
+                     *                 "id": "01a215ce-4a97-7730-8961-d6f56fd526d9",
                      *                 "stage": "team-manager",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-11-26T02:33:36.851Z"
+                     *             "at": "2026-11-26T03:02:50.770Z"
                      *           },
                      *           {
-                     *             "id": "01a215b3-879c-7390-96b9-dcd7912454f9",
-                     *             "actor": "key:01a215b3-8037-757d-a74d-cc3c41fed471",
+                     *             "id": "01a215ce-4aca-757c-ac2c-3d7391065d9d",
+                     *             "actor": "key:01a215ce-4500-7544-ae6a-472ce30700c2",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *             "entityId": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
                      *             "before": {
-                     *               "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *               "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27"
                      *             },
                      *             "after": {
-                     *               "id": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
+                     *               "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 6,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "decision": {
-                     *                 "id": "01a215b3-877b-7026-a57f-1bc9d82b3a46",
+                     *                 "id": "01a215ce-4ab1-7535-b2e7-b613b528a277",
                      *                 "stage": "panel",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-11-26T02:33:36.884Z"
+                     *             "at": "2026-11-26T03:02:50.796Z"
                      *           },
                      *           {
-                     *             "id": "01a215b3-879c-7391-bc4a-dc07d4e7ca5d",
-                     *             "actor": "key:01a215b3-8037-757d-a74d-cc3c41fed471",
+                     *             "id": "01a215ce-4aca-757d-b758-8e760519b2d3",
+                     *             "actor": "key:01a215ce-4500-7544-ae6a-472ce30700c2",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.agreed",
                      *             "entityType": "budget",
-                     *             "entityId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *             "entityId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *             "before": {
-                     *               "id": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "id": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "referral": null,
-                     *               "schemeId": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
+                     *               "schemeId": "01a215ce-40b7-72a6-beb3-246753a90e6b",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "assessmentId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
@@ -41624,37 +41635,37 @@ export interface operations {
                      *               "annualContributionPence": 78000
                      *             },
                      *             "after": {
-                     *               "id": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "id": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "referral": null,
-                     *               "schemeId": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
+                     *               "schemeId": "01a215ce-40b7-72a6-beb3-246753a90e6b",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a215b3-8354-7710-96e9-ab58250f63b7",
+                     *               "assessmentId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-11-26T02:33:36.884Z"
+                     *             "at": "2026-11-26T03:02:50.796Z"
                      *           },
                      *           {
-                     *             "id": "01a215b3-879c-7392-847e-77f49c630553",
-                     *             "actor": "key:01a215b3-8037-757d-a74d-cc3c41fed471",
+                     *             "id": "01a215ce-4aca-757e-ab22-ef0342ecac64",
+                     *             "actor": "key:01a215ce-4500-7544-ae6a-472ce30700c2",
                      *             "actorName": "[redacted]",
                      *             "action": "payment-agreement.created",
                      *             "entityType": "payment-agreement",
-                     *             "entityId": "01a215b3-8787-70db-9a87-e4f03b77bf36",
+                     *             "entityId": "01a215ce-4abb-7033-a199-b82f499a399b",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215b3-8787-70db-9a87-e4f03b77bf36",
+                     *               "id": "01a215ce-4abb-7033-a199-b82f499a399b",
                      *               "funders": [
                      *                 "council"
                      *               ],
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "frequency": "monthly",
                      *               "startDate": "2026-12-01",
                      *               "collection": "net",
@@ -41663,154 +41674,435 @@ export interface operations {
                      *               "grossAnnualPence": 4027500,
                      *               "contributionAnnualPence": 78000
                      *             },
-                     *             "at": "2026-11-26T02:33:36.884Z"
+                     *             "at": "2026-11-26T03:02:50.796Z"
                      *           },
                      *           {
-                     *             "id": "01a215b3-879c-7393-aade-3c9067488ac4",
-                     *             "actor": "key:01a215b3-8037-757d-a74d-cc3c41fed471",
+                     *             "id": "01a215ce-4aca-757f-a264-9332c2975a97",
+                     *             "actor": "key:01a215ce-4500-7544-ae6a-472ce30700c2",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a215b3-878f-712e-9e41-e4fe08b15f64",
+                     *             "entityId": "01a215ce-4ac3-71c9-9c75-44988d7b8959",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215b3-878f-712e-9e41-e4fe08b15f64",
+                     *               "id": "01a215ce-4ac3-71c9-9c75-44988d7b8959",
                      *               "kind": "first",
                      *               "status": "scheduled",
                      *               "dueDate": "2026-12-29",
                      *               "version": 1,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-11-26T02:33:36.884Z"
+                     *             "at": "2026-11-26T03:02:50.796Z"
                      *           },
                      *           {
-                     *             "id": "01a215b3-879c-7394-ad7c-1c7191778c29",
-                     *             "actor": "key:01a215b3-8037-757d-a74d-cc3c41fed471",
+                     *             "id": "01a215ce-4aca-7580-a0ec-378d70b9c45d",
+                     *             "actor": "key:01a215ce-4500-7544-ae6a-472ce30700c2",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a215b3-878f-712f-a5a6-db054202ed8d",
+                     *             "entityId": "01a215ce-4ac3-71ca-afed-19924561cce7",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215b3-878f-712f-a5a6-db054202ed8d",
+                     *               "id": "01a215ce-4ac3-71ca-afed-19924561cce7",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-11-26T02:33:36.884Z"
+                     *             "at": "2026-11-26T03:02:50.796Z"
                      *           },
                      *           {
-                     *             "id": "01a215b3-8814-70d9-bae6-65dcc9ec021a",
-                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "id": "01a215ce-4b26-71dd-8b38-a97dc4996c76",
+                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a215b3-8806-7159-b10e-5867fa1fa3b6",
+                     *             "entityId": "01a215ce-4b20-7737-b83b-0433057c57ea",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215b3-8806-7159-b10e-5867fa1fa3b6",
+                     *               "id": "01a215ce-4b20-7737-b83b-0433057c57ea",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "referral": null,
-                     *               "schemeId": "01a215b3-87ae-779e-9a97-df403780a78d",
+                     *               "schemeId": "01a215ce-4ad9-7170-8e24-9f5e89c6915a",
                      *               "startDate": "2027-04-01",
-                     *               "assessmentId": "01a215b3-8354-7710-96e9-ab58250f63b7",
-                     *               "upratingRunId": "01a215b3-87c7-724f-9825-b745d25570cd",
+                     *               "assessmentId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *               "upratingRunId": "01a215ce-4aeb-750b-9541-4bcf0722dc86",
                      *               "netAnnualPence": 4074800,
                      *               "rasAnnualPence": 4152800,
-                     *               "replacesBudgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "replacesBudgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "totalAnnualPence": 4152800,
                      *               "councilAnnualPence": 4152800,
                      *               "annualContributionPence": 78000,
                      *               "transitionalProtectionPence": 0
                      *             },
-                     *             "at": "2026-11-26T02:33:37.015Z"
+                     *             "at": "2026-11-26T03:02:50.906Z"
                      *           },
                      *           {
-                     *             "id": "01a215b3-8814-70da-a628-b7359ad59c94",
-                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "id": "01a215ce-4b26-71de-adf6-284999b2af2a",
+                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a215b3-880e-713c-a2fb-7b987f31be3c",
+                     *             "entityId": "01a215ce-4b22-70dd-be30-64e8e5596ec3",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215b3-880e-713c-a2fb-7b987f31be3c",
+                     *               "id": "01a215ce-4b22-70dd-be30-64e8e5596ec3",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *               "upratingRunId": "01a215b3-87c7-724f-9825-b745d25570cd",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "upratingRunId": "01a215ce-4aeb-750b-9541-4bcf0722dc86",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-11-26T02:33:37.015Z"
+                     *             "at": "2026-11-26T03:02:50.906Z"
                      *           },
                      *           {
-                     *             "id": "01a215b3-8838-768e-bd66-34ff5f609ed0",
-                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "id": "01a215ce-4b3f-72c7-94fc-b1084b62ca8b",
+                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.created",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a215b3-8834-7713-9246-b0695f60523e",
+                     *             "entityId": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215b3-8834-7713-9246-b0695f60523e",
+                     *               "id": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "at": "2026-11-26T02:33:37.068Z"
+                     *             "at": "2026-11-26T03:02:50.934Z"
                      *           },
                      *           {
-                     *             "id": "01a215b3-88ce-7429-b9fd-106a948501ae",
-                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "id": "01a215ce-4ce6-75c0-bff1-8493be7a435f",
+                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "actorName": "[redacted]",
+                     *             "action": "account-return.recorded",
+                     *             "entityType": "account-return",
+                     *             "entityId": "01a215ce-4ce4-7486-aa94-ea623ccb886f",
+                     *             "before": null,
+                     *             "after": {
+                     *               "id": "01a215ce-4ce4-7486-aa94-ea623ccb886f",
+                     *               "matches": true,
+                     *               "periodTo": "2026-12-31",
+                     *               "periodFrom": "2026-12-01",
+                     *               "agreementId": "01a215ce-4b3b-734f-a87e-4f67c3db7010"
+                     *             },
+                     *             "at": "2026-11-26T03:02:51.358Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215ce-4d31-7790-b46a-c00dcfa24634",
+                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "actorName": "[redacted]",
+                     *             "action": "direct-payment-agreement.suspended",
+                     *             "entityType": "direct-payment-agreement",
+                     *             "entityId": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *             "before": {
+                     *               "id": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *               "status": "active",
+                     *               "version": 1,
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "holderType": "person",
+                     *               "termsVersion": "2026-04"
+                     *             },
+                     *             "after": {
+                     *               "id": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *               "reason": "The card provider is re-issuing the card",
+                     *               "status": "suspended",
+                     *               "version": 2,
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "holderType": "person",
+                     *               "termsVersion": "2026-04"
+                     *             },
+                     *             "at": "2026-11-26T03:02:51.438Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215ce-4d3a-7291-a3b5-216ad46460e0",
+                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "actorName": "[redacted]",
+                     *             "action": "direct-payment-agreement.reinstated",
+                     *             "entityType": "direct-payment-agreement",
+                     *             "entityId": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *             "before": {
+                     *               "id": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *               "status": "suspended",
+                     *               "version": 2,
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "holderType": "person",
+                     *               "termsVersion": "2026-04"
+                     *             },
+                     *             "after": {
+                     *               "id": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *               "reason": "New card issued",
+                     *               "status": "active",
+                     *               "version": 3,
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "holderType": "person",
+                     *               "termsVersion": "2026-04"
+                     *             },
+                     *             "at": "2026-11-26T03:02:51.447Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215ce-4d88-772c-a919-300fb3a82b44",
+                     *             "actor": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "actorName": "[redacted]",
+                     *             "action": "review.scheduled",
+                     *             "entityType": "review",
+                     *             "entityId": "01a215ce-4d87-7532-b7ae-3847a7bdbdf5",
+                     *             "before": null,
+                     *             "after": {
+                     *               "id": "01a215ce-4d87-7532-b7ae-3847a7bdbdf5",
+                     *               "kind": "interim",
+                     *               "status": "scheduled",
+                     *               "dueDate": "2027-03-01",
+                     *               "version": 1,
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "repeatEveryMonths": null
+                     *             },
+                     *             "at": "2026-11-26T03:02:51.524Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215ce-4dcb-7504-b803-c3c1cc87291b",
+                     *             "actor": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "actorName": "[redacted]",
+                     *             "action": "review.completed",
+                     *             "entityType": "review",
+                     *             "entityId": "01a215ce-4b22-70dd-be30-64e8e5596ec3",
+                     *             "before": {
+                     *               "id": "01a215ce-4b22-70dd-be30-64e8e5596ec3",
+                     *               "kind": "interim",
+                     *               "status": "scheduled",
+                     *               "dueDate": "2027-04-01",
+                     *               "version": 1,
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "repeatEveryMonths": null
+                     *             },
+                     *             "after": {
+                     *               "id": "01a215ce-4b22-70dd-be30-64e8e5596ec3",
+                     *               "kind": "interim",
+                     *               "onTime": true,
+                     *               "status": "completed",
+                     *               "dueDate": "2027-04-01",
+                     *               "version": 2,
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "nextBudgetId": null,
+                     *               "nextReviewId": null,
+                     *               "reassessmentId": null,
+                     *               "repeatEveryMonths": null,
+                     *               "recommendedClawbackPence": null
+                     *             },
+                     *             "at": "2026-11-26T03:02:51.590Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215ce-4df5-75b5-a67a-8dbffcfccda6",
+                     *             "actor": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "actorName": "[redacted]",
+                     *             "action": "review.completed",
+                     *             "entityType": "review",
+                     *             "entityId": "01a215ce-4ac3-71ca-afed-19924561cce7",
+                     *             "before": {
+                     *               "id": "01a215ce-4ac3-71ca-afed-19924561cce7",
+                     *               "kind": "annual",
+                     *               "status": "scheduled",
+                     *               "dueDate": "2027-12-01",
+                     *               "version": 1,
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "repeatEveryMonths": null
+                     *             },
+                     *             "after": {
+                     *               "id": "01a215ce-4ac3-71ca-afed-19924561cce7",
+                     *               "kind": "annual",
+                     *               "onTime": true,
+                     *               "status": "completed",
+                     *               "dueDate": "2027-12-01",
+                     *               "version": 2,
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "nextBudgetId": null,
+                     *               "nextReviewId": null,
+                     *               "reassessmentId": null,
+                     *               "repeatEveryMonths": null,
+                     *               "recommendedClawbackPence": 3155153
+                     *             },
+                     *             "at": "2026-11-26T03:02:51.629Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215ce-4e1a-74e1-bdac-551a452ad79f",
+                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "actorName": "[redacted]",
+                     *             "action": "review.clawback-decided",
+                     *             "entityType": "review",
+                     *             "entityId": "01a215ce-4ac3-71ca-afed-19924561cce7",
+                     *             "before": {
+                     *               "id": "01a215ce-4ac3-71ca-afed-19924561cce7",
+                     *               "kind": "annual",
+                     *               "status": "completed",
+                     *               "dueDate": "2027-12-01",
+                     *               "version": 2,
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "repeatEveryMonths": null
+                     *             },
+                     *             "after": {
+                     *               "id": "01a215ce-4ac3-71ca-afed-19924561cce7",
+                     *               "kind": "annual",
+                     *               "status": "completed",
+                     *               "dueDate": "2027-12-01",
+                     *               "version": 3,
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "decision": "reduce",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "amountPence": 1577576,
+                     *               "repeatEveryMonths": null
+                     *             },
+                     *             "at": "2026-11-26T03:02:51.665Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215ce-4e36-72e7-839f-afae963cd7e1",
+                     *             "actor": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "actorName": "[redacted]",
+                     *             "action": "appeal.lodged",
+                     *             "entityType": "appeal",
+                     *             "entityId": "01a215ce-4e34-718d-aa47-89fb3c87e30c",
+                     *             "before": null,
+                     *             "after": {
+                     *               "id": "01a215ce-4e34-718d-aa47-89fb3c87e30c",
+                     *               "planId": null,
+                     *               "status": "lodged",
+                     *               "subject": "budget",
+                     *               "version": 1,
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27"
+                     *             },
+                     *             "at": "2026-11-26T03:02:51.698Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215ce-4e67-7074-b563-eb9b1a99259d",
+                     *             "actor": "key:01a215ce-4500-7544-ae6a-472ce30700c2",
+                     *             "actorName": "[redacted]",
+                     *             "action": "appeal.not-upheld",
+                     *             "entityType": "appeal",
+                     *             "entityId": "01a215ce-4e34-718d-aa47-89fb3c87e30c",
+                     *             "before": {
+                     *               "id": "01a215ce-4e34-718d-aa47-89fb3c87e30c",
+                     *               "planId": null,
+                     *               "status": "lodged",
+                     *               "subject": "budget",
+                     *               "version": 1,
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27"
+                     *             },
+                     *             "after": {
+                     *               "id": "01a215ce-4e34-718d-aa47-89fb3c87e30c",
+                     *               "planId": null,
+                     *               "status": "not-upheld",
+                     *               "subject": "budget",
+                     *               "version": 2,
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27"
+                     *             },
+                     *             "at": "2026-11-26T03:02:51.748Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215ce-5007-7312-a975-98aa749946e5",
+                     *             "actor": "key:01a215ce-44f7-7654-9318-64922a2dcdcd",
+                     *             "actorName": "[redacted]",
+                     *             "action": "budget.ended",
+                     *             "entityType": "budget",
+                     *             "entityId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *             "before": {
+                     *               "id": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "status": "agreed",
+                     *               "version": 2,
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "referral": null,
+                     *               "schemeId": "01a215ce-40b7-72a6-beb3-246753a90e6b",
+                     *               "startDate": "2026-12-01",
+                     *               "outsideRas": false,
+                     *               "assessmentId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *               "netAnnualPence": 3949500,
+                     *               "rasAnnualPence": 4027500,
+                     *               "totalAnnualPence": 4027500,
+                     *               "councilAnnualPence": 4027500,
+                     *               "annualContributionPence": 78000
+                     *             },
+                     *             "after": {
+                     *               "id": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "reason": "Moved to another council area",
+                     *               "status": "ended",
+                     *               "endDate": "2027-09-30",
+                     *               "version": 3,
+                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "referral": null,
+                     *               "schemeId": "01a215ce-40b7-72a6-beb3-246753a90e6b",
+                     *               "startDate": "2026-12-01",
+                     *               "outsideRas": false,
+                     *               "assessmentId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *               "netAnnualPence": 3949500,
+                     *               "rasAnnualPence": 4027500,
+                     *               "totalAnnualPence": 4027500,
+                     *               "councilAnnualPence": 4027500,
+                     *               "annualContributionPence": 78000
+                     *             },
+                     *             "at": "2026-11-26T03:02:52.164Z"
+                     *           },
+                     *           {
+                     *             "id": "01a215ce-4bce-7023-b363-f29083757334",
+                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215b3-88ca-76c6-886c-3a580774f146",
+                     *             "entityId": "01a215ce-4bca-74b1-ab84-31a2c5d79ef7",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215b3-88ca-76c6-886c-3a580774f146",
+                     *               "id": "01a215ce-4bca-74b1-ab84-31a2c5d79ef7",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "direction": "in",
                      *               "occurredOn": "2026-12-01",
                      *               "amountPence": 329125,
-                     *               "paymentRunId": "01a215b3-8895-7515-89cf-e5b4d7bb4e09",
+                     *               "paymentRunId": "01a215ce-4b95-7092-ae4c-d8dc2fddb8d6",
                      *               "instalmentNumber": 1
                      *             },
-                     *             "at": "2026-11-26T02:33:37.220Z"
+                     *             "at": "2026-11-26T03:02:51.077Z"
                      *           },
                      *           {
-                     *             "id": "01a215b3-892e-7480-b112-d622d76eefd0",
-                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "id": "01a215ce-4c20-7480-9a4e-58ee09d4963a",
+                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215b3-892c-7030-b12b-dd4b60a4585d",
+                     *             "entityId": "01a215ce-4c1f-757c-8fb6-bdc38fc475b8",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215b3-892c-7030-b12b-dd4b60a4585d",
+                     *               "id": "01a215ce-4c1f-757c-8fb6-bdc38fc475b8",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T02:33:37.313Z",
-                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "createdAt": "2026-11-26T03:02:51.158Z",
+                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-01-01",
@@ -41820,25 +42112,25 @@ export interface operations {
                      *               "instalmentNumber": 2,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-11-26T02:33:37.313Z"
+                     *             "at": "2026-11-26T03:02:51.158Z"
                      *           },
                      *           {
-                     *             "id": "01a215b3-8951-70e3-a50b-fe90e6facdc5",
-                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "id": "01a215ce-4c3b-7753-9cef-ab49e2e63656",
+                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215b3-894e-776e-9e63-3d984e28c588",
+                     *             "entityId": "01a215ce-4c3a-73cc-b591-42b47cc1e978",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215b3-894e-776e-9e63-3d984e28c588",
+                     *               "id": "01a215ce-4c3a-73cc-b591-42b47cc1e978",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T02:33:37.349Z",
-                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "createdAt": "2026-11-26T03:02:51.186Z",
+                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-02-01",
@@ -41848,25 +42140,25 @@ export interface operations {
                      *               "instalmentNumber": 3,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-11-26T02:33:37.349Z"
+                     *             "at": "2026-11-26T03:02:51.186Z"
                      *           },
                      *           {
-                     *             "id": "01a215b3-896a-7362-9593-056263d28e8c",
-                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "id": "01a215ce-4c49-7133-b41e-00b73917d688",
+                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215b3-8969-7189-a12b-bc81a63bbaa0",
+                     *             "entityId": "01a215ce-4c48-716b-a6e8-f524ef17e577",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215b3-8969-7189-a12b-bc81a63bbaa0",
+                     *               "id": "01a215ce-4c48-716b-a6e8-f524ef17e577",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T02:33:37.374Z",
-                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "createdAt": "2026-11-26T03:02:51.201Z",
+                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-03-01",
@@ -41876,25 +42168,25 @@ export interface operations {
                      *               "instalmentNumber": 4,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-11-26T02:33:37.374Z"
+                     *             "at": "2026-11-26T03:02:51.201Z"
                      *           },
                      *           {
-                     *             "id": "01a215b3-8991-7681-8e82-ce4a3de47c5a",
-                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "id": "01a215ce-4c58-754f-b4bc-77ab266f91d0",
+                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215b3-898f-738d-be42-aa84ce246a23",
+                     *             "entityId": "01a215ce-4c57-7016-9076-72615dbb1866",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215b3-898f-738d-be42-aa84ce246a23",
+                     *               "id": "01a215ce-4c57-7016-9076-72615dbb1866",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T02:33:37.414Z",
-                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "createdAt": "2026-11-26T03:02:51.216Z",
+                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-04-01",
@@ -41904,25 +42196,25 @@ export interface operations {
                      *               "instalmentNumber": 5,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-11-26T02:33:37.414Z"
+                     *             "at": "2026-11-26T03:02:51.216Z"
                      *           },
                      *           {
-                     *             "id": "01a215b3-89a3-77e0-af60-4a2cd7a19fbd",
-                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "id": "01a215ce-4c69-719a-95d2-bd69c280b43f",
+                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215b3-89a1-74a8-b83a-9b2bd5e01185",
+                     *             "entityId": "01a215ce-4c66-7787-9e9e-28b80441aec9",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215b3-89a1-74a8-b83a-9b2bd5e01185",
+                     *               "id": "01a215ce-4c66-7787-9e9e-28b80441aec9",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T02:33:37.433Z",
-                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "createdAt": "2026-11-26T03:02:51.231Z",
+                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-05-01",
@@ -41932,25 +42224,25 @@ export interface operations {
                      *               "instalmentNumber": 6,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-11-26T02:33:37.433Z"
+                     *             "at": "2026-11-26T03:02:51.231Z"
                      *           },
                      *           {
-                     *             "id": "01a215b3-89b9-74ef-beae-49a512dd88ee",
-                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "id": "01a215ce-4c7b-72d1-9dec-f8d096287299",
+                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215b3-89b7-70f4-9981-25da0f2175e6",
+                     *             "entityId": "01a215ce-4c7a-73a0-9780-ed1a1e302550",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215b3-89b7-70f4-9981-25da0f2175e6",
+                     *               "id": "01a215ce-4c7a-73a0-9780-ed1a1e302550",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T02:33:37.455Z",
-                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "createdAt": "2026-11-26T03:02:51.250Z",
+                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-06-01",
@@ -41960,25 +42252,25 @@ export interface operations {
                      *               "instalmentNumber": 7,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-11-26T02:33:37.455Z"
+                     *             "at": "2026-11-26T03:02:51.250Z"
                      *           },
                      *           {
-                     *             "id": "01a215b3-89cb-71a0-8958-6686091cefe5",
-                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "id": "01a215ce-4c8c-728d-a69d-5b94645a66d4",
+                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215b3-89ca-74ba-b7ef-8b861634c54a",
+                     *             "entityId": "01a215ce-4c8a-77a1-b377-4274e63f0106",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215b3-89ca-74ba-b7ef-8b861634c54a",
+                     *               "id": "01a215ce-4c8a-77a1-b377-4274e63f0106",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T02:33:37.471Z",
-                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "createdAt": "2026-11-26T03:02:51.267Z",
+                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-07-01",
@@ -41988,25 +42280,25 @@ export interface operations {
                      *               "instalmentNumber": 8,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-11-26T02:33:37.471Z"
+                     *             "at": "2026-11-26T03:02:51.267Z"
                      *           },
                      *           {
-                     *             "id": "01a215b3-89dd-751f-a736-45e66c8b2f34",
-                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "id": "01a215ce-4c9d-74e0-8bbb-a5d44f31d3f6",
+                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215b3-89dc-745e-bbc1-337f92cb76a6",
+                     *             "entityId": "01a215ce-4c9b-77a2-9397-e7de4db5ee9c",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215b3-89dc-745e-bbc1-337f92cb76a6",
+                     *               "id": "01a215ce-4c9b-77a2-9397-e7de4db5ee9c",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T02:33:37.490Z",
-                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "createdAt": "2026-11-26T03:02:51.284Z",
+                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-08-01",
@@ -42016,25 +42308,25 @@ export interface operations {
                      *               "instalmentNumber": 9,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-11-26T02:33:37.490Z"
+                     *             "at": "2026-11-26T03:02:51.284Z"
                      *           },
                      *           {
-                     *             "id": "01a215b3-89f0-75bb-9ff0-7d637ebd59fa",
-                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "id": "01a215ce-4caf-7175-93d3-be970969f931",
+                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215b3-89ef-7589-9d97-e6b6dc22f2b3",
+                     *             "entityId": "01a215ce-4cae-729f-a6dc-ff315c9fc14d",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215b3-89ef-7589-9d97-e6b6dc22f2b3",
+                     *               "id": "01a215ce-4cae-729f-a6dc-ff315c9fc14d",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T02:33:37.509Z",
-                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "createdAt": "2026-11-26T03:02:51.303Z",
+                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-09-01",
@@ -42044,25 +42336,25 @@ export interface operations {
                      *               "instalmentNumber": 10,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-11-26T02:33:37.509Z"
+                     *             "at": "2026-11-26T03:02:51.303Z"
                      *           },
                      *           {
-                     *             "id": "01a215b3-8a04-7384-950b-6b4731536148",
-                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "id": "01a215ce-4cbc-7644-b36a-63a338e09b69",
+                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215b3-8a03-770f-8571-730cdfe49e9d",
+                     *             "entityId": "01a215ce-4cbb-7339-9370-d48edfa71c60",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215b3-8a03-770f-8571-730cdfe49e9d",
+                     *               "id": "01a215ce-4cbb-7339-9370-d48edfa71c60",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T02:33:37.528Z",
-                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "createdAt": "2026-11-26T03:02:51.316Z",
+                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-10-01",
@@ -42072,25 +42364,25 @@ export interface operations {
                      *               "instalmentNumber": 11,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-11-26T02:33:37.528Z"
+                     *             "at": "2026-11-26T03:02:51.316Z"
                      *           },
                      *           {
-                     *             "id": "01a215b3-8a1d-7106-bb19-38707338227f",
-                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "id": "01a215ce-4ccd-7216-a6f2-5ab946e3e5dd",
+                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215b3-8a1b-74d8-af09-5cd9c627d3a2",
+                     *             "entityId": "01a215ce-4ccc-7546-ae27-ac82e3a3d471",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215b3-8a1b-74d8-af09-5cd9c627d3a2",
+                     *               "id": "01a215ce-4ccc-7546-ae27-ac82e3a3d471",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T02:33:37.548Z",
-                     *               "createdBy": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *               "createdAt": "2026-11-26T03:02:51.330Z",
+                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-11-01",
@@ -42100,312 +42392,31 @@ export interface operations {
                      *               "instalmentNumber": 12,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-11-26T02:33:37.548Z"
+                     *             "at": "2026-11-26T03:02:51.330Z"
                      *           },
                      *           {
-                     *             "id": "01a215b3-8a31-7415-8d45-4d7e1b592d3a",
-                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
-                     *             "actorName": "[redacted]",
-                     *             "action": "account-return.recorded",
-                     *             "entityType": "account-return",
-                     *             "entityId": "01a215b3-8a2e-757e-a934-a40716a1f065",
-                     *             "before": null,
-                     *             "after": {
-                     *               "id": "01a215b3-8a2e-757e-a934-a40716a1f065",
-                     *               "matches": true,
-                     *               "periodTo": "2026-12-31",
-                     *               "periodFrom": "2026-12-01",
-                     *               "agreementId": "01a215b3-8834-7713-9246-b0695f60523e"
-                     *             },
-                     *             "at": "2026-11-26T02:33:37.574Z"
-                     *           },
-                     *           {
-                     *             "id": "01a215b3-8aac-70ff-9575-ef06fb4aa869",
-                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
-                     *             "actorName": "[redacted]",
-                     *             "action": "direct-payment-agreement.suspended",
-                     *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a215b3-8834-7713-9246-b0695f60523e",
-                     *             "before": {
-                     *               "id": "01a215b3-8834-7713-9246-b0695f60523e",
-                     *               "status": "active",
-                     *               "version": 1,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *               "holderType": "person",
-                     *               "termsVersion": "2026-04"
-                     *             },
-                     *             "after": {
-                     *               "id": "01a215b3-8834-7713-9246-b0695f60523e",
-                     *               "reason": "The card provider is re-issuing the card",
-                     *               "status": "suspended",
-                     *               "version": 2,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *               "holderType": "person",
-                     *               "termsVersion": "2026-04"
-                     *             },
-                     *             "at": "2026-11-26T02:33:37.703Z"
-                     *           },
-                     *           {
-                     *             "id": "01a215b3-8ab7-7387-bbe3-32eedc280622",
-                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
-                     *             "actorName": "[redacted]",
-                     *             "action": "direct-payment-agreement.reinstated",
-                     *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a215b3-8834-7713-9246-b0695f60523e",
-                     *             "before": {
-                     *               "id": "01a215b3-8834-7713-9246-b0695f60523e",
-                     *               "status": "suspended",
-                     *               "version": 2,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *               "holderType": "person",
-                     *               "termsVersion": "2026-04"
-                     *             },
-                     *             "after": {
-                     *               "id": "01a215b3-8834-7713-9246-b0695f60523e",
-                     *               "reason": "New card issued",
-                     *               "status": "active",
-                     *               "version": 3,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *               "holderType": "person",
-                     *               "termsVersion": "2026-04"
-                     *             },
-                     *             "at": "2026-11-26T02:33:37.715Z"
-                     *           },
-                     *           {
-                     *             "id": "01a215b3-8b24-7473-85b1-6b5f34d5f6e2",
-                     *             "actor": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
-                     *             "actorName": "[redacted]",
-                     *             "action": "review.scheduled",
-                     *             "entityType": "review",
-                     *             "entityId": "01a215b3-8b22-7759-a0f0-ffc4ab8fa95e",
-                     *             "before": null,
-                     *             "after": {
-                     *               "id": "01a215b3-8b22-7759-a0f0-ffc4ab8fa95e",
-                     *               "kind": "interim",
-                     *               "status": "scheduled",
-                     *               "dueDate": "2027-03-01",
-                     *               "version": 1,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *               "repeatEveryMonths": null
-                     *             },
-                     *             "at": "2026-11-26T02:33:37.824Z"
-                     *           },
-                     *           {
-                     *             "id": "01a215b3-8b86-7120-9bd8-38248730d758",
-                     *             "actor": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
-                     *             "actorName": "[redacted]",
-                     *             "action": "review.completed",
-                     *             "entityType": "review",
-                     *             "entityId": "01a215b3-880e-713c-a2fb-7b987f31be3c",
-                     *             "before": {
-                     *               "id": "01a215b3-880e-713c-a2fb-7b987f31be3c",
-                     *               "kind": "interim",
-                     *               "status": "scheduled",
-                     *               "dueDate": "2027-04-01",
-                     *               "version": 1,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *               "repeatEveryMonths": null
-                     *             },
-                     *             "after": {
-                     *               "id": "01a215b3-880e-713c-a2fb-7b987f31be3c",
-                     *               "kind": "interim",
-                     *               "onTime": true,
-                     *               "status": "completed",
-                     *               "dueDate": "2027-04-01",
-                     *               "version": 2,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *               "nextBudgetId": null,
-                     *               "nextReviewId": null,
-                     *               "reassessmentId": null,
-                     *               "repeatEveryMonths": null,
-                     *               "recommendedClawbackPence": null
-                     *             },
-                     *             "at": "2026-11-26T02:33:37.920Z"
-                     *           },
-                     *           {
-                     *             "id": "01a215b3-8ba7-779c-8d42-31f3baf84cca",
-                     *             "actor": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
-                     *             "actorName": "[redacted]",
-                     *             "action": "review.completed",
-                     *             "entityType": "review",
-                     *             "entityId": "01a215b3-878f-712f-a5a6-db054202ed8d",
-                     *             "before": {
-                     *               "id": "01a215b3-878f-712f-a5a6-db054202ed8d",
-                     *               "kind": "annual",
-                     *               "status": "scheduled",
-                     *               "dueDate": "2027-12-01",
-                     *               "version": 1,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *               "repeatEveryMonths": null
-                     *             },
-                     *             "after": {
-                     *               "id": "01a215b3-878f-712f-a5a6-db054202ed8d",
-                     *               "kind": "annual",
-                     *               "onTime": true,
-                     *               "status": "completed",
-                     *               "dueDate": "2027-12-01",
-                     *               "version": 2,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *               "nextBudgetId": null,
-                     *               "nextReviewId": null,
-                     *               "reassessmentId": null,
-                     *               "repeatEveryMonths": null,
-                     *               "recommendedClawbackPence": 3155153
-                     *             },
-                     *             "at": "2026-11-26T02:33:37.949Z"
-                     *           },
-                     *           {
-                     *             "id": "01a215b3-8be2-718f-acd7-c0b4a35f56af",
-                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "id": "01a215ce-4e19-749f-ac6c-48635bd87ec6",
+                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215b3-8bde-700a-b4b1-d7a2828cbbf4",
+                     *             "entityId": "01a215ce-4e16-775e-b5e0-92d649078b62",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215b3-8bde-700a-b4b1-d7a2828cbbf4",
+                     *               "id": "01a215ce-4e16-775e-b5e0-92d649078b62",
                      *               "kind": "clawback",
                      *               "funder": "council",
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
+                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
                      *               "amountPence": 1577576
                      *             },
-                     *             "at": "2026-11-26T02:33:38.005Z"
-                     *           },
-                     *           {
-                     *             "id": "01a215b3-8be3-72c3-a6b6-dbca563d7620",
-                     *             "actor": "key:01a215b3-804a-7130-8c7e-35f14ac3d52e",
-                     *             "actorName": "[redacted]",
-                     *             "action": "review.clawback-decided",
-                     *             "entityType": "review",
-                     *             "entityId": "01a215b3-878f-712f-a5a6-db054202ed8d",
-                     *             "before": {
-                     *               "id": "01a215b3-878f-712f-a5a6-db054202ed8d",
-                     *               "kind": "annual",
-                     *               "status": "completed",
-                     *               "dueDate": "2027-12-01",
-                     *               "version": 2,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *               "repeatEveryMonths": null
-                     *             },
-                     *             "after": {
-                     *               "id": "01a215b3-878f-712f-a5a6-db054202ed8d",
-                     *               "kind": "annual",
-                     *               "status": "completed",
-                     *               "dueDate": "2027-12-01",
-                     *               "version": 3,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "decision": "reduce",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *               "amountPence": 1577576,
-                     *               "repeatEveryMonths": null
-                     *             },
-                     *             "at": "2026-11-26T02:33:38.005Z"
-                     *           },
-                     *           {
-                     *             "id": "01a215b3-8c06-71b8-a618-cda5a178512d",
-                     *             "actor": "key:01a215b3-8005-769d-860e-4f57b3957bfb",
-                     *             "actorName": "[redacted]",
-                     *             "action": "appeal.lodged",
-                     *             "entityType": "appeal",
-                     *             "entityId": "01a215b3-8c03-70c7-9c9c-1de64aeb6803",
-                     *             "before": null,
-                     *             "after": {
-                     *               "id": "01a215b3-8c03-70c7-9c9c-1de64aeb6803",
-                     *               "planId": null,
-                     *               "status": "lodged",
-                     *               "subject": "budget",
-                     *               "version": 1,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
-                     *             },
-                     *             "at": "2026-11-26T02:33:38.048Z"
-                     *           },
-                     *           {
-                     *             "id": "01a215b3-8c39-71fc-8340-24da0c77dbf6",
-                     *             "actor": "key:01a215b3-8037-757d-a74d-cc3c41fed471",
-                     *             "actorName": "[redacted]",
-                     *             "action": "appeal.not-upheld",
-                     *             "entityType": "appeal",
-                     *             "entityId": "01a215b3-8c03-70c7-9c9c-1de64aeb6803",
-                     *             "before": {
-                     *               "id": "01a215b3-8c03-70c7-9c9c-1de64aeb6803",
-                     *               "planId": null,
-                     *               "status": "lodged",
-                     *               "subject": "budget",
-                     *               "version": 1,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
-                     *             },
-                     *             "after": {
-                     *               "id": "01a215b3-8c03-70c7-9c9c-1de64aeb6803",
-                     *               "planId": null,
-                     *               "status": "not-upheld",
-                     *               "subject": "budget",
-                     *               "version": 2,
-                     *               "budgetId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
-                     *             },
-                     *             "at": "2026-11-26T02:33:38.102Z"
-                     *           },
-                     *           {
-                     *             "id": "01a215b3-8e40-77ef-a701-a7132c3cfb34",
-                     *             "actor": "key:01a215b3-8027-71e0-8cb5-3694fd00bbce",
-                     *             "actorName": "[redacted]",
-                     *             "action": "budget.ended",
-                     *             "entityType": "budget",
-                     *             "entityId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *             "before": {
-                     *               "id": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "status": "agreed",
-                     *               "version": 2,
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *               "referral": null,
-                     *               "schemeId": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
-                     *               "startDate": "2026-12-01",
-                     *               "outsideRas": false,
-                     *               "assessmentId": "01a215b3-8354-7710-96e9-ab58250f63b7",
-                     *               "netAnnualPence": 3949500,
-                     *               "rasAnnualPence": 4027500,
-                     *               "totalAnnualPence": 4027500,
-                     *               "councilAnnualPence": 4027500,
-                     *               "annualContributionPence": 78000
-                     *             },
-                     *             "after": {
-                     *               "id": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *               "reason": "Moved to another council area",
-                     *               "status": "ended",
-                     *               "endDate": "2027-09-30",
-                     *               "version": 3,
-                     *               "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *               "referral": null,
-                     *               "schemeId": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
-                     *               "startDate": "2026-12-01",
-                     *               "outsideRas": false,
-                     *               "assessmentId": "01a215b3-8354-7710-96e9-ab58250f63b7",
-                     *               "netAnnualPence": 3949500,
-                     *               "rasAnnualPence": 4027500,
-                     *               "totalAnnualPence": 4027500,
-                     *               "councilAnnualPence": 4027500,
-                     *               "annualContributionPence": 78000
-                     *             },
-                     *             "at": "2026-11-26T02:33:38.620Z"
+                     *             "at": "2026-11-26T03:02:51.665Z"
                      *           }
                      *         ],
                      *         "accessLog": [
                      *           {
-                     *             "id": "01a215b3-82f6-7580-8b02-a750bf2ae9d3",
-                     *             "at": "2026-11-26T02:33:35.734Z",
-                     *             "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "id": "01a215ce-4714-779c-b853-c2b275fb8b51",
+                     *             "at": "2026-11-26T03:02:49.876Z",
+                     *             "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listPeople",
                      *             "what": [
@@ -42415,33 +42426,33 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "id": "01a215b3-82fc-76eb-9c66-aa9c0881b90b",
-                     *             "at": "2026-11-26T02:33:35.740Z",
-                     *             "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "id": "01a215ce-471b-775b-a091-f0945cb4cda9",
+                     *             "at": "2026-11-26T03:02:49.883Z",
+                     *             "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getPerson",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "getPerson",
-                     *             "entityId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *             "entityId": "01a215ce-46d8-7606-a832-a17609d94e27"
                      *           },
                      *           {
-                     *             "id": "01a215b3-834b-7736-80d2-9e5ed452640e",
-                     *             "at": "2026-11-26T02:33:35.819Z",
-                     *             "keyId": "01a215b3-7aa7-7309-b1eb-82f54f107577",
+                     *             "id": "01a215ce-474e-76cb-8b90-1f64c34f3d6e",
+                     *             "at": "2026-11-26T03:02:49.934Z",
+                     *             "keyId": "01a215ce-4080-764f-b5a9-d8d0d0ebfb65",
                      *             "actorName": null,
                      *             "operationId": "getEqualityMonitoring",
                      *             "what": [
                      *               "special-category"
                      *             ],
                      *             "entityType": "getEqualityMonitoring",
-                     *             "entityId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *             "entityId": "01a215ce-46d8-7606-a832-a17609d94e27"
                      *           },
                      *           {
-                     *             "id": "01a215b3-8407-705a-89f8-1dad9c52538c",
-                     *             "at": "2026-11-26T02:33:36.007Z",
-                     *             "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "id": "01a215ce-47ca-707d-8948-9ab2cedeb5ac",
+                     *             "at": "2026-11-26T03:02:50.058Z",
+                     *             "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getAssessment",
                      *             "what": [
@@ -42449,12 +42460,12 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "getAssessment",
-                     *             "entityId": "01a215b3-8354-7710-96e9-ab58250f63b7"
+                     *             "entityId": "01a215ce-475d-7026-bddc-62c3aacee2cf"
                      *           },
                      *           {
-                     *             "id": "01a215b3-844e-7147-8cbf-838f4836709d",
-                     *             "at": "2026-11-26T02:33:36.078Z",
-                     *             "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "id": "01a215ce-47fd-746f-9821-9cbfa3178778",
+                     *             "at": "2026-11-26T03:02:50.109Z",
+                     *             "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listAssessments",
                      *             "what": [
@@ -42465,33 +42476,33 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "id": "01a215b3-858a-7637-8940-8b95b974b5f5",
-                     *             "at": "2026-11-26T02:33:36.394Z",
-                     *             "keyId": "01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "id": "01a215ce-4904-751d-bdb4-e11c8ed91670",
+                     *             "at": "2026-11-26T03:02:50.372Z",
+                     *             "keyId": "01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyFinancialAssessment",
                      *             "what": [
                      *               "money"
                      *             ],
                      *             "entityType": "verifyFinancialAssessment",
-                     *             "entityId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *             "entityId": "01a215ce-46d8-7606-a832-a17609d94e27"
                      *           },
                      *           {
-                     *             "id": "01a215b3-85c6-70dc-b25d-66f2006a171b",
-                     *             "at": "2026-11-26T02:33:36.454Z",
-                     *             "keyId": "01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "id": "01a215ce-492d-71d0-a38b-4c7b429a2523",
+                     *             "at": "2026-11-26T03:02:50.413Z",
+                     *             "keyId": "01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listFinancialAssessments",
                      *             "what": [
                      *               "money"
                      *             ],
                      *             "entityType": "listFinancialAssessments",
-                     *             "entityId": "01a215b3-82a1-7611-8eba-06e6eee5e090"
+                     *             "entityId": "01a215ce-46d8-7606-a832-a17609d94e27"
                      *           },
                      *           {
-                     *             "id": "01a215b3-8618-77c3-add9-cd3915eb0307",
-                     *             "at": "2026-11-26T02:33:36.536Z",
-                     *             "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "id": "01a215ce-4988-71e4-b101-a984fb652f80",
+                     *             "at": "2026-11-26T03:02:50.504Z",
+                     *             "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getBudget",
                      *             "what": [
@@ -42499,12 +42510,12 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getBudget",
-                     *             "entityId": "01a215b3-85d5-7783-a443-0580ef625c95"
+                     *             "entityId": "01a215ce-493e-759a-a1a8-270c9edf7d2c"
                      *           },
                      *           {
-                     *             "id": "01a215b3-8624-7751-aed4-ebc8c2db9cd5",
-                     *             "at": "2026-11-26T02:33:36.548Z",
-                     *             "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "id": "01a215ce-4996-750d-811f-a53102e3a153",
+                     *             "at": "2026-11-26T03:02:50.518Z",
+                     *             "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getLetter",
                      *             "what": [
@@ -42512,24 +42523,24 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getLetter",
-                     *             "entityId": "01a215b3-85d5-7783-a443-0580ef625c95"
+                     *             "entityId": "01a215ce-493e-759a-a1a8-270c9edf7d2c"
                      *           },
                      *           {
-                     *             "id": "01a215b3-8633-7304-bd39-7810a87a2ad2",
-                     *             "at": "2026-11-26T02:33:36.563Z",
-                     *             "keyId": "01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "id": "01a215ce-49a2-706d-a350-b45eac3e10cb",
+                     *             "at": "2026-11-26T03:02:50.530Z",
+                     *             "keyId": "01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyBudget",
                      *             "what": [
                      *               "money"
                      *             ],
                      *             "entityType": "verifyBudget",
-                     *             "entityId": "01a215b3-85d5-7783-a443-0580ef625c95"
+                     *             "entityId": "01a215ce-493e-759a-a1a8-270c9edf7d2c"
                      *           },
                      *           {
-                     *             "id": "01a215b3-8671-74ed-805c-aac7a8f8039d",
-                     *             "at": "2026-11-26T02:33:36.625Z",
-                     *             "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "id": "01a215ce-49e1-721e-9c1b-3d5145f63526",
+                     *             "at": "2026-11-26T03:02:50.593Z",
+                     *             "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listBudgets",
                      *             "what": [
@@ -42540,9 +42551,9 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "id": "01a215b3-86d1-7233-8bab-bfb35741c572",
-                     *             "at": "2026-11-26T02:33:36.721Z",
-                     *             "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "id": "01a215ce-4a37-7213-9bda-0924efd8c830",
+                     *             "at": "2026-11-26T03:02:50.679Z",
+                     *             "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getSupportPlan",
                      *             "what": [
@@ -42550,12 +42561,12 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getSupportPlan",
-                     *             "entityId": "01a215b3-868c-72da-a3f0-ff9fcdfde227"
+                     *             "entityId": "01a215ce-49f1-776a-badb-ba3c13f6f92d"
                      *           },
                      *           {
-                     *             "id": "01a215b3-870d-7274-ac2c-0d599ed7437e",
-                     *             "at": "2026-11-26T02:33:36.781Z",
-                     *             "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "id": "01a215ce-4a5e-753b-9244-63cf022b684a",
+                     *             "at": "2026-11-26T03:02:50.718Z",
+                     *             "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listSupportPlans",
                      *             "what": [
@@ -42566,45 +42577,45 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "id": "01a215b3-891b-73ad-b457-2680eb923b62",
-                     *             "at": "2026-11-26T02:33:37.307Z",
-                     *             "keyId": "01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "id": "01a215ce-4c04-745f-89e8-ed46504656e5",
+                     *             "at": "2026-11-26T03:02:51.140Z",
+                     *             "keyId": "01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getBudgetAccount",
                      *             "what": [
                      *               "money"
                      *             ],
                      *             "entityType": "getBudgetAccount",
-                     *             "entityId": "01a215b3-85d5-7783-a443-0580ef625c95"
+                     *             "entityId": "01a215ce-493e-759a-a1a8-270c9edf7d2c"
                      *           },
                      *           {
-                     *             "id": "01a215b3-8a5c-7386-924c-7d2b41fe5c09",
-                     *             "at": "2026-11-26T02:33:37.628Z",
-                     *             "keyId": "01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "id": "01a215ce-4cfe-77f2-addb-f46459818771",
+                     *             "at": "2026-11-26T03:02:51.390Z",
+                     *             "keyId": "01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getDirectPaymentAgreement",
                      *             "what": [
                      *               "money"
                      *             ],
                      *             "entityType": "getDirectPaymentAgreement",
-                     *             "entityId": "01a215b3-8834-7713-9246-b0695f60523e"
+                     *             "entityId": "01a215ce-4b3b-734f-a87e-4f67c3db7010"
                      *           },
                      *           {
-                     *             "id": "01a215b3-8aa3-7087-b71d-f7294346e0c0",
-                     *             "at": "2026-11-26T02:33:37.699Z",
-                     *             "keyId": "01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "id": "01a215ce-4d2b-7434-aeca-211f0ebe19ec",
+                     *             "at": "2026-11-26T03:02:51.435Z",
+                     *             "keyId": "01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getDirectPaymentAgreement",
                      *             "what": [
                      *               "money"
                      *             ],
                      *             "entityType": "getDirectPaymentAgreement",
-                     *             "entityId": "01a215b3-8834-7713-9246-b0695f60523e"
+                     *             "entityId": "01a215ce-4b3b-734f-a87e-4f67c3db7010"
                      *           },
                      *           {
-                     *             "id": "01a215b3-8b0f-7573-b7c8-a0b9fe04d487",
-                     *             "at": "2026-11-26T02:33:37.807Z",
-                     *             "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "id": "01a215ce-4d82-717f-8adc-b56599db12f8",
+                     *             "at": "2026-11-26T03:02:51.522Z",
+                     *             "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listReviews",
                      *             "what": [
@@ -42615,9 +42626,9 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "id": "01a215b3-8b79-7057-a0bd-0abe5ebccdfa",
-                     *             "at": "2026-11-26T02:33:37.913Z",
-                     *             "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "id": "01a215ce-4dc2-702c-a335-83294b1f9f9a",
+                     *             "at": "2026-11-26T03:02:51.586Z",
+                     *             "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getReview",
                      *             "what": [
@@ -42625,12 +42636,12 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getReview",
-                     *             "entityId": "01a215b3-880e-713c-a2fb-7b987f31be3c"
+                     *             "entityId": "01a215ce-4b22-70dd-be30-64e8e5596ec3"
                      *           },
                      *           {
-                     *             "id": "01a215b3-8b9a-71b1-ad99-6746ab8824c9",
-                     *             "at": "2026-11-26T02:33:37.946Z",
-                     *             "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *             "id": "01a215ce-4dea-7562-95e9-47934b5fa5ea",
+                     *             "at": "2026-11-26T03:02:51.626Z",
+                     *             "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getReview",
                      *             "what": [
@@ -42638,36 +42649,36 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getReview",
-                     *             "entityId": "01a215b3-878f-712f-a5a6-db054202ed8d"
+                     *             "entityId": "01a215ce-4ac3-71ca-afed-19924561cce7"
                      *           },
                      *           {
-                     *             "id": "01a215b3-8bfa-7605-8179-87ee94fb7f49",
-                     *             "at": "2026-11-26T02:33:38.042Z",
-                     *             "keyId": "01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *             "id": "01a215ce-4e2e-758d-ac85-58b891a99577",
+                     *             "at": "2026-11-26T03:02:51.694Z",
+                     *             "keyId": "01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyClawback",
                      *             "what": [
                      *               "money"
                      *             ],
                      *             "entityType": "verifyClawback",
-                     *             "entityId": "01a215b3-878f-712f-a5a6-db054202ed8d"
+                     *             "entityId": "01a215ce-4ac3-71ca-afed-19924561cce7"
                      *           },
                      *           {
-                     *             "id": "01a215b3-8c1c-7789-a987-5bc19b7b007f",
-                     *             "at": "2026-11-26T02:33:38.076Z",
-                     *             "keyId": "01a215b3-8037-757d-a74d-cc3c41fed471",
+                     *             "id": "01a215ce-4e51-749c-97be-555acddf1cc7",
+                     *             "at": "2026-11-26T03:02:51.729Z",
+                     *             "keyId": "01a215ce-4500-7544-ae6a-472ce30700c2",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getAppeal",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "getAppeal",
-                     *             "entityId": "01a215b3-8c03-70c7-9c9c-1de64aeb6803"
+                     *             "entityId": "01a215ce-4e34-718d-aa47-89fb3c87e30c"
                      *           },
                      *           {
-                     *             "id": "01a215b3-8c31-772d-a45b-ada50c9f27e5",
-                     *             "at": "2026-11-26T02:33:38.097Z",
-                     *             "keyId": "01a215b3-8037-757d-a74d-cc3c41fed471",
+                     *             "id": "01a215ce-4e60-7705-98bf-a77b266ef535",
+                     *             "at": "2026-11-26T03:02:51.744Z",
+                     *             "keyId": "01a215ce-4500-7544-ae6a-472ce30700c2",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listAppeals",
                      *             "what": [
@@ -42842,11 +42853,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a215b3-8e4f-75d5-812e-e7ace25eab06",
+                     *       "personId": "01a215ce-5012-707e-a7f1-fc6557c946d6",
                      *       "legalHold": {
                      *         "reason": "Complaint ref C-1042 open",
-                     *         "placedBy": "key:01a215b3-7aa7-7309-b1eb-82f54f107577",
-                     *         "placedAt": "2026-11-26T02:33:38.651Z"
+                     *         "placedBy": "key:01a215ce-4080-764f-b5a9-d8d0d0ebfb65",
+                     *         "placedAt": "2026-11-26T03:02:52.188Z"
                      *       },
                      *       "version": 2
                      *     }
@@ -43047,7 +43058,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a215b3-8e4f-75d5-812e-e7ace25eab06",
+                     *       "personId": "01a215ce-5012-707e-a7f1-fc6557c946d6",
                      *       "legalHold": null,
                      *       "version": 3
                      *     }
@@ -43227,8 +43238,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-8e4f-75d5-812e-e7ace25eab06",
-                     *       "erasedAt": "2026-11-26T02:33:38.712Z",
+                     *       "id": "01a215ce-5012-707e-a7f1-fc6557c946d6",
+                     *       "erasedAt": "2026-11-26T03:02:52.216Z",
                      *       "reason": "request"
                      *     }
                      */
@@ -43444,7 +43455,13 @@ export interface operations {
                      *       "held": [],
                      *       "retained": 2,
                      *       "erased": [],
-                     *       "skipped": []
+                     *       "skipped": [],
+                     *       "auditRecords": {
+                     *         "before": "2016-11-26",
+                     *         "auditRecords": 0,
+                     *         "accessLog": 0,
+                     *         "removed": false
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["ErasureRun"];
@@ -43624,353 +43641,353 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215b3-82f6-7580-8b02-a750bf2ae9d3",
-                     *           "at": "2026-11-26T02:33:35.734Z",
-                     *           "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *           "id": "01a215ce-4714-779c-b853-c2b275fb8b51",
+                     *           "at": "2026-11-26T03:02:49.876Z",
+                     *           "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listPeople",
-                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "e6456f24-950c-46dc-884d-8af851388d74"
+                     *           "requestId": "7efe59d9-0a0b-44d4-8347-6eb717b5f86d"
                      *         },
                      *         {
-                     *           "id": "01a215b3-82fc-76eb-9c66-aa9c0881b90b",
-                     *           "at": "2026-11-26T02:33:35.740Z",
-                     *           "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *           "id": "01a215ce-471b-775b-a091-f0945cb4cda9",
+                     *           "at": "2026-11-26T03:02:49.883Z",
+                     *           "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getPerson",
-                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "getPerson",
-                     *           "entityId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *           "requestId": "686f4df7-94e3-4082-9ad0-9f135a593263"
+                     *           "entityId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "requestId": "64e57fb8-f6ca-4cec-9d62-b497ddc327cf"
                      *         },
                      *         {
-                     *           "id": "01a215b3-834b-7736-80d2-9e5ed452640e",
-                     *           "at": "2026-11-26T02:33:35.819Z",
-                     *           "keyId": "01a215b3-7aa7-7309-b1eb-82f54f107577",
+                     *           "id": "01a215ce-474e-76cb-8b90-1f64c34f3d6e",
+                     *           "at": "2026-11-26T03:02:49.934Z",
+                     *           "keyId": "01a215ce-4080-764f-b5a9-d8d0d0ebfb65",
                      *           "actorName": null,
                      *           "operationId": "getEqualityMonitoring",
-                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *           "what": [
                      *             "special-category"
                      *           ],
                      *           "entityType": "getEqualityMonitoring",
-                     *           "entityId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *           "requestId": "f94aa7e6-cde5-49bd-971e-3dad3c76a582"
+                     *           "entityId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "requestId": "c91b2afa-2694-4ad1-9707-112faf38f487"
                      *         },
                      *         {
-                     *           "id": "01a215b3-8407-705a-89f8-1dad9c52538c",
-                     *           "at": "2026-11-26T02:33:36.007Z",
-                     *           "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *           "id": "01a215ce-47ca-707d-8948-9ab2cedeb5ac",
+                     *           "at": "2026-11-26T03:02:50.058Z",
+                     *           "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getAssessment",
-                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "getAssessment",
-                     *           "entityId": "01a215b3-8354-7710-96e9-ab58250f63b7",
-                     *           "requestId": "7f0d54f0-68c5-44f3-8565-85bc121608ba"
+                     *           "entityId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *           "requestId": "159f439e-acfd-4808-8743-d2487bf93963"
                      *         },
                      *         {
-                     *           "id": "01a215b3-844e-7147-8cbf-838f4836709d",
-                     *           "at": "2026-11-26T02:33:36.078Z",
-                     *           "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *           "id": "01a215ce-47fd-746f-9821-9cbfa3178778",
+                     *           "at": "2026-11-26T03:02:50.109Z",
+                     *           "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listAssessments",
-                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "cc3e3496-75d3-43f6-b744-077fc7daa7ea"
+                     *           "requestId": "b52c4f70-e896-4344-aecb-5e5b4da17847"
                      *         },
                      *         {
-                     *           "id": "01a215b3-858a-7637-8940-8b95b974b5f5",
-                     *           "at": "2026-11-26T02:33:36.394Z",
-                     *           "keyId": "01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *           "id": "01a215ce-4904-751d-bdb4-e11c8ed91670",
+                     *           "at": "2026-11-26T03:02:50.372Z",
+                     *           "keyId": "01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyFinancialAssessment",
-                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *           "what": [
                      *             "money"
                      *           ],
                      *           "entityType": "verifyFinancialAssessment",
-                     *           "entityId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *           "requestId": "5bd8a9bb-65e0-4923-b87a-cf27486fe8ad"
+                     *           "entityId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "requestId": "afbeb281-e99b-4e3e-a574-241853ee3606"
                      *         },
                      *         {
-                     *           "id": "01a215b3-85c6-70dc-b25d-66f2006a171b",
-                     *           "at": "2026-11-26T02:33:36.454Z",
-                     *           "keyId": "01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *           "id": "01a215ce-492d-71d0-a38b-4c7b429a2523",
+                     *           "at": "2026-11-26T03:02:50.413Z",
+                     *           "keyId": "01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *           "actorName": "finance-1",
                      *           "operationId": "listFinancialAssessments",
-                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *           "what": [
                      *             "money"
                      *           ],
                      *           "entityType": "listFinancialAssessments",
-                     *           "entityId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *           "requestId": "49c09125-aae1-4e9e-b66b-e156931516e7"
+                     *           "entityId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "requestId": "b8ca6778-3f6f-4727-a01f-650481a4cb40"
                      *         },
                      *         {
-                     *           "id": "01a215b3-8618-77c3-add9-cd3915eb0307",
-                     *           "at": "2026-11-26T02:33:36.536Z",
-                     *           "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *           "id": "01a215ce-4988-71e4-b101-a984fb652f80",
+                     *           "at": "2026-11-26T03:02:50.504Z",
+                     *           "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getBudget",
-                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getBudget",
-                     *           "entityId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *           "requestId": "43e73ab0-dc93-4ffd-9853-c97a7dd36a1f"
+                     *           "entityId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *           "requestId": "f35b6d9b-e37a-4d98-a9fc-df4da5f6c099"
                      *         },
                      *         {
-                     *           "id": "01a215b3-8624-7751-aed4-ebc8c2db9cd5",
-                     *           "at": "2026-11-26T02:33:36.548Z",
-                     *           "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *           "id": "01a215ce-4996-750d-811f-a53102e3a153",
+                     *           "at": "2026-11-26T03:02:50.518Z",
+                     *           "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getLetter",
-                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getLetter",
-                     *           "entityId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *           "requestId": "cdec5261-f1a5-40f9-b2f7-eeac13e22651"
+                     *           "entityId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *           "requestId": "55951a06-0d42-4b5d-a1ef-64b01bd72820"
                      *         },
                      *         {
-                     *           "id": "01a215b3-8633-7304-bd39-7810a87a2ad2",
-                     *           "at": "2026-11-26T02:33:36.563Z",
-                     *           "keyId": "01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *           "id": "01a215ce-49a2-706d-a350-b45eac3e10cb",
+                     *           "at": "2026-11-26T03:02:50.530Z",
+                     *           "keyId": "01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyBudget",
-                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *           "what": [
                      *             "money"
                      *           ],
                      *           "entityType": "verifyBudget",
-                     *           "entityId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *           "requestId": "8d84b571-6562-4071-8fea-26af1ec66bdd"
+                     *           "entityId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *           "requestId": "726974c4-dbce-459e-bde3-c9bc5a9ea74f"
                      *         },
                      *         {
-                     *           "id": "01a215b3-8671-74ed-805c-aac7a8f8039d",
-                     *           "at": "2026-11-26T02:33:36.625Z",
-                     *           "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *           "id": "01a215ce-49e1-721e-9c1b-3d5145f63526",
+                     *           "at": "2026-11-26T03:02:50.593Z",
+                     *           "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listBudgets",
-                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "f8d8a759-ef90-4346-b362-dd77e9144df2"
+                     *           "requestId": "a4bb1545-4ba6-43f8-80e5-beaf113d80b6"
                      *         },
                      *         {
-                     *           "id": "01a215b3-86d1-7233-8bab-bfb35741c572",
-                     *           "at": "2026-11-26T02:33:36.721Z",
-                     *           "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *           "id": "01a215ce-4a37-7213-9bda-0924efd8c830",
+                     *           "at": "2026-11-26T03:02:50.679Z",
+                     *           "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getSupportPlan",
-                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getSupportPlan",
-                     *           "entityId": "01a215b3-868c-72da-a3f0-ff9fcdfde227",
-                     *           "requestId": "24273b0a-5784-415c-b70f-a7a4eaa85cfe"
+                     *           "entityId": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *           "requestId": "fced3212-7b91-4cba-95ea-80af689fe87d"
                      *         },
                      *         {
-                     *           "id": "01a215b3-870d-7274-ac2c-0d599ed7437e",
-                     *           "at": "2026-11-26T02:33:36.781Z",
-                     *           "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *           "id": "01a215ce-4a5e-753b-9244-63cf022b684a",
+                     *           "at": "2026-11-26T03:02:50.718Z",
+                     *           "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listSupportPlans",
-                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "0f67f17a-3a6e-4e9a-92b9-b31532ba5fe6"
+                     *           "requestId": "2e511d1d-b96d-4996-8a92-efaaa04fc111"
                      *         },
                      *         {
-                     *           "id": "01a215b3-891b-73ad-b457-2680eb923b62",
-                     *           "at": "2026-11-26T02:33:37.307Z",
-                     *           "keyId": "01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *           "id": "01a215ce-4c04-745f-89e8-ed46504656e5",
+                     *           "at": "2026-11-26T03:02:51.140Z",
+                     *           "keyId": "01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *           "actorName": "finance-1",
                      *           "operationId": "getBudgetAccount",
-                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *           "what": [
                      *             "money"
                      *           ],
                      *           "entityType": "getBudgetAccount",
-                     *           "entityId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *           "requestId": "7b38b05d-1858-4920-994a-2962e5d57f4b"
+                     *           "entityId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *           "requestId": "beee542e-0022-4f32-a3ed-30119ff40b51"
                      *         },
                      *         {
-                     *           "id": "01a215b3-8a5c-7386-924c-7d2b41fe5c09",
-                     *           "at": "2026-11-26T02:33:37.628Z",
-                     *           "keyId": "01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *           "id": "01a215ce-4cfe-77f2-addb-f46459818771",
+                     *           "at": "2026-11-26T03:02:51.390Z",
+                     *           "keyId": "01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *           "actorName": "finance-1",
                      *           "operationId": "getDirectPaymentAgreement",
-                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *           "what": [
                      *             "money"
                      *           ],
                      *           "entityType": "getDirectPaymentAgreement",
-                     *           "entityId": "01a215b3-8834-7713-9246-b0695f60523e",
-                     *           "requestId": "3340d271-c9f7-42b4-8333-1138cf37abe1"
+                     *           "entityId": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *           "requestId": "de52e46d-748e-4099-9fc2-7ddc80fac6b0"
                      *         },
                      *         {
-                     *           "id": "01a215b3-8aa3-7087-b71d-f7294346e0c0",
-                     *           "at": "2026-11-26T02:33:37.699Z",
-                     *           "keyId": "01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *           "id": "01a215ce-4d2b-7434-aeca-211f0ebe19ec",
+                     *           "at": "2026-11-26T03:02:51.435Z",
+                     *           "keyId": "01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *           "actorName": "finance-1",
                      *           "operationId": "getDirectPaymentAgreement",
-                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *           "what": [
                      *             "money"
                      *           ],
                      *           "entityType": "getDirectPaymentAgreement",
-                     *           "entityId": "01a215b3-8834-7713-9246-b0695f60523e",
-                     *           "requestId": "76ef16a0-50da-4c5e-a6d7-53a6cd7fb9a8"
+                     *           "entityId": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *           "requestId": "284eadc7-363d-49fb-abfe-376d3ec7e7cd"
                      *         },
                      *         {
-                     *           "id": "01a215b3-8b0f-7573-b7c8-a0b9fe04d487",
-                     *           "at": "2026-11-26T02:33:37.807Z",
-                     *           "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *           "id": "01a215ce-4d82-717f-8adc-b56599db12f8",
+                     *           "at": "2026-11-26T03:02:51.522Z",
+                     *           "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listReviews",
-                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "bbf03ce3-2989-4814-867d-a37c12635c6e"
+                     *           "requestId": "73ab6a65-b771-4d80-b4e8-5a1eb67545f8"
                      *         },
                      *         {
-                     *           "id": "01a215b3-8b79-7057-a0bd-0abe5ebccdfa",
-                     *           "at": "2026-11-26T02:33:37.913Z",
-                     *           "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *           "id": "01a215ce-4dc2-702c-a335-83294b1f9f9a",
+                     *           "at": "2026-11-26T03:02:51.586Z",
+                     *           "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getReview",
-                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getReview",
-                     *           "entityId": "01a215b3-880e-713c-a2fb-7b987f31be3c",
-                     *           "requestId": "b13af304-c7da-46a5-bcb5-769c9e134030"
+                     *           "entityId": "01a215ce-4b22-70dd-be30-64e8e5596ec3",
+                     *           "requestId": "a225477d-dce0-4952-93c5-2196ad500349"
                      *         },
                      *         {
-                     *           "id": "01a215b3-8b9a-71b1-ad99-6746ab8824c9",
-                     *           "at": "2026-11-26T02:33:37.946Z",
-                     *           "keyId": "01a215b3-8005-769d-860e-4f57b3957bfb",
+                     *           "id": "01a215ce-4dea-7562-95e9-47934b5fa5ea",
+                     *           "at": "2026-11-26T03:02:51.626Z",
+                     *           "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getReview",
-                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getReview",
-                     *           "entityId": "01a215b3-878f-712f-a5a6-db054202ed8d",
-                     *           "requestId": "18f2d56f-ac94-443e-b8aa-58f71f7140de"
+                     *           "entityId": "01a215ce-4ac3-71ca-afed-19924561cce7",
+                     *           "requestId": "fab44b4b-6298-4ecd-beb0-c4bb64a56706"
                      *         },
                      *         {
-                     *           "id": "01a215b3-8bfa-7605-8179-87ee94fb7f49",
-                     *           "at": "2026-11-26T02:33:38.042Z",
-                     *           "keyId": "01a215b3-804a-7130-8c7e-35f14ac3d52e",
+                     *           "id": "01a215ce-4e2e-758d-ac85-58b891a99577",
+                     *           "at": "2026-11-26T03:02:51.694Z",
+                     *           "keyId": "01a215ce-4510-74a4-ac34-ef205dcfc080",
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyClawback",
-                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *           "what": [
                      *             "money"
                      *           ],
                      *           "entityType": "verifyClawback",
-                     *           "entityId": "01a215b3-878f-712f-a5a6-db054202ed8d",
-                     *           "requestId": "1b40059d-1d49-4730-b714-aa7769dc010f"
+                     *           "entityId": "01a215ce-4ac3-71ca-afed-19924561cce7",
+                     *           "requestId": "e131a194-81d8-4ab3-af5a-e7bdbe6ace32"
                      *         },
                      *         {
-                     *           "id": "01a215b3-8c1c-7789-a987-5bc19b7b007f",
-                     *           "at": "2026-11-26T02:33:38.076Z",
-                     *           "keyId": "01a215b3-8037-757d-a74d-cc3c41fed471",
+                     *           "id": "01a215ce-4e51-749c-97be-555acddf1cc7",
+                     *           "at": "2026-11-26T03:02:51.729Z",
+                     *           "keyId": "01a215ce-4500-7544-ae6a-472ce30700c2",
                      *           "actorName": "panel-chair",
                      *           "operationId": "getAppeal",
-                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "getAppeal",
-                     *           "entityId": "01a215b3-8c03-70c7-9c9c-1de64aeb6803",
-                     *           "requestId": "379b7da7-d186-42b2-8fca-156aa2af8d44"
+                     *           "entityId": "01a215ce-4e34-718d-aa47-89fb3c87e30c",
+                     *           "requestId": "c445b3cd-361a-4d16-bcc1-47af9e8bf354"
                      *         },
                      *         {
-                     *           "id": "01a215b3-8c31-772d-a45b-ada50c9f27e5",
-                     *           "at": "2026-11-26T02:33:38.097Z",
-                     *           "keyId": "01a215b3-8037-757d-a74d-cc3c41fed471",
+                     *           "id": "01a215ce-4e60-7705-98bf-a77b266ef535",
+                     *           "at": "2026-11-26T03:02:51.744Z",
+                     *           "keyId": "01a215ce-4500-7544-ae6a-472ce30700c2",
                      *           "actorName": "panel-chair",
                      *           "operationId": "listAppeals",
-                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "6b2f7c8c-6c31-409f-b27d-725ed1b295a6"
+                     *           "requestId": "9f707348-1846-4c05-b72b-d30e3a5dcd8c"
                      *         },
                      *         {
-                     *           "id": "01a215b3-8e38-722c-9c6f-14bd0ab117a8",
-                     *           "at": "2026-11-26T02:33:38.616Z",
-                     *           "keyId": "01a215b3-8027-71e0-8cb5-3694fd00bbce",
+                     *           "id": "01a215ce-5001-748e-949c-6b7ba01ec0ab",
+                     *           "at": "2026-11-26T03:02:52.161Z",
+                     *           "keyId": "01a215ce-44f7-7654-9318-64922a2dcdcd",
                      *           "actorName": "manager-1",
                      *           "operationId": "getBudget",
-                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getBudget",
-                     *           "entityId": "01a215b3-85d5-7783-a443-0580ef625c95",
-                     *           "requestId": "ce28aa03-f0c9-4631-895f-a93b13ed40e3"
+                     *           "entityId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *           "requestId": "7ea248a4-a6a8-47fa-991f-ce8b25d2afab"
                      *         },
                      *         {
-                     *           "id": "01a215b3-8ed7-7797-8562-43641c9a9a60",
-                     *           "at": "2026-11-26T02:33:38.775Z",
-                     *           "keyId": "01a215b3-7aa7-7309-b1eb-82f54f107577",
+                     *           "id": "01a215ce-508e-7426-a930-feac9048c70f",
+                     *           "at": "2026-11-26T03:02:52.302Z",
+                     *           "keyId": "01a215ce-4080-764f-b5a9-d8d0d0ebfb65",
                      *           "actorName": null,
                      *           "operationId": "exportPersonRecord",
-                     *           "personId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
+                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
                      *           "what": [
                      *             "record",
                      *             "special-category",
                      *             "money"
                      *           ],
                      *           "entityType": "exportPersonRecord",
-                     *           "entityId": "01a215b3-82a1-7611-8eba-06e6eee5e090",
-                     *           "requestId": "5807c792-3b76-4705-84c6-6c9d23f66875"
+                     *           "entityId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "requestId": "1096b8e5-2136-4dec-a304-6b5a027a753c"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -45540,8 +45557,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215b3-8d9b-740f-9b64-3af8b8757603",
-                     *           "roundKey": "nw-mwwxujyc",
+                     *           "id": "01a215ce-4f73-7554-a879-635c09c0d085",
+                     *           "roundKey": "nw-mwwyw5jf",
                      *           "title": "North West self-rating",
                      *           "closesOn": "2099-06-30",
                      *           "closed": false,
@@ -45583,7 +45600,7 @@ export interface operations {
                      *               "version": null
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-26T02:33:38.454Z"
+                     *           "createdAt": "2026-11-26T03:02:52.016Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -45700,7 +45717,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "roundKey": "nw-mwwxujyc",
+                 *       "roundKey": "nw-mwwyw5jf",
                  *       "title": "North West self-rating",
                  *       "closesOn": "2099-06-30"
                  *     }
@@ -45722,8 +45739,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-8d9b-740f-9b64-3af8b8757603",
-                     *       "roundKey": "nw-mwwxujyc",
+                     *       "id": "01a215ce-4f73-7554-a879-635c09c0d085",
+                     *       "roundKey": "nw-mwwyw5jf",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -45765,7 +45782,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-26T02:33:38.454Z"
+                     *       "createdAt": "2026-11-26T03:02:52.016Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -45948,8 +45965,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215b3-8d9b-740f-9b64-3af8b8757603",
-                     *       "roundKey": "nw-mwwxujyc",
+                     *       "id": "01a215ce-4f73-7554-a879-635c09c0d085",
+                     *       "roundKey": "nw-mwwyw5jf",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -45991,7 +46008,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-26T02:33:38.454Z"
+                     *       "createdAt": "2026-11-26T03:02:52.016Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -46408,7 +46425,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "roundKey": "nw-mwwxujyc",
+                     *       "roundKey": "nw-mwwyw5jf",
                      *       "councils": 1,
                      *       "minimumCouncils": 5,
                      *       "published": false,
@@ -46557,7 +46574,7 @@ export interface operations {
                      * @example {
                      *       "standard": "UK Algorithmic Transparency Recording Standard",
                      *       "standardVersion": "3.0",
-                     *       "schemeId": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
+                     *       "schemeId": "01a215ce-40b7-72a6-beb3-246753a90e6b",
                      *       "schemeKey": "adults",
                      *       "schemeVersion": 1,
                      *       "lastUpdated": "2026-11-26",
@@ -46604,7 +46621,7 @@ export interface operations {
                      *             "How the answers become money is set out below, generated from the scheme itself."
                      *           ],
                      *           "maths": {
-                     *             "schemeId": "01a215b3-7ae6-7030-a504-f4b8d96a2109",
+                     *             "schemeId": "01a215ce-40b7-72a6-beb3-246753a90e6b",
                      *             "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *             "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *             "sections": [

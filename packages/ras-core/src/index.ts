@@ -159,7 +159,7 @@ export type {
 } from './questionnaire.js';
 export { compileQuestionnaire, validateAnswers, validateQuestionnaire } from './questionnaire.js';
 export type { RetentionFacts, RetentionPolicy, RetentionStatus } from './retention.js';
-export { retainUntil, retentionPolicyProblems, retentionStatus } from './retention.js';
+export { auditRecordsKeptFrom, retainUntil, retentionPolicyProblems, retentionStatus } from './retention.js';
 export type { ReviewDateOptions, ScheduledReview } from './review-dates.js';
 export { nextReviewInCycle, reviewDates } from './review-dates.js';
 export type { AllocationMethod, AllocationScheme, Band, ClawbackRule, CompiledScheme } from './scheme.js';

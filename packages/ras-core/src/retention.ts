@@ -71,6 +71,18 @@ export function retainUntil(from: CalendarDate, years: number): CalendarDate {
 }
 
 /**
+ * The first day of audit records still kept on `today`: anything before it is past the period.
+ *
+ * @example
+ * ```ts
+ * auditRecordsKeptFrom('2036-06-01', { personRecordYears: 8, auditRecordYears: 10, statutoryMinimumYears: 8 }); // '2026-06-01'
+ * ```
+ */
+export function auditRecordsKeptFrom(today: CalendarDate, policy: RetentionPolicy): CalendarDate {
+  return addMonths(today, -12 * policy.auditRecordYears);
+}
+
+/**
  * Whether a person's records are due for erasure on `today`: not while support continues or a
  * legal hold stands, and only once the period after their last activity has passed.
  *

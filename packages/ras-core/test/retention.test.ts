@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { retainUntil, retentionPolicyProblems, retentionStatus } from '../src/index.js';
+import { auditRecordsKeptFrom, retainUntil, retentionPolicyProblems, retentionStatus } from '../src/index.js';
 
 const policy = { personRecordYears: 8, auditRecordYears: 10, statutoryMinimumYears: 8 };
 const facts = { lastActivity: '2018-03-31', supportContinues: false, legalHold: false, erased: false };
@@ -15,6 +15,11 @@ describe('retention', () => {
       reason: 'within-period',
     });
     expect(retentionStatus(facts, policy, '2026-04-01')).toEqual({ status: 'due', retainUntil: '2026-03-31' });
+  });
+
+  it('keeps audit records the audit period back from today', () => {
+    expect(auditRecordsKeptFrom('2036-06-01', policy)).toBe('2026-06-01');
+    expect(auditRecordsKeptFrom('2036-02-29', policy)).toBe('2026-02-28');
   });
 
   it('never makes a person due while support continues, a legal hold stands or they are already erased', () => {

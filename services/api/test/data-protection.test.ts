@@ -477,3 +477,39 @@ describe('the DPIA pack', () => {
     expect((await t.call('GET', '/v1/dpia', { key: council.keys.assessor })).statusCode).toBe(403);
   });
 });
+
+describe('audit records past their period', () => {
+  it('are counted in a dry run and removed by a run, with an audit row saying how many went', async () => {
+    today = '2100-01-01';
+    const before = '2090-01-01';
+    const count = async (table: 'audit_log' | 'access_log') =>
+      (
+        await sql<{
+          n: number;
+        }>`select count(*)::int as n from ${sql.table(table)} where council_id = ${council.id} and at < ${before}::timestamptz`.execute(
+          t.database.db,
+        )
+      ).rows[0]?.n ?? 0;
+    await t.app.accessLog.flush();
+    const audit = await count('audit_log');
+    const access = await count('access_log');
+    expect(audit).toBeGreaterThan(0);
+    expect(access).toBeGreaterThan(0);
+    const dry = await t.call('POST', '/v1/erasure-runs', { key: council.keys.admin, body: { dryRun: true } });
+    expect(dry.json().auditRecords).toEqual({ before, auditRecords: audit, accessLog: access, removed: false });
+    expect(await count('audit_log')).toBe(audit);
+    const run = await t.call('POST', '/v1/erasure-runs', { key: council.keys.admin, body: { dryRun: false } });
+    expect(run.statusCode, run.body).toBe(200);
+    expect(run.json().auditRecords).toMatchObject({ before, accessLog: access, removed: true });
+    expect(await count('access_log')).toBe(0);
+    // What is left is the record of the removal (written as the database's clock, not the test's, tells).
+    const { rows: left } = await sql<{ action: string }>`
+      select action from audit_log where council_id = ${council.id} and at < ${before}::timestamptz`.execute(t.database.db);
+    expect(left).toEqual([{ action: 'retention.audit-records-removed' }]);
+    const { rows } = await sql<{ after: { before: string } }>`
+      select after from audit_log where council_id = ${council.id} and action = 'retention.audit-records-removed'`.execute(t.database.db);
+    expect(rows.map((row) => row.after.before)).toEqual([before]);
+    // Yolanda is still supported: her records stay, whatever the date.
+    expect((await t.call('GET', `/v1/people/${yolanda.personId}`, { key: council.keys.admin })).json().displayName).toBe('Yolanda Keep');
+  });
+});

@@ -294,6 +294,7 @@ export const AUDIT_ONLY_ACTIONS = [
   'equality-monitoring.recorded',
   'equality-monitoring.exported',
   'payment-run.confirmation-started',
+  'retention.audit-records-removed',
 ] as const;
 
 /** Every action Changes.record accepts. */

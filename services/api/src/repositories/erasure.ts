@@ -3,7 +3,11 @@ import type { DB, LegalHold } from '../db/schema.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-/** Every record that belongs to one person, by entity type as the audit trail names it. */
+/**
+ * Every record that belongs to one person, by entity type as the audit trail names it, but for
+ * their ledger entries: a long record has hundreds of thousands, so they are walked a page at a
+ * time ({@link ledgerEntryIds}) rather than held.
+ */
 export interface PersonEntities {
   readonly budgets: readonly { readonly id: string; readonly start_date: string }[];
   readonly ids: Readonly<Record<string, readonly string[]>>;
@@ -29,7 +33,7 @@ export async function findPersonEntities(db: Db, councilId: string, personId: st
     .execute();
   const budgetIds = budgets.map((budget) => budget.id);
   const agreements = await ofPerson('direct_payment_agreements');
-  const byBudget = (table: 'payment_agreements' | 'budget_transactions') =>
+  const byBudget = (table: 'payment_agreements') =>
     budgetIds.length === 0
       ? Promise.resolve([])
       : db
@@ -62,13 +66,26 @@ export async function findPersonEntities(db: Db, councilId: string, personId: st
                 .execute()
             ).map((row) => row.id),
       'payment-agreement': await byBudget('payment_agreements'),
-      'budget-transaction': await byBudget('budget_transactions'),
     },
   };
 }
 
+/** The ids of the person's ledger entries, a page at a time, in id order. */
+export async function* ledgerEntryIds(db: Db, councilId: string, budgetIds: readonly string[], pageSize = 1_000): AsyncGenerator<string[]> {
+  if (budgetIds.length === 0) return;
+  let after: string | null = null;
+  for (;;) {
+    let query = db.selectFrom('budget_transactions').select('id').where('council_id', '=', councilId).where('budget_id', 'in', budgetIds);
+    if (after !== null) query = query.where('id', '>', after);
+    const ids = (await query.orderBy('id').limit(pageSize).execute()).map((row) => row.id);
+    if (ids.length > 0) yield ids;
+    if (ids.length < pageSize) return;
+    after = ids[ids.length - 1] as string;
+  }
+}
+
 /** [entity type, id] pairs, for the audit trail's (entity_type, entity_id) index. */
-function pairs(entities: PersonEntities): { types: string[]; ids: string[] } {
+export function pairs(entities: PersonEntities): { types: string[]; ids: string[] } {
   const types: string[] = [];
   const ids: string[] = [];
   for (const [type, list] of Object.entries(entities.ids))
@@ -80,8 +97,13 @@ function pairs(entities: PersonEntities): { types: string[]; ids: string[] } {
 }
 
 /** The audit rows about a person's records, oldest first, a page at a time (keyed by the audit row's id). */
-export function auditRowsAbout(db: Db, councilId: string, entities: PersonEntities, after: { at: Date; id: string } | null, limit: number) {
-  const { types, ids } = pairs(entities);
+export function auditRowsAbout(
+  db: Db,
+  councilId: string,
+  { types, ids }: { types: readonly string[]; ids: readonly string[] },
+  after: { at: Date; id: string } | null,
+  limit: number,
+) {
   return sql<{
     id: string;
     actor: string;
@@ -94,8 +116,7 @@ export function auditRowsAbout(db: Db, councilId: string, entities: PersonEntiti
     at: Date;
   }>`
     select id, actor, actor_name, action, entity_type, entity_id, before, after, at from audit_log
-     where council_id = ${councilId}
-       and (entity_type, entity_id) in (select t, i from unnest(${types}::text[], ${ids}::uuid[]) as e(t, i))
+     where council_id = ${councilId} and ${aboutEntities(types, ids)}
        ${after === null ? sql`` : sql`and (at, id) > (${after.at}::timestamptz, ${after.id}::uuid)`}
      order by at, id
      limit ${limit}`
@@ -103,9 +124,18 @@ export function auditRowsAbout(db: Db, councilId: string, entities: PersonEntiti
     .then((result) => result.rows);
 }
 
+/**
+ * Audit rows about these entities, for the (council_id, entity_type, entity_id) index: one type
+ * (a page of ledger entries) is a plain `= any`, which the planner always takes through the index.
+ */
+function aboutEntities(types: readonly string[], ids: readonly string[]) {
+  const [first] = types;
+  if (first !== undefined && types.every((type) => type === first)) return sql`entity_type = ${first} and entity_id = any(${ids}::uuid[])`;
+  return sql`(entity_type, entity_id) in (select t, i from unnest(${types}::text[], ${ids}::uuid[]) as e(t, i))`;
+}
+
 /** The events about a person's records, in feed order, a page at a time. */
-export function eventsAbout(db: Db, councilId: string, entities: PersonEntities, afterSeq: number, limit: number) {
-  const { ids } = pairs(entities);
+export function eventsAbout(db: Db, councilId: string, ids: readonly string[], afterSeq: number, limit: number) {
   return sql<{ seq: string; id: string; type: string; entity_type: string; entity_id: string; payload: unknown; occurred_at: Date }>`
     select seq, id, type, entity_type, entity_id, payload, occurred_at from events
      where council_id = ${councilId} and entity_id = any(${ids}::uuid[]) and seq > ${afterSeq}
@@ -222,6 +252,26 @@ async function anonymiseJson(
   );
 }
 
+/** Strips the audit rows and events about these entities to their anonymous figures. */
+async function anonymiseTrail(
+  tx: Transaction<DB>,
+  councilId: string,
+  types: readonly string[],
+  ids: readonly string[],
+  anonymise: (value: unknown) => unknown,
+): Promise<void> {
+  if (ids.length === 0) return;
+  await anonymiseJson(tx, anonymise, 'audit_log', ['before', 'after'], sql`council_id = ${councilId} and ${aboutEntities(types, ids)}`);
+  const { rows: events } = await sql<{ seq: string; payload: unknown }>`
+    select seq::text as seq, payload from events where council_id = ${councilId} and entity_id = any(${ids}::uuid[])`.execute(tx);
+  if (events.length > 0)
+    await sql`
+      update events e set payload = v.payload::jsonb
+        from unnest(${events.map((event) => event.seq)}::bigint[], ${events.map((event) => JSON.stringify(anonymise(event.payload)))}::text[])
+             as v(seq, payload)
+       where e.council_id = ${councilId} and e.seq = v.seq`.execute(tx);
+}
+
 /**
  * Erases one person inside the caller's transaction: personal fields become nothing, free text in
  * their records and in the audit trail and events about them is stripped, their record-system ids
@@ -282,22 +332,17 @@ export async function erasePersonRows(
   await sql`update appeals set reason = '' where council_id = ${c} and person_id = ${p}`.execute(tx);
   await anonymiseJson(tx, anonymise, 'appeals', ['decision'], sql`council_id = ${c} and person_id = ${p}`);
 
+  // The audit trail and events about the person's records, then about each page of ledger entries.
   const { types, ids } = pairs(entities);
-  await anonymiseJson(
-    tx,
-    anonymise,
-    'audit_log',
-    ['before', 'after'],
-    sql`council_id = ${c} and (entity_type, entity_id) in (select t, i from unnest(${types}::text[], ${ids}::uuid[]) as e(t, i))`,
-  );
-  const { rows: events } = await sql<{ seq: string; payload: unknown }>`
-    select seq::text as seq, payload from events where council_id = ${c} and entity_id = any(${ids}::uuid[])`.execute(tx);
-  if (events.length > 0)
-    await sql`
-      update events e set payload = v.payload::jsonb
-        from unnest(${events.map((event) => event.seq)}::bigint[], ${events.map((event) => JSON.stringify(anonymise(event.payload)))}::text[])
-             as v(seq, payload)
-       where e.council_id = ${c} and e.seq = v.seq`.execute(tx);
+  await anonymiseTrail(tx, c, types, ids, anonymise);
+  for await (const page of ledgerEntryIds(tx, c, budgetIds))
+    await anonymiseTrail(
+      tx,
+      c,
+      page.map(() => 'budget-transaction'),
+      page,
+      anonymise,
+    );
   // A retried request within 24 hours would otherwise answer with the record as it was.
   await sql`delete from idempotency_keys where body::text like ${`%${p}%`}`.execute(tx);
 }
@@ -307,4 +352,24 @@ export async function councilsWithScheduledErasure(db: Db): Promise<string[]> {
   const { rows } = await sql<{ id: string }>`
     select id from councils where settings -> 'dataProtection' -> 'retention' ->> 'scheduledErasure' = 'true' order by id`.execute(db);
   return rows.map((row) => row.id);
+}
+
+/** Audit records and access log entries of a council from before a time: how many, or removed. */
+export async function auditRecordsBefore(
+  tx: Kysely<DB> | Transaction<DB>,
+  councilId: string,
+  before: Date,
+  remove: boolean,
+): Promise<{ auditRecords: number; accessLog: number }> {
+  if (!remove) {
+    const { rows } = await sql<{ audit: number; access: number }>`
+      select (select count(*)::int from audit_log where council_id = ${councilId} and at < ${before}) as audit,
+             (select count(*)::int from access_log where council_id = ${councilId} and at < ${before}) as access`.execute(tx);
+    return { auditRecords: rows[0]?.audit ?? 0, accessLog: rows[0]?.access ?? 0 };
+  }
+  // The access log refuses deletes but for this run's own transaction (see the migration).
+  await sql`select set_config('ras.retention_purge', 'on', true)`.execute(tx);
+  const audit = await sql`delete from audit_log where council_id = ${councilId} and at < ${before}`.execute(tx);
+  const access = await sql`delete from access_log where council_id = ${councilId} and at < ${before}`.execute(tx);
+  return { auditRecords: Number(audit.numAffectedRows ?? 0), accessLog: Number(access.numAffectedRows ?? 0) };
 }

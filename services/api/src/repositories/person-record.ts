@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../db/schema.js';
-import { auditRowsAbout, eventsAbout, type PersonEntities } from './erasure.js';
+import { auditRowsAbout, eventsAbout, ledgerEntryIds, type PersonEntities, pairs } from './erasure.js';
 
 type Row = Record<string, unknown>;
 
@@ -21,7 +21,7 @@ export type RecordTable =
   | 'equality_monitoring'
   | 'person_external_ids';
 
-/** Every row of `table` of the council whose `column` is one of `values`, in a stable order. */
+/** Every row of `table` of the council whose `column` (a uuid) is one of `values`, in a stable order. */
 export async function rowsWhere(
   db: Kysely<DB>,
   table: RecordTable,
@@ -34,7 +34,7 @@ export async function rowsWhere(
     table === 'payment_instalments' ? sql`agreement_id, funder, number` : table === 'person_external_ids' ? sql`system` : sql`1`;
   const { rows } = await sql<Row>`
     select * from ${sql.table(table)}
-     where council_id = ${councilId} and ${sql.ref(column)}::text = any(${values}::text[])
+     where council_id = ${councilId} and ${sql.ref(column)} = any(${values}::uuid[])
      order by ${order}`.execute(db);
   return rows;
 }
@@ -66,26 +66,43 @@ export async function* ledgerOf(db: Kysely<DB>, councilId: string, budgetIds: re
   }
 }
 
-/** The events about the person's records, in feed order, a page at a time. */
+/**
+ * The events about the person's records in feed order, a page at a time; then those about their
+ * ledger entries, a page of entries at a time (in ledger-id order, each entry's in feed order).
+ */
 export async function* eventsOf(db: Kysely<DB>, councilId: string, entities: PersonEntities): AsyncGenerator<Row[]> {
-  let after = 0;
-  for (;;) {
-    const rows = await eventsAbout(db, councilId, entities, after, PAGE);
+  const { ids } = pairs(entities);
+  for (let after = 0; ; ) {
+    const rows = await eventsAbout(db, councilId, ids, after, PAGE);
     if (rows.length > 0) yield rows;
-    if (rows.length < PAGE) return;
+    if (rows.length < PAGE) break;
     after = Number((rows[rows.length - 1] as { seq: string }).seq);
+  }
+  for await (const page of ledgerEntryIds(db, councilId, entities.ids.budget ?? [])) {
+    const rows = await eventsAbout(db, councilId, page, 0, Number.MAX_SAFE_INTEGER);
+    if (rows.length > 0) yield rows;
   }
 }
 
-/** The audit trail of the person's records, oldest first, a page at a time. */
+/** The audit trail of the person's records, oldest first, a page at a time; then of their ledger entries, as {@link eventsOf}. */
 export async function* auditTrailOf(db: Kysely<DB>, councilId: string, entities: PersonEntities): AsyncGenerator<Row[]> {
-  let after: { at: Date; id: string } | null = null;
-  for (;;) {
-    const rows = await auditRowsAbout(db, councilId, entities, after, PAGE);
+  const records = pairs(entities);
+  for (let after: { at: Date; id: string } | null = null; ; ) {
+    const rows = await auditRowsAbout(db, councilId, records, after, PAGE);
     if (rows.length > 0) yield rows;
-    if (rows.length < PAGE) return;
+    if (rows.length < PAGE) break;
     const last = rows[rows.length - 1] as { at: Date; id: string };
     after = { at: last.at, id: last.id };
+  }
+  for await (const page of ledgerEntryIds(db, councilId, entities.ids.budget ?? [])) {
+    const rows = await auditRowsAbout(
+      db,
+      councilId,
+      { types: page.map(() => 'budget-transaction'), ids: page },
+      null,
+      Number.MAX_SAFE_INTEGER,
+    );
+    if (rows.length > 0) yield rows;
   }
 }
 

@@ -29,7 +29,16 @@ export interface RecordHeader {
   readonly redacted: readonly Redaction[];
 }
 
-const camel = (key: string) => key.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+const CAMEL = new Map<string, string>();
+/** A column name in camelCase, worked out once per name (an export converts every key of every row). */
+function camel(key: string): string {
+  let name = CAMEL.get(key);
+  if (name === undefined) {
+    name = key.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+    CAMEL.set(key, name);
+  }
+  return name;
+}
 
 /** A database row as the export shows it: camelCase names, times as ISO 8601, JSON as it is. */
 export function exported(row: Row): Row {
@@ -87,16 +96,27 @@ export async function* personRecordJson(header: RecordHeader, sections: AsyncIte
   yield '}}\n';
 }
 
+/** A field's name as a person reads it: `createdByKeyId` → "Created by key id", `amountPence` → "Amount". */
+function label(key: string): string {
+  const words = key
+    .replace(/Pence$/, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase();
+  return escapeHtml(words.charAt(0).toUpperCase() + words.slice(1));
+}
+
 function cell(key: string, value: unknown): string {
   if (value === null || value === undefined) return '<span class="note">none</span>';
   if (typeof value === 'number' && /Pence$/.test(key) && Number.isSafeInteger(value)) return escapeHtml(formatPounds(value));
+  if (Array.isArray(value) && value.every((item) => item === null || typeof item !== 'object'))
+    return value.length === 0 ? '<span class="note">none</span>' : escapeHtml(value.join(', '));
   if (typeof value === 'object') return `<pre>${escapeHtml(JSON.stringify(value, null, 1))}</pre>`;
   return escapeHtml(String(value));
 }
 
 function recordHtml(row: Row): string {
   return `<div class="record"><dl>${Object.entries(row)
-    .map(([key, value]) => `<dt>${escapeHtml(key)}</dt><dd>${cell(key, value)}</dd>`)
+    .map(([key, value]) => `<dt>${label(key)}</dt><dd>${cell(key, value)}</dd>`)
     .join('')}</dl></div>`;
 }
 
@@ -117,7 +137,7 @@ ${header.redacted.length > 0 ? `<p class="note">Other people’s details are sho
         count++;
         if (section.columns) {
           if (!tableOpen) {
-            chunk += `<table><thead><tr>${section.columns.map((column) => `<th scope="col"${/Pence$/.test(column) ? ' class="money"' : ''}>${escapeHtml(column)}</th>`).join('')}</tr></thead><tbody>`;
+            chunk += `<table><thead><tr>${section.columns.map((column) => `<th scope="col"${/Pence$/.test(column) ? ' class="money"' : ''}>${label(column)}</th>`).join('')}</tr></thead><tbody>`;
             tableOpen = true;
           }
           chunk += `<tr>${section.columns.map((column) => `<td${/Pence$/.test(column) ? ' class="money"' : ''}>${cell(column, row[column])}</td>`).join('')}</tr>`;

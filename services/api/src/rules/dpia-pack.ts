@@ -87,7 +87,7 @@ ${table(
 ${
   retention
     ? `<dl><dt>Person records</dt><dd>${retention.personRecordYears} years after the person’s last budget ended (or their last activity, if none was agreed)</dd>
-<dt>Audit trail and access log</dt><dd>${retention.auditRecordYears} years</dd>
+<dt>Audit trail and access log</dt><dd>${retention.auditRecordYears} years, then removed by the retention run</dd>
 <dt>Statutory minimum declared</dt><dd>${retention.statutoryMinimumYears} years</dd>
 <dt>Anonymous figures</dt><dd>Kept for ever: amounts, points, dates, codes and equality groups, with nothing that names the person</dd>
 <dt>Erasure</dt><dd>${retention.scheduledErasure ? 'Daily, by the service, for people past their date and not under a legal hold' : 'When an admin runs it (runRetentionErasure); a dry run lists who it would erase'}</dd></dl>`

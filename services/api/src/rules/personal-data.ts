@@ -79,13 +79,13 @@ export const PERSONAL_DATA_ITEMS: readonly PersonalDataItem[] = [
     item: 'Audit trail and events about these records',
     where: 'audit_log, events',
     category: 'record',
-    onErasure: 'payloads stripped to ids, codes, dates and figures; who did what kept',
+    onErasure: 'payloads stripped to ids, codes, dates and figures; who did what kept for the audit period',
   },
   {
     item: 'Who read the record',
     where: 'access_log',
     category: 'record',
-    onErasure: 'kept (names no personal data of the person); append-only',
+    onErasure: 'kept for the audit period (it holds ids, never the data read); append-only until then',
   },
 ];
 

@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
-import { monitoringAgeBand, type RetentionPolicy, retentionStatus } from 'ras-core';
+import { auditRecordsKeptFrom, monitoringAgeBand, type RetentionPolicy, retentionStatus } from 'ras-core';
 import { writeTransaction } from '../db/changes.js';
 import type { DB, LegalHold, Person } from '../db/schema.js';
 import { AppError, invalidState, notFound } from '../errors.js';
 import { councilSettings } from '../repositories/councils.js';
 import {
+  auditRecordsBefore,
   councilsWithScheduledErasure,
   erasePersonRows,
   findPersonEntities,
@@ -184,6 +185,43 @@ export async function eraseDuePeople(
   return { erased, skipped };
 }
 
+/** Audit records and access log entries past the audit period: how many, and whether they were removed. */
+export interface AuditRecordsPast {
+  readonly before: string;
+  readonly auditRecords: number;
+  readonly accessLog: number;
+  readonly removed: boolean;
+}
+
+/**
+ * Audit records and access log entries older than the policy's audit period: counted (a dry run)
+ * or removed, in one transaction with an audit row saying how many went.
+ */
+export async function auditRecordsPast(
+  db: Kysely<DB>,
+  base: Omit<WorkflowContext, 'tx' | 'changes'>,
+  policy: RetentionPolicy,
+  remove: boolean,
+  requestId: string | null,
+): Promise<AuditRecordsPast> {
+  const councilId = base.scope.councilId;
+  const before = auditRecordsKeptFrom(base.clock.today(), policy);
+  const cutoff = new Date(`${before}T00:00:00Z`);
+  if (!remove) return { before, ...(await auditRecordsBefore(db, councilId, cutoff, false)), removed: false };
+  return writeTransaction(db, { councilId, actor: base.actor.actor, actorName: base.actor.actorName, requestId }, async (tx, changes) => {
+    const counts = await auditRecordsBefore(tx, councilId, cutoff, true);
+    if (counts.auditRecords + counts.accessLog > 0)
+      changes.record({
+        action: 'retention.audit-records-removed',
+        entityType: 'council',
+        entityId: councilId,
+        after: { before, ...counts },
+        event: false,
+      });
+    return { before, ...counts, removed: true };
+  });
+}
+
 /** The actor the daily job records in the audit trail. */
 export const RETENTION_JOB_ACTOR = 'retention-job';
 
@@ -194,19 +232,20 @@ export const RETENTION_JOB_ACTOR = 'retention-job';
 export async function runScheduledErasure(
   db: Kysely<DB>,
   base: Omit<WorkflowContext, 'tx' | 'changes' | 'scope' | 'actor'>,
-): Promise<{ councilId: string; erased: number; skipped: number }[]> {
-  const results: { councilId: string; erased: number; skipped: number }[] = [];
+): Promise<{ councilId: string; erased: number; skipped: number; auditRecordsRemoved: number }[]> {
+  const results: { councilId: string; erased: number; skipped: number; auditRecordsRemoved: number }[] = [];
   for (const councilId of await councilsWithScheduledErasure(db)) {
     const policy = await retentionPolicyOf(db, councilId);
     const review = await reviewRetention(db, councilId, policy, base.clock.today());
-    if (review.due.length === 0) continue;
-    const result = await eraseDuePeople(
-      db,
-      { ...base, scope: { councilId, portalKeyId: null }, actor: { actor: RETENTION_JOB_ACTOR, actorName: null } },
-      review,
-      null,
-    );
-    results.push({ councilId, erased: result.erased.length, skipped: result.skipped.length });
+    const context = { ...base, scope: { councilId, portalKeyId: null }, actor: { actor: RETENTION_JOB_ACTOR, actorName: null } };
+    const result = await eraseDuePeople(db, context, review, null);
+    const past = await auditRecordsPast(db, context, policy, true, null);
+    results.push({
+      councilId,
+      erased: result.erased.length,
+      skipped: result.skipped.length,
+      auditRecordsRemoved: past.auditRecords + past.accessLog,
+    });
   }
   return results;
 }

@@ -141,14 +141,14 @@ export async function* personRecordSections(
   yield stream(
     'events',
     'Events',
-    'The notices the service sent about your records to the council’s systems.',
+    'The notices the service sent about your records to the council’s systems, oldest first; those about each payment and spend follow, entry by entry.',
     ['seq', 'occurredAt', 'type', 'entityType', 'entityId', 'payload'],
     eventsOf(db, councilId, entities),
   );
   yield stream(
     'auditTrail',
     'Who changed your records',
-    'Every change to your records: when, what, and by whom.',
+    'Every change to your records: when, what, and by whom, oldest first; the recording of each payment and spend follows, entry by entry.',
     ['at', 'action', 'actor', 'actorName', 'entityType', 'entityId', 'before', 'after'],
     auditTrailOf(db, councilId, entities),
   );

@@ -16,6 +16,7 @@ import { personRecordHtml, personRecordJson, type Redaction } from '../../../rep
 import { renderDpiaPack } from '../../../rules/dpia-pack.js';
 import { IdParams, problemResponses } from '../../../schemas/common.js';
 import {
+  auditRecordsPast,
   eraseDuePeople,
   erasePerson,
   placeLegalHold,
@@ -155,7 +156,7 @@ const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['data-protection'],
         summary: 'Apply the retention policy: list, or erase, everyone past their date',
         description:
-          'Under settings.dataProtection.retention (409 INVALID_STATE when none is set): a person is due once personRecordYears have passed since their last activity and no agreed budget of theirs is current. `dryRun: true` lists who is due and who a legal hold keeps, and changes nothing. Otherwise each due person is erased in a transaction of their own, with an audit row and a person.erased event: a run stopped part-way leaves each person untouched or wholly erased, and the next run carries on. The service runs this daily itself for councils that set scheduledErasure.',
+          'Under settings.dataProtection.retention (409 INVALID_STATE when none is set): a person is due once personRecordYears have passed since their last activity and no agreed budget of theirs is current; audit records and access log entries are kept auditRecordYears, then removed. `dryRun: true` lists who is due and who a legal hold keeps, counts the audit records past their period, and changes nothing. Otherwise each due person is erased in a transaction of their own, with an audit row and a person.erased event: a run stopped part-way leaves each person untouched or wholly erased, and the next run carries on. The service runs this daily itself for councils that set scheduledErasure.',
         body: ErasureRunBody,
         response: { 200: ErasureRun, ...problemResponses },
       },
@@ -164,20 +165,16 @@ const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const scope = scopeOf(request);
       const policy = await retentionPolicyOf(app.db, scope.councilId);
       const review = await reviewRetention(app.db, scope.councilId, policy, app.clock.today());
-      const result = request.body.dryRun
-        ? { erased: [], skipped: [] }
-        : await eraseDuePeople(
-            app.db,
-            {
-              rules: app.rules,
-              clock: app.clock,
-              scope,
-              actor: { actor: actorOf(request.principal), actorName: actorNameOf(request.principal) },
-            },
-            review,
-            request.id,
-          );
-      return { ...review, dryRun: request.body.dryRun, ...result };
+      const base = {
+        rules: app.rules,
+        clock: app.clock,
+        scope,
+        actor: { actor: actorOf(request.principal), actorName: actorNameOf(request.principal) },
+      };
+      const dryRun = request.body.dryRun;
+      const result = dryRun ? { erased: [], skipped: [] } : await eraseDuePeople(app.db, base, review, request.id);
+      const auditRecords = await auditRecordsPast(app.db, base, policy, !dryRun, request.id);
+      return { ...review, dryRun, ...result, auditRecords };
     },
   );
 

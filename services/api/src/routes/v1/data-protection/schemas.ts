@@ -89,6 +89,18 @@ export const ErasureRun = Type.Object(
     retained: Type.Integer({ description: 'People still within their period, or still supported' }),
     erased: Type.Array(Id),
     skipped: Type.Array(Type.Object({ personId: Id, code: Type.String(), detail: Type.String() }, { additionalProperties: false })),
+    auditRecords: Type.Object(
+      {
+        before: CalendarDate,
+        auditRecords: Type.Integer(),
+        accessLog: Type.Integer(),
+        removed: Type.Boolean(),
+      },
+      {
+        additionalProperties: false,
+        description: 'Audit records and access log entries from before `before` (past auditRecordYears): removed, or in a dry run counted',
+      },
+    ),
   },
   { title: 'ErasureRun' },
 );
