@@ -6428,7 +6428,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "Example Council mwwyw5jf"
+                 *       "name": "Example Council mwwze7se"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateCouncilRequest"];
@@ -6449,20 +6449,20 @@ export interface operations {
                     /**
                      * @example {
                      *       "council": {
-                     *         "id": "01a215ce-50c4-7037-adb9-995da0c1cc88",
-                     *         "name": "Example Council mwwyw5jf",
+                     *         "id": "01a215db-2edf-77d1-9130-87d1b56085c1",
+                     *         "name": "Example Council mwwze7se",
                      *         "settings": {},
                      *         "version": 1,
-                     *         "createdAt": "2026-11-26T03:02:52.356Z"
+                     *         "createdAt": "2026-11-26T03:16:55.647Z"
                      *       },
                      *       "adminKey": {
-                     *         "id": "01a215ce-50c5-7750-a099-b81a536a5050",
+                     *         "id": "01a215db-2ee1-727a-aafb-dd50cd25434b",
                      *         "name": "First admin key",
                      *         "roles": [
                      *           "admin"
                      *         ],
-                     *         "createdAt": "2026-11-26T03:02:52.356Z",
-                     *         "key": "ras_01a215ce50c57750a099b81a536a5050_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *         "createdAt": "2026-11-26T03:16:55.647Z",
+                     *         "key": "ras_01a215db2ee1727aaafbdd50cd25434b_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *       }
                      *     }
                      */
@@ -6629,7 +6629,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *       "id": "01a215db-1bae-7390-a4a5-a75b632acd27",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -6647,7 +6647,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4
                      *       },
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T03:02:48.162Z"
+                     *       "createdAt": "2026-11-26T03:16:50.723Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -6778,7 +6778,7 @@ export interface operations {
                  *         "regionalReportOptIn": true,
                  *         "transparency": {
                  *           "publishedSchemeIds": [
-                 *             "01a215ce-40b7-72a6-beb3-246753a90e6b"
+                 *             "01a215db-1c15-7538-826d-2a0259a8b82b"
                  *           ],
                  *           "contactEmail": "ras@demo-borough.example.gov.uk",
                  *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -6808,7 +6808,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *       "id": "01a215db-1bae-7390-a4a5-a75b632acd27",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -6826,7 +6826,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4,
                      *         "transparency": {
                      *           "publishedSchemeIds": [
-                     *             "01a215ce-40b7-72a6-beb3-246753a90e6b"
+                     *             "01a215db-1c15-7538-826d-2a0259a8b82b"
                      *           ],
                      *           "contactEmail": "ras@demo-borough.example.gov.uk",
                      *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -6840,7 +6840,7 @@ export interface operations {
                      *         "regionalReportOptIn": true
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T03:02:48.162Z"
+                     *       "createdAt": "2026-11-26T03:16:50.723Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -7042,66 +7042,66 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215ce-4080-764f-b5a9-d8d0d0ebfb65",
+                     *           "id": "01a215db-1bc8-75c4-a2f2-37de8855bcca",
                      *           "name": "Demo admin key",
                      *           "roles": [
                      *             "admin"
                      *           ],
-                     *           "createdAt": "2026-11-26T03:02:48.162Z",
+                     *           "createdAt": "2026-11-26T03:16:50.723Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *           "id": "01a215db-208e-747f-a686-019d15470a6d",
                      *           "name": "Care coordinators",
                      *           "roles": [
                      *             "assessor"
                      *           ],
-                     *           "createdAt": "2026-11-26T03:02:49.311Z",
+                     *           "createdAt": "2026-11-26T03:16:51.982Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a215ce-44f7-7654-9318-64922a2dcdcd",
+                     *           "id": "01a215db-20b8-76a6-ad1a-6c6485599e96",
                      *           "name": "Team managers",
                      *           "roles": [
                      *             "team-manager"
                      *           ],
-                     *           "createdAt": "2026-11-26T03:02:49.334Z",
+                     *           "createdAt": "2026-11-26T03:16:52.023Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a215ce-4500-7544-ae6a-472ce30700c2",
+                     *           "id": "01a215db-20d9-71f8-bc7e-91628b0a4b53",
                      *           "name": "Resource Allocation Panel",
                      *           "roles": [
                      *             "panel"
                      *           ],
-                     *           "createdAt": "2026-11-26T03:02:49.344Z",
+                     *           "createdAt": "2026-11-26T03:16:52.056Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *           "id": "01a215db-20ef-720e-a376-5bdb09868960",
                      *           "name": "Finance",
                      *           "roles": [
                      *             "finance"
                      *           ],
-                     *           "createdAt": "2026-11-26T03:02:49.360Z",
+                     *           "createdAt": "2026-11-26T03:16:52.079Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a215ce-4522-7753-a33b-b3504ad3d4ae",
+                     *           "id": "01a215db-20ff-7795-8e1a-5e59bb83fd78",
                      *           "name": "CareFirst bridge",
                      *           "roles": [
                      *             "integration"
                      *           ],
-                     *           "createdAt": "2026-11-26T03:02:49.378Z",
+                     *           "createdAt": "2026-11-26T03:16:52.095Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a215ce-452d-7775-8428-8b85c8ae7732",
+                     *           "id": "01a215db-2112-747e-9bd5-68b39d1071aa",
                      *           "name": "Spare",
                      *           "roles": [
                      *             "auditor"
                      *           ],
-                     *           "createdAt": "2026-11-26T03:02:49.389Z",
+                     *           "createdAt": "2026-11-26T03:16:52.113Z",
                      *           "revokedAt": null
                      *         }
                      *       ],
@@ -7242,13 +7242,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *       "id": "01a215db-208e-747f-a686-019d15470a6d",
                      *       "name": "Care coordinators",
                      *       "roles": [
                      *         "assessor"
                      *       ],
-                     *       "createdAt": "2026-11-26T03:02:49.311Z",
-                     *       "key": "ras_01a215ce44e073ec9d33751a868ea67c_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *       "createdAt": "2026-11-26T03:16:51.982Z",
+                     *       "key": "ras_01a215db208e747fa686019d15470a6d_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *     }
                      */
                     "application/json": components["schemas"]["NewApiKey"];
@@ -7583,7 +7583,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
+                     *           "id": "01a215db-1bf1-7367-a200-13146caeeadd",
                      *           "key": "saq",
                      *           "version": 1,
                      *           "title": "Demo Borough self-assessment questionnaire",
@@ -8831,7 +8831,7 @@ export interface operations {
                      *               "maxPoints": 30
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-26T03:02:48.162Z"
+                     *           "createdAt": "2026-11-26T03:16:50.723Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -8948,7 +8948,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mwwyw5jf",
+                 *       "key": "carers-mwwze7se",
                  *       "title": "Carer’s self-assessment",
                  *       "sections": [
                  *         {
@@ -8995,8 +8995,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-4618-7498-b4c4-8152e9d0d7ea",
-                     *       "key": "carers-mwwyw5jf",
+                     *       "id": "01a215db-2220-74bf-a424-6df92132a810",
+                     *       "key": "carers-mwwze7se",
                      *       "version": 1,
                      *       "title": "Carer’s self-assessment",
                      *       "sections": [
@@ -9024,7 +9024,7 @@ export interface operations {
                      *           ]
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-26T03:02:49.622Z"
+                     *       "createdAt": "2026-11-26T03:16:52.380Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -9193,7 +9193,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
+                     *       "id": "01a215db-1bf1-7367-a200-13146caeeadd",
                      *       "key": "saq",
                      *       "version": 1,
                      *       "title": "Demo Borough self-assessment questionnaire",
@@ -10441,7 +10441,7 @@ export interface operations {
                      *           "maxPoints": 30
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-26T03:02:48.162Z"
+                     *       "createdAt": "2026-11-26T03:16:50.723Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -10603,10 +10603,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215ce-40b7-72a6-beb3-246753a90e6b",
+                     *           "id": "01a215db-1c15-7538-826d-2a0259a8b82b",
                      *           "key": "adults",
                      *           "version": 1,
-                     *           "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
+                     *           "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd",
                      *           "clientGroups": [
                      *             "learning-disability",
                      *             "physical-disability",
@@ -10628,7 +10628,7 @@ export interface operations {
                      *           },
                      *           "weeksPerYear": 52,
                      *           "rounding": "penny",
-                     *           "createdAt": "2026-11-26T03:02:48.162Z"
+                     *           "createdAt": "2026-11-26T03:16:50.723Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -10745,10 +10745,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mwwyw5jf",
-                 *       "questionnaireId": "01a215ce-4618-7498-b4c4-8152e9d0d7ea",
+                 *       "key": "carers-mwwze7se",
+                 *       "questionnaireId": "01a215db-2220-74bf-a424-6df92132a810",
                  *       "clientGroups": [
-                 *         "carers-mwwyw5jf"
+                 *         "carers-mwwze7se"
                  *       ],
                  *       "effectiveFrom": "2026-04-01",
                  *       "method": {
@@ -10779,12 +10779,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-4632-77e4-b6fa-51ce6301fb03",
-                     *       "key": "carers-mwwyw5jf",
+                     *       "id": "01a215db-2243-7312-abfa-539df0a55737",
+                     *       "key": "carers-mwwze7se",
                      *       "version": 1,
-                     *       "questionnaireId": "01a215ce-4618-7498-b4c4-8152e9d0d7ea",
+                     *       "questionnaireId": "01a215db-2220-74bf-a424-6df92132a810",
                      *       "clientGroups": [
-                     *         "carers-mwwyw5jf"
+                     *         "carers-mwwze7se"
                      *       ],
                      *       "effectiveFrom": "2026-04-01",
                      *       "effectiveTo": null,
@@ -10801,7 +10801,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-11-26T03:02:49.645Z"
+                     *       "createdAt": "2026-11-26T03:16:52.413Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -10985,10 +10985,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-40b7-72a6-beb3-246753a90e6b",
+                     *       "id": "01a215db-1c15-7538-826d-2a0259a8b82b",
                      *       "key": "adults",
                      *       "version": 1,
-                     *       "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
+                     *       "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd",
                      *       "clientGroups": [
                      *         "learning-disability",
                      *         "physical-disability",
@@ -11010,7 +11010,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-11-26T03:02:48.162Z"
+                     *       "createdAt": "2026-11-26T03:16:50.723Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -11165,7 +11165,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "schemeId": "01a215ce-40b7-72a6-beb3-246753a90e6b",
+                     *       "schemeId": "01a215db-1c15-7538-826d-2a0259a8b82b",
                      *       "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *       "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *       "sections": [
@@ -11419,8 +11419,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-4682-706d-8c3a-80f0e9b398c6",
-                     *       "createdAt": "2026-11-26T03:02:49.729Z",
+                     *       "id": "01a215db-229b-7471-994f-95ced17fd229",
+                     *       "createdAt": "2026-11-26T03:16:52.507Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -11724,8 +11724,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-4682-706d-8c3a-80f0e9b398c6",
-                     *       "createdAt": "2026-11-26T03:02:49.729Z",
+                     *       "id": "01a215db-229b-7471-994f-95ced17fd229",
+                     *       "createdAt": "2026-11-26T03:16:52.507Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -12154,8 +12154,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a215ce-40b7-72a6-beb3-246753a90e6b",
-                 *       "successorSchemeId": "01a215ce-4ad9-7170-8e24-9f5e89c6915a",
+                 *       "schemeId": "01a215db-1c15-7538-826d-2a0259a8b82b",
+                 *       "successorSchemeId": "01a215db-27a3-74a1-9f56-9ed0bd65e859",
                  *       "transitionalProtection": {
                  *         "maxDecreasePercent": 5
                  *       }
@@ -12179,10 +12179,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-4aeb-750b-9541-4bcf0722dc86",
-                     *       "schemeId": "01a215ce-4ad9-7170-8e24-9f5e89c6915a",
+                     *       "id": "01a215db-27c9-7121-bfb1-00cc4297a98c",
+                     *       "schemeId": "01a215db-27a3-74a1-9f56-9ed0bd65e859",
                      *       "replacesSchemeIds": [
-                     *         "01a215ce-40b7-72a6-beb3-246753a90e6b"
+                     *         "01a215db-1c15-7538-826d-2a0259a8b82b"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -12219,8 +12219,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -12233,7 +12233,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-26T03:02:50.851Z",
+                     *       "createdAt": "2026-11-26T03:16:53.824Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -12410,10 +12410,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-4aeb-750b-9541-4bcf0722dc86",
-                     *       "schemeId": "01a215ce-4ad9-7170-8e24-9f5e89c6915a",
+                     *       "id": "01a215db-27c9-7121-bfb1-00cc4297a98c",
+                     *       "schemeId": "01a215db-27a3-74a1-9f56-9ed0bd65e859",
                      *       "replacesSchemeIds": [
-                     *         "01a215ce-40b7-72a6-beb3-246753a90e6b"
+                     *         "01a215db-1c15-7538-826d-2a0259a8b82b"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -12450,8 +12450,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -12464,7 +12464,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-26T03:02:50.851Z",
+                     *       "createdAt": "2026-11-26T03:16:53.824Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -12622,10 +12622,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-4aeb-750b-9541-4bcf0722dc86",
-                     *       "schemeId": "01a215ce-4ad9-7170-8e24-9f5e89c6915a",
+                     *       "id": "01a215db-27c9-7121-bfb1-00cc4297a98c",
+                     *       "schemeId": "01a215db-27a3-74a1-9f56-9ed0bd65e859",
                      *       "replacesSchemeIds": [
-                     *         "01a215ce-40b7-72a6-beb3-246753a90e6b"
+                     *         "01a215db-1c15-7538-826d-2a0259a8b82b"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -12662,22 +12662,22 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
                      *             "protectedPence": 0,
                      *             "upratedAnnualPence": 4152800,
                      *             "outcome": "winner",
-                     *             "newBudgetId": "01a215ce-4b20-7737-b83b-0433057c57ea",
-                     *             "reviewId": "01a215ce-4b22-70dd-be30-64e8e5596ec3"
+                     *             "newBudgetId": "01a215db-27fe-7248-8af9-012bbfc71098",
+                     *             "reviewId": "01a215db-2803-7126-9429-5d9297d5fb1a"
                      *           }
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-26T03:02:50.851Z",
-                     *       "appliedAt": "2026-11-26T03:02:50.917Z",
+                     *       "createdAt": "2026-11-26T03:16:53.824Z",
+                     *       "appliedAt": "2026-11-26T03:16:53.894Z",
                      *       "version": 2
                      *     }
                      */
@@ -12852,7 +12852,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a215ce-40b7-72a6-beb3-246753a90e6b",
+                 *       "schemeId": "01a215db-1c15-7538-826d-2a0259a8b82b",
                  *       "answers": {
                  *         "washing": "some",
                  *         "dressing": "some",
@@ -12919,12 +12919,12 @@ export interface operations {
                     /**
                      * @example {
                      *       "scheme": {
-                     *         "id": "01a215ce-40b7-72a6-beb3-246753a90e6b",
+                     *         "id": "01a215db-1c15-7538-826d-2a0259a8b82b",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
                      *       "questionnaire": {
-                     *         "id": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
+                     *         "id": "01a215db-1bf1-7367-a200-13146caeeadd",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -13690,7 +13690,7 @@ export interface operations {
         /** @description BudgetLine objects, one a line (NDJSON) */
         requestBody: {
             content: {
-                /** @example {"ref":"case-1","schemeId":"01a215ce-40b7-72a6-beb3-246753a90e6b","answers":{"washing":"some","dressing":"some","toileting":"some","moving":"some","night":"waking","preparing":"some","eating":"some","diet":"complex","shopping":"some","weight":"risk","cleaning":"some","laundry":"some","bills":"some","safety-home":"some","adaptations":["hoist"],"family":"some","friends":"some","caring-role":"much","carer":"breakdown","isolation":"often","getting-out":"some","transport":"some","activities":"some","groups":"some","barriers":["mobility"],"work":"some","learning":"some","volunteering":"some","travel-training":"some","routine":"some","everyday":"some","big":"some","communication":"some","money":"some","health":"some","risks-home":"some","risks-out":"some","exploitation":"yes","behaviour":"frequent","falls":"many"}} */
+                /** @example {"ref":"case-1","schemeId":"01a215db-1c15-7538-826d-2a0259a8b82b","answers":{"washing":"some","dressing":"some","toileting":"some","moving":"some","night":"waking","preparing":"some","eating":"some","diet":"complex","shopping":"some","weight":"risk","cleaning":"some","laundry":"some","bills":"some","safety-home":"some","adaptations":["hoist"],"family":"some","friends":"some","caring-role":"much","carer":"breakdown","isolation":"often","getting-out":"some","transport":"some","activities":"some","groups":"some","barriers":["mobility"],"work":"some","learning":"some","volunteering":"some","travel-training":"some","routine":"some","everyday":"some","big":"some","communication":"some","money":"some","health":"some","risks-home":"some","risks-out":"some","exploitation":"yes","behaviour":"frequent","falls":"many"}} */
                 "application/x-ndjson": string;
             };
         };
@@ -13704,7 +13704,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /** @example {"line":1,"ref":"case-1","calculation":{"scheme":{"id":"01a215ce-40b7-72a6-beb3-246753a90e6b","key":"adults","version":1},"questionnaire":{"id":"01a215ce-40a0-7319-8fa1-0213e0d7eaa3","key":"saq","version":1},"totalPoints":179,"complete":true,"missingQuestionKeys":[],"method":"linear","band":null,"belowFloor":false,"fullYearPence":4027500,"weeksCovered":52,"weeksPerYear":52,"rasAnnualPence":4027500,"panelAmount":null,"outsideRas":false,"transitionalProtection":null,"streams":[],"totalAnnualPence":4027500,"councilAnnualPence":4027500,"weeklyContributionPence":0,"annualContributionPence":0,"netAnnualPence":4027500,"referral":null,"referrals":[]}} */
+                    /** @example {"line":1,"ref":"case-1","calculation":{"scheme":{"id":"01a215db-1c15-7538-826d-2a0259a8b82b","key":"adults","version":1},"questionnaire":{"id":"01a215db-1bf1-7367-a200-13146caeeadd","key":"saq","version":1},"totalPoints":179,"complete":true,"missingQuestionKeys":[],"method":"linear","band":null,"belowFloor":false,"fullYearPence":4027500,"weeksCovered":52,"weeksPerYear":52,"rasAnnualPence":4027500,"panelAmount":null,"outsideRas":false,"transitionalProtection":null,"streams":[],"totalAnnualPence":4027500,"councilAnnualPence":4027500,"weeklyContributionPence":0,"annualContributionPence":0,"netAnnualPence":4027500,"referral":null,"referrals":[]}} */
                     "application/x-ndjson": string;
                 };
             };
@@ -14367,9 +14367,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "id": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mwwyw5jf"
+                     *             "carefirst": "JOURNEY-mwwze7se"
                      *           },
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam Example",
@@ -14379,8 +14379,8 @@ export interface operations {
                      *           "underLegalHold": false,
                      *           "erasedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-26T03:02:49.806Z",
-                     *           "updatedAt": "2026-11-26T03:02:49.806Z"
+                     *           "createdAt": "2026-11-26T03:16:52.593Z",
+                     *           "updatedAt": "2026-11-26T03:16:52.593Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -14499,7 +14499,7 @@ export interface operations {
                  * @example {
                  *       "clientGroup": "learning-disability",
                  *       "externalIds": {
-                 *         "carefirst": "JOURNEY-mwwyw5jf"
+                 *         "carefirst": "JOURNEY-mwwze7se"
                  *       },
                  *       "displayName": "Sam Example"
                  *     }
@@ -14522,9 +14522,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *       "id": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwyw5jf"
+                     *         "carefirst": "JOURNEY-mwwze7se"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -14534,8 +14534,8 @@ export interface operations {
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T03:02:49.806Z",
-                     *       "updatedAt": "2026-11-26T03:02:49.806Z"
+                     *       "createdAt": "2026-11-26T03:16:52.593Z",
+                     *       "updatedAt": "2026-11-26T03:16:52.593Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -14586,7 +14586,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description ALREADY_EXISTS: Already exists. */
+            /** @description ALREADY_EXISTS: Already exists. PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. */
             409: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -14597,7 +14597,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ALREADY_EXISTS";
+                        code?: "ALREADY_EXISTS" | "PERSON_ERASED";
                     };
                 };
             };
@@ -14719,9 +14719,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *       "id": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwyw5jf"
+                     *         "carefirst": "JOURNEY-mwwze7se"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -14731,8 +14731,8 @@ export interface operations {
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T03:02:49.806Z",
-                     *       "updatedAt": "2026-11-26T03:02:49.806Z"
+                     *       "createdAt": "2026-11-26T03:16:52.593Z",
+                     *       "updatedAt": "2026-11-26T03:16:52.593Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -14898,9 +14898,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *       "id": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwyw5jf"
+                     *         "carefirst": "JOURNEY-mwwze7se"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam",
@@ -14910,8 +14910,8 @@ export interface operations {
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T03:02:49.806Z",
-                     *       "updatedAt": "2026-11-26T03:02:49.891Z"
+                     *       "createdAt": "2026-11-26T03:16:52.593Z",
+                     *       "updatedAt": "2026-11-26T03:16:52.704Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -15155,7 +15155,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *       "recorded": true,
                      *       "sex": "female",
                      *       "ethnicity": "white-british",
@@ -15165,7 +15165,7 @@ export interface operations {
                      *       "primarySupportReason": "learning-disability",
                      *       "ageBand": null,
                      *       "version": 1,
-                     *       "updatedAt": "2026-11-26T03:02:49.905Z"
+                     *       "updatedAt": "2026-11-26T03:16:52.729Z"
                      *     }
                      */
                     "application/json": components["schemas"]["EqualityMonitoring"];
@@ -15335,7 +15335,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *       "recorded": true,
                      *       "sex": "female",
                      *       "ethnicity": "white-british",
@@ -15345,7 +15345,7 @@ export interface operations {
                      *       "primarySupportReason": "learning-disability",
                      *       "ageBand": null,
                      *       "version": 1,
-                     *       "updatedAt": "2026-11-26T03:02:49.905Z"
+                     *       "updatedAt": "2026-11-26T03:16:52.729Z"
                      *     }
                      */
                     "application/json": components["schemas"]["EqualityMonitoring"];
@@ -15580,10 +15580,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
-                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "id": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *           "questionnaire": {
-                     *             "id": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
+                     *             "id": "01a215db-1bf1-7367-a200-13146caeeadd",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
@@ -16038,8 +16038,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "agreedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-11-26T03:02:49.945Z",
-                     *           "updatedAt": "2026-11-26T03:02:50.017Z"
+                     *           "createdAt": "2026-11-26T03:16:52.781Z",
+                     *           "updatedAt": "2026-11-26T03:16:52.883Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -16156,8 +16156,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
-                 *       "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
+                 *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                 *       "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd",
                  *       "completedWith": [
                  *         "family"
                  *       ],
@@ -16182,10 +16182,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
-                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *       "id": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *       "questionnaire": {
-                     *         "id": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
+                     *         "id": "01a215db-1bf1-7367-a200-13146caeeadd",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -16630,8 +16630,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T03:02:49.945Z",
-                     *       "updatedAt": "2026-11-26T03:02:49.945Z"
+                     *       "createdAt": "2026-11-26T03:16:52.781Z",
+                     *       "updatedAt": "2026-11-26T03:16:52.781Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -16830,10 +16830,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
-                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *       "id": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *       "questionnaire": {
-                     *         "id": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
+                     *         "id": "01a215db-1bf1-7367-a200-13146caeeadd",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -17288,8 +17288,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T03:02:49.945Z",
-                     *       "updatedAt": "2026-11-26T03:02:50.017Z"
+                     *       "createdAt": "2026-11-26T03:16:52.781Z",
+                     *       "updatedAt": "2026-11-26T03:16:52.883Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -17500,10 +17500,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
-                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *       "id": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *       "questionnaire": {
-                     *         "id": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
+                     *         "id": "01a215db-1bf1-7367-a200-13146caeeadd",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -17958,8 +17958,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T03:02:49.945Z",
-                     *       "updatedAt": "2026-11-26T03:02:50.017Z"
+                     *       "createdAt": "2026-11-26T03:16:52.781Z",
+                     *       "updatedAt": "2026-11-26T03:16:52.883Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -18025,7 +18025,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description INVALID_STATE: Not allowed in the current state. */
+            /** @description INVALID_STATE: Not allowed in the current state. PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. */
             409: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -18036,7 +18036,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_STATE";
+                        code?: "INVALID_STATE" | "PERSON_ERASED";
                     };
                 };
             };
@@ -18206,10 +18206,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
-                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *       "id": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *       "questionnaire": {
-                     *         "id": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
+                     *         "id": "01a215db-1bf1-7367-a200-13146caeeadd",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -18706,11 +18706,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-11-26T03:02:50.130Z",
+                     *       "submittedAt": "2026-11-26T03:16:52.995Z",
                      *       "agreedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-11-26T03:02:49.945Z",
-                     *       "updatedAt": "2026-11-26T03:02:50.130Z"
+                     *       "createdAt": "2026-11-26T03:16:52.781Z",
+                     *       "updatedAt": "2026-11-26T03:16:52.995Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -18776,7 +18776,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description INVALID_STATE: Not allowed in the current state. */
+            /** @description INVALID_STATE: Not allowed in the current state. PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. */
             409: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -18787,7 +18787,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_STATE";
+                        code?: "INVALID_STATE" | "PERSON_ERASED";
                     };
                 };
             };
@@ -18940,10 +18940,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
-                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *       "id": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *       "questionnaire": {
-                     *         "id": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
+                     *         "id": "01a215db-1bf1-7367-a200-13146caeeadd",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -19046,8 +19046,8 @@ export interface operations {
                      *       "moderation": {
                      *         "decision": "agree",
                      *         "amendments": [],
-                     *         "moderatedBy": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
-                     *         "moderatedAt": "2026-11-26T03:02:50.164Z"
+                     *         "moderatedBy": "key:01a215db-208e-747f-a686-019d15470a6d",
+                     *         "moderatedAt": "2026-11-26T03:16:53.031Z"
                      *       },
                      *       "eligibility": {
                      *         "eligible": true,
@@ -19448,11 +19448,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-11-26T03:02:50.130Z",
-                     *       "agreedAt": "2026-11-26T03:02:50.164Z",
+                     *       "submittedAt": "2026-11-26T03:16:52.995Z",
+                     *       "agreedAt": "2026-11-26T03:16:53.031Z",
                      *       "version": 4,
-                     *       "createdAt": "2026-11-26T03:02:49.945Z",
-                     *       "updatedAt": "2026-11-26T03:02:50.164Z"
+                     *       "createdAt": "2026-11-26T03:16:52.781Z",
+                     *       "updatedAt": "2026-11-26T03:16:53.031Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -19518,7 +19518,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description INVALID_STATE: Not allowed in the current state. */
+            /** @description INVALID_STATE: Not allowed in the current state. PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. */
             409: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -19529,7 +19529,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_STATE";
+                        code?: "INVALID_STATE" | "PERSON_ERASED";
                     };
                 };
             };
@@ -19704,18 +19704,18 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
-                     *           "assessmentId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *           "id": "01a215db-25c5-7286-857e-e3977a230847",
+                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "assessmentId": "01a215db-23af-70d3-8e61-c1037844eadc",
                      *           "status": "indicative",
                      *           "startDate": "2026-12-01",
                      *           "questionnaire": {
-                     *             "id": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
+                     *             "id": "01a215db-1bf1-7367-a200-13146caeeadd",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
                      *           "scheme": {
-                     *             "id": "01a215ce-40b7-72a6-beb3-246753a90e6b",
+                     *             "id": "01a215db-1c15-7538-826d-2a0259a8b82b",
                      *             "key": "adults",
                      *             "version": 1
                      *           },
@@ -20307,8 +20307,8 @@ export interface operations {
                      *           "agreedAt": null,
                      *           "endDate": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-26T03:02:50.423Z",
-                     *           "updatedAt": "2026-11-26T03:02:50.423Z"
+                     *           "createdAt": "2026-11-26T03:16:53.311Z",
+                     *           "updatedAt": "2026-11-26T03:16:53.311Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -20425,7 +20425,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "assessmentId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                 *       "assessmentId": "01a215db-23af-70d3-8e61-c1037844eadc",
                  *       "startDate": "2026-12-01"
                  *     }
                  */
@@ -20447,18 +20447,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
-                     *       "assessmentId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *       "id": "01a215db-25c5-7286-857e-e3977a230847",
+                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *       "assessmentId": "01a215db-23af-70d3-8e61-c1037844eadc",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
+                     *         "id": "01a215db-1bf1-7367-a200-13146caeeadd",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a215ce-40b7-72a6-beb3-246753a90e6b",
+                     *         "id": "01a215db-1c15-7538-826d-2a0259a8b82b",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -21050,8 +21050,8 @@ export interface operations {
                      *       "agreedAt": null,
                      *       "endDate": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T03:02:50.423Z",
-                     *       "updatedAt": "2026-11-26T03:02:50.423Z"
+                     *       "createdAt": "2026-11-26T03:16:53.311Z",
+                     *       "updatedAt": "2026-11-26T03:16:53.311Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -21250,18 +21250,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
-                     *       "assessmentId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *       "id": "01a215db-25c5-7286-857e-e3977a230847",
+                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *       "assessmentId": "01a215db-23af-70d3-8e61-c1037844eadc",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
+                     *         "id": "01a215db-1bf1-7367-a200-13146caeeadd",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a215ce-40b7-72a6-beb3-246753a90e6b",
+                     *         "id": "01a215db-1c15-7538-826d-2a0259a8b82b",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -21853,8 +21853,8 @@ export interface operations {
                      *       "agreedAt": null,
                      *       "endDate": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T03:02:50.423Z",
-                     *       "updatedAt": "2026-11-26T03:02:50.423Z"
+                     *       "createdAt": "2026-11-26T03:16:53.311Z",
+                     *       "updatedAt": "2026-11-26T03:16:53.311Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -22022,18 +22022,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
-                     *       "assessmentId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *       "id": "01a215db-25c5-7286-857e-e3977a230847",
+                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *       "assessmentId": "01a215db-23af-70d3-8e61-c1037844eadc",
                      *       "status": "ended",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
+                     *         "id": "01a215db-1bf1-7367-a200-13146caeeadd",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a215ce-40b7-72a6-beb3-246753a90e6b",
+                     *         "id": "01a215db-1c15-7538-826d-2a0259a8b82b",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -22622,11 +22622,11 @@ export interface operations {
                      *         }
                      *       ],
                      *       "contributionCollection": null,
-                     *       "agreedAt": "2026-11-26T03:02:50.806Z",
+                     *       "agreedAt": "2026-11-26T03:16:53.760Z",
                      *       "endDate": "2027-09-30",
                      *       "version": 3,
-                     *       "createdAt": "2026-11-26T03:02:50.423Z",
-                     *       "updatedAt": "2026-11-26T03:02:52.166Z"
+                     *       "createdAt": "2026-11-26T03:16:53.311Z",
+                     *       "updatedAt": "2026-11-26T03:16:55.414Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -22692,7 +22692,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description INVALID_STATE: Not allowed in the current state. */
+            /** @description INVALID_STATE: Not allowed in the current state. PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. */
             409: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -22703,7 +22703,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_STATE";
+                        code?: "INVALID_STATE" | "PERSON_ERASED";
                     };
                 };
             };
@@ -22873,7 +22873,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215ce-4888-702d-a315-6b734bdb4189",
+                     *           "id": "01a215db-24fc-73b4-ab50-292f2c7b362d",
                      *           "version": 1,
                      *           "shipped": false,
                      *           "name": "Charging policy 2027/28",
@@ -22939,7 +22939,7 @@ export interface operations {
                      *             "minimumWeeklyChargePence": 0,
                      *             "arrangementFeePence": 0
                      *           },
-                     *           "createdAt": "2026-11-26T03:02:50.242Z"
+                     *           "createdAt": "2026-11-26T03:16:53.110Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -23082,7 +23082,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-4888-702d-a315-6b734bdb4189",
+                     *       "id": "01a215db-24fc-73b4-ab50-292f2c7b362d",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -23148,7 +23148,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-11-26T03:02:50.242Z"
+                     *       "createdAt": "2026-11-26T03:16:53.110Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -23331,7 +23331,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-4888-702d-a315-6b734bdb4189",
+                     *       "id": "01a215db-24fc-73b4-ab50-292f2c7b362d",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -23397,7 +23397,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-11-26T03:02:50.242Z"
+                     *       "createdAt": "2026-11-26T03:16:53.110Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -23557,19 +23557,19 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215ce-4852-74e4-ab88-aa0c4781c37a",
-                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "id": "01a215db-24cd-72f9-92cd-8c726ef679ff",
+                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *           "effectiveFrom": "2026-04-01",
                      *           "method": "entered",
                      *           "weeklyContributionPence": 1500,
                      *           "calculation": null,
                      *           "chargingPolicy": null,
                      *           "notes": null,
-                     *           "createdAt": "2026-11-26T03:02:50.192Z"
+                     *           "createdAt": "2026-11-26T03:16:53.067Z"
                      *         },
                      *         {
-                     *           "id": "01a215ce-48e1-737a-97bb-c00831865052",
-                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "id": "01a215db-255d-7406-9289-cf9d3ee74c50",
+                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *           "effectiveFrom": "2027-04-01",
                      *           "method": "calculated",
                      *           "weeklyContributionPence": 10035,
@@ -23725,12 +23725,12 @@ export interface operations {
                      *             }
                      *           },
                      *           "chargingPolicy": {
-                     *             "id": "01a215ce-4888-702d-a315-6b734bdb4189",
+                     *             "id": "01a215db-24fc-73b4-ab50-292f2c7b362d",
                      *             "version": 1,
                      *             "name": "Charging policy 2027/28"
                      *           },
                      *           "notes": null,
-                     *           "createdAt": "2026-11-26T03:02:50.333Z"
+                     *           "createdAt": "2026-11-26T03:16:53.209Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -23902,15 +23902,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-4852-74e4-ab88-aa0c4781c37a",
-                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *       "id": "01a215db-24cd-72f9-92cd-8c726ef679ff",
+                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *       "effectiveFrom": "2026-04-01",
                      *       "method": "entered",
                      *       "weeklyContributionPence": 1500,
                      *       "calculation": null,
                      *       "chargingPolicy": null,
                      *       "notes": null,
-                     *       "createdAt": "2026-11-26T03:02:50.192Z"
+                     *       "createdAt": "2026-11-26T03:16:53.067Z"
                      *     }
                      */
                     "application/json": components["schemas"]["FinancialAssessment"];
@@ -24133,9 +24133,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
-                     *           "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "id": "01a215db-267e-7091-b419-63f76c33c092",
+                     *           "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *           "status": "draft",
                      *           "stage": null,
                      *           "outcomes": [
@@ -24318,8 +24318,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "decidedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-11-26T03:02:50.606Z",
-                     *           "updatedAt": "2026-11-26T03:02:50.663Z",
+                     *           "createdAt": "2026-11-26T03:16:53.499Z",
+                     *           "updatedAt": "2026-11-26T03:16:53.587Z",
                      *           "healthySafeAndWell": "My PA checks my medication daily"
                      *         }
                      *       ],
@@ -24437,7 +24437,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                 *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                  *       "outcomes": [
                  *         {
                  *           "key": "home",
@@ -24506,9 +24506,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
-                     *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *       "id": "01a215db-267e-7091-b419-63f76c33c092",
+                     *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -24691,8 +24691,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T03:02:50.606Z",
-                     *       "updatedAt": "2026-11-26T03:02:50.606Z",
+                     *       "createdAt": "2026-11-26T03:16:53.499Z",
+                     *       "updatedAt": "2026-11-26T03:16:53.499Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -24759,7 +24759,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description INVALID_STATE: Not allowed in the current state. */
+            /** @description INVALID_STATE: Not allowed in the current state. PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. */
             409: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -24770,7 +24770,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_STATE";
+                        code?: "INVALID_STATE" | "PERSON_ERASED";
                     };
                 };
             };
@@ -24892,9 +24892,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
-                     *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *       "id": "01a215db-267e-7091-b419-63f76c33c092",
+                     *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -25077,8 +25077,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T03:02:50.606Z",
-                     *       "updatedAt": "2026-11-26T03:02:50.663Z",
+                     *       "createdAt": "2026-11-26T03:16:53.499Z",
+                     *       "updatedAt": "2026-11-26T03:16:53.587Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -25292,9 +25292,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
-                     *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *       "id": "01a215db-267e-7091-b419-63f76c33c092",
+                     *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -25477,8 +25477,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T03:02:50.606Z",
-                     *       "updatedAt": "2026-11-26T03:02:50.663Z",
+                     *       "createdAt": "2026-11-26T03:16:53.499Z",
+                     *       "updatedAt": "2026-11-26T03:16:53.587Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -25545,7 +25545,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description INVALID_STATE: Not allowed in the current state. */
+            /** @description INVALID_STATE: Not allowed in the current state. PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. */
             409: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -25556,7 +25556,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_STATE";
+                        code?: "INVALID_STATE" | "PERSON_ERASED";
                     };
                 };
             };
@@ -25726,9 +25726,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
-                     *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *       "id": "01a215db-267e-7091-b419-63f76c33c092",
+                     *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *       "status": "submitted",
                      *       "stage": "coordinator",
                      *       "outcomes": [
@@ -25908,11 +25908,11 @@ export interface operations {
                      *       ],
                      *       "exception": null,
                      *       "decisions": [],
-                     *       "submittedAt": "2026-11-26T03:02:50.732Z",
+                     *       "submittedAt": "2026-11-26T03:16:53.679Z",
                      *       "decidedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-11-26T03:02:50.606Z",
-                     *       "updatedAt": "2026-11-26T03:02:50.732Z",
+                     *       "createdAt": "2026-11-26T03:16:53.499Z",
+                     *       "updatedAt": "2026-11-26T03:16:53.679Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -25979,7 +25979,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description INVALID_STATE: Not allowed in the current state. */
+            /** @description INVALID_STATE: Not allowed in the current state. PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. */
             409: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -25990,7 +25990,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_STATE";
+                        code?: "INVALID_STATE" | "PERSON_ERASED";
                     };
                 };
             };
@@ -26144,9 +26144,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
-                     *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *       "id": "01a215db-267e-7091-b419-63f76c33c092",
+                     *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *       "status": "submitted",
                      *       "stage": "team-manager",
                      *       "outcomes": [
@@ -26327,22 +26327,22 @@ export interface operations {
                      *       "exception": null,
                      *       "decisions": [
                      *         {
-                     *           "id": "01a215ce-4a7f-7330-8724-56a0f9a568f9",
+                     *           "id": "01a215db-2746-722f-9441-2ef8a2a0e471",
                      *           "stage": "coordinator",
                      *           "outcome": "approve",
                      *           "reasons": "Approved at coordinator: meets the outcomes",
                      *           "planVersion": 3,
-                     *           "decidedBy": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *           "decidedBy": "key:01a215db-208e-747f-a686-019d15470a6d",
                      *           "actorName": "coordinator-1",
                      *           "checklistReasons": null,
-                     *           "decidedAt": "2026-11-26T03:02:50.745Z"
+                     *           "decidedAt": "2026-11-26T03:16:53.696Z"
                      *         }
                      *       ],
-                     *       "submittedAt": "2026-11-26T03:02:50.732Z",
+                     *       "submittedAt": "2026-11-26T03:16:53.679Z",
                      *       "decidedAt": null,
                      *       "version": 4,
-                     *       "createdAt": "2026-11-26T03:02:50.606Z",
-                     *       "updatedAt": "2026-11-26T03:02:50.753Z",
+                     *       "createdAt": "2026-11-26T03:16:53.499Z",
+                     *       "updatedAt": "2026-11-26T03:16:53.704Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -26409,7 +26409,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description INVALID_STATE: Not allowed in the current state. SAME_ACTOR: The same person may not decide two stages of one plan (separation of duties). */
+            /** @description INVALID_STATE: Not allowed in the current state. SAME_ACTOR: The same person may not decide two stages of one plan (separation of duties). PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. */
             409: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -26420,7 +26420,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_STATE" | "SAME_ACTOR";
+                        code?: "INVALID_STATE" | "SAME_ACTOR" | "PERSON_ERASED";
                     };
                 };
             };
@@ -26586,10 +26586,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *       "status": "agreed",
                      *       "agreement": {
-                     *         "id": "01a215ce-4abb-7033-a199-b82f499a399b",
+                     *         "id": "01a215db-2785-7033-976c-dea0fa6fad77",
                      *         "startDate": "2026-12-01",
                      *         "frequency": "monthly",
                      *         "collection": "net",
@@ -26597,7 +26597,7 @@ export interface operations {
                      *         "grossAnnualPence": 4027500,
                      *         "contributionAnnualPence": 78000,
                      *         "netAnnualPence": 3949500,
-                     *         "financialAssessmentId": "01a215ce-4852-74e4-ab88-aa0c4781c37a"
+                     *         "financialAssessmentId": "01a215db-24cd-72f9-92cd-8c726ef679ff"
                      *       },
                      *       "balancePence": 329125,
                      *       "councilPaidPence": 329125,
@@ -26631,11 +26631,11 @@ export interface operations {
                      *           "status": "paid",
                      *           "payments": [
                      *             {
-                     *               "transactionId": "01a215ce-4bca-74b1-ab84-31a2c5d79ef7",
+                     *               "transactionId": "01a215db-28b0-71d1-97b3-f09b52d0b4e3",
                      *               "amountPence": 329125
                      *             }
                      *           ],
-                     *           "paidBy": "01a215ce-4bca-74b1-ab84-31a2c5d79ef7"
+                     *           "paidBy": "01a215db-28b0-71d1-97b3-f09b52d0b4e3"
                      *         },
                      *         {
                      *           "funder": "council",
@@ -26750,8 +26750,8 @@ export interface operations {
                      *       ],
                      *       "transactions": [
                      *         {
-                     *           "id": "01a215ce-4bca-74b1-ab84-31a2c5d79ef7",
-                     *           "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *           "id": "01a215db-28b0-71d1-97b3-f09b52d0b4e3",
+                     *           "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *           "kind": "council-payment",
                      *           "funder": "council",
                      *           "direction": "in",
@@ -26764,8 +26764,8 @@ export interface operations {
                      *           "reversesTransactionId": null,
                      *           "reversedBy": null,
                      *           "description": "Payment run 2026-12-01",
-                     *           "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
-                     *           "createdAt": "2026-11-26T03:02:51.077Z"
+                     *           "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *           "createdAt": "2026-11-26T03:16:54.052Z"
                      *         }
                      *       ]
                      *     }
@@ -26939,8 +26939,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-4c1f-757c-8fb6-bdc38fc475b8",
-                     *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *       "id": "01a215db-2910-7022-adce-c673910a8bf8",
+                     *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *       "kind": "council-payment",
                      *       "funder": "council",
                      *       "direction": "in",
@@ -26953,8 +26953,8 @@ export interface operations {
                      *       "reversesTransactionId": null,
                      *       "reversedBy": null,
                      *       "description": null,
-                     *       "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
-                     *       "createdAt": "2026-11-26T03:02:51.158Z"
+                     *       "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *       "createdAt": "2026-11-26T03:16:54.151Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Transaction"];
@@ -27020,7 +27020,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description INVALID_STATE: Not allowed in the current state. SAME_ACTOR: The same person may not decide two stages of one plan (separation of duties). DIRECT_PAYMENTS_SUSPENDED: Direct payments on this budget are suspended. */
+            /** @description INVALID_STATE: Not allowed in the current state. SAME_ACTOR: The same person may not decide two stages of one plan (separation of duties). DIRECT_PAYMENTS_SUSPENDED: Direct payments on this budget are suspended. PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. */
             409: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -27031,7 +27031,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_STATE" | "SAME_ACTOR" | "DIRECT_PAYMENTS_SUSPENDED";
+                        code?: "INVALID_STATE" | "SAME_ACTOR" | "DIRECT_PAYMENTS_SUSPENDED" | "PERSON_ERASED";
                     };
                 };
             };
@@ -27158,7 +27158,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                 *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                  *       "termsVersion": "2026-04",
                  *       "holder": {
                  *         "type": "person"
@@ -27189,9 +27189,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
-                     *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *       "id": "01a215db-281b-701d-90d1-de8d75364497",
+                     *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *       "status": "active",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -27209,7 +27209,7 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [],
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T03:02:50.934Z"
+                     *       "createdAt": "2026-11-26T03:16:53.911Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -27260,7 +27260,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description INVALID_STATE: Not allowed in the current state. ALREADY_EXISTS: Already exists. */
+            /** @description INVALID_STATE: Not allowed in the current state. ALREADY_EXISTS: Already exists. PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. */
             409: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -27271,7 +27271,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_STATE" | "ALREADY_EXISTS";
+                        code?: "INVALID_STATE" | "ALREADY_EXISTS" | "PERSON_ERASED";
                     };
                 };
             };
@@ -27393,9 +27393,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
-                     *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *       "id": "01a215db-281b-701d-90d1-de8d75364497",
+                     *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *       "status": "active",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -27413,8 +27413,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a215ce-4ce4-7486-aa94-ea623ccb886f",
-                     *           "agreementId": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *           "id": "01a215db-29fb-7761-88df-585c9244b0c8",
+                     *           "agreementId": "01a215db-281b-701d-90d1-de8d75364497",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -27525,11 +27525,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-26T03:02:51.358Z"
+                     *           "createdAt": "2026-11-26T03:16:54.389Z"
                      *         }
                      *       ],
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T03:02:50.934Z"
+                     *       "createdAt": "2026-11-26T03:16:53.911Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -27696,9 +27696,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
-                     *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *       "id": "01a215db-281b-701d-90d1-de8d75364497",
+                     *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *       "status": "suspended",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -27716,8 +27716,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a215ce-4ce4-7486-aa94-ea623ccb886f",
-                     *           "agreementId": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *           "id": "01a215db-29fb-7761-88df-585c9244b0c8",
+                     *           "agreementId": "01a215db-281b-701d-90d1-de8d75364497",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -27828,11 +27828,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-26T03:02:51.358Z"
+                     *           "createdAt": "2026-11-26T03:16:54.389Z"
                      *         }
                      *       ],
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T03:02:50.934Z"
+                     *       "createdAt": "2026-11-26T03:16:53.911Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -27898,7 +27898,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description INVALID_STATE: Not allowed in the current state. */
+            /** @description INVALID_STATE: Not allowed in the current state. PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. */
             409: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -27909,7 +27909,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_STATE";
+                        code?: "INVALID_STATE" | "PERSON_ERASED";
                     };
                 };
             };
@@ -28080,8 +28080,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-4ce4-7486-aa94-ea623ccb886f",
-                     *       "agreementId": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *       "id": "01a215db-29fb-7761-88df-585c9244b0c8",
+                     *       "agreementId": "01a215db-281b-701d-90d1-de8d75364497",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2026-12-31",
                      *       "statement": {
@@ -28192,7 +28192,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-26T03:02:51.358Z"
+                     *       "createdAt": "2026-11-26T03:16:54.389Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AccountReturn"];
@@ -28258,7 +28258,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description ALREADY_EXISTS: Already exists. RETURN_PERIOD_AUDITED: The period has already been audited. */
+            /** @description ALREADY_EXISTS: Already exists. PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. RETURN_PERIOD_AUDITED: The period has already been audited. */
             409: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -28269,7 +28269,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "ALREADY_EXISTS" | "RETURN_PERIOD_AUDITED";
+                        code?: "ALREADY_EXISTS" | "PERSON_ERASED" | "RETURN_PERIOD_AUDITED";
                     };
                 };
             };
@@ -28419,7 +28419,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-4d05-7241-9987-1d58790438ec",
+                     *       "id": "01a215db-2a26-7528-bf01-f6a041d8efa2",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -28429,7 +28429,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *           "agreementId": "01a215db-281b-701d-90d1-de8d75364497",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -28469,7 +28469,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-26T03:02:51.392Z"
+                     *       "createdAt": "2026-11-26T03:16:54.431Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -28637,7 +28637,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-4d05-7241-9987-1d58790438ec",
+                     *       "id": "01a215db-2a26-7528-bf01-f6a041d8efa2",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -28647,7 +28647,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *           "agreementId": "01a215db-281b-701d-90d1-de8d75364497",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -28687,7 +28687,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-26T03:02:51.392Z"
+                     *       "createdAt": "2026-11-26T03:16:54.431Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -28831,7 +28831,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "agreementId": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                 *       "agreementId": "01a215db-281b-701d-90d1-de8d75364497",
                  *       "outcome": "satisfactory",
                  *       "notes": "Statement and card records agree"
                  *     }
@@ -28851,7 +28851,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-4d05-7241-9987-1d58790438ec",
+                     *       "id": "01a215db-2a26-7528-bf01-f6a041d8efa2",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -28861,7 +28861,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *           "agreementId": "01a215db-281b-701d-90d1-de8d75364497",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -28872,7 +28872,7 @@ export interface operations {
                      *           "notes": "Statement and card records agree",
                      *           "recoveryPence": null,
                      *           "recoveryTransactionId": null,
-                     *           "decidedAt": "2026-11-26T03:02:51.427Z"
+                     *           "decidedAt": "2026-11-26T03:16:54.492Z"
                      *         }
                      *       ],
                      *       "explanation": [
@@ -28901,7 +28901,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-26T03:02:51.392Z"
+                     *       "createdAt": "2026-11-26T03:16:54.431Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -28967,7 +28967,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description INVALID_STATE: Not allowed in the current state. */
+            /** @description INVALID_STATE: Not allowed in the current state. PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. */
             409: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -28978,7 +28978,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_STATE";
+                        code?: "INVALID_STATE" | "PERSON_ERASED";
                     };
                 };
             };
@@ -29140,7 +29140,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-4b63-75c3-b90a-6bfefc2dbe2f",
+                     *       "id": "01a215db-284c-757b-85ed-93cb975173b4",
                      *       "runDate": "2026-11-30",
                      *       "status": "prepared",
                      *       "payments": 0,
@@ -29173,11 +29173,11 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a215ce-4b63-75c3-b90a-6bfefc2dbe2f/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a215ce-4b63-75c3-b90a-6bfefc2dbe2f/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a215db-284c-757b-85ed-93cb975173b4/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a215db-284c-757b-85ed-93cb975173b4/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
-                     *       "createdAt": "2026-11-26T03:02:50.967Z",
+                     *       "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *       "createdAt": "2026-11-26T03:16:53.951Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
                      *       "cancelledAt": null,
@@ -29365,7 +29365,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-4b95-7092-ae4c-d8dc2fddb8d6",
+                     *       "id": "01a215db-2888-72d9-88b6-93da4ca223c1",
                      *       "runDate": "2026-12-01",
                      *       "status": "prepared",
                      *       "payments": 1,
@@ -29398,11 +29398,11 @@ export interface operations {
                      *         "amountPence": 329125
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a215ce-4b95-7092-ae4c-d8dc2fddb8d6/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a215ce-4b95-7092-ae4c-d8dc2fddb8d6/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a215db-2888-72d9-88b6-93da4ca223c1/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a215db-2888-72d9-88b6-93da4ca223c1/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
-                     *       "createdAt": "2026-11-26T03:02:51.011Z",
+                     *       "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *       "createdAt": "2026-11-26T03:16:54.008Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
                      *       "cancelledAt": null,
@@ -29561,9 +29561,9 @@ export interface operations {
                 content: {
                     /**
                      * @example record,run_id,run_date,payee_kind,payee_reference,payee_name,budget_id,person_id,instalment_number,due_date,count,amount_pence
-                     *     payment,01a215ce-4b95-7092-ae4c-d8dc2fddb8d6,2026-12-01,direct-payment,DB-CARD-0001,Sam,01a215ce-493e-759a-a1a8-270c9edf7d2c,01a215ce-46d8-7606-a832-a17609d94e27,1,2026-12-01,1,329125
-                     *     payee-total,01a215ce-4b95-7092-ae4c-d8dc2fddb8d6,2026-12-01,direct-payment,DB-CARD-0001,Sam,,,,,1,329125
-                     *     control,01a215ce-4b95-7092-ae4c-d8dc2fddb8d6,2026-12-01,,,,,,,,1,329125
+                     *     payment,01a215db-2888-72d9-88b6-93da4ca223c1,2026-12-01,direct-payment,DB-CARD-0001,Sam,01a215db-25c5-7286-857e-e3977a230847,01a215db-22ff-7756-8598-085c9c69c1c9,1,2026-12-01,1,329125
+                     *     payee-total,01a215db-2888-72d9-88b6-93da4ca223c1,2026-12-01,direct-payment,DB-CARD-0001,Sam,,,,,1,329125
+                     *     control,01a215db-2888-72d9-88b6-93da4ca223c1,2026-12-01,,,,,,,,1,329125
                      */
                     "text/csv": string;
                     "text/plain": string;
@@ -29747,7 +29747,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-4b95-7092-ae4c-d8dc2fddb8d6",
+                     *       "id": "01a215db-2888-72d9-88b6-93da4ca223c1",
                      *       "runDate": "2026-12-01",
                      *       "status": "confirmed",
                      *       "payments": 1,
@@ -29780,13 +29780,13 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a215ce-4b95-7092-ae4c-d8dc2fddb8d6/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a215ce-4b95-7092-ae4c-d8dc2fddb8d6/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a215db-2888-72d9-88b6-93da4ca223c1/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a215db-2888-72d9-88b6-93da4ca223c1/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
-                     *       "createdAt": "2026-11-26T03:02:51.011Z",
-                     *       "confirmedBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
-                     *       "confirmedAt": "2026-11-26T03:02:51.093Z",
+                     *       "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *       "createdAt": "2026-11-26T03:16:54.008Z",
+                     *       "confirmedBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *       "confirmedAt": "2026-11-26T03:16:54.080Z",
                      *       "cancelledAt": null,
                      *       "version": 3
                      *     }
@@ -29957,7 +29957,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-4b63-75c3-b90a-6bfefc2dbe2f",
+                     *       "id": "01a215db-284c-757b-85ed-93cb975173b4",
                      *       "runDate": "2026-11-30",
                      *       "status": "cancelled",
                      *       "payments": 0,
@@ -29990,14 +29990,14 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a215ce-4b63-75c3-b90a-6bfefc2dbe2f/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a215ce-4b63-75c3-b90a-6bfefc2dbe2f/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a215db-284c-757b-85ed-93cb975173b4/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a215db-284c-757b-85ed-93cb975173b4/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
-                     *       "createdAt": "2026-11-26T03:02:50.967Z",
+                     *       "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *       "createdAt": "2026-11-26T03:16:53.951Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
-                     *       "cancelledAt": "2026-11-26T03:02:51.003Z",
+                     *       "cancelledAt": "2026-11-26T03:16:53.993Z",
                      *       "version": 2
                      *     }
                      */
@@ -30173,10 +30173,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215ce-4e34-718d-aa47-89fb3c87e30c",
-                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "id": "01a215db-2be3-7286-bbdf-6eda5d7b285f",
+                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *           "subject": "budget",
-                     *           "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *           "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *           "planId": null,
                      *           "decisionId": null,
                      *           "lodgedBy": "person",
@@ -30184,8 +30184,8 @@ export interface operations {
                      *           "status": "lodged",
                      *           "decision": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-26T03:02:51.698Z",
-                     *           "updatedAt": "2026-11-26T03:02:51.698Z"
+                     *           "createdAt": "2026-11-26T03:16:54.882Z",
+                     *           "updatedAt": "2026-11-26T03:16:54.882Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -30303,7 +30303,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "subject": "budget",
-                 *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                 *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                  *       "reason": "My night-time needs are not counted"
                  *     }
                  */
@@ -30325,10 +30325,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-4e34-718d-aa47-89fb3c87e30c",
-                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *       "id": "01a215db-2be3-7286-bbdf-6eda5d7b285f",
+                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *       "subject": "budget",
-                     *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -30336,8 +30336,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T03:02:51.698Z",
-                     *       "updatedAt": "2026-11-26T03:02:51.698Z"
+                     *       "createdAt": "2026-11-26T03:16:54.882Z",
+                     *       "updatedAt": "2026-11-26T03:16:54.882Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -30403,7 +30403,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description INVALID_STATE: Not allowed in the current state. */
+            /** @description INVALID_STATE: Not allowed in the current state. PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. */
             409: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -30414,7 +30414,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_STATE";
+                        code?: "INVALID_STATE" | "PERSON_ERASED";
                     };
                 };
             };
@@ -30536,10 +30536,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-4e34-718d-aa47-89fb3c87e30c",
-                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *       "id": "01a215db-2be3-7286-bbdf-6eda5d7b285f",
+                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *       "subject": "budget",
-                     *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -30547,8 +30547,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T03:02:51.698Z",
-                     *       "updatedAt": "2026-11-26T03:02:51.698Z"
+                     *       "createdAt": "2026-11-26T03:16:54.882Z",
+                     *       "updatedAt": "2026-11-26T03:16:54.882Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -30715,10 +30715,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-4e34-718d-aa47-89fb3c87e30c",
-                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *       "id": "01a215db-2be3-7286-bbdf-6eda5d7b285f",
+                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *       "subject": "budget",
-                     *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -30728,12 +30728,12 @@ export interface operations {
                      *         "outcome": "not-upheld",
                      *         "reasons": "Night-time needs are counted in section 4",
                      *         "agreedAnnualPence": null,
-                     *         "decidedBy": "key:01a215ce-4500-7544-ae6a-472ce30700c2",
-                     *         "decidedAt": "2026-11-26T03:02:51.749Z"
+                     *         "decidedBy": "key:01a215db-20d9-71f8-bc7e-91628b0a4b53",
+                     *         "decidedAt": "2026-11-26T03:16:54.937Z"
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T03:02:51.698Z",
-                     *       "updatedAt": "2026-11-26T03:02:51.749Z"
+                     *       "createdAt": "2026-11-26T03:16:54.882Z",
+                     *       "updatedAt": "2026-11-26T03:16:54.938Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -30799,7 +30799,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description INVALID_STATE: Not allowed in the current state. SAME_ACTOR: The same person may not decide two stages of one plan (separation of duties). */
+            /** @description INVALID_STATE: Not allowed in the current state. SAME_ACTOR: The same person may not decide two stages of one plan (separation of duties). PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. */
             409: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -30810,7 +30810,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_STATE" | "SAME_ACTOR";
+                        code?: "INVALID_STATE" | "SAME_ACTOR" | "PERSON_ERASED";
                     };
                 };
             };
@@ -30989,9 +30989,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215ce-4ac3-71c9-9c75-44988d7b8959",
-                     *           "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "id": "01a215db-278d-725e-b784-c342d016ec1f",
+                     *           "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *           "kind": "first",
                      *           "dueDate": "2026-12-29",
                      *           "repeatEveryMonths": null,
@@ -31001,13 +31001,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-26T03:02:50.796Z",
-                     *           "updatedAt": "2026-11-26T03:02:50.796Z"
+                     *           "createdAt": "2026-11-26T03:16:53.746Z",
+                     *           "updatedAt": "2026-11-26T03:16:53.746Z"
                      *         },
                      *         {
-                     *           "id": "01a215ce-4ac3-71ca-afed-19924561cce7",
-                     *           "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "id": "01a215db-278d-725f-96d8-b611fbae100a",
+                     *           "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *           "kind": "annual",
                      *           "dueDate": "2027-12-01",
                      *           "repeatEveryMonths": null,
@@ -31017,13 +31017,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-26T03:02:50.796Z",
-                     *           "updatedAt": "2026-11-26T03:02:50.796Z"
+                     *           "createdAt": "2026-11-26T03:16:53.746Z",
+                     *           "updatedAt": "2026-11-26T03:16:53.746Z"
                      *         },
                      *         {
-                     *           "id": "01a215ce-4b22-70dd-be30-64e8e5596ec3",
-                     *           "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "id": "01a215db-2803-7126-9429-5d9297d5fb1a",
+                     *           "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *           "kind": "interim",
                      *           "dueDate": "2027-04-01",
                      *           "repeatEveryMonths": null,
@@ -31033,8 +31033,8 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-26T03:02:50.906Z",
-                     *           "updatedAt": "2026-11-26T03:02:50.906Z"
+                     *           "createdAt": "2026-11-26T03:16:53.875Z",
+                     *           "updatedAt": "2026-11-26T03:16:53.875Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -31152,7 +31152,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                 *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                  *       "kind": "interim",
                  *       "dueDate": "2027-03-01"
                  *     }
@@ -31175,9 +31175,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-4d87-7532-b7ae-3847a7bdbdf5",
-                     *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *       "id": "01a215db-2ae6-725d-950b-9966dfd9009d",
+                     *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *       "kind": "interim",
                      *       "dueDate": "2027-03-01",
                      *       "repeatEveryMonths": null,
@@ -31187,8 +31187,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T03:02:51.524Z",
-                     *       "updatedAt": "2026-11-26T03:02:51.524Z"
+                     *       "createdAt": "2026-11-26T03:16:54.628Z",
+                     *       "updatedAt": "2026-11-26T03:16:54.628Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -31239,7 +31239,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description INVALID_STATE: Not allowed in the current state. */
+            /** @description INVALID_STATE: Not allowed in the current state. PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. */
             409: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -31250,7 +31250,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_STATE";
+                        code?: "INVALID_STATE" | "PERSON_ERASED";
                     };
                 };
             };
@@ -31372,9 +31372,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-4b22-70dd-be30-64e8e5596ec3",
-                     *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *       "id": "01a215db-2803-7126-9429-5d9297d5fb1a",
+                     *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -31384,8 +31384,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T03:02:50.906Z",
-                     *       "updatedAt": "2026-11-26T03:02:50.906Z"
+                     *       "createdAt": "2026-11-26T03:16:53.875Z",
+                     *       "updatedAt": "2026-11-26T03:16:53.875Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -31563,9 +31563,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-4b22-70dd-be30-64e8e5596ec3",
-                     *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *       "id": "01a215db-2803-7126-9429-5d9297d5fb1a",
+                     *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -31597,10 +31597,10 @@ export interface operations {
                      *         "reassessmentId": null
                      *       },
                      *       "clawback": null,
-                     *       "completedAt": "2026-11-26T03:02:51.593Z",
+                     *       "completedAt": "2026-11-26T03:16:54.739Z",
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T03:02:50.906Z",
-                     *       "updatedAt": "2026-11-26T03:02:51.594Z"
+                     *       "createdAt": "2026-11-26T03:16:53.875Z",
+                     *       "updatedAt": "2026-11-26T03:16:54.740Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -31666,7 +31666,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description INVALID_STATE: Not allowed in the current state. */
+            /** @description INVALID_STATE: Not allowed in the current state. PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. */
             409: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -31677,7 +31677,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_STATE";
+                        code?: "INVALID_STATE" | "PERSON_ERASED";
                     };
                 };
             };
@@ -31859,9 +31859,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-4ac3-71ca-afed-19924561cce7",
-                     *       "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *       "id": "01a215db-278d-725f-96d8-b611fbae100a",
+                     *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *       "kind": "annual",
                      *       "dueDate": "2027-12-01",
                      *       "repeatEveryMonths": null,
@@ -32003,10 +32003,10 @@ export interface operations {
                      *           "decision": "reduce",
                      *           "amountPence": 1577576,
                      *           "reason": "A replacement hoist is due next month",
-                     *           "decidedBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
-                     *           "decidedAt": "2026-11-26T03:02:51.671Z",
+                     *           "decidedBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *           "decidedAt": "2026-11-26T03:16:54.837Z",
                      *           "transactionIds": [
-                     *             "01a215ce-4e16-775e-b5e0-92d649078b62"
+                     *             "01a215db-2bb4-767d-ae9f-5ef347c01219"
                      *           ]
                      *         },
                      *         "weeksPerYear": 52,
@@ -32014,10 +32014,10 @@ export interface operations {
                      *         "funders": [],
                      *         "totalClawbackPence": 3155153
                      *       },
-                     *       "completedAt": "2026-11-26T03:02:51.636Z",
+                     *       "completedAt": "2026-11-26T03:16:54.792Z",
                      *       "version": 3,
-                     *       "createdAt": "2026-11-26T03:02:50.796Z",
-                     *       "updatedAt": "2026-11-26T03:02:51.671Z"
+                     *       "createdAt": "2026-11-26T03:16:53.746Z",
+                     *       "updatedAt": "2026-11-26T03:16:54.837Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -32083,7 +32083,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description INVALID_STATE: Not allowed in the current state. */
+            /** @description INVALID_STATE: Not allowed in the current state. PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. */
             409: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -32094,7 +32094,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "INVALID_STATE";
+                        code?: "INVALID_STATE" | "PERSON_ERASED";
                     };
                 };
             };
@@ -32261,26 +32261,26 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "budget",
-                     *       "id": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *       "id": "01a215db-25c5-7286-857e-e3977a230847",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
                      *         "questionnaire": "saq v1",
-                     *         "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
+                     *         "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd",
                      *         "scheme": "adults v1",
-                     *         "schemeId": "01a215ce-40b7-72a6-beb3-246753a90e6b"
+                     *         "schemeId": "01a215db-1c15-7538-826d-2a0259a8b82b"
                      *       },
                      *       "checks": [
                      *         {
                      *           "figure": "schemeId",
-                     *           "stored": "01a215ce-40b7-72a6-beb3-246753a90e6b",
-                     *           "recomputed": "01a215ce-40b7-72a6-beb3-246753a90e6b",
+                     *           "stored": "01a215db-1c15-7538-826d-2a0259a8b82b",
+                     *           "recomputed": "01a215db-1c15-7538-826d-2a0259a8b82b",
                      *           "matches": true
                      *         },
                      *         {
                      *           "figure": "questionnaireId",
-                     *           "stored": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
-                     *           "recomputed": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
+                     *           "stored": "01a215db-1bf1-7367-a200-13146caeeadd",
+                     *           "recomputed": "01a215db-1bf1-7367-a200-13146caeeadd",
                      *           "matches": true
                      *         },
                      *         {
@@ -32539,11 +32539,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "financial-assessment",
-                     *       "id": "01a215ce-48e1-737a-97bb-c00831865052",
+                     *       "id": "01a215db-255d-7406-9289-cf9d3ee74c50",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
-                     *         "chargingPolicyId": "01a215ce-4888-702d-a315-6b734bdb4189",
+                     *         "chargingPolicyId": "01a215db-24fc-73b4-ab50-292f2c7b362d",
                      *         "chargingPolicyVersion": 1,
                      *         "chargingPolicy": "Charging policy 2027/28"
                      *       },
@@ -32730,7 +32730,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "clawback",
-                     *       "id": "01a215ce-4ac3-71ca-afed-19924561cce7",
+                     *       "id": "01a215db-278d-725f-96d8-b611fbae100a",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
@@ -35191,52 +35191,52 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215ce-40d9-7594-ad2d-e358b389a65b",
+                     *           "id": "01a215db-1c4d-7116-b402-5234cccf347c",
                      *           "seq": 1,
                      *           "type": "council.created",
                      *           "entityType": "council",
-                     *           "entityId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *           "occurredAt": "2026-11-26T03:02:48.162Z",
+                     *           "entityId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *           "occurredAt": "2026-11-26T03:16:50.723Z",
                      *           "data": {
-                     *             "id": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "id": "01a215db-1bae-7390-a4a5-a75b632acd27",
                      *             "name": "Demo Borough"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215ce-40d9-7595-85c7-293a3bfa1bbf",
+                     *           "id": "01a215db-1c56-733d-bebf-df7326aa64e9",
                      *           "seq": 2,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
-                     *           "occurredAt": "2026-11-26T03:02:48.162Z",
+                     *           "entityId": "01a215db-1bf1-7367-a200-13146caeeadd",
+                     *           "occurredAt": "2026-11-26T03:16:50.723Z",
                      *           "data": {
-                     *             "id": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
+                     *             "id": "01a215db-1bf1-7367-a200-13146caeeadd",
                      *             "key": "saq",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215ce-40d9-7596-bdc8-9565fc4ecb41",
+                     *           "id": "01a215db-1c56-733e-935c-4bff83c62654",
                      *           "seq": 3,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a215ce-40b7-72a6-beb3-246753a90e6b",
-                     *           "occurredAt": "2026-11-26T03:02:48.162Z",
+                     *           "entityId": "01a215db-1c15-7538-826d-2a0259a8b82b",
+                     *           "occurredAt": "2026-11-26T03:16:50.723Z",
                      *           "data": {
-                     *             "id": "01a215ce-40b7-72a6-beb3-246753a90e6b",
+                     *             "id": "01a215db-1c15-7538-826d-2a0259a8b82b",
                      *             "key": "adults",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215ce-44ca-703e-bb49-cf6996fc8884",
+                     *           "id": "01a215db-207b-7735-9266-72953cb924b0",
                      *           "seq": 4,
                      *           "type": "council.updated",
                      *           "entityType": "council",
-                     *           "entityId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *           "occurredAt": "2026-11-26T03:02:49.280Z",
+                     *           "entityId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *           "occurredAt": "2026-11-26T03:16:51.956Z",
                      *           "data": {
-                     *             "id": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *             "id": "01a215db-1bae-7390-a4a5-a75b632acd27",
                      *             "name": "Demo Borough",
                      *             "version": 2,
                      *             "settings": {
@@ -35255,7 +35255,7 @@ export interface operations {
                      *                   }
                      *                 ],
                      *                 "publishedSchemeIds": [
-                     *                   "01a215ce-40b7-72a6-beb3-246753a90e6b"
+                     *                   "01a215db-1c15-7538-826d-2a0259a8b82b"
                      *                 ],
                      *                 "seniorResponsibleOwner": "Director of Adult Social Services"
                      *               },
@@ -35268,152 +35268,152 @@ export interface operations {
                      *               "firstReviewAfterWeeks": 4,
                      *               "contributionCollection": "net"
                      *             },
-                     *             "createdAt": "2026-11-26T03:02:48.162Z"
+                     *             "createdAt": "2026-11-26T03:16:50.723Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215ce-44e4-73e4-94ac-2757df3b575a",
+                     *           "id": "01a215db-2094-7419-a97d-8abb53bd7822",
                      *           "seq": 5,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
-                     *           "occurredAt": "2026-11-26T03:02:49.311Z",
+                     *           "entityId": "01a215db-208e-747f-a686-019d15470a6d",
+                     *           "occurredAt": "2026-11-26T03:16:51.982Z",
                      *           "data": {
-                     *             "id": "01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "id": "01a215db-208e-747f-a686-019d15470a6d",
                      *             "name": "Care coordinators",
                      *             "roles": [
                      *               "assessor"
                      *             ],
-                     *             "createdAt": "2026-11-26T03:02:49.311Z",
+                     *             "createdAt": "2026-11-26T03:16:51.982Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215ce-44fa-7600-8af2-a2056af51071",
+                     *           "id": "01a215db-20c0-774c-82a4-cf4743367306",
                      *           "seq": 6,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a215ce-44f7-7654-9318-64922a2dcdcd",
-                     *           "occurredAt": "2026-11-26T03:02:49.334Z",
+                     *           "entityId": "01a215db-20b8-76a6-ad1a-6c6485599e96",
+                     *           "occurredAt": "2026-11-26T03:16:52.023Z",
                      *           "data": {
-                     *             "id": "01a215ce-44f7-7654-9318-64922a2dcdcd",
+                     *             "id": "01a215db-20b8-76a6-ad1a-6c6485599e96",
                      *             "name": "Team managers",
                      *             "roles": [
                      *               "team-manager"
                      *             ],
-                     *             "createdAt": "2026-11-26T03:02:49.334Z",
+                     *             "createdAt": "2026-11-26T03:16:52.023Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215ce-4508-7668-8d28-075018f0b53c",
+                     *           "id": "01a215db-20e1-7465-8029-ae8d889a300d",
                      *           "seq": 7,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a215ce-4500-7544-ae6a-472ce30700c2",
-                     *           "occurredAt": "2026-11-26T03:02:49.344Z",
+                     *           "entityId": "01a215db-20d9-71f8-bc7e-91628b0a4b53",
+                     *           "occurredAt": "2026-11-26T03:16:52.056Z",
                      *           "data": {
-                     *             "id": "01a215ce-4500-7544-ae6a-472ce30700c2",
+                     *             "id": "01a215db-20d9-71f8-bc7e-91628b0a4b53",
                      *             "name": "Resource Allocation Panel",
                      *             "roles": [
                      *               "panel"
                      *             ],
-                     *             "createdAt": "2026-11-26T03:02:49.344Z",
+                     *             "createdAt": "2026-11-26T03:16:52.056Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215ce-4517-779a-b8eb-15a19c4da56e",
+                     *           "id": "01a215db-20f4-7077-83a4-20828aa8c1ed",
                      *           "seq": 8,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a215ce-4510-74a4-ac34-ef205dcfc080",
-                     *           "occurredAt": "2026-11-26T03:02:49.360Z",
+                     *           "entityId": "01a215db-20ef-720e-a376-5bdb09868960",
+                     *           "occurredAt": "2026-11-26T03:16:52.079Z",
                      *           "data": {
-                     *             "id": "01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "id": "01a215db-20ef-720e-a376-5bdb09868960",
                      *             "name": "Finance",
                      *             "roles": [
                      *               "finance"
                      *             ],
-                     *             "createdAt": "2026-11-26T03:02:49.360Z",
+                     *             "createdAt": "2026-11-26T03:16:52.079Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215ce-4527-70f8-aa93-350a86b3900a",
+                     *           "id": "01a215db-2108-719b-9f08-114406d451ad",
                      *           "seq": 9,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a215ce-4522-7753-a33b-b3504ad3d4ae",
-                     *           "occurredAt": "2026-11-26T03:02:49.378Z",
+                     *           "entityId": "01a215db-20ff-7795-8e1a-5e59bb83fd78",
+                     *           "occurredAt": "2026-11-26T03:16:52.095Z",
                      *           "data": {
-                     *             "id": "01a215ce-4522-7753-a33b-b3504ad3d4ae",
+                     *             "id": "01a215db-20ff-7795-8e1a-5e59bb83fd78",
                      *             "name": "CareFirst bridge",
                      *             "roles": [
                      *               "integration"
                      *             ],
-                     *             "createdAt": "2026-11-26T03:02:49.378Z",
+                     *             "createdAt": "2026-11-26T03:16:52.095Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215ce-4536-7163-bbe5-8f575e8d3966",
+                     *           "id": "01a215db-2118-70bc-9e41-b49760d4b81b",
                      *           "seq": 10,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a215ce-452d-7775-8428-8b85c8ae7732",
-                     *           "occurredAt": "2026-11-26T03:02:49.389Z",
+                     *           "entityId": "01a215db-2112-747e-9bd5-68b39d1071aa",
+                     *           "occurredAt": "2026-11-26T03:16:52.113Z",
                      *           "data": {
-                     *             "id": "01a215ce-452d-7775-8428-8b85c8ae7732",
+                     *             "id": "01a215db-2112-747e-9bd5-68b39d1071aa",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-11-26T03:02:49.389Z",
+                     *             "createdAt": "2026-11-26T03:16:52.113Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215ce-455a-733d-9710-90adf04aa4f1",
+                     *           "id": "01a215db-213a-73f3-8e38-6d3c1e917f82",
                      *           "seq": 11,
                      *           "type": "api-key.revoked",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a215ce-452d-7775-8428-8b85c8ae7732",
-                     *           "occurredAt": "2026-11-26T03:02:49.425Z",
+                     *           "entityId": "01a215db-2112-747e-9bd5-68b39d1071aa",
+                     *           "occurredAt": "2026-11-26T03:16:52.147Z",
                      *           "data": {
-                     *             "id": "01a215ce-452d-7775-8428-8b85c8ae7732",
+                     *             "id": "01a215db-2112-747e-9bd5-68b39d1071aa",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-11-26T03:02:49.389Z",
-                     *             "revokedAt": "2026-11-26T03:02:49.427Z"
+                     *             "createdAt": "2026-11-26T03:16:52.113Z",
+                     *             "revokedAt": "2026-11-26T03:16:52.149Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215ce-4620-7563-b845-f35795e2d31f",
+                     *           "id": "01a215db-2223-70ec-90f4-93f64485f79c",
                      *           "seq": 12,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a215ce-4618-7498-b4c4-8152e9d0d7ea",
-                     *           "occurredAt": "2026-11-26T03:02:49.622Z",
+                     *           "entityId": "01a215db-2220-74bf-a424-6df92132a810",
+                     *           "occurredAt": "2026-11-26T03:16:52.380Z",
                      *           "data": {
-                     *             "id": "01a215ce-4618-7498-b4c4-8152e9d0d7ea",
-                     *             "key": "carers-mwwyw5jf",
+                     *             "id": "01a215db-2220-74bf-a424-6df92132a810",
+                     *             "key": "carers-mwwze7se",
                      *             "title": "Carer’s self-assessment",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215ce-4637-77af-878a-f844698c1a49",
+                     *           "id": "01a215db-2252-73fc-8a56-27a44ff32e4b",
                      *           "seq": 13,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a215ce-4632-77e4-b6fa-51ce6301fb03",
-                     *           "occurredAt": "2026-11-26T03:02:49.645Z",
+                     *           "entityId": "01a215db-2243-7312-abfa-539df0a55737",
+                     *           "occurredAt": "2026-11-26T03:16:52.413Z",
                      *           "data": {
-                     *             "id": "01a215ce-4632-77e4-b6fa-51ce6301fb03",
-                     *             "key": "carers-mwwyw5jf",
+                     *             "id": "01a215db-2243-7312-abfa-539df0a55737",
+                     *             "key": "carers-mwwze7se",
                      *             "method": {
                      *               "type": "linear",
                      *               "poundsPerPointPence": 10000
@@ -35424,28 +35424,28 @@ export interface operations {
                      *               "percent": 20
                      *             },
                      *             "rounding": "penny",
-                     *             "createdAt": "2026-11-26T03:02:49.645Z",
+                     *             "createdAt": "2026-11-26T03:16:52.413Z",
                      *             "effectiveTo": null,
                      *             "floorPoints": null,
                      *             "ceilingPence": null,
                      *             "clientGroups": [
-                     *               "carers-mwwyw5jf"
+                     *               "carers-mwwze7se"
                      *             ],
                      *             "weeksPerYear": 52,
                      *             "effectiveFrom": "2026-04-01",
-                     *             "questionnaireId": "01a215ce-4618-7498-b4c4-8152e9d0d7ea",
+                     *             "questionnaireId": "01a215db-2220-74bf-a424-6df92132a810",
                      *             "topSlicePercent": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215ce-4686-7287-abd8-7e7001475ec9",
+                     *           "id": "01a215db-22a3-7143-bc26-3118bd17e99f",
                      *           "seq": 14,
                      *           "type": "calibration.created",
                      *           "entityType": "calibration",
-                     *           "entityId": "01a215ce-4682-706d-8c3a-80f0e9b398c6",
-                     *           "occurredAt": "2026-11-26T03:02:49.729Z",
+                     *           "entityId": "01a215db-229b-7471-994f-95ced17fd229",
+                     *           "occurredAt": "2026-11-26T03:16:52.507Z",
                      *           "data": {
-                     *             "id": "01a215ce-4682-706d-8c3a-80f0e9b398c6",
+                     *             "id": "01a215db-229b-7471-994f-95ced17fd229",
                      *             "caseCount": 3,
                      *             "integrity": {
                      *               "passes": true,
@@ -35459,104 +35459,104 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215ce-46e3-758b-ab26-b072984b7cd2",
+                     *           "id": "01a215db-230e-77de-9830-9627594cf1ae",
                      *           "seq": 15,
                      *           "type": "person.created",
                      *           "entityType": "person",
-                     *           "entityId": "01a215ce-46d8-7606-a832-a17609d94e27",
-                     *           "occurredAt": "2026-11-26T03:02:49.806Z",
+                     *           "entityId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "occurredAt": "2026-11-26T03:16:52.593Z",
                      *           "data": {
-                     *             "id": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *             "id": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *             "version": 1,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mwwyw5jf"
+                     *               "carefirst": "JOURNEY-mwwze7se"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215ce-472b-7273-9cec-e7f67ecc659b",
+                     *           "id": "01a215db-2368-7774-9efc-98bec5b987c5",
                      *           "seq": 16,
                      *           "type": "person.updated",
                      *           "entityType": "person",
-                     *           "entityId": "01a215ce-46d8-7606-a832-a17609d94e27",
-                     *           "occurredAt": "2026-11-26T03:02:49.888Z",
+                     *           "entityId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "occurredAt": "2026-11-26T03:16:52.701Z",
                      *           "data": {
-                     *             "id": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *             "id": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *             "version": 2,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mwwyw5jf"
+                     *               "carefirst": "JOURNEY-mwwze7se"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215ce-4762-7496-8a09-33fb71ff47a9",
+                     *           "id": "01a215db-23b6-731d-8739-cc590dd58d94",
                      *           "seq": 17,
                      *           "type": "assessment.created",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
-                     *           "occurredAt": "2026-11-26T03:02:49.945Z",
+                     *           "entityId": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *           "occurredAt": "2026-11-26T03:16:52.781Z",
                      *           "data": {
-                     *             "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *             "id": "01a215db-23af-70d3-8e61-c1037844eadc",
                      *             "status": "draft",
                      *             "version": 1,
-                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3"
+                     *             "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215ce-47a5-713c-abc2-b3bd1a1328f8",
+                     *           "id": "01a215db-241a-74a7-84dc-3c232e0aab15",
                      *           "seq": 18,
                      *           "type": "assessment.answers-saved",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
-                     *           "occurredAt": "2026-11-26T03:02:50.010Z",
+                     *           "entityId": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *           "occurredAt": "2026-11-26T03:16:52.880Z",
                      *           "data": {
-                     *             "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *             "id": "01a215db-23af-70d3-8e61-c1037844eadc",
                      *             "status": "draft",
                      *             "version": 2,
-                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3"
+                     *             "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215ce-4818-7153-bdf0-98c1e92aabd5",
+                     *           "id": "01a215db-2488-7190-a5f5-002d13c292f2",
                      *           "seq": 19,
                      *           "type": "assessment.submitted",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
-                     *           "occurredAt": "2026-11-26T03:02:50.128Z",
+                     *           "entityId": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *           "occurredAt": "2026-11-26T03:16:52.994Z",
                      *           "data": {
-                     *             "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *             "id": "01a215db-23af-70d3-8e61-c1037844eadc",
                      *             "status": "submitted",
                      *             "version": 3,
-                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3"
+                     *             "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215ce-483a-7667-8929-9c5ad592daa1",
+                     *           "id": "01a215db-24ae-748c-8640-a31c8a264d61",
                      *           "seq": 20,
                      *           "type": "assessment.agreed",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
-                     *           "occurredAt": "2026-11-26T03:02:50.160Z",
+                     *           "entityId": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *           "occurredAt": "2026-11-26T03:16:53.029Z",
                      *           "data": {
-                     *             "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *             "id": "01a215db-23af-70d3-8e61-c1037844eadc",
                      *             "status": "agreed",
                      *             "version": 4,
                      *             "decision": "agree",
                      *             "eligible": true,
-                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *             "amendments": 0,
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3"
+                     *             "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd"
                      *           }
                      *         }
                      *       ],
@@ -35688,8 +35688,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215ce-4e8f-7218-a96f-967916f0fe12",
-                     *           "url": "http://127.0.0.1:36369/ras",
+                     *           "id": "01a215db-2c47-7719-9737-66c14fdf11cb",
+                     *           "url": "http://127.0.0.1:43973/ras",
                      *           "description": "CareFirst bridge",
                      *           "eventTypes": [
                      *             "budget.created",
@@ -35699,7 +35699,7 @@ export interface operations {
                      *           "pausedReason": null,
                      *           "cursor": 68,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-26T03:02:51.789Z"
+                     *           "createdAt": "2026-11-26T03:16:54.981Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -35816,7 +35816,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "url": "http://127.0.0.1:36369/ras",
+                 *       "url": "http://127.0.0.1:43973/ras",
                  *       "eventTypes": [
                  *         "budget.created",
                  *         "budget.agreed"
@@ -35842,8 +35842,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-4e8f-7218-a96f-967916f0fe12",
-                     *       "url": "http://127.0.0.1:36369/ras",
+                     *       "id": "01a215db-2c47-7719-9737-66c14fdf11cb",
+                     *       "url": "http://127.0.0.1:43973/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -35853,7 +35853,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 68,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T03:02:51.789Z",
+                     *       "createdAt": "2026-11-26T03:16:54.981Z",
                      *       "secret": "whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx="
                      *     }
                      */
@@ -36023,8 +36023,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-4e8f-7218-a96f-967916f0fe12",
-                     *       "url": "http://127.0.0.1:36369/ras",
+                     *       "id": "01a215db-2c47-7719-9737-66c14fdf11cb",
+                     *       "url": "http://127.0.0.1:43973/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -36034,7 +36034,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 68,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T03:02:51.789Z"
+                     *       "createdAt": "2026-11-26T03:16:54.981Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -36346,8 +36346,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-4e8f-7218-a96f-967916f0fe12",
-                     *       "url": "http://127.0.0.1:36369/ras",
+                     *       "id": "01a215db-2c47-7719-9737-66c14fdf11cb",
+                     *       "url": "http://127.0.0.1:43973/ras",
                      *       "description": "CareFirst bridge (live)",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -36357,7 +36357,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 68,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T03:02:51.789Z"
+                     *       "createdAt": "2026-11-26T03:16:54.981Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -37167,7 +37167,7 @@ export interface operations {
                      *     </style>
                      *     </head>
                      *     <body>
-                     *     <header><p><strong>Demo Borough</strong></p><p>26 November 2026<br>indicative-budget 01a215ce-493e-759a-a1a8-270c9edf7d2c</p></header>
+                     *     <header><p><strong>Demo Borough</strong></p><p>26 November 2026<br>indicative-budget 01a215db-25c5-7286-857e-e3977a230847</p></header>
                      *     <h1>Your personal budget</h1>
                      *     <p>Dear Sam,</p>
                      *     <p>Thank you for telling us about your needs.</p>
@@ -37362,8 +37362,8 @@ export interface operations {
                     "application/x-ndjson": string;
                     /**
                      * @example id,personId,externalIds,assessmentId,status,startDate,schemeKey,schemeVersion,rasAnnualPence,panelAnnualPence,outsideRas,totalAnnualPence,councilAnnualPence,annualContributionPence,netAnnualPence,referral,agreedAt
-                     *     01a215ce-493e-759a-a1a8-270c9edf7d2c,01a215ce-46d8-7606-a832-a17609d94e27,"{""carefirst"":""JOURNEY-mwwyw5jf""}",01a215ce-475d-7026-bddc-62c3aacee2cf,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-11-26T03:02:50.806Z
-                     *     01a215ce-4b20-7737-b83b-0433057c57ea,01a215ce-46d8-7606-a832-a17609d94e27,"{""carefirst"":""JOURNEY-mwwyw5jf""}",01a215ce-475d-7026-bddc-62c3aacee2cf,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
+                     *     01a215db-25c5-7286-857e-e3977a230847,01a215db-22ff-7756-8598-085c9c69c1c9,"{""carefirst"":""JOURNEY-mwwze7se""}",01a215db-23af-70d3-8e61-c1037844eadc,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-11-26T03:16:53.760Z
+                     *     01a215db-27fe-7248-8af9-012bbfc71098,01a215db-22ff-7756-8598-085c9c69c1c9,"{""carefirst"":""JOURNEY-mwwze7se""}",01a215db-23af-70d3-8e61-c1037844eadc,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
                      */
                     "text/csv": string;
                 };
@@ -37521,12 +37521,12 @@ export interface operations {
             content: {
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mwwyw5jf,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mwwze7se,learning-disability,Alex Example,1961-02-03
                  */
                 "text/csv": string;
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mwwyw5jf,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mwwze7se,learning-disability,Alex Example,1961-02-03
                  */
                 "application/x-ndjson": string;
             };
@@ -37720,51 +37720,51 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "generatedAt": "2026-11-26T03:02:52.263Z",
+                     *       "generatedAt": "2026-11-26T03:16:55.547Z",
                      *       "council": "Demo Borough",
-                     *       "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *       "redacted": [
                      *         "staff-names",
                      *         "carers"
                      *       ],
                      *       "sections": {
                      *         "person": {
-                     *           "id": "01a215ce-46d8-7606-a832-a17609d94e27",
-                     *           "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *           "id": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam",
                      *           "dateOfBirth": null,
                      *           "agent": null,
-                     *           "createdByKeyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *           "createdByKeyId": "01a215db-208e-747f-a686-019d15470a6d",
                      *           "version": 2,
-                     *           "createdAt": "2026-11-26T03:02:49.806Z",
-                     *           "updatedAt": "2026-11-26T03:02:49.909Z",
+                     *           "createdAt": "2026-11-26T03:16:52.593Z",
+                     *           "updatedAt": "2026-11-26T03:16:52.733Z",
                      *           "caresForPersonId": null,
                      *           "erasedAt": null,
                      *           "legalHold": null,
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mwwyw5jf"
+                     *             "carefirst": "JOURNEY-mwwze7se"
                      *           }
                      *         },
                      *         "equalityMonitoring": {
-                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
-                     *           "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
+                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
                      *           "sex": "female",
                      *           "ethnicity": "white-british",
                      *           "religion": "prefer-not-to-say",
                      *           "sexualOrientation": null,
                      *           "primarySupportReason": "learning-disability",
                      *           "version": 1,
-                     *           "updatedBy": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
-                     *           "updatedAt": "2026-11-26T03:02:49.905Z"
+                     *           "updatedBy": "key:01a215db-208e-747f-a686-019d15470a6d",
+                     *           "updatedAt": "2026-11-26T03:16:52.729Z"
                      *         },
                      *         "carers": [],
                      *         "assessments": [
                      *           {
-                     *             "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
-                     *             "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
+                     *             "id": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *             "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd",
                      *             "status": "agreed",
                      *             "completedWith": [
                      *               "family"
@@ -37864,8 +37864,8 @@ export interface operations {
                      *             "moderation": {
                      *               "decision": "agree",
                      *               "amendments": [],
-                     *               "moderatedAt": "2026-11-26T03:02:50.164Z",
-                     *               "moderatedBy": "key:01a215ce-44e0-73ec-9d33-751a868ea67c"
+                     *               "moderatedAt": "2026-11-26T03:16:53.031Z",
+                     *               "moderatedBy": "key:01a215db-208e-747f-a686-019d15470a6d"
                      *             },
                      *             "eligibility": {
                      *               "basis": "care-act-2014",
@@ -37909,21 +37909,21 @@ export interface operations {
                      *               ],
                      *               "totalPoints": 179
                      *             },
-                     *             "createdByKeyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
-                     *             "submittedAt": "2026-11-26T03:02:50.130Z",
-                     *             "agreedAt": "2026-11-26T03:02:50.164Z",
+                     *             "createdByKeyId": "01a215db-208e-747f-a686-019d15470a6d",
+                     *             "submittedAt": "2026-11-26T03:16:52.995Z",
+                     *             "agreedAt": "2026-11-26T03:16:53.031Z",
                      *             "version": 4,
-                     *             "createdAt": "2026-11-26T03:02:49.945Z",
-                     *             "updatedAt": "2026-11-26T03:02:50.164Z"
+                     *             "createdAt": "2026-11-26T03:16:52.781Z",
+                     *             "updatedAt": "2026-11-26T03:16:53.031Z"
                      *           }
                      *         ],
                      *         "budgets": [
                      *           {
-                     *             "id": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
-                     *             "assessmentId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
-                     *             "schemeId": "01a215ce-40b7-72a6-beb3-246753a90e6b",
+                     *             "id": "01a215db-25c5-7286-857e-e3977a230847",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *             "assessmentId": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *             "schemeId": "01a215db-1c15-7538-826d-2a0259a8b82b",
                      *             "status": "ended",
                      *             "startDate": "2026-12-01",
                      *             "rasAnnualPence": 4027500,
@@ -37936,7 +37936,7 @@ export interface operations {
                      *               "band": null,
                      *               "method": "linear",
                      *               "scheme": {
-                     *                 "id": "01a215ce-40b7-72a6-beb3-246753a90e6b",
+                     *                 "id": "01a215db-1c15-7538-826d-2a0259a8b82b",
                      *                 "key": "adults",
                      *                 "version": 1
                      *               },
@@ -38515,7 +38515,7 @@ export interface operations {
                      *               "weeksPerYear": 52,
                      *               "fullYearPence": 4027500,
                      *               "questionnaire": {
-                     *                 "id": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
+                     *                 "id": "01a215db-1bf1-7367-a200-13146caeeadd",
                      *                 "key": "saq",
                      *                 "version": 1
                      *               },
@@ -38529,12 +38529,12 @@ export interface operations {
                      *               "weeklyContributionPence": 1500
                      *             },
                      *             "version": 3,
-                     *             "createdAt": "2026-11-26T03:02:50.423Z",
-                     *             "updatedAt": "2026-11-26T03:02:52.166Z",
+                     *             "createdAt": "2026-11-26T03:16:53.311Z",
+                     *             "updatedAt": "2026-11-26T03:16:55.414Z",
                      *             "contributionCollection": null,
                      *             "panelAnnualPence": null,
                      *             "panelReason": null,
-                     *             "agreedAt": "2026-11-26T03:02:50.806Z",
+                     *             "agreedAt": "2026-11-26T03:16:53.760Z",
                      *             "endDate": "2027-09-30",
                      *             "protectedAnnualPence": 0,
                      *             "unpaidSupportPoints": 0,
@@ -38542,11 +38542,11 @@ export interface operations {
                      *             "endReason": "Moved to another council area"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4b20-7737-b83b-0433057c57ea",
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
-                     *             "assessmentId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
-                     *             "schemeId": "01a215ce-4ad9-7170-8e24-9f5e89c6915a",
+                     *             "id": "01a215db-27fe-7248-8af9-012bbfc71098",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *             "assessmentId": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *             "schemeId": "01a215db-27a3-74a1-9f56-9ed0bd65e859",
                      *             "status": "indicative",
                      *             "startDate": "2027-04-01",
                      *             "rasAnnualPence": 4152800,
@@ -38559,7 +38559,7 @@ export interface operations {
                      *               "band": null,
                      *               "method": "linear",
                      *               "scheme": {
-                     *                 "id": "01a215ce-4ad9-7170-8e24-9f5e89c6915a",
+                     *                 "id": "01a215db-27a3-74a1-9f56-9ed0bd65e859",
                      *                 "key": "adults",
                      *                 "version": 2
                      *               },
@@ -39138,7 +39138,7 @@ export interface operations {
                      *               "weeksPerYear": 52,
                      *               "fullYearPence": 4152800,
                      *               "questionnaire": {
-                     *                 "id": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3",
+                     *                 "id": "01a215db-1bf1-7367-a200-13146caeeadd",
                      *                 "key": "saq",
                      *                 "version": 1
                      *               },
@@ -39152,8 +39152,8 @@ export interface operations {
                      *               "weeklyContributionPence": 1500
                      *             },
                      *             "version": 1,
-                     *             "createdAt": "2026-11-26T03:02:50.906Z",
-                     *             "updatedAt": "2026-11-26T03:02:50.906Z",
+                     *             "createdAt": "2026-11-26T03:16:53.875Z",
+                     *             "updatedAt": "2026-11-26T03:16:53.875Z",
                      *             "contributionCollection": null,
                      *             "panelAnnualPence": null,
                      *             "panelReason": null,
@@ -39167,10 +39167,10 @@ export interface operations {
                      *         ],
                      *         "supportPlans": [
                      *           {
-                     *             "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *             "id": "01a215db-267e-7091-b419-63f76c33c092",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *             "status": "approved",
                      *             "stage": null,
                      *             "plan": {
@@ -39224,74 +39224,74 @@ export interface operations {
                      *               "healthySafeAndWell": "My PA checks my medication daily"
                      *             },
                      *             "exception": null,
-                     *             "createdByKeyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
-                     *             "submittedAt": "2026-11-26T03:02:50.732Z",
-                     *             "decidedAt": "2026-11-26T03:02:50.802Z",
+                     *             "createdByKeyId": "01a215db-208e-747f-a686-019d15470a6d",
+                     *             "submittedAt": "2026-11-26T03:16:53.679Z",
+                     *             "decidedAt": "2026-11-26T03:16:53.755Z",
                      *             "version": 6,
-                     *             "createdAt": "2026-11-26T03:02:50.606Z",
-                     *             "updatedAt": "2026-11-26T03:02:50.802Z"
+                     *             "createdAt": "2026-11-26T03:16:53.499Z",
+                     *             "updatedAt": "2026-11-26T03:16:53.755Z"
                      *           }
                      *         ],
                      *         "planDecisions": [
                      *           {
-                     *             "id": "01a215ce-4a7f-7330-8724-56a0f9a568f9",
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "planId": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *             "id": "01a215db-2746-722f-9441-2ef8a2a0e471",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "planId": "01a215db-267e-7091-b419-63f76c33c092",
                      *             "stage": "coordinator",
                      *             "outcome": "approve",
                      *             "reasons": "Approved at coordinator: meets the outcomes",
                      *             "planVersion": 3,
-                     *             "decidedBy": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
-                     *             "decidedAt": "2026-11-26T03:02:50.745Z",
+                     *             "decidedBy": "key:01a215db-208e-747f-a686-019d15470a6d",
+                     *             "decidedAt": "2026-11-26T03:16:53.696Z",
                      *             "actorName": "[redacted]",
                      *             "checklistReasons": null
                      *           },
                      *           {
-                     *             "id": "01a215ce-4a97-7730-8961-d6f56fd526d9",
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "planId": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *             "id": "01a215db-2761-75e7-bcc7-9207552737cf",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "planId": "01a215db-267e-7091-b419-63f76c33c092",
                      *             "stage": "team-manager",
                      *             "outcome": "approve",
                      *             "reasons": "Approved at team-manager: meets the outcomes",
                      *             "planVersion": 4,
-                     *             "decidedBy": "key:01a215ce-44f7-7654-9318-64922a2dcdcd",
-                     *             "decidedAt": "2026-11-26T03:02:50.770Z",
+                     *             "decidedBy": "key:01a215db-20b8-76a6-ad1a-6c6485599e96",
+                     *             "decidedAt": "2026-11-26T03:16:53.723Z",
                      *             "actorName": "[redacted]",
                      *             "checklistReasons": null
                      *           },
                      *           {
-                     *             "id": "01a215ce-4ab1-7535-b2e7-b613b528a277",
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "planId": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *             "id": "01a215db-2779-76c7-a1cf-839fa05a4950",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "planId": "01a215db-267e-7091-b419-63f76c33c092",
                      *             "stage": "panel",
                      *             "outcome": "approve",
                      *             "reasons": "Approved at panel: meets the outcomes",
                      *             "planVersion": 5,
-                     *             "decidedBy": "key:01a215ce-4500-7544-ae6a-472ce30700c2",
-                     *             "decidedAt": "2026-11-26T03:02:50.796Z",
+                     *             "decidedBy": "key:01a215db-20d9-71f8-bc7e-91628b0a4b53",
+                     *             "decidedAt": "2026-11-26T03:16:53.746Z",
                      *             "actorName": "[redacted]",
                      *             "checklistReasons": null
                      *           }
                      *         ],
                      *         "financialAssessments": [
                      *           {
-                     *             "id": "01a215ce-4852-74e4-ab88-aa0c4781c37a",
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *             "id": "01a215db-24cd-72f9-92cd-8c726ef679ff",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *             "effectiveFrom": "2026-04-01",
                      *             "method": "entered",
                      *             "weeklyContributionPence": 1500,
                      *             "calculation": null,
                      *             "notes": null,
-                     *             "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
-                     *             "createdAt": "2026-11-26T03:02:50.192Z",
+                     *             "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "createdAt": "2026-11-26T03:16:53.067Z",
                      *             "chargingPolicyId": null,
                      *             "chargingPolicyVersion": null
                      *           },
                      *           {
-                     *             "id": "01a215ce-48e1-737a-97bb-c00831865052",
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *             "id": "01a215db-255d-7406-9289-cf9d3ee74c50",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *             "effectiveFrom": "2027-04-01",
                      *             "method": "calculated",
                      *             "weeklyContributionPence": 10035,
@@ -39448,121 +39448,121 @@ export interface operations {
                      *               "policyName": "Charging policy 2027/28"
                      *             },
                      *             "notes": null,
-                     *             "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
-                     *             "createdAt": "2026-11-26T03:02:50.333Z",
-                     *             "chargingPolicyId": "01a215ce-4888-702d-a315-6b734bdb4189",
+                     *             "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "createdAt": "2026-11-26T03:16:53.209Z",
+                     *             "chargingPolicyId": "01a215db-24fc-73b4-ab50-292f2c7b362d",
                      *             "chargingPolicyVersion": 1
                      *           }
                      *         ],
                      *         "paymentAgreements": [
                      *           {
-                     *             "id": "01a215ce-4abb-7033-a199-b82f499a399b",
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *             "planId": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *             "id": "01a215db-2785-7033-976c-dea0fa6fad77",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *             "planId": "01a215db-267e-7091-b419-63f76c33c092",
                      *             "startDate": "2026-12-01",
                      *             "frequency": "monthly",
                      *             "collection": "net",
-                     *             "financialAssessmentId": "01a215ce-4852-74e4-ab88-aa0c4781c37a",
+                     *             "financialAssessmentId": "01a215db-24cd-72f9-92cd-8c726ef679ff",
                      *             "weeklyContributionPence": 1500,
                      *             "grossAnnualPence": 4027500,
                      *             "contributionAnnualPence": 78000,
                      *             "netAnnualPence": 3949500,
-                     *             "createdAt": "2026-11-26T03:02:50.796Z"
+                     *             "createdAt": "2026-11-26T03:16:53.746Z"
                      *           }
                      *         ],
                      *         "paymentInstalments": [
                      *           {
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "agreementId": "01a215ce-4abb-7033-a199-b82f499a399b",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "agreementId": "01a215db-2785-7033-976c-dea0fa6fad77",
                      *             "number": 1,
                      *             "dueDate": "2026-12-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "agreementId": "01a215ce-4abb-7033-a199-b82f499a399b",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "agreementId": "01a215db-2785-7033-976c-dea0fa6fad77",
                      *             "number": 2,
                      *             "dueDate": "2027-01-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "agreementId": "01a215ce-4abb-7033-a199-b82f499a399b",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "agreementId": "01a215db-2785-7033-976c-dea0fa6fad77",
                      *             "number": 3,
                      *             "dueDate": "2027-02-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "agreementId": "01a215ce-4abb-7033-a199-b82f499a399b",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "agreementId": "01a215db-2785-7033-976c-dea0fa6fad77",
                      *             "number": 4,
                      *             "dueDate": "2027-03-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "agreementId": "01a215ce-4abb-7033-a199-b82f499a399b",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "agreementId": "01a215db-2785-7033-976c-dea0fa6fad77",
                      *             "number": 5,
                      *             "dueDate": "2027-04-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "agreementId": "01a215ce-4abb-7033-a199-b82f499a399b",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "agreementId": "01a215db-2785-7033-976c-dea0fa6fad77",
                      *             "number": 6,
                      *             "dueDate": "2027-05-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "agreementId": "01a215ce-4abb-7033-a199-b82f499a399b",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "agreementId": "01a215db-2785-7033-976c-dea0fa6fad77",
                      *             "number": 7,
                      *             "dueDate": "2027-06-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "agreementId": "01a215ce-4abb-7033-a199-b82f499a399b",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "agreementId": "01a215db-2785-7033-976c-dea0fa6fad77",
                      *             "number": 8,
                      *             "dueDate": "2027-07-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "agreementId": "01a215ce-4abb-7033-a199-b82f499a399b",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "agreementId": "01a215db-2785-7033-976c-dea0fa6fad77",
                      *             "number": 9,
                      *             "dueDate": "2027-08-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "agreementId": "01a215ce-4abb-7033-a199-b82f499a399b",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "agreementId": "01a215db-2785-7033-976c-dea0fa6fad77",
                      *             "number": 10,
                      *             "dueDate": "2027-09-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "agreementId": "01a215ce-4abb-7033-a199-b82f499a399b",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "agreementId": "01a215db-2785-7033-976c-dea0fa6fad77",
                      *             "number": 11,
                      *             "dueDate": "2027-10-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "agreementId": "01a215ce-4abb-7033-a199-b82f499a399b",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "agreementId": "01a215db-2785-7033-976c-dea0fa6fad77",
                      *             "number": 12,
                      *             "dueDate": "2027-11-01",
                      *             "amountPence": 329125,
@@ -39571,10 +39571,10 @@ export interface operations {
                      *         ],
                      *         "directPaymentAgreements": [
                      *           {
-                     *             "id": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *             "id": "01a215db-281b-701d-90d1-de8d75364497",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *             "termsVersion": "2026-04",
                      *             "termsText": "Demo Borough direct payment agreement. I will use the money for the support in my agreed plan, keep it in the account named here, keep receipts for everything I buy, send a statement every quarter, and pay back anything not spent on my plan if the council asks.",
                      *             "holderType": "person",
@@ -39584,17 +39584,17 @@ export interface operations {
                      *             "acceptedOn": "2026-11-20",
                      *             "acceptedBy": "The person, with their sister",
                      *             "status": "active",
-                     *             "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
-                     *             "createdAt": "2026-11-26T03:02:50.934Z",
-                     *             "updatedAt": "2026-11-26T03:02:51.448Z",
+                     *             "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "createdAt": "2026-11-26T03:16:53.911Z",
+                     *             "updatedAt": "2026-11-26T03:16:54.524Z",
                      *             "version": 3
                      *           }
                      *         ],
                      *         "accountReturns": [
                      *           {
-                     *             "id": "01a215ce-4ce4-7486-aa94-ea623ccb886f",
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "agreementId": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *             "id": "01a215db-29fb-7761-88df-585c9244b0c8",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "agreementId": "01a215db-281b-701d-90d1-de8d75364497",
                      *             "periodFrom": "2026-12-01",
                      *             "periodTo": "2026-12-31",
                      *             "statement": {
@@ -39708,34 +39708,34 @@ export interface operations {
                      *               ]
                      *             },
                      *             "matches": true,
-                     *             "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
-                     *             "createdAt": "2026-11-26T03:02:51.358Z"
+                     *             "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "createdAt": "2026-11-26T03:16:54.389Z"
                      *           }
                      *         ],
                      *         "payments": [
                      *           {
-                     *             "runId": "01a215ce-4b95-7092-ae4c-d8dc2fddb8d6",
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *             "runId": "01a215db-2888-72d9-88b6-93da4ca223c1",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *             "instalmentNumber": 1,
                      *             "dueDate": "2026-12-01",
                      *             "amountPence": 329125,
                      *             "payeeKind": "direct-payment",
                      *             "payeeReference": "DB-CARD-0001",
                      *             "payeeName": "Sam",
-                     *             "directPaymentAgreementId": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *             "directPaymentAgreementId": "01a215db-281b-701d-90d1-de8d75364497",
                      *             "status": "paid",
                      *             "skippedReason": null,
-                     *             "transactionId": "01a215ce-4bca-74b1-ab84-31a2c5d79ef7"
+                     *             "transactionId": "01a215db-28b0-71d1-97b3-f09b52d0b4e3"
                      *           }
                      *         ],
                      *         "reviews": [
                      *           {
-                     *             "id": "01a215ce-4ac3-71c9-9c75-44988d7b8959",
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *             "id": "01a215db-278d-725e-b784-c342d016ec1f",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *             "kind": "first",
                      *             "dueDate": "2026-12-29",
                      *             "status": "scheduled",
@@ -39743,16 +39743,16 @@ export interface operations {
                      *             "clawback": null,
                      *             "completedAt": null,
                      *             "version": 1,
-                     *             "createdAt": "2026-11-26T03:02:50.796Z",
-                     *             "updatedAt": "2026-11-26T03:02:50.796Z",
+                     *             "createdAt": "2026-11-26T03:16:53.746Z",
+                     *             "updatedAt": "2026-11-26T03:16:53.746Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a215ce-4ac3-71ca-afed-19924561cce7",
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *             "id": "01a215db-278d-725f-96d8-b611fbae100a",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *             "kind": "annual",
                      *             "dueDate": "2027-12-01",
                      *             "status": "completed",
@@ -39812,11 +39812,11 @@ export interface operations {
                      *               "decision": {
                      *                 "reason": "A replacement hoist is due next month",
                      *                 "decision": "reduce",
-                     *                 "decidedAt": "2026-11-26T03:02:51.671Z",
-                     *                 "decidedBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *                 "decidedAt": "2026-11-26T03:16:54.837Z",
+                     *                 "decidedBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *                 "amountPence": 1577576,
                      *                 "transactionIds": [
-                     *                   "01a215ce-4e16-775e-b5e0-92d649078b62"
+                     *                   "01a215db-2bb4-767d-ae9f-5ef347c01219"
                      *                 ]
                      *               },
                      *               "annualPence": 4027500,
@@ -39925,18 +39925,18 @@ export interface operations {
                      *               "contributionDuePence": 76920,
                      *               "contributionRefundPence": 0
                      *             },
-                     *             "completedAt": "2026-11-26T03:02:51.636Z",
+                     *             "completedAt": "2026-11-26T03:16:54.792Z",
                      *             "version": 3,
-                     *             "createdAt": "2026-11-26T03:02:50.796Z",
-                     *             "updatedAt": "2026-11-26T03:02:51.671Z",
+                     *             "createdAt": "2026-11-26T03:16:53.746Z",
+                     *             "updatedAt": "2026-11-26T03:16:54.837Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a215ce-4b22-70dd-be30-64e8e5596ec3",
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *             "id": "01a215db-2803-7126-9429-5d9297d5fb1a",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *             "kind": "interim",
                      *             "dueDate": "2027-04-01",
                      *             "status": "completed",
@@ -39966,18 +39966,18 @@ export interface operations {
                      *               "spentAsPlanned": "yes"
                      *             },
                      *             "clawback": null,
-                     *             "completedAt": "2026-11-26T03:02:51.593Z",
+                     *             "completedAt": "2026-11-26T03:16:54.739Z",
                      *             "version": 2,
-                     *             "createdAt": "2026-11-26T03:02:50.906Z",
-                     *             "updatedAt": "2026-11-26T03:02:51.594Z",
+                     *             "createdAt": "2026-11-26T03:16:53.875Z",
+                     *             "updatedAt": "2026-11-26T03:16:54.740Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a215ce-4d87-7532-b7ae-3847a7bdbdf5",
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *             "id": "01a215db-2ae6-725d-950b-9966dfd9009d",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *             "kind": "interim",
                      *             "dueDate": "2027-03-01",
                      *             "status": "scheduled",
@@ -39985,19 +39985,19 @@ export interface operations {
                      *             "clawback": null,
                      *             "completedAt": null,
                      *             "version": 1,
-                     *             "createdAt": "2026-11-26T03:02:51.524Z",
-                     *             "updatedAt": "2026-11-26T03:02:51.524Z",
+                     *             "createdAt": "2026-11-26T03:16:54.628Z",
+                     *             "updatedAt": "2026-11-26T03:16:54.628Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           }
                      *         ],
                      *         "appeals": [
                      *           {
-                     *             "id": "01a215ce-4e34-718d-aa47-89fb3c87e30c",
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *             "id": "01a215db-2be3-7286-bbdf-6eda5d7b285f",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *             "subject": "budget",
-                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *             "planId": null,
                      *             "decisionId": null,
                      *             "lodgedBy": "person",
@@ -40006,43 +40006,43 @@ export interface operations {
                      *             "decision": {
                      *               "outcome": "not-upheld",
                      *               "reasons": "Night-time needs are counted in section 4",
-                     *               "decidedAt": "2026-11-26T03:02:51.749Z",
-                     *               "decidedBy": "key:01a215ce-4500-7544-ae6a-472ce30700c2",
+                     *               "decidedAt": "2026-11-26T03:16:54.937Z",
+                     *               "decidedBy": "key:01a215db-20d9-71f8-bc7e-91628b0a4b53",
                      *               "agreedAnnualPence": null
                      *             },
-                     *             "createdByKeyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "createdByKeyId": "01a215db-208e-747f-a686-019d15470a6d",
                      *             "version": 2,
-                     *             "createdAt": "2026-11-26T03:02:51.698Z",
-                     *             "updatedAt": "2026-11-26T03:02:51.749Z"
+                     *             "createdAt": "2026-11-26T03:16:54.882Z",
+                     *             "updatedAt": "2026-11-26T03:16:54.938Z"
                      *           }
                      *         ],
                      *         "letters": [
                      *           {
                      *             "kind": "indicative-budget",
-                     *             "id": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *             "href": "/v1/letters/indicative-budget/01a215ce-493e-759a-a1a8-270c9edf7d2c"
+                     *             "id": "01a215db-25c5-7286-857e-e3977a230847",
+                     *             "href": "/v1/letters/indicative-budget/01a215db-25c5-7286-857e-e3977a230847"
                      *           },
                      *           {
                      *             "kind": "indicative-budget",
-                     *             "id": "01a215ce-4b20-7737-b83b-0433057c57ea",
-                     *             "href": "/v1/letters/indicative-budget/01a215ce-4b20-7737-b83b-0433057c57ea"
+                     *             "id": "01a215db-27fe-7248-8af9-012bbfc71098",
+                     *             "href": "/v1/letters/indicative-budget/01a215db-27fe-7248-8af9-012bbfc71098"
                      *           },
                      *           {
                      *             "kind": "plan-decision",
-                     *             "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
-                     *             "href": "/v1/letters/plan-decision/01a215ce-49f1-776a-badb-ba3c13f6f92d"
+                     *             "id": "01a215db-267e-7091-b419-63f76c33c092",
+                     *             "href": "/v1/letters/plan-decision/01a215db-267e-7091-b419-63f76c33c092"
                      *           },
                      *           {
                      *             "kind": "clawback-recommendation",
-                     *             "id": "01a215ce-4ac3-71ca-afed-19924561cce7",
-                     *             "href": "/v1/letters/clawback-recommendation/01a215ce-4ac3-71ca-afed-19924561cce7"
+                     *             "id": "01a215db-278d-725f-96d8-b611fbae100a",
+                     *             "href": "/v1/letters/clawback-recommendation/01a215db-278d-725f-96d8-b611fbae100a"
                      *           }
                      *         ],
                      *         "ledger": [
                      *           {
-                     *             "id": "01a215ce-4e16-775e-b5e0-92d649078b62",
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *             "id": "01a215db-2bb4-767d-ae9f-5ef347c01219",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *             "kind": "clawback",
                      *             "direction": -1,
                      *             "amountPence": 1577576,
@@ -40051,16 +40051,16 @@ export interface operations {
                      *             "planLine": null,
                      *             "managedBy": null,
                      *             "instalmentNumber": null,
-                     *             "description": "Clawback reduced at review 01a215ce-4ac3-71ca-afed-19924561cce7: A replacement hoist is due next month",
+                     *             "description": "Clawback reduced at review 01a215db-278d-725f-96d8-b611fbae100a: A replacement hoist is due next month",
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
-                     *             "createdAt": "2026-11-26T03:02:51.665Z",
+                     *             "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "createdAt": "2026-11-26T03:16:54.828Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4bca-74b1-ab84-31a2c5d79ef7",
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *             "id": "01a215db-28b0-71d1-97b3-f09b52d0b4e3",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40071,14 +40071,14 @@ export interface operations {
                      *             "instalmentNumber": 1,
                      *             "description": "Payment run 2026-12-01",
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
-                     *             "createdAt": "2026-11-26T03:02:51.077Z",
+                     *             "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "createdAt": "2026-11-26T03:16:54.052Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4c1f-757c-8fb6-bdc38fc475b8",
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *             "id": "01a215db-2910-7022-adce-c673910a8bf8",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40089,14 +40089,14 @@ export interface operations {
                      *             "instalmentNumber": 2,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
-                     *             "createdAt": "2026-11-26T03:02:51.158Z",
+                     *             "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "createdAt": "2026-11-26T03:16:54.151Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4c3a-73cc-b591-42b47cc1e978",
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *             "id": "01a215db-292d-76ae-991a-88dece62f127",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40107,14 +40107,14 @@ export interface operations {
                      *             "instalmentNumber": 3,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
-                     *             "createdAt": "2026-11-26T03:02:51.186Z",
+                     *             "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "createdAt": "2026-11-26T03:16:54.183Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4c48-716b-a6e8-f524ef17e577",
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *             "id": "01a215db-2941-763c-b33e-c6897ca9bead",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40125,14 +40125,14 @@ export interface operations {
                      *             "instalmentNumber": 4,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
-                     *             "createdAt": "2026-11-26T03:02:51.201Z",
+                     *             "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "createdAt": "2026-11-26T03:16:54.203Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4c57-7016-9076-72615dbb1866",
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *             "id": "01a215db-2952-7677-aaae-415312091a28",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40143,14 +40143,14 @@ export interface operations {
                      *             "instalmentNumber": 5,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
-                     *             "createdAt": "2026-11-26T03:02:51.216Z",
+                     *             "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "createdAt": "2026-11-26T03:16:54.219Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4c66-7787-9e9e-28b80441aec9",
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *             "id": "01a215db-2964-7765-9c20-388aa2925467",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40161,14 +40161,14 @@ export interface operations {
                      *             "instalmentNumber": 6,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
-                     *             "createdAt": "2026-11-26T03:02:51.231Z",
+                     *             "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "createdAt": "2026-11-26T03:16:54.238Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4c7a-73a0-9780-ed1a1e302550",
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *             "id": "01a215db-2974-7732-b133-cac1e02712f6",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40179,14 +40179,14 @@ export interface operations {
                      *             "instalmentNumber": 7,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
-                     *             "createdAt": "2026-11-26T03:02:51.250Z",
+                     *             "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "createdAt": "2026-11-26T03:16:54.255Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4c8a-77a1-b377-4274e63f0106",
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *             "id": "01a215db-2993-71f8-88fe-a8d289315b75",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40197,14 +40197,14 @@ export interface operations {
                      *             "instalmentNumber": 8,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
-                     *             "createdAt": "2026-11-26T03:02:51.267Z",
+                     *             "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "createdAt": "2026-11-26T03:16:54.282Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4c9b-77a2-9397-e7de4db5ee9c",
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *             "id": "01a215db-29a9-7592-8205-137dc4336974",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40215,14 +40215,14 @@ export interface operations {
                      *             "instalmentNumber": 9,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
-                     *             "createdAt": "2026-11-26T03:02:51.284Z",
+                     *             "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "createdAt": "2026-11-26T03:16:54.301Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4cae-729f-a6dc-ff315c9fc14d",
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *             "id": "01a215db-29bc-7570-9c7a-684937b70b9d",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40233,14 +40233,14 @@ export interface operations {
                      *             "instalmentNumber": 10,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
-                     *             "createdAt": "2026-11-26T03:02:51.303Z",
+                     *             "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "createdAt": "2026-11-26T03:16:54.324Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4cbb-7339-9370-d48edfa71c60",
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *             "id": "01a215db-29ce-7021-ab7a-d5da32a25383",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40251,14 +40251,14 @@ export interface operations {
                      *             "instalmentNumber": 11,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
-                     *             "createdAt": "2026-11-26T03:02:51.316Z",
+                     *             "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "createdAt": "2026-11-26T03:16:54.343Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4ccc-7546-ae27-ac82e3a3d471",
-                     *             "councilId": "01a215ce-4067-77b2-a186-77184d21ff15",
-                     *             "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *             "id": "01a215db-29e5-702f-945c-5b295431e102",
+                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40269,322 +40269,322 @@ export interface operations {
                      *             "instalmentNumber": 12,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
-                     *             "createdAt": "2026-11-26T03:02:51.330Z",
+                     *             "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "createdAt": "2026-11-26T03:16:54.364Z",
                      *             "funder": "council"
                      *           }
                      *         ],
                      *         "events": [
                      *           {
                      *             "seq": 15,
-                     *             "id": "01a215ce-46e3-758b-ab26-b072984b7cd2",
+                     *             "id": "01a215db-230e-77de-9830-9627594cf1ae",
                      *             "type": "person.created",
                      *             "entityType": "person",
-                     *             "entityId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *             "entityId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *             "payload": {
-                     *               "id": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "id": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mwwyw5jf"
+                     *                 "carefirst": "JOURNEY-mwwze7se"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:49.806Z"
+                     *             "occurredAt": "2026-11-26T03:16:52.593Z"
                      *           },
                      *           {
                      *             "seq": 16,
-                     *             "id": "01a215ce-472b-7273-9cec-e7f67ecc659b",
+                     *             "id": "01a215db-2368-7774-9efc-98bec5b987c5",
                      *             "type": "person.updated",
                      *             "entityType": "person",
-                     *             "entityId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *             "entityId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *             "payload": {
-                     *               "id": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "id": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "version": 2,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mwwyw5jf"
+                     *                 "carefirst": "JOURNEY-mwwze7se"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:49.888Z"
+                     *             "occurredAt": "2026-11-26T03:16:52.701Z"
                      *           },
                      *           {
                      *             "seq": 17,
-                     *             "id": "01a215ce-4762-7496-8a09-33fb71ff47a9",
+                     *             "id": "01a215db-23b6-731d-8739-cc590dd58d94",
                      *             "type": "assessment.created",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *             "entityId": "01a215db-23af-70d3-8e61-c1037844eadc",
                      *             "payload": {
-                     *               "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *               "id": "01a215db-23af-70d3-8e61-c1037844eadc",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3"
+                     *               "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd"
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:49.945Z"
+                     *             "occurredAt": "2026-11-26T03:16:52.781Z"
                      *           },
                      *           {
                      *             "seq": 18,
-                     *             "id": "01a215ce-47a5-713c-abc2-b3bd1a1328f8",
+                     *             "id": "01a215db-241a-74a7-84dc-3c232e0aab15",
                      *             "type": "assessment.answers-saved",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *             "entityId": "01a215db-23af-70d3-8e61-c1037844eadc",
                      *             "payload": {
-                     *               "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *               "id": "01a215db-23af-70d3-8e61-c1037844eadc",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3"
+                     *               "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd"
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:50.010Z"
+                     *             "occurredAt": "2026-11-26T03:16:52.880Z"
                      *           },
                      *           {
                      *             "seq": 19,
-                     *             "id": "01a215ce-4818-7153-bdf0-98c1e92aabd5",
+                     *             "id": "01a215db-2488-7190-a5f5-002d13c292f2",
                      *             "type": "assessment.submitted",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *             "entityId": "01a215db-23af-70d3-8e61-c1037844eadc",
                      *             "payload": {
-                     *               "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *               "id": "01a215db-23af-70d3-8e61-c1037844eadc",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3"
+                     *               "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd"
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:50.128Z"
+                     *             "occurredAt": "2026-11-26T03:16:52.994Z"
                      *           },
                      *           {
                      *             "seq": 20,
-                     *             "id": "01a215ce-483a-7667-8929-9c5ad592daa1",
+                     *             "id": "01a215db-24ae-748c-8640-a31c8a264d61",
                      *             "type": "assessment.agreed",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *             "entityId": "01a215db-23af-70d3-8e61-c1037844eadc",
                      *             "payload": {
-                     *               "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *               "id": "01a215db-23af-70d3-8e61-c1037844eadc",
                      *               "status": "agreed",
                      *               "version": 4,
                      *               "decision": "agree",
                      *               "eligible": true,
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "amendments": 0,
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3"
+                     *               "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd"
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:50.160Z"
+                     *             "occurredAt": "2026-11-26T03:16:53.029Z"
                      *           },
                      *           {
                      *             "seq": 21,
-                     *             "id": "01a215ce-485d-7449-af5b-121ad1541944",
+                     *             "id": "01a215db-24d3-75b6-b1b8-24b86566956f",
                      *             "type": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a215ce-4852-74e4-ab88-aa0c4781c37a",
+                     *             "entityId": "01a215db-24cd-72f9-92cd-8c726ef679ff",
                      *             "payload": {
-                     *               "id": "01a215ce-4852-74e4-ab88-aa0c4781c37a",
+                     *               "id": "01a215db-24cd-72f9-92cd-8c726ef679ff",
                      *               "method": "entered",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "effectiveFrom": "2026-04-01",
                      *               "weeklyContributionPence": 1500
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:50.192Z"
+                     *             "occurredAt": "2026-11-26T03:16:53.067Z"
                      *           },
                      *           {
                      *             "seq": 23,
-                     *             "id": "01a215ce-48e4-764f-849c-50f291333bbf",
+                     *             "id": "01a215db-2564-7413-ab42-4a91d53acd06",
                      *             "type": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a215ce-48e1-737a-97bb-c00831865052",
+                     *             "entityId": "01a215db-255d-7406-9289-cf9d3ee74c50",
                      *             "payload": {
-                     *               "id": "01a215ce-48e1-737a-97bb-c00831865052",
+                     *               "id": "01a215db-255d-7406-9289-cf9d3ee74c50",
                      *               "method": "calculated",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "effectiveFrom": "2027-04-01",
-                     *               "chargingPolicyId": "01a215ce-4888-702d-a315-6b734bdb4189",
+                     *               "chargingPolicyId": "01a215db-24fc-73b4-ab50-292f2c7b362d",
                      *               "chargingPolicyVersion": 1,
                      *               "weeklyContributionPence": 10035
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:50.333Z"
+                     *             "occurredAt": "2026-11-26T03:16:53.209Z"
                      *           },
                      *           {
                      *             "seq": 24,
-                     *             "id": "01a215ce-4947-715a-b57e-c2619cc5ce7b",
+                     *             "id": "01a215db-25cd-7065-a27a-55ba2f17570c",
                      *             "type": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *             "entityId": "01a215db-25c5-7286-857e-e3977a230847",
                      *             "payload": {
-                     *               "id": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "id": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "referral": null,
-                     *               "schemeId": "01a215ce-40b7-72a6-beb3-246753a90e6b",
+                     *               "schemeId": "01a215db-1c15-7538-826d-2a0259a8b82b",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *               "assessmentId": "01a215db-23af-70d3-8e61-c1037844eadc",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:50.423Z"
+                     *             "occurredAt": "2026-11-26T03:16:53.311Z"
                      *           },
                      *           {
                      *             "seq": 25,
-                     *             "id": "01a215ce-49f8-70cc-a975-2495a2f77ebf",
+                     *             "id": "01a215db-2687-76e8-960e-f1bd47cc4256",
                      *             "type": "support-plan.created",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *             "entityId": "01a215db-267e-7091-b419-63f76c33c092",
                      *             "payload": {
-                     *               "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *               "id": "01a215db-267e-7091-b419-63f76c33c092",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27"
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9"
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:50.606Z"
+                     *             "occurredAt": "2026-11-26T03:16:53.499Z"
                      *           },
                      *           {
                      *             "seq": 26,
-                     *             "id": "01a215ce-4a2d-7297-b0da-8cf87aec2efd",
+                     *             "id": "01a215db-26d8-71f2-aa3c-b800fce9d4f6",
                      *             "type": "support-plan.updated",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *             "entityId": "01a215db-267e-7091-b419-63f76c33c092",
                      *             "payload": {
-                     *               "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *               "id": "01a215db-267e-7091-b419-63f76c33c092",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27"
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9"
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:50.661Z"
+                     *             "occurredAt": "2026-11-26T03:16:53.584Z"
                      *           },
                      *           {
                      *             "seq": 27,
-                     *             "id": "01a215ce-4a71-761c-b29c-4db84761c57b",
+                     *             "id": "01a215db-2735-7426-bec2-8c4d81479359",
                      *             "type": "support-plan.submitted",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *             "entityId": "01a215db-267e-7091-b419-63f76c33c092",
                      *             "payload": {
-                     *               "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *               "id": "01a215db-267e-7091-b419-63f76c33c092",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27"
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9"
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:50.730Z"
+                     *             "occurredAt": "2026-11-26T03:16:53.677Z"
                      *           },
                      *           {
                      *             "seq": 28,
-                     *             "id": "01a215ce-4a88-729a-9348-4f027013c742",
+                     *             "id": "01a215db-274e-759c-9456-d631de8cc22d",
                      *             "type": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *             "entityId": "01a215db-267e-7091-b419-63f76c33c092",
                      *             "payload": {
-                     *               "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *               "id": "01a215db-267e-7091-b419-63f76c33c092",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "decision": {
-                     *                 "id": "01a215ce-4a7f-7330-8724-56a0f9a568f9",
+                     *                 "id": "01a215db-2746-722f-9441-2ef8a2a0e471",
                      *                 "stage": "coordinator",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:50.745Z"
+                     *             "occurredAt": "2026-11-26T03:16:53.696Z"
                      *           },
                      *           {
                      *             "seq": 29,
-                     *             "id": "01a215ce-4a9f-7549-8df3-78616f89d9a5",
+                     *             "id": "01a215db-2769-70d8-a1b8-a790c9ffe8ce",
                      *             "type": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *             "entityId": "01a215db-267e-7091-b419-63f76c33c092",
                      *             "payload": {
-                     *               "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *               "id": "01a215db-267e-7091-b419-63f76c33c092",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "decision": {
-                     *                 "id": "01a215ce-4a97-7730-8961-d6f56fd526d9",
+                     *                 "id": "01a215db-2761-75e7-bcc7-9207552737cf",
                      *                 "stage": "team-manager",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:50.770Z"
+                     *             "occurredAt": "2026-11-26T03:16:53.723Z"
                      *           },
                      *           {
                      *             "seq": 30,
-                     *             "id": "01a215ce-4ace-7182-84de-0c15c3ce70fe",
+                     *             "id": "01a215db-2797-7365-bb0f-a401ccef18b6",
                      *             "type": "support-plan.approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *             "entityId": "01a215db-267e-7091-b419-63f76c33c092",
                      *             "payload": {
-                     *               "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *               "id": "01a215db-267e-7091-b419-63f76c33c092",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 6,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "decision": {
-                     *                 "id": "01a215ce-4ab1-7535-b2e7-b613b528a277",
+                     *                 "id": "01a215db-2779-76c7-a1cf-839fa05a4950",
                      *                 "stage": "panel",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:50.796Z"
+                     *             "occurredAt": "2026-11-26T03:16:53.746Z"
                      *           },
                      *           {
                      *             "seq": 31,
-                     *             "id": "01a215ce-4ace-7183-83fa-bf3b34237a02",
+                     *             "id": "01a215db-2797-7366-80a2-691166a4d6a6",
                      *             "type": "budget.agreed",
                      *             "entityType": "budget",
-                     *             "entityId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *             "entityId": "01a215db-25c5-7286-857e-e3977a230847",
                      *             "payload": {
-                     *               "id": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "id": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "referral": null,
-                     *               "schemeId": "01a215ce-40b7-72a6-beb3-246753a90e6b",
+                     *               "schemeId": "01a215db-1c15-7538-826d-2a0259a8b82b",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *               "assessmentId": "01a215db-23af-70d3-8e61-c1037844eadc",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:50.796Z"
+                     *             "occurredAt": "2026-11-26T03:16:53.746Z"
                      *           },
                      *           {
                      *             "seq": 32,
-                     *             "id": "01a215ce-4ace-7184-8b08-1c3db22c4d3d",
+                     *             "id": "01a215db-2797-7367-914d-4d3b83530175",
                      *             "type": "payment-agreement.created",
                      *             "entityType": "payment-agreement",
-                     *             "entityId": "01a215ce-4abb-7033-a199-b82f499a399b",
+                     *             "entityId": "01a215db-2785-7033-976c-dea0fa6fad77",
                      *             "payload": {
-                     *               "id": "01a215ce-4abb-7033-a199-b82f499a399b",
+                     *               "id": "01a215db-2785-7033-976c-dea0fa6fad77",
                      *               "funders": [
                      *                 "council"
                      *               ],
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "frequency": "monthly",
                      *               "startDate": "2026-12-01",
                      *               "collection": "net",
@@ -40593,334 +40593,334 @@ export interface operations {
                      *               "grossAnnualPence": 4027500,
                      *               "contributionAnnualPence": 78000
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:50.796Z"
+                     *             "occurredAt": "2026-11-26T03:16:53.746Z"
                      *           },
                      *           {
                      *             "seq": 33,
-                     *             "id": "01a215ce-4ace-7185-91d3-9f5000fd4c1d",
+                     *             "id": "01a215db-2797-7368-97b6-a628ea711151",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a215ce-4ac3-71c9-9c75-44988d7b8959",
+                     *             "entityId": "01a215db-278d-725e-b784-c342d016ec1f",
                      *             "payload": {
-                     *               "id": "01a215ce-4ac3-71c9-9c75-44988d7b8959",
+                     *               "id": "01a215db-278d-725e-b784-c342d016ec1f",
                      *               "kind": "first",
                      *               "status": "scheduled",
                      *               "dueDate": "2026-12-29",
                      *               "version": 1,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:50.796Z"
+                     *             "occurredAt": "2026-11-26T03:16:53.746Z"
                      *           },
                      *           {
                      *             "seq": 34,
-                     *             "id": "01a215ce-4ace-7186-8173-1064bb0cc6c9",
+                     *             "id": "01a215db-2797-7369-94ac-9fdd00361fde",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a215ce-4ac3-71ca-afed-19924561cce7",
+                     *             "entityId": "01a215db-278d-725f-96d8-b611fbae100a",
                      *             "payload": {
-                     *               "id": "01a215ce-4ac3-71ca-afed-19924561cce7",
+                     *               "id": "01a215db-278d-725f-96d8-b611fbae100a",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:50.796Z"
+                     *             "occurredAt": "2026-11-26T03:16:53.746Z"
                      *           },
                      *           {
                      *             "seq": 37,
-                     *             "id": "01a215ce-4b27-771d-936d-c2bc05c3897e",
+                     *             "id": "01a215db-2809-73a5-a878-52c264068d45",
                      *             "type": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a215ce-4b20-7737-b83b-0433057c57ea",
+                     *             "entityId": "01a215db-27fe-7248-8af9-012bbfc71098",
                      *             "payload": {
-                     *               "id": "01a215ce-4b20-7737-b83b-0433057c57ea",
+                     *               "id": "01a215db-27fe-7248-8af9-012bbfc71098",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "referral": null,
-                     *               "schemeId": "01a215ce-4ad9-7170-8e24-9f5e89c6915a",
+                     *               "schemeId": "01a215db-27a3-74a1-9f56-9ed0bd65e859",
                      *               "startDate": "2027-04-01",
-                     *               "assessmentId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
-                     *               "upratingRunId": "01a215ce-4aeb-750b-9541-4bcf0722dc86",
+                     *               "assessmentId": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *               "upratingRunId": "01a215db-27c9-7121-bfb1-00cc4297a98c",
                      *               "netAnnualPence": 4074800,
                      *               "rasAnnualPence": 4152800,
-                     *               "replacesBudgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "replacesBudgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "totalAnnualPence": 4152800,
                      *               "councilAnnualPence": 4152800,
                      *               "annualContributionPence": 78000,
                      *               "transitionalProtectionPence": 0
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:50.906Z"
+                     *             "occurredAt": "2026-11-26T03:16:53.875Z"
                      *           },
                      *           {
                      *             "seq": 38,
-                     *             "id": "01a215ce-4b27-771e-bf43-4be42547384d",
+                     *             "id": "01a215db-2809-73a6-9ad5-1ee7d0e48a90",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a215ce-4b22-70dd-be30-64e8e5596ec3",
+                     *             "entityId": "01a215db-2803-7126-9429-5d9297d5fb1a",
                      *             "payload": {
-                     *               "id": "01a215ce-4b22-70dd-be30-64e8e5596ec3",
+                     *               "id": "01a215db-2803-7126-9429-5d9297d5fb1a",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
-                     *               "upratingRunId": "01a215ce-4aeb-750b-9541-4bcf0722dc86",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "upratingRunId": "01a215db-27c9-7121-bfb1-00cc4297a98c",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:50.906Z"
+                     *             "occurredAt": "2026-11-26T03:16:53.875Z"
                      *           },
                      *           {
                      *             "seq": 40,
-                     *             "id": "01a215ce-4b41-75d0-b3f8-d04625939f59",
+                     *             "id": "01a215db-2820-73bf-823f-d16a93d66540",
                      *             "type": "direct-payment-agreement.created",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *             "entityId": "01a215db-281b-701d-90d1-de8d75364497",
                      *             "payload": {
-                     *               "id": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *               "id": "01a215db-281b-701d-90d1-de8d75364497",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:50.934Z"
+                     *             "occurredAt": "2026-11-26T03:16:53.911Z"
                      *           },
                      *           {
                      *             "seq": 57,
-                     *             "id": "01a215ce-4ce7-71ea-a0f7-93c711d654ce",
+                     *             "id": "01a215db-29ff-710a-a06c-8989f86cca9e",
                      *             "type": "account-return.recorded",
                      *             "entityType": "account-return",
-                     *             "entityId": "01a215ce-4ce4-7486-aa94-ea623ccb886f",
+                     *             "entityId": "01a215db-29fb-7761-88df-585c9244b0c8",
                      *             "payload": {
-                     *               "id": "01a215ce-4ce4-7486-aa94-ea623ccb886f",
+                     *               "id": "01a215db-29fb-7761-88df-585c9244b0c8",
                      *               "matches": true,
                      *               "periodTo": "2026-12-31",
                      *               "periodFrom": "2026-12-01",
-                     *               "agreementId": "01a215ce-4b3b-734f-a87e-4f67c3db7010"
+                     *               "agreementId": "01a215db-281b-701d-90d1-de8d75364497"
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:51.358Z"
+                     *             "occurredAt": "2026-11-26T03:16:54.389Z"
                      *           },
                      *           {
                      *             "seq": 60,
-                     *             "id": "01a215ce-4d32-70a9-a1a3-ae1b13895810",
+                     *             "id": "01a215db-2a73-7432-9649-10bf5a44cfee",
                      *             "type": "direct-payment-agreement.suspended",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *             "entityId": "01a215db-281b-701d-90d1-de8d75364497",
                      *             "payload": {
-                     *               "id": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *               "id": "01a215db-281b-701d-90d1-de8d75364497",
                      *               "reason": "The card provider is re-issuing the card",
                      *               "status": "suspended",
                      *               "version": 2,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:51.438Z"
+                     *             "occurredAt": "2026-11-26T03:16:54.508Z"
                      *           },
                      *           {
                      *             "seq": 61,
-                     *             "id": "01a215ce-4d3c-7751-8a09-234fb0304e36",
+                     *             "id": "01a215db-2a80-769b-87a0-eb0a2fb79e9b",
                      *             "type": "direct-payment-agreement.reinstated",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *             "entityId": "01a215db-281b-701d-90d1-de8d75364497",
                      *             "payload": {
-                     *               "id": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *               "id": "01a215db-281b-701d-90d1-de8d75364497",
                      *               "reason": "New card issued",
                      *               "status": "active",
                      *               "version": 3,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:51.447Z"
+                     *             "occurredAt": "2026-11-26T03:16:54.523Z"
                      *           },
                      *           {
                      *             "seq": 62,
-                     *             "id": "01a215ce-4d89-76e3-bdf9-abbeb23ba160",
+                     *             "id": "01a215db-2ae9-750f-a1b0-890019e4532a",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a215ce-4d87-7532-b7ae-3847a7bdbdf5",
+                     *             "entityId": "01a215db-2ae6-725d-950b-9966dfd9009d",
                      *             "payload": {
-                     *               "id": "01a215ce-4d87-7532-b7ae-3847a7bdbdf5",
+                     *               "id": "01a215db-2ae6-725d-950b-9966dfd9009d",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-03-01",
                      *               "version": 1,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:51.524Z"
+                     *             "occurredAt": "2026-11-26T03:16:54.628Z"
                      *           },
                      *           {
                      *             "seq": 63,
-                     *             "id": "01a215ce-4dcc-763a-9c88-96e448d3137b",
+                     *             "id": "01a215db-2b5b-710c-915c-40daacf5a7d2",
                      *             "type": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a215ce-4b22-70dd-be30-64e8e5596ec3",
+                     *             "entityId": "01a215db-2803-7126-9429-5d9297d5fb1a",
                      *             "payload": {
-                     *               "id": "01a215ce-4b22-70dd-be30-64e8e5596ec3",
+                     *               "id": "01a215db-2803-7126-9429-5d9297d5fb1a",
                      *               "kind": "interim",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-04-01",
                      *               "version": 2,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:51.590Z"
+                     *             "occurredAt": "2026-11-26T03:16:54.736Z"
                      *           },
                      *           {
                      *             "seq": 64,
-                     *             "id": "01a215ce-4df8-723d-ba49-2b5d18ec6461",
+                     *             "id": "01a215db-2b8b-7330-b19e-de0ee8f3507b",
                      *             "type": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a215ce-4ac3-71ca-afed-19924561cce7",
+                     *             "entityId": "01a215db-278d-725f-96d8-b611fbae100a",
                      *             "payload": {
-                     *               "id": "01a215ce-4ac3-71ca-afed-19924561cce7",
+                     *               "id": "01a215db-278d-725f-96d8-b611fbae100a",
                      *               "kind": "annual",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 2,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": 3155153
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:51.629Z"
+                     *             "occurredAt": "2026-11-26T03:16:54.782Z"
                      *           },
                      *           {
                      *             "seq": 66,
-                     *             "id": "01a215ce-4e1b-7383-8636-6f3a2d8f4913",
+                     *             "id": "01a215db-2bb9-7487-8108-4944db4eefa4",
                      *             "type": "review.clawback-decided",
                      *             "entityType": "review",
-                     *             "entityId": "01a215ce-4ac3-71ca-afed-19924561cce7",
+                     *             "entityId": "01a215db-278d-725f-96d8-b611fbae100a",
                      *             "payload": {
-                     *               "id": "01a215ce-4ac3-71ca-afed-19924561cce7",
+                     *               "id": "01a215db-278d-725f-96d8-b611fbae100a",
                      *               "kind": "annual",
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 3,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "decision": "reduce",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "amountPence": 1577576,
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:51.665Z"
+                     *             "occurredAt": "2026-11-26T03:16:54.828Z"
                      *           },
                      *           {
                      *             "seq": 67,
-                     *             "id": "01a215ce-4e37-73c1-b595-b6f1e2a63b3c",
+                     *             "id": "01a215db-2be7-769b-9643-1057b37e60cd",
                      *             "type": "appeal.lodged",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a215ce-4e34-718d-aa47-89fb3c87e30c",
+                     *             "entityId": "01a215db-2be3-7286-bbdf-6eda5d7b285f",
                      *             "payload": {
-                     *               "id": "01a215ce-4e34-718d-aa47-89fb3c87e30c",
+                     *               "id": "01a215db-2be3-7286-bbdf-6eda5d7b285f",
                      *               "planId": null,
                      *               "status": "lodged",
                      *               "subject": "budget",
                      *               "version": 1,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27"
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9"
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:51.698Z"
+                     *             "occurredAt": "2026-11-26T03:16:54.882Z"
                      *           },
                      *           {
                      *             "seq": 68,
-                     *             "id": "01a215ce-4e68-778d-8a7f-f6c8f4ae3b44",
+                     *             "id": "01a215db-2c1c-71a9-8a0a-3ebf84c5595f",
                      *             "type": "appeal.not-upheld",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a215ce-4e34-718d-aa47-89fb3c87e30c",
+                     *             "entityId": "01a215db-2be3-7286-bbdf-6eda5d7b285f",
                      *             "payload": {
-                     *               "id": "01a215ce-4e34-718d-aa47-89fb3c87e30c",
+                     *               "id": "01a215db-2be3-7286-bbdf-6eda5d7b285f",
                      *               "planId": null,
                      *               "status": "not-upheld",
                      *               "subject": "budget",
                      *               "version": 2,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27"
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9"
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:51.748Z"
+                     *             "occurredAt": "2026-11-26T03:16:54.936Z"
                      *           },
                      *           {
                      *             "seq": 74,
-                     *             "id": "01a215ce-5009-7419-a41e-1d58257ad7ed",
+                     *             "id": "01a215db-2df9-77d2-8fd1-c52d04f0625b",
                      *             "type": "budget.ended",
                      *             "entityType": "budget",
-                     *             "entityId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *             "entityId": "01a215db-25c5-7286-857e-e3977a230847",
                      *             "payload": {
-                     *               "id": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "id": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "status": "ended",
                      *               "endDate": "2027-09-30",
                      *               "version": 3,
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "referral": null,
-                     *               "schemeId": "01a215ce-40b7-72a6-beb3-246753a90e6b",
+                     *               "schemeId": "01a215db-1c15-7538-826d-2a0259a8b82b",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *               "assessmentId": "01a215db-23af-70d3-8e61-c1037844eadc",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:52.164Z"
+                     *             "occurredAt": "2026-11-26T03:16:55.413Z"
                      *           },
                      *           {
                      *             "seq": 44,
-                     *             "id": "01a215ce-4bd2-778f-a729-92efe41c7dd5",
+                     *             "id": "01a215db-28b9-704d-a584-cefd1fb39d7e",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215ce-4bca-74b1-ab84-31a2c5d79ef7",
+                     *             "entityId": "01a215db-28b0-71d1-97b3-f09b52d0b4e3",
                      *             "payload": {
-                     *               "id": "01a215ce-4bca-74b1-ab84-31a2c5d79ef7",
+                     *               "id": "01a215db-28b0-71d1-97b3-f09b52d0b4e3",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "direction": "in",
                      *               "occurredOn": "2026-12-01",
                      *               "amountPence": 329125,
-                     *               "paymentRunId": "01a215ce-4b95-7092-ae4c-d8dc2fddb8d6",
+                     *               "paymentRunId": "01a215db-2888-72d9-88b6-93da4ca223c1",
                      *               "instalmentNumber": 1
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:51.077Z"
+                     *             "occurredAt": "2026-11-26T03:16:54.052Z"
                      *           },
                      *           {
                      *             "seq": 46,
-                     *             "id": "01a215ce-4c22-726a-861a-1bb5f72261fe",
+                     *             "id": "01a215db-2912-7502-9651-95bac95b0601",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215ce-4c1f-757c-8fb6-bdc38fc475b8",
+                     *             "entityId": "01a215db-2910-7022-adce-c673910a8bf8",
                      *             "payload": {
-                     *               "id": "01a215ce-4c1f-757c-8fb6-bdc38fc475b8",
+                     *               "id": "01a215db-2910-7022-adce-c673910a8bf8",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:02:51.158Z",
-                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *               "createdAt": "2026-11-26T03:16:54.151Z",
+                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-01-01",
@@ -40930,23 +40930,23 @@ export interface operations {
                      *               "instalmentNumber": 2,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:51.158Z"
+                     *             "occurredAt": "2026-11-26T03:16:54.151Z"
                      *           },
                      *           {
                      *             "seq": 47,
-                     *             "id": "01a215ce-4c3c-7740-9182-19d260df7c25",
+                     *             "id": "01a215db-292f-752e-97f5-b7a0334c5115",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215ce-4c3a-73cc-b591-42b47cc1e978",
+                     *             "entityId": "01a215db-292d-76ae-991a-88dece62f127",
                      *             "payload": {
-                     *               "id": "01a215ce-4c3a-73cc-b591-42b47cc1e978",
+                     *               "id": "01a215db-292d-76ae-991a-88dece62f127",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:02:51.186Z",
-                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *               "createdAt": "2026-11-26T03:16:54.183Z",
+                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-02-01",
@@ -40956,23 +40956,23 @@ export interface operations {
                      *               "instalmentNumber": 3,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:51.186Z"
+                     *             "occurredAt": "2026-11-26T03:16:54.183Z"
                      *           },
                      *           {
                      *             "seq": 48,
-                     *             "id": "01a215ce-4c4a-75d9-8f2e-4f0080426698",
+                     *             "id": "01a215db-2943-7100-92d6-8940481ab281",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215ce-4c48-716b-a6e8-f524ef17e577",
+                     *             "entityId": "01a215db-2941-763c-b33e-c6897ca9bead",
                      *             "payload": {
-                     *               "id": "01a215ce-4c48-716b-a6e8-f524ef17e577",
+                     *               "id": "01a215db-2941-763c-b33e-c6897ca9bead",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:02:51.201Z",
-                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *               "createdAt": "2026-11-26T03:16:54.203Z",
+                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-03-01",
@@ -40982,23 +40982,23 @@ export interface operations {
                      *               "instalmentNumber": 4,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:51.201Z"
+                     *             "occurredAt": "2026-11-26T03:16:54.203Z"
                      *           },
                      *           {
                      *             "seq": 49,
-                     *             "id": "01a215ce-4c59-743c-861f-1c8d94142fc9",
+                     *             "id": "01a215db-2954-71d7-9954-ecc1a4e6fe44",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215ce-4c57-7016-9076-72615dbb1866",
+                     *             "entityId": "01a215db-2952-7677-aaae-415312091a28",
                      *             "payload": {
-                     *               "id": "01a215ce-4c57-7016-9076-72615dbb1866",
+                     *               "id": "01a215db-2952-7677-aaae-415312091a28",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:02:51.216Z",
-                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *               "createdAt": "2026-11-26T03:16:54.219Z",
+                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-04-01",
@@ -41008,23 +41008,23 @@ export interface operations {
                      *               "instalmentNumber": 5,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:51.216Z"
+                     *             "occurredAt": "2026-11-26T03:16:54.219Z"
                      *           },
                      *           {
                      *             "seq": 50,
-                     *             "id": "01a215ce-4c6a-75a6-ab66-ec8597538fef",
+                     *             "id": "01a215db-2966-76d3-93c8-6e87322b814f",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215ce-4c66-7787-9e9e-28b80441aec9",
+                     *             "entityId": "01a215db-2964-7765-9c20-388aa2925467",
                      *             "payload": {
-                     *               "id": "01a215ce-4c66-7787-9e9e-28b80441aec9",
+                     *               "id": "01a215db-2964-7765-9c20-388aa2925467",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:02:51.231Z",
-                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *               "createdAt": "2026-11-26T03:16:54.238Z",
+                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-05-01",
@@ -41034,23 +41034,23 @@ export interface operations {
                      *               "instalmentNumber": 6,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:51.231Z"
+                     *             "occurredAt": "2026-11-26T03:16:54.238Z"
                      *           },
                      *           {
                      *             "seq": 51,
-                     *             "id": "01a215ce-4c7c-7188-946a-7eb86f0e311c",
+                     *             "id": "01a215db-2976-7245-bd51-c0fea45696a8",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215ce-4c7a-73a0-9780-ed1a1e302550",
+                     *             "entityId": "01a215db-2974-7732-b133-cac1e02712f6",
                      *             "payload": {
-                     *               "id": "01a215ce-4c7a-73a0-9780-ed1a1e302550",
+                     *               "id": "01a215db-2974-7732-b133-cac1e02712f6",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:02:51.250Z",
-                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *               "createdAt": "2026-11-26T03:16:54.255Z",
+                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-06-01",
@@ -41060,23 +41060,23 @@ export interface operations {
                      *               "instalmentNumber": 7,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:51.250Z"
+                     *             "occurredAt": "2026-11-26T03:16:54.255Z"
                      *           },
                      *           {
                      *             "seq": 52,
-                     *             "id": "01a215ce-4c8e-77a3-b6c0-1311eee6108c",
+                     *             "id": "01a215db-2996-7173-a88e-085588e5f309",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215ce-4c8a-77a1-b377-4274e63f0106",
+                     *             "entityId": "01a215db-2993-71f8-88fe-a8d289315b75",
                      *             "payload": {
-                     *               "id": "01a215ce-4c8a-77a1-b377-4274e63f0106",
+                     *               "id": "01a215db-2993-71f8-88fe-a8d289315b75",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:02:51.267Z",
-                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *               "createdAt": "2026-11-26T03:16:54.282Z",
+                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-07-01",
@@ -41086,23 +41086,23 @@ export interface operations {
                      *               "instalmentNumber": 8,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:51.267Z"
+                     *             "occurredAt": "2026-11-26T03:16:54.282Z"
                      *           },
                      *           {
                      *             "seq": 53,
-                     *             "id": "01a215ce-4ca2-7504-bda5-b3344c700996",
+                     *             "id": "01a215db-29ac-714f-8864-b4cfcdd86b09",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215ce-4c9b-77a2-9397-e7de4db5ee9c",
+                     *             "entityId": "01a215db-29a9-7592-8205-137dc4336974",
                      *             "payload": {
-                     *               "id": "01a215ce-4c9b-77a2-9397-e7de4db5ee9c",
+                     *               "id": "01a215db-29a9-7592-8205-137dc4336974",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:02:51.284Z",
-                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *               "createdAt": "2026-11-26T03:16:54.301Z",
+                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-08-01",
@@ -41112,23 +41112,23 @@ export interface operations {
                      *               "instalmentNumber": 9,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:51.284Z"
+                     *             "occurredAt": "2026-11-26T03:16:54.301Z"
                      *           },
                      *           {
                      *             "seq": 54,
-                     *             "id": "01a215ce-4cb0-7185-bc7d-6708f6adf68a",
+                     *             "id": "01a215db-29bf-71a3-81a8-724ead19d278",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215ce-4cae-729f-a6dc-ff315c9fc14d",
+                     *             "entityId": "01a215db-29bc-7570-9c7a-684937b70b9d",
                      *             "payload": {
-                     *               "id": "01a215ce-4cae-729f-a6dc-ff315c9fc14d",
+                     *               "id": "01a215db-29bc-7570-9c7a-684937b70b9d",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:02:51.303Z",
-                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *               "createdAt": "2026-11-26T03:16:54.324Z",
+                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-09-01",
@@ -41138,23 +41138,23 @@ export interface operations {
                      *               "instalmentNumber": 10,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:51.303Z"
+                     *             "occurredAt": "2026-11-26T03:16:54.324Z"
                      *           },
                      *           {
                      *             "seq": 55,
-                     *             "id": "01a215ce-4cbe-7283-be82-1a3ad203a04e",
+                     *             "id": "01a215db-29d1-7523-9ea8-2fa8250c16fd",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215ce-4cbb-7339-9370-d48edfa71c60",
+                     *             "entityId": "01a215db-29ce-7021-ab7a-d5da32a25383",
                      *             "payload": {
-                     *               "id": "01a215ce-4cbb-7339-9370-d48edfa71c60",
+                     *               "id": "01a215db-29ce-7021-ab7a-d5da32a25383",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:02:51.316Z",
-                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *               "createdAt": "2026-11-26T03:16:54.343Z",
+                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-10-01",
@@ -41164,23 +41164,23 @@ export interface operations {
                      *               "instalmentNumber": 11,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:51.316Z"
+                     *             "occurredAt": "2026-11-26T03:16:54.343Z"
                      *           },
                      *           {
                      *             "seq": 56,
-                     *             "id": "01a215ce-4ccf-72f7-8de1-a7aa8ecdb6dc",
+                     *             "id": "01a215db-29e8-761f-a2b8-e34f2b29caf8",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215ce-4ccc-7546-ae27-ac82e3a3d471",
+                     *             "entityId": "01a215db-29e5-702f-945c-5b295431e102",
                      *             "payload": {
-                     *               "id": "01a215ce-4ccc-7546-ae27-ac82e3a3d471",
+                     *               "id": "01a215db-29e5-702f-945c-5b295431e102",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:02:51.330Z",
-                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *               "createdAt": "2026-11-26T03:16:54.364Z",
+                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-11-01",
@@ -41190,78 +41190,78 @@ export interface operations {
                      *               "instalmentNumber": 12,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:51.330Z"
+                     *             "occurredAt": "2026-11-26T03:16:54.364Z"
                      *           },
                      *           {
                      *             "seq": 65,
-                     *             "id": "01a215ce-4e1b-7382-94f9-c2e540c343c0",
+                     *             "id": "01a215db-2bb9-7486-b667-77c331ea3968",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215ce-4e16-775e-b5e0-92d649078b62",
+                     *             "entityId": "01a215db-2bb4-767d-ae9f-5ef347c01219",
                      *             "payload": {
-                     *               "id": "01a215ce-4e16-775e-b5e0-92d649078b62",
+                     *               "id": "01a215db-2bb4-767d-ae9f-5ef347c01219",
                      *               "kind": "clawback",
                      *               "funder": "council",
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "amountPence": 1577576
                      *             },
-                     *             "occurredAt": "2026-11-26T03:02:51.665Z"
+                     *             "occurredAt": "2026-11-26T03:16:54.828Z"
                      *           }
                      *         ],
                      *         "auditTrail": [
                      *           {
-                     *             "id": "01a215ce-46e2-7337-a3e3-58605a5dc3d2",
-                     *             "actor": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "id": "01a215db-230c-722c-b6b7-b284912f0f61",
+                     *             "actor": "key:01a215db-208e-747f-a686-019d15470a6d",
                      *             "actorName": "[redacted]",
                      *             "action": "person.created",
                      *             "entityType": "person",
-                     *             "entityId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *             "entityId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "id": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mwwyw5jf"
+                     *                 "carefirst": "JOURNEY-mwwze7se"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "at": "2026-11-26T03:02:49.806Z"
+                     *             "at": "2026-11-26T03:16:52.593Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4724-7345-a4b9-46e3c035ea90",
-                     *             "actor": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "id": "01a215db-2363-75f2-ac4f-b79993c83f4a",
+                     *             "actor": "key:01a215db-208e-747f-a686-019d15470a6d",
                      *             "actorName": "[redacted]",
                      *             "action": "person.updated",
                      *             "entityType": "person",
-                     *             "entityId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *             "entityId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *             "before": {
-                     *               "id": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "id": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mwwyw5jf"
+                     *                 "carefirst": "JOURNEY-mwwze7se"
                      *               },
                      *               "caresForPersonId": null
                      *             },
                      *             "after": {
-                     *               "id": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "id": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "version": 2,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mwwyw5jf"
+                     *                 "carefirst": "JOURNEY-mwwze7se"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "at": "2026-11-26T03:02:49.888Z"
+                     *             "at": "2026-11-26T03:16:52.701Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4737-7747-8747-5bce28f9681e",
-                     *             "actor": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "id": "01a215db-2380-7726-b507-e12978c661d4",
+                     *             "actor": "key:01a215db-208e-747f-a686-019d15470a6d",
                      *             "actorName": "[redacted]",
                      *             "action": "equality-monitoring.recorded",
                      *             "entityType": "person",
-                     *             "entityId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *             "entityId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *             "before": null,
                      *             "after": {
                      *               "changed": [
@@ -41271,363 +41271,363 @@ export interface operations {
                      *                 "primarySupportReason"
                      *               ],
                      *               "version": 1,
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27"
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9"
                      *             },
-                     *             "at": "2026-11-26T03:02:49.905Z"
+                     *             "at": "2026-11-26T03:16:52.729Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-474d-7479-bbff-888b2a01bba3",
-                     *             "actor": "key:01a215ce-4080-764f-b5a9-d8d0d0ebfb65",
+                     *             "id": "01a215db-239f-70a8-85d4-0e1f326dbd80",
+                     *             "actor": "key:01a215db-1bc8-75c4-a2f2-37de8855bcca",
                      *             "actorName": null,
                      *             "action": "equality-monitoring.read",
                      *             "entityType": "person",
-                     *             "entityId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *             "entityId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *             "before": null,
                      *             "after": {
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "recorded": true
                      *             },
-                     *             "at": "2026-11-26T03:02:49.930Z"
+                     *             "at": "2026-11-26T03:16:52.762Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4760-70fa-aaf3-198583f41c58",
-                     *             "actor": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "id": "01a215db-23b2-71cb-b83a-51d215422401",
+                     *             "actor": "key:01a215db-208e-747f-a686-019d15470a6d",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.created",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *             "entityId": "01a215db-23af-70d3-8e61-c1037844eadc",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *               "id": "01a215db-23af-70d3-8e61-c1037844eadc",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3"
+                     *               "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd"
                      *             },
-                     *             "at": "2026-11-26T03:02:49.945Z"
+                     *             "at": "2026-11-26T03:16:52.781Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-47a3-70e9-bbde-c4e7b512a91e",
-                     *             "actor": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "id": "01a215db-2414-7597-8b82-e54eeb3ec287",
+                     *             "actor": "key:01a215db-208e-747f-a686-019d15470a6d",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.answers-saved",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *             "entityId": "01a215db-23af-70d3-8e61-c1037844eadc",
                      *             "before": {
-                     *               "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *               "id": "01a215db-23af-70d3-8e61-c1037844eadc",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3"
+                     *               "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd"
                      *             },
                      *             "after": {
-                     *               "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *               "id": "01a215db-23af-70d3-8e61-c1037844eadc",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3"
+                     *               "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd"
                      *             },
-                     *             "at": "2026-11-26T03:02:50.010Z"
+                     *             "at": "2026-11-26T03:16:52.880Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4817-70f8-9944-d8c374ab04c0",
-                     *             "actor": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "id": "01a215db-2486-73f4-b28b-e20e974701e6",
+                     *             "actor": "key:01a215db-208e-747f-a686-019d15470a6d",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.submitted",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *             "entityId": "01a215db-23af-70d3-8e61-c1037844eadc",
                      *             "before": {
-                     *               "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *               "id": "01a215db-23af-70d3-8e61-c1037844eadc",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3"
+                     *               "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd"
                      *             },
                      *             "after": {
-                     *               "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *               "id": "01a215db-23af-70d3-8e61-c1037844eadc",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3"
+                     *               "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd"
                      *             },
-                     *             "at": "2026-11-26T03:02:50.128Z"
+                     *             "at": "2026-11-26T03:16:52.994Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4836-737a-9017-bba74856fcf4",
-                     *             "actor": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "id": "01a215db-24a8-750e-b96f-b0e9c361fed7",
+                     *             "actor": "key:01a215db-208e-747f-a686-019d15470a6d",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.agreed",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *             "entityId": "01a215db-23af-70d3-8e61-c1037844eadc",
                      *             "before": {
-                     *               "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *               "id": "01a215db-23af-70d3-8e61-c1037844eadc",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3"
+                     *               "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd"
                      *             },
                      *             "after": {
-                     *               "id": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *               "id": "01a215db-23af-70d3-8e61-c1037844eadc",
                      *               "status": "agreed",
                      *               "version": 4,
                      *               "decision": "agree",
                      *               "eligible": true,
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "amendments": 0,
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a215ce-40a0-7319-8fa1-0213e0d7eaa3"
+                     *               "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd"
                      *             },
-                     *             "at": "2026-11-26T03:02:50.160Z"
+                     *             "at": "2026-11-26T03:16:53.029Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4857-73a5-87ed-b66732b177dc",
-                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "id": "01a215db-24d1-715c-b3fe-9025d2d4f9a0",
+                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *             "actorName": "[redacted]",
                      *             "action": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a215ce-4852-74e4-ab88-aa0c4781c37a",
+                     *             "entityId": "01a215db-24cd-72f9-92cd-8c726ef679ff",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215ce-4852-74e4-ab88-aa0c4781c37a",
+                     *               "id": "01a215db-24cd-72f9-92cd-8c726ef679ff",
                      *               "method": "entered",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "effectiveFrom": "2026-04-01",
                      *               "weeklyContributionPence": 1500
                      *             },
-                     *             "at": "2026-11-26T03:02:50.192Z"
+                     *             "at": "2026-11-26T03:16:53.067Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-48e2-7276-9948-15b2be53fab0",
-                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "id": "01a215db-255f-73a4-8bc1-2a69f157a97b",
+                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *             "actorName": "[redacted]",
                      *             "action": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a215ce-48e1-737a-97bb-c00831865052",
+                     *             "entityId": "01a215db-255d-7406-9289-cf9d3ee74c50",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215ce-48e1-737a-97bb-c00831865052",
+                     *               "id": "01a215db-255d-7406-9289-cf9d3ee74c50",
                      *               "method": "calculated",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "effectiveFrom": "2027-04-01",
-                     *               "chargingPolicyId": "01a215ce-4888-702d-a315-6b734bdb4189",
+                     *               "chargingPolicyId": "01a215db-24fc-73b4-ab50-292f2c7b362d",
                      *               "chargingPolicyVersion": 1,
                      *               "weeklyContributionPence": 10035
                      *             },
-                     *             "at": "2026-11-26T03:02:50.333Z"
+                     *             "at": "2026-11-26T03:16:53.209Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4945-7228-b667-fa5cb4cfc99a",
-                     *             "actor": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "id": "01a215db-25cb-7029-9e38-68f0e5dfb04f",
+                     *             "actor": "key:01a215db-208e-747f-a686-019d15470a6d",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *             "entityId": "01a215db-25c5-7286-857e-e3977a230847",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "id": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "referral": null,
-                     *               "schemeId": "01a215ce-40b7-72a6-beb3-246753a90e6b",
+                     *               "schemeId": "01a215db-1c15-7538-826d-2a0259a8b82b",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *               "assessmentId": "01a215db-23af-70d3-8e61-c1037844eadc",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-11-26T03:02:50.423Z"
+                     *             "at": "2026-11-26T03:16:53.311Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-49f7-73ad-833b-4e65002be2a1",
-                     *             "actor": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "id": "01a215db-2686-753f-a0b7-a0b2a17ba31d",
+                     *             "actor": "key:01a215db-208e-747f-a686-019d15470a6d",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.created",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *             "entityId": "01a215db-267e-7091-b419-63f76c33c092",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *               "id": "01a215db-267e-7091-b419-63f76c33c092",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27"
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9"
                      *             },
-                     *             "at": "2026-11-26T03:02:50.606Z"
+                     *             "at": "2026-11-26T03:16:53.499Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4a2c-7125-b665-0659d7c5833d",
-                     *             "actor": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "id": "01a215db-26d7-7430-baee-a07049ec857b",
+                     *             "actor": "key:01a215db-208e-747f-a686-019d15470a6d",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.updated",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *             "entityId": "01a215db-267e-7091-b419-63f76c33c092",
                      *             "before": {
-                     *               "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *               "id": "01a215db-267e-7091-b419-63f76c33c092",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27"
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9"
                      *             },
                      *             "after": {
-                     *               "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *               "id": "01a215db-267e-7091-b419-63f76c33c092",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27"
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9"
                      *             },
-                     *             "at": "2026-11-26T03:02:50.661Z"
+                     *             "at": "2026-11-26T03:16:53.584Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4a70-707a-8456-00a1a88720d2",
-                     *             "actor": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "id": "01a215db-2734-7096-92e5-3a15b3912410",
+                     *             "actor": "key:01a215db-208e-747f-a686-019d15470a6d",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.submitted",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *             "entityId": "01a215db-267e-7091-b419-63f76c33c092",
                      *             "before": {
-                     *               "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *               "id": "01a215db-267e-7091-b419-63f76c33c092",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27"
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9"
                      *             },
                      *             "after": {
-                     *               "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *               "id": "01a215db-267e-7091-b419-63f76c33c092",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27"
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9"
                      *             },
-                     *             "at": "2026-11-26T03:02:50.730Z"
+                     *             "at": "2026-11-26T03:16:53.677Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4a86-761a-a5be-7d2d9b12e46e",
-                     *             "actor": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "id": "01a215db-274d-708b-8f7d-b812ce8288e5",
+                     *             "actor": "key:01a215db-208e-747f-a686-019d15470a6d",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *             "entityId": "01a215db-267e-7091-b419-63f76c33c092",
                      *             "before": {
-                     *               "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *               "id": "01a215db-267e-7091-b419-63f76c33c092",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27"
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9"
                      *             },
                      *             "after": {
-                     *               "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *               "id": "01a215db-267e-7091-b419-63f76c33c092",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "decision": {
-                     *                 "id": "01a215ce-4a7f-7330-8724-56a0f9a568f9",
+                     *                 "id": "01a215db-2746-722f-9441-2ef8a2a0e471",
                      *                 "stage": "coordinator",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-11-26T03:02:50.745Z"
+                     *             "at": "2026-11-26T03:16:53.696Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4a9c-74cf-a791-243c92ddba44",
-                     *             "actor": "key:01a215ce-44f7-7654-9318-64922a2dcdcd",
+                     *             "id": "01a215db-2767-75be-ae67-9ed068d4255e",
+                     *             "actor": "key:01a215db-20b8-76a6-ad1a-6c6485599e96",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *             "entityId": "01a215db-267e-7091-b419-63f76c33c092",
                      *             "before": {
-                     *               "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *               "id": "01a215db-267e-7091-b419-63f76c33c092",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27"
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9"
                      *             },
                      *             "after": {
-                     *               "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *               "id": "01a215db-267e-7091-b419-63f76c33c092",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "decision": {
-                     *                 "id": "01a215ce-4a97-7730-8961-d6f56fd526d9",
+                     *                 "id": "01a215db-2761-75e7-bcc7-9207552737cf",
                      *                 "stage": "team-manager",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-11-26T03:02:50.770Z"
+                     *             "at": "2026-11-26T03:16:53.723Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4aca-757c-ac2c-3d7391065d9d",
-                     *             "actor": "key:01a215ce-4500-7544-ae6a-472ce30700c2",
+                     *             "id": "01a215db-2794-74d7-8743-64504a7c0c67",
+                     *             "actor": "key:01a215db-20d9-71f8-bc7e-91628b0a4b53",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *             "entityId": "01a215db-267e-7091-b419-63f76c33c092",
                      *             "before": {
-                     *               "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *               "id": "01a215db-267e-7091-b419-63f76c33c092",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27"
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9"
                      *             },
                      *             "after": {
-                     *               "id": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
+                     *               "id": "01a215db-267e-7091-b419-63f76c33c092",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 6,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "decision": {
-                     *                 "id": "01a215ce-4ab1-7535-b2e7-b613b528a277",
+                     *                 "id": "01a215db-2779-76c7-a1cf-839fa05a4950",
                      *                 "stage": "panel",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-11-26T03:02:50.796Z"
+                     *             "at": "2026-11-26T03:16:53.746Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4aca-757d-b758-8e760519b2d3",
-                     *             "actor": "key:01a215ce-4500-7544-ae6a-472ce30700c2",
+                     *             "id": "01a215db-2795-7160-912e-8e98410a2e92",
+                     *             "actor": "key:01a215db-20d9-71f8-bc7e-91628b0a4b53",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.agreed",
                      *             "entityType": "budget",
-                     *             "entityId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *             "entityId": "01a215db-25c5-7286-857e-e3977a230847",
                      *             "before": {
-                     *               "id": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "id": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "referral": null,
-                     *               "schemeId": "01a215ce-40b7-72a6-beb3-246753a90e6b",
+                     *               "schemeId": "01a215db-1c15-7538-826d-2a0259a8b82b",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *               "assessmentId": "01a215db-23af-70d3-8e61-c1037844eadc",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
@@ -41635,37 +41635,37 @@ export interface operations {
                      *               "annualContributionPence": 78000
                      *             },
                      *             "after": {
-                     *               "id": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "id": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "referral": null,
-                     *               "schemeId": "01a215ce-40b7-72a6-beb3-246753a90e6b",
+                     *               "schemeId": "01a215db-1c15-7538-826d-2a0259a8b82b",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *               "assessmentId": "01a215db-23af-70d3-8e61-c1037844eadc",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-11-26T03:02:50.796Z"
+                     *             "at": "2026-11-26T03:16:53.746Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4aca-757e-ab22-ef0342ecac64",
-                     *             "actor": "key:01a215ce-4500-7544-ae6a-472ce30700c2",
+                     *             "id": "01a215db-2795-7161-a5c2-c155fbf5424b",
+                     *             "actor": "key:01a215db-20d9-71f8-bc7e-91628b0a4b53",
                      *             "actorName": "[redacted]",
                      *             "action": "payment-agreement.created",
                      *             "entityType": "payment-agreement",
-                     *             "entityId": "01a215ce-4abb-7033-a199-b82f499a399b",
+                     *             "entityId": "01a215db-2785-7033-976c-dea0fa6fad77",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215ce-4abb-7033-a199-b82f499a399b",
+                     *               "id": "01a215db-2785-7033-976c-dea0fa6fad77",
                      *               "funders": [
                      *                 "council"
                      *               ],
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "frequency": "monthly",
                      *               "startDate": "2026-12-01",
                      *               "collection": "net",
@@ -41674,371 +41674,371 @@ export interface operations {
                      *               "grossAnnualPence": 4027500,
                      *               "contributionAnnualPence": 78000
                      *             },
-                     *             "at": "2026-11-26T03:02:50.796Z"
+                     *             "at": "2026-11-26T03:16:53.746Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4aca-757f-a264-9332c2975a97",
-                     *             "actor": "key:01a215ce-4500-7544-ae6a-472ce30700c2",
+                     *             "id": "01a215db-2795-7162-8998-c275eb6f39d0",
+                     *             "actor": "key:01a215db-20d9-71f8-bc7e-91628b0a4b53",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a215ce-4ac3-71c9-9c75-44988d7b8959",
+                     *             "entityId": "01a215db-278d-725e-b784-c342d016ec1f",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215ce-4ac3-71c9-9c75-44988d7b8959",
+                     *               "id": "01a215db-278d-725e-b784-c342d016ec1f",
                      *               "kind": "first",
                      *               "status": "scheduled",
                      *               "dueDate": "2026-12-29",
                      *               "version": 1,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-11-26T03:02:50.796Z"
+                     *             "at": "2026-11-26T03:16:53.746Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4aca-7580-a0ec-378d70b9c45d",
-                     *             "actor": "key:01a215ce-4500-7544-ae6a-472ce30700c2",
+                     *             "id": "01a215db-2795-7163-8533-a29c6f8f374e",
+                     *             "actor": "key:01a215db-20d9-71f8-bc7e-91628b0a4b53",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a215ce-4ac3-71ca-afed-19924561cce7",
+                     *             "entityId": "01a215db-278d-725f-96d8-b611fbae100a",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215ce-4ac3-71ca-afed-19924561cce7",
+                     *               "id": "01a215db-278d-725f-96d8-b611fbae100a",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-11-26T03:02:50.796Z"
+                     *             "at": "2026-11-26T03:16:53.746Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4b26-71dd-8b38-a97dc4996c76",
-                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "id": "01a215db-2808-76af-8711-ccb4d8b10635",
+                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a215ce-4b20-7737-b83b-0433057c57ea",
+                     *             "entityId": "01a215db-27fe-7248-8af9-012bbfc71098",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215ce-4b20-7737-b83b-0433057c57ea",
+                     *               "id": "01a215db-27fe-7248-8af9-012bbfc71098",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "referral": null,
-                     *               "schemeId": "01a215ce-4ad9-7170-8e24-9f5e89c6915a",
+                     *               "schemeId": "01a215db-27a3-74a1-9f56-9ed0bd65e859",
                      *               "startDate": "2027-04-01",
-                     *               "assessmentId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
-                     *               "upratingRunId": "01a215ce-4aeb-750b-9541-4bcf0722dc86",
+                     *               "assessmentId": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *               "upratingRunId": "01a215db-27c9-7121-bfb1-00cc4297a98c",
                      *               "netAnnualPence": 4074800,
                      *               "rasAnnualPence": 4152800,
-                     *               "replacesBudgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "replacesBudgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "totalAnnualPence": 4152800,
                      *               "councilAnnualPence": 4152800,
                      *               "annualContributionPence": 78000,
                      *               "transitionalProtectionPence": 0
                      *             },
-                     *             "at": "2026-11-26T03:02:50.906Z"
+                     *             "at": "2026-11-26T03:16:53.875Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4b26-71de-adf6-284999b2af2a",
-                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "id": "01a215db-2808-76b0-ba3e-62680ae9df70",
+                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a215ce-4b22-70dd-be30-64e8e5596ec3",
+                     *             "entityId": "01a215db-2803-7126-9429-5d9297d5fb1a",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215ce-4b22-70dd-be30-64e8e5596ec3",
+                     *               "id": "01a215db-2803-7126-9429-5d9297d5fb1a",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
-                     *               "upratingRunId": "01a215ce-4aeb-750b-9541-4bcf0722dc86",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "upratingRunId": "01a215db-27c9-7121-bfb1-00cc4297a98c",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-11-26T03:02:50.906Z"
+                     *             "at": "2026-11-26T03:16:53.875Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4b3f-72c7-94fc-b1084b62ca8b",
-                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "id": "01a215db-281f-7291-8a85-0afbc749e77d",
+                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.created",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *             "entityId": "01a215db-281b-701d-90d1-de8d75364497",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *               "id": "01a215db-281b-701d-90d1-de8d75364497",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "at": "2026-11-26T03:02:50.934Z"
+                     *             "at": "2026-11-26T03:16:53.911Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4ce6-75c0-bff1-8493be7a435f",
-                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "id": "01a215db-29fe-71ae-9802-d95013dc9370",
+                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *             "actorName": "[redacted]",
                      *             "action": "account-return.recorded",
                      *             "entityType": "account-return",
-                     *             "entityId": "01a215ce-4ce4-7486-aa94-ea623ccb886f",
+                     *             "entityId": "01a215db-29fb-7761-88df-585c9244b0c8",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215ce-4ce4-7486-aa94-ea623ccb886f",
+                     *               "id": "01a215db-29fb-7761-88df-585c9244b0c8",
                      *               "matches": true,
                      *               "periodTo": "2026-12-31",
                      *               "periodFrom": "2026-12-01",
-                     *               "agreementId": "01a215ce-4b3b-734f-a87e-4f67c3db7010"
+                     *               "agreementId": "01a215db-281b-701d-90d1-de8d75364497"
                      *             },
-                     *             "at": "2026-11-26T03:02:51.358Z"
+                     *             "at": "2026-11-26T03:16:54.389Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4d31-7790-b46a-c00dcfa24634",
-                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "id": "01a215db-2a72-7425-90b2-575872537f9a",
+                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.suspended",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *             "entityId": "01a215db-281b-701d-90d1-de8d75364497",
                      *             "before": {
-                     *               "id": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *               "id": "01a215db-281b-701d-90d1-de8d75364497",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
                      *             "after": {
-                     *               "id": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *               "id": "01a215db-281b-701d-90d1-de8d75364497",
                      *               "reason": "The card provider is re-issuing the card",
                      *               "status": "suspended",
                      *               "version": 2,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "at": "2026-11-26T03:02:51.438Z"
+                     *             "at": "2026-11-26T03:16:54.508Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4d3a-7291-a3b5-216ad46460e0",
-                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "id": "01a215db-2a7e-7125-a826-10deaf41b1e5",
+                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.reinstated",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *             "entityId": "01a215db-281b-701d-90d1-de8d75364497",
                      *             "before": {
-                     *               "id": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *               "id": "01a215db-281b-701d-90d1-de8d75364497",
                      *               "status": "suspended",
                      *               "version": 2,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
                      *             "after": {
-                     *               "id": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
+                     *               "id": "01a215db-281b-701d-90d1-de8d75364497",
                      *               "reason": "New card issued",
                      *               "status": "active",
                      *               "version": 3,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "at": "2026-11-26T03:02:51.447Z"
+                     *             "at": "2026-11-26T03:16:54.523Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4d88-772c-a919-300fb3a82b44",
-                     *             "actor": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "id": "01a215db-2ae8-71d9-9e10-1a72b1e5bf37",
+                     *             "actor": "key:01a215db-208e-747f-a686-019d15470a6d",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a215ce-4d87-7532-b7ae-3847a7bdbdf5",
+                     *             "entityId": "01a215db-2ae6-725d-950b-9966dfd9009d",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215ce-4d87-7532-b7ae-3847a7bdbdf5",
+                     *               "id": "01a215db-2ae6-725d-950b-9966dfd9009d",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-03-01",
                      *               "version": 1,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-11-26T03:02:51.524Z"
+                     *             "at": "2026-11-26T03:16:54.628Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4dcb-7504-b803-c3c1cc87291b",
-                     *             "actor": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "id": "01a215db-2b55-70cd-908e-611eae7c5a16",
+                     *             "actor": "key:01a215db-208e-747f-a686-019d15470a6d",
                      *             "actorName": "[redacted]",
                      *             "action": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a215ce-4b22-70dd-be30-64e8e5596ec3",
+                     *             "entityId": "01a215db-2803-7126-9429-5d9297d5fb1a",
                      *             "before": {
-                     *               "id": "01a215ce-4b22-70dd-be30-64e8e5596ec3",
+                     *               "id": "01a215db-2803-7126-9429-5d9297d5fb1a",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "repeatEveryMonths": null
                      *             },
                      *             "after": {
-                     *               "id": "01a215ce-4b22-70dd-be30-64e8e5596ec3",
+                     *               "id": "01a215db-2803-7126-9429-5d9297d5fb1a",
                      *               "kind": "interim",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-04-01",
                      *               "version": 2,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": null
                      *             },
-                     *             "at": "2026-11-26T03:02:51.590Z"
+                     *             "at": "2026-11-26T03:16:54.736Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4df5-75b5-a67a-8dbffcfccda6",
-                     *             "actor": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "id": "01a215db-2b89-71f5-be53-9d295fc21292",
+                     *             "actor": "key:01a215db-208e-747f-a686-019d15470a6d",
                      *             "actorName": "[redacted]",
                      *             "action": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a215ce-4ac3-71ca-afed-19924561cce7",
+                     *             "entityId": "01a215db-278d-725f-96d8-b611fbae100a",
                      *             "before": {
-                     *               "id": "01a215ce-4ac3-71ca-afed-19924561cce7",
+                     *               "id": "01a215db-278d-725f-96d8-b611fbae100a",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "repeatEveryMonths": null
                      *             },
                      *             "after": {
-                     *               "id": "01a215ce-4ac3-71ca-afed-19924561cce7",
+                     *               "id": "01a215db-278d-725f-96d8-b611fbae100a",
                      *               "kind": "annual",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 2,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": 3155153
                      *             },
-                     *             "at": "2026-11-26T03:02:51.629Z"
+                     *             "at": "2026-11-26T03:16:54.782Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4e1a-74e1-bdac-551a452ad79f",
-                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "id": "01a215db-2bb8-7102-997a-8961517d8c01",
+                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *             "actorName": "[redacted]",
                      *             "action": "review.clawback-decided",
                      *             "entityType": "review",
-                     *             "entityId": "01a215ce-4ac3-71ca-afed-19924561cce7",
+                     *             "entityId": "01a215db-278d-725f-96d8-b611fbae100a",
                      *             "before": {
-                     *               "id": "01a215ce-4ac3-71ca-afed-19924561cce7",
+                     *               "id": "01a215db-278d-725f-96d8-b611fbae100a",
                      *               "kind": "annual",
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 2,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "repeatEveryMonths": null
                      *             },
                      *             "after": {
-                     *               "id": "01a215ce-4ac3-71ca-afed-19924561cce7",
+                     *               "id": "01a215db-278d-725f-96d8-b611fbae100a",
                      *               "kind": "annual",
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 3,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "decision": "reduce",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "amountPence": 1577576,
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-11-26T03:02:51.665Z"
+                     *             "at": "2026-11-26T03:16:54.828Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4e36-72e7-839f-afae963cd7e1",
-                     *             "actor": "key:01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "id": "01a215db-2be6-769d-b57f-e15a11561b20",
+                     *             "actor": "key:01a215db-208e-747f-a686-019d15470a6d",
                      *             "actorName": "[redacted]",
                      *             "action": "appeal.lodged",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a215ce-4e34-718d-aa47-89fb3c87e30c",
+                     *             "entityId": "01a215db-2be3-7286-bbdf-6eda5d7b285f",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215ce-4e34-718d-aa47-89fb3c87e30c",
+                     *               "id": "01a215db-2be3-7286-bbdf-6eda5d7b285f",
                      *               "planId": null,
                      *               "status": "lodged",
                      *               "subject": "budget",
                      *               "version": 1,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27"
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9"
                      *             },
-                     *             "at": "2026-11-26T03:02:51.698Z"
+                     *             "at": "2026-11-26T03:16:54.882Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4e67-7074-b563-eb9b1a99259d",
-                     *             "actor": "key:01a215ce-4500-7544-ae6a-472ce30700c2",
+                     *             "id": "01a215db-2c1b-7437-beec-7584d3d88704",
+                     *             "actor": "key:01a215db-20d9-71f8-bc7e-91628b0a4b53",
                      *             "actorName": "[redacted]",
                      *             "action": "appeal.not-upheld",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a215ce-4e34-718d-aa47-89fb3c87e30c",
+                     *             "entityId": "01a215db-2be3-7286-bbdf-6eda5d7b285f",
                      *             "before": {
-                     *               "id": "01a215ce-4e34-718d-aa47-89fb3c87e30c",
+                     *               "id": "01a215db-2be3-7286-bbdf-6eda5d7b285f",
                      *               "planId": null,
                      *               "status": "lodged",
                      *               "subject": "budget",
                      *               "version": 1,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27"
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9"
                      *             },
                      *             "after": {
-                     *               "id": "01a215ce-4e34-718d-aa47-89fb3c87e30c",
+                     *               "id": "01a215db-2be3-7286-bbdf-6eda5d7b285f",
                      *               "planId": null,
                      *               "status": "not-upheld",
                      *               "subject": "budget",
                      *               "version": 2,
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27"
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9"
                      *             },
-                     *             "at": "2026-11-26T03:02:51.748Z"
+                     *             "at": "2026-11-26T03:16:54.936Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-5007-7312-a975-98aa749946e5",
-                     *             "actor": "key:01a215ce-44f7-7654-9318-64922a2dcdcd",
+                     *             "id": "01a215db-2df7-75a1-bfa9-08706dbcaec4",
+                     *             "actor": "key:01a215db-20b8-76a6-ad1a-6c6485599e96",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.ended",
                      *             "entityType": "budget",
-                     *             "entityId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *             "entityId": "01a215db-25c5-7286-857e-e3977a230847",
                      *             "before": {
-                     *               "id": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "id": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "referral": null,
-                     *               "schemeId": "01a215ce-40b7-72a6-beb3-246753a90e6b",
+                     *               "schemeId": "01a215db-1c15-7538-826d-2a0259a8b82b",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *               "assessmentId": "01a215db-23af-70d3-8e61-c1037844eadc",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
@@ -42046,63 +42046,63 @@ export interface operations {
                      *               "annualContributionPence": 78000
                      *             },
                      *             "after": {
-                     *               "id": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "id": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "reason": "Moved to another council area",
                      *               "status": "ended",
                      *               "endDate": "2027-09-30",
                      *               "version": 3,
-                     *               "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *               "referral": null,
-                     *               "schemeId": "01a215ce-40b7-72a6-beb3-246753a90e6b",
+                     *               "schemeId": "01a215db-1c15-7538-826d-2a0259a8b82b",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
+                     *               "assessmentId": "01a215db-23af-70d3-8e61-c1037844eadc",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-11-26T03:02:52.164Z"
+                     *             "at": "2026-11-26T03:16:55.413Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4bce-7023-b363-f29083757334",
-                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "id": "01a215db-28b8-77c9-ab40-64e2dbbe48da",
+                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215ce-4bca-74b1-ab84-31a2c5d79ef7",
+                     *             "entityId": "01a215db-28b0-71d1-97b3-f09b52d0b4e3",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215ce-4bca-74b1-ab84-31a2c5d79ef7",
+                     *               "id": "01a215db-28b0-71d1-97b3-f09b52d0b4e3",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "direction": "in",
                      *               "occurredOn": "2026-12-01",
                      *               "amountPence": 329125,
-                     *               "paymentRunId": "01a215ce-4b95-7092-ae4c-d8dc2fddb8d6",
+                     *               "paymentRunId": "01a215db-2888-72d9-88b6-93da4ca223c1",
                      *               "instalmentNumber": 1
                      *             },
-                     *             "at": "2026-11-26T03:02:51.077Z"
+                     *             "at": "2026-11-26T03:16:54.052Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4c20-7480-9a4e-58ee09d4963a",
-                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "id": "01a215db-2911-7421-b30c-600492e80bdf",
+                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215ce-4c1f-757c-8fb6-bdc38fc475b8",
+                     *             "entityId": "01a215db-2910-7022-adce-c673910a8bf8",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215ce-4c1f-757c-8fb6-bdc38fc475b8",
+                     *               "id": "01a215db-2910-7022-adce-c673910a8bf8",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:02:51.158Z",
-                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *               "createdAt": "2026-11-26T03:16:54.151Z",
+                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-01-01",
@@ -42112,25 +42112,25 @@ export interface operations {
                      *               "instalmentNumber": 2,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-11-26T03:02:51.158Z"
+                     *             "at": "2026-11-26T03:16:54.151Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4c3b-7753-9cef-ab49e2e63656",
-                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "id": "01a215db-292e-70c0-bf05-98b4e3208bbc",
+                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215ce-4c3a-73cc-b591-42b47cc1e978",
+                     *             "entityId": "01a215db-292d-76ae-991a-88dece62f127",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215ce-4c3a-73cc-b591-42b47cc1e978",
+                     *               "id": "01a215db-292d-76ae-991a-88dece62f127",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:02:51.186Z",
-                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *               "createdAt": "2026-11-26T03:16:54.183Z",
+                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-02-01",
@@ -42140,25 +42140,25 @@ export interface operations {
                      *               "instalmentNumber": 3,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-11-26T03:02:51.186Z"
+                     *             "at": "2026-11-26T03:16:54.183Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4c49-7133-b41e-00b73917d688",
-                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "id": "01a215db-2942-71e7-b966-6f824944455e",
+                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215ce-4c48-716b-a6e8-f524ef17e577",
+                     *             "entityId": "01a215db-2941-763c-b33e-c6897ca9bead",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215ce-4c48-716b-a6e8-f524ef17e577",
+                     *               "id": "01a215db-2941-763c-b33e-c6897ca9bead",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:02:51.201Z",
-                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *               "createdAt": "2026-11-26T03:16:54.203Z",
+                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-03-01",
@@ -42168,25 +42168,25 @@ export interface operations {
                      *               "instalmentNumber": 4,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-11-26T03:02:51.201Z"
+                     *             "at": "2026-11-26T03:16:54.203Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4c58-754f-b4bc-77ab266f91d0",
-                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "id": "01a215db-2953-7421-aa84-1069d1c2570a",
+                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215ce-4c57-7016-9076-72615dbb1866",
+                     *             "entityId": "01a215db-2952-7677-aaae-415312091a28",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215ce-4c57-7016-9076-72615dbb1866",
+                     *               "id": "01a215db-2952-7677-aaae-415312091a28",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:02:51.216Z",
-                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *               "createdAt": "2026-11-26T03:16:54.219Z",
+                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-04-01",
@@ -42196,25 +42196,25 @@ export interface operations {
                      *               "instalmentNumber": 5,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-11-26T03:02:51.216Z"
+                     *             "at": "2026-11-26T03:16:54.219Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4c69-719a-95d2-bd69c280b43f",
-                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "id": "01a215db-2965-7145-ba85-0460767d3761",
+                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215ce-4c66-7787-9e9e-28b80441aec9",
+                     *             "entityId": "01a215db-2964-7765-9c20-388aa2925467",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215ce-4c66-7787-9e9e-28b80441aec9",
+                     *               "id": "01a215db-2964-7765-9c20-388aa2925467",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:02:51.231Z",
-                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *               "createdAt": "2026-11-26T03:16:54.238Z",
+                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-05-01",
@@ -42224,25 +42224,25 @@ export interface operations {
                      *               "instalmentNumber": 6,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-11-26T03:02:51.231Z"
+                     *             "at": "2026-11-26T03:16:54.238Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4c7b-72d1-9dec-f8d096287299",
-                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "id": "01a215db-2975-70f4-a4c5-ee263eecdd34",
+                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215ce-4c7a-73a0-9780-ed1a1e302550",
+                     *             "entityId": "01a215db-2974-7732-b133-cac1e02712f6",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215ce-4c7a-73a0-9780-ed1a1e302550",
+                     *               "id": "01a215db-2974-7732-b133-cac1e02712f6",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:02:51.250Z",
-                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *               "createdAt": "2026-11-26T03:16:54.255Z",
+                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-06-01",
@@ -42252,25 +42252,25 @@ export interface operations {
                      *               "instalmentNumber": 7,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-11-26T03:02:51.250Z"
+                     *             "at": "2026-11-26T03:16:54.255Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4c8c-728d-a69d-5b94645a66d4",
-                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "id": "01a215db-2994-7441-a72b-0be15101c5d2",
+                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215ce-4c8a-77a1-b377-4274e63f0106",
+                     *             "entityId": "01a215db-2993-71f8-88fe-a8d289315b75",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215ce-4c8a-77a1-b377-4274e63f0106",
+                     *               "id": "01a215db-2993-71f8-88fe-a8d289315b75",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:02:51.267Z",
-                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *               "createdAt": "2026-11-26T03:16:54.282Z",
+                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-07-01",
@@ -42280,25 +42280,25 @@ export interface operations {
                      *               "instalmentNumber": 8,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-11-26T03:02:51.267Z"
+                     *             "at": "2026-11-26T03:16:54.282Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4c9d-74e0-8bbb-a5d44f31d3f6",
-                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "id": "01a215db-29aa-76dc-9fff-9b91ecd1d2d8",
+                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215ce-4c9b-77a2-9397-e7de4db5ee9c",
+                     *             "entityId": "01a215db-29a9-7592-8205-137dc4336974",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215ce-4c9b-77a2-9397-e7de4db5ee9c",
+                     *               "id": "01a215db-29a9-7592-8205-137dc4336974",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:02:51.284Z",
-                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *               "createdAt": "2026-11-26T03:16:54.301Z",
+                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-08-01",
@@ -42308,25 +42308,25 @@ export interface operations {
                      *               "instalmentNumber": 9,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-11-26T03:02:51.284Z"
+                     *             "at": "2026-11-26T03:16:54.301Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4caf-7175-93d3-be970969f931",
-                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "id": "01a215db-29be-7598-bb06-720c9105fd30",
+                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215ce-4cae-729f-a6dc-ff315c9fc14d",
+                     *             "entityId": "01a215db-29bc-7570-9c7a-684937b70b9d",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215ce-4cae-729f-a6dc-ff315c9fc14d",
+                     *               "id": "01a215db-29bc-7570-9c7a-684937b70b9d",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:02:51.303Z",
-                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *               "createdAt": "2026-11-26T03:16:54.324Z",
+                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-09-01",
@@ -42336,25 +42336,25 @@ export interface operations {
                      *               "instalmentNumber": 10,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-11-26T03:02:51.303Z"
+                     *             "at": "2026-11-26T03:16:54.324Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4cbc-7644-b36a-63a338e09b69",
-                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "id": "01a215db-29d0-7694-932e-dcebc06471f5",
+                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215ce-4cbb-7339-9370-d48edfa71c60",
+                     *             "entityId": "01a215db-29ce-7021-ab7a-d5da32a25383",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215ce-4cbb-7339-9370-d48edfa71c60",
+                     *               "id": "01a215db-29ce-7021-ab7a-d5da32a25383",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:02:51.316Z",
-                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *               "createdAt": "2026-11-26T03:16:54.343Z",
+                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-10-01",
@@ -42364,25 +42364,25 @@ export interface operations {
                      *               "instalmentNumber": 11,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-11-26T03:02:51.316Z"
+                     *             "at": "2026-11-26T03:16:54.343Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4ccd-7216-a6f2-5ab946e3e5dd",
-                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "id": "01a215db-29e6-753f-b6fa-303445c63047",
+                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215ce-4ccc-7546-ae27-ac82e3a3d471",
+                     *             "entityId": "01a215db-29e5-702f-945c-5b295431e102",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215ce-4ccc-7546-ae27-ac82e3a3d471",
+                     *               "id": "01a215db-29e5-702f-945c-5b295431e102",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:02:51.330Z",
-                     *               "createdBy": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *               "createdAt": "2026-11-26T03:16:54.364Z",
+                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-11-01",
@@ -42392,31 +42392,30 @@ export interface operations {
                      *               "instalmentNumber": 12,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-11-26T03:02:51.330Z"
+                     *             "at": "2026-11-26T03:16:54.364Z"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4e19-749f-ac6c-48635bd87ec6",
-                     *             "actor": "key:01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "id": "01a215db-2bb8-7101-baf2-e630458f60e3",
+                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215ce-4e16-775e-b5e0-92d649078b62",
+                     *             "entityId": "01a215db-2bb4-767d-ae9f-5ef347c01219",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215ce-4e16-775e-b5e0-92d649078b62",
+                     *               "id": "01a215db-2bb4-767d-ae9f-5ef347c01219",
                      *               "kind": "clawback",
                      *               "funder": "council",
-                     *               "budgetId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
+                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
                      *               "amountPence": 1577576
                      *             },
-                     *             "at": "2026-11-26T03:02:51.665Z"
+                     *             "at": "2026-11-26T03:16:54.828Z"
                      *           }
                      *         ],
                      *         "accessLog": [
                      *           {
-                     *             "id": "01a215ce-4714-779c-b853-c2b275fb8b51",
-                     *             "at": "2026-11-26T03:02:49.876Z",
-                     *             "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "at": "2026-11-26T03:16:52.675Z",
+                     *             "keyId": "01a215db-208e-747f-a686-019d15470a6d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listPeople",
                      *             "what": [
@@ -42426,33 +42425,30 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "id": "01a215ce-471b-775b-a091-f0945cb4cda9",
-                     *             "at": "2026-11-26T03:02:49.883Z",
-                     *             "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "at": "2026-11-26T03:16:52.681Z",
+                     *             "keyId": "01a215db-208e-747f-a686-019d15470a6d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getPerson",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "getPerson",
-                     *             "entityId": "01a215ce-46d8-7606-a832-a17609d94e27"
+                     *             "entityId": "01a215db-22ff-7756-8598-085c9c69c1c9"
                      *           },
                      *           {
-                     *             "id": "01a215ce-474e-76cb-8b90-1f64c34f3d6e",
-                     *             "at": "2026-11-26T03:02:49.934Z",
-                     *             "keyId": "01a215ce-4080-764f-b5a9-d8d0d0ebfb65",
+                     *             "at": "2026-11-26T03:16:52.771Z",
+                     *             "keyId": "01a215db-1bc8-75c4-a2f2-37de8855bcca",
                      *             "actorName": null,
                      *             "operationId": "getEqualityMonitoring",
                      *             "what": [
                      *               "special-category"
                      *             ],
                      *             "entityType": "getEqualityMonitoring",
-                     *             "entityId": "01a215ce-46d8-7606-a832-a17609d94e27"
+                     *             "entityId": "01a215db-22ff-7756-8598-085c9c69c1c9"
                      *           },
                      *           {
-                     *             "id": "01a215ce-47ca-707d-8948-9ab2cedeb5ac",
-                     *             "at": "2026-11-26T03:02:50.058Z",
-                     *             "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "at": "2026-11-26T03:16:52.922Z",
+                     *             "keyId": "01a215db-208e-747f-a686-019d15470a6d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getAssessment",
                      *             "what": [
@@ -42460,12 +42456,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "getAssessment",
-                     *             "entityId": "01a215ce-475d-7026-bddc-62c3aacee2cf"
+                     *             "entityId": "01a215db-23af-70d3-8e61-c1037844eadc"
                      *           },
                      *           {
-                     *             "id": "01a215ce-47fd-746f-9821-9cbfa3178778",
-                     *             "at": "2026-11-26T03:02:50.109Z",
-                     *             "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "at": "2026-11-26T03:16:52.986Z",
+                     *             "keyId": "01a215db-208e-747f-a686-019d15470a6d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listAssessments",
                      *             "what": [
@@ -42476,33 +42471,30 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "id": "01a215ce-4904-751d-bdb4-e11c8ed91670",
-                     *             "at": "2026-11-26T03:02:50.372Z",
-                     *             "keyId": "01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "at": "2026-11-26T03:16:53.254Z",
+                     *             "keyId": "01a215db-20ef-720e-a376-5bdb09868960",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyFinancialAssessment",
                      *             "what": [
                      *               "money"
                      *             ],
                      *             "entityType": "verifyFinancialAssessment",
-                     *             "entityId": "01a215ce-46d8-7606-a832-a17609d94e27"
+                     *             "entityId": "01a215db-22ff-7756-8598-085c9c69c1c9"
                      *           },
                      *           {
-                     *             "id": "01a215ce-492d-71d0-a38b-4c7b429a2523",
-                     *             "at": "2026-11-26T03:02:50.413Z",
-                     *             "keyId": "01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "at": "2026-11-26T03:16:53.300Z",
+                     *             "keyId": "01a215db-20ef-720e-a376-5bdb09868960",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listFinancialAssessments",
                      *             "what": [
                      *               "money"
                      *             ],
                      *             "entityType": "listFinancialAssessments",
-                     *             "entityId": "01a215ce-46d8-7606-a832-a17609d94e27"
+                     *             "entityId": "01a215db-22ff-7756-8598-085c9c69c1c9"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4988-71e4-b101-a984fb652f80",
-                     *             "at": "2026-11-26T03:02:50.504Z",
-                     *             "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "at": "2026-11-26T03:16:53.384Z",
+                     *             "keyId": "01a215db-208e-747f-a686-019d15470a6d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getBudget",
                      *             "what": [
@@ -42510,12 +42502,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getBudget",
-                     *             "entityId": "01a215ce-493e-759a-a1a8-270c9edf7d2c"
+                     *             "entityId": "01a215db-25c5-7286-857e-e3977a230847"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4996-750d-811f-a53102e3a153",
-                     *             "at": "2026-11-26T03:02:50.518Z",
-                     *             "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "at": "2026-11-26T03:16:53.398Z",
+                     *             "keyId": "01a215db-208e-747f-a686-019d15470a6d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getLetter",
                      *             "what": [
@@ -42523,24 +42514,22 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getLetter",
-                     *             "entityId": "01a215ce-493e-759a-a1a8-270c9edf7d2c"
+                     *             "entityId": "01a215db-25c5-7286-857e-e3977a230847"
                      *           },
                      *           {
-                     *             "id": "01a215ce-49a2-706d-a350-b45eac3e10cb",
-                     *             "at": "2026-11-26T03:02:50.530Z",
-                     *             "keyId": "01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "at": "2026-11-26T03:16:53.411Z",
+                     *             "keyId": "01a215db-20ef-720e-a376-5bdb09868960",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyBudget",
                      *             "what": [
                      *               "money"
                      *             ],
                      *             "entityType": "verifyBudget",
-                     *             "entityId": "01a215ce-493e-759a-a1a8-270c9edf7d2c"
+                     *             "entityId": "01a215db-25c5-7286-857e-e3977a230847"
                      *           },
                      *           {
-                     *             "id": "01a215ce-49e1-721e-9c1b-3d5145f63526",
-                     *             "at": "2026-11-26T03:02:50.593Z",
-                     *             "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "at": "2026-11-26T03:16:53.478Z",
+                     *             "keyId": "01a215db-208e-747f-a686-019d15470a6d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listBudgets",
                      *             "what": [
@@ -42551,9 +42540,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "id": "01a215ce-4a37-7213-9bda-0924efd8c830",
-                     *             "at": "2026-11-26T03:02:50.679Z",
-                     *             "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "at": "2026-11-26T03:16:53.607Z",
+                     *             "keyId": "01a215db-208e-747f-a686-019d15470a6d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getSupportPlan",
                      *             "what": [
@@ -42561,12 +42549,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getSupportPlan",
-                     *             "entityId": "01a215ce-49f1-776a-badb-ba3c13f6f92d"
+                     *             "entityId": "01a215db-267e-7091-b419-63f76c33c092"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4a5e-753b-9244-63cf022b684a",
-                     *             "at": "2026-11-26T03:02:50.718Z",
-                     *             "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "at": "2026-11-26T03:16:53.673Z",
+                     *             "keyId": "01a215db-208e-747f-a686-019d15470a6d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listSupportPlans",
                      *             "what": [
@@ -42577,45 +42564,41 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "id": "01a215ce-4c04-745f-89e8-ed46504656e5",
-                     *             "at": "2026-11-26T03:02:51.140Z",
-                     *             "keyId": "01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "at": "2026-11-26T03:16:54.142Z",
+                     *             "keyId": "01a215db-20ef-720e-a376-5bdb09868960",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getBudgetAccount",
                      *             "what": [
                      *               "money"
                      *             ],
                      *             "entityType": "getBudgetAccount",
-                     *             "entityId": "01a215ce-493e-759a-a1a8-270c9edf7d2c"
+                     *             "entityId": "01a215db-25c5-7286-857e-e3977a230847"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4cfe-77f2-addb-f46459818771",
-                     *             "at": "2026-11-26T03:02:51.390Z",
-                     *             "keyId": "01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "at": "2026-11-26T03:16:54.426Z",
+                     *             "keyId": "01a215db-20ef-720e-a376-5bdb09868960",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getDirectPaymentAgreement",
                      *             "what": [
                      *               "money"
                      *             ],
                      *             "entityType": "getDirectPaymentAgreement",
-                     *             "entityId": "01a215ce-4b3b-734f-a87e-4f67c3db7010"
+                     *             "entityId": "01a215db-281b-701d-90d1-de8d75364497"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4d2b-7434-aeca-211f0ebe19ec",
-                     *             "at": "2026-11-26T03:02:51.435Z",
-                     *             "keyId": "01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "at": "2026-11-26T03:16:54.502Z",
+                     *             "keyId": "01a215db-20ef-720e-a376-5bdb09868960",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getDirectPaymentAgreement",
                      *             "what": [
                      *               "money"
                      *             ],
                      *             "entityType": "getDirectPaymentAgreement",
-                     *             "entityId": "01a215ce-4b3b-734f-a87e-4f67c3db7010"
+                     *             "entityId": "01a215db-281b-701d-90d1-de8d75364497"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4d82-717f-8adc-b56599db12f8",
-                     *             "at": "2026-11-26T03:02:51.522Z",
-                     *             "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "at": "2026-11-26T03:16:54.620Z",
+                     *             "keyId": "01a215db-208e-747f-a686-019d15470a6d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listReviews",
                      *             "what": [
@@ -42626,9 +42609,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "id": "01a215ce-4dc2-702c-a335-83294b1f9f9a",
-                     *             "at": "2026-11-26T03:02:51.586Z",
-                     *             "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "at": "2026-11-26T03:16:54.727Z",
+                     *             "keyId": "01a215db-208e-747f-a686-019d15470a6d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getReview",
                      *             "what": [
@@ -42636,12 +42618,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getReview",
-                     *             "entityId": "01a215ce-4b22-70dd-be30-64e8e5596ec3"
+                     *             "entityId": "01a215db-2803-7126-9429-5d9297d5fb1a"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4dea-7562-95e9-47934b5fa5ea",
-                     *             "at": "2026-11-26T03:02:51.626Z",
-                     *             "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *             "at": "2026-11-26T03:16:54.776Z",
+                     *             "keyId": "01a215db-208e-747f-a686-019d15470a6d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getReview",
                      *             "what": [
@@ -42649,36 +42630,33 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getReview",
-                     *             "entityId": "01a215ce-4ac3-71ca-afed-19924561cce7"
+                     *             "entityId": "01a215db-278d-725f-96d8-b611fbae100a"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4e2e-758d-ac85-58b891a99577",
-                     *             "at": "2026-11-26T03:02:51.694Z",
-                     *             "keyId": "01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *             "at": "2026-11-26T03:16:54.875Z",
+                     *             "keyId": "01a215db-20ef-720e-a376-5bdb09868960",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyClawback",
                      *             "what": [
                      *               "money"
                      *             ],
                      *             "entityType": "verifyClawback",
-                     *             "entityId": "01a215ce-4ac3-71ca-afed-19924561cce7"
+                     *             "entityId": "01a215db-278d-725f-96d8-b611fbae100a"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4e51-749c-97be-555acddf1cc7",
-                     *             "at": "2026-11-26T03:02:51.729Z",
-                     *             "keyId": "01a215ce-4500-7544-ae6a-472ce30700c2",
+                     *             "at": "2026-11-26T03:16:54.907Z",
+                     *             "keyId": "01a215db-20d9-71f8-bc7e-91628b0a4b53",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getAppeal",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "getAppeal",
-                     *             "entityId": "01a215ce-4e34-718d-aa47-89fb3c87e30c"
+                     *             "entityId": "01a215db-2be3-7286-bbdf-6eda5d7b285f"
                      *           },
                      *           {
-                     *             "id": "01a215ce-4e60-7705-98bf-a77b266ef535",
-                     *             "at": "2026-11-26T03:02:51.744Z",
-                     *             "keyId": "01a215ce-4500-7544-ae6a-472ce30700c2",
+                     *             "at": "2026-11-26T03:16:54.925Z",
+                     *             "keyId": "01a215db-20d9-71f8-bc7e-91628b0a4b53",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listAppeals",
                      *             "what": [
@@ -42853,11 +42831,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a215ce-5012-707e-a7f1-fc6557c946d6",
+                     *       "personId": "01a215db-2e01-7375-b350-36652706dbf8",
                      *       "legalHold": {
                      *         "reason": "Complaint ref C-1042 open",
-                     *         "placedBy": "key:01a215ce-4080-764f-b5a9-d8d0d0ebfb65",
-                     *         "placedAt": "2026-11-26T03:02:52.188Z"
+                     *         "placedBy": "key:01a215db-1bc8-75c4-a2f2-37de8855bcca",
+                     *         "placedAt": "2026-11-26T03:16:55.438Z"
                      *       },
                      *       "version": 2
                      *     }
@@ -43058,7 +43036,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a215ce-5012-707e-a7f1-fc6557c946d6",
+                     *       "personId": "01a215db-2e01-7375-b350-36652706dbf8",
                      *       "legalHold": null,
                      *       "version": 3
                      *     }
@@ -43238,8 +43216,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-5012-707e-a7f1-fc6557c946d6",
-                     *       "erasedAt": "2026-11-26T03:02:52.216Z",
+                     *       "id": "01a215db-2e01-7375-b350-36652706dbf8",
+                     *       "erasedAt": "2026-11-26T03:16:55.478Z",
                      *       "reason": "request"
                      *     }
                      */
@@ -43641,353 +43619,353 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215ce-4714-779c-b853-c2b275fb8b51",
-                     *           "at": "2026-11-26T03:02:49.876Z",
-                     *           "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *           "id": "01a215db-2343-7459-80ac-28bfaa5f6d89",
+                     *           "at": "2026-11-26T03:16:52.675Z",
+                     *           "keyId": "01a215db-208e-747f-a686-019d15470a6d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listPeople",
-                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "7efe59d9-0a0b-44d4-8347-6eb717b5f86d"
+                     *           "requestId": "d7cff0fb-e1a6-44ce-8975-70e5fb643ed1"
                      *         },
                      *         {
-                     *           "id": "01a215ce-471b-775b-a091-f0945cb4cda9",
-                     *           "at": "2026-11-26T03:02:49.883Z",
-                     *           "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *           "id": "01a215db-2349-748c-ae54-8548b04fc040",
+                     *           "at": "2026-11-26T03:16:52.681Z",
+                     *           "keyId": "01a215db-208e-747f-a686-019d15470a6d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getPerson",
-                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "getPerson",
-                     *           "entityId": "01a215ce-46d8-7606-a832-a17609d94e27",
-                     *           "requestId": "64e57fb8-f6ca-4cec-9d62-b497ddc327cf"
+                     *           "entityId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "requestId": "bb4cb374-91aa-4eeb-b20e-5ca2da9d5b50"
                      *         },
                      *         {
-                     *           "id": "01a215ce-474e-76cb-8b90-1f64c34f3d6e",
-                     *           "at": "2026-11-26T03:02:49.934Z",
-                     *           "keyId": "01a215ce-4080-764f-b5a9-d8d0d0ebfb65",
+                     *           "id": "01a215db-23a3-775e-817b-10d8e47f7f2a",
+                     *           "at": "2026-11-26T03:16:52.771Z",
+                     *           "keyId": "01a215db-1bc8-75c4-a2f2-37de8855bcca",
                      *           "actorName": null,
                      *           "operationId": "getEqualityMonitoring",
-                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *           "what": [
                      *             "special-category"
                      *           ],
                      *           "entityType": "getEqualityMonitoring",
-                     *           "entityId": "01a215ce-46d8-7606-a832-a17609d94e27",
-                     *           "requestId": "c91b2afa-2694-4ad1-9707-112faf38f487"
+                     *           "entityId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "requestId": "4023dcab-724c-407b-ba38-6f4edd625998"
                      *         },
                      *         {
-                     *           "id": "01a215ce-47ca-707d-8948-9ab2cedeb5ac",
-                     *           "at": "2026-11-26T03:02:50.058Z",
-                     *           "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *           "id": "01a215db-243a-724b-8aa7-88d88955085f",
+                     *           "at": "2026-11-26T03:16:52.922Z",
+                     *           "keyId": "01a215db-208e-747f-a686-019d15470a6d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getAssessment",
-                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "getAssessment",
-                     *           "entityId": "01a215ce-475d-7026-bddc-62c3aacee2cf",
-                     *           "requestId": "159f439e-acfd-4808-8743-d2487bf93963"
+                     *           "entityId": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *           "requestId": "4c017bfc-8e49-4ba4-a09b-94f49722c0d9"
                      *         },
                      *         {
-                     *           "id": "01a215ce-47fd-746f-9821-9cbfa3178778",
-                     *           "at": "2026-11-26T03:02:50.109Z",
-                     *           "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *           "id": "01a215db-247a-74c0-898d-0a9c352a8bf0",
+                     *           "at": "2026-11-26T03:16:52.986Z",
+                     *           "keyId": "01a215db-208e-747f-a686-019d15470a6d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listAssessments",
-                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "b52c4f70-e896-4344-aecb-5e5b4da17847"
+                     *           "requestId": "47801b62-efad-47f8-a254-6cdc85d5e3d9"
                      *         },
                      *         {
-                     *           "id": "01a215ce-4904-751d-bdb4-e11c8ed91670",
-                     *           "at": "2026-11-26T03:02:50.372Z",
-                     *           "keyId": "01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *           "id": "01a215db-2586-71a0-be37-d32a2f835d30",
+                     *           "at": "2026-11-26T03:16:53.254Z",
+                     *           "keyId": "01a215db-20ef-720e-a376-5bdb09868960",
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyFinancialAssessment",
-                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *           "what": [
                      *             "money"
                      *           ],
                      *           "entityType": "verifyFinancialAssessment",
-                     *           "entityId": "01a215ce-46d8-7606-a832-a17609d94e27",
-                     *           "requestId": "afbeb281-e99b-4e3e-a574-241853ee3606"
+                     *           "entityId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "requestId": "ebe7f630-0ad8-4225-b6bb-8a9c4036174c"
                      *         },
                      *         {
-                     *           "id": "01a215ce-492d-71d0-a38b-4c7b429a2523",
-                     *           "at": "2026-11-26T03:02:50.413Z",
-                     *           "keyId": "01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *           "id": "01a215db-25b4-74ad-8bd6-4cbda9f49a39",
+                     *           "at": "2026-11-26T03:16:53.300Z",
+                     *           "keyId": "01a215db-20ef-720e-a376-5bdb09868960",
                      *           "actorName": "finance-1",
                      *           "operationId": "listFinancialAssessments",
-                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *           "what": [
                      *             "money"
                      *           ],
                      *           "entityType": "listFinancialAssessments",
-                     *           "entityId": "01a215ce-46d8-7606-a832-a17609d94e27",
-                     *           "requestId": "b8ca6778-3f6f-4727-a01f-650481a4cb40"
+                     *           "entityId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "requestId": "6e4053e6-ab21-448d-acde-8b27370afba5"
                      *         },
                      *         {
-                     *           "id": "01a215ce-4988-71e4-b101-a984fb652f80",
-                     *           "at": "2026-11-26T03:02:50.504Z",
-                     *           "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *           "id": "01a215db-2608-76c0-93ed-3a1594230247",
+                     *           "at": "2026-11-26T03:16:53.384Z",
+                     *           "keyId": "01a215db-208e-747f-a686-019d15470a6d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getBudget",
-                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getBudget",
-                     *           "entityId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *           "requestId": "f35b6d9b-e37a-4d98-a9fc-df4da5f6c099"
+                     *           "entityId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *           "requestId": "ca27e1d5-b02a-4571-b391-c903bd023300"
                      *         },
                      *         {
-                     *           "id": "01a215ce-4996-750d-811f-a53102e3a153",
-                     *           "at": "2026-11-26T03:02:50.518Z",
-                     *           "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *           "id": "01a215db-2616-7682-ba62-db365077f206",
+                     *           "at": "2026-11-26T03:16:53.398Z",
+                     *           "keyId": "01a215db-208e-747f-a686-019d15470a6d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getLetter",
-                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getLetter",
-                     *           "entityId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *           "requestId": "55951a06-0d42-4b5d-a1ef-64b01bd72820"
+                     *           "entityId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *           "requestId": "f71103ed-7707-4bca-a4ad-2ad30d2bb5a6"
                      *         },
                      *         {
-                     *           "id": "01a215ce-49a2-706d-a350-b45eac3e10cb",
-                     *           "at": "2026-11-26T03:02:50.530Z",
-                     *           "keyId": "01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *           "id": "01a215db-2623-761e-86c4-d4b8d09f92e7",
+                     *           "at": "2026-11-26T03:16:53.411Z",
+                     *           "keyId": "01a215db-20ef-720e-a376-5bdb09868960",
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyBudget",
-                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *           "what": [
                      *             "money"
                      *           ],
                      *           "entityType": "verifyBudget",
-                     *           "entityId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *           "requestId": "726974c4-dbce-459e-bde3-c9bc5a9ea74f"
+                     *           "entityId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *           "requestId": "3a8f24d6-0875-4fc3-b780-45418b8eabbb"
                      *         },
                      *         {
-                     *           "id": "01a215ce-49e1-721e-9c1b-3d5145f63526",
-                     *           "at": "2026-11-26T03:02:50.593Z",
-                     *           "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *           "id": "01a215db-2666-7750-a614-54da4e0e8d74",
+                     *           "at": "2026-11-26T03:16:53.478Z",
+                     *           "keyId": "01a215db-208e-747f-a686-019d15470a6d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listBudgets",
-                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "a4bb1545-4ba6-43f8-80e5-beaf113d80b6"
+                     *           "requestId": "8e158533-ca01-46f7-bf46-48165d4a5601"
                      *         },
                      *         {
-                     *           "id": "01a215ce-4a37-7213-9bda-0924efd8c830",
-                     *           "at": "2026-11-26T03:02:50.679Z",
-                     *           "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *           "id": "01a215db-26e7-75f9-b708-361b5a19e6ba",
+                     *           "at": "2026-11-26T03:16:53.607Z",
+                     *           "keyId": "01a215db-208e-747f-a686-019d15470a6d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getSupportPlan",
-                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getSupportPlan",
-                     *           "entityId": "01a215ce-49f1-776a-badb-ba3c13f6f92d",
-                     *           "requestId": "fced3212-7b91-4cba-95ea-80af689fe87d"
+                     *           "entityId": "01a215db-267e-7091-b419-63f76c33c092",
+                     *           "requestId": "c16b9510-4eaa-4f9a-802f-bcafd246a970"
                      *         },
                      *         {
-                     *           "id": "01a215ce-4a5e-753b-9244-63cf022b684a",
-                     *           "at": "2026-11-26T03:02:50.718Z",
-                     *           "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *           "id": "01a215db-2729-70eb-b4e4-c11b61d8a959",
+                     *           "at": "2026-11-26T03:16:53.673Z",
+                     *           "keyId": "01a215db-208e-747f-a686-019d15470a6d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listSupportPlans",
-                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "2e511d1d-b96d-4996-8a92-efaaa04fc111"
+                     *           "requestId": "d5b55249-bebd-496f-9799-e35f13d84a99"
                      *         },
                      *         {
-                     *           "id": "01a215ce-4c04-745f-89e8-ed46504656e5",
-                     *           "at": "2026-11-26T03:02:51.140Z",
-                     *           "keyId": "01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *           "id": "01a215db-28fe-752b-9366-10d787073242",
+                     *           "at": "2026-11-26T03:16:54.142Z",
+                     *           "keyId": "01a215db-20ef-720e-a376-5bdb09868960",
                      *           "actorName": "finance-1",
                      *           "operationId": "getBudgetAccount",
-                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *           "what": [
                      *             "money"
                      *           ],
                      *           "entityType": "getBudgetAccount",
-                     *           "entityId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *           "requestId": "beee542e-0022-4f32-a3ed-30119ff40b51"
+                     *           "entityId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *           "requestId": "0f0066ad-97ca-4db1-9c9d-020784d8d5c8"
                      *         },
                      *         {
-                     *           "id": "01a215ce-4cfe-77f2-addb-f46459818771",
-                     *           "at": "2026-11-26T03:02:51.390Z",
-                     *           "keyId": "01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *           "id": "01a215db-2a1a-7538-992a-43f6b25aafb0",
+                     *           "at": "2026-11-26T03:16:54.426Z",
+                     *           "keyId": "01a215db-20ef-720e-a376-5bdb09868960",
                      *           "actorName": "finance-1",
                      *           "operationId": "getDirectPaymentAgreement",
-                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *           "what": [
                      *             "money"
                      *           ],
                      *           "entityType": "getDirectPaymentAgreement",
-                     *           "entityId": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
-                     *           "requestId": "de52e46d-748e-4099-9fc2-7ddc80fac6b0"
+                     *           "entityId": "01a215db-281b-701d-90d1-de8d75364497",
+                     *           "requestId": "e84f73ac-6c02-4639-9cdf-c5fdfc2c1405"
                      *         },
                      *         {
-                     *           "id": "01a215ce-4d2b-7434-aeca-211f0ebe19ec",
-                     *           "at": "2026-11-26T03:02:51.435Z",
-                     *           "keyId": "01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *           "id": "01a215db-2a66-71a5-8738-5452df0495a0",
+                     *           "at": "2026-11-26T03:16:54.502Z",
+                     *           "keyId": "01a215db-20ef-720e-a376-5bdb09868960",
                      *           "actorName": "finance-1",
                      *           "operationId": "getDirectPaymentAgreement",
-                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *           "what": [
                      *             "money"
                      *           ],
                      *           "entityType": "getDirectPaymentAgreement",
-                     *           "entityId": "01a215ce-4b3b-734f-a87e-4f67c3db7010",
-                     *           "requestId": "284eadc7-363d-49fb-abfe-376d3ec7e7cd"
+                     *           "entityId": "01a215db-281b-701d-90d1-de8d75364497",
+                     *           "requestId": "b54eda6a-84f7-474b-ad99-3416433b7a12"
                      *         },
                      *         {
-                     *           "id": "01a215ce-4d82-717f-8adc-b56599db12f8",
-                     *           "at": "2026-11-26T03:02:51.522Z",
-                     *           "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *           "id": "01a215db-2adc-7494-9bf1-9bf4af85b42b",
+                     *           "at": "2026-11-26T03:16:54.620Z",
+                     *           "keyId": "01a215db-208e-747f-a686-019d15470a6d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listReviews",
-                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "73ab6a65-b771-4d80-b4e8-5a1eb67545f8"
+                     *           "requestId": "3b799979-ff30-4329-ac49-4b2e4144271e"
                      *         },
                      *         {
-                     *           "id": "01a215ce-4dc2-702c-a335-83294b1f9f9a",
-                     *           "at": "2026-11-26T03:02:51.586Z",
-                     *           "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *           "id": "01a215db-2b47-713a-9922-fc29083cfddc",
+                     *           "at": "2026-11-26T03:16:54.727Z",
+                     *           "keyId": "01a215db-208e-747f-a686-019d15470a6d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getReview",
-                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getReview",
-                     *           "entityId": "01a215ce-4b22-70dd-be30-64e8e5596ec3",
-                     *           "requestId": "a225477d-dce0-4952-93c5-2196ad500349"
+                     *           "entityId": "01a215db-2803-7126-9429-5d9297d5fb1a",
+                     *           "requestId": "8002ab02-7306-4df7-aa3b-8f4481a27fd7"
                      *         },
                      *         {
-                     *           "id": "01a215ce-4dea-7562-95e9-47934b5fa5ea",
-                     *           "at": "2026-11-26T03:02:51.626Z",
-                     *           "keyId": "01a215ce-44e0-73ec-9d33-751a868ea67c",
+                     *           "id": "01a215db-2b78-7515-b6aa-fa4fb6a92abf",
+                     *           "at": "2026-11-26T03:16:54.776Z",
+                     *           "keyId": "01a215db-208e-747f-a686-019d15470a6d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getReview",
-                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getReview",
-                     *           "entityId": "01a215ce-4ac3-71ca-afed-19924561cce7",
-                     *           "requestId": "fab44b4b-6298-4ecd-beb0-c4bb64a56706"
+                     *           "entityId": "01a215db-278d-725f-96d8-b611fbae100a",
+                     *           "requestId": "90cc4d9e-77ac-4491-a810-a596a6ea689d"
                      *         },
                      *         {
-                     *           "id": "01a215ce-4e2e-758d-ac85-58b891a99577",
-                     *           "at": "2026-11-26T03:02:51.694Z",
-                     *           "keyId": "01a215ce-4510-74a4-ac34-ef205dcfc080",
+                     *           "id": "01a215db-2bdb-76ab-ad7a-f14b67a43618",
+                     *           "at": "2026-11-26T03:16:54.875Z",
+                     *           "keyId": "01a215db-20ef-720e-a376-5bdb09868960",
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyClawback",
-                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *           "what": [
                      *             "money"
                      *           ],
                      *           "entityType": "verifyClawback",
-                     *           "entityId": "01a215ce-4ac3-71ca-afed-19924561cce7",
-                     *           "requestId": "e131a194-81d8-4ab3-af5a-e7bdbe6ace32"
+                     *           "entityId": "01a215db-278d-725f-96d8-b611fbae100a",
+                     *           "requestId": "a1d447ce-704a-42b4-acb7-21758d229f2c"
                      *         },
                      *         {
-                     *           "id": "01a215ce-4e51-749c-97be-555acddf1cc7",
-                     *           "at": "2026-11-26T03:02:51.729Z",
-                     *           "keyId": "01a215ce-4500-7544-ae6a-472ce30700c2",
+                     *           "id": "01a215db-2bfb-762a-b65e-5cea1afbecff",
+                     *           "at": "2026-11-26T03:16:54.907Z",
+                     *           "keyId": "01a215db-20d9-71f8-bc7e-91628b0a4b53",
                      *           "actorName": "panel-chair",
                      *           "operationId": "getAppeal",
-                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "getAppeal",
-                     *           "entityId": "01a215ce-4e34-718d-aa47-89fb3c87e30c",
-                     *           "requestId": "c445b3cd-361a-4d16-bcc1-47af9e8bf354"
+                     *           "entityId": "01a215db-2be3-7286-bbdf-6eda5d7b285f",
+                     *           "requestId": "bdea5611-60b5-488d-8266-cfb8774caee5"
                      *         },
                      *         {
-                     *           "id": "01a215ce-4e60-7705-98bf-a77b266ef535",
-                     *           "at": "2026-11-26T03:02:51.744Z",
-                     *           "keyId": "01a215ce-4500-7544-ae6a-472ce30700c2",
+                     *           "id": "01a215db-2c0d-742e-a3aa-f9599a641e7a",
+                     *           "at": "2026-11-26T03:16:54.925Z",
+                     *           "keyId": "01a215db-20d9-71f8-bc7e-91628b0a4b53",
                      *           "actorName": "panel-chair",
                      *           "operationId": "listAppeals",
-                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "9f707348-1846-4c05-b72b-d30e3a5dcd8c"
+                     *           "requestId": "7ad9a407-b288-4c58-86c5-7fbf5f06b11f"
                      *         },
                      *         {
-                     *           "id": "01a215ce-5001-748e-949c-6b7ba01ec0ab",
-                     *           "at": "2026-11-26T03:02:52.161Z",
-                     *           "keyId": "01a215ce-44f7-7654-9318-64922a2dcdcd",
+                     *           "id": "01a215db-2ded-762f-bfaa-e179962dda06",
+                     *           "at": "2026-11-26T03:16:55.405Z",
+                     *           "keyId": "01a215db-20b8-76a6-ad1a-6c6485599e96",
                      *           "actorName": "manager-1",
                      *           "operationId": "getBudget",
-                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getBudget",
-                     *           "entityId": "01a215ce-493e-759a-a1a8-270c9edf7d2c",
-                     *           "requestId": "7ea248a4-a6a8-47fa-991f-ce8b25d2afab"
+                     *           "entityId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *           "requestId": "da840209-df27-450a-b700-0e5900dc612f"
                      *         },
                      *         {
-                     *           "id": "01a215ce-508e-7426-a930-feac9048c70f",
-                     *           "at": "2026-11-26T03:02:52.302Z",
-                     *           "keyId": "01a215ce-4080-764f-b5a9-d8d0d0ebfb65",
+                     *           "id": "01a215db-2ead-707e-a86f-afaf948e0472",
+                     *           "at": "2026-11-26T03:16:55.597Z",
+                     *           "keyId": "01a215db-1bc8-75c4-a2f2-37de8855bcca",
                      *           "actorName": null,
                      *           "operationId": "exportPersonRecord",
-                     *           "personId": "01a215ce-46d8-7606-a832-a17609d94e27",
+                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
                      *           "what": [
                      *             "record",
                      *             "special-category",
                      *             "money"
                      *           ],
                      *           "entityType": "exportPersonRecord",
-                     *           "entityId": "01a215ce-46d8-7606-a832-a17609d94e27",
-                     *           "requestId": "1096b8e5-2136-4dec-a304-6b5a027a753c"
+                     *           "entityId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "requestId": "9e840250-efe9-4523-9dc1-778700a30fdd"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -45557,8 +45535,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215ce-4f73-7554-a879-635c09c0d085",
-                     *           "roundKey": "nw-mwwyw5jf",
+                     *           "id": "01a215db-2d49-71a6-86e0-853bcce062b6",
+                     *           "roundKey": "nw-mwwze7se",
                      *           "title": "North West self-rating",
                      *           "closesOn": "2099-06-30",
                      *           "closed": false,
@@ -45600,7 +45578,7 @@ export interface operations {
                      *               "version": null
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-26T03:02:52.016Z"
+                     *           "createdAt": "2026-11-26T03:16:55.239Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -45717,7 +45695,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "roundKey": "nw-mwwyw5jf",
+                 *       "roundKey": "nw-mwwze7se",
                  *       "title": "North West self-rating",
                  *       "closesOn": "2099-06-30"
                  *     }
@@ -45739,8 +45717,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-4f73-7554-a879-635c09c0d085",
-                     *       "roundKey": "nw-mwwyw5jf",
+                     *       "id": "01a215db-2d49-71a6-86e0-853bcce062b6",
+                     *       "roundKey": "nw-mwwze7se",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -45782,7 +45760,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-26T03:02:52.016Z"
+                     *       "createdAt": "2026-11-26T03:16:55.239Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -45965,8 +45943,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215ce-4f73-7554-a879-635c09c0d085",
-                     *       "roundKey": "nw-mwwyw5jf",
+                     *       "id": "01a215db-2d49-71a6-86e0-853bcce062b6",
+                     *       "roundKey": "nw-mwwze7se",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -46008,7 +45986,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-26T03:02:52.016Z"
+                     *       "createdAt": "2026-11-26T03:16:55.239Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -46425,7 +46403,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "roundKey": "nw-mwwyw5jf",
+                     *       "roundKey": "nw-mwwze7se",
                      *       "councils": 1,
                      *       "minimumCouncils": 5,
                      *       "published": false,
@@ -46574,7 +46552,7 @@ export interface operations {
                      * @example {
                      *       "standard": "UK Algorithmic Transparency Recording Standard",
                      *       "standardVersion": "3.0",
-                     *       "schemeId": "01a215ce-40b7-72a6-beb3-246753a90e6b",
+                     *       "schemeId": "01a215db-1c15-7538-826d-2a0259a8b82b",
                      *       "schemeKey": "adults",
                      *       "schemeVersion": 1,
                      *       "lastUpdated": "2026-11-26",
@@ -46621,7 +46599,7 @@ export interface operations {
                      *             "How the answers become money is set out below, generated from the scheme itself."
                      *           ],
                      *           "maths": {
-                     *             "schemeId": "01a215ce-40b7-72a6-beb3-246753a90e6b",
+                     *             "schemeId": "01a215db-1c15-7538-826d-2a0259a8b82b",
                      *             "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *             "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *             "sections": [

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 //
 // Parts (BENCH_PARTS, comma-separated, default all):
 // - account: getBudgetAccount over HTTP in the largest council, random agreed budgets, 10 connections, 10 s
+//   (BENCH_ACCESS_LOG=off: without the access log, for what logging reads costs)
 // - report: getSummaryReport for the largest council, 3 rounds
 // - export: exportRecords budgets (NDJSON, streamed over HTTP) for the largest council, with the process's peak RSS
 // - events: listEvents paging through the largest council's whole feed, 500 a page
@@ -36,7 +37,13 @@ const rssMb = () => Math.round(process.memoryUsage().rss / 1_048_576);
 
 const database = await openDatabase({ kind: 'postgres', url, poolSize: 10 });
 const db = database.db;
-const app = await buildApp({ database, config: { bootstrapToken: null, rateLimitPerMinute: 0, failedAuthPerMinute: 0 }, logger: false });
+// BENCH_ACCESS_LOG=off measures the same build without the access log (what logging reads costs).
+const app = await buildApp({
+  database,
+  config: { bootstrapToken: null, rateLimitPerMinute: 0, failedAuthPerMinute: 0 },
+  logger: false,
+  accessLog: process.env.BENCH_ACCESS_LOG !== 'off',
+});
 const address = await app.listen({ port: 0, host: '127.0.0.1' });
 const largest = keys.councils[0];
 console.log(`largest council: ${largest.name}, ${largest.people} people; ${keys.councils.length} councils`);

@@ -65,7 +65,9 @@ async function main(): Promise<void> {
   // Retention: once a day (and once at start), erase people past their date in councils that
   // asked for it (settings.dataProtection.retention.scheduledErasure).
   const eraseDue = () =>
-    runScheduledErasure(database.db, { rules: app.rules, clock: app.clock })
+    runScheduledErasure(database.db, { rules: app.rules, clock: app.clock }, (error, where) =>
+      logger.error({ err: error, ...where }, 'retention: the scheduled erasure failed'),
+    )
       .then((results) => {
         for (const result of results) logger.info(result, 'retention: erased people past their date');
       })

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../src/clock.js';
 import { PERSONAL_DATA_READS } from '../src/plugins/access-log.js';
+import { anonymise } from '../src/rules/personal-data.js';
 import { directPaymentAgreement, type SetUpCouncil, setUpCouncil } from './helpers/council-setup.js';
 import { agreedBudget, PLAN } from './helpers/plan.js';
 import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
@@ -119,6 +120,19 @@ beforeAll(async () => {
   expect(carer.statusCode, carer.body).toBe(201);
   carerId = carer.json().id;
 
+  // A desktop exercise whose case references are record-system ids, Zebedee's among them.
+  const calibration = await t.call('POST', '/v1/calibrations', {
+    key: council.keys.admin,
+    body: {
+      cases: [
+        { ref: 'CF-ZQ-0001', points: 25, currentAnnualPence: 600_000 },
+        { ref: 'CF-OTHER-0002', points: 40, currentAnnualPence: 900_000 },
+      ],
+      topSlicePercent: 10,
+    },
+  });
+  expect(calibration.statusCode, calibration.body).toBe(201);
+
   const y = await agreedBudget(t, council);
   Object.assign(yolanda, { personId: y.personId, budgetId: y.budgetId });
   await patch(`/v1/people/${y.personId}`, council.keys.assessor, { displayName: 'Yolanda Keep', dateOfBirth: '1960-02-02' });
@@ -160,7 +174,8 @@ describe('who read what', () => {
     expect((await t.call('GET', `/v1/people/${zebedee.personId}`, as)).statusCode).toBe(200);
     expect((await t.call('GET', `/v1/budgets/${zebedee.budgetId}/account`, as)).statusCode).toBe(200);
     expect((await t.call('GET', `/v1/budgets?personId=${zebedee.personId}`, as)).statusCode).toBe(200);
-    expect((await t.call('GET', `/v1/assessments/${zebedee.assessmentId}`, as)).statusCode).toBe(200);
+    // The same id in capitals names the same record, and is logged as it.
+    expect((await t.call('GET', `/v1/assessments/${zebedee.assessmentId.toUpperCase()}`, as)).statusCode).toBe(200);
     // A read refused is not a read.
     expect((await t.call('GET', `/v1/people/${zebedee.personId}/equality-monitoring`, as)).statusCode).toBe(403);
     const log = await t.call('GET', `/v1/access-log?personId=${zebedee.personId}&pageSize=200`, { key: council.keys.auditor });
@@ -362,7 +377,11 @@ describe('legal holds and erasure', () => {
 
     expect(await reports()).toEqual(before);
     const database = await wholeDatabase();
-    for (const marker of ZEBEDEE) expect(database.includes(marker), `${marker} is still in the database`).toBe(false);
+    for (const marker of ZEBEDEE)
+      expect(
+        database.includes(marker),
+        `${marker} is still in the database: ${database.split('\n').find((line) => line.includes(marker))}`,
+      ).toBe(false);
     expect(database).toContain('Yolanda Keep');
 
     const person = (await t.call('GET', `/v1/people/${zebedee.personId}`, { key: council.keys.admin })).json();
@@ -401,6 +420,26 @@ describe('legal holds and erasure', () => {
     expect(problemOf(await t.call('GET', `/v1/budgets/${zebedee.budgetId}/verification`, { key: council.keys.finance })).code).toBe(
       'PERSON_ERASED',
     );
+    // Nothing new can be written about him: not an assessment, a payment, an appeal or a carer.
+    const writes = [
+      t.call('POST', '/v1/assessments', {
+        key: council.keys.assessor,
+        body: { personId: zebedee.personId, questionnaireId: council.questionnaireId, completedWith: ['self'], answers: {} },
+      }),
+      t.call('POST', `/v1/budgets/${zebedee.budgetId}/transactions`, {
+        key: council.keys.finance,
+        body: { kind: 'spend', amountPence: 100, occurredOn: '2027-01-01' },
+      }),
+      t.call('POST', '/v1/appeals', { key: council.keys.assessor, body: { subject: 'budget', budgetId: zebedee.budgetId, reason: 'x' } }),
+      t.call('POST', '/v1/people', {
+        key: council.keys.assessor,
+        body: { clientGroup: 'older-people', caresForPersonId: zebedee.personId },
+      }),
+    ];
+    for (const write of await Promise.all(writes)) {
+      expect(write.statusCode, write.body).toBe(409);
+      expect(problemOf(write).code).toBe('PERSON_ERASED');
+    }
     const imported = await t.app.inject({
       method: 'POST',
       url: '/v1/imports/people',
@@ -479,37 +518,101 @@ describe('the DPIA pack', () => {
 });
 
 describe('audit records past their period', () => {
-  it('are counted in a dry run and removed by a run, with an audit row saying how many went', async () => {
+  it('are counted in a dry run and removed by a run, but for a held person’s, with an audit row saying how many went', async () => {
     today = '2100-01-01';
     const before = '2090-01-01';
-    const count = async (table: 'audit_log' | 'access_log') =>
-      (
-        await sql<{
-          n: number;
-        }>`select count(*)::int as n from ${sql.table(table)} where council_id = ${council.id} and at < ${before}::timestamptz`.execute(
-          t.database.db,
-        )
-      ).rows[0]?.n ?? 0;
+    // Yolanda is under a legal hold: her audit trail and access log stay whatever their age.
+    const held = await t.call('PUT', `/v1/people/${yolanda.personId}/legal-hold`, { key: council.keys.admin, body: { reason: 'Inquiry' } });
+    expect(held.statusCode, held.body).toBe(200);
+    expect((await t.call('GET', `/v1/budgets/${yolanda.budgetId}`, { key: council.keys.admin })).statusCode).toBe(200);
     await t.app.accessLog.flush();
-    const audit = await count('audit_log');
-    const access = await count('access_log');
-    expect(audit).toBeGreaterThan(0);
-    expect(access).toBeGreaterThan(0);
+    const { rows: hers } = await sql<{ id: string }>`
+      select ${yolanda.personId}::uuid as id
+      union all select id from assessments where person_id = ${yolanda.personId}
+      union all select id from budgets where person_id = ${yolanda.personId}
+      union all select id from support_plans where person_id = ${yolanda.personId}
+      union all select id from reviews where person_id = ${yolanda.personId}
+      union all select id from financial_assessments where person_id = ${yolanda.personId}
+      union all select id from direct_payment_agreements where person_id = ${yolanda.personId}
+      union all select id from payment_agreements where budget_id in (select id from budgets where person_id = ${yolanda.personId})
+      union all select id from budget_transactions where budget_id in (select id from budgets where person_id = ${yolanda.personId})`.execute(
+      t.database.db,
+    );
+    const herIds = new Set(hers.map((row) => row.id));
+    /** The council's audit rows and access log entries from before the cut-off: hers, and everyone else's. */
+    const past = async () => {
+      const { rows: audit } = await sql<{ action: string; entity_id: string }>`
+        select action, entity_id from audit_log where council_id = ${council.id} and at < ${before}::timestamptz`.execute(t.database.db);
+      const { rows: access } = await sql<{ person_id: string | null }>`
+        select person_id from access_log where council_id = ${council.id} and at < ${before}::timestamptz`.execute(t.database.db);
+      return {
+        herAudit: audit.filter((row) => herIds.has(row.entity_id)).length,
+        otherAudit: audit.filter((row) => !herIds.has(row.entity_id)),
+        herAccess: access.filter((row) => row.person_id === yolanda.personId).length,
+        otherAccess: access.filter((row) => row.person_id !== yolanda.personId).length,
+      };
+    };
+    const start = await past();
+    expect(start.herAudit).toBeGreaterThan(0);
+    expect(start.herAccess).toBeGreaterThan(0);
+    expect(start.otherAudit.length).toBeGreaterThan(0);
+    expect(start.otherAccess).toBeGreaterThan(0);
+
     const dry = await t.call('POST', '/v1/erasure-runs', { key: council.keys.admin, body: { dryRun: true } });
-    expect(dry.json().auditRecords).toEqual({ before, auditRecords: audit, accessLog: access, removed: false });
-    expect(await count('audit_log')).toBe(audit);
+    expect(dry.json().auditRecords).toEqual({
+      before,
+      auditRecords: start.otherAudit.length,
+      accessLog: start.otherAccess,
+      removed: false,
+    });
+    expect((await past()).otherAudit.length).toBe(start.otherAudit.length);
+
     const run = await t.call('POST', '/v1/erasure-runs', { key: council.keys.admin, body: { dryRun: false } });
     expect(run.statusCode, run.body).toBe(200);
-    expect(run.json().auditRecords).toMatchObject({ before, accessLog: access, removed: true });
-    expect(await count('access_log')).toBe(0);
-    // What is left is the record of the removal (written as the database's clock, not the test's, tells).
-    const { rows: left } = await sql<{ action: string }>`
-      select action from audit_log where council_id = ${council.id} and at < ${before}::timestamptz`.execute(t.database.db);
-    expect(left).toEqual([{ action: 'retention.audit-records-removed' }]);
+    expect(run.json().auditRecords).toMatchObject({ before, accessLog: start.otherAccess, removed: true });
+    const end = await past();
+    expect(end.herAudit).toBe(start.herAudit);
+    expect(end.herAccess).toBe(start.herAccess);
+    expect(end.otherAccess).toBe(0);
+    // What else is left is the record of the removal (stamped by the database's clock, not the test's).
+    expect(end.otherAudit.map((row) => row.action)).toEqual(['retention.audit-records-removed']);
     const { rows } = await sql<{ after: { before: string } }>`
       select after from audit_log where council_id = ${council.id} and action = 'retention.audit-records-removed'`.execute(t.database.db);
     expect(rows.map((row) => row.after.before)).toEqual([before]);
     // Yolanda is still supported: her records stay, whatever the date.
     expect((await t.call('GET', `/v1/people/${yolanda.personId}`, { key: council.keys.admin })).json().displayName).toBe('Yolanda Keep');
+  });
+});
+
+describe('anonymise', () => {
+  it('keeps figures, codes, ids and dates, and removes free text, names and numbers that could identify', () => {
+    expect(
+      anonymise({
+        amountPence: 5_000,
+        category: 'personal-assistant',
+        description: 'PA for Zeb',
+        budgetId: '01900000-0000-7000-8000-000000000000',
+        occurredOn: '2026-05-01',
+        referrals: [{ reason: 'above-ceiling', detail: 'Over the ceiling by £12' }],
+        reason: 'deceased',
+        phoneLike: '07700900123',
+        lowerName: 'smith',
+        answers: { washing: 'lots' },
+        nested: { notes: ['Calls his daughter Ursula'], achieved: 'yes' },
+      }),
+    ).toEqual({
+      amountPence: 5_000,
+      category: 'personal-assistant',
+      description: null,
+      budgetId: '01900000-0000-7000-8000-000000000000',
+      occurredOn: '2026-05-01',
+      referrals: [{ reason: 'above-ceiling', detail: null }],
+      reason: null,
+      phoneLike: null,
+      // A lower-case single word is taken for a code: the one form of name this rule keeps.
+      lowerName: 'smith',
+      answers: null,
+      nested: { notes: null, achieved: 'yes' },
+    });
   });
 });

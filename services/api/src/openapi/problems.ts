@@ -1,5 +1,6 @@
 import type { FastifyContextConfig, FastifySchema } from 'fastify';
 import { ERROR_CATALOGUE, type ErrorCode } from '../errors.js';
+import { changesPersonRecords } from '../plugins/erased-people.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -15,6 +16,8 @@ declare module 'fastify' {
 /** What a route's declaration says, as both @fastify/swagger's transform and a request see it. */
 export interface DeclaredRoute {
   readonly method: string | readonly string[];
+  /** The full path, e.g. `/v1/budgets/:id` (absent where only the schema is known). */
+  readonly url?: string;
   readonly schema?: FastifySchema | undefined;
   readonly config?: FastifyContextConfig | undefined;
 }
@@ -53,6 +56,7 @@ export function problemCodes(route: DeclaredRoute): ErrorCode[] {
   }
   if ('idempotency-key' in headers) codes.add('IDEMPOTENCY_KEY_REUSED');
   if ('pageToken' in propertiesOf(schema?.querystring)) codes.add('INVALID_PAGE_TOKEN');
+  if (changesPersonRecords(route)) codes.add('PERSON_ERASED');
   for (const code of config?.problems ?? []) codes.add(code);
   return (Object.keys(ERROR_CATALOGUE) as ErrorCode[]).filter((code) => codes.has(code));
 }

@@ -3,7 +3,7 @@ import fp from 'fastify-plugin';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { DB } from '../db/schema.js';
-import { newId } from '../ids.js';
+import { isUuid, newId } from '../ids.js';
 import { type AccessEntry, insertAccessEntries } from '../repositories/access-log.js';
 
 /** What a read showed: the person's record, their special-category fields (needs, equality), their money. */
@@ -48,6 +48,9 @@ export const PERSONAL_DATA_READS: Readonly<Record<string, PersonalDataRead>> = {
   exportRecords: { what: ['record', 'money'], bulk: true },
   getPaymentRunFile: { what: ['money'], bulk: true },
   getUpratingRun: { what: ['record', 'money'], bulk: true },
+  getAuditSample: { what: ['money'], bulk: true },
+  getCalibration: { what: ['record', 'money'], bulk: true },
+  getCalibrationReport: { what: ['record', 'money'], bulk: true },
   listEvents: { what: ['money'], bulk: true },
 };
 
@@ -75,13 +78,19 @@ declare module 'fastify' {
 
 type HookDone = (error: Error | null, payload: unknown) => void;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** A PostgreSQL error in the data itself (class 22 data exception, 23 integrity): retrying will not help. */
+function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+}
 
 /**
  * Queues reads and writes them in batches: a read's own path only pushes to an array, and one
- * insert carries up to `batchSize` reads, every `intervalMs` or sooner when a batch fills. A
- * failed write keeps its reads for the next (up to `maxQueued`, past which the oldest are
- * dropped and the drop is logged as an error: the log of reads must never take the service down).
+ * insert carries up to `batchSize` reads, every `intervalMs` or sooner when a batch fills. One write
+ * runs at a time. When the database is away, reads stay queued and writing waits ten intervals
+ * before trying again (up to `maxQueued` reads, past which the oldest are dropped and the drop is
+ * logged as an error: the log of reads must never take the service down). A batch the database
+ * refuses for its data is halved until the one read it cannot take is found, logged and dropped.
  */
 export class AccessLogWriter {
   readonly #db: Kysely<DB>;
@@ -93,6 +102,10 @@ export class AccessLogWriter {
   #timer: NodeJS.Timeout | null = null;
   #writing: Promise<void> = Promise.resolve();
   #busy = false;
+  /** Until when writing waits after the database failed (ms since the epoch). */
+  #backingOffUntil = 0;
+  /** The last write's failure, while reads it could not write are still queued. */
+  #failure: unknown = null;
 
   constructor(db: Kysely<DB>, log: FastifyBaseLogger, options: { batchSize?: number; intervalMs?: number; maxQueued?: number } = {}) {
     this.#db = db;
@@ -115,22 +128,23 @@ export class AccessLogWriter {
       this.#queue.splice(0, dropped);
       this.#log.error({ dropped }, 'access log: the database has not taken reads for a while; the oldest were dropped');
     }
-    // One write at a time: while one is under way, reads queue for the next.
-    if (this.#busy) return;
+    // One write at a time, and none while backing off: reads queue for the next.
+    if (this.#busy || Date.now() < this.#backingOffUntil) return;
     if (this.#queue.length >= this.#batchSize) void this.#write(false);
     else this.#schedule(this.#intervalMs);
   }
 
-  /** Writes everything queued so far; resolves once it is in the database (or has failed and been re-queued). */
-  flush(): Promise<void> {
-    return this.#write(true);
+  /**
+   * Writes everything queued so far, whatever the back-off. Rejects when reads are still queued
+   * because the database would not take them: a caller about to show the log must not show it
+   * incomplete as if it were whole.
+   */
+  async flush(): Promise<void> {
+    await this.#write(true);
+    if (this.#queue.length > 0 && this.#failure !== null)
+      throw new Error(`access log: ${this.#queue.length} reads could not be written`, { cause: this.#failure });
   }
 
-  /**
-   * Writes what is queued: everything (`all`), or whole batches and then what is left only if the
-   * timer fired. Reads that arrive during a write wait for the next timer or a full batch rather
-   * than being chased one insert at a time.
-   */
   #write(all: boolean): Promise<void> {
     if (this.#timer !== null) {
       clearTimeout(this.#timer);
@@ -140,17 +154,32 @@ export class AccessLogWriter {
     return this.#writing;
   }
 
+  /** Writes whole batches (everything, for `all`), then leaves what is left to the timer. */
   async #drain(all: boolean): Promise<void> {
     this.#busy = true;
     try {
+      let size = this.#batchSize;
       let first = true;
-      while (this.#queue.length > 0 && (all || first || this.#queue.length >= this.#batchSize)) {
+      // Past the first batch: only whole batches, unless flushing or halving to find a refused read.
+      while (this.#queue.length > 0 && (all || first || size < this.#batchSize || this.#queue.length >= this.#batchSize)) {
         first = false;
-        const batch = this.#queue.splice(0, this.#batchSize);
+        const batch = this.#queue.splice(0, size);
         try {
           await insertAccessEntries(this.#db, batch);
+          this.#failure = null;
+          size = this.#batchSize;
         } catch (error) {
+          if (isDataError(error) && batch.length === 1) {
+            this.#log.error({ err: error, entry: batch[0] }, 'access log: the database refused a read; it was dropped');
+            continue;
+          }
           this.#queue.unshift(...batch);
+          if (isDataError(error)) {
+            size = Math.max(1, Math.floor(batch.length / 2));
+            continue;
+          }
+          this.#failure = error;
+          this.#backingOffUntil = Date.now() + this.#intervalMs * 10;
           this.#log.error({ err: error, queued: this.#queue.length }, 'access log: writing reads failed; they stay queued');
           this.#schedule(this.#intervalMs * 10);
           return;
@@ -186,7 +215,8 @@ function entriesOf(request: FastifyRequest, read: PersonalDataRead, clock: Clock
   if (principal?.kind !== 'key') return [];
   const operationId = request.routeOptions.schema?.operationId as string;
   const params = (request.params ?? {}) as Record<string, unknown>;
-  const entityId = typeof params.id === 'string' && UUID.test(params.id) ? params.id : null;
+  // Lower-cased: an id written in capitals names the same record and must be logged as it.
+  const entityId = typeof params.id === 'string' && isUuid(params.id) ? params.id.toLowerCase() : null;
   const base = {
     councilId: principal.councilId,
     at: clock.now(),
@@ -216,7 +246,9 @@ export default fp(
     const registered: PersonalDataRoute[] = [];
     app.decorate('personalDataRoutes', registered);
     app.decorateRequest('peopleShown', null);
-    app.addHook('onClose', async () => writer.flush());
+    app.addHook('onClose', async () => {
+      await writer.flush().catch((error: unknown) => app.log.error({ err: error }, 'access log: reads lost at shutdown'));
+    });
     app.addHook('onRoute', (route) => {
       const operationId = (route.schema as { operationId?: string } | undefined)?.operationId;
       const read = operationId === undefined ? undefined : PERSONAL_DATA_READS[operationId];

@@ -42,7 +42,7 @@ export async function insertAccessEntries(db: Kysely<DB>, entries: readonly Acce
                where pd.id = e.entity_uuid and pd.council_id = e.council_id)),
            string_to_array(e.what, ','), e.entity_type, e.entity_id, e.request_id
     from (
-      select entry.*, case when entry.entity_id ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+      select entry.*, case when entry.entity_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
                            then entry.entity_id::uuid end as entity_uuid
       from unnest(
         ${column((e) => e.id)}::uuid[], ${column((e) => e.councilId)}::uuid[], ${column((e) => e.at.toISOString())}::timestamptz[],

@@ -1,5 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { DB, LegalHold } from '../db/schema.js';
+import type { DB, LegalHold, Person } from '../db/schema.js';
+import { afterRow } from './keyset.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -101,7 +102,8 @@ export function auditRowsAbout(
   db: Db,
   councilId: string,
   { types, ids }: { types: readonly string[]; ids: readonly string[] },
-  after: { at: Date; id: string } | null,
+  /** The audit row the page starts after. */
+  after: string | null,
   limit: number,
 ) {
   return sql<{
@@ -117,7 +119,7 @@ export function auditRowsAbout(
   }>`
     select id, actor, actor_name, action, entity_type, entity_id, before, after, at from audit_log
      where council_id = ${councilId} and ${aboutEntities(types, ids)}
-       ${after === null ? sql`` : sql`and (at, id) > (${after.at}::timestamptz, ${after.id}::uuid)`}
+       ${after === null ? sql`` : sql`and ${afterRow('audit_log', 'at', after, councilId)}`}
      order by at, id
      limit ${limit}`
     .execute(db)
@@ -154,12 +156,14 @@ export interface RetentionRow {
 }
 
 /**
- * Each of a council's people not yet erased, with the last date anything happened to them (a
- * budget started, ended or changed, money moved, an assessment, review or appeal changed, a
- * financial assessment took effect, the record itself changed) and whether support continues (an
- * agreed budget with no end, or an end after `today`).
+ * Each of a council's people not yet erased (or the one named), with the last date anything
+ * happened to them (a budget started, ended or changed, money moved, an assessment, plan, direct
+ * payment agreement, return, review, appeal or equality monitoring changed, a financial
+ * assessment took effect, the record itself changed) and whether support continues: a budget
+ * agreed (or ended) with no end date, or one on or after `today`. The one definition both the
+ * retention review and an erasure use.
  */
-export function retentionRows(db: Db, councilId: string, today: string): Promise<RetentionRow[]> {
+export function retentionRows(db: Db, councilId: string, today: string, personId?: string): Promise<RetentionRow[]> {
   return sql<RetentionRow>`
     select p.id as person_id,
            to_char(greatest(
@@ -169,39 +173,35 @@ export function retentionRows(db: Db, councilId: string, today: string): Promise
              (select max(t.occurred_on) from budget_transactions t join budgets b on b.id = t.budget_id
                where b.council_id = p.council_id and b.person_id = p.id and t.council_id = p.council_id),
              (select max((a.updated_at at time zone 'UTC')::date) from assessments a where a.council_id = p.council_id and a.person_id = p.id),
+             (select max((s.updated_at at time zone 'UTC')::date) from support_plans s where s.council_id = p.council_id and s.person_id = p.id),
+             (select max((d.updated_at at time zone 'UTC')::date) from direct_payment_agreements d
+               where d.council_id = p.council_id and d.person_id = p.id),
+             (select max(greatest(ar.period_to, (ar.created_at at time zone 'UTC')::date)) from account_returns ar
+                join direct_payment_agreements d on d.id = ar.agreement_id
+               where ar.council_id = p.council_id and d.person_id = p.id),
              (select max((r.updated_at at time zone 'UTC')::date) from reviews r
                where r.council_id = p.council_id and r.person_id = p.id and r.status <> 'scheduled'),
              (select max((ap.updated_at at time zone 'UTC')::date) from appeals ap where ap.council_id = p.council_id and ap.person_id = p.id),
+             (select max((e.updated_at at time zone 'UTC')::date) from equality_monitoring e where e.council_id = p.council_id and e.person_id = p.id),
              (select max(f.effective_from) from financial_assessments f where f.council_id = p.council_id and f.person_id = p.id)
            ), 'YYYY-MM-DD') as last_activity,
            exists (select 1 from budgets b where b.council_id = p.council_id and b.person_id = p.id
-                     and b.status = 'agreed' and (b.end_date is null or b.end_date >= ${today}::date)) as support_continues,
+                     and b.status in ('agreed', 'ended') and (b.end_date is null or b.end_date >= ${today}::date)) as support_continues,
            p.legal_hold is not null as legal_hold
       from people p
      where p.council_id = ${councilId} and p.erased_at is null
+       ${personId === undefined ? sql`` : sql`and p.id = ${personId}`}
      order by p.id`
     .execute(db)
     .then((result) => result.rows);
-}
-
-/** Whether the person has an agreed budget that has not ended by `today`. */
-export async function supportContinues(db: Db, councilId: string, personId: string, today: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('budgets')
-    .select('id')
-    .where('council_id', '=', councilId)
-    .where('person_id', '=', personId)
-    .where('status', '=', 'agreed')
-    .where((eb) => eb.or([eb('end_date', 'is', null), eb('end_date', '>=', today)]))
-    .executeTakeFirst();
-  return row !== undefined;
 }
 
 /** Sets or clears a person's legal hold; returns the person's new version. */
 export async function setLegalHold(tx: Transaction<DB>, councilId: string, personId: string, hold: LegalHold | null): Promise<number> {
   const row = await tx
     .updateTable('people')
-    .set((eb) => ({ legal_hold: hold === null ? null : JSON.stringify(hold), version: eb('version', '+', 1), updated_at: sql`now()` }))
+    // Not updated_at: a hold is not activity on the record, so it does not restart the retention period.
+    .set((eb) => ({ legal_hold: hold === null ? null : JSON.stringify(hold), version: eb('version', '+', 1) }))
     .where('council_id', '=', councilId)
     .where('id', '=', personId)
     .returning('version')
@@ -259,9 +259,16 @@ async function anonymiseTrail(
   types: readonly string[],
   ids: readonly string[],
   anonymise: (value: unknown) => unknown,
+  portalActor: string | null,
 ): Promise<void> {
   if (ids.length === 0) return;
   await anonymiseJson(tx, anonymise, 'audit_log', ['before', 'after'], sql`council_id = ${councilId} and ${aboutEntities(types, ids)}`);
+  // Through a portal the named actor may be the person themself.
+  if (portalActor !== null)
+    await sql`update audit_log set actor_name = null
+               where council_id = ${councilId} and ${aboutEntities(types, ids)} and actor = ${portalActor} and actor_name is not null`.execute(
+      tx,
+    );
   const { rows: events } = await sql<{ seq: string; payload: unknown }>`
     select seq::text as seq, payload from events where council_id = ${councilId} and entity_id = any(${ids}::uuid[])`.execute(tx);
   if (events.length > 0)
@@ -281,14 +288,23 @@ async function anonymiseTrail(
 export async function erasePersonRows(
   tx: Transaction<DB>,
   councilId: string,
-  personId: string,
+  person: Person,
   entities: PersonEntities,
   anonymise: (value: unknown) => unknown,
   ageBands: ReadonlyMap<string, string | null>,
   erasedAt: Date,
 ): Promise<void> {
   const c = councilId;
-  const p = personId;
+  const p = person.id;
+  const portal = person.created_by_key_id
+    ? await tx
+        .selectFrom('api_keys')
+        .select('id')
+        .where('id', '=', person.created_by_key_id)
+        .where(sql<boolean>`'portal' = any(roles)`)
+        .executeTakeFirst()
+    : undefined;
+  const portalActor = portal ? `key:${portal.id}` : null;
   const budgetIds = entities.ids.budget ?? [];
   const agreementIds = entities.ids['direct-payment-agreement'] ?? [];
   const planIds = entities.ids['support-plan'] ?? [];
@@ -299,6 +315,15 @@ export async function erasePersonRows(
     await sql`update budgets set monitoring_age_band = ${band} where council_id = ${c} and id = ${budgetId}`.execute(tx);
   await sql`update people set display_name = null, date_of_birth = null, agent = null, erased_at = ${erasedAt},
               version = version + 1, updated_at = now() where council_id = ${c} and id = ${p}`.execute(tx);
+  // A desktop exercise's case references may be record-system ids: the person's become "erased".
+  const { rows: externalIds } = await sql<{ value: string }>`
+    select value from person_external_ids where council_id = ${c} and person_id = ${p}`.execute(tx);
+  const values = externalIds.map((row) => row.value);
+  // Wherever the exercise names a case (its list, its biggest gain and loss), as the JSON string it is.
+  for (const value of values)
+    await sql`
+      update calibrations set result = replace(result::text, to_jsonb(${value}::text)::text, '"erased"')::jsonb
+       where council_id = ${c} and result::text like ${`%${JSON.stringify(value).slice(1, -1)}%`}`.execute(tx);
   await sql`delete from person_external_ids where council_id = ${c} and person_id = ${p}`.execute(tx);
   await sql`update equality_monitoring set religion = null, sexual_orientation = null where council_id = ${c} and person_id = ${p}`.execute(
     tx,
@@ -334,7 +359,7 @@ export async function erasePersonRows(
 
   // The audit trail and events about the person's records, then about each page of ledger entries.
   const { types, ids } = pairs(entities);
-  await anonymiseTrail(tx, c, types, ids, anonymise);
+  await anonymiseTrail(tx, c, types, ids, anonymise, portalActor);
   for await (const page of ledgerEntryIds(tx, c, budgetIds))
     await anonymiseTrail(
       tx,
@@ -342,9 +367,11 @@ export async function erasePersonRows(
       page.map(() => 'budget-transaction'),
       page,
       anonymise,
+      portalActor,
     );
-  // A retried request within 24 hours would otherwise answer with the record as it was.
-  await sql`delete from idempotency_keys where body::text like ${`%${p}%`}`.execute(tx);
+  // A retried request within 24 hours would otherwise answer with the record as it was: any
+  // stored reply that names one of the person's records (a ledger entry's names its budget).
+  await sql`delete from idempotency_keys where body::text like any(${ids.map((id) => `%${id}%`)}::text[])`.execute(tx);
 }
 
 /** The councils that let the service's daily job erase people past their date. */
@@ -354,22 +381,72 @@ export async function councilsWithScheduledErasure(db: Db): Promise<string[]> {
   return rows.map((row) => row.id);
 }
 
-/** Audit records and access log entries of a council from before a time: how many, or removed. */
+/**
+ * The ids of every record of the council's people under a legal hold (and the people), whose audit
+ * trail and access log stay whatever their age.
+ */
+function heldRecords(councilId: string) {
+  const held = sql`(select id from people where council_id = ${councilId} and legal_hold is not null)`;
+  const heldBudgets = sql`(select id from budgets where council_id = ${councilId} and person_id in ${held})`;
+  const heldAgreements = sql`(select id from direct_payment_agreements where council_id = ${councilId} and person_id in ${held})`;
+  return {
+    people: held,
+    records: sql`(
+      select id from people where council_id = ${councilId} and legal_hold is not null
+      union all select id from assessments where council_id = ${councilId} and person_id in ${held}
+      union all select id from budgets where council_id = ${councilId} and person_id in ${held}
+      union all select id from support_plans where council_id = ${councilId} and person_id in ${held}
+      union all select id from reviews where council_id = ${councilId} and person_id in ${held}
+      union all select id from appeals where council_id = ${councilId} and person_id in ${held}
+      union all select id from financial_assessments where council_id = ${councilId} and person_id in ${held}
+      union all select id from direct_payment_agreements where council_id = ${councilId} and person_id in ${held}
+      union all select id from account_returns where council_id = ${councilId} and agreement_id in ${heldAgreements}
+      union all select id from payment_agreements where council_id = ${councilId} and budget_id in ${heldBudgets}
+      union all select id from budget_transactions where council_id = ${councilId} and budget_id in ${heldBudgets})`,
+  };
+}
+
+/**
+ * Audit records and access log entries of a council from before a time, but for those about people
+ * under a legal hold: how many, or removed.
+ */
 export async function auditRecordsBefore(
   tx: Kysely<DB> | Transaction<DB>,
   councilId: string,
   before: Date,
   remove: boolean,
 ): Promise<{ auditRecords: number; accessLog: number }> {
+  const held = heldRecords(councilId);
+  const audit = sql`audit_log where council_id = ${councilId} and at < ${before} and entity_id not in ${held.records}`;
+  const access = sql`access_log where council_id = ${councilId} and at < ${before} and (person_id is null or person_id not in ${held.people})`;
   if (!remove) {
     const { rows } = await sql<{ audit: number; access: number }>`
-      select (select count(*)::int from audit_log where council_id = ${councilId} and at < ${before}) as audit,
-             (select count(*)::int from access_log where council_id = ${councilId} and at < ${before}) as access`.execute(tx);
+      select (select count(*)::int from ${audit}) as audit, (select count(*)::int from ${access}) as access`.execute(tx);
     return { auditRecords: rows[0]?.audit ?? 0, accessLog: rows[0]?.access ?? 0 };
   }
   // The access log refuses deletes but for this run's own transaction (see the migration).
   await sql`select set_config('ras.retention_purge', 'on', true)`.execute(tx);
-  const audit = await sql`delete from audit_log where council_id = ${councilId} and at < ${before}`.execute(tx);
-  const access = await sql`delete from access_log where council_id = ${councilId} and at < ${before}`.execute(tx);
-  return { auditRecords: Number(audit.numAffectedRows ?? 0), accessLog: Number(access.numAffectedRows ?? 0) };
+  const removedAudit = await sql`delete from ${audit}`.execute(tx);
+  const removedAccess = await sql`delete from ${access}`.execute(tx);
+  return { auditRecords: Number(removedAudit.numAffectedRows ?? 0), accessLog: Number(removedAccess.numAffectedRows ?? 0) };
+}
+
+/** Whether any of these ids is an erased person of the council, or a record of one. */
+export async function erasedAmong(db: Db, councilId: string, ids: readonly string[]): Promise<boolean> {
+  const { rows } = await sql<{ erased: boolean }>`
+    select exists (
+      select 1 from people p
+       where p.council_id = ${councilId} and p.erased_at is not null
+         and p.id in (
+           select unnest(${ids}::uuid[])
+           union all select person_id from assessments where council_id = ${councilId} and id = any(${ids}::uuid[])
+           union all select person_id from budgets where council_id = ${councilId} and id = any(${ids}::uuid[])
+           union all select person_id from support_plans where council_id = ${councilId} and id = any(${ids}::uuid[])
+           union all select person_id from reviews where council_id = ${councilId} and id = any(${ids}::uuid[])
+           union all select person_id from appeals where council_id = ${councilId} and id = any(${ids}::uuid[])
+           union all select person_id from direct_payment_agreements where council_id = ${councilId} and id = any(${ids}::uuid[])
+           union all select s.person_id from plan_decisions d join support_plans s on s.id = d.plan_id
+                      where d.council_id = ${councilId} and d.id = any(${ids}::uuid[]))
+    ) as erased`.execute(db);
+  return rows[0]?.erased === true;
 }

@@ -1,6 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../db/schema.js';
+import { listAccessEntries } from './access-log.js';
 import { auditRowsAbout, eventsAbout, ledgerEntryIds, type PersonEntities, pairs } from './erasure.js';
+import { afterRow } from './keyset.js';
 
 type Row = Record<string, unknown>;
 
@@ -52,17 +54,13 @@ const PAGE = 1_000;
 /** The person's ledger, oldest first, read a page at a time so ten years of rows are never all held. */
 export async function* ledgerOf(db: Kysely<DB>, councilId: string, budgetIds: readonly string[]): AsyncGenerator<Row[]> {
   if (budgetIds.length === 0) return;
-  let after: { on: string; id: string } | null = null;
-  for (;;) {
-    const { rows }: { rows: Row[] } = await sql<Row>`
-      select * from budget_transactions
-       where council_id = ${councilId} and budget_id = any(${budgetIds}::uuid[])
-         ${after === null ? sql`` : sql`and (occurred_on, id) > (${after.on}::date, ${after.id}::uuid)`}
-       order by occurred_on, id limit ${PAGE}`.execute(db);
+  for (let after: string | null = null; ; ) {
+    let query = db.selectFrom('budget_transactions').selectAll().where('council_id', '=', councilId).where('budget_id', 'in', budgetIds);
+    if (after !== null) query = query.where(afterRow('budget_transactions', 'occurred_on', after, councilId));
+    const rows = await query.orderBy('occurred_on').orderBy('id').limit(PAGE).execute();
     if (rows.length > 0) yield rows;
     if (rows.length < PAGE) return;
-    const last = rows[rows.length - 1] as { occurred_on: string; id: string };
-    after = { on: last.occurred_on, id: last.id };
+    after = (rows[rows.length - 1] as { id: string }).id;
   }
 }
 
@@ -87,12 +85,11 @@ export async function* eventsOf(db: Kysely<DB>, councilId: string, entities: Per
 /** The audit trail of the person's records, oldest first, a page at a time; then of their ledger entries, as {@link eventsOf}. */
 export async function* auditTrailOf(db: Kysely<DB>, councilId: string, entities: PersonEntities): AsyncGenerator<Row[]> {
   const records = pairs(entities);
-  for (let after: { at: Date; id: string } | null = null; ; ) {
+  for (let after: string | null = null; ; ) {
     const rows = await auditRowsAbout(db, councilId, records, after, PAGE);
     if (rows.length > 0) yield rows;
     if (rows.length < PAGE) break;
-    const last = rows[rows.length - 1] as { at: Date; id: string };
-    after = { at: last.at, id: last.id };
+    after = (rows[rows.length - 1] as { id: string }).id;
   }
   for await (const page of ledgerEntryIds(db, councilId, entities.ids.budget ?? [])) {
     const rows = await auditRowsAbout(
@@ -108,16 +105,19 @@ export async function* auditTrailOf(db: Kysely<DB>, councilId: string, entities:
 
 /** Who read the person's record, oldest first, a page at a time. */
 export async function* readsOf(db: Kysely<DB>, councilId: string, personId: string): AsyncGenerator<Row[]> {
-  let after: { at: Date; id: string } | null = null;
-  for (;;) {
-    const { rows }: { rows: Row[] } = await sql<Row>`
-      select id, at, key_id, actor_name, operation_id, what, entity_type, entity_id from access_log
-       where council_id = ${councilId} and person_id = ${personId}
-         ${after === null ? sql`` : sql`and (at, id) > (${after.at}::timestamptz, ${after.id}::uuid)`}
-       order by at, id limit ${PAGE}`.execute(db);
-    if (rows.length > 0) yield rows;
+  for (let after: string | null = null; ; ) {
+    const rows = await listAccessEntries(db, councilId, { personId }, after, PAGE);
+    if (rows.length > 0)
+      yield rows.map(({ at, key_id, actor_name, operation_id, what, entity_type, entity_id }) => ({
+        at,
+        key_id,
+        actor_name,
+        operation_id,
+        what,
+        entity_type,
+        entity_id,
+      }));
     if (rows.length < PAGE) return;
-    const last = rows[rows.length - 1] as { at: Date; id: string };
-    after = { at: last.at, id: last.id };
+    after = (rows[rows.length - 1] as { id: string }).id;
   }
 }

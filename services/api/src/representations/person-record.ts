@@ -65,8 +65,11 @@ export function redactor(section: string, marks: ReadonlySet<Redaction>): (row: 
   if (marks.has('carers') && section === 'carers') for (const key of ['displayName', 'dateOfBirth']) keys.add(key);
   return (row) => {
     let result = redactKeys(row, keys) as Row;
-    if (marks.has('agents') && section === 'directPaymentAgreements' && result.holderType !== 'person' && result.holderName !== null)
-      result = { ...result, holderName: REDACTED };
+    if (marks.has('agents') && section === 'directPaymentAgreements') {
+      // Whoever accepted the terms (the person with a relative, a nominee) is named in acceptedBy.
+      result = { ...result, acceptedBy: REDACTED };
+      if (result.holderType !== 'person' && result.holderName !== null) result = { ...result, holderName: REDACTED };
+    }
     return result;
   };
 }

@@ -89,7 +89,10 @@ export const PERSONAL_DATA_ITEMS: readonly PersonalDataItem[] = [
   },
 ];
 
-/** Keys whose values name or describe a person whatever their form, so erasure always removes them. */
+/**
+ * Keys whose values name or describe a person, or are free text, whatever their form: erasure
+ * always removes them (`reason` is kept only as a referral's code, which the fairness report counts).
+ */
 const ALWAYS_REMOVED = new Set([
   'displayName',
   'dateOfBirth',
@@ -110,15 +113,38 @@ const ALWAYS_REMOVED = new Set([
   'phone',
   'address',
   'postcode',
+  'reason',
+  'reasons',
+  'note',
+  'notes',
+  'comment',
+  'comments',
+  'description',
+  'text',
+  'reference',
+  'provider',
+  'budgetHolder',
+  'supportManager',
+  'plan',
+  'emergencyCover',
+  'healthySafeAndWell',
+  'mitigation',
+  'checklistReasons',
 ]);
 
-/** A code, an id, a date or a time: what a record keeps once free text is gone. */
-const CODE = /^(?:[a-z0-9][a-z0-9_.:-]*|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d{4}-\d{2}-\d{2}(?:T[0-9:.]+Z?)?)$/;
+/** Where a key is a code rather than free text: a referral's reason (`above-ceiling`). */
+const KEPT_UNDER: Readonly<Record<string, ReadonlySet<string>>> = {
+  referrals: new Set(['reason']),
+  referral: new Set(['reason']),
+};
+
+/** A code (lower-case, starting with a letter), an id, a date or a time: what a record keeps once free text is gone. */
+const CODE = /^(?:[a-z][a-z0-9_.:-]*|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d{4}-\d{2}-\d{2}(?:T[0-9:.]+Z?)?)$/;
 
 /**
  * A JSON value with everything personal taken out and the anonymous figures left: numbers,
  * booleans, codes (lower-case tokens such as `above-ceiling`), ids and dates stay; free text
- * (anything with a space or a capital) and the {@link ALWAYS_REMOVED} keys become null.
+ * (anything with a space, a capital or only digits) and the {@link ALWAYS_REMOVED} keys become null.
  *
  * @example
  * ```ts
@@ -126,13 +152,15 @@ const CODE = /^(?:[a-z0-9][a-z0-9_.:-]*|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9
  * // { description: null, amountPence: 5000, category: 'personal-assistant' }
  * ```
  */
-export function anonymise(value: unknown): unknown {
+export function anonymise(value: unknown, parent = ''): unknown {
   if (value === null || typeof value === 'number' || typeof value === 'boolean') return value;
   if (typeof value === 'string') return value.length <= 100 && CODE.test(value) ? value : null;
-  if (Array.isArray(value)) return value.map(anonymise);
+  if (Array.isArray(value)) return value.map((item) => anonymise(item, parent));
   if (typeof value === 'object') {
+    const kept = KEPT_UNDER[parent];
     const result: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) result[key] = ALWAYS_REMOVED.has(key) ? null : anonymise(inner);
+    for (const [key, inner] of Object.entries(value))
+      result[key] = ALWAYS_REMOVED.has(key) && !kept?.has(key) ? null : anonymise(inner, key);
     return result;
   }
   return null;

@@ -9,7 +9,6 @@ import { findPerson } from '../repositories/people.js';
 import { budgetEvent } from '../representations/budgets.js';
 import { calculateBudget } from '../rules/calculate-budget.js';
 import type { WorkflowContext } from './context.js';
-import { assertNotErased } from './erasure.js';
 
 /** What an indicative budget is made from. */
 export interface IndicativeBudgetRequest {
@@ -51,7 +50,6 @@ export async function createIndicativeBudget(
   }
   const person = await findPerson(tx, scope, assessment.person_id);
   if (!person) throw notFound('person', assessment.person_id);
-  assertNotErased(person.person);
   const clientGroup = person.person.client_group;
   const schemeRow = await findSchemeInForce(tx, scope.councilId, clientGroup, request.startDate, assessment.questionnaire_id);
   if (!schemeRow) {

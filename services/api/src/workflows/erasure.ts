@@ -11,7 +11,6 @@ import {
   findPersonEntities,
   retentionRows,
   setLegalHold,
-  supportContinues,
 } from '../repositories/erasure.js';
 import { findPerson } from '../repositories/people.js';
 import { anonymise } from '../rules/personal-data.js';
@@ -43,29 +42,46 @@ async function livePerson(context: WorkflowContext, personId: string): Promise<P
 export async function erasePerson(
   context: WorkflowContext,
   personId: string,
-  reason: ErasureReason,
-  note: string | null,
+  /** `retention` under this policy (checked again here: the person must still be due), or a `request`. */
+  why: { readonly reason: 'retention'; readonly policy: RetentionPolicy } | { readonly reason: 'request'; readonly note: string },
 ): Promise<{ id: string; erasedAt: string; reason: ErasureReason }> {
   const { tx, changes, scope, clock } = context;
+  const reason = why.reason;
   const person = await livePerson(context, personId);
   const hold = person.legal_hold;
   if (hold !== null)
     throw new AppError('LEGAL_HOLD', `The person’s records are under a legal hold placed on ${hold.placedAt.slice(0, 10)}: ${hold.reason}`);
-  if (await supportContinues(tx, scope.councilId, personId, clock.today()))
-    throw new AppError('SUPPORT_CONTINUES', 'The person has an agreed budget that has not ended: end it first');
+  const [row] = await retentionRows(tx, scope.councilId, clock.today(), personId);
+  if (row?.support_continues)
+    throw new AppError('SUPPORT_CONTINUES', 'The person has a budget whose support has not ended: end it (endBudget) first');
+  if (why.reason === 'retention' && row) {
+    const status = retentionStatus(
+      { lastActivity: row.last_activity, supportContinues: false, legalHold: false, erased: false },
+      why.policy,
+      clock.today(),
+    );
+    if (status.status !== 'due')
+      throw invalidState(
+        `The person is no longer due for erasure: their records are kept until ${status.status === 'retained' ? status.retainUntil : 'later'}`,
+      );
+  }
   const entities = await findPersonEntities(tx, scope.councilId, personId);
   const dateOfBirth = person.date_of_birth;
   const ageBands = new Map(
     dateOfBirth === null ? [] : entities.budgets.map((budget) => [budget.id, monitoringAgeBand(dateOfBirth, budget.start_date)] as const),
   );
   const now = clock.now();
-  await erasePersonRows(tx, scope.councilId, personId, entities, anonymise, ageBands, now);
+  await erasePersonRows(tx, scope.councilId, person, entities, anonymise, ageBands, now);
   const erased = { id: personId, erasedAt: now.toISOString(), reason };
   changes.record({
     action: 'person.erased',
     entityType: 'person',
     entityId: personId,
-    after: { ...erased, note, records: Object.values(entities.ids).reduce((sum, ids) => sum + ids.length, 0) },
+    after: {
+      ...erased,
+      note: why.reason === 'request' ? why.note : null,
+      records: Object.values(entities.ids).reduce((sum, ids) => sum + ids.length, 0),
+    },
     event: erased,
   });
   return erased;
@@ -166,6 +182,7 @@ export async function eraseDuePeople(
   base: Omit<WorkflowContext, 'tx' | 'changes'>,
   review: RetentionReview,
   requestId: string | null,
+  log: (error: unknown, personId: string) => void,
 ): Promise<ErasureRunResult> {
   const erased: string[] = [];
   const skipped: { personId: string; code: string; detail: string }[] = [];
@@ -174,12 +191,20 @@ export async function eraseDuePeople(
       await writeTransaction(
         db,
         { councilId: base.scope.councilId, actor: base.actor.actor, actorName: base.actor.actorName, requestId },
-        (tx, changes) => erasePerson({ ...base, tx, changes }, candidate.personId, 'retention', null),
+        (tx, changes) => erasePerson({ ...base, tx, changes }, candidate.personId, { reason: 'retention', policy: review.policy }),
       );
       erased.push(candidate.personId);
     } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      skipped.push({ personId: candidate.personId, code: error.code, detail: error.message });
+      // One person's failure (rolled back whole) does not stop the run for everyone else.
+      if (error instanceof AppError) skipped.push({ personId: candidate.personId, code: error.code, detail: error.message });
+      else {
+        log(error, candidate.personId);
+        skipped.push({
+          personId: candidate.personId,
+          code: 'INTERNAL',
+          detail: 'The erasure failed and was rolled back; the next run tries again',
+        });
+      }
     }
   }
   return { erased, skipped };
@@ -232,20 +257,26 @@ export const RETENTION_JOB_ACTOR = 'retention-job';
 export async function runScheduledErasure(
   db: Kysely<DB>,
   base: Omit<WorkflowContext, 'tx' | 'changes' | 'scope' | 'actor'>,
+  log: (error: unknown, where: { councilId: string; personId?: string }) => void,
 ): Promise<{ councilId: string; erased: number; skipped: number; auditRecordsRemoved: number }[]> {
   const results: { councilId: string; erased: number; skipped: number; auditRecordsRemoved: number }[] = [];
   for (const councilId of await councilsWithScheduledErasure(db)) {
-    const policy = await retentionPolicyOf(db, councilId);
-    const review = await reviewRetention(db, councilId, policy, base.clock.today());
-    const context = { ...base, scope: { councilId, portalKeyId: null }, actor: { actor: RETENTION_JOB_ACTOR, actorName: null } };
-    const result = await eraseDuePeople(db, context, review, null);
-    const past = await auditRecordsPast(db, context, policy, true, null);
-    results.push({
-      councilId,
-      erased: result.erased.length,
-      skipped: result.skipped.length,
-      auditRecordsRemoved: past.auditRecords + past.accessLog,
-    });
+    // One council's failure does not stop the others.
+    try {
+      const policy = await retentionPolicyOf(db, councilId);
+      const review = await reviewRetention(db, councilId, policy, base.clock.today());
+      const context = { ...base, scope: { councilId, portalKeyId: null }, actor: { actor: RETENTION_JOB_ACTOR, actorName: null } };
+      const result = await eraseDuePeople(db, context, review, null, (error, personId) => log(error, { councilId, personId }));
+      const past = await auditRecordsPast(db, context, policy, true, null);
+      results.push({
+        councilId,
+        erased: result.erased.length,
+        skipped: result.skipped.length,
+        auditRecordsRemoved: past.auditRecords + past.accessLog,
+      });
+    } catch (error) {
+      log(error, { councilId });
+    }
   }
   return results;
 }

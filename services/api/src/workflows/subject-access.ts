@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB, Person } from '../db/schema.js';
 import { findPersonEntities } from '../repositories/erasure.js';
 import { auditTrailOf, carersOf, eventsOf, ledgerOf, type RecordTable, readsOf, rowsWhere } from '../repositories/person-record.js';
-import { exported, type RecordSection, type Redaction, redactor } from '../representations/person-record.js';
+import { exported, REDACTED, type RecordSection, type Redaction, redactor } from '../representations/person-record.js';
 
 type Row = Record<string, unknown>;
 
@@ -104,11 +104,12 @@ export async function* personRecordSections(
       agreements.map((agreement) => agreement.id as string),
     ),
   );
+  const directPayments = await rows('direct_payment_agreements', 'person_id', [personId]);
   yield section(
     'directPaymentAgreements',
     'Direct payment agreements',
     'Direct payments: who holds the money and the account it goes to.',
-    await rows('direct_payment_agreements', 'person_id', [personId]),
+    directPayments,
   );
   yield section(
     'accountReturns',
@@ -116,12 +117,14 @@ export async function* personRecordSections(
     'The statements returned for your direct payment account.',
     await rows('account_returns', 'agreement_id', entities.ids['direct-payment-agreement'] ?? []),
   );
-  yield section(
-    'payments',
-    'Payment run items',
-    'Payments made to you in the council’s payment runs.',
-    await rows('payment_run_items', 'person_id', [personId]),
+  // A payment to a nominated or authorised person's account names them and their account.
+  const heldByOthers = new Set(directPayments.filter((agreement) => agreement.holderType !== 'person').map((agreement) => agreement.id));
+  const payments = (await rows('payment_run_items', 'person_id', [personId])).map((payment) =>
+    marks.has('agents') && heldByOthers.has(payment.directPaymentAgreementId)
+      ? { ...payment, payeeName: REDACTED, payeeReference: REDACTED }
+      : payment,
   );
+  yield section('payments', 'Payment run items', 'Payments made to you in the council’s payment runs.', payments);
   const reviews = await rows('reviews', 'person_id', [personId]);
   yield section('reviews', 'Reviews', 'Reviews of your support, with outcomes and any clawback.', reviews);
   yield section('appeals', 'Appeals', 'Appeals you lodged and their decisions.', await rows('appeals', 'person_id', [personId]));

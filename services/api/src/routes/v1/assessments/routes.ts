@@ -17,7 +17,6 @@ import { findPerson } from '../../../repositories/people.js';
 import { assessmentEvent } from '../../../representations/assessments.js';
 import type { LoadedQuestionnaire } from '../../../rules/compiled-rules.js';
 import { Id, IdempotencyHeaders, IdParams, IfMatchHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
-import { assertNotErased } from '../../../workflows/erasure.js';
 import { AssessmentResource, AssessmentStatus, CreateAssessmentBody, ModerationBody, SaveAnswersBody } from './schemas.js';
 
 type AnswerValue = string | readonly string[];
@@ -89,7 +88,7 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/assessments',
     {
-      config: { problems: ['NOT_FOUND', 'INVALID_INPUT', 'INVALID_ANSWERS', 'PERSON_ERASED'], access: WRITERS },
+      config: { problems: ['NOT_FOUND', 'INVALID_INPUT', 'INVALID_ANSWERS'], access: WRITERS },
       schema: {
         operationId: 'createAssessment',
         tags: ['assessments'],
@@ -117,7 +116,6 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
           throw unprocessable('INVALID_INPUT', 'The person does not exist', [
             { pointer: '/personId', detail: 'is not a person you can see' },
           ]);
-        assertNotErased(person.person);
         const row = await insertAssessment(tx, scope.councilId, {
           personId,
           questionnaireId,

@@ -20,7 +20,7 @@ const budgetRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/budgets',
     {
       config: {
-        problems: ['NOT_FOUND', 'INVALID_INPUT', 'NO_SCHEME_IN_FORCE', 'ASSESSMENT_NOT_AGREED', 'NOT_ELIGIBLE', 'PERSON_ERASED'],
+        problems: ['NOT_FOUND', 'INVALID_INPUT', 'NO_SCHEME_IN_FORCE', 'ASSESSMENT_NOT_AGREED', 'NOT_ELIGIBLE'],
         access: rolesAccess('admin', 'assessor', 'integration'),
       },
       schema: {

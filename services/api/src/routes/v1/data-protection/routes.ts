@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { actorNameOf, actorOf, rolesAccess } from '../../../auth/roles.js';
-import { notFound } from '../../../errors.js';
+import { AppError, notFound } from '../../../errors.js';
 import { etag } from '../../../http/etag.js';
 import { iso } from '../../../http/iso.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
@@ -45,6 +45,12 @@ const EXPORT_OPERATIONS = ['exportRecords', 'getPaymentRunFile', 'exportPersonRe
 
 /** Data protection: subject access, legal holds, retention and erasure, the access log and the DPIA pack. */
 const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  /** Writes the reads still queued, or 503: the log is not shown incomplete as if it were whole. */
+  const accessLogUpToDate = () =>
+    app.accessLog.flush().catch((error: unknown) => {
+      app.log.error({ err: error }, 'access log: could not bring it up to date');
+      throw new AppError('SERVICE_UNAVAILABLE', 'The access log could not be brought up to date: try again shortly');
+    });
   app.get(
     '/people/:id/record',
     {
@@ -90,7 +96,7 @@ const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/people/:id/legal-hold',
     {
-      config: { access: ADMIN, problems: ['PERSON_ERASED'] },
+      config: { access: ADMIN },
       schema: {
         operationId: 'placeLegalHold',
         tags: ['data-protection'],
@@ -112,7 +118,7 @@ const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/people/:id/legal-hold',
     {
-      config: { access: ADMIN, problems: ['INVALID_STATE', 'PERSON_ERASED'] },
+      config: { access: ADMIN, problems: ['INVALID_STATE'] },
       schema: {
         operationId: 'releaseLegalHold',
         tags: ['data-protection'],
@@ -132,7 +138,7 @@ const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/people/:id/erasure',
     {
-      config: { access: ADMIN, problems: ['LEGAL_HOLD', 'PERSON_ERASED', 'SUPPORT_CONTINUES'] },
+      config: { access: ADMIN, problems: ['LEGAL_HOLD', 'SUPPORT_CONTINUES'] },
       schema: {
         operationId: 'erasePerson',
         tags: ['data-protection'],
@@ -144,7 +150,8 @@ const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: PersonErasure, ...problemResponses },
       },
     },
-    async (request) => runWorkflow(request, (context) => erasePerson(context, request.params.id, 'request', request.body.note)),
+    async (request) =>
+      runWorkflow(request, (context) => erasePerson(context, request.params.id, { reason: 'request', note: request.body.note })),
   );
 
   app.post(
@@ -172,7 +179,11 @@ const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         actor: { actor: actorOf(request.principal), actorName: actorNameOf(request.principal) },
       };
       const dryRun = request.body.dryRun;
-      const result = dryRun ? { erased: [], skipped: [] } : await eraseDuePeople(app.db, base, review, request.id);
+      const result = dryRun
+        ? { erased: [], skipped: [] }
+        : await eraseDuePeople(app.db, base, review, request.id, (error, personId) =>
+            request.log.error({ err: error, personId }, 'retention: erasing a person failed'),
+          );
       const auditRecords = await auditRecordsPast(app.db, base, policy, !dryRun, request.id);
       return { ...review, dryRun, ...result, auditRecords };
     },
@@ -196,7 +207,7 @@ const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const scope = scopeOf(request);
       const { personId, keyId, from, to } = request.query;
       const page = pageRequest({ ...request.query, pageSize: request.query.pageSize ?? 100 });
-      await app.accessLog.flush();
+      await accessLogUpToDate();
       const rows = await listAccessEntries(
         app.db,
         scope.councilId,
@@ -242,7 +253,7 @@ const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         councilSettings(app.db, scope.councilId),
         listWebhooks(app.db, scope.councilId, null, 1_000),
         (async () => {
-          await app.accessLog.flush();
+          await accessLogUpToDate();
           return exportsSince(app.db, scope.councilId, yearAgo, EXPORT_OPERATIONS);
         })(),
         erasureCounts(app.db, scope.councilId, yearAgo),

@@ -10,7 +10,6 @@ import { scopeOf } from '../../../plugins/auth.js';
 import { findEqualityMonitoring, saveEqualityMonitoring } from '../../../repositories/equality-monitoring.js';
 import { findPerson } from '../../../repositories/people.js';
 import { IdParams, IfMatchHeaders, problemResponses } from '../../../schemas/common.js';
-import { assertNotErased } from '../../../workflows/erasure.js';
 import { EqualityMonitoringResource, RecordEqualityMonitoringBody } from './schemas.js';
 
 const SPECIAL_CATEGORY =
@@ -71,7 +70,7 @@ const equalityMonitoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/people/:id/equality-monitoring',
     {
-      config: { access: rolesAccess('admin', 'assessor', 'integration', 'portal'), problems: ['PERSON_ERASED'] },
+      config: { access: rolesAccess('admin', 'assessor', 'integration', 'portal') },
       schema: {
         operationId: 'recordEqualityMonitoring',
         tags: ['people'],
@@ -89,7 +88,6 @@ const equalityMonitoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const body = await write(request, async (tx, changes) => {
         const person = await findPerson(tx, scope, request.params.id);
         if (!person) throw notFound('person', request.params.id);
-        assertNotErased(person.person);
         const before = await findEqualityMonitoring(tx, scope.councilId, person.person.id, { forUpdate: true });
         assertVersion(expected, before?.version ?? 0);
         const sent = request.body;

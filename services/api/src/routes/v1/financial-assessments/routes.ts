@@ -12,7 +12,6 @@ import { insertFinancialAssessment, listFinancialAssessments } from '../../../re
 import { findPerson } from '../../../repositories/people.js';
 import { IdempotencyHeaders, IdParams, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
 import { policyInForce, policyTraceSource } from '../../../workflows/charging-policy.js';
-import { assertNotErased } from '../../../workflows/erasure.js';
 import { FinancialAssessmentResource, RecordFinancialAssessmentBody } from './schemas.js';
 
 function toFinancialAssessment(row: FinancialAssessment) {
@@ -42,7 +41,7 @@ const financialAssessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/people/:id/financial-assessments',
     {
       config: {
-        problems: ['INVALID_INPUT', 'NO_CHARGING_POLICY', 'PERSON_ERASED'],
+        problems: ['INVALID_INPUT', 'NO_CHARGING_POLICY'],
         access: rolesAccess('finance', 'assessor', 'admin', 'integration'),
       },
       schema: {
@@ -76,7 +75,6 @@ const financialAssessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return createOnce(request, reply, async (tx, changes) => {
         const person = await findPerson(tx, scope, request.params.id);
         if (!person) throw notFound('person', request.params.id);
-        assertNotErased(person.person);
         let weekly = weeklyContributionPence ?? 0;
         let calculation: { inputs: unknown; result: unknown; policyName?: string } | null = null;
         let policy: { id: string; version: number | null } | null = null;

@@ -21,7 +21,6 @@ import {
 } from '../../../repositories/people.js';
 import { IdempotencyHeaders, IdParams, IfMatchHeaders, Page, PageQuery, problemResponses } from '../../../schemas/common.js';
 import { assertClientGroup } from '../../../workflows/client-groups.js';
-import { assertNotErased } from '../../../workflows/erasure.js';
 import { CreatePersonBody, PersonResource, UpdatePersonBody } from './schemas.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -152,7 +151,7 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/people/:id',
     {
-      config: { problems: ['ALREADY_EXISTS', 'INVALID_INPUT', 'PERSON_ERASED'], access: WRITERS },
+      config: { problems: ['ALREADY_EXISTS', 'INVALID_INPUT'], access: WRITERS },
       schema: {
         operationId: 'updatePerson',
         tags: ['people'],
@@ -172,7 +171,6 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const before = await findPerson(tx, scope, request.params.id, { forUpdate: true });
         if (!before) throw notFound('person', request.params.id);
         assertVersion(expected, before.person.version);
-        assertNotErased(before.person);
         if (body.clientGroup !== undefined && body.clientGroup !== before.person.client_group) {
           await assertClientGroup(tx, scope.councilId, body.clientGroup);
         }
