@@ -8,6 +8,7 @@ import { buildApp } from '../dist/app.js';
 import { openDatabase } from '../dist/db/database.js';
 import { migrateToLatest } from '../dist/db/migrate.js';
 import { seedDemoCouncil } from '../dist/seed/demo-council.js';
+import { demoPersonWithBudget } from './demo-person.mjs';
 import { caller } from './inject.mjs';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'ras-bench-access-'));
@@ -21,34 +22,7 @@ const unlogged = await buildApp({ database, config: { bootstrapToken: null }, ac
 
 // A person with an agreed assessment and an indicative budget, made through the API.
 const call = caller(logged);
-const assessor = (await call('POST', '/v1/api-keys', key, { name: 'Bench coordinator', roles: ['assessor'] })).json().key;
-const questionnaire = (await call('GET', `/v1/questionnaires/${demo.questionnaireId}`, key)).json();
-const scheme = (await call('GET', `/v1/allocation-schemes/${demo.allocationSchemeId}`, key)).json();
-const answers = Object.fromEntries(
-  questionnaire.sections.flatMap((section) =>
-    section.questions.map((q) => [q.key, q.type === 'multi' ? [q.options[0].key] : q.options[Math.min(2, q.options.length - 1)].key]),
-  ),
-);
-const person = (await call('POST', '/v1/people', assessor, { clientGroup: scheme.clientGroups[0], displayName: 'Sam' })).json();
-const assessment = (
-  await call('POST', '/v1/assessments', assessor, {
-    personId: person.id,
-    questionnaireId: demo.questionnaireId,
-    completedWith: ['self'],
-    answers,
-  })
-).json();
-const submitted = (
-  await call('POST', `/v1/assessments/${assessment.id}/submit`, assessor, undefined, { 'if-match': `"${assessment.version}"` })
-).json();
-await call(
-  'POST',
-  `/v1/assessments/${assessment.id}/moderation`,
-  assessor,
-  { decision: 'agree', eligibility: { eligible: true, basis: 'care-act-2014' } },
-  { 'if-match': `"${submitted.version}"` },
-);
-const budget = (await call('POST', '/v1/budgets', assessor, { assessmentId: assessment.id, startDate: scheme.effectiveFrom })).json();
+const { person, budget } = await demoPersonWithBudget(call, demo);
 
 const urls = {
   logged: await logged.listen({ port: 0, host: '127.0.0.1' }),

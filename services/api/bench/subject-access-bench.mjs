@@ -13,6 +13,7 @@ import { buildApp } from '../dist/app.js';
 import { openDatabase } from '../dist/db/database.js';
 import { migrateToLatest } from '../dist/db/migrate.js';
 import { seedDemoCouncil } from '../dist/seed/demo-council.js';
+import { demoPersonWithBudget } from './demo-person.mjs';
 import { caller } from './inject.mjs';
 import { scratchDatabase } from './scratch-database.mjs';
 
@@ -34,34 +35,7 @@ try {
   const key = demo.adminKey.key;
   app = await buildApp({ database, config: { bootstrapToken: null } });
   const call = caller(app);
-  const assessor = (await call('POST', '/v1/api-keys', key, { name: 'Bench coordinator', roles: ['assessor'] })).json().key;
-  const questionnaire = (await call('GET', `/v1/questionnaires/${demo.questionnaireId}`, key)).json();
-  const scheme = (await call('GET', `/v1/allocation-schemes/${demo.allocationSchemeId}`, key)).json();
-  const answers = Object.fromEntries(
-    questionnaire.sections.flatMap((section) =>
-      section.questions.map((q) => [q.key, q.type === 'multi' ? [q.options[0].key] : q.options[Math.min(2, q.options.length - 1)].key]),
-    ),
-  );
-  const person = (await call('POST', '/v1/people', assessor, { clientGroup: scheme.clientGroups[0], displayName: 'Sam' })).json();
-  const assessment = (
-    await call('POST', '/v1/assessments', assessor, {
-      personId: person.id,
-      questionnaireId: demo.questionnaireId,
-      completedWith: ['self'],
-      answers,
-    })
-  ).json();
-  const submitted = (
-    await call('POST', `/v1/assessments/${assessment.id}/submit`, assessor, undefined, { 'if-match': `"${assessment.version}"` })
-  ).json();
-  await call(
-    'POST',
-    `/v1/assessments/${assessment.id}/moderation`,
-    assessor,
-    { decision: 'agree', eligibility: { eligible: true, basis: 'care-act-2014' } },
-    { 'if-match': `"${submitted.version}"` },
-  );
-  const budget = (await call('POST', '/v1/budgets', assessor, { assessmentId: assessment.id, startDate: scheme.effectiveFrom })).json();
+  const { person, budget } = await demoPersonWithBudget(call, demo);
   const councilId = (await sql`select council_id from budgets where id = ${budget.id}`.execute(database.db)).rows[0].council_id;
   // The long record, written directly: a spend a day (two a day past 2026), each with its
   // audit row and event as the service would have written them.

@@ -87,6 +87,27 @@ export async function erasePerson(
   return erased;
 }
 
+/** Sets or clears a person's legal hold, with its audit row and an event that names only the person. */
+async function changeHold(
+  context: WorkflowContext,
+  person: Person,
+  hold: LegalHold | null,
+  action: 'person.legal-hold-placed' | 'person.legal-hold-released',
+  why: Record<string, unknown> = {},
+): Promise<number> {
+  const version = await setLegalHold(context.tx, context.scope.councilId, person.id, hold);
+  context.changes.record({
+    action,
+    entityType: 'person',
+    entityId: person.id,
+    before: { id: person.id, legalHold: person.legal_hold },
+    after: { id: person.id, legalHold: hold, ...why },
+    // Consumers learn that a hold stands or went; why is for the audit trail.
+    event: { id: person.id },
+  });
+  return version;
+}
+
 /** Places (or restates) a legal hold: nothing erases the person while it stands. */
 export async function placeLegalHold(
   context: WorkflowContext,
@@ -95,33 +116,14 @@ export async function placeLegalHold(
 ): Promise<{ hold: LegalHold; version: number }> {
   const person = await livePerson(context, personId);
   const hold: LegalHold = { reason, placedBy: context.actor.actorName ?? context.actor.actor, placedAt: context.clock.now().toISOString() };
-  const version = await setLegalHold(context.tx, context.scope.councilId, personId, hold);
-  context.changes.record({
-    action: 'person.legal-hold-placed',
-    entityType: 'person',
-    entityId: personId,
-    before: { id: personId, legalHold: person.legal_hold },
-    after: { id: personId, legalHold: hold },
-    // Consumers learn that a hold stands; why is for the audit trail.
-    event: { id: personId },
-  });
-  return { hold, version };
+  return { hold, version: await changeHold(context, person, hold, 'person.legal-hold-placed') };
 }
 
 /** Releases a legal hold; the person's retention applies again from the next run. */
-export async function releaseLegalHold(context: WorkflowContext, personId: string, reason: string | null): Promise<number> {
+export async function releaseLegalHold(context: WorkflowContext, personId: string): Promise<number> {
   const person = await livePerson(context, personId);
   if (person.legal_hold === null) throw invalidState('The person is not under a legal hold');
-  const version = await setLegalHold(context.tx, context.scope.councilId, personId, null);
-  context.changes.record({
-    action: 'person.legal-hold-released',
-    entityType: 'person',
-    entityId: personId,
-    before: { id: personId, legalHold: person.legal_hold },
-    after: { id: personId, legalHold: null, reason },
-    event: { id: personId },
-  });
-  return version;
+  return changeHold(context, person, null, 'person.legal-hold-released');
 }
 
 /** One person as a retention review sees them. */

@@ -129,7 +129,7 @@ const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const version = await runWorkflow(request, (context) => releaseLegalHold(context, request.params.id, null));
+      const version = await runWorkflow(request, (context) => releaseLegalHold(context, request.params.id));
       reply.header('etag', etag(version));
       return { personId: request.params.id, legalHold: null, version };
     },
