@@ -115,11 +115,6 @@ export class AccessLogWriter {
     this.#maxQueued = options.maxQueued ?? 200_000;
   }
 
-  /** Reads waiting to be written. */
-  get queued(): number {
-    return this.#queue.length;
-  }
-
   add(entries: readonly AccessEntry[]): void {
     if (entries.length === 0) return;
     for (const entry of entries) this.#queue.push(entry);

@@ -209,47 +209,26 @@ export async function setLegalHold(tx: Transaction<DB>, councilId: string, perso
   return row.version;
 }
 
-/** A JSON column's rows rewritten: `rows` holds each row's key and the new value of each column. */
-async function rewriteJson(
-  tx: Transaction<DB>,
-  table: string,
-  columns: readonly string[],
-  rows: readonly { key: string; values: readonly unknown[] }[],
-  key = 'id',
-  keyType = 'uuid',
-): Promise<void> {
-  if (rows.length === 0) return;
-  const arrays = columns.map((_, index) => sql`${rows.map((row) => JSON.stringify(row.values[index] ?? null))}::text[]`);
-  const names = columns.map((column) => sql.ref(column));
-  await sql`
-    update ${sql.table(table)} as target
-       set ${sql.join(columns.map((column) => sql`${sql.ref(column)} = nullif(v.${sql.ref(column)}, 'null')::jsonb`))}
-      from unnest(${rows.map((row) => row.key)}::${sql.raw(keyType)}[], ${sql.join(arrays)}) as v(${sql.ref(key)}, ${sql.join(names)})
-     where target.${sql.ref(key)} = v.${sql.ref(key)}`.execute(tx);
-}
-
-/** Reads the JSON columns of rows, anonymises them and writes them back. */
+/**
+ * Reads the JSON columns of rows, anonymises them and writes them back, keyed by id: one
+ * statement over arrays for the writing, whatever the count.
+ */
 async function anonymiseJson(
   tx: Transaction<DB>,
   anonymise: (value: unknown) => unknown,
   table: string,
   columns: readonly string[],
   where: ReturnType<typeof sql>,
-  key = 'id',
-  keyType = 'uuid',
 ): Promise<void> {
   const { rows } = await sql<Record<string, unknown>>`
-    select ${sql.ref(key)}::text as key, ${sql.join(columns.map((column) => sql.ref(column)))} from ${sql.table(table)} where ${where}`.execute(
-    tx,
-  );
-  await rewriteJson(
-    tx,
-    table,
-    columns,
-    rows.map((row) => ({ key: row.key as string, values: columns.map((column) => anonymise(row[column])) })),
-    key,
-    keyType,
-  );
+    select id::text as id, ${sql.join(columns.map((column) => sql.ref(column)))} from ${sql.table(table)} where ${where}`.execute(tx);
+  if (rows.length === 0) return;
+  const arrays = columns.map((column) => sql`${rows.map((row) => JSON.stringify(anonymise(row[column]) ?? null))}::text[]`);
+  await sql`
+    update ${sql.table(table)} as target
+       set ${sql.join(columns.map((column) => sql`${sql.ref(column)} = nullif(v.${sql.ref(column)}, 'null')::jsonb`))}
+      from unnest(${rows.map((row) => row.id as string)}::uuid[], ${sql.join(arrays)}) as v(id, ${sql.join(columns.map((column) => sql.ref(column)))})
+     where target.id = v.id`.execute(tx);
 }
 
 /** Strips the audit rows and events about these entities to their anonymous figures. */
