@@ -901,16 +901,45 @@ describe('one key deciding every stage of a plan (medium 5, separation of duties
     expect(audit.map((row) => row.actor_name)).toEqual(['carefirst:jsmith', 'carefirst:apatel']);
   });
 
-  it('lets one integration key carry different people’s decisions, and knows a person whatever the case of their name', async () => {
-    // Found in review: comparing keys first made a shared integration key unusable, and names
-    // were compared exactly, so "JSmith" got past "jsmith".
+  it('refuses one key the next stage, a payment and a payment run whatever name it types in Ras-Actor (issue 28)', async () => {
+    // Found by issue 28's penetration test: names decided when both calls gave one, so a key
+    // holding several roles decided the coordinator stage as "alice" and the manager stage as
+    // "bob", and approved at panel as one name and paid as another.
     const bridge = await t.key(council.keys.admin, ['assessor', 'team-manager', 'panel'], 'CareFirst bridge');
     const { planId, submitted } = await readyPlan(council, council.keys.assessor);
-    const coordinator = await decide(planId, submitted, bridge, { stage: 'coordinator' }, 'carefirst:kjones');
-    const manager = await decide(planId, coordinator, bridge, { stage: 'team-manager' }, 'carefirst:rpatel');
-    expect(manager.statusCode, manager.body).toBe(200);
-    const panel = await decide(planId, manager, council.keys.panel, { stage: 'panel', startDate: '2026-05-01' }, 'CareFirst:KJones');
-    expect(problemOf(panel).code).toBe('SAME_ACTOR');
+    const coordinator = await decide(planId, submitted, bridge, { stage: 'coordinator' }, 'alice');
+    expect(coordinator.statusCode, coordinator.body).toBe(200);
+    const manager = await decide(planId, coordinator, bridge, { stage: 'team-manager' }, 'bob');
+    expect(manager.statusCode).toBe(409);
+    expect(problemOf(manager).code).toBe('SAME_ACTOR');
+    // The name stays an audit label: another key under the same name is still the same person.
+    const sameName = await decide(planId, coordinator, council.keys.teamManager, { stage: 'team-manager' }, 'ALICE');
+    expect(problemOf(sameName).code).toBe('SAME_ACTOR');
+    expect((await decide(planId, coordinator, council.keys.teamManager, { stage: 'team-manager' }, 'carol')).statusCode).toBe(200);
+
+    const panelAndFinance = await t.key(council.keys.admin, ['panel', 'finance'], 'Panel chair who also pays');
+    const ready = await readyPlan(council, council.keys.assessor);
+    const first = await decide(ready.planId, ready.submitted, council.keys.assessor, { stage: 'coordinator' });
+    const second = await decide(ready.planId, first, council.keys.teamManager, { stage: 'team-manager' });
+    const approved = await decide(ready.planId, second, panelAndFinance, { stage: 'panel', startDate: '2026-05-01' }, 'alice');
+    expect(approved.statusCode, approved.body).toBe(200);
+    await directPaymentAgreement(t, council, ready.budgetId);
+    const paid = await t.call('POST', `/v1/budgets/${ready.budgetId}/transactions`, {
+      key: panelAndFinance,
+      headers: { 'ras-actor': 'bob' },
+      body: { kind: 'council-payment', amountPence: 52_084, instalmentNumber: 1, occurredOn: '2026-05-01' },
+    });
+    expect(problemOf(paid).code).toBe('SAME_ACTOR');
+    const run = await t.call('POST', '/v1/payment-runs', { key: council.keys.finance, body: { runDate: '2026-05-01' } });
+    expect(run.statusCode, run.body).toBe(201);
+    const confirmed = await t.call('POST', `/v1/payment-runs/${run.json().id}/confirm`, {
+      key: panelAndFinance,
+      headers: { 'ras-actor': 'bob' },
+    });
+    expect(confirmed.statusCode).toBe(409);
+    expect(problemOf(confirmed).code).toBe('SAME_ACTOR');
+    const cancelled = await t.call('POST', `/v1/payment-runs/${run.json().id}/cancel`, { key: council.keys.finance });
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
   });
 
   it('refuses a council payment recorded by the key that approved the plan at panel', async () => {

@@ -14,13 +14,16 @@ function person(name: string): string {
 }
 
 /**
- * Whether two deciders are the same person. When both named the person acting (Ras-Actor), the
- * names decide: one integration key carrying many people's decisions is many people, and one
- * person through two keys is one. Otherwise the key decides: a key without a name is one person.
+ * Whether two deciders may be the same person. The key decides first: one key is one person,
+ * whatever names its caller types in Ras-Actor, because nothing verifies those names (one key
+ * holding several roles could otherwise decide every stage as `alice`, then `bob`). Two keys are
+ * one person too when both calls named the same person, so one person through two keys is one.
+ * A verified identity from the council's identity provider may later tell apart the people behind
+ * one system's key; until then `Ras-Actor` is an audit label, not an identity.
  */
 export function sameDecider(a: Decider, b: Decider): boolean {
-  if (a.actorName !== null && b.actorName !== null) return person(a.actorName) === person(b.actorName);
-  return a.actor === b.actor;
+  if (a.actor === b.actor) return true;
+  return a.actorName !== null && b.actorName !== null && person(a.actorName) === person(b.actorName);
 }
 
 const who = (decider: Decider) => (decider.actorName === null ? 'This key' : decider.actorName);

@@ -52,7 +52,7 @@ const SHARED_PARAMETERS: Record<string, { name: string; in: string; component: J
       in: 'header',
       required: false,
       description:
-        'The person acting through the key, e.g. the record system’s user id; recorded with the change. Separation of duties applies to it as to the key.',
+        'The person acting through the key, e.g. the record system’s user id; recorded with the change as an audit label. Separation of duties compares keys (one key is one person whatever this says), and two keys naming the same person are one person.',
       schema: { type: 'string', minLength: 1, maxLength: 200 },
     },
   },

@@ -151,7 +151,7 @@ export const ActorHeader = {
       minLength: 1,
       maxLength: 200,
       description:
-        'The person acting through the key, e.g. the record system’s user id; recorded with the change. Separation of duties applies to it as to the key.',
+        'The person acting through the key, e.g. the record system’s user id; recorded with the change as an audit label. Separation of duties compares keys (one key is one person whatever this says), and two keys naming the same person are one person.',
     }),
   ),
 };

@@ -221,7 +221,7 @@ const supportPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['plans'],
         summary: 'Approve, return or reject a submitted plan at its current stage',
         description:
-          'Stages in order: coordinator (role assessor) → team-manager → risk-enablement (only and always when a risk is unresolved) → panel. Out of order is 409. Separation of duties: the same person (named in Ras-Actor when both decisions name one, otherwise the same key) may not decide two stages of one plan (409 SAME_ACTOR) unless the council has set separationOfDuties to relaxed. Panel approval needs startDate, and a plan within budget or an exceptionReason; it agrees the budget, fixes the payment agreement and schedules reviews in one transaction.',
+          'Stages in order: coordinator (role assessor) → team-manager → risk-enablement (only and always when a risk is unresolved) → panel. Out of order is 409. Separation of duties: the same key (whatever Ras-Actor says), or two keys naming the same person in Ras-Actor, may not decide two stages of one plan (409 SAME_ACTOR) unless the council has set separationOfDuties to relaxed. Panel approval needs startDate, and a plan within budget or an exceptionReason; it agrees the budget, fixes the payment agreement and schedules reviews in one transaction.',
         params: IdParams,
         headers: DecisionHeaders,
         body: DecisionBody,
