@@ -899,7 +899,7 @@ export interface paths {
         put?: never;
         /**
          * Approve, return or reject a submitted plan at its current stage
-         * @description Stages in order: coordinator (role assessor) → team-manager → risk-enablement (only and always when a risk is unresolved) → panel. Out of order is 409. Separation of duties: the same person (named in Ras-Actor when both decisions name one, otherwise the same key) may not decide two stages of one plan (409 SAME_ACTOR) unless the council has set separationOfDuties to relaxed. Panel approval needs startDate, and a plan within budget or an exceptionReason; it agrees the budget, fixes the payment agreement and schedules reviews in one transaction.
+         * @description Stages in order: coordinator (role assessor) → team-manager → risk-enablement (only and always when a risk is unresolved) → panel. Out of order is 409. Separation of duties: the same key (whatever Ras-Actor says), or two keys naming the same person in Ras-Actor, may not decide two stages of one plan (409 SAME_ACTOR) unless the council has set separationOfDuties to relaxed. Panel approval needs startDate, and a plan within budget or an exceptionReason; it agrees the budget, fixes the payment agreement and schedules reviews in one transaction.
          *
          *     Roles: assessor, team-manager, panel.
          */
@@ -6196,7 +6196,7 @@ export interface components {
         IfMatch: string;
         /** @description A key of your choosing (a UUID is good). A retry with the same key and body within 24 hours answers the first response again, with `Idempotent-Replayed: true`; the same key with a different body is 422 IDEMPOTENCY_KEY_REUSED. */
         IdempotencyKey: string;
-        /** @description The person acting through the key, e.g. the record system’s user id; recorded with the change. Separation of duties applies to it as to the key. */
+        /** @description The person acting through the key, e.g. the record system’s user id; recorded with the change as an audit label. Separation of duties compares keys (one key is one person whatever this says), and two keys naming the same person are one person. */
         RasActor: string;
         /** @description Items per page (default 50, at most 200). */
         PageSize: number;
@@ -26109,7 +26109,7 @@ export interface operations {
             header?: {
                 /** @description The `ETag` from your last read of the resource. Required for changes: without it the answer is 428 PRECONDITION_REQUIRED, and 412 PRECONDITION_FAILED if the resource has changed since. */
                 "If-Match"?: components["parameters"]["IfMatch"];
-                /** @description The person acting through the key, e.g. the record system’s user id; recorded with the change. Separation of duties applies to it as to the key. */
+                /** @description The person acting through the key, e.g. the record system’s user id; recorded with the change as an audit label. Separation of duties compares keys (one key is one person whatever this says), and two keys naming the same person are one person. */
                 "Ras-Actor"?: components["parameters"]["RasActor"];
             };
             path: {
@@ -26903,7 +26903,7 @@ export interface operations {
             header?: {
                 /** @description A key of your choosing (a UUID is good). A retry with the same key and body within 24 hours answers the first response again, with `Idempotent-Replayed: true`; the same key with a different body is 422 IDEMPOTENCY_KEY_REUSED. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
-                /** @description The person acting through the key, e.g. the record system’s user id; recorded with the change. Separation of duties applies to it as to the key. */
+                /** @description The person acting through the key, e.g. the record system’s user id; recorded with the change as an audit label. Separation of duties compares keys (one key is one person whatever this says), and two keys naming the same person are one person. */
                 "Ras-Actor"?: components["parameters"]["RasActor"];
             };
             path: {
