@@ -1579,7 +1579,7 @@ export interface paths {
         };
         /**
          * How agreed budgets fall across groups: the evidence for the council’s annual equality review
-         * @description For the budgets agreed in the period: budget per person and money per point, how often and how far panels moved budgets from the RAS figure, appeal rates and outcomes, clawback at review and ceiling referrals, by client group, primary support reason, age band, sex and ethnic group. Every figure has its count and a 95% interval (exact Clopper–Pearson for rates, percentile bootstrap for money); groups under 5 people are suppressed, with more hidden where needed so none can be recovered from the totals. The period is one whole financial year that has ended (422 naming from or to otherwise), so that two reports cannot be subtracted to single out a few budgets. `?format=csv` gives a row per group; `?format=html` or `Accept: text/html` the page with charts.
+         * @description For the budgets agreed in the period: budget per person and money per point, how often and how far panels moved budgets from the RAS figure, appeal rates and outcomes, clawback at review and ceiling referrals, by client group, primary support reason, age band, sex and ethnic group. Every figure has its count and a 95% interval (exact Clopper–Pearson for rates, percentile bootstrap for money); groups under 5 people are not shown, and every count and total is protected by cell-key perturbation (the ONS Census 2021 method, with the ABS treatment of money), so no combination of the figures, across every grouping and format, tells anyone’s budget or a hidden group’s mean to better than ±15%; the same caseload always gives the same figures. The period is one whole financial year that has ended (422 naming from or to otherwise), so that two reports cannot be subtracted to single out a few budgets. `?format=csv` gives a row per group; `?format=html` or `Accept: text/html` the page with charts.
          *
          *     Roles: admin, assessor, team-manager, panel, finance, integration, auditor.
          */
@@ -5736,18 +5736,18 @@ export interface components {
         };
         /**
          * FairnessEstimate
-         * @description A money figure in pence with its 95% percentile-bootstrap interval
+         * @description A money figure in pence (perturbed) with its 95% percentile-bootstrap interval, set about the published figure
          */
         FairnessEstimate: {
             value: number;
             low: number;
             high: number;
-            /** @description People the figure is worked out from */
+            /** @description People the figure is worked out from (perturbed, as every count) */
             count: number;
         };
         /**
          * FairnessRate
-         * @description events of count as a percentage, with its exact (Clopper–Pearson) 95% interval
+         * @description events of count (both perturbed) as a percentage, with its exact (Clopper–Pearson) 95% interval
          */
         FairnessRate: {
             /** @description Percent, to one decimal place */
@@ -5791,6 +5791,17 @@ export interface components {
                 money: "percentile bootstrap";
                 resamples: number;
                 seed: string;
+                /** @description Every count and total is perturbed by a noise its people’s random keys choose (the ONS Census 2021 cell-key method, with the ABS TableBuilder treatment of money), so no combination of the figures tells anyone’s budget, or the total of up to topContributors people, to better than ±magnitudeSharePercent */
+                disclosureControl: {
+                    /** @enum {string} */
+                    name: "cell-key perturbation";
+                    /** @description A published count is within this many of the true count */
+                    countNoiseAtMost: number;
+                    /** @description A published total of money or points is within this percentage of the sum of its largest contributions */
+                    magnitudeSharePercent: number;
+                    /** @description How many of the largest contributions scale the noise on a total */
+                    topContributors: number;
+                };
             };
             /** @description What the report can and cannot show, in plain English */
             limits: string[];
@@ -6368,7 +6379,7 @@ export interface operations {
                      * @example {
                      *       "service": "ras-api",
                      *       "version": "0.1.0",
-                     *       "migration": "202611270900_information_governance",
+                     *       "migration": "202612071300_fairness_record_keys",
                      *       "database": "pglite"
                      *     }
                      */
@@ -6428,7 +6439,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "Example Council mwwze7se"
+                 *       "name": "Example Council mxd9jwku"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateCouncilRequest"];
@@ -6449,20 +6460,20 @@ export interface operations {
                     /**
                      * @example {
                      *       "council": {
-                     *         "id": "01a215db-2edf-77d1-9130-87d1b56085c1",
-                     *         "name": "Example Council mwwze7se",
+                     *         "id": "01a25089-c02a-74b2-8c02-3ffbd329715d",
+                     *         "name": "Example Council mxd9jwku",
                      *         "settings": {},
                      *         "version": 1,
-                     *         "createdAt": "2026-11-26T03:16:55.647Z"
+                     *         "createdAt": "2026-12-07T12:45:34.634Z"
                      *       },
                      *       "adminKey": {
-                     *         "id": "01a215db-2ee1-727a-aafb-dd50cd25434b",
+                     *         "id": "01a25089-c02b-753a-b640-475de03b4493",
                      *         "name": "First admin key",
                      *         "roles": [
                      *           "admin"
                      *         ],
-                     *         "createdAt": "2026-11-26T03:16:55.647Z",
-                     *         "key": "ras_01a215db2ee1727aaafbdd50cd25434b_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *         "createdAt": "2026-12-07T12:45:34.634Z",
+                     *         "key": "ras_01a25089c02b753ab640475de03b4493_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *       }
                      *     }
                      */
@@ -6629,7 +6640,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *       "id": "01a25089-b512-751b-afa0-eda453d18911",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -6647,7 +6658,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4
                      *       },
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T03:16:50.723Z"
+                     *       "createdAt": "2026-12-07T12:45:31.784Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -6778,7 +6789,7 @@ export interface operations {
                  *         "regionalReportOptIn": true,
                  *         "transparency": {
                  *           "publishedSchemeIds": [
-                 *             "01a215db-1c15-7538-826d-2a0259a8b82b"
+                 *             "01a25089-b56a-739e-88a8-52c207b146ec"
                  *           ],
                  *           "contactEmail": "ras@demo-borough.example.gov.uk",
                  *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -6808,7 +6819,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *       "id": "01a25089-b512-751b-afa0-eda453d18911",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -6826,7 +6837,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4,
                      *         "transparency": {
                      *           "publishedSchemeIds": [
-                     *             "01a215db-1c15-7538-826d-2a0259a8b82b"
+                     *             "01a25089-b56a-739e-88a8-52c207b146ec"
                      *           ],
                      *           "contactEmail": "ras@demo-borough.example.gov.uk",
                      *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -6840,7 +6851,7 @@ export interface operations {
                      *         "regionalReportOptIn": true
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T03:16:50.723Z"
+                     *       "createdAt": "2026-12-07T12:45:31.784Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -7042,66 +7053,66 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215db-1bc8-75c4-a2f2-37de8855bcca",
+                     *           "id": "01a25089-b525-75ee-b16d-82ed3f037b42",
                      *           "name": "Demo admin key",
                      *           "roles": [
                      *             "admin"
                      *           ],
-                     *           "createdAt": "2026-11-26T03:16:50.723Z",
+                     *           "createdAt": "2026-12-07T12:45:31.784Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a215db-208e-747f-a686-019d15470a6d",
+                     *           "id": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *           "name": "Care coordinators",
                      *           "roles": [
                      *             "assessor"
                      *           ],
-                     *           "createdAt": "2026-11-26T03:16:51.982Z",
+                     *           "createdAt": "2026-12-07T12:45:32.517Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a215db-20b8-76a6-ad1a-6c6485599e96",
+                     *           "id": "01a25089-b7f6-7315-a53f-8d71bdf1f7e3",
                      *           "name": "Team managers",
                      *           "roles": [
                      *             "team-manager"
                      *           ],
-                     *           "createdAt": "2026-11-26T03:16:52.023Z",
+                     *           "createdAt": "2026-12-07T12:45:32.534Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a215db-20d9-71f8-bc7e-91628b0a4b53",
+                     *           "id": "01a25089-b7fe-710a-96db-8c946d066cb8",
                      *           "name": "Resource Allocation Panel",
                      *           "roles": [
                      *             "panel"
                      *           ],
-                     *           "createdAt": "2026-11-26T03:16:52.056Z",
+                     *           "createdAt": "2026-12-07T12:45:32.542Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a215db-20ef-720e-a376-5bdb09868960",
+                     *           "id": "01a25089-b807-749a-9057-d63d84ea5b01",
                      *           "name": "Finance",
                      *           "roles": [
                      *             "finance"
                      *           ],
-                     *           "createdAt": "2026-11-26T03:16:52.079Z",
+                     *           "createdAt": "2026-12-07T12:45:32.551Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a215db-20ff-7795-8e1a-5e59bb83fd78",
+                     *           "id": "01a25089-b80f-776c-8c6b-97b19336cd31",
                      *           "name": "CareFirst bridge",
                      *           "roles": [
                      *             "integration"
                      *           ],
-                     *           "createdAt": "2026-11-26T03:16:52.095Z",
+                     *           "createdAt": "2026-12-07T12:45:32.559Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a215db-2112-747e-9bd5-68b39d1071aa",
+                     *           "id": "01a25089-b81a-7440-a7f5-7eb11601a61c",
                      *           "name": "Spare",
                      *           "roles": [
                      *             "auditor"
                      *           ],
-                     *           "createdAt": "2026-11-26T03:16:52.113Z",
+                     *           "createdAt": "2026-12-07T12:45:32.570Z",
                      *           "revokedAt": null
                      *         }
                      *       ],
@@ -7242,13 +7253,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-208e-747f-a686-019d15470a6d",
+                     *       "id": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *       "name": "Care coordinators",
                      *       "roles": [
                      *         "assessor"
                      *       ],
-                     *       "createdAt": "2026-11-26T03:16:51.982Z",
-                     *       "key": "ras_01a215db208e747fa686019d15470a6d_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *       "createdAt": "2026-12-07T12:45:32.517Z",
+                     *       "key": "ras_01a25089b7e57273aedd39aa2b73ea60_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *     }
                      */
                     "application/json": components["schemas"]["NewApiKey"];
@@ -7583,7 +7594,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215db-1bf1-7367-a200-13146caeeadd",
+                     *           "id": "01a25089-b541-72cf-95b5-4d2b8245fdda",
                      *           "key": "saq",
                      *           "version": 1,
                      *           "title": "Demo Borough self-assessment questionnaire",
@@ -8831,7 +8842,7 @@ export interface operations {
                      *               "maxPoints": 30
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-26T03:16:50.723Z"
+                     *           "createdAt": "2026-12-07T12:45:31.784Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -8948,7 +8959,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mwwze7se",
+                 *       "key": "carers-mxd9jwku",
                  *       "title": "Carer’s self-assessment",
                  *       "sections": [
                  *         {
@@ -8995,8 +9006,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-2220-74bf-a424-6df92132a810",
-                     *       "key": "carers-mwwze7se",
+                     *       "id": "01a25089-b8b3-7680-8794-39bd5b92727d",
+                     *       "key": "carers-mxd9jwku",
                      *       "version": 1,
                      *       "title": "Carer’s self-assessment",
                      *       "sections": [
@@ -9024,7 +9035,7 @@ export interface operations {
                      *           ]
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-26T03:16:52.380Z"
+                     *       "createdAt": "2026-12-07T12:45:32.721Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -9193,7 +9204,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-1bf1-7367-a200-13146caeeadd",
+                     *       "id": "01a25089-b541-72cf-95b5-4d2b8245fdda",
                      *       "key": "saq",
                      *       "version": 1,
                      *       "title": "Demo Borough self-assessment questionnaire",
@@ -10441,7 +10452,7 @@ export interface operations {
                      *           "maxPoints": 30
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-26T03:16:50.723Z"
+                     *       "createdAt": "2026-12-07T12:45:31.784Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -10603,10 +10614,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215db-1c15-7538-826d-2a0259a8b82b",
+                     *           "id": "01a25089-b56a-739e-88a8-52c207b146ec",
                      *           "key": "adults",
                      *           "version": 1,
-                     *           "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd",
+                     *           "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda",
                      *           "clientGroups": [
                      *             "learning-disability",
                      *             "physical-disability",
@@ -10628,7 +10639,7 @@ export interface operations {
                      *           },
                      *           "weeksPerYear": 52,
                      *           "rounding": "penny",
-                     *           "createdAt": "2026-11-26T03:16:50.723Z"
+                     *           "createdAt": "2026-12-07T12:45:31.784Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -10745,10 +10756,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mwwze7se",
-                 *       "questionnaireId": "01a215db-2220-74bf-a424-6df92132a810",
+                 *       "key": "carers-mxd9jwku",
+                 *       "questionnaireId": "01a25089-b8b3-7680-8794-39bd5b92727d",
                  *       "clientGroups": [
-                 *         "carers-mwwze7se"
+                 *         "carers-mxd9jwku"
                  *       ],
                  *       "effectiveFrom": "2026-04-01",
                  *       "method": {
@@ -10779,12 +10790,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-2243-7312-abfa-539df0a55737",
-                     *       "key": "carers-mwwze7se",
+                     *       "id": "01a25089-b8c1-7442-b373-7bd09a1124a0",
+                     *       "key": "carers-mxd9jwku",
                      *       "version": 1,
-                     *       "questionnaireId": "01a215db-2220-74bf-a424-6df92132a810",
+                     *       "questionnaireId": "01a25089-b8b3-7680-8794-39bd5b92727d",
                      *       "clientGroups": [
-                     *         "carers-mwwze7se"
+                     *         "carers-mxd9jwku"
                      *       ],
                      *       "effectiveFrom": "2026-04-01",
                      *       "effectiveTo": null,
@@ -10801,7 +10812,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-11-26T03:16:52.413Z"
+                     *       "createdAt": "2026-12-07T12:45:32.736Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -10985,10 +10996,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-1c15-7538-826d-2a0259a8b82b",
+                     *       "id": "01a25089-b56a-739e-88a8-52c207b146ec",
                      *       "key": "adults",
                      *       "version": 1,
-                     *       "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd",
+                     *       "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda",
                      *       "clientGroups": [
                      *         "learning-disability",
                      *         "physical-disability",
@@ -11010,7 +11021,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-11-26T03:16:50.723Z"
+                     *       "createdAt": "2026-12-07T12:45:31.784Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -11165,7 +11176,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "schemeId": "01a215db-1c15-7538-826d-2a0259a8b82b",
+                     *       "schemeId": "01a25089-b56a-739e-88a8-52c207b146ec",
                      *       "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *       "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *       "sections": [
@@ -11419,8 +11430,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-229b-7471-994f-95ced17fd229",
-                     *       "createdAt": "2026-11-26T03:16:52.507Z",
+                     *       "id": "01a25089-b8fa-721a-b375-f94ce3e292e3",
+                     *       "createdAt": "2026-12-07T12:45:32.794Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -11724,8 +11735,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-229b-7471-994f-95ced17fd229",
-                     *       "createdAt": "2026-11-26T03:16:52.507Z",
+                     *       "id": "01a25089-b8fa-721a-b375-f94ce3e292e3",
+                     *       "createdAt": "2026-12-07T12:45:32.794Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -12154,8 +12165,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a215db-1c15-7538-826d-2a0259a8b82b",
-                 *       "successorSchemeId": "01a215db-27a3-74a1-9f56-9ed0bd65e859",
+                 *       "schemeId": "01a25089-b56a-739e-88a8-52c207b146ec",
+                 *       "successorSchemeId": "01a25089-bc43-7799-bafe-24b0dc5ea548",
                  *       "transitionalProtection": {
                  *         "maxDecreasePercent": 5
                  *       }
@@ -12179,10 +12190,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-27c9-7121-bfb1-00cc4297a98c",
-                     *       "schemeId": "01a215db-27a3-74a1-9f56-9ed0bd65e859",
+                     *       "id": "01a25089-bc51-7369-a208-98360f223c32",
+                     *       "schemeId": "01a25089-bc43-7799-bafe-24b0dc5ea548",
                      *       "replacesSchemeIds": [
-                     *         "01a215db-1c15-7538-826d-2a0259a8b82b"
+                     *         "01a25089-b56a-739e-88a8-52c207b146ec"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -12219,8 +12230,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -12233,7 +12244,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-26T03:16:53.824Z",
+                     *       "createdAt": "2026-12-07T12:45:33.642Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -12410,10 +12421,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-27c9-7121-bfb1-00cc4297a98c",
-                     *       "schemeId": "01a215db-27a3-74a1-9f56-9ed0bd65e859",
+                     *       "id": "01a25089-bc51-7369-a208-98360f223c32",
+                     *       "schemeId": "01a25089-bc43-7799-bafe-24b0dc5ea548",
                      *       "replacesSchemeIds": [
-                     *         "01a215db-1c15-7538-826d-2a0259a8b82b"
+                     *         "01a25089-b56a-739e-88a8-52c207b146ec"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -12450,8 +12461,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -12464,7 +12475,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-26T03:16:53.824Z",
+                     *       "createdAt": "2026-12-07T12:45:33.642Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -12622,10 +12633,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-27c9-7121-bfb1-00cc4297a98c",
-                     *       "schemeId": "01a215db-27a3-74a1-9f56-9ed0bd65e859",
+                     *       "id": "01a25089-bc51-7369-a208-98360f223c32",
+                     *       "schemeId": "01a25089-bc43-7799-bafe-24b0dc5ea548",
                      *       "replacesSchemeIds": [
-                     *         "01a215db-1c15-7538-826d-2a0259a8b82b"
+                     *         "01a25089-b56a-739e-88a8-52c207b146ec"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -12662,22 +12673,22 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
                      *             "protectedPence": 0,
                      *             "upratedAnnualPence": 4152800,
                      *             "outcome": "winner",
-                     *             "newBudgetId": "01a215db-27fe-7248-8af9-012bbfc71098",
-                     *             "reviewId": "01a215db-2803-7126-9429-5d9297d5fb1a"
+                     *             "newBudgetId": "01a25089-bc6f-738b-9371-1aa78e548f5a",
+                     *             "reviewId": "01a25089-bc71-7009-be32-5411e9c02598"
                      *           }
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-11-26T03:16:53.824Z",
-                     *       "appliedAt": "2026-11-26T03:16:53.894Z",
+                     *       "createdAt": "2026-12-07T12:45:33.642Z",
+                     *       "appliedAt": "2026-12-07T12:45:33.684Z",
                      *       "version": 2
                      *     }
                      */
@@ -12852,7 +12863,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a215db-1c15-7538-826d-2a0259a8b82b",
+                 *       "schemeId": "01a25089-b56a-739e-88a8-52c207b146ec",
                  *       "answers": {
                  *         "washing": "some",
                  *         "dressing": "some",
@@ -12919,12 +12930,12 @@ export interface operations {
                     /**
                      * @example {
                      *       "scheme": {
-                     *         "id": "01a215db-1c15-7538-826d-2a0259a8b82b",
+                     *         "id": "01a25089-b56a-739e-88a8-52c207b146ec",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
                      *       "questionnaire": {
-                     *         "id": "01a215db-1bf1-7367-a200-13146caeeadd",
+                     *         "id": "01a25089-b541-72cf-95b5-4d2b8245fdda",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -13690,7 +13701,7 @@ export interface operations {
         /** @description BudgetLine objects, one a line (NDJSON) */
         requestBody: {
             content: {
-                /** @example {"ref":"case-1","schemeId":"01a215db-1c15-7538-826d-2a0259a8b82b","answers":{"washing":"some","dressing":"some","toileting":"some","moving":"some","night":"waking","preparing":"some","eating":"some","diet":"complex","shopping":"some","weight":"risk","cleaning":"some","laundry":"some","bills":"some","safety-home":"some","adaptations":["hoist"],"family":"some","friends":"some","caring-role":"much","carer":"breakdown","isolation":"often","getting-out":"some","transport":"some","activities":"some","groups":"some","barriers":["mobility"],"work":"some","learning":"some","volunteering":"some","travel-training":"some","routine":"some","everyday":"some","big":"some","communication":"some","money":"some","health":"some","risks-home":"some","risks-out":"some","exploitation":"yes","behaviour":"frequent","falls":"many"}} */
+                /** @example {"ref":"case-1","schemeId":"01a25089-b56a-739e-88a8-52c207b146ec","answers":{"washing":"some","dressing":"some","toileting":"some","moving":"some","night":"waking","preparing":"some","eating":"some","diet":"complex","shopping":"some","weight":"risk","cleaning":"some","laundry":"some","bills":"some","safety-home":"some","adaptations":["hoist"],"family":"some","friends":"some","caring-role":"much","carer":"breakdown","isolation":"often","getting-out":"some","transport":"some","activities":"some","groups":"some","barriers":["mobility"],"work":"some","learning":"some","volunteering":"some","travel-training":"some","routine":"some","everyday":"some","big":"some","communication":"some","money":"some","health":"some","risks-home":"some","risks-out":"some","exploitation":"yes","behaviour":"frequent","falls":"many"}} */
                 "application/x-ndjson": string;
             };
         };
@@ -13704,7 +13715,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /** @example {"line":1,"ref":"case-1","calculation":{"scheme":{"id":"01a215db-1c15-7538-826d-2a0259a8b82b","key":"adults","version":1},"questionnaire":{"id":"01a215db-1bf1-7367-a200-13146caeeadd","key":"saq","version":1},"totalPoints":179,"complete":true,"missingQuestionKeys":[],"method":"linear","band":null,"belowFloor":false,"fullYearPence":4027500,"weeksCovered":52,"weeksPerYear":52,"rasAnnualPence":4027500,"panelAmount":null,"outsideRas":false,"transitionalProtection":null,"streams":[],"totalAnnualPence":4027500,"councilAnnualPence":4027500,"weeklyContributionPence":0,"annualContributionPence":0,"netAnnualPence":4027500,"referral":null,"referrals":[]}} */
+                    /** @example {"line":1,"ref":"case-1","calculation":{"scheme":{"id":"01a25089-b56a-739e-88a8-52c207b146ec","key":"adults","version":1},"questionnaire":{"id":"01a25089-b541-72cf-95b5-4d2b8245fdda","key":"saq","version":1},"totalPoints":179,"complete":true,"missingQuestionKeys":[],"method":"linear","band":null,"belowFloor":false,"fullYearPence":4027500,"weeksCovered":52,"weeksPerYear":52,"rasAnnualPence":4027500,"panelAmount":null,"outsideRas":false,"transitionalProtection":null,"streams":[],"totalAnnualPence":4027500,"councilAnnualPence":4027500,"weeklyContributionPence":0,"annualContributionPence":0,"netAnnualPence":4027500,"referral":null,"referrals":[]}} */
                     "application/x-ndjson": string;
                 };
             };
@@ -14367,9 +14378,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "id": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mwwze7se"
+                     *             "carefirst": "JOURNEY-mxd9jwku"
                      *           },
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam Example",
@@ -14379,8 +14390,8 @@ export interface operations {
                      *           "underLegalHold": false,
                      *           "erasedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-26T03:16:52.593Z",
-                     *           "updatedAt": "2026-11-26T03:16:52.593Z"
+                     *           "createdAt": "2026-12-07T12:45:32.830Z",
+                     *           "updatedAt": "2026-12-07T12:45:32.830Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -14499,7 +14510,7 @@ export interface operations {
                  * @example {
                  *       "clientGroup": "learning-disability",
                  *       "externalIds": {
-                 *         "carefirst": "JOURNEY-mwwze7se"
+                 *         "carefirst": "JOURNEY-mxd9jwku"
                  *       },
                  *       "displayName": "Sam Example"
                  *     }
@@ -14522,9 +14533,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *       "id": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwze7se"
+                     *         "carefirst": "JOURNEY-mxd9jwku"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -14534,8 +14545,8 @@ export interface operations {
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T03:16:52.593Z",
-                     *       "updatedAt": "2026-11-26T03:16:52.593Z"
+                     *       "createdAt": "2026-12-07T12:45:32.830Z",
+                     *       "updatedAt": "2026-12-07T12:45:32.830Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -14719,9 +14730,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *       "id": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwze7se"
+                     *         "carefirst": "JOURNEY-mxd9jwku"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -14731,8 +14742,8 @@ export interface operations {
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T03:16:52.593Z",
-                     *       "updatedAt": "2026-11-26T03:16:52.593Z"
+                     *       "createdAt": "2026-12-07T12:45:32.830Z",
+                     *       "updatedAt": "2026-12-07T12:45:32.830Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -14898,9 +14909,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *       "id": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mwwze7se"
+                     *         "carefirst": "JOURNEY-mxd9jwku"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam",
@@ -14910,8 +14921,8 @@ export interface operations {
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T03:16:52.593Z",
-                     *       "updatedAt": "2026-11-26T03:16:52.704Z"
+                     *       "createdAt": "2026-12-07T12:45:32.830Z",
+                     *       "updatedAt": "2026-12-07T12:45:32.898Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -15155,7 +15166,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *       "recorded": true,
                      *       "sex": "female",
                      *       "ethnicity": "white-british",
@@ -15165,7 +15176,7 @@ export interface operations {
                      *       "primarySupportReason": "learning-disability",
                      *       "ageBand": null,
                      *       "version": 1,
-                     *       "updatedAt": "2026-11-26T03:16:52.729Z"
+                     *       "updatedAt": "2026-12-07T12:45:32.914Z"
                      *     }
                      */
                     "application/json": components["schemas"]["EqualityMonitoring"];
@@ -15335,7 +15346,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *       "recorded": true,
                      *       "sex": "female",
                      *       "ethnicity": "white-british",
@@ -15345,7 +15356,7 @@ export interface operations {
                      *       "primarySupportReason": "learning-disability",
                      *       "ageBand": null,
                      *       "version": 1,
-                     *       "updatedAt": "2026-11-26T03:16:52.729Z"
+                     *       "updatedAt": "2026-12-07T12:45:32.914Z"
                      *     }
                      */
                     "application/json": components["schemas"]["EqualityMonitoring"];
@@ -15580,10 +15591,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215db-23af-70d3-8e61-c1037844eadc",
-                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *           "questionnaire": {
-                     *             "id": "01a215db-1bf1-7367-a200-13146caeeadd",
+                     *             "id": "01a25089-b541-72cf-95b5-4d2b8245fdda",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
@@ -16038,8 +16049,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "agreedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-11-26T03:16:52.781Z",
-                     *           "updatedAt": "2026-11-26T03:16:52.883Z"
+                     *           "createdAt": "2026-12-07T12:45:32.942Z",
+                     *           "updatedAt": "2026-12-07T12:45:33.012Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -16156,8 +16167,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
-                 *       "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd",
+                 *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                 *       "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda",
                  *       "completedWith": [
                  *         "family"
                  *       ],
@@ -16182,10 +16193,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-23af-70d3-8e61-c1037844eadc",
-                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *       "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *       "questionnaire": {
-                     *         "id": "01a215db-1bf1-7367-a200-13146caeeadd",
+                     *         "id": "01a25089-b541-72cf-95b5-4d2b8245fdda",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -16630,8 +16641,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T03:16:52.781Z",
-                     *       "updatedAt": "2026-11-26T03:16:52.781Z"
+                     *       "createdAt": "2026-12-07T12:45:32.942Z",
+                     *       "updatedAt": "2026-12-07T12:45:32.942Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -16830,10 +16841,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-23af-70d3-8e61-c1037844eadc",
-                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *       "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *       "questionnaire": {
-                     *         "id": "01a215db-1bf1-7367-a200-13146caeeadd",
+                     *         "id": "01a25089-b541-72cf-95b5-4d2b8245fdda",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -17288,8 +17299,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T03:16:52.781Z",
-                     *       "updatedAt": "2026-11-26T03:16:52.883Z"
+                     *       "createdAt": "2026-12-07T12:45:32.942Z",
+                     *       "updatedAt": "2026-12-07T12:45:33.012Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -17500,10 +17511,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-23af-70d3-8e61-c1037844eadc",
-                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *       "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *       "questionnaire": {
-                     *         "id": "01a215db-1bf1-7367-a200-13146caeeadd",
+                     *         "id": "01a25089-b541-72cf-95b5-4d2b8245fdda",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -17958,8 +17969,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T03:16:52.781Z",
-                     *       "updatedAt": "2026-11-26T03:16:52.883Z"
+                     *       "createdAt": "2026-12-07T12:45:32.942Z",
+                     *       "updatedAt": "2026-12-07T12:45:33.012Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -18206,10 +18217,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-23af-70d3-8e61-c1037844eadc",
-                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *       "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *       "questionnaire": {
-                     *         "id": "01a215db-1bf1-7367-a200-13146caeeadd",
+                     *         "id": "01a25089-b541-72cf-95b5-4d2b8245fdda",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -18706,11 +18717,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-11-26T03:16:52.995Z",
+                     *       "submittedAt": "2026-12-07T12:45:33.092Z",
                      *       "agreedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-11-26T03:16:52.781Z",
-                     *       "updatedAt": "2026-11-26T03:16:52.995Z"
+                     *       "createdAt": "2026-12-07T12:45:32.942Z",
+                     *       "updatedAt": "2026-12-07T12:45:33.092Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -18940,10 +18951,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-23af-70d3-8e61-c1037844eadc",
-                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *       "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *       "questionnaire": {
-                     *         "id": "01a215db-1bf1-7367-a200-13146caeeadd",
+                     *         "id": "01a25089-b541-72cf-95b5-4d2b8245fdda",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -19046,8 +19057,8 @@ export interface operations {
                      *       "moderation": {
                      *         "decision": "agree",
                      *         "amendments": [],
-                     *         "moderatedBy": "key:01a215db-208e-747f-a686-019d15470a6d",
-                     *         "moderatedAt": "2026-11-26T03:16:53.031Z"
+                     *         "moderatedBy": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *         "moderatedAt": "2026-12-07T12:45:33.103Z"
                      *       },
                      *       "eligibility": {
                      *         "eligible": true,
@@ -19448,11 +19459,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-11-26T03:16:52.995Z",
-                     *       "agreedAt": "2026-11-26T03:16:53.031Z",
+                     *       "submittedAt": "2026-12-07T12:45:33.092Z",
+                     *       "agreedAt": "2026-12-07T12:45:33.103Z",
                      *       "version": 4,
-                     *       "createdAt": "2026-11-26T03:16:52.781Z",
-                     *       "updatedAt": "2026-11-26T03:16:53.031Z"
+                     *       "createdAt": "2026-12-07T12:45:32.942Z",
+                     *       "updatedAt": "2026-12-07T12:45:33.103Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -19704,18 +19715,18 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215db-25c5-7286-857e-e3977a230847",
-                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
-                     *           "assessmentId": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *           "id": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "assessmentId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
                      *           "status": "indicative",
                      *           "startDate": "2026-12-01",
                      *           "questionnaire": {
-                     *             "id": "01a215db-1bf1-7367-a200-13146caeeadd",
+                     *             "id": "01a25089-b541-72cf-95b5-4d2b8245fdda",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
                      *           "scheme": {
-                     *             "id": "01a215db-1c15-7538-826d-2a0259a8b82b",
+                     *             "id": "01a25089-b56a-739e-88a8-52c207b146ec",
                      *             "key": "adults",
                      *             "version": 1
                      *           },
@@ -20307,8 +20318,8 @@ export interface operations {
                      *           "agreedAt": null,
                      *           "endDate": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-26T03:16:53.311Z",
-                     *           "updatedAt": "2026-11-26T03:16:53.311Z"
+                     *           "createdAt": "2026-12-07T12:45:33.342Z",
+                     *           "updatedAt": "2026-12-07T12:45:33.342Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -20425,7 +20436,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "assessmentId": "01a215db-23af-70d3-8e61-c1037844eadc",
+                 *       "assessmentId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
                  *       "startDate": "2026-12-01"
                  *     }
                  */
@@ -20447,18 +20458,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-25c5-7286-857e-e3977a230847",
-                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
-                     *       "assessmentId": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *       "id": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *       "assessmentId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a215db-1bf1-7367-a200-13146caeeadd",
+                     *         "id": "01a25089-b541-72cf-95b5-4d2b8245fdda",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a215db-1c15-7538-826d-2a0259a8b82b",
+                     *         "id": "01a25089-b56a-739e-88a8-52c207b146ec",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -21050,8 +21061,8 @@ export interface operations {
                      *       "agreedAt": null,
                      *       "endDate": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T03:16:53.311Z",
-                     *       "updatedAt": "2026-11-26T03:16:53.311Z"
+                     *       "createdAt": "2026-12-07T12:45:33.342Z",
+                     *       "updatedAt": "2026-12-07T12:45:33.342Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -21250,18 +21261,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-25c5-7286-857e-e3977a230847",
-                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
-                     *       "assessmentId": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *       "id": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *       "assessmentId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a215db-1bf1-7367-a200-13146caeeadd",
+                     *         "id": "01a25089-b541-72cf-95b5-4d2b8245fdda",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a215db-1c15-7538-826d-2a0259a8b82b",
+                     *         "id": "01a25089-b56a-739e-88a8-52c207b146ec",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -21853,8 +21864,8 @@ export interface operations {
                      *       "agreedAt": null,
                      *       "endDate": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T03:16:53.311Z",
-                     *       "updatedAt": "2026-11-26T03:16:53.311Z"
+                     *       "createdAt": "2026-12-07T12:45:33.342Z",
+                     *       "updatedAt": "2026-12-07T12:45:33.342Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -22022,18 +22033,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-25c5-7286-857e-e3977a230847",
-                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
-                     *       "assessmentId": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *       "id": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *       "assessmentId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
                      *       "status": "ended",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a215db-1bf1-7367-a200-13146caeeadd",
+                     *         "id": "01a25089-b541-72cf-95b5-4d2b8245fdda",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a215db-1c15-7538-826d-2a0259a8b82b",
+                     *         "id": "01a25089-b56a-739e-88a8-52c207b146ec",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -22622,11 +22633,11 @@ export interface operations {
                      *         }
                      *       ],
                      *       "contributionCollection": null,
-                     *       "agreedAt": "2026-11-26T03:16:53.760Z",
+                     *       "agreedAt": "2026-12-07T12:45:33.613Z",
                      *       "endDate": "2027-09-30",
                      *       "version": 3,
-                     *       "createdAt": "2026-11-26T03:16:53.311Z",
-                     *       "updatedAt": "2026-11-26T03:16:55.414Z"
+                     *       "createdAt": "2026-12-07T12:45:33.342Z",
+                     *       "updatedAt": "2026-12-07T12:45:34.523Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -22873,7 +22884,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215db-24fc-73b4-ab50-292f2c7b362d",
+                     *           "id": "01a25089-ba73-7476-b797-75a1f9a2b5e1",
                      *           "version": 1,
                      *           "shipped": false,
                      *           "name": "Charging policy 2027/28",
@@ -22939,7 +22950,7 @@ export interface operations {
                      *             "minimumWeeklyChargePence": 0,
                      *             "arrangementFeePence": 0
                      *           },
-                     *           "createdAt": "2026-11-26T03:16:53.110Z"
+                     *           "createdAt": "2026-12-07T12:45:33.162Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -23082,7 +23093,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-24fc-73b4-ab50-292f2c7b362d",
+                     *       "id": "01a25089-ba73-7476-b797-75a1f9a2b5e1",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -23148,7 +23159,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-11-26T03:16:53.110Z"
+                     *       "createdAt": "2026-12-07T12:45:33.162Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -23331,7 +23342,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-24fc-73b4-ab50-292f2c7b362d",
+                     *       "id": "01a25089-ba73-7476-b797-75a1f9a2b5e1",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -23397,7 +23408,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-11-26T03:16:53.110Z"
+                     *       "createdAt": "2026-12-07T12:45:33.162Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -23557,19 +23568,19 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215db-24cd-72f9-92cd-8c726ef679ff",
-                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "id": "01a25089-ba4f-753d-bcbb-c333181e1081",
+                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *           "effectiveFrom": "2026-04-01",
                      *           "method": "entered",
                      *           "weeklyContributionPence": 1500,
                      *           "calculation": null,
                      *           "chargingPolicy": null,
                      *           "notes": null,
-                     *           "createdAt": "2026-11-26T03:16:53.067Z"
+                     *           "createdAt": "2026-12-07T12:45:33.134Z"
                      *         },
                      *         {
-                     *           "id": "01a215db-255d-7406-9289-cf9d3ee74c50",
-                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "id": "01a25089-bac1-7033-8990-572360442937",
+                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *           "effectiveFrom": "2027-04-01",
                      *           "method": "calculated",
                      *           "weeklyContributionPence": 10035,
@@ -23725,12 +23736,12 @@ export interface operations {
                      *             }
                      *           },
                      *           "chargingPolicy": {
-                     *             "id": "01a215db-24fc-73b4-ab50-292f2c7b362d",
+                     *             "id": "01a25089-ba73-7476-b797-75a1f9a2b5e1",
                      *             "version": 1,
                      *             "name": "Charging policy 2027/28"
                      *           },
                      *           "notes": null,
-                     *           "createdAt": "2026-11-26T03:16:53.209Z"
+                     *           "createdAt": "2026-12-07T12:45:33.247Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -23902,15 +23913,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-24cd-72f9-92cd-8c726ef679ff",
-                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *       "id": "01a25089-ba4f-753d-bcbb-c333181e1081",
+                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *       "effectiveFrom": "2026-04-01",
                      *       "method": "entered",
                      *       "weeklyContributionPence": 1500,
                      *       "calculation": null,
                      *       "chargingPolicy": null,
                      *       "notes": null,
-                     *       "createdAt": "2026-11-26T03:16:53.067Z"
+                     *       "createdAt": "2026-12-07T12:45:33.134Z"
                      *     }
                      */
                     "application/json": components["schemas"]["FinancialAssessment"];
@@ -24133,9 +24144,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215db-267e-7091-b419-63f76c33c092",
-                     *           "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *           "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *           "status": "draft",
                      *           "stage": null,
                      *           "outcomes": [
@@ -24318,8 +24329,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "decidedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-11-26T03:16:53.499Z",
-                     *           "updatedAt": "2026-11-26T03:16:53.587Z",
+                     *           "createdAt": "2026-12-07T12:45:33.467Z",
+                     *           "updatedAt": "2026-12-07T12:45:33.510Z",
                      *           "healthySafeAndWell": "My PA checks my medication daily"
                      *         }
                      *       ],
@@ -24437,7 +24448,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                 *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                  *       "outcomes": [
                  *         {
                  *           "key": "home",
@@ -24506,9 +24517,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-267e-7091-b419-63f76c33c092",
-                     *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *       "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -24691,8 +24702,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T03:16:53.499Z",
-                     *       "updatedAt": "2026-11-26T03:16:53.499Z",
+                     *       "createdAt": "2026-12-07T12:45:33.467Z",
+                     *       "updatedAt": "2026-12-07T12:45:33.467Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -24892,9 +24903,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-267e-7091-b419-63f76c33c092",
-                     *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *       "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -25077,8 +25088,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T03:16:53.499Z",
-                     *       "updatedAt": "2026-11-26T03:16:53.587Z",
+                     *       "createdAt": "2026-12-07T12:45:33.467Z",
+                     *       "updatedAt": "2026-12-07T12:45:33.510Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -25292,9 +25303,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-267e-7091-b419-63f76c33c092",
-                     *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *       "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -25477,8 +25488,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T03:16:53.499Z",
-                     *       "updatedAt": "2026-11-26T03:16:53.587Z",
+                     *       "createdAt": "2026-12-07T12:45:33.467Z",
+                     *       "updatedAt": "2026-12-07T12:45:33.510Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -25726,9 +25737,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-267e-7091-b419-63f76c33c092",
-                     *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *       "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *       "status": "submitted",
                      *       "stage": "coordinator",
                      *       "outcomes": [
@@ -25908,11 +25919,11 @@ export interface operations {
                      *       ],
                      *       "exception": null,
                      *       "decisions": [],
-                     *       "submittedAt": "2026-11-26T03:16:53.679Z",
+                     *       "submittedAt": "2026-12-07T12:45:33.568Z",
                      *       "decidedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-11-26T03:16:53.499Z",
-                     *       "updatedAt": "2026-11-26T03:16:53.679Z",
+                     *       "createdAt": "2026-12-07T12:45:33.467Z",
+                     *       "updatedAt": "2026-12-07T12:45:33.568Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -26144,9 +26155,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-267e-7091-b419-63f76c33c092",
-                     *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *       "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *       "status": "submitted",
                      *       "stage": "team-manager",
                      *       "outcomes": [
@@ -26327,22 +26338,22 @@ export interface operations {
                      *       "exception": null,
                      *       "decisions": [
                      *         {
-                     *           "id": "01a215db-2746-722f-9441-2ef8a2a0e471",
+                     *           "id": "01a25089-bc0c-70ef-be05-7e563f4b04af",
                      *           "stage": "coordinator",
                      *           "outcome": "approve",
                      *           "reasons": "Approved at coordinator: meets the outcomes",
                      *           "planVersion": 3,
-                     *           "decidedBy": "key:01a215db-208e-747f-a686-019d15470a6d",
+                     *           "decidedBy": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *           "actorName": "coordinator-1",
                      *           "checklistReasons": null,
-                     *           "decidedAt": "2026-11-26T03:16:53.696Z"
+                     *           "decidedAt": "2026-12-07T12:45:33.577Z"
                      *         }
                      *       ],
-                     *       "submittedAt": "2026-11-26T03:16:53.679Z",
+                     *       "submittedAt": "2026-12-07T12:45:33.568Z",
                      *       "decidedAt": null,
                      *       "version": 4,
-                     *       "createdAt": "2026-11-26T03:16:53.499Z",
-                     *       "updatedAt": "2026-11-26T03:16:53.704Z",
+                     *       "createdAt": "2026-12-07T12:45:33.467Z",
+                     *       "updatedAt": "2026-12-07T12:45:33.581Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -26586,10 +26597,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *       "status": "agreed",
                      *       "agreement": {
-                     *         "id": "01a215db-2785-7033-976c-dea0fa6fad77",
+                     *         "id": "01a25089-bc30-757a-b05e-dc8397fbe57e",
                      *         "startDate": "2026-12-01",
                      *         "frequency": "monthly",
                      *         "collection": "net",
@@ -26597,7 +26608,7 @@ export interface operations {
                      *         "grossAnnualPence": 4027500,
                      *         "contributionAnnualPence": 78000,
                      *         "netAnnualPence": 3949500,
-                     *         "financialAssessmentId": "01a215db-24cd-72f9-92cd-8c726ef679ff"
+                     *         "financialAssessmentId": "01a25089-ba4f-753d-bcbb-c333181e1081"
                      *       },
                      *       "balancePence": 329125,
                      *       "councilPaidPence": 329125,
@@ -26631,11 +26642,11 @@ export interface operations {
                      *           "status": "paid",
                      *           "payments": [
                      *             {
-                     *               "transactionId": "01a215db-28b0-71d1-97b3-f09b52d0b4e3",
+                     *               "transactionId": "01a25089-bcd8-73c3-9750-5b9ca105e972",
                      *               "amountPence": 329125
                      *             }
                      *           ],
-                     *           "paidBy": "01a215db-28b0-71d1-97b3-f09b52d0b4e3"
+                     *           "paidBy": "01a25089-bcd8-73c3-9750-5b9ca105e972"
                      *         },
                      *         {
                      *           "funder": "council",
@@ -26750,8 +26761,8 @@ export interface operations {
                      *       ],
                      *       "transactions": [
                      *         {
-                     *           "id": "01a215db-28b0-71d1-97b3-f09b52d0b4e3",
-                     *           "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *           "id": "01a25089-bcd8-73c3-9750-5b9ca105e972",
+                     *           "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *           "kind": "council-payment",
                      *           "funder": "council",
                      *           "direction": "in",
@@ -26764,8 +26775,8 @@ export interface operations {
                      *           "reversesTransactionId": null,
                      *           "reversedBy": null,
                      *           "description": "Payment run 2026-12-01",
-                     *           "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
-                     *           "createdAt": "2026-11-26T03:16:54.052Z"
+                     *           "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *           "createdAt": "2026-12-07T12:45:33.780Z"
                      *         }
                      *       ]
                      *     }
@@ -26939,8 +26950,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-2910-7022-adce-c673910a8bf8",
-                     *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *       "id": "01a25089-bd0b-7237-9f96-0c26f5dd9c84",
+                     *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *       "kind": "council-payment",
                      *       "funder": "council",
                      *       "direction": "in",
@@ -26953,8 +26964,8 @@ export interface operations {
                      *       "reversesTransactionId": null,
                      *       "reversedBy": null,
                      *       "description": null,
-                     *       "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
-                     *       "createdAt": "2026-11-26T03:16:54.151Z"
+                     *       "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *       "createdAt": "2026-12-07T12:45:33.830Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Transaction"];
@@ -27158,7 +27169,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                 *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                  *       "termsVersion": "2026-04",
                  *       "holder": {
                  *         "type": "person"
@@ -27189,9 +27200,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-281b-701d-90d1-de8d75364497",
-                     *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *       "id": "01a25089-bc80-725a-8938-15fa99e70c85",
+                     *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *       "status": "active",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -27209,7 +27220,7 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [],
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T03:16:53.911Z"
+                     *       "createdAt": "2026-12-07T12:45:33.694Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -27393,9 +27404,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-281b-701d-90d1-de8d75364497",
-                     *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *       "id": "01a25089-bc80-725a-8938-15fa99e70c85",
+                     *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *       "status": "active",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -27413,8 +27424,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a215db-29fb-7761-88df-585c9244b0c8",
-                     *           "agreementId": "01a215db-281b-701d-90d1-de8d75364497",
+                     *           "id": "01a25089-bd8f-741b-93d7-4a7e0c9c9ca0",
+                     *           "agreementId": "01a25089-bc80-725a-8938-15fa99e70c85",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -27525,11 +27536,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-26T03:16:54.389Z"
+                     *           "createdAt": "2026-12-07T12:45:33.962Z"
                      *         }
                      *       ],
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T03:16:53.911Z"
+                     *       "createdAt": "2026-12-07T12:45:33.694Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -27696,9 +27707,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-281b-701d-90d1-de8d75364497",
-                     *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *       "id": "01a25089-bc80-725a-8938-15fa99e70c85",
+                     *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *       "status": "suspended",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -27716,8 +27727,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a215db-29fb-7761-88df-585c9244b0c8",
-                     *           "agreementId": "01a215db-281b-701d-90d1-de8d75364497",
+                     *           "id": "01a25089-bd8f-741b-93d7-4a7e0c9c9ca0",
+                     *           "agreementId": "01a25089-bc80-725a-8938-15fa99e70c85",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -27828,11 +27839,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-26T03:16:54.389Z"
+                     *           "createdAt": "2026-12-07T12:45:33.962Z"
                      *         }
                      *       ],
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T03:16:53.911Z"
+                     *       "createdAt": "2026-12-07T12:45:33.694Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -28080,8 +28091,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-29fb-7761-88df-585c9244b0c8",
-                     *       "agreementId": "01a215db-281b-701d-90d1-de8d75364497",
+                     *       "id": "01a25089-bd8f-741b-93d7-4a7e0c9c9ca0",
+                     *       "agreementId": "01a25089-bc80-725a-8938-15fa99e70c85",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2026-12-31",
                      *       "statement": {
@@ -28192,7 +28203,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-26T03:16:54.389Z"
+                     *       "createdAt": "2026-12-07T12:45:33.962Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AccountReturn"];
@@ -28419,7 +28430,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-2a26-7528-bf01-f6a041d8efa2",
+                     *       "id": "01a25089-bdac-7405-9b41-cad8e19a2477",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -28429,7 +28440,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a215db-281b-701d-90d1-de8d75364497",
+                     *           "agreementId": "01a25089-bc80-725a-8938-15fa99e70c85",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -28469,7 +28480,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-26T03:16:54.431Z"
+                     *       "createdAt": "2026-12-07T12:45:33.992Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -28637,7 +28648,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-2a26-7528-bf01-f6a041d8efa2",
+                     *       "id": "01a25089-bdac-7405-9b41-cad8e19a2477",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -28647,7 +28658,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a215db-281b-701d-90d1-de8d75364497",
+                     *           "agreementId": "01a25089-bc80-725a-8938-15fa99e70c85",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -28687,7 +28698,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-26T03:16:54.431Z"
+                     *       "createdAt": "2026-12-07T12:45:33.992Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -28831,7 +28842,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "agreementId": "01a215db-281b-701d-90d1-de8d75364497",
+                 *       "agreementId": "01a25089-bc80-725a-8938-15fa99e70c85",
                  *       "outcome": "satisfactory",
                  *       "notes": "Statement and card records agree"
                  *     }
@@ -28851,7 +28862,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-2a26-7528-bf01-f6a041d8efa2",
+                     *       "id": "01a25089-bdac-7405-9b41-cad8e19a2477",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -28861,7 +28872,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a215db-281b-701d-90d1-de8d75364497",
+                     *           "agreementId": "01a25089-bc80-725a-8938-15fa99e70c85",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -28872,7 +28883,7 @@ export interface operations {
                      *           "notes": "Statement and card records agree",
                      *           "recoveryPence": null,
                      *           "recoveryTransactionId": null,
-                     *           "decidedAt": "2026-11-26T03:16:54.492Z"
+                     *           "decidedAt": "2026-12-07T12:45:34.027Z"
                      *         }
                      *       ],
                      *       "explanation": [
@@ -28901,7 +28912,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-26T03:16:54.431Z"
+                     *       "createdAt": "2026-12-07T12:45:33.992Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -29140,7 +29151,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-284c-757b-85ed-93cb975173b4",
+                     *       "id": "01a25089-bca3-70c9-9144-efc7a4e4f3fb",
                      *       "runDate": "2026-11-30",
                      *       "status": "prepared",
                      *       "payments": 0,
@@ -29173,11 +29184,11 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a215db-284c-757b-85ed-93cb975173b4/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a215db-284c-757b-85ed-93cb975173b4/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a25089-bca3-70c9-9144-efc7a4e4f3fb/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a25089-bca3-70c9-9144-efc7a4e4f3fb/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
-                     *       "createdAt": "2026-11-26T03:16:53.951Z",
+                     *       "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *       "createdAt": "2026-12-07T12:45:33.722Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
                      *       "cancelledAt": null,
@@ -29365,7 +29376,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-2888-72d9-88b6-93da4ca223c1",
+                     *       "id": "01a25089-bcc4-7467-b2d0-9e7a02dde76b",
                      *       "runDate": "2026-12-01",
                      *       "status": "prepared",
                      *       "payments": 1,
@@ -29398,11 +29409,11 @@ export interface operations {
                      *         "amountPence": 329125
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a215db-2888-72d9-88b6-93da4ca223c1/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a215db-2888-72d9-88b6-93da4ca223c1/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a25089-bcc4-7467-b2d0-9e7a02dde76b/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a25089-bcc4-7467-b2d0-9e7a02dde76b/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
-                     *       "createdAt": "2026-11-26T03:16:54.008Z",
+                     *       "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *       "createdAt": "2026-12-07T12:45:33.758Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
                      *       "cancelledAt": null,
@@ -29561,9 +29572,9 @@ export interface operations {
                 content: {
                     /**
                      * @example record,run_id,run_date,payee_kind,payee_reference,payee_name,budget_id,person_id,instalment_number,due_date,count,amount_pence
-                     *     payment,01a215db-2888-72d9-88b6-93da4ca223c1,2026-12-01,direct-payment,DB-CARD-0001,Sam,01a215db-25c5-7286-857e-e3977a230847,01a215db-22ff-7756-8598-085c9c69c1c9,1,2026-12-01,1,329125
-                     *     payee-total,01a215db-2888-72d9-88b6-93da4ca223c1,2026-12-01,direct-payment,DB-CARD-0001,Sam,,,,,1,329125
-                     *     control,01a215db-2888-72d9-88b6-93da4ca223c1,2026-12-01,,,,,,,,1,329125
+                     *     payment,01a25089-bcc4-7467-b2d0-9e7a02dde76b,2026-12-01,direct-payment,DB-CARD-0001,Sam,01a25089-bb22-7517-bcbf-494f9d68190e,01a25089-b92d-70f1-ae05-b3b158e86914,1,2026-12-01,1,329125
+                     *     payee-total,01a25089-bcc4-7467-b2d0-9e7a02dde76b,2026-12-01,direct-payment,DB-CARD-0001,Sam,,,,,1,329125
+                     *     control,01a25089-bcc4-7467-b2d0-9e7a02dde76b,2026-12-01,,,,,,,,1,329125
                      */
                     "text/csv": string;
                     "text/plain": string;
@@ -29747,7 +29758,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-2888-72d9-88b6-93da4ca223c1",
+                     *       "id": "01a25089-bcc4-7467-b2d0-9e7a02dde76b",
                      *       "runDate": "2026-12-01",
                      *       "status": "confirmed",
                      *       "payments": 1,
@@ -29780,13 +29791,13 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a215db-2888-72d9-88b6-93da4ca223c1/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a215db-2888-72d9-88b6-93da4ca223c1/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a25089-bcc4-7467-b2d0-9e7a02dde76b/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a25089-bcc4-7467-b2d0-9e7a02dde76b/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
-                     *       "createdAt": "2026-11-26T03:16:54.008Z",
-                     *       "confirmedBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
-                     *       "confirmedAt": "2026-11-26T03:16:54.080Z",
+                     *       "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *       "createdAt": "2026-12-07T12:45:33.758Z",
+                     *       "confirmedBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *       "confirmedAt": "2026-12-07T12:45:33.793Z",
                      *       "cancelledAt": null,
                      *       "version": 3
                      *     }
@@ -29957,7 +29968,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-284c-757b-85ed-93cb975173b4",
+                     *       "id": "01a25089-bca3-70c9-9144-efc7a4e4f3fb",
                      *       "runDate": "2026-11-30",
                      *       "status": "cancelled",
                      *       "payments": 0,
@@ -29990,14 +30001,14 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a215db-284c-757b-85ed-93cb975173b4/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a215db-284c-757b-85ed-93cb975173b4/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a25089-bca3-70c9-9144-efc7a4e4f3fb/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a25089-bca3-70c9-9144-efc7a4e4f3fb/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
-                     *       "createdAt": "2026-11-26T03:16:53.951Z",
+                     *       "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *       "createdAt": "2026-12-07T12:45:33.722Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
-                     *       "cancelledAt": "2026-11-26T03:16:53.993Z",
+                     *       "cancelledAt": "2026-12-07T12:45:33.750Z",
                      *       "version": 2
                      *     }
                      */
@@ -30173,10 +30184,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215db-2be3-7286-bbdf-6eda5d7b285f",
-                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "id": "01a25089-be8b-7349-b003-f626bc412261",
+                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *           "subject": "budget",
-                     *           "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *           "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *           "planId": null,
                      *           "decisionId": null,
                      *           "lodgedBy": "person",
@@ -30184,8 +30195,8 @@ export interface operations {
                      *           "status": "lodged",
                      *           "decision": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-26T03:16:54.882Z",
-                     *           "updatedAt": "2026-11-26T03:16:54.882Z"
+                     *           "createdAt": "2026-12-07T12:45:34.218Z",
+                     *           "updatedAt": "2026-12-07T12:45:34.218Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -30303,7 +30314,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "subject": "budget",
-                 *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                 *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                  *       "reason": "My night-time needs are not counted"
                  *     }
                  */
@@ -30325,10 +30336,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-2be3-7286-bbdf-6eda5d7b285f",
-                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *       "id": "01a25089-be8b-7349-b003-f626bc412261",
+                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *       "subject": "budget",
-                     *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -30336,8 +30347,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T03:16:54.882Z",
-                     *       "updatedAt": "2026-11-26T03:16:54.882Z"
+                     *       "createdAt": "2026-12-07T12:45:34.218Z",
+                     *       "updatedAt": "2026-12-07T12:45:34.218Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -30536,10 +30547,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-2be3-7286-bbdf-6eda5d7b285f",
-                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *       "id": "01a25089-be8b-7349-b003-f626bc412261",
+                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *       "subject": "budget",
-                     *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -30547,8 +30558,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T03:16:54.882Z",
-                     *       "updatedAt": "2026-11-26T03:16:54.882Z"
+                     *       "createdAt": "2026-12-07T12:45:34.218Z",
+                     *       "updatedAt": "2026-12-07T12:45:34.218Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -30715,10 +30726,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-2be3-7286-bbdf-6eda5d7b285f",
-                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *       "id": "01a25089-be8b-7349-b003-f626bc412261",
+                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *       "subject": "budget",
-                     *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -30728,12 +30739,12 @@ export interface operations {
                      *         "outcome": "not-upheld",
                      *         "reasons": "Night-time needs are counted in section 4",
                      *         "agreedAnnualPence": null,
-                     *         "decidedBy": "key:01a215db-20d9-71f8-bc7e-91628b0a4b53",
-                     *         "decidedAt": "2026-11-26T03:16:54.937Z"
+                     *         "decidedBy": "key:01a25089-b7fe-710a-96db-8c946d066cb8",
+                     *         "decidedAt": "2026-12-07T12:45:34.247Z"
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T03:16:54.882Z",
-                     *       "updatedAt": "2026-11-26T03:16:54.938Z"
+                     *       "createdAt": "2026-12-07T12:45:34.218Z",
+                     *       "updatedAt": "2026-12-07T12:45:34.247Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -30989,9 +31000,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215db-278d-725e-b784-c342d016ec1f",
-                     *           "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "id": "01a25089-bc34-710f-bfba-96b9d5c03ff2",
+                     *           "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *           "kind": "first",
                      *           "dueDate": "2026-12-29",
                      *           "repeatEveryMonths": null,
@@ -31001,13 +31012,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-26T03:16:53.746Z",
-                     *           "updatedAt": "2026-11-26T03:16:53.746Z"
+                     *           "createdAt": "2026-12-07T12:45:33.606Z",
+                     *           "updatedAt": "2026-12-07T12:45:33.606Z"
                      *         },
                      *         {
-                     *           "id": "01a215db-278d-725f-96d8-b611fbae100a",
-                     *           "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "id": "01a25089-bc34-7110-82b7-1b8636db34ff",
+                     *           "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *           "kind": "annual",
                      *           "dueDate": "2027-12-01",
                      *           "repeatEveryMonths": null,
@@ -31017,13 +31028,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-26T03:16:53.746Z",
-                     *           "updatedAt": "2026-11-26T03:16:53.746Z"
+                     *           "createdAt": "2026-12-07T12:45:33.606Z",
+                     *           "updatedAt": "2026-12-07T12:45:33.606Z"
                      *         },
                      *         {
-                     *           "id": "01a215db-2803-7126-9429-5d9297d5fb1a",
-                     *           "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "id": "01a25089-bc71-7009-be32-5411e9c02598",
+                     *           "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *           "kind": "interim",
                      *           "dueDate": "2027-04-01",
                      *           "repeatEveryMonths": null,
@@ -31033,8 +31044,8 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-26T03:16:53.875Z",
-                     *           "updatedAt": "2026-11-26T03:16:53.875Z"
+                     *           "createdAt": "2026-12-07T12:45:33.672Z",
+                     *           "updatedAt": "2026-12-07T12:45:33.672Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -31152,7 +31163,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                 *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                  *       "kind": "interim",
                  *       "dueDate": "2027-03-01"
                  *     }
@@ -31175,9 +31186,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-2ae6-725d-950b-9966dfd9009d",
-                     *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *       "id": "01a25089-be13-7510-b71b-00e40710d036",
+                     *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *       "kind": "interim",
                      *       "dueDate": "2027-03-01",
                      *       "repeatEveryMonths": null,
@@ -31187,8 +31198,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T03:16:54.628Z",
-                     *       "updatedAt": "2026-11-26T03:16:54.628Z"
+                     *       "createdAt": "2026-12-07T12:45:34.098Z",
+                     *       "updatedAt": "2026-12-07T12:45:34.098Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -31372,9 +31383,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-2803-7126-9429-5d9297d5fb1a",
-                     *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *       "id": "01a25089-bc71-7009-be32-5411e9c02598",
+                     *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -31384,8 +31395,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T03:16:53.875Z",
-                     *       "updatedAt": "2026-11-26T03:16:53.875Z"
+                     *       "createdAt": "2026-12-07T12:45:33.672Z",
+                     *       "updatedAt": "2026-12-07T12:45:33.672Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -31563,9 +31574,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-2803-7126-9429-5d9297d5fb1a",
-                     *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *       "id": "01a25089-bc71-7009-be32-5411e9c02598",
+                     *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -31597,10 +31608,10 @@ export interface operations {
                      *         "reassessmentId": null
                      *       },
                      *       "clawback": null,
-                     *       "completedAt": "2026-11-26T03:16:54.739Z",
+                     *       "completedAt": "2026-12-07T12:45:34.152Z",
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T03:16:53.875Z",
-                     *       "updatedAt": "2026-11-26T03:16:54.740Z"
+                     *       "createdAt": "2026-12-07T12:45:33.672Z",
+                     *       "updatedAt": "2026-12-07T12:45:34.152Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -31859,9 +31870,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-278d-725f-96d8-b611fbae100a",
-                     *       "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *       "id": "01a25089-bc34-7110-82b7-1b8636db34ff",
+                     *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *       "kind": "annual",
                      *       "dueDate": "2027-12-01",
                      *       "repeatEveryMonths": null,
@@ -32003,10 +32014,10 @@ export interface operations {
                      *           "decision": "reduce",
                      *           "amountPence": 1577576,
                      *           "reason": "A replacement hoist is due next month",
-                     *           "decidedBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
-                     *           "decidedAt": "2026-11-26T03:16:54.837Z",
+                     *           "decidedBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *           "decidedAt": "2026-12-07T12:45:34.196Z",
                      *           "transactionIds": [
-                     *             "01a215db-2bb4-767d-ae9f-5ef347c01219"
+                     *             "01a25089-be73-7615-839a-70b8fcf9d4de"
                      *           ]
                      *         },
                      *         "weeksPerYear": 52,
@@ -32014,10 +32025,10 @@ export interface operations {
                      *         "funders": [],
                      *         "totalClawbackPence": 3155153
                      *       },
-                     *       "completedAt": "2026-11-26T03:16:54.792Z",
+                     *       "completedAt": "2026-12-07T12:45:34.172Z",
                      *       "version": 3,
-                     *       "createdAt": "2026-11-26T03:16:53.746Z",
-                     *       "updatedAt": "2026-11-26T03:16:54.837Z"
+                     *       "createdAt": "2026-12-07T12:45:33.606Z",
+                     *       "updatedAt": "2026-12-07T12:45:34.196Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -32261,26 +32272,26 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "budget",
-                     *       "id": "01a215db-25c5-7286-857e-e3977a230847",
+                     *       "id": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
                      *         "questionnaire": "saq v1",
-                     *         "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd",
+                     *         "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda",
                      *         "scheme": "adults v1",
-                     *         "schemeId": "01a215db-1c15-7538-826d-2a0259a8b82b"
+                     *         "schemeId": "01a25089-b56a-739e-88a8-52c207b146ec"
                      *       },
                      *       "checks": [
                      *         {
                      *           "figure": "schemeId",
-                     *           "stored": "01a215db-1c15-7538-826d-2a0259a8b82b",
-                     *           "recomputed": "01a215db-1c15-7538-826d-2a0259a8b82b",
+                     *           "stored": "01a25089-b56a-739e-88a8-52c207b146ec",
+                     *           "recomputed": "01a25089-b56a-739e-88a8-52c207b146ec",
                      *           "matches": true
                      *         },
                      *         {
                      *           "figure": "questionnaireId",
-                     *           "stored": "01a215db-1bf1-7367-a200-13146caeeadd",
-                     *           "recomputed": "01a215db-1bf1-7367-a200-13146caeeadd",
+                     *           "stored": "01a25089-b541-72cf-95b5-4d2b8245fdda",
+                     *           "recomputed": "01a25089-b541-72cf-95b5-4d2b8245fdda",
                      *           "matches": true
                      *         },
                      *         {
@@ -32539,11 +32550,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "financial-assessment",
-                     *       "id": "01a215db-255d-7406-9289-cf9d3ee74c50",
+                     *       "id": "01a25089-bac1-7033-8990-572360442937",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
-                     *         "chargingPolicyId": "01a215db-24fc-73b4-ab50-292f2c7b362d",
+                     *         "chargingPolicyId": "01a25089-ba73-7476-b797-75a1f9a2b5e1",
                      *         "chargingPolicyVersion": 1,
                      *         "chargingPolicy": "Charging policy 2027/28"
                      *       },
@@ -32730,7 +32741,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "clawback",
-                     *       "id": "01a215db-278d-725f-96d8-b611fbae100a",
+                     *       "id": "01a25089-bc34-7110-82b7-1b8636db34ff",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
@@ -35191,52 +35202,52 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215db-1c4d-7116-b402-5234cccf347c",
+                     *           "id": "01a25089-b58e-70e8-8259-106f2f8e4b1d",
                      *           "seq": 1,
                      *           "type": "council.created",
                      *           "entityType": "council",
-                     *           "entityId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *           "occurredAt": "2026-11-26T03:16:50.723Z",
+                     *           "entityId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *           "occurredAt": "2026-12-07T12:45:31.784Z",
                      *           "data": {
-                     *             "id": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "id": "01a25089-b512-751b-afa0-eda453d18911",
                      *             "name": "Demo Borough"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215db-1c56-733d-bebf-df7326aa64e9",
+                     *           "id": "01a25089-b58e-70e9-a8ec-7754176aa2c6",
                      *           "seq": 2,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a215db-1bf1-7367-a200-13146caeeadd",
-                     *           "occurredAt": "2026-11-26T03:16:50.723Z",
+                     *           "entityId": "01a25089-b541-72cf-95b5-4d2b8245fdda",
+                     *           "occurredAt": "2026-12-07T12:45:31.784Z",
                      *           "data": {
-                     *             "id": "01a215db-1bf1-7367-a200-13146caeeadd",
+                     *             "id": "01a25089-b541-72cf-95b5-4d2b8245fdda",
                      *             "key": "saq",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215db-1c56-733e-935c-4bff83c62654",
+                     *           "id": "01a25089-b58e-70ea-9283-20b234efc1fd",
                      *           "seq": 3,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a215db-1c15-7538-826d-2a0259a8b82b",
-                     *           "occurredAt": "2026-11-26T03:16:50.723Z",
+                     *           "entityId": "01a25089-b56a-739e-88a8-52c207b146ec",
+                     *           "occurredAt": "2026-12-07T12:45:31.784Z",
                      *           "data": {
-                     *             "id": "01a215db-1c15-7538-826d-2a0259a8b82b",
+                     *             "id": "01a25089-b56a-739e-88a8-52c207b146ec",
                      *             "key": "adults",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215db-207b-7735-9266-72953cb924b0",
+                     *           "id": "01a25089-b7dd-7481-8adb-b48aa653e51a",
                      *           "seq": 4,
                      *           "type": "council.updated",
                      *           "entityType": "council",
-                     *           "entityId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *           "occurredAt": "2026-11-26T03:16:51.956Z",
+                     *           "entityId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *           "occurredAt": "2026-12-07T12:45:32.505Z",
                      *           "data": {
-                     *             "id": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *             "id": "01a25089-b512-751b-afa0-eda453d18911",
                      *             "name": "Demo Borough",
                      *             "version": 2,
                      *             "settings": {
@@ -35255,7 +35266,7 @@ export interface operations {
                      *                   }
                      *                 ],
                      *                 "publishedSchemeIds": [
-                     *                   "01a215db-1c15-7538-826d-2a0259a8b82b"
+                     *                   "01a25089-b56a-739e-88a8-52c207b146ec"
                      *                 ],
                      *                 "seniorResponsibleOwner": "Director of Adult Social Services"
                      *               },
@@ -35268,152 +35279,152 @@ export interface operations {
                      *               "firstReviewAfterWeeks": 4,
                      *               "contributionCollection": "net"
                      *             },
-                     *             "createdAt": "2026-11-26T03:16:50.723Z"
+                     *             "createdAt": "2026-12-07T12:45:31.784Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215db-2094-7419-a97d-8abb53bd7822",
+                     *           "id": "01a25089-b7e7-7287-8baf-a000a211338f",
                      *           "seq": 5,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a215db-208e-747f-a686-019d15470a6d",
-                     *           "occurredAt": "2026-11-26T03:16:51.982Z",
+                     *           "entityId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *           "occurredAt": "2026-12-07T12:45:32.517Z",
                      *           "data": {
-                     *             "id": "01a215db-208e-747f-a686-019d15470a6d",
+                     *             "id": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *             "name": "Care coordinators",
                      *             "roles": [
                      *               "assessor"
                      *             ],
-                     *             "createdAt": "2026-11-26T03:16:51.982Z",
+                     *             "createdAt": "2026-12-07T12:45:32.517Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215db-20c0-774c-82a4-cf4743367306",
+                     *           "id": "01a25089-b7f8-7246-8ace-6687aa34c87c",
                      *           "seq": 6,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a215db-20b8-76a6-ad1a-6c6485599e96",
-                     *           "occurredAt": "2026-11-26T03:16:52.023Z",
+                     *           "entityId": "01a25089-b7f6-7315-a53f-8d71bdf1f7e3",
+                     *           "occurredAt": "2026-12-07T12:45:32.534Z",
                      *           "data": {
-                     *             "id": "01a215db-20b8-76a6-ad1a-6c6485599e96",
+                     *             "id": "01a25089-b7f6-7315-a53f-8d71bdf1f7e3",
                      *             "name": "Team managers",
                      *             "roles": [
                      *               "team-manager"
                      *             ],
-                     *             "createdAt": "2026-11-26T03:16:52.023Z",
+                     *             "createdAt": "2026-12-07T12:45:32.534Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215db-20e1-7465-8029-ae8d889a300d",
+                     *           "id": "01a25089-b7ff-746d-8d32-324f1ab04224",
                      *           "seq": 7,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a215db-20d9-71f8-bc7e-91628b0a4b53",
-                     *           "occurredAt": "2026-11-26T03:16:52.056Z",
+                     *           "entityId": "01a25089-b7fe-710a-96db-8c946d066cb8",
+                     *           "occurredAt": "2026-12-07T12:45:32.542Z",
                      *           "data": {
-                     *             "id": "01a215db-20d9-71f8-bc7e-91628b0a4b53",
+                     *             "id": "01a25089-b7fe-710a-96db-8c946d066cb8",
                      *             "name": "Resource Allocation Panel",
                      *             "roles": [
                      *               "panel"
                      *             ],
-                     *             "createdAt": "2026-11-26T03:16:52.056Z",
+                     *             "createdAt": "2026-12-07T12:45:32.542Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215db-20f4-7077-83a4-20828aa8c1ed",
+                     *           "id": "01a25089-b80c-7467-8de3-b613ec12d0c6",
                      *           "seq": 8,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a215db-20ef-720e-a376-5bdb09868960",
-                     *           "occurredAt": "2026-11-26T03:16:52.079Z",
+                     *           "entityId": "01a25089-b807-749a-9057-d63d84ea5b01",
+                     *           "occurredAt": "2026-12-07T12:45:32.551Z",
                      *           "data": {
-                     *             "id": "01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "id": "01a25089-b807-749a-9057-d63d84ea5b01",
                      *             "name": "Finance",
                      *             "roles": [
                      *               "finance"
                      *             ],
-                     *             "createdAt": "2026-11-26T03:16:52.079Z",
+                     *             "createdAt": "2026-12-07T12:45:32.551Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215db-2108-719b-9f08-114406d451ad",
+                     *           "id": "01a25089-b815-73bc-8cad-377dc743a74a",
                      *           "seq": 9,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a215db-20ff-7795-8e1a-5e59bb83fd78",
-                     *           "occurredAt": "2026-11-26T03:16:52.095Z",
+                     *           "entityId": "01a25089-b80f-776c-8c6b-97b19336cd31",
+                     *           "occurredAt": "2026-12-07T12:45:32.559Z",
                      *           "data": {
-                     *             "id": "01a215db-20ff-7795-8e1a-5e59bb83fd78",
+                     *             "id": "01a25089-b80f-776c-8c6b-97b19336cd31",
                      *             "name": "CareFirst bridge",
                      *             "roles": [
                      *               "integration"
                      *             ],
-                     *             "createdAt": "2026-11-26T03:16:52.095Z",
+                     *             "createdAt": "2026-12-07T12:45:32.559Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215db-2118-70bc-9e41-b49760d4b81b",
+                     *           "id": "01a25089-b81c-773d-a811-2e58e34815ca",
                      *           "seq": 10,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a215db-2112-747e-9bd5-68b39d1071aa",
-                     *           "occurredAt": "2026-11-26T03:16:52.113Z",
+                     *           "entityId": "01a25089-b81a-7440-a7f5-7eb11601a61c",
+                     *           "occurredAt": "2026-12-07T12:45:32.570Z",
                      *           "data": {
-                     *             "id": "01a215db-2112-747e-9bd5-68b39d1071aa",
+                     *             "id": "01a25089-b81a-7440-a7f5-7eb11601a61c",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-11-26T03:16:52.113Z",
+                     *             "createdAt": "2026-12-07T12:45:32.570Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215db-213a-73f3-8e38-6d3c1e917f82",
+                     *           "id": "01a25089-b836-759e-8ae7-c956570c2ca2",
                      *           "seq": 11,
                      *           "type": "api-key.revoked",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a215db-2112-747e-9bd5-68b39d1071aa",
-                     *           "occurredAt": "2026-11-26T03:16:52.147Z",
+                     *           "entityId": "01a25089-b81a-7440-a7f5-7eb11601a61c",
+                     *           "occurredAt": "2026-12-07T12:45:32.594Z",
                      *           "data": {
-                     *             "id": "01a215db-2112-747e-9bd5-68b39d1071aa",
+                     *             "id": "01a25089-b81a-7440-a7f5-7eb11601a61c",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-11-26T03:16:52.113Z",
-                     *             "revokedAt": "2026-11-26T03:16:52.149Z"
+                     *             "createdAt": "2026-12-07T12:45:32.570Z",
+                     *             "revokedAt": "2026-12-07T12:45:32.596Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215db-2223-70ec-90f4-93f64485f79c",
+                     *           "id": "01a25089-b8b6-77ec-b4cc-e9e19f1b48f0",
                      *           "seq": 12,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a215db-2220-74bf-a424-6df92132a810",
-                     *           "occurredAt": "2026-11-26T03:16:52.380Z",
+                     *           "entityId": "01a25089-b8b3-7680-8794-39bd5b92727d",
+                     *           "occurredAt": "2026-12-07T12:45:32.721Z",
                      *           "data": {
-                     *             "id": "01a215db-2220-74bf-a424-6df92132a810",
-                     *             "key": "carers-mwwze7se",
+                     *             "id": "01a25089-b8b3-7680-8794-39bd5b92727d",
+                     *             "key": "carers-mxd9jwku",
                      *             "title": "Carer’s self-assessment",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215db-2252-73fc-8a56-27a44ff32e4b",
+                     *           "id": "01a25089-b8c6-7702-86d7-b210792c645d",
                      *           "seq": 13,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a215db-2243-7312-abfa-539df0a55737",
-                     *           "occurredAt": "2026-11-26T03:16:52.413Z",
+                     *           "entityId": "01a25089-b8c1-7442-b373-7bd09a1124a0",
+                     *           "occurredAt": "2026-12-07T12:45:32.736Z",
                      *           "data": {
-                     *             "id": "01a215db-2243-7312-abfa-539df0a55737",
-                     *             "key": "carers-mwwze7se",
+                     *             "id": "01a25089-b8c1-7442-b373-7bd09a1124a0",
+                     *             "key": "carers-mxd9jwku",
                      *             "method": {
                      *               "type": "linear",
                      *               "poundsPerPointPence": 10000
@@ -35424,28 +35435,28 @@ export interface operations {
                      *               "percent": 20
                      *             },
                      *             "rounding": "penny",
-                     *             "createdAt": "2026-11-26T03:16:52.413Z",
+                     *             "createdAt": "2026-12-07T12:45:32.736Z",
                      *             "effectiveTo": null,
                      *             "floorPoints": null,
                      *             "ceilingPence": null,
                      *             "clientGroups": [
-                     *               "carers-mwwze7se"
+                     *               "carers-mxd9jwku"
                      *             ],
                      *             "weeksPerYear": 52,
                      *             "effectiveFrom": "2026-04-01",
-                     *             "questionnaireId": "01a215db-2220-74bf-a424-6df92132a810",
+                     *             "questionnaireId": "01a25089-b8b3-7680-8794-39bd5b92727d",
                      *             "topSlicePercent": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215db-22a3-7143-bc26-3118bd17e99f",
+                     *           "id": "01a25089-b8fe-7194-ab5c-6573ec7cbdda",
                      *           "seq": 14,
                      *           "type": "calibration.created",
                      *           "entityType": "calibration",
-                     *           "entityId": "01a215db-229b-7471-994f-95ced17fd229",
-                     *           "occurredAt": "2026-11-26T03:16:52.507Z",
+                     *           "entityId": "01a25089-b8fa-721a-b375-f94ce3e292e3",
+                     *           "occurredAt": "2026-12-07T12:45:32.794Z",
                      *           "data": {
-                     *             "id": "01a215db-229b-7471-994f-95ced17fd229",
+                     *             "id": "01a25089-b8fa-721a-b375-f94ce3e292e3",
                      *             "caseCount": 3,
                      *             "integrity": {
                      *               "passes": true,
@@ -35459,104 +35470,104 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215db-230e-77de-9830-9627594cf1ae",
+                     *           "id": "01a25089-b936-7436-8417-8b417c4ced95",
                      *           "seq": 15,
                      *           "type": "person.created",
                      *           "entityType": "person",
-                     *           "entityId": "01a215db-22ff-7756-8598-085c9c69c1c9",
-                     *           "occurredAt": "2026-11-26T03:16:52.593Z",
+                     *           "entityId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "occurredAt": "2026-12-07T12:45:32.830Z",
                      *           "data": {
-                     *             "id": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *             "id": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *             "version": 1,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mwwze7se"
+                     *               "carefirst": "JOURNEY-mxd9jwku"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215db-2368-7774-9efc-98bec5b987c5",
+                     *           "id": "01a25089-b963-748f-bfe4-2733fadec526",
                      *           "seq": 16,
                      *           "type": "person.updated",
                      *           "entityType": "person",
-                     *           "entityId": "01a215db-22ff-7756-8598-085c9c69c1c9",
-                     *           "occurredAt": "2026-11-26T03:16:52.701Z",
+                     *           "entityId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "occurredAt": "2026-12-07T12:45:32.896Z",
                      *           "data": {
-                     *             "id": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *             "id": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *             "version": 2,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mwwze7se"
+                     *               "carefirst": "JOURNEY-mxd9jwku"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215db-23b6-731d-8739-cc590dd58d94",
+                     *           "id": "01a25089-b993-7121-a5be-6c3ae87d2cc5",
                      *           "seq": 17,
                      *           "type": "assessment.created",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a215db-23af-70d3-8e61-c1037844eadc",
-                     *           "occurredAt": "2026-11-26T03:16:52.781Z",
+                     *           "entityId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *           "occurredAt": "2026-12-07T12:45:32.942Z",
                      *           "data": {
-                     *             "id": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *             "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
                      *             "status": "draft",
                      *             "version": 1,
-                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd"
+                     *             "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215db-241a-74a7-84dc-3c232e0aab15",
+                     *           "id": "01a25089-b9db-7287-bb29-95a374342349",
                      *           "seq": 18,
                      *           "type": "assessment.answers-saved",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a215db-23af-70d3-8e61-c1037844eadc",
-                     *           "occurredAt": "2026-11-26T03:16:52.880Z",
+                     *           "entityId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *           "occurredAt": "2026-12-07T12:45:33.009Z",
                      *           "data": {
-                     *             "id": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *             "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
                      *             "status": "draft",
                      *             "version": 2,
-                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd"
+                     *             "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215db-2488-7190-a5f5-002d13c292f2",
+                     *           "id": "01a25089-ba26-756c-a978-348699f2f04f",
                      *           "seq": 19,
                      *           "type": "assessment.submitted",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a215db-23af-70d3-8e61-c1037844eadc",
-                     *           "occurredAt": "2026-11-26T03:16:52.994Z",
+                     *           "entityId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *           "occurredAt": "2026-12-07T12:45:33.091Z",
                      *           "data": {
-                     *             "id": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *             "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
                      *             "status": "submitted",
                      *             "version": 3,
-                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd"
+                     *             "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a215db-24ae-748c-8640-a31c8a264d61",
+                     *           "id": "01a25089-ba31-7547-8398-e6f15d37be4c",
                      *           "seq": 20,
                      *           "type": "assessment.agreed",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a215db-23af-70d3-8e61-c1037844eadc",
-                     *           "occurredAt": "2026-11-26T03:16:53.029Z",
+                     *           "entityId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *           "occurredAt": "2026-12-07T12:45:33.102Z",
                      *           "data": {
-                     *             "id": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *             "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
                      *             "status": "agreed",
                      *             "version": 4,
                      *             "decision": "agree",
                      *             "eligible": true,
-                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *             "amendments": 0,
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd"
+                     *             "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda"
                      *           }
                      *         }
                      *       ],
@@ -35688,8 +35699,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215db-2c47-7719-9737-66c14fdf11cb",
-                     *           "url": "http://127.0.0.1:43973/ras",
+                     *           "id": "01a25089-bec0-775f-a319-dbcae438515d",
+                     *           "url": "http://127.0.0.1:42381/ras",
                      *           "description": "CareFirst bridge",
                      *           "eventTypes": [
                      *             "budget.created",
@@ -35699,7 +35710,7 @@ export interface operations {
                      *           "pausedReason": null,
                      *           "cursor": 68,
                      *           "version": 1,
-                     *           "createdAt": "2026-11-26T03:16:54.981Z"
+                     *           "createdAt": "2026-12-07T12:45:34.271Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -35816,7 +35827,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "url": "http://127.0.0.1:43973/ras",
+                 *       "url": "http://127.0.0.1:42381/ras",
                  *       "eventTypes": [
                  *         "budget.created",
                  *         "budget.agreed"
@@ -35842,8 +35853,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-2c47-7719-9737-66c14fdf11cb",
-                     *       "url": "http://127.0.0.1:43973/ras",
+                     *       "id": "01a25089-bec0-775f-a319-dbcae438515d",
+                     *       "url": "http://127.0.0.1:42381/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -35853,7 +35864,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 68,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T03:16:54.981Z",
+                     *       "createdAt": "2026-12-07T12:45:34.271Z",
                      *       "secret": "whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx="
                      *     }
                      */
@@ -36023,8 +36034,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-2c47-7719-9737-66c14fdf11cb",
-                     *       "url": "http://127.0.0.1:43973/ras",
+                     *       "id": "01a25089-bec0-775f-a319-dbcae438515d",
+                     *       "url": "http://127.0.0.1:42381/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -36034,7 +36045,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 68,
                      *       "version": 1,
-                     *       "createdAt": "2026-11-26T03:16:54.981Z"
+                     *       "createdAt": "2026-12-07T12:45:34.271Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -36346,8 +36357,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-2c47-7719-9737-66c14fdf11cb",
-                     *       "url": "http://127.0.0.1:43973/ras",
+                     *       "id": "01a25089-bec0-775f-a319-dbcae438515d",
+                     *       "url": "http://127.0.0.1:42381/ras",
                      *       "description": "CareFirst bridge (live)",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -36357,7 +36368,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 68,
                      *       "version": 2,
-                     *       "createdAt": "2026-11-26T03:16:54.981Z"
+                     *       "createdAt": "2026-12-07T12:45:34.271Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -36971,12 +36982,19 @@ export interface operations {
                      *         "rates": "exact Clopper–Pearson",
                      *         "money": "percentile bootstrap",
                      *         "resamples": 1000,
-                     *         "seed": "fairness"
+                     *         "seed": "fairness",
+                     *         "disclosureControl": {
+                     *           "name": "cell-key perturbation",
+                     *           "countNoiseAtMost": 2,
+                     *           "magnitudeSharePercent": 15,
+                     *           "topContributors": 4
+                     *         }
                      *       },
                      *       "limits": [
                      *         "This report counts the 0 budgets agreed from 2025-04-01 to 2026-03-31. It compares groups of people. It cannot say why a group’s figures differ: the RAS sets budgets from needs, and needs differ between groups, so a difference is a question to look into, not proof of unfairness.",
                      *         "Equality monitoring is optional. People who did not answer are shown as “Not known” (0 of 0 for ethnic group); people who preferred not to say are a group of their own. Where many are not known, the figures for the other groups may not stand for them.",
-                     *         "Small groups give wide intervals. Where two groups’ intervals overlap, the report cannot show that they differ. Groups of fewer than 5 people are not shown, and more are hidden until those hidden hold at least 5 people between them, so that no group can be worked out by subtracting the others from the total; figures over only some of a group (budgets the panel moved, decided appeals, completed annual reviews) are hidden the same way. Reports are for whole quarters or financial years that have ended, so two reports cannot be subtracted to single out the budgets agreed on one day.",
+                     *         "Small groups give wide intervals. Where two groups’ intervals overlap, the report cannot show that they differ. Groups of fewer than 5 people are not shown, nor are figures over fewer than 5 of a group (budgets the panel moved, decided appeals, completed annual reviews). Reports are for financial years that have ended, so two reports cannot be subtracted to single out the budgets agreed on one day.",
+                     *         "Every figure goes through cell-key perturbation, the method the Office for National Statistics used for Census 2021 tables, with the Australian Bureau of Statistics’ treatment of money. Each budget carries a random key, and the noise a figure gets is chosen by adding up the keys of exactly the people in it, so the same people always get the same noise: asking again, or in another format, gives the same figure. Counts move by at most 2 either way. Money and points are moved in the smallest groups (people who share every grouping) by up to 15% of their 4 largest amounts, and every total is added up from those, so all groupings agree. So no sum or difference of the figures, across every grouping, can tell anyone’s budget, or the total of up to 4 people, to within ±10%. The cost is accuracy: budget per person is typically within 9% ÷ √(number of people) of the true figure (2% for 20 people, under 1% for 100) and never more than 15% out; counts and rates can be out by 2 people, so groups may not add up to everyone. Groups of fewer than 5 people are not shown at all.",
                      *         "Money per point is the agreed amount (the RAS figure with any transitional protection, or the panel’s amount in its place) divided by points. Budget per person adds funding streams on top. Appeals, clawback at the annual review and ceiling referrals are counted as they stand today for these budgets."
                      *       ],
                      *       "everyone": null,
@@ -37167,7 +37185,7 @@ export interface operations {
                      *     </style>
                      *     </head>
                      *     <body>
-                     *     <header><p><strong>Demo Borough</strong></p><p>26 November 2026<br>indicative-budget 01a215db-25c5-7286-857e-e3977a230847</p></header>
+                     *     <header><p><strong>Demo Borough</strong></p><p>7 December 2026<br>indicative-budget 01a25089-bb22-7517-bcbf-494f9d68190e</p></header>
                      *     <h1>Your personal budget</h1>
                      *     <p>Dear Sam,</p>
                      *     <p>Thank you for telling us about your needs.</p>
@@ -37362,8 +37380,8 @@ export interface operations {
                     "application/x-ndjson": string;
                     /**
                      * @example id,personId,externalIds,assessmentId,status,startDate,schemeKey,schemeVersion,rasAnnualPence,panelAnnualPence,outsideRas,totalAnnualPence,councilAnnualPence,annualContributionPence,netAnnualPence,referral,agreedAt
-                     *     01a215db-25c5-7286-857e-e3977a230847,01a215db-22ff-7756-8598-085c9c69c1c9,"{""carefirst"":""JOURNEY-mwwze7se""}",01a215db-23af-70d3-8e61-c1037844eadc,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-11-26T03:16:53.760Z
-                     *     01a215db-27fe-7248-8af9-012bbfc71098,01a215db-22ff-7756-8598-085c9c69c1c9,"{""carefirst"":""JOURNEY-mwwze7se""}",01a215db-23af-70d3-8e61-c1037844eadc,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
+                     *     01a25089-bb22-7517-bcbf-494f9d68190e,01a25089-b92d-70f1-ae05-b3b158e86914,"{""carefirst"":""JOURNEY-mxd9jwku""}",01a25089-b98f-76d8-a3a1-f295bd324d27,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-12-07T12:45:33.613Z
+                     *     01a25089-bc6f-738b-9371-1aa78e548f5a,01a25089-b92d-70f1-ae05-b3b158e86914,"{""carefirst"":""JOURNEY-mxd9jwku""}",01a25089-b98f-76d8-a3a1-f295bd324d27,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
                      */
                     "text/csv": string;
                 };
@@ -37521,12 +37539,12 @@ export interface operations {
             content: {
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mwwze7se,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mxd9jwku,learning-disability,Alex Example,1961-02-03
                  */
                 "text/csv": string;
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mwwze7se,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mxd9jwku,learning-disability,Alex Example,1961-02-03
                  */
                 "application/x-ndjson": string;
             };
@@ -37720,51 +37738,51 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "generatedAt": "2026-11-26T03:16:55.547Z",
+                     *       "generatedAt": "2026-12-07T12:45:34.589Z",
                      *       "council": "Demo Borough",
-                     *       "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *       "redacted": [
                      *         "staff-names",
                      *         "carers"
                      *       ],
                      *       "sections": {
                      *         "person": {
-                     *           "id": "01a215db-22ff-7756-8598-085c9c69c1c9",
-                     *           "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *           "id": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "councilId": "01a25089-b512-751b-afa0-eda453d18911",
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam",
                      *           "dateOfBirth": null,
                      *           "agent": null,
-                     *           "createdByKeyId": "01a215db-208e-747f-a686-019d15470a6d",
+                     *           "createdByKeyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *           "version": 2,
-                     *           "createdAt": "2026-11-26T03:16:52.593Z",
-                     *           "updatedAt": "2026-11-26T03:16:52.733Z",
+                     *           "createdAt": "2026-12-07T12:45:32.830Z",
+                     *           "updatedAt": "2026-12-07T12:45:32.917Z",
                      *           "caresForPersonId": null,
                      *           "erasedAt": null,
                      *           "legalHold": null,
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mwwze7se"
+                     *             "carefirst": "JOURNEY-mxd9jwku"
                      *           }
                      *         },
                      *         "equalityMonitoring": {
-                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
-                     *           "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
+                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "councilId": "01a25089-b512-751b-afa0-eda453d18911",
                      *           "sex": "female",
                      *           "ethnicity": "white-british",
                      *           "religion": "prefer-not-to-say",
                      *           "sexualOrientation": null,
                      *           "primarySupportReason": "learning-disability",
                      *           "version": 1,
-                     *           "updatedBy": "key:01a215db-208e-747f-a686-019d15470a6d",
-                     *           "updatedAt": "2026-11-26T03:16:52.729Z"
+                     *           "updatedBy": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *           "updatedAt": "2026-12-07T12:45:32.914Z"
                      *         },
                      *         "carers": [],
                      *         "assessments": [
                      *           {
-                     *             "id": "01a215db-23af-70d3-8e61-c1037844eadc",
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
-                     *             "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd",
+                     *             "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *             "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda",
                      *             "status": "agreed",
                      *             "completedWith": [
                      *               "family"
@@ -37864,8 +37882,8 @@ export interface operations {
                      *             "moderation": {
                      *               "decision": "agree",
                      *               "amendments": [],
-                     *               "moderatedAt": "2026-11-26T03:16:53.031Z",
-                     *               "moderatedBy": "key:01a215db-208e-747f-a686-019d15470a6d"
+                     *               "moderatedAt": "2026-12-07T12:45:33.103Z",
+                     *               "moderatedBy": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60"
                      *             },
                      *             "eligibility": {
                      *               "basis": "care-act-2014",
@@ -37909,21 +37927,21 @@ export interface operations {
                      *               ],
                      *               "totalPoints": 179
                      *             },
-                     *             "createdByKeyId": "01a215db-208e-747f-a686-019d15470a6d",
-                     *             "submittedAt": "2026-11-26T03:16:52.995Z",
-                     *             "agreedAt": "2026-11-26T03:16:53.031Z",
+                     *             "createdByKeyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *             "submittedAt": "2026-12-07T12:45:33.092Z",
+                     *             "agreedAt": "2026-12-07T12:45:33.103Z",
                      *             "version": 4,
-                     *             "createdAt": "2026-11-26T03:16:52.781Z",
-                     *             "updatedAt": "2026-11-26T03:16:53.031Z"
+                     *             "createdAt": "2026-12-07T12:45:32.942Z",
+                     *             "updatedAt": "2026-12-07T12:45:33.103Z"
                      *           }
                      *         ],
                      *         "budgets": [
                      *           {
-                     *             "id": "01a215db-25c5-7286-857e-e3977a230847",
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
-                     *             "assessmentId": "01a215db-23af-70d3-8e61-c1037844eadc",
-                     *             "schemeId": "01a215db-1c15-7538-826d-2a0259a8b82b",
+                     *             "id": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *             "assessmentId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *             "schemeId": "01a25089-b56a-739e-88a8-52c207b146ec",
                      *             "status": "ended",
                      *             "startDate": "2026-12-01",
                      *             "rasAnnualPence": 4027500,
@@ -37936,7 +37954,7 @@ export interface operations {
                      *               "band": null,
                      *               "method": "linear",
                      *               "scheme": {
-                     *                 "id": "01a215db-1c15-7538-826d-2a0259a8b82b",
+                     *                 "id": "01a25089-b56a-739e-88a8-52c207b146ec",
                      *                 "key": "adults",
                      *                 "version": 1
                      *               },
@@ -38515,7 +38533,7 @@ export interface operations {
                      *               "weeksPerYear": 52,
                      *               "fullYearPence": 4027500,
                      *               "questionnaire": {
-                     *                 "id": "01a215db-1bf1-7367-a200-13146caeeadd",
+                     *                 "id": "01a25089-b541-72cf-95b5-4d2b8245fdda",
                      *                 "key": "saq",
                      *                 "version": 1
                      *               },
@@ -38529,12 +38547,12 @@ export interface operations {
                      *               "weeklyContributionPence": 1500
                      *             },
                      *             "version": 3,
-                     *             "createdAt": "2026-11-26T03:16:53.311Z",
-                     *             "updatedAt": "2026-11-26T03:16:55.414Z",
+                     *             "createdAt": "2026-12-07T12:45:33.342Z",
+                     *             "updatedAt": "2026-12-07T12:45:34.523Z",
                      *             "contributionCollection": null,
                      *             "panelAnnualPence": null,
                      *             "panelReason": null,
-                     *             "agreedAt": "2026-11-26T03:16:53.760Z",
+                     *             "agreedAt": "2026-12-07T12:45:33.613Z",
                      *             "endDate": "2027-09-30",
                      *             "protectedAnnualPence": 0,
                      *             "unpaidSupportPoints": 0,
@@ -38542,11 +38560,11 @@ export interface operations {
                      *             "endReason": "Moved to another council area"
                      *           },
                      *           {
-                     *             "id": "01a215db-27fe-7248-8af9-012bbfc71098",
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
-                     *             "assessmentId": "01a215db-23af-70d3-8e61-c1037844eadc",
-                     *             "schemeId": "01a215db-27a3-74a1-9f56-9ed0bd65e859",
+                     *             "id": "01a25089-bc6f-738b-9371-1aa78e548f5a",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *             "assessmentId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *             "schemeId": "01a25089-bc43-7799-bafe-24b0dc5ea548",
                      *             "status": "indicative",
                      *             "startDate": "2027-04-01",
                      *             "rasAnnualPence": 4152800,
@@ -38559,7 +38577,7 @@ export interface operations {
                      *               "band": null,
                      *               "method": "linear",
                      *               "scheme": {
-                     *                 "id": "01a215db-27a3-74a1-9f56-9ed0bd65e859",
+                     *                 "id": "01a25089-bc43-7799-bafe-24b0dc5ea548",
                      *                 "key": "adults",
                      *                 "version": 2
                      *               },
@@ -39138,7 +39156,7 @@ export interface operations {
                      *               "weeksPerYear": 52,
                      *               "fullYearPence": 4152800,
                      *               "questionnaire": {
-                     *                 "id": "01a215db-1bf1-7367-a200-13146caeeadd",
+                     *                 "id": "01a25089-b541-72cf-95b5-4d2b8245fdda",
                      *                 "key": "saq",
                      *                 "version": 1
                      *               },
@@ -39152,8 +39170,8 @@ export interface operations {
                      *               "weeklyContributionPence": 1500
                      *             },
                      *             "version": 1,
-                     *             "createdAt": "2026-11-26T03:16:53.875Z",
-                     *             "updatedAt": "2026-11-26T03:16:53.875Z",
+                     *             "createdAt": "2026-12-07T12:45:33.672Z",
+                     *             "updatedAt": "2026-12-07T12:45:33.672Z",
                      *             "contributionCollection": null,
                      *             "panelAnnualPence": null,
                      *             "panelReason": null,
@@ -39167,10 +39185,10 @@ export interface operations {
                      *         ],
                      *         "supportPlans": [
                      *           {
-                     *             "id": "01a215db-267e-7091-b419-63f76c33c092",
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *             "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *             "status": "approved",
                      *             "stage": null,
                      *             "plan": {
@@ -39224,74 +39242,74 @@ export interface operations {
                      *               "healthySafeAndWell": "My PA checks my medication daily"
                      *             },
                      *             "exception": null,
-                     *             "createdByKeyId": "01a215db-208e-747f-a686-019d15470a6d",
-                     *             "submittedAt": "2026-11-26T03:16:53.679Z",
-                     *             "decidedAt": "2026-11-26T03:16:53.755Z",
+                     *             "createdByKeyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *             "submittedAt": "2026-12-07T12:45:33.568Z",
+                     *             "decidedAt": "2026-12-07T12:45:33.611Z",
                      *             "version": 6,
-                     *             "createdAt": "2026-11-26T03:16:53.499Z",
-                     *             "updatedAt": "2026-11-26T03:16:53.755Z"
+                     *             "createdAt": "2026-12-07T12:45:33.467Z",
+                     *             "updatedAt": "2026-12-07T12:45:33.611Z"
                      *           }
                      *         ],
                      *         "planDecisions": [
                      *           {
-                     *             "id": "01a215db-2746-722f-9441-2ef8a2a0e471",
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "planId": "01a215db-267e-7091-b419-63f76c33c092",
+                     *             "id": "01a25089-bc0c-70ef-be05-7e563f4b04af",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "planId": "01a25089-bb9c-745d-a6ad-4304b02a7535",
                      *             "stage": "coordinator",
                      *             "outcome": "approve",
                      *             "reasons": "Approved at coordinator: meets the outcomes",
                      *             "planVersion": 3,
-                     *             "decidedBy": "key:01a215db-208e-747f-a686-019d15470a6d",
-                     *             "decidedAt": "2026-11-26T03:16:53.696Z",
+                     *             "decidedBy": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *             "decidedAt": "2026-12-07T12:45:33.577Z",
                      *             "actorName": "[redacted]",
                      *             "checklistReasons": null
                      *           },
                      *           {
-                     *             "id": "01a215db-2761-75e7-bcc7-9207552737cf",
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "planId": "01a215db-267e-7091-b419-63f76c33c092",
+                     *             "id": "01a25089-bc1e-76b8-903a-1c109244bb7b",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "planId": "01a25089-bb9c-745d-a6ad-4304b02a7535",
                      *             "stage": "team-manager",
                      *             "outcome": "approve",
                      *             "reasons": "Approved at team-manager: meets the outcomes",
                      *             "planVersion": 4,
-                     *             "decidedBy": "key:01a215db-20b8-76a6-ad1a-6c6485599e96",
-                     *             "decidedAt": "2026-11-26T03:16:53.723Z",
+                     *             "decidedBy": "key:01a25089-b7f6-7315-a53f-8d71bdf1f7e3",
+                     *             "decidedAt": "2026-12-07T12:45:33.594Z",
                      *             "actorName": "[redacted]",
                      *             "checklistReasons": null
                      *           },
                      *           {
-                     *             "id": "01a215db-2779-76c7-a1cf-839fa05a4950",
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "planId": "01a215db-267e-7091-b419-63f76c33c092",
+                     *             "id": "01a25089-bc2a-7271-b421-57813480f161",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "planId": "01a25089-bb9c-745d-a6ad-4304b02a7535",
                      *             "stage": "panel",
                      *             "outcome": "approve",
                      *             "reasons": "Approved at panel: meets the outcomes",
                      *             "planVersion": 5,
-                     *             "decidedBy": "key:01a215db-20d9-71f8-bc7e-91628b0a4b53",
-                     *             "decidedAt": "2026-11-26T03:16:53.746Z",
+                     *             "decidedBy": "key:01a25089-b7fe-710a-96db-8c946d066cb8",
+                     *             "decidedAt": "2026-12-07T12:45:33.606Z",
                      *             "actorName": "[redacted]",
                      *             "checklistReasons": null
                      *           }
                      *         ],
                      *         "financialAssessments": [
                      *           {
-                     *             "id": "01a215db-24cd-72f9-92cd-8c726ef679ff",
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *             "id": "01a25089-ba4f-753d-bcbb-c333181e1081",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *             "effectiveFrom": "2026-04-01",
                      *             "method": "entered",
                      *             "weeklyContributionPence": 1500,
                      *             "calculation": null,
                      *             "notes": null,
-                     *             "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
-                     *             "createdAt": "2026-11-26T03:16:53.067Z",
+                     *             "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "createdAt": "2026-12-07T12:45:33.134Z",
                      *             "chargingPolicyId": null,
                      *             "chargingPolicyVersion": null
                      *           },
                      *           {
-                     *             "id": "01a215db-255d-7406-9289-cf9d3ee74c50",
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *             "id": "01a25089-bac1-7033-8990-572360442937",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *             "effectiveFrom": "2027-04-01",
                      *             "method": "calculated",
                      *             "weeklyContributionPence": 10035,
@@ -39448,121 +39466,121 @@ export interface operations {
                      *               "policyName": "Charging policy 2027/28"
                      *             },
                      *             "notes": null,
-                     *             "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
-                     *             "createdAt": "2026-11-26T03:16:53.209Z",
-                     *             "chargingPolicyId": "01a215db-24fc-73b4-ab50-292f2c7b362d",
+                     *             "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "createdAt": "2026-12-07T12:45:33.247Z",
+                     *             "chargingPolicyId": "01a25089-ba73-7476-b797-75a1f9a2b5e1",
                      *             "chargingPolicyVersion": 1
                      *           }
                      *         ],
                      *         "paymentAgreements": [
                      *           {
-                     *             "id": "01a215db-2785-7033-976c-dea0fa6fad77",
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *             "planId": "01a215db-267e-7091-b419-63f76c33c092",
+                     *             "id": "01a25089-bc30-757a-b05e-dc8397fbe57e",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *             "planId": "01a25089-bb9c-745d-a6ad-4304b02a7535",
                      *             "startDate": "2026-12-01",
                      *             "frequency": "monthly",
                      *             "collection": "net",
-                     *             "financialAssessmentId": "01a215db-24cd-72f9-92cd-8c726ef679ff",
+                     *             "financialAssessmentId": "01a25089-ba4f-753d-bcbb-c333181e1081",
                      *             "weeklyContributionPence": 1500,
                      *             "grossAnnualPence": 4027500,
                      *             "contributionAnnualPence": 78000,
                      *             "netAnnualPence": 3949500,
-                     *             "createdAt": "2026-11-26T03:16:53.746Z"
+                     *             "createdAt": "2026-12-07T12:45:33.606Z"
                      *           }
                      *         ],
                      *         "paymentInstalments": [
                      *           {
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "agreementId": "01a215db-2785-7033-976c-dea0fa6fad77",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "agreementId": "01a25089-bc30-757a-b05e-dc8397fbe57e",
                      *             "number": 1,
                      *             "dueDate": "2026-12-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "agreementId": "01a215db-2785-7033-976c-dea0fa6fad77",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "agreementId": "01a25089-bc30-757a-b05e-dc8397fbe57e",
                      *             "number": 2,
                      *             "dueDate": "2027-01-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "agreementId": "01a215db-2785-7033-976c-dea0fa6fad77",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "agreementId": "01a25089-bc30-757a-b05e-dc8397fbe57e",
                      *             "number": 3,
                      *             "dueDate": "2027-02-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "agreementId": "01a215db-2785-7033-976c-dea0fa6fad77",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "agreementId": "01a25089-bc30-757a-b05e-dc8397fbe57e",
                      *             "number": 4,
                      *             "dueDate": "2027-03-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "agreementId": "01a215db-2785-7033-976c-dea0fa6fad77",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "agreementId": "01a25089-bc30-757a-b05e-dc8397fbe57e",
                      *             "number": 5,
                      *             "dueDate": "2027-04-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "agreementId": "01a215db-2785-7033-976c-dea0fa6fad77",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "agreementId": "01a25089-bc30-757a-b05e-dc8397fbe57e",
                      *             "number": 6,
                      *             "dueDate": "2027-05-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "agreementId": "01a215db-2785-7033-976c-dea0fa6fad77",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "agreementId": "01a25089-bc30-757a-b05e-dc8397fbe57e",
                      *             "number": 7,
                      *             "dueDate": "2027-06-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "agreementId": "01a215db-2785-7033-976c-dea0fa6fad77",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "agreementId": "01a25089-bc30-757a-b05e-dc8397fbe57e",
                      *             "number": 8,
                      *             "dueDate": "2027-07-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "agreementId": "01a215db-2785-7033-976c-dea0fa6fad77",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "agreementId": "01a25089-bc30-757a-b05e-dc8397fbe57e",
                      *             "number": 9,
                      *             "dueDate": "2027-08-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "agreementId": "01a215db-2785-7033-976c-dea0fa6fad77",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "agreementId": "01a25089-bc30-757a-b05e-dc8397fbe57e",
                      *             "number": 10,
                      *             "dueDate": "2027-09-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "agreementId": "01a215db-2785-7033-976c-dea0fa6fad77",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "agreementId": "01a25089-bc30-757a-b05e-dc8397fbe57e",
                      *             "number": 11,
                      *             "dueDate": "2027-10-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "agreementId": "01a215db-2785-7033-976c-dea0fa6fad77",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "agreementId": "01a25089-bc30-757a-b05e-dc8397fbe57e",
                      *             "number": 12,
                      *             "dueDate": "2027-11-01",
                      *             "amountPence": 329125,
@@ -39571,10 +39589,10 @@ export interface operations {
                      *         ],
                      *         "directPaymentAgreements": [
                      *           {
-                     *             "id": "01a215db-281b-701d-90d1-de8d75364497",
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *             "id": "01a25089-bc80-725a-8938-15fa99e70c85",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *             "termsVersion": "2026-04",
                      *             "termsText": "Demo Borough direct payment agreement. I will use the money for the support in my agreed plan, keep it in the account named here, keep receipts for everything I buy, send a statement every quarter, and pay back anything not spent on my plan if the council asks.",
                      *             "holderType": "person",
@@ -39584,17 +39602,17 @@ export interface operations {
                      *             "acceptedOn": "2026-11-20",
                      *             "acceptedBy": "The person, with their sister",
                      *             "status": "active",
-                     *             "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
-                     *             "createdAt": "2026-11-26T03:16:53.911Z",
-                     *             "updatedAt": "2026-11-26T03:16:54.524Z",
+                     *             "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "createdAt": "2026-12-07T12:45:33.694Z",
+                     *             "updatedAt": "2026-12-07T12:45:34.045Z",
                      *             "version": 3
                      *           }
                      *         ],
                      *         "accountReturns": [
                      *           {
-                     *             "id": "01a215db-29fb-7761-88df-585c9244b0c8",
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "agreementId": "01a215db-281b-701d-90d1-de8d75364497",
+                     *             "id": "01a25089-bd8f-741b-93d7-4a7e0c9c9ca0",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "agreementId": "01a25089-bc80-725a-8938-15fa99e70c85",
                      *             "periodFrom": "2026-12-01",
                      *             "periodTo": "2026-12-31",
                      *             "statement": {
@@ -39708,34 +39726,34 @@ export interface operations {
                      *               ]
                      *             },
                      *             "matches": true,
-                     *             "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
-                     *             "createdAt": "2026-11-26T03:16:54.389Z"
+                     *             "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "createdAt": "2026-12-07T12:45:33.962Z"
                      *           }
                      *         ],
                      *         "payments": [
                      *           {
-                     *             "runId": "01a215db-2888-72d9-88b6-93da4ca223c1",
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *             "runId": "01a25089-bcc4-7467-b2d0-9e7a02dde76b",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *             "instalmentNumber": 1,
                      *             "dueDate": "2026-12-01",
                      *             "amountPence": 329125,
                      *             "payeeKind": "direct-payment",
                      *             "payeeReference": "DB-CARD-0001",
                      *             "payeeName": "Sam",
-                     *             "directPaymentAgreementId": "01a215db-281b-701d-90d1-de8d75364497",
+                     *             "directPaymentAgreementId": "01a25089-bc80-725a-8938-15fa99e70c85",
                      *             "status": "paid",
                      *             "skippedReason": null,
-                     *             "transactionId": "01a215db-28b0-71d1-97b3-f09b52d0b4e3"
+                     *             "transactionId": "01a25089-bcd8-73c3-9750-5b9ca105e972"
                      *           }
                      *         ],
                      *         "reviews": [
                      *           {
-                     *             "id": "01a215db-278d-725e-b784-c342d016ec1f",
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *             "id": "01a25089-bc34-710f-bfba-96b9d5c03ff2",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *             "kind": "first",
                      *             "dueDate": "2026-12-29",
                      *             "status": "scheduled",
@@ -39743,16 +39761,16 @@ export interface operations {
                      *             "clawback": null,
                      *             "completedAt": null,
                      *             "version": 1,
-                     *             "createdAt": "2026-11-26T03:16:53.746Z",
-                     *             "updatedAt": "2026-11-26T03:16:53.746Z",
+                     *             "createdAt": "2026-12-07T12:45:33.606Z",
+                     *             "updatedAt": "2026-12-07T12:45:33.606Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a215db-278d-725f-96d8-b611fbae100a",
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *             "id": "01a25089-bc34-7110-82b7-1b8636db34ff",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *             "kind": "annual",
                      *             "dueDate": "2027-12-01",
                      *             "status": "completed",
@@ -39812,11 +39830,11 @@ export interface operations {
                      *               "decision": {
                      *                 "reason": "A replacement hoist is due next month",
                      *                 "decision": "reduce",
-                     *                 "decidedAt": "2026-11-26T03:16:54.837Z",
-                     *                 "decidedBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *                 "decidedAt": "2026-12-07T12:45:34.196Z",
+                     *                 "decidedBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *                 "amountPence": 1577576,
                      *                 "transactionIds": [
-                     *                   "01a215db-2bb4-767d-ae9f-5ef347c01219"
+                     *                   "01a25089-be73-7615-839a-70b8fcf9d4de"
                      *                 ]
                      *               },
                      *               "annualPence": 4027500,
@@ -39925,18 +39943,18 @@ export interface operations {
                      *               "contributionDuePence": 76920,
                      *               "contributionRefundPence": 0
                      *             },
-                     *             "completedAt": "2026-11-26T03:16:54.792Z",
+                     *             "completedAt": "2026-12-07T12:45:34.172Z",
                      *             "version": 3,
-                     *             "createdAt": "2026-11-26T03:16:53.746Z",
-                     *             "updatedAt": "2026-11-26T03:16:54.837Z",
+                     *             "createdAt": "2026-12-07T12:45:33.606Z",
+                     *             "updatedAt": "2026-12-07T12:45:34.196Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a215db-2803-7126-9429-5d9297d5fb1a",
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *             "id": "01a25089-bc71-7009-be32-5411e9c02598",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *             "kind": "interim",
                      *             "dueDate": "2027-04-01",
                      *             "status": "completed",
@@ -39966,18 +39984,18 @@ export interface operations {
                      *               "spentAsPlanned": "yes"
                      *             },
                      *             "clawback": null,
-                     *             "completedAt": "2026-11-26T03:16:54.739Z",
+                     *             "completedAt": "2026-12-07T12:45:34.152Z",
                      *             "version": 2,
-                     *             "createdAt": "2026-11-26T03:16:53.875Z",
-                     *             "updatedAt": "2026-11-26T03:16:54.740Z",
+                     *             "createdAt": "2026-12-07T12:45:33.672Z",
+                     *             "updatedAt": "2026-12-07T12:45:34.152Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a215db-2ae6-725d-950b-9966dfd9009d",
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *             "id": "01a25089-be13-7510-b71b-00e40710d036",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *             "kind": "interim",
                      *             "dueDate": "2027-03-01",
                      *             "status": "scheduled",
@@ -39985,19 +40003,19 @@ export interface operations {
                      *             "clawback": null,
                      *             "completedAt": null,
                      *             "version": 1,
-                     *             "createdAt": "2026-11-26T03:16:54.628Z",
-                     *             "updatedAt": "2026-11-26T03:16:54.628Z",
+                     *             "createdAt": "2026-12-07T12:45:34.098Z",
+                     *             "updatedAt": "2026-12-07T12:45:34.098Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           }
                      *         ],
                      *         "appeals": [
                      *           {
-                     *             "id": "01a215db-2be3-7286-bbdf-6eda5d7b285f",
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *             "id": "01a25089-be8b-7349-b003-f626bc412261",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *             "subject": "budget",
-                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *             "planId": null,
                      *             "decisionId": null,
                      *             "lodgedBy": "person",
@@ -40006,61 +40024,43 @@ export interface operations {
                      *             "decision": {
                      *               "outcome": "not-upheld",
                      *               "reasons": "Night-time needs are counted in section 4",
-                     *               "decidedAt": "2026-11-26T03:16:54.937Z",
-                     *               "decidedBy": "key:01a215db-20d9-71f8-bc7e-91628b0a4b53",
+                     *               "decidedAt": "2026-12-07T12:45:34.247Z",
+                     *               "decidedBy": "key:01a25089-b7fe-710a-96db-8c946d066cb8",
                      *               "agreedAnnualPence": null
                      *             },
-                     *             "createdByKeyId": "01a215db-208e-747f-a686-019d15470a6d",
+                     *             "createdByKeyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *             "version": 2,
-                     *             "createdAt": "2026-11-26T03:16:54.882Z",
-                     *             "updatedAt": "2026-11-26T03:16:54.938Z"
+                     *             "createdAt": "2026-12-07T12:45:34.218Z",
+                     *             "updatedAt": "2026-12-07T12:45:34.247Z"
                      *           }
                      *         ],
                      *         "letters": [
                      *           {
                      *             "kind": "indicative-budget",
-                     *             "id": "01a215db-25c5-7286-857e-e3977a230847",
-                     *             "href": "/v1/letters/indicative-budget/01a215db-25c5-7286-857e-e3977a230847"
+                     *             "id": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *             "href": "/v1/letters/indicative-budget/01a25089-bb22-7517-bcbf-494f9d68190e"
                      *           },
                      *           {
                      *             "kind": "indicative-budget",
-                     *             "id": "01a215db-27fe-7248-8af9-012bbfc71098",
-                     *             "href": "/v1/letters/indicative-budget/01a215db-27fe-7248-8af9-012bbfc71098"
+                     *             "id": "01a25089-bc6f-738b-9371-1aa78e548f5a",
+                     *             "href": "/v1/letters/indicative-budget/01a25089-bc6f-738b-9371-1aa78e548f5a"
                      *           },
                      *           {
                      *             "kind": "plan-decision",
-                     *             "id": "01a215db-267e-7091-b419-63f76c33c092",
-                     *             "href": "/v1/letters/plan-decision/01a215db-267e-7091-b419-63f76c33c092"
+                     *             "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *             "href": "/v1/letters/plan-decision/01a25089-bb9c-745d-a6ad-4304b02a7535"
                      *           },
                      *           {
                      *             "kind": "clawback-recommendation",
-                     *             "id": "01a215db-278d-725f-96d8-b611fbae100a",
-                     *             "href": "/v1/letters/clawback-recommendation/01a215db-278d-725f-96d8-b611fbae100a"
+                     *             "id": "01a25089-bc34-7110-82b7-1b8636db34ff",
+                     *             "href": "/v1/letters/clawback-recommendation/01a25089-bc34-7110-82b7-1b8636db34ff"
                      *           }
                      *         ],
                      *         "ledger": [
                      *           {
-                     *             "id": "01a215db-2bb4-767d-ae9f-5ef347c01219",
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *             "kind": "clawback",
-                     *             "direction": -1,
-                     *             "amountPence": 1577576,
-                     *             "occurredOn": "2026-11-26",
-                     *             "category": null,
-                     *             "planLine": null,
-                     *             "managedBy": null,
-                     *             "instalmentNumber": null,
-                     *             "description": "Clawback reduced at review 01a215db-278d-725f-96d8-b611fbae100a: A replacement hoist is due next month",
-                     *             "reversesId": null,
-                     *             "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
-                     *             "createdAt": "2026-11-26T03:16:54.828Z",
-                     *             "funder": "council"
-                     *           },
-                     *           {
-                     *             "id": "01a215db-28b0-71d1-97b3-f09b52d0b4e3",
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *             "id": "01a25089-bcd8-73c3-9750-5b9ca105e972",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40071,14 +40071,32 @@ export interface operations {
                      *             "instalmentNumber": 1,
                      *             "description": "Payment run 2026-12-01",
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
-                     *             "createdAt": "2026-11-26T03:16:54.052Z",
+                     *             "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "createdAt": "2026-12-07T12:45:33.780Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a215db-2910-7022-adce-c673910a8bf8",
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *             "id": "01a25089-be73-7615-839a-70b8fcf9d4de",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *             "kind": "clawback",
+                     *             "direction": -1,
+                     *             "amountPence": 1577576,
+                     *             "occurredOn": "2026-12-07",
+                     *             "category": null,
+                     *             "planLine": null,
+                     *             "managedBy": null,
+                     *             "instalmentNumber": null,
+                     *             "description": "Clawback reduced at review 01a25089-bc34-7110-82b7-1b8636db34ff: A replacement hoist is due next month",
+                     *             "reversesId": null,
+                     *             "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "createdAt": "2026-12-07T12:45:34.192Z",
+                     *             "funder": "council"
+                     *           },
+                     *           {
+                     *             "id": "01a25089-bd0b-7237-9f96-0c26f5dd9c84",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40089,14 +40107,14 @@ export interface operations {
                      *             "instalmentNumber": 2,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
-                     *             "createdAt": "2026-11-26T03:16:54.151Z",
+                     *             "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "createdAt": "2026-12-07T12:45:33.830Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a215db-292d-76ae-991a-88dece62f127",
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *             "id": "01a25089-bd1c-7648-9219-8eb64b03dd00",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40107,14 +40125,14 @@ export interface operations {
                      *             "instalmentNumber": 3,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
-                     *             "createdAt": "2026-11-26T03:16:54.183Z",
+                     *             "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "createdAt": "2026-12-07T12:45:33.847Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a215db-2941-763c-b33e-c6897ca9bead",
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *             "id": "01a25089-bd25-7561-a1e0-2013dc384653",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40125,14 +40143,14 @@ export interface operations {
                      *             "instalmentNumber": 4,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
-                     *             "createdAt": "2026-11-26T03:16:54.203Z",
+                     *             "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "createdAt": "2026-12-07T12:45:33.857Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a215db-2952-7677-aaae-415312091a28",
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *             "id": "01a25089-bd30-7018-8d7a-f9b5f7aabe97",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40143,14 +40161,14 @@ export interface operations {
                      *             "instalmentNumber": 5,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
-                     *             "createdAt": "2026-11-26T03:16:54.219Z",
+                     *             "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "createdAt": "2026-12-07T12:45:33.867Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a215db-2964-7765-9c20-388aa2925467",
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *             "id": "01a25089-bd3a-7083-8bf2-4524485d9d00",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40161,14 +40179,14 @@ export interface operations {
                      *             "instalmentNumber": 6,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
-                     *             "createdAt": "2026-11-26T03:16:54.238Z",
+                     *             "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "createdAt": "2026-12-07T12:45:33.878Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a215db-2974-7732-b133-cac1e02712f6",
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *             "id": "01a25089-bd47-76d7-a413-c67b8a68d2f1",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40179,14 +40197,14 @@ export interface operations {
                      *             "instalmentNumber": 7,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
-                     *             "createdAt": "2026-11-26T03:16:54.255Z",
+                     *             "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "createdAt": "2026-12-07T12:45:33.890Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a215db-2993-71f8-88fe-a8d289315b75",
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *             "id": "01a25089-bd55-71aa-a0bc-109c229a2dbb",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40197,14 +40215,14 @@ export interface operations {
                      *             "instalmentNumber": 8,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
-                     *             "createdAt": "2026-11-26T03:16:54.282Z",
+                     *             "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "createdAt": "2026-12-07T12:45:33.905Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a215db-29a9-7592-8205-137dc4336974",
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *             "id": "01a25089-bd61-7041-a3db-85fb97a8852c",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40215,14 +40233,14 @@ export interface operations {
                      *             "instalmentNumber": 9,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
-                     *             "createdAt": "2026-11-26T03:16:54.301Z",
+                     *             "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "createdAt": "2026-12-07T12:45:33.916Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a215db-29bc-7570-9c7a-684937b70b9d",
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *             "id": "01a25089-bd6d-7296-b85c-c00b7386b14e",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40233,14 +40251,14 @@ export interface operations {
                      *             "instalmentNumber": 10,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
-                     *             "createdAt": "2026-11-26T03:16:54.324Z",
+                     *             "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "createdAt": "2026-12-07T12:45:33.926Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a215db-29ce-7021-ab7a-d5da32a25383",
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *             "id": "01a25089-bd7a-70d4-9ef2-6c404dab908d",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40251,14 +40269,14 @@ export interface operations {
                      *             "instalmentNumber": 11,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
-                     *             "createdAt": "2026-11-26T03:16:54.343Z",
+                     *             "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "createdAt": "2026-12-07T12:45:33.942Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a215db-29e5-702f-945c-5b295431e102",
-                     *             "councilId": "01a215db-1bae-7390-a4a5-a75b632acd27",
-                     *             "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *             "id": "01a25089-bd83-722b-a833-1cef27cbf1af",
+                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40269,322 +40287,322 @@ export interface operations {
                      *             "instalmentNumber": 12,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
-                     *             "createdAt": "2026-11-26T03:16:54.364Z",
+                     *             "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "createdAt": "2026-12-07T12:45:33.951Z",
                      *             "funder": "council"
                      *           }
                      *         ],
                      *         "events": [
                      *           {
                      *             "seq": 15,
-                     *             "id": "01a215db-230e-77de-9830-9627594cf1ae",
+                     *             "id": "01a25089-b936-7436-8417-8b417c4ced95",
                      *             "type": "person.created",
                      *             "entityType": "person",
-                     *             "entityId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *             "entityId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *             "payload": {
-                     *               "id": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "id": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mwwze7se"
+                     *                 "carefirst": "JOURNEY-mxd9jwku"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:52.593Z"
+                     *             "occurredAt": "2026-12-07T12:45:32.830Z"
                      *           },
                      *           {
                      *             "seq": 16,
-                     *             "id": "01a215db-2368-7774-9efc-98bec5b987c5",
+                     *             "id": "01a25089-b963-748f-bfe4-2733fadec526",
                      *             "type": "person.updated",
                      *             "entityType": "person",
-                     *             "entityId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *             "entityId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *             "payload": {
-                     *               "id": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "id": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "version": 2,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mwwze7se"
+                     *                 "carefirst": "JOURNEY-mxd9jwku"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:52.701Z"
+                     *             "occurredAt": "2026-12-07T12:45:32.896Z"
                      *           },
                      *           {
                      *             "seq": 17,
-                     *             "id": "01a215db-23b6-731d-8739-cc590dd58d94",
+                     *             "id": "01a25089-b993-7121-a5be-6c3ae87d2cc5",
                      *             "type": "assessment.created",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *             "entityId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
                      *             "payload": {
-                     *               "id": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *               "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd"
+                     *               "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda"
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:52.781Z"
+                     *             "occurredAt": "2026-12-07T12:45:32.942Z"
                      *           },
                      *           {
                      *             "seq": 18,
-                     *             "id": "01a215db-241a-74a7-84dc-3c232e0aab15",
+                     *             "id": "01a25089-b9db-7287-bb29-95a374342349",
                      *             "type": "assessment.answers-saved",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *             "entityId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
                      *             "payload": {
-                     *               "id": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *               "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd"
+                     *               "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda"
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:52.880Z"
+                     *             "occurredAt": "2026-12-07T12:45:33.009Z"
                      *           },
                      *           {
                      *             "seq": 19,
-                     *             "id": "01a215db-2488-7190-a5f5-002d13c292f2",
+                     *             "id": "01a25089-ba26-756c-a978-348699f2f04f",
                      *             "type": "assessment.submitted",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *             "entityId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
                      *             "payload": {
-                     *               "id": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *               "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd"
+                     *               "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda"
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:52.994Z"
+                     *             "occurredAt": "2026-12-07T12:45:33.091Z"
                      *           },
                      *           {
                      *             "seq": 20,
-                     *             "id": "01a215db-24ae-748c-8640-a31c8a264d61",
+                     *             "id": "01a25089-ba31-7547-8398-e6f15d37be4c",
                      *             "type": "assessment.agreed",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *             "entityId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
                      *             "payload": {
-                     *               "id": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *               "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
                      *               "status": "agreed",
                      *               "version": 4,
                      *               "decision": "agree",
                      *               "eligible": true,
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "amendments": 0,
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd"
+                     *               "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda"
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:53.029Z"
+                     *             "occurredAt": "2026-12-07T12:45:33.102Z"
                      *           },
                      *           {
                      *             "seq": 21,
-                     *             "id": "01a215db-24d3-75b6-b1b8-24b86566956f",
+                     *             "id": "01a25089-ba52-7024-a215-40814185c17e",
                      *             "type": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a215db-24cd-72f9-92cd-8c726ef679ff",
+                     *             "entityId": "01a25089-ba4f-753d-bcbb-c333181e1081",
                      *             "payload": {
-                     *               "id": "01a215db-24cd-72f9-92cd-8c726ef679ff",
+                     *               "id": "01a25089-ba4f-753d-bcbb-c333181e1081",
                      *               "method": "entered",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "effectiveFrom": "2026-04-01",
                      *               "weeklyContributionPence": 1500
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:53.067Z"
+                     *             "occurredAt": "2026-12-07T12:45:33.134Z"
                      *           },
                      *           {
                      *             "seq": 23,
-                     *             "id": "01a215db-2564-7413-ab42-4a91d53acd06",
+                     *             "id": "01a25089-bac8-75a5-a181-52f8b905d0f5",
                      *             "type": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a215db-255d-7406-9289-cf9d3ee74c50",
+                     *             "entityId": "01a25089-bac1-7033-8990-572360442937",
                      *             "payload": {
-                     *               "id": "01a215db-255d-7406-9289-cf9d3ee74c50",
+                     *               "id": "01a25089-bac1-7033-8990-572360442937",
                      *               "method": "calculated",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "effectiveFrom": "2027-04-01",
-                     *               "chargingPolicyId": "01a215db-24fc-73b4-ab50-292f2c7b362d",
+                     *               "chargingPolicyId": "01a25089-ba73-7476-b797-75a1f9a2b5e1",
                      *               "chargingPolicyVersion": 1,
                      *               "weeklyContributionPence": 10035
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:53.209Z"
+                     *             "occurredAt": "2026-12-07T12:45:33.247Z"
                      *           },
                      *           {
                      *             "seq": 24,
-                     *             "id": "01a215db-25cd-7065-a27a-55ba2f17570c",
+                     *             "id": "01a25089-bb26-769e-8778-ad7c03885356",
                      *             "type": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *             "entityId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *             "payload": {
-                     *               "id": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "id": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "referral": null,
-                     *               "schemeId": "01a215db-1c15-7538-826d-2a0259a8b82b",
+                     *               "schemeId": "01a25089-b56a-739e-88a8-52c207b146ec",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *               "assessmentId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:53.311Z"
+                     *             "occurredAt": "2026-12-07T12:45:33.342Z"
                      *           },
                      *           {
                      *             "seq": 25,
-                     *             "id": "01a215db-2687-76e8-960e-f1bd47cc4256",
+                     *             "id": "01a25089-bba3-721b-bae2-09de2dfafd84",
                      *             "type": "support-plan.created",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a215db-267e-7091-b419-63f76c33c092",
+                     *             "entityId": "01a25089-bb9c-745d-a6ad-4304b02a7535",
                      *             "payload": {
-                     *               "id": "01a215db-267e-7091-b419-63f76c33c092",
+                     *               "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9"
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914"
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:53.499Z"
+                     *             "occurredAt": "2026-12-07T12:45:33.467Z"
                      *           },
                      *           {
                      *             "seq": 26,
-                     *             "id": "01a215db-26d8-71f2-aa3c-b800fce9d4f6",
+                     *             "id": "01a25089-bbca-72fe-a588-02399ab2b73d",
                      *             "type": "support-plan.updated",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a215db-267e-7091-b419-63f76c33c092",
+                     *             "entityId": "01a25089-bb9c-745d-a6ad-4304b02a7535",
                      *             "payload": {
-                     *               "id": "01a215db-267e-7091-b419-63f76c33c092",
+                     *               "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9"
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914"
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:53.584Z"
+                     *             "occurredAt": "2026-12-07T12:45:33.509Z"
                      *           },
                      *           {
                      *             "seq": 27,
-                     *             "id": "01a215db-2735-7426-bec2-8c4d81479359",
+                     *             "id": "01a25089-bc04-72f3-8455-7902247f7044",
                      *             "type": "support-plan.submitted",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a215db-267e-7091-b419-63f76c33c092",
+                     *             "entityId": "01a25089-bb9c-745d-a6ad-4304b02a7535",
                      *             "payload": {
-                     *               "id": "01a215db-267e-7091-b419-63f76c33c092",
+                     *               "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9"
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914"
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:53.677Z"
+                     *             "occurredAt": "2026-12-07T12:45:33.567Z"
                      *           },
                      *           {
                      *             "seq": 28,
-                     *             "id": "01a215db-274e-759c-9456-d631de8cc22d",
+                     *             "id": "01a25089-bc11-7261-9378-4353a21499dd",
                      *             "type": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a215db-267e-7091-b419-63f76c33c092",
+                     *             "entityId": "01a25089-bb9c-745d-a6ad-4304b02a7535",
                      *             "payload": {
-                     *               "id": "01a215db-267e-7091-b419-63f76c33c092",
+                     *               "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "decision": {
-                     *                 "id": "01a215db-2746-722f-9441-2ef8a2a0e471",
+                     *                 "id": "01a25089-bc0c-70ef-be05-7e563f4b04af",
                      *                 "stage": "coordinator",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:53.696Z"
+                     *             "occurredAt": "2026-12-07T12:45:33.577Z"
                      *           },
                      *           {
                      *             "seq": 29,
-                     *             "id": "01a215db-2769-70d8-a1b8-a790c9ffe8ce",
+                     *             "id": "01a25089-bc22-71a7-a86a-d3cc8872d57d",
                      *             "type": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a215db-267e-7091-b419-63f76c33c092",
+                     *             "entityId": "01a25089-bb9c-745d-a6ad-4304b02a7535",
                      *             "payload": {
-                     *               "id": "01a215db-267e-7091-b419-63f76c33c092",
+                     *               "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "decision": {
-                     *                 "id": "01a215db-2761-75e7-bcc7-9207552737cf",
+                     *                 "id": "01a25089-bc1e-76b8-903a-1c109244bb7b",
                      *                 "stage": "team-manager",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:53.723Z"
+                     *             "occurredAt": "2026-12-07T12:45:33.594Z"
                      *           },
                      *           {
                      *             "seq": 30,
-                     *             "id": "01a215db-2797-7365-bb0f-a401ccef18b6",
+                     *             "id": "01a25089-bc39-72a1-8de1-3a67021aed22",
                      *             "type": "support-plan.approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a215db-267e-7091-b419-63f76c33c092",
+                     *             "entityId": "01a25089-bb9c-745d-a6ad-4304b02a7535",
                      *             "payload": {
-                     *               "id": "01a215db-267e-7091-b419-63f76c33c092",
+                     *               "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 6,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "decision": {
-                     *                 "id": "01a215db-2779-76c7-a1cf-839fa05a4950",
+                     *                 "id": "01a25089-bc2a-7271-b421-57813480f161",
                      *                 "stage": "panel",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:53.746Z"
+                     *             "occurredAt": "2026-12-07T12:45:33.606Z"
                      *           },
                      *           {
                      *             "seq": 31,
-                     *             "id": "01a215db-2797-7366-80a2-691166a4d6a6",
+                     *             "id": "01a25089-bc39-72a2-aa7d-f86cfbd531fb",
                      *             "type": "budget.agreed",
                      *             "entityType": "budget",
-                     *             "entityId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *             "entityId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *             "payload": {
-                     *               "id": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "id": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "referral": null,
-                     *               "schemeId": "01a215db-1c15-7538-826d-2a0259a8b82b",
+                     *               "schemeId": "01a25089-b56a-739e-88a8-52c207b146ec",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *               "assessmentId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:53.746Z"
+                     *             "occurredAt": "2026-12-07T12:45:33.606Z"
                      *           },
                      *           {
                      *             "seq": 32,
-                     *             "id": "01a215db-2797-7367-914d-4d3b83530175",
+                     *             "id": "01a25089-bc39-72a3-9fe2-2c9c34c87de9",
                      *             "type": "payment-agreement.created",
                      *             "entityType": "payment-agreement",
-                     *             "entityId": "01a215db-2785-7033-976c-dea0fa6fad77",
+                     *             "entityId": "01a25089-bc30-757a-b05e-dc8397fbe57e",
                      *             "payload": {
-                     *               "id": "01a215db-2785-7033-976c-dea0fa6fad77",
+                     *               "id": "01a25089-bc30-757a-b05e-dc8397fbe57e",
                      *               "funders": [
                      *                 "council"
                      *               ],
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "frequency": "monthly",
                      *               "startDate": "2026-12-01",
                      *               "collection": "net",
@@ -40593,334 +40611,334 @@ export interface operations {
                      *               "grossAnnualPence": 4027500,
                      *               "contributionAnnualPence": 78000
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:53.746Z"
+                     *             "occurredAt": "2026-12-07T12:45:33.606Z"
                      *           },
                      *           {
                      *             "seq": 33,
-                     *             "id": "01a215db-2797-7368-97b6-a628ea711151",
+                     *             "id": "01a25089-bc39-72a4-88c7-4d590687a271",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a215db-278d-725e-b784-c342d016ec1f",
+                     *             "entityId": "01a25089-bc34-710f-bfba-96b9d5c03ff2",
                      *             "payload": {
-                     *               "id": "01a215db-278d-725e-b784-c342d016ec1f",
+                     *               "id": "01a25089-bc34-710f-bfba-96b9d5c03ff2",
                      *               "kind": "first",
                      *               "status": "scheduled",
                      *               "dueDate": "2026-12-29",
                      *               "version": 1,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:53.746Z"
+                     *             "occurredAt": "2026-12-07T12:45:33.606Z"
                      *           },
                      *           {
                      *             "seq": 34,
-                     *             "id": "01a215db-2797-7369-94ac-9fdd00361fde",
+                     *             "id": "01a25089-bc39-72a5-a705-242993d75068",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a215db-278d-725f-96d8-b611fbae100a",
+                     *             "entityId": "01a25089-bc34-7110-82b7-1b8636db34ff",
                      *             "payload": {
-                     *               "id": "01a215db-278d-725f-96d8-b611fbae100a",
+                     *               "id": "01a25089-bc34-7110-82b7-1b8636db34ff",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:53.746Z"
+                     *             "occurredAt": "2026-12-07T12:45:33.606Z"
                      *           },
                      *           {
                      *             "seq": 37,
-                     *             "id": "01a215db-2809-73a5-a878-52c264068d45",
+                     *             "id": "01a25089-bc76-705d-bb39-09731052491a",
                      *             "type": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a215db-27fe-7248-8af9-012bbfc71098",
+                     *             "entityId": "01a25089-bc6f-738b-9371-1aa78e548f5a",
                      *             "payload": {
-                     *               "id": "01a215db-27fe-7248-8af9-012bbfc71098",
+                     *               "id": "01a25089-bc6f-738b-9371-1aa78e548f5a",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "referral": null,
-                     *               "schemeId": "01a215db-27a3-74a1-9f56-9ed0bd65e859",
+                     *               "schemeId": "01a25089-bc43-7799-bafe-24b0dc5ea548",
                      *               "startDate": "2027-04-01",
-                     *               "assessmentId": "01a215db-23af-70d3-8e61-c1037844eadc",
-                     *               "upratingRunId": "01a215db-27c9-7121-bfb1-00cc4297a98c",
+                     *               "assessmentId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *               "upratingRunId": "01a25089-bc51-7369-a208-98360f223c32",
                      *               "netAnnualPence": 4074800,
                      *               "rasAnnualPence": 4152800,
-                     *               "replacesBudgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "replacesBudgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "totalAnnualPence": 4152800,
                      *               "councilAnnualPence": 4152800,
                      *               "annualContributionPence": 78000,
                      *               "transitionalProtectionPence": 0
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:53.875Z"
+                     *             "occurredAt": "2026-12-07T12:45:33.672Z"
                      *           },
                      *           {
                      *             "seq": 38,
-                     *             "id": "01a215db-2809-73a6-9ad5-1ee7d0e48a90",
+                     *             "id": "01a25089-bc76-705e-9288-dbfd41283fc4",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a215db-2803-7126-9429-5d9297d5fb1a",
+                     *             "entityId": "01a25089-bc71-7009-be32-5411e9c02598",
                      *             "payload": {
-                     *               "id": "01a215db-2803-7126-9429-5d9297d5fb1a",
+                     *               "id": "01a25089-bc71-7009-be32-5411e9c02598",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
-                     *               "upratingRunId": "01a215db-27c9-7121-bfb1-00cc4297a98c",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "upratingRunId": "01a25089-bc51-7369-a208-98360f223c32",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:53.875Z"
+                     *             "occurredAt": "2026-12-07T12:45:33.672Z"
                      *           },
                      *           {
                      *             "seq": 40,
-                     *             "id": "01a215db-2820-73bf-823f-d16a93d66540",
+                     *             "id": "01a25089-bc84-734d-b95a-304e4f68c55e",
                      *             "type": "direct-payment-agreement.created",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a215db-281b-701d-90d1-de8d75364497",
+                     *             "entityId": "01a25089-bc80-725a-8938-15fa99e70c85",
                      *             "payload": {
-                     *               "id": "01a215db-281b-701d-90d1-de8d75364497",
+                     *               "id": "01a25089-bc80-725a-8938-15fa99e70c85",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:53.911Z"
+                     *             "occurredAt": "2026-12-07T12:45:33.694Z"
                      *           },
                      *           {
                      *             "seq": 57,
-                     *             "id": "01a215db-29ff-710a-a06c-8989f86cca9e",
+                     *             "id": "01a25089-bd91-70a2-a037-b07a3f023932",
                      *             "type": "account-return.recorded",
                      *             "entityType": "account-return",
-                     *             "entityId": "01a215db-29fb-7761-88df-585c9244b0c8",
+                     *             "entityId": "01a25089-bd8f-741b-93d7-4a7e0c9c9ca0",
                      *             "payload": {
-                     *               "id": "01a215db-29fb-7761-88df-585c9244b0c8",
+                     *               "id": "01a25089-bd8f-741b-93d7-4a7e0c9c9ca0",
                      *               "matches": true,
                      *               "periodTo": "2026-12-31",
                      *               "periodFrom": "2026-12-01",
-                     *               "agreementId": "01a215db-281b-701d-90d1-de8d75364497"
+                     *               "agreementId": "01a25089-bc80-725a-8938-15fa99e70c85"
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:54.389Z"
+                     *             "occurredAt": "2026-12-07T12:45:33.962Z"
                      *           },
                      *           {
                      *             "seq": 60,
-                     *             "id": "01a215db-2a73-7432-9649-10bf5a44cfee",
+                     *             "id": "01a25089-bdd8-71cc-8ecf-6424875c781d",
                      *             "type": "direct-payment-agreement.suspended",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a215db-281b-701d-90d1-de8d75364497",
+                     *             "entityId": "01a25089-bc80-725a-8938-15fa99e70c85",
                      *             "payload": {
-                     *               "id": "01a215db-281b-701d-90d1-de8d75364497",
+                     *               "id": "01a25089-bc80-725a-8938-15fa99e70c85",
                      *               "reason": "The card provider is re-issuing the card",
                      *               "status": "suspended",
                      *               "version": 2,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:54.508Z"
+                     *             "occurredAt": "2026-12-07T12:45:34.037Z"
                      *           },
                      *           {
                      *             "seq": 61,
-                     *             "id": "01a215db-2a80-769b-87a0-eb0a2fb79e9b",
+                     *             "id": "01a25089-bddf-7485-8148-768b5cffcee9",
                      *             "type": "direct-payment-agreement.reinstated",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a215db-281b-701d-90d1-de8d75364497",
+                     *             "entityId": "01a25089-bc80-725a-8938-15fa99e70c85",
                      *             "payload": {
-                     *               "id": "01a215db-281b-701d-90d1-de8d75364497",
+                     *               "id": "01a25089-bc80-725a-8938-15fa99e70c85",
                      *               "reason": "New card issued",
                      *               "status": "active",
                      *               "version": 3,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:54.523Z"
+                     *             "occurredAt": "2026-12-07T12:45:34.044Z"
                      *           },
                      *           {
                      *             "seq": 62,
-                     *             "id": "01a215db-2ae9-750f-a1b0-890019e4532a",
+                     *             "id": "01a25089-be15-752a-b572-6dda034c850b",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a215db-2ae6-725d-950b-9966dfd9009d",
+                     *             "entityId": "01a25089-be13-7510-b71b-00e40710d036",
                      *             "payload": {
-                     *               "id": "01a215db-2ae6-725d-950b-9966dfd9009d",
+                     *               "id": "01a25089-be13-7510-b71b-00e40710d036",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-03-01",
                      *               "version": 1,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:54.628Z"
+                     *             "occurredAt": "2026-12-07T12:45:34.098Z"
                      *           },
                      *           {
                      *             "seq": 63,
-                     *             "id": "01a215db-2b5b-710c-915c-40daacf5a7d2",
+                     *             "id": "01a25089-be4a-72b0-93fe-5785804641be",
                      *             "type": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a215db-2803-7126-9429-5d9297d5fb1a",
+                     *             "entityId": "01a25089-bc71-7009-be32-5411e9c02598",
                      *             "payload": {
-                     *               "id": "01a215db-2803-7126-9429-5d9297d5fb1a",
+                     *               "id": "01a25089-bc71-7009-be32-5411e9c02598",
                      *               "kind": "interim",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-04-01",
                      *               "version": 2,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:54.736Z"
+                     *             "occurredAt": "2026-12-07T12:45:34.150Z"
                      *           },
                      *           {
                      *             "seq": 64,
-                     *             "id": "01a215db-2b8b-7330-b19e-de0ee8f3507b",
+                     *             "id": "01a25089-be5e-7747-a7ea-643a835225a1",
                      *             "type": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a215db-278d-725f-96d8-b611fbae100a",
+                     *             "entityId": "01a25089-bc34-7110-82b7-1b8636db34ff",
                      *             "payload": {
-                     *               "id": "01a215db-278d-725f-96d8-b611fbae100a",
+                     *               "id": "01a25089-bc34-7110-82b7-1b8636db34ff",
                      *               "kind": "annual",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 2,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": 3155153
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:54.782Z"
+                     *             "occurredAt": "2026-12-07T12:45:34.167Z"
                      *           },
                      *           {
                      *             "seq": 66,
-                     *             "id": "01a215db-2bb9-7487-8108-4944db4eefa4",
+                     *             "id": "01a25089-be76-7421-967c-230524b52b72",
                      *             "type": "review.clawback-decided",
                      *             "entityType": "review",
-                     *             "entityId": "01a215db-278d-725f-96d8-b611fbae100a",
+                     *             "entityId": "01a25089-bc34-7110-82b7-1b8636db34ff",
                      *             "payload": {
-                     *               "id": "01a215db-278d-725f-96d8-b611fbae100a",
+                     *               "id": "01a25089-bc34-7110-82b7-1b8636db34ff",
                      *               "kind": "annual",
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 3,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "decision": "reduce",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "amountPence": 1577576,
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:54.828Z"
+                     *             "occurredAt": "2026-12-07T12:45:34.192Z"
                      *           },
                      *           {
                      *             "seq": 67,
-                     *             "id": "01a215db-2be7-769b-9643-1057b37e60cd",
+                     *             "id": "01a25089-be8d-7576-8d4a-ae9831408596",
                      *             "type": "appeal.lodged",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a215db-2be3-7286-bbdf-6eda5d7b285f",
+                     *             "entityId": "01a25089-be8b-7349-b003-f626bc412261",
                      *             "payload": {
-                     *               "id": "01a215db-2be3-7286-bbdf-6eda5d7b285f",
+                     *               "id": "01a25089-be8b-7349-b003-f626bc412261",
                      *               "planId": null,
                      *               "status": "lodged",
                      *               "subject": "budget",
                      *               "version": 1,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9"
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914"
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:54.882Z"
+                     *             "occurredAt": "2026-12-07T12:45:34.218Z"
                      *           },
                      *           {
                      *             "seq": 68,
-                     *             "id": "01a215db-2c1c-71a9-8a0a-3ebf84c5595f",
+                     *             "id": "01a25089-bea9-7113-9ee6-b0914e5e1f63",
                      *             "type": "appeal.not-upheld",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a215db-2be3-7286-bbdf-6eda5d7b285f",
+                     *             "entityId": "01a25089-be8b-7349-b003-f626bc412261",
                      *             "payload": {
-                     *               "id": "01a215db-2be3-7286-bbdf-6eda5d7b285f",
+                     *               "id": "01a25089-be8b-7349-b003-f626bc412261",
                      *               "planId": null,
                      *               "status": "not-upheld",
                      *               "subject": "budget",
                      *               "version": 2,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9"
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914"
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:54.936Z"
+                     *             "occurredAt": "2026-12-07T12:45:34.246Z"
                      *           },
                      *           {
                      *             "seq": 74,
-                     *             "id": "01a215db-2df9-77d2-8fd1-c52d04f0625b",
+                     *             "id": "01a25089-bfbd-712e-91c0-582ffe29ced8",
                      *             "type": "budget.ended",
                      *             "entityType": "budget",
-                     *             "entityId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *             "entityId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *             "payload": {
-                     *               "id": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "id": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "status": "ended",
                      *               "endDate": "2027-09-30",
                      *               "version": 3,
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "referral": null,
-                     *               "schemeId": "01a215db-1c15-7538-826d-2a0259a8b82b",
+                     *               "schemeId": "01a25089-b56a-739e-88a8-52c207b146ec",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *               "assessmentId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:55.413Z"
+                     *             "occurredAt": "2026-12-07T12:45:34.522Z"
                      *           },
                      *           {
                      *             "seq": 44,
-                     *             "id": "01a215db-28b9-704d-a584-cefd1fb39d7e",
+                     *             "id": "01a25089-bcdd-71d2-9d79-da77914309b0",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215db-28b0-71d1-97b3-f09b52d0b4e3",
+                     *             "entityId": "01a25089-bcd8-73c3-9750-5b9ca105e972",
                      *             "payload": {
-                     *               "id": "01a215db-28b0-71d1-97b3-f09b52d0b4e3",
+                     *               "id": "01a25089-bcd8-73c3-9750-5b9ca105e972",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "direction": "in",
                      *               "occurredOn": "2026-12-01",
                      *               "amountPence": 329125,
-                     *               "paymentRunId": "01a215db-2888-72d9-88b6-93da4ca223c1",
+                     *               "paymentRunId": "01a25089-bcc4-7467-b2d0-9e7a02dde76b",
                      *               "instalmentNumber": 1
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:54.052Z"
+                     *             "occurredAt": "2026-12-07T12:45:33.780Z"
                      *           },
                      *           {
                      *             "seq": 46,
-                     *             "id": "01a215db-2912-7502-9651-95bac95b0601",
+                     *             "id": "01a25089-bd0c-74ae-abb9-ceaaf317b52b",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215db-2910-7022-adce-c673910a8bf8",
+                     *             "entityId": "01a25089-bd0b-7237-9f96-0c26f5dd9c84",
                      *             "payload": {
-                     *               "id": "01a215db-2910-7022-adce-c673910a8bf8",
+                     *               "id": "01a25089-bd0b-7237-9f96-0c26f5dd9c84",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:16:54.151Z",
-                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *               "createdAt": "2026-12-07T12:45:33.830Z",
+                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-01-01",
@@ -40930,23 +40948,23 @@ export interface operations {
                      *               "instalmentNumber": 2,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:54.151Z"
+                     *             "occurredAt": "2026-12-07T12:45:33.830Z"
                      *           },
                      *           {
                      *             "seq": 47,
-                     *             "id": "01a215db-292f-752e-97f5-b7a0334c5115",
+                     *             "id": "01a25089-bd1d-76d0-8757-7d9e7a9ee4bf",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215db-292d-76ae-991a-88dece62f127",
+                     *             "entityId": "01a25089-bd1c-7648-9219-8eb64b03dd00",
                      *             "payload": {
-                     *               "id": "01a215db-292d-76ae-991a-88dece62f127",
+                     *               "id": "01a25089-bd1c-7648-9219-8eb64b03dd00",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:16:54.183Z",
-                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *               "createdAt": "2026-12-07T12:45:33.847Z",
+                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-02-01",
@@ -40956,23 +40974,23 @@ export interface operations {
                      *               "instalmentNumber": 3,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:54.183Z"
+                     *             "occurredAt": "2026-12-07T12:45:33.847Z"
                      *           },
                      *           {
                      *             "seq": 48,
-                     *             "id": "01a215db-2943-7100-92d6-8940481ab281",
+                     *             "id": "01a25089-bd26-73ae-92a1-e3c84ae98b37",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215db-2941-763c-b33e-c6897ca9bead",
+                     *             "entityId": "01a25089-bd25-7561-a1e0-2013dc384653",
                      *             "payload": {
-                     *               "id": "01a215db-2941-763c-b33e-c6897ca9bead",
+                     *               "id": "01a25089-bd25-7561-a1e0-2013dc384653",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:16:54.203Z",
-                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *               "createdAt": "2026-12-07T12:45:33.857Z",
+                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-03-01",
@@ -40982,23 +41000,23 @@ export interface operations {
                      *               "instalmentNumber": 4,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:54.203Z"
+                     *             "occurredAt": "2026-12-07T12:45:33.857Z"
                      *           },
                      *           {
                      *             "seq": 49,
-                     *             "id": "01a215db-2954-71d7-9954-ecc1a4e6fe44",
+                     *             "id": "01a25089-bd31-72b9-98b3-76e382154bff",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215db-2952-7677-aaae-415312091a28",
+                     *             "entityId": "01a25089-bd30-7018-8d7a-f9b5f7aabe97",
                      *             "payload": {
-                     *               "id": "01a215db-2952-7677-aaae-415312091a28",
+                     *               "id": "01a25089-bd30-7018-8d7a-f9b5f7aabe97",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:16:54.219Z",
-                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *               "createdAt": "2026-12-07T12:45:33.867Z",
+                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-04-01",
@@ -41008,23 +41026,23 @@ export interface operations {
                      *               "instalmentNumber": 5,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:54.219Z"
+                     *             "occurredAt": "2026-12-07T12:45:33.867Z"
                      *           },
                      *           {
                      *             "seq": 50,
-                     *             "id": "01a215db-2966-76d3-93c8-6e87322b814f",
+                     *             "id": "01a25089-bd3c-7724-8435-fd9f8c479ac8",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215db-2964-7765-9c20-388aa2925467",
+                     *             "entityId": "01a25089-bd3a-7083-8bf2-4524485d9d00",
                      *             "payload": {
-                     *               "id": "01a215db-2964-7765-9c20-388aa2925467",
+                     *               "id": "01a25089-bd3a-7083-8bf2-4524485d9d00",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:16:54.238Z",
-                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *               "createdAt": "2026-12-07T12:45:33.878Z",
+                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-05-01",
@@ -41034,23 +41052,23 @@ export interface operations {
                      *               "instalmentNumber": 6,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:54.238Z"
+                     *             "occurredAt": "2026-12-07T12:45:33.878Z"
                      *           },
                      *           {
                      *             "seq": 51,
-                     *             "id": "01a215db-2976-7245-bd51-c0fea45696a8",
+                     *             "id": "01a25089-bd49-75dd-9a46-043d389e9002",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215db-2974-7732-b133-cac1e02712f6",
+                     *             "entityId": "01a25089-bd47-76d7-a413-c67b8a68d2f1",
                      *             "payload": {
-                     *               "id": "01a215db-2974-7732-b133-cac1e02712f6",
+                     *               "id": "01a25089-bd47-76d7-a413-c67b8a68d2f1",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:16:54.255Z",
-                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *               "createdAt": "2026-12-07T12:45:33.890Z",
+                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-06-01",
@@ -41060,23 +41078,23 @@ export interface operations {
                      *               "instalmentNumber": 7,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:54.255Z"
+                     *             "occurredAt": "2026-12-07T12:45:33.890Z"
                      *           },
                      *           {
                      *             "seq": 52,
-                     *             "id": "01a215db-2996-7173-a88e-085588e5f309",
+                     *             "id": "01a25089-bd59-763e-84d6-33b094a5e5c2",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215db-2993-71f8-88fe-a8d289315b75",
+                     *             "entityId": "01a25089-bd55-71aa-a0bc-109c229a2dbb",
                      *             "payload": {
-                     *               "id": "01a215db-2993-71f8-88fe-a8d289315b75",
+                     *               "id": "01a25089-bd55-71aa-a0bc-109c229a2dbb",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:16:54.282Z",
-                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *               "createdAt": "2026-12-07T12:45:33.905Z",
+                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-07-01",
@@ -41086,23 +41104,23 @@ export interface operations {
                      *               "instalmentNumber": 8,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:54.282Z"
+                     *             "occurredAt": "2026-12-07T12:45:33.905Z"
                      *           },
                      *           {
                      *             "seq": 53,
-                     *             "id": "01a215db-29ac-714f-8864-b4cfcdd86b09",
+                     *             "id": "01a25089-bd62-772b-a27e-698cd227a28a",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215db-29a9-7592-8205-137dc4336974",
+                     *             "entityId": "01a25089-bd61-7041-a3db-85fb97a8852c",
                      *             "payload": {
-                     *               "id": "01a215db-29a9-7592-8205-137dc4336974",
+                     *               "id": "01a25089-bd61-7041-a3db-85fb97a8852c",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:16:54.301Z",
-                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *               "createdAt": "2026-12-07T12:45:33.916Z",
+                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-08-01",
@@ -41112,23 +41130,23 @@ export interface operations {
                      *               "instalmentNumber": 9,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:54.301Z"
+                     *             "occurredAt": "2026-12-07T12:45:33.916Z"
                      *           },
                      *           {
                      *             "seq": 54,
-                     *             "id": "01a215db-29bf-71a3-81a8-724ead19d278",
+                     *             "id": "01a25089-bd6f-731d-80ab-01286d82a907",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215db-29bc-7570-9c7a-684937b70b9d",
+                     *             "entityId": "01a25089-bd6d-7296-b85c-c00b7386b14e",
                      *             "payload": {
-                     *               "id": "01a215db-29bc-7570-9c7a-684937b70b9d",
+                     *               "id": "01a25089-bd6d-7296-b85c-c00b7386b14e",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:16:54.324Z",
-                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *               "createdAt": "2026-12-07T12:45:33.926Z",
+                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-09-01",
@@ -41138,23 +41156,23 @@ export interface operations {
                      *               "instalmentNumber": 10,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:54.324Z"
+                     *             "occurredAt": "2026-12-07T12:45:33.926Z"
                      *           },
                      *           {
                      *             "seq": 55,
-                     *             "id": "01a215db-29d1-7523-9ea8-2fa8250c16fd",
+                     *             "id": "01a25089-bd7b-7000-9907-10711176d173",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215db-29ce-7021-ab7a-d5da32a25383",
+                     *             "entityId": "01a25089-bd7a-70d4-9ef2-6c404dab908d",
                      *             "payload": {
-                     *               "id": "01a215db-29ce-7021-ab7a-d5da32a25383",
+                     *               "id": "01a25089-bd7a-70d4-9ef2-6c404dab908d",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:16:54.343Z",
-                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *               "createdAt": "2026-12-07T12:45:33.942Z",
+                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-10-01",
@@ -41164,23 +41182,23 @@ export interface operations {
                      *               "instalmentNumber": 11,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:54.343Z"
+                     *             "occurredAt": "2026-12-07T12:45:33.942Z"
                      *           },
                      *           {
                      *             "seq": 56,
-                     *             "id": "01a215db-29e8-761f-a2b8-e34f2b29caf8",
+                     *             "id": "01a25089-bd84-7496-a4f1-91c708dfd2f2",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215db-29e5-702f-945c-5b295431e102",
+                     *             "entityId": "01a25089-bd83-722b-a833-1cef27cbf1af",
                      *             "payload": {
-                     *               "id": "01a215db-29e5-702f-945c-5b295431e102",
+                     *               "id": "01a25089-bd83-722b-a833-1cef27cbf1af",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:16:54.364Z",
-                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *               "createdAt": "2026-12-07T12:45:33.951Z",
+                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-11-01",
@@ -41190,78 +41208,78 @@ export interface operations {
                      *               "instalmentNumber": 12,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:54.364Z"
+                     *             "occurredAt": "2026-12-07T12:45:33.951Z"
                      *           },
                      *           {
                      *             "seq": 65,
-                     *             "id": "01a215db-2bb9-7486-b667-77c331ea3968",
+                     *             "id": "01a25089-be76-7420-aafe-48aaa8151010",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215db-2bb4-767d-ae9f-5ef347c01219",
+                     *             "entityId": "01a25089-be73-7615-839a-70b8fcf9d4de",
                      *             "payload": {
-                     *               "id": "01a215db-2bb4-767d-ae9f-5ef347c01219",
+                     *               "id": "01a25089-be73-7615-839a-70b8fcf9d4de",
                      *               "kind": "clawback",
                      *               "funder": "council",
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "amountPence": 1577576
                      *             },
-                     *             "occurredAt": "2026-11-26T03:16:54.828Z"
+                     *             "occurredAt": "2026-12-07T12:45:34.192Z"
                      *           }
                      *         ],
                      *         "auditTrail": [
                      *           {
-                     *             "id": "01a215db-230c-722c-b6b7-b284912f0f61",
-                     *             "actor": "key:01a215db-208e-747f-a686-019d15470a6d",
+                     *             "id": "01a25089-b931-72c7-b44a-a702edea7492",
+                     *             "actor": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *             "actorName": "[redacted]",
                      *             "action": "person.created",
                      *             "entityType": "person",
-                     *             "entityId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *             "entityId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "id": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mwwze7se"
+                     *                 "carefirst": "JOURNEY-mxd9jwku"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "at": "2026-11-26T03:16:52.593Z"
+                     *             "at": "2026-12-07T12:45:32.830Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-2363-75f2-ac4f-b79993c83f4a",
-                     *             "actor": "key:01a215db-208e-747f-a686-019d15470a6d",
+                     *             "id": "01a25089-b962-75ad-9097-7e330129104f",
+                     *             "actor": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *             "actorName": "[redacted]",
                      *             "action": "person.updated",
                      *             "entityType": "person",
-                     *             "entityId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *             "entityId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *             "before": {
-                     *               "id": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "id": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mwwze7se"
+                     *                 "carefirst": "JOURNEY-mxd9jwku"
                      *               },
                      *               "caresForPersonId": null
                      *             },
                      *             "after": {
-                     *               "id": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "id": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "version": 2,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mwwze7se"
+                     *                 "carefirst": "JOURNEY-mxd9jwku"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "at": "2026-11-26T03:16:52.701Z"
+                     *             "at": "2026-12-07T12:45:32.896Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-2380-7726-b507-e12978c661d4",
-                     *             "actor": "key:01a215db-208e-747f-a686-019d15470a6d",
+                     *             "id": "01a25089-b978-77c7-9b93-c1cfea02bdfc",
+                     *             "actor": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *             "actorName": "[redacted]",
                      *             "action": "equality-monitoring.recorded",
                      *             "entityType": "person",
-                     *             "entityId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *             "entityId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *             "before": null,
                      *             "after": {
                      *               "changed": [
@@ -41271,363 +41289,363 @@ export interface operations {
                      *                 "primarySupportReason"
                      *               ],
                      *               "version": 1,
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9"
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914"
                      *             },
-                     *             "at": "2026-11-26T03:16:52.729Z"
+                     *             "at": "2026-12-07T12:45:32.914Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-239f-70a8-85d4-0e1f326dbd80",
-                     *             "actor": "key:01a215db-1bc8-75c4-a2f2-37de8855bcca",
+                     *             "id": "01a25089-b988-70d8-920c-6d2e33bd09de",
+                     *             "actor": "key:01a25089-b525-75ee-b16d-82ed3f037b42",
                      *             "actorName": null,
                      *             "action": "equality-monitoring.read",
                      *             "entityType": "person",
-                     *             "entityId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *             "entityId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *             "before": null,
                      *             "after": {
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "recorded": true
                      *             },
-                     *             "at": "2026-11-26T03:16:52.762Z"
+                     *             "at": "2026-12-07T12:45:32.933Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-23b2-71cb-b83a-51d215422401",
-                     *             "actor": "key:01a215db-208e-747f-a686-019d15470a6d",
+                     *             "id": "01a25089-b992-76d5-b3bc-fa59362756a5",
+                     *             "actor": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.created",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *             "entityId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *               "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd"
+                     *               "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda"
                      *             },
-                     *             "at": "2026-11-26T03:16:52.781Z"
+                     *             "at": "2026-12-07T12:45:32.942Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-2414-7597-8b82-e54eeb3ec287",
-                     *             "actor": "key:01a215db-208e-747f-a686-019d15470a6d",
+                     *             "id": "01a25089-b9d9-76f1-8149-252eedb7a91d",
+                     *             "actor": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.answers-saved",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *             "entityId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
                      *             "before": {
-                     *               "id": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *               "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd"
+                     *               "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda"
                      *             },
                      *             "after": {
-                     *               "id": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *               "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd"
+                     *               "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda"
                      *             },
-                     *             "at": "2026-11-26T03:16:52.880Z"
+                     *             "at": "2026-12-07T12:45:33.009Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-2486-73f4-b28b-e20e974701e6",
-                     *             "actor": "key:01a215db-208e-747f-a686-019d15470a6d",
+                     *             "id": "01a25089-ba25-75fd-b7e1-1f20dcb327ec",
+                     *             "actor": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.submitted",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *             "entityId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
                      *             "before": {
-                     *               "id": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *               "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd"
+                     *               "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda"
                      *             },
                      *             "after": {
-                     *               "id": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *               "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd"
+                     *               "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda"
                      *             },
-                     *             "at": "2026-11-26T03:16:52.994Z"
+                     *             "at": "2026-12-07T12:45:33.091Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-24a8-750e-b96f-b0e9c361fed7",
-                     *             "actor": "key:01a215db-208e-747f-a686-019d15470a6d",
+                     *             "id": "01a25089-ba30-7774-9a25-fcc22be140db",
+                     *             "actor": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.agreed",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *             "entityId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
                      *             "before": {
-                     *               "id": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *               "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd"
+                     *               "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda"
                      *             },
                      *             "after": {
-                     *               "id": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *               "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
                      *               "status": "agreed",
                      *               "version": 4,
                      *               "decision": "agree",
                      *               "eligible": true,
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "amendments": 0,
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a215db-1bf1-7367-a200-13146caeeadd"
+                     *               "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda"
                      *             },
-                     *             "at": "2026-11-26T03:16:53.029Z"
+                     *             "at": "2026-12-07T12:45:33.102Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-24d1-715c-b3fe-9025d2d4f9a0",
-                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "id": "01a25089-ba51-7663-a199-0d7bb69bf18a",
+                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *             "actorName": "[redacted]",
                      *             "action": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a215db-24cd-72f9-92cd-8c726ef679ff",
+                     *             "entityId": "01a25089-ba4f-753d-bcbb-c333181e1081",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215db-24cd-72f9-92cd-8c726ef679ff",
+                     *               "id": "01a25089-ba4f-753d-bcbb-c333181e1081",
                      *               "method": "entered",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "effectiveFrom": "2026-04-01",
                      *               "weeklyContributionPence": 1500
                      *             },
-                     *             "at": "2026-11-26T03:16:53.067Z"
+                     *             "at": "2026-12-07T12:45:33.134Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-255f-73a4-8bc1-2a69f157a97b",
-                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "id": "01a25089-bac5-7396-8501-5bd3f49ae254",
+                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *             "actorName": "[redacted]",
                      *             "action": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a215db-255d-7406-9289-cf9d3ee74c50",
+                     *             "entityId": "01a25089-bac1-7033-8990-572360442937",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215db-255d-7406-9289-cf9d3ee74c50",
+                     *               "id": "01a25089-bac1-7033-8990-572360442937",
                      *               "method": "calculated",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "effectiveFrom": "2027-04-01",
-                     *               "chargingPolicyId": "01a215db-24fc-73b4-ab50-292f2c7b362d",
+                     *               "chargingPolicyId": "01a25089-ba73-7476-b797-75a1f9a2b5e1",
                      *               "chargingPolicyVersion": 1,
                      *               "weeklyContributionPence": 10035
                      *             },
-                     *             "at": "2026-11-26T03:16:53.209Z"
+                     *             "at": "2026-12-07T12:45:33.247Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-25cb-7029-9e38-68f0e5dfb04f",
-                     *             "actor": "key:01a215db-208e-747f-a686-019d15470a6d",
+                     *             "id": "01a25089-bb25-74f7-a77d-7342146d3dc7",
+                     *             "actor": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *             "entityId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "id": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "referral": null,
-                     *               "schemeId": "01a215db-1c15-7538-826d-2a0259a8b82b",
+                     *               "schemeId": "01a25089-b56a-739e-88a8-52c207b146ec",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *               "assessmentId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-11-26T03:16:53.311Z"
+                     *             "at": "2026-12-07T12:45:33.342Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-2686-753f-a0b7-a0b2a17ba31d",
-                     *             "actor": "key:01a215db-208e-747f-a686-019d15470a6d",
+                     *             "id": "01a25089-bba1-70a2-963a-facce354b691",
+                     *             "actor": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.created",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a215db-267e-7091-b419-63f76c33c092",
+                     *             "entityId": "01a25089-bb9c-745d-a6ad-4304b02a7535",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215db-267e-7091-b419-63f76c33c092",
+                     *               "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9"
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914"
                      *             },
-                     *             "at": "2026-11-26T03:16:53.499Z"
+                     *             "at": "2026-12-07T12:45:33.467Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-26d7-7430-baee-a07049ec857b",
-                     *             "actor": "key:01a215db-208e-747f-a686-019d15470a6d",
+                     *             "id": "01a25089-bbc9-75d9-8679-0132c7513a71",
+                     *             "actor": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.updated",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a215db-267e-7091-b419-63f76c33c092",
+                     *             "entityId": "01a25089-bb9c-745d-a6ad-4304b02a7535",
                      *             "before": {
-                     *               "id": "01a215db-267e-7091-b419-63f76c33c092",
+                     *               "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9"
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914"
                      *             },
                      *             "after": {
-                     *               "id": "01a215db-267e-7091-b419-63f76c33c092",
+                     *               "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9"
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914"
                      *             },
-                     *             "at": "2026-11-26T03:16:53.584Z"
+                     *             "at": "2026-12-07T12:45:33.509Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-2734-7096-92e5-3a15b3912410",
-                     *             "actor": "key:01a215db-208e-747f-a686-019d15470a6d",
+                     *             "id": "01a25089-bc03-738d-b8e5-d6d7f972eae7",
+                     *             "actor": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.submitted",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a215db-267e-7091-b419-63f76c33c092",
+                     *             "entityId": "01a25089-bb9c-745d-a6ad-4304b02a7535",
                      *             "before": {
-                     *               "id": "01a215db-267e-7091-b419-63f76c33c092",
+                     *               "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9"
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914"
                      *             },
                      *             "after": {
-                     *               "id": "01a215db-267e-7091-b419-63f76c33c092",
+                     *               "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9"
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914"
                      *             },
-                     *             "at": "2026-11-26T03:16:53.677Z"
+                     *             "at": "2026-12-07T12:45:33.567Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-274d-708b-8f7d-b812ce8288e5",
-                     *             "actor": "key:01a215db-208e-747f-a686-019d15470a6d",
+                     *             "id": "01a25089-bc10-71af-9409-ddd4d88982f2",
+                     *             "actor": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a215db-267e-7091-b419-63f76c33c092",
+                     *             "entityId": "01a25089-bb9c-745d-a6ad-4304b02a7535",
                      *             "before": {
-                     *               "id": "01a215db-267e-7091-b419-63f76c33c092",
+                     *               "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9"
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914"
                      *             },
                      *             "after": {
-                     *               "id": "01a215db-267e-7091-b419-63f76c33c092",
+                     *               "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "decision": {
-                     *                 "id": "01a215db-2746-722f-9441-2ef8a2a0e471",
+                     *                 "id": "01a25089-bc0c-70ef-be05-7e563f4b04af",
                      *                 "stage": "coordinator",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-11-26T03:16:53.696Z"
+                     *             "at": "2026-12-07T12:45:33.577Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-2767-75be-ae67-9ed068d4255e",
-                     *             "actor": "key:01a215db-20b8-76a6-ad1a-6c6485599e96",
+                     *             "id": "01a25089-bc21-71f5-afcd-5bd732fc25a0",
+                     *             "actor": "key:01a25089-b7f6-7315-a53f-8d71bdf1f7e3",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a215db-267e-7091-b419-63f76c33c092",
+                     *             "entityId": "01a25089-bb9c-745d-a6ad-4304b02a7535",
                      *             "before": {
-                     *               "id": "01a215db-267e-7091-b419-63f76c33c092",
+                     *               "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9"
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914"
                      *             },
                      *             "after": {
-                     *               "id": "01a215db-267e-7091-b419-63f76c33c092",
+                     *               "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "decision": {
-                     *                 "id": "01a215db-2761-75e7-bcc7-9207552737cf",
+                     *                 "id": "01a25089-bc1e-76b8-903a-1c109244bb7b",
                      *                 "stage": "team-manager",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-11-26T03:16:53.723Z"
+                     *             "at": "2026-12-07T12:45:33.594Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-2794-74d7-8743-64504a7c0c67",
-                     *             "actor": "key:01a215db-20d9-71f8-bc7e-91628b0a4b53",
+                     *             "id": "01a25089-bc38-76fe-ae0f-315805290b65",
+                     *             "actor": "key:01a25089-b7fe-710a-96db-8c946d066cb8",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a215db-267e-7091-b419-63f76c33c092",
+                     *             "entityId": "01a25089-bb9c-745d-a6ad-4304b02a7535",
                      *             "before": {
-                     *               "id": "01a215db-267e-7091-b419-63f76c33c092",
+                     *               "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9"
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914"
                      *             },
                      *             "after": {
-                     *               "id": "01a215db-267e-7091-b419-63f76c33c092",
+                     *               "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 6,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "decision": {
-                     *                 "id": "01a215db-2779-76c7-a1cf-839fa05a4950",
+                     *                 "id": "01a25089-bc2a-7271-b421-57813480f161",
                      *                 "stage": "panel",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-11-26T03:16:53.746Z"
+                     *             "at": "2026-12-07T12:45:33.606Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-2795-7160-912e-8e98410a2e92",
-                     *             "actor": "key:01a215db-20d9-71f8-bc7e-91628b0a4b53",
+                     *             "id": "01a25089-bc38-76ff-ad52-baa4d1e9fbf2",
+                     *             "actor": "key:01a25089-b7fe-710a-96db-8c946d066cb8",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.agreed",
                      *             "entityType": "budget",
-                     *             "entityId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *             "entityId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *             "before": {
-                     *               "id": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "id": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "referral": null,
-                     *               "schemeId": "01a215db-1c15-7538-826d-2a0259a8b82b",
+                     *               "schemeId": "01a25089-b56a-739e-88a8-52c207b146ec",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *               "assessmentId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
@@ -41635,37 +41653,37 @@ export interface operations {
                      *               "annualContributionPence": 78000
                      *             },
                      *             "after": {
-                     *               "id": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "id": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "referral": null,
-                     *               "schemeId": "01a215db-1c15-7538-826d-2a0259a8b82b",
+                     *               "schemeId": "01a25089-b56a-739e-88a8-52c207b146ec",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *               "assessmentId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-11-26T03:16:53.746Z"
+                     *             "at": "2026-12-07T12:45:33.606Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-2795-7161-a5c2-c155fbf5424b",
-                     *             "actor": "key:01a215db-20d9-71f8-bc7e-91628b0a4b53",
+                     *             "id": "01a25089-bc38-7700-a02e-b269c9eaf672",
+                     *             "actor": "key:01a25089-b7fe-710a-96db-8c946d066cb8",
                      *             "actorName": "[redacted]",
                      *             "action": "payment-agreement.created",
                      *             "entityType": "payment-agreement",
-                     *             "entityId": "01a215db-2785-7033-976c-dea0fa6fad77",
+                     *             "entityId": "01a25089-bc30-757a-b05e-dc8397fbe57e",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215db-2785-7033-976c-dea0fa6fad77",
+                     *               "id": "01a25089-bc30-757a-b05e-dc8397fbe57e",
                      *               "funders": [
                      *                 "council"
                      *               ],
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "frequency": "monthly",
                      *               "startDate": "2026-12-01",
                      *               "collection": "net",
@@ -41674,371 +41692,371 @@ export interface operations {
                      *               "grossAnnualPence": 4027500,
                      *               "contributionAnnualPence": 78000
                      *             },
-                     *             "at": "2026-11-26T03:16:53.746Z"
+                     *             "at": "2026-12-07T12:45:33.606Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-2795-7162-8998-c275eb6f39d0",
-                     *             "actor": "key:01a215db-20d9-71f8-bc7e-91628b0a4b53",
+                     *             "id": "01a25089-bc38-7701-b7c0-4ce587a65dee",
+                     *             "actor": "key:01a25089-b7fe-710a-96db-8c946d066cb8",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a215db-278d-725e-b784-c342d016ec1f",
+                     *             "entityId": "01a25089-bc34-710f-bfba-96b9d5c03ff2",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215db-278d-725e-b784-c342d016ec1f",
+                     *               "id": "01a25089-bc34-710f-bfba-96b9d5c03ff2",
                      *               "kind": "first",
                      *               "status": "scheduled",
                      *               "dueDate": "2026-12-29",
                      *               "version": 1,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-11-26T03:16:53.746Z"
+                     *             "at": "2026-12-07T12:45:33.606Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-2795-7163-8533-a29c6f8f374e",
-                     *             "actor": "key:01a215db-20d9-71f8-bc7e-91628b0a4b53",
+                     *             "id": "01a25089-bc38-7702-972d-1346e9774283",
+                     *             "actor": "key:01a25089-b7fe-710a-96db-8c946d066cb8",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a215db-278d-725f-96d8-b611fbae100a",
+                     *             "entityId": "01a25089-bc34-7110-82b7-1b8636db34ff",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215db-278d-725f-96d8-b611fbae100a",
+                     *               "id": "01a25089-bc34-7110-82b7-1b8636db34ff",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-11-26T03:16:53.746Z"
+                     *             "at": "2026-12-07T12:45:33.606Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-2808-76af-8711-ccb4d8b10635",
-                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "id": "01a25089-bc75-7261-8fc1-f3fdc0e5f890",
+                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a215db-27fe-7248-8af9-012bbfc71098",
+                     *             "entityId": "01a25089-bc6f-738b-9371-1aa78e548f5a",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215db-27fe-7248-8af9-012bbfc71098",
+                     *               "id": "01a25089-bc6f-738b-9371-1aa78e548f5a",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "referral": null,
-                     *               "schemeId": "01a215db-27a3-74a1-9f56-9ed0bd65e859",
+                     *               "schemeId": "01a25089-bc43-7799-bafe-24b0dc5ea548",
                      *               "startDate": "2027-04-01",
-                     *               "assessmentId": "01a215db-23af-70d3-8e61-c1037844eadc",
-                     *               "upratingRunId": "01a215db-27c9-7121-bfb1-00cc4297a98c",
+                     *               "assessmentId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *               "upratingRunId": "01a25089-bc51-7369-a208-98360f223c32",
                      *               "netAnnualPence": 4074800,
                      *               "rasAnnualPence": 4152800,
-                     *               "replacesBudgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "replacesBudgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "totalAnnualPence": 4152800,
                      *               "councilAnnualPence": 4152800,
                      *               "annualContributionPence": 78000,
                      *               "transitionalProtectionPence": 0
                      *             },
-                     *             "at": "2026-11-26T03:16:53.875Z"
+                     *             "at": "2026-12-07T12:45:33.672Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-2808-76b0-ba3e-62680ae9df70",
-                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "id": "01a25089-bc75-7262-9f14-cd2892170442",
+                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a215db-2803-7126-9429-5d9297d5fb1a",
+                     *             "entityId": "01a25089-bc71-7009-be32-5411e9c02598",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215db-2803-7126-9429-5d9297d5fb1a",
+                     *               "id": "01a25089-bc71-7009-be32-5411e9c02598",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
-                     *               "upratingRunId": "01a215db-27c9-7121-bfb1-00cc4297a98c",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "upratingRunId": "01a25089-bc51-7369-a208-98360f223c32",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-11-26T03:16:53.875Z"
+                     *             "at": "2026-12-07T12:45:33.672Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-281f-7291-8a85-0afbc749e77d",
-                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "id": "01a25089-bc82-750d-964e-4bc36eb1dc1a",
+                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.created",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a215db-281b-701d-90d1-de8d75364497",
+                     *             "entityId": "01a25089-bc80-725a-8938-15fa99e70c85",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215db-281b-701d-90d1-de8d75364497",
+                     *               "id": "01a25089-bc80-725a-8938-15fa99e70c85",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "at": "2026-11-26T03:16:53.911Z"
+                     *             "at": "2026-12-07T12:45:33.694Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-29fe-71ae-9802-d95013dc9370",
-                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "id": "01a25089-bd90-70fe-80c5-9b91a803d6c0",
+                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *             "actorName": "[redacted]",
                      *             "action": "account-return.recorded",
                      *             "entityType": "account-return",
-                     *             "entityId": "01a215db-29fb-7761-88df-585c9244b0c8",
+                     *             "entityId": "01a25089-bd8f-741b-93d7-4a7e0c9c9ca0",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215db-29fb-7761-88df-585c9244b0c8",
+                     *               "id": "01a25089-bd8f-741b-93d7-4a7e0c9c9ca0",
                      *               "matches": true,
                      *               "periodTo": "2026-12-31",
                      *               "periodFrom": "2026-12-01",
-                     *               "agreementId": "01a215db-281b-701d-90d1-de8d75364497"
+                     *               "agreementId": "01a25089-bc80-725a-8938-15fa99e70c85"
                      *             },
-                     *             "at": "2026-11-26T03:16:54.389Z"
+                     *             "at": "2026-12-07T12:45:33.962Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-2a72-7425-90b2-575872537f9a",
-                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "id": "01a25089-bdd7-72ba-b17f-c5aedebcc50e",
+                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.suspended",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a215db-281b-701d-90d1-de8d75364497",
+                     *             "entityId": "01a25089-bc80-725a-8938-15fa99e70c85",
                      *             "before": {
-                     *               "id": "01a215db-281b-701d-90d1-de8d75364497",
+                     *               "id": "01a25089-bc80-725a-8938-15fa99e70c85",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
                      *             "after": {
-                     *               "id": "01a215db-281b-701d-90d1-de8d75364497",
+                     *               "id": "01a25089-bc80-725a-8938-15fa99e70c85",
                      *               "reason": "The card provider is re-issuing the card",
                      *               "status": "suspended",
                      *               "version": 2,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "at": "2026-11-26T03:16:54.508Z"
+                     *             "at": "2026-12-07T12:45:34.037Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-2a7e-7125-a826-10deaf41b1e5",
-                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "id": "01a25089-bdde-75e7-950c-e018c09a7600",
+                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.reinstated",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a215db-281b-701d-90d1-de8d75364497",
+                     *             "entityId": "01a25089-bc80-725a-8938-15fa99e70c85",
                      *             "before": {
-                     *               "id": "01a215db-281b-701d-90d1-de8d75364497",
+                     *               "id": "01a25089-bc80-725a-8938-15fa99e70c85",
                      *               "status": "suspended",
                      *               "version": 2,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
                      *             "after": {
-                     *               "id": "01a215db-281b-701d-90d1-de8d75364497",
+                     *               "id": "01a25089-bc80-725a-8938-15fa99e70c85",
                      *               "reason": "New card issued",
                      *               "status": "active",
                      *               "version": 3,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "at": "2026-11-26T03:16:54.523Z"
+                     *             "at": "2026-12-07T12:45:34.044Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-2ae8-71d9-9e10-1a72b1e5bf37",
-                     *             "actor": "key:01a215db-208e-747f-a686-019d15470a6d",
+                     *             "id": "01a25089-be14-707e-beaa-1bf3e218bcad",
+                     *             "actor": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a215db-2ae6-725d-950b-9966dfd9009d",
+                     *             "entityId": "01a25089-be13-7510-b71b-00e40710d036",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215db-2ae6-725d-950b-9966dfd9009d",
+                     *               "id": "01a25089-be13-7510-b71b-00e40710d036",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-03-01",
                      *               "version": 1,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-11-26T03:16:54.628Z"
+                     *             "at": "2026-12-07T12:45:34.098Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-2b55-70cd-908e-611eae7c5a16",
-                     *             "actor": "key:01a215db-208e-747f-a686-019d15470a6d",
+                     *             "id": "01a25089-be49-7135-b0b4-ccd423d719a5",
+                     *             "actor": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *             "actorName": "[redacted]",
                      *             "action": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a215db-2803-7126-9429-5d9297d5fb1a",
+                     *             "entityId": "01a25089-bc71-7009-be32-5411e9c02598",
                      *             "before": {
-                     *               "id": "01a215db-2803-7126-9429-5d9297d5fb1a",
+                     *               "id": "01a25089-bc71-7009-be32-5411e9c02598",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "repeatEveryMonths": null
                      *             },
                      *             "after": {
-                     *               "id": "01a215db-2803-7126-9429-5d9297d5fb1a",
+                     *               "id": "01a25089-bc71-7009-be32-5411e9c02598",
                      *               "kind": "interim",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-04-01",
                      *               "version": 2,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": null
                      *             },
-                     *             "at": "2026-11-26T03:16:54.736Z"
+                     *             "at": "2026-12-07T12:45:34.150Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-2b89-71f5-be53-9d295fc21292",
-                     *             "actor": "key:01a215db-208e-747f-a686-019d15470a6d",
+                     *             "id": "01a25089-be5d-74a3-8cf6-f99bebff689e",
+                     *             "actor": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *             "actorName": "[redacted]",
                      *             "action": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a215db-278d-725f-96d8-b611fbae100a",
+                     *             "entityId": "01a25089-bc34-7110-82b7-1b8636db34ff",
                      *             "before": {
-                     *               "id": "01a215db-278d-725f-96d8-b611fbae100a",
+                     *               "id": "01a25089-bc34-7110-82b7-1b8636db34ff",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "repeatEveryMonths": null
                      *             },
                      *             "after": {
-                     *               "id": "01a215db-278d-725f-96d8-b611fbae100a",
+                     *               "id": "01a25089-bc34-7110-82b7-1b8636db34ff",
                      *               "kind": "annual",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 2,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": 3155153
                      *             },
-                     *             "at": "2026-11-26T03:16:54.782Z"
+                     *             "at": "2026-12-07T12:45:34.167Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-2bb8-7102-997a-8961517d8c01",
-                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "id": "01a25089-be75-76b2-aafa-012a7f6907bd",
+                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *             "actorName": "[redacted]",
                      *             "action": "review.clawback-decided",
                      *             "entityType": "review",
-                     *             "entityId": "01a215db-278d-725f-96d8-b611fbae100a",
+                     *             "entityId": "01a25089-bc34-7110-82b7-1b8636db34ff",
                      *             "before": {
-                     *               "id": "01a215db-278d-725f-96d8-b611fbae100a",
+                     *               "id": "01a25089-bc34-7110-82b7-1b8636db34ff",
                      *               "kind": "annual",
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 2,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "repeatEveryMonths": null
                      *             },
                      *             "after": {
-                     *               "id": "01a215db-278d-725f-96d8-b611fbae100a",
+                     *               "id": "01a25089-bc34-7110-82b7-1b8636db34ff",
                      *               "kind": "annual",
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 3,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "decision": "reduce",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "amountPence": 1577576,
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-11-26T03:16:54.828Z"
+                     *             "at": "2026-12-07T12:45:34.192Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-2be6-769d-b57f-e15a11561b20",
-                     *             "actor": "key:01a215db-208e-747f-a686-019d15470a6d",
+                     *             "id": "01a25089-be8c-7188-9f87-b13bd61fb3ff",
+                     *             "actor": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *             "actorName": "[redacted]",
                      *             "action": "appeal.lodged",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a215db-2be3-7286-bbdf-6eda5d7b285f",
+                     *             "entityId": "01a25089-be8b-7349-b003-f626bc412261",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215db-2be3-7286-bbdf-6eda5d7b285f",
+                     *               "id": "01a25089-be8b-7349-b003-f626bc412261",
                      *               "planId": null,
                      *               "status": "lodged",
                      *               "subject": "budget",
                      *               "version": 1,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9"
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914"
                      *             },
-                     *             "at": "2026-11-26T03:16:54.882Z"
+                     *             "at": "2026-12-07T12:45:34.218Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-2c1b-7437-beec-7584d3d88704",
-                     *             "actor": "key:01a215db-20d9-71f8-bc7e-91628b0a4b53",
+                     *             "id": "01a25089-bea8-72ca-bfde-29e5133fa000",
+                     *             "actor": "key:01a25089-b7fe-710a-96db-8c946d066cb8",
                      *             "actorName": "[redacted]",
                      *             "action": "appeal.not-upheld",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a215db-2be3-7286-bbdf-6eda5d7b285f",
+                     *             "entityId": "01a25089-be8b-7349-b003-f626bc412261",
                      *             "before": {
-                     *               "id": "01a215db-2be3-7286-bbdf-6eda5d7b285f",
+                     *               "id": "01a25089-be8b-7349-b003-f626bc412261",
                      *               "planId": null,
                      *               "status": "lodged",
                      *               "subject": "budget",
                      *               "version": 1,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9"
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914"
                      *             },
                      *             "after": {
-                     *               "id": "01a215db-2be3-7286-bbdf-6eda5d7b285f",
+                     *               "id": "01a25089-be8b-7349-b003-f626bc412261",
                      *               "planId": null,
                      *               "status": "not-upheld",
                      *               "subject": "budget",
                      *               "version": 2,
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9"
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914"
                      *             },
-                     *             "at": "2026-11-26T03:16:54.936Z"
+                     *             "at": "2026-12-07T12:45:34.246Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-2df7-75a1-bfa9-08706dbcaec4",
-                     *             "actor": "key:01a215db-20b8-76a6-ad1a-6c6485599e96",
+                     *             "id": "01a25089-bfbc-7158-ac19-6f328b44be83",
+                     *             "actor": "key:01a25089-b7f6-7315-a53f-8d71bdf1f7e3",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.ended",
                      *             "entityType": "budget",
-                     *             "entityId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *             "entityId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *             "before": {
-                     *               "id": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "id": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "referral": null,
-                     *               "schemeId": "01a215db-1c15-7538-826d-2a0259a8b82b",
+                     *               "schemeId": "01a25089-b56a-739e-88a8-52c207b146ec",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *               "assessmentId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
@@ -42046,63 +42064,63 @@ export interface operations {
                      *               "annualContributionPence": 78000
                      *             },
                      *             "after": {
-                     *               "id": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "id": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "reason": "Moved to another council area",
                      *               "status": "ended",
                      *               "endDate": "2027-09-30",
                      *               "version": 3,
-                     *               "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *               "referral": null,
-                     *               "schemeId": "01a215db-1c15-7538-826d-2a0259a8b82b",
+                     *               "schemeId": "01a25089-b56a-739e-88a8-52c207b146ec",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a215db-23af-70d3-8e61-c1037844eadc",
+                     *               "assessmentId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-11-26T03:16:55.413Z"
+                     *             "at": "2026-12-07T12:45:34.522Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-28b8-77c9-ab40-64e2dbbe48da",
-                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "id": "01a25089-bcdc-731f-be23-019fe6c4f87a",
+                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215db-28b0-71d1-97b3-f09b52d0b4e3",
+                     *             "entityId": "01a25089-bcd8-73c3-9750-5b9ca105e972",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215db-28b0-71d1-97b3-f09b52d0b4e3",
+                     *               "id": "01a25089-bcd8-73c3-9750-5b9ca105e972",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "direction": "in",
                      *               "occurredOn": "2026-12-01",
                      *               "amountPence": 329125,
-                     *               "paymentRunId": "01a215db-2888-72d9-88b6-93da4ca223c1",
+                     *               "paymentRunId": "01a25089-bcc4-7467-b2d0-9e7a02dde76b",
                      *               "instalmentNumber": 1
                      *             },
-                     *             "at": "2026-11-26T03:16:54.052Z"
+                     *             "at": "2026-12-07T12:45:33.780Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-2911-7421-b30c-600492e80bdf",
-                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "id": "01a25089-bd0b-7238-8f0b-43b5a7f7e92f",
+                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215db-2910-7022-adce-c673910a8bf8",
+                     *             "entityId": "01a25089-bd0b-7237-9f96-0c26f5dd9c84",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215db-2910-7022-adce-c673910a8bf8",
+                     *               "id": "01a25089-bd0b-7237-9f96-0c26f5dd9c84",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:16:54.151Z",
-                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *               "createdAt": "2026-12-07T12:45:33.830Z",
+                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-01-01",
@@ -42112,25 +42130,25 @@ export interface operations {
                      *               "instalmentNumber": 2,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-11-26T03:16:54.151Z"
+                     *             "at": "2026-12-07T12:45:33.830Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-292e-70c0-bf05-98b4e3208bbc",
-                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "id": "01a25089-bd1c-7649-9433-bffc8d1ec4c1",
+                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215db-292d-76ae-991a-88dece62f127",
+                     *             "entityId": "01a25089-bd1c-7648-9219-8eb64b03dd00",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215db-292d-76ae-991a-88dece62f127",
+                     *               "id": "01a25089-bd1c-7648-9219-8eb64b03dd00",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:16:54.183Z",
-                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *               "createdAt": "2026-12-07T12:45:33.847Z",
+                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-02-01",
@@ -42140,25 +42158,25 @@ export interface operations {
                      *               "instalmentNumber": 3,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-11-26T03:16:54.183Z"
+                     *             "at": "2026-12-07T12:45:33.847Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-2942-71e7-b966-6f824944455e",
-                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "id": "01a25089-bd25-7562-bf04-f65d155f5a76",
+                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215db-2941-763c-b33e-c6897ca9bead",
+                     *             "entityId": "01a25089-bd25-7561-a1e0-2013dc384653",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215db-2941-763c-b33e-c6897ca9bead",
+                     *               "id": "01a25089-bd25-7561-a1e0-2013dc384653",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:16:54.203Z",
-                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *               "createdAt": "2026-12-07T12:45:33.857Z",
+                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-03-01",
@@ -42168,25 +42186,25 @@ export interface operations {
                      *               "instalmentNumber": 4,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-11-26T03:16:54.203Z"
+                     *             "at": "2026-12-07T12:45:33.857Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-2953-7421-aa84-1069d1c2570a",
-                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "id": "01a25089-bd30-7019-9dd7-98bbd49d4f94",
+                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215db-2952-7677-aaae-415312091a28",
+                     *             "entityId": "01a25089-bd30-7018-8d7a-f9b5f7aabe97",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215db-2952-7677-aaae-415312091a28",
+                     *               "id": "01a25089-bd30-7018-8d7a-f9b5f7aabe97",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:16:54.219Z",
-                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *               "createdAt": "2026-12-07T12:45:33.867Z",
+                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-04-01",
@@ -42196,25 +42214,25 @@ export interface operations {
                      *               "instalmentNumber": 5,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-11-26T03:16:54.219Z"
+                     *             "at": "2026-12-07T12:45:33.867Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-2965-7145-ba85-0460767d3761",
-                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "id": "01a25089-bd3b-7726-8bdb-4dd678903b18",
+                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215db-2964-7765-9c20-388aa2925467",
+                     *             "entityId": "01a25089-bd3a-7083-8bf2-4524485d9d00",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215db-2964-7765-9c20-388aa2925467",
+                     *               "id": "01a25089-bd3a-7083-8bf2-4524485d9d00",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:16:54.238Z",
-                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *               "createdAt": "2026-12-07T12:45:33.878Z",
+                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-05-01",
@@ -42224,25 +42242,25 @@ export interface operations {
                      *               "instalmentNumber": 6,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-11-26T03:16:54.238Z"
+                     *             "at": "2026-12-07T12:45:33.878Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-2975-70f4-a4c5-ee263eecdd34",
-                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "id": "01a25089-bd48-7199-9f5f-3e48d3d0f5cf",
+                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215db-2974-7732-b133-cac1e02712f6",
+                     *             "entityId": "01a25089-bd47-76d7-a413-c67b8a68d2f1",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215db-2974-7732-b133-cac1e02712f6",
+                     *               "id": "01a25089-bd47-76d7-a413-c67b8a68d2f1",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:16:54.255Z",
-                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *               "createdAt": "2026-12-07T12:45:33.890Z",
+                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-06-01",
@@ -42252,25 +42270,25 @@ export interface operations {
                      *               "instalmentNumber": 7,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-11-26T03:16:54.255Z"
+                     *             "at": "2026-12-07T12:45:33.890Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-2994-7441-a72b-0be15101c5d2",
-                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "id": "01a25089-bd58-72cb-92a8-65230fd0a276",
+                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215db-2993-71f8-88fe-a8d289315b75",
+                     *             "entityId": "01a25089-bd55-71aa-a0bc-109c229a2dbb",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215db-2993-71f8-88fe-a8d289315b75",
+                     *               "id": "01a25089-bd55-71aa-a0bc-109c229a2dbb",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:16:54.282Z",
-                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *               "createdAt": "2026-12-07T12:45:33.905Z",
+                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-07-01",
@@ -42280,25 +42298,25 @@ export interface operations {
                      *               "instalmentNumber": 8,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-11-26T03:16:54.282Z"
+                     *             "at": "2026-12-07T12:45:33.905Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-29aa-76dc-9fff-9b91ecd1d2d8",
-                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "id": "01a25089-bd61-7042-ae09-ba71f06d67af",
+                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215db-29a9-7592-8205-137dc4336974",
+                     *             "entityId": "01a25089-bd61-7041-a3db-85fb97a8852c",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215db-29a9-7592-8205-137dc4336974",
+                     *               "id": "01a25089-bd61-7041-a3db-85fb97a8852c",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:16:54.301Z",
-                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *               "createdAt": "2026-12-07T12:45:33.916Z",
+                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-08-01",
@@ -42308,25 +42326,25 @@ export interface operations {
                      *               "instalmentNumber": 9,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-11-26T03:16:54.301Z"
+                     *             "at": "2026-12-07T12:45:33.916Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-29be-7598-bb06-720c9105fd30",
-                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "id": "01a25089-bd6e-7346-b53d-8ba1ee188875",
+                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215db-29bc-7570-9c7a-684937b70b9d",
+                     *             "entityId": "01a25089-bd6d-7296-b85c-c00b7386b14e",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215db-29bc-7570-9c7a-684937b70b9d",
+                     *               "id": "01a25089-bd6d-7296-b85c-c00b7386b14e",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:16:54.324Z",
-                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *               "createdAt": "2026-12-07T12:45:33.926Z",
+                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-09-01",
@@ -42336,25 +42354,25 @@ export interface operations {
                      *               "instalmentNumber": 10,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-11-26T03:16:54.324Z"
+                     *             "at": "2026-12-07T12:45:33.926Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-29d0-7694-932e-dcebc06471f5",
-                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "id": "01a25089-bd7a-70d5-81fe-594a34463893",
+                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215db-29ce-7021-ab7a-d5da32a25383",
+                     *             "entityId": "01a25089-bd7a-70d4-9ef2-6c404dab908d",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215db-29ce-7021-ab7a-d5da32a25383",
+                     *               "id": "01a25089-bd7a-70d4-9ef2-6c404dab908d",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:16:54.343Z",
-                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *               "createdAt": "2026-12-07T12:45:33.942Z",
+                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-10-01",
@@ -42364,25 +42382,25 @@ export interface operations {
                      *               "instalmentNumber": 11,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-11-26T03:16:54.343Z"
+                     *             "at": "2026-12-07T12:45:33.942Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-29e6-753f-b6fa-303445c63047",
-                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "id": "01a25089-bd84-7495-94a3-c75291e19dc9",
+                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215db-29e5-702f-945c-5b295431e102",
+                     *             "entityId": "01a25089-bd83-722b-a833-1cef27cbf1af",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215db-29e5-702f-945c-5b295431e102",
+                     *               "id": "01a25089-bd83-722b-a833-1cef27cbf1af",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-11-26T03:16:54.364Z",
-                     *               "createdBy": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *               "createdAt": "2026-12-07T12:45:33.951Z",
+                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-11-01",
@@ -42392,30 +42410,30 @@ export interface operations {
                      *               "instalmentNumber": 12,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-11-26T03:16:54.364Z"
+                     *             "at": "2026-12-07T12:45:33.951Z"
                      *           },
                      *           {
-                     *             "id": "01a215db-2bb8-7101-baf2-e630458f60e3",
-                     *             "actor": "key:01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "id": "01a25089-be75-76b1-bb25-01d4ffeee63a",
+                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a215db-2bb4-767d-ae9f-5ef347c01219",
+                     *             "entityId": "01a25089-be73-7615-839a-70b8fcf9d4de",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a215db-2bb4-767d-ae9f-5ef347c01219",
+                     *               "id": "01a25089-be73-7615-839a-70b8fcf9d4de",
                      *               "kind": "clawback",
                      *               "funder": "council",
-                     *               "budgetId": "01a215db-25c5-7286-857e-e3977a230847",
+                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
                      *               "amountPence": 1577576
                      *             },
-                     *             "at": "2026-11-26T03:16:54.828Z"
+                     *             "at": "2026-12-07T12:45:34.192Z"
                      *           }
                      *         ],
                      *         "accessLog": [
                      *           {
-                     *             "at": "2026-11-26T03:16:52.675Z",
-                     *             "keyId": "01a215db-208e-747f-a686-019d15470a6d",
+                     *             "at": "2026-12-07T12:45:32.885Z",
+                     *             "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listPeople",
                      *             "what": [
@@ -42425,30 +42443,30 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-11-26T03:16:52.681Z",
-                     *             "keyId": "01a215db-208e-747f-a686-019d15470a6d",
+                     *             "at": "2026-12-07T12:45:32.888Z",
+                     *             "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getPerson",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "getPerson",
-                     *             "entityId": "01a215db-22ff-7756-8598-085c9c69c1c9"
+                     *             "entityId": "01a25089-b92d-70f1-ae05-b3b158e86914"
                      *           },
                      *           {
-                     *             "at": "2026-11-26T03:16:52.771Z",
-                     *             "keyId": "01a215db-1bc8-75c4-a2f2-37de8855bcca",
+                     *             "at": "2026-12-07T12:45:32.937Z",
+                     *             "keyId": "01a25089-b525-75ee-b16d-82ed3f037b42",
                      *             "actorName": null,
                      *             "operationId": "getEqualityMonitoring",
                      *             "what": [
                      *               "special-category"
                      *             ],
                      *             "entityType": "getEqualityMonitoring",
-                     *             "entityId": "01a215db-22ff-7756-8598-085c9c69c1c9"
+                     *             "entityId": "01a25089-b92d-70f1-ae05-b3b158e86914"
                      *           },
                      *           {
-                     *             "at": "2026-11-26T03:16:52.922Z",
-                     *             "keyId": "01a215db-208e-747f-a686-019d15470a6d",
+                     *             "at": "2026-12-07T12:45:33.053Z",
+                     *             "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getAssessment",
                      *             "what": [
@@ -42456,11 +42474,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "getAssessment",
-                     *             "entityId": "01a215db-23af-70d3-8e61-c1037844eadc"
+                     *             "entityId": "01a25089-b98f-76d8-a3a1-f295bd324d27"
                      *           },
                      *           {
-                     *             "at": "2026-11-26T03:16:52.986Z",
-                     *             "keyId": "01a215db-208e-747f-a686-019d15470a6d",
+                     *             "at": "2026-12-07T12:45:33.087Z",
+                     *             "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listAssessments",
                      *             "what": [
@@ -42471,30 +42489,30 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-11-26T03:16:53.254Z",
-                     *             "keyId": "01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "at": "2026-12-07T12:45:33.286Z",
+                     *             "keyId": "01a25089-b807-749a-9057-d63d84ea5b01",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyFinancialAssessment",
                      *             "what": [
                      *               "money"
                      *             ],
                      *             "entityType": "verifyFinancialAssessment",
-                     *             "entityId": "01a215db-22ff-7756-8598-085c9c69c1c9"
+                     *             "entityId": "01a25089-b92d-70f1-ae05-b3b158e86914"
                      *           },
                      *           {
-                     *             "at": "2026-11-26T03:16:53.300Z",
-                     *             "keyId": "01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "at": "2026-12-07T12:45:33.330Z",
+                     *             "keyId": "01a25089-b807-749a-9057-d63d84ea5b01",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listFinancialAssessments",
                      *             "what": [
                      *               "money"
                      *             ],
                      *             "entityType": "listFinancialAssessments",
-                     *             "entityId": "01a215db-22ff-7756-8598-085c9c69c1c9"
+                     *             "entityId": "01a25089-b92d-70f1-ae05-b3b158e86914"
                      *           },
                      *           {
-                     *             "at": "2026-11-26T03:16:53.384Z",
-                     *             "keyId": "01a215db-208e-747f-a686-019d15470a6d",
+                     *             "at": "2026-12-07T12:45:33.394Z",
+                     *             "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getBudget",
                      *             "what": [
@@ -42502,11 +42520,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getBudget",
-                     *             "entityId": "01a215db-25c5-7286-857e-e3977a230847"
+                     *             "entityId": "01a25089-bb22-7517-bcbf-494f9d68190e"
                      *           },
                      *           {
-                     *             "at": "2026-11-26T03:16:53.398Z",
-                     *             "keyId": "01a215db-208e-747f-a686-019d15470a6d",
+                     *             "at": "2026-12-07T12:45:33.400Z",
+                     *             "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getLetter",
                      *             "what": [
@@ -42514,22 +42532,22 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getLetter",
-                     *             "entityId": "01a215db-25c5-7286-857e-e3977a230847"
+                     *             "entityId": "01a25089-bb22-7517-bcbf-494f9d68190e"
                      *           },
                      *           {
-                     *             "at": "2026-11-26T03:16:53.411Z",
-                     *             "keyId": "01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "at": "2026-12-07T12:45:33.406Z",
+                     *             "keyId": "01a25089-b807-749a-9057-d63d84ea5b01",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyBudget",
                      *             "what": [
                      *               "money"
                      *             ],
                      *             "entityType": "verifyBudget",
-                     *             "entityId": "01a215db-25c5-7286-857e-e3977a230847"
+                     *             "entityId": "01a25089-bb22-7517-bcbf-494f9d68190e"
                      *           },
                      *           {
-                     *             "at": "2026-11-26T03:16:53.478Z",
-                     *             "keyId": "01a215db-208e-747f-a686-019d15470a6d",
+                     *             "at": "2026-12-07T12:45:33.461Z",
+                     *             "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listBudgets",
                      *             "what": [
@@ -42540,8 +42558,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-11-26T03:16:53.607Z",
-                     *             "keyId": "01a215db-208e-747f-a686-019d15470a6d",
+                     *             "at": "2026-12-07T12:45:33.522Z",
+                     *             "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getSupportPlan",
                      *             "what": [
@@ -42549,11 +42567,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getSupportPlan",
-                     *             "entityId": "01a215db-267e-7091-b419-63f76c33c092"
+                     *             "entityId": "01a25089-bb9c-745d-a6ad-4304b02a7535"
                      *           },
                      *           {
-                     *             "at": "2026-11-26T03:16:53.673Z",
-                     *             "keyId": "01a215db-208e-747f-a686-019d15470a6d",
+                     *             "at": "2026-12-07T12:45:33.562Z",
+                     *             "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listSupportPlans",
                      *             "what": [
@@ -42564,41 +42582,41 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-11-26T03:16:54.142Z",
-                     *             "keyId": "01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "at": "2026-12-07T12:45:33.825Z",
+                     *             "keyId": "01a25089-b807-749a-9057-d63d84ea5b01",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getBudgetAccount",
                      *             "what": [
                      *               "money"
                      *             ],
                      *             "entityType": "getBudgetAccount",
-                     *             "entityId": "01a215db-25c5-7286-857e-e3977a230847"
+                     *             "entityId": "01a25089-bb22-7517-bcbf-494f9d68190e"
                      *           },
                      *           {
-                     *             "at": "2026-11-26T03:16:54.426Z",
-                     *             "keyId": "01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "at": "2026-12-07T12:45:33.989Z",
+                     *             "keyId": "01a25089-b807-749a-9057-d63d84ea5b01",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getDirectPaymentAgreement",
                      *             "what": [
                      *               "money"
                      *             ],
                      *             "entityType": "getDirectPaymentAgreement",
-                     *             "entityId": "01a215db-281b-701d-90d1-de8d75364497"
+                     *             "entityId": "01a25089-bc80-725a-8938-15fa99e70c85"
                      *           },
                      *           {
-                     *             "at": "2026-11-26T03:16:54.502Z",
-                     *             "keyId": "01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "at": "2026-12-07T12:45:34.033Z",
+                     *             "keyId": "01a25089-b807-749a-9057-d63d84ea5b01",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getDirectPaymentAgreement",
                      *             "what": [
                      *               "money"
                      *             ],
                      *             "entityType": "getDirectPaymentAgreement",
-                     *             "entityId": "01a215db-281b-701d-90d1-de8d75364497"
+                     *             "entityId": "01a25089-bc80-725a-8938-15fa99e70c85"
                      *           },
                      *           {
-                     *             "at": "2026-11-26T03:16:54.620Z",
-                     *             "keyId": "01a215db-208e-747f-a686-019d15470a6d",
+                     *             "at": "2026-12-07T12:45:34.093Z",
+                     *             "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listReviews",
                      *             "what": [
@@ -42609,8 +42627,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-11-26T03:16:54.727Z",
-                     *             "keyId": "01a215db-208e-747f-a686-019d15470a6d",
+                     *             "at": "2026-12-07T12:45:34.146Z",
+                     *             "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getReview",
                      *             "what": [
@@ -42618,11 +42636,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getReview",
-                     *             "entityId": "01a215db-2803-7126-9429-5d9297d5fb1a"
+                     *             "entityId": "01a25089-bc71-7009-be32-5411e9c02598"
                      *           },
                      *           {
-                     *             "at": "2026-11-26T03:16:54.776Z",
-                     *             "keyId": "01a215db-208e-747f-a686-019d15470a6d",
+                     *             "at": "2026-12-07T12:45:34.163Z",
+                     *             "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getReview",
                      *             "what": [
@@ -42630,33 +42648,33 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getReview",
-                     *             "entityId": "01a215db-278d-725f-96d8-b611fbae100a"
+                     *             "entityId": "01a25089-bc34-7110-82b7-1b8636db34ff"
                      *           },
                      *           {
-                     *             "at": "2026-11-26T03:16:54.875Z",
-                     *             "keyId": "01a215db-20ef-720e-a376-5bdb09868960",
+                     *             "at": "2026-12-07T12:45:34.214Z",
+                     *             "keyId": "01a25089-b807-749a-9057-d63d84ea5b01",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyClawback",
                      *             "what": [
                      *               "money"
                      *             ],
                      *             "entityType": "verifyClawback",
-                     *             "entityId": "01a215db-278d-725f-96d8-b611fbae100a"
+                     *             "entityId": "01a25089-bc34-7110-82b7-1b8636db34ff"
                      *           },
                      *           {
-                     *             "at": "2026-11-26T03:16:54.907Z",
-                     *             "keyId": "01a215db-20d9-71f8-bc7e-91628b0a4b53",
+                     *             "at": "2026-12-07T12:45:34.232Z",
+                     *             "keyId": "01a25089-b7fe-710a-96db-8c946d066cb8",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getAppeal",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "getAppeal",
-                     *             "entityId": "01a215db-2be3-7286-bbdf-6eda5d7b285f"
+                     *             "entityId": "01a25089-be8b-7349-b003-f626bc412261"
                      *           },
                      *           {
-                     *             "at": "2026-11-26T03:16:54.925Z",
-                     *             "keyId": "01a215db-20d9-71f8-bc7e-91628b0a4b53",
+                     *             "at": "2026-12-07T12:45:34.242Z",
+                     *             "keyId": "01a25089-b7fe-710a-96db-8c946d066cb8",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listAppeals",
                      *             "what": [
@@ -42831,11 +42849,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a215db-2e01-7375-b350-36652706dbf8",
+                     *       "personId": "01a25089-bfc0-753c-b044-09e9d784778b",
                      *       "legalHold": {
                      *         "reason": "Complaint ref C-1042 open",
-                     *         "placedBy": "key:01a215db-1bc8-75c4-a2f2-37de8855bcca",
-                     *         "placedAt": "2026-11-26T03:16:55.438Z"
+                     *         "placedBy": "key:01a25089-b525-75ee-b16d-82ed3f037b42",
+                     *         "placedAt": "2026-12-07T12:45:34.537Z"
                      *       },
                      *       "version": 2
                      *     }
@@ -43036,7 +43054,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a215db-2e01-7375-b350-36652706dbf8",
+                     *       "personId": "01a25089-bfc0-753c-b044-09e9d784778b",
                      *       "legalHold": null,
                      *       "version": 3
                      *     }
@@ -43216,8 +43234,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-2e01-7375-b350-36652706dbf8",
-                     *       "erasedAt": "2026-11-26T03:16:55.478Z",
+                     *       "id": "01a25089-bfc0-753c-b044-09e9d784778b",
+                     *       "erasedAt": "2026-12-07T12:45:34.558Z",
                      *       "reason": "request"
                      *     }
                      */
@@ -43422,7 +43440,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "asOf": "2026-11-26",
+                     *       "asOf": "2026-12-07",
                      *       "dryRun": true,
                      *       "policy": {
                      *         "personRecordYears": 8,
@@ -43435,7 +43453,7 @@ export interface operations {
                      *       "erased": [],
                      *       "skipped": [],
                      *       "auditRecords": {
-                     *         "before": "2016-11-26",
+                     *         "before": "2016-12-07",
                      *         "auditRecords": 0,
                      *         "accessLog": 0,
                      *         "removed": false
@@ -43619,353 +43637,353 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215db-2343-7459-80ac-28bfaa5f6d89",
-                     *           "at": "2026-11-26T03:16:52.675Z",
-                     *           "keyId": "01a215db-208e-747f-a686-019d15470a6d",
+                     *           "id": "01a25089-b955-771c-82a2-7e76a690b8fa",
+                     *           "at": "2026-12-07T12:45:32.885Z",
+                     *           "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listPeople",
-                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "d7cff0fb-e1a6-44ce-8975-70e5fb643ed1"
+                     *           "requestId": "31ae2a34-a46a-48d9-bdbb-3bb9d1ccb2d1"
                      *         },
                      *         {
-                     *           "id": "01a215db-2349-748c-ae54-8548b04fc040",
-                     *           "at": "2026-11-26T03:16:52.681Z",
-                     *           "keyId": "01a215db-208e-747f-a686-019d15470a6d",
+                     *           "id": "01a25089-b958-76d1-85f3-2bd38dce9de7",
+                     *           "at": "2026-12-07T12:45:32.888Z",
+                     *           "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getPerson",
-                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "getPerson",
-                     *           "entityId": "01a215db-22ff-7756-8598-085c9c69c1c9",
-                     *           "requestId": "bb4cb374-91aa-4eeb-b20e-5ca2da9d5b50"
+                     *           "entityId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "requestId": "dc9de7c4-9358-4bb9-9448-549a6e26d40a"
                      *         },
                      *         {
-                     *           "id": "01a215db-23a3-775e-817b-10d8e47f7f2a",
-                     *           "at": "2026-11-26T03:16:52.771Z",
-                     *           "keyId": "01a215db-1bc8-75c4-a2f2-37de8855bcca",
+                     *           "id": "01a25089-b989-75d4-97de-6c15a2ba80ef",
+                     *           "at": "2026-12-07T12:45:32.937Z",
+                     *           "keyId": "01a25089-b525-75ee-b16d-82ed3f037b42",
                      *           "actorName": null,
                      *           "operationId": "getEqualityMonitoring",
-                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *           "what": [
                      *             "special-category"
                      *           ],
                      *           "entityType": "getEqualityMonitoring",
-                     *           "entityId": "01a215db-22ff-7756-8598-085c9c69c1c9",
-                     *           "requestId": "4023dcab-724c-407b-ba38-6f4edd625998"
+                     *           "entityId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "requestId": "cd1beb9b-479b-4f2f-b4f9-39c32566299e"
                      *         },
                      *         {
-                     *           "id": "01a215db-243a-724b-8aa7-88d88955085f",
-                     *           "at": "2026-11-26T03:16:52.922Z",
-                     *           "keyId": "01a215db-208e-747f-a686-019d15470a6d",
+                     *           "id": "01a25089-b9fd-71a2-b381-1020ea33549c",
+                     *           "at": "2026-12-07T12:45:33.053Z",
+                     *           "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getAssessment",
-                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "getAssessment",
-                     *           "entityId": "01a215db-23af-70d3-8e61-c1037844eadc",
-                     *           "requestId": "4c017bfc-8e49-4ba4-a09b-94f49722c0d9"
+                     *           "entityId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *           "requestId": "a35a998a-eee2-44a6-9d30-d94437f1e338"
                      *         },
                      *         {
-                     *           "id": "01a215db-247a-74c0-898d-0a9c352a8bf0",
-                     *           "at": "2026-11-26T03:16:52.986Z",
-                     *           "keyId": "01a215db-208e-747f-a686-019d15470a6d",
+                     *           "id": "01a25089-ba1f-7300-aeee-9b8a4f82ca46",
+                     *           "at": "2026-12-07T12:45:33.087Z",
+                     *           "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listAssessments",
-                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "47801b62-efad-47f8-a254-6cdc85d5e3d9"
+                     *           "requestId": "6ebfe691-19fd-4dda-b6f9-d56047562886"
                      *         },
                      *         {
-                     *           "id": "01a215db-2586-71a0-be37-d32a2f835d30",
-                     *           "at": "2026-11-26T03:16:53.254Z",
-                     *           "keyId": "01a215db-20ef-720e-a376-5bdb09868960",
+                     *           "id": "01a25089-bae6-7412-a383-fca182f7efdb",
+                     *           "at": "2026-12-07T12:45:33.286Z",
+                     *           "keyId": "01a25089-b807-749a-9057-d63d84ea5b01",
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyFinancialAssessment",
-                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *           "what": [
                      *             "money"
                      *           ],
                      *           "entityType": "verifyFinancialAssessment",
-                     *           "entityId": "01a215db-22ff-7756-8598-085c9c69c1c9",
-                     *           "requestId": "ebe7f630-0ad8-4225-b6bb-8a9c4036174c"
+                     *           "entityId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "requestId": "f9f19d3d-b2e0-40ac-947a-dc47435656ce"
                      *         },
                      *         {
-                     *           "id": "01a215db-25b4-74ad-8bd6-4cbda9f49a39",
-                     *           "at": "2026-11-26T03:16:53.300Z",
-                     *           "keyId": "01a215db-20ef-720e-a376-5bdb09868960",
+                     *           "id": "01a25089-bb12-77a8-8c53-7fcae52d73e5",
+                     *           "at": "2026-12-07T12:45:33.330Z",
+                     *           "keyId": "01a25089-b807-749a-9057-d63d84ea5b01",
                      *           "actorName": "finance-1",
                      *           "operationId": "listFinancialAssessments",
-                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *           "what": [
                      *             "money"
                      *           ],
                      *           "entityType": "listFinancialAssessments",
-                     *           "entityId": "01a215db-22ff-7756-8598-085c9c69c1c9",
-                     *           "requestId": "6e4053e6-ab21-448d-acde-8b27370afba5"
+                     *           "entityId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "requestId": "5eb9fdde-e173-4cf5-b850-17b4bc3a6601"
                      *         },
                      *         {
-                     *           "id": "01a215db-2608-76c0-93ed-3a1594230247",
-                     *           "at": "2026-11-26T03:16:53.384Z",
-                     *           "keyId": "01a215db-208e-747f-a686-019d15470a6d",
+                     *           "id": "01a25089-bb52-752a-a486-16ee0bd23f98",
+                     *           "at": "2026-12-07T12:45:33.394Z",
+                     *           "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getBudget",
-                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getBudget",
-                     *           "entityId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *           "requestId": "ca27e1d5-b02a-4571-b391-c903bd023300"
+                     *           "entityId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *           "requestId": "5ad8321e-d336-4be0-9d53-21e161138f1a"
                      *         },
                      *         {
-                     *           "id": "01a215db-2616-7682-ba62-db365077f206",
-                     *           "at": "2026-11-26T03:16:53.398Z",
-                     *           "keyId": "01a215db-208e-747f-a686-019d15470a6d",
+                     *           "id": "01a25089-bb58-76ab-a100-a2d6b1d12ccf",
+                     *           "at": "2026-12-07T12:45:33.400Z",
+                     *           "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getLetter",
-                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getLetter",
-                     *           "entityId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *           "requestId": "f71103ed-7707-4bca-a4ad-2ad30d2bb5a6"
+                     *           "entityId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *           "requestId": "dc779225-2087-4175-b294-4328929fc6d5"
                      *         },
                      *         {
-                     *           "id": "01a215db-2623-761e-86c4-d4b8d09f92e7",
-                     *           "at": "2026-11-26T03:16:53.411Z",
-                     *           "keyId": "01a215db-20ef-720e-a376-5bdb09868960",
+                     *           "id": "01a25089-bb5e-743d-a9ac-8d16de2360e3",
+                     *           "at": "2026-12-07T12:45:33.406Z",
+                     *           "keyId": "01a25089-b807-749a-9057-d63d84ea5b01",
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyBudget",
-                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *           "what": [
                      *             "money"
                      *           ],
                      *           "entityType": "verifyBudget",
-                     *           "entityId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *           "requestId": "3a8f24d6-0875-4fc3-b780-45418b8eabbb"
+                     *           "entityId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *           "requestId": "4cfb963a-ef97-4473-95ba-878ac584bb15"
                      *         },
                      *         {
-                     *           "id": "01a215db-2666-7750-a614-54da4e0e8d74",
-                     *           "at": "2026-11-26T03:16:53.478Z",
-                     *           "keyId": "01a215db-208e-747f-a686-019d15470a6d",
+                     *           "id": "01a25089-bb95-718c-88fc-95ff31e36d64",
+                     *           "at": "2026-12-07T12:45:33.461Z",
+                     *           "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listBudgets",
-                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "8e158533-ca01-46f7-bf46-48165d4a5601"
+                     *           "requestId": "2969b57a-414a-4219-95f7-ffa4b6c56abf"
                      *         },
                      *         {
-                     *           "id": "01a215db-26e7-75f9-b708-361b5a19e6ba",
-                     *           "at": "2026-11-26T03:16:53.607Z",
-                     *           "keyId": "01a215db-208e-747f-a686-019d15470a6d",
+                     *           "id": "01a25089-bbd2-72d1-be19-5c42dc009776",
+                     *           "at": "2026-12-07T12:45:33.522Z",
+                     *           "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getSupportPlan",
-                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getSupportPlan",
-                     *           "entityId": "01a215db-267e-7091-b419-63f76c33c092",
-                     *           "requestId": "c16b9510-4eaa-4f9a-802f-bcafd246a970"
+                     *           "entityId": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *           "requestId": "8a1a83ad-5b7d-4107-92d4-7dae28a5cdcf"
                      *         },
                      *         {
-                     *           "id": "01a215db-2729-70eb-b4e4-c11b61d8a959",
-                     *           "at": "2026-11-26T03:16:53.673Z",
-                     *           "keyId": "01a215db-208e-747f-a686-019d15470a6d",
+                     *           "id": "01a25089-bbfa-71ed-8b43-9abb3371cd53",
+                     *           "at": "2026-12-07T12:45:33.562Z",
+                     *           "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listSupportPlans",
-                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "d5b55249-bebd-496f-9799-e35f13d84a99"
+                     *           "requestId": "271bacbe-6bc5-418d-9a91-0f10fa5a9430"
                      *         },
                      *         {
-                     *           "id": "01a215db-28fe-752b-9366-10d787073242",
-                     *           "at": "2026-11-26T03:16:54.142Z",
-                     *           "keyId": "01a215db-20ef-720e-a376-5bdb09868960",
+                     *           "id": "01a25089-bd01-7584-aee6-912ff8cac834",
+                     *           "at": "2026-12-07T12:45:33.825Z",
+                     *           "keyId": "01a25089-b807-749a-9057-d63d84ea5b01",
                      *           "actorName": "finance-1",
                      *           "operationId": "getBudgetAccount",
-                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *           "what": [
                      *             "money"
                      *           ],
                      *           "entityType": "getBudgetAccount",
-                     *           "entityId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *           "requestId": "0f0066ad-97ca-4db1-9c9d-020784d8d5c8"
+                     *           "entityId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *           "requestId": "a719880a-f451-4191-b9cd-e85375df7195"
                      *         },
                      *         {
-                     *           "id": "01a215db-2a1a-7538-992a-43f6b25aafb0",
-                     *           "at": "2026-11-26T03:16:54.426Z",
-                     *           "keyId": "01a215db-20ef-720e-a376-5bdb09868960",
+                     *           "id": "01a25089-bda5-7639-8556-ab9283433e18",
+                     *           "at": "2026-12-07T12:45:33.989Z",
+                     *           "keyId": "01a25089-b807-749a-9057-d63d84ea5b01",
                      *           "actorName": "finance-1",
                      *           "operationId": "getDirectPaymentAgreement",
-                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *           "what": [
                      *             "money"
                      *           ],
                      *           "entityType": "getDirectPaymentAgreement",
-                     *           "entityId": "01a215db-281b-701d-90d1-de8d75364497",
-                     *           "requestId": "e84f73ac-6c02-4639-9cdf-c5fdfc2c1405"
+                     *           "entityId": "01a25089-bc80-725a-8938-15fa99e70c85",
+                     *           "requestId": "799ae29f-8b85-4a52-8020-7453d2fb680a"
                      *         },
                      *         {
-                     *           "id": "01a215db-2a66-71a5-8738-5452df0495a0",
-                     *           "at": "2026-11-26T03:16:54.502Z",
-                     *           "keyId": "01a215db-20ef-720e-a376-5bdb09868960",
+                     *           "id": "01a25089-bdd1-739a-ac20-4971340b52aa",
+                     *           "at": "2026-12-07T12:45:34.033Z",
+                     *           "keyId": "01a25089-b807-749a-9057-d63d84ea5b01",
                      *           "actorName": "finance-1",
                      *           "operationId": "getDirectPaymentAgreement",
-                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *           "what": [
                      *             "money"
                      *           ],
                      *           "entityType": "getDirectPaymentAgreement",
-                     *           "entityId": "01a215db-281b-701d-90d1-de8d75364497",
-                     *           "requestId": "b54eda6a-84f7-474b-ad99-3416433b7a12"
+                     *           "entityId": "01a25089-bc80-725a-8938-15fa99e70c85",
+                     *           "requestId": "aa3c0693-e60e-44ce-89b3-a4f0479c7e7e"
                      *         },
                      *         {
-                     *           "id": "01a215db-2adc-7494-9bf1-9bf4af85b42b",
-                     *           "at": "2026-11-26T03:16:54.620Z",
-                     *           "keyId": "01a215db-208e-747f-a686-019d15470a6d",
+                     *           "id": "01a25089-be0d-769a-a03f-36f569b1fd13",
+                     *           "at": "2026-12-07T12:45:34.093Z",
+                     *           "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listReviews",
-                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "3b799979-ff30-4329-ac49-4b2e4144271e"
+                     *           "requestId": "49ef4b2e-5436-4863-8eae-4a521fe244fc"
                      *         },
                      *         {
-                     *           "id": "01a215db-2b47-713a-9922-fc29083cfddc",
-                     *           "at": "2026-11-26T03:16:54.727Z",
-                     *           "keyId": "01a215db-208e-747f-a686-019d15470a6d",
+                     *           "id": "01a25089-be42-7078-8216-b201faf95c6d",
+                     *           "at": "2026-12-07T12:45:34.146Z",
+                     *           "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getReview",
-                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getReview",
-                     *           "entityId": "01a215db-2803-7126-9429-5d9297d5fb1a",
-                     *           "requestId": "8002ab02-7306-4df7-aa3b-8f4481a27fd7"
+                     *           "entityId": "01a25089-bc71-7009-be32-5411e9c02598",
+                     *           "requestId": "d3ce5df1-a694-4545-8fc2-1ff34f438463"
                      *         },
                      *         {
-                     *           "id": "01a215db-2b78-7515-b6aa-fa4fb6a92abf",
-                     *           "at": "2026-11-26T03:16:54.776Z",
-                     *           "keyId": "01a215db-208e-747f-a686-019d15470a6d",
+                     *           "id": "01a25089-be53-7659-b3cb-5f8b5ee00de2",
+                     *           "at": "2026-12-07T12:45:34.163Z",
+                     *           "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getReview",
-                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getReview",
-                     *           "entityId": "01a215db-278d-725f-96d8-b611fbae100a",
-                     *           "requestId": "90cc4d9e-77ac-4491-a810-a596a6ea689d"
+                     *           "entityId": "01a25089-bc34-7110-82b7-1b8636db34ff",
+                     *           "requestId": "3dbaf1ce-5cd9-484b-8865-d4ef5d38dfe6"
                      *         },
                      *         {
-                     *           "id": "01a215db-2bdb-76ab-ad7a-f14b67a43618",
-                     *           "at": "2026-11-26T03:16:54.875Z",
-                     *           "keyId": "01a215db-20ef-720e-a376-5bdb09868960",
+                     *           "id": "01a25089-be86-73a1-b03b-e7fb925e231b",
+                     *           "at": "2026-12-07T12:45:34.214Z",
+                     *           "keyId": "01a25089-b807-749a-9057-d63d84ea5b01",
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyClawback",
-                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *           "what": [
                      *             "money"
                      *           ],
                      *           "entityType": "verifyClawback",
-                     *           "entityId": "01a215db-278d-725f-96d8-b611fbae100a",
-                     *           "requestId": "a1d447ce-704a-42b4-acb7-21758d229f2c"
+                     *           "entityId": "01a25089-bc34-7110-82b7-1b8636db34ff",
+                     *           "requestId": "98c41fd8-600c-427a-bbed-e56b37c5e6d8"
                      *         },
                      *         {
-                     *           "id": "01a215db-2bfb-762a-b65e-5cea1afbecff",
-                     *           "at": "2026-11-26T03:16:54.907Z",
-                     *           "keyId": "01a215db-20d9-71f8-bc7e-91628b0a4b53",
+                     *           "id": "01a25089-be98-7742-afdd-b896c3bf198b",
+                     *           "at": "2026-12-07T12:45:34.232Z",
+                     *           "keyId": "01a25089-b7fe-710a-96db-8c946d066cb8",
                      *           "actorName": "panel-chair",
                      *           "operationId": "getAppeal",
-                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "getAppeal",
-                     *           "entityId": "01a215db-2be3-7286-bbdf-6eda5d7b285f",
-                     *           "requestId": "bdea5611-60b5-488d-8266-cfb8774caee5"
+                     *           "entityId": "01a25089-be8b-7349-b003-f626bc412261",
+                     *           "requestId": "c11f8b95-02a7-4e39-9304-94f6dcf80695"
                      *         },
                      *         {
-                     *           "id": "01a215db-2c0d-742e-a3aa-f9599a641e7a",
-                     *           "at": "2026-11-26T03:16:54.925Z",
-                     *           "keyId": "01a215db-20d9-71f8-bc7e-91628b0a4b53",
+                     *           "id": "01a25089-bea2-7761-b611-034d697b866a",
+                     *           "at": "2026-12-07T12:45:34.242Z",
+                     *           "keyId": "01a25089-b7fe-710a-96db-8c946d066cb8",
                      *           "actorName": "panel-chair",
                      *           "operationId": "listAppeals",
-                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "7ad9a407-b288-4c58-86c5-7fbf5f06b11f"
+                     *           "requestId": "cdaf3c05-45ce-4f90-9bac-5f189639c9e0"
                      *         },
                      *         {
-                     *           "id": "01a215db-2ded-762f-bfaa-e179962dda06",
-                     *           "at": "2026-11-26T03:16:55.405Z",
-                     *           "keyId": "01a215db-20b8-76a6-ad1a-6c6485599e96",
+                     *           "id": "01a25089-bfb6-74c6-8b0d-e117ca239764",
+                     *           "at": "2026-12-07T12:45:34.518Z",
+                     *           "keyId": "01a25089-b7f6-7315-a53f-8d71bdf1f7e3",
                      *           "actorName": "manager-1",
                      *           "operationId": "getBudget",
-                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getBudget",
-                     *           "entityId": "01a215db-25c5-7286-857e-e3977a230847",
-                     *           "requestId": "da840209-df27-450a-b700-0e5900dc612f"
+                     *           "entityId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *           "requestId": "1b9c34e8-d1f3-4bd0-b2e0-58015c94ece6"
                      *         },
                      *         {
-                     *           "id": "01a215db-2ead-707e-a86f-afaf948e0472",
-                     *           "at": "2026-11-26T03:16:55.597Z",
-                     *           "keyId": "01a215db-1bc8-75c4-a2f2-37de8855bcca",
+                     *           "id": "01a25089-c014-7266-ab2f-9aa9c4c0bdf8",
+                     *           "at": "2026-12-07T12:45:34.612Z",
+                     *           "keyId": "01a25089-b525-75ee-b16d-82ed3f037b42",
                      *           "actorName": null,
                      *           "operationId": "exportPersonRecord",
-                     *           "personId": "01a215db-22ff-7756-8598-085c9c69c1c9",
+                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
                      *           "what": [
                      *             "record",
                      *             "special-category",
                      *             "money"
                      *           ],
                      *           "entityType": "exportPersonRecord",
-                     *           "entityId": "01a215db-22ff-7756-8598-085c9c69c1c9",
-                     *           "requestId": "9e840250-efe9-4523-9dc1-778700a30fdd"
+                     *           "entityId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "requestId": "6a066eef-f399-4c13-8ba4-c9a5955c02b5"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -44780,13 +44798,13 @@ export interface operations {
                      *             {
                      *               "key": "direct-payment-share",
                      *               "label": "People with a personal budget using a direct payment (ASCOF 3D part 2a)",
-                     *               "value": null,
+                     *               "value": 100,
                      *               "unit": "percent"
                      *             },
                      *             {
                      *               "key": "self-directed-support-share",
                      *               "label": "Self-directed support share (ASCOF 3D part 1a)",
-                     *               "value": null,
+                     *               "value": 100,
                      *               "unit": "percent"
                      *             }
                      *           ]
@@ -45535,8 +45553,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a215db-2d49-71a6-86e0-853bcce062b6",
-                     *           "roundKey": "nw-mwwze7se",
+                     *           "id": "01a25089-bf5d-76ed-adc7-307a0c7fef1c",
+                     *           "roundKey": "nw-mxd9jwku",
                      *           "title": "North West self-rating",
                      *           "closesOn": "2099-06-30",
                      *           "closed": false,
@@ -45578,7 +45596,7 @@ export interface operations {
                      *               "version": null
                      *             }
                      *           ],
-                     *           "createdAt": "2026-11-26T03:16:55.239Z"
+                     *           "createdAt": "2026-12-07T12:45:34.427Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -45695,7 +45713,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "roundKey": "nw-mwwze7se",
+                 *       "roundKey": "nw-mxd9jwku",
                  *       "title": "North West self-rating",
                  *       "closesOn": "2099-06-30"
                  *     }
@@ -45717,8 +45735,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-2d49-71a6-86e0-853bcce062b6",
-                     *       "roundKey": "nw-mwwze7se",
+                     *       "id": "01a25089-bf5d-76ed-adc7-307a0c7fef1c",
+                     *       "roundKey": "nw-mxd9jwku",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -45760,7 +45778,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-26T03:16:55.239Z"
+                     *       "createdAt": "2026-12-07T12:45:34.427Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -45943,8 +45961,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a215db-2d49-71a6-86e0-853bcce062b6",
-                     *       "roundKey": "nw-mwwze7se",
+                     *       "id": "01a25089-bf5d-76ed-adc7-307a0c7fef1c",
+                     *       "roundKey": "nw-mxd9jwku",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -45986,7 +46004,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-11-26T03:16:55.239Z"
+                     *       "createdAt": "2026-12-07T12:45:34.427Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -46403,7 +46421,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "roundKey": "nw-mwwze7se",
+                     *       "roundKey": "nw-mxd9jwku",
                      *       "councils": 1,
                      *       "minimumCouncils": 5,
                      *       "published": false,
@@ -46552,10 +46570,10 @@ export interface operations {
                      * @example {
                      *       "standard": "UK Algorithmic Transparency Recording Standard",
                      *       "standardVersion": "3.0",
-                     *       "schemeId": "01a215db-1c15-7538-826d-2a0259a8b82b",
+                     *       "schemeId": "01a25089-b56a-739e-88a8-52c207b146ec",
                      *       "schemeKey": "adults",
                      *       "schemeVersion": 1,
-                     *       "lastUpdated": "2026-11-26",
+                     *       "lastUpdated": "2026-12-07",
                      *       "tier1": {
                      *         "name": "Demo Borough Resource Allocation System (scheme \"adults\", version 1)",
                      *         "description": "Turns a person’s answers to a self-assessment questionnaire into an indicative annual personal budget for their care and support, so they know early how much money they have to plan with.",
@@ -46599,7 +46617,7 @@ export interface operations {
                      *             "How the answers become money is set out below, generated from the scheme itself."
                      *           ],
                      *           "maths": {
-                     *             "schemeId": "01a215db-1c15-7538-826d-2a0259a8b82b",
+                     *             "schemeId": "01a25089-b56a-739e-88a8-52c207b146ec",
                      *             "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *             "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *             "sections": [

@@ -1,3 +1,4 @@
+import { CELL_KEY_METHOD } from './cell-key.js';
 import type { Estimate, FairnessAnalysis, FairnessDimension, GroupFigures, Rate } from './fairness.js';
 import { formatPounds } from './money.js';
 import { escapeHtml, niceStep, reportPage } from './report-html.js';
@@ -28,9 +29,9 @@ const money = (estimate: Estimate | null) =>
 const rate = (r: Rate | null) =>
   r === null ? 'suppressed' : r.count === 0 ? '–' : `${r.value}% <small>(${r.low}–${r.high}%; ${r.events} of ${r.count})</small>`;
 
-function row(label: string, f: GroupFigures | null): string {
+function row(label: string, f: GroupFigures | null, threshold: number): string {
   if (f === null)
-    return `<tr><th scope="row">${escapeHtml(label)}</th><td colspan="7" class="suppressed">Suppressed: too few people, or hidden so that a small group cannot be worked out from the total</td></tr>`;
+    return `<tr><th scope="row">${escapeHtml(label)}</th><td colspan="7" class="suppressed">Not shown: fewer than ${threshold} people</td></tr>`;
   return `<tr><th scope="row">${escapeHtml(label)}</th><td>${f.people}</td><td>${money(f.budgetPerPersonPence)}</td><td>${money(f.moneyPerPointPence)}</td><td>${rate(f.panelMoved)}</td><td>${money(f.panelShiftPence)}</td><td>${rate(f.appeals)}</td><td>${rate(f.clawback)}</td></tr>`;
 }
 
@@ -63,6 +64,18 @@ function chart(bars: readonly { label: string; estimate: Estimate }[]): string {
 const STYLE = `<style>.bar { fill: #1d70b8; fill-opacity: .7; } .whisker { stroke: #0b0c0c; stroke-width: 2; } td.suppressed { text-align: left; color: #505a5f; font-style: italic; } small { color: #505a5f; }</style>`;
 
 /**
+ * The plain account of the disclosure control, with what it costs in accuracy: the same words on
+ * the page, in the API's `limits` and in the README.
+ *
+ * @param threshold - groups with fewer people are not shown
+ * @returns one paragraph
+ */
+export function disclosureParagraph(threshold: number): string {
+  const d = CELL_KEY_METHOD;
+  return `Every figure goes through ${d.name}, the method the Office for National Statistics used for Census 2021 tables, with the Australian Bureau of Statistics’ treatment of money. Each budget carries a random key, and the noise a figure gets is chosen by adding up the keys of exactly the people in it, so the same people always get the same noise: asking again, or in another format, gives the same figure. Counts move by at most ${d.countNoiseAtMost} either way. Money and points are moved in the smallest groups (people who share every grouping) by up to ${d.magnitudeSharePercent}% of their ${d.topContributors} largest amounts, and every total is added up from those, so all groupings agree. So no sum or difference of the figures, across every grouping, can tell anyone’s budget, or the total of up to ${d.topContributors} people, to within ±10%. The cost is accuracy: budget per person is typically within 9% ÷ √(number of people) of the true figure (2% for 20 people, under 1% for 100) and never more than ${d.magnitudeSharePercent}% out; counts and rates can be out by ${d.countNoiseAtMost} people, so groups may not add up to everyone. Groups of fewer than ${threshold} people are not shown at all.`;
+}
+
+/**
  * The fairness report as one self-contained HTML page: for each way of grouping people, a chart of
  * budget per person with its interval, and a table of every figure with its count; suppressed
  * groups say why. The paragraphs on what it can and cannot show come first.
@@ -80,8 +93,8 @@ export function renderFairnessReport(analysis: FairnessAnalysis, options: Fairne
     return `<h2>${DIMENSION_TITLES[d.dimension]}</h2>
 ${chart(bars)}
 <table><caption>${DIMENSION_TITLES[d.dimension]}: every figure with its 95% interval and count</caption>${header}<tbody>
-${d.groups.map((g) => row(label(d.dimension, g.key), g.figures)).join('\n')}
-${row('Everyone', everyone)}
+${d.groups.map((g) => row(label(d.dimension, g.key), g.figures, analysis.method.threshold)).join('\n')}
+${row('Everyone', everyone, analysis.method.threshold)}
 </tbody></table>`;
   });
   const m = analysis.method;
@@ -101,7 +114,9 @@ ${row('Everyone', everyone)}
     `${STYLE}
 <h2>What this report can and cannot show</h2>
 ${options.limits.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`).join('\n')}
-<p>Intervals are 95%: rates use the exact Clopper–Pearson interval; money uses the percentile bootstrap (${m.resamples} resamples, seed “${escapeHtml(m.seed)}”). Groups of fewer than ${m.threshold} people are suppressed, and more are hidden until those hidden hold at least ${m.threshold} people between them, so that no group can be worked out by subtracting the others from the total. Figures over only some of a group (the budgets the panel moved, decided appeals, completed annual reviews) are suppressed in the same way on their own. Which hidden groups are the small ones is not said.</p>
+<p>Intervals are 95%: rates use the exact Clopper–Pearson interval; money uses the percentile bootstrap (${m.resamples} resamples, seed “${escapeHtml(m.seed)}”), its reach below and above rounded outwards to two significant figures.</p>
+<h2>How the figures protect the people in them</h2>
+<p>${escapeHtml(disclosureParagraph(m.threshold))}</p>
 ${sections.join('\n')}`,
   );
 }

@@ -1,15 +1,22 @@
+import { CELL_KEY_METHOD, cellKeyOf, perturbedCount, perturbedTotal } from './cell-key.js';
 import { assertCalendarDate, type CalendarDate, dayBefore, financialYear } from './dates.js';
 import { fail } from './errors.js';
 import { divide, type Pence } from './money.js';
+import { repeatableRandom } from './repeatable-random.js';
 
 /**
  * The fairness report's maths: how agreed budgets fall across groups of people, with a count and a
- * 95% interval for every figure, and small groups suppressed so no one can be picked out.
+ * 95% interval for every figure, protected so that no one can be picked out.
  *
- * Intervals: rates use the exact Clopper–Pearson interval (from the binomial distribution, never
- * narrower than it should be); money figures (a mean, a ratio of totals) use the percentile
- * bootstrap with a fixed number of resamples and a fixed seed, so the same caseload always gives
- * the same interval. Money stays in whole pence: every mean and ratio is rounded half-up once.
+ * Disclosure control: every count and total is published with cell-key perturbation
+ * ({@link perturbedCount}, {@link perturbedTotal}), so that no combination of the report's
+ * figures, across every grouping, pins down one person's budget or a hidden group's mean; groups
+ * (and figures over part of a group) with fewer people than the threshold are not shown at all.
+ *
+ * Intervals: rates use the exact Clopper–Pearson interval over the published counts; money figures
+ * (a mean, a ratio of totals) use the percentile bootstrap with a fixed number of resamples and a
+ * fixed seed, its reach below and above rounded outwards to two significant figures and set about
+ * the published value. Money stays in whole pence: every mean and ratio is rounded half-up once.
  */
 
 /** The ways the report groups people. */
@@ -18,6 +25,11 @@ export type FairnessDimension = (typeof FAIRNESS_DIMENSIONS)[number];
 
 /** One person's agreed budget in the period, with what happened to it. */
 export interface FairnessCase {
+  /**
+   * The budget's record key for the disclosure control: a random whole number from 0 to 2^32 − 1,
+   * drawn once when the budget is stored and kept with it, never shown (see {@link cellKeyOf}).
+   */
+  readonly recordKey: number;
   /** The person's group on each dimension; `null` is "not known" (it is reported as a group of its own). */
   readonly groups: Readonly<Record<FairnessDimension, string | null>>;
   readonly totalPoints: number;
@@ -75,7 +87,7 @@ export interface GroupFigures {
 /**
  * The figures worked out over only some of a group's people (those the panel moved, whose appeal
  * was decided, whose annual review is done): each is suppressed on its own when those people are
- * fewer than the threshold, with the same protection against subtraction as whole groups.
+ * fewer than the threshold.
  */
 export const SUBSET_FIGURES = ['panelShiftPence', 'appealsUpheld', 'clawback'] as const;
 type SubsetFigure = (typeof SUBSET_FIGURES)[number];
@@ -83,11 +95,7 @@ type SubsetFigure = (typeof SUBSET_FIGURES)[number];
 /** One group's row: its figures, or `null` when suppressed. */
 export interface FairnessGroup {
   readonly key: string | null;
-  /**
-   * `true` when the group has fewer people than the threshold, or was hidden so that one that has
-   * could not be worked out from the total. Which of the two is not said: saying it would tell a
-   * reader which hidden group is the small one.
-   */
+  /** `true` when the group has fewer people than the threshold: its figures are not shown. */
   readonly suppressed: boolean;
   readonly figures: GroupFigures | null;
 }
@@ -102,7 +110,7 @@ export interface FairnessOptions {
   readonly threshold?: number;
   /** Bootstrap resamples (default 1,000). */
   readonly resamples?: number;
-  /** Bootstrap seed (default "fairness"): the same seed and caseload give the same intervals. */
+  /** Bootstrap seed (default "fairness"), with each cell's key: the same seed and people give the same interval. */
   readonly seed?: string;
 }
 
@@ -116,6 +124,8 @@ export interface FairnessAnalysis {
     readonly money: 'percentile bootstrap';
     readonly resamples: number;
     readonly seed: string;
+    /** The disclosure control every figure went through. */
+    readonly disclosureControl: typeof CELL_KEY_METHOD;
   };
 }
 
@@ -145,19 +155,6 @@ export function fairnessPeriod(today: CalendarDate, from?: CalendarDate, to?: Ca
       `the financial year to ${year.to} has not ended: the report covers ended years only`,
     );
   return year;
-}
-
-/** FNV-1a of the seed, then mulberry32: a small, fast, repeatable generator of numbers in [0, 1). */
-function generator(seed: string): () => number {
-  let state = 0x811c9dc5;
-  for (let i = 0; i < seed.length; i++) state = Math.imul(state ^ seed.charCodeAt(i), 0x01000193) >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /** log Γ(x), Lanczos approximation (g = 7), for x > 0. */
@@ -250,24 +247,37 @@ function percentiles(sorted: readonly number[]): [number, number] {
   return [at(0.025), at(0.975)];
 }
 
+/** Rounds a non-negative whole number up to two significant figures: 12,345 → 13,000. */
+function upToTwoFigures(value: number): number {
+  if (value < 100) return value;
+  const unit = 10 ** (Math.floor(Math.log10(value)) - 1);
+  return Math.ceil(value / unit) * unit;
+}
+
+/** `top ÷ bottom` in whole units, half-up, either sign; `null` when nothing to divide by. */
+function ratio(top: number, bottom: number): number | null {
+  if (bottom <= 0) return null;
+  return top < 0 ? -divide(-top, bottom, 'half-up') : divide(top, bottom, 'half-up');
+}
+
 /**
- * A ratio of totals, Σ numerator ÷ Σ denominator, in whole units (half-up), with a percentile
- * bootstrap interval over people. A mean is the ratio with every denominator 1.
+ * The 95% percentile-bootstrap interval of a ratio of totals, Σ numerator ÷ Σ denominator, over
+ * people, as how far it reaches below and above the figure (each rounded outwards to two
+ * significant figures, so the interval says little more than its width about the people in it).
+ * A mean is the ratio with every denominator 1.
  */
-function bootstrapRatio(
+function bootstrapReach(
   numerators: readonly number[],
   denominators: readonly number[],
   resamples: number,
   random: () => number,
-): Estimate | null {
+): { below: number; above: number } {
   const n = numerators.length;
-  const ratio = (top: number, bottom: number) =>
-    bottom === 0 ? null : top < 0 ? -divide(-top, bottom, 'half-up') : divide(top, bottom, 'half-up');
   const value = ratio(
     numerators.reduce((sum, x) => sum + x, 0),
     denominators.reduce((sum, x) => sum + x, 0),
   );
-  if (value === null) return null;
+  if (value === null) return { below: 0, above: 0 };
   const draws: number[] = [];
   for (let r = 0; r < resamples; r++) {
     let top = 0;
@@ -282,7 +292,7 @@ function bootstrapRatio(
   }
   draws.sort((a, b) => a - b);
   const [low, high] = draws.length === 0 ? [value, value] : percentiles(draws);
-  return { value, low, high, count: n };
+  return { below: upToTwoFigures(Math.max(0, value - low)), above: upToTwoFigures(Math.max(0, high - value)) };
 }
 
 /** The RAS figure a case started from (with protection) and the amount agreed in its place. */
@@ -298,69 +308,113 @@ function subsets(cases: readonly FairnessCase[]): Record<SubsetFigure, FairnessC
   };
 }
 
-function figuresOf(cases: readonly FairnessCase[], resamples: number, random: () => number): GroupFigures {
-  const ones = cases.map(() => 1);
+/** One variable a total is taken of, with the name that salts its noise. */
+interface Variable {
+  readonly name: string;
+  readonly of: (c: FairnessCase) => number;
+}
+
+/**
+ * The published figures of a set of people. A count is perturbed by the cell key of exactly the
+ * people it counts, so the same people give the same count wherever it appears. A total is the sum
+ * of its finest cells' perturbed totals (people who share every group: see {@link perturbedTotal}),
+ * so every grouping's totals agree with every other's and no two routes to the same people carry
+ * two views of their noise.
+ */
+class Cells {
+  constructor(
+    private readonly resamples: number,
+    private readonly seed: string,
+    private readonly finestCellOf: (c: FairnessCase) => string,
+  ) {}
+
+  count(cases: readonly FairnessCase[]): number {
+    return perturbedCount(cases.length, cellKeyOf(cases.map((c) => c.recordKey)));
+  }
+
+  total(cases: readonly FairnessCase[], variable: Variable): number {
+    const finest = new Map<string, FairnessCase[]>();
+    for (const c of cases) {
+      const cell = this.finestCellOf(c);
+      const members = finest.get(cell);
+      if (members) members.push(c);
+      else finest.set(cell, [c]);
+    }
+    let total = 0;
+    for (const members of finest.values())
+      total += perturbedTotal(members.map(variable.of), cellKeyOf(members.map((c) => c.recordKey)), variable.name);
+    return total;
+  }
+
+  /** A rate over the published counts: events (clipped to the count) out of people. */
+  rate(events: readonly FairnessCase[], people: readonly FairnessCase[]): Rate {
+    const count = this.count(people);
+    return clopperPearson(Math.min(this.count(events), count), count);
+  }
+
+  /** Σ numerator ÷ Σ denominator over the perturbed totals (over the number of people, for a mean), with its interval. */
+  estimate(cases: readonly FairnessCase[], numerator: Variable, denominator: Variable | 'people'): Estimate | null {
+    // A mean divides by the true number of people: the count's own noise (up to 2 people) would
+    // move a small group's mean by far more than the total's, and protects nothing the total's noise does not.
+    const bottom = denominator === 'people' ? cases.length : this.total(cases, denominator);
+    const value = ratio(this.total(cases, numerator), bottom);
+    if (value === null) return null;
+    // The resampling is seeded by the cell too, so the same people always get the same interval.
+    const key = cellKeyOf(cases.map((c) => c.recordKey));
+    const { below, above } = bootstrapReach(
+      cases.map(numerator.of),
+      denominator === 'people' ? cases.map(() => 1) : cases.map(denominator.of),
+      this.resamples,
+      repeatableRandom(`${this.seed}:${numerator.name}:${key}`),
+    );
+    return { value, low: value - below, high: value + above, count: this.count(cases) };
+  }
+}
+
+const BUDGET: Variable = { name: 'budget', of: (c) => c.budgetAnnualPence };
+const AGREED: Variable = { name: 'agreed', of: agreedAmount };
+const POINTS: Variable = { name: 'points', of: (c) => c.totalPoints };
+const SHIFT: Variable = { name: 'shift', of: (c) => agreedAmount(c) - rasFigure(c) };
+
+function figuresOf(cases: readonly FairnessCase[], threshold: number, cells: Cells): GroupFigures {
   const { panelShiftPence: moved, appealsUpheld: decided, clawback: reviewed } = subsets(cases);
-  const budgetPerPerson = bootstrapRatio(
-    cases.map((c) => c.budgetAnnualPence),
-    ones,
-    resamples,
-    random,
-  ) as Estimate;
+  // A figure over part of the group: not shown for fewer people than the threshold (none is "none").
+  const small = (part: readonly FairnessCase[]) => part.length > 0 && part.length < threshold;
   return {
-    people: cases.length,
-    budgetPerPersonPence: budgetPerPerson,
-    moneyPerPointPence: bootstrapRatio(
-      cases.map(agreedAmount),
-      cases.map((c) => c.totalPoints),
-      resamples,
-      random,
+    people: cells.count(cases),
+    budgetPerPersonPence: cells.estimate(cases, BUDGET, 'people') as Estimate,
+    moneyPerPointPence: cells.estimate(cases, AGREED, POINTS),
+    panelMoved: cells.rate(moved, cases),
+    panelShiftPence: moved.length === 0 || small(moved) ? null : cells.estimate(moved, SHIFT, 'people'),
+    appeals: cells.rate(
+      cases.filter((c) => c.appeal !== null),
+      cases,
     ),
-    panelMoved: clopperPearson(moved.length, cases.length),
-    panelShiftPence:
-      moved.length === 0
-        ? null
-        : bootstrapRatio(
-            moved.map((c) => agreedAmount(c) - rasFigure(c)),
-            moved.map(() => 1),
-            resamples,
-            random,
-          ),
-    appeals: clopperPearson(cases.filter((c) => c.appeal !== null).length, cases.length),
-    appealsUpheld: clopperPearson(decided.filter((c) => c.appeal === 'upheld').length, decided.length),
-    clawback: clopperPearson(reviewed.filter((c) => c.clawback === true).length, reviewed.length),
-    ceilingReferrals: clopperPearson(cases.filter((c) => c.ceilingReferral).length, cases.length),
+    appealsUpheld: small(decided)
+      ? null
+      : cells.rate(
+          decided.filter((c) => c.appeal === 'upheld'),
+          decided,
+        ),
+    clawback: small(reviewed)
+      ? null
+      : cells.rate(
+          reviewed.filter((c) => c.clawback === true),
+          reviewed,
+        ),
+    ceilingReferrals: cells.rate(
+      cases.filter((c) => c.ceilingReferral),
+      cases,
+    ),
   };
 }
 
 /**
- * Which groups of one dimension to suppress: every group with people but fewer than the threshold,
- * and then, so that no suppressed group can be worked out by subtracting the others from the
- * total, the smallest remaining groups until those hidden hold at least the threshold between them
- * (or none at all). `hidden` names groups already hidden for another reason.
- */
-export function groupsToSuppress(
-  sizes: ReadonlyMap<string | null, number>,
-  threshold: number,
-  hidden: ReadonlySet<string | null> = new Set(),
-): Set<string | null> {
-  const suppressed = new Set<string | null>(hidden);
-  for (const [key, size] of sizes) if (size > 0 && size < threshold) suppressed.add(key);
-  const held = () => [...suppressed].reduce((sum, key) => sum + (sizes.get(key) ?? 0), 0);
-  const rest = [...sizes].filter(([key, size]) => !suppressed.has(key) && size > 0).sort((a, b) => a[1] - b[1]);
-  while (rest.length > 0 && held() > 0 && held() < threshold) suppressed.add((rest.shift() as [string | null, number])[0]);
-  return suppressed;
-}
-
-/** Hides a subset figure: the rest of the group's figures stay. */
-function withoutFigure(figures: GroupFigures, figure: SubsetFigure): GroupFigures {
-  return { ...figures, [figure]: null };
-}
-
-/**
  * Works out the fairness report's figures over a caseload: for everyone, and for each group on
- * each dimension (people whose group is not known form a group of their own), with groups under
- * the threshold suppressed and, where needed, one more so that none can be recovered from totals.
+ * each dimension (people whose group is not known form a group of their own). Groups with fewer
+ * people than the threshold are not shown; every figure shown is perturbed by cell keys
+ * ({@link perturbedCount}, {@link perturbedTotal}), so that no combination of them singles out a
+ * person or a hidden group. The same caseload always gives the same figures.
  *
  * @example
  * ```ts
@@ -372,13 +426,9 @@ export function analyseFairness(cases: readonly FairnessCase[], options: Fairnes
   const threshold = options.threshold ?? 5;
   const resamples = options.resamples ?? 1_000;
   const seed = options.seed ?? 'fairness';
-  const random = generator(seed);
-  let everyone = cases.length < threshold ? null : figuresOf(cases, resamples, random);
-  const everyonesSubsets = subsets(cases);
-  for (const figure of SUBSET_FIGURES) {
-    const count = everyonesSubsets[figure].length;
-    if (everyone && count > 0 && count < threshold) everyone = withoutFigure(everyone, figure);
-  }
+  const finestCellOf = (c: FairnessCase) => JSON.stringify(FAIRNESS_DIMENSIONS.map((dimension) => c.groups[dimension]));
+  const cells = new Cells(resamples, seed, finestCellOf);
+  const everyone = cases.length < threshold ? null : figuresOf(cases, threshold, cells);
   const dimensions = FAIRNESS_DIMENSIONS.map((dimension) => {
     const byGroup = new Map<string | null, FairnessCase[]>();
     for (const c of cases) {
@@ -388,26 +438,26 @@ export function analyseFairness(cases: readonly FairnessCase[], options: Fairnes
       else byGroup.set(key, [c]);
     }
     const keys = [...byGroup.keys()].sort((a, b) => (a === null ? 1 : b === null ? -1 : a.localeCompare(b)));
-    const suppressed = groupsToSuppress(new Map([...byGroup].map(([key, list]) => [key, list.length])), threshold);
-    const shown = new Map<string | null, GroupFigures>();
-    for (const key of keys) if (!suppressed.has(key)) shown.set(key, figuresOf(byGroup.get(key) as FairnessCase[], resamples, random));
-    // Hidden groups' subset sizes count too: they are what subtraction from the total would give.
-    const groupSubsets = new Map(keys.map((key) => [key, subsets(byGroup.get(key) as FairnessCase[])]));
-    for (const figure of SUBSET_FIGURES) {
-      const sizes = new Map(keys.map((key) => [key, groupSubsets.get(key)?.[figure].length ?? 0]));
-      for (const key of groupsToSuppress(sizes, threshold, suppressed)) {
-        const visible = shown.get(key);
-        if (visible) shown.set(key, withoutFigure(visible, figure));
-      }
-    }
     return {
       dimension,
-      groups: keys.map((key) => ({ key, suppressed: !shown.has(key), figures: shown.get(key) ?? null })),
+      groups: keys.map((key) => {
+        const members = byGroup.get(key) as FairnessCase[];
+        const suppressed = members.length < threshold;
+        return { key, suppressed, figures: suppressed ? null : figuresOf(members, threshold, cells) };
+      }),
     };
   });
   return {
     everyone,
     dimensions,
-    method: { threshold, confidence: 95, rates: 'exact Clopper–Pearson', money: 'percentile bootstrap', resamples, seed },
+    method: {
+      threshold,
+      confidence: 95,
+      rates: 'exact Clopper–Pearson',
+      money: 'percentile bootstrap',
+      resamples,
+      seed,
+      disclosureControl: CELL_KEY_METHOD,
+    },
   };
 }

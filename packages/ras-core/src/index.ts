@@ -46,6 +46,16 @@ export type {
 export { calibrate, describeProposedScheme } from './calibration.js';
 export type { CalibrationReportOptions } from './calibration-report.js';
 export { renderCalibrationReport } from './calibration-report.js';
+export {
+  CELL_KEY_METHOD,
+  COUNT_NOISE,
+  cellKeyOf,
+  MAGNITUDE_SHARE_BASIS_POINTS,
+  magnitudeBound,
+  perturbedCount,
+  perturbedTotal,
+  TOP_CONTRIBUTORS,
+} from './cell-key.js';
 export type {
   AgeBand,
   AssessmentBasis,
@@ -111,9 +121,9 @@ export type {
   GroupFigures,
   Rate,
 } from './fairness.js';
-export { analyseFairness, clopperPearson, FAIRNESS_DIMENSIONS, fairnessPeriod, groupsToSuppress, SUBSET_FIGURES } from './fairness.js';
+export { analyseFairness, clopperPearson, FAIRNESS_DIMENSIONS, fairnessPeriod, SUBSET_FIGURES } from './fairness.js';
 export type { FairnessReportOptions } from './fairness-report.js';
-export { DIMENSION_TITLES, renderFairnessReport } from './fairness-report.js';
+export { DIMENSION_TITLES, disclosureParagraph, renderFairnessReport } from './fairness-report.js';
 export type {
   LetterCondition,
   LetterContent,

@@ -161,6 +161,11 @@ export interface BudgetTable {
   end_reason: ColumnType<string | null, string | null | undefined, string | null>;
   /** The equality age band on the start date, kept when the person is erased (the fairness report needs it). */
   monitoring_age_band: ColumnType<string | null, string | null | undefined, string | null>;
+  /**
+   * A random key drawn when the budget is stored, for the fairness report's disclosure control
+   * (cell-key perturbation). Never shown: whoever held every key could take the noise back out.
+   */
+  record_key: Generated<number>;
   council_id: string;
   person_id: string;
   assessment_id: string;

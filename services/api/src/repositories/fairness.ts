@@ -4,6 +4,8 @@ import type { DB } from '../db/schema.js';
 /** One agreed budget in the period, with its person's groups and what happened to it afterwards. */
 export interface FairnessRow {
   readonly budget_id: string;
+  /** The budget's random key for the disclosure control. */
+  readonly record_key: number;
   readonly start_date: string;
   readonly client_group: string;
   readonly date_of_birth: string | null;
@@ -37,6 +39,7 @@ export function agreedBudgetsForFairness(db: Kysely<DB>, councilId: string, from
     .leftJoin('equality_monitoring as e', 'e.person_id', 'b.person_id')
     .select([
       'b.id as budget_id',
+      'b.record_key',
       'b.start_date',
       'p.client_group',
       'p.date_of_birth',

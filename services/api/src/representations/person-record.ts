@@ -40,10 +40,17 @@ function camel(key: string): string {
   return name;
 }
 
+/**
+ * Columns never shown: a budget's `record_key` is a random number, not about the person, and
+ * whoever gathered every budget's key could take the fairness report's noise back out.
+ */
+const NEVER_SHOWN = new Set(['record_key']);
+
 /** A database row as the export shows it: camelCase names, times as ISO 8601, JSON as it is. */
 export function exported(row: Row): Row {
   const result: Row = {};
-  for (const [key, value] of Object.entries(row)) result[camel(key)] = value instanceof Date ? value.toISOString() : value;
+  for (const [key, value] of Object.entries(row))
+    if (!NEVER_SHOWN.has(key)) result[camel(key)] = value instanceof Date ? value.toISOString() : value;
   return result;
 }
 

@@ -1,6 +1,7 @@
 import {
   analyseFairness,
   DIMENSION_TITLES,
+  disclosureParagraph,
   type Estimate,
   ETHNIC_GROUPS,
   ethnicGroupOf,
@@ -25,6 +26,7 @@ export const GROUP_LABELS: Partial<Record<FairnessDimension, Record<string, stri
 /** One agreed budget as the fairness maths sees it: groups and figures, nothing that names the person. */
 export function fairnessCase(row: FairnessRow): FairnessCase {
   return {
+    recordKey: row.record_key,
     groups: {
       clientGroup: row.client_group,
       primarySupportReason: row.primary_support_reason,
@@ -51,7 +53,8 @@ export function fairnessLimits(from: string, to: string, people: number, unknown
   return [
     `This report counts the ${people} budgets agreed from ${from} to ${to}. It compares groups of people. It cannot say why a group’s figures differ: the RAS sets budgets from needs, and needs differ between groups, so a difference is a question to look into, not proof of unfairness.`,
     `Equality monitoring is optional. People who did not answer are shown as “Not known” (${unknownEthnicity} of ${people} for ethnic group); people who preferred not to say are a group of their own. Where many are not known, the figures for the other groups may not stand for them.`,
-    `Small groups give wide intervals. Where two groups’ intervals overlap, the report cannot show that they differ. Groups of fewer than ${threshold} people are not shown, and more are hidden until those hidden hold at least ${threshold} people between them, so that no group can be worked out by subtracting the others from the total; figures over only some of a group (budgets the panel moved, decided appeals, completed annual reviews) are hidden the same way. Reports are for whole quarters or financial years that have ended, so two reports cannot be subtracted to single out the budgets agreed on one day.`,
+    `Small groups give wide intervals. Where two groups’ intervals overlap, the report cannot show that they differ. Groups of fewer than ${threshold} people are not shown, nor are figures over fewer than ${threshold} of a group (budgets the panel moved, decided appeals, completed annual reviews). Reports are for financial years that have ended, so two reports cannot be subtracted to single out the budgets agreed on one day.`,
+    disclosureParagraph(threshold),
     'Money per point is the agreed amount (the RAS figure with any transitional protection, or the panel’s amount in its place) divided by points. Budget per person adds funding streams on top. Appeals, clawback at the annual review and ceiling referrals are counted as they stand today for these budgets.',
   ];
 }

@@ -99,9 +99,12 @@ const Estimate = Type.Object(
     value: Type.Integer(),
     low: Type.Integer(),
     high: Type.Integer(),
-    count: Type.Integer({ description: 'People the figure is worked out from' }),
+    count: Type.Integer({ description: 'People the figure is worked out from (perturbed, as every count)' }),
   },
-  { title: 'FairnessEstimate', description: 'A money figure in pence with its 95% percentile-bootstrap interval' },
+  {
+    title: 'FairnessEstimate',
+    description: 'A money figure in pence (perturbed) with its 95% percentile-bootstrap interval, set about the published figure',
+  },
 );
 const Rate = Type.Object(
   {
@@ -111,7 +114,10 @@ const Rate = Type.Object(
     events: Type.Integer(),
     count: Type.Integer(),
   },
-  { title: 'FairnessRate', description: 'events of count as a percentage, with its exact (Clopper–Pearson) 95% interval' },
+  {
+    title: 'FairnessRate',
+    description: 'events of count (both perturbed) as a percentage, with its exact (Clopper–Pearson) 95% interval',
+  },
 );
 const GroupFigures = Type.Object(
   {
@@ -142,6 +148,20 @@ export const FairnessReport = Type.Object(
       money: Type.Literal('percentile bootstrap'),
       resamples: Type.Integer(),
       seed: Type.String(),
+      disclosureControl: Type.Object(
+        {
+          name: Type.Literal('cell-key perturbation'),
+          countNoiseAtMost: Type.Integer({ description: 'A published count is within this many of the true count' }),
+          magnitudeSharePercent: Type.Number({
+            description: 'A published total of money or points is within this percentage of the sum of its largest contributions',
+          }),
+          topContributors: Type.Integer({ description: 'How many of the largest contributions scale the noise on a total' }),
+        },
+        {
+          description:
+            'Every count and total is perturbed by a noise its people’s random keys choose (the ONS Census 2021 cell-key method, with the ABS TableBuilder treatment of money), so no combination of the figures tells anyone’s budget, or the total of up to topContributors people, to better than ±magnitudeSharePercent',
+        },
+      ),
     }),
     limits: Type.Array(Type.String(), { description: 'What the report can and cannot show, in plain English' }),
     everyone: Type.Union([GroupFigures, Type.Null()]),
