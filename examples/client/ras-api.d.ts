@@ -1113,7 +1113,7 @@ export interface paths {
         put?: never;
         /**
          * Prepare the payment run for a date: every council instalment due and not yet paid, by payee
-         * @description Every council instalment due on or before runDate and not yet paid (a part-paid one owes the rest), on every agreed budget still running on its date, grouped by payee: the direct payment account for a budget whose approved plan has direct-payment lines, otherwise the council’s own account for the budgets it arranges. Suspended direct payments and held budgets are left out and counted. Nothing is paid until confirmPaymentRun. Idempotent per council and date: a date with a prepared run answers it (200); a date with a confirmed run is 409 PAYMENT_RUN_CONFIRMED; a run while another date’s run is open is 409 PAYMENT_RUN_OPEN; during an uprating being applied, 409 UPRATING_IN_PROGRESS; a direct-payment budget without its agreement is 422 DIRECT_PAYMENT_AGREEMENT_REQUIRED naming each (hold it or record the agreement).
+         * @description Every council instalment due on or before runDate and not yet paid (a part-paid one owes the rest), on every agreed budget still running on its date, grouped by payee: the direct payment account for a budget whose approved plan has direct-payment lines, otherwise the council’s own account for the budgets it arranges. Suspended direct payments, held budgets and the budgets of people whose personal data was erased are left out and counted (`held`). Nothing is paid until confirmPaymentRun. Idempotent per council and date: a date with a prepared run answers it (200); a date with a confirmed run is 409 PAYMENT_RUN_CONFIRMED; a run while another date’s run is open is 409 PAYMENT_RUN_OPEN; during an uprating being applied, 409 UPRATING_IN_PROGRESS; a direct-payment budget without its agreement is 422 DIRECT_PAYMENT_AGREEMENT_REQUIRED naming each (hold it or record the agreement).
          *
          *     Roles: finance, admin.
          */
@@ -1726,7 +1726,7 @@ export interface paths {
         put?: never;
         /**
          * Erase one person’s personal data now
-         * @description For a granted erasure request, or a person the council decides to erase before their retention date. Personal fields become nothing, free text is removed from their records and from the audit trail and events about them, and their record-system ids are deleted, so no import can re-link them; amounts, points, dates and codes stay, so reports do not change. All or nothing, with a person.erased event. 409 LEGAL_HOLD under a legal hold, SUPPORT_CONTINUES while an agreed budget has not ended, PERSON_ERASED when already erased.
+         * @description For a granted erasure request, or a person the council decides to erase before their retention date. Personal fields become nothing, free text is removed from their records and from the audit trail and events about them, and their record-system ids are deleted, so no import can re-link them; amounts, points, dates and codes stay, so reports do not change. All or nothing, with a person.erased event. 409 LEGAL_HOLD under a legal hold, SUPPORT_CONTINUES while an agreed budget has not ended, MONEY_OWED (with `owed`: each budget, its unpaid instalments and amount) while a council instalment that fell due before a budget ended is unpaid, since nothing can be paid into an erased record (the retention run erases regardless, and payment runs leave erased people’s budgets out, counted in held.erased), PERSON_ERASED when already erased.
          *
          *     Roles: admin.
          */
@@ -1984,6 +1984,14 @@ export interface components {
             existingId?: string;
             /** @description A value outside a set the council defines: the values allowed */
             allowed?: string[];
+            /** @description MONEY_OWED: each budget still owed council instalments that fell due before it ended, and how much */
+            owed?: {
+                /** Format: uuid */
+                budgetId: string;
+                instalments: number;
+                amountPence: number;
+                firstDueDate: string | null;
+            }[];
         };
         /** GetHealthResponse */
         GetHealthResponse: {
@@ -5075,6 +5083,8 @@ export interface components {
                 suspended: number;
                 /** @description Instalments of budgets finance held out (holdBudgetIds) */
                 onHold: number;
+                /** @description Instalments of people whose personal data was erased: their record is closed, so nothing is paid into it (erasure is refused while anything is owed; these were erased before that rule) */
+                erased: number;
             };
             /** @description Recorded on the ledger as council payments */
             paid: {
@@ -6439,7 +6449,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "Example Council mxd9jwku"
+                 *       "name": "Example Council mxd9ocwc"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateCouncilRequest"];
@@ -6460,20 +6470,20 @@ export interface operations {
                     /**
                      * @example {
                      *       "council": {
-                     *         "id": "01a25089-c02a-74b2-8c02-3ffbd329715d",
-                     *         "name": "Example Council mxd9jwku",
+                     *         "id": "01a2508c-ee4c-766f-8e1f-eba79196cf5d",
+                     *         "name": "Example Council mxd9ocwc",
                      *         "settings": {},
                      *         "version": 1,
-                     *         "createdAt": "2026-12-07T12:45:34.634Z"
+                     *         "createdAt": "2026-12-07T12:49:03.052Z"
                      *       },
                      *       "adminKey": {
-                     *         "id": "01a25089-c02b-753a-b640-475de03b4493",
+                     *         "id": "01a2508c-ee4d-7630-b243-83bd0f4f9ad6",
                      *         "name": "First admin key",
                      *         "roles": [
                      *           "admin"
                      *         ],
-                     *         "createdAt": "2026-12-07T12:45:34.634Z",
-                     *         "key": "ras_01a25089c02b753ab640475de03b4493_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *         "createdAt": "2026-12-07T12:49:03.052Z",
+                     *         "key": "ras_01a2508cee4d7630b24383bd0f4f9ad6_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *       }
                      *     }
                      */
@@ -6640,7 +6650,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-b512-751b-afa0-eda453d18911",
+                     *       "id": "01a2508c-e008-7077-a82b-0dce368c59b2",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -6658,7 +6668,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4
                      *       },
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T12:45:31.784Z"
+                     *       "createdAt": "2026-12-07T12:48:59.398Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -6789,7 +6799,7 @@ export interface operations {
                  *         "regionalReportOptIn": true,
                  *         "transparency": {
                  *           "publishedSchemeIds": [
-                 *             "01a25089-b56a-739e-88a8-52c207b146ec"
+                 *             "01a2508c-e060-71df-a89f-7774b9e9284a"
                  *           ],
                  *           "contactEmail": "ras@demo-borough.example.gov.uk",
                  *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -6819,7 +6829,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-b512-751b-afa0-eda453d18911",
+                     *       "id": "01a2508c-e008-7077-a82b-0dce368c59b2",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -6837,7 +6847,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4,
                      *         "transparency": {
                      *           "publishedSchemeIds": [
-                     *             "01a25089-b56a-739e-88a8-52c207b146ec"
+                     *             "01a2508c-e060-71df-a89f-7774b9e9284a"
                      *           ],
                      *           "contactEmail": "ras@demo-borough.example.gov.uk",
                      *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -6851,7 +6861,7 @@ export interface operations {
                      *         "regionalReportOptIn": true
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T12:45:31.784Z"
+                     *       "createdAt": "2026-12-07T12:48:59.398Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -7053,66 +7063,66 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a25089-b525-75ee-b16d-82ed3f037b42",
+                     *           "id": "01a2508c-e02a-746e-907a-06a879e48260",
                      *           "name": "Demo admin key",
                      *           "roles": [
                      *             "admin"
                      *           ],
-                     *           "createdAt": "2026-12-07T12:45:31.784Z",
+                     *           "createdAt": "2026-12-07T12:48:59.398Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *           "id": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *           "name": "Care coordinators",
                      *           "roles": [
                      *             "assessor"
                      *           ],
-                     *           "createdAt": "2026-12-07T12:45:32.517Z",
+                     *           "createdAt": "2026-12-07T12:49:00.228Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a25089-b7f6-7315-a53f-8d71bdf1f7e3",
+                     *           "id": "01a2508c-e35f-7267-b8ae-defe540ebd4a",
                      *           "name": "Team managers",
                      *           "roles": [
                      *             "team-manager"
                      *           ],
-                     *           "createdAt": "2026-12-07T12:45:32.534Z",
+                     *           "createdAt": "2026-12-07T12:49:00.255Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a25089-b7fe-710a-96db-8c946d066cb8",
+                     *           "id": "01a2508c-e36a-761c-933d-4c42d960fe03",
                      *           "name": "Resource Allocation Panel",
                      *           "roles": [
                      *             "panel"
                      *           ],
-                     *           "createdAt": "2026-12-07T12:45:32.542Z",
+                     *           "createdAt": "2026-12-07T12:49:00.266Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a25089-b807-749a-9057-d63d84ea5b01",
+                     *           "id": "01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *           "name": "Finance",
                      *           "roles": [
                      *             "finance"
                      *           ],
-                     *           "createdAt": "2026-12-07T12:45:32.551Z",
+                     *           "createdAt": "2026-12-07T12:49:00.278Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a25089-b80f-776c-8c6b-97b19336cd31",
+                     *           "id": "01a2508c-e386-7259-a142-08254675c8b0",
                      *           "name": "CareFirst bridge",
                      *           "roles": [
                      *             "integration"
                      *           ],
-                     *           "createdAt": "2026-12-07T12:45:32.559Z",
+                     *           "createdAt": "2026-12-07T12:49:00.294Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a25089-b81a-7440-a7f5-7eb11601a61c",
+                     *           "id": "01a2508c-e394-7568-a021-89727d6e20b3",
                      *           "name": "Spare",
                      *           "roles": [
                      *             "auditor"
                      *           ],
-                     *           "createdAt": "2026-12-07T12:45:32.570Z",
+                     *           "createdAt": "2026-12-07T12:49:00.308Z",
                      *           "revokedAt": null
                      *         }
                      *       ],
@@ -7253,13 +7263,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *       "id": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *       "name": "Care coordinators",
                      *       "roles": [
                      *         "assessor"
                      *       ],
-                     *       "createdAt": "2026-12-07T12:45:32.517Z",
-                     *       "key": "ras_01a25089b7e57273aedd39aa2b73ea60_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *       "createdAt": "2026-12-07T12:49:00.228Z",
+                     *       "key": "ras_01a2508ce34975b19bbab7437a53d3c6_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *     }
                      */
                     "application/json": components["schemas"]["NewApiKey"];
@@ -7594,7 +7604,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a25089-b541-72cf-95b5-4d2b8245fdda",
+                     *           "id": "01a2508c-e03f-74a5-bb99-056c58cd715e",
                      *           "key": "saq",
                      *           "version": 1,
                      *           "title": "Demo Borough self-assessment questionnaire",
@@ -8842,7 +8852,7 @@ export interface operations {
                      *               "maxPoints": 30
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T12:45:31.784Z"
+                     *           "createdAt": "2026-12-07T12:48:59.398Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -8959,7 +8969,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mxd9jwku",
+                 *       "key": "carers-mxd9ocwc",
                  *       "title": "Carer’s self-assessment",
                  *       "sections": [
                  *         {
@@ -9006,8 +9016,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-b8b3-7680-8794-39bd5b92727d",
-                     *       "key": "carers-mxd9jwku",
+                     *       "id": "01a2508c-e45a-7184-b384-950e14f76fa1",
+                     *       "key": "carers-mxd9ocwc",
                      *       "version": 1,
                      *       "title": "Carer’s self-assessment",
                      *       "sections": [
@@ -9035,7 +9045,7 @@ export interface operations {
                      *           ]
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T12:45:32.721Z"
+                     *       "createdAt": "2026-12-07T12:49:00.504Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -9204,7 +9214,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-b541-72cf-95b5-4d2b8245fdda",
+                     *       "id": "01a2508c-e03f-74a5-bb99-056c58cd715e",
                      *       "key": "saq",
                      *       "version": 1,
                      *       "title": "Demo Borough self-assessment questionnaire",
@@ -10452,7 +10462,7 @@ export interface operations {
                      *           "maxPoints": 30
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T12:45:31.784Z"
+                     *       "createdAt": "2026-12-07T12:48:59.398Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -10614,10 +10624,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a25089-b56a-739e-88a8-52c207b146ec",
+                     *           "id": "01a2508c-e060-71df-a89f-7774b9e9284a",
                      *           "key": "adults",
                      *           "version": 1,
-                     *           "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda",
+                     *           "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e",
                      *           "clientGroups": [
                      *             "learning-disability",
                      *             "physical-disability",
@@ -10639,7 +10649,7 @@ export interface operations {
                      *           },
                      *           "weeksPerYear": 52,
                      *           "rounding": "penny",
-                     *           "createdAt": "2026-12-07T12:45:31.784Z"
+                     *           "createdAt": "2026-12-07T12:48:59.398Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -10756,10 +10766,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mxd9jwku",
-                 *       "questionnaireId": "01a25089-b8b3-7680-8794-39bd5b92727d",
+                 *       "key": "carers-mxd9ocwc",
+                 *       "questionnaireId": "01a2508c-e45a-7184-b384-950e14f76fa1",
                  *       "clientGroups": [
-                 *         "carers-mxd9jwku"
+                 *         "carers-mxd9ocwc"
                  *       ],
                  *       "effectiveFrom": "2026-04-01",
                  *       "method": {
@@ -10790,12 +10800,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-b8c1-7442-b373-7bd09a1124a0",
-                     *       "key": "carers-mxd9jwku",
+                     *       "id": "01a2508c-e468-7575-bee7-08ca4bb912a4",
+                     *       "key": "carers-mxd9ocwc",
                      *       "version": 1,
-                     *       "questionnaireId": "01a25089-b8b3-7680-8794-39bd5b92727d",
+                     *       "questionnaireId": "01a2508c-e45a-7184-b384-950e14f76fa1",
                      *       "clientGroups": [
-                     *         "carers-mxd9jwku"
+                     *         "carers-mxd9ocwc"
                      *       ],
                      *       "effectiveFrom": "2026-04-01",
                      *       "effectiveTo": null,
@@ -10812,7 +10822,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-12-07T12:45:32.736Z"
+                     *       "createdAt": "2026-12-07T12:49:00.515Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -10996,10 +11006,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-b56a-739e-88a8-52c207b146ec",
+                     *       "id": "01a2508c-e060-71df-a89f-7774b9e9284a",
                      *       "key": "adults",
                      *       "version": 1,
-                     *       "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda",
+                     *       "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e",
                      *       "clientGroups": [
                      *         "learning-disability",
                      *         "physical-disability",
@@ -11021,7 +11031,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-12-07T12:45:31.784Z"
+                     *       "createdAt": "2026-12-07T12:48:59.398Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -11176,7 +11186,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "schemeId": "01a25089-b56a-739e-88a8-52c207b146ec",
+                     *       "schemeId": "01a2508c-e060-71df-a89f-7774b9e9284a",
                      *       "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *       "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *       "sections": [
@@ -11430,8 +11440,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-b8fa-721a-b375-f94ce3e292e3",
-                     *       "createdAt": "2026-12-07T12:45:32.794Z",
+                     *       "id": "01a2508c-e4a9-720d-85b9-26df4595a318",
+                     *       "createdAt": "2026-12-07T12:49:00.585Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -11735,8 +11745,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-b8fa-721a-b375-f94ce3e292e3",
-                     *       "createdAt": "2026-12-07T12:45:32.794Z",
+                     *       "id": "01a2508c-e4a9-720d-85b9-26df4595a318",
+                     *       "createdAt": "2026-12-07T12:49:00.585Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -12165,8 +12175,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a25089-b56a-739e-88a8-52c207b146ec",
-                 *       "successorSchemeId": "01a25089-bc43-7799-bafe-24b0dc5ea548",
+                 *       "schemeId": "01a2508c-e060-71df-a89f-7774b9e9284a",
+                 *       "successorSchemeId": "01a2508c-e8d4-71d2-be8a-589d82cf7e17",
                  *       "transitionalProtection": {
                  *         "maxDecreasePercent": 5
                  *       }
@@ -12190,10 +12200,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-bc51-7369-a208-98360f223c32",
-                     *       "schemeId": "01a25089-bc43-7799-bafe-24b0dc5ea548",
+                     *       "id": "01a2508c-e8e5-76a7-80c4-0eb91879eae1",
+                     *       "schemeId": "01a2508c-e8d4-71d2-be8a-589d82cf7e17",
                      *       "replacesSchemeIds": [
-                     *         "01a25089-b56a-739e-88a8-52c207b146ec"
+                     *         "01a2508c-e060-71df-a89f-7774b9e9284a"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -12230,8 +12240,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -12244,7 +12254,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-12-07T12:45:33.642Z",
+                     *       "createdAt": "2026-12-07T12:49:01.663Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -12421,10 +12431,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-bc51-7369-a208-98360f223c32",
-                     *       "schemeId": "01a25089-bc43-7799-bafe-24b0dc5ea548",
+                     *       "id": "01a2508c-e8e5-76a7-80c4-0eb91879eae1",
+                     *       "schemeId": "01a2508c-e8d4-71d2-be8a-589d82cf7e17",
                      *       "replacesSchemeIds": [
-                     *         "01a25089-b56a-739e-88a8-52c207b146ec"
+                     *         "01a2508c-e060-71df-a89f-7774b9e9284a"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -12461,8 +12471,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -12475,7 +12485,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-12-07T12:45:33.642Z",
+                     *       "createdAt": "2026-12-07T12:49:01.663Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -12633,10 +12643,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-bc51-7369-a208-98360f223c32",
-                     *       "schemeId": "01a25089-bc43-7799-bafe-24b0dc5ea548",
+                     *       "id": "01a2508c-e8e5-76a7-80c4-0eb91879eae1",
+                     *       "schemeId": "01a2508c-e8d4-71d2-be8a-589d82cf7e17",
                      *       "replacesSchemeIds": [
-                     *         "01a25089-b56a-739e-88a8-52c207b146ec"
+                     *         "01a2508c-e060-71df-a89f-7774b9e9284a"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -12673,22 +12683,22 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
                      *             "protectedPence": 0,
                      *             "upratedAnnualPence": 4152800,
                      *             "outcome": "winner",
-                     *             "newBudgetId": "01a25089-bc6f-738b-9371-1aa78e548f5a",
-                     *             "reviewId": "01a25089-bc71-7009-be32-5411e9c02598"
+                     *             "newBudgetId": "01a2508c-e90c-73ca-99e4-927004c0d3f4",
+                     *             "reviewId": "01a2508c-e90e-7589-8d5e-138657ec9c8e"
                      *           }
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-12-07T12:45:33.642Z",
-                     *       "appliedAt": "2026-12-07T12:45:33.684Z",
+                     *       "createdAt": "2026-12-07T12:49:01.663Z",
+                     *       "appliedAt": "2026-12-07T12:49:01.712Z",
                      *       "version": 2
                      *     }
                      */
@@ -12863,7 +12873,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a25089-b56a-739e-88a8-52c207b146ec",
+                 *       "schemeId": "01a2508c-e060-71df-a89f-7774b9e9284a",
                  *       "answers": {
                  *         "washing": "some",
                  *         "dressing": "some",
@@ -12930,12 +12940,12 @@ export interface operations {
                     /**
                      * @example {
                      *       "scheme": {
-                     *         "id": "01a25089-b56a-739e-88a8-52c207b146ec",
+                     *         "id": "01a2508c-e060-71df-a89f-7774b9e9284a",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
                      *       "questionnaire": {
-                     *         "id": "01a25089-b541-72cf-95b5-4d2b8245fdda",
+                     *         "id": "01a2508c-e03f-74a5-bb99-056c58cd715e",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -13701,7 +13711,7 @@ export interface operations {
         /** @description BudgetLine objects, one a line (NDJSON) */
         requestBody: {
             content: {
-                /** @example {"ref":"case-1","schemeId":"01a25089-b56a-739e-88a8-52c207b146ec","answers":{"washing":"some","dressing":"some","toileting":"some","moving":"some","night":"waking","preparing":"some","eating":"some","diet":"complex","shopping":"some","weight":"risk","cleaning":"some","laundry":"some","bills":"some","safety-home":"some","adaptations":["hoist"],"family":"some","friends":"some","caring-role":"much","carer":"breakdown","isolation":"often","getting-out":"some","transport":"some","activities":"some","groups":"some","barriers":["mobility"],"work":"some","learning":"some","volunteering":"some","travel-training":"some","routine":"some","everyday":"some","big":"some","communication":"some","money":"some","health":"some","risks-home":"some","risks-out":"some","exploitation":"yes","behaviour":"frequent","falls":"many"}} */
+                /** @example {"ref":"case-1","schemeId":"01a2508c-e060-71df-a89f-7774b9e9284a","answers":{"washing":"some","dressing":"some","toileting":"some","moving":"some","night":"waking","preparing":"some","eating":"some","diet":"complex","shopping":"some","weight":"risk","cleaning":"some","laundry":"some","bills":"some","safety-home":"some","adaptations":["hoist"],"family":"some","friends":"some","caring-role":"much","carer":"breakdown","isolation":"often","getting-out":"some","transport":"some","activities":"some","groups":"some","barriers":["mobility"],"work":"some","learning":"some","volunteering":"some","travel-training":"some","routine":"some","everyday":"some","big":"some","communication":"some","money":"some","health":"some","risks-home":"some","risks-out":"some","exploitation":"yes","behaviour":"frequent","falls":"many"}} */
                 "application/x-ndjson": string;
             };
         };
@@ -13715,7 +13725,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /** @example {"line":1,"ref":"case-1","calculation":{"scheme":{"id":"01a25089-b56a-739e-88a8-52c207b146ec","key":"adults","version":1},"questionnaire":{"id":"01a25089-b541-72cf-95b5-4d2b8245fdda","key":"saq","version":1},"totalPoints":179,"complete":true,"missingQuestionKeys":[],"method":"linear","band":null,"belowFloor":false,"fullYearPence":4027500,"weeksCovered":52,"weeksPerYear":52,"rasAnnualPence":4027500,"panelAmount":null,"outsideRas":false,"transitionalProtection":null,"streams":[],"totalAnnualPence":4027500,"councilAnnualPence":4027500,"weeklyContributionPence":0,"annualContributionPence":0,"netAnnualPence":4027500,"referral":null,"referrals":[]}} */
+                    /** @example {"line":1,"ref":"case-1","calculation":{"scheme":{"id":"01a2508c-e060-71df-a89f-7774b9e9284a","key":"adults","version":1},"questionnaire":{"id":"01a2508c-e03f-74a5-bb99-056c58cd715e","key":"saq","version":1},"totalPoints":179,"complete":true,"missingQuestionKeys":[],"method":"linear","band":null,"belowFloor":false,"fullYearPence":4027500,"weeksCovered":52,"weeksPerYear":52,"rasAnnualPence":4027500,"panelAmount":null,"outsideRas":false,"transitionalProtection":null,"streams":[],"totalAnnualPence":4027500,"councilAnnualPence":4027500,"weeklyContributionPence":0,"annualContributionPence":0,"netAnnualPence":4027500,"referral":null,"referrals":[]}} */
                     "application/x-ndjson": string;
                 };
             };
@@ -14378,9 +14388,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "id": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mxd9jwku"
+                     *             "carefirst": "JOURNEY-mxd9ocwc"
                      *           },
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam Example",
@@ -14390,8 +14400,8 @@ export interface operations {
                      *           "underLegalHold": false,
                      *           "erasedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T12:45:32.830Z",
-                     *           "updatedAt": "2026-12-07T12:45:32.830Z"
+                     *           "createdAt": "2026-12-07T12:49:00.648Z",
+                     *           "updatedAt": "2026-12-07T12:49:00.648Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -14510,7 +14520,7 @@ export interface operations {
                  * @example {
                  *       "clientGroup": "learning-disability",
                  *       "externalIds": {
-                 *         "carefirst": "JOURNEY-mxd9jwku"
+                 *         "carefirst": "JOURNEY-mxd9ocwc"
                  *       },
                  *       "displayName": "Sam Example"
                  *     }
@@ -14533,9 +14543,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *       "id": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mxd9jwku"
+                     *         "carefirst": "JOURNEY-mxd9ocwc"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -14545,8 +14555,8 @@ export interface operations {
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T12:45:32.830Z",
-                     *       "updatedAt": "2026-12-07T12:45:32.830Z"
+                     *       "createdAt": "2026-12-07T12:49:00.648Z",
+                     *       "updatedAt": "2026-12-07T12:49:00.648Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -14730,9 +14740,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *       "id": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mxd9jwku"
+                     *         "carefirst": "JOURNEY-mxd9ocwc"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -14742,8 +14752,8 @@ export interface operations {
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T12:45:32.830Z",
-                     *       "updatedAt": "2026-12-07T12:45:32.830Z"
+                     *       "createdAt": "2026-12-07T12:49:00.648Z",
+                     *       "updatedAt": "2026-12-07T12:49:00.648Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -14909,9 +14919,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *       "id": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mxd9jwku"
+                     *         "carefirst": "JOURNEY-mxd9ocwc"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam",
@@ -14921,8 +14931,8 @@ export interface operations {
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T12:45:32.830Z",
-                     *       "updatedAt": "2026-12-07T12:45:32.898Z"
+                     *       "createdAt": "2026-12-07T12:49:00.648Z",
+                     *       "updatedAt": "2026-12-07T12:49:00.749Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -15166,7 +15176,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *       "recorded": true,
                      *       "sex": "female",
                      *       "ethnicity": "white-british",
@@ -15176,7 +15186,7 @@ export interface operations {
                      *       "primarySupportReason": "learning-disability",
                      *       "ageBand": null,
                      *       "version": 1,
-                     *       "updatedAt": "2026-12-07T12:45:32.914Z"
+                     *       "updatedAt": "2026-12-07T12:49:00.771Z"
                      *     }
                      */
                     "application/json": components["schemas"]["EqualityMonitoring"];
@@ -15346,7 +15356,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *       "recorded": true,
                      *       "sex": "female",
                      *       "ethnicity": "white-british",
@@ -15356,7 +15366,7 @@ export interface operations {
                      *       "primarySupportReason": "learning-disability",
                      *       "ageBand": null,
                      *       "version": 1,
-                     *       "updatedAt": "2026-12-07T12:45:32.914Z"
+                     *       "updatedAt": "2026-12-07T12:49:00.771Z"
                      *     }
                      */
                     "application/json": components["schemas"]["EqualityMonitoring"];
@@ -15591,10 +15601,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
-                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "id": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *           "questionnaire": {
-                     *             "id": "01a25089-b541-72cf-95b5-4d2b8245fdda",
+                     *             "id": "01a2508c-e03f-74a5-bb99-056c58cd715e",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
@@ -16049,8 +16059,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "agreedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T12:45:32.942Z",
-                     *           "updatedAt": "2026-12-07T12:45:33.012Z"
+                     *           "createdAt": "2026-12-07T12:49:00.814Z",
+                     *           "updatedAt": "2026-12-07T12:49:00.880Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -16167,8 +16177,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
-                 *       "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda",
+                 *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                 *       "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e",
                  *       "completedWith": [
                  *         "family"
                  *       ],
@@ -16193,10 +16203,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
-                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *       "id": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *       "questionnaire": {
-                     *         "id": "01a25089-b541-72cf-95b5-4d2b8245fdda",
+                     *         "id": "01a2508c-e03f-74a5-bb99-056c58cd715e",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -16641,8 +16651,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T12:45:32.942Z",
-                     *       "updatedAt": "2026-12-07T12:45:32.942Z"
+                     *       "createdAt": "2026-12-07T12:49:00.814Z",
+                     *       "updatedAt": "2026-12-07T12:49:00.814Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -16841,10 +16851,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
-                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *       "id": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *       "questionnaire": {
-                     *         "id": "01a25089-b541-72cf-95b5-4d2b8245fdda",
+                     *         "id": "01a2508c-e03f-74a5-bb99-056c58cd715e",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -17299,8 +17309,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T12:45:32.942Z",
-                     *       "updatedAt": "2026-12-07T12:45:33.012Z"
+                     *       "createdAt": "2026-12-07T12:49:00.814Z",
+                     *       "updatedAt": "2026-12-07T12:49:00.880Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -17511,10 +17521,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
-                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *       "id": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *       "questionnaire": {
-                     *         "id": "01a25089-b541-72cf-95b5-4d2b8245fdda",
+                     *         "id": "01a2508c-e03f-74a5-bb99-056c58cd715e",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -17969,8 +17979,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T12:45:32.942Z",
-                     *       "updatedAt": "2026-12-07T12:45:33.012Z"
+                     *       "createdAt": "2026-12-07T12:49:00.814Z",
+                     *       "updatedAt": "2026-12-07T12:49:00.880Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -18217,10 +18227,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
-                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *       "id": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *       "questionnaire": {
-                     *         "id": "01a25089-b541-72cf-95b5-4d2b8245fdda",
+                     *         "id": "01a2508c-e03f-74a5-bb99-056c58cd715e",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -18717,11 +18727,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-12-07T12:45:33.092Z",
+                     *       "submittedAt": "2026-12-07T12:49:00.983Z",
                      *       "agreedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T12:45:32.942Z",
-                     *       "updatedAt": "2026-12-07T12:45:33.092Z"
+                     *       "createdAt": "2026-12-07T12:49:00.814Z",
+                     *       "updatedAt": "2026-12-07T12:49:00.983Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -18951,10 +18961,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
-                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *       "id": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *       "questionnaire": {
-                     *         "id": "01a25089-b541-72cf-95b5-4d2b8245fdda",
+                     *         "id": "01a2508c-e03f-74a5-bb99-056c58cd715e",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -19057,8 +19067,8 @@ export interface operations {
                      *       "moderation": {
                      *         "decision": "agree",
                      *         "amendments": [],
-                     *         "moderatedBy": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
-                     *         "moderatedAt": "2026-12-07T12:45:33.103Z"
+                     *         "moderatedBy": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *         "moderatedAt": "2026-12-07T12:49:01.030Z"
                      *       },
                      *       "eligibility": {
                      *         "eligible": true,
@@ -19459,11 +19469,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-12-07T12:45:33.092Z",
-                     *       "agreedAt": "2026-12-07T12:45:33.103Z",
+                     *       "submittedAt": "2026-12-07T12:49:00.983Z",
+                     *       "agreedAt": "2026-12-07T12:49:01.030Z",
                      *       "version": 4,
-                     *       "createdAt": "2026-12-07T12:45:32.942Z",
-                     *       "updatedAt": "2026-12-07T12:45:33.103Z"
+                     *       "createdAt": "2026-12-07T12:49:00.814Z",
+                     *       "updatedAt": "2026-12-07T12:49:01.030Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -19715,18 +19725,18 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
-                     *           "assessmentId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *           "id": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "assessmentId": "01a2508c-e590-7036-b180-7334e7c3baba",
                      *           "status": "indicative",
                      *           "startDate": "2026-12-01",
                      *           "questionnaire": {
-                     *             "id": "01a25089-b541-72cf-95b5-4d2b8245fdda",
+                     *             "id": "01a2508c-e03f-74a5-bb99-056c58cd715e",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
                      *           "scheme": {
-                     *             "id": "01a25089-b56a-739e-88a8-52c207b146ec",
+                     *             "id": "01a2508c-e060-71df-a89f-7774b9e9284a",
                      *             "key": "adults",
                      *             "version": 1
                      *           },
@@ -20318,8 +20328,8 @@ export interface operations {
                      *           "agreedAt": null,
                      *           "endDate": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T12:45:33.342Z",
-                     *           "updatedAt": "2026-12-07T12:45:33.342Z"
+                     *           "createdAt": "2026-12-07T12:49:01.318Z",
+                     *           "updatedAt": "2026-12-07T12:49:01.318Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -20436,7 +20446,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "assessmentId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                 *       "assessmentId": "01a2508c-e590-7036-b180-7334e7c3baba",
                  *       "startDate": "2026-12-01"
                  *     }
                  */
@@ -20458,18 +20468,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
-                     *       "assessmentId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *       "id": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *       "assessmentId": "01a2508c-e590-7036-b180-7334e7c3baba",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a25089-b541-72cf-95b5-4d2b8245fdda",
+                     *         "id": "01a2508c-e03f-74a5-bb99-056c58cd715e",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a25089-b56a-739e-88a8-52c207b146ec",
+                     *         "id": "01a2508c-e060-71df-a89f-7774b9e9284a",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -21061,8 +21071,8 @@ export interface operations {
                      *       "agreedAt": null,
                      *       "endDate": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T12:45:33.342Z",
-                     *       "updatedAt": "2026-12-07T12:45:33.342Z"
+                     *       "createdAt": "2026-12-07T12:49:01.318Z",
+                     *       "updatedAt": "2026-12-07T12:49:01.318Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -21261,18 +21271,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
-                     *       "assessmentId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *       "id": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *       "assessmentId": "01a2508c-e590-7036-b180-7334e7c3baba",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a25089-b541-72cf-95b5-4d2b8245fdda",
+                     *         "id": "01a2508c-e03f-74a5-bb99-056c58cd715e",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a25089-b56a-739e-88a8-52c207b146ec",
+                     *         "id": "01a2508c-e060-71df-a89f-7774b9e9284a",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -21864,8 +21874,8 @@ export interface operations {
                      *       "agreedAt": null,
                      *       "endDate": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T12:45:33.342Z",
-                     *       "updatedAt": "2026-12-07T12:45:33.342Z"
+                     *       "createdAt": "2026-12-07T12:49:01.318Z",
+                     *       "updatedAt": "2026-12-07T12:49:01.318Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -22033,18 +22043,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
-                     *       "assessmentId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *       "id": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *       "assessmentId": "01a2508c-e590-7036-b180-7334e7c3baba",
                      *       "status": "ended",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a25089-b541-72cf-95b5-4d2b8245fdda",
+                     *         "id": "01a2508c-e03f-74a5-bb99-056c58cd715e",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a25089-b56a-739e-88a8-52c207b146ec",
+                     *         "id": "01a2508c-e060-71df-a89f-7774b9e9284a",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -22633,11 +22643,11 @@ export interface operations {
                      *         }
                      *       ],
                      *       "contributionCollection": null,
-                     *       "agreedAt": "2026-12-07T12:45:33.613Z",
+                     *       "agreedAt": "2026-12-07T12:49:01.631Z",
                      *       "endDate": "2027-09-30",
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T12:45:33.342Z",
-                     *       "updatedAt": "2026-12-07T12:45:34.523Z"
+                     *       "createdAt": "2026-12-07T12:49:01.318Z",
+                     *       "updatedAt": "2026-12-07T12:49:02.853Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -22884,7 +22894,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a25089-ba73-7476-b797-75a1f9a2b5e1",
+                     *           "id": "01a2508c-e6b2-72c8-b25d-8958df393a65",
                      *           "version": 1,
                      *           "shipped": false,
                      *           "name": "Charging policy 2027/28",
@@ -22950,7 +22960,7 @@ export interface operations {
                      *             "minimumWeeklyChargePence": 0,
                      *             "arrangementFeePence": 0
                      *           },
-                     *           "createdAt": "2026-12-07T12:45:33.162Z"
+                     *           "createdAt": "2026-12-07T12:49:01.101Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -23093,7 +23103,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-ba73-7476-b797-75a1f9a2b5e1",
+                     *       "id": "01a2508c-e6b2-72c8-b25d-8958df393a65",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -23159,7 +23169,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-12-07T12:45:33.162Z"
+                     *       "createdAt": "2026-12-07T12:49:01.101Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -23342,7 +23352,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-ba73-7476-b797-75a1f9a2b5e1",
+                     *       "id": "01a2508c-e6b2-72c8-b25d-8958df393a65",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -23408,7 +23418,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-12-07T12:45:33.162Z"
+                     *       "createdAt": "2026-12-07T12:49:01.101Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -23568,19 +23578,19 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a25089-ba4f-753d-bcbb-c333181e1081",
-                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "id": "01a2508c-e683-70f0-a1d2-5ecf60e7d49e",
+                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *           "effectiveFrom": "2026-04-01",
                      *           "method": "entered",
                      *           "weeklyContributionPence": 1500,
                      *           "calculation": null,
                      *           "chargingPolicy": null,
                      *           "notes": null,
-                     *           "createdAt": "2026-12-07T12:45:33.134Z"
+                     *           "createdAt": "2026-12-07T12:49:01.057Z"
                      *         },
                      *         {
-                     *           "id": "01a25089-bac1-7033-8990-572360442937",
-                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "id": "01a2508c-e71a-7269-a580-ada36b9b8030",
+                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *           "effectiveFrom": "2027-04-01",
                      *           "method": "calculated",
                      *           "weeklyContributionPence": 10035,
@@ -23736,12 +23746,12 @@ export interface operations {
                      *             }
                      *           },
                      *           "chargingPolicy": {
-                     *             "id": "01a25089-ba73-7476-b797-75a1f9a2b5e1",
+                     *             "id": "01a2508c-e6b2-72c8-b25d-8958df393a65",
                      *             "version": 1,
                      *             "name": "Charging policy 2027/28"
                      *           },
                      *           "notes": null,
-                     *           "createdAt": "2026-12-07T12:45:33.247Z"
+                     *           "createdAt": "2026-12-07T12:49:01.207Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -23913,15 +23923,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-ba4f-753d-bcbb-c333181e1081",
-                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *       "id": "01a2508c-e683-70f0-a1d2-5ecf60e7d49e",
+                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *       "effectiveFrom": "2026-04-01",
                      *       "method": "entered",
                      *       "weeklyContributionPence": 1500,
                      *       "calculation": null,
                      *       "chargingPolicy": null,
                      *       "notes": null,
-                     *       "createdAt": "2026-12-07T12:45:33.134Z"
+                     *       "createdAt": "2026-12-07T12:49:01.057Z"
                      *     }
                      */
                     "application/json": components["schemas"]["FinancialAssessment"];
@@ -24144,9 +24154,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
-                     *           "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "id": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *           "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *           "status": "draft",
                      *           "stage": null,
                      *           "outcomes": [
@@ -24329,8 +24339,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "decidedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T12:45:33.467Z",
-                     *           "updatedAt": "2026-12-07T12:45:33.510Z",
+                     *           "createdAt": "2026-12-07T12:49:01.473Z",
+                     *           "updatedAt": "2026-12-07T12:49:01.520Z",
                      *           "healthySafeAndWell": "My PA checks my medication daily"
                      *         }
                      *       ],
@@ -24448,7 +24458,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                 *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                  *       "outcomes": [
                  *         {
                  *           "key": "home",
@@ -24517,9 +24527,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
-                     *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *       "id": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -24702,8 +24712,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T12:45:33.467Z",
-                     *       "updatedAt": "2026-12-07T12:45:33.467Z",
+                     *       "createdAt": "2026-12-07T12:49:01.473Z",
+                     *       "updatedAt": "2026-12-07T12:49:01.473Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -24903,9 +24913,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
-                     *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *       "id": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -25088,8 +25098,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T12:45:33.467Z",
-                     *       "updatedAt": "2026-12-07T12:45:33.510Z",
+                     *       "createdAt": "2026-12-07T12:49:01.473Z",
+                     *       "updatedAt": "2026-12-07T12:49:01.520Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -25303,9 +25313,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
-                     *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *       "id": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -25488,8 +25498,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T12:45:33.467Z",
-                     *       "updatedAt": "2026-12-07T12:45:33.510Z",
+                     *       "createdAt": "2026-12-07T12:49:01.473Z",
+                     *       "updatedAt": "2026-12-07T12:49:01.520Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -25737,9 +25747,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
-                     *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *       "id": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *       "status": "submitted",
                      *       "stage": "coordinator",
                      *       "outcomes": [
@@ -25919,11 +25929,11 @@ export interface operations {
                      *       ],
                      *       "exception": null,
                      *       "decisions": [],
-                     *       "submittedAt": "2026-12-07T12:45:33.568Z",
+                     *       "submittedAt": "2026-12-07T12:49:01.575Z",
                      *       "decidedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T12:45:33.467Z",
-                     *       "updatedAt": "2026-12-07T12:45:33.568Z",
+                     *       "createdAt": "2026-12-07T12:49:01.473Z",
+                     *       "updatedAt": "2026-12-07T12:49:01.575Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -26155,9 +26165,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
-                     *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *       "id": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *       "status": "submitted",
                      *       "stage": "team-manager",
                      *       "outcomes": [
@@ -26338,22 +26348,22 @@ export interface operations {
                      *       "exception": null,
                      *       "decisions": [
                      *         {
-                     *           "id": "01a25089-bc0c-70ef-be05-7e563f4b04af",
+                     *           "id": "01a2508c-e898-775d-9edb-87b226defac4",
                      *           "stage": "coordinator",
                      *           "outcome": "approve",
                      *           "reasons": "Approved at coordinator: meets the outcomes",
                      *           "planVersion": 3,
-                     *           "decidedBy": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *           "decidedBy": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *           "actorName": "coordinator-1",
                      *           "checklistReasons": null,
-                     *           "decidedAt": "2026-12-07T12:45:33.577Z"
+                     *           "decidedAt": "2026-12-07T12:49:01.587Z"
                      *         }
                      *       ],
-                     *       "submittedAt": "2026-12-07T12:45:33.568Z",
+                     *       "submittedAt": "2026-12-07T12:49:01.575Z",
                      *       "decidedAt": null,
                      *       "version": 4,
-                     *       "createdAt": "2026-12-07T12:45:33.467Z",
-                     *       "updatedAt": "2026-12-07T12:45:33.581Z",
+                     *       "createdAt": "2026-12-07T12:49:01.473Z",
+                     *       "updatedAt": "2026-12-07T12:49:01.593Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -26597,10 +26607,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *       "status": "agreed",
                      *       "agreement": {
-                     *         "id": "01a25089-bc30-757a-b05e-dc8397fbe57e",
+                     *         "id": "01a2508c-e8c3-757a-95db-4af6591566c0",
                      *         "startDate": "2026-12-01",
                      *         "frequency": "monthly",
                      *         "collection": "net",
@@ -26608,7 +26618,7 @@ export interface operations {
                      *         "grossAnnualPence": 4027500,
                      *         "contributionAnnualPence": 78000,
                      *         "netAnnualPence": 3949500,
-                     *         "financialAssessmentId": "01a25089-ba4f-753d-bcbb-c333181e1081"
+                     *         "financialAssessmentId": "01a2508c-e683-70f0-a1d2-5ecf60e7d49e"
                      *       },
                      *       "balancePence": 329125,
                      *       "councilPaidPence": 329125,
@@ -26642,11 +26652,11 @@ export interface operations {
                      *           "status": "paid",
                      *           "payments": [
                      *             {
-                     *               "transactionId": "01a25089-bcd8-73c3-9750-5b9ca105e972",
+                     *               "transactionId": "01a2508c-e98a-7621-91b1-e4066463dd42",
                      *               "amountPence": 329125
                      *             }
                      *           ],
-                     *           "paidBy": "01a25089-bcd8-73c3-9750-5b9ca105e972"
+                     *           "paidBy": "01a2508c-e98a-7621-91b1-e4066463dd42"
                      *         },
                      *         {
                      *           "funder": "council",
@@ -26761,8 +26771,8 @@ export interface operations {
                      *       ],
                      *       "transactions": [
                      *         {
-                     *           "id": "01a25089-bcd8-73c3-9750-5b9ca105e972",
-                     *           "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *           "id": "01a2508c-e98a-7621-91b1-e4066463dd42",
+                     *           "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *           "kind": "council-payment",
                      *           "funder": "council",
                      *           "direction": "in",
@@ -26775,8 +26785,8 @@ export interface operations {
                      *           "reversesTransactionId": null,
                      *           "reversedBy": null,
                      *           "description": "Payment run 2026-12-01",
-                     *           "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
-                     *           "createdAt": "2026-12-07T12:45:33.780Z"
+                     *           "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *           "createdAt": "2026-12-07T12:49:01.827Z"
                      *         }
                      *       ]
                      *     }
@@ -26950,8 +26960,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-bd0b-7237-9f96-0c26f5dd9c84",
-                     *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *       "id": "01a2508c-e9cc-76e0-beb2-5d0009570da7",
+                     *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *       "kind": "council-payment",
                      *       "funder": "council",
                      *       "direction": "in",
@@ -26964,8 +26974,8 @@ export interface operations {
                      *       "reversesTransactionId": null,
                      *       "reversedBy": null,
                      *       "description": null,
-                     *       "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
-                     *       "createdAt": "2026-12-07T12:45:33.830Z"
+                     *       "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *       "createdAt": "2026-12-07T12:49:01.893Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Transaction"];
@@ -27169,7 +27179,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                 *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                  *       "termsVersion": "2026-04",
                  *       "holder": {
                  *         "type": "person"
@@ -27200,9 +27210,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-bc80-725a-8938-15fa99e70c85",
-                     *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *       "id": "01a2508c-e920-7622-b736-ad7043caf721",
+                     *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *       "status": "active",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -27220,7 +27230,7 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T12:45:33.694Z"
+                     *       "createdAt": "2026-12-07T12:49:01.725Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -27404,9 +27414,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-bc80-725a-8938-15fa99e70c85",
-                     *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *       "id": "01a2508c-e920-7622-b736-ad7043caf721",
+                     *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *       "status": "active",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -27424,8 +27434,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a25089-bd8f-741b-93d7-4a7e0c9c9ca0",
-                     *           "agreementId": "01a25089-bc80-725a-8938-15fa99e70c85",
+                     *           "id": "01a2508c-ea75-732a-bcf4-7a75996d8e82",
+                     *           "agreementId": "01a2508c-e920-7622-b736-ad7043caf721",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -27536,11 +27546,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T12:45:33.962Z"
+                     *           "createdAt": "2026-12-07T12:49:02.065Z"
                      *         }
                      *       ],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T12:45:33.694Z"
+                     *       "createdAt": "2026-12-07T12:49:01.725Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -27707,9 +27717,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-bc80-725a-8938-15fa99e70c85",
-                     *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *       "id": "01a2508c-e920-7622-b736-ad7043caf721",
+                     *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *       "status": "suspended",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -27727,8 +27737,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a25089-bd8f-741b-93d7-4a7e0c9c9ca0",
-                     *           "agreementId": "01a25089-bc80-725a-8938-15fa99e70c85",
+                     *           "id": "01a2508c-ea75-732a-bcf4-7a75996d8e82",
+                     *           "agreementId": "01a2508c-e920-7622-b736-ad7043caf721",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -27839,11 +27849,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T12:45:33.962Z"
+                     *           "createdAt": "2026-12-07T12:49:02.065Z"
                      *         }
                      *       ],
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T12:45:33.694Z"
+                     *       "createdAt": "2026-12-07T12:49:01.725Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -28091,8 +28101,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-bd8f-741b-93d7-4a7e0c9c9ca0",
-                     *       "agreementId": "01a25089-bc80-725a-8938-15fa99e70c85",
+                     *       "id": "01a2508c-ea75-732a-bcf4-7a75996d8e82",
+                     *       "agreementId": "01a2508c-e920-7622-b736-ad7043caf721",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2026-12-31",
                      *       "statement": {
@@ -28203,7 +28213,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T12:45:33.962Z"
+                     *       "createdAt": "2026-12-07T12:49:02.065Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AccountReturn"];
@@ -28430,7 +28440,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-bdac-7405-9b41-cad8e19a2477",
+                     *       "id": "01a2508c-ea90-749f-ae56-4513cd67307c",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -28440,7 +28450,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a25089-bc80-725a-8938-15fa99e70c85",
+                     *           "agreementId": "01a2508c-e920-7622-b736-ad7043caf721",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -28480,7 +28490,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T12:45:33.992Z"
+                     *       "createdAt": "2026-12-07T12:49:02.092Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -28648,7 +28658,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-bdac-7405-9b41-cad8e19a2477",
+                     *       "id": "01a2508c-ea90-749f-ae56-4513cd67307c",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -28658,7 +28668,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a25089-bc80-725a-8938-15fa99e70c85",
+                     *           "agreementId": "01a2508c-e920-7622-b736-ad7043caf721",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -28698,7 +28708,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T12:45:33.992Z"
+                     *       "createdAt": "2026-12-07T12:49:02.092Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -28842,7 +28852,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "agreementId": "01a25089-bc80-725a-8938-15fa99e70c85",
+                 *       "agreementId": "01a2508c-e920-7622-b736-ad7043caf721",
                  *       "outcome": "satisfactory",
                  *       "notes": "Statement and card records agree"
                  *     }
@@ -28862,7 +28872,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-bdac-7405-9b41-cad8e19a2477",
+                     *       "id": "01a2508c-ea90-749f-ae56-4513cd67307c",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -28872,7 +28882,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a25089-bc80-725a-8938-15fa99e70c85",
+                     *           "agreementId": "01a2508c-e920-7622-b736-ad7043caf721",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -28883,7 +28893,7 @@ export interface operations {
                      *           "notes": "Statement and card records agree",
                      *           "recoveryPence": null,
                      *           "recoveryTransactionId": null,
-                     *           "decidedAt": "2026-12-07T12:45:34.027Z"
+                     *           "decidedAt": "2026-12-07T12:49:02.136Z"
                      *         }
                      *       ],
                      *       "explanation": [
@@ -28912,7 +28922,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T12:45:33.992Z"
+                     *       "createdAt": "2026-12-07T12:49:02.092Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -29151,7 +29161,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-bca3-70c9-9144-efc7a4e4f3fb",
+                     *       "id": "01a2508c-e941-7441-b991-82a11aa2776a",
                      *       "runDate": "2026-11-30",
                      *       "status": "prepared",
                      *       "payments": 0,
@@ -29169,7 +29179,8 @@ export interface operations {
                      *       },
                      *       "held": {
                      *         "suspended": 0,
-                     *         "onHold": 0
+                     *         "onHold": 0,
+                     *         "erased": 0
                      *       },
                      *       "paid": {
                      *         "payments": 0,
@@ -29184,11 +29195,11 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a25089-bca3-70c9-9144-efc7a4e4f3fb/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a25089-bca3-70c9-9144-efc7a4e4f3fb/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a2508c-e941-7441-b991-82a11aa2776a/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a2508c-e941-7441-b991-82a11aa2776a/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
-                     *       "createdAt": "2026-12-07T12:45:33.722Z",
+                     *       "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *       "createdAt": "2026-12-07T12:49:01.753Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
                      *       "cancelledAt": null,
@@ -29376,7 +29387,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-bcc4-7467-b2d0-9e7a02dde76b",
+                     *       "id": "01a2508c-e969-70a9-8c7e-4f4fc937cf37",
                      *       "runDate": "2026-12-01",
                      *       "status": "prepared",
                      *       "payments": 1,
@@ -29394,7 +29405,8 @@ export interface operations {
                      *       },
                      *       "held": {
                      *         "suspended": 0,
-                     *         "onHold": 0
+                     *         "onHold": 0,
+                     *         "erased": 0
                      *       },
                      *       "paid": {
                      *         "payments": 0,
@@ -29409,11 +29421,11 @@ export interface operations {
                      *         "amountPence": 329125
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a25089-bcc4-7467-b2d0-9e7a02dde76b/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a25089-bcc4-7467-b2d0-9e7a02dde76b/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a2508c-e969-70a9-8c7e-4f4fc937cf37/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a2508c-e969-70a9-8c7e-4f4fc937cf37/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
-                     *       "createdAt": "2026-12-07T12:45:33.758Z",
+                     *       "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *       "createdAt": "2026-12-07T12:49:01.791Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
                      *       "cancelledAt": null,
@@ -29572,9 +29584,9 @@ export interface operations {
                 content: {
                     /**
                      * @example record,run_id,run_date,payee_kind,payee_reference,payee_name,budget_id,person_id,instalment_number,due_date,count,amount_pence
-                     *     payment,01a25089-bcc4-7467-b2d0-9e7a02dde76b,2026-12-01,direct-payment,DB-CARD-0001,Sam,01a25089-bb22-7517-bcbf-494f9d68190e,01a25089-b92d-70f1-ae05-b3b158e86914,1,2026-12-01,1,329125
-                     *     payee-total,01a25089-bcc4-7467-b2d0-9e7a02dde76b,2026-12-01,direct-payment,DB-CARD-0001,Sam,,,,,1,329125
-                     *     control,01a25089-bcc4-7467-b2d0-9e7a02dde76b,2026-12-01,,,,,,,,1,329125
+                     *     payment,01a2508c-e969-70a9-8c7e-4f4fc937cf37,2026-12-01,direct-payment,DB-CARD-0001,Sam,01a2508c-e78c-77fe-b683-1908893ed5cb,01a2508c-e4f8-71e9-a021-f0e0c23c085c,1,2026-12-01,1,329125
+                     *     payee-total,01a2508c-e969-70a9-8c7e-4f4fc937cf37,2026-12-01,direct-payment,DB-CARD-0001,Sam,,,,,1,329125
+                     *     control,01a2508c-e969-70a9-8c7e-4f4fc937cf37,2026-12-01,,,,,,,,1,329125
                      */
                     "text/csv": string;
                     "text/plain": string;
@@ -29758,7 +29770,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-bcc4-7467-b2d0-9e7a02dde76b",
+                     *       "id": "01a2508c-e969-70a9-8c7e-4f4fc937cf37",
                      *       "runDate": "2026-12-01",
                      *       "status": "confirmed",
                      *       "payments": 1,
@@ -29776,7 +29788,8 @@ export interface operations {
                      *       },
                      *       "held": {
                      *         "suspended": 0,
-                     *         "onHold": 0
+                     *         "onHold": 0,
+                     *         "erased": 0
                      *       },
                      *       "paid": {
                      *         "payments": 1,
@@ -29791,13 +29804,13 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a25089-bcc4-7467-b2d0-9e7a02dde76b/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a25089-bcc4-7467-b2d0-9e7a02dde76b/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a2508c-e969-70a9-8c7e-4f4fc937cf37/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a2508c-e969-70a9-8c7e-4f4fc937cf37/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
-                     *       "createdAt": "2026-12-07T12:45:33.758Z",
-                     *       "confirmedBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
-                     *       "confirmedAt": "2026-12-07T12:45:33.793Z",
+                     *       "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *       "createdAt": "2026-12-07T12:49:01.791Z",
+                     *       "confirmedBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *       "confirmedAt": "2026-12-07T12:49:01.844Z",
                      *       "cancelledAt": null,
                      *       "version": 3
                      *     }
@@ -29968,7 +29981,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-bca3-70c9-9144-efc7a4e4f3fb",
+                     *       "id": "01a2508c-e941-7441-b991-82a11aa2776a",
                      *       "runDate": "2026-11-30",
                      *       "status": "cancelled",
                      *       "payments": 0,
@@ -29986,7 +29999,8 @@ export interface operations {
                      *       },
                      *       "held": {
                      *         "suspended": 0,
-                     *         "onHold": 0
+                     *         "onHold": 0,
+                     *         "erased": 0
                      *       },
                      *       "paid": {
                      *         "payments": 0,
@@ -30001,14 +30015,14 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a25089-bca3-70c9-9144-efc7a4e4f3fb/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a25089-bca3-70c9-9144-efc7a4e4f3fb/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a2508c-e941-7441-b991-82a11aa2776a/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a2508c-e941-7441-b991-82a11aa2776a/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
-                     *       "createdAt": "2026-12-07T12:45:33.722Z",
+                     *       "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *       "createdAt": "2026-12-07T12:49:01.753Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
-                     *       "cancelledAt": "2026-12-07T12:45:33.750Z",
+                     *       "cancelledAt": "2026-12-07T12:49:01.784Z",
                      *       "version": 2
                      *     }
                      */
@@ -30184,10 +30198,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a25089-be8b-7349-b003-f626bc412261",
-                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "id": "01a2508c-eba6-7226-8c19-67e37a2cd2e5",
+                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *           "subject": "budget",
-                     *           "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *           "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *           "planId": null,
                      *           "decisionId": null,
                      *           "lodgedBy": "person",
@@ -30195,8 +30209,8 @@ export interface operations {
                      *           "status": "lodged",
                      *           "decision": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T12:45:34.218Z",
-                     *           "updatedAt": "2026-12-07T12:45:34.218Z"
+                     *           "createdAt": "2026-12-07T12:49:02.372Z",
+                     *           "updatedAt": "2026-12-07T12:49:02.372Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -30314,7 +30328,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "subject": "budget",
-                 *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                 *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                  *       "reason": "My night-time needs are not counted"
                  *     }
                  */
@@ -30336,10 +30350,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-be8b-7349-b003-f626bc412261",
-                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *       "id": "01a2508c-eba6-7226-8c19-67e37a2cd2e5",
+                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *       "subject": "budget",
-                     *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -30347,8 +30361,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T12:45:34.218Z",
-                     *       "updatedAt": "2026-12-07T12:45:34.218Z"
+                     *       "createdAt": "2026-12-07T12:49:02.372Z",
+                     *       "updatedAt": "2026-12-07T12:49:02.372Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -30547,10 +30561,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-be8b-7349-b003-f626bc412261",
-                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *       "id": "01a2508c-eba6-7226-8c19-67e37a2cd2e5",
+                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *       "subject": "budget",
-                     *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -30558,8 +30572,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T12:45:34.218Z",
-                     *       "updatedAt": "2026-12-07T12:45:34.218Z"
+                     *       "createdAt": "2026-12-07T12:49:02.372Z",
+                     *       "updatedAt": "2026-12-07T12:49:02.372Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -30726,10 +30740,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-be8b-7349-b003-f626bc412261",
-                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *       "id": "01a2508c-eba6-7226-8c19-67e37a2cd2e5",
+                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *       "subject": "budget",
-                     *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -30739,12 +30753,12 @@ export interface operations {
                      *         "outcome": "not-upheld",
                      *         "reasons": "Night-time needs are counted in section 4",
                      *         "agreedAnnualPence": null,
-                     *         "decidedBy": "key:01a25089-b7fe-710a-96db-8c946d066cb8",
-                     *         "decidedAt": "2026-12-07T12:45:34.247Z"
+                     *         "decidedBy": "key:01a2508c-e36a-761c-933d-4c42d960fe03",
+                     *         "decidedAt": "2026-12-07T12:49:02.422Z"
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T12:45:34.218Z",
-                     *       "updatedAt": "2026-12-07T12:45:34.247Z"
+                     *       "createdAt": "2026-12-07T12:49:02.372Z",
+                     *       "updatedAt": "2026-12-07T12:49:02.422Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -31000,9 +31014,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a25089-bc34-710f-bfba-96b9d5c03ff2",
-                     *           "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "id": "01a2508c-e8c8-733d-9293-af05bc30f13e",
+                     *           "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *           "kind": "first",
                      *           "dueDate": "2026-12-29",
                      *           "repeatEveryMonths": null,
@@ -31012,13 +31026,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T12:45:33.606Z",
-                     *           "updatedAt": "2026-12-07T12:45:33.606Z"
+                     *           "createdAt": "2026-12-07T12:49:01.622Z",
+                     *           "updatedAt": "2026-12-07T12:49:01.622Z"
                      *         },
                      *         {
-                     *           "id": "01a25089-bc34-7110-82b7-1b8636db34ff",
-                     *           "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "id": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
+                     *           "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *           "kind": "annual",
                      *           "dueDate": "2027-12-01",
                      *           "repeatEveryMonths": null,
@@ -31028,13 +31042,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T12:45:33.606Z",
-                     *           "updatedAt": "2026-12-07T12:45:33.606Z"
+                     *           "createdAt": "2026-12-07T12:49:01.622Z",
+                     *           "updatedAt": "2026-12-07T12:49:01.622Z"
                      *         },
                      *         {
-                     *           "id": "01a25089-bc71-7009-be32-5411e9c02598",
-                     *           "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "id": "01a2508c-e90e-7589-8d5e-138657ec9c8e",
+                     *           "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *           "kind": "interim",
                      *           "dueDate": "2027-04-01",
                      *           "repeatEveryMonths": null,
@@ -31044,8 +31058,8 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T12:45:33.672Z",
-                     *           "updatedAt": "2026-12-07T12:45:33.672Z"
+                     *           "createdAt": "2026-12-07T12:49:01.701Z",
+                     *           "updatedAt": "2026-12-07T12:49:01.701Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -31163,7 +31177,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                 *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                  *       "kind": "interim",
                  *       "dueDate": "2027-03-01"
                  *     }
@@ -31186,9 +31200,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-be13-7510-b71b-00e40710d036",
-                     *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *       "id": "01a2508c-eb12-739c-b6df-fb51d4eeb89b",
+                     *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *       "kind": "interim",
                      *       "dueDate": "2027-03-01",
                      *       "repeatEveryMonths": null,
@@ -31198,8 +31212,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T12:45:34.098Z",
-                     *       "updatedAt": "2026-12-07T12:45:34.098Z"
+                     *       "createdAt": "2026-12-07T12:49:02.224Z",
+                     *       "updatedAt": "2026-12-07T12:49:02.224Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -31383,9 +31397,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-bc71-7009-be32-5411e9c02598",
-                     *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *       "id": "01a2508c-e90e-7589-8d5e-138657ec9c8e",
+                     *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -31395,8 +31409,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T12:45:33.672Z",
-                     *       "updatedAt": "2026-12-07T12:45:33.672Z"
+                     *       "createdAt": "2026-12-07T12:49:01.701Z",
+                     *       "updatedAt": "2026-12-07T12:49:01.701Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -31574,9 +31588,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-bc71-7009-be32-5411e9c02598",
-                     *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *       "id": "01a2508c-e90e-7589-8d5e-138657ec9c8e",
+                     *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -31608,10 +31622,10 @@ export interface operations {
                      *         "reassessmentId": null
                      *       },
                      *       "clawback": null,
-                     *       "completedAt": "2026-12-07T12:45:34.152Z",
+                     *       "completedAt": "2026-12-07T12:49:02.284Z",
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T12:45:33.672Z",
-                     *       "updatedAt": "2026-12-07T12:45:34.152Z"
+                     *       "createdAt": "2026-12-07T12:49:01.701Z",
+                     *       "updatedAt": "2026-12-07T12:49:02.284Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -31870,9 +31884,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-bc34-7110-82b7-1b8636db34ff",
-                     *       "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *       "id": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
+                     *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *       "kind": "annual",
                      *       "dueDate": "2027-12-01",
                      *       "repeatEveryMonths": null,
@@ -32014,10 +32028,10 @@ export interface operations {
                      *           "decision": "reduce",
                      *           "amountPence": 1577576,
                      *           "reason": "A replacement hoist is due next month",
-                     *           "decidedBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
-                     *           "decidedAt": "2026-12-07T12:45:34.196Z",
+                     *           "decidedBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *           "decidedAt": "2026-12-07T12:49:02.345Z",
                      *           "transactionIds": [
-                     *             "01a25089-be73-7615-839a-70b8fcf9d4de"
+                     *             "01a2508c-eb89-75f3-a7e1-f4715d4d714e"
                      *           ]
                      *         },
                      *         "weeksPerYear": 52,
@@ -32025,10 +32039,10 @@ export interface operations {
                      *         "funders": [],
                      *         "totalClawbackPence": 3155153
                      *       },
-                     *       "completedAt": "2026-12-07T12:45:34.172Z",
+                     *       "completedAt": "2026-12-07T12:49:02.317Z",
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T12:45:33.606Z",
-                     *       "updatedAt": "2026-12-07T12:45:34.196Z"
+                     *       "createdAt": "2026-12-07T12:49:01.622Z",
+                     *       "updatedAt": "2026-12-07T12:49:02.346Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -32272,26 +32286,26 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "budget",
-                     *       "id": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *       "id": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
                      *         "questionnaire": "saq v1",
-                     *         "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda",
+                     *         "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e",
                      *         "scheme": "adults v1",
-                     *         "schemeId": "01a25089-b56a-739e-88a8-52c207b146ec"
+                     *         "schemeId": "01a2508c-e060-71df-a89f-7774b9e9284a"
                      *       },
                      *       "checks": [
                      *         {
                      *           "figure": "schemeId",
-                     *           "stored": "01a25089-b56a-739e-88a8-52c207b146ec",
-                     *           "recomputed": "01a25089-b56a-739e-88a8-52c207b146ec",
+                     *           "stored": "01a2508c-e060-71df-a89f-7774b9e9284a",
+                     *           "recomputed": "01a2508c-e060-71df-a89f-7774b9e9284a",
                      *           "matches": true
                      *         },
                      *         {
                      *           "figure": "questionnaireId",
-                     *           "stored": "01a25089-b541-72cf-95b5-4d2b8245fdda",
-                     *           "recomputed": "01a25089-b541-72cf-95b5-4d2b8245fdda",
+                     *           "stored": "01a2508c-e03f-74a5-bb99-056c58cd715e",
+                     *           "recomputed": "01a2508c-e03f-74a5-bb99-056c58cd715e",
                      *           "matches": true
                      *         },
                      *         {
@@ -32550,11 +32564,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "financial-assessment",
-                     *       "id": "01a25089-bac1-7033-8990-572360442937",
+                     *       "id": "01a2508c-e71a-7269-a580-ada36b9b8030",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
-                     *         "chargingPolicyId": "01a25089-ba73-7476-b797-75a1f9a2b5e1",
+                     *         "chargingPolicyId": "01a2508c-e6b2-72c8-b25d-8958df393a65",
                      *         "chargingPolicyVersion": 1,
                      *         "chargingPolicy": "Charging policy 2027/28"
                      *       },
@@ -32741,7 +32755,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "clawback",
-                     *       "id": "01a25089-bc34-7110-82b7-1b8636db34ff",
+                     *       "id": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
@@ -35202,52 +35216,52 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a25089-b58e-70e8-8259-106f2f8e4b1d",
+                     *           "id": "01a2508c-e079-768c-b59a-a0189f552645",
                      *           "seq": 1,
                      *           "type": "council.created",
                      *           "entityType": "council",
-                     *           "entityId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *           "occurredAt": "2026-12-07T12:45:31.784Z",
+                     *           "entityId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *           "occurredAt": "2026-12-07T12:48:59.398Z",
                      *           "data": {
-                     *             "id": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "id": "01a2508c-e008-7077-a82b-0dce368c59b2",
                      *             "name": "Demo Borough"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25089-b58e-70e9-a8ec-7754176aa2c6",
+                     *           "id": "01a2508c-e079-768d-b238-7edaa3d77248",
                      *           "seq": 2,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a25089-b541-72cf-95b5-4d2b8245fdda",
-                     *           "occurredAt": "2026-12-07T12:45:31.784Z",
+                     *           "entityId": "01a2508c-e03f-74a5-bb99-056c58cd715e",
+                     *           "occurredAt": "2026-12-07T12:48:59.398Z",
                      *           "data": {
-                     *             "id": "01a25089-b541-72cf-95b5-4d2b8245fdda",
+                     *             "id": "01a2508c-e03f-74a5-bb99-056c58cd715e",
                      *             "key": "saq",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25089-b58e-70ea-9283-20b234efc1fd",
+                     *           "id": "01a2508c-e079-768e-8261-630f7af35eba",
                      *           "seq": 3,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a25089-b56a-739e-88a8-52c207b146ec",
-                     *           "occurredAt": "2026-12-07T12:45:31.784Z",
+                     *           "entityId": "01a2508c-e060-71df-a89f-7774b9e9284a",
+                     *           "occurredAt": "2026-12-07T12:48:59.398Z",
                      *           "data": {
-                     *             "id": "01a25089-b56a-739e-88a8-52c207b146ec",
+                     *             "id": "01a2508c-e060-71df-a89f-7774b9e9284a",
                      *             "key": "adults",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25089-b7dd-7481-8adb-b48aa653e51a",
+                     *           "id": "01a2508c-e331-73ea-8294-b9bc3bac6918",
                      *           "seq": 4,
                      *           "type": "council.updated",
                      *           "entityType": "council",
-                     *           "entityId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *           "occurredAt": "2026-12-07T12:45:32.505Z",
+                     *           "entityId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *           "occurredAt": "2026-12-07T12:49:00.204Z",
                      *           "data": {
-                     *             "id": "01a25089-b512-751b-afa0-eda453d18911",
+                     *             "id": "01a2508c-e008-7077-a82b-0dce368c59b2",
                      *             "name": "Demo Borough",
                      *             "version": 2,
                      *             "settings": {
@@ -35266,7 +35280,7 @@ export interface operations {
                      *                   }
                      *                 ],
                      *                 "publishedSchemeIds": [
-                     *                   "01a25089-b56a-739e-88a8-52c207b146ec"
+                     *                   "01a2508c-e060-71df-a89f-7774b9e9284a"
                      *                 ],
                      *                 "seniorResponsibleOwner": "Director of Adult Social Services"
                      *               },
@@ -35279,152 +35293,152 @@ export interface operations {
                      *               "firstReviewAfterWeeks": 4,
                      *               "contributionCollection": "net"
                      *             },
-                     *             "createdAt": "2026-12-07T12:45:31.784Z"
+                     *             "createdAt": "2026-12-07T12:48:59.398Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25089-b7e7-7287-8baf-a000a211338f",
+                     *           "id": "01a2508c-e350-7167-8fe3-e300e9dcd1cc",
                      *           "seq": 5,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
-                     *           "occurredAt": "2026-12-07T12:45:32.517Z",
+                     *           "entityId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *           "occurredAt": "2026-12-07T12:49:00.228Z",
                      *           "data": {
-                     *             "id": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *             "id": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *             "name": "Care coordinators",
                      *             "roles": [
                      *               "assessor"
                      *             ],
-                     *             "createdAt": "2026-12-07T12:45:32.517Z",
+                     *             "createdAt": "2026-12-07T12:49:00.228Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25089-b7f8-7246-8ace-6687aa34c87c",
+                     *           "id": "01a2508c-e361-7599-a1c8-9eb6219c5231",
                      *           "seq": 6,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a25089-b7f6-7315-a53f-8d71bdf1f7e3",
-                     *           "occurredAt": "2026-12-07T12:45:32.534Z",
+                     *           "entityId": "01a2508c-e35f-7267-b8ae-defe540ebd4a",
+                     *           "occurredAt": "2026-12-07T12:49:00.255Z",
                      *           "data": {
-                     *             "id": "01a25089-b7f6-7315-a53f-8d71bdf1f7e3",
+                     *             "id": "01a2508c-e35f-7267-b8ae-defe540ebd4a",
                      *             "name": "Team managers",
                      *             "roles": [
                      *               "team-manager"
                      *             ],
-                     *             "createdAt": "2026-12-07T12:45:32.534Z",
+                     *             "createdAt": "2026-12-07T12:49:00.255Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25089-b7ff-746d-8d32-324f1ab04224",
+                     *           "id": "01a2508c-e36c-77b6-b37b-0c4bc716d874",
                      *           "seq": 7,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a25089-b7fe-710a-96db-8c946d066cb8",
-                     *           "occurredAt": "2026-12-07T12:45:32.542Z",
+                     *           "entityId": "01a2508c-e36a-761c-933d-4c42d960fe03",
+                     *           "occurredAt": "2026-12-07T12:49:00.266Z",
                      *           "data": {
-                     *             "id": "01a25089-b7fe-710a-96db-8c946d066cb8",
+                     *             "id": "01a2508c-e36a-761c-933d-4c42d960fe03",
                      *             "name": "Resource Allocation Panel",
                      *             "roles": [
                      *               "panel"
                      *             ],
-                     *             "createdAt": "2026-12-07T12:45:32.542Z",
+                     *             "createdAt": "2026-12-07T12:49:00.266Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25089-b80c-7467-8de3-b613ec12d0c6",
+                     *           "id": "01a2508c-e37d-7431-9be1-9f49e22c2f08",
                      *           "seq": 8,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a25089-b807-749a-9057-d63d84ea5b01",
-                     *           "occurredAt": "2026-12-07T12:45:32.551Z",
+                     *           "entityId": "01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *           "occurredAt": "2026-12-07T12:49:00.278Z",
                      *           "data": {
-                     *             "id": "01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "id": "01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *             "name": "Finance",
                      *             "roles": [
                      *               "finance"
                      *             ],
-                     *             "createdAt": "2026-12-07T12:45:32.551Z",
+                     *             "createdAt": "2026-12-07T12:49:00.278Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25089-b815-73bc-8cad-377dc743a74a",
+                     *           "id": "01a2508c-e38d-736a-816d-eb644b165e43",
                      *           "seq": 9,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a25089-b80f-776c-8c6b-97b19336cd31",
-                     *           "occurredAt": "2026-12-07T12:45:32.559Z",
+                     *           "entityId": "01a2508c-e386-7259-a142-08254675c8b0",
+                     *           "occurredAt": "2026-12-07T12:49:00.294Z",
                      *           "data": {
-                     *             "id": "01a25089-b80f-776c-8c6b-97b19336cd31",
+                     *             "id": "01a2508c-e386-7259-a142-08254675c8b0",
                      *             "name": "CareFirst bridge",
                      *             "roles": [
                      *               "integration"
                      *             ],
-                     *             "createdAt": "2026-12-07T12:45:32.559Z",
+                     *             "createdAt": "2026-12-07T12:49:00.294Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25089-b81c-773d-a811-2e58e34815ca",
+                     *           "id": "01a2508c-e399-7165-a82f-77315082fb4c",
                      *           "seq": 10,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a25089-b81a-7440-a7f5-7eb11601a61c",
-                     *           "occurredAt": "2026-12-07T12:45:32.570Z",
+                     *           "entityId": "01a2508c-e394-7568-a021-89727d6e20b3",
+                     *           "occurredAt": "2026-12-07T12:49:00.308Z",
                      *           "data": {
-                     *             "id": "01a25089-b81a-7440-a7f5-7eb11601a61c",
+                     *             "id": "01a2508c-e394-7568-a021-89727d6e20b3",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-12-07T12:45:32.570Z",
+                     *             "createdAt": "2026-12-07T12:49:00.308Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25089-b836-759e-8ae7-c956570c2ca2",
+                     *           "id": "01a2508c-e3b8-7368-a89f-835b57b673d9",
                      *           "seq": 11,
                      *           "type": "api-key.revoked",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a25089-b81a-7440-a7f5-7eb11601a61c",
-                     *           "occurredAt": "2026-12-07T12:45:32.594Z",
+                     *           "entityId": "01a2508c-e394-7568-a021-89727d6e20b3",
+                     *           "occurredAt": "2026-12-07T12:49:00.336Z",
                      *           "data": {
-                     *             "id": "01a25089-b81a-7440-a7f5-7eb11601a61c",
+                     *             "id": "01a2508c-e394-7568-a021-89727d6e20b3",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-12-07T12:45:32.570Z",
-                     *             "revokedAt": "2026-12-07T12:45:32.596Z"
+                     *             "createdAt": "2026-12-07T12:49:00.308Z",
+                     *             "revokedAt": "2026-12-07T12:49:00.338Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25089-b8b6-77ec-b4cc-e9e19f1b48f0",
+                     *           "id": "01a2508c-e45c-76e4-b3fa-918905d74b2d",
                      *           "seq": 12,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a25089-b8b3-7680-8794-39bd5b92727d",
-                     *           "occurredAt": "2026-12-07T12:45:32.721Z",
+                     *           "entityId": "01a2508c-e45a-7184-b384-950e14f76fa1",
+                     *           "occurredAt": "2026-12-07T12:49:00.504Z",
                      *           "data": {
-                     *             "id": "01a25089-b8b3-7680-8794-39bd5b92727d",
-                     *             "key": "carers-mxd9jwku",
+                     *             "id": "01a2508c-e45a-7184-b384-950e14f76fa1",
+                     *             "key": "carers-mxd9ocwc",
                      *             "title": "Carer’s self-assessment",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25089-b8c6-7702-86d7-b210792c645d",
+                     *           "id": "01a2508c-e46d-764f-bf51-cdcc2878098e",
                      *           "seq": 13,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a25089-b8c1-7442-b373-7bd09a1124a0",
-                     *           "occurredAt": "2026-12-07T12:45:32.736Z",
+                     *           "entityId": "01a2508c-e468-7575-bee7-08ca4bb912a4",
+                     *           "occurredAt": "2026-12-07T12:49:00.515Z",
                      *           "data": {
-                     *             "id": "01a25089-b8c1-7442-b373-7bd09a1124a0",
-                     *             "key": "carers-mxd9jwku",
+                     *             "id": "01a2508c-e468-7575-bee7-08ca4bb912a4",
+                     *             "key": "carers-mxd9ocwc",
                      *             "method": {
                      *               "type": "linear",
                      *               "poundsPerPointPence": 10000
@@ -35435,28 +35449,28 @@ export interface operations {
                      *               "percent": 20
                      *             },
                      *             "rounding": "penny",
-                     *             "createdAt": "2026-12-07T12:45:32.736Z",
+                     *             "createdAt": "2026-12-07T12:49:00.515Z",
                      *             "effectiveTo": null,
                      *             "floorPoints": null,
                      *             "ceilingPence": null,
                      *             "clientGroups": [
-                     *               "carers-mxd9jwku"
+                     *               "carers-mxd9ocwc"
                      *             ],
                      *             "weeksPerYear": 52,
                      *             "effectiveFrom": "2026-04-01",
-                     *             "questionnaireId": "01a25089-b8b3-7680-8794-39bd5b92727d",
+                     *             "questionnaireId": "01a2508c-e45a-7184-b384-950e14f76fa1",
                      *             "topSlicePercent": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25089-b8fe-7194-ab5c-6573ec7cbdda",
+                     *           "id": "01a2508c-e4af-7166-9d0b-6885f6645e60",
                      *           "seq": 14,
                      *           "type": "calibration.created",
                      *           "entityType": "calibration",
-                     *           "entityId": "01a25089-b8fa-721a-b375-f94ce3e292e3",
-                     *           "occurredAt": "2026-12-07T12:45:32.794Z",
+                     *           "entityId": "01a2508c-e4a9-720d-85b9-26df4595a318",
+                     *           "occurredAt": "2026-12-07T12:49:00.585Z",
                      *           "data": {
-                     *             "id": "01a25089-b8fa-721a-b375-f94ce3e292e3",
+                     *             "id": "01a2508c-e4a9-720d-85b9-26df4595a318",
                      *             "caseCount": 3,
                      *             "integrity": {
                      *               "passes": true,
@@ -35470,104 +35484,104 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25089-b936-7436-8417-8b417c4ced95",
+                     *           "id": "01a2508c-e508-73ea-b4fd-884f95756a5e",
                      *           "seq": 15,
                      *           "type": "person.created",
                      *           "entityType": "person",
-                     *           "entityId": "01a25089-b92d-70f1-ae05-b3b158e86914",
-                     *           "occurredAt": "2026-12-07T12:45:32.830Z",
+                     *           "entityId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "occurredAt": "2026-12-07T12:49:00.648Z",
                      *           "data": {
-                     *             "id": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *             "id": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *             "version": 1,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mxd9jwku"
+                     *               "carefirst": "JOURNEY-mxd9ocwc"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25089-b963-748f-bfe4-2733fadec526",
+                     *           "id": "01a2508c-e552-734b-9f1a-9e644ea83dab",
                      *           "seq": 16,
                      *           "type": "person.updated",
                      *           "entityType": "person",
-                     *           "entityId": "01a25089-b92d-70f1-ae05-b3b158e86914",
-                     *           "occurredAt": "2026-12-07T12:45:32.896Z",
+                     *           "entityId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "occurredAt": "2026-12-07T12:49:00.746Z",
                      *           "data": {
-                     *             "id": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *             "id": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *             "version": 2,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mxd9jwku"
+                     *               "carefirst": "JOURNEY-mxd9ocwc"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25089-b993-7121-a5be-6c3ae87d2cc5",
+                     *           "id": "01a2508c-e595-776a-a846-3d71c20fab5c",
                      *           "seq": 17,
                      *           "type": "assessment.created",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
-                     *           "occurredAt": "2026-12-07T12:45:32.942Z",
+                     *           "entityId": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *           "occurredAt": "2026-12-07T12:49:00.814Z",
                      *           "data": {
-                     *             "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *             "id": "01a2508c-e590-7036-b180-7334e7c3baba",
                      *             "status": "draft",
                      *             "version": 1,
-                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda"
+                     *             "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25089-b9db-7287-bb29-95a374342349",
+                     *           "id": "01a2508c-e5d2-75be-a45a-a05e7370eddd",
                      *           "seq": 18,
                      *           "type": "assessment.answers-saved",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
-                     *           "occurredAt": "2026-12-07T12:45:33.009Z",
+                     *           "entityId": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *           "occurredAt": "2026-12-07T12:49:00.879Z",
                      *           "data": {
-                     *             "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *             "id": "01a2508c-e590-7036-b180-7334e7c3baba",
                      *             "status": "draft",
                      *             "version": 2,
-                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda"
+                     *             "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25089-ba26-756c-a978-348699f2f04f",
+                     *           "id": "01a2508c-e63d-7106-a035-b3350a9cef20",
                      *           "seq": 19,
                      *           "type": "assessment.submitted",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
-                     *           "occurredAt": "2026-12-07T12:45:33.091Z",
+                     *           "entityId": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *           "occurredAt": "2026-12-07T12:49:00.976Z",
                      *           "data": {
-                     *             "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *             "id": "01a2508c-e590-7036-b180-7334e7c3baba",
                      *             "status": "submitted",
                      *             "version": 3,
-                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda"
+                     *             "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a25089-ba31-7547-8398-e6f15d37be4c",
+                     *           "id": "01a2508c-e66c-765c-a288-161cadc2c1a7",
                      *           "seq": 20,
                      *           "type": "assessment.agreed",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
-                     *           "occurredAt": "2026-12-07T12:45:33.102Z",
+                     *           "entityId": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *           "occurredAt": "2026-12-07T12:49:01.024Z",
                      *           "data": {
-                     *             "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *             "id": "01a2508c-e590-7036-b180-7334e7c3baba",
                      *             "status": "agreed",
                      *             "version": 4,
                      *             "decision": "agree",
                      *             "eligible": true,
-                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *             "amendments": 0,
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda"
+                     *             "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e"
                      *           }
                      *         }
                      *       ],
@@ -35699,8 +35713,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a25089-bec0-775f-a319-dbcae438515d",
-                     *           "url": "http://127.0.0.1:42381/ras",
+                     *           "id": "01a2508c-ec00-721d-bd47-950e2ba8f878",
+                     *           "url": "http://127.0.0.1:42225/ras",
                      *           "description": "CareFirst bridge",
                      *           "eventTypes": [
                      *             "budget.created",
@@ -35710,7 +35724,7 @@ export interface operations {
                      *           "pausedReason": null,
                      *           "cursor": 68,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T12:45:34.271Z"
+                     *           "createdAt": "2026-12-07T12:49:02.463Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -35827,7 +35841,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "url": "http://127.0.0.1:42381/ras",
+                 *       "url": "http://127.0.0.1:42225/ras",
                  *       "eventTypes": [
                  *         "budget.created",
                  *         "budget.agreed"
@@ -35853,8 +35867,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-bec0-775f-a319-dbcae438515d",
-                     *       "url": "http://127.0.0.1:42381/ras",
+                     *       "id": "01a2508c-ec00-721d-bd47-950e2ba8f878",
+                     *       "url": "http://127.0.0.1:42225/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -35864,7 +35878,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 68,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T12:45:34.271Z",
+                     *       "createdAt": "2026-12-07T12:49:02.463Z",
                      *       "secret": "whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx="
                      *     }
                      */
@@ -36034,8 +36048,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-bec0-775f-a319-dbcae438515d",
-                     *       "url": "http://127.0.0.1:42381/ras",
+                     *       "id": "01a2508c-ec00-721d-bd47-950e2ba8f878",
+                     *       "url": "http://127.0.0.1:42225/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -36045,7 +36059,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 68,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T12:45:34.271Z"
+                     *       "createdAt": "2026-12-07T12:49:02.463Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -36357,8 +36371,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-bec0-775f-a319-dbcae438515d",
-                     *       "url": "http://127.0.0.1:42381/ras",
+                     *       "id": "01a2508c-ec00-721d-bd47-950e2ba8f878",
+                     *       "url": "http://127.0.0.1:42225/ras",
                      *       "description": "CareFirst bridge (live)",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -36368,7 +36382,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 68,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T12:45:34.271Z"
+                     *       "createdAt": "2026-12-07T12:49:02.463Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -37185,7 +37199,7 @@ export interface operations {
                      *     </style>
                      *     </head>
                      *     <body>
-                     *     <header><p><strong>Demo Borough</strong></p><p>7 December 2026<br>indicative-budget 01a25089-bb22-7517-bcbf-494f9d68190e</p></header>
+                     *     <header><p><strong>Demo Borough</strong></p><p>7 December 2026<br>indicative-budget 01a2508c-e78c-77fe-b683-1908893ed5cb</p></header>
                      *     <h1>Your personal budget</h1>
                      *     <p>Dear Sam,</p>
                      *     <p>Thank you for telling us about your needs.</p>
@@ -37380,8 +37394,8 @@ export interface operations {
                     "application/x-ndjson": string;
                     /**
                      * @example id,personId,externalIds,assessmentId,status,startDate,schemeKey,schemeVersion,rasAnnualPence,panelAnnualPence,outsideRas,totalAnnualPence,councilAnnualPence,annualContributionPence,netAnnualPence,referral,agreedAt
-                     *     01a25089-bb22-7517-bcbf-494f9d68190e,01a25089-b92d-70f1-ae05-b3b158e86914,"{""carefirst"":""JOURNEY-mxd9jwku""}",01a25089-b98f-76d8-a3a1-f295bd324d27,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-12-07T12:45:33.613Z
-                     *     01a25089-bc6f-738b-9371-1aa78e548f5a,01a25089-b92d-70f1-ae05-b3b158e86914,"{""carefirst"":""JOURNEY-mxd9jwku""}",01a25089-b98f-76d8-a3a1-f295bd324d27,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
+                     *     01a2508c-e78c-77fe-b683-1908893ed5cb,01a2508c-e4f8-71e9-a021-f0e0c23c085c,"{""carefirst"":""JOURNEY-mxd9ocwc""}",01a2508c-e590-7036-b180-7334e7c3baba,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-12-07T12:49:01.631Z
+                     *     01a2508c-e90c-73ca-99e4-927004c0d3f4,01a2508c-e4f8-71e9-a021-f0e0c23c085c,"{""carefirst"":""JOURNEY-mxd9ocwc""}",01a2508c-e590-7036-b180-7334e7c3baba,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
                      */
                     "text/csv": string;
                 };
@@ -37539,12 +37553,12 @@ export interface operations {
             content: {
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mxd9jwku,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mxd9ocwc,learning-disability,Alex Example,1961-02-03
                  */
                 "text/csv": string;
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mxd9jwku,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mxd9ocwc,learning-disability,Alex Example,1961-02-03
                  */
                 "application/x-ndjson": string;
             };
@@ -37738,51 +37752,51 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "generatedAt": "2026-12-07T12:45:34.589Z",
+                     *       "generatedAt": "2026-12-07T12:49:02.962Z",
                      *       "council": "Demo Borough",
-                     *       "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *       "redacted": [
                      *         "staff-names",
                      *         "carers"
                      *       ],
                      *       "sections": {
                      *         "person": {
-                     *           "id": "01a25089-b92d-70f1-ae05-b3b158e86914",
-                     *           "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *           "id": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam",
                      *           "dateOfBirth": null,
                      *           "agent": null,
-                     *           "createdByKeyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *           "createdByKeyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T12:45:32.830Z",
-                     *           "updatedAt": "2026-12-07T12:45:32.917Z",
+                     *           "createdAt": "2026-12-07T12:49:00.648Z",
+                     *           "updatedAt": "2026-12-07T12:49:00.774Z",
                      *           "caresForPersonId": null,
                      *           "erasedAt": null,
                      *           "legalHold": null,
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mxd9jwku"
+                     *             "carefirst": "JOURNEY-mxd9ocwc"
                      *           }
                      *         },
                      *         "equalityMonitoring": {
-                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
-                     *           "councilId": "01a25089-b512-751b-afa0-eda453d18911",
+                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
                      *           "sex": "female",
                      *           "ethnicity": "white-british",
                      *           "religion": "prefer-not-to-say",
                      *           "sexualOrientation": null,
                      *           "primarySupportReason": "learning-disability",
                      *           "version": 1,
-                     *           "updatedBy": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
-                     *           "updatedAt": "2026-12-07T12:45:32.914Z"
+                     *           "updatedBy": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *           "updatedAt": "2026-12-07T12:49:00.771Z"
                      *         },
                      *         "carers": [],
                      *         "assessments": [
                      *           {
-                     *             "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
-                     *             "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda",
+                     *             "id": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *             "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e",
                      *             "status": "agreed",
                      *             "completedWith": [
                      *               "family"
@@ -37882,8 +37896,8 @@ export interface operations {
                      *             "moderation": {
                      *               "decision": "agree",
                      *               "amendments": [],
-                     *               "moderatedAt": "2026-12-07T12:45:33.103Z",
-                     *               "moderatedBy": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60"
+                     *               "moderatedAt": "2026-12-07T12:49:01.030Z",
+                     *               "moderatedBy": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6"
                      *             },
                      *             "eligibility": {
                      *               "basis": "care-act-2014",
@@ -37927,21 +37941,21 @@ export interface operations {
                      *               ],
                      *               "totalPoints": 179
                      *             },
-                     *             "createdByKeyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
-                     *             "submittedAt": "2026-12-07T12:45:33.092Z",
-                     *             "agreedAt": "2026-12-07T12:45:33.103Z",
+                     *             "createdByKeyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *             "submittedAt": "2026-12-07T12:49:00.983Z",
+                     *             "agreedAt": "2026-12-07T12:49:01.030Z",
                      *             "version": 4,
-                     *             "createdAt": "2026-12-07T12:45:32.942Z",
-                     *             "updatedAt": "2026-12-07T12:45:33.103Z"
+                     *             "createdAt": "2026-12-07T12:49:00.814Z",
+                     *             "updatedAt": "2026-12-07T12:49:01.030Z"
                      *           }
                      *         ],
                      *         "budgets": [
                      *           {
-                     *             "id": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
-                     *             "assessmentId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
-                     *             "schemeId": "01a25089-b56a-739e-88a8-52c207b146ec",
+                     *             "id": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *             "assessmentId": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *             "schemeId": "01a2508c-e060-71df-a89f-7774b9e9284a",
                      *             "status": "ended",
                      *             "startDate": "2026-12-01",
                      *             "rasAnnualPence": 4027500,
@@ -37954,7 +37968,7 @@ export interface operations {
                      *               "band": null,
                      *               "method": "linear",
                      *               "scheme": {
-                     *                 "id": "01a25089-b56a-739e-88a8-52c207b146ec",
+                     *                 "id": "01a2508c-e060-71df-a89f-7774b9e9284a",
                      *                 "key": "adults",
                      *                 "version": 1
                      *               },
@@ -38533,7 +38547,7 @@ export interface operations {
                      *               "weeksPerYear": 52,
                      *               "fullYearPence": 4027500,
                      *               "questionnaire": {
-                     *                 "id": "01a25089-b541-72cf-95b5-4d2b8245fdda",
+                     *                 "id": "01a2508c-e03f-74a5-bb99-056c58cd715e",
                      *                 "key": "saq",
                      *                 "version": 1
                      *               },
@@ -38547,12 +38561,12 @@ export interface operations {
                      *               "weeklyContributionPence": 1500
                      *             },
                      *             "version": 3,
-                     *             "createdAt": "2026-12-07T12:45:33.342Z",
-                     *             "updatedAt": "2026-12-07T12:45:34.523Z",
+                     *             "createdAt": "2026-12-07T12:49:01.318Z",
+                     *             "updatedAt": "2026-12-07T12:49:02.853Z",
                      *             "contributionCollection": null,
                      *             "panelAnnualPence": null,
                      *             "panelReason": null,
-                     *             "agreedAt": "2026-12-07T12:45:33.613Z",
+                     *             "agreedAt": "2026-12-07T12:49:01.631Z",
                      *             "endDate": "2027-09-30",
                      *             "protectedAnnualPence": 0,
                      *             "unpaidSupportPoints": 0,
@@ -38560,11 +38574,11 @@ export interface operations {
                      *             "endReason": "Moved to another council area"
                      *           },
                      *           {
-                     *             "id": "01a25089-bc6f-738b-9371-1aa78e548f5a",
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
-                     *             "assessmentId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
-                     *             "schemeId": "01a25089-bc43-7799-bafe-24b0dc5ea548",
+                     *             "id": "01a2508c-e90c-73ca-99e4-927004c0d3f4",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *             "assessmentId": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *             "schemeId": "01a2508c-e8d4-71d2-be8a-589d82cf7e17",
                      *             "status": "indicative",
                      *             "startDate": "2027-04-01",
                      *             "rasAnnualPence": 4152800,
@@ -38577,7 +38591,7 @@ export interface operations {
                      *               "band": null,
                      *               "method": "linear",
                      *               "scheme": {
-                     *                 "id": "01a25089-bc43-7799-bafe-24b0dc5ea548",
+                     *                 "id": "01a2508c-e8d4-71d2-be8a-589d82cf7e17",
                      *                 "key": "adults",
                      *                 "version": 2
                      *               },
@@ -39156,7 +39170,7 @@ export interface operations {
                      *               "weeksPerYear": 52,
                      *               "fullYearPence": 4152800,
                      *               "questionnaire": {
-                     *                 "id": "01a25089-b541-72cf-95b5-4d2b8245fdda",
+                     *                 "id": "01a2508c-e03f-74a5-bb99-056c58cd715e",
                      *                 "key": "saq",
                      *                 "version": 1
                      *               },
@@ -39170,8 +39184,8 @@ export interface operations {
                      *               "weeklyContributionPence": 1500
                      *             },
                      *             "version": 1,
-                     *             "createdAt": "2026-12-07T12:45:33.672Z",
-                     *             "updatedAt": "2026-12-07T12:45:33.672Z",
+                     *             "createdAt": "2026-12-07T12:49:01.701Z",
+                     *             "updatedAt": "2026-12-07T12:49:01.701Z",
                      *             "contributionCollection": null,
                      *             "panelAnnualPence": null,
                      *             "panelReason": null,
@@ -39185,10 +39199,10 @@ export interface operations {
                      *         ],
                      *         "supportPlans": [
                      *           {
-                     *             "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *             "id": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *             "status": "approved",
                      *             "stage": null,
                      *             "plan": {
@@ -39242,74 +39256,74 @@ export interface operations {
                      *               "healthySafeAndWell": "My PA checks my medication daily"
                      *             },
                      *             "exception": null,
-                     *             "createdByKeyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
-                     *             "submittedAt": "2026-12-07T12:45:33.568Z",
-                     *             "decidedAt": "2026-12-07T12:45:33.611Z",
+                     *             "createdByKeyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *             "submittedAt": "2026-12-07T12:49:01.575Z",
+                     *             "decidedAt": "2026-12-07T12:49:01.627Z",
                      *             "version": 6,
-                     *             "createdAt": "2026-12-07T12:45:33.467Z",
-                     *             "updatedAt": "2026-12-07T12:45:33.611Z"
+                     *             "createdAt": "2026-12-07T12:49:01.473Z",
+                     *             "updatedAt": "2026-12-07T12:49:01.628Z"
                      *           }
                      *         ],
                      *         "planDecisions": [
                      *           {
-                     *             "id": "01a25089-bc0c-70ef-be05-7e563f4b04af",
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "planId": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *             "id": "01a2508c-e898-775d-9edb-87b226defac4",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "planId": "01a2508c-e823-71aa-a40f-997474e29a19",
                      *             "stage": "coordinator",
                      *             "outcome": "approve",
                      *             "reasons": "Approved at coordinator: meets the outcomes",
                      *             "planVersion": 3,
-                     *             "decidedBy": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
-                     *             "decidedAt": "2026-12-07T12:45:33.577Z",
+                     *             "decidedBy": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *             "decidedAt": "2026-12-07T12:49:01.587Z",
                      *             "actorName": "[redacted]",
                      *             "checklistReasons": null
                      *           },
                      *           {
-                     *             "id": "01a25089-bc1e-76b8-903a-1c109244bb7b",
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "planId": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *             "id": "01a2508c-e8aa-71a5-8201-8b3d3c8418f7",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "planId": "01a2508c-e823-71aa-a40f-997474e29a19",
                      *             "stage": "team-manager",
                      *             "outcome": "approve",
                      *             "reasons": "Approved at team-manager: meets the outcomes",
                      *             "planVersion": 4,
-                     *             "decidedBy": "key:01a25089-b7f6-7315-a53f-8d71bdf1f7e3",
-                     *             "decidedAt": "2026-12-07T12:45:33.594Z",
+                     *             "decidedBy": "key:01a2508c-e35f-7267-b8ae-defe540ebd4a",
+                     *             "decidedAt": "2026-12-07T12:49:01.607Z",
                      *             "actorName": "[redacted]",
                      *             "checklistReasons": null
                      *           },
                      *           {
-                     *             "id": "01a25089-bc2a-7271-b421-57813480f161",
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "planId": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *             "id": "01a2508c-e8bb-75a7-9467-8f47fe743826",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "planId": "01a2508c-e823-71aa-a40f-997474e29a19",
                      *             "stage": "panel",
                      *             "outcome": "approve",
                      *             "reasons": "Approved at panel: meets the outcomes",
                      *             "planVersion": 5,
-                     *             "decidedBy": "key:01a25089-b7fe-710a-96db-8c946d066cb8",
-                     *             "decidedAt": "2026-12-07T12:45:33.606Z",
+                     *             "decidedBy": "key:01a2508c-e36a-761c-933d-4c42d960fe03",
+                     *             "decidedAt": "2026-12-07T12:49:01.622Z",
                      *             "actorName": "[redacted]",
                      *             "checklistReasons": null
                      *           }
                      *         ],
                      *         "financialAssessments": [
                      *           {
-                     *             "id": "01a25089-ba4f-753d-bcbb-c333181e1081",
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *             "id": "01a2508c-e683-70f0-a1d2-5ecf60e7d49e",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *             "effectiveFrom": "2026-04-01",
                      *             "method": "entered",
                      *             "weeklyContributionPence": 1500,
                      *             "calculation": null,
                      *             "notes": null,
-                     *             "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
-                     *             "createdAt": "2026-12-07T12:45:33.134Z",
+                     *             "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "createdAt": "2026-12-07T12:49:01.057Z",
                      *             "chargingPolicyId": null,
                      *             "chargingPolicyVersion": null
                      *           },
                      *           {
-                     *             "id": "01a25089-bac1-7033-8990-572360442937",
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *             "id": "01a2508c-e71a-7269-a580-ada36b9b8030",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *             "effectiveFrom": "2027-04-01",
                      *             "method": "calculated",
                      *             "weeklyContributionPence": 10035,
@@ -39466,121 +39480,121 @@ export interface operations {
                      *               "policyName": "Charging policy 2027/28"
                      *             },
                      *             "notes": null,
-                     *             "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
-                     *             "createdAt": "2026-12-07T12:45:33.247Z",
-                     *             "chargingPolicyId": "01a25089-ba73-7476-b797-75a1f9a2b5e1",
+                     *             "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "createdAt": "2026-12-07T12:49:01.207Z",
+                     *             "chargingPolicyId": "01a2508c-e6b2-72c8-b25d-8958df393a65",
                      *             "chargingPolicyVersion": 1
                      *           }
                      *         ],
                      *         "paymentAgreements": [
                      *           {
-                     *             "id": "01a25089-bc30-757a-b05e-dc8397fbe57e",
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *             "planId": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *             "id": "01a2508c-e8c3-757a-95db-4af6591566c0",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *             "planId": "01a2508c-e823-71aa-a40f-997474e29a19",
                      *             "startDate": "2026-12-01",
                      *             "frequency": "monthly",
                      *             "collection": "net",
-                     *             "financialAssessmentId": "01a25089-ba4f-753d-bcbb-c333181e1081",
+                     *             "financialAssessmentId": "01a2508c-e683-70f0-a1d2-5ecf60e7d49e",
                      *             "weeklyContributionPence": 1500,
                      *             "grossAnnualPence": 4027500,
                      *             "contributionAnnualPence": 78000,
                      *             "netAnnualPence": 3949500,
-                     *             "createdAt": "2026-12-07T12:45:33.606Z"
+                     *             "createdAt": "2026-12-07T12:49:01.622Z"
                      *           }
                      *         ],
                      *         "paymentInstalments": [
                      *           {
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "agreementId": "01a25089-bc30-757a-b05e-dc8397fbe57e",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "agreementId": "01a2508c-e8c3-757a-95db-4af6591566c0",
                      *             "number": 1,
                      *             "dueDate": "2026-12-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "agreementId": "01a25089-bc30-757a-b05e-dc8397fbe57e",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "agreementId": "01a2508c-e8c3-757a-95db-4af6591566c0",
                      *             "number": 2,
                      *             "dueDate": "2027-01-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "agreementId": "01a25089-bc30-757a-b05e-dc8397fbe57e",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "agreementId": "01a2508c-e8c3-757a-95db-4af6591566c0",
                      *             "number": 3,
                      *             "dueDate": "2027-02-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "agreementId": "01a25089-bc30-757a-b05e-dc8397fbe57e",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "agreementId": "01a2508c-e8c3-757a-95db-4af6591566c0",
                      *             "number": 4,
                      *             "dueDate": "2027-03-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "agreementId": "01a25089-bc30-757a-b05e-dc8397fbe57e",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "agreementId": "01a2508c-e8c3-757a-95db-4af6591566c0",
                      *             "number": 5,
                      *             "dueDate": "2027-04-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "agreementId": "01a25089-bc30-757a-b05e-dc8397fbe57e",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "agreementId": "01a2508c-e8c3-757a-95db-4af6591566c0",
                      *             "number": 6,
                      *             "dueDate": "2027-05-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "agreementId": "01a25089-bc30-757a-b05e-dc8397fbe57e",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "agreementId": "01a2508c-e8c3-757a-95db-4af6591566c0",
                      *             "number": 7,
                      *             "dueDate": "2027-06-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "agreementId": "01a25089-bc30-757a-b05e-dc8397fbe57e",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "agreementId": "01a2508c-e8c3-757a-95db-4af6591566c0",
                      *             "number": 8,
                      *             "dueDate": "2027-07-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "agreementId": "01a25089-bc30-757a-b05e-dc8397fbe57e",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "agreementId": "01a2508c-e8c3-757a-95db-4af6591566c0",
                      *             "number": 9,
                      *             "dueDate": "2027-08-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "agreementId": "01a25089-bc30-757a-b05e-dc8397fbe57e",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "agreementId": "01a2508c-e8c3-757a-95db-4af6591566c0",
                      *             "number": 10,
                      *             "dueDate": "2027-09-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "agreementId": "01a25089-bc30-757a-b05e-dc8397fbe57e",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "agreementId": "01a2508c-e8c3-757a-95db-4af6591566c0",
                      *             "number": 11,
                      *             "dueDate": "2027-10-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "agreementId": "01a25089-bc30-757a-b05e-dc8397fbe57e",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "agreementId": "01a2508c-e8c3-757a-95db-4af6591566c0",
                      *             "number": 12,
                      *             "dueDate": "2027-11-01",
                      *             "amountPence": 329125,
@@ -39589,10 +39603,10 @@ export interface operations {
                      *         ],
                      *         "directPaymentAgreements": [
                      *           {
-                     *             "id": "01a25089-bc80-725a-8938-15fa99e70c85",
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *             "id": "01a2508c-e920-7622-b736-ad7043caf721",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *             "termsVersion": "2026-04",
                      *             "termsText": "Demo Borough direct payment agreement. I will use the money for the support in my agreed plan, keep it in the account named here, keep receipts for everything I buy, send a statement every quarter, and pay back anything not spent on my plan if the council asks.",
                      *             "holderType": "person",
@@ -39602,17 +39616,17 @@ export interface operations {
                      *             "acceptedOn": "2026-11-20",
                      *             "acceptedBy": "The person, with their sister",
                      *             "status": "active",
-                     *             "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
-                     *             "createdAt": "2026-12-07T12:45:33.694Z",
-                     *             "updatedAt": "2026-12-07T12:45:34.045Z",
+                     *             "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "createdAt": "2026-12-07T12:49:01.725Z",
+                     *             "updatedAt": "2026-12-07T12:49:02.167Z",
                      *             "version": 3
                      *           }
                      *         ],
                      *         "accountReturns": [
                      *           {
-                     *             "id": "01a25089-bd8f-741b-93d7-4a7e0c9c9ca0",
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "agreementId": "01a25089-bc80-725a-8938-15fa99e70c85",
+                     *             "id": "01a2508c-ea75-732a-bcf4-7a75996d8e82",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "agreementId": "01a2508c-e920-7622-b736-ad7043caf721",
                      *             "periodFrom": "2026-12-01",
                      *             "periodTo": "2026-12-31",
                      *             "statement": {
@@ -39726,34 +39740,34 @@ export interface operations {
                      *               ]
                      *             },
                      *             "matches": true,
-                     *             "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
-                     *             "createdAt": "2026-12-07T12:45:33.962Z"
+                     *             "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "createdAt": "2026-12-07T12:49:02.065Z"
                      *           }
                      *         ],
                      *         "payments": [
                      *           {
-                     *             "runId": "01a25089-bcc4-7467-b2d0-9e7a02dde76b",
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *             "runId": "01a2508c-e969-70a9-8c7e-4f4fc937cf37",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *             "instalmentNumber": 1,
                      *             "dueDate": "2026-12-01",
                      *             "amountPence": 329125,
                      *             "payeeKind": "direct-payment",
                      *             "payeeReference": "DB-CARD-0001",
                      *             "payeeName": "Sam",
-                     *             "directPaymentAgreementId": "01a25089-bc80-725a-8938-15fa99e70c85",
+                     *             "directPaymentAgreementId": "01a2508c-e920-7622-b736-ad7043caf721",
                      *             "status": "paid",
                      *             "skippedReason": null,
-                     *             "transactionId": "01a25089-bcd8-73c3-9750-5b9ca105e972"
+                     *             "transactionId": "01a2508c-e98a-7621-91b1-e4066463dd42"
                      *           }
                      *         ],
                      *         "reviews": [
                      *           {
-                     *             "id": "01a25089-bc34-710f-bfba-96b9d5c03ff2",
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *             "id": "01a2508c-e8c8-733d-9293-af05bc30f13e",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *             "kind": "first",
                      *             "dueDate": "2026-12-29",
                      *             "status": "scheduled",
@@ -39761,16 +39775,16 @@ export interface operations {
                      *             "clawback": null,
                      *             "completedAt": null,
                      *             "version": 1,
-                     *             "createdAt": "2026-12-07T12:45:33.606Z",
-                     *             "updatedAt": "2026-12-07T12:45:33.606Z",
+                     *             "createdAt": "2026-12-07T12:49:01.622Z",
+                     *             "updatedAt": "2026-12-07T12:49:01.622Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a25089-bc34-7110-82b7-1b8636db34ff",
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *             "id": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *             "kind": "annual",
                      *             "dueDate": "2027-12-01",
                      *             "status": "completed",
@@ -39830,11 +39844,11 @@ export interface operations {
                      *               "decision": {
                      *                 "reason": "A replacement hoist is due next month",
                      *                 "decision": "reduce",
-                     *                 "decidedAt": "2026-12-07T12:45:34.196Z",
-                     *                 "decidedBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *                 "decidedAt": "2026-12-07T12:49:02.345Z",
+                     *                 "decidedBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *                 "amountPence": 1577576,
                      *                 "transactionIds": [
-                     *                   "01a25089-be73-7615-839a-70b8fcf9d4de"
+                     *                   "01a2508c-eb89-75f3-a7e1-f4715d4d714e"
                      *                 ]
                      *               },
                      *               "annualPence": 4027500,
@@ -39943,18 +39957,18 @@ export interface operations {
                      *               "contributionDuePence": 76920,
                      *               "contributionRefundPence": 0
                      *             },
-                     *             "completedAt": "2026-12-07T12:45:34.172Z",
+                     *             "completedAt": "2026-12-07T12:49:02.317Z",
                      *             "version": 3,
-                     *             "createdAt": "2026-12-07T12:45:33.606Z",
-                     *             "updatedAt": "2026-12-07T12:45:34.196Z",
+                     *             "createdAt": "2026-12-07T12:49:01.622Z",
+                     *             "updatedAt": "2026-12-07T12:49:02.346Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a25089-bc71-7009-be32-5411e9c02598",
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *             "id": "01a2508c-e90e-7589-8d5e-138657ec9c8e",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *             "kind": "interim",
                      *             "dueDate": "2027-04-01",
                      *             "status": "completed",
@@ -39984,18 +39998,18 @@ export interface operations {
                      *               "spentAsPlanned": "yes"
                      *             },
                      *             "clawback": null,
-                     *             "completedAt": "2026-12-07T12:45:34.152Z",
+                     *             "completedAt": "2026-12-07T12:49:02.284Z",
                      *             "version": 2,
-                     *             "createdAt": "2026-12-07T12:45:33.672Z",
-                     *             "updatedAt": "2026-12-07T12:45:34.152Z",
+                     *             "createdAt": "2026-12-07T12:49:01.701Z",
+                     *             "updatedAt": "2026-12-07T12:49:02.284Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a25089-be13-7510-b71b-00e40710d036",
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *             "id": "01a2508c-eb12-739c-b6df-fb51d4eeb89b",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *             "kind": "interim",
                      *             "dueDate": "2027-03-01",
                      *             "status": "scheduled",
@@ -40003,19 +40017,19 @@ export interface operations {
                      *             "clawback": null,
                      *             "completedAt": null,
                      *             "version": 1,
-                     *             "createdAt": "2026-12-07T12:45:34.098Z",
-                     *             "updatedAt": "2026-12-07T12:45:34.098Z",
+                     *             "createdAt": "2026-12-07T12:49:02.224Z",
+                     *             "updatedAt": "2026-12-07T12:49:02.224Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           }
                      *         ],
                      *         "appeals": [
                      *           {
-                     *             "id": "01a25089-be8b-7349-b003-f626bc412261",
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *             "id": "01a2508c-eba6-7226-8c19-67e37a2cd2e5",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *             "subject": "budget",
-                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *             "planId": null,
                      *             "decisionId": null,
                      *             "lodgedBy": "person",
@@ -40024,43 +40038,43 @@ export interface operations {
                      *             "decision": {
                      *               "outcome": "not-upheld",
                      *               "reasons": "Night-time needs are counted in section 4",
-                     *               "decidedAt": "2026-12-07T12:45:34.247Z",
-                     *               "decidedBy": "key:01a25089-b7fe-710a-96db-8c946d066cb8",
+                     *               "decidedAt": "2026-12-07T12:49:02.422Z",
+                     *               "decidedBy": "key:01a2508c-e36a-761c-933d-4c42d960fe03",
                      *               "agreedAnnualPence": null
                      *             },
-                     *             "createdByKeyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *             "createdByKeyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *             "version": 2,
-                     *             "createdAt": "2026-12-07T12:45:34.218Z",
-                     *             "updatedAt": "2026-12-07T12:45:34.247Z"
+                     *             "createdAt": "2026-12-07T12:49:02.372Z",
+                     *             "updatedAt": "2026-12-07T12:49:02.422Z"
                      *           }
                      *         ],
                      *         "letters": [
                      *           {
                      *             "kind": "indicative-budget",
-                     *             "id": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *             "href": "/v1/letters/indicative-budget/01a25089-bb22-7517-bcbf-494f9d68190e"
+                     *             "id": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *             "href": "/v1/letters/indicative-budget/01a2508c-e78c-77fe-b683-1908893ed5cb"
                      *           },
                      *           {
                      *             "kind": "indicative-budget",
-                     *             "id": "01a25089-bc6f-738b-9371-1aa78e548f5a",
-                     *             "href": "/v1/letters/indicative-budget/01a25089-bc6f-738b-9371-1aa78e548f5a"
+                     *             "id": "01a2508c-e90c-73ca-99e4-927004c0d3f4",
+                     *             "href": "/v1/letters/indicative-budget/01a2508c-e90c-73ca-99e4-927004c0d3f4"
                      *           },
                      *           {
                      *             "kind": "plan-decision",
-                     *             "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
-                     *             "href": "/v1/letters/plan-decision/01a25089-bb9c-745d-a6ad-4304b02a7535"
+                     *             "id": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *             "href": "/v1/letters/plan-decision/01a2508c-e823-71aa-a40f-997474e29a19"
                      *           },
                      *           {
                      *             "kind": "clawback-recommendation",
-                     *             "id": "01a25089-bc34-7110-82b7-1b8636db34ff",
-                     *             "href": "/v1/letters/clawback-recommendation/01a25089-bc34-7110-82b7-1b8636db34ff"
+                     *             "id": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
+                     *             "href": "/v1/letters/clawback-recommendation/01a2508c-e8c8-733e-b93e-21d0fd2b31a2"
                      *           }
                      *         ],
                      *         "ledger": [
                      *           {
-                     *             "id": "01a25089-bcd8-73c3-9750-5b9ca105e972",
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *             "id": "01a2508c-e98a-7621-91b1-e4066463dd42",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40071,14 +40085,14 @@ export interface operations {
                      *             "instalmentNumber": 1,
                      *             "description": "Payment run 2026-12-01",
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
-                     *             "createdAt": "2026-12-07T12:45:33.780Z",
+                     *             "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "createdAt": "2026-12-07T12:49:01.827Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a25089-be73-7615-839a-70b8fcf9d4de",
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *             "id": "01a2508c-eb89-75f3-a7e1-f4715d4d714e",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *             "kind": "clawback",
                      *             "direction": -1,
                      *             "amountPence": 1577576,
@@ -40087,16 +40101,16 @@ export interface operations {
                      *             "planLine": null,
                      *             "managedBy": null,
                      *             "instalmentNumber": null,
-                     *             "description": "Clawback reduced at review 01a25089-bc34-7110-82b7-1b8636db34ff: A replacement hoist is due next month",
+                     *             "description": "Clawback reduced at review 01a2508c-e8c8-733e-b93e-21d0fd2b31a2: A replacement hoist is due next month",
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
-                     *             "createdAt": "2026-12-07T12:45:34.192Z",
+                     *             "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "createdAt": "2026-12-07T12:49:02.342Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a25089-bd0b-7237-9f96-0c26f5dd9c84",
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *             "id": "01a2508c-e9cc-76e0-beb2-5d0009570da7",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40107,14 +40121,14 @@ export interface operations {
                      *             "instalmentNumber": 2,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
-                     *             "createdAt": "2026-12-07T12:45:33.830Z",
+                     *             "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "createdAt": "2026-12-07T12:49:01.893Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a25089-bd1c-7648-9219-8eb64b03dd00",
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *             "id": "01a2508c-e9e5-7299-b197-e5dd51fd92ce",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40125,14 +40139,14 @@ export interface operations {
                      *             "instalmentNumber": 3,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
-                     *             "createdAt": "2026-12-07T12:45:33.847Z",
+                     *             "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "createdAt": "2026-12-07T12:49:01.920Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a25089-bd25-7561-a1e0-2013dc384653",
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *             "id": "01a2508c-e9f1-722c-87af-ab964a9773d4",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40143,14 +40157,14 @@ export interface operations {
                      *             "instalmentNumber": 4,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
-                     *             "createdAt": "2026-12-07T12:45:33.857Z",
+                     *             "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "createdAt": "2026-12-07T12:49:01.932Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a25089-bd30-7018-8d7a-f9b5f7aabe97",
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *             "id": "01a2508c-e9ff-7747-9edb-31db3b431069",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40161,14 +40175,14 @@ export interface operations {
                      *             "instalmentNumber": 5,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
-                     *             "createdAt": "2026-12-07T12:45:33.867Z",
+                     *             "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "createdAt": "2026-12-07T12:49:01.946Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a25089-bd3a-7083-8bf2-4524485d9d00",
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *             "id": "01a2508c-ea0d-71c3-a695-68d5a68f791f",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40179,14 +40193,14 @@ export interface operations {
                      *             "instalmentNumber": 6,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
-                     *             "createdAt": "2026-12-07T12:45:33.878Z",
+                     *             "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "createdAt": "2026-12-07T12:49:01.959Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a25089-bd47-76d7-a413-c67b8a68d2f1",
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *             "id": "01a2508c-ea1b-703b-92e5-5bf4b61c2b85",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40197,14 +40211,14 @@ export interface operations {
                      *             "instalmentNumber": 7,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
-                     *             "createdAt": "2026-12-07T12:45:33.890Z",
+                     *             "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "createdAt": "2026-12-07T12:49:01.974Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a25089-bd55-71aa-a0bc-109c229a2dbb",
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *             "id": "01a2508c-ea27-768e-9f2c-d2e93ebf76d9",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40215,14 +40229,14 @@ export interface operations {
                      *             "instalmentNumber": 8,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
-                     *             "createdAt": "2026-12-07T12:45:33.905Z",
+                     *             "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "createdAt": "2026-12-07T12:49:01.986Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a25089-bd61-7041-a3db-85fb97a8852c",
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *             "id": "01a2508c-ea33-7272-8c75-87c837ae3cd6",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40233,14 +40247,14 @@ export interface operations {
                      *             "instalmentNumber": 9,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
-                     *             "createdAt": "2026-12-07T12:45:33.916Z",
+                     *             "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "createdAt": "2026-12-07T12:49:01.998Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a25089-bd6d-7296-b85c-c00b7386b14e",
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *             "id": "01a2508c-ea48-77cf-b8d6-55fb5a596374",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40251,14 +40265,14 @@ export interface operations {
                      *             "instalmentNumber": 10,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
-                     *             "createdAt": "2026-12-07T12:45:33.926Z",
+                     *             "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "createdAt": "2026-12-07T12:49:02.018Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a25089-bd7a-70d4-9ef2-6c404dab908d",
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *             "id": "01a2508c-ea59-70b7-99b7-ee0b7d7d20b6",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40269,14 +40283,14 @@ export interface operations {
                      *             "instalmentNumber": 11,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
-                     *             "createdAt": "2026-12-07T12:45:33.942Z",
+                     *             "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "createdAt": "2026-12-07T12:49:02.037Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a25089-bd83-722b-a833-1cef27cbf1af",
-                     *             "councilId": "01a25089-b512-751b-afa0-eda453d18911",
-                     *             "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *             "id": "01a2508c-ea66-7481-b6b0-53e6383a9ac2",
+                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40287,322 +40301,322 @@ export interface operations {
                      *             "instalmentNumber": 12,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
-                     *             "createdAt": "2026-12-07T12:45:33.951Z",
+                     *             "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "createdAt": "2026-12-07T12:49:02.048Z",
                      *             "funder": "council"
                      *           }
                      *         ],
                      *         "events": [
                      *           {
                      *             "seq": 15,
-                     *             "id": "01a25089-b936-7436-8417-8b417c4ced95",
+                     *             "id": "01a2508c-e508-73ea-b4fd-884f95756a5e",
                      *             "type": "person.created",
                      *             "entityType": "person",
-                     *             "entityId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *             "entityId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *             "payload": {
-                     *               "id": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "id": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxd9jwku"
+                     *                 "carefirst": "JOURNEY-mxd9ocwc"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:32.830Z"
+                     *             "occurredAt": "2026-12-07T12:49:00.648Z"
                      *           },
                      *           {
                      *             "seq": 16,
-                     *             "id": "01a25089-b963-748f-bfe4-2733fadec526",
+                     *             "id": "01a2508c-e552-734b-9f1a-9e644ea83dab",
                      *             "type": "person.updated",
                      *             "entityType": "person",
-                     *             "entityId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *             "entityId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *             "payload": {
-                     *               "id": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "id": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "version": 2,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxd9jwku"
+                     *                 "carefirst": "JOURNEY-mxd9ocwc"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:32.896Z"
+                     *             "occurredAt": "2026-12-07T12:49:00.746Z"
                      *           },
                      *           {
                      *             "seq": 17,
-                     *             "id": "01a25089-b993-7121-a5be-6c3ae87d2cc5",
+                     *             "id": "01a2508c-e595-776a-a846-3d71c20fab5c",
                      *             "type": "assessment.created",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *             "entityId": "01a2508c-e590-7036-b180-7334e7c3baba",
                      *             "payload": {
-                     *               "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *               "id": "01a2508c-e590-7036-b180-7334e7c3baba",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda"
+                     *               "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e"
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:32.942Z"
+                     *             "occurredAt": "2026-12-07T12:49:00.814Z"
                      *           },
                      *           {
                      *             "seq": 18,
-                     *             "id": "01a25089-b9db-7287-bb29-95a374342349",
+                     *             "id": "01a2508c-e5d2-75be-a45a-a05e7370eddd",
                      *             "type": "assessment.answers-saved",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *             "entityId": "01a2508c-e590-7036-b180-7334e7c3baba",
                      *             "payload": {
-                     *               "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *               "id": "01a2508c-e590-7036-b180-7334e7c3baba",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda"
+                     *               "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e"
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:33.009Z"
+                     *             "occurredAt": "2026-12-07T12:49:00.879Z"
                      *           },
                      *           {
                      *             "seq": 19,
-                     *             "id": "01a25089-ba26-756c-a978-348699f2f04f",
+                     *             "id": "01a2508c-e63d-7106-a035-b3350a9cef20",
                      *             "type": "assessment.submitted",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *             "entityId": "01a2508c-e590-7036-b180-7334e7c3baba",
                      *             "payload": {
-                     *               "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *               "id": "01a2508c-e590-7036-b180-7334e7c3baba",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda"
+                     *               "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e"
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:33.091Z"
+                     *             "occurredAt": "2026-12-07T12:49:00.976Z"
                      *           },
                      *           {
                      *             "seq": 20,
-                     *             "id": "01a25089-ba31-7547-8398-e6f15d37be4c",
+                     *             "id": "01a2508c-e66c-765c-a288-161cadc2c1a7",
                      *             "type": "assessment.agreed",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *             "entityId": "01a2508c-e590-7036-b180-7334e7c3baba",
                      *             "payload": {
-                     *               "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *               "id": "01a2508c-e590-7036-b180-7334e7c3baba",
                      *               "status": "agreed",
                      *               "version": 4,
                      *               "decision": "agree",
                      *               "eligible": true,
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "amendments": 0,
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda"
+                     *               "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e"
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:33.102Z"
+                     *             "occurredAt": "2026-12-07T12:49:01.024Z"
                      *           },
                      *           {
                      *             "seq": 21,
-                     *             "id": "01a25089-ba52-7024-a215-40814185c17e",
+                     *             "id": "01a2508c-e687-740b-a12c-566207dd6bae",
                      *             "type": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a25089-ba4f-753d-bcbb-c333181e1081",
+                     *             "entityId": "01a2508c-e683-70f0-a1d2-5ecf60e7d49e",
                      *             "payload": {
-                     *               "id": "01a25089-ba4f-753d-bcbb-c333181e1081",
+                     *               "id": "01a2508c-e683-70f0-a1d2-5ecf60e7d49e",
                      *               "method": "entered",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "effectiveFrom": "2026-04-01",
                      *               "weeklyContributionPence": 1500
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:33.134Z"
+                     *             "occurredAt": "2026-12-07T12:49:01.057Z"
                      *           },
                      *           {
                      *             "seq": 23,
-                     *             "id": "01a25089-bac8-75a5-a181-52f8b905d0f5",
+                     *             "id": "01a2508c-e71d-742d-94ae-7525e0619262",
                      *             "type": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a25089-bac1-7033-8990-572360442937",
+                     *             "entityId": "01a2508c-e71a-7269-a580-ada36b9b8030",
                      *             "payload": {
-                     *               "id": "01a25089-bac1-7033-8990-572360442937",
+                     *               "id": "01a2508c-e71a-7269-a580-ada36b9b8030",
                      *               "method": "calculated",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "effectiveFrom": "2027-04-01",
-                     *               "chargingPolicyId": "01a25089-ba73-7476-b797-75a1f9a2b5e1",
+                     *               "chargingPolicyId": "01a2508c-e6b2-72c8-b25d-8958df393a65",
                      *               "chargingPolicyVersion": 1,
                      *               "weeklyContributionPence": 10035
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:33.247Z"
+                     *             "occurredAt": "2026-12-07T12:49:01.207Z"
                      *           },
                      *           {
                      *             "seq": 24,
-                     *             "id": "01a25089-bb26-769e-8778-ad7c03885356",
+                     *             "id": "01a2508c-e793-7063-981a-d3f2ec5c31ce",
                      *             "type": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *             "entityId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *             "payload": {
-                     *               "id": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "id": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "referral": null,
-                     *               "schemeId": "01a25089-b56a-739e-88a8-52c207b146ec",
+                     *               "schemeId": "01a2508c-e060-71df-a89f-7774b9e9284a",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *               "assessmentId": "01a2508c-e590-7036-b180-7334e7c3baba",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:33.342Z"
+                     *             "occurredAt": "2026-12-07T12:49:01.318Z"
                      *           },
                      *           {
                      *             "seq": 25,
-                     *             "id": "01a25089-bba3-721b-bae2-09de2dfafd84",
+                     *             "id": "01a2508c-e829-7191-afd7-90fe1e410f33",
                      *             "type": "support-plan.created",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *             "entityId": "01a2508c-e823-71aa-a40f-997474e29a19",
                      *             "payload": {
-                     *               "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *               "id": "01a2508c-e823-71aa-a40f-997474e29a19",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914"
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:33.467Z"
+                     *             "occurredAt": "2026-12-07T12:49:01.473Z"
                      *           },
                      *           {
                      *             "seq": 26,
-                     *             "id": "01a25089-bbca-72fe-a588-02399ab2b73d",
+                     *             "id": "01a2508c-e855-7635-938c-21d521aff822",
                      *             "type": "support-plan.updated",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *             "entityId": "01a2508c-e823-71aa-a40f-997474e29a19",
                      *             "payload": {
-                     *               "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *               "id": "01a2508c-e823-71aa-a40f-997474e29a19",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914"
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:33.509Z"
+                     *             "occurredAt": "2026-12-07T12:49:01.519Z"
                      *           },
                      *           {
                      *             "seq": 27,
-                     *             "id": "01a25089-bc04-72f3-8455-7902247f7044",
+                     *             "id": "01a2508c-e88c-73b0-a5ee-c3bf37e349d6",
                      *             "type": "support-plan.submitted",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *             "entityId": "01a2508c-e823-71aa-a40f-997474e29a19",
                      *             "payload": {
-                     *               "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *               "id": "01a2508c-e823-71aa-a40f-997474e29a19",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914"
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:33.567Z"
+                     *             "occurredAt": "2026-12-07T12:49:01.574Z"
                      *           },
                      *           {
                      *             "seq": 28,
-                     *             "id": "01a25089-bc11-7261-9378-4353a21499dd",
+                     *             "id": "01a2508c-e89e-7186-9f21-201b0399954a",
                      *             "type": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *             "entityId": "01a2508c-e823-71aa-a40f-997474e29a19",
                      *             "payload": {
-                     *               "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *               "id": "01a2508c-e823-71aa-a40f-997474e29a19",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "decision": {
-                     *                 "id": "01a25089-bc0c-70ef-be05-7e563f4b04af",
+                     *                 "id": "01a2508c-e898-775d-9edb-87b226defac4",
                      *                 "stage": "coordinator",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:33.577Z"
+                     *             "occurredAt": "2026-12-07T12:49:01.587Z"
                      *           },
                      *           {
                      *             "seq": 29,
-                     *             "id": "01a25089-bc22-71a7-a86a-d3cc8872d57d",
+                     *             "id": "01a2508c-e8b0-774d-ba59-76fdad68fd81",
                      *             "type": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *             "entityId": "01a2508c-e823-71aa-a40f-997474e29a19",
                      *             "payload": {
-                     *               "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *               "id": "01a2508c-e823-71aa-a40f-997474e29a19",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "decision": {
-                     *                 "id": "01a25089-bc1e-76b8-903a-1c109244bb7b",
+                     *                 "id": "01a2508c-e8aa-71a5-8201-8b3d3c8418f7",
                      *                 "stage": "team-manager",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:33.594Z"
+                     *             "occurredAt": "2026-12-07T12:49:01.607Z"
                      *           },
                      *           {
                      *             "seq": 30,
-                     *             "id": "01a25089-bc39-72a1-8de1-3a67021aed22",
+                     *             "id": "01a2508c-e8ce-7396-ac2c-3bbabcb3b810",
                      *             "type": "support-plan.approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *             "entityId": "01a2508c-e823-71aa-a40f-997474e29a19",
                      *             "payload": {
-                     *               "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *               "id": "01a2508c-e823-71aa-a40f-997474e29a19",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 6,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "decision": {
-                     *                 "id": "01a25089-bc2a-7271-b421-57813480f161",
+                     *                 "id": "01a2508c-e8bb-75a7-9467-8f47fe743826",
                      *                 "stage": "panel",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:33.606Z"
+                     *             "occurredAt": "2026-12-07T12:49:01.622Z"
                      *           },
                      *           {
                      *             "seq": 31,
-                     *             "id": "01a25089-bc39-72a2-aa7d-f86cfbd531fb",
+                     *             "id": "01a2508c-e8ce-7397-9268-58deb3ce57ac",
                      *             "type": "budget.agreed",
                      *             "entityType": "budget",
-                     *             "entityId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *             "entityId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *             "payload": {
-                     *               "id": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "id": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "referral": null,
-                     *               "schemeId": "01a25089-b56a-739e-88a8-52c207b146ec",
+                     *               "schemeId": "01a2508c-e060-71df-a89f-7774b9e9284a",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *               "assessmentId": "01a2508c-e590-7036-b180-7334e7c3baba",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:33.606Z"
+                     *             "occurredAt": "2026-12-07T12:49:01.622Z"
                      *           },
                      *           {
                      *             "seq": 32,
-                     *             "id": "01a25089-bc39-72a3-9fe2-2c9c34c87de9",
+                     *             "id": "01a2508c-e8ce-7398-b470-17aac23c824b",
                      *             "type": "payment-agreement.created",
                      *             "entityType": "payment-agreement",
-                     *             "entityId": "01a25089-bc30-757a-b05e-dc8397fbe57e",
+                     *             "entityId": "01a2508c-e8c3-757a-95db-4af6591566c0",
                      *             "payload": {
-                     *               "id": "01a25089-bc30-757a-b05e-dc8397fbe57e",
+                     *               "id": "01a2508c-e8c3-757a-95db-4af6591566c0",
                      *               "funders": [
                      *                 "council"
                      *               ],
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "frequency": "monthly",
                      *               "startDate": "2026-12-01",
                      *               "collection": "net",
@@ -40611,334 +40625,334 @@ export interface operations {
                      *               "grossAnnualPence": 4027500,
                      *               "contributionAnnualPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:33.606Z"
+                     *             "occurredAt": "2026-12-07T12:49:01.622Z"
                      *           },
                      *           {
                      *             "seq": 33,
-                     *             "id": "01a25089-bc39-72a4-88c7-4d590687a271",
+                     *             "id": "01a2508c-e8ce-7399-9188-71b50e0cbc37",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a25089-bc34-710f-bfba-96b9d5c03ff2",
+                     *             "entityId": "01a2508c-e8c8-733d-9293-af05bc30f13e",
                      *             "payload": {
-                     *               "id": "01a25089-bc34-710f-bfba-96b9d5c03ff2",
+                     *               "id": "01a2508c-e8c8-733d-9293-af05bc30f13e",
                      *               "kind": "first",
                      *               "status": "scheduled",
                      *               "dueDate": "2026-12-29",
                      *               "version": 1,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:33.606Z"
+                     *             "occurredAt": "2026-12-07T12:49:01.622Z"
                      *           },
                      *           {
                      *             "seq": 34,
-                     *             "id": "01a25089-bc39-72a5-a705-242993d75068",
+                     *             "id": "01a2508c-e8ce-739a-9158-f428d487ba6e",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a25089-bc34-7110-82b7-1b8636db34ff",
+                     *             "entityId": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
                      *             "payload": {
-                     *               "id": "01a25089-bc34-7110-82b7-1b8636db34ff",
+                     *               "id": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:33.606Z"
+                     *             "occurredAt": "2026-12-07T12:49:01.622Z"
                      *           },
                      *           {
                      *             "seq": 37,
-                     *             "id": "01a25089-bc76-705d-bb39-09731052491a",
+                     *             "id": "01a2508c-e913-76b3-a36a-69124fe173a5",
                      *             "type": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a25089-bc6f-738b-9371-1aa78e548f5a",
+                     *             "entityId": "01a2508c-e90c-73ca-99e4-927004c0d3f4",
                      *             "payload": {
-                     *               "id": "01a25089-bc6f-738b-9371-1aa78e548f5a",
+                     *               "id": "01a2508c-e90c-73ca-99e4-927004c0d3f4",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "referral": null,
-                     *               "schemeId": "01a25089-bc43-7799-bafe-24b0dc5ea548",
+                     *               "schemeId": "01a2508c-e8d4-71d2-be8a-589d82cf7e17",
                      *               "startDate": "2027-04-01",
-                     *               "assessmentId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
-                     *               "upratingRunId": "01a25089-bc51-7369-a208-98360f223c32",
+                     *               "assessmentId": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *               "upratingRunId": "01a2508c-e8e5-76a7-80c4-0eb91879eae1",
                      *               "netAnnualPence": 4074800,
                      *               "rasAnnualPence": 4152800,
-                     *               "replacesBudgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "replacesBudgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "totalAnnualPence": 4152800,
                      *               "councilAnnualPence": 4152800,
                      *               "annualContributionPence": 78000,
                      *               "transitionalProtectionPence": 0
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:33.672Z"
+                     *             "occurredAt": "2026-12-07T12:49:01.701Z"
                      *           },
                      *           {
                      *             "seq": 38,
-                     *             "id": "01a25089-bc76-705e-9288-dbfd41283fc4",
+                     *             "id": "01a2508c-e913-76b4-9170-2be843fdaaf0",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a25089-bc71-7009-be32-5411e9c02598",
+                     *             "entityId": "01a2508c-e90e-7589-8d5e-138657ec9c8e",
                      *             "payload": {
-                     *               "id": "01a25089-bc71-7009-be32-5411e9c02598",
+                     *               "id": "01a2508c-e90e-7589-8d5e-138657ec9c8e",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
-                     *               "upratingRunId": "01a25089-bc51-7369-a208-98360f223c32",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "upratingRunId": "01a2508c-e8e5-76a7-80c4-0eb91879eae1",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:33.672Z"
+                     *             "occurredAt": "2026-12-07T12:49:01.701Z"
                      *           },
                      *           {
                      *             "seq": 40,
-                     *             "id": "01a25089-bc84-734d-b95a-304e4f68c55e",
+                     *             "id": "01a2508c-e924-760a-a3c4-3bb916763ba1",
                      *             "type": "direct-payment-agreement.created",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a25089-bc80-725a-8938-15fa99e70c85",
+                     *             "entityId": "01a2508c-e920-7622-b736-ad7043caf721",
                      *             "payload": {
-                     *               "id": "01a25089-bc80-725a-8938-15fa99e70c85",
+                     *               "id": "01a2508c-e920-7622-b736-ad7043caf721",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:33.694Z"
+                     *             "occurredAt": "2026-12-07T12:49:01.725Z"
                      *           },
                      *           {
                      *             "seq": 57,
-                     *             "id": "01a25089-bd91-70a2-a037-b07a3f023932",
+                     *             "id": "01a2508c-ea77-75cb-a1e0-504c465e20ae",
                      *             "type": "account-return.recorded",
                      *             "entityType": "account-return",
-                     *             "entityId": "01a25089-bd8f-741b-93d7-4a7e0c9c9ca0",
+                     *             "entityId": "01a2508c-ea75-732a-bcf4-7a75996d8e82",
                      *             "payload": {
-                     *               "id": "01a25089-bd8f-741b-93d7-4a7e0c9c9ca0",
+                     *               "id": "01a2508c-ea75-732a-bcf4-7a75996d8e82",
                      *               "matches": true,
                      *               "periodTo": "2026-12-31",
                      *               "periodFrom": "2026-12-01",
-                     *               "agreementId": "01a25089-bc80-725a-8938-15fa99e70c85"
+                     *               "agreementId": "01a2508c-e920-7622-b736-ad7043caf721"
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:33.962Z"
+                     *             "occurredAt": "2026-12-07T12:49:02.065Z"
                      *           },
                      *           {
                      *             "seq": 60,
-                     *             "id": "01a25089-bdd8-71cc-8ecf-6424875c781d",
+                     *             "id": "01a2508c-ead0-7380-adaa-ef7d08e8c612",
                      *             "type": "direct-payment-agreement.suspended",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a25089-bc80-725a-8938-15fa99e70c85",
+                     *             "entityId": "01a2508c-e920-7622-b736-ad7043caf721",
                      *             "payload": {
-                     *               "id": "01a25089-bc80-725a-8938-15fa99e70c85",
+                     *               "id": "01a2508c-e920-7622-b736-ad7043caf721",
                      *               "reason": "The card provider is re-issuing the card",
                      *               "status": "suspended",
                      *               "version": 2,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:34.037Z"
+                     *             "occurredAt": "2026-12-07T12:49:02.152Z"
                      *           },
                      *           {
                      *             "seq": 61,
-                     *             "id": "01a25089-bddf-7485-8148-768b5cffcee9",
+                     *             "id": "01a2508c-ead9-7377-8c46-945bc828bfbd",
                      *             "type": "direct-payment-agreement.reinstated",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a25089-bc80-725a-8938-15fa99e70c85",
+                     *             "entityId": "01a2508c-e920-7622-b736-ad7043caf721",
                      *             "payload": {
-                     *               "id": "01a25089-bc80-725a-8938-15fa99e70c85",
+                     *               "id": "01a2508c-e920-7622-b736-ad7043caf721",
                      *               "reason": "New card issued",
                      *               "status": "active",
                      *               "version": 3,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:34.044Z"
+                     *             "occurredAt": "2026-12-07T12:49:02.167Z"
                      *           },
                      *           {
                      *             "seq": 62,
-                     *             "id": "01a25089-be15-752a-b572-6dda034c850b",
+                     *             "id": "01a2508c-eb14-75ae-89a4-563d51e94a17",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a25089-be13-7510-b71b-00e40710d036",
+                     *             "entityId": "01a2508c-eb12-739c-b6df-fb51d4eeb89b",
                      *             "payload": {
-                     *               "id": "01a25089-be13-7510-b71b-00e40710d036",
+                     *               "id": "01a2508c-eb12-739c-b6df-fb51d4eeb89b",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-03-01",
                      *               "version": 1,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:34.098Z"
+                     *             "occurredAt": "2026-12-07T12:49:02.224Z"
                      *           },
                      *           {
                      *             "seq": 63,
-                     *             "id": "01a25089-be4a-72b0-93fe-5785804641be",
+                     *             "id": "01a2508c-eb4e-75af-9b46-0fdfea59e151",
                      *             "type": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a25089-bc71-7009-be32-5411e9c02598",
+                     *             "entityId": "01a2508c-e90e-7589-8d5e-138657ec9c8e",
                      *             "payload": {
-                     *               "id": "01a25089-bc71-7009-be32-5411e9c02598",
+                     *               "id": "01a2508c-e90e-7589-8d5e-138657ec9c8e",
                      *               "kind": "interim",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-04-01",
                      *               "version": 2,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:34.150Z"
+                     *             "occurredAt": "2026-12-07T12:49:02.281Z"
                      *           },
                      *           {
                      *             "seq": 64,
-                     *             "id": "01a25089-be5e-7747-a7ea-643a835225a1",
+                     *             "id": "01a2508c-eb70-7732-9adb-e861a45429a4",
                      *             "type": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a25089-bc34-7110-82b7-1b8636db34ff",
+                     *             "entityId": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
                      *             "payload": {
-                     *               "id": "01a25089-bc34-7110-82b7-1b8636db34ff",
+                     *               "id": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
                      *               "kind": "annual",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 2,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": 3155153
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:34.167Z"
+                     *             "occurredAt": "2026-12-07T12:49:02.312Z"
                      *           },
                      *           {
                      *             "seq": 66,
-                     *             "id": "01a25089-be76-7421-967c-230524b52b72",
+                     *             "id": "01a2508c-eb8c-71ef-9792-cef7c56444df",
                      *             "type": "review.clawback-decided",
                      *             "entityType": "review",
-                     *             "entityId": "01a25089-bc34-7110-82b7-1b8636db34ff",
+                     *             "entityId": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
                      *             "payload": {
-                     *               "id": "01a25089-bc34-7110-82b7-1b8636db34ff",
+                     *               "id": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
                      *               "kind": "annual",
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 3,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "decision": "reduce",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "amountPence": 1577576,
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:34.192Z"
+                     *             "occurredAt": "2026-12-07T12:49:02.342Z"
                      *           },
                      *           {
                      *             "seq": 67,
-                     *             "id": "01a25089-be8d-7576-8d4a-ae9831408596",
+                     *             "id": "01a2508c-eba9-725e-b7e9-e96ed9564892",
                      *             "type": "appeal.lodged",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a25089-be8b-7349-b003-f626bc412261",
+                     *             "entityId": "01a2508c-eba6-7226-8c19-67e37a2cd2e5",
                      *             "payload": {
-                     *               "id": "01a25089-be8b-7349-b003-f626bc412261",
+                     *               "id": "01a2508c-eba6-7226-8c19-67e37a2cd2e5",
                      *               "planId": null,
                      *               "status": "lodged",
                      *               "subject": "budget",
                      *               "version": 1,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914"
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:34.218Z"
+                     *             "occurredAt": "2026-12-07T12:49:02.372Z"
                      *           },
                      *           {
                      *             "seq": 68,
-                     *             "id": "01a25089-bea9-7113-9ee6-b0914e5e1f63",
+                     *             "id": "01a2508c-ebd9-720c-80b8-8ebe36a8d0fc",
                      *             "type": "appeal.not-upheld",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a25089-be8b-7349-b003-f626bc412261",
+                     *             "entityId": "01a2508c-eba6-7226-8c19-67e37a2cd2e5",
                      *             "payload": {
-                     *               "id": "01a25089-be8b-7349-b003-f626bc412261",
+                     *               "id": "01a2508c-eba6-7226-8c19-67e37a2cd2e5",
                      *               "planId": null,
                      *               "status": "not-upheld",
                      *               "subject": "budget",
                      *               "version": 2,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914"
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:34.246Z"
+                     *             "occurredAt": "2026-12-07T12:49:02.420Z"
                      *           },
                      *           {
                      *             "seq": 74,
-                     *             "id": "01a25089-bfbd-712e-91c0-582ffe29ced8",
+                     *             "id": "01a2508c-ed88-7294-b489-1215429bc8bb",
                      *             "type": "budget.ended",
                      *             "entityType": "budget",
-                     *             "entityId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *             "entityId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *             "payload": {
-                     *               "id": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "id": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "status": "ended",
                      *               "endDate": "2027-09-30",
                      *               "version": 3,
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "referral": null,
-                     *               "schemeId": "01a25089-b56a-739e-88a8-52c207b146ec",
+                     *               "schemeId": "01a2508c-e060-71df-a89f-7774b9e9284a",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *               "assessmentId": "01a2508c-e590-7036-b180-7334e7c3baba",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:34.522Z"
+                     *             "occurredAt": "2026-12-07T12:49:02.851Z"
                      *           },
                      *           {
                      *             "seq": 44,
-                     *             "id": "01a25089-bcdd-71d2-9d79-da77914309b0",
+                     *             "id": "01a2508c-e991-75cf-bd5f-47a5802e3005",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25089-bcd8-73c3-9750-5b9ca105e972",
+                     *             "entityId": "01a2508c-e98a-7621-91b1-e4066463dd42",
                      *             "payload": {
-                     *               "id": "01a25089-bcd8-73c3-9750-5b9ca105e972",
+                     *               "id": "01a2508c-e98a-7621-91b1-e4066463dd42",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "direction": "in",
                      *               "occurredOn": "2026-12-01",
                      *               "amountPence": 329125,
-                     *               "paymentRunId": "01a25089-bcc4-7467-b2d0-9e7a02dde76b",
+                     *               "paymentRunId": "01a2508c-e969-70a9-8c7e-4f4fc937cf37",
                      *               "instalmentNumber": 1
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:33.780Z"
+                     *             "occurredAt": "2026-12-07T12:49:01.827Z"
                      *           },
                      *           {
                      *             "seq": 46,
-                     *             "id": "01a25089-bd0c-74ae-abb9-ceaaf317b52b",
+                     *             "id": "01a2508c-e9ce-737e-ad17-262f2e1c47e2",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25089-bd0b-7237-9f96-0c26f5dd9c84",
+                     *             "entityId": "01a2508c-e9cc-76e0-beb2-5d0009570da7",
                      *             "payload": {
-                     *               "id": "01a25089-bd0b-7237-9f96-0c26f5dd9c84",
+                     *               "id": "01a2508c-e9cc-76e0-beb2-5d0009570da7",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:45:33.830Z",
-                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *               "createdAt": "2026-12-07T12:49:01.893Z",
+                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-01-01",
@@ -40948,23 +40962,23 @@ export interface operations {
                      *               "instalmentNumber": 2,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:33.830Z"
+                     *             "occurredAt": "2026-12-07T12:49:01.893Z"
                      *           },
                      *           {
                      *             "seq": 47,
-                     *             "id": "01a25089-bd1d-76d0-8757-7d9e7a9ee4bf",
+                     *             "id": "01a2508c-e9e7-76cb-8731-0a6bf9cfab46",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25089-bd1c-7648-9219-8eb64b03dd00",
+                     *             "entityId": "01a2508c-e9e5-7299-b197-e5dd51fd92ce",
                      *             "payload": {
-                     *               "id": "01a25089-bd1c-7648-9219-8eb64b03dd00",
+                     *               "id": "01a2508c-e9e5-7299-b197-e5dd51fd92ce",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:45:33.847Z",
-                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *               "createdAt": "2026-12-07T12:49:01.920Z",
+                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-02-01",
@@ -40974,23 +40988,23 @@ export interface operations {
                      *               "instalmentNumber": 3,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:33.847Z"
+                     *             "occurredAt": "2026-12-07T12:49:01.920Z"
                      *           },
                      *           {
                      *             "seq": 48,
-                     *             "id": "01a25089-bd26-73ae-92a1-e3c84ae98b37",
+                     *             "id": "01a2508c-e9f3-75da-81a4-3d4ad436ee80",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25089-bd25-7561-a1e0-2013dc384653",
+                     *             "entityId": "01a2508c-e9f1-722c-87af-ab964a9773d4",
                      *             "payload": {
-                     *               "id": "01a25089-bd25-7561-a1e0-2013dc384653",
+                     *               "id": "01a2508c-e9f1-722c-87af-ab964a9773d4",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:45:33.857Z",
-                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *               "createdAt": "2026-12-07T12:49:01.932Z",
+                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-03-01",
@@ -41000,23 +41014,23 @@ export interface operations {
                      *               "instalmentNumber": 4,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:33.857Z"
+                     *             "occurredAt": "2026-12-07T12:49:01.932Z"
                      *           },
                      *           {
                      *             "seq": 49,
-                     *             "id": "01a25089-bd31-72b9-98b3-76e382154bff",
+                     *             "id": "01a2508c-ea01-76db-a75c-ab7eb10699f6",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25089-bd30-7018-8d7a-f9b5f7aabe97",
+                     *             "entityId": "01a2508c-e9ff-7747-9edb-31db3b431069",
                      *             "payload": {
-                     *               "id": "01a25089-bd30-7018-8d7a-f9b5f7aabe97",
+                     *               "id": "01a2508c-e9ff-7747-9edb-31db3b431069",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:45:33.867Z",
-                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *               "createdAt": "2026-12-07T12:49:01.946Z",
+                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-04-01",
@@ -41026,23 +41040,23 @@ export interface operations {
                      *               "instalmentNumber": 5,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:33.867Z"
+                     *             "occurredAt": "2026-12-07T12:49:01.946Z"
                      *           },
                      *           {
                      *             "seq": 50,
-                     *             "id": "01a25089-bd3c-7724-8435-fd9f8c479ac8",
+                     *             "id": "01a2508c-ea0f-7789-bd38-7156d59f6de8",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25089-bd3a-7083-8bf2-4524485d9d00",
+                     *             "entityId": "01a2508c-ea0d-71c3-a695-68d5a68f791f",
                      *             "payload": {
-                     *               "id": "01a25089-bd3a-7083-8bf2-4524485d9d00",
+                     *               "id": "01a2508c-ea0d-71c3-a695-68d5a68f791f",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:45:33.878Z",
-                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *               "createdAt": "2026-12-07T12:49:01.959Z",
+                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-05-01",
@@ -41052,23 +41066,23 @@ export interface operations {
                      *               "instalmentNumber": 6,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:33.878Z"
+                     *             "occurredAt": "2026-12-07T12:49:01.959Z"
                      *           },
                      *           {
                      *             "seq": 51,
-                     *             "id": "01a25089-bd49-75dd-9a46-043d389e9002",
+                     *             "id": "01a2508c-ea1c-73e1-a649-8b264e961811",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25089-bd47-76d7-a413-c67b8a68d2f1",
+                     *             "entityId": "01a2508c-ea1b-703b-92e5-5bf4b61c2b85",
                      *             "payload": {
-                     *               "id": "01a25089-bd47-76d7-a413-c67b8a68d2f1",
+                     *               "id": "01a2508c-ea1b-703b-92e5-5bf4b61c2b85",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:45:33.890Z",
-                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *               "createdAt": "2026-12-07T12:49:01.974Z",
+                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-06-01",
@@ -41078,23 +41092,23 @@ export interface operations {
                      *               "instalmentNumber": 7,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:33.890Z"
+                     *             "occurredAt": "2026-12-07T12:49:01.974Z"
                      *           },
                      *           {
                      *             "seq": 52,
-                     *             "id": "01a25089-bd59-763e-84d6-33b094a5e5c2",
+                     *             "id": "01a2508c-ea29-7418-8992-874c4e321b29",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25089-bd55-71aa-a0bc-109c229a2dbb",
+                     *             "entityId": "01a2508c-ea27-768e-9f2c-d2e93ebf76d9",
                      *             "payload": {
-                     *               "id": "01a25089-bd55-71aa-a0bc-109c229a2dbb",
+                     *               "id": "01a2508c-ea27-768e-9f2c-d2e93ebf76d9",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:45:33.905Z",
-                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *               "createdAt": "2026-12-07T12:49:01.986Z",
+                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-07-01",
@@ -41104,23 +41118,23 @@ export interface operations {
                      *               "instalmentNumber": 8,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:33.905Z"
+                     *             "occurredAt": "2026-12-07T12:49:01.986Z"
                      *           },
                      *           {
                      *             "seq": 53,
-                     *             "id": "01a25089-bd62-772b-a27e-698cd227a28a",
+                     *             "id": "01a2508c-ea39-752f-ac0f-7bd57561565a",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25089-bd61-7041-a3db-85fb97a8852c",
+                     *             "entityId": "01a2508c-ea33-7272-8c75-87c837ae3cd6",
                      *             "payload": {
-                     *               "id": "01a25089-bd61-7041-a3db-85fb97a8852c",
+                     *               "id": "01a2508c-ea33-7272-8c75-87c837ae3cd6",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:45:33.916Z",
-                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *               "createdAt": "2026-12-07T12:49:01.998Z",
+                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-08-01",
@@ -41130,23 +41144,23 @@ export interface operations {
                      *               "instalmentNumber": 9,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:33.916Z"
+                     *             "occurredAt": "2026-12-07T12:49:01.998Z"
                      *           },
                      *           {
                      *             "seq": 54,
-                     *             "id": "01a25089-bd6f-731d-80ab-01286d82a907",
+                     *             "id": "01a2508c-ea4a-7594-ba42-550ea75d5a48",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25089-bd6d-7296-b85c-c00b7386b14e",
+                     *             "entityId": "01a2508c-ea48-77cf-b8d6-55fb5a596374",
                      *             "payload": {
-                     *               "id": "01a25089-bd6d-7296-b85c-c00b7386b14e",
+                     *               "id": "01a2508c-ea48-77cf-b8d6-55fb5a596374",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:45:33.926Z",
-                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *               "createdAt": "2026-12-07T12:49:02.018Z",
+                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-09-01",
@@ -41156,23 +41170,23 @@ export interface operations {
                      *               "instalmentNumber": 10,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:33.926Z"
+                     *             "occurredAt": "2026-12-07T12:49:02.018Z"
                      *           },
                      *           {
                      *             "seq": 55,
-                     *             "id": "01a25089-bd7b-7000-9907-10711176d173",
+                     *             "id": "01a2508c-ea5b-71ba-a8ec-f2a029a8d502",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25089-bd7a-70d4-9ef2-6c404dab908d",
+                     *             "entityId": "01a2508c-ea59-70b7-99b7-ee0b7d7d20b6",
                      *             "payload": {
-                     *               "id": "01a25089-bd7a-70d4-9ef2-6c404dab908d",
+                     *               "id": "01a2508c-ea59-70b7-99b7-ee0b7d7d20b6",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:45:33.942Z",
-                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *               "createdAt": "2026-12-07T12:49:02.037Z",
+                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-10-01",
@@ -41182,23 +41196,23 @@ export interface operations {
                      *               "instalmentNumber": 11,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:33.942Z"
+                     *             "occurredAt": "2026-12-07T12:49:02.037Z"
                      *           },
                      *           {
                      *             "seq": 56,
-                     *             "id": "01a25089-bd84-7496-a4f1-91c708dfd2f2",
+                     *             "id": "01a2508c-ea6a-7656-82a7-7bc4a1cd7318",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25089-bd83-722b-a833-1cef27cbf1af",
+                     *             "entityId": "01a2508c-ea66-7481-b6b0-53e6383a9ac2",
                      *             "payload": {
-                     *               "id": "01a25089-bd83-722b-a833-1cef27cbf1af",
+                     *               "id": "01a2508c-ea66-7481-b6b0-53e6383a9ac2",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:45:33.951Z",
-                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *               "createdAt": "2026-12-07T12:49:02.048Z",
+                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-11-01",
@@ -41208,78 +41222,78 @@ export interface operations {
                      *               "instalmentNumber": 12,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:33.951Z"
+                     *             "occurredAt": "2026-12-07T12:49:02.048Z"
                      *           },
                      *           {
                      *             "seq": 65,
-                     *             "id": "01a25089-be76-7420-aafe-48aaa8151010",
+                     *             "id": "01a2508c-eb8c-71ee-9bc2-ecc588a3a101",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25089-be73-7615-839a-70b8fcf9d4de",
+                     *             "entityId": "01a2508c-eb89-75f3-a7e1-f4715d4d714e",
                      *             "payload": {
-                     *               "id": "01a25089-be73-7615-839a-70b8fcf9d4de",
+                     *               "id": "01a2508c-eb89-75f3-a7e1-f4715d4d714e",
                      *               "kind": "clawback",
                      *               "funder": "council",
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "amountPence": 1577576
                      *             },
-                     *             "occurredAt": "2026-12-07T12:45:34.192Z"
+                     *             "occurredAt": "2026-12-07T12:49:02.342Z"
                      *           }
                      *         ],
                      *         "auditTrail": [
                      *           {
-                     *             "id": "01a25089-b931-72c7-b44a-a702edea7492",
-                     *             "actor": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *             "id": "01a2508c-e502-7160-9be2-fb344d98191c",
+                     *             "actor": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *             "actorName": "[redacted]",
                      *             "action": "person.created",
                      *             "entityType": "person",
-                     *             "entityId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *             "entityId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "id": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxd9jwku"
+                     *                 "carefirst": "JOURNEY-mxd9ocwc"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "at": "2026-12-07T12:45:32.830Z"
+                     *             "at": "2026-12-07T12:49:00.648Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-b962-75ad-9097-7e330129104f",
-                     *             "actor": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *             "id": "01a2508c-e54f-726a-90c3-43faf6906382",
+                     *             "actor": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *             "actorName": "[redacted]",
                      *             "action": "person.updated",
                      *             "entityType": "person",
-                     *             "entityId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *             "entityId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *             "before": {
-                     *               "id": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "id": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxd9jwku"
+                     *                 "carefirst": "JOURNEY-mxd9ocwc"
                      *               },
                      *               "caresForPersonId": null
                      *             },
                      *             "after": {
-                     *               "id": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "id": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "version": 2,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxd9jwku"
+                     *                 "carefirst": "JOURNEY-mxd9ocwc"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "at": "2026-12-07T12:45:32.896Z"
+                     *             "at": "2026-12-07T12:49:00.746Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-b978-77c7-9b93-c1cfea02bdfc",
-                     *             "actor": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *             "id": "01a2508c-e568-77b8-94cb-5adb837e8c52",
+                     *             "actor": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *             "actorName": "[redacted]",
                      *             "action": "equality-monitoring.recorded",
                      *             "entityType": "person",
-                     *             "entityId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *             "entityId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *             "before": null,
                      *             "after": {
                      *               "changed": [
@@ -41289,363 +41303,363 @@ export interface operations {
                      *                 "primarySupportReason"
                      *               ],
                      *               "version": 1,
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914"
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
                      *             },
-                     *             "at": "2026-12-07T12:45:32.914Z"
+                     *             "at": "2026-12-07T12:49:00.771Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-b988-70d8-920c-6d2e33bd09de",
-                     *             "actor": "key:01a25089-b525-75ee-b16d-82ed3f037b42",
+                     *             "id": "01a2508c-e585-73cd-a8f3-9218f0ac840d",
+                     *             "actor": "key:01a2508c-e02a-746e-907a-06a879e48260",
                      *             "actorName": null,
                      *             "action": "equality-monitoring.read",
                      *             "entityType": "person",
-                     *             "entityId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *             "entityId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *             "before": null,
                      *             "after": {
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "recorded": true
                      *             },
-                     *             "at": "2026-12-07T12:45:32.933Z"
+                     *             "at": "2026-12-07T12:49:00.800Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-b992-76d5-b3bc-fa59362756a5",
-                     *             "actor": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *             "id": "01a2508c-e593-7576-b8f7-37774892d11f",
+                     *             "actor": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.created",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *             "entityId": "01a2508c-e590-7036-b180-7334e7c3baba",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *               "id": "01a2508c-e590-7036-b180-7334e7c3baba",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda"
+                     *               "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e"
                      *             },
-                     *             "at": "2026-12-07T12:45:32.942Z"
+                     *             "at": "2026-12-07T12:49:00.814Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-b9d9-76f1-8149-252eedb7a91d",
-                     *             "actor": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *             "id": "01a2508c-e5d1-7518-a865-e59a645ca3a7",
+                     *             "actor": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.answers-saved",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *             "entityId": "01a2508c-e590-7036-b180-7334e7c3baba",
                      *             "before": {
-                     *               "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *               "id": "01a2508c-e590-7036-b180-7334e7c3baba",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda"
+                     *               "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e"
                      *             },
                      *             "after": {
-                     *               "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *               "id": "01a2508c-e590-7036-b180-7334e7c3baba",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda"
+                     *               "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e"
                      *             },
-                     *             "at": "2026-12-07T12:45:33.009Z"
+                     *             "at": "2026-12-07T12:49:00.879Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-ba25-75fd-b7e1-1f20dcb327ec",
-                     *             "actor": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *             "id": "01a2508c-e638-765f-bc03-3ec63adcc571",
+                     *             "actor": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.submitted",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *             "entityId": "01a2508c-e590-7036-b180-7334e7c3baba",
                      *             "before": {
-                     *               "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *               "id": "01a2508c-e590-7036-b180-7334e7c3baba",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda"
+                     *               "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e"
                      *             },
                      *             "after": {
-                     *               "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *               "id": "01a2508c-e590-7036-b180-7334e7c3baba",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda"
+                     *               "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e"
                      *             },
-                     *             "at": "2026-12-07T12:45:33.091Z"
+                     *             "at": "2026-12-07T12:49:00.976Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-ba30-7774-9a25-fcc22be140db",
-                     *             "actor": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *             "id": "01a2508c-e668-7146-b23f-fa142b3c11c7",
+                     *             "actor": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.agreed",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *             "entityId": "01a2508c-e590-7036-b180-7334e7c3baba",
                      *             "before": {
-                     *               "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *               "id": "01a2508c-e590-7036-b180-7334e7c3baba",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda"
+                     *               "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e"
                      *             },
                      *             "after": {
-                     *               "id": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *               "id": "01a2508c-e590-7036-b180-7334e7c3baba",
                      *               "status": "agreed",
                      *               "version": 4,
                      *               "decision": "agree",
                      *               "eligible": true,
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "amendments": 0,
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a25089-b541-72cf-95b5-4d2b8245fdda"
+                     *               "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e"
                      *             },
-                     *             "at": "2026-12-07T12:45:33.102Z"
+                     *             "at": "2026-12-07T12:49:01.024Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-ba51-7663-a199-0d7bb69bf18a",
-                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "id": "01a2508c-e686-720f-b714-d328079136a3",
+                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *             "actorName": "[redacted]",
                      *             "action": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a25089-ba4f-753d-bcbb-c333181e1081",
+                     *             "entityId": "01a2508c-e683-70f0-a1d2-5ecf60e7d49e",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25089-ba4f-753d-bcbb-c333181e1081",
+                     *               "id": "01a2508c-e683-70f0-a1d2-5ecf60e7d49e",
                      *               "method": "entered",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "effectiveFrom": "2026-04-01",
                      *               "weeklyContributionPence": 1500
                      *             },
-                     *             "at": "2026-12-07T12:45:33.134Z"
+                     *             "at": "2026-12-07T12:49:01.057Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-bac5-7396-8501-5bd3f49ae254",
-                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "id": "01a2508c-e71b-7618-859e-075706199bc3",
+                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *             "actorName": "[redacted]",
                      *             "action": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a25089-bac1-7033-8990-572360442937",
+                     *             "entityId": "01a2508c-e71a-7269-a580-ada36b9b8030",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25089-bac1-7033-8990-572360442937",
+                     *               "id": "01a2508c-e71a-7269-a580-ada36b9b8030",
                      *               "method": "calculated",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "effectiveFrom": "2027-04-01",
-                     *               "chargingPolicyId": "01a25089-ba73-7476-b797-75a1f9a2b5e1",
+                     *               "chargingPolicyId": "01a2508c-e6b2-72c8-b25d-8958df393a65",
                      *               "chargingPolicyVersion": 1,
                      *               "weeklyContributionPence": 10035
                      *             },
-                     *             "at": "2026-12-07T12:45:33.247Z"
+                     *             "at": "2026-12-07T12:49:01.207Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-bb25-74f7-a77d-7342146d3dc7",
-                     *             "actor": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *             "id": "01a2508c-e792-7784-9f57-ecf6b2a3b228",
+                     *             "actor": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *             "entityId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "id": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "referral": null,
-                     *               "schemeId": "01a25089-b56a-739e-88a8-52c207b146ec",
+                     *               "schemeId": "01a2508c-e060-71df-a89f-7774b9e9284a",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *               "assessmentId": "01a2508c-e590-7036-b180-7334e7c3baba",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-12-07T12:45:33.342Z"
+                     *             "at": "2026-12-07T12:49:01.318Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-bba1-70a2-963a-facce354b691",
-                     *             "actor": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *             "id": "01a2508c-e828-7132-9b19-8521c0ff111e",
+                     *             "actor": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.created",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *             "entityId": "01a2508c-e823-71aa-a40f-997474e29a19",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *               "id": "01a2508c-e823-71aa-a40f-997474e29a19",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914"
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
                      *             },
-                     *             "at": "2026-12-07T12:45:33.467Z"
+                     *             "at": "2026-12-07T12:49:01.473Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-bbc9-75d9-8679-0132c7513a71",
-                     *             "actor": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *             "id": "01a2508c-e854-727e-8b16-6baed5c332b6",
+                     *             "actor": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.updated",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *             "entityId": "01a2508c-e823-71aa-a40f-997474e29a19",
                      *             "before": {
-                     *               "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *               "id": "01a2508c-e823-71aa-a40f-997474e29a19",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914"
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
                      *             },
                      *             "after": {
-                     *               "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *               "id": "01a2508c-e823-71aa-a40f-997474e29a19",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914"
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
                      *             },
-                     *             "at": "2026-12-07T12:45:33.509Z"
+                     *             "at": "2026-12-07T12:49:01.519Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-bc03-738d-b8e5-d6d7f972eae7",
-                     *             "actor": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *             "id": "01a2508c-e88a-744e-839f-b2e62cd6488b",
+                     *             "actor": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.submitted",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *             "entityId": "01a2508c-e823-71aa-a40f-997474e29a19",
                      *             "before": {
-                     *               "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *               "id": "01a2508c-e823-71aa-a40f-997474e29a19",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914"
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
                      *             },
                      *             "after": {
-                     *               "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *               "id": "01a2508c-e823-71aa-a40f-997474e29a19",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914"
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
                      *             },
-                     *             "at": "2026-12-07T12:45:33.567Z"
+                     *             "at": "2026-12-07T12:49:01.574Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-bc10-71af-9409-ddd4d88982f2",
-                     *             "actor": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *             "id": "01a2508c-e89c-744f-b589-397b4ddbd594",
+                     *             "actor": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *             "entityId": "01a2508c-e823-71aa-a40f-997474e29a19",
                      *             "before": {
-                     *               "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *               "id": "01a2508c-e823-71aa-a40f-997474e29a19",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914"
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
                      *             },
                      *             "after": {
-                     *               "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *               "id": "01a2508c-e823-71aa-a40f-997474e29a19",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "decision": {
-                     *                 "id": "01a25089-bc0c-70ef-be05-7e563f4b04af",
+                     *                 "id": "01a2508c-e898-775d-9edb-87b226defac4",
                      *                 "stage": "coordinator",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-12-07T12:45:33.577Z"
+                     *             "at": "2026-12-07T12:49:01.587Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-bc21-71f5-afcd-5bd732fc25a0",
-                     *             "actor": "key:01a25089-b7f6-7315-a53f-8d71bdf1f7e3",
+                     *             "id": "01a2508c-e8af-712a-baa2-990b823d659a",
+                     *             "actor": "key:01a2508c-e35f-7267-b8ae-defe540ebd4a",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *             "entityId": "01a2508c-e823-71aa-a40f-997474e29a19",
                      *             "before": {
-                     *               "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *               "id": "01a2508c-e823-71aa-a40f-997474e29a19",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914"
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
                      *             },
                      *             "after": {
-                     *               "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *               "id": "01a2508c-e823-71aa-a40f-997474e29a19",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "decision": {
-                     *                 "id": "01a25089-bc1e-76b8-903a-1c109244bb7b",
+                     *                 "id": "01a2508c-e8aa-71a5-8201-8b3d3c8418f7",
                      *                 "stage": "team-manager",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-12-07T12:45:33.594Z"
+                     *             "at": "2026-12-07T12:49:01.607Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-bc38-76fe-ae0f-315805290b65",
-                     *             "actor": "key:01a25089-b7fe-710a-96db-8c946d066cb8",
+                     *             "id": "01a2508c-e8cc-7402-856f-6458cca7d8f4",
+                     *             "actor": "key:01a2508c-e36a-761c-933d-4c42d960fe03",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *             "entityId": "01a2508c-e823-71aa-a40f-997474e29a19",
                      *             "before": {
-                     *               "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *               "id": "01a2508c-e823-71aa-a40f-997474e29a19",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914"
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
                      *             },
                      *             "after": {
-                     *               "id": "01a25089-bb9c-745d-a6ad-4304b02a7535",
+                     *               "id": "01a2508c-e823-71aa-a40f-997474e29a19",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 6,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "decision": {
-                     *                 "id": "01a25089-bc2a-7271-b421-57813480f161",
+                     *                 "id": "01a2508c-e8bb-75a7-9467-8f47fe743826",
                      *                 "stage": "panel",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-12-07T12:45:33.606Z"
+                     *             "at": "2026-12-07T12:49:01.622Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-bc38-76ff-ad52-baa4d1e9fbf2",
-                     *             "actor": "key:01a25089-b7fe-710a-96db-8c946d066cb8",
+                     *             "id": "01a2508c-e8cc-7403-8876-fda15f7767c2",
+                     *             "actor": "key:01a2508c-e36a-761c-933d-4c42d960fe03",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.agreed",
                      *             "entityType": "budget",
-                     *             "entityId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *             "entityId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *             "before": {
-                     *               "id": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "id": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "referral": null,
-                     *               "schemeId": "01a25089-b56a-739e-88a8-52c207b146ec",
+                     *               "schemeId": "01a2508c-e060-71df-a89f-7774b9e9284a",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *               "assessmentId": "01a2508c-e590-7036-b180-7334e7c3baba",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
@@ -41653,37 +41667,37 @@ export interface operations {
                      *               "annualContributionPence": 78000
                      *             },
                      *             "after": {
-                     *               "id": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "id": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "referral": null,
-                     *               "schemeId": "01a25089-b56a-739e-88a8-52c207b146ec",
+                     *               "schemeId": "01a2508c-e060-71df-a89f-7774b9e9284a",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *               "assessmentId": "01a2508c-e590-7036-b180-7334e7c3baba",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-12-07T12:45:33.606Z"
+                     *             "at": "2026-12-07T12:49:01.622Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-bc38-7700-a02e-b269c9eaf672",
-                     *             "actor": "key:01a25089-b7fe-710a-96db-8c946d066cb8",
+                     *             "id": "01a2508c-e8cc-7404-bee2-74b304d6a22c",
+                     *             "actor": "key:01a2508c-e36a-761c-933d-4c42d960fe03",
                      *             "actorName": "[redacted]",
                      *             "action": "payment-agreement.created",
                      *             "entityType": "payment-agreement",
-                     *             "entityId": "01a25089-bc30-757a-b05e-dc8397fbe57e",
+                     *             "entityId": "01a2508c-e8c3-757a-95db-4af6591566c0",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25089-bc30-757a-b05e-dc8397fbe57e",
+                     *               "id": "01a2508c-e8c3-757a-95db-4af6591566c0",
                      *               "funders": [
                      *                 "council"
                      *               ],
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "frequency": "monthly",
                      *               "startDate": "2026-12-01",
                      *               "collection": "net",
@@ -41692,371 +41706,371 @@ export interface operations {
                      *               "grossAnnualPence": 4027500,
                      *               "contributionAnnualPence": 78000
                      *             },
-                     *             "at": "2026-12-07T12:45:33.606Z"
+                     *             "at": "2026-12-07T12:49:01.622Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-bc38-7701-b7c0-4ce587a65dee",
-                     *             "actor": "key:01a25089-b7fe-710a-96db-8c946d066cb8",
+                     *             "id": "01a2508c-e8cc-7405-a12b-208d692e7f9c",
+                     *             "actor": "key:01a2508c-e36a-761c-933d-4c42d960fe03",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a25089-bc34-710f-bfba-96b9d5c03ff2",
+                     *             "entityId": "01a2508c-e8c8-733d-9293-af05bc30f13e",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25089-bc34-710f-bfba-96b9d5c03ff2",
+                     *               "id": "01a2508c-e8c8-733d-9293-af05bc30f13e",
                      *               "kind": "first",
                      *               "status": "scheduled",
                      *               "dueDate": "2026-12-29",
                      *               "version": 1,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T12:45:33.606Z"
+                     *             "at": "2026-12-07T12:49:01.622Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-bc38-7702-972d-1346e9774283",
-                     *             "actor": "key:01a25089-b7fe-710a-96db-8c946d066cb8",
+                     *             "id": "01a2508c-e8cc-7406-bf36-be8284a6e037",
+                     *             "actor": "key:01a2508c-e36a-761c-933d-4c42d960fe03",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a25089-bc34-7110-82b7-1b8636db34ff",
+                     *             "entityId": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25089-bc34-7110-82b7-1b8636db34ff",
+                     *               "id": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T12:45:33.606Z"
+                     *             "at": "2026-12-07T12:49:01.622Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-bc75-7261-8fc1-f3fdc0e5f890",
-                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "id": "01a2508c-e912-7338-8a13-b95f859aedbc",
+                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a25089-bc6f-738b-9371-1aa78e548f5a",
+                     *             "entityId": "01a2508c-e90c-73ca-99e4-927004c0d3f4",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25089-bc6f-738b-9371-1aa78e548f5a",
+                     *               "id": "01a2508c-e90c-73ca-99e4-927004c0d3f4",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "referral": null,
-                     *               "schemeId": "01a25089-bc43-7799-bafe-24b0dc5ea548",
+                     *               "schemeId": "01a2508c-e8d4-71d2-be8a-589d82cf7e17",
                      *               "startDate": "2027-04-01",
-                     *               "assessmentId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
-                     *               "upratingRunId": "01a25089-bc51-7369-a208-98360f223c32",
+                     *               "assessmentId": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *               "upratingRunId": "01a2508c-e8e5-76a7-80c4-0eb91879eae1",
                      *               "netAnnualPence": 4074800,
                      *               "rasAnnualPence": 4152800,
-                     *               "replacesBudgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "replacesBudgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "totalAnnualPence": 4152800,
                      *               "councilAnnualPence": 4152800,
                      *               "annualContributionPence": 78000,
                      *               "transitionalProtectionPence": 0
                      *             },
-                     *             "at": "2026-12-07T12:45:33.672Z"
+                     *             "at": "2026-12-07T12:49:01.701Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-bc75-7262-9f14-cd2892170442",
-                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "id": "01a2508c-e912-7339-a45e-c4f6eb0f08b3",
+                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a25089-bc71-7009-be32-5411e9c02598",
+                     *             "entityId": "01a2508c-e90e-7589-8d5e-138657ec9c8e",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25089-bc71-7009-be32-5411e9c02598",
+                     *               "id": "01a2508c-e90e-7589-8d5e-138657ec9c8e",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
-                     *               "upratingRunId": "01a25089-bc51-7369-a208-98360f223c32",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "upratingRunId": "01a2508c-e8e5-76a7-80c4-0eb91879eae1",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T12:45:33.672Z"
+                     *             "at": "2026-12-07T12:49:01.701Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-bc82-750d-964e-4bc36eb1dc1a",
-                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "id": "01a2508c-e923-7703-b2e6-4033dcf87bdc",
+                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.created",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a25089-bc80-725a-8938-15fa99e70c85",
+                     *             "entityId": "01a2508c-e920-7622-b736-ad7043caf721",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25089-bc80-725a-8938-15fa99e70c85",
+                     *               "id": "01a2508c-e920-7622-b736-ad7043caf721",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "at": "2026-12-07T12:45:33.694Z"
+                     *             "at": "2026-12-07T12:49:01.725Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-bd90-70fe-80c5-9b91a803d6c0",
-                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "id": "01a2508c-ea76-75ad-a710-cd6c0f1d90c5",
+                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *             "actorName": "[redacted]",
                      *             "action": "account-return.recorded",
                      *             "entityType": "account-return",
-                     *             "entityId": "01a25089-bd8f-741b-93d7-4a7e0c9c9ca0",
+                     *             "entityId": "01a2508c-ea75-732a-bcf4-7a75996d8e82",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25089-bd8f-741b-93d7-4a7e0c9c9ca0",
+                     *               "id": "01a2508c-ea75-732a-bcf4-7a75996d8e82",
                      *               "matches": true,
                      *               "periodTo": "2026-12-31",
                      *               "periodFrom": "2026-12-01",
-                     *               "agreementId": "01a25089-bc80-725a-8938-15fa99e70c85"
+                     *               "agreementId": "01a2508c-e920-7622-b736-ad7043caf721"
                      *             },
-                     *             "at": "2026-12-07T12:45:33.962Z"
+                     *             "at": "2026-12-07T12:49:02.065Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-bdd7-72ba-b17f-c5aedebcc50e",
-                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "id": "01a2508c-eace-70c7-91b4-1d4250d7c090",
+                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.suspended",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a25089-bc80-725a-8938-15fa99e70c85",
+                     *             "entityId": "01a2508c-e920-7622-b736-ad7043caf721",
                      *             "before": {
-                     *               "id": "01a25089-bc80-725a-8938-15fa99e70c85",
+                     *               "id": "01a2508c-e920-7622-b736-ad7043caf721",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
                      *             "after": {
-                     *               "id": "01a25089-bc80-725a-8938-15fa99e70c85",
+                     *               "id": "01a2508c-e920-7622-b736-ad7043caf721",
                      *               "reason": "The card provider is re-issuing the card",
                      *               "status": "suspended",
                      *               "version": 2,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "at": "2026-12-07T12:45:34.037Z"
+                     *             "at": "2026-12-07T12:49:02.152Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-bdde-75e7-950c-e018c09a7600",
-                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "id": "01a2508c-ead8-70be-be4b-b2d6f15bbee9",
+                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.reinstated",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a25089-bc80-725a-8938-15fa99e70c85",
+                     *             "entityId": "01a2508c-e920-7622-b736-ad7043caf721",
                      *             "before": {
-                     *               "id": "01a25089-bc80-725a-8938-15fa99e70c85",
+                     *               "id": "01a2508c-e920-7622-b736-ad7043caf721",
                      *               "status": "suspended",
                      *               "version": 2,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
                      *             "after": {
-                     *               "id": "01a25089-bc80-725a-8938-15fa99e70c85",
+                     *               "id": "01a2508c-e920-7622-b736-ad7043caf721",
                      *               "reason": "New card issued",
                      *               "status": "active",
                      *               "version": 3,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "at": "2026-12-07T12:45:34.044Z"
+                     *             "at": "2026-12-07T12:49:02.167Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-be14-707e-beaa-1bf3e218bcad",
-                     *             "actor": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *             "id": "01a2508c-eb13-7254-b4f0-ba5bc4380072",
+                     *             "actor": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a25089-be13-7510-b71b-00e40710d036",
+                     *             "entityId": "01a2508c-eb12-739c-b6df-fb51d4eeb89b",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25089-be13-7510-b71b-00e40710d036",
+                     *               "id": "01a2508c-eb12-739c-b6df-fb51d4eeb89b",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-03-01",
                      *               "version": 1,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T12:45:34.098Z"
+                     *             "at": "2026-12-07T12:49:02.224Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-be49-7135-b0b4-ccd423d719a5",
-                     *             "actor": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *             "id": "01a2508c-eb4d-76e7-8d64-acfc798bd015",
+                     *             "actor": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *             "actorName": "[redacted]",
                      *             "action": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a25089-bc71-7009-be32-5411e9c02598",
+                     *             "entityId": "01a2508c-e90e-7589-8d5e-138657ec9c8e",
                      *             "before": {
-                     *               "id": "01a25089-bc71-7009-be32-5411e9c02598",
+                     *               "id": "01a2508c-e90e-7589-8d5e-138657ec9c8e",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "repeatEveryMonths": null
                      *             },
                      *             "after": {
-                     *               "id": "01a25089-bc71-7009-be32-5411e9c02598",
+                     *               "id": "01a2508c-e90e-7589-8d5e-138657ec9c8e",
                      *               "kind": "interim",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-04-01",
                      *               "version": 2,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": null
                      *             },
-                     *             "at": "2026-12-07T12:45:34.150Z"
+                     *             "at": "2026-12-07T12:49:02.281Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-be5d-74a3-8cf6-f99bebff689e",
-                     *             "actor": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *             "id": "01a2508c-eb6f-72ea-a103-bb931ed2ef2c",
+                     *             "actor": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *             "actorName": "[redacted]",
                      *             "action": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a25089-bc34-7110-82b7-1b8636db34ff",
+                     *             "entityId": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
                      *             "before": {
-                     *               "id": "01a25089-bc34-7110-82b7-1b8636db34ff",
+                     *               "id": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "repeatEveryMonths": null
                      *             },
                      *             "after": {
-                     *               "id": "01a25089-bc34-7110-82b7-1b8636db34ff",
+                     *               "id": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
                      *               "kind": "annual",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 2,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": 3155153
                      *             },
-                     *             "at": "2026-12-07T12:45:34.167Z"
+                     *             "at": "2026-12-07T12:49:02.312Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-be75-76b2-aafa-012a7f6907bd",
-                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "id": "01a2508c-eb8b-72ea-b187-a36d8dee1920",
+                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *             "actorName": "[redacted]",
                      *             "action": "review.clawback-decided",
                      *             "entityType": "review",
-                     *             "entityId": "01a25089-bc34-7110-82b7-1b8636db34ff",
+                     *             "entityId": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
                      *             "before": {
-                     *               "id": "01a25089-bc34-7110-82b7-1b8636db34ff",
+                     *               "id": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
                      *               "kind": "annual",
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 2,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "repeatEveryMonths": null
                      *             },
                      *             "after": {
-                     *               "id": "01a25089-bc34-7110-82b7-1b8636db34ff",
+                     *               "id": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
                      *               "kind": "annual",
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 3,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "decision": "reduce",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "amountPence": 1577576,
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T12:45:34.192Z"
+                     *             "at": "2026-12-07T12:49:02.342Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-be8c-7188-9f87-b13bd61fb3ff",
-                     *             "actor": "key:01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *             "id": "01a2508c-eba8-7281-a2c8-a2ffada0bd08",
+                     *             "actor": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *             "actorName": "[redacted]",
                      *             "action": "appeal.lodged",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a25089-be8b-7349-b003-f626bc412261",
+                     *             "entityId": "01a2508c-eba6-7226-8c19-67e37a2cd2e5",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25089-be8b-7349-b003-f626bc412261",
+                     *               "id": "01a2508c-eba6-7226-8c19-67e37a2cd2e5",
                      *               "planId": null,
                      *               "status": "lodged",
                      *               "subject": "budget",
                      *               "version": 1,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914"
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
                      *             },
-                     *             "at": "2026-12-07T12:45:34.218Z"
+                     *             "at": "2026-12-07T12:49:02.372Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-bea8-72ca-bfde-29e5133fa000",
-                     *             "actor": "key:01a25089-b7fe-710a-96db-8c946d066cb8",
+                     *             "id": "01a2508c-ebd7-71ab-a422-0684933c7841",
+                     *             "actor": "key:01a2508c-e36a-761c-933d-4c42d960fe03",
                      *             "actorName": "[redacted]",
                      *             "action": "appeal.not-upheld",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a25089-be8b-7349-b003-f626bc412261",
+                     *             "entityId": "01a2508c-eba6-7226-8c19-67e37a2cd2e5",
                      *             "before": {
-                     *               "id": "01a25089-be8b-7349-b003-f626bc412261",
+                     *               "id": "01a2508c-eba6-7226-8c19-67e37a2cd2e5",
                      *               "planId": null,
                      *               "status": "lodged",
                      *               "subject": "budget",
                      *               "version": 1,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914"
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
                      *             },
                      *             "after": {
-                     *               "id": "01a25089-be8b-7349-b003-f626bc412261",
+                     *               "id": "01a2508c-eba6-7226-8c19-67e37a2cd2e5",
                      *               "planId": null,
                      *               "status": "not-upheld",
                      *               "subject": "budget",
                      *               "version": 2,
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914"
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
                      *             },
-                     *             "at": "2026-12-07T12:45:34.246Z"
+                     *             "at": "2026-12-07T12:49:02.420Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-bfbc-7158-ac19-6f328b44be83",
-                     *             "actor": "key:01a25089-b7f6-7315-a53f-8d71bdf1f7e3",
+                     *             "id": "01a2508c-ed87-7651-b6d1-0474acca4a12",
+                     *             "actor": "key:01a2508c-e35f-7267-b8ae-defe540ebd4a",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.ended",
                      *             "entityType": "budget",
-                     *             "entityId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *             "entityId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *             "before": {
-                     *               "id": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "id": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "referral": null,
-                     *               "schemeId": "01a25089-b56a-739e-88a8-52c207b146ec",
+                     *               "schemeId": "01a2508c-e060-71df-a89f-7774b9e9284a",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *               "assessmentId": "01a2508c-e590-7036-b180-7334e7c3baba",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
@@ -42064,63 +42078,63 @@ export interface operations {
                      *               "annualContributionPence": 78000
                      *             },
                      *             "after": {
-                     *               "id": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "id": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "reason": "Moved to another council area",
                      *               "status": "ended",
                      *               "endDate": "2027-09-30",
                      *               "version": 3,
-                     *               "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *               "referral": null,
-                     *               "schemeId": "01a25089-b56a-739e-88a8-52c207b146ec",
+                     *               "schemeId": "01a2508c-e060-71df-a89f-7774b9e9284a",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
+                     *               "assessmentId": "01a2508c-e590-7036-b180-7334e7c3baba",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-12-07T12:45:34.522Z"
+                     *             "at": "2026-12-07T12:49:02.851Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-bcdc-731f-be23-019fe6c4f87a",
-                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "id": "01a2508c-e990-742f-bbc0-5ad95d18a9ae",
+                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25089-bcd8-73c3-9750-5b9ca105e972",
+                     *             "entityId": "01a2508c-e98a-7621-91b1-e4066463dd42",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25089-bcd8-73c3-9750-5b9ca105e972",
+                     *               "id": "01a2508c-e98a-7621-91b1-e4066463dd42",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "direction": "in",
                      *               "occurredOn": "2026-12-01",
                      *               "amountPence": 329125,
-                     *               "paymentRunId": "01a25089-bcc4-7467-b2d0-9e7a02dde76b",
+                     *               "paymentRunId": "01a2508c-e969-70a9-8c7e-4f4fc937cf37",
                      *               "instalmentNumber": 1
                      *             },
-                     *             "at": "2026-12-07T12:45:33.780Z"
+                     *             "at": "2026-12-07T12:49:01.827Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-bd0b-7238-8f0b-43b5a7f7e92f",
-                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "id": "01a2508c-e9cd-72b0-b6c8-b1f0380442fe",
+                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25089-bd0b-7237-9f96-0c26f5dd9c84",
+                     *             "entityId": "01a2508c-e9cc-76e0-beb2-5d0009570da7",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25089-bd0b-7237-9f96-0c26f5dd9c84",
+                     *               "id": "01a2508c-e9cc-76e0-beb2-5d0009570da7",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:45:33.830Z",
-                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *               "createdAt": "2026-12-07T12:49:01.893Z",
+                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-01-01",
@@ -42130,25 +42144,25 @@ export interface operations {
                      *               "instalmentNumber": 2,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T12:45:33.830Z"
+                     *             "at": "2026-12-07T12:49:01.893Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-bd1c-7649-9433-bffc8d1ec4c1",
-                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "id": "01a2508c-e9e6-72cf-a510-feb328c99ff7",
+                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25089-bd1c-7648-9219-8eb64b03dd00",
+                     *             "entityId": "01a2508c-e9e5-7299-b197-e5dd51fd92ce",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25089-bd1c-7648-9219-8eb64b03dd00",
+                     *               "id": "01a2508c-e9e5-7299-b197-e5dd51fd92ce",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:45:33.847Z",
-                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *               "createdAt": "2026-12-07T12:49:01.920Z",
+                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-02-01",
@@ -42158,25 +42172,25 @@ export interface operations {
                      *               "instalmentNumber": 3,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T12:45:33.847Z"
+                     *             "at": "2026-12-07T12:49:01.920Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-bd25-7562-bf04-f65d155f5a76",
-                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "id": "01a2508c-e9f2-7362-a311-70c88c058630",
+                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25089-bd25-7561-a1e0-2013dc384653",
+                     *             "entityId": "01a2508c-e9f1-722c-87af-ab964a9773d4",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25089-bd25-7561-a1e0-2013dc384653",
+                     *               "id": "01a2508c-e9f1-722c-87af-ab964a9773d4",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:45:33.857Z",
-                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *               "createdAt": "2026-12-07T12:49:01.932Z",
+                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-03-01",
@@ -42186,25 +42200,25 @@ export interface operations {
                      *               "instalmentNumber": 4,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T12:45:33.857Z"
+                     *             "at": "2026-12-07T12:49:01.932Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-bd30-7019-9dd7-98bbd49d4f94",
-                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "id": "01a2508c-ea00-71bc-a108-2a78e86620d6",
+                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25089-bd30-7018-8d7a-f9b5f7aabe97",
+                     *             "entityId": "01a2508c-e9ff-7747-9edb-31db3b431069",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25089-bd30-7018-8d7a-f9b5f7aabe97",
+                     *               "id": "01a2508c-e9ff-7747-9edb-31db3b431069",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:45:33.867Z",
-                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *               "createdAt": "2026-12-07T12:49:01.946Z",
+                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-04-01",
@@ -42214,25 +42228,25 @@ export interface operations {
                      *               "instalmentNumber": 5,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T12:45:33.867Z"
+                     *             "at": "2026-12-07T12:49:01.946Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-bd3b-7726-8bdb-4dd678903b18",
-                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "id": "01a2508c-ea0e-76e7-b24c-6ba9e3c640cc",
+                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25089-bd3a-7083-8bf2-4524485d9d00",
+                     *             "entityId": "01a2508c-ea0d-71c3-a695-68d5a68f791f",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25089-bd3a-7083-8bf2-4524485d9d00",
+                     *               "id": "01a2508c-ea0d-71c3-a695-68d5a68f791f",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:45:33.878Z",
-                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *               "createdAt": "2026-12-07T12:49:01.959Z",
+                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-05-01",
@@ -42242,25 +42256,25 @@ export interface operations {
                      *               "instalmentNumber": 6,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T12:45:33.878Z"
+                     *             "at": "2026-12-07T12:49:01.959Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-bd48-7199-9f5f-3e48d3d0f5cf",
-                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "id": "01a2508c-ea1b-703c-a8f6-fee16e5a3e2c",
+                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25089-bd47-76d7-a413-c67b8a68d2f1",
+                     *             "entityId": "01a2508c-ea1b-703b-92e5-5bf4b61c2b85",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25089-bd47-76d7-a413-c67b8a68d2f1",
+                     *               "id": "01a2508c-ea1b-703b-92e5-5bf4b61c2b85",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:45:33.890Z",
-                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *               "createdAt": "2026-12-07T12:49:01.974Z",
+                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-06-01",
@@ -42270,25 +42284,25 @@ export interface operations {
                      *               "instalmentNumber": 7,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T12:45:33.890Z"
+                     *             "at": "2026-12-07T12:49:01.974Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-bd58-72cb-92a8-65230fd0a276",
-                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "id": "01a2508c-ea28-704e-babf-25e40051455e",
+                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25089-bd55-71aa-a0bc-109c229a2dbb",
+                     *             "entityId": "01a2508c-ea27-768e-9f2c-d2e93ebf76d9",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25089-bd55-71aa-a0bc-109c229a2dbb",
+                     *               "id": "01a2508c-ea27-768e-9f2c-d2e93ebf76d9",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:45:33.905Z",
-                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *               "createdAt": "2026-12-07T12:49:01.986Z",
+                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-07-01",
@@ -42298,25 +42312,25 @@ export interface operations {
                      *               "instalmentNumber": 8,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T12:45:33.905Z"
+                     *             "at": "2026-12-07T12:49:01.986Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-bd61-7042-ae09-ba71f06d67af",
-                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "id": "01a2508c-ea36-7657-96f3-ec1b51dc1cee",
+                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25089-bd61-7041-a3db-85fb97a8852c",
+                     *             "entityId": "01a2508c-ea33-7272-8c75-87c837ae3cd6",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25089-bd61-7041-a3db-85fb97a8852c",
+                     *               "id": "01a2508c-ea33-7272-8c75-87c837ae3cd6",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:45:33.916Z",
-                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *               "createdAt": "2026-12-07T12:49:01.998Z",
+                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-08-01",
@@ -42326,25 +42340,25 @@ export interface operations {
                      *               "instalmentNumber": 9,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T12:45:33.916Z"
+                     *             "at": "2026-12-07T12:49:01.998Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-bd6e-7346-b53d-8ba1ee188875",
-                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "id": "01a2508c-ea49-70a6-82c2-fefdcb882ad4",
+                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25089-bd6d-7296-b85c-c00b7386b14e",
+                     *             "entityId": "01a2508c-ea48-77cf-b8d6-55fb5a596374",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25089-bd6d-7296-b85c-c00b7386b14e",
+                     *               "id": "01a2508c-ea48-77cf-b8d6-55fb5a596374",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:45:33.926Z",
-                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *               "createdAt": "2026-12-07T12:49:02.018Z",
+                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-09-01",
@@ -42354,25 +42368,25 @@ export interface operations {
                      *               "instalmentNumber": 10,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T12:45:33.926Z"
+                     *             "at": "2026-12-07T12:49:02.018Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-bd7a-70d5-81fe-594a34463893",
-                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "id": "01a2508c-ea5a-721d-89f3-5b27527280df",
+                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25089-bd7a-70d4-9ef2-6c404dab908d",
+                     *             "entityId": "01a2508c-ea59-70b7-99b7-ee0b7d7d20b6",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25089-bd7a-70d4-9ef2-6c404dab908d",
+                     *               "id": "01a2508c-ea59-70b7-99b7-ee0b7d7d20b6",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:45:33.942Z",
-                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *               "createdAt": "2026-12-07T12:49:02.037Z",
+                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-10-01",
@@ -42382,25 +42396,25 @@ export interface operations {
                      *               "instalmentNumber": 11,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T12:45:33.942Z"
+                     *             "at": "2026-12-07T12:49:02.037Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-bd84-7495-94a3-c75291e19dc9",
-                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "id": "01a2508c-ea67-76f4-8e98-afd4a9f11c79",
+                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25089-bd83-722b-a833-1cef27cbf1af",
+                     *             "entityId": "01a2508c-ea66-7481-b6b0-53e6383a9ac2",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25089-bd83-722b-a833-1cef27cbf1af",
+                     *               "id": "01a2508c-ea66-7481-b6b0-53e6383a9ac2",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:45:33.951Z",
-                     *               "createdBy": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *               "createdAt": "2026-12-07T12:49:02.048Z",
+                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-11-01",
@@ -42410,30 +42424,30 @@ export interface operations {
                      *               "instalmentNumber": 12,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T12:45:33.951Z"
+                     *             "at": "2026-12-07T12:49:02.048Z"
                      *           },
                      *           {
-                     *             "id": "01a25089-be75-76b1-bb25-01d4ffeee63a",
-                     *             "actor": "key:01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "id": "01a2508c-eb8b-72e9-ba21-e8a7dba09fc6",
+                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a25089-be73-7615-839a-70b8fcf9d4de",
+                     *             "entityId": "01a2508c-eb89-75f3-a7e1-f4715d4d714e",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a25089-be73-7615-839a-70b8fcf9d4de",
+                     *               "id": "01a2508c-eb89-75f3-a7e1-f4715d4d714e",
                      *               "kind": "clawback",
                      *               "funder": "council",
-                     *               "budgetId": "01a25089-bb22-7517-bcbf-494f9d68190e",
+                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
                      *               "amountPence": 1577576
                      *             },
-                     *             "at": "2026-12-07T12:45:34.192Z"
+                     *             "at": "2026-12-07T12:49:02.342Z"
                      *           }
                      *         ],
                      *         "accessLog": [
                      *           {
-                     *             "at": "2026-12-07T12:45:32.885Z",
-                     *             "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *             "at": "2026-12-07T12:49:00.725Z",
+                     *             "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listPeople",
                      *             "what": [
@@ -42443,30 +42457,30 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:45:32.888Z",
-                     *             "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *             "at": "2026-12-07T12:49:00.729Z",
+                     *             "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getPerson",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "getPerson",
-                     *             "entityId": "01a25089-b92d-70f1-ae05-b3b158e86914"
+                     *             "entityId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:45:32.937Z",
-                     *             "keyId": "01a25089-b525-75ee-b16d-82ed3f037b42",
+                     *             "at": "2026-12-07T12:49:00.809Z",
+                     *             "keyId": "01a2508c-e02a-746e-907a-06a879e48260",
                      *             "actorName": null,
                      *             "operationId": "getEqualityMonitoring",
                      *             "what": [
                      *               "special-category"
                      *             ],
                      *             "entityType": "getEqualityMonitoring",
-                     *             "entityId": "01a25089-b92d-70f1-ae05-b3b158e86914"
+                     *             "entityId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:45:33.053Z",
-                     *             "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *             "at": "2026-12-07T12:49:00.895Z",
+                     *             "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getAssessment",
                      *             "what": [
@@ -42474,11 +42488,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "getAssessment",
-                     *             "entityId": "01a25089-b98f-76d8-a3a1-f295bd324d27"
+                     *             "entityId": "01a2508c-e590-7036-b180-7334e7c3baba"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:45:33.087Z",
-                     *             "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *             "at": "2026-12-07T12:49:00.951Z",
+                     *             "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listAssessments",
                      *             "what": [
@@ -42489,30 +42503,30 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:45:33.286Z",
-                     *             "keyId": "01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "at": "2026-12-07T12:49:01.250Z",
+                     *             "keyId": "01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyFinancialAssessment",
                      *             "what": [
                      *               "money"
                      *             ],
                      *             "entityType": "verifyFinancialAssessment",
-                     *             "entityId": "01a25089-b92d-70f1-ae05-b3b158e86914"
+                     *             "entityId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:45:33.330Z",
-                     *             "keyId": "01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "at": "2026-12-07T12:49:01.312Z",
+                     *             "keyId": "01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listFinancialAssessments",
                      *             "what": [
                      *               "money"
                      *             ],
                      *             "entityType": "listFinancialAssessments",
-                     *             "entityId": "01a25089-b92d-70f1-ae05-b3b158e86914"
+                     *             "entityId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:45:33.394Z",
-                     *             "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *             "at": "2026-12-07T12:49:01.388Z",
+                     *             "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getBudget",
                      *             "what": [
@@ -42520,11 +42534,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getBudget",
-                     *             "entityId": "01a25089-bb22-7517-bcbf-494f9d68190e"
+                     *             "entityId": "01a2508c-e78c-77fe-b683-1908893ed5cb"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:45:33.400Z",
-                     *             "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *             "at": "2026-12-07T12:49:01.395Z",
+                     *             "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getLetter",
                      *             "what": [
@@ -42532,22 +42546,22 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getLetter",
-                     *             "entityId": "01a25089-bb22-7517-bcbf-494f9d68190e"
+                     *             "entityId": "01a2508c-e78c-77fe-b683-1908893ed5cb"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:45:33.406Z",
-                     *             "keyId": "01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "at": "2026-12-07T12:49:01.407Z",
+                     *             "keyId": "01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyBudget",
                      *             "what": [
                      *               "money"
                      *             ],
                      *             "entityType": "verifyBudget",
-                     *             "entityId": "01a25089-bb22-7517-bcbf-494f9d68190e"
+                     *             "entityId": "01a2508c-e78c-77fe-b683-1908893ed5cb"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:45:33.461Z",
-                     *             "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *             "at": "2026-12-07T12:49:01.466Z",
+                     *             "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listBudgets",
                      *             "what": [
@@ -42558,8 +42572,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:45:33.522Z",
-                     *             "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *             "at": "2026-12-07T12:49:01.532Z",
+                     *             "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getSupportPlan",
                      *             "what": [
@@ -42567,11 +42581,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getSupportPlan",
-                     *             "entityId": "01a25089-bb9c-745d-a6ad-4304b02a7535"
+                     *             "entityId": "01a2508c-e823-71aa-a40f-997474e29a19"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:45:33.562Z",
-                     *             "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *             "at": "2026-12-07T12:49:01.570Z",
+                     *             "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listSupportPlans",
                      *             "what": [
@@ -42582,41 +42596,41 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:45:33.825Z",
-                     *             "keyId": "01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "at": "2026-12-07T12:49:01.887Z",
+                     *             "keyId": "01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getBudgetAccount",
                      *             "what": [
                      *               "money"
                      *             ],
                      *             "entityType": "getBudgetAccount",
-                     *             "entityId": "01a25089-bb22-7517-bcbf-494f9d68190e"
+                     *             "entityId": "01a2508c-e78c-77fe-b683-1908893ed5cb"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:45:33.989Z",
-                     *             "keyId": "01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "at": "2026-12-07T12:49:02.089Z",
+                     *             "keyId": "01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getDirectPaymentAgreement",
                      *             "what": [
                      *               "money"
                      *             ],
                      *             "entityType": "getDirectPaymentAgreement",
-                     *             "entityId": "01a25089-bc80-725a-8938-15fa99e70c85"
+                     *             "entityId": "01a2508c-e920-7622-b736-ad7043caf721"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:45:34.033Z",
-                     *             "keyId": "01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "at": "2026-12-07T12:49:02.146Z",
+                     *             "keyId": "01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getDirectPaymentAgreement",
                      *             "what": [
                      *               "money"
                      *             ],
                      *             "entityType": "getDirectPaymentAgreement",
-                     *             "entityId": "01a25089-bc80-725a-8938-15fa99e70c85"
+                     *             "entityId": "01a2508c-e920-7622-b736-ad7043caf721"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:45:34.093Z",
-                     *             "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *             "at": "2026-12-07T12:49:02.219Z",
+                     *             "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listReviews",
                      *             "what": [
@@ -42627,8 +42641,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:45:34.146Z",
-                     *             "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *             "at": "2026-12-07T12:49:02.271Z",
+                     *             "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getReview",
                      *             "what": [
@@ -42636,11 +42650,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getReview",
-                     *             "entityId": "01a25089-bc71-7009-be32-5411e9c02598"
+                     *             "entityId": "01a2508c-e90e-7589-8d5e-138657ec9c8e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:45:34.163Z",
-                     *             "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *             "at": "2026-12-07T12:49:02.307Z",
+                     *             "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getReview",
                      *             "what": [
@@ -42648,33 +42662,33 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getReview",
-                     *             "entityId": "01a25089-bc34-7110-82b7-1b8636db34ff"
+                     *             "entityId": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:45:34.214Z",
-                     *             "keyId": "01a25089-b807-749a-9057-d63d84ea5b01",
+                     *             "at": "2026-12-07T12:49:02.364Z",
+                     *             "keyId": "01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyClawback",
                      *             "what": [
                      *               "money"
                      *             ],
                      *             "entityType": "verifyClawback",
-                     *             "entityId": "01a25089-bc34-7110-82b7-1b8636db34ff"
+                     *             "entityId": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:45:34.232Z",
-                     *             "keyId": "01a25089-b7fe-710a-96db-8c946d066cb8",
+                     *             "at": "2026-12-07T12:49:02.398Z",
+                     *             "keyId": "01a2508c-e36a-761c-933d-4c42d960fe03",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getAppeal",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "getAppeal",
-                     *             "entityId": "01a25089-be8b-7349-b003-f626bc412261"
+                     *             "entityId": "01a2508c-eba6-7226-8c19-67e37a2cd2e5"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:45:34.242Z",
-                     *             "keyId": "01a25089-b7fe-710a-96db-8c946d066cb8",
+                     *             "at": "2026-12-07T12:49:02.415Z",
+                     *             "keyId": "01a2508c-e36a-761c-933d-4c42d960fe03",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listAppeals",
                      *             "what": [
@@ -42849,11 +42863,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a25089-bfc0-753c-b044-09e9d784778b",
+                     *       "personId": "01a2508c-ed8f-74f5-96ce-a077ca5a76f8",
                      *       "legalHold": {
                      *         "reason": "Complaint ref C-1042 open",
-                     *         "placedBy": "key:01a25089-b525-75ee-b16d-82ed3f037b42",
-                     *         "placedAt": "2026-12-07T12:45:34.537Z"
+                     *         "placedBy": "key:01a2508c-e02a-746e-907a-06a879e48260",
+                     *         "placedAt": "2026-12-07T12:49:02.876Z"
                      *       },
                      *       "version": 2
                      *     }
@@ -43054,7 +43068,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a25089-bfc0-753c-b044-09e9d784778b",
+                     *       "personId": "01a2508c-ed8f-74f5-96ce-a077ca5a76f8",
                      *       "legalHold": null,
                      *       "version": 3
                      *     }
@@ -43234,8 +43248,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-bfc0-753c-b044-09e9d784778b",
-                     *       "erasedAt": "2026-12-07T12:45:34.558Z",
+                     *       "id": "01a2508c-ed8f-74f5-96ce-a077ca5a76f8",
+                     *       "erasedAt": "2026-12-07T12:49:02.916Z",
                      *       "reason": "request"
                      *     }
                      */
@@ -43302,7 +43316,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description LEGAL_HOLD: The person’s records are under a legal hold: they cannot be erased until it is released. PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. SUPPORT_CONTINUES: The person still has a current budget: end it before erasing their records. */
+            /** @description LEGAL_HOLD: The person’s records are under a legal hold: they cannot be erased until it is released. PERSON_ERASED: The person’s personal data has been erased: their record can no longer change. SUPPORT_CONTINUES: The person still has a current budget: end it before erasing their records. MONEY_OWED: Money is still owed on the person’s budget: pay it before erasing their records. */
             409: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -43313,7 +43327,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "LEGAL_HOLD" | "PERSON_ERASED" | "SUPPORT_CONTINUES";
+                        code?: "LEGAL_HOLD" | "PERSON_ERASED" | "SUPPORT_CONTINUES" | "MONEY_OWED";
                     };
                 };
             };
@@ -43637,353 +43651,353 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a25089-b955-771c-82a2-7e76a690b8fa",
-                     *           "at": "2026-12-07T12:45:32.885Z",
-                     *           "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *           "id": "01a2508c-e535-74a9-850a-a3acd36dfc52",
+                     *           "at": "2026-12-07T12:49:00.725Z",
+                     *           "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listPeople",
-                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "31ae2a34-a46a-48d9-bdbb-3bb9d1ccb2d1"
+                     *           "requestId": "ebbfc264-b87c-4ceb-b8b7-65587e9438fb"
                      *         },
                      *         {
-                     *           "id": "01a25089-b958-76d1-85f3-2bd38dce9de7",
-                     *           "at": "2026-12-07T12:45:32.888Z",
-                     *           "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *           "id": "01a2508c-e539-73bd-8142-91b8d266d7d8",
+                     *           "at": "2026-12-07T12:49:00.729Z",
+                     *           "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getPerson",
-                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "getPerson",
-                     *           "entityId": "01a25089-b92d-70f1-ae05-b3b158e86914",
-                     *           "requestId": "dc9de7c4-9358-4bb9-9448-549a6e26d40a"
+                     *           "entityId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "requestId": "bb8537df-0ca7-4aaa-970c-e610d19b77cb"
                      *         },
                      *         {
-                     *           "id": "01a25089-b989-75d4-97de-6c15a2ba80ef",
-                     *           "at": "2026-12-07T12:45:32.937Z",
-                     *           "keyId": "01a25089-b525-75ee-b16d-82ed3f037b42",
+                     *           "id": "01a2508c-e589-705c-901f-f5ed2ec1b7d9",
+                     *           "at": "2026-12-07T12:49:00.809Z",
+                     *           "keyId": "01a2508c-e02a-746e-907a-06a879e48260",
                      *           "actorName": null,
                      *           "operationId": "getEqualityMonitoring",
-                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *           "what": [
                      *             "special-category"
                      *           ],
                      *           "entityType": "getEqualityMonitoring",
-                     *           "entityId": "01a25089-b92d-70f1-ae05-b3b158e86914",
-                     *           "requestId": "cd1beb9b-479b-4f2f-b4f9-39c32566299e"
+                     *           "entityId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "requestId": "2257b38e-c9a5-41a8-bb0a-17ebafa84f8c"
                      *         },
                      *         {
-                     *           "id": "01a25089-b9fd-71a2-b381-1020ea33549c",
-                     *           "at": "2026-12-07T12:45:33.053Z",
-                     *           "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *           "id": "01a2508c-e5df-77cd-be1c-6a505fcb95f2",
+                     *           "at": "2026-12-07T12:49:00.895Z",
+                     *           "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getAssessment",
-                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "getAssessment",
-                     *           "entityId": "01a25089-b98f-76d8-a3a1-f295bd324d27",
-                     *           "requestId": "a35a998a-eee2-44a6-9d30-d94437f1e338"
+                     *           "entityId": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *           "requestId": "c2d16a73-94b8-481f-9e3c-52aa4400a0c9"
                      *         },
                      *         {
-                     *           "id": "01a25089-ba1f-7300-aeee-9b8a4f82ca46",
-                     *           "at": "2026-12-07T12:45:33.087Z",
-                     *           "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *           "id": "01a2508c-e617-75b8-a03f-839dc397c418",
+                     *           "at": "2026-12-07T12:49:00.951Z",
+                     *           "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listAssessments",
-                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "6ebfe691-19fd-4dda-b6f9-d56047562886"
+                     *           "requestId": "2dd2e83b-9b8a-4604-b371-59986ce1b037"
                      *         },
                      *         {
-                     *           "id": "01a25089-bae6-7412-a383-fca182f7efdb",
-                     *           "at": "2026-12-07T12:45:33.286Z",
-                     *           "keyId": "01a25089-b807-749a-9057-d63d84ea5b01",
+                     *           "id": "01a2508c-e742-712f-8495-5c3603d84335",
+                     *           "at": "2026-12-07T12:49:01.250Z",
+                     *           "keyId": "01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyFinancialAssessment",
-                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *           "what": [
                      *             "money"
                      *           ],
                      *           "entityType": "verifyFinancialAssessment",
-                     *           "entityId": "01a25089-b92d-70f1-ae05-b3b158e86914",
-                     *           "requestId": "f9f19d3d-b2e0-40ac-947a-dc47435656ce"
+                     *           "entityId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "requestId": "cd521304-eb0a-451c-bdcf-c0cd15c25a19"
                      *         },
                      *         {
-                     *           "id": "01a25089-bb12-77a8-8c53-7fcae52d73e5",
-                     *           "at": "2026-12-07T12:45:33.330Z",
-                     *           "keyId": "01a25089-b807-749a-9057-d63d84ea5b01",
+                     *           "id": "01a2508c-e780-7510-8a5d-b641c1fd005f",
+                     *           "at": "2026-12-07T12:49:01.312Z",
+                     *           "keyId": "01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *           "actorName": "finance-1",
                      *           "operationId": "listFinancialAssessments",
-                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *           "what": [
                      *             "money"
                      *           ],
                      *           "entityType": "listFinancialAssessments",
-                     *           "entityId": "01a25089-b92d-70f1-ae05-b3b158e86914",
-                     *           "requestId": "5eb9fdde-e173-4cf5-b850-17b4bc3a6601"
+                     *           "entityId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "requestId": "ac9a3f19-f12f-4e49-a14a-757ad90a9e64"
                      *         },
                      *         {
-                     *           "id": "01a25089-bb52-752a-a486-16ee0bd23f98",
-                     *           "at": "2026-12-07T12:45:33.394Z",
-                     *           "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *           "id": "01a2508c-e7cc-7078-a3bf-00629fa974f0",
+                     *           "at": "2026-12-07T12:49:01.388Z",
+                     *           "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getBudget",
-                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getBudget",
-                     *           "entityId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *           "requestId": "5ad8321e-d336-4be0-9d53-21e161138f1a"
+                     *           "entityId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *           "requestId": "f385ffc4-b4fb-4e2b-8352-294d56b60c36"
                      *         },
                      *         {
-                     *           "id": "01a25089-bb58-76ab-a100-a2d6b1d12ccf",
-                     *           "at": "2026-12-07T12:45:33.400Z",
-                     *           "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *           "id": "01a2508c-e7d3-7028-aeca-886e9941c2b9",
+                     *           "at": "2026-12-07T12:49:01.395Z",
+                     *           "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getLetter",
-                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getLetter",
-                     *           "entityId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *           "requestId": "dc779225-2087-4175-b294-4328929fc6d5"
+                     *           "entityId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *           "requestId": "6a5724ef-a8fd-4069-9975-ba8c083c0b50"
                      *         },
                      *         {
-                     *           "id": "01a25089-bb5e-743d-a9ac-8d16de2360e3",
-                     *           "at": "2026-12-07T12:45:33.406Z",
-                     *           "keyId": "01a25089-b807-749a-9057-d63d84ea5b01",
+                     *           "id": "01a2508c-e7df-7652-980f-4d2829ad3f26",
+                     *           "at": "2026-12-07T12:49:01.407Z",
+                     *           "keyId": "01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyBudget",
-                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *           "what": [
                      *             "money"
                      *           ],
                      *           "entityType": "verifyBudget",
-                     *           "entityId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *           "requestId": "4cfb963a-ef97-4473-95ba-878ac584bb15"
+                     *           "entityId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *           "requestId": "92c46fdc-fe14-4ab6-8ae6-6d1d4a9c06da"
                      *         },
                      *         {
-                     *           "id": "01a25089-bb95-718c-88fc-95ff31e36d64",
-                     *           "at": "2026-12-07T12:45:33.461Z",
-                     *           "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *           "id": "01a2508c-e81a-7572-aab5-c1e205d1ee27",
+                     *           "at": "2026-12-07T12:49:01.466Z",
+                     *           "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listBudgets",
-                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "2969b57a-414a-4219-95f7-ffa4b6c56abf"
+                     *           "requestId": "0765f950-b31a-4f73-a90b-b9930bf825e9"
                      *         },
                      *         {
-                     *           "id": "01a25089-bbd2-72d1-be19-5c42dc009776",
-                     *           "at": "2026-12-07T12:45:33.522Z",
-                     *           "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *           "id": "01a2508c-e85c-7589-93c6-55e06e576019",
+                     *           "at": "2026-12-07T12:49:01.532Z",
+                     *           "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getSupportPlan",
-                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getSupportPlan",
-                     *           "entityId": "01a25089-bb9c-745d-a6ad-4304b02a7535",
-                     *           "requestId": "8a1a83ad-5b7d-4107-92d4-7dae28a5cdcf"
+                     *           "entityId": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *           "requestId": "4b91ead6-5403-4667-a6a4-1572c8dd88a8"
                      *         },
                      *         {
-                     *           "id": "01a25089-bbfa-71ed-8b43-9abb3371cd53",
-                     *           "at": "2026-12-07T12:45:33.562Z",
-                     *           "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *           "id": "01a2508c-e882-70fa-8763-8bc8c109f395",
+                     *           "at": "2026-12-07T12:49:01.570Z",
+                     *           "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listSupportPlans",
-                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "271bacbe-6bc5-418d-9a91-0f10fa5a9430"
+                     *           "requestId": "c7bb3f96-2659-4461-9045-42afe5cdb47c"
                      *         },
                      *         {
-                     *           "id": "01a25089-bd01-7584-aee6-912ff8cac834",
-                     *           "at": "2026-12-07T12:45:33.825Z",
-                     *           "keyId": "01a25089-b807-749a-9057-d63d84ea5b01",
+                     *           "id": "01a2508c-e9bf-7228-9e40-b860186666d9",
+                     *           "at": "2026-12-07T12:49:01.887Z",
+                     *           "keyId": "01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *           "actorName": "finance-1",
                      *           "operationId": "getBudgetAccount",
-                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *           "what": [
                      *             "money"
                      *           ],
                      *           "entityType": "getBudgetAccount",
-                     *           "entityId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *           "requestId": "a719880a-f451-4191-b9cd-e85375df7195"
+                     *           "entityId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *           "requestId": "3a775d18-2ac9-466b-a040-4cfff461daa1"
                      *         },
                      *         {
-                     *           "id": "01a25089-bda5-7639-8556-ab9283433e18",
-                     *           "at": "2026-12-07T12:45:33.989Z",
-                     *           "keyId": "01a25089-b807-749a-9057-d63d84ea5b01",
+                     *           "id": "01a2508c-ea89-75a2-b6df-c6b4f74e406c",
+                     *           "at": "2026-12-07T12:49:02.089Z",
+                     *           "keyId": "01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *           "actorName": "finance-1",
                      *           "operationId": "getDirectPaymentAgreement",
-                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *           "what": [
                      *             "money"
                      *           ],
                      *           "entityType": "getDirectPaymentAgreement",
-                     *           "entityId": "01a25089-bc80-725a-8938-15fa99e70c85",
-                     *           "requestId": "799ae29f-8b85-4a52-8020-7453d2fb680a"
+                     *           "entityId": "01a2508c-e920-7622-b736-ad7043caf721",
+                     *           "requestId": "8eccd6ed-d017-4666-b4b5-5602e61b14a9"
                      *         },
                      *         {
-                     *           "id": "01a25089-bdd1-739a-ac20-4971340b52aa",
-                     *           "at": "2026-12-07T12:45:34.033Z",
-                     *           "keyId": "01a25089-b807-749a-9057-d63d84ea5b01",
+                     *           "id": "01a2508c-eac2-7228-9946-66afb85dc162",
+                     *           "at": "2026-12-07T12:49:02.146Z",
+                     *           "keyId": "01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *           "actorName": "finance-1",
                      *           "operationId": "getDirectPaymentAgreement",
-                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *           "what": [
                      *             "money"
                      *           ],
                      *           "entityType": "getDirectPaymentAgreement",
-                     *           "entityId": "01a25089-bc80-725a-8938-15fa99e70c85",
-                     *           "requestId": "aa3c0693-e60e-44ce-89b3-a4f0479c7e7e"
+                     *           "entityId": "01a2508c-e920-7622-b736-ad7043caf721",
+                     *           "requestId": "0dbf3cbd-07df-4524-9089-3880ace4e94e"
                      *         },
                      *         {
-                     *           "id": "01a25089-be0d-769a-a03f-36f569b1fd13",
-                     *           "at": "2026-12-07T12:45:34.093Z",
-                     *           "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *           "id": "01a2508c-eb0b-7423-ab7b-04edf06eb4e8",
+                     *           "at": "2026-12-07T12:49:02.219Z",
+                     *           "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listReviews",
-                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "49ef4b2e-5436-4863-8eae-4a521fe244fc"
+                     *           "requestId": "e66105c8-bc10-4e9b-b8e2-4a379d392639"
                      *         },
                      *         {
-                     *           "id": "01a25089-be42-7078-8216-b201faf95c6d",
-                     *           "at": "2026-12-07T12:45:34.146Z",
-                     *           "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *           "id": "01a2508c-eb3f-75eb-a582-5e380edf2111",
+                     *           "at": "2026-12-07T12:49:02.271Z",
+                     *           "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getReview",
-                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getReview",
-                     *           "entityId": "01a25089-bc71-7009-be32-5411e9c02598",
-                     *           "requestId": "d3ce5df1-a694-4545-8fc2-1ff34f438463"
+                     *           "entityId": "01a2508c-e90e-7589-8d5e-138657ec9c8e",
+                     *           "requestId": "f4dac519-5da2-4d79-a080-0e3152397ad4"
                      *         },
                      *         {
-                     *           "id": "01a25089-be53-7659-b3cb-5f8b5ee00de2",
-                     *           "at": "2026-12-07T12:45:34.163Z",
-                     *           "keyId": "01a25089-b7e5-7273-aedd-39aa2b73ea60",
+                     *           "id": "01a2508c-eb63-72d4-a43c-01d7de17610c",
+                     *           "at": "2026-12-07T12:49:02.307Z",
+                     *           "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getReview",
-                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getReview",
-                     *           "entityId": "01a25089-bc34-7110-82b7-1b8636db34ff",
-                     *           "requestId": "3dbaf1ce-5cd9-484b-8865-d4ef5d38dfe6"
+                     *           "entityId": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
+                     *           "requestId": "2e2a1a22-a707-4f8f-9686-41c75eeb3591"
                      *         },
                      *         {
-                     *           "id": "01a25089-be86-73a1-b03b-e7fb925e231b",
-                     *           "at": "2026-12-07T12:45:34.214Z",
-                     *           "keyId": "01a25089-b807-749a-9057-d63d84ea5b01",
+                     *           "id": "01a2508c-eb9c-721c-b294-603bb5d4d077",
+                     *           "at": "2026-12-07T12:49:02.364Z",
+                     *           "keyId": "01a2508c-e376-73ea-9d3b-309f0ebc4224",
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyClawback",
-                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *           "what": [
                      *             "money"
                      *           ],
                      *           "entityType": "verifyClawback",
-                     *           "entityId": "01a25089-bc34-7110-82b7-1b8636db34ff",
-                     *           "requestId": "98c41fd8-600c-427a-bbed-e56b37c5e6d8"
+                     *           "entityId": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
+                     *           "requestId": "fe5671a9-746c-4063-8588-52fc4b5446d6"
                      *         },
                      *         {
-                     *           "id": "01a25089-be98-7742-afdd-b896c3bf198b",
-                     *           "at": "2026-12-07T12:45:34.232Z",
-                     *           "keyId": "01a25089-b7fe-710a-96db-8c946d066cb8",
+                     *           "id": "01a2508c-ebbe-7367-ab56-aa4758e74816",
+                     *           "at": "2026-12-07T12:49:02.398Z",
+                     *           "keyId": "01a2508c-e36a-761c-933d-4c42d960fe03",
                      *           "actorName": "panel-chair",
                      *           "operationId": "getAppeal",
-                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "getAppeal",
-                     *           "entityId": "01a25089-be8b-7349-b003-f626bc412261",
-                     *           "requestId": "c11f8b95-02a7-4e39-9304-94f6dcf80695"
+                     *           "entityId": "01a2508c-eba6-7226-8c19-67e37a2cd2e5",
+                     *           "requestId": "f21e122e-aa61-4497-9dc5-bce3804c98bc"
                      *         },
                      *         {
-                     *           "id": "01a25089-bea2-7761-b611-034d697b866a",
-                     *           "at": "2026-12-07T12:45:34.242Z",
-                     *           "keyId": "01a25089-b7fe-710a-96db-8c946d066cb8",
+                     *           "id": "01a2508c-ebcf-7550-9413-7b4e3bcbc04a",
+                     *           "at": "2026-12-07T12:49:02.415Z",
+                     *           "keyId": "01a2508c-e36a-761c-933d-4c42d960fe03",
                      *           "actorName": "panel-chair",
                      *           "operationId": "listAppeals",
-                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "cdaf3c05-45ce-4f90-9bac-5f189639c9e0"
+                     *           "requestId": "c475fffb-9d20-4f07-8201-c6f27ed78e6a"
                      *         },
                      *         {
-                     *           "id": "01a25089-bfb6-74c6-8b0d-e117ca239764",
-                     *           "at": "2026-12-07T12:45:34.518Z",
-                     *           "keyId": "01a25089-b7f6-7315-a53f-8d71bdf1f7e3",
+                     *           "id": "01a2508c-ed7c-71ea-bb4e-b724e9a9c76c",
+                     *           "at": "2026-12-07T12:49:02.844Z",
+                     *           "keyId": "01a2508c-e35f-7267-b8ae-defe540ebd4a",
                      *           "actorName": "manager-1",
                      *           "operationId": "getBudget",
-                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getBudget",
-                     *           "entityId": "01a25089-bb22-7517-bcbf-494f9d68190e",
-                     *           "requestId": "1b9c34e8-d1f3-4bd0-b2e0-58015c94ece6"
+                     *           "entityId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *           "requestId": "d249b3f4-6e43-45fb-a18b-ce70dbb473a0"
                      *         },
                      *         {
-                     *           "id": "01a25089-c014-7266-ab2f-9aa9c4c0bdf8",
-                     *           "at": "2026-12-07T12:45:34.612Z",
-                     *           "keyId": "01a25089-b525-75ee-b16d-82ed3f037b42",
+                     *           "id": "01a2508c-ee1d-7657-81db-150110d20cbd",
+                     *           "at": "2026-12-07T12:49:03.005Z",
+                     *           "keyId": "01a2508c-e02a-746e-907a-06a879e48260",
                      *           "actorName": null,
                      *           "operationId": "exportPersonRecord",
-                     *           "personId": "01a25089-b92d-70f1-ae05-b3b158e86914",
+                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
                      *           "what": [
                      *             "record",
                      *             "special-category",
                      *             "money"
                      *           ],
                      *           "entityType": "exportPersonRecord",
-                     *           "entityId": "01a25089-b92d-70f1-ae05-b3b158e86914",
-                     *           "requestId": "6a066eef-f399-4c13-8ba4-c9a5955c02b5"
+                     *           "entityId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "requestId": "91e4d65a-bc0e-44bc-bee3-920522458c1a"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -45553,8 +45567,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a25089-bf5d-76ed-adc7-307a0c7fef1c",
-                     *           "roundKey": "nw-mxd9jwku",
+                     *           "id": "01a2508c-eced-7164-aa7c-68806544e93b",
+                     *           "roundKey": "nw-mxd9ocwc",
                      *           "title": "North West self-rating",
                      *           "closesOn": "2099-06-30",
                      *           "closed": false,
@@ -45596,7 +45610,7 @@ export interface operations {
                      *               "version": null
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T12:45:34.427Z"
+                     *           "createdAt": "2026-12-07T12:49:02.699Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -45713,7 +45727,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "roundKey": "nw-mxd9jwku",
+                 *       "roundKey": "nw-mxd9ocwc",
                  *       "title": "North West self-rating",
                  *       "closesOn": "2099-06-30"
                  *     }
@@ -45735,8 +45749,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-bf5d-76ed-adc7-307a0c7fef1c",
-                     *       "roundKey": "nw-mxd9jwku",
+                     *       "id": "01a2508c-eced-7164-aa7c-68806544e93b",
+                     *       "roundKey": "nw-mxd9ocwc",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -45778,7 +45792,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T12:45:34.427Z"
+                     *       "createdAt": "2026-12-07T12:49:02.699Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -45961,8 +45975,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a25089-bf5d-76ed-adc7-307a0c7fef1c",
-                     *       "roundKey": "nw-mxd9jwku",
+                     *       "id": "01a2508c-eced-7164-aa7c-68806544e93b",
+                     *       "roundKey": "nw-mxd9ocwc",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -46004,7 +46018,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T12:45:34.427Z"
+                     *       "createdAt": "2026-12-07T12:49:02.699Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -46421,7 +46435,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "roundKey": "nw-mxd9jwku",
+                     *       "roundKey": "nw-mxd9ocwc",
                      *       "councils": 1,
                      *       "minimumCouncils": 5,
                      *       "published": false,
@@ -46570,7 +46584,7 @@ export interface operations {
                      * @example {
                      *       "standard": "UK Algorithmic Transparency Recording Standard",
                      *       "standardVersion": "3.0",
-                     *       "schemeId": "01a25089-b56a-739e-88a8-52c207b146ec",
+                     *       "schemeId": "01a2508c-e060-71df-a89f-7774b9e9284a",
                      *       "schemeKey": "adults",
                      *       "schemeVersion": 1,
                      *       "lastUpdated": "2026-12-07",
@@ -46617,7 +46631,7 @@ export interface operations {
                      *             "How the answers become money is set out below, generated from the scheme itself."
                      *           ],
                      *           "maths": {
-                     *             "schemeId": "01a25089-b56a-739e-88a8-52c207b146ec",
+                     *             "schemeId": "01a2508c-e060-71df-a89f-7774b9e9284a",
                      *             "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *             "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *             "sections": [

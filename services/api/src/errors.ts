@@ -29,6 +29,7 @@ export const ERROR_CATALOGUE = {
   LEGAL_HOLD: { status: 409, title: 'The person’s records are under a legal hold: they cannot be erased until it is released' },
   PERSON_ERASED: { status: 409, title: 'The person’s personal data has been erased: their record can no longer change' },
   SUPPORT_CONTINUES: { status: 409, title: 'The person still has a current budget: end it before erasing their records' },
+  MONEY_OWED: { status: 409, title: 'Money is still owed on the person’s budget: pay it before erasing their records' },
   RETURN_PERIOD_AUDITED: { status: 409, title: 'The period has already been audited' },
   PRECONDITION_FAILED: { status: 412, title: 'The resource has changed (If-Match does not match its ETag)' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
@@ -72,6 +73,8 @@ export interface ProblemExtensions {
   readonly existingId?: string;
   /** A value outside a set the council defines: the values allowed. */
   readonly allowed?: readonly string[];
+  /** MONEY_OWED: each budget still owed council instalments, and how much. */
+  readonly owed?: readonly { budgetId: string; instalments: number; amountPence: number; firstDueDate: string | null }[];
 }
 
 /** An error the service answers with as `application/problem+json`. */

@@ -535,6 +535,8 @@ export interface SelfRatingTable {
 export interface PaymentRunHeld {
   readonly suspended: number;
   readonly onHold: number;
+  /** Instalments of people whose personal data was erased (absent on runs prepared before issue 28). */
+  readonly erased?: number;
 }
 
 /** A council's payment run for one date (issue 17). */

@@ -46,6 +46,8 @@ export interface RunBudget {
   readonly budget_id: string;
   readonly person_id: string;
   readonly display_name: string | null;
+  /** The person's personal data was erased: their record is closed to every writer. */
+  readonly erased: boolean;
   readonly end_date: string | null;
   readonly status: string;
   /** The approved plan has a line managed as a direct payment. */
@@ -60,7 +62,7 @@ export interface RunBudget {
 export async function runBudgets(db: Db, councilId: string, budgetIds: readonly string[], lock = false): Promise<RunBudget[]> {
   if (budgetIds.length === 0) return [];
   const { rows } = await sql<RunBudget>`
-    select b.id as budget_id, b.person_id, p.display_name, b.end_date, b.status,
+    select b.id as budget_id, b.person_id, p.display_name, p.erased_at is not null as erased, b.end_date, b.status,
            exists (select 1 from support_plans sp
                     where sp.council_id = b.council_id and sp.budget_id = b.id and sp.status = 'approved'
                       and sp.plan -> 'lines' @> '[{"managedBy": "direct-payment"}]'::jsonb) as direct_payment,

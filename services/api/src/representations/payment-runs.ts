@@ -19,7 +19,7 @@ export function toPaymentRun(run: PaymentRun, counts: Awaited<ReturnType<typeof 
   return {
     ...paymentRunEvent(run),
     byPayeeKind: { directPayment: counts['direct-payment'], managedAccount: counts['managed-account'] },
-    held: run.held,
+    held: { erased: 0, ...run.held },
     paid: counts.paid,
     skipped: counts.skipped,
     pending: counts.pending,

@@ -63,6 +63,17 @@ export const Problem = Type.Object(
       Type.String({ format: 'uuid', description: 'ALREADY_EXISTS: the id of the record that already holds the value' }),
     ),
     allowed: Type.Optional(Type.Array(Type.String(), { description: 'A value outside a set the council defines: the values allowed' })),
+    owed: Type.Optional(
+      Type.Array(
+        Type.Object({
+          budgetId: Type.String({ format: 'uuid' }),
+          instalments: Type.Integer(),
+          amountPence: Type.Integer(),
+          firstDueDate: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
+        }),
+        { description: 'MONEY_OWED: each budget still owed council instalments that fell due before it ended, and how much' },
+      ),
+    ),
   },
   { $id: 'Problem', title: 'Problem' },
 );

@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
-import { auditRecordsKeptFrom, monitoringAgeBand, type RetentionPolicy, retentionStatus } from 'ras-core';
+import { auditRecordsKeptFrom, formatPounds, instalmentsOwing, monitoringAgeBand, type RetentionPolicy, retentionStatus } from 'ras-core';
 import { writeTransaction } from '../db/changes.js';
 import type { DB, LegalHold, Person } from '../db/schema.js';
 import { AppError, invalidState, notFound } from '../errors.js';
+import { budgetsOfPerson } from '../repositories/budgets.js';
 import { councilSettings } from '../repositories/councils.js';
 import {
   auditRecordsBefore,
@@ -12,6 +13,7 @@ import {
   retentionRows,
   setLegalHold,
 } from '../repositories/erasure.js';
+import { councilPaymentsOf } from '../repositories/payment-runs.js';
 import { findPerson } from '../repositories/people.js';
 import { anonymise } from '../rules/personal-data.js';
 import type { WorkflowContext } from './context.js';
@@ -25,6 +27,48 @@ export function assertNotErased(person: Person): void {
     throw new AppError('PERSON_ERASED', `The person’s personal data was erased on ${person.erased_at.toISOString().slice(0, 10)}`);
 }
 
+/**
+ * Refuses to erase a person on request while a council instalment that fell due before their
+ * budget ended is still unpaid: an erased record is closed to every writer, the payment run
+ * included (issue 28: a run paid £444.18 into an erased person's budget), so the money could
+ * never be paid afterwards.
+ *
+ * @throws AppError MONEY_OWED (409) naming each budget, what it owes and since when
+ */
+async function assertNothingOwed(context: WorkflowContext, personId: string): Promise<void> {
+  const { tx, scope, clock } = context;
+  const budgets = await budgetsOfPerson(tx, scope.councilId, personId);
+  const ledgers = await councilPaymentsOf(
+    tx,
+    scope.councilId,
+    budgets.map((budget) => budget.id),
+  );
+  const owed = budgets.flatMap((budget) => {
+    const ledger = ledgers.get(budget.id);
+    if (!ledger) return [];
+    const owing = instalmentsOwing(ledger.entries, ledger.instalments, clock.today()).filter(
+      (instalment) => budget.end_date === null || instalment.dueDate <= budget.end_date,
+    );
+    return owing.length === 0 ? [] : [{ budget, owing }];
+  });
+  if (owed.length === 0) return;
+  const total = owed.reduce((sum, { owing }) => sum + owing.reduce((inner, instalment) => inner + instalment.owingPence, 0), 0);
+  throw new AppError(
+    'MONEY_OWED',
+    `${formatPounds(total)} of council instalments that fell due before the person’s support ended is unpaid: pay it (createPaymentRun or recordTransaction) before erasing, as nothing can be paid into an erased record`,
+    {
+      extensions: {
+        owed: owed.map(({ budget, owing }) => ({
+          budgetId: budget.id,
+          instalments: owing.length,
+          amountPence: owing.reduce((sum, instalment) => sum + instalment.owingPence, 0),
+          firstDueDate: owing[0]?.dueDate ?? null,
+        })),
+      },
+    },
+  );
+}
+
 /** The person, locked, refused when already erased. */
 async function livePerson(context: WorkflowContext, personId: string): Promise<Person> {
   const record = await findPerson(context.tx, context.scope, personId, { forUpdate: true });
@@ -35,8 +79,8 @@ async function livePerson(context: WorkflowContext, personId: string): Promise<P
 
 /**
  * Erases one person in the caller's transaction: all of it or, if anything fails, none of it.
- * Refused under a legal hold, and while an agreed budget of theirs is current (it is still being
- * paid and reviewed). The age band on each budget's start is kept for the fairness report before
+ * Refused under a legal hold, while an agreed budget of theirs is current (it is still being
+ * paid and reviewed), and, on request, while council instalments are still owed to them. The age band on each budget's start is kept for the fairness report before
  * the date of birth goes.
  */
 export async function erasePerson(
@@ -54,6 +98,9 @@ export async function erasePerson(
   const [row] = await retentionRows(tx, scope.councilId, clock.today(), personId);
   if (row?.support_continues)
     throw new AppError('SUPPORT_CONTINUES', 'The person has a budget whose support has not ended: end it (endBudget) first');
+  // On request, money still owed to the person is paid first; past the retention period it is
+  // not held up for ever, and the payment run leaves an erased person's budget out and says so.
+  if (why.reason === 'request') await assertNothingOwed(context, personId);
   if (why.reason === 'retention' && row) {
     const status = retentionStatus(
       { lastActivity: row.last_activity, supportContinues: false, legalHold: false, erased: false },

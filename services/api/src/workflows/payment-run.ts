@@ -132,7 +132,7 @@ export async function createPaymentRun(
     councilSettings(tx, scope.councilId),
   ]);
   const managedReference = settings.paymentFile?.managedAccountReference ?? MANAGED_ACCOUNT_REFERENCE;
-  const held = { suspended: 0, onHold: 0 } satisfies PaymentRunHeld;
+  const held = { suspended: 0, onHold: 0, erased: 0 } satisfies PaymentRunHeld;
   const missingAgreement: string[] = [];
   const items: NewRunItem[] = [];
   for (const budget of budgets) {
@@ -144,6 +144,11 @@ export async function createPaymentRun(
     if (owing.length === 0) continue;
     if (hold.has(budget.budget_id)) {
       held.onHold += owing.length;
+      continue;
+    }
+    // An erased person's record is closed to every writer, the payment run included.
+    if (budget.erased) {
+      held.erased += owing.length;
       continue;
     }
     if (budget.direct_payment && budget.agreement_id === null) {
@@ -277,6 +282,7 @@ async function confirmBatch(context: WorkflowContext, runId: string): Promise<nu
     });
     const budget = budgets.get(item.budget_id);
     if (!budget || (budget.status !== 'agreed' && budget.status !== 'ended')) return skip('the budget is no longer agreed');
+    if (budget.erased) return skip('the person’s personal data was erased: their record is closed');
     if (budget.end_date !== null && item.due_date > budget.end_date) return skip(`the budget ended on ${budget.end_date}`);
     if (budget.direct_payment && budget.agreement_id === null) return skip('the budget has no direct payment agreement');
     if (budget.direct_payment && budget.agreement_status === 'suspended') return skip('direct payments on the budget are suspended');

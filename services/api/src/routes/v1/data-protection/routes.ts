@@ -138,13 +138,13 @@ const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/people/:id/erasure',
     {
-      config: { access: ADMIN, problems: ['LEGAL_HOLD', 'SUPPORT_CONTINUES'] },
+      config: { access: ADMIN, problems: ['LEGAL_HOLD', 'SUPPORT_CONTINUES', 'MONEY_OWED'] },
       schema: {
         operationId: 'erasePerson',
         tags: ['data-protection'],
         summary: 'Erase one person’s personal data now',
         description:
-          'For a granted erasure request, or a person the council decides to erase before their retention date. Personal fields become nothing, free text is removed from their records and from the audit trail and events about them, and their record-system ids are deleted, so no import can re-link them; amounts, points, dates and codes stay, so reports do not change. All or nothing, with a person.erased event. 409 LEGAL_HOLD under a legal hold, SUPPORT_CONTINUES while an agreed budget has not ended, PERSON_ERASED when already erased.',
+          'For a granted erasure request, or a person the council decides to erase before their retention date. Personal fields become nothing, free text is removed from their records and from the audit trail and events about them, and their record-system ids are deleted, so no import can re-link them; amounts, points, dates and codes stay, so reports do not change. All or nothing, with a person.erased event. 409 LEGAL_HOLD under a legal hold, SUPPORT_CONTINUES while an agreed budget has not ended, MONEY_OWED (with `owed`: each budget, its unpaid instalments and amount) while a council instalment that fell due before a budget ended is unpaid, since nothing can be paid into an erased record (the retention run erases regardless, and payment runs leave erased people’s budgets out, counted in held.erased), PERSON_ERASED when already erased.',
         params: IdParams,
         body: ErasureBody,
         response: { 200: PersonErasure, ...problemResponses },

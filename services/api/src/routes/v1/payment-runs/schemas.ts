@@ -45,6 +45,9 @@ export const PaymentRunResource = Type.Object(
       {
         suspended: Count('Instalments left out because direct payments on the budget are suspended'),
         onHold: Count('Instalments of budgets finance held out (holdBudgetIds)'),
+        erased: Count(
+          'Instalments of people whose personal data was erased: their record is closed, so nothing is paid into it (erasure is refused while anything is owed; these were erased before that rule)',
+        ),
       },
       { description: 'Owing instalments the run leaves out' },
     ),
