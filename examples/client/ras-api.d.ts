@@ -2107,7 +2107,10 @@ export interface components {
                      * @description Where the public can ask about the RAS
                      */
                     contactEmail: string;
-                    /** Format: uri */
+                    /**
+                     * Format: uri
+                     * @description An http(s) URL (any other scheme is 422)
+                     */
                     website?: string;
                     /**
                      * @description Default production
@@ -2133,7 +2136,10 @@ export interface components {
                         name: string;
                         /** Format: date */
                         completedOn?: string;
-                        /** Format: uri */
+                        /**
+                         * Format: uri
+                         * @description An http(s) URL (any other scheme is 422)
+                         */
                         link?: string;
                     }[];
                 };
@@ -2256,7 +2262,10 @@ export interface components {
                      * @description Where the public can ask about the RAS
                      */
                     contactEmail: string;
-                    /** Format: uri */
+                    /**
+                     * Format: uri
+                     * @description An http(s) URL (any other scheme is 422)
+                     */
                     website?: string;
                     /**
                      * @description Default production
@@ -2282,7 +2291,10 @@ export interface components {
                         name: string;
                         /** Format: date */
                         completedOn?: string;
-                        /** Format: uri */
+                        /**
+                         * Format: uri
+                         * @description An http(s) URL (any other scheme is 422)
+                         */
                         link?: string;
                     }[];
                 };
@@ -2433,7 +2445,10 @@ export interface components {
                      * @description Where the public can ask about the RAS
                      */
                     contactEmail: string;
-                    /** Format: uri */
+                    /**
+                     * Format: uri
+                     * @description An http(s) URL (any other scheme is 422)
+                     */
                     website?: string;
                     /**
                      * @description Default production
@@ -2459,7 +2474,10 @@ export interface components {
                         name: string;
                         /** Format: date */
                         completedOn?: string;
-                        /** Format: uri */
+                        /**
+                         * Format: uri
+                         * @description An http(s) URL (any other scheme is 422)
+                         */
                         link?: string;
                     }[];
                 };

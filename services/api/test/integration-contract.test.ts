@@ -1,8 +1,9 @@
+import { sql } from 'kysely';
 import { financialYear } from 'ras-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../src/clock.js';
 import { setUpCouncil } from './helpers/council-setup.js';
-import { createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
+import { BOOTSTRAP_TOKEN, createTestApp, problemOf, type TestApp } from './helpers/test-app.js';
 
 // The consistency an integrator trips over (issue 13): one shape for record-system ids, a 409 that
 // names the person, one paging scheme, one shape for import problems, a default report period, and
@@ -240,5 +241,47 @@ describe('the public transparency record', () => {
     expect(
       (await t.call('GET', `/v1/public/councils/${council.id}/allocation-schemes/${other.schemeId}/transparency-record`)).statusCode,
     ).toBe(404);
+  });
+
+  it('takes only http(s) links into the record, 422 naming the field, and never publishes another kind (issue 28)', async () => {
+    // Found by issue 28's review: `javascript:` links were accepted into the public record (they
+    // are valid URIs), and a council website showing the record would run them.
+    const council = await setUpCouncil(t);
+    const transparency = {
+      publishedSchemeIds: [council.schemeId],
+      contactEmail: 'ras@example.gov.uk',
+      website: 'javascript:alert(document.cookie)',
+      impactAssessments: [
+        { name: 'Equalities Impact Assessment 2026', link: 'https://example.gov.uk/eia-2026.pdf' },
+        { name: 'DPIA', link: 'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==' },
+      ],
+    };
+    const read = await t.call('GET', '/v1/council', { key: council.keys.admin });
+    const refused = await t.call('PATCH', '/v1/council', {
+      key: council.keys.admin,
+      headers: { 'if-match': read.headers.etag as string },
+      body: { settings: { transparency } },
+    });
+    expect(refused.statusCode, refused.body).toBe(422);
+    expect(problemOf(refused).errors).toEqual([
+      { pointer: '/settings/transparency/website', detail: 'must be an http or https URL' },
+      { pointer: '/settings/transparency/impactAssessments/1/link', detail: 'must be an http or https URL' },
+    ]);
+    const created = await t.call('POST', '/v1/councils', {
+      key: BOOTSTRAP_TOKEN,
+      body: { name: `Links ${Date.now()}`, settings: { transparency: { ...transparency, publishedSchemeIds: [] } } },
+    });
+    expect(created.statusCode).toBe(422);
+    // A link stored before the check is left out of what is published.
+    await sql`update councils set settings = jsonb_set(settings, '{transparency}', ${JSON.stringify(transparency)}::jsonb, true)
+               where id = ${council.id}`.execute(t.database.db);
+    const record = await t.call('GET', `/v1/public/councils/${council.id}/allocation-schemes/${council.schemeId}/transparency-record`);
+    expect(record.statusCode, record.body).toBe(200);
+    expect(record.json().tier1.website).toBeNull();
+    expect(record.json().tier2.risksMitigationsAndImpactAssessments.impactAssessments.map((a: { link: string | null }) => a.link)).toEqual([
+      'https://example.gov.uk/eia-2026.pdf',
+      null,
+    ]);
+    expect(record.body).not.toContain('javascript:');
   });
 });

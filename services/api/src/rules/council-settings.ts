@@ -1,11 +1,32 @@
 import { type RetentionPolicy, retentionPolicyProblems } from 'ras-core';
 import { unprocessable } from '../errors.js';
+import { isWebLink, WEB_LINK_DETAIL } from '../http/web-link.js';
 import type { CouncilSettingsInput } from '../schemas/council-settings.js';
 import { assertLetterTemplates } from './letter-settings.js';
+
+/**
+ * Every link the settings publish (the transparency record's website and impact assessments) must
+ * be an http(s) URL: a `javascript:` link is a valid URI, and would run on any page that shows it.
+ */
+function assertWebLinks(settings: CouncilSettingsInput | undefined): void {
+  const transparency = settings?.transparency;
+  if (!transparency) return;
+  const links: [string, string | undefined][] = [
+    ['/settings/transparency/website', transparency.website],
+    ...(transparency.impactAssessments ?? []).map(
+      (assessment, index) => [`/settings/transparency/impactAssessments/${index}/link`, assessment.link] as [string, string | undefined],
+    ),
+  ];
+  const problems = links
+    .filter(([, link]) => link !== undefined && !isWebLink(link))
+    .map(([pointer]) => ({ pointer, detail: WEB_LINK_DETAIL }));
+  if (problems.length > 0) throw unprocessable('INVALID_INPUT', 'Links the council publishes must be http or https URLs', problems);
+}
 
 /** The checks a council's settings must pass beyond their schema, before they are stored. */
 export function assertCouncilSettings(settings: CouncilSettingsInput | undefined): void {
   assertLetterTemplates(settings);
+  assertWebLinks(settings);
   const retention = settings?.dataProtection?.retention;
   if (!retention) return;
   const problems = retentionPolicyProblems(retention as RetentionPolicy);

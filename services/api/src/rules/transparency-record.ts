@@ -1,5 +1,6 @@
 import type { AllocationScheme, Questionnaire } from '../db/schema.js';
 import { escapeHtml } from '../html/escape.js';
+import { isWebLink } from '../http/web-link.js';
 import type { CouncilSettingsInput } from '../schemas/council-settings.js';
 import { describeScheme, type SchemeDescription } from './scheme-description.js';
 
@@ -84,7 +85,8 @@ export function transparencyRecord(
   const impactAssessments = (settings.impactAssessments ?? []).map((assessment) => ({
     name: assessment.name,
     completedOn: assessment.completedOn ?? null,
-    link: assessment.link ?? null,
+    // Settings stored before links were checked may hold one that is not a web link: never published.
+    link: assessment.link !== undefined && isWebLink(assessment.link) ? assessment.link : null,
   }));
   return {
     standard: 'UK Algorithmic Transparency Recording Standard',
@@ -101,7 +103,7 @@ export function transparencyRecord(
       phase: settings.phase ?? 'production',
       region: settings.region ?? 'England',
       contactEmail: settings.contactEmail,
-      website: settings.website ?? null,
+      website: settings.website !== undefined && isWebLink(settings.website) ? settings.website : null,
       whatItDoes: `People in the client groups ${groups} answer a self-assessment questionnaire. Each answer carries points; the points add up to a total, and the scheme turns the total into an indicative amount of money a year. It does not decide anyone’s budget on its own.`,
       whyItIsUsed:
         'So that people know what money they have before they plan their support, so that budgets follow the same rules for everyone, and so that each figure can be explained step by step.',

@@ -132,7 +132,7 @@ export const CouncilSettings = Type.Object(
             description: 'Schemes whose transparency record is served publicly (getTransparencyRecord); any other scheme 404s there',
           }),
           contactEmail: Type.String({ format: 'email', maxLength: 200, description: 'Where the public can ask about the RAS' }),
-          website: Type.Optional(Type.String({ format: 'uri', maxLength: 500 })),
+          website: Type.Optional(Type.String({ format: 'uri', maxLength: 500, description: 'An http(s) URL (any other scheme is 422)' })),
           phase: Type.Optional(Type.Enum(['pre-deployment', 'beta', 'production', 'retired'], { description: 'Default production' })),
           region: Type.Optional(Type.String({ maxLength: 100, description: 'Default England' })),
           team: Type.Optional(Type.String({ maxLength: 200 })),
@@ -159,7 +159,9 @@ export const CouncilSettings = Type.Object(
                 {
                   name: Type.String({ maxLength: 200, description: 'e.g. Equalities Impact Assessment 2026' }),
                   completedOn: Type.Optional(Type.String({ format: 'date' })),
-                  link: Type.Optional(Type.String({ format: 'uri', maxLength: 500 })),
+                  link: Type.Optional(
+                    Type.String({ format: 'uri', maxLength: 500, description: 'An http(s) URL (any other scheme is 422)' }),
+                  ),
                 },
                 { additionalProperties: false },
               ),

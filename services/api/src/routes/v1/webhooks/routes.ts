@@ -8,6 +8,7 @@ import { assertKnownEventTypes } from '../../../events/catalogue.js';
 import { assertVersion, etag, requireIfMatch } from '../../../http/etag.js';
 import { iso } from '../../../http/iso.js';
 import { pageRequest, toPage } from '../../../http/pagination.js';
+import { isWebLink, WEB_LINK_DETAIL } from '../../../http/web-link.js';
 import { write } from '../../../http/write.js';
 import { councilOf } from '../../../plugins/auth.js';
 import { createOnce } from '../../../plugins/idempotency.js';
@@ -97,9 +98,7 @@ function toDelivery(row: WebhookDelivery) {
 }
 
 async function checkUrl(url: string, pointer: string, policy: TargetPolicy): Promise<void> {
-  const protocol = new URL(url).protocol;
-  if (protocol !== 'https:' && protocol !== 'http:')
-    throw unprocessable('INVALID_INPUT', 'A webhook URL is http or https', [{ pointer, detail: 'must be an http or https URL' }]);
+  if (!isWebLink(url)) throw unprocessable('INVALID_INPUT', 'A webhook URL is http or https', [{ pointer, detail: WEB_LINK_DETAIL }]);
   const refused = await policy.refusedUrl(url);
   if (refused)
     throw unprocessable('INVALID_INPUT', `The webhook URL cannot be used: ${refused}`, [
