@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyHttpOptions, type FastifyInstance } from 'fastify';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
@@ -8,6 +9,7 @@ import type { ReadRouter } from './db/replica.js';
 import { AppError } from './errors.js';
 import { encodedBodyError } from './http/content-encoding.js';
 import { findControlCharacter, mayHoldControlCharacter } from './http/control-characters.js';
+import { JSON_DEPTH_DETAIL, nestsDeeperThan } from './http/json-depth.js';
 import { cachedSerializers } from './http/serializer-cache.js';
 import { AccessLog, RequestLogger } from './logger.js';
 import accessLog from './plugins/access-log.js';
@@ -44,8 +46,32 @@ export interface AppOptions {
   readonly clock?: Clock;
   /** `false` only to measure what logging reads costs (the access-log benchmark); reads are logged otherwise. */
   readonly accessLog?: boolean;
+  /**
+   * How long a client has to send a whole request, and how long a connection may carry nothing
+   * (default 30 s and 120 s; REQUEST_TIMEOUT_SECONDS, IDLE_TIMEOUT_SECONDS). Only a listening
+   * server applies them; a test shortens them to watch them cut.
+   */
+  readonly timeouts?: { readonly requestMs: number; readonly idleMs: number };
   /** A pino logger, `true` for the default, `false` (the default) for none, as in tests. */
   readonly logger?: FastifyBaseLogger | boolean;
+}
+
+/**
+ * Node's timeouts for slow and hostile clients (slowloris: headers or a body sent a byte at a
+ * time, or not at all). The whole request must arrive within `requestMs`, the headers within 20 s
+ * of it; a connection idle between requests closes after 5 s, and one that carries nothing either
+ * way (a client that stopped reading, a handler that never answers) after `idleMs`. Node checks
+ * pending requests on an interval: a quarter of the headers' time, at most 5 s, so a stalled request
+ * is cut within `requestMs` + 5 s whether it carries a key or not.
+ */
+export function serverTimeouts(timeouts: { readonly requestMs: number; readonly idleMs: number }): Partial<FastifyHttpOptions<Server>> {
+  const headersMs = Math.min(20_000, timeouts.requestMs);
+  return {
+    requestTimeout: timeouts.requestMs,
+    connectionTimeout: timeouts.idleMs,
+    keepAliveTimeout: Math.min(5_000, timeouts.idleMs),
+    http: { headersTimeout: headersMs, connectionsCheckingInterval: Math.max(50, Math.min(5_000, Math.floor(headersMs / 4))) },
+  };
 }
 
 /**
@@ -54,8 +80,9 @@ export interface AppOptions {
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const logger = options.logger ?? false;
-  const fastifyOptions: FastifyServerOptions = {
+  const fastifyOptions: FastifyHttpOptions<Server> = {
     bodyLimit: 1_048_576,
+    ...serverTimeouts(options.timeouts ?? { requestMs: 30_000, idleMs: 120_000 }),
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
@@ -93,6 +120,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
     if (body === '') {
       done(null, undefined);
+      return;
+    }
+    if (nestsDeeperThan(body as string)) {
+      done(
+        new AppError('VALIDATION_FAILED', 'The request body is not valid: see errors', {
+          errors: [{ pointer: '', detail: JSON_DEPTH_DETAIL }],
+        }),
+        undefined,
+      );
       return;
     }
     if (!mayHoldControlCharacter(body as string)) {

@@ -30,6 +30,13 @@ export interface Config {
    * `false` (default, the socket's address), `true`, a number of hops, or addresses and CIDRs.
    */
   readonly trustProxy: boolean | number | readonly string[];
+  /**
+   * Seconds a client has to send a whole request, headers and body (REQUEST_TIMEOUT_SECONDS, 30;
+   * the headers alone get at most 20). A client that stalls is answered 408 and cut off.
+   */
+  readonly requestTimeoutSeconds: number;
+  /** Seconds a connection may carry nothing either way before it is closed (IDLE_TIMEOUT_SECONDS, 120). */
+  readonly idleTimeoutSeconds: number;
 }
 
 /** Thrown when the environment does not make a valid configuration; lists every problem. */
@@ -50,7 +57,8 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
  * DATABASE_URL, DATABASE_REPLICA_URL, REPLICA_MAX_LAG_SECONDS (30), DATA_DIR (./.data), BOOTSTRAP_TOKEN, LOG_LEVEL (info), SEED_DEMO (true on
  * embedded PGlite, false with DATABASE_URL),
  * RATE_LIMIT_PER_MINUTE (1200), AUTH_FAILURES_PER_MINUTE (60), ALLOW_PRIVATE_WEBHOOKS (false),
- * WEBHOOK_BLOCKED_ADDRESSES (none), TRUST_PROXY (false).
+ * WEBHOOK_BLOCKED_ADDRESSES (none), TRUST_PROXY (false), REQUEST_TIMEOUT_SECONDS (30),
+ * IDLE_TIMEOUT_SECONDS (120).
  *
  * @throws ConfigError naming every variable that is wrong and why
  */
@@ -133,6 +141,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       );
   }
 
+  const requestTimeoutText = text('REQUEST_TIMEOUT_SECONDS') ?? '30';
+  if (!/^\d{1,4}$/.test(requestTimeoutText) || Number(requestTimeoutText) < 1 || Number(requestTimeoutText) > 3_600)
+    problems.push(`REQUEST_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 3600 (got "${requestTimeoutText}")`);
+  const idleTimeoutText = text('IDLE_TIMEOUT_SECONDS') ?? '120';
+  if (!/^\d{1,5}$/.test(idleTimeoutText) || Number(idleTimeoutText) < 1 || Number(idleTimeoutText) > 86_400)
+    problems.push(`IDLE_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 86400 (got "${idleTimeoutText}")`);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -149,5 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowPrivateWebhooks: ['true', '1', 'yes'].includes(privateText),
     webhookBlockedAddresses,
     trustProxy,
+    requestTimeoutSeconds: Number(requestTimeoutText),
+    idleTimeoutSeconds: Number(idleTimeoutText),
   };
 }

@@ -40,6 +40,7 @@ export const ERROR_CATALOGUE = {
   PRECONDITION_REQUIRED: { status: 428, title: 'If-Match is required for this change' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   HEADERS_TOO_LARGE: { status: 431, title: 'The request headers are too large' },
+  REQUEST_TIMEOUT: { status: 408, title: 'The request took too long to arrive' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'The Idempotency-Key was used with a different request' },
   INVALID_QUESTIONNAIRE: { status: 422, title: 'The questionnaire is not valid' },
   INVALID_SCHEME: { status: 422, title: 'The allocation scheme is not valid' },

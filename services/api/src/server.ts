@@ -49,7 +49,13 @@ async function main(): Promise<void> {
   const seeded = config.seedDemo ? await seedDemoCouncil(database.db, config.dataDir) : null;
   const replica = config.databaseReplicaUrl ? await openDatabase({ kind: 'postgres', url: config.databaseReplicaUrl, poolSize: 4 }) : null;
   const reads = new ReadRouter(database.db, replica, config.replicaMaxLagSeconds);
-  const app = await buildApp({ database, config, logger, reads });
+  const app = await buildApp({
+    database,
+    config,
+    logger,
+    reads,
+    timeouts: { requestMs: config.requestTimeoutSeconds * 1_000, idleMs: config.idleTimeoutSeconds * 1_000 },
+  });
   const relay = new WebhookRelay(
     database.db,
     { allowPrivateTargets: config.allowPrivateWebhooks, blockedAddresses: config.webhookBlockedAddresses },

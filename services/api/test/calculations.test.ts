@@ -247,6 +247,36 @@ describe('calculateBudgets', () => {
     expect(answers[2].calculation).not.toHaveProperty('explanation');
   });
 
+  it('answers a line nested 10,000 deep with a control character at the bottom with its own problem, and goes on (issue 28)', async () => {
+    // Found by issue 28's review: walking such a line for control characters overflowed outside
+    // the line's own error handling, and the whole batch was reset.
+    const schemeId = await createScheme({ method: { type: 'linear', poundsPerPointPence: 25_000 } });
+    const good = JSON.stringify({ schemeId, answers: HIGH });
+    const deep = `{"schemeId":"${schemeId}","answers":${'['.repeat(10_000)}"\\u0000"${']'.repeat(10_000)}}`;
+    const justDeepEnough = `{"schemeId":"${schemeId}","answers":{"washing":${'['.repeat(30)}"a\\u0000"${']'.repeat(30)}}}`;
+    const response = await batch([good, deep, justDeepEnough, good].join('\n'));
+    expect(response.statusCode, response.body.slice(0, 300)).toBe(200);
+    const answers = answersOf(response.body);
+    expect(answers.map((answer) => [answer.line, answer.problem?.code ?? 'ok'])).toEqual([
+      [1, 'ok'],
+      [2, 'VALIDATION_FAILED'],
+      [3, 'VALIDATION_FAILED'],
+      [4, 'ok'],
+    ]);
+    expect(answers[1].problem.errors).toEqual([{ pointer: '', detail: 'nests objects and arrays more than 32 levels deep' }]);
+    // Within the depth limit, the control character is found and named, however deep.
+    expect(answers[2].problem.errors).toEqual([{ pointer: `/answers/washing${'/0'.repeat(30)}`, detail: CONTROL_CHARACTER_DETAIL }]);
+    // A single request body is held to the same depth.
+    const single = await t.app.inject({
+      method: 'POST',
+      url: '/v1/calculations/budget',
+      headers: { authorization: `Bearer ${portalKey}`, 'content-type': 'application/json' },
+      payload: deep,
+    });
+    expect(single.statusCode).toBe(400);
+    expect(problemOf(single).errors).toEqual([{ pointer: '', detail: 'nests objects and arrays more than 32 levels deep' }]);
+  });
+
   it('refuses a compressed batch it cannot read, a batch sent as JSON, and a key it does not know', async () => {
     const compressed = await send('/v1/calculations/budgets', 'x', { authorization: `Bearer ${portalKey}`, 'content-encoding': 'gzip' });
     expect(compressed.statusCode).toBe(415);

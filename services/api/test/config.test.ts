@@ -43,6 +43,8 @@ describe('loadConfig', () => {
       WEBHOOK_BLOCKED_ADDRESSES: '203.0.113.7, 2001:db8::/32',
       DATABASE_REPLICA_URL: 'postgres://ras:secret@replica:5432/ras',
       REPLICA_MAX_LAG_SECONDS: '10',
+      REQUEST_TIMEOUT_SECONDS: '45',
+      IDLE_TIMEOUT_SECONDS: '300',
     });
     expect(config).toEqual({
       port: 8080,
@@ -59,6 +61,8 @@ describe('loadConfig', () => {
       allowPrivateWebhooks: true,
       webhookBlockedAddresses: ['203.0.113.7', '2001:db8::/32'],
       trustProxy: ['10.0.0.0/8', '192.168.1.1'],
+      requestTimeoutSeconds: 45,
+      idleTimeoutSeconds: 300,
     });
   });
 

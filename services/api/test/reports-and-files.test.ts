@@ -159,10 +159,13 @@ describe('importPeople', () => {
       JSON.stringify({ system: 'carefirst', externalId: 'CF-2', clientGroup: 'learning-disability', displayName: 'Ben' }),
       JSON.stringify({ system: 'mosaic', externalId: 'M-9', clientGroup: 'mental-health', nhsNumber: '123' }),
       'not json',
+      // Nested past the limit: answered as a bad row of its own, and the import goes on (issue 28).
+      `{"system":"carefirst","externalId":"CF-DEEP","clientGroup":"older-people","x":${'['.repeat(10_000)}0${']'.repeat(10_000)}}`,
     ].join('\n');
     const second = (await send(c.keys.admin, ndjson, '', 'application/x-ndjson')).json();
-    expect(second).toMatchObject({ created: 0, updated: 1, unchanged: 1, failed: 2 });
-    expect(second.errors.map((error: { line: number }) => error.line)).toEqual([4, 3]);
+    expect(second).toMatchObject({ created: 0, updated: 1, unchanged: 1, failed: 3 });
+    expect(second.errors.map((error: { line: number }) => error.line)).toEqual([4, 5, 3]);
+    expect(second.errors[1]).toEqual({ line: 5, pointer: '/line/5', detail: 'nests objects and arrays more than 32 levels deep' });
     expect((await t.call('GET', `/v1/people/${ann.id}`, { key: c.keys.admin })).json().clientGroup).toBe('physical-disability');
   });
 });

@@ -40,22 +40,33 @@ function escapeKey(name: string): string {
 /**
  * Finds the first string or object key in a value that holds a refused control character, and
  * names it with a JSON Pointer (`prefix` first: `/query`, `/headers`). `null` when there is none.
+ * Walks with a stack of its own, not by recursion, so no nesting can exhaust the call stack, and
+ * builds a pointer only for what it finds.
  */
 export function findControlCharacter(value: unknown, prefix = ''): FieldProblem | null {
-  if (typeof value === 'string') return hasControlCharacter(value) ? { pointer: prefix, detail: CONTROL_CHARACTER_DETAIL } : null;
-  if (typeof value !== 'object' || value === null) return null;
-  if (Array.isArray(value)) {
-    for (let index = 0; index < value.length; index++) {
-      const found = findControlCharacter(value[index], `${prefix}/${index}`);
-      if (found) return found;
+  // Each entry: a value, and the path of keys and indexes that leads to it.
+  const stack: { value: unknown; path: readonly (string | number)[] }[] = [{ value, path: [] }];
+  const pointer = (path: readonly (string | number)[]) =>
+    prefix + path.map((step) => `/${typeof step === 'number' ? step : escapeKey(step)}`).join('');
+  while (stack.length > 0) {
+    const { value: item, path } = stack.pop() as { value: unknown; path: readonly (string | number)[] };
+    if (typeof item === 'string') {
+      if (hasControlCharacter(item)) return { pointer: pointer(path), detail: CONTROL_CHARACTER_DETAIL };
+      continue;
     }
-    return null;
-  }
-  for (const key in value) {
-    const pointer = `${prefix}/${escapeKey(key)}`;
-    if (hasControlCharacter(key)) return { pointer, detail: `is a field name that ${CONTROL_CHARACTER_DETAIL}` };
-    const found = findControlCharacter((value as Record<string, unknown>)[key], pointer);
-    if (found) return found;
+    if (typeof item !== 'object' || item === null) continue;
+    // Pushed in reverse, so the first offending field in document order is found first.
+    if (Array.isArray(item)) {
+      for (let index = item.length - 1; index >= 0; index--) stack.push({ value: item[index], path: [...path, index] });
+      continue;
+    }
+    const keys = Object.keys(item);
+    for (const key of keys)
+      if (hasControlCharacter(key)) return { pointer: pointer([...path, key]), detail: `is a field name that ${CONTROL_CHARACTER_DETAIL}` };
+    for (let index = keys.length - 1; index >= 0; index--) {
+      const key = keys[index] as string;
+      stack.push({ value: (item as Record<string, unknown>)[key], path: [...path, key] });
+    }
   }
   return null;
 }

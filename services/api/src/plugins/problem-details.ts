@@ -109,7 +109,7 @@ export function clientErrorHandler(error: Error & { code?: string; rawPacket?: u
     error.code === 'HPE_HEADER_OVERFLOW'
       ? ['HEADERS_TOO_LARGE', 'The request line and headers together are larger than 16 KiB']
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? ['VALIDATION_FAILED', 'The request took too long to arrive']
+        ? ['REQUEST_TIMEOUT', 'The request did not arrive whole in time (REQUEST_TIMEOUT_SECONDS): the connection is closed']
         : ['VALIDATION_FAILED', 'The request is not valid HTTP'];
   const body = JSON.stringify(problemBody(code, detail));
   const status = ERROR_CATALOGUE[code].status;

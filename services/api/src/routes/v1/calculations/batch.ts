@@ -1,6 +1,7 @@
 import { Compile } from 'typebox/compile';
 import type { ErrorCode, FieldProblem } from '../../../errors.js';
 import { findControlCharacter, mayHoldControlCharacter } from '../../../http/control-characters.js';
+import { JSON_DEPTH_DETAIL, nestsDeeperThan } from '../../../http/json-depth.js';
 import { MAX_LINE_CHARACTERS, TOO_LONG } from '../../../http/ndjson.js';
 import { type ProblemBody, problemBody, refusal } from '../../../plugins/problem-details.js';
 import { toFieldProblems } from '../../../plugins/validation.js';
@@ -81,21 +82,24 @@ async function answer(
       `The line is longer than ${MAX_LINE_CHARACTERS.toLocaleString('en-GB')} characters`,
     );
   }
+  // As calculateBudget's body parser does: no nesting past the limit, no control characters in any text.
+  if (nestsDeeperThan(line))
+    return problemLine(number, '', 'VALIDATION_FAILED', 'The line is not valid: see errors', [{ pointer: '', detail: JSON_DEPTH_DETAIL }]);
   let value: unknown;
   try {
     value = JSON.parse(line);
   } catch {
     return problemLine(number, '', 'MALFORMED_JSON', 'The line is not valid JSON');
   }
-  // As calculateBudget's body parser does: no control characters in any text.
-  const control = mayHoldControlCharacter(line) ? findControlCharacter(value) : null;
-  if (control) return problemLine(number, refOf(value), 'VALIDATION_FAILED', 'The line is not valid: see errors', [control]);
-  if (!checkLine.Check(value)) {
-    const errors = toFieldProblems(checkLine.Errors(value) as never[], 'body');
-    return problemLine(number, refOf(value), 'VALIDATION_FAILED', 'The line is not valid: see errors', errors);
-  }
-  const ref = value.ref === undefined ? '' : `,"ref":${JSON.stringify(value.ref)}`;
+  let ref = '';
   try {
+    const control = mayHoldControlCharacter(line) ? findControlCharacter(value) : null;
+    if (control) return problemLine(number, refOf(value), 'VALIDATION_FAILED', 'The line is not valid: see errors', [control]);
+    if (!checkLine.Check(value)) {
+      const errors = toFieldProblems(checkLine.Errors(value) as never[], 'body');
+      return problemLine(number, refOf(value), 'VALIDATION_FAILED', 'The line is not valid: see errors', errors);
+    }
+    ref = value.ref === undefined ? '' : `,"ref":${JSON.stringify(value.ref)}`;
     let rules = schemes.get(value.schemeId);
     if (rules === undefined) {
       if (schemes.size >= MAX_BATCH_SCHEMES) {

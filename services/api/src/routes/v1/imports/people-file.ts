@@ -1,6 +1,7 @@
 import { unprocessable } from '../../../errors.js';
 import { hasControlCharacter } from '../../../http/control-characters.js';
 import { isServiceDate } from '../../../http/dates.js';
+import { JSON_DEPTH_DETAIL, nestsDeeperThan } from '../../../http/json-depth.js';
 import type { ImportedPerson } from '../../../repositories/people.js';
 import { parseCsv } from '../../../rules/csv.js';
 import { clientGroupProblem } from '../../../workflows/client-groups.js';
@@ -40,6 +41,10 @@ export function readPeopleFile(
   if (ndjson) {
     body.split('\n').forEach((text, index) => {
       if (text.trim() === '') return;
+      if (nestsDeeperThan(text)) {
+        errors.push({ line: index + 1, pointer: `/line/${index + 1}`, detail: JSON_DEPTH_DETAIL });
+        return;
+      }
       try {
         const value: unknown = JSON.parse(text);
         if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
