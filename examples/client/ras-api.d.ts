@@ -561,7 +561,7 @@ export interface paths {
         head?: never;
         /**
          * Record a person’s equality monitoring answers
-         * @description Special-category data under UK GDPR (Article 9): read only by admin and auditor keys, and by a portal key for the people it created; every read and write is audited, and no event or webhook carries it. A field sent is recorded; a field left out keeps its answer, so a key that cannot read the answers cannot erase them by leaving them out; null makes it unknown again. `prefer-not-to-say` is an answer. Send If-Match: "0" the first time.
+         * @description Special-category data under UK GDPR (Article 9): read only by admin and auditor keys, and by a portal key for the people it created; every read and write is audited, and no event or webhook carries it. A field sent is recorded; a field left out keeps its answer, so a key that cannot read the answers cannot erase them by leaving them out; null makes it unknown again. `prefer-not-to-say` is an answer. Send If-Match: "0" the first time. A key that may read equality monitoring gets the record back (and the answer is in the access log as a read of special-category data); any other key (assessor, integration) gets an EqualityMonitoringReceipt, without the answers.
          *
          *     Roles: admin, assessor, integration, portal.
          */
@@ -3458,6 +3458,31 @@ export interface components {
             sexualOrientation?: components["schemas"]["SexualOrientation"] | null;
             primarySupportReason?: components["schemas"]["PrimarySupportReason"] | null;
         };
+        /**
+         * EqualityMonitoringReceipt
+         * @description What a key that may record but not read equality monitoring (assessor, integration) gets back: that the answers were recorded, never the answers
+         */
+        EqualityMonitoringReceipt: {
+            /**
+             * Format: uuid
+             * @description Identifier (UUID)
+             */
+            personId: string;
+            /** @enum {boolean} */
+            recorded: true;
+            /** @description Send it back in If-Match to record again */
+            version: number;
+            /**
+             * Format: date-time
+             * @description RFC 3339 timestamp, UTC
+             */
+            updatedAt: string;
+        };
+        /**
+         * RecordedEqualityMonitoring
+         * @description The record, to a key that may read it; otherwise the receipt
+         */
+        RecordedEqualityMonitoring: components["schemas"]["EqualityMonitoring"] | components["schemas"]["EqualityMonitoringReceipt"];
         /** CreateAssessmentRequest */
         CreateAssessmentRequest: {
             /**
@@ -6467,7 +6492,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "Example Council mxd9ocwc"
+                 *       "name": "Example Council mxdadiyq"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateCouncilRequest"];
@@ -6488,20 +6513,20 @@ export interface operations {
                     /**
                      * @example {
                      *       "council": {
-                     *         "id": "01a2508c-ee4c-766f-8e1f-eba79196cf5d",
-                     *         "name": "Example Council mxd9ocwc",
+                     *         "id": "01a2509e-d902-7420-a11d-60b1d35f5ddf",
+                     *         "name": "Example Council mxdadiyq",
                      *         "settings": {},
                      *         "version": 1,
-                     *         "createdAt": "2026-12-07T12:49:03.052Z"
+                     *         "createdAt": "2026-12-07T13:08:37.250Z"
                      *       },
                      *       "adminKey": {
-                     *         "id": "01a2508c-ee4d-7630-b243-83bd0f4f9ad6",
+                     *         "id": "01a2509e-d903-701f-a38f-0208d8354faf",
                      *         "name": "First admin key",
                      *         "roles": [
                      *           "admin"
                      *         ],
-                     *         "createdAt": "2026-12-07T12:49:03.052Z",
-                     *         "key": "ras_01a2508cee4d7630b24383bd0f4f9ad6_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *         "createdAt": "2026-12-07T13:08:37.250Z",
+                     *         "key": "ras_01a2509ed903701fa38f0208d8354faf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *       }
                      *     }
                      */
@@ -6668,7 +6693,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *       "id": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -6686,7 +6711,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4
                      *       },
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T12:48:59.398Z"
+                     *       "createdAt": "2026-12-07T13:08:33.765Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -6817,7 +6842,7 @@ export interface operations {
                  *         "regionalReportOptIn": true,
                  *         "transparency": {
                  *           "publishedSchemeIds": [
-                 *             "01a2508c-e060-71df-a89f-7774b9e9284a"
+                 *             "01a2509e-cb99-7319-b628-820d77794aa6"
                  *           ],
                  *           "contactEmail": "ras@demo-borough.example.gov.uk",
                  *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -6847,7 +6872,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *       "id": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -6865,7 +6890,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4,
                      *         "transparency": {
                      *           "publishedSchemeIds": [
-                     *             "01a2508c-e060-71df-a89f-7774b9e9284a"
+                     *             "01a2509e-cb99-7319-b628-820d77794aa6"
                      *           ],
                      *           "contactEmail": "ras@demo-borough.example.gov.uk",
                      *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -6879,7 +6904,7 @@ export interface operations {
                      *         "regionalReportOptIn": true
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T12:48:59.398Z"
+                     *       "createdAt": "2026-12-07T13:08:33.765Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -7081,66 +7106,66 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2508c-e02a-746e-907a-06a879e48260",
+                     *           "id": "01a2509e-cb73-7087-835d-c4b0aca6675b",
                      *           "name": "Demo admin key",
                      *           "roles": [
                      *             "admin"
                      *           ],
-                     *           "createdAt": "2026-12-07T12:48:59.398Z",
+                     *           "createdAt": "2026-12-07T13:08:33.765Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *           "id": "01a2509e-ce56-750f-b6cb-243801648bbd",
                      *           "name": "Care coordinators",
                      *           "roles": [
                      *             "assessor"
                      *           ],
-                     *           "createdAt": "2026-12-07T12:49:00.228Z",
+                     *           "createdAt": "2026-12-07T13:08:34.518Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a2508c-e35f-7267-b8ae-defe540ebd4a",
+                     *           "id": "01a2509e-ce69-70f9-8585-6a7ba4dce0c9",
                      *           "name": "Team managers",
                      *           "roles": [
                      *             "team-manager"
                      *           ],
-                     *           "createdAt": "2026-12-07T12:49:00.255Z",
+                     *           "createdAt": "2026-12-07T13:08:34.537Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a2508c-e36a-761c-933d-4c42d960fe03",
+                     *           "id": "01a2509e-ce76-7725-9563-239a0ffcf7f4",
                      *           "name": "Resource Allocation Panel",
                      *           "roles": [
                      *             "panel"
                      *           ],
-                     *           "createdAt": "2026-12-07T12:49:00.266Z",
+                     *           "createdAt": "2026-12-07T13:08:34.550Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *           "id": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *           "name": "Finance",
                      *           "roles": [
                      *             "finance"
                      *           ],
-                     *           "createdAt": "2026-12-07T12:49:00.278Z",
+                     *           "createdAt": "2026-12-07T13:08:34.561Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a2508c-e386-7259-a142-08254675c8b0",
+                     *           "id": "01a2509e-ce8e-705f-957b-305813ec2f6f",
                      *           "name": "CareFirst bridge",
                      *           "roles": [
                      *             "integration"
                      *           ],
-                     *           "createdAt": "2026-12-07T12:49:00.294Z",
+                     *           "createdAt": "2026-12-07T13:08:34.574Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a2508c-e394-7568-a021-89727d6e20b3",
+                     *           "id": "01a2509e-ce9c-71ae-afac-f8f1215de136",
                      *           "name": "Spare",
                      *           "roles": [
                      *             "auditor"
                      *           ],
-                     *           "createdAt": "2026-12-07T12:49:00.308Z",
+                     *           "createdAt": "2026-12-07T13:08:34.588Z",
                      *           "revokedAt": null
                      *         }
                      *       ],
@@ -7281,13 +7306,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *       "id": "01a2509e-ce56-750f-b6cb-243801648bbd",
                      *       "name": "Care coordinators",
                      *       "roles": [
                      *         "assessor"
                      *       ],
-                     *       "createdAt": "2026-12-07T12:49:00.228Z",
-                     *       "key": "ras_01a2508ce34975b19bbab7437a53d3c6_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *       "createdAt": "2026-12-07T13:08:34.518Z",
+                     *       "key": "ras_01a2509ece56750fb6cb243801648bbd_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *     }
                      */
                     "application/json": components["schemas"]["NewApiKey"];
@@ -7622,7 +7647,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2508c-e03f-74a5-bb99-056c58cd715e",
+                     *           "id": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
                      *           "key": "saq",
                      *           "version": 1,
                      *           "title": "Demo Borough self-assessment questionnaire",
@@ -8870,7 +8895,7 @@ export interface operations {
                      *               "maxPoints": 30
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T12:48:59.398Z"
+                     *           "createdAt": "2026-12-07T13:08:33.765Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -8987,7 +9012,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mxd9ocwc",
+                 *       "key": "carers-mxdadiyq",
                  *       "title": "Carer’s self-assessment",
                  *       "sections": [
                  *         {
@@ -9034,8 +9059,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e45a-7184-b384-950e14f76fa1",
-                     *       "key": "carers-mxd9ocwc",
+                     *       "id": "01a2509e-cf49-77f5-81e2-9dd55bf7ed64",
+                     *       "key": "carers-mxdadiyq",
                      *       "version": 1,
                      *       "title": "Carer’s self-assessment",
                      *       "sections": [
@@ -9063,7 +9088,7 @@ export interface operations {
                      *           ]
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T12:49:00.504Z"
+                     *       "createdAt": "2026-12-07T13:08:34.759Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -9232,7 +9257,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e03f-74a5-bb99-056c58cd715e",
+                     *       "id": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
                      *       "key": "saq",
                      *       "version": 1,
                      *       "title": "Demo Borough self-assessment questionnaire",
@@ -10480,7 +10505,7 @@ export interface operations {
                      *           "maxPoints": 30
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T12:48:59.398Z"
+                     *       "createdAt": "2026-12-07T13:08:33.765Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -10642,10 +10667,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2508c-e060-71df-a89f-7774b9e9284a",
+                     *           "id": "01a2509e-cb99-7319-b628-820d77794aa6",
                      *           "key": "adults",
                      *           "version": 1,
-                     *           "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e",
+                     *           "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
                      *           "clientGroups": [
                      *             "learning-disability",
                      *             "physical-disability",
@@ -10667,7 +10692,7 @@ export interface operations {
                      *           },
                      *           "weeksPerYear": 52,
                      *           "rounding": "penny",
-                     *           "createdAt": "2026-12-07T12:48:59.398Z"
+                     *           "createdAt": "2026-12-07T13:08:33.765Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -10784,10 +10809,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mxd9ocwc",
-                 *       "questionnaireId": "01a2508c-e45a-7184-b384-950e14f76fa1",
+                 *       "key": "carers-mxdadiyq",
+                 *       "questionnaireId": "01a2509e-cf49-77f5-81e2-9dd55bf7ed64",
                  *       "clientGroups": [
-                 *         "carers-mxd9ocwc"
+                 *         "carers-mxdadiyq"
                  *       ],
                  *       "effectiveFrom": "2026-04-01",
                  *       "method": {
@@ -10818,12 +10843,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e468-7575-bee7-08ca4bb912a4",
-                     *       "key": "carers-mxd9ocwc",
+                     *       "id": "01a2509e-cf5c-7156-afd6-2d643e8194b7",
+                     *       "key": "carers-mxdadiyq",
                      *       "version": 1,
-                     *       "questionnaireId": "01a2508c-e45a-7184-b384-950e14f76fa1",
+                     *       "questionnaireId": "01a2509e-cf49-77f5-81e2-9dd55bf7ed64",
                      *       "clientGroups": [
-                     *         "carers-mxd9ocwc"
+                     *         "carers-mxdadiyq"
                      *       ],
                      *       "effectiveFrom": "2026-04-01",
                      *       "effectiveTo": null,
@@ -10840,7 +10865,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-12-07T12:49:00.515Z"
+                     *       "createdAt": "2026-12-07T13:08:34.779Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -11024,10 +11049,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e060-71df-a89f-7774b9e9284a",
+                     *       "id": "01a2509e-cb99-7319-b628-820d77794aa6",
                      *       "key": "adults",
                      *       "version": 1,
-                     *       "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e",
+                     *       "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
                      *       "clientGroups": [
                      *         "learning-disability",
                      *         "physical-disability",
@@ -11049,7 +11074,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-12-07T12:48:59.398Z"
+                     *       "createdAt": "2026-12-07T13:08:33.765Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -11204,7 +11229,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "schemeId": "01a2508c-e060-71df-a89f-7774b9e9284a",
+                     *       "schemeId": "01a2509e-cb99-7319-b628-820d77794aa6",
                      *       "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *       "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *       "sections": [
@@ -11458,8 +11483,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e4a9-720d-85b9-26df4595a318",
-                     *       "createdAt": "2026-12-07T12:49:00.585Z",
+                     *       "id": "01a2509e-cf9a-740c-ba73-ded0990eef7c",
+                     *       "createdAt": "2026-12-07T13:08:34.841Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -11763,8 +11788,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e4a9-720d-85b9-26df4595a318",
-                     *       "createdAt": "2026-12-07T12:49:00.585Z",
+                     *       "id": "01a2509e-cf9a-740c-ba73-ded0990eef7c",
+                     *       "createdAt": "2026-12-07T13:08:34.841Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -12193,8 +12218,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a2508c-e060-71df-a89f-7774b9e9284a",
-                 *       "successorSchemeId": "01a2508c-e8d4-71d2-be8a-589d82cf7e17",
+                 *       "schemeId": "01a2509e-cb99-7319-b628-820d77794aa6",
+                 *       "successorSchemeId": "01a2509e-d34b-72b2-be9f-7332418dcb90",
                  *       "transitionalProtection": {
                  *         "maxDecreasePercent": 5
                  *       }
@@ -12218,10 +12243,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e8e5-76a7-80c4-0eb91879eae1",
-                     *       "schemeId": "01a2508c-e8d4-71d2-be8a-589d82cf7e17",
+                     *       "id": "01a2509e-d35c-77cf-8f06-7cc99ddf7ebf",
+                     *       "schemeId": "01a2509e-d34b-72b2-be9f-7332418dcb90",
                      *       "replacesSchemeIds": [
-                     *         "01a2508c-e060-71df-a89f-7774b9e9284a"
+                     *         "01a2509e-cb99-7319-b628-820d77794aa6"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -12258,8 +12283,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -12272,7 +12297,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-12-07T12:49:01.663Z",
+                     *       "createdAt": "2026-12-07T13:08:35.795Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -12449,10 +12474,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e8e5-76a7-80c4-0eb91879eae1",
-                     *       "schemeId": "01a2508c-e8d4-71d2-be8a-589d82cf7e17",
+                     *       "id": "01a2509e-d35c-77cf-8f06-7cc99ddf7ebf",
+                     *       "schemeId": "01a2509e-d34b-72b2-be9f-7332418dcb90",
                      *       "replacesSchemeIds": [
-                     *         "01a2508c-e060-71df-a89f-7774b9e9284a"
+                     *         "01a2509e-cb99-7319-b628-820d77794aa6"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -12489,8 +12514,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -12503,7 +12528,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-12-07T12:49:01.663Z",
+                     *       "createdAt": "2026-12-07T13:08:35.795Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -12661,10 +12686,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e8e5-76a7-80c4-0eb91879eae1",
-                     *       "schemeId": "01a2508c-e8d4-71d2-be8a-589d82cf7e17",
+                     *       "id": "01a2509e-d35c-77cf-8f06-7cc99ddf7ebf",
+                     *       "schemeId": "01a2509e-d34b-72b2-be9f-7332418dcb90",
                      *       "replacesSchemeIds": [
-                     *         "01a2508c-e060-71df-a89f-7774b9e9284a"
+                     *         "01a2509e-cb99-7319-b628-820d77794aa6"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -12701,22 +12726,22 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
                      *             "protectedPence": 0,
                      *             "upratedAnnualPence": 4152800,
                      *             "outcome": "winner",
-                     *             "newBudgetId": "01a2508c-e90c-73ca-99e4-927004c0d3f4",
-                     *             "reviewId": "01a2508c-e90e-7589-8d5e-138657ec9c8e"
+                     *             "newBudgetId": "01a2509e-d37c-7676-a08b-bce7996f69e9",
+                     *             "reviewId": "01a2509e-d37f-7755-8f77-80096e317746"
                      *           }
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-12-07T12:49:01.663Z",
-                     *       "appliedAt": "2026-12-07T12:49:01.712Z",
+                     *       "createdAt": "2026-12-07T13:08:35.795Z",
+                     *       "appliedAt": "2026-12-07T13:08:35.846Z",
                      *       "version": 2
                      *     }
                      */
@@ -12891,7 +12916,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a2508c-e060-71df-a89f-7774b9e9284a",
+                 *       "schemeId": "01a2509e-cb99-7319-b628-820d77794aa6",
                  *       "answers": {
                  *         "washing": "some",
                  *         "dressing": "some",
@@ -12958,12 +12983,12 @@ export interface operations {
                     /**
                      * @example {
                      *       "scheme": {
-                     *         "id": "01a2508c-e060-71df-a89f-7774b9e9284a",
+                     *         "id": "01a2509e-cb99-7319-b628-820d77794aa6",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
                      *       "questionnaire": {
-                     *         "id": "01a2508c-e03f-74a5-bb99-056c58cd715e",
+                     *         "id": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -13729,7 +13754,7 @@ export interface operations {
         /** @description BudgetLine objects, one a line (NDJSON) */
         requestBody: {
             content: {
-                /** @example {"ref":"case-1","schemeId":"01a2508c-e060-71df-a89f-7774b9e9284a","answers":{"washing":"some","dressing":"some","toileting":"some","moving":"some","night":"waking","preparing":"some","eating":"some","diet":"complex","shopping":"some","weight":"risk","cleaning":"some","laundry":"some","bills":"some","safety-home":"some","adaptations":["hoist"],"family":"some","friends":"some","caring-role":"much","carer":"breakdown","isolation":"often","getting-out":"some","transport":"some","activities":"some","groups":"some","barriers":["mobility"],"work":"some","learning":"some","volunteering":"some","travel-training":"some","routine":"some","everyday":"some","big":"some","communication":"some","money":"some","health":"some","risks-home":"some","risks-out":"some","exploitation":"yes","behaviour":"frequent","falls":"many"}} */
+                /** @example {"ref":"case-1","schemeId":"01a2509e-cb99-7319-b628-820d77794aa6","answers":{"washing":"some","dressing":"some","toileting":"some","moving":"some","night":"waking","preparing":"some","eating":"some","diet":"complex","shopping":"some","weight":"risk","cleaning":"some","laundry":"some","bills":"some","safety-home":"some","adaptations":["hoist"],"family":"some","friends":"some","caring-role":"much","carer":"breakdown","isolation":"often","getting-out":"some","transport":"some","activities":"some","groups":"some","barriers":["mobility"],"work":"some","learning":"some","volunteering":"some","travel-training":"some","routine":"some","everyday":"some","big":"some","communication":"some","money":"some","health":"some","risks-home":"some","risks-out":"some","exploitation":"yes","behaviour":"frequent","falls":"many"}} */
                 "application/x-ndjson": string;
             };
         };
@@ -13743,7 +13768,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /** @example {"line":1,"ref":"case-1","calculation":{"scheme":{"id":"01a2508c-e060-71df-a89f-7774b9e9284a","key":"adults","version":1},"questionnaire":{"id":"01a2508c-e03f-74a5-bb99-056c58cd715e","key":"saq","version":1},"totalPoints":179,"complete":true,"missingQuestionKeys":[],"method":"linear","band":null,"belowFloor":false,"fullYearPence":4027500,"weeksCovered":52,"weeksPerYear":52,"rasAnnualPence":4027500,"panelAmount":null,"outsideRas":false,"transitionalProtection":null,"streams":[],"totalAnnualPence":4027500,"councilAnnualPence":4027500,"weeklyContributionPence":0,"annualContributionPence":0,"netAnnualPence":4027500,"referral":null,"referrals":[]}} */
+                    /** @example {"line":1,"ref":"case-1","calculation":{"scheme":{"id":"01a2509e-cb99-7319-b628-820d77794aa6","key":"adults","version":1},"questionnaire":{"id":"01a2509e-cb8d-7480-ad24-636a5f6e76f2","key":"saq","version":1},"totalPoints":179,"complete":true,"missingQuestionKeys":[],"method":"linear","band":null,"belowFloor":false,"fullYearPence":4027500,"weeksCovered":52,"weeksPerYear":52,"rasAnnualPence":4027500,"panelAmount":null,"outsideRas":false,"transitionalProtection":null,"streams":[],"totalAnnualPence":4027500,"councilAnnualPence":4027500,"weeklyContributionPence":0,"annualContributionPence":0,"netAnnualPence":4027500,"referral":null,"referrals":[]}} */
                     "application/x-ndjson": string;
                 };
             };
@@ -14406,9 +14431,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "id": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mxd9ocwc"
+                     *             "carefirst": "JOURNEY-mxdadiyq"
                      *           },
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam Example",
@@ -14418,8 +14443,8 @@ export interface operations {
                      *           "underLegalHold": false,
                      *           "erasedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T12:49:00.648Z",
-                     *           "updatedAt": "2026-12-07T12:49:00.648Z"
+                     *           "createdAt": "2026-12-07T13:08:34.884Z",
+                     *           "updatedAt": "2026-12-07T13:08:34.884Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -14538,7 +14563,7 @@ export interface operations {
                  * @example {
                  *       "clientGroup": "learning-disability",
                  *       "externalIds": {
-                 *         "carefirst": "JOURNEY-mxd9ocwc"
+                 *         "carefirst": "JOURNEY-mxdadiyq"
                  *       },
                  *       "displayName": "Sam Example"
                  *     }
@@ -14561,9 +14586,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *       "id": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mxd9ocwc"
+                     *         "carefirst": "JOURNEY-mxdadiyq"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -14573,8 +14598,8 @@ export interface operations {
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T12:49:00.648Z",
-                     *       "updatedAt": "2026-12-07T12:49:00.648Z"
+                     *       "createdAt": "2026-12-07T13:08:34.884Z",
+                     *       "updatedAt": "2026-12-07T13:08:34.884Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -14758,9 +14783,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *       "id": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mxd9ocwc"
+                     *         "carefirst": "JOURNEY-mxdadiyq"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -14770,8 +14795,8 @@ export interface operations {
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T12:49:00.648Z",
-                     *       "updatedAt": "2026-12-07T12:49:00.648Z"
+                     *       "createdAt": "2026-12-07T13:08:34.884Z",
+                     *       "updatedAt": "2026-12-07T13:08:34.884Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -14937,9 +14962,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *       "id": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mxd9ocwc"
+                     *         "carefirst": "JOURNEY-mxdadiyq"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam",
@@ -14949,8 +14974,8 @@ export interface operations {
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T12:49:00.648Z",
-                     *       "updatedAt": "2026-12-07T12:49:00.749Z"
+                     *       "createdAt": "2026-12-07T13:08:34.884Z",
+                     *       "updatedAt": "2026-12-07T13:08:34.986Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -15194,7 +15219,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *       "recorded": true,
                      *       "sex": "female",
                      *       "ethnicity": "white-british",
@@ -15204,7 +15229,7 @@ export interface operations {
                      *       "primarySupportReason": "learning-disability",
                      *       "ageBand": null,
                      *       "version": 1,
-                     *       "updatedAt": "2026-12-07T12:49:00.771Z"
+                     *       "updatedAt": "2026-12-07T13:08:34.995Z"
                      *     }
                      */
                     "application/json": components["schemas"]["EqualityMonitoring"];
@@ -15362,32 +15387,24 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The equality monitoring: record a person’s equality monitoring answers. */
+            /** @description The record, to a key that may read it; otherwise the receipt */
             200: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *       "recorded": true,
-                     *       "sex": "female",
-                     *       "ethnicity": "white-british",
-                     *       "ethnicGroup": "white",
-                     *       "religion": "prefer-not-to-say",
-                     *       "sexualOrientation": null,
-                     *       "primarySupportReason": "learning-disability",
-                     *       "ageBand": null,
                      *       "version": 1,
-                     *       "updatedAt": "2026-12-07T12:49:00.771Z"
+                     *       "updatedAt": "2026-12-07T13:08:34.995Z"
                      *     }
                      */
-                    "application/json": components["schemas"]["EqualityMonitoring"];
+                    "application/json": components["schemas"]["RecordedEqualityMonitoring"];
                 };
             };
             /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_JSON: The request body is not valid JSON. */
@@ -15619,10 +15636,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2508c-e590-7036-b180-7334e7c3baba",
-                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *           "questionnaire": {
-                     *             "id": "01a2508c-e03f-74a5-bb99-056c58cd715e",
+                     *             "id": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
@@ -16077,8 +16094,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "agreedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T12:49:00.814Z",
-                     *           "updatedAt": "2026-12-07T12:49:00.880Z"
+                     *           "createdAt": "2026-12-07T13:08:35.051Z",
+                     *           "updatedAt": "2026-12-07T13:08:35.140Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -16195,8 +16212,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
-                 *       "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e",
+                 *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                 *       "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
                  *       "completedWith": [
                  *         "family"
                  *       ],
@@ -16221,10 +16238,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e590-7036-b180-7334e7c3baba",
-                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *       "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *       "questionnaire": {
-                     *         "id": "01a2508c-e03f-74a5-bb99-056c58cd715e",
+                     *         "id": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -16669,8 +16686,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T12:49:00.814Z",
-                     *       "updatedAt": "2026-12-07T12:49:00.814Z"
+                     *       "createdAt": "2026-12-07T13:08:35.051Z",
+                     *       "updatedAt": "2026-12-07T13:08:35.051Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -16869,10 +16886,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e590-7036-b180-7334e7c3baba",
-                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *       "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *       "questionnaire": {
-                     *         "id": "01a2508c-e03f-74a5-bb99-056c58cd715e",
+                     *         "id": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -17327,8 +17344,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T12:49:00.814Z",
-                     *       "updatedAt": "2026-12-07T12:49:00.880Z"
+                     *       "createdAt": "2026-12-07T13:08:35.051Z",
+                     *       "updatedAt": "2026-12-07T13:08:35.140Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -17539,10 +17556,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e590-7036-b180-7334e7c3baba",
-                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *       "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *       "questionnaire": {
-                     *         "id": "01a2508c-e03f-74a5-bb99-056c58cd715e",
+                     *         "id": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -17997,8 +18014,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T12:49:00.814Z",
-                     *       "updatedAt": "2026-12-07T12:49:00.880Z"
+                     *       "createdAt": "2026-12-07T13:08:35.051Z",
+                     *       "updatedAt": "2026-12-07T13:08:35.140Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -18245,10 +18262,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e590-7036-b180-7334e7c3baba",
-                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *       "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *       "questionnaire": {
-                     *         "id": "01a2508c-e03f-74a5-bb99-056c58cd715e",
+                     *         "id": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -18745,11 +18762,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-12-07T12:49:00.983Z",
+                     *       "submittedAt": "2026-12-07T13:08:35.197Z",
                      *       "agreedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T12:49:00.814Z",
-                     *       "updatedAt": "2026-12-07T12:49:00.983Z"
+                     *       "createdAt": "2026-12-07T13:08:35.051Z",
+                     *       "updatedAt": "2026-12-07T13:08:35.197Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -18979,10 +18996,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e590-7036-b180-7334e7c3baba",
-                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *       "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *       "questionnaire": {
-                     *         "id": "01a2508c-e03f-74a5-bb99-056c58cd715e",
+                     *         "id": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -19085,8 +19102,8 @@ export interface operations {
                      *       "moderation": {
                      *         "decision": "agree",
                      *         "amendments": [],
-                     *         "moderatedBy": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
-                     *         "moderatedAt": "2026-12-07T12:49:01.030Z"
+                     *         "moderatedBy": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *         "moderatedAt": "2026-12-07T13:08:35.219Z"
                      *       },
                      *       "eligibility": {
                      *         "eligible": true,
@@ -19487,11 +19504,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-12-07T12:49:00.983Z",
-                     *       "agreedAt": "2026-12-07T12:49:01.030Z",
+                     *       "submittedAt": "2026-12-07T13:08:35.197Z",
+                     *       "agreedAt": "2026-12-07T13:08:35.219Z",
                      *       "version": 4,
-                     *       "createdAt": "2026-12-07T12:49:00.814Z",
-                     *       "updatedAt": "2026-12-07T12:49:01.030Z"
+                     *       "createdAt": "2026-12-07T13:08:35.051Z",
+                     *       "updatedAt": "2026-12-07T13:08:35.219Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -19743,18 +19760,18 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
-                     *           "assessmentId": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *           "id": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "assessmentId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
                      *           "status": "indicative",
                      *           "startDate": "2026-12-01",
                      *           "questionnaire": {
-                     *             "id": "01a2508c-e03f-74a5-bb99-056c58cd715e",
+                     *             "id": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
                      *           "scheme": {
-                     *             "id": "01a2508c-e060-71df-a89f-7774b9e9284a",
+                     *             "id": "01a2509e-cb99-7319-b628-820d77794aa6",
                      *             "key": "adults",
                      *             "version": 1
                      *           },
@@ -20346,8 +20363,8 @@ export interface operations {
                      *           "agreedAt": null,
                      *           "endDate": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T12:49:01.318Z",
-                     *           "updatedAt": "2026-12-07T12:49:01.318Z"
+                     *           "createdAt": "2026-12-07T13:08:35.404Z",
+                     *           "updatedAt": "2026-12-07T13:08:35.404Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -20464,7 +20481,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "assessmentId": "01a2508c-e590-7036-b180-7334e7c3baba",
+                 *       "assessmentId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
                  *       "startDate": "2026-12-01"
                  *     }
                  */
@@ -20486,18 +20503,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
-                     *       "assessmentId": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *       "id": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *       "assessmentId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a2508c-e03f-74a5-bb99-056c58cd715e",
+                     *         "id": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a2508c-e060-71df-a89f-7774b9e9284a",
+                     *         "id": "01a2509e-cb99-7319-b628-820d77794aa6",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -21089,8 +21106,8 @@ export interface operations {
                      *       "agreedAt": null,
                      *       "endDate": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T12:49:01.318Z",
-                     *       "updatedAt": "2026-12-07T12:49:01.318Z"
+                     *       "createdAt": "2026-12-07T13:08:35.404Z",
+                     *       "updatedAt": "2026-12-07T13:08:35.404Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -21289,18 +21306,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
-                     *       "assessmentId": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *       "id": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *       "assessmentId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a2508c-e03f-74a5-bb99-056c58cd715e",
+                     *         "id": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a2508c-e060-71df-a89f-7774b9e9284a",
+                     *         "id": "01a2509e-cb99-7319-b628-820d77794aa6",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -21892,8 +21909,8 @@ export interface operations {
                      *       "agreedAt": null,
                      *       "endDate": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T12:49:01.318Z",
-                     *       "updatedAt": "2026-12-07T12:49:01.318Z"
+                     *       "createdAt": "2026-12-07T13:08:35.404Z",
+                     *       "updatedAt": "2026-12-07T13:08:35.404Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -22061,18 +22078,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
-                     *       "assessmentId": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *       "id": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *       "assessmentId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
                      *       "status": "ended",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a2508c-e03f-74a5-bb99-056c58cd715e",
+                     *         "id": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a2508c-e060-71df-a89f-7774b9e9284a",
+                     *         "id": "01a2509e-cb99-7319-b628-820d77794aa6",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -22661,11 +22678,11 @@ export interface operations {
                      *         }
                      *       ],
                      *       "contributionCollection": null,
-                     *       "agreedAt": "2026-12-07T12:49:01.631Z",
+                     *       "agreedAt": "2026-12-07T13:08:35.757Z",
                      *       "endDate": "2027-09-30",
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T12:49:01.318Z",
-                     *       "updatedAt": "2026-12-07T12:49:02.853Z"
+                     *       "createdAt": "2026-12-07T13:08:35.404Z",
+                     *       "updatedAt": "2026-12-07T13:08:37.052Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -22912,7 +22929,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2508c-e6b2-72c8-b25d-8958df393a65",
+                     *           "id": "01a2509e-d145-7095-b869-22a2d96023cb",
                      *           "version": 1,
                      *           "shipped": false,
                      *           "name": "Charging policy 2027/28",
@@ -22978,7 +22995,7 @@ export interface operations {
                      *             "minimumWeeklyChargePence": 0,
                      *             "arrangementFeePence": 0
                      *           },
-                     *           "createdAt": "2026-12-07T12:49:01.101Z"
+                     *           "createdAt": "2026-12-07T13:08:35.265Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -23121,7 +23138,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e6b2-72c8-b25d-8958df393a65",
+                     *       "id": "01a2509e-d145-7095-b869-22a2d96023cb",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -23187,7 +23204,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-12-07T12:49:01.101Z"
+                     *       "createdAt": "2026-12-07T13:08:35.265Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -23370,7 +23387,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e6b2-72c8-b25d-8958df393a65",
+                     *       "id": "01a2509e-d145-7095-b869-22a2d96023cb",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -23436,7 +23453,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-12-07T12:49:01.101Z"
+                     *       "createdAt": "2026-12-07T13:08:35.265Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -23596,19 +23613,19 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2508c-e683-70f0-a1d2-5ecf60e7d49e",
-                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "id": "01a2509e-d122-7701-94a7-5f9e576b139a",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *           "effectiveFrom": "2026-04-01",
                      *           "method": "entered",
                      *           "weeklyContributionPence": 1500,
                      *           "calculation": null,
                      *           "chargingPolicy": null,
                      *           "notes": null,
-                     *           "createdAt": "2026-12-07T12:49:01.057Z"
+                     *           "createdAt": "2026-12-07T13:08:35.233Z"
                      *         },
                      *         {
-                     *           "id": "01a2508c-e71a-7269-a580-ada36b9b8030",
-                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "id": "01a2509e-d186-739d-8f36-0a722daf0cac",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *           "effectiveFrom": "2027-04-01",
                      *           "method": "calculated",
                      *           "weeklyContributionPence": 10035,
@@ -23764,12 +23781,12 @@ export interface operations {
                      *             }
                      *           },
                      *           "chargingPolicy": {
-                     *             "id": "01a2508c-e6b2-72c8-b25d-8958df393a65",
+                     *             "id": "01a2509e-d145-7095-b869-22a2d96023cb",
                      *             "version": 1,
                      *             "name": "Charging policy 2027/28"
                      *           },
                      *           "notes": null,
-                     *           "createdAt": "2026-12-07T12:49:01.207Z"
+                     *           "createdAt": "2026-12-07T13:08:35.332Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -23941,15 +23958,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e683-70f0-a1d2-5ecf60e7d49e",
-                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *       "id": "01a2509e-d122-7701-94a7-5f9e576b139a",
+                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *       "effectiveFrom": "2026-04-01",
                      *       "method": "entered",
                      *       "weeklyContributionPence": 1500,
                      *       "calculation": null,
                      *       "chargingPolicy": null,
                      *       "notes": null,
-                     *       "createdAt": "2026-12-07T12:49:01.057Z"
+                     *       "createdAt": "2026-12-07T13:08:35.233Z"
                      *     }
                      */
                     "application/json": components["schemas"]["FinancialAssessment"];
@@ -24172,9 +24189,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2508c-e823-71aa-a40f-997474e29a19",
-                     *           "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *           "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *           "status": "draft",
                      *           "stage": null,
                      *           "outcomes": [
@@ -24357,8 +24374,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "decidedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T12:49:01.473Z",
-                     *           "updatedAt": "2026-12-07T12:49:01.520Z",
+                     *           "createdAt": "2026-12-07T13:08:35.567Z",
+                     *           "updatedAt": "2026-12-07T13:08:35.636Z",
                      *           "healthySafeAndWell": "My PA checks my medication daily"
                      *         }
                      *       ],
@@ -24476,7 +24493,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                 *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                  *       "outcomes": [
                  *         {
                  *           "key": "home",
@@ -24545,9 +24562,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e823-71aa-a40f-997474e29a19",
-                     *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *       "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -24730,8 +24747,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T12:49:01.473Z",
-                     *       "updatedAt": "2026-12-07T12:49:01.473Z",
+                     *       "createdAt": "2026-12-07T13:08:35.567Z",
+                     *       "updatedAt": "2026-12-07T13:08:35.567Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -24931,9 +24948,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e823-71aa-a40f-997474e29a19",
-                     *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *       "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -25116,8 +25133,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T12:49:01.473Z",
-                     *       "updatedAt": "2026-12-07T12:49:01.520Z",
+                     *       "createdAt": "2026-12-07T13:08:35.567Z",
+                     *       "updatedAt": "2026-12-07T13:08:35.636Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -25331,9 +25348,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e823-71aa-a40f-997474e29a19",
-                     *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *       "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -25516,8 +25533,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T12:49:01.473Z",
-                     *       "updatedAt": "2026-12-07T12:49:01.520Z",
+                     *       "createdAt": "2026-12-07T13:08:35.567Z",
+                     *       "updatedAt": "2026-12-07T13:08:35.636Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -25765,9 +25782,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e823-71aa-a40f-997474e29a19",
-                     *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *       "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *       "status": "submitted",
                      *       "stage": "coordinator",
                      *       "outcomes": [
@@ -25947,11 +25964,11 @@ export interface operations {
                      *       ],
                      *       "exception": null,
                      *       "decisions": [],
-                     *       "submittedAt": "2026-12-07T12:49:01.575Z",
+                     *       "submittedAt": "2026-12-07T13:08:35.694Z",
                      *       "decidedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T12:49:01.473Z",
-                     *       "updatedAt": "2026-12-07T12:49:01.575Z",
+                     *       "createdAt": "2026-12-07T13:08:35.567Z",
+                     *       "updatedAt": "2026-12-07T13:08:35.694Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -26183,9 +26200,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e823-71aa-a40f-997474e29a19",
-                     *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *       "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *       "status": "submitted",
                      *       "stage": "team-manager",
                      *       "outcomes": [
@@ -26366,22 +26383,22 @@ export interface operations {
                      *       "exception": null,
                      *       "decisions": [
                      *         {
-                     *           "id": "01a2508c-e898-775d-9edb-87b226defac4",
+                     *           "id": "01a2509e-d306-71cb-b5a4-5d03c3e806fa",
                      *           "stage": "coordinator",
                      *           "outcome": "approve",
                      *           "reasons": "Approved at coordinator: meets the outcomes",
                      *           "planVersion": 3,
-                     *           "decidedBy": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *           "decidedBy": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
                      *           "actorName": "coordinator-1",
                      *           "checklistReasons": null,
-                     *           "decidedAt": "2026-12-07T12:49:01.587Z"
+                     *           "decidedAt": "2026-12-07T13:08:35.709Z"
                      *         }
                      *       ],
-                     *       "submittedAt": "2026-12-07T12:49:01.575Z",
+                     *       "submittedAt": "2026-12-07T13:08:35.694Z",
                      *       "decidedAt": null,
                      *       "version": 4,
-                     *       "createdAt": "2026-12-07T12:49:01.473Z",
-                     *       "updatedAt": "2026-12-07T12:49:01.593Z",
+                     *       "createdAt": "2026-12-07T13:08:35.567Z",
+                     *       "updatedAt": "2026-12-07T13:08:35.719Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -26625,10 +26642,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *       "status": "agreed",
                      *       "agreement": {
-                     *         "id": "01a2508c-e8c3-757a-95db-4af6591566c0",
+                     *         "id": "01a2509e-d331-7413-9d33-ed45e86bdc0e",
                      *         "startDate": "2026-12-01",
                      *         "frequency": "monthly",
                      *         "collection": "net",
@@ -26636,7 +26653,7 @@ export interface operations {
                      *         "grossAnnualPence": 4027500,
                      *         "contributionAnnualPence": 78000,
                      *         "netAnnualPence": 3949500,
-                     *         "financialAssessmentId": "01a2508c-e683-70f0-a1d2-5ecf60e7d49e"
+                     *         "financialAssessmentId": "01a2509e-d122-7701-94a7-5f9e576b139a"
                      *       },
                      *       "balancePence": 329125,
                      *       "councilPaidPence": 329125,
@@ -26670,11 +26687,11 @@ export interface operations {
                      *           "status": "paid",
                      *           "payments": [
                      *             {
-                     *               "transactionId": "01a2508c-e98a-7621-91b1-e4066463dd42",
+                     *               "transactionId": "01a2509e-d41d-7196-8d1d-28b06b2bc0a0",
                      *               "amountPence": 329125
                      *             }
                      *           ],
-                     *           "paidBy": "01a2508c-e98a-7621-91b1-e4066463dd42"
+                     *           "paidBy": "01a2509e-d41d-7196-8d1d-28b06b2bc0a0"
                      *         },
                      *         {
                      *           "funder": "council",
@@ -26789,8 +26806,8 @@ export interface operations {
                      *       ],
                      *       "transactions": [
                      *         {
-                     *           "id": "01a2508c-e98a-7621-91b1-e4066463dd42",
-                     *           "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *           "id": "01a2509e-d41d-7196-8d1d-28b06b2bc0a0",
+                     *           "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *           "kind": "council-payment",
                      *           "funder": "council",
                      *           "direction": "in",
@@ -26803,8 +26820,8 @@ export interface operations {
                      *           "reversesTransactionId": null,
                      *           "reversedBy": null,
                      *           "description": "Payment run 2026-12-01",
-                     *           "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
-                     *           "createdAt": "2026-12-07T12:49:01.827Z"
+                     *           "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "createdAt": "2026-12-07T13:08:35.987Z"
                      *         }
                      *       ]
                      *     }
@@ -26978,8 +26995,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e9cc-76e0-beb2-5d0009570da7",
-                     *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *       "id": "01a2509e-d478-7732-9502-cd14ec28fc8a",
+                     *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *       "kind": "council-payment",
                      *       "funder": "council",
                      *       "direction": "in",
@@ -26992,8 +27009,8 @@ export interface operations {
                      *       "reversesTransactionId": null,
                      *       "reversedBy": null,
                      *       "description": null,
-                     *       "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
-                     *       "createdAt": "2026-12-07T12:49:01.893Z"
+                     *       "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *       "createdAt": "2026-12-07T13:08:36.081Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Transaction"];
@@ -27197,7 +27214,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                 *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                  *       "termsVersion": "2026-04",
                  *       "holder": {
                  *         "type": "person"
@@ -27228,9 +27245,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e920-7622-b736-ad7043caf721",
-                     *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *       "id": "01a2509e-d397-7550-ba1e-a12db3db082b",
+                     *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *       "status": "active",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -27248,7 +27265,7 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T12:49:01.725Z"
+                     *       "createdAt": "2026-12-07T13:08:35.861Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -27432,9 +27449,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e920-7622-b736-ad7043caf721",
-                     *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *       "id": "01a2509e-d397-7550-ba1e-a12db3db082b",
+                     *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *       "status": "active",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -27452,8 +27469,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a2508c-ea75-732a-bcf4-7a75996d8e82",
-                     *           "agreementId": "01a2508c-e920-7622-b736-ad7043caf721",
+                     *           "id": "01a2509e-d531-7515-82fb-37ab04859bca",
+                     *           "agreementId": "01a2509e-d397-7550-ba1e-a12db3db082b",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -27564,11 +27581,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T12:49:02.065Z"
+                     *           "createdAt": "2026-12-07T13:08:36.267Z"
                      *         }
                      *       ],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T12:49:01.725Z"
+                     *       "createdAt": "2026-12-07T13:08:35.861Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -27735,9 +27752,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e920-7622-b736-ad7043caf721",
-                     *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *       "id": "01a2509e-d397-7550-ba1e-a12db3db082b",
+                     *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *       "status": "suspended",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -27755,8 +27772,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a2508c-ea75-732a-bcf4-7a75996d8e82",
-                     *           "agreementId": "01a2508c-e920-7622-b736-ad7043caf721",
+                     *           "id": "01a2509e-d531-7515-82fb-37ab04859bca",
+                     *           "agreementId": "01a2509e-d397-7550-ba1e-a12db3db082b",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -27867,11 +27884,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T12:49:02.065Z"
+                     *           "createdAt": "2026-12-07T13:08:36.267Z"
                      *         }
                      *       ],
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T12:49:01.725Z"
+                     *       "createdAt": "2026-12-07T13:08:35.861Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -28119,8 +28136,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-ea75-732a-bcf4-7a75996d8e82",
-                     *       "agreementId": "01a2508c-e920-7622-b736-ad7043caf721",
+                     *       "id": "01a2509e-d531-7515-82fb-37ab04859bca",
+                     *       "agreementId": "01a2509e-d397-7550-ba1e-a12db3db082b",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2026-12-31",
                      *       "statement": {
@@ -28231,7 +28248,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T12:49:02.065Z"
+                     *       "createdAt": "2026-12-07T13:08:36.267Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AccountReturn"];
@@ -28458,7 +28475,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-ea90-749f-ae56-4513cd67307c",
+                     *       "id": "01a2509e-d556-7446-b3b3-6c9cc757d374",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -28468,7 +28485,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a2508c-e920-7622-b736-ad7043caf721",
+                     *           "agreementId": "01a2509e-d397-7550-ba1e-a12db3db082b",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -28508,7 +28525,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T12:49:02.092Z"
+                     *       "createdAt": "2026-12-07T13:08:36.304Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -28676,7 +28693,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-ea90-749f-ae56-4513cd67307c",
+                     *       "id": "01a2509e-d556-7446-b3b3-6c9cc757d374",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -28686,7 +28703,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a2508c-e920-7622-b736-ad7043caf721",
+                     *           "agreementId": "01a2509e-d397-7550-ba1e-a12db3db082b",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -28726,7 +28743,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T12:49:02.092Z"
+                     *       "createdAt": "2026-12-07T13:08:36.304Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -28870,7 +28887,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "agreementId": "01a2508c-e920-7622-b736-ad7043caf721",
+                 *       "agreementId": "01a2509e-d397-7550-ba1e-a12db3db082b",
                  *       "outcome": "satisfactory",
                  *       "notes": "Statement and card records agree"
                  *     }
@@ -28890,7 +28907,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-ea90-749f-ae56-4513cd67307c",
+                     *       "id": "01a2509e-d556-7446-b3b3-6c9cc757d374",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -28900,7 +28917,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a2508c-e920-7622-b736-ad7043caf721",
+                     *           "agreementId": "01a2509e-d397-7550-ba1e-a12db3db082b",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -28911,7 +28928,7 @@ export interface operations {
                      *           "notes": "Statement and card records agree",
                      *           "recoveryPence": null,
                      *           "recoveryTransactionId": null,
-                     *           "decidedAt": "2026-12-07T12:49:02.136Z"
+                     *           "decidedAt": "2026-12-07T13:08:36.348Z"
                      *         }
                      *       ],
                      *       "explanation": [
@@ -28940,7 +28957,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T12:49:02.092Z"
+                     *       "createdAt": "2026-12-07T13:08:36.304Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -29179,7 +29196,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e941-7441-b991-82a11aa2776a",
+                     *       "id": "01a2509e-d3b9-72a8-bf79-f42b5c157e91",
                      *       "runDate": "2026-11-30",
                      *       "status": "prepared",
                      *       "payments": 0,
@@ -29213,11 +29230,11 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a2508c-e941-7441-b991-82a11aa2776a/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a2508c-e941-7441-b991-82a11aa2776a/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a2509e-d3b9-72a8-bf79-f42b5c157e91/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a2509e-d3b9-72a8-bf79-f42b5c157e91/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
-                     *       "createdAt": "2026-12-07T12:49:01.753Z",
+                     *       "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *       "createdAt": "2026-12-07T13:08:35.887Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
                      *       "cancelledAt": null,
@@ -29405,7 +29422,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e969-70a9-8c7e-4f4fc937cf37",
+                     *       "id": "01a2509e-d3f0-74fd-9263-8338c5a2adee",
                      *       "runDate": "2026-12-01",
                      *       "status": "prepared",
                      *       "payments": 1,
@@ -29439,11 +29456,11 @@ export interface operations {
                      *         "amountPence": 329125
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a2508c-e969-70a9-8c7e-4f4fc937cf37/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a2508c-e969-70a9-8c7e-4f4fc937cf37/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a2509e-d3f0-74fd-9263-8338c5a2adee/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a2509e-d3f0-74fd-9263-8338c5a2adee/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
-                     *       "createdAt": "2026-12-07T12:49:01.791Z",
+                     *       "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *       "createdAt": "2026-12-07T13:08:35.935Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
                      *       "cancelledAt": null,
@@ -29602,9 +29619,9 @@ export interface operations {
                 content: {
                     /**
                      * @example record,run_id,run_date,payee_kind,payee_reference,payee_name,budget_id,person_id,instalment_number,due_date,count,amount_pence
-                     *     payment,01a2508c-e969-70a9-8c7e-4f4fc937cf37,2026-12-01,direct-payment,DB-CARD-0001,Sam,01a2508c-e78c-77fe-b683-1908893ed5cb,01a2508c-e4f8-71e9-a021-f0e0c23c085c,1,2026-12-01,1,329125
-                     *     payee-total,01a2508c-e969-70a9-8c7e-4f4fc937cf37,2026-12-01,direct-payment,DB-CARD-0001,Sam,,,,,1,329125
-                     *     control,01a2508c-e969-70a9-8c7e-4f4fc937cf37,2026-12-01,,,,,,,,1,329125
+                     *     payment,01a2509e-d3f0-74fd-9263-8338c5a2adee,2026-12-01,direct-payment,DB-CARD-0001,Sam,01a2509e-d1cf-7634-8bd7-27edae5df043,01a2509e-cfd2-7372-9433-84ad5a2d9d4f,1,2026-12-01,1,329125
+                     *     payee-total,01a2509e-d3f0-74fd-9263-8338c5a2adee,2026-12-01,direct-payment,DB-CARD-0001,Sam,,,,,1,329125
+                     *     control,01a2509e-d3f0-74fd-9263-8338c5a2adee,2026-12-01,,,,,,,,1,329125
                      */
                     "text/csv": string;
                     "text/plain": string;
@@ -29788,7 +29805,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e969-70a9-8c7e-4f4fc937cf37",
+                     *       "id": "01a2509e-d3f0-74fd-9263-8338c5a2adee",
                      *       "runDate": "2026-12-01",
                      *       "status": "confirmed",
                      *       "payments": 1,
@@ -29822,13 +29839,13 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a2508c-e969-70a9-8c7e-4f4fc937cf37/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a2508c-e969-70a9-8c7e-4f4fc937cf37/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a2509e-d3f0-74fd-9263-8338c5a2adee/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a2509e-d3f0-74fd-9263-8338c5a2adee/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
-                     *       "createdAt": "2026-12-07T12:49:01.791Z",
-                     *       "confirmedBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
-                     *       "confirmedAt": "2026-12-07T12:49:01.844Z",
+                     *       "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *       "createdAt": "2026-12-07T13:08:35.935Z",
+                     *       "confirmedBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *       "confirmedAt": "2026-12-07T13:08:36.011Z",
                      *       "cancelledAt": null,
                      *       "version": 3
                      *     }
@@ -29999,7 +30016,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e941-7441-b991-82a11aa2776a",
+                     *       "id": "01a2509e-d3b9-72a8-bf79-f42b5c157e91",
                      *       "runDate": "2026-11-30",
                      *       "status": "cancelled",
                      *       "payments": 0,
@@ -30033,14 +30050,14 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a2508c-e941-7441-b991-82a11aa2776a/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a2508c-e941-7441-b991-82a11aa2776a/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a2509e-d3b9-72a8-bf79-f42b5c157e91/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a2509e-d3b9-72a8-bf79-f42b5c157e91/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
-                     *       "createdAt": "2026-12-07T12:49:01.753Z",
+                     *       "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *       "createdAt": "2026-12-07T13:08:35.887Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
-                     *       "cancelledAt": "2026-12-07T12:49:01.784Z",
+                     *       "cancelledAt": "2026-12-07T13:08:35.921Z",
                      *       "version": 2
                      *     }
                      */
@@ -30216,10 +30233,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2508c-eba6-7226-8c19-67e37a2cd2e5",
-                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "id": "01a2509e-d69e-70de-9002-f62b28c3bd31",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *           "subject": "budget",
-                     *           "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *           "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *           "planId": null,
                      *           "decisionId": null,
                      *           "lodgedBy": "person",
@@ -30227,8 +30244,8 @@ export interface operations {
                      *           "status": "lodged",
                      *           "decision": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T12:49:02.372Z",
-                     *           "updatedAt": "2026-12-07T12:49:02.372Z"
+                     *           "createdAt": "2026-12-07T13:08:36.636Z",
+                     *           "updatedAt": "2026-12-07T13:08:36.636Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -30346,7 +30363,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "subject": "budget",
-                 *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                 *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                  *       "reason": "My night-time needs are not counted"
                  *     }
                  */
@@ -30368,10 +30385,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-eba6-7226-8c19-67e37a2cd2e5",
-                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *       "id": "01a2509e-d69e-70de-9002-f62b28c3bd31",
+                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *       "subject": "budget",
-                     *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -30379,8 +30396,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T12:49:02.372Z",
-                     *       "updatedAt": "2026-12-07T12:49:02.372Z"
+                     *       "createdAt": "2026-12-07T13:08:36.636Z",
+                     *       "updatedAt": "2026-12-07T13:08:36.636Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -30579,10 +30596,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-eba6-7226-8c19-67e37a2cd2e5",
-                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *       "id": "01a2509e-d69e-70de-9002-f62b28c3bd31",
+                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *       "subject": "budget",
-                     *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -30590,8 +30607,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T12:49:02.372Z",
-                     *       "updatedAt": "2026-12-07T12:49:02.372Z"
+                     *       "createdAt": "2026-12-07T13:08:36.636Z",
+                     *       "updatedAt": "2026-12-07T13:08:36.636Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -30758,10 +30775,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-eba6-7226-8c19-67e37a2cd2e5",
-                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *       "id": "01a2509e-d69e-70de-9002-f62b28c3bd31",
+                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *       "subject": "budget",
-                     *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -30771,12 +30788,12 @@ export interface operations {
                      *         "outcome": "not-upheld",
                      *         "reasons": "Night-time needs are counted in section 4",
                      *         "agreedAnnualPence": null,
-                     *         "decidedBy": "key:01a2508c-e36a-761c-933d-4c42d960fe03",
-                     *         "decidedAt": "2026-12-07T12:49:02.422Z"
+                     *         "decidedBy": "key:01a2509e-ce76-7725-9563-239a0ffcf7f4",
+                     *         "decidedAt": "2026-12-07T13:08:36.680Z"
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T12:49:02.372Z",
-                     *       "updatedAt": "2026-12-07T12:49:02.422Z"
+                     *       "createdAt": "2026-12-07T13:08:36.636Z",
+                     *       "updatedAt": "2026-12-07T13:08:36.680Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -31032,9 +31049,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2508c-e8c8-733d-9293-af05bc30f13e",
-                     *           "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "id": "01a2509e-d33a-76e2-8a76-ca8f1541ef23",
+                     *           "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *           "kind": "first",
                      *           "dueDate": "2026-12-29",
                      *           "repeatEveryMonths": null,
@@ -31044,13 +31061,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T12:49:01.622Z",
-                     *           "updatedAt": "2026-12-07T12:49:01.622Z"
+                     *           "createdAt": "2026-12-07T13:08:35.749Z",
+                     *           "updatedAt": "2026-12-07T13:08:35.749Z"
                      *         },
                      *         {
-                     *           "id": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
-                     *           "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "id": "01a2509e-d33a-76e3-a54d-9c922fc30429",
+                     *           "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *           "kind": "annual",
                      *           "dueDate": "2027-12-01",
                      *           "repeatEveryMonths": null,
@@ -31060,13 +31077,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T12:49:01.622Z",
-                     *           "updatedAt": "2026-12-07T12:49:01.622Z"
+                     *           "createdAt": "2026-12-07T13:08:35.749Z",
+                     *           "updatedAt": "2026-12-07T13:08:35.749Z"
                      *         },
                      *         {
-                     *           "id": "01a2508c-e90e-7589-8d5e-138657ec9c8e",
-                     *           "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "id": "01a2509e-d37f-7755-8f77-80096e317746",
+                     *           "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *           "kind": "interim",
                      *           "dueDate": "2027-04-01",
                      *           "repeatEveryMonths": null,
@@ -31076,8 +31093,8 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T12:49:01.701Z",
-                     *           "updatedAt": "2026-12-07T12:49:01.701Z"
+                     *           "createdAt": "2026-12-07T13:08:35.831Z",
+                     *           "updatedAt": "2026-12-07T13:08:35.831Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -31195,7 +31212,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                 *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                  *       "kind": "interim",
                  *       "dueDate": "2027-03-01"
                  *     }
@@ -31218,9 +31235,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-eb12-739c-b6df-fb51d4eeb89b",
-                     *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *       "id": "01a2509e-d5f8-7074-b0b7-4c2c473d1f5e",
+                     *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *       "kind": "interim",
                      *       "dueDate": "2027-03-01",
                      *       "repeatEveryMonths": null,
@@ -31230,8 +31247,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T12:49:02.224Z",
-                     *       "updatedAt": "2026-12-07T12:49:02.224Z"
+                     *       "createdAt": "2026-12-07T13:08:36.471Z",
+                     *       "updatedAt": "2026-12-07T13:08:36.471Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -31415,9 +31432,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e90e-7589-8d5e-138657ec9c8e",
-                     *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *       "id": "01a2509e-d37f-7755-8f77-80096e317746",
+                     *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -31427,8 +31444,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T12:49:01.701Z",
-                     *       "updatedAt": "2026-12-07T12:49:01.701Z"
+                     *       "createdAt": "2026-12-07T13:08:35.831Z",
+                     *       "updatedAt": "2026-12-07T13:08:35.831Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -31606,9 +31623,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e90e-7589-8d5e-138657ec9c8e",
-                     *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *       "id": "01a2509e-d37f-7755-8f77-80096e317746",
+                     *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -31640,10 +31657,10 @@ export interface operations {
                      *         "reassessmentId": null
                      *       },
                      *       "clawback": null,
-                     *       "completedAt": "2026-12-07T12:49:02.284Z",
+                     *       "completedAt": "2026-12-07T13:08:36.552Z",
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T12:49:01.701Z",
-                     *       "updatedAt": "2026-12-07T12:49:02.284Z"
+                     *       "createdAt": "2026-12-07T13:08:35.831Z",
+                     *       "updatedAt": "2026-12-07T13:08:36.552Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -31902,9 +31919,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
-                     *       "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *       "id": "01a2509e-d33a-76e3-a54d-9c922fc30429",
+                     *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *       "kind": "annual",
                      *       "dueDate": "2027-12-01",
                      *       "repeatEveryMonths": null,
@@ -32046,10 +32063,10 @@ export interface operations {
                      *           "decision": "reduce",
                      *           "amountPence": 1577576,
                      *           "reason": "A replacement hoist is due next month",
-                     *           "decidedBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
-                     *           "decidedAt": "2026-12-07T12:49:02.345Z",
+                     *           "decidedBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "decidedAt": "2026-12-07T13:08:36.615Z",
                      *           "transactionIds": [
-                     *             "01a2508c-eb89-75f3-a7e1-f4715d4d714e"
+                     *             "01a2509e-d687-717a-b388-15fdc571dd28"
                      *           ]
                      *         },
                      *         "weeksPerYear": 52,
@@ -32057,10 +32074,10 @@ export interface operations {
                      *         "funders": [],
                      *         "totalClawbackPence": 3155153
                      *       },
-                     *       "completedAt": "2026-12-07T12:49:02.317Z",
+                     *       "completedAt": "2026-12-07T13:08:36.586Z",
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T12:49:01.622Z",
-                     *       "updatedAt": "2026-12-07T12:49:02.346Z"
+                     *       "createdAt": "2026-12-07T13:08:35.749Z",
+                     *       "updatedAt": "2026-12-07T13:08:36.615Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -32304,26 +32321,26 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "budget",
-                     *       "id": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *       "id": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
                      *         "questionnaire": "saq v1",
-                     *         "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e",
+                     *         "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
                      *         "scheme": "adults v1",
-                     *         "schemeId": "01a2508c-e060-71df-a89f-7774b9e9284a"
+                     *         "schemeId": "01a2509e-cb99-7319-b628-820d77794aa6"
                      *       },
                      *       "checks": [
                      *         {
                      *           "figure": "schemeId",
-                     *           "stored": "01a2508c-e060-71df-a89f-7774b9e9284a",
-                     *           "recomputed": "01a2508c-e060-71df-a89f-7774b9e9284a",
+                     *           "stored": "01a2509e-cb99-7319-b628-820d77794aa6",
+                     *           "recomputed": "01a2509e-cb99-7319-b628-820d77794aa6",
                      *           "matches": true
                      *         },
                      *         {
                      *           "figure": "questionnaireId",
-                     *           "stored": "01a2508c-e03f-74a5-bb99-056c58cd715e",
-                     *           "recomputed": "01a2508c-e03f-74a5-bb99-056c58cd715e",
+                     *           "stored": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
+                     *           "recomputed": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
                      *           "matches": true
                      *         },
                      *         {
@@ -32582,11 +32599,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "financial-assessment",
-                     *       "id": "01a2508c-e71a-7269-a580-ada36b9b8030",
+                     *       "id": "01a2509e-d186-739d-8f36-0a722daf0cac",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
-                     *         "chargingPolicyId": "01a2508c-e6b2-72c8-b25d-8958df393a65",
+                     *         "chargingPolicyId": "01a2509e-d145-7095-b869-22a2d96023cb",
                      *         "chargingPolicyVersion": 1,
                      *         "chargingPolicy": "Charging policy 2027/28"
                      *       },
@@ -32773,7 +32790,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "clawback",
-                     *       "id": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
+                     *       "id": "01a2509e-d33a-76e3-a54d-9c922fc30429",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
@@ -35234,52 +35251,52 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2508c-e079-768c-b59a-a0189f552645",
+                     *           "id": "01a2509e-cbb8-76e2-b511-8d2ceb856beb",
                      *           "seq": 1,
                      *           "type": "council.created",
                      *           "entityType": "council",
-                     *           "entityId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *           "occurredAt": "2026-12-07T12:48:59.398Z",
+                     *           "entityId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *           "occurredAt": "2026-12-07T13:08:33.765Z",
                      *           "data": {
-                     *             "id": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "id": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
                      *             "name": "Demo Borough"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2508c-e079-768d-b238-7edaa3d77248",
+                     *           "id": "01a2509e-cbb8-76e3-b7e0-1277f1dc7d84",
                      *           "seq": 2,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a2508c-e03f-74a5-bb99-056c58cd715e",
-                     *           "occurredAt": "2026-12-07T12:48:59.398Z",
+                     *           "entityId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
+                     *           "occurredAt": "2026-12-07T13:08:33.765Z",
                      *           "data": {
-                     *             "id": "01a2508c-e03f-74a5-bb99-056c58cd715e",
+                     *             "id": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
                      *             "key": "saq",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2508c-e079-768e-8261-630f7af35eba",
+                     *           "id": "01a2509e-cbb8-76e4-b5bc-fa4036a0117a",
                      *           "seq": 3,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a2508c-e060-71df-a89f-7774b9e9284a",
-                     *           "occurredAt": "2026-12-07T12:48:59.398Z",
+                     *           "entityId": "01a2509e-cb99-7319-b628-820d77794aa6",
+                     *           "occurredAt": "2026-12-07T13:08:33.765Z",
                      *           "data": {
-                     *             "id": "01a2508c-e060-71df-a89f-7774b9e9284a",
+                     *             "id": "01a2509e-cb99-7319-b628-820d77794aa6",
                      *             "key": "adults",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2508c-e331-73ea-8294-b9bc3bac6918",
+                     *           "id": "01a2509e-ce4a-7050-9372-f7de509a3e32",
                      *           "seq": 4,
                      *           "type": "council.updated",
                      *           "entityType": "council",
-                     *           "entityId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *           "occurredAt": "2026-12-07T12:49:00.204Z",
+                     *           "entityId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *           "occurredAt": "2026-12-07T13:08:34.498Z",
                      *           "data": {
-                     *             "id": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *             "id": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
                      *             "name": "Demo Borough",
                      *             "version": 2,
                      *             "settings": {
@@ -35298,7 +35315,7 @@ export interface operations {
                      *                   }
                      *                 ],
                      *                 "publishedSchemeIds": [
-                     *                   "01a2508c-e060-71df-a89f-7774b9e9284a"
+                     *                   "01a2509e-cb99-7319-b628-820d77794aa6"
                      *                 ],
                      *                 "seniorResponsibleOwner": "Director of Adult Social Services"
                      *               },
@@ -35311,152 +35328,152 @@ export interface operations {
                      *               "firstReviewAfterWeeks": 4,
                      *               "contributionCollection": "net"
                      *             },
-                     *             "createdAt": "2026-12-07T12:48:59.398Z"
+                     *             "createdAt": "2026-12-07T13:08:33.765Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2508c-e350-7167-8fe3-e300e9dcd1cc",
+                     *           "id": "01a2509e-ce59-76c8-bef4-1c5e7eef8c4c",
                      *           "seq": 5,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
-                     *           "occurredAt": "2026-12-07T12:49:00.228Z",
+                     *           "entityId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "occurredAt": "2026-12-07T13:08:34.518Z",
                      *           "data": {
-                     *             "id": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *             "id": "01a2509e-ce56-750f-b6cb-243801648bbd",
                      *             "name": "Care coordinators",
                      *             "roles": [
                      *               "assessor"
                      *             ],
-                     *             "createdAt": "2026-12-07T12:49:00.228Z",
+                     *             "createdAt": "2026-12-07T13:08:34.518Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2508c-e361-7599-a1c8-9eb6219c5231",
+                     *           "id": "01a2509e-ce6b-75ab-8aed-5e7e48593b52",
                      *           "seq": 6,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2508c-e35f-7267-b8ae-defe540ebd4a",
-                     *           "occurredAt": "2026-12-07T12:49:00.255Z",
+                     *           "entityId": "01a2509e-ce69-70f9-8585-6a7ba4dce0c9",
+                     *           "occurredAt": "2026-12-07T13:08:34.537Z",
                      *           "data": {
-                     *             "id": "01a2508c-e35f-7267-b8ae-defe540ebd4a",
+                     *             "id": "01a2509e-ce69-70f9-8585-6a7ba4dce0c9",
                      *             "name": "Team managers",
                      *             "roles": [
                      *               "team-manager"
                      *             ],
-                     *             "createdAt": "2026-12-07T12:49:00.255Z",
+                     *             "createdAt": "2026-12-07T13:08:34.537Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2508c-e36c-77b6-b37b-0c4bc716d874",
+                     *           "id": "01a2509e-ce78-731d-aeeb-d559694f699e",
                      *           "seq": 7,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2508c-e36a-761c-933d-4c42d960fe03",
-                     *           "occurredAt": "2026-12-07T12:49:00.266Z",
+                     *           "entityId": "01a2509e-ce76-7725-9563-239a0ffcf7f4",
+                     *           "occurredAt": "2026-12-07T13:08:34.550Z",
                      *           "data": {
-                     *             "id": "01a2508c-e36a-761c-933d-4c42d960fe03",
+                     *             "id": "01a2509e-ce76-7725-9563-239a0ffcf7f4",
                      *             "name": "Resource Allocation Panel",
                      *             "roles": [
                      *               "panel"
                      *             ],
-                     *             "createdAt": "2026-12-07T12:49:00.266Z",
+                     *             "createdAt": "2026-12-07T13:08:34.550Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2508c-e37d-7431-9be1-9f49e22c2f08",
+                     *           "id": "01a2509e-ce86-767a-aa75-c1cd0e0b6cc9",
                      *           "seq": 8,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2508c-e376-73ea-9d3b-309f0ebc4224",
-                     *           "occurredAt": "2026-12-07T12:49:00.278Z",
+                     *           "entityId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "occurredAt": "2026-12-07T13:08:34.561Z",
                      *           "data": {
-                     *             "id": "01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "id": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *             "name": "Finance",
                      *             "roles": [
                      *               "finance"
                      *             ],
-                     *             "createdAt": "2026-12-07T12:49:00.278Z",
+                     *             "createdAt": "2026-12-07T13:08:34.561Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2508c-e38d-736a-816d-eb644b165e43",
+                     *           "id": "01a2509e-ce91-7513-ba17-440ad91faa24",
                      *           "seq": 9,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2508c-e386-7259-a142-08254675c8b0",
-                     *           "occurredAt": "2026-12-07T12:49:00.294Z",
+                     *           "entityId": "01a2509e-ce8e-705f-957b-305813ec2f6f",
+                     *           "occurredAt": "2026-12-07T13:08:34.574Z",
                      *           "data": {
-                     *             "id": "01a2508c-e386-7259-a142-08254675c8b0",
+                     *             "id": "01a2509e-ce8e-705f-957b-305813ec2f6f",
                      *             "name": "CareFirst bridge",
                      *             "roles": [
                      *               "integration"
                      *             ],
-                     *             "createdAt": "2026-12-07T12:49:00.294Z",
+                     *             "createdAt": "2026-12-07T13:08:34.574Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2508c-e399-7165-a82f-77315082fb4c",
+                     *           "id": "01a2509e-cea2-704f-ae3c-a76a78f7f788",
                      *           "seq": 10,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2508c-e394-7568-a021-89727d6e20b3",
-                     *           "occurredAt": "2026-12-07T12:49:00.308Z",
+                     *           "entityId": "01a2509e-ce9c-71ae-afac-f8f1215de136",
+                     *           "occurredAt": "2026-12-07T13:08:34.588Z",
                      *           "data": {
-                     *             "id": "01a2508c-e394-7568-a021-89727d6e20b3",
+                     *             "id": "01a2509e-ce9c-71ae-afac-f8f1215de136",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-12-07T12:49:00.308Z",
+                     *             "createdAt": "2026-12-07T13:08:34.588Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2508c-e3b8-7368-a89f-835b57b673d9",
+                     *           "id": "01a2509e-cec5-7674-aefa-e0889db5a22b",
                      *           "seq": 11,
                      *           "type": "api-key.revoked",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2508c-e394-7568-a021-89727d6e20b3",
-                     *           "occurredAt": "2026-12-07T12:49:00.336Z",
+                     *           "entityId": "01a2509e-ce9c-71ae-afac-f8f1215de136",
+                     *           "occurredAt": "2026-12-07T13:08:34.618Z",
                      *           "data": {
-                     *             "id": "01a2508c-e394-7568-a021-89727d6e20b3",
+                     *             "id": "01a2509e-ce9c-71ae-afac-f8f1215de136",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-12-07T12:49:00.308Z",
-                     *             "revokedAt": "2026-12-07T12:49:00.338Z"
+                     *             "createdAt": "2026-12-07T13:08:34.588Z",
+                     *             "revokedAt": "2026-12-07T13:08:34.620Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2508c-e45c-76e4-b3fa-918905d74b2d",
+                     *           "id": "01a2509e-cf4c-748d-9ff4-5f584bfb50a8",
                      *           "seq": 12,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a2508c-e45a-7184-b384-950e14f76fa1",
-                     *           "occurredAt": "2026-12-07T12:49:00.504Z",
+                     *           "entityId": "01a2509e-cf49-77f5-81e2-9dd55bf7ed64",
+                     *           "occurredAt": "2026-12-07T13:08:34.759Z",
                      *           "data": {
-                     *             "id": "01a2508c-e45a-7184-b384-950e14f76fa1",
-                     *             "key": "carers-mxd9ocwc",
+                     *             "id": "01a2509e-cf49-77f5-81e2-9dd55bf7ed64",
+                     *             "key": "carers-mxdadiyq",
                      *             "title": "Carer’s self-assessment",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2508c-e46d-764f-bf51-cdcc2878098e",
+                     *           "id": "01a2509e-cf5f-7691-9ebd-97451aefff70",
                      *           "seq": 13,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a2508c-e468-7575-bee7-08ca4bb912a4",
-                     *           "occurredAt": "2026-12-07T12:49:00.515Z",
+                     *           "entityId": "01a2509e-cf5c-7156-afd6-2d643e8194b7",
+                     *           "occurredAt": "2026-12-07T13:08:34.779Z",
                      *           "data": {
-                     *             "id": "01a2508c-e468-7575-bee7-08ca4bb912a4",
-                     *             "key": "carers-mxd9ocwc",
+                     *             "id": "01a2509e-cf5c-7156-afd6-2d643e8194b7",
+                     *             "key": "carers-mxdadiyq",
                      *             "method": {
                      *               "type": "linear",
                      *               "poundsPerPointPence": 10000
@@ -35467,28 +35484,28 @@ export interface operations {
                      *               "percent": 20
                      *             },
                      *             "rounding": "penny",
-                     *             "createdAt": "2026-12-07T12:49:00.515Z",
+                     *             "createdAt": "2026-12-07T13:08:34.779Z",
                      *             "effectiveTo": null,
                      *             "floorPoints": null,
                      *             "ceilingPence": null,
                      *             "clientGroups": [
-                     *               "carers-mxd9ocwc"
+                     *               "carers-mxdadiyq"
                      *             ],
                      *             "weeksPerYear": 52,
                      *             "effectiveFrom": "2026-04-01",
-                     *             "questionnaireId": "01a2508c-e45a-7184-b384-950e14f76fa1",
+                     *             "questionnaireId": "01a2509e-cf49-77f5-81e2-9dd55bf7ed64",
                      *             "topSlicePercent": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2508c-e4af-7166-9d0b-6885f6645e60",
+                     *           "id": "01a2509e-cf9d-710e-bf06-cea36d80e2ce",
                      *           "seq": 14,
                      *           "type": "calibration.created",
                      *           "entityType": "calibration",
-                     *           "entityId": "01a2508c-e4a9-720d-85b9-26df4595a318",
-                     *           "occurredAt": "2026-12-07T12:49:00.585Z",
+                     *           "entityId": "01a2509e-cf9a-740c-ba73-ded0990eef7c",
+                     *           "occurredAt": "2026-12-07T13:08:34.841Z",
                      *           "data": {
-                     *             "id": "01a2508c-e4a9-720d-85b9-26df4595a318",
+                     *             "id": "01a2509e-cf9a-740c-ba73-ded0990eef7c",
                      *             "caseCount": 3,
                      *             "integrity": {
                      *               "passes": true,
@@ -35502,104 +35519,104 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2508c-e508-73ea-b4fd-884f95756a5e",
+                     *           "id": "01a2509e-cfde-70a7-92eb-a5be41b38cbc",
                      *           "seq": 15,
                      *           "type": "person.created",
                      *           "entityType": "person",
-                     *           "entityId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
-                     *           "occurredAt": "2026-12-07T12:49:00.648Z",
+                     *           "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "occurredAt": "2026-12-07T13:08:34.884Z",
                      *           "data": {
-                     *             "id": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *             "id": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *             "version": 1,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mxd9ocwc"
+                     *               "carefirst": "JOURNEY-mxdadiyq"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2508c-e552-734b-9f1a-9e644ea83dab",
+                     *           "id": "01a2509e-d02c-726d-96d1-9af80c903e48",
                      *           "seq": 16,
                      *           "type": "person.updated",
                      *           "entityType": "person",
-                     *           "entityId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
-                     *           "occurredAt": "2026-12-07T12:49:00.746Z",
+                     *           "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "occurredAt": "2026-12-07T13:08:34.983Z",
                      *           "data": {
-                     *             "id": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *             "id": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *             "version": 2,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mxd9ocwc"
+                     *               "carefirst": "JOURNEY-mxdadiyq"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2508c-e595-776a-a846-3d71c20fab5c",
+                     *           "id": "01a2509e-d07c-776f-90c9-0b4b05ab683e",
                      *           "seq": 17,
                      *           "type": "assessment.created",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a2508c-e590-7036-b180-7334e7c3baba",
-                     *           "occurredAt": "2026-12-07T12:49:00.814Z",
+                     *           "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *           "occurredAt": "2026-12-07T13:08:35.051Z",
                      *           "data": {
-                     *             "id": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *             "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
                      *             "status": "draft",
                      *             "version": 1,
-                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e"
+                     *             "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2508c-e5d2-75be-a45a-a05e7370eddd",
+                     *           "id": "01a2509e-d0c6-709e-b313-8eef63d056d8",
                      *           "seq": 18,
                      *           "type": "assessment.answers-saved",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a2508c-e590-7036-b180-7334e7c3baba",
-                     *           "occurredAt": "2026-12-07T12:49:00.879Z",
+                     *           "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *           "occurredAt": "2026-12-07T13:08:35.138Z",
                      *           "data": {
-                     *             "id": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *             "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
                      *             "status": "draft",
                      *             "version": 2,
-                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e"
+                     *             "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2508c-e63d-7106-a035-b3350a9cef20",
+                     *           "id": "01a2509e-d103-7479-bfdc-055f9057f54e",
                      *           "seq": 19,
                      *           "type": "assessment.submitted",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a2508c-e590-7036-b180-7334e7c3baba",
-                     *           "occurredAt": "2026-12-07T12:49:00.976Z",
+                     *           "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *           "occurredAt": "2026-12-07T13:08:35.196Z",
                      *           "data": {
-                     *             "id": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *             "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
                      *             "status": "submitted",
                      *             "version": 3,
-                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e"
+                     *             "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2508c-e66c-765c-a288-161cadc2c1a7",
+                     *           "id": "01a2509e-d115-72dd-9f98-8ca19cf1c729",
                      *           "seq": 20,
                      *           "type": "assessment.agreed",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a2508c-e590-7036-b180-7334e7c3baba",
-                     *           "occurredAt": "2026-12-07T12:49:01.024Z",
+                     *           "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *           "occurredAt": "2026-12-07T13:08:35.218Z",
                      *           "data": {
-                     *             "id": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *             "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
                      *             "status": "agreed",
                      *             "version": 4,
                      *             "decision": "agree",
                      *             "eligible": true,
-                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *             "amendments": 0,
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e"
+                     *             "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2"
                      *           }
                      *         }
                      *       ],
@@ -35731,8 +35748,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2508c-ec00-721d-bd47-950e2ba8f878",
-                     *           "url": "http://127.0.0.1:42225/ras",
+                     *           "id": "01a2509e-d6f1-72f7-b482-8d651c8915dc",
+                     *           "url": "http://127.0.0.1:34647/ras",
                      *           "description": "CareFirst bridge",
                      *           "eventTypes": [
                      *             "budget.created",
@@ -35742,7 +35759,7 @@ export interface operations {
                      *           "pausedReason": null,
                      *           "cursor": 68,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T12:49:02.463Z"
+                     *           "createdAt": "2026-12-07T13:08:36.719Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -35859,7 +35876,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "url": "http://127.0.0.1:42225/ras",
+                 *       "url": "http://127.0.0.1:34647/ras",
                  *       "eventTypes": [
                  *         "budget.created",
                  *         "budget.agreed"
@@ -35885,8 +35902,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-ec00-721d-bd47-950e2ba8f878",
-                     *       "url": "http://127.0.0.1:42225/ras",
+                     *       "id": "01a2509e-d6f1-72f7-b482-8d651c8915dc",
+                     *       "url": "http://127.0.0.1:34647/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -35896,7 +35913,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 68,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T12:49:02.463Z",
+                     *       "createdAt": "2026-12-07T13:08:36.719Z",
                      *       "secret": "whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx="
                      *     }
                      */
@@ -36066,8 +36083,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-ec00-721d-bd47-950e2ba8f878",
-                     *       "url": "http://127.0.0.1:42225/ras",
+                     *       "id": "01a2509e-d6f1-72f7-b482-8d651c8915dc",
+                     *       "url": "http://127.0.0.1:34647/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -36077,7 +36094,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 68,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T12:49:02.463Z"
+                     *       "createdAt": "2026-12-07T13:08:36.719Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -36389,8 +36406,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-ec00-721d-bd47-950e2ba8f878",
-                     *       "url": "http://127.0.0.1:42225/ras",
+                     *       "id": "01a2509e-d6f1-72f7-b482-8d651c8915dc",
+                     *       "url": "http://127.0.0.1:34647/ras",
                      *       "description": "CareFirst bridge (live)",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -36400,7 +36417,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 68,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T12:49:02.463Z"
+                     *       "createdAt": "2026-12-07T13:08:36.719Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -37217,7 +37234,7 @@ export interface operations {
                      *     </style>
                      *     </head>
                      *     <body>
-                     *     <header><p><strong>Demo Borough</strong></p><p>7 December 2026<br>indicative-budget 01a2508c-e78c-77fe-b683-1908893ed5cb</p></header>
+                     *     <header><p><strong>Demo Borough</strong></p><p>7 December 2026<br>indicative-budget 01a2509e-d1cf-7634-8bd7-27edae5df043</p></header>
                      *     <h1>Your personal budget</h1>
                      *     <p>Dear Sam,</p>
                      *     <p>Thank you for telling us about your needs.</p>
@@ -37412,8 +37429,8 @@ export interface operations {
                     "application/x-ndjson": string;
                     /**
                      * @example id,personId,externalIds,assessmentId,status,startDate,schemeKey,schemeVersion,rasAnnualPence,panelAnnualPence,outsideRas,totalAnnualPence,councilAnnualPence,annualContributionPence,netAnnualPence,referral,agreedAt
-                     *     01a2508c-e78c-77fe-b683-1908893ed5cb,01a2508c-e4f8-71e9-a021-f0e0c23c085c,"{""carefirst"":""JOURNEY-mxd9ocwc""}",01a2508c-e590-7036-b180-7334e7c3baba,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-12-07T12:49:01.631Z
-                     *     01a2508c-e90c-73ca-99e4-927004c0d3f4,01a2508c-e4f8-71e9-a021-f0e0c23c085c,"{""carefirst"":""JOURNEY-mxd9ocwc""}",01a2508c-e590-7036-b180-7334e7c3baba,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
+                     *     01a2509e-d1cf-7634-8bd7-27edae5df043,01a2509e-cfd2-7372-9433-84ad5a2d9d4f,"{""carefirst"":""JOURNEY-mxdadiyq""}",01a2509e-d06d-77ef-965e-9681e4142a5d,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-12-07T13:08:35.757Z
+                     *     01a2509e-d37c-7676-a08b-bce7996f69e9,01a2509e-cfd2-7372-9433-84ad5a2d9d4f,"{""carefirst"":""JOURNEY-mxdadiyq""}",01a2509e-d06d-77ef-965e-9681e4142a5d,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
                      */
                     "text/csv": string;
                 };
@@ -37571,12 +37588,12 @@ export interface operations {
             content: {
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mxd9ocwc,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mxdadiyq,learning-disability,Alex Example,1961-02-03
                  */
                 "text/csv": string;
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mxd9ocwc,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mxdadiyq,learning-disability,Alex Example,1961-02-03
                  */
                 "application/x-ndjson": string;
             };
@@ -37770,51 +37787,51 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "generatedAt": "2026-12-07T12:49:02.962Z",
+                     *       "generatedAt": "2026-12-07T13:08:37.157Z",
                      *       "council": "Demo Borough",
-                     *       "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *       "redacted": [
                      *         "staff-names",
                      *         "carers"
                      *       ],
                      *       "sections": {
                      *         "person": {
-                     *           "id": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
-                     *           "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *           "id": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam",
                      *           "dateOfBirth": null,
                      *           "agent": null,
-                     *           "createdByKeyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *           "createdByKeyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T12:49:00.648Z",
-                     *           "updatedAt": "2026-12-07T12:49:00.774Z",
+                     *           "createdAt": "2026-12-07T13:08:34.884Z",
+                     *           "updatedAt": "2026-12-07T13:08:34.999Z",
                      *           "caresForPersonId": null,
                      *           "erasedAt": null,
                      *           "legalHold": null,
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mxd9ocwc"
+                     *             "carefirst": "JOURNEY-mxdadiyq"
                      *           }
                      *         },
                      *         "equalityMonitoring": {
-                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
-                     *           "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
                      *           "sex": "female",
                      *           "ethnicity": "white-british",
                      *           "religion": "prefer-not-to-say",
                      *           "sexualOrientation": null,
                      *           "primarySupportReason": "learning-disability",
                      *           "version": 1,
-                     *           "updatedBy": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
-                     *           "updatedAt": "2026-12-07T12:49:00.771Z"
+                     *           "updatedBy": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "updatedAt": "2026-12-07T13:08:34.995Z"
                      *         },
                      *         "carers": [],
                      *         "assessments": [
                      *           {
-                     *             "id": "01a2508c-e590-7036-b180-7334e7c3baba",
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
-                     *             "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e",
+                     *             "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *             "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
                      *             "status": "agreed",
                      *             "completedWith": [
                      *               "family"
@@ -37914,8 +37931,8 @@ export interface operations {
                      *             "moderation": {
                      *               "decision": "agree",
                      *               "amendments": [],
-                     *               "moderatedAt": "2026-12-07T12:49:01.030Z",
-                     *               "moderatedBy": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6"
+                     *               "moderatedAt": "2026-12-07T13:08:35.219Z",
+                     *               "moderatedBy": "key:01a2509e-ce56-750f-b6cb-243801648bbd"
                      *             },
                      *             "eligibility": {
                      *               "basis": "care-act-2014",
@@ -37959,21 +37976,21 @@ export interface operations {
                      *               ],
                      *               "totalPoints": 179
                      *             },
-                     *             "createdByKeyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
-                     *             "submittedAt": "2026-12-07T12:49:00.983Z",
-                     *             "agreedAt": "2026-12-07T12:49:01.030Z",
+                     *             "createdByKeyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "submittedAt": "2026-12-07T13:08:35.197Z",
+                     *             "agreedAt": "2026-12-07T13:08:35.219Z",
                      *             "version": 4,
-                     *             "createdAt": "2026-12-07T12:49:00.814Z",
-                     *             "updatedAt": "2026-12-07T12:49:01.030Z"
+                     *             "createdAt": "2026-12-07T13:08:35.051Z",
+                     *             "updatedAt": "2026-12-07T13:08:35.219Z"
                      *           }
                      *         ],
                      *         "budgets": [
                      *           {
-                     *             "id": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
-                     *             "assessmentId": "01a2508c-e590-7036-b180-7334e7c3baba",
-                     *             "schemeId": "01a2508c-e060-71df-a89f-7774b9e9284a",
+                     *             "id": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *             "assessmentId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *             "schemeId": "01a2509e-cb99-7319-b628-820d77794aa6",
                      *             "status": "ended",
                      *             "startDate": "2026-12-01",
                      *             "rasAnnualPence": 4027500,
@@ -37986,7 +38003,7 @@ export interface operations {
                      *               "band": null,
                      *               "method": "linear",
                      *               "scheme": {
-                     *                 "id": "01a2508c-e060-71df-a89f-7774b9e9284a",
+                     *                 "id": "01a2509e-cb99-7319-b628-820d77794aa6",
                      *                 "key": "adults",
                      *                 "version": 1
                      *               },
@@ -38565,7 +38582,7 @@ export interface operations {
                      *               "weeksPerYear": 52,
                      *               "fullYearPence": 4027500,
                      *               "questionnaire": {
-                     *                 "id": "01a2508c-e03f-74a5-bb99-056c58cd715e",
+                     *                 "id": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
                      *                 "key": "saq",
                      *                 "version": 1
                      *               },
@@ -38579,12 +38596,12 @@ export interface operations {
                      *               "weeklyContributionPence": 1500
                      *             },
                      *             "version": 3,
-                     *             "createdAt": "2026-12-07T12:49:01.318Z",
-                     *             "updatedAt": "2026-12-07T12:49:02.853Z",
+                     *             "createdAt": "2026-12-07T13:08:35.404Z",
+                     *             "updatedAt": "2026-12-07T13:08:37.052Z",
                      *             "contributionCollection": null,
                      *             "panelAnnualPence": null,
                      *             "panelReason": null,
-                     *             "agreedAt": "2026-12-07T12:49:01.631Z",
+                     *             "agreedAt": "2026-12-07T13:08:35.757Z",
                      *             "endDate": "2027-09-30",
                      *             "protectedAnnualPence": 0,
                      *             "unpaidSupportPoints": 0,
@@ -38592,11 +38609,11 @@ export interface operations {
                      *             "endReason": "Moved to another council area"
                      *           },
                      *           {
-                     *             "id": "01a2508c-e90c-73ca-99e4-927004c0d3f4",
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
-                     *             "assessmentId": "01a2508c-e590-7036-b180-7334e7c3baba",
-                     *             "schemeId": "01a2508c-e8d4-71d2-be8a-589d82cf7e17",
+                     *             "id": "01a2509e-d37c-7676-a08b-bce7996f69e9",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *             "assessmentId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *             "schemeId": "01a2509e-d34b-72b2-be9f-7332418dcb90",
                      *             "status": "indicative",
                      *             "startDate": "2027-04-01",
                      *             "rasAnnualPence": 4152800,
@@ -38609,7 +38626,7 @@ export interface operations {
                      *               "band": null,
                      *               "method": "linear",
                      *               "scheme": {
-                     *                 "id": "01a2508c-e8d4-71d2-be8a-589d82cf7e17",
+                     *                 "id": "01a2509e-d34b-72b2-be9f-7332418dcb90",
                      *                 "key": "adults",
                      *                 "version": 2
                      *               },
@@ -39188,7 +39205,7 @@ export interface operations {
                      *               "weeksPerYear": 52,
                      *               "fullYearPence": 4152800,
                      *               "questionnaire": {
-                     *                 "id": "01a2508c-e03f-74a5-bb99-056c58cd715e",
+                     *                 "id": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
                      *                 "key": "saq",
                      *                 "version": 1
                      *               },
@@ -39202,8 +39219,8 @@ export interface operations {
                      *               "weeklyContributionPence": 1500
                      *             },
                      *             "version": 1,
-                     *             "createdAt": "2026-12-07T12:49:01.701Z",
-                     *             "updatedAt": "2026-12-07T12:49:01.701Z",
+                     *             "createdAt": "2026-12-07T13:08:35.831Z",
+                     *             "updatedAt": "2026-12-07T13:08:35.831Z",
                      *             "contributionCollection": null,
                      *             "panelAnnualPence": null,
                      *             "panelReason": null,
@@ -39217,10 +39234,10 @@ export interface operations {
                      *         ],
                      *         "supportPlans": [
                      *           {
-                     *             "id": "01a2508c-e823-71aa-a40f-997474e29a19",
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *             "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *             "status": "approved",
                      *             "stage": null,
                      *             "plan": {
@@ -39274,74 +39291,74 @@ export interface operations {
                      *               "healthySafeAndWell": "My PA checks my medication daily"
                      *             },
                      *             "exception": null,
-                     *             "createdByKeyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
-                     *             "submittedAt": "2026-12-07T12:49:01.575Z",
-                     *             "decidedAt": "2026-12-07T12:49:01.627Z",
+                     *             "createdByKeyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "submittedAt": "2026-12-07T13:08:35.694Z",
+                     *             "decidedAt": "2026-12-07T13:08:35.754Z",
                      *             "version": 6,
-                     *             "createdAt": "2026-12-07T12:49:01.473Z",
-                     *             "updatedAt": "2026-12-07T12:49:01.628Z"
+                     *             "createdAt": "2026-12-07T13:08:35.567Z",
+                     *             "updatedAt": "2026-12-07T13:08:35.754Z"
                      *           }
                      *         ],
                      *         "planDecisions": [
                      *           {
-                     *             "id": "01a2508c-e898-775d-9edb-87b226defac4",
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "planId": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *             "id": "01a2509e-d306-71cb-b5a4-5d03c3e806fa",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "planId": "01a2509e-d271-74c8-940b-34d77a2a3345",
                      *             "stage": "coordinator",
                      *             "outcome": "approve",
                      *             "reasons": "Approved at coordinator: meets the outcomes",
                      *             "planVersion": 3,
-                     *             "decidedBy": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
-                     *             "decidedAt": "2026-12-07T12:49:01.587Z",
+                     *             "decidedBy": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "decidedAt": "2026-12-07T13:08:35.709Z",
                      *             "actorName": "[redacted]",
                      *             "checklistReasons": null
                      *           },
                      *           {
-                     *             "id": "01a2508c-e8aa-71a5-8201-8b3d3c8418f7",
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "planId": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *             "id": "01a2509e-d318-7655-af15-0b5dcd74a1d3",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "planId": "01a2509e-d271-74c8-940b-34d77a2a3345",
                      *             "stage": "team-manager",
                      *             "outcome": "approve",
                      *             "reasons": "Approved at team-manager: meets the outcomes",
                      *             "planVersion": 4,
-                     *             "decidedBy": "key:01a2508c-e35f-7267-b8ae-defe540ebd4a",
-                     *             "decidedAt": "2026-12-07T12:49:01.607Z",
+                     *             "decidedBy": "key:01a2509e-ce69-70f9-8585-6a7ba4dce0c9",
+                     *             "decidedAt": "2026-12-07T13:08:35.732Z",
                      *             "actorName": "[redacted]",
                      *             "checklistReasons": null
                      *           },
                      *           {
-                     *             "id": "01a2508c-e8bb-75a7-9467-8f47fe743826",
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "planId": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *             "id": "01a2509e-d329-75db-8e51-966cf0ea8f22",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "planId": "01a2509e-d271-74c8-940b-34d77a2a3345",
                      *             "stage": "panel",
                      *             "outcome": "approve",
                      *             "reasons": "Approved at panel: meets the outcomes",
                      *             "planVersion": 5,
-                     *             "decidedBy": "key:01a2508c-e36a-761c-933d-4c42d960fe03",
-                     *             "decidedAt": "2026-12-07T12:49:01.622Z",
+                     *             "decidedBy": "key:01a2509e-ce76-7725-9563-239a0ffcf7f4",
+                     *             "decidedAt": "2026-12-07T13:08:35.749Z",
                      *             "actorName": "[redacted]",
                      *             "checklistReasons": null
                      *           }
                      *         ],
                      *         "financialAssessments": [
                      *           {
-                     *             "id": "01a2508c-e683-70f0-a1d2-5ecf60e7d49e",
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *             "id": "01a2509e-d122-7701-94a7-5f9e576b139a",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *             "effectiveFrom": "2026-04-01",
                      *             "method": "entered",
                      *             "weeklyContributionPence": 1500,
                      *             "calculation": null,
                      *             "notes": null,
-                     *             "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
-                     *             "createdAt": "2026-12-07T12:49:01.057Z",
+                     *             "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "createdAt": "2026-12-07T13:08:35.233Z",
                      *             "chargingPolicyId": null,
                      *             "chargingPolicyVersion": null
                      *           },
                      *           {
-                     *             "id": "01a2508c-e71a-7269-a580-ada36b9b8030",
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *             "id": "01a2509e-d186-739d-8f36-0a722daf0cac",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *             "effectiveFrom": "2027-04-01",
                      *             "method": "calculated",
                      *             "weeklyContributionPence": 10035,
@@ -39498,121 +39515,121 @@ export interface operations {
                      *               "policyName": "Charging policy 2027/28"
                      *             },
                      *             "notes": null,
-                     *             "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
-                     *             "createdAt": "2026-12-07T12:49:01.207Z",
-                     *             "chargingPolicyId": "01a2508c-e6b2-72c8-b25d-8958df393a65",
+                     *             "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "createdAt": "2026-12-07T13:08:35.332Z",
+                     *             "chargingPolicyId": "01a2509e-d145-7095-b869-22a2d96023cb",
                      *             "chargingPolicyVersion": 1
                      *           }
                      *         ],
                      *         "paymentAgreements": [
                      *           {
-                     *             "id": "01a2508c-e8c3-757a-95db-4af6591566c0",
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *             "planId": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *             "id": "01a2509e-d331-7413-9d33-ed45e86bdc0e",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *             "planId": "01a2509e-d271-74c8-940b-34d77a2a3345",
                      *             "startDate": "2026-12-01",
                      *             "frequency": "monthly",
                      *             "collection": "net",
-                     *             "financialAssessmentId": "01a2508c-e683-70f0-a1d2-5ecf60e7d49e",
+                     *             "financialAssessmentId": "01a2509e-d122-7701-94a7-5f9e576b139a",
                      *             "weeklyContributionPence": 1500,
                      *             "grossAnnualPence": 4027500,
                      *             "contributionAnnualPence": 78000,
                      *             "netAnnualPence": 3949500,
-                     *             "createdAt": "2026-12-07T12:49:01.622Z"
+                     *             "createdAt": "2026-12-07T13:08:35.749Z"
                      *           }
                      *         ],
                      *         "paymentInstalments": [
                      *           {
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "agreementId": "01a2508c-e8c3-757a-95db-4af6591566c0",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "agreementId": "01a2509e-d331-7413-9d33-ed45e86bdc0e",
                      *             "number": 1,
                      *             "dueDate": "2026-12-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "agreementId": "01a2508c-e8c3-757a-95db-4af6591566c0",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "agreementId": "01a2509e-d331-7413-9d33-ed45e86bdc0e",
                      *             "number": 2,
                      *             "dueDate": "2027-01-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "agreementId": "01a2508c-e8c3-757a-95db-4af6591566c0",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "agreementId": "01a2509e-d331-7413-9d33-ed45e86bdc0e",
                      *             "number": 3,
                      *             "dueDate": "2027-02-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "agreementId": "01a2508c-e8c3-757a-95db-4af6591566c0",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "agreementId": "01a2509e-d331-7413-9d33-ed45e86bdc0e",
                      *             "number": 4,
                      *             "dueDate": "2027-03-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "agreementId": "01a2508c-e8c3-757a-95db-4af6591566c0",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "agreementId": "01a2509e-d331-7413-9d33-ed45e86bdc0e",
                      *             "number": 5,
                      *             "dueDate": "2027-04-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "agreementId": "01a2508c-e8c3-757a-95db-4af6591566c0",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "agreementId": "01a2509e-d331-7413-9d33-ed45e86bdc0e",
                      *             "number": 6,
                      *             "dueDate": "2027-05-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "agreementId": "01a2508c-e8c3-757a-95db-4af6591566c0",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "agreementId": "01a2509e-d331-7413-9d33-ed45e86bdc0e",
                      *             "number": 7,
                      *             "dueDate": "2027-06-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "agreementId": "01a2508c-e8c3-757a-95db-4af6591566c0",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "agreementId": "01a2509e-d331-7413-9d33-ed45e86bdc0e",
                      *             "number": 8,
                      *             "dueDate": "2027-07-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "agreementId": "01a2508c-e8c3-757a-95db-4af6591566c0",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "agreementId": "01a2509e-d331-7413-9d33-ed45e86bdc0e",
                      *             "number": 9,
                      *             "dueDate": "2027-08-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "agreementId": "01a2508c-e8c3-757a-95db-4af6591566c0",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "agreementId": "01a2509e-d331-7413-9d33-ed45e86bdc0e",
                      *             "number": 10,
                      *             "dueDate": "2027-09-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "agreementId": "01a2508c-e8c3-757a-95db-4af6591566c0",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "agreementId": "01a2509e-d331-7413-9d33-ed45e86bdc0e",
                      *             "number": 11,
                      *             "dueDate": "2027-10-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "agreementId": "01a2508c-e8c3-757a-95db-4af6591566c0",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "agreementId": "01a2509e-d331-7413-9d33-ed45e86bdc0e",
                      *             "number": 12,
                      *             "dueDate": "2027-11-01",
                      *             "amountPence": 329125,
@@ -39621,10 +39638,10 @@ export interface operations {
                      *         ],
                      *         "directPaymentAgreements": [
                      *           {
-                     *             "id": "01a2508c-e920-7622-b736-ad7043caf721",
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *             "id": "01a2509e-d397-7550-ba1e-a12db3db082b",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *             "termsVersion": "2026-04",
                      *             "termsText": "Demo Borough direct payment agreement. I will use the money for the support in my agreed plan, keep it in the account named here, keep receipts for everything I buy, send a statement every quarter, and pay back anything not spent on my plan if the council asks.",
                      *             "holderType": "person",
@@ -39634,17 +39651,17 @@ export interface operations {
                      *             "acceptedOn": "2026-11-20",
                      *             "acceptedBy": "The person, with their sister",
                      *             "status": "active",
-                     *             "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
-                     *             "createdAt": "2026-12-07T12:49:01.725Z",
-                     *             "updatedAt": "2026-12-07T12:49:02.167Z",
+                     *             "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "createdAt": "2026-12-07T13:08:35.861Z",
+                     *             "updatedAt": "2026-12-07T13:08:36.385Z",
                      *             "version": 3
                      *           }
                      *         ],
                      *         "accountReturns": [
                      *           {
-                     *             "id": "01a2508c-ea75-732a-bcf4-7a75996d8e82",
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "agreementId": "01a2508c-e920-7622-b736-ad7043caf721",
+                     *             "id": "01a2509e-d531-7515-82fb-37ab04859bca",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "agreementId": "01a2509e-d397-7550-ba1e-a12db3db082b",
                      *             "periodFrom": "2026-12-01",
                      *             "periodTo": "2026-12-31",
                      *             "statement": {
@@ -39758,34 +39775,34 @@ export interface operations {
                      *               ]
                      *             },
                      *             "matches": true,
-                     *             "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
-                     *             "createdAt": "2026-12-07T12:49:02.065Z"
+                     *             "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "createdAt": "2026-12-07T13:08:36.267Z"
                      *           }
                      *         ],
                      *         "payments": [
                      *           {
-                     *             "runId": "01a2508c-e969-70a9-8c7e-4f4fc937cf37",
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *             "runId": "01a2509e-d3f0-74fd-9263-8338c5a2adee",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *             "instalmentNumber": 1,
                      *             "dueDate": "2026-12-01",
                      *             "amountPence": 329125,
                      *             "payeeKind": "direct-payment",
                      *             "payeeReference": "DB-CARD-0001",
                      *             "payeeName": "Sam",
-                     *             "directPaymentAgreementId": "01a2508c-e920-7622-b736-ad7043caf721",
+                     *             "directPaymentAgreementId": "01a2509e-d397-7550-ba1e-a12db3db082b",
                      *             "status": "paid",
                      *             "skippedReason": null,
-                     *             "transactionId": "01a2508c-e98a-7621-91b1-e4066463dd42"
+                     *             "transactionId": "01a2509e-d41d-7196-8d1d-28b06b2bc0a0"
                      *           }
                      *         ],
                      *         "reviews": [
                      *           {
-                     *             "id": "01a2508c-e8c8-733d-9293-af05bc30f13e",
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *             "id": "01a2509e-d33a-76e2-8a76-ca8f1541ef23",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *             "kind": "first",
                      *             "dueDate": "2026-12-29",
                      *             "status": "scheduled",
@@ -39793,16 +39810,16 @@ export interface operations {
                      *             "clawback": null,
                      *             "completedAt": null,
                      *             "version": 1,
-                     *             "createdAt": "2026-12-07T12:49:01.622Z",
-                     *             "updatedAt": "2026-12-07T12:49:01.622Z",
+                     *             "createdAt": "2026-12-07T13:08:35.749Z",
+                     *             "updatedAt": "2026-12-07T13:08:35.749Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *             "id": "01a2509e-d33a-76e3-a54d-9c922fc30429",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *             "kind": "annual",
                      *             "dueDate": "2027-12-01",
                      *             "status": "completed",
@@ -39862,11 +39879,11 @@ export interface operations {
                      *               "decision": {
                      *                 "reason": "A replacement hoist is due next month",
                      *                 "decision": "reduce",
-                     *                 "decidedAt": "2026-12-07T12:49:02.345Z",
-                     *                 "decidedBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *                 "decidedAt": "2026-12-07T13:08:36.615Z",
+                     *                 "decidedBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *                 "amountPence": 1577576,
                      *                 "transactionIds": [
-                     *                   "01a2508c-eb89-75f3-a7e1-f4715d4d714e"
+                     *                   "01a2509e-d687-717a-b388-15fdc571dd28"
                      *                 ]
                      *               },
                      *               "annualPence": 4027500,
@@ -39975,18 +39992,18 @@ export interface operations {
                      *               "contributionDuePence": 76920,
                      *               "contributionRefundPence": 0
                      *             },
-                     *             "completedAt": "2026-12-07T12:49:02.317Z",
+                     *             "completedAt": "2026-12-07T13:08:36.586Z",
                      *             "version": 3,
-                     *             "createdAt": "2026-12-07T12:49:01.622Z",
-                     *             "updatedAt": "2026-12-07T12:49:02.346Z",
+                     *             "createdAt": "2026-12-07T13:08:35.749Z",
+                     *             "updatedAt": "2026-12-07T13:08:36.615Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a2508c-e90e-7589-8d5e-138657ec9c8e",
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *             "id": "01a2509e-d37f-7755-8f77-80096e317746",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *             "kind": "interim",
                      *             "dueDate": "2027-04-01",
                      *             "status": "completed",
@@ -40016,18 +40033,18 @@ export interface operations {
                      *               "spentAsPlanned": "yes"
                      *             },
                      *             "clawback": null,
-                     *             "completedAt": "2026-12-07T12:49:02.284Z",
+                     *             "completedAt": "2026-12-07T13:08:36.552Z",
                      *             "version": 2,
-                     *             "createdAt": "2026-12-07T12:49:01.701Z",
-                     *             "updatedAt": "2026-12-07T12:49:02.284Z",
+                     *             "createdAt": "2026-12-07T13:08:35.831Z",
+                     *             "updatedAt": "2026-12-07T13:08:36.552Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a2508c-eb12-739c-b6df-fb51d4eeb89b",
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *             "id": "01a2509e-d5f8-7074-b0b7-4c2c473d1f5e",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *             "kind": "interim",
                      *             "dueDate": "2027-03-01",
                      *             "status": "scheduled",
@@ -40035,19 +40052,19 @@ export interface operations {
                      *             "clawback": null,
                      *             "completedAt": null,
                      *             "version": 1,
-                     *             "createdAt": "2026-12-07T12:49:02.224Z",
-                     *             "updatedAt": "2026-12-07T12:49:02.224Z",
+                     *             "createdAt": "2026-12-07T13:08:36.471Z",
+                     *             "updatedAt": "2026-12-07T13:08:36.471Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           }
                      *         ],
                      *         "appeals": [
                      *           {
-                     *             "id": "01a2508c-eba6-7226-8c19-67e37a2cd2e5",
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *             "id": "01a2509e-d69e-70de-9002-f62b28c3bd31",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *             "subject": "budget",
-                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *             "planId": null,
                      *             "decisionId": null,
                      *             "lodgedBy": "person",
@@ -40056,43 +40073,43 @@ export interface operations {
                      *             "decision": {
                      *               "outcome": "not-upheld",
                      *               "reasons": "Night-time needs are counted in section 4",
-                     *               "decidedAt": "2026-12-07T12:49:02.422Z",
-                     *               "decidedBy": "key:01a2508c-e36a-761c-933d-4c42d960fe03",
+                     *               "decidedAt": "2026-12-07T13:08:36.680Z",
+                     *               "decidedBy": "key:01a2509e-ce76-7725-9563-239a0ffcf7f4",
                      *               "agreedAnnualPence": null
                      *             },
-                     *             "createdByKeyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *             "createdByKeyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
                      *             "version": 2,
-                     *             "createdAt": "2026-12-07T12:49:02.372Z",
-                     *             "updatedAt": "2026-12-07T12:49:02.422Z"
+                     *             "createdAt": "2026-12-07T13:08:36.636Z",
+                     *             "updatedAt": "2026-12-07T13:08:36.680Z"
                      *           }
                      *         ],
                      *         "letters": [
                      *           {
                      *             "kind": "indicative-budget",
-                     *             "id": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *             "href": "/v1/letters/indicative-budget/01a2508c-e78c-77fe-b683-1908893ed5cb"
+                     *             "id": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *             "href": "/v1/letters/indicative-budget/01a2509e-d1cf-7634-8bd7-27edae5df043"
                      *           },
                      *           {
                      *             "kind": "indicative-budget",
-                     *             "id": "01a2508c-e90c-73ca-99e4-927004c0d3f4",
-                     *             "href": "/v1/letters/indicative-budget/01a2508c-e90c-73ca-99e4-927004c0d3f4"
+                     *             "id": "01a2509e-d37c-7676-a08b-bce7996f69e9",
+                     *             "href": "/v1/letters/indicative-budget/01a2509e-d37c-7676-a08b-bce7996f69e9"
                      *           },
                      *           {
                      *             "kind": "plan-decision",
-                     *             "id": "01a2508c-e823-71aa-a40f-997474e29a19",
-                     *             "href": "/v1/letters/plan-decision/01a2508c-e823-71aa-a40f-997474e29a19"
+                     *             "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *             "href": "/v1/letters/plan-decision/01a2509e-d271-74c8-940b-34d77a2a3345"
                      *           },
                      *           {
                      *             "kind": "clawback-recommendation",
-                     *             "id": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
-                     *             "href": "/v1/letters/clawback-recommendation/01a2508c-e8c8-733e-b93e-21d0fd2b31a2"
+                     *             "id": "01a2509e-d33a-76e3-a54d-9c922fc30429",
+                     *             "href": "/v1/letters/clawback-recommendation/01a2509e-d33a-76e3-a54d-9c922fc30429"
                      *           }
                      *         ],
                      *         "ledger": [
                      *           {
-                     *             "id": "01a2508c-e98a-7621-91b1-e4066463dd42",
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *             "id": "01a2509e-d41d-7196-8d1d-28b06b2bc0a0",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40103,14 +40120,14 @@ export interface operations {
                      *             "instalmentNumber": 1,
                      *             "description": "Payment run 2026-12-01",
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
-                     *             "createdAt": "2026-12-07T12:49:01.827Z",
+                     *             "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "createdAt": "2026-12-07T13:08:35.987Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2508c-eb89-75f3-a7e1-f4715d4d714e",
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *             "id": "01a2509e-d687-717a-b388-15fdc571dd28",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *             "kind": "clawback",
                      *             "direction": -1,
                      *             "amountPence": 1577576,
@@ -40119,16 +40136,16 @@ export interface operations {
                      *             "planLine": null,
                      *             "managedBy": null,
                      *             "instalmentNumber": null,
-                     *             "description": "Clawback reduced at review 01a2508c-e8c8-733e-b93e-21d0fd2b31a2: A replacement hoist is due next month",
+                     *             "description": "Clawback reduced at review 01a2509e-d33a-76e3-a54d-9c922fc30429: A replacement hoist is due next month",
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
-                     *             "createdAt": "2026-12-07T12:49:02.342Z",
+                     *             "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "createdAt": "2026-12-07T13:08:36.612Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2508c-e9cc-76e0-beb2-5d0009570da7",
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *             "id": "01a2509e-d478-7732-9502-cd14ec28fc8a",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40139,14 +40156,14 @@ export interface operations {
                      *             "instalmentNumber": 2,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
-                     *             "createdAt": "2026-12-07T12:49:01.893Z",
+                     *             "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "createdAt": "2026-12-07T13:08:36.081Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2508c-e9e5-7299-b197-e5dd51fd92ce",
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *             "id": "01a2509e-d499-75b4-baa1-18ca2ef1e0de",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40157,14 +40174,14 @@ export interface operations {
                      *             "instalmentNumber": 3,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
-                     *             "createdAt": "2026-12-07T12:49:01.920Z",
+                     *             "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "createdAt": "2026-12-07T13:08:36.113Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2508c-e9f1-722c-87af-ab964a9773d4",
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *             "id": "01a2509e-d4a9-76d0-aca3-38c40ae1231a",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40175,14 +40192,14 @@ export interface operations {
                      *             "instalmentNumber": 4,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
-                     *             "createdAt": "2026-12-07T12:49:01.932Z",
+                     *             "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "createdAt": "2026-12-07T13:08:36.131Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2508c-e9ff-7747-9edb-31db3b431069",
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *             "id": "01a2509e-d4b9-726f-b557-8ec922631a8f",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40193,14 +40210,14 @@ export interface operations {
                      *             "instalmentNumber": 5,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
-                     *             "createdAt": "2026-12-07T12:49:01.946Z",
+                     *             "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "createdAt": "2026-12-07T13:08:36.148Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2508c-ea0d-71c3-a695-68d5a68f791f",
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *             "id": "01a2509e-d4c6-7767-bf04-409d30d73cc6",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40211,14 +40228,14 @@ export interface operations {
                      *             "instalmentNumber": 6,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
-                     *             "createdAt": "2026-12-07T12:49:01.959Z",
+                     *             "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "createdAt": "2026-12-07T13:08:36.161Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2508c-ea1b-703b-92e5-5bf4b61c2b85",
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *             "id": "01a2509e-d4d4-707f-9c8c-53e21c4d917c",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40229,14 +40246,14 @@ export interface operations {
                      *             "instalmentNumber": 7,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
-                     *             "createdAt": "2026-12-07T12:49:01.974Z",
+                     *             "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "createdAt": "2026-12-07T13:08:36.175Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2508c-ea27-768e-9f2c-d2e93ebf76d9",
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *             "id": "01a2509e-d4e0-753d-99e8-5f0bae7e69f1",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40247,14 +40264,14 @@ export interface operations {
                      *             "instalmentNumber": 8,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
-                     *             "createdAt": "2026-12-07T12:49:01.986Z",
+                     *             "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "createdAt": "2026-12-07T13:08:36.188Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2508c-ea33-7272-8c75-87c837ae3cd6",
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *             "id": "01a2509e-d4ee-73ff-8e2e-543d4a4b172c",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40265,14 +40282,14 @@ export interface operations {
                      *             "instalmentNumber": 9,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
-                     *             "createdAt": "2026-12-07T12:49:01.998Z",
+                     *             "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "createdAt": "2026-12-07T13:08:36.199Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2508c-ea48-77cf-b8d6-55fb5a596374",
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *             "id": "01a2509e-d4fd-7593-bc62-02d04a20f1e9",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40283,14 +40300,14 @@ export interface operations {
                      *             "instalmentNumber": 10,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
-                     *             "createdAt": "2026-12-07T12:49:02.018Z",
+                     *             "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "createdAt": "2026-12-07T13:08:36.216Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2508c-ea59-70b7-99b7-ee0b7d7d20b6",
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *             "id": "01a2509e-d50a-7660-9a2a-173273e1607c",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40301,14 +40318,14 @@ export interface operations {
                      *             "instalmentNumber": 11,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
-                     *             "createdAt": "2026-12-07T12:49:02.037Z",
+                     *             "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "createdAt": "2026-12-07T13:08:36.228Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2508c-ea66-7481-b6b0-53e6383a9ac2",
-                     *             "councilId": "01a2508c-e008-7077-a82b-0dce368c59b2",
-                     *             "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *             "id": "01a2509e-d51f-74b7-950e-eae3fca41cad",
+                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40319,322 +40336,322 @@ export interface operations {
                      *             "instalmentNumber": 12,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
-                     *             "createdAt": "2026-12-07T12:49:02.048Z",
+                     *             "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "createdAt": "2026-12-07T13:08:36.248Z",
                      *             "funder": "council"
                      *           }
                      *         ],
                      *         "events": [
                      *           {
                      *             "seq": 15,
-                     *             "id": "01a2508c-e508-73ea-b4fd-884f95756a5e",
+                     *             "id": "01a2509e-cfde-70a7-92eb-a5be41b38cbc",
                      *             "type": "person.created",
                      *             "entityType": "person",
-                     *             "entityId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *             "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *             "payload": {
-                     *               "id": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "id": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxd9ocwc"
+                     *                 "carefirst": "JOURNEY-mxdadiyq"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:00.648Z"
+                     *             "occurredAt": "2026-12-07T13:08:34.884Z"
                      *           },
                      *           {
                      *             "seq": 16,
-                     *             "id": "01a2508c-e552-734b-9f1a-9e644ea83dab",
+                     *             "id": "01a2509e-d02c-726d-96d1-9af80c903e48",
                      *             "type": "person.updated",
                      *             "entityType": "person",
-                     *             "entityId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *             "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *             "payload": {
-                     *               "id": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "id": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "version": 2,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxd9ocwc"
+                     *                 "carefirst": "JOURNEY-mxdadiyq"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:00.746Z"
+                     *             "occurredAt": "2026-12-07T13:08:34.983Z"
                      *           },
                      *           {
                      *             "seq": 17,
-                     *             "id": "01a2508c-e595-776a-a846-3d71c20fab5c",
+                     *             "id": "01a2509e-d07c-776f-90c9-0b4b05ab683e",
                      *             "type": "assessment.created",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *             "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
                      *             "payload": {
-                     *               "id": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *               "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e"
+                     *               "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2"
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:00.814Z"
+                     *             "occurredAt": "2026-12-07T13:08:35.051Z"
                      *           },
                      *           {
                      *             "seq": 18,
-                     *             "id": "01a2508c-e5d2-75be-a45a-a05e7370eddd",
+                     *             "id": "01a2509e-d0c6-709e-b313-8eef63d056d8",
                      *             "type": "assessment.answers-saved",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *             "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
                      *             "payload": {
-                     *               "id": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *               "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e"
+                     *               "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2"
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:00.879Z"
+                     *             "occurredAt": "2026-12-07T13:08:35.138Z"
                      *           },
                      *           {
                      *             "seq": 19,
-                     *             "id": "01a2508c-e63d-7106-a035-b3350a9cef20",
+                     *             "id": "01a2509e-d103-7479-bfdc-055f9057f54e",
                      *             "type": "assessment.submitted",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *             "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
                      *             "payload": {
-                     *               "id": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *               "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e"
+                     *               "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2"
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:00.976Z"
+                     *             "occurredAt": "2026-12-07T13:08:35.196Z"
                      *           },
                      *           {
                      *             "seq": 20,
-                     *             "id": "01a2508c-e66c-765c-a288-161cadc2c1a7",
+                     *             "id": "01a2509e-d115-72dd-9f98-8ca19cf1c729",
                      *             "type": "assessment.agreed",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *             "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
                      *             "payload": {
-                     *               "id": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *               "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
                      *               "status": "agreed",
                      *               "version": 4,
                      *               "decision": "agree",
                      *               "eligible": true,
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "amendments": 0,
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e"
+                     *               "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2"
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:01.024Z"
+                     *             "occurredAt": "2026-12-07T13:08:35.218Z"
                      *           },
                      *           {
                      *             "seq": 21,
-                     *             "id": "01a2508c-e687-740b-a12c-566207dd6bae",
+                     *             "id": "01a2509e-d125-71db-af32-5ff706b851fd",
                      *             "type": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a2508c-e683-70f0-a1d2-5ecf60e7d49e",
+                     *             "entityId": "01a2509e-d122-7701-94a7-5f9e576b139a",
                      *             "payload": {
-                     *               "id": "01a2508c-e683-70f0-a1d2-5ecf60e7d49e",
+                     *               "id": "01a2509e-d122-7701-94a7-5f9e576b139a",
                      *               "method": "entered",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "effectiveFrom": "2026-04-01",
                      *               "weeklyContributionPence": 1500
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:01.057Z"
+                     *             "occurredAt": "2026-12-07T13:08:35.233Z"
                      *           },
                      *           {
                      *             "seq": 23,
-                     *             "id": "01a2508c-e71d-742d-94ae-7525e0619262",
+                     *             "id": "01a2509e-d188-70c3-acfd-0a387237f51c",
                      *             "type": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a2508c-e71a-7269-a580-ada36b9b8030",
+                     *             "entityId": "01a2509e-d186-739d-8f36-0a722daf0cac",
                      *             "payload": {
-                     *               "id": "01a2508c-e71a-7269-a580-ada36b9b8030",
+                     *               "id": "01a2509e-d186-739d-8f36-0a722daf0cac",
                      *               "method": "calculated",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "effectiveFrom": "2027-04-01",
-                     *               "chargingPolicyId": "01a2508c-e6b2-72c8-b25d-8958df393a65",
+                     *               "chargingPolicyId": "01a2509e-d145-7095-b869-22a2d96023cb",
                      *               "chargingPolicyVersion": 1,
                      *               "weeklyContributionPence": 10035
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:01.207Z"
+                     *             "occurredAt": "2026-12-07T13:08:35.332Z"
                      *           },
                      *           {
                      *             "seq": 24,
-                     *             "id": "01a2508c-e793-7063-981a-d3f2ec5c31ce",
+                     *             "id": "01a2509e-d1d5-75a4-bc5e-e032e3f5724d",
                      *             "type": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *             "payload": {
-                     *               "id": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "id": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "referral": null,
-                     *               "schemeId": "01a2508c-e060-71df-a89f-7774b9e9284a",
+                     *               "schemeId": "01a2509e-cb99-7319-b628-820d77794aa6",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *               "assessmentId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:01.318Z"
+                     *             "occurredAt": "2026-12-07T13:08:35.404Z"
                      *           },
                      *           {
                      *             "seq": 25,
-                     *             "id": "01a2508c-e829-7191-afd7-90fe1e410f33",
+                     *             "id": "01a2509e-d279-7180-9957-9ec6e6989958",
                      *             "type": "support-plan.created",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *             "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345",
                      *             "payload": {
-                     *               "id": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *               "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:01.473Z"
+                     *             "occurredAt": "2026-12-07T13:08:35.567Z"
                      *           },
                      *           {
                      *             "seq": 26,
-                     *             "id": "01a2508c-e855-7635-938c-21d521aff822",
+                     *             "id": "01a2509e-d2b8-74c5-8558-296306b10ec6",
                      *             "type": "support-plan.updated",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *             "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345",
                      *             "payload": {
-                     *               "id": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *               "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:01.519Z"
+                     *             "occurredAt": "2026-12-07T13:08:35.635Z"
                      *           },
                      *           {
                      *             "seq": 27,
-                     *             "id": "01a2508c-e88c-73b0-a5ee-c3bf37e349d6",
+                     *             "id": "01a2509e-d2f2-7291-898d-533a9b8df682",
                      *             "type": "support-plan.submitted",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *             "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345",
                      *             "payload": {
-                     *               "id": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *               "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:01.574Z"
+                     *             "occurredAt": "2026-12-07T13:08:35.693Z"
                      *           },
                      *           {
                      *             "seq": 28,
-                     *             "id": "01a2508c-e89e-7186-9f21-201b0399954a",
+                     *             "id": "01a2509e-d30c-7115-964c-117484321825",
                      *             "type": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *             "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345",
                      *             "payload": {
-                     *               "id": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *               "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "decision": {
-                     *                 "id": "01a2508c-e898-775d-9edb-87b226defac4",
+                     *                 "id": "01a2509e-d306-71cb-b5a4-5d03c3e806fa",
                      *                 "stage": "coordinator",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:01.587Z"
+                     *             "occurredAt": "2026-12-07T13:08:35.709Z"
                      *           },
                      *           {
                      *             "seq": 29,
-                     *             "id": "01a2508c-e8b0-774d-ba59-76fdad68fd81",
+                     *             "id": "01a2509e-d320-7448-a0e6-a9e59c02ddec",
                      *             "type": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *             "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345",
                      *             "payload": {
-                     *               "id": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *               "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "decision": {
-                     *                 "id": "01a2508c-e8aa-71a5-8201-8b3d3c8418f7",
+                     *                 "id": "01a2509e-d318-7655-af15-0b5dcd74a1d3",
                      *                 "stage": "team-manager",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:01.607Z"
+                     *             "occurredAt": "2026-12-07T13:08:35.732Z"
                      *           },
                      *           {
                      *             "seq": 30,
-                     *             "id": "01a2508c-e8ce-7396-ac2c-3bbabcb3b810",
+                     *             "id": "01a2509e-d342-70d1-b4b6-71e7647fa83b",
                      *             "type": "support-plan.approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *             "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345",
                      *             "payload": {
-                     *               "id": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *               "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 6,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "decision": {
-                     *                 "id": "01a2508c-e8bb-75a7-9467-8f47fe743826",
+                     *                 "id": "01a2509e-d329-75db-8e51-966cf0ea8f22",
                      *                 "stage": "panel",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:01.622Z"
+                     *             "occurredAt": "2026-12-07T13:08:35.749Z"
                      *           },
                      *           {
                      *             "seq": 31,
-                     *             "id": "01a2508c-e8ce-7397-9268-58deb3ce57ac",
+                     *             "id": "01a2509e-d342-70d2-a14a-8c17858b1063",
                      *             "type": "budget.agreed",
                      *             "entityType": "budget",
-                     *             "entityId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *             "payload": {
-                     *               "id": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "id": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "referral": null,
-                     *               "schemeId": "01a2508c-e060-71df-a89f-7774b9e9284a",
+                     *               "schemeId": "01a2509e-cb99-7319-b628-820d77794aa6",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *               "assessmentId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:01.622Z"
+                     *             "occurredAt": "2026-12-07T13:08:35.749Z"
                      *           },
                      *           {
                      *             "seq": 32,
-                     *             "id": "01a2508c-e8ce-7398-b470-17aac23c824b",
+                     *             "id": "01a2509e-d342-70d3-b033-cd44d2ca6221",
                      *             "type": "payment-agreement.created",
                      *             "entityType": "payment-agreement",
-                     *             "entityId": "01a2508c-e8c3-757a-95db-4af6591566c0",
+                     *             "entityId": "01a2509e-d331-7413-9d33-ed45e86bdc0e",
                      *             "payload": {
-                     *               "id": "01a2508c-e8c3-757a-95db-4af6591566c0",
+                     *               "id": "01a2509e-d331-7413-9d33-ed45e86bdc0e",
                      *               "funders": [
                      *                 "council"
                      *               ],
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "frequency": "monthly",
                      *               "startDate": "2026-12-01",
                      *               "collection": "net",
@@ -40643,334 +40660,334 @@ export interface operations {
                      *               "grossAnnualPence": 4027500,
                      *               "contributionAnnualPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:01.622Z"
+                     *             "occurredAt": "2026-12-07T13:08:35.749Z"
                      *           },
                      *           {
                      *             "seq": 33,
-                     *             "id": "01a2508c-e8ce-7399-9188-71b50e0cbc37",
+                     *             "id": "01a2509e-d342-70d4-9302-1c5e406adb4c",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a2508c-e8c8-733d-9293-af05bc30f13e",
+                     *             "entityId": "01a2509e-d33a-76e2-8a76-ca8f1541ef23",
                      *             "payload": {
-                     *               "id": "01a2508c-e8c8-733d-9293-af05bc30f13e",
+                     *               "id": "01a2509e-d33a-76e2-8a76-ca8f1541ef23",
                      *               "kind": "first",
                      *               "status": "scheduled",
                      *               "dueDate": "2026-12-29",
                      *               "version": 1,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:01.622Z"
+                     *             "occurredAt": "2026-12-07T13:08:35.749Z"
                      *           },
                      *           {
                      *             "seq": 34,
-                     *             "id": "01a2508c-e8ce-739a-9158-f428d487ba6e",
+                     *             "id": "01a2509e-d342-70d5-8609-4020da9a9702",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
+                     *             "entityId": "01a2509e-d33a-76e3-a54d-9c922fc30429",
                      *             "payload": {
-                     *               "id": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
+                     *               "id": "01a2509e-d33a-76e3-a54d-9c922fc30429",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:01.622Z"
+                     *             "occurredAt": "2026-12-07T13:08:35.749Z"
                      *           },
                      *           {
                      *             "seq": 37,
-                     *             "id": "01a2508c-e913-76b3-a36a-69124fe173a5",
+                     *             "id": "01a2509e-d38a-751e-8a60-c597906ffa00",
                      *             "type": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a2508c-e90c-73ca-99e4-927004c0d3f4",
+                     *             "entityId": "01a2509e-d37c-7676-a08b-bce7996f69e9",
                      *             "payload": {
-                     *               "id": "01a2508c-e90c-73ca-99e4-927004c0d3f4",
+                     *               "id": "01a2509e-d37c-7676-a08b-bce7996f69e9",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "referral": null,
-                     *               "schemeId": "01a2508c-e8d4-71d2-be8a-589d82cf7e17",
+                     *               "schemeId": "01a2509e-d34b-72b2-be9f-7332418dcb90",
                      *               "startDate": "2027-04-01",
-                     *               "assessmentId": "01a2508c-e590-7036-b180-7334e7c3baba",
-                     *               "upratingRunId": "01a2508c-e8e5-76a7-80c4-0eb91879eae1",
+                     *               "assessmentId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *               "upratingRunId": "01a2509e-d35c-77cf-8f06-7cc99ddf7ebf",
                      *               "netAnnualPence": 4074800,
                      *               "rasAnnualPence": 4152800,
-                     *               "replacesBudgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "replacesBudgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "totalAnnualPence": 4152800,
                      *               "councilAnnualPence": 4152800,
                      *               "annualContributionPence": 78000,
                      *               "transitionalProtectionPence": 0
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:01.701Z"
+                     *             "occurredAt": "2026-12-07T13:08:35.831Z"
                      *           },
                      *           {
                      *             "seq": 38,
-                     *             "id": "01a2508c-e913-76b4-9170-2be843fdaaf0",
+                     *             "id": "01a2509e-d38a-751f-a901-e7f0ba20fbb0",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a2508c-e90e-7589-8d5e-138657ec9c8e",
+                     *             "entityId": "01a2509e-d37f-7755-8f77-80096e317746",
                      *             "payload": {
-                     *               "id": "01a2508c-e90e-7589-8d5e-138657ec9c8e",
+                     *               "id": "01a2509e-d37f-7755-8f77-80096e317746",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
-                     *               "upratingRunId": "01a2508c-e8e5-76a7-80c4-0eb91879eae1",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "upratingRunId": "01a2509e-d35c-77cf-8f06-7cc99ddf7ebf",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:01.701Z"
+                     *             "occurredAt": "2026-12-07T13:08:35.831Z"
                      *           },
                      *           {
                      *             "seq": 40,
-                     *             "id": "01a2508c-e924-760a-a3c4-3bb916763ba1",
+                     *             "id": "01a2509e-d39b-7602-8503-5dad1dd49a33",
                      *             "type": "direct-payment-agreement.created",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a2508c-e920-7622-b736-ad7043caf721",
+                     *             "entityId": "01a2509e-d397-7550-ba1e-a12db3db082b",
                      *             "payload": {
-                     *               "id": "01a2508c-e920-7622-b736-ad7043caf721",
+                     *               "id": "01a2509e-d397-7550-ba1e-a12db3db082b",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:01.725Z"
+                     *             "occurredAt": "2026-12-07T13:08:35.861Z"
                      *           },
                      *           {
                      *             "seq": 57,
-                     *             "id": "01a2508c-ea77-75cb-a1e0-504c465e20ae",
+                     *             "id": "01a2509e-d535-731d-a447-c9d53d24ae5e",
                      *             "type": "account-return.recorded",
                      *             "entityType": "account-return",
-                     *             "entityId": "01a2508c-ea75-732a-bcf4-7a75996d8e82",
+                     *             "entityId": "01a2509e-d531-7515-82fb-37ab04859bca",
                      *             "payload": {
-                     *               "id": "01a2508c-ea75-732a-bcf4-7a75996d8e82",
+                     *               "id": "01a2509e-d531-7515-82fb-37ab04859bca",
                      *               "matches": true,
                      *               "periodTo": "2026-12-31",
                      *               "periodFrom": "2026-12-01",
-                     *               "agreementId": "01a2508c-e920-7622-b736-ad7043caf721"
+                     *               "agreementId": "01a2509e-d397-7550-ba1e-a12db3db082b"
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:02.065Z"
+                     *             "occurredAt": "2026-12-07T13:08:36.267Z"
                      *           },
                      *           {
                      *             "seq": 60,
-                     *             "id": "01a2508c-ead0-7380-adaa-ef7d08e8c612",
+                     *             "id": "01a2509e-d598-72c0-a666-6230a93e2fa4",
                      *             "type": "direct-payment-agreement.suspended",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a2508c-e920-7622-b736-ad7043caf721",
+                     *             "entityId": "01a2509e-d397-7550-ba1e-a12db3db082b",
                      *             "payload": {
-                     *               "id": "01a2508c-e920-7622-b736-ad7043caf721",
+                     *               "id": "01a2509e-d397-7550-ba1e-a12db3db082b",
                      *               "reason": "The card provider is re-issuing the card",
                      *               "status": "suspended",
                      *               "version": 2,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:02.152Z"
+                     *             "occurredAt": "2026-12-07T13:08:36.371Z"
                      *           },
                      *           {
                      *             "seq": 61,
-                     *             "id": "01a2508c-ead9-7377-8c46-945bc828bfbd",
+                     *             "id": "01a2509e-d5a4-73df-99ff-2e250512865f",
                      *             "type": "direct-payment-agreement.reinstated",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a2508c-e920-7622-b736-ad7043caf721",
+                     *             "entityId": "01a2509e-d397-7550-ba1e-a12db3db082b",
                      *             "payload": {
-                     *               "id": "01a2508c-e920-7622-b736-ad7043caf721",
+                     *               "id": "01a2509e-d397-7550-ba1e-a12db3db082b",
                      *               "reason": "New card issued",
                      *               "status": "active",
                      *               "version": 3,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:02.167Z"
+                     *             "occurredAt": "2026-12-07T13:08:36.384Z"
                      *           },
                      *           {
                      *             "seq": 62,
-                     *             "id": "01a2508c-eb14-75ae-89a4-563d51e94a17",
+                     *             "id": "01a2509e-d5fb-771d-aafc-dae4fde41510",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a2508c-eb12-739c-b6df-fb51d4eeb89b",
+                     *             "entityId": "01a2509e-d5f8-7074-b0b7-4c2c473d1f5e",
                      *             "payload": {
-                     *               "id": "01a2508c-eb12-739c-b6df-fb51d4eeb89b",
+                     *               "id": "01a2509e-d5f8-7074-b0b7-4c2c473d1f5e",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-03-01",
                      *               "version": 1,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:02.224Z"
+                     *             "occurredAt": "2026-12-07T13:08:36.471Z"
                      *           },
                      *           {
                      *             "seq": 63,
-                     *             "id": "01a2508c-eb4e-75af-9b46-0fdfea59e151",
+                     *             "id": "01a2509e-d64a-75fc-94e8-8cd6d3e64d3b",
                      *             "type": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a2508c-e90e-7589-8d5e-138657ec9c8e",
+                     *             "entityId": "01a2509e-d37f-7755-8f77-80096e317746",
                      *             "payload": {
-                     *               "id": "01a2508c-e90e-7589-8d5e-138657ec9c8e",
+                     *               "id": "01a2509e-d37f-7755-8f77-80096e317746",
                      *               "kind": "interim",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-04-01",
                      *               "version": 2,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:02.281Z"
+                     *             "occurredAt": "2026-12-07T13:08:36.548Z"
                      *           },
                      *           {
                      *             "seq": 64,
-                     *             "id": "01a2508c-eb70-7732-9adb-e861a45429a4",
+                     *             "id": "01a2509e-d66c-72dd-a002-97e38576eb4a",
                      *             "type": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
+                     *             "entityId": "01a2509e-d33a-76e3-a54d-9c922fc30429",
                      *             "payload": {
-                     *               "id": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
+                     *               "id": "01a2509e-d33a-76e3-a54d-9c922fc30429",
                      *               "kind": "annual",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 2,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": 3155153
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:02.312Z"
+                     *             "occurredAt": "2026-12-07T13:08:36.581Z"
                      *           },
                      *           {
                      *             "seq": 66,
-                     *             "id": "01a2508c-eb8c-71ef-9792-cef7c56444df",
+                     *             "id": "01a2509e-d68a-7740-8ab5-583b39ef9626",
                      *             "type": "review.clawback-decided",
                      *             "entityType": "review",
-                     *             "entityId": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
+                     *             "entityId": "01a2509e-d33a-76e3-a54d-9c922fc30429",
                      *             "payload": {
-                     *               "id": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
+                     *               "id": "01a2509e-d33a-76e3-a54d-9c922fc30429",
                      *               "kind": "annual",
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 3,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "decision": "reduce",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "amountPence": 1577576,
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:02.342Z"
+                     *             "occurredAt": "2026-12-07T13:08:36.612Z"
                      *           },
                      *           {
                      *             "seq": 67,
-                     *             "id": "01a2508c-eba9-725e-b7e9-e96ed9564892",
+                     *             "id": "01a2509e-d6a2-77c2-a220-4ed066ebae92",
                      *             "type": "appeal.lodged",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a2508c-eba6-7226-8c19-67e37a2cd2e5",
+                     *             "entityId": "01a2509e-d69e-70de-9002-f62b28c3bd31",
                      *             "payload": {
-                     *               "id": "01a2508c-eba6-7226-8c19-67e37a2cd2e5",
+                     *               "id": "01a2509e-d69e-70de-9002-f62b28c3bd31",
                      *               "planId": null,
                      *               "status": "lodged",
                      *               "subject": "budget",
                      *               "version": 1,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:02.372Z"
+                     *             "occurredAt": "2026-12-07T13:08:36.636Z"
                      *           },
                      *           {
                      *             "seq": 68,
-                     *             "id": "01a2508c-ebd9-720c-80b8-8ebe36a8d0fc",
+                     *             "id": "01a2509e-d6ca-7069-9b23-24076d86f36d",
                      *             "type": "appeal.not-upheld",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a2508c-eba6-7226-8c19-67e37a2cd2e5",
+                     *             "entityId": "01a2509e-d69e-70de-9002-f62b28c3bd31",
                      *             "payload": {
-                     *               "id": "01a2508c-eba6-7226-8c19-67e37a2cd2e5",
+                     *               "id": "01a2509e-d69e-70de-9002-f62b28c3bd31",
                      *               "planId": null,
                      *               "status": "not-upheld",
                      *               "subject": "budget",
                      *               "version": 2,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:02.420Z"
+                     *             "occurredAt": "2026-12-07T13:08:36.679Z"
                      *           },
                      *           {
                      *             "seq": 74,
-                     *             "id": "01a2508c-ed88-7294-b489-1215429bc8bb",
+                     *             "id": "01a2509e-d83f-755c-a48f-a8fbdcc3f1a9",
                      *             "type": "budget.ended",
                      *             "entityType": "budget",
-                     *             "entityId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *             "payload": {
-                     *               "id": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "id": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "status": "ended",
                      *               "endDate": "2027-09-30",
                      *               "version": 3,
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "referral": null,
-                     *               "schemeId": "01a2508c-e060-71df-a89f-7774b9e9284a",
+                     *               "schemeId": "01a2509e-cb99-7319-b628-820d77794aa6",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *               "assessmentId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:02.851Z"
+                     *             "occurredAt": "2026-12-07T13:08:37.051Z"
                      *           },
                      *           {
                      *             "seq": 44,
-                     *             "id": "01a2508c-e991-75cf-bd5f-47a5802e3005",
+                     *             "id": "01a2509e-d426-7280-ae8d-e696b51e64e7",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2508c-e98a-7621-91b1-e4066463dd42",
+                     *             "entityId": "01a2509e-d41d-7196-8d1d-28b06b2bc0a0",
                      *             "payload": {
-                     *               "id": "01a2508c-e98a-7621-91b1-e4066463dd42",
+                     *               "id": "01a2509e-d41d-7196-8d1d-28b06b2bc0a0",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "direction": "in",
                      *               "occurredOn": "2026-12-01",
                      *               "amountPence": 329125,
-                     *               "paymentRunId": "01a2508c-e969-70a9-8c7e-4f4fc937cf37",
+                     *               "paymentRunId": "01a2509e-d3f0-74fd-9263-8338c5a2adee",
                      *               "instalmentNumber": 1
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:01.827Z"
+                     *             "occurredAt": "2026-12-07T13:08:35.987Z"
                      *           },
                      *           {
                      *             "seq": 46,
-                     *             "id": "01a2508c-e9ce-737e-ad17-262f2e1c47e2",
+                     *             "id": "01a2509e-d47b-7670-9221-9bcc2ccb6f5d",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2508c-e9cc-76e0-beb2-5d0009570da7",
+                     *             "entityId": "01a2509e-d478-7732-9502-cd14ec28fc8a",
                      *             "payload": {
-                     *               "id": "01a2508c-e9cc-76e0-beb2-5d0009570da7",
+                     *               "id": "01a2509e-d478-7732-9502-cd14ec28fc8a",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:49:01.893Z",
-                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *               "createdAt": "2026-12-07T13:08:36.081Z",
+                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-01-01",
@@ -40980,23 +40997,23 @@ export interface operations {
                      *               "instalmentNumber": 2,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:01.893Z"
+                     *             "occurredAt": "2026-12-07T13:08:36.081Z"
                      *           },
                      *           {
                      *             "seq": 47,
-                     *             "id": "01a2508c-e9e7-76cb-8731-0a6bf9cfab46",
+                     *             "id": "01a2509e-d49c-7786-a8fe-6d597eb9fe9c",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2508c-e9e5-7299-b197-e5dd51fd92ce",
+                     *             "entityId": "01a2509e-d499-75b4-baa1-18ca2ef1e0de",
                      *             "payload": {
-                     *               "id": "01a2508c-e9e5-7299-b197-e5dd51fd92ce",
+                     *               "id": "01a2509e-d499-75b4-baa1-18ca2ef1e0de",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:49:01.920Z",
-                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *               "createdAt": "2026-12-07T13:08:36.113Z",
+                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-02-01",
@@ -41006,23 +41023,23 @@ export interface operations {
                      *               "instalmentNumber": 3,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:01.920Z"
+                     *             "occurredAt": "2026-12-07T13:08:36.113Z"
                      *           },
                      *           {
                      *             "seq": 48,
-                     *             "id": "01a2508c-e9f3-75da-81a4-3d4ad436ee80",
+                     *             "id": "01a2509e-d4ab-70a7-8d3d-026662ed7aa3",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2508c-e9f1-722c-87af-ab964a9773d4",
+                     *             "entityId": "01a2509e-d4a9-76d0-aca3-38c40ae1231a",
                      *             "payload": {
-                     *               "id": "01a2508c-e9f1-722c-87af-ab964a9773d4",
+                     *               "id": "01a2509e-d4a9-76d0-aca3-38c40ae1231a",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:49:01.932Z",
-                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *               "createdAt": "2026-12-07T13:08:36.131Z",
+                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-03-01",
@@ -41032,23 +41049,23 @@ export interface operations {
                      *               "instalmentNumber": 4,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:01.932Z"
+                     *             "occurredAt": "2026-12-07T13:08:36.131Z"
                      *           },
                      *           {
                      *             "seq": 49,
-                     *             "id": "01a2508c-ea01-76db-a75c-ab7eb10699f6",
+                     *             "id": "01a2509e-d4bb-76f7-bd52-8ccb4781f69e",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2508c-e9ff-7747-9edb-31db3b431069",
+                     *             "entityId": "01a2509e-d4b9-726f-b557-8ec922631a8f",
                      *             "payload": {
-                     *               "id": "01a2508c-e9ff-7747-9edb-31db3b431069",
+                     *               "id": "01a2509e-d4b9-726f-b557-8ec922631a8f",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:49:01.946Z",
-                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *               "createdAt": "2026-12-07T13:08:36.148Z",
+                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-04-01",
@@ -41058,23 +41075,23 @@ export interface operations {
                      *               "instalmentNumber": 5,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:01.946Z"
+                     *             "occurredAt": "2026-12-07T13:08:36.148Z"
                      *           },
                      *           {
                      *             "seq": 50,
-                     *             "id": "01a2508c-ea0f-7789-bd38-7156d59f6de8",
+                     *             "id": "01a2509e-d4c8-75ae-9ce9-c3d7869cfd2b",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2508c-ea0d-71c3-a695-68d5a68f791f",
+                     *             "entityId": "01a2509e-d4c6-7767-bf04-409d30d73cc6",
                      *             "payload": {
-                     *               "id": "01a2508c-ea0d-71c3-a695-68d5a68f791f",
+                     *               "id": "01a2509e-d4c6-7767-bf04-409d30d73cc6",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:49:01.959Z",
-                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *               "createdAt": "2026-12-07T13:08:36.161Z",
+                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-05-01",
@@ -41084,23 +41101,23 @@ export interface operations {
                      *               "instalmentNumber": 6,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:01.959Z"
+                     *             "occurredAt": "2026-12-07T13:08:36.161Z"
                      *           },
                      *           {
                      *             "seq": 51,
-                     *             "id": "01a2508c-ea1c-73e1-a649-8b264e961811",
+                     *             "id": "01a2509e-d4d5-74db-8f0a-4513bf92b99f",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2508c-ea1b-703b-92e5-5bf4b61c2b85",
+                     *             "entityId": "01a2509e-d4d4-707f-9c8c-53e21c4d917c",
                      *             "payload": {
-                     *               "id": "01a2508c-ea1b-703b-92e5-5bf4b61c2b85",
+                     *               "id": "01a2509e-d4d4-707f-9c8c-53e21c4d917c",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:49:01.974Z",
-                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *               "createdAt": "2026-12-07T13:08:36.175Z",
+                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-06-01",
@@ -41110,23 +41127,23 @@ export interface operations {
                      *               "instalmentNumber": 7,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:01.974Z"
+                     *             "occurredAt": "2026-12-07T13:08:36.175Z"
                      *           },
                      *           {
                      *             "seq": 52,
-                     *             "id": "01a2508c-ea29-7418-8992-874c4e321b29",
+                     *             "id": "01a2509e-d4e2-7650-8ae4-25a875679b66",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2508c-ea27-768e-9f2c-d2e93ebf76d9",
+                     *             "entityId": "01a2509e-d4e0-753d-99e8-5f0bae7e69f1",
                      *             "payload": {
-                     *               "id": "01a2508c-ea27-768e-9f2c-d2e93ebf76d9",
+                     *               "id": "01a2509e-d4e0-753d-99e8-5f0bae7e69f1",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:49:01.986Z",
-                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *               "createdAt": "2026-12-07T13:08:36.188Z",
+                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-07-01",
@@ -41136,23 +41153,23 @@ export interface operations {
                      *               "instalmentNumber": 8,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:01.986Z"
+                     *             "occurredAt": "2026-12-07T13:08:36.188Z"
                      *           },
                      *           {
                      *             "seq": 53,
-                     *             "id": "01a2508c-ea39-752f-ac0f-7bd57561565a",
+                     *             "id": "01a2509e-d4f2-7677-b360-c63514304a93",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2508c-ea33-7272-8c75-87c837ae3cd6",
+                     *             "entityId": "01a2509e-d4ee-73ff-8e2e-543d4a4b172c",
                      *             "payload": {
-                     *               "id": "01a2508c-ea33-7272-8c75-87c837ae3cd6",
+                     *               "id": "01a2509e-d4ee-73ff-8e2e-543d4a4b172c",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:49:01.998Z",
-                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *               "createdAt": "2026-12-07T13:08:36.199Z",
+                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-08-01",
@@ -41162,23 +41179,23 @@ export interface operations {
                      *               "instalmentNumber": 9,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:01.998Z"
+                     *             "occurredAt": "2026-12-07T13:08:36.199Z"
                      *           },
                      *           {
                      *             "seq": 54,
-                     *             "id": "01a2508c-ea4a-7594-ba42-550ea75d5a48",
+                     *             "id": "01a2509e-d4ff-7413-b8ca-599b517a81af",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2508c-ea48-77cf-b8d6-55fb5a596374",
+                     *             "entityId": "01a2509e-d4fd-7593-bc62-02d04a20f1e9",
                      *             "payload": {
-                     *               "id": "01a2508c-ea48-77cf-b8d6-55fb5a596374",
+                     *               "id": "01a2509e-d4fd-7593-bc62-02d04a20f1e9",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:49:02.018Z",
-                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *               "createdAt": "2026-12-07T13:08:36.216Z",
+                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-09-01",
@@ -41188,23 +41205,23 @@ export interface operations {
                      *               "instalmentNumber": 10,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:02.018Z"
+                     *             "occurredAt": "2026-12-07T13:08:36.216Z"
                      *           },
                      *           {
                      *             "seq": 55,
-                     *             "id": "01a2508c-ea5b-71ba-a8ec-f2a029a8d502",
+                     *             "id": "01a2509e-d50c-74a6-965b-e6bf5ae5770a",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2508c-ea59-70b7-99b7-ee0b7d7d20b6",
+                     *             "entityId": "01a2509e-d50a-7660-9a2a-173273e1607c",
                      *             "payload": {
-                     *               "id": "01a2508c-ea59-70b7-99b7-ee0b7d7d20b6",
+                     *               "id": "01a2509e-d50a-7660-9a2a-173273e1607c",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:49:02.037Z",
-                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *               "createdAt": "2026-12-07T13:08:36.228Z",
+                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-10-01",
@@ -41214,23 +41231,23 @@ export interface operations {
                      *               "instalmentNumber": 11,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:02.037Z"
+                     *             "occurredAt": "2026-12-07T13:08:36.228Z"
                      *           },
                      *           {
                      *             "seq": 56,
-                     *             "id": "01a2508c-ea6a-7656-82a7-7bc4a1cd7318",
+                     *             "id": "01a2509e-d522-729c-9219-225d00fddd85",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2508c-ea66-7481-b6b0-53e6383a9ac2",
+                     *             "entityId": "01a2509e-d51f-74b7-950e-eae3fca41cad",
                      *             "payload": {
-                     *               "id": "01a2508c-ea66-7481-b6b0-53e6383a9ac2",
+                     *               "id": "01a2509e-d51f-74b7-950e-eae3fca41cad",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:49:02.048Z",
-                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *               "createdAt": "2026-12-07T13:08:36.248Z",
+                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-11-01",
@@ -41240,78 +41257,78 @@ export interface operations {
                      *               "instalmentNumber": 12,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:02.048Z"
+                     *             "occurredAt": "2026-12-07T13:08:36.248Z"
                      *           },
                      *           {
                      *             "seq": 65,
-                     *             "id": "01a2508c-eb8c-71ee-9bc2-ecc588a3a101",
+                     *             "id": "01a2509e-d68a-773f-aa19-156481914415",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2508c-eb89-75f3-a7e1-f4715d4d714e",
+                     *             "entityId": "01a2509e-d687-717a-b388-15fdc571dd28",
                      *             "payload": {
-                     *               "id": "01a2508c-eb89-75f3-a7e1-f4715d4d714e",
+                     *               "id": "01a2509e-d687-717a-b388-15fdc571dd28",
                      *               "kind": "clawback",
                      *               "funder": "council",
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "amountPence": 1577576
                      *             },
-                     *             "occurredAt": "2026-12-07T12:49:02.342Z"
+                     *             "occurredAt": "2026-12-07T13:08:36.612Z"
                      *           }
                      *         ],
                      *         "auditTrail": [
                      *           {
-                     *             "id": "01a2508c-e502-7160-9be2-fb344d98191c",
-                     *             "actor": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *             "id": "01a2509e-cfd8-7635-9408-c9dd582ca0fc",
+                     *             "actor": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
                      *             "actorName": "[redacted]",
                      *             "action": "person.created",
                      *             "entityType": "person",
-                     *             "entityId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *             "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "id": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxd9ocwc"
+                     *                 "carefirst": "JOURNEY-mxdadiyq"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "at": "2026-12-07T12:49:00.648Z"
+                     *             "at": "2026-12-07T13:08:34.884Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-e54f-726a-90c3-43faf6906382",
-                     *             "actor": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *             "id": "01a2509e-d02a-72dd-80d7-581a0ee04e29",
+                     *             "actor": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
                      *             "actorName": "[redacted]",
                      *             "action": "person.updated",
                      *             "entityType": "person",
-                     *             "entityId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *             "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *             "before": {
-                     *               "id": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "id": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxd9ocwc"
+                     *                 "carefirst": "JOURNEY-mxdadiyq"
                      *               },
                      *               "caresForPersonId": null
                      *             },
                      *             "after": {
-                     *               "id": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "id": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "version": 2,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxd9ocwc"
+                     *                 "carefirst": "JOURNEY-mxdadiyq"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "at": "2026-12-07T12:49:00.746Z"
+                     *             "at": "2026-12-07T13:08:34.983Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-e568-77b8-94cb-5adb837e8c52",
-                     *             "actor": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *             "id": "01a2509e-d03c-7777-8664-ee1b08694e52",
+                     *             "actor": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
                      *             "actorName": "[redacted]",
                      *             "action": "equality-monitoring.recorded",
                      *             "entityType": "person",
-                     *             "entityId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *             "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *             "before": null,
                      *             "after": {
                      *               "changed": [
@@ -41321,363 +41338,363 @@ export interface operations {
                      *                 "primarySupportReason"
                      *               ],
                      *               "version": 1,
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
                      *             },
-                     *             "at": "2026-12-07T12:49:00.771Z"
+                     *             "at": "2026-12-07T13:08:34.995Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-e585-73cd-a8f3-9218f0ac840d",
-                     *             "actor": "key:01a2508c-e02a-746e-907a-06a879e48260",
+                     *             "id": "01a2509e-d04e-7615-a2f3-25db0d1fa083",
+                     *             "actor": "key:01a2509e-cb73-7087-835d-c4b0aca6675b",
                      *             "actorName": null,
                      *             "action": "equality-monitoring.read",
                      *             "entityType": "person",
-                     *             "entityId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *             "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *             "before": null,
                      *             "after": {
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "recorded": true
                      *             },
-                     *             "at": "2026-12-07T12:49:00.800Z"
+                     *             "at": "2026-12-07T13:08:35.020Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-e593-7576-b8f7-37774892d11f",
-                     *             "actor": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *             "id": "01a2509e-d07a-7075-b87e-06e11716d5bc",
+                     *             "actor": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.created",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *             "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *               "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e"
+                     *               "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2"
                      *             },
-                     *             "at": "2026-12-07T12:49:00.814Z"
+                     *             "at": "2026-12-07T13:08:35.051Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-e5d1-7518-a865-e59a645ca3a7",
-                     *             "actor": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *             "id": "01a2509e-d0c5-73c7-9822-e2349b749a9d",
+                     *             "actor": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.answers-saved",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *             "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
                      *             "before": {
-                     *               "id": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *               "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e"
+                     *               "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2"
                      *             },
                      *             "after": {
-                     *               "id": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *               "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e"
+                     *               "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2"
                      *             },
-                     *             "at": "2026-12-07T12:49:00.879Z"
+                     *             "at": "2026-12-07T13:08:35.138Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-e638-765f-bc03-3ec63adcc571",
-                     *             "actor": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *             "id": "01a2509e-d102-71c4-aa9d-608897aea361",
+                     *             "actor": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.submitted",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *             "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
                      *             "before": {
-                     *               "id": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *               "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e"
+                     *               "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2"
                      *             },
                      *             "after": {
-                     *               "id": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *               "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e"
+                     *               "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2"
                      *             },
-                     *             "at": "2026-12-07T12:49:00.976Z"
+                     *             "at": "2026-12-07T13:08:35.196Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-e668-7146-b23f-fa142b3c11c7",
-                     *             "actor": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *             "id": "01a2509e-d114-741b-a67c-76a8e089547c",
+                     *             "actor": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.agreed",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *             "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
                      *             "before": {
-                     *               "id": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *               "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e"
+                     *               "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2"
                      *             },
                      *             "after": {
-                     *               "id": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *               "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
                      *               "status": "agreed",
                      *               "version": 4,
                      *               "decision": "agree",
                      *               "eligible": true,
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "amendments": 0,
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a2508c-e03f-74a5-bb99-056c58cd715e"
+                     *               "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2"
                      *             },
-                     *             "at": "2026-12-07T12:49:01.024Z"
+                     *             "at": "2026-12-07T13:08:35.218Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-e686-720f-b714-d328079136a3",
-                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "id": "01a2509e-d124-7064-9c0f-def636295e24",
+                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *             "actorName": "[redacted]",
                      *             "action": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a2508c-e683-70f0-a1d2-5ecf60e7d49e",
+                     *             "entityId": "01a2509e-d122-7701-94a7-5f9e576b139a",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2508c-e683-70f0-a1d2-5ecf60e7d49e",
+                     *               "id": "01a2509e-d122-7701-94a7-5f9e576b139a",
                      *               "method": "entered",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "effectiveFrom": "2026-04-01",
                      *               "weeklyContributionPence": 1500
                      *             },
-                     *             "at": "2026-12-07T12:49:01.057Z"
+                     *             "at": "2026-12-07T13:08:35.233Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-e71b-7618-859e-075706199bc3",
-                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "id": "01a2509e-d187-7597-a6c3-57c0d8fb01bf",
+                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *             "actorName": "[redacted]",
                      *             "action": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a2508c-e71a-7269-a580-ada36b9b8030",
+                     *             "entityId": "01a2509e-d186-739d-8f36-0a722daf0cac",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2508c-e71a-7269-a580-ada36b9b8030",
+                     *               "id": "01a2509e-d186-739d-8f36-0a722daf0cac",
                      *               "method": "calculated",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "effectiveFrom": "2027-04-01",
-                     *               "chargingPolicyId": "01a2508c-e6b2-72c8-b25d-8958df393a65",
+                     *               "chargingPolicyId": "01a2509e-d145-7095-b869-22a2d96023cb",
                      *               "chargingPolicyVersion": 1,
                      *               "weeklyContributionPence": 10035
                      *             },
-                     *             "at": "2026-12-07T12:49:01.207Z"
+                     *             "at": "2026-12-07T13:08:35.332Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-e792-7784-9f57-ecf6b2a3b228",
-                     *             "actor": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *             "id": "01a2509e-d1d3-77bb-af96-154a7a649276",
+                     *             "actor": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "id": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "referral": null,
-                     *               "schemeId": "01a2508c-e060-71df-a89f-7774b9e9284a",
+                     *               "schemeId": "01a2509e-cb99-7319-b628-820d77794aa6",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *               "assessmentId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-12-07T12:49:01.318Z"
+                     *             "at": "2026-12-07T13:08:35.404Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-e828-7132-9b19-8521c0ff111e",
-                     *             "actor": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *             "id": "01a2509e-d277-7015-a1ef-72893fb9bc83",
+                     *             "actor": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.created",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *             "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *               "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
                      *             },
-                     *             "at": "2026-12-07T12:49:01.473Z"
+                     *             "at": "2026-12-07T13:08:35.567Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-e854-727e-8b16-6baed5c332b6",
-                     *             "actor": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *             "id": "01a2509e-d2b7-71a0-8f0a-8be3ac23719c",
+                     *             "actor": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.updated",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *             "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345",
                      *             "before": {
-                     *               "id": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *               "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
                      *             },
                      *             "after": {
-                     *               "id": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *               "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
                      *             },
-                     *             "at": "2026-12-07T12:49:01.519Z"
+                     *             "at": "2026-12-07T13:08:35.635Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-e88a-744e-839f-b2e62cd6488b",
-                     *             "actor": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *             "id": "01a2509e-d2f1-7177-bdb8-441f49ff831c",
+                     *             "actor": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.submitted",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *             "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345",
                      *             "before": {
-                     *               "id": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *               "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
                      *             },
                      *             "after": {
-                     *               "id": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *               "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
                      *             },
-                     *             "at": "2026-12-07T12:49:01.574Z"
+                     *             "at": "2026-12-07T13:08:35.693Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-e89c-744f-b589-397b4ddbd594",
-                     *             "actor": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *             "id": "01a2509e-d30b-7330-b7c5-27e0606bdaa7",
+                     *             "actor": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *             "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345",
                      *             "before": {
-                     *               "id": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *               "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
                      *             },
                      *             "after": {
-                     *               "id": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *               "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "decision": {
-                     *                 "id": "01a2508c-e898-775d-9edb-87b226defac4",
+                     *                 "id": "01a2509e-d306-71cb-b5a4-5d03c3e806fa",
                      *                 "stage": "coordinator",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-12-07T12:49:01.587Z"
+                     *             "at": "2026-12-07T13:08:35.709Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-e8af-712a-baa2-990b823d659a",
-                     *             "actor": "key:01a2508c-e35f-7267-b8ae-defe540ebd4a",
+                     *             "id": "01a2509e-d31c-74d8-b79c-c94bd72aa276",
+                     *             "actor": "key:01a2509e-ce69-70f9-8585-6a7ba4dce0c9",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *             "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345",
                      *             "before": {
-                     *               "id": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *               "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
                      *             },
                      *             "after": {
-                     *               "id": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *               "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "decision": {
-                     *                 "id": "01a2508c-e8aa-71a5-8201-8b3d3c8418f7",
+                     *                 "id": "01a2509e-d318-7655-af15-0b5dcd74a1d3",
                      *                 "stage": "team-manager",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-12-07T12:49:01.607Z"
+                     *             "at": "2026-12-07T13:08:35.732Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-e8cc-7402-856f-6458cca7d8f4",
-                     *             "actor": "key:01a2508c-e36a-761c-933d-4c42d960fe03",
+                     *             "id": "01a2509e-d340-7189-ab75-5f49357fbbae",
+                     *             "actor": "key:01a2509e-ce76-7725-9563-239a0ffcf7f4",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *             "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345",
                      *             "before": {
-                     *               "id": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *               "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
                      *             },
                      *             "after": {
-                     *               "id": "01a2508c-e823-71aa-a40f-997474e29a19",
+                     *               "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 6,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "decision": {
-                     *                 "id": "01a2508c-e8bb-75a7-9467-8f47fe743826",
+                     *                 "id": "01a2509e-d329-75db-8e51-966cf0ea8f22",
                      *                 "stage": "panel",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-12-07T12:49:01.622Z"
+                     *             "at": "2026-12-07T13:08:35.749Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-e8cc-7403-8876-fda15f7767c2",
-                     *             "actor": "key:01a2508c-e36a-761c-933d-4c42d960fe03",
+                     *             "id": "01a2509e-d340-718a-b04e-d8d85bad36f9",
+                     *             "actor": "key:01a2509e-ce76-7725-9563-239a0ffcf7f4",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.agreed",
                      *             "entityType": "budget",
-                     *             "entityId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *             "before": {
-                     *               "id": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "id": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "referral": null,
-                     *               "schemeId": "01a2508c-e060-71df-a89f-7774b9e9284a",
+                     *               "schemeId": "01a2509e-cb99-7319-b628-820d77794aa6",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *               "assessmentId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
@@ -41685,37 +41702,37 @@ export interface operations {
                      *               "annualContributionPence": 78000
                      *             },
                      *             "after": {
-                     *               "id": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "id": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "referral": null,
-                     *               "schemeId": "01a2508c-e060-71df-a89f-7774b9e9284a",
+                     *               "schemeId": "01a2509e-cb99-7319-b628-820d77794aa6",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *               "assessmentId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-12-07T12:49:01.622Z"
+                     *             "at": "2026-12-07T13:08:35.749Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-e8cc-7404-bee2-74b304d6a22c",
-                     *             "actor": "key:01a2508c-e36a-761c-933d-4c42d960fe03",
+                     *             "id": "01a2509e-d340-718b-884e-242332ba2bc1",
+                     *             "actor": "key:01a2509e-ce76-7725-9563-239a0ffcf7f4",
                      *             "actorName": "[redacted]",
                      *             "action": "payment-agreement.created",
                      *             "entityType": "payment-agreement",
-                     *             "entityId": "01a2508c-e8c3-757a-95db-4af6591566c0",
+                     *             "entityId": "01a2509e-d331-7413-9d33-ed45e86bdc0e",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2508c-e8c3-757a-95db-4af6591566c0",
+                     *               "id": "01a2509e-d331-7413-9d33-ed45e86bdc0e",
                      *               "funders": [
                      *                 "council"
                      *               ],
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "frequency": "monthly",
                      *               "startDate": "2026-12-01",
                      *               "collection": "net",
@@ -41724,371 +41741,371 @@ export interface operations {
                      *               "grossAnnualPence": 4027500,
                      *               "contributionAnnualPence": 78000
                      *             },
-                     *             "at": "2026-12-07T12:49:01.622Z"
+                     *             "at": "2026-12-07T13:08:35.749Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-e8cc-7405-a12b-208d692e7f9c",
-                     *             "actor": "key:01a2508c-e36a-761c-933d-4c42d960fe03",
+                     *             "id": "01a2509e-d340-718c-a6ca-2d3db2917375",
+                     *             "actor": "key:01a2509e-ce76-7725-9563-239a0ffcf7f4",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a2508c-e8c8-733d-9293-af05bc30f13e",
+                     *             "entityId": "01a2509e-d33a-76e2-8a76-ca8f1541ef23",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2508c-e8c8-733d-9293-af05bc30f13e",
+                     *               "id": "01a2509e-d33a-76e2-8a76-ca8f1541ef23",
                      *               "kind": "first",
                      *               "status": "scheduled",
                      *               "dueDate": "2026-12-29",
                      *               "version": 1,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T12:49:01.622Z"
+                     *             "at": "2026-12-07T13:08:35.749Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-e8cc-7406-bf36-be8284a6e037",
-                     *             "actor": "key:01a2508c-e36a-761c-933d-4c42d960fe03",
+                     *             "id": "01a2509e-d340-718d-a68f-142ba95f3845",
+                     *             "actor": "key:01a2509e-ce76-7725-9563-239a0ffcf7f4",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
+                     *             "entityId": "01a2509e-d33a-76e3-a54d-9c922fc30429",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
+                     *               "id": "01a2509e-d33a-76e3-a54d-9c922fc30429",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T12:49:01.622Z"
+                     *             "at": "2026-12-07T13:08:35.749Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-e912-7338-8a13-b95f859aedbc",
-                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "id": "01a2509e-d387-7283-ba0a-6f1e7de22043",
+                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a2508c-e90c-73ca-99e4-927004c0d3f4",
+                     *             "entityId": "01a2509e-d37c-7676-a08b-bce7996f69e9",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2508c-e90c-73ca-99e4-927004c0d3f4",
+                     *               "id": "01a2509e-d37c-7676-a08b-bce7996f69e9",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "referral": null,
-                     *               "schemeId": "01a2508c-e8d4-71d2-be8a-589d82cf7e17",
+                     *               "schemeId": "01a2509e-d34b-72b2-be9f-7332418dcb90",
                      *               "startDate": "2027-04-01",
-                     *               "assessmentId": "01a2508c-e590-7036-b180-7334e7c3baba",
-                     *               "upratingRunId": "01a2508c-e8e5-76a7-80c4-0eb91879eae1",
+                     *               "assessmentId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *               "upratingRunId": "01a2509e-d35c-77cf-8f06-7cc99ddf7ebf",
                      *               "netAnnualPence": 4074800,
                      *               "rasAnnualPence": 4152800,
-                     *               "replacesBudgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "replacesBudgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "totalAnnualPence": 4152800,
                      *               "councilAnnualPence": 4152800,
                      *               "annualContributionPence": 78000,
                      *               "transitionalProtectionPence": 0
                      *             },
-                     *             "at": "2026-12-07T12:49:01.701Z"
+                     *             "at": "2026-12-07T13:08:35.831Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-e912-7339-a45e-c4f6eb0f08b3",
-                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "id": "01a2509e-d387-7284-aeba-9e852b2988ed",
+                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a2508c-e90e-7589-8d5e-138657ec9c8e",
+                     *             "entityId": "01a2509e-d37f-7755-8f77-80096e317746",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2508c-e90e-7589-8d5e-138657ec9c8e",
+                     *               "id": "01a2509e-d37f-7755-8f77-80096e317746",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
-                     *               "upratingRunId": "01a2508c-e8e5-76a7-80c4-0eb91879eae1",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "upratingRunId": "01a2509e-d35c-77cf-8f06-7cc99ddf7ebf",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T12:49:01.701Z"
+                     *             "at": "2026-12-07T13:08:35.831Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-e923-7703-b2e6-4033dcf87bdc",
-                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "id": "01a2509e-d39a-71fb-9dd3-c8442fc2d7a2",
+                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.created",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a2508c-e920-7622-b736-ad7043caf721",
+                     *             "entityId": "01a2509e-d397-7550-ba1e-a12db3db082b",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2508c-e920-7622-b736-ad7043caf721",
+                     *               "id": "01a2509e-d397-7550-ba1e-a12db3db082b",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "at": "2026-12-07T12:49:01.725Z"
+                     *             "at": "2026-12-07T13:08:35.861Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-ea76-75ad-a710-cd6c0f1d90c5",
-                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "id": "01a2509e-d533-75c0-95cf-fe3ac4c963d2",
+                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *             "actorName": "[redacted]",
                      *             "action": "account-return.recorded",
                      *             "entityType": "account-return",
-                     *             "entityId": "01a2508c-ea75-732a-bcf4-7a75996d8e82",
+                     *             "entityId": "01a2509e-d531-7515-82fb-37ab04859bca",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2508c-ea75-732a-bcf4-7a75996d8e82",
+                     *               "id": "01a2509e-d531-7515-82fb-37ab04859bca",
                      *               "matches": true,
                      *               "periodTo": "2026-12-31",
                      *               "periodFrom": "2026-12-01",
-                     *               "agreementId": "01a2508c-e920-7622-b736-ad7043caf721"
+                     *               "agreementId": "01a2509e-d397-7550-ba1e-a12db3db082b"
                      *             },
-                     *             "at": "2026-12-07T12:49:02.065Z"
+                     *             "at": "2026-12-07T13:08:36.267Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-eace-70c7-91b4-1d4250d7c090",
-                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "id": "01a2509e-d597-73af-8eec-7dd277b45eb1",
+                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.suspended",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a2508c-e920-7622-b736-ad7043caf721",
+                     *             "entityId": "01a2509e-d397-7550-ba1e-a12db3db082b",
                      *             "before": {
-                     *               "id": "01a2508c-e920-7622-b736-ad7043caf721",
+                     *               "id": "01a2509e-d397-7550-ba1e-a12db3db082b",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
                      *             "after": {
-                     *               "id": "01a2508c-e920-7622-b736-ad7043caf721",
+                     *               "id": "01a2509e-d397-7550-ba1e-a12db3db082b",
                      *               "reason": "The card provider is re-issuing the card",
                      *               "status": "suspended",
                      *               "version": 2,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "at": "2026-12-07T12:49:02.152Z"
+                     *             "at": "2026-12-07T13:08:36.371Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-ead8-70be-be4b-b2d6f15bbee9",
-                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "id": "01a2509e-d5a3-70db-a6c0-d40280aa29d6",
+                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.reinstated",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a2508c-e920-7622-b736-ad7043caf721",
+                     *             "entityId": "01a2509e-d397-7550-ba1e-a12db3db082b",
                      *             "before": {
-                     *               "id": "01a2508c-e920-7622-b736-ad7043caf721",
+                     *               "id": "01a2509e-d397-7550-ba1e-a12db3db082b",
                      *               "status": "suspended",
                      *               "version": 2,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
                      *             "after": {
-                     *               "id": "01a2508c-e920-7622-b736-ad7043caf721",
+                     *               "id": "01a2509e-d397-7550-ba1e-a12db3db082b",
                      *               "reason": "New card issued",
                      *               "status": "active",
                      *               "version": 3,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "at": "2026-12-07T12:49:02.167Z"
+                     *             "at": "2026-12-07T13:08:36.384Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-eb13-7254-b4f0-ba5bc4380072",
-                     *             "actor": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *             "id": "01a2509e-d5fa-7142-886a-0f8e1b4d8a7e",
+                     *             "actor": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a2508c-eb12-739c-b6df-fb51d4eeb89b",
+                     *             "entityId": "01a2509e-d5f8-7074-b0b7-4c2c473d1f5e",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2508c-eb12-739c-b6df-fb51d4eeb89b",
+                     *               "id": "01a2509e-d5f8-7074-b0b7-4c2c473d1f5e",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-03-01",
                      *               "version": 1,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T12:49:02.224Z"
+                     *             "at": "2026-12-07T13:08:36.471Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-eb4d-76e7-8d64-acfc798bd015",
-                     *             "actor": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *             "id": "01a2509e-d649-7268-9a83-28e79658a64d",
+                     *             "actor": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
                      *             "actorName": "[redacted]",
                      *             "action": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a2508c-e90e-7589-8d5e-138657ec9c8e",
+                     *             "entityId": "01a2509e-d37f-7755-8f77-80096e317746",
                      *             "before": {
-                     *               "id": "01a2508c-e90e-7589-8d5e-138657ec9c8e",
+                     *               "id": "01a2509e-d37f-7755-8f77-80096e317746",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "repeatEveryMonths": null
                      *             },
                      *             "after": {
-                     *               "id": "01a2508c-e90e-7589-8d5e-138657ec9c8e",
+                     *               "id": "01a2509e-d37f-7755-8f77-80096e317746",
                      *               "kind": "interim",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-04-01",
                      *               "version": 2,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": null
                      *             },
-                     *             "at": "2026-12-07T12:49:02.281Z"
+                     *             "at": "2026-12-07T13:08:36.548Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-eb6f-72ea-a103-bb931ed2ef2c",
-                     *             "actor": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *             "id": "01a2509e-d66b-73e7-b6fc-f3128b6a122e",
+                     *             "actor": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
                      *             "actorName": "[redacted]",
                      *             "action": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
+                     *             "entityId": "01a2509e-d33a-76e3-a54d-9c922fc30429",
                      *             "before": {
-                     *               "id": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
+                     *               "id": "01a2509e-d33a-76e3-a54d-9c922fc30429",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "repeatEveryMonths": null
                      *             },
                      *             "after": {
-                     *               "id": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
+                     *               "id": "01a2509e-d33a-76e3-a54d-9c922fc30429",
                      *               "kind": "annual",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 2,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": 3155153
                      *             },
-                     *             "at": "2026-12-07T12:49:02.312Z"
+                     *             "at": "2026-12-07T13:08:36.581Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-eb8b-72ea-b187-a36d8dee1920",
-                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "id": "01a2509e-d689-7190-8571-9d407548fd97",
+                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *             "actorName": "[redacted]",
                      *             "action": "review.clawback-decided",
                      *             "entityType": "review",
-                     *             "entityId": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
+                     *             "entityId": "01a2509e-d33a-76e3-a54d-9c922fc30429",
                      *             "before": {
-                     *               "id": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
+                     *               "id": "01a2509e-d33a-76e3-a54d-9c922fc30429",
                      *               "kind": "annual",
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 2,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "repeatEveryMonths": null
                      *             },
                      *             "after": {
-                     *               "id": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
+                     *               "id": "01a2509e-d33a-76e3-a54d-9c922fc30429",
                      *               "kind": "annual",
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 3,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "decision": "reduce",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "amountPence": 1577576,
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T12:49:02.342Z"
+                     *             "at": "2026-12-07T13:08:36.612Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-eba8-7281-a2c8-a2ffada0bd08",
-                     *             "actor": "key:01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *             "id": "01a2509e-d6a0-722c-a318-ead46350d5c1",
+                     *             "actor": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
                      *             "actorName": "[redacted]",
                      *             "action": "appeal.lodged",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a2508c-eba6-7226-8c19-67e37a2cd2e5",
+                     *             "entityId": "01a2509e-d69e-70de-9002-f62b28c3bd31",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2508c-eba6-7226-8c19-67e37a2cd2e5",
+                     *               "id": "01a2509e-d69e-70de-9002-f62b28c3bd31",
                      *               "planId": null,
                      *               "status": "lodged",
                      *               "subject": "budget",
                      *               "version": 1,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
                      *             },
-                     *             "at": "2026-12-07T12:49:02.372Z"
+                     *             "at": "2026-12-07T13:08:36.636Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-ebd7-71ab-a422-0684933c7841",
-                     *             "actor": "key:01a2508c-e36a-761c-933d-4c42d960fe03",
+                     *             "id": "01a2509e-d6c9-7549-9e2f-3670b25e055f",
+                     *             "actor": "key:01a2509e-ce76-7725-9563-239a0ffcf7f4",
                      *             "actorName": "[redacted]",
                      *             "action": "appeal.not-upheld",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a2508c-eba6-7226-8c19-67e37a2cd2e5",
+                     *             "entityId": "01a2509e-d69e-70de-9002-f62b28c3bd31",
                      *             "before": {
-                     *               "id": "01a2508c-eba6-7226-8c19-67e37a2cd2e5",
+                     *               "id": "01a2509e-d69e-70de-9002-f62b28c3bd31",
                      *               "planId": null,
                      *               "status": "lodged",
                      *               "subject": "budget",
                      *               "version": 1,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
                      *             },
                      *             "after": {
-                     *               "id": "01a2508c-eba6-7226-8c19-67e37a2cd2e5",
+                     *               "id": "01a2509e-d69e-70de-9002-f62b28c3bd31",
                      *               "planId": null,
                      *               "status": "not-upheld",
                      *               "subject": "budget",
                      *               "version": 2,
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
                      *             },
-                     *             "at": "2026-12-07T12:49:02.420Z"
+                     *             "at": "2026-12-07T13:08:36.679Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-ed87-7651-b6d1-0474acca4a12",
-                     *             "actor": "key:01a2508c-e35f-7267-b8ae-defe540ebd4a",
+                     *             "id": "01a2509e-d83e-73ef-bec9-21ae2f6ec1ec",
+                     *             "actor": "key:01a2509e-ce69-70f9-8585-6a7ba4dce0c9",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.ended",
                      *             "entityType": "budget",
-                     *             "entityId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *             "before": {
-                     *               "id": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "id": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "referral": null,
-                     *               "schemeId": "01a2508c-e060-71df-a89f-7774b9e9284a",
+                     *               "schemeId": "01a2509e-cb99-7319-b628-820d77794aa6",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *               "assessmentId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
@@ -42096,63 +42113,63 @@ export interface operations {
                      *               "annualContributionPence": 78000
                      *             },
                      *             "after": {
-                     *               "id": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "id": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "reason": "Moved to another council area",
                      *               "status": "ended",
                      *               "endDate": "2027-09-30",
                      *               "version": 3,
-                     *               "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *               "referral": null,
-                     *               "schemeId": "01a2508c-e060-71df-a89f-7774b9e9284a",
+                     *               "schemeId": "01a2509e-cb99-7319-b628-820d77794aa6",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a2508c-e590-7036-b180-7334e7c3baba",
+                     *               "assessmentId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-12-07T12:49:02.851Z"
+                     *             "at": "2026-12-07T13:08:37.051Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-e990-742f-bbc0-5ad95d18a9ae",
-                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "id": "01a2509e-d424-7249-b685-162336b703da",
+                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2508c-e98a-7621-91b1-e4066463dd42",
+                     *             "entityId": "01a2509e-d41d-7196-8d1d-28b06b2bc0a0",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2508c-e98a-7621-91b1-e4066463dd42",
+                     *               "id": "01a2509e-d41d-7196-8d1d-28b06b2bc0a0",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "direction": "in",
                      *               "occurredOn": "2026-12-01",
                      *               "amountPence": 329125,
-                     *               "paymentRunId": "01a2508c-e969-70a9-8c7e-4f4fc937cf37",
+                     *               "paymentRunId": "01a2509e-d3f0-74fd-9263-8338c5a2adee",
                      *               "instalmentNumber": 1
                      *             },
-                     *             "at": "2026-12-07T12:49:01.827Z"
+                     *             "at": "2026-12-07T13:08:35.987Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-e9cd-72b0-b6c8-b1f0380442fe",
-                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "id": "01a2509e-d479-7461-9d99-fc51de413ada",
+                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2508c-e9cc-76e0-beb2-5d0009570da7",
+                     *             "entityId": "01a2509e-d478-7732-9502-cd14ec28fc8a",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2508c-e9cc-76e0-beb2-5d0009570da7",
+                     *               "id": "01a2509e-d478-7732-9502-cd14ec28fc8a",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:49:01.893Z",
-                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *               "createdAt": "2026-12-07T13:08:36.081Z",
+                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-01-01",
@@ -42162,25 +42179,25 @@ export interface operations {
                      *               "instalmentNumber": 2,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T12:49:01.893Z"
+                     *             "at": "2026-12-07T13:08:36.081Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-e9e6-72cf-a510-feb328c99ff7",
-                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "id": "01a2509e-d49b-7027-8bfa-3763a51bf9f5",
+                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2508c-e9e5-7299-b197-e5dd51fd92ce",
+                     *             "entityId": "01a2509e-d499-75b4-baa1-18ca2ef1e0de",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2508c-e9e5-7299-b197-e5dd51fd92ce",
+                     *               "id": "01a2509e-d499-75b4-baa1-18ca2ef1e0de",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:49:01.920Z",
-                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *               "createdAt": "2026-12-07T13:08:36.113Z",
+                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-02-01",
@@ -42190,25 +42207,25 @@ export interface operations {
                      *               "instalmentNumber": 3,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T12:49:01.920Z"
+                     *             "at": "2026-12-07T13:08:36.113Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-e9f2-7362-a311-70c88c058630",
-                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "id": "01a2509e-d4aa-7536-8c7a-79b6f7a3be63",
+                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2508c-e9f1-722c-87af-ab964a9773d4",
+                     *             "entityId": "01a2509e-d4a9-76d0-aca3-38c40ae1231a",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2508c-e9f1-722c-87af-ab964a9773d4",
+                     *               "id": "01a2509e-d4a9-76d0-aca3-38c40ae1231a",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:49:01.932Z",
-                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *               "createdAt": "2026-12-07T13:08:36.131Z",
+                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-03-01",
@@ -42218,25 +42235,25 @@ export interface operations {
                      *               "instalmentNumber": 4,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T12:49:01.932Z"
+                     *             "at": "2026-12-07T13:08:36.131Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-ea00-71bc-a108-2a78e86620d6",
-                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "id": "01a2509e-d4ba-70ff-8f79-a8477c07750e",
+                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2508c-e9ff-7747-9edb-31db3b431069",
+                     *             "entityId": "01a2509e-d4b9-726f-b557-8ec922631a8f",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2508c-e9ff-7747-9edb-31db3b431069",
+                     *               "id": "01a2509e-d4b9-726f-b557-8ec922631a8f",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:49:01.946Z",
-                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *               "createdAt": "2026-12-07T13:08:36.148Z",
+                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-04-01",
@@ -42246,25 +42263,25 @@ export interface operations {
                      *               "instalmentNumber": 5,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T12:49:01.946Z"
+                     *             "at": "2026-12-07T13:08:36.148Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-ea0e-76e7-b24c-6ba9e3c640cc",
-                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "id": "01a2509e-d4c7-77fc-a8d5-a78a89bf5073",
+                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2508c-ea0d-71c3-a695-68d5a68f791f",
+                     *             "entityId": "01a2509e-d4c6-7767-bf04-409d30d73cc6",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2508c-ea0d-71c3-a695-68d5a68f791f",
+                     *               "id": "01a2509e-d4c6-7767-bf04-409d30d73cc6",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:49:01.959Z",
-                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *               "createdAt": "2026-12-07T13:08:36.161Z",
+                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-05-01",
@@ -42274,25 +42291,25 @@ export interface operations {
                      *               "instalmentNumber": 6,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T12:49:01.959Z"
+                     *             "at": "2026-12-07T13:08:36.161Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-ea1b-703c-a8f6-fee16e5a3e2c",
-                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "id": "01a2509e-d4d4-7080-b6db-6e5af2cb8615",
+                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2508c-ea1b-703b-92e5-5bf4b61c2b85",
+                     *             "entityId": "01a2509e-d4d4-707f-9c8c-53e21c4d917c",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2508c-ea1b-703b-92e5-5bf4b61c2b85",
+                     *               "id": "01a2509e-d4d4-707f-9c8c-53e21c4d917c",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:49:01.974Z",
-                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *               "createdAt": "2026-12-07T13:08:36.175Z",
+                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-06-01",
@@ -42302,25 +42319,25 @@ export interface operations {
                      *               "instalmentNumber": 7,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T12:49:01.974Z"
+                     *             "at": "2026-12-07T13:08:36.175Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-ea28-704e-babf-25e40051455e",
-                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "id": "01a2509e-d4e1-72b5-babc-696a8da40675",
+                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2508c-ea27-768e-9f2c-d2e93ebf76d9",
+                     *             "entityId": "01a2509e-d4e0-753d-99e8-5f0bae7e69f1",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2508c-ea27-768e-9f2c-d2e93ebf76d9",
+                     *               "id": "01a2509e-d4e0-753d-99e8-5f0bae7e69f1",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:49:01.986Z",
-                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *               "createdAt": "2026-12-07T13:08:36.188Z",
+                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-07-01",
@@ -42330,25 +42347,25 @@ export interface operations {
                      *               "instalmentNumber": 8,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T12:49:01.986Z"
+                     *             "at": "2026-12-07T13:08:36.188Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-ea36-7657-96f3-ec1b51dc1cee",
-                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "id": "01a2509e-d4f1-75d8-9d7a-ed71d77a5499",
+                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2508c-ea33-7272-8c75-87c837ae3cd6",
+                     *             "entityId": "01a2509e-d4ee-73ff-8e2e-543d4a4b172c",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2508c-ea33-7272-8c75-87c837ae3cd6",
+                     *               "id": "01a2509e-d4ee-73ff-8e2e-543d4a4b172c",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:49:01.998Z",
-                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *               "createdAt": "2026-12-07T13:08:36.199Z",
+                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-08-01",
@@ -42358,25 +42375,25 @@ export interface operations {
                      *               "instalmentNumber": 9,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T12:49:01.998Z"
+                     *             "at": "2026-12-07T13:08:36.199Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-ea49-70a6-82c2-fefdcb882ad4",
-                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "id": "01a2509e-d4fe-706f-a424-ac09f7ba9b84",
+                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2508c-ea48-77cf-b8d6-55fb5a596374",
+                     *             "entityId": "01a2509e-d4fd-7593-bc62-02d04a20f1e9",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2508c-ea48-77cf-b8d6-55fb5a596374",
+                     *               "id": "01a2509e-d4fd-7593-bc62-02d04a20f1e9",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:49:02.018Z",
-                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *               "createdAt": "2026-12-07T13:08:36.216Z",
+                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-09-01",
@@ -42386,25 +42403,25 @@ export interface operations {
                      *               "instalmentNumber": 10,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T12:49:02.018Z"
+                     *             "at": "2026-12-07T13:08:36.216Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-ea5a-721d-89f3-5b27527280df",
-                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "id": "01a2509e-d50b-738a-9fa0-7b7d039cf415",
+                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2508c-ea59-70b7-99b7-ee0b7d7d20b6",
+                     *             "entityId": "01a2509e-d50a-7660-9a2a-173273e1607c",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2508c-ea59-70b7-99b7-ee0b7d7d20b6",
+                     *               "id": "01a2509e-d50a-7660-9a2a-173273e1607c",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:49:02.037Z",
-                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *               "createdAt": "2026-12-07T13:08:36.228Z",
+                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-10-01",
@@ -42414,25 +42431,25 @@ export interface operations {
                      *               "instalmentNumber": 11,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T12:49:02.037Z"
+                     *             "at": "2026-12-07T13:08:36.228Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-ea67-76f4-8e98-afd4a9f11c79",
-                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "id": "01a2509e-d520-7760-88d1-eda20162a017",
+                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2508c-ea66-7481-b6b0-53e6383a9ac2",
+                     *             "entityId": "01a2509e-d51f-74b7-950e-eae3fca41cad",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2508c-ea66-7481-b6b0-53e6383a9ac2",
+                     *               "id": "01a2509e-d51f-74b7-950e-eae3fca41cad",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T12:49:02.048Z",
-                     *               "createdBy": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *               "createdAt": "2026-12-07T13:08:36.248Z",
+                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-11-01",
@@ -42442,30 +42459,41 @@ export interface operations {
                      *               "instalmentNumber": 12,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T12:49:02.048Z"
+                     *             "at": "2026-12-07T13:08:36.248Z"
                      *           },
                      *           {
-                     *             "id": "01a2508c-eb8b-72e9-ba21-e8a7dba09fc6",
-                     *             "actor": "key:01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "id": "01a2509e-d689-718f-9efe-e8648d047a15",
+                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2508c-eb89-75f3-a7e1-f4715d4d714e",
+                     *             "entityId": "01a2509e-d687-717a-b388-15fdc571dd28",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2508c-eb89-75f3-a7e1-f4715d4d714e",
+                     *               "id": "01a2509e-d687-717a-b388-15fdc571dd28",
                      *               "kind": "clawback",
                      *               "funder": "council",
-                     *               "budgetId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
+                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
                      *               "amountPence": 1577576
                      *             },
-                     *             "at": "2026-12-07T12:49:02.342Z"
+                     *             "at": "2026-12-07T13:08:36.612Z"
                      *           }
                      *         ],
                      *         "accessLog": [
                      *           {
-                     *             "at": "2026-12-07T12:49:00.725Z",
-                     *             "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *             "at": "2026-12-07T13:08:34.935Z",
+                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "createPerson",
+                     *             "what": [
+                     *               "record"
+                     *             ],
+                     *             "entityType": null,
+                     *             "entityId": null
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:34.959Z",
+                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listPeople",
                      *             "what": [
@@ -42475,30 +42503,77 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:49:00.729Z",
-                     *             "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *             "at": "2026-12-07T13:08:34.963Z",
+                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getPerson",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "getPerson",
-                     *             "entityId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
+                     *             "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:49:00.809Z",
-                     *             "keyId": "01a2508c-e02a-746e-907a-06a879e48260",
+                     *             "at": "2026-12-07T13:08:34.989Z",
+                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "updatePerson",
+                     *             "what": [
+                     *               "record"
+                     *             ],
+                     *             "entityType": "updatePerson",
+                     *             "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:35.017Z",
+                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "recordEqualityMonitoring",
+                     *             "what": [
+                     *               "record"
+                     *             ],
+                     *             "entityType": "recordEqualityMonitoring",
+                     *             "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:35.031Z",
+                     *             "keyId": "01a2509e-cb73-7087-835d-c4b0aca6675b",
                      *             "actorName": null,
                      *             "operationId": "getEqualityMonitoring",
                      *             "what": [
+                     *               "record",
                      *               "special-category"
                      *             ],
                      *             "entityType": "getEqualityMonitoring",
-                     *             "entityId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
+                     *             "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:49:00.895Z",
-                     *             "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *             "at": "2026-12-07T13:08:35.110Z",
+                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "createAssessment",
+                     *             "what": [
+                     *               "record",
+                     *               "special-category"
+                     *             ],
+                     *             "entityType": null,
+                     *             "entityId": null
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:35.146Z",
+                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "saveAnswers",
+                     *             "what": [
+                     *               "record",
+                     *               "special-category"
+                     *             ],
+                     *             "entityType": "saveAnswers",
+                     *             "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:35.154Z",
+                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getAssessment",
                      *             "what": [
@@ -42506,11 +42581,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "getAssessment",
-                     *             "entityId": "01a2508c-e590-7036-b180-7334e7c3baba"
+                     *             "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:49:00.951Z",
-                     *             "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *             "at": "2026-12-07T13:08:35.188Z",
+                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listAssessments",
                      *             "what": [
@@ -42521,30 +42596,92 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:49:01.250Z",
-                     *             "keyId": "01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "at": "2026-12-07T13:08:35.208Z",
+                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "submitAssessment",
+                     *             "what": [
+                     *               "record",
+                     *               "special-category"
+                     *             ],
+                     *             "entityType": "submitAssessment",
+                     *             "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:35.227Z",
+                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "moderateAssessment",
+                     *             "what": [
+                     *               "record",
+                     *               "special-category"
+                     *             ],
+                     *             "entityType": "moderateAssessment",
+                     *             "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:35.252Z",
+                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "recordFinancialAssessment",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "recordFinancialAssessment",
+                     *             "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:35.346Z",
+                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "recordFinancialAssessment",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "recordFinancialAssessment",
+                     *             "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:35.360Z",
+                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyFinancialAssessment",
                      *             "what": [
+                     *               "record",
                      *               "money"
                      *             ],
                      *             "entityType": "verifyFinancialAssessment",
-                     *             "entityId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
+                     *             "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:49:01.312Z",
-                     *             "keyId": "01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "at": "2026-12-07T13:08:35.397Z",
+                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listFinancialAssessments",
                      *             "what": [
+                     *               "record",
                      *               "money"
                      *             ],
                      *             "entityType": "listFinancialAssessments",
-                     *             "entityId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c"
+                     *             "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:49:01.388Z",
-                     *             "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *             "at": "2026-12-07T13:08:35.463Z",
+                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "createBudget",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": null,
+                     *             "entityId": null
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:35.472Z",
+                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getBudget",
                      *             "what": [
@@ -42552,11 +42689,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getBudget",
-                     *             "entityId": "01a2508c-e78c-77fe-b683-1908893ed5cb"
+                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:49:01.395Z",
-                     *             "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *             "at": "2026-12-07T13:08:35.479Z",
+                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getLetter",
                      *             "what": [
@@ -42564,22 +42701,23 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getLetter",
-                     *             "entityId": "01a2508c-e78c-77fe-b683-1908893ed5cb"
+                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:49:01.407Z",
-                     *             "keyId": "01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "at": "2026-12-07T13:08:35.488Z",
+                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyBudget",
                      *             "what": [
+                     *               "record",
                      *               "money"
                      *             ],
                      *             "entityType": "verifyBudget",
-                     *             "entityId": "01a2508c-e78c-77fe-b683-1908893ed5cb"
+                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:49:01.466Z",
-                     *             "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *             "at": "2026-12-07T13:08:35.556Z",
+                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listBudgets",
                      *             "what": [
@@ -42590,8 +42728,32 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:49:01.532Z",
-                     *             "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *             "at": "2026-12-07T13:08:35.605Z",
+                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "createSupportPlan",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": null,
+                     *             "entityId": null
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:35.641Z",
+                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "updateSupportPlan",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "updateSupportPlan",
+                     *             "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:35.649Z",
+                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getSupportPlan",
                      *             "what": [
@@ -42599,11 +42761,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getSupportPlan",
-                     *             "entityId": "01a2508c-e823-71aa-a40f-997474e29a19"
+                     *             "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:49:01.570Z",
-                     *             "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *             "at": "2026-12-07T13:08:35.685Z",
+                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listSupportPlans",
                      *             "what": [
@@ -42614,41 +42776,272 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:49:01.887Z",
-                     *             "keyId": "01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "at": "2026-12-07T13:08:35.699Z",
+                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "submitSupportPlan",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "submitSupportPlan",
+                     *             "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:35.726Z",
+                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "decideSupportPlan",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "decideSupportPlan",
+                     *             "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:35.745Z",
+                     *             "keyId": "01a2509e-ce69-70f9-8585-6a7ba4dce0c9",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "decideSupportPlan",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "decideSupportPlan",
+                     *             "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:35.780Z",
+                     *             "keyId": "01a2509e-ce76-7725-9563-239a0ffcf7f4",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "decideSupportPlan",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "decideSupportPlan",
+                     *             "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:35.882Z",
+                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "createDirectPaymentAgreement",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": null,
+                     *             "entityId": null
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:36.067Z",
+                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getBudgetAccount",
                      *             "what": [
+                     *               "record",
                      *               "money"
                      *             ],
                      *             "entityType": "getBudgetAccount",
-                     *             "entityId": "01a2508c-e78c-77fe-b683-1908893ed5cb"
+                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:49:02.089Z",
-                     *             "keyId": "01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "at": "2026-12-07T13:08:36.100Z",
+                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "recordTransaction",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "recordTransaction",
+                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:36.126Z",
+                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "recordTransaction",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "recordTransaction",
+                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:36.140Z",
+                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "recordTransaction",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "recordTransaction",
+                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:36.156Z",
+                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "recordTransaction",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "recordTransaction",
+                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:36.169Z",
+                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "recordTransaction",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "recordTransaction",
+                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:36.182Z",
+                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "recordTransaction",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "recordTransaction",
+                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:36.195Z",
+                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "recordTransaction",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "recordTransaction",
+                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:36.211Z",
+                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "recordTransaction",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "recordTransaction",
+                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:36.224Z",
+                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "recordTransaction",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "recordTransaction",
+                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:36.237Z",
+                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "recordTransaction",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "recordTransaction",
+                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:36.259Z",
+                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "recordTransaction",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "recordTransaction",
+                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:36.293Z",
+                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "recordAccountReturn",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "recordAccountReturn",
+                     *             "entityId": "01a2509e-d397-7550-ba1e-a12db3db082b"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:36.300Z",
+                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getDirectPaymentAgreement",
                      *             "what": [
+                     *               "record",
                      *               "money"
                      *             ],
                      *             "entityType": "getDirectPaymentAgreement",
-                     *             "entityId": "01a2508c-e920-7622-b736-ad7043caf721"
+                     *             "entityId": "01a2509e-d397-7550-ba1e-a12db3db082b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:49:02.146Z",
-                     *             "keyId": "01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *             "at": "2026-12-07T13:08:36.364Z",
+                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getDirectPaymentAgreement",
                      *             "what": [
+                     *               "record",
                      *               "money"
                      *             ],
                      *             "entityType": "getDirectPaymentAgreement",
-                     *             "entityId": "01a2508c-e920-7622-b736-ad7043caf721"
+                     *             "entityId": "01a2509e-d397-7550-ba1e-a12db3db082b"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:49:02.219Z",
-                     *             "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *             "at": "2026-12-07T13:08:36.377Z",
+                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "changeDirectPaymentAgreementStatus",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "changeDirectPaymentAgreementStatus",
+                     *             "entityId": "01a2509e-d397-7550-ba1e-a12db3db082b"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:36.389Z",
+                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "changeDirectPaymentAgreementStatus",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "changeDirectPaymentAgreementStatus",
+                     *             "entityId": "01a2509e-d397-7550-ba1e-a12db3db082b"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:36.464Z",
+                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listReviews",
                      *             "what": [
@@ -42659,61 +43052,160 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T12:49:02.271Z",
-                     *             "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *             "at": "2026-12-07T13:08:36.536Z",
+                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
                      *             "actorName": "[redacted]",
-                     *             "operationId": "getReview",
+                     *             "operationId": "scheduleReview",
                      *             "what": [
                      *               "record",
                      *               "money"
-                     *             ],
-                     *             "entityType": "getReview",
-                     *             "entityId": "01a2508c-e90e-7589-8d5e-138657ec9c8e"
-                     *           },
-                     *           {
-                     *             "at": "2026-12-07T12:49:02.307Z",
-                     *             "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
-                     *             "actorName": "[redacted]",
-                     *             "operationId": "getReview",
-                     *             "what": [
-                     *               "record",
-                     *               "money"
-                     *             ],
-                     *             "entityType": "getReview",
-                     *             "entityId": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2"
-                     *           },
-                     *           {
-                     *             "at": "2026-12-07T12:49:02.364Z",
-                     *             "keyId": "01a2508c-e376-73ea-9d3b-309f0ebc4224",
-                     *             "actorName": "[redacted]",
-                     *             "operationId": "verifyClawback",
-                     *             "what": [
-                     *               "money"
-                     *             ],
-                     *             "entityType": "verifyClawback",
-                     *             "entityId": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2"
-                     *           },
-                     *           {
-                     *             "at": "2026-12-07T12:49:02.398Z",
-                     *             "keyId": "01a2508c-e36a-761c-933d-4c42d960fe03",
-                     *             "actorName": "[redacted]",
-                     *             "operationId": "getAppeal",
-                     *             "what": [
-                     *               "record"
-                     *             ],
-                     *             "entityType": "getAppeal",
-                     *             "entityId": "01a2508c-eba6-7226-8c19-67e37a2cd2e5"
-                     *           },
-                     *           {
-                     *             "at": "2026-12-07T12:49:02.415Z",
-                     *             "keyId": "01a2508c-e36a-761c-933d-4c42d960fe03",
-                     *             "actorName": "[redacted]",
-                     *             "operationId": "listAppeals",
-                     *             "what": [
-                     *               "record"
                      *             ],
                      *             "entityType": null,
                      *             "entityId": null
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:36.540Z",
+                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "getReview",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "getReview",
+                     *             "entityId": "01a2509e-d37f-7755-8f77-80096e317746"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:36.564Z",
+                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "completeReview",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "completeReview",
+                     *             "entityId": "01a2509e-d37f-7755-8f77-80096e317746"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:36.574Z",
+                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "getReview",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "getReview",
+                     *             "entityId": "01a2509e-d33a-76e3-a54d-9c922fc30429"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:36.602Z",
+                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "completeReview",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "completeReview",
+                     *             "entityId": "01a2509e-d33a-76e3-a54d-9c922fc30429"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:36.622Z",
+                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "decideClawback",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "decideClawback",
+                     *             "entityId": "01a2509e-d33a-76e3-a54d-9c922fc30429"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:36.631Z",
+                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "verifyClawback",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "verifyClawback",
+                     *             "entityId": "01a2509e-d33a-76e3-a54d-9c922fc30429"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:36.650Z",
+                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "createAppeal",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": null,
+                     *             "entityId": null
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:36.659Z",
+                     *             "keyId": "01a2509e-ce76-7725-9563-239a0ffcf7f4",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "getAppeal",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "getAppeal",
+                     *             "entityId": "01a2509e-d69e-70de-9002-f62b28c3bd31"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:36.673Z",
+                     *             "keyId": "01a2509e-ce76-7725-9563-239a0ffcf7f4",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "listAppeals",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": null,
+                     *             "entityId": null
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:36.685Z",
+                     *             "keyId": "01a2509e-ce76-7725-9563-239a0ffcf7f4",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "decideAppeal",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "decideAppeal",
+                     *             "entityId": "01a2509e-d69e-70de-9002-f62b28c3bd31"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:37.045Z",
+                     *             "keyId": "01a2509e-ce69-70f9-8585-6a7ba4dce0c9",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "getBudget",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "getBudget",
+                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:08:37.058Z",
+                     *             "keyId": "01a2509e-ce69-70f9-8585-6a7ba4dce0c9",
+                     *             "actorName": "[redacted]",
+                     *             "operationId": "endBudget",
+                     *             "what": [
+                     *               "record",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "endBudget",
+                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043"
                      *           }
                      *         ]
                      *       }
@@ -42881,11 +43373,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a2508c-ed8f-74f5-96ce-a077ca5a76f8",
+                     *       "personId": "01a2509e-d846-75d2-b8a8-2d3005b29108",
                      *       "legalHold": {
                      *         "reason": "Complaint ref C-1042 open",
-                     *         "placedBy": "key:01a2508c-e02a-746e-907a-06a879e48260",
-                     *         "placedAt": "2026-12-07T12:49:02.876Z"
+                     *         "placedBy": "key:01a2509e-cb73-7087-835d-c4b0aca6675b",
+                     *         "placedAt": "2026-12-07T13:08:37.072Z"
                      *       },
                      *       "version": 2
                      *     }
@@ -43086,7 +43578,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a2508c-ed8f-74f5-96ce-a077ca5a76f8",
+                     *       "personId": "01a2509e-d846-75d2-b8a8-2d3005b29108",
                      *       "legalHold": null,
                      *       "version": 3
                      *     }
@@ -43266,8 +43758,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-ed8f-74f5-96ce-a077ca5a76f8",
-                     *       "erasedAt": "2026-12-07T12:49:02.916Z",
+                     *       "id": "01a2509e-d846-75d2-b8a8-2d3005b29108",
+                     *       "erasedAt": "2026-12-07T13:08:37.109Z",
                      *       "reason": "request"
                      *     }
                      */
@@ -43669,353 +44161,930 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2508c-e535-74a9-850a-a3acd36dfc52",
-                     *           "at": "2026-12-07T12:49:00.725Z",
-                     *           "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *           "id": "01a2509e-cff7-73f0-a6a4-5c84d965d86b",
+                     *           "at": "2026-12-07T13:08:34.935Z",
+                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
                      *           "actorName": "coordinator-1",
-                     *           "operationId": "listPeople",
-                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "operationId": "createPerson",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "ebbfc264-b87c-4ceb-b8b7-65587e9438fb"
+                     *           "requestId": "44bf4ab7-9fdb-461f-98e9-a5ab23fe5b7d"
                      *         },
                      *         {
-                     *           "id": "01a2508c-e539-73bd-8142-91b8d266d7d8",
-                     *           "at": "2026-12-07T12:49:00.729Z",
-                     *           "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *           "id": "01a2509e-d00f-74c9-a22f-a8dabf1847c7",
+                     *           "at": "2026-12-07T13:08:34.959Z",
+                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "actorName": "coordinator-1",
+                     *           "operationId": "listPeople",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record"
+                     *           ],
+                     *           "entityType": null,
+                     *           "entityId": null,
+                     *           "requestId": "957fbbd1-6e18-4537-91c9-736d08894371"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d013-7377-b9a4-ec85414d9d5f",
+                     *           "at": "2026-12-07T13:08:34.963Z",
+                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getPerson",
-                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "getPerson",
-                     *           "entityId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
-                     *           "requestId": "bb8537df-0ca7-4aaa-970c-e610d19b77cb"
+                     *           "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "requestId": "39982fc0-6ba8-4f47-9ccb-4da6bf42233f"
                      *         },
                      *         {
-                     *           "id": "01a2508c-e589-705c-901f-f5ed2ec1b7d9",
-                     *           "at": "2026-12-07T12:49:00.809Z",
-                     *           "keyId": "01a2508c-e02a-746e-907a-06a879e48260",
+                     *           "id": "01a2509e-d02d-76b6-802c-73b6edeca5aa",
+                     *           "at": "2026-12-07T13:08:34.989Z",
+                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "actorName": "coordinator-1",
+                     *           "operationId": "updatePerson",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record"
+                     *           ],
+                     *           "entityType": "updatePerson",
+                     *           "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "requestId": "e717c158-835f-44fa-a3d4-8034ddf07e05"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d049-72c4-9b38-c8c569fd7589",
+                     *           "at": "2026-12-07T13:08:35.017Z",
+                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "actorName": "coordinator-1",
+                     *           "operationId": "recordEqualityMonitoring",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record"
+                     *           ],
+                     *           "entityType": "recordEqualityMonitoring",
+                     *           "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "requestId": "71ea0b05-4976-4bb1-b90d-3732bea41504"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d057-7782-bdfe-842ccddd285a",
+                     *           "at": "2026-12-07T13:08:35.031Z",
+                     *           "keyId": "01a2509e-cb73-7087-835d-c4b0aca6675b",
                      *           "actorName": null,
                      *           "operationId": "getEqualityMonitoring",
-                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *           "what": [
+                     *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "getEqualityMonitoring",
-                     *           "entityId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
-                     *           "requestId": "2257b38e-c9a5-41a8-bb0a-17ebafa84f8c"
+                     *           "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "requestId": "4861adbb-c4af-428d-83bb-781ad40ecf37"
                      *         },
                      *         {
-                     *           "id": "01a2508c-e5df-77cd-be1c-6a505fcb95f2",
-                     *           "at": "2026-12-07T12:49:00.895Z",
-                     *           "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *           "id": "01a2509e-d0a6-77c6-9069-3c73b613e38a",
+                     *           "at": "2026-12-07T13:08:35.110Z",
+                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "actorName": "coordinator-1",
+                     *           "operationId": "createAssessment",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record",
+                     *             "special-category"
+                     *           ],
+                     *           "entityType": null,
+                     *           "entityId": null,
+                     *           "requestId": "68559a7e-ecfd-46c0-9fa5-4455939ea0c2"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d0ca-77ee-91d5-379328a1d9be",
+                     *           "at": "2026-12-07T13:08:35.146Z",
+                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "actorName": "coordinator-1",
+                     *           "operationId": "saveAnswers",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record",
+                     *             "special-category"
+                     *           ],
+                     *           "entityType": "saveAnswers",
+                     *           "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *           "requestId": "7b94079a-0cdb-4405-b5db-a2163306eaa3"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d0d2-7064-8d62-c3ea026bd005",
+                     *           "at": "2026-12-07T13:08:35.154Z",
+                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getAssessment",
-                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "getAssessment",
-                     *           "entityId": "01a2508c-e590-7036-b180-7334e7c3baba",
-                     *           "requestId": "c2d16a73-94b8-481f-9e3c-52aa4400a0c9"
+                     *           "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *           "requestId": "7f97ef02-34d3-434d-b99f-c19413abd140"
                      *         },
                      *         {
-                     *           "id": "01a2508c-e617-75b8-a03f-839dc397c418",
-                     *           "at": "2026-12-07T12:49:00.951Z",
-                     *           "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *           "id": "01a2509e-d0f4-7146-a3eb-59ac7292c23f",
+                     *           "at": "2026-12-07T13:08:35.188Z",
+                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listAssessments",
-                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "2dd2e83b-9b8a-4604-b371-59986ce1b037"
+                     *           "requestId": "baef6c6e-9b89-4fe5-832d-0cd406b13110"
                      *         },
                      *         {
-                     *           "id": "01a2508c-e742-712f-8495-5c3603d84335",
-                     *           "at": "2026-12-07T12:49:01.250Z",
-                     *           "keyId": "01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *           "id": "01a2509e-d108-758d-b436-21efdda0b0a2",
+                     *           "at": "2026-12-07T13:08:35.208Z",
+                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "actorName": "coordinator-1",
+                     *           "operationId": "submitAssessment",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record",
+                     *             "special-category"
+                     *           ],
+                     *           "entityType": "submitAssessment",
+                     *           "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *           "requestId": "724022ba-4b21-4077-a81c-ed4b24d3eff7"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d11b-726e-bc99-4aa0bd65dd5f",
+                     *           "at": "2026-12-07T13:08:35.227Z",
+                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "actorName": "coordinator-1",
+                     *           "operationId": "moderateAssessment",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record",
+                     *             "special-category"
+                     *           ],
+                     *           "entityType": "moderateAssessment",
+                     *           "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *           "requestId": "ae529129-b274-4cc8-90f7-48eada4f3911"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d134-7350-bdc4-fa12e4a94642",
+                     *           "at": "2026-12-07T13:08:35.252Z",
+                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "actorName": "finance-1",
+                     *           "operationId": "recordFinancialAssessment",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "recordFinancialAssessment",
+                     *           "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "requestId": "5fd33477-7b6f-46bc-bb71-cbfb4f0da942"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d192-7172-ae30-18e49d5f0817",
+                     *           "at": "2026-12-07T13:08:35.346Z",
+                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "actorName": "finance-1",
+                     *           "operationId": "recordFinancialAssessment",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "recordFinancialAssessment",
+                     *           "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "requestId": "221d67da-9b48-43e2-9d8d-6a56a20e603c"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d1a0-7643-afec-5c7055e3a5a4",
+                     *           "at": "2026-12-07T13:08:35.360Z",
+                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyFinancialAssessment",
-                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *           "what": [
+                     *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "verifyFinancialAssessment",
-                     *           "entityId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
-                     *           "requestId": "cd521304-eb0a-451c-bdcf-c0cd15c25a19"
+                     *           "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "requestId": "cf39cbff-efd5-4e40-acc2-85a74e4812a4"
                      *         },
                      *         {
-                     *           "id": "01a2508c-e780-7510-8a5d-b641c1fd005f",
-                     *           "at": "2026-12-07T12:49:01.312Z",
-                     *           "keyId": "01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *           "id": "01a2509e-d1c5-70ee-836f-04a2b1546449",
+                     *           "at": "2026-12-07T13:08:35.397Z",
+                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *           "actorName": "finance-1",
                      *           "operationId": "listFinancialAssessments",
-                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *           "what": [
+                     *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "listFinancialAssessments",
-                     *           "entityId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
-                     *           "requestId": "ac9a3f19-f12f-4e49-a14a-757ad90a9e64"
+                     *           "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "requestId": "d65ade48-5038-4ffa-aca2-3949159f240f"
                      *         },
                      *         {
-                     *           "id": "01a2508c-e7cc-7078-a3bf-00629fa974f0",
-                     *           "at": "2026-12-07T12:49:01.388Z",
-                     *           "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *           "id": "01a2509e-d207-74ed-ae00-7c2b50e7a813",
+                     *           "at": "2026-12-07T13:08:35.463Z",
+                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "actorName": "coordinator-1",
+                     *           "operationId": "createBudget",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": null,
+                     *           "entityId": null,
+                     *           "requestId": "b16e3a4c-f629-4a24-80cb-d90dd231efca"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d210-7505-add4-e823d09884c7",
+                     *           "at": "2026-12-07T13:08:35.472Z",
+                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getBudget",
-                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getBudget",
-                     *           "entityId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *           "requestId": "f385ffc4-b4fb-4e2b-8352-294d56b60c36"
+                     *           "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *           "requestId": "d8391230-a633-4ee3-a7f0-517298986cc0"
                      *         },
                      *         {
-                     *           "id": "01a2508c-e7d3-7028-aeca-886e9941c2b9",
-                     *           "at": "2026-12-07T12:49:01.395Z",
-                     *           "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *           "id": "01a2509e-d217-765c-9ee1-98148e1cd727",
+                     *           "at": "2026-12-07T13:08:35.479Z",
+                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getLetter",
-                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getLetter",
-                     *           "entityId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *           "requestId": "6a5724ef-a8fd-4069-9975-ba8c083c0b50"
+                     *           "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *           "requestId": "a5daf93b-524d-4d59-bab6-fe17f4d7828f"
                      *         },
                      *         {
-                     *           "id": "01a2508c-e7df-7652-980f-4d2829ad3f26",
-                     *           "at": "2026-12-07T12:49:01.407Z",
-                     *           "keyId": "01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *           "id": "01a2509e-d220-71e7-ab3e-6bdfa3ba5fa3",
+                     *           "at": "2026-12-07T13:08:35.488Z",
+                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyBudget",
-                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *           "what": [
+                     *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "verifyBudget",
-                     *           "entityId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *           "requestId": "92c46fdc-fe14-4ab6-8ae6-6d1d4a9c06da"
+                     *           "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *           "requestId": "d9eb0a2f-3388-4036-8a49-d98606ff5314"
                      *         },
                      *         {
-                     *           "id": "01a2508c-e81a-7572-aab5-c1e205d1ee27",
-                     *           "at": "2026-12-07T12:49:01.466Z",
-                     *           "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *           "id": "01a2509e-d264-748f-90b2-4494cf6fe841",
+                     *           "at": "2026-12-07T13:08:35.556Z",
+                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listBudgets",
-                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "0765f950-b31a-4f73-a90b-b9930bf825e9"
+                     *           "requestId": "363c31cd-7e06-4345-8002-2f1d8ad1059d"
                      *         },
                      *         {
-                     *           "id": "01a2508c-e85c-7589-93c6-55e06e576019",
-                     *           "at": "2026-12-07T12:49:01.532Z",
-                     *           "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *           "id": "01a2509e-d295-7376-80c7-2bacb6bc3e29",
+                     *           "at": "2026-12-07T13:08:35.605Z",
+                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "actorName": "coordinator-1",
+                     *           "operationId": "createSupportPlan",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": null,
+                     *           "entityId": null,
+                     *           "requestId": "39aa87bf-dac7-4b4d-9dd3-37ead447382b"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d2b9-70f7-946d-07c0d9c5c282",
+                     *           "at": "2026-12-07T13:08:35.641Z",
+                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "actorName": "coordinator-1",
+                     *           "operationId": "updateSupportPlan",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "updateSupportPlan",
+                     *           "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *           "requestId": "3c250094-cef3-4ae1-976b-1c3da3b92260"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d2c1-73a0-9eb7-d8c9304a9e09",
+                     *           "at": "2026-12-07T13:08:35.649Z",
+                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getSupportPlan",
-                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getSupportPlan",
-                     *           "entityId": "01a2508c-e823-71aa-a40f-997474e29a19",
-                     *           "requestId": "4b91ead6-5403-4667-a6a4-1572c8dd88a8"
+                     *           "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *           "requestId": "3fc4afd8-4d55-484b-bbb2-e18281e1f399"
                      *         },
                      *         {
-                     *           "id": "01a2508c-e882-70fa-8763-8bc8c109f395",
-                     *           "at": "2026-12-07T12:49:01.570Z",
-                     *           "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *           "id": "01a2509e-d2e5-7332-836a-e7216c63421d",
+                     *           "at": "2026-12-07T13:08:35.685Z",
+                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listSupportPlans",
-                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "c7bb3f96-2659-4461-9045-42afe5cdb47c"
+                     *           "requestId": "75e14739-e881-41d5-a067-0c210ffdebf9"
                      *         },
                      *         {
-                     *           "id": "01a2508c-e9bf-7228-9e40-b860186666d9",
-                     *           "at": "2026-12-07T12:49:01.887Z",
-                     *           "keyId": "01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *           "id": "01a2509e-d2f3-7340-a72e-71f73f86c964",
+                     *           "at": "2026-12-07T13:08:35.699Z",
+                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "actorName": "coordinator-1",
+                     *           "operationId": "submitSupportPlan",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "submitSupportPlan",
+                     *           "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *           "requestId": "1d2d3c54-5a7f-4ae8-b236-cfe726586db7"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d30e-7218-9508-1eadd98c9265",
+                     *           "at": "2026-12-07T13:08:35.726Z",
+                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "actorName": "coordinator-1",
+                     *           "operationId": "decideSupportPlan",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "decideSupportPlan",
+                     *           "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *           "requestId": "ebc660ef-44de-4efe-92a5-2008f70886c0"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d321-723b-8efc-033e0f6ab45b",
+                     *           "at": "2026-12-07T13:08:35.745Z",
+                     *           "keyId": "01a2509e-ce69-70f9-8585-6a7ba4dce0c9",
+                     *           "actorName": "manager-1",
+                     *           "operationId": "decideSupportPlan",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "decideSupportPlan",
+                     *           "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *           "requestId": "0a5ab5b2-a410-41be-90fe-9f7773feaeaa"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d344-732d-b9c2-b46c8e949e77",
+                     *           "at": "2026-12-07T13:08:35.780Z",
+                     *           "keyId": "01a2509e-ce76-7725-9563-239a0ffcf7f4",
+                     *           "actorName": "panel-chair",
+                     *           "operationId": "decideSupportPlan",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "decideSupportPlan",
+                     *           "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *           "requestId": "86ded5bc-9e63-46d6-8c78-e643bd2e91e4"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d3aa-778d-92ef-429b85328c4a",
+                     *           "at": "2026-12-07T13:08:35.882Z",
+                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "actorName": "finance-1",
+                     *           "operationId": "createDirectPaymentAgreement",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": null,
+                     *           "entityId": null,
+                     *           "requestId": "7c600a90-cd77-4b7f-9bfe-fc82a5867374"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d463-7613-ade0-557ab79bc4e8",
+                     *           "at": "2026-12-07T13:08:36.067Z",
+                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *           "actorName": "finance-1",
                      *           "operationId": "getBudgetAccount",
-                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *           "what": [
+                     *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getBudgetAccount",
-                     *           "entityId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *           "requestId": "3a775d18-2ac9-466b-a040-4cfff461daa1"
+                     *           "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *           "requestId": "97d2b5f6-80f2-4bc6-8d1f-50b67a916a1f"
                      *         },
                      *         {
-                     *           "id": "01a2508c-ea89-75a2-b6df-c6b4f74e406c",
-                     *           "at": "2026-12-07T12:49:02.089Z",
-                     *           "keyId": "01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *           "id": "01a2509e-d484-753c-9997-b53dd889a767",
+                     *           "at": "2026-12-07T13:08:36.100Z",
+                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "actorName": "finance-1",
+                     *           "operationId": "recordTransaction",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "recordTransaction",
+                     *           "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *           "requestId": "cb7de271-b3b9-4f64-adc4-c112e9cbf1eb"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d49e-74c8-807e-5eb7611a9ccb",
+                     *           "at": "2026-12-07T13:08:36.126Z",
+                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "actorName": "finance-1",
+                     *           "operationId": "recordTransaction",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "recordTransaction",
+                     *           "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *           "requestId": "a7ef0164-dcb4-4c06-9318-1d0fe1d62da1"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d4ac-70b7-b9be-18948dd721ff",
+                     *           "at": "2026-12-07T13:08:36.140Z",
+                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "actorName": "finance-1",
+                     *           "operationId": "recordTransaction",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "recordTransaction",
+                     *           "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *           "requestId": "656e286b-f03c-4561-a5fb-104bd061d155"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d4bc-7556-95bf-a373dec93dc7",
+                     *           "at": "2026-12-07T13:08:36.156Z",
+                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "actorName": "finance-1",
+                     *           "operationId": "recordTransaction",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "recordTransaction",
+                     *           "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *           "requestId": "6fac1c39-de37-4557-9ee7-e71c0768b8b3"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d4c9-74bf-bbc5-88e49a5fae0e",
+                     *           "at": "2026-12-07T13:08:36.169Z",
+                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "actorName": "finance-1",
+                     *           "operationId": "recordTransaction",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "recordTransaction",
+                     *           "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *           "requestId": "c8236563-f4bf-48f6-8316-05a52ad1b489"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d4d6-7302-a264-4bed1c87d3e8",
+                     *           "at": "2026-12-07T13:08:36.182Z",
+                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "actorName": "finance-1",
+                     *           "operationId": "recordTransaction",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "recordTransaction",
+                     *           "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *           "requestId": "8974310f-5fe0-432a-b58a-52d8c1176319"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d4e3-75ac-b1ed-17565b6d71ee",
+                     *           "at": "2026-12-07T13:08:36.195Z",
+                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "actorName": "finance-1",
+                     *           "operationId": "recordTransaction",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "recordTransaction",
+                     *           "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *           "requestId": "805deb9d-af95-4426-a321-19c6f36a27bb"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d4f3-7565-bcf2-fdf8fe7eaccc",
+                     *           "at": "2026-12-07T13:08:36.211Z",
+                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "actorName": "finance-1",
+                     *           "operationId": "recordTransaction",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "recordTransaction",
+                     *           "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *           "requestId": "00cb4969-cecf-41f5-bae6-1a6e9ae56841"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d500-77bf-afef-43dafa02053a",
+                     *           "at": "2026-12-07T13:08:36.224Z",
+                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "actorName": "finance-1",
+                     *           "operationId": "recordTransaction",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "recordTransaction",
+                     *           "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *           "requestId": "2111eca6-6b3c-4b00-a546-bd625a8345c2"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d50d-7751-a178-87347be368b5",
+                     *           "at": "2026-12-07T13:08:36.237Z",
+                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "actorName": "finance-1",
+                     *           "operationId": "recordTransaction",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "recordTransaction",
+                     *           "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *           "requestId": "49126a46-9746-49c7-a7b6-a4492e265559"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d523-74b2-9856-51015e060a56",
+                     *           "at": "2026-12-07T13:08:36.259Z",
+                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "actorName": "finance-1",
+                     *           "operationId": "recordTransaction",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "recordTransaction",
+                     *           "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *           "requestId": "3e01bfb8-a3a3-44f0-84fd-3f3384d12d16"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d545-7480-a639-904824194427",
+                     *           "at": "2026-12-07T13:08:36.293Z",
+                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "actorName": "finance-1",
+                     *           "operationId": "recordAccountReturn",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "recordAccountReturn",
+                     *           "entityId": "01a2509e-d397-7550-ba1e-a12db3db082b",
+                     *           "requestId": "b2382bfc-6f85-4eb8-8721-69e9d05bd192"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d54c-7593-ae58-6963a7658e56",
+                     *           "at": "2026-12-07T13:08:36.300Z",
+                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *           "actorName": "finance-1",
                      *           "operationId": "getDirectPaymentAgreement",
-                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *           "what": [
+                     *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getDirectPaymentAgreement",
-                     *           "entityId": "01a2508c-e920-7622-b736-ad7043caf721",
-                     *           "requestId": "8eccd6ed-d017-4666-b4b5-5602e61b14a9"
+                     *           "entityId": "01a2509e-d397-7550-ba1e-a12db3db082b",
+                     *           "requestId": "1a2dd7da-0099-49ce-b162-6fd1429cdddf"
                      *         },
                      *         {
-                     *           "id": "01a2508c-eac2-7228-9946-66afb85dc162",
-                     *           "at": "2026-12-07T12:49:02.146Z",
-                     *           "keyId": "01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *           "id": "01a2509e-d58c-727d-9ca2-78b3a4f3363d",
+                     *           "at": "2026-12-07T13:08:36.364Z",
+                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *           "actorName": "finance-1",
                      *           "operationId": "getDirectPaymentAgreement",
-                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *           "what": [
+                     *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getDirectPaymentAgreement",
-                     *           "entityId": "01a2508c-e920-7622-b736-ad7043caf721",
-                     *           "requestId": "0dbf3cbd-07df-4524-9089-3880ace4e94e"
+                     *           "entityId": "01a2509e-d397-7550-ba1e-a12db3db082b",
+                     *           "requestId": "736223e3-a9e4-4aa8-b989-28651437cf61"
                      *         },
                      *         {
-                     *           "id": "01a2508c-eb0b-7423-ab7b-04edf06eb4e8",
-                     *           "at": "2026-12-07T12:49:02.219Z",
-                     *           "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *           "id": "01a2509e-d59a-758e-9e08-cf32e2b2e8b1",
+                     *           "at": "2026-12-07T13:08:36.377Z",
+                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "actorName": "finance-1",
+                     *           "operationId": "changeDirectPaymentAgreementStatus",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "changeDirectPaymentAgreementStatus",
+                     *           "entityId": "01a2509e-d397-7550-ba1e-a12db3db082b",
+                     *           "requestId": "998903be-86d4-488c-b508-3ec2f86b6547"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d5a5-7681-bd1c-17c5be28289e",
+                     *           "at": "2026-12-07T13:08:36.389Z",
+                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "actorName": "finance-1",
+                     *           "operationId": "changeDirectPaymentAgreementStatus",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "changeDirectPaymentAgreementStatus",
+                     *           "entityId": "01a2509e-d397-7550-ba1e-a12db3db082b",
+                     *           "requestId": "7698cce7-13dd-42d8-afa8-0b6fbc555a65"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d5f0-7717-8249-7de89a353b49",
+                     *           "at": "2026-12-07T13:08:36.464Z",
+                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listReviews",
-                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "e66105c8-bc10-4e9b-b8e2-4a379d392639"
+                     *           "requestId": "de304b6c-2fc5-434e-b0a8-05f5cc8132e8"
                      *         },
                      *         {
-                     *           "id": "01a2508c-eb3f-75eb-a582-5e380edf2111",
-                     *           "at": "2026-12-07T12:49:02.271Z",
-                     *           "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *           "id": "01a2509e-d638-74de-9b4f-f12875a09c1f",
+                     *           "at": "2026-12-07T13:08:36.536Z",
+                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "actorName": "coordinator-1",
+                     *           "operationId": "scheduleReview",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": null,
+                     *           "entityId": null,
+                     *           "requestId": "ca6e3cc5-d715-4148-904c-816c2fb2fb14"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d63c-77ce-8bc8-febcda01ec0c",
+                     *           "at": "2026-12-07T13:08:36.540Z",
+                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getReview",
-                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getReview",
-                     *           "entityId": "01a2508c-e90e-7589-8d5e-138657ec9c8e",
-                     *           "requestId": "f4dac519-5da2-4d79-a080-0e3152397ad4"
+                     *           "entityId": "01a2509e-d37f-7755-8f77-80096e317746",
+                     *           "requestId": "9427e504-2c95-473e-84f7-af1a2618f033"
                      *         },
                      *         {
-                     *           "id": "01a2508c-eb63-72d4-a43c-01d7de17610c",
-                     *           "at": "2026-12-07T12:49:02.307Z",
-                     *           "keyId": "01a2508c-e349-75b1-9bba-b7437a53d3c6",
+                     *           "id": "01a2509e-d654-70a1-ab9d-4ea0bfdd69d6",
+                     *           "at": "2026-12-07T13:08:36.564Z",
+                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "actorName": "coordinator-1",
+                     *           "operationId": "completeReview",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "completeReview",
+                     *           "entityId": "01a2509e-d37f-7755-8f77-80096e317746",
+                     *           "requestId": "4af508bb-46fa-4191-bdda-9de68859df6f"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d65e-726a-9332-e6b6c633a97c",
+                     *           "at": "2026-12-07T13:08:36.574Z",
+                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getReview",
-                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getReview",
-                     *           "entityId": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
-                     *           "requestId": "2e2a1a22-a707-4f8f-9686-41c75eeb3591"
+                     *           "entityId": "01a2509e-d33a-76e3-a54d-9c922fc30429",
+                     *           "requestId": "ae145485-a7f8-47b3-86af-ce5a59a30cc8"
                      *         },
                      *         {
-                     *           "id": "01a2508c-eb9c-721c-b294-603bb5d4d077",
-                     *           "at": "2026-12-07T12:49:02.364Z",
-                     *           "keyId": "01a2508c-e376-73ea-9d3b-309f0ebc4224",
+                     *           "id": "01a2509e-d67a-74f6-9898-82a2b762e377",
+                     *           "at": "2026-12-07T13:08:36.602Z",
+                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "actorName": "coordinator-1",
+                     *           "operationId": "completeReview",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "completeReview",
+                     *           "entityId": "01a2509e-d33a-76e3-a54d-9c922fc30429",
+                     *           "requestId": "55f44971-4142-4dd1-97db-d4749c386bbb"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d68e-7306-94e5-a2baffd3261c",
+                     *           "at": "2026-12-07T13:08:36.622Z",
+                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "actorName": "finance-1",
+                     *           "operationId": "decideClawback",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "decideClawback",
+                     *           "entityId": "01a2509e-d33a-76e3-a54d-9c922fc30429",
+                     *           "requestId": "df1a1487-c9ec-4342-bbf1-83db4abba011"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d697-73b5-8f8a-91f9fe1de8eb",
+                     *           "at": "2026-12-07T13:08:36.631Z",
+                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyClawback",
-                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *           "what": [
+                     *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "verifyClawback",
-                     *           "entityId": "01a2508c-e8c8-733e-b93e-21d0fd2b31a2",
-                     *           "requestId": "fe5671a9-746c-4063-8588-52fc4b5446d6"
+                     *           "entityId": "01a2509e-d33a-76e3-a54d-9c922fc30429",
+                     *           "requestId": "1654fea8-4c39-44b1-8deb-0563742e33cd"
                      *         },
                      *         {
-                     *           "id": "01a2508c-ebbe-7367-ab56-aa4758e74816",
-                     *           "at": "2026-12-07T12:49:02.398Z",
-                     *           "keyId": "01a2508c-e36a-761c-933d-4c42d960fe03",
-                     *           "actorName": "panel-chair",
-                     *           "operationId": "getAppeal",
-                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "id": "01a2509e-d6aa-75a3-b99c-da7e4186f479",
+                     *           "at": "2026-12-07T13:08:36.650Z",
+                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "actorName": "coordinator-1",
+                     *           "operationId": "createAppeal",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *           "what": [
-                     *             "record"
-                     *           ],
-                     *           "entityType": "getAppeal",
-                     *           "entityId": "01a2508c-eba6-7226-8c19-67e37a2cd2e5",
-                     *           "requestId": "f21e122e-aa61-4497-9dc5-bce3804c98bc"
-                     *         },
-                     *         {
-                     *           "id": "01a2508c-ebcf-7550-9413-7b4e3bcbc04a",
-                     *           "at": "2026-12-07T12:49:02.415Z",
-                     *           "keyId": "01a2508c-e36a-761c-933d-4c42d960fe03",
-                     *           "actorName": "panel-chair",
-                     *           "operationId": "listAppeals",
-                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
-                     *           "what": [
-                     *             "record"
+                     *             "record",
+                     *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "c475fffb-9d20-4f07-8201-c6f27ed78e6a"
+                     *           "requestId": "c0f2e624-81f5-4919-88fc-c57bb06245c7"
                      *         },
                      *         {
-                     *           "id": "01a2508c-ed7c-71ea-bb4e-b724e9a9c76c",
-                     *           "at": "2026-12-07T12:49:02.844Z",
-                     *           "keyId": "01a2508c-e35f-7267-b8ae-defe540ebd4a",
+                     *           "id": "01a2509e-d6b3-7226-ad89-1c23991fbe36",
+                     *           "at": "2026-12-07T13:08:36.659Z",
+                     *           "keyId": "01a2509e-ce76-7725-9563-239a0ffcf7f4",
+                     *           "actorName": "panel-chair",
+                     *           "operationId": "getAppeal",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "getAppeal",
+                     *           "entityId": "01a2509e-d69e-70de-9002-f62b28c3bd31",
+                     *           "requestId": "ef4f0421-c9f7-40e6-be73-c2406b74c492"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d6c1-7770-b85e-928ba04cf155",
+                     *           "at": "2026-12-07T13:08:36.673Z",
+                     *           "keyId": "01a2509e-ce76-7725-9563-239a0ffcf7f4",
+                     *           "actorName": "panel-chair",
+                     *           "operationId": "listAppeals",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": null,
+                     *           "entityId": null,
+                     *           "requestId": "736f46ff-6a2b-417c-9170-cd7e6874ac81"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d6cd-7315-a3f1-48143114c858",
+                     *           "at": "2026-12-07T13:08:36.685Z",
+                     *           "keyId": "01a2509e-ce76-7725-9563-239a0ffcf7f4",
+                     *           "actorName": "panel-chair",
+                     *           "operationId": "decideAppeal",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "decideAppeal",
+                     *           "entityId": "01a2509e-d69e-70de-9002-f62b28c3bd31",
+                     *           "requestId": "abe96317-42f9-40b3-87f2-070d24fc308a"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d835-732f-9c6d-813c2a88d70c",
+                     *           "at": "2026-12-07T13:08:37.045Z",
+                     *           "keyId": "01a2509e-ce69-70f9-8585-6a7ba4dce0c9",
                      *           "actorName": "manager-1",
                      *           "operationId": "getBudget",
-                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getBudget",
-                     *           "entityId": "01a2508c-e78c-77fe-b683-1908893ed5cb",
-                     *           "requestId": "d249b3f4-6e43-45fb-a18b-ce70dbb473a0"
+                     *           "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *           "requestId": "469fd1bd-4ede-4f57-a794-00dcfe0fe14e"
                      *         },
                      *         {
-                     *           "id": "01a2508c-ee1d-7657-81db-150110d20cbd",
-                     *           "at": "2026-12-07T12:49:03.005Z",
-                     *           "keyId": "01a2508c-e02a-746e-907a-06a879e48260",
+                     *           "id": "01a2509e-d842-760f-9c61-1da033b4be40",
+                     *           "at": "2026-12-07T13:08:37.058Z",
+                     *           "keyId": "01a2509e-ce69-70f9-8585-6a7ba4dce0c9",
+                     *           "actorName": "manager-1",
+                     *           "operationId": "endBudget",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "what": [
+                     *             "record",
+                     *             "money"
+                     *           ],
+                     *           "entityType": "endBudget",
+                     *           "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *           "requestId": "125b9cbf-1483-4e33-972e-7effda61cb4c"
+                     *         },
+                     *         {
+                     *           "id": "01a2509e-d8a6-7306-85a2-0cc344b34b6c",
+                     *           "at": "2026-12-07T13:08:37.158Z",
+                     *           "keyId": "01a2509e-cb73-7087-835d-c4b0aca6675b",
                      *           "actorName": null,
                      *           "operationId": "exportPersonRecord",
-                     *           "personId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
+                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
                      *           "what": [
                      *             "record",
                      *             "special-category",
                      *             "money"
                      *           ],
                      *           "entityType": "exportPersonRecord",
-                     *           "entityId": "01a2508c-e4f8-71e9-a021-f0e0c23c085c",
-                     *           "requestId": "91e4d65a-bc0e-44bc-bee3-920522458c1a"
+                     *           "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "requestId": "4fd1be6d-1fa4-4f65-83cc-5c485fec52b9"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -45585,8 +46654,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2508c-eced-7164-aa7c-68806544e93b",
-                     *           "roundKey": "nw-mxd9ocwc",
+                     *           "id": "01a2509e-d7c2-775d-9a53-e3a8a18d9998",
+                     *           "roundKey": "nw-mxdadiyq",
                      *           "title": "North West self-rating",
                      *           "closesOn": "2099-06-30",
                      *           "closed": false,
@@ -45628,7 +46697,7 @@ export interface operations {
                      *               "version": null
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T12:49:02.699Z"
+                     *           "createdAt": "2026-12-07T13:08:36.928Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -45745,7 +46814,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "roundKey": "nw-mxd9ocwc",
+                 *       "roundKey": "nw-mxdadiyq",
                  *       "title": "North West self-rating",
                  *       "closesOn": "2099-06-30"
                  *     }
@@ -45767,8 +46836,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-eced-7164-aa7c-68806544e93b",
-                     *       "roundKey": "nw-mxd9ocwc",
+                     *       "id": "01a2509e-d7c2-775d-9a53-e3a8a18d9998",
+                     *       "roundKey": "nw-mxdadiyq",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -45810,7 +46879,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T12:49:02.699Z"
+                     *       "createdAt": "2026-12-07T13:08:36.928Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -45993,8 +47062,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2508c-eced-7164-aa7c-68806544e93b",
-                     *       "roundKey": "nw-mxd9ocwc",
+                     *       "id": "01a2509e-d7c2-775d-9a53-e3a8a18d9998",
+                     *       "roundKey": "nw-mxdadiyq",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -46036,7 +47105,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T12:49:02.699Z"
+                     *       "createdAt": "2026-12-07T13:08:36.928Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -46453,7 +47522,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "roundKey": "nw-mxd9ocwc",
+                     *       "roundKey": "nw-mxdadiyq",
                      *       "councils": 1,
                      *       "minimumCouncils": 5,
                      *       "published": false,
@@ -46602,7 +47671,7 @@ export interface operations {
                      * @example {
                      *       "standard": "UK Algorithmic Transparency Recording Standard",
                      *       "standardVersion": "3.0",
-                     *       "schemeId": "01a2508c-e060-71df-a89f-7774b9e9284a",
+                     *       "schemeId": "01a2509e-cb99-7319-b628-820d77794aa6",
                      *       "schemeKey": "adults",
                      *       "schemeVersion": 1,
                      *       "lastUpdated": "2026-12-07",
@@ -46649,7 +47718,7 @@ export interface operations {
                      *             "How the answers become money is set out below, generated from the scheme itself."
                      *           ],
                      *           "maths": {
-                     *             "schemeId": "01a2508c-e060-71df-a89f-7774b9e9284a",
+                     *             "schemeId": "01a2509e-cb99-7319-b628-820d77794aa6",
                      *             "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *             "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *             "sections": [

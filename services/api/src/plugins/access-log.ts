@@ -1,3 +1,4 @@
+import { pipeline, Readable, Transform } from 'node:stream';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Kysely } from 'kysely';
@@ -11,6 +12,7 @@ export type AccessKind = 'record' | 'special-category' | 'money';
 
 /** How an operation that shows personal data is logged. */
 export interface PersonalDataRead {
+  /** What its answer shows (a handler may say more, or nothing, for one answer: `request.personalDataShown`). */
   readonly what: readonly AccessKind[];
   /** Reads many people at once (an export, a payment file): one line for the read, with no person. */
   readonly bulk?: true;
@@ -18,40 +20,92 @@ export interface PersonalDataRead {
   readonly idIsPerson?: true;
 }
 
+const RECORD: PersonalDataRead = { what: ['record'] };
+const RECORD_MONEY: PersonalDataRead = { what: ['record', 'money'] };
+const NEEDS: PersonalDataRead = { what: ['record', 'special-category'] };
+const OF_PERSON = { idIsPerson: true } as const;
+const BULK = { bulk: true } as const;
+
 /**
- * Every operation that shows a person's record, special-category fields or money, and what it
- * shows: the one list the access log and the DPIA pack read. A test fails when an operation
- * answers with a person's data and is missing here.
+ * Every operation whose answer carries a person's data, reads and writes alike, and what it shows:
+ * the one list the access log and the DPIA pack read. A person's record is anything that names
+ * them or one of their records; special-category data is their equality monitoring answers and
+ * their self-assessment answers (health and care needs); money is the figures in pence of their
+ * budgets, plans, account and contribution. A test derives from the OpenAPI document every
+ * operation that can answer with a person's data, calls each with every role, and fails when an
+ * answer is missing from the log or logged under fewer kinds than it showed.
  */
 export const PERSONAL_DATA_READS: Readonly<Record<string, PersonalDataRead>> = {
-  listPeople: { what: ['record'] },
-  getPerson: { what: ['record'], idIsPerson: true },
-  getEqualityMonitoring: { what: ['special-category'], idIsPerson: true },
-  listAssessments: { what: ['record', 'special-category'] },
-  getAssessment: { what: ['record', 'special-category'] },
-  listBudgets: { what: ['record', 'money'] },
-  getBudget: { what: ['record', 'money'] },
-  verifyBudget: { what: ['money'] },
-  listFinancialAssessments: { what: ['money'], idIsPerson: true },
-  verifyFinancialAssessment: { what: ['money'], idIsPerson: true },
-  listSupportPlans: { what: ['record', 'money'] },
-  getSupportPlan: { what: ['record', 'money'] },
-  getBudgetAccount: { what: ['money'] },
-  getDirectPaymentAgreement: { what: ['money'] },
-  listAppeals: { what: ['record'] },
-  getAppeal: { what: ['record'] },
-  listReviews: { what: ['record', 'money'] },
-  getReview: { what: ['record', 'money'] },
-  verifyClawback: { what: ['money'] },
-  getLetter: { what: ['record', 'money'] },
-  exportPersonRecord: { what: ['record', 'special-category', 'money'], idIsPerson: true },
-  exportRecords: { what: ['record', 'money'], bulk: true },
-  getPaymentRunFile: { what: ['money'], bulk: true },
-  getUpratingRun: { what: ['record', 'money'], bulk: true },
-  getAuditSample: { what: ['money'], bulk: true },
-  getCalibration: { what: ['record', 'money'], bulk: true },
-  getCalibrationReport: { what: ['record', 'money'], bulk: true },
-  listEvents: { what: ['money'], bulk: true },
+  // The person
+  listPeople: RECORD,
+  getPerson: { ...RECORD, ...OF_PERSON },
+  createPerson: RECORD,
+  updatePerson: { ...RECORD, ...OF_PERSON },
+  importPeople: { ...RECORD, ...BULK },
+  getEqualityMonitoring: { ...NEEDS, ...OF_PERSON },
+  // A key that may not read the answers gets a receipt: the handler says so (record only).
+  recordEqualityMonitoring: { ...NEEDS, ...OF_PERSON },
+  // Assessments: the answers are their needs
+  listAssessments: NEEDS,
+  getAssessment: NEEDS,
+  createAssessment: NEEDS,
+  saveAnswers: NEEDS,
+  submitAssessment: NEEDS,
+  moderateAssessment: NEEDS,
+  // Budgets, plans, money
+  listBudgets: RECORD_MONEY,
+  getBudget: RECORD_MONEY,
+  createBudget: RECORD_MONEY,
+  endBudget: RECORD_MONEY,
+  verifyBudget: RECORD_MONEY,
+  listFinancialAssessments: { ...RECORD_MONEY, ...OF_PERSON },
+  recordFinancialAssessment: { ...RECORD_MONEY, ...OF_PERSON },
+  verifyFinancialAssessment: { ...RECORD_MONEY, ...OF_PERSON },
+  listSupportPlans: RECORD_MONEY,
+  getSupportPlan: RECORD_MONEY,
+  createSupportPlan: RECORD_MONEY,
+  updateSupportPlan: RECORD_MONEY,
+  submitSupportPlan: RECORD_MONEY,
+  decideSupportPlan: RECORD_MONEY,
+  getBudgetAccount: RECORD_MONEY,
+  recordTransaction: RECORD_MONEY,
+  getDirectPaymentAgreement: RECORD_MONEY,
+  createDirectPaymentAgreement: RECORD_MONEY,
+  changeDirectPaymentAgreementStatus: RECORD_MONEY,
+  recordAccountReturn: RECORD_MONEY,
+  // Appeals and reviews
+  listAppeals: RECORD_MONEY,
+  getAppeal: RECORD_MONEY,
+  createAppeal: RECORD_MONEY,
+  decideAppeal: RECORD_MONEY,
+  listReviews: RECORD_MONEY,
+  getReview: RECORD_MONEY,
+  scheduleReview: RECORD_MONEY,
+  completeReview: RECORD_MONEY,
+  decideClawback: RECORD_MONEY,
+  verifyClawback: RECORD_MONEY,
+  getLetter: RECORD_MONEY,
+  // Data protection
+  exportPersonRecord: { what: ['record', 'special-category', 'money'], ...OF_PERSON },
+  placeLegalHold: { ...RECORD, ...OF_PERSON },
+  releaseLegalHold: { ...RECORD, ...OF_PERSON },
+  erasePerson: { ...RECORD, ...OF_PERSON },
+  runRetentionErasure: { ...RECORD, ...BULK },
+  // Many people at once. exportRecords adds special-category when equality answers go out.
+  exportRecords: { ...RECORD_MONEY, ...BULK },
+  listEvents: { ...RECORD_MONEY, ...BULK },
+  getPaymentRunFile: { ...RECORD_MONEY, ...BULK },
+  createUpratingRun: { ...RECORD_MONEY, ...BULK },
+  getUpratingRun: { ...RECORD_MONEY, ...BULK },
+  applyUpratingRun: { ...RECORD_MONEY, ...BULK },
+  createAuditSample: { ...RECORD_MONEY, ...BULK },
+  getAuditSample: { ...RECORD_MONEY, ...BULK },
+  recordAuditOutcome: { ...RECORD_MONEY, ...BULK },
+  runCalibration: { ...RECORD_MONEY, ...BULK },
+  getCalibration: { ...RECORD_MONEY, ...BULK },
+  getCalibrationReport: { ...RECORD_MONEY, ...BULK },
+  // Council-wide figures, but for the plans approved over budget it lists: the route says when.
+  getSummaryReport: { ...RECORD_MONEY, ...BULK },
 };
 
 /** A registered route that shows personal data, as the running service has it. */
@@ -71,8 +125,13 @@ declare module 'fastify' {
     personalDataRoutes: PersonalDataRoute[];
   }
   interface FastifyRequest {
-    /** The people a list response showed, gathered as it is serialised. */
+    /** The people an answer showed, gathered as it is serialised. */
     peopleShown: string[] | null;
+    /**
+     * What this answer shows, when the handler knows better than {@link PERSONAL_DATA_READS}:
+     * more (equality answers in an export), or less (`['record']` for a receipt without them).
+     */
+    personalDataShown: readonly AccessKind[] | null;
   }
 }
 
@@ -193,21 +252,31 @@ export class AccessLogWriter {
   }
 }
 
-function idsFrom(payload: unknown, key: 'id' | 'personId'): string[] {
+/** Operations whose answer is a person (its `id` names them), or a list of people. */
+const PERSON_ANSWERS = new Set(['listPeople', 'getPerson', 'createPerson', 'updatePerson']);
+
+/**
+ * The people an answer names: each item's person in a list, or the one person of a single answer
+ * (its `personId`, or its `id` when the answer is the person).
+ */
+function peopleIn(payload: unknown, operationId: string): string[] {
+  const key = PERSON_ANSWERS.has(operationId) ? 'id' : 'personId';
   const items = (payload as { items?: unknown } | null)?.items;
-  if (!Array.isArray(items)) return [];
+  const candidates = Array.isArray(items) ? items : [payload];
   const ids: string[] = [];
-  for (const item of items) {
+  for (const item of candidates) {
     const id = (item as Record<string, unknown> | null)?.[key];
     if (typeof id === 'string') ids.push(id);
   }
   return ids;
 }
 
-/** The reads of a response, one per person shown (or one for a bulk read or an entity read). */
+/** The reads of an answer, one per person shown (or one for a bulk read or an entity read). */
 function entriesOf(request: FastifyRequest, read: PersonalDataRead, clock: Clock): AccessEntry[] {
   const principal = request.principal;
   if (principal?.kind !== 'key') return [];
+  const what = request.personalDataShown ?? read.what;
+  if (what.length === 0) return [];
   const operationId = request.routeOptions.schema?.operationId as string;
   const params = (request.params ?? {}) as Record<string, unknown>;
   // Lower-cased: an id written in capitals names the same record and must be logged as it.
@@ -218,21 +287,45 @@ function entriesOf(request: FastifyRequest, read: PersonalDataRead, clock: Clock
     keyId: principal.keyId,
     actorName: principal.actorName,
     operationId,
-    what: read.what,
+    what,
     entityType: read.bulk ? ((params.kind as string | undefined) ?? operationId) : entityId === null ? null : operationId,
     requestId: request.id,
   };
   if (read.bulk) return [{ ...base, id: newId(), personId: null, entityId }];
   if (read.idIsPerson && entityId !== null) return [{ ...base, id: newId(), personId: entityId, entityId }];
   const people = request.peopleShown;
-  if (people !== null) return [...new Set(people)].map((personId) => ({ ...base, id: newId(), personId, entityId }));
+  if (people !== null && people.length > 0) return [...new Set(people)].map((personId) => ({ ...base, id: newId(), personId, entityId }));
   return entityId === null ? [] : [{ ...base, id: newId(), personId: null, entityId }];
 }
 
+/** Whether an answer's payload is a stream (written as it is read). */
+function isStream(payload: unknown): payload is Readable {
+  return payload instanceof Readable;
+}
+
 /**
- * Logs each successful read of personal data: the people a list showed (gathered from the
- * response as it is serialised), or the entity a single read named (its person found when the
- * batch is written). Streamed responses are logged when the stream starts.
+ * The stream itself, passed through, with the read logged as its first byte goes out: an export
+ * abandoned part-way is logged, and one that fails before it starts is not.
+ */
+function loggedOnFirstByte(payload: Readable, log: () => void): Readable {
+  let logged = false;
+  const through = new Transform({
+    transform(chunk, _encoding, callback) {
+      if (!logged) {
+        logged = true;
+        log();
+      }
+      callback(null, chunk);
+    },
+  });
+  pipeline(payload, through, () => {});
+  return through;
+}
+
+/**
+ * Logs every successful answer that carries a person's data, as it starts to go out: the people it
+ * showed (gathered from the answer as it is serialised), or the entity a single read named (its
+ * person found when the batch is written). A streamed answer is logged with its first byte.
  */
 export default fp(
   async function accessLog(app: FastifyInstance, options: { writer?: AccessLogWriter; enabled?: boolean }) {
@@ -241,6 +334,7 @@ export default fp(
     const registered: PersonalDataRoute[] = [];
     app.decorate('personalDataRoutes', registered);
     app.decorateRequest('peopleShown', null);
+    app.decorateRequest('personalDataShown', null);
     app.addHook('onClose', async () => {
       await writer.flush().catch((error: unknown) => app.log.error({ err: error }, 'access log: reads lost at shutdown'));
     });
@@ -257,21 +351,33 @@ export default fp(
         read,
       });
       if (options.enabled === false) return;
-      // A list shows many people: gather them from the response as it is serialised. A single
-      // read names its entity, and the writer finds the person from it, off the read's path.
-      if (operationId.startsWith('list')) {
-        const key = operationId === 'listPeople' ? 'id' : 'personId';
-        const preSerialization = (request: FastifyRequest, _reply: FastifyReply, payload: unknown, done: HookDone) => {
-          request.peopleShown = idsFrom(payload, key);
-          done(null, payload);
-        };
-        route.preSerialization = [...hooksOf(route.preSerialization), preSerialization as never];
-      }
-      const onResponse = (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-        if (reply.statusCode < 300) writer.add(entriesOf(request, read, app.clock));
-        done();
+      // The people an answer shows are gathered from it as it is serialised; a single read of an
+      // entity that does not name its person is logged by the entity, and the writer finds the person.
+      const preSerialization = (request: FastifyRequest, _reply: FastifyReply, payload: unknown, done: HookDone) => {
+        request.peopleShown = peopleIn(payload, operationId);
+        done(null, payload);
       };
-      route.onResponse = [...hooksOf(route.onResponse), onResponse as never];
+      route.preSerialization = [...hooksOf(route.preSerialization), preSerialization as never];
+      // Logged as the answer starts to go out, not when it has gone: a read is a read even if the
+      // client hangs up half-way through it.
+      const onSend = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: HookDone) => {
+        if (reply.statusCode >= 300) {
+          done(null, payload);
+          return;
+        }
+        const entries = entriesOf(request, read, app.clock);
+        if (entries.length === 0) done(null, payload);
+        else if (isStream(payload))
+          done(
+            null,
+            loggedOnFirstByte(payload, () => writer.add(entries)),
+          );
+        else {
+          writer.add(entries);
+          done(null, payload);
+        }
+      };
+      route.onSend = [...hooksOf(route.onSend), onSend as never];
     });
   },
   { name: 'access-log', dependencies: ['database'] },

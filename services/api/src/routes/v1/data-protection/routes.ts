@@ -76,6 +76,8 @@ const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const scope = scopeOf(request);
       const record = await findPerson(app.db, scope, request.params.id);
       if (!record) throw notFound('person', request.params.id);
+      // Reads still queued are written first, so the record's access log holds every read until now.
+      await accessLogUpToDate();
       const [council, settings] = await Promise.all([findCouncil(app.db, scope.councilId), councilSettings(app.db, scope.councilId)]);
       const redacted = (settings.dataProtection?.redactInSubjectAccess ?? []) as Redaction[];
       const header = {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ethnicGroupOf, monitoringAgeBand } from 'ras-core';
-import { actorOf, rolesAccess } from '../../../auth/roles.js';
+import { actorOf, type Principal, rolesAccess } from '../../../auth/roles.js';
 import type { EqualityMonitoring } from '../../../db/schema.js';
 import { notFound } from '../../../errors.js';
 import { assertVersion, etag, requireIfMatch } from '../../../http/etag.js';
@@ -10,7 +10,10 @@ import { scopeOf } from '../../../plugins/auth.js';
 import { findEqualityMonitoring, saveEqualityMonitoring } from '../../../repositories/equality-monitoring.js';
 import { findPerson } from '../../../repositories/people.js';
 import { IdParams, IfMatchHeaders, problemResponses } from '../../../schemas/common.js';
-import { EqualityMonitoringResource, RecordEqualityMonitoringBody } from './schemas.js';
+import { EqualityMonitoringResource, RecordEqualityMonitoringBody, RecordedEqualityMonitoring } from './schemas.js';
+
+/** The roles that may read equality monitoring (a portal only for the people it created). */
+const READERS = ['admin', 'auditor', 'portal'] as const;
 
 const SPECIAL_CATEGORY =
   'Special-category data under UK GDPR (Article 9): read only by admin and auditor keys, and by a portal key for the people it created; every read and write is audited, and no event or webhook carries it.';
@@ -36,7 +39,7 @@ const equalityMonitoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/people/:id/equality-monitoring',
     {
-      config: { access: rolesAccess('admin', 'auditor', 'portal') },
+      config: { access: rolesAccess(...READERS) },
       schema: {
         operationId: 'getEqualityMonitoring',
         tags: ['people'],
@@ -75,11 +78,11 @@ const equalityMonitoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'recordEqualityMonitoring',
         tags: ['people'],
         summary: 'Record a person’s equality monitoring answers',
-        description: `${SPECIAL_CATEGORY} A field sent is recorded; a field left out keeps its answer, so a key that cannot read the answers cannot erase them by leaving them out; null makes it unknown again. \`prefer-not-to-say\` is an answer. Send If-Match: "0" the first time.`,
+        description: `${SPECIAL_CATEGORY} A field sent is recorded; a field left out keeps its answer, so a key that cannot read the answers cannot erase them by leaving them out; null makes it unknown again. \`prefer-not-to-say\` is an answer. Send If-Match: "0" the first time. A key that may read equality monitoring gets the record back (and the answer is in the access log as a read of special-category data); any other key (assessor, integration) gets an EqualityMonitoringReceipt, without the answers.`,
         params: IdParams,
         headers: IfMatchHeaders,
         body: RecordEqualityMonitoringBody,
-        response: { 200: EqualityMonitoringResource, ...problemResponses },
+        response: { 200: RecordedEqualityMonitoring, ...problemResponses },
       },
     },
     async (request, reply) => {
@@ -115,9 +118,16 @@ const equalityMonitoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return toEqualityMonitoring(person.person.id, row, person.person.date_of_birth, app.clock.today());
       });
       reply.header('etag', etag(body.version));
-      return body;
+      // Special-category data goes back only to a key that may read it.
+      if (mayRead(request.principal)) return body;
+      request.personalDataShown = ['record'];
+      return { personId: body.personId, recorded: true as const, version: body.version, updatedAt: body.updatedAt as string };
     },
   );
 };
+
+function mayRead(principal: Principal): boolean {
+  return principal.kind === 'key' && principal.roles.some((role) => (READERS as readonly string[]).includes(role));
+}
 
 export default equalityMonitoringRoutes;

@@ -62,3 +62,22 @@ export const EqualityMonitoringResource = Type.Object(
   },
   { title: 'EqualityMonitoring' },
 );
+
+export const EqualityMonitoringReceipt = Type.Object(
+  {
+    personId: Id,
+    recorded: Type.Literal(true),
+    version: Type.Integer({ description: 'Send it back in If-Match to record again' }),
+    updatedAt: Timestamp,
+  },
+  {
+    title: 'EqualityMonitoringReceipt',
+    description:
+      'What a key that may record but not read equality monitoring (assessor, integration) gets back: that the answers were recorded, never the answers',
+  },
+);
+
+export const RecordedEqualityMonitoring = Type.Union([EqualityMonitoringResource, EqualityMonitoringReceipt], {
+  title: 'RecordedEqualityMonitoring',
+  description: 'The record, to a key that may read it; otherwise the receipt',
+});

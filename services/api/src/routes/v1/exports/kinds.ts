@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { DELIVERY_MECHANISM, managementMix, type SupportPlan } from 'ras-core';
 import type { DB } from '../../../db/schema.js';
 import { iso } from '../../../http/iso.js';
+import type { AccessKind } from '../../../plugins/access-log.js';
 import { equalityMonitoringOf } from '../../../repositories/equality-monitoring.js';
 import {
   assessmentsPage,
@@ -27,6 +28,8 @@ interface PageRequest {
 /** One kind of export: its columns, and how to read a page of records after a cursor. */
 export interface ExportKind {
   readonly description: string;
+  /** What its records show of people, as the access log records the export. */
+  readonly shows: readonly AccessKind[];
   readonly columns: readonly string[];
   page(db: Kysely<DB>, request: PageRequest): Promise<{ records: ExportRecord[]; last: string | null }>;
 }
@@ -49,6 +52,7 @@ function lines(row: { plan: unknown }) {
 export function withEqualityMonitoring(kind: ExportKind): ExportKind {
   return {
     description: kind.description,
+    shows: [...kind.shows, 'special-category'],
     columns: [...kind.columns, 'sex', 'ethnicity', 'religion', 'sexualOrientation', 'primarySupportReason'],
     page: async (db, request) => {
       const page = await kind.page(db, request);
@@ -79,6 +83,7 @@ export function withEqualityMonitoring(kind: ExportKind): ExportKind {
 export const EXPORT_KINDS: Record<string, ExportKind> = {
   people: {
     description: 'People with their record-system ids',
+    shows: ['record'],
     columns: ['id', 'externalIds', 'clientGroup', 'displayName', 'dateOfBirth', 'createdAt', 'updatedAt'],
     page: paged(peoplePage, (r) => [
       {
@@ -94,6 +99,7 @@ export const EXPORT_KINDS: Record<string, ExportKind> = {
   },
   assessments: {
     description: 'Assessments with scores and eligibility',
+    shows: ['record', 'special-category'],
     columns: [
       'id',
       'personId',
@@ -134,6 +140,7 @@ export const EXPORT_KINDS: Record<string, ExportKind> = {
   },
   budgets: {
     description: 'Indicative and agreed budgets with their figures',
+    shows: ['record', 'money'],
     columns: [
       'id',
       'personId',
@@ -177,6 +184,7 @@ export const EXPORT_KINDS: Record<string, ExportKind> = {
   },
   plans: {
     description: 'Support plans, one record per plan line',
+    shows: ['record', 'money'],
     columns: [
       'planId',
       'budgetId',
@@ -212,6 +220,7 @@ export const EXPORT_KINDS: Record<string, ExportKind> = {
   },
   decisions: {
     description: 'Decisions on support plans',
+    shows: ['record'],
     columns: ['id', 'planId', 'budgetId', 'personId', 'externalIds', 'stage', 'outcome', 'reasons', 'decidedBy', 'decidedAt'],
     page: paged(decisionsPage, (r) => [
       {
@@ -230,6 +239,7 @@ export const EXPORT_KINDS: Record<string, ExportKind> = {
   },
   reviews: {
     description: 'Reviews with outcomes and clawback',
+    shows: ['record', 'money'],
     columns: [
       'id',
       'budgetId',
@@ -281,6 +291,7 @@ export const EXPORT_KINDS: Record<string, ExportKind> = {
   },
   transactions: {
     description: 'Every entry of every budget account',
+    shows: ['record', 'money'],
     columns: [
       'id',
       'budgetId',
@@ -314,6 +325,7 @@ export const EXPORT_KINDS: Record<string, ExportKind> = {
   },
   'client-level-data': {
     description: 'Service lines of approved plans shaped like the statutory client-level data return, with CLD delivery mechanisms',
+    shows: ['record', 'money'],
     columns: [
       'LA_Person_Unique_Identifier',
       'Client_Group',

@@ -67,6 +67,8 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           }),
         );
       }
+      // Logged with what this kind shows: special-category whenever equality answers go out.
+      request.personalDataShown = spec.shows;
       const csv = request.query.format === 'csv';
       const since = request.query.since ? new Date(request.query.since) : null;
       // A full export reads every record of a kind: the replica when there is one and it is caught

@@ -72,6 +72,8 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       );
       const targets = ((council?.settings as { targets?: Target[] } | undefined)?.targets ?? []) as Target[];
       const report = buildSummaryReport({ from, to, today, budgets, money, reviews, overdueReviews: overdue, targets });
+      // The exceptions name budgets and what they were over by: a read of those people's money.
+      request.personalDataShown = report.exceptions.plans.length > 0 ? ['record', 'money'] : [];
       if (format === 'csv') {
         return reply
           .type('text/csv; charset=utf-8')
