@@ -164,7 +164,11 @@ try {
   // What a Data Protection Officer prints: Sam's subject access page and the council's DPIA facts.
   const record = await reader.goto(`${base}/v1/people/${person.id}/record?format=html`);
   check(record?.status() === 200, 'the subject access page opens in the browser');
-  check((await reader.locator('h2#accessLog').count()) === 1, 'the subject access page says who looked at the record');
+  check(
+    (await reader.locator('#opening h2', { hasText: 'Who looked at your records' }).count()) === 1,
+    'the subject access page opens by telling the person who looked',
+  );
+  check((await reader.locator('h3#accessLog').count()) === 1, 'the full record that follows lists every read');
   await reader.screenshot({ path: join(screens, 'subject-access.png'), fullPage: false });
   const dpia = await reader.goto(`${base}/v1/dpia`);
   check(dpia?.status() === 200, 'the DPIA pack opens in the browser');

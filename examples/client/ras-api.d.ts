@@ -5912,7 +5912,12 @@ export interface components {
             personId: string;
             /** @description The kinds of other people’s data shown as [redacted] */
             redacted: string[];
-            /** @description Every record, as stored (camelCase names, pence, ISO dates): person, equalityMonitoring, carers, assessments, budgets, supportPlans, planDecisions, financialAssessments, paymentAgreements, paymentInstalments, directPaymentAgreements, accountReturns, payments, reviews, appeals, letters, ledger, events, auditTrail, accessLog */
+            /** @description What the service keeps that is not in the record, and why (a copy of something that is, kept briefly) */
+            notIncluded: {
+                table: string;
+                why: string;
+            }[];
+            /** @description Every record, as stored (camelCase names, pence, ISO dates): person, equalityMonitoring, carers, assessments, budgets, supportPlans, planDecisions, financialAssessments, paymentAgreements, paymentInstalments, directPaymentAgreements, accountReturns, directPaymentAudits, payments, upratings, desktopExercises, reviews, appeals, letters, ledger, events, auditTrail, accessLog */
             sections: {
                 person: {
                     [key: string]: unknown;
@@ -6492,7 +6497,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "Example Council mxdadiyq"
+                 *       "name": "Example Council mxdana6e"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateCouncilRequest"];
@@ -6513,20 +6518,20 @@ export interface operations {
                     /**
                      * @example {
                      *       "council": {
-                     *         "id": "01a2509e-d902-7420-a11d-60b1d35f5ddf",
-                     *         "name": "Example Council mxdadiyq",
+                     *         "id": "01a250a5-c915-75f9-a7db-a04f03c93f38",
+                     *         "name": "Example Council mxdana6e",
                      *         "settings": {},
                      *         "version": 1,
-                     *         "createdAt": "2026-12-07T13:08:37.250Z"
+                     *         "createdAt": "2026-12-07T13:16:11.925Z"
                      *       },
                      *       "adminKey": {
-                     *         "id": "01a2509e-d903-701f-a38f-0208d8354faf",
+                     *         "id": "01a250a5-c916-729c-b073-10b3f069dcef",
                      *         "name": "First admin key",
                      *         "roles": [
                      *           "admin"
                      *         ],
-                     *         "createdAt": "2026-12-07T13:08:37.250Z",
-                     *         "key": "ras_01a2509ed903701fa38f0208d8354faf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *         "createdAt": "2026-12-07T13:16:11.925Z",
+                     *         "key": "ras_01a250a5c916729cb07310b3f069dcef_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *       }
                      *     }
                      */
@@ -6693,7 +6698,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *       "id": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -6711,7 +6716,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4
                      *       },
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:08:33.765Z"
+                     *       "createdAt": "2026-12-07T13:16:08.933Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -6842,7 +6847,7 @@ export interface operations {
                  *         "regionalReportOptIn": true,
                  *         "transparency": {
                  *           "publishedSchemeIds": [
-                 *             "01a2509e-cb99-7319-b628-820d77794aa6"
+                 *             "01a250a5-bda7-745e-a63e-a7be00e03172"
                  *           ],
                  *           "contactEmail": "ras@demo-borough.example.gov.uk",
                  *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -6872,7 +6877,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *       "id": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -6890,7 +6895,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4,
                      *         "transparency": {
                      *           "publishedSchemeIds": [
-                     *             "01a2509e-cb99-7319-b628-820d77794aa6"
+                     *             "01a250a5-bda7-745e-a63e-a7be00e03172"
                      *           ],
                      *           "contactEmail": "ras@demo-borough.example.gov.uk",
                      *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -6904,7 +6909,7 @@ export interface operations {
                      *         "regionalReportOptIn": true
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T13:08:33.765Z"
+                     *       "createdAt": "2026-12-07T13:16:08.933Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -7106,66 +7111,66 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2509e-cb73-7087-835d-c4b0aca6675b",
+                     *           "id": "01a250a5-bd7c-714c-91ee-b4e2f665dd54",
                      *           "name": "Demo admin key",
                      *           "roles": [
                      *             "admin"
                      *           ],
-                     *           "createdAt": "2026-12-07T13:08:33.765Z",
+                     *           "createdAt": "2026-12-07T13:16:08.933Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "id": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *           "name": "Care coordinators",
                      *           "roles": [
                      *             "assessor"
                      *           ],
-                     *           "createdAt": "2026-12-07T13:08:34.518Z",
+                     *           "createdAt": "2026-12-07T13:16:09.710Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a2509e-ce69-70f9-8585-6a7ba4dce0c9",
+                     *           "id": "01a250a5-c081-71fb-a255-ea704ff69229",
                      *           "name": "Team managers",
                      *           "roles": [
                      *             "team-manager"
                      *           ],
-                     *           "createdAt": "2026-12-07T13:08:34.537Z",
+                     *           "createdAt": "2026-12-07T13:16:09.729Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a2509e-ce76-7725-9563-239a0ffcf7f4",
+                     *           "id": "01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
                      *           "name": "Resource Allocation Panel",
                      *           "roles": [
                      *             "panel"
                      *           ],
-                     *           "createdAt": "2026-12-07T13:08:34.550Z",
+                     *           "createdAt": "2026-12-07T13:16:09.738Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "id": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *           "name": "Finance",
                      *           "roles": [
                      *             "finance"
                      *           ],
-                     *           "createdAt": "2026-12-07T13:08:34.561Z",
+                     *           "createdAt": "2026-12-07T13:16:09.750Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a2509e-ce8e-705f-957b-305813ec2f6f",
+                     *           "id": "01a250a5-c0a0-72af-96be-069e2307cb4d",
                      *           "name": "CareFirst bridge",
                      *           "roles": [
                      *             "integration"
                      *           ],
-                     *           "createdAt": "2026-12-07T13:08:34.574Z",
+                     *           "createdAt": "2026-12-07T13:16:09.760Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a2509e-ce9c-71ae-afac-f8f1215de136",
+                     *           "id": "01a250a5-c0a9-7050-8505-8549fe583a52",
                      *           "name": "Spare",
                      *           "roles": [
                      *             "auditor"
                      *           ],
-                     *           "createdAt": "2026-12-07T13:08:34.588Z",
+                     *           "createdAt": "2026-12-07T13:16:09.769Z",
                      *           "revokedAt": null
                      *         }
                      *       ],
@@ -7306,13 +7311,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *       "id": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *       "name": "Care coordinators",
                      *       "roles": [
                      *         "assessor"
                      *       ],
-                     *       "createdAt": "2026-12-07T13:08:34.518Z",
-                     *       "key": "ras_01a2509ece56750fb6cb243801648bbd_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *       "createdAt": "2026-12-07T13:16:09.710Z",
+                     *       "key": "ras_01a250a5c06e77d38a6fa768783da619_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *     }
                      */
                     "application/json": components["schemas"]["NewApiKey"];
@@ -7647,7 +7652,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
+                     *           "id": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
                      *           "key": "saq",
                      *           "version": 1,
                      *           "title": "Demo Borough self-assessment questionnaire",
@@ -8895,7 +8900,7 @@ export interface operations {
                      *               "maxPoints": 30
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T13:08:33.765Z"
+                     *           "createdAt": "2026-12-07T13:16:08.933Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -9012,7 +9017,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mxdadiyq",
+                 *       "key": "carers-mxdana6e",
                  *       "title": "Carer’s self-assessment",
                  *       "sections": [
                  *         {
@@ -9059,8 +9064,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-cf49-77f5-81e2-9dd55bf7ed64",
-                     *       "key": "carers-mxdadiyq",
+                     *       "id": "01a250a5-c14c-7645-87c8-5c11c7604339",
+                     *       "key": "carers-mxdana6e",
                      *       "version": 1,
                      *       "title": "Carer’s self-assessment",
                      *       "sections": [
@@ -9088,7 +9093,7 @@ export interface operations {
                      *           ]
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T13:08:34.759Z"
+                     *       "createdAt": "2026-12-07T13:16:09.931Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -9257,7 +9262,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
+                     *       "id": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
                      *       "key": "saq",
                      *       "version": 1,
                      *       "title": "Demo Borough self-assessment questionnaire",
@@ -10505,7 +10510,7 @@ export interface operations {
                      *           "maxPoints": 30
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T13:08:33.765Z"
+                     *       "createdAt": "2026-12-07T13:16:08.933Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -10667,10 +10672,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2509e-cb99-7319-b628-820d77794aa6",
+                     *           "id": "01a250a5-bda7-745e-a63e-a7be00e03172",
                      *           "key": "adults",
                      *           "version": 1,
-                     *           "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
+                     *           "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
                      *           "clientGroups": [
                      *             "learning-disability",
                      *             "physical-disability",
@@ -10692,7 +10697,7 @@ export interface operations {
                      *           },
                      *           "weeksPerYear": 52,
                      *           "rounding": "penny",
-                     *           "createdAt": "2026-12-07T13:08:33.765Z"
+                     *           "createdAt": "2026-12-07T13:16:08.933Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -10809,10 +10814,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mxdadiyq",
-                 *       "questionnaireId": "01a2509e-cf49-77f5-81e2-9dd55bf7ed64",
+                 *       "key": "carers-mxdana6e",
+                 *       "questionnaireId": "01a250a5-c14c-7645-87c8-5c11c7604339",
                  *       "clientGroups": [
-                 *         "carers-mxdadiyq"
+                 *         "carers-mxdana6e"
                  *       ],
                  *       "effectiveFrom": "2026-04-01",
                  *       "method": {
@@ -10843,12 +10848,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-cf5c-7156-afd6-2d643e8194b7",
-                     *       "key": "carers-mxdadiyq",
+                     *       "id": "01a250a5-c15e-776a-969a-41a922d70403",
+                     *       "key": "carers-mxdana6e",
                      *       "version": 1,
-                     *       "questionnaireId": "01a2509e-cf49-77f5-81e2-9dd55bf7ed64",
+                     *       "questionnaireId": "01a250a5-c14c-7645-87c8-5c11c7604339",
                      *       "clientGroups": [
-                     *         "carers-mxdadiyq"
+                     *         "carers-mxdana6e"
                      *       ],
                      *       "effectiveFrom": "2026-04-01",
                      *       "effectiveTo": null,
@@ -10865,7 +10870,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-12-07T13:08:34.779Z"
+                     *       "createdAt": "2026-12-07T13:16:09.948Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -11049,10 +11054,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-cb99-7319-b628-820d77794aa6",
+                     *       "id": "01a250a5-bda7-745e-a63e-a7be00e03172",
                      *       "key": "adults",
                      *       "version": 1,
-                     *       "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
+                     *       "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
                      *       "clientGroups": [
                      *         "learning-disability",
                      *         "physical-disability",
@@ -11074,7 +11079,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-12-07T13:08:33.765Z"
+                     *       "createdAt": "2026-12-07T13:16:08.933Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -11229,7 +11234,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "schemeId": "01a2509e-cb99-7319-b628-820d77794aa6",
+                     *       "schemeId": "01a250a5-bda7-745e-a63e-a7be00e03172",
                      *       "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *       "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *       "sections": [
@@ -11483,8 +11488,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-cf9a-740c-ba73-ded0990eef7c",
-                     *       "createdAt": "2026-12-07T13:08:34.841Z",
+                     *       "id": "01a250a5-c1a2-7252-b331-ab0d6360d14a",
+                     *       "createdAt": "2026-12-07T13:16:10.018Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -11788,8 +11793,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-cf9a-740c-ba73-ded0990eef7c",
-                     *       "createdAt": "2026-12-07T13:08:34.841Z",
+                     *       "id": "01a250a5-c1a2-7252-b331-ab0d6360d14a",
+                     *       "createdAt": "2026-12-07T13:16:10.018Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -12218,8 +12223,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a2509e-cb99-7319-b628-820d77794aa6",
-                 *       "successorSchemeId": "01a2509e-d34b-72b2-be9f-7332418dcb90",
+                 *       "schemeId": "01a250a5-bda7-745e-a63e-a7be00e03172",
+                 *       "successorSchemeId": "01a250a5-c4f2-7213-836c-0d5f3fbfbf77",
                  *       "transitionalProtection": {
                  *         "maxDecreasePercent": 5
                  *       }
@@ -12243,10 +12248,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d35c-77cf-8f06-7cc99ddf7ebf",
-                     *       "schemeId": "01a2509e-d34b-72b2-be9f-7332418dcb90",
+                     *       "id": "01a250a5-c4fe-702f-8055-15d16664d338",
+                     *       "schemeId": "01a250a5-c4f2-7213-836c-0d5f3fbfbf77",
                      *       "replacesSchemeIds": [
-                     *         "01a2509e-cb99-7319-b628-820d77794aa6"
+                     *         "01a250a5-bda7-745e-a63e-a7be00e03172"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -12283,8 +12288,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -12297,7 +12302,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-12-07T13:08:35.795Z",
+                     *       "createdAt": "2026-12-07T13:16:10.873Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -12474,10 +12479,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d35c-77cf-8f06-7cc99ddf7ebf",
-                     *       "schemeId": "01a2509e-d34b-72b2-be9f-7332418dcb90",
+                     *       "id": "01a250a5-c4fe-702f-8055-15d16664d338",
+                     *       "schemeId": "01a250a5-c4f2-7213-836c-0d5f3fbfbf77",
                      *       "replacesSchemeIds": [
-                     *         "01a2509e-cb99-7319-b628-820d77794aa6"
+                     *         "01a250a5-bda7-745e-a63e-a7be00e03172"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -12514,8 +12519,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -12528,7 +12533,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-12-07T13:08:35.795Z",
+                     *       "createdAt": "2026-12-07T13:16:10.873Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -12686,10 +12691,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d35c-77cf-8f06-7cc99ddf7ebf",
-                     *       "schemeId": "01a2509e-d34b-72b2-be9f-7332418dcb90",
+                     *       "id": "01a250a5-c4fe-702f-8055-15d16664d338",
+                     *       "schemeId": "01a250a5-c4f2-7213-836c-0d5f3fbfbf77",
                      *       "replacesSchemeIds": [
-                     *         "01a2509e-cb99-7319-b628-820d77794aa6"
+                     *         "01a250a5-bda7-745e-a63e-a7be00e03172"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -12726,22 +12731,22 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
                      *             "protectedPence": 0,
                      *             "upratedAnnualPence": 4152800,
                      *             "outcome": "winner",
-                     *             "newBudgetId": "01a2509e-d37c-7676-a08b-bce7996f69e9",
-                     *             "reviewId": "01a2509e-d37f-7755-8f77-80096e317746"
+                     *             "newBudgetId": "01a250a5-c522-75f7-a528-9570cfd832c1",
+                     *             "reviewId": "01a250a5-c524-7683-95b7-b689197076ef"
                      *           }
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-12-07T13:08:35.795Z",
-                     *       "appliedAt": "2026-12-07T13:08:35.846Z",
+                     *       "createdAt": "2026-12-07T13:16:10.873Z",
+                     *       "appliedAt": "2026-12-07T13:16:10.921Z",
                      *       "version": 2
                      *     }
                      */
@@ -12916,7 +12921,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a2509e-cb99-7319-b628-820d77794aa6",
+                 *       "schemeId": "01a250a5-bda7-745e-a63e-a7be00e03172",
                  *       "answers": {
                  *         "washing": "some",
                  *         "dressing": "some",
@@ -12983,12 +12988,12 @@ export interface operations {
                     /**
                      * @example {
                      *       "scheme": {
-                     *         "id": "01a2509e-cb99-7319-b628-820d77794aa6",
+                     *         "id": "01a250a5-bda7-745e-a63e-a7be00e03172",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
                      *       "questionnaire": {
-                     *         "id": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
+                     *         "id": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -13754,7 +13759,7 @@ export interface operations {
         /** @description BudgetLine objects, one a line (NDJSON) */
         requestBody: {
             content: {
-                /** @example {"ref":"case-1","schemeId":"01a2509e-cb99-7319-b628-820d77794aa6","answers":{"washing":"some","dressing":"some","toileting":"some","moving":"some","night":"waking","preparing":"some","eating":"some","diet":"complex","shopping":"some","weight":"risk","cleaning":"some","laundry":"some","bills":"some","safety-home":"some","adaptations":["hoist"],"family":"some","friends":"some","caring-role":"much","carer":"breakdown","isolation":"often","getting-out":"some","transport":"some","activities":"some","groups":"some","barriers":["mobility"],"work":"some","learning":"some","volunteering":"some","travel-training":"some","routine":"some","everyday":"some","big":"some","communication":"some","money":"some","health":"some","risks-home":"some","risks-out":"some","exploitation":"yes","behaviour":"frequent","falls":"many"}} */
+                /** @example {"ref":"case-1","schemeId":"01a250a5-bda7-745e-a63e-a7be00e03172","answers":{"washing":"some","dressing":"some","toileting":"some","moving":"some","night":"waking","preparing":"some","eating":"some","diet":"complex","shopping":"some","weight":"risk","cleaning":"some","laundry":"some","bills":"some","safety-home":"some","adaptations":["hoist"],"family":"some","friends":"some","caring-role":"much","carer":"breakdown","isolation":"often","getting-out":"some","transport":"some","activities":"some","groups":"some","barriers":["mobility"],"work":"some","learning":"some","volunteering":"some","travel-training":"some","routine":"some","everyday":"some","big":"some","communication":"some","money":"some","health":"some","risks-home":"some","risks-out":"some","exploitation":"yes","behaviour":"frequent","falls":"many"}} */
                 "application/x-ndjson": string;
             };
         };
@@ -13768,7 +13773,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /** @example {"line":1,"ref":"case-1","calculation":{"scheme":{"id":"01a2509e-cb99-7319-b628-820d77794aa6","key":"adults","version":1},"questionnaire":{"id":"01a2509e-cb8d-7480-ad24-636a5f6e76f2","key":"saq","version":1},"totalPoints":179,"complete":true,"missingQuestionKeys":[],"method":"linear","band":null,"belowFloor":false,"fullYearPence":4027500,"weeksCovered":52,"weeksPerYear":52,"rasAnnualPence":4027500,"panelAmount":null,"outsideRas":false,"transitionalProtection":null,"streams":[],"totalAnnualPence":4027500,"councilAnnualPence":4027500,"weeklyContributionPence":0,"annualContributionPence":0,"netAnnualPence":4027500,"referral":null,"referrals":[]}} */
+                    /** @example {"line":1,"ref":"case-1","calculation":{"scheme":{"id":"01a250a5-bda7-745e-a63e-a7be00e03172","key":"adults","version":1},"questionnaire":{"id":"01a250a5-bd92-76f0-8ae9-3502e14a50a6","key":"saq","version":1},"totalPoints":179,"complete":true,"missingQuestionKeys":[],"method":"linear","band":null,"belowFloor":false,"fullYearPence":4027500,"weeksCovered":52,"weeksPerYear":52,"rasAnnualPence":4027500,"panelAmount":null,"outsideRas":false,"transitionalProtection":null,"streams":[],"totalAnnualPence":4027500,"councilAnnualPence":4027500,"weeklyContributionPence":0,"annualContributionPence":0,"netAnnualPence":4027500,"referral":null,"referrals":[]}} */
                     "application/x-ndjson": string;
                 };
             };
@@ -14431,9 +14436,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "id": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mxdadiyq"
+                     *             "carefirst": "JOURNEY-mxdana6e"
                      *           },
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam Example",
@@ -14443,8 +14448,8 @@ export interface operations {
                      *           "underLegalHold": false,
                      *           "erasedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T13:08:34.884Z",
-                     *           "updatedAt": "2026-12-07T13:08:34.884Z"
+                     *           "createdAt": "2026-12-07T13:16:10.059Z",
+                     *           "updatedAt": "2026-12-07T13:16:10.059Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -14563,7 +14568,7 @@ export interface operations {
                  * @example {
                  *       "clientGroup": "learning-disability",
                  *       "externalIds": {
-                 *         "carefirst": "JOURNEY-mxdadiyq"
+                 *         "carefirst": "JOURNEY-mxdana6e"
                  *       },
                  *       "displayName": "Sam Example"
                  *     }
@@ -14586,9 +14591,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *       "id": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mxdadiyq"
+                     *         "carefirst": "JOURNEY-mxdana6e"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -14598,8 +14603,8 @@ export interface operations {
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:08:34.884Z",
-                     *       "updatedAt": "2026-12-07T13:08:34.884Z"
+                     *       "createdAt": "2026-12-07T13:16:10.059Z",
+                     *       "updatedAt": "2026-12-07T13:16:10.059Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -14783,9 +14788,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *       "id": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mxdadiyq"
+                     *         "carefirst": "JOURNEY-mxdana6e"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -14795,8 +14800,8 @@ export interface operations {
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:08:34.884Z",
-                     *       "updatedAt": "2026-12-07T13:08:34.884Z"
+                     *       "createdAt": "2026-12-07T13:16:10.059Z",
+                     *       "updatedAt": "2026-12-07T13:16:10.059Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -14962,9 +14967,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *       "id": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mxdadiyq"
+                     *         "carefirst": "JOURNEY-mxdana6e"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam",
@@ -14974,8 +14979,8 @@ export interface operations {
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T13:08:34.884Z",
-                     *       "updatedAt": "2026-12-07T13:08:34.986Z"
+                     *       "createdAt": "2026-12-07T13:16:10.059Z",
+                     *       "updatedAt": "2026-12-07T13:16:10.142Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -15219,7 +15224,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *       "recorded": true,
                      *       "sex": "female",
                      *       "ethnicity": "white-british",
@@ -15229,7 +15234,7 @@ export interface operations {
                      *       "primarySupportReason": "learning-disability",
                      *       "ageBand": null,
                      *       "version": 1,
-                     *       "updatedAt": "2026-12-07T13:08:34.995Z"
+                     *       "updatedAt": "2026-12-07T13:16:10.155Z"
                      *     }
                      */
                     "application/json": components["schemas"]["EqualityMonitoring"];
@@ -15398,10 +15403,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *       "recorded": true,
                      *       "version": 1,
-                     *       "updatedAt": "2026-12-07T13:08:34.995Z"
+                     *       "updatedAt": "2026-12-07T13:16:10.155Z"
                      *     }
                      */
                     "application/json": components["schemas"]["RecordedEqualityMonitoring"];
@@ -15636,10 +15641,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "questionnaire": {
-                     *             "id": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
+                     *             "id": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
@@ -16094,8 +16099,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "agreedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T13:08:35.051Z",
-                     *           "updatedAt": "2026-12-07T13:08:35.140Z"
+                     *           "createdAt": "2026-12-07T13:16:10.200Z",
+                     *           "updatedAt": "2026-12-07T13:16:10.256Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -16212,8 +16217,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
-                 *       "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
+                 *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                 *       "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
                  *       "completedWith": [
                  *         "family"
                  *       ],
@@ -16238,10 +16243,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
-                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *       "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *       "questionnaire": {
-                     *         "id": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
+                     *         "id": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -16686,8 +16691,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:08:35.051Z",
-                     *       "updatedAt": "2026-12-07T13:08:35.051Z"
+                     *       "createdAt": "2026-12-07T13:16:10.200Z",
+                     *       "updatedAt": "2026-12-07T13:16:10.200Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -16886,10 +16891,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
-                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *       "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *       "questionnaire": {
-                     *         "id": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
+                     *         "id": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -17344,8 +17349,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T13:08:35.051Z",
-                     *       "updatedAt": "2026-12-07T13:08:35.140Z"
+                     *       "createdAt": "2026-12-07T13:16:10.200Z",
+                     *       "updatedAt": "2026-12-07T13:16:10.256Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -17556,10 +17561,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
-                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *       "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *       "questionnaire": {
-                     *         "id": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
+                     *         "id": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -18014,8 +18019,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T13:08:35.051Z",
-                     *       "updatedAt": "2026-12-07T13:08:35.140Z"
+                     *       "createdAt": "2026-12-07T13:16:10.200Z",
+                     *       "updatedAt": "2026-12-07T13:16:10.256Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -18262,10 +18267,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
-                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *       "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *       "questionnaire": {
-                     *         "id": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
+                     *         "id": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -18762,11 +18767,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-12-07T13:08:35.197Z",
+                     *       "submittedAt": "2026-12-07T13:16:10.318Z",
                      *       "agreedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T13:08:35.051Z",
-                     *       "updatedAt": "2026-12-07T13:08:35.197Z"
+                     *       "createdAt": "2026-12-07T13:16:10.200Z",
+                     *       "updatedAt": "2026-12-07T13:16:10.318Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -18996,10 +19001,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
-                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *       "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *       "questionnaire": {
-                     *         "id": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
+                     *         "id": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -19102,8 +19107,8 @@ export interface operations {
                      *       "moderation": {
                      *         "decision": "agree",
                      *         "amendments": [],
-                     *         "moderatedBy": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
-                     *         "moderatedAt": "2026-12-07T13:08:35.219Z"
+                     *         "moderatedBy": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *         "moderatedAt": "2026-12-07T13:16:10.334Z"
                      *       },
                      *       "eligibility": {
                      *         "eligible": true,
@@ -19504,11 +19509,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-12-07T13:08:35.197Z",
-                     *       "agreedAt": "2026-12-07T13:08:35.219Z",
+                     *       "submittedAt": "2026-12-07T13:16:10.318Z",
+                     *       "agreedAt": "2026-12-07T13:16:10.334Z",
                      *       "version": 4,
-                     *       "createdAt": "2026-12-07T13:08:35.051Z",
-                     *       "updatedAt": "2026-12-07T13:08:35.219Z"
+                     *       "createdAt": "2026-12-07T13:16:10.200Z",
+                     *       "updatedAt": "2026-12-07T13:16:10.334Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -19760,18 +19765,18 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
-                     *           "assessmentId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *           "id": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "assessmentId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
                      *           "status": "indicative",
                      *           "startDate": "2026-12-01",
                      *           "questionnaire": {
-                     *             "id": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
+                     *             "id": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
                      *           "scheme": {
-                     *             "id": "01a2509e-cb99-7319-b628-820d77794aa6",
+                     *             "id": "01a250a5-bda7-745e-a63e-a7be00e03172",
                      *             "key": "adults",
                      *             "version": 1
                      *           },
@@ -20363,8 +20368,8 @@ export interface operations {
                      *           "agreedAt": null,
                      *           "endDate": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T13:08:35.404Z",
-                     *           "updatedAt": "2026-12-07T13:08:35.404Z"
+                     *           "createdAt": "2026-12-07T13:16:10.586Z",
+                     *           "updatedAt": "2026-12-07T13:16:10.586Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -20481,7 +20486,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "assessmentId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                 *       "assessmentId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
                  *       "startDate": "2026-12-01"
                  *     }
                  */
@@ -20503,18 +20508,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
-                     *       "assessmentId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *       "id": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *       "assessmentId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
+                     *         "id": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a2509e-cb99-7319-b628-820d77794aa6",
+                     *         "id": "01a250a5-bda7-745e-a63e-a7be00e03172",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -21106,8 +21111,8 @@ export interface operations {
                      *       "agreedAt": null,
                      *       "endDate": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:08:35.404Z",
-                     *       "updatedAt": "2026-12-07T13:08:35.404Z"
+                     *       "createdAt": "2026-12-07T13:16:10.586Z",
+                     *       "updatedAt": "2026-12-07T13:16:10.586Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -21306,18 +21311,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
-                     *       "assessmentId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *       "id": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *       "assessmentId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
+                     *         "id": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a2509e-cb99-7319-b628-820d77794aa6",
+                     *         "id": "01a250a5-bda7-745e-a63e-a7be00e03172",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -21909,8 +21914,8 @@ export interface operations {
                      *       "agreedAt": null,
                      *       "endDate": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:08:35.404Z",
-                     *       "updatedAt": "2026-12-07T13:08:35.404Z"
+                     *       "createdAt": "2026-12-07T13:16:10.586Z",
+                     *       "updatedAt": "2026-12-07T13:16:10.586Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -22078,18 +22083,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
-                     *       "assessmentId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *       "id": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *       "assessmentId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
                      *       "status": "ended",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
+                     *         "id": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a2509e-cb99-7319-b628-820d77794aa6",
+                     *         "id": "01a250a5-bda7-745e-a63e-a7be00e03172",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -22678,11 +22683,11 @@ export interface operations {
                      *         }
                      *       ],
                      *       "contributionCollection": null,
-                     *       "agreedAt": "2026-12-07T13:08:35.757Z",
+                     *       "agreedAt": "2026-12-07T13:16:10.845Z",
                      *       "endDate": "2027-09-30",
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T13:08:35.404Z",
-                     *       "updatedAt": "2026-12-07T13:08:37.052Z"
+                     *       "createdAt": "2026-12-07T13:16:10.586Z",
+                     *       "updatedAt": "2026-12-07T13:16:11.772Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -22929,7 +22934,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2509e-d145-7095-b869-22a2d96023cb",
+                     *           "id": "01a250a5-c325-73b8-b2f0-5e4c1735515a",
                      *           "version": 1,
                      *           "shipped": false,
                      *           "name": "Charging policy 2027/28",
@@ -22995,7 +23000,7 @@ export interface operations {
                      *             "minimumWeeklyChargePence": 0,
                      *             "arrangementFeePence": 0
                      *           },
-                     *           "createdAt": "2026-12-07T13:08:35.265Z"
+                     *           "createdAt": "2026-12-07T13:16:10.401Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -23138,7 +23143,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d145-7095-b869-22a2d96023cb",
+                     *       "id": "01a250a5-c325-73b8-b2f0-5e4c1735515a",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -23204,7 +23209,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-12-07T13:08:35.265Z"
+                     *       "createdAt": "2026-12-07T13:16:10.401Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -23387,7 +23392,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d145-7095-b869-22a2d96023cb",
+                     *       "id": "01a250a5-c325-73b8-b2f0-5e4c1735515a",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -23453,7 +23458,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-12-07T13:08:35.265Z"
+                     *       "createdAt": "2026-12-07T13:16:10.401Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -23613,19 +23618,19 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2509e-d122-7701-94a7-5f9e576b139a",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "id": "01a250a5-c2fa-708f-9538-28c35ff6cbc8",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "effectiveFrom": "2026-04-01",
                      *           "method": "entered",
                      *           "weeklyContributionPence": 1500,
                      *           "calculation": null,
                      *           "chargingPolicy": null,
                      *           "notes": null,
-                     *           "createdAt": "2026-12-07T13:08:35.233Z"
+                     *           "createdAt": "2026-12-07T13:16:10.361Z"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d186-739d-8f36-0a722daf0cac",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "id": "01a250a5-c39d-74c0-94f7-a73f94f2c972",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "effectiveFrom": "2027-04-01",
                      *           "method": "calculated",
                      *           "weeklyContributionPence": 10035,
@@ -23781,12 +23786,12 @@ export interface operations {
                      *             }
                      *           },
                      *           "chargingPolicy": {
-                     *             "id": "01a2509e-d145-7095-b869-22a2d96023cb",
+                     *             "id": "01a250a5-c325-73b8-b2f0-5e4c1735515a",
                      *             "version": 1,
                      *             "name": "Charging policy 2027/28"
                      *           },
                      *           "notes": null,
-                     *           "createdAt": "2026-12-07T13:08:35.332Z"
+                     *           "createdAt": "2026-12-07T13:16:10.520Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -23958,15 +23963,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d122-7701-94a7-5f9e576b139a",
-                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *       "id": "01a250a5-c2fa-708f-9538-28c35ff6cbc8",
+                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *       "effectiveFrom": "2026-04-01",
                      *       "method": "entered",
                      *       "weeklyContributionPence": 1500,
                      *       "calculation": null,
                      *       "chargingPolicy": null,
                      *       "notes": null,
-                     *       "createdAt": "2026-12-07T13:08:35.233Z"
+                     *       "createdAt": "2026-12-07T13:16:10.361Z"
                      *     }
                      */
                     "application/json": components["schemas"]["FinancialAssessment"];
@@ -24189,9 +24194,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
-                     *           "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *           "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "status": "draft",
                      *           "stage": null,
                      *           "outcomes": [
@@ -24374,8 +24379,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "decidedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T13:08:35.567Z",
-                     *           "updatedAt": "2026-12-07T13:08:35.636Z",
+                     *           "createdAt": "2026-12-07T13:16:10.694Z",
+                     *           "updatedAt": "2026-12-07T13:16:10.741Z",
                      *           "healthySafeAndWell": "My PA checks my medication daily"
                      *         }
                      *       ],
@@ -24493,7 +24498,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                 *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                  *       "outcomes": [
                  *         {
                  *           "key": "home",
@@ -24562,9 +24567,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
-                     *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *       "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -24747,8 +24752,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:08:35.567Z",
-                     *       "updatedAt": "2026-12-07T13:08:35.567Z",
+                     *       "createdAt": "2026-12-07T13:16:10.694Z",
+                     *       "updatedAt": "2026-12-07T13:16:10.694Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -24948,9 +24953,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
-                     *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *       "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -25133,8 +25138,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T13:08:35.567Z",
-                     *       "updatedAt": "2026-12-07T13:08:35.636Z",
+                     *       "createdAt": "2026-12-07T13:16:10.694Z",
+                     *       "updatedAt": "2026-12-07T13:16:10.741Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -25348,9 +25353,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
-                     *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *       "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -25533,8 +25538,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T13:08:35.567Z",
-                     *       "updatedAt": "2026-12-07T13:08:35.636Z",
+                     *       "createdAt": "2026-12-07T13:16:10.694Z",
+                     *       "updatedAt": "2026-12-07T13:16:10.741Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -25782,9 +25787,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
-                     *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *       "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *       "status": "submitted",
                      *       "stage": "coordinator",
                      *       "outcomes": [
@@ -25964,11 +25969,11 @@ export interface operations {
                      *       ],
                      *       "exception": null,
                      *       "decisions": [],
-                     *       "submittedAt": "2026-12-07T13:08:35.694Z",
+                     *       "submittedAt": "2026-12-07T13:16:10.791Z",
                      *       "decidedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T13:08:35.567Z",
-                     *       "updatedAt": "2026-12-07T13:08:35.694Z",
+                     *       "createdAt": "2026-12-07T13:16:10.694Z",
+                     *       "updatedAt": "2026-12-07T13:16:10.791Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -26200,9 +26205,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
-                     *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *       "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *       "status": "submitted",
                      *       "stage": "team-manager",
                      *       "outcomes": [
@@ -26383,22 +26388,22 @@ export interface operations {
                      *       "exception": null,
                      *       "decisions": [
                      *         {
-                     *           "id": "01a2509e-d306-71cb-b5a4-5d03c3e806fa",
+                     *           "id": "01a250a5-c4ba-72f5-a1ad-c57a8298ff35",
                      *           "stage": "coordinator",
                      *           "outcome": "approve",
                      *           "reasons": "Approved at coordinator: meets the outcomes",
                      *           "planVersion": 3,
-                     *           "decidedBy": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "decidedBy": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
                      *           "actorName": "coordinator-1",
                      *           "checklistReasons": null,
-                     *           "decidedAt": "2026-12-07T13:08:35.709Z"
+                     *           "decidedAt": "2026-12-07T13:16:10.802Z"
                      *         }
                      *       ],
-                     *       "submittedAt": "2026-12-07T13:08:35.694Z",
+                     *       "submittedAt": "2026-12-07T13:16:10.791Z",
                      *       "decidedAt": null,
                      *       "version": 4,
-                     *       "createdAt": "2026-12-07T13:08:35.567Z",
-                     *       "updatedAt": "2026-12-07T13:08:35.719Z",
+                     *       "createdAt": "2026-12-07T13:16:10.694Z",
+                     *       "updatedAt": "2026-12-07T13:16:10.811Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -26642,10 +26647,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *       "status": "agreed",
                      *       "agreement": {
-                     *         "id": "01a2509e-d331-7413-9d33-ed45e86bdc0e",
+                     *         "id": "01a250a5-c4e0-74f9-84b1-a419d4a7a9e8",
                      *         "startDate": "2026-12-01",
                      *         "frequency": "monthly",
                      *         "collection": "net",
@@ -26653,7 +26658,7 @@ export interface operations {
                      *         "grossAnnualPence": 4027500,
                      *         "contributionAnnualPence": 78000,
                      *         "netAnnualPence": 3949500,
-                     *         "financialAssessmentId": "01a2509e-d122-7701-94a7-5f9e576b139a"
+                     *         "financialAssessmentId": "01a250a5-c2fa-708f-9538-28c35ff6cbc8"
                      *       },
                      *       "balancePence": 329125,
                      *       "councilPaidPence": 329125,
@@ -26687,11 +26692,11 @@ export interface operations {
                      *           "status": "paid",
                      *           "payments": [
                      *             {
-                     *               "transactionId": "01a2509e-d41d-7196-8d1d-28b06b2bc0a0",
+                     *               "transactionId": "01a250a5-c589-763f-9441-1810e155b7b1",
                      *               "amountPence": 329125
                      *             }
                      *           ],
-                     *           "paidBy": "01a2509e-d41d-7196-8d1d-28b06b2bc0a0"
+                     *           "paidBy": "01a250a5-c589-763f-9441-1810e155b7b1"
                      *         },
                      *         {
                      *           "funder": "council",
@@ -26806,8 +26811,8 @@ export interface operations {
                      *       ],
                      *       "transactions": [
                      *         {
-                     *           "id": "01a2509e-d41d-7196-8d1d-28b06b2bc0a0",
-                     *           "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *           "id": "01a250a5-c589-763f-9441-1810e155b7b1",
+                     *           "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *           "kind": "council-payment",
                      *           "funder": "council",
                      *           "direction": "in",
@@ -26820,8 +26825,8 @@ export interface operations {
                      *           "reversesTransactionId": null,
                      *           "reversedBy": null,
                      *           "description": "Payment run 2026-12-01",
-                     *           "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
-                     *           "createdAt": "2026-12-07T13:08:35.987Z"
+                     *           "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *           "createdAt": "2026-12-07T13:16:11.013Z"
                      *         }
                      *       ]
                      *     }
@@ -26995,8 +27000,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d478-7732-9502-cd14ec28fc8a",
-                     *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *       "id": "01a250a5-c5b9-77a7-94e3-f47e952b48be",
+                     *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *       "kind": "council-payment",
                      *       "funder": "council",
                      *       "direction": "in",
@@ -27009,8 +27014,8 @@ export interface operations {
                      *       "reversesTransactionId": null,
                      *       "reversedBy": null,
                      *       "description": null,
-                     *       "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
-                     *       "createdAt": "2026-12-07T13:08:36.081Z"
+                     *       "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *       "createdAt": "2026-12-07T13:16:11.060Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Transaction"];
@@ -27214,7 +27219,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                 *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                  *       "termsVersion": "2026-04",
                  *       "holder": {
                  *         "type": "person"
@@ -27245,9 +27250,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d397-7550-ba1e-a12db3db082b",
-                     *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *       "id": "01a250a5-c536-710f-972d-ec014541cefb",
+                     *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *       "status": "active",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -27265,7 +27270,7 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:08:35.861Z"
+                     *       "createdAt": "2026-12-07T13:16:10.931Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -27449,9 +27454,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d397-7550-ba1e-a12db3db082b",
-                     *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *       "id": "01a250a5-c536-710f-972d-ec014541cefb",
+                     *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *       "status": "active",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -27469,8 +27474,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a2509e-d531-7515-82fb-37ab04859bca",
-                     *           "agreementId": "01a2509e-d397-7550-ba1e-a12db3db082b",
+                     *           "id": "01a250a5-c641-72d3-a842-b662e24fe72a",
+                     *           "agreementId": "01a250a5-c536-710f-972d-ec014541cefb",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -27581,11 +27586,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T13:08:36.267Z"
+                     *           "createdAt": "2026-12-07T13:16:11.197Z"
                      *         }
                      *       ],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:08:35.861Z"
+                     *       "createdAt": "2026-12-07T13:16:10.931Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -27752,9 +27757,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d397-7550-ba1e-a12db3db082b",
-                     *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *       "id": "01a250a5-c536-710f-972d-ec014541cefb",
+                     *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *       "status": "suspended",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -27772,8 +27777,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a2509e-d531-7515-82fb-37ab04859bca",
-                     *           "agreementId": "01a2509e-d397-7550-ba1e-a12db3db082b",
+                     *           "id": "01a250a5-c641-72d3-a842-b662e24fe72a",
+                     *           "agreementId": "01a250a5-c536-710f-972d-ec014541cefb",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -27884,11 +27889,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T13:08:36.267Z"
+                     *           "createdAt": "2026-12-07T13:16:11.197Z"
                      *         }
                      *       ],
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T13:08:35.861Z"
+                     *       "createdAt": "2026-12-07T13:16:10.931Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -28136,8 +28141,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d531-7515-82fb-37ab04859bca",
-                     *       "agreementId": "01a2509e-d397-7550-ba1e-a12db3db082b",
+                     *       "id": "01a250a5-c641-72d3-a842-b662e24fe72a",
+                     *       "agreementId": "01a250a5-c536-710f-972d-ec014541cefb",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2026-12-31",
                      *       "statement": {
@@ -28248,7 +28253,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T13:08:36.267Z"
+                     *       "createdAt": "2026-12-07T13:16:11.197Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AccountReturn"];
@@ -28475,7 +28480,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d556-7446-b3b3-6c9cc757d374",
+                     *       "id": "01a250a5-c65f-72d3-b4d5-0ca57ee23d9f",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -28485,7 +28490,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a2509e-d397-7550-ba1e-a12db3db082b",
+                     *           "agreementId": "01a250a5-c536-710f-972d-ec014541cefb",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -28525,7 +28530,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T13:08:36.304Z"
+                     *       "createdAt": "2026-12-07T13:16:11.227Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -28693,7 +28698,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d556-7446-b3b3-6c9cc757d374",
+                     *       "id": "01a250a5-c65f-72d3-b4d5-0ca57ee23d9f",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -28703,7 +28708,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a2509e-d397-7550-ba1e-a12db3db082b",
+                     *           "agreementId": "01a250a5-c536-710f-972d-ec014541cefb",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -28743,7 +28748,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T13:08:36.304Z"
+                     *       "createdAt": "2026-12-07T13:16:11.227Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -28887,7 +28892,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "agreementId": "01a2509e-d397-7550-ba1e-a12db3db082b",
+                 *       "agreementId": "01a250a5-c536-710f-972d-ec014541cefb",
                  *       "outcome": "satisfactory",
                  *       "notes": "Statement and card records agree"
                  *     }
@@ -28907,7 +28912,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d556-7446-b3b3-6c9cc757d374",
+                     *       "id": "01a250a5-c65f-72d3-b4d5-0ca57ee23d9f",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -28917,7 +28922,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a2509e-d397-7550-ba1e-a12db3db082b",
+                     *           "agreementId": "01a250a5-c536-710f-972d-ec014541cefb",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -28928,7 +28933,7 @@ export interface operations {
                      *           "notes": "Statement and card records agree",
                      *           "recoveryPence": null,
                      *           "recoveryTransactionId": null,
-                     *           "decidedAt": "2026-12-07T13:08:36.348Z"
+                     *           "decidedAt": "2026-12-07T13:16:11.256Z"
                      *         }
                      *       ],
                      *       "explanation": [
@@ -28957,7 +28962,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T13:08:36.304Z"
+                     *       "createdAt": "2026-12-07T13:16:11.227Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -29196,7 +29201,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d3b9-72a8-bf79-f42b5c157e91",
+                     *       "id": "01a250a5-c54f-73c5-9897-864533495510",
                      *       "runDate": "2026-11-30",
                      *       "status": "prepared",
                      *       "payments": 0,
@@ -29230,11 +29235,11 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a2509e-d3b9-72a8-bf79-f42b5c157e91/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a2509e-d3b9-72a8-bf79-f42b5c157e91/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a250a5-c54f-73c5-9897-864533495510/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a250a5-c54f-73c5-9897-864533495510/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
-                     *       "createdAt": "2026-12-07T13:08:35.887Z",
+                     *       "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *       "createdAt": "2026-12-07T13:16:10.952Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
                      *       "cancelledAt": null,
@@ -29422,7 +29427,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d3f0-74fd-9263-8338c5a2adee",
+                     *       "id": "01a250a5-c573-77f0-a3a2-62caf2215732",
                      *       "runDate": "2026-12-01",
                      *       "status": "prepared",
                      *       "payments": 1,
@@ -29456,11 +29461,11 @@ export interface operations {
                      *         "amountPence": 329125
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a2509e-d3f0-74fd-9263-8338c5a2adee/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a2509e-d3f0-74fd-9263-8338c5a2adee/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a250a5-c573-77f0-a3a2-62caf2215732/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a250a5-c573-77f0-a3a2-62caf2215732/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
-                     *       "createdAt": "2026-12-07T13:08:35.935Z",
+                     *       "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *       "createdAt": "2026-12-07T13:16:10.989Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
                      *       "cancelledAt": null,
@@ -29619,9 +29624,9 @@ export interface operations {
                 content: {
                     /**
                      * @example record,run_id,run_date,payee_kind,payee_reference,payee_name,budget_id,person_id,instalment_number,due_date,count,amount_pence
-                     *     payment,01a2509e-d3f0-74fd-9263-8338c5a2adee,2026-12-01,direct-payment,DB-CARD-0001,Sam,01a2509e-d1cf-7634-8bd7-27edae5df043,01a2509e-cfd2-7372-9433-84ad5a2d9d4f,1,2026-12-01,1,329125
-                     *     payee-total,01a2509e-d3f0-74fd-9263-8338c5a2adee,2026-12-01,direct-payment,DB-CARD-0001,Sam,,,,,1,329125
-                     *     control,01a2509e-d3f0-74fd-9263-8338c5a2adee,2026-12-01,,,,,,,,1,329125
+                     *     payment,01a250a5-c573-77f0-a3a2-62caf2215732,2026-12-01,direct-payment,DB-CARD-0001,Sam,01a250a5-c3de-7041-8417-a40d03f5c90a,01a250a5-c1d8-74c7-aba4-c448986b0e91,1,2026-12-01,1,329125
+                     *     payee-total,01a250a5-c573-77f0-a3a2-62caf2215732,2026-12-01,direct-payment,DB-CARD-0001,Sam,,,,,1,329125
+                     *     control,01a250a5-c573-77f0-a3a2-62caf2215732,2026-12-01,,,,,,,,1,329125
                      */
                     "text/csv": string;
                     "text/plain": string;
@@ -29805,7 +29810,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d3f0-74fd-9263-8338c5a2adee",
+                     *       "id": "01a250a5-c573-77f0-a3a2-62caf2215732",
                      *       "runDate": "2026-12-01",
                      *       "status": "confirmed",
                      *       "payments": 1,
@@ -29839,13 +29844,13 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a2509e-d3f0-74fd-9263-8338c5a2adee/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a2509e-d3f0-74fd-9263-8338c5a2adee/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a250a5-c573-77f0-a3a2-62caf2215732/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a250a5-c573-77f0-a3a2-62caf2215732/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
-                     *       "createdAt": "2026-12-07T13:08:35.935Z",
-                     *       "confirmedBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
-                     *       "confirmedAt": "2026-12-07T13:08:36.011Z",
+                     *       "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *       "createdAt": "2026-12-07T13:16:10.989Z",
+                     *       "confirmedBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *       "confirmedAt": "2026-12-07T13:16:11.024Z",
                      *       "cancelledAt": null,
                      *       "version": 3
                      *     }
@@ -30016,7 +30021,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d3b9-72a8-bf79-f42b5c157e91",
+                     *       "id": "01a250a5-c54f-73c5-9897-864533495510",
                      *       "runDate": "2026-11-30",
                      *       "status": "cancelled",
                      *       "payments": 0,
@@ -30050,14 +30055,14 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a2509e-d3b9-72a8-bf79-f42b5c157e91/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a2509e-d3b9-72a8-bf79-f42b5c157e91/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a250a5-c54f-73c5-9897-864533495510/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a250a5-c54f-73c5-9897-864533495510/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
-                     *       "createdAt": "2026-12-07T13:08:35.887Z",
+                     *       "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *       "createdAt": "2026-12-07T13:16:10.952Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
-                     *       "cancelledAt": "2026-12-07T13:08:35.921Z",
+                     *       "cancelledAt": "2026-12-07T13:16:10.978Z",
                      *       "version": 2
                      *     }
                      */
@@ -30233,10 +30238,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2509e-d69e-70de-9002-f62b28c3bd31",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "id": "01a250a5-c751-74ab-8999-ac6a261a9c38",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "subject": "budget",
-                     *           "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *           "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *           "planId": null,
                      *           "decisionId": null,
                      *           "lodgedBy": "person",
@@ -30244,8 +30249,8 @@ export interface operations {
                      *           "status": "lodged",
                      *           "decision": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T13:08:36.636Z",
-                     *           "updatedAt": "2026-12-07T13:08:36.636Z"
+                     *           "createdAt": "2026-12-07T13:16:11.472Z",
+                     *           "updatedAt": "2026-12-07T13:16:11.472Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -30363,7 +30368,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "subject": "budget",
-                 *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                 *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                  *       "reason": "My night-time needs are not counted"
                  *     }
                  */
@@ -30385,10 +30390,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d69e-70de-9002-f62b28c3bd31",
-                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *       "id": "01a250a5-c751-74ab-8999-ac6a261a9c38",
+                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *       "subject": "budget",
-                     *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -30396,8 +30401,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:08:36.636Z",
-                     *       "updatedAt": "2026-12-07T13:08:36.636Z"
+                     *       "createdAt": "2026-12-07T13:16:11.472Z",
+                     *       "updatedAt": "2026-12-07T13:16:11.472Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -30596,10 +30601,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d69e-70de-9002-f62b28c3bd31",
-                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *       "id": "01a250a5-c751-74ab-8999-ac6a261a9c38",
+                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *       "subject": "budget",
-                     *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -30607,8 +30612,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:08:36.636Z",
-                     *       "updatedAt": "2026-12-07T13:08:36.636Z"
+                     *       "createdAt": "2026-12-07T13:16:11.472Z",
+                     *       "updatedAt": "2026-12-07T13:16:11.472Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -30775,10 +30780,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d69e-70de-9002-f62b28c3bd31",
-                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *       "id": "01a250a5-c751-74ab-8999-ac6a261a9c38",
+                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *       "subject": "budget",
-                     *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -30788,12 +30793,12 @@ export interface operations {
                      *         "outcome": "not-upheld",
                      *         "reasons": "Night-time needs are counted in section 4",
                      *         "agreedAnnualPence": null,
-                     *         "decidedBy": "key:01a2509e-ce76-7725-9563-239a0ffcf7f4",
-                     *         "decidedAt": "2026-12-07T13:08:36.680Z"
+                     *         "decidedBy": "key:01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
+                     *         "decidedAt": "2026-12-07T13:16:11.508Z"
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T13:08:36.636Z",
-                     *       "updatedAt": "2026-12-07T13:08:36.680Z"
+                     *       "createdAt": "2026-12-07T13:16:11.472Z",
+                     *       "updatedAt": "2026-12-07T13:16:11.508Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -31049,9 +31054,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2509e-d33a-76e2-8a76-ca8f1541ef23",
-                     *           "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "id": "01a250a5-c4e7-71a8-bc2a-2ab06374c021",
+                     *           "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "kind": "first",
                      *           "dueDate": "2026-12-29",
                      *           "repeatEveryMonths": null,
@@ -31061,13 +31066,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T13:08:35.749Z",
-                     *           "updatedAt": "2026-12-07T13:08:35.749Z"
+                     *           "createdAt": "2026-12-07T13:16:10.838Z",
+                     *           "updatedAt": "2026-12-07T13:16:10.838Z"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d33a-76e3-a54d-9c922fc30429",
-                     *           "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "id": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
+                     *           "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "kind": "annual",
                      *           "dueDate": "2027-12-01",
                      *           "repeatEveryMonths": null,
@@ -31077,13 +31082,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T13:08:35.749Z",
-                     *           "updatedAt": "2026-12-07T13:08:35.749Z"
+                     *           "createdAt": "2026-12-07T13:16:10.838Z",
+                     *           "updatedAt": "2026-12-07T13:16:10.838Z"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d37f-7755-8f77-80096e317746",
-                     *           "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "id": "01a250a5-c524-7683-95b7-b689197076ef",
+                     *           "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "kind": "interim",
                      *           "dueDate": "2027-04-01",
                      *           "repeatEveryMonths": null,
@@ -31093,8 +31098,8 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T13:08:35.831Z",
-                     *           "updatedAt": "2026-12-07T13:08:35.831Z"
+                     *           "createdAt": "2026-12-07T13:16:10.907Z",
+                     *           "updatedAt": "2026-12-07T13:16:10.907Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -31212,7 +31217,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                 *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                  *       "kind": "interim",
                  *       "dueDate": "2027-03-01"
                  *     }
@@ -31235,9 +31240,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d5f8-7074-b0b7-4c2c473d1f5e",
-                     *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *       "id": "01a250a5-c6d1-7104-b4bf-6312313f43a9",
+                     *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *       "kind": "interim",
                      *       "dueDate": "2027-03-01",
                      *       "repeatEveryMonths": null,
@@ -31247,8 +31252,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:08:36.471Z",
-                     *       "updatedAt": "2026-12-07T13:08:36.471Z"
+                     *       "createdAt": "2026-12-07T13:16:11.343Z",
+                     *       "updatedAt": "2026-12-07T13:16:11.343Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -31432,9 +31437,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d37f-7755-8f77-80096e317746",
-                     *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *       "id": "01a250a5-c524-7683-95b7-b689197076ef",
+                     *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -31444,8 +31449,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:08:35.831Z",
-                     *       "updatedAt": "2026-12-07T13:08:35.831Z"
+                     *       "createdAt": "2026-12-07T13:16:10.907Z",
+                     *       "updatedAt": "2026-12-07T13:16:10.907Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -31623,9 +31628,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d37f-7755-8f77-80096e317746",
-                     *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *       "id": "01a250a5-c524-7683-95b7-b689197076ef",
+                     *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -31657,10 +31662,10 @@ export interface operations {
                      *         "reassessmentId": null
                      *       },
                      *       "clawback": null,
-                     *       "completedAt": "2026-12-07T13:08:36.552Z",
+                     *       "completedAt": "2026-12-07T13:16:11.396Z",
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T13:08:35.831Z",
-                     *       "updatedAt": "2026-12-07T13:08:36.552Z"
+                     *       "createdAt": "2026-12-07T13:16:10.907Z",
+                     *       "updatedAt": "2026-12-07T13:16:11.396Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -31919,9 +31924,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d33a-76e3-a54d-9c922fc30429",
-                     *       "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *       "id": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
+                     *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *       "kind": "annual",
                      *       "dueDate": "2027-12-01",
                      *       "repeatEveryMonths": null,
@@ -32063,10 +32068,10 @@ export interface operations {
                      *           "decision": "reduce",
                      *           "amountPence": 1577576,
                      *           "reason": "A replacement hoist is due next month",
-                     *           "decidedBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
-                     *           "decidedAt": "2026-12-07T13:08:36.615Z",
+                     *           "decidedBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *           "decidedAt": "2026-12-07T13:16:11.451Z",
                      *           "transactionIds": [
-                     *             "01a2509e-d687-717a-b388-15fdc571dd28"
+                     *             "01a250a5-c73a-71e4-8792-6b15b7e1fd44"
                      *           ]
                      *         },
                      *         "weeksPerYear": 52,
@@ -32074,10 +32079,10 @@ export interface operations {
                      *         "funders": [],
                      *         "totalClawbackPence": 3155153
                      *       },
-                     *       "completedAt": "2026-12-07T13:08:36.586Z",
+                     *       "completedAt": "2026-12-07T13:16:11.421Z",
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T13:08:35.749Z",
-                     *       "updatedAt": "2026-12-07T13:08:36.615Z"
+                     *       "createdAt": "2026-12-07T13:16:10.838Z",
+                     *       "updatedAt": "2026-12-07T13:16:11.451Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -32321,26 +32326,26 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "budget",
-                     *       "id": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *       "id": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
                      *         "questionnaire": "saq v1",
-                     *         "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
+                     *         "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
                      *         "scheme": "adults v1",
-                     *         "schemeId": "01a2509e-cb99-7319-b628-820d77794aa6"
+                     *         "schemeId": "01a250a5-bda7-745e-a63e-a7be00e03172"
                      *       },
                      *       "checks": [
                      *         {
                      *           "figure": "schemeId",
-                     *           "stored": "01a2509e-cb99-7319-b628-820d77794aa6",
-                     *           "recomputed": "01a2509e-cb99-7319-b628-820d77794aa6",
+                     *           "stored": "01a250a5-bda7-745e-a63e-a7be00e03172",
+                     *           "recomputed": "01a250a5-bda7-745e-a63e-a7be00e03172",
                      *           "matches": true
                      *         },
                      *         {
                      *           "figure": "questionnaireId",
-                     *           "stored": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
-                     *           "recomputed": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
+                     *           "stored": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
+                     *           "recomputed": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
                      *           "matches": true
                      *         },
                      *         {
@@ -32599,11 +32604,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "financial-assessment",
-                     *       "id": "01a2509e-d186-739d-8f36-0a722daf0cac",
+                     *       "id": "01a250a5-c39d-74c0-94f7-a73f94f2c972",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
-                     *         "chargingPolicyId": "01a2509e-d145-7095-b869-22a2d96023cb",
+                     *         "chargingPolicyId": "01a250a5-c325-73b8-b2f0-5e4c1735515a",
                      *         "chargingPolicyVersion": 1,
                      *         "chargingPolicy": "Charging policy 2027/28"
                      *       },
@@ -32790,7 +32795,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "clawback",
-                     *       "id": "01a2509e-d33a-76e3-a54d-9c922fc30429",
+                     *       "id": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
@@ -35251,52 +35256,52 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2509e-cbb8-76e2-b511-8d2ceb856beb",
+                     *           "id": "01a250a5-bdcc-7663-961d-4d56319a933f",
                      *           "seq": 1,
                      *           "type": "council.created",
                      *           "entityType": "council",
-                     *           "entityId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *           "occurredAt": "2026-12-07T13:08:33.765Z",
+                     *           "entityId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *           "occurredAt": "2026-12-07T13:16:08.933Z",
                      *           "data": {
-                     *             "id": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "id": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
                      *             "name": "Demo Borough"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2509e-cbb8-76e3-b7e0-1277f1dc7d84",
+                     *           "id": "01a250a5-bdcc-7664-a8e8-f42c45ce5cbc",
                      *           "seq": 2,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
-                     *           "occurredAt": "2026-12-07T13:08:33.765Z",
+                     *           "entityId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
+                     *           "occurredAt": "2026-12-07T13:16:08.933Z",
                      *           "data": {
-                     *             "id": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
+                     *             "id": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
                      *             "key": "saq",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2509e-cbb8-76e4-b5bc-fa4036a0117a",
+                     *           "id": "01a250a5-bdcc-7665-8687-d40ea1718e12",
                      *           "seq": 3,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a2509e-cb99-7319-b628-820d77794aa6",
-                     *           "occurredAt": "2026-12-07T13:08:33.765Z",
+                     *           "entityId": "01a250a5-bda7-745e-a63e-a7be00e03172",
+                     *           "occurredAt": "2026-12-07T13:16:08.933Z",
                      *           "data": {
-                     *             "id": "01a2509e-cb99-7319-b628-820d77794aa6",
+                     *             "id": "01a250a5-bda7-745e-a63e-a7be00e03172",
                      *             "key": "adults",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2509e-ce4a-7050-9372-f7de509a3e32",
+                     *           "id": "01a250a5-c066-7253-a004-21570ac69d48",
                      *           "seq": 4,
                      *           "type": "council.updated",
                      *           "entityType": "council",
-                     *           "entityId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *           "occurredAt": "2026-12-07T13:08:34.498Z",
+                     *           "entityId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *           "occurredAt": "2026-12-07T13:16:09.693Z",
                      *           "data": {
-                     *             "id": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *             "id": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
                      *             "name": "Demo Borough",
                      *             "version": 2,
                      *             "settings": {
@@ -35315,7 +35320,7 @@ export interface operations {
                      *                   }
                      *                 ],
                      *                 "publishedSchemeIds": [
-                     *                   "01a2509e-cb99-7319-b628-820d77794aa6"
+                     *                   "01a250a5-bda7-745e-a63e-a7be00e03172"
                      *                 ],
                      *                 "seniorResponsibleOwner": "Director of Adult Social Services"
                      *               },
@@ -35328,152 +35333,152 @@ export interface operations {
                      *               "firstReviewAfterWeeks": 4,
                      *               "contributionCollection": "net"
                      *             },
-                     *             "createdAt": "2026-12-07T13:08:33.765Z"
+                     *             "createdAt": "2026-12-07T13:16:08.933Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2509e-ce59-76c8-bef4-1c5e7eef8c4c",
+                     *           "id": "01a250a5-c070-7113-957a-ae3ad4e38a83",
                      *           "seq": 5,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2509e-ce56-750f-b6cb-243801648bbd",
-                     *           "occurredAt": "2026-12-07T13:08:34.518Z",
+                     *           "entityId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *           "occurredAt": "2026-12-07T13:16:09.710Z",
                      *           "data": {
-                     *             "id": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "id": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "name": "Care coordinators",
                      *             "roles": [
                      *               "assessor"
                      *             ],
-                     *             "createdAt": "2026-12-07T13:08:34.518Z",
+                     *             "createdAt": "2026-12-07T13:16:09.710Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2509e-ce6b-75ab-8aed-5e7e48593b52",
+                     *           "id": "01a250a5-c083-7018-9e57-32991d4f829b",
                      *           "seq": 6,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2509e-ce69-70f9-8585-6a7ba4dce0c9",
-                     *           "occurredAt": "2026-12-07T13:08:34.537Z",
+                     *           "entityId": "01a250a5-c081-71fb-a255-ea704ff69229",
+                     *           "occurredAt": "2026-12-07T13:16:09.729Z",
                      *           "data": {
-                     *             "id": "01a2509e-ce69-70f9-8585-6a7ba4dce0c9",
+                     *             "id": "01a250a5-c081-71fb-a255-ea704ff69229",
                      *             "name": "Team managers",
                      *             "roles": [
                      *               "team-manager"
                      *             ],
-                     *             "createdAt": "2026-12-07T13:08:34.537Z",
+                     *             "createdAt": "2026-12-07T13:16:09.729Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2509e-ce78-731d-aeeb-d559694f699e",
+                     *           "id": "01a250a5-c090-70ed-97a0-a6850fc6de45",
                      *           "seq": 7,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2509e-ce76-7725-9563-239a0ffcf7f4",
-                     *           "occurredAt": "2026-12-07T13:08:34.550Z",
+                     *           "entityId": "01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
+                     *           "occurredAt": "2026-12-07T13:16:09.738Z",
                      *           "data": {
-                     *             "id": "01a2509e-ce76-7725-9563-239a0ffcf7f4",
+                     *             "id": "01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
                      *             "name": "Resource Allocation Panel",
                      *             "roles": [
                      *               "panel"
                      *             ],
-                     *             "createdAt": "2026-12-07T13:08:34.550Z",
+                     *             "createdAt": "2026-12-07T13:16:09.738Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2509e-ce86-767a-aa75-c1cd0e0b6cc9",
+                     *           "id": "01a250a5-c09b-7423-9128-961e94da4c8a",
                      *           "seq": 8,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
-                     *           "occurredAt": "2026-12-07T13:08:34.561Z",
+                     *           "entityId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *           "occurredAt": "2026-12-07T13:16:09.750Z",
                      *           "data": {
-                     *             "id": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "id": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "name": "Finance",
                      *             "roles": [
                      *               "finance"
                      *             ],
-                     *             "createdAt": "2026-12-07T13:08:34.561Z",
+                     *             "createdAt": "2026-12-07T13:16:09.750Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2509e-ce91-7513-ba17-440ad91faa24",
+                     *           "id": "01a250a5-c0a5-7564-95cc-ceb8df6e029d",
                      *           "seq": 9,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2509e-ce8e-705f-957b-305813ec2f6f",
-                     *           "occurredAt": "2026-12-07T13:08:34.574Z",
+                     *           "entityId": "01a250a5-c0a0-72af-96be-069e2307cb4d",
+                     *           "occurredAt": "2026-12-07T13:16:09.760Z",
                      *           "data": {
-                     *             "id": "01a2509e-ce8e-705f-957b-305813ec2f6f",
+                     *             "id": "01a250a5-c0a0-72af-96be-069e2307cb4d",
                      *             "name": "CareFirst bridge",
                      *             "roles": [
                      *               "integration"
                      *             ],
-                     *             "createdAt": "2026-12-07T13:08:34.574Z",
+                     *             "createdAt": "2026-12-07T13:16:09.760Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2509e-cea2-704f-ae3c-a76a78f7f788",
+                     *           "id": "01a250a5-c0ac-7731-b22d-0958d58c3420",
                      *           "seq": 10,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2509e-ce9c-71ae-afac-f8f1215de136",
-                     *           "occurredAt": "2026-12-07T13:08:34.588Z",
+                     *           "entityId": "01a250a5-c0a9-7050-8505-8549fe583a52",
+                     *           "occurredAt": "2026-12-07T13:16:09.769Z",
                      *           "data": {
-                     *             "id": "01a2509e-ce9c-71ae-afac-f8f1215de136",
+                     *             "id": "01a250a5-c0a9-7050-8505-8549fe583a52",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-12-07T13:08:34.588Z",
+                     *             "createdAt": "2026-12-07T13:16:09.769Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2509e-cec5-7674-aefa-e0889db5a22b",
+                     *           "id": "01a250a5-c0d2-7782-9489-e3a16f6be025",
                      *           "seq": 11,
                      *           "type": "api-key.revoked",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a2509e-ce9c-71ae-afac-f8f1215de136",
-                     *           "occurredAt": "2026-12-07T13:08:34.618Z",
+                     *           "entityId": "01a250a5-c0a9-7050-8505-8549fe583a52",
+                     *           "occurredAt": "2026-12-07T13:16:09.802Z",
                      *           "data": {
-                     *             "id": "01a2509e-ce9c-71ae-afac-f8f1215de136",
+                     *             "id": "01a250a5-c0a9-7050-8505-8549fe583a52",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-12-07T13:08:34.588Z",
-                     *             "revokedAt": "2026-12-07T13:08:34.620Z"
+                     *             "createdAt": "2026-12-07T13:16:09.769Z",
+                     *             "revokedAt": "2026-12-07T13:16:09.804Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2509e-cf4c-748d-9ff4-5f584bfb50a8",
+                     *           "id": "01a250a5-c14e-77d5-9f4d-21360c86fdd6",
                      *           "seq": 12,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a2509e-cf49-77f5-81e2-9dd55bf7ed64",
-                     *           "occurredAt": "2026-12-07T13:08:34.759Z",
+                     *           "entityId": "01a250a5-c14c-7645-87c8-5c11c7604339",
+                     *           "occurredAt": "2026-12-07T13:16:09.931Z",
                      *           "data": {
-                     *             "id": "01a2509e-cf49-77f5-81e2-9dd55bf7ed64",
-                     *             "key": "carers-mxdadiyq",
+                     *             "id": "01a250a5-c14c-7645-87c8-5c11c7604339",
+                     *             "key": "carers-mxdana6e",
                      *             "title": "Carer’s self-assessment",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2509e-cf5f-7691-9ebd-97451aefff70",
+                     *           "id": "01a250a5-c163-77dd-81f2-6b830526bf19",
                      *           "seq": 13,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a2509e-cf5c-7156-afd6-2d643e8194b7",
-                     *           "occurredAt": "2026-12-07T13:08:34.779Z",
+                     *           "entityId": "01a250a5-c15e-776a-969a-41a922d70403",
+                     *           "occurredAt": "2026-12-07T13:16:09.948Z",
                      *           "data": {
-                     *             "id": "01a2509e-cf5c-7156-afd6-2d643e8194b7",
-                     *             "key": "carers-mxdadiyq",
+                     *             "id": "01a250a5-c15e-776a-969a-41a922d70403",
+                     *             "key": "carers-mxdana6e",
                      *             "method": {
                      *               "type": "linear",
                      *               "poundsPerPointPence": 10000
@@ -35484,28 +35489,28 @@ export interface operations {
                      *               "percent": 20
                      *             },
                      *             "rounding": "penny",
-                     *             "createdAt": "2026-12-07T13:08:34.779Z",
+                     *             "createdAt": "2026-12-07T13:16:09.948Z",
                      *             "effectiveTo": null,
                      *             "floorPoints": null,
                      *             "ceilingPence": null,
                      *             "clientGroups": [
-                     *               "carers-mxdadiyq"
+                     *               "carers-mxdana6e"
                      *             ],
                      *             "weeksPerYear": 52,
                      *             "effectiveFrom": "2026-04-01",
-                     *             "questionnaireId": "01a2509e-cf49-77f5-81e2-9dd55bf7ed64",
+                     *             "questionnaireId": "01a250a5-c14c-7645-87c8-5c11c7604339",
                      *             "topSlicePercent": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2509e-cf9d-710e-bf06-cea36d80e2ce",
+                     *           "id": "01a250a5-c1a6-77fc-8214-b18281823905",
                      *           "seq": 14,
                      *           "type": "calibration.created",
                      *           "entityType": "calibration",
-                     *           "entityId": "01a2509e-cf9a-740c-ba73-ded0990eef7c",
-                     *           "occurredAt": "2026-12-07T13:08:34.841Z",
+                     *           "entityId": "01a250a5-c1a2-7252-b331-ab0d6360d14a",
+                     *           "occurredAt": "2026-12-07T13:16:10.018Z",
                      *           "data": {
-                     *             "id": "01a2509e-cf9a-740c-ba73-ded0990eef7c",
+                     *             "id": "01a250a5-c1a2-7252-b331-ab0d6360d14a",
                      *             "caseCount": 3,
                      *             "integrity": {
                      *               "passes": true,
@@ -35519,104 +35524,104 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2509e-cfde-70a7-92eb-a5be41b38cbc",
+                     *           "id": "01a250a5-c1dd-755a-8341-2c917554320c",
                      *           "seq": 15,
                      *           "type": "person.created",
                      *           "entityType": "person",
-                     *           "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
-                     *           "occurredAt": "2026-12-07T13:08:34.884Z",
+                     *           "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "occurredAt": "2026-12-07T13:16:10.059Z",
                      *           "data": {
-                     *             "id": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *             "id": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *             "version": 1,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mxdadiyq"
+                     *               "carefirst": "JOURNEY-mxdana6e"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2509e-d02c-726d-96d1-9af80c903e48",
+                     *           "id": "01a250a5-c221-7105-a74d-eb59f708705c",
                      *           "seq": 16,
                      *           "type": "person.updated",
                      *           "entityType": "person",
-                     *           "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
-                     *           "occurredAt": "2026-12-07T13:08:34.983Z",
+                     *           "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "occurredAt": "2026-12-07T13:16:10.139Z",
                      *           "data": {
-                     *             "id": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *             "id": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *             "version": 2,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mxdadiyq"
+                     *               "carefirst": "JOURNEY-mxdana6e"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2509e-d07c-776f-90c9-0b4b05ab683e",
+                     *           "id": "01a250a5-c260-7181-aa67-65b8f1c60006",
                      *           "seq": 17,
                      *           "type": "assessment.created",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
-                     *           "occurredAt": "2026-12-07T13:08:35.051Z",
+                     *           "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *           "occurredAt": "2026-12-07T13:16:10.200Z",
                      *           "data": {
-                     *             "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *             "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
                      *             "status": "draft",
                      *             "version": 1,
-                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2"
+                     *             "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2509e-d0c6-709e-b313-8eef63d056d8",
+                     *           "id": "01a250a5-c293-7398-aa89-7251ec2f8709",
                      *           "seq": 18,
                      *           "type": "assessment.answers-saved",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
-                     *           "occurredAt": "2026-12-07T13:08:35.138Z",
+                     *           "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *           "occurredAt": "2026-12-07T13:16:10.255Z",
                      *           "data": {
-                     *             "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *             "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
                      *             "status": "draft",
                      *             "version": 2,
-                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2"
+                     *             "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2509e-d103-7479-bfdc-055f9057f54e",
+                     *           "id": "01a250a5-c2d0-70e2-b24d-b970ea594a5f",
                      *           "seq": 19,
                      *           "type": "assessment.submitted",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
-                     *           "occurredAt": "2026-12-07T13:08:35.196Z",
+                     *           "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *           "occurredAt": "2026-12-07T13:16:10.317Z",
                      *           "data": {
-                     *             "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *             "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
                      *             "status": "submitted",
                      *             "version": 3,
-                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2"
+                     *             "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a2509e-d115-72dd-9f98-8ca19cf1c729",
+                     *           "id": "01a250a5-c2e0-75bc-98ce-034472490a6c",
                      *           "seq": 20,
                      *           "type": "assessment.agreed",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
-                     *           "occurredAt": "2026-12-07T13:08:35.218Z",
+                     *           "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *           "occurredAt": "2026-12-07T13:16:10.333Z",
                      *           "data": {
-                     *             "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *             "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
                      *             "status": "agreed",
                      *             "version": 4,
                      *             "decision": "agree",
                      *             "eligible": true,
-                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *             "amendments": 0,
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2"
+                     *             "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6"
                      *           }
                      *         }
                      *       ],
@@ -35748,8 +35753,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2509e-d6f1-72f7-b482-8d651c8915dc",
-                     *           "url": "http://127.0.0.1:34647/ras",
+                     *           "id": "01a250a5-c791-7110-82b9-94e00fce24a8",
+                     *           "url": "http://127.0.0.1:35943/ras",
                      *           "description": "CareFirst bridge",
                      *           "eventTypes": [
                      *             "budget.created",
@@ -35759,7 +35764,7 @@ export interface operations {
                      *           "pausedReason": null,
                      *           "cursor": 68,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T13:08:36.719Z"
+                     *           "createdAt": "2026-12-07T13:16:11.536Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -35876,7 +35881,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "url": "http://127.0.0.1:34647/ras",
+                 *       "url": "http://127.0.0.1:35943/ras",
                  *       "eventTypes": [
                  *         "budget.created",
                  *         "budget.agreed"
@@ -35902,8 +35907,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d6f1-72f7-b482-8d651c8915dc",
-                     *       "url": "http://127.0.0.1:34647/ras",
+                     *       "id": "01a250a5-c791-7110-82b9-94e00fce24a8",
+                     *       "url": "http://127.0.0.1:35943/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -35913,7 +35918,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 68,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:08:36.719Z",
+                     *       "createdAt": "2026-12-07T13:16:11.536Z",
                      *       "secret": "whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx="
                      *     }
                      */
@@ -36083,8 +36088,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d6f1-72f7-b482-8d651c8915dc",
-                     *       "url": "http://127.0.0.1:34647/ras",
+                     *       "id": "01a250a5-c791-7110-82b9-94e00fce24a8",
+                     *       "url": "http://127.0.0.1:35943/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -36094,7 +36099,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 68,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:08:36.719Z"
+                     *       "createdAt": "2026-12-07T13:16:11.536Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -36406,8 +36411,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d6f1-72f7-b482-8d651c8915dc",
-                     *       "url": "http://127.0.0.1:34647/ras",
+                     *       "id": "01a250a5-c791-7110-82b9-94e00fce24a8",
+                     *       "url": "http://127.0.0.1:35943/ras",
                      *       "description": "CareFirst bridge (live)",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -36417,7 +36422,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 68,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T13:08:36.719Z"
+                     *       "createdAt": "2026-12-07T13:16:11.536Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -37234,7 +37239,7 @@ export interface operations {
                      *     </style>
                      *     </head>
                      *     <body>
-                     *     <header><p><strong>Demo Borough</strong></p><p>7 December 2026<br>indicative-budget 01a2509e-d1cf-7634-8bd7-27edae5df043</p></header>
+                     *     <header><p><strong>Demo Borough</strong></p><p>7 December 2026<br>indicative-budget 01a250a5-c3de-7041-8417-a40d03f5c90a</p></header>
                      *     <h1>Your personal budget</h1>
                      *     <p>Dear Sam,</p>
                      *     <p>Thank you for telling us about your needs.</p>
@@ -37429,8 +37434,8 @@ export interface operations {
                     "application/x-ndjson": string;
                     /**
                      * @example id,personId,externalIds,assessmentId,status,startDate,schemeKey,schemeVersion,rasAnnualPence,panelAnnualPence,outsideRas,totalAnnualPence,councilAnnualPence,annualContributionPence,netAnnualPence,referral,agreedAt
-                     *     01a2509e-d1cf-7634-8bd7-27edae5df043,01a2509e-cfd2-7372-9433-84ad5a2d9d4f,"{""carefirst"":""JOURNEY-mxdadiyq""}",01a2509e-d06d-77ef-965e-9681e4142a5d,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-12-07T13:08:35.757Z
-                     *     01a2509e-d37c-7676-a08b-bce7996f69e9,01a2509e-cfd2-7372-9433-84ad5a2d9d4f,"{""carefirst"":""JOURNEY-mxdadiyq""}",01a2509e-d06d-77ef-965e-9681e4142a5d,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
+                     *     01a250a5-c3de-7041-8417-a40d03f5c90a,01a250a5-c1d8-74c7-aba4-c448986b0e91,"{""carefirst"":""JOURNEY-mxdana6e""}",01a250a5-c25c-7385-9a94-ed766b95dcb9,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-12-07T13:16:10.845Z
+                     *     01a250a5-c522-75f7-a528-9570cfd832c1,01a250a5-c1d8-74c7-aba4-c448986b0e91,"{""carefirst"":""JOURNEY-mxdana6e""}",01a250a5-c25c-7385-9a94-ed766b95dcb9,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
                      */
                     "text/csv": string;
                 };
@@ -37588,12 +37593,12 @@ export interface operations {
             content: {
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mxdadiyq,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mxdana6e,learning-disability,Alex Example,1961-02-03
                  */
                 "text/csv": string;
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mxdadiyq,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mxdana6e,learning-disability,Alex Example,1961-02-03
                  */
                 "application/x-ndjson": string;
             };
@@ -37787,51 +37792,61 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "generatedAt": "2026-12-07T13:08:37.157Z",
+                     *       "generatedAt": "2026-12-07T13:16:11.855Z",
                      *       "council": "Demo Borough",
-                     *       "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *       "redacted": [
                      *         "staff-names",
                      *         "carers"
                      *       ],
+                     *       "notIncluded": [
+                     *         {
+                     *           "table": "webhook_deliveries",
+                     *           "why": "We send notices about your records to the council’s other systems. Each notice is in the events in the full record. We do not list each time one was sent."
+                     *         },
+                     *         {
+                     *           "table": "idempotency_keys",
+                     *           "why": "We keep a copy of some answers for one day. Then a system that asks twice gets the same answer. Everything they copy is in this record."
+                     *         }
+                     *       ],
                      *       "sections": {
                      *         "person": {
-                     *           "id": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
-                     *           "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *           "id": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam",
                      *           "dateOfBirth": null,
                      *           "agent": null,
-                     *           "createdByKeyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "createdByKeyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T13:08:34.884Z",
-                     *           "updatedAt": "2026-12-07T13:08:34.999Z",
+                     *           "createdAt": "2026-12-07T13:16:10.059Z",
+                     *           "updatedAt": "2026-12-07T13:16:10.158Z",
                      *           "caresForPersonId": null,
                      *           "erasedAt": null,
                      *           "legalHold": null,
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mxdadiyq"
+                     *             "carefirst": "JOURNEY-mxdana6e"
                      *           }
                      *         },
                      *         "equalityMonitoring": {
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
-                     *           "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
                      *           "sex": "female",
                      *           "ethnicity": "white-british",
                      *           "religion": "prefer-not-to-say",
                      *           "sexualOrientation": null,
                      *           "primarySupportReason": "learning-disability",
                      *           "version": 1,
-                     *           "updatedBy": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
-                     *           "updatedAt": "2026-12-07T13:08:34.995Z"
+                     *           "updatedBy": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *           "updatedAt": "2026-12-07T13:16:10.155Z"
                      *         },
                      *         "carers": [],
                      *         "assessments": [
                      *           {
-                     *             "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
-                     *             "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
+                     *             "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *             "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
                      *             "status": "agreed",
                      *             "completedWith": [
                      *               "family"
@@ -37931,8 +37946,8 @@ export interface operations {
                      *             "moderation": {
                      *               "decision": "agree",
                      *               "amendments": [],
-                     *               "moderatedAt": "2026-12-07T13:08:35.219Z",
-                     *               "moderatedBy": "key:01a2509e-ce56-750f-b6cb-243801648bbd"
+                     *               "moderatedAt": "2026-12-07T13:16:10.334Z",
+                     *               "moderatedBy": "key:01a250a5-c06e-77d3-8a6f-a768783da619"
                      *             },
                      *             "eligibility": {
                      *               "basis": "care-act-2014",
@@ -37976,21 +37991,21 @@ export interface operations {
                      *               ],
                      *               "totalPoints": 179
                      *             },
-                     *             "createdByKeyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
-                     *             "submittedAt": "2026-12-07T13:08:35.197Z",
-                     *             "agreedAt": "2026-12-07T13:08:35.219Z",
+                     *             "createdByKeyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "submittedAt": "2026-12-07T13:16:10.318Z",
+                     *             "agreedAt": "2026-12-07T13:16:10.334Z",
                      *             "version": 4,
-                     *             "createdAt": "2026-12-07T13:08:35.051Z",
-                     *             "updatedAt": "2026-12-07T13:08:35.219Z"
+                     *             "createdAt": "2026-12-07T13:16:10.200Z",
+                     *             "updatedAt": "2026-12-07T13:16:10.334Z"
                      *           }
                      *         ],
                      *         "budgets": [
                      *           {
-                     *             "id": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
-                     *             "assessmentId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
-                     *             "schemeId": "01a2509e-cb99-7319-b628-820d77794aa6",
+                     *             "id": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *             "assessmentId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *             "schemeId": "01a250a5-bda7-745e-a63e-a7be00e03172",
                      *             "status": "ended",
                      *             "startDate": "2026-12-01",
                      *             "rasAnnualPence": 4027500,
@@ -38003,7 +38018,7 @@ export interface operations {
                      *               "band": null,
                      *               "method": "linear",
                      *               "scheme": {
-                     *                 "id": "01a2509e-cb99-7319-b628-820d77794aa6",
+                     *                 "id": "01a250a5-bda7-745e-a63e-a7be00e03172",
                      *                 "key": "adults",
                      *                 "version": 1
                      *               },
@@ -38582,7 +38597,7 @@ export interface operations {
                      *               "weeksPerYear": 52,
                      *               "fullYearPence": 4027500,
                      *               "questionnaire": {
-                     *                 "id": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
+                     *                 "id": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
                      *                 "key": "saq",
                      *                 "version": 1
                      *               },
@@ -38596,12 +38611,12 @@ export interface operations {
                      *               "weeklyContributionPence": 1500
                      *             },
                      *             "version": 3,
-                     *             "createdAt": "2026-12-07T13:08:35.404Z",
-                     *             "updatedAt": "2026-12-07T13:08:37.052Z",
+                     *             "createdAt": "2026-12-07T13:16:10.586Z",
+                     *             "updatedAt": "2026-12-07T13:16:11.772Z",
                      *             "contributionCollection": null,
                      *             "panelAnnualPence": null,
                      *             "panelReason": null,
-                     *             "agreedAt": "2026-12-07T13:08:35.757Z",
+                     *             "agreedAt": "2026-12-07T13:16:10.845Z",
                      *             "endDate": "2027-09-30",
                      *             "protectedAnnualPence": 0,
                      *             "unpaidSupportPoints": 0,
@@ -38609,11 +38624,11 @@ export interface operations {
                      *             "endReason": "Moved to another council area"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d37c-7676-a08b-bce7996f69e9",
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
-                     *             "assessmentId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
-                     *             "schemeId": "01a2509e-d34b-72b2-be9f-7332418dcb90",
+                     *             "id": "01a250a5-c522-75f7-a528-9570cfd832c1",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *             "assessmentId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *             "schemeId": "01a250a5-c4f2-7213-836c-0d5f3fbfbf77",
                      *             "status": "indicative",
                      *             "startDate": "2027-04-01",
                      *             "rasAnnualPence": 4152800,
@@ -38626,7 +38641,7 @@ export interface operations {
                      *               "band": null,
                      *               "method": "linear",
                      *               "scheme": {
-                     *                 "id": "01a2509e-d34b-72b2-be9f-7332418dcb90",
+                     *                 "id": "01a250a5-c4f2-7213-836c-0d5f3fbfbf77",
                      *                 "key": "adults",
                      *                 "version": 2
                      *               },
@@ -39205,7 +39220,7 @@ export interface operations {
                      *               "weeksPerYear": 52,
                      *               "fullYearPence": 4152800,
                      *               "questionnaire": {
-                     *                 "id": "01a2509e-cb8d-7480-ad24-636a5f6e76f2",
+                     *                 "id": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
                      *                 "key": "saq",
                      *                 "version": 1
                      *               },
@@ -39219,8 +39234,8 @@ export interface operations {
                      *               "weeklyContributionPence": 1500
                      *             },
                      *             "version": 1,
-                     *             "createdAt": "2026-12-07T13:08:35.831Z",
-                     *             "updatedAt": "2026-12-07T13:08:35.831Z",
+                     *             "createdAt": "2026-12-07T13:16:10.907Z",
+                     *             "updatedAt": "2026-12-07T13:16:10.907Z",
                      *             "contributionCollection": null,
                      *             "panelAnnualPence": null,
                      *             "panelReason": null,
@@ -39234,10 +39249,10 @@ export interface operations {
                      *         ],
                      *         "supportPlans": [
                      *           {
-                     *             "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *             "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *             "status": "approved",
                      *             "stage": null,
                      *             "plan": {
@@ -39291,74 +39306,74 @@ export interface operations {
                      *               "healthySafeAndWell": "My PA checks my medication daily"
                      *             },
                      *             "exception": null,
-                     *             "createdByKeyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
-                     *             "submittedAt": "2026-12-07T13:08:35.694Z",
-                     *             "decidedAt": "2026-12-07T13:08:35.754Z",
+                     *             "createdByKeyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "submittedAt": "2026-12-07T13:16:10.791Z",
+                     *             "decidedAt": "2026-12-07T13:16:10.842Z",
                      *             "version": 6,
-                     *             "createdAt": "2026-12-07T13:08:35.567Z",
-                     *             "updatedAt": "2026-12-07T13:08:35.754Z"
+                     *             "createdAt": "2026-12-07T13:16:10.694Z",
+                     *             "updatedAt": "2026-12-07T13:16:10.842Z"
                      *           }
                      *         ],
                      *         "planDecisions": [
                      *           {
-                     *             "id": "01a2509e-d306-71cb-b5a4-5d03c3e806fa",
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "planId": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *             "id": "01a250a5-c4ba-72f5-a1ad-c57a8298ff35",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "planId": "01a250a5-c447-7615-8808-4a151b79ce2d",
                      *             "stage": "coordinator",
                      *             "outcome": "approve",
                      *             "reasons": "Approved at coordinator: meets the outcomes",
                      *             "planVersion": 3,
-                     *             "decidedBy": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
-                     *             "decidedAt": "2026-12-07T13:08:35.709Z",
+                     *             "decidedBy": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "decidedAt": "2026-12-07T13:16:10.802Z",
                      *             "actorName": "[redacted]",
                      *             "checklistReasons": null
                      *           },
                      *           {
-                     *             "id": "01a2509e-d318-7655-af15-0b5dcd74a1d3",
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "planId": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *             "id": "01a250a5-c4ca-77ae-8921-a5707f78b2ea",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "planId": "01a250a5-c447-7615-8808-4a151b79ce2d",
                      *             "stage": "team-manager",
                      *             "outcome": "approve",
                      *             "reasons": "Approved at team-manager: meets the outcomes",
                      *             "planVersion": 4,
-                     *             "decidedBy": "key:01a2509e-ce69-70f9-8585-6a7ba4dce0c9",
-                     *             "decidedAt": "2026-12-07T13:08:35.732Z",
+                     *             "decidedBy": "key:01a250a5-c081-71fb-a255-ea704ff69229",
+                     *             "decidedAt": "2026-12-07T13:16:10.823Z",
                      *             "actorName": "[redacted]",
                      *             "checklistReasons": null
                      *           },
                      *           {
-                     *             "id": "01a2509e-d329-75db-8e51-966cf0ea8f22",
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "planId": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *             "id": "01a250a5-c4da-7431-9817-ae4cd226823e",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "planId": "01a250a5-c447-7615-8808-4a151b79ce2d",
                      *             "stage": "panel",
                      *             "outcome": "approve",
                      *             "reasons": "Approved at panel: meets the outcomes",
                      *             "planVersion": 5,
-                     *             "decidedBy": "key:01a2509e-ce76-7725-9563-239a0ffcf7f4",
-                     *             "decidedAt": "2026-12-07T13:08:35.749Z",
+                     *             "decidedBy": "key:01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
+                     *             "decidedAt": "2026-12-07T13:16:10.838Z",
                      *             "actorName": "[redacted]",
                      *             "checklistReasons": null
                      *           }
                      *         ],
                      *         "financialAssessments": [
                      *           {
-                     *             "id": "01a2509e-d122-7701-94a7-5f9e576b139a",
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *             "id": "01a250a5-c2fa-708f-9538-28c35ff6cbc8",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *             "effectiveFrom": "2026-04-01",
                      *             "method": "entered",
                      *             "weeklyContributionPence": 1500,
                      *             "calculation": null,
                      *             "notes": null,
-                     *             "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
-                     *             "createdAt": "2026-12-07T13:08:35.233Z",
+                     *             "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "createdAt": "2026-12-07T13:16:10.361Z",
                      *             "chargingPolicyId": null,
                      *             "chargingPolicyVersion": null
                      *           },
                      *           {
-                     *             "id": "01a2509e-d186-739d-8f36-0a722daf0cac",
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *             "id": "01a250a5-c39d-74c0-94f7-a73f94f2c972",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *             "effectiveFrom": "2027-04-01",
                      *             "method": "calculated",
                      *             "weeklyContributionPence": 10035,
@@ -39515,121 +39530,121 @@ export interface operations {
                      *               "policyName": "Charging policy 2027/28"
                      *             },
                      *             "notes": null,
-                     *             "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
-                     *             "createdAt": "2026-12-07T13:08:35.332Z",
-                     *             "chargingPolicyId": "01a2509e-d145-7095-b869-22a2d96023cb",
+                     *             "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "createdAt": "2026-12-07T13:16:10.520Z",
+                     *             "chargingPolicyId": "01a250a5-c325-73b8-b2f0-5e4c1735515a",
                      *             "chargingPolicyVersion": 1
                      *           }
                      *         ],
                      *         "paymentAgreements": [
                      *           {
-                     *             "id": "01a2509e-d331-7413-9d33-ed45e86bdc0e",
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *             "planId": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *             "id": "01a250a5-c4e0-74f9-84b1-a419d4a7a9e8",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *             "planId": "01a250a5-c447-7615-8808-4a151b79ce2d",
                      *             "startDate": "2026-12-01",
                      *             "frequency": "monthly",
                      *             "collection": "net",
-                     *             "financialAssessmentId": "01a2509e-d122-7701-94a7-5f9e576b139a",
+                     *             "financialAssessmentId": "01a250a5-c2fa-708f-9538-28c35ff6cbc8",
                      *             "weeklyContributionPence": 1500,
                      *             "grossAnnualPence": 4027500,
                      *             "contributionAnnualPence": 78000,
                      *             "netAnnualPence": 3949500,
-                     *             "createdAt": "2026-12-07T13:08:35.749Z"
+                     *             "createdAt": "2026-12-07T13:16:10.838Z"
                      *           }
                      *         ],
                      *         "paymentInstalments": [
                      *           {
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "agreementId": "01a2509e-d331-7413-9d33-ed45e86bdc0e",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "agreementId": "01a250a5-c4e0-74f9-84b1-a419d4a7a9e8",
                      *             "number": 1,
                      *             "dueDate": "2026-12-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "agreementId": "01a2509e-d331-7413-9d33-ed45e86bdc0e",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "agreementId": "01a250a5-c4e0-74f9-84b1-a419d4a7a9e8",
                      *             "number": 2,
                      *             "dueDate": "2027-01-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "agreementId": "01a2509e-d331-7413-9d33-ed45e86bdc0e",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "agreementId": "01a250a5-c4e0-74f9-84b1-a419d4a7a9e8",
                      *             "number": 3,
                      *             "dueDate": "2027-02-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "agreementId": "01a2509e-d331-7413-9d33-ed45e86bdc0e",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "agreementId": "01a250a5-c4e0-74f9-84b1-a419d4a7a9e8",
                      *             "number": 4,
                      *             "dueDate": "2027-03-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "agreementId": "01a2509e-d331-7413-9d33-ed45e86bdc0e",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "agreementId": "01a250a5-c4e0-74f9-84b1-a419d4a7a9e8",
                      *             "number": 5,
                      *             "dueDate": "2027-04-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "agreementId": "01a2509e-d331-7413-9d33-ed45e86bdc0e",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "agreementId": "01a250a5-c4e0-74f9-84b1-a419d4a7a9e8",
                      *             "number": 6,
                      *             "dueDate": "2027-05-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "agreementId": "01a2509e-d331-7413-9d33-ed45e86bdc0e",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "agreementId": "01a250a5-c4e0-74f9-84b1-a419d4a7a9e8",
                      *             "number": 7,
                      *             "dueDate": "2027-06-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "agreementId": "01a2509e-d331-7413-9d33-ed45e86bdc0e",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "agreementId": "01a250a5-c4e0-74f9-84b1-a419d4a7a9e8",
                      *             "number": 8,
                      *             "dueDate": "2027-07-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "agreementId": "01a2509e-d331-7413-9d33-ed45e86bdc0e",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "agreementId": "01a250a5-c4e0-74f9-84b1-a419d4a7a9e8",
                      *             "number": 9,
                      *             "dueDate": "2027-08-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "agreementId": "01a2509e-d331-7413-9d33-ed45e86bdc0e",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "agreementId": "01a250a5-c4e0-74f9-84b1-a419d4a7a9e8",
                      *             "number": 10,
                      *             "dueDate": "2027-09-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "agreementId": "01a2509e-d331-7413-9d33-ed45e86bdc0e",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "agreementId": "01a250a5-c4e0-74f9-84b1-a419d4a7a9e8",
                      *             "number": 11,
                      *             "dueDate": "2027-10-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "agreementId": "01a2509e-d331-7413-9d33-ed45e86bdc0e",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "agreementId": "01a250a5-c4e0-74f9-84b1-a419d4a7a9e8",
                      *             "number": 12,
                      *             "dueDate": "2027-11-01",
                      *             "amountPence": 329125,
@@ -39638,10 +39653,10 @@ export interface operations {
                      *         ],
                      *         "directPaymentAgreements": [
                      *           {
-                     *             "id": "01a2509e-d397-7550-ba1e-a12db3db082b",
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *             "id": "01a250a5-c536-710f-972d-ec014541cefb",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *             "termsVersion": "2026-04",
                      *             "termsText": "Demo Borough direct payment agreement. I will use the money for the support in my agreed plan, keep it in the account named here, keep receipts for everything I buy, send a statement every quarter, and pay back anything not spent on my plan if the council asks.",
                      *             "holderType": "person",
@@ -39651,17 +39666,17 @@ export interface operations {
                      *             "acceptedOn": "2026-11-20",
                      *             "acceptedBy": "The person, with their sister",
                      *             "status": "active",
-                     *             "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
-                     *             "createdAt": "2026-12-07T13:08:35.861Z",
-                     *             "updatedAt": "2026-12-07T13:08:36.385Z",
+                     *             "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "createdAt": "2026-12-07T13:16:10.931Z",
+                     *             "updatedAt": "2026-12-07T13:16:11.290Z",
                      *             "version": 3
                      *           }
                      *         ],
                      *         "accountReturns": [
                      *           {
-                     *             "id": "01a2509e-d531-7515-82fb-37ab04859bca",
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "agreementId": "01a2509e-d397-7550-ba1e-a12db3db082b",
+                     *             "id": "01a250a5-c641-72d3-a842-b662e24fe72a",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "agreementId": "01a250a5-c536-710f-972d-ec014541cefb",
                      *             "periodFrom": "2026-12-01",
                      *             "periodTo": "2026-12-31",
                      *             "statement": {
@@ -39775,34 +39790,71 @@ export interface operations {
                      *               ]
                      *             },
                      *             "matches": true,
-                     *             "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
-                     *             "createdAt": "2026-12-07T13:08:36.267Z"
+                     *             "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "createdAt": "2026-12-07T13:16:11.197Z"
+                     *           }
+                     *         ],
+                     *         "directPaymentAudits": [
+                     *           {
+                     *             "sampleId": "01a250a5-c65f-72d3-b4d5-0ca57ee23d9f",
+                     *             "periodFrom": "2026-12-01",
+                     *             "periodTo": "2027-02-28",
+                     *             "agreementId": "01a250a5-c536-710f-972d-ec014541cefb",
+                     *             "reasons": [
+                     *               "random",
+                     *               "high-balance"
+                     *             ],
+                     *             "balancePence": 987375,
+                     *             "thresholdPence": 929423,
+                     *             "outcome": "satisfactory",
+                     *             "notes": "Statement and card records agree",
+                     *             "recoveryPence": null,
+                     *             "recoveryTransactionId": null,
+                     *             "decidedBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "decidedAt": "2026-12-07T13:16:11.256Z"
                      *           }
                      *         ],
                      *         "payments": [
                      *           {
-                     *             "runId": "01a2509e-d3f0-74fd-9263-8338c5a2adee",
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *             "runId": "01a250a5-c573-77f0-a3a2-62caf2215732",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *             "instalmentNumber": 1,
                      *             "dueDate": "2026-12-01",
                      *             "amountPence": 329125,
                      *             "payeeKind": "direct-payment",
                      *             "payeeReference": "DB-CARD-0001",
                      *             "payeeName": "Sam",
-                     *             "directPaymentAgreementId": "01a2509e-d397-7550-ba1e-a12db3db082b",
+                     *             "directPaymentAgreementId": "01a250a5-c536-710f-972d-ec014541cefb",
                      *             "status": "paid",
                      *             "skippedReason": null,
-                     *             "transactionId": "01a2509e-d41d-7196-8d1d-28b06b2bc0a0"
+                     *             "transactionId": "01a250a5-c589-763f-9441-1810e155b7b1"
                      *           }
                      *         ],
+                     *         "upratings": [
+                     *           {
+                     *             "runId": "01a250a5-c4fe-702f-8055-15d16664d338",
+                     *             "runStatus": "applied",
+                     *             "effectiveFrom": "2027-04-01",
+                     *             "runCreatedAt": "2026-12-07T13:16:10.873Z",
+                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *             "clientGroup": "learning-disability",
+                     *             "oldAnnualPence": 4027500,
+                     *             "newAnnualPence": 4152800,
+                     *             "protectedPence": 0,
+                     *             "outcome": "winner",
+                     *             "newBudgetId": "01a250a5-c522-75f7-a528-9570cfd832c1",
+                     *             "reviewId": "01a250a5-c524-7683-95b7-b689197076ef"
+                     *           }
+                     *         ],
+                     *         "desktopExercises": [],
                      *         "reviews": [
                      *           {
-                     *             "id": "01a2509e-d33a-76e2-8a76-ca8f1541ef23",
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *             "id": "01a250a5-c4e7-71a8-bc2a-2ab06374c021",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *             "kind": "first",
                      *             "dueDate": "2026-12-29",
                      *             "status": "scheduled",
@@ -39810,16 +39862,16 @@ export interface operations {
                      *             "clawback": null,
                      *             "completedAt": null,
                      *             "version": 1,
-                     *             "createdAt": "2026-12-07T13:08:35.749Z",
-                     *             "updatedAt": "2026-12-07T13:08:35.749Z",
+                     *             "createdAt": "2026-12-07T13:16:10.838Z",
+                     *             "updatedAt": "2026-12-07T13:16:10.838Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a2509e-d33a-76e3-a54d-9c922fc30429",
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *             "id": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *             "kind": "annual",
                      *             "dueDate": "2027-12-01",
                      *             "status": "completed",
@@ -39879,11 +39931,11 @@ export interface operations {
                      *               "decision": {
                      *                 "reason": "A replacement hoist is due next month",
                      *                 "decision": "reduce",
-                     *                 "decidedAt": "2026-12-07T13:08:36.615Z",
-                     *                 "decidedBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *                 "decidedAt": "2026-12-07T13:16:11.451Z",
+                     *                 "decidedBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *                 "amountPence": 1577576,
                      *                 "transactionIds": [
-                     *                   "01a2509e-d687-717a-b388-15fdc571dd28"
+                     *                   "01a250a5-c73a-71e4-8792-6b15b7e1fd44"
                      *                 ]
                      *               },
                      *               "annualPence": 4027500,
@@ -39992,18 +40044,18 @@ export interface operations {
                      *               "contributionDuePence": 76920,
                      *               "contributionRefundPence": 0
                      *             },
-                     *             "completedAt": "2026-12-07T13:08:36.586Z",
+                     *             "completedAt": "2026-12-07T13:16:11.421Z",
                      *             "version": 3,
-                     *             "createdAt": "2026-12-07T13:08:35.749Z",
-                     *             "updatedAt": "2026-12-07T13:08:36.615Z",
+                     *             "createdAt": "2026-12-07T13:16:10.838Z",
+                     *             "updatedAt": "2026-12-07T13:16:11.451Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a2509e-d37f-7755-8f77-80096e317746",
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *             "id": "01a250a5-c524-7683-95b7-b689197076ef",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *             "kind": "interim",
                      *             "dueDate": "2027-04-01",
                      *             "status": "completed",
@@ -40033,18 +40085,18 @@ export interface operations {
                      *               "spentAsPlanned": "yes"
                      *             },
                      *             "clawback": null,
-                     *             "completedAt": "2026-12-07T13:08:36.552Z",
+                     *             "completedAt": "2026-12-07T13:16:11.396Z",
                      *             "version": 2,
-                     *             "createdAt": "2026-12-07T13:08:35.831Z",
-                     *             "updatedAt": "2026-12-07T13:08:36.552Z",
+                     *             "createdAt": "2026-12-07T13:16:10.907Z",
+                     *             "updatedAt": "2026-12-07T13:16:11.396Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a2509e-d5f8-7074-b0b7-4c2c473d1f5e",
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *             "id": "01a250a5-c6d1-7104-b4bf-6312313f43a9",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *             "kind": "interim",
                      *             "dueDate": "2027-03-01",
                      *             "status": "scheduled",
@@ -40052,19 +40104,19 @@ export interface operations {
                      *             "clawback": null,
                      *             "completedAt": null,
                      *             "version": 1,
-                     *             "createdAt": "2026-12-07T13:08:36.471Z",
-                     *             "updatedAt": "2026-12-07T13:08:36.471Z",
+                     *             "createdAt": "2026-12-07T13:16:11.343Z",
+                     *             "updatedAt": "2026-12-07T13:16:11.343Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           }
                      *         ],
                      *         "appeals": [
                      *           {
-                     *             "id": "01a2509e-d69e-70de-9002-f62b28c3bd31",
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *             "id": "01a250a5-c751-74ab-8999-ac6a261a9c38",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *             "subject": "budget",
-                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *             "planId": null,
                      *             "decisionId": null,
                      *             "lodgedBy": "person",
@@ -40073,43 +40125,43 @@ export interface operations {
                      *             "decision": {
                      *               "outcome": "not-upheld",
                      *               "reasons": "Night-time needs are counted in section 4",
-                     *               "decidedAt": "2026-12-07T13:08:36.680Z",
-                     *               "decidedBy": "key:01a2509e-ce76-7725-9563-239a0ffcf7f4",
+                     *               "decidedAt": "2026-12-07T13:16:11.508Z",
+                     *               "decidedBy": "key:01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
                      *               "agreedAnnualPence": null
                      *             },
-                     *             "createdByKeyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "createdByKeyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "version": 2,
-                     *             "createdAt": "2026-12-07T13:08:36.636Z",
-                     *             "updatedAt": "2026-12-07T13:08:36.680Z"
+                     *             "createdAt": "2026-12-07T13:16:11.472Z",
+                     *             "updatedAt": "2026-12-07T13:16:11.508Z"
                      *           }
                      *         ],
                      *         "letters": [
                      *           {
                      *             "kind": "indicative-budget",
-                     *             "id": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *             "href": "/v1/letters/indicative-budget/01a2509e-d1cf-7634-8bd7-27edae5df043"
+                     *             "id": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *             "href": "/v1/letters/indicative-budget/01a250a5-c3de-7041-8417-a40d03f5c90a"
                      *           },
                      *           {
                      *             "kind": "indicative-budget",
-                     *             "id": "01a2509e-d37c-7676-a08b-bce7996f69e9",
-                     *             "href": "/v1/letters/indicative-budget/01a2509e-d37c-7676-a08b-bce7996f69e9"
+                     *             "id": "01a250a5-c522-75f7-a528-9570cfd832c1",
+                     *             "href": "/v1/letters/indicative-budget/01a250a5-c522-75f7-a528-9570cfd832c1"
                      *           },
                      *           {
                      *             "kind": "plan-decision",
-                     *             "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
-                     *             "href": "/v1/letters/plan-decision/01a2509e-d271-74c8-940b-34d77a2a3345"
+                     *             "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *             "href": "/v1/letters/plan-decision/01a250a5-c447-7615-8808-4a151b79ce2d"
                      *           },
                      *           {
                      *             "kind": "clawback-recommendation",
-                     *             "id": "01a2509e-d33a-76e3-a54d-9c922fc30429",
-                     *             "href": "/v1/letters/clawback-recommendation/01a2509e-d33a-76e3-a54d-9c922fc30429"
+                     *             "id": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
+                     *             "href": "/v1/letters/clawback-recommendation/01a250a5-c4e7-71a9-9a66-e29d43145d9e"
                      *           }
                      *         ],
                      *         "ledger": [
                      *           {
-                     *             "id": "01a2509e-d41d-7196-8d1d-28b06b2bc0a0",
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *             "id": "01a250a5-c589-763f-9441-1810e155b7b1",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40120,14 +40172,14 @@ export interface operations {
                      *             "instalmentNumber": 1,
                      *             "description": "Payment run 2026-12-01",
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
-                     *             "createdAt": "2026-12-07T13:08:35.987Z",
+                     *             "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "createdAt": "2026-12-07T13:16:11.013Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d687-717a-b388-15fdc571dd28",
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *             "id": "01a250a5-c73a-71e4-8792-6b15b7e1fd44",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *             "kind": "clawback",
                      *             "direction": -1,
                      *             "amountPence": 1577576,
@@ -40136,16 +40188,16 @@ export interface operations {
                      *             "planLine": null,
                      *             "managedBy": null,
                      *             "instalmentNumber": null,
-                     *             "description": "Clawback reduced at review 01a2509e-d33a-76e3-a54d-9c922fc30429: A replacement hoist is due next month",
+                     *             "description": "Clawback reduced at review 01a250a5-c4e7-71a9-9a66-e29d43145d9e: A replacement hoist is due next month",
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
-                     *             "createdAt": "2026-12-07T13:08:36.612Z",
+                     *             "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "createdAt": "2026-12-07T13:16:11.447Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d478-7732-9502-cd14ec28fc8a",
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *             "id": "01a250a5-c5b9-77a7-94e3-f47e952b48be",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40156,14 +40208,14 @@ export interface operations {
                      *             "instalmentNumber": 2,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
-                     *             "createdAt": "2026-12-07T13:08:36.081Z",
+                     *             "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "createdAt": "2026-12-07T13:16:11.060Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d499-75b4-baa1-18ca2ef1e0de",
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *             "id": "01a250a5-c5cb-71e4-8a01-01c16012cc03",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40174,14 +40226,14 @@ export interface operations {
                      *             "instalmentNumber": 3,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
-                     *             "createdAt": "2026-12-07T13:08:36.113Z",
+                     *             "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "createdAt": "2026-12-07T13:16:11.078Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d4a9-76d0-aca3-38c40ae1231a",
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *             "id": "01a250a5-c5d5-7175-bf1f-3a358a50f73e",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40192,14 +40244,14 @@ export interface operations {
                      *             "instalmentNumber": 4,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
-                     *             "createdAt": "2026-12-07T13:08:36.131Z",
+                     *             "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "createdAt": "2026-12-07T13:16:11.089Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d4b9-726f-b557-8ec922631a8f",
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *             "id": "01a250a5-c5e0-7088-a346-a7af972372a3",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40210,14 +40262,14 @@ export interface operations {
                      *             "instalmentNumber": 5,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
-                     *             "createdAt": "2026-12-07T13:08:36.148Z",
+                     *             "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "createdAt": "2026-12-07T13:16:11.100Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d4c6-7767-bf04-409d30d73cc6",
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *             "id": "01a250a5-c5ed-7212-b2ef-49c451c82c06",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40228,14 +40280,14 @@ export interface operations {
                      *             "instalmentNumber": 6,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
-                     *             "createdAt": "2026-12-07T13:08:36.161Z",
+                     *             "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "createdAt": "2026-12-07T13:16:11.112Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d4d4-707f-9c8c-53e21c4d917c",
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *             "id": "01a250a5-c5f9-71e1-9a2e-c96fe570a2b3",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40246,14 +40298,14 @@ export interface operations {
                      *             "instalmentNumber": 7,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
-                     *             "createdAt": "2026-12-07T13:08:36.175Z",
+                     *             "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "createdAt": "2026-12-07T13:16:11.124Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d4e0-753d-99e8-5f0bae7e69f1",
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *             "id": "01a250a5-c604-7252-afe3-f11dcc2f8148",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40264,14 +40316,14 @@ export interface operations {
                      *             "instalmentNumber": 8,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
-                     *             "createdAt": "2026-12-07T13:08:36.188Z",
+                     *             "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "createdAt": "2026-12-07T13:16:11.134Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d4ee-73ff-8e2e-543d4a4b172c",
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *             "id": "01a250a5-c60f-73ba-aecf-e420b1f387fd",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40282,14 +40334,14 @@ export interface operations {
                      *             "instalmentNumber": 9,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
-                     *             "createdAt": "2026-12-07T13:08:36.199Z",
+                     *             "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "createdAt": "2026-12-07T13:16:11.146Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d4fd-7593-bc62-02d04a20f1e9",
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *             "id": "01a250a5-c61c-72d1-b944-ca239f8b2985",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40300,14 +40352,14 @@ export interface operations {
                      *             "instalmentNumber": 10,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
-                     *             "createdAt": "2026-12-07T13:08:36.216Z",
+                     *             "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "createdAt": "2026-12-07T13:16:11.158Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d50a-7660-9a2a-173273e1607c",
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *             "id": "01a250a5-c628-748c-b889-63d14f5f732a",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40318,14 +40370,14 @@ export interface operations {
                      *             "instalmentNumber": 11,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
-                     *             "createdAt": "2026-12-07T13:08:36.228Z",
+                     *             "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "createdAt": "2026-12-07T13:16:11.172Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d51f-74b7-950e-eae3fca41cad",
-                     *             "councilId": "01a2509e-cb67-77c6-a2aa-b776413c9dd8",
-                     *             "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *             "id": "01a250a5-c636-7442-912b-811f1b6db36b",
+                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40336,322 +40388,322 @@ export interface operations {
                      *             "instalmentNumber": 12,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
-                     *             "createdAt": "2026-12-07T13:08:36.248Z",
+                     *             "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "createdAt": "2026-12-07T13:16:11.186Z",
                      *             "funder": "council"
                      *           }
                      *         ],
                      *         "events": [
                      *           {
                      *             "seq": 15,
-                     *             "id": "01a2509e-cfde-70a7-92eb-a5be41b38cbc",
+                     *             "id": "01a250a5-c1dd-755a-8341-2c917554320c",
                      *             "type": "person.created",
                      *             "entityType": "person",
-                     *             "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *             "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *             "payload": {
-                     *               "id": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "id": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxdadiyq"
+                     *                 "carefirst": "JOURNEY-mxdana6e"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:34.884Z"
+                     *             "occurredAt": "2026-12-07T13:16:10.059Z"
                      *           },
                      *           {
                      *             "seq": 16,
-                     *             "id": "01a2509e-d02c-726d-96d1-9af80c903e48",
+                     *             "id": "01a250a5-c221-7105-a74d-eb59f708705c",
                      *             "type": "person.updated",
                      *             "entityType": "person",
-                     *             "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *             "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *             "payload": {
-                     *               "id": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "id": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "version": 2,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxdadiyq"
+                     *                 "carefirst": "JOURNEY-mxdana6e"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:34.983Z"
+                     *             "occurredAt": "2026-12-07T13:16:10.139Z"
                      *           },
                      *           {
                      *             "seq": 17,
-                     *             "id": "01a2509e-d07c-776f-90c9-0b4b05ab683e",
+                     *             "id": "01a250a5-c260-7181-aa67-65b8f1c60006",
                      *             "type": "assessment.created",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *             "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
                      *             "payload": {
-                     *               "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *               "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2"
+                     *               "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6"
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:35.051Z"
+                     *             "occurredAt": "2026-12-07T13:16:10.200Z"
                      *           },
                      *           {
                      *             "seq": 18,
-                     *             "id": "01a2509e-d0c6-709e-b313-8eef63d056d8",
+                     *             "id": "01a250a5-c293-7398-aa89-7251ec2f8709",
                      *             "type": "assessment.answers-saved",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *             "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
                      *             "payload": {
-                     *               "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *               "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2"
+                     *               "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6"
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:35.138Z"
+                     *             "occurredAt": "2026-12-07T13:16:10.255Z"
                      *           },
                      *           {
                      *             "seq": 19,
-                     *             "id": "01a2509e-d103-7479-bfdc-055f9057f54e",
+                     *             "id": "01a250a5-c2d0-70e2-b24d-b970ea594a5f",
                      *             "type": "assessment.submitted",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *             "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
                      *             "payload": {
-                     *               "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *               "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2"
+                     *               "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6"
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:35.196Z"
+                     *             "occurredAt": "2026-12-07T13:16:10.317Z"
                      *           },
                      *           {
                      *             "seq": 20,
-                     *             "id": "01a2509e-d115-72dd-9f98-8ca19cf1c729",
+                     *             "id": "01a250a5-c2e0-75bc-98ce-034472490a6c",
                      *             "type": "assessment.agreed",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *             "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
                      *             "payload": {
-                     *               "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *               "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
                      *               "status": "agreed",
                      *               "version": 4,
                      *               "decision": "agree",
                      *               "eligible": true,
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "amendments": 0,
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2"
+                     *               "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6"
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:35.218Z"
+                     *             "occurredAt": "2026-12-07T13:16:10.333Z"
                      *           },
                      *           {
                      *             "seq": 21,
-                     *             "id": "01a2509e-d125-71db-af32-5ff706b851fd",
+                     *             "id": "01a250a5-c2fd-720c-8529-ea4355093265",
                      *             "type": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a2509e-d122-7701-94a7-5f9e576b139a",
+                     *             "entityId": "01a250a5-c2fa-708f-9538-28c35ff6cbc8",
                      *             "payload": {
-                     *               "id": "01a2509e-d122-7701-94a7-5f9e576b139a",
+                     *               "id": "01a250a5-c2fa-708f-9538-28c35ff6cbc8",
                      *               "method": "entered",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "effectiveFrom": "2026-04-01",
                      *               "weeklyContributionPence": 1500
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:35.233Z"
+                     *             "occurredAt": "2026-12-07T13:16:10.361Z"
                      *           },
                      *           {
                      *             "seq": 23,
-                     *             "id": "01a2509e-d188-70c3-acfd-0a387237f51c",
+                     *             "id": "01a250a5-c39f-7023-965a-e1239173db5e",
                      *             "type": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a2509e-d186-739d-8f36-0a722daf0cac",
+                     *             "entityId": "01a250a5-c39d-74c0-94f7-a73f94f2c972",
                      *             "payload": {
-                     *               "id": "01a2509e-d186-739d-8f36-0a722daf0cac",
+                     *               "id": "01a250a5-c39d-74c0-94f7-a73f94f2c972",
                      *               "method": "calculated",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "effectiveFrom": "2027-04-01",
-                     *               "chargingPolicyId": "01a2509e-d145-7095-b869-22a2d96023cb",
+                     *               "chargingPolicyId": "01a250a5-c325-73b8-b2f0-5e4c1735515a",
                      *               "chargingPolicyVersion": 1,
                      *               "weeklyContributionPence": 10035
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:35.332Z"
+                     *             "occurredAt": "2026-12-07T13:16:10.520Z"
                      *           },
                      *           {
                      *             "seq": 24,
-                     *             "id": "01a2509e-d1d5-75a4-bc5e-e032e3f5724d",
+                     *             "id": "01a250a5-c3e2-700e-81cb-04fa05ba88d3",
                      *             "type": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *             "payload": {
-                     *               "id": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "id": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "referral": null,
-                     *               "schemeId": "01a2509e-cb99-7319-b628-820d77794aa6",
+                     *               "schemeId": "01a250a5-bda7-745e-a63e-a7be00e03172",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *               "assessmentId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:35.404Z"
+                     *             "occurredAt": "2026-12-07T13:16:10.586Z"
                      *           },
                      *           {
                      *             "seq": 25,
-                     *             "id": "01a2509e-d279-7180-9957-9ec6e6989958",
+                     *             "id": "01a250a5-c44d-76f2-8bd4-20dc220997b8",
                      *             "type": "support-plan.created",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *             "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d",
                      *             "payload": {
-                     *               "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *               "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:35.567Z"
+                     *             "occurredAt": "2026-12-07T13:16:10.694Z"
                      *           },
                      *           {
                      *             "seq": 26,
-                     *             "id": "01a2509e-d2b8-74c5-8558-296306b10ec6",
+                     *             "id": "01a250a5-c479-76eb-8138-efce8cc09c90",
                      *             "type": "support-plan.updated",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *             "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d",
                      *             "payload": {
-                     *               "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *               "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:35.635Z"
+                     *             "occurredAt": "2026-12-07T13:16:10.740Z"
                      *           },
                      *           {
                      *             "seq": 27,
-                     *             "id": "01a2509e-d2f2-7291-898d-533a9b8df682",
+                     *             "id": "01a250a5-c4aa-71d1-861d-3da84d645be3",
                      *             "type": "support-plan.submitted",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *             "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d",
                      *             "payload": {
-                     *               "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *               "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:35.693Z"
+                     *             "occurredAt": "2026-12-07T13:16:10.790Z"
                      *           },
                      *           {
                      *             "seq": 28,
-                     *             "id": "01a2509e-d30c-7115-964c-117484321825",
+                     *             "id": "01a250a5-c4c0-74f8-8de9-cb7ef6bdd168",
                      *             "type": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *             "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d",
                      *             "payload": {
-                     *               "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *               "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "decision": {
-                     *                 "id": "01a2509e-d306-71cb-b5a4-5d03c3e806fa",
+                     *                 "id": "01a250a5-c4ba-72f5-a1ad-c57a8298ff35",
                      *                 "stage": "coordinator",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:35.709Z"
+                     *             "occurredAt": "2026-12-07T13:16:10.802Z"
                      *           },
                      *           {
                      *             "seq": 29,
-                     *             "id": "01a2509e-d320-7448-a0e6-a9e59c02ddec",
+                     *             "id": "01a250a5-c4d1-7045-ac06-8f249c6ef48e",
                      *             "type": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *             "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d",
                      *             "payload": {
-                     *               "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *               "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "decision": {
-                     *                 "id": "01a2509e-d318-7655-af15-0b5dcd74a1d3",
+                     *                 "id": "01a250a5-c4ca-77ae-8921-a5707f78b2ea",
                      *                 "stage": "team-manager",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:35.732Z"
+                     *             "occurredAt": "2026-12-07T13:16:10.823Z"
                      *           },
                      *           {
                      *             "seq": 30,
-                     *             "id": "01a2509e-d342-70d1-b4b6-71e7647fa83b",
+                     *             "id": "01a250a5-c4ed-76bc-a0d4-f30768159bee",
                      *             "type": "support-plan.approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *             "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d",
                      *             "payload": {
-                     *               "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *               "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 6,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "decision": {
-                     *                 "id": "01a2509e-d329-75db-8e51-966cf0ea8f22",
+                     *                 "id": "01a250a5-c4da-7431-9817-ae4cd226823e",
                      *                 "stage": "panel",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:35.749Z"
+                     *             "occurredAt": "2026-12-07T13:16:10.838Z"
                      *           },
                      *           {
                      *             "seq": 31,
-                     *             "id": "01a2509e-d342-70d2-a14a-8c17858b1063",
+                     *             "id": "01a250a5-c4ed-76bd-b97f-31dbcaa22b1e",
                      *             "type": "budget.agreed",
                      *             "entityType": "budget",
-                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *             "payload": {
-                     *               "id": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "id": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "referral": null,
-                     *               "schemeId": "01a2509e-cb99-7319-b628-820d77794aa6",
+                     *               "schemeId": "01a250a5-bda7-745e-a63e-a7be00e03172",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *               "assessmentId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:35.749Z"
+                     *             "occurredAt": "2026-12-07T13:16:10.838Z"
                      *           },
                      *           {
                      *             "seq": 32,
-                     *             "id": "01a2509e-d342-70d3-b033-cd44d2ca6221",
+                     *             "id": "01a250a5-c4ed-76be-b1ad-0b331d3ccf6c",
                      *             "type": "payment-agreement.created",
                      *             "entityType": "payment-agreement",
-                     *             "entityId": "01a2509e-d331-7413-9d33-ed45e86bdc0e",
+                     *             "entityId": "01a250a5-c4e0-74f9-84b1-a419d4a7a9e8",
                      *             "payload": {
-                     *               "id": "01a2509e-d331-7413-9d33-ed45e86bdc0e",
+                     *               "id": "01a250a5-c4e0-74f9-84b1-a419d4a7a9e8",
                      *               "funders": [
                      *                 "council"
                      *               ],
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "frequency": "monthly",
                      *               "startDate": "2026-12-01",
                      *               "collection": "net",
@@ -40660,334 +40712,334 @@ export interface operations {
                      *               "grossAnnualPence": 4027500,
                      *               "contributionAnnualPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:35.749Z"
+                     *             "occurredAt": "2026-12-07T13:16:10.838Z"
                      *           },
                      *           {
                      *             "seq": 33,
-                     *             "id": "01a2509e-d342-70d4-9302-1c5e406adb4c",
+                     *             "id": "01a250a5-c4ed-76bf-9e59-7756b8483ff4",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a2509e-d33a-76e2-8a76-ca8f1541ef23",
+                     *             "entityId": "01a250a5-c4e7-71a8-bc2a-2ab06374c021",
                      *             "payload": {
-                     *               "id": "01a2509e-d33a-76e2-8a76-ca8f1541ef23",
+                     *               "id": "01a250a5-c4e7-71a8-bc2a-2ab06374c021",
                      *               "kind": "first",
                      *               "status": "scheduled",
                      *               "dueDate": "2026-12-29",
                      *               "version": 1,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:35.749Z"
+                     *             "occurredAt": "2026-12-07T13:16:10.838Z"
                      *           },
                      *           {
                      *             "seq": 34,
-                     *             "id": "01a2509e-d342-70d5-8609-4020da9a9702",
+                     *             "id": "01a250a5-c4ed-76c0-aef6-edd4b5e00506",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a2509e-d33a-76e3-a54d-9c922fc30429",
+                     *             "entityId": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
                      *             "payload": {
-                     *               "id": "01a2509e-d33a-76e3-a54d-9c922fc30429",
+                     *               "id": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:35.749Z"
+                     *             "occurredAt": "2026-12-07T13:16:10.838Z"
                      *           },
                      *           {
                      *             "seq": 37,
-                     *             "id": "01a2509e-d38a-751e-8a60-c597906ffa00",
+                     *             "id": "01a250a5-c52b-7511-9ac2-99ba9648f435",
                      *             "type": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a2509e-d37c-7676-a08b-bce7996f69e9",
+                     *             "entityId": "01a250a5-c522-75f7-a528-9570cfd832c1",
                      *             "payload": {
-                     *               "id": "01a2509e-d37c-7676-a08b-bce7996f69e9",
+                     *               "id": "01a250a5-c522-75f7-a528-9570cfd832c1",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "referral": null,
-                     *               "schemeId": "01a2509e-d34b-72b2-be9f-7332418dcb90",
+                     *               "schemeId": "01a250a5-c4f2-7213-836c-0d5f3fbfbf77",
                      *               "startDate": "2027-04-01",
-                     *               "assessmentId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
-                     *               "upratingRunId": "01a2509e-d35c-77cf-8f06-7cc99ddf7ebf",
+                     *               "assessmentId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *               "upratingRunId": "01a250a5-c4fe-702f-8055-15d16664d338",
                      *               "netAnnualPence": 4074800,
                      *               "rasAnnualPence": 4152800,
-                     *               "replacesBudgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "replacesBudgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "totalAnnualPence": 4152800,
                      *               "councilAnnualPence": 4152800,
                      *               "annualContributionPence": 78000,
                      *               "transitionalProtectionPence": 0
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:35.831Z"
+                     *             "occurredAt": "2026-12-07T13:16:10.907Z"
                      *           },
                      *           {
                      *             "seq": 38,
-                     *             "id": "01a2509e-d38a-751f-a901-e7f0ba20fbb0",
+                     *             "id": "01a250a5-c52b-7512-816e-5dee3bbf0277",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a2509e-d37f-7755-8f77-80096e317746",
+                     *             "entityId": "01a250a5-c524-7683-95b7-b689197076ef",
                      *             "payload": {
-                     *               "id": "01a2509e-d37f-7755-8f77-80096e317746",
+                     *               "id": "01a250a5-c524-7683-95b7-b689197076ef",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
-                     *               "upratingRunId": "01a2509e-d35c-77cf-8f06-7cc99ddf7ebf",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "upratingRunId": "01a250a5-c4fe-702f-8055-15d16664d338",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:35.831Z"
+                     *             "occurredAt": "2026-12-07T13:16:10.907Z"
                      *           },
                      *           {
                      *             "seq": 40,
-                     *             "id": "01a2509e-d39b-7602-8503-5dad1dd49a33",
+                     *             "id": "01a250a5-c53a-7651-a418-c4d2eff42088",
                      *             "type": "direct-payment-agreement.created",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a2509e-d397-7550-ba1e-a12db3db082b",
+                     *             "entityId": "01a250a5-c536-710f-972d-ec014541cefb",
                      *             "payload": {
-                     *               "id": "01a2509e-d397-7550-ba1e-a12db3db082b",
+                     *               "id": "01a250a5-c536-710f-972d-ec014541cefb",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:35.861Z"
+                     *             "occurredAt": "2026-12-07T13:16:10.931Z"
                      *           },
                      *           {
                      *             "seq": 57,
-                     *             "id": "01a2509e-d535-731d-a447-c9d53d24ae5e",
+                     *             "id": "01a250a5-c643-7397-9a2f-522f47fd7f42",
                      *             "type": "account-return.recorded",
                      *             "entityType": "account-return",
-                     *             "entityId": "01a2509e-d531-7515-82fb-37ab04859bca",
+                     *             "entityId": "01a250a5-c641-72d3-a842-b662e24fe72a",
                      *             "payload": {
-                     *               "id": "01a2509e-d531-7515-82fb-37ab04859bca",
+                     *               "id": "01a250a5-c641-72d3-a842-b662e24fe72a",
                      *               "matches": true,
                      *               "periodTo": "2026-12-31",
                      *               "periodFrom": "2026-12-01",
-                     *               "agreementId": "01a2509e-d397-7550-ba1e-a12db3db082b"
+                     *               "agreementId": "01a250a5-c536-710f-972d-ec014541cefb"
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:36.267Z"
+                     *             "occurredAt": "2026-12-07T13:16:11.197Z"
                      *           },
                      *           {
                      *             "seq": 60,
-                     *             "id": "01a2509e-d598-72c0-a666-6230a93e2fa4",
+                     *             "id": "01a250a5-c690-730b-a2cf-422becf30a6a",
                      *             "type": "direct-payment-agreement.suspended",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a2509e-d397-7550-ba1e-a12db3db082b",
+                     *             "entityId": "01a250a5-c536-710f-972d-ec014541cefb",
                      *             "payload": {
-                     *               "id": "01a2509e-d397-7550-ba1e-a12db3db082b",
+                     *               "id": "01a250a5-c536-710f-972d-ec014541cefb",
                      *               "reason": "The card provider is re-issuing the card",
                      *               "status": "suspended",
                      *               "version": 2,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:36.371Z"
+                     *             "occurredAt": "2026-12-07T13:16:11.277Z"
                      *           },
                      *           {
                      *             "seq": 61,
-                     *             "id": "01a2509e-d5a4-73df-99ff-2e250512865f",
+                     *             "id": "01a250a5-c69c-7535-a7b7-37e98df517c1",
                      *             "type": "direct-payment-agreement.reinstated",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a2509e-d397-7550-ba1e-a12db3db082b",
+                     *             "entityId": "01a250a5-c536-710f-972d-ec014541cefb",
                      *             "payload": {
-                     *               "id": "01a2509e-d397-7550-ba1e-a12db3db082b",
+                     *               "id": "01a250a5-c536-710f-972d-ec014541cefb",
                      *               "reason": "New card issued",
                      *               "status": "active",
                      *               "version": 3,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:36.384Z"
+                     *             "occurredAt": "2026-12-07T13:16:11.289Z"
                      *           },
                      *           {
                      *             "seq": 62,
-                     *             "id": "01a2509e-d5fb-771d-aafc-dae4fde41510",
+                     *             "id": "01a250a5-c6d4-7763-8c59-55e69c33ab4d",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a2509e-d5f8-7074-b0b7-4c2c473d1f5e",
+                     *             "entityId": "01a250a5-c6d1-7104-b4bf-6312313f43a9",
                      *             "payload": {
-                     *               "id": "01a2509e-d5f8-7074-b0b7-4c2c473d1f5e",
+                     *               "id": "01a250a5-c6d1-7104-b4bf-6312313f43a9",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-03-01",
                      *               "version": 1,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:36.471Z"
+                     *             "occurredAt": "2026-12-07T13:16:11.343Z"
                      *           },
                      *           {
                      *             "seq": 63,
-                     *             "id": "01a2509e-d64a-75fc-94e8-8cd6d3e64d3b",
+                     *             "id": "01a250a5-c706-71aa-985a-84f8cd7aabde",
                      *             "type": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a2509e-d37f-7755-8f77-80096e317746",
+                     *             "entityId": "01a250a5-c524-7683-95b7-b689197076ef",
                      *             "payload": {
-                     *               "id": "01a2509e-d37f-7755-8f77-80096e317746",
+                     *               "id": "01a250a5-c524-7683-95b7-b689197076ef",
                      *               "kind": "interim",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-04-01",
                      *               "version": 2,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:36.548Z"
+                     *             "occurredAt": "2026-12-07T13:16:11.394Z"
                      *           },
                      *           {
                      *             "seq": 64,
-                     *             "id": "01a2509e-d66c-72dd-a002-97e38576eb4a",
+                     *             "id": "01a250a5-c71f-7042-b13b-76484914d470",
                      *             "type": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a2509e-d33a-76e3-a54d-9c922fc30429",
+                     *             "entityId": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
                      *             "payload": {
-                     *               "id": "01a2509e-d33a-76e3-a54d-9c922fc30429",
+                     *               "id": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
                      *               "kind": "annual",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 2,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": 3155153
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:36.581Z"
+                     *             "occurredAt": "2026-12-07T13:16:11.416Z"
                      *           },
                      *           {
                      *             "seq": 66,
-                     *             "id": "01a2509e-d68a-7740-8ab5-583b39ef9626",
+                     *             "id": "01a250a5-c73e-73e1-85d6-4a3d859a9288",
                      *             "type": "review.clawback-decided",
                      *             "entityType": "review",
-                     *             "entityId": "01a2509e-d33a-76e3-a54d-9c922fc30429",
+                     *             "entityId": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
                      *             "payload": {
-                     *               "id": "01a2509e-d33a-76e3-a54d-9c922fc30429",
+                     *               "id": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
                      *               "kind": "annual",
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 3,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "decision": "reduce",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "amountPence": 1577576,
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:36.612Z"
+                     *             "occurredAt": "2026-12-07T13:16:11.447Z"
                      *           },
                      *           {
                      *             "seq": 67,
-                     *             "id": "01a2509e-d6a2-77c2-a220-4ed066ebae92",
+                     *             "id": "01a250a5-c753-7277-ba26-1e384f3582f4",
                      *             "type": "appeal.lodged",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a2509e-d69e-70de-9002-f62b28c3bd31",
+                     *             "entityId": "01a250a5-c751-74ab-8999-ac6a261a9c38",
                      *             "payload": {
-                     *               "id": "01a2509e-d69e-70de-9002-f62b28c3bd31",
+                     *               "id": "01a250a5-c751-74ab-8999-ac6a261a9c38",
                      *               "planId": null,
                      *               "status": "lodged",
                      *               "subject": "budget",
                      *               "version": 1,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:36.636Z"
+                     *             "occurredAt": "2026-12-07T13:16:11.472Z"
                      *           },
                      *           {
                      *             "seq": 68,
-                     *             "id": "01a2509e-d6ca-7069-9b23-24076d86f36d",
+                     *             "id": "01a250a5-c776-71ef-9b01-c7b6fbfb452d",
                      *             "type": "appeal.not-upheld",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a2509e-d69e-70de-9002-f62b28c3bd31",
+                     *             "entityId": "01a250a5-c751-74ab-8999-ac6a261a9c38",
                      *             "payload": {
-                     *               "id": "01a2509e-d69e-70de-9002-f62b28c3bd31",
+                     *               "id": "01a250a5-c751-74ab-8999-ac6a261a9c38",
                      *               "planId": null,
                      *               "status": "not-upheld",
                      *               "subject": "budget",
                      *               "version": 2,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:36.679Z"
+                     *             "occurredAt": "2026-12-07T13:16:11.507Z"
                      *           },
                      *           {
                      *             "seq": 74,
-                     *             "id": "01a2509e-d83f-755c-a48f-a8fbdcc3f1a9",
+                     *             "id": "01a250a5-c87e-7169-806b-d1371a23c3a3",
                      *             "type": "budget.ended",
                      *             "entityType": "budget",
-                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *             "payload": {
-                     *               "id": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "id": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "status": "ended",
                      *               "endDate": "2027-09-30",
                      *               "version": 3,
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "referral": null,
-                     *               "schemeId": "01a2509e-cb99-7319-b628-820d77794aa6",
+                     *               "schemeId": "01a250a5-bda7-745e-a63e-a7be00e03172",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *               "assessmentId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:37.051Z"
+                     *             "occurredAt": "2026-12-07T13:16:11.771Z"
                      *           },
                      *           {
                      *             "seq": 44,
-                     *             "id": "01a2509e-d426-7280-ae8d-e696b51e64e7",
+                     *             "id": "01a250a5-c58d-7032-8630-ed8423743af3",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2509e-d41d-7196-8d1d-28b06b2bc0a0",
+                     *             "entityId": "01a250a5-c589-763f-9441-1810e155b7b1",
                      *             "payload": {
-                     *               "id": "01a2509e-d41d-7196-8d1d-28b06b2bc0a0",
+                     *               "id": "01a250a5-c589-763f-9441-1810e155b7b1",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "direction": "in",
                      *               "occurredOn": "2026-12-01",
                      *               "amountPence": 329125,
-                     *               "paymentRunId": "01a2509e-d3f0-74fd-9263-8338c5a2adee",
+                     *               "paymentRunId": "01a250a5-c573-77f0-a3a2-62caf2215732",
                      *               "instalmentNumber": 1
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:35.987Z"
+                     *             "occurredAt": "2026-12-07T13:16:11.013Z"
                      *           },
                      *           {
                      *             "seq": 46,
-                     *             "id": "01a2509e-d47b-7670-9221-9bcc2ccb6f5d",
+                     *             "id": "01a250a5-c5ba-76f0-bf52-adbb9625a96b",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2509e-d478-7732-9502-cd14ec28fc8a",
+                     *             "entityId": "01a250a5-c5b9-77a7-94e3-f47e952b48be",
                      *             "payload": {
-                     *               "id": "01a2509e-d478-7732-9502-cd14ec28fc8a",
+                     *               "id": "01a250a5-c5b9-77a7-94e3-f47e952b48be",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:08:36.081Z",
-                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *               "createdAt": "2026-12-07T13:16:11.060Z",
+                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-01-01",
@@ -40997,23 +41049,23 @@ export interface operations {
                      *               "instalmentNumber": 2,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:36.081Z"
+                     *             "occurredAt": "2026-12-07T13:16:11.060Z"
                      *           },
                      *           {
                      *             "seq": 47,
-                     *             "id": "01a2509e-d49c-7786-a8fe-6d597eb9fe9c",
+                     *             "id": "01a250a5-c5cc-7404-9339-f52879443959",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2509e-d499-75b4-baa1-18ca2ef1e0de",
+                     *             "entityId": "01a250a5-c5cb-71e4-8a01-01c16012cc03",
                      *             "payload": {
-                     *               "id": "01a2509e-d499-75b4-baa1-18ca2ef1e0de",
+                     *               "id": "01a250a5-c5cb-71e4-8a01-01c16012cc03",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:08:36.113Z",
-                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *               "createdAt": "2026-12-07T13:16:11.078Z",
+                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-02-01",
@@ -41023,23 +41075,23 @@ export interface operations {
                      *               "instalmentNumber": 3,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:36.113Z"
+                     *             "occurredAt": "2026-12-07T13:16:11.078Z"
                      *           },
                      *           {
                      *             "seq": 48,
-                     *             "id": "01a2509e-d4ab-70a7-8d3d-026662ed7aa3",
+                     *             "id": "01a250a5-c5d6-7480-9485-44cd0a1a7d07",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2509e-d4a9-76d0-aca3-38c40ae1231a",
+                     *             "entityId": "01a250a5-c5d5-7175-bf1f-3a358a50f73e",
                      *             "payload": {
-                     *               "id": "01a2509e-d4a9-76d0-aca3-38c40ae1231a",
+                     *               "id": "01a250a5-c5d5-7175-bf1f-3a358a50f73e",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:08:36.131Z",
-                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *               "createdAt": "2026-12-07T13:16:11.089Z",
+                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-03-01",
@@ -41049,23 +41101,23 @@ export interface operations {
                      *               "instalmentNumber": 4,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:36.131Z"
+                     *             "occurredAt": "2026-12-07T13:16:11.089Z"
                      *           },
                      *           {
                      *             "seq": 49,
-                     *             "id": "01a2509e-d4bb-76f7-bd52-8ccb4781f69e",
+                     *             "id": "01a250a5-c5e2-72ce-a92a-47ffdeeb896a",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2509e-d4b9-726f-b557-8ec922631a8f",
+                     *             "entityId": "01a250a5-c5e0-7088-a346-a7af972372a3",
                      *             "payload": {
-                     *               "id": "01a2509e-d4b9-726f-b557-8ec922631a8f",
+                     *               "id": "01a250a5-c5e0-7088-a346-a7af972372a3",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:08:36.148Z",
-                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *               "createdAt": "2026-12-07T13:16:11.100Z",
+                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-04-01",
@@ -41075,23 +41127,23 @@ export interface operations {
                      *               "instalmentNumber": 5,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:36.148Z"
+                     *             "occurredAt": "2026-12-07T13:16:11.100Z"
                      *           },
                      *           {
                      *             "seq": 50,
-                     *             "id": "01a2509e-d4c8-75ae-9ce9-c3d7869cfd2b",
+                     *             "id": "01a250a5-c5ee-747b-9331-1a41a6249850",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2509e-d4c6-7767-bf04-409d30d73cc6",
+                     *             "entityId": "01a250a5-c5ed-7212-b2ef-49c451c82c06",
                      *             "payload": {
-                     *               "id": "01a2509e-d4c6-7767-bf04-409d30d73cc6",
+                     *               "id": "01a250a5-c5ed-7212-b2ef-49c451c82c06",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:08:36.161Z",
-                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *               "createdAt": "2026-12-07T13:16:11.112Z",
+                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-05-01",
@@ -41101,23 +41153,23 @@ export interface operations {
                      *               "instalmentNumber": 6,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:36.161Z"
+                     *             "occurredAt": "2026-12-07T13:16:11.112Z"
                      *           },
                      *           {
                      *             "seq": 51,
-                     *             "id": "01a2509e-d4d5-74db-8f0a-4513bf92b99f",
+                     *             "id": "01a250a5-c5fa-76fe-aadb-758a664f3fcc",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2509e-d4d4-707f-9c8c-53e21c4d917c",
+                     *             "entityId": "01a250a5-c5f9-71e1-9a2e-c96fe570a2b3",
                      *             "payload": {
-                     *               "id": "01a2509e-d4d4-707f-9c8c-53e21c4d917c",
+                     *               "id": "01a250a5-c5f9-71e1-9a2e-c96fe570a2b3",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:08:36.175Z",
-                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *               "createdAt": "2026-12-07T13:16:11.124Z",
+                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-06-01",
@@ -41127,23 +41179,23 @@ export interface operations {
                      *               "instalmentNumber": 7,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:36.175Z"
+                     *             "occurredAt": "2026-12-07T13:16:11.124Z"
                      *           },
                      *           {
                      *             "seq": 52,
-                     *             "id": "01a2509e-d4e2-7650-8ae4-25a875679b66",
+                     *             "id": "01a250a5-c606-70ec-bdc0-947afb97abe3",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2509e-d4e0-753d-99e8-5f0bae7e69f1",
+                     *             "entityId": "01a250a5-c604-7252-afe3-f11dcc2f8148",
                      *             "payload": {
-                     *               "id": "01a2509e-d4e0-753d-99e8-5f0bae7e69f1",
+                     *               "id": "01a250a5-c604-7252-afe3-f11dcc2f8148",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:08:36.188Z",
-                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *               "createdAt": "2026-12-07T13:16:11.134Z",
+                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-07-01",
@@ -41153,23 +41205,23 @@ export interface operations {
                      *               "instalmentNumber": 8,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:36.188Z"
+                     *             "occurredAt": "2026-12-07T13:16:11.134Z"
                      *           },
                      *           {
                      *             "seq": 53,
-                     *             "id": "01a2509e-d4f2-7677-b360-c63514304a93",
+                     *             "id": "01a250a5-c610-7295-a9c0-7b9a683b13ca",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2509e-d4ee-73ff-8e2e-543d4a4b172c",
+                     *             "entityId": "01a250a5-c60f-73ba-aecf-e420b1f387fd",
                      *             "payload": {
-                     *               "id": "01a2509e-d4ee-73ff-8e2e-543d4a4b172c",
+                     *               "id": "01a250a5-c60f-73ba-aecf-e420b1f387fd",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:08:36.199Z",
-                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *               "createdAt": "2026-12-07T13:16:11.146Z",
+                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-08-01",
@@ -41179,23 +41231,23 @@ export interface operations {
                      *               "instalmentNumber": 9,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:36.199Z"
+                     *             "occurredAt": "2026-12-07T13:16:11.146Z"
                      *           },
                      *           {
                      *             "seq": 54,
-                     *             "id": "01a2509e-d4ff-7413-b8ca-599b517a81af",
+                     *             "id": "01a250a5-c61d-7760-8c41-ec27a4472915",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2509e-d4fd-7593-bc62-02d04a20f1e9",
+                     *             "entityId": "01a250a5-c61c-72d1-b944-ca239f8b2985",
                      *             "payload": {
-                     *               "id": "01a2509e-d4fd-7593-bc62-02d04a20f1e9",
+                     *               "id": "01a250a5-c61c-72d1-b944-ca239f8b2985",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:08:36.216Z",
-                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *               "createdAt": "2026-12-07T13:16:11.158Z",
+                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-09-01",
@@ -41205,23 +41257,23 @@ export interface operations {
                      *               "instalmentNumber": 10,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:36.216Z"
+                     *             "occurredAt": "2026-12-07T13:16:11.158Z"
                      *           },
                      *           {
                      *             "seq": 55,
-                     *             "id": "01a2509e-d50c-74a6-965b-e6bf5ae5770a",
+                     *             "id": "01a250a5-c62a-740c-a6d3-c4ca347becd3",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2509e-d50a-7660-9a2a-173273e1607c",
+                     *             "entityId": "01a250a5-c628-748c-b889-63d14f5f732a",
                      *             "payload": {
-                     *               "id": "01a2509e-d50a-7660-9a2a-173273e1607c",
+                     *               "id": "01a250a5-c628-748c-b889-63d14f5f732a",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:08:36.228Z",
-                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *               "createdAt": "2026-12-07T13:16:11.172Z",
+                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-10-01",
@@ -41231,23 +41283,23 @@ export interface operations {
                      *               "instalmentNumber": 11,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:36.228Z"
+                     *             "occurredAt": "2026-12-07T13:16:11.172Z"
                      *           },
                      *           {
                      *             "seq": 56,
-                     *             "id": "01a2509e-d522-729c-9219-225d00fddd85",
+                     *             "id": "01a250a5-c638-73f9-9254-e379ed63f29a",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2509e-d51f-74b7-950e-eae3fca41cad",
+                     *             "entityId": "01a250a5-c636-7442-912b-811f1b6db36b",
                      *             "payload": {
-                     *               "id": "01a2509e-d51f-74b7-950e-eae3fca41cad",
+                     *               "id": "01a250a5-c636-7442-912b-811f1b6db36b",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:08:36.248Z",
-                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *               "createdAt": "2026-12-07T13:16:11.186Z",
+                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-11-01",
@@ -41257,78 +41309,78 @@ export interface operations {
                      *               "instalmentNumber": 12,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:36.248Z"
+                     *             "occurredAt": "2026-12-07T13:16:11.186Z"
                      *           },
                      *           {
                      *             "seq": 65,
-                     *             "id": "01a2509e-d68a-773f-aa19-156481914415",
+                     *             "id": "01a250a5-c73e-73e0-adac-fe9eaace3c46",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2509e-d687-717a-b388-15fdc571dd28",
+                     *             "entityId": "01a250a5-c73a-71e4-8792-6b15b7e1fd44",
                      *             "payload": {
-                     *               "id": "01a2509e-d687-717a-b388-15fdc571dd28",
+                     *               "id": "01a250a5-c73a-71e4-8792-6b15b7e1fd44",
                      *               "kind": "clawback",
                      *               "funder": "council",
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "amountPence": 1577576
                      *             },
-                     *             "occurredAt": "2026-12-07T13:08:36.612Z"
+                     *             "occurredAt": "2026-12-07T13:16:11.447Z"
                      *           }
                      *         ],
                      *         "auditTrail": [
                      *           {
-                     *             "id": "01a2509e-cfd8-7635-9408-c9dd582ca0fc",
-                     *             "actor": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "id": "01a250a5-c1dc-72f3-9f39-5777d5268b69",
+                     *             "actor": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "action": "person.created",
                      *             "entityType": "person",
-                     *             "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *             "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "id": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxdadiyq"
+                     *                 "carefirst": "JOURNEY-mxdana6e"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "at": "2026-12-07T13:08:34.884Z"
+                     *             "at": "2026-12-07T13:16:10.059Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d02a-72dd-80d7-581a0ee04e29",
-                     *             "actor": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "id": "01a250a5-c220-7168-829a-febbee9a50b5",
+                     *             "actor": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "action": "person.updated",
                      *             "entityType": "person",
-                     *             "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *             "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *             "before": {
-                     *               "id": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "id": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxdadiyq"
+                     *                 "carefirst": "JOURNEY-mxdana6e"
                      *               },
                      *               "caresForPersonId": null
                      *             },
                      *             "after": {
-                     *               "id": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "id": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "version": 2,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxdadiyq"
+                     *                 "carefirst": "JOURNEY-mxdana6e"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "at": "2026-12-07T13:08:34.983Z"
+                     *             "at": "2026-12-07T13:16:10.139Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d03c-7777-8664-ee1b08694e52",
-                     *             "actor": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "id": "01a250a5-c233-7715-ab39-51d3058fe925",
+                     *             "actor": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "action": "equality-monitoring.recorded",
                      *             "entityType": "person",
-                     *             "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *             "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *             "before": null,
                      *             "after": {
                      *               "changed": [
@@ -41338,363 +41390,363 @@ export interface operations {
                      *                 "primarySupportReason"
                      *               ],
                      *               "version": 1,
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
                      *             },
-                     *             "at": "2026-12-07T13:08:34.995Z"
+                     *             "at": "2026-12-07T13:16:10.155Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d04e-7615-a2f3-25db0d1fa083",
-                     *             "actor": "key:01a2509e-cb73-7087-835d-c4b0aca6675b",
+                     *             "id": "01a250a5-c246-75b7-be43-26f2ccbeff8b",
+                     *             "actor": "key:01a250a5-bd7c-714c-91ee-b4e2f665dd54",
                      *             "actorName": null,
                      *             "action": "equality-monitoring.read",
                      *             "entityType": "person",
-                     *             "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *             "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *             "before": null,
                      *             "after": {
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "recorded": true
                      *             },
-                     *             "at": "2026-12-07T13:08:35.020Z"
+                     *             "at": "2026-12-07T13:16:10.180Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d07a-7075-b87e-06e11716d5bc",
-                     *             "actor": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "id": "01a250a5-c25e-76a2-87b0-e2198aa611e2",
+                     *             "actor": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.created",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *             "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *               "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2"
+                     *               "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6"
                      *             },
-                     *             "at": "2026-12-07T13:08:35.051Z"
+                     *             "at": "2026-12-07T13:16:10.200Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d0c5-73c7-9822-e2349b749a9d",
-                     *             "actor": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "id": "01a250a5-c292-734f-a5b2-d94a4e610579",
+                     *             "actor": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.answers-saved",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *             "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
                      *             "before": {
-                     *               "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *               "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2"
+                     *               "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6"
                      *             },
                      *             "after": {
-                     *               "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *               "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2"
+                     *               "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6"
                      *             },
-                     *             "at": "2026-12-07T13:08:35.138Z"
+                     *             "at": "2026-12-07T13:16:10.255Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d102-71c4-aa9d-608897aea361",
-                     *             "actor": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "id": "01a250a5-c2cf-72cd-85b6-0aa5359f4592",
+                     *             "actor": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.submitted",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *             "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
                      *             "before": {
-                     *               "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *               "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2"
+                     *               "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6"
                      *             },
                      *             "after": {
-                     *               "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *               "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2"
+                     *               "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6"
                      *             },
-                     *             "at": "2026-12-07T13:08:35.196Z"
+                     *             "at": "2026-12-07T13:16:10.317Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d114-741b-a67c-76a8e089547c",
-                     *             "actor": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "id": "01a250a5-c2df-711f-917f-bc2a879c33a9",
+                     *             "actor": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.agreed",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *             "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
                      *             "before": {
-                     *               "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *               "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2"
+                     *               "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6"
                      *             },
                      *             "after": {
-                     *               "id": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *               "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
                      *               "status": "agreed",
                      *               "version": 4,
                      *               "decision": "agree",
                      *               "eligible": true,
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "amendments": 0,
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a2509e-cb8d-7480-ad24-636a5f6e76f2"
+                     *               "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6"
                      *             },
-                     *             "at": "2026-12-07T13:08:35.218Z"
+                     *             "at": "2026-12-07T13:16:10.333Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d124-7064-9c0f-def636295e24",
-                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "id": "01a250a5-c2fc-73f1-9b09-72373ebef927",
+                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "action": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a2509e-d122-7701-94a7-5f9e576b139a",
+                     *             "entityId": "01a250a5-c2fa-708f-9538-28c35ff6cbc8",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2509e-d122-7701-94a7-5f9e576b139a",
+                     *               "id": "01a250a5-c2fa-708f-9538-28c35ff6cbc8",
                      *               "method": "entered",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "effectiveFrom": "2026-04-01",
                      *               "weeklyContributionPence": 1500
                      *             },
-                     *             "at": "2026-12-07T13:08:35.233Z"
+                     *             "at": "2026-12-07T13:16:10.361Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d187-7597-a6c3-57c0d8fb01bf",
-                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "id": "01a250a5-c39e-70af-95c2-5019611b668c",
+                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "action": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a2509e-d186-739d-8f36-0a722daf0cac",
+                     *             "entityId": "01a250a5-c39d-74c0-94f7-a73f94f2c972",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2509e-d186-739d-8f36-0a722daf0cac",
+                     *               "id": "01a250a5-c39d-74c0-94f7-a73f94f2c972",
                      *               "method": "calculated",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "effectiveFrom": "2027-04-01",
-                     *               "chargingPolicyId": "01a2509e-d145-7095-b869-22a2d96023cb",
+                     *               "chargingPolicyId": "01a250a5-c325-73b8-b2f0-5e4c1735515a",
                      *               "chargingPolicyVersion": 1,
                      *               "weeklyContributionPence": 10035
                      *             },
-                     *             "at": "2026-12-07T13:08:35.332Z"
+                     *             "at": "2026-12-07T13:16:10.520Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d1d3-77bb-af96-154a7a649276",
-                     *             "actor": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "id": "01a250a5-c3e1-7445-8320-78d0fdd6b8ae",
+                     *             "actor": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "id": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "referral": null,
-                     *               "schemeId": "01a2509e-cb99-7319-b628-820d77794aa6",
+                     *               "schemeId": "01a250a5-bda7-745e-a63e-a7be00e03172",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *               "assessmentId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-12-07T13:08:35.404Z"
+                     *             "at": "2026-12-07T13:16:10.586Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d277-7015-a1ef-72893fb9bc83",
-                     *             "actor": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "id": "01a250a5-c44c-769f-9fbf-881ec9b6b1aa",
+                     *             "actor": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.created",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *             "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *               "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
                      *             },
-                     *             "at": "2026-12-07T13:08:35.567Z"
+                     *             "at": "2026-12-07T13:16:10.694Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d2b7-71a0-8f0a-8be3ac23719c",
-                     *             "actor": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "id": "01a250a5-c478-72a6-b942-4703191404cc",
+                     *             "actor": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.updated",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *             "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d",
                      *             "before": {
-                     *               "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *               "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
                      *             },
                      *             "after": {
-                     *               "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *               "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
                      *             },
-                     *             "at": "2026-12-07T13:08:35.635Z"
+                     *             "at": "2026-12-07T13:16:10.740Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d2f1-7177-bdb8-441f49ff831c",
-                     *             "actor": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "id": "01a250a5-c4a9-7723-bff2-630b3bb43e11",
+                     *             "actor": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.submitted",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *             "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d",
                      *             "before": {
-                     *               "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *               "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
                      *             },
                      *             "after": {
-                     *               "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *               "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
                      *             },
-                     *             "at": "2026-12-07T13:08:35.693Z"
+                     *             "at": "2026-12-07T13:16:10.790Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d30b-7330-b7c5-27e0606bdaa7",
-                     *             "actor": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "id": "01a250a5-c4bf-72cf-abe0-8a59d3d925d5",
+                     *             "actor": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *             "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d",
                      *             "before": {
-                     *               "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *               "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
                      *             },
                      *             "after": {
-                     *               "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *               "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "decision": {
-                     *                 "id": "01a2509e-d306-71cb-b5a4-5d03c3e806fa",
+                     *                 "id": "01a250a5-c4ba-72f5-a1ad-c57a8298ff35",
                      *                 "stage": "coordinator",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-12-07T13:08:35.709Z"
+                     *             "at": "2026-12-07T13:16:10.802Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d31c-74d8-b79c-c94bd72aa276",
-                     *             "actor": "key:01a2509e-ce69-70f9-8585-6a7ba4dce0c9",
+                     *             "id": "01a250a5-c4ce-704c-ae3f-d59e82ebaeb7",
+                     *             "actor": "key:01a250a5-c081-71fb-a255-ea704ff69229",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *             "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d",
                      *             "before": {
-                     *               "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *               "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
                      *             },
                      *             "after": {
-                     *               "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *               "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "decision": {
-                     *                 "id": "01a2509e-d318-7655-af15-0b5dcd74a1d3",
+                     *                 "id": "01a250a5-c4ca-77ae-8921-a5707f78b2ea",
                      *                 "stage": "team-manager",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-12-07T13:08:35.732Z"
+                     *             "at": "2026-12-07T13:16:10.823Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d340-7189-ab75-5f49357fbbae",
-                     *             "actor": "key:01a2509e-ce76-7725-9563-239a0ffcf7f4",
+                     *             "id": "01a250a5-c4eb-7631-b3ac-e8469f7ad6e4",
+                     *             "actor": "key:01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *             "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d",
                      *             "before": {
-                     *               "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *               "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
                      *             },
                      *             "after": {
-                     *               "id": "01a2509e-d271-74c8-940b-34d77a2a3345",
+                     *               "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 6,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "decision": {
-                     *                 "id": "01a2509e-d329-75db-8e51-966cf0ea8f22",
+                     *                 "id": "01a250a5-c4da-7431-9817-ae4cd226823e",
                      *                 "stage": "panel",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-12-07T13:08:35.749Z"
+                     *             "at": "2026-12-07T13:16:10.838Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d340-718a-b04e-d8d85bad36f9",
-                     *             "actor": "key:01a2509e-ce76-7725-9563-239a0ffcf7f4",
+                     *             "id": "01a250a5-c4eb-7632-acc1-6daf7cece789",
+                     *             "actor": "key:01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.agreed",
                      *             "entityType": "budget",
-                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *             "before": {
-                     *               "id": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "id": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "referral": null,
-                     *               "schemeId": "01a2509e-cb99-7319-b628-820d77794aa6",
+                     *               "schemeId": "01a250a5-bda7-745e-a63e-a7be00e03172",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *               "assessmentId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
@@ -41702,37 +41754,37 @@ export interface operations {
                      *               "annualContributionPence": 78000
                      *             },
                      *             "after": {
-                     *               "id": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "id": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "referral": null,
-                     *               "schemeId": "01a2509e-cb99-7319-b628-820d77794aa6",
+                     *               "schemeId": "01a250a5-bda7-745e-a63e-a7be00e03172",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *               "assessmentId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-12-07T13:08:35.749Z"
+                     *             "at": "2026-12-07T13:16:10.838Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d340-718b-884e-242332ba2bc1",
-                     *             "actor": "key:01a2509e-ce76-7725-9563-239a0ffcf7f4",
+                     *             "id": "01a250a5-c4eb-7633-bd8f-dd27f5ec0fe7",
+                     *             "actor": "key:01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
                      *             "actorName": "[redacted]",
                      *             "action": "payment-agreement.created",
                      *             "entityType": "payment-agreement",
-                     *             "entityId": "01a2509e-d331-7413-9d33-ed45e86bdc0e",
+                     *             "entityId": "01a250a5-c4e0-74f9-84b1-a419d4a7a9e8",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2509e-d331-7413-9d33-ed45e86bdc0e",
+                     *               "id": "01a250a5-c4e0-74f9-84b1-a419d4a7a9e8",
                      *               "funders": [
                      *                 "council"
                      *               ],
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "frequency": "monthly",
                      *               "startDate": "2026-12-01",
                      *               "collection": "net",
@@ -41741,371 +41793,371 @@ export interface operations {
                      *               "grossAnnualPence": 4027500,
                      *               "contributionAnnualPence": 78000
                      *             },
-                     *             "at": "2026-12-07T13:08:35.749Z"
+                     *             "at": "2026-12-07T13:16:10.838Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d340-718c-a6ca-2d3db2917375",
-                     *             "actor": "key:01a2509e-ce76-7725-9563-239a0ffcf7f4",
+                     *             "id": "01a250a5-c4eb-7634-9f29-d4050318b906",
+                     *             "actor": "key:01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a2509e-d33a-76e2-8a76-ca8f1541ef23",
+                     *             "entityId": "01a250a5-c4e7-71a8-bc2a-2ab06374c021",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2509e-d33a-76e2-8a76-ca8f1541ef23",
+                     *               "id": "01a250a5-c4e7-71a8-bc2a-2ab06374c021",
                      *               "kind": "first",
                      *               "status": "scheduled",
                      *               "dueDate": "2026-12-29",
                      *               "version": 1,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T13:08:35.749Z"
+                     *             "at": "2026-12-07T13:16:10.838Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d340-718d-a68f-142ba95f3845",
-                     *             "actor": "key:01a2509e-ce76-7725-9563-239a0ffcf7f4",
+                     *             "id": "01a250a5-c4eb-7635-9dc6-7a3a32cc7d4b",
+                     *             "actor": "key:01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a2509e-d33a-76e3-a54d-9c922fc30429",
+                     *             "entityId": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2509e-d33a-76e3-a54d-9c922fc30429",
+                     *               "id": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T13:08:35.749Z"
+                     *             "at": "2026-12-07T13:16:10.838Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d387-7283-ba0a-6f1e7de22043",
-                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "id": "01a250a5-c52a-77af-bf6e-372fb45b1fe5",
+                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a2509e-d37c-7676-a08b-bce7996f69e9",
+                     *             "entityId": "01a250a5-c522-75f7-a528-9570cfd832c1",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2509e-d37c-7676-a08b-bce7996f69e9",
+                     *               "id": "01a250a5-c522-75f7-a528-9570cfd832c1",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "referral": null,
-                     *               "schemeId": "01a2509e-d34b-72b2-be9f-7332418dcb90",
+                     *               "schemeId": "01a250a5-c4f2-7213-836c-0d5f3fbfbf77",
                      *               "startDate": "2027-04-01",
-                     *               "assessmentId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
-                     *               "upratingRunId": "01a2509e-d35c-77cf-8f06-7cc99ddf7ebf",
+                     *               "assessmentId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *               "upratingRunId": "01a250a5-c4fe-702f-8055-15d16664d338",
                      *               "netAnnualPence": 4074800,
                      *               "rasAnnualPence": 4152800,
-                     *               "replacesBudgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "replacesBudgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "totalAnnualPence": 4152800,
                      *               "councilAnnualPence": 4152800,
                      *               "annualContributionPence": 78000,
                      *               "transitionalProtectionPence": 0
                      *             },
-                     *             "at": "2026-12-07T13:08:35.831Z"
+                     *             "at": "2026-12-07T13:16:10.907Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d387-7284-aeba-9e852b2988ed",
-                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "id": "01a250a5-c52a-77b0-b309-5f096b596afe",
+                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a2509e-d37f-7755-8f77-80096e317746",
+                     *             "entityId": "01a250a5-c524-7683-95b7-b689197076ef",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2509e-d37f-7755-8f77-80096e317746",
+                     *               "id": "01a250a5-c524-7683-95b7-b689197076ef",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
-                     *               "upratingRunId": "01a2509e-d35c-77cf-8f06-7cc99ddf7ebf",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "upratingRunId": "01a250a5-c4fe-702f-8055-15d16664d338",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T13:08:35.831Z"
+                     *             "at": "2026-12-07T13:16:10.907Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d39a-71fb-9dd3-c8442fc2d7a2",
-                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "id": "01a250a5-c538-7531-8277-edd01f0d6568",
+                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.created",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a2509e-d397-7550-ba1e-a12db3db082b",
+                     *             "entityId": "01a250a5-c536-710f-972d-ec014541cefb",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2509e-d397-7550-ba1e-a12db3db082b",
+                     *               "id": "01a250a5-c536-710f-972d-ec014541cefb",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "at": "2026-12-07T13:08:35.861Z"
+                     *             "at": "2026-12-07T13:16:10.931Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d533-75c0-95cf-fe3ac4c963d2",
-                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "id": "01a250a5-c642-73bd-a9f0-8efa86e755fb",
+                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "action": "account-return.recorded",
                      *             "entityType": "account-return",
-                     *             "entityId": "01a2509e-d531-7515-82fb-37ab04859bca",
+                     *             "entityId": "01a250a5-c641-72d3-a842-b662e24fe72a",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2509e-d531-7515-82fb-37ab04859bca",
+                     *               "id": "01a250a5-c641-72d3-a842-b662e24fe72a",
                      *               "matches": true,
                      *               "periodTo": "2026-12-31",
                      *               "periodFrom": "2026-12-01",
-                     *               "agreementId": "01a2509e-d397-7550-ba1e-a12db3db082b"
+                     *               "agreementId": "01a250a5-c536-710f-972d-ec014541cefb"
                      *             },
-                     *             "at": "2026-12-07T13:08:36.267Z"
+                     *             "at": "2026-12-07T13:16:11.197Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d597-73af-8eec-7dd277b45eb1",
-                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "id": "01a250a5-c68f-77dc-8df5-cdbe376d07bc",
+                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.suspended",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a2509e-d397-7550-ba1e-a12db3db082b",
+                     *             "entityId": "01a250a5-c536-710f-972d-ec014541cefb",
                      *             "before": {
-                     *               "id": "01a2509e-d397-7550-ba1e-a12db3db082b",
+                     *               "id": "01a250a5-c536-710f-972d-ec014541cefb",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
                      *             "after": {
-                     *               "id": "01a2509e-d397-7550-ba1e-a12db3db082b",
+                     *               "id": "01a250a5-c536-710f-972d-ec014541cefb",
                      *               "reason": "The card provider is re-issuing the card",
                      *               "status": "suspended",
                      *               "version": 2,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "at": "2026-12-07T13:08:36.371Z"
+                     *             "at": "2026-12-07T13:16:11.277Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d5a3-70db-a6c0-d40280aa29d6",
-                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "id": "01a250a5-c69b-7179-8a2e-124782141323",
+                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.reinstated",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a2509e-d397-7550-ba1e-a12db3db082b",
+                     *             "entityId": "01a250a5-c536-710f-972d-ec014541cefb",
                      *             "before": {
-                     *               "id": "01a2509e-d397-7550-ba1e-a12db3db082b",
+                     *               "id": "01a250a5-c536-710f-972d-ec014541cefb",
                      *               "status": "suspended",
                      *               "version": 2,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
                      *             "after": {
-                     *               "id": "01a2509e-d397-7550-ba1e-a12db3db082b",
+                     *               "id": "01a250a5-c536-710f-972d-ec014541cefb",
                      *               "reason": "New card issued",
                      *               "status": "active",
                      *               "version": 3,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "at": "2026-12-07T13:08:36.384Z"
+                     *             "at": "2026-12-07T13:16:11.289Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d5fa-7142-886a-0f8e1b4d8a7e",
-                     *             "actor": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "id": "01a250a5-c6d2-72e7-9b1d-be5f6dbf003e",
+                     *             "actor": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a2509e-d5f8-7074-b0b7-4c2c473d1f5e",
+                     *             "entityId": "01a250a5-c6d1-7104-b4bf-6312313f43a9",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2509e-d5f8-7074-b0b7-4c2c473d1f5e",
+                     *               "id": "01a250a5-c6d1-7104-b4bf-6312313f43a9",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-03-01",
                      *               "version": 1,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T13:08:36.471Z"
+                     *             "at": "2026-12-07T13:16:11.343Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d649-7268-9a83-28e79658a64d",
-                     *             "actor": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "id": "01a250a5-c705-7429-a629-61a869d3d1f9",
+                     *             "actor": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "action": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a2509e-d37f-7755-8f77-80096e317746",
+                     *             "entityId": "01a250a5-c524-7683-95b7-b689197076ef",
                      *             "before": {
-                     *               "id": "01a2509e-d37f-7755-8f77-80096e317746",
+                     *               "id": "01a250a5-c524-7683-95b7-b689197076ef",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "repeatEveryMonths": null
                      *             },
                      *             "after": {
-                     *               "id": "01a2509e-d37f-7755-8f77-80096e317746",
+                     *               "id": "01a250a5-c524-7683-95b7-b689197076ef",
                      *               "kind": "interim",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-04-01",
                      *               "version": 2,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": null
                      *             },
-                     *             "at": "2026-12-07T13:08:36.548Z"
+                     *             "at": "2026-12-07T13:16:11.394Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d66b-73e7-b6fc-f3128b6a122e",
-                     *             "actor": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "id": "01a250a5-c71e-7770-aebd-29af0ce2d2a0",
+                     *             "actor": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "action": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a2509e-d33a-76e3-a54d-9c922fc30429",
+                     *             "entityId": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
                      *             "before": {
-                     *               "id": "01a2509e-d33a-76e3-a54d-9c922fc30429",
+                     *               "id": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "repeatEveryMonths": null
                      *             },
                      *             "after": {
-                     *               "id": "01a2509e-d33a-76e3-a54d-9c922fc30429",
+                     *               "id": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
                      *               "kind": "annual",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 2,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": 3155153
                      *             },
-                     *             "at": "2026-12-07T13:08:36.581Z"
+                     *             "at": "2026-12-07T13:16:11.416Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d689-7190-8571-9d407548fd97",
-                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "id": "01a250a5-c73d-71b5-88d2-291dd6848ef7",
+                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "action": "review.clawback-decided",
                      *             "entityType": "review",
-                     *             "entityId": "01a2509e-d33a-76e3-a54d-9c922fc30429",
+                     *             "entityId": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
                      *             "before": {
-                     *               "id": "01a2509e-d33a-76e3-a54d-9c922fc30429",
+                     *               "id": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
                      *               "kind": "annual",
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 2,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "repeatEveryMonths": null
                      *             },
                      *             "after": {
-                     *               "id": "01a2509e-d33a-76e3-a54d-9c922fc30429",
+                     *               "id": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
                      *               "kind": "annual",
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 3,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "decision": "reduce",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "amountPence": 1577576,
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T13:08:36.612Z"
+                     *             "at": "2026-12-07T13:16:11.447Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d6a0-722c-a318-ead46350d5c1",
-                     *             "actor": "key:01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "id": "01a250a5-c752-720c-9358-1385527e94f4",
+                     *             "actor": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "action": "appeal.lodged",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a2509e-d69e-70de-9002-f62b28c3bd31",
+                     *             "entityId": "01a250a5-c751-74ab-8999-ac6a261a9c38",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2509e-d69e-70de-9002-f62b28c3bd31",
+                     *               "id": "01a250a5-c751-74ab-8999-ac6a261a9c38",
                      *               "planId": null,
                      *               "status": "lodged",
                      *               "subject": "budget",
                      *               "version": 1,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
                      *             },
-                     *             "at": "2026-12-07T13:08:36.636Z"
+                     *             "at": "2026-12-07T13:16:11.472Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d6c9-7549-9e2f-3670b25e055f",
-                     *             "actor": "key:01a2509e-ce76-7725-9563-239a0ffcf7f4",
+                     *             "id": "01a250a5-c775-75fb-856e-11e32b344c5e",
+                     *             "actor": "key:01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
                      *             "actorName": "[redacted]",
                      *             "action": "appeal.not-upheld",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a2509e-d69e-70de-9002-f62b28c3bd31",
+                     *             "entityId": "01a250a5-c751-74ab-8999-ac6a261a9c38",
                      *             "before": {
-                     *               "id": "01a2509e-d69e-70de-9002-f62b28c3bd31",
+                     *               "id": "01a250a5-c751-74ab-8999-ac6a261a9c38",
                      *               "planId": null,
                      *               "status": "lodged",
                      *               "subject": "budget",
                      *               "version": 1,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
                      *             },
                      *             "after": {
-                     *               "id": "01a2509e-d69e-70de-9002-f62b28c3bd31",
+                     *               "id": "01a250a5-c751-74ab-8999-ac6a261a9c38",
                      *               "planId": null,
                      *               "status": "not-upheld",
                      *               "subject": "budget",
                      *               "version": 2,
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
                      *             },
-                     *             "at": "2026-12-07T13:08:36.679Z"
+                     *             "at": "2026-12-07T13:16:11.507Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d83e-73ef-bec9-21ae2f6ec1ec",
-                     *             "actor": "key:01a2509e-ce69-70f9-8585-6a7ba4dce0c9",
+                     *             "id": "01a250a5-c87c-75ea-aa58-d1b265ff3ddd",
+                     *             "actor": "key:01a250a5-c081-71fb-a255-ea704ff69229",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.ended",
                      *             "entityType": "budget",
-                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *             "before": {
-                     *               "id": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "id": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "referral": null,
-                     *               "schemeId": "01a2509e-cb99-7319-b628-820d77794aa6",
+                     *               "schemeId": "01a250a5-bda7-745e-a63e-a7be00e03172",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *               "assessmentId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
@@ -42113,63 +42165,63 @@ export interface operations {
                      *               "annualContributionPence": 78000
                      *             },
                      *             "after": {
-                     *               "id": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "id": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "reason": "Moved to another council area",
                      *               "status": "ended",
                      *               "endDate": "2027-09-30",
                      *               "version": 3,
-                     *               "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *               "referral": null,
-                     *               "schemeId": "01a2509e-cb99-7319-b628-820d77794aa6",
+                     *               "schemeId": "01a250a5-bda7-745e-a63e-a7be00e03172",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
+                     *               "assessmentId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-12-07T13:08:37.051Z"
+                     *             "at": "2026-12-07T13:16:11.771Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d424-7249-b685-162336b703da",
-                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "id": "01a250a5-c58c-72f4-8ff6-0651f1ed69b8",
+                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2509e-d41d-7196-8d1d-28b06b2bc0a0",
+                     *             "entityId": "01a250a5-c589-763f-9441-1810e155b7b1",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2509e-d41d-7196-8d1d-28b06b2bc0a0",
+                     *               "id": "01a250a5-c589-763f-9441-1810e155b7b1",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "direction": "in",
                      *               "occurredOn": "2026-12-01",
                      *               "amountPence": 329125,
-                     *               "paymentRunId": "01a2509e-d3f0-74fd-9263-8338c5a2adee",
+                     *               "paymentRunId": "01a250a5-c573-77f0-a3a2-62caf2215732",
                      *               "instalmentNumber": 1
                      *             },
-                     *             "at": "2026-12-07T13:08:35.987Z"
+                     *             "at": "2026-12-07T13:16:11.013Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d479-7461-9d99-fc51de413ada",
-                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "id": "01a250a5-c5ba-76ef-943d-694691bb27f4",
+                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2509e-d478-7732-9502-cd14ec28fc8a",
+                     *             "entityId": "01a250a5-c5b9-77a7-94e3-f47e952b48be",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2509e-d478-7732-9502-cd14ec28fc8a",
+                     *               "id": "01a250a5-c5b9-77a7-94e3-f47e952b48be",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:08:36.081Z",
-                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *               "createdAt": "2026-12-07T13:16:11.060Z",
+                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-01-01",
@@ -42179,25 +42231,25 @@ export interface operations {
                      *               "instalmentNumber": 2,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T13:08:36.081Z"
+                     *             "at": "2026-12-07T13:16:11.060Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d49b-7027-8bfa-3763a51bf9f5",
-                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "id": "01a250a5-c5cb-71e5-ba15-b7d8f6f61ecd",
+                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2509e-d499-75b4-baa1-18ca2ef1e0de",
+                     *             "entityId": "01a250a5-c5cb-71e4-8a01-01c16012cc03",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2509e-d499-75b4-baa1-18ca2ef1e0de",
+                     *               "id": "01a250a5-c5cb-71e4-8a01-01c16012cc03",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:08:36.113Z",
-                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *               "createdAt": "2026-12-07T13:16:11.078Z",
+                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-02-01",
@@ -42207,25 +42259,25 @@ export interface operations {
                      *               "instalmentNumber": 3,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T13:08:36.113Z"
+                     *             "at": "2026-12-07T13:16:11.078Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d4aa-7536-8c7a-79b6f7a3be63",
-                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "id": "01a250a5-c5d6-747f-a3c7-b71a1c6e716c",
+                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2509e-d4a9-76d0-aca3-38c40ae1231a",
+                     *             "entityId": "01a250a5-c5d5-7175-bf1f-3a358a50f73e",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2509e-d4a9-76d0-aca3-38c40ae1231a",
+                     *               "id": "01a250a5-c5d5-7175-bf1f-3a358a50f73e",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:08:36.131Z",
-                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *               "createdAt": "2026-12-07T13:16:11.089Z",
+                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-03-01",
@@ -42235,25 +42287,25 @@ export interface operations {
                      *               "instalmentNumber": 4,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T13:08:36.131Z"
+                     *             "at": "2026-12-07T13:16:11.089Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d4ba-70ff-8f79-a8477c07750e",
-                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "id": "01a250a5-c5e1-75eb-848d-bbc215e97f56",
+                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2509e-d4b9-726f-b557-8ec922631a8f",
+                     *             "entityId": "01a250a5-c5e0-7088-a346-a7af972372a3",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2509e-d4b9-726f-b557-8ec922631a8f",
+                     *               "id": "01a250a5-c5e0-7088-a346-a7af972372a3",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:08:36.148Z",
-                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *               "createdAt": "2026-12-07T13:16:11.100Z",
+                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-04-01",
@@ -42263,25 +42315,25 @@ export interface operations {
                      *               "instalmentNumber": 5,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T13:08:36.148Z"
+                     *             "at": "2026-12-07T13:16:11.100Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d4c7-77fc-a8d5-a78a89bf5073",
-                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "id": "01a250a5-c5ee-747a-94d1-24c120222050",
+                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2509e-d4c6-7767-bf04-409d30d73cc6",
+                     *             "entityId": "01a250a5-c5ed-7212-b2ef-49c451c82c06",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2509e-d4c6-7767-bf04-409d30d73cc6",
+                     *               "id": "01a250a5-c5ed-7212-b2ef-49c451c82c06",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:08:36.161Z",
-                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *               "createdAt": "2026-12-07T13:16:11.112Z",
+                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-05-01",
@@ -42291,25 +42343,25 @@ export interface operations {
                      *               "instalmentNumber": 6,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T13:08:36.161Z"
+                     *             "at": "2026-12-07T13:16:11.112Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d4d4-7080-b6db-6e5af2cb8615",
-                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "id": "01a250a5-c5f9-71e2-9198-647d6cf865f8",
+                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2509e-d4d4-707f-9c8c-53e21c4d917c",
+                     *             "entityId": "01a250a5-c5f9-71e1-9a2e-c96fe570a2b3",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2509e-d4d4-707f-9c8c-53e21c4d917c",
+                     *               "id": "01a250a5-c5f9-71e1-9a2e-c96fe570a2b3",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:08:36.175Z",
-                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *               "createdAt": "2026-12-07T13:16:11.124Z",
+                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-06-01",
@@ -42319,25 +42371,25 @@ export interface operations {
                      *               "instalmentNumber": 7,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T13:08:36.175Z"
+                     *             "at": "2026-12-07T13:16:11.124Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d4e1-72b5-babc-696a8da40675",
-                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "id": "01a250a5-c605-7062-9f8d-fbc6ead5d2d0",
+                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2509e-d4e0-753d-99e8-5f0bae7e69f1",
+                     *             "entityId": "01a250a5-c604-7252-afe3-f11dcc2f8148",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2509e-d4e0-753d-99e8-5f0bae7e69f1",
+                     *               "id": "01a250a5-c604-7252-afe3-f11dcc2f8148",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:08:36.188Z",
-                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *               "createdAt": "2026-12-07T13:16:11.134Z",
+                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-07-01",
@@ -42347,25 +42399,25 @@ export interface operations {
                      *               "instalmentNumber": 8,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T13:08:36.188Z"
+                     *             "at": "2026-12-07T13:16:11.134Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d4f1-75d8-9d7a-ed71d77a5499",
-                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "id": "01a250a5-c60f-73bb-aa52-fa442fef79c6",
+                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2509e-d4ee-73ff-8e2e-543d4a4b172c",
+                     *             "entityId": "01a250a5-c60f-73ba-aecf-e420b1f387fd",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2509e-d4ee-73ff-8e2e-543d4a4b172c",
+                     *               "id": "01a250a5-c60f-73ba-aecf-e420b1f387fd",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:08:36.199Z",
-                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *               "createdAt": "2026-12-07T13:16:11.146Z",
+                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-08-01",
@@ -42375,25 +42427,25 @@ export interface operations {
                      *               "instalmentNumber": 9,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T13:08:36.199Z"
+                     *             "at": "2026-12-07T13:16:11.146Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d4fe-706f-a424-ac09f7ba9b84",
-                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "id": "01a250a5-c61d-775f-8c3b-f414eef0bd72",
+                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2509e-d4fd-7593-bc62-02d04a20f1e9",
+                     *             "entityId": "01a250a5-c61c-72d1-b944-ca239f8b2985",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2509e-d4fd-7593-bc62-02d04a20f1e9",
+                     *               "id": "01a250a5-c61c-72d1-b944-ca239f8b2985",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:08:36.216Z",
-                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *               "createdAt": "2026-12-07T13:16:11.158Z",
+                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-09-01",
@@ -42403,25 +42455,25 @@ export interface operations {
                      *               "instalmentNumber": 10,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T13:08:36.216Z"
+                     *             "at": "2026-12-07T13:16:11.158Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d50b-738a-9fa0-7b7d039cf415",
-                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "id": "01a250a5-c629-77a5-ba26-1914232b9e88",
+                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2509e-d50a-7660-9a2a-173273e1607c",
+                     *             "entityId": "01a250a5-c628-748c-b889-63d14f5f732a",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2509e-d50a-7660-9a2a-173273e1607c",
+                     *               "id": "01a250a5-c628-748c-b889-63d14f5f732a",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:08:36.228Z",
-                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *               "createdAt": "2026-12-07T13:16:11.172Z",
+                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-10-01",
@@ -42431,25 +42483,25 @@ export interface operations {
                      *               "instalmentNumber": 11,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T13:08:36.228Z"
+                     *             "at": "2026-12-07T13:16:11.172Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d520-7760-88d1-eda20162a017",
-                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "id": "01a250a5-c637-757a-ac09-8d583c8c36e7",
+                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2509e-d51f-74b7-950e-eae3fca41cad",
+                     *             "entityId": "01a250a5-c636-7442-912b-811f1b6db36b",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2509e-d51f-74b7-950e-eae3fca41cad",
+                     *               "id": "01a250a5-c636-7442-912b-811f1b6db36b",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:08:36.248Z",
-                     *               "createdBy": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *               "createdAt": "2026-12-07T13:16:11.186Z",
+                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-11-01",
@@ -42459,30 +42511,30 @@ export interface operations {
                      *               "instalmentNumber": 12,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T13:08:36.248Z"
+                     *             "at": "2026-12-07T13:16:11.186Z"
                      *           },
                      *           {
-                     *             "id": "01a2509e-d689-718f-9efe-e8648d047a15",
-                     *             "actor": "key:01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "id": "01a250a5-c73d-71b4-aac1-8f1c92be1cc0",
+                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a2509e-d687-717a-b388-15fdc571dd28",
+                     *             "entityId": "01a250a5-c73a-71e4-8792-6b15b7e1fd44",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a2509e-d687-717a-b388-15fdc571dd28",
+                     *               "id": "01a250a5-c73a-71e4-8792-6b15b7e1fd44",
                      *               "kind": "clawback",
                      *               "funder": "council",
-                     *               "budgetId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
+                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
                      *               "amountPence": 1577576
                      *             },
-                     *             "at": "2026-12-07T13:08:36.612Z"
+                     *             "at": "2026-12-07T13:16:11.447Z"
                      *           }
                      *         ],
                      *         "accessLog": [
                      *           {
-                     *             "at": "2026-12-07T13:08:34.935Z",
-                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "at": "2026-12-07T13:16:10.085Z",
+                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createPerson",
                      *             "what": [
@@ -42492,8 +42544,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:34.959Z",
-                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "at": "2026-12-07T13:16:10.117Z",
+                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listPeople",
                      *             "what": [
@@ -42503,41 +42555,41 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:34.963Z",
-                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "at": "2026-12-07T13:16:10.123Z",
+                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getPerson",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "getPerson",
-                     *             "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
+                     *             "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:34.989Z",
-                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "at": "2026-12-07T13:16:10.147Z",
+                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "operationId": "updatePerson",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "updatePerson",
-                     *             "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
+                     *             "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:35.017Z",
-                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "at": "2026-12-07T13:16:10.177Z",
+                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordEqualityMonitoring",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "recordEqualityMonitoring",
-                     *             "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
+                     *             "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:35.031Z",
-                     *             "keyId": "01a2509e-cb73-7087-835d-c4b0aca6675b",
+                     *             "at": "2026-12-07T13:16:10.190Z",
+                     *             "keyId": "01a250a5-bd7c-714c-91ee-b4e2f665dd54",
                      *             "actorName": null,
                      *             "operationId": "getEqualityMonitoring",
                      *             "what": [
@@ -42545,11 +42597,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "getEqualityMonitoring",
-                     *             "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
+                     *             "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:35.110Z",
-                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "at": "2026-12-07T13:16:10.243Z",
+                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createAssessment",
                      *             "what": [
@@ -42560,8 +42612,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:35.146Z",
-                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "at": "2026-12-07T13:16:10.263Z",
+                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "operationId": "saveAnswers",
                      *             "what": [
@@ -42569,11 +42621,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "saveAnswers",
-                     *             "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d"
+                     *             "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:35.154Z",
-                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "at": "2026-12-07T13:16:10.270Z",
+                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getAssessment",
                      *             "what": [
@@ -42581,11 +42633,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "getAssessment",
-                     *             "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d"
+                     *             "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:35.188Z",
-                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "at": "2026-12-07T13:16:10.307Z",
+                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listAssessments",
                      *             "what": [
@@ -42596,8 +42648,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:35.208Z",
-                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "at": "2026-12-07T13:16:10.327Z",
+                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "operationId": "submitAssessment",
                      *             "what": [
@@ -42605,11 +42657,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "submitAssessment",
-                     *             "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d"
+                     *             "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:35.227Z",
-                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "at": "2026-12-07T13:16:10.344Z",
+                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "operationId": "moderateAssessment",
                      *             "what": [
@@ -42617,11 +42669,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "moderateAssessment",
-                     *             "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d"
+                     *             "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:35.252Z",
-                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "at": "2026-12-07T13:16:10.386Z",
+                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordFinancialAssessment",
                      *             "what": [
@@ -42629,11 +42681,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordFinancialAssessment",
-                     *             "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
+                     *             "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:35.346Z",
-                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "at": "2026-12-07T13:16:10.539Z",
+                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordFinancialAssessment",
                      *             "what": [
@@ -42641,11 +42693,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordFinancialAssessment",
-                     *             "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
+                     *             "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:35.360Z",
-                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "at": "2026-12-07T13:16:10.551Z",
+                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyFinancialAssessment",
                      *             "what": [
@@ -42653,11 +42705,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "verifyFinancialAssessment",
-                     *             "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
+                     *             "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:35.397Z",
-                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "at": "2026-12-07T13:16:10.580Z",
+                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listFinancialAssessments",
                      *             "what": [
@@ -42665,11 +42717,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "listFinancialAssessments",
-                     *             "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f"
+                     *             "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:35.463Z",
-                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "at": "2026-12-07T13:16:10.632Z",
+                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createBudget",
                      *             "what": [
@@ -42680,8 +42732,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:35.472Z",
-                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "at": "2026-12-07T13:16:10.636Z",
+                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getBudget",
                      *             "what": [
@@ -42689,11 +42741,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getBudget",
-                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043"
+                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:35.479Z",
-                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "at": "2026-12-07T13:16:10.642Z",
+                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getLetter",
                      *             "what": [
@@ -42701,11 +42753,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getLetter",
-                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043"
+                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:35.488Z",
-                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "at": "2026-12-07T13:16:10.650Z",
+                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyBudget",
                      *             "what": [
@@ -42713,11 +42765,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "verifyBudget",
-                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043"
+                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:35.556Z",
-                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "at": "2026-12-07T13:16:10.687Z",
+                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listBudgets",
                      *             "what": [
@@ -42728,8 +42780,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:35.605Z",
-                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "at": "2026-12-07T13:16:10.730Z",
+                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createSupportPlan",
                      *             "what": [
@@ -42740,8 +42792,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:35.641Z",
-                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "at": "2026-12-07T13:16:10.746Z",
+                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "operationId": "updateSupportPlan",
                      *             "what": [
@@ -42749,11 +42801,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "updateSupportPlan",
-                     *             "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345"
+                     *             "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:35.649Z",
-                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "at": "2026-12-07T13:16:10.755Z",
+                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getSupportPlan",
                      *             "what": [
@@ -42761,11 +42813,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getSupportPlan",
-                     *             "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345"
+                     *             "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:35.685Z",
-                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "at": "2026-12-07T13:16:10.786Z",
+                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listSupportPlans",
                      *             "what": [
@@ -42776,8 +42828,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:35.699Z",
-                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "at": "2026-12-07T13:16:10.795Z",
+                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "operationId": "submitSupportPlan",
                      *             "what": [
@@ -42785,11 +42837,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "submitSupportPlan",
-                     *             "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345"
+                     *             "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:35.726Z",
-                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "at": "2026-12-07T13:16:10.818Z",
+                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideSupportPlan",
                      *             "what": [
@@ -42797,11 +42849,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideSupportPlan",
-                     *             "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345"
+                     *             "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:35.745Z",
-                     *             "keyId": "01a2509e-ce69-70f9-8585-6a7ba4dce0c9",
+                     *             "at": "2026-12-07T13:16:10.834Z",
+                     *             "keyId": "01a250a5-c081-71fb-a255-ea704ff69229",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideSupportPlan",
                      *             "what": [
@@ -42809,11 +42861,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideSupportPlan",
-                     *             "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345"
+                     *             "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:35.780Z",
-                     *             "keyId": "01a2509e-ce76-7725-9563-239a0ffcf7f4",
+                     *             "at": "2026-12-07T13:16:10.862Z",
+                     *             "keyId": "01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideSupportPlan",
                      *             "what": [
@@ -42821,11 +42873,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideSupportPlan",
-                     *             "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345"
+                     *             "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:35.882Z",
-                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "at": "2026-12-07T13:16:10.948Z",
+                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createDirectPaymentAgreement",
                      *             "what": [
@@ -42836,8 +42888,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:36.067Z",
-                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "at": "2026-12-07T13:16:11.050Z",
+                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getBudgetAccount",
                      *             "what": [
@@ -42845,11 +42897,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getBudgetAccount",
-                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043"
+                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:36.100Z",
-                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "at": "2026-12-07T13:16:11.074Z",
+                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -42857,11 +42909,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043"
+                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:36.126Z",
-                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "at": "2026-12-07T13:16:11.085Z",
+                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -42869,11 +42921,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043"
+                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:36.140Z",
-                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "at": "2026-12-07T13:16:11.095Z",
+                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -42881,11 +42933,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043"
+                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:36.156Z",
-                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "at": "2026-12-07T13:16:11.106Z",
+                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -42893,11 +42945,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043"
+                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:36.169Z",
-                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "at": "2026-12-07T13:16:11.119Z",
+                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -42905,11 +42957,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043"
+                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:36.182Z",
-                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "at": "2026-12-07T13:16:11.131Z",
+                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -42917,11 +42969,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043"
+                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:36.195Z",
-                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "at": "2026-12-07T13:16:11.143Z",
+                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -42929,11 +42981,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043"
+                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:36.211Z",
-                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "at": "2026-12-07T13:16:11.153Z",
+                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -42941,11 +42993,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043"
+                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:36.224Z",
-                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "at": "2026-12-07T13:16:11.166Z",
+                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -42953,11 +43005,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043"
+                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:36.237Z",
-                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "at": "2026-12-07T13:16:11.179Z",
+                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -42965,11 +43017,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043"
+                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:36.259Z",
-                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "at": "2026-12-07T13:16:11.192Z",
+                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -42977,11 +43029,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043"
+                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:36.293Z",
-                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "at": "2026-12-07T13:16:11.212Z",
+                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordAccountReturn",
                      *             "what": [
@@ -42989,11 +43041,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordAccountReturn",
-                     *             "entityId": "01a2509e-d397-7550-ba1e-a12db3db082b"
+                     *             "entityId": "01a250a5-c536-710f-972d-ec014541cefb"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:36.300Z",
-                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "at": "2026-12-07T13:16:11.222Z",
+                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getDirectPaymentAgreement",
                      *             "what": [
@@ -43001,11 +43053,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getDirectPaymentAgreement",
-                     *             "entityId": "01a2509e-d397-7550-ba1e-a12db3db082b"
+                     *             "entityId": "01a250a5-c536-710f-972d-ec014541cefb"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:36.364Z",
-                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "at": "2026-12-07T13:16:11.273Z",
+                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getDirectPaymentAgreement",
                      *             "what": [
@@ -43013,11 +43065,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getDirectPaymentAgreement",
-                     *             "entityId": "01a2509e-d397-7550-ba1e-a12db3db082b"
+                     *             "entityId": "01a250a5-c536-710f-972d-ec014541cefb"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:36.377Z",
-                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "at": "2026-12-07T13:16:11.281Z",
+                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "changeDirectPaymentAgreementStatus",
                      *             "what": [
@@ -43025,11 +43077,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "changeDirectPaymentAgreementStatus",
-                     *             "entityId": "01a2509e-d397-7550-ba1e-a12db3db082b"
+                     *             "entityId": "01a250a5-c536-710f-972d-ec014541cefb"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:36.389Z",
-                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "at": "2026-12-07T13:16:11.293Z",
+                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "changeDirectPaymentAgreementStatus",
                      *             "what": [
@@ -43037,11 +43089,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "changeDirectPaymentAgreementStatus",
-                     *             "entityId": "01a2509e-d397-7550-ba1e-a12db3db082b"
+                     *             "entityId": "01a250a5-c536-710f-972d-ec014541cefb"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:36.464Z",
-                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "at": "2026-12-07T13:16:11.338Z",
+                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listReviews",
                      *             "what": [
@@ -43052,8 +43104,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:36.536Z",
-                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "at": "2026-12-07T13:16:11.385Z",
+                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "operationId": "scheduleReview",
                      *             "what": [
@@ -43064,8 +43116,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:36.540Z",
-                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "at": "2026-12-07T13:16:11.390Z",
+                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getReview",
                      *             "what": [
@@ -43073,11 +43125,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getReview",
-                     *             "entityId": "01a2509e-d37f-7755-8f77-80096e317746"
+                     *             "entityId": "01a250a5-c524-7683-95b7-b689197076ef"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:36.564Z",
-                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "at": "2026-12-07T13:16:11.404Z",
+                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "operationId": "completeReview",
                      *             "what": [
@@ -43085,11 +43137,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "completeReview",
-                     *             "entityId": "01a2509e-d37f-7755-8f77-80096e317746"
+                     *             "entityId": "01a250a5-c524-7683-95b7-b689197076ef"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:36.574Z",
-                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "at": "2026-12-07T13:16:11.412Z",
+                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getReview",
                      *             "what": [
@@ -43097,11 +43149,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getReview",
-                     *             "entityId": "01a2509e-d33a-76e3-a54d-9c922fc30429"
+                     *             "entityId": "01a250a5-c4e7-71a9-9a66-e29d43145d9e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:36.602Z",
-                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "at": "2026-12-07T13:16:11.437Z",
+                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "operationId": "completeReview",
                      *             "what": [
@@ -43109,11 +43161,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "completeReview",
-                     *             "entityId": "01a2509e-d33a-76e3-a54d-9c922fc30429"
+                     *             "entityId": "01a250a5-c4e7-71a9-9a66-e29d43145d9e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:36.622Z",
-                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "at": "2026-12-07T13:16:11.458Z",
+                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideClawback",
                      *             "what": [
@@ -43121,11 +43173,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideClawback",
-                     *             "entityId": "01a2509e-d33a-76e3-a54d-9c922fc30429"
+                     *             "entityId": "01a250a5-c4e7-71a9-9a66-e29d43145d9e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:36.631Z",
-                     *             "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *             "at": "2026-12-07T13:16:11.466Z",
+                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyClawback",
                      *             "what": [
@@ -43133,11 +43185,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "verifyClawback",
-                     *             "entityId": "01a2509e-d33a-76e3-a54d-9c922fc30429"
+                     *             "entityId": "01a250a5-c4e7-71a9-9a66-e29d43145d9e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:36.650Z",
-                     *             "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *             "at": "2026-12-07T13:16:11.483Z",
+                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createAppeal",
                      *             "what": [
@@ -43148,8 +43200,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:36.659Z",
-                     *             "keyId": "01a2509e-ce76-7725-9563-239a0ffcf7f4",
+                     *             "at": "2026-12-07T13:16:11.490Z",
+                     *             "keyId": "01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getAppeal",
                      *             "what": [
@@ -43157,11 +43209,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getAppeal",
-                     *             "entityId": "01a2509e-d69e-70de-9002-f62b28c3bd31"
+                     *             "entityId": "01a250a5-c751-74ab-8999-ac6a261a9c38"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:36.673Z",
-                     *             "keyId": "01a2509e-ce76-7725-9563-239a0ffcf7f4",
+                     *             "at": "2026-12-07T13:16:11.502Z",
+                     *             "keyId": "01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listAppeals",
                      *             "what": [
@@ -43172,8 +43224,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:36.685Z",
-                     *             "keyId": "01a2509e-ce76-7725-9563-239a0ffcf7f4",
+                     *             "at": "2026-12-07T13:16:11.512Z",
+                     *             "keyId": "01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideAppeal",
                      *             "what": [
@@ -43181,11 +43233,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideAppeal",
-                     *             "entityId": "01a2509e-d69e-70de-9002-f62b28c3bd31"
+                     *             "entityId": "01a250a5-c751-74ab-8999-ac6a261a9c38"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:37.045Z",
-                     *             "keyId": "01a2509e-ce69-70f9-8585-6a7ba4dce0c9",
+                     *             "at": "2026-12-07T13:16:11.767Z",
+                     *             "keyId": "01a250a5-c081-71fb-a255-ea704ff69229",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getBudget",
                      *             "what": [
@@ -43193,11 +43245,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getBudget",
-                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043"
+                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:08:37.058Z",
-                     *             "keyId": "01a2509e-ce69-70f9-8585-6a7ba4dce0c9",
+                     *             "at": "2026-12-07T13:16:11.775Z",
+                     *             "keyId": "01a250a5-c081-71fb-a255-ea704ff69229",
                      *             "actorName": "[redacted]",
                      *             "operationId": "endBudget",
                      *             "what": [
@@ -43205,7 +43257,7 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "endBudget",
-                     *             "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043"
+                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a"
                      *           }
                      *         ]
                      *       }
@@ -43373,11 +43425,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a2509e-d846-75d2-b8a8-2d3005b29108",
+                     *       "personId": "01a250a5-c882-717c-b6f5-2c35e5e4a88d",
                      *       "legalHold": {
                      *         "reason": "Complaint ref C-1042 open",
-                     *         "placedBy": "key:01a2509e-cb73-7087-835d-c4b0aca6675b",
-                     *         "placedAt": "2026-12-07T13:08:37.072Z"
+                     *         "placedBy": "key:01a250a5-bd7c-714c-91ee-b4e2f665dd54",
+                     *         "placedAt": "2026-12-07T13:16:11.785Z"
                      *       },
                      *       "version": 2
                      *     }
@@ -43578,7 +43630,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a2509e-d846-75d2-b8a8-2d3005b29108",
+                     *       "personId": "01a250a5-c882-717c-b6f5-2c35e5e4a88d",
                      *       "legalHold": null,
                      *       "version": 3
                      *     }
@@ -43758,8 +43810,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d846-75d2-b8a8-2d3005b29108",
-                     *       "erasedAt": "2026-12-07T13:08:37.109Z",
+                     *       "id": "01a250a5-c882-717c-b6f5-2c35e5e4a88d",
+                     *       "erasedAt": "2026-12-07T13:16:11.815Z",
                      *       "reason": "request"
                      *     }
                      */
@@ -44161,930 +44213,930 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2509e-cff7-73f0-a6a4-5c84d965d86b",
-                     *           "at": "2026-12-07T13:08:34.935Z",
-                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "id": "01a250a5-c1e5-7660-a76b-9ec6caa69917",
+                     *           "at": "2026-12-07T13:16:10.085Z",
+                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createPerson",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "44bf4ab7-9fdb-461f-98e9-a5ab23fe5b7d"
+                     *           "requestId": "e8d65b7f-ef94-4140-8cb8-c02cf3b9abb2"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d00f-74c9-a22f-a8dabf1847c7",
-                     *           "at": "2026-12-07T13:08:34.959Z",
-                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "id": "01a250a5-c205-7360-8af9-c28bb7d7c84e",
+                     *           "at": "2026-12-07T13:16:10.117Z",
+                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listPeople",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "957fbbd1-6e18-4537-91c9-736d08894371"
+                     *           "requestId": "dcea948e-88ae-42a6-91e9-7e35b51109fc"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d013-7377-b9a4-ec85414d9d5f",
-                     *           "at": "2026-12-07T13:08:34.963Z",
-                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "id": "01a250a5-c20b-7046-a077-39578417d3a8",
+                     *           "at": "2026-12-07T13:16:10.123Z",
+                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getPerson",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "getPerson",
-                     *           "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
-                     *           "requestId": "39982fc0-6ba8-4f47-9ccb-4da6bf42233f"
+                     *           "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "requestId": "b791a95a-68f6-4285-ab19-63e22dde2a67"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d02d-76b6-802c-73b6edeca5aa",
-                     *           "at": "2026-12-07T13:08:34.989Z",
-                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "id": "01a250a5-c223-72ba-b3c7-4e1a76937ee1",
+                     *           "at": "2026-12-07T13:16:10.147Z",
+                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "updatePerson",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "updatePerson",
-                     *           "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
-                     *           "requestId": "e717c158-835f-44fa-a3d4-8034ddf07e05"
+                     *           "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "requestId": "275209b6-a9c5-41f1-9902-cabecc425e25"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d049-72c4-9b38-c8c569fd7589",
-                     *           "at": "2026-12-07T13:08:35.017Z",
-                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "id": "01a250a5-c242-74c5-b945-300c1f9b6ffc",
+                     *           "at": "2026-12-07T13:16:10.177Z",
+                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "recordEqualityMonitoring",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "recordEqualityMonitoring",
-                     *           "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
-                     *           "requestId": "71ea0b05-4976-4bb1-b90d-3732bea41504"
+                     *           "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "requestId": "21852825-8bb1-4402-adb5-6abcdb05083d"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d057-7782-bdfe-842ccddd285a",
-                     *           "at": "2026-12-07T13:08:35.031Z",
-                     *           "keyId": "01a2509e-cb73-7087-835d-c4b0aca6675b",
+                     *           "id": "01a250a5-c24e-7356-bd3f-20629d65fe4d",
+                     *           "at": "2026-12-07T13:16:10.190Z",
+                     *           "keyId": "01a250a5-bd7c-714c-91ee-b4e2f665dd54",
                      *           "actorName": null,
                      *           "operationId": "getEqualityMonitoring",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "getEqualityMonitoring",
-                     *           "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
-                     *           "requestId": "4861adbb-c4af-428d-83bb-781ad40ecf37"
+                     *           "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "requestId": "6e9a7650-b6d6-4dbe-976b-541d7a45ee08"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d0a6-77c6-9069-3c73b613e38a",
-                     *           "at": "2026-12-07T13:08:35.110Z",
-                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "id": "01a250a5-c283-7507-a4e2-62760eaa2cca",
+                     *           "at": "2026-12-07T13:16:10.243Z",
+                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createAssessment",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "68559a7e-ecfd-46c0-9fa5-4455939ea0c2"
+                     *           "requestId": "9a8a4330-3a9a-47c3-841f-1ee1ad356c29"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d0ca-77ee-91d5-379328a1d9be",
-                     *           "at": "2026-12-07T13:08:35.146Z",
-                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "id": "01a250a5-c297-74d5-983f-aff5afb0047c",
+                     *           "at": "2026-12-07T13:16:10.263Z",
+                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "saveAnswers",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "saveAnswers",
-                     *           "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
-                     *           "requestId": "7b94079a-0cdb-4405-b5db-a2163306eaa3"
+                     *           "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *           "requestId": "99e0b69c-b94d-437a-8e59-0b5692e0aa13"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d0d2-7064-8d62-c3ea026bd005",
-                     *           "at": "2026-12-07T13:08:35.154Z",
-                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "id": "01a250a5-c29e-715d-b9e3-2ebf2d23eb7e",
+                     *           "at": "2026-12-07T13:16:10.270Z",
+                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getAssessment",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "getAssessment",
-                     *           "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
-                     *           "requestId": "7f97ef02-34d3-434d-b99f-c19413abd140"
+                     *           "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *           "requestId": "b84a6d64-4148-4066-b2da-0f51bb81114b"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d0f4-7146-a3eb-59ac7292c23f",
-                     *           "at": "2026-12-07T13:08:35.188Z",
-                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "id": "01a250a5-c2c3-7103-8dd0-baff6543b0e7",
+                     *           "at": "2026-12-07T13:16:10.307Z",
+                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listAssessments",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "baef6c6e-9b89-4fe5-832d-0cd406b13110"
+                     *           "requestId": "424ff5e5-8ed6-4196-b925-21625d0b8ff9"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d108-758d-b436-21efdda0b0a2",
-                     *           "at": "2026-12-07T13:08:35.208Z",
-                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "id": "01a250a5-c2d7-718d-aed4-8ab4913719b5",
+                     *           "at": "2026-12-07T13:16:10.327Z",
+                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "submitAssessment",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "submitAssessment",
-                     *           "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
-                     *           "requestId": "724022ba-4b21-4077-a81c-ed4b24d3eff7"
+                     *           "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *           "requestId": "aad894f1-2db4-4df4-b5ad-e206fb2531be"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d11b-726e-bc99-4aa0bd65dd5f",
-                     *           "at": "2026-12-07T13:08:35.227Z",
-                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "id": "01a250a5-c2e8-7225-981d-3b4844f83295",
+                     *           "at": "2026-12-07T13:16:10.344Z",
+                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "moderateAssessment",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "moderateAssessment",
-                     *           "entityId": "01a2509e-d06d-77ef-965e-9681e4142a5d",
-                     *           "requestId": "ae529129-b274-4cc8-90f7-48eada4f3911"
+                     *           "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *           "requestId": "290b4986-cf7d-46c2-adfb-448b308f5d39"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d134-7350-bdc4-fa12e4a94642",
-                     *           "at": "2026-12-07T13:08:35.252Z",
-                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "id": "01a250a5-c312-701a-b5c8-a101f67bb574",
+                     *           "at": "2026-12-07T13:16:10.386Z",
+                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordFinancialAssessment",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordFinancialAssessment",
-                     *           "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
-                     *           "requestId": "5fd33477-7b6f-46bc-bb71-cbfb4f0da942"
+                     *           "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "requestId": "c68dd6d6-c647-47b0-8203-15167bbbb424"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d192-7172-ae30-18e49d5f0817",
-                     *           "at": "2026-12-07T13:08:35.346Z",
-                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "id": "01a250a5-c3ab-75e8-9be5-ee2ae0960002",
+                     *           "at": "2026-12-07T13:16:10.539Z",
+                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordFinancialAssessment",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordFinancialAssessment",
-                     *           "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
-                     *           "requestId": "221d67da-9b48-43e2-9d8d-6a56a20e603c"
+                     *           "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "requestId": "24d0bc35-415e-4d27-8606-01a27c7c110a"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d1a0-7643-afec-5c7055e3a5a4",
-                     *           "at": "2026-12-07T13:08:35.360Z",
-                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "id": "01a250a5-c3b7-72d6-a21f-b348ef7b3b41",
+                     *           "at": "2026-12-07T13:16:10.551Z",
+                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyFinancialAssessment",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "verifyFinancialAssessment",
-                     *           "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
-                     *           "requestId": "cf39cbff-efd5-4e40-acc2-85a74e4812a4"
+                     *           "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "requestId": "0d7416e7-622a-43e7-8103-9815e486e07c"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d1c5-70ee-836f-04a2b1546449",
-                     *           "at": "2026-12-07T13:08:35.397Z",
-                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "id": "01a250a5-c3d4-7073-9861-acfd5c8a6753",
+                     *           "at": "2026-12-07T13:16:10.580Z",
+                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *           "actorName": "finance-1",
                      *           "operationId": "listFinancialAssessments",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "listFinancialAssessments",
-                     *           "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
-                     *           "requestId": "d65ade48-5038-4ffa-aca2-3949159f240f"
+                     *           "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "requestId": "2971d73f-2e98-42e7-9c13-eb2e1fb41d4d"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d207-74ed-ae00-7c2b50e7a813",
-                     *           "at": "2026-12-07T13:08:35.463Z",
-                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "id": "01a250a5-c408-76b8-a200-d1980fbeace6",
+                     *           "at": "2026-12-07T13:16:10.632Z",
+                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createBudget",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "b16e3a4c-f629-4a24-80cb-d90dd231efca"
+                     *           "requestId": "d9f7d30f-2b4a-43c9-914b-36901d6e87cc"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d210-7505-add4-e823d09884c7",
-                     *           "at": "2026-12-07T13:08:35.472Z",
-                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "id": "01a250a5-c40c-75a3-9a71-090164f5fe8e",
+                     *           "at": "2026-12-07T13:16:10.636Z",
+                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getBudget",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getBudget",
-                     *           "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *           "requestId": "d8391230-a633-4ee3-a7f0-517298986cc0"
+                     *           "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *           "requestId": "f2c08491-c49e-48cf-99ff-13e81beab6b0"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d217-765c-9ee1-98148e1cd727",
-                     *           "at": "2026-12-07T13:08:35.479Z",
-                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "id": "01a250a5-c412-701a-a93d-8b16e155c347",
+                     *           "at": "2026-12-07T13:16:10.642Z",
+                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getLetter",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getLetter",
-                     *           "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *           "requestId": "a5daf93b-524d-4d59-bab6-fe17f4d7828f"
+                     *           "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *           "requestId": "9c42ff8f-17b5-46c7-b747-464eeeb5976a"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d220-71e7-ab3e-6bdfa3ba5fa3",
-                     *           "at": "2026-12-07T13:08:35.488Z",
-                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "id": "01a250a5-c41a-71f8-8ab1-322db03d41d7",
+                     *           "at": "2026-12-07T13:16:10.650Z",
+                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyBudget",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "verifyBudget",
-                     *           "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *           "requestId": "d9eb0a2f-3388-4036-8a49-d98606ff5314"
+                     *           "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *           "requestId": "d7da5aaf-ddda-4fb1-8a41-5143ed5bcb01"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d264-748f-90b2-4494cf6fe841",
-                     *           "at": "2026-12-07T13:08:35.556Z",
-                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "id": "01a250a5-c43f-7614-8cc0-b006f0e6a440",
+                     *           "at": "2026-12-07T13:16:10.687Z",
+                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listBudgets",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "363c31cd-7e06-4345-8002-2f1d8ad1059d"
+                     *           "requestId": "b1e4d3f4-91b4-411f-87d3-43aebfe260d9"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d295-7376-80c7-2bacb6bc3e29",
-                     *           "at": "2026-12-07T13:08:35.605Z",
-                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "id": "01a250a5-c46a-73e1-92a7-14a347553fb0",
+                     *           "at": "2026-12-07T13:16:10.730Z",
+                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createSupportPlan",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "39aa87bf-dac7-4b4d-9dd3-37ead447382b"
+                     *           "requestId": "3add1483-ea4e-489d-88f8-0764186d83e2"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d2b9-70f7-946d-07c0d9c5c282",
-                     *           "at": "2026-12-07T13:08:35.641Z",
-                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "id": "01a250a5-c47a-7762-8d81-390fc688eab8",
+                     *           "at": "2026-12-07T13:16:10.746Z",
+                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "updateSupportPlan",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "updateSupportPlan",
-                     *           "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345",
-                     *           "requestId": "3c250094-cef3-4ae1-976b-1c3da3b92260"
+                     *           "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *           "requestId": "6c7810a5-5683-4f3e-90f5-184720436cc9"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d2c1-73a0-9eb7-d8c9304a9e09",
-                     *           "at": "2026-12-07T13:08:35.649Z",
-                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "id": "01a250a5-c483-7735-b424-5582a4c6596b",
+                     *           "at": "2026-12-07T13:16:10.755Z",
+                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getSupportPlan",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getSupportPlan",
-                     *           "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345",
-                     *           "requestId": "3fc4afd8-4d55-484b-bbb2-e18281e1f399"
+                     *           "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *           "requestId": "c9701322-6c90-4afc-9460-a55c8a6d7305"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d2e5-7332-836a-e7216c63421d",
-                     *           "at": "2026-12-07T13:08:35.685Z",
-                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "id": "01a250a5-c4a2-73ca-9743-484a892a3312",
+                     *           "at": "2026-12-07T13:16:10.786Z",
+                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listSupportPlans",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "75e14739-e881-41d5-a067-0c210ffdebf9"
+                     *           "requestId": "b6e97b15-2c51-4d8e-8fdd-87cf2d027b6a"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d2f3-7340-a72e-71f73f86c964",
-                     *           "at": "2026-12-07T13:08:35.699Z",
-                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "id": "01a250a5-c4ab-72ed-b318-8bbd79beae48",
+                     *           "at": "2026-12-07T13:16:10.795Z",
+                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "submitSupportPlan",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "submitSupportPlan",
-                     *           "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345",
-                     *           "requestId": "1d2d3c54-5a7f-4ae8-b236-cfe726586db7"
+                     *           "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *           "requestId": "48bd2bdb-83e6-4cd5-95b0-e728431c0c4e"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d30e-7218-9508-1eadd98c9265",
-                     *           "at": "2026-12-07T13:08:35.726Z",
-                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "id": "01a250a5-c4c2-755b-8cdb-4bf675b77449",
+                     *           "at": "2026-12-07T13:16:10.818Z",
+                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "decideSupportPlan",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideSupportPlan",
-                     *           "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345",
-                     *           "requestId": "ebc660ef-44de-4efe-92a5-2008f70886c0"
+                     *           "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *           "requestId": "fccb2a96-f0b7-4856-9618-bfc0390e0480"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d321-723b-8efc-033e0f6ab45b",
-                     *           "at": "2026-12-07T13:08:35.745Z",
-                     *           "keyId": "01a2509e-ce69-70f9-8585-6a7ba4dce0c9",
+                     *           "id": "01a250a5-c4d2-7336-b235-13bda6bb1634",
+                     *           "at": "2026-12-07T13:16:10.834Z",
+                     *           "keyId": "01a250a5-c081-71fb-a255-ea704ff69229",
                      *           "actorName": "manager-1",
                      *           "operationId": "decideSupportPlan",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideSupportPlan",
-                     *           "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345",
-                     *           "requestId": "0a5ab5b2-a410-41be-90fe-9f7773feaeaa"
+                     *           "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *           "requestId": "48f0fd4f-e58d-4527-8550-64acab751c54"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d344-732d-b9c2-b46c8e949e77",
-                     *           "at": "2026-12-07T13:08:35.780Z",
-                     *           "keyId": "01a2509e-ce76-7725-9563-239a0ffcf7f4",
+                     *           "id": "01a250a5-c4ee-71e8-9347-8e1f620de6aa",
+                     *           "at": "2026-12-07T13:16:10.862Z",
+                     *           "keyId": "01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
                      *           "actorName": "panel-chair",
                      *           "operationId": "decideSupportPlan",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideSupportPlan",
-                     *           "entityId": "01a2509e-d271-74c8-940b-34d77a2a3345",
-                     *           "requestId": "86ded5bc-9e63-46d6-8c78-e643bd2e91e4"
+                     *           "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *           "requestId": "9dd44d50-0342-4570-a0fb-ff10dc752005"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d3aa-778d-92ef-429b85328c4a",
-                     *           "at": "2026-12-07T13:08:35.882Z",
-                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "id": "01a250a5-c544-76fa-af24-ae0c22e12327",
+                     *           "at": "2026-12-07T13:16:10.948Z",
+                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *           "actorName": "finance-1",
                      *           "operationId": "createDirectPaymentAgreement",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "7c600a90-cd77-4b7f-9bfe-fc82a5867374"
+                     *           "requestId": "5491aef0-824b-4e75-bf0c-771dbca1ce05"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d463-7613-ade0-557ab79bc4e8",
-                     *           "at": "2026-12-07T13:08:36.067Z",
-                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "id": "01a250a5-c5aa-75a2-8245-4961f165ac58",
+                     *           "at": "2026-12-07T13:16:11.050Z",
+                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *           "actorName": "finance-1",
                      *           "operationId": "getBudgetAccount",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getBudgetAccount",
-                     *           "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *           "requestId": "97d2b5f6-80f2-4bc6-8d1f-50b67a916a1f"
+                     *           "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *           "requestId": "416188f6-80fb-4f3d-a800-55a375ba8d09"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d484-753c-9997-b53dd889a767",
-                     *           "at": "2026-12-07T13:08:36.100Z",
-                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "id": "01a250a5-c5c2-7116-9f60-856aaba877fe",
+                     *           "at": "2026-12-07T13:16:11.074Z",
+                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *           "requestId": "cb7de271-b3b9-4f64-adc4-c112e9cbf1eb"
+                     *           "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *           "requestId": "8a131215-8b2d-42e9-aeba-a4a7c04e48ef"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d49e-74c8-807e-5eb7611a9ccb",
-                     *           "at": "2026-12-07T13:08:36.126Z",
-                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "id": "01a250a5-c5cd-7425-8c02-6e2d3f33caf3",
+                     *           "at": "2026-12-07T13:16:11.085Z",
+                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *           "requestId": "a7ef0164-dcb4-4c06-9318-1d0fe1d62da1"
+                     *           "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *           "requestId": "9e9c0b55-0ff5-463f-a43e-b474d30d6447"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d4ac-70b7-b9be-18948dd721ff",
-                     *           "at": "2026-12-07T13:08:36.140Z",
-                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "id": "01a250a5-c5d7-7436-bd43-5abd98845d23",
+                     *           "at": "2026-12-07T13:16:11.095Z",
+                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *           "requestId": "656e286b-f03c-4561-a5fb-104bd061d155"
+                     *           "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *           "requestId": "d83adfd5-bbc2-422f-a320-abf344493aa5"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d4bc-7556-95bf-a373dec93dc7",
-                     *           "at": "2026-12-07T13:08:36.156Z",
-                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "id": "01a250a5-c5e2-72cf-a761-8eb31da3918a",
+                     *           "at": "2026-12-07T13:16:11.106Z",
+                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *           "requestId": "6fac1c39-de37-4557-9ee7-e71c0768b8b3"
+                     *           "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *           "requestId": "f02f5e45-1cbd-4256-a2a9-5ce006b9feb5"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d4c9-74bf-bbc5-88e49a5fae0e",
-                     *           "at": "2026-12-07T13:08:36.169Z",
-                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "id": "01a250a5-c5ef-7433-9bca-a308e3d7d8ef",
+                     *           "at": "2026-12-07T13:16:11.119Z",
+                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *           "requestId": "c8236563-f4bf-48f6-8316-05a52ad1b489"
+                     *           "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *           "requestId": "d0fbb241-95cc-4843-a8d1-70d5a1a37465"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d4d6-7302-a264-4bed1c87d3e8",
-                     *           "at": "2026-12-07T13:08:36.182Z",
-                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "id": "01a250a5-c5fb-7613-9ee7-93cdcb6c8b52",
+                     *           "at": "2026-12-07T13:16:11.131Z",
+                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *           "requestId": "8974310f-5fe0-432a-b58a-52d8c1176319"
+                     *           "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *           "requestId": "4b6fd35a-b6a8-4b9b-94c9-7d24a3cb60ee"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d4e3-75ac-b1ed-17565b6d71ee",
-                     *           "at": "2026-12-07T13:08:36.195Z",
-                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "id": "01a250a5-c607-7155-a035-928bcb074e69",
+                     *           "at": "2026-12-07T13:16:11.143Z",
+                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *           "requestId": "805deb9d-af95-4426-a321-19c6f36a27bb"
+                     *           "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *           "requestId": "8fceb0f9-daa3-402a-a3d6-ad3681353d28"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d4f3-7565-bcf2-fdf8fe7eaccc",
-                     *           "at": "2026-12-07T13:08:36.211Z",
-                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "id": "01a250a5-c611-7386-909c-b5ede5566e4d",
+                     *           "at": "2026-12-07T13:16:11.153Z",
+                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *           "requestId": "00cb4969-cecf-41f5-bae6-1a6e9ae56841"
+                     *           "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *           "requestId": "806dfbcd-8498-4bf1-9ec3-75380de8838d"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d500-77bf-afef-43dafa02053a",
-                     *           "at": "2026-12-07T13:08:36.224Z",
-                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "id": "01a250a5-c61e-7461-bd02-15cc5e5cb56d",
+                     *           "at": "2026-12-07T13:16:11.166Z",
+                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *           "requestId": "2111eca6-6b3c-4b00-a546-bd625a8345c2"
+                     *           "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *           "requestId": "da2590fa-35c8-45ea-9365-745e2fca4632"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d50d-7751-a178-87347be368b5",
-                     *           "at": "2026-12-07T13:08:36.237Z",
-                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "id": "01a250a5-c62b-7315-bfd2-f50aa6b17654",
+                     *           "at": "2026-12-07T13:16:11.179Z",
+                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *           "requestId": "49126a46-9746-49c7-a7b6-a4492e265559"
+                     *           "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *           "requestId": "cfbadb0a-bfcd-4a9f-92ba-d065daaf221d"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d523-74b2-9856-51015e060a56",
-                     *           "at": "2026-12-07T13:08:36.259Z",
-                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "id": "01a250a5-c638-73fa-a12c-d9e66e859c20",
+                     *           "at": "2026-12-07T13:16:11.192Z",
+                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *           "requestId": "3e01bfb8-a3a3-44f0-84fd-3f3384d12d16"
+                     *           "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *           "requestId": "c44728c2-73a0-4d38-aad9-1a64869f76f7"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d545-7480-a639-904824194427",
-                     *           "at": "2026-12-07T13:08:36.293Z",
-                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "id": "01a250a5-c64c-727d-9bc7-dbf9c227d519",
+                     *           "at": "2026-12-07T13:16:11.212Z",
+                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordAccountReturn",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordAccountReturn",
-                     *           "entityId": "01a2509e-d397-7550-ba1e-a12db3db082b",
-                     *           "requestId": "b2382bfc-6f85-4eb8-8721-69e9d05bd192"
+                     *           "entityId": "01a250a5-c536-710f-972d-ec014541cefb",
+                     *           "requestId": "f1465c2f-fa9e-4f74-bf09-b6ef477011aa"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d54c-7593-ae58-6963a7658e56",
-                     *           "at": "2026-12-07T13:08:36.300Z",
-                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "id": "01a250a5-c656-70e8-b5fe-cc519956cdd4",
+                     *           "at": "2026-12-07T13:16:11.222Z",
+                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *           "actorName": "finance-1",
                      *           "operationId": "getDirectPaymentAgreement",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getDirectPaymentAgreement",
-                     *           "entityId": "01a2509e-d397-7550-ba1e-a12db3db082b",
-                     *           "requestId": "1a2dd7da-0099-49ce-b162-6fd1429cdddf"
+                     *           "entityId": "01a250a5-c536-710f-972d-ec014541cefb",
+                     *           "requestId": "33c10b89-d131-49f6-bdbb-4ffd630343e2"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d58c-727d-9ca2-78b3a4f3363d",
-                     *           "at": "2026-12-07T13:08:36.364Z",
-                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "id": "01a250a5-c689-7603-b401-89734513d30d",
+                     *           "at": "2026-12-07T13:16:11.273Z",
+                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *           "actorName": "finance-1",
                      *           "operationId": "getDirectPaymentAgreement",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getDirectPaymentAgreement",
-                     *           "entityId": "01a2509e-d397-7550-ba1e-a12db3db082b",
-                     *           "requestId": "736223e3-a9e4-4aa8-b989-28651437cf61"
+                     *           "entityId": "01a250a5-c536-710f-972d-ec014541cefb",
+                     *           "requestId": "70ddb751-324d-4651-90a2-7b78a05f8544"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d59a-758e-9e08-cf32e2b2e8b1",
-                     *           "at": "2026-12-07T13:08:36.377Z",
-                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "id": "01a250a5-c691-71f0-9384-55a22eaebfbb",
+                     *           "at": "2026-12-07T13:16:11.281Z",
+                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *           "actorName": "finance-1",
                      *           "operationId": "changeDirectPaymentAgreementStatus",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "changeDirectPaymentAgreementStatus",
-                     *           "entityId": "01a2509e-d397-7550-ba1e-a12db3db082b",
-                     *           "requestId": "998903be-86d4-488c-b508-3ec2f86b6547"
+                     *           "entityId": "01a250a5-c536-710f-972d-ec014541cefb",
+                     *           "requestId": "17e6edd8-a3f9-4b0b-8142-875708c5fa55"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d5a5-7681-bd1c-17c5be28289e",
-                     *           "at": "2026-12-07T13:08:36.389Z",
-                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "id": "01a250a5-c69d-718a-a67c-4e32f83bc257",
+                     *           "at": "2026-12-07T13:16:11.293Z",
+                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *           "actorName": "finance-1",
                      *           "operationId": "changeDirectPaymentAgreementStatus",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "changeDirectPaymentAgreementStatus",
-                     *           "entityId": "01a2509e-d397-7550-ba1e-a12db3db082b",
-                     *           "requestId": "7698cce7-13dd-42d8-afa8-0b6fbc555a65"
+                     *           "entityId": "01a250a5-c536-710f-972d-ec014541cefb",
+                     *           "requestId": "656485ff-9e9d-4503-a03e-14a76f975258"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d5f0-7717-8249-7de89a353b49",
-                     *           "at": "2026-12-07T13:08:36.464Z",
-                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "id": "01a250a5-c6ca-77a7-bbad-88326a1d3df9",
+                     *           "at": "2026-12-07T13:16:11.338Z",
+                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listReviews",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "de304b6c-2fc5-434e-b0a8-05f5cc8132e8"
+                     *           "requestId": "a52615fc-44f4-4218-b65d-8a5ecd72b7d4"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d638-74de-9b4f-f12875a09c1f",
-                     *           "at": "2026-12-07T13:08:36.536Z",
-                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "id": "01a250a5-c6f9-72e9-8900-1a3896f546d7",
+                     *           "at": "2026-12-07T13:16:11.385Z",
+                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "scheduleReview",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "ca6e3cc5-d715-4148-904c-816c2fb2fb14"
+                     *           "requestId": "e5931c67-2b7e-4c80-aa2c-8ec7575f575a"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d63c-77ce-8bc8-febcda01ec0c",
-                     *           "at": "2026-12-07T13:08:36.540Z",
-                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "id": "01a250a5-c6fe-7434-a238-f0d71f4e2fb4",
+                     *           "at": "2026-12-07T13:16:11.390Z",
+                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getReview",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getReview",
-                     *           "entityId": "01a2509e-d37f-7755-8f77-80096e317746",
-                     *           "requestId": "9427e504-2c95-473e-84f7-af1a2618f033"
+                     *           "entityId": "01a250a5-c524-7683-95b7-b689197076ef",
+                     *           "requestId": "d1b1d487-aac2-4f0f-b74c-80444aaf976f"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d654-70a1-ab9d-4ea0bfdd69d6",
-                     *           "at": "2026-12-07T13:08:36.564Z",
-                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "id": "01a250a5-c70c-71e5-b478-2f771552f033",
+                     *           "at": "2026-12-07T13:16:11.404Z",
+                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "completeReview",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "completeReview",
-                     *           "entityId": "01a2509e-d37f-7755-8f77-80096e317746",
-                     *           "requestId": "4af508bb-46fa-4191-bdda-9de68859df6f"
+                     *           "entityId": "01a250a5-c524-7683-95b7-b689197076ef",
+                     *           "requestId": "f8fb38ed-5919-48e9-b345-0763e46ad9d1"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d65e-726a-9332-e6b6c633a97c",
-                     *           "at": "2026-12-07T13:08:36.574Z",
-                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "id": "01a250a5-c714-741a-bb73-b86d9afc5b1b",
+                     *           "at": "2026-12-07T13:16:11.412Z",
+                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getReview",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getReview",
-                     *           "entityId": "01a2509e-d33a-76e3-a54d-9c922fc30429",
-                     *           "requestId": "ae145485-a7f8-47b3-86af-ce5a59a30cc8"
+                     *           "entityId": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
+                     *           "requestId": "92111dab-318b-4b02-85f9-7bcecad734f1"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d67a-74f6-9898-82a2b762e377",
-                     *           "at": "2026-12-07T13:08:36.602Z",
-                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "id": "01a250a5-c72d-7023-9818-d96fce05276c",
+                     *           "at": "2026-12-07T13:16:11.437Z",
+                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "completeReview",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "completeReview",
-                     *           "entityId": "01a2509e-d33a-76e3-a54d-9c922fc30429",
-                     *           "requestId": "55f44971-4142-4dd1-97db-d4749c386bbb"
+                     *           "entityId": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
+                     *           "requestId": "78a4c379-7e7c-43bc-882e-cc829099f869"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d68e-7306-94e5-a2baffd3261c",
-                     *           "at": "2026-12-07T13:08:36.622Z",
-                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "id": "01a250a5-c742-7068-8575-c9ff8500c8a1",
+                     *           "at": "2026-12-07T13:16:11.458Z",
+                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *           "actorName": "finance-1",
                      *           "operationId": "decideClawback",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideClawback",
-                     *           "entityId": "01a2509e-d33a-76e3-a54d-9c922fc30429",
-                     *           "requestId": "df1a1487-c9ec-4342-bbf1-83db4abba011"
+                     *           "entityId": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
+                     *           "requestId": "1cc1dc4a-8b51-46f9-ba39-2f86ac3ae6d9"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d697-73b5-8f8a-91f9fe1de8eb",
-                     *           "at": "2026-12-07T13:08:36.631Z",
-                     *           "keyId": "01a2509e-ce81-728d-ad31-16c8a9e47c5d",
+                     *           "id": "01a250a5-c74a-777c-90ee-322ef6e70b68",
+                     *           "at": "2026-12-07T13:16:11.466Z",
+                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyClawback",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "verifyClawback",
-                     *           "entityId": "01a2509e-d33a-76e3-a54d-9c922fc30429",
-                     *           "requestId": "1654fea8-4c39-44b1-8deb-0563742e33cd"
+                     *           "entityId": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
+                     *           "requestId": "9b15d7d9-08da-46e6-9876-8bd30ecd56c2"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d6aa-75a3-b99c-da7e4186f479",
-                     *           "at": "2026-12-07T13:08:36.650Z",
-                     *           "keyId": "01a2509e-ce56-750f-b6cb-243801648bbd",
+                     *           "id": "01a250a5-c75b-7324-b203-f2e77d87d870",
+                     *           "at": "2026-12-07T13:16:11.483Z",
+                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createAppeal",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "c0f2e624-81f5-4919-88fc-c57bb06245c7"
+                     *           "requestId": "7b80af22-da6f-4076-a09b-f76e50f8cf2d"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d6b3-7226-ad89-1c23991fbe36",
-                     *           "at": "2026-12-07T13:08:36.659Z",
-                     *           "keyId": "01a2509e-ce76-7725-9563-239a0ffcf7f4",
+                     *           "id": "01a250a5-c763-71ba-8db6-19051d3d66c7",
+                     *           "at": "2026-12-07T13:16:11.490Z",
+                     *           "keyId": "01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
                      *           "actorName": "panel-chair",
                      *           "operationId": "getAppeal",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getAppeal",
-                     *           "entityId": "01a2509e-d69e-70de-9002-f62b28c3bd31",
-                     *           "requestId": "ef4f0421-c9f7-40e6-be73-c2406b74c492"
+                     *           "entityId": "01a250a5-c751-74ab-8999-ac6a261a9c38",
+                     *           "requestId": "ead7b937-887a-47de-a0d8-ec72efc210c9"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d6c1-7770-b85e-928ba04cf155",
-                     *           "at": "2026-12-07T13:08:36.673Z",
-                     *           "keyId": "01a2509e-ce76-7725-9563-239a0ffcf7f4",
+                     *           "id": "01a250a5-c76e-77b6-b8d4-1dcaecd91e37",
+                     *           "at": "2026-12-07T13:16:11.502Z",
+                     *           "keyId": "01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
                      *           "actorName": "panel-chair",
                      *           "operationId": "listAppeals",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "736f46ff-6a2b-417c-9170-cd7e6874ac81"
+                     *           "requestId": "97f06648-d17e-44cf-821d-2f3622813afb"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d6cd-7315-a3f1-48143114c858",
-                     *           "at": "2026-12-07T13:08:36.685Z",
-                     *           "keyId": "01a2509e-ce76-7725-9563-239a0ffcf7f4",
+                     *           "id": "01a250a5-c778-7774-b150-d8e72ffbf0f0",
+                     *           "at": "2026-12-07T13:16:11.512Z",
+                     *           "keyId": "01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
                      *           "actorName": "panel-chair",
                      *           "operationId": "decideAppeal",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideAppeal",
-                     *           "entityId": "01a2509e-d69e-70de-9002-f62b28c3bd31",
-                     *           "requestId": "abe96317-42f9-40b3-87f2-070d24fc308a"
+                     *           "entityId": "01a250a5-c751-74ab-8999-ac6a261a9c38",
+                     *           "requestId": "06c52582-e83f-4df6-9641-f95fd3f10925"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d835-732f-9c6d-813c2a88d70c",
-                     *           "at": "2026-12-07T13:08:37.045Z",
-                     *           "keyId": "01a2509e-ce69-70f9-8585-6a7ba4dce0c9",
+                     *           "id": "01a250a5-c877-772c-a8a3-650ab5960f0e",
+                     *           "at": "2026-12-07T13:16:11.767Z",
+                     *           "keyId": "01a250a5-c081-71fb-a255-ea704ff69229",
                      *           "actorName": "manager-1",
                      *           "operationId": "getBudget",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getBudget",
-                     *           "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *           "requestId": "469fd1bd-4ede-4f57-a794-00dcfe0fe14e"
+                     *           "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *           "requestId": "0d51f382-0d4a-44dc-bc1b-ab4f523c9cda"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d842-760f-9c61-1da033b4be40",
-                     *           "at": "2026-12-07T13:08:37.058Z",
-                     *           "keyId": "01a2509e-ce69-70f9-8585-6a7ba4dce0c9",
+                     *           "id": "01a250a5-c87f-70ec-a3d4-64b56ab2fe41",
+                     *           "at": "2026-12-07T13:16:11.775Z",
+                     *           "keyId": "01a250a5-c081-71fb-a255-ea704ff69229",
                      *           "actorName": "manager-1",
                      *           "operationId": "endBudget",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "endBudget",
-                     *           "entityId": "01a2509e-d1cf-7634-8bd7-27edae5df043",
-                     *           "requestId": "125b9cbf-1483-4e33-972e-7effda61cb4c"
+                     *           "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *           "requestId": "59f2c261-ed27-44df-a4f5-12d605612a27"
                      *         },
                      *         {
-                     *           "id": "01a2509e-d8a6-7306-85a2-0cc344b34b6c",
-                     *           "at": "2026-12-07T13:08:37.158Z",
-                     *           "keyId": "01a2509e-cb73-7087-835d-c4b0aca6675b",
+                     *           "id": "01a250a5-c8d0-76e1-93cd-c1fac7f375c4",
+                     *           "at": "2026-12-07T13:16:11.856Z",
+                     *           "keyId": "01a250a5-bd7c-714c-91ee-b4e2f665dd54",
                      *           "actorName": null,
                      *           "operationId": "exportPersonRecord",
-                     *           "personId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
+                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
                      *           "what": [
                      *             "record",
                      *             "special-category",
                      *             "money"
                      *           ],
                      *           "entityType": "exportPersonRecord",
-                     *           "entityId": "01a2509e-cfd2-7372-9433-84ad5a2d9d4f",
-                     *           "requestId": "4fd1be6d-1fa4-4f65-83cc-5c485fec52b9"
+                     *           "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "requestId": "b85846d7-8b30-4702-8637-5b19be1b7069"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -46654,8 +46706,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a2509e-d7c2-775d-9a53-e3a8a18d9998",
-                     *           "roundKey": "nw-mxdadiyq",
+                     *           "id": "01a250a5-c82b-7040-947f-471f75c7a2a4",
+                     *           "roundKey": "nw-mxdana6e",
                      *           "title": "North West self-rating",
                      *           "closesOn": "2099-06-30",
                      *           "closed": false,
@@ -46697,7 +46749,7 @@ export interface operations {
                      *               "version": null
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T13:08:36.928Z"
+                     *           "createdAt": "2026-12-07T13:16:11.689Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -46814,7 +46866,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "roundKey": "nw-mxdadiyq",
+                 *       "roundKey": "nw-mxdana6e",
                  *       "title": "North West self-rating",
                  *       "closesOn": "2099-06-30"
                  *     }
@@ -46836,8 +46888,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d7c2-775d-9a53-e3a8a18d9998",
-                     *       "roundKey": "nw-mxdadiyq",
+                     *       "id": "01a250a5-c82b-7040-947f-471f75c7a2a4",
+                     *       "roundKey": "nw-mxdana6e",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -46879,7 +46931,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T13:08:36.928Z"
+                     *       "createdAt": "2026-12-07T13:16:11.689Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -47062,8 +47114,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a2509e-d7c2-775d-9a53-e3a8a18d9998",
-                     *       "roundKey": "nw-mxdadiyq",
+                     *       "id": "01a250a5-c82b-7040-947f-471f75c7a2a4",
+                     *       "roundKey": "nw-mxdana6e",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -47105,7 +47157,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T13:08:36.928Z"
+                     *       "createdAt": "2026-12-07T13:16:11.689Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -47522,7 +47574,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "roundKey": "nw-mxdadiyq",
+                     *       "roundKey": "nw-mxdana6e",
                      *       "councils": 1,
                      *       "minimumCouncils": 5,
                      *       "published": false,
@@ -47671,7 +47723,7 @@ export interface operations {
                      * @example {
                      *       "standard": "UK Algorithmic Transparency Recording Standard",
                      *       "standardVersion": "3.0",
-                     *       "schemeId": "01a2509e-cb99-7319-b628-820d77794aa6",
+                     *       "schemeId": "01a250a5-bda7-745e-a63e-a7be00e03172",
                      *       "schemeKey": "adults",
                      *       "schemeVersion": 1,
                      *       "lastUpdated": "2026-12-07",
@@ -47718,7 +47770,7 @@ export interface operations {
                      *             "How the answers become money is set out below, generated from the scheme itself."
                      *           ],
                      *           "maths": {
-                     *             "schemeId": "01a2509e-cb99-7319-b628-820d77794aa6",
+                     *             "schemeId": "01a250a5-bda7-745e-a63e-a7be00e03172",
                      *             "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *             "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *             "sections": [

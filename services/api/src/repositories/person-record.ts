@@ -121,3 +121,72 @@ export async function* readsOf(db: Kysely<DB>, councilId: string, personId: stri
     after = (rows[rows.length - 1] as { id: string }).id;
   }
 }
+
+/** What the council's audits of direct payment accounts found of the person's accounts, with each audit's period. */
+export async function directPaymentAuditsOf(db: Kysely<DB>, councilId: string, agreementIds: readonly string[]): Promise<Row[]> {
+  if (agreementIds.length === 0) return [];
+  const { rows } = await sql<Row>`
+    select i.sample_id, s.period_from, s.period_to, i.agreement_id, i.reasons, i.balance_pence, i.threshold_pence,
+           i.outcome, i.notes, i.recovery_pence, i.recovery_transaction_id, i.decided_by, i.decided_at
+      from audit_sample_items i
+      join audit_samples s on s.council_id = i.council_id and s.id = i.sample_id
+     where i.council_id = ${councilId} and i.agreement_id = any(${agreementIds}::uuid[])
+     order by s.period_from, i.sample_id`.execute(db);
+  return rows;
+}
+
+/** What each uprating did, or would have done, to the person's budgets. */
+export async function upratingsOf(db: Kysely<DB>, councilId: string, personId: string): Promise<Row[]> {
+  const { rows } = await sql<Row>`
+    select i.run_id, r.status as run_status, r.effective_from, r.created_at as run_created_at, i.budget_id, i.client_group,
+           i.old_annual_pence, i.new_annual_pence, i.protected_pence, i.outcome, i.new_budget_id, i.review_id
+      from uprating_run_items i
+      join uprating_runs r on r.council_id = i.council_id and r.id = i.run_id
+     where i.council_id = ${councilId} and i.person_id = ${personId}
+     order by r.created_at, i.budget_id`.execute(db);
+  return rows;
+}
+
+/** The desktop exercises (calibrations) with a case whose reference is one of the person's record-system ids. */
+export async function desktopExercisesOf(db: Kysely<DB>, councilId: string, references: readonly string[]): Promise<Row[]> {
+  if (references.length === 0) return [];
+  const { rows } = await sql<Row>`
+    select c.id as calibration_id, c.created_at, item.value as case
+      from calibrations c
+      cross join lateral jsonb_array_elements(c.result -> 'cases') as item(value)
+     where c.council_id = ${councilId} and item.value ->> 'ref' = any(${references}::text[])
+     order by c.created_at, c.id`.execute(db);
+  return rows;
+}
+
+/** The words of the questionnaires the person's assessments used, by questionnaire id. */
+export async function questionnairesOfPerson(db: Kysely<DB>, councilId: string, personId: string): Promise<Row[]> {
+  const { rows } = await sql<Row>`
+    select q.id, q.title, q.definition from questionnaires q
+     where q.council_id = ${councilId}
+       and q.id in (select a.questionnaire_id from assessments a where a.council_id = ${councilId} and a.person_id = ${personId})`.execute(
+    db,
+  );
+  return rows;
+}
+
+/** What went into and out of the person's budget accounts, by kind of entry: reversals and the entries they reverse left out. */
+export async function ledgerTotalsOf(db: Kysely<DB>, councilId: string, budgetIds: readonly string[]): Promise<Map<string, number>> {
+  if (budgetIds.length === 0) return new Map();
+  const { rows } = await sql<{ kind: string; total: number }>`
+    select t.kind, sum(t.amount_pence)::bigint as total from budget_transactions t
+     where t.council_id = ${councilId} and t.budget_id = any(${budgetIds}::uuid[]) and t.kind <> 'reversal'
+       and not exists (select 1 from budget_transactions r where r.council_id = t.council_id and r.kind = 'reversal' and r.reverses_id = t.id)
+     group by t.kind`.execute(db);
+  return new Map(rows.map((row) => [row.kind, Number(row.total)]));
+}
+
+/** How many times the person's record was read, and when last. */
+export async function readCountOf(db: Kysely<DB>, councilId: string, personId: string): Promise<{ count: number; lastAt: string | null }> {
+  const { rows } = await sql<{ count: number; last_at: Date | null }>`
+    select count(*)::int as count, max(at) as last_at from access_log where council_id = ${councilId} and person_id = ${personId}`.execute(
+    db,
+  );
+  const row = rows[0];
+  return { count: row?.count ?? 0, lastAt: row?.last_at ? new Date(row.last_at).toISOString() : null };
+}

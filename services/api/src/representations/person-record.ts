@@ -1,6 +1,7 @@
-import { formatPounds } from 'ras-core';
+import { formatPounds, letterDate } from 'ras-core';
 import { escapeHtml } from '../html/escape.js';
 import { PAGE_END, pageStart } from '../html/page.js';
+import { type OpeningFacts, subjectAccessOpening } from './subject-access-opening.js';
 
 /** Other people's data a council may mark for redaction in a subject access export. */
 export type Redaction = 'staff-names' | 'carers' | 'agents';
@@ -27,6 +28,8 @@ export interface RecordHeader {
   readonly councilName: string;
   readonly personId: string;
   readonly redacted: readonly Redaction[];
+  /** What the record leaves out, and why (SUBJECT_ACCESS_TABLES). */
+  readonly notIncluded: readonly { readonly table: string; readonly why: string }[];
 }
 
 const CAMEL = new Map<string, string>();
@@ -83,7 +86,7 @@ export function redactor(section: string, marks: ReadonlySet<Redaction>): (row: 
 
 /** The record as one JSON document, written as it is read. */
 export async function* personRecordJson(header: RecordHeader, sections: AsyncIterable<RecordSection>): AsyncGenerator<string> {
-  yield `{"generatedAt":${JSON.stringify(header.generatedAt)},"council":${JSON.stringify(header.councilName)},"personId":${JSON.stringify(header.personId)},"redacted":${JSON.stringify(header.redacted)},"sections":{`;
+  yield `{"generatedAt":${JSON.stringify(header.generatedAt)},"council":${JSON.stringify(header.councilName)},"personId":${JSON.stringify(header.personId)},"redacted":${JSON.stringify(header.redacted)},"notIncluded":${JSON.stringify(header.notIncluded)},"sections":{`;
   let firstSection = true;
   for await (const section of sections) {
     yield `${firstSection ? '' : ','}${JSON.stringify(section.key)}:`;
@@ -115,48 +118,91 @@ function label(key: string): string {
   return escapeHtml(words.charAt(0).toUpperCase() + words.slice(1));
 }
 
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const ISO_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/;
+
+/** A value as a person reads it: pounds, dates in words, lists and nested records, never raw JSON. */
 function cell(key: string, value: unknown): string {
   if (value === null || value === undefined) return '<span class="note">none</span>';
   if (typeof value === 'number' && /Pence$/.test(key) && Number.isSafeInteger(value)) return escapeHtml(formatPounds(value));
-  if (Array.isArray(value) && value.every((item) => item === null || typeof item !== 'object'))
-    return value.length === 0 ? '<span class="note">none</span>' : escapeHtml(value.join(', '));
-  if (typeof value === 'object') return `<pre>${escapeHtml(JSON.stringify(value, null, 1))}</pre>`;
+  if (typeof value === 'string') {
+    if (ISO_DATE.test(value)) return escapeHtml(letterDate(value, 'en'));
+    const time = ISO_TIME.exec(value);
+    if (time) return escapeHtml(`${letterDate(time[1] as string, 'en')} at ${time[2]}`);
+    return escapeHtml(value);
+  }
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '<span class="note">none</span>';
+    if (value.every((item) => item === null || typeof item !== 'object')) return escapeHtml(value.map((item) => String(item)).join(', '));
+    return `<ol>${value.map((item) => `<li>${cell(key, item)}</li>`).join('')}</ol>`;
+  }
+  if (typeof value === 'object') return definitions(value as Row);
   return escapeHtml(String(value));
 }
 
-function recordHtml(row: Row): string {
-  return `<div class="record"><dl>${Object.entries(row)
+function definitions(row: Row): string {
+  return `<dl>${Object.entries(row)
     .map(([key, value]) => `<dt>${label(key)}</dt><dd>${cell(key, value)}</dd>`)
-    .join('')}</dl></div>`;
+    .join('')}</dl>`;
 }
 
-/** The record as a readable page, written as it is read. */
-export async function* personRecordHtml(header: RecordHeader, sections: AsyncIterable<RecordSection>): AsyncGenerator<string> {
-  yield pageStart(`What ${header.councilName} holds about person ${header.personId}`, true);
-  yield `<h1>What ${escapeHtml(header.councilName)} holds about you</h1>
-<p>This is everything the council’s personal budget service holds about person <code>${escapeHtml(header.personId)}</code>, as it stood at ${escapeHtml(header.generatedAt)}: your records, the money, what happened and who looked. Amounts are in pounds.</p>
-${header.redacted.length > 0 ? `<p class="note">Other people’s details are shown as ${REDACTED} (${escapeHtml(header.redacted.join(', '))}).</p>` : ''}`;
-  for await (const section of sections) {
-    yield `<h2 id="${escapeHtml(section.key)}">${escapeHtml(section.title)}</h2><p class="note">${escapeHtml(section.about)}</p>`;
-    let count = 0;
-    let tableOpen = false;
-    for await (const page of section.pages) {
-      let chunk = '';
-      for (const row of page) {
-        if (section.shape === 'one' && count > 0) break;
-        count++;
-        if (section.columns) {
-          if (!tableOpen) {
-            chunk += `<table><thead><tr>${section.columns.map((column) => `<th scope="col"${/Pence$/.test(column) ? ' class="money"' : ''}>${label(column)}</th>`).join('')}</tr></thead><tbody>`;
-            tableOpen = true;
-          }
-          chunk += `<tr>${section.columns.map((column) => `<td${/Pence$/.test(column) ? ' class="money"' : ''}>${cell(column, row[column])}</td>`).join('')}</tr>`;
-        } else chunk += recordHtml(row);
-      }
-      if (chunk) yield chunk;
+/** A section of the full record: a record or list of records, or a table for a long list read a page at a time. */
+async function* sectionHtml(
+  section: RecordSection,
+  pages: AsyncIterable<readonly Row[]> | Iterable<readonly Row[]>,
+): AsyncGenerator<string> {
+  yield `<h3 id="${escapeHtml(section.key)}">${escapeHtml(section.title)}</h3><p class="note">${escapeHtml(section.about)}</p>`;
+  let count = 0;
+  let tableOpen = false;
+  for await (const page of pages) {
+    let chunk = '';
+    for (const row of page) {
+      if (section.shape === 'one' && count > 0) break;
+      count++;
+      if (section.columns) {
+        if (!tableOpen) {
+          chunk += `<table><thead><tr>${section.columns.map((column) => `<th scope="col"${/Pence$/.test(column) ? ' class="money"' : ''}>${label(column)}</th>`).join('')}</tr></thead><tbody>`;
+          tableOpen = true;
+        }
+        chunk += `<tr>${section.columns.map((column) => `<td${/Pence$/.test(column) ? ' class="money"' : ''}>${cell(column, row[column])}</td>`).join('')}</tr>`;
+      } else chunk += `<div class="record">${definitions(row)}</div>`;
     }
-    if (tableOpen) yield '</tbody></table>';
-    if (count === 0) yield '<p>None.</p>';
+    if (chunk) yield chunk;
   }
+  if (tableOpen) yield '</tbody></table>';
+  if (count === 0) yield '<p>None.</p>';
+}
+
+/**
+ * The record as a page to the person, written as it is read: first an opening in plain words
+ * (what they told us, their budget, who decided what and why, their money, who looked), then the
+ * full record as an appendix. The small sections, read whole, come first from the reader and make
+ * the opening; the long ones (the ledger, events, audit trail and access log) are streamed after.
+ */
+export async function* personRecordHtml(
+  header: RecordHeader,
+  sections: AsyncIterable<RecordSection>,
+  facts: Omit<OpeningFacts, 'notIncluded' | 'councilName'>,
+): AsyncGenerator<string> {
+  yield pageStart(`What ${header.councilName} holds about person ${header.personId}`, true);
+  const small: { section: RecordSection; rows: Row[] }[] = [];
+  const iterator = sections[Symbol.asyncIterator]();
+  let next = await iterator.next();
+  for (; !next.done && next.value.columns === undefined; next = await iterator.next()) {
+    const rows: Row[] = [];
+    for await (const page of next.value.pages) rows.push(...page);
+    small.push({ section: next.value, rows });
+  }
+  yield subjectAccessOpening(new Map(small.map(({ section, rows }) => [section.key, rows])), {
+    ...facts,
+    councilName: header.councilName,
+    notIncluded: header.notIncluded,
+  });
+  yield `<h2 id="full-record">The full record</h2>
+<p>Everything the service holds about person <code>${escapeHtml(header.personId)}</code> as it stood at ${escapeHtml(cell('generatedAt', header.generatedAt))}. Amounts are in pounds.</p>
+${header.redacted.length > 0 ? `<p class="note">Other people’s details are shown as ${REDACTED} (${escapeHtml(header.redacted.join(', '))}).</p>` : ''}`;
+  for (const { section, rows } of small) yield* sectionHtml(section, [rows]);
+  for (; !next.done; next = await iterator.next()) yield* sectionHtml(next.value, next.value.pages);
   yield PAGE_END;
 }

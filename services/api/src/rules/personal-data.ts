@@ -165,3 +165,75 @@ export function anonymise(value: unknown, parent = ''): unknown {
   }
   return null;
 }
+
+/** Where a table stands in a subject access export. */
+export type TableCoverage =
+  /** Its rows about the person are in the export, in this section (or these). */
+  | { readonly section: string }
+  /** It holds something of the person, left out of the export for this reason. */
+  | { readonly leftOut: string }
+  /** It holds nothing of any one person, for this reason. */
+  | { readonly noPersonalData: string };
+
+/**
+ * Every table of the database, and where it stands in a subject access export: the one list the
+ * export is checked against. A test walks the database schema (foreign keys from `people`, and the
+ * columns that name a person's records) and fails when a table that holds a person's data is
+ * neither in the export nor left out with a reason here, or when a new table is not listed at all.
+ */
+export const SUBJECT_ACCESS_TABLES: Readonly<Record<string, TableCoverage>> = {
+  people: { section: 'person' },
+  person_external_ids: { section: 'person' },
+  equality_monitoring: { section: 'equalityMonitoring' },
+  assessments: { section: 'assessments' },
+  budgets: { section: 'budgets' },
+  support_plans: { section: 'supportPlans' },
+  plan_decisions: { section: 'planDecisions' },
+  financial_assessments: { section: 'financialAssessments' },
+  payment_agreements: { section: 'paymentAgreements' },
+  payment_instalments: { section: 'paymentInstalments' },
+  direct_payment_agreements: { section: 'directPaymentAgreements' },
+  account_returns: { section: 'accountReturns' },
+  audit_sample_items: { section: 'directPaymentAudits' },
+  payment_run_items: { section: 'payments' },
+  uprating_run_items: { section: 'upratings' },
+  calibrations: { section: 'desktopExercises' },
+  reviews: { section: 'reviews' },
+  appeals: { section: 'appeals' },
+  budget_transactions: { section: 'ledger' },
+  events: { section: 'events' },
+  audit_log: { section: 'auditTrail' },
+  access_log: { section: 'accessLog' },
+  webhook_deliveries: {
+    leftOut:
+      'We send notices about your records to the council’s other systems. Each notice is in the events in the full record. We do not list each time one was sent.',
+  },
+  idempotency_keys: {
+    leftOut:
+      'We keep a copy of some answers for one day. Then a system that asks twice gets the same answer. Everything they copy is in this record.',
+  },
+  uprating_runs: {
+    noPersonalData: 'A council-wide uprating: its schemes, totals and who ran it. What it did to each budget is in "upratings".',
+  },
+  payment_runs: {
+    noPersonalData: 'A council-wide payment run: its date, totals and who ran it. What it paid each person is in "payments".',
+  },
+  audit_samples: {
+    noPersonalData:
+      'A council-wide audit of direct payment accounts: its period and rule. What it found of each account is in "directPaymentAudits".',
+  },
+  councils: { noPersonalData: 'The council itself and its settings.' },
+  api_keys: { noPersonalData: 'The keys the council’s staff and systems use (hashed), with their roles.' },
+  questionnaires: { noPersonalData: 'The questions of the self-assessment, the same for everyone.' },
+  allocation_schemes: { noPersonalData: 'The rules that turn points into money, the same for everyone.' },
+  charging_policies: { noPersonalData: 'The council’s charging rules, the same for everyone.' },
+  webhooks: { noPersonalData: 'Where the council’s systems receive events.' },
+  critical_path_progress: { noPersonalData: 'The council’s own review of how it runs self-directed support.' },
+  self_rating_rounds: { noPersonalData: 'A round of the regional self-rating, council by council.' },
+  self_ratings: { noPersonalData: 'A council’s self-rating in a round.' },
+};
+
+/** What a subject access export leaves out, and why: said in the export itself. */
+export const NOT_IN_SUBJECT_ACCESS = Object.entries(SUBJECT_ACCESS_TABLES).flatMap(([table, coverage]) =>
+  'leftOut' in coverage ? [{ table, why: coverage.leftOut }] : [],
+);

@@ -1,8 +1,23 @@
 import type { Kysely } from 'kysely';
 import type { DB, Person } from '../db/schema.js';
 import { findPersonEntities } from '../repositories/erasure.js';
-import { auditTrailOf, carersOf, eventsOf, ledgerOf, type RecordTable, readsOf, rowsWhere } from '../repositories/person-record.js';
+import {
+  auditTrailOf,
+  carersOf,
+  desktopExercisesOf,
+  directPaymentAuditsOf,
+  eventsOf,
+  ledgerOf,
+  ledgerTotalsOf,
+  questionnairesOfPerson,
+  type RecordTable,
+  readCountOf,
+  readsOf,
+  rowsWhere,
+  upratingsOf,
+} from '../repositories/person-record.js';
 import { exported, REDACTED, type RecordSection, type Redaction, redactor } from '../representations/person-record.js';
+import type { OpeningFacts, QuestionnaireWords } from '../representations/subject-access-opening.js';
 
 type Row = Record<string, unknown>;
 
@@ -117,6 +132,12 @@ export async function* personRecordSections(
     'The statements returned for your direct payment account.',
     await rows('account_returns', 'agreement_id', entities.ids['direct-payment-agreement'] ?? []),
   );
+  yield section(
+    'directPaymentAudits',
+    'Checks of your direct payment account',
+    'When the council checked your direct payment account, what it found and what it decided.',
+    (await directPaymentAuditsOf(db, councilId, entities.ids['direct-payment-agreement'] ?? [])).map(exported),
+  );
   // A payment to a nominated or authorised person's account names them and their account.
   const heldByOthers = new Set(directPayments.filter((agreement) => agreement.holderType !== 'person').map((agreement) => agreement.id));
   const payments = (await rows('payment_run_items', 'person_id', [personId])).map((payment) =>
@@ -125,6 +146,18 @@ export async function* personRecordSections(
       : payment,
   );
   yield section('payments', 'Payment run items', 'Payments made to you in the council’s payment runs.', payments);
+  yield section(
+    'upratings',
+    'Yearly changes to your budget',
+    'Each time the council re-worked budgets under new rates, what it meant for yours.',
+    (await upratingsOf(db, councilId, personId)).map(exported),
+  );
+  yield section(
+    'desktopExercises',
+    'Cases in the council’s checks of its rates',
+    'When the council tested its rates on real cases, the case that was yours (found by your record number).',
+    (await desktopExercisesOf(db, councilId, Object.values(externalIds) as string[])).map(exported),
+  );
   const reviews = await rows('reviews', 'person_id', [personId]);
   yield section('reviews', 'Reviews', 'Reviews of your support, with outcomes and any clawback.', reviews);
   yield section('appeals', 'Appeals', 'Appeals you lodged and their decisions.', await rows('appeals', 'person_id', [personId]));
@@ -162,4 +195,30 @@ export async function* personRecordSections(
     ['at', 'keyId', 'actorName', 'operationId', 'what', 'entityType', 'entityId'],
     readsOf(db, councilId, personId),
   );
+}
+
+/** What the opening of the subject access page needs besides the record's small sections. */
+export async function openingFacts(
+  db: Kysely<DB>,
+  councilId: string,
+  person: Person,
+  today: string,
+): Promise<Omit<OpeningFacts, 'notIncluded' | 'councilName'>> {
+  const entities = await findPersonEntities(db, councilId, person.id);
+  const [questionnaires, money, reads] = await Promise.all([
+    questionnairesOfPerson(db, councilId, person.id),
+    ledgerTotalsOf(db, councilId, entities.ids.budget ?? []),
+    readCountOf(db, councilId, person.id),
+  ]);
+  return {
+    today,
+    questionnaires: new Map(
+      questionnaires.map((row) => [
+        row.id as string,
+        { title: row.title as string, sections: (row.definition as QuestionnaireWords).sections },
+      ]),
+    ),
+    money,
+    reads,
+  };
 }

@@ -237,6 +237,21 @@ export async function buildWorld(t: TestApp, setToday: (date: string) => void): 
   const budgetId = (await as('assessor', 'POST', '/v1/budgets', { assessmentId, startDate: '2026-05-01' })).json().id as string;
   const planId = await approvedPlan(t, council, budgetId, PLAN, { startDate: '2026-05-01' });
   const agreementId = (await directPaymentAgreement(t, council, budgetId)).id;
+  // A carer registered as caring for them, and a return for their direct payment account.
+  people.add(
+    (
+      await as('assessor', 'POST', '/v1/people', { clientGroup: 'older-people', displayName: 'Carer of Zara', caresForPersonId: personId })
+    ).json().id,
+  );
+  await as('finance', 'POST', `/v1/direct-payment-agreements/${agreementId}/returns`, {
+    periodFrom: '2026-05-01',
+    periodTo: '2026-05-31',
+    openingBalancePence: 0,
+    moneyInPence: 0,
+    moneyOutPence: 0,
+    closingBalancePence: 0,
+    receipts: [],
+  });
   const paymentRunId = await freshRun('2026-06-01');
   await as('finance', 'POST', `/v1/payment-runs/${paymentRunId}/confirm`);
   await as('finance', 'POST', `/v1/budgets/${budgetId}/transactions`, {

@@ -14,6 +14,7 @@ import { findPerson } from '../../../repositories/people.js';
 import { listWebhooks } from '../../../repositories/webhooks.js';
 import { personRecordHtml, personRecordJson, type Redaction } from '../../../representations/person-record.js';
 import { renderDpiaPack } from '../../../rules/dpia-pack.js';
+import { NOT_IN_SUBJECT_ACCESS } from '../../../rules/personal-data.js';
 import { IdParams, problemResponses } from '../../../schemas/common.js';
 import {
   auditRecordsPast,
@@ -24,7 +25,7 @@ import {
   retentionPolicyOf,
   reviewRetention,
 } from '../../../workflows/erasure.js';
-import { personRecordSections } from '../../../workflows/subject-access.js';
+import { openingFacts, personRecordSections } from '../../../workflows/subject-access.js';
 import {
   AccessLogPage,
   AccessLogQuery,
@@ -85,13 +86,17 @@ const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         councilName: council?.name ?? '',
         personId: record.person.id,
         redacted,
+        notIncluded: NOT_IN_SUBJECT_ACCESS,
       };
       const sections = personRecordSections(app.db, scope.councilId, record.person, new Set(redacted));
       const html = wantsHtml(request.query.format, request.headers.accept);
+      const body = html
+        ? personRecordHtml(header, sections, await openingFacts(app.db, scope.councilId, record.person, app.clock.today()))
+        : personRecordJson(header, sections);
       return reply
         .type(html ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8')
         .header('content-disposition', `${html ? 'inline' : 'attachment'}; filename="person-${record.person.id}.${html ? 'html' : 'json'}"`)
-        .send(Readable.from(html ? personRecordHtml(header, sections) : personRecordJson(header, sections)));
+        .send(Readable.from(body));
     },
   );
 

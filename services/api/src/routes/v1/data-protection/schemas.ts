@@ -12,6 +12,9 @@ export const PersonRecord = Type.Object(
     council: Type.String(),
     personId: Id,
     redacted: Type.Array(Type.String(), { description: 'The kinds of other people’s data shown as [redacted]' }),
+    notIncluded: Type.Array(Type.Object({ table: Type.String(), why: Type.String() }), {
+      description: 'What the service keeps that is not in the record, and why (a copy of something that is, kept briefly)',
+    }),
     sections: Type.Object(
       {
         person: Type.Object({}, { additionalProperties: true }),
@@ -20,7 +23,7 @@ export const PersonRecord = Type.Object(
       {
         additionalProperties: Type.Array(Type.Object({}, { additionalProperties: true })),
         description:
-          'Every record, as stored (camelCase names, pence, ISO dates): person, equalityMonitoring, carers, assessments, budgets, supportPlans, planDecisions, financialAssessments, paymentAgreements, paymentInstalments, directPaymentAgreements, accountReturns, payments, reviews, appeals, letters, ledger, events, auditTrail, accessLog',
+          'Every record, as stored (camelCase names, pence, ISO dates): person, equalityMonitoring, carers, assessments, budgets, supportPlans, planDecisions, financialAssessments, paymentAgreements, paymentInstalments, directPaymentAgreements, accountReturns, directPaymentAudits, payments, upratings, desktopExercises, reviews, appeals, letters, ledger, events, auditTrail, accessLog',
       },
     ),
   },
