@@ -941,7 +941,7 @@ export interface paths {
         put?: never;
         /**
          * Record money into or out of the budget account
-         * @description Amounts are positive whole pence. Entries are never edited or deleted: correct one with a reversal naming it. A council payment may not be recorded by the person (named in Ras-Actor, or else the key) who approved the plan at panel (409 SAME_ACTOR), unless the council has set separationOfDuties to relaxed.
+         * @description Amounts are positive whole pence. Entries are never edited or deleted: correct one with a reversal naming it. A council payment may not be recorded by the key that approved the plan at panel, whatever Ras-Actor says, nor by another key naming the same person in Ras-Actor (409 SAME_ACTOR), unless the council has set separationOfDuties to relaxed.
          *
          *     Roles: finance, integration.
          */
@@ -2092,7 +2092,7 @@ export interface components {
                     label?: string;
                 }[];
                 /**
-                 * @description strict (default): the same person (the one named in Ras-Actor when both decisions name one, otherwise the same key) may not decide two stages of one support plan (coordinator, team manager, risk enablement, panel), nor record a council payment on a budget whose plan it approved at panel (409 SAME_ACTOR). relaxed: allowed, for teams too small to keep them apart; every decision still records who made it.
+                 * @description strict (default): the same key (whatever Ras-Actor says), or two keys naming the same person in Ras-Actor, may not decide two stages of one support plan (coordinator, team manager, risk enablement, panel), nor record or confirm a council payment on a budget whose plan it approved at panel (409 SAME_ACTOR). relaxed: allowed, for teams too small to keep them apart; every decision still records who made it.
                  * @enum {string}
                  */
                 separationOfDuties?: "strict" | "relaxed";
@@ -2247,7 +2247,7 @@ export interface components {
                     label?: string;
                 }[];
                 /**
-                 * @description strict (default): the same person (the one named in Ras-Actor when both decisions name one, otherwise the same key) may not decide two stages of one support plan (coordinator, team manager, risk enablement, panel), nor record a council payment on a budget whose plan it approved at panel (409 SAME_ACTOR). relaxed: allowed, for teams too small to keep them apart; every decision still records who made it.
+                 * @description strict (default): the same key (whatever Ras-Actor says), or two keys naming the same person in Ras-Actor, may not decide two stages of one support plan (coordinator, team manager, risk enablement, panel), nor record or confirm a council payment on a budget whose plan it approved at panel (409 SAME_ACTOR). relaxed: allowed, for teams too small to keep them apart; every decision still records who made it.
                  * @enum {string}
                  */
                 separationOfDuties?: "strict" | "relaxed";
@@ -2430,7 +2430,7 @@ export interface components {
                     label?: string;
                 }[];
                 /**
-                 * @description strict (default): the same person (the one named in Ras-Actor when both decisions name one, otherwise the same key) may not decide two stages of one support plan (coordinator, team manager, risk enablement, panel), nor record a council payment on a budget whose plan it approved at panel (409 SAME_ACTOR). relaxed: allowed, for teams too small to keep them apart; every decision still records who made it.
+                 * @description strict (default): the same key (whatever Ras-Actor says), or two keys naming the same person in Ras-Actor, may not decide two stages of one support plan (coordinator, team manager, risk enablement, panel), nor record or confirm a council payment on a budget whose plan it approved at panel (409 SAME_ACTOR). relaxed: allowed, for teams too small to keep them apart; every decision still records who made it.
                  * @enum {string}
                  */
                 separationOfDuties?: "strict" | "relaxed";
@@ -6497,7 +6497,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "Example Council mxdana6e"
+                 *       "name": "Example Council mxdb7lk3"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateCouncilRequest"];
@@ -6518,20 +6518,20 @@ export interface operations {
                     /**
                      * @example {
                      *       "council": {
-                     *         "id": "01a250a5-c915-75f9-a7db-a04f03c93f38",
-                     *         "name": "Example Council mxdana6e",
+                     *         "id": "01a250b4-4124-70b9-acb0-aac15b09a102",
+                     *         "name": "Example Council mxdb7lk3",
                      *         "settings": {},
                      *         "version": 1,
-                     *         "createdAt": "2026-12-07T13:16:11.925Z"
+                     *         "createdAt": "2026-12-07T13:32:00.164Z"
                      *       },
                      *       "adminKey": {
-                     *         "id": "01a250a5-c916-729c-b073-10b3f069dcef",
+                     *         "id": "01a250b4-4125-75ec-b92b-2eceff0aa9f7",
                      *         "name": "First admin key",
                      *         "roles": [
                      *           "admin"
                      *         ],
-                     *         "createdAt": "2026-12-07T13:16:11.925Z",
-                     *         "key": "ras_01a250a5c916729cb07310b3f069dcef_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *         "createdAt": "2026-12-07T13:32:00.164Z",
+                     *         "key": "ras_01a250b4412575ecb92b2eceff0aa9f7_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *       }
                      *     }
                      */
@@ -6698,7 +6698,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *       "id": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -6716,7 +6716,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4
                      *       },
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:16:08.933Z"
+                     *       "createdAt": "2026-12-07T13:31:56.729Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -6847,7 +6847,7 @@ export interface operations {
                  *         "regionalReportOptIn": true,
                  *         "transparency": {
                  *           "publishedSchemeIds": [
-                 *             "01a250a5-bda7-745e-a63e-a7be00e03172"
+                 *             "01a250b4-340b-7311-b84f-feb16c365c54"
                  *           ],
                  *           "contactEmail": "ras@demo-borough.example.gov.uk",
                  *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -6877,7 +6877,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *       "id": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
                      *       "name": "Demo Borough",
                      *       "settings": {
                      *         "directPaymentTerms": {
@@ -6895,7 +6895,7 @@ export interface operations {
                      *         "firstReviewAfterWeeks": 4,
                      *         "transparency": {
                      *           "publishedSchemeIds": [
-                     *             "01a250a5-bda7-745e-a63e-a7be00e03172"
+                     *             "01a250b4-340b-7311-b84f-feb16c365c54"
                      *           ],
                      *           "contactEmail": "ras@demo-borough.example.gov.uk",
                      *           "seniorResponsibleOwner": "Director of Adult Social Services",
@@ -6909,7 +6909,7 @@ export interface operations {
                      *         "regionalReportOptIn": true
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T13:16:08.933Z"
+                     *       "createdAt": "2026-12-07T13:31:56.729Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Council"];
@@ -7111,66 +7111,66 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250a5-bd7c-714c-91ee-b4e2f665dd54",
+                     *           "id": "01a250b4-33cc-7210-8c0d-2502d8746bb0",
                      *           "name": "Demo admin key",
                      *           "roles": [
                      *             "admin"
                      *           ],
-                     *           "createdAt": "2026-12-07T13:16:08.933Z",
+                     *           "createdAt": "2026-12-07T13:31:56.729Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *           "id": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *           "name": "Care coordinators",
                      *           "roles": [
                      *             "assessor"
                      *           ],
-                     *           "createdAt": "2026-12-07T13:16:09.710Z",
+                     *           "createdAt": "2026-12-07T13:31:57.542Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a250a5-c081-71fb-a255-ea704ff69229",
+                     *           "id": "01a250b4-36fa-70b4-a96f-bda83233b4a8",
                      *           "name": "Team managers",
                      *           "roles": [
                      *             "team-manager"
                      *           ],
-                     *           "createdAt": "2026-12-07T13:16:09.729Z",
+                     *           "createdAt": "2026-12-07T13:31:57.561Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
+                     *           "id": "01a250b4-3709-7659-af87-904cbf1a49ec",
                      *           "name": "Resource Allocation Panel",
                      *           "roles": [
                      *             "panel"
                      *           ],
-                     *           "createdAt": "2026-12-07T13:16:09.738Z",
+                     *           "createdAt": "2026-12-07T13:31:57.577Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *           "id": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *           "name": "Finance",
                      *           "roles": [
                      *             "finance"
                      *           ],
-                     *           "createdAt": "2026-12-07T13:16:09.750Z",
+                     *           "createdAt": "2026-12-07T13:31:57.591Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a250a5-c0a0-72af-96be-069e2307cb4d",
+                     *           "id": "01a250b4-3728-70a2-86b2-8cd4cfd1bedc",
                      *           "name": "CareFirst bridge",
                      *           "roles": [
                      *             "integration"
                      *           ],
-                     *           "createdAt": "2026-12-07T13:16:09.760Z",
+                     *           "createdAt": "2026-12-07T13:31:57.608Z",
                      *           "revokedAt": null
                      *         },
                      *         {
-                     *           "id": "01a250a5-c0a9-7050-8505-8549fe583a52",
+                     *           "id": "01a250b4-3739-73db-850c-59c44f063c81",
                      *           "name": "Spare",
                      *           "roles": [
                      *             "auditor"
                      *           ],
-                     *           "createdAt": "2026-12-07T13:16:09.769Z",
+                     *           "createdAt": "2026-12-07T13:31:57.624Z",
                      *           "revokedAt": null
                      *         }
                      *       ],
@@ -7311,13 +7311,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *       "id": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *       "name": "Care coordinators",
                      *       "roles": [
                      *         "assessor"
                      *       ],
-                     *       "createdAt": "2026-12-07T13:16:09.710Z",
-                     *       "key": "ras_01a250a5c06e77d38a6fa768783da619_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                     *       "createdAt": "2026-12-07T13:31:57.542Z",
+                     *       "key": "ras_01a250b436e670d0a277af594607ab0d_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                      *     }
                      */
                     "application/json": components["schemas"]["NewApiKey"];
@@ -7652,7 +7652,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
+                     *           "id": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
                      *           "key": "saq",
                      *           "version": 1,
                      *           "title": "Demo Borough self-assessment questionnaire",
@@ -8900,7 +8900,7 @@ export interface operations {
                      *               "maxPoints": 30
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T13:16:08.933Z"
+                     *           "createdAt": "2026-12-07T13:31:56.729Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -9017,7 +9017,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mxdana6e",
+                 *       "key": "carers-mxdb7lk3",
                  *       "title": "Carer’s self-assessment",
                  *       "sections": [
                  *         {
@@ -9064,8 +9064,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c14c-7645-87c8-5c11c7604339",
-                     *       "key": "carers-mxdana6e",
+                     *       "id": "01a250b4-37e8-715a-939d-14b54ee3f49a",
+                     *       "key": "carers-mxdb7lk3",
                      *       "version": 1,
                      *       "title": "Carer’s self-assessment",
                      *       "sections": [
@@ -9093,7 +9093,7 @@ export interface operations {
                      *           ]
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T13:16:09.931Z"
+                     *       "createdAt": "2026-12-07T13:31:57.799Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -9262,7 +9262,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
+                     *       "id": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
                      *       "key": "saq",
                      *       "version": 1,
                      *       "title": "Demo Borough self-assessment questionnaire",
@@ -10510,7 +10510,7 @@ export interface operations {
                      *           "maxPoints": 30
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T13:16:08.933Z"
+                     *       "createdAt": "2026-12-07T13:31:56.729Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Questionnaire"];
@@ -10672,10 +10672,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250a5-bda7-745e-a63e-a7be00e03172",
+                     *           "id": "01a250b4-340b-7311-b84f-feb16c365c54",
                      *           "key": "adults",
                      *           "version": 1,
-                     *           "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
+                     *           "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
                      *           "clientGroups": [
                      *             "learning-disability",
                      *             "physical-disability",
@@ -10697,7 +10697,7 @@ export interface operations {
                      *           },
                      *           "weeksPerYear": 52,
                      *           "rounding": "penny",
-                     *           "createdAt": "2026-12-07T13:16:08.933Z"
+                     *           "createdAt": "2026-12-07T13:31:56.729Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -10814,10 +10814,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "key": "carers-mxdana6e",
-                 *       "questionnaireId": "01a250a5-c14c-7645-87c8-5c11c7604339",
+                 *       "key": "carers-mxdb7lk3",
+                 *       "questionnaireId": "01a250b4-37e8-715a-939d-14b54ee3f49a",
                  *       "clientGroups": [
-                 *         "carers-mxdana6e"
+                 *         "carers-mxdb7lk3"
                  *       ],
                  *       "effectiveFrom": "2026-04-01",
                  *       "method": {
@@ -10848,12 +10848,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c15e-776a-969a-41a922d70403",
-                     *       "key": "carers-mxdana6e",
+                     *       "id": "01a250b4-37fb-74b3-a9ff-697e00002357",
+                     *       "key": "carers-mxdb7lk3",
                      *       "version": 1,
-                     *       "questionnaireId": "01a250a5-c14c-7645-87c8-5c11c7604339",
+                     *       "questionnaireId": "01a250b4-37e8-715a-939d-14b54ee3f49a",
                      *       "clientGroups": [
-                     *         "carers-mxdana6e"
+                     *         "carers-mxdb7lk3"
                      *       ],
                      *       "effectiveFrom": "2026-04-01",
                      *       "effectiveTo": null,
@@ -10870,7 +10870,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-12-07T13:16:09.948Z"
+                     *       "createdAt": "2026-12-07T13:31:57.818Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -11054,10 +11054,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-bda7-745e-a63e-a7be00e03172",
+                     *       "id": "01a250b4-340b-7311-b84f-feb16c365c54",
                      *       "key": "adults",
                      *       "version": 1,
-                     *       "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
+                     *       "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
                      *       "clientGroups": [
                      *         "learning-disability",
                      *         "physical-disability",
@@ -11079,7 +11079,7 @@ export interface operations {
                      *       },
                      *       "weeksPerYear": 52,
                      *       "rounding": "penny",
-                     *       "createdAt": "2026-12-07T13:16:08.933Z"
+                     *       "createdAt": "2026-12-07T13:31:56.729Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AllocationScheme"];
@@ -11234,7 +11234,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "schemeId": "01a250a5-bda7-745e-a63e-a7be00e03172",
+                     *       "schemeId": "01a250b4-340b-7311-b84f-feb16c365c54",
                      *       "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *       "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *       "sections": [
@@ -11488,8 +11488,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c1a2-7252-b331-ab0d6360d14a",
-                     *       "createdAt": "2026-12-07T13:16:10.018Z",
+                     *       "id": "01a250b4-382e-74e3-9a18-7e4864d63115",
+                     *       "createdAt": "2026-12-07T13:31:57.870Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -11793,8 +11793,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c1a2-7252-b331-ab0d6360d14a",
-                     *       "createdAt": "2026-12-07T13:16:10.018Z",
+                     *       "id": "01a250b4-382e-74e3-9a18-7e4864d63115",
+                     *       "createdAt": "2026-12-07T13:31:57.870Z",
                      *       "caseCount": 3,
                      *       "totalPoints": 135,
                      *       "currentTotalPence": 3070000,
@@ -12223,8 +12223,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a250a5-bda7-745e-a63e-a7be00e03172",
-                 *       "successorSchemeId": "01a250a5-c4f2-7213-836c-0d5f3fbfbf77",
+                 *       "schemeId": "01a250b4-340b-7311-b84f-feb16c365c54",
+                 *       "successorSchemeId": "01a250b4-3b52-73c3-852c-b8a769edf8e6",
                  *       "transitionalProtection": {
                  *         "maxDecreasePercent": 5
                  *       }
@@ -12248,10 +12248,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c4fe-702f-8055-15d16664d338",
-                     *       "schemeId": "01a250a5-c4f2-7213-836c-0d5f3fbfbf77",
+                     *       "id": "01a250b4-3b61-71a3-bbad-25f447ddd677",
+                     *       "schemeId": "01a250b4-3b52-73c3-852c-b8a769edf8e6",
                      *       "replacesSchemeIds": [
-                     *         "01a250a5-bda7-745e-a63e-a7be00e03172"
+                     *         "01a250b4-340b-7311-b84f-feb16c365c54"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -12288,8 +12288,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -12302,7 +12302,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-12-07T13:16:10.873Z",
+                     *       "createdAt": "2026-12-07T13:31:58.682Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -12479,10 +12479,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c4fe-702f-8055-15d16664d338",
-                     *       "schemeId": "01a250a5-c4f2-7213-836c-0d5f3fbfbf77",
+                     *       "id": "01a250b4-3b61-71a3-bbad-25f447ddd677",
+                     *       "schemeId": "01a250b4-3b52-73c3-852c-b8a769edf8e6",
                      *       "replacesSchemeIds": [
-                     *         "01a250a5-bda7-745e-a63e-a7be00e03172"
+                     *         "01a250b4-340b-7311-b84f-feb16c365c54"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -12519,8 +12519,8 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
@@ -12533,7 +12533,7 @@ export interface operations {
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-12-07T13:16:10.873Z",
+                     *       "createdAt": "2026-12-07T13:31:58.682Z",
                      *       "appliedAt": null,
                      *       "version": 1
                      *     }
@@ -12691,10 +12691,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c4fe-702f-8055-15d16664d338",
-                     *       "schemeId": "01a250a5-c4f2-7213-836c-0d5f3fbfbf77",
+                     *       "id": "01a250b4-3b61-71a3-bbad-25f447ddd677",
+                     *       "schemeId": "01a250b4-3b52-73c3-852c-b8a769edf8e6",
                      *       "replacesSchemeIds": [
-                     *         "01a250a5-bda7-745e-a63e-a7be00e03172"
+                     *         "01a250b4-340b-7311-b84f-feb16c365c54"
                      *       ],
                      *       "effectiveFrom": "2027-04-01",
                      *       "transitionalProtection": {
@@ -12731,22 +12731,22 @@ export interface operations {
                      *       "people": {
                      *         "items": [
                      *           {
-                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
                      *             "protectedPence": 0,
                      *             "upratedAnnualPence": 4152800,
                      *             "outcome": "winner",
-                     *             "newBudgetId": "01a250a5-c522-75f7-a528-9570cfd832c1",
-                     *             "reviewId": "01a250a5-c524-7683-95b7-b689197076ef"
+                     *             "newBudgetId": "01a250b4-3b86-73cd-8027-d9a65ab15f0a",
+                     *             "reviewId": "01a250b4-3b88-7321-91f8-1644087ebe80"
                      *           }
                      *         ],
                      *         "nextPageToken": null
                      *       },
-                     *       "createdAt": "2026-12-07T13:16:10.873Z",
-                     *       "appliedAt": "2026-12-07T13:16:10.921Z",
+                     *       "createdAt": "2026-12-07T13:31:58.682Z",
+                     *       "appliedAt": "2026-12-07T13:31:58.731Z",
                      *       "version": 2
                      *     }
                      */
@@ -12921,7 +12921,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "01a250a5-bda7-745e-a63e-a7be00e03172",
+                 *       "schemeId": "01a250b4-340b-7311-b84f-feb16c365c54",
                  *       "answers": {
                  *         "washing": "some",
                  *         "dressing": "some",
@@ -12988,12 +12988,12 @@ export interface operations {
                     /**
                      * @example {
                      *       "scheme": {
-                     *         "id": "01a250a5-bda7-745e-a63e-a7be00e03172",
+                     *         "id": "01a250b4-340b-7311-b84f-feb16c365c54",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
                      *       "questionnaire": {
-                     *         "id": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
+                     *         "id": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -13759,7 +13759,7 @@ export interface operations {
         /** @description BudgetLine objects, one a line (NDJSON) */
         requestBody: {
             content: {
-                /** @example {"ref":"case-1","schemeId":"01a250a5-bda7-745e-a63e-a7be00e03172","answers":{"washing":"some","dressing":"some","toileting":"some","moving":"some","night":"waking","preparing":"some","eating":"some","diet":"complex","shopping":"some","weight":"risk","cleaning":"some","laundry":"some","bills":"some","safety-home":"some","adaptations":["hoist"],"family":"some","friends":"some","caring-role":"much","carer":"breakdown","isolation":"often","getting-out":"some","transport":"some","activities":"some","groups":"some","barriers":["mobility"],"work":"some","learning":"some","volunteering":"some","travel-training":"some","routine":"some","everyday":"some","big":"some","communication":"some","money":"some","health":"some","risks-home":"some","risks-out":"some","exploitation":"yes","behaviour":"frequent","falls":"many"}} */
+                /** @example {"ref":"case-1","schemeId":"01a250b4-340b-7311-b84f-feb16c365c54","answers":{"washing":"some","dressing":"some","toileting":"some","moving":"some","night":"waking","preparing":"some","eating":"some","diet":"complex","shopping":"some","weight":"risk","cleaning":"some","laundry":"some","bills":"some","safety-home":"some","adaptations":["hoist"],"family":"some","friends":"some","caring-role":"much","carer":"breakdown","isolation":"often","getting-out":"some","transport":"some","activities":"some","groups":"some","barriers":["mobility"],"work":"some","learning":"some","volunteering":"some","travel-training":"some","routine":"some","everyday":"some","big":"some","communication":"some","money":"some","health":"some","risks-home":"some","risks-out":"some","exploitation":"yes","behaviour":"frequent","falls":"many"}} */
                 "application/x-ndjson": string;
             };
         };
@@ -13773,7 +13773,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /** @example {"line":1,"ref":"case-1","calculation":{"scheme":{"id":"01a250a5-bda7-745e-a63e-a7be00e03172","key":"adults","version":1},"questionnaire":{"id":"01a250a5-bd92-76f0-8ae9-3502e14a50a6","key":"saq","version":1},"totalPoints":179,"complete":true,"missingQuestionKeys":[],"method":"linear","band":null,"belowFloor":false,"fullYearPence":4027500,"weeksCovered":52,"weeksPerYear":52,"rasAnnualPence":4027500,"panelAmount":null,"outsideRas":false,"transitionalProtection":null,"streams":[],"totalAnnualPence":4027500,"councilAnnualPence":4027500,"weeklyContributionPence":0,"annualContributionPence":0,"netAnnualPence":4027500,"referral":null,"referrals":[]}} */
+                    /** @example {"line":1,"ref":"case-1","calculation":{"scheme":{"id":"01a250b4-340b-7311-b84f-feb16c365c54","key":"adults","version":1},"questionnaire":{"id":"01a250b4-33ed-7143-a01e-71ba57d6ab64","key":"saq","version":1},"totalPoints":179,"complete":true,"missingQuestionKeys":[],"method":"linear","band":null,"belowFloor":false,"fullYearPence":4027500,"weeksCovered":52,"weeksPerYear":52,"rasAnnualPence":4027500,"panelAmount":null,"outsideRas":false,"transitionalProtection":null,"streams":[],"totalAnnualPence":4027500,"councilAnnualPence":4027500,"weeklyContributionPence":0,"annualContributionPence":0,"netAnnualPence":4027500,"referral":null,"referrals":[]}} */
                     "application/x-ndjson": string;
                 };
             };
@@ -14436,9 +14436,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "id": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mxdana6e"
+                     *             "carefirst": "JOURNEY-mxdb7lk3"
                      *           },
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam Example",
@@ -14448,8 +14448,8 @@ export interface operations {
                      *           "underLegalHold": false,
                      *           "erasedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T13:16:10.059Z",
-                     *           "updatedAt": "2026-12-07T13:16:10.059Z"
+                     *           "createdAt": "2026-12-07T13:31:57.913Z",
+                     *           "updatedAt": "2026-12-07T13:31:57.913Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -14568,7 +14568,7 @@ export interface operations {
                  * @example {
                  *       "clientGroup": "learning-disability",
                  *       "externalIds": {
-                 *         "carefirst": "JOURNEY-mxdana6e"
+                 *         "carefirst": "JOURNEY-mxdb7lk3"
                  *       },
                  *       "displayName": "Sam Example"
                  *     }
@@ -14591,9 +14591,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *       "id": "01a250b4-3861-7055-8d40-f36157e37212",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mxdana6e"
+                     *         "carefirst": "JOURNEY-mxdb7lk3"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -14603,8 +14603,8 @@ export interface operations {
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:16:10.059Z",
-                     *       "updatedAt": "2026-12-07T13:16:10.059Z"
+                     *       "createdAt": "2026-12-07T13:31:57.913Z",
+                     *       "updatedAt": "2026-12-07T13:31:57.913Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -14788,9 +14788,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *       "id": "01a250b4-3861-7055-8d40-f36157e37212",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mxdana6e"
+                     *         "carefirst": "JOURNEY-mxdb7lk3"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam Example",
@@ -14800,8 +14800,8 @@ export interface operations {
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:16:10.059Z",
-                     *       "updatedAt": "2026-12-07T13:16:10.059Z"
+                     *       "createdAt": "2026-12-07T13:31:57.913Z",
+                     *       "updatedAt": "2026-12-07T13:31:57.913Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -14967,9 +14967,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *       "id": "01a250b4-3861-7055-8d40-f36157e37212",
                      *       "externalIds": {
-                     *         "carefirst": "JOURNEY-mxdana6e"
+                     *         "carefirst": "JOURNEY-mxdb7lk3"
                      *       },
                      *       "clientGroup": "learning-disability",
                      *       "displayName": "Sam",
@@ -14979,8 +14979,8 @@ export interface operations {
                      *       "underLegalHold": false,
                      *       "erasedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T13:16:10.059Z",
-                     *       "updatedAt": "2026-12-07T13:16:10.142Z"
+                     *       "createdAt": "2026-12-07T13:31:57.913Z",
+                     *       "updatedAt": "2026-12-07T13:31:57.982Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Person"];
@@ -15224,7 +15224,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *       "recorded": true,
                      *       "sex": "female",
                      *       "ethnicity": "white-british",
@@ -15234,7 +15234,7 @@ export interface operations {
                      *       "primarySupportReason": "learning-disability",
                      *       "ageBand": null,
                      *       "version": 1,
-                     *       "updatedAt": "2026-12-07T13:16:10.155Z"
+                     *       "updatedAt": "2026-12-07T13:31:57.995Z"
                      *     }
                      */
                     "application/json": components["schemas"]["EqualityMonitoring"];
@@ -15403,10 +15403,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *       "recorded": true,
                      *       "version": 1,
-                     *       "updatedAt": "2026-12-07T13:16:10.155Z"
+                     *       "updatedAt": "2026-12-07T13:31:57.995Z"
                      *     }
                      */
                     "application/json": components["schemas"]["RecordedEqualityMonitoring"];
@@ -15641,10 +15641,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "questionnaire": {
-                     *             "id": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
+                     *             "id": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
@@ -16099,8 +16099,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "agreedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T13:16:10.200Z",
-                     *           "updatedAt": "2026-12-07T13:16:10.256Z"
+                     *           "createdAt": "2026-12-07T13:31:58.038Z",
+                     *           "updatedAt": "2026-12-07T13:31:58.100Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -16217,8 +16217,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
-                 *       "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
+                 *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                 *       "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
                  *       "completedWith": [
                  *         "family"
                  *       ],
@@ -16243,10 +16243,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
-                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *       "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *       "questionnaire": {
-                     *         "id": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
+                     *         "id": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -16691,8 +16691,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:16:10.200Z",
-                     *       "updatedAt": "2026-12-07T13:16:10.200Z"
+                     *       "createdAt": "2026-12-07T13:31:58.038Z",
+                     *       "updatedAt": "2026-12-07T13:31:58.038Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -16891,10 +16891,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
-                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *       "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *       "questionnaire": {
-                     *         "id": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
+                     *         "id": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -17349,8 +17349,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T13:16:10.200Z",
-                     *       "updatedAt": "2026-12-07T13:16:10.256Z"
+                     *       "createdAt": "2026-12-07T13:31:58.038Z",
+                     *       "updatedAt": "2026-12-07T13:31:58.100Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -17561,10 +17561,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
-                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *       "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *       "questionnaire": {
-                     *         "id": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
+                     *         "id": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -18019,8 +18019,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "agreedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T13:16:10.200Z",
-                     *       "updatedAt": "2026-12-07T13:16:10.256Z"
+                     *       "createdAt": "2026-12-07T13:31:58.038Z",
+                     *       "updatedAt": "2026-12-07T13:31:58.100Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -18267,10 +18267,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
-                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *       "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *       "questionnaire": {
-                     *         "id": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
+                     *         "id": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -18767,11 +18767,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-12-07T13:16:10.318Z",
+                     *       "submittedAt": "2026-12-07T13:31:58.181Z",
                      *       "agreedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T13:16:10.200Z",
-                     *       "updatedAt": "2026-12-07T13:16:10.318Z"
+                     *       "createdAt": "2026-12-07T13:31:58.038Z",
+                     *       "updatedAt": "2026-12-07T13:31:58.181Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -19001,10 +19001,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
-                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *       "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *       "questionnaire": {
-                     *         "id": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
+                     *         "id": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
@@ -19107,8 +19107,8 @@ export interface operations {
                      *       "moderation": {
                      *         "decision": "agree",
                      *         "amendments": [],
-                     *         "moderatedBy": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
-                     *         "moderatedAt": "2026-12-07T13:16:10.334Z"
+                     *         "moderatedBy": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *         "moderatedAt": "2026-12-07T13:31:58.205Z"
                      *       },
                      *       "eligibility": {
                      *         "eligible": true,
@@ -19509,11 +19509,11 @@ export interface operations {
                      *           }
                      *         ]
                      *       },
-                     *       "submittedAt": "2026-12-07T13:16:10.318Z",
-                     *       "agreedAt": "2026-12-07T13:16:10.334Z",
+                     *       "submittedAt": "2026-12-07T13:31:58.181Z",
+                     *       "agreedAt": "2026-12-07T13:31:58.205Z",
                      *       "version": 4,
-                     *       "createdAt": "2026-12-07T13:16:10.200Z",
-                     *       "updatedAt": "2026-12-07T13:16:10.334Z"
+                     *       "createdAt": "2026-12-07T13:31:58.038Z",
+                     *       "updatedAt": "2026-12-07T13:31:58.205Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Assessment"];
@@ -19765,18 +19765,18 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
-                     *           "assessmentId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *           "id": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "assessmentId": "01a250b4-38da-73c9-a402-181ee5a0b118",
                      *           "status": "indicative",
                      *           "startDate": "2026-12-01",
                      *           "questionnaire": {
-                     *             "id": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
+                     *             "id": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
                      *             "key": "saq",
                      *             "version": 1
                      *           },
                      *           "scheme": {
-                     *             "id": "01a250a5-bda7-745e-a63e-a7be00e03172",
+                     *             "id": "01a250b4-340b-7311-b84f-feb16c365c54",
                      *             "key": "adults",
                      *             "version": 1
                      *           },
@@ -20368,8 +20368,8 @@ export interface operations {
                      *           "agreedAt": null,
                      *           "endDate": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T13:16:10.586Z",
-                     *           "updatedAt": "2026-12-07T13:16:10.586Z"
+                     *           "createdAt": "2026-12-07T13:31:58.423Z",
+                     *           "updatedAt": "2026-12-07T13:31:58.423Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -20486,7 +20486,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "assessmentId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                 *       "assessmentId": "01a250b4-38da-73c9-a402-181ee5a0b118",
                  *       "startDate": "2026-12-01"
                  *     }
                  */
@@ -20508,18 +20508,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
-                     *       "assessmentId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *       "id": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *       "assessmentId": "01a250b4-38da-73c9-a402-181ee5a0b118",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
+                     *         "id": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a250a5-bda7-745e-a63e-a7be00e03172",
+                     *         "id": "01a250b4-340b-7311-b84f-feb16c365c54",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -21111,8 +21111,8 @@ export interface operations {
                      *       "agreedAt": null,
                      *       "endDate": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:16:10.586Z",
-                     *       "updatedAt": "2026-12-07T13:16:10.586Z"
+                     *       "createdAt": "2026-12-07T13:31:58.423Z",
+                     *       "updatedAt": "2026-12-07T13:31:58.423Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -21311,18 +21311,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
-                     *       "assessmentId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *       "id": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *       "assessmentId": "01a250b4-38da-73c9-a402-181ee5a0b118",
                      *       "status": "indicative",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
+                     *         "id": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a250a5-bda7-745e-a63e-a7be00e03172",
+                     *         "id": "01a250b4-340b-7311-b84f-feb16c365c54",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -21914,8 +21914,8 @@ export interface operations {
                      *       "agreedAt": null,
                      *       "endDate": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:16:10.586Z",
-                     *       "updatedAt": "2026-12-07T13:16:10.586Z"
+                     *       "createdAt": "2026-12-07T13:31:58.423Z",
+                     *       "updatedAt": "2026-12-07T13:31:58.423Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -22083,18 +22083,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
-                     *       "assessmentId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *       "id": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *       "assessmentId": "01a250b4-38da-73c9-a402-181ee5a0b118",
                      *       "status": "ended",
                      *       "startDate": "2026-12-01",
                      *       "questionnaire": {
-                     *         "id": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
+                     *         "id": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
                      *         "key": "saq",
                      *         "version": 1
                      *       },
                      *       "scheme": {
-                     *         "id": "01a250a5-bda7-745e-a63e-a7be00e03172",
+                     *         "id": "01a250b4-340b-7311-b84f-feb16c365c54",
                      *         "key": "adults",
                      *         "version": 1
                      *       },
@@ -22683,11 +22683,11 @@ export interface operations {
                      *         }
                      *       ],
                      *       "contributionCollection": null,
-                     *       "agreedAt": "2026-12-07T13:16:10.845Z",
+                     *       "agreedAt": "2026-12-07T13:31:58.653Z",
                      *       "endDate": "2027-09-30",
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T13:16:10.586Z",
-                     *       "updatedAt": "2026-12-07T13:16:11.772Z"
+                     *       "createdAt": "2026-12-07T13:31:58.423Z",
+                     *       "updatedAt": "2026-12-07T13:31:59.553Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Budget"];
@@ -22934,7 +22934,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250a5-c325-73b8-b2f0-5e4c1735515a",
+                     *           "id": "01a250b4-39c3-70f7-ba6e-d455abe9c83b",
                      *           "version": 1,
                      *           "shipped": false,
                      *           "name": "Charging policy 2027/28",
@@ -23000,7 +23000,7 @@ export interface operations {
                      *             "minimumWeeklyChargePence": 0,
                      *             "arrangementFeePence": 0
                      *           },
-                     *           "createdAt": "2026-12-07T13:16:10.401Z"
+                     *           "createdAt": "2026-12-07T13:31:58.265Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -23143,7 +23143,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c325-73b8-b2f0-5e4c1735515a",
+                     *       "id": "01a250b4-39c3-70f7-ba6e-d455abe9c83b",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -23209,7 +23209,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-12-07T13:16:10.401Z"
+                     *       "createdAt": "2026-12-07T13:31:58.265Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -23392,7 +23392,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c325-73b8-b2f0-5e4c1735515a",
+                     *       "id": "01a250b4-39c3-70f7-ba6e-d455abe9c83b",
                      *       "version": 1,
                      *       "shipped": false,
                      *       "name": "Charging policy 2027/28",
@@ -23458,7 +23458,7 @@ export interface operations {
                      *         "minimumWeeklyChargePence": 0,
                      *         "arrangementFeePence": 0
                      *       },
-                     *       "createdAt": "2026-12-07T13:16:10.401Z"
+                     *       "createdAt": "2026-12-07T13:31:58.265Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ChargingPolicy"];
@@ -23618,19 +23618,19 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250a5-c2fa-708f-9538-28c35ff6cbc8",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "id": "01a250b4-398f-75b3-9819-653cca71ca08",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "effectiveFrom": "2026-04-01",
                      *           "method": "entered",
                      *           "weeklyContributionPence": 1500,
                      *           "calculation": null,
                      *           "chargingPolicy": null,
                      *           "notes": null,
-                     *           "createdAt": "2026-12-07T13:16:10.361Z"
+                     *           "createdAt": "2026-12-07T13:31:58.222Z"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c39d-74c0-94f7-a73f94f2c972",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "id": "01a250b4-3a19-7706-8a76-dbaa4176774c",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "effectiveFrom": "2027-04-01",
                      *           "method": "calculated",
                      *           "weeklyContributionPence": 10035,
@@ -23786,12 +23786,12 @@ export interface operations {
                      *             }
                      *           },
                      *           "chargingPolicy": {
-                     *             "id": "01a250a5-c325-73b8-b2f0-5e4c1735515a",
+                     *             "id": "01a250b4-39c3-70f7-ba6e-d455abe9c83b",
                      *             "version": 1,
                      *             "name": "Charging policy 2027/28"
                      *           },
                      *           "notes": null,
-                     *           "createdAt": "2026-12-07T13:16:10.520Z"
+                     *           "createdAt": "2026-12-07T13:31:58.356Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -23963,15 +23963,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c2fa-708f-9538-28c35ff6cbc8",
-                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *       "id": "01a250b4-398f-75b3-9819-653cca71ca08",
+                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *       "effectiveFrom": "2026-04-01",
                      *       "method": "entered",
                      *       "weeklyContributionPence": 1500,
                      *       "calculation": null,
                      *       "chargingPolicy": null,
                      *       "notes": null,
-                     *       "createdAt": "2026-12-07T13:16:10.361Z"
+                     *       "createdAt": "2026-12-07T13:31:58.222Z"
                      *     }
                      */
                     "application/json": components["schemas"]["FinancialAssessment"];
@@ -24194,9 +24194,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
-                     *           "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *           "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "status": "draft",
                      *           "stage": null,
                      *           "outcomes": [
@@ -24379,8 +24379,8 @@ export interface operations {
                      *           "submittedAt": null,
                      *           "decidedAt": null,
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T13:16:10.694Z",
-                     *           "updatedAt": "2026-12-07T13:16:10.741Z",
+                     *           "createdAt": "2026-12-07T13:31:58.520Z",
+                     *           "updatedAt": "2026-12-07T13:31:58.560Z",
                      *           "healthySafeAndWell": "My PA checks my medication daily"
                      *         }
                      *       ],
@@ -24498,7 +24498,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                 *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                  *       "outcomes": [
                  *         {
                  *           "key": "home",
@@ -24567,9 +24567,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
-                     *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *       "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -24752,8 +24752,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:16:10.694Z",
-                     *       "updatedAt": "2026-12-07T13:16:10.694Z",
+                     *       "createdAt": "2026-12-07T13:31:58.520Z",
+                     *       "updatedAt": "2026-12-07T13:31:58.520Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -24953,9 +24953,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
-                     *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *       "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -25138,8 +25138,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T13:16:10.694Z",
-                     *       "updatedAt": "2026-12-07T13:16:10.741Z",
+                     *       "createdAt": "2026-12-07T13:31:58.520Z",
+                     *       "updatedAt": "2026-12-07T13:31:58.560Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -25353,9 +25353,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
-                     *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *       "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *       "status": "draft",
                      *       "stage": null,
                      *       "outcomes": [
@@ -25538,8 +25538,8 @@ export interface operations {
                      *       "submittedAt": null,
                      *       "decidedAt": null,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T13:16:10.694Z",
-                     *       "updatedAt": "2026-12-07T13:16:10.741Z",
+                     *       "createdAt": "2026-12-07T13:31:58.520Z",
+                     *       "updatedAt": "2026-12-07T13:31:58.560Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -25787,9 +25787,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
-                     *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *       "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *       "status": "submitted",
                      *       "stage": "coordinator",
                      *       "outcomes": [
@@ -25969,11 +25969,11 @@ export interface operations {
                      *       ],
                      *       "exception": null,
                      *       "decisions": [],
-                     *       "submittedAt": "2026-12-07T13:16:10.791Z",
+                     *       "submittedAt": "2026-12-07T13:31:58.603Z",
                      *       "decidedAt": null,
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T13:16:10.694Z",
-                     *       "updatedAt": "2026-12-07T13:16:10.791Z",
+                     *       "createdAt": "2026-12-07T13:31:58.520Z",
+                     *       "updatedAt": "2026-12-07T13:31:58.603Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -26205,9 +26205,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
-                     *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *       "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *       "status": "submitted",
                      *       "stage": "team-manager",
                      *       "outcomes": [
@@ -26388,22 +26388,22 @@ export interface operations {
                      *       "exception": null,
                      *       "decisions": [
                      *         {
-                     *           "id": "01a250a5-c4ba-72f5-a1ad-c57a8298ff35",
+                     *           "id": "01a250b4-3b1b-7530-bf52-531165267ff8",
                      *           "stage": "coordinator",
                      *           "outcome": "approve",
                      *           "reasons": "Approved at coordinator: meets the outcomes",
                      *           "planVersion": 3,
-                     *           "decidedBy": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *           "decidedBy": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
                      *           "actorName": "coordinator-1",
                      *           "checklistReasons": null,
-                     *           "decidedAt": "2026-12-07T13:16:10.802Z"
+                     *           "decidedAt": "2026-12-07T13:31:58.613Z"
                      *         }
                      *       ],
-                     *       "submittedAt": "2026-12-07T13:16:10.791Z",
+                     *       "submittedAt": "2026-12-07T13:31:58.603Z",
                      *       "decidedAt": null,
                      *       "version": 4,
-                     *       "createdAt": "2026-12-07T13:16:10.694Z",
-                     *       "updatedAt": "2026-12-07T13:16:10.811Z",
+                     *       "createdAt": "2026-12-07T13:31:58.520Z",
+                     *       "updatedAt": "2026-12-07T13:31:58.620Z",
                      *       "healthySafeAndWell": "My PA checks my medication daily"
                      *     }
                      */
@@ -26647,10 +26647,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *       "status": "agreed",
                      *       "agreement": {
-                     *         "id": "01a250a5-c4e0-74f9-84b1-a419d4a7a9e8",
+                     *         "id": "01a250b4-3b42-7477-8d78-3ca29edeb0b9",
                      *         "startDate": "2026-12-01",
                      *         "frequency": "monthly",
                      *         "collection": "net",
@@ -26658,7 +26658,7 @@ export interface operations {
                      *         "grossAnnualPence": 4027500,
                      *         "contributionAnnualPence": 78000,
                      *         "netAnnualPence": 3949500,
-                     *         "financialAssessmentId": "01a250a5-c2fa-708f-9538-28c35ff6cbc8"
+                     *         "financialAssessmentId": "01a250b4-398f-75b3-9819-653cca71ca08"
                      *       },
                      *       "balancePence": 329125,
                      *       "councilPaidPence": 329125,
@@ -26692,11 +26692,11 @@ export interface operations {
                      *           "status": "paid",
                      *           "payments": [
                      *             {
-                     *               "transactionId": "01a250a5-c589-763f-9441-1810e155b7b1",
+                     *               "transactionId": "01a250b4-3be7-744f-9054-2f69a21824bf",
                      *               "amountPence": 329125
                      *             }
                      *           ],
-                     *           "paidBy": "01a250a5-c589-763f-9441-1810e155b7b1"
+                     *           "paidBy": "01a250b4-3be7-744f-9054-2f69a21824bf"
                      *         },
                      *         {
                      *           "funder": "council",
@@ -26811,8 +26811,8 @@ export interface operations {
                      *       ],
                      *       "transactions": [
                      *         {
-                     *           "id": "01a250a5-c589-763f-9441-1810e155b7b1",
-                     *           "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *           "id": "01a250b4-3be7-744f-9054-2f69a21824bf",
+                     *           "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *           "kind": "council-payment",
                      *           "funder": "council",
                      *           "direction": "in",
@@ -26825,8 +26825,8 @@ export interface operations {
                      *           "reversesTransactionId": null,
                      *           "reversedBy": null,
                      *           "description": "Payment run 2026-12-01",
-                     *           "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
-                     *           "createdAt": "2026-12-07T13:16:11.013Z"
+                     *           "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *           "createdAt": "2026-12-07T13:31:58.818Z"
                      *         }
                      *       ]
                      *     }
@@ -27000,8 +27000,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c5b9-77a7-94e3-f47e952b48be",
-                     *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *       "id": "01a250b4-3c1b-77ec-9361-feed51d08a2d",
+                     *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *       "kind": "council-payment",
                      *       "funder": "council",
                      *       "direction": "in",
@@ -27014,8 +27014,8 @@ export interface operations {
                      *       "reversesTransactionId": null,
                      *       "reversedBy": null,
                      *       "description": null,
-                     *       "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
-                     *       "createdAt": "2026-12-07T13:16:11.060Z"
+                     *       "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *       "createdAt": "2026-12-07T13:31:58.870Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Transaction"];
@@ -27219,7 +27219,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                 *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                  *       "termsVersion": "2026-04",
                  *       "holder": {
                  *         "type": "person"
@@ -27250,9 +27250,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c536-710f-972d-ec014541cefb",
-                     *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *       "id": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
+                     *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *       "status": "active",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -27270,7 +27270,7 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:16:10.931Z"
+                     *       "createdAt": "2026-12-07T13:31:58.740Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -27454,9 +27454,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c536-710f-972d-ec014541cefb",
-                     *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *       "id": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
+                     *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *       "status": "active",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -27474,8 +27474,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a250a5-c641-72d3-a842-b662e24fe72a",
-                     *           "agreementId": "01a250a5-c536-710f-972d-ec014541cefb",
+                     *           "id": "01a250b4-3ca1-7131-83c2-64da74d9ab4c",
+                     *           "agreementId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -27586,11 +27586,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T13:16:11.197Z"
+                     *           "createdAt": "2026-12-07T13:31:59.005Z"
                      *         }
                      *       ],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:16:10.931Z"
+                     *       "createdAt": "2026-12-07T13:31:58.740Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -27757,9 +27757,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c536-710f-972d-ec014541cefb",
-                     *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *       "id": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
+                     *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *       "status": "suspended",
                      *       "terms": {
                      *         "version": "2026-04",
@@ -27777,8 +27777,8 @@ export interface operations {
                      *       "acceptedBy": "The person, with their sister",
                      *       "returns": [
                      *         {
-                     *           "id": "01a250a5-c641-72d3-a842-b662e24fe72a",
-                     *           "agreementId": "01a250a5-c536-710f-972d-ec014541cefb",
+                     *           "id": "01a250b4-3ca1-7131-83c2-64da74d9ab4c",
+                     *           "agreementId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
                      *           "periodFrom": "2026-12-01",
                      *           "periodTo": "2026-12-31",
                      *           "statement": {
@@ -27889,11 +27889,11 @@ export interface operations {
                      *               "unit": "count"
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T13:16:11.197Z"
+                     *           "createdAt": "2026-12-07T13:31:59.005Z"
                      *         }
                      *       ],
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T13:16:10.931Z"
+                     *       "createdAt": "2026-12-07T13:31:58.740Z"
                      *     }
                      */
                     "application/json": components["schemas"]["DirectPaymentAgreement"];
@@ -28141,8 +28141,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c641-72d3-a842-b662e24fe72a",
-                     *       "agreementId": "01a250a5-c536-710f-972d-ec014541cefb",
+                     *       "id": "01a250b4-3ca1-7131-83c2-64da74d9ab4c",
+                     *       "agreementId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2026-12-31",
                      *       "statement": {
@@ -28253,7 +28253,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T13:16:11.197Z"
+                     *       "createdAt": "2026-12-07T13:31:59.005Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AccountReturn"];
@@ -28480,7 +28480,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c65f-72d3-b4d5-0ca57ee23d9f",
+                     *       "id": "01a250b4-3cc2-74fb-b83f-52663864e0ca",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -28490,7 +28490,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a250a5-c536-710f-972d-ec014541cefb",
+                     *           "agreementId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -28530,7 +28530,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T13:16:11.227Z"
+                     *       "createdAt": "2026-12-07T13:31:59.039Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -28698,7 +28698,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c65f-72d3-b4d5-0ca57ee23d9f",
+                     *       "id": "01a250b4-3cc2-74fb-b83f-52663864e0ca",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -28708,7 +28708,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a250a5-c536-710f-972d-ec014541cefb",
+                     *           "agreementId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -28748,7 +28748,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T13:16:11.227Z"
+                     *       "createdAt": "2026-12-07T13:31:59.039Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -28892,7 +28892,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "agreementId": "01a250a5-c536-710f-972d-ec014541cefb",
+                 *       "agreementId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
                  *       "outcome": "satisfactory",
                  *       "notes": "Statement and card records agree"
                  *     }
@@ -28912,7 +28912,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c65f-72d3-b4d5-0ca57ee23d9f",
+                     *       "id": "01a250b4-3cc2-74fb-b83f-52663864e0ca",
                      *       "periodFrom": "2026-12-01",
                      *       "periodTo": "2027-02-28",
                      *       "rule": {
@@ -28922,7 +28922,7 @@ export interface operations {
                      *       },
                      *       "accounts": [
                      *         {
-                     *           "agreementId": "01a250a5-c536-710f-972d-ec014541cefb",
+                     *           "agreementId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
                      *           "reasons": [
                      *             "random",
                      *             "high-balance"
@@ -28933,7 +28933,7 @@ export interface operations {
                      *           "notes": "Statement and card records agree",
                      *           "recoveryPence": null,
                      *           "recoveryTransactionId": null,
-                     *           "decidedAt": "2026-12-07T13:16:11.256Z"
+                     *           "decidedAt": "2026-12-07T13:31:59.068Z"
                      *         }
                      *       ],
                      *       "explanation": [
@@ -28962,7 +28962,7 @@ export interface operations {
                      *           "unit": "count"
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T13:16:11.227Z"
+                     *       "createdAt": "2026-12-07T13:31:59.039Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditSample"];
@@ -29201,7 +29201,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c54f-73c5-9897-864533495510",
+                     *       "id": "01a250b4-3baf-74f6-bbb3-f23dac4c34fb",
                      *       "runDate": "2026-11-30",
                      *       "status": "prepared",
                      *       "payments": 0,
@@ -29235,11 +29235,11 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a250a5-c54f-73c5-9897-864533495510/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a250a5-c54f-73c5-9897-864533495510/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a250b4-3baf-74f6-bbb3-f23dac4c34fb/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a250b4-3baf-74f6-bbb3-f23dac4c34fb/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
-                     *       "createdAt": "2026-12-07T13:16:10.952Z",
+                     *       "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *       "createdAt": "2026-12-07T13:31:58.759Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
                      *       "cancelledAt": null,
@@ -29427,7 +29427,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c573-77f0-a3a2-62caf2215732",
+                     *       "id": "01a250b4-3bcc-7752-9f27-c2f288a390cc",
                      *       "runDate": "2026-12-01",
                      *       "status": "prepared",
                      *       "payments": 1,
@@ -29461,11 +29461,11 @@ export interface operations {
                      *         "amountPence": 329125
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a250a5-c573-77f0-a3a2-62caf2215732/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a250a5-c573-77f0-a3a2-62caf2215732/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a250b4-3bcc-7752-9f27-c2f288a390cc/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a250b4-3bcc-7752-9f27-c2f288a390cc/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
-                     *       "createdAt": "2026-12-07T13:16:10.989Z",
+                     *       "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *       "createdAt": "2026-12-07T13:31:58.788Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
                      *       "cancelledAt": null,
@@ -29624,9 +29624,9 @@ export interface operations {
                 content: {
                     /**
                      * @example record,run_id,run_date,payee_kind,payee_reference,payee_name,budget_id,person_id,instalment_number,due_date,count,amount_pence
-                     *     payment,01a250a5-c573-77f0-a3a2-62caf2215732,2026-12-01,direct-payment,DB-CARD-0001,Sam,01a250a5-c3de-7041-8417-a40d03f5c90a,01a250a5-c1d8-74c7-aba4-c448986b0e91,1,2026-12-01,1,329125
-                     *     payee-total,01a250a5-c573-77f0-a3a2-62caf2215732,2026-12-01,direct-payment,DB-CARD-0001,Sam,,,,,1,329125
-                     *     control,01a250a5-c573-77f0-a3a2-62caf2215732,2026-12-01,,,,,,,,1,329125
+                     *     payment,01a250b4-3bcc-7752-9f27-c2f288a390cc,2026-12-01,direct-payment,DB-CARD-0001,Sam,01a250b4-3a5a-76c4-b750-266573d0833f,01a250b4-3861-7055-8d40-f36157e37212,1,2026-12-01,1,329125
+                     *     payee-total,01a250b4-3bcc-7752-9f27-c2f288a390cc,2026-12-01,direct-payment,DB-CARD-0001,Sam,,,,,1,329125
+                     *     control,01a250b4-3bcc-7752-9f27-c2f288a390cc,2026-12-01,,,,,,,,1,329125
                      */
                     "text/csv": string;
                     "text/plain": string;
@@ -29810,7 +29810,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c573-77f0-a3a2-62caf2215732",
+                     *       "id": "01a250b4-3bcc-7752-9f27-c2f288a390cc",
                      *       "runDate": "2026-12-01",
                      *       "status": "confirmed",
                      *       "payments": 1,
@@ -29844,13 +29844,13 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a250a5-c573-77f0-a3a2-62caf2215732/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a250a5-c573-77f0-a3a2-62caf2215732/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a250b4-3bcc-7752-9f27-c2f288a390cc/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a250b4-3bcc-7752-9f27-c2f288a390cc/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
-                     *       "createdAt": "2026-12-07T13:16:10.989Z",
-                     *       "confirmedBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
-                     *       "confirmedAt": "2026-12-07T13:16:11.024Z",
+                     *       "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *       "createdAt": "2026-12-07T13:31:58.788Z",
+                     *       "confirmedBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *       "confirmedAt": "2026-12-07T13:31:58.832Z",
                      *       "cancelledAt": null,
                      *       "version": 3
                      *     }
@@ -30021,7 +30021,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c54f-73c5-9897-864533495510",
+                     *       "id": "01a250b4-3baf-74f6-bbb3-f23dac4c34fb",
                      *       "runDate": "2026-11-30",
                      *       "status": "cancelled",
                      *       "payments": 0,
@@ -30055,14 +30055,14 @@ export interface operations {
                      *         "amountPence": 0
                      *       },
                      *       "files": {
-                     *         "csv": "/v1/payment-runs/01a250a5-c54f-73c5-9897-864533495510/file?format=csv",
-                     *         "bacs": "/v1/payment-runs/01a250a5-c54f-73c5-9897-864533495510/file?format=bacs"
+                     *         "csv": "/v1/payment-runs/01a250b4-3baf-74f6-bbb3-f23dac4c34fb/file?format=csv",
+                     *         "bacs": "/v1/payment-runs/01a250b4-3baf-74f6-bbb3-f23dac4c34fb/file?format=bacs"
                      *       },
-                     *       "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
-                     *       "createdAt": "2026-12-07T13:16:10.952Z",
+                     *       "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *       "createdAt": "2026-12-07T13:31:58.759Z",
                      *       "confirmedBy": null,
                      *       "confirmedAt": null,
-                     *       "cancelledAt": "2026-12-07T13:16:10.978Z",
+                     *       "cancelledAt": "2026-12-07T13:31:58.783Z",
                      *       "version": 2
                      *     }
                      */
@@ -30238,10 +30238,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250a5-c751-74ab-8999-ac6a261a9c38",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "id": "01a250b4-3daa-741c-8825-c81d185e8a9e",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "subject": "budget",
-                     *           "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *           "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *           "planId": null,
                      *           "decisionId": null,
                      *           "lodgedBy": "person",
@@ -30249,8 +30249,8 @@ export interface operations {
                      *           "status": "lodged",
                      *           "decision": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T13:16:11.472Z",
-                     *           "updatedAt": "2026-12-07T13:16:11.472Z"
+                     *           "createdAt": "2026-12-07T13:31:59.273Z",
+                     *           "updatedAt": "2026-12-07T13:31:59.273Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -30368,7 +30368,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "subject": "budget",
-                 *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                 *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                  *       "reason": "My night-time needs are not counted"
                  *     }
                  */
@@ -30390,10 +30390,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c751-74ab-8999-ac6a261a9c38",
-                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *       "id": "01a250b4-3daa-741c-8825-c81d185e8a9e",
+                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *       "subject": "budget",
-                     *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -30401,8 +30401,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:16:11.472Z",
-                     *       "updatedAt": "2026-12-07T13:16:11.472Z"
+                     *       "createdAt": "2026-12-07T13:31:59.273Z",
+                     *       "updatedAt": "2026-12-07T13:31:59.273Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -30601,10 +30601,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c751-74ab-8999-ac6a261a9c38",
-                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *       "id": "01a250b4-3daa-741c-8825-c81d185e8a9e",
+                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *       "subject": "budget",
-                     *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -30612,8 +30612,8 @@ export interface operations {
                      *       "status": "lodged",
                      *       "decision": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:16:11.472Z",
-                     *       "updatedAt": "2026-12-07T13:16:11.472Z"
+                     *       "createdAt": "2026-12-07T13:31:59.273Z",
+                     *       "updatedAt": "2026-12-07T13:31:59.273Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -30780,10 +30780,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c751-74ab-8999-ac6a261a9c38",
-                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *       "id": "01a250b4-3daa-741c-8825-c81d185e8a9e",
+                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *       "subject": "budget",
-                     *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *       "planId": null,
                      *       "decisionId": null,
                      *       "lodgedBy": "person",
@@ -30793,12 +30793,12 @@ export interface operations {
                      *         "outcome": "not-upheld",
                      *         "reasons": "Night-time needs are counted in section 4",
                      *         "agreedAnnualPence": null,
-                     *         "decidedBy": "key:01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
-                     *         "decidedAt": "2026-12-07T13:16:11.508Z"
+                     *         "decidedBy": "key:01a250b4-3709-7659-af87-904cbf1a49ec",
+                     *         "decidedAt": "2026-12-07T13:31:59.301Z"
                      *       },
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T13:16:11.472Z",
-                     *       "updatedAt": "2026-12-07T13:16:11.508Z"
+                     *       "createdAt": "2026-12-07T13:31:59.273Z",
+                     *       "updatedAt": "2026-12-07T13:31:59.301Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Appeal"];
@@ -31054,9 +31054,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250a5-c4e7-71a8-bc2a-2ab06374c021",
-                     *           "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "id": "01a250b4-3b47-72c8-aa0b-9cc31dab9175",
+                     *           "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "kind": "first",
                      *           "dueDate": "2026-12-29",
                      *           "repeatEveryMonths": null,
@@ -31066,13 +31066,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T13:16:10.838Z",
-                     *           "updatedAt": "2026-12-07T13:16:10.838Z"
+                     *           "createdAt": "2026-12-07T13:31:58.646Z",
+                     *           "updatedAt": "2026-12-07T13:31:58.646Z"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
-                     *           "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "id": "01a250b4-3b47-72c9-bacb-1966ccc60406",
+                     *           "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "kind": "annual",
                      *           "dueDate": "2027-12-01",
                      *           "repeatEveryMonths": null,
@@ -31082,13 +31082,13 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T13:16:10.838Z",
-                     *           "updatedAt": "2026-12-07T13:16:10.838Z"
+                     *           "createdAt": "2026-12-07T13:31:58.646Z",
+                     *           "updatedAt": "2026-12-07T13:31:58.646Z"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c524-7683-95b7-b689197076ef",
-                     *           "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "id": "01a250b4-3b88-7321-91f8-1644087ebe80",
+                     *           "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "kind": "interim",
                      *           "dueDate": "2027-04-01",
                      *           "repeatEveryMonths": null,
@@ -31098,8 +31098,8 @@ export interface operations {
                      *           "clawback": null,
                      *           "completedAt": null,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T13:16:10.907Z",
-                     *           "updatedAt": "2026-12-07T13:16:10.907Z"
+                     *           "createdAt": "2026-12-07T13:31:58.717Z",
+                     *           "updatedAt": "2026-12-07T13:31:58.717Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -31217,7 +31217,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                 *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                  *       "kind": "interim",
                  *       "dueDate": "2027-03-01"
                  *     }
@@ -31240,9 +31240,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c6d1-7104-b4bf-6312313f43a9",
-                     *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *       "id": "01a250b4-3d2f-74c0-a4c9-8400252d7904",
+                     *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *       "kind": "interim",
                      *       "dueDate": "2027-03-01",
                      *       "repeatEveryMonths": null,
@@ -31252,8 +31252,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:16:11.343Z",
-                     *       "updatedAt": "2026-12-07T13:16:11.343Z"
+                     *       "createdAt": "2026-12-07T13:31:59.150Z",
+                     *       "updatedAt": "2026-12-07T13:31:59.150Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -31437,9 +31437,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c524-7683-95b7-b689197076ef",
-                     *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *       "id": "01a250b4-3b88-7321-91f8-1644087ebe80",
+                     *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -31449,8 +31449,8 @@ export interface operations {
                      *       "clawback": null,
                      *       "completedAt": null,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:16:10.907Z",
-                     *       "updatedAt": "2026-12-07T13:16:10.907Z"
+                     *       "createdAt": "2026-12-07T13:31:58.717Z",
+                     *       "updatedAt": "2026-12-07T13:31:58.717Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -31628,9 +31628,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c524-7683-95b7-b689197076ef",
-                     *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *       "id": "01a250b4-3b88-7321-91f8-1644087ebe80",
+                     *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *       "kind": "interim",
                      *       "dueDate": "2027-04-01",
                      *       "repeatEveryMonths": null,
@@ -31662,10 +31662,10 @@ export interface operations {
                      *         "reassessmentId": null
                      *       },
                      *       "clawback": null,
-                     *       "completedAt": "2026-12-07T13:16:11.396Z",
+                     *       "completedAt": "2026-12-07T13:31:59.201Z",
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T13:16:10.907Z",
-                     *       "updatedAt": "2026-12-07T13:16:11.396Z"
+                     *       "createdAt": "2026-12-07T13:31:58.717Z",
+                     *       "updatedAt": "2026-12-07T13:31:59.201Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -31924,9 +31924,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
-                     *       "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *       "id": "01a250b4-3b47-72c9-bacb-1966ccc60406",
+                     *       "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *       "kind": "annual",
                      *       "dueDate": "2027-12-01",
                      *       "repeatEveryMonths": null,
@@ -32068,10 +32068,10 @@ export interface operations {
                      *           "decision": "reduce",
                      *           "amountPence": 1577576,
                      *           "reason": "A replacement hoist is due next month",
-                     *           "decidedBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
-                     *           "decidedAt": "2026-12-07T13:16:11.451Z",
+                     *           "decidedBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *           "decidedAt": "2026-12-07T13:31:59.256Z",
                      *           "transactionIds": [
-                     *             "01a250a5-c73a-71e4-8792-6b15b7e1fd44"
+                     *             "01a250b4-3d97-76d7-bcf5-959650065bf1"
                      *           ]
                      *         },
                      *         "weeksPerYear": 52,
@@ -32079,10 +32079,10 @@ export interface operations {
                      *         "funders": [],
                      *         "totalClawbackPence": 3155153
                      *       },
-                     *       "completedAt": "2026-12-07T13:16:11.421Z",
+                     *       "completedAt": "2026-12-07T13:31:59.226Z",
                      *       "version": 3,
-                     *       "createdAt": "2026-12-07T13:16:10.838Z",
-                     *       "updatedAt": "2026-12-07T13:16:11.451Z"
+                     *       "createdAt": "2026-12-07T13:31:58.646Z",
+                     *       "updatedAt": "2026-12-07T13:31:59.257Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Review"];
@@ -32326,26 +32326,26 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "budget",
-                     *       "id": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *       "id": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
                      *         "questionnaire": "saq v1",
-                     *         "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
+                     *         "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
                      *         "scheme": "adults v1",
-                     *         "schemeId": "01a250a5-bda7-745e-a63e-a7be00e03172"
+                     *         "schemeId": "01a250b4-340b-7311-b84f-feb16c365c54"
                      *       },
                      *       "checks": [
                      *         {
                      *           "figure": "schemeId",
-                     *           "stored": "01a250a5-bda7-745e-a63e-a7be00e03172",
-                     *           "recomputed": "01a250a5-bda7-745e-a63e-a7be00e03172",
+                     *           "stored": "01a250b4-340b-7311-b84f-feb16c365c54",
+                     *           "recomputed": "01a250b4-340b-7311-b84f-feb16c365c54",
                      *           "matches": true
                      *         },
                      *         {
                      *           "figure": "questionnaireId",
-                     *           "stored": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
-                     *           "recomputed": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
+                     *           "stored": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
+                     *           "recomputed": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
                      *           "matches": true
                      *         },
                      *         {
@@ -32604,11 +32604,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "financial-assessment",
-                     *       "id": "01a250a5-c39d-74c0-94f7-a73f94f2c972",
+                     *       "id": "01a250b4-3a19-7706-8a76-dbaa4176774c",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
-                     *         "chargingPolicyId": "01a250a5-c325-73b8-b2f0-5e4c1735515a",
+                     *         "chargingPolicyId": "01a250b4-39c3-70f7-ba6e-d455abe9c83b",
                      *         "chargingPolicyVersion": 1,
                      *         "chargingPolicy": "Charging policy 2027/28"
                      *       },
@@ -32795,7 +32795,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "kind": "clawback",
-                     *       "id": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
+                     *       "id": "01a250b4-3b47-72c9-bacb-1966ccc60406",
                      *       "status": "matches",
                      *       "matches": true,
                      *       "basis": {
@@ -35256,52 +35256,52 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250a5-bdcc-7663-961d-4d56319a933f",
+                     *           "id": "01a250b4-3439-7595-a70f-68d25f85378f",
                      *           "seq": 1,
                      *           "type": "council.created",
                      *           "entityType": "council",
-                     *           "entityId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *           "occurredAt": "2026-12-07T13:16:08.933Z",
+                     *           "entityId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *           "occurredAt": "2026-12-07T13:31:56.729Z",
                      *           "data": {
-                     *             "id": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "id": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
                      *             "name": "Demo Borough"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250a5-bdcc-7664-a8e8-f42c45ce5cbc",
+                     *           "id": "01a250b4-343a-76b5-8ecf-0eec26ef587c",
                      *           "seq": 2,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
-                     *           "occurredAt": "2026-12-07T13:16:08.933Z",
+                     *           "entityId": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
+                     *           "occurredAt": "2026-12-07T13:31:56.729Z",
                      *           "data": {
-                     *             "id": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
+                     *             "id": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
                      *             "key": "saq",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250a5-bdcc-7665-8687-d40ea1718e12",
+                     *           "id": "01a250b4-343a-76b6-9754-890ab3ac4a27",
                      *           "seq": 3,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a250a5-bda7-745e-a63e-a7be00e03172",
-                     *           "occurredAt": "2026-12-07T13:16:08.933Z",
+                     *           "entityId": "01a250b4-340b-7311-b84f-feb16c365c54",
+                     *           "occurredAt": "2026-12-07T13:31:56.729Z",
                      *           "data": {
-                     *             "id": "01a250a5-bda7-745e-a63e-a7be00e03172",
+                     *             "id": "01a250b4-340b-7311-b84f-feb16c365c54",
                      *             "key": "adults",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250a5-c066-7253-a004-21570ac69d48",
+                     *           "id": "01a250b4-36d7-71a4-9864-0b1fca2521fe",
                      *           "seq": 4,
                      *           "type": "council.updated",
                      *           "entityType": "council",
-                     *           "entityId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *           "occurredAt": "2026-12-07T13:16:09.693Z",
+                     *           "entityId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *           "occurredAt": "2026-12-07T13:31:57.519Z",
                      *           "data": {
-                     *             "id": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *             "id": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
                      *             "name": "Demo Borough",
                      *             "version": 2,
                      *             "settings": {
@@ -35320,7 +35320,7 @@ export interface operations {
                      *                   }
                      *                 ],
                      *                 "publishedSchemeIds": [
-                     *                   "01a250a5-bda7-745e-a63e-a7be00e03172"
+                     *                   "01a250b4-340b-7311-b84f-feb16c365c54"
                      *                 ],
                      *                 "seniorResponsibleOwner": "Director of Adult Social Services"
                      *               },
@@ -35333,152 +35333,152 @@ export interface operations {
                      *               "firstReviewAfterWeeks": 4,
                      *               "contributionCollection": "net"
                      *             },
-                     *             "createdAt": "2026-12-07T13:16:08.933Z"
+                     *             "createdAt": "2026-12-07T13:31:56.729Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250a5-c070-7113-957a-ae3ad4e38a83",
+                     *           "id": "01a250b4-36ed-7337-afa1-15ad1ee56ac7",
                      *           "seq": 5,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a250a5-c06e-77d3-8a6f-a768783da619",
-                     *           "occurredAt": "2026-12-07T13:16:09.710Z",
+                     *           "entityId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *           "occurredAt": "2026-12-07T13:31:57.542Z",
                      *           "data": {
-                     *             "id": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "id": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "name": "Care coordinators",
                      *             "roles": [
                      *               "assessor"
                      *             ],
-                     *             "createdAt": "2026-12-07T13:16:09.710Z",
+                     *             "createdAt": "2026-12-07T13:31:57.542Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250a5-c083-7018-9e57-32991d4f829b",
+                     *           "id": "01a250b4-36fc-7327-923b-097ed930d8db",
                      *           "seq": 6,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a250a5-c081-71fb-a255-ea704ff69229",
-                     *           "occurredAt": "2026-12-07T13:16:09.729Z",
+                     *           "entityId": "01a250b4-36fa-70b4-a96f-bda83233b4a8",
+                     *           "occurredAt": "2026-12-07T13:31:57.561Z",
                      *           "data": {
-                     *             "id": "01a250a5-c081-71fb-a255-ea704ff69229",
+                     *             "id": "01a250b4-36fa-70b4-a96f-bda83233b4a8",
                      *             "name": "Team managers",
                      *             "roles": [
                      *               "team-manager"
                      *             ],
-                     *             "createdAt": "2026-12-07T13:16:09.729Z",
+                     *             "createdAt": "2026-12-07T13:31:57.561Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250a5-c090-70ed-97a0-a6850fc6de45",
+                     *           "id": "01a250b4-3710-77a3-b7c1-bf8bbffcafce",
                      *           "seq": 7,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
-                     *           "occurredAt": "2026-12-07T13:16:09.738Z",
+                     *           "entityId": "01a250b4-3709-7659-af87-904cbf1a49ec",
+                     *           "occurredAt": "2026-12-07T13:31:57.577Z",
                      *           "data": {
-                     *             "id": "01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
+                     *             "id": "01a250b4-3709-7659-af87-904cbf1a49ec",
                      *             "name": "Resource Allocation Panel",
                      *             "roles": [
                      *               "panel"
                      *             ],
-                     *             "createdAt": "2026-12-07T13:16:09.738Z",
+                     *             "createdAt": "2026-12-07T13:31:57.577Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250a5-c09b-7423-9128-961e94da4c8a",
+                     *           "id": "01a250b4-3723-7672-8e39-5e86888ce548",
                      *           "seq": 8,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a250a5-c096-72a1-92c9-6cc26629701b",
-                     *           "occurredAt": "2026-12-07T13:16:09.750Z",
+                     *           "entityId": "01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *           "occurredAt": "2026-12-07T13:31:57.591Z",
                      *           "data": {
-                     *             "id": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "id": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "name": "Finance",
                      *             "roles": [
                      *               "finance"
                      *             ],
-                     *             "createdAt": "2026-12-07T13:16:09.750Z",
+                     *             "createdAt": "2026-12-07T13:31:57.591Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250a5-c0a5-7564-95cc-ceb8df6e029d",
+                     *           "id": "01a250b4-3733-75e4-aee2-90673fb3c8d8",
                      *           "seq": 9,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a250a5-c0a0-72af-96be-069e2307cb4d",
-                     *           "occurredAt": "2026-12-07T13:16:09.760Z",
+                     *           "entityId": "01a250b4-3728-70a2-86b2-8cd4cfd1bedc",
+                     *           "occurredAt": "2026-12-07T13:31:57.608Z",
                      *           "data": {
-                     *             "id": "01a250a5-c0a0-72af-96be-069e2307cb4d",
+                     *             "id": "01a250b4-3728-70a2-86b2-8cd4cfd1bedc",
                      *             "name": "CareFirst bridge",
                      *             "roles": [
                      *               "integration"
                      *             ],
-                     *             "createdAt": "2026-12-07T13:16:09.760Z",
+                     *             "createdAt": "2026-12-07T13:31:57.608Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250a5-c0ac-7731-b22d-0958d58c3420",
+                     *           "id": "01a250b4-373d-77ee-add2-a7e9590aed3f",
                      *           "seq": 10,
                      *           "type": "api-key.created",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a250a5-c0a9-7050-8505-8549fe583a52",
-                     *           "occurredAt": "2026-12-07T13:16:09.769Z",
+                     *           "entityId": "01a250b4-3739-73db-850c-59c44f063c81",
+                     *           "occurredAt": "2026-12-07T13:31:57.624Z",
                      *           "data": {
-                     *             "id": "01a250a5-c0a9-7050-8505-8549fe583a52",
+                     *             "id": "01a250b4-3739-73db-850c-59c44f063c81",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-12-07T13:16:09.769Z",
+                     *             "createdAt": "2026-12-07T13:31:57.624Z",
                      *             "revokedAt": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250a5-c0d2-7782-9489-e3a16f6be025",
+                     *           "id": "01a250b4-3765-7087-84ce-f8ea9894d9bc",
                      *           "seq": 11,
                      *           "type": "api-key.revoked",
                      *           "entityType": "api-key",
-                     *           "entityId": "01a250a5-c0a9-7050-8505-8549fe583a52",
-                     *           "occurredAt": "2026-12-07T13:16:09.802Z",
+                     *           "entityId": "01a250b4-3739-73db-850c-59c44f063c81",
+                     *           "occurredAt": "2026-12-07T13:31:57.659Z",
                      *           "data": {
-                     *             "id": "01a250a5-c0a9-7050-8505-8549fe583a52",
+                     *             "id": "01a250b4-3739-73db-850c-59c44f063c81",
                      *             "name": "Spare",
                      *             "roles": [
                      *               "auditor"
                      *             ],
-                     *             "createdAt": "2026-12-07T13:16:09.769Z",
-                     *             "revokedAt": "2026-12-07T13:16:09.804Z"
+                     *             "createdAt": "2026-12-07T13:31:57.624Z",
+                     *             "revokedAt": "2026-12-07T13:31:57.662Z"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250a5-c14e-77d5-9f4d-21360c86fdd6",
+                     *           "id": "01a250b4-37ea-71b5-a8fe-26de38921512",
                      *           "seq": 12,
                      *           "type": "questionnaire.created",
                      *           "entityType": "questionnaire",
-                     *           "entityId": "01a250a5-c14c-7645-87c8-5c11c7604339",
-                     *           "occurredAt": "2026-12-07T13:16:09.931Z",
+                     *           "entityId": "01a250b4-37e8-715a-939d-14b54ee3f49a",
+                     *           "occurredAt": "2026-12-07T13:31:57.799Z",
                      *           "data": {
-                     *             "id": "01a250a5-c14c-7645-87c8-5c11c7604339",
-                     *             "key": "carers-mxdana6e",
+                     *             "id": "01a250b4-37e8-715a-939d-14b54ee3f49a",
+                     *             "key": "carers-mxdb7lk3",
                      *             "title": "Carer’s self-assessment",
                      *             "version": 1
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250a5-c163-77dd-81f2-6b830526bf19",
+                     *           "id": "01a250b4-37fe-77fe-91fb-736f90ef3ec7",
                      *           "seq": 13,
                      *           "type": "allocation-scheme.created",
                      *           "entityType": "allocation-scheme",
-                     *           "entityId": "01a250a5-c15e-776a-969a-41a922d70403",
-                     *           "occurredAt": "2026-12-07T13:16:09.948Z",
+                     *           "entityId": "01a250b4-37fb-74b3-a9ff-697e00002357",
+                     *           "occurredAt": "2026-12-07T13:31:57.818Z",
                      *           "data": {
-                     *             "id": "01a250a5-c15e-776a-969a-41a922d70403",
-                     *             "key": "carers-mxdana6e",
+                     *             "id": "01a250b4-37fb-74b3-a9ff-697e00002357",
+                     *             "key": "carers-mxdb7lk3",
                      *             "method": {
                      *               "type": "linear",
                      *               "poundsPerPointPence": 10000
@@ -35489,28 +35489,28 @@ export interface operations {
                      *               "percent": 20
                      *             },
                      *             "rounding": "penny",
-                     *             "createdAt": "2026-12-07T13:16:09.948Z",
+                     *             "createdAt": "2026-12-07T13:31:57.818Z",
                      *             "effectiveTo": null,
                      *             "floorPoints": null,
                      *             "ceilingPence": null,
                      *             "clientGroups": [
-                     *               "carers-mxdana6e"
+                     *               "carers-mxdb7lk3"
                      *             ],
                      *             "weeksPerYear": 52,
                      *             "effectiveFrom": "2026-04-01",
-                     *             "questionnaireId": "01a250a5-c14c-7645-87c8-5c11c7604339",
+                     *             "questionnaireId": "01a250b4-37e8-715a-939d-14b54ee3f49a",
                      *             "topSlicePercent": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250a5-c1a6-77fc-8214-b18281823905",
+                     *           "id": "01a250b4-3833-74fa-a101-3aa1c53af0bd",
                      *           "seq": 14,
                      *           "type": "calibration.created",
                      *           "entityType": "calibration",
-                     *           "entityId": "01a250a5-c1a2-7252-b331-ab0d6360d14a",
-                     *           "occurredAt": "2026-12-07T13:16:10.018Z",
+                     *           "entityId": "01a250b4-382e-74e3-9a18-7e4864d63115",
+                     *           "occurredAt": "2026-12-07T13:31:57.870Z",
                      *           "data": {
-                     *             "id": "01a250a5-c1a2-7252-b331-ab0d6360d14a",
+                     *             "id": "01a250b4-382e-74e3-9a18-7e4864d63115",
                      *             "caseCount": 3,
                      *             "integrity": {
                      *               "passes": true,
@@ -35524,104 +35524,104 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250a5-c1dd-755a-8341-2c917554320c",
+                     *           "id": "01a250b4-386e-76ad-98c7-57a70236af15",
                      *           "seq": 15,
                      *           "type": "person.created",
                      *           "entityType": "person",
-                     *           "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
-                     *           "occurredAt": "2026-12-07T13:16:10.059Z",
+                     *           "entityId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "occurredAt": "2026-12-07T13:31:57.913Z",
                      *           "data": {
-                     *             "id": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *             "id": "01a250b4-3861-7055-8d40-f36157e37212",
                      *             "version": 1,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mxdana6e"
+                     *               "carefirst": "JOURNEY-mxdb7lk3"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250a5-c221-7105-a74d-eb59f708705c",
+                     *           "id": "01a250b4-38a2-7276-8844-0de70ee9098d",
                      *           "seq": 16,
                      *           "type": "person.updated",
                      *           "entityType": "person",
-                     *           "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
-                     *           "occurredAt": "2026-12-07T13:16:10.139Z",
+                     *           "entityId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "occurredAt": "2026-12-07T13:31:57.981Z",
                      *           "data": {
-                     *             "id": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *             "id": "01a250b4-3861-7055-8d40-f36157e37212",
                      *             "version": 2,
                      *             "clientGroup": "learning-disability",
                      *             "externalIds": {
-                     *               "carefirst": "JOURNEY-mxdana6e"
+                     *               "carefirst": "JOURNEY-mxdb7lk3"
                      *             },
                      *             "caresForPersonId": null
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250a5-c260-7181-aa67-65b8f1c60006",
+                     *           "id": "01a250b4-38de-774d-8e1d-8e7e5d28ea4f",
                      *           "seq": 17,
                      *           "type": "assessment.created",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
-                     *           "occurredAt": "2026-12-07T13:16:10.200Z",
+                     *           "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *           "occurredAt": "2026-12-07T13:31:58.038Z",
                      *           "data": {
-                     *             "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *             "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
                      *             "status": "draft",
                      *             "version": 1,
-                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6"
+                     *             "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250a5-c293-7398-aa89-7251ec2f8709",
+                     *           "id": "01a250b4-3917-73fd-9ba4-a2df35d8f54d",
                      *           "seq": 18,
                      *           "type": "assessment.answers-saved",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
-                     *           "occurredAt": "2026-12-07T13:16:10.255Z",
+                     *           "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *           "occurredAt": "2026-12-07T13:31:58.098Z",
                      *           "data": {
-                     *             "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *             "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
                      *             "status": "draft",
                      *             "version": 2,
-                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *             "totalPoints": null,
-                     *             "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6"
+                     *             "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250a5-c2d0-70e2-b24d-b970ea594a5f",
+                     *           "id": "01a250b4-3968-7422-8155-0614e40888d1",
                      *           "seq": 19,
                      *           "type": "assessment.submitted",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
-                     *           "occurredAt": "2026-12-07T13:16:10.317Z",
+                     *           "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *           "occurredAt": "2026-12-07T13:31:58.178Z",
                      *           "data": {
-                     *             "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *             "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
                      *             "status": "submitted",
                      *             "version": 3,
-                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6"
+                     *             "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64"
                      *           }
                      *         },
                      *         {
-                     *           "id": "01a250a5-c2e0-75bc-98ce-034472490a6c",
+                     *           "id": "01a250b4-3980-76e4-940c-60955dff64fa",
                      *           "seq": 20,
                      *           "type": "assessment.agreed",
                      *           "entityType": "assessment",
-                     *           "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
-                     *           "occurredAt": "2026-12-07T13:16:10.333Z",
+                     *           "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *           "occurredAt": "2026-12-07T13:31:58.203Z",
                      *           "data": {
-                     *             "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *             "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
                      *             "status": "agreed",
                      *             "version": 4,
                      *             "decision": "agree",
                      *             "eligible": true,
-                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *             "amendments": 0,
                      *             "totalPoints": 179,
-                     *             "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6"
+                     *             "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64"
                      *           }
                      *         }
                      *       ],
@@ -35753,8 +35753,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250a5-c791-7110-82b9-94e00fce24a8",
-                     *           "url": "http://127.0.0.1:35943/ras",
+                     *           "id": "01a250b4-3ddd-713c-bf88-719ee089e9da",
+                     *           "url": "http://127.0.0.1:41291/ras",
                      *           "description": "CareFirst bridge",
                      *           "eventTypes": [
                      *             "budget.created",
@@ -35764,7 +35764,7 @@ export interface operations {
                      *           "pausedReason": null,
                      *           "cursor": 68,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T13:16:11.536Z"
+                     *           "createdAt": "2026-12-07T13:31:59.324Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -35881,7 +35881,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "url": "http://127.0.0.1:35943/ras",
+                 *       "url": "http://127.0.0.1:41291/ras",
                  *       "eventTypes": [
                  *         "budget.created",
                  *         "budget.agreed"
@@ -35907,8 +35907,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c791-7110-82b9-94e00fce24a8",
-                     *       "url": "http://127.0.0.1:35943/ras",
+                     *       "id": "01a250b4-3ddd-713c-bf88-719ee089e9da",
+                     *       "url": "http://127.0.0.1:41291/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -35918,7 +35918,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 68,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:16:11.536Z",
+                     *       "createdAt": "2026-12-07T13:31:59.324Z",
                      *       "secret": "whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx="
                      *     }
                      */
@@ -36088,8 +36088,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c791-7110-82b9-94e00fce24a8",
-                     *       "url": "http://127.0.0.1:35943/ras",
+                     *       "id": "01a250b4-3ddd-713c-bf88-719ee089e9da",
+                     *       "url": "http://127.0.0.1:41291/ras",
                      *       "description": "CareFirst bridge",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -36099,7 +36099,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 68,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T13:16:11.536Z"
+                     *       "createdAt": "2026-12-07T13:31:59.324Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -36411,8 +36411,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c791-7110-82b9-94e00fce24a8",
-                     *       "url": "http://127.0.0.1:35943/ras",
+                     *       "id": "01a250b4-3ddd-713c-bf88-719ee089e9da",
+                     *       "url": "http://127.0.0.1:41291/ras",
                      *       "description": "CareFirst bridge (live)",
                      *       "eventTypes": [
                      *         "budget.created",
@@ -36422,7 +36422,7 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "cursor": 68,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T13:16:11.536Z"
+                     *       "createdAt": "2026-12-07T13:31:59.324Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Webhook"];
@@ -37045,7 +37045,7 @@ export interface operations {
                      *         }
                      *       },
                      *       "limits": [
-                     *         "This report counts the 0 budgets agreed from 2025-04-01 to 2026-03-31. It compares groups of people. It cannot say why a group’s figures differ: the RAS sets budgets from needs, and needs differ between groups, so a difference is a question to look into, not proof of unfairness.",
+                     *         "This report counts about 0 budgets agreed from 2025-04-01 to 2026-03-31 (every count here is moved by up to 2, to protect the people in it). It compares groups of people. It cannot say why a group’s figures differ: the RAS sets budgets from needs, and needs differ between groups, so a difference is a question to look into, not proof of unfairness.",
                      *         "Equality monitoring is optional. People who did not answer are shown as “Not known” (0 of 0 for ethnic group); people who preferred not to say are a group of their own. Where many are not known, the figures for the other groups may not stand for them.",
                      *         "Small groups give wide intervals. Where two groups’ intervals overlap, the report cannot show that they differ. Groups of fewer than 5 people are not shown, nor are figures over fewer than 5 of a group (budgets the panel moved, decided appeals, completed annual reviews). Reports are for financial years that have ended, so two reports cannot be subtracted to single out the budgets agreed on one day.",
                      *         "Every figure goes through cell-key perturbation, the method the Office for National Statistics used for Census 2021 tables, with the Australian Bureau of Statistics’ treatment of money. Each budget carries a random key, and the noise a figure gets is chosen by adding up the keys of exactly the people in it, so the same people always get the same noise: asking again, or in another format, gives the same figure. Counts move by at most 2 either way. Money and points are moved in the smallest groups (people who share every grouping) by up to 15% of their 4 largest amounts, and every total is added up from those, so all groupings agree. So no sum or difference of the figures, across every grouping, can tell anyone’s budget, or the total of up to 4 people, to within ±10%. The cost is accuracy: budget per person is typically within 9% ÷ √(number of people) of the true figure (2% for 20 people, under 1% for 100) and never more than 15% out; counts and rates can be out by 2 people, so groups may not add up to everyone. Groups of fewer than 5 people are not shown at all.",
@@ -37239,7 +37239,7 @@ export interface operations {
                      *     </style>
                      *     </head>
                      *     <body>
-                     *     <header><p><strong>Demo Borough</strong></p><p>7 December 2026<br>indicative-budget 01a250a5-c3de-7041-8417-a40d03f5c90a</p></header>
+                     *     <header><p><strong>Demo Borough</strong></p><p>7 December 2026<br>indicative-budget 01a250b4-3a5a-76c4-b750-266573d0833f</p></header>
                      *     <h1>Your personal budget</h1>
                      *     <p>Dear Sam,</p>
                      *     <p>Thank you for telling us about your needs.</p>
@@ -37434,8 +37434,8 @@ export interface operations {
                     "application/x-ndjson": string;
                     /**
                      * @example id,personId,externalIds,assessmentId,status,startDate,schemeKey,schemeVersion,rasAnnualPence,panelAnnualPence,outsideRas,totalAnnualPence,councilAnnualPence,annualContributionPence,netAnnualPence,referral,agreedAt
-                     *     01a250a5-c3de-7041-8417-a40d03f5c90a,01a250a5-c1d8-74c7-aba4-c448986b0e91,"{""carefirst"":""JOURNEY-mxdana6e""}",01a250a5-c25c-7385-9a94-ed766b95dcb9,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-12-07T13:16:10.845Z
-                     *     01a250a5-c522-75f7-a528-9570cfd832c1,01a250a5-c1d8-74c7-aba4-c448986b0e91,"{""carefirst"":""JOURNEY-mxdana6e""}",01a250a5-c25c-7385-9a94-ed766b95dcb9,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
+                     *     01a250b4-3a5a-76c4-b750-266573d0833f,01a250b4-3861-7055-8d40-f36157e37212,"{""carefirst"":""JOURNEY-mxdb7lk3""}",01a250b4-38da-73c9-a402-181ee5a0b118,agreed,2026-12-01,adults,1,4027500,,false,4027500,4027500,78000,3949500,,2026-12-07T13:31:58.653Z
+                     *     01a250b4-3b86-73cd-8027-d9a65ab15f0a,01a250b4-3861-7055-8d40-f36157e37212,"{""carefirst"":""JOURNEY-mxdb7lk3""}",01a250b4-38da-73c9-a402-181ee5a0b118,indicative,2027-04-01,adults,2,4152800,,false,4152800,4152800,78000,4074800,,
                      */
                     "text/csv": string;
                 };
@@ -37593,12 +37593,12 @@ export interface operations {
             content: {
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mxdana6e,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mxdb7lk3,learning-disability,Alex Example,1961-02-03
                  */
                 "text/csv": string;
                 /**
                  * @example system,externalId,clientGroup,displayName,dateOfBirth
-                 *     carefirst,IMPORT-mxdana6e,learning-disability,Alex Example,1961-02-03
+                 *     carefirst,IMPORT-mxdb7lk3,learning-disability,Alex Example,1961-02-03
                  */
                 "application/x-ndjson": string;
             };
@@ -37792,9 +37792,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "generatedAt": "2026-12-07T13:16:11.855Z",
+                     *       "generatedAt": "2026-12-07T13:31:59.626Z",
                      *       "council": "Demo Borough",
-                     *       "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *       "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *       "redacted": [
                      *         "staff-names",
                      *         "carers"
@@ -37811,42 +37811,42 @@ export interface operations {
                      *       ],
                      *       "sections": {
                      *         "person": {
-                     *           "id": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
-                     *           "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *           "id": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
                      *           "clientGroup": "learning-disability",
                      *           "displayName": "Sam",
                      *           "dateOfBirth": null,
                      *           "agent": null,
-                     *           "createdByKeyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *           "createdByKeyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T13:16:10.059Z",
-                     *           "updatedAt": "2026-12-07T13:16:10.158Z",
+                     *           "createdAt": "2026-12-07T13:31:57.913Z",
+                     *           "updatedAt": "2026-12-07T13:31:57.998Z",
                      *           "caresForPersonId": null,
                      *           "erasedAt": null,
                      *           "legalHold": null,
                      *           "externalIds": {
-                     *             "carefirst": "JOURNEY-mxdana6e"
+                     *             "carefirst": "JOURNEY-mxdb7lk3"
                      *           }
                      *         },
                      *         "equalityMonitoring": {
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
-                     *           "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
                      *           "sex": "female",
                      *           "ethnicity": "white-british",
                      *           "religion": "prefer-not-to-say",
                      *           "sexualOrientation": null,
                      *           "primarySupportReason": "learning-disability",
                      *           "version": 1,
-                     *           "updatedBy": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
-                     *           "updatedAt": "2026-12-07T13:16:10.155Z"
+                     *           "updatedBy": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *           "updatedAt": "2026-12-07T13:31:57.995Z"
                      *         },
                      *         "carers": [],
                      *         "assessments": [
                      *           {
-                     *             "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
-                     *             "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
+                     *             "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *             "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
                      *             "status": "agreed",
                      *             "completedWith": [
                      *               "family"
@@ -37946,8 +37946,8 @@ export interface operations {
                      *             "moderation": {
                      *               "decision": "agree",
                      *               "amendments": [],
-                     *               "moderatedAt": "2026-12-07T13:16:10.334Z",
-                     *               "moderatedBy": "key:01a250a5-c06e-77d3-8a6f-a768783da619"
+                     *               "moderatedAt": "2026-12-07T13:31:58.205Z",
+                     *               "moderatedBy": "key:01a250b4-36e6-70d0-a277-af594607ab0d"
                      *             },
                      *             "eligibility": {
                      *               "basis": "care-act-2014",
@@ -37991,21 +37991,21 @@ export interface operations {
                      *               ],
                      *               "totalPoints": 179
                      *             },
-                     *             "createdByKeyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
-                     *             "submittedAt": "2026-12-07T13:16:10.318Z",
-                     *             "agreedAt": "2026-12-07T13:16:10.334Z",
+                     *             "createdByKeyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "submittedAt": "2026-12-07T13:31:58.181Z",
+                     *             "agreedAt": "2026-12-07T13:31:58.205Z",
                      *             "version": 4,
-                     *             "createdAt": "2026-12-07T13:16:10.200Z",
-                     *             "updatedAt": "2026-12-07T13:16:10.334Z"
+                     *             "createdAt": "2026-12-07T13:31:58.038Z",
+                     *             "updatedAt": "2026-12-07T13:31:58.205Z"
                      *           }
                      *         ],
                      *         "budgets": [
                      *           {
-                     *             "id": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
-                     *             "assessmentId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
-                     *             "schemeId": "01a250a5-bda7-745e-a63e-a7be00e03172",
+                     *             "id": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *             "assessmentId": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *             "schemeId": "01a250b4-340b-7311-b84f-feb16c365c54",
                      *             "status": "ended",
                      *             "startDate": "2026-12-01",
                      *             "rasAnnualPence": 4027500,
@@ -38018,7 +38018,7 @@ export interface operations {
                      *               "band": null,
                      *               "method": "linear",
                      *               "scheme": {
-                     *                 "id": "01a250a5-bda7-745e-a63e-a7be00e03172",
+                     *                 "id": "01a250b4-340b-7311-b84f-feb16c365c54",
                      *                 "key": "adults",
                      *                 "version": 1
                      *               },
@@ -38597,7 +38597,7 @@ export interface operations {
                      *               "weeksPerYear": 52,
                      *               "fullYearPence": 4027500,
                      *               "questionnaire": {
-                     *                 "id": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
+                     *                 "id": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
                      *                 "key": "saq",
                      *                 "version": 1
                      *               },
@@ -38611,12 +38611,12 @@ export interface operations {
                      *               "weeklyContributionPence": 1500
                      *             },
                      *             "version": 3,
-                     *             "createdAt": "2026-12-07T13:16:10.586Z",
-                     *             "updatedAt": "2026-12-07T13:16:11.772Z",
+                     *             "createdAt": "2026-12-07T13:31:58.423Z",
+                     *             "updatedAt": "2026-12-07T13:31:59.553Z",
                      *             "contributionCollection": null,
                      *             "panelAnnualPence": null,
                      *             "panelReason": null,
-                     *             "agreedAt": "2026-12-07T13:16:10.845Z",
+                     *             "agreedAt": "2026-12-07T13:31:58.653Z",
                      *             "endDate": "2027-09-30",
                      *             "protectedAnnualPence": 0,
                      *             "unpaidSupportPoints": 0,
@@ -38624,11 +38624,11 @@ export interface operations {
                      *             "endReason": "Moved to another council area"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c522-75f7-a528-9570cfd832c1",
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
-                     *             "assessmentId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
-                     *             "schemeId": "01a250a5-c4f2-7213-836c-0d5f3fbfbf77",
+                     *             "id": "01a250b4-3b86-73cd-8027-d9a65ab15f0a",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *             "assessmentId": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *             "schemeId": "01a250b4-3b52-73c3-852c-b8a769edf8e6",
                      *             "status": "indicative",
                      *             "startDate": "2027-04-01",
                      *             "rasAnnualPence": 4152800,
@@ -38641,7 +38641,7 @@ export interface operations {
                      *               "band": null,
                      *               "method": "linear",
                      *               "scheme": {
-                     *                 "id": "01a250a5-c4f2-7213-836c-0d5f3fbfbf77",
+                     *                 "id": "01a250b4-3b52-73c3-852c-b8a769edf8e6",
                      *                 "key": "adults",
                      *                 "version": 2
                      *               },
@@ -39220,7 +39220,7 @@ export interface operations {
                      *               "weeksPerYear": 52,
                      *               "fullYearPence": 4152800,
                      *               "questionnaire": {
-                     *                 "id": "01a250a5-bd92-76f0-8ae9-3502e14a50a6",
+                     *                 "id": "01a250b4-33ed-7143-a01e-71ba57d6ab64",
                      *                 "key": "saq",
                      *                 "version": 1
                      *               },
@@ -39234,8 +39234,8 @@ export interface operations {
                      *               "weeklyContributionPence": 1500
                      *             },
                      *             "version": 1,
-                     *             "createdAt": "2026-12-07T13:16:10.907Z",
-                     *             "updatedAt": "2026-12-07T13:16:10.907Z",
+                     *             "createdAt": "2026-12-07T13:31:58.717Z",
+                     *             "updatedAt": "2026-12-07T13:31:58.717Z",
                      *             "contributionCollection": null,
                      *             "panelAnnualPence": null,
                      *             "panelReason": null,
@@ -39249,10 +39249,10 @@ export interface operations {
                      *         ],
                      *         "supportPlans": [
                      *           {
-                     *             "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *             "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *             "status": "approved",
                      *             "stage": null,
                      *             "plan": {
@@ -39306,74 +39306,74 @@ export interface operations {
                      *               "healthySafeAndWell": "My PA checks my medication daily"
                      *             },
                      *             "exception": null,
-                     *             "createdByKeyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
-                     *             "submittedAt": "2026-12-07T13:16:10.791Z",
-                     *             "decidedAt": "2026-12-07T13:16:10.842Z",
+                     *             "createdByKeyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "submittedAt": "2026-12-07T13:31:58.603Z",
+                     *             "decidedAt": "2026-12-07T13:31:58.650Z",
                      *             "version": 6,
-                     *             "createdAt": "2026-12-07T13:16:10.694Z",
-                     *             "updatedAt": "2026-12-07T13:16:10.842Z"
+                     *             "createdAt": "2026-12-07T13:31:58.520Z",
+                     *             "updatedAt": "2026-12-07T13:31:58.650Z"
                      *           }
                      *         ],
                      *         "planDecisions": [
                      *           {
-                     *             "id": "01a250a5-c4ba-72f5-a1ad-c57a8298ff35",
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "planId": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *             "id": "01a250b4-3b1b-7530-bf52-531165267ff8",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "planId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
                      *             "stage": "coordinator",
                      *             "outcome": "approve",
                      *             "reasons": "Approved at coordinator: meets the outcomes",
                      *             "planVersion": 3,
-                     *             "decidedBy": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
-                     *             "decidedAt": "2026-12-07T13:16:10.802Z",
+                     *             "decidedBy": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
+                     *             "decidedAt": "2026-12-07T13:31:58.613Z",
                      *             "actorName": "[redacted]",
                      *             "checklistReasons": null
                      *           },
                      *           {
-                     *             "id": "01a250a5-c4ca-77ae-8921-a5707f78b2ea",
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "planId": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *             "id": "01a250b4-3b2c-77bc-bfa2-0f78c27e26a8",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "planId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
                      *             "stage": "team-manager",
                      *             "outcome": "approve",
                      *             "reasons": "Approved at team-manager: meets the outcomes",
                      *             "planVersion": 4,
-                     *             "decidedBy": "key:01a250a5-c081-71fb-a255-ea704ff69229",
-                     *             "decidedAt": "2026-12-07T13:16:10.823Z",
+                     *             "decidedBy": "key:01a250b4-36fa-70b4-a96f-bda83233b4a8",
+                     *             "decidedAt": "2026-12-07T13:31:58.634Z",
                      *             "actorName": "[redacted]",
                      *             "checklistReasons": null
                      *           },
                      *           {
-                     *             "id": "01a250a5-c4da-7431-9817-ae4cd226823e",
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "planId": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *             "id": "01a250b4-3b39-746b-a174-7c159950f379",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "planId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
                      *             "stage": "panel",
                      *             "outcome": "approve",
                      *             "reasons": "Approved at panel: meets the outcomes",
                      *             "planVersion": 5,
-                     *             "decidedBy": "key:01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
-                     *             "decidedAt": "2026-12-07T13:16:10.838Z",
+                     *             "decidedBy": "key:01a250b4-3709-7659-af87-904cbf1a49ec",
+                     *             "decidedAt": "2026-12-07T13:31:58.646Z",
                      *             "actorName": "[redacted]",
                      *             "checklistReasons": null
                      *           }
                      *         ],
                      *         "financialAssessments": [
                      *           {
-                     *             "id": "01a250a5-c2fa-708f-9538-28c35ff6cbc8",
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *             "id": "01a250b4-398f-75b3-9819-653cca71ca08",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *             "effectiveFrom": "2026-04-01",
                      *             "method": "entered",
                      *             "weeklyContributionPence": 1500,
                      *             "calculation": null,
                      *             "notes": null,
-                     *             "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
-                     *             "createdAt": "2026-12-07T13:16:10.361Z",
+                     *             "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "createdAt": "2026-12-07T13:31:58.222Z",
                      *             "chargingPolicyId": null,
                      *             "chargingPolicyVersion": null
                      *           },
                      *           {
-                     *             "id": "01a250a5-c39d-74c0-94f7-a73f94f2c972",
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *             "id": "01a250b4-3a19-7706-8a76-dbaa4176774c",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *             "effectiveFrom": "2027-04-01",
                      *             "method": "calculated",
                      *             "weeklyContributionPence": 10035,
@@ -39530,121 +39530,121 @@ export interface operations {
                      *               "policyName": "Charging policy 2027/28"
                      *             },
                      *             "notes": null,
-                     *             "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
-                     *             "createdAt": "2026-12-07T13:16:10.520Z",
-                     *             "chargingPolicyId": "01a250a5-c325-73b8-b2f0-5e4c1735515a",
+                     *             "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "createdAt": "2026-12-07T13:31:58.356Z",
+                     *             "chargingPolicyId": "01a250b4-39c3-70f7-ba6e-d455abe9c83b",
                      *             "chargingPolicyVersion": 1
                      *           }
                      *         ],
                      *         "paymentAgreements": [
                      *           {
-                     *             "id": "01a250a5-c4e0-74f9-84b1-a419d4a7a9e8",
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *             "planId": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *             "id": "01a250b4-3b42-7477-8d78-3ca29edeb0b9",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *             "planId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
                      *             "startDate": "2026-12-01",
                      *             "frequency": "monthly",
                      *             "collection": "net",
-                     *             "financialAssessmentId": "01a250a5-c2fa-708f-9538-28c35ff6cbc8",
+                     *             "financialAssessmentId": "01a250b4-398f-75b3-9819-653cca71ca08",
                      *             "weeklyContributionPence": 1500,
                      *             "grossAnnualPence": 4027500,
                      *             "contributionAnnualPence": 78000,
                      *             "netAnnualPence": 3949500,
-                     *             "createdAt": "2026-12-07T13:16:10.838Z"
+                     *             "createdAt": "2026-12-07T13:31:58.646Z"
                      *           }
                      *         ],
                      *         "paymentInstalments": [
                      *           {
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "agreementId": "01a250a5-c4e0-74f9-84b1-a419d4a7a9e8",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "agreementId": "01a250b4-3b42-7477-8d78-3ca29edeb0b9",
                      *             "number": 1,
                      *             "dueDate": "2026-12-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "agreementId": "01a250a5-c4e0-74f9-84b1-a419d4a7a9e8",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "agreementId": "01a250b4-3b42-7477-8d78-3ca29edeb0b9",
                      *             "number": 2,
                      *             "dueDate": "2027-01-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "agreementId": "01a250a5-c4e0-74f9-84b1-a419d4a7a9e8",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "agreementId": "01a250b4-3b42-7477-8d78-3ca29edeb0b9",
                      *             "number": 3,
                      *             "dueDate": "2027-02-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "agreementId": "01a250a5-c4e0-74f9-84b1-a419d4a7a9e8",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "agreementId": "01a250b4-3b42-7477-8d78-3ca29edeb0b9",
                      *             "number": 4,
                      *             "dueDate": "2027-03-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "agreementId": "01a250a5-c4e0-74f9-84b1-a419d4a7a9e8",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "agreementId": "01a250b4-3b42-7477-8d78-3ca29edeb0b9",
                      *             "number": 5,
                      *             "dueDate": "2027-04-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "agreementId": "01a250a5-c4e0-74f9-84b1-a419d4a7a9e8",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "agreementId": "01a250b4-3b42-7477-8d78-3ca29edeb0b9",
                      *             "number": 6,
                      *             "dueDate": "2027-05-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "agreementId": "01a250a5-c4e0-74f9-84b1-a419d4a7a9e8",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "agreementId": "01a250b4-3b42-7477-8d78-3ca29edeb0b9",
                      *             "number": 7,
                      *             "dueDate": "2027-06-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "agreementId": "01a250a5-c4e0-74f9-84b1-a419d4a7a9e8",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "agreementId": "01a250b4-3b42-7477-8d78-3ca29edeb0b9",
                      *             "number": 8,
                      *             "dueDate": "2027-07-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "agreementId": "01a250a5-c4e0-74f9-84b1-a419d4a7a9e8",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "agreementId": "01a250b4-3b42-7477-8d78-3ca29edeb0b9",
                      *             "number": 9,
                      *             "dueDate": "2027-08-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "agreementId": "01a250a5-c4e0-74f9-84b1-a419d4a7a9e8",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "agreementId": "01a250b4-3b42-7477-8d78-3ca29edeb0b9",
                      *             "number": 10,
                      *             "dueDate": "2027-09-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "agreementId": "01a250a5-c4e0-74f9-84b1-a419d4a7a9e8",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "agreementId": "01a250b4-3b42-7477-8d78-3ca29edeb0b9",
                      *             "number": 11,
                      *             "dueDate": "2027-10-01",
                      *             "amountPence": 329125,
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "agreementId": "01a250a5-c4e0-74f9-84b1-a419d4a7a9e8",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "agreementId": "01a250b4-3b42-7477-8d78-3ca29edeb0b9",
                      *             "number": 12,
                      *             "dueDate": "2027-11-01",
                      *             "amountPence": 329125,
@@ -39653,10 +39653,10 @@ export interface operations {
                      *         ],
                      *         "directPaymentAgreements": [
                      *           {
-                     *             "id": "01a250a5-c536-710f-972d-ec014541cefb",
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *             "id": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *             "termsVersion": "2026-04",
                      *             "termsText": "Demo Borough direct payment agreement. I will use the money for the support in my agreed plan, keep it in the account named here, keep receipts for everything I buy, send a statement every quarter, and pay back anything not spent on my plan if the council asks.",
                      *             "holderType": "person",
@@ -39666,17 +39666,17 @@ export interface operations {
                      *             "acceptedOn": "2026-11-20",
                      *             "acceptedBy": "The person, with their sister",
                      *             "status": "active",
-                     *             "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
-                     *             "createdAt": "2026-12-07T13:16:10.931Z",
-                     *             "updatedAt": "2026-12-07T13:16:11.290Z",
+                     *             "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "createdAt": "2026-12-07T13:31:58.740Z",
+                     *             "updatedAt": "2026-12-07T13:31:59.098Z",
                      *             "version": 3
                      *           }
                      *         ],
                      *         "accountReturns": [
                      *           {
-                     *             "id": "01a250a5-c641-72d3-a842-b662e24fe72a",
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "agreementId": "01a250a5-c536-710f-972d-ec014541cefb",
+                     *             "id": "01a250b4-3ca1-7131-83c2-64da74d9ab4c",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "agreementId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
                      *             "periodFrom": "2026-12-01",
                      *             "periodTo": "2026-12-31",
                      *             "statement": {
@@ -39790,16 +39790,16 @@ export interface operations {
                      *               ]
                      *             },
                      *             "matches": true,
-                     *             "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
-                     *             "createdAt": "2026-12-07T13:16:11.197Z"
+                     *             "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "createdAt": "2026-12-07T13:31:59.005Z"
                      *           }
                      *         ],
                      *         "directPaymentAudits": [
                      *           {
-                     *             "sampleId": "01a250a5-c65f-72d3-b4d5-0ca57ee23d9f",
+                     *             "sampleId": "01a250b4-3cc2-74fb-b83f-52663864e0ca",
                      *             "periodFrom": "2026-12-01",
                      *             "periodTo": "2027-02-28",
-                     *             "agreementId": "01a250a5-c536-710f-972d-ec014541cefb",
+                     *             "agreementId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
                      *             "reasons": [
                      *               "random",
                      *               "high-balance"
@@ -39810,51 +39810,51 @@ export interface operations {
                      *             "notes": "Statement and card records agree",
                      *             "recoveryPence": null,
                      *             "recoveryTransactionId": null,
-                     *             "decidedBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
-                     *             "decidedAt": "2026-12-07T13:16:11.256Z"
+                     *             "decidedBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "decidedAt": "2026-12-07T13:31:59.068Z"
                      *           }
                      *         ],
                      *         "payments": [
                      *           {
-                     *             "runId": "01a250a5-c573-77f0-a3a2-62caf2215732",
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *             "runId": "01a250b4-3bcc-7752-9f27-c2f288a390cc",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *             "instalmentNumber": 1,
                      *             "dueDate": "2026-12-01",
                      *             "amountPence": 329125,
                      *             "payeeKind": "direct-payment",
                      *             "payeeReference": "DB-CARD-0001",
                      *             "payeeName": "Sam",
-                     *             "directPaymentAgreementId": "01a250a5-c536-710f-972d-ec014541cefb",
+                     *             "directPaymentAgreementId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
                      *             "status": "paid",
                      *             "skippedReason": null,
-                     *             "transactionId": "01a250a5-c589-763f-9441-1810e155b7b1"
+                     *             "transactionId": "01a250b4-3be7-744f-9054-2f69a21824bf"
                      *           }
                      *         ],
                      *         "upratings": [
                      *           {
-                     *             "runId": "01a250a5-c4fe-702f-8055-15d16664d338",
+                     *             "runId": "01a250b4-3b61-71a3-bbad-25f447ddd677",
                      *             "runStatus": "applied",
                      *             "effectiveFrom": "2027-04-01",
-                     *             "runCreatedAt": "2026-12-07T13:16:10.873Z",
-                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *             "runCreatedAt": "2026-12-07T13:31:58.682Z",
+                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *             "clientGroup": "learning-disability",
                      *             "oldAnnualPence": 4027500,
                      *             "newAnnualPence": 4152800,
                      *             "protectedPence": 0,
                      *             "outcome": "winner",
-                     *             "newBudgetId": "01a250a5-c522-75f7-a528-9570cfd832c1",
-                     *             "reviewId": "01a250a5-c524-7683-95b7-b689197076ef"
+                     *             "newBudgetId": "01a250b4-3b86-73cd-8027-d9a65ab15f0a",
+                     *             "reviewId": "01a250b4-3b88-7321-91f8-1644087ebe80"
                      *           }
                      *         ],
                      *         "desktopExercises": [],
                      *         "reviews": [
                      *           {
-                     *             "id": "01a250a5-c4e7-71a8-bc2a-2ab06374c021",
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *             "id": "01a250b4-3b47-72c8-aa0b-9cc31dab9175",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *             "kind": "first",
                      *             "dueDate": "2026-12-29",
                      *             "status": "scheduled",
@@ -39862,16 +39862,16 @@ export interface operations {
                      *             "clawback": null,
                      *             "completedAt": null,
                      *             "version": 1,
-                     *             "createdAt": "2026-12-07T13:16:10.838Z",
-                     *             "updatedAt": "2026-12-07T13:16:10.838Z",
+                     *             "createdAt": "2026-12-07T13:31:58.646Z",
+                     *             "updatedAt": "2026-12-07T13:31:58.646Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *             "id": "01a250b4-3b47-72c9-bacb-1966ccc60406",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *             "kind": "annual",
                      *             "dueDate": "2027-12-01",
                      *             "status": "completed",
@@ -39931,11 +39931,11 @@ export interface operations {
                      *               "decision": {
                      *                 "reason": "A replacement hoist is due next month",
                      *                 "decision": "reduce",
-                     *                 "decidedAt": "2026-12-07T13:16:11.451Z",
-                     *                 "decidedBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *                 "decidedAt": "2026-12-07T13:31:59.256Z",
+                     *                 "decidedBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *                 "amountPence": 1577576,
                      *                 "transactionIds": [
-                     *                   "01a250a5-c73a-71e4-8792-6b15b7e1fd44"
+                     *                   "01a250b4-3d97-76d7-bcf5-959650065bf1"
                      *                 ]
                      *               },
                      *               "annualPence": 4027500,
@@ -40044,18 +40044,18 @@ export interface operations {
                      *               "contributionDuePence": 76920,
                      *               "contributionRefundPence": 0
                      *             },
-                     *             "completedAt": "2026-12-07T13:16:11.421Z",
+                     *             "completedAt": "2026-12-07T13:31:59.226Z",
                      *             "version": 3,
-                     *             "createdAt": "2026-12-07T13:16:10.838Z",
-                     *             "updatedAt": "2026-12-07T13:16:11.451Z",
+                     *             "createdAt": "2026-12-07T13:31:58.646Z",
+                     *             "updatedAt": "2026-12-07T13:31:59.257Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a250a5-c524-7683-95b7-b689197076ef",
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *             "id": "01a250b4-3b88-7321-91f8-1644087ebe80",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *             "kind": "interim",
                      *             "dueDate": "2027-04-01",
                      *             "status": "completed",
@@ -40085,18 +40085,18 @@ export interface operations {
                      *               "spentAsPlanned": "yes"
                      *             },
                      *             "clawback": null,
-                     *             "completedAt": "2026-12-07T13:16:11.396Z",
+                     *             "completedAt": "2026-12-07T13:31:59.201Z",
                      *             "version": 2,
-                     *             "createdAt": "2026-12-07T13:16:10.907Z",
-                     *             "updatedAt": "2026-12-07T13:16:11.396Z",
+                     *             "createdAt": "2026-12-07T13:31:58.717Z",
+                     *             "updatedAt": "2026-12-07T13:31:59.201Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           },
                      *           {
-                     *             "id": "01a250a5-c6d1-7104-b4bf-6312313f43a9",
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *             "id": "01a250b4-3d2f-74c0-a4c9-8400252d7904",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *             "kind": "interim",
                      *             "dueDate": "2027-03-01",
                      *             "status": "scheduled",
@@ -40104,19 +40104,19 @@ export interface operations {
                      *             "clawback": null,
                      *             "completedAt": null,
                      *             "version": 1,
-                     *             "createdAt": "2026-12-07T13:16:11.343Z",
-                     *             "updatedAt": "2026-12-07T13:16:11.343Z",
+                     *             "createdAt": "2026-12-07T13:31:59.150Z",
+                     *             "updatedAt": "2026-12-07T13:31:59.150Z",
                      *             "repeatEveryMonths": null,
                      *             "repeatFrom": null
                      *           }
                      *         ],
                      *         "appeals": [
                      *           {
-                     *             "id": "01a250a5-c751-74ab-8999-ac6a261a9c38",
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *             "id": "01a250b4-3daa-741c-8825-c81d185e8a9e",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *             "subject": "budget",
-                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *             "planId": null,
                      *             "decisionId": null,
                      *             "lodgedBy": "person",
@@ -40125,43 +40125,43 @@ export interface operations {
                      *             "decision": {
                      *               "outcome": "not-upheld",
                      *               "reasons": "Night-time needs are counted in section 4",
-                     *               "decidedAt": "2026-12-07T13:16:11.508Z",
-                     *               "decidedBy": "key:01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
+                     *               "decidedAt": "2026-12-07T13:31:59.301Z",
+                     *               "decidedBy": "key:01a250b4-3709-7659-af87-904cbf1a49ec",
                      *               "agreedAnnualPence": null
                      *             },
-                     *             "createdByKeyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "createdByKeyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "version": 2,
-                     *             "createdAt": "2026-12-07T13:16:11.472Z",
-                     *             "updatedAt": "2026-12-07T13:16:11.508Z"
+                     *             "createdAt": "2026-12-07T13:31:59.273Z",
+                     *             "updatedAt": "2026-12-07T13:31:59.301Z"
                      *           }
                      *         ],
                      *         "letters": [
                      *           {
                      *             "kind": "indicative-budget",
-                     *             "id": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *             "href": "/v1/letters/indicative-budget/01a250a5-c3de-7041-8417-a40d03f5c90a"
+                     *             "id": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *             "href": "/v1/letters/indicative-budget/01a250b4-3a5a-76c4-b750-266573d0833f"
                      *           },
                      *           {
                      *             "kind": "indicative-budget",
-                     *             "id": "01a250a5-c522-75f7-a528-9570cfd832c1",
-                     *             "href": "/v1/letters/indicative-budget/01a250a5-c522-75f7-a528-9570cfd832c1"
+                     *             "id": "01a250b4-3b86-73cd-8027-d9a65ab15f0a",
+                     *             "href": "/v1/letters/indicative-budget/01a250b4-3b86-73cd-8027-d9a65ab15f0a"
                      *           },
                      *           {
                      *             "kind": "plan-decision",
-                     *             "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
-                     *             "href": "/v1/letters/plan-decision/01a250a5-c447-7615-8808-4a151b79ce2d"
+                     *             "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *             "href": "/v1/letters/plan-decision/01a250b4-3aba-71c1-a867-0aa0876457ac"
                      *           },
                      *           {
                      *             "kind": "clawback-recommendation",
-                     *             "id": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
-                     *             "href": "/v1/letters/clawback-recommendation/01a250a5-c4e7-71a9-9a66-e29d43145d9e"
+                     *             "id": "01a250b4-3b47-72c9-bacb-1966ccc60406",
+                     *             "href": "/v1/letters/clawback-recommendation/01a250b4-3b47-72c9-bacb-1966ccc60406"
                      *           }
                      *         ],
                      *         "ledger": [
                      *           {
-                     *             "id": "01a250a5-c589-763f-9441-1810e155b7b1",
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *             "id": "01a250b4-3be7-744f-9054-2f69a21824bf",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40172,14 +40172,14 @@ export interface operations {
                      *             "instalmentNumber": 1,
                      *             "description": "Payment run 2026-12-01",
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
-                     *             "createdAt": "2026-12-07T13:16:11.013Z",
+                     *             "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "createdAt": "2026-12-07T13:31:58.818Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c73a-71e4-8792-6b15b7e1fd44",
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *             "id": "01a250b4-3d97-76d7-bcf5-959650065bf1",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *             "kind": "clawback",
                      *             "direction": -1,
                      *             "amountPence": 1577576,
@@ -40188,16 +40188,16 @@ export interface operations {
                      *             "planLine": null,
                      *             "managedBy": null,
                      *             "instalmentNumber": null,
-                     *             "description": "Clawback reduced at review 01a250a5-c4e7-71a9-9a66-e29d43145d9e: A replacement hoist is due next month",
+                     *             "description": "Clawback reduced at review 01a250b4-3b47-72c9-bacb-1966ccc60406: A replacement hoist is due next month",
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
-                     *             "createdAt": "2026-12-07T13:16:11.447Z",
+                     *             "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "createdAt": "2026-12-07T13:31:59.252Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c5b9-77a7-94e3-f47e952b48be",
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *             "id": "01a250b4-3c1b-77ec-9361-feed51d08a2d",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40208,14 +40208,14 @@ export interface operations {
                      *             "instalmentNumber": 2,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
-                     *             "createdAt": "2026-12-07T13:16:11.060Z",
+                     *             "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "createdAt": "2026-12-07T13:31:58.870Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c5cb-71e4-8a01-01c16012cc03",
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *             "id": "01a250b4-3c30-74fa-86a0-a4cc615af75f",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40226,14 +40226,14 @@ export interface operations {
                      *             "instalmentNumber": 3,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
-                     *             "createdAt": "2026-12-07T13:16:11.078Z",
+                     *             "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "createdAt": "2026-12-07T13:31:58.891Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c5d5-7175-bf1f-3a358a50f73e",
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *             "id": "01a250b4-3c3b-7373-8a82-6e19de02b0b0",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40244,14 +40244,14 @@ export interface operations {
                      *             "instalmentNumber": 4,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
-                     *             "createdAt": "2026-12-07T13:16:11.089Z",
+                     *             "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "createdAt": "2026-12-07T13:31:58.902Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c5e0-7088-a346-a7af972372a3",
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *             "id": "01a250b4-3c48-73fc-80d7-d269c89e68b8",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40262,14 +40262,14 @@ export interface operations {
                      *             "instalmentNumber": 5,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
-                     *             "createdAt": "2026-12-07T13:16:11.100Z",
+                     *             "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "createdAt": "2026-12-07T13:31:58.916Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c5ed-7212-b2ef-49c451c82c06",
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *             "id": "01a250b4-3c53-7097-add7-d0d223c5f5b8",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40280,14 +40280,14 @@ export interface operations {
                      *             "instalmentNumber": 6,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
-                     *             "createdAt": "2026-12-07T13:16:11.112Z",
+                     *             "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "createdAt": "2026-12-07T13:31:58.927Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c5f9-71e1-9a2e-c96fe570a2b3",
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *             "id": "01a250b4-3c5e-723f-bd44-6f0f90db5b93",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40298,14 +40298,14 @@ export interface operations {
                      *             "instalmentNumber": 7,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
-                     *             "createdAt": "2026-12-07T13:16:11.124Z",
+                     *             "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "createdAt": "2026-12-07T13:31:58.938Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c604-7252-afe3-f11dcc2f8148",
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *             "id": "01a250b4-3c68-777d-9435-83cf0f863514",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40316,14 +40316,14 @@ export interface operations {
                      *             "instalmentNumber": 8,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
-                     *             "createdAt": "2026-12-07T13:16:11.134Z",
+                     *             "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "createdAt": "2026-12-07T13:31:58.948Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c60f-73ba-aecf-e420b1f387fd",
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *             "id": "01a250b4-3c72-75e8-ac78-a6599190135b",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40334,14 +40334,14 @@ export interface operations {
                      *             "instalmentNumber": 9,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
-                     *             "createdAt": "2026-12-07T13:16:11.146Z",
+                     *             "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "createdAt": "2026-12-07T13:31:58.958Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c61c-72d1-b944-ca239f8b2985",
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *             "id": "01a250b4-3c7e-76f4-8dd1-6a4149a655d1",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40352,14 +40352,14 @@ export interface operations {
                      *             "instalmentNumber": 10,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
-                     *             "createdAt": "2026-12-07T13:16:11.158Z",
+                     *             "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "createdAt": "2026-12-07T13:31:58.969Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c628-748c-b889-63d14f5f732a",
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *             "id": "01a250b4-3c8c-71cb-962e-cd7b19884874",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40370,14 +40370,14 @@ export interface operations {
                      *             "instalmentNumber": 11,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
-                     *             "createdAt": "2026-12-07T13:16:11.172Z",
+                     *             "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "createdAt": "2026-12-07T13:31:58.984Z",
                      *             "funder": "council"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c636-7442-912b-811f1b6db36b",
-                     *             "councilId": "01a250a5-bd6b-7297-bc19-e050e672d8f2",
-                     *             "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *             "id": "01a250b4-3c95-73a6-a926-9548bc103ba6",
+                     *             "councilId": "01a250b4-33bb-70cd-93d2-666ed9c6a2e2",
+                     *             "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *             "kind": "council-payment",
                      *             "direction": 1,
                      *             "amountPence": 329125,
@@ -40388,322 +40388,322 @@ export interface operations {
                      *             "instalmentNumber": 12,
                      *             "description": null,
                      *             "reversesId": null,
-                     *             "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
-                     *             "createdAt": "2026-12-07T13:16:11.186Z",
+                     *             "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
+                     *             "createdAt": "2026-12-07T13:31:58.993Z",
                      *             "funder": "council"
                      *           }
                      *         ],
                      *         "events": [
                      *           {
                      *             "seq": 15,
-                     *             "id": "01a250a5-c1dd-755a-8341-2c917554320c",
+                     *             "id": "01a250b4-386e-76ad-98c7-57a70236af15",
                      *             "type": "person.created",
                      *             "entityType": "person",
-                     *             "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *             "entityId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *             "payload": {
-                     *               "id": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "id": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxdana6e"
+                     *                 "carefirst": "JOURNEY-mxdb7lk3"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:10.059Z"
+                     *             "occurredAt": "2026-12-07T13:31:57.913Z"
                      *           },
                      *           {
                      *             "seq": 16,
-                     *             "id": "01a250a5-c221-7105-a74d-eb59f708705c",
+                     *             "id": "01a250b4-38a2-7276-8844-0de70ee9098d",
                      *             "type": "person.updated",
                      *             "entityType": "person",
-                     *             "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *             "entityId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *             "payload": {
-                     *               "id": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "id": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "version": 2,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxdana6e"
+                     *                 "carefirst": "JOURNEY-mxdb7lk3"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:10.139Z"
+                     *             "occurredAt": "2026-12-07T13:31:57.981Z"
                      *           },
                      *           {
                      *             "seq": 17,
-                     *             "id": "01a250a5-c260-7181-aa67-65b8f1c60006",
+                     *             "id": "01a250b4-38de-774d-8e1d-8e7e5d28ea4f",
                      *             "type": "assessment.created",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *             "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118",
                      *             "payload": {
-                     *               "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *               "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6"
+                     *               "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64"
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:10.200Z"
+                     *             "occurredAt": "2026-12-07T13:31:58.038Z"
                      *           },
                      *           {
                      *             "seq": 18,
-                     *             "id": "01a250a5-c293-7398-aa89-7251ec2f8709",
+                     *             "id": "01a250b4-3917-73fd-9ba4-a2df35d8f54d",
                      *             "type": "assessment.answers-saved",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *             "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118",
                      *             "payload": {
-                     *               "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *               "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6"
+                     *               "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64"
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:10.255Z"
+                     *             "occurredAt": "2026-12-07T13:31:58.098Z"
                      *           },
                      *           {
                      *             "seq": 19,
-                     *             "id": "01a250a5-c2d0-70e2-b24d-b970ea594a5f",
+                     *             "id": "01a250b4-3968-7422-8155-0614e40888d1",
                      *             "type": "assessment.submitted",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *             "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118",
                      *             "payload": {
-                     *               "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *               "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6"
+                     *               "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64"
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:10.317Z"
+                     *             "occurredAt": "2026-12-07T13:31:58.178Z"
                      *           },
                      *           {
                      *             "seq": 20,
-                     *             "id": "01a250a5-c2e0-75bc-98ce-034472490a6c",
+                     *             "id": "01a250b4-3980-76e4-940c-60955dff64fa",
                      *             "type": "assessment.agreed",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *             "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118",
                      *             "payload": {
-                     *               "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *               "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
                      *               "status": "agreed",
                      *               "version": 4,
                      *               "decision": "agree",
                      *               "eligible": true,
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "amendments": 0,
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6"
+                     *               "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64"
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:10.333Z"
+                     *             "occurredAt": "2026-12-07T13:31:58.203Z"
                      *           },
                      *           {
                      *             "seq": 21,
-                     *             "id": "01a250a5-c2fd-720c-8529-ea4355093265",
+                     *             "id": "01a250b4-3991-73a1-900d-95f872761042",
                      *             "type": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a250a5-c2fa-708f-9538-28c35ff6cbc8",
+                     *             "entityId": "01a250b4-398f-75b3-9819-653cca71ca08",
                      *             "payload": {
-                     *               "id": "01a250a5-c2fa-708f-9538-28c35ff6cbc8",
+                     *               "id": "01a250b4-398f-75b3-9819-653cca71ca08",
                      *               "method": "entered",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "effectiveFrom": "2026-04-01",
                      *               "weeklyContributionPence": 1500
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:10.361Z"
+                     *             "occurredAt": "2026-12-07T13:31:58.222Z"
                      *           },
                      *           {
                      *             "seq": 23,
-                     *             "id": "01a250a5-c39f-7023-965a-e1239173db5e",
+                     *             "id": "01a250b4-3a1d-7303-91cc-06a0e240f834",
                      *             "type": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a250a5-c39d-74c0-94f7-a73f94f2c972",
+                     *             "entityId": "01a250b4-3a19-7706-8a76-dbaa4176774c",
                      *             "payload": {
-                     *               "id": "01a250a5-c39d-74c0-94f7-a73f94f2c972",
+                     *               "id": "01a250b4-3a19-7706-8a76-dbaa4176774c",
                      *               "method": "calculated",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "effectiveFrom": "2027-04-01",
-                     *               "chargingPolicyId": "01a250a5-c325-73b8-b2f0-5e4c1735515a",
+                     *               "chargingPolicyId": "01a250b4-39c3-70f7-ba6e-d455abe9c83b",
                      *               "chargingPolicyVersion": 1,
                      *               "weeklyContributionPence": 10035
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:10.520Z"
+                     *             "occurredAt": "2026-12-07T13:31:58.356Z"
                      *           },
                      *           {
                      *             "seq": 24,
-                     *             "id": "01a250a5-c3e2-700e-81cb-04fa05ba88d3",
+                     *             "id": "01a250b4-3a60-7247-93ec-5d0c4bf275c4",
                      *             "type": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *             "payload": {
-                     *               "id": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "id": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "referral": null,
-                     *               "schemeId": "01a250a5-bda7-745e-a63e-a7be00e03172",
+                     *               "schemeId": "01a250b4-340b-7311-b84f-feb16c365c54",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *               "assessmentId": "01a250b4-38da-73c9-a402-181ee5a0b118",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:10.586Z"
+                     *             "occurredAt": "2026-12-07T13:31:58.423Z"
                      *           },
                      *           {
                      *             "seq": 25,
-                     *             "id": "01a250a5-c44d-76f2-8bd4-20dc220997b8",
+                     *             "id": "01a250b4-3abf-750e-b0c6-a0cb5c2c10b7",
                      *             "type": "support-plan.created",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *             "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
                      *             "payload": {
-                     *               "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *               "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212"
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:10.694Z"
+                     *             "occurredAt": "2026-12-07T13:31:58.520Z"
                      *           },
                      *           {
                      *             "seq": 26,
-                     *             "id": "01a250a5-c479-76eb-8138-efce8cc09c90",
+                     *             "id": "01a250b4-3ae4-7687-88ec-1401db601cdf",
                      *             "type": "support-plan.updated",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *             "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
                      *             "payload": {
-                     *               "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *               "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212"
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:10.740Z"
+                     *             "occurredAt": "2026-12-07T13:31:58.559Z"
                      *           },
                      *           {
                      *             "seq": 27,
-                     *             "id": "01a250a5-c4aa-71d1-861d-3da84d645be3",
+                     *             "id": "01a250b4-3b0e-70a1-8ec1-48f264064779",
                      *             "type": "support-plan.submitted",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *             "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
                      *             "payload": {
-                     *               "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *               "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212"
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:10.790Z"
+                     *             "occurredAt": "2026-12-07T13:31:58.602Z"
                      *           },
                      *           {
                      *             "seq": 28,
-                     *             "id": "01a250a5-c4c0-74f8-8de9-cb7ef6bdd168",
+                     *             "id": "01a250b4-3b23-7184-8916-8b9e13b21fee",
                      *             "type": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *             "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
                      *             "payload": {
-                     *               "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *               "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "decision": {
-                     *                 "id": "01a250a5-c4ba-72f5-a1ad-c57a8298ff35",
+                     *                 "id": "01a250b4-3b1b-7530-bf52-531165267ff8",
                      *                 "stage": "coordinator",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:10.802Z"
+                     *             "occurredAt": "2026-12-07T13:31:58.613Z"
                      *           },
                      *           {
                      *             "seq": 29,
-                     *             "id": "01a250a5-c4d1-7045-ac06-8f249c6ef48e",
+                     *             "id": "01a250b4-3b31-759e-b505-9c136c65928a",
                      *             "type": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *             "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
                      *             "payload": {
-                     *               "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *               "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "decision": {
-                     *                 "id": "01a250a5-c4ca-77ae-8921-a5707f78b2ea",
+                     *                 "id": "01a250b4-3b2c-77bc-bfa2-0f78c27e26a8",
                      *                 "stage": "team-manager",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:10.823Z"
+                     *             "occurredAt": "2026-12-07T13:31:58.634Z"
                      *           },
                      *           {
                      *             "seq": 30,
-                     *             "id": "01a250a5-c4ed-76bc-a0d4-f30768159bee",
+                     *             "id": "01a250b4-3b4c-7012-9a5a-e7cef77ad521",
                      *             "type": "support-plan.approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *             "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
                      *             "payload": {
-                     *               "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *               "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 6,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "decision": {
-                     *                 "id": "01a250a5-c4da-7431-9817-ae4cd226823e",
+                     *                 "id": "01a250b4-3b39-746b-a174-7c159950f379",
                      *                 "stage": "panel",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "exception": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:10.838Z"
+                     *             "occurredAt": "2026-12-07T13:31:58.646Z"
                      *           },
                      *           {
                      *             "seq": 31,
-                     *             "id": "01a250a5-c4ed-76bd-b97f-31dbcaa22b1e",
+                     *             "id": "01a250b4-3b4c-7013-b5d5-1d01042a3464",
                      *             "type": "budget.agreed",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *             "payload": {
-                     *               "id": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "id": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "referral": null,
-                     *               "schemeId": "01a250a5-bda7-745e-a63e-a7be00e03172",
+                     *               "schemeId": "01a250b4-340b-7311-b84f-feb16c365c54",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *               "assessmentId": "01a250b4-38da-73c9-a402-181ee5a0b118",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:10.838Z"
+                     *             "occurredAt": "2026-12-07T13:31:58.646Z"
                      *           },
                      *           {
                      *             "seq": 32,
-                     *             "id": "01a250a5-c4ed-76be-b1ad-0b331d3ccf6c",
+                     *             "id": "01a250b4-3b4c-7014-ae6b-c799875a9a91",
                      *             "type": "payment-agreement.created",
                      *             "entityType": "payment-agreement",
-                     *             "entityId": "01a250a5-c4e0-74f9-84b1-a419d4a7a9e8",
+                     *             "entityId": "01a250b4-3b42-7477-8d78-3ca29edeb0b9",
                      *             "payload": {
-                     *               "id": "01a250a5-c4e0-74f9-84b1-a419d4a7a9e8",
+                     *               "id": "01a250b4-3b42-7477-8d78-3ca29edeb0b9",
                      *               "funders": [
                      *                 "council"
                      *               ],
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "frequency": "monthly",
                      *               "startDate": "2026-12-01",
                      *               "collection": "net",
@@ -40712,334 +40712,334 @@ export interface operations {
                      *               "grossAnnualPence": 4027500,
                      *               "contributionAnnualPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:10.838Z"
+                     *             "occurredAt": "2026-12-07T13:31:58.646Z"
                      *           },
                      *           {
                      *             "seq": 33,
-                     *             "id": "01a250a5-c4ed-76bf-9e59-7756b8483ff4",
+                     *             "id": "01a250b4-3b4c-7015-a9d1-d04b6a4ded18",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250a5-c4e7-71a8-bc2a-2ab06374c021",
+                     *             "entityId": "01a250b4-3b47-72c8-aa0b-9cc31dab9175",
                      *             "payload": {
-                     *               "id": "01a250a5-c4e7-71a8-bc2a-2ab06374c021",
+                     *               "id": "01a250b4-3b47-72c8-aa0b-9cc31dab9175",
                      *               "kind": "first",
                      *               "status": "scheduled",
                      *               "dueDate": "2026-12-29",
                      *               "version": 1,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:10.838Z"
+                     *             "occurredAt": "2026-12-07T13:31:58.646Z"
                      *           },
                      *           {
                      *             "seq": 34,
-                     *             "id": "01a250a5-c4ed-76c0-aef6-edd4b5e00506",
+                     *             "id": "01a250b4-3b4c-7016-8750-9eca502b520b",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
+                     *             "entityId": "01a250b4-3b47-72c9-bacb-1966ccc60406",
                      *             "payload": {
-                     *               "id": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
+                     *               "id": "01a250b4-3b47-72c9-bacb-1966ccc60406",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:10.838Z"
+                     *             "occurredAt": "2026-12-07T13:31:58.646Z"
                      *           },
                      *           {
                      *             "seq": 37,
-                     *             "id": "01a250a5-c52b-7511-9ac2-99ba9648f435",
+                     *             "id": "01a250b4-3b8d-71f7-8058-c4d64a1ad6ca",
                      *             "type": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250a5-c522-75f7-a528-9570cfd832c1",
+                     *             "entityId": "01a250b4-3b86-73cd-8027-d9a65ab15f0a",
                      *             "payload": {
-                     *               "id": "01a250a5-c522-75f7-a528-9570cfd832c1",
+                     *               "id": "01a250b4-3b86-73cd-8027-d9a65ab15f0a",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "referral": null,
-                     *               "schemeId": "01a250a5-c4f2-7213-836c-0d5f3fbfbf77",
+                     *               "schemeId": "01a250b4-3b52-73c3-852c-b8a769edf8e6",
                      *               "startDate": "2027-04-01",
-                     *               "assessmentId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
-                     *               "upratingRunId": "01a250a5-c4fe-702f-8055-15d16664d338",
+                     *               "assessmentId": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *               "upratingRunId": "01a250b4-3b61-71a3-bbad-25f447ddd677",
                      *               "netAnnualPence": 4074800,
                      *               "rasAnnualPence": 4152800,
-                     *               "replacesBudgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "replacesBudgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "totalAnnualPence": 4152800,
                      *               "councilAnnualPence": 4152800,
                      *               "annualContributionPence": 78000,
                      *               "transitionalProtectionPence": 0
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:10.907Z"
+                     *             "occurredAt": "2026-12-07T13:31:58.717Z"
                      *           },
                      *           {
                      *             "seq": 38,
-                     *             "id": "01a250a5-c52b-7512-816e-5dee3bbf0277",
+                     *             "id": "01a250b4-3b8d-71f8-8f55-357ba230fe5a",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250a5-c524-7683-95b7-b689197076ef",
+                     *             "entityId": "01a250b4-3b88-7321-91f8-1644087ebe80",
                      *             "payload": {
-                     *               "id": "01a250a5-c524-7683-95b7-b689197076ef",
+                     *               "id": "01a250b4-3b88-7321-91f8-1644087ebe80",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
-                     *               "upratingRunId": "01a250a5-c4fe-702f-8055-15d16664d338",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "upratingRunId": "01a250b4-3b61-71a3-bbad-25f447ddd677",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:10.907Z"
+                     *             "occurredAt": "2026-12-07T13:31:58.717Z"
                      *           },
                      *           {
                      *             "seq": 40,
-                     *             "id": "01a250a5-c53a-7651-a418-c4d2eff42088",
+                     *             "id": "01a250b4-3b9a-721a-9bac-9b1157d60d4f",
                      *             "type": "direct-payment-agreement.created",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a250a5-c536-710f-972d-ec014541cefb",
+                     *             "entityId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
                      *             "payload": {
-                     *               "id": "01a250a5-c536-710f-972d-ec014541cefb",
+                     *               "id": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:10.931Z"
+                     *             "occurredAt": "2026-12-07T13:31:58.740Z"
                      *           },
                      *           {
                      *             "seq": 57,
-                     *             "id": "01a250a5-c643-7397-9a2f-522f47fd7f42",
+                     *             "id": "01a250b4-3ca3-71e3-aa36-da243de11f76",
                      *             "type": "account-return.recorded",
                      *             "entityType": "account-return",
-                     *             "entityId": "01a250a5-c641-72d3-a842-b662e24fe72a",
+                     *             "entityId": "01a250b4-3ca1-7131-83c2-64da74d9ab4c",
                      *             "payload": {
-                     *               "id": "01a250a5-c641-72d3-a842-b662e24fe72a",
+                     *               "id": "01a250b4-3ca1-7131-83c2-64da74d9ab4c",
                      *               "matches": true,
                      *               "periodTo": "2026-12-31",
                      *               "periodFrom": "2026-12-01",
-                     *               "agreementId": "01a250a5-c536-710f-972d-ec014541cefb"
+                     *               "agreementId": "01a250b4-3b97-7664-b30e-7981ebcaddcc"
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:11.197Z"
+                     *             "occurredAt": "2026-12-07T13:31:59.005Z"
                      *           },
                      *           {
                      *             "seq": 60,
-                     *             "id": "01a250a5-c690-730b-a2cf-422becf30a6a",
+                     *             "id": "01a250b4-3cf1-71e1-b29f-9145498e5eb7",
                      *             "type": "direct-payment-agreement.suspended",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a250a5-c536-710f-972d-ec014541cefb",
+                     *             "entityId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
                      *             "payload": {
-                     *               "id": "01a250a5-c536-710f-972d-ec014541cefb",
+                     *               "id": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
                      *               "reason": "The card provider is re-issuing the card",
                      *               "status": "suspended",
                      *               "version": 2,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:11.277Z"
+                     *             "occurredAt": "2026-12-07T13:31:59.084Z"
                      *           },
                      *           {
                      *             "seq": 61,
-                     *             "id": "01a250a5-c69c-7535-a7b7-37e98df517c1",
+                     *             "id": "01a250b4-3cfc-704b-bbcb-640761edfe70",
                      *             "type": "direct-payment-agreement.reinstated",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a250a5-c536-710f-972d-ec014541cefb",
+                     *             "entityId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
                      *             "payload": {
-                     *               "id": "01a250a5-c536-710f-972d-ec014541cefb",
+                     *               "id": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
                      *               "reason": "New card issued",
                      *               "status": "active",
                      *               "version": 3,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:11.289Z"
+                     *             "occurredAt": "2026-12-07T13:31:59.097Z"
                      *           },
                      *           {
                      *             "seq": 62,
-                     *             "id": "01a250a5-c6d4-7763-8c59-55e69c33ab4d",
+                     *             "id": "01a250b4-3d31-71bb-8ed8-a3dd80914614",
                      *             "type": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250a5-c6d1-7104-b4bf-6312313f43a9",
+                     *             "entityId": "01a250b4-3d2f-74c0-a4c9-8400252d7904",
                      *             "payload": {
-                     *               "id": "01a250a5-c6d1-7104-b4bf-6312313f43a9",
+                     *               "id": "01a250b4-3d2f-74c0-a4c9-8400252d7904",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-03-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:11.343Z"
+                     *             "occurredAt": "2026-12-07T13:31:59.150Z"
                      *           },
                      *           {
                      *             "seq": 63,
-                     *             "id": "01a250a5-c706-71aa-985a-84f8cd7aabde",
+                     *             "id": "01a250b4-3d63-76a7-b221-416ff828a383",
                      *             "type": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a250a5-c524-7683-95b7-b689197076ef",
+                     *             "entityId": "01a250b4-3b88-7321-91f8-1644087ebe80",
                      *             "payload": {
-                     *               "id": "01a250a5-c524-7683-95b7-b689197076ef",
+                     *               "id": "01a250b4-3b88-7321-91f8-1644087ebe80",
                      *               "kind": "interim",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-04-01",
                      *               "version": 2,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:11.394Z"
+                     *             "occurredAt": "2026-12-07T13:31:59.198Z"
                      *           },
                      *           {
                      *             "seq": 64,
-                     *             "id": "01a250a5-c71f-7042-b13b-76484914d470",
+                     *             "id": "01a250b4-3d7d-7002-accd-ae3dc5a1c150",
                      *             "type": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
+                     *             "entityId": "01a250b4-3b47-72c9-bacb-1966ccc60406",
                      *             "payload": {
-                     *               "id": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
+                     *               "id": "01a250b4-3b47-72c9-bacb-1966ccc60406",
                      *               "kind": "annual",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 2,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": 3155153
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:11.416Z"
+                     *             "occurredAt": "2026-12-07T13:31:59.221Z"
                      *           },
                      *           {
                      *             "seq": 66,
-                     *             "id": "01a250a5-c73e-73e1-85d6-4a3d859a9288",
+                     *             "id": "01a250b4-3d9b-7525-ba44-3335ec7fef82",
                      *             "type": "review.clawback-decided",
                      *             "entityType": "review",
-                     *             "entityId": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
+                     *             "entityId": "01a250b4-3b47-72c9-bacb-1966ccc60406",
                      *             "payload": {
-                     *               "id": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
+                     *               "id": "01a250b4-3b47-72c9-bacb-1966ccc60406",
                      *               "kind": "annual",
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 3,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "decision": "reduce",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "amountPence": 1577576,
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:11.447Z"
+                     *             "occurredAt": "2026-12-07T13:31:59.252Z"
                      *           },
                      *           {
                      *             "seq": 67,
-                     *             "id": "01a250a5-c753-7277-ba26-1e384f3582f4",
+                     *             "id": "01a250b4-3dac-76c3-84b6-9ee10b81c4c1",
                      *             "type": "appeal.lodged",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a250a5-c751-74ab-8999-ac6a261a9c38",
+                     *             "entityId": "01a250b4-3daa-741c-8825-c81d185e8a9e",
                      *             "payload": {
-                     *               "id": "01a250a5-c751-74ab-8999-ac6a261a9c38",
+                     *               "id": "01a250b4-3daa-741c-8825-c81d185e8a9e",
                      *               "planId": null,
                      *               "status": "lodged",
                      *               "subject": "budget",
                      *               "version": 1,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212"
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:11.472Z"
+                     *             "occurredAt": "2026-12-07T13:31:59.273Z"
                      *           },
                      *           {
                      *             "seq": 68,
-                     *             "id": "01a250a5-c776-71ef-9b01-c7b6fbfb452d",
+                     *             "id": "01a250b4-3dc7-73ce-982b-749ec347654a",
                      *             "type": "appeal.not-upheld",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a250a5-c751-74ab-8999-ac6a261a9c38",
+                     *             "entityId": "01a250b4-3daa-741c-8825-c81d185e8a9e",
                      *             "payload": {
-                     *               "id": "01a250a5-c751-74ab-8999-ac6a261a9c38",
+                     *               "id": "01a250b4-3daa-741c-8825-c81d185e8a9e",
                      *               "planId": null,
                      *               "status": "not-upheld",
                      *               "subject": "budget",
                      *               "version": 2,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212"
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:11.507Z"
+                     *             "occurredAt": "2026-12-07T13:31:59.300Z"
                      *           },
                      *           {
                      *             "seq": 74,
-                     *             "id": "01a250a5-c87e-7169-806b-d1371a23c3a3",
+                     *             "id": "01a250b4-3ec2-7484-8f2a-55e00e6c9880",
                      *             "type": "budget.ended",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *             "payload": {
-                     *               "id": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "id": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "status": "ended",
                      *               "endDate": "2027-09-30",
                      *               "version": 3,
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "referral": null,
-                     *               "schemeId": "01a250a5-bda7-745e-a63e-a7be00e03172",
+                     *               "schemeId": "01a250b4-340b-7311-b84f-feb16c365c54",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *               "assessmentId": "01a250b4-38da-73c9-a402-181ee5a0b118",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:11.771Z"
+                     *             "occurredAt": "2026-12-07T13:31:59.552Z"
                      *           },
                      *           {
                      *             "seq": 44,
-                     *             "id": "01a250a5-c58d-7032-8630-ed8423743af3",
+                     *             "id": "01a250b4-3bec-70d3-8805-8a4319a6a67a",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250a5-c589-763f-9441-1810e155b7b1",
+                     *             "entityId": "01a250b4-3be7-744f-9054-2f69a21824bf",
                      *             "payload": {
-                     *               "id": "01a250a5-c589-763f-9441-1810e155b7b1",
+                     *               "id": "01a250b4-3be7-744f-9054-2f69a21824bf",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "direction": "in",
                      *               "occurredOn": "2026-12-01",
                      *               "amountPence": 329125,
-                     *               "paymentRunId": "01a250a5-c573-77f0-a3a2-62caf2215732",
+                     *               "paymentRunId": "01a250b4-3bcc-7752-9f27-c2f288a390cc",
                      *               "instalmentNumber": 1
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:11.013Z"
+                     *             "occurredAt": "2026-12-07T13:31:58.818Z"
                      *           },
                      *           {
                      *             "seq": 46,
-                     *             "id": "01a250a5-c5ba-76f0-bf52-adbb9625a96b",
+                     *             "id": "01a250b4-3c1d-7623-ad8a-734e7c026c80",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250a5-c5b9-77a7-94e3-f47e952b48be",
+                     *             "entityId": "01a250b4-3c1b-77ec-9361-feed51d08a2d",
                      *             "payload": {
-                     *               "id": "01a250a5-c5b9-77a7-94e3-f47e952b48be",
+                     *               "id": "01a250b4-3c1b-77ec-9361-feed51d08a2d",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:16:11.060Z",
-                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *               "createdAt": "2026-12-07T13:31:58.870Z",
+                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-01-01",
@@ -41049,23 +41049,23 @@ export interface operations {
                      *               "instalmentNumber": 2,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:11.060Z"
+                     *             "occurredAt": "2026-12-07T13:31:58.870Z"
                      *           },
                      *           {
                      *             "seq": 47,
-                     *             "id": "01a250a5-c5cc-7404-9339-f52879443959",
+                     *             "id": "01a250b4-3c32-7050-b996-f259d81d485d",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250a5-c5cb-71e4-8a01-01c16012cc03",
+                     *             "entityId": "01a250b4-3c30-74fa-86a0-a4cc615af75f",
                      *             "payload": {
-                     *               "id": "01a250a5-c5cb-71e4-8a01-01c16012cc03",
+                     *               "id": "01a250b4-3c30-74fa-86a0-a4cc615af75f",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:16:11.078Z",
-                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *               "createdAt": "2026-12-07T13:31:58.891Z",
+                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-02-01",
@@ -41075,23 +41075,23 @@ export interface operations {
                      *               "instalmentNumber": 3,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:11.078Z"
+                     *             "occurredAt": "2026-12-07T13:31:58.891Z"
                      *           },
                      *           {
                      *             "seq": 48,
-                     *             "id": "01a250a5-c5d6-7480-9485-44cd0a1a7d07",
+                     *             "id": "01a250b4-3c3d-709c-8536-195a4a40d956",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250a5-c5d5-7175-bf1f-3a358a50f73e",
+                     *             "entityId": "01a250b4-3c3b-7373-8a82-6e19de02b0b0",
                      *             "payload": {
-                     *               "id": "01a250a5-c5d5-7175-bf1f-3a358a50f73e",
+                     *               "id": "01a250b4-3c3b-7373-8a82-6e19de02b0b0",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:16:11.089Z",
-                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *               "createdAt": "2026-12-07T13:31:58.902Z",
+                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-03-01",
@@ -41101,23 +41101,23 @@ export interface operations {
                      *               "instalmentNumber": 4,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:11.089Z"
+                     *             "occurredAt": "2026-12-07T13:31:58.902Z"
                      *           },
                      *           {
                      *             "seq": 49,
-                     *             "id": "01a250a5-c5e2-72ce-a92a-47ffdeeb896a",
+                     *             "id": "01a250b4-3c4a-72da-a6a4-534c6af91473",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250a5-c5e0-7088-a346-a7af972372a3",
+                     *             "entityId": "01a250b4-3c48-73fc-80d7-d269c89e68b8",
                      *             "payload": {
-                     *               "id": "01a250a5-c5e0-7088-a346-a7af972372a3",
+                     *               "id": "01a250b4-3c48-73fc-80d7-d269c89e68b8",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:16:11.100Z",
-                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *               "createdAt": "2026-12-07T13:31:58.916Z",
+                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-04-01",
@@ -41127,23 +41127,23 @@ export interface operations {
                      *               "instalmentNumber": 5,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:11.100Z"
+                     *             "occurredAt": "2026-12-07T13:31:58.916Z"
                      *           },
                      *           {
                      *             "seq": 50,
-                     *             "id": "01a250a5-c5ee-747b-9331-1a41a6249850",
+                     *             "id": "01a250b4-3c55-77cc-8c96-3f22737f6bfb",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250a5-c5ed-7212-b2ef-49c451c82c06",
+                     *             "entityId": "01a250b4-3c53-7097-add7-d0d223c5f5b8",
                      *             "payload": {
-                     *               "id": "01a250a5-c5ed-7212-b2ef-49c451c82c06",
+                     *               "id": "01a250b4-3c53-7097-add7-d0d223c5f5b8",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:16:11.112Z",
-                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *               "createdAt": "2026-12-07T13:31:58.927Z",
+                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-05-01",
@@ -41153,23 +41153,23 @@ export interface operations {
                      *               "instalmentNumber": 6,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:11.112Z"
+                     *             "occurredAt": "2026-12-07T13:31:58.927Z"
                      *           },
                      *           {
                      *             "seq": 51,
-                     *             "id": "01a250a5-c5fa-76fe-aadb-758a664f3fcc",
+                     *             "id": "01a250b4-3c60-73ab-807f-4496267bab64",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250a5-c5f9-71e1-9a2e-c96fe570a2b3",
+                     *             "entityId": "01a250b4-3c5e-723f-bd44-6f0f90db5b93",
                      *             "payload": {
-                     *               "id": "01a250a5-c5f9-71e1-9a2e-c96fe570a2b3",
+                     *               "id": "01a250b4-3c5e-723f-bd44-6f0f90db5b93",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:16:11.124Z",
-                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *               "createdAt": "2026-12-07T13:31:58.938Z",
+                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-06-01",
@@ -41179,23 +41179,23 @@ export interface operations {
                      *               "instalmentNumber": 7,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:11.124Z"
+                     *             "occurredAt": "2026-12-07T13:31:58.938Z"
                      *           },
                      *           {
                      *             "seq": 52,
-                     *             "id": "01a250a5-c606-70ec-bdc0-947afb97abe3",
+                     *             "id": "01a250b4-3c6a-75b1-aec7-17e219128914",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250a5-c604-7252-afe3-f11dcc2f8148",
+                     *             "entityId": "01a250b4-3c68-777d-9435-83cf0f863514",
                      *             "payload": {
-                     *               "id": "01a250a5-c604-7252-afe3-f11dcc2f8148",
+                     *               "id": "01a250b4-3c68-777d-9435-83cf0f863514",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:16:11.134Z",
-                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *               "createdAt": "2026-12-07T13:31:58.948Z",
+                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-07-01",
@@ -41205,23 +41205,23 @@ export interface operations {
                      *               "instalmentNumber": 8,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:11.134Z"
+                     *             "occurredAt": "2026-12-07T13:31:58.948Z"
                      *           },
                      *           {
                      *             "seq": 53,
-                     *             "id": "01a250a5-c610-7295-a9c0-7b9a683b13ca",
+                     *             "id": "01a250b4-3c73-7615-9df6-e5196d456ef9",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250a5-c60f-73ba-aecf-e420b1f387fd",
+                     *             "entityId": "01a250b4-3c72-75e8-ac78-a6599190135b",
                      *             "payload": {
-                     *               "id": "01a250a5-c60f-73ba-aecf-e420b1f387fd",
+                     *               "id": "01a250b4-3c72-75e8-ac78-a6599190135b",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:16:11.146Z",
-                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *               "createdAt": "2026-12-07T13:31:58.958Z",
+                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-08-01",
@@ -41231,23 +41231,23 @@ export interface operations {
                      *               "instalmentNumber": 9,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:11.146Z"
+                     *             "occurredAt": "2026-12-07T13:31:58.958Z"
                      *           },
                      *           {
                      *             "seq": 54,
-                     *             "id": "01a250a5-c61d-7760-8c41-ec27a4472915",
+                     *             "id": "01a250b4-3c81-74f0-b7f7-93a96f513e57",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250a5-c61c-72d1-b944-ca239f8b2985",
+                     *             "entityId": "01a250b4-3c7e-76f4-8dd1-6a4149a655d1",
                      *             "payload": {
-                     *               "id": "01a250a5-c61c-72d1-b944-ca239f8b2985",
+                     *               "id": "01a250b4-3c7e-76f4-8dd1-6a4149a655d1",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:16:11.158Z",
-                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *               "createdAt": "2026-12-07T13:31:58.969Z",
+                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-09-01",
@@ -41257,23 +41257,23 @@ export interface operations {
                      *               "instalmentNumber": 10,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:11.158Z"
+                     *             "occurredAt": "2026-12-07T13:31:58.969Z"
                      *           },
                      *           {
                      *             "seq": 55,
-                     *             "id": "01a250a5-c62a-740c-a6d3-c4ca347becd3",
+                     *             "id": "01a250b4-3c8d-73b5-a8e3-dc84762d9a6c",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250a5-c628-748c-b889-63d14f5f732a",
+                     *             "entityId": "01a250b4-3c8c-71cb-962e-cd7b19884874",
                      *             "payload": {
-                     *               "id": "01a250a5-c628-748c-b889-63d14f5f732a",
+                     *               "id": "01a250b4-3c8c-71cb-962e-cd7b19884874",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:16:11.172Z",
-                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *               "createdAt": "2026-12-07T13:31:58.984Z",
+                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-10-01",
@@ -41283,23 +41283,23 @@ export interface operations {
                      *               "instalmentNumber": 11,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:11.172Z"
+                     *             "occurredAt": "2026-12-07T13:31:58.984Z"
                      *           },
                      *           {
                      *             "seq": 56,
-                     *             "id": "01a250a5-c638-73f9-9254-e379ed63f29a",
+                     *             "id": "01a250b4-3c96-70d1-8d98-509558713815",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250a5-c636-7442-912b-811f1b6db36b",
+                     *             "entityId": "01a250b4-3c95-73a6-a926-9548bc103ba6",
                      *             "payload": {
-                     *               "id": "01a250a5-c636-7442-912b-811f1b6db36b",
+                     *               "id": "01a250b4-3c95-73a6-a926-9548bc103ba6",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:16:11.186Z",
-                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *               "createdAt": "2026-12-07T13:31:58.993Z",
+                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-11-01",
@@ -41309,78 +41309,78 @@ export interface operations {
                      *               "instalmentNumber": 12,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:11.186Z"
+                     *             "occurredAt": "2026-12-07T13:31:58.993Z"
                      *           },
                      *           {
                      *             "seq": 65,
-                     *             "id": "01a250a5-c73e-73e0-adac-fe9eaace3c46",
+                     *             "id": "01a250b4-3d9b-7524-9541-e65e929dbc28",
                      *             "type": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250a5-c73a-71e4-8792-6b15b7e1fd44",
+                     *             "entityId": "01a250b4-3d97-76d7-bcf5-959650065bf1",
                      *             "payload": {
-                     *               "id": "01a250a5-c73a-71e4-8792-6b15b7e1fd44",
+                     *               "id": "01a250b4-3d97-76d7-bcf5-959650065bf1",
                      *               "kind": "clawback",
                      *               "funder": "council",
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "amountPence": 1577576
                      *             },
-                     *             "occurredAt": "2026-12-07T13:16:11.447Z"
+                     *             "occurredAt": "2026-12-07T13:31:59.252Z"
                      *           }
                      *         ],
                      *         "auditTrail": [
                      *           {
-                     *             "id": "01a250a5-c1dc-72f3-9f39-5777d5268b69",
-                     *             "actor": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "id": "01a250b4-3867-77f0-ab1c-b65ae36e0207",
+                     *             "actor": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "action": "person.created",
                      *             "entityType": "person",
-                     *             "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *             "entityId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "id": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxdana6e"
+                     *                 "carefirst": "JOURNEY-mxdb7lk3"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "at": "2026-12-07T13:16:10.059Z"
+                     *             "at": "2026-12-07T13:31:57.913Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c220-7168-829a-febbee9a50b5",
-                     *             "actor": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "id": "01a250b4-38a1-7746-83e1-e7f9e85847f1",
+                     *             "actor": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "action": "person.updated",
                      *             "entityType": "person",
-                     *             "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *             "entityId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *             "before": {
-                     *               "id": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "id": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "version": 1,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxdana6e"
+                     *                 "carefirst": "JOURNEY-mxdb7lk3"
                      *               },
                      *               "caresForPersonId": null
                      *             },
                      *             "after": {
-                     *               "id": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "id": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "version": 2,
                      *               "clientGroup": "learning-disability",
                      *               "externalIds": {
-                     *                 "carefirst": "JOURNEY-mxdana6e"
+                     *                 "carefirst": "JOURNEY-mxdb7lk3"
                      *               },
                      *               "caresForPersonId": null
                      *             },
-                     *             "at": "2026-12-07T13:16:10.139Z"
+                     *             "at": "2026-12-07T13:31:57.981Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c233-7715-ab39-51d3058fe925",
-                     *             "actor": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "id": "01a250b4-38b0-74ea-af16-691f6c8e29b5",
+                     *             "actor": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "action": "equality-monitoring.recorded",
                      *             "entityType": "person",
-                     *             "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *             "entityId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *             "before": null,
                      *             "after": {
                      *               "changed": [
@@ -41390,363 +41390,363 @@ export interface operations {
                      *                 "primarySupportReason"
                      *               ],
                      *               "version": 1,
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212"
                      *             },
-                     *             "at": "2026-12-07T13:16:10.155Z"
+                     *             "at": "2026-12-07T13:31:57.995Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c246-75b7-be43-26f2ccbeff8b",
-                     *             "actor": "key:01a250a5-bd7c-714c-91ee-b4e2f665dd54",
+                     *             "id": "01a250b4-38c5-7757-8487-16d5f98fa47a",
+                     *             "actor": "key:01a250b4-33cc-7210-8c0d-2502d8746bb0",
                      *             "actorName": null,
                      *             "action": "equality-monitoring.read",
                      *             "entityType": "person",
-                     *             "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *             "entityId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *             "before": null,
                      *             "after": {
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "recorded": true
                      *             },
-                     *             "at": "2026-12-07T13:16:10.180Z"
+                     *             "at": "2026-12-07T13:31:58.019Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c25e-76a2-87b0-e2198aa611e2",
-                     *             "actor": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "id": "01a250b4-38dc-7613-b02a-bb4e70d72a7a",
+                     *             "actor": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.created",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *             "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *               "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6"
+                     *               "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64"
                      *             },
-                     *             "at": "2026-12-07T13:16:10.200Z"
+                     *             "at": "2026-12-07T13:31:58.038Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c292-734f-a5b2-d94a4e610579",
-                     *             "actor": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "id": "01a250b4-3916-7549-964c-35c0e39c98cb",
+                     *             "actor": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.answers-saved",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *             "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118",
                      *             "before": {
-                     *               "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *               "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6"
+                     *               "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64"
                      *             },
                      *             "after": {
-                     *               "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *               "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6"
+                     *               "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64"
                      *             },
-                     *             "at": "2026-12-07T13:16:10.255Z"
+                     *             "at": "2026-12-07T13:31:58.098Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c2cf-72cd-85b6-0aa5359f4592",
-                     *             "actor": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "id": "01a250b4-3967-72c7-b27b-459f6f4312f0",
+                     *             "actor": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.submitted",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *             "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118",
                      *             "before": {
-                     *               "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *               "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "totalPoints": null,
-                     *               "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6"
+                     *               "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64"
                      *             },
                      *             "after": {
-                     *               "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *               "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6"
+                     *               "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64"
                      *             },
-                     *             "at": "2026-12-07T13:16:10.317Z"
+                     *             "at": "2026-12-07T13:31:58.178Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c2df-711f-917f-bc2a879c33a9",
-                     *             "actor": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "id": "01a250b4-397e-7380-ae82-da59961247c9",
+                     *             "actor": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "action": "assessment.agreed",
                      *             "entityType": "assessment",
-                     *             "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *             "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118",
                      *             "before": {
-                     *               "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *               "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6"
+                     *               "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64"
                      *             },
                      *             "after": {
-                     *               "id": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *               "id": "01a250b4-38da-73c9-a402-181ee5a0b118",
                      *               "status": "agreed",
                      *               "version": 4,
                      *               "decision": "agree",
                      *               "eligible": true,
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "amendments": 0,
                      *               "totalPoints": 179,
-                     *               "questionnaireId": "01a250a5-bd92-76f0-8ae9-3502e14a50a6"
+                     *               "questionnaireId": "01a250b4-33ed-7143-a01e-71ba57d6ab64"
                      *             },
-                     *             "at": "2026-12-07T13:16:10.333Z"
+                     *             "at": "2026-12-07T13:31:58.203Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c2fc-73f1-9b09-72373ebef927",
-                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "id": "01a250b4-3991-73a0-901a-367941e263c3",
+                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "action": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a250a5-c2fa-708f-9538-28c35ff6cbc8",
+                     *             "entityId": "01a250b4-398f-75b3-9819-653cca71ca08",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250a5-c2fa-708f-9538-28c35ff6cbc8",
+                     *               "id": "01a250b4-398f-75b3-9819-653cca71ca08",
                      *               "method": "entered",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "effectiveFrom": "2026-04-01",
                      *               "weeklyContributionPence": 1500
                      *             },
-                     *             "at": "2026-12-07T13:16:10.361Z"
+                     *             "at": "2026-12-07T13:31:58.222Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c39e-70af-95c2-5019611b668c",
-                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "id": "01a250b4-3a1b-7415-ae31-de5dfcf479bc",
+                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "action": "financial-assessment.recorded",
                      *             "entityType": "financial-assessment",
-                     *             "entityId": "01a250a5-c39d-74c0-94f7-a73f94f2c972",
+                     *             "entityId": "01a250b4-3a19-7706-8a76-dbaa4176774c",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250a5-c39d-74c0-94f7-a73f94f2c972",
+                     *               "id": "01a250b4-3a19-7706-8a76-dbaa4176774c",
                      *               "method": "calculated",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "effectiveFrom": "2027-04-01",
-                     *               "chargingPolicyId": "01a250a5-c325-73b8-b2f0-5e4c1735515a",
+                     *               "chargingPolicyId": "01a250b4-39c3-70f7-ba6e-d455abe9c83b",
                      *               "chargingPolicyVersion": 1,
                      *               "weeklyContributionPence": 10035
                      *             },
-                     *             "at": "2026-12-07T13:16:10.520Z"
+                     *             "at": "2026-12-07T13:31:58.356Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c3e1-7445-8320-78d0fdd6b8ae",
-                     *             "actor": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "id": "01a250b4-3a5e-760f-bec9-7a6acd0aa621",
+                     *             "actor": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "id": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "referral": null,
-                     *               "schemeId": "01a250a5-bda7-745e-a63e-a7be00e03172",
+                     *               "schemeId": "01a250b4-340b-7311-b84f-feb16c365c54",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *               "assessmentId": "01a250b4-38da-73c9-a402-181ee5a0b118",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-12-07T13:16:10.586Z"
+                     *             "at": "2026-12-07T13:31:58.423Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c44c-769f-9fbf-881ec9b6b1aa",
-                     *             "actor": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "id": "01a250b4-3abe-72fa-9fee-25cb44e4b545",
+                     *             "actor": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.created",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *             "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *               "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212"
                      *             },
-                     *             "at": "2026-12-07T13:16:10.694Z"
+                     *             "at": "2026-12-07T13:31:58.520Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c478-72a6-b942-4703191404cc",
-                     *             "actor": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "id": "01a250b4-3ae3-761c-bc2d-e29a369f5bba",
+                     *             "actor": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.updated",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *             "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
                      *             "before": {
-                     *               "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *               "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 1,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212"
                      *             },
                      *             "after": {
-                     *               "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *               "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212"
                      *             },
-                     *             "at": "2026-12-07T13:16:10.740Z"
+                     *             "at": "2026-12-07T13:31:58.559Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c4a9-7723-bff2-630b3bb43e11",
-                     *             "actor": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "id": "01a250b4-3b0d-72c2-ac03-eda96bd69831",
+                     *             "actor": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.submitted",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *             "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
                      *             "before": {
-                     *               "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *               "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
                      *               "stage": null,
                      *               "status": "draft",
                      *               "version": 2,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212"
                      *             },
                      *             "after": {
-                     *               "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *               "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212"
                      *             },
-                     *             "at": "2026-12-07T13:16:10.790Z"
+                     *             "at": "2026-12-07T13:31:58.602Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c4bf-72cf-abe0-8a59d3d925d5",
-                     *             "actor": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "id": "01a250b4-3b22-7695-800b-a8d578e6b40c",
+                     *             "actor": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *             "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
                      *             "before": {
-                     *               "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *               "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
                      *               "stage": "coordinator",
                      *               "status": "submitted",
                      *               "version": 3,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212"
                      *             },
                      *             "after": {
-                     *               "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *               "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "decision": {
-                     *                 "id": "01a250a5-c4ba-72f5-a1ad-c57a8298ff35",
+                     *                 "id": "01a250b4-3b1b-7530-bf52-531165267ff8",
                      *                 "stage": "coordinator",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-12-07T13:16:10.802Z"
+                     *             "at": "2026-12-07T13:31:58.613Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c4ce-704c-ae3f-d59e82ebaeb7",
-                     *             "actor": "key:01a250a5-c081-71fb-a255-ea704ff69229",
+                     *             "id": "01a250b4-3b30-74c8-88da-70e70f615cfe",
+                     *             "actor": "key:01a250b4-36fa-70b4-a96f-bda83233b4a8",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.stage-approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *             "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
                      *             "before": {
-                     *               "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *               "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
                      *               "stage": "team-manager",
                      *               "status": "submitted",
                      *               "version": 4,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212"
                      *             },
                      *             "after": {
-                     *               "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *               "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "decision": {
-                     *                 "id": "01a250a5-c4ca-77ae-8921-a5707f78b2ea",
+                     *                 "id": "01a250b4-3b2c-77bc-bfa2-0f78c27e26a8",
                      *                 "stage": "team-manager",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-12-07T13:16:10.823Z"
+                     *             "at": "2026-12-07T13:31:58.634Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c4eb-7631-b3ac-e8469f7ad6e4",
-                     *             "actor": "key:01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
+                     *             "id": "01a250b4-3b4b-722d-9584-3ebfc2bfb7b7",
+                     *             "actor": "key:01a250b4-3709-7659-af87-904cbf1a49ec",
                      *             "actorName": "[redacted]",
                      *             "action": "support-plan.approved",
                      *             "entityType": "support-plan",
-                     *             "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *             "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
                      *             "before": {
-                     *               "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *               "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
                      *               "stage": "panel",
                      *               "status": "submitted",
                      *               "version": 5,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212"
                      *             },
                      *             "after": {
-                     *               "id": "01a250a5-c447-7615-8808-4a151b79ce2d",
+                     *               "id": "01a250b4-3aba-71c1-a867-0aa0876457ac",
                      *               "stage": null,
                      *               "status": "approved",
                      *               "version": 6,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "decision": {
-                     *                 "id": "01a250a5-c4da-7431-9817-ae4cd226823e",
+                     *                 "id": "01a250b4-3b39-746b-a174-7c159950f379",
                      *                 "stage": "panel",
                      *                 "outcome": "approve",
                      *                 "checklistReasons": null
                      *               },
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "exception": null
                      *             },
-                     *             "at": "2026-12-07T13:16:10.838Z"
+                     *             "at": "2026-12-07T13:31:58.646Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c4eb-7632-acc1-6daf7cece789",
-                     *             "actor": "key:01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
+                     *             "id": "01a250b4-3b4b-722e-ad06-84bf89af9bd9",
+                     *             "actor": "key:01a250b4-3709-7659-af87-904cbf1a49ec",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.agreed",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *             "before": {
-                     *               "id": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "id": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "referral": null,
-                     *               "schemeId": "01a250a5-bda7-745e-a63e-a7be00e03172",
+                     *               "schemeId": "01a250b4-340b-7311-b84f-feb16c365c54",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *               "assessmentId": "01a250b4-38da-73c9-a402-181ee5a0b118",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
@@ -41754,37 +41754,37 @@ export interface operations {
                      *               "annualContributionPence": 78000
                      *             },
                      *             "after": {
-                     *               "id": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "id": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "referral": null,
-                     *               "schemeId": "01a250a5-bda7-745e-a63e-a7be00e03172",
+                     *               "schemeId": "01a250b4-340b-7311-b84f-feb16c365c54",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *               "assessmentId": "01a250b4-38da-73c9-a402-181ee5a0b118",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-12-07T13:16:10.838Z"
+                     *             "at": "2026-12-07T13:31:58.646Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c4eb-7633-bd8f-dd27f5ec0fe7",
-                     *             "actor": "key:01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
+                     *             "id": "01a250b4-3b4b-722f-a779-527e44606961",
+                     *             "actor": "key:01a250b4-3709-7659-af87-904cbf1a49ec",
                      *             "actorName": "[redacted]",
                      *             "action": "payment-agreement.created",
                      *             "entityType": "payment-agreement",
-                     *             "entityId": "01a250a5-c4e0-74f9-84b1-a419d4a7a9e8",
+                     *             "entityId": "01a250b4-3b42-7477-8d78-3ca29edeb0b9",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250a5-c4e0-74f9-84b1-a419d4a7a9e8",
+                     *               "id": "01a250b4-3b42-7477-8d78-3ca29edeb0b9",
                      *               "funders": [
                      *                 "council"
                      *               ],
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "frequency": "monthly",
                      *               "startDate": "2026-12-01",
                      *               "collection": "net",
@@ -41793,371 +41793,371 @@ export interface operations {
                      *               "grossAnnualPence": 4027500,
                      *               "contributionAnnualPence": 78000
                      *             },
-                     *             "at": "2026-12-07T13:16:10.838Z"
+                     *             "at": "2026-12-07T13:31:58.646Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c4eb-7634-9f29-d4050318b906",
-                     *             "actor": "key:01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
+                     *             "id": "01a250b4-3b4b-7230-a3b6-1ba9c59c602a",
+                     *             "actor": "key:01a250b4-3709-7659-af87-904cbf1a49ec",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250a5-c4e7-71a8-bc2a-2ab06374c021",
+                     *             "entityId": "01a250b4-3b47-72c8-aa0b-9cc31dab9175",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250a5-c4e7-71a8-bc2a-2ab06374c021",
+                     *               "id": "01a250b4-3b47-72c8-aa0b-9cc31dab9175",
                      *               "kind": "first",
                      *               "status": "scheduled",
                      *               "dueDate": "2026-12-29",
                      *               "version": 1,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T13:16:10.838Z"
+                     *             "at": "2026-12-07T13:31:58.646Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c4eb-7635-9dc6-7a3a32cc7d4b",
-                     *             "actor": "key:01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
+                     *             "id": "01a250b4-3b4b-7231-9e27-72fb7106fc52",
+                     *             "actor": "key:01a250b4-3709-7659-af87-904cbf1a49ec",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
+                     *             "entityId": "01a250b4-3b47-72c9-bacb-1966ccc60406",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
+                     *               "id": "01a250b4-3b47-72c9-bacb-1966ccc60406",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T13:16:10.838Z"
+                     *             "at": "2026-12-07T13:31:58.646Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c52a-77af-bf6e-372fb45b1fe5",
-                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "id": "01a250b4-3b8c-7438-8103-864501a15592",
+                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.created",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250a5-c522-75f7-a528-9570cfd832c1",
+                     *             "entityId": "01a250b4-3b86-73cd-8027-d9a65ab15f0a",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250a5-c522-75f7-a528-9570cfd832c1",
+                     *               "id": "01a250b4-3b86-73cd-8027-d9a65ab15f0a",
                      *               "status": "indicative",
                      *               "version": 1,
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "referral": null,
-                     *               "schemeId": "01a250a5-c4f2-7213-836c-0d5f3fbfbf77",
+                     *               "schemeId": "01a250b4-3b52-73c3-852c-b8a769edf8e6",
                      *               "startDate": "2027-04-01",
-                     *               "assessmentId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
-                     *               "upratingRunId": "01a250a5-c4fe-702f-8055-15d16664d338",
+                     *               "assessmentId": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *               "upratingRunId": "01a250b4-3b61-71a3-bbad-25f447ddd677",
                      *               "netAnnualPence": 4074800,
                      *               "rasAnnualPence": 4152800,
-                     *               "replacesBudgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "replacesBudgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "totalAnnualPence": 4152800,
                      *               "councilAnnualPence": 4152800,
                      *               "annualContributionPence": 78000,
                      *               "transitionalProtectionPence": 0
                      *             },
-                     *             "at": "2026-12-07T13:16:10.907Z"
+                     *             "at": "2026-12-07T13:31:58.717Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c52a-77b0-b309-5f096b596afe",
-                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "id": "01a250b4-3b8c-7439-9e5a-95ee19ae37e9",
+                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250a5-c524-7683-95b7-b689197076ef",
+                     *             "entityId": "01a250b4-3b88-7321-91f8-1644087ebe80",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250a5-c524-7683-95b7-b689197076ef",
+                     *               "id": "01a250b4-3b88-7321-91f8-1644087ebe80",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
-                     *               "upratingRunId": "01a250a5-c4fe-702f-8055-15d16664d338",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *               "upratingRunId": "01a250b4-3b61-71a3-bbad-25f447ddd677",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T13:16:10.907Z"
+                     *             "at": "2026-12-07T13:31:58.717Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c538-7531-8277-edd01f0d6568",
-                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "id": "01a250b4-3b99-7670-b0b6-b859d1ee0336",
+                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.created",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a250a5-c536-710f-972d-ec014541cefb",
+                     *             "entityId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250a5-c536-710f-972d-ec014541cefb",
+                     *               "id": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "at": "2026-12-07T13:16:10.931Z"
+                     *             "at": "2026-12-07T13:31:58.740Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c642-73bd-a9f0-8efa86e755fb",
-                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "id": "01a250b4-3ca2-73f9-9f3d-d0a30c3053b6",
+                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "action": "account-return.recorded",
                      *             "entityType": "account-return",
-                     *             "entityId": "01a250a5-c641-72d3-a842-b662e24fe72a",
+                     *             "entityId": "01a250b4-3ca1-7131-83c2-64da74d9ab4c",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250a5-c641-72d3-a842-b662e24fe72a",
+                     *               "id": "01a250b4-3ca1-7131-83c2-64da74d9ab4c",
                      *               "matches": true,
                      *               "periodTo": "2026-12-31",
                      *               "periodFrom": "2026-12-01",
-                     *               "agreementId": "01a250a5-c536-710f-972d-ec014541cefb"
+                     *               "agreementId": "01a250b4-3b97-7664-b30e-7981ebcaddcc"
                      *             },
-                     *             "at": "2026-12-07T13:16:11.197Z"
+                     *             "at": "2026-12-07T13:31:59.005Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c68f-77dc-8df5-cdbe376d07bc",
-                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "id": "01a250b4-3cef-73cb-9875-a69d5c7aa4be",
+                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.suspended",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a250a5-c536-710f-972d-ec014541cefb",
+                     *             "entityId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
                      *             "before": {
-                     *               "id": "01a250a5-c536-710f-972d-ec014541cefb",
+                     *               "id": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
                      *               "status": "active",
                      *               "version": 1,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
                      *             "after": {
-                     *               "id": "01a250a5-c536-710f-972d-ec014541cefb",
+                     *               "id": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
                      *               "reason": "The card provider is re-issuing the card",
                      *               "status": "suspended",
                      *               "version": 2,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "at": "2026-12-07T13:16:11.277Z"
+                     *             "at": "2026-12-07T13:31:59.084Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c69b-7179-8a2e-124782141323",
-                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "id": "01a250b4-3cfb-746e-9a59-0dfeaeaba357",
+                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "action": "direct-payment-agreement.reinstated",
                      *             "entityType": "direct-payment-agreement",
-                     *             "entityId": "01a250a5-c536-710f-972d-ec014541cefb",
+                     *             "entityId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
                      *             "before": {
-                     *               "id": "01a250a5-c536-710f-972d-ec014541cefb",
+                     *               "id": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
                      *               "status": "suspended",
                      *               "version": 2,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
                      *             "after": {
-                     *               "id": "01a250a5-c536-710f-972d-ec014541cefb",
+                     *               "id": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
                      *               "reason": "New card issued",
                      *               "status": "active",
                      *               "version": 3,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "holderType": "person",
                      *               "termsVersion": "2026-04"
                      *             },
-                     *             "at": "2026-12-07T13:16:11.289Z"
+                     *             "at": "2026-12-07T13:31:59.097Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c6d2-72e7-9b1d-be5f6dbf003e",
-                     *             "actor": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "id": "01a250b4-3d30-7498-b660-6e6a04e22087",
+                     *             "actor": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "action": "review.scheduled",
                      *             "entityType": "review",
-                     *             "entityId": "01a250a5-c6d1-7104-b4bf-6312313f43a9",
+                     *             "entityId": "01a250b4-3d2f-74c0-a4c9-8400252d7904",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250a5-c6d1-7104-b4bf-6312313f43a9",
+                     *               "id": "01a250b4-3d2f-74c0-a4c9-8400252d7904",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-03-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T13:16:11.343Z"
+                     *             "at": "2026-12-07T13:31:59.150Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c705-7429-a629-61a869d3d1f9",
-                     *             "actor": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "id": "01a250b4-3d62-7411-ada7-607da06353b7",
+                     *             "actor": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "action": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a250a5-c524-7683-95b7-b689197076ef",
+                     *             "entityId": "01a250b4-3b88-7321-91f8-1644087ebe80",
                      *             "before": {
-                     *               "id": "01a250a5-c524-7683-95b7-b689197076ef",
+                     *               "id": "01a250b4-3b88-7321-91f8-1644087ebe80",
                      *               "kind": "interim",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-04-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "repeatEveryMonths": null
                      *             },
                      *             "after": {
-                     *               "id": "01a250a5-c524-7683-95b7-b689197076ef",
+                     *               "id": "01a250b4-3b88-7321-91f8-1644087ebe80",
                      *               "kind": "interim",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-04-01",
                      *               "version": 2,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": null
                      *             },
-                     *             "at": "2026-12-07T13:16:11.394Z"
+                     *             "at": "2026-12-07T13:31:59.198Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c71e-7770-aebd-29af0ce2d2a0",
-                     *             "actor": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "id": "01a250b4-3d7c-7280-896b-533198234141",
+                     *             "actor": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "action": "review.completed",
                      *             "entityType": "review",
-                     *             "entityId": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
+                     *             "entityId": "01a250b4-3b47-72c9-bacb-1966ccc60406",
                      *             "before": {
-                     *               "id": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
+                     *               "id": "01a250b4-3b47-72c9-bacb-1966ccc60406",
                      *               "kind": "annual",
                      *               "status": "scheduled",
                      *               "dueDate": "2027-12-01",
                      *               "version": 1,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "repeatEveryMonths": null
                      *             },
                      *             "after": {
-                     *               "id": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
+                     *               "id": "01a250b4-3b47-72c9-bacb-1966ccc60406",
                      *               "kind": "annual",
                      *               "onTime": true,
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 2,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "nextBudgetId": null,
                      *               "nextReviewId": null,
                      *               "reassessmentId": null,
                      *               "repeatEveryMonths": null,
                      *               "recommendedClawbackPence": 3155153
                      *             },
-                     *             "at": "2026-12-07T13:16:11.416Z"
+                     *             "at": "2026-12-07T13:31:59.221Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c73d-71b5-88d2-291dd6848ef7",
-                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "id": "01a250b4-3d9a-7202-9def-41180fd33e68",
+                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "action": "review.clawback-decided",
                      *             "entityType": "review",
-                     *             "entityId": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
+                     *             "entityId": "01a250b4-3b47-72c9-bacb-1966ccc60406",
                      *             "before": {
-                     *               "id": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
+                     *               "id": "01a250b4-3b47-72c9-bacb-1966ccc60406",
                      *               "kind": "annual",
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 2,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "repeatEveryMonths": null
                      *             },
                      *             "after": {
-                     *               "id": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
+                     *               "id": "01a250b4-3b47-72c9-bacb-1966ccc60406",
                      *               "kind": "annual",
                      *               "status": "completed",
                      *               "dueDate": "2027-12-01",
                      *               "version": 3,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "decision": "reduce",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "amountPence": 1577576,
                      *               "repeatEveryMonths": null
                      *             },
-                     *             "at": "2026-12-07T13:16:11.447Z"
+                     *             "at": "2026-12-07T13:31:59.252Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c752-720c-9358-1385527e94f4",
-                     *             "actor": "key:01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "id": "01a250b4-3dab-71b7-aa5a-9bc858106a58",
+                     *             "actor": "key:01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "action": "appeal.lodged",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a250a5-c751-74ab-8999-ac6a261a9c38",
+                     *             "entityId": "01a250b4-3daa-741c-8825-c81d185e8a9e",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250a5-c751-74ab-8999-ac6a261a9c38",
+                     *               "id": "01a250b4-3daa-741c-8825-c81d185e8a9e",
                      *               "planId": null,
                      *               "status": "lodged",
                      *               "subject": "budget",
                      *               "version": 1,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212"
                      *             },
-                     *             "at": "2026-12-07T13:16:11.472Z"
+                     *             "at": "2026-12-07T13:31:59.273Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c775-75fb-856e-11e32b344c5e",
-                     *             "actor": "key:01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
+                     *             "id": "01a250b4-3dc6-74a6-b79f-479e19e97ecb",
+                     *             "actor": "key:01a250b4-3709-7659-af87-904cbf1a49ec",
                      *             "actorName": "[redacted]",
                      *             "action": "appeal.not-upheld",
                      *             "entityType": "appeal",
-                     *             "entityId": "01a250a5-c751-74ab-8999-ac6a261a9c38",
+                     *             "entityId": "01a250b4-3daa-741c-8825-c81d185e8a9e",
                      *             "before": {
-                     *               "id": "01a250a5-c751-74ab-8999-ac6a261a9c38",
+                     *               "id": "01a250b4-3daa-741c-8825-c81d185e8a9e",
                      *               "planId": null,
                      *               "status": "lodged",
                      *               "subject": "budget",
                      *               "version": 1,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212"
                      *             },
                      *             "after": {
-                     *               "id": "01a250a5-c751-74ab-8999-ac6a261a9c38",
+                     *               "id": "01a250b4-3daa-741c-8825-c81d185e8a9e",
                      *               "planId": null,
                      *               "status": "not-upheld",
                      *               "subject": "budget",
                      *               "version": 2,
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212"
                      *             },
-                     *             "at": "2026-12-07T13:16:11.507Z"
+                     *             "at": "2026-12-07T13:31:59.300Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c87c-75ea-aa58-d1b265ff3ddd",
-                     *             "actor": "key:01a250a5-c081-71fb-a255-ea704ff69229",
+                     *             "id": "01a250b4-3ec1-745e-8bbe-fcd5cc53517d",
+                     *             "actor": "key:01a250b4-36fa-70b4-a96f-bda83233b4a8",
                      *             "actorName": "[redacted]",
                      *             "action": "budget.ended",
                      *             "entityType": "budget",
-                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *             "before": {
-                     *               "id": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "id": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "status": "agreed",
                      *               "version": 2,
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "referral": null,
-                     *               "schemeId": "01a250a5-bda7-745e-a63e-a7be00e03172",
+                     *               "schemeId": "01a250b4-340b-7311-b84f-feb16c365c54",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *               "assessmentId": "01a250b4-38da-73c9-a402-181ee5a0b118",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
@@ -42165,63 +42165,63 @@ export interface operations {
                      *               "annualContributionPence": 78000
                      *             },
                      *             "after": {
-                     *               "id": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "id": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "reason": "Moved to another council area",
                      *               "status": "ended",
                      *               "endDate": "2027-09-30",
                      *               "version": 3,
-                     *               "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *               "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *               "referral": null,
-                     *               "schemeId": "01a250a5-bda7-745e-a63e-a7be00e03172",
+                     *               "schemeId": "01a250b4-340b-7311-b84f-feb16c365c54",
                      *               "startDate": "2026-12-01",
                      *               "outsideRas": false,
-                     *               "assessmentId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
+                     *               "assessmentId": "01a250b4-38da-73c9-a402-181ee5a0b118",
                      *               "netAnnualPence": 3949500,
                      *               "rasAnnualPence": 4027500,
                      *               "totalAnnualPence": 4027500,
                      *               "councilAnnualPence": 4027500,
                      *               "annualContributionPence": 78000
                      *             },
-                     *             "at": "2026-12-07T13:16:11.771Z"
+                     *             "at": "2026-12-07T13:31:59.552Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c58c-72f4-8ff6-0651f1ed69b8",
-                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "id": "01a250b4-3beb-7045-a9d2-12286ae535ec",
+                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250a5-c589-763f-9441-1810e155b7b1",
+                     *             "entityId": "01a250b4-3be7-744f-9054-2f69a21824bf",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250a5-c589-763f-9441-1810e155b7b1",
+                     *               "id": "01a250b4-3be7-744f-9054-2f69a21824bf",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "direction": "in",
                      *               "occurredOn": "2026-12-01",
                      *               "amountPence": 329125,
-                     *               "paymentRunId": "01a250a5-c573-77f0-a3a2-62caf2215732",
+                     *               "paymentRunId": "01a250b4-3bcc-7752-9f27-c2f288a390cc",
                      *               "instalmentNumber": 1
                      *             },
-                     *             "at": "2026-12-07T13:16:11.013Z"
+                     *             "at": "2026-12-07T13:31:58.818Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c5ba-76ef-943d-694691bb27f4",
-                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "id": "01a250b4-3c1c-7528-9edc-6099d7992bd2",
+                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250a5-c5b9-77a7-94e3-f47e952b48be",
+                     *             "entityId": "01a250b4-3c1b-77ec-9361-feed51d08a2d",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250a5-c5b9-77a7-94e3-f47e952b48be",
+                     *               "id": "01a250b4-3c1b-77ec-9361-feed51d08a2d",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:16:11.060Z",
-                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *               "createdAt": "2026-12-07T13:31:58.870Z",
+                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-01-01",
@@ -42231,25 +42231,25 @@ export interface operations {
                      *               "instalmentNumber": 2,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T13:16:11.060Z"
+                     *             "at": "2026-12-07T13:31:58.870Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c5cb-71e5-ba15-b7d8f6f61ecd",
-                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "id": "01a250b4-3c31-7528-b18e-4dd278760a68",
+                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250a5-c5cb-71e4-8a01-01c16012cc03",
+                     *             "entityId": "01a250b4-3c30-74fa-86a0-a4cc615af75f",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250a5-c5cb-71e4-8a01-01c16012cc03",
+                     *               "id": "01a250b4-3c30-74fa-86a0-a4cc615af75f",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:16:11.078Z",
-                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *               "createdAt": "2026-12-07T13:31:58.891Z",
+                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-02-01",
@@ -42259,25 +42259,25 @@ export interface operations {
                      *               "instalmentNumber": 3,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T13:16:11.078Z"
+                     *             "at": "2026-12-07T13:31:58.891Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c5d6-747f-a3c7-b71a1c6e716c",
-                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "id": "01a250b4-3c3c-73dc-a466-afc64fb474cc",
+                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250a5-c5d5-7175-bf1f-3a358a50f73e",
+                     *             "entityId": "01a250b4-3c3b-7373-8a82-6e19de02b0b0",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250a5-c5d5-7175-bf1f-3a358a50f73e",
+                     *               "id": "01a250b4-3c3b-7373-8a82-6e19de02b0b0",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:16:11.089Z",
-                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *               "createdAt": "2026-12-07T13:31:58.902Z",
+                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-03-01",
@@ -42287,25 +42287,25 @@ export interface operations {
                      *               "instalmentNumber": 4,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T13:16:11.089Z"
+                     *             "at": "2026-12-07T13:31:58.902Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c5e1-75eb-848d-bbc215e97f56",
-                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "id": "01a250b4-3c49-71d0-9aea-b8a912f1ce1d",
+                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250a5-c5e0-7088-a346-a7af972372a3",
+                     *             "entityId": "01a250b4-3c48-73fc-80d7-d269c89e68b8",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250a5-c5e0-7088-a346-a7af972372a3",
+                     *               "id": "01a250b4-3c48-73fc-80d7-d269c89e68b8",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:16:11.100Z",
-                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *               "createdAt": "2026-12-07T13:31:58.916Z",
+                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-04-01",
@@ -42315,25 +42315,25 @@ export interface operations {
                      *               "instalmentNumber": 5,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T13:16:11.100Z"
+                     *             "at": "2026-12-07T13:31:58.916Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c5ee-747a-94d1-24c120222050",
-                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "id": "01a250b4-3c54-71f9-95ee-456f0bb9982f",
+                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250a5-c5ed-7212-b2ef-49c451c82c06",
+                     *             "entityId": "01a250b4-3c53-7097-add7-d0d223c5f5b8",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250a5-c5ed-7212-b2ef-49c451c82c06",
+                     *               "id": "01a250b4-3c53-7097-add7-d0d223c5f5b8",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:16:11.112Z",
-                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *               "createdAt": "2026-12-07T13:31:58.927Z",
+                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-05-01",
@@ -42343,25 +42343,25 @@ export interface operations {
                      *               "instalmentNumber": 6,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T13:16:11.112Z"
+                     *             "at": "2026-12-07T13:31:58.927Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c5f9-71e2-9198-647d6cf865f8",
-                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "id": "01a250b4-3c5f-72a0-9d82-cc34e175425a",
+                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250a5-c5f9-71e1-9a2e-c96fe570a2b3",
+                     *             "entityId": "01a250b4-3c5e-723f-bd44-6f0f90db5b93",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250a5-c5f9-71e1-9a2e-c96fe570a2b3",
+                     *               "id": "01a250b4-3c5e-723f-bd44-6f0f90db5b93",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:16:11.124Z",
-                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *               "createdAt": "2026-12-07T13:31:58.938Z",
+                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-06-01",
@@ -42371,25 +42371,25 @@ export interface operations {
                      *               "instalmentNumber": 7,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T13:16:11.124Z"
+                     *             "at": "2026-12-07T13:31:58.938Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c605-7062-9f8d-fbc6ead5d2d0",
-                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "id": "01a250b4-3c69-708a-97fb-71d2904a5c61",
+                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250a5-c604-7252-afe3-f11dcc2f8148",
+                     *             "entityId": "01a250b4-3c68-777d-9435-83cf0f863514",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250a5-c604-7252-afe3-f11dcc2f8148",
+                     *               "id": "01a250b4-3c68-777d-9435-83cf0f863514",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:16:11.134Z",
-                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *               "createdAt": "2026-12-07T13:31:58.948Z",
+                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-07-01",
@@ -42399,25 +42399,25 @@ export interface operations {
                      *               "instalmentNumber": 8,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T13:16:11.134Z"
+                     *             "at": "2026-12-07T13:31:58.948Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c60f-73bb-aa52-fa442fef79c6",
-                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "id": "01a250b4-3c73-7614-b06f-ef791103283b",
+                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250a5-c60f-73ba-aecf-e420b1f387fd",
+                     *             "entityId": "01a250b4-3c72-75e8-ac78-a6599190135b",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250a5-c60f-73ba-aecf-e420b1f387fd",
+                     *               "id": "01a250b4-3c72-75e8-ac78-a6599190135b",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:16:11.146Z",
-                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *               "createdAt": "2026-12-07T13:31:58.958Z",
+                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-08-01",
@@ -42427,25 +42427,25 @@ export interface operations {
                      *               "instalmentNumber": 9,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T13:16:11.146Z"
+                     *             "at": "2026-12-07T13:31:58.958Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c61d-775f-8c3b-f414eef0bd72",
-                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "id": "01a250b4-3c80-765c-b71f-d111fd52cebb",
+                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250a5-c61c-72d1-b944-ca239f8b2985",
+                     *             "entityId": "01a250b4-3c7e-76f4-8dd1-6a4149a655d1",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250a5-c61c-72d1-b944-ca239f8b2985",
+                     *               "id": "01a250b4-3c7e-76f4-8dd1-6a4149a655d1",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:16:11.158Z",
-                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *               "createdAt": "2026-12-07T13:31:58.969Z",
+                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-09-01",
@@ -42455,25 +42455,25 @@ export interface operations {
                      *               "instalmentNumber": 10,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T13:16:11.158Z"
+                     *             "at": "2026-12-07T13:31:58.969Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c629-77a5-ba26-1914232b9e88",
-                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "id": "01a250b4-3c8c-71cc-838f-c4582ece8ad4",
+                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250a5-c628-748c-b889-63d14f5f732a",
+                     *             "entityId": "01a250b4-3c8c-71cb-962e-cd7b19884874",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250a5-c628-748c-b889-63d14f5f732a",
+                     *               "id": "01a250b4-3c8c-71cb-962e-cd7b19884874",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:16:11.172Z",
-                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *               "createdAt": "2026-12-07T13:31:58.984Z",
+                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-10-01",
@@ -42483,25 +42483,25 @@ export interface operations {
                      *               "instalmentNumber": 11,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T13:16:11.172Z"
+                     *             "at": "2026-12-07T13:31:58.984Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c637-757a-ac09-8d583c8c36e7",
-                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "id": "01a250b4-3c95-73a7-a984-8d6313e69cd1",
+                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250a5-c636-7442-912b-811f1b6db36b",
+                     *             "entityId": "01a250b4-3c95-73a6-a926-9548bc103ba6",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250a5-c636-7442-912b-811f1b6db36b",
+                     *               "id": "01a250b4-3c95-73a6-a926-9548bc103ba6",
                      *               "kind": "council-payment",
                      *               "funder": "council",
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "category": null,
                      *               "planLine": null,
-                     *               "createdAt": "2026-12-07T13:16:11.186Z",
-                     *               "createdBy": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *               "createdAt": "2026-12-07T13:31:58.993Z",
+                     *               "createdBy": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *               "direction": "in",
                      *               "managedBy": null,
                      *               "occurredOn": "2027-11-01",
@@ -42511,30 +42511,30 @@ export interface operations {
                      *               "instalmentNumber": 12,
                      *               "reversesTransactionId": null
                      *             },
-                     *             "at": "2026-12-07T13:16:11.186Z"
+                     *             "at": "2026-12-07T13:31:58.993Z"
                      *           },
                      *           {
-                     *             "id": "01a250a5-c73d-71b4-aac1-8f1c92be1cc0",
-                     *             "actor": "key:01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "id": "01a250b4-3d9a-7201-822b-91fee87a7a45",
+                     *             "actor": "key:01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "action": "transaction.recorded",
                      *             "entityType": "budget-transaction",
-                     *             "entityId": "01a250a5-c73a-71e4-8792-6b15b7e1fd44",
+                     *             "entityId": "01a250b4-3d97-76d7-bcf5-959650065bf1",
                      *             "before": null,
                      *             "after": {
-                     *               "id": "01a250a5-c73a-71e4-8792-6b15b7e1fd44",
+                     *               "id": "01a250b4-3d97-76d7-bcf5-959650065bf1",
                      *               "kind": "clawback",
                      *               "funder": "council",
-                     *               "budgetId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
+                     *               "budgetId": "01a250b4-3a5a-76c4-b750-266573d0833f",
                      *               "amountPence": 1577576
                      *             },
-                     *             "at": "2026-12-07T13:16:11.447Z"
+                     *             "at": "2026-12-07T13:31:59.252Z"
                      *           }
                      *         ],
                      *         "accessLog": [
                      *           {
-                     *             "at": "2026-12-07T13:16:10.085Z",
-                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "at": "2026-12-07T13:31:57.945Z",
+                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createPerson",
                      *             "what": [
@@ -42544,8 +42544,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:10.117Z",
-                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "at": "2026-12-07T13:31:57.964Z",
+                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listPeople",
                      *             "what": [
@@ -42555,41 +42555,41 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:10.123Z",
-                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "at": "2026-12-07T13:31:57.968Z",
+                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getPerson",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "getPerson",
-                     *             "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
+                     *             "entityId": "01a250b4-3861-7055-8d40-f36157e37212"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:10.147Z",
-                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "at": "2026-12-07T13:31:57.988Z",
+                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "updatePerson",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "updatePerson",
-                     *             "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
+                     *             "entityId": "01a250b4-3861-7055-8d40-f36157e37212"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:10.177Z",
-                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "at": "2026-12-07T13:31:58.016Z",
+                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordEqualityMonitoring",
                      *             "what": [
                      *               "record"
                      *             ],
                      *             "entityType": "recordEqualityMonitoring",
-                     *             "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
+                     *             "entityId": "01a250b4-3861-7055-8d40-f36157e37212"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:10.190Z",
-                     *             "keyId": "01a250a5-bd7c-714c-91ee-b4e2f665dd54",
+                     *             "at": "2026-12-07T13:31:58.030Z",
+                     *             "keyId": "01a250b4-33cc-7210-8c0d-2502d8746bb0",
                      *             "actorName": null,
                      *             "operationId": "getEqualityMonitoring",
                      *             "what": [
@@ -42597,11 +42597,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "getEqualityMonitoring",
-                     *             "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
+                     *             "entityId": "01a250b4-3861-7055-8d40-f36157e37212"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:10.243Z",
-                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "at": "2026-12-07T13:31:58.090Z",
+                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createAssessment",
                      *             "what": [
@@ -42612,8 +42612,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:10.263Z",
-                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "at": "2026-12-07T13:31:58.108Z",
+                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "saveAnswers",
                      *             "what": [
@@ -42621,11 +42621,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "saveAnswers",
-                     *             "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9"
+                     *             "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:10.270Z",
-                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "at": "2026-12-07T13:31:58.120Z",
+                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getAssessment",
                      *             "what": [
@@ -42633,11 +42633,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "getAssessment",
-                     *             "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9"
+                     *             "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:10.307Z",
-                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "at": "2026-12-07T13:31:58.163Z",
+                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listAssessments",
                      *             "what": [
@@ -42648,8 +42648,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:10.327Z",
-                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "at": "2026-12-07T13:31:58.195Z",
+                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "submitAssessment",
                      *             "what": [
@@ -42657,11 +42657,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "submitAssessment",
-                     *             "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9"
+                     *             "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:10.344Z",
-                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "at": "2026-12-07T13:31:58.215Z",
+                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "moderateAssessment",
                      *             "what": [
@@ -42669,11 +42669,11 @@ export interface operations {
                      *               "special-category"
                      *             ],
                      *             "entityType": "moderateAssessment",
-                     *             "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9"
+                     *             "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:10.386Z",
-                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "at": "2026-12-07T13:31:58.250Z",
+                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordFinancialAssessment",
                      *             "what": [
@@ -42681,11 +42681,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordFinancialAssessment",
-                     *             "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
+                     *             "entityId": "01a250b4-3861-7055-8d40-f36157e37212"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:10.539Z",
-                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "at": "2026-12-07T13:31:58.374Z",
+                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordFinancialAssessment",
                      *             "what": [
@@ -42693,11 +42693,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordFinancialAssessment",
-                     *             "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
+                     *             "entityId": "01a250b4-3861-7055-8d40-f36157e37212"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:10.551Z",
-                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "at": "2026-12-07T13:31:58.388Z",
+                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyFinancialAssessment",
                      *             "what": [
@@ -42705,11 +42705,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "verifyFinancialAssessment",
-                     *             "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
+                     *             "entityId": "01a250b4-3861-7055-8d40-f36157e37212"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:10.580Z",
-                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "at": "2026-12-07T13:31:58.415Z",
+                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listFinancialAssessments",
                      *             "what": [
@@ -42717,11 +42717,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "listFinancialAssessments",
-                     *             "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91"
+                     *             "entityId": "01a250b4-3861-7055-8d40-f36157e37212"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:10.632Z",
-                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "at": "2026-12-07T13:31:58.463Z",
+                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createBudget",
                      *             "what": [
@@ -42732,8 +42732,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:10.636Z",
-                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "at": "2026-12-07T13:31:58.468Z",
+                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getBudget",
                      *             "what": [
@@ -42741,11 +42741,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getBudget",
-                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a"
+                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:10.642Z",
-                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "at": "2026-12-07T13:31:58.473Z",
+                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getLetter",
                      *             "what": [
@@ -42753,11 +42753,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getLetter",
-                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a"
+                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:10.650Z",
-                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "at": "2026-12-07T13:31:58.481Z",
+                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyBudget",
                      *             "what": [
@@ -42765,11 +42765,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "verifyBudget",
-                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a"
+                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:10.687Z",
-                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "at": "2026-12-07T13:31:58.514Z",
+                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listBudgets",
                      *             "what": [
@@ -42780,8 +42780,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:10.730Z",
-                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "at": "2026-12-07T13:31:58.546Z",
+                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createSupportPlan",
                      *             "what": [
@@ -42792,8 +42792,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:10.746Z",
-                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "at": "2026-12-07T13:31:58.564Z",
+                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "updateSupportPlan",
                      *             "what": [
@@ -42801,11 +42801,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "updateSupportPlan",
-                     *             "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d"
+                     *             "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:10.755Z",
-                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "at": "2026-12-07T13:31:58.569Z",
+                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getSupportPlan",
                      *             "what": [
@@ -42813,11 +42813,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getSupportPlan",
-                     *             "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d"
+                     *             "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:10.786Z",
-                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "at": "2026-12-07T13:31:58.594Z",
+                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listSupportPlans",
                      *             "what": [
@@ -42828,8 +42828,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:10.795Z",
-                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "at": "2026-12-07T13:31:58.607Z",
+                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "submitSupportPlan",
                      *             "what": [
@@ -42837,11 +42837,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "submitSupportPlan",
-                     *             "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d"
+                     *             "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:10.818Z",
-                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "at": "2026-12-07T13:31:58.629Z",
+                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideSupportPlan",
                      *             "what": [
@@ -42849,11 +42849,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideSupportPlan",
-                     *             "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d"
+                     *             "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:10.834Z",
-                     *             "keyId": "01a250a5-c081-71fb-a255-ea704ff69229",
+                     *             "at": "2026-12-07T13:31:58.642Z",
+                     *             "keyId": "01a250b4-36fa-70b4-a96f-bda83233b4a8",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideSupportPlan",
                      *             "what": [
@@ -42861,11 +42861,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideSupportPlan",
-                     *             "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d"
+                     *             "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:10.862Z",
-                     *             "keyId": "01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
+                     *             "at": "2026-12-07T13:31:58.669Z",
+                     *             "keyId": "01a250b4-3709-7659-af87-904cbf1a49ec",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideSupportPlan",
                      *             "what": [
@@ -42873,11 +42873,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideSupportPlan",
-                     *             "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d"
+                     *             "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:10.948Z",
-                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "at": "2026-12-07T13:31:58.756Z",
+                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createDirectPaymentAgreement",
                      *             "what": [
@@ -42888,8 +42888,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:11.050Z",
-                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "at": "2026-12-07T13:31:58.864Z",
+                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getBudgetAccount",
                      *             "what": [
@@ -42897,11 +42897,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getBudgetAccount",
-                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a"
+                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:11.074Z",
-                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "at": "2026-12-07T13:31:58.887Z",
+                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -42909,11 +42909,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a"
+                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:11.085Z",
-                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "at": "2026-12-07T13:31:58.899Z",
+                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -42921,11 +42921,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a"
+                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:11.095Z",
-                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "at": "2026-12-07T13:31:58.910Z",
+                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -42933,11 +42933,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a"
+                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:11.106Z",
-                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "at": "2026-12-07T13:31:58.923Z",
+                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -42945,11 +42945,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a"
+                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:11.119Z",
-                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "at": "2026-12-07T13:31:58.934Z",
+                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -42957,11 +42957,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a"
+                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:11.131Z",
-                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "at": "2026-12-07T13:31:58.944Z",
+                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -42969,11 +42969,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a"
+                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:11.143Z",
-                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "at": "2026-12-07T13:31:58.955Z",
+                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -42981,11 +42981,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a"
+                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:11.153Z",
-                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "at": "2026-12-07T13:31:58.964Z",
+                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -42993,11 +42993,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a"
+                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:11.166Z",
-                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "at": "2026-12-07T13:31:58.978Z",
+                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -43005,11 +43005,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a"
+                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:11.179Z",
-                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "at": "2026-12-07T13:31:58.990Z",
+                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -43017,11 +43017,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a"
+                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:11.192Z",
-                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "at": "2026-12-07T13:31:58.999Z",
+                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordTransaction",
                      *             "what": [
@@ -43029,11 +43029,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordTransaction",
-                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a"
+                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:11.212Z",
-                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "at": "2026-12-07T13:31:59.030Z",
+                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "operationId": "recordAccountReturn",
                      *             "what": [
@@ -43041,11 +43041,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "recordAccountReturn",
-                     *             "entityId": "01a250a5-c536-710f-972d-ec014541cefb"
+                     *             "entityId": "01a250b4-3b97-7664-b30e-7981ebcaddcc"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:11.222Z",
-                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "at": "2026-12-07T13:31:59.036Z",
+                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getDirectPaymentAgreement",
                      *             "what": [
@@ -43053,11 +43053,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getDirectPaymentAgreement",
-                     *             "entityId": "01a250a5-c536-710f-972d-ec014541cefb"
+                     *             "entityId": "01a250b4-3b97-7664-b30e-7981ebcaddcc"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:11.273Z",
-                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "at": "2026-12-07T13:31:59.080Z",
+                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getDirectPaymentAgreement",
                      *             "what": [
@@ -43065,11 +43065,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getDirectPaymentAgreement",
-                     *             "entityId": "01a250a5-c536-710f-972d-ec014541cefb"
+                     *             "entityId": "01a250b4-3b97-7664-b30e-7981ebcaddcc"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:11.281Z",
-                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "at": "2026-12-07T13:31:59.090Z",
+                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "operationId": "changeDirectPaymentAgreementStatus",
                      *             "what": [
@@ -43077,11 +43077,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "changeDirectPaymentAgreementStatus",
-                     *             "entityId": "01a250a5-c536-710f-972d-ec014541cefb"
+                     *             "entityId": "01a250b4-3b97-7664-b30e-7981ebcaddcc"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:11.293Z",
-                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "at": "2026-12-07T13:31:59.101Z",
+                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "operationId": "changeDirectPaymentAgreementStatus",
                      *             "what": [
@@ -43089,11 +43089,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "changeDirectPaymentAgreementStatus",
-                     *             "entityId": "01a250a5-c536-710f-972d-ec014541cefb"
+                     *             "entityId": "01a250b4-3b97-7664-b30e-7981ebcaddcc"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:11.338Z",
-                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "at": "2026-12-07T13:31:59.144Z",
+                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listReviews",
                      *             "what": [
@@ -43104,8 +43104,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:11.385Z",
-                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "at": "2026-12-07T13:31:59.187Z",
+                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "scheduleReview",
                      *             "what": [
@@ -43116,8 +43116,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:11.390Z",
-                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "at": "2026-12-07T13:31:59.192Z",
+                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getReview",
                      *             "what": [
@@ -43125,11 +43125,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getReview",
-                     *             "entityId": "01a250a5-c524-7683-95b7-b689197076ef"
+                     *             "entityId": "01a250b4-3b88-7321-91f8-1644087ebe80"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:11.404Z",
-                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "at": "2026-12-07T13:31:59.211Z",
+                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "completeReview",
                      *             "what": [
@@ -43137,11 +43137,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "completeReview",
-                     *             "entityId": "01a250a5-c524-7683-95b7-b689197076ef"
+                     *             "entityId": "01a250b4-3b88-7321-91f8-1644087ebe80"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:11.412Z",
-                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "at": "2026-12-07T13:31:59.214Z",
+                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getReview",
                      *             "what": [
@@ -43149,11 +43149,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getReview",
-                     *             "entityId": "01a250a5-c4e7-71a9-9a66-e29d43145d9e"
+                     *             "entityId": "01a250b4-3b47-72c9-bacb-1966ccc60406"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:11.437Z",
-                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "at": "2026-12-07T13:31:59.244Z",
+                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "completeReview",
                      *             "what": [
@@ -43161,11 +43161,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "completeReview",
-                     *             "entityId": "01a250a5-c4e7-71a9-9a66-e29d43145d9e"
+                     *             "entityId": "01a250b4-3b47-72c9-bacb-1966ccc60406"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:11.458Z",
-                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "at": "2026-12-07T13:31:59.262Z",
+                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideClawback",
                      *             "what": [
@@ -43173,11 +43173,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideClawback",
-                     *             "entityId": "01a250a5-c4e7-71a9-9a66-e29d43145d9e"
+                     *             "entityId": "01a250b4-3b47-72c9-bacb-1966ccc60406"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:11.466Z",
-                     *             "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *             "at": "2026-12-07T13:31:59.269Z",
+                     *             "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *             "actorName": "[redacted]",
                      *             "operationId": "verifyClawback",
                      *             "what": [
@@ -43185,11 +43185,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "verifyClawback",
-                     *             "entityId": "01a250a5-c4e7-71a9-9a66-e29d43145d9e"
+                     *             "entityId": "01a250b4-3b47-72c9-bacb-1966ccc60406"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:11.483Z",
-                     *             "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *             "at": "2026-12-07T13:31:59.284Z",
+                     *             "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *             "actorName": "[redacted]",
                      *             "operationId": "createAppeal",
                      *             "what": [
@@ -43200,8 +43200,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:11.490Z",
-                     *             "keyId": "01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
+                     *             "at": "2026-12-07T13:31:59.287Z",
+                     *             "keyId": "01a250b4-3709-7659-af87-904cbf1a49ec",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getAppeal",
                      *             "what": [
@@ -43209,11 +43209,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getAppeal",
-                     *             "entityId": "01a250a5-c751-74ab-8999-ac6a261a9c38"
+                     *             "entityId": "01a250b4-3daa-741c-8825-c81d185e8a9e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:11.502Z",
-                     *             "keyId": "01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
+                     *             "at": "2026-12-07T13:31:59.297Z",
+                     *             "keyId": "01a250b4-3709-7659-af87-904cbf1a49ec",
                      *             "actorName": "[redacted]",
                      *             "operationId": "listAppeals",
                      *             "what": [
@@ -43224,8 +43224,8 @@ export interface operations {
                      *             "entityId": null
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:11.512Z",
-                     *             "keyId": "01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
+                     *             "at": "2026-12-07T13:31:59.305Z",
+                     *             "keyId": "01a250b4-3709-7659-af87-904cbf1a49ec",
                      *             "actorName": "[redacted]",
                      *             "operationId": "decideAppeal",
                      *             "what": [
@@ -43233,11 +43233,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "decideAppeal",
-                     *             "entityId": "01a250a5-c751-74ab-8999-ac6a261a9c38"
+                     *             "entityId": "01a250b4-3daa-741c-8825-c81d185e8a9e"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:11.767Z",
-                     *             "keyId": "01a250a5-c081-71fb-a255-ea704ff69229",
+                     *             "at": "2026-12-07T13:31:59.548Z",
+                     *             "keyId": "01a250b4-36fa-70b4-a96f-bda83233b4a8",
                      *             "actorName": "[redacted]",
                      *             "operationId": "getBudget",
                      *             "what": [
@@ -43245,11 +43245,11 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "getBudget",
-                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a"
+                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f"
                      *           },
                      *           {
-                     *             "at": "2026-12-07T13:16:11.775Z",
-                     *             "keyId": "01a250a5-c081-71fb-a255-ea704ff69229",
+                     *             "at": "2026-12-07T13:31:59.555Z",
+                     *             "keyId": "01a250b4-36fa-70b4-a96f-bda83233b4a8",
                      *             "actorName": "[redacted]",
                      *             "operationId": "endBudget",
                      *             "what": [
@@ -43257,7 +43257,20 @@ export interface operations {
                      *               "money"
                      *             ],
                      *             "entityType": "endBudget",
-                     *             "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a"
+                     *             "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f"
+                     *           },
+                     *           {
+                     *             "at": "2026-12-07T13:31:59.626Z",
+                     *             "keyId": "01a250b4-33cc-7210-8c0d-2502d8746bb0",
+                     *             "actorName": null,
+                     *             "operationId": "exportPersonRecord",
+                     *             "what": [
+                     *               "record",
+                     *               "special-category",
+                     *               "money"
+                     *             ],
+                     *             "entityType": "exportPersonRecord",
+                     *             "entityId": "01a250b4-3861-7055-8d40-f36157e37212"
                      *           }
                      *         ]
                      *       }
@@ -43425,11 +43438,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a250a5-c882-717c-b6f5-2c35e5e4a88d",
+                     *       "personId": "01a250b4-3ec6-735d-9b0e-e5dccf7d8e39",
                      *       "legalHold": {
                      *         "reason": "Complaint ref C-1042 open",
-                     *         "placedBy": "key:01a250a5-bd7c-714c-91ee-b4e2f665dd54",
-                     *         "placedAt": "2026-12-07T13:16:11.785Z"
+                     *         "placedBy": "key:01a250b4-33cc-7210-8c0d-2502d8746bb0",
+                     *         "placedAt": "2026-12-07T13:31:59.567Z"
                      *       },
                      *       "version": 2
                      *     }
@@ -43630,7 +43643,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "personId": "01a250a5-c882-717c-b6f5-2c35e5e4a88d",
+                     *       "personId": "01a250b4-3ec6-735d-9b0e-e5dccf7d8e39",
                      *       "legalHold": null,
                      *       "version": 3
                      *     }
@@ -43810,8 +43823,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c882-717c-b6f5-2c35e5e4a88d",
-                     *       "erasedAt": "2026-12-07T13:16:11.815Z",
+                     *       "id": "01a250b4-3ec6-735d-9b0e-e5dccf7d8e39",
+                     *       "erasedAt": "2026-12-07T13:31:59.593Z",
                      *       "reason": "request"
                      *     }
                      */
@@ -44213,930 +44226,930 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250a5-c1e5-7660-a76b-9ec6caa69917",
-                     *           "at": "2026-12-07T13:16:10.085Z",
-                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *           "id": "01a250b4-3879-750e-9535-d4a41d5c340e",
+                     *           "at": "2026-12-07T13:31:57.945Z",
+                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createPerson",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "e8d65b7f-ef94-4140-8cb8-c02cf3b9abb2"
+                     *           "requestId": "d779e575-68a5-4649-8ae6-0145609b4a1b"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c205-7360-8af9-c28bb7d7c84e",
-                     *           "at": "2026-12-07T13:16:10.117Z",
-                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *           "id": "01a250b4-388c-7675-8c49-0bb030435213",
+                     *           "at": "2026-12-07T13:31:57.964Z",
+                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listPeople",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "dcea948e-88ae-42a6-91e9-7e35b51109fc"
+                     *           "requestId": "7ca9953a-7027-4f9b-af79-c052bef3fcb3"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c20b-7046-a077-39578417d3a8",
-                     *           "at": "2026-12-07T13:16:10.123Z",
-                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *           "id": "01a250b4-3890-7564-9f28-9305df85d4df",
+                     *           "at": "2026-12-07T13:31:57.968Z",
+                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getPerson",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "getPerson",
-                     *           "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
-                     *           "requestId": "b791a95a-68f6-4285-ab19-63e22dde2a67"
+                     *           "entityId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "requestId": "3448acfe-c6f5-424f-917b-285dc0670743"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c223-72ba-b3c7-4e1a76937ee1",
-                     *           "at": "2026-12-07T13:16:10.147Z",
-                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *           "id": "01a250b4-38a4-74c3-be9a-4d1bc4b12c89",
+                     *           "at": "2026-12-07T13:31:57.988Z",
+                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "updatePerson",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "updatePerson",
-                     *           "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
-                     *           "requestId": "275209b6-a9c5-41f1-9902-cabecc425e25"
+                     *           "entityId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "requestId": "75dfea3c-8976-4eb6-a4d5-7bb5cc65a26c"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c242-74c5-b945-300c1f9b6ffc",
-                     *           "at": "2026-12-07T13:16:10.177Z",
-                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *           "id": "01a250b4-38c0-7710-b48b-f2e6e9d5edf3",
+                     *           "at": "2026-12-07T13:31:58.016Z",
+                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "recordEqualityMonitoring",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record"
                      *           ],
                      *           "entityType": "recordEqualityMonitoring",
-                     *           "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
-                     *           "requestId": "21852825-8bb1-4402-adb5-6abcdb05083d"
+                     *           "entityId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "requestId": "3d4eede1-ab06-4521-949a-93245fd690d4"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c24e-7356-bd3f-20629d65fe4d",
-                     *           "at": "2026-12-07T13:16:10.190Z",
-                     *           "keyId": "01a250a5-bd7c-714c-91ee-b4e2f665dd54",
+                     *           "id": "01a250b4-38ce-72a6-9427-35f32312111a",
+                     *           "at": "2026-12-07T13:31:58.030Z",
+                     *           "keyId": "01a250b4-33cc-7210-8c0d-2502d8746bb0",
                      *           "actorName": null,
                      *           "operationId": "getEqualityMonitoring",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "getEqualityMonitoring",
-                     *           "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
-                     *           "requestId": "6e9a7650-b6d6-4dbe-976b-541d7a45ee08"
+                     *           "entityId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "requestId": "63527d14-50f4-4918-bb00-e403a0aca4d0"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c283-7507-a4e2-62760eaa2cca",
-                     *           "at": "2026-12-07T13:16:10.243Z",
-                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *           "id": "01a250b4-390a-73d8-ad07-017eb49c5532",
+                     *           "at": "2026-12-07T13:31:58.090Z",
+                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createAssessment",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "9a8a4330-3a9a-47c3-841f-1ee1ad356c29"
+                     *           "requestId": "49fca4ca-1bf4-4531-bf90-6f5994838f41"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c297-74d5-983f-aff5afb0047c",
-                     *           "at": "2026-12-07T13:16:10.263Z",
-                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *           "id": "01a250b4-391c-76c2-8206-f01300914c47",
+                     *           "at": "2026-12-07T13:31:58.108Z",
+                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "saveAnswers",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "saveAnswers",
-                     *           "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
-                     *           "requestId": "99e0b69c-b94d-437a-8e59-0b5692e0aa13"
+                     *           "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *           "requestId": "fc643ccb-960a-413d-804e-70f213b94dd6"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c29e-715d-b9e3-2ebf2d23eb7e",
-                     *           "at": "2026-12-07T13:16:10.270Z",
-                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *           "id": "01a250b4-3928-7695-ad89-f9e30ce64999",
+                     *           "at": "2026-12-07T13:31:58.120Z",
+                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getAssessment",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "getAssessment",
-                     *           "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
-                     *           "requestId": "b84a6d64-4148-4066-b2da-0f51bb81114b"
+                     *           "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *           "requestId": "40fb6d28-0175-4e39-b46c-808bf1a09b24"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c2c3-7103-8dd0-baff6543b0e7",
-                     *           "at": "2026-12-07T13:16:10.307Z",
-                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *           "id": "01a250b4-3953-70be-b9bb-cc330d62c08e",
+                     *           "at": "2026-12-07T13:31:58.163Z",
+                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listAssessments",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "424ff5e5-8ed6-4196-b925-21625d0b8ff9"
+                     *           "requestId": "2be5d33c-1631-41e2-a74b-73335b96d0ee"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c2d7-718d-aed4-8ab4913719b5",
-                     *           "at": "2026-12-07T13:16:10.327Z",
-                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *           "id": "01a250b4-3973-74a2-8228-c6991341a286",
+                     *           "at": "2026-12-07T13:31:58.195Z",
+                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "submitAssessment",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "submitAssessment",
-                     *           "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
-                     *           "requestId": "aad894f1-2db4-4df4-b5ad-e206fb2531be"
+                     *           "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *           "requestId": "1ce4869d-e764-4113-918b-1803eb186d22"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c2e8-7225-981d-3b4844f83295",
-                     *           "at": "2026-12-07T13:16:10.344Z",
-                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *           "id": "01a250b4-3987-7356-821a-1efd43850d4f",
+                     *           "at": "2026-12-07T13:31:58.215Z",
+                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "moderateAssessment",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "special-category"
                      *           ],
                      *           "entityType": "moderateAssessment",
-                     *           "entityId": "01a250a5-c25c-7385-9a94-ed766b95dcb9",
-                     *           "requestId": "290b4986-cf7d-46c2-adfb-448b308f5d39"
+                     *           "entityId": "01a250b4-38da-73c9-a402-181ee5a0b118",
+                     *           "requestId": "0aec5c22-8805-401d-8e5e-9e1bd988dc4b"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c312-701a-b5c8-a101f67bb574",
-                     *           "at": "2026-12-07T13:16:10.386Z",
-                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *           "id": "01a250b4-39aa-70b6-b891-5c57a9445c89",
+                     *           "at": "2026-12-07T13:31:58.250Z",
+                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordFinancialAssessment",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordFinancialAssessment",
-                     *           "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
-                     *           "requestId": "c68dd6d6-c647-47b0-8203-15167bbbb424"
+                     *           "entityId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "requestId": "86562c43-a726-4d69-9b47-c1372be7e455"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c3ab-75e8-9be5-ee2ae0960002",
-                     *           "at": "2026-12-07T13:16:10.539Z",
-                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *           "id": "01a250b4-3a26-77f1-941f-71144fd0e291",
+                     *           "at": "2026-12-07T13:31:58.374Z",
+                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordFinancialAssessment",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordFinancialAssessment",
-                     *           "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
-                     *           "requestId": "24d0bc35-415e-4d27-8606-01a27c7c110a"
+                     *           "entityId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "requestId": "c439d66a-b592-4cd1-a3b8-cca81ca3aa42"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c3b7-72d6-a21f-b348ef7b3b41",
-                     *           "at": "2026-12-07T13:16:10.551Z",
-                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *           "id": "01a250b4-3a34-74bd-ac28-4bac7c0a10b0",
+                     *           "at": "2026-12-07T13:31:58.388Z",
+                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyFinancialAssessment",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "verifyFinancialAssessment",
-                     *           "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
-                     *           "requestId": "0d7416e7-622a-43e7-8103-9815e486e07c"
+                     *           "entityId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "requestId": "8e690e08-aa14-464e-b1df-db124084fa96"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c3d4-7073-9861-acfd5c8a6753",
-                     *           "at": "2026-12-07T13:16:10.580Z",
-                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *           "id": "01a250b4-3a4f-7085-97fc-0e749c8021aa",
+                     *           "at": "2026-12-07T13:31:58.415Z",
+                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *           "actorName": "finance-1",
                      *           "operationId": "listFinancialAssessments",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "listFinancialAssessments",
-                     *           "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
-                     *           "requestId": "2971d73f-2e98-42e7-9c13-eb2e1fb41d4d"
+                     *           "entityId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "requestId": "d21c099d-44e9-408c-b3b0-443d390c3257"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c408-76b8-a200-d1980fbeace6",
-                     *           "at": "2026-12-07T13:16:10.632Z",
-                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *           "id": "01a250b4-3a7f-7645-b701-d4601ddd3aa5",
+                     *           "at": "2026-12-07T13:31:58.463Z",
+                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createBudget",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "d9f7d30f-2b4a-43c9-914b-36901d6e87cc"
+                     *           "requestId": "0e9f800f-66ae-4408-8bf9-27feb4dca03c"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c40c-75a3-9a71-090164f5fe8e",
-                     *           "at": "2026-12-07T13:16:10.636Z",
-                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *           "id": "01a250b4-3a84-77f9-9638-c06156199aee",
+                     *           "at": "2026-12-07T13:31:58.468Z",
+                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getBudget",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getBudget",
-                     *           "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *           "requestId": "f2c08491-c49e-48cf-99ff-13e81beab6b0"
+                     *           "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *           "requestId": "9dfb458f-bb64-4068-8eea-ca38a6a8b9da"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c412-701a-a93d-8b16e155c347",
-                     *           "at": "2026-12-07T13:16:10.642Z",
-                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *           "id": "01a250b4-3a89-75d6-9dc3-da8f9d5b688e",
+                     *           "at": "2026-12-07T13:31:58.473Z",
+                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getLetter",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getLetter",
-                     *           "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *           "requestId": "9c42ff8f-17b5-46c7-b747-464eeeb5976a"
+                     *           "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *           "requestId": "df5c6aa8-354e-4ee5-afb8-5781979c9f3c"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c41a-71f8-8ab1-322db03d41d7",
-                     *           "at": "2026-12-07T13:16:10.650Z",
-                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *           "id": "01a250b4-3a91-751e-8f0a-ac3821714ccb",
+                     *           "at": "2026-12-07T13:31:58.481Z",
+                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyBudget",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "verifyBudget",
-                     *           "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *           "requestId": "d7da5aaf-ddda-4fb1-8a41-5143ed5bcb01"
+                     *           "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *           "requestId": "b2c8248b-cec4-4d85-97f7-78788b40b167"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c43f-7614-8cc0-b006f0e6a440",
-                     *           "at": "2026-12-07T13:16:10.687Z",
-                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *           "id": "01a250b4-3ab2-777e-9b86-70c5f01d6459",
+                     *           "at": "2026-12-07T13:31:58.514Z",
+                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listBudgets",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "b1e4d3f4-91b4-411f-87d3-43aebfe260d9"
+                     *           "requestId": "7a1445d7-f590-408a-bdac-94b38afbd51a"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c46a-73e1-92a7-14a347553fb0",
-                     *           "at": "2026-12-07T13:16:10.730Z",
-                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *           "id": "01a250b4-3ad2-7006-80d5-ac3f8b51e1da",
+                     *           "at": "2026-12-07T13:31:58.546Z",
+                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createSupportPlan",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "3add1483-ea4e-489d-88f8-0764186d83e2"
+                     *           "requestId": "cd32e19a-7a9c-4d87-81b3-77c3dc2c1b09"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c47a-7762-8d81-390fc688eab8",
-                     *           "at": "2026-12-07T13:16:10.746Z",
-                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *           "id": "01a250b4-3ae4-7688-9a44-b06e872da8aa",
+                     *           "at": "2026-12-07T13:31:58.564Z",
+                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "updateSupportPlan",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "updateSupportPlan",
-                     *           "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d",
-                     *           "requestId": "6c7810a5-5683-4f3e-90f5-184720436cc9"
+                     *           "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *           "requestId": "ad39b8ab-4b6c-4f15-8175-a8960a0c7c11"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c483-7735-b424-5582a4c6596b",
-                     *           "at": "2026-12-07T13:16:10.755Z",
-                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *           "id": "01a250b4-3ae9-770c-b482-479a1f0305d6",
+                     *           "at": "2026-12-07T13:31:58.569Z",
+                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getSupportPlan",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getSupportPlan",
-                     *           "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d",
-                     *           "requestId": "c9701322-6c90-4afc-9460-a55c8a6d7305"
+                     *           "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *           "requestId": "1c7b3958-8cd3-4cb3-a025-ef9587e6d851"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c4a2-73ca-9743-484a892a3312",
-                     *           "at": "2026-12-07T13:16:10.786Z",
-                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *           "id": "01a250b4-3b02-72fb-ac50-2ea793ad4720",
+                     *           "at": "2026-12-07T13:31:58.594Z",
+                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listSupportPlans",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "b6e97b15-2c51-4d8e-8fdd-87cf2d027b6a"
+                     *           "requestId": "95edd7b8-a880-4a84-83bd-86758907e6cd"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c4ab-72ed-b318-8bbd79beae48",
-                     *           "at": "2026-12-07T13:16:10.795Z",
-                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *           "id": "01a250b4-3b0f-7382-95d7-76d5dc5cf3e7",
+                     *           "at": "2026-12-07T13:31:58.607Z",
+                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "submitSupportPlan",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "submitSupportPlan",
-                     *           "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d",
-                     *           "requestId": "48bd2bdb-83e6-4cd5-95b0-e728431c0c4e"
+                     *           "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *           "requestId": "5d6fa5ca-7233-4811-afd8-3a65cb06915a"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c4c2-755b-8cdb-4bf675b77449",
-                     *           "at": "2026-12-07T13:16:10.818Z",
-                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *           "id": "01a250b4-3b25-7706-9c08-621bcd8705a1",
+                     *           "at": "2026-12-07T13:31:58.629Z",
+                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "decideSupportPlan",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideSupportPlan",
-                     *           "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d",
-                     *           "requestId": "fccb2a96-f0b7-4856-9618-bfc0390e0480"
+                     *           "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *           "requestId": "0ff22f2e-3eb1-467c-a331-b599f8816caa"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c4d2-7336-b235-13bda6bb1634",
-                     *           "at": "2026-12-07T13:16:10.834Z",
-                     *           "keyId": "01a250a5-c081-71fb-a255-ea704ff69229",
+                     *           "id": "01a250b4-3b32-761b-903c-b611b665643c",
+                     *           "at": "2026-12-07T13:31:58.642Z",
+                     *           "keyId": "01a250b4-36fa-70b4-a96f-bda83233b4a8",
                      *           "actorName": "manager-1",
                      *           "operationId": "decideSupportPlan",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideSupportPlan",
-                     *           "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d",
-                     *           "requestId": "48f0fd4f-e58d-4527-8550-64acab751c54"
+                     *           "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *           "requestId": "3dcf6a5f-c4ac-4e48-bc82-ed3169825faf"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c4ee-71e8-9347-8e1f620de6aa",
-                     *           "at": "2026-12-07T13:16:10.862Z",
-                     *           "keyId": "01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
+                     *           "id": "01a250b4-3b4d-7125-bb19-496a61bc412d",
+                     *           "at": "2026-12-07T13:31:58.669Z",
+                     *           "keyId": "01a250b4-3709-7659-af87-904cbf1a49ec",
                      *           "actorName": "panel-chair",
                      *           "operationId": "decideSupportPlan",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideSupportPlan",
-                     *           "entityId": "01a250a5-c447-7615-8808-4a151b79ce2d",
-                     *           "requestId": "9dd44d50-0342-4570-a0fb-ff10dc752005"
+                     *           "entityId": "01a250b4-3aba-71c1-a867-0aa0876457ac",
+                     *           "requestId": "b121fed9-4c92-4128-8b80-e2c76f893bf1"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c544-76fa-af24-ae0c22e12327",
-                     *           "at": "2026-12-07T13:16:10.948Z",
-                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *           "id": "01a250b4-3ba4-779e-bd17-58da19cac64c",
+                     *           "at": "2026-12-07T13:31:58.756Z",
+                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *           "actorName": "finance-1",
                      *           "operationId": "createDirectPaymentAgreement",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "5491aef0-824b-4e75-bf0c-771dbca1ce05"
+                     *           "requestId": "d183986c-e4d7-4ab0-9147-6fb91fe43aa4"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c5aa-75a2-8245-4961f165ac58",
-                     *           "at": "2026-12-07T13:16:11.050Z",
-                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *           "id": "01a250b4-3c10-76d4-8fed-3fcdf626716b",
+                     *           "at": "2026-12-07T13:31:58.864Z",
+                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *           "actorName": "finance-1",
                      *           "operationId": "getBudgetAccount",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getBudgetAccount",
-                     *           "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *           "requestId": "416188f6-80fb-4f3d-a800-55a375ba8d09"
+                     *           "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *           "requestId": "c63189d2-72a3-40c8-9740-e5651fb07345"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c5c2-7116-9f60-856aaba877fe",
-                     *           "at": "2026-12-07T13:16:11.074Z",
-                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *           "id": "01a250b4-3c27-710c-bac7-477af3f565fe",
+                     *           "at": "2026-12-07T13:31:58.887Z",
+                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *           "requestId": "8a131215-8b2d-42e9-aeba-a4a7c04e48ef"
+                     *           "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *           "requestId": "011ddecb-0f94-407f-96c1-557275ef0dfd"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c5cd-7425-8c02-6e2d3f33caf3",
-                     *           "at": "2026-12-07T13:16:11.085Z",
-                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *           "id": "01a250b4-3c33-70b4-a485-b69d8276857a",
+                     *           "at": "2026-12-07T13:31:58.899Z",
+                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *           "requestId": "9e9c0b55-0ff5-463f-a43e-b474d30d6447"
+                     *           "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *           "requestId": "3b99356f-8820-4e1e-8059-7e8757773ddd"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c5d7-7436-bd43-5abd98845d23",
-                     *           "at": "2026-12-07T13:16:11.095Z",
-                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *           "id": "01a250b4-3c3e-77bc-839c-a041d8d0cc07",
+                     *           "at": "2026-12-07T13:31:58.910Z",
+                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *           "requestId": "d83adfd5-bbc2-422f-a320-abf344493aa5"
+                     *           "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *           "requestId": "094a5cd1-2ffb-4d21-b619-e4f329e73c1d"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c5e2-72cf-a761-8eb31da3918a",
-                     *           "at": "2026-12-07T13:16:11.106Z",
-                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *           "id": "01a250b4-3c4b-770e-af7c-c3da10f98be3",
+                     *           "at": "2026-12-07T13:31:58.923Z",
+                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *           "requestId": "f02f5e45-1cbd-4256-a2a9-5ce006b9feb5"
+                     *           "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *           "requestId": "65469dee-8f67-4663-9c1c-3620552e505b"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c5ef-7433-9bca-a308e3d7d8ef",
-                     *           "at": "2026-12-07T13:16:11.119Z",
-                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *           "id": "01a250b4-3c56-726d-af31-257165cef8d8",
+                     *           "at": "2026-12-07T13:31:58.934Z",
+                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *           "requestId": "d0fbb241-95cc-4843-a8d1-70d5a1a37465"
+                     *           "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *           "requestId": "6ecce94f-346b-4cca-a49c-2ab7339b766c"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c5fb-7613-9ee7-93cdcb6c8b52",
-                     *           "at": "2026-12-07T13:16:11.131Z",
-                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *           "id": "01a250b4-3c60-73ac-b9d8-050159256251",
+                     *           "at": "2026-12-07T13:31:58.944Z",
+                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *           "requestId": "4b6fd35a-b6a8-4b9b-94c9-7d24a3cb60ee"
+                     *           "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *           "requestId": "e07a1e25-9696-4c27-9846-6a8e15eb1dd1"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c607-7155-a035-928bcb074e69",
-                     *           "at": "2026-12-07T13:16:11.143Z",
-                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *           "id": "01a250b4-3c6b-74f3-b11e-23554539519d",
+                     *           "at": "2026-12-07T13:31:58.955Z",
+                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *           "requestId": "8fceb0f9-daa3-402a-a3d6-ad3681353d28"
+                     *           "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *           "requestId": "4ecd5b75-ed03-4fdc-8994-8c0a6d2808b5"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c611-7386-909c-b5ede5566e4d",
-                     *           "at": "2026-12-07T13:16:11.153Z",
-                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *           "id": "01a250b4-3c74-77f3-a33e-fb37eaba4e7d",
+                     *           "at": "2026-12-07T13:31:58.964Z",
+                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *           "requestId": "806dfbcd-8498-4bf1-9ec3-75380de8838d"
+                     *           "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *           "requestId": "5617dc44-4086-4ba5-9da7-c9b3807561c5"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c61e-7461-bd02-15cc5e5cb56d",
-                     *           "at": "2026-12-07T13:16:11.166Z",
-                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *           "id": "01a250b4-3c82-7529-ba76-cd065fbde236",
+                     *           "at": "2026-12-07T13:31:58.978Z",
+                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *           "requestId": "da2590fa-35c8-45ea-9365-745e2fca4632"
+                     *           "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *           "requestId": "c42ddd7d-722d-4fc4-8ee3-c4e9b4ec4e75"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c62b-7315-bfd2-f50aa6b17654",
-                     *           "at": "2026-12-07T13:16:11.179Z",
-                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *           "id": "01a250b4-3c8e-74ba-a2c3-691f806b551d",
+                     *           "at": "2026-12-07T13:31:58.990Z",
+                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *           "requestId": "cfbadb0a-bfcd-4a9f-92ba-d065daaf221d"
+                     *           "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *           "requestId": "b2ebbac2-e7ca-4566-9fce-46619fd5631e"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c638-73fa-a12c-d9e66e859c20",
-                     *           "at": "2026-12-07T13:16:11.192Z",
-                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *           "id": "01a250b4-3c97-73f6-b9d4-ad378219765f",
+                     *           "at": "2026-12-07T13:31:58.999Z",
+                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordTransaction",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordTransaction",
-                     *           "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *           "requestId": "c44728c2-73a0-4d38-aad9-1a64869f76f7"
+                     *           "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *           "requestId": "7fb8e304-2706-4228-babc-dcb7e27ecb32"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c64c-727d-9bc7-dbf9c227d519",
-                     *           "at": "2026-12-07T13:16:11.212Z",
-                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *           "id": "01a250b4-3cb6-7254-974c-1bd93a358115",
+                     *           "at": "2026-12-07T13:31:59.030Z",
+                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *           "actorName": "finance-1",
                      *           "operationId": "recordAccountReturn",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "recordAccountReturn",
-                     *           "entityId": "01a250a5-c536-710f-972d-ec014541cefb",
-                     *           "requestId": "f1465c2f-fa9e-4f74-bf09-b6ef477011aa"
+                     *           "entityId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
+                     *           "requestId": "9c071f74-493f-476f-8162-2d6fb73fde8d"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c656-70e8-b5fe-cc519956cdd4",
-                     *           "at": "2026-12-07T13:16:11.222Z",
-                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *           "id": "01a250b4-3cbc-7624-a428-f976a3ab9759",
+                     *           "at": "2026-12-07T13:31:59.036Z",
+                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *           "actorName": "finance-1",
                      *           "operationId": "getDirectPaymentAgreement",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getDirectPaymentAgreement",
-                     *           "entityId": "01a250a5-c536-710f-972d-ec014541cefb",
-                     *           "requestId": "33c10b89-d131-49f6-bdbb-4ffd630343e2"
+                     *           "entityId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
+                     *           "requestId": "73e30ae1-3a09-45d7-a831-87d02912ac28"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c689-7603-b401-89734513d30d",
-                     *           "at": "2026-12-07T13:16:11.273Z",
-                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *           "id": "01a250b4-3ce8-7655-ae25-e80ae9d6ec83",
+                     *           "at": "2026-12-07T13:31:59.080Z",
+                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *           "actorName": "finance-1",
                      *           "operationId": "getDirectPaymentAgreement",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getDirectPaymentAgreement",
-                     *           "entityId": "01a250a5-c536-710f-972d-ec014541cefb",
-                     *           "requestId": "70ddb751-324d-4651-90a2-7b78a05f8544"
+                     *           "entityId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
+                     *           "requestId": "6be3b363-6b55-46f4-b6df-189fb847137a"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c691-71f0-9384-55a22eaebfbb",
-                     *           "at": "2026-12-07T13:16:11.281Z",
-                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *           "id": "01a250b4-3cf2-718c-a96b-afe004213d31",
+                     *           "at": "2026-12-07T13:31:59.090Z",
+                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *           "actorName": "finance-1",
                      *           "operationId": "changeDirectPaymentAgreementStatus",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "changeDirectPaymentAgreementStatus",
-                     *           "entityId": "01a250a5-c536-710f-972d-ec014541cefb",
-                     *           "requestId": "17e6edd8-a3f9-4b0b-8142-875708c5fa55"
+                     *           "entityId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
+                     *           "requestId": "2e1dece2-7e9a-4c06-a68b-8cf679eac723"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c69d-718a-a67c-4e32f83bc257",
-                     *           "at": "2026-12-07T13:16:11.293Z",
-                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *           "id": "01a250b4-3cfd-7680-8aec-4f6cc88e195d",
+                     *           "at": "2026-12-07T13:31:59.101Z",
+                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *           "actorName": "finance-1",
                      *           "operationId": "changeDirectPaymentAgreementStatus",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "changeDirectPaymentAgreementStatus",
-                     *           "entityId": "01a250a5-c536-710f-972d-ec014541cefb",
-                     *           "requestId": "656485ff-9e9d-4503-a03e-14a76f975258"
+                     *           "entityId": "01a250b4-3b97-7664-b30e-7981ebcaddcc",
+                     *           "requestId": "492751cb-2c2e-45be-ae3f-dfb190fcba39"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c6ca-77a7-bbad-88326a1d3df9",
-                     *           "at": "2026-12-07T13:16:11.338Z",
-                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *           "id": "01a250b4-3d28-71f6-aace-9e3837f6be3f",
+                     *           "at": "2026-12-07T13:31:59.144Z",
+                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "listReviews",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "a52615fc-44f4-4218-b65d-8a5ecd72b7d4"
+                     *           "requestId": "8dea00b3-eab3-45cd-a9a1-90e18fec73d1"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c6f9-72e9-8900-1a3896f546d7",
-                     *           "at": "2026-12-07T13:16:11.385Z",
-                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *           "id": "01a250b4-3d53-71dd-a7e7-39f3bc54b72f",
+                     *           "at": "2026-12-07T13:31:59.187Z",
+                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "scheduleReview",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "e5931c67-2b7e-4c80-aa2c-8ec7575f575a"
+                     *           "requestId": "933009b0-1137-4b1b-9477-2e0b93719613"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c6fe-7434-a238-f0d71f4e2fb4",
-                     *           "at": "2026-12-07T13:16:11.390Z",
-                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *           "id": "01a250b4-3d58-7671-a53b-a33339976142",
+                     *           "at": "2026-12-07T13:31:59.192Z",
+                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getReview",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getReview",
-                     *           "entityId": "01a250a5-c524-7683-95b7-b689197076ef",
-                     *           "requestId": "d1b1d487-aac2-4f0f-b74c-80444aaf976f"
+                     *           "entityId": "01a250b4-3b88-7321-91f8-1644087ebe80",
+                     *           "requestId": "cfc146af-9159-4df8-8e07-64a44194af4e"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c70c-71e5-b478-2f771552f033",
-                     *           "at": "2026-12-07T13:16:11.404Z",
-                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *           "id": "01a250b4-3d6b-75b7-97ec-59c202750609",
+                     *           "at": "2026-12-07T13:31:59.211Z",
+                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "completeReview",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "completeReview",
-                     *           "entityId": "01a250a5-c524-7683-95b7-b689197076ef",
-                     *           "requestId": "f8fb38ed-5919-48e9-b345-0763e46ad9d1"
+                     *           "entityId": "01a250b4-3b88-7321-91f8-1644087ebe80",
+                     *           "requestId": "0534e7f8-f4f7-4f24-9426-2b91e55ce916"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c714-741a-bb73-b86d9afc5b1b",
-                     *           "at": "2026-12-07T13:16:11.412Z",
-                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *           "id": "01a250b4-3d6e-7653-903d-f1dff8ad6dec",
+                     *           "at": "2026-12-07T13:31:59.214Z",
+                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "getReview",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getReview",
-                     *           "entityId": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
-                     *           "requestId": "92111dab-318b-4b02-85f9-7bcecad734f1"
+                     *           "entityId": "01a250b4-3b47-72c9-bacb-1966ccc60406",
+                     *           "requestId": "925b7f69-a49b-4e14-992d-3af2cbf5063a"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c72d-7023-9818-d96fce05276c",
-                     *           "at": "2026-12-07T13:16:11.437Z",
-                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *           "id": "01a250b4-3d8c-7482-a351-5f901d75b8b2",
+                     *           "at": "2026-12-07T13:31:59.244Z",
+                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "completeReview",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "completeReview",
-                     *           "entityId": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
-                     *           "requestId": "78a4c379-7e7c-43bc-882e-cc829099f869"
+                     *           "entityId": "01a250b4-3b47-72c9-bacb-1966ccc60406",
+                     *           "requestId": "9cce2f83-2355-4fec-9db2-8ff0089bd288"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c742-7068-8575-c9ff8500c8a1",
-                     *           "at": "2026-12-07T13:16:11.458Z",
-                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *           "id": "01a250b4-3d9e-7368-80a4-7d557bc9fad7",
+                     *           "at": "2026-12-07T13:31:59.262Z",
+                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *           "actorName": "finance-1",
                      *           "operationId": "decideClawback",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideClawback",
-                     *           "entityId": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
-                     *           "requestId": "1cc1dc4a-8b51-46f9-ba39-2f86ac3ae6d9"
+                     *           "entityId": "01a250b4-3b47-72c9-bacb-1966ccc60406",
+                     *           "requestId": "97a25833-f79f-45cf-8556-2b008835ec13"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c74a-777c-90ee-322ef6e70b68",
-                     *           "at": "2026-12-07T13:16:11.466Z",
-                     *           "keyId": "01a250a5-c096-72a1-92c9-6cc26629701b",
+                     *           "id": "01a250b4-3da5-76e6-a8a3-bec842fc8abc",
+                     *           "at": "2026-12-07T13:31:59.269Z",
+                     *           "keyId": "01a250b4-3717-76f4-b806-ecbcb03be350",
                      *           "actorName": "finance-1",
                      *           "operationId": "verifyClawback",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "verifyClawback",
-                     *           "entityId": "01a250a5-c4e7-71a9-9a66-e29d43145d9e",
-                     *           "requestId": "9b15d7d9-08da-46e6-9876-8bd30ecd56c2"
+                     *           "entityId": "01a250b4-3b47-72c9-bacb-1966ccc60406",
+                     *           "requestId": "3c947a52-2ad3-4b3c-8ad5-741ddef1ff71"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c75b-7324-b203-f2e77d87d870",
-                     *           "at": "2026-12-07T13:16:11.483Z",
-                     *           "keyId": "01a250a5-c06e-77d3-8a6f-a768783da619",
+                     *           "id": "01a250b4-3db4-706b-85d6-6ecb9058ece0",
+                     *           "at": "2026-12-07T13:31:59.284Z",
+                     *           "keyId": "01a250b4-36e6-70d0-a277-af594607ab0d",
                      *           "actorName": "coordinator-1",
                      *           "operationId": "createAppeal",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "7b80af22-da6f-4076-a09b-f76e50f8cf2d"
+                     *           "requestId": "738fc95b-fe67-4e60-8038-eea04f2bfbb2"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c763-71ba-8db6-19051d3d66c7",
-                     *           "at": "2026-12-07T13:16:11.490Z",
-                     *           "keyId": "01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
+                     *           "id": "01a250b4-3db7-701b-9873-5cce8962a3e4",
+                     *           "at": "2026-12-07T13:31:59.287Z",
+                     *           "keyId": "01a250b4-3709-7659-af87-904cbf1a49ec",
                      *           "actorName": "panel-chair",
                      *           "operationId": "getAppeal",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getAppeal",
-                     *           "entityId": "01a250a5-c751-74ab-8999-ac6a261a9c38",
-                     *           "requestId": "ead7b937-887a-47de-a0d8-ec72efc210c9"
+                     *           "entityId": "01a250b4-3daa-741c-8825-c81d185e8a9e",
+                     *           "requestId": "620983f3-1d22-4fec-b8be-3e9c4d38db51"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c76e-77b6-b8d4-1dcaecd91e37",
-                     *           "at": "2026-12-07T13:16:11.502Z",
-                     *           "keyId": "01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
+                     *           "id": "01a250b4-3dc1-733c-99d5-7a02fcd1d4d5",
+                     *           "at": "2026-12-07T13:31:59.297Z",
+                     *           "keyId": "01a250b4-3709-7659-af87-904cbf1a49ec",
                      *           "actorName": "panel-chair",
                      *           "operationId": "listAppeals",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": null,
                      *           "entityId": null,
-                     *           "requestId": "97f06648-d17e-44cf-821d-2f3622813afb"
+                     *           "requestId": "882366d9-4722-4140-a30a-672b82872aea"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c778-7774-b150-d8e72ffbf0f0",
-                     *           "at": "2026-12-07T13:16:11.512Z",
-                     *           "keyId": "01a250a5-c08b-717f-b8eb-ceafb0c0f5ad",
+                     *           "id": "01a250b4-3dc9-77a8-9c6f-c19d538e0fb4",
+                     *           "at": "2026-12-07T13:31:59.305Z",
+                     *           "keyId": "01a250b4-3709-7659-af87-904cbf1a49ec",
                      *           "actorName": "panel-chair",
                      *           "operationId": "decideAppeal",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "decideAppeal",
-                     *           "entityId": "01a250a5-c751-74ab-8999-ac6a261a9c38",
-                     *           "requestId": "06c52582-e83f-4df6-9641-f95fd3f10925"
+                     *           "entityId": "01a250b4-3daa-741c-8825-c81d185e8a9e",
+                     *           "requestId": "f08fb4df-7286-40e6-bd96-1b9bb5fa6db9"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c877-772c-a8a3-650ab5960f0e",
-                     *           "at": "2026-12-07T13:16:11.767Z",
-                     *           "keyId": "01a250a5-c081-71fb-a255-ea704ff69229",
+                     *           "id": "01a250b4-3ebc-7211-a1a6-8f7e2be567d1",
+                     *           "at": "2026-12-07T13:31:59.548Z",
+                     *           "keyId": "01a250b4-36fa-70b4-a96f-bda83233b4a8",
                      *           "actorName": "manager-1",
                      *           "operationId": "getBudget",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "getBudget",
-                     *           "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *           "requestId": "0d51f382-0d4a-44dc-bc1b-ab4f523c9cda"
+                     *           "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *           "requestId": "dcd07370-89d0-4450-8278-5ddac5c223c2"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c87f-70ec-a3d4-64b56ab2fe41",
-                     *           "at": "2026-12-07T13:16:11.775Z",
-                     *           "keyId": "01a250a5-c081-71fb-a255-ea704ff69229",
+                     *           "id": "01a250b4-3ec3-77f1-916c-b9a41373cdcc",
+                     *           "at": "2026-12-07T13:31:59.555Z",
+                     *           "keyId": "01a250b4-36fa-70b4-a96f-bda83233b4a8",
                      *           "actorName": "manager-1",
                      *           "operationId": "endBudget",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "money"
                      *           ],
                      *           "entityType": "endBudget",
-                     *           "entityId": "01a250a5-c3de-7041-8417-a40d03f5c90a",
-                     *           "requestId": "59f2c261-ed27-44df-a4f5-12d605612a27"
+                     *           "entityId": "01a250b4-3a5a-76c4-b750-266573d0833f",
+                     *           "requestId": "4d27c9c3-a10d-4e7f-95f3-80fc32bf8a55"
                      *         },
                      *         {
-                     *           "id": "01a250a5-c8d0-76e1-93cd-c1fac7f375c4",
-                     *           "at": "2026-12-07T13:16:11.856Z",
-                     *           "keyId": "01a250a5-bd7c-714c-91ee-b4e2f665dd54",
+                     *           "id": "01a250b4-3f0a-742f-a097-6a6e3acf4552",
+                     *           "at": "2026-12-07T13:31:59.626Z",
+                     *           "keyId": "01a250b4-33cc-7210-8c0d-2502d8746bb0",
                      *           "actorName": null,
                      *           "operationId": "exportPersonRecord",
-                     *           "personId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
+                     *           "personId": "01a250b4-3861-7055-8d40-f36157e37212",
                      *           "what": [
                      *             "record",
                      *             "special-category",
                      *             "money"
                      *           ],
                      *           "entityType": "exportPersonRecord",
-                     *           "entityId": "01a250a5-c1d8-74c7-aba4-c448986b0e91",
-                     *           "requestId": "b85846d7-8b30-4702-8637-5b19be1b7069"
+                     *           "entityId": "01a250b4-3861-7055-8d40-f36157e37212",
+                     *           "requestId": "3eb1eb43-3d7d-4f04-beb8-e18b51b84140"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -46706,8 +46719,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01a250a5-c82b-7040-947f-471f75c7a2a4",
-                     *           "roundKey": "nw-mxdana6e",
+                     *           "id": "01a250b4-3e6d-7134-adc2-47f1f45162fe",
+                     *           "roundKey": "nw-mxdb7lk3",
                      *           "title": "North West self-rating",
                      *           "closesOn": "2099-06-30",
                      *           "closed": false,
@@ -46749,7 +46762,7 @@ export interface operations {
                      *               "version": null
                      *             }
                      *           ],
-                     *           "createdAt": "2026-12-07T13:16:11.689Z"
+                     *           "createdAt": "2026-12-07T13:31:59.467Z"
                      *         }
                      *       ],
                      *       "nextPageToken": null
@@ -46866,7 +46879,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "roundKey": "nw-mxdana6e",
+                 *       "roundKey": "nw-mxdb7lk3",
                  *       "title": "North West self-rating",
                  *       "closesOn": "2099-06-30"
                  *     }
@@ -46888,8 +46901,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c82b-7040-947f-471f75c7a2a4",
-                     *       "roundKey": "nw-mxdana6e",
+                     *       "id": "01a250b4-3e6d-7134-adc2-47f1f45162fe",
+                     *       "roundKey": "nw-mxdb7lk3",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -46931,7 +46944,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T13:16:11.689Z"
+                     *       "createdAt": "2026-12-07T13:31:59.467Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -47114,8 +47127,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01a250a5-c82b-7040-947f-471f75c7a2a4",
-                     *       "roundKey": "nw-mxdana6e",
+                     *       "id": "01a250b4-3e6d-7134-adc2-47f1f45162fe",
+                     *       "roundKey": "nw-mxdb7lk3",
                      *       "title": "North West self-rating",
                      *       "closesOn": "2099-06-30",
                      *       "closed": false,
@@ -47157,7 +47170,7 @@ export interface operations {
                      *           "version": null
                      *         }
                      *       ],
-                     *       "createdAt": "2026-12-07T13:16:11.689Z"
+                     *       "createdAt": "2026-12-07T13:31:59.467Z"
                      *     }
                      */
                     "application/json": components["schemas"]["SelfRatingRound"];
@@ -47574,7 +47587,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "roundKey": "nw-mxdana6e",
+                     *       "roundKey": "nw-mxdb7lk3",
                      *       "councils": 1,
                      *       "minimumCouncils": 5,
                      *       "published": false,
@@ -47723,7 +47736,7 @@ export interface operations {
                      * @example {
                      *       "standard": "UK Algorithmic Transparency Recording Standard",
                      *       "standardVersion": "3.0",
-                     *       "schemeId": "01a250a5-bda7-745e-a63e-a7be00e03172",
+                     *       "schemeId": "01a250b4-340b-7311-b84f-feb16c365c54",
                      *       "schemeKey": "adults",
                      *       "schemeVersion": 1,
                      *       "lastUpdated": "2026-12-07",
@@ -47770,7 +47783,7 @@ export interface operations {
                      *             "How the answers become money is set out below, generated from the scheme itself."
                      *           ],
                      *           "maths": {
-                     *             "schemeId": "01a250a5-bda7-745e-a63e-a7be00e03172",
+                     *             "schemeId": "01a250b4-340b-7311-b84f-feb16c365c54",
                      *             "title": "How Demo Borough works out indicative personal budgets: scheme \"adults\", version 1",
                      *             "summary": "People in the client groups learning-disability, physical-disability, older-people and mental-health complete the self-assessment \"Demo Borough self-assessment questionnaire\" (version 1). Their agreed answers score points, and this scheme turns the points into an indicative annual budget, from 2020-04-01 until replaced.",
                      *             "sections": [

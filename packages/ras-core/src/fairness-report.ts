@@ -114,7 +114,7 @@ ${row('Everyone', everyone, analysis.method.threshold)}
     `${STYLE}
 <h2>What this report can and cannot show</h2>
 ${options.limits.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`).join('\n')}
-<p>Intervals are 95%: rates use the exact Clopper–Pearson interval; money uses the percentile bootstrap (${m.resamples} resamples, seed “${escapeHtml(m.seed)}”), its reach below and above rounded outwards to two significant figures.</p>
+<p>Intervals are 95%: rates use the exact Clopper–Pearson interval; money uses the percentile bootstrap (${m.resamples} resamples, seed “${escapeHtml(m.seed)}”) over the smallest groups’ protected totals, not over people, so that an interval never shows the spread of anyone’s true budget; its reach below and above is rounded outwards to two significant figures.</p>
 <h2>How the figures protect the people in them</h2>
 <p>${escapeHtml(disclosureParagraph(m.threshold))}</p>
 ${sections.join('\n')}`,

@@ -14,8 +14,9 @@ import { repeatableRandom } from './repeatable-random.js';
  * (and figures over part of a group) with fewer people than the threshold are not shown at all.
  *
  * Intervals: rates use the exact Clopper–Pearson interval over the published counts; money figures
- * (a mean, a ratio of totals) use the percentile bootstrap with a fixed number of resamples and a
- * fixed seed, its reach below and above rounded outwards to two significant figures and set about
+ * (a mean, a ratio of totals) use the percentile bootstrap over the finest cells' perturbed totals
+ * (not over people, whose spread would show their true budgets), with a fixed number of resamples
+ * and a seed, its reach below and above rounded outwards to two significant figures and set about
  * the published value. Money stays in whole pence: every mean and ratio is rounded half-up once.
  */
 
@@ -262,9 +263,8 @@ function ratio(top: number, bottom: number): number | null {
 
 /**
  * The 95% percentile-bootstrap interval of a ratio of totals, Σ numerator ÷ Σ denominator, over
- * people, as how far it reaches below and above the figure (each rounded outwards to two
- * significant figures, so the interval says little more than its width about the people in it).
- * A mean is the ratio with every denominator 1.
+ * units (here the finest cells), as how far it reaches below and above the figure, each rounded
+ * outwards to two significant figures.
  */
 function bootstrapReach(
   numerators: readonly number[],
@@ -323,16 +323,26 @@ interface Variable {
  */
 class Cells {
   constructor(
+    private readonly threshold: number,
     private readonly resamples: number,
     private readonly seed: string,
     private readonly finestCellOf: (c: FairnessCase) => string,
   ) {}
 
+  /**
+   * A count as published: perturbed by the cell key of exactly the people counted. A count of a
+   * group or part of a group big enough to be shown is never published below the threshold, so a
+   * shown count never gives away that the true count is the threshold exactly.
+   */
   count(cases: readonly FairnessCase[]): number {
-    return perturbedCount(cases.length, cellKeyOf(cases.map((c) => c.recordKey)));
+    return publishedCount(
+      cases.map((c) => c.recordKey),
+      this.threshold,
+    );
   }
 
-  total(cases: readonly FairnessCase[], variable: Variable): number {
+  /** Each finest cell's perturbed total of a variable, with its number of people, in a fixed order. */
+  private finestCells(cases: readonly FairnessCase[], variable: Variable): { total: number; people: number }[] {
     const finest = new Map<string, FairnessCase[]>();
     for (const c of cases) {
       const cell = this.finestCellOf(c);
@@ -340,10 +350,12 @@ class Cells {
       if (members) members.push(c);
       else finest.set(cell, [c]);
     }
-    let total = 0;
-    for (const members of finest.values())
-      total += perturbedTotal(members.map(variable.of), cellKeyOf(members.map((c) => c.recordKey)), variable.name);
-    return total;
+    return [...finest.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, members]) => ({
+        total: perturbedTotal(members.map(variable.of), cellKeyOf(members.map((c) => c.recordKey)), variable.name),
+        people: members.length,
+      }));
   }
 
   /** A rate over the published counts: events (clipped to the count) out of people. */
@@ -352,23 +364,52 @@ class Cells {
     return clopperPearson(Math.min(this.count(events), count), count);
   }
 
-  /** Σ numerator ÷ Σ denominator over the perturbed totals (over the number of people, for a mean), with its interval. */
+  /**
+   * Σ numerator ÷ Σ denominator over the finest cells' perturbed totals (over the number of
+   * people, for a mean), with its interval. The interval resamples finest cells, not people: like
+   * the figure, it is worked out from the cells' perturbed totals alone, so it says nothing of any
+   * one person that the noise does not cover (resampling people would show the spread of their
+   * true budgets: in a small group, the largest one).
+   */
   estimate(cases: readonly FairnessCase[], numerator: Variable, denominator: Variable | 'people'): Estimate | null {
+    const tops = this.finestCells(cases, numerator);
     // A mean divides by the true number of people: the count's own noise (up to 2 people) would
     // move a small group's mean by far more than the total's, and protects nothing the total's noise does not.
-    const bottom = denominator === 'people' ? cases.length : this.total(cases, denominator);
-    const value = ratio(this.total(cases, numerator), bottom);
+    const bottoms =
+      denominator === 'people' ? tops.map((cell) => cell.people) : this.finestCells(cases, denominator).map((cell) => cell.total);
+    const value = ratio(
+      tops.reduce((sum, cell) => sum + cell.total, 0),
+      bottoms.reduce((sum, bottom) => sum + bottom, 0),
+    );
     if (value === null) return null;
-    // The resampling is seeded by the cell too, so the same people always get the same interval.
+    // Seeded by the people too, so the same people always get the same interval.
     const key = cellKeyOf(cases.map((c) => c.recordKey));
     const { below, above } = bootstrapReach(
-      cases.map(numerator.of),
-      denominator === 'people' ? cases.map(() => 1) : cases.map(denominator.of),
+      tops.map((cell) => cell.total),
+      bottoms,
       this.resamples,
       repeatableRandom(`${this.seed}:${numerator.name}:${key}`),
     );
     return { value, low: value - below, high: value + above, count: this.count(cases) };
   }
+}
+
+/**
+ * A count as the fairness report publishes it: perturbed by the cell key of the records counted
+ * ({@link perturbedCount}), and, when the true count reaches the threshold (so the figure is
+ * shown), never below the threshold.
+ *
+ * @param recordKeys - the record key of each record counted
+ * @param threshold - the smallest group shown
+ * @returns the count to publish
+ * @example
+ * ```ts
+ * publishedCount([11, 22, 33, 44, 55], 5); // 5, 6 or 7: five people, never shown as 3 or 4
+ * ```
+ */
+export function publishedCount(recordKeys: readonly number[], threshold: number): number {
+  const perturbed = perturbedCount(recordKeys.length, cellKeyOf(recordKeys));
+  return recordKeys.length >= threshold ? Math.max(threshold, perturbed) : perturbed;
 }
 
 const BUDGET: Variable = { name: 'budget', of: (c) => c.budgetAnnualPence };
@@ -427,7 +468,7 @@ export function analyseFairness(cases: readonly FairnessCase[], options: Fairnes
   const resamples = options.resamples ?? 1_000;
   const seed = options.seed ?? 'fairness';
   const finestCellOf = (c: FairnessCase) => JSON.stringify(FAIRNESS_DIMENSIONS.map((dimension) => c.groups[dimension]));
-  const cells = new Cells(resamples, seed, finestCellOf);
+  const cells = new Cells(threshold, resamples, seed, finestCellOf);
   const everyone = cases.length < threshold ? null : figuresOf(cases, threshold, cells);
   const dimensions = FAIRNESS_DIMENSIONS.map((dimension) => {
     const byGroup = new Map<string | null, FairnessCase[]>();

@@ -121,7 +121,7 @@ export type {
   GroupFigures,
   Rate,
 } from './fairness.js';
-export { analyseFairness, clopperPearson, FAIRNESS_DIMENSIONS, fairnessPeriod, SUBSET_FIGURES } from './fairness.js';
+export { analyseFairness, clopperPearson, FAIRNESS_DIMENSIONS, fairnessPeriod, publishedCount, SUBSET_FIGURES } from './fairness.js';
 export type { FairnessReportOptions } from './fairness-report.js';
 export { DIMENSION_TITLES, disclosureParagraph, renderFairnessReport } from './fairness-report.js';
 export type {

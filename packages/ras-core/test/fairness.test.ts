@@ -9,6 +9,7 @@ import {
   magnitudeBound,
   perturbedCount,
   perturbedTotal,
+  publishedCount,
   RasError,
 } from '../src/index.js';
 
@@ -112,6 +113,41 @@ describe('fairness maths', () => {
     const sizes: Record<string, number> = { female: 20, male: 10 };
     const byGroups = sex.reduce((sum, g) => sum + (g.figures?.budgetPerPersonPence.value ?? 0) * (sizes[g.key ?? ''] ?? 0), 0);
     expect(Math.abs(byGroups - (analysis.everyone?.budgetPerPersonPence.value ?? 0) * 30)).toBeLessThanOrEqual(30);
+  });
+});
+
+describe('what the figures say of the people in them', () => {
+  it('depends on budgets only through each finest cell’s perturbed total: its sum and its four largest', () => {
+    // Found in review: the intervals resampled people, so their reach showed the spread of true
+    // budgets (in a group of five with one large budget, figure + 2 × reach gave that budget back).
+    const group = (fifth: number, sixth: number): FairnessCase[] => [
+      ...[200_000, 200_000, 200_000, 200_000, fifth, sixth].map((budget, i) => ({ ...person('female', budget, 20), recordKey: 1_000 + i })),
+      ...Array.from({ length: 6 }, (_, i) => ({ ...person('male', 300_000 + i * 7_919, 25), recordKey: 2_000 + i })),
+    ];
+    // The same people in one finest cell, its sum (£9,000.00) and its four largest unchanged:
+    // every figure, interval and count the same.
+    expect(analyseFairness(group(90_000, 10_000))).toEqual(analyseFairness(group(60_000, 40_000)));
+  });
+
+  it('does not say that everyone in a group has the same budget', () => {
+    // Found in review: eight people on £10,000.00 each were published with an interval of no width.
+    const cases = Array.from({ length: 8 }, (_, i) => ({
+      ...person('female', 1_000_000, 20),
+      // Each in a finest cell of their own (another age band).
+      groups: { clientGroup: 'older-people', primarySupportReason: null, ageBand: `band-${i}`, sex: 'female', ethnicGroup: null },
+    }));
+    const figure = analyseFairness(cases).everyone?.budgetPerPersonPence as { value: number; low: number; high: number };
+    expect(figure.high - figure.low).toBeGreaterThan(0);
+  });
+
+  it('never publishes a shown group’s count below the threshold, so a count never gives its true size away', () => {
+    for (let key = 0; key < 2_000; key += 7) {
+      const five = [key, key + 1, key + 2, key + 3, key + 4];
+      expect(publishedCount(five, 5)).toBeGreaterThanOrEqual(5);
+      expect(publishedCount(five, 5)).toBeLessThanOrEqual(7);
+      // A hidden group's count (of events, say) is perturbed as it is.
+      expect(publishedCount([key, key + 1], 5)).toBeLessThanOrEqual(4);
+    }
   });
 });
 

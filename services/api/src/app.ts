@@ -20,6 +20,7 @@ import erasedPeople from './plugins/erased-people.js';
 import problemDetails, { clientErrorHandler, frameworkErrors } from './plugins/problem-details.js';
 import rateLimit from './plugins/rate-limit.js';
 import securityHeaders from './plugins/security-headers.js';
+import slowClients, { type BodyTimeouts } from './plugins/slow-clients.js';
 import openapi from './plugins/swagger.js';
 import { validatorCompiler } from './plugins/validation.js';
 import routes from './routes/index.js';
@@ -56,21 +57,43 @@ export interface AppOptions {
   readonly logger?: FastifyBaseLogger | boolean;
 }
 
+/** The timeouts for slow and hostile clients, from the two that are configured. */
+export interface ClientTimeouts {
+  /** Node's: the headers within `headersMs`, checked every `checkEveryMs`; keep-alive and idle connections. */
+  readonly server: Partial<FastifyHttpOptions<Server>>;
+  /** The body's (plugins/slow-clients.ts): it keeps arriving, at a least rate, and is whole within a limit. */
+  readonly body: BodyTimeouts;
+}
+
 /**
- * Node's timeouts for slow and hostile clients (slowloris: headers or a body sent a byte at a
- * time, or not at all). The whole request must arrive within `requestMs`, the headers within 20 s
- * of it; a connection idle between requests closes after 5 s, and one that carries nothing either
- * way (a client that stopped reading, a handler that never answers) after `idleMs`. Node checks
- * pending requests on an interval: a quarter of the headers' time, at most 5 s, so a stalled request
- * is cut within `requestMs` + 5 s whether it carries a key or not.
+ * Timeouts for slow and hostile clients (slowloris: headers or a body sent a byte at a time, or not
+ * at all), from `requestMs` (REQUEST_TIMEOUT_SECONDS) and `idleMs` (IDLE_TIMEOUT_SECONDS):
+ * - the headers must arrive within `requestMs`, at most 20 s (Node's `headersTimeout`, which Node
+ *   checks every quarter of that, at most every 5 s);
+ * - a body may take as long as it needs while it keeps coming, but after `requestMs` it must have
+ *   averaged 500 bytes a second, and it must be whole within 20 × `requestMs` (a million-line
+ *   `calculateBudgets` batch is read while it is answered, so Node's whole-request timeout, which
+ *   would cut it, is off);
+ * - a keep-alive connection idle between requests closes after 5 s, and one that carries nothing
+ *   either way (a client that stopped reading, a handler that never answers) after `idleMs`.
+ * So a stalled request is cut within `requestMs` and one check, whether it carries a key or not.
  */
-export function serverTimeouts(timeouts: { readonly requestMs: number; readonly idleMs: number }): Partial<FastifyHttpOptions<Server>> {
+export function clientTimeouts(timeouts: { readonly requestMs: number; readonly idleMs: number }): ClientTimeouts {
   const headersMs = Math.min(20_000, timeouts.requestMs);
+  const checkEveryMs = Math.max(50, Math.min(5_000, Math.floor(headersMs / 4)));
   return {
-    requestTimeout: timeouts.requestMs,
-    connectionTimeout: timeouts.idleMs,
-    keepAliveTimeout: Math.min(5_000, timeouts.idleMs),
-    http: { headersTimeout: headersMs, connectionsCheckingInterval: Math.max(50, Math.min(5_000, Math.floor(headersMs / 4))) },
+    server: {
+      requestTimeout: 0,
+      connectionTimeout: timeouts.idleMs,
+      keepAliveTimeout: Math.min(5_000, timeouts.idleMs),
+      http: { headersTimeout: headersMs, connectionsCheckingInterval: checkEveryMs },
+    },
+    body: {
+      graceMs: timeouts.requestMs,
+      minBytesPerSecond: 500,
+      maxMs: 20 * timeouts.requestMs,
+      checkEveryMs: Math.min(1_000, checkEveryMs),
+    },
   };
 }
 
@@ -80,9 +103,10 @@ export function serverTimeouts(timeouts: { readonly requestMs: number; readonly 
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const logger = options.logger ?? false;
+  const timeouts = clientTimeouts(options.timeouts ?? { requestMs: 30_000, idleMs: 120_000 });
   const fastifyOptions: FastifyHttpOptions<Server> = {
     bodyLimit: 1_048_576,
-    ...serverTimeouts(options.timeouts ?? { requestMs: 30_000, idleMs: 120_000 }),
+    ...timeouts.server,
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
@@ -152,6 +176,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }),
   );
   await app.register(problemDetails);
+  await app.register(slowClients, timeouts.body);
   await app.register(securityHeaders);
   await app.register(auth, {
     bootstrapToken: options.config.bootstrapToken,

@@ -31,8 +31,9 @@ export interface Config {
    */
   readonly trustProxy: boolean | number | readonly string[];
   /**
-   * Seconds a client has to send a whole request, headers and body (REQUEST_TIMEOUT_SECONDS, 30;
-   * the headers alone get at most 20). A client that stalls is answered 408 and cut off.
+   * Slow clients (REQUEST_TIMEOUT_SECONDS, 30): the headers within this (at most 20 s); a body must
+   * have averaged 500 bytes a second after this long, and be whole within 20 times it. A client
+   * that stalls or trickles is answered 408 and cut off.
    */
   readonly requestTimeoutSeconds: number;
   /** Seconds a connection may carry nothing either way before it is closed (IDLE_TIMEOUT_SECONDS, 120). */

@@ -36,8 +36,8 @@ export type Principal =
       readonly portalKeyId: string | null;
       /**
        * The named person acting through the key (the Ras-Actor header), e.g. a record system's
-       * user id when one integration key carries many people's decisions. Recorded with every
-       * change; separation of duties applies to it as to the key.
+       * user id. Recorded with every change as an audit label; separation of duties compares keys
+       * (one key is one person whatever this says), and two keys naming the same person are one.
        */
       readonly actorName: string | null;
     }

@@ -361,7 +361,8 @@ export default fp(
       // Logged as the answer starts to go out, not when it has gone: a read is a read even if the
       // client hangs up half-way through it.
       const onSend = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: HookDone) => {
-        if (reply.statusCode >= 300) {
+        // HEAD sends no body; an error answer shows no one's data unless it says it does (MONEY_OWED).
+        if (request.method === 'HEAD' || (reply.statusCode >= 300 && request.personalDataShown === null)) {
           done(null, payload);
           return;
         }

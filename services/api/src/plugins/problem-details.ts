@@ -173,6 +173,8 @@ export default fp(
       if (body.status >= 500) request.log.error({ err: loggableError(error) }, 'request failed');
       else request.log.info({ code: body.code, status: body.status }, 'request refused');
       if (error instanceof AppError && error.headers) reply.headers(error.headers);
+      // A refusal that names a person's budgets and what they are owed is a read of their money.
+      if (error instanceof AppError && error.extensions?.owed) request.personalDataShown = ['record', 'money'];
       if (body.status === 503) reply.header('retry-after', '5');
       const retryAfter = (error as { headers?: Record<string, unknown> }).headers?.['retry-after'];
       if (body.status === 429 && retryAfter !== undefined) reply.header('retry-after', String(retryAfter));

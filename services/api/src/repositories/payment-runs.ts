@@ -58,7 +58,11 @@ export interface RunBudget {
   readonly account_reference: string | null;
 }
 
-/** Each budget's payee facts, in budget order. */
+/**
+ * Each budget's payee facts, in budget order. With `lock`, the budgets are locked for the payments
+ * and their people shared: an erasure (which locks the person) either finishes first, and the
+ * payment sees the person erased, or waits for the payment.
+ */
 export async function runBudgets(db: Db, councilId: string, budgetIds: readonly string[], lock = false): Promise<RunBudget[]> {
   if (budgetIds.length === 0) return [];
   const { rows } = await sql<RunBudget>`
@@ -72,7 +76,7 @@ export async function runBudgets(db: Db, councilId: string, budgetIds: readonly 
       left join direct_payment_agreements d on d.budget_id = b.id
      where b.council_id = ${councilId} and b.id = any(${sql.val([...budgetIds])}::uuid[])
      order by b.id
-     ${lock ? sql`for update of b` : sql``}`.execute(db);
+     ${lock ? sql`for update of b for share of p` : sql``}`.execute(db);
   return rows;
 }
 

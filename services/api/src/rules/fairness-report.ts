@@ -10,6 +10,7 @@ import {
   type GroupFigures,
   monitoringAgeBand,
   PRIMARY_SUPPORT_REASON,
+  publishedCount,
   type Rate,
   SEX,
 } from 'ras-core';
@@ -51,7 +52,7 @@ export function fairnessCase(row: FairnessRow): FairnessCase {
 /** The plain paragraphs on what the report can and cannot show, with the period's own figures. */
 export function fairnessLimits(from: string, to: string, people: number, unknownEthnicity: number, threshold: number): string[] {
   return [
-    `This report counts the ${people} budgets agreed from ${from} to ${to}. It compares groups of people. It cannot say why a group’s figures differ: the RAS sets budgets from needs, and needs differ between groups, so a difference is a question to look into, not proof of unfairness.`,
+    `This report counts about ${people} budgets agreed from ${from} to ${to} (every count here is moved by up to 2, to protect the people in it). It compares groups of people. It cannot say why a group’s figures differ: the RAS sets budgets from needs, and needs differ between groups, so a difference is a question to look into, not proof of unfairness.`,
     `Equality monitoring is optional. People who did not answer are shown as “Not known” (${unknownEthnicity} of ${people} for ethnic group); people who preferred not to say are a group of their own. Where many are not known, the figures for the other groups may not stand for them.`,
     `Small groups give wide intervals. Where two groups’ intervals overlap, the report cannot show that they differ. Groups of fewer than ${threshold} people are not shown, nor are figures over fewer than ${threshold} of a group (budgets the panel moved, decided appeals, completed annual reviews). Reports are for financial years that have ended, so two reports cannot be subtracted to single out the budgets agreed on one day.`,
     disclosureParagraph(threshold),
@@ -63,11 +64,18 @@ export function fairnessLimits(from: string, to: string, people: number, unknown
 export function buildFairnessReport(rows: readonly FairnessRow[], from: string, to: string) {
   const cases = rows.map(fairnessCase);
   const analysis = analyseFairness(cases);
-  const unknownEthnicity = cases.filter((c) => c.groups.ethnicGroup === null).length;
+  // Counts in the words, as in the figures: published, never the true ones (the "not known" group may be hidden).
+  const threshold = analysis.method.threshold;
+  const count = (chosen: readonly FairnessCase[]) =>
+    publishedCount(
+      chosen.map((c) => c.recordKey),
+      threshold,
+    );
+  const unknownEthnicity = count(cases.filter((c) => c.groups.ethnicGroup === null));
   return {
     period: { from, to },
     method: analysis.method,
-    limits: fairnessLimits(from, to, cases.length, unknownEthnicity, analysis.method.threshold),
+    limits: fairnessLimits(from, to, count(cases), unknownEthnicity, threshold),
     everyone: analysis.everyone,
     dimensions: analysis.dimensions.map((d) => ({
       dimension: d.dimension,

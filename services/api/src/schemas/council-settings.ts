@@ -112,7 +112,7 @@ export const CouncilSettings = Type.Object(
     separationOfDuties: Type.Optional(
       Type.Enum(['strict', 'relaxed'], {
         description:
-          'strict (default): the same person (the one named in Ras-Actor when both decisions name one, otherwise the same key) may not decide two stages of one support plan (coordinator, team manager, risk enablement, panel), nor record a council payment on a budget whose plan it approved at panel (409 SAME_ACTOR). relaxed: allowed, for teams too small to keep them apart; every decision still records who made it.',
+          'strict (default): the same key (whatever Ras-Actor says), or two keys naming the same person in Ras-Actor, may not decide two stages of one support plan (coordinator, team manager, risk enablement, panel), nor record or confirm a council payment on a budget whose plan it approved at panel (409 SAME_ACTOR). relaxed: allowed, for teams too small to keep them apart; every decision still records who made it.',
       }),
     ),
     clientGroups: Type.Optional(

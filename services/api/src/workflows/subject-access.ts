@@ -21,6 +21,13 @@ import type { OpeningFacts, QuestionnaireWords } from '../representations/subjec
 
 type Row = Record<string, unknown>;
 
+/**
+ * How long after a subject access request its access log section is read: twice the access log
+ * writer's interval (200 ms) and a margin, so reads queued on any instance when it was asked have
+ * been written (this instance's own queue is written before the export starts).
+ */
+const ACCESS_LOG_SETTLE_MS = 500;
+
 async function* once(rows: readonly Row[]): AsyncGenerator<readonly Row[]> {
   yield rows;
 }
@@ -51,6 +58,7 @@ export async function* personRecordSections(
   person: Person,
   marks: ReadonlySet<Redaction>,
 ): AsyncGenerator<RecordSection> {
+  const startedAt = performance.now();
   const personId = person.id;
   const entities = await findPersonEntities(db, councilId, personId);
   const rows = async (table: RecordTable, column: string, values: readonly string[]) =>
@@ -188,6 +196,10 @@ export async function* personRecordSections(
     ['at', 'action', 'actor', 'actorName', 'entityType', 'entityId', 'before', 'after'],
     auditTrailOf(db, councilId, entities),
   );
+  // Reads on other instances reach the log within their writer's interval: wait that long past the
+  // moment the record was asked for, so the section holds every read until then, wherever it was made.
+  const settle = startedAt + ACCESS_LOG_SETTLE_MS - performance.now();
+  if (settle > 0) await new Promise((resolve) => setTimeout(resolve, settle));
   yield stream(
     'accessLog',
     'Who looked at your records',

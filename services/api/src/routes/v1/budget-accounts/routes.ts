@@ -51,7 +51,7 @@ const budgetAccountRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['money'],
         summary: 'Record money into or out of the budget account',
         description:
-          'Amounts are positive whole pence. Entries are never edited or deleted: correct one with a reversal naming it. A council payment may not be recorded by the person (named in Ras-Actor, or else the key) who approved the plan at panel (409 SAME_ACTOR), unless the council has set separationOfDuties to relaxed.',
+          'Amounts are positive whole pence. Entries are never edited or deleted: correct one with a reversal naming it. A council payment may not be recorded by the key that approved the plan at panel, whatever Ras-Actor says, nor by another key naming the same person in Ras-Actor (409 SAME_ACTOR), unless the council has set separationOfDuties to relaxed.',
         params: IdParams,
         headers: Type.Object({ ...IdempotencyHeaders.properties, ...ActorHeader }),
         body: RecordTransactionBody,
