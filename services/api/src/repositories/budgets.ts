@@ -78,18 +78,6 @@ export function findAccountBudget(db: Db, scope: Scope, id: string): Promise<Acc
     .executeTakeFirst();
 }
 
-/** A person's budgets with their end dates, oldest first. */
-export function budgetsOfPerson(db: Db, councilId: string, personId: string): Promise<Pick<Budget, 'id' | 'end_date'>[]> {
-  return db
-    .selectFrom('budgets')
-    .select(['id', 'end_date'])
-    .where('council_id', '=', councilId)
-    .where('person_id', '=', personId)
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
-}
-
 export interface BudgetFilter {
   readonly personId?: string | undefined;
   readonly assessmentId?: string | undefined;

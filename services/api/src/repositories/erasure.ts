@@ -10,7 +10,7 @@ type Db = Kysely<DB> | Transaction<DB>;
  * time ({@link ledgerEntryIds}) rather than held.
  */
 export interface PersonEntities {
-  readonly budgets: readonly { readonly id: string; readonly start_date: string }[];
+  readonly budgets: readonly { readonly id: string; readonly start_date: string; readonly end_date: string | null }[];
   readonly ids: Readonly<Record<string, readonly string[]>>;
 }
 
@@ -26,7 +26,7 @@ export async function findPersonEntities(db: Db, councilId: string, personId: st
       .then((result) => result.rows.map((row) => row.id));
   const budgets = await db
     .selectFrom('budgets')
-    .select(['id', 'start_date'])
+    .select(['id', 'start_date', 'end_date'])
     .where('council_id', '=', councilId)
     .where('person_id', '=', personId)
     .orderBy('created_at')

@@ -188,5 +188,5 @@ export async function readCountOf(db: Kysely<DB>, councilId: string, personId: s
     db,
   );
   const row = rows[0];
-  return { count: row?.count ?? 0, lastAt: row?.last_at ? new Date(row.last_at).toISOString() : null };
+  return { count: row?.count ?? 0, lastAt: row?.last_at?.toISOString() ?? null };
 }

@@ -3,13 +3,13 @@ import { auditRecordsKeptFrom, formatPounds, instalmentsOwing, monitoringAgeBand
 import { writeTransaction } from '../db/changes.js';
 import type { DB, LegalHold, Person } from '../db/schema.js';
 import { AppError, invalidState, notFound } from '../errors.js';
-import { budgetsOfPerson } from '../repositories/budgets.js';
 import { councilSettings } from '../repositories/councils.js';
 import {
   auditRecordsBefore,
   councilsWithScheduledErasure,
   erasePersonRows,
   findPersonEntities,
+  type PersonEntities,
   retentionRows,
   setLegalHold,
 } from '../repositories/erasure.js';
@@ -35,9 +35,8 @@ export function assertNotErased(person: Person): void {
  *
  * @throws AppError MONEY_OWED (409) naming each budget, what it owes and since when
  */
-async function assertNothingOwed(context: WorkflowContext, personId: string): Promise<void> {
+async function assertNothingOwed(context: WorkflowContext, budgets: PersonEntities['budgets']): Promise<void> {
   const { tx, scope, clock } = context;
-  const budgets = await budgetsOfPerson(tx, scope.councilId, personId);
   const ledgers = await councilPaymentsOf(
     tx,
     scope.councilId,
@@ -98,9 +97,6 @@ export async function erasePerson(
   const [row] = await retentionRows(tx, scope.councilId, clock.today(), personId);
   if (row?.support_continues)
     throw new AppError('SUPPORT_CONTINUES', 'The person has a budget whose support has not ended: end it (endBudget) first');
-  // On request, money still owed to the person is paid first; past the retention period it is
-  // not held up for ever, and the payment run leaves an erased person's budget out and says so.
-  if (why.reason === 'request') await assertNothingOwed(context, personId);
   if (why.reason === 'retention' && row) {
     const status = retentionStatus(
       { lastActivity: row.last_activity, supportContinues: false, legalHold: false, erased: false },
@@ -113,6 +109,9 @@ export async function erasePerson(
       );
   }
   const entities = await findPersonEntities(tx, scope.councilId, personId);
+  // On request, money still owed to the person is paid first; past the retention period it is
+  // not held up for ever, and the payment run leaves an erased person's budget out and says so.
+  if (why.reason === 'request') await assertNothingOwed(context, entities.budgets);
   const dateOfBirth = person.date_of_birth;
   const ageBands = new Map(
     dateOfBirth === null ? [] : entities.budgets.map((budget) => [budget.id, monitoringAgeBand(dateOfBirth, budget.start_date)] as const),

@@ -141,9 +141,10 @@ export async function buildWorld(t: TestApp, setToday: (date: string) => void): 
     people.add(id);
     return id;
   };
-  const freshDraft = async (caller: Caller, answers: Record<string, unknown> = {}) => {
+  /** A draft assessment of a fresh person (`person` adds to or replaces their fields). */
+  const freshDraft = async (caller: Caller, answers: Record<string, unknown> = {}, person: Record<string, unknown> = {}) => {
     const owner: Role = caller === 'portal' ? 'portal' : 'assessor';
-    const personId = await freshPerson(caller);
+    const personId = await freshPerson(caller, person);
     const draft = await as(owner, 'POST', '/v1/assessments', {
       personId,
       questionnaireId: council.questionnaireId,
@@ -152,8 +153,8 @@ export async function buildWorld(t: TestApp, setToday: (date: string) => void): 
     });
     return { personId, assessmentId: draft.json().id as string, etag: draft.headers.etag as string };
   };
-  const freshAgreedAssessment = async (caller: Caller) => {
-    const { personId, assessmentId, etag } = await freshDraft(caller, ANSWERS_25);
+  const freshAgreedAssessment = async (caller: Caller, person: Record<string, unknown> = {}) => {
+    const { personId, assessmentId, etag } = await freshDraft(caller, ANSWERS_25, person);
     const owner: Role = caller === 'portal' ? 'portal' : 'assessor';
     const submitted = await as(owner, 'POST', `/v1/assessments/${assessmentId}/submit`, undefined, { 'if-match': etag });
     await as(
@@ -167,8 +168,8 @@ export async function buildWorld(t: TestApp, setToday: (date: string) => void): 
     );
     return { personId, assessmentId };
   };
-  const freshBudget = async (caller: Caller) => {
-    const { personId, assessmentId } = await freshAgreedAssessment(caller);
+  const freshBudget = async (caller: Caller, person: Record<string, unknown> = {}) => {
+    const { personId, assessmentId } = await freshAgreedAssessment(caller, person);
     await as('finance', 'POST', `/v1/people/${personId}/financial-assessments`, {
       effectiveFrom: '2026-01-01',
       weeklyContributionPence: 0,
@@ -199,35 +200,12 @@ export async function buildWorld(t: TestApp, setToday: (date: string) => void): 
   };
 
   // --- The planted person's whole story ------------------------------------------------------
-  const personId = (
-    await as('portal', 'POST', '/v1/people', {
-      clientGroup: 'learning-disability',
-      displayName: PLANTED.displayName,
-      dateOfBirth: PLANTED.dateOfBirth,
-      externalIds: { carefirst: PLANTED.carefirst },
-    })
-  ).json().id as string;
-  people.add(personId);
+  const { personId, assessmentId } = await freshAgreedAssessment('portal', {
+    displayName: PLANTED.displayName,
+    dateOfBirth: PLANTED.dateOfBirth,
+    externalIds: { carefirst: PLANTED.carefirst },
+  });
   await as('admin', 'PATCH', `/v1/people/${personId}/equality-monitoring`, PLANTED.equality, { 'if-match': '"0"' });
-  const draft = await as('portal', 'POST', '/v1/assessments', {
-    personId,
-    questionnaireId: council.questionnaireId,
-    completedWith: ['self'],
-    answers: ANSWERS_25,
-  });
-  const assessmentId = draft.json().id as string;
-  const submitted = await as('portal', 'POST', `/v1/assessments/${assessmentId}/submit`, undefined, {
-    'if-match': draft.headers.etag as string,
-  });
-  await as(
-    'assessor',
-    'POST',
-    `/v1/assessments/${assessmentId}/moderation`,
-    { decision: 'agree', eligibility: { eligible: true, basis: 'care-act-2014' } },
-    {
-      'if-match': submitted.headers.etag as string,
-    },
-  );
   const financialAssessmentId = (
     await as('finance', 'POST', `/v1/people/${personId}/financial-assessments`, {
       effectiveFrom: '2026-01-01',
@@ -428,32 +406,7 @@ export async function buildWorld(t: TestApp, setToday: (date: string) => void): 
           method: { type: 'linear', poundsPerPointPence: 21_000 },
         })
       ).json().id as string;
-      const person = (await as('assessor', 'POST', '/v1/people', { clientGroup: group })).json().id as string;
-      people.add(person);
-      const assessment = await as('assessor', 'POST', '/v1/assessments', {
-        personId: person,
-        questionnaireId: council.questionnaireId,
-        completedWith: ['self'],
-        answers: ANSWERS_25,
-      });
-      const id = assessment.json().id as string;
-      const sent = await as('assessor', 'POST', `/v1/assessments/${id}/submit`, undefined, {
-        'if-match': assessment.headers.etag as string,
-      });
-      await as(
-        'assessor',
-        'POST',
-        `/v1/assessments/${id}/moderation`,
-        { decision: 'agree', eligibility: { eligible: true, basis: 'care-act-2014' } },
-        {
-          'if-match': sent.headers.etag as string,
-        },
-      );
-      await as('finance', 'POST', `/v1/people/${person}/financial-assessments`, {
-        effectiveFrom: '2026-01-01',
-        weeklyContributionPence: 0,
-      });
-      const budget = (await as('assessor', 'POST', '/v1/budgets', { assessmentId: id, startDate: '2026-05-01' })).json().id as string;
+      const { budgetId: budget } = await freshBudget('assessor', { clientGroup: group });
       await approvedPlan(t, council, budget, ARRANGED_PLAN, {
         startDate: '2026-05-01',
       });
